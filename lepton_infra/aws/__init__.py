@@ -1,0 +1,1 @@
+"""AWS components (`lepton:aws:*`): the GPU platform on EKS."""

@@ -1,0 +1,57 @@
+"""`ClusterHandle`: what the in-cluster layer needs to know about a cluster, from whichever cloud.
+
+The Kubernetes layer sees a cloud only through this: a provider, facts that decide which GPU pieces to
+install, and an identity binder that gives a Kubernetes service account a cloud identity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import pulumi
+
+
+@dataclass(frozen=True)
+class GpuFacts:
+    """What the cloud already provides on its GPU nodes; the GPU stack installs only the rest."""
+
+    driver_installed: bool
+    device_plugin_installed: bool
+    dcgm_exporter_installed: bool = False
+
+
+@dataclass(frozen=True)
+class BoundIdentity:
+    """Service-account metadata that makes a pod assume a cloud identity."""
+
+    annotations: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    labels: Mapping[str, str] = field(default_factory=dict)
+    # Pod labels the cloud's identity webhook needs (Azure workload identity).
+    pod_labels: Mapping[str, str] = field(default_factory=dict)
+
+
+class IdentityBinder(Protocol):
+    def __call__(self, name: str, namespace: str, service_account: str, bucket_prefix: str,
+                 opts: pulumi.ResourceOptions) -> BoundIdentity:
+        """Create the cloud identity (role, service account) with read access to `bucket_prefix` of the
+        platform's model bucket, trusted by `namespace/service_account`; return the SA metadata."""
+        ...
+
+
+@dataclass(frozen=True)
+class ClusterHandle:
+    cloud: str
+    name: pulumi.Output[str]
+    kubernetes_version: str
+    kubeconfig: pulumi.Output[str]  # a Pulumi secret
+    provider: pulumi.ProviderResource  # pulumi_kubernetes.Provider
+    gpu: GpuFacts
+    bind_identity: IdentityBinder
+    storage_class: str = "standard"
+    # Resources in-cluster workloads must wait for (node pools, the autoscaler).
+    workload_dependencies: Sequence[pulumi.Resource] = ()
+    # Cloud-managed pieces already running (e.g. the cluster autoscaler on GKE is built in).
+    managed_autoscaler: bool = False
+    extra: Mapping[str, Any] = field(default_factory=dict)

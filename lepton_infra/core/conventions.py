@@ -1,0 +1,26 @@
+"""Names every cloud and the in-cluster layer agree on: node labels, the GPU taint, the GPU resource."""
+
+from __future__ import annotations
+
+POOL_LABEL = "lepton.ai/pool"
+GPU_TYPE_LABEL = "lepton.ai/gpu-type"
+GPU_PRESENT_LABEL = "nvidia.com/gpu.present"
+GPU_RESOURCE = "nvidia.com/gpu"
+# One GPU taint on every cloud, so a workload's toleration is cloud-agnostic.
+GPU_TAINT_KEY = "nvidia.com/gpu"
+GPU_TAINT_VALUE = "present"
+GPU_TAINT_EFFECT = "NoSchedule"
+
+MONITORING_NAMESPACE = "monitoring"
+GPU_OPERATOR_NAMESPACE = "gpu-operator"
+KEDA_NAMESPACE = "keda"
+# Namespaces whose pods may be privileged (drivers, exporters, node agents).
+SYSTEM_NAMESPACES = ("kube-system", GPU_OPERATOR_NAMESPACE, MONITORING_NAMESPACE)
+
+
+def node_labels(pool: str, gpu_type: str | None) -> dict[str, str]:
+    labels = {POOL_LABEL: pool}
+    if gpu_type:
+        labels[GPU_TYPE_LABEL] = gpu_type
+        labels[GPU_PRESENT_LABEL] = "true"
+    return labels

@@ -1,0 +1,58 @@
+"""User-facing errors: a bad spec or stack names every problem at once, without a traceback."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the user's input: where, what was given, why it is wrong, how to fix it."""
+
+    path: str
+    value: Any
+    why: str
+    fix: str
+
+    def render(self) -> str:
+        shown = _show(self.value)
+        return f"{self.path}: {shown} — {self.why}; {self.fix}"
+
+
+def _show(value: Any) -> str:
+    if value is _MISSING:
+        return "(missing)"
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "(missing)"
+
+
+_MISSING: Any = _Missing()
+MISSING: Any = _MISSING
+
+
+class SpecError(pulumi.RunError):
+    """Bad user input. A `pulumi.RunError`, so `pulumi up` prints it without a traceback.
+
+    Raised before the first resource is registered: a bad spec creates nothing.
+    """
+
+    def __init__(self, problems: Iterable[Problem], source: str = "lepton:platform") -> None:
+        self.problems: list[Problem] = list(problems)
+        self.source = source
+        lines = "\n".join(f"  - {p.render()}" for p in self.problems)
+        count = len(self.problems)
+        noun = "problem" if count == 1 else "problems"
+        super().__init__(f"{source} has {count} {noun}:\n{lines}")
+
+    @property
+    def paths(self) -> list[str]:
+        return [p.path for p in self.problems]

@@ -1,0 +1,1 @@
+"""GCP components (`lepton:gcp:*`): the GPU platform on GKE."""

@@ -1,0 +1,112 @@
+"""Run a Pulumi program in-process under mocks, exactly as `pulumi up` runs it, and record the graph.
+
+The program's own `__main__.py` runs inside `run_in_stack`, the entry point the Python language host
+uses, in update mode (not preview) so every `apply` runs. Failures inside applies fail the plan.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import json
+import os
+import runpy
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pulumi
+from pulumi.runtime import settings as pulumi_settings
+from pulumi.runtime.config import set_all_config
+from pulumi.runtime.stack import run_in_stack
+
+from lepton_infra.plan.mocks import MockContext, PlausibleMocks
+from lepton_infra.plan.monitor import RecordingMonitor
+from lepton_infra.plan.record import PlannedGraph
+from lepton_infra.plan.stackfiles import load_stack
+
+
+class PlanFailed(RuntimeError):
+    """The program itself failed (an exception in the program or in an apply)."""
+
+
+def plan_program(
+    program: Callable[[], Any],
+    config: dict[str, Any] | None = None,
+    *,
+    project: str = "lepton-test",
+    stack: str = "test",
+    secret_keys: list[str] | None = None,
+) -> PlannedGraph:
+    """Run `program` as a Pulumi program with `config` ("ns:key" -> value; non-strings become JSON)."""
+    flat = {k: v if isinstance(v, str) else json.dumps(v) for k, v in (config or {}).items()}
+    return _run(program, flat, project, stack, list(secret_keys or []))
+
+
+def plan_stack(directory: str | Path, stack: str) -> PlannedGraph:
+    """Run a stack directory's own program with its `Pulumi.<stack>.yaml` config."""
+    files = load_stack(directory, stack)
+
+    def program() -> None:
+        with _inside(files.directory):
+            runpy.run_path(str(files.main), run_name="__main__")
+
+    return _run(program, files.config, files.project, files.stack, files.secret_keys)
+
+
+@contextmanager
+def _inside(directory: Path) -> Iterator[None]:
+    """cwd and sys.path as the language host sets them for a program."""
+    old_cwd = os.getcwd()
+    sys.path.insert(0, str(directory))
+    os.chdir(directory)
+    try:
+        yield
+    finally:
+        os.chdir(old_cwd)
+        if sys.path and sys.path[0] == str(directory):
+            sys.path.pop(0)
+
+
+def _run(program: Callable[[], Any], config: dict[str, str], project: str, stack: str,
+         secret_keys: list[str]) -> PlannedGraph:
+    disabled = _disabled_default_providers(config)
+    monitor = RecordingMonitor(PlausibleMocks(MockContext.from_config(config)), disabled)
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # measured: nearly halves per-resource cost; the run is short-lived
+    try:
+        pulumi_settings.ROOT.set(None)
+        set_all_config(config, secret_keys)
+        pulumi.runtime.set_mocks(monitor.mocks, project=project, stack=stack, preview=False, monitor=monitor)
+        pulumi_settings.ROOT.set(None)  # run_in_stack creates the real root, as the language host does
+        pulumi_settings.SETTINGS.outputs.clear()  # type: ignore[attr-defined]  # set by configure()
+        try:
+            loop.run_until_complete(run_in_stack(program))
+        except pulumi.RunError:
+            raise  # SpecError and friends: user input, shown without a traceback
+        except Exception as err:
+            raise PlanFailed(f"{type(err).__name__}: {err}") from err
+    finally:
+        pulumi_settings.ROOT.set(None)
+        loop.close()
+        asyncio.set_event_loop(None)
+        if gc_was_enabled:
+            gc.enable()
+    resources = monitor.recorded()
+    return PlannedGraph(project=project, stack=stack, resources=resources,
+                        outputs=monitor.stack_outputs, config=dict(config))
+
+
+def _disabled_default_providers(config: dict[str, str]) -> set[str]:
+    raw = config.get("pulumi:disable-default-providers")
+    if not raw:
+        return set()
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError:
+        value = [raw]
+    return {str(v) for v in value} if isinstance(value, list) else {str(value)}

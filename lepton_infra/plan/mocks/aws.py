@@ -1,0 +1,233 @@
+"""Plausible AWS outputs and invoke answers."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+from lepton_infra.plan.mocks.core import MockContext, invoke, outputs_for, outputs_for_prefix, short_hash
+
+FAKE_CA = base64.b64encode(b"-----BEGIN CERTIFICATE-----\nMIIOfflineLeptonCA\n-----END CERTIFICATE-----\n").decode()
+_IAM_GLOBAL = {"iam"}
+
+
+def _module_and_kind(type_token: str) -> tuple[str, str]:
+    module = type_token.split(":")[1].split("/")[0]
+    kind = type_token.rsplit(":", 1)[1]
+    return module, kind[0].lower() + kind[1:]
+
+
+def _arn(ctx: MockContext, service: str, resource: str, *, regional: bool = True) -> str:
+    region = ctx.aws_region if regional and service not in _IAM_GLOBAL else ""
+    return f"arn:aws:{service}:{region}:{ctx.aws_account}:{resource}"
+
+
+@outputs_for_prefix("aws:")
+def generic(name: str, inputs: dict[str, Any], ctx: MockContext, meta: dict[str, Any]) -> dict[str, Any]:
+    module, kind = _module_and_kind(meta["type"])
+    physical = inputs.get("name") or f"{name}-{short_hash(name, length=7)}"
+    out: dict[str, Any] = {"arn": _arn(ctx, module, f"{kind}/{physical}"), "tagsAll": inputs.get("tags") or {}}
+    if "name" not in inputs and "namePrefix" not in inputs:
+        out["name"] = physical
+    return out
+
+
+def _with_generic(name: str, inputs: dict[str, Any], ctx: MockContext, meta: dict[str, Any],
+                  extra: dict[str, Any]) -> dict[str, Any]:
+    out = generic(name, inputs, ctx, meta)
+    out.update(extra)
+    return out
+
+
+@outputs_for("aws:eks/cluster:Cluster")
+def eks_cluster(name, inputs, ctx, meta):
+    cluster_name = inputs.get("name") or name
+    oidc_id = short_hash(cluster_name, length=32).upper()
+    return _with_generic(name, inputs, ctx, meta, {
+        "__id__": cluster_name,
+        "name": cluster_name,
+        "arn": _arn(ctx, "eks", f"cluster/{cluster_name}"),
+        "endpoint": f"https://{oidc_id}.gr7.{ctx.aws_region}.eks.amazonaws.com",
+        "certificateAuthority": {"data": FAKE_CA},
+        "identities": [{"oidcs": [{"issuer": f"https://oidc.eks.{ctx.aws_region}.amazonaws.com/id/{oidc_id}"}]}],
+        "version": inputs.get("version", "1.33"),
+        "platformVersion": "eks.1",
+        "status": "ACTIVE",
+        "vpcConfig": {**(inputs.get("vpcConfig") or {}), "clusterSecurityGroupId": f"sg-{short_hash(name, 'eks')}"},
+    })
+
+
+@outputs_for("aws:eks/nodeGroup:NodeGroup")
+def eks_node_group(name, inputs, ctx, meta):
+    group = inputs.get("nodeGroupName") or f"{name}-{short_hash(name, length=7)}"
+    return _with_generic(name, inputs, ctx, meta, {
+        "nodeGroupName": group,
+        "arn": _arn(ctx, "eks", f"nodegroup/{inputs.get('clusterName', 'cluster')}/{group}/{short_hash(group)}"),
+        "status": "ACTIVE",
+        "resources": [{"autoscalingGroups": [{"name": f"eks-{group}-{short_hash(group, 'asg', length=12)}"}],
+                       "remoteAccessSecurityGroupId": ""}],
+    })
+
+
+@outputs_for("aws:iam/openIdConnectProvider:OpenIdConnectProvider")
+def oidc_provider(name, inputs, ctx, meta):
+    url = str(inputs.get("url", "")).removeprefix("https://")
+    return _with_generic(name, inputs, ctx, meta, {"arn": _arn(ctx, "iam", f"oidc-provider/{url}", regional=False)})
+
+
+@outputs_for("aws:kms/key:Key")
+def kms_key(name, inputs, ctx, meta):
+    key_id = f"{short_hash(name, 'a')}-{short_hash(name, 'b', length=4)}-{short_hash(name, 'c', length=4)}-" \
+             f"{short_hash(name, 'd', length=4)}-{short_hash(name, 'e', length=12)}"
+    return _with_generic(name, inputs, ctx, meta, {"__id__": key_id, "keyId": key_id,
+                                                    "arn": _arn(ctx, "kms", f"key/{key_id}")})
+
+
+@outputs_for("aws:kms/alias:Alias")
+def kms_alias(name, inputs, ctx, meta):
+    alias = inputs.get("name") or f"alias/{name}"
+    return _with_generic(name, inputs, ctx, meta, {"name": alias, "arn": _arn(ctx, "kms", alias)})
+
+
+@outputs_for("aws:ec2/vpc:Vpc")
+def vpc(name, inputs, ctx, meta):
+    return _with_generic(name, inputs, ctx, meta, {
+        "__id__": f"vpc-{short_hash(name, length=17)}",
+        "defaultSecurityGroupId": f"sg-{short_hash(name, 'default')}",
+        "defaultNetworkAclId": f"acl-{short_hash(name, 'acl')}",
+        "mainRouteTableId": f"rtb-{short_hash(name, 'main')}",
+    })
+
+
+def _prefixed_id(prefix: str):
+    def rule(name, inputs, ctx, meta):
+        return _with_generic(name, inputs, ctx, meta, {"__id__": f"{prefix}-{short_hash(name, length=17)}"})
+
+    return rule
+
+
+for _token, _prefix in {
+    "aws:ec2/subnet:Subnet": "subnet",
+    "aws:ec2/securityGroup:SecurityGroup": "sg",
+    "aws:ec2/natGateway:NatGateway": "nat",
+    "aws:ec2/internetGateway:InternetGateway": "igw",
+    "aws:ec2/routeTable:RouteTable": "rtb",
+    "aws:ec2/vpcEndpoint:VpcEndpoint": "vpce",
+    "aws:ec2/flowLog:FlowLog": "fl",
+}.items():
+    outputs_for(_token)(_prefixed_id(_prefix))
+
+
+@outputs_for("aws:ec2/launchTemplate:LaunchTemplate")
+def launch_template(name, inputs, ctx, meta):
+    return _with_generic(name, inputs, ctx, meta, {"__id__": f"lt-{short_hash(name, length=17)}",
+                                                    "latestVersion": 1, "defaultVersion": 1})
+
+
+@outputs_for("aws:ec2/eip:Eip")
+def eip(name, inputs, ctx, meta):
+    h = int(short_hash(name, length=4), 16)
+    return _with_generic(name, inputs, ctx, meta, {"__id__": f"eipalloc-{short_hash(name, length=17)}",
+                                                    "publicIp": f"198.51.100.{h % 250 + 1}"})
+
+
+@outputs_for("aws:iam/role:Role")
+def iam_role(name, inputs, ctx, meta):
+    role = inputs.get("name") or f"{name}-{short_hash(name, length=7)}"
+    return _with_generic(name, inputs, ctx, meta, {"__id__": role, "name": role,
+                                                    "arn": _arn(ctx, "iam", f"role/{role}", regional=False),
+                                                    "uniqueId": f"AROA{short_hash(role, length=16).upper()}"})
+
+
+@outputs_for("aws:iam/policy:Policy")
+def iam_policy(name, inputs, ctx, meta):
+    policy = inputs.get("name") or f"{name}-{short_hash(name, length=7)}"
+    arn = _arn(ctx, "iam", f"policy/{policy}", regional=False)
+    return _with_generic(name, inputs, ctx, meta, {"__id__": arn, "name": policy, "arn": arn})
+
+
+@outputs_for("aws:s3/bucket:Bucket")
+@outputs_for("aws:s3/bucketV2:BucketV2")
+def s3_bucket(name, inputs, ctx, meta):
+    bucket = inputs.get("bucket") or f"{name}-{short_hash(name, length=7)}"
+    return _with_generic(name, inputs, ctx, meta, {"__id__": bucket, "bucket": bucket,
+                                                    "arn": f"arn:aws:s3:::{bucket}",
+                                                    "bucketRegionalDomainName": f"{bucket}.s3.{ctx.aws_region}.amazonaws.com"})
+
+
+@outputs_for("aws:ecr/repository:Repository")
+def ecr_repository(name, inputs, ctx, meta):
+    repo = inputs.get("name") or name
+    return _with_generic(name, inputs, ctx, meta, {
+        "__id__": repo, "name": repo, "registryId": ctx.aws_account,
+        "arn": _arn(ctx, "ecr", f"repository/{repo}"),
+        "repositoryUrl": f"{ctx.aws_account}.dkr.ecr.{ctx.aws_region}.amazonaws.com/{repo}",
+    })
+
+
+@outputs_for("aws:sns/topic:Topic")
+def sns_topic(name, inputs, ctx, meta):
+    topic = inputs.get("name") or f"{name}-{short_hash(name, length=7)}"
+    arn = f"arn:aws:sns:{ctx.aws_region}:{ctx.aws_account}:{topic}"
+    return _with_generic(name, inputs, ctx, meta, {"__id__": arn, "name": topic, "arn": arn})
+
+
+@outputs_for("aws:cloudwatch/logGroup:LogGroup")
+def log_group(name, inputs, ctx, meta):
+    group = inputs.get("name") or f"{name}-{short_hash(name, length=7)}"
+    return _with_generic(name, inputs, ctx, meta, {"__id__": group, "name": group,
+                                                    "arn": _arn(ctx, "logs", f"log-group:{group}")})
+
+
+# --- invokes -----------------------------------------------------------------------------------------
+
+@invoke("aws:index/getAvailabilityZones:getAvailabilityZones")
+def availability_zones(args: dict[str, Any], ctx: MockContext) -> dict[str, Any]:
+    letters = "abcdef"
+    return {"names": [f"{ctx.aws_region}{c}" for c in letters],
+            "zoneIds": [f"use1-az{i + 1}" for i in range(len(letters))],
+            "id": ctx.aws_region, "groupNames": [ctx.aws_region]}
+
+
+@invoke("aws:index/getCallerIdentity:getCallerIdentity")
+def caller_identity(args, ctx):
+    return {"accountId": ctx.aws_account, "arn": f"arn:aws:iam::{ctx.aws_account}:user/offline",
+            "userId": "AIDAOFFLINE", "id": ctx.aws_account}
+
+
+@invoke("aws:index/getPartition:getPartition")
+def partition(args, ctx):
+    return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws", "reverseDnsPrefix": "com.amazonaws"}
+
+
+@invoke("aws:index/getRegion:getRegion")
+def region(args, ctx):
+    return {"name": ctx.aws_region, "region": ctx.aws_region, "id": ctx.aws_region,
+            "endpoint": f"ec2.{ctx.aws_region}.amazonaws.com", "description": ctx.aws_region}
+
+
+@invoke("aws:eks/getAddonVersion:getAddonVersion")
+def addon_version(args, ctx):
+    return {"addonName": args.get("addonName"), "kubernetesVersion": args.get("kubernetesVersion"),
+            "version": "v1.0.0-eksbuild.1", "id": args.get("addonName")}
+
+
+@invoke("aws:iam/getPolicyDocument:getPolicyDocument")
+def policy_document(args, ctx):
+    statements = []
+    for st in args.get("statements") or []:
+        out: dict[str, Any] = {"Effect": st.get("effect", "Allow")}
+        for src, dst in (("sid", "Sid"), ("actions", "Action"), ("resources", "Resource")):
+            if st.get(src):
+                out[dst] = st[src]
+        if st.get("principals"):
+            out["Principal"] = {p["type"]: p["identifiers"] for p in st["principals"]}
+        if st.get("conditions"):
+            cond: dict[str, Any] = {}
+            for c in st["conditions"]:
+                cond.setdefault(c["test"], {})[c["variable"]] = c["values"]
+            out["Condition"] = cond
+        statements.append(out)
+    doc = json.dumps({"Version": "2012-10-17", "Statement": statements})
+    return {"json": doc, "minifiedJson": doc, "id": short_hash(doc)}

@@ -1,0 +1,28 @@
+"""The cloud-agnostic platform spec: what users write, validated before any resource exists."""
+
+from lepton_infra.spec.base import GpuRequest
+from lepton_infra.spec.cloud_knobs import AwsKnobs, AzureKnobs, GcpKnobs
+from lepton_infra.spec.cluster import ClusterSpec
+from lepton_infra.spec.monitoring import BudgetSpec, MonitoringSpec
+from lepton_infra.spec.network import NetworkSpec
+from lepton_infra.spec.node_pool import NodePoolSpec
+from lepton_infra.spec.platform import PlatformSpec
+from lepton_infra.spec.service import ReplicasSpec, ScalingSpec, ServiceSpec
+from lepton_infra.spec.tenant import TenantSpec
+
+__all__ = [
+    "AwsKnobs",
+    "AzureKnobs",
+    "BudgetSpec",
+    "ClusterSpec",
+    "GcpKnobs",
+    "GpuRequest",
+    "MonitoringSpec",
+    "NetworkSpec",
+    "NodePoolSpec",
+    "PlatformSpec",
+    "ReplicasSpec",
+    "ScalingSpec",
+    "ServiceSpec",
+    "TenantSpec",
+]

@@ -1,0 +1,35 @@
+"""Managed Kubernetes control plane settings."""
+
+from __future__ import annotations
+
+from ipaddress import IPv4Network
+from typing import Literal
+
+from pydantic import Field
+
+from lepton_infra.spec.base import SpecModel
+
+EndpointAccess = Literal["private", "public"]
+
+
+class ClusterSpec(SpecModel):
+    version: str = Field(
+        default="1.33",
+        pattern=r"^1\.[0-9]{2}$",
+        description="Kubernetes minor version, e.g. '1.33'. Default 1.33.",
+    )
+    endpoint: EndpointAccess | None = Field(
+        default=None,
+        description="API endpoint: `private` (reachable only from the network) or `public` (reachable "
+        "only from authorized_networks). Default: private in prod, public otherwise.",
+    )
+    authorized_networks: list[IPv4Network] = Field(
+        default_factory=list,
+        description="CIDRs allowed to reach a public endpoint (office, VPN, CI). Required when the "
+        "endpoint is public. Default none.",
+    )
+    allow_public_endpoint_from_anywhere: bool = Field(
+        default=False,
+        description="DANGER: permit 0.0.0.0/0 in authorized_networks. Off by default; the plan warns "
+        "loudly when it is on.",
+    )

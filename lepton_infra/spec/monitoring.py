@@ -1,0 +1,33 @@
+"""Monitoring, alerting and the budget."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from lepton_infra.spec.base import Email, SpecModel
+
+
+class MonitoringSpec(SpecModel):
+    alert_emails: list[Email] = Field(
+        default_factory=list, description="Where alerts and budget notices go. Default none."
+    )
+    gpu_idle_percent: int = Field(
+        default=10, ge=1, le=100, description="A GPU below this utilisation for an hour is idle. Default 10."
+    )
+    retention_days: int = Field(
+        default=15, ge=1, le=400, description="Metrics retention (Prometheus, logs). Default 15 days."
+    )
+    storage_gb: int = Field(default=50, ge=10, le=10000, description="Prometheus volume. Default 50 GiB.")
+
+
+class BudgetSpec(SpecModel):
+    monthly_usd: float = Field(gt=0, description="Monthly spending limit in USD.")
+    thresholds_percent: list[int] = Field(
+        default_factory=lambda: [80, 100],
+        description="Notify at these percentages of the budget. Default 80 and 100.",
+    )
+    price_overrides: dict[str, float] = Field(
+        default_factory=dict,
+        description="USD per hour by machine type (or item key), overriding catalog list prices "
+        "(e.g. negotiated discounts).",
+    )

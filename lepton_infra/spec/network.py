@@ -1,0 +1,39 @@
+"""Network settings: one private CIDR spread over the region's zones."""
+
+from __future__ import annotations
+
+from ipaddress import IPv4Network
+from typing import Literal
+
+from pydantic import Field
+
+from lepton_infra.spec.base import SpecModel
+
+NatStrategy = Literal["single", "per-zone"]
+
+
+class NetworkSpec(SpecModel):
+    cidr: IPv4Network = Field(
+        default=IPv4Network("10.40.0.0/16"),
+        description="Private (RFC 1918) IPv4 range of the VPC/VNet. Default 10.40.0.0/16. Subnets per "
+        "zone are planned from it; it must be /20 or larger and may not overlap service_cidr.",
+    )
+    service_cidr: IPv4Network = Field(
+        default=IPv4Network("172.20.0.0/16"),
+        description="Kubernetes Service IP range, outside the VPC. Default 172.20.0.0/16.",
+    )
+    zones: int | None = Field(
+        default=None,
+        ge=1,
+        le=6,
+        description="Availability zones to spread over. Default: 3 in prod, 2 otherwise (managed "
+        "Kubernetes needs at least 2).",
+    )
+    nat: NatStrategy | None = Field(
+        default=None,
+        description="Egress NAT: `per-zone` (one NAT per zone, no cross-zone dependency) or `single` "
+        "(cheapest). Default: per-zone in prod, single otherwise.",
+    )
+    flow_log_retention_days: int = Field(
+        default=90, ge=1, le=3653, description="Retention of network flow logs. Default 90 days."
+    )

@@ -1,0 +1,53 @@
+"""Node pools: CPU or GPU, on-demand or spot, scaling between min and max."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from lepton_infra.spec.base import GpuRequest, Name, SpecModel, TagKey
+
+
+class NodePoolSpec(SpecModel):
+    name: Name = Field(description="Pool name, unique in the platform.")
+    gpu: GpuRequest | None = Field(
+        default=None, description="GPUs per node. Omit for a CPU pool."
+    )
+    cpu: str | None = Field(
+        default=None,
+        description="CPU machine class for CPU pools: standard-4, standard-8 or standard-16. "
+        "Default standard-4. Ignored for GPU pools.",
+    )
+    machine_type: str | None = Field(
+        default=None,
+        description="Explicit cloud machine type; wins over the catalog's choice. Must be a catalog "
+        "machine with the requested GPU.",
+    )
+    min: int = Field(
+        default=0,
+        ge=0,
+        le=1000,
+        description="Minimum nodes. Default 0, so the pool costs nothing when idle (GPU pools scale "
+        "from zero through the cluster autoscaler).",
+    )
+    max: int = Field(default=2, ge=1, le=1000, description="Maximum nodes. Default 2.")
+    desired: int | None = Field(
+        default=None,
+        ge=0,
+        description="Initial size; the autoscaler owns it after creation. Default: min.",
+    )
+    spot: bool = Field(
+        default=False,
+        description="Use spot/preemptible capacity (several machine types on AWS for diversity). "
+        "Spot pools must have min 0. Default false.",
+    )
+    disk_gb: int = Field(
+        default=100, ge=20, le=16384, description="Root/boot disk size in GiB, encrypted with the "
+        "platform key. Default 100."
+    )
+    labels: dict[TagKey, str] = Field(
+        default_factory=dict, description="Extra Kubernetes node labels."
+    )
+
+    @property
+    def is_gpu(self) -> bool:
+        return self.gpu is not None

@@ -1,0 +1,199 @@
+"""Cross-field rules of `PlatformSpec`. Each returns `Problem`s; all of them run, so one error lists
+every problem at once. Pure: the catalog and CIDR maths only, no provider SDK."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from ipaddress import IPv4Network
+from typing import TYPE_CHECKING
+
+from lepton_infra.catalog import NoMachine, catalog, choose_machine, gpu_models
+from lepton_infra.core.cidr import CidrTooSmall, largest_prefix_for, plan_subnets
+from lepton_infra.core.errors import Problem
+
+if TYPE_CHECKING:
+    from lepton_infra.spec.platform import PlatformSpec
+
+# Per-cloud node pool name limits (the strictest service-side rule on each cloud).
+_POOL_NAME_RULES = {
+    "aws": (re.compile(r"^[a-z][a-z0-9-]{0,62}$"), "up to 63 lowercase letters, digits and hyphens"),
+    "gcp": (re.compile(r"^[a-z][a-z0-9-]{0,38}[a-z0-9]$|^[a-z]$"), "up to 40 chars, GKE's node pool rule"),
+    "azure": (re.compile(r"^[a-z][a-z0-9]{0,11}$"), "AKS: up to 12 lowercase letters and digits, no hyphens"),
+}
+_ANYWHERE = IPv4Network("0.0.0.0/0")
+
+
+def check_platform(spec: PlatformSpec) -> list[Problem]:
+    problems: list[Problem] = []
+    for rule in (_cloud_knobs, _unique_names, _pool_names, _pools, _region, _network, _endpoint,
+                 _tenants_and_services, _quota_capacity, _tags):
+        problems.extend(rule(spec))
+    return problems
+
+
+def _cloud_knobs(spec: PlatformSpec) -> Iterator[Problem]:
+    for cloud in ("aws", "gcp", "azure"):
+        if cloud != spec.cloud and getattr(spec, cloud) is not None:
+            yield Problem(cloud, "(set)", f"settings for {cloud} but cloud is {spec.cloud}",
+                          f"remove the `{cloud}:` block or set cloud: {cloud}")
+    if spec.cloud == "gcp" and spec.gcp is None:
+        yield Problem("gcp", None, "cloud gcp needs the project", "add `gcp: {project: my-project}`")
+    if spec.cloud == "azure" and spec.azure is None:
+        yield Problem("azure", None, "cloud azure needs the subscription",
+                      "add `azure: {subscription_id: ...}`")
+    if spec.cloud == "gcp" and spec.gcp and spec.budget and not spec.gcp.billing_account:
+        yield Problem("gcp.billing_account", None, "a GCP budget is set on a billing account",
+                      "add gcp.billing_account (XXXXXX-XXXXXX-XXXXXX) or remove `budget`")
+
+
+def _unique_names(spec: PlatformSpec) -> Iterator[Problem]:
+    for field in ("node_pools", "tenants", "services"):
+        items = getattr(spec, field)
+        counts = Counter(item.name for item in items)
+        for i, item in enumerate(items):
+            if counts[item.name] > 1 and [x.name for x in items].index(item.name) != i:
+                yield Problem(f"{field}[{i}].name", item.name, f"duplicate {field[:-1].replace('_', ' ')} "
+                              "name", "give each one a unique name")
+
+
+def _pool_names(spec: PlatformSpec) -> Iterator[Problem]:
+    pattern, rule = _POOL_NAME_RULES[spec.cloud]
+    for i, pool in enumerate(spec.node_pools):
+        if not pattern.match(pool.name):
+            yield Problem(f"node_pools[{i}].name", pool.name, f"not a valid {spec.cloud} node pool name "
+                          f"({rule})", "rename the pool")
+
+
+def _pools(spec: PlatformSpec) -> Iterator[Problem]:
+    known_gpus = gpu_models()
+    for i, pool in enumerate(spec.node_pools):
+        path = f"node_pools[{i}]"
+        if pool.min > pool.max:
+            yield Problem(f"{path}.min", pool.min, f"greater than max {pool.max}", "lower min or raise max")
+        if pool.desired is not None and not pool.min <= pool.desired <= pool.max:
+            yield Problem(f"{path}.desired", pool.desired, f"outside [min {pool.min}, max {pool.max}]",
+                          "set desired between min and max, or omit it")
+        if pool.spot and pool.min > 0:
+            yield Problem(f"{path}.min", pool.min, "spot pools must be able to reach zero (capacity is "
+                          "reclaimed at any time)", "set min: 0 or spot: false")
+        if pool.gpu is not None and pool.gpu.type not in known_gpus:
+            yield Problem(f"{path}.gpu.type", pool.gpu.type, "unknown GPU type",
+                          f"use one of: {', '.join(sorted(known_gpus))}")
+            continue
+        try:
+            choose_machine(spec.cloud, gpu=pool.gpu.type if pool.gpu else None,
+                           gpu_count=pool.gpu.count if pool.gpu else 1, cpu_class=pool.cpu,
+                           explicit=pool.machine_type)
+        except NoMachine as err:
+            field = "machine_type" if pool.machine_type else ("gpu" if pool.gpu else "cpu")
+            value = pool.machine_type or (pool.gpu.model_dump() if pool.gpu else pool.cpu)
+            yield Problem(f"{path}.{field}", value, str(err), "pick a machine the catalog lists")
+
+
+def _region(spec: PlatformSpec) -> Iterator[Problem]:
+    cat = catalog(spec.cloud)
+    if spec.region not in cat.regions:
+        yield Problem("region", spec.region, f"not a {spec.cloud} region the catalog knows",
+                      f"use one of: {', '.join(sorted(cat.regions))}")
+        return
+    zones = spec.network.zones or 0
+    if zones > cat.regions[spec.region]:
+        yield Problem("network.zones", zones, f"{spec.region} has {cat.regions[spec.region]} zones",
+                      f"use at most {cat.regions[spec.region]}")
+    for i, pool in enumerate(spec.node_pools):
+        if pool.gpu is None or pool.gpu.type not in gpu_models():
+            continue
+        offered = cat.regions_for_gpu(pool.gpu.type)
+        if offered and spec.region not in offered:
+            yield Problem(f"node_pools[{i}].gpu.type", pool.gpu.type, f"not offered in region "
+                          f"{spec.region}", f"offered in: {', '.join(sorted(offered))}")
+
+
+def _network(spec: PlatformSpec) -> Iterator[Problem]:
+    net = spec.network
+    zones = net.zones or 0
+    min_zones = 2
+    if zones < min_zones:
+        yield Problem("network.zones", zones, "managed Kubernetes needs subnets in at least 2 zones",
+                      "set zones: 2 or more")
+    if spec.environment == "prod" and zones < 3:
+        yield Problem("network.zones", zones, "prod needs 3 zones to survive a zone outage",
+                      "set zones: 3 or more")
+    if not net.cidr.is_private or net.cidr.is_loopback or not _is_rfc1918(net.cidr):
+        yield Problem("network.cidr", str(net.cidr), "not a private RFC 1918 range",
+                      "use a range inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16")
+    elif zones >= 1:
+        try:
+            plan_subnets(net.cidr, zones)
+        except CidrTooSmall:
+            yield Problem("network.cidr", str(net.cidr), f"too small for {zones} zones",
+                          f"use a /{largest_prefix_for(zones)} or larger")
+        if spec.cloud == "gcp" and net.cidr.prefixlen > 20:
+            yield Problem("network.cidr", str(net.cidr), "GKE needs room for pod and service ranges",
+                          "use a /20 or larger")
+    if net.cidr.overlaps(net.service_cidr):
+        yield Problem("network.service_cidr", str(net.service_cidr), f"overlaps network.cidr {net.cidr}",
+                      "pick a service range outside the VPC range")
+
+
+def _is_rfc1918(cidr: IPv4Network) -> bool:
+    return any(cidr.subnet_of(IPv4Network(r)) for r in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
+
+
+def _endpoint(spec: PlatformSpec) -> Iterator[Problem]:
+    cluster = spec.cluster
+    for i, net in enumerate(cluster.authorized_networks):
+        if net.overlaps(_ANYWHERE) and net.prefixlen == 0 and not cluster.allow_public_endpoint_from_anywhere:
+            yield Problem(f"cluster.authorized_networks[{i}]", str(net), "opens the API to the internet",
+                          "list your office/VPN CIDRs, or set allow_public_endpoint_from_anywhere: true "
+                          "if you really mean it")
+    if cluster.endpoint == "public" and not cluster.authorized_networks:
+        yield Problem("cluster.authorized_networks", [], "a public endpoint needs authorized networks",
+                      "add the CIDRs that may reach the API, or set cluster.endpoint: private")
+
+
+def _tenants_and_services(spec: PlatformSpec) -> Iterator[Problem]:
+    tenants = {t.name: t for t in spec.tenants}
+    pool_gpus: dict[str, int] = {}  # GPU type -> most GPUs on one node of that type
+    for p in spec.gpu_pools:
+        if p.gpu:
+            pool_gpus[p.gpu.type] = max(pool_gpus.get(p.gpu.type, 0), p.gpu.count)
+    for i, svc in enumerate(spec.services):
+        path = f"services[{i}]"
+        tenant = tenants.get(svc.tenant)
+        if tenant is None:
+            yield Problem(f"{path}.tenant", svc.tenant, "no such tenant",
+                          f"use one of: {', '.join(tenants) or '(none defined: add a tenant)'}")
+        if svc.replicas.min > svc.replicas.max:
+            yield Problem(f"{path}.replicas.min", svc.replicas.min, f"greater than max {svc.replicas.max}",
+                          "lower min or raise max")
+        if svc.gpu is None:
+            continue
+        if svc.gpu.type not in pool_gpus:
+            offered = ", ".join(sorted(pool_gpus)) or "none"
+            yield Problem(f"{path}.gpu.type", svc.gpu.type, "no node pool offers this GPU",
+                          f"add a pool with gpu.type {svc.gpu.type} or use one of: {offered}")
+        elif svc.gpu.count > pool_gpus[svc.gpu.type]:
+            yield Problem(f"{path}.gpu.count", svc.gpu.count, f"no {svc.gpu.type} node has that many GPUs "
+                          f"(largest: {pool_gpus[svc.gpu.type]})", "lower the count or add a larger pool")
+        if tenant is not None and svc.gpu.count > tenant.gpu_quota:
+            yield Problem(f"{path}.gpu.count", svc.gpu.count, f"above tenant {tenant.name}'s gpu_quota "
+                          f"{tenant.gpu_quota}", "lower the request or raise the tenant's gpu_quota")
+
+
+def _quota_capacity(spec: PlatformSpec) -> Iterator[Problem]:
+    capacity = sum(p.max * p.gpu.count for p in spec.gpu_pools if p.gpu)
+    total = sum(t.gpu_quota for t in spec.tenants)
+    if total > capacity:
+        yield Problem("tenants[*].gpu_quota", total, f"tenant GPU quotas sum above the pools' max GPU "
+                      f"capacity {capacity}", "lower quotas or raise GPU pools' max")
+
+
+def _tags(spec: PlatformSpec) -> Iterator[Problem]:
+    from lepton_infra.core.tagging import missing_required_tags
+
+    for missing in missing_required_tags(spec.tags):
+        yield Problem("tags", dict(spec.tags), f"missing required tag {missing}",
+                      f"add {missing.split(' or ')[0]}: <value> under tags")

@@ -1,0 +1,48 @@
+"""Inference services: a container with an HTTP endpoint that scales with load, or to zero."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from lepton_infra.spec.base import GpuRequest, Name, Quantity, SpecModel
+
+# An image reference with an explicit tag or digest (never implicit :latest).
+IMAGE_PATTERN = r"^[a-z0-9.\-/:_]+(:[A-Za-z0-9_][A-Za-z0-9_.\-]{0,127}|@sha256:[a-f0-9]{64})$"
+
+
+class ReplicasSpec(SpecModel):
+    min: int = Field(default=0, ge=0, le=1000, description="Minimum replicas. 0 scales to zero "
+                     "through KEDA. Default 0.")
+    max: int = Field(default=4, ge=1, le=1000, description="Maximum replicas. Default 4.")
+
+
+class ScalingSpec(SpecModel):
+    metric: Literal["requests_per_second", "queue_length"] = Field(
+        default="requests_per_second",
+        description="What drives replicas: request rate (from Prometheus) or a queue length. "
+        "Default requests_per_second.",
+    )
+    target: float = Field(default=10.0, gt=0, description="Target value per replica. Default 10.")
+    cpu_utilization: int = Field(
+        default=70, ge=10, le=100, description="CPU target (%) when replicas.min > 0 (HPA). Default 70."
+    )
+
+
+class ServiceSpec(SpecModel):
+    name: Name = Field(description="Service name, unique in the platform.")
+    tenant: Name = Field(description="Tenant whose namespace and quota the service runs in.")
+    image: str = Field(
+        pattern=IMAGE_PATTERN,
+        description="Container image with an explicit tag or digest (`:latest` is refused).",
+    )
+    port: int = Field(default=8080, ge=1024, le=65535, description="Container port (non-root, so "
+                      "≥ 1024). Default 8080.")
+    predict_path: str = Field(default="/predict", description="Inference path. Default /predict.")
+    health_path: str = Field(default="/healthz", description="Readiness/liveness path. Default /healthz.")
+    gpu: GpuRequest | None = Field(default=None, description="GPUs per replica. Omit for CPU.")
+    cpu: Quantity = Field(default="2", description="CPU request = limit per replica. Default 2.")
+    memory: Quantity = Field(default="8Gi", description="Memory request = limit per replica. Default 8Gi.")
+    replicas: ReplicasSpec = Field(default_factory=ReplicasSpec, description="Replica bounds.")
+    scaling: ScalingSpec = Field(default_factory=ScalingSpec, description="Autoscaling signal.")

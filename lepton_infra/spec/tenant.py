@@ -1,0 +1,30 @@
+"""Tenants: isolated namespaces with quotas, including GPUs."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from lepton_infra.spec.base import Name, Quantity, SpecModel
+
+PodSecurityLevel = Literal["restricted", "baseline"]
+
+
+class TenantSpec(SpecModel):
+    name: Name = Field(description="Tenant name; also its namespace. Unique in the platform.")
+    gpu_quota: int = Field(
+        default=0, ge=0, le=10000, description="Max GPUs the tenant's pods may request. Default 0."
+    )
+    cpu_quota: Quantity = Field(default="64", description="Max CPU requests. Default 64.")
+    memory_quota: Quantity = Field(default="256Gi", description="Max memory requests. Default 256Gi.")
+    pods: int = Field(default=100, ge=1, le=10000, description="Max pods. Default 100.")
+    admins: list[str] = Field(
+        default_factory=list,
+        description="Identity-provider groups bound to the tenant's admin Role. Default none.",
+    )
+    pod_security: PodSecurityLevel = Field(
+        default="restricted",
+        description="Pod Security Admission level enforced on the namespace. Default restricted; "
+        "`privileged` is deliberately not offered.",
+    )
