@@ -24,12 +24,14 @@ from pulumi.runtime.stack import run_in_stack
 
 from lepton_infra.plan.mocks import MockContext, PlausibleMocks
 from lepton_infra.plan.monitor import RecordingMonitor
-from lepton_infra.plan.record import PlannedGraph
+from lepton_infra.plan.record import PlannedGraph, RecordedResource
 from lepton_infra.plan.stackfiles import load_stack
 
 
 class PlanFailed(RuntimeError):
     """The program itself failed (an exception in the program or in an apply)."""
+
+    recorded_resources: list[RecordedResource]
 
 
 def plan_program(
@@ -86,16 +88,23 @@ def _run(program: Callable[[], Any], config: dict[str, str], project: str, stack
         pulumi_settings.SETTINGS.outputs.clear()  # type: ignore[attr-defined]  # set by configure()
         try:
             loop.run_until_complete(run_in_stack(program))
-        except pulumi.RunError:
+        except pulumi.RunError as err:
+            err.recorded_resources = monitor.recorded()  # type: ignore[attr-defined]  # for tests
             raise  # SpecError and friends: user input, shown without a traceback
         except Exception as err:
-            raise PlanFailed(f"{type(err).__name__}: {err}") from err
+            failed = PlanFailed(f"{type(err).__name__}: {err}")
+            failed.recorded_resources = monitor.recorded()
+            raise failed from err
     finally:
         pulumi_settings.ROOT.set(None)
         loop.close()
         asyncio.set_event_loop(None)
         if gc_was_enabled:
             gc.enable()
+        # Collect now, at a quiet point: the garbage of a run (gRPC/asyncio objects with finalizers)
+        # would otherwise be finalized at a random later moment, e.g. inside `compile()` (seen as
+        # CPython 3.11's "AST constructor recursion depth mismatch").
+        gc.collect()
     resources = monitor.recorded()
     return PlannedGraph(project=project, stack=stack, resources=resources,
                         outputs=monitor.stack_outputs, config=dict(config))
