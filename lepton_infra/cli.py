@@ -7,6 +7,7 @@ Exit codes: 0 clean; 1 a mandatory policy violation; 2 bad input (spec, YAML, st
 from __future__ import annotations
 
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -76,6 +77,33 @@ def validate(stack_dir: StackDir, stack: StackName) -> None:
     verdict = "ok" if code == EXIT_OK else "mandatory policy violations"
     out.print(f"{stack}: {verdict} ({len(report.graph.managed)} resources)")
     raise typer.Exit(code)
+
+
+@app.command()
+def cost(stack_dir: StackDir, stack: StackName) -> None:
+    """Print only the cost estimate: idle (pools at min) and max, per item, pool and tenant."""
+    from lepton_infra.cost import estimate_cost
+    from lepton_infra.cost.render import render_cost
+
+    render_cost(estimate_cost(_plan(stack_dir, stack)).to_json(), out)
+
+
+class GraphFormat(StrEnum):
+    mermaid = "mermaid"
+    dot = "dot"
+
+
+@app.command()
+def graph(
+    stack_dir: StackDir,
+    stack: StackName,
+    fmt: Annotated[GraphFormat, typer.Option("--format", help="mermaid or dot.")] = GraphFormat.mermaid,
+) -> None:
+    """Draw the component-level dependency graph (what waits for what)."""
+    from lepton_infra.deploy.component_graph import component_graph, to_dot, to_mermaid
+
+    cg = component_graph(_plan(stack_dir, stack))
+    typer.echo(to_mermaid(cg) if fmt is GraphFormat.mermaid else to_dot(cg), nl=False)
 
 
 def main() -> None:
