@@ -4,7 +4,6 @@ every problem at once. Pure: the catalog and CIDR maths only, no provider SDK.""
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterator
 from ipaddress import IPv4Network
 from typing import TYPE_CHECKING
@@ -50,12 +49,12 @@ def _cloud_knobs(spec: PlatformSpec) -> Iterator[Problem]:
 
 def _unique_names(spec: PlatformSpec) -> Iterator[Problem]:
     for field in ("node_pools", "tenants", "services"):
-        items = getattr(spec, field)
-        counts = Counter(item.name for item in items)
-        for i, item in enumerate(items):
-            if counts[item.name] > 1 and [x.name for x in items].index(item.name) != i:
+        seen: set[str] = set()
+        for i, item in enumerate(getattr(spec, field)):
+            if item.name in seen:
                 yield Problem(f"{field}[{i}].name", item.name, f"duplicate {field[:-1].replace('_', ' ')} "
                               "name", "give each one a unique name")
+            seen.add(item.name)
 
 
 def _pool_names(spec: PlatformSpec) -> Iterator[Problem]:

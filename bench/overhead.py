@@ -1,0 +1,48 @@
+"""Benchmark 1: offline plan time and peak RSS of each prod stack against its floor."""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+from rich.table import Table
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _child(*args: str) -> dict:
+    out = subprocess.run([sys.executable, "-m", "bench.child", *args], cwd=REPO, check=True,
+                         capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def run(stacks: list[str], repeats: int = 3) -> tuple[Table, list[dict]]:
+    table = Table(title=f"1. Plan overhead against the floor (median of {repeats} runs, separate processes)")
+    for column in ("stack", "resources", "plan s", "floor s", "time ratio", "plan MiB", "floor MiB", "RSS ratio"):
+        table.add_column(column, justify="right" if column != "stack" else "left")
+    rows = []
+    for stack in stacks:
+        plans, floors = [], []
+        for _ in range(repeats):  # interleaved, so machine load affects both alike
+            p = _child("plan", str(REPO / "stacks/platform"), stack)
+            f = _child("floor", json.dumps({"modules": p["modules"], "count": p["resources"]}))
+            plans.append(p)
+            floors.append(f)
+        row = {
+            "stack": stack,
+            "resources": plans[0]["resources"],
+            "plan_s": statistics.median(p["seconds"] for p in plans),
+            "floor_s": statistics.median(f["seconds"] for f in floors),
+            "plan_mib": statistics.median(p["peak_rss_mib"] for p in plans),
+            "floor_mib": statistics.median(f["peak_rss_mib"] for f in floors),
+        }
+        row["time_ratio"] = row["plan_s"] / row["floor_s"]
+        row["rss_ratio"] = row["plan_mib"] / row["floor_mib"]
+        rows.append(row)
+        table.add_row(stack, str(row["resources"]), f"{row['plan_s']:.2f}", f"{row['floor_s']:.2f}",
+                      f"{row['time_ratio']:.2f}", f"{row['plan_mib']:.0f}", f"{row['floor_mib']:.0f}",
+                      f"{row['rss_ratio']:.2f}")
+    return table, rows
