@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from lepton_infra.core.errors import SpecError
 from lepton_infra.plan.engine import PlanFailed, plan_stack
@@ -33,10 +34,10 @@ def _plan(stack_dir: Path, stack: str) -> PlannedGraph:
     try:
         return plan_stack(stack_dir, stack)
     except SpecError as exc:
-        err.print(f"[bold red]error:[/bold red] {exc}", markup=True, highlight=False)
+        err.print(f"[bold red]error:[/bold red] {escape(str(exc))}", highlight=False)
         raise typer.Exit(EXIT_BAD_INPUT) from None
     except PlanFailed as exc:
-        err.print(f"[bold red]the program failed:[/bold red] {exc}", highlight=False)
+        err.print(f"[bold red]the program failed:[/bold red] {escape(str(exc))}", highlight=False)
         raise typer.Exit(EXIT_PROGRAM_FAILED) from None
 
 

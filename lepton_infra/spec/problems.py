@@ -40,8 +40,11 @@ def problems_from_validation_error(err: ValidationError, data: Any) -> list[Prob
             problems.extend(carried)
             continue
         loc = tuple(p for p in e["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        is_key = bool(loc) and loc[-1] == "[key]"  # pydantic marks a bad mapping key this way
+        loc = loc[:-1] if is_key else loc
         value = MISSING if e["type"] == "missing" else e.get("input")
         why = e["msg"][0].lower() + e["msg"][1:] if e["msg"] else e["type"]
+        why = f"invalid key: {why}" if is_key else why
         if e["type"] == "extra_forbidden":
             why = "unknown field"
         fix = _FIXES.get(e["type"], "correct the value")

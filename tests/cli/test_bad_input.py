@@ -76,6 +76,7 @@ CASES: dict[str, tuple[dict, str]] = {
     "missing required tag": (_set(GOOD, "tags", {"team": "ml"}), "tags"),
     "knobs for another cloud": ({**GOOD, "gcp": {"project": "acme-ai-dev"}}, "gcp"),
     "not a mapping": (["a", "list"], "(root)"),
+    "markup-like value": (_set(GOOD, "node_pools.0.labels", {"Bad Key": "[bold]x"}), "node_pools[0].labels.Bad Key"),
 }
 
 
