@@ -17,6 +17,7 @@ from lepton_infra.spec import PlatformSpec
 
 REPO = Path(__file__).resolve().parents[2]
 STACK_DIR = REPO / "stacks" / "platform"
+SHIPPED_STACKS = sorted(p.name[len("Pulumi."):-len(".yaml")] for p in STACK_DIR.glob("Pulumi.*-*.yaml"))
 ROLE_ARN_ANNOTATION = "eks.amazonaws.com/role-arn"
 IDENTITY_POD_LABEL = {"azure.workload.identity/use": "true"}
 

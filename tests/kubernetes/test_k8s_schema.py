@@ -9,8 +9,8 @@ import jsonschema
 import pytest
 from kubernetes_validate.utils import all_versions, major_minor
 
-from tests.conftest import SHIPPED_STACKS
 from tests.kubernetes.conftest import plan_addons
+from tests.kubernetes.harness import SHIPPED_STACKS
 from tests.kubernetes.manifests import builtin_objects, manifest, schema_version, validate_strict
 
 CLUSTER_VERSION = "1.33"
