@@ -75,11 +75,13 @@ class PlatformAddons(Component):
             )
             self.services[svc.name] = InferenceService(child_name(name, f"svc-{svc.name}"), wired,
                                                        self.child_opts())
-        self.finish({
+        # Stack outputs the platform may export as they are.
+        self.outputs: dict[str, object] = {
             "monitoring_namespace": self.observability.namespace.metadata.name,
             "tenant_namespaces": {n: t.namespace_name for n, t in self.tenants.items()},
-            "services": {n: s.autoscaler for n, s in self.services.items()},
-        })
+            "service_autoscalers": {n: s.autoscaler for n, s in self.services.items()},
+        }
+        self.finish(self.outputs)
 
 
 def default_smtp(emails: Sequence[str], extra: Mapping[str, object]) -> SmtpRelay:

@@ -105,6 +105,9 @@ def kube_prometheus_stack_values(args: ObservabilityArgs) -> dict[str, Any]:
                          "alertmanagerSpec": alertmanager_spec},
         "grafana": {
             "enabled": True,
+            # The chart's default admin password is the public string "prom-operator". Empty makes the
+            # Grafana chart generate a random one into its Secret (and keep it across upgrades).
+            "adminPassword": "",
             "defaultDashboardsTimezone": "utc",
             "sidecar": {"dashboards": {"enabled": True, "label": GRAFANA_DASHBOARD_LABEL, "labelValue": "1"}},
             "grafana.ini": {"auth.anonymous": {"enabled": False}, "users": {"allow_sign_up": False},

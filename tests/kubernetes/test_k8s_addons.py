@@ -119,3 +119,10 @@ def test_child_names_are_stable(prod) -> None:
         "acme-ai-addons-svc-embeddings", "acme-ai-addons-svc-sentiment", "acme-ai-addons-tenant-research",
         "acme-ai-addons-tenant-serving",
     ]
+
+
+def test_outputs_name_namespaces_and_autoscalers(prod) -> None:
+    outputs = prod.graph.one("lepton:k8s:PlatformAddons").outputs
+    assert outputs["monitoring_namespace"] == "monitoring"
+    assert outputs["tenant_namespaces"] == {"research": "research", "serving": "serving"}
+    assert outputs["service_autoscalers"] == {"sentiment": "keda", "embeddings": "hpa"}

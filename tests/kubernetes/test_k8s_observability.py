@@ -140,3 +140,8 @@ def test_monitoring_namespace_is_privileged_for_node_exporter(prod) -> None:
     ns = prod.graph.one("kubernetes:core/v1:Namespace", f"{OBS}-namespace")
     assert ns.get("metadata.name") == "monitoring"
     assert ns.get("metadata.labels")["pod-security.kubernetes.io/enforce"] == "privileged"
+
+
+def test_grafana_does_not_keep_the_public_default_password(prod) -> None:
+    assert kps(prod).get("values.grafana.adminPassword") == ""
+    assert kps(prod).inputs["values"]["grafana"]["grafana.ini"]["auth.anonymous"] == {"enabled": False}
