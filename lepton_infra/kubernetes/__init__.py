@@ -5,11 +5,12 @@ from lepton_infra.kubernetes.addons import PlatformAddons, PlatformAddonsArgs, a
 from lepton_infra.kubernetes.gpu_stack import GpuStack, GpuStackArgs
 from lepton_infra.kubernetes.inference import InferenceService, InferenceServiceArgs
 from lepton_infra.kubernetes.keda import Keda, KedaArgs
+from lepton_infra.kubernetes.metrics_server import MetricsServer, MetricsServerArgs
 from lepton_infra.kubernetes.observability import Observability, ObservabilityArgs, SmtpRelay
 from lepton_infra.kubernetes.tenant import Tenant, TenantArgs
 
 __all__ = [
-    "GpuStack", "GpuStackArgs", "InferenceService", "InferenceServiceArgs", "Keda", "KedaArgs",
+    "GpuStack", "GpuStackArgs", "InferenceService", "InferenceServiceArgs", "Keda", "KedaArgs", "MetricsServer", "MetricsServerArgs",
     "Observability", "ObservabilityArgs", "PlatformAddons", "PlatformAddonsArgs", "SmtpRelay", "Tenant",
     "TenantArgs", "addons_args", "build_addons",
 ]

@@ -2,7 +2,7 @@
 
 Ordering is explicit and minimal: CRD-owning releases before the custom resources that use them; node
 pools (the handle's `workload_dependencies`) before anything that runs pods; the GPU stack before GPU
-workloads. Namespaces, quotas, policies and RBAC wait for nothing but the cluster.
+workloads. The releases install in parallel. Namespaces, quotas, policies and RBAC wait for nothing but the cluster.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from lepton_infra.core.naming import child_name
 from lepton_infra.kubernetes.gpu_stack import GpuStack, GpuStackArgs
 from lepton_infra.kubernetes.inference import InferenceService, InferenceServiceArgs
 from lepton_infra.kubernetes.keda import Keda, KedaArgs
+from lepton_infra.kubernetes.metrics_server import MetricsServer, MetricsServerArgs
 from lepton_infra.kubernetes.observability import Observability, ObservabilityArgs, SmtpRelay
 from lepton_infra.kubernetes.tenant import WORKLOAD_SERVICE_ACCOUNT, Tenant, TenantArgs
 from lepton_infra.kubernetes.tenant_policy import egress_rules_from
@@ -32,6 +33,8 @@ class PlatformAddonsArgs:
     # Each service's `namespace`/`service_account` name its tenant; the component wires the real outputs.
     services: Sequence[InferenceServiceArgs]
     gpu: GpuFacts | None = None  # None: no GPU pools, no GPU stack
+    # Install metrics-server (CPU-based HPAs, `kubectl top`) because the cloud does not run one.
+    install_metrics_server: bool = True
     workload_dependencies: Sequence[pulumi.Resource] = field(default_factory=list)
 
 
@@ -53,6 +56,10 @@ class PlatformAddons(Component):
                 GpuStackArgs(kubernetes_version=args.kubernetes_version, facts=args.gpu,
                              depends_on=nodes, monitoring_crds=crds),
                 self.child_opts())
+        self.metrics_server: MetricsServer | None = None
+        if args.install_metrics_server:
+            self.metrics_server = MetricsServer(child_name(name, "metrics-server"),
+                                                MetricsServerArgs(depends_on=nodes), self.child_opts())
         self.keda: Keda | None = None
         if any(s.min_replicas == 0 for s in args.services):
             self.keda = Keda(child_name(name, "keda"),
@@ -105,6 +112,7 @@ def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs
     return PlatformAddonsArgs(
         kubernetes_version=version,
         gpu=handle.gpu if spec.gpu_pools else None,
+        install_metrics_server=not handle.metrics_server_installed,
         workload_dependencies=list(handle.workload_dependencies),
         observability=ObservabilityArgs(
             kubernetes_version=version, retention_days=mon.retention_days, storage_gb=mon.storage_gb,

@@ -21,14 +21,14 @@ class HelmChart:
 GPU_OPERATOR = HelmChart(
     repo="https://helm.ngc.nvidia.com/nvidia",
     chart="gpu-operator",
-    version="v25.10.1",
+    version="v26.3.0",
     release="gpu-operator",
 )
 
 KUBE_PROMETHEUS_STACK = HelmChart(
     repo="https://prometheus-community.github.io/helm-charts",
     chart="kube-prometheus-stack",
-    version="79.7.1",
+    version="82.16.0",
     release="kube-prometheus-stack",
 )
 
@@ -37,6 +37,13 @@ KEDA = HelmChart(
     chart="keda",
     version="2.17.2",
     release="keda",
+)
+
+METRICS_SERVER = HelmChart(
+    repo="https://kubernetes-sigs.github.io/metrics-server/",
+    chart="metrics-server",
+    version="3.12.2",
+    release="metrics-server",
 )
 
 # kube-prometheus-stack names its objects `<fullname>-<component>`; a short fixed fullname keeps the

@@ -22,6 +22,7 @@ from lepton_infra.core.conventions import (
 )
 from lepton_infra.core.naming import child_name
 from lepton_infra.kubernetes.charts import GPU_OPERATOR, HelmChart
+from lepton_infra.kubernetes.helm import pinned_release
 from lepton_infra.kubernetes.meta import common_labels, namespace, psa_labels
 
 DCGM_EXPORTER_APP_LABEL = "nvidia-dcgm-exporter"  # label the operator puts on its exporter Service
@@ -107,20 +108,10 @@ class GpuStack(Component):
             {**common_labels("gpu-operator", "gpu"), **psa_labels("privileged", args.kubernetes_version)},
             self.child_opts(),
         )
-        self.release = k8s.helm.v3.Release(
-            child_name(name, "operator"),
-            name=args.chart.release,
-            chart=args.chart.chart,
-            version=args.chart.version,
-            repository_opts=k8s.helm.v3.RepositoryOptsArgs(repo=args.chart.repo),
-            namespace=self.namespace.metadata.name,
-            create_namespace=False,
-            atomic=True,
-            cleanup_on_fail=True,
-            max_history=5,
-            timeout=900,
-            values=gpu_operator_values(self.toggles),
-            opts=self.child_opts(depends_on=list(args.depends_on)),
+        self.release = pinned_release(
+            child_name(name, "operator"), args.chart, self.namespace.metadata.name,
+            gpu_operator_values(self.toggles), self.child_opts(depends_on=list(args.depends_on)),
+            timeout_seconds=900,
         )
         self.service_monitor = k8s.apiextensions.CustomResource(
             child_name(name, "dcgm-monitor"),

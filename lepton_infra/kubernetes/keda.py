@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pulumi
-import pulumi_kubernetes as k8s
 
 from lepton_infra.core.component import Component
 from lepton_infra.core.conventions import KEDA_NAMESPACE
 from lepton_infra.core.naming import child_name
 from lepton_infra.kubernetes.charts import KEDA, HelmChart
+from lepton_infra.kubernetes.helm import pinned_release
 from lepton_infra.kubernetes.meta import common_labels, namespace, psa_labels
 
 
@@ -34,20 +34,9 @@ class Keda(Component):
              **psa_labels("baseline", args.kubernetes_version, warn="restricted")},
             self.child_opts(),
         )
-        self.release = k8s.helm.v3.Release(
-            child_name(name, "operator"),
-            name=args.chart.release,
-            chart=args.chart.chart,
-            version=args.chart.version,
-            repository_opts=k8s.helm.v3.RepositoryOptsArgs(repo=args.chart.repo),
-            namespace=self.namespace.metadata.name,
-            create_namespace=False,
-            atomic=True,
-            cleanup_on_fail=True,
-            max_history=5,
-            timeout=600,
-            # The chart owns the ScaledObject CRD; the services' ScaledObjects wait for this release.
-            values={"crds": {"install": True}},
-            opts=self.child_opts(depends_on=list(args.depends_on)),
+        # The chart owns the ScaledObject CRD; the services' ScaledObjects wait for this release.
+        self.release = pinned_release(
+            child_name(name, "operator"), args.chart, self.namespace.metadata.name, {"crds": {"install": True}},
+            self.child_opts(depends_on=list(args.depends_on)),
         )
         self.finish({"namespace": self.namespace.metadata.name, "release": self.release.name})

@@ -16,6 +16,7 @@ from lepton_infra.core.naming import child_name
 from lepton_infra.kubernetes.alerts import gpu_alert_rules, prometheus_rule_spec
 from lepton_infra.kubernetes.charts import KPS_FULLNAME, KUBE_PROMETHEUS_STACK, HelmChart
 from lepton_infra.kubernetes.dashboards import gpu_dashboard_json
+from lepton_infra.kubernetes.helm import pinned_release
 from lepton_infra.kubernetes.meta import common_labels, namespace, psa_labels
 
 GRAFANA_DASHBOARD_LABEL = "grafana_dashboard"
@@ -130,20 +131,9 @@ class Observability(Component):
             self.child_opts(),
         )
         ns = self.namespace.metadata.name
-        self.release = k8s.helm.v3.Release(
-            child_name(name, "kube-prometheus-stack"),
-            name=args.chart.release,
-            chart=args.chart.chart,
-            version=args.chart.version,
-            repository_opts=k8s.helm.v3.RepositoryOptsArgs(repo=args.chart.repo),
-            namespace=ns,
-            create_namespace=False,
-            atomic=True,
-            cleanup_on_fail=True,
-            max_history=5,
-            timeout=900,
-            values=kube_prometheus_stack_values(args),
-            opts=self.child_opts(depends_on=list(args.depends_on)),
+        self.release = pinned_release(
+            child_name(name, "kube-prometheus-stack"), args.chart, ns, kube_prometheus_stack_values(args),
+            self.child_opts(depends_on=list(args.depends_on)), timeout_seconds=900,
         )
         self.gpu_rules = k8s.apiextensions.CustomResource(
             child_name(name, "gpu-rules"),

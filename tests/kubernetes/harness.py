@@ -77,7 +77,7 @@ class RecordingBinder:
 
 
 def make_handle(binder: RecordingBinder, facts: GpuFacts | None = None, version: str = "1.33",
-                extra: dict[str, Any] | None = None) -> ClusterHandle:
+                extra: dict[str, Any] | None = None, metrics_server_installed: bool = False) -> ClusterHandle:
     kubeconfig = pulumi.Output.secret(KUBECONFIG)
     provider = k8s.Provider("cluster-k8s", kubeconfig=kubeconfig)
     return ClusterHandle(
@@ -91,6 +91,7 @@ def make_handle(binder: RecordingBinder, facts: GpuFacts | None = None, version:
         storage_class="fast-ssd",
         workload_dependencies=[NodePool("system-pool"), NodePool("gpu-pools")],
         extra=extra or {},
+        metrics_server_installed=metrics_server_installed,
     )
 
 

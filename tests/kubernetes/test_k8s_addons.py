@@ -45,7 +45,8 @@ def test_objects_per_service(prod, svc: str, scaler: str) -> None:
 def test_releases_wait_for_the_node_pools(prod) -> None:
     pools = {r.urn for r in prod.graph.of_type(NODE_POOL)}
     releases = prod.graph.of_type(RELEASE)
-    assert sorted(r.get("chart") for r in releases) == ["gpu-operator", "keda", "kube-prometheus-stack"]
+    assert sorted(r.get("chart") for r in releases) == ["gpu-operator", "keda", "kube-prometheus-stack",
+                                                        "metrics-server"]
     for release in releases:
         assert pools <= set(release.dependencies), release.name
 
@@ -115,9 +116,9 @@ def test_caller_parent_is_kept_and_handle_provider_wins() -> None:
 def test_child_names_are_stable(prod) -> None:
     names = sorted(r.name for r in prod.graph.managed if r.type.startswith("lepton:k8s:"))
     assert names == [
-        "acme-ai-addons", "acme-ai-addons-gpu", "acme-ai-addons-keda", "acme-ai-addons-observability",
-        "acme-ai-addons-svc-embeddings", "acme-ai-addons-svc-sentiment", "acme-ai-addons-tenant-research",
-        "acme-ai-addons-tenant-serving",
+        "acme-ai-addons", "acme-ai-addons-gpu", "acme-ai-addons-keda", "acme-ai-addons-metrics-server",
+        "acme-ai-addons-observability", "acme-ai-addons-svc-embeddings", "acme-ai-addons-svc-sentiment",
+        "acme-ai-addons-tenant-research", "acme-ai-addons-tenant-serving",
     ]
 
 
@@ -126,3 +127,10 @@ def test_outputs_name_namespaces_and_autoscalers(prod) -> None:
     assert outputs["monitoring_namespace"] == "monitoring"
     assert outputs["tenant_namespaces"] == {"research": "research", "serving": "serving"}
     assert outputs["service_autoscalers"] == {"sentiment": "keda", "embeddings": "hpa"}
+
+
+def test_metrics_server_only_where_the_cloud_lacks_one(prod) -> None:
+    release = prod.graph.one(RELEASE, f"{ADDONS}-metrics-server-release")
+    assert (release.get("chart"), release.get("namespace")) == ("metrics-server", "kube-system")
+    planned = plan_addons(metrics_server_installed=True)
+    assert not planned.graph.of_type("lepton:k8s:MetricsServer")

@@ -28,7 +28,7 @@ def test_toggles_follow_the_facts(facts: GpuFacts, expected: GpuOperatorToggles)
 def test_operator_release_pinned_with_toggles_in_values(prod) -> None:
     release = prod.graph.one(RELEASE, f"{G}-operator")
     assert release.get("chart") == "gpu-operator"
-    assert release.get("version") == "v25.10.1"
+    assert release.get("version") == "v26.3.0"
     assert release.get("repositoryOpts.repo") == "https://helm.ngc.nvidia.com/nvidia"
     assert release.get("namespace") == "gpu-operator"
     assert release.get("values.driver.enabled") is False
@@ -80,4 +80,5 @@ def test_no_gpu_pools_no_gpu_stack() -> None:
         services=[{"name": "tokenizer", "tenant": "research", "image": "ghcr.io/acme/tok:1.0",
                    "replicas": {"min": 1, "max": 2}}])
     assert not planned.graph.of_type("lepton:k8s:GpuStack")
-    assert [r.get("chart") for r in planned.graph.of_type(RELEASE)] == ["kube-prometheus-stack"]
+    assert sorted(r.get("chart") for r in planned.graph.of_type(RELEASE)) == ["kube-prometheus-stack",
+                                                                               "metrics-server"]
