@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-RUNBOOK_BASE = "https://github.com/lepton-ai/lepton-infra/blob/main/docs/kubernetes.md#alert-"
+# What to do about each alert: a section of the in-cluster layer's docs (the repository has no fixed URL).
+RUNBOOK_BASE = "lepton-infra docs/kubernetes.md#alert-"
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class AlertRule:
             "for": self.for_,
             "labels": {"severity": self.severity, "platform": "lepton"},
             "annotations": {"summary": self.summary, "description": self.description,
-                            "runbook_url": RUNBOOK_BASE + self.name.lower()},
+                            "runbook": RUNBOOK_BASE + self.name.lower()},
         }
 
 
