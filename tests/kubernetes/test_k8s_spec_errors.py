@@ -48,3 +48,11 @@ def test_gpu_request_above_tenant_quota() -> None:
 
 def test_gpu_type_no_pool_offers() -> None:
     assert "services[0].gpu.type" in _plan(_with_service(gpu={"type": "a100-80gb", "count": 1}))
+
+
+@pytest.mark.parametrize("name", ["monitoring", "gpu-operator", "keda", "kube-system", "default", "kube-foo"])
+def test_tenant_named_after_a_reserved_namespace(name: str) -> None:
+    raw = raw_spec("aws-prod")
+    raw["tenants"] = [{"name": name, "gpu_quota": 4}]
+    raw["services"] = []
+    assert "tenants[0].name" in _plan(raw)
