@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 import pulumi
+import pulumi_kubernetes as k8s
 import pytest
 
 from lepton_infra.kubernetes import build_addons
@@ -103,13 +104,14 @@ def test_caller_parent_is_kept_and_handle_provider_wins() -> None:
 
     def program() -> None:
         parent = pulumi.ComponentResource("test:index:Platform", "platform")
+        stray = k8s.Provider("stray-k8s", kubeconfig=pulumi.Output.secret("{}"))
         handle = make_handle(RecordingBinder())
-        build_addons(spec, handle, pulumi.ResourceOptions(parent=parent))
+        build_addons(spec, handle, pulumi.ResourceOptions(parent=parent, providers=[stray]))
 
     graph = plan_program(program, STRICT_PROVIDERS)
     addons = graph.one("lepton:k8s:PlatformAddons")
     assert addons.parent == graph.one("test:index:Platform").urn
-    provider = graph.one("pulumi:providers:kubernetes").urn
+    provider = graph.one("pulumi:providers:kubernetes", "cluster-k8s").urn
     assert {r.provider for r in graph.managed if r.type.startswith("kubernetes:")} == {provider}
 
 
