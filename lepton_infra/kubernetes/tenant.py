@@ -95,7 +95,8 @@ class Tenant(Component):
                 subjects=[k8s.rbac.v1.SubjectArgs(kind="Group", name=group,
                                                   api_group="rbac.authorization.k8s.io")
                           for group in args.admin_groups],
-                opts=self.child_opts(depends_on=[self.admin_role]),
+                # A binding may name a Role that does not exist yet: no ordering needed.
+                opts=self.child_opts(),
             )
         self.identity: BoundIdentity = args.bind_identity(
             child_name(name, "identity"), args.name, WORKLOAD_SERVICE_ACCOUNT, bucket_prefix(args.name),
