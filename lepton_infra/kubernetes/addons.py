@@ -72,7 +72,7 @@ class PlatformAddons(Component):
         for svc in args.services:
             tenant = self.tenants[svc.tenant]
             needs = list(nodes)
-            if svc.gpu_type and self.gpu_stack is not None:
+            if svc.gpu_type and self.gpu_stack is not None and self.gpu_stack.release is not None:
                 needs.append(self.gpu_stack.release)
             wired = replace(
                 svc, namespace=tenant.namespace_name, service_account=tenant.service_account_name,

@@ -37,6 +37,12 @@ class GpuOperatorToggles:
     device_plugin: bool
     dcgm_exporter: bool
 
+    @property
+    def anything(self) -> bool:
+        """False when the cloud provides every piece: then no operator at all (its validator and
+        feature discovery would only duplicate, and can fight, the cloud's own GPU setup)."""
+        return self.driver or self.toolkit or self.device_plugin or self.dcgm_exporter
+
 
 def gpu_operator_toggles(facts: GpuFacts) -> GpuOperatorToggles:
     """What the operator must install, given what the node image already has.
@@ -108,11 +114,15 @@ class GpuStack(Component):
             {**common_labels("gpu-operator", "gpu"), **psa_labels("privileged", args.kubernetes_version)},
             self.child_opts(),
         )
-        self.release = pinned_release(
-            child_name(name, "operator"), args.chart, self.namespace.metadata.name,
-            gpu_operator_values(self.toggles), self.child_opts(depends_on=list(args.depends_on)),
-            timeout_seconds=900,
-        )
+        self.release: k8s.helm.v3.Release | None = None
+        if self.toggles.anything:
+            self.release = pinned_release(
+                child_name(name, "operator"), args.chart, self.namespace.metadata.name,
+                gpu_operator_values(self.toggles), self.child_opts(depends_on=list(args.depends_on)),
+                timeout_seconds=900,
+            )
+        # GPU metrics are always scraped, from our exporter or from the cloud's.
+        monitor_after = [*args.monitoring_crds, *([self.release] if self.release is not None else [])]
         self.service_monitor = k8s.apiextensions.CustomResource(
             child_name(name, "dcgm-monitor"),
             api_version="monitoring.coreos.com/v1",
@@ -122,6 +132,7 @@ class GpuStack(Component):
                 labels=common_labels("dcgm-exporter", "gpu-metrics"),
             ),
             spec=dcgm_service_monitor_spec(cloud_exporter=args.facts.dcgm_exporter_installed),
-            opts=self.child_opts(depends_on=[*args.monitoring_crds, self.release]),
+            opts=self.child_opts(depends_on=monitor_after),
         )
-        self.finish({"namespace": self.namespace.metadata.name, "release": self.release.name})
+        self.finish({"namespace": self.namespace.metadata.name,
+                     "operator_installed": self.release is not None})

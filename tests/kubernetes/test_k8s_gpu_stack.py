@@ -63,14 +63,25 @@ def test_dcgm_service_monitor_waits_for_its_crd_and_the_operator(prod) -> None:
     assert operator.urn in monitor.dependencies
 
 
-def test_cloud_managed_gpu_pieces_are_not_installed_but_still_scraped() -> None:
-    planned = plan_addons(facts=GpuFacts(driver_installed=True, device_plugin_installed=True,
+def test_cloud_exporter_is_not_duplicated() -> None:
+    planned = plan_addons(facts=GpuFacts(driver_installed=True, device_plugin_installed=False,
                                          dcgm_exporter_installed=True))
     release = planned.graph.one(RELEASE, f"{G}-operator")
-    assert release.get("values.devicePlugin.enabled") is False
+    assert release.get("values.devicePlugin.enabled") is True
     assert release.get("values.dcgmExporter.enabled") is False
+
+
+def test_everything_cloud_managed_no_operator_but_still_scraped() -> None:
+    planned = plan_addons(facts=GpuFacts(driver_installed=True, device_plugin_installed=True,
+                                         dcgm_exporter_installed=True))
+    assert "gpu-operator" not in {r.get("chart") for r in planned.graph.of_type(RELEASE)}
     monitor = planned.graph.one(SERVICE_MONITOR, f"{G}-dcgm-monitor")
     assert monitor.get("spec.namespaceSelector") == {"any": True}
+    kps = planned.graph.one(RELEASE, "acme-ai-addons-observability-kube-prometheus-stack")
+    assert kps.urn in monitor.dependencies
+    deployment = planned.graph.one("kubernetes:apps/v1:Deployment", "acme-ai-addons-svc-sentiment-deployment")
+    pools = {r.urn for r in planned.graph.of_type("test:nodes:Pool")}
+    assert pools <= set(deployment.dependencies)
 
 
 def test_no_gpu_pools_no_gpu_stack() -> None:
