@@ -54,4 +54,7 @@ class ClusterHandle:
     workload_dependencies: Sequence[pulumi.Resource] = ()
     # Cloud-managed pieces already running (e.g. the cluster autoscaler on GKE is built in).
     managed_autoscaler: bool = False
+    # The cluster already serves the resource metrics API (metrics.k8s.io) that CPU-based HPAs read: GKE
+    # and AKS run metrics-server themselves (set True there); on EKS the in-cluster layer installs it.
+    metrics_server_installed: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)

@@ -27,7 +27,7 @@ _ANYWHERE = IPv4Network("0.0.0.0/0")
 def check_platform(spec: PlatformSpec) -> list[Problem]:
     problems: list[Problem] = []
     for rule in (_cloud_knobs, _unique_names, _pool_names, _pools, _region, _network, _endpoint,
-                 _tenants_and_services, _quota_capacity, _tags):
+                 _tenants_and_services, _reserved_namespaces, _quota_capacity, _tags):
         problems.extend(rule(spec))
     return problems
 
@@ -180,6 +180,16 @@ def _tenants_and_services(spec: PlatformSpec) -> Iterator[Problem]:
         if tenant is not None and svc.gpu.count > tenant.gpu_quota:
             yield Problem(f"{path}.gpu.count", svc.gpu.count, f"above tenant {tenant.name}'s gpu_quota "
                           f"{tenant.gpu_quota}", "lower the request or raise the tenant's gpu_quota")
+
+
+def _reserved_namespaces(spec: PlatformSpec) -> Iterator[Problem]:
+    """A tenant's name is its namespace: it must not take one the platform or Kubernetes owns."""
+    from lepton_infra.core.conventions import RESERVED_NAMESPACES
+
+    for i, tenant in enumerate(spec.tenants):
+        if tenant.name in RESERVED_NAMESPACES or tenant.name.startswith("kube-"):
+            yield Problem(f"tenants[{i}].name", tenant.name, "reserved namespace (Kubernetes or the "
+                          "platform uses it)", "pick another tenant name")
 
 
 def _quota_capacity(spec: PlatformSpec) -> Iterator[Problem]:

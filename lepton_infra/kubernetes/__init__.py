@@ -1,0 +1,16 @@
+"""The cloud-agnostic in-cluster layer (`lepton:k8s:*`): GPU stack, observability, tenants, inference
+services. It sees a cloud only through the `ClusterHandle` it is given; it imports no cloud SDK."""
+
+from lepton_infra.kubernetes.addons import PlatformAddons, PlatformAddonsArgs, addons_args, build_addons
+from lepton_infra.kubernetes.gpu_stack import GpuStack, GpuStackArgs
+from lepton_infra.kubernetes.inference import InferenceService, InferenceServiceArgs
+from lepton_infra.kubernetes.keda import Keda, KedaArgs
+from lepton_infra.kubernetes.metrics_server import MetricsServer, MetricsServerArgs
+from lepton_infra.kubernetes.observability import Observability, ObservabilityArgs, SmtpRelay
+from lepton_infra.kubernetes.tenant import Tenant, TenantArgs
+
+__all__ = [
+    "GpuStack", "GpuStackArgs", "InferenceService", "InferenceServiceArgs", "Keda", "KedaArgs", "MetricsServer", "MetricsServerArgs",
+    "Observability", "ObservabilityArgs", "PlatformAddons", "PlatformAddonsArgs", "SmtpRelay", "Tenant",
+    "TenantArgs", "addons_args", "build_addons",
+]

@@ -1,0 +1,150 @@
+"""`PlatformAddons`: the whole in-cluster layer, and `build_addons(spec, handle)` mapping the spec to it.
+
+Ordering is explicit and minimal: CRD-owning releases before the custom resources that use them; node
+pools (the handle's `workload_dependencies`) before anything that runs pods; the GPU stack before GPU
+workloads. The releases install in parallel. Namespaces, quotas, policies and RBAC wait for nothing but the cluster.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+import pulumi
+
+from lepton_infra.core.cluster_handle import ClusterHandle, GpuFacts
+from lepton_infra.core.component import Component
+from lepton_infra.core.naming import child_name
+from lepton_infra.kubernetes.gpu_stack import GpuStack, GpuStackArgs
+from lepton_infra.kubernetes.inference import InferenceService, InferenceServiceArgs
+from lepton_infra.kubernetes.keda import Keda, KedaArgs
+from lepton_infra.kubernetes.metrics_server import MetricsServer, MetricsServerArgs
+from lepton_infra.kubernetes.observability import Observability, ObservabilityArgs, SmtpRelay
+from lepton_infra.kubernetes.tenant import WORKLOAD_SERVICE_ACCOUNT, Tenant, TenantArgs
+from lepton_infra.kubernetes.tenant_policy import egress_rules_from
+from lepton_infra.spec import PlatformSpec
+
+
+@dataclass
+class PlatformAddonsArgs:
+    kubernetes_version: str
+    observability: ObservabilityArgs
+    tenants: Sequence[TenantArgs]
+    # Each service's `namespace`/`service_account` name its tenant; the component wires the real outputs.
+    services: Sequence[InferenceServiceArgs]
+    gpu: GpuFacts | None = None  # None: no GPU pools, no GPU stack
+    # Install metrics-server (CPU-based HPAs, `kubectl top`) because the cloud does not run one.
+    install_metrics_server: bool = True
+    workload_dependencies: Sequence[pulumi.Resource] = field(default_factory=list)
+
+
+class PlatformAddons(Component):
+    TOKEN = "lepton:k8s:PlatformAddons"
+
+    def __init__(self, name: str, args: PlatformAddonsArgs,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(name, opts)
+        nodes = list(args.workload_dependencies)
+        self.observability = Observability(
+            child_name(name, "observability"), replace(args.observability, depends_on=nodes),
+            self.child_opts())
+        crds = [self.observability.release]
+        self.gpu_stack: GpuStack | None = None
+        if args.gpu is not None:
+            self.gpu_stack = GpuStack(
+                child_name(name, "gpu"),
+                GpuStackArgs(kubernetes_version=args.kubernetes_version, facts=args.gpu,
+                             depends_on=nodes, monitoring_crds=crds),
+                self.child_opts())
+        self.metrics_server: MetricsServer | None = None
+        if args.install_metrics_server:
+            self.metrics_server = MetricsServer(child_name(name, "metrics-server"),
+                                                MetricsServerArgs(depends_on=nodes), self.child_opts())
+        self.keda: Keda | None = None
+        if any(s.min_replicas == 0 for s in args.services):
+            self.keda = Keda(child_name(name, "keda"),
+                             KedaArgs(kubernetes_version=args.kubernetes_version, depends_on=nodes),
+                             self.child_opts())
+        self.tenants: dict[str, Tenant] = {
+            t.name: Tenant(child_name(name, f"tenant-{t.name}"), t, self.child_opts()) for t in args.tenants
+        }
+        self.services: dict[str, InferenceService] = {}
+        for svc in args.services:
+            tenant = self.tenants[svc.tenant]
+            needs = list(nodes)
+            if svc.gpu_type and self.gpu_stack is not None and self.gpu_stack.release is not None:
+                needs.append(self.gpu_stack.release)
+            wired = replace(
+                svc, namespace=tenant.namespace_name, service_account=tenant.service_account_name,
+                identity_pod_labels={**tenant.identity.pod_labels, **svc.identity_pod_labels},
+                depends_on=[*needs, *svc.depends_on], monitoring_crds=crds,
+                keda=[self.keda.release] if self.keda is not None else [],
+            )
+            self.services[svc.name] = InferenceService(child_name(name, f"svc-{svc.name}"), wired,
+                                                       self.child_opts())
+        # Stack outputs the platform may export as they are.
+        self.outputs: dict[str, object] = {
+            "monitoring_namespace": self.observability.namespace.metadata.name,
+            "tenant_namespaces": {n: t.namespace_name for n, t in self.tenants.items()},
+            "service_autoscalers": {n: s.autoscaler for n, s in self.services.items()},
+        }
+        self.finish(self.outputs)
+
+
+def default_smtp(emails: Sequence[str], extra: Mapping[str, object]) -> SmtpRelay:
+    """The cloud layer may hand a relay in `ClusterHandle.extra["smtp"]` (an `SmtpRelay`, or a mapping
+    of its fields). Otherwise: the mail domain of the first alert address, on the submission port."""
+    given = extra.get("smtp")
+    if isinstance(given, SmtpRelay):
+        return given
+    if isinstance(given, Mapping):
+        return SmtpRelay(**{str(k): v for k, v in given.items()})
+    domain = emails[0].split("@", 1)[1] if emails else "localhost"
+    return SmtpRelay(smarthost=f"smtp.{domain}:587", from_address=f"alertmanager@{domain}")
+
+
+def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs:
+    """Map the validated spec and the cloud's handle to the in-cluster layer's args. No validation here:
+    the spec was checked before the first resource (unknown tenants, quotas, GPU types)."""
+    version = handle.kubernetes_version
+    mon = spec.monitoring
+    egress = egress_rules_from(handle.extra.get("identity_egress"))
+    return PlatformAddonsArgs(
+        kubernetes_version=version,
+        gpu=handle.gpu if spec.gpu_pools else None,
+        install_metrics_server=not handle.metrics_server_installed,
+        workload_dependencies=list(handle.workload_dependencies),
+        observability=ObservabilityArgs(
+            kubernetes_version=version, retention_days=mon.retention_days, storage_gb=mon.storage_gb,
+            storage_class=handle.storage_class, alert_emails=list(mon.alert_emails),
+            smtp=default_smtp(mon.alert_emails, handle.extra), gpu_idle_percent=mon.gpu_idle_percent),
+        tenants=[TenantArgs(name=t.name, kubernetes_version=version, bind_identity=handle.bind_identity,
+                            gpu_quota=t.gpu_quota, cpu_quota=t.cpu_quota, memory_quota=t.memory_quota,
+                            pods=t.pods, admin_groups=list(t.admins), pod_security=t.pod_security,
+                            extra_egress=egress)
+                 for t in spec.tenants],
+        services=[InferenceServiceArgs(
+            name=s.name, tenant=s.tenant, namespace=s.tenant, service_account=WORKLOAD_SERVICE_ACCOUNT,
+            image=s.image, port=s.port, predict_path=s.predict_path, health_path=s.health_path,
+            cpu=s.cpu, memory=s.memory, gpu_type=s.gpu.type if s.gpu else None,
+            gpu_count=s.gpu.count if s.gpu else 0, min_replicas=s.replicas.min, max_replicas=s.replicas.max,
+            scaling_metric=s.scaling.metric, scaling_target=s.scaling.target,
+            cpu_utilization=s.scaling.cpu_utilization)
+            for s in spec.services],
+    )
+
+
+def build_addons(spec: PlatformSpec, handle: ClusterHandle,
+                 opts: pulumi.ResourceOptions | None = None) -> PlatformAddons:
+    """The in-cluster layer for `spec` on the cluster behind `handle`. Every Kubernetes object goes
+    through `handle.provider`; the caller's `opts` (parent, other providers) are kept."""
+    caller = opts or pulumi.ResourceOptions()
+    providers: list[pulumi.ProviderResource] = []
+    if isinstance(caller.providers, Mapping):
+        providers.extend(caller.providers.values())
+    elif caller.providers:
+        providers.extend(caller.providers)
+    providers = [p for p in providers if getattr(p, "package", None) != "kubernetes"] + [handle.provider]
+    merged = pulumi.ResourceOptions.merge(caller, pulumi.ResourceOptions(providers=providers))
+    merged.providers = providers
+    return PlatformAddons(child_name(spec.name, "addons"), addons_args(spec, handle), merged)

@@ -1,0 +1,53 @@
+"""Pinned Helm charts of the in-cluster layer: one place to bump a version (and to review it).
+
+Versions are pinned, never floating: a chart upgrade is a reviewed change to this file, visible as a
+`version` input diff on the Release in `pulumi preview`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class HelmChart:
+    repo: str
+    chart: str
+    version: str
+    # The Helm release name; fixed so in-cluster names derived from it (services, secrets) are stable.
+    release: str
+
+
+GPU_OPERATOR = HelmChart(
+    repo="https://helm.ngc.nvidia.com/nvidia",
+    chart="gpu-operator",
+    version="v26.3.0",
+    release="gpu-operator",
+)
+
+KUBE_PROMETHEUS_STACK = HelmChart(
+    repo="https://prometheus-community.github.io/helm-charts",
+    chart="kube-prometheus-stack",
+    version="82.16.0",
+    release="kube-prometheus-stack",
+)
+
+KEDA = HelmChart(
+    repo="https://kedacore.github.io/charts",
+    chart="keda",
+    version="2.17.2",
+    release="keda",
+)
+
+METRICS_SERVER = HelmChart(
+    repo="https://kubernetes-sigs.github.io/metrics-server/",
+    chart="metrics-server",
+    version="3.12.2",
+    release="metrics-server",
+)
+
+# kube-prometheus-stack names its objects `<fullname>-<component>`; a short fixed fullname keeps the
+# Prometheus service at a predictable address for KEDA's Prometheus scaler.
+KPS_FULLNAME = "kps"
+PROMETHEUS_SERVICE = f"{KPS_FULLNAME}-prometheus"
+PROMETHEUS_PORT = 9090

@@ -1,0 +1,138 @@
+"""`GpuStack`: the NVIDIA GPU operator, installing only what the cloud's GPU nodes still lack.
+
+Which pieces run is decided from `GpuFacts` alone (never from the cloud's name), so a new cloud is one
+set of facts, not a new branch here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from lepton_infra.core.cluster_handle import GpuFacts
+from lepton_infra.core.component import Component
+from lepton_infra.core.conventions import (
+    GPU_OPERATOR_NAMESPACE,
+    GPU_TAINT_EFFECT,
+    GPU_TAINT_KEY,
+)
+from lepton_infra.core.naming import child_name
+from lepton_infra.kubernetes.charts import GPU_OPERATOR, HelmChart
+from lepton_infra.kubernetes.helm import pinned_release
+from lepton_infra.kubernetes.meta import common_labels, namespace, psa_labels
+
+DCGM_EXPORTER_APP_LABEL = "nvidia-dcgm-exporter"  # label the operator puts on its exporter Service
+DCGM_EXPORTER_PORT_NAME = "gpu-metrics"
+SCRAPE_INTERVAL = "30s"
+
+
+@dataclass(frozen=True)
+class GpuOperatorToggles:
+    driver: bool
+    toolkit: bool
+    device_plugin: bool
+    dcgm_exporter: bool
+
+    @property
+    def anything(self) -> bool:
+        """False when the cloud provides every piece: then no operator at all (its validator and
+        feature discovery would only duplicate, and can fight, the cloud's own GPU setup)."""
+        return self.driver or self.toolkit or self.device_plugin or self.dcgm_exporter
+
+
+def gpu_operator_toggles(facts: GpuFacts) -> GpuOperatorToggles:
+    """What the operator must install, given what the node image already has.
+
+    The container toolkit follows the driver: every node image that ships the NVIDIA driver (EKS
+    NVIDIA AMI, GKE-managed drivers, AKS GPU images) also configures the container runtime for it, and
+    a second toolkit would rewrite that runtime config.
+    """
+    return GpuOperatorToggles(
+        driver=not facts.driver_installed,
+        toolkit=not facts.driver_installed,
+        device_plugin=not facts.device_plugin_installed,
+        dcgm_exporter=not facts.dcgm_exporter_installed,
+    )
+
+
+def gpu_operator_values(toggles: GpuOperatorToggles) -> dict[str, Any]:
+    gpu_toleration = {"key": GPU_TAINT_KEY, "operator": "Exists", "effect": GPU_TAINT_EFFECT}
+    return {
+        "driver": {"enabled": toggles.driver},
+        "toolkit": {"enabled": toggles.toolkit},
+        "devicePlugin": {"enabled": toggles.device_plugin},
+        # The exporter embeds its own DCGM host engine; a standalone one is only for external tools.
+        "dcgm": {"enabled": False},
+        # The ServiceMonitor is ours (visible in the plan, ordered after the Prometheus CRDs).
+        "dcgmExporter": {"enabled": toggles.dcgm_exporter, "serviceMonitor": {"enabled": False}},
+        "nfd": {"enabled": True},
+        # Operands must land on the tainted GPU nodes and survive node pressure.
+        "daemonsets": {"tolerations": [gpu_toleration], "priorityClassName": "system-node-critical"},
+    }
+
+
+def dcgm_service_monitor_spec(cloud_exporter: bool) -> dict[str, Any]:
+    """Scrape the operator's exporter; when the cloud runs its own exporter, find it in any namespace by
+    the same app label (the cloud layer documents that its exporter carries it)."""
+    namespace_selector: dict[str, Any] = (
+        {"any": True} if cloud_exporter else {"matchNames": [GPU_OPERATOR_NAMESPACE]}
+    )
+    return {
+        "selector": {"matchLabels": {"app": DCGM_EXPORTER_APP_LABEL}},
+        "namespaceSelector": namespace_selector,
+        "endpoints": [{"port": DCGM_EXPORTER_PORT_NAME, "path": "/metrics", "interval": SCRAPE_INTERVAL,
+                       # Keep the node name on every GPU series, for alerts and the dashboard.
+                       "relabelings": [{"sourceLabels": ["__meta_kubernetes_pod_node_name"],
+                                        "targetLabel": "node", "action": "replace"}]}],
+    }
+
+
+@dataclass
+class GpuStackArgs:
+    kubernetes_version: str
+    facts: GpuFacts
+    # Resources the operator's pods need first (node pools, the cluster autoscaler).
+    depends_on: Sequence[pulumi.Resource] = ()
+    # The release owning the ServiceMonitor CRD (kube-prometheus-stack).
+    monitoring_crds: Sequence[pulumi.Resource] = ()
+    chart: HelmChart = field(default_factory=lambda: GPU_OPERATOR)
+
+
+class GpuStack(Component):
+    TOKEN = "lepton:k8s:GpuStack"
+
+    def __init__(self, name: str, args: GpuStackArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(name, opts)
+        self.toggles = gpu_operator_toggles(args.facts)
+        # Driver and toolkit pods are privileged by nature: this namespace is one of the few that must be.
+        self.namespace = namespace(
+            child_name(name, "namespace"), GPU_OPERATOR_NAMESPACE,
+            {**common_labels("gpu-operator", "gpu"), **psa_labels("privileged", args.kubernetes_version)},
+            self.child_opts(),
+        )
+        self.release: k8s.helm.v3.Release | None = None
+        if self.toggles.anything:
+            self.release = pinned_release(
+                child_name(name, "operator"), args.chart, self.namespace.metadata.name,
+                gpu_operator_values(self.toggles), self.child_opts(depends_on=list(args.depends_on)),
+                timeout_seconds=900,
+            )
+        # GPU metrics are always scraped, from our exporter or from the cloud's.
+        monitor_after = [*args.monitoring_crds, *([self.release] if self.release is not None else [])]
+        self.service_monitor = k8s.apiextensions.CustomResource(
+            child_name(name, "dcgm-monitor"),
+            api_version="monitoring.coreos.com/v1",
+            kind="ServiceMonitor",
+            metadata=k8s.meta.v1.ObjectMetaArgs(
+                name="dcgm-exporter", namespace=self.namespace.metadata.name,
+                labels=common_labels("dcgm-exporter", "gpu-metrics"),
+            ),
+            spec=dcgm_service_monitor_spec(cloud_exporter=args.facts.dcgm_exporter_installed),
+            opts=self.child_opts(depends_on=monitor_after),
+        )
+        self.finish({"namespace": self.namespace.metadata.name,
+                     "operator_installed": self.release is not None})

@@ -1,0 +1,32 @@
+"""One way to install a pinned chart: a Helm v3 `Release`, so chart, version and values are inputs the
+plan records (and policies and tests read)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from lepton_infra.kubernetes.charts import HelmChart
+
+
+def pinned_release(resource_name: str, chart: HelmChart, namespace: pulumi.Input[str], values: dict[str, Any],
+                   opts: pulumi.ResourceOptions, timeout_seconds: int = 600) -> k8s.helm.v3.Release:
+    return k8s.helm.v3.Release(
+        resource_name,
+        name=chart.release,
+        chart=chart.chart,
+        version=chart.version,
+        repository_opts=k8s.helm.v3.RepositoryOptsArgs(repo=chart.repo),
+        namespace=namespace,
+        # Namespaces are ours (with their Pod Security labels), never created by Helm.
+        create_namespace=False,
+        # A failed install or upgrade rolls back instead of leaving a half-applied release.
+        atomic=True,
+        cleanup_on_fail=True,
+        max_history=5,
+        timeout=timeout_seconds,
+        values=values,
+        opts=opts,
+    )

@@ -1,0 +1,130 @@
+"""The pod template of an inference service, as data: hardened security context, GPU scheduling,
+probes, and resources on every container. Pure, so each security property is tested on its own."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from lepton_infra.core.conventions import (
+    GPU_RESOURCE,
+    GPU_TAINT_EFFECT,
+    GPU_TAINT_KEY,
+    GPU_TAINT_VALUE,
+    GPU_TYPE_LABEL,
+)
+
+# A fixed non-root UID: `runAsNonRoot` alone rejects images whose USER is a name, not a number.
+RUN_AS_UID = 10001
+PORT_NAME = "http"
+CONTAINER_NAME = "server"
+
+
+@dataclass(frozen=True)
+class PodShape:
+    image: str
+    port: int
+    predict_path: str
+    health_path: str
+    cpu: str
+    memory: str
+    gpu_type: str | None
+    gpu_count: int
+    service_account: Any  # pulumi.Input[str]
+    labels: Mapping[str, str]
+
+
+def container_security_context() -> dict[str, Any]:
+    return {
+        "allowPrivilegeEscalation": False,
+        "privileged": False,
+        "readOnlyRootFilesystem": True,
+        "runAsNonRoot": True,
+        "runAsUser": RUN_AS_UID,
+        "runAsGroup": RUN_AS_UID,
+        "capabilities": {"drop": ["ALL"]},
+        "seccompProfile": {"type": "RuntimeDefault"},
+    }
+
+
+def pod_security_context() -> dict[str, Any]:
+    return {
+        "runAsNonRoot": True,
+        "runAsUser": RUN_AS_UID,
+        "runAsGroup": RUN_AS_UID,
+        "fsGroup": RUN_AS_UID,
+        "seccompProfile": {"type": "RuntimeDefault"},
+    }
+
+
+def resources(cpu: str, memory: str, gpu_count: int) -> dict[str, Any]:
+    """Requests equal limits (Guaranteed QoS): an inference pod is never the first one evicted, and a
+    GPU is an integer resource whose request must equal its limit anyway."""
+    amounts: dict[str, str] = {"cpu": cpu, "memory": memory}
+    if gpu_count:
+        amounts[GPU_RESOURCE] = str(gpu_count)
+    return {"requests": dict(amounts), "limits": dict(amounts)}
+
+
+def gpu_scheduling(gpu_type: str) -> dict[str, Any]:
+    """Tolerate the platform's GPU taint and require a node of the requested GPU model."""
+    return {
+        "tolerations": [{"key": GPU_TAINT_KEY, "operator": "Equal", "value": GPU_TAINT_VALUE,
+                         "effect": GPU_TAINT_EFFECT}],
+        "affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {
+            "nodeSelectorTerms": [{"matchExpressions": [
+                {"key": GPU_TYPE_LABEL, "operator": "In", "values": [gpu_type]}]}]}}},
+    }
+
+
+def probes(health_path: str) -> dict[str, Any]:
+    def http(period: int, failures: int) -> dict[str, Any]:
+        return {"httpGet": {"path": health_path, "port": PORT_NAME}, "periodSeconds": period,
+                "timeoutSeconds": 5, "failureThreshold": failures}
+
+    return {
+        # Loading a model can take minutes: the startup probe allows 15 minutes before liveness starts.
+        "startupProbe": http(10, 90),
+        "readinessProbe": http(10, 3),
+        "livenessProbe": http(20, 3),
+    }
+
+
+def pod_template_spec(shape: PodShape) -> dict[str, Any]:
+    container: dict[str, Any] = {
+        "name": CONTAINER_NAME,
+        "image": shape.image,
+        "imagePullPolicy": "IfNotPresent",
+        "ports": [{"name": PORT_NAME, "containerPort": shape.port, "protocol": "TCP"}],
+        "env": [
+            {"name": "PORT", "value": str(shape.port)},
+            {"name": "PREDICT_PATH", "value": shape.predict_path},
+            # The root filesystem is read-only; libraries that cache under $HOME write to /tmp.
+            {"name": "HOME", "value": "/tmp"},
+        ],
+        "resources": resources(shape.cpu, shape.memory, shape.gpu_count if shape.gpu_type else 0),
+        "securityContext": container_security_context(),
+        "volumeMounts": [{"name": "tmp", "mountPath": "/tmp"}, {"name": "shm", "mountPath": "/dev/shm"}],
+        **probes(shape.health_path),
+    }
+    spec: dict[str, Any] = {
+        "serviceAccountName": shape.service_account,
+        # The cloud identity comes through its own projected token; no Kubernetes API token in the pod.
+        "automountServiceAccountToken": False,
+        "enableServiceLinks": False,
+        "terminationGracePeriodSeconds": 30,
+        "securityContext": pod_security_context(),
+        "containers": [container],
+        "volumes": [
+            {"name": "tmp", "emptyDir": {"sizeLimit": "2Gi"}},
+            # Frameworks (PyTorch workers, NCCL) need more shared memory than the runtime's 64 MiB.
+            {"name": "shm", "emptyDir": {"medium": "Memory", "sizeLimit": "1Gi"}},
+        ],
+        "topologySpreadConstraints": [{
+            "maxSkew": 1, "topologyKey": "topology.kubernetes.io/zone", "whenUnsatisfiable": "ScheduleAnyway",
+            "labelSelector": {"matchLabels": dict(shape.labels)}}],
+    }
+    if shape.gpu_type:
+        spec.update(gpu_scheduling(shape.gpu_type))
+    return spec

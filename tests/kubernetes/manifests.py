@@ -1,0 +1,60 @@
+"""Turn recorded Kubernetes resources back into manifests and validate them with kubernetes-validate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import kubernetes_validate
+from kubernetes_validate.utils import all_versions, major_minor
+
+from lepton_infra.plan.record import PlannedGraph, RecordedResource
+
+# Resources that are not plain Kubernetes objects: Helm releases and instances of CRDs (no schema ships
+# with kubernetes-validate for those; their shape is asserted field by field instead).
+CUSTOM_RESOURCE_GROUPS = ("monitoring.coreos.com/", "keda.sh/")
+HELM_RELEASE = "kubernetes:helm.sh/v3:Release"
+
+
+def _ints(value: Any) -> Any:
+    """The engine carries JSON numbers as floats; the API server reads 10001.0 as the integer 10001."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _ints(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_ints(v) for v in value]
+    return value
+
+
+def manifest(resource: RecordedResource) -> dict[str, Any]:
+    """The object the API server receives: the recorded camelCase inputs, apiVersion and kind included."""
+    doc = _ints(dict(resource.inputs))
+    assert doc.get("apiVersion") and doc.get("kind"), f"{resource.name}: no apiVersion/kind recorded"
+    return doc
+
+
+def is_builtin_object(resource: RecordedResource) -> bool:
+    return (resource.type.startswith("kubernetes:") and resource.type != HELM_RELEASE
+            and not any(g in resource.type for g in CUSTOM_RESOURCE_GROUPS))
+
+
+def is_custom_resource(resource: RecordedResource) -> bool:
+    return resource.type.startswith("kubernetes:") and any(g in resource.type for g in CUSTOM_RESOURCE_GROUPS)
+
+
+def builtin_objects(graph: PlannedGraph) -> list[RecordedResource]:
+    return [r for r in graph.managed if r.custom and is_builtin_object(r)]
+
+
+def schema_version(cluster_version: str) -> str:
+    """The schema set kubernetes-validate ships for the cluster's minor version, or the nearest older
+    one when it is absent (the package ships 1.28-1.37 offline, so 1.33 is exact today)."""
+    available = [major_minor(v) for v in all_versions()]
+    if cluster_version in available:
+        return cluster_version
+    older = [v for v in available if tuple(map(int, v.split("."))) <= tuple(map(int, cluster_version.split(".")))]
+    return older[-1] if older else available[0]
+
+
+def validate_strict(doc: dict[str, Any], cluster_version: str) -> str:
+    return kubernetes_validate.validate(doc, schema_version(cluster_version), strict=True)

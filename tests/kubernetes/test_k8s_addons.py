@@ -1,0 +1,138 @@
+"""PlatformAddons: the handle's provider everywhere, explicit and minimal ordering, object counts."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pulumi
+import pulumi_kubernetes as k8s
+import pytest
+
+from lepton_infra.kubernetes import build_addons
+from lepton_infra.plan.engine import plan_program
+from tests.kubernetes.conftest import ADDONS, plan_addons
+from tests.kubernetes.harness import STRICT_PROVIDERS, RecordingBinder, load_spec, make_handle
+
+RELEASE = "kubernetes:helm.sh/v3:Release"
+NODE_POOL = "test:nodes:Pool"
+
+
+def kind_counts(planned, component_urn: str) -> Counter:
+    return Counter(r.type.rsplit(":", 1)[1] for r in planned.graph.descendants(component_urn)
+                   if r.type.startswith("kubernetes:"))
+
+
+def test_every_kubernetes_object_uses_the_handles_provider(prod) -> None:
+    provider = prod.graph.one("pulumi:providers:kubernetes", "cluster-k8s")
+    objects = [r for r in prod.graph.managed if r.type.startswith("kubernetes:")]
+    assert objects
+    assert {r.provider for r in objects} == {provider.urn}
+
+
+def test_tenant_objects_per_tenant(prod) -> None:
+    tenant = prod.graph.one("lepton:k8s:Tenant", f"{ADDONS}-tenant-research")
+    assert kind_counts(prod, tenant.urn) == Counter({
+        "NetworkPolicy": 5, "Namespace": 1, "ResourceQuota": 1, "LimitRange": 1, "Role": 1,
+        "RoleBinding": 1, "ServiceAccount": 1})
+
+
+@pytest.mark.parametrize(("svc", "scaler"), [("sentiment", "ScaledObject"), ("embeddings", "HorizontalPodAutoscaler")])
+def test_objects_per_service(prod, svc: str, scaler: str) -> None:
+    service = prod.graph.one("lepton:k8s:InferenceService", f"{ADDONS}-svc-{svc}")
+    assert kind_counts(prod, service.urn) == Counter({
+        "Deployment": 1, "Service": 1, "PodDisruptionBudget": 1, "ServiceMonitor": 1, scaler: 1})
+
+
+def test_releases_wait_for_the_node_pools(prod) -> None:
+    pools = {r.urn for r in prod.graph.of_type(NODE_POOL)}
+    releases = prod.graph.of_type(RELEASE)
+    assert sorted(r.get("chart") for r in releases) == ["gpu-operator", "keda", "kube-prometheus-stack",
+                                                        "metrics-server"]
+    for release in releases:
+        assert pools <= set(release.dependencies), release.name
+
+
+def test_releases_install_in_parallel(prod) -> None:
+    releases = {r.urn for r in prod.graph.of_type(RELEASE)}
+    for release in prod.graph.of_type(RELEASE):
+        assert not releases & set(release.dependencies), release.name
+
+
+def test_tenants_wait_for_nothing_but_their_own_objects(prod) -> None:
+    for tenant in prod.graph.of_type("lepton:k8s:Tenant"):
+        inside = {r.urn for r in prod.graph.descendants(tenant.urn)}
+        for resource in prod.graph.descendants(tenant.urn):
+            assert set(resource.dependencies) <= inside, resource.name
+
+
+def test_gpu_workloads_wait_for_the_gpu_stack_and_nodes(prod) -> None:
+    operator = prod.graph.one(RELEASE, f"{ADDONS}-gpu-operator")
+    pools = {r.urn for r in prod.graph.of_type(NODE_POOL)}
+    for name in ("sentiment", "embeddings"):
+        deployment = prod.graph.one("kubernetes:apps/v1:Deployment", f"{ADDONS}-svc-{name}-deployment")
+        assert operator.urn in deployment.dependencies
+        assert pools <= set(deployment.dependencies)
+
+
+def test_workloads_do_not_wait_for_unrelated_releases(prod) -> None:
+    kps = prod.graph.one(RELEASE, f"{ADDONS}-observability-kube-prometheus-stack")
+    keda = prod.graph.one(RELEASE, f"{ADDONS}-keda-operator")
+    deployment = prod.graph.one("kubernetes:apps/v1:Deployment", f"{ADDONS}-svc-sentiment-deployment")
+    assert kps.urn not in deployment.dependencies
+    assert keda.urn not in deployment.dependencies
+
+
+def test_custom_resources_wait_for_their_crd_owner(prod) -> None:
+    kps = prod.graph.one(RELEASE, f"{ADDONS}-observability-kube-prometheus-stack")
+    keda = prod.graph.one(RELEASE, f"{ADDONS}-keda-operator")
+    for monitor in prod.graph.of_type("kubernetes:monitoring.coreos.com/v1:ServiceMonitor"):
+        assert kps.urn in monitor.dependencies
+    scaler = prod.graph.one("kubernetes:keda.sh/v1alpha1:ScaledObject", f"{ADDONS}-svc-sentiment-scaler")
+    assert keda.urn in scaler.dependencies
+
+
+def test_no_scale_to_zero_service_no_keda() -> None:
+    planned = plan_addons(services=[{"name": "embeddings", "tenant": "serving",
+                                     "image": "ghcr.io/acme/embeddings:2.0", "gpu": {"type": "l4"},
+                                     "replicas": {"min": 1, "max": 6}}])
+    assert not planned.graph.of_type("lepton:k8s:Keda")
+    assert "keda" not in {r.get("chart") for r in planned.graph.of_type(RELEASE)}
+
+
+def test_caller_parent_is_kept_and_handle_provider_wins() -> None:
+    spec = load_spec()
+
+    def program() -> None:
+        parent = pulumi.ComponentResource("test:index:Platform", "platform")
+        stray = k8s.Provider("stray-k8s", kubeconfig=pulumi.Output.secret("{}"))
+        handle = make_handle(RecordingBinder())
+        build_addons(spec, handle, pulumi.ResourceOptions(parent=parent, providers=[stray]))
+
+    graph = plan_program(program, STRICT_PROVIDERS)
+    addons = graph.one("lepton:k8s:PlatformAddons")
+    assert addons.parent == graph.one("test:index:Platform").urn
+    provider = graph.one("pulumi:providers:kubernetes", "cluster-k8s").urn
+    assert {r.provider for r in graph.managed if r.type.startswith("kubernetes:")} == {provider}
+
+
+def test_child_names_are_stable(prod) -> None:
+    names = sorted(r.name for r in prod.graph.managed if r.type.startswith("lepton:k8s:"))
+    assert names == [
+        "acme-ai-addons", "acme-ai-addons-gpu", "acme-ai-addons-keda", "acme-ai-addons-metrics-server",
+        "acme-ai-addons-observability", "acme-ai-addons-svc-embeddings", "acme-ai-addons-svc-sentiment",
+        "acme-ai-addons-tenant-research", "acme-ai-addons-tenant-serving",
+    ]
+
+
+def test_outputs_name_namespaces_and_autoscalers(prod) -> None:
+    outputs = prod.graph.one("lepton:k8s:PlatformAddons").outputs
+    assert outputs["monitoring_namespace"] == "monitoring"
+    assert outputs["tenant_namespaces"] == {"research": "research", "serving": "serving"}
+    assert outputs["service_autoscalers"] == {"sentiment": "keda", "embeddings": "hpa"}
+
+
+def test_metrics_server_only_where_the_cloud_lacks_one(prod) -> None:
+    release = prod.graph.one(RELEASE, f"{ADDONS}-metrics-server-release")
+    assert (release.get("chart"), release.get("namespace")) == ("metrics-server", "kube-system")
+    planned = plan_addons(metrics_server_installed=True)
+    assert not planned.graph.of_type("lepton:k8s:MetricsServer")
