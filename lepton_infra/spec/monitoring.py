@@ -11,6 +11,12 @@ class MonitoringSpec(SpecModel):
     alert_emails: list[Email] = Field(
         default_factory=list, description="Where alerts and budget notices go. Default none."
     )
+    smtp_relay: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9.-]+:[0-9]{2,5}$",
+        description="SMTP relay `host:port` Alertmanager sends through (e.g. Amazon SES "
+        "`email-smtp.us-east-1.amazonaws.com:587`). Default: `smtp.<domain of the first alert email>:587`.",
+    )
     gpu_idle_percent: int = Field(
         default=10, ge=1, le=100, description="A GPU below this utilisation for an hour is idle. Default 10."
     )

@@ -145,3 +145,14 @@ def test_monitoring_namespace_is_privileged_for_node_exporter(prod) -> None:
 def test_grafana_does_not_keep_the_public_default_password(prod) -> None:
     assert kps(prod).get("values.grafana.adminPassword") == ""
     assert kps(prod).inputs["values"]["grafana"]["grafana.ini"]["auth.anonymous"] == {"enabled": False}
+
+
+def test_spec_smtp_relay_wins_over_the_guess() -> None:
+    from lepton_infra.kubernetes.addons import default_smtp
+
+    guessed = default_smtp(["oncall@acme.dev"], {})
+    assert guessed.smarthost == "smtp.acme.dev:587"
+    relay = default_smtp(["oncall@acme.dev"], {"smtp": {"smarthost": "x:25", "from_address": "a@b.c"}},
+                         "email-smtp.us-east-1.amazonaws.com:587")
+    assert relay.smarthost == "email-smtp.us-east-1.amazonaws.com:587"
+    assert relay.from_address == "alertmanager@acme.dev"
