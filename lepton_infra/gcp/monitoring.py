@@ -118,7 +118,7 @@ class Monitoring(Component):
                 billing_account=args.billing_account,
                 display_name=f"{args.display_prefix} monthly",
                 amount=gcp.billing.BudgetAmountArgs(specified_amount=gcp.billing.BudgetAmountSpecifiedAmountArgs(
-                    currency_code="USD", units=str(int(round(args.budget_usd))))),
+                    currency_code="USD", units=str(round(args.budget_usd)))),
                 budget_filter=gcp.billing.BudgetBudgetFilterArgs(
                     projects=[pulumi.Output.concat("projects/", args.project_number)],
                     calendar_period="MONTH"),
@@ -126,7 +126,8 @@ class Monitoring(Component):
                                                                       spend_basis="CURRENT_SPEND")
                                  for p in args.budget_thresholds_percent],
                 all_updates_rule=gcp.billing.BudgetAllUpdatesRuleArgs(
-                    monitoring_notification_channels=channel_ids,
+                    # The Budget API takes at most five channels; the billing admins get mail as well.
+                    monitoring_notification_channels=channel_ids[:5],
                     disable_default_iam_recipients=False),
                 opts=self.child_opts(),
             )
