@@ -91,8 +91,7 @@ class Cluster(Component):
                 managed_prometheus=gcp.container.ClusterMonitoringConfigManagedPrometheusArgs(enabled=True),
             ),
             logging_config=gcp.container.ClusterLoggingConfigArgs(enable_components=list(LOGGING_COMPONENTS)),
-            security_posture_config=gcp.container.ClusterSecurityPostureConfigArgs(
-                mode="BASIC", vulnerability_mode="VULNERABILITY_BASIC"),
+            security_posture_config=gcp.container.ClusterSecurityPostureConfigArgs(mode="BASIC"),
             cost_management_config=gcp.container.ClusterCostManagementConfigArgs(enabled=True),
             maintenance_policy=gcp.container.ClusterMaintenancePolicyArgs(
                 daily_maintenance_window=gcp.container.ClusterMaintenancePolicyDailyMaintenanceWindowArgs(

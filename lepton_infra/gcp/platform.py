@@ -25,9 +25,6 @@ from lepton_infra.gcp.services import BUDGET_SERVICE, PLATFORM_SERVICES, Project
 from lepton_infra.spec import PlatformSpec
 
 STORAGE_CLASS = "lepton-cmek-balanced"
-# Google-managed identities that encrypt with the platform key: cluster secrets (GKE), boot and
-# persistent disks (Compute Engine), the model bucket (Cloud Storage), the registry (Artifact Registry).
-KEY_USERS = {"gke": "container", "compute": "compute", "storage": "storage", "registry": "artifactregistry"}
 
 
 class Platform(Component):
@@ -75,10 +72,22 @@ class Platform(Component):
             project=project, region=spec.region, physical_prefix=prefix, nodes_cidr=str(layout.nodes),
             pods_cidr=str(layout.pods), services_cidr=str(layout.services),
             control_plane_cidr=str(layout.control_plane)), opts_())
+        # Google-managed identities that encrypt with the platform key: cluster secrets (GKE), boot and
+        # persistent disks (Compute Engine), the model bucket (Cloud Storage), the registry (Artifact
+        # Registry). The first two exist once their API is on; the other two are created on request
+        # (the invoke and the ServiceIdentity), so the key grants never name a missing account.
+        storage_agent = gcp.storage.get_project_service_account_output(project=project, opts=invoke_opts).member
+        self.registry_agent = gcp.projects.ServiceIdentity(
+            child_name(name, "registry-agent"), project=project, service="artifactregistry.googleapis.com",
+            opts=opts_())
         self.key = EncryptionKey(child_name(name, "key"), EncryptionKeyArgs(
             project=project, location=spec.region, physical_prefix=prefix, protect=protect,
-            encrypters={role: number.apply(lambda n, s=svc: service_agent(str(n), s))
-                        for role, svc in KEY_USERS.items()}), opts_())
+            encrypters={
+                "gke": number.apply(lambda n: service_agent(str(n), "container")),
+                "compute": number.apply(lambda n: service_agent(str(n), "compute")),
+                "storage": storage_agent,
+                "registry": self.registry_agent.member,
+            }), opts_())
         self.node_identity = NodeServiceAccount(child_name(name, "nodes"), NodeServiceAccountArgs(
             project=project, physical_prefix=prefix), opts_())
         self.cluster = Cluster(child_name(name, "cluster"), ClusterArgs(

@@ -188,3 +188,23 @@ def budget(name, inputs, ctx, meta):
     budget_id = f"{short_hash(name, 'b', length=8)}-{short_hash(name, 'c', length=4)}"
     rid = f"billingAccounts/{inputs.get('billingAccount', '000000-000000-000000')}/budgets/{budget_id}"
     return _with_generic(name, inputs, ctx, meta, {"__id__": rid, "name": rid})
+
+
+_AGENT_DOMAINS = {"artifactregistry.googleapis.com": "gcp-sa-artifactregistry",
+                  "container.googleapis.com": "container-engine-robot",
+                  "compute.googleapis.com": "compute-system"}
+
+
+@outputs_for("gcp:projects/serviceIdentity:ServiceIdentity")
+def service_identity(name, inputs, ctx, meta):
+    service = str(inputs.get("service") or "unknown.googleapis.com")
+    domain = _AGENT_DOMAINS.get(service, f"gcp-sa-{service.split('.')[0]}")
+    email = f"service-{PROJECT_NUMBER}@{domain}.iam.gserviceaccount.com"
+    return _with_generic(name, inputs, ctx, meta, {"email": email, "member": f"serviceAccount:{email}"})
+
+
+@invoke("gcp:storage/getProjectServiceAccount:getProjectServiceAccount")
+def storage_service_account(args, ctx):
+    email = f"service-{PROJECT_NUMBER}@gs-project-accounts.iam.gserviceaccount.com"
+    return {"emailAddress": email, "member": f"serviceAccount:{email}", "project": args.get("project") or ctx.gcp_project,
+            "id": email}
