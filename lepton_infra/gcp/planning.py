@@ -120,3 +120,20 @@ def service_agent(project_number: str, service: str) -> str:
         "artifactregistry": "gcp-sa-artifactregistry",
     }
     return f"serviceAccount:service-{project_number}@{domains[service]}.iam.gserviceaccount.com"
+
+
+class NoZoneOffers(LookupError):
+    """No zone of the region offers a pool's machine type: creating the pool would fail mid-apply."""
+
+
+def zones_offering(machine_type: str, region: str, candidates: list[str], offered: list[bool],
+                   wanted: int) -> list[str]:
+    """The first `wanted` candidate zones (sorted) whose machine types include `machine_type`, the
+    cluster-toolkit habit of placing accelerator pools only where the machine exists."""
+    if len(candidates) != len(offered):
+        raise ValueError("one availability answer per candidate zone")
+    zones = sorted(z for z, ok in zip(candidates, offered, strict=True) if ok)
+    if not zones:
+        raise NoZoneOffers(f"no zone of {region} offers {machine_type} (checked {', '.join(sorted(candidates))}); "
+                           "pick another region or GPU type, or set machine_type explicitly")
+    return zones[:wanted]

@@ -8,6 +8,7 @@ import pulumi
 import pulumi_gcp as gcp
 import pulumi_kubernetes as k8s
 
+from lepton_infra.catalog import choose_machine
 from lepton_infra.core.cluster_handle import ClusterHandle, GpuFacts
 from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name
@@ -20,9 +21,14 @@ from lepton_infra.gcp.monitoring import Monitoring, MonitoringArgs
 from lepton_infra.gcp.network import Network, NetworkArgs
 from lepton_infra.gcp.node_identity import NodeServiceAccount, NodeServiceAccountArgs
 from lepton_infra.gcp.node_pool import NodePool, NodePoolArgs
-from lepton_infra.gcp.planning import initial_nodes_per_zone, plan_network_layout, service_agent
+from lepton_infra.gcp.planning import (
+    initial_nodes_per_zone,
+    plan_network_layout,
+    service_agent,
+    zones_offering,
+)
 from lepton_infra.gcp.services import BUDGET_SERVICE, PLATFORM_SERVICES, ProjectServices, ProjectServicesArgs
-from lepton_infra.spec import PlatformSpec
+from lepton_infra.spec import NodePoolSpec, PlatformSpec
 
 STORAGE_CLASS = "lepton-cmek-balanced"
 
@@ -99,6 +105,23 @@ class Platform(Component):
             kubernetes_version=spec.cluster.version, release_channel=knobs.release_channel,
             private_endpoint=spec.cluster.endpoint == "private",
             authorized_networks=[str(n) for n in spec.cluster.authorized_networks], protect=protect), opts_())
+        def gpu_zones(pool: NodePoolSpec) -> pulumi.Output[list[str]] | None:
+            """GPU pools go only to zones that have their machine type (checked against the live
+            machine-type list at plan time); CPU pools use the cluster's zones."""
+            if pool.gpu is None:
+                return None
+            machine = choose_machine("gcp", gpu=pool.gpu.type, gpu_count=pool.gpu.count,
+                                     explicit=pool.machine_type).name
+
+            def check(candidates: list[str]) -> pulumi.Output[list[str]]:
+                answers = [gcp.compute.get_machine_types_output(
+                    project=project, zone=zone, filter=f'name = "{machine}"', opts=invoke_opts).machine_types
+                    for zone in candidates]
+                return pulumi.Output.all(*answers).apply(lambda found: zones_offering(
+                    machine, spec.region, candidates, [bool(f) for f in found], zones))
+
+            return up_zones.apply(lambda names: check(sorted(names)))
+
         self.node_pools = [
             NodePool(child_name(name, f"pool-{pool.name}"), NodePoolArgs(
                 project=project, cluster=self.cluster.cluster.id, location=self.cluster.location,
@@ -107,6 +130,7 @@ class Platform(Component):
                     pool.desired if pool.desired is not None else pool.min, zones, pool.max),
                 gpu_type=pool.gpu.type if pool.gpu else None, gpu_count=pool.gpu.count if pool.gpu else 1,
                 cpu_class=pool.cpu, machine_type=pool.machine_type, spot=pool.spot, disk_gb=pool.disk_gb,
+                node_locations=gpu_zones(pool),
                 service_account_email=self.node_identity.email, extra_labels=dict(pool.labels),
                 resource_labels=labels, physical_prefix=prefix), opts_())
             for pool in spec.node_pools

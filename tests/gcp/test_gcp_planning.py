@@ -13,12 +13,14 @@ from lepton_infra.catalog import catalog
 from lepton_infra.core.cidr import CidrTooSmall, plan_gke_ranges
 from lepton_infra.gcp.cluster import gke_kubeconfig
 from lepton_infra.gcp.planning import (
+    NoZoneOffers,
     initial_nodes_per_zone,
     plan_network_layout,
     pool_shape,
     prefix_read_condition,
     service_agent,
     workload_identity_member,
+    zones_offering,
 )
 
 _PRIVATE = (IPv4Network("10.0.0.0/8"), IPv4Network("172.16.0.0/12"), IPv4Network("192.168.0.0/16"))
@@ -146,3 +148,15 @@ def test_kubeconfig_uses_the_gke_auth_plugin_and_no_static_credentials() -> None
     assert set(user) == {"exec"}
     assert user["exec"]["command"] == "gke-gcloud-auth-plugin"
     assert config["current-context"] == "c1"
+
+
+def test_zones_offering_keeps_only_zones_with_the_machine() -> None:
+    zones = zones_offering("a3-highgpu-8g", "us-central1", ["us-central1-f", "us-central1-a", "us-central1-c"],
+                           [True, False, True], 3)
+    assert zones == ["us-central1-c", "us-central1-f"]
+    assert zones_offering("g2-standard-4", "r", ["r-b", "r-a", "r-c"], [True, True, True], 2) == ["r-a", "r-b"]
+
+
+def test_zones_offering_fails_loudly_when_no_zone_has_the_machine() -> None:
+    with pytest.raises(NoZoneOffers, match="no zone of us-east1 offers a3-highgpu-8g"):
+        zones_offering("a3-highgpu-8g", "us-east1", ["us-east1-b", "us-east1-c"], [False, False], 3)

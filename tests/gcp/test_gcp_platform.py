@@ -283,6 +283,14 @@ def test_gpu_pools_get_catalog_accelerators_with_gke_managed_drivers(prod: Plann
     assert pools["system"].get("nodeConfig.guestAccelerators") is None
 
 
+def test_gpu_pools_are_placed_in_zones_that_offer_their_machine(prod: Planned) -> None:
+    pools = prod.pools()
+    # The offline machine-type list offers every machine in every UP zone: the first three, sorted.
+    assert pools["h100"].inputs["nodeLocations"] == ["us-central1-a", "us-central1-b", "us-central1-c"]
+    assert pools["l4-spot"].inputs["nodeLocations"] == ["us-central1-a", "us-central1-b", "us-central1-c"]
+    assert "nodeLocations" not in pools["system"].inputs  # CPU pools follow the cluster
+
+
 def test_autoscaling_bounds_are_totals_from_the_spec(prod: Planned) -> None:
     expected = {"system": (2, 4), "h100": (0, 2), "l4-spot": (0, 16)}
     for name, pool in prod.pools().items():

@@ -208,3 +208,21 @@ def storage_service_account(args, ctx):
     email = f"service-{PROJECT_NUMBER}@gs-project-accounts.iam.gserviceaccount.com"
     return {"emailAddress": email, "member": f"serviceAccount:{email}", "project": args.get("project") or ctx.gcp_project,
             "id": email}
+
+
+@invoke("gcp:compute/getMachineTypes:getMachineTypes")
+def machine_types(args, ctx):
+    """Every zone offers the filtered machine (`name = "x"`); an unfiltered list answers a few CPU types."""
+    import re
+
+    zone = args.get("zone") or f"{ctx.gcp_region}-a"
+    match = re.search(r'name\s*=\s*"?([a-z0-9-]+)"?', str(args.get("filter") or ""))
+    names = [match.group(1)] if match else ["n2-standard-4", "n2-standard-8"]
+    project = args.get("project") or ctx.gcp_project
+    return {"machineTypes": [{"name": n, "description": n, "guestCpus": 4, "memoryMb": 16384, "isSharedCpus": False,
+                              "maximumPersistentDisks": 128, "maximumPersistentDisksSizeGb": 263168,
+                              "architecture": "X86_64", "accelerators": [], "bundledLocalSsds": [],
+                              "deprecateds": [],
+                              "selfLink": f"https://www.googleapis.com/compute/v1/projects/{project}/zones/{zone}/"
+                                          f"machineTypes/{n}"} for n in names],
+            "zone": zone, "project": project, "filter": args.get("filter"), "id": f"{project}/{zone}"}
