@@ -11,8 +11,10 @@ import pulumi_gcp as gcp
 from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name
 
-# What the platform calls. iam is needed to create service accounts; billingbudgets only with a budget.
+# What the platform calls. Beyond the obvious: iam creates service accounts, cloudresourcemanager reads
+# the project number and sets project IAM bindings; billingbudgets only with a budget.
 PLATFORM_SERVICES: tuple[str, ...] = (
+    "cloudresourcemanager.googleapis.com",
     "compute.googleapis.com",
     "container.googleapis.com",
     "cloudkms.googleapis.com",
