@@ -25,6 +25,7 @@ from lepton_infra.gcp.planning import (
     initial_nodes_per_zone,
     plan_network_layout,
     service_agent,
+    workload_pool,
     zones_offering,
 )
 from lepton_infra.gcp.services import BUDGET_SERVICE, PLATFORM_SERVICES, ProjectServices, ProjectServicesArgs
@@ -105,22 +106,6 @@ class Platform(Component):
             kubernetes_version=spec.cluster.version, release_channel=knobs.release_channel,
             private_endpoint=spec.cluster.endpoint == "private",
             authorized_networks=[str(n) for n in spec.cluster.authorized_networks], protect=protect), opts_())
-        def gpu_zones(pool: NodePoolSpec) -> pulumi.Output[list[str]] | None:
-            """GPU pools go only to zones that have their machine type (checked against the live
-            machine-type list at plan time); CPU pools use the cluster's zones."""
-            if pool.gpu is None:
-                return None
-            machine = choose_machine("gcp", gpu=pool.gpu.type, gpu_count=pool.gpu.count,
-                                     explicit=pool.machine_type).name
-
-            def check(candidates: list[str]) -> pulumi.Output[list[str]]:
-                answers = [gcp.compute.get_machine_types_output(
-                    project=project, zone=zone, filter=f'name = "{machine}"', opts=invoke_opts).machine_types
-                    for zone in candidates]
-                return pulumi.Output.all(*answers).apply(lambda found: zones_offering(
-                    machine, spec.region, candidates, [bool(f) for f in found], zones))
-
-            return up_zones.apply(lambda names: check(sorted(names)))
 
         self.node_pools = [
             NodePool(child_name(name, f"pool-{pool.name}"), NodePoolArgs(
@@ -130,7 +115,7 @@ class Platform(Component):
                     pool.desired if pool.desired is not None else pool.min, zones, pool.max),
                 gpu_type=pool.gpu.type if pool.gpu else None, gpu_count=pool.gpu.count if pool.gpu else 1,
                 cpu_class=pool.cpu, machine_type=pool.machine_type, spot=pool.spot, disk_gb=pool.disk_gb,
-                node_locations=gpu_zones(pool),
+                node_locations=_gpu_pool_zones(pool, spec.region, up_zones, zones, project, invoke_opts),
                 service_account_email=self.node_identity.email, extra_labels=dict(pool.labels),
                 resource_labels=labels, physical_prefix=prefix), opts_())
             for pool in spec.node_pools
@@ -173,7 +158,7 @@ class Platform(Component):
             storage_class=STORAGE_CLASS,
             workload_dependencies=[*self.node_pools, self.storage_class],
             managed_autoscaler=True,  # GKE's built-in cluster autoscaler drives every pool
-            extra={"project": knobs.project, "region": spec.region, "workload_pool": f"{knobs.project}.svc.id.goog"},
+            extra={"project": knobs.project, "region": spec.region, "workload_pool": workload_pool(knobs.project)},
         )
         self.outputs: dict[str, Any] = {
             "cluster_name": self.cluster.cluster_name,
@@ -186,3 +171,23 @@ class Platform(Component):
             "project": knobs.project,
         }
         self.finish(self.outputs)
+
+
+def _gpu_pool_zones(pool: NodePoolSpec, region: str, up_zones: pulumi.Output[list[str]], wanted: int,
+                    project: pulumi.Input[str], invoke_opts: pulumi.InvokeOutputOptions) \
+        -> pulumi.Output[list[str]] | None:
+    """GPU pools go only to zones whose live machine-type list has their machine (a plan-time check that
+    fails with the region and machine named, instead of 20 minutes into an apply); CPU pools (None)
+    use the cluster's zones."""
+    if pool.gpu is None:
+        return None
+    machine = choose_machine("gcp", gpu=pool.gpu.type, gpu_count=pool.gpu.count, explicit=pool.machine_type).name
+
+    def check(candidates: list[str]) -> pulumi.Output[list[str]]:
+        answers = [gcp.compute.get_machine_types_output(project=project, zone=zone, filter=f'name = "{machine}"',
+                                                        opts=invoke_opts).machine_types
+                   for zone in candidates]
+        return pulumi.Output.all(*answers).apply(
+            lambda found: zones_offering(machine, region, candidates, [bool(f) for f in found], wanted))
+
+    return up_zones.apply(lambda names: check(sorted(names)))
