@@ -73,6 +73,8 @@ class Platform(Component):
         node_zones = up_zones.apply(lambda names: sorted(names)[:zones])
         # Regional control plane (replicated over three zones) in prod; a zonal one elsewhere is free.
         location: pulumi.Input[str] = spec.region if prod else node_zones.apply(lambda z: z[0])
+        # A zonal cluster lists only its *additional* node zones (the API adds the cluster's own zone).
+        cluster_node_zones = node_zones if prod else node_zones.apply(lambda z: z[1:])
 
         layout = plan_network_layout(spec.network.cidr)
         self.network = Network(child_name(name, "network"), NetworkArgs(
@@ -98,7 +100,7 @@ class Platform(Component):
         self.node_identity = NodeServiceAccount(child_name(name, "nodes"), NodeServiceAccountArgs(
             project=project, physical_prefix=prefix), opts_())
         self.cluster = Cluster(child_name(name, "cluster"), ClusterArgs(
-            project=project, location=location, node_locations=node_zones, physical_prefix=prefix,
+            project=project, location=location, node_locations=cluster_node_zones, physical_prefix=prefix,
             network=self.network.network_id, subnetwork=self.network.subnet_id,
             pods_range_name=self.network.pods_range_name, services_range_name=self.network.services_range_name,
             control_plane_cidr=str(layout.control_plane), secrets_kms_key=self.key.key_id,

@@ -250,8 +250,9 @@ def test_dataplane_v2_observability_and_no_legacy_auth(prod: Planned) -> None:
 def test_prod_is_regional_over_three_zones_dev_is_zonal(prod: Planned, dev: Planned) -> None:
     assert prod.graph.one(CLUSTER).inputs["location"] == "us-central1"
     assert len(prod.graph.one(CLUSTER).inputs["nodeLocations"]) == 3
+    # Zonal (free control plane), multi-zonal nodes: the cluster lists only the zones beyond its own.
     assert dev.graph.one(CLUSTER).inputs["location"] == "us-central1-a"
-    assert len(dev.graph.one(CLUSTER).inputs["nodeLocations"]) == 2
+    assert dev.graph.one(CLUSTER).inputs["nodeLocations"] == ["us-central1-b"]
 
 
 STATEFUL = (CLUSTER, "gcp:kms/keyRing:KeyRing", "gcp:kms/cryptoKey:CryptoKey", "gcp:storage/bucket:Bucket",
