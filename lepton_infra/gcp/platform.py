@@ -6,11 +6,32 @@ from typing import Any
 
 import pulumi
 import pulumi_gcp as gcp
+import pulumi_kubernetes as k8s
 
+from lepton_infra.catalog import choose_machine
+from lepton_infra.core.cluster_handle import ClusterHandle, GpuFacts
 from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name
 from lepton_infra.core.tagging import platform_tags
-from lepton_infra.spec import PlatformSpec
+from lepton_infra.gcp.artifacts import ArtifactStore, ArtifactStoreArgs
+from lepton_infra.gcp.cluster import Cluster, ClusterArgs
+from lepton_infra.gcp.encryption import EncryptionKey, EncryptionKeyArgs
+from lepton_infra.gcp.identity import WorkloadIdentityBinder
+from lepton_infra.gcp.monitoring import Monitoring, MonitoringArgs
+from lepton_infra.gcp.network import Network, NetworkArgs
+from lepton_infra.gcp.node_identity import NodeServiceAccount, NodeServiceAccountArgs
+from lepton_infra.gcp.node_pool import NodePool, NodePoolArgs
+from lepton_infra.gcp.planning import (
+    initial_nodes_per_zone,
+    plan_network_layout,
+    service_agent,
+    workload_pool,
+    zones_offering,
+)
+from lepton_infra.gcp.services import BUDGET_SERVICE, PLATFORM_SERVICES, ProjectServices, ProjectServicesArgs
+from lepton_infra.spec import NodePoolSpec, PlatformSpec
+
+STORAGE_CLASS = "lepton-cmek-balanced"
 
 
 class Platform(Component):
@@ -19,12 +40,156 @@ class Platform(Component):
     def __init__(self, name: str, spec: PlatformSpec, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(name, opts)
         assert spec.gcp is not None  # guaranteed by the spec rules for cloud: gcp
+        knobs = spec.gcp
+        protect = bool(spec.protect)
+        prod = spec.environment == "prod"
+        zones = spec.network.zones or 2
+        prefix = spec.stack_label  # cloud-side names: <platform>-<environment>
+        labels = platform_tags(spec.name, spec.environment, spec.tags)
+        # One explicit provider: project, region and labels from the spec, never from ambient config, so
+        # `pulumi:disable-default-providers` can be on. The budget API bills quota to the project.
         self.provider = gcp.Provider(
             child_name(name, "gcp"),
-            project=spec.gcp.project,
+            project=knobs.project,
             region=spec.region,
-            default_labels=platform_tags(spec.name, spec.environment, spec.tags),
+            default_labels=labels,
+            user_project_override=True,
+            billing_project=knobs.project,
             opts=self.child_opts(),
         )
-        self.outputs: dict[str, Any] = {"region": spec.region, "project": spec.gcp.project}
+
+        def opts_() -> pulumi.ResourceOptions:
+            return self.child_opts(provider=self.provider)
+
+        invoke_opts = pulumi.InvokeOutputOptions(parent=self, provider=self.provider)
+
+        services = list(PLATFORM_SERVICES) + ([BUDGET_SERVICE] if spec.budget else [])
+        self.services = ProjectServices(child_name(name, "services"),
+                                        ProjectServicesArgs(project=knobs.project, services=services), opts_())
+        project = self.services.project  # resolves once the APIs are on: everything below waits for them
+        number = gcp.organizations.get_project_output(project_id=project, opts=invoke_opts).number
+        up_zones = gcp.compute.get_zones_output(project=project, region=spec.region, status="UP",
+                                                opts=invoke_opts).names
+        node_zones = up_zones.apply(lambda names: sorted(names)[:zones])
+        # Regional control plane (replicated over three zones) in prod; a zonal one elsewhere is free.
+        location: pulumi.Input[str] = spec.region if prod else node_zones.apply(lambda z: z[0])
+        # A zonal cluster lists only its *additional* node zones (the API adds the cluster's own zone).
+        cluster_node_zones = node_zones if prod else node_zones.apply(lambda z: z[1:])
+
+        layout = plan_network_layout(spec.network.cidr)
+        self.network = Network(child_name(name, "network"), NetworkArgs(
+            project=project, region=spec.region, physical_prefix=prefix, nodes_cidr=str(layout.nodes),
+            pods_cidr=str(layout.pods), services_cidr=str(layout.services),
+            control_plane_cidr=str(layout.control_plane)), opts_())
+        # Google-managed identities that encrypt with the platform key: cluster secrets (GKE), boot and
+        # persistent disks (Compute Engine), the model bucket (Cloud Storage), the registry (Artifact
+        # Registry). The first two exist once their API is on; the other two are created on request
+        # (the invoke and the ServiceIdentity), so the key grants never name a missing account.
+        storage_agent = gcp.storage.get_project_service_account_output(project=project, opts=invoke_opts).member
+        self.registry_agent = gcp.projects.ServiceIdentity(
+            child_name(name, "registry-agent"), project=project, service="artifactregistry.googleapis.com",
+            opts=opts_())
+        self.key = EncryptionKey(child_name(name, "key"), EncryptionKeyArgs(
+            project=project, location=spec.region, physical_prefix=prefix, protect=protect,
+            encrypters={
+                "gke": number.apply(lambda n: service_agent(str(n), "container")),
+                "compute": number.apply(lambda n: service_agent(str(n), "compute")),
+                "storage": storage_agent,
+                "registry": self.registry_agent.member,
+            }), opts_())
+        self.node_identity = NodeServiceAccount(child_name(name, "nodes"), NodeServiceAccountArgs(
+            project=project, physical_prefix=prefix), opts_())
+        self.cluster = Cluster(child_name(name, "cluster"), ClusterArgs(
+            project=project, location=location, node_locations=cluster_node_zones, physical_prefix=prefix,
+            network=self.network.network_id, subnetwork=self.network.subnet_id,
+            pods_range_name=self.network.pods_range_name, services_range_name=self.network.services_range_name,
+            control_plane_cidr=str(layout.control_plane), secrets_kms_key=self.key.key_id,
+            node_service_account=self.node_identity.email, boot_disk_kms_key=self.key.key_id,
+            kubernetes_version=spec.cluster.version, release_channel=knobs.release_channel,
+            private_endpoint=spec.cluster.endpoint == "private",
+            authorized_networks=[str(n) for n in spec.cluster.authorized_networks], protect=protect), opts_())
+
+        self.node_pools = [
+            NodePool(child_name(name, f"pool-{pool.name}"), NodePoolArgs(
+                project=project, cluster=self.cluster.cluster.id, location=self.cluster.location,
+                pool_name=pool.name, boot_disk_kms_key=self.key.key_id, min_nodes=pool.min, max_nodes=pool.max,
+                initial_nodes_per_zone=initial_nodes_per_zone(
+                    pool.desired if pool.desired is not None else pool.min, zones, pool.max),
+                gpu_type=pool.gpu.type if pool.gpu else None, gpu_count=pool.gpu.count if pool.gpu else 1,
+                cpu_class=pool.cpu, machine_type=pool.machine_type, spot=pool.spot, disk_gb=pool.disk_gb,
+                node_locations=_gpu_pool_zones(pool, spec.region, up_zones, zones, project, invoke_opts),
+                service_account_email=self.node_identity.email, extra_labels=dict(pool.labels),
+                resource_labels=labels, physical_prefix=prefix), opts_())
+            for pool in spec.node_pools
+        ]
+        self.artifacts = ArtifactStore(child_name(name, "artifacts"), ArtifactStoreArgs(
+            project=project, location=spec.region, physical_prefix=prefix, kms_key=self.key.key_id,
+            reader_members={"nodes": self.node_identity.member}, protect=protect), opts_())
+        budget = spec.budget
+        self.monitoring = Monitoring(child_name(name, "monitoring"), MonitoringArgs(
+            project=project, cluster_name=self.cluster.cluster_name, display_prefix=prefix,
+            alert_emails=list(spec.monitoring.alert_emails), gpu_idle_percent=spec.monitoring.gpu_idle_percent,
+            billing_account=knobs.billing_account if budget else None,
+            budget_usd=budget.monthly_usd if budget else None,
+            budget_thresholds_percent=list(budget.thresholds_percent) if budget else (),
+            project_number=number if budget else None), opts_())
+
+        self.k8s_provider = k8s.Provider(child_name(name, "k8s"), kubeconfig=self.cluster.kubeconfig,
+                                         opts=self.child_opts())
+        # Persistent volumes encrypted with the platform key (GKE's default classes use Google keys).
+        self.storage_class = k8s.storage.v1.StorageClass(
+            child_name(name, "storage-class"),
+            metadata=k8s.meta.v1.ObjectMetaArgs(name=STORAGE_CLASS),
+            provisioner="pd.csi.storage.gke.io",
+            parameters={"type": "pd-balanced", "disk-encryption-kms-key": self.key.key_id},
+            reclaim_policy="Delete",
+            volume_binding_mode="WaitForFirstConsumer",
+            allow_volume_expansion=True,
+            opts=self.child_opts(provider=self.k8s_provider),
+        )
+        self.cluster_handle = ClusterHandle(
+            cloud="gcp",
+            name=self.cluster.cluster_name,
+            kubernetes_version=spec.cluster.version,
+            kubeconfig=self.cluster.kubeconfig,
+            provider=self.k8s_provider,
+            # GKE installs the NVIDIA driver (gpu_driver_installation_config) and runs the device plugin.
+            gpu=GpuFacts(driver_installed=True, device_plugin_installed=True),
+            bind_identity=WorkloadIdentityBinder(project=project, bucket=self.artifacts.bucket_name,
+                                                 physical_prefix=prefix, provider=self.provider),
+            storage_class=STORAGE_CLASS,
+            workload_dependencies=[*self.node_pools, self.storage_class],
+            managed_autoscaler=True,  # GKE's built-in cluster autoscaler drives every pool
+            extra={"project": knobs.project, "region": spec.region, "workload_pool": workload_pool(knobs.project)},
+        )
+        self.outputs: dict[str, Any] = {
+            "cluster_name": self.cluster.cluster_name,
+            "cluster_endpoint": self.cluster.endpoint,
+            "kubeconfig": self.cluster.kubeconfig,
+            "model_bucket": self.artifacts.bucket_name,
+            "registry_url": self.artifacts.registry_url,
+            "kms_key_id": self.key.key_id,
+            "region": spec.region,
+            "project": knobs.project,
+        }
         self.finish(self.outputs)
+
+
+def _gpu_pool_zones(pool: NodePoolSpec, region: str, up_zones: pulumi.Output[list[str]], wanted: int,
+                    project: pulumi.Input[str], invoke_opts: pulumi.InvokeOutputOptions) \
+        -> pulumi.Output[list[str]] | None:
+    """GPU pools go only to zones whose live machine-type list has their machine (a plan-time check that
+    fails with the region and machine named, instead of 20 minutes into an apply); CPU pools (None)
+    use the cluster's zones."""
+    if pool.gpu is None:
+        return None
+    machine = choose_machine("gcp", gpu=pool.gpu.type, gpu_count=pool.gpu.count, explicit=pool.machine_type).name
+
+    def check(candidates: list[str]) -> pulumi.Output[list[str]]:
+        answers = [gcp.compute.get_machine_types_output(project=project, zone=zone, filter=f'name = "{machine}"',
+                                                        opts=invoke_opts).machine_types
+                   for zone in candidates]
+        return pulumi.Output.all(*answers).apply(
+            lambda found: zones_offering(machine, region, candidates, [bool(f) for f in found], wanted))
+
+    return up_zones.apply(lambda names: check(sorted(names)))

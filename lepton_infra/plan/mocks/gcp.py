@@ -35,7 +35,10 @@ def gke_cluster(name, inputs, ctx, meta):
     location = inputs.get("location") or ctx.gcp_region
     return _with_generic(name, inputs, ctx, meta, {
         "__id__": f"projects/{ctx.gcp_project}/locations/{location}/clusters/{cluster}",
-        "name": cluster, "location": location, "endpoint": "10.0.0.2",
+        "name": cluster, "location": location,
+        # A private endpoint is what `endpoint` reports when the public one is disabled.
+        "endpoint": "10.0.0.2" if (inputs.get("privateClusterConfig") or {}).get("enablePrivateEndpoint")
+        else "203.0.113.10",
         "masterAuth": {"clusterCaCertificate": FAKE_CA, "clientCertificate": "", "clientKey": ""},
         "privateClusterConfig": {**(inputs.get("privateClusterConfig") or {}), "privateEndpoint": "10.0.0.2",
                                  "publicEndpoint": "203.0.113.10"},
@@ -96,3 +99,130 @@ def zones(args, ctx):
     region = args.get("region") or ctx.gcp_region
     return {"names": [f"{region}-{z}" for z in "abcf"], "region": region, "id": region,
             "project": ctx.gcp_project}
+
+
+# --- what the GCP platform reads back -------------------------------------------------------------
+
+def _region_of(inputs: dict[str, Any], ctx: MockContext) -> str:
+    return inputs.get("region") or ctx.gcp_region
+
+
+@outputs_for("gcp:compute/network:Network")
+def network(name, inputs, ctx, meta):
+    project = inputs.get("project") or ctx.gcp_project
+    net = inputs.get("name") or name
+    rid = f"projects/{project}/global/networks/{net}"
+    return _with_generic(name, inputs, ctx, meta, {
+        "__id__": rid, "name": net, "gatewayIpv4": "",
+        "selfLink": f"https://www.googleapis.com/compute/v1/{rid}",
+        "numericId": str(int(short_hash(rid, length=12), 16))})
+
+
+@outputs_for("gcp:compute/subnetwork:Subnetwork")
+def subnetwork(name, inputs, ctx, meta):
+    project = inputs.get("project") or ctx.gcp_project
+    subnet = inputs.get("name") or name
+    rid = f"projects/{project}/regions/{_region_of(inputs, ctx)}/subnetworks/{subnet}"
+    cidr = str(inputs.get("ipCidrRange") or "10.0.0.0/24")
+    gateway = cidr.split("/")[0].rsplit(".", 1)[0] + ".1"
+    return _with_generic(name, inputs, ctx, meta, {
+        "__id__": rid, "name": subnet, "gatewayAddress": gateway,
+        "selfLink": f"https://www.googleapis.com/compute/v1/{rid}"})
+
+
+@outputs_for("gcp:compute/router:Router")
+def router(name, inputs, ctx, meta):
+    project = inputs.get("project") or ctx.gcp_project
+    rname = inputs.get("name") or name
+    rid = f"projects/{project}/regions/{_region_of(inputs, ctx)}/routers/{rname}"
+    return _with_generic(name, inputs, ctx, meta, {"__id__": rid, "name": rname})
+
+
+@outputs_for("gcp:compute/firewall:Firewall")
+def firewall(name, inputs, ctx, meta):
+    project = inputs.get("project") or ctx.gcp_project
+    rid = f"projects/{project}/global/firewalls/{inputs.get('name') or name}"
+    return _with_generic(name, inputs, ctx, meta, {"__id__": rid})
+
+
+@outputs_for("gcp:container/nodePool:NodePool")
+def gke_node_pool(name, inputs, ctx, meta):
+    pool = inputs.get("name") or name
+    cluster = str(inputs.get("cluster") or "cluster")
+    cluster_id = cluster if cluster.startswith("projects/") else \
+        f"projects/{ctx.gcp_project}/locations/{inputs.get('location') or ctx.gcp_region}/clusters/{cluster}"
+    zone = f"{inputs.get('location') or ctx.gcp_region}-a".replace("-a-a", "-a")
+    group = f"gke-{cluster_id.rsplit('/', 1)[-1][:12]}-{pool[:12]}-{short_hash(pool, length=8)}-grp"
+    return _with_generic(name, inputs, ctx, meta, {
+        "__id__": f"{cluster_id}/nodePools/{pool}", "name": pool,
+        "instanceGroupUrls": [f"https://www.googleapis.com/compute/v1/projects/{ctx.gcp_project}/zones/"
+                              f"{zone}/instanceGroupManagers/{group}"],
+        "managedInstanceGroupUrls": [], "version": "1.33.5-gke.1000000"})
+
+
+@outputs_for("gcp:artifactregistry/repository:Repository")
+def ar_repository(name, inputs, ctx, meta):
+    project = inputs.get("project") or ctx.gcp_project
+    repo = inputs.get("repositoryId") or name
+    location = inputs.get("location") or ctx.gcp_region
+    rid = f"projects/{project}/locations/{location}/repositories/{repo}"
+    return _with_generic(name, inputs, ctx, meta, {"__id__": rid, "name": repo, "repositoryId": repo,
+                                                    "location": location, "project": project,
+                                                    "registryUri": f"{location}-docker.pkg.dev/{project}/{repo}"})
+
+
+@outputs_for("gcp:projects/service:Service")
+def project_service(name, inputs, ctx, meta):
+    project = inputs.get("project") or ctx.gcp_project
+    return _with_generic(name, inputs, ctx, meta, {"__id__": f"{project}/{inputs.get('service', name)}"})
+
+
+@outputs_for("gcp:monitoring/alertPolicy:AlertPolicy")
+def alert_policy(name, inputs, ctx, meta):
+    policy = f"projects/{ctx.gcp_project}/alertPolicies/{int(short_hash(name, length=10), 16)}"
+    return _with_generic(name, inputs, ctx, meta, {"__id__": policy, "name": policy})
+
+
+@outputs_for("gcp:billing/budget:Budget")
+def budget(name, inputs, ctx, meta):
+    budget_id = f"{short_hash(name, 'b', length=8)}-{short_hash(name, 'c', length=4)}"
+    rid = f"billingAccounts/{inputs.get('billingAccount', '000000-000000-000000')}/budgets/{budget_id}"
+    return _with_generic(name, inputs, ctx, meta, {"__id__": rid, "name": rid})
+
+
+_AGENT_DOMAINS = {"artifactregistry.googleapis.com": "gcp-sa-artifactregistry",
+                  "container.googleapis.com": "container-engine-robot",
+                  "compute.googleapis.com": "compute-system"}
+
+
+@outputs_for("gcp:projects/serviceIdentity:ServiceIdentity")
+def service_identity(name, inputs, ctx, meta):
+    service = str(inputs.get("service") or "unknown.googleapis.com")
+    domain = _AGENT_DOMAINS.get(service, f"gcp-sa-{service.split('.')[0]}")
+    email = f"service-{PROJECT_NUMBER}@{domain}.iam.gserviceaccount.com"
+    return _with_generic(name, inputs, ctx, meta, {"email": email, "member": f"serviceAccount:{email}"})
+
+
+@invoke("gcp:storage/getProjectServiceAccount:getProjectServiceAccount")
+def storage_service_account(args, ctx):
+    email = f"service-{PROJECT_NUMBER}@gs-project-accounts.iam.gserviceaccount.com"
+    return {"emailAddress": email, "member": f"serviceAccount:{email}", "project": args.get("project") or ctx.gcp_project,
+            "id": email}
+
+
+@invoke("gcp:compute/getMachineTypes:getMachineTypes")
+def machine_types(args, ctx):
+    """Every zone offers the filtered machine (`name = "x"`); an unfiltered list answers a few CPU types."""
+    import re
+
+    zone = args.get("zone") or f"{ctx.gcp_region}-a"
+    match = re.search(r'name\s*=\s*"?([a-z0-9-]+)"?', str(args.get("filter") or ""))
+    names = [match.group(1)] if match else ["n2-standard-4", "n2-standard-8"]
+    project = args.get("project") or ctx.gcp_project
+    return {"machineTypes": [{"name": n, "description": n, "guestCpus": 4, "memoryMb": 16384, "isSharedCpus": False,
+                              "maximumPersistentDisks": 128, "maximumPersistentDisksSizeGb": 263168,
+                              "architecture": "X86_64", "accelerators": [], "bundledLocalSsds": [],
+                              "deprecateds": [],
+                              "selfLink": f"https://www.googleapis.com/compute/v1/projects/{project}/zones/{zone}/"
+                                          f"machineTypes/{n}"} for n in names],
+            "zone": zone, "project": project, "filter": args.get("filter"), "id": f"{project}/{zone}"}

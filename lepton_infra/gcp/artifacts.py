@@ -1,0 +1,105 @@
+"""`gcp.ArtifactStore`: the model bucket (GCS) and the image registry (Artifact Registry), both CMEK."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_gcp as gcp
+
+from lepton_infra.core.component import Component
+from lepton_infra.core.naming import child_name, physical_name
+
+READER_ROLE = "roles/artifactregistry.reader"
+
+
+@dataclass
+class ArtifactStoreArgs:
+    project: pulumi.Input[str]
+    location: str  # the region; CMEK keys are regional, so bucket and registry are too
+    physical_prefix: str
+    kms_key: pulumi.Input[str]
+    # Identities that pull images (the node service account), granted on this repository only.
+    reader_members: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    noncurrent_version_days: int = 30
+    keep_versions: int = 3
+    untagged_image_days: int = 30
+    protect: bool = False
+    labels: Mapping[str, str] = field(default_factory=dict)
+
+
+class ArtifactStore(Component):
+    TOKEN = "lepton:gcp:ArtifactStore"
+
+    def __init__(self, name: str, args: ArtifactStoreArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(name, opts)
+        self.bucket = gcp.storage.Bucket(
+            child_name(name, "models"),
+            # Bucket names are global: the project id keeps ours from colliding with the world's.
+            name=pulumi.Output.from_input(args.project).apply(
+                lambda p: physical_name(*_bucket_parts(p, args.physical_prefix), "models", limit="gcp:bucket")),
+            project=args.project,
+            location=args.location.upper(),
+            storage_class="STANDARD",
+            encryption=gcp.storage.BucketEncryptionArgs(default_kms_key_name=args.kms_key),
+            uniform_bucket_level_access=True,  # IAM only, no per-object ACLs
+            public_access_prevention="enforced",
+            versioning=gcp.storage.BucketVersioningArgs(enabled=True),
+            lifecycle_rules=[
+                gcp.storage.BucketLifecycleRuleArgs(
+                    action=gcp.storage.BucketLifecycleRuleActionArgs(type="Delete"),
+                    condition=gcp.storage.BucketLifecycleRuleConditionArgs(
+                        days_since_noncurrent_time=args.noncurrent_version_days, with_state="ARCHIVED")),
+                gcp.storage.BucketLifecycleRuleArgs(
+                    action=gcp.storage.BucketLifecycleRuleActionArgs(type="Delete"),
+                    condition=gcp.storage.BucketLifecycleRuleConditionArgs(
+                        num_newer_versions=args.keep_versions, with_state="ARCHIVED")),
+                gcp.storage.BucketLifecycleRuleArgs(
+                    action=gcp.storage.BucketLifecycleRuleActionArgs(type="AbortIncompleteMultipartUpload"),
+                    condition=gcp.storage.BucketLifecycleRuleConditionArgs(age=7)),
+            ],
+            # Never delete model weights along with the stack.
+            force_destroy=False,
+            labels=dict(args.labels),
+            opts=self.child_opts(protect=args.protect),
+        )
+        self.registry = gcp.artifactregistry.Repository(
+            child_name(name, "registry"),
+            repository_id=physical_name(args.physical_prefix, "images", limit="gcp:generic"),
+            project=args.project,
+            location=args.location,
+            format="DOCKER",
+            description="Inference images (lepton-infra).",
+            kms_key_name=args.kms_key,
+            cleanup_policies=[gcp.artifactregistry.RepositoryCleanupPolicyArgs(
+                id="delete-untagged",
+                action="DELETE",
+                condition=gcp.artifactregistry.RepositoryCleanupPolicyConditionArgs(
+                    tag_state="UNTAGGED", older_than=f"{args.untagged_image_days * 86400}s"),
+            )],
+            cleanup_policy_dry_run=False,
+            labels=dict(args.labels),
+            opts=self.child_opts(protect=args.protect),
+        )
+        self.readers = [
+            gcp.artifactregistry.RepositoryIamMember(
+                child_name(name, f"reader-{role}"),
+                project=args.project,
+                location=args.location,
+                repository=self.registry.repository_id,
+                role=READER_ROLE,
+                member=member,
+                opts=self.child_opts(),
+            )
+            for role, member in sorted(args.reader_members.items())
+        ]
+        self.bucket_name = self.bucket.name
+        self.registry_url = pulumi.Output.concat(
+            args.location, "-docker.pkg.dev/", self.registry.project, "/", self.registry.repository_id)
+        self.finish({"bucket_name": self.bucket_name, "registry_url": self.registry_url})
+
+
+def _bucket_parts(project: str, prefix: str) -> tuple[str, ...]:
+    """The project id first (bucket names are global); the platform prefix unless the id already has it."""
+    return (project,) if prefix in project else (project, prefix)

@@ -1,0 +1,145 @@
+"""`gcp.Cluster`: a hardened GKE Standard control plane (the node pools are separate components)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_gcp as gcp
+
+from lepton_infra.core.component import Component
+from lepton_infra.core.naming import child_name, physical_name
+from lepton_infra.gcp.planning import workload_pool
+
+# GKE-managed metrics: control plane, workload state (kube-state-metrics) and NVIDIA DCGM GPU metrics.
+MONITORING_COMPONENTS: tuple[str, ...] = (
+    "SYSTEM_COMPONENTS", "APISERVER", "SCHEDULER", "CONTROLLER_MANAGER", "STORAGE", "POD",
+    "DEPLOYMENT", "STATEFULSET", "DAEMONSET", "HPA", "DCGM",
+)
+LOGGING_COMPONENTS: tuple[str, ...] = ("SYSTEM_COMPONENTS", "WORKLOADS")
+
+
+@dataclass
+class ClusterArgs:
+    project: pulumi.Input[str]
+    location: pulumi.Input[str]  # a region (regional control plane) or a zone
+    node_locations: pulumi.Input[Sequence[str]]
+    physical_prefix: str
+    network: pulumi.Input[str]
+    subnetwork: pulumi.Input[str]
+    pods_range_name: str
+    services_range_name: str
+    control_plane_cidr: str
+    secrets_kms_key: pulumi.Input[str]  # application-layer secrets encryption
+    node_service_account: pulumi.Input[str]  # used by the short-lived default pool too
+    boot_disk_kms_key: pulumi.Input[str]
+    kubernetes_version: str = "1.33"
+    release_channel: str = "REGULAR"
+    private_endpoint: bool = True
+    authorized_networks: Sequence[str] = field(default_factory=list)
+    protect: bool = False
+    maintenance_start_utc: str = "03:00"
+
+
+class Cluster(Component):
+    TOKEN = "lepton:gcp:Cluster"
+
+    def __init__(self, name: str, args: ClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(name, opts)
+        self.cluster = gcp.container.Cluster(
+            child_name(name, "gke"),
+            name=physical_name(args.physical_prefix, limit=40),
+            project=args.project,
+            location=args.location,
+            node_locations=args.node_locations,
+            min_master_version=args.kubernetes_version,
+            release_channel=gcp.container.ClusterReleaseChannelArgs(channel=args.release_channel),
+            network=args.network,
+            subnetwork=args.subnetwork,
+            networking_mode="VPC_NATIVE",
+            ip_allocation_policy=gcp.container.ClusterIpAllocationPolicyArgs(
+                cluster_secondary_range_name=args.pods_range_name,
+                services_secondary_range_name=args.services_range_name,
+            ),
+            # Nodes never get public IPs; in prod the API has no public address at all.
+            private_cluster_config=gcp.container.ClusterPrivateClusterConfigArgs(
+                enable_private_nodes=True,
+                enable_private_endpoint=args.private_endpoint,
+                master_ipv4_cidr_block=args.control_plane_cidr,
+            ),
+            master_authorized_networks_config=gcp.container.ClusterMasterAuthorizedNetworksConfigArgs(
+                cidr_blocks=[gcp.container.ClusterMasterAuthorizedNetworksConfigCidrBlockArgs(
+                    cidr_block=cidr, display_name=f"authorized-{i}") for i, cidr in enumerate(args.authorized_networks)],
+                gcp_public_cidrs_access_enabled=False,
+            ),
+            # Kubernetes Secrets are envelope-encrypted with our key (off by default in GKE).
+            database_encryption=gcp.container.ClusterDatabaseEncryptionArgs(
+                state="ENCRYPTED", key_name=args.secrets_kms_key),
+            workload_identity_config=gcp.container.ClusterWorkloadIdentityConfigArgs(
+                workload_pool=pulumi.Output.from_input(args.project).apply(workload_pool)),
+            enable_shielded_nodes=True,
+            enable_legacy_abac=False,
+            master_auth=gcp.container.ClusterMasterAuthArgs(
+                client_certificate_config=gcp.container.ClusterMasterAuthClientCertificateConfigArgs(
+                    issue_client_certificate=False)),
+            # Dataplane V2 (eBPF) enforces NetworkPolicy itself; the Calico addon must stay off with it.
+            datapath_provider="ADVANCED_DATAPATH",
+            monitoring_config=gcp.container.ClusterMonitoringConfigArgs(
+                enable_components=list(MONITORING_COMPONENTS),
+                managed_prometheus=gcp.container.ClusterMonitoringConfigManagedPrometheusArgs(enabled=True),
+            ),
+            logging_config=gcp.container.ClusterLoggingConfigArgs(enable_components=list(LOGGING_COMPONENTS)),
+            security_posture_config=gcp.container.ClusterSecurityPostureConfigArgs(mode="BASIC"),
+            cost_management_config=gcp.container.ClusterCostManagementConfigArgs(enabled=True),
+            maintenance_policy=gcp.container.ClusterMaintenancePolicyArgs(
+                daily_maintenance_window=gcp.container.ClusterMaintenancePolicyDailyMaintenanceWindowArgs(
+                    start_time=args.maintenance_start_utc)),
+            # GKE insists on creating a default pool; it is deleted at once, but while it lives it runs
+            # with our node identity and hardening rather than the default compute SA.
+            remove_default_node_pool=True,
+            initial_node_count=1,
+            node_config=gcp.container.ClusterNodeConfigArgs(
+                service_account=args.node_service_account,
+                oauth_scopes=["https://www.googleapis.com/auth/cloud-platform"],
+                boot_disk_kms_key=args.boot_disk_kms_key,
+                shielded_instance_config=gcp.container.ClusterNodeConfigShieldedInstanceConfigArgs(
+                    enable_secure_boot=True, enable_integrity_monitoring=True),
+                workload_metadata_config=gcp.container.ClusterNodeConfigWorkloadMetadataConfigArgs(
+                    mode="GKE_METADATA"),
+            ),
+            deletion_protection=args.protect,
+            # The default pool's settings only matter for its few minutes of life; never replace the
+            # cluster over them, nor over the size GKE reports after the pool is gone.
+            opts=self.child_opts(protect=args.protect, ignore_changes=["nodeConfig", "initialNodeCount"]),
+        )
+        self.cluster_name = self.cluster.name
+        self.location = self.cluster.location
+        self.endpoint = self.cluster.endpoint
+        self.ca_certificate = self.cluster.master_auth.cluster_ca_certificate
+        self.kubeconfig: pulumi.Output[str] = pulumi.Output.secret(
+            pulumi.Output.all(self.cluster.name, self.cluster.endpoint, self.ca_certificate).apply(
+                lambda v: gke_kubeconfig(str(v[0]), str(v[1]), str(v[2] or ""))))
+        self.finish({"cluster_name": self.cluster_name, "endpoint": self.endpoint, "location": self.location})
+
+
+def gke_kubeconfig(cluster_name: str, endpoint: str, ca_certificate: str) -> str:
+    """A kubeconfig (JSON is YAML) that authenticates through gke-gcloud-auth-plugin: short-lived tokens
+    from the caller's Google credentials, never a static client certificate or token."""
+    config = {
+        "apiVersion": "v1",
+        "kind": "Config",
+        "clusters": [{"name": cluster_name, "cluster": {"server": f"https://{endpoint}",
+                                                        "certificate-authority-data": ca_certificate}}],
+        "contexts": [{"name": cluster_name, "context": {"cluster": cluster_name, "user": cluster_name}}],
+        "current-context": cluster_name,
+        "users": [{"name": cluster_name, "user": {"exec": {
+            "apiVersion": "client.authentication.k8s.io/v1beta1",
+            "command": "gke-gcloud-auth-plugin",
+            "installHint": "Install gke-gcloud-auth-plugin: gcloud components install gke-gcloud-auth-plugin",
+            "provideClusterInfo": True,
+            "interactiveMode": "Never",
+        }}}],
+    }
+    return json.dumps(config, indent=2)

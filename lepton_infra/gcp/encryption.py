@@ -1,0 +1,74 @@
+"""`gcp.EncryptionKey`: a KMS key ring and rotating key, usable by exactly the listed service agents."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_gcp as gcp
+
+from lepton_infra.core.component import Component
+from lepton_infra.core.naming import child_name, physical_name
+
+MAX_ROTATION_DAYS = 90
+ENCRYPTER_ROLE = "roles/cloudkms.cryptoKeyEncrypterDecrypter"
+
+
+@dataclass
+class EncryptionKeyArgs:
+    project: pulumi.Input[str]
+    location: pulumi.Input[str]  # the region: a CMEK must live where the data it protects lives
+    physical_prefix: str
+    # Members allowed to encrypt/decrypt with the key, by role name (the URN suffix of each binding):
+    # e.g. {"gke": "serviceAccount:service-N@container-engine-robot...", "compute": ...}.
+    encrypters: dict[str, pulumi.Input[str]] = field(default_factory=dict)
+    rotation_days: int = MAX_ROTATION_DAYS
+    protect: bool = False
+    labels: dict[str, str] = field(default_factory=dict)
+
+
+class EncryptionKey(Component):
+    """`self.key_id` resolves only once every encrypter binding exists: a resource encrypted with it
+    (cluster secrets, boot disks, bucket, registry) is never created before its agent may use the key."""
+
+    TOKEN = "lepton:gcp:EncryptionKey"
+
+    def __init__(self, name: str, args: EncryptionKeyArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(name, opts)
+        if not 1 <= args.rotation_days <= MAX_ROTATION_DAYS:
+            raise ValueError(f"rotation_days must be 1..{MAX_ROTATION_DAYS}, got {args.rotation_days}")
+        # Key rings and keys can never be deleted in GCP (only their versions): protect keeps Pulumi from
+        # trying, and the 30-day scheduled destruction keeps a destroyed version recoverable.
+        self.key_ring = gcp.kms.KeyRing(
+            child_name(name, "ring"),
+            name=physical_name(args.physical_prefix, "ring", limit="gcp:generic"),
+            project=args.project,
+            location=args.location,
+            opts=self.child_opts(protect=args.protect),
+        )
+        self.key = gcp.kms.CryptoKey(
+            child_name(name, "key"),
+            name=physical_name(args.physical_prefix, "key", limit="gcp:generic"),
+            key_ring=self.key_ring.id,
+            purpose="ENCRYPT_DECRYPT",
+            rotation_period=f"{args.rotation_days * 86400}s",
+            destroy_scheduled_duration=f"{30 * 86400}s",
+            version_template=gcp.kms.CryptoKeyVersionTemplateArgs(
+                algorithm="GOOGLE_SYMMETRIC_ENCRYPTION", protection_level="SOFTWARE"),
+            labels=args.labels,
+            opts=self.child_opts(protect=args.protect),
+        )
+        self.bindings = [
+            gcp.kms.CryptoKeyIAMMember(
+                child_name(name, f"encrypter-{role}"),
+                crypto_key_id=self.key.id,
+                role=ENCRYPTER_ROLE,
+                member=member,
+                opts=self.child_opts(),
+            )
+            for role, member in sorted(args.encrypters.items())
+        ]
+        self.key_id: pulumi.Output[str] = pulumi.Output.all(
+            self.key.id, *[b.id for b in self.bindings]).apply(lambda v: str(v[0]))
+        self.key_ring_id = self.key_ring.id
+        self.finish({"key_id": self.key_id, "key_ring_id": self.key_ring_id})

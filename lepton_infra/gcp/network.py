@@ -1,0 +1,127 @@
+"""`gcp.Network`: custom-mode VPC, one regional subnet with pod/service ranges, Cloud NAT, firewall."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_gcp as gcp
+
+from lepton_infra.core.component import Component
+from lepton_infra.core.naming import child_name, physical_name
+
+PODS_RANGE = "pods"
+SERVICES_RANGE = "services"
+# Admission webhooks and aggregated APIs the control plane must reach on nodes of a private cluster
+# (GKE opens only 443 and 10250 itself): operator/KEDA/cert-manager webhooks, metrics-server, Istio.
+WEBHOOK_PORTS: tuple[str, ...] = ("4443", "6443", "8443", "9443", "15017")
+
+
+@dataclass
+class NetworkArgs:
+    project: pulumi.Input[str]
+    region: pulumi.Input[str]
+    # Cloud-side name prefix (`<platform>-<environment>`); URN names never depend on it.
+    physical_prefix: str
+    nodes_cidr: str
+    pods_cidr: str
+    services_cidr: str
+    # The private control plane's /28: the source of control plane -> node webhook traffic.
+    control_plane_cidr: str
+    flow_sampling: float = 0.5
+    webhook_ports: Sequence[str] = field(default_factory=lambda: list(WEBHOOK_PORTS))
+
+
+class Network(Component):
+    TOKEN = "lepton:gcp:Network"
+
+    def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(name, opts)
+        prefix = args.physical_prefix
+        self.vpc = gcp.compute.Network(
+            child_name(name, "vpc"),
+            name=physical_name(prefix, "vpc", limit="gcp:generic"),
+            project=args.project,
+            auto_create_subnetworks=False,  # custom mode: no subnet in every region of the world
+            routing_mode="REGIONAL",
+            opts=self.child_opts(),
+        )
+        self.subnet = gcp.compute.Subnetwork(
+            child_name(name, "nodes"),
+            name=physical_name(prefix, "nodes", limit="gcp:generic"),
+            project=args.project,
+            region=args.region,
+            network=self.vpc.id,
+            ip_cidr_range=args.nodes_cidr,
+            secondary_ip_ranges=[
+                gcp.compute.SubnetworkSecondaryIpRangeArgs(range_name=PODS_RANGE, ip_cidr_range=args.pods_cidr),
+                gcp.compute.SubnetworkSecondaryIpRangeArgs(range_name=SERVICES_RANGE,
+                                                            ip_cidr_range=args.services_cidr),
+            ],
+            # Nodes have no public IPs: Google APIs (Artifact Registry, GCS, KMS) over Google's network.
+            private_ip_google_access=True,
+            log_config=gcp.compute.SubnetworkLogConfigArgs(
+                aggregation_interval="INTERVAL_5_SEC",
+                flow_sampling=args.flow_sampling,
+                metadata="INCLUDE_ALL_METADATA",
+            ),
+            opts=self.child_opts(),
+        )
+        self.router = gcp.compute.Router(
+            child_name(name, "router"),
+            name=physical_name(prefix, "router", limit="gcp:generic"),
+            project=args.project,
+            region=args.region,
+            network=self.vpc.id,
+            opts=self.child_opts(),
+        )
+        # Cloud NAT is a regional, zone-redundant service: one NAT serves every zone.
+        self.nat = gcp.compute.RouterNat(
+            child_name(name, "nat"),
+            name=physical_name(prefix, "nat", limit="gcp:generic"),
+            project=args.project,
+            region=args.region,
+            router=self.router.name,
+            nat_ip_allocate_option="AUTO_ONLY",
+            source_subnetwork_ip_ranges_to_nat="LIST_OF_SUBNETWORKS",
+            subnetworks=[gcp.compute.RouterNatSubnetworkArgs(
+                name=self.subnet.id, source_ip_ranges_to_nats=["ALL_IP_RANGES"])],
+            enable_endpoint_independent_mapping=False,
+            enable_dynamic_port_allocation=True,
+            log_config=gcp.compute.RouterNatLogConfigArgs(enable=True, filter="ERRORS_ONLY"),
+            opts=self.child_opts(),
+        )
+        internal = [args.nodes_cidr, args.pods_cidr, args.services_cidr]
+        self.allow_internal = gcp.compute.Firewall(
+            child_name(name, "allow-internal"),
+            name=physical_name(prefix, "allow-internal", limit="gcp:generic"),
+            project=args.project,
+            network=self.vpc.id,
+            direction="INGRESS",
+            priority=1000,
+            description="Nodes, pods and services talk to each other; nothing from outside the VPC.",
+            source_ranges=internal,
+            allows=[gcp.compute.FirewallAllowArgs(protocol="tcp"), gcp.compute.FirewallAllowArgs(protocol="udp"),
+                    gcp.compute.FirewallAllowArgs(protocol="icmp")],
+            log_config=gcp.compute.FirewallLogConfigArgs(metadata="EXCLUDE_ALL_METADATA"),
+            opts=self.child_opts(),
+        )
+        self.allow_webhooks = gcp.compute.Firewall(
+            child_name(name, "allow-webhooks"),
+            name=physical_name(prefix, "allow-webhooks", limit="gcp:generic"),
+            project=args.project,
+            network=self.vpc.id,
+            direction="INGRESS",
+            priority=1000,
+            description="Private GKE control plane to node admission webhooks and aggregated APIs.",
+            source_ranges=[args.control_plane_cidr],
+            allows=[gcp.compute.FirewallAllowArgs(protocol="tcp", ports=list(args.webhook_ports))],
+            log_config=gcp.compute.FirewallLogConfigArgs(metadata="EXCLUDE_ALL_METADATA"),
+            opts=self.child_opts(),
+        )
+        self.network_id = self.vpc.id
+        self.subnet_id = self.subnet.id
+        self.pods_range_name = PODS_RANGE
+        self.services_range_name = SERVICES_RANGE
+        self.finish({"network_id": self.network_id, "subnet_id": self.subnet_id})

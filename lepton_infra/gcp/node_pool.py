@@ -1,0 +1,119 @@
+"""`gcp.NodePool`: a GKE node pool, CPU or GPU, hardened, autoscaled by GKE's built-in autoscaler."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_gcp as gcp
+
+from lepton_infra.core.component import Component
+from lepton_infra.core.naming import child_name
+from lepton_infra.gcp.node_identity import NodeServiceAccount, NodeServiceAccountArgs
+from lepton_infra.gcp.planning import pool_shape
+
+CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
+
+
+@dataclass
+class NodePoolArgs:
+    project: pulumi.Input[str]
+    cluster: pulumi.Input[str]  # cluster id or name
+    location: pulumi.Input[str]  # the cluster's location (region or zone)
+    pool_name: str  # the GKE pool name (the spec's pool name)
+    boot_disk_kms_key: pulumi.Input[str]
+    min_nodes: int = 0  # over the whole pool (all zones), not per zone
+    max_nodes: int = 2
+    initial_nodes_per_zone: int = 0
+    gpu_type: str | None = None  # catalog GPU key, e.g. "l4"
+    gpu_count: int = 1
+    cpu_class: str | None = None
+    machine_type: str | None = None  # explicit catalog machine; wins over the catalog's choice
+    spot: bool = False
+    disk_gb: int = 100
+    node_locations: pulumi.Input[Sequence[str]] | None = None
+    # The node identity. None: the pool creates its own dedicated NodeServiceAccount (standalone use).
+    service_account_email: pulumi.Input[str] | None = None
+    extra_labels: Mapping[str, str] = field(default_factory=dict)
+    resource_labels: Mapping[str, str] = field(default_factory=dict)  # GCE labels on the node VMs
+    physical_prefix: str = "lepton"
+
+
+class NodePool(Component):
+    TOKEN = "lepton:gcp:NodePool"
+
+    def __init__(self, name: str, args: NodePoolArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(name, opts)
+        if not 0 <= args.min_nodes <= args.max_nodes:
+            raise ValueError(f"need 0 <= min_nodes <= max_nodes, got {args.min_nodes}..{args.max_nodes}")
+        shape = pool_shape(args.pool_name, gpu=args.gpu_type, gpu_count=args.gpu_count,
+                           cpu_class=args.cpu_class, machine_type=args.machine_type,
+                           extra_labels=dict(args.extra_labels), spot=args.spot)
+        email = args.service_account_email
+        if email is None:
+            self.identity: NodeServiceAccount | None = NodeServiceAccount(
+                child_name(name, "identity"),
+                NodeServiceAccountArgs(project=args.project, physical_prefix=f"{args.physical_prefix}-{args.pool_name}"),
+                opts=self.child_opts(),
+            )
+            email = self.identity.email
+        else:
+            self.identity = None
+        accelerators = None
+        if shape.accelerator is not None:
+            accelerators = [gcp.container.NodePoolNodeConfigGuestAcceleratorArgs(
+                type=shape.accelerator.type,
+                count=shape.accelerator.count,
+                # GKE installs and upgrades the NVIDIA driver with the node image; GKE also runs the
+                # device plugin. The in-cluster GPU stack must not install either.
+                gpu_driver_installation_config=gcp.container.NodePoolNodeConfigGuestAcceleratorGpuDriverInstallationConfigArgs(
+                    gpu_driver_version="DEFAULT"),
+            )]
+        self.machine_type = shape.machine_type
+        self.pool = gcp.container.NodePool(
+            child_name(name, "pool"),
+            name=args.pool_name,
+            project=args.project,
+            cluster=args.cluster,
+            location=args.location,
+            node_locations=args.node_locations,
+            initial_node_count=args.initial_nodes_per_zone,
+            autoscaling=gcp.container.NodePoolAutoscalingArgs(
+                # Totals over every zone of the pool: the spec counts nodes, not nodes per zone.
+                total_min_node_count=args.min_nodes,
+                total_max_node_count=args.max_nodes,
+                location_policy=shape.location_policy,
+            ),
+            management=gcp.container.NodePoolManagementArgs(auto_repair=True, auto_upgrade=True),
+            upgrade_settings=gcp.container.NodePoolUpgradeSettingsArgs(
+                strategy="SURGE", max_surge=shape.max_surge, max_unavailable=shape.max_unavailable),
+            node_config=gcp.container.NodePoolNodeConfigArgs(
+                machine_type=shape.machine_type,
+                guest_accelerators=accelerators,
+                spot=args.spot,
+                image_type="COS_CONTAINERD",
+                disk_type="pd-balanced",
+                disk_size_gb=args.disk_gb,
+                boot_disk_kms_key=args.boot_disk_kms_key,
+                service_account=email,
+                # Access is governed by the service account's IAM roles, not legacy scopes.
+                oauth_scopes=[CLOUD_PLATFORM_SCOPE],
+                shielded_instance_config=gcp.container.NodePoolNodeConfigShieldedInstanceConfigArgs(
+                    enable_secure_boot=True, enable_integrity_monitoring=True),
+                # Pods see the GKE metadata server (Workload Identity), never the node's credentials.
+                workload_metadata_config=gcp.container.NodePoolNodeConfigWorkloadMetadataConfigArgs(
+                    mode="GKE_METADATA"),
+                gvnic=gcp.container.NodePoolNodeConfigGvnicArgs(enabled=True),
+                metadata={"disable-legacy-endpoints": "true"},
+                labels=shape.labels,
+                taints=[gcp.container.NodePoolNodeConfigTaintArgs(key=t.key, value=t.value, effect=t.effect)
+                        for t in shape.taints],
+                resource_labels={**dict(args.resource_labels), "lepton-pool": args.pool_name},
+            ),
+            # The autoscaler owns the size after creation; a changed initial size must not replace the pool.
+            opts=self.child_opts(ignore_changes=["initialNodeCount"]),
+        )
+        self.pool_name = self.pool.name
+        self.service_account_email = email
+        self.finish({"pool_name": self.pool_name, "machine_type": self.machine_type})

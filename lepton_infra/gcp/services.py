@@ -1,0 +1,58 @@
+"""`gcp.ProjectServices`: enable exactly the APIs the platform needs, never disabling them on destroy."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_gcp as gcp
+
+from lepton_infra.core.component import Component
+from lepton_infra.core.naming import child_name
+
+# What the platform calls. Beyond the obvious: iam creates service accounts, cloudresourcemanager reads
+# the project number and sets project IAM bindings; billingbudgets only with a budget.
+PLATFORM_SERVICES: tuple[str, ...] = (
+    "cloudresourcemanager.googleapis.com",
+    "compute.googleapis.com",
+    "container.googleapis.com",
+    "cloudkms.googleapis.com",
+    "iam.googleapis.com",
+    "logging.googleapis.com",
+    "monitoring.googleapis.com",
+    "artifactregistry.googleapis.com",
+)
+BUDGET_SERVICE = "billingbudgets.googleapis.com"
+
+
+@dataclass
+class ProjectServicesArgs:
+    project: pulumi.Input[str]
+    services: Sequence[str] = field(default_factory=lambda: list(PLATFORM_SERVICES))
+
+
+class ProjectServices(Component):
+    """`self.project` resolves only after every service is enabled: resources that take their project
+    from it wait for the APIs without any `depends_on` plumbing."""
+
+    TOKEN = "lepton:gcp:ProjectServices"
+
+    def __init__(self, name: str, args: ProjectServicesArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(name, opts)
+        self.services = [
+            gcp.projects.Service(
+                child_name(name, service.split(".")[0]),
+                project=args.project,
+                service=service,
+                # Another stack (or a person) may rely on the API: destroying the platform must never
+                # switch it off, nor the services that depend on it.
+                disable_on_destroy=False,
+                disable_dependent_services=False,
+                opts=self.child_opts(),
+            )
+            for service in args.services
+        ]
+        ids = [s.id for s in self.services]
+        self.project: pulumi.Output[str] = pulumi.Output.all(args.project, *ids).apply(lambda v: str(v[0]))
+        self.finish({"project": self.project})
