@@ -100,4 +100,5 @@ class PlausibleMocks(pulumi.runtime.Mocks):
                 f"invoke {args.token} has no offline answer; add one with "
                 "lepton_infra.plan.mocks.core.invoke()"
             )
-        return rule(dict(args.args), self.context), None
+        # An empty failure list, not None: MockMonitor.Invoke iterates it.
+        return rule(dict(args.args), self.context), []
