@@ -8,7 +8,7 @@ add-ons then adopt (`resolve_conflicts_on_create="OVERWRITE"`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
@@ -38,6 +38,9 @@ class AddonsArgs:
     k8s_provider: pulumi.ProviderResource
     versions: Mapping[str, str] = field(default_factory=dict)
     """Pinned add-on versions; others use the most recent version for the cluster's Kubernetes."""
+    wait_for: Sequence[pulumi.Resource] = ()
+    """Resources the in-cluster pieces wait for (the node pools). Passed to the children themselves:
+    a component's `depends_on` does not reach the children it creates."""
 
 
 def ebs_csi_policy(kms_key_arn: pulumi.Input[str]) -> pulumi.Output[str]:
@@ -89,7 +92,7 @@ class Addons(Component):
                 resolve_conflicts_on_create="OVERWRITE",
                 resolve_conflicts_on_update="PRESERVE",
                 service_account_role_arn=ebs_role.arn if addon == "aws-ebs-csi-driver" else None,
-                opts=self.child_opts(),
+                opts=self.child_opts(depends_on=list(args.wait_for)),
             )
         self.storage_class = k8s.storage.v1.StorageClass(
             child_name(name, "gp3"),

@@ -3,6 +3,7 @@ node groups by tag."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -33,6 +34,9 @@ class AutoscalerArgs:
     """Prefix of IAM role names."""
     scale_down_unneeded_minutes: int = 10
     """Idle GPU nodes cost dollars an hour: remove them after this many idle minutes."""
+    wait_for: Sequence[pulumi.Resource] = ()
+    """Resources the in-cluster pieces wait for (the node pools). Passed to the children themselves:
+    a component's `depends_on` does not reach the children it creates."""
 
 
 def image_tag(kubernetes_version: str) -> str:
@@ -112,7 +116,7 @@ class Autoscaler(Component):
                                 args.scale_down_unneeded_minutes),
             atomic=True,
             cleanup_on_fail=True,
-            opts=self.child_opts(provider=args.k8s_provider),
+            opts=self.child_opts(provider=args.k8s_provider, depends_on=list(args.wait_for)),
         )
         self.role_arn: pulumi.Output[str] = role.arn
         self.finish({"role_arn": self.role_arn})

@@ -44,6 +44,9 @@ class MonitoringArgs:
     addon_version: str | None = None
     kubernetes_version: str | None = None
     """Picks the most recent add-on version for this Kubernetes minor when `addon_version` is unset."""
+    wait_for: Sequence[pulumi.Resource] = ()
+    """Resources the in-cluster pieces wait for (the node pools). Passed to the children themselves:
+    a component's `depends_on` does not reach the children it creates."""
 
 
 def agent_policy(region: str, account_id: pulumi.Input[str], cluster_name: str) -> pulumi.Output[str]:
@@ -121,7 +124,7 @@ class Monitoring(Component):
                 opts=pulumi.InvokeOutputOptions(parent=self)).version,
             service_account_role_arn=role.arn, configuration_values=json.dumps(ADDON_CONFIGURATION),
             resolve_conflicts_on_create="OVERWRITE", resolve_conflicts_on_update="PRESERVE",
-            opts=self.child_opts(depends_on=groups),
+            opts=self.child_opts(depends_on=[*groups, *args.wait_for]),
         )
 
     def _metric(self, qid: str, metric: str, stat: str, cluster: str) -> aws.cloudwatch.MetricAlarmMetricQueryArgs:

@@ -83,17 +83,17 @@ class Platform(Component):
             ), opts_aws)
             for pool in spec.node_pools
         ]
-        after_pools = self.child_opts(provider=self.provider, depends_on=list(self.node_pools))
         addons = Addons(child_name(name, "addons"), AddonsArgs(
             cluster_name=cluster.name_output, kubernetes_version=spec.cluster.version,
             oidc_provider_arn=cluster.oidc_provider_arn, oidc_issuer=cluster.oidc_issuer, kms_key_arn=key.arn,
             platform=label, k8s_provider=cluster.k8s_provider, versions=dict(knobs.addon_versions),
-        ), after_pools)
+            wait_for=self.node_pools,
+        ), opts_aws)
         autoscaler = Autoscaler(child_name(name, "autoscaler"), AutoscalerArgs(
             cluster_name=cluster.name_output, kubernetes_version=spec.cluster.version, region=spec.region,
             oidc_provider_arn=cluster.oidc_provider_arn, oidc_issuer=cluster.oidc_issuer,
-            k8s_provider=cluster.k8s_provider, platform=label,
-        ), self.child_opts(provider=self.provider, depends_on=[*self.node_pools, addons]))
+            k8s_provider=cluster.k8s_provider, platform=label, wait_for=[*self.node_pools, addons],
+        ), opts_aws)
         Monitoring(child_name(name, "monitoring"), MonitoringArgs(
             cluster_name=label, region=spec.region, kms_key_arn=key.arn, oidc_provider_arn=cluster.oidc_provider_arn,
             oidc_issuer=cluster.oidc_issuer, platform=label, alert_emails=list(spec.monitoring.alert_emails),
@@ -101,8 +101,8 @@ class Platform(Component):
             budget_usd=spec.budget.monthly_usd if spec.budget else None,
             budget_thresholds=tuple(spec.budget.thresholds_percent) if spec.budget else (80, 100),
             addon_version=knobs.addon_versions.get("amazon-cloudwatch-observability"),
-            kubernetes_version=spec.cluster.version,
-        ), after_pools)
+            kubernetes_version=spec.cluster.version, wait_for=self.node_pools,
+        ), opts_aws)
         store = ArtifactStore(child_name(name, "artifacts"), ArtifactStoreArgs(
             platform=spec.name, environment=spec.environment, kms_key_arn=key.arn, protect=protect), opts_aws)
 
