@@ -304,6 +304,18 @@ def test_autoscaler_waits_for_addons(aws_plan: AwsPlan) -> None:
     assert coredns in aws_plan.graph.named("testai-autoscaler-chart").dependencies
 
 
+def test_ebs_csi_touches_only_volumes_it_tagged(aws_plan: AwsPlan, key_arn: str) -> None:
+    doc = _doc(aws_plan.one("aws:iam/rolePolicy:RolePolicy", "testai-addons-ebs-csi-policy"))
+    by_sid = {s["Sid"]: s for s in doc["Statement"]}
+    assert by_sid["CreateTaggedVolumes"]["Condition"] == {
+        "StringLike": {"aws:RequestTag/ebs.csi.aws.com/cluster": "true"}}
+    assert "ec2:DeleteVolume" in by_sid["ManageOwnVolumes"]["Action"]
+    assert by_sid["ManageOwnVolumes"]["Condition"] == {
+        "StringLike": {"ec2:ResourceTag/ebs.csi.aws.com/cluster": "true"}}
+    assert by_sid["GrantsForEbsOnly"]["Resource"] == [key_arn]
+    assert by_sid["GrantsForEbsOnly"]["Condition"] == {"Bool": {"kms:GrantIsForAWSResource": "true"}}
+
+
 # --- Network -----------------------------------------------------------------------------------------
 
 def test_default_security_group_stripped(aws_plan: AwsPlan) -> None:
