@@ -27,11 +27,11 @@ class NetworkArgs:
     cluster_name: str
     """The EKS cluster that will live here: subnets carry its discovery tag."""
     region: str
+    kms_key_arn: pulumi.Input[str]
+    """CMK for the flow-log group: flow logs are never stored unencrypted."""
     nat: Literal["single", "per-zone"] = "single"
     interface_endpoints: bool = False
     flow_log_retention_days: int = 90
-    kms_key_arn: pulumi.Input[str] | None = None
-    """CMK for the flow-log group. Required: flow logs are never stored unencrypted."""
     name_prefix: str = ""
     """Prefix of cloud-side `Name` tags (default: the component name)."""
     availability_zones: Sequence[str] = field(default_factory=tuple)
@@ -48,8 +48,6 @@ class Network(Component):
 
     def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(name, opts)
-        if args.kms_key_arn is None:
-            raise ValueError("NetworkArgs.kms_key_arn is required (flow logs are always encrypted)")
         label = args.name_prefix or name
         plan = plan_subnets(IPv4Network(args.cidr), args.zones)
         if args.availability_zones:

@@ -68,13 +68,18 @@ def pool_taints(gpu_type: str | None) -> list[Taint]:
     return [Taint(conv.GPU_TAINT_KEY, conv.GPU_TAINT_VALUE, conv.GPU_TAINT_EFFECT)] if gpu_type else []
 
 
-def node_template_tags(labels: Mapping[str, str], taints: Sequence[Taint], gpu_count: int) -> dict[str, str]:
+def node_template_tags(labels: Mapping[str, str], taints: Sequence[Taint], gpu_count: int,
+                       disk_gb: int | None = None) -> dict[str, str]:
     """ASG tags that describe a node the autoscaler has never seen. Without them, a pool at zero looks
-    like plain CPU capacity without labels, so GPU pods never trigger a scale-up."""
+    like plain CPU capacity without labels, so GPU pods never trigger a scale-up. The root disk size is
+    announced too: the autoscaler cannot read it from a launch template, and pods that request
+    ephemeral storage would otherwise never scale a pool up from zero."""
     tags = {f"{NODE_TEMPLATE}/label/{k}": v for k, v in labels.items()}
     tags.update({f"{NODE_TEMPLATE}/taint/{t.key}": f"{t.value}:{t.effect}" for t in taints})
     if gpu_count > 0:
         tags[f"{NODE_TEMPLATE}/resources/{conv.GPU_RESOURCE}"] = str(gpu_count)
+    if disk_gb:
+        tags[f"{NODE_TEMPLATE}/resources/ephemeral-storage"] = f"{disk_gb}Gi"
     return tags
 
 
@@ -165,7 +170,8 @@ class NodePool(Component):
                 tag=aws.autoscaling.TagTagArgs(key=key, value=value, propagate_at_launch=False),
                 opts=self.child_opts(),
             )
-            for key, value in node_template_tags(labels, taints, args.gpu_count if is_gpu else 0).items()
+            for key, value in node_template_tags(labels, taints, args.gpu_count if is_gpu else 0,
+                                                 args.disk_gb).items()
         ]
         self.node_group_name: pulumi.Output[str] = self.node_group.node_group_name
         self.autoscaling_group_name: pulumi.Output[str] = asg_name

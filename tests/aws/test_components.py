@@ -154,7 +154,12 @@ def test_gpu_pool_asg_tags_carry_labels(aws_plan: AwsPlan) -> None:
 
 def test_cpu_pool_asg_tags_have_no_gpu(aws_plan: AwsPlan) -> None:
     tags = _asg_tags(aws_plan, "system")
-    assert not any("/resources/" in k or "/taint/" in k for k in tags)
+    assert not any("nvidia.com/gpu" in k or "/taint/" in k for k in tags)
+    assert tags[f"{TEMPLATE}/label/{conv.POOL_LABEL}"] == "system"
+
+
+def test_asg_tags_announce_root_disk_for_ephemeral_storage(aws_plan: AwsPlan) -> None:
+    assert _asg_tags(aws_plan, "h100")[f"{TEMPLATE}/resources/ephemeral-storage"] == "500Gi"
 
 
 def test_asg_tags_target_the_node_groups_asg(aws_plan: AwsPlan) -> None:

@@ -39,6 +39,10 @@ def test_node_template_tags_without_gpus_have_no_resources() -> None:
     assert node_template_tags({"a": "b"}, [], 0) == {f"{TEMPLATE}/label/a": "b"}
 
 
+def test_node_template_tags_announce_disk() -> None:
+    assert node_template_tags({}, [], 0, 200) == {f"{TEMPLATE}/resources/ephemeral-storage": "200Gi"}
+
+
 def test_tag_slug_is_stable_and_urn_safe() -> None:
     assert tag_slug(f"{TEMPLATE}/label/lepton.ai/pool") == "label-lepton-ai-pool"
     assert tag_slug(f"{TEMPLATE}/resources/nvidia.com/gpu") == "resources-nvidia-com-gpu"
@@ -110,6 +114,20 @@ def test_autoscaler_image_matches_cluster_minor() -> None:
 def test_gpu_idle_expression_uses_threshold() -> None:
     assert "< 7" in gpu_idle_expression(7)
     assert "gpus" in GPU_PENDING_EXPRESSION and "pending" in GPU_PENDING_EXPRESSION
+
+
+def test_unsupported_kubernetes_version_is_a_spec_error() -> None:
+    from lepton_infra.aws.platform import _check_aws_support
+    from lepton_infra.core.errors import SpecError
+
+    spec = PlatformSpec.from_dict({
+        "name": "pure", "environment": "dev", "cloud": "aws", "region": "us-east-1",
+        "cluster": {"version": "1.29", "authorized_networks": ["203.0.113.0/24"]},
+        "node_pools": [{"name": "system", "min": 1, "max": 2}], "tags": {"team": "t", "cost-center": "1"},
+    })
+    with pytest.raises(SpecError) as err:
+        _check_aws_support(spec)
+    assert err.value.paths == ["cluster.version"]
 
 
 def _spec(pool: dict) -> PlatformSpec:
