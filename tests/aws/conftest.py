@@ -9,6 +9,7 @@ import pulumi
 import pytest
 
 from lepton_infra.plan.engine import plan_program
+from lepton_infra.plan.mocks import PlausibleMocks
 from lepton_infra.plan.record import PlannedGraph, RecordedResource
 
 # A dev platform with every feature the component tests look at: a CPU pool, a GPU spot pool and an
@@ -40,6 +41,7 @@ TENANT_PREFIX = "tenants/research"
 class AwsPlan:
     graph: PlannedGraph
     platform: Any  # lepton_infra.aws.Platform, captured while the program ran
+    invokes: list[tuple[str, str]]  # (token, provider reference) of every data-source call
 
     def one(self, type_: str, name: str) -> RecordedResource:
         return self.graph.one(type_, name)
@@ -76,7 +78,18 @@ def _program(holder: dict[str, Any]):
 @pytest.fixture(scope="session")
 def aws_plan() -> AwsPlan:
     holder: dict[str, Any] = {}
-    graph = plan_program(_program(holder), {"pulumi:disable-default-providers": ["*"]},
-                         project="lepton-aws-test", stack="dev")
-    return AwsPlan(graph=graph, platform=holder["platform"])
+    invokes: list[tuple[str, str]] = []
+    original = PlausibleMocks.call
 
+    def recording_call(self: PlausibleMocks, args: pulumi.runtime.MockCallArgs) -> Any:
+        invokes.append((args.token, args.provider))
+        return original(self, args)
+
+    # Invokes are not resources, so the recording monitor does not see them; record their provider here.
+    PlausibleMocks.call = recording_call  # type: ignore[method-assign]
+    try:
+        graph = plan_program(_program(holder), {"pulumi:disable-default-providers": ["*"]},
+                             project="lepton-aws-test", stack="dev")
+    finally:
+        PlausibleMocks.call = original  # type: ignore[method-assign]
+    return AwsPlan(graph=graph, platform=holder["platform"], invokes=invokes)

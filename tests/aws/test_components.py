@@ -523,6 +523,16 @@ def test_every_aws_resource_uses_the_platform_provider(aws_plan: AwsPlan) -> Non
     assert {r.provider for r in aws_resources} == {aws_plan.provider_urn}
 
 
+def test_every_invoke_uses_the_platform_provider(aws_plan: AwsPlan) -> None:
+    """Data sources (zones, caller identity, add-on versions) go through the platform's provider too:
+    with default providers disabled the engine would refuse them otherwise."""
+    tokens = {token for token, _ in aws_plan.invokes}
+    assert {"aws:index/getCallerIdentity:getCallerIdentity", "aws:eks/getAddonVersion:getAddonVersion",
+            "aws:index/getPartition:getPartition"} <= tokens
+    # A provider reference is "<urn>::<id>".
+    assert {provider.rsplit("::", 1)[0] for _, provider in aws_plan.invokes} == {aws_plan.provider_urn}
+
+
 def test_nothing_protected_in_dev(aws_plan: AwsPlan) -> None:
     assert not [r.name for r in aws_plan.graph.managed if r.protect]
     assert aws_plan.one("aws:eks/cluster:Cluster", "testai-cluster-eks").get("deletionProtection") is False
