@@ -117,6 +117,8 @@ class Cluster(Component):
             kubernetes_network_config=aws.eks.ClusterKubernetesNetworkConfigArgs(
                 ip_family="ipv4", service_ipv4_cidr=args.service_cidr,
             ),
+            # STANDARD: an outdated version is upgraded by AWS instead of silently billed for extended
+            # support (six times the control-plane price).
             upgrade_policy=aws.eks.ClusterUpgradePolicyArgs(support_type="STANDARD"),
             deletion_protection=args.protect,
             tags={"Name": args.cluster_name},

@@ -175,7 +175,7 @@ class Monitoring(Component):
             ],
             evaluation_periods=3, datapoints_to_alarm=3, threshold=1,
             comparison_operator="GreaterThanOrEqualToThreshold", treat_missing_data="notBreaching",
-            alarm_actions=actions, opts=self.child_opts(),
+            alarm_actions=actions, ok_actions=actions, opts=self.child_opts(),
         )
 
     def _budget(self, name: str, args: MonitoringArgs) -> None:

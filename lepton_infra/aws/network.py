@@ -49,6 +49,9 @@ class Network(Component):
     def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(name, opts)
         label = args.name_prefix or name
+        if args.availability_zones and len(args.availability_zones) < args.zones:
+            raise ValueError(f"NetworkArgs.availability_zones names {len(args.availability_zones)} zones, "
+                             f"fewer than zones={args.zones}")
         plan = plan_subnets(IPv4Network(args.cidr), args.zones)
         if args.availability_zones:
             zone_names: pulumi.Output[list[str]] = pulumi.Output.from_input(list(args.availability_zones))

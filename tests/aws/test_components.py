@@ -254,6 +254,10 @@ def test_api_authentication_mode(aws_plan: AwsPlan) -> None:
     assert aws_plan.one("aws:eks/cluster:Cluster", "testai-cluster-eks").get("accessConfig.authenticationMode") == "API"
 
 
+def test_standard_support_only(aws_plan: AwsPlan) -> None:
+    assert aws_plan.one("aws:eks/cluster:Cluster", "testai-cluster-eks").get("upgradePolicy.supportType") == "STANDARD"
+
+
 def test_cluster_version_from_spec(aws_plan: AwsPlan) -> None:
     assert aws_plan.one("aws:eks/cluster:Cluster", "testai-cluster-eks").get("version") == "1.33"
 
