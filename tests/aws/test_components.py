@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import SPEC, TENANT_PREFIX, AwsPlan
+from aws_plan_support import SPEC, TENANT_PREFIX, AwsPlan
 
 from lepton_infra.aws.cluster import CLUSTER_ADMIN_POLICY, CONTROL_PLANE_LOG_TYPES
 from lepton_infra.aws.iam import has_admin_wildcard
