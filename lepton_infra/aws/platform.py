@@ -1,4 +1,4 @@
-"""`aws.Platform`: the whole AWS platform from a `PlatformSpec`."""
+"""`aws.Platform`: the whole AWS platform from a `PlatformSpec` (spec -> component args via the catalog)."""
 
 from __future__ import annotations
 
@@ -7,17 +7,55 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from lepton_infra.aws.addons import Addons, AddonsArgs
+from lepton_infra.aws.artifacts import ArtifactStore, ArtifactStoreArgs
+from lepton_infra.aws.autoscaler import IMAGE_TAGS, Autoscaler, AutoscalerArgs
+from lepton_infra.aws.cluster import Cluster, ClusterArgs
+from lepton_infra.aws.kms import EncryptionKey, EncryptionKeyArgs
+from lepton_infra.aws.monitoring import Monitoring, MonitoringArgs
+from lepton_infra.aws.network import Network, NetworkArgs
+from lepton_infra.aws.node_pool import NodePool, NodePoolArgs
+from lepton_infra.catalog import choose_machine, spot_alternatives
+from lepton_infra.core.cluster_handle import ClusterHandle, GpuFacts
 from lepton_infra.core.component import Component
+from lepton_infra.core.errors import Problem, SpecError
 from lepton_infra.core.naming import child_name
 from lepton_infra.core.tagging import platform_tags
-from lepton_infra.spec import PlatformSpec
+from lepton_infra.spec import NodePoolSpec, PlatformSpec
+from lepton_infra.spec.cloud_knobs import AwsKnobs
+
+# The AL2023 NVIDIA AMI ships the driver and container toolkit, not the device plugin.
+AWS_GPU_FACTS = GpuFacts(driver_installed=True, device_plugin_installed=False)
+
+
+def instance_types(spec: PlatformSpec, pool: NodePoolSpec) -> list[str]:
+    """The catalog's machine for the pool; for spot, interchangeable types too (capacity diversity)."""
+    machine = choose_machine("aws", gpu=pool.gpu.type if pool.gpu else None,
+                             gpu_count=pool.gpu.count if pool.gpu else 1, cpu_class=pool.cpu,
+                             explicit=pool.machine_type, region=None if pool.machine_type else spec.region)
+    if not pool.spot:
+        return [machine.name]
+    return [m.name for m in spot_alternatives("aws", machine)]
+
+
+def _check_aws_support(spec: PlatformSpec) -> None:
+    """What the spec cannot know: versions this AWS platform has pinned pieces for."""
+    if spec.cluster.version not in IMAGE_TAGS:
+        raise SpecError([Problem("cluster.version", spec.cluster.version,
+                                 "no cluster-autoscaler release is pinned for this Kubernetes version on AWS",
+                                 f"use one of: {', '.join(sorted(IMAGE_TAGS))}")])
 
 
 class Platform(Component):
     TOKEN = "lepton:aws:Platform"
 
     def __init__(self, name: str, spec: PlatformSpec, opts: pulumi.ResourceOptions | None = None) -> None:
+        _check_aws_support(spec)  # before anything is registered
         super().__init__(name, opts)
+        knobs = spec.aws or AwsKnobs()
+        prod = spec.environment == "prod"
+        protect = bool(spec.protect)
+        label = spec.stack_label  # cloud-side names: <name>-<env>, so dev and prod can share an account
         tags = platform_tags(spec.name, spec.environment, spec.tags)
         # One explicit provider per platform: region and default tags come from the spec, never from
         # ambient config, so `pulumi:disable-default-providers` can be on.
@@ -27,5 +65,82 @@ class Platform(Component):
             default_tags=aws.ProviderDefaultTagsArgs(tags=tags),
             opts=self.child_opts(),
         )
-        self.outputs: dict[str, Any] = {"region": spec.region}
+        opts_aws = self.child_opts(provider=self.provider)
+        if spec.cluster.endpoint == "public" and any(n.prefixlen == 0 for n in spec.cluster.authorized_networks):
+            pulumi.log.warn("DANGER: the EKS API endpoint is open to the whole internet (0.0.0.0/0 in "
+                            "cluster.authorized_networks, allowed by allow_public_endpoint_from_anywhere)", self)
+
+        key = EncryptionKey(child_name(name, "key"), EncryptionKeyArgs(
+            alias=label, region=spec.region, deletion_window_days=30 if prod else 7, protect=protect), opts_aws)
+        network = Network(child_name(name, "network"), NetworkArgs(
+            cidr=str(spec.network.cidr), zones=spec.network.zones or 2, cluster_name=label, region=spec.region,
+            nat=spec.network.nat or "single", interface_endpoints=bool(knobs.interface_endpoints),
+            flow_log_retention_days=spec.network.flow_log_retention_days, kms_key_arn=key.arn, name_prefix=label,
+        ), opts_aws)
+        cluster = Cluster(child_name(name, "cluster"), ClusterArgs(
+            cluster_name=label, version=spec.cluster.version, vpc_id=network.vpc_id,
+            subnet_ids=network.private_subnet_ids, kms_key_arn=key.arn, region=spec.region,
+            endpoint_public=spec.cluster.endpoint == "public",
+            public_access_cidrs=[str(n) for n in spec.cluster.authorized_networks],
+            admin_role_arns=list(knobs.admin_role_arns), service_cidr=str(spec.network.service_cidr),
+            protect=protect,
+        ), opts_aws)
+        self.node_pools = [
+            NodePool(child_name(name, f"pool-{pool.name}"), NodePoolArgs(
+                cluster_name=cluster.name_output, pool=pool.name, node_role_arn=cluster.node_role.arn,
+                subnet_ids=network.private_subnet_ids, security_group_ids=[cluster.node_security_group.id],
+                kms_key_arn=key.arn, instance_types=instance_types(spec, pool), min_size=pool.min,
+                max_size=pool.max, desired_size=pool.desired, gpu_type=pool.gpu.type if pool.gpu else None,
+                gpu_count=pool.gpu.count if pool.gpu else 0, spot=pool.spot, disk_gb=pool.disk_gb,
+                labels=dict(pool.labels), kubernetes_version=spec.cluster.version, name_prefix=f"{label}-{pool.name}",
+            ), opts_aws)
+            for pool in spec.node_pools
+        ]
+        addons = Addons(child_name(name, "addons"), AddonsArgs(
+            cluster_name=cluster.name_output, kubernetes_version=spec.cluster.version,
+            oidc_provider_arn=cluster.oidc_provider_arn, oidc_issuer=cluster.oidc_issuer, kms_key_arn=key.arn,
+            platform=label, k8s_provider=cluster.k8s_provider, versions=dict(knobs.addon_versions),
+            wait_for=self.node_pools,
+        ), opts_aws)
+        autoscaler = Autoscaler(child_name(name, "autoscaler"), AutoscalerArgs(
+            cluster_name=cluster.name_output, kubernetes_version=spec.cluster.version, region=spec.region,
+            oidc_provider_arn=cluster.oidc_provider_arn, oidc_issuer=cluster.oidc_issuer,
+            k8s_provider=cluster.k8s_provider, platform=label, wait_for=[*self.node_pools, addons],
+        ), opts_aws)
+        Monitoring(child_name(name, "monitoring"), MonitoringArgs(
+            cluster_name=label, region=spec.region, kms_key_arn=key.arn, oidc_provider_arn=cluster.oidc_provider_arn,
+            oidc_issuer=cluster.oidc_issuer, platform=label, alert_emails=list(spec.monitoring.alert_emails),
+            gpu_idle_percent=spec.monitoring.gpu_idle_percent, log_retention_days=spec.monitoring.retention_days,
+            budget_usd=spec.budget.monthly_usd if spec.budget else None,
+            budget_thresholds=tuple(spec.budget.thresholds_percent) if spec.budget else (80, 100),
+            addon_version=knobs.addon_versions.get("amazon-cloudwatch-observability"),
+            kubernetes_version=spec.cluster.version, wait_for=self.node_pools,
+        ), opts_aws)
+        store = ArtifactStore(child_name(name, "artifacts"), ArtifactStoreArgs(
+            platform=spec.name, environment=spec.environment, kms_key_arn=key.arn, protect=protect), opts_aws)
+
+        self.cluster_handle = ClusterHandle(
+            cloud="aws",
+            name=cluster.name_output,
+            kubernetes_version=spec.cluster.version,
+            kubeconfig=cluster.kubeconfig,
+            provider=cluster.k8s_provider,
+            gpu=AWS_GPU_FACTS,
+            bind_identity=store.prefix_reader(region=spec.region, oidc_provider_arn=cluster.oidc_provider_arn,
+                                              oidc_issuer=cluster.oidc_issuer, provider=self.provider,
+                                              platform=label),
+            storage_class=addons.storage_class_name,
+            workload_dependencies=(*self.node_pools, addons, autoscaler),
+            managed_autoscaler=False,
+            extra={"region": spec.region, "model_bucket": store.bucket_name, "registry_url": store.registry_url},
+        )
+        self.outputs: dict[str, Any] = {
+            "cluster_name": cluster.name_output,
+            "cluster_endpoint": cluster.endpoint,
+            "kubeconfig": cluster.kubeconfig,
+            "model_bucket": store.bucket_name,
+            "registry_url": store.registry_url,
+            "kms_key_arn": key.arn,
+            "region": spec.region,
+        }
         self.finish(self.outputs)

@@ -60,7 +60,10 @@ def eks_cluster(name, inputs, ctx, meta):
 
 @outputs_for("aws:eks/nodeGroup:NodeGroup")
 def eks_node_group(name, inputs, ctx, meta):
-    group = inputs.get("nodeGroupName") or f"{name}-{short_hash(name, length=7)}"
+    # A prefix (create-before-delete pools) gets a generated suffix, as EKS's API names it.
+    prefix = inputs.get("nodeGroupNamePrefix")
+    group = inputs.get("nodeGroupName") or (f"{prefix}{short_hash(name, length=26)}" if prefix
+                                             else f"{name}-{short_hash(name, length=7)}")
     return _with_generic(name, inputs, ctx, meta, {
         "nodeGroupName": group,
         "arn": _arn(ctx, "eks", f"nodegroup/{inputs.get('clusterName', 'cluster')}/{group}/{short_hash(group)}"),

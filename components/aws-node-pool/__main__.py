@@ -1,0 +1,35 @@
+"""Add a lepton GPU node pool to an EKS cluster you already run."""
+
+import pulumi
+import pulumi_aws as aws
+
+from lepton_infra.aws import NodePool, NodePoolArgs
+from lepton_infra.catalog import choose_machine, spot_alternatives
+
+config = pulumi.Config()
+provider = aws.Provider("aws", region=config.require("region"))
+
+gpu = config.get("gpu") or "l4"
+machine = choose_machine("aws", gpu=gpu, gpu_count=1)
+pool = NodePool(
+    "gpu",
+    NodePoolArgs(
+        cluster_name=config.require("clusterName"),
+        pool=f"{gpu}-spot",
+        node_role_arn=config.require("nodeRoleArn"),
+        subnet_ids=config.require_object("subnetIds"),
+        security_group_ids=config.require_object("securityGroupIds"),
+        kms_key_arn=config.require("kmsKeyArn"),
+        # Several interchangeable instance types: spot capacity is found in more pools.
+        instance_types=[m.name for m in spot_alternatives("aws", machine)],
+        gpu_type=gpu,
+        gpu_count=machine.gpu_count,
+        spot=True,
+        min_size=0,
+        max_size=config.get_int("maxSize") or 4,
+    ),
+    opts=pulumi.ResourceOptions(provider=provider),
+)
+
+pulumi.export("node_group", pool.node_group_name)
+pulumi.export("autoscaling_group", pool.autoscaling_group_name)

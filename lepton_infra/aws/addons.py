@@ -1,0 +1,120 @@
+"""`Addons`: the EKS managed add-ons, the EBS CSI driver's IRSA role and the encrypted gp3 StorageClass.
+
+Separate from `Cluster` on purpose: coredns and the EBS CSI controller need nodes to become ACTIVE, so
+they are created after the node pools (the platform passes the pools in `depends_on`). Nodes can join
+before this runs because EKS bootstraps its self-managed vpc-cni and kube-proxy, which the managed
+add-ons then adopt (`resolve_conflicts_on_create="OVERWRITE"`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_kubernetes as k8s
+
+from lepton_infra.aws.iam import allow, document, irsa_role
+from lepton_infra.core.component import Component
+from lepton_infra.core.naming import child_name
+
+ADDONS = ("vpc-cni", "kube-proxy", "eks-pod-identity-agent", "coredns", "aws-ebs-csi-driver")
+EBS_CSI_SERVICE_ACCOUNT = ("kube-system", "ebs-csi-controller-sa")
+STORAGE_CLASS = "gp3"
+# The driver tags every volume and snapshot it creates with this; the policy only lets it touch those.
+_EBS_CLUSTER_TAG = "ebs.csi.aws.com/cluster"
+
+
+@dataclass
+class AddonsArgs:
+    cluster_name: pulumi.Input[str]
+    kubernetes_version: str
+    oidc_provider_arn: pulumi.Input[str]
+    oidc_issuer: pulumi.Input[str]
+    kms_key_arn: pulumi.Input[str]
+    platform: str
+    """Prefix of IAM role names."""
+    k8s_provider: pulumi.ProviderResource
+    versions: Mapping[str, str] = field(default_factory=dict)
+    """Pinned add-on versions; others use the most recent version for the cluster's Kubernetes."""
+    wait_for: Sequence[pulumi.Resource] = ()
+    """Resources the in-cluster pieces wait for (the node pools). Passed to the children themselves:
+    a component's `depends_on` does not reach the children it creates."""
+
+
+def ebs_csi_policy(kms_key_arn: pulumi.Input[str]) -> pulumi.Output[str]:
+    """What the EBS CSI controller needs, scoped to the volumes and snapshots it tags, plus the CMK (via EC2
+    only) so it can create encrypted volumes."""
+    ec2 = "arn:aws:ec2:*:*"
+    return pulumi.Output.json_dumps(document([
+        allow(["ec2:DescribeAvailabilityZones", "ec2:DescribeInstances", "ec2:DescribeSnapshots", "ec2:DescribeTags",
+               "ec2:DescribeVolumes", "ec2:DescribeVolumesModifications"], "*", sid="DescribeOnlyIsUnscoped"),
+        allow(["ec2:CreateVolume"], [f"{ec2}:volume/*"], sid="CreateTaggedVolumes",
+              condition={"StringLike": {f"aws:RequestTag/{_EBS_CLUSTER_TAG}": "true"}}),
+        allow(["ec2:CreateVolume"], [f"{ec2}:snapshot/*"], sid="CreateVolumesFromSnapshots"),
+        allow(["ec2:CreateTags"], [f"{ec2}:volume/*", f"{ec2}:snapshot/*"], sid="TagOnCreateOnly",
+              condition={"StringEquals": {"ec2:CreateAction": ["CreateVolume", "CreateSnapshot"]}}),
+        allow(["ec2:AttachVolume", "ec2:DetachVolume", "ec2:ModifyVolume", "ec2:CreateSnapshot", "ec2:DeleteVolume"],
+              [f"{ec2}:volume/*"], sid="ManageOwnVolumes",
+              condition={"StringLike": {f"ec2:ResourceTag/{_EBS_CLUSTER_TAG}": "true"}}),
+        allow(["ec2:AttachVolume", "ec2:DetachVolume"], [f"{ec2}:instance/*"], sid="AttachToInstances"),
+        allow(["ec2:CreateSnapshot"], [f"{ec2}:snapshot/*"], sid="SnapshotTarget"),
+        allow(["ec2:DeleteSnapshot"], [f"{ec2}:snapshot/*"], sid="DeleteOwnSnapshots",
+              condition={"StringLike": {f"ec2:ResourceTag/{_EBS_CLUSTER_TAG}": "true"}}),
+        allow(["kms:CreateGrant"], [kms_key_arn], sid="GrantsForEbsOnly",
+              condition={"Bool": {"kms:GrantIsForAWSResource": "true"}}),
+        allow(["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"],
+              [kms_key_arn], sid="UseCmkThroughEc2",
+              condition={"StringLike": {"kms:ViaService": "ec2.*.amazonaws.com"}}),
+    ]))
+
+
+class Addons(Component):
+    TOKEN = "lepton:aws:Addons"
+
+    def __init__(self, name: str, args: AddonsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(name, opts)
+        namespace, service_account = EBS_CSI_SERVICE_ACCOUNT
+        ebs_role = irsa_role(
+            child_name(name, "ebs-csi"), platform=args.platform, oidc_provider_arn=args.oidc_provider_arn,
+            oidc_issuer=args.oidc_issuer, namespace=namespace, service_account=service_account,
+            policy=ebs_csi_policy(args.kms_key_arn), opts=self.child_opts(),
+            description="EBS CSI controller (volumes it tags, CMK via EC2)",
+        )
+        self.addons: dict[str, aws.eks.Addon] = {}
+        for addon in ADDONS:
+            self.addons[addon] = aws.eks.Addon(
+                child_name(name, addon),
+                cluster_name=args.cluster_name,
+                addon_name=addon,
+                addon_version=self._addon_version(addon, args),
+                resolve_conflicts_on_create="OVERWRITE",
+                resolve_conflicts_on_update="PRESERVE",
+                service_account_role_arn=ebs_role.arn if addon == "aws-ebs-csi-driver" else None,
+                opts=self.child_opts(depends_on=list(args.wait_for)),
+            )
+        self.storage_class = k8s.storage.v1.StorageClass(
+            child_name(name, "gp3"),
+            metadata=k8s.meta.v1.ObjectMetaArgs(
+                name=STORAGE_CLASS, annotations={"storageclass.kubernetes.io/is-default-class": "true"},
+            ),
+            provisioner="ebs.csi.aws.com",
+            parameters={"type": "gp3", "encrypted": "true", "kmsKeyId": args.kms_key_arn, "fsType": "ext4"},
+            volume_binding_mode="WaitForFirstConsumer",  # the volume lands in the zone of the pod's node
+            allow_volume_expansion=True,
+            reclaim_policy="Delete",
+            opts=self.child_opts(provider=args.k8s_provider, depends_on=[self.addons["aws-ebs-csi-driver"]]),
+        )
+        self.storage_class_name = STORAGE_CLASS
+        self.finish({"addons": {k: v.addon_version for k, v in self.addons.items()},
+                     "storage_class": STORAGE_CLASS})
+
+    def _addon_version(self, addon: str, args: AddonsArgs) -> pulumi.Input[str]:
+        pinned = args.versions.get(addon)
+        if pinned:
+            return pinned
+        return aws.eks.get_addon_version_output(
+            addon_name=addon, kubernetes_version=args.kubernetes_version, most_recent=True,
+            opts=pulumi.InvokeOutputOptions(parent=self),
+        ).version

@@ -1,0 +1,154 @@
+"""`ArtifactStore`: the model bucket and the image registry, both encrypted with the platform CMK, and an
+IRSA binder that gives one Kubernetes service account read-only access to one bucket prefix."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from lepton_infra.aws.iam import allow, document, irsa_role
+from lepton_infra.core.cluster_handle import BoundIdentity
+from lepton_infra.core.component import Component
+from lepton_infra.core.naming import child_name, physical_name
+
+IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"
+# Untagged images are build leftovers; tagged ones are immutable releases and kept.
+ECR_LIFECYCLE = {"rules": [{"rulePriority": 1, "description": "expire untagged images after 14 days",
+                            "selection": {"tagStatus": "untagged", "countType": "sinceImagePushed",
+                                          "countUnit": "days", "countNumber": 14},
+                            "action": {"type": "expire"}}]}
+
+
+@dataclass
+class ArtifactStoreArgs:
+    platform: str
+    environment: str
+    kms_key_arn: pulumi.Input[str]
+    noncurrent_version_days: int = 30
+    """Old versions of overwritten model files are kept this long, then expire."""
+    protect: bool = False
+
+
+def tls_only_bucket_policy(bucket_arn: pulumi.Input[str]) -> pulumi.Output[str]:
+    return pulumi.Output.json_dumps(document([{
+        "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+        "Resource": [bucket_arn, pulumi.Output.concat(bucket_arn, "/*")],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    }]))
+
+
+def prefix_reader_policy(bucket_arn: pulumi.Input[str], prefix: str, kms_key_arn: pulumi.Input[str],
+                         region: str) -> pulumi.Output[str]:
+    """Read objects under `prefix/` and list only that prefix; decrypt with the CMK only through S3."""
+    prefix = prefix.strip("/")
+    return pulumi.Output.json_dumps(document([
+        allow(["s3:GetObject", "s3:GetObjectVersion"], [pulumi.Output.concat(bucket_arn, f"/{prefix}/*")],
+              sid="ReadPrefix"),
+        allow(["s3:ListBucket"], [bucket_arn], sid="ListPrefixOnly",
+              condition={"StringLike": {"s3:prefix": [f"{prefix}/", f"{prefix}/*"]}}),
+        allow(["kms:Decrypt", "kms:DescribeKey"], [kms_key_arn], sid="DecryptThroughS3Only",
+              condition={"StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"}}),
+    ]))
+
+
+class PrefixReaderBinder:
+    """An `IdentityBinder` for IRSA: a role trusted by the cluster's OIDC provider for exactly
+    `system:serviceaccount:<ns>:<sa>`, reading one prefix of the model bucket. Its resources always get
+    the platform's AWS provider, whatever parent the caller (the Kubernetes layer) gives them."""
+
+    def __init__(self, *, platform: str, region: str, bucket_arn: pulumi.Input[str], kms_key_arn: pulumi.Input[str],
+                 oidc_provider_arn: pulumi.Input[str], oidc_issuer: pulumi.Input[str],
+                 provider: pulumi.ProviderResource) -> None:
+        self.platform = platform
+        self.region = region
+        self.bucket_arn = bucket_arn
+        self.kms_key_arn = kms_key_arn
+        self.oidc_provider_arn = oidc_provider_arn
+        self.oidc_issuer = oidc_issuer
+        self.provider = provider
+
+    def __call__(self, name: str, namespace: str, service_account: str, bucket_prefix: str,
+                 opts: pulumi.ResourceOptions) -> BoundIdentity:
+        role = irsa_role(
+            name, platform=self.platform, oidc_provider_arn=self.oidc_provider_arn, oidc_issuer=self.oidc_issuer,
+            namespace=namespace, service_account=service_account,
+            policy=prefix_reader_policy(self.bucket_arn, bucket_prefix, self.kms_key_arn, self.region),
+            opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(provider=self.provider)),
+            description=f"read s3 prefix {bucket_prefix.strip('/')}/ for {namespace}/{service_account}",
+        )
+        return BoundIdentity(annotations={IRSA_ANNOTATION: role.arn})
+
+
+class ArtifactStore(Component):
+    TOKEN = "lepton:aws:ArtifactStore"
+
+    def __init__(self, name: str, args: ArtifactStoreArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(name, opts)
+        self._kms_key_arn = args.kms_key_arn
+        account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
+        # Bucket names are global: the account id keeps two accounts' platforms of the same name apart.
+        bucket_name = account.apply(lambda a: physical_name(args.platform, args.environment, "models", a,
+                                                            limit="aws:s3-bucket"))
+        self.bucket = aws.s3.Bucket(
+            child_name(name, "models"), bucket=bucket_name,
+            force_destroy=not args.protect,  # prod keeps its models even if someone deletes the stack
+            opts=self.child_opts(protect=args.protect),
+        )
+        bucket_opts = self.child_opts()
+        aws.s3.BucketOwnershipControls(
+            child_name(name, "models-ownership"), bucket=self.bucket.id,
+            rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"), opts=bucket_opts)
+        aws.s3.BucketPublicAccessBlock(
+            child_name(name, "models-public-access"), bucket=self.bucket.id, block_public_acls=True,
+            block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=True, opts=bucket_opts)
+        aws.s3.BucketServerSideEncryptionConfiguration(
+            child_name(name, "models-sse"), bucket=self.bucket.id,
+            rules=[aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
+                apply_server_side_encryption_by_default=(
+                    aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
+                        sse_algorithm="aws:kms", kms_master_key_id=args.kms_key_arn)),
+                bucket_key_enabled=True,  # one data key per bucket period: far fewer (billed) KMS calls
+            )],
+            opts=bucket_opts)
+        aws.s3.BucketVersioning(
+            child_name(name, "models-versioning"), bucket=self.bucket.id,
+            versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(status="Enabled"),
+            opts=bucket_opts)
+        aws.s3.BucketLifecycleConfiguration(
+            child_name(name, "models-lifecycle"), bucket=self.bucket.id,
+            rules=[aws.s3.BucketLifecycleConfigurationRuleArgs(
+                id="expire-noncurrent", status="Enabled",
+                filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(prefix=""),
+                noncurrent_version_expiration=aws.s3.BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs(
+                    noncurrent_days=args.noncurrent_version_days),
+                abort_incomplete_multipart_upload=(
+                    aws.s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(days_after_initiation=7)),
+            )],
+            opts=bucket_opts)
+        aws.s3.BucketPolicy(child_name(name, "models-tls-only"), bucket=self.bucket.id,
+                            policy=tls_only_bucket_policy(self.bucket.arn), opts=bucket_opts)
+
+        self.repository = aws.ecr.Repository(
+            child_name(name, "images"), name=f"{args.platform}-{args.environment}",
+            image_tag_mutability="IMMUTABLE",
+            image_scanning_configuration=aws.ecr.RepositoryImageScanningConfigurationArgs(scan_on_push=True),
+            encryption_configurations=[aws.ecr.RepositoryEncryptionConfigurationArgs(
+                encryption_type="KMS", kms_key=args.kms_key_arn)],
+            force_delete=not args.protect,
+            opts=self.child_opts(protect=args.protect),
+        )
+        aws.ecr.LifecyclePolicy(child_name(name, "images-lifecycle"), repository=self.repository.name,
+                                policy=json.dumps(ECR_LIFECYCLE), opts=self.child_opts())
+        self.bucket_name: pulumi.Output[str] = self.bucket.bucket
+        self.bucket_arn: pulumi.Output[str] = self.bucket.arn
+        self.registry_url: pulumi.Output[str] = self.repository.repository_url
+        self.finish({"bucket": self.bucket_name, "registry_url": self.registry_url})
+
+    def prefix_reader(self, *, region: str, oidc_provider_arn: pulumi.Input[str], oidc_issuer: pulumi.Input[str],
+                      provider: pulumi.ProviderResource, platform: str) -> PrefixReaderBinder:
+        return PrefixReaderBinder(platform=platform, region=region, bucket_arn=self.bucket_arn,
+                                  kms_key_arn=self._kms_key_arn, oidc_provider_arn=oidc_provider_arn,
+                                  oidc_issuer=oidc_issuer, provider=provider)

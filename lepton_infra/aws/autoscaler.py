@@ -1,0 +1,122 @@
+"""`Autoscaler`: the Kubernetes cluster autoscaler (Helm) with an IRSA role scoped to this cluster's
+node groups by tag."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from lepton_infra.aws.iam import allow, document, irsa_role
+from lepton_infra.core.component import Component
+from lepton_infra.core.naming import child_name
+
+CHART = "cluster-autoscaler"
+CHART_REPO = "https://kubernetes.github.io/autoscaler"
+CHART_VERSION = "9.46.6"
+NAMESPACE = "kube-system"
+SERVICE_ACCOUNT = "cluster-autoscaler"
+# The autoscaler's minor must match the cluster's; its image is pinned per Kubernetes minor.
+IMAGE_TAGS = {"1.30": "v1.30.4", "1.31": "v1.31.2", "1.32": "v1.32.1", "1.33": "v1.33.0"}
+
+
+@dataclass
+class AutoscalerArgs:
+    cluster_name: pulumi.Input[str]
+    kubernetes_version: str
+    region: str
+    oidc_provider_arn: pulumi.Input[str]
+    oidc_issuer: pulumi.Input[str]
+    k8s_provider: pulumi.ProviderResource
+    platform: str
+    """Prefix of IAM role names."""
+    scale_down_unneeded_minutes: int = 10
+    """Idle GPU nodes cost dollars an hour: remove them after this many idle minutes."""
+    wait_for: Sequence[pulumi.Resource] = ()
+    """Resources the in-cluster pieces wait for (the node pools). Passed to the children themselves:
+    a component's `depends_on` does not reach the children it creates."""
+
+
+def image_tag(kubernetes_version: str) -> str:
+    try:
+        return IMAGE_TAGS[kubernetes_version]
+    except KeyError:
+        raise ValueError(f"no cluster-autoscaler image pinned for Kubernetes {kubernetes_version}; "
+                         f"known: {', '.join(sorted(IMAGE_TAGS))}") from None
+
+
+def autoscaler_policy(cluster_name: pulumi.Input[str]) -> pulumi.Output[str]:
+    """Reads are unscoped (AWS offers no resource-level scoping for these Describe calls); every write is
+    conditioned on the ASG tag EKS puts on this cluster's managed node groups."""
+    owned_tag = pulumi.Output.concat("aws:ResourceTag/k8s.io/cluster-autoscaler/", cluster_name)
+    condition = owned_tag.apply(lambda k: {"StringEquals": {k: "owned"}})
+    return pulumi.Output.json_dumps(document([
+        allow(["autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeAutoScalingInstances",
+               "autoscaling:DescribeLaunchConfigurations", "autoscaling:DescribeScalingActivities",
+               "autoscaling:DescribeTags", "ec2:DescribeImages", "ec2:DescribeInstanceTypes",
+               "ec2:DescribeLaunchTemplateVersions", "ec2:GetInstanceTypesFromInstanceRequirements",
+               "eks:DescribeNodegroup"], "*", sid="ReadOnly"),
+        allow(["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"], "*",
+              sid="ScaleOnlyThisClustersGroups", condition=condition),
+    ]))
+
+
+def chart_values(cluster_name: pulumi.Input[str], kubernetes_version: str, region: str,
+                 role_arn: pulumi.Input[str], unneeded_minutes: int) -> dict:
+    return {
+        "cloudProvider": "aws",
+        "awsRegion": region,
+        "autoDiscovery": {"clusterName": cluster_name},
+        "image": {"tag": image_tag(kubernetes_version)},
+        "rbac": {"serviceAccount": {"create": True, "name": SERVICE_ACCOUNT,
+                                    "annotations": {"eks.amazonaws.com/role-arn": role_arn}}},
+        "extraArgs": {
+            # least-waste picks the group that leaves the fewest idle GPUs/CPUs after the pod lands.
+            "expander": "least-waste",
+            "balance-similar-node-groups": "true",
+            "skip-nodes-with-local-storage": "false",
+            "scale-down-unneeded-time": f"{unneeded_minutes}m",
+            "scale-down-delay-after-add": f"{unneeded_minutes}m",
+            "scale-down-utilization-threshold": "0.5",
+            # GPU nodes count as idle by their GPU use, not their CPU use.
+            "scale-down-gpu-utilization-threshold": "0.5",
+            "max-node-provision-time": "15m",  # large GPU instances take long to boot
+        },
+        "priorityClassName": "system-cluster-critical",
+        "replicaCount": 1,
+        "resources": {"requests": {"cpu": "100m", "memory": "300Mi"}, "limits": {"memory": "600Mi"}},
+        "podDisruptionBudget": {"maxUnavailable": 1},
+        "securityContext": {"runAsNonRoot": True, "runAsUser": 65534, "fsGroup": 65534},
+        "containerSecurityContext": {"allowPrivilegeEscalation": False, "readOnlyRootFilesystem": True,
+                                     "capabilities": {"drop": ["ALL"]}},
+    }
+
+
+class Autoscaler(Component):
+    TOKEN = "lepton:aws:Autoscaler"
+
+    def __init__(self, name: str, args: AutoscalerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(name, opts)
+        role = irsa_role(
+            child_name(name, "irsa"), platform=args.platform, oidc_provider_arn=args.oidc_provider_arn,
+            oidc_issuer=args.oidc_issuer, namespace=NAMESPACE, service_account=SERVICE_ACCOUNT,
+            policy=autoscaler_policy(args.cluster_name), opts=self.child_opts(),
+            description="cluster-autoscaler (scales only this cluster's node groups)",
+        )
+        self.release = k8s.helm.v3.Release(
+            child_name(name, "chart"),
+            name="cluster-autoscaler",
+            chart=CHART,
+            version=CHART_VERSION,
+            repository_opts=k8s.helm.v3.RepositoryOptsArgs(repo=CHART_REPO),
+            namespace=NAMESPACE,
+            values=chart_values(args.cluster_name, args.kubernetes_version, args.region, role.arn,
+                                args.scale_down_unneeded_minutes),
+            atomic=True,
+            cleanup_on_fail=True,
+            opts=self.child_opts(provider=args.k8s_provider, depends_on=list(args.wait_for)),
+        )
+        self.role_arn: pulumi.Output[str] = role.arn
+        self.finish({"role_arn": self.role_arn})

@@ -1,0 +1,202 @@
+"""`Cluster`: the EKS control plane, its IAM, security groups, OIDC provider, access and kubeconfig."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_kubernetes as k8s
+
+from lepton_infra.aws.iam import allow, document, service_trust
+from lepton_infra.core.component import Component
+from lepton_infra.core.naming import child_name, physical_name
+
+CONTROL_PLANE_LOG_TYPES = ("api", "audit", "authenticator", "controllerManager", "scheduler")
+CLUSTER_ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+# AWS requires these managed policies on the cluster and node roles; nothing else here is managed.
+CLUSTER_ROLE_POLICIES = ("AmazonEKSClusterPolicy",)
+NODE_ROLE_POLICIES = ("AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly")
+# Control plane -> node ports: kubelet, and the admission webhooks/metrics APIs in-cluster charts serve.
+CONTROL_PLANE_TO_NODE_PORTS = ((443, "webhooks on 443"), (4443, "metrics-server"), (6443, "webhooks"),
+                               (8443, "webhooks"), (9443, "webhooks"), (10250, "kubelet"))
+
+
+@dataclass
+class ClusterArgs:
+    cluster_name: str
+    """Cloud-side name of the EKS cluster (also used in subnet and autoscaler tags)."""
+    version: str
+    vpc_id: pulumi.Input[str]
+    subnet_ids: Sequence[pulumi.Input[str]]
+    kms_key_arn: pulumi.Input[str]
+    region: str
+    endpoint_public: bool = False
+    """Private-only unless set; when public, only `public_access_cidrs` may reach it."""
+    public_access_cidrs: Sequence[str] = field(default_factory=list)
+    admin_role_arns: Sequence[str] = field(default_factory=list)
+    service_cidr: str = "172.20.0.0/16"
+    log_retention_days: int = 90
+    protect: bool = False
+
+
+def endpoint_access(public: bool, cidrs: Sequence[str]) -> tuple[bool, bool, list[str]]:
+    """(private, public, cidrs). The private endpoint is always on, so nodes never hairpin through the
+    internet; a public endpoint without CIDRs would mean 0.0.0.0/0, which is refused here (the spec
+    must list 0.0.0.0/0 explicitly, behind its loud opt-in)."""
+    if public and not cidrs:
+        raise ValueError("a public EKS endpoint needs public_access_cidrs (never open by default)")
+    return True, public, list(cidrs) if public else []
+
+
+def kubeconfig(cluster_name: str, endpoint: str, ca_data: str, region: str) -> str:
+    """A kubeconfig (JSON, which is YAML) that gets short-lived tokens from `aws eks get-token`."""
+    user = {"exec": {"apiVersion": "client.authentication.k8s.io/v1beta1", "command": "aws",
+                     "args": ["eks", "get-token", "--cluster-name", cluster_name, "--region", region,
+                              "--output", "json"],
+                     "interactiveMode": "Never"}}
+    return json.dumps({
+        "apiVersion": "v1", "kind": "Config", "current-context": cluster_name, "preferences": {},
+        "clusters": [{"name": cluster_name, "cluster": {"server": endpoint, "certificate-authority-data": ca_data}}],
+        "contexts": [{"name": cluster_name, "context": {"cluster": cluster_name, "user": cluster_name}}],
+        "users": [{"name": cluster_name, "user": user}],
+    })
+
+
+class Cluster(Component):
+    TOKEN = "lepton:aws:Cluster"
+
+    def __init__(self, name: str, args: ClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(name, opts)
+        private, public, cidrs = endpoint_access(args.endpoint_public, args.public_access_cidrs)
+        partition = aws.get_partition_output(opts=pulumi.InvokeOutputOptions(parent=self)).partition
+
+        # Created first, with the CMK and a retention: otherwise EKS creates it unencrypted and forever.
+        log_group = aws.cloudwatch.LogGroup(
+            child_name(name, "logs"), name=f"/aws/eks/{args.cluster_name}/cluster",
+            retention_in_days=args.log_retention_days, kms_key_id=args.kms_key_arn, opts=self.child_opts(),
+        )
+        role = aws.iam.Role(
+            child_name(name, "role"), name=physical_name(args.cluster_name, "cluster", limit="aws:iam-role"),
+            assume_role_policy=service_trust(["eks.amazonaws.com"]), opts=self.child_opts(),
+        )
+        attachments: list[pulumi.Resource] = [
+            aws.iam.RolePolicyAttachment(child_name(name, f"role-{p}"), role=role.name,
+                                         policy_arn=pulumi.Output.concat("arn:", partition, ":iam::aws:policy/", p),
+                                         opts=self.child_opts())
+            for p in CLUSTER_ROLE_POLICIES
+        ]
+        # Envelope encryption of Secrets: the control plane uses the CMK through this role only.
+        attachments.append(aws.iam.RolePolicy(
+            child_name(name, "role-kms"), role=role.id,
+            policy=pulumi.Output.json_dumps(document([
+                allow(["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"], [args.kms_key_arn]),
+            ])),
+            opts=self.child_opts(),
+        ))
+        self._security_groups(name, args)
+
+        self.cluster = aws.eks.Cluster(
+            child_name(name, "eks"),
+            name=args.cluster_name,
+            version=args.version,
+            role_arn=role.arn,
+            vpc_config=aws.eks.ClusterVpcConfigArgs(
+                subnet_ids=list(args.subnet_ids), security_group_ids=[self.cluster_security_group.id],
+                endpoint_private_access=private, endpoint_public_access=public, public_access_cidrs=cidrs,
+            ),
+            encryption_config=aws.eks.ClusterEncryptionConfigArgs(
+                resources=["secrets"], provider=aws.eks.ClusterEncryptionConfigProviderArgs(key_arn=args.kms_key_arn),
+            ),
+            enabled_cluster_log_types=list(CONTROL_PLANE_LOG_TYPES),
+            access_config=aws.eks.ClusterAccessConfigArgs(
+                authentication_mode="API", bootstrap_cluster_creator_admin_permissions=True,
+            ),
+            kubernetes_network_config=aws.eks.ClusterKubernetesNetworkConfigArgs(
+                ip_family="ipv4", service_ipv4_cidr=args.service_cidr,
+            ),
+            # STANDARD: an outdated version is upgraded by AWS instead of silently billed for extended
+            # support (six times the control-plane price).
+            upgrade_policy=aws.eks.ClusterUpgradePolicyArgs(support_type="STANDARD"),
+            deletion_protection=args.protect,
+            tags={"Name": args.cluster_name},
+            opts=self.child_opts(protect=args.protect, depends_on=[log_group, *attachments]),
+        )
+        issuer = self.cluster.identities.apply(lambda ids: (ids[0].oidcs[0].issuer or "") if ids and ids[0].oidcs else "")
+        self.oidc_provider = aws.iam.OpenIdConnectProvider(
+            child_name(name, "oidc"), url=issuer, client_id_lists=["sts.amazonaws.com"],
+            opts=self.child_opts(),
+        )
+        for i, arn in enumerate(args.admin_role_arns):
+            entry = aws.eks.AccessEntry(child_name(name, f"admin-{i}"), cluster_name=self.cluster.name,
+                                        principal_arn=arn, type="STANDARD", opts=self.child_opts())
+            aws.eks.AccessPolicyAssociation(
+                child_name(name, f"admin-{i}-policy"), cluster_name=self.cluster.name, principal_arn=arn,
+                policy_arn=CLUSTER_ADMIN_POLICY,
+                access_scope=aws.eks.AccessPolicyAssociationAccessScopeArgs(type="cluster"),
+                opts=self.child_opts(depends_on=[entry]),
+            )
+        self._node_role(name, args, partition)
+
+        config = pulumi.Output.all(self.cluster.name, self.cluster.endpoint,
+                                   self.cluster.certificate_authority.data).apply(
+            lambda v: kubeconfig(v[0], v[1], v[2] or "", args.region))
+        self.kubeconfig: pulumi.Output[str] = pulumi.Output.secret(config)
+        self.k8s_provider = k8s.Provider(
+            child_name(name, "k8s"), kubeconfig=self.kubeconfig, enable_server_side_apply=True,
+            opts=self.child_opts(),
+        )
+        self.name_output: pulumi.Output[str] = self.cluster.name
+        self.endpoint: pulumi.Output[str] = self.cluster.endpoint
+        self.oidc_issuer: pulumi.Output[str] = issuer
+        self.oidc_provider_arn: pulumi.Output[str] = self.oidc_provider.arn
+        self.primary_security_group_id: pulumi.Output[str] = self.cluster.vpc_config.cluster_security_group_id
+        self.finish({"name": self.name_output, "endpoint": self.endpoint, "oidc_provider_arn": self.oidc_provider_arn,
+                     "node_role_arn": self.node_role.arn, "node_security_group_id": self.node_security_group.id})
+
+    def _security_groups(self, name: str, args: ClusterArgs) -> None:
+        """Least-privilege groups in the terraform-aws-eks shape: nodes reach the API on 443; the control
+        plane reaches kubelets and webhooks; nodes talk to each other (pod-to-pod); nodes egress."""
+        self.cluster_security_group = aws.ec2.SecurityGroup(
+            child_name(name, "cluster-sg"), vpc_id=args.vpc_id, description="EKS control plane (additional)",
+            tags={"Name": f"{args.cluster_name}-cluster"}, opts=self.child_opts(),
+        )
+        self.node_security_group = aws.ec2.SecurityGroup(
+            child_name(name, "node-sg"), vpc_id=args.vpc_id, description="EKS nodes",
+            tags={"Name": f"{args.cluster_name}-node", f"kubernetes.io/cluster/{args.cluster_name}": "owned"},
+            opts=self.child_opts(),
+        )
+        cluster_sg, node_sg = self.cluster_security_group.id, self.node_security_group.id
+        aws.vpc.SecurityGroupIngressRule(
+            child_name(name, "cluster-from-nodes-443"), security_group_id=cluster_sg, ip_protocol="tcp",
+            from_port=443, to_port=443, referenced_security_group_id=node_sg,
+            description="Nodes to the Kubernetes API", opts=self.child_opts(),
+        )
+        for port, why in CONTROL_PLANE_TO_NODE_PORTS:
+            aws.vpc.SecurityGroupIngressRule(
+                child_name(name, f"node-from-cluster-{port}"), security_group_id=node_sg, ip_protocol="tcp",
+                from_port=port, to_port=port, referenced_security_group_id=cluster_sg,
+                description=f"Control plane to nodes: {why}", opts=self.child_opts(),
+            )
+        aws.vpc.SecurityGroupIngressRule(
+            child_name(name, "node-from-nodes"), security_group_id=node_sg, ip_protocol="-1",
+            referenced_security_group_id=node_sg, description="Node to node (pod networking)",
+            opts=self.child_opts(),
+        )
+        aws.vpc.SecurityGroupEgressRule(
+            child_name(name, "node-egress"), security_group_id=node_sg, ip_protocol="-1", cidr_ipv4="0.0.0.0/0",
+            description="Nodes egress (images, AWS APIs) through NAT or endpoints", opts=self.child_opts(),
+        )
+
+    def _node_role(self, name: str, args: ClusterArgs, partition: pulumi.Output[str]) -> None:
+        """One node role shared by the managed node groups (EKS creates their access entries)."""
+        self.node_role = aws.iam.Role(
+            child_name(name, "node-role"), name=physical_name(args.cluster_name, "node", limit="aws:iam-role"),
+            assume_role_policy=service_trust(["ec2.amazonaws.com"]), opts=self.child_opts(),
+        )
+        for p in NODE_ROLE_POLICIES:
+            aws.iam.RolePolicyAttachment(child_name(name, f"node-role-{p}"), role=self.node_role.name,
+                                         policy_arn=pulumi.Output.concat("arn:", partition, ":iam::aws:policy/", p),
+                                         opts=self.child_opts())

@@ -1,0 +1,90 @@
+"""`EncryptionKey`: the platform's one customer-managed KMS key and its alias."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from lepton_infra.aws.iam import document
+from lepton_infra.core.component import Component
+from lepton_infra.core.naming import child_name
+
+# Actions a service needs to use (not manage) a key for envelope encryption.
+_USE = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]
+
+
+@dataclass
+class EncryptionKeyArgs:
+    alias: str
+    """Alias without the `alias/` prefix, e.g. `acme-ai-prod`."""
+    region: str
+    deletion_window_days: int = 30
+    protect: bool = False
+
+
+def key_policy(account_id: str, partition: str, region: str) -> dict:
+    """The key policy: the account root administers the key through IAM (without this statement the key
+    becomes unmanageable), and exactly the services that encrypt platform data may use it."""
+    root = f"arn:{partition}:iam::{account_id}:root"
+    autoscaling_slr = (f"arn:{partition}:iam::{account_id}:role/aws-service-role/autoscaling.amazonaws.com/"
+                       "AWSServiceRoleForAutoScaling")
+    return document([
+        {"Sid": "AccountAdministersThroughIam", "Effect": "Allow", "Principal": {"AWS": root},
+         "Action": "kms:*", "Resource": "*"},
+        {"Sid": "CloudWatchLogsEncryptsThisAccountsLogGroups", "Effect": "Allow",
+         "Principal": {"Service": f"logs.{region}.amazonaws.com"},
+         "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+         "Resource": "*",
+         "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn":
+                                   f"arn:{partition}:logs:{region}:{account_id}:log-group:*"}}},
+        # Node groups launch encrypted gp3 volumes through the Auto Scaling service-linked role.
+        {"Sid": "AutoScalingUsesKeyForEbs", "Effect": "Allow", "Principal": {"AWS": autoscaling_slr},
+         "Action": _USE, "Resource": "*"},
+        {"Sid": "AutoScalingGrantsForEbsOnly", "Effect": "Allow", "Principal": {"AWS": autoscaling_slr},
+         "Action": "kms:CreateGrant", "Resource": "*",
+         "Condition": {"Bool": {"kms:GrantIsForAWSResource": "true"}}},
+        # CloudWatch alarms and AWS Budgets publish to the encrypted SNS topic.
+        {"Sid": "AlarmsAndBudgetsPublishToEncryptedTopic", "Effect": "Allow",
+         "Principal": {"Service": ["cloudwatch.amazonaws.com", "budgets.amazonaws.com"]},
+         "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "*",
+         "Condition": {"StringEquals": {"aws:SourceAccount": account_id}}},
+    ])
+
+
+class EncryptionKey(Component):
+    """One CMK for secrets, EBS, logs, SNS, S3 and ECR: rotation on, a 30-day deletion window in prod.
+
+    The alias is deleted before it is re-created (`delete_before_replace`): Pulumi's default
+    create-before-delete would otherwise clash on the fixed alias name when the key is replaced."""
+
+    TOKEN = "lepton:aws:EncryptionKey"
+
+    def __init__(self, name: str, args: EncryptionKeyArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(name, opts)
+        invoke_opts = pulumi.InvokeOutputOptions(parent=self)
+        identity = aws.get_caller_identity_output(opts=invoke_opts)
+        partition = aws.get_partition_output(opts=invoke_opts)
+        policy = pulumi.Output.all(identity.account_id, partition.partition).apply(
+            lambda ap: pulumi.Output.json_dumps(key_policy(ap[0], ap[1], args.region)))
+        self.key = aws.kms.Key(
+            child_name(name, "key"),
+            description=f"lepton-infra platform key ({args.alias})",
+            key_usage="ENCRYPT_DECRYPT",
+            enable_key_rotation=True,
+            rotation_period_in_days=365,
+            deletion_window_in_days=args.deletion_window_days,
+            policy=policy,
+            tags={"Name": args.alias},
+            opts=self.child_opts(protect=args.protect),
+        )
+        self.alias = aws.kms.Alias(
+            child_name(name, "alias"),
+            name=f"alias/{args.alias}",
+            target_key_id=self.key.key_id,
+            opts=self.child_opts(delete_before_replace=True),
+        )
+        self.arn: pulumi.Output[str] = self.key.arn
+        self.key_id: pulumi.Output[str] = self.key.key_id
+        self.finish({"arn": self.arn, "key_id": self.key_id, "alias": self.alias.name})

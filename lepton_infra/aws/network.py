@@ -1,0 +1,188 @@
+"""`Network`: a VPC spread over the region's zones, ready for EKS and its load balancers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from ipaddress import IPv4Network
+from typing import Literal
+
+import pulumi
+import pulumi_aws as aws
+
+from lepton_infra.aws.iam import allow, document, service_trust
+from lepton_infra.core.cidr import plan_subnets
+from lepton_infra.core.component import Component
+from lepton_infra.core.naming import child_name, physical_name
+
+# Interface endpoints that let private nodes pull images, get tokens, ship logs and call EC2 without
+# crossing the NAT (cheaper egress, and no internet path needed for the control loop).
+INTERFACE_ENDPOINT_SERVICES = ("ecr.api", "ecr.dkr", "sts", "logs", "ec2")
+
+
+@dataclass
+class NetworkArgs:
+    cidr: str
+    zones: int
+    cluster_name: str
+    """The EKS cluster that will live here: subnets carry its discovery tag."""
+    region: str
+    kms_key_arn: pulumi.Input[str]
+    """CMK for the flow-log group: flow logs are never stored unencrypted."""
+    nat: Literal["single", "per-zone"] = "single"
+    interface_endpoints: bool = False
+    flow_log_retention_days: int = 90
+    name_prefix: str = ""
+    """Prefix of cloud-side `Name` tags (default: the component name)."""
+    availability_zones: Sequence[str] = field(default_factory=tuple)
+    """Explicit zone names; default: the first `zones` available zones of the region."""
+
+
+def nat_zone_indexes(strategy: str, zones: int) -> list[int]:
+    """The zones that get a NAT gateway: one per zone, or only the first."""
+    return list(range(zones)) if strategy == "per-zone" else [0]
+
+
+class Network(Component):
+    TOKEN = "lepton:aws:Network"
+
+    def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(name, opts)
+        label = args.name_prefix or name
+        if args.availability_zones and len(args.availability_zones) < args.zones:
+            raise ValueError(f"NetworkArgs.availability_zones names {len(args.availability_zones)} zones, "
+                             f"fewer than zones={args.zones}")
+        plan = plan_subnets(IPv4Network(args.cidr), args.zones)
+        if args.availability_zones:
+            zone_names: pulumi.Output[list[str]] = pulumi.Output.from_input(list(args.availability_zones))
+        else:
+            azs = aws.get_availability_zones_output(state="available", opts=pulumi.InvokeOutputOptions(parent=self))
+            zone_names = azs.names
+        cluster_tag = {f"kubernetes.io/cluster/{args.cluster_name}": "shared"}
+
+        self.vpc = aws.ec2.Vpc(
+            child_name(name, "vpc"),
+            cidr_block=args.cidr,
+            enable_dns_support=True,
+            enable_dns_hostnames=True,  # required for EKS private endpoints and interface endpoints
+            tags={"Name": label},
+            opts=self.child_opts(),
+        )
+        # Adopt the default security group and strip every rule: nothing may rely on it by accident.
+        aws.ec2.DefaultSecurityGroup(child_name(name, "default-sg"), vpc_id=self.vpc.id, ingress=[], egress=[],
+                                     tags={"Name": f"{label}-default-deny"}, opts=self.child_opts())
+        igw = aws.ec2.InternetGateway(child_name(name, "igw"), vpc_id=self.vpc.id, tags={"Name": label},
+                                      opts=self.child_opts())
+
+        public_rt = aws.ec2.RouteTable(child_name(name, "public-rt"), vpc_id=self.vpc.id,
+                                       tags={"Name": f"{label}-public"}, opts=self.child_opts())
+        aws.ec2.Route(child_name(name, "public-default"), route_table_id=public_rt.id,
+                      destination_cidr_block="0.0.0.0/0", gateway_id=igw.id, opts=self.child_opts())
+
+        public: list[aws.ec2.Subnet] = []
+        private: list[aws.ec2.Subnet] = []
+        for i in range(args.zones):
+            zone = zone_names.apply(lambda names, i=i: names[i])
+            suffix = chr(ord("a") + i)
+            pub = aws.ec2.Subnet(
+                child_name(name, f"public-{suffix}"),
+                vpc_id=self.vpc.id, cidr_block=str(plan.public[i]), availability_zone=zone,
+                map_public_ip_on_launch=False,  # nothing in a public subnet gets a public IP implicitly
+                tags={"Name": f"{label}-public-{suffix}", "kubernetes.io/role/elb": "1", **cluster_tag},
+                opts=self.child_opts(),
+            )
+            aws.ec2.RouteTableAssociation(child_name(name, f"public-{suffix}-rta"), subnet_id=pub.id,
+                                          route_table_id=public_rt.id, opts=self.child_opts())
+            priv = aws.ec2.Subnet(
+                child_name(name, f"private-{suffix}"),
+                vpc_id=self.vpc.id, cidr_block=str(plan.private[i]), availability_zone=zone,
+                map_public_ip_on_launch=False,
+                tags={"Name": f"{label}-private-{suffix}", "kubernetes.io/role/internal-elb": "1", **cluster_tag},
+                opts=self.child_opts(),
+            )
+            public.append(pub)
+            private.append(priv)
+
+        nats: dict[int, aws.ec2.NatGateway] = {}
+        for i in nat_zone_indexes(args.nat, args.zones):
+            suffix = chr(ord("a") + i)
+            eip = aws.ec2.Eip(child_name(name, f"nat-{suffix}-eip"), domain="vpc",
+                              tags={"Name": f"{label}-nat-{suffix}"}, opts=self.child_opts())
+            nats[i] = aws.ec2.NatGateway(
+                child_name(name, f"nat-{suffix}"), allocation_id=eip.id, subnet_id=public[i].id,
+                connectivity_type="public", tags={"Name": f"{label}-nat-{suffix}"},
+                opts=self.child_opts(depends_on=[igw]),
+            )
+
+        private_rts: list[aws.ec2.RouteTable] = []
+        for i, subnet in enumerate(private):
+            suffix = chr(ord("a") + i)
+            nat = nats.get(i, nats[0])  # single NAT: every zone egresses through zone a
+            rt = aws.ec2.RouteTable(child_name(name, f"private-{suffix}-rt"), vpc_id=self.vpc.id,
+                                    tags={"Name": f"{label}-private-{suffix}"}, opts=self.child_opts())
+            aws.ec2.Route(child_name(name, f"private-{suffix}-default"), route_table_id=rt.id,
+                          destination_cidr_block="0.0.0.0/0", nat_gateway_id=nat.id, opts=self.child_opts())
+            aws.ec2.RouteTableAssociation(child_name(name, f"private-{suffix}-rta"), subnet_id=subnet.id,
+                                          route_table_id=rt.id, opts=self.child_opts())
+            private_rts.append(rt)
+
+        # S3 through a free gateway endpoint: model downloads never pay NAT data processing.
+        aws.ec2.VpcEndpoint(
+            child_name(name, "s3"), vpc_id=self.vpc.id, service_name=f"com.amazonaws.{args.region}.s3",
+            vpc_endpoint_type="Gateway", route_table_ids=[rt.id for rt in private_rts],
+            tags={"Name": f"{label}-s3"}, opts=self.child_opts(),
+        )
+        self.endpoint_security_group: aws.ec2.SecurityGroup | None = None
+        if args.interface_endpoints:
+            self._interface_endpoints(name, label, args, private)
+        self._flow_logs(name, label, args)
+
+        self.vpc_id: pulumi.Output[str] = self.vpc.id
+        self.public_subnet_ids: list[pulumi.Output[str]] = [s.id for s in public]
+        self.private_subnet_ids: list[pulumi.Output[str]] = [s.id for s in private]
+        self.finish({"vpc_id": self.vpc_id, "public_subnet_ids": self.public_subnet_ids,
+                     "private_subnet_ids": self.private_subnet_ids})
+
+    def _interface_endpoints(self, name: str, label: str, args: NetworkArgs, private: list[aws.ec2.Subnet]) -> None:
+        sg = aws.ec2.SecurityGroup(child_name(name, "endpoints-sg"), vpc_id=self.vpc.id,
+                                   description="HTTPS from inside the VPC to AWS interface endpoints",
+                                   tags={"Name": f"{label}-endpoints"}, opts=self.child_opts())
+        aws.vpc.SecurityGroupIngressRule(child_name(name, "endpoints-https"), security_group_id=sg.id,
+                                         ip_protocol="tcp", from_port=443, to_port=443, cidr_ipv4=args.cidr,
+                                         description="HTTPS from the VPC", opts=self.child_opts())
+        for service in INTERFACE_ENDPOINT_SERVICES:
+            slug = service.replace(".", "-")
+            aws.ec2.VpcEndpoint(
+                child_name(name, slug), vpc_id=self.vpc.id,
+                service_name=f"com.amazonaws.{args.region}.{service}", vpc_endpoint_type="Interface",
+                private_dns_enabled=True, subnet_ids=[s.id for s in private], security_group_ids=[sg.id],
+                tags={"Name": f"{label}-{slug}"}, opts=self.child_opts(),
+            )
+        self.endpoint_security_group = sg
+
+    def _flow_logs(self, name: str, label: str, args: NetworkArgs) -> None:
+        log_group = aws.cloudwatch.LogGroup(
+            child_name(name, "flow-logs"), name=f"/aws/vpc/{label}/flow-logs",
+            retention_in_days=args.flow_log_retention_days, kms_key_id=args.kms_key_arn,
+            opts=self.child_opts(),
+        )
+        account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
+        role = aws.iam.Role(
+            child_name(name, "flow-logs-role"),
+            name=physical_name(label, "flow-logs", limit="aws:iam-role"),
+            assume_role_policy=service_trust(["vpc-flow-logs.amazonaws.com"], source_account=account),
+            opts=self.child_opts(),
+        )
+        aws.iam.RolePolicy(
+            child_name(name, "flow-logs-policy"), role=role.id,
+            policy=pulumi.Output.json_dumps(document([allow(
+                ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                [log_group.arn, pulumi.Output.concat(log_group.arn, ":*")],
+            ), allow(["logs:DescribeLogGroups"], [pulumi.Output.concat(log_group.arn, ":*"), log_group.arn])])),
+            opts=self.child_opts(),
+        )
+        aws.ec2.FlowLog(
+            child_name(name, "flow-log"), vpc_id=self.vpc.id, traffic_type="ALL",
+            log_destination_type="cloud-watch-logs", log_destination=log_group.arn, iam_role_arn=role.arn,
+            max_aggregation_interval=60, tags={"Name": f"{label}-flow-log"}, opts=self.child_opts(),
+        )

@@ -1,0 +1,178 @@
+"""`NodePool`: one EKS managed node group (CPU or GPU) with a hardened launch template, and the ASG tags
+that let the cluster autoscaler scale it up from zero."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_aws as aws
+
+from lepton_infra.core import conventions as conv
+from lepton_infra.core.component import Component
+from lepton_infra.core.naming import child_name, physical_name
+
+NODE_TEMPLATE = "k8s.io/cluster-autoscaler/node-template"
+# The label the cluster autoscaler's AWS provider reads to know a node has GPUs (it then waits for the
+# device plugin instead of scaling up again while the GPU resource is not yet advertised).
+AWS_ACCELERATOR_LABEL = "k8s.amazonaws.com/accelerator"
+GPU_AMI = "AL2023_x86_64_NVIDIA"  # driver and container toolkit preinstalled
+CPU_AMI = "AL2023_x86_64_STANDARD"
+_EKS_EFFECT = {"NoSchedule": "NO_SCHEDULE", "NoExecute": "NO_EXECUTE", "PreferNoSchedule": "PREFER_NO_SCHEDULE"}
+
+
+@dataclass(frozen=True)
+class Taint:
+    key: str
+    value: str
+    effect: str = "NoSchedule"  # Kubernetes spelling
+
+
+@dataclass
+class NodePoolArgs:
+    cluster_name: pulumi.Input[str]
+    pool: str
+    """Pool name (the `lepton.ai/pool` label)."""
+    node_role_arn: pulumi.Input[str]
+    subnet_ids: Sequence[pulumi.Input[str]]
+    security_group_ids: Sequence[pulumi.Input[str]]
+    kms_key_arn: pulumi.Input[str]
+    """CMK for the root volume."""
+    instance_types: Sequence[str]
+    """First is preferred; more than one only makes sense for spot (capacity diversity)."""
+    min_size: int = 0
+    max_size: int = 2
+    desired_size: int | None = None
+    """Initial size only: the autoscaler owns it afterwards (ignored on update). Default: min_size."""
+    gpu_type: str | None = None
+    gpu_count: int = 0
+    spot: bool = False
+    disk_gb: int = 100
+    labels: Mapping[str, str] = field(default_factory=dict)
+    kubernetes_version: str | None = None
+    name_prefix: str = ""
+    """Prefix of cloud-side names (default: the component name)."""
+
+
+def pool_labels(pool: str, gpu_type: str | None, extra: Mapping[str, str]) -> dict[str, str]:
+    labels = {**extra, **conv.node_labels(pool, gpu_type)}
+    if gpu_type:
+        labels[AWS_ACCELERATOR_LABEL] = gpu_type
+    return labels
+
+
+def pool_taints(gpu_type: str | None) -> list[Taint]:
+    """GPU nodes repel everything that does not tolerate the shared GPU taint."""
+    return [Taint(conv.GPU_TAINT_KEY, conv.GPU_TAINT_VALUE, conv.GPU_TAINT_EFFECT)] if gpu_type else []
+
+
+def node_template_tags(labels: Mapping[str, str], taints: Sequence[Taint], gpu_count: int,
+                       disk_gb: int | None = None) -> dict[str, str]:
+    """ASG tags that describe a node the autoscaler has never seen. Without them, a pool at zero looks
+    like plain CPU capacity without labels, so GPU pods never trigger a scale-up. The root disk size is
+    announced too: the autoscaler cannot read it from a launch template, and pods that request
+    ephemeral storage would otherwise never scale a pool up from zero."""
+    tags = {f"{NODE_TEMPLATE}/label/{k}": v for k, v in labels.items()}
+    tags.update({f"{NODE_TEMPLATE}/taint/{t.key}": f"{t.value}:{t.effect}" for t in taints})
+    if gpu_count > 0:
+        tags[f"{NODE_TEMPLATE}/resources/{conv.GPU_RESOURCE}"] = str(gpu_count)
+    if disk_gb:
+        tags[f"{NODE_TEMPLATE}/resources/ephemeral-storage"] = f"{disk_gb}Gi"
+    return tags
+
+
+def tag_slug(key: str) -> str:
+    """A URN-friendly, stable slug of an ASG tag key (`.../label/lepton.ai/pool` -> `label-lepton-ai-pool`)."""
+    return re.sub(r"[^a-z0-9]+", "-", key.removeprefix(NODE_TEMPLATE + "/").lower()).strip("-")
+
+
+def _asg_name(resources: Sequence[aws.eks.outputs.NodeGroupResource]) -> str:
+    groups = resources[0].autoscaling_groups if resources else None
+    name = groups[0].name if groups else None
+    if not name:
+        raise ValueError("node group reported no autoscaling group")
+    return name
+
+
+class NodePool(Component):
+    TOKEN = "lepton:aws:NodePool"
+
+    def __init__(self, name: str, args: NodePoolArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(name, opts)
+        if not args.instance_types:
+            raise ValueError("NodePoolArgs.instance_types must name at least one instance type")
+        label = args.name_prefix or name
+        is_gpu = args.gpu_type is not None
+        labels = pool_labels(args.pool, args.gpu_type, args.labels)
+        taints = pool_taints(args.gpu_type)
+
+        self.launch_template = aws.ec2.LaunchTemplate(
+            child_name(name, "lt"),
+            name_prefix=f"{physical_name(label, limit=100)}-",
+            description=f"lepton-infra node pool {args.pool}",
+            update_default_version=True,
+            # IMDSv2 only, one hop: pods cannot reach the node role's credentials through the metadata
+            # service (they use IRSA instead).
+            metadata_options=aws.ec2.LaunchTemplateMetadataOptionsArgs(
+                http_endpoint="enabled", http_tokens="required", http_put_response_hop_limit=1,
+                instance_metadata_tags="disabled",
+            ),
+            block_device_mappings=[aws.ec2.LaunchTemplateBlockDeviceMappingArgs(
+                device_name="/dev/xvda",
+                ebs=aws.ec2.LaunchTemplateBlockDeviceMappingEbsArgs(
+                    volume_size=args.disk_gb, volume_type="gp3", encrypted="true", kms_key_id=args.kms_key_arn,
+                    delete_on_termination="true",
+                ),
+            )],
+            vpc_security_group_ids=list(args.security_group_ids),
+            monitoring=aws.ec2.LaunchTemplateMonitoringArgs(enabled=False),
+            tag_specifications=[
+                aws.ec2.LaunchTemplateTagSpecificationArgs(resource_type=kind, tags={"Name": f"{label}"})
+                for kind in ("instance", "volume", "network-interface")
+            ],
+            opts=self.child_opts(),
+        )
+        self.node_group = aws.eks.NodeGroup(
+            child_name(name, "ng"),
+            cluster_name=args.cluster_name,
+            # A prefix, not a fixed name: a change that forces replacement (instance types) creates the
+            # new group before deleting the old one, so the pool never drops to zero by surprise.
+            node_group_name_prefix=f"{physical_name(args.pool, limit=36)}-",
+            node_role_arn=args.node_role_arn,
+            subnet_ids=list(args.subnet_ids),
+            ami_type=GPU_AMI if is_gpu else CPU_AMI,
+            capacity_type="SPOT" if args.spot else "ON_DEMAND",
+            instance_types=list(args.instance_types),
+            version=args.kubernetes_version,
+            scaling_config=aws.eks.NodeGroupScalingConfigArgs(
+                min_size=args.min_size, max_size=args.max_size,
+                desired_size=args.min_size if args.desired_size is None else args.desired_size,
+            ),
+            launch_template=aws.eks.NodeGroupLaunchTemplateArgs(
+                id=self.launch_template.id, version=self.launch_template.latest_version.apply(str),
+            ),
+            labels=labels,
+            taints=[aws.eks.NodeGroupTaintArgs(key=t.key, value=t.value, effect=_EKS_EFFECT[t.effect]) for t in taints],
+            # GPU nodes are expensive and slow to drain: replace one at a time.
+            update_config=aws.eks.NodeGroupUpdateConfigArgs(max_unavailable=1) if is_gpu
+            else aws.eks.NodeGroupUpdateConfigArgs(max_unavailable_percentage=33),
+            node_repair_config=aws.eks.NodeGroupNodeRepairConfigArgs(enabled=True),
+            tags={"Name": label, "lepton.ai/pool": args.pool},
+            opts=self.child_opts(ignore_changes=["scalingConfig.desiredSize"]),
+        )
+        asg_name = self.node_group.resources.apply(_asg_name)
+        self.asg_tags = [
+            aws.autoscaling.Tag(
+                child_name(name, f"asg-{tag_slug(key)}"),
+                autoscaling_group_name=asg_name,
+                tag=aws.autoscaling.TagTagArgs(key=key, value=value, propagate_at_launch=False),
+                opts=self.child_opts(),
+            )
+            for key, value in node_template_tags(labels, taints, args.gpu_count if is_gpu else 0,
+                                                 args.disk_gb).items()
+        ]
+        self.node_group_name: pulumi.Output[str] = self.node_group.node_group_name
+        self.autoscaling_group_name: pulumi.Output[str] = asg_name
+        self.finish({"node_group_name": self.node_group_name, "autoscaling_group_name": asg_name})
