@@ -67,13 +67,14 @@ def _program(holder: dict[str, Any]):
         from lepton_infra.platform import build
         from lepton_infra.spec import PlatformSpec
 
-        platform = build(PlatformSpec.from_dict(SPEC))
+        built = build(PlatformSpec.from_dict(SPEC))
+        platform = built.cloud
         holder["platform"] = platform
         # What the Kubernetes layer does per tenant: bind a service account to a bucket prefix.
         tenant = _OutsideComponent("research")
         holder["bound"] = platform.cluster_handle.bind_identity(
             "research-models", "research", "model-reader", TENANT_PREFIX, pulumi.ResourceOptions(parent=tenant))
-        for key, value in platform.outputs.items():
+        for key, value in built.outputs.items():
             pulumi.export(key, value)
 
     return program

@@ -1,5 +1,5 @@
 """Fixtures of the AWS tests (defined in aws_plan_support)."""
 
-from aws_plan_support import aws_plan
+from tests.aws.aws_plan_support import aws_plan
 
 __all__ = ["aws_plan"]

@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from aws_plan_support import SPEC, TENANT_PREFIX, AwsPlan
 
 from lepton_infra.aws.cluster import CLUSTER_ADMIN_POLICY, CONTROL_PLANE_LOG_TYPES
 from lepton_infra.aws.iam import has_admin_wildcard
 from lepton_infra.core import conventions as conv
 from lepton_infra.core.cluster_handle import ClusterHandle
+from tests.aws.aws_plan_support import SPEC, TENANT_PREFIX, AwsPlan
 
 LT = "aws:ec2/launchTemplate:LaunchTemplate"
 NG = "aws:eks/nodeGroup:NodeGroup"

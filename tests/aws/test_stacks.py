@@ -11,7 +11,8 @@ import pytest
 from lepton_infra.plan.record import PlannedGraph
 
 AWS_STACKS = ["aws-dev", "aws-prod"]
-EXPORTS = {"cluster_name", "cluster_endpoint", "kubeconfig", "model_bucket", "registry_url", "kms_key_arn", "region"}
+EXPORTS = {"cluster_name", "cluster_endpoint", "kubeconfig", "model_bucket", "registry_url", "kms_key_arn", "region",
+           "monitoring_namespace", "tenant_namespaces", "service_autoscalers"}
 STATEFUL = {"aws:kms/key:Key", "aws:eks/cluster:Cluster", "aws:s3/bucket:Bucket", "aws:ecr/repository:Repository"}
 
 
