@@ -96,16 +96,20 @@ class Platform(Component):
             ), opts_aws)
             for pool in spec.node_pools
         ]
+        # In-cluster pieces wait for the node groups themselves, not for every child of a NodePool
+        # (launch templates, ASG tags): the plan's critical path showed those as needless serial steps.
+        node_groups = [p.node_group for p in self.node_pools]
         addons = Addons(child_name(name, "addons"), AddonsArgs(
             cluster_name=cluster.name_output, kubernetes_version=spec.cluster.version,
             oidc_provider_arn=cluster.oidc_provider_arn, oidc_issuer=cluster.oidc_issuer, kms_key_arn=key.arn,
             platform=label, k8s_provider=cluster.k8s_provider, versions=dict(knobs.addon_versions),
-            wait_for=self.node_pools,
+            wait_for=node_groups,
         ), opts_aws)
         autoscaler = Autoscaler(child_name(name, "autoscaler"), AutoscalerArgs(
             cluster_name=cluster.name_output, kubernetes_version=spec.cluster.version, region=spec.region,
             oidc_provider_arn=cluster.oidc_provider_arn, oidc_issuer=cluster.oidc_issuer,
-            k8s_provider=cluster.k8s_provider, platform=label, wait_for=[*self.node_pools, addons],
+            k8s_provider=cluster.k8s_provider, platform=label,
+            wait_for=[*node_groups, addons.addons["coredns"]],  # it needs DNS, not storage
         ), opts_aws)
         Monitoring(child_name(name, "monitoring"), MonitoringArgs(
             cluster_name=label, region=spec.region, kms_key_arn=key.arn, oidc_provider_arn=cluster.oidc_provider_arn,
@@ -114,7 +118,7 @@ class Platform(Component):
             budget_usd=spec.budget.monthly_usd if spec.budget else None,
             budget_thresholds=tuple(spec.budget.thresholds_percent) if spec.budget else (80, 100),
             addon_version=knobs.addon_versions.get("amazon-cloudwatch-observability"),
-            kubernetes_version=spec.cluster.version, wait_for=self.node_pools,
+            kubernetes_version=spec.cluster.version, wait_for=node_groups,
         ), opts_aws)
         store = ArtifactStore(child_name(name, "artifacts"), ArtifactStoreArgs(
             platform=spec.name, environment=spec.environment, kms_key_arn=key.arn, protect=protect), opts_aws)
@@ -130,7 +134,8 @@ class Platform(Component):
                                               oidc_issuer=cluster.oidc_issuer, provider=self.provider,
                                               platform=label),
             storage_class=addons.storage_class_name,
-            workload_dependencies=(*self.node_pools, addons, autoscaler),
+            workload_dependencies=(*node_groups, addons.addons["coredns"], addons.storage_class),
+            scale_up_dependencies=(autoscaler.release,),
             managed_autoscaler=False,
             extra={"region": spec.region, "model_bucket": store.bucket_name, "registry_url": store.registry_url},
         )

@@ -50,8 +50,11 @@ class ClusterHandle:
     gpu: GpuFacts
     bind_identity: IdentityBinder
     storage_class: str = "standard"
-    # Resources in-cluster workloads must wait for (node pools, the autoscaler).
+    # Resources anything that runs pods must wait for (node groups, cluster DNS, the storage class).
     workload_dependencies: Sequence[pulumi.Resource] = ()
+    # What workloads that need new nodes also wait for (a self-managed cluster autoscaler). Kept apart so
+    # system releases (monitoring, GPU operator) do not wait for it needlessly.
+    scale_up_dependencies: Sequence[pulumi.Resource] = ()
     # Cloud-managed pieces already running (e.g. the cluster autoscaler on GKE is built in).
     managed_autoscaler: bool = False
     # The cluster already serves the resource metrics API (metrics.k8s.io) that CPU-based HPAs read: GKE

@@ -36,6 +36,8 @@ class PlatformAddonsArgs:
     # Install metrics-server (CPU-based HPAs, `kubectl top`) because the cloud does not run one.
     install_metrics_server: bool = True
     workload_dependencies: Sequence[pulumi.Resource] = field(default_factory=list)
+    # Inference workloads also wait for these (the cluster autoscaler that brings their nodes).
+    scale_up_dependencies: Sequence[pulumi.Resource] = field(default_factory=list)
 
 
 class PlatformAddons(Component):
@@ -71,7 +73,7 @@ class PlatformAddons(Component):
         self.services: dict[str, InferenceService] = {}
         for svc in args.services:
             tenant = self.tenants[svc.tenant]
-            needs = list(nodes)
+            needs = [*nodes, *args.scale_up_dependencies]
             if svc.gpu_type and self.gpu_stack is not None and self.gpu_stack.release is not None:
                 needs.append(self.gpu_stack.release)
             wired = replace(
@@ -117,6 +119,7 @@ def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs
         gpu=handle.gpu if spec.gpu_pools else None,
         install_metrics_server=not handle.metrics_server_installed,
         workload_dependencies=list(handle.workload_dependencies),
+        scale_up_dependencies=list(handle.scale_up_dependencies),
         observability=ObservabilityArgs(
             kubernetes_version=version, retention_days=mon.retention_days, storage_gb=mon.storage_gb,
             storage_class=handle.storage_class, alert_emails=list(mon.alert_emails),

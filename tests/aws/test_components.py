@@ -506,9 +506,17 @@ def test_cluster_handle(aws_plan: AwsPlan) -> None:
     assert handle.gpu.driver_installed is True
     assert handle.gpu.device_plugin_installed is False
     assert handle.storage_class == "gp3"
-    kinds = {type(d).__name__ for d in handle.workload_dependencies}
-    assert kinds == {"NodePool", "Addons", "Autoscaler"}
-    assert sum(type(d).__name__ == "NodePool" for d in handle.workload_dependencies) == 3
+    # Pods wait for the node groups, cluster DNS and the storage class; only workloads that need new
+    # nodes wait for the autoscaler (no needless serial step for the monitoring and GPU releases).
+    kinds = [type(d).__name__ for d in handle.workload_dependencies]
+    assert sorted(kinds) == ["Addon", "NodeGroup", "NodeGroup", "NodeGroup", "StorageClass"]
+    assert [type(d).__name__ for d in handle.scale_up_dependencies] == ["Release"]
+
+
+def test_autoscaler_does_not_wait_for_storage(aws_plan: AwsPlan) -> None:
+    deps = aws_plan.graph.named("testai-autoscaler-chart").dependencies
+    assert aws_plan.graph.named("testai-addons-aws-ebs-csi-driver").urn not in deps
+    assert all("asg-" not in d for d in deps)  # node groups, not their ASG tags
 
 
 def test_kubernetes_resources_use_the_cluster_provider(aws_plan: AwsPlan) -> None:

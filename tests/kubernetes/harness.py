@@ -90,6 +90,7 @@ def make_handle(binder: RecordingBinder, facts: GpuFacts | None = None, version:
         bind_identity=binder,
         storage_class="fast-ssd",
         workload_dependencies=[NodePool("system-pool"), NodePool("gpu-pools")],
+        scale_up_dependencies=[NodePool("cluster-autoscaler")],
         extra=extra or {},
         metrics_server_installed=metrics_server_installed,
     )

@@ -44,12 +44,21 @@ def test_objects_per_service(prod, svc: str, scaler: str) -> None:
 
 
 def test_releases_wait_for_the_node_pools(prod) -> None:
-    pools = {r.urn for r in prod.graph.of_type(NODE_POOL)}
+    pools = {r.urn for r in prod.graph.of_type(NODE_POOL) if r.name != "cluster-autoscaler"}
     releases = prod.graph.of_type(RELEASE)
     assert sorted(r.get("chart") for r in releases) == ["gpu-operator", "keda", "kube-prometheus-stack",
                                                         "metrics-server"]
     for release in releases:
         assert pools <= set(release.dependencies), release.name
+
+
+def test_only_workloads_wait_for_the_autoscaler(prod) -> None:
+    autoscaler = prod.graph.one(NODE_POOL, "cluster-autoscaler").urn
+    for release in prod.graph.of_type(RELEASE):
+        assert autoscaler not in release.dependencies, release.name
+    for name in ("sentiment", "embeddings"):
+        deployment = prod.graph.one("kubernetes:apps/v1:Deployment", f"{ADDONS}-svc-{name}-deployment")
+        assert autoscaler in deployment.dependencies
 
 
 def test_releases_install_in_parallel(prod) -> None:
@@ -67,7 +76,7 @@ def test_tenants_wait_for_nothing_but_their_own_objects(prod) -> None:
 
 def test_gpu_workloads_wait_for_the_gpu_stack_and_nodes(prod) -> None:
     operator = prod.graph.one(RELEASE, f"{ADDONS}-gpu-operator")
-    pools = {r.urn for r in prod.graph.of_type(NODE_POOL)}
+    pools = {r.urn for r in prod.graph.of_type(NODE_POOL) if r.name != "cluster-autoscaler"}
     for name in ("sentiment", "embeddings"):
         deployment = prod.graph.one("kubernetes:apps/v1:Deployment", f"{ADDONS}-svc-{name}-deployment")
         assert operator.urn in deployment.dependencies
