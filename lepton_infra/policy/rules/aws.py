@@ -1,0 +1,479 @@
+"""AWS rules, over `aws:*` type tokens and the inputs pulumi-aws 7 sends the engine."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from lepton_infra.policy.model import Finding, NotApplicable, ResourceView, Severity, StackView
+from lepton_infra.policy.props import (
+    UNKNOWN,
+    any_world,
+    as_bool,
+    as_int,
+    as_list,
+    as_mapping,
+    is_set,
+    is_unknown,
+)
+from lepton_infra.policy.registry import resource_rule, stack_rule
+from lepton_infra.policy.rules._shared import gpu_labelled, has_gpu_taint, ports_only_web
+
+AWS = ("aws",)
+EKS_CLUSTER = "aws:eks/cluster:Cluster"
+NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
+LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
+INSTANCE = "aws:ec2/instance:Instance"
+SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
+DEFAULT_SECURITY_GROUP = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
+SECURITY_GROUP_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
+INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+VPC = "aws:ec2/vpc:Vpc"
+FLOW_LOG = "aws:ec2/flowLog:FlowLog"
+BUCKET = "aws:s3/bucket:Bucket"
+BUCKET_SSE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
+BUCKET_VERSIONING = "aws:s3/bucketVersioning:BucketVersioning"
+BUCKET_PAB = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+ECR_REPOSITORY = "aws:ecr/repository:Repository"
+LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
+SNS_TOPIC = "aws:sns/topic:Topic"
+KMS_KEY = "aws:kms/key:Key"
+POLICY_DOCUMENT_TYPES = ("aws:iam/policy:Policy", "aws:iam/rolePolicy:RolePolicy",
+                         "aws:iam/userPolicy:UserPolicy", "aws:iam/groupPolicy:GroupPolicy")
+ATTACHMENT_TYPES = ("aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+                    "aws:iam/userPolicyAttachment:UserPolicyAttachment",
+                    "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
+                    "aws:iam/policyAttachment:PolicyAttachment")
+IAM_ROLE = "aws:iam/role:Role"
+ADMIN_POLICY_ARN = "arn:aws:iam::aws:policy/AdministratorAccess"
+GPU_INSTANCE = re.compile(r"^(p\d|g\d|gr\d)[a-z0-9-]*\.", re.IGNORECASE)
+REQUIRED_LOG_TYPES = ("api", "audit", "authenticator")
+
+
+# --- encryption at rest ---------------------------------------------------------------------------
+
+@resource_rule(
+    id="lepton-aws-eks-secrets-encryption", title="EKS secrets are envelope-encrypted with a KMS key",
+    severity=Severity.HIGH, types=(EKS_CLUSTER,), clouds=AWS,
+    description="Kubernetes secrets in etcd are encrypted with a customer-managed KMS key "
+    "(`encryptionConfig.resources` holds `secrets`, `encryptionConfig.provider.keyArn` is set).",
+    remediation="Set `encryption_config=aws.eks.ClusterEncryptionConfigArgs(resources=['secrets'], "
+    "provider=...(key_arn=key.arn))`.",
+    anchors=("checkov:CKV_AWS_58",),
+)
+def eks_secrets_encryption(r: ResourceView) -> Iterator[str]:
+    config: Any = r.get("encryptionConfig")
+    if isinstance(config, list):  # older providers took a list of blocks
+        config = config[0] if config else None
+    config = as_mapping(config)
+    if not config:
+        yield "no encryptionConfig: secrets are stored without envelope encryption"
+        return
+    resources = config.get("resources")
+    if not is_unknown(resources) and "secrets" not in as_list(resources):
+        yield "encryptionConfig.resources does not include 'secrets'"
+    if not is_set(as_mapping(config.get("provider")).get("keyArn")):
+        yield "encryptionConfig.provider.keyArn is not set"
+
+
+@resource_rule(
+    id="lepton-aws-node-disk-cmk", title="Node disks are encrypted with a customer-managed KMS key",
+    severity=Severity.HIGH, types=(LAUNCH_TEMPLATE, NODE_GROUP, INSTANCE), clouds=AWS,
+    description="Every EBS volume of a launch template or instance is encrypted with a KMS key of ours; "
+    "an EKS node group uses a launch template (without one, its disks get the default settings).",
+    remediation="In the launch template, `block_device_mappings=[...ebs=...(encrypted='true', "
+    "kms_key_id=key.arn)]`; give every node group `launch_template=...`.",
+    )
+def node_disk_cmk(r: ResourceView) -> Iterator[str]:
+    if r.type == NODE_GROUP:
+        template = as_mapping(r.get("launchTemplate"))
+        if not (is_set(template.get("id")) or is_set(template.get("name"))):
+            yield "the node group has no launch template: its disks use EKS defaults, not our KMS key"
+        return
+    if r.type == INSTANCE:
+        devices = [("rootBlockDevice", as_mapping(r.get("rootBlockDevice")))]
+        devices += [(f"ebsBlockDevices[{i}]", as_mapping(d)) for i, d in enumerate(as_list(r.get("ebsBlockDevices")))]
+        if not devices[0][1]:
+            yield "rootBlockDevice is not set: the root volume uses the AMI's defaults"
+        for where, device in devices:
+            if device:
+                yield from _ebs_problems(where, device)
+        return
+    mappings = [as_mapping(m) for m in as_list(r.get("blockDeviceMappings"))]
+    ebs_mappings = [(i, as_mapping(m.get("ebs"))) for i, m in enumerate(mappings) if m.get("ebs")]
+    if not ebs_mappings and not is_unknown(r.get("blockDeviceMappings")):
+        yield "no EBS block device mapping: the root volume uses the AMI's defaults, not our KMS key"
+    for i, ebs in ebs_mappings:
+        yield from _ebs_problems(f"blockDeviceMappings[{i}].ebs", ebs)
+
+
+def _ebs_problems(where: str, ebs: Mapping[str, Any]) -> Iterator[str]:
+    encrypted = ebs.get("encrypted")
+    if not is_unknown(encrypted) and as_bool(encrypted) is not True:
+        yield f"{where}.encrypted is not true"
+    if not is_set(ebs.get("kmsKeyId")):
+        yield f"{where}.kmsKeyId is not set (the AWS-managed key is not ours to control)"
+
+
+@resource_rule(
+    id="lepton-aws-kms-key-rotation", title="KMS keys rotate", severity=Severity.HIGH, types=(KMS_KEY,),
+    clouds=AWS, description="Symmetric customer-managed KMS keys have automatic rotation on.",
+    remediation="Set `enable_key_rotation=True`.",
+    anchors=("checkov:CKV_AWS_7",),
+)
+def kms_rotation(r: ResourceView) -> Iterator[str]:
+    spec = r.get("customerMasterKeySpec", "SYMMETRIC_DEFAULT")
+    if isinstance(spec, str) and spec != "SYMMETRIC_DEFAULT":
+        raise NotApplicable(f"{spec} keys cannot rotate automatically")
+    value = r.get("enableKeyRotation")
+    if not is_unknown(value) and as_bool(value) is not True:
+        yield "enableKeyRotation is not true"
+
+
+@resource_rule(
+    id="lepton-aws-ecr-cmk", title="ECR repositories are encrypted with a customer-managed KMS key",
+    severity=Severity.MEDIUM, types=(ECR_REPOSITORY,), clouds=AWS,
+    description="Images are encrypted with our KMS key (`encryptionConfigurations[].encryptionType` KMS "
+    "with `kmsKey`).",
+    remediation="Set `encryption_configurations=[...(encryption_type='KMS', kms_key=key.arn)]`.",
+    anchors=("checkov:CKV_AWS_136",),
+)
+def ecr_cmk(r: ResourceView) -> Iterator[str]:
+    configs = [as_mapping(c) for c in as_list(r.get("encryptionConfigurations"))]
+    if not configs:
+        yield "no encryptionConfigurations: images are encrypted with AES256, not our KMS key"
+        return
+    for c in configs:
+        if c.get("encryptionType") not in ("KMS", "KMS_DSSE", UNKNOWN):
+            yield f"encryptionType is {c.get('encryptionType')!r}, not KMS"
+        elif not is_set(c.get("kmsKey")):
+            yield "kmsKey is not set: KMS with the AWS-managed key"
+
+
+@resource_rule(
+    id="lepton-aws-log-group-cmk", title="CloudWatch log groups are encrypted with a KMS key",
+    severity=Severity.MEDIUM, types=(LOG_GROUP,), clouds=AWS,
+    description="Log groups (flow logs, control-plane logs) have `kmsKeyId` set.",
+    remediation="Set `kms_key_id=key.arn` (the key policy must allow the logs service principal).",
+    anchors=("checkov:CKV_AWS_158",),
+)
+def log_group_cmk(r: ResourceView) -> Iterator[str]:
+    if not is_set(r.get("kmsKeyId")):
+        yield "kmsKeyId is not set"
+
+
+@resource_rule(
+    id="lepton-aws-sns-cmk", title="SNS topics are encrypted with a customer-managed KMS key",
+    severity=Severity.MEDIUM, types=(SNS_TOPIC,), clouds=AWS,
+    description="Topics have `kmsMasterKeyId` set to a key of ours (not `alias/aws/sns`).",
+    remediation="Set `kms_master_key_id=key.arn`.",
+    anchors=("checkov:CKV_AWS_26",),
+)
+def sns_cmk(r: ResourceView) -> Iterator[str]:
+    key = r.get("kmsMasterKeyId")
+    if not is_set(key):
+        yield "kmsMasterKeyId is not set"
+    elif key == "alias/aws/sns":
+        yield "kmsMasterKeyId is the AWS-managed alias/aws/sns, not a customer-managed key"
+
+
+# --- network exposure -----------------------------------------------------------------------------
+
+@resource_rule(
+    id="lepton-aws-eks-endpoint-not-public", title="The EKS API is not open to the internet",
+    severity=Severity.HIGH, types=(EKS_CLUSTER,), clouds=AWS,
+    description="The cluster endpoint is private, or public only to listed networks "
+    "(`vpcConfig.endpointPublicAccess` false, or `vpcConfig.publicAccessCidrs` without 0.0.0.0/0). "
+    "AWS's defaults are a public endpoint open to 0.0.0.0/0.",
+    remediation="Set `vpc_config.endpoint_public_access=False`, or `public_access_cidrs=[<office/CI "
+    "ranges>]`.",
+    anchors=("checkov:CKV_AWS_38", "checkov:CKV_AWS_39"),
+)
+def eks_endpoint_not_public(r: ResourceView) -> Iterator[str]:
+    public = r.get("vpcConfig.endpointPublicAccess")
+    if is_unknown(public) or as_bool(public) is False:
+        return
+    cidrs = r.get("vpcConfig.publicAccessCidrs")
+    if is_unknown(cidrs):
+        return
+    if not as_list(cidrs):
+        yield "the endpoint is public and publicAccessCidrs is empty, which AWS reads as 0.0.0.0/0"
+    elif any_world(as_list(cidrs)):
+        yield "the endpoint is public to 0.0.0.0/0 (vpcConfig.publicAccessCidrs)"
+
+
+@resource_rule(
+    id="lepton-aws-eks-control-plane-logs", title="EKS control-plane audit logs are on",
+    severity=Severity.MEDIUM, types=(EKS_CLUSTER,), clouds=AWS,
+    description="`enabledClusterLogTypes` includes api, audit and authenticator.",
+    remediation="Set `enabled_cluster_log_types=['api', 'audit', 'authenticator', 'controllerManager', "
+    "'scheduler']`.",
+    anchors=("checkov:CKV_AWS_37",),
+)
+def eks_control_plane_logs(r: ResourceView) -> Iterator[str]:
+    enabled = r.get("enabledClusterLogTypes")
+    if is_unknown(enabled):
+        return
+    missing = [t for t in REQUIRED_LOG_TYPES if t not in as_list(enabled)]
+    if missing:
+        yield f"enabledClusterLogTypes lacks {', '.join(missing)}"
+
+
+@resource_rule(
+    id="lepton-aws-no-world-ingress", title="No ingress from the internet except HTTP(S)",
+    severity=Severity.CRITICAL, types=(SECURITY_GROUP, DEFAULT_SECURITY_GROUP, SECURITY_GROUP_RULE, INGRESS_RULE),
+    clouds=AWS,
+    description="No security group rule admits 0.0.0.0/0 or ::/0, except TCP 80 or 443 (load balancers).",
+    remediation="Narrow the source to known CIDRs or security groups; put public services behind a load "
+    "balancer on 80/443.",
+    anchors=("checkov:CKV_AWS_24", "checkov:CKV_AWS_25", "checkov:CKV_AWS_260"),
+)
+def no_world_ingress(r: ResourceView) -> Iterator[str]:
+    if r.type == SECURITY_GROUP_RULE:
+        if r.get("type") != "ingress":
+            raise NotApplicable("an egress rule")
+        rules = [dict(r.props)]
+    elif r.type == INGRESS_RULE:
+        rules = [{"cidrBlocks": as_list(r.get("cidrIpv4")), "ipv6CidrBlocks": as_list(r.get("cidrIpv6")),
+                  "fromPort": r.get("fromPort"), "toPort": r.get("toPort"), "protocol": r.get("ipProtocol")}]
+    else:
+        rules = [as_mapping(x) for x in as_list(r.get("ingress"))]
+    for rule in rules:
+        sources = as_list(rule.get("cidrBlocks")) + as_list(rule.get("ipv6CidrBlocks"))
+        if not any_world(sources):
+            continue
+        if ports_only_web(rule.get("fromPort"), rule.get("toPort"), rule.get("protocol")):
+            continue
+        yield (f"ingress from the internet on {rule.get('protocol')} ports "
+               f"{rule.get('fromPort')}-{rule.get('toPort')}")
+
+
+@stack_rule(
+    id="lepton-aws-vpc-flow-logs", title="VPCs have flow logs", severity=Severity.MEDIUM, clouds=AWS,
+    description="Every VPC in the stack has an `aws:ec2/flowLog:FlowLog` that refers to it.",
+    remediation="Add `aws.ec2.FlowLog(vpc_id=vpc.id, traffic_type='ALL', log_destination=<log group>)`.",
+    anchors=("checkov:CKV2_AWS_11",),
+)
+def vpc_flow_logs(stack: StackView) -> Iterator[Finding]:
+    vpcs = stack.of_type(VPC)
+    if not vpcs:
+        raise NotApplicable("no VPC in the stack")
+    covered = {dep for log in stack.of_type(FLOW_LOG) for dep in log.dependencies}
+    for vpc in vpcs:
+        if vpc.urn not in covered:
+            yield Finding(f"VPC {vpc.name} has no flow log", vpc.urn)
+
+
+# --- compute hardening ----------------------------------------------------------------------------
+
+@resource_rule(
+    id="lepton-aws-imdsv2", title="IMDSv2 required with hop limit 1", severity=Severity.HIGH,
+    types=(LAUNCH_TEMPLATE, INSTANCE), clouds=AWS,
+    description="Instance metadata needs session tokens (`metadataOptions.httpTokens` required) and "
+    "answers only the node itself (`httpPutResponseHopLimit` 1), so pods cannot borrow the node's role.",
+    remediation="Set `metadata_options=...(http_endpoint='enabled', http_tokens='required', "
+    "http_put_response_hop_limit=1)`.",
+    anchors=("checkov:CKV_AWS_79", "checkov:CKV_AWS_341"),
+)
+def imdsv2(r: ResourceView) -> Iterator[str]:
+    options = as_mapping(r.get("metadataOptions"))
+    if options.get("httpEndpoint") == "disabled":
+        return
+    tokens = options.get("httpTokens")
+    if not is_unknown(tokens) and tokens != "required":
+        yield f"metadataOptions.httpTokens is {tokens!r}, not 'required' (IMDSv1 stays on)"
+    hops = options.get("httpPutResponseHopLimit")
+    if not is_unknown(hops) and as_int(hops) != 1:
+        yield f"metadataOptions.httpPutResponseHopLimit is {hops!r}, not 1 (pods can reach node credentials)"
+
+
+def _is_gpu_node_group(r: ResourceView) -> bool:
+    ami = str(r.get("amiType", ""))
+    if "NVIDIA" in ami or "GPU" in ami:
+        return True
+    if any(GPU_INSTANCE.match(str(t)) for t in as_list(r.get("instanceTypes"))):
+        return True
+    return gpu_labelled(r.get("labels"))
+
+
+@resource_rule(
+    id="lepton-aws-node-pool-max", title="Node groups have an autoscaling maximum",
+    severity=Severity.MEDIUM, types=(NODE_GROUP,), clouds=AWS,
+    description="`scalingConfig.maxSize` is set, at least 1 and not below `minSize`.",
+    remediation="Set `scaling_config=...(min_size=0, max_size=<ceiling>, desired_size=...)`.",
+)
+def node_pool_max(r: ResourceView) -> Iterator[str]:
+    scaling = as_mapping(r.get("scalingConfig"))
+    high, low = scaling.get("maxSize"), scaling.get("minSize")
+    if is_unknown(high):
+        return
+    high_n, low_n = as_int(high), as_int(low)
+    if high_n is None or high_n < 1:
+        yield f"scalingConfig.maxSize is {high!r}: no autoscaling ceiling"
+    elif low_n is not None and low_n > high_n:
+        yield f"scalingConfig.minSize {low_n} is above maxSize {high_n}"
+
+
+@resource_rule(
+    id="lepton-aws-gpu-pool-tainted", title="GPU node groups carry the GPU taint", severity=Severity.MEDIUM,
+    types=(NODE_GROUP,), clouds=AWS,
+    description="A GPU node group (NVIDIA AMI, p*/g* instances or our GPU labels) is tainted "
+    "`nvidia.com/gpu:NO_SCHEDULE`, so only pods that ask for GPUs land on expensive nodes.",
+    remediation="Add `taints=[...(key='nvidia.com/gpu', value='present', effect='NO_SCHEDULE')]`.",
+)
+def gpu_pool_tainted(r: ResourceView) -> Iterator[str]:
+    if not _is_gpu_node_group(r):
+        raise NotApplicable("not a GPU node group")
+    if not has_gpu_taint(as_mapping(t) for t in as_list(r.get("taints"))):
+        yield "GPU node group without the nvidia.com/gpu NO_SCHEDULE taint"
+
+
+@resource_rule(
+    id="lepton-aws-spot-gpu-min-zero", title="Spot GPU node groups scale to zero", severity=Severity.MEDIUM,
+    types=(NODE_GROUP,), clouds=AWS,
+    description="A spot GPU node group has `scalingConfig.minSize` 0: idle spot GPUs cost money and "
+    "cannot be relied on anyway.",
+    remediation="Set `scaling_config.min_size=0`.",
+)
+def spot_gpu_min_zero(r: ResourceView) -> Iterator[str]:
+    if r.get("capacityType") != "SPOT" or not _is_gpu_node_group(r):
+        raise NotApplicable("not a spot GPU node group")
+    low = r.get("scalingConfig.minSize")
+    if not is_unknown(low) and as_int(low) != 0:
+        yield f"spot GPU node group with scalingConfig.minSize {low}"
+
+
+# --- identity -------------------------------------------------------------------------------------
+
+@resource_rule(
+    id="lepton-aws-iam-no-admin", title="No IAM policy allows * on *", severity=Severity.CRITICAL,
+    types=(*POLICY_DOCUMENT_TYPES, *ATTACHMENT_TYPES, IAM_ROLE), clouds=AWS,
+    description="No policy statement allows every action on every resource, and AdministratorAccess is "
+    "not attached.",
+    remediation="List the actions and resources the principal needs; scope by tag conditions.",
+    anchors=("checkov:CKV_AWS_62", "checkov:CKV_AWS_1"),
+)
+def iam_no_admin(r: ResourceView) -> Iterator[str]:
+    if r.type in ATTACHMENT_TYPES:
+        if r.get("policyArn") == ADMIN_POLICY_ARN:
+            yield "AdministratorAccess is attached"
+        return
+    if r.type == IAM_ROLE:
+        if ADMIN_POLICY_ARN in as_list(r.get("managedPolicyArns")):
+            yield "AdministratorAccess is in managedPolicyArns"
+        for inline in as_list(r.get("inlinePolicies")):
+            yield from _admin_statements(as_mapping(inline).get("policy"))
+        return
+    yield from _admin_statements(r.get("policy"))
+
+
+def _admin_statements(document: Any) -> Iterator[str]:
+    if isinstance(document, str):
+        try:
+            document = json.loads(document)
+        except json.JSONDecodeError:
+            return
+    statements = as_list(as_mapping(document).get("Statement"))
+    for s in (as_mapping(x) for x in statements):
+        actions, resources = as_list(s.get("Action")), as_list(s.get("Resource"))
+        if s.get("Effect") == "Allow" and {"*", "*:*"} & set(map(str, actions)) and "*" in resources:
+            yield f"statement {s.get('Sid') or ''} allows Action * on Resource *".replace("  ", " ")
+
+
+# --- data protection ------------------------------------------------------------------------------
+
+@resource_rule(
+    id="lepton-aws-ecr-scan-on-push", title="ECR repositories scan images on push", severity=Severity.MEDIUM,
+    types=(ECR_REPOSITORY,), clouds=AWS, description="`imageScanningConfiguration.scanOnPush` is true.",
+    remediation="Set `image_scanning_configuration=...(scan_on_push=True)`.", anchors=("checkov:CKV_AWS_163",),
+)
+def ecr_scan_on_push(r: ResourceView) -> Iterator[str]:
+    value = r.get("imageScanningConfiguration.scanOnPush")
+    if not is_unknown(value) and as_bool(value) is not True:
+        yield "imageScanningConfiguration.scanOnPush is not true"
+
+
+@resource_rule(
+    id="lepton-aws-ecr-immutable-tags", title="ECR image tags are immutable", severity=Severity.MEDIUM,
+    types=(ECR_REPOSITORY,), clouds=AWS, description="`imageTagMutability` is IMMUTABLE.",
+    remediation="Set `image_tag_mutability='IMMUTABLE'`.", anchors=("checkov:CKV_AWS_51",),
+)
+def ecr_immutable(r: ResourceView) -> Iterator[str]:
+    value = r.get("imageTagMutability", "MUTABLE")
+    if value not in ("IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION", UNKNOWN):
+        yield f"imageTagMutability is {value!r}: a tag can be overwritten"
+
+
+def _bucket_companions(stack: StackView, companion_type: str) -> dict[str, list[ResourceView]]:
+    """Bucket URN -> the companion resources (versioning, encryption, ...) that refer to it."""
+    by_bucket: dict[str, list[ResourceView]] = {}
+    for companion in stack.of_type(companion_type):
+        for dep in companion.dependencies:
+            by_bucket.setdefault(dep, []).append(companion)
+    return by_bucket
+
+
+def _buckets(stack: StackView) -> list[ResourceView]:
+    buckets = stack.of_type(BUCKET)
+    if not buckets:
+        raise NotApplicable("no S3 bucket in the stack")
+    return buckets
+
+
+@stack_rule(
+    id="lepton-aws-s3-cmk", title="S3 buckets use SSE-KMS with a customer-managed key",
+    severity=Severity.HIGH, clouds=AWS,
+    description="Each bucket's default encryption (its `BucketServerSideEncryptionConfiguration`, or the "
+    "inline block) is `aws:kms` with `kmsMasterKeyId` set.",
+    remediation="Add `aws.s3.BucketServerSideEncryptionConfiguration(bucket=b.id, rules=[...("
+    "apply_server_side_encryption_by_default=...(sse_algorithm='aws:kms', kms_master_key_id=key.arn), "
+    "bucket_key_enabled=True)])`.",
+    anchors=("checkov:CKV_AWS_145",),
+)
+def s3_cmk(stack: StackView) -> Iterator[Finding]:
+    configs = _bucket_companions(stack, BUCKET_SSE)
+    for bucket in _buckets(stack):
+        defaults = [as_mapping(as_mapping(rule).get("applyServerSideEncryptionByDefault"))
+                    for c in configs.get(bucket.urn, []) for rule in as_list(c.get("rules"))]
+        inline = bucket.get("serverSideEncryptionConfiguration.rule.applyServerSideEncryptionByDefault")
+        if inline:
+            defaults.append(as_mapping(inline))
+        if not any(d.get("sseAlgorithm") in ("aws:kms", "aws:kms:dsse", UNKNOWN) and is_set(d.get("kmsMasterKeyId"))
+                   for d in defaults):
+            yield Finding(f"bucket {bucket.name} has no SSE-KMS default encryption with our key", bucket.urn)
+
+
+@stack_rule(
+    id="lepton-aws-s3-versioning", title="S3 buckets are versioned", severity=Severity.MEDIUM, clouds=AWS,
+    description="Each bucket has a `BucketVersioning` with status Enabled (or inline versioning on).",
+    remediation="Add `aws.s3.BucketVersioning(bucket=b.id, versioning_configuration=...(status='Enabled'))`.",
+    anchors=("checkov:CKV_AWS_21",),
+)
+def s3_versioning(stack: StackView) -> Iterator[Finding]:
+    versionings = _bucket_companions(stack, BUCKET_VERSIONING)
+    for bucket in _buckets(stack):
+        statuses = [v.get("versioningConfiguration.status") for v in versionings.get(bucket.urn, [])]
+        inline = as_bool(bucket.get("versioning.enabled")) is True
+        if not inline and not any(s in ("Enabled", UNKNOWN) for s in statuses):
+            yield Finding(f"bucket {bucket.name} is not versioned", bucket.urn)
+
+
+@stack_rule(
+    id="lepton-aws-s3-public-access-block", title="S3 buckets block public access", severity=Severity.HIGH,
+    clouds=AWS,
+    description="Each bucket has a `BucketPublicAccessBlock` with all four settings true.",
+    remediation="Add `aws.s3.BucketPublicAccessBlock(bucket=b.id, block_public_acls=True, "
+    "block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=True)`.",
+    anchors=("checkov:CKV_AWS_53", "checkov:CKV_AWS_54", "checkov:CKV_AWS_55", "checkov:CKV_AWS_56"),
+)
+def s3_public_access_block(stack: StackView) -> Iterator[Finding]:
+    blocks = _bucket_companions(stack, BUCKET_PAB)
+    settings = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
+    for bucket in _buckets(stack):
+        complete = [b for b in blocks.get(bucket.urn, [])
+                    if all(b.get(s) is UNKNOWN or as_bool(b.get(s)) is True for s in settings)]
+        if not complete:
+            yield Finding(f"bucket {bucket.name} has no public access block with all four settings on",
+                          bucket.urn)
