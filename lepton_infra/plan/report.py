@@ -33,14 +33,19 @@ class Report:
             "cloud": self.cloud,
             "resources": [r.contract() for r in self.graph.resources],
             "outputs": self.graph.outputs,
-            "policy": self.policy,
-            "cost": self.cost,
-            "deploy": self.deploy,
+            "policy": _public(self.policy),
+            "cost": _public(self.cost),
+            "deploy": _public(self.deploy),
             "summary": {"resources": len(self.graph.managed), "by_type": self.graph.by_type_counts()},
         }
 
     def write_json(self, path: str | Path) -> None:
         Path(path).write_text(json.dumps(self.to_json(), indent=2, sort_keys=False, default=str) + "\n")
+
+
+def _public(section: dict[str, Any]) -> dict[str, Any]:
+    """A section without its in-process helpers (`__render__` and the like), for the JSON contract."""
+    return {k: v for k, v in section.items() if not k.startswith("__")}
 
 
 def infer_cloud(graph: PlannedGraph) -> str | None:
