@@ -108,3 +108,12 @@ def is_world(cidr: Any) -> bool:
 def any_world(cidrs: Iterable[Any]) -> bool:
     return any(is_world(c) for c in cidrs)
 
+
+
+def shown(value: Any) -> str:
+    """A value for a message: numbers as the user wrote them (the engine sends 22 as 22.0)."""
+    if value is None:
+        return "unset"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return repr(value) if isinstance(value, str) else str(value)

@@ -17,6 +17,7 @@ from lepton_infra.policy.props import (
     as_mapping,
     is_set,
     is_unknown,
+    shown,
 )
 from lepton_infra.policy.registry import resource_rule, stack_rule
 from lepton_infra.policy.rules._shared import gpu_labelled, has_gpu_taint, ports_only_web
@@ -147,7 +148,7 @@ def ecr_cmk(r: ResourceView) -> Iterator[str]:
         return
     for c in configs:
         if c.get("encryptionType") not in ("KMS", "KMS_DSSE", UNKNOWN):
-            yield f"encryptionType is {c.get('encryptionType')!r}, not KMS"
+            yield f"encryptionType is {shown(c.get('encryptionType'))}, not KMS"
         elif not is_set(c.get("kmsKey")):
             yield "kmsKey is not set: KMS with the AWS-managed key"
 
@@ -246,8 +247,8 @@ def no_world_ingress(r: ResourceView) -> Iterator[str]:
             continue
         if ports_only_web(rule.get("fromPort"), rule.get("toPort"), rule.get("protocol")):
             continue
-        yield (f"ingress from the internet on {rule.get('protocol')} ports "
-               f"{rule.get('fromPort')}-{rule.get('toPort')}")
+        low, high = shown(rule.get("fromPort")), shown(rule.get("toPort"))
+        yield f"ingress from the internet on {rule.get('protocol')} ports {low if low == high else f'{low}-{high}'}"
 
 
 @stack_rule(
@@ -283,10 +284,10 @@ def imdsv2(r: ResourceView) -> Iterator[str]:
         return
     tokens = options.get("httpTokens")
     if not is_unknown(tokens) and tokens != "required":
-        yield f"metadataOptions.httpTokens is {tokens!r}, not 'required' (IMDSv1 stays on)"
+        yield f"metadataOptions.httpTokens is {shown(tokens)}, not 'required' (IMDSv1 stays on)"
     hops = options.get("httpPutResponseHopLimit")
     if not is_unknown(hops) and as_int(hops) != 1:
-        yield f"metadataOptions.httpPutResponseHopLimit is {hops!r}, not 1 (pods can reach node credentials)"
+        yield f"metadataOptions.httpPutResponseHopLimit is {shown(hops)}, not 1 (pods can reach node credentials)"
 
 
 def _is_gpu_node_group(r: ResourceView) -> bool:
@@ -311,7 +312,7 @@ def node_pool_max(r: ResourceView) -> Iterator[str]:
         return
     high_n, low_n = as_int(high), as_int(low)
     if high_n is None or high_n < 1:
-        yield f"scalingConfig.maxSize is {high!r}: no autoscaling ceiling"
+        yield f"scalingConfig.maxSize is {shown(high)}: no autoscaling ceiling"
     elif low_n is not None and low_n > high_n:
         yield f"scalingConfig.minSize {low_n} is above maxSize {high_n}"
 
@@ -342,7 +343,7 @@ def spot_gpu_min_zero(r: ResourceView) -> Iterator[str]:
         raise NotApplicable("not a spot GPU node group")
     low = r.get("scalingConfig.minSize")
     if not is_unknown(low) and as_int(low) != 0:
-        yield f"spot GPU node group with scalingConfig.minSize {low}"
+        yield f"spot GPU node group with scalingConfig.minSize {shown(low)}"
 
 
 # --- identity -------------------------------------------------------------------------------------
@@ -403,7 +404,7 @@ def ecr_scan_on_push(r: ResourceView) -> Iterator[str]:
 def ecr_immutable(r: ResourceView) -> Iterator[str]:
     value = r.get("imageTagMutability", "MUTABLE")
     if value not in ("IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION", UNKNOWN):
-        yield f"imageTagMutability is {value!r}: a tag can be overwritten"
+        yield f"imageTagMutability is {shown(value)}: a tag can be overwritten"
 
 
 def _bucket_companions(stack: StackView, companion_type: str) -> dict[str, list[ResourceView]]:

@@ -21,6 +21,7 @@ from lepton_infra.policy.props import (
     is_set,
     is_unknown,
     is_world,
+    shown,
 )
 from lepton_infra.policy.registry import resource_rule, stack_rule
 from lepton_infra.policy.rules._shared import WEB_PORTS, effect_is_no_schedule, parse_k8s_taint
@@ -129,7 +130,7 @@ def storage_cmk(r: ResourceView) -> Iterator[str]:
     if source is UNKNOWN:
         return
     if str(source).lower() != "microsoft.keyvault":
-        yield f"encryption.keySource is {source!r}: Microsoft-managed keys"
+        yield f"encryption.keySource is {shown(source)}: Microsoft-managed keys"
     elif not is_set(r.get("encryption.keyVaultProperties.keyName")):
         yield "encryption.keyVaultProperties.keyName is not set"
 
@@ -143,7 +144,7 @@ def storage_cmk(r: ResourceView) -> Iterator[str]:
 def acr_cmk(r: ResourceView) -> Iterator[str]:
     status = r.get("encryption.status")
     if str(status).lower() != "enabled" and not is_unknown(status):
-        yield f"encryption.status is {status!r}: Microsoft-managed keys"
+        yield f"encryption.status is {shown(status)}: Microsoft-managed keys"
     elif not is_set(r.get("encryption.keyVaultProperties.keyIdentifier")):
         yield "encryption.keyVaultProperties.keyIdentifier is not set"
 

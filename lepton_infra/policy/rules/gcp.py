@@ -17,6 +17,7 @@ from lepton_infra.policy.props import (
     as_mapping,
     is_set,
     is_unknown,
+    shown,
 )
 from lepton_infra.policy.registry import resource_rule
 from lepton_infra.policy.rules._shared import ports_only_web
@@ -66,7 +67,7 @@ def _node_configs(r: ResourceView) -> list[tuple[str, Mapping[str, Any]]]:
 def gke_secrets_encryption(r: ResourceView) -> Iterator[str]:
     state = r.get("databaseEncryption.state")
     if state not in ("ENCRYPTED", UNKNOWN):
-        yield f"databaseEncryption.state is {state!r}, not ENCRYPTED"
+        yield f"databaseEncryption.state is {shown(state)}, not ENCRYPTED"
     elif not is_set(r.get("databaseEncryption.keyName")):
         yield "databaseEncryption.keyName is not set"
 
@@ -235,7 +236,7 @@ def gke_metadata_server(r: ResourceView) -> Iterator[str]:
     for where, config in configs:
         mode = as_mapping(config.get("workloadMetadataConfig")).get("mode")
         if mode not in ("GKE_METADATA", UNKNOWN):
-            yield f"{where}.workloadMetadataConfig.mode is {mode!r}, not GKE_METADATA"
+            yield f"{where}.workloadMetadataConfig.mode is {shown(mode)}, not GKE_METADATA"
 
 
 @resource_rule(
@@ -308,7 +309,7 @@ def node_pool_autoscaling(r: ResourceView) -> Iterator[str]:
         return
     high_n, low_n = as_int(high), as_int(low)
     if high_n is None or high_n < 1:
-        yield f"autoscaling maximum is {high!r}"
+        yield f"autoscaling maximum is {shown(high)}"
     elif low_n is not None and low_n > high_n:
         yield f"autoscaling minimum {low_n} is above the maximum {high_n}"
 
@@ -328,7 +329,7 @@ def spot_gpu_min_zero(r: ResourceView) -> Iterator[str]:
     for key in ("minNodeCount", "totalMinNodeCount"):
         value = scaling.get(key)
         if value is not None and not is_unknown(value) and as_int(value) != 0:
-            yield f"spot GPU pool with autoscaling.{key} {value}"
+            yield f"spot GPU pool with autoscaling.{key} {shown(value)}"
 
 
 # --- identity -------------------------------------------------------------------------------------
@@ -378,7 +379,7 @@ def bucket_protection(r: ResourceView) -> Iterator[str]:
     if as_bool(r.get("uniformBucketLevelAccess")) is not True and not is_unknown(r.get("uniformBucketLevelAccess")):
         yield "uniformBucketLevelAccess is not true: object ACLs can make objects public"
     if r.get("publicAccessPrevention") not in ("enforced", UNKNOWN):
-        yield f"publicAccessPrevention is {r.get('publicAccessPrevention')!r}, not 'enforced'"
+        yield f"publicAccessPrevention is {shown(r.get('publicAccessPrevention'))}, not 'enforced'"
 
 
 @resource_rule(
