@@ -3,6 +3,7 @@ classes, and the offline runner over a `PlannedGraph`."""
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 from collections.abc import Mapping
@@ -82,10 +83,7 @@ class Case:
 def set_path(node: Any, path: str, value: Any) -> None:
     parts = path.split(".")
     for part in parts[:-1]:
-        if isinstance(node, list):
-            node = node[int(part)]
-        else:
-            node = node.setdefault(part, {})
+        node = node[int(part)] if isinstance(node, list) else node.setdefault(part, {})
     last = parts[-1]
     if isinstance(node, list):
         if value is DELETE:
@@ -118,10 +116,8 @@ def run_pack(case: Case) -> list[str]:
         for r in case.resources:
             args = ResourceValidationArgs(r.type, unknown_checking_proxy(copy.deepcopy(r.props)), r.urn, r.name,
                                           _options(r), _provider(r), config)
-            try:
+            with contextlib.suppress(_NotApplicableError):
                 policy.validate(args, lambda message, urn=None, r=r: reported.append(f"{r.name}: {message}"))
-            except _NotApplicableError:
-                pass
         return reported
     assert isinstance(policy, StackValidationPolicy)
     by_name: dict[str, PolicyResource] = {}
@@ -131,11 +127,9 @@ def run_pack(case: Case) -> list[str]:
     for r in case.resources:
         by_name[r.name].dependencies = [by_name[d] for d in r.deps if d in by_name]
     names = {r.urn: r.name for r in case.resources}
-    try:
+    with contextlib.suppress(_NotApplicableError):
         policy.validate(StackValidationArgs(list(by_name.values()), config),
                         lambda message, urn=None: reported.append(f"{names.get(urn or '', 'stack')}: {message}"))
-    except _NotApplicableError:
-        pass
     return reported
 
 

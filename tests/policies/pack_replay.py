@@ -3,6 +3,8 @@ stack), with pulumi_policy's own argument classes."""
 
 from __future__ import annotations
 
+import contextlib
+
 from pulumi_policy import (
     PolicyCustomTimeouts,
     PolicyProviderResource,
@@ -44,10 +46,8 @@ def replay(graph: PlannedGraph, config: dict | None = None) -> list[tuple[str, s
                 for r in custom:
                     args = ResourceValidationArgs(r.type, unknown_checking_proxy(dict(r.inputs)), r.urn, r.name,
                                                   options(r), provider_of(r), rule_config)
-                    try:
+                    with contextlib.suppress(_NotApplicableError):
                         policy.validate(args, lambda m, _u=None, r=r, p=policy: found.append((p.name, r.urn, m)))
-                    except _NotApplicableError:
-                        pass
             elif isinstance(policy, StackValidationPolicy):
                 policy.validate(StackValidationArgs(list(resources.values()), rule_config),
                                 lambda m, u=None, p=policy: found.append((p.name, u or "", m)))
