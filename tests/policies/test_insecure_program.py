@@ -93,3 +93,15 @@ def test_same_violations_through_the_pack(graph: PlannedGraph, outcome: PolicyOu
     from tests.policies.pack_replay import replay
 
     assert sorted(replay(graph)) == sorted((v.policy, v.urn, v.message) for v in outcome.violations)
+
+
+def test_the_secure_twin_is_clean() -> None:
+    """Built with the SDKs' typed args: every rule reads the nested names the SDKs send."""
+    from lepton_infra.plan.engine import plan_program
+    from tests.policies.secure_program import secure_program
+
+    graph = plan_program(secure_program, {"lepton:platform": {"environment": "prod"}})
+    outcome = evaluate_graph(graph)
+    assert [(v.policy, graph.by_urn(v.urn).name, v.message) for v in outcome.violations] == []
+    checked = {rule for rule, tally in outcome.tally.items() if tally.checked > tally.not_applicable}
+    assert len(checked) >= 40  # the clean result is not for lack of applicable rules
