@@ -86,6 +86,17 @@ def cases() -> list[Case]:
             "allows_ingress": ("research-deny:spec.ingress", [{"from": [{"podSelector": {}}]}]),
             "egress_only": ("research-deny:spec.policyTypes", ["Egress"]),
         }),
+        Case("lepton-k8s-tenant-resource-quota", [
+            *tenant_resources(),
+            Res("kubernetes:core/v1:Namespace", "ingress", {"metadata": {"name": "ingress-nginx", "labels": {
+                "pod-security.kubernetes.io/enforce": "privileged"}}})], {
+            "system_label_removed": ("ingress:metadata.labels", {}),
+        }),
+        Case("lepton-k8s-tenant-default-deny", [
+            *tenant_resources(), Res("kubernetes:core/v1:Namespace", "cert-manager",
+                                     {"metadata": {"name": "cert-manager"}})], {
+            "not_listed_as_system": ("cert-manager:metadata.name", "cert-manager-2"),
+        }, config={"lepton-k8s-tenant-default-deny": {"systemNamespaces": ["cert-manager"]}}),
         Case("lepton-stateful-protected-in-prod", [
             Res("aws:eks/cluster:Cluster", "eks", EKS, protect=True, provider=dict(AWS_PROVIDER)),
             Res("gcp:storage/bucket:Bucket", "models", {"labels": {"environment": "prod"}}, protect=True),

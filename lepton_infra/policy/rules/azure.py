@@ -113,7 +113,7 @@ def key_rotation(r: ResourceView) -> Iterator[str]:
     actions = as_list(r.get("properties.rotationPolicy.lifetimeActions"))
     if is_unknown(r.get("properties.rotationPolicy.lifetimeActions")):
         return
-    if not any(str(as_mapping(a).get("action", {}).get("type", "")).lower() == "rotate" for a in actions):
+    if not any(str(as_mapping(as_mapping(a).get("action")).get("type", "")).lower() == "rotate" for a in actions):
         yield "properties.rotationPolicy has no Rotate lifetime action"
 
 

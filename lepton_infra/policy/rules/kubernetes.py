@@ -31,6 +31,7 @@ RESOURCE_QUOTA = "kubernetes:core/v1:ResourceQuota"
 NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
 # Not tenants: Kubernetes' own namespaces and the platform's system namespaces.
 NON_TENANT_NAMESPACES = frozenset({*SYSTEM_NAMESPACES, KEDA_NAMESPACE, "default", "kube-public", "kube-node-lease"})
+PSA_ENFORCE = "pod-security.kubernetes.io/enforce"
 NAMESPACES_SCHEMA = {"type": "array", "items": {"type": "string"}}
 
 
@@ -139,15 +140,16 @@ def no_latest_image(r: ResourceView) -> Iterator[str]:
 
 
 def _tenant_namespaces(stack: StackView) -> list[tuple[ResourceView, str | None]]:
-    extra = set()
-    for r in stack.resources:  # the rule's config rides on every view; read it once
-        extra = set(as_list(r.config.get("systemNamespaces")))
-        break
+    """Namespaces that are neither Kubernetes' nor the platform's own, nor listed in `systemNamespaces`,
+    nor labelled for privileged pods (Pod Security `enforce: privileged` marks a system namespace;
+    tenants run `restricted`)."""
+    extra = set(as_list(stack.config.get("systemNamespaces")))
     out = []
     for ns in stack.of_type(NAMESPACE):
         name = ns.get("metadata.name")
         name = name if isinstance(name, str) else None
-        if name not in NON_TENANT_NAMESPACES and name not in extra:
+        privileged = as_mapping(ns.get("metadata.labels")).get(PSA_ENFORCE) == "privileged"
+        if name not in NON_TENANT_NAMESPACES and name not in extra and not privileged:
             out.append((ns, name))
     if not out:
         raise NotApplicable("no tenant namespace in the stack")
