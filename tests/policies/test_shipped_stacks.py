@@ -89,3 +89,11 @@ TOP_LEVEL_INPUTS = {
 @pytest.mark.parametrize(("token", "inputs"), TOP_LEVEL_INPUTS.items())
 def test_rule_inputs_exist_in_the_sdk(token: str, inputs: set[str]) -> None:
     assert inputs <= _sdk_inputs(token)
+
+
+def test_docs_list_every_rule() -> None:
+    """docs/policies.md embeds `python -m lepton_infra.policy`; regenerate it when a rule changes."""
+    from lepton_infra.policy.__main__ import BEGIN, END, rules_table
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "policies.md").read_text()
+    assert doc[doc.index(BEGIN):doc.index(END) + len(END)] == rules_table()
