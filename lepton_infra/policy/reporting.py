@@ -85,8 +85,7 @@ def to_sarif(outcome: PolicyOutcome, artifact: str) -> dict[str, Any]:
     results += [result(w.policy, w.urn, w.message, "note", w.reason) for w in outcome.waived]
     return {
         "$schema": SARIF_SCHEMA, "version": "2.1.0",
-        "runs": [{"tool": {"driver": {"name": "lepton-infra policy", "informationUri":
-                                      "https://github.com/lepton-infra/lepton-infra/blob/main/docs/policies.md",
+        "runs": [{"tool": {"driver": {"name": "lepton-infra policy",
                                       "rules": [_rule_entry(outcome, rule_id) for rule_id in used]}},
                   "results": results}],
     }
