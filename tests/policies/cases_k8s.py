@@ -105,6 +105,17 @@ def cases() -> list[Case]:
             "cluster_unprotected": ("eks:@protect", False),
             "bucket_unprotected": ("models:@protect", False),
         }),
+        Case("lepton-stateful-deletion-protection-in-prod", [
+            Res("aws:eks/cluster:Cluster", "eks", {**EKS, "deletionProtection": True}, provider=dict(AWS_PROVIDER)),
+            Res("gcp:container/cluster:Cluster", "gke", {"resourceLabels": {"environment": "prod"}}),
+            Res("aws:s3/bucket:Bucket", "models", {"tags": {"environment": "prod"}}),
+            Res("aws:ecr/repository:Repository", "images", {"tags": {"environment": "prod"}, "forceDelete": False}),
+            Res("aws:s3/bucket:Bucket", "dev-bucket", {"forceDestroy": True, "tags": {"environment": "dev"}})], {
+            "eks_unguarded": ("eks:deletionProtection", DELETE),
+            "gke_guard_off": ("gke:deletionProtection", False),
+            "bucket_force_destroy": ("models:forceDestroy", True),
+            "registry_force_delete": ("images:forceDelete", True),
+        }),
         Case("lepton-stateful-protected-in-prod", [
             Res("aws:kms/key:Key", "key", {}, protect=False)], {}, config={
                 "lepton-stateful-protected-in-prod": {"environment": "dev"}}),

@@ -31,7 +31,7 @@ def secure_program() -> None:
             resources=["secrets"], provider=aws.eks.ClusterEncryptionConfigProviderArgs(key_arn=key.arn)),
         vpc_config=aws.eks.ClusterVpcConfigArgs(subnet_ids=["subnet-1", "subnet-2"], endpoint_private_access=True,
                                                 endpoint_public_access=False),
-        enabled_cluster_log_types=["api", "audit", "authenticator"], opts=protect)
+        enabled_cluster_log_types=["api", "audit", "authenticator"], deletion_protection=True, opts=protect)
     template = aws.ec2.LaunchTemplate(
         "nodes", metadata_options=aws.ec2.LaunchTemplateMetadataOptionsArgs(
             http_endpoint="enabled", http_tokens="required", http_put_response_hop_limit=1),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lepton_infra.policy.model import Enforcement, Finding, NotApplicable, ResourceView, Severity, StackView
-from lepton_infra.policy.props import UNKNOWN, as_mapping
+from lepton_infra.policy.props import UNKNOWN, as_bool, as_mapping
 from lepton_infra.policy.registry import resource_rule, stack_rule
 from lepton_infra.policy.rules._shared import merged_tags, missing_tags
 
@@ -109,6 +109,36 @@ def stateful_protected(r: ResourceView) -> Iterator[str]:
         raise NotApplicable(f"environment is {r.environment or 'unknown'}, not prod")
     if not r.protect:
         yield f"{r.type.split(':')[-1]} {r.name} is not protected in prod"
+
+
+# Cloud-side deletion guards: (input, the value that removes the guard, whether unset removes it too).
+DELETION_GUARDS = {
+    "aws:eks/cluster:Cluster": ("deletionProtection", False, True),
+    "gcp:container/cluster:Cluster": ("deletionProtection", False, False),  # the provider defaults to true
+    "aws:s3/bucket:Bucket": ("forceDestroy", True, False),
+    "gcp:storage/bucket:Bucket": ("forceDestroy", True, False),
+    "aws:ecr/repository:Repository": ("forceDelete", True, False),
+}
+
+
+@resource_rule(
+    id="lepton-stateful-deletion-protection-in-prod", title="Prod clusters and stores keep cloud-side deletion "
+    "guards", severity=Severity.HIGH, types=tuple(DELETION_GUARDS), clouds=("aws", "gcp"),
+    description="In prod, EKS clusters set `deletionProtection`, GKE clusters do not turn it off, and buckets "
+    "and registries do not set `forceDestroy`/`forceDelete` (which delete their contents with them).",
+    remediation="Set `deletion_protection=True` on clusters in prod; leave `force_destroy`/`force_delete` "
+    "unset in prod.",
+    config_schema=ENVIRONMENT_SCHEMA,
+)
+def deletion_guards(r: ResourceView) -> Iterator[str]:
+    if r.environment != "prod":
+        raise NotApplicable(f"environment is {r.environment or 'unknown'}, not prod")
+    field, unguarded, unset_is_unguarded = DELETION_GUARDS[r.type]
+    value = r.get(field)
+    if value is UNKNOWN:
+        return
+    if as_bool(value) is unguarded or (value is None and unset_is_unguarded):
+        yield f"{field} is {'unset' if value is None else value} in prod"
 
 
 @stack_rule(
