@@ -21,6 +21,7 @@ from lepton_infra.policy.model import (
 
 _RULE_MODULES = (
     "lepton_infra.policy.rules.aws",
+    "lepton_infra.policy.rules.aws_data",
     "lepton_infra.policy.rules.gcp",
     "lepton_infra.policy.rules.azure",
     "lepton_infra.policy.rules.kubernetes",
