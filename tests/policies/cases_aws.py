@@ -116,6 +116,17 @@ def cases() -> list[Case]:
             "rule_port_range": ("ingress-rule:toPort", 8080),
             "sg_rule_world": ("node-rule:cidrBlocks", ["::/0", "10.0.0.0/8"]),
         }),
+        Case("lepton-aws-no-world-ingress", [Res("aws:eks/nodeGroup:NodeGroup", "ssh-pool", {
+            **CPU_NODE_GROUP, "remoteAccess": {"ec2SshKey": "ops", "sourceSecurityGroupIds": ["sg-bastion"]}})], {
+            "ssh_key_without_source_groups": ("ssh-pool:remoteAccess.sourceSecurityGroupIds", DELETE),
+        }),
+        Case("lepton-aws-nodes-no-public-ip", [
+            Res("aws:ec2/launchTemplate:LaunchTemplate", "lt", {
+                **LAUNCH_TEMPLATE, "networkInterfaces": [{"deviceIndex": 0, "associatePublicIpAddress": "false"}]}),
+            Res("aws:ec2/instance:Instance", "bastion", {"instanceType": "t3.micro"})], {
+            "template_public_ip": ("lt:networkInterfaces.0.associatePublicIpAddress", "true"),
+            "instance_public_ip": ("bastion:associatePublicIpAddress", True),
+        }),
         Case("lepton-aws-vpc-flow-logs", [
             Res("aws:ec2/vpc:Vpc", "vpc", {"cidrBlock": "10.40.0.0/16"}),
             Res("aws:ec2/flowLog:FlowLog", "flow", {"vpcId": "vpc-1", "trafficType": "ALL"}, deps=["vpc"])], {

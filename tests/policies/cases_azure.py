@@ -14,6 +14,7 @@ AKS = {
     "resourceGroupName": "acme", "dnsPrefix": "acme-ai", "disableLocalAccounts": True, "tags": TAGS,
     "securityProfile": {"azureKeyVaultKms": {"enabled": True, "keyId": KEY_ID, "keyVaultNetworkAccess": "Public"}},
     "apiServerAccessProfile": {"enablePrivateCluster": True},
+    "networkProfile": {"networkPlugin": "azure", "networkPolicy": "cilium", "networkDataplane": "cilium"},
     "agentPoolProfiles": [SYSTEM_POOL],
 }
 GPU_POOL = {"resourceGroupName": "acme", "resourceName": "acme-ai", "vmSize": "Standard_NC4as_T4_v3",
@@ -44,6 +45,10 @@ def cases() -> list[Case]:
         Case("lepton-azure-aks-api-not-public", [Res("azure-native:containerservice:ManagedCluster", "aks", AKS)], {
             "public_no_ranges": ("aks:apiServerAccessProfile.enablePrivateCluster", False),
             "world_range": ("aks:apiServerAccessProfile", {"authorizedIPRanges": ["0.0.0.0/0"]}),
+        }),
+        Case("lepton-azure-aks-network-policy", [Res("azure-native:containerservice:ManagedCluster", "aks", AKS)], {
+            "no_policy_engine": ("aks:networkProfile.networkPolicy", DELETE),
+            "none": ("aks:networkProfile.networkPolicy", "none"),
         }),
         Case("lepton-azure-aks-local-accounts-disabled",
              [Res("azure-native:containerservice:ManagedCluster", "aks", AKS)], {

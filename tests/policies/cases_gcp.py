@@ -18,7 +18,7 @@ CLUSTER = {
                              "masterIpv4CidrBlock": "172.16.0.0/28"},
     "masterAuthorizedNetworksConfig": {"cidrBlocks": []},
     "workloadIdentityConfig": {"workloadPool": "acme-ai-prod.svc.id.goog"},
-    "enableShieldedNodes": True, "deletionProtection": True,
+    "enableShieldedNodes": True, "deletionProtection": True, "datapathProvider": "ADVANCED_DATAPATH",
 }
 DEV_CLUSTER = {**CLUSTER, "privateClusterConfig": {"enablePrivateNodes": True, "enablePrivateEndpoint": False},
                "masterAuthorizedNetworksConfig": {"cidrBlocks": [{"cidrBlock": "203.0.113.0/24",
@@ -50,6 +50,18 @@ def cases() -> list[Case]:
             "no_authorized_networks": ("gke-dev:masterAuthorizedNetworksConfig", DELETE),
             "all_google_ips": ("gke-dev:masterAuthorizedNetworksConfig.gcpPublicCidrsAccessEnabled", True),
             "empty_list": ("gke-dev:masterAuthorizedNetworksConfig.cidrBlocks", []),
+        }),
+        Case("lepton-gcp-gke-network-policy-enforced", [Res("gcp:container/cluster:Cluster", "gke", CLUSTER)], {
+            "legacy_datapath": ("gke:datapathProvider", "LEGACY_DATAPATH"),
+            "default_datapath": ("gke:datapathProvider", DELETE),
+        }),
+        Case("lepton-gcp-gke-network-policy-enforced", [Res("gcp:container/cluster:Cluster", "gke-calico", {
+            **CLUSTER, "datapathProvider": "LEGACY_DATAPATH", "networkPolicy": {"enabled": True}})], {
+            "calico_off": ("gke-calico:networkPolicy.enabled", False),
+        }),
+        Case("lepton-gcp-gke-legacy-auth-off", [Res("gcp:container/cluster:Cluster", "gke", CLUSTER)], {
+            "legacy_abac": ("gke:enableLegacyAbac", True),
+            "client_certificate": ("gke:masterAuth", {"clientCertificateConfig": {"issueClientCertificate": True}}),
         }),
         Case("lepton-gcp-node-boot-disk-cmk", [
             Res("gcp:container/cluster:Cluster", "gke", CLUSTER),

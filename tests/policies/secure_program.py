@@ -75,7 +75,7 @@ def secure_program() -> None:
             cidr_blocks=[gcp.container.ClusterMasterAuthorizedNetworksConfigCidrBlockArgs(
                 cidr_block="203.0.113.0/24", display_name="office")]),
         workload_identity_config=gcp.container.ClusterWorkloadIdentityConfigArgs(workload_pool="acme.svc.id.goog"),
-        opts=g_protect)
+        datapath_provider="ADVANCED_DATAPATH", opts=g_protect)
     gcp.container.NodePool(
         "l4", cluster="gke", location="us-central1",
         autoscaling=gcp.container.NodePoolAutoscalingArgs(total_min_node_count=0, total_max_node_count=8),

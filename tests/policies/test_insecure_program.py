@@ -32,6 +32,7 @@ EXPECTED = {
     ("lepton-aws-ecr-scan-on-push", "images"),
     ("lepton-aws-ecr-immutable-tags", "images"),
     ("lepton-gcp-gke-secrets-encryption", "gke"),
+    ("lepton-gcp-gke-network-policy-enforced", "gke"),
     ("lepton-gcp-gke-private-nodes", "gke"),
     ("lepton-gcp-gke-endpoint-not-public", "gke"),
     ("lepton-gcp-gke-metadata-server", "gke"),

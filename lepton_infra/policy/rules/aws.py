@@ -145,14 +145,20 @@ def eks_control_plane_logs(r: ResourceView) -> Iterator[str]:
 
 @resource_rule(
     id="lepton-aws-no-world-ingress", title="No ingress from the internet except HTTP(S)",
-    severity=Severity.CRITICAL, types=(SECURITY_GROUP, DEFAULT_SECURITY_GROUP, SECURITY_GROUP_RULE, INGRESS_RULE),
-    clouds=AWS,
-    description="No security group rule admits 0.0.0.0/0 or ::/0, except TCP 80 or 443 (load balancers).",
+    severity=Severity.CRITICAL, clouds=AWS,
+    types=(SECURITY_GROUP, DEFAULT_SECURITY_GROUP, SECURITY_GROUP_RULE, INGRESS_RULE, NODE_GROUP),
+    description="No security group rule admits 0.0.0.0/0 or ::/0, except TCP 80 or 443 (load balancers); no "
+    "node group has SSH remote access without source security groups (EKS then opens 22 to the world).",
     remediation="Narrow the source to known CIDRs or security groups; put public services behind a load "
     "balancer on 80/443.",
     anchors=("checkov:CKV_AWS_24", "checkov:CKV_AWS_25", "checkov:CKV_AWS_260"),
 )
 def no_world_ingress(r: ResourceView) -> Iterator[str]:
+    if r.type == NODE_GROUP:
+        access = as_mapping(r.get("remoteAccess"))
+        if is_set(access.get("ec2SshKey")) and not as_list(access.get("sourceSecurityGroupIds")):
+            yield "remoteAccess.ec2SshKey without sourceSecurityGroupIds opens SSH to 0.0.0.0/0"
+        return
     if r.type == SECURITY_GROUP_RULE:
         if r.get("type") != "ingress":
             raise NotApplicable("an egress rule")
@@ -209,6 +215,23 @@ def imdsv2(r: ResourceView) -> Iterator[str]:
     hops = options.get("httpPutResponseHopLimit")
     if not is_unknown(hops) and as_int(hops) != 1:
         yield f"metadataOptions.httpPutResponseHopLimit is {shown(hops)}, not 1 (pods can reach node credentials)"
+
+
+@resource_rule(
+    id="lepton-aws-nodes-no-public-ip", title="Nodes get no public IP addresses", severity=Severity.HIGH,
+    types=(LAUNCH_TEMPLATE, INSTANCE), clouds=AWS,
+    description="Launch-template network interfaces and instances do not set `associatePublicIpAddress`.",
+    remediation="Run nodes in private subnets behind NAT; drop `associate_public_ip_address`.",
+    anchors=("checkov:CKV_AWS_88",),
+)
+def nodes_no_public_ip(r: ResourceView) -> Iterator[str]:
+    if r.type == INSTANCE:
+        if as_bool(r.get("associatePublicIpAddress")) is True:
+            yield "associatePublicIpAddress is true"
+        return
+    for i, nic in enumerate(as_list(r.get("networkInterfaces"))):
+        if as_bool(as_mapping(nic).get("associatePublicIpAddress")) is True:
+            yield f"networkInterfaces[{i}].associatePublicIpAddress is true"
 
 
 def _is_gpu_node_group(r: ResourceView) -> bool:

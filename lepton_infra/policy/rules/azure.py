@@ -171,6 +171,23 @@ def aks_api_not_public(r: ResourceView) -> Iterator[str]:
         yield "apiServerAccessProfile.authorizedIPRanges admits 0.0.0.0/0"
 
 
+@resource_rule(
+    id="lepton-azure-aks-network-policy", title="AKS enforces NetworkPolicies", severity=Severity.HIGH,
+    types=(MANAGED_CLUSTER,), clouds=AZURE,
+    description="`networkProfile.networkPolicy` is azure, calico or cilium: without an enforcer the tenants' "
+    "default-deny NetworkPolicies are silently ignored.",
+    remediation="Set `network_profile={'network_plugin': 'azure', 'network_policy': 'cilium', "
+    "'network_dataplane': 'cilium'}`.",
+    anchors=("checkov:CKV_AZURE_7",),
+)
+def aks_network_policy(r: ResourceView) -> Iterator[str]:
+    policy = r.get("networkProfile.networkPolicy")
+    if policy is UNKNOWN:
+        return
+    if str(policy).lower() not in ("azure", "calico", "cilium"):
+        yield f"networkProfile.networkPolicy is {shown(policy)}: NetworkPolicies are not enforced"
+
+
 def _rule_problems(rule: Mapping[str, Any]) -> str | None:
     if str(rule.get("direction", "")).lower() != "inbound" or str(rule.get("access", "")).lower() != "allow":
         return None

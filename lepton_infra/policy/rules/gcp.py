@@ -201,6 +201,38 @@ def _web_port(protocol: str, port: Any) -> bool:
 
 
 @resource_rule(
+    id="lepton-gcp-gke-network-policy-enforced", title="GKE enforces NetworkPolicies", severity=Severity.HIGH,
+    types=(CLUSTER,), clouds=GCP,
+    description="Dataplane V2 (`datapathProvider` ADVANCED_DATAPATH) or `networkPolicy.enabled`: without an "
+    "enforcer, the tenants' default-deny NetworkPolicies are silently ignored.",
+    remediation="Set `datapath_provider='ADVANCED_DATAPATH'` (Dataplane V2 enforces NetworkPolicy).",
+    anchors=("checkov:CKV_GCP_12",),
+)
+def gke_network_policy(r: ResourceView) -> Iterator[str]:
+    if as_bool(r.get("enableAutopilot")) is True:
+        raise NotApplicable("Autopilot always runs Dataplane V2")
+    datapath = r.get("datapathProvider")
+    if datapath in ("ADVANCED_DATAPATH", UNKNOWN) or as_bool(r.get("networkPolicy.enabled")) is True:
+        return
+    yield f"datapathProvider is {shown(datapath)} and networkPolicy is not enabled: NetworkPolicies are not enforced"
+
+
+@resource_rule(
+    id="lepton-gcp-gke-legacy-auth-off", title="GKE legacy authorization and client certificates are off",
+    severity=Severity.HIGH, types=(CLUSTER,), clouds=GCP,
+    description="`enableLegacyAbac` is not true and `masterAuth.clientCertificateConfig.issueClientCertificate` "
+    "is not true (long-lived credentials that bypass IAM).",
+    remediation="Leave `enable_legacy_abac` unset and do not issue client certificates.",
+    anchors=("checkov:CKV_GCP_7", "checkov:CKV_GCP_13"),
+)
+def gke_legacy_auth(r: ResourceView) -> Iterator[str]:
+    if as_bool(r.get("enableLegacyAbac")) is True:
+        yield "enableLegacyAbac is true"
+    if as_bool(r.get("masterAuth.clientCertificateConfig.issueClientCertificate")) is True:
+        yield "masterAuth.clientCertificateConfig.issueClientCertificate is true"
+
+
+@resource_rule(
     id="lepton-gcp-subnet-flow-logs", title="Subnets have flow logs", severity=Severity.MEDIUM,
     types=(SUBNETWORK,), clouds=GCP, description="`logConfig` is set on every subnet that supports it.",
     remediation="Set `log_config=...(aggregation_interval='INTERVAL_5_SEC', flow_sampling=0.5, "
