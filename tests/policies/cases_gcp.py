@@ -109,6 +109,7 @@ def cases() -> list[Case]:
             "webhooks_from_world": ("fw:sourceRanges", ["0.0.0.0/0"]),
             "ssh_from_world": ("web:allows.0.ports", ["22"]),
             "all_ports_from_world": ("web:allows.0.ports", DELETE),
+            "no_source_means_world": ("fw:sourceRanges", DELETE),
         }),
         Case("lepton-gcp-subnet-flow-logs", [Res("gcp:compute/subnetwork:Subnetwork", "subnet", {
             "ipCidrRange": "10.40.0.0/20", "privateIpGoogleAccess": True,

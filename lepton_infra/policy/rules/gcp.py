@@ -179,15 +179,18 @@ def gke_endpoint_not_public(r: ResourceView) -> Iterator[str]:
 @resource_rule(
     id="lepton-gcp-no-world-ingress", title="No firewall rule admits the internet except HTTP(S)",
     severity=Severity.CRITICAL, types=(FIREWALL,), clouds=GCP,
-    description="An enabled INGRESS allow rule with 0.0.0.0/0 or ::/0 in `sourceRanges` opens only "
-    "TCP 80/443.",
+    description="An enabled INGRESS allow rule with 0.0.0.0/0 or ::/0 in `sourceRanges` (or no source at "
+    "all, which GCP reads as 0.0.0.0/0) opens only TCP 80/443.",
     remediation="Narrow `source_ranges` (IAP: 35.235.240.0/20; health checks: Google's ranges).",
     anchors=("checkov:CKV_GCP_2", "checkov:CKV_GCP_3"),
 )
 def no_world_ingress(r: ResourceView) -> Iterator[str]:
     if r.get("direction", "INGRESS") != "INGRESS" or as_bool(r.get("disabled")) is True:
         raise NotApplicable("an egress or disabled rule")
-    if not any_world(as_list(r.get("sourceRanges"))):
+    sources = as_list(r.get("sourceRanges"))
+    # An ingress rule with no source at all admits 0.0.0.0/0 (GCP's default).
+    unsourced = not sources and not r.get("sourceTags") and not r.get("sourceServiceAccounts")
+    if not unsourced and not any_world(sources):
         return
     for allow in (as_mapping(a) for a in as_list(r.get("allows"))):
         protocol, ports = str(allow.get("protocol", "")), as_list(allow.get("ports"))
