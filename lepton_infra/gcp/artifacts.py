@@ -72,6 +72,11 @@ class ArtifactStore(Component):
             format="DOCKER",
             description="Inference images (lepton-infra).",
             kms_key_name=args.kms_key,
+            # A deployed tag always means the same image (rollbacks and audits rely on it).
+            docker_config=gcp.artifactregistry.RepositoryDockerConfigArgs(immutable_tags=True),
+            # Scan on push as the project's Artifact Analysis setting says; never switched off here.
+            vulnerability_scanning_config=gcp.artifactregistry.RepositoryVulnerabilityScanningConfigArgs(
+                enablement_config="INHERITED"),
             cleanup_policies=[gcp.artifactregistry.RepositoryCleanupPolicyArgs(
                 id="delete-untagged",
                 action="DELETE",

@@ -44,7 +44,7 @@ class Report:
 
 
 def _public(section: dict[str, Any]) -> dict[str, Any]:
-    """A section without its private keys (`__render__`)."""
+    """A section without its in-process helpers (`__render__` and the like), for the JSON contract."""
     return {k: v for k, v in section.items() if not k.startswith("__")}
 
 

@@ -194,6 +194,12 @@ def test_bucket_and_registry_use_the_platform_key(prod: Planned) -> None:
     assert prod.graph.one("gcp:artifactregistry/repository:Repository").inputs["kmsKeyName"] == prod.key_id
 
 
+def test_registry_tags_are_immutable_and_scanning_stays_on(prod: Planned) -> None:
+    registry = prod.graph.one("gcp:artifactregistry/repository:Repository")
+    assert registry.get("dockerConfig.immutableTags") is True
+    assert registry.get("vulnerabilityScanningConfig.enablementConfig") == "INHERITED"
+
+
 def test_persistent_volumes_use_the_platform_key(prod: Planned) -> None:
     sc = prod.graph.one("kubernetes:storage.k8s.io/v1:StorageClass")
     assert sc.get("parameters.disk-encryption-kms-key") == prod.key_id

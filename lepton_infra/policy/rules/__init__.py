@@ -1,0 +1,1 @@
+"""The rules, one module per cloud plus the in-cluster and cross-cloud ones."""

@@ -1,0 +1,64 @@
+"""Helpers several clouds' rules share: GPU detection, taints, tags, the protected-types table."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from lepton_infra.core.conventions import GPU_PRESENT_LABEL, GPU_TAINT_KEY, GPU_TYPE_LABEL
+from lepton_infra.core.tagging import REQUIRED_TAG_KEYS
+from lepton_infra.policy.props import UNKNOWN, as_mapping
+
+WEB_PORTS = frozenset({80, 443})
+
+
+def gpu_labelled(labels: Any) -> bool:
+    """Our own node labels say GPU (`lepton.ai/gpu-type`, `nvidia.com/gpu.present`)."""
+    mapping = as_mapping(labels)
+    return bool(mapping.get(GPU_TYPE_LABEL)) or str(mapping.get(GPU_PRESENT_LABEL, "")).lower() == "true"
+
+
+def effect_is_no_schedule(effect: Any) -> bool:
+    """`NoSchedule` (Kubernetes, AKS) and `NO_SCHEDULE` (EKS, GKE) are the same effect."""
+    return isinstance(effect, str) and effect.replace("_", "").lower() == "noschedule"
+
+
+def has_gpu_taint(taints: Iterable[Mapping[str, Any]]) -> bool:
+    return any(t.get("key") == GPU_TAINT_KEY and effect_is_no_schedule(t.get("effect")) for t in taints
+               if isinstance(t, Mapping))
+
+
+def parse_k8s_taint(text: str) -> dict[str, str]:
+    """`key=value:Effect` (AKS `nodeTaints`) to {key, value, effect}."""
+    match = re.fullmatch(r"([^=:]+)(?:=([^:]*))?:(\w+)", text.strip())
+    if not match:
+        return {}
+    return {"key": match.group(1), "value": match.group(2) or "", "effect": match.group(3)}
+
+
+def missing_tags(tags: Mapping[str, Any]) -> list[str]:
+    """Required entries (`lepton_infra.core.tagging.REQUIRED_TAG_KEYS`) that no key satisfies."""
+    if tags is UNKNOWN:
+        return []
+    return [" or ".join(keys) for keys in REQUIRED_TAG_KEYS if not any(tags.get(k) for k in keys)]
+
+
+def merged_tags(*sources: Any) -> dict[str, Any]:
+    """Effective tags: provider defaults first, the resource's own tags win."""
+    out: dict[str, Any] = {}
+    for source in sources:
+        out.update(as_mapping(source))
+    return out
+
+
+def ports_only_web(from_port: Any, to_port: Any, protocol: Any) -> bool:
+    """True when a rule opens nothing but TCP 80 or 443 (a single port each)."""
+    proto = str(protocol).lower() if protocol is not None else "tcp"
+    if proto not in ("tcp", "6"):
+        return False
+    try:
+        low, high = int(from_port), int(to_port)
+    except (TypeError, ValueError):
+        return False
+    return low == high and low in WEB_PORTS

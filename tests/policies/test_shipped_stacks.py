@@ -1,0 +1,99 @@
+"""Every shipped stack plans with zero mandatory violations, and the rule tables match the SDKs."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from lepton_infra.plan.record import PlannedGraph
+from lepton_infra.policy.evaluate import evaluate_graph
+from lepton_infra.policy.registry import all_rules, rules_per_cloud
+from lepton_infra.policy.rules.common import AWS_TAGGABLE, GCP_LABELLED, STATEFUL
+from tests.conftest import PLATFORM_STACK_DIR, SHIPPED_STACKS
+
+
+@pytest.mark.parametrize("stack", SHIPPED_STACKS)
+def test_shipped_stack_has_no_mandatory_violation(stack: str, plan_stack: Callable[[Path, str], PlannedGraph]) -> None:
+    outcome = evaluate_graph(plan_stack(PLATFORM_STACK_DIR, stack))
+    assert [(v.policy, v.urn, v.message) for v in outcome.mandatory] == []
+
+
+def test_rule_metadata_is_complete() -> None:
+    for rule in all_rules():
+        assert re.fullmatch(r"lepton-[a-z0-9-]+", rule.id)
+        assert rule.title and rule.description.strip() and rule.remediation.strip(), rule.id
+        assert set(rule.clouds) <= {"aws", "gcp", "azure", "kubernetes"}, rule.id
+
+
+def test_every_cloud_has_rules() -> None:
+    counts = rules_per_cloud()
+    assert counts["aws"] >= 20 and counts["gcp"] >= 18 and counts["azure"] >= 17 and counts["kubernetes"] >= 6
+
+
+def _sdk_inputs(token: str) -> set[str]:
+    """The camelCase inputs of the SDK class behind a type token (`aws:ec2/vpc:Vpc` -> pulumi_aws.ec2.Vpc)."""
+    package, module, name = token.split(":")
+    sdk = importlib.import_module(f"pulumi_{package}.{module.split('/')[0]}")
+    cls = getattr(sdk, name)
+    params = inspect.signature(cls._internal_init).parameters
+    return {re.sub(r"_([a-z0-9])", lambda m: m.group(1).upper(), p) for p in params}
+
+
+@pytest.mark.parametrize("token", AWS_TAGGABLE)
+def test_aws_taggable_types_have_tags(token: str) -> None:
+    assert "tags" in _sdk_inputs(token)
+
+
+@pytest.mark.parametrize(("token", "field"), GCP_LABELLED.items())
+def test_gcp_labelled_types_have_their_label_field(token: str, field: str) -> None:
+    assert field in _sdk_inputs(token)
+
+
+@pytest.mark.parametrize("token", [t for t in STATEFUL if not t.startswith("azure-native:")])
+def test_stateful_types_exist(token: str) -> None:
+    assert _sdk_inputs(token)
+
+
+# The inputs the AWS and GCP rules read, checked against the installed SDKs (top level only; nested names
+# are exercised by the insecure example program, which the SDKs' own types build).
+TOP_LEVEL_INPUTS = {
+    "aws:eks/cluster:Cluster": {"encryptionConfig", "vpcConfig", "enabledClusterLogTypes"},
+    "aws:eks/nodeGroup:NodeGroup": {"amiType", "capacityType", "instanceTypes", "labels", "launchTemplate",
+                                    "scalingConfig", "taints"},
+    "aws:ec2/launchTemplate:LaunchTemplate": {"metadataOptions", "blockDeviceMappings"},
+    "aws:ec2/instance:Instance": {"metadataOptions", "rootBlockDevice", "ebsBlockDevices"},
+    "aws:ecr/repository:Repository": {"encryptionConfigurations", "imageScanningConfiguration", "imageTagMutability"},
+    "aws:kms/key:Key": {"enableKeyRotation", "customerMasterKeySpec"},
+    "aws:s3/bucket:Bucket": {"serverSideEncryptionConfiguration", "versioning"},
+    "aws:cloudwatch/logGroup:LogGroup": {"kmsKeyId"},
+    "aws:sns/topic:Topic": {"kmsMasterKeyId"},
+    "aws:iam/role:Role": {"inlinePolicies", "managedPolicyArns"},
+    "gcp:container/cluster:Cluster": {"databaseEncryption", "privateClusterConfig", "masterAuthorizedNetworksConfig",
+                                      "workloadIdentityConfig", "enableShieldedNodes", "nodeConfig",
+                                      "removeDefaultNodePool", "enableAutopilot", "resourceLabels"},
+    "gcp:container/nodePool:NodePool": {"nodeConfig", "autoscaling"},
+    "gcp:compute/firewall:Firewall": {"direction", "disabled", "sourceRanges", "allows"},
+    "gcp:compute/subnetwork:Subnetwork": {"logConfig", "purpose"},
+    "gcp:kms/cryptoKey:CryptoKey": {"rotationPeriod", "purpose"},
+    "gcp:storage/bucket:Bucket": {"encryption", "versioning", "uniformBucketLevelAccess", "publicAccessPrevention"},
+    "gcp:artifactregistry/repository:Repository": {"kmsKeyName", "dockerConfig", "format",
+                                                   "vulnerabilityScanningConfig"},
+}
+
+
+@pytest.mark.parametrize(("token", "inputs"), TOP_LEVEL_INPUTS.items())
+def test_rule_inputs_exist_in_the_sdk(token: str, inputs: set[str]) -> None:
+    assert inputs <= _sdk_inputs(token)
+
+
+def test_docs_list_every_rule() -> None:
+    """docs/policies.md embeds `python -m lepton_infra.policy`; regenerate it when a rule changes."""
+    from lepton_infra.policy.__main__ import BEGIN, END, rules_table
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "policies.md").read_text()
+    assert doc[doc.index(BEGIN):doc.index(END) + len(END)] == rules_table()
