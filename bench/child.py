@@ -26,7 +26,10 @@ def plan(stack_dir: str, stack: str) -> dict:
     sdk_modules = sorted(m for m in sys.modules if m.startswith(("pulumi_", "pulumi.")) and "." in m
                          and m.split(".")[0] in {"pulumi_aws", "pulumi_gcp", "pulumi_kubernetes",
                                                  "pulumi_azure_native"})
-    return {"resources": len(report.graph.managed), "modules": sdk_modules}
+    return {"resources": len(report.graph.managed), "modules": sdk_modules,
+            "critical_path_minutes": report.deploy["critical_path_minutes"],
+            "parallelism": report.deploy["parallelism"],
+            "monthly_usd_idle": report.cost["monthly_usd_idle"], "monthly_usd_max": report.cost["monthly_usd_max"]}
 
 
 def floor(modules: list[str], count: int) -> dict:

@@ -21,7 +21,8 @@ def _child(*args: str) -> dict:
 
 def run(stacks: list[str], repeats: int = 3) -> tuple[Table, list[dict]]:
     table = Table(title=f"1. Plan overhead against the floor (median of {repeats} runs, separate processes)")
-    for column in ("stack", "resources", "plan s", "floor s", "time ratio", "plan MiB", "floor MiB", "RSS ratio"):
+    for column in ("stack", "resources", "plan s", "floor s", "time ratio", "plan MiB", "floor MiB", "RSS ratio",
+                   "critical path min", "parallelism"):
         table.add_column(column, justify="right" if column != "stack" else "left")
     rows = []
     for stack in stacks:
@@ -38,11 +39,14 @@ def run(stacks: list[str], repeats: int = 3) -> tuple[Table, list[dict]]:
             "floor_s": statistics.median(f["seconds"] for f in floors),
             "plan_mib": statistics.median(p["peak_rss_mib"] for p in plans),
             "floor_mib": statistics.median(f["peak_rss_mib"] for f in floors),
+            "critical_path_minutes": plans[0]["critical_path_minutes"],
+            "parallelism": plans[0]["parallelism"],
         }
         row["time_ratio"] = row["plan_s"] / row["floor_s"]
         row["rss_ratio"] = row["plan_mib"] / row["floor_mib"]
         rows.append(row)
         table.add_row(stack, str(row["resources"]), f"{row['plan_s']:.2f}", f"{row['floor_s']:.2f}",
                       f"{row['time_ratio']:.2f}", f"{row['plan_mib']:.0f}", f"{row['floor_mib']:.0f}",
-                      f"{row['rss_ratio']:.2f}")
+                      f"{row['rss_ratio']:.2f}", f"{row['critical_path_minutes']:.1f}",
+                      f"{row['parallelism']:.2f}")
     return table, rows
