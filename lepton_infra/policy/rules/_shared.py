@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from lepton_infra.core.conventions import GPU_PRESENT_LABEL, GPU_TAINT_KEY, GPU_TYPE_LABEL
 from lepton_infra.core.tagging import REQUIRED_TAG_KEYS
-from lepton_infra.policy.props import UNKNOWN, as_mapping
+from lepton_infra.policy.props import UNKNOWN, as_int, as_mapping, is_unknown, shown
 
 WEB_PORTS = frozenset({80, 443})
 
@@ -27,6 +27,18 @@ def effect_is_no_schedule(effect: Any) -> bool:
 def has_gpu_taint(taints: Iterable[Mapping[str, Any]]) -> bool:
     return any(t.get("key") == GPU_TAINT_KEY and effect_is_no_schedule(t.get("effect")) for t in taints
                if isinstance(t, Mapping))
+
+
+def ceiling_problems(high: Any, low: Any, *, max_name: str, min_name: str) -> Iterator[str]:
+    """A node pool's autoscaling bounds: a maximum of at least 1, and a minimum not above it. Unknown
+    values (preview) are not judged."""
+    if is_unknown(high):
+        return
+    high_n, low_n = as_int(high), as_int(low)
+    if high_n is None or high_n < 1:
+        yield f"{max_name} is {shown(high)}: no autoscaling ceiling"
+    elif low_n is not None and low_n > high_n:
+        yield f"{min_name} {low_n} is above {max_name} {high_n}"
 
 
 def parse_k8s_taint(text: str) -> dict[str, str]:

@@ -19,7 +19,7 @@ from lepton_infra.policy.props import (
     shown,
 )
 from lepton_infra.policy.registry import resource_rule, stack_rule
-from lepton_infra.policy.rules._shared import gpu_labelled, has_gpu_taint, ports_only_web
+from lepton_infra.policy.rules._shared import ceiling_problems, gpu_labelled, has_gpu_taint, ports_only_web
 
 AWS = ("aws",)
 EKS_CLUSTER = "aws:eks/cluster:Cluster"
@@ -251,14 +251,8 @@ def _is_gpu_node_group(r: ResourceView) -> bool:
 )
 def node_pool_max(r: ResourceView) -> Iterator[str]:
     scaling = as_mapping(r.get("scalingConfig"))
-    high, low = scaling.get("maxSize"), scaling.get("minSize")
-    if is_unknown(high):
-        return
-    high_n, low_n = as_int(high), as_int(low)
-    if high_n is None or high_n < 1:
-        yield f"scalingConfig.maxSize is {shown(high)}: no autoscaling ceiling"
-    elif low_n is not None and low_n > high_n:
-        yield f"scalingConfig.minSize {low_n} is above maxSize {high_n}"
+    yield from ceiling_problems(scaling.get("maxSize"), scaling.get("minSize"),
+                                max_name="scalingConfig.maxSize", min_name="scalingConfig.minSize")
 
 
 @resource_rule(

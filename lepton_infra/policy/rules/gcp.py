@@ -20,7 +20,7 @@ from lepton_infra.policy.props import (
     shown,
 )
 from lepton_infra.policy.registry import resource_rule
-from lepton_infra.policy.rules._shared import ports_only_web
+from lepton_infra.policy.rules._shared import ceiling_problems, ports_only_web
 
 GCP = ("gcp",)
 CLUSTER = "gcp:container/cluster:Cluster"
@@ -338,15 +338,12 @@ def node_pool_autoscaling(r: ResourceView) -> Iterator[str]:
     if not scaling:
         yield "no autoscaling block: a fixed-size pool with no ceiling policy"
         return
-    high = scaling.get("maxNodeCount", scaling.get("totalMaxNodeCount"))
-    low = scaling.get("minNodeCount", scaling.get("totalMinNodeCount"))
-    if is_unknown(high):
-        return
-    high_n, low_n = as_int(high), as_int(low)
-    if high_n is None or high_n < 1:
-        yield f"autoscaling maximum is {shown(high)}"
-    elif low_n is not None and low_n > high_n:
-        yield f"autoscaling minimum {low_n} is above the maximum {high_n}"
+    total = "totalMaxNodeCount" in scaling and "maxNodeCount" not in scaling
+    prefix = "autoscaling.total" if total else "autoscaling."
+    yield from ceiling_problems(scaling.get("maxNodeCount", scaling.get("totalMaxNodeCount")),
+                                scaling.get("minNodeCount", scaling.get("totalMinNodeCount")),
+                                max_name=f"{prefix}{'MaxNodeCount' if total else 'maxNodeCount'}",
+                                min_name=f"{prefix}{'MinNodeCount' if total else 'minNodeCount'}")
 
 
 @resource_rule(
