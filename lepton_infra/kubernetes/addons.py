@@ -153,4 +153,4 @@ def build_addons(spec: PlatformSpec, handle: ClusterHandle,
     providers = [p for p in providers if getattr(p, "package", None) != "kubernetes"] + [handle.provider]
     merged = pulumi.ResourceOptions.merge(caller, pulumi.ResourceOptions(providers=providers))
     merged.providers = providers
-    return PlatformAddons(child_name(spec.name, "addons"), addons_args(spec, handle), merged)
+    return PlatformAddons(child_name(spec.name, "k8s"), addons_args(spec, handle), merged)

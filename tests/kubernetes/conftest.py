@@ -9,7 +9,7 @@ from lepton_infra.plan.engine import plan_program
 from lepton_infra.plan.record import PlannedGraph
 from tests.kubernetes.harness import STRICT_PROVIDERS, RecordingBinder, load_spec, make_handle
 
-ADDONS = "acme-ai-addons"
+ADDONS = "acme-ai-k8s"
 
 
 @dataclass

@@ -127,9 +127,9 @@ def test_caller_parent_is_kept_and_handle_provider_wins() -> None:
 def test_child_names_are_stable(prod) -> None:
     names = sorted(r.name for r in prod.graph.managed if r.type.startswith("lepton:k8s:"))
     assert names == [
-        "acme-ai-addons", "acme-ai-addons-gpu", "acme-ai-addons-keda", "acme-ai-addons-metrics-server",
-        "acme-ai-addons-observability", "acme-ai-addons-svc-embeddings", "acme-ai-addons-svc-sentiment",
-        "acme-ai-addons-tenant-research", "acme-ai-addons-tenant-serving",
+        "acme-ai-k8s", "acme-ai-k8s-gpu", "acme-ai-k8s-keda", "acme-ai-k8s-metrics-server",
+        "acme-ai-k8s-observability", "acme-ai-k8s-svc-embeddings", "acme-ai-k8s-svc-sentiment",
+        "acme-ai-k8s-tenant-research", "acme-ai-k8s-tenant-serving",
     ]
 
 

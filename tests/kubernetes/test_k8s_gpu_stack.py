@@ -10,7 +10,7 @@ from tests.kubernetes.conftest import plan_addons
 
 RELEASE = "kubernetes:helm.sh/v3:Release"
 SERVICE_MONITOR = "kubernetes:monitoring.coreos.com/v1:ServiceMonitor"
-G = "acme-ai-addons-gpu"
+G = "acme-ai-k8s-gpu"
 
 
 @pytest.mark.parametrize(("facts", "expected"), [
@@ -57,7 +57,7 @@ def test_dcgm_service_monitor_scrapes_the_operator_exporter(prod) -> None:
 
 def test_dcgm_service_monitor_waits_for_its_crd_and_the_operator(prod) -> None:
     monitor = prod.graph.one(SERVICE_MONITOR, f"{G}-dcgm-monitor")
-    kps = prod.graph.one(RELEASE, "acme-ai-addons-observability-kube-prometheus-stack")
+    kps = prod.graph.one(RELEASE, "acme-ai-k8s-observability-kube-prometheus-stack")
     operator = prod.graph.one(RELEASE, f"{G}-operator")
     assert kps.urn in monitor.dependencies
     assert operator.urn in monitor.dependencies
@@ -77,9 +77,9 @@ def test_everything_cloud_managed_no_operator_but_still_scraped() -> None:
     assert "gpu-operator" not in {r.get("chart") for r in planned.graph.of_type(RELEASE)}
     monitor = planned.graph.one(SERVICE_MONITOR, f"{G}-dcgm-monitor")
     assert monitor.get("spec.namespaceSelector") == {"any": True}
-    kps = planned.graph.one(RELEASE, "acme-ai-addons-observability-kube-prometheus-stack")
+    kps = planned.graph.one(RELEASE, "acme-ai-k8s-observability-kube-prometheus-stack")
     assert kps.urn in monitor.dependencies
-    deployment = planned.graph.one("kubernetes:apps/v1:Deployment", "acme-ai-addons-svc-sentiment-deployment")
+    deployment = planned.graph.one("kubernetes:apps/v1:Deployment", "acme-ai-k8s-svc-sentiment-deployment")
     pools = {r.urn for r in planned.graph.of_type("test:nodes:Pool")}
     assert pools <= set(deployment.dependencies)
 

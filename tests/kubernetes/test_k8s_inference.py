@@ -7,8 +7,8 @@ import pytest
 from lepton_infra.kubernetes.autoscaling import autoscaler_for
 from tests.kubernetes.conftest import plan_addons
 
-S = "acme-ai-addons-svc-sentiment"     # min 0 -> KEDA
-E = "acme-ai-addons-svc-embeddings"    # min 1 -> HPA
+S = "acme-ai-k8s-svc-sentiment"     # min 0 -> KEDA
+E = "acme-ai-k8s-svc-embeddings"    # min 1 -> HPA
 DEPLOYMENT = "kubernetes:apps/v1:Deployment"
 HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler"
 SCALED_OBJECT = "kubernetes:keda.sh/v1alpha1:ScaledObject"
@@ -85,7 +85,7 @@ def test_probes_on_the_health_path(prod, probe: str) -> None:
 def test_cpu_service_has_no_gpu_scheduling() -> None:
     planned = plan_addons(services=[{"name": "tokenizer", "tenant": "research",
                                      "image": "ghcr.io/acme/tok:1.0", "replicas": {"min": 1, "max": 2}}])
-    spec = planned.graph.one(DEPLOYMENT, "acme-ai-addons-svc-tokenizer-deployment").get("spec.template.spec")
+    spec = planned.graph.one(DEPLOYMENT, "acme-ai-k8s-svc-tokenizer-deployment").get("spec.template.spec")
     assert "tolerations" not in spec and "affinity" not in spec
     assert "nvidia.com/gpu" not in spec["containers"][0]["resources"]["limits"]
 
@@ -131,7 +131,7 @@ def test_queue_length_scaling() -> None:
                      "gpu": {"type": "l4", "count": 1}, "replicas": {"min": 0, "max": 3},
                      "scaling": {"metric": "queue_length", "target": 5}}]
     planned = plan_addons(services=raw_services)
-    trigger = planned.graph.one(SCALED_OBJECT, "acme-ai-addons-svc-batcher-scaler").get("spec.triggers.0")
+    trigger = planned.graph.one(SCALED_OBJECT, "acme-ai-k8s-svc-batcher-scaler").get("spec.triggers.0")
     assert trigger["metadata"]["query"] == 'sum(lepton_queue_length{namespace="research",service="batcher"})'
     assert trigger["metadata"]["threshold"] == "5"
 

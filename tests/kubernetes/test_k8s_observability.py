@@ -9,7 +9,7 @@ import pytest
 from lepton_infra.kubernetes.observability import SmtpRelay, alertmanager_config
 from tests.kubernetes.conftest import plan_addons
 
-OBS = "acme-ai-addons-observability"
+OBS = "acme-ai-k8s-observability"
 RELEASE = "kubernetes:helm.sh/v3:Release"
 RULE = "kubernetes:monitoring.coreos.com/v1:PrometheusRule"
 

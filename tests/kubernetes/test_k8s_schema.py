@@ -56,7 +56,7 @@ def test_hpa_validates_strictly(prod) -> None:
 
 def test_strict_mode_rejects_an_unknown_field(prod) -> None:
     """The check can fail: a misspelled field in a rendered Deployment is an error."""
-    doc = copy.deepcopy(manifest(prod.graph.named("acme-ai-addons-svc-sentiment-deployment")))
+    doc = copy.deepcopy(manifest(prod.graph.named("acme-ai-k8s-svc-sentiment-deployment")))
     doc["spec"]["template"]["spec"]["containers"][0]["securityContext"]["readOnlyRootFS"] = True
     with pytest.raises(jsonschema.ValidationError):
         validate_strict(doc, CLUSTER_VERSION)

@@ -10,7 +10,7 @@ from lepton_infra.plan.mocks.core import short_hash
 from tests.kubernetes.conftest import plan_addons
 from tests.kubernetes.harness import ROLE_ARN_ANNOTATION
 
-T = "acme-ai-addons-tenant-research"
+T = "acme-ai-k8s-tenant-research"
 NS = "kubernetes:core/v1:Namespace"
 QUOTA = "kubernetes:core/v1:ResourceQuota"
 NETPOL = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
@@ -38,7 +38,7 @@ def test_baseline_tenant_still_warns_on_restricted() -> None:
 
 @pytest.mark.parametrize(("tenant", "gpus"), [("research", "16"), ("serving", "8")])
 def test_gpu_quota_from_the_spec(prod, tenant: str, gpus: str) -> None:
-    quota = prod.graph.one(QUOTA, f"acme-ai-addons-tenant-{tenant}-quota")
+    quota = prod.graph.one(QUOTA, f"acme-ai-k8s-tenant-{tenant}-quota")
     assert quota.get("metadata.namespace") == tenant
     assert quota.get("spec.hard")["requests.nvidia.com/gpu"] == gpus
 
@@ -137,7 +137,7 @@ def test_binder_called_once_per_tenant_with_its_bucket_prefix(prod) -> None:
     assert prod.binder.calls == [
         {"name": f"{T}-identity", "namespace": "research", "service_account": "workload",
          "bucket_prefix": "tenants/research/"},
-        {"name": "acme-ai-addons-tenant-serving-identity", "namespace": "serving",
+        {"name": "acme-ai-k8s-tenant-serving-identity", "namespace": "serving",
          "service_account": "workload", "bucket_prefix": "tenants/serving/"},
     ]
 
