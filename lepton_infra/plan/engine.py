@@ -104,7 +104,7 @@ def _run(program: Callable[[], Any], config: dict[str, str], project: str, stack
         # Collect now, at a quiet point: the garbage of a run (gRPC/asyncio objects with finalizers)
         # would otherwise be finalized at a random later moment, e.g. inside `compile()` (seen as
         # CPython 3.11's "AST constructor recursion depth mismatch").
-        gc.collect()
+        gc.collect(0)  # the run's own objects are all young: a generation-0 pass finds its garbage
     resources = monitor.recorded()
     return PlannedGraph(project=project, stack=stack, resources=resources,
                         outputs=monitor.stack_outputs, config=dict(config))
