@@ -5,9 +5,12 @@ import pulumi_aws as aws
 
 from lepton_infra.aws import NodePool, NodePoolArgs
 from lepton_infra.catalog import choose_machine, spot_alternatives
+from lepton_infra.core.tagging import platform_tags
 
 config = pulumi.Config()
-provider = aws.Provider("aws", region=config.require("region"))
+# Default tags on the provider reach every resource; the required keys are the ones the policy pack checks.
+provider = aws.Provider("aws", region=config.require("region"), default_tags=aws.ProviderDefaultTagsArgs(
+    tags=platform_tags("acme-ai", "dev", {"team": "ml-platform", "cost-center": "1234"})))
 
 gpu = config.get("gpu") or "l4"
 machine = choose_machine("aws", gpu=gpu, gpu_count=1)
