@@ -10,7 +10,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from lepton_infra.core.conventions import GPU_RESOURCE, MONITORING_NAMESPACE
+from lepton_infra.core.conventions import GPU_RESOURCE, KEDA_NAMESPACE, MONITORING_NAMESPACE
+from lepton_infra.kubernetes.charts import INTERCEPTOR_POD_LABELS
 from lepton_infra.kubernetes.meta import NAMESPACE_NAME_LABEL
 
 
@@ -88,6 +89,21 @@ def network_policy_specs(extra_egress: Sequence[EgressRule] = ()) -> dict[str, d
                        for r in extra_egress],
         }
     return specs
+
+
+def interceptor_ingress_spec(pod_selector: Mapping[str, str], port: int) -> dict[str, Any]:
+    """Admit the KEDA HTTP add-on's interceptor pods (and nothing else from the `keda` namespace) to one
+    service's pods, on its container port only: every request to a scale-to-zero service on request rate
+    arrives through the interceptor, which the tenant's default deny would otherwise drop."""
+    return {
+        "podSelector": {"matchLabels": dict(pod_selector)},
+        "policyTypes": ["Ingress"],
+        "ingress": [{
+            "from": [{"namespaceSelector": _ns_selector(KEDA_NAMESPACE),
+                      "podSelector": {"matchLabels": dict(INTERCEPTOR_POD_LABELS)}}],
+            "ports": [{"protocol": "TCP", "port": port}],
+        }],
+    }
 
 
 _WRITE = ["get", "list", "watch", "create", "update", "patch", "delete"]

@@ -92,12 +92,17 @@ def test_https_egress_is_port_443_only(prod) -> None:
 
 
 def test_no_policy_admits_ingress_from_other_tenants(prod) -> None:
+    """From outside the namespace: only monitoring (scrapes), and the HTTP add-on's interceptor pods
+    (not the whole `keda` namespace)."""
     for policy in prod.graph.of_type(NETPOL):
         for rule in policy.get("spec.ingress", []) or []:
             for peer in rule["from"]:
                 selector = peer.get("namespaceSelector")
                 assert "ipBlock" not in peer
-                assert selector is None or selector["matchLabels"]["kubernetes.io/metadata.name"] == "monitoring"
+                source = None if selector is None else selector["matchLabels"]["kubernetes.io/metadata.name"]
+                assert source in {None, "monitoring", "keda"}
+                if source == "keda":
+                    assert peer["podSelector"] == {"matchLabels": {"app.kubernetes.io/component": "interceptor"}}
 
 
 def test_identity_egress_from_the_handle_becomes_a_policy() -> None:
