@@ -113,7 +113,8 @@ _READ = ["get", "list", "watch"]
 def tenant_admin_rules() -> list[dict[str, Any]]:
     """What a tenant admin may do in the namespace: run workloads, never loosen isolation. Quotas,
     limit ranges, network policies, roles and service accounts (which carry the cloud identity) are
-    read-only; the platform owns them."""
+    read-only; the platform owns them. So are HTTPScaledObjects: the interceptor's routing table is
+    cluster-wide, so a tenant able to write one could claim another tenant's Host header."""
     return [
         {"apiGroups": [""], "resources": ["pods", "services", "configmaps", "secrets",
                                           "persistentvolumeclaims"], "verbs": _WRITE},
@@ -126,6 +127,7 @@ def tenant_admin_rules() -> list[dict[str, Any]]:
         {"apiGroups": ["keda.sh"], "resources": ["scaledobjects", "scaledjobs"], "verbs": _WRITE},
         {"apiGroups": [""], "resources": ["events", "resourcequotas", "limitranges", "serviceaccounts"],
          "verbs": _READ},
+        {"apiGroups": ["http.keda.sh"], "resources": ["httpscaledobjects"], "verbs": _READ},
         {"apiGroups": ["networking.k8s.io"], "resources": ["networkpolicies"], "verbs": _READ},
     ]
 

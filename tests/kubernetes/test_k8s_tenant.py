@@ -123,13 +123,19 @@ def test_admin_group_bound_to_tenant_role(prod) -> None:
 
 
 @pytest.mark.parametrize("resource", ["networkpolicies", "resourcequotas", "limitranges", "roles",
-                                      "rolebindings", "serviceaccounts"])
+                                      "rolebindings", "serviceaccounts", "httpscaledobjects"])
 def test_tenant_admin_cannot_loosen_isolation(prod, resource: str) -> None:
     rules = prod.graph.one("kubernetes:rbac.authorization.k8s.io/v1:Role", f"{T}-admin-role").get("rules")
     writes = {"create", "update", "patch", "delete", "*"}
     for rule in rules:
         if resource in rule["resources"] or "*" in rule["resources"]:
             assert not writes & set(rule["verbs"]), rule
+
+
+def test_tenant_admin_reads_the_platforms_http_scalers(prod) -> None:
+    rules = prod.graph.one("kubernetes:rbac.authorization.k8s.io/v1:Role", f"{T}-admin-role").get("rules")
+    assert {"apiGroups": ["http.keda.sh"], "resources": ["httpscaledobjects"],
+            "verbs": ["get", "list", "watch"]} in rules
 
 
 def test_no_admin_groups_no_rbac() -> None:
