@@ -2,7 +2,8 @@
 
 Ordering is explicit and minimal: CRD-owning releases before the custom resources that use them; node
 pools (the handle's `workload_dependencies`) before anything that runs pods; the GPU stack before GPU
-workloads. The releases install in parallel. Namespaces, quotas, policies and RBAC wait for nothing but the cluster.
+workloads. The releases install in parallel, except the KEDA HTTP add-on, which needs KEDA's CRDs.
+Namespaces, quotas, policies and RBAC wait for nothing but the cluster.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import pulumi
 from lepton_infra.core.cluster_handle import ClusterHandle, GpuFacts
 from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name
+from lepton_infra.kubernetes.autoscaling import autoscaler_for
 from lepton_infra.kubernetes.gpu_stack import GpuStack, GpuStackArgs
 from lepton_infra.kubernetes.inference import InferenceService, InferenceServiceArgs
 from lepton_infra.kubernetes.keda import Keda, KedaArgs
@@ -63,9 +65,11 @@ class PlatformAddons(Component):
             self.metrics_server = MetricsServer(child_name(name, "metrics-server"),
                                                 MetricsServerArgs(depends_on=nodes), self.child_opts())
         self.keda: Keda | None = None
-        if any(s.min_replicas == 0 for s in args.services):
+        autoscalers = {autoscaler_for(s.min_replicas, s.scaling_metric) for s in args.services}
+        if autoscalers & {"keda", "keda-http"}:
             self.keda = Keda(child_name(name, "keda"),
-                             KedaArgs(kubernetes_version=args.kubernetes_version, depends_on=nodes),
+                             KedaArgs(kubernetes_version=args.kubernetes_version, depends_on=nodes,
+                                      http_add_on="keda-http" in autoscalers),
                              self.child_opts())
         self.tenants: dict[str, Tenant] = {
             t.name: Tenant(child_name(name, f"tenant-{t.name}"), t, self.child_opts()) for t in args.tenants
@@ -81,6 +85,7 @@ class PlatformAddons(Component):
                 identity_pod_labels={**tenant.identity.pod_labels, **svc.identity_pod_labels},
                 depends_on=[*needs, *svc.depends_on], monitoring_crds=crds,
                 keda=[self.keda.release] if self.keda is not None else [],
+                http_add_on=[self.keda.http_release] if self.keda and self.keda.http_release else [],
             )
             self.services[svc.name] = InferenceService(child_name(name, f"svc-{svc.name}"), wired,
                                                        self.child_opts())
@@ -89,6 +94,8 @@ class PlatformAddons(Component):
             "monitoring_namespace": self.observability.namespace.metadata.name,
             "tenant_namespaces": {n: t.namespace_name for n, t in self.tenants.items()},
             "service_autoscalers": {n: s.autoscaler for n, s in self.services.items()},
+            # Per service, the `url` in-cluster clients call and the `Host` header they send with it.
+            "service_endpoints": {n: s.endpoint for n, s in self.services.items()},
         }
         self.finish(self.outputs)
 

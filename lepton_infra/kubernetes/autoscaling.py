@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any, Literal
 
-from lepton_infra.core.conventions import MONITORING_NAMESPACE
-from lepton_infra.kubernetes.charts import PROMETHEUS_PORT, PROMETHEUS_SERVICE
+from lepton_infra.core.conventions import KEDA_NAMESPACE, MONITORING_NAMESPACE
+from lepton_infra.kubernetes.charts import (
+    INTERCEPTOR_PROXY_PORT,
+    INTERCEPTOR_PROXY_SERVICE,
+    PROMETHEUS_PORT,
+    PROMETHEUS_SERVICE,
+)
 
 # Counter of served requests, labelled with `namespace` and `service` by the ServiceMonitor's scrape.
 REQUEST_METRIC = "http_requests_total"
@@ -13,12 +19,30 @@ REQUEST_METRIC = "http_requests_total"
 QUEUE_METRIC = "lepton_queue_length"
 PROMETHEUS_URL = f"http://{PROMETHEUS_SERVICE}.{MONITORING_NAMESPACE}.svc:{PROMETHEUS_PORT}"
 
-Autoscaler = Literal["hpa", "keda"]
+# Where clients of a scale-to-zero service on request rate send their requests (with the service's host).
+INTERCEPTOR_ADDRESS = f"{INTERCEPTOR_PROXY_SERVICE}.{KEDA_NAMESPACE}.svc:{INTERCEPTOR_PROXY_PORT}"
+# Window of the interceptor's request-rate average, and its bucket size.
+REQUEST_RATE_WINDOW = "1m"
+REQUEST_RATE_GRANULARITY = "1s"
+# Keep the last replica for five minutes after the load stops (GPU cold starts are slow).
+SCALE_DOWN_PERIOD_SECONDS = 300
+
+Autoscaler = Literal["hpa", "keda", "keda-http"]
 
 
-def autoscaler_for(min_replicas: int) -> Autoscaler:
-    """An HPA cannot go below one replica; scale to zero needs KEDA."""
-    return "keda" if min_replicas == 0 else "hpa"
+def autoscaler_for(min_replicas: int, metric: str = "requests_per_second") -> Autoscaler:
+    """An HPA cannot go below one replica; scale to zero needs KEDA. On request rate, KEDA's HTTP add-on:
+    a Prometheus trigger on the service's own request counter never fires at zero replicas (nothing
+    serves, nothing counts), whereas the add-on's interceptor receives and counts the first request,
+    holds it, and wakes the service. A queue's length is published by the queue, so it works at zero."""
+    if min_replicas > 0:
+        return "hpa"
+    return "keda-http" if metric == "requests_per_second" else "keda"
+
+
+def service_host(service: str, namespace: str) -> str:
+    """The Host header that routes a request through the interceptor to one service."""
+    return f"{service}.{namespace}"
 
 
 def scaling_query(metric: str, namespace: str, service: str) -> str:
@@ -47,11 +71,39 @@ def scaled_object_spec(deployment: str, max_replicas: int, query: Any, target: f
         "minReplicaCount": 0,
         "maxReplicaCount": max_replicas,
         "pollingInterval": 15,
-        # Keep the last replica for five minutes after the load stops (GPU cold starts are slow).
-        "cooldownPeriod": 300,
+        "cooldownPeriod": SCALE_DOWN_PERIOD_SECONDS,
         "triggers": [{
             "type": "prometheus",
             "metadata": {"serverAddress": prometheus_url, "query": query, "threshold": f"{target:g}",
                          "activationThreshold": "0"},
         }],
+    }
+
+
+def service_endpoint(autoscaler: Autoscaler, service: str, namespace: str, service_port: int,
+                     path: str) -> dict[str, str]:
+    """What an in-cluster client calls: `url`, sent with the `Host` header `host`. A service behind the
+    HTTP add-on is reached through the interceptor (calling its own Service directly at zero replicas
+    finds no endpoint and wakes nothing); any other service through its own Service."""
+    if autoscaler == "keda-http":
+        return {"url": f"http://{INTERCEPTOR_ADDRESS}{path}", "host": service_host(service, namespace)}
+    direct = f"{service}.{namespace}.svc"
+    return {"url": f"http://{direct}:{service_port}{path}", "host": direct}
+
+
+def http_scaled_object_spec(deployment: str, service: str, service_port: int, host: Any, path_prefix: str,
+                            max_replicas: int, target_rps: float) -> dict[str, Any]:
+    """An `HTTPScaledObject` (http.keda.sh/v1alpha1): the interceptor routes requests whose Host header
+    is `host` and path starts with `path_prefix` to `service:service_port`, and the add-on scales the
+    Deployment on their rate (per replica). The CRD takes an integer target: round up, never below 1."""
+    return {
+        "hosts": [host],
+        "pathPrefixes": [path_prefix],
+        "scaleTargetRef": {"name": deployment, "kind": "Deployment", "apiVersion": "apps/v1",
+                           "service": service, "port": service_port},
+        "replicas": {"min": 0, "max": max_replicas},
+        "scalingMetric": {"requestRate": {"targetValue": max(1, math.ceil(target_rps)),
+                                          "granularity": REQUEST_RATE_GRANULARITY,
+                                          "window": REQUEST_RATE_WINDOW}},
+        "scaledownPeriod": SCALE_DOWN_PERIOD_SECONDS,
     }

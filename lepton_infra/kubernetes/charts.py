@@ -39,6 +39,24 @@ KEDA = HelmChart(
     release="keda",
 )
 
+# The HTTP add-on: an interceptor proxy in front of scale-to-zero services counts their requests and holds
+# them while KEDA brings the first replica up (a Prometheus trigger cannot: at zero replicas nothing
+# serves or counts). 0.12's current API is `HTTPScaledObject` (from 0.14 it is deprecated in
+# favour of `InterceptorRoute`); the release name equals the chart name, so in-cluster names are `keda-add-ons-http-*`.
+KEDA_HTTP_ADD_ON = HelmChart(
+    repo="https://kedacore.github.io/charts",
+    chart="keda-add-ons-http",
+    version="0.12.0",
+    release="keda-add-ons-http",
+)
+# The interceptor's proxy Service (`<chart>-<interceptor.proxy.service>`) and port, both set explicitly in
+# the release's values so the address the services publish cannot drift from the chart's defaults.
+INTERCEPTOR_PROXY_SERVICE_SUFFIX = "interceptor-proxy"
+INTERCEPTOR_PROXY_SERVICE = f"{KEDA_HTTP_ADD_ON.chart}-{INTERCEPTOR_PROXY_SERVICE_SUFFIX}"
+INTERCEPTOR_PROXY_PORT = 8080
+# The label the chart puts on the interceptor pods (stable across chart versions); tenants admit it.
+INTERCEPTOR_POD_LABELS = {"app.kubernetes.io/component": "interceptor"}
+
 METRICS_SERVER = HelmChart(
     repo="https://kubernetes-sigs.github.io/metrics-server/",
     chart="metrics-server",

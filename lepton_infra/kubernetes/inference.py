@@ -1,4 +1,5 @@
-"""`InferenceService`: a model server that scales with load (HPA) or to zero (KEDA).
+"""`InferenceService`: a model server that scales with load (HPA) or to zero (KEDA: the HTTP add-on on
+request rate, a ScaledObject on queue length).
 
 Pod and autoscaler shapes are built as plain manifests by `workload.py` and `autoscaling.py` (camelCase,
 exactly what the API server receives); the tests validate every one against the Kubernetes schema in
@@ -20,10 +21,14 @@ from lepton_infra.kubernetes.autoscaling import (
     PROMETHEUS_URL,
     autoscaler_for,
     hpa_spec,
+    http_scaled_object_spec,
     scaled_object_spec,
     scaling_query,
+    service_endpoint,
+    service_host,
 )
 from lepton_infra.kubernetes.meta import TENANT_LABEL, common_labels
+from lepton_infra.kubernetes.tenant_policy import interceptor_ingress_spec
 from lepton_infra.kubernetes.workload import PORT_NAME, PodShape, pod_template_spec
 
 SERVICE_PORT = 80
@@ -59,6 +64,9 @@ class InferenceServiceArgs:
     monitoring_crds: Sequence[pulumi.Resource] = ()
     # The KEDA release (owner of the ScaledObject CRD); needed when min_replicas == 0.
     keda: Sequence[pulumi.Resource] = ()
+    # The KEDA HTTP add-on release (owner of the HTTPScaledObject CRD); needed when min_replicas == 0 on
+    # requests_per_second.
+    http_add_on: Sequence[pulumi.Resource] = ()
 
 
 class InferenceService(Component):
@@ -69,11 +77,11 @@ class InferenceService(Component):
         super().__init__(name, opts)
         selector = {"app.kubernetes.io/name": args.name, TENANT_LABEL: args.tenant}
         labels = {**common_labels(args.name, "inference"), TENANT_LABEL: args.tenant}
-        self.autoscaler = autoscaler_for(args.min_replicas)
+        self.autoscaler = autoscaler_for(args.min_replicas, args.scaling_metric)
 
-        def meta(annotations: dict[str, str] | None = None) -> k8s.meta.v1.ObjectMetaArgs:
-            return k8s.meta.v1.ObjectMetaArgs(name=args.name, namespace=args.namespace, labels=labels,
-                                              annotations=annotations)
+        def meta(annotations: dict[str, str] | None = None, suffix: str = "") -> k8s.meta.v1.ObjectMetaArgs:
+            return k8s.meta.v1.ObjectMetaArgs(name=args.name + suffix, namespace=args.namespace,
+                                              labels=labels, annotations=annotations)
 
         shape = PodShape(image=args.image, port=args.port, predict_path=args.predict_path,
                          health_path=args.health_path, cpu=args.cpu, memory=args.memory,
@@ -124,12 +132,33 @@ class InferenceService(Component):
         )
         self.hpa: k8s.autoscaling.v2.HorizontalPodAutoscaler | None = None
         self.scaled_object: k8s.apiextensions.CustomResource | None = None
+        self.http_scaled_object: k8s.apiextensions.CustomResource | None = None
+        self.interceptor_ingress: k8s.networking.v1.NetworkPolicy | None = None
         if self.autoscaler == "hpa":
             self.hpa = k8s.autoscaling.v2.HorizontalPodAutoscaler(
                 child_name(name, "hpa"),
                 metadata=meta(),
                 spec=cast(Any, hpa_spec(args.name, args.min_replicas, args.max_replicas, args.cpu_utilization)),
                 opts=self.child_opts(depends_on=[self.deployment]),
+            )
+        elif self.autoscaler == "keda-http":
+            host = pulumi.Output.from_input(args.namespace).apply(lambda ns: service_host(args.name, ns))
+            # The add-on's operator creates (and owns) the KEDA ScaledObject behind this object.
+            self.http_scaled_object = k8s.apiextensions.CustomResource(
+                child_name(name, "http-scaler"),
+                api_version="http.keda.sh/v1alpha1",
+                kind="HTTPScaledObject",
+                metadata=meta(),
+                spec=http_scaled_object_spec(args.name, args.name, SERVICE_PORT, host, args.predict_path,
+                                             args.max_replicas, args.scaling_target),
+                opts=self.child_opts(depends_on=[*args.http_add_on, self.deployment, self.service]),
+            )
+            # Every request arrives through the interceptor: the tenant's default deny must admit it.
+            self.interceptor_ingress = k8s.networking.v1.NetworkPolicy(
+                child_name(name, "from-interceptor"),
+                metadata=meta(suffix="-from-interceptor"),
+                spec=cast(Any, interceptor_ingress_spec(selector, args.port)),
+                opts=self.child_opts(),
             )
         else:
             query = pulumi.Output.from_input(args.namespace).apply(
@@ -143,5 +172,9 @@ class InferenceService(Component):
                                         args.prometheus_url),
                 opts=self.child_opts(depends_on=[*args.keda, self.deployment]),
             )
+        autoscaler = self.autoscaler
+        # The address in-cluster clients call (url + Host header), for stack outputs and docs.
+        self.endpoint: pulumi.Output[dict[str, str]] = pulumi.Output.from_input(args.namespace).apply(
+            lambda ns: service_endpoint(autoscaler, args.name, ns, SERVICE_PORT, args.predict_path))
         self.finish({"deployment": self.deployment.metadata.name, "service": self.service.metadata.name,
-                     "autoscaler": self.autoscaler})
+                     "autoscaler": self.autoscaler, "endpoint": self.endpoint})

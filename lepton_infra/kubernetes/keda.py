@@ -1,4 +1,5 @@
-"""`Keda`: the KEDA operator, installed only when some service scales to zero."""
+"""`Keda`: the KEDA operator, installed only when some service scales to zero, and its HTTP add-on, only
+when some service scales to zero on request rate."""
 
 from __future__ import annotations
 
@@ -6,13 +7,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pulumi
+import pulumi_kubernetes as k8s
 
 from lepton_infra.core.component import Component
 from lepton_infra.core.conventions import KEDA_NAMESPACE
 from lepton_infra.core.naming import child_name
-from lepton_infra.kubernetes.charts import KEDA, HelmChart
+from lepton_infra.kubernetes.charts import (
+    INTERCEPTOR_PROXY_PORT,
+    INTERCEPTOR_PROXY_SERVICE_SUFFIX,
+    KEDA,
+    KEDA_HTTP_ADD_ON,
+    HelmChart,
+)
 from lepton_infra.kubernetes.helm import pinned_release
 from lepton_infra.kubernetes.meta import common_labels, namespace, psa_labels
+
+# How long the interceptor holds a request while the service scales up from zero (the Deployment's own
+# rollout timeout is 20 minutes), and how long it waits for a model's response headers.
+COLD_START_WAIT = "20m"
+RESPONSE_HEADER_TIMEOUT = "120s"
 
 
 @dataclass
@@ -20,6 +33,9 @@ class KedaArgs:
     kubernetes_version: str
     depends_on: Sequence[pulumi.Resource] = ()
     chart: HelmChart = field(default_factory=lambda: KEDA)
+    # Install the HTTP add-on (interceptor, scaler, operator; owner of the HTTPScaledObject CRD).
+    http_add_on: bool = False
+    http_add_on_chart: HelmChart = field(default_factory=lambda: KEDA_HTTP_ADD_ON)
 
 
 class Keda(Component):
@@ -39,4 +55,24 @@ class Keda(Component):
             child_name(name, "operator"), args.chart, self.namespace.metadata.name, {"crds": {"install": True}},
             self.child_opts(depends_on=list(args.depends_on)),
         )
-        self.finish({"namespace": self.namespace.metadata.name, "release": self.release.name})
+        # The add-on registers its scaler with KEDA through KEDA's CRDs (ScaledObject): after KEDA.
+        # Its interceptor and scaler pods run in this namespace, under the same baseline enforcement
+        # (the chart drops all capabilities and forbids privilege escalation); no NetworkPolicy
+        # applies here, the tenants' side admits the interceptor (`interceptor_ingress_spec`).
+        self.http_release: k8s.helm.v3.Release | None = None
+        if args.http_add_on:
+            self.http_release = pinned_release(
+                child_name(name, "http-add-on"), args.http_add_on_chart, self.namespace.metadata.name,
+                {"crds": {"install": True},
+                 "interceptor": {
+                     "proxy": {"service": INTERCEPTOR_PROXY_SERVICE_SUFFIX, "port": INTERCEPTOR_PROXY_PORT},
+                     # The chart's defaults (20 s for a first replica, 500 ms for response headers) suit
+                     # small web apps, not GPU models: a request at zero replicas may wait for a GPU
+                     # node and a multi-GB image pull, and an inference may take seconds to answer.
+                     "replicas": {"waitTimeout": COLD_START_WAIT},
+                     "responseHeaderTimeout": RESPONSE_HEADER_TIMEOUT,
+                 }},
+                self.child_opts(depends_on=[*args.depends_on, self.release]),
+            )
+        self.finish({"namespace": self.namespace.metadata.name, "release": self.release.name,
+                     "http_add_on_release": self.http_release.name if self.http_release else None})

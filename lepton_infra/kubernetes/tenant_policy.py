@@ -10,7 +10,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from lepton_infra.core.conventions import GPU_RESOURCE, MONITORING_NAMESPACE
+from lepton_infra.core.conventions import GPU_RESOURCE, KEDA_NAMESPACE, MONITORING_NAMESPACE
+from lepton_infra.kubernetes.charts import INTERCEPTOR_POD_LABELS
 from lepton_infra.kubernetes.meta import NAMESPACE_NAME_LABEL
 
 
@@ -90,6 +91,21 @@ def network_policy_specs(extra_egress: Sequence[EgressRule] = ()) -> dict[str, d
     return specs
 
 
+def interceptor_ingress_spec(pod_selector: Mapping[str, str], port: int) -> dict[str, Any]:
+    """Admit the KEDA HTTP add-on's interceptor pods (and nothing else from the `keda` namespace) to one
+    service's pods, on its container port only: every request to a scale-to-zero service on request rate
+    arrives through the interceptor, which the tenant's default deny would otherwise drop."""
+    return {
+        "podSelector": {"matchLabels": dict(pod_selector)},
+        "policyTypes": ["Ingress"],
+        "ingress": [{
+            "from": [{"namespaceSelector": _ns_selector(KEDA_NAMESPACE),
+                      "podSelector": {"matchLabels": dict(INTERCEPTOR_POD_LABELS)}}],
+            "ports": [{"protocol": "TCP", "port": port}],
+        }],
+    }
+
+
 _WRITE = ["get", "list", "watch", "create", "update", "patch", "delete"]
 _READ = ["get", "list", "watch"]
 
@@ -97,7 +113,8 @@ _READ = ["get", "list", "watch"]
 def tenant_admin_rules() -> list[dict[str, Any]]:
     """What a tenant admin may do in the namespace: run workloads, never loosen isolation. Quotas,
     limit ranges, network policies, roles and service accounts (which carry the cloud identity) are
-    read-only; the platform owns them."""
+    read-only; the platform owns them. So are HTTPScaledObjects: the interceptor's routing table is
+    cluster-wide, so a tenant able to write one could claim another tenant's Host header."""
     return [
         {"apiGroups": [""], "resources": ["pods", "services", "configmaps", "secrets",
                                           "persistentvolumeclaims"], "verbs": _WRITE},
@@ -110,6 +127,7 @@ def tenant_admin_rules() -> list[dict[str, Any]]:
         {"apiGroups": ["keda.sh"], "resources": ["scaledobjects", "scaledjobs"], "verbs": _WRITE},
         {"apiGroups": [""], "resources": ["events", "resourcequotas", "limitranges", "serviceaccounts"],
          "verbs": _READ},
+        {"apiGroups": ["http.keda.sh"], "resources": ["httpscaledobjects"], "verbs": _READ},
         {"apiGroups": ["networking.k8s.io"], "resources": ["networkpolicies"], "verbs": _READ},
     ]
 

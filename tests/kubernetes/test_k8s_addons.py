@@ -36,18 +36,26 @@ def test_tenant_objects_per_tenant(prod) -> None:
         "RoleBinding": 1, "ServiceAccount": 1})
 
 
-@pytest.mark.parametrize(("svc", "scaler"), [("sentiment", "ScaledObject"), ("embeddings", "HorizontalPodAutoscaler")])
-def test_objects_per_service(prod, svc: str, scaler: str) -> None:
+@pytest.mark.parametrize(("svc", "scaling"), [
+    ("sentiment", {"HTTPScaledObject": 1, "NetworkPolicy": 1}),
+    ("embeddings", {"HorizontalPodAutoscaler": 1}),
+])
+def test_objects_per_service(prod, svc: str, scaling: dict[str, int]) -> None:
     service = prod.graph.one("lepton:k8s:InferenceService", f"{ADDONS}-svc-{svc}")
     assert kind_counts(prod, service.urn) == Counter({
-        "Deployment": 1, "Service": 1, "PodDisruptionBudget": 1, "ServiceMonitor": 1, scaler: 1})
+        "Deployment": 1, "Service": 1, "PodDisruptionBudget": 1, "ServiceMonitor": 1, **scaling})
+
+
+def test_keda_objects(prod) -> None:
+    keda = prod.graph.one("lepton:k8s:Keda", f"{ADDONS}-keda")
+    assert kind_counts(prod, keda.urn) == Counter({"Namespace": 1, "Release": 2})
 
 
 def test_releases_wait_for_the_node_pools(prod) -> None:
     pools = {r.urn for r in prod.graph.of_type(NODE_POOL) if r.name != "cluster-autoscaler"}
     releases = prod.graph.of_type(RELEASE)
-    assert sorted(r.get("chart") for r in releases) == ["gpu-operator", "keda", "kube-prometheus-stack",
-                                                        "metrics-server"]
+    assert sorted(r.get("chart") for r in releases) == ["gpu-operator", "keda", "keda-add-ons-http",
+                                                        "kube-prometheus-stack", "metrics-server"]
     for release in releases:
         assert pools <= set(release.dependencies), release.name
 
@@ -62,9 +70,10 @@ def test_only_workloads_wait_for_the_autoscaler(prod) -> None:
 
 
 def test_releases_install_in_parallel(prod) -> None:
-    releases = {r.urn for r in prod.graph.of_type(RELEASE)}
-    for release in prod.graph.of_type(RELEASE):
-        assert not releases & set(release.dependencies), release.name
+    """Except the HTTP add-on, which needs KEDA's CRDs: exactly that one edge between releases."""
+    releases = {r.urn: r for r in prod.graph.of_type(RELEASE)}
+    edges = {(r.name, releases[d].name) for r in releases.values() for d in r.dependencies if d in releases}
+    assert edges == {(f"{ADDONS}-keda-http-add-on", f"{ADDONS}-keda-operator")}
 
 
 def test_tenants_wait_for_nothing_but_their_own_objects(prod) -> None:
@@ -86,18 +95,53 @@ def test_gpu_workloads_wait_for_the_gpu_stack_and_nodes(prod) -> None:
 def test_workloads_do_not_wait_for_unrelated_releases(prod) -> None:
     kps = prod.graph.one(RELEASE, f"{ADDONS}-observability-kube-prometheus-stack")
     keda = prod.graph.one(RELEASE, f"{ADDONS}-keda-operator")
+    http = prod.graph.one(RELEASE, f"{ADDONS}-keda-http-add-on")
     deployment = prod.graph.one("kubernetes:apps/v1:Deployment", f"{ADDONS}-svc-sentiment-deployment")
     assert kps.urn not in deployment.dependencies
     assert keda.urn not in deployment.dependencies
+    assert http.urn not in deployment.dependencies
 
 
 def test_custom_resources_wait_for_their_crd_owner(prod) -> None:
     kps = prod.graph.one(RELEASE, f"{ADDONS}-observability-kube-prometheus-stack")
-    keda = prod.graph.one(RELEASE, f"{ADDONS}-keda-operator")
     for monitor in prod.graph.of_type("kubernetes:monitoring.coreos.com/v1:ServiceMonitor"):
         assert kps.urn in monitor.dependencies
-    scaler = prod.graph.one("kubernetes:keda.sh/v1alpha1:ScaledObject", f"{ADDONS}-svc-sentiment-scaler")
+    http = prod.graph.one(RELEASE, f"{ADDONS}-keda-http-add-on")
+    scaler = prod.graph.one("kubernetes:http.keda.sh/v1alpha1:HTTPScaledObject",
+                            f"{ADDONS}-svc-sentiment-http-scaler")
+    assert http.urn in scaler.dependencies
+    # The object also waits for what it points at (the Deployment it scales, the Service it routes to).
+    for kind, role in (("apps/v1:Deployment", "deployment"), ("core/v1:Service", "service")):
+        assert prod.graph.one(f"kubernetes:{kind}", f"{ADDONS}-svc-sentiment-{role}").urn in scaler.dependencies
+
+
+def test_http_add_on_waits_for_keda(prod) -> None:
+    keda = prod.graph.one(RELEASE, f"{ADDONS}-keda-operator")
+    http = prod.graph.one(RELEASE, f"{ADDONS}-keda-http-add-on")
+    assert keda.urn in http.dependencies
+    assert (http.get("chart"), http.get("namespace")) == ("keda-add-ons-http", "keda")
+    assert http.get("repositoryOpts.repo") == "https://kedacore.github.io/charts"
+    assert http.get("version") == "0.12.0"
+    assert http.get("values.crds.install") is True
+    assert http.get("values.interceptor.proxy") == {"service": "interceptor-proxy", "port": 8080}
+
+
+def test_interceptor_waits_for_a_gpu_cold_start_and_slow_answers(prod) -> None:
+    http = prod.graph.one(RELEASE, f"{ADDONS}-keda-http-add-on")
+    assert http.get("values.interceptor.replicas.waitTimeout") == "20m"
+    assert http.get("values.interceptor.responseHeaderTimeout") == "120s"
+
+
+def test_queue_length_scale_to_zero_gets_keda_without_the_http_add_on() -> None:
+    planned = plan_addons(services=[{"name": "batcher", "tenant": "research", "image": "ghcr.io/acme/batch:3",
+                                     "gpu": {"type": "l4"}, "replicas": {"min": 0, "max": 3},
+                                     "scaling": {"metric": "queue_length", "target": 5}}])
+    assert {r.get("chart") for r in planned.graph.of_type(RELEASE)} >= {"keda"}
+    assert "keda-add-ons-http" not in {r.get("chart") for r in planned.graph.of_type(RELEASE)}
+    keda = planned.graph.one(RELEASE, f"{ADDONS}-keda-operator")
+    scaler = planned.graph.one("kubernetes:keda.sh/v1alpha1:ScaledObject", f"{ADDONS}-svc-batcher-scaler")
     assert keda.urn in scaler.dependencies
+    assert not planned.graph.of_type("kubernetes:http.keda.sh/v1alpha1:HTTPScaledObject")
 
 
 def test_no_scale_to_zero_service_no_keda() -> None:
@@ -137,7 +181,16 @@ def test_outputs_name_namespaces_and_autoscalers(prod) -> None:
     outputs = prod.graph.one("lepton:k8s:PlatformAddons").outputs
     assert outputs["monitoring_namespace"] == "monitoring"
     assert outputs["tenant_namespaces"] == {"research": "research", "serving": "serving"}
-    assert outputs["service_autoscalers"] == {"sentiment": "keda", "embeddings": "hpa"}
+    assert outputs["service_autoscalers"] == {"sentiment": "keda-http", "embeddings": "hpa"}
+
+
+def test_outputs_name_service_endpoints(prod) -> None:
+    endpoints = prod.graph.one("lepton:k8s:PlatformAddons").outputs["service_endpoints"]
+    # Scale to zero on request rate: through the interceptor, routed by the Host header.
+    assert endpoints["sentiment"] == {
+        "url": "http://keda-add-ons-http-interceptor-proxy.keda.svc:8080/predict", "host": "sentiment.research"}
+    assert endpoints["embeddings"] == {
+        "url": "http://embeddings.serving.svc:80/predict", "host": "embeddings.serving.svc"}
 
 
 def test_metrics_server_only_where_the_cloud_lacks_one(prod) -> None:

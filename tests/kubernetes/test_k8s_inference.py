@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from lepton_infra.kubernetes.autoscaling import autoscaler_for
+from lepton_infra.kubernetes.autoscaling import autoscaler_for, http_scaled_object_spec
 from tests.kubernetes.conftest import plan_addons
 
-S = "acme-ai-k8s-svc-sentiment"     # min 0 -> KEDA
+S = "acme-ai-k8s-svc-sentiment"     # min 0 on request rate -> KEDA HTTP add-on
 E = "acme-ai-k8s-svc-embeddings"    # min 1 -> HPA
 DEPLOYMENT = "kubernetes:apps/v1:Deployment"
 HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler"
 SCALED_OBJECT = "kubernetes:keda.sh/v1alpha1:ScaledObject"
+HTTP_SCALED_OBJECT = "kubernetes:http.keda.sh/v1alpha1:HTTPScaledObject"
+NETPOL = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
 
 
 def pod(prod, svc: str = S) -> dict:
@@ -103,37 +105,104 @@ def test_disruption_budget_lets_one_replica_go(prod) -> None:
     assert pdb.get("spec.maxUnavailable") == 1
 
 
-@pytest.mark.parametrize(("min_replicas", "kind"), [(0, "keda"), (1, "hpa"), (3, "hpa")])
-def test_autoscaler_choice(min_replicas: int, kind: str) -> None:
-    assert autoscaler_for(min_replicas) == kind
+@pytest.mark.parametrize(("min_replicas", "metric", "kind"), [
+    (0, "requests_per_second", "keda-http"), (0, "queue_length", "keda"),
+    (1, "requests_per_second", "hpa"), (3, "queue_length", "hpa"),
+])
+def test_autoscaler_choice(min_replicas: int, metric: str, kind: str) -> None:
+    assert autoscaler_for(min_replicas, metric) == kind
 
 
-def test_scale_to_zero_service_gets_a_scaled_object_and_no_hpa(prod) -> None:
-    assert [r.name for r in prod.graph.of_type(SCALED_OBJECT)] == [f"{S}-scaler"]
+def test_scale_to_zero_on_request_rate_gets_an_http_scaled_object_only(prod) -> None:
+    assert [r.name for r in prod.graph.of_type(HTTP_SCALED_OBJECT)] == [f"{S}-http-scaler"]
+    # No Prometheus-triggered ScaledObject: at zero replicas nothing would count the requests.
+    assert not prod.graph.of_type(SCALED_OBJECT)
     assert [r.name for r in prod.graph.of_type(HPA)] == [f"{E}-hpa"]
 
 
-def test_scaled_object_scales_from_zero_on_request_rate(prod) -> None:
-    spec = prod.graph.one(SCALED_OBJECT, f"{S}-scaler").get("spec")
-    assert spec["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": "sentiment"}
-    assert spec["minReplicaCount"] == 0
-    assert spec["maxReplicaCount"] == 10
-    trigger = spec["triggers"][0]
-    assert trigger["type"] == "prometheus"
-    assert trigger["metadata"]["serverAddress"] == "http://kps-prometheus.monitoring.svc:9090"
-    assert trigger["metadata"]["query"] == \
-        'sum(rate(http_requests_total{namespace="research",service="sentiment"}[2m]))'
-    assert trigger["metadata"]["threshold"] == "10"
+def test_http_scaled_object_routes_and_scales_the_service(prod) -> None:
+    obj = prod.graph.one(HTTP_SCALED_OBJECT, f"{S}-http-scaler")
+    spec = obj.get("spec")
+    assert obj.get("metadata.namespace") == "research"
+    assert spec["hosts"] == ["sentiment.research"]
+    assert spec["pathPrefixes"] == ["/predict"]
+    assert spec["scaleTargetRef"] == {"name": "sentiment", "kind": "Deployment", "apiVersion": "apps/v1",
+                                      "service": "sentiment", "port": 80}
+    assert spec["scaledownPeriod"] == 300
 
 
-def test_queue_length_scaling() -> None:
+def test_http_scaled_object_scales_from_zero_to_max(prod) -> None:
+    spec = prod.graph.one(HTTP_SCALED_OBJECT, f"{S}-http-scaler").get("spec")
+    assert spec["replicas"] == {"min": 0, "max": 10}
+
+
+def test_http_scaled_object_targets_the_request_rate_per_replica(prod) -> None:
+    rate = prod.graph.one(HTTP_SCALED_OBJECT, f"{S}-http-scaler").get("spec.scalingMetric.requestRate")
+    assert rate == {"targetValue": 10, "granularity": "1s", "window": "1m"}
+
+
+@pytest.mark.parametrize(("target", "expected"), [(10.0, 10), (2.5, 3), (0.2, 1)])
+def test_request_rate_target_is_a_whole_number(target: float, expected: int) -> None:
+    spec = http_scaled_object_spec("d", "s", 80, "h", "/", 4, target)
+    assert spec["scalingMetric"]["requestRate"]["targetValue"] == expected
+
+
+def test_interceptor_may_reach_the_service_pods_on_their_port_only(prod) -> None:
+    policy = prod.graph.one(NETPOL, f"{S}-from-interceptor")
+    assert policy.get("metadata.namespace") == "research"
+    assert policy.get("metadata.name") == "sentiment-from-interceptor"
+    spec = policy.get("spec")
+    assert spec["podSelector"] == {"matchLabels": prod.graph.one(DEPLOYMENT, f"{S}-deployment").get(
+        "spec.selector.matchLabels")}
+    assert spec["policyTypes"] == ["Ingress"]
+    assert spec["ingress"] == [{
+        "from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "keda"}},
+                  "podSelector": {"matchLabels": {"app.kubernetes.io/component": "interceptor"}}}],
+        "ports": [{"protocol": "TCP", "port": 5000}],
+    }]
+
+
+def test_no_interceptor_policy_for_services_not_behind_it(prod) -> None:
+    assert not [r for r in prod.graph.of_type(NETPOL) if r.name.startswith(f"{E}-")]
+
+
+def test_endpoint_output_names_the_interceptor_and_host(prod) -> None:
+    outputs = prod.graph.one("lepton:k8s:InferenceService", S).outputs
+    assert outputs["endpoint"] == {"url": "http://keda-add-ons-http-interceptor-proxy.keda.svc:8080/predict",
+                                   "host": "sentiment.research"}
+    assert outputs["autoscaler"] == "keda-http"
+
+
+@pytest.fixture(scope="module")
+def queue():
+    """A scale-to-zero service on queue length: the queue's exporter publishes the length even at zero
+    replicas, so a Prometheus-triggered ScaledObject does work here."""
     raw_services = [{"name": "batcher", "tenant": "research", "image": "ghcr.io/acme/batch:3",
                      "gpu": {"type": "l4", "count": 1}, "replicas": {"min": 0, "max": 3},
                      "scaling": {"metric": "queue_length", "target": 5}}]
-    planned = plan_addons(services=raw_services)
-    trigger = planned.graph.one(SCALED_OBJECT, "acme-ai-k8s-svc-batcher-scaler").get("spec.triggers.0")
+    return plan_addons(services=raw_services)
+
+
+def test_queue_length_scales_from_zero_with_a_scaled_object(queue) -> None:
+    spec = queue.graph.one(SCALED_OBJECT, "acme-ai-k8s-svc-batcher-scaler").get("spec")
+    assert spec["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": "batcher"}
+    assert spec["minReplicaCount"] == 0
+    assert spec["maxReplicaCount"] == 3
+    assert not queue.graph.of_type(HTTP_SCALED_OBJECT)
+
+
+def test_queue_length_trigger(queue) -> None:
+    trigger = queue.graph.one(SCALED_OBJECT, "acme-ai-k8s-svc-batcher-scaler").get("spec.triggers.0")
+    assert trigger["type"] == "prometheus"
+    assert trigger["metadata"]["serverAddress"] == "http://kps-prometheus.monitoring.svc:9090"
     assert trigger["metadata"]["query"] == 'sum(lepton_queue_length{namespace="research",service="batcher"})'
     assert trigger["metadata"]["threshold"] == "5"
+
+
+def test_queue_length_service_is_called_directly(queue) -> None:
+    outputs = queue.graph.one("lepton:k8s:InferenceService", "acme-ai-k8s-svc-batcher").outputs
+    assert outputs["endpoint"] == {"url": "http://batcher.research.svc:80/predict", "host": "batcher.research.svc"}
+    assert not [r for r in queue.graph.of_type(NETPOL) if r.name.endswith("-from-interceptor")]
 
 
 def test_hpa_scales_on_cpu_between_min_and_max(prod) -> None:

@@ -92,12 +92,17 @@ def test_https_egress_is_port_443_only(prod) -> None:
 
 
 def test_no_policy_admits_ingress_from_other_tenants(prod) -> None:
+    """From outside the namespace: only monitoring (scrapes), and the HTTP add-on's interceptor pods
+    (not the whole `keda` namespace)."""
     for policy in prod.graph.of_type(NETPOL):
         for rule in policy.get("spec.ingress", []) or []:
             for peer in rule["from"]:
                 selector = peer.get("namespaceSelector")
                 assert "ipBlock" not in peer
-                assert selector is None or selector["matchLabels"]["kubernetes.io/metadata.name"] == "monitoring"
+                source = None if selector is None else selector["matchLabels"]["kubernetes.io/metadata.name"]
+                assert source in {None, "monitoring", "keda"}
+                if source == "keda":
+                    assert peer["podSelector"] == {"matchLabels": {"app.kubernetes.io/component": "interceptor"}}
 
 
 def test_identity_egress_from_the_handle_becomes_a_policy() -> None:
@@ -118,13 +123,19 @@ def test_admin_group_bound_to_tenant_role(prod) -> None:
 
 
 @pytest.mark.parametrize("resource", ["networkpolicies", "resourcequotas", "limitranges", "roles",
-                                      "rolebindings", "serviceaccounts"])
+                                      "rolebindings", "serviceaccounts", "httpscaledobjects"])
 def test_tenant_admin_cannot_loosen_isolation(prod, resource: str) -> None:
     rules = prod.graph.one("kubernetes:rbac.authorization.k8s.io/v1:Role", f"{T}-admin-role").get("rules")
     writes = {"create", "update", "patch", "delete", "*"}
     for rule in rules:
         if resource in rule["resources"] or "*" in rule["resources"]:
             assert not writes & set(rule["verbs"]), rule
+
+
+def test_tenant_admin_reads_the_platforms_http_scalers(prod) -> None:
+    rules = prod.graph.one("kubernetes:rbac.authorization.k8s.io/v1:Role", f"{T}-admin-role").get("rules")
+    assert {"apiGroups": ["http.keda.sh"], "resources": ["httpscaledobjects"],
+            "verbs": ["get", "list", "watch"]} in rules
 
 
 def test_no_admin_groups_no_rbac() -> None:
