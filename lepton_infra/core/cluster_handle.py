@@ -52,6 +52,9 @@ class ClusterHandle:
     storage_class: str = "standard"
     # Resources anything that runs pods must wait for (node groups, cluster DNS, the storage class).
     workload_dependencies: Sequence[pulumi.Resource] = ()
+    # What workloads with persistent volumes also wait for (the CSI driver and the storage class):
+    # only Prometheus/Alertmanager here, so nothing else waits for storage.
+    storage_dependencies: Sequence[pulumi.Resource] = ()
     # What workloads that need new nodes also wait for (a self-managed cluster autoscaler). Kept apart so
     # system releases (monitoring, GPU operator) do not wait for it needlessly.
     scale_up_dependencies: Sequence[pulumi.Resource] = ()

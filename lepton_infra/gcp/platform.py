@@ -158,7 +158,8 @@ class Platform(Component):
             bind_identity=WorkloadIdentityBinder(project=project, bucket=self.artifacts.bucket_name,
                                                  physical_prefix=prefix, provider=self.provider),
             storage_class=STORAGE_CLASS,
-            workload_dependencies=[*self.node_pools, self.storage_class],
+            workload_dependencies=list(self.node_pools),
+            storage_dependencies=[self.storage_class],
             managed_autoscaler=True,  # GKE's built-in cluster autoscaler drives every pool
             extra={"project": knobs.project, "region": spec.region, "workload_pool": workload_pool(knobs.project)},
         )

@@ -38,6 +38,8 @@ class PlatformAddonsArgs:
     # Install metrics-server (CPU-based HPAs, `kubectl top`) because the cloud does not run one.
     install_metrics_server: bool = True
     workload_dependencies: Sequence[pulumi.Resource] = field(default_factory=list)
+    # Workloads with volumes (Prometheus, Alertmanager) also wait for these (CSI driver, storage class).
+    storage_dependencies: Sequence[pulumi.Resource] = field(default_factory=list)
     # Inference workloads also wait for these (the cluster autoscaler that brings their nodes).
     scale_up_dependencies: Sequence[pulumi.Resource] = field(default_factory=list)
 
@@ -50,7 +52,7 @@ class PlatformAddons(Component):
         super().__init__(name, opts)
         nodes = list(args.workload_dependencies)
         self.observability = Observability(
-            child_name(name, "observability"), replace(args.observability, depends_on=nodes),
+            child_name(name, "observability"), replace(args.observability, depends_on=[*nodes, *args.storage_dependencies]),
             self.child_opts())
         crds = [self.observability.release]
         self.gpu_stack: GpuStack | None = None
@@ -127,6 +129,7 @@ def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs
         install_metrics_server=not handle.metrics_server_installed,
         workload_dependencies=list(handle.workload_dependencies),
         scale_up_dependencies=list(handle.scale_up_dependencies),
+        storage_dependencies=list(handle.storage_dependencies),
         observability=ObservabilityArgs(
             kubernetes_version=version, retention_days=mon.retention_days, storage_gb=mon.storage_gb,
             storage_class=handle.storage_class, alert_emails=list(mon.alert_emails),

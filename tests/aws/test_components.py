@@ -509,7 +509,8 @@ def test_cluster_handle(aws_plan: AwsPlan) -> None:
     # Pods wait for the node groups, cluster DNS and the storage class; only workloads that need new
     # nodes wait for the autoscaler (no needless serial step for the monitoring and GPU releases).
     kinds = [type(d).__name__ for d in handle.workload_dependencies]
-    assert sorted(kinds) == ["Addon", "NodeGroup", "NodeGroup", "NodeGroup", "StorageClass"]
+    assert sorted(kinds) == ["Addon", "NodeGroup", "NodeGroup", "NodeGroup"]
+    assert [type(d).__name__ for d in handle.storage_dependencies] == ["StorageClass"]
     assert [type(d).__name__ for d in handle.scale_up_dependencies] == ["Release"]
 
 

@@ -91,6 +91,7 @@ def make_handle(binder: RecordingBinder, facts: GpuFacts | None = None, version:
         storage_class="fast-ssd",
         workload_dependencies=[NodePool("system-pool"), NodePool("gpu-pools")],
         scale_up_dependencies=[NodePool("cluster-autoscaler")],
+        storage_dependencies=[NodePool("storage-class")],
         extra=extra or {},
         metrics_server_installed=metrics_server_installed,
     )

@@ -15,6 +15,7 @@ from tests.kubernetes.harness import STRICT_PROVIDERS, RecordingBinder, load_spe
 
 RELEASE = "kubernetes:helm.sh/v3:Release"
 NODE_POOL = "test:nodes:Pool"
+NOT_POOLS = {"cluster-autoscaler", "storage-class"}  # the harness's stand-ins for other dependencies
 
 
 def kind_counts(planned, component_urn: str) -> Counter:
@@ -52,7 +53,7 @@ def test_keda_objects(prod) -> None:
 
 
 def test_releases_wait_for_the_node_pools(prod) -> None:
-    pools = {r.urn for r in prod.graph.of_type(NODE_POOL) if r.name != "cluster-autoscaler"}
+    pools = {r.urn for r in prod.graph.of_type(NODE_POOL) if r.name not in NOT_POOLS}
     releases = prod.graph.of_type(RELEASE)
     assert sorted(r.get("chart") for r in releases) == ["gpu-operator", "keda", "keda-add-ons-http",
                                                         "kube-prometheus-stack", "metrics-server"]
@@ -67,6 +68,12 @@ def test_only_workloads_wait_for_the_autoscaler(prod) -> None:
     for name in ("sentiment", "embeddings"):
         deployment = prod.graph.one("kubernetes:apps/v1:Deployment", f"{ADDONS}-svc-{name}-deployment")
         assert autoscaler in deployment.dependencies
+
+
+def test_only_volume_owners_wait_for_storage(prod) -> None:
+    storage = prod.graph.one(NODE_POOL, "storage-class").urn
+    waiting = {r.name for r in prod.graph.managed if storage in r.dependencies}
+    assert waiting == {f"{ADDONS}-observability-kube-prometheus-stack"}
 
 
 def test_releases_install_in_parallel(prod) -> None:
@@ -85,7 +92,7 @@ def test_tenants_wait_for_nothing_but_their_own_objects(prod) -> None:
 
 def test_gpu_workloads_wait_for_the_gpu_stack_and_nodes(prod) -> None:
     operator = prod.graph.one(RELEASE, f"{ADDONS}-gpu-operator")
-    pools = {r.urn for r in prod.graph.of_type(NODE_POOL) if r.name != "cluster-autoscaler"}
+    pools = {r.urn for r in prod.graph.of_type(NODE_POOL) if r.name not in NOT_POOLS}
     for name in ("sentiment", "embeddings"):
         deployment = prod.graph.one("kubernetes:apps/v1:Deployment", f"{ADDONS}-svc-{name}-deployment")
         assert operator.urn in deployment.dependencies
