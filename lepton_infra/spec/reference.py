@@ -1,0 +1,73 @@
+"""The spec reference, generated from the models' field descriptions (`python -m lepton_infra.spec.reference`).
+
+docs/spec-reference.md is this module's output; a test keeps the two in sync.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic_core import PydanticUndefined
+
+from lepton_infra.spec import PlatformSpec
+
+
+def _type_name(tp: Any) -> str:
+    """A readable type for the table (no pipes: they would split a Markdown cell)."""
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin is typing.Annotated:
+        return _type_name(args[0])
+    if origin in (typing.Union, types.UnionType):
+        return " or ".join("null" if a is type(None) else _type_name(a) for a in args)
+    if origin is typing.Literal:
+        return "one of " + ", ".join(str(a) for a in args)
+    if origin is list:
+        return f"list of {_type_name(args[0])}"
+    if origin is dict:
+        return f"map {_type_name(args[0])} to {_type_name(args[1])}"
+    return tp.__name__ if isinstance(tp, type) else str(tp)
+
+
+def _default(field: Any) -> str:
+    if field.default is not PydanticUndefined:
+        return "—" if field.default is None else f"`{field.default}`"
+    if field.default_factory is not None:
+        value = field.default_factory()
+        return f"`{value}`" if not isinstance(value, BaseModel) else "(defaults below)"
+    return "**required**"
+
+
+def _nested_models(annotation: Any) -> list[type[BaseModel]]:
+    """Models inside an annotation (`X | None`, `list[X]`)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in typing.get_args(annotation) for m in _nested_models(arg)]
+
+
+def render() -> str:
+    lines = ["# `lepton:platform` reference", "",
+             "Generated from `lepton_infra/spec/` by `python -m lepton_infra.spec.reference`; do not edit.",
+             "Defaults that depend on `environment` are given in the description.", ""]
+    seen: set[type[BaseModel]] = set()
+    queue: list[tuple[str, type[BaseModel]]] = [("lepton:platform", PlatformSpec)]
+    while queue:
+        path, model = queue.pop(0)
+        if model in seen:
+            continue
+        seen.add(model)
+        lines += [f"## `{path}` ({model.__name__})", "", "| field | type | default | meaning |", "|---|---|---|---|"]
+        for name, field in model.model_fields.items():
+            description = (field.description or "").replace("|", "\\|").replace("\n", " ")
+            lines.append(f"| `{name}` | {_type_name(field.annotation)} | {_default(field)} | {description} |")
+            key = f"{name}[]" if typing.get_origin(field.annotation) is list else name
+            for nested in _nested_models(field.annotation):
+                queue.append((f"{path}.{key}" if path != "lepton:platform" else key, nested))
+        lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(render())
