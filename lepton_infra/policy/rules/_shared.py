@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from lepton_infra.core.conventions import GPU_PRESENT_LABEL, GPU_TAINT_KEY, GPU_TYPE_LABEL
 from lepton_infra.core.tagging import REQUIRED_TAG_KEYS
+from lepton_infra.policy.model import Finding, NotApplicable, ResourceView, StackView
 from lepton_infra.policy.props import UNKNOWN, as_int, as_mapping, is_unknown, shown
 
 WEB_PORTS = frozenset({80, 443})
@@ -39,6 +40,18 @@ def ceiling_problems(high: Any, low: Any, *, max_name: str, min_name: str) -> It
         yield f"{max_name} is {shown(high)}: no autoscaling ceiling"
     elif low_n is not None and low_n > high_n:
         yield f"{min_name} {low_n} is above {max_name} {high_n}"
+
+
+def networks_without_flow_logs(stack: StackView, network_type: str, flow_log_type: str, noun: str,
+                                counts: Callable[[ResourceView], bool] = lambda _: True) -> Iterator[Finding]:
+    """Every network of `network_type` is a dependency of a flow log that `counts` (e.g. not disabled)."""
+    networks = stack.of_type(network_type)
+    if not networks:
+        raise NotApplicable(f"no {noun} in the stack")
+    covered = {dep for log in stack.of_type(flow_log_type) if counts(log) for dep in log.dependencies}
+    for network in networks:
+        if network.urn not in covered:
+            yield Finding(f"{noun} {network.name} has no flow log", network.urn)
 
 
 def parse_k8s_taint(text: str) -> dict[str, str]:

@@ -19,7 +19,13 @@ from lepton_infra.policy.props import (
     shown,
 )
 from lepton_infra.policy.registry import resource_rule, stack_rule
-from lepton_infra.policy.rules._shared import ceiling_problems, gpu_labelled, has_gpu_taint, ports_only_web
+from lepton_infra.policy.rules._shared import (
+    ceiling_problems,
+    gpu_labelled,
+    has_gpu_taint,
+    networks_without_flow_logs,
+    ports_only_web,
+)
 
 AWS = ("aws",)
 EKS_CLUSTER = "aws:eks/cluster:Cluster"
@@ -185,13 +191,7 @@ def no_world_ingress(r: ResourceView) -> Iterator[str]:
     anchors=("checkov:CKV2_AWS_11",),
 )
 def vpc_flow_logs(stack: StackView) -> Iterator[Finding]:
-    vpcs = stack.of_type(VPC)
-    if not vpcs:
-        raise NotApplicable("no VPC in the stack")
-    covered = {dep for log in stack.of_type(FLOW_LOG) for dep in log.dependencies}
-    for vpc in vpcs:
-        if vpc.urn not in covered:
-            yield Finding(f"VPC {vpc.name} has no flow log", vpc.urn)
+    yield from networks_without_flow_logs(stack, VPC, FLOW_LOG, "VPC")
 
 
 # --- compute hardening ----------------------------------------------------------------------------

@@ -24,7 +24,12 @@ from lepton_infra.policy.props import (
     shown,
 )
 from lepton_infra.policy.registry import resource_rule, stack_rule
-from lepton_infra.policy.rules._shared import WEB_PORTS, effect_is_no_schedule, parse_k8s_taint
+from lepton_infra.policy.rules._shared import (
+    WEB_PORTS,
+    effect_is_no_schedule,
+    networks_without_flow_logs,
+    parse_k8s_taint,
+)
 
 AZURE = ("azure",)
 MANAGED_CLUSTER = "azure-native:containerservice:ManagedCluster"
@@ -225,14 +230,8 @@ def no_world_ingress(r: ResourceView) -> Iterator[str]:
     anchors=("checkov:CKV_AZURE_12",),
 )
 def vnet_flow_logs(stack: StackView) -> Iterator[Finding]:
-    vnets = stack.of_type(VNET)
-    if not vnets:
-        raise NotApplicable("no virtual network in the stack")
-    covered = {dep for log in stack.of_type(FLOW_LOG) if as_bool(log.get("enabled")) is not False
-               for dep in log.dependencies}
-    for vnet in vnets:
-        if vnet.urn not in covered:
-            yield Finding(f"virtual network {vnet.name} has no flow log", vnet.urn)
+    yield from networks_without_flow_logs(stack, VNET, FLOW_LOG, "virtual network",
+                                          counts=lambda log: as_bool(log.get("enabled")) is not False)
 
 
 # --- compute hardening ----------------------------------------------------------------------------
