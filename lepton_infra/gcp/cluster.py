@@ -11,6 +11,7 @@ import pulumi_gcp as gcp
 
 from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name, physical_name
+from lepton_infra.gcp.cluster_facts import DATAPLANE_V2
 from lepton_infra.gcp.planning import workload_pool
 
 # GKE-managed metrics: control plane, workload state (kube-state-metrics) and NVIDIA DCGM GPU metrics.
@@ -41,6 +42,8 @@ class ClusterArgs:
     authorized_networks: Sequence[str] = field(default_factory=list)
     protect: bool = False
     maintenance_start_utc: str = "03:00"
+    # Google Groups for RBAC: `gke-security-groups@<domain>`, whose member groups reach RBAC by e-mail.
+    rbac_security_group: str | None = None
 
 
 class Cluster(Component):
@@ -85,7 +88,10 @@ class Cluster(Component):
                 client_certificate_config=gcp.container.ClusterMasterAuthClientCertificateConfigArgs(
                     issue_client_certificate=False)),
             # Dataplane V2 (eBPF) enforces NetworkPolicy itself; the Calico addon must stay off with it.
-            datapath_provider="ADVANCED_DATAPATH",
+            datapath_provider=DATAPLANE_V2,
+            # Without it GKE passes no Google Group to RBAC: Group subjects would match nobody.
+            authenticator_groups_config=gcp.container.ClusterAuthenticatorGroupsConfigArgs(
+                security_group=args.rbac_security_group) if args.rbac_security_group else None,
             monitoring_config=gcp.container.ClusterMonitoringConfigArgs(
                 enable_components=list(MONITORING_COMPONENTS),
                 managed_prometheus=gcp.container.ClusterMonitoringConfigManagedPrometheusArgs(enabled=True),

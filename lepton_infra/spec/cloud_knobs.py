@@ -40,6 +40,14 @@ class GcpKnobs(SpecModel):
     release_channel: Literal["RAPID", "REGULAR", "STABLE"] = Field(
         default="REGULAR", description="GKE release channel. Default REGULAR."
     )
+    rbac_security_group: Annotated[str, StringConstraints(
+        pattern=r"^gke-security-groups@[a-z0-9-]+(\.[a-z0-9-]+)+$")] | None = Field(
+        default=None,
+        description="Google Groups for RBAC: the cluster's `gke-security-groups@<domain>` group (create it "
+        "in Cloud Identity/Workspace; tenant admin groups must be its members). Required when any "
+        "`tenants[].admins` is set, which on GCP are Google Group e-mail addresses. Default none "
+        "(no group reaches RBAC).",
+    )
 
 
 class AzureKnobs(SpecModel):
