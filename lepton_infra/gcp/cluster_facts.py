@@ -59,10 +59,13 @@ GKE_DCGM_EXPORTER = ExporterPods(
 def gke_gpu_facts(monitoring_components: tuple[str, ...]) -> GpuFacts:
     """GKE installs the NVIDIA driver (`gpu_driver_installation_config`), runs the device plugin
     (kube-system `nvidia-gpu-device-plugin`) and, with the DCGM monitoring component, the DCGM exporter.
-    With all three managed the in-cluster layer installs no GPU operator at all: GKE admits its
-    system-node-critical operands only in namespaces with a scoped ResourceQuota, and NVIDIA's GKE setup
-    for the operator (hostPaths.driverInstallDir=/home/kubernetes/bin/nvidia, CDI on, the toolkit's
-    install dir) would only rebuild what GKE already runs."""
+    With all three managed the in-cluster layer installs no GPU operator at all. NVIDIA's "GPU Operator
+    with Google GKE" setup is a different node pool: GKE's driver install and device plugin switched off
+    (`gpu-driver-version=disabled`, node label `gke-no-default-nvidia-gpu-device-plugin=true`), Google's
+    driver installer applied by hand, a ResourceQuota scoped to system-node/cluster-critical in the
+    operator's namespace (GKE admits those classes nowhere else), and the toolkit installed under
+    /home/kubernetes/bin/nvidia with CDI on. On GKE-managed GPU nodes the operator would only duplicate
+    (and fight) what GKE already runs, and its validators wait forever for a driver root it does not own."""
     dcgm = "DCGM" in monitoring_components
     return GpuFacts(driver_installed=True, device_plugin_installed=True, dcgm_exporter_installed=dcgm,
                     dcgm_exporter=GKE_DCGM_EXPORTER if dcgm else None)

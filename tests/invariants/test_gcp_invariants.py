@@ -23,6 +23,17 @@ CRITICAL = {"system-node-critical", "system-cluster-critical"}
 # Kinds whose pod template is rendered by us (a Helm release's pods are read from its values).
 POD_TEMPLATES = {"kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:DaemonSet", "kubernetes:apps/v1:StatefulSet",
                  "kubernetes:batch/v1:Job"}
+# Pods a chart gives a critical class by default, at the version we pin (read from each chart's
+# values.yaml at that tag): values path of the priorityClassName key -> its default. A pinned version not
+# listed here must be read and added, or the invariant would miss the chart's own pods.
+CHART_DEFAULT_PRIORITY = {
+    ("gpu-operator", "v26.3.0"): {"operator": "system-node-critical", "daemonsets": "system-node-critical",
+                                  "node-feature-discovery": "system-node-critical"},
+    ("metrics-server", "3.12.2"): {"": "system-cluster-critical"},
+    ("kube-prometheus-stack", "82.16.0"): {},
+    ("keda", "2.17.2"): {},
+    ("keda-add-ons-http", "0.12.0"): {},
+}
 # Google-managed service agents: created by Google when an API is enabled, never by the stack.
 SERVICE_AGENT = re.compile(r"^serviceAccount:service-\d+@(gcp-sa-[a-z-]+|compute-system|container-engine-robot|"
                            r"gs-project-accounts)\.iam\.gserviceaccount\.com$")
@@ -69,10 +80,24 @@ def _critical_pods(graph: PlannedGraph) -> list[tuple[str, str, str]]:
         elif r.type == "kubernetes:core/v1:Pod" and r.get("spec.priorityClassName") in CRITICAL:
             found.append((r.name, r.get("metadata.namespace"), r.get("spec.priorityClassName")))
         elif r.type == RELEASE:
-            for cls in _walk(r.inputs.get("values", {}), "priorityClassName"):
-                if cls in CRITICAL:
-                    found.append((r.name, r.inputs["namespace"], cls))
+            found.extend((r.name, r.inputs["namespace"], cls) for cls in _release_priorities(r) if cls in CRITICAL)
     return found
+
+
+def _release_priorities(release: RecordedResource) -> list[str]:
+    """The priority classes a release's pods get: the chart's defaults at the pinned version, as
+    overridden by our values, plus any class our values set elsewhere."""
+    values = release.inputs.get("values", {})
+    key = (release.inputs["chart"], release.inputs["version"])
+    assert key in CHART_DEFAULT_PRIORITY, f"read {key}'s values.yaml for priorityClassName defaults"
+    classes = []
+    for path, default in CHART_DEFAULT_PRIORITY[key].items():
+        section = values
+        for part in filter(None, path.split(".")):
+            section = section.get(part, {}) if isinstance(section, dict) else {}
+        classes.append(section.get("priorityClassName", default) if isinstance(section, dict) else default)
+    classes.extend(_walk(values, "priorityClassName"))
+    return classes
 
 
 def _scoped_quota_classes(graph: PlannedGraph) -> dict[str, set[str]]:
