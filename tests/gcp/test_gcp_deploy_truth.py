@@ -3,6 +3,8 @@ the node identity's role, GPU metrics from GKE's own exporter, and where `pulumi
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -150,17 +152,86 @@ def test_nodes_hold_the_documented_minimum_role(prod_handle: tuple[PlannedGraph,
 
 
 def test_api_access_says_where_pulumi_up_must_run(plan_stack: Callable[..., PlannedGraph],
-                                                  platform_dir: Path) -> None:
+                                                  platform_dir: Path, plan_program: Callable[..., PlannedGraph]) -> None:
     prod = plan_stack(platform_dir, "gcp-prod").outputs["api_access"]
     dev = plan_stack(platform_dir, "gcp-dev").outputs["api_access"]
     assert isinstance(prod, str) and isinstance(dev, str)
-    assert prod.startswith("private endpoint only") and "acme-ai-prod-nodes" in prod and "us-central1" in prod
+    assert prod.startswith("DNS-based endpoint") and "container.clusters.connect" in prod
     assert dev.startswith("public endpoint") and "203.0.113.0/24" in dev
+    raw = prod_spec()
+    raw["gcp"]["dns_endpoint"] = False
+    graph, _ = _handle(plan_program, raw)
+    vpc_only = graph.one("lepton:gcp:Platform").outputs["api_access"]
+    assert vpc_only.startswith("private endpoint only") and "acme-ai-prod-nodes" in vpc_only
+    assert "us-central1" in vpc_only and "10.99.0.0/16" in vpc_only
 
 
 def test_api_access_is_logged_during_the_run(plan_program: Callable[..., PlannedGraph]) -> None:
     with mock.patch.object(pulumi.log, "info", wraps=pulumi.log.info) as info:
         graph, _ = _handle(plan_program, prod_spec())
     messages = [str(c.args[0]) for c in info.call_args_list]
-    assert any(m.startswith("GKE API access: private endpoint only") for m in messages)
-    assert graph.one("lepton:gcp:Platform").outputs["api_access"].startswith("private endpoint only")
+    note = graph.one("lepton:gcp:Platform").outputs["api_access"]
+    assert f"GKE API access: {note}" in messages
+
+
+def _kubeconfig(plan_program: Callable[..., PlannedGraph], raw: dict[str, Any]) -> tuple[PlannedGraph, dict[str, Any]]:
+    spec = PlatformSpec.from_dict(raw)
+    captured: dict[str, Any] = {}
+
+    def program() -> None:
+        Platform(spec.name, spec).cluster_handle.kubeconfig.apply(lambda k: captured.update(kubeconfig=k))
+
+    graph = plan_program(program, NO_DEFAULT_PROVIDERS)
+    return graph, json.loads(captured["kubeconfig"])["clusters"][0]["cluster"]
+
+
+def test_private_prod_is_reached_over_the_dns_endpoint(plan_program: Callable[..., PlannedGraph]) -> None:
+    """A private IP endpoint is out of reach of the machine running the first `pulumi up` (the VPC does not
+    exist yet): prod serves the API on GKE's IAM-authorized DNS endpoint and the provider uses it."""
+    graph, cluster = _kubeconfig(plan_program, prod_spec())
+    gke = graph.one(CLUSTER)
+    assert gke.get("privateClusterConfig.enablePrivateEndpoint") is True
+    assert gke.get("controlPlaneEndpointsConfig.dnsEndpointConfig.allowExternalTraffic") is True
+    # The cluster's reported DNS endpoint (`<uid>.<region>.gke.goog`); a publicly trusted certificate,
+    # so no cluster CA.
+    assert list(cluster) == ["server"]
+    assert re.fullmatch(r"https://[a-z0-9-]+\.us-central1\.gke\.goog", cluster["server"])
+
+
+def test_dns_endpoint_off_keeps_the_private_ip_and_its_ca(plan_program: Callable[..., PlannedGraph]) -> None:
+    raw = prod_spec()
+    raw["gcp"]["dns_endpoint"] = False
+    graph, cluster = _kubeconfig(plan_program, raw)
+    assert "controlPlaneEndpointsConfig" not in graph.one(CLUSTER).inputs
+    assert cluster["server"] == "https://10.0.0.2" and cluster["certificate-authority-data"]
+    _, dev = _kubeconfig(plan_program, dev_spec())
+    assert dev["server"] == "https://203.0.113.10"
+
+
+# GCP's Compute Engine quota metric for each accelerator type the shipped stacks use (spot: PREEMPTIBLE_).
+GPU_QUOTA_METRIC = {"nvidia-l4": "NVIDIA_L4_GPUS", "nvidia-h100-80gb": "NVIDIA_H100_GPUS"}
+
+
+def _quota_at_max(graph: PlannedGraph) -> dict[str, int]:
+    from lepton_infra.catalog import catalog
+
+    machines = {m.name: m for m in catalog("gcp").machines}
+    need: dict[str, int] = {}
+    for pool in graph.of_type("gcp:container/nodePool:NodePool"):
+        config, nodes = pool.inputs["nodeConfig"], int(pool.get("autoscaling.totalMaxNodeCount"))
+        for acc in config.get("guestAccelerators") or []:
+            metric = ("PREEMPTIBLE_" if config.get("spot") else "") + GPU_QUOTA_METRIC[acc["type"]]
+            need[metric] = need.get(metric, 0) + nodes * int(acc["count"])
+        need["CPUS"] = need.get("CPUS", 0) + nodes * machines[config["machineType"]].vcpu
+        need["SSD_TOTAL_GB"] = need.get("SSD_TOTAL_GB", 0) + nodes * int(config["diskSizeGb"])
+    return need
+
+
+def test_deploy_readiness_quota_table_matches_the_plans(plan_stack: Callable[..., PlannedGraph],
+                                                        platform_dir: Path) -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "gcp.md").read_text()
+    table = doc.split("<!-- gpu-quota-table")[1].split("<!-- /gpu-quota-table -->")[0]
+    documented: dict[str, dict[str, int]] = {}
+    for row in re.findall(r"^\| (gcp-\w+) \| `([A-Z0-9_]+)`[^|]* \| (\d+) \|$", table, flags=re.M):
+        documented.setdefault(row[0], {})[row[1]] = int(row[2])
+    assert documented == {stack: _quota_at_max(plan_stack(platform_dir, stack)) for stack in ("gcp-dev", "gcp-prod")}
