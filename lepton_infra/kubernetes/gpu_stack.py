@@ -94,7 +94,9 @@ def dcgm_service_monitor_spec(cloud_exporter: bool) -> dict[str, Any]:
 
 def cloud_exporter_pod_monitor_spec(pods: ExporterPods) -> dict[str, Any]:
     """Scrape the cloud's own exporter pods where the cloud says they run (GKE's managed exporter has no
-    Service, so a ServiceMonitor cannot reach it). The node name is kept for alerts and the dashboard."""
+    Service, so a ServiceMonitor cannot reach it). The node name is kept for alerts and the dashboard.
+    kube-prometheus-stack 82.16.0 selects PodMonitors in every namespace (podMonitorNamespaceSelector {})
+    and its Prometheus ClusterRole lists pods cluster-wide, so one in `monitoring` reaches them."""
     return {
         "selector": {"matchLabels": dict(pods.pod_labels)},
         "namespaceSelector": {"matchNames": [pods.namespace]},

@@ -255,3 +255,16 @@ def test_every_api_a_resource_needs_is_enabled_by_the_stack(graph: PlannedGraph)
     needed = {api for r in graph.managed if r.custom
               for family, api in API_OF_FAMILY.items() if r.type.startswith(family)}
     assert needed - enabled == set()
+
+
+def test_the_platform_prometheus_selects_every_monitor_we_render(graph: PlannedGraph) -> None:
+    """With `*SelectorNilUsesHelmValues` left on, kube-prometheus-stack's Prometheus only picks monitors
+    labelled with its release: ours (GPU metrics, services) would be silently ignored."""
+    kps = next(r for r in graph.of_type(RELEASE) if r.inputs["chart"] == "kube-prometheus-stack")
+    spec = kps.get("values.prometheus.prometheusSpec") or {}
+    for kind, key in (("PodMonitor", "podMonitorSelectorNilUsesHelmValues"),
+                      ("ServiceMonitor", "serviceMonitorSelectorNilUsesHelmValues"),
+                      ("PrometheusRule", "ruleSelectorNilUsesHelmValues")):
+        if graph.of_type(f"kubernetes:monitoring.coreos.com/v1:{kind}"):
+            assert spec.get(key) is False, key
+            assert spec.get(key.replace("SelectorNilUsesHelmValues", "NamespaceSelector"), {}) == {}
