@@ -95,6 +95,18 @@ def _all_rules(gpu_idle_percent: int, memory_full_ratio: float) -> list[AlertRul
                         "capacity is unavailable in the zone.",
         ),
         AlertRule(
+            name="GpuMetricsMissing",
+            # GPUs are schedulable but no exporter series reaches Prometheus: the scrape is broken (a cloud
+            # exporter moved, a NetworkPolicy, a missing monitor) and every GPU alert above is blind.
+            expr='(sum(kube_node_status_allocatable{resource="nvidia_com_gpu"}) > 0) '
+                 "unless on() (count(DCGM_FI_DEV_GPU_UTIL) > 0)",
+            for_="15m", severity="warning",
+            summary="No GPU metrics",
+            description="Nodes offer GPUs but Prometheus has no DCGM series for 15m: the GPU alerts and "
+                        "dashboard see nothing. Check the DCGM exporter pods and their PodMonitor or "
+                        "ServiceMonitor targets.",
+        ),
+        AlertRule(
             name="NodeNotReady",
             expr='kube_node_status_condition{condition="Ready",status="true"} == 0',
             for_="10m", severity="critical",

@@ -96,7 +96,8 @@ def test_gpu_alerts_on_gke_read_only_fields_its_exporter_serves(plan_stack: Call
         rule = plan_stack(platform_dir, stack).one("kubernetes:monitoring.coreos.com/v1:PrometheusRule")
         return {r["alert"] for g in rule.get("spec.groups") for r in g["rules"]}
 
-    assert alerts("gcp-prod") == {"GpuIdle", "GpuMemoryNearFull", "GpuPodPending", "NodeNotReady"}
+    assert alerts("gcp-prod") == {"GpuIdle", "GpuMemoryNearFull", "GpuPodPending", "GpuMetricsMissing",
+                                      "NodeNotReady"}
     assert "GpuXidError" in alerts("aws-dev")  # the operator's exporter on EKS serves it
 
 

@@ -125,4 +125,4 @@ def test_alert_rules_keep_only_fields_the_exporter_serves() -> None:
     assert "GpuXidError" in every
     served = {r.name for r in gpu_alert_rules(10, exported={"DCGM_FI_DEV_GPU_UTIL"})}
     # kube-state-metrics rules read no DCGM field and always stay.
-    assert served == {"GpuIdle", "GpuPodPending", "NodeNotReady"}
+    assert served == {"GpuIdle", "GpuPodPending", "GpuMetricsMissing", "NodeNotReady"}
