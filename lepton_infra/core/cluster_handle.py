@@ -14,12 +14,35 @@ import pulumi
 
 
 @dataclass(frozen=True)
+class ExporterPods:
+    """Where a cloud-run metrics exporter's pods are, so the platform's Prometheus can scrape them."""
+
+    namespace: str
+    pod_labels: Mapping[str, str]
+    port: str  # the name of the container port serving metrics
+    path: str = "/metrics"
+    # The metric families it exports; alerts on any other are left out. Empty: not known, all kept.
+    metrics: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
 class GpuFacts:
     """What the cloud already provides on its GPU nodes; the GPU stack installs only the rest."""
 
     driver_installed: bool
     device_plugin_installed: bool
     dcgm_exporter_installed: bool = False
+    # Where the cloud's own DCGM exporter runs (with dcgm_exporter_installed): scraped by a PodMonitor.
+    dcgm_exporter: ExporterPods | None = None
+
+
+@dataclass(frozen=True)
+class EgressRule:
+    """An egress a tenant's pods need beyond the cluster (e.g. the metadata server for workload identity)."""
+
+    cidr: str
+    port: int
+    protocol: str = "TCP"
 
 
 @dataclass(frozen=True)
@@ -63,4 +86,14 @@ class ClusterHandle:
     # The cluster already serves the resource metrics API (metrics.k8s.io) that CPU-based HPAs read: GKE
     # and AKS run metrics-server themselves (set True there); on EKS the in-cluster layer installs it.
     metrics_server_installed: bool = False
+    # The dataplane enforces NetworkPolicy objects (EKS: vpc-cni with enableNetworkPolicy; GKE: Dataplane
+    # V2; AKS: Cilium). The in-cluster layer renders NetworkPolicies only where this is True.
+    network_policy_enforced: bool = False
+    # Egress every tenant pod needs for the cloud's workload identity (GKE metadata server, EKS Pod
+    # Identity agent, ...); tenant default-deny egress opens exactly these.
+    identity_egress: Sequence[EgressRule] = ()
+    # Pods with priority class system-node-critical / system-cluster-critical are admitted only in
+    # namespaces holding a ResourceQuota scoped to those classes (GKE). The in-cluster layer then creates
+    # that quota in every namespace where it runs such pods.
+    critical_priority_needs_quota: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)

@@ -11,6 +11,7 @@ import pulumi_gcp as gcp
 
 from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name, physical_name
+from lepton_infra.gcp.cluster_facts import DATAPLANE_V2
 from lepton_infra.gcp.planning import workload_pool
 
 # GKE-managed metrics: control plane, workload state (kube-state-metrics) and NVIDIA DCGM GPU metrics.
@@ -41,6 +42,11 @@ class ClusterArgs:
     authorized_networks: Sequence[str] = field(default_factory=list)
     protect: bool = False
     maintenance_start_utc: str = "03:00"
+    # Google Groups for RBAC: `gke-security-groups@<domain>`, whose member groups reach RBAC by e-mail.
+    rbac_security_group: str | None = None
+    # Serve the API on GKE's DNS-based endpoint too (IAM-authorized, reachable wherever Google APIs are),
+    # and point the kubeconfig at it: `pulumi up` then needs no route into the VPC.
+    dns_endpoint: bool = False
 
 
 class Cluster(Component):
@@ -74,6 +80,13 @@ class Cluster(Component):
                     cidr_block=cidr, display_name=f"authorized-{i}") for i, cidr in enumerate(args.authorized_networks)],
                 gcp_public_cidrs_access_enabled=False,
             ),
+            # GKE docs ("About network isolation"): the DNS-based endpoint `<uid>.<region>.gke.goog` is
+            # fronted by Google, takes traffic from any network that reaches Google APIs when
+            # allow_external_traffic is on, and admits only callers holding IAM container.clusters.connect.
+            # The IP endpoints (private in prod) are unchanged.
+            control_plane_endpoints_config=gcp.container.ClusterControlPlaneEndpointsConfigArgs(
+                dns_endpoint_config=gcp.container.ClusterControlPlaneEndpointsConfigDnsEndpointConfigArgs(
+                    allow_external_traffic=True)) if args.dns_endpoint else None,
             # Kubernetes Secrets are envelope-encrypted with our key (off by default in GKE).
             database_encryption=gcp.container.ClusterDatabaseEncryptionArgs(
                 state="ENCRYPTED", key_name=args.secrets_kms_key),
@@ -85,7 +98,10 @@ class Cluster(Component):
                 client_certificate_config=gcp.container.ClusterMasterAuthClientCertificateConfigArgs(
                     issue_client_certificate=False)),
             # Dataplane V2 (eBPF) enforces NetworkPolicy itself; the Calico addon must stay off with it.
-            datapath_provider="ADVANCED_DATAPATH",
+            datapath_provider=DATAPLANE_V2,
+            # Without it GKE passes no Google Group to RBAC: Group subjects would match nobody.
+            authenticator_groups_config=gcp.container.ClusterAuthenticatorGroupsConfigArgs(
+                security_group=args.rbac_security_group) if args.rbac_security_group else None,
             monitoring_config=gcp.container.ClusterMonitoringConfigArgs(
                 enable_components=list(MONITORING_COMPONENTS),
                 managed_prometheus=gcp.container.ClusterMonitoringConfigManagedPrometheusArgs(enabled=True),
@@ -118,20 +134,31 @@ class Cluster(Component):
         self.location = self.cluster.location
         self.endpoint = self.cluster.endpoint
         self.ca_certificate = self.cluster.master_auth.cluster_ca_certificate
-        self.kubeconfig: pulumi.Output[str] = pulumi.Output.secret(
-            pulumi.Output.all(self.cluster.name, self.cluster.endpoint, self.ca_certificate).apply(
-                lambda v: gke_kubeconfig(str(v[0]), str(v[1]), str(v[2] or ""))))
+        self.dns_endpoint: pulumi.Output[str | None] = self.cluster.control_plane_endpoints_config.apply(
+            lambda c: c.dns_endpoint_config.endpoint if c is not None and c.dns_endpoint_config is not None
+            else None)
+        if args.dns_endpoint:
+            # The DNS endpoint presents a publicly trusted certificate: no cluster CA in the kubeconfig.
+            server = pulumi.Output.all(self.cluster.name, self.dns_endpoint).apply(
+                lambda v: gke_kubeconfig(str(v[0]), str(v[1]), ""))
+        else:
+            server = pulumi.Output.all(self.cluster.name, self.cluster.endpoint, self.ca_certificate).apply(
+                lambda v: gke_kubeconfig(str(v[0]), str(v[1]), str(v[2] or "")))
+        self.kubeconfig: pulumi.Output[str] = pulumi.Output.secret(server)
         self.finish({"cluster_name": self.cluster_name, "endpoint": self.endpoint, "location": self.location})
 
 
 def gke_kubeconfig(cluster_name: str, endpoint: str, ca_certificate: str) -> str:
     """A kubeconfig (JSON is YAML) that authenticates through gke-gcloud-auth-plugin: short-lived tokens
-    from the caller's Google credentials, never a static client certificate or token."""
+    from the caller's Google credentials, never a static client certificate or token. Without a CA
+    certificate (the DNS-based endpoint) the system's trusted roots verify the server."""
+    cluster: dict[str, str] = {"server": f"https://{endpoint}"}
+    if ca_certificate:
+        cluster["certificate-authority-data"] = ca_certificate
     config = {
         "apiVersion": "v1",
         "kind": "Config",
-        "clusters": [{"name": cluster_name, "cluster": {"server": f"https://{endpoint}",
-                                                        "certificate-authority-data": ca_certificate}}],
+        "clusters": [{"name": cluster_name, "cluster": cluster}],
         "contexts": [{"name": cluster_name, "context": {"cluster": cluster_name, "user": cluster_name}}],
         "current-context": cluster_name,
         "users": [{"name": cluster_name, "user": {"exec": {

@@ -47,9 +47,11 @@ class Network(Component):
             routing_mode="REGIONAL",
             opts=self.child_opts(),
         )
+        # Known at plan time: the platform names it where `pulumi up` must run (private endpoint).
+        self.subnet_physical_name = physical_name(prefix, "nodes", limit="gcp:generic")
         self.subnet = gcp.compute.Subnetwork(
             child_name(name, "nodes"),
-            name=physical_name(prefix, "nodes", limit="gcp:generic"),
+            name=self.subnet_physical_name,
             project=args.project,
             region=args.region,
             network=self.vpc.id,

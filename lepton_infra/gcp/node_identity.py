@@ -10,15 +10,13 @@ import pulumi_gcp as gcp
 from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name, physical_name
 
-# What a node needs and nothing more: ship logs and metrics, read monitoring config, label its metrics.
-# Never roles/editor (what the default compute SA holds) nor owner. Image pulls are granted per
-# repository by ArtifactStore (`reader_members`), not project-wide.
-NODE_ROLES: tuple[str, ...] = (
-    "roles/logging.logWriter",
-    "roles/monitoring.metricWriter",
-    "roles/monitoring.viewer",
-    "roles/stackdriver.resourceMetadata.writer",
-)
+# What a node needs and nothing more. GKE's docs ("Configure GKE node service accounts") name the
+# minimum: roles/container.defaultNodeServiceAccount (Kubernetes Engine Default Node Service Account),
+# one predefined role Google keeps in step with what node agents (logging, monitoring, metadata,
+# autoscaler metrics) need, replacing the hand-picked logWriter/metricWriter/viewer set. Never roles/editor (what the default
+# compute SA holds) nor owner. Image pulls are granted per repository by ArtifactStore
+# (`reader_members`: roles/artifactregistry.reader on the platform repository), not project-wide.
+NODE_ROLES: tuple[str, ...] = ("roles/container.defaultNodeServiceAccount",)
 
 
 @dataclass

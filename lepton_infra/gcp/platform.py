@@ -9,12 +9,18 @@ import pulumi_gcp as gcp
 import pulumi_kubernetes as k8s
 
 from lepton_infra.catalog import choose_machine
-from lepton_infra.core.cluster_handle import ClusterHandle, GpuFacts
+from lepton_infra.core.cluster_handle import ClusterHandle
 from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name
 from lepton_infra.core.tagging import platform_tags
 from lepton_infra.gcp.artifacts import ArtifactStore, ArtifactStoreArgs
-from lepton_infra.gcp.cluster import Cluster, ClusterArgs
+from lepton_infra.gcp.cluster import MONITORING_COMPONENTS, Cluster, ClusterArgs
+from lepton_infra.gcp.cluster_facts import (
+    DATAPLANE_V2,
+    enforces_network_policy,
+    gke_gpu_facts,
+    metadata_server_egress,
+)
 from lepton_infra.gcp.encryption import EncryptionKey, EncryptionKeyArgs
 from lepton_infra.gcp.identity import WorkloadIdentityBinder
 from lepton_infra.gcp.monitoring import Monitoring, MonitoringArgs
@@ -107,7 +113,8 @@ class Platform(Component):
             node_service_account=self.node_identity.email, boot_disk_kms_key=self.key.key_id,
             kubernetes_version=spec.cluster.version, release_channel=knobs.release_channel,
             private_endpoint=spec.cluster.endpoint == "private",
-            authorized_networks=[str(n) for n in spec.cluster.authorized_networks], protect=protect), opts_())
+            authorized_networks=[str(n) for n in spec.cluster.authorized_networks], protect=protect,
+            rbac_security_group=knobs.rbac_security_group, dns_endpoint=_dns_endpoint(spec)), opts_())
 
         self.node_pools = [
             NodePool(child_name(name, f"pool-{pool.name}"), NodePoolArgs(
@@ -134,6 +141,8 @@ class Platform(Component):
             budget_thresholds_percent=list(budget.thresholds_percent) if budget else (),
             project_number=number if budget else None), opts_())
 
+        api_access = api_access_note(spec, self.network.subnet_physical_name)
+        pulumi.log.info(f"GKE API access: {api_access}", resource=self)
         self.k8s_provider = k8s.Provider(child_name(name, "k8s"), kubeconfig=self.cluster.kubeconfig,
                                          opts=self.child_opts())
         # Persistent volumes encrypted with the platform key (GKE's default classes use Google keys).
@@ -153,14 +162,21 @@ class Platform(Component):
             kubernetes_version=spec.cluster.version,
             kubeconfig=self.cluster.kubeconfig,
             provider=self.k8s_provider,
-            # GKE installs the NVIDIA driver (gpu_driver_installation_config) and runs the device plugin.
-            gpu=GpuFacts(driver_installed=True, device_plugin_installed=True),
+            # GKE installs the NVIDIA driver, runs the device plugin and (DCGM monitoring) the exporter.
+            gpu=gke_gpu_facts(MONITORING_COMPONENTS),
             bind_identity=WorkloadIdentityBinder(project=project, bucket=self.artifacts.bucket_name,
                                                  physical_prefix=prefix, provider=self.provider),
             storage_class=STORAGE_CLASS,
             workload_dependencies=list(self.node_pools),
             storage_dependencies=[self.storage_class],
             managed_autoscaler=True,  # GKE's built-in cluster autoscaler drives every pool
+            # GKE runs metrics-server in kube-system and owns the v1beta1.metrics.k8s.io APIService
+            # (docs/kubernetes.md); a second one would be refused by Helm and roll the release back.
+            metrics_server_installed=True,
+            network_policy_enforced=enforces_network_policy(DATAPLANE_V2),
+            identity_egress=metadata_server_egress(DATAPLANE_V2),
+            # GKE admits system-*-critical pods only in namespaces with a quota scoped to those classes.
+            critical_priority_needs_quota=True,
             extra={"project": knobs.project, "region": spec.region, "workload_pool": workload_pool(knobs.project)},
         )
         self.outputs: dict[str, Any] = {
@@ -172,8 +188,38 @@ class Platform(Component):
             "kms_key_id": self.key.key_id,
             "region": spec.region,
             "project": knobs.project,
+            "api_access": api_access,
         }
         self.finish(self.outputs)
+
+
+def _dns_endpoint(spec: PlatformSpec) -> bool:
+    knob = spec.gcp.dns_endpoint if spec.gcp is not None else None
+    return knob if knob is not None else spec.cluster.endpoint == "private"
+
+
+def api_access_note(spec: PlatformSpec, node_subnet: str) -> str:
+    """Where `pulumi up` must run for the in-cluster layer (it talks to the GKE API), as plain text.
+
+    With the DNS-based endpoint the kubeconfig points at it, and only IAM decides. Otherwise a private endpoint is reachable only from inside the VPC (GKE: the cluster subnet's primary range and
+    the Pod range, plus internal authorized networks, in the cluster's region): a runner VM or
+    self-hosted CI runner on the node subnet, or a network reaching the VPC over Cloud VPN/Interconnect
+    listed in `cluster.authorized_networks`. A public endpoint is reachable only from the authorized
+    networks (Google's public ranges excluded)."""
+    networks = ", ".join(str(n) for n in spec.cluster.authorized_networks)
+    if _dns_endpoint(spec):
+        ip = "private IP endpoint (VPC only)" if spec.cluster.endpoint == "private" else \
+            f"public IP endpoint open to {networks}"
+        return ("DNS-based endpoint (gcp.dns_endpoint): run `pulumi up` from any network that reaches Google "
+                "APIs, as an identity holding IAM container.clusters.connect (roles/container.admin has it) "
+                f"and gcloud's gke-gcloud-auth-plugin; the {ip} is not used")
+    if spec.cluster.endpoint == "private":
+        extra = f" or from {networks} over Cloud VPN/Interconnect" if networks else ""
+        return (f"private endpoint only: run `pulumi up` inside VPC subnet {node_subnet} ({spec.region}), "
+                f"e.g. a VM or self-hosted CI runner there{extra}; a laptop or hosted CI cannot reach the "
+                "GKE API, and every Kubernetes resource would fail")
+    return (f"public endpoint, open only to cluster.authorized_networks ({networks}): run `pulumi up` from "
+            "one of those networks")
 
 
 def _gpu_pool_zones(pool: NodePoolSpec, region: str, up_zones: pulumi.Output[list[str]], wanted: int,

@@ -12,7 +12,9 @@ from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name
 
 # What the platform calls. Beyond the obvious: iam creates service accounts, cloudresourcemanager reads
-# the project number and sets project IAM bindings; billingbudgets only with a budget.
+# the project number and sets project IAM bindings, storage holds the model bucket (on by default in new
+# projects, but not in projects created without default APIs); billingbudgets only with a budget.
+# serviceusage itself (which enables the rest) must already be on: see docs/gcp.md "Deploy readiness".
 PLATFORM_SERVICES: tuple[str, ...] = (
     "cloudresourcemanager.googleapis.com",
     "compute.googleapis.com",
@@ -22,6 +24,7 @@ PLATFORM_SERVICES: tuple[str, ...] = (
     "logging.googleapis.com",
     "monitoring.googleapis.com",
     "artifactregistry.googleapis.com",
+    "storage.googleapis.com",
 )
 BUDGET_SERVICE = "billingbudgets.googleapis.com"
 

@@ -122,7 +122,7 @@ def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs
     the spec was checked before the first resource (unknown tenants, quotas, GPU types)."""
     version = handle.kubernetes_version
     mon = spec.monitoring
-    egress = egress_rules_from(handle.extra.get("identity_egress"))
+    egress = list(handle.identity_egress) or egress_rules_from(handle.extra.get("identity_egress"))
     return PlatformAddonsArgs(
         kubernetes_version=version,
         gpu=handle.gpu if spec.gpu_pools else None,
@@ -133,7 +133,8 @@ def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs
         observability=ObservabilityArgs(
             kubernetes_version=version, retention_days=mon.retention_days, storage_gb=mon.storage_gb,
             storage_class=handle.storage_class, alert_emails=list(mon.alert_emails),
-            smtp=default_smtp(mon.alert_emails, handle.extra, mon.smtp_relay), gpu_idle_percent=mon.gpu_idle_percent),
+            smtp=default_smtp(mon.alert_emails, handle.extra, mon.smtp_relay), gpu_idle_percent=mon.gpu_idle_percent,
+            gpu_metrics=_cloud_dcgm_fields(handle.gpu)),
         tenants=[TenantArgs(name=t.name, kubernetes_version=version, bind_identity=handle.bind_identity,
                             gpu_quota=t.gpu_quota, cpu_quota=t.cpu_quota, memory_quota=t.memory_quota,
                             pods=t.pods, admin_groups=list(t.admins), pod_security=t.pod_security,
@@ -148,6 +149,13 @@ def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs
             cpu_utilization=s.scaling.cpu_utilization)
             for s in spec.services],
     )
+
+
+def _cloud_dcgm_fields(gpu: GpuFacts) -> frozenset[str]:
+    """The DCGM fields the cloud's own exporter serves, when that exporter is the one scraped."""
+    if gpu.dcgm_exporter_installed and gpu.dcgm_exporter is not None:
+        return gpu.dcgm_exporter.metrics
+    return frozenset()
 
 
 def build_addons(spec: PlatformSpec, handle: ClusterHandle,

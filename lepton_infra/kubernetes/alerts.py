@@ -1,11 +1,14 @@
 """The platform's GPU and node alert rules (PromQL), as plain data for a PrometheusRule.
 
-Metric names are those of NVIDIA's DCGM exporter (`DCGM_FI_*`) and kube-state-metrics (`kube_*`),
-both installed by this layer.
+Metric names are those of NVIDIA's DCGM exporter (`DCGM_FI_*`) and kube-state-metrics (`kube_*`). The
+DCGM exporter is this layer's or the cloud's; a cloud exporter exports a fixed field list (GKE's has no
+XID field), so rules on a field it lacks are left out rather than never firing.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,7 +36,25 @@ class AlertRule:
         }
 
 
-def gpu_alert_rules(gpu_idle_percent: int, memory_full_ratio: float = 0.95) -> list[AlertRule]:
+_DCGM_FIELD = re.compile(r"\bDCGM_FI_[A-Z0-9_]+")
+
+
+def dcgm_fields(rule: AlertRule) -> set[str]:
+    """The DCGM exporter fields a rule's expression reads."""
+    return set(_DCGM_FIELD.findall(rule.expr))
+
+
+def gpu_alert_rules(gpu_idle_percent: int, memory_full_ratio: float = 0.95,
+                    exported: Collection[str] = ()) -> list[AlertRule]:
+    """The alert rules; with `exported` (the DCGM fields the cluster's exporter serves), only those
+    whose fields are all served."""
+    rules = _all_rules(gpu_idle_percent, memory_full_ratio)
+    if not exported:
+        return rules
+    return [r for r in rules if dcgm_fields(r) <= set(exported)]
+
+
+def _all_rules(gpu_idle_percent: int, memory_full_ratio: float) -> list[AlertRule]:
     return [
         AlertRule(
             name="GpuIdle",
@@ -72,6 +93,18 @@ def gpu_alert_rules(gpu_idle_percent: int, memory_full_ratio: float = 0.95) -> l
             description="Pod {{ $labels.namespace }}/{{ $labels.pod }} asks for GPUs and has been "
                         "pending for 10m: the GPU pool is at max, the tenant quota is used up, or "
                         "capacity is unavailable in the zone.",
+        ),
+        AlertRule(
+            name="GpuMetricsMissing",
+            # GPUs are schedulable but no exporter series reaches Prometheus: the scrape is broken (a cloud
+            # exporter moved, a NetworkPolicy, a missing monitor) and every GPU alert above is blind.
+            expr='(sum(kube_node_status_allocatable{resource="nvidia_com_gpu"}) > 0) '
+                 "unless on() (count(DCGM_FI_DEV_GPU_UTIL) > 0)",
+            for_="15m", severity="warning",
+            summary="No GPU metrics",
+            description="Nodes offer GPUs but Prometheus has no DCGM series for 15m: the GPU alerts and "
+                        "dashboard see nothing. Check the DCGM exporter pods and their PodMonitor or "
+                        "ServiceMonitor targets.",
         ),
         AlertRule(
             name="NodeNotReady",

@@ -13,12 +13,13 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
-from lepton_infra.core.cluster_handle import GpuFacts
+from lepton_infra.core.cluster_handle import ExporterPods, GpuFacts
 from lepton_infra.core.component import Component
 from lepton_infra.core.conventions import (
     GPU_OPERATOR_NAMESPACE,
     GPU_TAINT_EFFECT,
     GPU_TAINT_KEY,
+    MONITORING_NAMESPACE,
 )
 from lepton_infra.core.naming import child_name
 from lepton_infra.kubernetes.charts import GPU_OPERATOR, HelmChart
@@ -91,6 +92,20 @@ def dcgm_service_monitor_spec(cloud_exporter: bool) -> dict[str, Any]:
     }
 
 
+def cloud_exporter_pod_monitor_spec(pods: ExporterPods) -> dict[str, Any]:
+    """Scrape the cloud's own exporter pods where the cloud says they run (GKE's managed exporter has no
+    Service, so a ServiceMonitor cannot reach it). The node name is kept for alerts and the dashboard.
+    kube-prometheus-stack 82.16.0 selects PodMonitors in every namespace (podMonitorNamespaceSelector {})
+    and its Prometheus ClusterRole lists pods cluster-wide, so one in `monitoring` reaches them."""
+    return {
+        "selector": {"matchLabels": dict(pods.pod_labels)},
+        "namespaceSelector": {"matchNames": [pods.namespace]},
+        "podMetricsEndpoints": [{"port": pods.port, "path": pods.path, "interval": SCRAPE_INTERVAL,
+                                 "relabelings": [{"sourceLabels": ["__meta_kubernetes_pod_node_name"],
+                                                  "targetLabel": "node", "action": "replace"}]}],
+    }
+
+
 @dataclass
 class GpuStackArgs:
     kubernetes_version: str
@@ -108,14 +123,19 @@ class GpuStack(Component):
     def __init__(self, name: str, args: GpuStackArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(name, opts)
         self.toggles = gpu_operator_toggles(args.facts)
+        cloud_exporter = args.facts.dcgm_exporter if args.facts.dcgm_exporter_installed else None
         # Driver and toolkit pods are privileged by nature: this namespace is one of the few that must be.
-        self.namespace = namespace(
-            child_name(name, "namespace"), GPU_OPERATOR_NAMESPACE,
-            {**common_labels("gpu-operator", "gpu"), **psa_labels("privileged", args.kubernetes_version)},
-            self.child_opts(),
-        )
+        # When the cloud runs every piece and says where its exporter is, nothing of ours runs on the
+        # GPU nodes, and a privileged namespace holding nothing is only an open door.
+        self.namespace: k8s.core.v1.Namespace | None = None
+        if self.toggles.anything or cloud_exporter is None:
+            self.namespace = namespace(
+                child_name(name, "namespace"), GPU_OPERATOR_NAMESPACE,
+                {**common_labels("gpu-operator", "gpu"), **psa_labels("privileged", args.kubernetes_version)},
+                self.child_opts(),
+            )
         self.release: k8s.helm.v3.Release | None = None
-        if self.toggles.anything:
+        if self.toggles.anything and self.namespace is not None:
             self.release = pinned_release(
                 child_name(name, "operator"), args.chart, self.namespace.metadata.name,
                 gpu_operator_values(self.toggles), self.child_opts(depends_on=list(args.depends_on)),
@@ -123,16 +143,32 @@ class GpuStack(Component):
             )
         # GPU metrics are always scraped, from our exporter or from the cloud's.
         monitor_after = [*args.monitoring_crds, *([self.release] if self.release is not None else [])]
-        self.service_monitor = k8s.apiextensions.CustomResource(
-            child_name(name, "dcgm-monitor"),
-            api_version="monitoring.coreos.com/v1",
-            kind="ServiceMonitor",
-            metadata=k8s.meta.v1.ObjectMetaArgs(
-                name="dcgm-exporter", namespace=self.namespace.metadata.name,
-                labels=common_labels("dcgm-exporter", "gpu-metrics"),
-            ),
-            spec=dcgm_service_monitor_spec(cloud_exporter=args.facts.dcgm_exporter_installed),
-            opts=self.child_opts(depends_on=monitor_after),
-        )
-        self.finish({"namespace": self.namespace.metadata.name,
+        self.service_monitor: k8s.apiextensions.CustomResource | None = None
+        self.pod_monitor: k8s.apiextensions.CustomResource | None = None
+        if cloud_exporter is not None:
+            self.pod_monitor = k8s.apiextensions.CustomResource(
+                child_name(name, "cloud-dcgm-monitor"),
+                api_version="monitoring.coreos.com/v1",
+                kind="PodMonitor",
+                metadata=k8s.meta.v1.ObjectMetaArgs(
+                    name="cloud-dcgm-exporter", namespace=MONITORING_NAMESPACE,
+                    labels=common_labels("cloud-dcgm-exporter", "gpu-metrics"),
+                ),
+                spec=cloud_exporter_pod_monitor_spec(cloud_exporter),
+                opts=self.child_opts(depends_on=monitor_after),
+            )
+        else:
+            assert self.namespace is not None
+            self.service_monitor = k8s.apiextensions.CustomResource(
+                child_name(name, "dcgm-monitor"),
+                api_version="monitoring.coreos.com/v1",
+                kind="ServiceMonitor",
+                metadata=k8s.meta.v1.ObjectMetaArgs(
+                    name="dcgm-exporter", namespace=self.namespace.metadata.name,
+                    labels=common_labels("dcgm-exporter", "gpu-metrics"),
+                ),
+                spec=dcgm_service_monitor_spec(cloud_exporter=args.facts.dcgm_exporter_installed),
+                opts=self.child_opts(depends_on=monitor_after),
+            )
+        self.finish({"namespace": self.namespace.metadata.name if self.namespace is not None else None,
                      "operator_installed": self.release is not None})

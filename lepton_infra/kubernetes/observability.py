@@ -67,6 +67,8 @@ class ObservabilityArgs:
     gpu_idle_percent: int
     depends_on: Sequence[pulumi.Resource] = ()
     chart: HelmChart = field(default_factory=lambda: KUBE_PROMETHEUS_STACK)
+    # The DCGM fields a cloud-run exporter serves (GpuFacts.dcgm_exporter.metrics); empty: all of ours.
+    gpu_metrics: frozenset[str] = frozenset()
 
 
 def kube_prometheus_stack_values(args: ObservabilityArgs) -> dict[str, Any]:
@@ -141,7 +143,7 @@ class Observability(Component):
             kind="PrometheusRule",
             metadata=k8s.meta.v1.ObjectMetaArgs(name="lepton-gpu", namespace=ns,
                                                 labels=common_labels("lepton-gpu", "alerts")),
-            spec=prometheus_rule_spec(gpu_alert_rules(args.gpu_idle_percent)),
+            spec=prometheus_rule_spec(gpu_alert_rules(args.gpu_idle_percent, exported=args.gpu_metrics)),
             # The PrometheusRule CRD comes with the chart.
             opts=self.child_opts(depends_on=[self.release]),
         )

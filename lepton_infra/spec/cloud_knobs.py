@@ -40,6 +40,23 @@ class GcpKnobs(SpecModel):
     release_channel: Literal["RAPID", "REGULAR", "STABLE"] = Field(
         default="REGULAR", description="GKE release channel. Default REGULAR."
     )
+    dns_endpoint: bool | None = Field(
+        default=None,
+        description="Serve the Kubernetes API on GKE's DNS-based endpoint (`<uid>.<region>.gke.goog`): "
+        "reachable from any network that reaches Google APIs, every request authorized by IAM "
+        "`container.clusters.connect`; the platform's Kubernetes provider then uses it, so `pulumi up` "
+        "needs no route into the VPC (the first run creates the VPC). Default: on when "
+        "`cluster.endpoint` is private, off otherwise. Off with a private endpoint: run `pulumi up` "
+        "inside the VPC.",
+    )
+    rbac_security_group: Annotated[str, StringConstraints(
+        pattern=r"^gke-security-groups@[a-z0-9-]+(\.[a-z0-9-]+)+$")] | None = Field(
+        default=None,
+        description="Google Groups for RBAC: the cluster's `gke-security-groups@<domain>` group (create it "
+        "in Cloud Identity/Workspace; tenant admin groups must be its members). Required when any "
+        "`tenants[].admins` is set, which on GCP are Google Group e-mail addresses. Default none "
+        "(no group reaches RBAC).",
+    )
 
 
 class AzureKnobs(SpecModel):

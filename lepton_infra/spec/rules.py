@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from lepton_infra.catalog import NoMachine, catalog, choose_machine, gpu_models
 from lepton_infra.core.cidr import CidrTooSmall, largest_prefix_for, plan_subnets
 from lepton_infra.core.errors import Problem
+from lepton_infra.spec.gcp_rules import gcp_rbac_groups
 
 if TYPE_CHECKING:
     from lepton_infra.spec.platform import PlatformSpec
@@ -27,7 +28,7 @@ _ANYWHERE = IPv4Network("0.0.0.0/0")
 def check_platform(spec: PlatformSpec) -> list[Problem]:
     problems: list[Problem] = []
     for rule in (_cloud_knobs, _unique_names, _pool_names, _pools, _region, _network, _endpoint,
-                 _tenants_and_services, _reserved_namespaces, _quota_capacity, _tags):
+                 _tenants_and_services, _reserved_namespaces, _quota_capacity, _tags, gcp_rbac_groups):
         problems.extend(rule(spec))
     return problems
 

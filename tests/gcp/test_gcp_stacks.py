@@ -17,7 +17,7 @@ from lepton_infra.spec import PlatformSpec
 REPO = Path(__file__).resolve().parents[2]
 OUTPUT_KEYS = {"cluster_name", "cluster_endpoint", "kubeconfig", "model_bucket", "registry_url", "kms_key_id",
                "region", "project", "monitoring_namespace", "tenant_namespaces", "service_autoscalers",
-               "service_endpoints"}
+               "service_endpoints", "api_access"}
 
 
 @pytest.mark.parametrize("stack", ["gcp-dev", "gcp-prod"])
@@ -47,12 +47,15 @@ def test_prod_adds_the_h100_pool_and_protection(plan_stack: Callable[..., Planne
 
 
 def _aws_prod_spec_on_gcp() -> dict[str, Any]:
-    """The AWS prod spec with only `cloud`, `region` and the cloud knobs changed."""
+    """The AWS prod spec with only `cloud`, `region`, the cloud knobs and the admin groups changed: on GKE
+    a group reaches RBAC as a Google Group's e-mail, through the cluster's security group."""
     doc = yaml.safe_load((REPO / "stacks" / "platform" / "Pulumi.aws-prod.yaml").read_text())
     raw = dict(doc["config"]["lepton:platform"])
     raw.pop("aws", None)
     raw.update(cloud="gcp", region="us-central1",
-               gcp={"project": "acme-ai-prod", "billing_account": "012345-6789AB-CDEF01"})
+               gcp={"project": "acme-ai-prod", "billing_account": "012345-6789AB-CDEF01",
+                    "rbac_security_group": "gke-security-groups@acme.dev"})
+    raw["tenants"] = [{**t, "admins": [f"{a}@acme.dev" for a in t.get("admins", [])]} for t in raw["tenants"]]
     return raw
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from lepton_infra.core.cluster_handle import GpuFacts
+from lepton_infra.core.cluster_handle import ExporterPods, GpuFacts
+from lepton_infra.kubernetes.alerts import gpu_alert_rules
 from lepton_infra.kubernetes.gpu_stack import GpuOperatorToggles, gpu_operator_toggles
 from tests.kubernetes.conftest import plan_addons
 
@@ -93,3 +94,35 @@ def test_no_gpu_pools_no_gpu_stack() -> None:
     assert not planned.graph.of_type("lepton:k8s:GpuStack")
     assert sorted(r.get("chart") for r in planned.graph.of_type(RELEASE)) == ["kube-prometheus-stack",
                                                                                "metrics-server"]
+
+
+def test_cloud_exporter_pods_are_scraped_where_the_cloud_runs_them() -> None:
+    """A cloud exporter without a Service (GKE's managed DCGM exporter) is scraped by a PodMonitor on its
+    namespace, pod labels and named port; with every piece cloud-run, no privileged namespace is made."""
+    pods = ExporterPods(namespace="gke-managed-system",
+                        pod_labels={"app.kubernetes.io/name": "gke-managed-dcgm-exporter"}, port="metrics", metrics=frozenset({"DCGM_FI_DEV_GPU_UTIL", "DCGM_FI_DEV_FB_USED",
+                                                           "DCGM_FI_DEV_FB_FREE"}))
+    planned = plan_addons(facts=GpuFacts(True, True, True, dcgm_exporter=pods))
+    monitor = planned.graph.one("kubernetes:monitoring.coreos.com/v1:PodMonitor", f"{G}-cloud-dcgm-monitor")
+    assert monitor.get("metadata.namespace") == "monitoring"
+    assert monitor.get("spec.namespaceSelector") == {"matchNames": ["gke-managed-system"]}
+    assert monitor.get("spec.selector") == {"matchLabels": {"app.kubernetes.io/name": "gke-managed-dcgm-exporter"}}
+    endpoint = monitor.get("spec.podMetricsEndpoints.0")
+    assert (endpoint["port"], endpoint["path"]) == ("metrics", "/metrics")
+    assert endpoint["relabelings"][0]["targetLabel"] == "node"
+    kps = planned.graph.one(RELEASE, "acme-ai-k8s-observability-kube-prometheus-stack")
+    assert kps.urn in monitor.dependencies
+    assert f"{G}-dcgm-monitor" not in {m.name for m in planned.graph.of_type(SERVICE_MONITOR)}
+    namespaces = {n.get("metadata.name") for n in planned.graph.of_type("kubernetes:core/v1:Namespace")}
+    assert "gpu-operator" not in namespaces
+    rule = planned.graph.one("kubernetes:monitoring.coreos.com/v1:PrometheusRule")
+    alerts = {r["alert"] for g in rule.get("spec.groups") for r in g["rules"]}
+    assert "GpuXidError" not in alerts and {"GpuIdle", "GpuMemoryNearFull"} <= alerts
+
+
+def test_alert_rules_keep_only_fields_the_exporter_serves() -> None:
+    every = {r.name for r in gpu_alert_rules(10)}
+    assert "GpuXidError" in every
+    served = {r.name for r in gpu_alert_rules(10, exported={"DCGM_FI_DEV_GPU_UTIL"})}
+    # kube-state-metrics rules read no DCGM field and always stay.
+    assert served == {"GpuIdle", "GpuPodPending", "GpuMetricsMissing", "NodeNotReady"}

@@ -90,7 +90,8 @@ def test_watchdog_is_silenced(prod) -> None:
 
 
 def test_alert_rules_present(prod) -> None:
-    assert set(alerts(prod)) == {"GpuIdle", "GpuMemoryNearFull", "GpuXidError", "GpuPodPending", "NodeNotReady"}
+    assert set(alerts(prod)) == {"GpuIdle", "GpuMemoryNearFull", "GpuXidError", "GpuPodPending",
+                                  "GpuMetricsMissing", "NodeNotReady"}
 
 
 def test_gpu_idle_uses_the_spec_threshold_for_an_hour(prod) -> None:

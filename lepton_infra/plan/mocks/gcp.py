@@ -42,6 +42,11 @@ def gke_cluster(name, inputs, ctx, meta):
         "masterAuth": {"clusterCaCertificate": FAKE_CA, "clientCertificate": "", "clientKey": ""},
         "privateClusterConfig": {**(inputs.get("privateClusterConfig") or {}), "privateEndpoint": "10.0.0.2",
                                  "publicEndpoint": "203.0.113.10"},
+        # GKE always reports the DNS-based endpoint (`<uid>.<region>.gke.goog`), whether or not it
+        # admits external traffic.
+        "controlPlaneEndpointsConfig": {**(inputs.get("controlPlaneEndpointsConfig") or {}), "dnsEndpointConfig": {
+            **((inputs.get("controlPlaneEndpointsConfig") or {}).get("dnsEndpointConfig") or {}),
+            "endpoint": f"gke-{short_hash(cluster, length=16)}.{ctx.gcp_region}.gke.goog"}},
     })
 
 

@@ -305,8 +305,8 @@ def gke_shielded_nodes(r: ResourceView) -> Iterator[str]:
     severity=Severity.HIGH, types=(NODE_POOL, CLUSTER), clouds=GCP,
     description="`nodeConfig.serviceAccount` is set and is not the Compute Engine default service account "
     "(which holds Editor on the project).",
-    remediation="Create a node service account with logWriter, metricWriter, monitoring viewer and artifact "
-    "reader, and set `node_config.service_account=sa.email`.",
+    remediation="Create a node service account with roles/container.defaultNodeServiceAccount (plus "
+    "roles/artifactregistry.reader on the image repository), and set `node_config.service_account=sa.email`.",
 )
 def node_service_account(r: ResourceView) -> Iterator[str]:
     for where, config in _node_configs(r):
