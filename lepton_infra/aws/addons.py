@@ -8,6 +8,7 @@ add-ons then adopt (`resolve_conflicts_on_create="OVERWRITE"`).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -18,8 +19,16 @@ import pulumi_kubernetes as k8s
 from lepton_infra.aws.iam import allow, document, irsa_role
 from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name
+from lepton_infra.spec.aws_rules import CORE_ADDONS
 
-ADDONS = ("vpc-cni", "kube-proxy", "eks-pod-identity-agent", "coredns", "aws-ebs-csi-driver")
+ADDONS = CORE_ADDONS
+# vpc-cni accepts NetworkPolicy objects either way but enforces them only with this set (its add-on
+# configuration schema types it as a string). The network policy agent runs as a container of the
+# aws-node DaemonSet from v1.14.0 on (`nodeAgent.enabled` defaults to true, so it is left alone).
+# Source: EKS user guide, "Restrict Pod network traffic with Kubernetes network policies", step 2.
+# Pods start "default allow" until their policies are programmed (standard mode, the EKS default).
+VPC_CNI_CONFIGURATION = {"enableNetworkPolicy": "true"}
+ADDON_CONFIGURATION: dict[str, dict] = {"vpc-cni": VPC_CNI_CONFIGURATION}
 EBS_CSI_SERVICE_ACCOUNT = ("kube-system", "ebs-csi-controller-sa")
 STORAGE_CLASS = "gp3"
 # The driver tags every volume and snapshot it creates with this; the policy only lets it touch those.
@@ -89,6 +98,7 @@ class Addons(Component):
                 cluster_name=args.cluster_name,
                 addon_name=addon,
                 addon_version=self._addon_version(addon, args),
+                configuration_values=json.dumps(ADDON_CONFIGURATION[addon]) if addon in ADDON_CONFIGURATION else None,
                 resolve_conflicts_on_create="OVERWRITE",
                 resolve_conflicts_on_update="PRESERVE",
                 service_account_role_arn=ebs_role.arn if addon == "aws-ebs-csi-driver" else None,

@@ -13,13 +13,13 @@ from lepton_infra.aws.iam import allow, document, irsa_role
 from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name
 
-CHART = "cluster-autoscaler"
-CHART_REPO = "https://kubernetes.github.io/autoscaler"
-CHART_VERSION = "9.46.6"
+# The pins live with every other chart pin. Importing charts.py runs lepton_infra.kubernetes' package
+# init (pulumi_kubernetes, which this module needs anyway for the Release); charts.py itself is plain data.
+from lepton_infra.kubernetes.charts import CLUSTER_AUTOSCALER, CLUSTER_AUTOSCALER_IMAGE_TAGS
+
 NAMESPACE = "kube-system"
 SERVICE_ACCOUNT = "cluster-autoscaler"
-# The autoscaler's minor must match the cluster's; its image is pinned per Kubernetes minor.
-IMAGE_TAGS = {"1.30": "v1.30.4", "1.31": "v1.31.2", "1.32": "v1.32.1", "1.33": "v1.33.0"}
+IMAGE_TAGS = CLUSTER_AUTOSCALER_IMAGE_TAGS
 
 
 @dataclass
@@ -107,10 +107,10 @@ class Autoscaler(Component):
         )
         self.release = k8s.helm.v3.Release(
             child_name(name, "chart"),
-            name="cluster-autoscaler",
-            chart=CHART,
-            version=CHART_VERSION,
-            repository_opts=k8s.helm.v3.RepositoryOptsArgs(repo=CHART_REPO),
+            name=CLUSTER_AUTOSCALER.release,
+            chart=CLUSTER_AUTOSCALER.chart,
+            version=CLUSTER_AUTOSCALER.version,
+            repository_opts=k8s.helm.v3.RepositoryOptsArgs(repo=CLUSTER_AUTOSCALER.repo),
             namespace=NAMESPACE,
             values=chart_values(args.cluster_name, args.kubernetes_version, args.region, role.arn,
                                 args.scale_down_unneeded_minutes),
