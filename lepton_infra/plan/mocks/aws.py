@@ -149,7 +149,7 @@ def iam_service_linked_role(name, inputs, ctx, meta):
     service = inputs.get("awsServiceName", "example.amazonaws.com")
     stem = service.split(".")[0]
     known = {"autoscaling": "AutoScaling"}
-    role = "AWSServiceRoleFor" + known.get(stem, stem.capitalize())
+    role = "AWSServiceRoleFor" + (known[stem] if stem in known else str(stem).capitalize())
     if inputs.get("customSuffix"):
         role += f"_{inputs['customSuffix']}"
     arn = _arn(ctx, "iam", f"role/aws-service-role/{service}/{role}", regional=False)
