@@ -47,6 +47,9 @@ class AddonsArgs:
     k8s_provider: pulumi.ProviderResource
     versions: Mapping[str, str] = field(default_factory=dict)
     """Pinned add-on versions; others use the most recent version for the cluster's Kubernetes."""
+    volume_tags: Mapping[str, str] = field(default_factory=dict)
+    """Tags of the EBS volumes the CSI driver creates for PersistentVolumeClaims (the platform's tags, so
+    the budget counts them: the driver tags volumes only with its own keys unless told)."""
     wait_for: Sequence[pulumi.Resource] = ()
     """Resources the in-cluster pieces wait for (the node pools). Passed to the children themselves:
     a component's `depends_on` does not reach the children it creates."""
@@ -77,6 +80,12 @@ def ebs_csi_policy(kms_key_arn: pulumi.Input[str]) -> pulumi.Output[str]:
               [kms_key_arn], sid="UseCmkThroughEc2",
               condition={"StringLike": {"kms:ViaService": "ec2.*.amazonaws.com"}}),
     ]))
+
+
+def volume_tag_parameters(tags: Mapping[str, str]) -> dict[str, str]:
+    """StorageClass parameters `tagSpecification_<n>: "key=value"`, which the EBS CSI driver puts on every
+    volume it creates (aws-ebs-csi-driver docs, "Tagging": StorageClass tagging)."""
+    return {f"tagSpecification_{i}": f"{k}={v}" for i, (k, v) in enumerate(sorted(tags.items()), start=1)}
 
 
 class Addons(Component):
@@ -110,7 +119,8 @@ class Addons(Component):
                 name=STORAGE_CLASS, annotations={"storageclass.kubernetes.io/is-default-class": "true"},
             ),
             provisioner="ebs.csi.aws.com",
-            parameters={"type": "gp3", "encrypted": "true", "kmsKeyId": args.kms_key_arn, "fsType": "ext4"},
+            parameters={"type": "gp3", "encrypted": "true", "kmsKeyId": args.kms_key_arn, "fsType": "ext4",
+                        **volume_tag_parameters(args.volume_tags)},
             volume_binding_mode="WaitForFirstConsumer",  # the volume lands in the zone of the pod's node
             allow_volume_expansion=True,
             reclaim_policy="Delete",

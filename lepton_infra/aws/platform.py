@@ -112,7 +112,7 @@ class Platform(Component):
             cluster_name=cluster.name_output, kubernetes_version=spec.cluster.version,
             oidc_provider_arn=cluster.oidc_provider_arn, oidc_issuer=cluster.oidc_issuer, kms_key_arn=key.arn,
             platform=label, k8s_provider=cluster.k8s_provider, versions=dict(knobs.addon_versions),
-            wait_for=node_groups,
+            volume_tags=tags, wait_for=node_groups,
         ), opts_aws)
         autoscaler = Autoscaler(child_name(name, "autoscaler"), AutoscalerArgs(
             cluster_name=cluster.name_output, kubernetes_version=spec.cluster.version, region=spec.region,
