@@ -16,6 +16,7 @@ from lepton_infra.aws.kms import EncryptionKey, EncryptionKeyArgs
 from lepton_infra.aws.monitoring import Monitoring, MonitoringArgs
 from lepton_infra.aws.network import Network, NetworkArgs
 from lepton_infra.aws.node_pool import NodePool, NodePoolArgs
+from lepton_infra.aws.quotas import vcpu_quota_needs
 from lepton_infra.catalog import choose_machine, spot_alternatives
 from lepton_infra.core.cluster_handle import ClusterHandle, GpuFacts
 from lepton_infra.core.component import Component
@@ -166,6 +167,9 @@ class Platform(Component):
             "region": spec.region,
             "api_access": api_access(spec),
         }
+        quotas = vcpu_quota_needs(spec, {p.name: instance_types(spec, p) for p in spec.node_pools})
+        pulumi.log.info("EC2 vCPU quotas needed with every pool at max (check Service Quotas before scaling): "
+                        + "; ".join(f"{q}: {n}" for q, n in quotas.items()), self)
         reachable = spec.cluster.endpoint == "public" or spec.cluster.authorized_networks
         (pulumi.log.info if reachable else pulumi.log.warn)(f"api_access: {self.outputs['api_access']}", self)
         self.finish(self.outputs)

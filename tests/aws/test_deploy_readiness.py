@@ -183,3 +183,18 @@ def test_autoscaler_release_pins_come_from_charts_py(plan_stack, platform_dir: P
     assert release.get("values")["image"]["tag"] == "v1.33.6"
     source = (Path(__file__).resolve().parents[2] / "lepton_infra" / "aws" / "autoscaler.py").read_text()
     assert "9.46" not in source and "v1.33" not in source, "autoscaler pins belong in kubernetes/charts.py"
+
+
+def test_vcpu_quotas_at_max_scale() -> None:
+    """aws-prod at max: 2 x p5.48xlarge (192 vCPUs each), 16 spot L4 nodes counted at the largest
+    interchangeable type g6.4xlarge (16), 4 x m6i.xlarge (4)."""
+    import yaml
+
+    from lepton_infra.aws.platform import instance_types
+    from lepton_infra.aws.quotas import vcpu_quota_needs
+
+    raw = yaml.safe_load((Path(__file__).resolve().parents[2] / "stacks/platform/Pulumi.aws-prod.yaml").read_text())
+    spec = PlatformSpec.from_dict(raw["config"]["lepton:platform"])
+    needs = vcpu_quota_needs(spec, {p.name: instance_types(spec, p) for p in spec.node_pools})
+    assert needs == {"Running On-Demand P instances": 384, "All G and VT Spot Instance Requests": 256,
+                     "Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances": 16}
