@@ -93,7 +93,6 @@ class EncryptionKey(Component):
             self.autoscaling_role = aws.iam.ServiceLinkedRole(
                 child_name(name, "autoscaling-slr"),
                 aws_service_name=AUTOSCALING_SERVICE,
-                description="Auto Scaling service-linked role (EKS node groups; named by the platform key)",
                 # The account's role, shared with every other ASG in it: destroying a stack leaves it.
                 opts=self.child_opts(retain_on_delete=True),
             )
