@@ -81,5 +81,6 @@ CLUSTER_AUTOSCALER = HelmChart(
 # The autoscaler's minor must match the cluster's, so its image is pinned per Kubernetes minor: the
 # latest patch of each, from the kubernetes/autoscaler tags `cluster-autoscaler-<version>` (checked
 # 2026-12: 1.30.7, 1.31.5, 1.32.7, 1.33.6). The chart's own default image (1.32.0 in 9.46.6) is
-# always overridden.
+# always overridden; the first chart shipping 1.33 (9.47.0, through 9.51.0) adds no ClusterRole rule
+# for the AWS provider (only CoreWeave's and `rbac.additionalRules`), so 9.46.6's RBAC serves 1.33.
 CLUSTER_AUTOSCALER_IMAGE_TAGS = {"1.30": "v1.30.7", "1.31": "v1.31.5", "1.32": "v1.32.7", "1.33": "v1.33.6"}
