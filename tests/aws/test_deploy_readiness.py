@@ -198,3 +198,17 @@ def test_vcpu_quotas_at_max_scale() -> None:
     needs = vcpu_quota_needs(spec, {p.name: instance_types(spec, p) for p in spec.node_pools})
     assert needs == {"Running On-Demand P instances": 384, "All G and VT Spot Instance Requests": 256,
                      "Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances": 16}
+
+
+@pytest.mark.parametrize("changes, level", [({}, "info"),
+                                            ({"environment": "prod", "cluster": {"endpoint": "private"}}, "warn")])
+def test_plan_log_says_where_pulumi_up_runs(plan_program, monkeypatch, changes: dict, level: str) -> None:
+    """The sentence is logged too (`pulumi up` and `lepton-infra plan` show it), as a warning when nothing
+    but the nodes could reach the API."""
+    import pulumi
+
+    logged: list[tuple[str, str]] = []
+    for name in ("info", "warn"):
+        monkeypatch.setattr(pulumi.log, name, lambda msg, *a, _n=name, **k: logged.append((_n, msg)))
+    graph = _plan(plan_program, {**spec_with(), **changes})
+    assert (level, f"api_access: {graph.outputs['api_access']}") in logged
