@@ -212,3 +212,13 @@ def test_plan_log_says_where_pulumi_up_runs(plan_program, monkeypatch, changes: 
         monkeypatch.setattr(pulumi.log, name, lambda msg, *a, _n=name, **k: logged.append((_n, msg)))
     graph = _plan(plan_program, {**spec_with(), **changes})
     assert (level, f"api_access: {graph.outputs['api_access']}") in logged
+
+
+def test_one_access_entry_per_role_carrying_all_its_groups() -> None:
+    """EKS allows one access entry per IAM principal: a role that is admin and a tenant admin, or admin of
+    two tenants, gets one entry with every group."""
+    from lepton_infra.aws.cluster import principal_groups
+
+    admin, ops = f"{ROLE}admins", f"{ROLE}ops"
+    assert principal_groups([admin], {"research-admins": [admin, ops], "serving-admins": [ops]}) == {
+        admin: ["research-admins"], ops: ["research-admins", "serving-admins"]}

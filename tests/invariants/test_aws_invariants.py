@@ -187,6 +187,12 @@ def _vpc_cni_enforces(graph: PlannedGraph) -> bool:
     if len(cni) != 1:
         return False
     config = json.loads(cni[0].get("configurationValues") or "{}")
+    version = cni[0].get("addonVersion")
+    # A pinned version must carry the network policy agent (v1.14.0+); unpinned means the latest.
+    if isinstance(version, str) and version.startswith("v"):
+        numbers = tuple(int(x) for x in version[1:].split("-")[0].split("."))
+        if numbers < (1, 14, 0):
+            return False
     return config.get("enableNetworkPolicy") == "true"
 
 
