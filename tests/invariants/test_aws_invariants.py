@@ -187,11 +187,13 @@ def _vpc_cni_enforces(graph: PlannedGraph) -> bool:
     if len(cni) != 1:
         return False
     config = json.loads(cni[0].get("configurationValues") or "{}")
-    version = cni[0].get("addonVersion")
-    # A pinned version must carry the network policy agent (v1.14.0+); unpinned means the latest.
-    if isinstance(version, str) and version.startswith("v"):
-        numbers = tuple(int(x) for x in version[1:].split("-")[0].split("."))
-        if numbers < (1, 14, 0):
+    # A version the stack pins must carry the network policy agent (v1.14.0+). (Unpinned, the plan shows
+    # the mocks' answer to the "most recent" lookup, which is no version at all.)
+    spec = json.loads(graph.config.get("lepton:platform") or "{}")
+    pinned = ((spec.get("aws") or {}).get("addon_versions") or {}).get("vpc-cni")
+    if pinned:
+        assert cni[0].get("addonVersion") == pinned
+        if tuple(int(x) for x in pinned[1:].split("-")[0].split(".")) < (1, 14, 0):
             return False
     return config.get("enableNetworkPolicy") == "true"
 
