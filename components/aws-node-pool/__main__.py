@@ -8,9 +8,11 @@ from lepton_infra.catalog import choose_machine, spot_alternatives
 from lepton_infra.core.tagging import platform_tags
 
 config = pulumi.Config()
-# Default tags on the provider reach every resource; the required keys are the ones the policy pack checks.
-provider = aws.Provider("aws", region=config.require("region"), default_tags=aws.ProviderDefaultTagsArgs(
-    tags=platform_tags("acme-ai", "dev", {"team": "ml-platform", "cost-center": "1234"})))
+# Default tags on the provider reach every resource the provider creates; the required keys are the ones
+# the policy pack checks. The instances and volumes the node group launches get them from the pool's
+# `tags` (its launch template): provider default tags never reach what an Auto Scaling group launches.
+tags = platform_tags("acme-ai", "dev", {"team": "ml-platform", "cost-center": "1234"})
+provider = aws.Provider("aws", region=config.require("region"), default_tags=aws.ProviderDefaultTagsArgs(tags=tags))
 
 gpu = config.get("gpu") or "l4"
 machine = choose_machine("aws", gpu=gpu, gpu_count=1)
@@ -30,6 +32,7 @@ pool = NodePool(
         spot=True,
         min_size=0,
         max_size=config.get_int("maxSize") or 4,
+        tags=tags,
     ),
     opts=pulumi.ResourceOptions(provider=provider),
 )

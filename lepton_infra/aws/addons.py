@@ -8,6 +8,7 @@ add-ons then adopt (`resolve_conflicts_on_create="OVERWRITE"`).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -18,8 +19,16 @@ import pulumi_kubernetes as k8s
 from lepton_infra.aws.iam import allow, document, irsa_role
 from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name
+from lepton_infra.spec.aws_rules import CORE_ADDONS
 
-ADDONS = ("vpc-cni", "kube-proxy", "eks-pod-identity-agent", "coredns", "aws-ebs-csi-driver")
+ADDONS = CORE_ADDONS
+# vpc-cni accepts NetworkPolicy objects either way but enforces them only with this set (its add-on
+# configuration schema types it as a string). The network policy agent runs as a container of the
+# aws-node DaemonSet from v1.14.0 on (`nodeAgent.enabled` defaults to true, so it is left alone).
+# Source: EKS user guide, "Restrict Pod network traffic with Kubernetes network policies", step 2.
+# Pods start "default allow" until their policies are programmed (standard mode, the EKS default).
+VPC_CNI_CONFIGURATION = {"enableNetworkPolicy": "true"}
+ADDON_CONFIGURATION: dict[str, dict] = {"vpc-cni": VPC_CNI_CONFIGURATION}
 EBS_CSI_SERVICE_ACCOUNT = ("kube-system", "ebs-csi-controller-sa")
 STORAGE_CLASS = "gp3"
 # The driver tags every volume and snapshot it creates with this; the policy only lets it touch those.
@@ -38,6 +47,9 @@ class AddonsArgs:
     k8s_provider: pulumi.ProviderResource
     versions: Mapping[str, str] = field(default_factory=dict)
     """Pinned add-on versions; others use the most recent version for the cluster's Kubernetes."""
+    volume_tags: Mapping[str, str] = field(default_factory=dict)
+    """Tags of the EBS volumes the CSI driver creates for PersistentVolumeClaims (the platform's tags, so
+    the budget counts them: the driver tags volumes only with its own keys unless told)."""
     wait_for: Sequence[pulumi.Resource] = ()
     """Resources the in-cluster pieces wait for (the node pools). Passed to the children themselves:
     a component's `depends_on` does not reach the children it creates."""
@@ -70,6 +82,12 @@ def ebs_csi_policy(kms_key_arn: pulumi.Input[str]) -> pulumi.Output[str]:
     ]))
 
 
+def volume_tag_parameters(tags: Mapping[str, str]) -> dict[str, str]:
+    """StorageClass parameters `tagSpecification_<n>: "key=value"`, which the EBS CSI driver puts on every
+    volume it creates (aws-ebs-csi-driver docs, "Tagging": StorageClass tagging)."""
+    return {f"tagSpecification_{i}": f"{k}={v}" for i, (k, v) in enumerate(sorted(tags.items()), start=1)}
+
+
 class Addons(Component):
     TOKEN = "lepton:aws:Addons"
 
@@ -89,6 +107,7 @@ class Addons(Component):
                 cluster_name=args.cluster_name,
                 addon_name=addon,
                 addon_version=self._addon_version(addon, args),
+                configuration_values=json.dumps(ADDON_CONFIGURATION[addon]) if addon in ADDON_CONFIGURATION else None,
                 resolve_conflicts_on_create="OVERWRITE",
                 resolve_conflicts_on_update="PRESERVE",
                 service_account_role_arn=ebs_role.arn if addon == "aws-ebs-csi-driver" else None,
@@ -100,7 +119,8 @@ class Addons(Component):
                 name=STORAGE_CLASS, annotations={"storageclass.kubernetes.io/is-default-class": "true"},
             ),
             provisioner="ebs.csi.aws.com",
-            parameters={"type": "gp3", "encrypted": "true", "kmsKeyId": args.kms_key_arn, "fsType": "ext4"},
+            parameters={"type": "gp3", "encrypted": "true", "kmsKeyId": args.kms_key_arn, "fsType": "ext4",
+                        **volume_tag_parameters(args.volume_tags)},
             volume_binding_mode="WaitForFirstConsumer",  # the volume lands in the zone of the pod's node
             allow_volume_expansion=True,
             reclaim_policy="Delete",

@@ -7,19 +7,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
+import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
 from lepton_infra.aws.iam import allow, document, irsa_role
 from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name
 
-CHART = "cluster-autoscaler"
-CHART_REPO = "https://kubernetes.github.io/autoscaler"
-CHART_VERSION = "9.46.6"
+# The pins live with every other chart pin. Importing charts.py runs lepton_infra.kubernetes' package
+# init (pulumi_kubernetes, which this module needs anyway for the Release); charts.py itself is plain data.
+from lepton_infra.kubernetes.charts import CLUSTER_AUTOSCALER, CLUSTER_AUTOSCALER_IMAGE_TAGS
+
 NAMESPACE = "kube-system"
 SERVICE_ACCOUNT = "cluster-autoscaler"
-# The autoscaler's minor must match the cluster's; its image is pinned per Kubernetes minor.
-IMAGE_TAGS = {"1.30": "v1.30.4", "1.31": "v1.31.2", "1.32": "v1.32.1", "1.33": "v1.33.0"}
+IMAGE_TAGS = CLUSTER_AUTOSCALER_IMAGE_TAGS
 
 
 @dataclass
@@ -47,18 +48,25 @@ def image_tag(kubernetes_version: str) -> str:
                          f"known: {', '.join(sorted(IMAGE_TAGS))}") from None
 
 
-def autoscaler_policy(cluster_name: pulumi.Input[str]) -> pulumi.Output[str]:
-    """Reads are unscoped (AWS offers no resource-level scoping for these Describe calls); every write is
-    conditioned on the ASG tag EKS puts on this cluster's managed node groups."""
+def autoscaler_policy(cluster_name: pulumi.Input[str], region: str = "*",
+                      account_id: pulumi.Input[str] = "*") -> pulumi.Output[str]:
+    """Describe calls are unscoped (they authorize only on `*`); DescribeNodegroup is scoped to this
+    cluster's node groups, and every write to this account's groups in this region that carry the tag
+    EKS puts on this cluster's managed node groups (Service Authorization Reference: EKS `nodegroup`,
+    Auto Scaling `autoScalingGroup` resource types)."""
     owned_tag = pulumi.Output.concat("aws:ResourceTag/k8s.io/cluster-autoscaler/", cluster_name)
     condition = owned_tag.apply(lambda k: {"StringEquals": {k: "owned"}})
+    nodegroups = pulumi.Output.concat("arn:aws:eks:", region, ":", account_id, ":nodegroup/", cluster_name, "/*/*")
+    groups = pulumi.Output.concat("arn:aws:autoscaling:", region, ":", account_id,
+                                  ":autoScalingGroup:*:autoScalingGroupName/*")
     return pulumi.Output.json_dumps(document([
         allow(["autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeAutoScalingInstances",
                "autoscaling:DescribeLaunchConfigurations", "autoscaling:DescribeScalingActivities",
                "autoscaling:DescribeTags", "ec2:DescribeImages", "ec2:DescribeInstanceTypes",
-               "ec2:DescribeLaunchTemplateVersions", "ec2:GetInstanceTypesFromInstanceRequirements",
-               "eks:DescribeNodegroup"], "*", sid="ReadOnly"),
-        allow(["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"], "*",
+               "ec2:DescribeLaunchTemplateVersions", "ec2:GetInstanceTypesFromInstanceRequirements"],
+              "*", sid="DescribeOnlyIsUnscoped"),
+        allow(["eks:DescribeNodegroup"], [nodegroups], sid="ReadThisClustersNodeGroups"),
+        allow(["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"], [groups],
               sid="ScaleOnlyThisClustersGroups", condition=condition),
     ]))
 
@@ -99,18 +107,19 @@ class Autoscaler(Component):
 
     def __init__(self, name: str, args: AutoscalerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(name, opts)
+        account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
         role = irsa_role(
             child_name(name, "irsa"), platform=args.platform, oidc_provider_arn=args.oidc_provider_arn,
             oidc_issuer=args.oidc_issuer, namespace=NAMESPACE, service_account=SERVICE_ACCOUNT,
-            policy=autoscaler_policy(args.cluster_name), opts=self.child_opts(),
+            policy=autoscaler_policy(args.cluster_name, args.region, account), opts=self.child_opts(),
             description="cluster-autoscaler (scales only this cluster's node groups)",
         )
         self.release = k8s.helm.v3.Release(
             child_name(name, "chart"),
-            name="cluster-autoscaler",
-            chart=CHART,
-            version=CHART_VERSION,
-            repository_opts=k8s.helm.v3.RepositoryOptsArgs(repo=CHART_REPO),
+            name=CLUSTER_AUTOSCALER.release,
+            chart=CLUSTER_AUTOSCALER.chart,
+            version=CLUSTER_AUTOSCALER.version,
+            repository_opts=k8s.helm.v3.RepositoryOptsArgs(repo=CLUSTER_AUTOSCALER.repo),
             namespace=NAMESPACE,
             values=chart_values(args.cluster_name, args.kubernetes_version, args.region, role.arn,
                                 args.scale_down_unneeded_minutes),

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
@@ -37,6 +38,12 @@ class ClusterArgs:
     """Private-only unless set; when public, only `public_access_cidrs` may reach it."""
     public_access_cidrs: Sequence[str] = field(default_factory=list)
     admin_role_arns: Sequence[str] = field(default_factory=list)
+    group_role_arns: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    """Kubernetes group -> IAM roles that carry it (through their access entry's `kubernetes_groups`):
+    how RBAC bindings to a Group (tenant admins) reach anyone on EKS."""
+    private_access_cidrs: Sequence[str] = field(default_factory=list)
+    """Networks (inside the VPC or routed to it: a deploy runner, VPN, peering) the cluster security
+    group admits to the private endpoint on 443. Without one, only the nodes reach a private endpoint."""
     service_cidr: str = "172.20.0.0/16"
     log_retention_days: int = 90
     protect: bool = False
@@ -49,6 +56,27 @@ def endpoint_access(public: bool, cidrs: Sequence[str]) -> tuple[bool, bool, lis
     if public and not cidrs:
         raise ValueError("a public EKS endpoint needs public_access_cidrs (never open by default)")
     return True, public, list(cidrs) if public else []
+
+
+def principal_groups(admin_role_arns: Sequence[str], group_role_arns: Mapping[str, Sequence[str]]
+                     ) -> dict[str, list[str]]:
+    """IAM principal -> its Kubernetes groups, admins first, then the other roles in first-seen order.
+    EKS allows one access entry per principal, so a role that is both admin and a group's member gets
+    one entry carrying both."""
+    groups: dict[str, list[str]] = {arn: [] for arn in admin_role_arns}
+    for group, arns in group_role_arns.items():
+        for arn in arns:
+            groups.setdefault(arn, [])
+            if group not in groups[arn]:
+                groups[arn].append(group)
+    return {arn: sorted(g) for arn, g in groups.items()}
+
+
+def access_entry_slug(role_arn: str) -> str:
+    """A stable URN part for a role's access entry: account and role name (unique in the account)."""
+    account = role_arn.split(":")[4]
+    role = role_arn.rsplit("/", 1)[-1]
+    return re.sub(r"[^a-z0-9]+", "-", f"{account}-{role}".lower()).strip("-")
 
 
 def kubeconfig(cluster_name: str, endpoint: str, ca_data: str, region: str) -> str:
@@ -129,15 +157,7 @@ class Cluster(Component):
             child_name(name, "oidc"), url=issuer, client_id_lists=["sts.amazonaws.com"],
             opts=self.child_opts(),
         )
-        for i, arn in enumerate(args.admin_role_arns):
-            entry = aws.eks.AccessEntry(child_name(name, f"admin-{i}"), cluster_name=self.cluster.name,
-                                        principal_arn=arn, type="STANDARD", opts=self.child_opts())
-            aws.eks.AccessPolicyAssociation(
-                child_name(name, f"admin-{i}-policy"), cluster_name=self.cluster.name, principal_arn=arn,
-                policy_arn=CLUSTER_ADMIN_POLICY,
-                access_scope=aws.eks.AccessPolicyAssociationAccessScopeArgs(type="cluster"),
-                opts=self.child_opts(depends_on=[entry]),
-            )
+        self.access_entries = self._access_entries(name, args)
         self._node_role(name, args, partition)
 
         config = pulumi.Output.all(self.cluster.name, self.cluster.endpoint,
@@ -155,6 +175,27 @@ class Cluster(Component):
         self.primary_security_group_id: pulumi.Output[str] = self.cluster.vpc_config.cluster_security_group_id
         self.finish({"name": self.name_output, "endpoint": self.endpoint, "oidc_provider_arn": self.oidc_provider_arn,
                      "node_role_arn": self.node_role.arn, "node_security_group_id": self.node_security_group.id})
+
+    def _access_entries(self, name: str, args: ClusterArgs) -> list[aws.eks.AccessEntry]:
+        """STANDARD access entries (any IAM principal type; EKS user guide "Create access entries").
+        Admins get the cluster-admin access policy; every role also carries its Kubernetes groups, which
+        RoleBindings to `kind: Group` subjects then match."""
+        entries: list[aws.eks.AccessEntry] = []
+        admins = list(args.admin_role_arns)
+        for arn, groups in principal_groups(admins, args.group_role_arns).items():
+            urn_name = (child_name(name, f"admin-{admins.index(arn)}") if arn in admins
+                        else child_name(name, f"access-{access_entry_slug(arn)}"))
+            entry = aws.eks.AccessEntry(urn_name, cluster_name=self.cluster.name, principal_arn=arn,
+                                        type="STANDARD", kubernetes_groups=groups or None, opts=self.child_opts())
+            entries.append(entry)
+            if arn in admins:
+                aws.eks.AccessPolicyAssociation(
+                    f"{urn_name}-policy", cluster_name=self.cluster.name, principal_arn=arn,
+                    policy_arn=CLUSTER_ADMIN_POLICY,
+                    access_scope=aws.eks.AccessPolicyAssociationAccessScopeArgs(type="cluster"),
+                    opts=self.child_opts(depends_on=[entry]),
+                )
+        return entries
 
     def _security_groups(self, name: str, args: ClusterArgs) -> None:
         """Least-privilege groups in the terraform-aws-eks shape: nodes reach the API on 443; the control
@@ -174,6 +215,12 @@ class Cluster(Component):
             from_port=443, to_port=443, referenced_security_group_id=node_sg,
             description="Nodes to the Kubernetes API", opts=self.child_opts(),
         )
+        for i, cidr in enumerate(args.private_access_cidrs):
+            aws.vpc.SecurityGroupIngressRule(
+                child_name(name, f"cluster-from-deployer-{i}"), security_group_id=cluster_sg, ip_protocol="tcp",
+                from_port=443, to_port=443, cidr_ipv4=cidr,
+                description="Kubernetes API from an authorized network (deploy runner, VPN)", opts=self.child_opts(),
+            )
         for port, why in CONTROL_PLANE_TO_NODE_PORTS:
             aws.vpc.SecurityGroupIngressRule(
                 child_name(name, f"node-from-cluster-{port}"), security_group_id=node_sg, ip_protocol="tcp",

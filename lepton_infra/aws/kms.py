@@ -1,8 +1,20 @@
-"""`EncryptionKey`: the platform's one customer-managed KMS key and its alias."""
+"""`EncryptionKey`: the platform's one customer-managed KMS key and its alias, and the account's Auto
+Scaling service-linked role its policy names.
+
+KMS refuses a key policy whose principal does not exist (MalformedPolicyDocumentException), and
+`AWSServiceRoleForAutoScaling` exists only after the account's first Auto Scaling group: in a fresh
+account the key would fail before anything else is built. So the role is created here (or declared
+existing) and the key waits for it. The other key policy principals need nothing: the account root and
+service principals (`logs.<region>`, `cloudwatch`, `budgets`) always exist; the EKS cluster role and the
+EBS CSI role use the key through their own IAM policies, which the root statement enables.
+(AWS docs: EC2 Auto Scaling "Required AWS KMS key policy for use with encrypted volumes" and
+"Service-linked roles for Amazon EC2 Auto Scaling"; pulumi-aws `aws.iam.ServiceLinkedRole`.)
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import pulumi
 import pulumi_aws as aws
@@ -13,6 +25,12 @@ from lepton_infra.core.naming import child_name
 
 # Actions a service needs to use (not manage) a key for envelope encryption.
 _USE = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]
+AUTOSCALING_SERVICE = "autoscaling.amazonaws.com"
+AUTOSCALING_SLR_NAME = "AWSServiceRoleForAutoScaling"
+
+
+def autoscaling_slr_arn(account_id: str, partition: str) -> str:
+    return f"arn:{partition}:iam::{account_id}:role/aws-service-role/{AUTOSCALING_SERVICE}/{AUTOSCALING_SLR_NAME}"
 
 
 @dataclass
@@ -22,14 +40,17 @@ class EncryptionKeyArgs:
     region: str
     deletion_window_days: int = 30
     protect: bool = False
+    autoscaling_service_linked_role: Literal["create", "existing"] = "create"
+    """`create`: create the account's Auto Scaling service-linked role (kept on destroy: it is the
+    account's, not the stack's); `existing`: it is already there (any ASG ever made in the account)."""
 
 
-def key_policy(account_id: str, partition: str, region: str) -> dict:
+def key_policy(account_id: str, partition: str, region: str, autoscaling_slr: str | None = None) -> dict:
     """The key policy: the account root administers the key through IAM (without this statement the key
-    becomes unmanageable), and exactly the services that encrypt platform data may use it."""
+    becomes unmanageable), and exactly the services that encrypt platform data may use it.
+    `autoscaling_slr` is the ARN of the created service-linked role (default: the well-known ARN)."""
     root = f"arn:{partition}:iam::{account_id}:root"
-    autoscaling_slr = (f"arn:{partition}:iam::{account_id}:role/aws-service-role/autoscaling.amazonaws.com/"
-                       "AWSServiceRoleForAutoScaling")
+    autoscaling_slr = autoscaling_slr or autoscaling_slr_arn(account_id, partition)
     return document([
         {"Sid": "AccountAdministersThroughIam", "Effect": "Allow", "Principal": {"AWS": root},
          "Action": "kms:*", "Resource": "*"},
@@ -66,8 +87,19 @@ class EncryptionKey(Component):
         invoke_opts = pulumi.InvokeOutputOptions(parent=self)
         identity = aws.get_caller_identity_output(opts=invoke_opts)
         partition = aws.get_partition_output(opts=invoke_opts)
-        policy = pulumi.Output.all(identity.account_id, partition.partition).apply(
-            lambda ap: pulumi.Output.json_dumps(key_policy(ap[0], ap[1], args.region)))
+        self.autoscaling_role: aws.iam.ServiceLinkedRole | None = None
+        depends_on: list[pulumi.Resource] = []
+        if args.autoscaling_service_linked_role == "create":
+            self.autoscaling_role = aws.iam.ServiceLinkedRole(
+                child_name(name, "autoscaling-slr"),
+                aws_service_name=AUTOSCALING_SERVICE,
+                # The account's role, shared with every other ASG in it: destroying a stack leaves it.
+                opts=self.child_opts(retain_on_delete=True),
+            )
+            depends_on.append(self.autoscaling_role)
+        slr_arn: pulumi.Input[str | None] = self.autoscaling_role.arn if self.autoscaling_role else None
+        policy = pulumi.Output.all(identity.account_id, partition.partition, slr_arn).apply(
+            lambda ap: pulumi.Output.json_dumps(key_policy(ap[0], ap[1], args.region, ap[2])))
         self.key = aws.kms.Key(
             child_name(name, "key"),
             description=f"lepton-infra platform key ({args.alias})",
@@ -77,7 +109,7 @@ class EncryptionKey(Component):
             deletion_window_in_days=args.deletion_window_days,
             policy=policy,
             tags={"Name": args.alias},
-            opts=self.child_opts(protect=args.protect),
+            opts=self.child_opts(protect=args.protect, depends_on=depends_on),
         )
         self.alias = aws.kms.Alias(
             child_name(name, "alias"),

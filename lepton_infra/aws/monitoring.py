@@ -13,8 +13,10 @@ import pulumi_aws as aws
 from lepton_infra.aws.iam import allow, document, irsa_role
 from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name, physical_name
+from lepton_infra.core.tagging import COST_ALLOCATION_TAG
+from lepton_infra.spec.aws_rules import OBSERVABILITY_ADDON
 
-ADDON = "amazon-cloudwatch-observability"
+ADDON = OBSERVABILITY_ADDON
 AGENT_SERVICE_ACCOUNT = ("amazon-cloudwatch", "cloudwatch-agent")
 INSIGHTS_NAMESPACE = "ContainerInsights"
 INSIGHTS_LOG_KINDS = ("application", "dataplane", "host", "performance")
@@ -35,12 +37,19 @@ class MonitoringArgs:
     oidc_provider_arn: pulumi.Input[str]
     oidc_issuer: pulumi.Input[str]
     platform: str
-    """Platform name: prefixes names, and the budget counts only resources tagged `platform=<this>`."""
+    """Prefix of cloud-side names (`<name>-<environment>`)."""
     alert_emails: Sequence[str] = field(default_factory=list)
     gpu_idle_percent: int = 10
     log_retention_days: int = 15
     budget_usd: float | None = None
     budget_thresholds: Sequence[int] = (80, 100)
+    budget_tag: tuple[str, str] | None = None
+    """(key, value) of the tag the budget counts; default (`deployment`, `platform`). The key must be an
+    active cost allocation tag, and every costly resource must carry it (instances through their launch
+    template: provider default tags do not reach instances an Auto Scaling group launches)."""
+    activate_cost_allocation_tag: bool = False
+    """Activate the budget's tag key as a cost allocation tag (payer account only; the key must already
+    appear in billing data)."""
     addon_version: str | None = None
     kubernetes_version: str | None = None
     """Picks the most recent add-on version for this Kubernetes minor when `addon_version` is unset."""
@@ -180,12 +189,25 @@ class Monitoring(Component):
 
     def _budget(self, name: str, args: MonitoringArgs) -> None:
         assert args.budget_usd is not None
+        key, value = args.budget_tag or (COST_ALLOCATION_TAG, args.platform)
+        if args.activate_cost_allocation_tag:
+            # Cost Explorer refuses a key not yet seen in billing data, and member accounts cannot
+            # activate tags at all (AWS Billing "Activating user-defined cost allocation tags").
+            # The key is the payer's, shared with every stack: destroying this one leaves it active.
+            aws.costexplorer.CostAllocationTag(
+                child_name(name, "cost-tag"), tag_key=key, status="Active",
+                opts=self.child_opts(retain_on_delete=True),
+            )
+        else:
+            pulumi.log.info(f"the budget counts resources tagged {key}={value}: it measures $0 until `{key}` "
+                            "is an active cost allocation tag (payer account; docs/aws.md, Deploy readiness)",
+                            self)
         aws.budgets.Budget(
             child_name(name, "budget"), name=physical_name(args.platform, "monthly"),
             budget_type="COST", time_unit="MONTHLY", limit_amount=f"{args.budget_usd:.2f}", limit_unit="USD",
-            # Counts only this platform's spend (activate `platform` as a cost allocation tag).
-            cost_filters=[aws.budgets.BudgetCostFilterArgs(name="TagKeyValue",
-                                                           values=[f"user:platform${args.platform}"])],
+            # Counts only this deployment's spend: `user:<key>$<value>` is how Budgets names a
+            # user-defined cost allocation tag's value.
+            cost_filters=[aws.budgets.BudgetCostFilterArgs(name="TagKeyValue", values=[f"user:{key}${value}"])],
             notifications=[
                 aws.budgets.BudgetNotificationArgs(
                     comparison_operator="GREATER_THAN", notification_type="ACTUAL", threshold=float(t),

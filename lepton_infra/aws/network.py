@@ -178,7 +178,9 @@ class Network(Component):
             policy=pulumi.Output.json_dumps(document([allow(
                 ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
                 [log_group.arn, pulumi.Output.concat(log_group.arn, ":*")],
-            ), allow(["logs:DescribeLogGroups"], [pulumi.Output.concat(log_group.arn, ":*"), log_group.arn])])),
+            # DescribeLogGroups authorizes only on `*` (Service Authorization Reference, CloudWatch Logs):
+            # scoped to the group's ARN it never matched (parliament: RESOURCE_MISMATCH).
+            ), allow(["logs:DescribeLogGroups"], "*", sid="DescribeOnlyIsUnscoped")])),
             opts=self.child_opts(),
         )
         aws.ec2.FlowLog(

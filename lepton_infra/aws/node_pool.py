@@ -54,6 +54,10 @@ class NodePoolArgs:
     kubernetes_version: str | None = None
     name_prefix: str = ""
     """Prefix of cloud-side names (default: the component name)."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """Tags of the instances, volumes and network interfaces the pool launches (the platform's tags,
+    which the budget filters on). Provider default tags do not reach them: an Auto Scaling group
+    launches them, and only the launch template's tag specifications are applied."""
 
 
 def pool_labels(pool: str, gpu_type: str | None, extra: Mapping[str, str]) -> dict[str, str]:
@@ -96,6 +100,14 @@ def _asg_name(resources: Sequence[aws.eks.outputs.NodeGroupResource]) -> str:
     return name
 
 
+# What an instance launch creates and bills: the instance, its EBS volumes, its network interfaces.
+LAUNCHED_RESOURCE_KINDS = ("instance", "volume", "network-interface")
+
+
+def launched_tags(args: NodePoolArgs, label: str) -> dict[str, str]:
+    return {**args.tags, "Name": label, "lepton.ai/pool": args.pool}
+
+
 class NodePool(Component):
     TOKEN = "lepton:aws:NodePool"
 
@@ -129,8 +141,8 @@ class NodePool(Component):
             vpc_security_group_ids=list(args.security_group_ids),
             monitoring=aws.ec2.LaunchTemplateMonitoringArgs(enabled=False),
             tag_specifications=[
-                aws.ec2.LaunchTemplateTagSpecificationArgs(resource_type=kind, tags={"Name": f"{label}"})
-                for kind in ("instance", "volume", "network-interface")
+                aws.ec2.LaunchTemplateTagSpecificationArgs(resource_type=kind, tags=launched_tags(args, label))
+                for kind in LAUNCHED_RESOURCE_KINDS
             ],
             opts=self.child_opts(),
         )

@@ -7,6 +7,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from lepton_infra.aws.access import api_access
 from lepton_infra.aws.addons import Addons, AddonsArgs
 from lepton_infra.aws.artifacts import ArtifactStore, ArtifactStoreArgs
 from lepton_infra.aws.autoscaler import IMAGE_TAGS, Autoscaler, AutoscalerArgs
@@ -15,12 +16,13 @@ from lepton_infra.aws.kms import EncryptionKey, EncryptionKeyArgs
 from lepton_infra.aws.monitoring import Monitoring, MonitoringArgs
 from lepton_infra.aws.network import Network, NetworkArgs
 from lepton_infra.aws.node_pool import NodePool, NodePoolArgs
+from lepton_infra.aws.quotas import vcpu_quota_needs
 from lepton_infra.catalog import choose_machine, spot_alternatives
 from lepton_infra.core.cluster_handle import ClusterHandle, GpuFacts
 from lepton_infra.core.component import Component
 from lepton_infra.core.errors import Problem, SpecError
 from lepton_infra.core.naming import child_name
-from lepton_infra.core.tagging import platform_tags
+from lepton_infra.core.tagging import COST_ALLOCATION_TAG, platform_tags
 from lepton_infra.spec import NodePoolSpec, PlatformSpec
 from lepton_infra.spec.cloud_knobs import AwsKnobs
 
@@ -71,18 +73,25 @@ class Platform(Component):
                             "cluster.authorized_networks, allowed by allow_public_endpoint_from_anywhere)", self)
 
         key = EncryptionKey(child_name(name, "key"), EncryptionKeyArgs(
-            alias=label, region=spec.region, deletion_window_days=30 if prod else 7, protect=protect), opts_aws)
+            alias=label, region=spec.region, deletion_window_days=30 if prod else 7, protect=protect,
+            autoscaling_service_linked_role=knobs.autoscaling_service_linked_role), opts_aws)
         network = Network(child_name(name, "network"), NetworkArgs(
             cidr=str(spec.network.cidr), zones=spec.network.zones or 2, cluster_name=label, region=spec.region,
             nat=spec.network.nat or "single", interface_endpoints=bool(knobs.interface_endpoints),
             flow_log_retention_days=spec.network.flow_log_retention_days, kms_key_arn=key.arn, name_prefix=label,
         ), opts_aws)
+        endpoint_public = spec.cluster.endpoint == "public"
+        authorized = [str(n) for n in spec.cluster.authorized_networks]
         cluster = Cluster(child_name(name, "cluster"), ClusterArgs(
             cluster_name=label, version=spec.cluster.version, vpc_id=network.vpc_id,
             subnet_ids=network.private_subnet_ids, kms_key_arn=key.arn, region=spec.region,
-            endpoint_public=spec.cluster.endpoint == "public",
-            public_access_cidrs=[str(n) for n in spec.cluster.authorized_networks],
-            admin_role_arns=list(knobs.admin_role_arns), service_cidr=str(spec.network.service_cidr),
+            endpoint_public=endpoint_public, public_access_cidrs=authorized if endpoint_public else [],
+            # A private endpoint answers only inside the VPC, and only whom the cluster security group
+            # admits: the authorized networks are where `pulumi up` runs (runner, VPN, peering).
+            private_access_cidrs=[] if endpoint_public else authorized,
+            admin_role_arns=list(knobs.admin_role_arns),
+            group_role_arns={g: list(arns) for g, arns in knobs.tenant_admin_roles.items()},
+            service_cidr=str(spec.network.service_cidr),
             protect=protect,
         ), opts_aws)
         self.node_pools = [
@@ -93,6 +102,7 @@ class Platform(Component):
                 max_size=pool.max, desired_size=pool.desired, gpu_type=pool.gpu.type if pool.gpu else None,
                 gpu_count=pool.gpu.count if pool.gpu else 0, spot=pool.spot, disk_gb=pool.disk_gb,
                 labels=dict(pool.labels), kubernetes_version=spec.cluster.version, name_prefix=f"{label}-{pool.name}",
+                tags=tags,
             ), opts_aws)
             for pool in spec.node_pools
         ]
@@ -103,7 +113,7 @@ class Platform(Component):
             cluster_name=cluster.name_output, kubernetes_version=spec.cluster.version,
             oidc_provider_arn=cluster.oidc_provider_arn, oidc_issuer=cluster.oidc_issuer, kms_key_arn=key.arn,
             platform=label, k8s_provider=cluster.k8s_provider, versions=dict(knobs.addon_versions),
-            wait_for=node_groups,
+            volume_tags=tags, wait_for=node_groups,
         ), opts_aws)
         autoscaler = Autoscaler(child_name(name, "autoscaler"), AutoscalerArgs(
             cluster_name=cluster.name_output, kubernetes_version=spec.cluster.version, region=spec.region,
@@ -117,6 +127,8 @@ class Platform(Component):
             gpu_idle_percent=spec.monitoring.gpu_idle_percent, log_retention_days=spec.monitoring.retention_days,
             budget_usd=spec.budget.monthly_usd if spec.budget else None,
             budget_thresholds=tuple(spec.budget.thresholds_percent) if spec.budget else (80, 100),
+            budget_tag=(COST_ALLOCATION_TAG, tags[COST_ALLOCATION_TAG]),
+            activate_cost_allocation_tag=knobs.activate_cost_allocation_tag,
             addon_version=knobs.addon_versions.get("amazon-cloudwatch-observability"),
             kubernetes_version=spec.cluster.version, wait_for=node_groups,
         ), opts_aws)
@@ -138,6 +150,11 @@ class Platform(Component):
             storage_dependencies=(addons.storage_class,),
             scale_up_dependencies=(autoscaler.release,),
             managed_autoscaler=False,
+            # vpc-cni runs with enableNetworkPolicy (addons.VPC_CNI_CONFIGURATION).
+            network_policy_enforced=True,
+            # Tenant pods use IRSA: the SDK calls STS over HTTPS (443), which tenants already reach; no
+            # Pod Identity association is made, so the agent's 169.254.170.23:80 is not opened.
+            identity_egress=(),
             extra={"region": spec.region, "model_bucket": store.bucket_name, "registry_url": store.registry_url},
         )
         self.outputs: dict[str, Any] = {
@@ -148,5 +165,11 @@ class Platform(Component):
             "registry_url": store.registry_url,
             "kms_key_arn": key.arn,
             "region": spec.region,
+            "api_access": api_access(spec),
         }
+        quotas = vcpu_quota_needs(spec, {p.name: instance_types(spec, p) for p in spec.node_pools})
+        pulumi.log.info("EC2 vCPU quotas needed with every pool at max (check Service Quotas before scaling): "
+                        + "; ".join(f"{q}: {n}" for q, n in quotas.items()), self)
+        reachable = spec.cluster.endpoint == "public" or spec.cluster.authorized_networks
+        (pulumi.log.info if reachable else pulumi.log.warn)(f"api_access: {self.outputs['api_access']}", self)
         self.finish(self.outputs)

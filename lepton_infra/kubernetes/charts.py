@@ -69,3 +69,18 @@ METRICS_SERVER = HelmChart(
 KPS_FULLNAME = "kps"
 PROMETHEUS_SERVICE = f"{KPS_FULLNAME}-prometheus"
 PROMETHEUS_PORT = 9090
+
+# The cluster autoscaler (installed by the AWS platform; GKE and AKS run their own). Kept here so every
+# chart and image pin is in one file; this module imports no SDK, so lepton_infra.aws may read it.
+CLUSTER_AUTOSCALER = HelmChart(
+    repo="https://kubernetes.github.io/autoscaler",
+    chart="cluster-autoscaler",
+    version="9.46.6",
+    release="cluster-autoscaler",
+)
+# The autoscaler's minor must match the cluster's, so its image is pinned per Kubernetes minor: the
+# latest patch of each, from the kubernetes/autoscaler tags `cluster-autoscaler-<version>` (checked
+# 2026-12: 1.30.7, 1.31.5, 1.32.7, 1.33.6). The chart's own default image (1.32.0 in 9.46.6) is
+# always overridden; the first chart shipping 1.33 (9.47.0, through 9.51.0) adds no ClusterRole rule
+# for the AWS provider (only CoreWeave's and `rbac.additionalRules`), so 9.46.6's RBAC serves 1.33.
+CLUSTER_AUTOSCALER_IMAGE_TAGS = {"1.30": "v1.30.7", "1.31": "v1.31.5", "1.32": "v1.32.7", "1.33": "v1.33.6"}

@@ -9,6 +9,7 @@ from pydantic import Field, StringConstraints
 from lepton_infra.spec.base import SpecModel
 
 IamRoleArn = Annotated[str, StringConstraints(pattern=r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]+$")]
+ServiceLinkedRoleMode = Literal["create", "existing"]
 
 
 class AwsKnobs(SpecModel):
@@ -17,10 +18,35 @@ class AwsKnobs(SpecModel):
         description="IAM roles given cluster-admin through EKS access entries. Default none (the "
         "creator keeps admin).",
     )
+    tenant_admin_roles: dict[str, list[IamRoleArn]] = Field(
+        default_factory=dict,
+        description="Kubernetes group -> IAM roles that carry it. Each group named in "
+        "`tenants[].admins` must be listed: EKS maps a role to its groups through an access entry "
+        "(`kubernetes_groups`), and a group no role carries grants nothing. Group names may not start "
+        "with `system:` (EKS refuses them). A role may also be in `admin_role_arns` (one access entry "
+        "per role). Default none.",
+    )
     addon_versions: dict[str, str] = Field(
         default_factory=dict,
-        description="Pinned EKS add-on versions by add-on name; unpinned add-ons use the most recent "
-        "version compatible with the cluster.",
+        description="Pinned EKS add-on versions by add-on name (vpc-cni, kube-proxy, "
+        "eks-pod-identity-agent, coredns, aws-ebs-csi-driver, amazon-cloudwatch-observability), "
+        "written like `v1.19.2-eksbuild.1`; vpc-cni must be v1.14.0 or later (NetworkPolicy "
+        "enforcement). Unpinned add-ons use the most recent version compatible with the cluster.",
+    )
+    autoscaling_service_linked_role: ServiceLinkedRoleMode = Field(
+        default="create",
+        description="The account's `AWSServiceRoleForAutoScaling`, which the KMS key policy names so "
+        "node groups can launch CMK-encrypted volumes (KMS refuses a policy naming a role that does "
+        "not exist). `create` (default) creates it, for a fresh account; it is kept when the stack is "
+        "destroyed. Where it already exists (any Auto Scaling group ever made in the account, or a "
+        "second stack in it), set `existing` or `pulumi import` it (docs/aws.md).",
+    )
+    activate_cost_allocation_tag: bool = Field(
+        default=False,
+        description="Activate the `deployment` tag as a cost allocation tag, which the budget filters "
+        "on. Only the payer (management) account can, and only once the tag has appeared in billing "
+        "data (up to 24 hours after the first tagged resource), so off by default: activate it once "
+        "by hand or turn this on for a later `pulumi up` from the payer account (docs/aws.md).",
     )
     interface_endpoints: bool | None = Field(
         default=None,

@@ -42,7 +42,8 @@ class PlatformSpec(SpecModel):
     tags: dict[TagKey, TagValue] = Field(
         default_factory=dict,
         description="Tags/labels on every taggable resource. Must include `team` or `owner`, and "
-        "`cost-center`; `environment` and `platform` are added.",
+        "`cost-center`; `environment`, `platform` (the name), `deployment` (`<name>-<environment>`, "
+        "what budgets filter on) and `managed-by` are added and may not be set here.",
     )
     protect: bool | None = Field(
         default=None,
@@ -127,7 +128,9 @@ class PlatformSpec(SpecModel):
 
     @property
     def stack_label(self) -> str:
-        return f"{self.name}-{self.environment}"
+        from lepton_infra.core.tagging import deployment_name
+
+        return deployment_name(self.name, self.environment)
 
 
 class _CrossFieldProblems(ValueError):

@@ -30,6 +30,9 @@ def check_platform(spec: PlatformSpec) -> list[Problem]:
     for rule in (_cloud_knobs, _unique_names, _pool_names, _pools, _region, _network, _endpoint,
                  _tenants_and_services, _reserved_namespaces, _quota_capacity, _tags, gcp_rbac_groups):
         problems.extend(rule(spec))
+    from lepton_infra.spec.aws_rules import check_aws
+
+    problems.extend(check_aws(spec))
     return problems
 
 
@@ -202,8 +205,12 @@ def _quota_capacity(spec: PlatformSpec) -> Iterator[Problem]:
 
 
 def _tags(spec: PlatformSpec) -> Iterator[Problem]:
-    from lepton_infra.core.tagging import missing_required_tags
+    from lepton_infra.core.tagging import missing_required_tags, platform_tags
 
+    # platform_tags() sets these itself; a user value would be silently overwritten.
+    for key in sorted(set(platform_tags("x", "dev", {})) & set(spec.tags)):
+        yield Problem(f"tags.{key}", spec.tags[key], "set by the platform itself (one meaning per key)",
+                      f"remove `{key}` from tags")
     for missing in missing_required_tags(spec.tags):
         yield Problem("tags", dict(spec.tags), f"missing required tag {missing}",
                       f"add {missing.split(' or ')[0]}: <value> under tags")

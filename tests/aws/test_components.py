@@ -231,7 +231,11 @@ def test_cmk_encrypts_registry(aws_plan: AwsPlan, key_arn: str) -> None:
 
 def test_cmk_encrypts_gp3_storage_class(aws_plan: AwsPlan, key_arn: str) -> None:
     sc = aws_plan.one("kubernetes:storage.k8s.io/v1:StorageClass", "testai-addons-gp3")
-    assert sc.get("parameters") == {"type": "gp3", "encrypted": "true", "kmsKeyId": key_arn, "fsType": "ext4"}
+    params = sc.get("parameters")
+    assert {k: v for k, v in params.items() if not k.startswith("tagSpecification_")} == {
+        "type": "gp3", "encrypted": "true", "kmsKeyId": key_arn, "fsType": "ext4"}
+    # Every PVC volume carries the platform's tags (the budget counts them).
+    assert "deployment=testai-dev" in params.values()
     assert sc.get("metadata.annotations")["storageclass.kubernetes.io/is-default-class"] == "true"
 
 

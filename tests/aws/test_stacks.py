@@ -12,7 +12,7 @@ from lepton_infra.plan.record import PlannedGraph
 
 AWS_STACKS = ["aws-dev", "aws-prod"]
 EXPORTS = {"cluster_name", "cluster_endpoint", "kubeconfig", "model_bucket", "registry_url", "kms_key_arn", "region",
-           "monitoring_namespace", "tenant_namespaces", "service_autoscalers",
+           "api_access", "monitoring_namespace", "tenant_namespaces", "service_autoscalers",
            "service_endpoints"}
 STATEFUL = {"aws:kms/key:Key", "aws:eks/cluster:Cluster", "aws:s3/bucket:Bucket", "aws:ecr/repository:Repository"}
 
@@ -82,10 +82,19 @@ def test_prod_spans_three_zones(dev: PlannedGraph, prod: PlannedGraph) -> None:
     assert _count(prod, "aws:ec2/subnet:Subnet") == 6
 
 
-def test_prod_admin_access_entry(dev: PlannedGraph, prod: PlannedGraph) -> None:
-    assert [e.get("principalArn") for e in prod.of_type("aws:eks/accessEntry:AccessEntry")] == [
-        "arn:aws:iam::123456789012:role/platform-admins"]
-    assert _count(dev, "aws:eks/accessEntry:AccessEntry") == 0
+def test_access_entries_admins_and_tenant_admin_groups(dev: PlannedGraph, prod: PlannedGraph) -> None:
+    def entries(graph: PlannedGraph) -> dict[str, list[str] | None]:
+        return {e.get("principalArn"): e.get("kubernetesGroups")
+                for e in graph.of_type("aws:eks/accessEntry:AccessEntry")}
+
+    role = "arn:aws:iam::123456789012:role/"
+    assert entries(prod) == {f"{role}platform-admins": None, f"{role}research-admins": ["research-admins"],
+                             f"{role}serving-admins": ["serving-admins"]}
+    assert entries(dev) == {f"{role}research-admins": ["research-admins"]}
+    # Only the admin role gets the cluster-admin access policy; tenant admins get their group only.
+    assert [a.get("principalArn") for a in prod.of_type("aws:eks/accessPolicyAssociation:AccessPolicyAssociation")
+            ] == [f"{role}platform-admins"]
+    assert all(e.get("type") == "STANDARD" for e in prod.of_type("aws:eks/accessEntry:AccessEntry"))
 
 
 @pytest.mark.parametrize("stack", AWS_STACKS)

@@ -19,6 +19,7 @@ EKS = {
 }
 LAUNCH_TEMPLATE = {
     "metadataOptions": {"httpEndpoint": "enabled", "httpTokens": "required", "httpPutResponseHopLimit": 1},
+    "tagSpecifications": [{"resourceType": kind, "tags": TAGS} for kind in ("instance", "volume", "network-interface")],
     "blockDeviceMappings": [{"deviceName": "/dev/xvda", "ebs": {"volumeSize": 100, "volumeType": "gp3",
                                                                 "encrypted": "true", "kmsKeyId": KEY_ARN}}],
 }
@@ -177,6 +178,11 @@ def cases() -> list[Case]:
                 "ignorePublicAcls": True, "restrictPublicBuckets": True}, deps=["models"])], {
             "policy_not_blocked": ("pab:blockPublicPolicy", False),
             "no_block": ("pab:@drop", None),
+        }),
+        Case("lepton-aws-launched-resource-tags", [Res("aws:ec2/launchTemplate:LaunchTemplate", "lt", LAUNCH_TEMPLATE)], {
+            "no_tag_specifications": ("lt:tagSpecifications", DELETE),
+            "instances_named_only": ("lt:tagSpecifications", [{"resourceType": "instance", "tags": {"Name": "x"}},
+                                                             {"resourceType": "volume", "tags": TAGS}]),
         }),
         Case("lepton-aws-required-tags", [
             Res("aws:ec2/vpc:Vpc", "vpc", {"cidrBlock": "10.40.0.0/16"}, provider=dict(AWS_PROVIDER)),

@@ -37,7 +37,9 @@ def secure_program() -> None:
             http_endpoint="enabled", http_tokens="required", http_put_response_hop_limit=1),
         block_device_mappings=[aws.ec2.LaunchTemplateBlockDeviceMappingArgs(
             device_name="/dev/xvda", ebs=aws.ec2.LaunchTemplateBlockDeviceMappingEbsArgs(
-                volume_size=100, volume_type="gp3", encrypted="true", kms_key_id=key.arn))], opts=opts)
+                volume_size=100, volume_type="gp3", encrypted="true", kms_key_id=key.arn))],
+        tag_specifications=[aws.ec2.LaunchTemplateTagSpecificationArgs(resource_type=kind, tags=TAGS)
+                            for kind in ("instance", "volume")], opts=opts)
     aws.eks.NodeGroup(
         "gpu", cluster_name=cluster.name, node_role_arn="arn:aws:iam::123456789012:role/nodes",
         subnet_ids=["subnet-1"], ami_type="AL2023_x86_64_NVIDIA", capacity_type="SPOT", instance_types=["g6.xlarge"],

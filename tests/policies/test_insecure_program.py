@@ -21,6 +21,7 @@ EXPECTED = {
     ("lepton-aws-eks-control-plane-logs", "eks"),
     ("lepton-aws-imdsv2", "nodes"),
     ("lepton-aws-node-disk-cmk", "nodes"),
+    ("lepton-aws-launched-resource-tags", "nodes"),
     ("lepton-aws-node-disk-cmk", "gpu"),
     ("lepton-aws-gpu-pool-tainted", "gpu"),
     ("lepton-aws-spot-gpu-min-zero", "gpu"),

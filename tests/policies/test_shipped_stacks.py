@@ -65,7 +65,7 @@ TOP_LEVEL_INPUTS = {
     "aws:eks/cluster:Cluster": {"encryptionConfig", "vpcConfig", "enabledClusterLogTypes"},
     "aws:eks/nodeGroup:NodeGroup": {"amiType", "capacityType", "instanceTypes", "labels", "launchTemplate",
                                     "scalingConfig", "taints"},
-    "aws:ec2/launchTemplate:LaunchTemplate": {"metadataOptions", "blockDeviceMappings"},
+    "aws:ec2/launchTemplate:LaunchTemplate": {"metadataOptions", "blockDeviceMappings", "tagSpecifications"},
     "aws:ec2/instance:Instance": {"metadataOptions", "rootBlockDevice", "ebsBlockDevices"},
     "aws:ecr/repository:Repository": {"encryptionConfigurations", "imageScanningConfiguration", "imageTagMutability"},
     "aws:kms/key:Key": {"enableKeyRotation", "customerMasterKeySpec"},

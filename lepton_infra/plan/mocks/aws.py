@@ -143,6 +143,20 @@ def iam_role(name, inputs, ctx, meta):
                                                     "uniqueId": f"AROA{short_hash(role, length=16).upper()}"})
 
 
+@outputs_for("aws:iam/serviceLinkedRole:ServiceLinkedRole")
+def iam_service_linked_role(name, inputs, ctx, meta):
+    # IAM names the role after the service: AWSServiceRoleFor<Service>[_<suffix>] under aws-service-role/.
+    service = inputs.get("awsServiceName", "example.amazonaws.com")
+    stem = service.split(".")[0]
+    known = {"autoscaling": "AutoScaling"}
+    role = "AWSServiceRoleFor" + (known[stem] if stem in known else str(stem).capitalize())
+    if inputs.get("customSuffix"):
+        role += f"_{inputs['customSuffix']}"
+    arn = _arn(ctx, "iam", f"role/aws-service-role/{service}/{role}", regional=False)
+    return _with_generic(name, inputs, ctx, meta, {"__id__": arn, "name": role, "arn": arn,
+                                                    "path": f"/aws-service-role/{service}/"})
+
+
 @outputs_for("aws:iam/policy:Policy")
 def iam_policy(name, inputs, ctx, meta):
     policy = inputs.get("name") or f"{name}-{short_hash(name, length=7)}"

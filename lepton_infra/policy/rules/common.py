@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lepton_infra.policy.model import Enforcement, Finding, NotApplicable, ResourceView, Severity, StackView
-from lepton_infra.policy.props import UNKNOWN, as_bool, as_mapping
+from lepton_infra.policy.props import UNKNOWN, as_bool, as_list, as_mapping
 from lepton_infra.policy.registry import resource_rule, stack_rule
 from lepton_infra.policy.rules._shared import merged_tags, missing_tags
 
@@ -63,6 +63,29 @@ def aws_required_tags(r: ResourceView) -> Iterator[str]:
         return
     yield from _report_missing(missing_tags(merged_tags(defaults, r.get("tags"))), "tags",
                                "tags + provider defaultTags")
+
+
+# What an Auto Scaling group launches from a template and bills; the provider's default tags reach none.
+LAUNCHED_KINDS = ("instance", "volume")
+
+
+@resource_rule(
+    id="lepton-aws-launched-resource-tags", title="Launch templates tag the instances and volumes they launch",
+    severity=Severity.LOW, types=("aws:ec2/launchTemplate:LaunchTemplate",), clouds=("aws",),
+    description="The required tags are in the template's `tagSpecifications` for `instance` and `volume`: "
+    "provider default tags never reach what an Auto Scaling group (an EKS node group) launches, so a budget "
+    "or cost report filtering on tags would miss EC2, the largest cost.",
+    remediation="`tag_specifications=[aws.ec2.LaunchTemplateTagSpecificationArgs(resource_type=kind, "
+    "tags=platform_tags(...)) for kind in ('instance', 'volume', 'network-interface')]`.",
+)
+def aws_launched_resource_tags(r: ResourceView) -> Iterator[str]:
+    specs = r.get("tagSpecifications")
+    if specs is UNKNOWN:
+        return
+    by_kind = {as_mapping(s).get("resourceType"): as_mapping(as_mapping(s).get("tags")) for s in as_list(specs)}
+    for kind in LAUNCHED_KINDS:
+        yield from _report_missing(missing_tags(by_kind.get(kind, {})), f"tags on launched {kind}s",
+                                   "tagSpecifications")
 
 
 @resource_rule(

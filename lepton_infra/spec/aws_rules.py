@@ -1,0 +1,77 @@
+"""Cross-field rules that only apply on AWS: what EKS would refuse, or silently ignore, at apply time.
+
+Sources (checked before coding them):
+- add-on versions: `aws eks describe-addon-versions` names them `v<major>.<minor>.<patch>-eksbuild.<n>`;
+- vpc-cni enforces NetworkPolicy from v1.14.0 (EKS user guide, "Restrict Pod network traffic with
+  Kubernetes network policies", minimum VPC CNI version);
+- access entries: `kubernetesGroups` may not start with `system:` (CreateAccessEntry answers
+  InvalidParameterException "... it cannot start with system:"); one access entry per IAM principal.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from lepton_infra.core.errors import Problem
+
+if TYPE_CHECKING:
+    from lepton_infra.spec.platform import PlatformSpec
+
+# The EKS managed add-ons the AWS platform installs (lepton_infra.aws.addons and .monitoring use these).
+CORE_ADDONS = ("vpc-cni", "kube-proxy", "eks-pod-identity-agent", "coredns", "aws-ebs-csi-driver")
+OBSERVABILITY_ADDON = "amazon-cloudwatch-observability"
+EKS_ADDONS = (*CORE_ADDONS, OBSERVABILITY_ADDON)
+ADDON_VERSION = re.compile(r"^v(\d+)\.(\d+)\.(\d+)-eksbuild\.\d+$")
+# vpc-cni enforces NetworkPolicy objects from this version on (the network policy agent ships in aws-node).
+VPC_CNI_NETWORK_POLICY_MIN = (1, 14, 0)
+RESERVED_GROUP_PREFIX = "system:"
+
+
+def check_aws(spec: PlatformSpec) -> list[Problem]:
+    if spec.cloud != "aws" or spec.aws is None:
+        return []
+    problems: list[Problem] = []
+    for rule in (_addon_versions, _tenant_admin_groups):
+        problems.extend(rule(spec))
+    return problems
+
+
+def _addon_versions(spec: PlatformSpec) -> Iterator[Problem]:
+    assert spec.aws is not None
+    for addon, version in spec.aws.addon_versions.items():
+        path = f"aws.addon_versions.{addon}"
+        if addon not in EKS_ADDONS:
+            yield Problem(path, version, "not an add-on this platform installs",
+                          f"use one of: {', '.join(EKS_ADDONS)}")
+            continue
+        match = ADDON_VERSION.match(version)
+        if not match:
+            yield Problem(path, version, "not an EKS add-on version (EKS refuses anything but an exact "
+                          "published version)", "write it like v1.19.2-eksbuild.1 (aws eks "
+                          "describe-addon-versions --addon-name " + addon + "), or remove it for the latest")
+            continue
+        numbers = tuple(int(g) for g in match.groups())
+        if addon == "vpc-cni" and numbers < VPC_CNI_NETWORK_POLICY_MIN:
+            yield Problem(path, version, "vpc-cni before v1.14.0 ignores NetworkPolicy objects, so tenant "
+                          "isolation would be accepted and not enforced", "pin v1.14.0-eksbuild.1 or later")
+
+
+def _tenant_admin_groups(spec: PlatformSpec) -> Iterator[Problem]:
+    assert spec.aws is not None
+    mapping = spec.aws.tenant_admin_roles
+    for group, roles in mapping.items():
+        path = f"aws.tenant_admin_roles.{group}"
+        if group.startswith(RESERVED_GROUP_PREFIX):
+            yield Problem(path, group, "EKS access entries refuse Kubernetes groups starting with system:",
+                          "choose a group name without the system: prefix")
+        if not roles:
+            yield Problem(path, roles, "no IAM role carries this group", "list at least one role ARN")
+    for i, tenant in enumerate(spec.tenants):
+        for j, group in enumerate(tenant.admins):
+            if group not in mapping:
+                yield Problem(f"tenants[{i}].admins[{j}]", group, "on EKS no IAM principal carries this "
+                              "Kubernetes group unless an access entry maps one to it, so the admin "
+                              "binding would grant nobody", f"add aws.tenant_admin_roles.{group}: "
+                              "[arn:aws:iam::<account>:role/<role>]")
