@@ -161,6 +161,7 @@ class Platform(Component):
             workload_dependencies=list(self.node_pools),
             storage_dependencies=[self.storage_class],
             managed_autoscaler=True,  # GKE's built-in cluster autoscaler drives every pool
+            network_policy_enforced=True,  # Dataplane V2 (datapath_provider ADVANCED_DATAPATH) enforces them
             extra={"project": knobs.project, "region": spec.region, "workload_pool": workload_pool(knobs.project)},
         )
         self.outputs: dict[str, Any] = {

@@ -7,21 +7,12 @@ component only turns them into resources.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from lepton_infra.core.cluster_handle import EgressRule as EgressRule  # lives in core; re-exported
 from lepton_infra.core.conventions import GPU_RESOURCE, KEDA_NAMESPACE, MONITORING_NAMESPACE
 from lepton_infra.kubernetes.charts import INTERCEPTOR_POD_LABELS
 from lepton_infra.kubernetes.meta import NAMESPACE_NAME_LABEL
-
-
-@dataclass(frozen=True)
-class EgressRule:
-    """An extra egress a tenant's pods need (e.g. the cloud's metadata server for workload identity)."""
-
-    cidr: str
-    port: int
-    protocol: str = "TCP"
 
 
 def resource_quota_hard(gpu_quota: int, cpu_quota: str, memory_quota: str, pods: int) -> dict[str, str]:
@@ -131,16 +122,3 @@ def tenant_admin_rules() -> list[dict[str, Any]]:
         {"apiGroups": ["networking.k8s.io"], "resources": ["networkpolicies"], "verbs": _READ},
     ]
 
-
-def egress_rules_from(raw: object) -> list[EgressRule]:
-    """Read `ClusterHandle.extra["identity_egress"]`: a list of `{cidr, port[, protocol]}` mappings."""
-    if not isinstance(raw, Sequence) or isinstance(raw, str):
-        return []
-    rules = []
-    for item in raw:
-        if isinstance(item, EgressRule):
-            rules.append(item)
-        elif isinstance(item, Mapping):
-            rules.append(EgressRule(cidr=str(item["cidr"]), port=int(item["port"]),
-                                    protocol=str(item.get("protocol", "TCP"))))
-    return rules
