@@ -25,11 +25,13 @@ _ANYWHERE = IPv4Network("0.0.0.0/0")
 
 
 def check_platform(spec: PlatformSpec) -> list[Problem]:
+    from lepton_infra.spec.apply_time import check_apply_time
+
     problems: list[Problem] = []
     for rule in (_cloud_knobs, _unique_names, _pool_names, _pools, _region, _network, _endpoint,
                  _tenants_and_services, _reserved_namespaces, _quota_capacity, _tags, _chart_support):
         problems.extend(rule(spec))
-    return problems
+    return problems + check_apply_time(spec)
 
 
 def _cloud_knobs(spec: PlatformSpec) -> Iterator[Problem]:
