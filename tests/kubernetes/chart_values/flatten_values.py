@@ -4,7 +4,8 @@
 
 Reads the file with `git -C <git-dir> show <tag>:<path>` (a clone or mirror of the chart's repository).
 One path per line; segments joined by ".", a "." inside a key written "\\."; every mapping key is listed,
-so a path's children are the lines that extend it. Comments in values.yaml (keys documented but not set)
+so a path's children are the lines that extend it. Next to it, `<out>.priority` (same name, .priority):
+every `...priorityClassName` path with its default, for the priority-class invariant. Comments in values.yaml (keys documented but not set)
 are not keys: a chart reads them only if its templates do, which this file does not claim.
 """
 
@@ -33,12 +34,24 @@ def flatten(node: Any, prefix: str = "") -> list[str]:
     return paths
 
 
+def defaults(node: Any, prefix: str = "") -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    if isinstance(node, dict):
+        for key, child in node.items():
+            path = f"{prefix}.{escape(key)}" if prefix else escape(key)
+            if key == "priorityClassName":
+                found[path] = child
+            found.update(defaults(child, path))
+    return found
+
+
 def main(git_dir: str, repo_url: str, tag: str, path: str, out: str) -> None:
     text = subprocess.run(["git", "-C", git_dir, "show", f"{tag}:{path}"], check=True, capture_output=True,
                           text=True).stdout
     blob = subprocess.run(["git", "-C", git_dir, "rev-parse", f"{tag}:{path}"], check=True, capture_output=True,
                           text=True).stdout.strip()
-    keys = sorted(set(flatten(yaml.safe_load(text) or {})))
+    values = yaml.safe_load(text) or {}
+    keys = sorted(set(flatten(values)))
     header = [
         f"# source: {repo_url} tag {tag} path {path} (blob {blob})",
         f"# generated: {datetime.date.today().isoformat()} with: python tests/kubernetes/chart_values/"
@@ -46,6 +59,8 @@ def main(git_dir: str, repo_url: str, tag: str, path: str, out: str) -> None:
         f"# {len(keys)} key paths",
     ]
     Path(out).write_text("\n".join([*header, *keys]) + "\n")
+    priority = [f"{k}\t{'' if v is None else v}" for k, v in sorted(defaults(values).items())]
+    Path(out).with_suffix(".priority").write_text("\n".join([*header[:2], *priority]) + "\n")
 
 
 if __name__ == "__main__":
