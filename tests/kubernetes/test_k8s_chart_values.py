@@ -114,3 +114,12 @@ def test_chart_versions_come_from_one_place(stack: str, plan_stack: Callable[[Pa
     elsewhere = [f"{r.name}: {r.get('chart')} {r.get('version')}" for r in graph.of_type(HELM_RELEASE)
                  if (r.get("repositoryOpts.repo"), r.get("chart"), r.get("version")) not in pinned]
     assert elsewhere == [], "pinned outside lepton_infra/kubernetes/charts.py"
+
+
+def test_the_aws_autoscaler_values_exist_in_its_chart() -> None:
+    """The cluster-autoscaler release as lepton_infra/aws/autoscaler.py renders it (also walked in the AWS
+    stacks' plans above), checked on its own so a wrong key shows even while an AWS stack cannot plan."""
+    from lepton_infra.aws.autoscaler import CHART, CHART_VERSION, chart_values
+
+    values = chart_values("acme-ai", "1.33", "us-east-1", "arn:aws:iam::123456789012:role/ca", 10)
+    assert list(unknown_keys(values, chart_keys(f"{CHART}-{CHART_VERSION}"))) == []
