@@ -29,6 +29,10 @@ _DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9
 # the kubernetes.io / k8s.io namespaces unless under these prefixes; the few single keys it also accepts
 # (kubernetes.io/os, topology.kubernetes.io/zone, ...) are the ones it sets itself, never a pool's to set.
 _KUBELET_ALLOWED_PREFIXES = ("kubelet.kubernetes.io", "node.kubernetes.io")
+# On AWS each label is also announced to the cluster autoscaler as an ASG tag
+# `k8s.io/cluster-autoscaler/node-template/label/<key>`; AWS tag keys are at most 128 characters.
+_AWS_TAG_KEY_MAX = 128
+_AWS_NODE_TEMPLATE_LABEL = "k8s.io/cluster-autoscaler/node-template/label/"
 
 
 def label_key_problem(key: str) -> str | None:
@@ -71,6 +75,9 @@ def _node_labels(spec: PlatformSpec) -> Iterator[Problem]:
             why = label_key_problem(key)
             if why is None and key in platform_keys:
                 why = "set by the platform on every pool (the platform's value wins)"
+            if why is None and spec.cloud == "aws" and len(_AWS_NODE_TEMPLATE_LABEL + key) > _AWS_TAG_KEY_MAX:
+                why = (f"longer than {_AWS_TAG_KEY_MAX - len(_AWS_NODE_TEMPLATE_LABEL)} characters: its "
+                       "autoscaler node-template ASG tag would exceed AWS's 128-character tag keys")
             if why:
                 yield Problem(path, key, why, "rename the label key")
             if len(value) > 63 or not _LABEL_VALUE.match(value):

@@ -50,7 +50,8 @@ class NodePoolSpec(SpecModel):
         "ending with a letter or digit; a DNS-subdomain prefix). Keys under kubernetes.io/ or k8s.io/ are "
         "refused (the kubelet will not set them, except under kubelet.kubernetes.io/ and "
         "node.kubernetes.io/), and so are the platform's own lepton.ai/pool, lepton.ai/gpu-type and "
-        "nvidia.com/gpu.present. Default none.",
+        "nvidia.com/gpu.present. On AWS a key is at most 82 characters (it also becomes the cluster "
+        "autoscaler's node-template ASG tag). Default none.",
     )
 
     @property

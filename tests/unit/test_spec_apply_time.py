@@ -75,3 +75,19 @@ def test_a_cpu_pool_at_min_zero_cannot_host_the_system_pods() -> None:
     raw = raw_spec("gcp-dev")
     raw["node_pools"] = [{**raw["node_pools"][0], "min": 0}, *raw["node_pools"][1:]]
     assert "node_pools" in _problems(raw)
+
+
+
+def test_a_label_key_too_long_for_the_autoscalers_asg_tag_is_refused_on_aws() -> None:
+    """k8s.io/cluster-autoscaler/node-template/label/ (46 chars) + the key must fit AWS's 128: 82 chars."""
+    fits, too_long = "a" * 18 + ".io/" + "n" * 60, "a" * 19 + ".io/" + "n" * 60  # 82 and 83 chars
+    assert label_key_problem(too_long) is None  # a valid Kubernetes key
+    raw = raw_spec("aws-dev")
+    raw["node_pools"] = [{**raw["node_pools"][0], "labels": {fits: "x"}}, *raw["node_pools"][1:]]
+    PlatformSpec.from_dict(raw)
+    raw["node_pools"] = [{**raw["node_pools"][0], "labels": {too_long: "x"}}, *raw["node_pools"][1:]]
+    problem = _problems(raw)["node_pools[0].labels"]
+    assert problem.value == too_long and "ASG tag" in problem.why
+    gcp = raw_spec("gcp-dev")
+    gcp["node_pools"] = [{**gcp["node_pools"][0], "labels": {too_long: "x"}}, *gcp["node_pools"][1:]]
+    PlatformSpec.from_dict(gcp)
