@@ -216,6 +216,8 @@ def charts_installed(spec: PlatformSpec) -> list[str]:
     from lepton_infra.core.scaling import autoscaler_for
 
     charts = ["kube-prometheus-stack", "metrics-server"]
+    if spec.cloud == "aws":
+        charts.append("cluster-autoscaler")  # self-managed on EKS; GKE's is built in
     if spec.gpu_pools:
         charts.append("gpu-operator")
     autoscalers = {autoscaler_for(s.replicas.min, s.scaling.metric) for s in spec.services}
