@@ -3,6 +3,7 @@ and a spec refused at spec time when its `cluster.version` is outside what the i
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import typing
@@ -15,6 +16,7 @@ from lepton_infra.kubernetes import charts
 from lepton_infra.kubernetes.charts import HelmChart
 from lepton_infra.spec import PlatformSpec
 from lepton_infra.spec.rules import charts_installed
+from tests.conftest import PLATFORM_STACK_DIR, SHIPPED_STACKS
 from tests.kubernetes.harness import raw_spec
 
 PINNED = {c.chart: c.version for c in vars(charts).values() if isinstance(c, HelmChart)}
@@ -79,3 +81,14 @@ def test_the_spec_reads_the_table_without_the_kubernetes_sdk() -> None:
              "print(sorted(m for m in sys.modules if m.startswith(('pulumi_kubernetes', 'lepton_infra.kubernetes'))))")
     out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True).stdout
     assert out.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize("stack", SHIPPED_STACKS)
+def test_the_spec_checks_every_chart_the_stack_installs(stack: str, plan_stack) -> None:
+    """The spec-time check sees every chart the plan installs (it may see more: it is conservative)."""
+    graph = plan_stack(PLATFORM_STACK_DIR, stack)
+    installed = {str(r.get("chart")) for r in graph.of_type("kubernetes:helm.sh/v3:Release")}
+    spec = PlatformSpec.from_dict(json.loads(graph.config["lepton:platform"]))
+    assert installed <= set(charts_installed(spec))
+    for release in graph.of_type("kubernetes:helm.sh/v3:Release"):
+        assert chart_support()[str(release.get("chart"))].version == release.get("version")
