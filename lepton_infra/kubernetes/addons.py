@@ -15,6 +15,7 @@ import pulumi
 
 from lepton_infra.core.cluster_handle import ClusterHandle, GpuFacts
 from lepton_infra.core.component import Component
+from lepton_infra.core.errors import Problem, SpecError
 from lepton_infra.core.naming import child_name
 from lepton_infra.kubernetes.autoscaling import autoscaler_for
 from lepton_infra.kubernetes.gpu_stack import GpuStack, GpuStackArgs
@@ -23,7 +24,6 @@ from lepton_infra.kubernetes.keda import Keda, KedaArgs
 from lepton_infra.kubernetes.metrics_server import MetricsServer, MetricsServerArgs
 from lepton_infra.kubernetes.observability import Observability, ObservabilityArgs, SmtpRelay
 from lepton_infra.kubernetes.tenant import WORKLOAD_SERVICE_ACCOUNT, Tenant, TenantArgs
-from lepton_infra.kubernetes.tenant_policy import egress_rules_from
 from lepton_infra.spec import PlatformSpec
 
 
@@ -37,6 +37,9 @@ class PlatformAddonsArgs:
     gpu: GpuFacts | None = None  # None: no GPU pools, no GPU stack
     # Install metrics-server (CPU-based HPAs, `kubectl top`) because the cloud does not run one.
     install_metrics_server: bool = True
+    # The cluster admits system-node-critical / system-cluster-critical pods only in namespaces with a
+    # ResourceQuota scoped to those classes (GKE): the components create one where they run such pods.
+    critical_priority_needs_quota: bool = False
     workload_dependencies: Sequence[pulumi.Resource] = field(default_factory=list)
     # Workloads with volumes (Prometheus, Alertmanager) also wait for these (CSI driver, storage class).
     storage_dependencies: Sequence[pulumi.Resource] = field(default_factory=list)
@@ -60,12 +63,16 @@ class PlatformAddons(Component):
             self.gpu_stack = GpuStack(
                 child_name(name, "gpu"),
                 GpuStackArgs(kubernetes_version=args.kubernetes_version, facts=args.gpu,
-                             depends_on=nodes, monitoring_crds=crds),
+                             depends_on=nodes, monitoring_crds=crds,
+                             critical_priority_needs_quota=args.critical_priority_needs_quota),
                 self.child_opts())
         self.metrics_server: MetricsServer | None = None
         if args.install_metrics_server:
             self.metrics_server = MetricsServer(child_name(name, "metrics-server"),
-                                                MetricsServerArgs(depends_on=nodes), self.child_opts())
+                                                MetricsServerArgs(
+                                                    depends_on=nodes,
+                                                    critical_priority_needs_quota=args.critical_priority_needs_quota),
+                                                self.child_opts())
         self.keda: Keda | None = None
         autoscalers = {autoscaler_for(s.min_replicas, s.scaling_metric) for s in args.services}
         if autoscalers & {"keda", "keda-http"}:
@@ -117,16 +124,35 @@ def default_smtp(emails: Sequence[str], extra: Mapping[str, object], relay: str 
     return SmtpRelay(smarthost=f"smtp.{domain}:587", from_address=f"alertmanager@{domain}")
 
 
+def isolation_problems(spec: PlatformSpec, handle: ClusterHandle) -> list[Problem]:
+    """Tenant isolation is a promise: default-deny NetworkPolicies on a dataplane that ignores them would
+    look isolated in every plan and isolate nothing. So a cluster that does not enforce them gets no
+    tenants at all, rather than tenants without isolation (loud, before any in-cluster object)."""
+    if not spec.tenants or handle.network_policy_enforced:
+        return []
+    return [Problem(
+        "tenants", [t.name for t in spec.tenants],
+        "the cluster does not enforce NetworkPolicy (ClusterHandle.network_policy_enforced is False), so "
+        "tenant namespaces would not be isolated from each other",
+        "enable NetworkPolicy enforcement in the cluster's cloud layer (EKS: vpc-cni enableNetworkPolicy; "
+        "GKE: Dataplane V2; AKS: Cilium) and set network_policy_enforced=True, or remove the tenants")]
+
+
 def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs:
-    """Map the validated spec and the cloud's handle to the in-cluster layer's args. No validation here:
-    the spec was checked before the first resource (unknown tenants, quotas, GPU types)."""
+    """Map the validated spec and the cloud's handle to the in-cluster layer's args. The spec was checked
+    before the first resource (unknown tenants, quotas, GPU types); what only the handle can tell (does
+    the dataplane enforce NetworkPolicy?) is refused here, before any in-cluster object."""
+    problems = isolation_problems(spec, handle)
+    if problems:
+        raise SpecError(problems)
     version = handle.kubernetes_version
     mon = spec.monitoring
-    egress = list(handle.identity_egress) or egress_rules_from(handle.extra.get("identity_egress"))
+    egress = list(handle.identity_egress)
     return PlatformAddonsArgs(
         kubernetes_version=version,
         gpu=handle.gpu if spec.gpu_pools else None,
         install_metrics_server=not handle.metrics_server_installed,
+        critical_priority_needs_quota=handle.critical_priority_needs_quota,
         workload_dependencies=list(handle.workload_dependencies),
         scale_up_dependencies=list(handle.scale_up_dependencies),
         storage_dependencies=list(handle.storage_dependencies),

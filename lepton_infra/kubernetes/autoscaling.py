@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import math
-from typing import Any, Literal
+from typing import Any
 
 from lepton_infra.core.conventions import KEDA_NAMESPACE, MONITORING_NAMESPACE
+
+# Decided in core (the spec needs it to know which charts a platform installs); re-exported here.
+from lepton_infra.core.scaling import Autoscaler as Autoscaler
+from lepton_infra.core.scaling import autoscaler_for as autoscaler_for
 from lepton_infra.kubernetes.charts import (
     INTERCEPTOR_PROXY_PORT,
     INTERCEPTOR_PROXY_SERVICE,
@@ -26,19 +30,6 @@ REQUEST_RATE_WINDOW = "1m"
 REQUEST_RATE_GRANULARITY = "1s"
 # Keep the last replica for five minutes after the load stops (GPU cold starts are slow).
 SCALE_DOWN_PERIOD_SECONDS = 300
-
-Autoscaler = Literal["hpa", "keda", "keda-http"]
-
-
-def autoscaler_for(min_replicas: int, metric: str = "requests_per_second") -> Autoscaler:
-    """An HPA cannot go below one replica; scale to zero needs KEDA. On request rate, KEDA's HTTP add-on:
-    a Prometheus trigger on the service's own request counter never fires at zero replicas (nothing
-    serves, nothing counts), whereas the add-on's interceptor receives and counts the first request,
-    holds it, and wakes the service. A queue's length is published by the queue, so it works at zero."""
-    if min_replicas > 0:
-        return "hpa"
-    return "keda-http" if metric == "requests_per_second" else "keda"
-
 
 def service_host(service: str, namespace: str) -> str:
     """The Host header that routes a request through the interceptor to one service."""

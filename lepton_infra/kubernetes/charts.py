@@ -1,7 +1,9 @@
 """Pinned Helm charts of the in-cluster layer: one place to bump a version (and to review it).
 
 Versions are pinned, never floating: a chart upgrade is a reviewed change to this file, visible as a
-`version` input diff on the Release in `pulumi preview`.
+`version` input diff on the Release in `pulumi preview`. A bump also reviews two data files the tests hold
+it to: the chart's support row in `core/data/chart_support.yaml` (Kubernetes minors, companion charts;
+the spec refuses a `cluster.version` outside it) and its values keys in `tests/kubernetes/chart_values/`.
 """
 
 from __future__ import annotations
@@ -32,10 +34,11 @@ KUBE_PROMETHEUS_STACK = HelmChart(
     release="kube-prometheus-stack",
 )
 
+# 2.18: the KEDA minor the HTTP add-on 0.12 is released for, and tested on Kubernetes 1.31-1.33.
 KEDA = HelmChart(
     repo="https://kedacore.github.io/charts",
     chart="keda",
-    version="2.17.2",
+    version="2.18.3",
     release="keda",
 )
 

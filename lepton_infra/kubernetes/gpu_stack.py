@@ -25,6 +25,7 @@ from lepton_infra.core.naming import child_name
 from lepton_infra.kubernetes.charts import GPU_OPERATOR, HelmChart
 from lepton_infra.kubernetes.helm import pinned_release
 from lepton_infra.kubernetes.meta import common_labels, namespace, psa_labels
+from lepton_infra.kubernetes.priority import SYSTEM_NODE_CRITICAL, critical_pods_quota
 
 DCGM_EXPORTER_APP_LABEL = "nvidia-dcgm-exporter"  # label the operator puts on its exporter Service
 DCGM_EXPORTER_PORT_NAME = "gpu-metrics"
@@ -72,7 +73,7 @@ def gpu_operator_values(toggles: GpuOperatorToggles) -> dict[str, Any]:
         "dcgmExporter": {"enabled": toggles.dcgm_exporter, "serviceMonitor": {"enabled": False}},
         "nfd": {"enabled": True},
         # Operands must land on the tainted GPU nodes and survive node pressure.
-        "daemonsets": {"tolerations": [gpu_toleration], "priorityClassName": "system-node-critical"},
+        "daemonsets": {"tolerations": [gpu_toleration], "priorityClassName": SYSTEM_NODE_CRITICAL},
     }
 
 
@@ -115,6 +116,9 @@ class GpuStackArgs:
     # The release owning the ServiceMonitor CRD (kube-prometheus-stack).
     monitoring_crds: Sequence[pulumi.Resource] = ()
     chart: HelmChart = field(default_factory=lambda: GPU_OPERATOR)
+    # The operator, its operands and node-feature-discovery all run at system-node-critical (the chart's
+    # defaults and ours): where the cluster admits that class only under a quota, create it.
+    critical_priority_needs_quota: bool = False
 
 
 class GpuStack(Component):
@@ -135,10 +139,15 @@ class GpuStack(Component):
                 self.child_opts(),
             )
         self.release: k8s.helm.v3.Release | None = None
+        self.critical_quota: k8s.core.v1.ResourceQuota | None = None
         if self.toggles.anything and self.namespace is not None:
+            if args.critical_priority_needs_quota:
+                self.critical_quota = critical_pods_quota(child_name(name, "critical-pods-quota"),
+                                                          self.namespace.metadata.name, self.child_opts())
             self.release = pinned_release(
                 child_name(name, "operator"), args.chart, self.namespace.metadata.name,
-                gpu_operator_values(self.toggles), self.child_opts(depends_on=list(args.depends_on)),
+                gpu_operator_values(self.toggles),
+                self.child_opts(depends_on=[*args.depends_on, *([self.critical_quota] if self.critical_quota else [])]),
                 timeout_seconds=900,
             )
         # GPU metrics are always scraped, from our exporter or from the cloud's.

@@ -108,8 +108,9 @@ def kube_prometheus_stack_values(args: ObservabilityArgs) -> dict[str, Any]:
                          "alertmanagerSpec": alertmanager_spec},
         "grafana": {
             "enabled": True,
-            # The chart's default admin password is the public string "prom-operator". Empty makes the
-            # Grafana chart generate a random one into its Secret (and keep it across upgrades).
+            # Never a known password (older kube-prometheus-stack defaults set the public "prom-operator";
+            # 82.16.0 leaves it commented out). Empty makes the Grafana chart (11.3.6, _config.tpl)
+            # generate a random one into its Secret, and keep it across upgrades.
             "adminPassword": "",
             "defaultDashboardsTimezone": "utc",
             "sidecar": {"dashboards": {"enabled": True, "label": GRAFANA_DASHBOARD_LABEL, "labelValue": "1"}},

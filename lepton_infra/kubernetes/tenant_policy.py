@@ -122,16 +122,3 @@ def tenant_admin_rules() -> list[dict[str, Any]]:
         {"apiGroups": ["networking.k8s.io"], "resources": ["networkpolicies"], "verbs": _READ},
     ]
 
-
-def egress_rules_from(raw: object) -> list[EgressRule]:
-    """Read `ClusterHandle.extra["identity_egress"]`: a list of `{cidr, port[, protocol]}` mappings."""
-    if not isinstance(raw, Sequence) or isinstance(raw, str):
-        return []
-    rules = []
-    for item in raw:
-        if isinstance(item, EgressRule):
-            rules.append(item)
-        elif isinstance(item, Mapping):
-            rules.append(EgressRule(cidr=str(item["cidr"]), port=int(item["port"]),
-                                    protocol=str(item.get("protocol", "TCP"))))
-    return rules

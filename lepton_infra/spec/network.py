@@ -35,5 +35,7 @@ class NetworkSpec(SpecModel):
         "(cheapest). Default: per-zone in prod, single otherwise.",
     )
     flow_log_retention_days: int = Field(
-        default=90, ge=1, le=3653, description="Retention of network flow logs. Default 90 days."
+        default=90, ge=1, le=3653, description="Retention of network flow logs in days. On AWS they go to "
+        "CloudWatch Logs, which accepts only 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, "
+        "1096, 1827, 2192, 2557, 2922, 3288 or 3653 (others are refused at spec time). Default 90 days."
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from lepton_infra.spec.base import GpuRequest, Name, SpecModel, TagKey
+from lepton_infra.spec.base import GpuRequest, Name, SpecModel
 
 
 class NodePoolSpec(SpecModel):
@@ -44,8 +44,14 @@ class NodePoolSpec(SpecModel):
         default=100, ge=20, le=16384, description="Root/boot disk size in GiB, encrypted with the "
         "platform key. Default 100."
     )
-    labels: dict[TagKey, str] = Field(
-        default_factory=dict, description="Extra Kubernetes node labels."
+    labels: dict[str, str] = Field(
+        default_factory=dict, description="Extra Kubernetes node labels: keys `[prefix/]name` and values "
+        "as Kubernetes accepts them (name and value up to 63 letters, digits, `-`, `_`, `.`, starting and "
+        "ending with a letter or digit; a DNS-subdomain prefix). Keys under kubernetes.io/ or k8s.io/ are "
+        "refused (the kubelet will not set them, except under kubelet.kubernetes.io/ and "
+        "node.kubernetes.io/), and so are the platform's own lepton.ai/pool, lepton.ai/gpu-type and "
+        "nvidia.com/gpu.present. On AWS a key is at most 82 characters (it also becomes the cluster "
+        "autoscaler's node-template ASG tag). Default none.",
     )
 
     @property

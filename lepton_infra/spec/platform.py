@@ -34,7 +34,8 @@ class PlatformSpec(SpecModel):
     network: NetworkSpec = Field(default_factory=NetworkSpec, description="Network layout.")
     cluster: ClusterSpec = Field(default_factory=ClusterSpec, description="Kubernetes control plane.")
     node_pools: list[NodePoolSpec] = Field(min_length=1, description="At least one pool; CPU pools "
-                                           "host system workloads.")
+                                           "host system workloads, so at least one non-GPU, on-demand pool "
+                                           "with min >= 1 is required.")
     tenants: list[TenantSpec] = Field(default_factory=list, description="Isolated team namespaces.")
     services: list[ServiceSpec] = Field(default_factory=list, description="Inference services.")
     monitoring: MonitoringSpec = Field(default_factory=MonitoringSpec, description="Alerting.")

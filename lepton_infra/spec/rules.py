@@ -26,14 +26,17 @@ _ANYWHERE = IPv4Network("0.0.0.0/0")
 
 
 def check_platform(spec: PlatformSpec) -> list[Problem]:
+    from lepton_infra.spec.apply_time import check_apply_time
+
     problems: list[Problem] = []
     for rule in (_cloud_knobs, _unique_names, _pool_names, _pools, _region, _network, _endpoint,
-                 _tenants_and_services, _reserved_namespaces, _quota_capacity, _tags, gcp_rbac_groups):
+                 _tenants_and_services, _reserved_namespaces, _quota_capacity, _tags, gcp_rbac_groups,
+                 _chart_support):
         problems.extend(rule(spec))
     from lepton_infra.spec.aws_rules import check_aws
 
     problems.extend(check_aws(spec))
-    return problems
+    return problems + check_apply_time(spec)
 
 
 def _cloud_knobs(spec: PlatformSpec) -> Iterator[Problem]:
@@ -214,3 +217,36 @@ def _tags(spec: PlatformSpec) -> Iterator[Problem]:
     for missing in missing_required_tags(spec.tags):
         yield Problem("tags", dict(spec.tags), f"missing required tag {missing}",
                       f"add {missing.split(' or ')[0]}: <value> under tags")
+
+
+def charts_installed(spec: PlatformSpec) -> list[str]:
+    """The pinned charts the in-cluster layer may install for `spec` (metrics-server and the GPU operator
+    are counted even where the cloud's own pieces make them unnecessary: the check stays conservative)."""
+    from lepton_infra.core.scaling import autoscaler_for
+
+    charts = ["kube-prometheus-stack", "metrics-server"]
+    if spec.cloud == "aws":
+        charts.append("cluster-autoscaler")  # self-managed on EKS; GKE's is built in
+    if spec.gpu_pools:
+        charts.append("gpu-operator")
+    autoscalers = {autoscaler_for(s.replicas.min, s.scaling.metric) for s in spec.services}
+    if autoscalers & {"keda", "keda-http"}:
+        charts.append("keda")
+    if "keda-http" in autoscalers:
+        charts.append("keda-add-ons-http")
+    return charts
+
+
+def _chart_support(spec: PlatformSpec) -> Iterator[Problem]:
+    from lepton_infra.core.chart_support import kubernetes_unsupported, supported_range
+
+    charts = charts_installed(spec)
+    reasons = kubernetes_unsupported(charts, spec.cluster.version)
+    if reasons:
+        low, high = supported_range(charts)
+        window = f"{low}–{high}" if high else f"{low} or later"
+        if high is not None and tuple(map(int, low.split("."))) > tuple(map(int, high.split("."))):
+            window = "none: no Kubernetes minor suits them all"
+        yield Problem("cluster.version", spec.cluster.version,
+                      f"not supported by the pinned charts this platform installs ({'; '.join(reasons)})",
+                      f"use a version in the supported range ({window})")

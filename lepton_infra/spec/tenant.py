@@ -21,10 +21,10 @@ class TenantSpec(SpecModel):
     pods: int = Field(default=100, ge=1, le=10000, description="Max pods. Default 100.")
     admins: list[str] = Field(
         default_factory=list,
-        description="Identity-provider groups bound to the tenant's admin Role. Default none. On AWS "
-        "each group must be mapped to IAM roles in `aws.tenant_admin_roles` (EKS gives a group only to "
-        "the roles whose access entry carries it). On GCP each is a Google Group's e-mail address and "
-        "needs `gcp.rbac_security_group`.",
+        description="Identity-provider groups bound to the tenant's admin Role (non-empty names, no "
+        "surrounding whitespace). Default none. On AWS each group must be mapped to IAM roles in "
+        "`aws.tenant_admin_roles` (EKS gives a group only to the roles whose access entry carries it). On "
+        "GCP each is a Google Group's e-mail address and needs `gcp.rbac_security_group`.",
     )
     pod_security: PodSecurityLevel = Field(
         default="restricted",

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -18,22 +17,6 @@ STACKS = ["gcp-dev", "gcp-prod"]
 CLUSTER = "gcp:container/cluster:Cluster"
 RELEASE = "kubernetes:helm.sh/v3:Release"
 NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
-QUOTA = "kubernetes:core/v1:ResourceQuota"
-CRITICAL = {"system-node-critical", "system-cluster-critical"}
-# Kinds whose pod template is rendered by us (a Helm release's pods are read from its values).
-POD_TEMPLATES = {"kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:DaemonSet", "kubernetes:apps/v1:StatefulSet",
-                 "kubernetes:batch/v1:Job"}
-# Pods a chart gives a critical class by default, at the version we pin (read from each chart's
-# values.yaml at that tag): values path of the priorityClassName key -> its default. A pinned version not
-# listed here must be read and added, or the invariant would miss the chart's own pods.
-CHART_DEFAULT_PRIORITY = {
-    ("gpu-operator", "v26.3.0"): {"operator": "system-node-critical", "daemonsets": "system-node-critical",
-                                  "node-feature-discovery": "system-node-critical"},
-    ("metrics-server", "3.12.2"): {"": "system-cluster-critical"},
-    ("kube-prometheus-stack", "82.16.0"): {},
-    ("keda", "2.17.2"): {},
-    ("keda-add-ons-http", "0.12.0"): {},
-}
 # Google-managed service agents: created by Google when an API is enabled, never by the stack.
 SERVICE_AGENT = re.compile(r"^serviceAccount:service-\d+@(gcp-sa-[a-z-]+|compute-system|container-engine-robot|"
                            r"gs-project-accounts)\.iam\.gserviceaccount\.com$")
@@ -55,67 +38,6 @@ def _cluster(graph: PlannedGraph) -> RecordedResource:
 
 def _datapath(graph: PlannedGraph) -> str:
     return _cluster(graph).inputs.get("datapathProvider") or "LEGACY_DATAPATH"
-
-
-def _walk(value: Any, key: str) -> Iterator[Any]:
-    """Every value stored under `key` anywhere in a nested structure of dicts and lists."""
-    if isinstance(value, dict):
-        for k, v in value.items():
-            if k == key:
-                yield v
-            yield from _walk(v, key)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _walk(item, key)
-
-
-def _critical_pods(graph: PlannedGraph) -> list[tuple[str, str, str]]:
-    """(where, namespace, priority class) of every pod we render or configure with a critical class."""
-    found = []
-    for r in graph.managed:
-        if r.type in POD_TEMPLATES:
-            cls = r.get("spec.template.spec.priorityClassName")
-            if cls in CRITICAL:
-                found.append((r.name, r.get("metadata.namespace"), cls))
-        elif r.type == "kubernetes:core/v1:Pod" and r.get("spec.priorityClassName") in CRITICAL:
-            found.append((r.name, r.get("metadata.namespace"), r.get("spec.priorityClassName")))
-        elif r.type == RELEASE:
-            found.extend((r.name, r.inputs["namespace"], cls) for cls in _release_priorities(r) if cls in CRITICAL)
-    return found
-
-
-def _release_priorities(release: RecordedResource) -> list[str]:
-    """The priority classes a release's pods get: the chart's defaults at the pinned version, as
-    overridden by our values, plus any class our values set elsewhere."""
-    values = release.inputs.get("values", {})
-    key = (release.inputs["chart"], release.inputs["version"])
-    assert key in CHART_DEFAULT_PRIORITY, f"read {key}'s values.yaml for priorityClassName defaults"
-    classes = []
-    for path, default in CHART_DEFAULT_PRIORITY[key].items():
-        section = values
-        for part in filter(None, path.split(".")):
-            section = section.get(part, {}) if isinstance(section, dict) else {}
-        classes.append(section.get("priorityClassName", default) if isinstance(section, dict) else default)
-    classes.extend(_walk(values, "priorityClassName"))
-    return classes
-
-
-def _scoped_quota_classes(graph: PlannedGraph) -> dict[str, set[str]]:
-    """Namespace -> the priority classes a ResourceQuota there is scoped to."""
-    scoped: dict[str, set[str]] = {}
-    for q in graph.of_type(QUOTA):
-        for expr in q.get("spec.scopeSelector.matchExpressions") or []:
-            if expr.get("scopeName") == "PriorityClass" and expr.get("operator") == "In":
-                scoped.setdefault(q.get("metadata.namespace"), set()).update(expr.get("values", []))
-    return scoped
-
-
-def test_every_critical_priority_pod_has_a_scoped_quota_in_its_namespace(graph: PlannedGraph) -> None:
-    """GKE admits system-node/cluster-critical pods only in namespaces with a ResourceQuota scoped to
-    those classes; without one the DaemonSet never gets a pod and the atomic release times out."""
-    scoped = _scoped_quota_classes(graph)
-    missing = [(where, ns, cls) for where, ns, cls in _critical_pods(graph) if cls not in scoped.get(ns, set())]
-    assert missing == []
 
 
 def test_no_release_installs_what_gke_already_runs(graph: PlannedGraph) -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from lepton_infra.kubernetes.tenant_policy import EgressRule, egress_rules_from, network_policy_specs
+from lepton_infra.core.cluster_handle import EgressRule
+from lepton_infra.core.errors import SpecError
+from lepton_infra.kubernetes.tenant_policy import network_policy_specs
 from lepton_infra.plan.mocks.core import short_hash
 from tests.kubernetes.conftest import plan_addons
 from tests.kubernetes.harness import ROLE_ARN_ANNOTATION
@@ -109,8 +111,29 @@ def test_identity_egress_from_the_handle_becomes_a_policy() -> None:
     specs = network_policy_specs([EgressRule("169.254.169.254/32", 80)])
     assert specs["allow-identity-egress"]["egress"][0]["to"] == [{"ipBlock": {"cidr": "169.254.169.254/32"}}]
     assert "allow-identity-egress" not in network_policy_specs()
-    assert egress_rules_from([{"cidr": "169.254.169.252/32", "port": 988}]) == [
-        EgressRule("169.254.169.252/32", 988)]
+
+
+def test_the_handles_typed_identity_egress_reaches_every_tenant() -> None:
+    """`ClusterHandle.identity_egress` (not an untyped `extra` key) opens the tenants' default deny."""
+    rule = EgressRule("169.254.169.252/32", 988)
+    planned = plan_addons(handle_facts={"identity_egress": (rule,)})
+    for tenant in ("research", "serving"):
+        policy = planned.graph.one(NETPOL, f"acme-ai-k8s-tenant-{tenant}-allow-identity-egress")
+        assert policy.get("spec.egress") == [{"to": [{"ipBlock": {"cidr": "169.254.169.252/32"}}],
+                                              "ports": [{"protocol": "TCP", "port": 988}]}]
+    untyped = plan_addons(extra={"identity_egress": [{"cidr": "169.254.169.252/32", "port": 988}]})
+    assert not [r for r in untyped.graph.of_type(NETPOL) if r.name.endswith("allow-identity-egress")]
+
+
+def test_a_cluster_that_does_not_enforce_network_policy_gets_no_tenants() -> None:
+    """No silent non-isolation: the layer refuses, naming the fact and the fix, before any object."""
+    with pytest.raises(SpecError) as err:
+        plan_addons(handle_facts={"network_policy_enforced": False})
+    assert err.value.paths == ["tenants"]
+    assert "network_policy_enforced is False" in str(err.value)
+    assert "vpc-cni enableNetworkPolicy" in str(err.value)
+    planned = plan_addons(handle_facts={"network_policy_enforced": False}, tenants=[], services=[])
+    assert planned.graph.of_type(NETPOL) == []
 
 
 def test_admin_group_bound_to_tenant_role(prod) -> None:
