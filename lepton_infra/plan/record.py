@@ -62,6 +62,7 @@ class RecordedResource:
             "protect": self.protect,
             "inputs": self.inputs,
             "dependencies": self.dependencies,
+            "aliases": self.aliases,
         }
 
 
