@@ -205,6 +205,77 @@ def graph(
     typer.echo(to_mermaid(cg) if fmt is GraphFormat.mermaid else to_dot(cg), nl=False)
 
 
+class DiffFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+def _read_report(path: Path) -> dict:
+    import json
+
+    try:
+        report = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise _bad_input(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise _bad_input(f"{path}: not a plan report ({exc})") from None
+    if not isinstance(report, dict) or not isinstance(report.get("resources"), list):
+        raise _bad_input(f"{path}: not a plan report (no `resources` list); write one with `plan --json`")
+    return report
+
+
+@app.command()
+def diff(
+    paths: Annotated[list[Path], typer.Argument(
+        help="BASE.json HEAD.json (two `plan --json` reports), or with --base: the stack directory.")],
+    base: Annotated[str | None, typer.Option(
+        "--base", help="A git ref: plan the stack at that ref (its own code) as the base.")] = None,
+    stack: Annotated[str | None, typer.Option("--stack", "-s", help="Stack name, with --base.")] = None,
+    fmt: Annotated[DiffFormat, typer.Option("--format", help="text, markdown (PR comment) or json.")]
+    = DiffFormat.text,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+) -> None:
+    """Review a change: resources created, deleted, changed, replaced or renamed; cost and policy deltas.
+    Exit 4 when a protected resource would be deleted or replaced."""
+    from lepton_infra.plan import diff_render
+    from lepton_infra.plan.diff import diff_plans
+
+    if output is not None:
+        try:
+            check_writable("--output", output)
+        except BadUsage as exc:
+            raise _bad_input(str(exc)) from None
+    if base is not None:
+        if len(paths) != 1 or not stack:
+            raise _bad_input("diff --base REF takes one stack directory and --stack NAME")
+        from lepton_infra.plan.git_base import BaseRefFailed, plan_at_ref
+
+        config_doc = _preflight(None, None, None)
+        head_report = build_report(_plan(paths[0], stack), config_doc).to_json()
+        try:
+            base_report = plan_at_ref(paths[0], stack, base)
+        except BaseRefFailed as exc:
+            raise _bad_input(str(exc)) from None
+    elif len(paths) == 2:
+        base_report, head_report = _read_report(paths[0]), _read_report(paths[1])
+    else:
+        raise _bad_input("diff takes BASE.json HEAD.json, or --base REF STACK_DIR --stack NAME")
+    result = diff_plans(base_report, head_report)
+    code = EXIT_PROTECTED if result.protected_at_risk else EXIT_OK
+    doc = diff_render.diff_document(result, code)
+    if fmt is DiffFormat.text:
+        console = Console(file=output.open("w", encoding="utf-8"), width=100) if output else out
+        diff_render.render_text(doc, console)
+    else:
+        text = diff_render.to_markdown(doc) if fmt is DiffFormat.markdown else diff_render.to_json(doc)
+        if output is not None:
+            output.write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+    raise typer.Exit(code)
+
+
 def main() -> None:
     try:
         app()

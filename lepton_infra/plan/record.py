@@ -63,6 +63,7 @@ class RecordedResource:
             "inputs": self.inputs,
             "dependencies": self.dependencies,
             "aliases": self.aliases,
+            "provider": self.provider,
         }
 
 
