@@ -175,3 +175,17 @@ def test_diff_against_a_git_ref_plans_the_ref(tmp_path: Path) -> None:
     doc = json.loads(result.output)
     assert [r["name"] for r in doc["removed"]] == ["logs"] and [r["name"] for r in doc["added"]] == ["audit-logs"]
     assert doc["accidental_replacements"][0]["why"] == "same cloud-side name 'acme-logs'"
+
+
+def test_a_gke_gpu_type_changed_replaces_the_node_pool(tmp_path: Path) -> None:
+    target = tmp_path / "platform"
+    shutil.copytree(PLATFORM_STACK_DIR, target)
+    stack_file = target / "Pulumi.gcp-prod.yaml"
+    stack_file.write_text(stack_file.read_text().replace("gpu: {type: h100-80gb, count: 8}",
+                                                         "gpu: {type: a100-80gb, count: 8}"))
+    d = diff_plans(_report(cached_stack_plan(PLATFORM_STACK_DIR, "gcp-prod")), _report(plan_stack(target, "gcp-prod")))
+    pools = [p for p in d.replaced if p.new["type"] == "gcp:container/nodePool:NodePool"]
+    assert len(pools) == 1
+    forcing = {c.path.split(".")[0] + "." + c.path.split(".")[1] for c in pools[0].changes
+               if c.forces_replacement and "." in c.path}
+    assert "nodeConfig.guestAccelerators" in forcing

@@ -130,3 +130,20 @@ def test_provider_config_contradicting_the_spec_is_refused(tmp_path: Path, stack
     assert result.exit_code == 2, result.output
     assert f"{key}:" in result.output and f"lepton:platform {field}" in result.output
     assert "Traceback" not in result.output
+
+
+def test_azure_provider_config_is_compared_too() -> None:
+    """No Azure stack ships yet: the comparison itself, on a valid Azure spec."""
+    import yaml
+
+    from lepton_infra.spec import PlatformSpec
+    from lepton_infra.spec.provider_config import provider_config_conflicts
+
+    good = yaml.safe_load((PLATFORM_STACK_DIR / "Pulumi.aws-dev.yaml").read_text())["config"]["lepton:platform"]
+    spec = PlatformSpec.from_dict({**good, "cloud": "azure", "region": "eastus", "services": [], "tenants": [],
+                                   "node_pools": [{"name": "system", "cpu": "standard-4", "min": 1, "max": 3}],
+                                   "azure": {"subscription_id": "00000000-0000-0000-0000-000000000000"}})
+    assert provider_config_conflicts(spec, {"azure-native:location": "East US"}) == []  # the same place
+    problems = provider_config_conflicts(spec, {"azure-native:location": "westeurope",
+                                                "azure-native:subscriptionId": "11111111-1111-1111-1111-111111111111"})
+    assert [p.path for p in problems] == ["azure-native:location", "azure-native:subscriptionId"]
