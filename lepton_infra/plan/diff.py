@@ -9,11 +9,15 @@ On top of that, what a reviewer must not miss:
   under another parent, without an alias: an accidental replace-and-delete (the cloud object is deleted
   and created again, data and all);
 - a change to an input the provider replaces the resource for (`replacements.yaml`);
-- a protected resource that would be deleted or replaced (the engine refuses; the diff says so first).
+- a provider whose region, project or subscription changes: its resources would be created in the new
+  place and the old ones deleted;
+- a protected resource that would be deleted, replaced or moved (the engine refuses to delete a protected
+  resource; the diff says so on the pull request first).
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -63,8 +67,24 @@ def cloud_name(resource: dict[str, Any]) -> str | None:
     return None
 
 
+def _as_json_document(value: Any) -> Any:
+    """A string holding a JSON object (IAM policies, chart values) as that object, else the value."""
+    if isinstance(value, str) and value[:1] in "{":
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            return value
+    return value
+
+
 def changed_paths(old: Any, new: Any, prefix: str = "") -> list[tuple[str, Any, Any]]:
-    """(path, old, new) for every leaf that differs; lists compare whole (their order is the input's)."""
+    """(path, old, new) for every leaf that differs; lists of one length element by element (`subnets.0`),
+    others whole.
+    A JSON document inside a string is compared key by key, so a policy shows the statement that moved."""
+    if isinstance(old, str) and isinstance(new, str) and old != new:
+        parsed_old, parsed_new = _as_json_document(old), _as_json_document(new)
+        if isinstance(parsed_old, dict) and isinstance(parsed_new, dict):
+            return changed_paths(parsed_old, parsed_new, prefix)
     if isinstance(old, dict) and isinstance(new, dict):
         out: list[tuple[str, Any, Any]] = []
         for key in sorted(set(old) | set(new)):
@@ -76,6 +96,9 @@ def changed_paths(old: Any, new: Any, prefix: str = "") -> list[tuple[str, Any, 
             else:
                 out.extend(changed_paths(old[key], new[key], path))
         return out
+    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new) and old != new:
+        return [c for i, (a, b) in enumerate(zip(old, new, strict=True))
+                for c in changed_paths(a, b, f"{prefix}.{i}" if prefix else str(i))]
     return [] if old == new else [(prefix, old, new)]
 
 
@@ -116,6 +139,7 @@ class PlanDiff:
     policy_fixed: list[dict[str, Any]] = field(default_factory=list)
 
     moved_providers: dict[str, str] = field(default_factory=dict)  # provider URN -> "region: a → b"
+    moved_protected: list[tuple[dict[str, Any], str]] = field(default_factory=list)  # (old, how it moves)
 
     @property
     def replaced(self) -> list[Paired]:
@@ -126,6 +150,8 @@ class PlanDiff:
         """(old resource, what happens to it) for every protected resource deleted or replaced."""
         out = [(r, "deleted") for r in self.removed if r.get("protect")]
         out += [(p.old, "replaced") for p in self.replaced if p.old.get("protect")]
+        seen = {r["urn"] for r, _ in out}
+        out += [(r, f"moved ({how})") for r, how in self.moved_protected if r["urn"] not in seen]
         return out
 
     def cost_delta(self) -> dict[str, float | None]:
@@ -195,12 +221,14 @@ def diff_plans(base: dict[str, Any], head: dict[str, Any]) -> PlanDiff:
                 result.moved_providers[r["urn"]] = ", ".join(f"{c.path}: {c.old} → {c.new}" for c in moved)
         if alias is not None:
             result.renamed.append(paired)
-    for paired in pairs:  # after the loop: a provider may come after the resources it serves
-        moved = result.moved_providers.get(str(paired.new.get("provider")))
-        if moved and paired.new.get("custom"):
-            paired.changes.append(Change("(provider)", moved, "another place", True))
+    for paired in pairs:
         if paired.changes:
             result.changed.append(paired)
+    # After the loop: a provider may come after the resources it serves. Which of them are regional
+    # (recreated elsewhere) and which global (IAM) is the provider's business; a protected resource
+    # under a moved provider is at risk either way, so it is named.
+    result.moved_protected = [(p.old, result.moved_providers[str(p.new.get("provider"))]) for p in pairs
+                              if p.new.get("protect") and str(p.new.get("provider")) in result.moved_providers]
     result.removed = [r for r in _managed(base) if r["urn"] not in claimed]
     result.accidental = _accidental_replacements(result.removed, result.added)
     result.policy_new, result.policy_fixed = _policy_delta(base, head, matched)

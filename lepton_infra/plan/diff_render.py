@@ -43,6 +43,7 @@ def diff_document(d: PlanDiff, exit_code: int) -> dict[str, Any]:
         "accidental_replacements": [{"old_urn": o["urn"], "urn": n["urn"], "type": o["type"], "why": why}
                                     for o, n, why in d.accidental],
         "protected_at_risk": [{**_ref(r), "action": action} for r, action in d.protected_at_risk],
+        "moved_providers": [{"urn": urn, "change": how} for urn, how in sorted(d.moved_providers.items())],
         "cost": {key: {"base": d.base.get("cost", {}).get(key), "head": d.head.get("cost", {}).get(key),
                        "delta": cost_delta[key]} for key in ("monthly_usd_idle", "monthly_usd_max")},
         "policy": {"new": d.policy_new, "fixed": d.policy_fixed},
@@ -66,21 +67,29 @@ def _money(value: float | None, signed: bool = False) -> str:
 
 
 def _lines(doc: dict[str, Any]) -> list[tuple[str, str]]:
-    """(kind, line) pairs: the content both the text and the Markdown forms are built from."""
+    """(kind, line) pairs: the content both the text and the Markdown forms are built from. Kinds:
+    title, summary, danger (must not be missed), section, item, detail."""
     s = doc["summary"]
     out = [("title", f"Plan diff {doc['base']} → {doc['head']}"),
            ("summary", f"{s['added']} to create, {s['removed']} to delete, {s['changed']} to change "
                        f"({s['replaced']} replaced), {s['renamed']} renamed through an alias")]
     for r in doc["protected_at_risk"]:
-        out.append(("danger", f"PROTECTED {r['action'].upper()}: {r['type']} {r['name']} ({r['urn']}) — "
-                              "the engine refuses this while protect is set; add an alias or keep its inputs"))
+        verb, _, how = r["action"].partition(" ")
+        out.append(("danger", f"PROTECTED {verb.upper()}{' ' + how if how else ''}: {r['type']} {r['name']} — "
+                              "the engine refuses to "
+                              "delete a protected resource; add an alias, or keep the inputs that force this"))
+    for m in doc["moved_providers"]:
+        out.append(("danger", f"PROVIDER MOVED: {m['urn'].rsplit('::', 1)[-1]} {m['change']} — its regional "
+                              "resources would be created there and deleted here"))
     for a in doc["accidental_replacements"]:
-        out.append(("danger", f"REPLACE-AND-DELETE without an alias: {a['old_urn']} → {a['urn']} ({a['why']}); "
-                              "add `aliases=[...]` to keep it"))
-    for c in doc["changed"]:
-        if c["replaced"]:
+        out.append(("danger", f"REPLACE-AND-DELETE without an alias: {a['type']} {a['old_urn'].rsplit('::', 1)[-1]} "
+                              f"→ {a['urn'].rsplit('::', 1)[-1]} ({a['why']}); add `aliases=[...]` to keep it"))
+    replaced = [c for c in doc["changed"] if c["replaced"]]
+    if replaced:
+        out.append(("section", "Replace (an input the provider cannot change in place)"))
+        for c in replaced:
             forcing = ", ".join(ch["path"] for ch in c["changes"] if ch["forces_replacement"])
-            out.append(("warn", f"REPLACE {c['type']} {c['name']}: {forcing} forces replacement"))
+            out.append(("item", f"± {c['type']} {c['name']}: {forcing} forces replacement"))
     if doc["added"]:
         out.append(("section", "Create"))
         out += [("item", f"+ {r['type']} {r['name']}") for r in doc["added"]]
@@ -122,12 +131,29 @@ def render_text(doc: dict[str, Any], console: Console) -> None:
 
 
 def _md(text: str) -> str:
-    """Inline code for names and values: `|` would split a table and backticks end the span."""
-    return text.replace("|", "\\|")
+    return text.replace("|", "\\|").replace("<", "&lt;")
+
+
+def _code(text: str) -> str:
+    return "`" + text.replace("`", "'") + "`"
+
+
+MARKDOWN_LIMIT = 60_000  # GitHub refuses comments over 65,536 characters
+SECTION_ITEMS = 60  # items shown per section in Markdown; the JSON and the text keep them all
+FOLDED = ("Create", "Delete", "Renamed", "Change")  # long lists, folded under <details>
 
 
 def to_markdown(doc: dict[str, Any]) -> str:
     out: list[str] = []
+    shown = 0
+    folded = False
+
+    def close() -> None:
+        nonlocal folded
+        if folded:
+            out.append("\n</details>\n")
+            folded = False
+
     for kind, line in _lines(doc):
         if kind == "title":
             out.append(f"### {_md(line)}\n")
@@ -135,12 +161,23 @@ def to_markdown(doc: dict[str, Any]) -> str:
             out.append(f"{_md(line)}\n")
         elif kind == "danger":
             out.append(f"> [!CAUTION]\n> {_md(line)}\n")
-        elif kind == "warn":
-            out.append(f"> [!WARNING]\n> {_md(line)}\n")
         elif kind == "section":
-            out.append(f"\n**{_md(line)}**\n")
-        elif kind == "item":
-            out.append(f"- `{line.replace('`', chr(39))}`")
-        else:
-            out.append(f"  - `{line.replace('`', chr(39))}`")
-    return "\n".join(out).replace("\n\n\n", "\n\n") + "\n"
+            close()
+            shown = 0
+            if line.startswith(FOLDED):
+                out.append(f"<details><summary><b>{_md(line)}</b></summary>\n")
+                folded = True
+            else:
+                out.append(f"\n**{_md(line)}**\n")
+        elif shown < SECTION_ITEMS or (kind == "detail" and shown <= SECTION_ITEMS):
+            if kind == "item":
+                shown += 1
+            out.append(f"- {_code(line)}" if kind == "item" else f"  - {_code(line)}")
+        elif kind == "item" and shown == SECTION_ITEMS:
+            shown += 1
+            out.append("- … more in the JSON diff (`--format json`)")
+    close()
+    text = "\n".join(out) + "\n"
+    if len(text) > MARKDOWN_LIMIT:
+        text = text[:MARKDOWN_LIMIT].rsplit("\n", 1)[0] + "\n\n… cut at the comment size limit; the JSON diff has it all\n"
+    return text

@@ -67,10 +67,10 @@ def test_a_gpu_type_changed_replaces_the_node_group(base: dict[str, Any], tmp_pa
     replaced = {p.new["name"]: p for p in d.replaced}
     node_group = replaced["acme-ai-pool-h100-ng"]
     forcing = {c.path: c for c in node_group.changes if c.forces_replacement}
-    assert forcing["instanceTypes"].old == ["p5.48xlarge"] and forcing["instanceTypes"].new == ["p5en.48xlarge"]
+    assert forcing["instanceTypes.0"].old == "p5.48xlarge" and forcing["instanceTypes.0"].new == "p5en.48xlarge"
     assert not d.added and not d.removed
     assert d.cost_delta()["monthly_usd_max"] > 0  # p5en costs more than p5 at max
-    assert "instanceTypes forces replacement" in to_markdown(diff_document(d, 0))
+    assert "instanceTypes.0 forces replacement" in to_markdown(diff_document(d, 0))
 
 
 def test_a_tenant_added_creates_only(base: dict[str, Any], tmp_path: Path) -> None:
@@ -86,15 +86,16 @@ def test_the_region_changed_replaces_protected_resources_exit_4(base: dict[str, 
     head = _head(tmp_path, ("aws:region: us-east-1", "aws:region: us-west-2"),
                  ("    region: us-east-1", "    region: us-west-2"))
     d = diff_plans(base, head)
-    at_risk = {(r["type"], action) for r, action in d.protected_at_risk}
-    assert ("aws:kms/key:Key", "replaced") in at_risk and ("aws:eks/cluster:Cluster", "replaced") in at_risk
+    at_risk = {r["type"]: action for r, action in d.protected_at_risk}
+    assert at_risk["aws:kms/key:Key"] == at_risk["aws:eks/cluster:Cluster"] == "moved (region: us-east-1 → us-west-2)"
+    assert at_risk["aws:ecr/repository:Repository"] == "replaced"  # its KMS key ARN forces it, besides
     assert any("region: us-east-1 → us-west-2" in v for v in d.moved_providers.values())
     base_file, head_file = tmp_path / "base.json", tmp_path / "head.json"
     base_file.write_text(json.dumps(base))
     head_file.write_text(json.dumps(head))
     result = CliRunner().invoke(cli.app, ["diff", str(base_file), str(head_file), "--format", "markdown"])
     assert result.exit_code == cli.EXIT_PROTECTED, result.output
-    assert "PROTECTED REPLACED" in result.output and "[!CAUTION]" in result.output
+    assert "PROTECTED MOVED (region: us-east-1 → us-west-2)" in result.output and "[!CAUTION]" in result.output
     as_json = CliRunner().invoke(cli.app, ["diff", str(base_file), str(head_file), "--format", "json"])
     doc = json.loads(as_json.output)
     assert doc["exit_code"] == 4 and doc["summary"]["protected_at_risk"] == len(d.protected_at_risk)
@@ -189,3 +190,25 @@ def test_a_gke_gpu_type_changed_replaces_the_node_pool(tmp_path: Path) -> None:
     forcing = {c.path.split(".")[0] + "." + c.path.split(".")[1] for c in pools[0].changes
                if c.forces_replacement and "." in c.path}
     assert "nodeConfig.guestAccelerators" in forcing
+
+
+def test_markdown_fits_a_pull_request_comment() -> None:
+    """GitHub refuses comments over 65,536 characters: long lists are folded and cut, the JSON keeps all."""
+    resources = [{"urn": f"urn:pulumi:s::p::aws:s3/bucket:Bucket::bucket-{i:04d}-{'x' * 60}", "type":
+                  "aws:s3/bucket:Bucket", "name": f"bucket-{i:04d}-{'x' * 60}", "custom": True, "protect": False,
+                  "inputs": {"bucket": f"b{i}"}} for i in range(3000)]
+    base = {"project": "p", "stack": "s", "resources": resources}
+    head = {"project": "p", "stack": "s", "resources": []}
+    doc = diff_document(diff_plans(base, head), 0)
+    text = to_markdown(doc)
+    assert len(text) < 65_536
+    assert "<details><summary><b>Delete</b></summary>" in text and "more in the JSON diff" in text
+    assert len(doc["removed"]) == 3000
+
+
+def test_a_json_document_in_a_string_is_compared_key_by_key() -> None:
+    from lepton_infra.plan.diff import changed_paths
+
+    old = json.dumps({"Statement": [{"Effect": "Allow", "Resource": ["arn:a"]}]})
+    new = json.dumps({"Statement": [{"Effect": "Allow", "Resource": ["arn:b"]}]})
+    assert changed_paths({"policy": old}, {"policy": new}) == [("policy.Statement.0.Resource.0", "arn:a", "arn:b")]
