@@ -82,8 +82,8 @@ def _lines(doc: dict[str, Any]) -> list[tuple[str, str]]:
         out.append(("danger", f"PROVIDER MOVED: {m['urn'].rsplit('::', 1)[-1]} {m['change']} — its regional "
                               "resources would be created there and deleted here"))
     for a in doc["accidental_replacements"]:
-        out.append(("danger", f"REPLACE-AND-DELETE without an alias: {a['type']} {a['old_urn'].rsplit('::', 1)[-1]} "
-                              f"→ {a['urn'].rsplit('::', 1)[-1]} ({a['why']}); add `aliases=[...]` to keep it"))
+        out.append(("danger", f"REPLACE-AND-DELETE without an alias: {a['old_urn'].split('::', 2)[2]} → "
+                              f"{a['urn'].split('::', 2)[2]} ({a['why']}); add `aliases=[...]` to keep it"))
     replaced = [c for c in doc["changed"] if c["replaced"]]
     if replaced:
         out.append(("section", "Replace (an input the provider cannot change in place)"))

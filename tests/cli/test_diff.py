@@ -212,3 +212,16 @@ def test_a_json_document_in_a_string_is_compared_key_by_key() -> None:
     old = json.dumps({"Statement": [{"Effect": "Allow", "Resource": ["arn:a"]}]})
     new = json.dumps({"Statement": [{"Effect": "Allow", "Resource": ["arn:b"]}]})
     assert changed_paths({"policy": old}, {"policy": new}) == [("policy.Statement.0.Resource.0", "arn:a", "arn:b")]
+
+
+def test_secrets_stay_redacted_in_every_format() -> None:
+    def program(value: str) -> Any:
+        def run() -> None:
+            aws.ssm.Parameter("token", type="SecureString", value=pulumi.Output.secret(value), description=value[:3])
+        return run
+
+    d = diff_plans(_plan(program("hunter2-old")), _plan(program("zzz-new-secret")))
+    doc = diff_document(d, 0)
+    for text in (to_markdown(doc), json.dumps(doc)):
+        assert "hunter2" not in text and "new-secret" not in text
+    assert [(c.path, c.old, c.new) for p in d.changed for c in p.changes] == [("description", "hun", "zzz")]
