@@ -171,6 +171,19 @@ def _managed(report: dict[str, Any]) -> list[dict[str, Any]]:
     return [r for r in report.get("resources", []) if r.get("type") != STACK_TYPE]
 
 
+def _parents_first(resources: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """By depth in the tree, stable within a depth (reports of this version are in tree order already)."""
+    parent_of = {r["urn"]: r.get("parent") for r in resources}
+
+    def depth(urn: str) -> int:
+        level, current = 0, parent_of.get(urn)
+        while current in parent_of and level < len(parent_of):
+            level, current = level + 1, parent_of[current]
+        return level
+
+    return sorted(resources, key=lambda r: depth(r["urn"]))
+
+
 def pair(base: dict[str, Any], head: dict[str, Any]) -> tuple[dict[str, tuple[str, str | None]], set[str]]:
     """new URN -> (old URN, alias used or None); and the old URNs claimed. Head resources come in tree
     order (parents first), as the engine registers them, so a parent's alias is known to its children."""
@@ -178,7 +191,7 @@ def pair(base: dict[str, Any], head: dict[str, Any]) -> tuple[dict[str, tuple[st
     claimed: set[str] = set()
     matched: dict[str, tuple[str, str | None]] = {}
     aliased_parent: dict[str, str] = {}  # new URN -> old URN, for resources paired through an alias
-    for r in _managed(head):
+    for r in _parents_first(_managed(head)):
         candidates = [r["urn"], *r.get("aliases", [])]
         parent = r.get("parent")
         if parent in aliased_parent:

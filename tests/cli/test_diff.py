@@ -225,3 +225,10 @@ def test_secrets_stay_redacted_in_every_format() -> None:
     for text in (to_markdown(doc), json.dumps(doc)):
         assert "hunter2" not in text and "new-secret" not in text
     assert [(c.path, c.old, c.new) for p in d.changed for c in p.changes] == [("description", "hun", "zzz")]
+
+
+def test_inherited_aliases_do_not_depend_on_the_reports_order() -> None:
+    head = _plan(_renamed_with_alias)
+    head["resources"] = list(reversed(head["resources"]))  # children before their parent
+    d = diff_plans(_plan(_before), head)
+    assert not d.added and not d.removed and len(d.renamed) == 3
