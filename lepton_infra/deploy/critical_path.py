@@ -29,20 +29,23 @@ def create_minutes(resource: RecordedResource) -> float:
 def critical_path(nodes: Iterable[str], waits_for: Mapping[str, Iterable[str]],
                   weight: Callable[[str], float]) -> tuple[list[str], float]:
     """The heaviest chain in a DAG given as node -> the nodes it waits for. Iterative (no recursion
-    limit on deep graphs); O(nodes + edges)."""
+    limit on deep graphs); O(nodes + edges). Ties (equally long chains, common: many resources share a
+    duration) go to the smallest node id, so the chain printed is the same on every run whatever order
+    the nodes and edges come in."""
     order = _topological(list(nodes), waits_for)
     finish: dict[str, float] = {}
     previous: dict[str, str | None] = {}
     for node in order:
         best, best_dep = 0.0, None
         for dep in waits_for.get(node, ()):
-            if dep in finish and finish[dep] > best:
+            if dep in finish and (finish[dep] > best or (finish[dep] == best and best_dep is not None
+                                                         and dep < best_dep)):
                 best, best_dep = finish[dep], dep
         finish[node] = best + weight(node)
         previous[node] = best_dep
     if not finish:
         return [], 0.0
-    end = max(finish, key=lambda n: finish[n])
+    end = min(finish, key=lambda n: (-finish[n], n))
     path = []
     current: str | None = end
     while current is not None:

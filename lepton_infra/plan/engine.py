@@ -12,6 +12,7 @@ import json
 import os
 import runpy
 import sys
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,9 +30,39 @@ from lepton_infra.plan.stackfiles import load_stack
 
 
 class PlanFailed(RuntimeError):
-    """The program itself failed (an exception in the program or in an apply)."""
+    """The program itself failed (an exception in the program or in an apply, or `sys.exit`).
+    `location` is `file:line` of the innermost frame of the user's program, when one is found."""
 
     recorded_resources: list[RecordedResource]
+    location: str | None = None
+    exit_status: int | str | None = None  # set when the program called sys.exit()
+
+
+_ENGINE_PARTS = (f"{os.sep}site-packages{os.sep}", f"{os.sep}lepton_infra{os.sep}plan{os.sep}",
+                 f"{os.sep}asyncio{os.sep}", f"{os.sep}runpy.py", "<frozen ")
+
+
+def program_location(err: BaseException, program_dir: Path | None = None) -> str | None:
+    """`file:line` of the innermost traceback frame in the user's program: under `program_dir` when
+    given, else the innermost frame that is not the SDK's, the engine's or the standard library's."""
+    frames = traceback.extract_tb(err.__traceback__)
+    chained = err.__cause__ or err.__context__
+    if chained is not None and chained.__traceback__ is not None:
+        frames += traceback.extract_tb(chained.__traceback__)
+
+    def mine(frame: traceback.FrameSummary) -> bool:
+        if program_dir is not None:
+            return Path(frame.filename).resolve().is_relative_to(program_dir)
+        return not any(part in frame.filename for part in _ENGINE_PARTS)
+
+    candidates = [f for f in frames if mine(f)]
+    if not candidates:
+        return None
+    frame = candidates[-1]
+    where = Path(frame.filename).resolve()
+    cwd = Path.cwd().resolve()
+    shown = where.relative_to(cwd) if where.is_relative_to(cwd) else where
+    return f"{shown}:{frame.lineno}"
 
 
 def plan_program(
@@ -44,7 +75,7 @@ def plan_program(
 ) -> PlannedGraph:
     """Run `program` as a Pulumi program with `config` ("ns:key" -> value; non-strings become JSON)."""
     flat = {k: v if isinstance(v, str) else json.dumps(v) for k, v in (config or {}).items()}
-    return _run(program, flat, project, stack, list(secret_keys or []))
+    return _run(program, flat, project, stack, list(secret_keys or []), None)
 
 
 def plan_stack(directory: str | Path, stack: str) -> PlannedGraph:
@@ -55,7 +86,7 @@ def plan_stack(directory: str | Path, stack: str) -> PlannedGraph:
         with _inside(files.directory):
             runpy.run_path(str(files.main), run_name="__main__")
 
-    return _run(program, files.config, files.project, files.stack, files.secret_keys)
+    return _run(program, files.config, files.project, files.stack, files.secret_keys, files.directory)
 
 
 @contextmanager
@@ -73,7 +104,7 @@ def _inside(directory: Path) -> Iterator[None]:
 
 
 def _run(program: Callable[[], Any], config: dict[str, str], project: str, stack: str,
-         secret_keys: list[str]) -> PlannedGraph:
+         secret_keys: list[str], program_dir: Path | None) -> PlannedGraph:
     disabled = _disabled_default_providers(config)
     monitor = RecordingMonitor(PlausibleMocks(MockContext.from_config(config)), disabled)
     loop = asyncio.new_event_loop()
@@ -91,8 +122,15 @@ def _run(program: Callable[[], Any], config: dict[str, str], project: str, stack
         except pulumi.RunError as err:
             err.recorded_resources = monitor.recorded()  # type: ignore[attr-defined]  # for tests
             raise  # SpecError and friends: user input, shown without a traceback
+        except SystemExit as err:  # the program's own sys.exit(): it stopped before the end
+            failed = PlanFailed(f"the program called sys.exit({err.code!r})")
+            failed.exit_status = err.code
+            failed.location = program_location(err, program_dir)
+            failed.recorded_resources = monitor.recorded()
+            raise failed from None
         except Exception as err:
             failed = PlanFailed(f"{type(err).__name__}: {err}")
+            failed.location = program_location(err, program_dir)
             failed.recorded_resources = monitor.recorded()
             raise failed from err
     finally:

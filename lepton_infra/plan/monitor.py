@@ -6,8 +6,10 @@ from typing import Any
 
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockMonitor
+from pulumi.runtime.settings import get_project, get_stack
 
 from lepton_infra.plan.record import SECRET, STACK_TYPE, RecordedResource
+from lepton_infra.plan.urns import AliasSpec, collapse_alias, engine_urn
 
 
 class DefaultProviderDisabled(RuntimeError):
@@ -27,6 +29,25 @@ def redact(value: Any) -> Any:
     return repr(value)  # assets, archives, resource references: keep a readable trace
 
 
+def resolve_aliases(request: Any, stack: str, project: str) -> list[str]:
+    """The request's aliases as the URNs the engine would look up in state (its `collapseAliasToUrn`).
+    Aliases inherited from an aliased parent depend on the old state; the diff adds those."""
+    out: list[str] = [str(u) for u in request.aliasURNs]
+    for alias in request.aliases:
+        if alias.WhichOneof("alias") == "urn":
+            urn = alias.urn
+        else:
+            spec = alias.spec
+            urn = collapse_alias(
+                AliasSpec(name=spec.name, type=spec.type, stack=spec.stack, project=spec.project,
+                          parent_urn=spec.parentUrn, no_parent=spec.noParent),
+                name=request.name, type_=request.type, parent_urn=request.parent or None, stack=stack,
+                project=project)
+        if urn not in out:
+            out.append(urn)
+    return out
+
+
 class RecordingMonitor(MockMonitor):
     def __init__(self, mocks: Any, disabled_default_providers: set[str] | None = None) -> None:
         super().__init__(mocks)
@@ -35,17 +56,18 @@ class RecordingMonitor(MockMonitor):
         self.stack_outputs: dict[str, Any] = {}
         self.disabled_default_providers = disabled_default_providers or set()
 
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        return engine_urn(get_stack(), get_project(), parent or None, type_, name)
+
     def RegisterResource(self, request: Any) -> Any:
         self._check_default_provider(request)
         response = super().RegisterResource(request)
         urn = response.urn
         inputs = redact(rpc.deserialize_properties(request.object)) if request.type != STACK_TYPE else {}
-        deps = list(dict.fromkeys(request.dependencies))
-        prop_deps = {k: list(v.urns) for k, v in request.propertyDependencies.items()}
-        for urns in prop_deps.values():
-            for dep in urns:
-                if dep not in deps:
-                    deps.append(dep)
+        # The SDK gathers dependencies in sets, so their order follows string hashing (PYTHONHASHSEED):
+        # sort them, and the property names, for a report that is the same byte for byte every run.
+        prop_deps = {k: sorted(set(request.propertyDependencies[k].urns)) for k in sorted(request.propertyDependencies)}
+        deps = sorted({*request.dependencies, *(u for urns in prop_deps.values() for u in urns)})
         record = RecordedResource(
             urn=urn,
             type=request.type,
@@ -59,7 +81,7 @@ class RecordingMonitor(MockMonitor):
             property_dependencies=prop_deps,
             ignore_changes=list(request.ignoreChanges),
             delete_before_replace=bool(request.deleteBeforeReplace),
-            aliases=[str(a) for a in request.aliasURNs] + [str(a) for a in request.aliases],
+            aliases=resolve_aliases(request, get_stack(), get_project()),
             remote=bool(request.remote),
         )
         if urn not in self.records:
@@ -89,4 +111,23 @@ class RecordingMonitor(MockMonitor):
             )
 
     def recorded(self) -> list[RecordedResource]:
-        return [self.records[u] for u in self.order]
+        return canonical_order([self.records[u] for u in self.order])
+
+
+def canonical_order(records: list[RecordedResource]) -> list[RecordedResource]:
+    """Registration order is not stable: resources register as their inputs resolve, and asyncio wakes
+    them in an order that changes between runs. The report uses the tree instead: each parent before
+    its children, siblings by name then type; the root stack first."""
+    known = {r.urn for r in records}
+    children: dict[str | None, list[RecordedResource]] = {}
+    for r in records:
+        children.setdefault(r.parent if r.parent in known else None, []).append(r)
+    for siblings in children.values():
+        siblings.sort(key=lambda r: (r.type != STACK_TYPE, r.name, r.type, r.urn))
+    out: list[RecordedResource] = []
+    pending = list(reversed(children.get(None, [])))
+    while pending:  # iterative depth-first walk: no recursion limit on deep trees
+        current = pending.pop()
+        out.append(current)
+        pending.extend(reversed(children.get(current.urn, [])))
+    return out

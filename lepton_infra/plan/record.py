@@ -62,6 +62,8 @@ class RecordedResource:
             "protect": self.protect,
             "inputs": self.inputs,
             "dependencies": self.dependencies,
+            "aliases": self.aliases,
+            "provider": self.provider,
         }
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 from rich.tree import Tree
 
 from lepton_infra.plan.record import STACK_TYPE, PlannedGraph
@@ -32,15 +33,18 @@ class Report:
             "stack": self.graph.stack,
             "cloud": self.cloud,
             "resources": [r.contract() for r in self.graph.resources],
-            "outputs": self.graph.outputs,
+            "outputs": dict(sorted(self.graph.outputs.items())),
             "policy": _public(self.policy),
             "cost": _public(self.cost),
             "deploy": _public(self.deploy),
             "summary": {"resources": len(self.graph.managed), "by_type": self.graph.by_type_counts()},
         }
 
+    def json_text(self) -> str:
+        return json.dumps(self.to_json(), indent=2, sort_keys=False, default=str) + "\n"
+
     def write_json(self, path: str | Path) -> None:
-        Path(path).write_text(json.dumps(self.to_json(), indent=2, sort_keys=False, default=str) + "\n")
+        Path(path).write_text(self.json_text())
 
 
 def _public(section: dict[str, Any]) -> dict[str, Any]:
@@ -58,18 +62,18 @@ def infer_cloud(graph: PlannedGraph) -> str | None:
 
 
 def render_text(report: Report, console: Console) -> None:
+    """The readable report. Every value from the program goes in as `Text`, never as markup: an output
+    of `[secret]` or `[/]` is data, not a style tag."""
     graph = report.graph
-    console.print(f"[bold]Plan[/bold] {graph.project}/{graph.stack} "
-                  f"(cloud: {report.cloud or 'unknown'}): {len(graph.managed)} resources")
+    console.print(Text.assemble(("Plan", "bold"), f" {graph.project}/{graph.stack} "
+                                f"(cloud: {report.cloud or 'unknown'}): {len(graph.managed)} resources"))
     console.print(_tree(graph))
     console.print(_counts(graph))
     if graph.outputs:
-        outputs = Table(title="Stack outputs", show_header=True)
-        outputs.add_column("output")
-        outputs.add_column("value", overflow="fold")
+        console.print(Text("Stack outputs", style="bold"))
         for key, value in sorted(graph.outputs.items()):
-            outputs.add_row(key, value if isinstance(value, str) else json.dumps(value))
-        console.print(outputs)
+            shown = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+            console.print(Text.assemble("  ", (key, "cyan"), ": ", shown), overflow="fold")
     for section in (report.policy, report.cost, report.deploy):
         renderer = section.get("__render__")
         if callable(renderer):
@@ -79,25 +83,64 @@ def render_text(report: Report, console: Console) -> None:
     _placeholder(console, "Deploy estimate", report.deploy)
 
 
+def summary_lines(report: Report) -> list[str]:
+    """One screen for a CI log: counts, cost, policy, deploy estimate (each "not evaluated" if absent)."""
+    graph = report.graph
+    managed = graph.managed
+    custom = sum(r.custom and not r.is_provider for r in managed)
+    providers = sum(r.is_provider for r in managed)
+    protected = sum(r.protect for r in managed)
+    lines = [f"Plan {graph.project}/{graph.stack} (cloud: {report.cloud or 'unknown'})",
+             f"  resources: {len(managed)} ({custom} cloud resources, {len(managed) - custom - providers} "
+             f"components, {providers} providers; {protected} protected)"]
+    cost = report.cost
+    if cost.get("status") == NOT_EVALUATED:
+        lines.append(f"  cost: {NOT_EVALUATED}")
+    else:
+        lines.append(f"  cost: ${cost.get('monthly_usd_idle', 0):,.2f} idle to ${cost.get('monthly_usd_max', 0):,.2f}"
+                     " max per month")
+    policy = report.policy
+    if policy.get("status") == NOT_EVALUATED:
+        lines.append(f"  policy: {NOT_EVALUATED}")
+    else:
+        counts = policy.get("summary", {})
+        verdict = "FAIL" if counts.get("mandatory") else "pass"
+        lines.append(f"  policy: {verdict}: {counts.get('mandatory', 0)} mandatory, {counts.get('advisory', 0)} "
+                     f"advisory, {counts.get('waived', 0)} waived ({counts.get('rules_enabled', 0)} rules)")
+        for v in policy.get("violations", []):
+            lines.append(f"    {v['enforcement']} {v['policy']} on {v['urn'].rsplit('::', 1)[-1]}: {v['message']}")
+    deploy = report.deploy
+    if deploy.get("status") == NOT_EVALUATED:
+        lines.append(f"  deploy: {NOT_EVALUATED}")
+    else:
+        lines.append(f"  deploy (first pulumi up): critical path {deploy['critical_path_minutes']:.1f} min, work "
+                     f"{deploy['work_minutes']:.1f} min, parallelism {deploy.get('parallelism', 0):.2f}")
+    return lines
+
+
+def render_summary(report: Report, console: Console) -> None:
+    for line in summary_lines(report):
+        console.print(Text(line), overflow="fold")
+
+
 def _placeholder(console: Console, title: str, section: dict[str, Any]) -> None:
     if section.get("status") == NOT_EVALUATED:
-        console.print(f"[dim]{title}: {NOT_EVALUATED}[/dim]")
+        console.print(Text(f"{title}: {NOT_EVALUATED}", style="dim"))
 
 
 def _tree(graph: PlannedGraph) -> Tree:
     roots = [r for r in graph.resources if r.type == STACK_TYPE]
     root_urn = roots[0].urn if roots else None
-    tree = Tree(f"[bold]{roots[0].name if roots else graph.stack}[/bold]")
+    tree = Tree(Text(roots[0].name if roots else graph.stack, style="bold"))
     children: dict[str | None, list] = {}
     for r in graph.managed:
         children.setdefault(r.parent, []).append(r)
 
     def add(node: Tree, urn: str | None) -> None:
         for child in children.get(urn, []):
-            label = (f"[cyan]{child.type}[/cyan] {child.name}" if child.custom
-                     else f"[bold magenta]{child.type}[/bold magenta] {child.name}")
+            label = Text.assemble((child.type, "cyan" if child.custom else "bold magenta"), " ", child.name)
             if child.protect:
-                label += " [yellow](protected)[/yellow]"
+                label.append(" (protected)", style="yellow")
             add(node.add(label), child.urn)
 
     add(tree, root_urn)
@@ -108,8 +151,8 @@ def _tree(graph: PlannedGraph) -> Tree:
 
 def _counts(graph: PlannedGraph) -> Table:
     table = Table(title="Resources by type")
-    table.add_column("type")
-    table.add_column("count", justify="right")
+    table.add_column("type", no_wrap=True, overflow="ellipsis")
+    table.add_column("count", justify="right", no_wrap=True)
     for type_, count in graph.by_type_counts().items():
-        table.add_row(type_, str(count))
+        table.add_row(Text(type_), str(count))
     return table

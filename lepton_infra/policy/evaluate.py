@@ -32,12 +32,20 @@ SPEC_KEY = "lepton:platform"
 
 # --- the shared core ------------------------------------------------------------------------------
 
+def rule_failure(rule: Rule, subject: str, err: Exception) -> str:
+    """A rule that raises is a finding of that rule, not the end of the run: the other rules still
+    report, and the broken rule is visible where its violations would be (fails closed)."""
+    return f"rule {rule.id} failed on {subject}: {type(err).__name__}: {err}"
+
+
 def check_resource(rule: ResourceRule, view: ResourceView) -> tuple[list[str], str | None]:
     """(violation messages, not-applicable reason or None)."""
     try:
         return list(rule.check(view)), None
     except NotApplicable as na:
         return [], na.reason
+    except Exception as err:  # a rule's bug must not hide every other rule's result
+        return [rule_failure(rule, view.name, err)], None
 
 
 def check_stack(rule: StackRule, view: StackView) -> tuple[list[Finding], str | None]:
@@ -45,6 +53,8 @@ def check_stack(rule: StackRule, view: StackView) -> tuple[list[Finding], str | 
         return list(rule.check(view)), None
     except NotApplicable as na:
         return [], na.reason
+    except Exception as err:
+        return [Finding(rule_failure(rule, "the stack", err))], None
 
 
 def environment_from_tags(props: Mapping[str, Any], provider_props: Mapping[str, Any]) -> str | None:

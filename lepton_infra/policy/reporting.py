@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
+from rich.text import Text
 
 from lepton_infra.policy.evaluate import PolicyOutcome, summarize
 from lepton_infra.policy.model import Enforcement, ResourceRule
@@ -29,26 +29,25 @@ def section(outcome: PolicyOutcome) -> dict[str, Any]:
 
 
 def render(outcome: PolicyOutcome, console: Console) -> None:
+    """Findings as short records, not a table: rule ids, resource names and URNs are long words that a
+    table at 80 columns would break mid-name. Messages go in as `Text` (they quote user values)."""
     counts = summarize(outcome)
     if outcome.violations:
-        table = Table(title="Policy violations", show_lines=False)
-        for column in ("enforcement", "severity", "policy", "resource", "message"):
-            table.add_column(column, overflow="fold")
+        console.print(Text("Policy violations", style="bold"))
         ordered = sorted(outcome.violations, key=lambda v: (v.enforcement != "mandatory", v.policy, v.urn))
         for v in ordered:
-            table.add_row(f"[{_STYLE.get(v.enforcement, '')}]{v.enforcement}[/]", v.severity, v.policy,
-                          v.urn.rsplit("::", 1)[-1], v.message)
-        console.print(table)
+            console.print(Text.assemble("  ", (v.enforcement, _STYLE.get(v.enforcement, "")), f" {v.severity} ",
+                                        (v.policy, "bold"), " on ", v.urn.rsplit("::", 1)[-1]))
+            console.print(Text(f"    {v.message}"))
     if outcome.waived:
-        table = Table(title="Waived (by policy config)")
-        for column in ("policy", "resource", "finding", "reason"):
-            table.add_column(column, overflow="fold")
+        console.print(Text("Waived (by policy config)", style="bold"))
         for w in outcome.waived:
-            table.add_row(w.policy, w.urn.rsplit("::", 1)[-1], w.message, w.reason)
-        console.print(table)
-    verdict = "[bold red]FAIL[/]" if counts["mandatory"] else "[bold green]pass[/]"
-    console.print(f"Policy: {verdict} — {counts['rules_enabled']} rules, {counts['mandatory']} mandatory and "
-                  f"{counts['advisory']} advisory violations, {counts['waived']} waived")
+            console.print(Text.assemble("  ", (w.policy, "bold"), " on ", w.urn.rsplit("::", 1)[-1]))
+            console.print(Text(f"    {w.message}"))
+            console.print(Text(f"    reason: {w.reason}", style="dim"))
+    verdict = Text("FAIL", style="bold red") if counts["mandatory"] else Text("pass", style="bold green")
+    console.print(Text.assemble("Policy: ", verdict, f" — {counts['rules_enabled']} rules, {counts['mandatory']} "
+                                f"mandatory and {counts['advisory']} advisory violations, {counts['waived']} waived"))
 
 
 def _rule_entry(outcome: PolicyOutcome, rule_id: str) -> dict[str, Any]:

@@ -119,7 +119,13 @@ class PlatformSpec(SpecModel):
 
             raise SpecError([Problem(f"{CONFIG_NAMESPACE}:{CONFIG_KEY}", MISSING, "not set in the "
                                      "stack config", "add `lepton:platform:` to Pulumi.<stack>.yaml")])
-        return cls.from_dict(raw)
+        spec = cls.from_dict(raw)
+        from lepton_infra.spec.provider_config import PROVIDER_KEYS, provider_config_conflicts
+
+        given = {key: pulumi.Config(key.split(":")[0]).get(key.split(":")[1]) for key in PROVIDER_KEYS}
+        if conflicts := provider_config_conflicts(spec, given):
+            raise SpecError(conflicts, "stack config")
+        return spec
 
     # --- derived facts --------------------------------------------------------------------------------
 

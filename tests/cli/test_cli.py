@@ -14,7 +14,7 @@ from lepton_infra.plan.testing import cached_stack_plan
 from tests.conftest import PLATFORM_STACK_DIR, SHIPPED_STACKS
 
 CONTRACT_KEYS = ["project", "stack", "cloud", "resources", "outputs", "policy", "cost", "deploy", "summary"]
-RESOURCE_KEYS = ["urn", "type", "name", "parent", "custom", "protect", "inputs", "dependencies"]
+RESOURCE_KEYS = ["urn", "type", "name", "parent", "custom", "protect", "inputs", "dependencies", "aliases", "provider"]
 
 
 @pytest.fixture(autouse=True)
