@@ -12,14 +12,16 @@ import pulumi_kubernetes as k8s
 from lepton_infra.aws.iam import allow, document, irsa_role
 from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name
+from lepton_infra.profiles.aws import CLUSTER_AUTOSCALER_IMAGE_TAGS
 
 CHART = "cluster-autoscaler"
 CHART_REPO = "https://kubernetes.github.io/autoscaler"
 CHART_VERSION = "9.46.6"
 NAMESPACE = "kube-system"
 SERVICE_ACCOUNT = "cluster-autoscaler"
-# The autoscaler's minor must match the cluster's; its image is pinned per Kubernetes minor.
-IMAGE_TAGS = {"1.30": "v1.30.4", "1.31": "v1.31.2", "1.32": "v1.32.1", "1.33": "v1.33.0"}
+# The autoscaler's minor must match the cluster's; its image is pinned per Kubernetes minor. The pins live
+# in the SDK-free AWS profile, whose pre-flight refuses a version without one.
+IMAGE_TAGS = CLUSTER_AUTOSCALER_IMAGE_TAGS
 
 
 @dataclass

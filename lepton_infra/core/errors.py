@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +29,17 @@ def _show(value: Any) -> str:
         return "(missing)"
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
+
+
+def choose_from(value: Any, choices: Iterable[Any], limit: int = 12) -> str:
+    """The fix for a value outside a known set: a "did you mean" when one is close, then the choices."""
+    options = [str(c) for c in choices]
+    text = str(value).lower()
+    close = difflib.get_close_matches(str(value), options, n=1, cutoff=0.6) or [  # or a prefix: production
+        c for c in options if len(text) >= 3 and (text.startswith(c.lower()) or c.lower().startswith(text))][:1]
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    shown = ", ".join(options[:limit]) + (", ..." if len(options) > limit else "")
+    return f"{hint}use one of: {shown}" if options else f"{hint}(nothing to choose from)"
 
 
 class _Missing:

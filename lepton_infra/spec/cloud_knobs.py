@@ -6,9 +6,11 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from lepton_infra.spec.base import SpecModel
+from lepton_infra.spec.base import SpecModel, described
 
-IamRoleArn = Annotated[str, StringConstraints(pattern=r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]+$")]
+IamRoleArn = Annotated[str, StringConstraints(pattern=described(
+    r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]+$",
+    "an IAM role ARN: `arn:aws:iam::<12-digit account>:role/<name>`"))]
 
 
 class AwsKnobs(SpecModel):
@@ -30,10 +32,14 @@ class AwsKnobs(SpecModel):
 
 
 class GcpKnobs(SpecModel):
-    project: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")] = Field(
+    project: Annotated[str, StringConstraints(pattern=described(
+        r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$", "a GCP project id: 6 to 30 lowercase letters, digits and hyphens, "
+        "starting with a letter and not ending with a hyphen"))] = Field(
         description="GCP project id."
     )
-    billing_account: Annotated[str, StringConstraints(pattern=r"^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$")] | None = (
+    billing_account: Annotated[str, StringConstraints(pattern=described(
+        r"^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$",
+        "a billing account id: three groups of 6 uppercase hex digits, `XXXXXX-XXXXXX-XXXXXX`"))] | None = (
         Field(default=None, description="Billing account id (XXXXXX-XXXXXX-XXXXXX) for the budget. "
               "Required when `budget` is set.")
     )
@@ -43,7 +49,9 @@ class GcpKnobs(SpecModel):
 
 
 class AzureKnobs(SpecModel):
-    subscription_id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$")] = (
+    subscription_id: Annotated[str, StringConstraints(pattern=described(
+        r"^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$", "a subscription id: a lowercase GUID "
+        "(`00000000-0000-0000-0000-000000000000`)"))] = (
         Field(description="Azure subscription id.")
     )
     resource_group: str | None = Field(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from lepton_infra.spec.base import Email, SpecModel
+from lepton_infra.spec.base import Email, SpecModel, described
 
 
 class MonitoringSpec(SpecModel):
@@ -13,7 +13,7 @@ class MonitoringSpec(SpecModel):
     )
     smtp_relay: str | None = Field(
         default=None,
-        pattern=r"^[A-Za-z0-9.-]+:[0-9]{2,5}$",
+        pattern=described(r"^[A-Za-z0-9.-]+:[0-9]{2,5}$", "`host:port`, e.g. `smtp.acme.dev:587`"),
         description="SMTP relay `host:port` Alertmanager sends through (e.g. Amazon SES "
         "`email-smtp.us-east-1.amazonaws.com:587`). Default: `smtp.<domain of the first alert email>:587`.",
     )
