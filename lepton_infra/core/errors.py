@@ -68,3 +68,22 @@ class SpecError(pulumi.RunError):
     @property
     def paths(self) -> list[str]:
         return [p.path for p in self.problems]
+
+
+class ComponentArgsError(pulumi.RunError):
+    """Bad args given to a component, raised before the component registers anything. A
+    `pulumi.RunError`, so `pulumi up` prints the problems (each with its property path) without a
+    traceback."""
+
+    def __init__(self, component: str, name: str, problems: Iterable[Problem]) -> None:
+        self.component = component
+        self.name = name
+        self.problems: list[Problem] = list(problems)
+        lines = "\n".join(f"  - {p.render()}" for p in self.problems)
+        count = len(self.problems)
+        super().__init__(f"{component} {name!r}: {count} {'problem' if count == 1 else 'problems'} in its "
+                         f"args:\n{lines}")
+
+    @property
+    def paths(self) -> list[str]:
+        return [p.path for p in self.problems]

@@ -142,3 +142,25 @@ def problems_from_validation_error(err: ValidationError, root: type[BaseModel]) 
         why = f"invalid key: {why}" if is_key else why
         problems.append(Problem(format_path(loc), value, why, fix))
     return problems
+
+
+def like_spec_field(path: str, value: Any, model: type[BaseModel], name: str) -> list[Problem]:
+    """`value` checked against a spec field's own constraints (bounds, patterns, literals), so a
+    component's arg refuses exactly what the spec refuses, in the same words. Outputs and None pass."""
+    from pydantic import TypeAdapter
+
+    from lepton_infra.core.args import known
+
+    if not known(value):
+        return []
+    info = model.model_fields[name]
+    annotated: Any = typing.Annotated[info.annotation, info]
+    try:
+        TypeAdapter(annotated).validate_python(value)
+    except ValidationError as err:
+        out = []
+        for e in err.errors():
+            why, fix = _explain(e, model, (name,), False)
+            out.append(Problem(path, value, why, fix))
+        return out
+    return []

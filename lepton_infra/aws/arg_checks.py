@@ -1,0 +1,46 @@
+"""What the AWS components refuse in their plain-valued args, checked before they register anything.
+Bounds come from the spec's own fields, so a component used on its own refuses what the spec refuses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from lepton_infra.catalog import catalog
+from lepton_infra.core.args import at_least, at_most, known, non_empty, one_of, ordered
+from lepton_infra.core.errors import Problem
+from lepton_infra.profiles.aws import PROFILE as AWS
+from lepton_infra.spec import ClusterSpec, GpuRequest, NodePoolSpec
+from lepton_infra.spec.problems import like_spec_field
+
+if TYPE_CHECKING:
+    from lepton_infra.aws.kms import EncryptionKeyArgs
+    from lepton_infra.aws.node_pool import NodePoolArgs
+
+
+def node_pool_problems(args: NodePoolArgs) -> Iterator[Problem]:
+    yield from like_spec_field("pool", args.pool, NodePoolSpec, "name")
+    if known(args.pool) and not AWS.pool_name.ok(args.pool):
+        yield Problem("pool", args.pool, f"not a valid node group name ({AWS.pool_name.description})",
+                      "rename the pool")
+    yield from non_empty("instance_types", args.instance_types, "instance type")
+    yield from like_spec_field("min_size", args.min_size, NodePoolSpec, "min")
+    yield from like_spec_field("max_size", args.max_size, NodePoolSpec, "max")
+    yield from ordered("min_size", args.min_size, "max_size", args.max_size)
+    desired = args.desired_size
+    if desired is not None and known(desired) and not args.min_size <= desired <= args.max_size:
+        yield Problem("desired_size", desired, f"outside [min_size {args.min_size}, max_size {args.max_size}]",
+                      "set it between min_size and max_size, or leave it unset")
+    if args.gpu_type is not None:
+        yield from one_of("gpu_type", args.gpu_type, sorted(catalog("aws").gpu_types()), "AWS GPU type")
+        yield from like_spec_field("gpu_count", args.gpu_count, GpuRequest, "count")
+    elif known(args.gpu_count) and args.gpu_count:
+        yield Problem("gpu_count", args.gpu_count, "GPUs without a gpu_type", "set gpu_type or gpu_count: 0")
+    yield from like_spec_field("disk_gb", args.disk_gb, NodePoolSpec, "disk_gb")
+    yield from like_spec_field("kubernetes_version", args.kubernetes_version, ClusterSpec, "version")
+
+
+def encryption_key_problems(args: EncryptionKeyArgs) -> Iterator[Problem]:
+    # KMS ScheduleKeyDeletion accepts a pending window of 7 to 30 days.
+    yield from at_least("deletion_window_days", args.deletion_window_days, 7, "KMS waits 7 to 30 days")
+    yield from at_most("deletion_window_days", args.deletion_window_days, 30, "KMS waits 7 to 30 days")
