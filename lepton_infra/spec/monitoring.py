@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field
 
 from lepton_infra.spec.base import Email, SpecModel, described
@@ -27,13 +29,15 @@ class MonitoringSpec(SpecModel):
 
 
 class BudgetSpec(SpecModel):
-    monthly_usd: float = Field(gt=0, description="Monthly spending limit in USD.")
+    monthly_usd: float = Field(gt=0, allow_inf_nan=False, description="Monthly spending limit in USD: a "
+                               "finite amount above 0.")
     thresholds_percent: list[int] = Field(
         default_factory=lambda: [80, 100],
         description="Notify at these percentages of the budget. Default 80 and 100.",
     )
-    price_overrides: dict[str, float] = Field(
+    price_overrides: dict[str, Annotated[float, Field(ge=0, allow_inf_nan=False)]] = Field(
         default_factory=dict,
-        description="USD per hour by machine type (or item key), overriding catalog list prices "
-        "(e.g. negotiated discounts).",
+        description="USD per hour by machine type of the chosen cloud's catalog (or fee key, e.g. "
+        "`eks-control-plane`), overriding catalog list prices (e.g. negotiated discounts). Finite, not "
+        "negative; unknown keys are refused.",
     )

@@ -225,9 +225,22 @@ def _cloud_tag_rules(spec: PlatformSpec) -> Iterator[Problem]:
     yield from PROFILES[spec.cloud].tags.problems(spec.tags)
 
 
+@rule("cloud", "budget")
+def _price_overrides(spec: PlatformSpec) -> Iterator[Problem]:
+    from lepton_infra.cost.prices import price_keys
+
+    if spec.budget is None:
+        return
+    known = price_keys(spec.cloud)
+    for key in spec.budget.price_overrides:
+        if key not in known:
+            yield Problem(f"budget.price_overrides.{key}", key, f"not a {spec.cloud} machine type or fee the "
+                          "cost model prices (the override would be ignored)", choose_from(key, known, limit=8))
+
+
 # Order is the order problems are reported in.
 RULES: tuple[Rule, ...] = (
     _cloud_knobs, _unique("node_pools"), _unique("tenants"), _unique("services"), _pool_names, _pools,
     _region, _network, _endpoint, _tenants_and_services, _reserved_namespaces, _quota_capacity,
-    _required_tags, _cloud_tag_rules,
+    _required_tags, _cloud_tag_rules, _price_overrides,
 )
