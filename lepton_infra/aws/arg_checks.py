@@ -9,12 +9,25 @@ from typing import TYPE_CHECKING
 from lepton_infra.catalog import catalog
 from lepton_infra.core.args import at_least, at_most, known, non_empty, one_of, ordered
 from lepton_infra.core.errors import Problem
+from lepton_infra.profiles.aws import CLUSTER_AUTOSCALER_IMAGE_TAGS
 from lepton_infra.profiles.aws import PROFILE as AWS
-from lepton_infra.spec import ClusterSpec, GpuRequest, NodePoolSpec
+from lepton_infra.spec import (
+    AwsKnobs,
+    BudgetSpec,
+    ClusterSpec,
+    GpuRequest,
+    MonitoringSpec,
+    NetworkSpec,
+    NodePoolSpec,
+)
 from lepton_infra.spec.problems import like_spec_field
 
 if TYPE_CHECKING:
+    from lepton_infra.aws.autoscaler import AutoscalerArgs
+    from lepton_infra.aws.cluster import ClusterArgs
     from lepton_infra.aws.kms import EncryptionKeyArgs
+    from lepton_infra.aws.monitoring import MonitoringArgs
+    from lepton_infra.aws.network import NetworkArgs
     from lepton_infra.aws.node_pool import NodePoolArgs
 
 
@@ -44,3 +57,36 @@ def encryption_key_problems(args: EncryptionKeyArgs) -> Iterator[Problem]:
     # KMS ScheduleKeyDeletion accepts a pending window of 7 to 30 days.
     yield from at_least("deletion_window_days", args.deletion_window_days, 7, "KMS waits 7 to 30 days")
     yield from at_most("deletion_window_days", args.deletion_window_days, 30, "KMS waits 7 to 30 days")
+
+
+def network_problems(args: NetworkArgs) -> Iterator[Problem]:
+    yield from like_spec_field("cidr", args.cidr, NetworkSpec, "cidr")
+    yield from like_spec_field("zones", args.zones, NetworkSpec, "zones")
+    yield from at_least("zones", args.zones, 2, "EKS needs subnets in at least 2 zones")
+    yield from like_spec_field("nat", args.nat, NetworkSpec, "nat")
+    yield from like_spec_field("flow_log_retention_days", args.flow_log_retention_days, NetworkSpec,
+                               "flow_log_retention_days")
+    if args.availability_zones and known(args.zones) and len(args.availability_zones) < args.zones:
+        yield Problem("availability_zones", list(args.availability_zones), f"fewer than zones={args.zones}",
+                      "name one zone per subnet, or lower zones")
+
+
+def cluster_problems(args: ClusterArgs) -> Iterator[Problem]:
+    yield from like_spec_field("version", args.version, ClusterSpec, "version")
+    yield from like_spec_field("public_access_cidrs", list(args.public_access_cidrs), ClusterSpec,
+                               "authorized_networks")
+    yield from like_spec_field("admin_role_arns", list(args.admin_role_arns), AwsKnobs, "admin_role_arns")
+    yield from like_spec_field("service_cidr", args.service_cidr, NetworkSpec, "service_cidr")
+
+
+def monitoring_problems(args: MonitoringArgs) -> Iterator[Problem]:
+    yield from like_spec_field("alert_emails", list(args.alert_emails), MonitoringSpec, "alert_emails")
+    yield from like_spec_field("gpu_idle_percent", args.gpu_idle_percent, MonitoringSpec, "gpu_idle_percent")
+    yield from like_spec_field("log_retention_days", args.log_retention_days, MonitoringSpec, "retention_days")
+    yield from like_spec_field("budget_usd", args.budget_usd, BudgetSpec, "monthly_usd")
+
+
+def autoscaler_problems(args: AutoscalerArgs) -> Iterator[Problem]:
+    yield from one_of("kubernetes_version", args.kubernetes_version, sorted(CLUSTER_AUTOSCALER_IMAGE_TAGS),
+                      "Kubernetes version (no cluster-autoscaler image is pinned for it)")
+    yield from at_least("scale_down_unneeded_minutes", args.scale_down_unneeded_minutes, 1)

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_kubernetes as k8s
 
+from lepton_infra.aws.arg_checks import autoscaler_problems
 from lepton_infra.aws.iam import allow, document, irsa_role
+from lepton_infra.core.args import check_args
 from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name
 from lepton_infra.profiles.aws import CLUSTER_AUTOSCALER_IMAGE_TAGS
@@ -100,6 +102,7 @@ class Autoscaler(Component):
     TOKEN = "lepton:aws:Autoscaler"
 
     def __init__(self, name: str, args: AutoscalerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        check_args(self.TOKEN, name, autoscaler_problems(args))  # before anything is registered
         super().__init__(name, opts)
         role = irsa_role(
             child_name(name, "irsa"), platform=args.platform, oidc_provider_arn=args.oidc_provider_arn,

@@ -3,17 +3,22 @@ Bounds come from the spec's own fields, so a component used on its own refuses w
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from ipaddress import IPv4Network
 from typing import TYPE_CHECKING
 
 from lepton_infra.catalog import NoMachine, catalog, choose_machine
-from lepton_infra.core.args import at_least, known, one_of, ordered
+from lepton_infra.core.args import at_least, at_most, known, one_of, ordered
 from lepton_infra.core.errors import Problem
 from lepton_infra.profiles.gcp import PROFILE as GCP
-from lepton_infra.spec import GpuRequest, NodePoolSpec
+from lepton_infra.spec import BudgetSpec, ClusterSpec, GcpKnobs, GpuRequest, MonitoringSpec, NodePoolSpec
 from lepton_infra.spec.problems import like_spec_field
 
 if TYPE_CHECKING:
+    from lepton_infra.gcp.cluster import ClusterArgs
+    from lepton_infra.gcp.monitoring import MonitoringArgs
+    from lepton_infra.gcp.network import NetworkArgs
     from lepton_infra.gcp.node_pool import NodePoolArgs
 
 
@@ -40,3 +45,43 @@ def node_pool_problems(args: NodePoolArgs) -> Iterator[Problem]:
         field = "machine_type" if args.machine_type else ("gpu_count" if args.gpu_type else "cpu_class")
         value = getattr(args, field)
         yield Problem(field, value, str(err), "pick a machine the catalog lists")
+
+
+def cluster_problems(args: ClusterArgs) -> Iterator[Problem]:
+    yield from like_spec_field("kubernetes_version", args.kubernetes_version, ClusterSpec, "version")
+    yield from like_spec_field("release_channel", args.release_channel, GcpKnobs, "release_channel")
+    yield from like_spec_field("authorized_networks", list(args.authorized_networks), ClusterSpec,
+                               "authorized_networks")
+    if known(args.maintenance_start_utc) and not re.fullmatch(r"([01][0-9]|2[0-3]):[0-5][0-9]",
+                                                              args.maintenance_start_utc):
+        yield Problem("maintenance_start_utc", args.maintenance_start_utc, "not a time of day HH:MM (UTC)",
+                      "write it like '03:00'")
+    for arg in ("control_plane_cidr",):
+        yield from _cidr(arg, getattr(args, arg))
+
+
+def network_problems(args: NetworkArgs) -> Iterator[Problem]:
+    for arg in ("nodes_cidr", "pods_cidr", "services_cidr", "control_plane_cidr"):
+        yield from _cidr(arg, getattr(args, arg))
+    # VPC flow logs sample a fraction of packets: the API takes 0.0 to 1.0.
+    yield from at_least("flow_sampling", args.flow_sampling, 0.0, "a sampling fraction is 0.0 to 1.0")
+    yield from at_most("flow_sampling", args.flow_sampling, 1.0, "a sampling fraction is 0.0 to 1.0")
+
+
+def monitoring_problems(args: MonitoringArgs) -> Iterator[Problem]:
+    yield from like_spec_field("alert_emails", list(args.alert_emails), MonitoringSpec, "alert_emails")
+    yield from like_spec_field("gpu_idle_percent", args.gpu_idle_percent, MonitoringSpec, "gpu_idle_percent")
+    yield from like_spec_field("budget_usd", args.budget_usd, BudgetSpec, "monthly_usd")
+    yield from like_spec_field("billing_account", args.billing_account, GcpKnobs, "billing_account")
+    if args.budget_usd is not None and args.billing_account is None:
+        yield Problem("billing_account", None, "a GCP budget lives on a billing account",
+                      "give billing_account, or drop budget_usd")
+
+
+def _cidr(arg: str, value: object) -> Iterator[Problem]:
+    if not known(value):
+        return
+    try:
+        IPv4Network(str(value))
+    except ValueError as err:
+        yield Problem(arg, value, f"not an IPv4 CIDR ({err})", "write it like 10.0.0.0/20")

@@ -11,11 +11,20 @@ from lepton_infra.catalog import gpu_models
 from lepton_infra.core.args import known, one_of, ordered
 from lepton_infra.core.conventions import RESERVED_NAMESPACES
 from lepton_infra.core.errors import Problem
-from lepton_infra.spec import ClusterSpec, GpuRequest, ReplicasSpec, ScalingSpec, ServiceSpec, TenantSpec
+from lepton_infra.spec import (
+    ClusterSpec,
+    GpuRequest,
+    MonitoringSpec,
+    ReplicasSpec,
+    ScalingSpec,
+    ServiceSpec,
+    TenantSpec,
+)
 from lepton_infra.spec.problems import like_spec_field
 
 if TYPE_CHECKING:
     from lepton_infra.kubernetes.inference import InferenceServiceArgs
+    from lepton_infra.kubernetes.observability import ObservabilityArgs
     from lepton_infra.kubernetes.tenant import TenantArgs
 
 
@@ -50,3 +59,10 @@ def tenant_problems(args: TenantArgs) -> Iterator[Problem]:
         if known(group) and not str(group).strip():
             yield Problem(f"admin_groups[{i}]", group, "an empty group name binds nobody",
                           "name the identity-provider group, or drop the entry")
+
+
+def observability_problems(args: ObservabilityArgs) -> Iterator[Problem]:
+    yield from like_spec_field("kubernetes_version", args.kubernetes_version, ClusterSpec, "version")
+    for arg in ("retention_days", "storage_gb", "gpu_idle_percent", "alert_emails"):
+        value = getattr(args, arg)
+        yield from like_spec_field(arg, list(value) if arg == "alert_emails" else value, MonitoringSpec, arg)

@@ -160,7 +160,9 @@ def like_spec_field(path: str, value: Any, model: type[BaseModel], name: str) ->
     except ValidationError as err:
         out = []
         for e in err.errors():
-            why, fix = _explain(e, model, (name,), False)
-            out.append(Problem(path, value, why, fix))
+            inner = tuple(p for p in e["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+            why, fix = _explain(e, model, (name, *inner), False)
+            where = path + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in inner)
+            out.append(Problem(where, e.get("input", value), why, fix))
         return out
     return []

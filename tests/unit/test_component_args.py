@@ -94,3 +94,62 @@ def test_tenant_refuses_reserved_names_negative_quota_and_privileged() -> None:
                                                  bind_identity=_no_binder, gpu_quota=-1,
                                                  pod_security="privileged", admin_groups=["", "ml"])))
     assert err.paths == ["name", "gpu_quota", "pod_security", "admin_groups[0]"]
+
+
+def _more_components() -> list[tuple[str, Callable[[], Any], list[str]]]:
+    from lepton_infra.aws.autoscaler import Autoscaler, AutoscalerArgs
+    from lepton_infra.aws.cluster import Cluster, ClusterArgs
+    from lepton_infra.aws.monitoring import Monitoring, MonitoringArgs
+    from lepton_infra.aws.network import Network, NetworkArgs
+    from lepton_infra.gcp.cluster import Cluster as GcpCluster
+    from lepton_infra.gcp.cluster import ClusterArgs as GcpClusterArgs
+    from lepton_infra.gcp.monitoring import Monitoring as GcpMonitoring
+    from lepton_infra.gcp.monitoring import MonitoringArgs as GcpMonitoringArgs
+    from lepton_infra.gcp.network import Network as GcpNetwork
+    from lepton_infra.gcp.network import NetworkArgs as GcpNetworkArgs
+    from lepton_infra.kubernetes import Observability, ObservabilityArgs, SmtpRelay
+
+    oidc = dict(oidc_provider_arn="arn:aws:iam::1:oidc-provider/x", oidc_issuer="https://x")
+    gke: dict[str, Any] = dict(project="p", location="us-central1", node_locations=["us-central1-a"],
+                               physical_prefix="t", network="n", subnetwork="s", pods_range_name="p",
+                               services_range_name="s", control_plane_cidr="172.16.0.0/28",
+                               secrets_kms_key="k", node_service_account="sa", boot_disk_kms_key="k")
+    return [
+        ("aws-network", lambda: Network("n", NetworkArgs(cidr="10.0.0.0/16", zones=1, cluster_name="c",
+                                                         region="us-east-1", kms_key_arn="k", nat="per_zone")),
+         ["zones", "nat"]),
+        ("aws-cluster", lambda: Cluster("c", ClusterArgs(cluster_name="c", version="1.3", vpc_id="v",
+                                                         subnet_ids=["s"], kms_key_arn="k", region="us-east-1",
+                                                         admin_role_arns=["jane"])),
+         ["version", "admin_role_arns[0]"]),
+        ("aws-monitoring", lambda: Monitoring("m", MonitoringArgs(cluster_name="c", region="us-east-1",
+                                                                  kms_key_arn="k", platform="t", **oidc,
+                                                                  alert_emails=["oncall"], budget_usd=-1)),
+         ["alert_emails[0]", "budget_usd"]),
+        ("aws-autoscaler", lambda: Autoscaler("a", AutoscalerArgs(cluster_name="c", kubernetes_version="1.29",
+                                                                  region="us-east-1", platform="t", **oidc,
+                                                                  k8s_provider=None)),  # type: ignore[arg-type]
+         ["kubernetes_version"]),
+        ("gcp-network", lambda: GcpNetwork("n", GcpNetworkArgs(project="p", region="us-central1",
+                                                               physical_prefix="t", nodes_cidr="10.0.0.0/20",
+                                                               pods_cidr="10.4.0.0/14", services_cidr="bad",
+                                                               control_plane_cidr="172.16.0.0/28",
+                                                               flow_sampling=2.0)),
+         ["services_cidr", "flow_sampling"]),
+        ("gcp-cluster", lambda: GcpCluster("c", GcpClusterArgs(**gke, release_channel="FAST",
+                                                               maintenance_start_utc="3am")),
+         ["release_channel", "maintenance_start_utc"]),
+        ("gcp-monitoring", lambda: GcpMonitoring("m", GcpMonitoringArgs(project="p", cluster_name="c",
+                                                                        display_prefix="t", budget_usd=100.0)),
+         ["billing_account"]),
+        ("observability", lambda: Observability("o", ObservabilityArgs(
+            kubernetes_version="1.33", retention_days=0, storage_gb=50, storage_class="s",
+            alert_emails=[], smtp=SmtpRelay(smarthost="smtp:587", from_address="a@b.c"), gpu_idle_percent=10)),
+         ["retention_days"]),
+    ]
+
+
+@pytest.mark.parametrize("case", _more_components(), ids=lambda c: c[0])
+def test_other_components_check_their_args_too(case: tuple[str, Callable[[], Any], list[str]]) -> None:
+    _, program, paths = case
+    assert refused(program).paths == paths
