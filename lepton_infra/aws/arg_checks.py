@@ -19,10 +19,12 @@ from lepton_infra.spec import (
     MonitoringSpec,
     NetworkSpec,
     NodePoolSpec,
+    PlatformSpec,
 )
 from lepton_infra.spec.problems import like_spec_field
 
 if TYPE_CHECKING:
+    from lepton_infra.aws.artifacts import ArtifactStoreArgs
     from lepton_infra.aws.autoscaler import AutoscalerArgs
     from lepton_infra.aws.cluster import ClusterArgs
     from lepton_infra.aws.kms import EncryptionKeyArgs
@@ -77,6 +79,9 @@ def cluster_problems(args: ClusterArgs) -> Iterator[Problem]:
                                "authorized_networks")
     yield from like_spec_field("admin_role_arns", list(args.admin_role_arns), AwsKnobs, "admin_role_arns")
     yield from like_spec_field("service_cidr", args.service_cidr, NetworkSpec, "service_cidr")
+    if args.endpoint_public and not args.public_access_cidrs:
+        yield Problem("public_access_cidrs", [], "a public EKS endpoint needs the CIDRs that may reach it "
+                      "(never open by default)", "list office/VPN/CI CIDRs, or set endpoint_public=False")
 
 
 def monitoring_problems(args: MonitoringArgs) -> Iterator[Problem]:
@@ -90,3 +95,9 @@ def autoscaler_problems(args: AutoscalerArgs) -> Iterator[Problem]:
     yield from one_of("kubernetes_version", args.kubernetes_version, sorted(CLUSTER_AUTOSCALER_IMAGE_TAGS),
                       "Kubernetes version (no cluster-autoscaler image is pinned for it)")
     yield from at_least("scale_down_unneeded_minutes", args.scale_down_unneeded_minutes, 1)
+
+
+def artifact_store_problems(args: ArtifactStoreArgs) -> Iterator[Problem]:
+    yield from like_spec_field("platform", args.platform, PlatformSpec, "name")
+    yield from like_spec_field("environment", args.environment, PlatformSpec, "environment")
+    yield from at_least("noncurrent_version_days", args.noncurrent_version_days, 1)

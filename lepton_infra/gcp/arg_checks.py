@@ -4,7 +4,7 @@ Bounds come from the spec's own fields, so a component used on its own refuses w
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from ipaddress import IPv4Network
 from typing import TYPE_CHECKING
 
@@ -14,9 +14,12 @@ from lepton_infra.core.errors import Problem
 from lepton_infra.profiles.gcp import PROFILE as GCP
 from lepton_infra.spec import BudgetSpec, ClusterSpec, GcpKnobs, GpuRequest, MonitoringSpec, NodePoolSpec
 from lepton_infra.spec.problems import like_spec_field
+from lepton_infra.spec.tag_rules import GCP_LABELS
 
 if TYPE_CHECKING:
+    from lepton_infra.gcp.artifacts import ArtifactStoreArgs
     from lepton_infra.gcp.cluster import ClusterArgs
+    from lepton_infra.gcp.encryption import EncryptionKeyArgs
     from lepton_infra.gcp.monitoring import MonitoringArgs
     from lepton_infra.gcp.network import NetworkArgs
     from lepton_infra.gcp.node_pool import NodePoolArgs
@@ -85,3 +88,23 @@ def _cidr(arg: str, value: object) -> Iterator[Problem]:
         IPv4Network(str(value))
     except ValueError as err:
         yield Problem(arg, value, f"not an IPv4 CIDR ({err})", "write it like 10.0.0.0/20")
+
+
+def encryption_key_problems(args: EncryptionKeyArgs) -> Iterator[Problem]:
+    from lepton_infra.gcp.encryption import MAX_ROTATION_DAYS
+
+    yield from at_least("rotation_days", args.rotation_days, 1)
+    yield from at_most("rotation_days", args.rotation_days, MAX_ROTATION_DAYS,
+                       f"a platform key rotates at least every {MAX_ROTATION_DAYS} days")
+    yield from _labels(args.labels)
+
+
+def artifact_store_problems(args: ArtifactStoreArgs) -> Iterator[Problem]:
+    for arg in ("noncurrent_version_days", "keep_versions", "untagged_image_days"):
+        yield from at_least(arg, getattr(args, arg), 1)
+    yield from _labels(args.labels)
+
+
+def _labels(labels: Mapping[str, str]) -> Iterator[Problem]:
+    for p in GCP_LABELS.problems(labels):
+        yield Problem(p.path.replace("tags.", "labels.", 1), p.value, p.why, p.fix)

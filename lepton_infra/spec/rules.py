@@ -227,10 +227,10 @@ def _cloud_tag_rules(spec: PlatformSpec) -> Iterator[Problem]:
 
 @rule("cloud", "budget")
 def _price_overrides(spec: PlatformSpec) -> Iterator[Problem]:
+    if spec.budget is None or not spec.budget.price_overrides:
+        return
     from lepton_infra.cost.prices import price_keys
 
-    if spec.budget is None:
-        return
     known = price_keys(spec.cloud)
     for key in spec.budget.price_overrides:
         if key not in known:

@@ -100,5 +100,6 @@ def test_key_rotation_above_90_days_is_refused(plan_program: Callable[..., Plann
         EncryptionKey("k", EncryptionKeyArgs(project="p", location="us-central1", physical_prefix="t",
                                              rotation_days=365))
 
-    with pytest.raises(PlanFailed, match="rotation_days"):
+    with pytest.raises(ComponentArgsError) as err:
         plan_program(program)
+    assert err.value.paths == ["rotation_days"]

@@ -97,10 +97,13 @@ def test_tenant_refuses_reserved_names_negative_quota_and_privileged() -> None:
 
 
 def _more_components() -> list[tuple[str, Callable[[], Any], list[str]]]:
+    from lepton_infra.aws.artifacts import ArtifactStore, ArtifactStoreArgs
     from lepton_infra.aws.autoscaler import Autoscaler, AutoscalerArgs
     from lepton_infra.aws.cluster import Cluster, ClusterArgs
     from lepton_infra.aws.monitoring import Monitoring, MonitoringArgs
     from lepton_infra.aws.network import Network, NetworkArgs
+    from lepton_infra.gcp.artifacts import ArtifactStore as GcpArtifactStore
+    from lepton_infra.gcp.artifacts import ArtifactStoreArgs as GcpArtifactStoreArgs
     from lepton_infra.gcp.cluster import Cluster as GcpCluster
     from lepton_infra.gcp.cluster import ClusterArgs as GcpClusterArgs
     from lepton_infra.gcp.monitoring import Monitoring as GcpMonitoring
@@ -142,6 +145,17 @@ def _more_components() -> list[tuple[str, Callable[[], Any], list[str]]]:
         ("gcp-monitoring", lambda: GcpMonitoring("m", GcpMonitoringArgs(project="p", cluster_name="c",
                                                                         display_prefix="t", budget_usd=100.0)),
          ["billing_account"]),
+        ("aws-cluster-public", lambda: Cluster("c", ClusterArgs(cluster_name="c", version="1.33", vpc_id="v",
+                                                                subnet_ids=["s"], kms_key_arn="k",
+                                                                region="us-east-1", endpoint_public=True)),
+         ["public_access_cidrs"]),
+        ("aws-artifacts", lambda: ArtifactStore("a", ArtifactStoreArgs(platform="acme-ai", environment="production",
+                                                                       kms_key_arn="k", noncurrent_version_days=0)),
+         ["environment", "noncurrent_version_days"]),
+        ("gcp-artifacts", lambda: GcpArtifactStore("a", GcpArtifactStoreArgs(
+            project="p", location="us-central1", physical_prefix="t", kms_key="k", keep_versions=0,
+            labels={"Team": "ml"})),
+         ["keep_versions", "labels.Team"]),
         ("observability", lambda: Observability("o", ObservabilityArgs(
             kubernetes_version="1.33", retention_days=0, storage_gb=50, storage_class="s",
             alert_emails=[], smtp=SmtpRelay(smarthost="smtp:587", from_address="a@b.c"), gpu_idle_percent=10)),

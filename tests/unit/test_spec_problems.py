@@ -212,10 +212,14 @@ def test_every_rule_reads_only_the_fields_it_declares(raw: dict[str, Any]) -> No
         r(partial)  # AttributeError here: the rule reads a field it did not declare
 
 
-def test_profiles_and_spec_import_no_provider_sdk() -> None:
-    code = ("import sys, lepton_infra.profiles, lepton_infra.spec, lepton_infra.spec.rules; "
+def test_validating_a_spec_imports_no_provider_sdk_nor_the_plan_engine() -> None:
+    spec = {**AWS, "budget": {"monthly_usd": 100, "price_overrides": {"m6i.xlarge": 0.1}}}
+    code = ("import sys, lepton_infra.profiles\n"
+            "from lepton_infra.spec import PlatformSpec\n"
+            f"PlatformSpec.from_dict({spec!r})\n"
             "print(sorted(m for m in sys.modules if m.split('.')[0] in "
-            "('pulumi_aws', 'pulumi_gcp', 'pulumi_azure_native', 'pulumi_kubernetes')))")
+            "('pulumi_aws', 'pulumi_gcp', 'pulumi_azure_native', 'pulumi_kubernetes') "
+            "or m.startswith('lepton_infra.plan')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[2])
     assert out.stdout.strip() == "[]"
