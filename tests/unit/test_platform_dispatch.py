@@ -49,3 +49,11 @@ def test_every_cloud_has_a_profile_naming_an_importable_or_pending_platform() ->
     for cloud in ("aws", "gcp"):
         assert PROFILES[cloud].sdk_missing() is None
         assert importlib.util.find_spec(PROFILES[cloud].platform_module) is not None
+
+
+def test_each_profile_declares_the_knobs_model_the_spec_uses() -> None:
+    import typing
+
+    for cloud, profile in PROFILES.items():
+        assert profile.cloud == cloud
+        assert profile.knobs in typing.get_args(PlatformSpec.model_fields[cloud].annotation)
