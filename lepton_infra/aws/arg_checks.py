@@ -24,6 +24,7 @@ from lepton_infra.spec import (
 from lepton_infra.spec.problems import like_spec_field
 
 if TYPE_CHECKING:
+    from lepton_infra.aws.addons import AddonsArgs
     from lepton_infra.aws.artifacts import ArtifactStoreArgs
     from lepton_infra.aws.autoscaler import AutoscalerArgs
     from lepton_infra.aws.cluster import ClusterArgs
@@ -101,3 +102,10 @@ def artifact_store_problems(args: ArtifactStoreArgs) -> Iterator[Problem]:
     yield from like_spec_field("platform", args.platform, PlatformSpec, "name")
     yield from like_spec_field("environment", args.environment, PlatformSpec, "environment")
     yield from at_least("noncurrent_version_days", args.noncurrent_version_days, 1)
+
+
+def addons_problems(args: AddonsArgs) -> Iterator[Problem]:
+    yield from like_spec_field("kubernetes_version", args.kubernetes_version, ClusterSpec, "version")
+    for addon, version in args.versions.items():
+        if known(version) and not str(version).strip():
+            yield Problem(f"versions.{addon}", version, "an empty add-on version", "pin a version or drop the entry")

@@ -9,10 +9,18 @@ from ipaddress import IPv4Network
 from typing import TYPE_CHECKING
 
 from lepton_infra.catalog import NoMachine, catalog, choose_machine
-from lepton_infra.core.args import at_least, at_most, known, one_of, ordered
+from lepton_infra.core.args import at_least, at_most, known, non_empty, one_of, ordered
 from lepton_infra.core.errors import Problem
 from lepton_infra.profiles.gcp import PROFILE as GCP
-from lepton_infra.spec import BudgetSpec, ClusterSpec, GcpKnobs, GpuRequest, MonitoringSpec, NodePoolSpec
+from lepton_infra.spec import (
+    BudgetSpec,
+    ClusterSpec,
+    GcpKnobs,
+    GpuRequest,
+    MonitoringSpec,
+    NodePoolSpec,
+    TenantSpec,
+)
 from lepton_infra.spec.problems import like_spec_field
 from lepton_infra.spec.tag_rules import GCP_LABELS
 
@@ -20,9 +28,11 @@ if TYPE_CHECKING:
     from lepton_infra.gcp.artifacts import ArtifactStoreArgs
     from lepton_infra.gcp.cluster import ClusterArgs
     from lepton_infra.gcp.encryption import EncryptionKeyArgs
+    from lepton_infra.gcp.identity import WorkloadIdentityArgs
     from lepton_infra.gcp.monitoring import MonitoringArgs
     from lepton_infra.gcp.network import NetworkArgs
     from lepton_infra.gcp.node_pool import NodePoolArgs
+    from lepton_infra.gcp.services import ProjectServicesArgs
 
 
 def node_pool_problems(args: NodePoolArgs) -> Iterator[Problem]:
@@ -108,3 +118,17 @@ def artifact_store_problems(args: ArtifactStoreArgs) -> Iterator[Problem]:
 def _labels(labels: Mapping[str, str]) -> Iterator[Problem]:
     for p in GCP_LABELS.problems(labels):
         yield Problem(p.path.replace("tags.", "labels.", 1), p.value, p.why, p.fix)
+
+
+def project_services_problems(args: ProjectServicesArgs) -> Iterator[Problem]:
+    yield from non_empty("services", args.services, "API service")
+    for i, service in enumerate(args.services):
+        if known(service) and not str(service).endswith(".googleapis.com"):
+            yield Problem(f"services[{i}]", service, "not a Google API service name",
+                          "write it like container.googleapis.com")
+
+
+def workload_identity_problems(args: WorkloadIdentityArgs) -> Iterator[Problem]:
+    # Kubernetes names: the namespace is a tenant's name, the service account a DNS label too.
+    yield from like_spec_field("namespace", args.namespace, TenantSpec, "name")
+    yield from like_spec_field("service_account", args.service_account, TenantSpec, "name")

@@ -23,6 +23,7 @@ from lepton_infra.spec import (
 from lepton_infra.spec.problems import like_spec_field
 
 if TYPE_CHECKING:
+    from lepton_infra.kubernetes.addons import PlatformAddonsArgs
     from lepton_infra.kubernetes.inference import InferenceServiceArgs
     from lepton_infra.kubernetes.observability import ObservabilityArgs
     from lepton_infra.kubernetes.tenant import TenantArgs
@@ -66,3 +67,14 @@ def observability_problems(args: ObservabilityArgs) -> Iterator[Problem]:
     for arg in ("retention_days", "storage_gb", "gpu_idle_percent", "alert_emails"):
         value = getattr(args, arg)
         yield from like_spec_field(arg, list(value) if arg == "alert_emails" else value, MonitoringSpec, arg)
+
+
+def platform_addons_problems(args: PlatformAddonsArgs) -> Iterator[Problem]:
+    """Every child's problems at once, before the first child exists (paths prefixed with the child)."""
+    yield from like_spec_field("kubernetes_version", args.kubernetes_version, ClusterSpec, "version")
+    for prefix, problems in (("observability", observability_problems(args.observability)),
+                             *((f"tenants[{i}]", tenant_problems(t)) for i, t in enumerate(args.tenants)),
+                             *((f"services[{i}]", inference_service_problems(s))
+                               for i, s in enumerate(args.services))):
+        for p in problems:
+            yield Problem(f"{prefix}.{p.path}", p.value, p.why, p.fix)

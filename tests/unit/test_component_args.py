@@ -167,3 +167,23 @@ def _more_components() -> list[tuple[str, Callable[[], Any], list[str]]]:
 def test_other_components_check_their_args_too(case: tuple[str, Callable[[], Any], list[str]]) -> None:
     _, program, paths = case
     assert refused(program).paths == paths
+
+
+def test_platform_addons_reports_every_childs_problems_before_any_child_exists() -> None:
+    from lepton_infra.kubernetes import ObservabilityArgs, PlatformAddons, PlatformAddonsArgs, SmtpRelay
+
+    observability = ObservabilityArgs(kubernetes_version="1.33", retention_days=15, storage_gb=5,
+                                      storage_class="s", alert_emails=[], gpu_idle_percent=10,
+                                      smtp=SmtpRelay(smarthost="smtp:587", from_address="a@b.c"))
+    tenant = TenantArgs(name="research", kubernetes_version="1.33", bind_identity=_no_binder, pods=0)
+    err = refused(lambda: PlatformAddons("addons", PlatformAddonsArgs(
+        kubernetes_version="1.33", observability=observability, tenants=[tenant],
+        services=[service(min_replicas=-3)])))
+    assert err.paths == ["observability.storage_gb", "tenants[0].pods", "services[0].min_replicas"]
+
+
+def test_gcp_project_services_must_name_google_apis() -> None:
+    from lepton_infra.gcp.services import ProjectServices, ProjectServicesArgs
+
+    err = refused(lambda: ProjectServices("s", ProjectServicesArgs(project="p", services=["container"])))
+    assert err.paths == ["services[0]"]
