@@ -1,5 +1,8 @@
 """`build(spec)`: stand up the platform on the spec's cloud, importing only that cloud's package, then
-the cloud-agnostic in-cluster layer on the cluster it made."""
+the cloud-agnostic in-cluster layer on the cluster it made.
+
+Which package stands a cloud up, and what it checks first, comes from the cloud's profile
+(lepton_infra/profiles/): nothing here names a cloud."""
 
 from __future__ import annotations
 
@@ -10,9 +13,8 @@ from typing import Any
 import pulumi
 
 from lepton_infra.core.errors import Problem, SpecError
+from lepton_infra.profiles import PROFILES
 from lepton_infra.spec import PlatformSpec
-
-_PLATFORM_MODULES = {"aws": "lepton_infra.aws.platform", "gcp": "lepton_infra.gcp.platform"}
 
 
 @dataclass(frozen=True)
@@ -22,17 +24,23 @@ class BuiltPlatform:
     outputs: dict[str, Any]  # the stack outputs
 
 
+def preflight(spec: PlatformSpec) -> list[Problem]:
+    """What would stop `build` before any resource: the cloud's pre-flight checks (already part of the
+    spec's validation, repeated for specs built another way), then whether its package can be imported."""
+    profile = PROFILES[spec.cloud]
+    problems = profile.preflight(spec)
+    if not problems and (missing := profile.sdk_missing()) is not None:
+        problems.append(Problem("cloud", spec.cloud, f"the {profile.title} platform cannot be imported "
+                                f"here ({missing} is not installed)", f"pip install 'lepton-infra[{spec.cloud}]'"))
+    return problems
+
+
 def build(spec: PlatformSpec, opts: pulumi.ResourceOptions | None = None) -> BuiltPlatform:
     """Create the cloud's `Platform` for `spec`, then `PlatformAddons` (parented to it) on its cluster."""
-    module_name = _PLATFORM_MODULES.get(spec.cloud)
-    if module_name is None:
-        raise SpecError([Problem("cloud", spec.cloud, "this cloud's platform is not built yet",
-                                 f"use one of: {', '.join(_PLATFORM_MODULES)}")])
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as err:
-        raise SpecError([Problem("cloud", spec.cloud, f"the {spec.cloud} SDK is not installed ({err.name})",
-                                 f"pip install 'lepton-infra[{spec.cloud}]'")]) from None
+    problems = preflight(spec)
+    if problems:
+        raise SpecError(problems)
+    module = importlib.import_module(PROFILES[spec.cloud].platform_module)
     from lepton_infra.kubernetes import build_addons
 
     cloud = module.Platform(spec.name, spec, opts)

@@ -16,7 +16,9 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
+from lepton_infra.aws.arg_checks import addons_problems
 from lepton_infra.aws.iam import allow, document, irsa_role
+from lepton_infra.core.args import check_args
 from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name
 from lepton_infra.spec.aws_rules import CORE_ADDONS
@@ -92,6 +94,7 @@ class Addons(Component):
     TOKEN = "lepton:aws:Addons"
 
     def __init__(self, name: str, args: AddonsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        check_args(self.TOKEN, name, addons_problems(args))  # before anything is registered
         super().__init__(name, opts)
         namespace, service_account = EBS_CSI_SERVICE_ACCOUNT
         ebs_role = irsa_role(

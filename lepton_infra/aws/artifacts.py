@@ -9,7 +9,9 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from lepton_infra.aws.arg_checks import artifact_store_problems
 from lepton_infra.aws.iam import allow, document, irsa_role
+from lepton_infra.core.args import check_args
 from lepton_infra.core.cluster_handle import BoundIdentity
 from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name, physical_name
@@ -86,6 +88,7 @@ class ArtifactStore(Component):
     TOKEN = "lepton:aws:ArtifactStore"
 
     def __init__(self, name: str, args: ArtifactStoreArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        check_args(self.TOKEN, name, artifact_store_problems(args))  # before anything is registered
         super().__init__(name, opts)
         self._kms_key_arn = args.kms_key_arn
         account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id

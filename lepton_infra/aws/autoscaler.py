@@ -10,7 +10,9 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
+from lepton_infra.aws.arg_checks import autoscaler_problems
 from lepton_infra.aws.iam import allow, document, irsa_role
+from lepton_infra.core.args import check_args
 from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name
 
@@ -106,6 +108,7 @@ class Autoscaler(Component):
     TOKEN = "lepton:aws:Autoscaler"
 
     def __init__(self, name: str, args: AutoscalerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        check_args(self.TOKEN, name, autoscaler_problems(args))  # before anything is registered
         super().__init__(name, opts)
         account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
         role = irsa_role(

@@ -11,7 +11,9 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
+from lepton_infra.aws.arg_checks import cluster_problems
 from lepton_infra.aws.iam import allow, document, service_trust
+from lepton_infra.core.args import check_args
 from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name, physical_name
 
@@ -97,6 +99,7 @@ class Cluster(Component):
     TOKEN = "lepton:aws:Cluster"
 
     def __init__(self, name: str, args: ClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        check_args(self.TOKEN, name, cluster_problems(args))  # before anything is registered
         super().__init__(name, opts)
         private, public, cidrs = endpoint_access(args.endpoint_public, args.public_access_cidrs)
         partition = aws.get_partition_output(opts=pulumi.InvokeOutputOptions(parent=self)).partition

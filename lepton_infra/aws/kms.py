@@ -19,7 +19,9 @@ from typing import Literal
 import pulumi
 import pulumi_aws as aws
 
+from lepton_infra.aws.arg_checks import encryption_key_problems
 from lepton_infra.aws.iam import document
+from lepton_infra.core.args import check_args
 from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name
 
@@ -83,6 +85,7 @@ class EncryptionKey(Component):
     TOKEN = "lepton:aws:EncryptionKey"
 
     def __init__(self, name: str, args: EncryptionKeyArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        check_args(self.TOKEN, name, encryption_key_problems(args))  # before anything is registered
         super().__init__(name, opts)
         invoke_opts = pulumi.InvokeOutputOptions(parent=self)
         identity = aws.get_caller_identity_output(opts=invoke_opts)

@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from lepton_infra.aws.arg_checks import monitoring_problems
 from lepton_infra.aws.iam import allow, document, irsa_role
+from lepton_infra.core.args import check_args
 from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name, physical_name
 from lepton_infra.core.tagging import COST_ALLOCATION_TAG
@@ -84,6 +86,7 @@ class Monitoring(Component):
     TOKEN = "lepton:aws:Monitoring"
 
     def __init__(self, name: str, args: MonitoringArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        check_args(self.TOKEN, name, monitoring_problems(args))  # before anything is registered
         super().__init__(name, opts)
         account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
         self._container_insights(name, args, account)

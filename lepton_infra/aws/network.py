@@ -10,7 +10,9 @@ from typing import Literal
 import pulumi
 import pulumi_aws as aws
 
+from lepton_infra.aws.arg_checks import network_problems
 from lepton_infra.aws.iam import allow, document, service_trust
+from lepton_infra.core.args import check_args
 from lepton_infra.core.cidr import plan_subnets
 from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name, physical_name
@@ -47,11 +49,9 @@ class Network(Component):
     TOKEN = "lepton:aws:Network"
 
     def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        check_args(self.TOKEN, name, network_problems(args))  # before anything is registered
         super().__init__(name, opts)
         label = args.name_prefix or name
-        if args.availability_zones and len(args.availability_zones) < args.zones:
-            raise ValueError(f"NetworkArgs.availability_zones names {len(args.availability_zones)} zones, "
-                             f"fewer than zones={args.zones}")
         plan = plan_subnets(IPv4Network(args.cidr), args.zones)
         if args.availability_zones:
             zone_names: pulumi.Output[list[str]] = pulumi.Output.from_input(list(args.availability_zones))

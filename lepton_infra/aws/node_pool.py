@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from lepton_infra.aws.arg_checks import node_pool_problems
 from lepton_infra.core import conventions as conv
+from lepton_infra.core.args import check_args
 from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name, physical_name
 
@@ -112,9 +114,8 @@ class NodePool(Component):
     TOKEN = "lepton:aws:NodePool"
 
     def __init__(self, name: str, args: NodePoolArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        check_args(self.TOKEN, name, node_pool_problems(args))  # before anything is registered
         super().__init__(name, opts)
-        if not args.instance_types:
-            raise ValueError("NodePoolArgs.instance_types must name at least one instance type")
         label = args.name_prefix or name
         is_gpu = args.gpu_type is not None
         labels = pool_labels(args.pool, args.gpu_type, args.labels)

@@ -10,7 +10,7 @@ import pulumi_aws as aws
 from lepton_infra.aws.access import api_access
 from lepton_infra.aws.addons import Addons, AddonsArgs
 from lepton_infra.aws.artifacts import ArtifactStore, ArtifactStoreArgs
-from lepton_infra.aws.autoscaler import IMAGE_TAGS, Autoscaler, AutoscalerArgs
+from lepton_infra.aws.autoscaler import Autoscaler, AutoscalerArgs
 from lepton_infra.aws.cluster import Cluster, ClusterArgs
 from lepton_infra.aws.kms import EncryptionKey, EncryptionKeyArgs
 from lepton_infra.aws.monitoring import Monitoring, MonitoringArgs
@@ -20,7 +20,6 @@ from lepton_infra.aws.quotas import vcpu_quota_needs
 from lepton_infra.catalog import choose_machine, spot_alternatives
 from lepton_infra.core.cluster_handle import ClusterHandle, GpuFacts
 from lepton_infra.core.component import Component
-from lepton_infra.core.errors import Problem, SpecError
 from lepton_infra.core.naming import child_name
 from lepton_infra.core.tagging import COST_ALLOCATION_TAG, platform_tags
 from lepton_infra.spec import NodePoolSpec, PlatformSpec
@@ -40,19 +39,10 @@ def instance_types(spec: PlatformSpec, pool: NodePoolSpec) -> list[str]:
     return [m.name for m in spot_alternatives("aws", machine)]
 
 
-def _check_aws_support(spec: PlatformSpec) -> None:
-    """What the spec cannot know: versions this AWS platform has pinned pieces for."""
-    if spec.cluster.version not in IMAGE_TAGS:
-        raise SpecError([Problem("cluster.version", spec.cluster.version,
-                                 "no cluster-autoscaler release is pinned for this Kubernetes version on AWS",
-                                 f"use one of: {', '.join(sorted(IMAGE_TAGS))}")])
-
-
 class Platform(Component):
     TOKEN = "lepton:aws:Platform"
 
     def __init__(self, name: str, spec: PlatformSpec, opts: pulumi.ResourceOptions | None = None) -> None:
-        _check_aws_support(spec)  # before anything is registered
         super().__init__(name, opts)
         knobs = spec.aws or AwsKnobs()
         prod = spec.environment == "prod"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +31,17 @@ def _show(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
+def choose_from(value: Any, choices: Iterable[Any], limit: int = 12) -> str:
+    """The fix for a value outside a known set: a "did you mean" when one is close, then the choices."""
+    options = [str(c) for c in choices]
+    text = str(value).lower()
+    close = difflib.get_close_matches(str(value), options, n=1, cutoff=0.6) or [  # or a prefix: production
+        c for c in options if len(text) >= 3 and (text.startswith(c.lower()) or c.lower().startswith(text))][:1]
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    shown = ", ".join(options[:limit]) + (", ..." if len(options) > limit else "")
+    return f"{hint}use one of: {shown}" if options else f"{hint}(nothing to choose from)"
+
+
 class _Missing:
     def __repr__(self) -> str:
         return "(missing)"
@@ -52,6 +64,25 @@ class SpecError(pulumi.RunError):
         count = len(self.problems)
         noun = "problem" if count == 1 else "problems"
         super().__init__(f"{source} has {count} {noun}:\n{lines}")
+
+    @property
+    def paths(self) -> list[str]:
+        return [p.path for p in self.problems]
+
+
+class ComponentArgsError(pulumi.RunError):
+    """Bad args given to a component, raised before the component registers anything. A
+    `pulumi.RunError`, so `pulumi up` prints the problems (each with its property path) without a
+    traceback."""
+
+    def __init__(self, component: str, name: str, problems: Iterable[Problem]) -> None:
+        self.component = component
+        self.name = name
+        self.problems: list[Problem] = list(problems)
+        lines = "\n".join(f"  - {p.render()}" for p in self.problems)
+        count = len(self.problems)
+        super().__init__(f"{component} {name!r}: {count} {'problem' if count == 1 else 'problems'} in its "
+                         f"args:\n{lines}")
 
     @property
     def paths(self) -> list[str]:

@@ -40,8 +40,8 @@ def missing_required_tags(tags: Mapping[str, str], *, include_environment: bool 
 
 def platform_tags(name: str, environment: str, user_tags: Mapping[str, str]) -> dict[str, str]:
     """Tags for every taggable resource of a platform: the user's, plus environment, platform,
-    deployment and managed-by. Keys and values are already valid as GCP labels (the strictest cloud), so
-    the same dict serves AWS tags, GCP labels and Azure tags."""
+    deployment and managed-by. The user's keys and values were checked against the chosen cloud's rules
+    when the spec was validated (spec/tag_rules.py); the added ones are valid on every cloud."""
     tags = dict(user_tags)
     tags.update({ENVIRONMENT_TAG: environment, PLATFORM_TAG: name,
                  DEPLOYMENT_TAG: deployment_name(name, environment), "managed-by": MANAGED_BY})

@@ -222,7 +222,8 @@ def estimate_cost(graph: PlannedGraph) -> CostReport:
     """Price every recognised resource of the plan; tenants priced when the plan carries a platform spec."""
     spec = _platform_spec(graph)
     overrides = ((spec or {}).get("budget") or {}).get("price_overrides") or {}
-    book = PriceBook(overrides)
+    region = (spec or {}).get("region")
+    book = PriceBook(overrides, region=region if isinstance(region, str) else None)
     items = [item for r in graph.managed if (fn := RULES.get(r.type)) for item in fn(r, graph, book)]
     report = CostReport(items=items)
     if spec:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -10,6 +11,11 @@ from typing import Any
 import yaml
 
 from lepton_infra.catalog import HOURS_PER_MONTH, Cloud, Machine, catalog
+from lepton_infra.core.errors import Problem, SpecError
+
+# Which fees belong to which cloud (fees.yaml keys start with these).
+_FEE_PREFIXES: dict[str, tuple[str, ...]] = {"aws": ("aws-", "eks-"), "gcp": ("gcp-", "gke-"),
+                                             "azure": ("azure-", "aks-")}
 
 
 @dataclass(frozen=True)
@@ -24,11 +30,34 @@ def fees() -> dict[str, dict[str, Any]]:
     return yaml.safe_load(resources.files("lepton_infra.cost").joinpath("fees.yaml").read_text())
 
 
-class PriceBook:
-    """Looks prices up; an override (USD/hour, by machine type or fee key) wins over list prices."""
+def price_keys(cloud: Cloud) -> list[str]:
+    """What `budget.price_overrides` may name on `cloud`: its catalog machines and its time-based fees."""
+    fee_keys = [k for k, v in fees().items() if k.startswith(_FEE_PREFIXES[cloud])
+                and ("usd_per_hour" in v or "usd_per_month" in v)]
+    return sorted({m.name for m in catalog(cloud).machines} | set(fee_keys))
 
-    def __init__(self, overrides: dict[str, float] | None = None) -> None:
+
+def override_problems(overrides: dict[str, object], path: str = "budget.price_overrides") -> list[Problem]:
+    """Overrides that are not a finite, non-negative USD/hour figure."""
+    return [Problem(f"{path}.{key}", value, "not a finite, non-negative USD/hour price",
+                    "give the negotiated hourly price, e.g. 0.85")
+            for key, value in overrides.items()
+            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value)
+            or value < 0]
+
+
+class PriceBook:
+    """Looks prices up; an override (USD/hour, by machine type or fee key) wins over list prices.
+
+    The catalog holds one region's list prices per cloud; machines in another `region` are priced at
+    those and labelled so (`us-east-1 list price, not eu-west-1`)."""
+
+    def __init__(self, overrides: dict[str, float] | None = None, region: str | None = None) -> None:
+        problems = override_problems(dict(overrides or {}))
+        if problems:  # a negative price would make every estimate quietly wrong
+            raise SpecError(problems)
         self.overrides = dict(overrides or {})
+        self.region = region
 
     def fee(self, key: str) -> Price:
         if key in self.overrides:
@@ -50,6 +79,9 @@ class PriceBook:
             return Price(0.0, f"unknown machine {name}: not in the {cloud} catalog", "n/a"), None
         hourly = machine.usd_per_hour
         source = machine.price_source
+        price_region = catalog(cloud).price_region
+        if self.region and self.region != price_region:
+            source += f"; {price_region} list price, not {self.region} (the catalog has no {self.region} price)"
         if spot:
             discount = catalog(cloud).spot_discount
             hourly *= 1.0 - discount

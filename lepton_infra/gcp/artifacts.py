@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_gcp as gcp
 
+from lepton_infra.core.args import check_args
 from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name, physical_name
+from lepton_infra.gcp.arg_checks import artifact_store_problems
 
 READER_ROLE = "roles/artifactregistry.reader"
 
@@ -33,6 +35,7 @@ class ArtifactStore(Component):
     TOKEN = "lepton:gcp:ArtifactStore"
 
     def __init__(self, name: str, args: ArtifactStoreArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        check_args(self.TOKEN, name, artifact_store_problems(args))  # before anything is registered
         super().__init__(name, opts)
         self.bucket = gcp.storage.Bucket(
             child_name(name, "models"),

@@ -9,8 +9,10 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_gcp as gcp
 
+from lepton_infra.core.args import check_args
 from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name, physical_name
+from lepton_infra.gcp.arg_checks import cluster_problems
 from lepton_infra.gcp.cluster_facts import DATAPLANE_V2
 from lepton_infra.gcp.planning import workload_pool
 
@@ -53,6 +55,7 @@ class Cluster(Component):
     TOKEN = "lepton:gcp:Cluster"
 
     def __init__(self, name: str, args: ClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        check_args(self.TOKEN, name, cluster_problems(args))  # before anything is registered
         super().__init__(name, opts)
         self.cluster = gcp.container.Cluster(
             child_name(name, "gke"),

@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_gcp as gcp
 
+from lepton_infra.core.args import check_args
 from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name, physical_name
+from lepton_infra.gcp.arg_checks import encryption_key_problems
 
 MAX_ROTATION_DAYS = 90
 ENCRYPTER_ROLE = "roles/cloudkms.cryptoKeyEncrypterDecrypter"
@@ -34,9 +36,8 @@ class EncryptionKey(Component):
     TOKEN = "lepton:gcp:EncryptionKey"
 
     def __init__(self, name: str, args: EncryptionKeyArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        check_args(self.TOKEN, name, encryption_key_problems(args))  # before anything is registered
         super().__init__(name, opts)
-        if not 1 <= args.rotation_days <= MAX_ROTATION_DAYS:
-            raise ValueError(f"rotation_days must be 1..{MAX_ROTATION_DAYS}, got {args.rotation_days}")
         # Key rings and keys can never be deleted in GCP (only their versions): protect keeps Pulumi from
         # trying, and the 30-day scheduled destruction keeps a destroyed version recoverable.
         self.key_ring = gcp.kms.KeyRing(

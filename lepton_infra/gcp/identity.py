@@ -8,9 +8,11 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
+from lepton_infra.core.args import check_args
 from lepton_infra.core.cluster_handle import BoundIdentity
 from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name, physical_name
+from lepton_infra.gcp.arg_checks import workload_identity_problems
 from lepton_infra.gcp.planning import prefix_read_condition, workload_identity_member
 
 GKE_SA_ANNOTATION = "iam.gke.io/gcp-service-account"
@@ -32,6 +34,7 @@ class WorkloadIdentity(Component):
     TOKEN = "lepton:gcp:WorkloadIdentity"
 
     def __init__(self, name: str, args: WorkloadIdentityArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        check_args(self.TOKEN, name, workload_identity_problems(args))  # before anything is registered
         super().__init__(name, opts)
         self.account = gcp.serviceaccount.Account(
             child_name(name, "gsa"),

@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_gcp as gcp
 
+from lepton_infra.core.args import check_args
 from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name
+from lepton_infra.gcp.arg_checks import monitoring_problems
 
 
 @dataclass
@@ -45,6 +47,7 @@ class Monitoring(Component):
     TOKEN = "lepton:gcp:Monitoring"
 
     def __init__(self, name: str, args: MonitoringArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        check_args(self.TOKEN, name, monitoring_problems(args))  # before anything is registered
         super().__init__(name, opts)
         self.channels = [
             gcp.monitoring.NotificationChannel(

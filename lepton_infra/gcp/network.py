@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_gcp as gcp
 
+from lepton_infra.core.args import check_args
 from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name, physical_name
+from lepton_infra.gcp.arg_checks import network_problems
 
 PODS_RANGE = "pods"
 SERVICES_RANGE = "services"
@@ -37,6 +39,7 @@ class Network(Component):
     TOKEN = "lepton:gcp:Network"
 
     def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        check_args(self.TOKEN, name, network_problems(args))  # before anything is registered
         super().__init__(name, opts)
         prefix = args.physical_prefix
         self.vpc = gcp.compute.Network(

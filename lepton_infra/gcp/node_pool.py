@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_gcp as gcp
 
+from lepton_infra.core.args import check_args
 from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name
+from lepton_infra.gcp.arg_checks import node_pool_problems
 from lepton_infra.gcp.node_identity import NodeServiceAccount, NodeServiceAccountArgs
 from lepton_infra.gcp.planning import pool_shape
 
@@ -44,9 +46,8 @@ class NodePool(Component):
     TOKEN = "lepton:gcp:NodePool"
 
     def __init__(self, name: str, args: NodePoolArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        check_args(self.TOKEN, name, node_pool_problems(args))  # before anything is registered
         super().__init__(name, opts)
-        if not 0 <= args.min_nodes <= args.max_nodes:
-            raise ValueError(f"need 0 <= min_nodes <= max_nodes, got {args.min_nodes}..{args.max_nodes}")
         shape = pool_shape(args.pool_name, gpu=args.gpu_type, gpu_count=args.gpu_count,
                            cpu_class=args.cpu_class, machine_type=args.machine_type,
                            extra_labels=dict(args.extra_labels), spot=args.spot)

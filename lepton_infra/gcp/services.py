@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_gcp as gcp
 
+from lepton_infra.core.args import check_args
 from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name
+from lepton_infra.gcp.arg_checks import project_services_problems
 
 # What the platform calls. Beyond the obvious: iam creates service accounts, cloudresourcemanager reads
 # the project number and sets project IAM bindings, storage holds the model bucket (on by default in new
@@ -42,6 +44,7 @@ class ProjectServices(Component):
     TOKEN = "lepton:gcp:ProjectServices"
 
     def __init__(self, name: str, args: ProjectServicesArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        check_args(self.TOKEN, name, project_services_problems(args))  # before anything is registered
         super().__init__(name, opts)
         self.services = [
             gcp.projects.Service(

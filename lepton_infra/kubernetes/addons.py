@@ -13,10 +13,12 @@ from dataclasses import dataclass, field, replace
 
 import pulumi
 
+from lepton_infra.core.args import check_args
 from lepton_infra.core.cluster_handle import ClusterHandle, GpuFacts
 from lepton_infra.core.component import Component
 from lepton_infra.core.errors import Problem, SpecError
 from lepton_infra.core.naming import child_name
+from lepton_infra.kubernetes.arg_checks import platform_addons_problems
 from lepton_infra.kubernetes.autoscaling import autoscaler_for
 from lepton_infra.kubernetes.gpu_stack import GpuStack, GpuStackArgs
 from lepton_infra.kubernetes.inference import InferenceService, InferenceServiceArgs
@@ -52,6 +54,7 @@ class PlatformAddons(Component):
 
     def __init__(self, name: str, args: PlatformAddonsArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:
+        check_args(self.TOKEN, name, platform_addons_problems(args))  # before anything is registered
         super().__init__(name, opts)
         nodes = list(args.workload_dependencies)
         self.observability = Observability(

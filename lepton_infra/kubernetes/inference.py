@@ -15,8 +15,10 @@ from typing import Any, cast
 import pulumi
 import pulumi_kubernetes as k8s
 
+from lepton_infra.core.args import check_args
 from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name
+from lepton_infra.kubernetes.arg_checks import inference_service_problems
 from lepton_infra.kubernetes.autoscaling import (
     PROMETHEUS_URL,
     autoscaler_for,
@@ -74,6 +76,7 @@ class InferenceService(Component):
 
     def __init__(self, name: str, args: InferenceServiceArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:
+        check_args(self.TOKEN, name, inference_service_problems(args))  # before anything is registered
         super().__init__(name, opts)
         selector = {"app.kubernetes.io/name": args.name, TENANT_LABEL: args.tenant}
         labels = {**common_labels(args.name, "inference"), TENANT_LABEL: args.tenant}

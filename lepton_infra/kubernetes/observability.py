@@ -10,10 +10,12 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
+from lepton_infra.core.args import check_args
 from lepton_infra.core.component import Component
 from lepton_infra.core.conventions import MONITORING_NAMESPACE
 from lepton_infra.core.naming import child_name
 from lepton_infra.kubernetes.alerts import gpu_alert_rules, prometheus_rule_spec
+from lepton_infra.kubernetes.arg_checks import observability_problems
 from lepton_infra.kubernetes.charts import KPS_FULLNAME, KUBE_PROMETHEUS_STACK, HelmChart
 from lepton_infra.kubernetes.dashboards import gpu_dashboard_json
 from lepton_infra.kubernetes.helm import pinned_release
@@ -125,6 +127,7 @@ class Observability(Component):
 
     def __init__(self, name: str, args: ObservabilityArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:
+        check_args(self.TOKEN, name, observability_problems(args))  # before anything is registered
         super().__init__(name, opts)
         # node-exporter needs the host's network, PID namespace and filesystem: privileged namespace.
         self.namespace = namespace(

@@ -13,9 +13,11 @@ from typing import Any, cast
 import pulumi
 import pulumi_kubernetes as k8s
 
+from lepton_infra.core.args import check_args
 from lepton_infra.core.cluster_handle import BoundIdentity, IdentityBinder
 from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name
+from lepton_infra.kubernetes.arg_checks import tenant_problems
 from lepton_infra.kubernetes.meta import TENANT_LABEL, common_labels, namespace, psa_labels
 from lepton_infra.kubernetes.tenant_policy import (
     LIMIT_DEFAULT,
@@ -52,6 +54,7 @@ class Tenant(Component):
     TOKEN = "lepton:k8s:Tenant"
 
     def __init__(self, name: str, args: TenantArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        check_args(self.TOKEN, name, tenant_problems(args))  # before anything is registered
         super().__init__(name, opts)
         labels = {**common_labels(args.name, "tenant"), TENANT_LABEL: args.name}
         self.namespace = namespace(

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from lepton_infra.core.conventions import node_labels
 from lepton_infra.core.errors import Problem
+from lepton_infra.spec.checks import Rule, rule
 
 if TYPE_CHECKING:
     from lepton_infra.spec.platform import PlatformSpec
@@ -51,22 +52,18 @@ def label_key_problem(key: str) -> str | None:
     return None
 
 
-def check_apply_time(spec: PlatformSpec) -> list[Problem]:
-    problems: list[Problem] = []
-    for rule in (_flow_log_retention, _node_labels, _admins, _system_pool):
-        problems.extend(rule(spec))
-    return problems
-
-
-def _flow_log_retention(spec: PlatformSpec) -> Iterator[Problem]:
+@rule("network")
+def flow_log_retention_on_cloudwatch(spec: PlatformSpec) -> Iterator[Problem]:
+    """AWS only (its profile runs it): flow logs go to CloudWatch Logs, which refuses other retentions."""
     days = spec.network.flow_log_retention_days
-    if spec.cloud == "aws" and days not in CLOUDWATCH_RETENTION_DAYS:
+    if days not in CLOUDWATCH_RETENTION_DAYS:
         nearest = min(CLOUDWATCH_RETENTION_DAYS, key=lambda d: (abs(d - days), -d))
         yield Problem("network.flow_log_retention_days", days, "CloudWatch Logs accepts only "
                       f"{', '.join(map(str, CLOUDWATCH_RETENTION_DAYS))} days",
                       f"use one of them, e.g. {nearest}")
 
 
+@rule("cloud", "node_pools")
 def _node_labels(spec: PlatformSpec) -> Iterator[Problem]:
     for i, pool in enumerate(spec.node_pools):
         platform_keys = node_labels(pool.name, "gpu") if pool.gpu else node_labels(pool.name, None)
@@ -86,6 +83,7 @@ def _node_labels(spec: PlatformSpec) -> Iterator[Problem]:
                               "change the value, e.g. replace spaces with '-'")
 
 
+@rule("tenants")
 def _admins(spec: PlatformSpec) -> Iterator[Problem]:
     for i, tenant in enumerate(spec.tenants):
         for j, admin in enumerate(tenant.admins):
@@ -97,6 +95,7 @@ def _admins(spec: PlatformSpec) -> Iterator[Problem]:
                               "would never match the one the identity provider sends)", "remove the whitespace")
 
 
+@rule("node_pools")
 def _system_pool(spec: PlatformSpec) -> Iterator[Problem]:
     """CoreDNS, the cluster autoscaler, metrics-server and Prometheus tolerate neither the GPU taint nor
     spot reclaims, and a self-managed autoscaler cannot bring up the first node it would itself run on."""
@@ -105,3 +104,7 @@ def _system_pool(spec: PlatformSpec) -> Iterator[Problem]:
                       "(CoreDNS, the cluster autoscaler, Prometheus): every pool is GPU-tainted, spot or at "
                       "min 0", "add a non-GPU on-demand pool with min >= 1, e.g. {name: system, cpu: "
                       "standard-4, min: 1, max: 3}")
+
+
+# Generic apply-time refusals, run with the other generic rules (spec/rules.py RULES).
+APPLY_TIME_RULES: tuple[Rule, ...] = (_node_labels, _admins, _system_pool)

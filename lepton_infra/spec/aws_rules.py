@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from lepton_infra.core.errors import Problem
+from lepton_infra.spec.checks import rule
 
 if TYPE_CHECKING:
     from lepton_infra.spec.platform import PlatformSpec
@@ -29,17 +30,12 @@ VPC_CNI_NETWORK_POLICY_MIN = (1, 14, 0)
 RESERVED_GROUP_PREFIX = "system:"
 
 
-def check_aws(spec: PlatformSpec) -> list[Problem]:
-    if spec.cloud != "aws" or spec.aws is None:
-        return []
-    problems: list[Problem] = []
-    for rule in (_addon_versions, _tenant_admin_groups):
-        problems.extend(rule(spec))
-    return problems
 
 
-def _addon_versions(spec: PlatformSpec) -> Iterator[Problem]:
-    assert spec.aws is not None
+@rule("aws")
+def addon_versions(spec: PlatformSpec) -> Iterator[Problem]:
+    if spec.aws is None:  # only AWS's pre-flight runs this, where the knobs are always filled
+        return
     for addon, version in spec.aws.addon_versions.items():
         path = f"aws.addon_versions.{addon}"
         if addon not in EKS_ADDONS:
@@ -58,8 +54,10 @@ def _addon_versions(spec: PlatformSpec) -> Iterator[Problem]:
                           "isolation would be accepted and not enforced", "pin v1.14.0-eksbuild.1 or later")
 
 
-def _tenant_admin_groups(spec: PlatformSpec) -> Iterator[Problem]:
-    assert spec.aws is not None
+@rule("aws", "tenants")
+def tenant_admin_groups(spec: PlatformSpec) -> Iterator[Problem]:
+    if spec.aws is None:  # only AWS's pre-flight runs this, where the knobs are always filled
+        return
     mapping = spec.aws.tenant_admin_roles
     for group, roles in mapping.items():
         path = f"aws.tenant_admin_roles.{group}"

@@ -6,6 +6,16 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+# The sentence a user reads when a value breaks a pattern (never the raw regex). Every pattern of the
+# spec is registered here through `described`; a test walks the models to make sure none is missing.
+PATTERN_RULES: dict[str, str] = {}
+
+
+def described(pattern: str, rule: str) -> str:
+    """`pattern`, registered with the human rule shown when a value does not match it."""
+    PATTERN_RULES[pattern] = rule
+    return pattern
+
 
 class SpecModel(BaseModel):
     """Frozen, and unknown fields are errors (a typo must never silently fall back to a default)."""
@@ -16,18 +26,23 @@ class SpecModel(BaseModel):
 # A DNS-1123 label: lowercase letters, digits and hyphens, starting with a letter and ending with a letter
 # or digit. Valid as a Kubernetes namespace, a GCP resource name and an AWS name; per-cloud limits that
 # are stricter (AKS pool names, GKE pool lengths) are checked in rules.py where the cloud is known.
-NAME_PATTERN = r"^[a-z]([a-z0-9-]*[a-z0-9])?$"
+NAME_PATTERN = described(r"^[a-z]([a-z0-9-]*[a-z0-9])?$", "lowercase letters, digits and hyphens, starting "
+                         "with a letter and ending with a letter or digit (e.g. `gpu-l4`)")
 Name = Annotated[str, StringConstraints(pattern=NAME_PATTERN, max_length=40)]
 PlatformName = Annotated[str, StringConstraints(pattern=NAME_PATTERN, min_length=3, max_length=20)]
 
 # Kubernetes quantities as written in manifests ("500m", "4", "16Gi").
-Quantity = Annotated[str, StringConstraints(pattern=r"^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$")]
+Quantity = Annotated[str, StringConstraints(pattern=described(
+    r"^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$",
+    "a Kubernetes quantity: a number with an optional unit m, k, M, G, T, Ki, Mi, Gi or Ti (e.g. `500m`, "
+    "`4`, `16Gi`)"))]
 
-# Tag/label keys and values that are valid on AWS, GCP and Azure alike (GCP labels are the strictest).
-TagKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,62}$")]
-TagValue = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_-]{0,63}$")]
+# Node label keys accepted on every cloud. (Tags are checked per cloud: spec/tag_rules.py.)
+TagKey = Annotated[str, StringConstraints(pattern=described(
+    r"^[a-z][a-z0-9_-]{0,62}$", "up to 63 lowercase letters, digits, _ and -, starting with a letter"))]
 
-Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
+Email = Annotated[str, StringConstraints(pattern=described(
+    r"^[^@\s]+@[^@\s]+\.[^@\s]+$", "an email address such as `oncall@acme.dev`"), max_length=254)]
 
 
 class GpuRequest(SpecModel):

@@ -6,9 +6,11 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from lepton_infra.spec.base import SpecModel
+from lepton_infra.spec.base import SpecModel, described
 
-IamRoleArn = Annotated[str, StringConstraints(pattern=r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]+$")]
+IamRoleArn = Annotated[str, StringConstraints(pattern=described(
+    r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]+$",
+    "an IAM role ARN: `arn:aws:iam::<12-digit account>:role/<name>`"))]
 ServiceLinkedRoleMode = Literal["create", "existing"]
 
 
@@ -56,10 +58,14 @@ class AwsKnobs(SpecModel):
 
 
 class GcpKnobs(SpecModel):
-    project: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")] = Field(
+    project: Annotated[str, StringConstraints(pattern=described(
+        r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$", "a GCP project id: 6 to 30 lowercase letters, digits and hyphens, "
+        "starting with a letter and not ending with a hyphen"))] = Field(
         description="GCP project id."
     )
-    billing_account: Annotated[str, StringConstraints(pattern=r"^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$")] | None = (
+    billing_account: Annotated[str, StringConstraints(pattern=described(
+        r"^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$",
+        "a billing account id: three groups of 6 uppercase hex digits, `XXXXXX-XXXXXX-XXXXXX`"))] | None = (
         Field(default=None, description="Billing account id (XXXXXX-XXXXXX-XXXXXX) for the budget. "
               "Required when `budget` is set.")
     )
@@ -75,8 +81,9 @@ class GcpKnobs(SpecModel):
         "`cluster.endpoint` is private, off otherwise. Off with a private endpoint: run `pulumi up` "
         "inside the VPC.",
     )
-    rbac_security_group: Annotated[str, StringConstraints(
-        pattern=r"^gke-security-groups@[a-z0-9-]+(\.[a-z0-9-]+)+$")] | None = Field(
+    rbac_security_group: Annotated[str, StringConstraints(pattern=described(
+        r"^gke-security-groups@[a-z0-9-]+(\.[a-z0-9-]+)+$",
+        "the address `gke-security-groups@<your domain>`"))] | None = Field(
         default=None,
         description="Google Groups for RBAC: the cluster's `gke-security-groups@<domain>` group (create it "
         "in Cloud Identity/Workspace; tenant admin groups must be its members). Required when any "
@@ -86,7 +93,9 @@ class GcpKnobs(SpecModel):
 
 
 class AzureKnobs(SpecModel):
-    subscription_id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$")] = (
+    subscription_id: Annotated[str, StringConstraints(pattern=described(
+        r"^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$", "a subscription id: a lowercase GUID "
+        "(`00000000-0000-0000-0000-000000000000`)"))] = (
         Field(description="Azure subscription id.")
     )
     resource_group: str | None = Field(

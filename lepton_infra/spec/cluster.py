@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from lepton_infra.spec.base import SpecModel
+from lepton_infra.spec.base import SpecModel, described
 
 EndpointAccess = Literal["private", "public"]
 
@@ -15,7 +15,8 @@ EndpointAccess = Literal["private", "public"]
 class ClusterSpec(SpecModel):
     version: str = Field(
         default="1.33",
-        pattern=r"^1\.[0-9]{2}$",
+        pattern=described(r"^1\.[0-9]{2}$", "a Kubernetes minor version written as a quoted string, "
+                          "e.g. '1.33'"),
         description="Kubernetes minor version, e.g. '1.33'. Default 1.33.",
     )
     endpoint: EndpointAccess | None = Field(

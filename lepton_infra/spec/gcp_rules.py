@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from lepton_infra.core.errors import Problem
+from lepton_infra.spec.checks import rule
 
 if TYPE_CHECKING:
     from lepton_infra.spec.platform import PlatformSpec
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
 _GROUP_EMAIL = re.compile(r"^[a-z0-9][a-z0-9._+-]*@[a-z0-9-]+(\.[a-z0-9-]+)+$")
 
 
+@rule("cloud", "gcp", "tenants")
 def gcp_rbac_groups(spec: PlatformSpec) -> Iterator[Problem]:
     """Google Groups for RBAC (GKE docs): a Group subject reaches RBAC only when the cluster names
     `gke-security-groups@<domain>` in authenticatorGroupsConfig and the subject is the group's e-mail.

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field
 
-from lepton_infra.spec.base import Email, SpecModel
+from lepton_infra.spec.base import Email, SpecModel, described
 
 
 class MonitoringSpec(SpecModel):
@@ -13,7 +15,7 @@ class MonitoringSpec(SpecModel):
     )
     smtp_relay: str | None = Field(
         default=None,
-        pattern=r"^[A-Za-z0-9.-]+:[0-9]{2,5}$",
+        pattern=described(r"^[A-Za-z0-9.-]+:[0-9]{2,5}$", "`host:port`, e.g. `smtp.acme.dev:587`"),
         description="SMTP relay `host:port` Alertmanager sends through (e.g. Amazon SES "
         "`email-smtp.us-east-1.amazonaws.com:587`). Default: `smtp.<domain of the first alert email>:587`.",
     )
@@ -27,13 +29,15 @@ class MonitoringSpec(SpecModel):
 
 
 class BudgetSpec(SpecModel):
-    monthly_usd: float = Field(gt=0, description="Monthly spending limit in USD.")
+    monthly_usd: float = Field(gt=0, allow_inf_nan=False, description="Monthly spending limit in USD: a "
+                               "finite amount above 0.")
     thresholds_percent: list[int] = Field(
         default_factory=lambda: [80, 100],
         description="Notify at these percentages of the budget. Default 80 and 100.",
     )
-    price_overrides: dict[str, float] = Field(
+    price_overrides: dict[str, Annotated[float, Field(ge=0, allow_inf_nan=False)]] = Field(
         default_factory=dict,
-        description="USD per hour by machine type (or item key), overriding catalog list prices "
-        "(e.g. negotiated discounts).",
+        description="USD per hour by machine type of the chosen cloud's catalog (or fee key, e.g. "
+        "`eks-control-plane`), overriding catalog list prices (e.g. negotiated discounts). Finite, not "
+        "negative; unknown keys are refused.",
     )

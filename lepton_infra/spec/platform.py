@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from functools import cache
+from typing import Annotated, Any, Literal
 
 import pulumi
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, StringConstraints, TypeAdapter, ValidationError, model_validator
 
 from lepton_infra.core.errors import SpecError
-from lepton_infra.spec.base import PlatformName, SpecModel, TagKey, TagValue
+from lepton_infra.spec.base import PlatformName, SpecModel
 from lepton_infra.spec.cloud_knobs import AwsKnobs, AzureKnobs, GcpKnobs
 from lepton_infra.spec.cluster import ClusterSpec
+from lepton_infra.spec.defaults import apply_environment_defaults
 from lepton_infra.spec.monitoring import BudgetSpec, MonitoringSpec
 from lepton_infra.spec.network import NetworkSpec
 from lepton_infra.spec.node_pool import NodePoolSpec
 from lepton_infra.spec.problems import problems_from_validation_error
 from lepton_infra.spec.service import ServiceSpec
+from lepton_infra.spec.tag_rules import AWS_TAGS, AZURE_TAGS, GCP_LABELS
 from lepton_infra.spec.tenant import TenantSpec
 
 Environment = Literal["dev", "staging", "prod"]
@@ -40,11 +43,13 @@ class PlatformSpec(SpecModel):
     services: list[ServiceSpec] = Field(default_factory=list, description="Inference services.")
     monitoring: MonitoringSpec = Field(default_factory=MonitoringSpec, description="Alerting.")
     budget: BudgetSpec | None = Field(default=None, description="Monthly budget with notifications.")
-    tags: dict[TagKey, TagValue] = Field(
+    tags: dict[Annotated[str, StringConstraints(min_length=1)], str] = Field(
         default_factory=dict,
         description="Tags/labels on every taggable resource. Must include `team` or `owner`, and "
         "`cost-center`; `environment`, `platform` (the name), `deployment` (`<name>-<environment>`, "
-        "what budgets filter on) and `managed-by` are added and may not be set here.",
+        "what budgets filter on) and `managed-by` are added and may not be set here. Checked against the "
+        f"chosen cloud's rules: {AWS_TAGS.description}. {GCP_LABELS.description}. "
+        f"{AZURE_TAGS.description}. Quote numbers (`cost-center: '1234'`).",
     )
     protect: bool | None = Field(
         default=None,
@@ -58,26 +63,8 @@ class PlatformSpec(SpecModel):
     @model_validator(mode="before")
     @classmethod
     def _environment_defaults(cls, data: Any) -> Any:
-        """Fill the defaults that depend on `environment` so the model holds concrete values."""
-        if not isinstance(data, dict):
-            return data
-        prod = data.get("environment") == "prod"
-        data = dict(data)
-        network = dict(data.get("network") or {})
-        network.setdefault("zones", 3 if prod else 2)
-        network.setdefault("nat", "per-zone" if prod else "single")
-        data["network"] = network
-        cluster = dict(data.get("cluster") or {})
-        cluster.setdefault("endpoint", "private" if prod else "public")
-        data["cluster"] = cluster
-        if data.get("protect") is None:
-            data["protect"] = prod
-        if data.get("cloud") == "aws":
-            aws = dict(data.get("aws") or {})
-            if aws.get("interface_endpoints") is None:
-                aws["interface_endpoints"] = prod
-            data["aws"] = aws
-        return data
+        """Fill the defaults that depend on `environment` (spec/defaults.py) so the model holds concrete values."""
+        return apply_environment_defaults(data) if isinstance(data, dict) else data
 
     @model_validator(mode="after")
     def _cross_field_rules(self) -> PlatformSpec:
@@ -101,7 +88,12 @@ class PlatformSpec(SpecModel):
         try:
             return cls.model_validate(data)
         except ValidationError as err:
-            raise SpecError(problems_from_validation_error(err, data), source) from None
+            problems = problems_from_validation_error(err, cls)
+            if _has_field_errors(err):  # the cross-field rules did not run: run them on what did validate
+                from lepton_infra.spec.rules import check_platform
+
+                problems.extend(check_platform(_partial_spec(data)))
+            raise SpecError(problems, source) from None
 
     @classmethod
     def from_config(cls) -> PlatformSpec:
@@ -138,6 +130,39 @@ class PlatformSpec(SpecModel):
         from lepton_infra.core.tagging import deployment_name
 
         return deployment_name(self.name, self.environment)
+
+
+def _has_field_errors(err: ValidationError) -> bool:
+    return any(getattr((e.get("ctx") or {}).get("error"), "problems", None) is None for e in err.errors())
+
+
+@cache
+def _field_adapter(name: str) -> TypeAdapter[Any]:
+    field = PlatformSpec.model_fields[name]
+    annotated: Any = Annotated[field.annotation, field]  # the field's type with its constraints
+    return TypeAdapter(annotated)
+
+
+def _partial_spec(data: dict[str, Any]) -> PlatformSpec:
+    """A spec holding only the top-level fields that validate on their own; the others are absent, so
+    the rules that need them are skipped (spec/checks.py) and every other rule still runs."""
+    data = apply_environment_defaults(data)
+    values: dict[str, Any] = {}
+    broken: list[str] = []
+    for name, field in PlatformSpec.model_fields.items():
+        if name not in data:
+            if field.is_required():
+                broken.append(name)
+            continue
+        try:
+            values[name] = _field_adapter(name).validate_python(data[name])
+        except ValidationError:
+            broken.append(name)
+    spec = PlatformSpec.model_construct(**values)
+    fields: dict[str, Any] = vars(spec)  # model_construct filled defaults in: take the broken ones out
+    for name in broken:
+        fields.pop(name, None)
+    return spec
 
 
 class _CrossFieldProblems(ValueError):

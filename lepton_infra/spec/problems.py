@@ -1,12 +1,18 @@
-"""Turn pydantic's errors into `Problem`s: path, given value, why, and how to fix it."""
+"""Turn pydantic's errors into `Problem`s: path, given value, why, and how to fix it — in words: a "did
+you mean" for unknown fields and values, the rule behind a pattern instead of the regex, and a quoting
+hint where YAML read a number for a string (`version: 1.30` arrives as the float 1.3)."""
 
 from __future__ import annotations
 
+import types
+import typing
+from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from lepton_infra.core.errors import MISSING, Problem
+from lepton_infra.core.errors import MISSING, Problem, choose_from
+from lepton_infra.spec.base import PATTERN_RULES
 
 _FIXES = {
     "extra_forbidden": "remove it or check the spelling against the documented fields",
@@ -31,7 +37,96 @@ def format_path(loc: tuple[int | str, ...]) -> str:
     return out or "(root)"
 
 
-def problems_from_validation_error(err: ValidationError, data: Any) -> list[Problem]:
+@dataclass
+class _Target:
+    """What the models say about the place an error points at."""
+
+    annotation: Any = None
+    model: type[BaseModel] | None = None  # the model holding the place (for unknown-field hints)
+    patterns: list[str] = field(default_factory=list)
+
+
+def _unwrap(annotation: Any, target: _Target) -> Any:
+    """Strip Annotated (keeping its patterns) and `X | None`."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            args = typing.get_args(annotation)
+            target.patterns += [p for m in args[1:] if isinstance(p := getattr(m, "pattern", None), str)]
+            annotation = args[0]
+        elif origin in (typing.Union, types.UnionType):
+            members = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = members[0] if len(members) == 1 else annotation
+            if len(members) != 1:
+                return annotation
+        else:
+            return annotation
+
+
+def _resolve(root: type[BaseModel], loc: tuple[int | str, ...], is_key: bool) -> _Target:
+    target = _Target(annotation=root)
+    for part in loc:
+        current = _unwrap(target.annotation, target)
+        target.patterns = []
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            target.model = current
+            info = current.model_fields.get(str(part))
+            if info is None:
+                return _Target(model=current)
+            target.patterns = [p for m in info.metadata if isinstance(p := getattr(m, "pattern", None), str)]
+            target.annotation = info.annotation
+        elif typing.get_origin(current) is list and isinstance(part, int):
+            target.annotation = typing.get_args(current)[0]
+        elif typing.get_origin(current) is dict:
+            target.annotation = typing.get_args(current)[0 if is_key else 1]
+            target.model = None
+        else:
+            return _Target()
+    kept = list(target.patterns)
+    target.annotation = _unwrap(target.annotation, target)
+    target.patterns = kept + target.patterns
+    if isinstance(target.annotation, type) and issubclass(target.annotation, BaseModel):
+        target.model = target.annotation
+    return target
+
+
+def _quoted(value: int | float, patterns: list[str]) -> str:
+    """How to write `value` as the string it was probably meant to be: YAML drops a trailing zero of
+    1.30, so a padded form that matches the field's pattern wins."""
+    import re
+
+    text = str(value)
+    candidates = [text + "0", text] if isinstance(value, float) else [text]
+    for candidate in candidates:
+        if patterns and all(re.fullmatch(p.strip("^$"), candidate) for p in patterns):
+            return candidate
+    return text
+
+
+def _explain(e: Any, root: type[BaseModel], loc: tuple[int | str, ...], is_key: bool) -> tuple[str, str]:
+    kind = e["type"]
+    why = e["msg"][0].lower() + e["msg"][1:] if e["msg"] else kind
+    fix = _FIXES.get(kind, "correct the value")
+    given = e.get("input")
+    if kind == "extra_forbidden":
+        holder = _resolve(root, loc[:-1], False).model
+        known = list(holder.model_fields) if holder else []
+        return "unknown field", (choose_from(loc[-1], known) if known else _FIXES[kind])
+    if kind == "literal_error":
+        choices = typing.get_args(_resolve(root, loc, is_key).annotation)
+        return why, choose_from(given, choices) if choices else fix
+    if kind == "string_pattern_mismatch":
+        pattern = str((e.get("ctx") or {}).get("pattern", ""))
+        rule = PATTERN_RULES.get(pattern)
+        return (f"must be {rule}", "rewrite it to that rule") if rule else (why, fix)
+    if kind == "string_type" and isinstance(given, int | float) and not isinstance(given, bool):
+        shown = _quoted(given, _resolve(root, loc, is_key).patterns)
+        read_as = "a number" if isinstance(given, int) else f"the number {given!r}"
+        return f"YAML read this as {read_as}, not text", f"write it quoted: '{shown}'"
+    return why, fix
+
+
+def problems_from_validation_error(err: ValidationError, root: type[BaseModel]) -> list[Problem]:
     problems: list[Problem] = []
     for e in err.errors():
         nested = (e.get("ctx") or {}).get("error")
@@ -43,10 +138,31 @@ def problems_from_validation_error(err: ValidationError, data: Any) -> list[Prob
         is_key = bool(loc) and loc[-1] == "[key]"  # pydantic marks a bad mapping key this way
         loc = loc[:-1] if is_key else loc
         value = MISSING if e["type"] == "missing" else e.get("input")
-        why = e["msg"][0].lower() + e["msg"][1:] if e["msg"] else e["type"]
+        why, fix = _explain(e, root, loc, is_key)
         why = f"invalid key: {why}" if is_key else why
-        if e["type"] == "extra_forbidden":
-            why = "unknown field"
-        fix = _FIXES.get(e["type"], "correct the value")
         problems.append(Problem(format_path(loc), value, why, fix))
     return problems
+
+
+def like_spec_field(path: str, value: Any, model: type[BaseModel], name: str) -> list[Problem]:
+    """`value` checked against a spec field's own constraints (bounds, patterns, literals), so a
+    component's arg refuses exactly what the spec refuses, in the same words. Outputs and None pass."""
+    from pydantic import TypeAdapter
+
+    from lepton_infra.core.args import known
+
+    if not known(value):
+        return []
+    info = model.model_fields[name]
+    annotated: Any = typing.Annotated[info.annotation, info]
+    try:
+        TypeAdapter(annotated).validate_python(value)
+    except ValidationError as err:
+        out = []
+        for e in err.errors():
+            inner = tuple(p for p in e["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+            why, fix = _explain(e, model, (name, *inner), False)
+            where = path + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in inner)
+            out.append(Problem(where, e.get("input", value), why, fix))
+        return out
+    return []

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from lepton_infra.spec import PlatformSpec
+from lepton_infra.spec.defaults import default_for
 
 
 def _type_name(tp: Any) -> str:
@@ -31,7 +32,10 @@ def _type_name(tp: Any) -> str:
     return tp.__name__ if isinstance(tp, type) else str(tp)
 
 
-def _default(field: Any) -> str:
+def _default(field: Any, path: str) -> str:
+    env_default = default_for(path)
+    if env_default is not None:  # the validator's own table (spec/defaults.py)
+        return env_default.describe()
     if field.default is not PydanticUndefined:
         return "—" if field.default is None else f"`{field.default}`"
     if field.default_factory is not None:
@@ -50,7 +54,7 @@ def _nested_models(annotation: Any) -> list[type[BaseModel]]:
 def render() -> str:
     lines = ["# `lepton:platform` reference", "",
              "Generated from `lepton_infra/spec/` by `python -m lepton_infra.spec.reference`; do not edit.",
-             "Defaults that depend on `environment` are given in the description.", ""]
+             "Defaults that depend on `environment` are shown per environment (`dev/staging: 2, prod: 3`).", ""]
     seen: set[type[BaseModel]] = set()
     queue: list[tuple[str, type[BaseModel]]] = [("lepton:platform", PlatformSpec)]
     while queue:
@@ -61,7 +65,8 @@ def render() -> str:
         lines += [f"## `{path}` ({model.__name__})", "", "| field | type | default | meaning |", "|---|---|---|---|"]
         for name, field in model.model_fields.items():
             description = (field.description or "").replace("|", "\\|").replace("\n", " ")
-            lines.append(f"| `{name}` | {_type_name(field.annotation)} | {_default(field)} | {description} |")
+            field_path = name if path == "lepton:platform" else f"{path}.{name}"
+            lines.append(f"| `{name}` | {_type_name(field.annotation)} | {_default(field, field_path)} | {description} |")
             key = f"{name}[]" if typing.get_origin(field.annotation) is list else name
             for nested in _nested_models(field.annotation):
                 queue.append((f"{path}.{key}" if path != "lepton:platform" else key, nested))

@@ -1,61 +1,55 @@
-"""Cross-field rules of `PlatformSpec`. Each returns `Problem`s; all of them run, so one error lists
-every problem at once. Pure: the catalog and CIDR maths only, no provider SDK."""
+"""Cross-field rules of `PlatformSpec` that hold on every cloud. Each rule declares the top-level fields
+it reads (`@rule(...)`, spec/checks.py), so a field that failed validation skips only the rules that need
+it and all the others still report: one error lists every problem at once. A cloud's own rules live in
+its profile (lepton_infra/profiles/) and run as its pre-flight, reported in the same error. Pure: the
+catalog and CIDR maths only, no provider SDK."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from ipaddress import IPv4Network
 from typing import TYPE_CHECKING
 
 from lepton_infra.catalog import NoMachine, catalog, choose_machine, gpu_models
 from lepton_infra.core.cidr import CidrTooSmall, largest_prefix_for, plan_subnets
-from lepton_infra.core.errors import Problem
-from lepton_infra.spec.gcp_rules import gcp_rbac_groups
+from lepton_infra.core.errors import Problem, choose_from
+from lepton_infra.spec.apply_time import APPLY_TIME_RULES
+from lepton_infra.spec.checks import Rule, rule, run_rules
 
 if TYPE_CHECKING:
     from lepton_infra.spec.platform import PlatformSpec
 
-# Per-cloud node pool name limits (the strictest service-side rule on each cloud).
-_POOL_NAME_RULES = {
-    "aws": (re.compile(r"^[a-z][a-z0-9-]{0,62}$"), "up to 63 lowercase letters, digits and hyphens"),
-    "gcp": (re.compile(r"^[a-z][a-z0-9-]{0,38}[a-z0-9]$|^[a-z]$"), "up to 40 chars, GKE's node pool rule"),
-    "azure": (re.compile(r"^[a-z][a-z0-9]{0,11}$"), "AKS: up to 12 lowercase letters and digits, no hyphens"),
-}
 _ANYWHERE = IPv4Network("0.0.0.0/0")
+_CLOUDS = ("aws", "gcp", "azure")
 
 
 def check_platform(spec: PlatformSpec) -> list[Problem]:
-    from lepton_infra.spec.apply_time import check_apply_time
+    """The generic rules, then the chosen cloud's pre-flight (when `cloud` itself validated)."""
+    from lepton_infra.profiles import PROFILES
+    from lepton_infra.spec.checks import invalid_fields
 
-    problems: list[Problem] = []
-    for rule in (_cloud_knobs, _unique_names, _pool_names, _pools, _region, _network, _endpoint,
-                 _tenants_and_services, _reserved_namespaces, _quota_capacity, _tags, gcp_rbac_groups,
-                 _chart_support):
-        problems.extend(rule(spec))
-    from lepton_infra.spec.aws_rules import check_aws
-
-    problems.extend(check_aws(spec))
-    return problems + check_apply_time(spec)
+    problems = run_rules(RULES, spec)
+    if "cloud" not in invalid_fields(spec):
+        problems.extend(PROFILES[spec.cloud].preflight(spec))
+    return problems
 
 
+@rule("cloud", *_CLOUDS)
 def _cloud_knobs(spec: PlatformSpec) -> Iterator[Problem]:
-    for cloud in ("aws", "gcp", "azure"):
+    from lepton_infra.profiles import PROFILES
+
+    for cloud in _CLOUDS:
         if cloud != spec.cloud and getattr(spec, cloud) is not None:
             yield Problem(cloud, "(set)", f"settings for {cloud} but cloud is {spec.cloud}",
                           f"remove the `{cloud}:` block or set cloud: {cloud}")
-    if spec.cloud == "gcp" and spec.gcp is None:
-        yield Problem("gcp", None, "cloud gcp needs the project", "add `gcp: {project: my-project}`")
-    if spec.cloud == "azure" and spec.azure is None:
-        yield Problem("azure", None, "cloud azure needs the subscription",
-                      "add `azure: {subscription_id: ...}`")
-    if spec.cloud == "gcp" and spec.gcp and spec.budget and not spec.gcp.billing_account:
-        yield Problem("gcp.billing_account", None, "a GCP budget is set on a billing account",
-                      "add gcp.billing_account (XXXXXX-XXXXXX-XXXXXX) or remove `budget`")
+    required = PROFILES[spec.cloud].knobs_required
+    if required and getattr(spec, spec.cloud) is None:
+        yield Problem(spec.cloud, None, f"cloud {spec.cloud} needs its `{spec.cloud}:` settings", required)
 
 
-def _unique_names(spec: PlatformSpec) -> Iterator[Problem]:
-    for field in ("node_pools", "tenants", "services"):
+def _unique(field: str) -> Rule:
+    @rule(field)
+    def _unique_names(spec: PlatformSpec) -> Iterator[Problem]:
         seen: set[str] = set()
         for i, item in enumerate(getattr(spec, field)):
             if item.name in seen:
@@ -63,15 +57,21 @@ def _unique_names(spec: PlatformSpec) -> Iterator[Problem]:
                               "name", "give each one a unique name")
             seen.add(item.name)
 
+    return _unique_names
 
+
+@rule("cloud", "node_pools")
 def _pool_names(spec: PlatformSpec) -> Iterator[Problem]:
-    pattern, rule = _POOL_NAME_RULES[spec.cloud]
+    from lepton_infra.profiles import PROFILES
+
+    name_rule = PROFILES[spec.cloud].pool_name
     for i, pool in enumerate(spec.node_pools):
-        if not pattern.match(pool.name):
+        if not name_rule.ok(pool.name):
             yield Problem(f"node_pools[{i}].name", pool.name, f"not a valid {spec.cloud} node pool name "
-                          f"({rule})", "rename the pool")
+                          f"({name_rule.description})", "rename the pool")
 
 
+@rule("cloud", "node_pools")
 def _pools(spec: PlatformSpec) -> Iterator[Problem]:
     known_gpus = gpu_models()
     for i, pool in enumerate(spec.node_pools):
@@ -86,7 +86,7 @@ def _pools(spec: PlatformSpec) -> Iterator[Problem]:
                           "reclaimed at any time)", "set min: 0 or spot: false")
         if pool.gpu is not None and pool.gpu.type not in known_gpus:
             yield Problem(f"{path}.gpu.type", pool.gpu.type, "unknown GPU type",
-                          f"use one of: {', '.join(sorted(known_gpus))}")
+                          choose_from(pool.gpu.type, sorted(known_gpus)))
             continue
         try:
             choose_machine(spec.cloud, gpu=pool.gpu.type if pool.gpu else None,
@@ -98,11 +98,12 @@ def _pools(spec: PlatformSpec) -> Iterator[Problem]:
             yield Problem(f"{path}.{field}", value, str(err), "pick a machine the catalog lists")
 
 
+@rule("cloud", "region", "environment", "network", "node_pools")
 def _region(spec: PlatformSpec) -> Iterator[Problem]:
     cat = catalog(spec.cloud)
     if spec.region not in cat.regions:
-        yield Problem("region", spec.region, f"not a {spec.cloud} region the catalog knows",
-                      f"use one of: {', '.join(sorted(cat.regions))}")
+        yield Problem("region", spec.region, f"not a region the {spec.cloud} catalog knows",
+                      choose_from(spec.region, sorted(cat.regions)))
         return
     zones = spec.network.zones or 0
     if zones > cat.regions[spec.region]:
@@ -117,6 +118,7 @@ def _region(spec: PlatformSpec) -> Iterator[Problem]:
                           f"{spec.region}", f"offered in: {', '.join(sorted(offered))}")
 
 
+@rule("environment", "network")
 def _network(spec: PlatformSpec) -> Iterator[Problem]:
     net = spec.network
     zones = net.zones or 0
@@ -136,9 +138,6 @@ def _network(spec: PlatformSpec) -> Iterator[Problem]:
         except CidrTooSmall:
             yield Problem("network.cidr", str(net.cidr), f"too small for {zones} zones",
                           f"use a /{largest_prefix_for(zones)} or larger")
-        if spec.cloud == "gcp" and net.cidr.prefixlen > 20:
-            yield Problem("network.cidr", str(net.cidr), "GKE needs room for pod and service ranges",
-                          "use a /20 or larger")
     if net.cidr.overlaps(net.service_cidr):
         yield Problem("network.service_cidr", str(net.service_cidr), f"overlaps network.cidr {net.cidr}",
                       "pick a service range outside the VPC range")
@@ -148,6 +147,7 @@ def _is_rfc1918(cidr: IPv4Network) -> bool:
     return any(cidr.subnet_of(IPv4Network(r)) for r in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
 
 
+@rule("environment", "cluster")
 def _endpoint(spec: PlatformSpec) -> Iterator[Problem]:
     cluster = spec.cluster
     for i, net in enumerate(cluster.authorized_networks):
@@ -160,6 +160,7 @@ def _endpoint(spec: PlatformSpec) -> Iterator[Problem]:
                       "add the CIDRs that may reach the API, or set cluster.endpoint: private")
 
 
+@rule("tenants", "services", "node_pools")
 def _tenants_and_services(spec: PlatformSpec) -> Iterator[Problem]:
     tenants = {t.name: t for t in spec.tenants}
     pool_gpus: dict[str, int] = {}  # GPU type -> most GPUs on one node of that type
@@ -171,7 +172,7 @@ def _tenants_and_services(spec: PlatformSpec) -> Iterator[Problem]:
         tenant = tenants.get(svc.tenant)
         if tenant is None:
             yield Problem(f"{path}.tenant", svc.tenant, "no such tenant",
-                          f"use one of: {', '.join(tenants) or '(none defined: add a tenant)'}")
+                          choose_from(svc.tenant, tenants) if tenants else "add a tenant of that name")
         if svc.replicas.min > svc.replicas.max:
             yield Problem(f"{path}.replicas.min", svc.replicas.min, f"greater than max {svc.replicas.max}",
                           "lower min or raise max")
@@ -189,6 +190,7 @@ def _tenants_and_services(spec: PlatformSpec) -> Iterator[Problem]:
                           f"{tenant.gpu_quota}", "lower the request or raise the tenant's gpu_quota")
 
 
+@rule("tenants")
 def _reserved_namespaces(spec: PlatformSpec) -> Iterator[Problem]:
     """A tenant's name is its namespace: it must not take one the platform or Kubernetes owns."""
     from lepton_infra.core.conventions import RESERVED_NAMESPACES
@@ -199,6 +201,7 @@ def _reserved_namespaces(spec: PlatformSpec) -> Iterator[Problem]:
                           "platform uses it)", "pick another tenant name")
 
 
+@rule("tenants", "node_pools")
 def _quota_capacity(spec: PlatformSpec) -> Iterator[Problem]:
     capacity = sum(p.max * p.gpu.count for p in spec.gpu_pools if p.gpu)
     total = sum(t.gpu_quota for t in spec.tenants)
@@ -207,7 +210,8 @@ def _quota_capacity(spec: PlatformSpec) -> Iterator[Problem]:
                       f"capacity {capacity}", "lower quotas or raise GPU pools' max")
 
 
-def _tags(spec: PlatformSpec) -> Iterator[Problem]:
+@rule("tags")
+def _required_tags(spec: PlatformSpec) -> Iterator[Problem]:
     from lepton_infra.core.tagging import missing_required_tags, platform_tags
 
     # platform_tags() sets these itself; a user value would be silently overwritten.
@@ -237,6 +241,7 @@ def charts_installed(spec: PlatformSpec) -> list[str]:
     return charts
 
 
+@rule("cloud", "cluster", "node_pools", "services")
 def _chart_support(spec: PlatformSpec) -> Iterator[Problem]:
     from lepton_infra.core.chart_support import kubernetes_unsupported, supported_range
 
@@ -250,3 +255,31 @@ def _chart_support(spec: PlatformSpec) -> Iterator[Problem]:
         yield Problem("cluster.version", spec.cluster.version,
                       f"not supported by the pinned charts this platform installs ({'; '.join(reasons)})",
                       f"use a version in the supported range ({window})")
+
+
+@rule("cloud", "tags")
+def _cloud_tag_rules(spec: PlatformSpec) -> Iterator[Problem]:
+    from lepton_infra.profiles import PROFILES
+
+    yield from PROFILES[spec.cloud].tags.problems(spec.tags)
+
+
+@rule("cloud", "budget")
+def _price_overrides(spec: PlatformSpec) -> Iterator[Problem]:
+    if spec.budget is None or not spec.budget.price_overrides:
+        return
+    from lepton_infra.cost.prices import price_keys
+
+    known = price_keys(spec.cloud)
+    for key in spec.budget.price_overrides:
+        if key not in known:
+            yield Problem(f"budget.price_overrides.{key}", key, f"not a {spec.cloud} machine type or fee the "
+                          "cost model prices (the override would be ignored)", choose_from(key, known, limit=8))
+
+
+# Order is the order problems are reported in.
+RULES: tuple[Rule, ...] = (
+    _cloud_knobs, _unique("node_pools"), _unique("tenants"), _unique("services"), _pool_names, _pools,
+    _region, _network, _endpoint, _tenants_and_services, _reserved_namespaces, _quota_capacity,
+    _required_tags, _cloud_tag_rules, _price_overrides, _chart_support, *APPLY_TIME_RULES,
+)

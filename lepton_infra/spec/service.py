@@ -6,10 +6,12 @@ from typing import Literal
 
 from pydantic import Field
 
-from lepton_infra.spec.base import GpuRequest, Name, Quantity, SpecModel
+from lepton_infra.spec.base import GpuRequest, Name, Quantity, SpecModel, described
 
 # An image reference with an explicit tag or digest (never implicit :latest).
-IMAGE_PATTERN = r"^[a-z0-9.\-/:_]+(:[A-Za-z0-9_][A-Za-z0-9_.\-]{0,127}|@sha256:[a-f0-9]{64})$"
+IMAGE_PATTERN = described(r"^[a-z0-9.\-/:_]+(:[A-Za-z0-9_][A-Za-z0-9_.\-]{0,127}|@sha256:[a-f0-9]{64})$",
+                          "an image reference with an explicit tag or digest, e.g. `ghcr.io/acme/app:1.4` "
+                          "or `...@sha256:<64 hex>`")
 
 
 class ReplicasSpec(SpecModel):

@@ -117,18 +117,14 @@ def test_gpu_idle_expression_uses_threshold() -> None:
 
 
 def test_unsupported_kubernetes_version_is_a_spec_error() -> None:
-    from lepton_infra.aws.platform import _check_aws_support
     from lepton_infra.core.errors import SpecError
 
-    # The spec itself refuses it now (the chart support table: the autoscaler's image is pinned for
-    # 1.30-1.33); the AWS layer's own check stays as the second line.
-    with pytest.raises(SpecError) as err:
-        spec = PlatformSpec.from_dict({
+    with pytest.raises(SpecError) as err:  # the chart support table: the autoscaler image is pinned per minor
+        PlatformSpec.from_dict({
             "name": "pure", "environment": "dev", "cloud": "aws", "region": "us-east-1",
             "cluster": {"version": "1.29", "authorized_networks": ["203.0.113.0/24"]},
             "node_pools": [{"name": "system", "min": 1, "max": 2}], "tags": {"team": "t", "cost-center": "1"},
         })
-        _check_aws_support(spec)
     assert err.value.paths == ["cluster.version"]
 
 

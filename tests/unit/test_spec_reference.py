@@ -19,3 +19,30 @@ def test_reference_covers_every_model_and_field() -> None:
                     "`budget`", "`gcp`"):
         assert f"## {section}" in text
     assert "| `price_overrides` |" in text and "| `smtp_relay` |" in text
+
+
+def test_environment_dependent_defaults_are_shown_per_environment() -> None:
+    text = render()
+    assert "| `zones` | int or null | dev/staging: 2, prod: 3 |" in text
+    assert "| `nat` | one of single, per-zone or null | dev/staging: single, prod: per-zone |" in text
+    assert "| `endpoint` | one of private, public or null | dev/staging: public, prod: private |" in text
+    assert "| `protect` | bool or null | dev/staging: false, prod: true |" in text
+    assert "| `interface_endpoints` | bool or null | dev/staging: false, prod: true |" in text
+
+
+def test_what_the_reference_shows_is_what_validation_fills_in() -> None:
+    from lepton_infra.spec import PlatformSpec
+    from lepton_infra.spec.defaults import environment_defaults
+
+    base = {"name": "acme-ai", "cloud": "aws", "region": "us-east-1",
+            "cluster": {"authorized_networks": ["203.0.113.0/24"]},
+            "node_pools": [{"name": "system", "min": 1, "max": 3}], "tags": {"team": "ml", "cost-center": "1"}}
+    for environment in ("dev", "staging", "prod"):
+        spec = PlatformSpec.from_dict({**base, "environment": environment})
+        for row in environment_defaults():
+            if row.cloud not in (None, "aws"):
+                continue
+            value: object = spec
+            for part in row.path.split("."):
+                value = getattr(value, part)
+            assert value == row.value(environment), (environment, row.path)

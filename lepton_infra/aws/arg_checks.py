@@ -1,0 +1,111 @@
+"""What the AWS components refuse in their plain-valued args, checked before they register anything.
+Bounds come from the spec's own fields, so a component used on its own refuses what the spec refuses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from lepton_infra.catalog import catalog
+from lepton_infra.core.args import at_least, at_most, known, non_empty, one_of, ordered
+from lepton_infra.core.errors import Problem
+from lepton_infra.kubernetes.charts import CLUSTER_AUTOSCALER_IMAGE_TAGS
+from lepton_infra.profiles.aws import PROFILE as AWS
+from lepton_infra.spec import (
+    AwsKnobs,
+    BudgetSpec,
+    ClusterSpec,
+    GpuRequest,
+    MonitoringSpec,
+    NetworkSpec,
+    NodePoolSpec,
+    PlatformSpec,
+)
+from lepton_infra.spec.problems import like_spec_field
+
+if TYPE_CHECKING:
+    from lepton_infra.aws.addons import AddonsArgs
+    from lepton_infra.aws.artifacts import ArtifactStoreArgs
+    from lepton_infra.aws.autoscaler import AutoscalerArgs
+    from lepton_infra.aws.cluster import ClusterArgs
+    from lepton_infra.aws.kms import EncryptionKeyArgs
+    from lepton_infra.aws.monitoring import MonitoringArgs
+    from lepton_infra.aws.network import NetworkArgs
+    from lepton_infra.aws.node_pool import NodePoolArgs
+
+
+def node_pool_problems(args: NodePoolArgs) -> Iterator[Problem]:
+    yield from like_spec_field("pool", args.pool, NodePoolSpec, "name")
+    if known(args.pool) and not AWS.pool_name.ok(args.pool):
+        yield Problem("pool", args.pool, f"not a valid node group name ({AWS.pool_name.description})",
+                      "rename the pool")
+    yield from non_empty("instance_types", args.instance_types, "instance type")
+    yield from like_spec_field("min_size", args.min_size, NodePoolSpec, "min")
+    yield from like_spec_field("max_size", args.max_size, NodePoolSpec, "max")
+    yield from ordered("min_size", args.min_size, "max_size", args.max_size)
+    desired = args.desired_size
+    if desired is not None and known(desired) and not args.min_size <= desired <= args.max_size:
+        yield Problem("desired_size", desired, f"outside [min_size {args.min_size}, max_size {args.max_size}]",
+                      "set it between min_size and max_size, or leave it unset")
+    if args.gpu_type is not None:
+        yield from one_of("gpu_type", args.gpu_type, sorted(catalog("aws").gpu_types()), "AWS GPU type")
+        yield from like_spec_field("gpu_count", args.gpu_count, GpuRequest, "count")
+    elif known(args.gpu_count) and args.gpu_count:
+        yield Problem("gpu_count", args.gpu_count, "GPUs without a gpu_type", "set gpu_type or gpu_count: 0")
+    yield from like_spec_field("disk_gb", args.disk_gb, NodePoolSpec, "disk_gb")
+    yield from like_spec_field("kubernetes_version", args.kubernetes_version, ClusterSpec, "version")
+
+
+def encryption_key_problems(args: EncryptionKeyArgs) -> Iterator[Problem]:
+    # KMS ScheduleKeyDeletion accepts a pending window of 7 to 30 days.
+    yield from at_least("deletion_window_days", args.deletion_window_days, 7, "KMS waits 7 to 30 days")
+    yield from at_most("deletion_window_days", args.deletion_window_days, 30, "KMS waits 7 to 30 days")
+
+
+def network_problems(args: NetworkArgs) -> Iterator[Problem]:
+    yield from like_spec_field("cidr", args.cidr, NetworkSpec, "cidr")
+    yield from like_spec_field("zones", args.zones, NetworkSpec, "zones")
+    yield from at_least("zones", args.zones, 2, "EKS needs subnets in at least 2 zones")
+    yield from like_spec_field("nat", args.nat, NetworkSpec, "nat")
+    yield from like_spec_field("flow_log_retention_days", args.flow_log_retention_days, NetworkSpec,
+                               "flow_log_retention_days")
+    if args.availability_zones and known(args.zones) and len(args.availability_zones) < args.zones:
+        yield Problem("availability_zones", list(args.availability_zones), f"fewer than zones={args.zones}",
+                      "name one zone per subnet, or lower zones")
+
+
+def cluster_problems(args: ClusterArgs) -> Iterator[Problem]:
+    yield from like_spec_field("version", args.version, ClusterSpec, "version")
+    yield from like_spec_field("public_access_cidrs", list(args.public_access_cidrs), ClusterSpec,
+                               "authorized_networks")
+    yield from like_spec_field("admin_role_arns", list(args.admin_role_arns), AwsKnobs, "admin_role_arns")
+    yield from like_spec_field("service_cidr", args.service_cidr, NetworkSpec, "service_cidr")
+    if args.endpoint_public and not args.public_access_cidrs:
+        yield Problem("public_access_cidrs", [], "a public EKS endpoint needs the CIDRs that may reach it "
+                      "(never open by default)", "list office/VPN/CI CIDRs, or set endpoint_public=False")
+
+
+def monitoring_problems(args: MonitoringArgs) -> Iterator[Problem]:
+    yield from like_spec_field("alert_emails", list(args.alert_emails), MonitoringSpec, "alert_emails")
+    yield from like_spec_field("gpu_idle_percent", args.gpu_idle_percent, MonitoringSpec, "gpu_idle_percent")
+    yield from like_spec_field("log_retention_days", args.log_retention_days, MonitoringSpec, "retention_days")
+    yield from like_spec_field("budget_usd", args.budget_usd, BudgetSpec, "monthly_usd")
+
+
+def autoscaler_problems(args: AutoscalerArgs) -> Iterator[Problem]:
+    yield from one_of("kubernetes_version", args.kubernetes_version, sorted(CLUSTER_AUTOSCALER_IMAGE_TAGS),
+                      "Kubernetes version (no cluster-autoscaler image is pinned for it)")
+    yield from at_least("scale_down_unneeded_minutes", args.scale_down_unneeded_minutes, 1)
+
+
+def artifact_store_problems(args: ArtifactStoreArgs) -> Iterator[Problem]:
+    yield from like_spec_field("platform", args.platform, PlatformSpec, "name")
+    yield from like_spec_field("environment", args.environment, PlatformSpec, "environment")
+    yield from at_least("noncurrent_version_days", args.noncurrent_version_days, 1)
+
+
+def addons_problems(args: AddonsArgs) -> Iterator[Problem]:
+    yield from like_spec_field("kubernetes_version", args.kubernetes_version, ClusterSpec, "version")
+    for addon, version in args.versions.items():
+        if known(version) and not str(version).strip():
+            yield Problem(f"versions.{addon}", version, "an empty add-on version", "pin a version or drop the entry")

@@ -1,0 +1,83 @@
+"""Defaults that depend on `environment`, in one table: the validator fills them in and the generated
+spec reference prints them, so the two cannot disagree.
+
+A row names a dotted path under `lepton:platform` and its value per environment. Cloud-only rows (knobs)
+live in each cloud's profile and are read through `environment_defaults()`; they apply only when the
+spec's cloud is that cloud.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+ENVIRONMENTS = ("dev", "staging", "prod")
+
+
+@dataclass(frozen=True)
+class EnvDefault:
+    path: str  # dotted, e.g. "network.zones"
+    dev: Any
+    staging: Any
+    prod: Any
+    cloud: str | None = None  # set for a cloud knob: applies only on that cloud
+
+    def value(self, environment: str) -> Any:
+        return getattr(self, environment)
+
+    def describe(self) -> str:
+        """`dev/staging: 2, prod: 3`: environments with the same value share one entry."""
+        groups: dict[str, list[str]] = {}
+        for env in ENVIRONMENTS:
+            groups.setdefault(_show(self.value(env)), []).append(env)
+        return ", ".join(f"{'/'.join(envs)}: {shown}" for shown, envs in groups.items())
+
+
+def _show(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+# Cheap in dev and staging, resilient and locked down in prod.
+GENERIC_DEFAULTS: tuple[EnvDefault, ...] = (
+    EnvDefault("network.zones", 2, 2, 3),
+    EnvDefault("network.nat", "single", "single", "per-zone"),
+    EnvDefault("cluster.endpoint", "public", "public", "private"),
+    EnvDefault("protect", False, False, True),
+)
+
+
+def environment_defaults() -> tuple[EnvDefault, ...]:
+    """The generic rows and every cloud profile's rows."""
+    from lepton_infra.profiles import PROFILES
+
+    return GENERIC_DEFAULTS + tuple(row for p in PROFILES.values() for row in p.environment_defaults)
+
+
+def default_for(path: str) -> EnvDefault | None:
+    return next((row for row in environment_defaults() if row.path == path), None)
+
+
+def apply_environment_defaults(data: dict[str, Any]) -> dict[str, Any]:
+    """A copy of raw spec data with every unset environment-dependent value filled in. Nothing is filled
+    when `environment` is not a known one (that is reported as its own problem)."""
+    environment = data.get("environment")
+    if environment not in ENVIRONMENTS:
+        return data
+    out = dict(data)
+    for row in environment_defaults():
+        if row.cloud is not None and data.get("cloud") != row.cloud:
+            continue
+        *parents, leaf = row.path.split(".")
+        node = out
+        for part in parents:
+            child = node.get(part)
+            if child is None:
+                child = {}
+            elif not isinstance(child, dict):
+                break  # not a mapping: left for validation to report
+            node[part] = child = dict(child)
+            node = child
+        else:
+            if node.get(leaf) is None:
+                node[leaf] = row.value(environment)
+    return out
