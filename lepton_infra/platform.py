@@ -12,7 +12,8 @@ import pulumi
 from lepton_infra.core.errors import Problem, SpecError
 from lepton_infra.spec import PlatformSpec
 
-_PLATFORM_MODULES = {"aws": "lepton_infra.aws.platform", "gcp": "lepton_infra.gcp.platform"}
+_PLATFORM_MODULES = {"aws": "lepton_infra.aws.platform", "gcp": "lepton_infra.gcp.platform",
+                     "azure": "lepton_infra.azure.platform"}
 
 
 @dataclass(frozen=True)

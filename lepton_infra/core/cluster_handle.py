@@ -14,12 +14,37 @@ import pulumi
 
 
 @dataclass(frozen=True)
+class NodeTaint:
+    """A taint the cloud puts on nodes by itself (not one of ours from core/conventions.py)."""
+
+    key: str
+    value: str
+    effect: str
+
+    def toleration(self) -> dict[str, str]:
+        return {"key": self.key, "operator": "Equal", "value": self.value, "effect": self.effect}
+
+
+@dataclass(frozen=True)
 class GpuFacts:
     """What the cloud already provides on its GPU nodes; the GPU stack installs only the rest."""
 
     driver_installed: bool
     device_plugin_installed: bool
     dcgm_exporter_installed: bool = False
+    # Taints the cloud adds by itself to some GPU nodes (AKS spot pools:
+    # kubernetes.azure.com/scalesetpriority=spot:NoSchedule). GPU services and the GPU operator's
+    # daemonsets tolerate them, or they would never land on those nodes.
+    cloud_taints: tuple[NodeTaint, ...] = ()
+
+
+@dataclass(frozen=True)
+class EgressRule:
+    """An egress a tenant's pods need beyond the cluster (e.g. the metadata server for workload identity)."""
+
+    cidr: str
+    port: int
+    protocol: str = "TCP"
 
 
 @dataclass(frozen=True)
@@ -63,4 +88,14 @@ class ClusterHandle:
     # The cluster already serves the resource metrics API (metrics.k8s.io) that CPU-based HPAs read: GKE
     # and AKS run metrics-server themselves (set True there); on EKS the in-cluster layer installs it.
     metrics_server_installed: bool = False
+    # The dataplane enforces NetworkPolicy objects (EKS: vpc-cni with enableNetworkPolicy; GKE: Dataplane
+    # V2; AKS: Cilium). The in-cluster layer renders NetworkPolicies only where this is True.
+    network_policy_enforced: bool = False
+    # Egress every tenant pod needs for the cloud's workload identity (GKE metadata server, EKS Pod
+    # Identity agent, ...); tenant default-deny egress opens exactly these.
+    identity_egress: Sequence[EgressRule] = ()
+    # Pods with priority class system-node-critical / system-cluster-critical are admitted only in
+    # namespaces holding a ResourceQuota scoped to those classes (GKE). The in-cluster layer then creates
+    # that quota in every namespace where it runs such pods.
+    critical_priority_needs_quota: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from lepton_infra.core.errors import Problem
+
 # Each entry is satisfied by any one of its keys. Shared with lepton_infra.policy.
 REQUIRED_TAG_KEYS: tuple[tuple[str, ...], ...] = (("environment",), ("team", "owner"), ("cost-center",))
 MANAGED_BY = "lepton-infra"
@@ -28,3 +30,22 @@ def platform_tags(name: str, environment: str, user_tags: Mapping[str, str]) -> 
     tags = dict(user_tags)
     tags.update({"environment": environment, "platform": name, "managed-by": MANAGED_BY})
     return tags
+
+
+# Azure's tag rules (Resource Manager): keys up to 512 characters without < > % & \ ? /, values up to 256.
+AZURE_TAG_KEY_MAX, AZURE_TAG_VALUE_MAX = 512, 256
+AZURE_TAG_KEY_FORBIDDEN = frozenset('<>%&\\?/')
+
+
+def azure_tag_problems(tags: Mapping[str, str]) -> list[Problem]:
+    """Tags Azure would refuse. The spec's tag types are stricter (GCP label rules), so this only fails
+    when that changes; it keeps Azure's own limits written down next to the tagging function."""
+    problems = []
+    for key, value in tags.items():
+        if len(key) > AZURE_TAG_KEY_MAX or AZURE_TAG_KEY_FORBIDDEN & set(key):
+            problems.append(Problem(f"tags.{key}", key, "not a valid Azure tag key (at most 512 characters, "
+                                    "none of < > % & \\ ? /)", "rename the tag"))
+        if len(value) > AZURE_TAG_VALUE_MAX:
+            problems.append(Problem(f"tags.{key}", value, "Azure tag values are at most 256 characters",
+                                    "shorten the value"))
+    return problems

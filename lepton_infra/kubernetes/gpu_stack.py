@@ -13,7 +13,7 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
-from lepton_infra.core.cluster_handle import GpuFacts
+from lepton_infra.core.cluster_handle import GpuFacts, NodeTaint
 from lepton_infra.core.component import Component
 from lepton_infra.core.conventions import (
     GPU_OPERATOR_NAMESPACE,
@@ -59,8 +59,10 @@ def gpu_operator_toggles(facts: GpuFacts) -> GpuOperatorToggles:
     )
 
 
-def gpu_operator_values(toggles: GpuOperatorToggles) -> dict[str, Any]:
+def gpu_operator_values(toggles: GpuOperatorToggles, cloud_taints: Sequence[NodeTaint] = ()) -> dict[str, Any]:
     gpu_toleration = {"key": GPU_TAINT_KEY, "operator": "Exists", "effect": GPU_TAINT_EFFECT}
+    # The cloud's own taints on some GPU nodes (AKS spot): without them no operand lands there.
+    tolerations = [gpu_toleration, *(t.toleration() for t in cloud_taints)]
     return {
         "driver": {"enabled": toggles.driver},
         "toolkit": {"enabled": toggles.toolkit},
@@ -71,7 +73,7 @@ def gpu_operator_values(toggles: GpuOperatorToggles) -> dict[str, Any]:
         "dcgmExporter": {"enabled": toggles.dcgm_exporter, "serviceMonitor": {"enabled": False}},
         "nfd": {"enabled": True},
         # Operands must land on the tainted GPU nodes and survive node pressure.
-        "daemonsets": {"tolerations": [gpu_toleration], "priorityClassName": "system-node-critical"},
+        "daemonsets": {"tolerations": tolerations, "priorityClassName": "system-node-critical"},
     }
 
 
@@ -118,7 +120,7 @@ class GpuStack(Component):
         if self.toggles.anything:
             self.release = pinned_release(
                 child_name(name, "operator"), args.chart, self.namespace.metadata.name,
-                gpu_operator_values(self.toggles), self.child_opts(depends_on=list(args.depends_on)),
+                gpu_operator_values(self.toggles, args.facts.cloud_taints), self.child_opts(depends_on=list(args.depends_on)),
                 timeout_seconds=900,
             )
         # GPU metrics are always scraped, from our exporter or from the cloud's.

@@ -7,21 +7,12 @@ component only turns them into resources.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from lepton_infra.core.cluster_handle import EgressRule
 from lepton_infra.core.conventions import GPU_RESOURCE, KEDA_NAMESPACE, MONITORING_NAMESPACE
 from lepton_infra.kubernetes.charts import INTERCEPTOR_POD_LABELS
 from lepton_infra.kubernetes.meta import NAMESPACE_NAME_LABEL
-
-
-@dataclass(frozen=True)
-class EgressRule:
-    """An extra egress a tenant's pods need (e.g. the cloud's metadata server for workload identity)."""
-
-    cidr: str
-    port: int
-    protocol: str = "TCP"
 
 
 def resource_quota_hard(gpu_quota: int, cpu_quota: str, memory_quota: str, pods: int) -> dict[str, str]:

@@ -42,10 +42,35 @@ class GcpKnobs(SpecModel):
     )
 
 
+EntraObjectId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$")]
+
+
 class AzureKnobs(SpecModel):
-    subscription_id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$")] = (
-        Field(description="Azure subscription id.")
+    subscription_id: EntraObjectId = Field(description="Azure subscription id.")
+    resource_group: Annotated[str, StringConstraints(pattern=r"^[-\w._()]{1,89}[-\w_()]$")] | None = Field(
+        default=None,
+        description="An existing resource group to deploy into (created and owned elsewhere; the budget "
+        "is scoped to it). Default: the platform creates `<name>-<environment>-rg`.",
     )
-    resource_group: str | None = Field(
-        default=None, description="Resource group name. Default `<name>-<environment>-rg`."
+    admin_group_object_ids: list[EntraObjectId] = Field(
+        default_factory=list,
+        description="Entra ID group object ids made cluster-admin (aadProfile.adminGroupObjectIDs). Local "
+        "accounts are disabled, so every login goes through Entra ID; the identity running `pulumi up` "
+        "is granted `Azure Kubernetes Service RBAC Cluster Admin` on the cluster. Default none.",
+    )
+    upgrade_channel: Literal["patch", "stable", "rapid", "none"] = Field(
+        default="patch",
+        description="AKS cluster auto-upgrade channel. Default `patch`: the latest patch of "
+        "`cluster.version`, so the minor version stays the one the spec pins. `node-image` is not offered: "
+        "node images follow `node_os_upgrade_channel`.",
+    )
+    node_os_upgrade_channel: Literal["NodeImage", "SecurityPatch", "Unmanaged", "None"] = Field(
+        default="NodeImage",
+        description="AKS node OS upgrade channel. Default `NodeImage`: weekly node images with OS and "
+        "GPU-driver fixes, rolled out by AKS.",
+    )
+    network_watcher_resource_group: str = Field(
+        default="NetworkWatcherRG",
+        description="Resource group of the subscription's Network Watcher for the region (Azure creates "
+        "`NetworkWatcher_<region>` there with the first virtual network). The VNet flow log is created in it.",
     )
