@@ -45,6 +45,7 @@ class ClusterArgs:
     # Entra object id of whoever runs `pulumi up` (getClientConfig): made cluster admin through Azure
     # RBAC, so the in-cluster layer can be deployed with local accounts disabled.
     deployer_object_id: pulumi.Input[str] | None = None
+    deployer_principal_type: str = "User"
     upgrade_channel: str = "patch"
     node_os_upgrade_channel: str = "NodeImage"
     system_pool_min: int = 1
@@ -168,7 +169,8 @@ class Cluster(Component):
             self.deployer_access.append(grant(
                 child_name(name, "deployer-admin"), principal_id=args.deployer_object_id,
                 role="Azure Kubernetes Service RBAC Cluster Admin", scope=self.cluster.id,
-                subscription_id=args.subscription_id, opts=self.child_opts(), service_principal=False))
+                subscription_id=args.subscription_id, opts=self.child_opts(),
+                principal_type=args.deployer_principal_type))
         credentials = containerservice.list_managed_cluster_user_credentials_output(
             resource_group_name=args.resource_group_name, resource_name=self.cluster.name,
             opts=pulumi.InvokeOutputOptions(parent=self, depends_on=[self.cluster]))

@@ -64,7 +64,8 @@ class NodePool(Component):
             # disk under platform-managed keys only, breaking `disk_gb`'s promise (docs/azure.md).
             enable_encryption_at_host=True,
             os_disk_type="Managed", os_disk_size_gb=args.disk_gb,
-            node_labels=shape.labels, node_taints=shape.taints,
+            # No taints is `None`, not `[]`: AKS reads back null for an empty list, a diff on every preview.
+            node_labels=shape.labels, node_taints=shape.taints or None,
             gpu_profile=containerservice.GPUProfileArgs(driver=shape.gpu_driver) if shape.gpu_driver else None,
             scale_set_priority=shape.priority,
             # Spot: evicted nodes are deleted (deallocated ones still bill their disks) and we pay up to

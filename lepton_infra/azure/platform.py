@@ -101,6 +101,7 @@ class Platform(Component):
             private_endpoint=spec.cluster.endpoint == "private",
             authorized_networks=[str(n) for n in spec.cluster.authorized_networks],
             admin_group_object_ids=list(knobs.admin_group_object_ids), deployer_object_id=client.object_id,
+            deployer_principal_type=knobs.deployer_principal_type,
             upgrade_channel=knobs.upgrade_channel, node_os_upgrade_channel=knobs.node_os_upgrade_channel,
             system_pool_min=SYSTEM_POOL_SIZE[spec.environment][0],
             system_pool_max=SYSTEM_POOL_SIZE[spec.environment][1],

@@ -58,6 +58,12 @@ class AzureKnobs(SpecModel):
         "accounts are disabled, so every login goes through Entra ID; the identity running `pulumi up` "
         "is granted `Azure Kubernetes Service RBAC Cluster Admin` on the cluster. Default none.",
     )
+    deployer_principal_type: Literal["User", "ServicePrincipal"] = Field(
+        default="User",
+        description="What runs `pulumi up`: a `User` (az login) or a `ServicePrincipal` (CI with a service "
+        "principal, managed identity or workload identity federation). It is granted Kubernetes admin on the "
+        "cluster, and Azure checks the principal type of a role assignment. Default User.",
+    )
     upgrade_channel: Literal["patch", "stable", "rapid", "none"] = Field(
         default="patch",
         description="AKS cluster auto-upgrade channel. Default `patch`: the latest patch of "

@@ -1,4 +1,4 @@
-"""`build(spec)` dispatches by cloud; a cloud without a platform stops before any resource exists."""
+"""`build(spec)` dispatches by cloud; an Azure spec AKS would refuse stops before any resource exists."""
 
 from __future__ import annotations
 
@@ -19,11 +19,20 @@ AZURE = {
 }
 
 
-def test_azure_is_a_valid_spec_but_has_no_platform_yet() -> None:
-    spec = PlatformSpec.from_dict(AZURE)
+def test_azure_dispatches_to_the_azure_platform() -> None:
+    graph = plan_program(lambda: build(PlatformSpec.from_dict(AZURE)))
+    assert [r.type for r in graph if r.type.startswith("lepton:") and r.parent is None] in (
+        [], ["lepton:azure:Platform"])
+    assert len(graph.of_type("lepton:azure:Platform")) == 1
+    assert graph.of_type("aws:eks/cluster:Cluster") == graph.of_type("gcp:container/cluster:Cluster") == []
+
+
+def test_an_azure_spec_aks_would_refuse_stops_before_any_resource() -> None:
+    """The VNet overlaps AKS's overlay pod range and the flow-log retention is above Azure's 365 days."""
+    raw = {**AZURE, "network": {"cidr": "10.244.0.0/16", "flow_log_retention_days": 400}}
+    spec = PlatformSpec.from_dict(raw)
     with pytest.raises(SpecError) as err:
         plan_program(lambda: build(spec))
-    assert err.value.paths == ["cloud"]
-    assert "not built yet" in str(err.value)
+    assert err.value.paths == ["network.cidr", "network.flow_log_retention_days"]
     recorded = err.value.recorded_resources  # type: ignore[attr-defined]
     assert [r.type for r in recorded if r.type != STACK_TYPE] == []
