@@ -198,4 +198,4 @@ def _credential_value(credential: object) -> str:
     """The base64 kubeconfig of a CredentialResult (a typed result, or its plain mapping form)."""
     if isinstance(credential, dict):
         return str(credential["value"])
-    return str(credential.value)
+    return str(getattr(credential, "value", ""))
