@@ -137,6 +137,9 @@ class Cluster(Component):
                     enabled=True, interval_hours=168),
             ),
             oidc_issuer_profile=containerservice.ManagedClusterOIDCIssuerProfileArgs(enabled=True),
+            # The managed Prometheus agent (ama-metrics); Monitoring wires its workspace, rule and alerts.
+            azure_monitor_profile=containerservice.ManagedClusterAzureMonitorProfileArgs(
+                metrics=containerservice.ManagedClusterAzureMonitorProfileMetricsArgs(enabled=True)),
             disk_encryption_set_id=args.disk_encryption_set_id,
             # The cluster tracks the spec's minor version (patch) while node images follow their own
             # channel; `node-image` as the cluster channel would force the node channel to NodeImage.

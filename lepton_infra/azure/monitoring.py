@@ -9,7 +9,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import pulumi
-from pulumi_azure_native import consumption, managedidentity, monitor, network, operationalinsights, storage
+from pulumi_azure_native import (
+    alertsmanagement,
+    consumption,
+    managedidentity,
+    monitor,
+    network,
+    operationalinsights,
+    storage,
+)
 
 from lepton_infra.azure.planning import (
     action_group_short_name,
@@ -38,13 +46,42 @@ class ClusterAlert:
 
 # AKS platform metrics: collected by AKS itself, free, no agent in the cluster.
 CLUSTER_ALERTS = (
-    ClusterAlert("node-not-ready", "A node has not been Ready for 15 minutes.", "kube_node_status_condition",
-                 "GreaterThan", 0, "Average", "PT15M", {"condition": ["Ready"], "status": ["false", "unknown"]}),
     # Pods the cluster autoscaler cannot place (in practice: GPU pools at max, or no capacity of the size).
     ClusterAlert("pods-unschedulable", "Pods have stayed unschedulable for 30 minutes: a pool is at its max "
                  "or Azure has no capacity for its VM size.", "cluster_autoscaler_unschedulable_pods_count",
                  "GreaterThan", 0, "Average", "PT30M"),
 )
+
+
+@dataclass(frozen=True)
+class PrometheusAlert:
+    alert: str
+    expression: str
+    for_: str  # ISO 8601 duration
+    description: str
+
+
+GPU_RESOURCE = 'resource="nvidia_com_gpu"'  # how kube-state-metrics spells nvidia.com/gpu
+
+
+def prometheus_alerts() -> list[PrometheusAlert]:
+    """Evaluated by Azure Monitor on the kube-state-metrics series the AKS metrics add-on collects by
+    default (its minimal ingestion profile keeps these: default alerts and recording rules use them)."""
+    return [
+        PrometheusAlert("NodeNotReady", 'kube_node_status_condition{condition="Ready",status="true"} == 0', "PT15M",
+                        "A node has not been Ready for 15 minutes."),
+        PrometheusAlert(
+            "GpuPodsPending",
+            f'sum by (namespace, pod) (kube_pod_container_resource_requests{{{GPU_RESOURCE}}}) '
+            '* on (namespace, pod) group_left () (kube_pod_status_phase{phase="Pending"} == 1) > 0', "PT30M",
+            "Pods requesting GPUs have been Pending for 30 minutes: the pool is at max or Azure has no capacity."),
+        # Paid-for GPUs no pod asked for. Utilisation (DCGM) alerts come from the in-cluster Prometheus.
+        PrometheusAlert(
+            "GpusIdle",
+            f'sum(kube_node_status_allocatable{{{GPU_RESOURCE}}}) '
+            f'- (sum(kube_pod_container_resource_requests{{{GPU_RESOURCE}}}) or vector(0)) > 0', "PT1H",
+            "GPU nodes have had unrequested GPUs for an hour: they cost money and do no work."),
+    ]
 
 
 @dataclass
@@ -55,6 +92,7 @@ class MonitoringArgs:
     resource_group_id: pulumi.Input[str]
     subscription_id: str
     cluster_id: pulumi.Input[str]
+    cluster_name: pulumi.Input[str]
     vnet_id: pulumi.Input[str]
     network_watcher_resource_group: str
     key_vault_uri: pulumi.Input[str]
@@ -166,6 +204,8 @@ class Monitoring(Component):
             for alert in CLUSTER_ALERTS
         ]
 
+        self._managed_prometheus(name, args, tags)
+
         self.budget: consumption.Budget | None = None
         if args.budget_usd is not None:
             self.budget = consumption.Budget(
@@ -183,3 +223,55 @@ class Monitoring(Component):
                 opts=self.child_opts(ignore_changes=["timePeriod"]))
         self.workspace_id = self.workspace.id
         self.finish({"workspace_id": self.workspace_id, "action_group_id": self.action_group.id})
+
+    def _managed_prometheus(self, name: str, args: MonitoringArgs, tags: dict[str, str]) -> None:
+        """Azure Monitor managed Prometheus for the cluster (the metrics add-on the cluster enables with
+        azureMonitorProfile.metrics): an Azure Monitor workspace, the collection endpoint and rule, their
+        associations with the cluster, and the GPU and node alert rules evaluated in Azure."""
+        rg = args.resource_group_name
+        self.prometheus_workspace = monitor.AzureMonitorWorkspace(
+            child_name(name, "prometheus"),
+            azure_monitor_workspace_name=physical_name(args.name_prefix, "prometheus", limit="azure:generic"),
+            resource_group_name=rg, location=args.location, tags=tags, opts=self.child_opts())
+        self.collection_endpoint = monitor.DataCollectionEndpoint(
+            child_name(name, "prometheus-dce"),
+            data_collection_endpoint_name=physical_name(args.name_prefix, "prometheus", limit=44),
+            resource_group_name=rg, location=args.location, kind="Linux", tags=tags, opts=self.child_opts())
+        self.collection_rule = monitor.DataCollectionRule(
+            child_name(name, "prometheus-dcr"),
+            data_collection_rule_name=physical_name(args.name_prefix, "prometheus", limit=64),
+            resource_group_name=rg, location=args.location, kind="Linux", tags=tags,
+            data_collection_endpoint_id=self.collection_endpoint.id,
+            data_sources=monitor.DataCollectionRuleDataSourcesArgs(prometheus_forwarder=[
+                monitor.PrometheusForwarderDataSourceArgs(name="PrometheusDataSource",
+                                                          streams=["Microsoft-PrometheusMetrics"])]),
+            destinations=monitor.DataCollectionRuleDestinationsArgs(monitoring_accounts=[
+                monitor.MonitoringAccountDestinationArgs(account_resource_id=self.prometheus_workspace.id,
+                                                         name="MonitoringAccount1")]),
+            data_flows=[monitor.DataFlowArgs(streams=["Microsoft-PrometheusMetrics"],
+                                             destinations=["MonitoringAccount1"])],
+            opts=self.child_opts())
+        self.collection_associations = [
+            monitor.DataCollectionRuleAssociation(
+                child_name(name, "prometheus-dcra"), association_name=physical_name(args.name_prefix, "prometheus"),
+                resource_uri=args.cluster_id, data_collection_rule_id=self.collection_rule.id, opts=self.child_opts()),
+            # The agent finds its endpoint through an association with exactly this name.
+            monitor.DataCollectionRuleAssociation(
+                child_name(name, "prometheus-dcea"), association_name="configurationAccessEndpoint",
+                resource_uri=args.cluster_id, data_collection_endpoint_id=self.collection_endpoint.id,
+                opts=self.child_opts()),
+        ]
+        self.prometheus_rules = alertsmanagement.PrometheusRuleGroup(
+            child_name(name, "prometheus-alerts"),
+            rule_group_name=physical_name(args.name_prefix, "gpu-alerts", limit="azure:generic"),
+            resource_group_name=rg, location=args.location, tags=tags, enabled=True, interval="PT1M",
+            cluster_name=args.cluster_name, scopes=[self.prometheus_workspace.id, args.cluster_id],
+            description="GPU and node alerts on the cluster's managed Prometheus metrics.",
+            rules=[alertsmanagement.PrometheusRuleArgs(
+                alert=a.alert, expression=a.expression, for_=a.for_, severity=2, enabled=True,
+                annotations={"description": a.description},
+                actions=[alertsmanagement.PrometheusRuleGroupActionArgs(action_group_id=self.action_group.id)],
+                resolve_configuration=alertsmanagement.PrometheusRuleResolveConfigurationArgs(
+                    auto_resolved=True, time_to_resolve="PT10M"))
+                for a in prometheus_alerts()],
+            opts=self.child_opts(depends_on=self.collection_associations))

@@ -128,7 +128,8 @@ class Platform(Component):
         self.monitoring = Monitoring(child_name(name, "monitoring"), MonitoringArgs(
             name_prefix=prefix, location=spec.region, resource_group_name=rg,
             resource_group_id=self.network.resource_group_id, subscription_id=sub,
-            cluster_id=self.cluster.cluster_id, vnet_id=self.network.vnet_id,
+            cluster_id=self.cluster.cluster_id, cluster_name=self.cluster.cluster_name,
+            vnet_id=self.network.vnet_id,
             network_watcher_resource_group=knobs.network_watcher_resource_group,
             key_vault_uri=self.key.vault_uri, key_name=self.key.key_name,
             encryption_identity_id=self.key.identity.id, encryption_dependencies=[self.key.identity_access],

@@ -311,7 +311,7 @@ def test_monitoring_alerts_and_budget(graph: PlannedGraph) -> None:
     assert [r["emailAddress"] for r in group.inputs["emailReceivers"]] == ["oncall@acme.dev"]
     assert len(group.inputs["groupShortName"]) <= 12
     metrics = {a.get("criteria.allOf.0.metricName") for a in graph.of_type(f"{AZ}:monitor:MetricAlert")}
-    assert metrics == {"kube_node_status_condition", "cluster_autoscaler_unschedulable_pods_count"}
+    assert metrics == {"cluster_autoscaler_unschedulable_pods_count"}
     budget = graph.one(f"{AZ}:consumption:Budget")
     assert _types(graph, budget.property_dependencies["scope"]) == {f"{AZ}:resources:ResourceGroup"}
     assert sorted(n["threshold"] for n in budget.inputs["notifications"].values()) == [80, 100]
@@ -337,3 +337,22 @@ def test_api_access_says_where_pulumi_up_runs(dev: PlannedGraph, prod: PlannedGr
     assert dev.outputs["api_access"].startswith("from 203.0.113.0/24")
     assert prod.outputs["api_access"].startswith("inside VNet acme-ai-prod-vnet")
     assert prod.outputs["cluster_endpoint"].endswith(".privatelink.eastus.azmk8s.io")
+
+
+def test_managed_prometheus_feeds_gpu_and_node_alerts(graph: PlannedGraph) -> None:
+    cluster = graph.one(CLUSTER)
+    assert cluster.get("azureMonitorProfile.metrics.enabled") is True
+    workspace = graph.one(f"{AZ}:monitor:AzureMonitorWorkspace")
+    rule = graph.one(f"{AZ}:monitor:DataCollectionRule")
+    assert workspace.urn in rule.property_dependencies["destinations"]
+    associations = graph.of_type(f"{AZ}:monitor:DataCollectionRuleAssociation")
+    assert {a.inputs["associationName"] for a in associations} >= {"configurationAccessEndpoint"}
+    assert all(_types(graph, a.property_dependencies["resourceUri"]) == {CLUSTER} for a in associations)
+    group = graph.one(f"{AZ}:alertsmanagement:PrometheusRuleGroup")
+    assert _types(graph, group.property_dependencies["scopes"]) == {CLUSTER, f"{AZ}:monitor:AzureMonitorWorkspace"}
+    rules = {r["alert"]: r for r in group.inputs["rules"]}
+    assert set(rules) == {"NodeNotReady", "GpuPodsPending", "GpusIdle"}
+    assert all('resource="nvidia_com_gpu"' in rules[a]["expression"] for a in ("GpuPodsPending", "GpusIdle"))
+    action = graph.one(f"{AZ}:monitor:ActionGroup").urn
+    assert action in group.property_dependencies["rules"]
+    assert set(group.dependencies) >= {a.urn for a in associations}
