@@ -30,6 +30,7 @@ from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name, physical_name
 
 CLUSTER_TYPE = "Microsoft.ContainerService/managedClusters"
+CONTROL_PLANE_LOGS = ("kube-audit-admin", "guard")
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,15 @@ class Monitoring(Component):
             sku=operationalinsights.WorkspaceSkuArgs(name="PerGB2018"),
             retention_in_days=workspace_retention_days(args.retention_days),
             features=operationalinsights.WorkspaceFeaturesArgs(disable_local_auth=True),
+            opts=self.child_opts())
+
+        # Control-plane audit of writes (kube-audit-admin leaves out get/list, most of the volume) and the
+        # Entra ID authentication webhook (guard) go to the workspace, as EKS sends its audit log.
+        self.control_plane_logs = monitor.DiagnosticSetting(
+            child_name(name, "control-plane-logs"), name="lepton-control-plane", resource_uri=args.cluster_id,
+            workspace_id=self.workspace.id, log_analytics_destination_type="Dedicated",
+            logs=[monitor.DiagnosticsLogSettingsArgs(category=category, enabled=True)
+                  for category in CONTROL_PLANE_LOGS],
             opts=self.child_opts())
 
         # Flow logs land in a storage account on our key; Network Watcher writes with its own identity,

@@ -232,6 +232,16 @@ def test_dev_is_public_only_from_authorized_networks(dev: PlannedGraph) -> None:
     assert dev.of_type(f"{AZ}:authorization:ManagementLockAtResourceLevel") == []
 
 
+def test_volumes_use_the_disk_encryption_set(graph: PlannedGraph) -> None:
+    storage_class = graph.one("kubernetes:storage.k8s.io/v1:StorageClass")
+    assert storage_class.inputs["provisioner"] == "disk.csi.azure.com"
+    des = graph.one(f"{AZ}:compute:DiskEncryptionSet")
+    assert des.urn in storage_class.property_dependencies["parameters"]
+    assert storage_class.get("parameters.networkAccessPolicy") == "DenyAll"
+    handle_classes = {r.get("spec.storageClassName") for r in graph.managed if r.get("spec.storageClassName")}
+    assert handle_classes <= {storage_class.get("metadata.name")}
+
+
 def test_kubeconfig_uses_kubelogin_and_no_static_credential(graph: PlannedGraph) -> None:
     provider = graph.one("pulumi:providers:kubernetes")
     assert provider.inputs["kubeconfig"] == "[secret]"
@@ -312,6 +322,9 @@ def test_monitoring_alerts_and_budget(graph: PlannedGraph) -> None:
     assert len(group.inputs["groupShortName"]) <= 12
     metrics = {a.get("criteria.allOf.0.metricName") for a in graph.of_type(f"{AZ}:monitor:MetricAlert")}
     assert metrics == {"cluster_autoscaler_unschedulable_pods_count"}
+    audit = graph.one(f"{AZ}:monitor:DiagnosticSetting")
+    assert _types(graph, audit.property_dependencies["resourceUri"]) == {CLUSTER}
+    assert {log["category"] for log in audit.inputs["logs"]} == {"kube-audit-admin", "guard"}
     budget = graph.one(f"{AZ}:consumption:Budget")
     assert _types(graph, budget.property_dependencies["scope"]) == {f"{AZ}:resources:ResourceGroup"}
     assert sorted(n["threshold"] for n in budget.inputs["notifications"].values()) == [80, 100]
