@@ -75,3 +75,12 @@ def test_every_azure_resource_uses_the_platform_provider(plan_program: Callable[
     assert provider.inputs["location"] == "eastus"
     azure = [r for r in graph.managed if r.package == "azure-native" and not r.is_provider]
     assert azure and all(r.provider == provider.urn for r in azure)
+
+
+def test_the_node_pool_component_example_plans(plan_stack: Callable[..., PlannedGraph]) -> None:
+    graph = plan_stack(REPO / "components" / "azure-node-pool", "example")
+    pool = graph.one("azure-native:containerservice:AgentPool")
+    assert pool.inputs["vmSize"] == "Standard_NC24ads_A100_v4"
+    assert pool.inputs["agentPoolName"] == "a100spot" and pool.inputs["resourceName"] == "acme-ai-dev"
+    assert pool.inputs["scaleSetPriority"] == "Spot" and pool.inputs["minCount"] == 0
+    assert pool.provider == graph.one("pulumi:providers:azure-native").urn
