@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -208,11 +209,23 @@ def action_group_short_name(label: str) -> str:
 
 # --- preflight ------------------------------------------------------------------------------------
 
+ENTRA_OBJECT_ID = re.compile(r"^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$")
+
+
 def azure_problems(*, cidr: IPv4Network, service_cidr: IPv4Network, pool_names: Sequence[str],
                    disk_gbs: Sequence[int], flow_log_retention_days: int,
-                   budget_thresholds: Sequence[int] | None) -> list[Problem]:
-    """What AKS and ARM would refuse at apply time that the cloud-agnostic spec rules cannot know."""
+                   budget_thresholds: Sequence[int] | None,
+                   tenant_admins: Sequence[Sequence[str]] = ()) -> list[Problem]:
+    """What AKS and ARM would refuse at apply time that the cloud-agnostic spec rules cannot know, and
+    what AKS would accept but silently never match."""
     problems: list[Problem] = []
+    for i, admins in enumerate(tenant_admins):
+        for j, group in enumerate(admins):
+            # Entra ID tokens carry group object ids: a RoleBinding to a group *name* binds nobody.
+            if not ENTRA_OBJECT_ID.match(group):
+                problems.append(Problem(f"tenants[{i}].admins[{j}]", group, "on AKS a tenant admin group is "
+                                        "matched by its Entra ID object id; a group name matches no one",
+                                        "write the group's object id (az ad group show -g <name> --query id)"))
     if cidr.overlaps(POD_CIDR):
         problems.append(Problem("network.cidr", str(cidr), f"overlaps the AKS overlay pod range {POD_CIDR}",
                                 "pick a VNet range outside 10.244.0.0/16"))

@@ -45,7 +45,8 @@ def check_azure_support(spec: PlatformSpec) -> None:
         cidr=spec.network.cidr, service_cidr=spec.network.service_cidr,
         pool_names=[p.name for p in spec.node_pools], disk_gbs=[p.disk_gb for p in spec.node_pools],
         flow_log_retention_days=spec.network.flow_log_retention_days,
-        budget_thresholds=list(spec.budget.thresholds_percent) if spec.budget else None)
+        budget_thresholds=list(spec.budget.thresholds_percent) if spec.budget else None,
+        tenant_admins=[list(t.admins) for t in spec.tenants])
     problems += azure_tag_problems(platform_tags(spec.name, spec.environment, spec.tags))
     if problems:
         raise SpecError(problems)

@@ -109,6 +109,7 @@ def test_a_valid_azure_spec_has_no_problems() -> None:
     ({"flow_log_retention_days": 400}, "network.flow_log_retention_days"),
     ({"budget_thresholds": [10, 20, 30, 40, 50, 60]}, "budget.thresholds_percent"),
     ({"budget_thresholds": [80, 1200]}, "budget.thresholds_percent[1]"),
+    ({"tenant_admins": [["2b7d4f1a-9c3e-4a6b-8d5f-1e0c9b8a7d6e"], ["research-admins"]]}, "tenants[1].admins[0]"),
 ])
 def test_preflight_refuses_what_aks_would(override: dict, path: str) -> None:
     assert _problems(**override) == [path]

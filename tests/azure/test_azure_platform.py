@@ -369,3 +369,28 @@ def test_managed_prometheus_feeds_gpu_and_node_alerts(graph: PlannedGraph) -> No
     action = graph.one(f"{AZ}:monitor:ActionGroup").urn
     assert action in group.property_dependencies["rules"]
     assert set(group.dependencies) >= {a.urn for a in associations}
+
+
+def test_tenant_admins_are_bound_by_entra_object_id(graph: PlannedGraph) -> None:
+    bindings = [r for r in graph.of_type("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding")
+                if r.name.endswith("admin-binding")]
+    assert bindings
+    for binding in bindings:
+        subjects = binding.inputs["subjects"]
+        assert subjects and all(s["kind"] == "Group" and len(s["name"]) == 36 and s["name"].count("-") == 4
+                                for s in subjects)
+
+
+def test_a_tenant_admin_group_name_is_refused_on_azure(plan_program: Callable[..., PlannedGraph],
+                                                        platform_dir: Path) -> None:
+    import yaml
+
+    from lepton_infra.core.errors import SpecError
+    from lepton_infra.platform import build
+    from lepton_infra.spec import PlatformSpec
+
+    raw = yaml.safe_load((platform_dir / "Pulumi.azure-dev.yaml").read_text())["config"]["lepton:platform"]
+    raw["tenants"][0]["admins"] = ["research-admins"]
+    with pytest.raises(SpecError) as err:
+        plan_program(lambda: build(PlatformSpec.from_dict(raw)))
+    assert err.value.paths == ["tenants[0].admins[0]"]
