@@ -21,7 +21,8 @@ class TenantSpec(SpecModel):
     pods: int = Field(default=100, ge=1, le=10000, description="Max pods. Default 100.")
     admins: list[str] = Field(
         default_factory=list,
-        description="Identity-provider groups bound to the tenant's admin Role. Default none.",
+        description="Identity-provider groups bound to the tenant's admin Role (on Azure: Entra ID group "
+        "object ids, which is what AKS tokens carry). Default none.",
     )
     pod_security: PodSecurityLevel = Field(
         default="restricted",
