@@ -26,6 +26,18 @@ class ExporterPods:
 
 
 @dataclass(frozen=True)
+class NodeTaint:
+    """A taint the cloud puts on nodes by itself (not one of ours from core/conventions.py)."""
+
+    key: str
+    value: str
+    effect: str
+
+    def toleration(self) -> dict[str, str]:
+        return {"key": self.key, "operator": "Equal", "value": self.value, "effect": self.effect}
+
+
+@dataclass(frozen=True)
 class GpuFacts:
     """What the cloud already provides on its GPU nodes; the GPU stack installs only the rest."""
 
@@ -34,6 +46,10 @@ class GpuFacts:
     dcgm_exporter_installed: bool = False
     # Where the cloud's own DCGM exporter runs (with dcgm_exporter_installed): scraped by a PodMonitor.
     dcgm_exporter: ExporterPods | None = None
+    # Taints the cloud adds by itself to some GPU nodes (AKS spot pools:
+    # kubernetes.azure.com/scalesetpriority=spot:NoSchedule). GPU services and the GPU operator's
+    # daemonsets tolerate them, or they would never land on those nodes.
+    cloud_taints: tuple[NodeTaint, ...] = ()
 
 
 @dataclass(frozen=True)

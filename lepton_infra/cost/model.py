@@ -209,6 +209,24 @@ def _aks_pool(r, graph, book):
 def _aks_cluster(r, graph, book):
     tier = str(r.get("sku.tier") or "Free").lower()
     yield _item(r, "control_plane", book.fee(f"aks-control-plane-{'standard' if tier != 'free' else 'free'}"), 1, 1)
+    # Inline pools (the AKS system pool) bill like any other pool.
+    for profile in r.get("agentPoolProfiles") or []:
+        if isinstance(profile, dict) and profile.get("vmSize"):
+            yield _pool_item(r, "azure", book, str(profile["vmSize"]), profile.get("scaleSetPriority") == "Spot",
+                             float(profile.get("minCount") or profile.get("count") or 0),
+                             float(profile.get("maxCount") or profile.get("count") or 0),
+                             {POOL_LABEL: f"aks-{profile.get('name', 'system')}"})
+
+
+@rule("azure-native:containerregistry:Registry")
+def _acr(r, graph, book):
+    yield _item(r, "registry", book.fee(f"acr-{str(r.get('sku.name') or 'Basic').lower()}"), 1, 1)
+
+
+@rule("azure-native:network:PrivateEndpoint")
+def _private_endpoint(r, graph, book):
+    yield _item(r, "private_endpoint", book.fee("azure-private-endpoint"), 1, 1,
+                note="plus $0.01/GB processed (usage)")
 
 
 @rule("azure-native:network:NatGateway")

@@ -151,6 +151,7 @@ def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs
     version = handle.kubernetes_version
     mon = spec.monitoring
     egress = list(handle.identity_egress)
+    cloud_tolerations = [t.toleration() for t in handle.gpu.cloud_taints]
     return PlatformAddonsArgs(
         kubernetes_version=version,
         gpu=handle.gpu if spec.gpu_pools else None,
@@ -175,7 +176,8 @@ def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs
             cpu=s.cpu, memory=s.memory, gpu_type=s.gpu.type if s.gpu else None,
             gpu_count=s.gpu.count if s.gpu else 0, min_replicas=s.replicas.min, max_replicas=s.replicas.max,
             scaling_metric=s.scaling.metric, scaling_target=s.scaling.target,
-            cpu_utilization=s.scaling.cpu_utilization)
+            cpu_utilization=s.scaling.cpu_utilization,
+            cloud_tolerations=cloud_tolerations if s.gpu else ())
             for s in spec.services],
     )
 

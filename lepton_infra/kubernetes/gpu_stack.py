@@ -13,7 +13,7 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
-from lepton_infra.core.cluster_handle import ExporterPods, GpuFacts
+from lepton_infra.core.cluster_handle import ExporterPods, GpuFacts, NodeTaint
 from lepton_infra.core.component import Component
 from lepton_infra.core.conventions import (
     GPU_OPERATOR_NAMESPACE,
@@ -61,8 +61,10 @@ def gpu_operator_toggles(facts: GpuFacts) -> GpuOperatorToggles:
     )
 
 
-def gpu_operator_values(toggles: GpuOperatorToggles) -> dict[str, Any]:
+def gpu_operator_values(toggles: GpuOperatorToggles, cloud_taints: Sequence[NodeTaint] = ()) -> dict[str, Any]:
     gpu_toleration = {"key": GPU_TAINT_KEY, "operator": "Exists", "effect": GPU_TAINT_EFFECT}
+    # The cloud's own taints on some GPU nodes (AKS spot): without them no operand lands there.
+    tolerations = [gpu_toleration, *(t.toleration() for t in cloud_taints)]
     return {
         "driver": {"enabled": toggles.driver},
         "toolkit": {"enabled": toggles.toolkit},
@@ -73,7 +75,7 @@ def gpu_operator_values(toggles: GpuOperatorToggles) -> dict[str, Any]:
         "dcgmExporter": {"enabled": toggles.dcgm_exporter, "serviceMonitor": {"enabled": False}},
         "nfd": {"enabled": True},
         # Operands must land on the tainted GPU nodes and survive node pressure.
-        "daemonsets": {"tolerations": [gpu_toleration], "priorityClassName": SYSTEM_NODE_CRITICAL},
+        "daemonsets": {"tolerations": tolerations, "priorityClassName": SYSTEM_NODE_CRITICAL},
     }
 
 
@@ -146,7 +148,7 @@ class GpuStack(Component):
                                                           self.namespace.metadata.name, self.child_opts())
             self.release = pinned_release(
                 child_name(name, "operator"), args.chart, self.namespace.metadata.name,
-                gpu_operator_values(self.toggles),
+                gpu_operator_values(self.toggles, args.facts.cloud_taints),
                 self.child_opts(depends_on=[*args.depends_on, *([self.critical_quota] if self.critical_quota else [])]),
                 timeout_seconds=900,
             )

@@ -60,6 +60,8 @@ class InferenceServiceArgs:
     prometheus_url: str = PROMETHEUS_URL
     # Pod labels the cloud's identity webhook needs (from the tenant's BoundIdentity).
     identity_pod_labels: Mapping[str, str] = field(default_factory=dict)
+    # Tolerations for the cloud's own taints on GPU nodes (`GpuFacts.cloud_taints`, e.g. AKS spot).
+    cloud_tolerations: Sequence[Mapping[str, str]] = ()
     # What the pods need first: node pools, the GPU stack (device plugin).
     depends_on: Sequence[pulumi.Resource] = ()
     # The release owning the ServiceMonitor CRD.
@@ -89,7 +91,8 @@ class InferenceService(Component):
         shape = PodShape(image=args.image, port=args.port, predict_path=args.predict_path,
                          health_path=args.health_path, cpu=args.cpu, memory=args.memory,
                          gpu_type=args.gpu_type, gpu_count=args.gpu_count,
-                         service_account=args.service_account, labels=selector)
+                         service_account=args.service_account, labels=selector,
+                         cloud_tolerations=args.cloud_tolerations)
         deployment_spec: dict[str, Any] = {
             # The autoscaler owns the replica count after creation (ignored below).
             "replicas": args.min_replicas,

@@ -3,7 +3,7 @@ probes, and resources on every container. Pure, so each security property is tes
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +33,8 @@ class PodShape:
     gpu_count: int
     service_account: Any  # pulumi.Input[str]
     labels: Mapping[str, str]
+    # Tolerations for taints the cloud itself puts on GPU nodes (`GpuFacts.cloud_taints`).
+    cloud_tolerations: Sequence[Mapping[str, str]] = ()
 
 
 def container_security_context() -> dict[str, Any]:
@@ -67,11 +69,12 @@ def resources(cpu: str, memory: str, gpu_count: int) -> dict[str, Any]:
     return {"requests": dict(amounts), "limits": dict(amounts)}
 
 
-def gpu_scheduling(gpu_type: str) -> dict[str, Any]:
-    """Tolerate the platform's GPU taint and require a node of the requested GPU model."""
+def gpu_scheduling(gpu_type: str, cloud_tolerations: Sequence[Mapping[str, str]] = ()) -> dict[str, Any]:
+    """Tolerate the platform's GPU taint (and the cloud's own taints on GPU nodes, e.g. AKS spot) and
+    require a node of the requested GPU model."""
     return {
         "tolerations": [{"key": GPU_TAINT_KEY, "operator": "Equal", "value": GPU_TAINT_VALUE,
-                         "effect": GPU_TAINT_EFFECT}],
+                         "effect": GPU_TAINT_EFFECT}, *(dict(t) for t in cloud_tolerations)],
         "affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {
             "nodeSelectorTerms": [{"matchExpressions": [
                 {"key": GPU_TYPE_LABEL, "operator": "In", "values": [gpu_type]}]}]}}},
@@ -126,5 +129,5 @@ def pod_template_spec(shape: PodShape) -> dict[str, Any]:
             "labelSelector": {"matchLabels": dict(shape.labels)}}],
     }
     if shape.gpu_type:
-        spec.update(gpu_scheduling(shape.gpu_type))
+        spec.update(gpu_scheduling(shape.gpu_type, shape.cloud_tolerations))
     return spec

@@ -92,12 +92,48 @@ class GcpKnobs(SpecModel):
     )
 
 
+EntraObjectId = Annotated[str, StringConstraints(pattern=described(
+    r"^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$", "a lowercase GUID (`00000000-0000-0000-0000-000000000000`)"))]
+
+
 class AzureKnobs(SpecModel):
     subscription_id: Annotated[str, StringConstraints(pattern=described(
         r"^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$", "a subscription id: a lowercase GUID "
         "(`00000000-0000-0000-0000-000000000000`)"))] = (
         Field(description="Azure subscription id.")
     )
-    resource_group: str | None = Field(
-        default=None, description="Resource group name. Default `<name>-<environment>-rg`."
+    resource_group: Annotated[str, StringConstraints(pattern=described(
+        r"^[-\w._()]{1,89}[-\w_()]$", "a resource group name: up to 90 letters, digits, '-', '_', '.', "
+        "'(' or ')', not ending in '.'"))] | None = Field(
+        default=None,
+        description="An existing resource group to deploy into (created and owned elsewhere; the budget "
+        "is scoped to it). Default: the platform creates `<name>-<environment>-rg`.",
+    )
+    admin_group_object_ids: list[EntraObjectId] = Field(
+        default_factory=list,
+        description="Entra ID group object ids made cluster-admin (aadProfile.adminGroupObjectIDs). Local "
+        "accounts are disabled, so every login goes through Entra ID; the identity running `pulumi up` "
+        "is granted `Azure Kubernetes Service RBAC Cluster Admin` on the cluster. Default none.",
+    )
+    deployer_principal_type: Literal["User", "ServicePrincipal"] = Field(
+        default="User",
+        description="What runs `pulumi up`: a `User` (az login) or a `ServicePrincipal` (CI with a service "
+        "principal, managed identity or workload identity federation). It is granted Kubernetes admin on the "
+        "cluster, and Azure checks the principal type of a role assignment. Default User.",
+    )
+    upgrade_channel: Literal["patch", "stable", "rapid", "none"] = Field(
+        default="patch",
+        description="AKS cluster auto-upgrade channel. Default `patch`: the latest patch of "
+        "`cluster.version`, so the minor version stays the one the spec pins. `node-image` is not offered: "
+        "node images follow `node_os_upgrade_channel`.",
+    )
+    node_os_upgrade_channel: Literal["NodeImage", "SecurityPatch", "Unmanaged", "None"] = Field(
+        default="NodeImage",
+        description="AKS node OS upgrade channel. Default `NodeImage`: weekly node images with OS and "
+        "GPU-driver fixes, rolled out by AKS.",
+    )
+    network_watcher_resource_group: str = Field(
+        default="NetworkWatcherRG",
+        description="Resource group of the subscription's Network Watcher for the region (Azure creates "
+        "`NetworkWatcher_<region>` there with the first virtual network). The VNet flow log is created in it.",
     )

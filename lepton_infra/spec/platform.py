@@ -32,7 +32,7 @@ class PlatformSpec(SpecModel):
                                "prefixes every cloud-side name.")
     environment: Environment = Field(description="dev | staging | prod. Drives the defaults that trade "
                                      "cost for resilience (NAT, endpoint, zones, protection).")
-    cloud: CloudName = Field(description="aws | gcp | azure.")
+    cloud: CloudName = Field(description="aws (EKS) | gcp (GKE) | azure (AKS); each builds the same platform.")
     region: str = Field(description="Cloud region, e.g. us-east-1, us-central1, eastus.")
     network: NetworkSpec = Field(default_factory=NetworkSpec, description="Network layout.")
     cluster: ClusterSpec = Field(default_factory=ClusterSpec, description="Kubernetes control plane.")
@@ -58,7 +58,7 @@ class PlatformSpec(SpecModel):
     )
     aws: AwsKnobs | None = Field(default=None, description="AWS-only settings.")
     gcp: GcpKnobs | None = Field(default=None, description="GCP-only settings (project required).")
-    azure: AzureKnobs | None = Field(default=None, description="Azure-only settings.")
+    azure: AzureKnobs | None = Field(default=None, description="Azure-only settings (subscription_id required).")
 
     @model_validator(mode="before")
     @classmethod

@@ -24,7 +24,8 @@ class TenantSpec(SpecModel):
         description="Identity-provider groups bound to the tenant's admin Role (non-empty names, no "
         "surrounding whitespace). Default none. On AWS each group must be mapped to IAM roles in "
         "`aws.tenant_admin_roles` (EKS gives a group only to the roles whose access entry carries it). On "
-        "GCP each is a Google Group's e-mail address and needs `gcp.rbac_security_group`.",
+        "GCP each is a Google Group's e-mail address and needs `gcp.rbac_security_group`. On Azure each is "
+        "an Entra ID group object id, which is what AKS tokens carry.",
     )
     pod_security: PodSecurityLevel = Field(
         default="restricted",

@@ -29,6 +29,7 @@ PRIORITY_CLASS = "kubernetes:scheduling.k8s.io/v1:PriorityClass"
 POD_TEMPLATES = ("kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:DaemonSet", "kubernetes:apps/v1:StatefulSet",
                  "kubernetes:batch/v1:Job")
 GKE_CLUSTER = "gcp:container/cluster:Cluster"
+AKS_CLUSTER = "azure-native:containerservice:ManagedCluster"
 EKS_CLUSTER = "aws:eks/cluster:Cluster"
 EKS_ADDON = "aws:eks/addon:Addon"
 TENANT_LABEL = "lepton.ai/tenant"
@@ -156,6 +157,13 @@ def enforcement(graph: PlannedGraph) -> tuple[bool, str]:
             return True, "vpc-cni enableNetworkPolicy"
         return False, (f"EKS addon {cni[0].name} (vpc-cni) configurationValues lack enableNetworkPolicy: "
                        f"'true' (got {cni[0].get('configurationValues')!r})")
+    for cluster in graph.of_type(AKS_CLUSTER):
+        network = cluster.get("networkProfile") or {}
+        if network.get("networkDataplane") == "cilium" or network.get("networkPolicy") in ("cilium", "azure",
+                                                                                              "calico"):
+            return True, f"AKS network policy engine {network.get('networkPolicy')!r}"
+        return False, (f"AKS cluster {cluster.name} has networkPolicy {network.get('networkPolicy')!r} and "
+                       f"dataplane {network.get('networkDataplane')!r}: nothing enforces NetworkPolicy")
     return False, "no cluster resource in the plan proves NetworkPolicy enforcement"
 
 

@@ -13,7 +13,7 @@ import pytest
 from lepton_infra.plan.record import PlannedGraph
 from lepton_infra.policy.evaluate import evaluate_graph
 from lepton_infra.policy.registry import all_rules, rules_per_cloud
-from lepton_infra.policy.rules.common import AWS_TAGGABLE, GCP_LABELLED, STATEFUL
+from lepton_infra.policy.rules.common import AWS_TAGGABLE, AZURE_TAGGABLE, GCP_LABELLED, STATEFUL
 from tests.conftest import PLATFORM_STACK_DIR, SHIPPED_STACKS
 
 
@@ -54,9 +54,88 @@ def test_gcp_labelled_types_have_their_label_field(token: str, field: str) -> No
     assert field in _sdk_inputs(token)
 
 
-@pytest.mark.parametrize("token", [t for t in STATEFUL if not t.startswith("azure-native:")])
+@pytest.mark.parametrize("token", STATEFUL)
 def test_stateful_types_exist(token: str) -> None:
-    assert _sdk_inputs(token)
+    assert _sdk_inputs(token) if not token.startswith("azure-native:") else _azure_wire_names(_azure_args(token))
+
+
+# --- azure-native: wire names are not the snake_case names camelCased (`diskEncryptionSetID`,
+# `authorizedIPRanges`), so the rules' paths are resolved through the SDK's own input types.
+
+def _azure_args(token: str) -> type:
+    """The `<Name>Args` input type of an azure-native resource (`azure-native:keyvault:Vault`)."""
+    _, module, name = token.split(":")
+    sdk = importlib.import_module(f"pulumi_azure_native.{module}")
+    return getattr(sdk, f"{name}Args")
+
+
+def _azure_wire_names(args_cls: type) -> dict[str, str]:
+    """Wire (camelCase) name -> Python property name of an azure-native input type."""
+    from pulumi._types import input_type_py_to_pulumi_names
+
+    return {wire: py for py, wire in input_type_py_to_pulumi_names(args_cls).items()}
+
+
+def _resolve_azure_path(token: str, path: str) -> list[str]:
+    """Walk a rule's input path (`securityProfile.azureKeyVaultKms.keyId`, `agentPoolProfiles[].vmSize`)
+    through the SDK's nested input types; return the parts that do not exist."""
+    module = importlib.import_module(f"pulumi_azure_native.{token.split(':')[1]}")
+    cls: type | None = _azure_args(token)
+    for part in path.replace("[]", "").split("."):
+        if cls is None:
+            return [part]
+        names = _azure_wire_names(cls)
+        if part not in names:
+            return [f"{cls.__name__}.{part}"]
+        annotation = str(inspect.signature(getattr(cls, names[part]).fget).return_annotation)
+        nested = re.findall(r"\b([A-Z]\w*Args)\b", annotation)
+        cls = getattr(module, nested[0]) if nested else None
+    return []
+
+
+# The inputs the Azure rules read (lepton_infra/policy/rules/azure.py, common.py), checked in full depth.
+AZURE_RULE_INPUTS = {
+    "azure-native:containerservice:ManagedCluster": [
+        "securityProfile.azureKeyVaultKms.enabled", "securityProfile.azureKeyVaultKms.keyId", "diskEncryptionSetID",
+        "apiServerAccessProfile.enablePrivateCluster", "apiServerAccessProfile.authorizedIPRanges",
+        "networkProfile.networkPolicy", "disableLocalAccounts", "tags",
+        *(f"agentPoolProfiles[].{f}" for f in ("name", "vmSize", "enableEncryptionAtHost", "enableAutoScaling",
+                                               "minCount", "maxCount", "nodeTaints", "scaleSetPriority"))],
+    "azure-native:containerservice:AgentPool": [
+        "vmSize", "enableEncryptionAtHost", "enableAutoScaling", "minCount", "maxCount", "nodeTaints",
+        "scaleSetPriority", "tags"],
+    "azure-native:network:NetworkSecurityGroup": [
+        f"securityRules[].{f}" for f in ("name", "direction", "access", "protocol", "sourceAddressPrefix",
+                                         "sourceAddressPrefixes", "destinationPortRange", "destinationPortRanges")],
+    "azure-native:network:SecurityRule": [
+        "direction", "access", "protocol", "sourceAddressPrefix", "sourceAddressPrefixes", "destinationPortRange",
+        "destinationPortRanges"],
+    "azure-native:network:FlowLog": ["targetResourceId", "enabled"],
+    "azure-native:authorization:RoleAssignment": ["scope", "roleDefinitionId"],
+    "azure-native:keyvault:Vault": ["properties.enablePurgeProtection", "tags"],
+    "azure-native:keyvault:Key": ["properties.rotationPolicy.lifetimeActions[].action.type"],
+    "azure-native:storage:StorageAccount": ["encryption.keySource", "encryption.keyVaultProperties.keyName",
+                                            "allowBlobPublicAccess", "tags"],
+    "azure-native:containerregistry:Registry": ["encryption.status", "encryption.keyVaultProperties.keyIdentifier",
+                                                "adminUserEnabled", "tags"],
+}
+
+
+@pytest.mark.parametrize(("token", "paths"), AZURE_RULE_INPUTS.items())
+def test_azure_rule_inputs_exist_in_the_sdk(token: str, paths: list[str]) -> None:
+    assert [missing for p in paths for missing in _resolve_azure_path(token, p)] == []
+
+
+def test_azure_path_resolution_catches_a_wrong_name() -> None:
+    """The resolver itself fails on the snake-case-derived spelling the rules once guessed."""
+    assert _resolve_azure_path("azure-native:containerservice:ManagedCluster", "diskEncryptionSetId") != []
+    assert _resolve_azure_path("azure-native:containerservice:ManagedCluster",
+                               "apiServerAccessProfile.authorizedIpRanges") != []
+
+
+@pytest.mark.parametrize("token", AZURE_TAGGABLE)
+def test_azure_taggable_types_have_tags(token: str) -> None:
+    assert "tags" in _azure_wire_names(_azure_args(token))
 
 
 # The inputs the AWS and GCP rules read, checked against the installed SDKs (top level only; nested names

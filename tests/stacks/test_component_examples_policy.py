@@ -14,7 +14,7 @@ EXAMPLES = sorted(p.parent.name for p in COMPONENTS.glob("*/Pulumi.example.yaml"
 
 
 def test_there_are_examples() -> None:
-    assert {"aws-network", "aws-node-pool", "gcp-node-pool"} <= set(EXAMPLES)
+    assert {"aws-network", "aws-node-pool", "gcp-node-pool", "azure-node-pool"} <= set(EXAMPLES)
 
 
 @pytest.mark.parametrize("example", EXAMPLES)

@@ -1,9 +1,6 @@
-"""`build(spec)` dispatches by cloud through the profile table; a cloud without a platform stops before
-any resource exists."""
+"""`build(spec)` dispatches by cloud; an Azure spec AKS would refuse stops before any resource exists."""
 
 from __future__ import annotations
-
-import importlib.util
 
 import pytest
 
@@ -11,7 +8,6 @@ from lepton_infra.core.errors import SpecError
 from lepton_infra.plan import plan_program
 from lepton_infra.plan.record import STACK_TYPE
 from lepton_infra.platform import build
-from lepton_infra.profiles import PROFILES
 from lepton_infra.spec import PlatformSpec
 
 AZURE = {
@@ -21,39 +17,32 @@ AZURE = {
     "tags": {"team": "ml", "cost-center": "1"},
     "azure": {"subscription_id": "00000000-0000-0000-0000-000000000000"},
 }
-AZURE_BUILT = importlib.util.find_spec("lepton_infra.azure") is not None
 
 
-@pytest.mark.skipif(AZURE_BUILT, reason="the azure platform exists: its pre-flight no longer refuses it")
-def test_azure_without_its_package_is_refused_in_the_same_error_as_other_problems() -> None:
-    raw = {**AZURE, "node_pools": [{"name": "system-pool", "min": 3, "max": 1}]}
+def test_azure_dispatches_to_the_azure_platform() -> None:
+    graph = plan_program(lambda: build(PlatformSpec.from_dict(AZURE)))
+    assert [r.type for r in graph if r.type.startswith("lepton:") and r.parent is None] in (
+        [], ["lepton:azure:Platform"])
+    assert len(graph.of_type("lepton:azure:Platform")) == 1
+    assert graph.of_type("aws:eks/cluster:Cluster") == graph.of_type("gcp:container/cluster:Cluster") == []
+
+
+def test_an_azure_spec_aks_would_refuse_is_refused_with_the_other_problems() -> None:
+    """The VNet overlaps AKS's overlay pod range and the flow-log retention is above Azure's 365 days:
+    the Azure profile's pre-flight reports both in the spec's one error, with a generic problem."""
+    raw = {**AZURE, "network": {"cidr": "10.244.0.0/16", "flow_log_retention_days": 400},
+           "node_pools": [{"name": "system", "cpu": "standard-4", "min": 3, "max": 1}]}
     with pytest.raises(SpecError) as err:
         PlatformSpec.from_dict(raw)
-    assert err.value.paths == ["node_pools[0].name", "node_pools[0].min", "cloud"]
-    assert "not built yet" in str(err.value)
+    assert err.value.paths == ["node_pools[0].min", "network.cidr", "network.flow_log_retention_days"]
 
 
-@pytest.mark.skipif(AZURE_BUILT, reason="the azure platform exists: its pre-flight no longer refuses it")
-def test_build_refuses_a_cloud_without_a_platform_before_any_resource() -> None:
-    spec = PlatformSpec.from_dict({**AZURE, "cloud": "aws", "azure": None, "region": "us-east-1"})
-    spec.__dict__.update(cloud="azure", azure=AZURE["azure"])  # bypassed validation: build still checks
+def test_build_repeats_the_preflight_before_any_resource() -> None:
+    """A spec that bypassed validation (built in code) is still refused by build() before registering."""
+    spec = PlatformSpec.from_dict(AZURE)
+    spec.__dict__["network"] = spec.network.model_copy(update={"flow_log_retention_days": 400})
     with pytest.raises(SpecError) as err:
         plan_program(lambda: build(spec))
-    assert err.value.paths == ["cloud"]
+    assert err.value.paths == ["network.flow_log_retention_days"]
     recorded = err.value.recorded_resources  # type: ignore[attr-defined]
     assert [r.type for r in recorded if r.type != STACK_TYPE] == []
-
-
-def test_every_cloud_has_a_profile_naming_an_importable_or_pending_platform() -> None:
-    assert set(PROFILES) == {"aws", "gcp", "azure"}
-    for cloud in ("aws", "gcp"):
-        assert PROFILES[cloud].sdk_missing() is None
-        assert importlib.util.find_spec(PROFILES[cloud].platform_module) is not None
-
-
-def test_each_profile_declares_the_knobs_model_the_spec_uses() -> None:
-    import typing
-
-    for cloud, profile in PROFILES.items():
-        assert profile.cloud == cloud
-        assert profile.knobs in typing.get_args(PlatformSpec.model_fields[cloud].annotation)

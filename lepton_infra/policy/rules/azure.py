@@ -1,8 +1,9 @@
 """Azure rules, over `azure-native:*` type tokens (pulumi-azure-native v3).
 
-pulumi-azure-native is not installed here (too heavy): input names follow the ARM API names it exposes
-in camelCase (`securityProfile.azureKeyVaultKms.enabled`, `agentPoolProfiles[].enableEncryptionAtHost`),
-as its documentation gives them.
+The rules import no SDK. The input names are the wire names pulumi-azure-native sends (the ARM API's
+camelCase, which is not always the snake_case name camelCased: `diskEncryptionSetID`,
+`apiServerAccessProfile.authorizedIPRanges`); tests/policies/test_shipped_stacks.py resolves every path
+read here through the installed SDK's input types.
 """
 
 from __future__ import annotations

@@ -1,0 +1,150 @@
+"""`azure.ArtifactStore`: the model storage account (private endpoint only, Entra auth only, our key)
+with its `models` container, and the Premium registry on our key that the nodes pull from."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pulumi
+from pulumi_azure_native import containerregistry, network, privatedns, storage
+
+from lepton_infra.azure.planning import registry_name, storage_account_name
+from lepton_infra.azure.roles import grant
+from lepton_infra.core.component import Component
+from lepton_infra.core.naming import child_name, physical_name
+
+MODELS_CONTAINER = "models"
+BLOB_PRIVATE_ZONE = "privatelink.blob.core.windows.net"
+RETENTION_DAYS = 30  # soft delete of blobs and containers
+
+
+@dataclass
+class ArtifactStoreArgs:
+    name_prefix: str
+    location: str
+    resource_group_name: pulumi.Input[str]
+    subscription_id: str
+    vnet_id: pulumi.Input[str]
+    endpoint_subnet_id: pulumi.Input[str]
+    key_vault_uri: pulumi.Input[str]
+    key_name: pulumi.Input[str]
+    key_uri: pulumi.Input[str]  # versionless key URI (the registry follows rotations)
+    encryption_identity_id: pulumi.Input[str]  # user-assigned identity with crypto access to the key
+    encryption_identity_client_id: pulumi.Input[str]
+    encryption_dependencies: list[pulumi.Resource] = field(default_factory=list)  # its key grant
+    kubelet_principal_id: pulumi.Input[str] | None = None  # granted AcrPull on the registry
+    zone_redundant: bool = True
+    tags: Mapping[str, str] = field(default_factory=dict)
+    protect: bool = False
+
+
+class ArtifactStore(Component):
+    TOKEN = "lepton:azure:ArtifactStore"
+
+    def __init__(self, name: str, args: ArtifactStoreArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(name, opts)
+        tags = dict(args.tags)
+        after_key = self.child_opts(depends_on=args.encryption_dependencies, protect=args.protect)
+        self.account = storage.StorageAccount(
+            child_name(name, "models"),
+            account_name=storage_account_name(args.name_prefix, "models"),
+            resource_group_name=args.resource_group_name, location=args.location, tags=tags,
+            kind="StorageV2", sku=storage.SkuArgs(name="Standard_ZRS" if args.zone_redundant else "Standard_LRS"),
+            access_tier=storage.AccessTier.HOT,
+            enable_https_traffic_only=True, minimum_tls_version="TLS1_2",
+            allow_blob_public_access=False,
+            # Entra ID only: no account keys, no SAS signed with them.
+            allow_shared_key_access=False, default_to_o_auth_authentication=True,
+            allow_cross_tenant_replication=False,
+            # Reached through the private endpoint below; management (containers) goes through ARM.
+            public_network_access="Disabled",
+            network_rule_set=storage.NetworkRuleSetArgs(default_action=storage.DefaultAction.DENY, bypass="None"),
+            identity=storage.IdentityArgs(type="UserAssigned", user_assigned_identities=[args.encryption_identity_id]),
+            encryption=storage.EncryptionArgs(
+                key_source="Microsoft.Keyvault",
+                key_vault_properties=storage.KeyVaultPropertiesArgs(key_name=args.key_name,
+                                                                    key_vault_uri=args.key_vault_uri),
+                encryption_identity=storage.EncryptionIdentityArgs(
+                    encryption_user_assigned_identity=args.encryption_identity_id),
+                # A second, infrastructure-level layer of AES-256 (only settable at creation).
+                require_infrastructure_encryption=True,
+                services=storage.EncryptionServicesArgs(
+                    blob=storage.EncryptionServiceArgs(enabled=True, key_type="Account"),
+                    file=storage.EncryptionServiceArgs(enabled=True, key_type="Account")),
+            ),
+            opts=after_key)
+        self.blob_service = storage.BlobServiceProperties(
+            child_name(name, "blob-service"),
+            account_name=self.account.name, resource_group_name=args.resource_group_name,
+            blob_services_name="default",
+            is_versioning_enabled=True,
+            delete_retention_policy=storage.DeleteRetentionPolicyArgs(enabled=True, days=RETENTION_DAYS),
+            container_delete_retention_policy=storage.DeleteRetentionPolicyArgs(enabled=True, days=RETENTION_DAYS),
+            opts=self.child_opts())
+        self.container = storage.BlobContainer(
+            child_name(name, "models-container"),
+            container_name=MODELS_CONTAINER, account_name=self.account.name,
+            resource_group_name=args.resource_group_name, public_access=storage.PublicAccess.NONE,
+            opts=self.child_opts(protect=args.protect))
+
+        # Pods reach blobs privately: a private endpoint in the endpoints subnet, resolved through a
+        # private DNS zone linked to the VNet.
+        self.blob_zone = privatedns.PrivateZone(
+            child_name(name, "blob-zone"), private_zone_name=BLOB_PRIVATE_ZONE, location="global",
+            resource_group_name=args.resource_group_name, tags=tags, opts=self.child_opts())
+        self.blob_zone_link = privatedns.VirtualNetworkLink(
+            child_name(name, "blob-zone-link"),
+            virtual_network_link_name=physical_name(args.name_prefix, "blob", limit=80),
+            private_zone_name=self.blob_zone.name, resource_group_name=args.resource_group_name,
+            location="global", registration_enabled=False,
+            virtual_network=privatedns.SubResourceArgs(id=args.vnet_id), tags=tags, opts=self.child_opts())
+        self.blob_endpoint = network.PrivateEndpoint(
+            child_name(name, "blob-endpoint"),
+            private_endpoint_name=physical_name(args.name_prefix, "models-blob", limit=80),
+            resource_group_name=args.resource_group_name, location=args.location, tags=tags,
+            subnet=network.SubnetArgs(id=args.endpoint_subnet_id),
+            private_link_service_connections=[network.PrivateLinkServiceConnectionArgs(
+                name="blob", private_link_service_id=self.account.id, group_ids=["blob"])],
+            opts=self.child_opts())
+        self.blob_dns = network.PrivateDnsZoneGroup(
+            child_name(name, "blob-dns"),
+            private_dns_zone_group_name="default", private_endpoint_name=self.blob_endpoint.name,
+            resource_group_name=args.resource_group_name,
+            private_dns_zone_configs=[network.PrivateDnsZoneConfigArgs(name="blob",
+                                                                        private_dns_zone_id=self.blob_zone.id)],
+            opts=self.child_opts())
+
+        # Premium: the only tier with customer-managed keys (and zone redundancy, private endpoints).
+        self.registry = containerregistry.Registry(
+            child_name(name, "registry"),
+            registry_name=registry_name(args.name_prefix, "registry"),
+            resource_group_name=args.resource_group_name, location=args.location, tags=tags,
+            sku=containerregistry.SkuArgs(name="Premium"),
+            admin_user_enabled=False, anonymous_pull_enabled=False,
+            zone_redundancy="Enabled" if args.zone_redundant else "Disabled",
+            identity=containerregistry.IdentityPropertiesArgs(
+                type=containerregistry.ResourceIdentityType.USER_ASSIGNED,
+                user_assigned_identities=pulumi.Output.from_input(args.encryption_identity_id).apply(
+                    lambda i: {i: containerregistry.UserIdentityPropertiesArgs()})),
+            encryption=containerregistry.EncryptionPropertyArgs(
+                status="enabled",
+                key_vault_properties=containerregistry.KeyVaultPropertiesArgs(
+                    key_identifier=args.key_uri, identity=args.encryption_identity_client_id)),
+            # CI pushes over the public endpoint with Entra tokens; nothing anonymous.
+            public_network_access="Enabled",
+            # Untagged manifests go after 30 days (ACR refuses this together with its soft-delete policy).
+            policies=containerregistry.PoliciesArgs(
+                retention_policy=containerregistry.RetentionPolicyArgs(status="enabled", days=30)),
+            opts=after_key)
+        self.grants: list[pulumi.Resource] = []
+        if args.kubelet_principal_id is not None:
+            # Nodes pull from this registry only.
+            self.grants.append(grant(child_name(name, "kubelet-pull"), principal_id=args.kubelet_principal_id,
+                                     role="AcrPull", scope=self.registry.id, subscription_id=args.subscription_id,
+                                     opts=self.child_opts()))
+        self.account_id = self.account.id
+        self.account_name = self.account.name
+        self.container_name = self.container.name
+        self.registry_url = self.registry.login_server
+        self.finish({"account_name": self.account_name, "registry_url": self.registry_url})

@@ -1,0 +1,112 @@
+"""`azure.Network`: the resource group (or an existing one), a VNet with node, private-endpoint and
+API-server subnets, NSGs that deny the internet, and NAT gateway egress for the nodes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from ipaddress import IPv4Network
+
+import pulumi
+from pulumi_azure_native import network, resources
+
+from lepton_infra.azure.planning import plan_vnet
+from lepton_infra.core.component import Component
+from lepton_infra.core.naming import child_name, physical_name
+
+# Priority 4096 is the lowest a custom rule can take: anything the platform opens later (e.g. an
+# ingress on 443) sits above it, and the internet stays denied below it whatever Azure's defaults become.
+DENY_INTERNET_PRIORITY = 4096
+AKS_DELEGATION = "Microsoft.ContainerService/managedClusters"
+
+
+@dataclass
+class NetworkArgs:
+    name_prefix: str  # cloud-side names: <platform>-<environment>
+    location: str
+    cidr: str
+    # An existing resource group to use; None creates `<name_prefix>-rg`.
+    resource_group_name: str | None = None
+    tags: Mapping[str, str] = field(default_factory=dict)
+    protect: bool = False
+
+
+class Network(Component):
+    TOKEN = "lepton:azure:Network"
+
+    def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(name, opts)
+        layout = plan_vnet(IPv4Network(args.cidr))
+        tags = dict(args.tags)
+        if args.resource_group_name is None:
+            self.resource_group: resources.ResourceGroup | None = resources.ResourceGroup(
+                child_name(name, "rg"), resource_group_name=physical_name(args.name_prefix, "rg", limit=90),
+                location=args.location, tags=tags, opts=self.child_opts(protect=args.protect))
+            rg_name: pulumi.Output[str] = self.resource_group.name
+            self.resource_group_id: pulumi.Output[str] = self.resource_group.id
+        else:
+            self.resource_group = None
+            existing = resources.get_resource_group_output(resource_group_name=args.resource_group_name,
+                                                           opts=pulumi.InvokeOutputOptions(parent=self))
+            rg_name, self.resource_group_id = existing.name, existing.id
+        self.resource_group_name = rg_name
+
+        def nsg(role: str) -> network.NetworkSecurityGroup:
+            return network.NetworkSecurityGroup(
+                child_name(name, f"{role}-nsg"),
+                network_security_group_name=physical_name(args.name_prefix, role, "nsg", limit="azure:generic"),
+                resource_group_name=rg_name, location=args.location, tags=tags,
+                security_rules=[network.SecurityRuleArgs(
+                    name="deny-internet-inbound", priority=DENY_INTERNET_PRIORITY, direction="Inbound",
+                    access="Deny", protocol="*", source_address_prefix="Internet", source_port_range="*",
+                    destination_address_prefix="*", destination_port_range="*",
+                    description="Nothing from the internet reaches this subnet.")],
+                opts=self.child_opts())
+
+        self.nodes_nsg, self.endpoints_nsg = nsg("nodes"), nsg("endpoints")
+        self.egress_ip = network.PublicIPAddress(
+            child_name(name, "nat-ip"),
+            public_ip_address_name=physical_name(args.name_prefix, "nat-ip", limit="azure:generic"),
+            resource_group_name=rg_name, location=args.location, tags=tags,
+            sku=network.PublicIPAddressSkuArgs(name="Standard", tier="Regional"),
+            public_ip_allocation_method="Static", public_ip_address_version="IPv4",
+            opts=self.child_opts())
+        # One NAT gateway: Azure attaches at most one to a subnet, and AKS pools span zones in one subnet,
+        # so `nat: per-zone` cannot mean a NAT per zone here (docs/azure.md).
+        self.nat_gateway = network.NatGateway(
+            child_name(name, "nat"),
+            nat_gateway_name=physical_name(args.name_prefix, "nat", limit="azure:generic"),
+            resource_group_name=rg_name, location=args.location, tags=tags,
+            sku=network.NatGatewaySkuArgs(name="Standard"), idle_timeout_in_minutes=4,
+            public_ip_addresses=[network.SubResourceArgs(id=self.egress_ip.id)],
+            opts=self.child_opts())
+        # Subnets are declared inline, with the VNet: separate Subnet resources and an inline list fight
+        # each other on every update.
+        self.vnet = network.VirtualNetwork(
+            child_name(name, "vnet"),
+            virtual_network_name=physical_name(args.name_prefix, "vnet", limit="azure:generic"),
+            resource_group_name=rg_name, location=args.location, tags=tags,
+            address_space=network.AddressSpaceArgs(address_prefixes=[args.cidr]),
+            subnets=[
+                network.SubnetArgs(
+                    name="nodes", address_prefix=str(layout.nodes),
+                    network_security_group=network.NetworkSecurityGroupArgs(id=self.nodes_nsg.id),
+                    nat_gateway=network.SubResourceArgs(id=self.nat_gateway.id),
+                    # No implicit outbound IP: egress is the NAT gateway or nothing.
+                    default_outbound_access=False),
+                network.SubnetArgs(
+                    name="endpoints", address_prefix=str(layout.endpoints),
+                    network_security_group=network.NetworkSecurityGroupArgs(id=self.endpoints_nsg.id),
+                    private_endpoint_network_policies="Enabled", default_outbound_access=False),
+                network.SubnetArgs(
+                    name="apiserver", address_prefix=str(layout.api_server),
+                    delegations=[network.DelegationArgs(name="aks-apiserver", service_name=AKS_DELEGATION)],
+                    default_outbound_access=False),
+            ],
+            opts=self.child_opts())
+        self.vnet_id = self.vnet.id
+        self.node_subnet_id = self.vnet.id.apply(lambda v: f"{v}/subnets/nodes")
+        self.endpoint_subnet_id = self.vnet.id.apply(lambda v: f"{v}/subnets/endpoints")
+        self.api_server_subnet_id = self.vnet.id.apply(lambda v: f"{v}/subnets/apiserver")
+        self.finish({"vnet_id": self.vnet_id, "node_subnet_id": self.node_subnet_id,
+                     "resource_group_name": self.resource_group_name})

@@ -1,0 +1,81 @@
+"""`azure.NodePool`: one AKS user pool (an `AgentPool` of its own, never an inline profile), CPU or
+GPU, on-demand or spot, autoscaled by AKS's cluster autoscaler from `min_nodes` to `max_nodes`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pulumi
+from pulumi_azure_native import containerservice
+
+from lepton_infra.azure.planning import pool_shape
+from lepton_infra.catalog import choose_machine
+from lepton_infra.core.component import Component
+from lepton_infra.core.naming import child_name
+
+
+@dataclass
+class NodePoolArgs:
+    resource_group_name: pulumi.Input[str]
+    cluster_name: pulumi.Input[str]
+    pool_name: str  # the AKS pool name (the spec's pool name: 12 lowercase letters and digits)
+    node_subnet_id: pulumi.Input[str]
+    min_nodes: int = 0
+    max_nodes: int = 2
+    initial_nodes: int | None = None  # default min_nodes; the autoscaler owns the count afterwards
+    gpu_type: str | None = None
+    gpu_count: int = 1
+    cpu_class: str | None = None
+    machine_type: str | None = None  # explicit catalog machine; wins over the catalog's choice
+    spot: bool = False
+    disk_gb: int = 100
+    zones: int = 3
+    extra_labels: Mapping[str, str] = field(default_factory=dict)
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+class NodePool(Component):
+    TOKEN = "lepton:azure:NodePool"
+
+    def __init__(self, name: str, args: NodePoolArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(name, opts)
+        if not 0 <= args.min_nodes <= args.max_nodes:
+            raise ValueError(f"need 0 <= min_nodes <= max_nodes, got {args.min_nodes}..{args.max_nodes}")
+        machine = choose_machine("azure", gpu=args.gpu_type, gpu_count=args.gpu_count, cpu_class=args.cpu_class,
+                                 explicit=args.machine_type)
+        shape = pool_shape(args.pool_name, gpu_type=args.gpu_type, spot=args.spot, zones=args.zones,
+                           extra_labels=args.extra_labels)
+        self.machine_type = machine.name
+        self.pool = containerservice.AgentPool(
+            child_name(name, "pool"),
+            agent_pool_name=args.pool_name,
+            resource_name_=args.cluster_name,
+            resource_group_name=args.resource_group_name,
+            mode="User", os_type="Linux", os_sku="Ubuntu",
+            vm_size=machine.name,
+            enable_auto_scaling=True,
+            min_count=args.min_nodes, max_count=args.max_nodes,
+            count=args.initial_nodes if args.initial_nodes is not None else args.min_nodes,
+            availability_zones=shape.zones,
+            vnet_subnet_id=args.node_subnet_id,
+            # Host-side encryption covers the temp disk and caches too; the OS disk is a managed disk on
+            # the cluster's Disk Encryption Set (our key). Ephemeral OS disks would live on the VM's local
+            # disk under platform-managed keys only, breaking `disk_gb`'s promise (docs/azure.md).
+            enable_encryption_at_host=True,
+            os_disk_type="Managed", os_disk_size_gb=args.disk_gb,
+            # No taints is `None`, not `[]`: AKS reads back null for an empty list, a diff on every preview.
+            node_labels=shape.labels, node_taints=shape.taints or None,
+            gpu_profile=containerservice.GPUProfileArgs(driver=shape.gpu_driver) if shape.gpu_driver else None,
+            scale_set_priority=shape.priority,
+            # Spot: evicted nodes are deleted (deallocated ones still bill their disks) and we pay up to
+            # the on-demand price (-1), so capacity goes only when Azure needs it back.
+            scale_set_eviction_policy="Delete" if args.spot else None,
+            spot_max_price=-1 if args.spot else None,
+            upgrade_settings=containerservice.AgentPoolUpgradeSettingsArgs(max_surge=shape.upgrade_max_surge)
+            if shape.upgrade_max_surge else None,
+            tags=dict(args.tags),
+            # The autoscaler owns the node count after creation.
+            opts=self.child_opts(ignore_changes=["count"]))
+        self.pool_name = self.pool.name
+        self.finish({"pool_name": self.pool_name, "machine_type": self.machine_type})

@@ -1,0 +1,208 @@
+"""Pure Azure planning: the VNet layout, cloud-side names, built-in role ids, node pool shape, the ABAC
+condition of a tenant's prefix, the kubeconfig, and the checks only the Azure platform knows (the
+preflight). No SDK here, so every rule is tested without Pulumi."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from ipaddress import IPv4Network
+
+import yaml
+
+from lepton_infra.core.conventions import GPU_TAINT_EFFECT, GPU_TAINT_KEY, GPU_TAINT_VALUE, node_labels
+from lepton_infra.core.naming import physical_name
+
+# The limits AKS and ARM set, checked at spec time by the Azure profile (SDK-free), re-exported here.
+from lepton_infra.profiles.azure import (  # noqa: F401
+    MAX_BUDGET_NOTIFICATIONS,
+    MAX_FLOW_LOG_RETENTION_DAYS,
+    MAX_OS_DISK_GB,
+    POD_CIDR,
+    SYSTEM_POOL_NAME,
+    azure_problems,
+)
+
+# Built-in role definition ids: the same GUID in every tenant (Azure built-in roles reference).
+ROLE = {
+    "Key Vault Crypto Service Encryption User": "e147488a-f6f5-4113-8e2d-b22465e65bf6",  # get/wrap/unwrap
+    "Key Vault Crypto User": "12338af0-0e69-4776-bea7-57ae8d297424",  # + encrypt/decrypt (AKS KMS)
+    "Network Contributor": "4d97b98b-1d4f-4787-a291-c67834d212e7",
+    "Managed Identity Operator": "f1a07417-d97a-45cb-824c-7a7467783830",
+    "Reader": "acdd72a7-3385-48ef-bd42-f606fba81ae7",
+    "Storage Blob Data Reader": "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1",
+    "Storage Blob Data Contributor": "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
+    "AcrPull": "7f951dda-4ed3-4680-a7ca-43fe172d538d",
+    "Azure Kubernetes Service RBAC Cluster Admin": "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
+}
+
+# AKS's own taint on every spot node (added by AKS whether asked or not). Declaring it on the pool
+# keeps the plan free of a spurious diff; pods that may run on spot tolerate it.
+SPOT_TAINT = ("kubernetes.azure.com/scalesetpriority", "spot", "NoSchedule")
+# The taint that keeps everything but critical add-ons off the AKS system pool.
+SYSTEM_POOL_TAINT = "CriticalAddonsOnly=true:NoSchedule"
+# The application id of the AKS Entra ID server (the audience kubelogin requests tokens for).
+AKS_AAD_SERVER_APP_ID = "6dae42f8-4368-4678-94ff-3960e28e3630"
+WORKSPACE_MIN_RETENTION_DAYS = 30
+
+
+@dataclass(frozen=True)
+class VnetLayout:
+    nodes: IPv4Network
+    endpoints: IPv4Network  # private endpoints (model storage)
+    api_server: IPv4Network  # delegated to Microsoft.ContainerService/managedClusters
+
+
+def plan_vnet(cidr: IPv4Network) -> VnetLayout:
+    """Nodes take the first half of the range (pods use the overlay, so nodes need one address each);
+    private endpoints a /24 and the API server a /28 (AKS's minimum) from the top of the second half."""
+    first, second = cidr.subnets(prefixlen_diff=1)
+    endpoint_prefix = max(second.prefixlen, 24)
+    endpoints = next(second.subnets(new_prefix=endpoint_prefix))
+    api_server = list(second.subnets(new_prefix=28))[-1]
+    return VnetLayout(nodes=first, endpoints=endpoints, api_server=api_server)
+
+
+def dns_service_ip(service_cidr: IPv4Network) -> str:
+    """The cluster DNS address: the tenth address of the service range (AKS's convention; .1 is the
+    kubernetes service)."""
+    return str(service_cidr.network_address + 10)
+
+
+def storage_account_name(*parts: str) -> str:
+    """3-24 lowercase letters and digits, globally unique (the name is part of the endpoint)."""
+    return physical_name(*parts, limit="azure:storage-account", alphanumeric_only=True)
+
+
+def key_vault_name(*parts: str) -> str:
+    """3-24 letters, digits and hyphens, starting with a letter, globally unique."""
+    return physical_name(*parts, limit="azure:key-vault")
+
+
+def registry_name(*parts: str) -> str:
+    """5-50 letters and digits, globally unique (`<name>.azurecr.io`)."""
+    return physical_name(*parts, limit=50, alphanumeric_only=True)
+
+
+def role_definition_id(subscription_id: str, role: str) -> str:
+    return f"/subscriptions/{subscription_id}/providers/Microsoft.Authorization/roleDefinitions/{ROLE[role]}"
+
+
+# --- node pools -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PoolShape:
+    labels: dict[str, str]
+    taints: list[str]
+    gpu_driver: str | None  # gpuProfile.driver; None for CPU pools
+    zones: list[str] | None
+    priority: str
+    upgrade_max_surge: str | None = None
+
+
+def pool_shape(pool: str, *, gpu_type: str | None, spot: bool, zones: int,
+               extra_labels: Mapping[str, str] | None = None) -> PoolShape:
+    """Labels and taints as on the other clouds (core/conventions.py), plus what AKS itself requires."""
+    taints = []
+    if gpu_type:
+        taints.append(f"{GPU_TAINT_KEY}={GPU_TAINT_VALUE}:{GPU_TAINT_EFFECT}")
+    if spot:
+        taints.append("{}={}:{}".format(*SPOT_TAINT))
+    return PoolShape(
+        labels={**node_labels(pool, gpu_type), **dict(extra_labels or {})},
+        taints=taints,
+        # AKS installs the NVIDIA driver on its GPU node images (`Install`, stated explicitly: an unset
+        # driver reads back as Install and shows a diff that replaces the pool). The GPU operator then
+        # installs only the device plugin and the DCGM exporter (GpuFacts on the cluster handle).
+        gpu_driver="Install" if gpu_type else None,
+        # GPU sizes are not offered in every zone of a region: a zonal GPU pool fails at scale-out in a
+        # zone without the size, so GPU pools stay regional and CPU pools spread over the zones.
+        zones=None if gpu_type else [str(z) for z in range(1, zones + 1)],
+        priority="Spot" if spot else "Regular",
+        # AKS rejects surge settings on spot pools.
+        upgrade_max_surge=None if spot else "33%",
+    )
+
+
+# --- identities and access ------------------------------------------------------------------------
+
+WORKLOAD_IDENTITY_AUDIENCE = "api://AzureADTokenExchange"
+BLOB_READ = "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read"
+
+
+def workload_subject(namespace: str, service_account: str) -> str:
+    return f"system:serviceaccount:{namespace}:{service_account}"
+
+
+def prefix_read_condition(container: str, prefix: str) -> str:
+    """An ABAC condition (version 2.0) limiting Storage Blob Data Reader to `container/prefix`: reads of
+    blobs under the prefix, and listings whose requested prefix lies under it. Everything else the
+    role grants (other containers, other prefixes) is denied."""
+    prefix = prefix.strip("/") + "/"
+    container_is = (f"@Resource[Microsoft.Storage/storageAccounts/blobServices/containers:name] "
+                    f"StringEquals '{container}'")
+    return (
+        f"((!(ActionMatches{{'{BLOB_READ}'}} AND NOT SubOperationMatches{{'Blob.List'}})) OR "
+        f"({container_is} AND @Resource[Microsoft.Storage/storageAccounts/blobServices/containers/blobs:path] "
+        f"StringStartsWith '{prefix}'))"
+        " AND "
+        f"((!(ActionMatches{{'{BLOB_READ}'}} AND SubOperationMatches{{'Blob.List'}})) OR "
+        f"({container_is} AND @Request[Microsoft.Storage/storageAccounts/blobServices/containers/blobs:prefix] "
+        f"StringStartsWith '{prefix}'))"
+    )
+
+
+def container_scope(account_id: str, container: str) -> str:
+    return f"{account_id}/blobServices/default/containers/{container}"
+
+
+# --- kubeconfig -----------------------------------------------------------------------------------
+
+def aks_kubeconfig(cluster_name: str, credential_b64: str) -> str:
+    """A kubeconfig (JSON is YAML) for an AKS cluster with Entra ID and local accounts disabled.
+
+    The server and CA come from AKS's listClusterUserCredential answer; the user authenticates through
+    kubelogin (`--login azurecli`, overridable with kubelogin's AAD_LOGIN_METHOD, e.g. `workloadidentity`
+    or `spn` in CI): short-lived Entra tokens, never a static certificate or token.
+    """
+    source = yaml.safe_load(base64.b64decode(credential_b64).decode())
+    cluster = source["clusters"][0]["cluster"]
+    config = {
+        "apiVersion": "v1",
+        "kind": "Config",
+        "clusters": [{"name": cluster_name, "cluster": {
+            "server": cluster["server"], "certificate-authority-data": cluster["certificate-authority-data"]}}],
+        "contexts": [{"name": cluster_name, "context": {"cluster": cluster_name, "user": cluster_name}}],
+        "current-context": cluster_name,
+        "users": [{"name": cluster_name, "user": {"exec": {
+            "apiVersion": "client.authentication.k8s.io/v1beta1",
+            "command": "kubelogin",
+            "args": ["get-token", "--login", "azurecli", "--server-id", AKS_AAD_SERVER_APP_ID],
+            "env": None,
+            "installHint": "Install kubelogin: az aks install-cli (https://azure.github.io/kubelogin)",
+            "provideClusterInfo": False,
+            "interactiveMode": "Never",
+        }}}],
+    }
+    return json.dumps(config, indent=2)
+
+
+# --- monitoring -----------------------------------------------------------------------------------
+
+def workspace_retention_days(retention_days: int) -> int:
+    """Log Analytics keeps data at least 30 days on the pay-as-you-go tier."""
+    return max(retention_days, WORKSPACE_MIN_RETENTION_DAYS)
+
+
+def budget_start(today: date) -> str:
+    """The first day of the current month: Azure requires a budget to start on the first of a month, and
+    a past start only within the current period."""
+    return f"{today.year:04d}-{today.month:02d}-01T00:00:00Z"
+
+
+def action_group_short_name(label: str) -> str:
+    """Action groups need a short name of at most 12 characters (shown in e-mails and SMS)."""
+    return physical_name(label, limit=12)
