@@ -113,7 +113,8 @@ def summary_lines(report: Report) -> list[str]:
     if deploy.get("status") == NOT_EVALUATED:
         lines.append(f"  deploy: {NOT_EVALUATED}")
     else:
-        lines.append(f"  deploy (first pulumi up): critical path {deploy['critical_path_minutes']:.1f} min, work "
+        # Kept under 80 columns: CI logs and narrow terminals wrap longer lines mid-figure.
+        lines.append(f"  first deploy: critical path {deploy['critical_path_minutes']:.1f} min, work "
                      f"{deploy['work_minutes']:.1f} min, parallelism {deploy.get('parallelism', 0):.2f}")
     return lines
 

@@ -4,6 +4,7 @@ and line; `--version`, `--json -` and `--summary`."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -128,3 +129,5 @@ def test_summary_fits_one_screen(monkeypatch: pytest.MonkeyPatch) -> None:
     text = result.output
     assert "resources:" in text and "cost: $" in text and "policy: pass" in text and "critical path" in text
     assert "Resources by type" not in text
+    # Every line fits 80 columns, so no figure is wrapped away from its label in a CI log.
+    assert re.search(r"critical path [0-9.]+ min, work [0-9.]+ min, parallelism [0-9.]+\n", text)
