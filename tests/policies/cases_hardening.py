@@ -115,9 +115,14 @@ def _gcp_cases() -> list[Case]:
             "disabled": ("gke:binaryAuthorization.evaluationMode", "DISABLED"),
             "unset": ("gke:binaryAuthorization", DELETE),
         }),
-        Case("lepton-gcp-gke-intranode-visibility", [Res("gcp:container/cluster:Cluster", "gke", HARDENED_CLUSTER)], {
+        Case("lepton-gcp-gke-intranode-visibility", [
+            Res("gcp:container/cluster:Cluster", "gke", HARDENED_CLUSTER),
+            Res("gcp:container/cluster:Cluster", "gke-dev", {
+                **HARDENED_CLUSTER, "resourceLabels": {**LABELS, "environment": "dev"},
+                "enableIntranodeVisibility": False})], {
             "off": ("gke:enableIntranodeVisibility", False),
             "unset": ("gke:enableIntranodeVisibility", DELETE),
+            "dev_becomes_prod": ("gke-dev:resourceLabels.environment", "prod"),
         }),
         Case("lepton-gcp-bucket-access-logs", [Res("gcp:storage/bucket:Bucket", "models", GCS_BUCKET)], {
             "no_logging": ("models:logging", DELETE),

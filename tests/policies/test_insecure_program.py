@@ -63,7 +63,6 @@ EXPECTED = {
 EXPECTED_ADVISORY = {
     ("lepton-aws-s3-access-logs", "data"),
     ("lepton-gcp-gke-binary-authorization", "gke"),
-    ("lepton-gcp-gke-intranode-visibility", "gke"),
 }
 # No provider default tags and no tags of its own: every taggable AWS resource is reported.
 UNTAGGED_AWS = {"key", "vpc", "ssh", "eks", "nodes", "gpu", "admin", "data", "images"}

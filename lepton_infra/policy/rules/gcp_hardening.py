@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from lepton_infra.policy.model import Enforcement, NotApplicable, ResourceView, Severity
 from lepton_infra.policy.props import as_bool, is_set, is_unknown, shown
 from lepton_infra.policy.registry import resource_rule
+from lepton_infra.policy.rules.common import ENVIRONMENT_SCHEMA
 from lepton_infra.policy.rules.gcp import BUCKET, CLUSTER, GCP, NODE_POOL
 
 RELEASE_CHANNELS = frozenset({"RAPID", "REGULAR", "STABLE", "EXTENDED"})
@@ -87,17 +88,21 @@ def gke_binary_authorization(r: ResourceView) -> Iterator[str]:
 
 
 @resource_rule(
-    id="lepton-gcp-gke-intranode-visibility", title="GKE intranode visibility is on",
-    severity=Severity.LOW, types=(CLUSTER,), clouds=GCP, enforcement=Enforcement.ADVISORY,
-    description="`enableIntranodeVisibility` routes pod-to-pod traffic on one node through the VPC, so VPC "
-    "flow logs and firewall rules see it. Advisory: it raises flow-log volume (docs/security.md).",
+    id="lepton-gcp-gke-intranode-visibility", title="Prod GKE clusters have intranode visibility",
+    severity=Severity.LOW, types=(CLUSTER,), clouds=GCP,
+    description="In prod, `enableIntranodeVisibility` routes pod-to-pod traffic on one node through the VPC, "
+    "so VPC flow logs and firewall rules see it. Not applicable in dev, where the platform leaves it off "
+    "(it raises flow-log volume, and switching it later restarts the nodes).",
     remediation="Set `enable_intranode_visibility=True` (the platform does in prod).",
     anchors=("checkov:CKV_GCP_61",),
+    config_schema=ENVIRONMENT_SCHEMA,
 )
 def gke_intranode_visibility(r: ResourceView) -> Iterator[str]:
+    if r.environment != "prod":
+        raise NotApplicable(f"environment is {r.environment or 'unknown'}, not prod")
     value = r.get("enableIntranodeVisibility")
     if not is_unknown(value) and as_bool(value) is not True:
-        yield f"enableIntranodeVisibility is {shown(value)}"
+        yield f"enableIntranodeVisibility is {shown(value)} in prod"
 
 
 @resource_rule(
