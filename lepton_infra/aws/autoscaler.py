@@ -100,7 +100,8 @@ def chart_values(cluster_name: pulumi.Input[str], kubernetes_version: str, regio
         "podDisruptionBudget": {"maxUnavailable": 1},
         "securityContext": {"runAsNonRoot": True, "runAsUser": 65534, "fsGroup": 65534},
         "containerSecurityContext": {"allowPrivilegeEscalation": False, "readOnlyRootFilesystem": True,
-                                     "capabilities": {"drop": ["ALL"]}},
+                                     "capabilities": {"drop": ["ALL"]},
+                                     "seccompProfile": {"type": "RuntimeDefault"}},
     }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
@@ -49,6 +49,11 @@ class ClusterArgs:
     # Serve the API on GKE's DNS-based endpoint too (IAM-authorized, reachable wherever Google APIs are),
     # and point the kubeconfig at it: `pulumi up` then needs no route into the VPC.
     dns_endpoint: bool = False
+    # Same-node pod traffic goes through the VPC, so flow logs and firewall rules see it (prod); no GKE
+    # charge of its own, more flow-log volume. Switching it on an existing cluster restarts its nodes.
+    intranode_visibility: bool = False
+    # The platform labels on the cluster itself (scanners read `resource_labels`, not provider defaults).
+    resource_labels: Mapping[str, str] = field(default_factory=dict)
 
 
 class Cluster(Component):
@@ -102,6 +107,8 @@ class Cluster(Component):
                     issue_client_certificate=False)),
             # Dataplane V2 (eBPF) enforces NetworkPolicy itself; the Calico addon must stay off with it.
             datapath_provider=DATAPLANE_V2,
+            enable_intranode_visibility=args.intranode_visibility,
+            resource_labels=dict(args.resource_labels) or None,
             # Without it GKE passes no Google Group to RBAC: Group subjects would match nobody.
             authenticator_groups_config=gcp.container.ClusterAuthenticatorGroupsConfigArgs(
                 security_group=args.rbac_security_group) if args.rbac_security_group else None,

@@ -114,7 +114,8 @@ class Platform(Component):
             kubernetes_version=spec.cluster.version, release_channel=knobs.release_channel,
             private_endpoint=spec.cluster.endpoint == "private",
             authorized_networks=[str(n) for n in spec.cluster.authorized_networks], protect=protect,
-            rbac_security_group=knobs.rbac_security_group, dns_endpoint=_dns_endpoint(spec)), opts_())
+            rbac_security_group=knobs.rbac_security_group, dns_endpoint=_dns_endpoint(spec),
+            intranode_visibility=spec.environment == "prod", resource_labels=labels), opts_())
 
         self.node_pools = [
             NodePool(child_name(name, f"pool-{pool.name}"), NodePoolArgs(

@@ -94,11 +94,17 @@ def probes(health_path: str) -> dict[str, Any]:
     }
 
 
+def pull_policy(image: str) -> str:
+    """A digest names fixed content, so a cached copy is the same image; a tag may have moved since the
+    node pulled it, so every pod start asks the registry again (`services[].image` documents this)."""
+    return "IfNotPresent" if "@sha256:" in image else "Always"
+
+
 def pod_template_spec(shape: PodShape) -> dict[str, Any]:
     container: dict[str, Any] = {
         "name": CONTAINER_NAME,
         "image": shape.image,
-        "imagePullPolicy": "IfNotPresent",
+        "imagePullPolicy": pull_policy(shape.image),
         "ports": [{"name": PORT_NAME, "containerPort": shape.port, "protocol": "TCP"}],
         "env": [
             {"name": "PORT", "value": str(shape.port)},

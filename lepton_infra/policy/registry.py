@@ -26,6 +26,10 @@ _RULE_MODULES = (
     "lepton_infra.policy.rules.azure",
     "lepton_infra.policy.rules.kubernetes",
     "lepton_infra.policy.rules.common",
+    "lepton_infra.policy.rules.aws_hardening",
+    "lepton_infra.policy.rules.gcp_hardening",
+    "lepton_infra.policy.rules.azure_hardening",
+    "lepton_infra.policy.rules.kubernetes_pod_security",
 )
 _REGISTERED: dict[str, Rule] = {}
 

@@ -190,6 +190,20 @@ def _tenants_and_services(spec: PlatformSpec) -> Iterator[Problem]:
                           f"{tenant.gpu_quota}", "lower the request or raise the tenant's gpu_quota")
 
 
+@rule("environment", "services")
+def _prod_images_by_digest(spec: PlatformSpec) -> Iterator[Problem]:
+    """In prod a service runs exactly the image that was reviewed: a tag can be moved to other content
+    later (and a node that pulls again gets it), a digest cannot."""
+    if spec.environment != "prod":
+        return
+    for i, svc in enumerate(spec.services):
+        if "@sha256:" not in svc.image:
+            name = svc.image.rsplit(":", 1)[0] if ":" in svc.image.rsplit("/", 1)[-1] else svc.image
+            yield Problem(f"services[{i}].image", svc.image, "a tag-only image in prod: the tag can be moved to "
+                          "other content after review", f"pin the digest: {name}@sha256:<64 hex> (`docker "
+                          f"buildx imagetools inspect {svc.image}` prints it)")
+
+
 @rule("tenants")
 def _reserved_namespaces(spec: PlatformSpec) -> Iterator[Problem]:
     """A tenant's name is its namespace: it must not take one the platform or Kubernetes owns."""
@@ -280,6 +294,6 @@ def _price_overrides(spec: PlatformSpec) -> Iterator[Problem]:
 # Order is the order problems are reported in.
 RULES: tuple[Rule, ...] = (
     _cloud_knobs, _unique("node_pools"), _unique("tenants"), _unique("services"), _pool_names, _pools,
-    _region, _network, _endpoint, _tenants_and_services, _reserved_namespaces, _quota_capacity,
+    _region, _network, _endpoint, _tenants_and_services, _prod_images_by_digest, _reserved_namespaces, _quota_capacity,
     _required_tags, _cloud_tag_rules, _price_overrides, _chart_support, *APPLY_TIME_RULES,
 )

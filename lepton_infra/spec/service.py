@@ -37,7 +37,11 @@ class ServiceSpec(SpecModel):
     tenant: Name = Field(description="Tenant whose namespace and quota the service runs in.")
     image: str = Field(
         pattern=IMAGE_PATTERN,
-        description="Container image with an explicit tag or digest (`:latest` is refused).",
+        description="Container image with an explicit tag or digest (`:latest` is refused). In prod a "
+        "digest is required (`registry/app@sha256:<64 hex>`, optionally with a tag before the `@`): a tag "
+        "can be moved to other content after review. The pull policy follows: `IfNotPresent` for a digest "
+        "(the content cannot change), `Always` for a tag (every pod start resolves the tag again, so nodes "
+        "do not run stale copies).",
     )
     port: int = Field(default=8080, ge=1024, le=65535, description="Container port (non-root, so "
                       "≥ 1024). Default 8080.")

@@ -392,6 +392,15 @@ def test_autoscaler_discovers_this_cluster(aws_plan: AwsPlan) -> None:
     assert release.get("version")  # pinned chart
 
 
+def test_autoscaler_pod_meets_pod_security_restricted(aws_plan: AwsPlan) -> None:
+    """The one system chart whose security context the platform sets (docs/security.md)."""
+    values = aws_plan.one("kubernetes:helm.sh/v3:Release", "testai-autoscaler-chart").get("values")
+    assert values["securityContext"]["runAsNonRoot"] is True
+    assert values["containerSecurityContext"] == {
+        "allowPrivilegeEscalation": False, "readOnlyRootFilesystem": True, "capabilities": {"drop": ["ALL"]},
+        "seccompProfile": {"type": "RuntimeDefault"}}
+
+
 def test_autoscaler_writes_scoped_by_cluster_tag(aws_plan: AwsPlan) -> None:
     doc = _doc(aws_plan.one("aws:iam/rolePolicy:RolePolicy", "testai-autoscaler-irsa-policy"))
     write = next(s for s in doc["Statement"] if "autoscaling:SetDesiredCapacity" in s["Action"])

@@ -176,6 +176,16 @@ def test_cluster_secrets_are_encrypted_with_the_platform_key(prod: Planned) -> N
     assert prod.key_id.endswith("/cryptoKeys/acme-ai-prod-key")
 
 
+def test_prod_cluster_has_intranode_visibility_and_its_own_labels(prod: Planned, dev: Planned) -> None:
+    """CKV_GCP_61 and CKV_GCP_21 (docs/security.md): same-node pod traffic reaches flow logs in prod, and
+    the cluster carries the platform labels in `resourceLabels`, where scanners look."""
+    cluster = prod.graph.one(CLUSTER)
+    assert cluster.get("enableIntranodeVisibility") is True
+    labels = cluster.get("resourceLabels")
+    assert labels["environment"] == "prod" and labels["cost-center"] and labels["team"]
+    assert dev.graph.one(CLUSTER).get("enableIntranodeVisibility") is False
+
+
 def test_encrypted_resources_wait_for_the_key_grants(prod: Planned) -> None:
     grants = {m.urn for m in prod.graph.of_type(KEY_MEMBER)}
     for r in [prod.graph.one(CLUSTER), *prod.graph.of_type(NODE_POOL), prod.graph.one("gcp:storage/bucket:Bucket"),

@@ -13,6 +13,9 @@ from lepton_infra.plan.engine import plan_program
 from tests.kubernetes.conftest import ADDONS, plan_addons
 from tests.kubernetes.harness import STRICT_PROVIDERS, RecordingBinder, load_spec, make_handle
 
+# The aws-prod spec these plans start from refuses tag-only images (services[].image).
+DIGEST = "sha256:" + "0" * 64
+
 RELEASE = "kubernetes:helm.sh/v3:Release"
 NODE_POOL = "test:nodes:Pool"
 NOT_POOLS = {"cluster-autoscaler", "storage-class"}  # the harness's stand-ins for other dependencies
@@ -140,7 +143,7 @@ def test_interceptor_waits_for_a_gpu_cold_start_and_slow_answers(prod) -> None:
 
 
 def test_queue_length_scale_to_zero_gets_keda_without_the_http_add_on() -> None:
-    planned = plan_addons(services=[{"name": "batcher", "tenant": "research", "image": "ghcr.io/acme/batch:3",
+    planned = plan_addons(services=[{"name": "batcher", "tenant": "research", "image": f"ghcr.io/acme/batch:3@{DIGEST}",
                                      "gpu": {"type": "l4"}, "replicas": {"min": 0, "max": 3},
                                      "scaling": {"metric": "queue_length", "target": 5}}])
     assert {r.get("chart") for r in planned.graph.of_type(RELEASE)} >= {"keda"}
@@ -153,7 +156,7 @@ def test_queue_length_scale_to_zero_gets_keda_without_the_http_add_on() -> None:
 
 def test_no_scale_to_zero_service_no_keda() -> None:
     planned = plan_addons(services=[{"name": "embeddings", "tenant": "serving",
-                                     "image": "ghcr.io/acme/embeddings:2.0", "gpu": {"type": "l4"},
+                                     "image": f"ghcr.io/acme/embeddings:2.0@{DIGEST}", "gpu": {"type": "l4"},
                                      "replicas": {"min": 1, "max": 6}}])
     assert not planned.graph.of_type("lepton:k8s:Keda")
     assert "keda" not in {r.get("chart") for r in planned.graph.of_type(RELEASE)}

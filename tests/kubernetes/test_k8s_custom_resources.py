@@ -6,6 +6,9 @@ from __future__ import annotations
 from tests.kubernetes.conftest import plan_addons
 from tests.kubernetes.manifests import is_custom_resource, manifest
 
+# The aws-prod spec these plans start from refuses tag-only images (services[].image).
+DIGEST = "sha256:" + "0" * 64
+
 PROMETHEUS_RULE = "kubernetes:monitoring.coreos.com/v1:PrometheusRule"
 SERVICE_MONITOR = "kubernetes:monitoring.coreos.com/v1:ServiceMonitor"
 SCALED_OBJECT = "kubernetes:keda.sh/v1alpha1:ScaledObject"
@@ -54,7 +57,7 @@ def test_service_monitor_shape(prod) -> None:
 def test_scaled_object_shape() -> None:
     """The shipped stacks scale to zero on request rate only (HTTP add-on); a queue-length service
     renders the ScaledObject."""
-    planned = plan_addons(services=[{"name": "batcher", "tenant": "research", "image": "ghcr.io/acme/batch:3",
+    planned = plan_addons(services=[{"name": "batcher", "tenant": "research", "image": f"ghcr.io/acme/batch:3@{DIGEST}",
                                      "replicas": {"min": 0, "max": 3},
                                      "scaling": {"metric": "queue_length", "target": 5}}])
     objects = planned.graph.of_type(SCALED_OBJECT)

@@ -9,6 +9,9 @@ from lepton_infra.kubernetes.alerts import gpu_alert_rules
 from lepton_infra.kubernetes.gpu_stack import GpuOperatorToggles, gpu_operator_toggles
 from tests.kubernetes.conftest import plan_addons
 
+# The aws-prod spec these plans start from refuses tag-only images (services[].image).
+DIGEST = "sha256:" + "0" * 64
+
 RELEASE = "kubernetes:helm.sh/v3:Release"
 SERVICE_MONITOR = "kubernetes:monitoring.coreos.com/v1:ServiceMonitor"
 G = "acme-ai-k8s-gpu"
@@ -89,7 +92,7 @@ def test_no_gpu_pools_no_gpu_stack() -> None:
     planned = plan_addons(
         node_pools=[{"name": "system", "cpu": "standard-4", "min": 2, "max": 4}],
         tenants=[{"name": "research", "admins": ["research-admins"]}],
-        services=[{"name": "tokenizer", "tenant": "research", "image": "ghcr.io/acme/tok:1.0",
+        services=[{"name": "tokenizer", "tenant": "research", "image": f"ghcr.io/acme/tok:1.0@{DIGEST}",
                    "replicas": {"min": 1, "max": 2}}])
     assert not planned.graph.of_type("lepton:k8s:GpuStack")
     assert sorted(r.get("chart") for r in planned.graph.of_type(RELEASE)) == ["kube-prometheus-stack",

@@ -7,6 +7,9 @@ import pytest
 from lepton_infra.kubernetes.autoscaling import autoscaler_for, http_scaled_object_spec
 from tests.kubernetes.conftest import plan_addons
 
+# The aws-prod spec these plans start from refuses tag-only images (services[].image).
+DIGEST = "sha256:" + "0" * 64
+
 S = "acme-ai-k8s-svc-sentiment"     # min 0 on request rate -> KEDA HTTP add-on
 E = "acme-ai-k8s-svc-embeddings"    # min 1 -> HPA
 DEPLOYMENT = "kubernetes:apps/v1:Deployment"
@@ -23,8 +26,19 @@ def pod(prod, svc: str = S) -> dict:
 def test_deployment_in_the_tenant_namespace_with_the_image(prod) -> None:
     deployment = prod.graph.one(DEPLOYMENT, f"{S}-deployment")
     assert deployment.get("metadata.namespace") == "research"
-    assert deployment.get("spec.template.spec.containers.0.image") == "ghcr.io/acme/sentiment:1.4"
+    image = deployment.get("spec.template.spec.containers.0.image")
+    assert image.startswith("ghcr.io/acme/sentiment:1.4@sha256:") and len(image.rsplit(":", 1)[1]) == 64
     assert deployment.get("spec.template.spec.containers.0.ports.0.containerPort") == 5000
+
+
+def test_digest_images_pull_if_not_present_and_tags_always(prod) -> None:
+    """A digest is fixed content (a cached copy is the image); a tag may have moved since the node
+    pulled it, so dev's tag-only images are pulled again on every pod start."""
+    assert pod(prod)["containers"][0]["imagePullPolicy"] == "IfNotPresent"
+    dev = plan_addons("aws-dev")
+    container = pod(dev)["containers"][0]
+    assert "@sha256:" not in container["image"]
+    assert container["imagePullPolicy"] == "Always"
 
 
 @pytest.mark.parametrize(("field", "value"), [
@@ -86,7 +100,7 @@ def test_probes_on_the_health_path(prod, probe: str) -> None:
 
 def test_cpu_service_has_no_gpu_scheduling() -> None:
     planned = plan_addons(services=[{"name": "tokenizer", "tenant": "research",
-                                     "image": "ghcr.io/acme/tok:1.0", "replicas": {"min": 1, "max": 2}}])
+                                     "image": f"ghcr.io/acme/tok:1.0@{DIGEST}", "replicas": {"min": 1, "max": 2}}])
     spec = planned.graph.one(DEPLOYMENT, "acme-ai-k8s-svc-tokenizer-deployment").get("spec.template.spec")
     assert "tolerations" not in spec and "affinity" not in spec
     assert "nvidia.com/gpu" not in spec["containers"][0]["resources"]["limits"]
@@ -177,7 +191,7 @@ def test_endpoint_output_names_the_interceptor_and_host(prod) -> None:
 def queue():
     """A scale-to-zero service on queue length: the queue's exporter publishes the length even at zero
     replicas, so a Prometheus-triggered ScaledObject does work here."""
-    raw_services = [{"name": "batcher", "tenant": "research", "image": "ghcr.io/acme/batch:3",
+    raw_services = [{"name": "batcher", "tenant": "research", "image": f"ghcr.io/acme/batch:3@{DIGEST}",
                      "gpu": {"type": "l4", "count": 1}, "replicas": {"min": 0, "max": 3},
                      "scaling": {"metric": "queue_length", "target": 5}}]
     return plan_addons(services=raw_services)

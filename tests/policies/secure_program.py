@@ -20,18 +20,20 @@ def secure_program() -> None:
     opts = pulumi.ResourceOptions(provider=provider)
     key = aws.kms.Key("key", enable_key_rotation=True, deletion_window_in_days=30, opts=protect)
     vpc = aws.ec2.Vpc("vpc", cidr_block="10.0.0.0/16", opts=opts)
-    logs = aws.cloudwatch.LogGroup("flow-logs", kms_key_id=key.arn, retention_in_days=90, opts=opts)
+    logs = aws.cloudwatch.LogGroup("flow-logs", kms_key_id=key.arn, retention_in_days=365, opts=opts)
     aws.ec2.FlowLog("flow", vpc_id=vpc.id, traffic_type="ALL", log_destination=logs.arn,
                     iam_role_arn="arn:aws:iam::123456789012:role/flow", opts=opts)
     aws.ec2.SecurityGroup("lb", vpc_id=vpc.id, ingress=[aws.ec2.SecurityGroupIngressArgs(
         protocol="tcp", from_port=443, to_port=443, cidr_blocks=["0.0.0.0/0"])], opts=opts)
     cluster = aws.eks.Cluster(
-        "eks", role_arn="arn:aws:iam::123456789012:role/eks",
+        "eks", role_arn="arn:aws:iam::123456789012:role/eks", version="1.33",
         encryption_config=aws.eks.ClusterEncryptionConfigArgs(
             resources=["secrets"], provider=aws.eks.ClusterEncryptionConfigProviderArgs(key_arn=key.arn)),
         vpc_config=aws.eks.ClusterVpcConfigArgs(subnet_ids=["subnet-1", "subnet-2"], endpoint_private_access=True,
                                                 endpoint_public_access=False),
         enabled_cluster_log_types=["api", "audit", "authenticator"], deletion_protection=True, opts=protect)
+    aws.eks.Addon("vpc-cni", cluster_name=cluster.name, addon_name="vpc-cni",
+                  configuration_values=json.dumps({"enableNetworkPolicy": "true"}), opts=opts)
     template = aws.ec2.LaunchTemplate(
         "nodes", metadata_options=aws.ec2.LaunchTemplateMetadataOptionsArgs(
             http_endpoint="enabled", http_tokens="required", http_put_response_hop_limit=1),
@@ -47,16 +49,25 @@ def secure_program() -> None:
         launch_template=aws.eks.NodeGroupLaunchTemplateArgs(id=template.id, version="1"),
         taints=[aws.eks.NodeGroupTaintArgs(key="nvidia.com/gpu", value="present", effect="NO_SCHEDULE")], opts=opts)
     aws.iam.Policy("autoscaler", policy=json.dumps(SCOPED), opts=opts)
-    bucket = aws.s3.Bucket("data", opts=protect)
-    aws.s3.BucketServerSideEncryptionConfiguration(
-        "data-sse", bucket=bucket.id, rules=[aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
-            apply_server_side_encryption_by_default=aws.s3.
-            BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
-                sse_algorithm="aws:kms", kms_master_key_id=key.arn), bucket_key_enabled=True)], opts=opts)
-    aws.s3.BucketVersioning("data-versioning", bucket=bucket.id, versioning_configuration=aws.s3.
-                            BucketVersioningVersioningConfigurationArgs(status="Enabled"), opts=opts)
-    aws.s3.BucketPublicAccessBlock("data-pab", bucket=bucket.id, block_public_acls=True, block_public_policy=True,
-                                   ignore_public_acls=True, restrict_public_buckets=True, opts=opts)
+    data = aws.s3.Bucket("data", bucket="acme-data", opts=protect)
+    log_bucket = aws.s3.Bucket("access-logs", bucket="acme-access-logs", opts=protect)
+    aws.s3.BucketLogging("data-logging", bucket=data.id, target_bucket=log_bucket.id, target_prefix="data/",
+                         opts=opts)
+    for name, bucket in (("data", data), ("access-logs", log_bucket)):
+        aws.s3.BucketServerSideEncryptionConfiguration(
+            f"{name}-sse", bucket=bucket.id, rules=[aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
+                apply_server_side_encryption_by_default=aws.s3.
+                BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
+                    sse_algorithm="aws:kms", kms_master_key_id=key.arn), bucket_key_enabled=True)], opts=opts)
+        aws.s3.BucketVersioning(f"{name}-versioning", bucket=bucket.id, versioning_configuration=aws.s3.
+                                BucketVersioningVersioningConfigurationArgs(status="Enabled"), opts=opts)
+        aws.s3.BucketPublicAccessBlock(f"{name}-pab", bucket=bucket.id, block_public_acls=True,
+                                       block_public_policy=True, ignore_public_acls=True,
+                                       restrict_public_buckets=True, opts=opts)
+        aws.s3.BucketPolicy(f"{name}-tls-only", bucket=bucket.id, policy=bucket.arn.apply(lambda arn: json.dumps({
+            "Version": "2012-10-17", "Statement": [{
+                "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": [arn, f"{arn}/*"],
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]})), opts=opts)
     aws.ecr.Repository("images", image_tag_mutability="IMMUTABLE",
                        image_scanning_configuration=aws.ecr.RepositoryImageScanningConfigurationArgs(scan_on_push=True),
                        encryption_configurations=[aws.ecr.RepositoryEncryptionConfigurationArgs(
@@ -77,12 +88,16 @@ def secure_program() -> None:
             cidr_blocks=[gcp.container.ClusterMasterAuthorizedNetworksConfigCidrBlockArgs(
                 cidr_block="203.0.113.0/24", display_name="office")]),
         workload_identity_config=gcp.container.ClusterWorkloadIdentityConfigArgs(workload_pool="acme.svc.id.goog"),
-        datapath_provider="ADVANCED_DATAPATH", opts=g_protect)
+        datapath_provider="ADVANCED_DATAPATH", enable_intranode_visibility=True,
+        release_channel=gcp.container.ClusterReleaseChannelArgs(channel="REGULAR"),
+        binary_authorization=gcp.container.ClusterBinaryAuthorizationArgs(
+            evaluation_mode="PROJECT_SINGLETON_POLICY_ENFORCE"), opts=g_protect)
     gcp.container.NodePool(
         "l4", cluster="gke", location="us-central1",
         autoscaling=gcp.container.NodePoolAutoscalingArgs(total_min_node_count=0, total_max_node_count=8),
+        management=gcp.container.NodePoolManagementArgs(auto_repair=True, auto_upgrade=True),
         node_config=gcp.container.NodePoolNodeConfigArgs(
-            machine_type="g2-standard-8", spot=True, service_account="nodes@acme.iam.gserviceaccount.com",
+            machine_type="g2-standard-8", spot=True, image_type="COS_CONTAINERD", service_account="nodes@acme.iam.gserviceaccount.com",
             boot_disk_kms_key=crypto_key.id,
             guest_accelerators=[gcp.container.NodePoolNodeConfigGuestAcceleratorArgs(type="nvidia-l4", count=1)],
             workload_metadata_config=gcp.container.NodePoolNodeConfigWorkloadMetadataConfigArgs(mode="GKE_METADATA"),
@@ -95,6 +110,7 @@ def secure_program() -> None:
                          allows=[gcp.compute.FirewallAllowArgs(protocol="tcp", ports=["8443", "10250"])], opts=g_opts)
     gcp.storage.Bucket("models", location="US", uniform_bucket_level_access=True, public_access_prevention="enforced",
                        versioning=gcp.storage.BucketVersioningArgs(enabled=True),
+                       logging=gcp.storage.BucketLoggingArgs(log_bucket="acme-usage-logs"),
                        encryption=gcp.storage.BucketEncryptionArgs(default_kms_key_name=crypto_key.id), opts=g_protect)
     gcp.artifactregistry.Repository(
         "images", repository_id="images", location="us-central1", format="DOCKER", kms_key_name=crypto_key.id,

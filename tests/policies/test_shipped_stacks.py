@@ -32,7 +32,7 @@ def test_rule_metadata_is_complete() -> None:
 
 def test_every_cloud_has_rules() -> None:
     counts = rules_per_cloud()
-    assert counts["aws"] >= 20 and counts["gcp"] >= 18 and counts["azure"] >= 17 and counts["kubernetes"] >= 6
+    assert counts["aws"] >= 32 and counts["gcp"] >= 30 and counts["azure"] >= 26 and counts["kubernetes"] >= 11
 
 
 def _sdk_inputs(token: str) -> set[str]:
@@ -98,7 +98,9 @@ AZURE_RULE_INPUTS = {
     "azure-native:containerservice:ManagedCluster": [
         "securityProfile.azureKeyVaultKms.enabled", "securityProfile.azureKeyVaultKms.keyId", "diskEncryptionSetID",
         "apiServerAccessProfile.enablePrivateCluster", "apiServerAccessProfile.authorizedIPRanges",
-        "networkProfile.networkPolicy", "disableLocalAccounts", "tags",
+        "networkProfile.networkPolicy", "disableLocalAccounts", "tags", "enableRBAC", "aadProfile.managed",
+        "aadProfile.enableAzureRBAC", "autoUpgradeProfile.upgradeChannel", "sku.tier", "addonProfiles",
+        "securityProfile.defender.securityMonitoring.enabled",
         *(f"agentPoolProfiles[].{f}" for f in ("name", "vmSize", "enableEncryptionAtHost", "enableAutoScaling",
                                                "minCount", "maxCount", "nodeTaints", "scaleSetPriority"))],
     "azure-native:containerservice:AgentPool": [
@@ -113,6 +115,7 @@ AZURE_RULE_INPUTS = {
     "azure-native:network:FlowLog": ["targetResourceId", "enabled"],
     "azure-native:authorization:RoleAssignment": ["scope", "roleDefinitionId"],
     "azure-native:keyvault:Vault": ["properties.enablePurgeProtection", "tags"],
+    "azure-native:operationalinsights:Workspace": ["retentionInDays", "tags"],
     "azure-native:keyvault:Key": ["properties.rotationPolicy.lifetimeActions[].action.type"],
     "azure-native:storage:StorageAccount": ["encryption.keySource", "encryption.keyVaultProperties.keyName",
                                             "allowBlobPublicAccess", "tags"],
@@ -141,7 +144,12 @@ def test_azure_taggable_types_have_tags(token: str) -> None:
 # The inputs the AWS and GCP rules read, checked against the installed SDKs (top level only; nested names
 # are exercised by the insecure example program, which the SDKs' own types build).
 TOP_LEVEL_INPUTS = {
-    "aws:eks/cluster:Cluster": {"encryptionConfig", "vpcConfig", "enabledClusterLogTypes"},
+    "aws:eks/cluster:Cluster": {"encryptionConfig", "vpcConfig", "enabledClusterLogTypes", "version"},
+    "aws:eks/accessEntry:AccessEntry": {"principalArn", "kubernetesGroups"},
+    "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": {"principalArn", "policyArn"},
+    "aws:eks/addon:Addon": {"addonName", "configurationValues"},
+    "aws:s3/bucketPolicy:BucketPolicy": {"bucket", "policy"},
+    "aws:s3/bucketLogging:BucketLogging": {"bucket", "targetBucket"},
     "aws:eks/nodeGroup:NodeGroup": {"amiType", "capacityType", "instanceTypes", "labels", "launchTemplate",
                                     "scalingConfig", "taints"},
     "aws:ec2/launchTemplate:LaunchTemplate": {"metadataOptions", "blockDeviceMappings", "tagSpecifications"},
@@ -149,17 +157,19 @@ TOP_LEVEL_INPUTS = {
     "aws:ecr/repository:Repository": {"encryptionConfigurations", "imageScanningConfiguration", "imageTagMutability"},
     "aws:kms/key:Key": {"enableKeyRotation", "customerMasterKeySpec"},
     "aws:s3/bucket:Bucket": {"serverSideEncryptionConfiguration", "versioning"},
-    "aws:cloudwatch/logGroup:LogGroup": {"kmsKeyId"},
+    "aws:cloudwatch/logGroup:LogGroup": {"kmsKeyId", "retentionInDays"},
     "aws:sns/topic:Topic": {"kmsMasterKeyId"},
     "aws:iam/role:Role": {"inlinePolicies", "managedPolicyArns"},
     "gcp:container/cluster:Cluster": {"databaseEncryption", "privateClusterConfig", "masterAuthorizedNetworksConfig",
                                       "workloadIdentityConfig", "enableShieldedNodes", "nodeConfig",
-                                      "removeDefaultNodePool", "enableAutopilot", "resourceLabels"},
-    "gcp:container/nodePool:NodePool": {"nodeConfig", "autoscaling"},
+                                      "removeDefaultNodePool", "enableAutopilot", "resourceLabels",
+                                      "releaseChannel", "binaryAuthorization", "enableIntranodeVisibility"},
+    "gcp:container/nodePool:NodePool": {"nodeConfig", "autoscaling", "management"},
     "gcp:compute/firewall:Firewall": {"direction", "disabled", "sourceRanges", "allows"},
     "gcp:compute/subnetwork:Subnetwork": {"logConfig", "purpose"},
     "gcp:kms/cryptoKey:CryptoKey": {"rotationPeriod", "purpose"},
-    "gcp:storage/bucket:Bucket": {"encryption", "versioning", "uniformBucketLevelAccess", "publicAccessPrevention"},
+    "gcp:storage/bucket:Bucket": {"encryption", "versioning", "uniformBucketLevelAccess", "publicAccessPrevention",
+                                  "logging", "retentionPolicy"},
     "gcp:artifactregistry/repository:Repository": {"kmsKeyName", "dockerConfig", "format",
                                                    "vulnerabilityScanningConfig"},
 }

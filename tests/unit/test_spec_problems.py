@@ -233,3 +233,25 @@ def test_profiles_package_stays_small_and_sdk_free_by_source() -> None:
         for sdk in ("pulumi_aws", "pulumi_gcp", "pulumi_azure_native", "pulumi_kubernetes", "lepton_infra.aws",
                     "lepton_infra.gcp", "lepton_infra.kubernetes"):
             assert f"import {sdk}" not in text and f"from {sdk}" not in text, (module.name, sdk)
+
+
+def _prod(raw: dict[str, Any], image: str) -> dict[str, Any]:
+    out = copy.deepcopy(raw)
+    out.update(environment="prod", network={"zones": 3}, cluster={"endpoint": "private"})
+    out["services"] = [{**out["services"][0], "image": image}, {**out["services"][0], "name": "chat2", "image": image}]
+    return out
+
+
+def test_prod_refuses_tag_only_images_naming_each_field_and_the_digest_fix() -> None:
+    err = problems(_prod(AWS, "ghcr.io/acme/chat:1.0"))
+    found = by_path(err)
+    for path in ("services[0].image", "services[1].image"):
+        assert "tag-only image in prod" in found[path]
+        assert "ghcr.io/acme/chat@sha256:" in found[path]
+
+
+def test_prod_accepts_digests_and_dev_accepts_tags() -> None:
+    digest = "ghcr.io/acme/chat:1.0@sha256:" + "a" * 64
+    spec = PlatformSpec.from_dict(_prod(AWS, digest))
+    assert [s.image for s in spec.services] == [digest, digest]
+    assert PlatformSpec.from_dict(AWS).services[0].image == "ghcr.io/acme/chat:1.0"

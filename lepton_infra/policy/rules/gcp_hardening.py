@@ -1,0 +1,136 @@
+"""GKE and GCS hardening rules a security scanner would raise on a prod stack: a release channel, node
+auto-repair and auto-upgrade, Container-Optimized OS, Binary Authorization, intranode visibility, bucket
+access logs and retention. Over `gcp:*` type tokens and the inputs pulumi-gcp 8 sends the engine."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from lepton_infra.policy.model import Enforcement, NotApplicable, ResourceView, Severity
+from lepton_infra.policy.props import as_bool, is_set, is_unknown, shown
+from lepton_infra.policy.registry import resource_rule
+from lepton_infra.policy.rules.common import ENVIRONMENT_SCHEMA
+from lepton_infra.policy.rules.gcp import BUCKET, CLUSTER, GCP, NODE_POOL
+
+RELEASE_CHANNELS = frozenset({"RAPID", "REGULAR", "STABLE", "EXTENDED"})
+BINAUTHZ_ENFORCING = "PROJECT_SINGLETON_POLICY_ENFORCE"
+
+
+def _standard_cluster(r: ResourceView) -> None:
+    if as_bool(r.get("enableAutopilot")) is True:
+        raise NotApplicable("Autopilot: Google manages channels, nodes and images")
+
+
+@resource_rule(
+    id="lepton-gcp-gke-release-channel", title="GKE clusters are enrolled in a release channel",
+    severity=Severity.MEDIUM, types=(CLUSTER,), clouds=GCP,
+    description="`releaseChannel.channel` is RAPID, REGULAR, STABLE or EXTENDED: GKE then patches the "
+    "control plane and nodes within the channel. UNSPECIFIED (or unset on older providers) leaves "
+    "security patches to manual upgrades.",
+    remediation="Set `release_channel=gcp.container.ClusterReleaseChannelArgs(channel='REGULAR')` "
+    "(`gcp.release_channel` in the spec).",
+    anchors=("checkov:CKV_GCP_70",),
+)
+def gke_release_channel(r: ResourceView) -> Iterator[str]:
+    channel = r.get("releaseChannel.channel")
+    if not is_unknown(channel) and channel not in RELEASE_CHANNELS:
+        yield f"releaseChannel.channel is {shown(channel)}: no release channel"
+
+
+@resource_rule(
+    id="lepton-gcp-node-auto-repair-upgrade", title="GKE node pools auto-repair and auto-upgrade",
+    severity=Severity.MEDIUM, types=(NODE_POOL,), clouds=GCP,
+    description="`management.autoRepair` and `management.autoUpgrade` are true, so unhealthy nodes are "
+    "recreated and node images follow the control plane's patches (a release channel requires auto-upgrade).",
+    remediation="Set `management=gcp.container.NodePoolManagementArgs(auto_repair=True, auto_upgrade=True)`.",
+    anchors=("checkov:CKV_GCP_9", "checkov:CKV_GCP_10"),
+)
+def node_auto_repair_upgrade(r: ResourceView) -> Iterator[str]:
+    for field in ("autoRepair", "autoUpgrade"):
+        value = r.get(f"management.{field}")
+        if not is_unknown(value) and as_bool(value) is not True:
+            yield f"management.{field} is {shown(value)}, not true"
+
+
+@resource_rule(
+    id="lepton-gcp-node-image-cos", title="GKE nodes run Container-Optimized OS with containerd",
+    severity=Severity.MEDIUM, types=(NODE_POOL, CLUSTER), clouds=GCP,
+    description="`nodeConfig.imageType` is COS_CONTAINERD: a read-only root, verified boot and Google's "
+    "patch stream. Ubuntu and Windows images widen the node's attack surface.",
+    remediation="Set `node_config=...(image_type='COS_CONTAINERD')` on every node pool.",
+    anchors=("checkov:CKV_GCP_22",),
+)
+def node_image_cos(r: ResourceView) -> Iterator[str]:
+    if r.type == CLUSTER:
+        _standard_cluster(r)
+        if as_bool(r.get("removeDefaultNodePool")) is True:
+            raise NotApplicable("the default node pool is removed; node pools are checked on their own")
+    image = r.get("nodeConfig.imageType")
+    if not is_unknown(image) and str(image).upper() != "COS_CONTAINERD":
+        yield f"nodeConfig.imageType is {shown(image)}, not COS_CONTAINERD"
+
+
+@resource_rule(
+    id="lepton-gcp-gke-binary-authorization", title="GKE enforces Binary Authorization",
+    severity=Severity.MEDIUM, types=(CLUSTER,), clouds=GCP, enforcement=Enforcement.ADVISORY,
+    description=f"`binaryAuthorization.evaluationMode` is {BINAUTHZ_ENFORCING}, so only images the "
+    "project's policy admits run. Advisory: it needs a project policy and attestors the platform does not "
+    "own (docs/security.md); a stack that adopts it sets this rule mandatory in the pack config.",
+    remediation="Create the project's Binary Authorization policy, then set `binary_authorization=...("
+    f"evaluation_mode='{BINAUTHZ_ENFORCING}')`.",
+    anchors=("checkov:CKV_GCP_66",),
+)
+def gke_binary_authorization(r: ResourceView) -> Iterator[str]:
+    _standard_cluster(r)
+    mode = r.get("binaryAuthorization.evaluationMode")
+    if not is_unknown(mode) and mode != BINAUTHZ_ENFORCING:
+        yield f"binaryAuthorization.evaluationMode is {shown(mode)}"
+
+
+@resource_rule(
+    id="lepton-gcp-gke-intranode-visibility", title="Prod GKE clusters have intranode visibility",
+    severity=Severity.LOW, types=(CLUSTER,), clouds=GCP,
+    description="In prod, `enableIntranodeVisibility` routes pod-to-pod traffic on one node through the VPC, "
+    "so VPC flow logs and firewall rules see it. Not applicable in dev, where the platform leaves it off "
+    "(it raises flow-log volume, and switching it later restarts the nodes).",
+    remediation="Set `enable_intranode_visibility=True` (the platform does in prod).",
+    anchors=("checkov:CKV_GCP_61",),
+    config_schema=ENVIRONMENT_SCHEMA,
+)
+def gke_intranode_visibility(r: ResourceView) -> Iterator[str]:
+    if r.environment != "prod":
+        raise NotApplicable(f"environment is {r.environment or 'unknown'}, not prod")
+    value = r.get("enableIntranodeVisibility")
+    if not is_unknown(value) and as_bool(value) is not True:
+        yield f"enableIntranodeVisibility is {shown(value)} in prod"
+
+
+@resource_rule(
+    id="lepton-gcp-bucket-access-logs", title="GCS buckets log access", severity=Severity.LOW,
+    types=(BUCKET,), clouds=GCP, enforcement=Enforcement.ADVISORY,
+    description="`logging.logBucket` names a bucket for usage logs. Advisory: Cloud Audit Logs (Data Access) "
+    "are the better record and are a project setting (docs/security.md).",
+    remediation="Set `logging=gcp.storage.BucketLoggingArgs(log_bucket=logs.name)`, or enable Data Access "
+    "audit logs for storage.googleapis.com on the project.",
+    anchors=("checkov:CKV_GCP_62",),
+)
+def bucket_access_logs(r: ResourceView) -> Iterator[str]:
+    if not is_set(r.get("logging.logBucket")):
+        yield "logging.logBucket is not set: no usage logs"
+
+
+@resource_rule(
+    id="lepton-gcp-bucket-retention", title="Unversioned GCS buckets have a retention policy",
+    severity=Severity.LOW, types=(BUCKET,), clouds=GCP, enforcement=Enforcement.ADVISORY,
+    description="A bucket without Object Versioning sets `retentionPolicy.retentionPeriod`, so objects "
+    "cannot be deleted or overwritten before it ends. Versioned buckets are not applicable: GCS refuses "
+    "Object Versioning on a bucket with a retention policy, and versioning (required by "
+    "lepton-gcp-bucket-protection) already keeps every overwritten or deleted object (docs/security.md).",
+    remediation="Enable versioning, or set `retention_policy=gcp.storage.BucketRetentionPolicyArgs("
+    "retention_period=<seconds>)`.",
+)
+def bucket_retention(r: ResourceView) -> Iterator[str]:
+    if as_bool(r.get("versioning.enabled")) is True:
+        raise NotApplicable("versioned: GCS allows no retention policy with Object Versioning")
+    if not is_set(r.get("retentionPolicy.retentionPeriod")):
+        yield "retentionPolicy.retentionPeriod is not set and versioning is off"

@@ -1,0 +1,211 @@
+"""Fixtures for the hardening rules (rules/*_hardening.py, kubernetes_pod_security.py): each compliant as
+the platforms build it in prod, and one field changed per violation."""
+
+from __future__ import annotations
+
+import json
+
+from tests.policies.cases_aws import AWS_PROVIDER, EKS
+from tests.policies.cases_azure import AKS, TAGS
+from tests.policies.cases_gcp import CLUSTER, GPU_POOL, LABELS, NODE_CONFIG
+from tests.policies.cases_k8s import CONTAINER, DEPLOYMENT, tenant_resources
+from tests.policies.harness import DELETE, Case, Res
+
+ACCOUNT = "123456789012"
+ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+MODELS = "acme-ai-prod-models-123456789012"
+TLS_ONLY = json.dumps({"Version": "2012-10-17", "Statement": [{
+    "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+    "Resource": [f"arn:aws:s3:::{MODELS}", f"arn:aws:s3:::{MODELS}/*"],
+    "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]})
+HARDENED_CLUSTER = {**CLUSTER, "releaseChannel": {"channel": "REGULAR"}, "enableIntranodeVisibility": True,
+                    "binaryAuthorization": {"evaluationMode": "PROJECT_SINGLETON_POLICY_ENFORCE"},
+                    "resourceLabels": LABELS}
+HARDENED_POOL = {**GPU_POOL, "management": {"autoRepair": True, "autoUpgrade": True},
+                 "nodeConfig": {**NODE_CONFIG, "imageType": "COS_CONTAINERD"}}
+GCS_BUCKET = {"name": MODELS, "labels": LABELS, "logging": {"logBucket": "acme-ai-prod-logs"},
+              "retentionPolicy": {"retentionPeriod": 86400}}
+HARDENED_AKS = {
+    **AKS, "enableRBAC": True, "aadProfile": {"managed": True, "enableAzureRBAC": True},
+    "autoUpgradeProfile": {"upgradeChannel": "patch", "nodeOSUpgradeChannel": "NodeImage"},
+    "sku": {"name": "Base", "tier": "Standard"}, "addonProfiles": {"azurepolicy": {"enabled": True}},
+    "securityProfile": {**AKS["securityProfile"], "defender": {
+        "logAnalyticsWorkspaceResourceId": "/subscriptions/0/resourceGroups/acme/providers/"
+        "Microsoft.OperationalInsights/workspaces/acme", "securityMonitoring": {"enabled": True}}},
+}
+DIGEST = "ghcr.io/acme/sentiment@sha256:" + "a" * 64
+PINNED = {**DEPLOYMENT, "spec": {**DEPLOYMENT["spec"], "template": {**DEPLOYMENT["spec"]["template"], "spec": {
+    "containers": [{**CONTAINER, "image": DIGEST, "imagePullPolicy": "IfNotPresent"}]}}}}
+C = "spec.template.spec.containers.0"
+PROD = {"environment": "prod"}
+
+
+def _aws_cases() -> list[Case]:
+    bucket = Res("aws:s3/bucket:Bucket", "models", {"bucket": MODELS}, protect=True)
+    return [
+        Case("lepton-aws-eks-supported-version", [Res("aws:eks/cluster:Cluster", "eks", EKS)], {
+            "unset": ("eks:version", DELETE),
+            "past_extended_support": ("eks:version", "1.31"),
+            "not_a_version": ("eks:version", "latest"),
+        }),
+        Case("lepton-aws-eks-supported-version", [Res("aws:eks/cluster:Cluster", "eks", {**EKS, "version": "1.29"})],
+             {"below_configured_floor": ("eks:version", "1.27")}, config={
+                 "lepton-aws-eks-supported-version": {"oldestSupported": "1.28"}}),
+        Case("lepton-aws-eks-access-entry-hygiene", [
+            Res("aws:eks/accessEntry:AccessEntry", "admin", {
+                "clusterName": "acme-ai-prod", "type": "STANDARD",
+                "principalArn": f"arn:aws:iam::{ACCOUNT}:role/platform-admins"}),
+            Res("aws:eks/accessEntry:AccessEntry", "research", {
+                "clusterName": "acme-ai-prod", "type": "STANDARD", "kubernetesGroups": ["research-admins"],
+                "principalArn": f"arn:aws:iam::{ACCOUNT}:role/research-admins"}),
+            Res("aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "admin-policy", {
+                "clusterName": "acme-ai-prod", "policyArn": ADMIN_POLICY, "accessScope": {"type": "cluster"},
+                "principalArn": f"arn:aws:iam::{ACCOUNT}:role/platform-admins"})], {
+            "system_masters": ("research:kubernetesGroups", ["research-admins", "system:masters"]),
+            "admin_to_account_root": ("admin-policy:principalArn", f"arn:aws:iam::{ACCOUNT}:root"),
+            "admin_to_wildcard_role": ("admin-policy:principalArn", f"arn:aws:iam::{ACCOUNT}:role/*"),
+        }),
+        Case("lepton-aws-vpc-cni-network-policy", [
+            Res("aws:eks/cluster:Cluster", "eks", EKS),
+            Res("aws:eks/addon:Addon", "vpc-cni", {"addonName": "vpc-cni", "clusterName": "acme-ai-prod",
+                                                   "configurationValues": '{"enableNetworkPolicy": "true"}'})], {
+            "not_enabled": ("vpc-cni:configurationValues", '{"enableNetworkPolicy": "false"}'),
+            "no_configuration": ("vpc-cni:configurationValues", DELETE),
+            "self_managed_cni": ("vpc-cni:@drop", None),
+        }),
+        Case("lepton-aws-s3-tls-only", [
+            bucket, Res("aws:s3/bucketPolicy:BucketPolicy", "tls", {"bucket": MODELS, "policy": TLS_ONLY},
+                        deps=["models"])], {
+            "no_policy": ("tls:@drop", None),
+            "allow_not_deny": ("tls:policy", TLS_ONLY.replace('"Deny"', '"Allow"')),
+            "condition_true": ("tls:policy", TLS_ONLY.replace('"aws:SecureTransport": "false"',
+                                                              '"aws:SecureTransport": "true"')),
+        }),
+        Case("lepton-aws-s3-access-logs", [
+            bucket, Res("aws:s3/bucket:Bucket", "logs", {"bucket": "acme-ai-prod-logs"}),
+            Res("aws:s3/bucketLogging:BucketLogging", "models-logging", {
+                "bucket": MODELS, "targetBucket": "acme-ai-prod-logs", "targetPrefix": "s3/"}, deps=["models"])], {
+            "no_logging": ("models-logging:@drop", None),
+        }),
+        Case("lepton-aws-log-retention-prod", [Res("aws:cloudwatch/logGroup:LogGroup", "logs", {
+            "name": "/aws/eks/acme-ai-prod/cluster", "retentionInDays": 365}, provider=dict(AWS_PROVIDER))], {
+            "ninety_days": ("logs:retentionInDays", 90),
+        }),
+    ]
+
+
+def _gcp_cases() -> list[Case]:
+    return [
+        Case("lepton-gcp-gke-release-channel", [Res("gcp:container/cluster:Cluster", "gke", HARDENED_CLUSTER)], {
+            "unspecified": ("gke:releaseChannel.channel", "UNSPECIFIED"),
+            "unset": ("gke:releaseChannel", DELETE),
+        }),
+        Case("lepton-gcp-node-auto-repair-upgrade", [Res("gcp:container/nodePool:NodePool", "gpu", HARDENED_POOL)], {
+            "no_auto_repair": ("gpu:management.autoRepair", False),
+            "no_auto_upgrade": ("gpu:management.autoUpgrade", False),
+            "no_management": ("gpu:management", DELETE),
+        }),
+        Case("lepton-gcp-node-image-cos", [Res("gcp:container/nodePool:NodePool", "gpu", HARDENED_POOL),
+                                           Res("gcp:container/cluster:Cluster", "gke", HARDENED_CLUSTER)], {
+            "ubuntu": ("gpu:nodeConfig.imageType", "UBUNTU_CONTAINERD"),
+            "unset": ("gpu:nodeConfig.imageType", DELETE),
+            "default_pool_kept": ("gke:removeDefaultNodePool", False),
+        }),
+        Case("lepton-gcp-gke-binary-authorization", [Res("gcp:container/cluster:Cluster", "gke", HARDENED_CLUSTER)], {
+            "disabled": ("gke:binaryAuthorization.evaluationMode", "DISABLED"),
+            "unset": ("gke:binaryAuthorization", DELETE),
+        }),
+        Case("lepton-gcp-gke-intranode-visibility", [
+            Res("gcp:container/cluster:Cluster", "gke", HARDENED_CLUSTER),
+            Res("gcp:container/cluster:Cluster", "gke-dev", {
+                **HARDENED_CLUSTER, "resourceLabels": {**LABELS, "environment": "dev"},
+                "enableIntranodeVisibility": False})], {
+            "off": ("gke:enableIntranodeVisibility", False),
+            "unset": ("gke:enableIntranodeVisibility", DELETE),
+            "dev_becomes_prod": ("gke-dev:resourceLabels.environment", "prod"),
+        }),
+        Case("lepton-gcp-bucket-access-logs", [Res("gcp:storage/bucket:Bucket", "models", GCS_BUCKET)], {
+            "no_logging": ("models:logging", DELETE),
+        }),
+        Case("lepton-gcp-bucket-retention", [Res("gcp:storage/bucket:Bucket", "models", GCS_BUCKET)], {
+            "no_retention": ("models:retentionPolicy", DELETE),
+        }),
+        Case("lepton-gcp-bucket-retention", [Res("gcp:storage/bucket:Bucket", "models", {
+            **GCS_BUCKET, "retentionPolicy": None, "versioning": {"enabled": True}})], {
+            "versioning_off": ("models:versioning.enabled", False),
+        }),
+    ]
+
+
+def _azure_cases() -> list[Case]:
+    aks = [Res("azure-native:containerservice:ManagedCluster", "aks", HARDENED_AKS)]
+    return [
+        Case("lepton-azure-aks-azure-rbac", aks, {
+            "rbac_off": ("aks:enableRBAC", False),
+            "no_entra": ("aks:aadProfile", DELETE),
+            "kubernetes_rbac_only": ("aks:aadProfile.enableAzureRBAC", False),
+        }),
+        Case("lepton-azure-aks-upgrade-channel", aks, {
+            "none": ("aks:autoUpgradeProfile.upgradeChannel", "none"),
+            "unset": ("aks:autoUpgradeProfile", DELETE),
+        }),
+        Case("lepton-azure-aks-standard-tier-prod", aks, {
+            "free_in_prod": ("aks:sku.tier", "Free"),
+            "unset_in_prod": ("aks:sku", DELETE),
+        }),
+        Case("lepton-azure-aks-standard-tier-prod", [Res("azure-native:containerservice:ManagedCluster", "dev", {
+            **HARDENED_AKS, "tags": {**TAGS, "environment": "dev"}, "sku": {"name": "Base", "tier": "Free"}})], {
+            "dev_becomes_prod": ("dev:tags.environment", "prod"),
+        }),
+        Case("lepton-azure-aks-azure-policy", aks, {
+            "off": ("aks:addonProfiles.azurepolicy.enabled", False),
+            "unset": ("aks:addonProfiles", DELETE),
+        }),
+        Case("lepton-azure-aks-defender", aks, {
+            "unset": ("aks:securityProfile.defender", DELETE),
+        }),
+        Case("lepton-azure-log-retention-prod", [Res("azure-native:operationalinsights:Workspace", "ws", {
+            "tags": TAGS, "sku": {"name": "PerGB2018"}, "retentionInDays": 365})], {
+            "thirty_days": ("ws:retentionInDays", 30),
+        }),
+    ]
+
+
+def _k8s_cases() -> list[Case]:
+    workloads = [Res("kubernetes:apps/v1:Deployment", "sentiment", DEPLOYMENT)]
+    return [
+        Case("lepton-k8s-run-as-non-root", workloads, {
+            "not_set": (f"sentiment:{C}.securityContext.runAsNonRoot", DELETE),
+            "false": (f"sentiment:{C}.securityContext.runAsNonRoot", False),
+            "uid_zero": (f"sentiment:{C}.securityContext.runAsUser", 0),
+            "init_container_root": ("sentiment:spec.template.spec.initContainers.0.securityContext", {}),
+        }),
+        Case("lepton-k8s-run-as-non-root", [Res("kubernetes:apps/v1:Deployment", "pod-level", {
+            **DEPLOYMENT, "spec": {**DEPLOYMENT["spec"], "template": {"spec": {
+                "securityContext": {"runAsNonRoot": True, "runAsUser": 10001},
+                "containers": [{**CONTAINER, "securityContext": {"readOnlyRootFilesystem": True}}]}}}})], {
+            "pod_level_removed": ("pod-level:spec.template.spec.securityContext", {}),
+        }),
+        Case("lepton-k8s-read-only-root-filesystem", workloads, {
+            "writable": (f"sentiment:{C}.securityContext.readOnlyRootFilesystem", False),
+            "no_context": (f"sentiment:{C}.securityContext", DELETE),
+        }),
+        Case("lepton-k8s-drop-all-capabilities", workloads, {
+            "drops_some": (f"sentiment:{C}.securityContext.capabilities.drop", ["NET_RAW"]),
+            "no_capabilities": (f"sentiment:{C}.securityContext.capabilities", DELETE),
+            "escalation_allowed": (f"sentiment:{C}.securityContext.allowPrivilegeEscalation", True),
+        }),
+        Case("lepton-k8s-tenant-pod-security-labels", tenant_resources(), {
+            "no_label": ("research:metadata.labels", {}),
+            "warn_only": ("research:metadata.labels", {"pod-security.kubernetes.io/warn": "restricted"}),
+        }),
+        Case("lepton-k8s-image-digest-in-prod", [Res("kubernetes:apps/v1:Deployment", "sentiment", PINNED)], {
+            "tag_in_prod": (f"sentiment:{C}.image", "ghcr.io/acme/sentiment:1.4"),
+        }, config={"lepton-k8s-image-digest-in-prod": PROD}),
+        Case("lepton-k8s-image-digest-in-prod", [Res("kubernetes:apps/v1:Deployment", "sentiment", DEPLOYMENT)], {},
+             config={"lepton-k8s-image-digest-in-prod": {"environment": "dev"}}),
+    ]
+
+
+def cases() -> list[Case]:
+    return [*_aws_cases(), *_gcp_cases(), *_azure_cases(), *_k8s_cases()]
