@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from lepton_infra.aws.account import AwsAccount, lookup_account
 from lepton_infra.aws.arg_checks import artifact_store_problems
 from lepton_infra.aws.iam import allow, document, irsa_role
 from lepton_infra.core.args import check_args
@@ -32,6 +33,8 @@ class ArtifactStoreArgs:
     noncurrent_version_days: int = 30
     """Old versions of overwritten model files are kept this long, then expire."""
     protect: bool = False
+    account: AwsAccount | None = None
+    """The partition and account (`aws.Platform` passes its one lookup); None: looked up here."""
 
 
 def tls_only_bucket_policy(bucket_arn: pulumi.Input[str]) -> pulumi.Output[str]:
@@ -91,7 +94,7 @@ class ArtifactStore(Component):
         check_args(self.TOKEN, name, artifact_store_problems(args))  # before anything is registered
         super().__init__(name, opts)
         self._kms_key_arn = args.kms_key_arn
-        account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
+        account = pulumi.Output.from_input((args.account or lookup_account(self)).account_id)
         # Bucket names are global: the account id keeps two accounts' platforms of the same name apart.
         bucket_name = account.apply(lambda a: physical_name(args.platform, args.environment, "models", a,
                                                             limit="aws:s3-bucket"))

@@ -10,6 +10,7 @@ from typing import Literal
 import pulumi
 import pulumi_aws as aws
 
+from lepton_infra.aws.account import AwsAccount, lookup_account
 from lepton_infra.aws.arg_checks import network_problems
 from lepton_infra.aws.iam import allow, document, service_trust
 from lepton_infra.core.args import check_args
@@ -38,6 +39,8 @@ class NetworkArgs:
     """Prefix of cloud-side `Name` tags (default: the component name)."""
     availability_zones: Sequence[str] = field(default_factory=tuple)
     """Explicit zone names; default: the first `zones` available zones of the region."""
+    account: AwsAccount | None = None
+    """The partition and account (`aws.Platform` passes its one lookup); None: looked up here."""
 
 
 def nat_zone_indexes(strategy: str, zones: int) -> list[int]:
@@ -166,7 +169,7 @@ class Network(Component):
             retention_in_days=args.flow_log_retention_days, kms_key_id=args.kms_key_arn,
             opts=self.child_opts(),
         )
-        account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
+        account = (args.account or lookup_account(self)).account_id
         role = aws.iam.Role(
             child_name(name, "flow-logs-role"),
             name=physical_name(label, "flow-logs", limit="aws:iam-role"),

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pulumi
 import pulumi_gcp as gcp
 import pulumi_kubernetes as k8s
 
 from lepton_infra.catalog import choose_machine
+from lepton_infra.core.cloud import PlatformOutputs
 from lepton_infra.core.cluster_handle import ClusterHandle
 from lepton_infra.core.component import Component
+from lepton_infra.core.exposure import warn_if_api_open_to_the_world
 from lepton_infra.core.naming import child_name
 from lepton_infra.core.tagging import platform_tags
 from lepton_infra.gcp.artifacts import ArtifactStore, ArtifactStoreArgs
@@ -31,7 +31,6 @@ from lepton_infra.gcp.planning import (
     initial_nodes_per_zone,
     plan_network_layout,
     service_agent,
-    workload_pool,
     zones_offering,
 )
 from lepton_infra.gcp.services import BUDGET_SERVICE, PLATFORM_SERVICES, ProjectServices, ProjectServicesArgs
@@ -141,6 +140,7 @@ class Platform(Component):
             budget_thresholds_percent=list(budget.thresholds_percent) if budget else (),
             project_number=number if budget else None), opts_())
 
+        warn_if_api_open_to_the_world(spec, "GKE", self)
         api_access = api_access_note(spec, self.network.subnet_physical_name)
         pulumi.log.info(f"GKE API access: {api_access}", resource=self)
         self.k8s_provider = k8s.Provider(child_name(name, "k8s"), kubeconfig=self.cluster.kubeconfig,
@@ -177,20 +177,16 @@ class Platform(Component):
             identity_egress=metadata_server_egress(DATAPLANE_V2),
             # GKE admits system-*-critical pods only in namespaces with a quota scoped to those classes.
             critical_priority_needs_quota=True,
-            extra={"project": knobs.project, "region": spec.region, "workload_pool": workload_pool(knobs.project)},
+            region=spec.region,
+            model_bucket=self.artifacts.bucket_name,
+            registry_url=self.artifacts.registry_url,
         )
-        self.outputs: dict[str, Any] = {
-            "cluster_name": self.cluster.cluster_name,
-            "cluster_endpoint": self.cluster.endpoint,
-            "kubeconfig": self.cluster.kubeconfig,
-            "model_bucket": self.artifacts.bucket_name,
-            "registry_url": self.artifacts.registry_url,
-            "kms_key_id": self.key.key_id,
-            "region": spec.region,
-            "project": knobs.project,
-            "api_access": api_access,
-        }
-        self.finish(self.outputs)
+        self.outputs = PlatformOutputs(
+            cluster_name=self.cluster.cluster_name, cluster_endpoint=self.cluster.endpoint,
+            kubeconfig=self.cluster.kubeconfig, model_bucket=self.artifacts.bucket_name,
+            registry_url=self.artifacts.registry_url, region=spec.region, key_id=self.key.key_id,
+            api_access=api_access, cloud_specific={"project": knobs.project})
+        self.finish(self.outputs.to_stack_outputs())
 
 
 def _dns_endpoint(spec: PlatformSpec) -> bool:
