@@ -27,7 +27,7 @@ pool = NodePool(
         min_nodes=config.get_int("min_nodes") or 0,
         max_nodes=config.get_int("max_nodes") or 4,
         spot=config.get_bool("spot") or False,
-        physical_prefix=config.get("prefix") or "example",
+        name_prefix=config.get("prefix") or "example",
     ),
     opts=pulumi.ResourceOptions(provider=provider),
 )

@@ -87,10 +87,10 @@ class Platform(Component):
         ), opts_aws)
         self.node_pools = [
             NodePool(child_name(name, f"pool-{pool.name}"), NodePoolArgs(
-                cluster_name=cluster.name_output, pool=pool.name, node_role_arn=cluster.node_role.arn,
+                cluster_name=cluster.name_output, pool_name=pool.name, node_role_arn=cluster.node_role.arn,
                 subnet_ids=network.private_subnet_ids, security_group_ids=[cluster.node_security_group.id],
-                kms_key_arn=key.arn, instance_types=instance_types(spec, pool), min_size=pool.min,
-                max_size=pool.max, desired_size=pool.desired, gpu_type=pool.gpu.type if pool.gpu else None,
+                kms_key_arn=key.arn, instance_types=instance_types(spec, pool), min_nodes=pool.min,
+                max_nodes=pool.max, desired_size=pool.desired, gpu_type=pool.gpu.type if pool.gpu else None,
                 gpu_count=pool.gpu.count if pool.gpu else 0, spot=pool.spot, disk_gb=pool.disk_gb,
                 labels=dict(pool.labels), kubernetes_version=spec.cluster.version, name_prefix=f"{label}-{pool.name}",
                 tags=tags,

@@ -20,7 +20,7 @@ READER_ROLE = "roles/artifactregistry.reader"
 class ArtifactStoreArgs:
     project: pulumi.Input[str]
     location: str  # the region; CMEK keys are regional, so bucket and registry are too
-    physical_prefix: str
+    name_prefix: str
     kms_key: pulumi.Input[str]
     # Identities that pull images (the node service account), granted on this repository only.
     reader_members: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
@@ -41,7 +41,7 @@ class ArtifactStore(Component):
             child_name(name, "models"),
             # Bucket names are global: the project id keeps ours from colliding with the world's.
             name=pulumi.Output.from_input(args.project).apply(
-                lambda p: physical_name(*_bucket_parts(p, args.physical_prefix), "models", limit="gcp:bucket")),
+                lambda p: physical_name(*_bucket_parts(p, args.name_prefix), "models", limit="gcp:bucket")),
             project=args.project,
             location=args.location.upper(),
             storage_class="STANDARD",
@@ -69,7 +69,7 @@ class ArtifactStore(Component):
         )
         self.registry = gcp.artifactregistry.Repository(
             child_name(name, "registry"),
-            repository_id=physical_name(args.physical_prefix, "images", limit="gcp:generic"),
+            repository_id=physical_name(args.name_prefix, "images", limit="gcp:generic"),
             project=args.project,
             location=args.location,
             format="DOCKER",

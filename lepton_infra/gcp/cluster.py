@@ -29,7 +29,7 @@ class ClusterArgs:
     project: pulumi.Input[str]
     location: pulumi.Input[str]  # a region (regional control plane) or a zone
     node_locations: pulumi.Input[Sequence[str]]
-    physical_prefix: str
+    name_prefix: str
     network: pulumi.Input[str]
     subnetwork: pulumi.Input[str]
     pods_range_name: str
@@ -59,7 +59,7 @@ class Cluster(Component):
         super().__init__(name, opts)
         self.cluster = gcp.container.Cluster(
             child_name(name, "gke"),
-            name=physical_name(args.physical_prefix, limit=40),
+            name=physical_name(args.name_prefix, limit=40),
             project=args.project,
             location=args.location,
             node_locations=args.node_locations,

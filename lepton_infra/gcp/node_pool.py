@@ -39,7 +39,7 @@ class NodePoolArgs:
     service_account_email: pulumi.Input[str] | None = None
     extra_labels: Mapping[str, str] = field(default_factory=dict)
     resource_labels: Mapping[str, str] = field(default_factory=dict)  # GCE labels on the node VMs
-    physical_prefix: str = "lepton"
+    name_prefix: str = "lepton"
 
 
 class NodePool(Component):
@@ -55,7 +55,7 @@ class NodePool(Component):
         if email is None:
             self.identity: NodeServiceAccount | None = NodeServiceAccount(
                 child_name(name, "identity"),
-                NodeServiceAccountArgs(project=args.project, physical_prefix=f"{args.physical_prefix}-{args.pool_name}"),
+                NodeServiceAccountArgs(project=args.project, name_prefix=f"{args.name_prefix}-{args.pool_name}"),
                 opts=self.child_opts(),
             )
             email = self.identity.email

@@ -83,7 +83,7 @@ class Platform(Component):
 
         layout = plan_network_layout(spec.network.cidr)
         self.network = Network(child_name(name, "network"), NetworkArgs(
-            project=project, region=spec.region, physical_prefix=prefix, nodes_cidr=str(layout.nodes),
+            project=project, region=spec.region, name_prefix=prefix, nodes_cidr=str(layout.nodes),
             pods_cidr=str(layout.pods), services_cidr=str(layout.services),
             control_plane_cidr=str(layout.control_plane)), opts_())
         # Google-managed identities that encrypt with the platform key: cluster secrets (GKE), boot and
@@ -95,7 +95,7 @@ class Platform(Component):
             child_name(name, "registry-agent"), project=project, service="artifactregistry.googleapis.com",
             opts=opts_())
         self.key = EncryptionKey(child_name(name, "key"), EncryptionKeyArgs(
-            project=project, location=spec.region, physical_prefix=prefix, protect=protect,
+            project=project, location=spec.region, name_prefix=prefix, protect=protect,
             encrypters={
                 "gke": number.apply(lambda n: service_agent(str(n), "container")),
                 "compute": number.apply(lambda n: service_agent(str(n), "compute")),
@@ -103,9 +103,9 @@ class Platform(Component):
                 "registry": self.registry_agent.member,
             }), opts_())
         self.node_identity = NodeServiceAccount(child_name(name, "nodes"), NodeServiceAccountArgs(
-            project=project, physical_prefix=prefix), opts_())
+            project=project, name_prefix=prefix), opts_())
         self.cluster = Cluster(child_name(name, "cluster"), ClusterArgs(
-            project=project, location=location, node_locations=cluster_node_zones, physical_prefix=prefix,
+            project=project, location=location, node_locations=cluster_node_zones, name_prefix=prefix,
             network=self.network.network_id, subnetwork=self.network.subnet_id,
             pods_range_name=self.network.pods_range_name, services_range_name=self.network.services_range_name,
             control_plane_cidr=str(layout.control_plane), secrets_kms_key=self.key.key_id,
@@ -125,11 +125,11 @@ class Platform(Component):
                 cpu_class=pool.cpu, machine_type=pool.machine_type, spot=pool.spot, disk_gb=pool.disk_gb,
                 node_locations=_gpu_pool_zones(pool, spec.region, up_zones, zones, project, invoke_opts),
                 service_account_email=self.node_identity.email, extra_labels=dict(pool.labels),
-                resource_labels=labels, physical_prefix=prefix), opts_())
+                resource_labels=labels, name_prefix=prefix), opts_())
             for pool in spec.node_pools
         ]
         self.artifacts = ArtifactStore(child_name(name, "artifacts"), ArtifactStoreArgs(
-            project=project, location=spec.region, physical_prefix=prefix, kms_key=self.key.key_id,
+            project=project, location=spec.region, name_prefix=prefix, kms_key=self.key.key_id,
             reader_members={"nodes": self.node_identity.member}, protect=protect), opts_())
         budget = spec.budget
         self.monitoring = Monitoring(child_name(name, "monitoring"), MonitoringArgs(
@@ -165,7 +165,7 @@ class Platform(Component):
             # GKE installs the NVIDIA driver, runs the device plugin and (DCGM monitoring) the exporter.
             gpu=gke_gpu_facts(MONITORING_COMPONENTS),
             bind_identity=WorkloadIdentityBinder(project=project, bucket=self.artifacts.bucket_name,
-                                                 physical_prefix=prefix, provider=self.provider),
+                                                 name_prefix=prefix, provider=self.provider),
             storage_class=STORAGE_CLASS,
             workload_dependencies=list(self.node_pools),
             storage_dependencies=[self.storage_class],

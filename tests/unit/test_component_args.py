@@ -30,22 +30,22 @@ def refused(program: Callable[[], Any]) -> ComponentArgsError:
 
 
 def aws_pool(**changes: Any) -> AwsNodePoolArgs:
-    base: dict[str, Any] = dict(cluster_name="c", pool="gpu", node_role_arn="arn:aws:iam::1:role/n",
+    base: dict[str, Any] = dict(cluster_name="c", pool_name="gpu", node_role_arn="arn:aws:iam::1:role/n",
                                 subnet_ids=["s-1"], security_group_ids=["sg-1"], kms_key_arn="k",
                                 instance_types=["g6.xlarge"], gpu_type="l4", gpu_count=1)
     return AwsNodePoolArgs(**{**base, **changes})
 
 
 def test_aws_node_pool_refuses_inverted_bounds_and_unknown_gpu() -> None:
-    err = refused(lambda: AwsNodePool("bad", aws_pool(min_size=5, max_size=2, gpu_type="h100-80g")))
-    assert err.paths == ["min_size", "gpu_type"]
+    err = refused(lambda: AwsNodePool("bad", aws_pool(min_nodes=5, max_nodes=2, gpu_type="h100-80g")))
+    assert err.paths == ["min_nodes", "gpu_type"]
     assert "did you mean 'h100-80gb'?" in str(err)
     assert "lepton:aws:NodePool 'bad'" in str(err)
 
 
 def test_aws_node_pool_refuses_empty_instance_types_and_bad_names() -> None:
-    err = refused(lambda: AwsNodePool("bad", aws_pool(instance_types=[], pool="GPU_pool", disk_gb=5)))
-    assert set(err.paths) == {"instance_types", "pool", "disk_gb"}
+    err = refused(lambda: AwsNodePool("bad", aws_pool(instance_types=[], pool_name="GPU_pool", disk_gb=5)))
+    assert set(err.paths) == {"instance_types", "pool_name", "disk_gb"}
 
 
 def test_aws_node_pool_skips_outputs() -> None:
@@ -114,7 +114,7 @@ def _more_components() -> list[tuple[str, Callable[[], Any], list[str]]]:
 
     oidc = dict(oidc_provider_arn="arn:aws:iam::1:oidc-provider/x", oidc_issuer="https://x")
     gke: dict[str, Any] = dict(project="p", location="us-central1", node_locations=["us-central1-a"],
-                               physical_prefix="t", network="n", subnetwork="s", pods_range_name="p",
+                               name_prefix="t", network="n", subnetwork="s", pods_range_name="p",
                                services_range_name="s", control_plane_cidr="172.16.0.0/28",
                                secrets_kms_key="k", node_service_account="sa", boot_disk_kms_key="k")
     return [
@@ -134,7 +134,7 @@ def _more_components() -> list[tuple[str, Callable[[], Any], list[str]]]:
                                                                   k8s_provider=None)),  # type: ignore[arg-type]
          ["kubernetes_version"]),
         ("gcp-network", lambda: GcpNetwork("n", GcpNetworkArgs(project="p", region="us-central1",
-                                                               physical_prefix="t", nodes_cidr="10.0.0.0/20",
+                                                               name_prefix="t", nodes_cidr="10.0.0.0/20",
                                                                pods_cidr="10.4.0.0/14", services_cidr="bad",
                                                                control_plane_cidr="172.16.0.0/28",
                                                                flow_sampling=2.0)),
@@ -153,7 +153,7 @@ def _more_components() -> list[tuple[str, Callable[[], Any], list[str]]]:
                                                                        kms_key_arn="k", noncurrent_version_days=0)),
          ["environment", "noncurrent_version_days"]),
         ("gcp-artifacts", lambda: GcpArtifactStore("a", GcpArtifactStoreArgs(
-            project="p", location="us-central1", physical_prefix="t", kms_key="k", keep_versions=0,
+            project="p", location="us-central1", name_prefix="t", kms_key="k", keep_versions=0,
             labels={"Team": "ml"})),
          ["keep_versions", "labels.Team"]),
         ("observability", lambda: Observability("o", ObservabilityArgs(
