@@ -24,7 +24,7 @@ pool = NodePool(
         node_role_arn=config.require("nodeRoleArn"),
         subnet_ids=config.require_object("subnetIds"),
         security_group_ids=config.require_object("securityGroupIds"),
-        kms_key_arn=config.require("kmsKeyArn"),
+        key_id=config.require("kmsKeyArn"),
         # Several interchangeable instance types: spot capacity is found in more pools.
         instance_types=[m.name for m in spot_alternatives("aws", machine)],
         gpu_type=gpu,

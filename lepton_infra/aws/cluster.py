@@ -35,7 +35,7 @@ class ClusterArgs:
     version: str
     vpc_id: pulumi.Input[str]
     subnet_ids: Sequence[pulumi.Input[str]]
-    kms_key_arn: pulumi.Input[str]
+    key_id: pulumi.Input[str]
     region: str
     endpoint_public: bool = False
     """Private-only unless set; when public, only `public_access_cidrs` may reach it."""
@@ -105,7 +105,7 @@ class Cluster(Component):
         # Created first, with the CMK and a retention: otherwise EKS creates it unencrypted and forever.
         log_group = aws.cloudwatch.LogGroup(
             child_name(name, "logs"), name=f"/aws/eks/{args.cluster_name}/cluster",
-            retention_in_days=args.log_retention_days, kms_key_id=args.kms_key_arn, opts=self.child_opts(),
+            retention_in_days=args.log_retention_days, kms_key_id=args.key_id, opts=self.child_opts(),
         )
         role = aws.iam.Role(
             child_name(name, "role"), name=physical_name(args.cluster_name, "cluster", limit="aws:iam-role"),
@@ -121,7 +121,7 @@ class Cluster(Component):
         attachments.append(aws.iam.RolePolicy(
             child_name(name, "role-kms"), role=role.id,
             policy=pulumi.Output.json_dumps(document([
-                allow(["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"], [args.kms_key_arn]),
+                allow(["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"], [args.key_id]),
             ])),
             opts=self.child_opts(),
         ))
@@ -137,7 +137,7 @@ class Cluster(Component):
                 endpoint_private_access=private, endpoint_public_access=public, public_access_cidrs=cidrs,
             ),
             encryption_config=aws.eks.ClusterEncryptionConfigArgs(
-                resources=["secrets"], provider=aws.eks.ClusterEncryptionConfigProviderArgs(key_arn=args.kms_key_arn),
+                resources=["secrets"], provider=aws.eks.ClusterEncryptionConfigProviderArgs(key_arn=args.key_id),
             ),
             enabled_cluster_log_types=list(CONTROL_PLANE_LOG_TYPES),
             access_config=aws.eks.ClusterAccessConfigArgs(

@@ -36,7 +36,7 @@ FIVE_MINUTES = 300
 class MonitoringArgs:
     cluster_name: str
     region: str
-    kms_key_arn: pulumi.Input[str]
+    key_id: pulumi.Input[str]
     oidc_provider_arn: pulumi.Input[str]
     oidc_issuer: pulumi.Input[str]
     platform: str
@@ -96,7 +96,7 @@ class Monitoring(Component):
         self._container_insights(name, args, account, facts.partition)
         self.topic = aws.sns.Topic(
             child_name(name, "alerts"), name=physical_name(args.platform, "alerts"),
-            kms_master_key_id=args.kms_key_arn, opts=self.child_opts(),
+            kms_master_key_id=args.key_id, opts=self.child_opts(),
         )
         aws.sns.TopicPolicy(
             child_name(name, "alerts-policy"), arn=self.topic.arn,
@@ -123,7 +123,7 @@ class Monitoring(Component):
         groups = [
             aws.cloudwatch.LogGroup(
                 child_name(name, f"insights-{kind}"), name=f"/aws/containerinsights/{args.cluster_name}/{kind}",
-                retention_in_days=args.log_retention_days, kms_key_id=args.kms_key_arn, opts=self.child_opts(),
+                retention_in_days=args.log_retention_days, kms_key_id=args.key_id, opts=self.child_opts(),
             )
             for kind in INSIGHTS_LOG_KINDS
         ]

@@ -30,7 +30,7 @@ class NetworkArgs:
     cluster_name: str
     """The EKS cluster that will live here: subnets carry its discovery tag."""
     region: str
-    kms_key_arn: pulumi.Input[str]
+    key_id: pulumi.Input[str]
     """CMK for the flow-log group: flow logs are never stored unencrypted."""
     nat: Literal["single", "per-zone"] = "single"
     interface_endpoints: bool = False
@@ -166,7 +166,7 @@ class Network(Component):
     def _flow_logs(self, name: str, label: str, args: NetworkArgs) -> None:
         log_group = aws.cloudwatch.LogGroup(
             child_name(name, "flow-logs"), name=f"/aws/vpc/{label}/flow-logs",
-            retention_in_days=args.flow_log_retention_days, kms_key_id=args.kms_key_arn,
+            retention_in_days=args.flow_log_retention_days, kms_key_id=args.key_id,
             opts=self.child_opts(),
         )
         account = (args.account or lookup_account(self)).account_id

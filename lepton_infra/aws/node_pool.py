@@ -40,7 +40,7 @@ class NodePoolArgs:
     node_role_arn: pulumi.Input[str]
     subnet_ids: Sequence[pulumi.Input[str]]
     security_group_ids: Sequence[pulumi.Input[str]]
-    kms_key_arn: pulumi.Input[str]
+    key_id: pulumi.Input[str]
     """CMK for the root volume."""
     instance_types: Sequence[str]
     """First is preferred; more than one only makes sense for spot (capacity diversity)."""
@@ -135,7 +135,7 @@ class NodePool(Component):
             block_device_mappings=[aws.ec2.LaunchTemplateBlockDeviceMappingArgs(
                 device_name="/dev/xvda",
                 ebs=aws.ec2.LaunchTemplateBlockDeviceMappingEbsArgs(
-                    volume_size=args.disk_gb, volume_type="gp3", encrypted="true", kms_key_id=args.kms_key_arn,
+                    volume_size=args.disk_gb, volume_type="gp3", encrypted="true", kms_key_id=args.key_id,
                     delete_on_termination="true",
                 ),
             )],

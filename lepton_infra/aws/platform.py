@@ -68,14 +68,14 @@ class Platform(Component):
         network = Network(child_name(name, "network"), NetworkArgs(
             cidr=str(spec.network.cidr), zones=spec.network.zones or 2, cluster_name=label, region=spec.region,
             nat=spec.network.nat or "single", interface_endpoints=bool(knobs.interface_endpoints),
-            flow_log_retention_days=spec.network.flow_log_retention_days, kms_key_arn=key.arn, name_prefix=label,
+            flow_log_retention_days=spec.network.flow_log_retention_days, key_id=key.arn, name_prefix=label,
             account=account,
         ), opts_aws)
         endpoint_public = spec.cluster.endpoint == "public"
         authorized = [str(n) for n in spec.cluster.authorized_networks]
         cluster = Cluster(child_name(name, "cluster"), ClusterArgs(
             cluster_name=label, version=spec.cluster.version, vpc_id=network.vpc_id,
-            subnet_ids=network.private_subnet_ids, kms_key_arn=key.arn, region=spec.region,
+            subnet_ids=network.private_subnet_ids, key_id=key.arn, region=spec.region,
             endpoint_public=endpoint_public, public_access_cidrs=authorized if endpoint_public else [],
             # A private endpoint answers only inside the VPC, and only whom the cluster security group
             # admits: the authorized networks are where `pulumi up` runs (runner, VPN, peering).
@@ -89,7 +89,7 @@ class Platform(Component):
             NodePool(child_name(name, f"pool-{pool.name}"), NodePoolArgs(
                 cluster_name=cluster.name_output, pool_name=pool.name, node_role_arn=cluster.node_role.arn,
                 subnet_ids=network.private_subnet_ids, security_group_ids=[cluster.node_security_group.id],
-                kms_key_arn=key.arn, instance_types=instance_types(spec, pool), min_nodes=pool.min,
+                key_id=key.arn, instance_types=instance_types(spec, pool), min_nodes=pool.min,
                 max_nodes=pool.max, desired_size=pool.desired, gpu_type=pool.gpu.type if pool.gpu else None,
                 gpu_count=pool.gpu.count if pool.gpu else 0, spot=pool.spot, disk_gb=pool.disk_gb,
                 labels=dict(pool.labels), kubernetes_version=spec.cluster.version, name_prefix=f"{label}-{pool.name}",
@@ -102,7 +102,7 @@ class Platform(Component):
         node_groups = [p.node_group for p in self.node_pools]
         addons = Addons(child_name(name, "addons"), AddonsArgs(
             cluster_name=cluster.name_output, kubernetes_version=spec.cluster.version,
-            oidc_provider_arn=cluster.oidc_provider_arn, oidc_issuer=cluster.oidc_issuer, kms_key_arn=key.arn,
+            oidc_provider_arn=cluster.oidc_provider_arn, oidc_issuer=cluster.oidc_issuer, key_id=key.arn,
             platform=label, k8s_provider=cluster.k8s_provider, versions=dict(knobs.addon_versions),
             volume_tags=tags, wait_for=node_groups, account=account,
         ), opts_aws)
@@ -114,7 +114,7 @@ class Platform(Component):
             account=account,
         ), opts_aws)
         Monitoring(child_name(name, "monitoring"), MonitoringArgs(
-            cluster_name=label, region=spec.region, kms_key_arn=key.arn, oidc_provider_arn=cluster.oidc_provider_arn,
+            cluster_name=label, region=spec.region, key_id=key.arn, oidc_provider_arn=cluster.oidc_provider_arn,
             oidc_issuer=cluster.oidc_issuer, platform=label, alert_emails=list(spec.monitoring.alert_emails),
             gpu_idle_percent=spec.monitoring.gpu_idle_percent, log_retention_days=spec.monitoring.retention_days,
             budget_usd=spec.budget.monthly_usd if spec.budget else None,
@@ -125,7 +125,7 @@ class Platform(Component):
             kubernetes_version=spec.cluster.version, wait_for=node_groups, account=account,
         ), opts_aws)
         store = ArtifactStore(child_name(name, "artifacts"), ArtifactStoreArgs(
-            platform=spec.name, environment=spec.environment, kms_key_arn=key.arn, protect=protect,
+            platform=spec.name, environment=spec.environment, key_id=key.arn, protect=protect,
             account=account), opts_aws)
 
         self.cluster_handle = ClusterHandle(

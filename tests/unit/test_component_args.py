@@ -31,7 +31,7 @@ def refused(program: Callable[[], Any]) -> ComponentArgsError:
 
 def aws_pool(**changes: Any) -> AwsNodePoolArgs:
     base: dict[str, Any] = dict(cluster_name="c", pool_name="gpu", node_role_arn="arn:aws:iam::1:role/n",
-                                subnet_ids=["s-1"], security_group_ids=["sg-1"], kms_key_arn="k",
+                                subnet_ids=["s-1"], security_group_ids=["sg-1"], key_id="k",
                                 instance_types=["g6.xlarge"], gpu_type="l4", gpu_count=1)
     return AwsNodePoolArgs(**{**base, **changes})
 
@@ -119,14 +119,14 @@ def _more_components() -> list[tuple[str, Callable[[], Any], list[str]]]:
                                secrets_kms_key="k", node_service_account="sa", boot_disk_kms_key="k")
     return [
         ("aws-network", lambda: Network("n", NetworkArgs(cidr="10.0.0.0/16", zones=1, cluster_name="c",
-                                                         region="us-east-1", kms_key_arn="k", nat="per_zone")),
+                                                         region="us-east-1", key_id="k", nat="per_zone")),
          ["zones", "nat"]),
         ("aws-cluster", lambda: Cluster("c", ClusterArgs(cluster_name="c", version="1.3", vpc_id="v",
-                                                         subnet_ids=["s"], kms_key_arn="k", region="us-east-1",
+                                                         subnet_ids=["s"], key_id="k", region="us-east-1",
                                                          admin_role_arns=["jane"])),
          ["version", "admin_role_arns[0]"]),
         ("aws-monitoring", lambda: Monitoring("m", MonitoringArgs(cluster_name="c", region="us-east-1",
-                                                                  kms_key_arn="k", platform="t", **oidc,
+                                                                  key_id="k", platform="t", **oidc,
                                                                   alert_emails=["oncall"], budget_usd=-1)),
          ["alert_emails[0]", "budget_usd"]),
         ("aws-autoscaler", lambda: Autoscaler("a", AutoscalerArgs(cluster_name="c", kubernetes_version="1.29",
@@ -146,11 +146,11 @@ def _more_components() -> list[tuple[str, Callable[[], Any], list[str]]]:
                                                                         display_prefix="t", budget_usd=100.0)),
          ["billing_account"]),
         ("aws-cluster-public", lambda: Cluster("c", ClusterArgs(cluster_name="c", version="1.33", vpc_id="v",
-                                                                subnet_ids=["s"], kms_key_arn="k",
+                                                                subnet_ids=["s"], key_id="k",
                                                                 region="us-east-1", endpoint_public=True)),
          ["public_access_cidrs"]),
         ("aws-artifacts", lambda: ArtifactStore("a", ArtifactStoreArgs(platform="acme-ai", environment="production",
-                                                                       kms_key_arn="k", noncurrent_version_days=0)),
+                                                                       key_id="k", noncurrent_version_days=0)),
          ["environment", "noncurrent_version_days"]),
         ("gcp-artifacts", lambda: GcpArtifactStore("a", GcpArtifactStoreArgs(
             project="p", location="us-central1", name_prefix="t", kms_key="k", keep_versions=0,
