@@ -21,7 +21,7 @@ class ArtifactStoreArgs:
     project: pulumi.Input[str]
     location: str  # the region; CMEK keys are regional, so bucket and registry are too
     name_prefix: str
-    kms_key: pulumi.Input[str]
+    key_id: pulumi.Input[str]  # the platform's Cloud KMS key (bucket and registry)
     # Identities that pull images (the node service account), granted on this repository only.
     reader_members: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     noncurrent_version_days: int = 30
@@ -45,7 +45,7 @@ class ArtifactStore(Component):
             project=args.project,
             location=args.location.upper(),
             storage_class="STANDARD",
-            encryption=gcp.storage.BucketEncryptionArgs(default_kms_key_name=args.kms_key),
+            encryption=gcp.storage.BucketEncryptionArgs(default_kms_key_name=args.key_id),
             uniform_bucket_level_access=True,  # IAM only, no per-object ACLs
             public_access_prevention="enforced",
             versioning=gcp.storage.BucketVersioningArgs(enabled=True),
@@ -74,7 +74,7 @@ class ArtifactStore(Component):
             location=args.location,
             format="DOCKER",
             description="Inference images (lepton-infra).",
-            kms_key_name=args.kms_key,
+            kms_key_name=args.key_id,
             # A deployed tag always means the same image (rollbacks and audits rely on it).
             docker_config=gcp.artifactregistry.RepositoryDockerConfigArgs(immutable_tags=True),
             # Scan on push as the project's Artifact Analysis setting says; never switched off here.

@@ -24,7 +24,7 @@ class NodePoolArgs:
     cluster: pulumi.Input[str]  # cluster id or name
     location: pulumi.Input[str]  # the cluster's location (region or zone)
     pool_name: str  # the GKE pool name (the spec's pool name)
-    boot_disk_kms_key: pulumi.Input[str]
+    key_id: pulumi.Input[str]  # the platform's Cloud KMS key (boot disks)
     min_nodes: int = 0  # over the whole pool (all zones), not per zone
     max_nodes: int = 2
     initial_nodes_per_zone: int = 0
@@ -96,7 +96,7 @@ class NodePool(Component):
                 image_type="COS_CONTAINERD",
                 disk_type="pd-balanced",
                 disk_size_gb=args.disk_gb,
-                boot_disk_kms_key=args.boot_disk_kms_key,
+                boot_disk_kms_key=args.key_id,
                 service_account=email,
                 # Access is governed by the service account's IAM roles, not legacy scopes.
                 oauth_scopes=[CLOUD_PLATFORM_SCOPE],

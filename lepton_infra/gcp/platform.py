@@ -118,7 +118,7 @@ class Platform(Component):
         self.node_pools = [
             NodePool(child_name(name, f"pool-{pool.name}"), NodePoolArgs(
                 project=project, cluster=self.cluster.cluster.id, location=self.cluster.location,
-                pool_name=pool.name, boot_disk_kms_key=self.key.key_id, min_nodes=pool.min, max_nodes=pool.max,
+                pool_name=pool.name, key_id=self.key.key_id, min_nodes=pool.min, max_nodes=pool.max,
                 initial_nodes_per_zone=initial_nodes_per_zone(
                     pool.desired if pool.desired is not None else pool.min, zones, pool.max),
                 gpu_type=pool.gpu.type if pool.gpu else None, gpu_count=pool.gpu.count if pool.gpu else 1,
@@ -129,7 +129,7 @@ class Platform(Component):
             for pool in spec.node_pools
         ]
         self.artifacts = ArtifactStore(child_name(name, "artifacts"), ArtifactStoreArgs(
-            project=project, location=spec.region, name_prefix=prefix, kms_key=self.key.key_id,
+            project=project, location=spec.region, name_prefix=prefix, key_id=self.key.key_id,
             reader_members={"nodes": self.node_identity.member}, protect=protect), opts_())
         budget = spec.budget
         self.monitoring = Monitoring(child_name(name, "monitoring"), MonitoringArgs(

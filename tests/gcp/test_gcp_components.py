@@ -44,13 +44,13 @@ COMPONENTS: dict[str, Callable[[pulumi.ResourceOptions], object]] = {
         project="p-test", location="us-central1", name_prefix="t",
         encrypters={"gke": "serviceAccount:a@b.iam.gserviceaccount.com"}), o),
     "artifacts": lambda o: ArtifactStore("art", ArtifactStoreArgs(
-        project="p-test", location="us-central1", name_prefix="t", kms_key=KEY,
+        project="p-test", location="us-central1", name_prefix="t", key_id=KEY,
         reader_members={"nodes": "serviceAccount:n@p-test.iam.gserviceaccount.com"}), o),
     "monitoring": lambda o: Monitoring("mon", MonitoringArgs(
         project="p-test", cluster_name="c", display_prefix="t", alert_emails=["a@b.dev"],
         billing_account="012345-6789AB-CDEF01", budget_usd=100, project_number="42"), o),
     "node-pool": lambda o: NodePool("gpu", NodePoolArgs(
-        project="p-test", cluster="c", location="us-central1", pool_name="gpu", boot_disk_kms_key=KEY,
+        project="p-test", cluster="c", location="us-central1", pool_name="gpu", key_id=KEY,
         gpu_type="a100-80gb", gpu_count=4, max_nodes=3), o),
 }
 
@@ -88,7 +88,7 @@ def test_a_standalone_node_pool_gets_its_own_least_privilege_identity(
 def test_node_pool_refuses_inverted_bounds(plan_program: Callable[..., PlannedGraph]) -> None:
     def program() -> None:
         NodePool("bad", NodePoolArgs(project="p", cluster="c", location="us-central1", pool_name="bad",
-                                     boot_disk_kms_key=KEY, min_nodes=3, max_nodes=2))
+                                     key_id=KEY, min_nodes=3, max_nodes=2))
 
     with pytest.raises(ComponentArgsError) as err:  # a RunError: shown without a traceback
         plan_program(program)

@@ -61,7 +61,7 @@ def test_aws_kms_deletion_window_is_7_to_30_days() -> None:
 
 def test_gcp_node_pool_refuses_unknown_gpu_and_bad_pool_name() -> None:
     err = refused(lambda: GcpNodePool("bad", GcpNodePoolArgs(
-        project="p", cluster="c", location="us-central1", pool_name="Pool_1", boot_disk_kms_key="k",
+        project="p", cluster="c", location="us-central1", pool_name="Pool_1", key_id="k",
         gpu_type="h100", min_nodes=-1)))
     assert set(err.paths) == {"pool_name", "min_nodes", "gpu_type"}
 
@@ -153,7 +153,7 @@ def _more_components() -> list[tuple[str, Callable[[], Any], list[str]]]:
                                                                        key_id="k", noncurrent_version_days=0)),
          ["environment", "noncurrent_version_days"]),
         ("gcp-artifacts", lambda: GcpArtifactStore("a", GcpArtifactStoreArgs(
-            project="p", location="us-central1", name_prefix="t", kms_key="k", keep_versions=0,
+            project="p", location="us-central1", name_prefix="t", key_id="k", keep_versions=0,
             labels={"Team": "ml"})),
          ["keep_versions", "labels.Team"]),
         ("observability", lambda: Observability("o", ObservabilityArgs(
