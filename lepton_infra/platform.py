@@ -8,20 +8,24 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 
+from lepton_infra.core.cloud import CloudPlatform, PlatformClass
 from lepton_infra.core.errors import Problem, SpecError
 from lepton_infra.profiles import PROFILES
 from lepton_infra.spec import PlatformSpec
 
+if TYPE_CHECKING:
+    from lepton_infra.kubernetes import PlatformAddons
+
 
 @dataclass(frozen=True)
 class BuiltPlatform:
-    cloud: Any  # the cloud's `Platform` component
-    addons: Any  # `lepton_infra.kubernetes.PlatformAddons`
-    outputs: dict[str, Any]  # the stack outputs
+    cloud: CloudPlatform  # the cloud's `Platform` component (core/cloud.py: the contract)
+    addons: PlatformAddons
+    outputs: dict[str, Any]  # the stack outputs: the cloud's, then the in-cluster layer's
 
 
 def preflight(spec: PlatformSpec) -> list[Problem]:
@@ -43,6 +47,10 @@ def build(spec: PlatformSpec, opts: pulumi.ResourceOptions | None = None) -> Bui
     module = importlib.import_module(PROFILES[spec.cloud].platform_module)
     from lepton_infra.kubernetes import build_addons
 
-    cloud = module.Platform(spec.name, spec, opts)
+    platform_class: PlatformClass = module.Platform
+    cloud = platform_class(spec.name, spec, opts)
+    if not isinstance(cloud, pulumi.ComponentResource):
+        raise TypeError(f"{module.__name__}.Platform is not a ComponentResource (docs/architecture.md)")
     addons = build_addons(spec, cloud.cluster_handle, pulumi.ResourceOptions(parent=cloud))
-    return BuiltPlatform(cloud=cloud, addons=addons, outputs={**cloud.outputs, **addons.outputs})
+    return BuiltPlatform(cloud=cloud, addons=addons,
+                         outputs={**cloud.outputs.to_stack_outputs(), **addons.outputs})

@@ -19,7 +19,7 @@ network = Network(
         cluster_name=config.require("clusterName"),
         region=region,
         nat="single",
-        kms_key_arn=config.require("kmsKeyArn"),  # the flow-log group is encrypted with it
+        key_id=config.require("kmsKeyArn"),  # the flow-log group is encrypted with it
     ),
     opts=pulumi.ResourceOptions(provider=provider),
 )

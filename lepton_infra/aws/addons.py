@@ -16,6 +16,7 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
+from lepton_infra.aws.account import AwsAccount, lookup_account
 from lepton_infra.aws.arg_checks import addons_problems
 from lepton_infra.aws.iam import allow, document, irsa_role
 from lepton_infra.core.args import check_args
@@ -43,7 +44,7 @@ class AddonsArgs:
     kubernetes_version: str
     oidc_provider_arn: pulumi.Input[str]
     oidc_issuer: pulumi.Input[str]
-    kms_key_arn: pulumi.Input[str]
+    key_id: pulumi.Input[str]
     platform: str
     """Prefix of IAM role names."""
     k8s_provider: pulumi.ProviderResource
@@ -55,12 +56,17 @@ class AddonsArgs:
     wait_for: Sequence[pulumi.Resource] = ()
     """Resources the in-cluster pieces wait for (the node pools). Passed to the children themselves:
     a component's `depends_on` does not reach the children it creates."""
+    account: AwsAccount | None = None
+    """The partition and account (`aws.Platform` passes its one lookup); None: looked up here."""
 
 
-def ebs_csi_policy(kms_key_arn: pulumi.Input[str]) -> pulumi.Output[str]:
+def ebs_csi_policy(key_id: pulumi.Input[str], partition: pulumi.Input[str]) -> pulumi.Output[str]:
     """What the EBS CSI controller needs, scoped to the volumes and snapshots it tags, plus the CMK (via EC2
     only) so it can create encrypted volumes."""
-    ec2 = "arn:aws:ec2:*:*"
+    return pulumi.Output.from_input(partition).apply(lambda p: _ebs_csi_policy(key_id, f"arn:{p}:ec2:*:*"))
+
+
+def _ebs_csi_policy(key_id: pulumi.Input[str], ec2: str) -> pulumi.Output[str]:
     return pulumi.Output.json_dumps(document([
         allow(["ec2:DescribeAvailabilityZones", "ec2:DescribeInstances", "ec2:DescribeSnapshots", "ec2:DescribeTags",
                "ec2:DescribeVolumes", "ec2:DescribeVolumesModifications"], "*", sid="DescribeOnlyIsUnscoped"),
@@ -76,10 +82,10 @@ def ebs_csi_policy(kms_key_arn: pulumi.Input[str]) -> pulumi.Output[str]:
         allow(["ec2:CreateSnapshot"], [f"{ec2}:snapshot/*"], sid="SnapshotTarget"),
         allow(["ec2:DeleteSnapshot"], [f"{ec2}:snapshot/*"], sid="DeleteOwnSnapshots",
               condition={"StringLike": {f"ec2:ResourceTag/{_EBS_CLUSTER_TAG}": "true"}}),
-        allow(["kms:CreateGrant"], [kms_key_arn], sid="GrantsForEbsOnly",
+        allow(["kms:CreateGrant"], [key_id], sid="GrantsForEbsOnly",
               condition={"Bool": {"kms:GrantIsForAWSResource": "true"}}),
         allow(["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"],
-              [kms_key_arn], sid="UseCmkThroughEc2",
+              [key_id], sid="UseCmkThroughEc2",
               condition={"StringLike": {"kms:ViaService": "ec2.*.amazonaws.com"}}),
     ]))
 
@@ -100,7 +106,8 @@ class Addons(Component):
         ebs_role = irsa_role(
             child_name(name, "ebs-csi"), platform=args.platform, oidc_provider_arn=args.oidc_provider_arn,
             oidc_issuer=args.oidc_issuer, namespace=namespace, service_account=service_account,
-            policy=ebs_csi_policy(args.kms_key_arn), opts=self.child_opts(),
+            policy=ebs_csi_policy(args.key_id, (args.account or lookup_account(self)).partition),
+            opts=self.child_opts(),
             description="EBS CSI controller (volumes it tags, CMK via EC2)",
         )
         self.addons: dict[str, aws.eks.Addon] = {}
@@ -122,7 +129,7 @@ class Addons(Component):
                 name=STORAGE_CLASS, annotations={"storageclass.kubernetes.io/is-default-class": "true"},
             ),
             provisioner="ebs.csi.aws.com",
-            parameters={"type": "gp3", "encrypted": "true", "kmsKeyId": args.kms_key_arn, "fsType": "ext4",
+            parameters={"type": "gp3", "encrypted": "true", "kmsKeyId": args.key_id, "fsType": "ext4",
                         **volume_tag_parameters(args.volume_tags)},
             volume_binding_mode="WaitForFirstConsumer",  # the volume lands in the zone of the pod's node
             allow_volume_expansion=True,

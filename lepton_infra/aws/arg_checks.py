@@ -35,18 +35,18 @@ if TYPE_CHECKING:
 
 
 def node_pool_problems(args: NodePoolArgs) -> Iterator[Problem]:
-    yield from like_spec_field("pool", args.pool, NodePoolSpec, "name")
-    if known(args.pool) and not AWS.pool_name.ok(args.pool):
-        yield Problem("pool", args.pool, f"not a valid node group name ({AWS.pool_name.description})",
+    yield from like_spec_field("pool_name", args.pool_name, NodePoolSpec, "name")
+    if known(args.pool_name) and not AWS.pool_name.ok(args.pool_name):
+        yield Problem("pool_name", args.pool_name, f"not a valid node group name ({AWS.pool_name.description})",
                       "rename the pool")
     yield from non_empty("instance_types", args.instance_types, "instance type")
-    yield from like_spec_field("min_size", args.min_size, NodePoolSpec, "min")
-    yield from like_spec_field("max_size", args.max_size, NodePoolSpec, "max")
-    yield from ordered("min_size", args.min_size, "max_size", args.max_size)
+    yield from like_spec_field("min_nodes", args.min_nodes, NodePoolSpec, "min")
+    yield from like_spec_field("max_nodes", args.max_nodes, NodePoolSpec, "max")
+    yield from ordered("min_nodes", args.min_nodes, "max_nodes", args.max_nodes)
     desired = args.desired_size
-    if desired is not None and known(desired) and not args.min_size <= desired <= args.max_size:
-        yield Problem("desired_size", desired, f"outside [min_size {args.min_size}, max_size {args.max_size}]",
-                      "set it between min_size and max_size, or leave it unset")
+    if desired is not None and known(desired) and not args.min_nodes <= desired <= args.max_nodes:
+        yield Problem("desired_size", desired, f"outside [min_nodes {args.min_nodes}, max_nodes {args.max_nodes}]",
+                      "set it between min_nodes and max_nodes, or leave it unset")
     if args.gpu_type is not None:
         yield from one_of("gpu_type", args.gpu_type, sorted(catalog("aws").gpu_types()), "AWS GPU type")
         yield from like_spec_field("gpu_count", args.gpu_count, GpuRequest, "count")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from lepton_infra.aws.account import AwsAccount, lookup_account
 from lepton_infra.aws.arg_checks import artifact_store_problems
 from lepton_infra.aws.iam import allow, document, irsa_role
 from lepton_infra.core.args import check_args
@@ -28,10 +29,12 @@ ECR_LIFECYCLE = {"rules": [{"rulePriority": 1, "description": "expire untagged i
 class ArtifactStoreArgs:
     platform: str
     environment: str
-    kms_key_arn: pulumi.Input[str]
+    key_id: pulumi.Input[str]
     noncurrent_version_days: int = 30
     """Old versions of overwritten model files are kept this long, then expire."""
     protect: bool = False
+    account: AwsAccount | None = None
+    """The partition and account (`aws.Platform` passes its one lookup); None: looked up here."""
 
 
 def tls_only_bucket_policy(bucket_arn: pulumi.Input[str]) -> pulumi.Output[str]:
@@ -42,7 +45,7 @@ def tls_only_bucket_policy(bucket_arn: pulumi.Input[str]) -> pulumi.Output[str]:
     }]))
 
 
-def prefix_reader_policy(bucket_arn: pulumi.Input[str], prefix: str, kms_key_arn: pulumi.Input[str],
+def prefix_reader_policy(bucket_arn: pulumi.Input[str], prefix: str, key_id: pulumi.Input[str],
                          region: str) -> pulumi.Output[str]:
     """Read objects under `prefix/` and list only that prefix; decrypt with the CMK only through S3."""
     prefix = prefix.strip("/")
@@ -51,7 +54,7 @@ def prefix_reader_policy(bucket_arn: pulumi.Input[str], prefix: str, kms_key_arn
               sid="ReadPrefix"),
         allow(["s3:ListBucket"], [bucket_arn], sid="ListPrefixOnly",
               condition={"StringLike": {"s3:prefix": [f"{prefix}/", f"{prefix}/*"]}}),
-        allow(["kms:Decrypt", "kms:DescribeKey"], [kms_key_arn], sid="DecryptThroughS3Only",
+        allow(["kms:Decrypt", "kms:DescribeKey"], [key_id], sid="DecryptThroughS3Only",
               condition={"StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"}}),
     ]))
 
@@ -61,13 +64,13 @@ class PrefixReaderBinder:
     `system:serviceaccount:<ns>:<sa>`, reading one prefix of the model bucket. Its resources always get
     the platform's AWS provider, whatever parent the caller (the Kubernetes layer) gives them."""
 
-    def __init__(self, *, platform: str, region: str, bucket_arn: pulumi.Input[str], kms_key_arn: pulumi.Input[str],
+    def __init__(self, *, platform: str, region: str, bucket_arn: pulumi.Input[str], key_id: pulumi.Input[str],
                  oidc_provider_arn: pulumi.Input[str], oidc_issuer: pulumi.Input[str],
                  provider: pulumi.ProviderResource) -> None:
         self.platform = platform
         self.region = region
         self.bucket_arn = bucket_arn
-        self.kms_key_arn = kms_key_arn
+        self.key_id = key_id
         self.oidc_provider_arn = oidc_provider_arn
         self.oidc_issuer = oidc_issuer
         self.provider = provider
@@ -77,7 +80,7 @@ class PrefixReaderBinder:
         role = irsa_role(
             name, platform=self.platform, oidc_provider_arn=self.oidc_provider_arn, oidc_issuer=self.oidc_issuer,
             namespace=namespace, service_account=service_account,
-            policy=prefix_reader_policy(self.bucket_arn, bucket_prefix, self.kms_key_arn, self.region),
+            policy=prefix_reader_policy(self.bucket_arn, bucket_prefix, self.key_id, self.region),
             opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(provider=self.provider)),
             description=f"read s3 prefix {bucket_prefix.strip('/')}/ for {namespace}/{service_account}",
         )
@@ -90,8 +93,8 @@ class ArtifactStore(Component):
     def __init__(self, name: str, args: ArtifactStoreArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         check_args(self.TOKEN, name, artifact_store_problems(args))  # before anything is registered
         super().__init__(name, opts)
-        self._kms_key_arn = args.kms_key_arn
-        account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
+        self._kms_key_arn = args.key_id
+        account = pulumi.Output.from_input((args.account or lookup_account(self)).account_id)
         # Bucket names are global: the account id keeps two accounts' platforms of the same name apart.
         bucket_name = account.apply(lambda a: physical_name(args.platform, args.environment, "models", a,
                                                             limit="aws:s3-bucket"))
@@ -112,7 +115,7 @@ class ArtifactStore(Component):
             rules=[aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
                 apply_server_side_encryption_by_default=(
                     aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
-                        sse_algorithm="aws:kms", kms_master_key_id=args.kms_key_arn)),
+                        sse_algorithm="aws:kms", kms_master_key_id=args.key_id)),
                 bucket_key_enabled=True,  # one data key per bucket period: far fewer (billed) KMS calls
             )],
             opts=bucket_opts)
@@ -139,7 +142,7 @@ class ArtifactStore(Component):
             image_tag_mutability="IMMUTABLE",
             image_scanning_configuration=aws.ecr.RepositoryImageScanningConfigurationArgs(scan_on_push=True),
             encryption_configurations=[aws.ecr.RepositoryEncryptionConfigurationArgs(
-                encryption_type="KMS", kms_key=args.kms_key_arn)],
+                encryption_type="KMS", kms_key=args.key_id)],
             force_delete=not args.protect,
             opts=self.child_opts(protect=args.protect),
         )
@@ -153,5 +156,5 @@ class ArtifactStore(Component):
     def prefix_reader(self, *, region: str, oidc_provider_arn: pulumi.Input[str], oidc_issuer: pulumi.Input[str],
                       provider: pulumi.ProviderResource, platform: str) -> PrefixReaderBinder:
         return PrefixReaderBinder(platform=platform, region=region, bucket_arn=self.bucket_arn,
-                                  kms_key_arn=self._kms_key_arn, oidc_provider_arn=oidc_provider_arn,
+                                  key_id=self._kms_key_arn, oidc_provider_arn=oidc_provider_arn,
                                   oidc_issuer=oidc_issuer, provider=provider)

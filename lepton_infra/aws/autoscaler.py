@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
-import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
+from lepton_infra.aws.account import AwsAccount, lookup_account, make_arn
 from lepton_infra.aws.arg_checks import autoscaler_problems
 from lepton_infra.aws.iam import allow, document, irsa_role
 from lepton_infra.core.args import check_args
@@ -40,6 +40,8 @@ class AutoscalerArgs:
     wait_for: Sequence[pulumi.Resource] = ()
     """Resources the in-cluster pieces wait for (the node pools). Passed to the children themselves:
     a component's `depends_on` does not reach the children it creates."""
+    account: AwsAccount | None = None
+    """The partition and account (`aws.Platform` passes its one lookup); None: looked up here."""
 
 
 def image_tag(kubernetes_version: str) -> str:
@@ -51,16 +53,15 @@ def image_tag(kubernetes_version: str) -> str:
 
 
 def autoscaler_policy(cluster_name: pulumi.Input[str], region: str = "*",
-                      account_id: pulumi.Input[str] = "*") -> pulumi.Output[str]:
+                      account_id: pulumi.Input[str] = "*", *, partition: pulumi.Input[str]) -> pulumi.Output[str]:
     """Describe calls are unscoped (they authorize only on `*`); DescribeNodegroup is scoped to this
     cluster's node groups, and every write to this account's groups in this region that carry the tag
     EKS puts on this cluster's managed node groups (Service Authorization Reference: EKS `nodegroup`,
     Auto Scaling `autoScalingGroup` resource types)."""
     owned_tag = pulumi.Output.concat("aws:ResourceTag/k8s.io/cluster-autoscaler/", cluster_name)
     condition = owned_tag.apply(lambda k: {"StringEquals": {k: "owned"}})
-    nodegroups = pulumi.Output.concat("arn:aws:eks:", region, ":", account_id, ":nodegroup/", cluster_name, "/*/*")
-    groups = pulumi.Output.concat("arn:aws:autoscaling:", region, ":", account_id,
-                                  ":autoScalingGroup:*:autoScalingGroupName/*")
+    nodegroups = make_arn(partition, "eks", region, account_id, pulumi.Output.concat("nodegroup/", cluster_name, "/*/*"))
+    groups = make_arn(partition, "autoscaling", region, account_id, "autoScalingGroup:*:autoScalingGroupName/*")
     return pulumi.Output.json_dumps(document([
         allow(["autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeAutoScalingInstances",
                "autoscaling:DescribeLaunchConfigurations", "autoscaling:DescribeScalingActivities",
@@ -111,11 +112,12 @@ class Autoscaler(Component):
     def __init__(self, name: str, args: AutoscalerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         check_args(self.TOKEN, name, autoscaler_problems(args))  # before anything is registered
         super().__init__(name, opts)
-        account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
+        account = args.account or lookup_account(self)
         role = irsa_role(
             child_name(name, "irsa"), platform=args.platform, oidc_provider_arn=args.oidc_provider_arn,
             oidc_issuer=args.oidc_issuer, namespace=NAMESPACE, service_account=SERVICE_ACCOUNT,
-            policy=autoscaler_policy(args.cluster_name, args.region, account), opts=self.child_opts(),
+            policy=autoscaler_policy(args.cluster_name, args.region, account.account_id,
+                                     partition=account.partition), opts=self.child_opts(),
             description="cluster-autoscaler (scales only this cluster's node groups)",
         )
         self.release = k8s.helm.v3.Release(

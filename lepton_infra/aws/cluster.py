@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -11,14 +10,16 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
+from lepton_infra.aws.account import AwsAccount, lookup_account, make_arn
 from lepton_infra.aws.arg_checks import cluster_problems
 from lepton_infra.aws.iam import allow, document, service_trust
 from lepton_infra.core.args import check_args
 from lepton_infra.core.component import Component
+from lepton_infra.core.kubeconfig import ExecCredential, exec_kubeconfig
 from lepton_infra.core.naming import child_name, physical_name
 
 CONTROL_PLANE_LOG_TYPES = ("api", "audit", "authenticator", "controllerManager", "scheduler")
-CLUSTER_ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+CLUSTER_ADMIN_POLICY = "cluster-access-policy/AmazonEKSClusterAdminPolicy"  # arn:<partition>:eks::aws:<this>
 # AWS requires these managed policies on the cluster and node roles; nothing else here is managed.
 CLUSTER_ROLE_POLICIES = ("AmazonEKSClusterPolicy",)
 NODE_ROLE_POLICIES = ("AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly")
@@ -34,7 +35,7 @@ class ClusterArgs:
     version: str
     vpc_id: pulumi.Input[str]
     subnet_ids: Sequence[pulumi.Input[str]]
-    kms_key_arn: pulumi.Input[str]
+    key_id: pulumi.Input[str]
     region: str
     endpoint_public: bool = False
     """Private-only unless set; when public, only `public_access_cidrs` may reach it."""
@@ -49,6 +50,8 @@ class ClusterArgs:
     service_cidr: str = "172.20.0.0/16"
     log_retention_days: int = 90
     protect: bool = False
+    account: AwsAccount | None = None
+    """The partition and account (`aws.Platform` passes its one lookup); None: looked up here."""
 
 
 def endpoint_access(public: bool, cidrs: Sequence[str]) -> tuple[bool, bool, list[str]]:
@@ -82,17 +85,12 @@ def access_entry_slug(role_arn: str) -> str:
 
 
 def kubeconfig(cluster_name: str, endpoint: str, ca_data: str, region: str) -> str:
-    """A kubeconfig (JSON, which is YAML) that gets short-lived tokens from `aws eks get-token`."""
-    user = {"exec": {"apiVersion": "client.authentication.k8s.io/v1beta1", "command": "aws",
-                     "args": ["eks", "get-token", "--cluster-name", cluster_name, "--region", region,
-                              "--output", "json"],
-                     "interactiveMode": "Never"}}
-    return json.dumps({
-        "apiVersion": "v1", "kind": "Config", "current-context": cluster_name, "preferences": {},
-        "clusters": [{"name": cluster_name, "cluster": {"server": endpoint, "certificate-authority-data": ca_data}}],
-        "contexts": [{"name": cluster_name, "context": {"cluster": cluster_name, "user": cluster_name}}],
-        "users": [{"name": cluster_name, "user": user}],
-    })
+    """A kubeconfig that gets short-lived tokens from `aws eks get-token`."""
+    return exec_kubeconfig(cluster_name, endpoint, ca_data, ExecCredential(
+        command="aws", args=("eks", "get-token", "--cluster-name", cluster_name, "--region", region, "--output",
+                             "json"),
+        install_hint="Install the AWS CLI v2: https://docs.aws.amazon.com/cli/latest/userguide/"
+                     "getting-started-install.html"))
 
 
 class Cluster(Component):
@@ -102,12 +100,12 @@ class Cluster(Component):
         check_args(self.TOKEN, name, cluster_problems(args))  # before anything is registered
         super().__init__(name, opts)
         private, public, cidrs = endpoint_access(args.endpoint_public, args.public_access_cidrs)
-        partition = aws.get_partition_output(opts=pulumi.InvokeOutputOptions(parent=self)).partition
+        partition = (args.account or lookup_account(self)).partition
 
         # Created first, with the CMK and a retention: otherwise EKS creates it unencrypted and forever.
         log_group = aws.cloudwatch.LogGroup(
             child_name(name, "logs"), name=f"/aws/eks/{args.cluster_name}/cluster",
-            retention_in_days=args.log_retention_days, kms_key_id=args.kms_key_arn, opts=self.child_opts(),
+            retention_in_days=args.log_retention_days, kms_key_id=args.key_id, opts=self.child_opts(),
         )
         role = aws.iam.Role(
             child_name(name, "role"), name=physical_name(args.cluster_name, "cluster", limit="aws:iam-role"),
@@ -123,7 +121,7 @@ class Cluster(Component):
         attachments.append(aws.iam.RolePolicy(
             child_name(name, "role-kms"), role=role.id,
             policy=pulumi.Output.json_dumps(document([
-                allow(["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"], [args.kms_key_arn]),
+                allow(["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"], [args.key_id]),
             ])),
             opts=self.child_opts(),
         ))
@@ -139,7 +137,7 @@ class Cluster(Component):
                 endpoint_private_access=private, endpoint_public_access=public, public_access_cidrs=cidrs,
             ),
             encryption_config=aws.eks.ClusterEncryptionConfigArgs(
-                resources=["secrets"], provider=aws.eks.ClusterEncryptionConfigProviderArgs(key_arn=args.kms_key_arn),
+                resources=["secrets"], provider=aws.eks.ClusterEncryptionConfigProviderArgs(key_arn=args.key_id),
             ),
             enabled_cluster_log_types=list(CONTROL_PLANE_LOG_TYPES),
             access_config=aws.eks.ClusterAccessConfigArgs(
@@ -160,7 +158,7 @@ class Cluster(Component):
             child_name(name, "oidc"), url=issuer, client_id_lists=["sts.amazonaws.com"],
             opts=self.child_opts(),
         )
-        self.access_entries = self._access_entries(name, args)
+        self.access_entries = self._access_entries(name, args, partition)
         self._node_role(name, args, partition)
 
         config = pulumi.Output.all(self.cluster.name, self.cluster.endpoint,
@@ -179,22 +177,23 @@ class Cluster(Component):
         self.finish({"name": self.name_output, "endpoint": self.endpoint, "oidc_provider_arn": self.oidc_provider_arn,
                      "node_role_arn": self.node_role.arn, "node_security_group_id": self.node_security_group.id})
 
-    def _access_entries(self, name: str, args: ClusterArgs) -> list[aws.eks.AccessEntry]:
+    def _access_entries(self, name: str, args: ClusterArgs,
+                        partition: pulumi.Input[str]) -> list[aws.eks.AccessEntry]:
         """STANDARD access entries (any IAM principal type; EKS user guide "Create access entries").
         Admins get the cluster-admin access policy; every role also carries its Kubernetes groups, which
         RoleBindings to `kind: Group` subjects then match."""
         entries: list[aws.eks.AccessEntry] = []
         admins = list(args.admin_role_arns)
-        for arn, groups in principal_groups(admins, args.group_role_arns).items():
-            urn_name = (child_name(name, f"admin-{admins.index(arn)}") if arn in admins
-                        else child_name(name, f"access-{access_entry_slug(arn)}"))
-            entry = aws.eks.AccessEntry(urn_name, cluster_name=self.cluster.name, principal_arn=arn,
+        for role_arn, groups in principal_groups(admins, args.group_role_arns).items():
+            urn_name = (child_name(name, f"admin-{admins.index(role_arn)}") if role_arn in admins
+                        else child_name(name, f"access-{access_entry_slug(role_arn)}"))
+            entry = aws.eks.AccessEntry(urn_name, cluster_name=self.cluster.name, principal_arn=role_arn,
                                         type="STANDARD", kubernetes_groups=groups or None, opts=self.child_opts())
             entries.append(entry)
-            if arn in admins:
+            if role_arn in admins:
                 aws.eks.AccessPolicyAssociation(
-                    f"{urn_name}-policy", cluster_name=self.cluster.name, principal_arn=arn,
-                    policy_arn=CLUSTER_ADMIN_POLICY,
+                    f"{urn_name}-policy", cluster_name=self.cluster.name, principal_arn=role_arn,
+                    policy_arn=make_arn(partition, "eks", "", "aws", CLUSTER_ADMIN_POLICY),
                     access_scope=aws.eks.AccessPolicyAssociationAccessScopeArgs(type="cluster"),
                     opts=self.child_opts(depends_on=[entry]),
                 )
@@ -240,7 +239,7 @@ class Cluster(Component):
             description="Nodes egress (images, AWS APIs) through NAT or endpoints", opts=self.child_opts(),
         )
 
-    def _node_role(self, name: str, args: ClusterArgs, partition: pulumi.Output[str]) -> None:
+    def _node_role(self, name: str, args: ClusterArgs, partition: pulumi.Input[str]) -> None:
         """One node role shared by the managed node groups (EKS creates their access entries)."""
         self.node_role = aws.iam.Role(
             child_name(name, "node-role"), name=physical_name(args.cluster_name, "node", limit="aws:iam-role"),

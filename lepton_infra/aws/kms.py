@@ -19,6 +19,7 @@ from typing import Literal
 import pulumi
 import pulumi_aws as aws
 
+from lepton_infra.aws.account import AwsAccount, lookup_account
 from lepton_infra.aws.arg_checks import encryption_key_problems
 from lepton_infra.aws.iam import document
 from lepton_infra.core.args import check_args
@@ -45,6 +46,8 @@ class EncryptionKeyArgs:
     autoscaling_service_linked_role: Literal["create", "existing"] = "create"
     """`create`: create the account's Auto Scaling service-linked role (kept on destroy: it is the
     account's, not the stack's); `existing`: it is already there (any ASG ever made in the account)."""
+    account: AwsAccount | None = None
+    """The partition and account (`aws.Platform` passes its one lookup); None: looked up here."""
 
 
 def key_policy(account_id: str, partition: str, region: str, autoscaling_slr: str | None = None) -> dict:
@@ -87,9 +90,7 @@ class EncryptionKey(Component):
     def __init__(self, name: str, args: EncryptionKeyArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         check_args(self.TOKEN, name, encryption_key_problems(args))  # before anything is registered
         super().__init__(name, opts)
-        invoke_opts = pulumi.InvokeOutputOptions(parent=self)
-        identity = aws.get_caller_identity_output(opts=invoke_opts)
-        partition = aws.get_partition_output(opts=invoke_opts)
+        account = args.account or lookup_account(self)
         self.autoscaling_role: aws.iam.ServiceLinkedRole | None = None
         depends_on: list[pulumi.Resource] = []
         if args.autoscaling_service_linked_role == "create":
@@ -101,7 +102,7 @@ class EncryptionKey(Component):
             )
             depends_on.append(self.autoscaling_role)
         slr_arn: pulumi.Input[str | None] = self.autoscaling_role.arn if self.autoscaling_role else None
-        policy = pulumi.Output.all(identity.account_id, partition.partition, slr_arn).apply(
+        policy = pulumi.Output.all(account.account_id, account.partition, slr_arn).apply(
             lambda ap: pulumi.Output.json_dumps(key_policy(ap[0], ap[1], args.region, ap[2])))
         self.key = aws.kms.Key(
             child_name(name, "key"),

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from lepton_infra.aws.account import AwsAccount, lookup_account, make_arn
 from lepton_infra.aws.arg_checks import monitoring_problems
 from lepton_infra.aws.iam import allow, document, irsa_role
 from lepton_infra.core.args import check_args
@@ -35,7 +36,7 @@ FIVE_MINUTES = 300
 class MonitoringArgs:
     cluster_name: str
     region: str
-    kms_key_arn: pulumi.Input[str]
+    key_id: pulumi.Input[str]
     oidc_provider_arn: pulumi.Input[str]
     oidc_issuer: pulumi.Input[str]
     platform: str
@@ -58,11 +59,13 @@ class MonitoringArgs:
     wait_for: Sequence[pulumi.Resource] = ()
     """Resources the in-cluster pieces wait for (the node pools). Passed to the children themselves:
     a component's `depends_on` does not reach the children it creates."""
+    account: AwsAccount | None = None
+    """The partition and account (`aws.Platform` passes its one lookup); None: looked up here."""
 
 
-def agent_policy(region: str, account_id: pulumi.Input[str], cluster_name: str) -> pulumi.Output[str]:
-    groups = pulumi.Output.concat("arn:aws:logs:", region, ":", account_id,
-                                  f":log-group:/aws/containerinsights/{cluster_name}/*")
+def agent_policy(region: str, account_id: pulumi.Input[str], cluster_name: str,
+                 partition: pulumi.Input[str]) -> pulumi.Output[str]:
+    groups = make_arn(partition, "logs", region, account_id, f"log-group:/aws/containerinsights/{cluster_name}/*")
     return pulumi.Output.json_dumps(document([
         allow(["cloudwatch:PutMetricData"], "*", sid="MetricsOnlyToInsightsNamespaces",
               condition={"StringEquals": {"cloudwatch:namespace": [INSIGHTS_NAMESPACE, "CWAgent"]}}),
@@ -88,11 +91,12 @@ class Monitoring(Component):
     def __init__(self, name: str, args: MonitoringArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         check_args(self.TOKEN, name, monitoring_problems(args))  # before anything is registered
         super().__init__(name, opts)
-        account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
-        self._container_insights(name, args, account)
+        facts = args.account or lookup_account(self)
+        account = pulumi.Output.from_input(facts.account_id)
+        self._container_insights(name, args, account, facts.partition)
         self.topic = aws.sns.Topic(
             child_name(name, "alerts"), name=physical_name(args.platform, "alerts"),
-            kms_master_key_id=args.kms_key_arn, opts=self.child_opts(),
+            kms_master_key_id=args.key_id, opts=self.child_opts(),
         )
         aws.sns.TopicPolicy(
             child_name(name, "alerts-policy"), arn=self.topic.arn,
@@ -113,12 +117,13 @@ class Monitoring(Component):
         self.topic_arn: pulumi.Output[str] = self.topic.arn
         self.finish({"topic_arn": self.topic_arn})
 
-    def _container_insights(self, name: str, args: MonitoringArgs, account: pulumi.Output[str]) -> None:
+    def _container_insights(self, name: str, args: MonitoringArgs, account: pulumi.Output[str],
+                            partition: pulumi.Input[str]) -> None:
         # Pre-created so they carry the CMK and a retention instead of the agent's unencrypted defaults.
         groups = [
             aws.cloudwatch.LogGroup(
                 child_name(name, f"insights-{kind}"), name=f"/aws/containerinsights/{args.cluster_name}/{kind}",
-                retention_in_days=args.log_retention_days, kms_key_id=args.kms_key_arn, opts=self.child_opts(),
+                retention_in_days=args.log_retention_days, kms_key_id=args.key_id, opts=self.child_opts(),
             )
             for kind in INSIGHTS_LOG_KINDS
         ]
@@ -126,7 +131,7 @@ class Monitoring(Component):
         role = irsa_role(
             child_name(name, "agent"), platform=args.platform, oidc_provider_arn=args.oidc_provider_arn,
             oidc_issuer=args.oidc_issuer, namespace=namespace, service_account=service_account,
-            policy=agent_policy(args.region, account, args.cluster_name), opts=self.child_opts(),
+            policy=agent_policy(args.region, account, args.cluster_name, partition), opts=self.child_opts(),
             description="CloudWatch agent (Container Insights) for this cluster",
         )
         self.addon = aws.eks.Addon(

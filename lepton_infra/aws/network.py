@@ -10,6 +10,7 @@ from typing import Literal
 import pulumi
 import pulumi_aws as aws
 
+from lepton_infra.aws.account import AwsAccount, lookup_account
 from lepton_infra.aws.arg_checks import network_problems
 from lepton_infra.aws.iam import allow, document, service_trust
 from lepton_infra.core.args import check_args
@@ -29,7 +30,7 @@ class NetworkArgs:
     cluster_name: str
     """The EKS cluster that will live here: subnets carry its discovery tag."""
     region: str
-    kms_key_arn: pulumi.Input[str]
+    key_id: pulumi.Input[str]
     """CMK for the flow-log group: flow logs are never stored unencrypted."""
     nat: Literal["single", "per-zone"] = "single"
     interface_endpoints: bool = False
@@ -38,6 +39,8 @@ class NetworkArgs:
     """Prefix of cloud-side `Name` tags (default: the component name)."""
     availability_zones: Sequence[str] = field(default_factory=tuple)
     """Explicit zone names; default: the first `zones` available zones of the region."""
+    account: AwsAccount | None = None
+    """The partition and account (`aws.Platform` passes its one lookup); None: looked up here."""
 
 
 def nat_zone_indexes(strategy: str, zones: int) -> list[int]:
@@ -163,10 +166,10 @@ class Network(Component):
     def _flow_logs(self, name: str, label: str, args: NetworkArgs) -> None:
         log_group = aws.cloudwatch.LogGroup(
             child_name(name, "flow-logs"), name=f"/aws/vpc/{label}/flow-logs",
-            retention_in_days=args.flow_log_retention_days, kms_key_id=args.kms_key_arn,
+            retention_in_days=args.flow_log_retention_days, kms_key_id=args.key_id,
             opts=self.child_opts(),
         )
-        account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
+        account = (args.account or lookup_account(self)).account_id
         role = aws.iam.Role(
             child_name(name, "flow-logs-role"),
             name=physical_name(label, "flow-logs", limit="aws:iam-role"),

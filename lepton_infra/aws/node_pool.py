@@ -35,19 +35,19 @@ class Taint:
 @dataclass
 class NodePoolArgs:
     cluster_name: pulumi.Input[str]
-    pool: str
+    pool_name: str
     """Pool name (the `lepton.ai/pool` label)."""
     node_role_arn: pulumi.Input[str]
     subnet_ids: Sequence[pulumi.Input[str]]
     security_group_ids: Sequence[pulumi.Input[str]]
-    kms_key_arn: pulumi.Input[str]
+    key_id: pulumi.Input[str]
     """CMK for the root volume."""
     instance_types: Sequence[str]
     """First is preferred; more than one only makes sense for spot (capacity diversity)."""
-    min_size: int = 0
-    max_size: int = 2
+    min_nodes: int = 0
+    max_nodes: int = 2
     desired_size: int | None = None
-    """Initial size only: the autoscaler owns it afterwards (ignored on update). Default: min_size."""
+    """Initial size only: the autoscaler owns it afterwards (ignored on update). Default: min_nodes."""
     gpu_type: str | None = None
     gpu_count: int = 0
     spot: bool = False
@@ -107,7 +107,7 @@ LAUNCHED_RESOURCE_KINDS = ("instance", "volume", "network-interface")
 
 
 def launched_tags(args: NodePoolArgs, label: str) -> dict[str, str]:
-    return {**args.tags, "Name": label, "lepton.ai/pool": args.pool}
+    return {**args.tags, "Name": label, "lepton.ai/pool": args.pool_name}
 
 
 class NodePool(Component):
@@ -118,13 +118,13 @@ class NodePool(Component):
         super().__init__(name, opts)
         label = args.name_prefix or name
         is_gpu = args.gpu_type is not None
-        labels = pool_labels(args.pool, args.gpu_type, args.labels)
+        labels = pool_labels(args.pool_name, args.gpu_type, args.labels)
         taints = pool_taints(args.gpu_type)
 
         self.launch_template = aws.ec2.LaunchTemplate(
             child_name(name, "lt"),
             name_prefix=f"{physical_name(label, limit=100)}-",
-            description=f"lepton-infra node pool {args.pool}",
+            description=f"lepton-infra node pool {args.pool_name}",
             update_default_version=True,
             # IMDSv2 only, one hop: pods cannot reach the node role's credentials through the metadata
             # service (they use IRSA instead).
@@ -135,7 +135,7 @@ class NodePool(Component):
             block_device_mappings=[aws.ec2.LaunchTemplateBlockDeviceMappingArgs(
                 device_name="/dev/xvda",
                 ebs=aws.ec2.LaunchTemplateBlockDeviceMappingEbsArgs(
-                    volume_size=args.disk_gb, volume_type="gp3", encrypted="true", kms_key_id=args.kms_key_arn,
+                    volume_size=args.disk_gb, volume_type="gp3", encrypted="true", kms_key_id=args.key_id,
                     delete_on_termination="true",
                 ),
             )],
@@ -152,7 +152,7 @@ class NodePool(Component):
             cluster_name=args.cluster_name,
             # A prefix, not a fixed name: a change that forces replacement (instance types) creates the
             # new group before deleting the old one, so the pool never drops to zero by surprise.
-            node_group_name_prefix=f"{physical_name(args.pool, limit=36)}-",
+            node_group_name_prefix=f"{physical_name(args.pool_name, limit=36)}-",
             node_role_arn=args.node_role_arn,
             subnet_ids=list(args.subnet_ids),
             ami_type=GPU_AMI if is_gpu else CPU_AMI,
@@ -160,8 +160,8 @@ class NodePool(Component):
             instance_types=list(args.instance_types),
             version=args.kubernetes_version,
             scaling_config=aws.eks.NodeGroupScalingConfigArgs(
-                min_size=args.min_size, max_size=args.max_size,
-                desired_size=args.min_size if args.desired_size is None else args.desired_size,
+                min_size=args.min_nodes, max_size=args.max_nodes,
+                desired_size=args.min_nodes if args.desired_size is None else args.desired_size,
             ),
             launch_template=aws.eks.NodeGroupLaunchTemplateArgs(
                 id=self.launch_template.id, version=self.launch_template.latest_version.apply(str),
@@ -172,7 +172,7 @@ class NodePool(Component):
             update_config=aws.eks.NodeGroupUpdateConfigArgs(max_unavailable=1) if is_gpu
             else aws.eks.NodeGroupUpdateConfigArgs(max_unavailable_percentage=33),
             node_repair_config=aws.eks.NodeGroupNodeRepairConfigArgs(enabled=True),
-            tags={"Name": label, "lepton.ai/pool": args.pool},
+            tags={"Name": label, "lepton.ai/pool": args.pool_name},
             opts=self.child_opts(ignore_changes=["scalingConfig.desiredSize"]),
         )
         asg_name = self.node_group.resources.apply(_asg_name)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pulumi
 import pulumi_aws as aws
 
 from lepton_infra.aws.access import api_access
+from lepton_infra.aws.account import lookup_account
 from lepton_infra.aws.addons import Addons, AddonsArgs
 from lepton_infra.aws.artifacts import ArtifactStore, ArtifactStoreArgs
 from lepton_infra.aws.autoscaler import Autoscaler, AutoscalerArgs
@@ -18,8 +17,10 @@ from lepton_infra.aws.network import Network, NetworkArgs
 from lepton_infra.aws.node_pool import NodePool, NodePoolArgs
 from lepton_infra.aws.quotas import vcpu_quota_needs
 from lepton_infra.catalog import choose_machine, spot_alternatives
+from lepton_infra.core.cloud import PlatformOutputs
 from lepton_infra.core.cluster_handle import ClusterHandle, GpuFacts
 from lepton_infra.core.component import Component
+from lepton_infra.core.exposure import warn_if_api_open_to_the_world
 from lepton_infra.core.naming import child_name
 from lepton_infra.core.tagging import COST_ALLOCATION_TAG, platform_tags
 from lepton_infra.spec import NodePoolSpec, PlatformSpec
@@ -58,23 +59,23 @@ class Platform(Component):
             opts=self.child_opts(),
         )
         opts_aws = self.child_opts(provider=self.provider)
-        if spec.cluster.endpoint == "public" and any(n.prefixlen == 0 for n in spec.cluster.authorized_networks):
-            pulumi.log.warn("DANGER: the EKS API endpoint is open to the whole internet (0.0.0.0/0 in "
-                            "cluster.authorized_networks, allowed by allow_public_endpoint_from_anywhere)", self)
+        warn_if_api_open_to_the_world(spec, "EKS", self)
+        account = lookup_account(self, self.provider)  # once: every ARN below names this partition
 
         key = EncryptionKey(child_name(name, "key"), EncryptionKeyArgs(
             alias=label, region=spec.region, deletion_window_days=30 if prod else 7, protect=protect,
-            autoscaling_service_linked_role=knobs.autoscaling_service_linked_role), opts_aws)
+            autoscaling_service_linked_role=knobs.autoscaling_service_linked_role, account=account), opts_aws)
         network = Network(child_name(name, "network"), NetworkArgs(
             cidr=str(spec.network.cidr), zones=spec.network.zones or 2, cluster_name=label, region=spec.region,
             nat=spec.network.nat or "single", interface_endpoints=bool(knobs.interface_endpoints),
-            flow_log_retention_days=spec.network.flow_log_retention_days, kms_key_arn=key.arn, name_prefix=label,
+            flow_log_retention_days=spec.network.flow_log_retention_days, key_id=key.arn, name_prefix=label,
+            account=account,
         ), opts_aws)
         endpoint_public = spec.cluster.endpoint == "public"
         authorized = [str(n) for n in spec.cluster.authorized_networks]
         cluster = Cluster(child_name(name, "cluster"), ClusterArgs(
             cluster_name=label, version=spec.cluster.version, vpc_id=network.vpc_id,
-            subnet_ids=network.private_subnet_ids, kms_key_arn=key.arn, region=spec.region,
+            subnet_ids=network.private_subnet_ids, key_id=key.arn, region=spec.region,
             endpoint_public=endpoint_public, public_access_cidrs=authorized if endpoint_public else [],
             # A private endpoint answers only inside the VPC, and only whom the cluster security group
             # admits: the authorized networks are where `pulumi up` runs (runner, VPN, peering).
@@ -82,14 +83,14 @@ class Platform(Component):
             admin_role_arns=list(knobs.admin_role_arns),
             group_role_arns={g: list(arns) for g, arns in knobs.tenant_admin_roles.items()},
             service_cidr=str(spec.network.service_cidr),
-            protect=protect,
+            protect=protect, account=account,
         ), opts_aws)
         self.node_pools = [
             NodePool(child_name(name, f"pool-{pool.name}"), NodePoolArgs(
-                cluster_name=cluster.name_output, pool=pool.name, node_role_arn=cluster.node_role.arn,
+                cluster_name=cluster.name_output, pool_name=pool.name, node_role_arn=cluster.node_role.arn,
                 subnet_ids=network.private_subnet_ids, security_group_ids=[cluster.node_security_group.id],
-                kms_key_arn=key.arn, instance_types=instance_types(spec, pool), min_size=pool.min,
-                max_size=pool.max, desired_size=pool.desired, gpu_type=pool.gpu.type if pool.gpu else None,
+                key_id=key.arn, instance_types=instance_types(spec, pool), min_nodes=pool.min,
+                max_nodes=pool.max, desired_size=pool.desired, gpu_type=pool.gpu.type if pool.gpu else None,
                 gpu_count=pool.gpu.count if pool.gpu else 0, spot=pool.spot, disk_gb=pool.disk_gb,
                 labels=dict(pool.labels), kubernetes_version=spec.cluster.version, name_prefix=f"{label}-{pool.name}",
                 tags=tags,
@@ -101,18 +102,19 @@ class Platform(Component):
         node_groups = [p.node_group for p in self.node_pools]
         addons = Addons(child_name(name, "addons"), AddonsArgs(
             cluster_name=cluster.name_output, kubernetes_version=spec.cluster.version,
-            oidc_provider_arn=cluster.oidc_provider_arn, oidc_issuer=cluster.oidc_issuer, kms_key_arn=key.arn,
+            oidc_provider_arn=cluster.oidc_provider_arn, oidc_issuer=cluster.oidc_issuer, key_id=key.arn,
             platform=label, k8s_provider=cluster.k8s_provider, versions=dict(knobs.addon_versions),
-            volume_tags=tags, wait_for=node_groups,
+            volume_tags=tags, wait_for=node_groups, account=account,
         ), opts_aws)
         autoscaler = Autoscaler(child_name(name, "autoscaler"), AutoscalerArgs(
             cluster_name=cluster.name_output, kubernetes_version=spec.cluster.version, region=spec.region,
             oidc_provider_arn=cluster.oidc_provider_arn, oidc_issuer=cluster.oidc_issuer,
             k8s_provider=cluster.k8s_provider, platform=label,
             wait_for=[*node_groups, addons.addons["coredns"]],  # it needs DNS, not storage
+            account=account,
         ), opts_aws)
         Monitoring(child_name(name, "monitoring"), MonitoringArgs(
-            cluster_name=label, region=spec.region, kms_key_arn=key.arn, oidc_provider_arn=cluster.oidc_provider_arn,
+            cluster_name=label, region=spec.region, key_id=key.arn, oidc_provider_arn=cluster.oidc_provider_arn,
             oidc_issuer=cluster.oidc_issuer, platform=label, alert_emails=list(spec.monitoring.alert_emails),
             gpu_idle_percent=spec.monitoring.gpu_idle_percent, log_retention_days=spec.monitoring.retention_days,
             budget_usd=spec.budget.monthly_usd if spec.budget else None,
@@ -120,10 +122,11 @@ class Platform(Component):
             budget_tag=(COST_ALLOCATION_TAG, tags[COST_ALLOCATION_TAG]),
             activate_cost_allocation_tag=knobs.activate_cost_allocation_tag,
             addon_version=knobs.addon_versions.get("amazon-cloudwatch-observability"),
-            kubernetes_version=spec.cluster.version, wait_for=node_groups,
+            kubernetes_version=spec.cluster.version, wait_for=node_groups, account=account,
         ), opts_aws)
         store = ArtifactStore(child_name(name, "artifacts"), ArtifactStoreArgs(
-            platform=spec.name, environment=spec.environment, kms_key_arn=key.arn, protect=protect), opts_aws)
+            platform=spec.name, environment=spec.environment, key_id=key.arn, protect=protect,
+            account=account), opts_aws)
 
         self.cluster_handle = ClusterHandle(
             cloud="aws",
@@ -145,21 +148,17 @@ class Platform(Component):
             # Tenant pods use IRSA: the SDK calls STS over HTTPS (443), which tenants already reach; no
             # Pod Identity association is made, so the agent's 169.254.170.23:80 is not opened.
             identity_egress=(),
-            extra={"region": spec.region, "model_bucket": store.bucket_name, "registry_url": store.registry_url},
+            region=spec.region,
+            model_bucket=store.bucket_name,
+            registry_url=store.registry_url,
         )
-        self.outputs: dict[str, Any] = {
-            "cluster_name": cluster.name_output,
-            "cluster_endpoint": cluster.endpoint,
-            "kubeconfig": cluster.kubeconfig,
-            "model_bucket": store.bucket_name,
-            "registry_url": store.registry_url,
-            "kms_key_arn": key.arn,
-            "region": spec.region,
-            "api_access": api_access(spec),
-        }
+        self.outputs = PlatformOutputs(
+            cluster_name=cluster.name_output, cluster_endpoint=cluster.endpoint, kubeconfig=cluster.kubeconfig,
+            model_bucket=store.bucket_name, registry_url=store.registry_url, region=spec.region,
+            key_id=key.arn, key_output_name="kms_key_arn", api_access=api_access(spec))
         quotas = vcpu_quota_needs(spec, {p.name: instance_types(spec, p) for p in spec.node_pools})
         pulumi.log.info("EC2 vCPU quotas needed with every pool at max (check Service Quotas before scaling): "
                         + "; ".join(f"{q}: {n}" for q, n in quotas.items()), self)
         reachable = spec.cluster.endpoint == "public" or spec.cluster.authorized_networks
-        (pulumi.log.info if reachable else pulumi.log.warn)(f"api_access: {self.outputs['api_access']}", self)
-        self.finish(self.outputs)
+        (pulumi.log.info if reachable else pulumi.log.warn)(f"api_access: {self.outputs.api_access}", self)
+        self.finish(self.outputs.to_stack_outputs())

@@ -5,7 +5,6 @@ preflight). No SDK here, so every rule is tested without Pulumi."""
 from __future__ import annotations
 
 import base64
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -14,6 +13,7 @@ from ipaddress import IPv4Network
 import yaml
 
 from lepton_infra.core.conventions import GPU_TAINT_EFFECT, GPU_TAINT_KEY, GPU_TAINT_VALUE, node_labels
+from lepton_infra.core.kubeconfig import ExecCredential, exec_kubeconfig
 from lepton_infra.core.naming import physical_name
 
 # The limits AKS and ARM set, checked at spec time by the Azure profile (SDK-free), re-exported here.
@@ -170,24 +170,9 @@ def aks_kubeconfig(cluster_name: str, credential_b64: str) -> str:
     """
     source = yaml.safe_load(base64.b64decode(credential_b64).decode())
     cluster = source["clusters"][0]["cluster"]
-    config = {
-        "apiVersion": "v1",
-        "kind": "Config",
-        "clusters": [{"name": cluster_name, "cluster": {
-            "server": cluster["server"], "certificate-authority-data": cluster["certificate-authority-data"]}}],
-        "contexts": [{"name": cluster_name, "context": {"cluster": cluster_name, "user": cluster_name}}],
-        "current-context": cluster_name,
-        "users": [{"name": cluster_name, "user": {"exec": {
-            "apiVersion": "client.authentication.k8s.io/v1beta1",
-            "command": "kubelogin",
-            "args": ["get-token", "--login", "azurecli", "--server-id", AKS_AAD_SERVER_APP_ID],
-            "env": None,
-            "installHint": "Install kubelogin: az aks install-cli (https://azure.github.io/kubelogin)",
-            "provideClusterInfo": False,
-            "interactiveMode": "Never",
-        }}}],
-    }
-    return json.dumps(config, indent=2)
+    return exec_kubeconfig(cluster_name, cluster["server"], cluster["certificate-authority-data"], ExecCredential(
+        command="kubelogin", args=("get-token", "--login", "azurecli", "--server-id", AKS_AAD_SERVER_APP_ID),
+        install_hint="Install kubelogin: az aks install-cli (https://azure.github.io/kubelogin)"))
 
 
 # --- monitoring -----------------------------------------------------------------------------------

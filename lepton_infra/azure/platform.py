@@ -18,8 +18,10 @@ from lepton_infra.azure.network import Network, NetworkArgs
 from lepton_infra.azure.node_pool import NodePool, NodePoolArgs
 from lepton_infra.azure.planning import POD_CIDR, SPOT_TAINT
 from lepton_infra.catalog import choose_machine
+from lepton_infra.core.cloud import PlatformOutputs
 from lepton_infra.core.cluster_handle import ClusterHandle, EgressRule, GpuFacts, NodeTaint
 from lepton_infra.core.component import Component
+from lepton_infra.core.exposure import warn_if_api_open_to_the_world
 from lepton_infra.core.naming import child_name
 from lepton_infra.core.tagging import platform_tags
 from lepton_infra.spec import NodePoolSpec, PlatformSpec
@@ -67,6 +69,7 @@ class Platform(Component):
         def opts_(**kwargs: Any) -> pulumi.ResourceOptions:
             return self.child_opts(provider=self.provider, **kwargs)
 
+        warn_if_api_open_to_the_world(spec, "AKS", self)
         client = authorization.get_client_config_output(
             opts=pulumi.InvokeOutputOptions(parent=self, provider=self.provider))
         sub = knobs.subscription_id
@@ -128,6 +131,8 @@ class Platform(Component):
             self._lock_stateful(name, rg)
 
         spot_gpu = any(p.spot and p.gpu for p in spec.node_pools)
+        model_bucket = self.artifacts.account_name.apply(
+            lambda a: f"https://{a}.blob.core.windows.net/{MODELS_CONTAINER}")
         self.cluster_handle = ClusterHandle(
             cloud="azure",
             name=self.cluster.cluster_name,
@@ -150,21 +155,16 @@ class Platform(Component):
             metrics_server_installed=True,  # AKS runs metrics-server in kube-system
             network_policy_enforced=True,  # Cilium dataplane with network_policy cilium
             identity_egress=AZURE_IDENTITY_EGRESS,
-            extra={"region": spec.region, "resource_group": rg},
+            region=spec.region,
+            model_bucket=model_bucket,
+            registry_url=self.artifacts.registry_url,
         )
-        self.outputs: dict[str, Any] = {
-            "cluster_name": self.cluster.cluster_name,
-            "cluster_endpoint": self.cluster.endpoint,
-            "kubeconfig": self.cluster.kubeconfig,
-            "model_bucket": self.artifacts.account_name.apply(
-                lambda a: f"https://{a}.blob.core.windows.net/{MODELS_CONTAINER}"),
-            "registry_url": self.artifacts.registry_url,
-            "kms_key_id": self.key.key_id,
-            "region": spec.region,
-            "resource_group": rg,
-            "api_access": api_access(spec),
-        }
-        self.finish(self.outputs)
+        self.outputs = PlatformOutputs(
+            cluster_name=self.cluster.cluster_name, cluster_endpoint=self.cluster.endpoint,
+            kubeconfig=self.cluster.kubeconfig, model_bucket=model_bucket,
+            registry_url=self.artifacts.registry_url, region=spec.region, key_id=self.key.key_id,
+            api_access=api_access(spec), cloud_specific={"resource_group": rg})
+        self.finish(self.outputs.to_stack_outputs())
 
     def _lock_stateful(self, name: str, rg: pulumi.Input[str]) -> None:
         """Prod: a CanNotDelete lock on each stateful resource, beyond Pulumi's `protect` (which guards

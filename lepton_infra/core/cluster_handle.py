@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
 import pulumi
 
@@ -50,6 +50,18 @@ class GpuFacts:
     # kubernetes.azure.com/scalesetpriority=spot:NoSchedule). GPU services and the GPU operator's
     # daemonsets tolerate them, or they would never land on those nodes.
     cloud_taints: tuple[NodeTaint, ...] = ()
+
+
+@dataclass(frozen=True)
+class SmtpRelay:
+    """Where Alertmanager sends mail. The password, if any, lives in a Secret in the monitoring
+    namespace (key `password`) that the operator creates out of band: never in the plan or state."""
+
+    smarthost: str
+    from_address: str
+    username: str | None = None
+    password_secret: str | None = None
+    require_tls: bool = True
 
 
 @dataclass(frozen=True)
@@ -112,4 +124,12 @@ class ClusterHandle:
     # namespaces holding a ResourceQuota scoped to those classes (GKE). The in-cluster layer then creates
     # that quota in every namespace where it runs such pods.
     critical_priority_needs_quota: bool = False
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    # Where the platform lives and keeps its artifacts (the cloud's region; the model bucket, as the
+    # `model_bucket` stack output names it; the registry images are pulled from). None: not known
+    # (a handle made by hand for a cluster this library did not build).
+    region: str | None = None
+    model_bucket: pulumi.Input[str] | None = None
+    registry_url: pulumi.Input[str] | None = None
+    # A mail relay the cloud offers Alertmanager (e.g. SES with a password Secret); the spec's
+    # `monitoring.smtp_relay` wins. None: the relay is guessed from the first alert address's domain.
+    smtp: SmtpRelay | None = None

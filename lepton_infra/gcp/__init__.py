@@ -1,4 +1,8 @@
-"""GCP components (`lepton:gcp:*`): the GPU platform on GKE."""
+"""GCP components (`lepton:gcp:*`): the GPU platform on GKE.
+
+Each component is usable on its own (`from lepton_infra.gcp import NodePool`); `Platform` composes them
+from a `PlatformSpec`.
+"""
 
 from lepton_infra.gcp.artifacts import ArtifactStore, ArtifactStoreArgs
 from lepton_infra.gcp.cluster import Cluster, ClusterArgs, gke_kubeconfig
@@ -8,6 +12,7 @@ from lepton_infra.gcp.monitoring import Monitoring, MonitoringArgs
 from lepton_infra.gcp.network import Network, NetworkArgs
 from lepton_infra.gcp.node_identity import NodeServiceAccount, NodeServiceAccountArgs
 from lepton_infra.gcp.node_pool import NodePool, NodePoolArgs
+from lepton_infra.gcp.platform import Platform
 from lepton_infra.gcp.services import ProjectServices, ProjectServicesArgs
 
 __all__ = [
@@ -25,6 +30,7 @@ __all__ = [
     "NodePoolArgs",
     "NodeServiceAccount",
     "NodeServiceAccountArgs",
+    "Platform",
     "ProjectServices",
     "ProjectServicesArgs",
     "WorkloadIdentity",

@@ -20,8 +20,8 @@ READER_ROLE = "roles/artifactregistry.reader"
 class ArtifactStoreArgs:
     project: pulumi.Input[str]
     location: str  # the region; CMEK keys are regional, so bucket and registry are too
-    physical_prefix: str
-    kms_key: pulumi.Input[str]
+    name_prefix: str
+    key_id: pulumi.Input[str]  # the platform's Cloud KMS key (bucket and registry)
     # Identities that pull images (the node service account), granted on this repository only.
     reader_members: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     noncurrent_version_days: int = 30
@@ -41,11 +41,11 @@ class ArtifactStore(Component):
             child_name(name, "models"),
             # Bucket names are global: the project id keeps ours from colliding with the world's.
             name=pulumi.Output.from_input(args.project).apply(
-                lambda p: physical_name(*_bucket_parts(p, args.physical_prefix), "models", limit="gcp:bucket")),
+                lambda p: physical_name(*_bucket_parts(p, args.name_prefix), "models", limit="gcp:bucket")),
             project=args.project,
             location=args.location.upper(),
             storage_class="STANDARD",
-            encryption=gcp.storage.BucketEncryptionArgs(default_kms_key_name=args.kms_key),
+            encryption=gcp.storage.BucketEncryptionArgs(default_kms_key_name=args.key_id),
             uniform_bucket_level_access=True,  # IAM only, no per-object ACLs
             public_access_prevention="enforced",
             versioning=gcp.storage.BucketVersioningArgs(enabled=True),
@@ -69,12 +69,12 @@ class ArtifactStore(Component):
         )
         self.registry = gcp.artifactregistry.Repository(
             child_name(name, "registry"),
-            repository_id=physical_name(args.physical_prefix, "images", limit="gcp:generic"),
+            repository_id=physical_name(args.name_prefix, "images", limit="gcp:generic"),
             project=args.project,
             location=args.location,
             format="DOCKER",
             description="Inference images (lepton-infra).",
-            kms_key_name=args.kms_key,
+            kms_key_name=args.key_id,
             # A deployed tag always means the same image (rollbacks and audits rely on it).
             docker_config=gcp.artifactregistry.RepositoryDockerConfigArgs(immutable_tags=True),
             # Scan on push as the project's Artifact Analysis setting says; never switched off here.

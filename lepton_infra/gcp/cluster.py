@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -11,6 +10,7 @@ import pulumi_gcp as gcp
 
 from lepton_infra.core.args import check_args
 from lepton_infra.core.component import Component
+from lepton_infra.core.kubeconfig import ExecCredential, exec_kubeconfig
 from lepton_infra.core.naming import child_name, physical_name
 from lepton_infra.gcp.arg_checks import cluster_problems
 from lepton_infra.gcp.cluster_facts import DATAPLANE_V2
@@ -29,7 +29,7 @@ class ClusterArgs:
     project: pulumi.Input[str]
     location: pulumi.Input[str]  # a region (regional control plane) or a zone
     node_locations: pulumi.Input[Sequence[str]]
-    physical_prefix: str
+    name_prefix: str
     network: pulumi.Input[str]
     subnetwork: pulumi.Input[str]
     pods_range_name: str
@@ -64,7 +64,7 @@ class Cluster(Component):
         super().__init__(name, opts)
         self.cluster = gcp.container.Cluster(
             child_name(name, "gke"),
-            name=physical_name(args.physical_prefix, limit=40),
+            name=physical_name(args.name_prefix, limit=40),
             project=args.project,
             location=args.location,
             node_locations=args.node_locations,
@@ -158,25 +158,13 @@ class Cluster(Component):
         self.finish({"cluster_name": self.cluster_name, "endpoint": self.endpoint, "location": self.location})
 
 
+GKE_AUTH_PLUGIN = ExecCredential(
+    command="gke-gcloud-auth-plugin", provide_cluster_info=True,
+    install_hint="Install gke-gcloud-auth-plugin: gcloud components install gke-gcloud-auth-plugin")
+
+
 def gke_kubeconfig(cluster_name: str, endpoint: str, ca_certificate: str) -> str:
     """A kubeconfig (JSON is YAML) that authenticates through gke-gcloud-auth-plugin: short-lived tokens
     from the caller's Google credentials, never a static client certificate or token. Without a CA
     certificate (the DNS-based endpoint) the system's trusted roots verify the server."""
-    cluster: dict[str, str] = {"server": f"https://{endpoint}"}
-    if ca_certificate:
-        cluster["certificate-authority-data"] = ca_certificate
-    config = {
-        "apiVersion": "v1",
-        "kind": "Config",
-        "clusters": [{"name": cluster_name, "cluster": cluster}],
-        "contexts": [{"name": cluster_name, "context": {"cluster": cluster_name, "user": cluster_name}}],
-        "current-context": cluster_name,
-        "users": [{"name": cluster_name, "user": {"exec": {
-            "apiVersion": "client.authentication.k8s.io/v1beta1",
-            "command": "gke-gcloud-auth-plugin",
-            "installHint": "Install gke-gcloud-auth-plugin: gcloud components install gke-gcloud-auth-plugin",
-            "provideClusterInfo": True,
-            "interactiveMode": "Never",
-        }}}],
-    }
-    return json.dumps(config, indent=2)
+    return exec_kubeconfig(cluster_name, f"https://{endpoint}", ca_certificate, GKE_AUTH_PLUGIN)

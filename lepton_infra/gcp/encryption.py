@@ -20,7 +20,7 @@ ENCRYPTER_ROLE = "roles/cloudkms.cryptoKeyEncrypterDecrypter"
 class EncryptionKeyArgs:
     project: pulumi.Input[str]
     location: pulumi.Input[str]  # the region: a CMEK must live where the data it protects lives
-    physical_prefix: str
+    name_prefix: str
     # Members allowed to encrypt/decrypt with the key, by role name (the URN suffix of each binding):
     # e.g. {"gke": "serviceAccount:service-N@container-engine-robot...", "compute": ...}.
     encrypters: dict[str, pulumi.Input[str]] = field(default_factory=dict)
@@ -42,14 +42,14 @@ class EncryptionKey(Component):
         # trying, and the 30-day scheduled destruction keeps a destroyed version recoverable.
         self.key_ring = gcp.kms.KeyRing(
             child_name(name, "ring"),
-            name=physical_name(args.physical_prefix, "ring", limit="gcp:generic"),
+            name=physical_name(args.name_prefix, "ring", limit="gcp:generic"),
             project=args.project,
             location=args.location,
             opts=self.child_opts(protect=args.protect),
         )
         self.key = gcp.kms.CryptoKey(
             child_name(name, "key"),
-            name=physical_name(args.physical_prefix, "key", limit="gcp:generic"),
+            name=physical_name(args.name_prefix, "key", limit="gcp:generic"),
             key_ring=self.key_ring.id,
             purpose="ENCRYPT_DECRYPT",
             rotation_period=f"{args.rotation_days * 86400}s",

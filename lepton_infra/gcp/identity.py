@@ -27,7 +27,7 @@ class WorkloadIdentityArgs:
     bucket_prefix: str
     namespace: str
     service_account: str  # the Kubernetes service account
-    physical_prefix: str
+    name_prefix: str
 
 
 class WorkloadIdentity(Component):
@@ -38,7 +38,7 @@ class WorkloadIdentity(Component):
         super().__init__(name, opts)
         self.account = gcp.serviceaccount.Account(
             child_name(name, "gsa"),
-            account_id=physical_name(args.physical_prefix, args.namespace, args.service_account,
+            account_id=physical_name(args.name_prefix, args.namespace, args.service_account,
                                      limit="gcp:service-account"),
             display_name=f"{args.namespace}/{args.service_account}",
             description=f"Workload Identity of {args.namespace}/{args.service_account}: reads "
@@ -76,11 +76,11 @@ class WorkloadIdentityBinder:
     """Creates a `WorkloadIdentity` wherever the Kubernetes layer asks (under its own parent), always
     with the platform's GCP provider: the caller's parent carries only a Kubernetes provider."""
 
-    def __init__(self, *, project: pulumi.Input[str], bucket: pulumi.Input[str], physical_prefix: str,
+    def __init__(self, *, project: pulumi.Input[str], bucket: pulumi.Input[str], name_prefix: str,
                  provider: pulumi.ProviderResource) -> None:
         self.project = project
         self.bucket = bucket
-        self.physical_prefix = physical_prefix
+        self.name_prefix = name_prefix
         self.provider = provider
 
     def __call__(self, name: str, namespace: str, service_account: str, bucket_prefix: str,
@@ -89,7 +89,7 @@ class WorkloadIdentityBinder:
             name,
             WorkloadIdentityArgs(project=self.project, bucket=self.bucket, bucket_prefix=bucket_prefix,
                                  namespace=namespace, service_account=service_account,
-                                 physical_prefix=self.physical_prefix),
+                                 name_prefix=self.name_prefix),
             opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(provider=self.provider)),
         )
         return BoundIdentity(annotations={GKE_SA_ANNOTATION: identity.email})

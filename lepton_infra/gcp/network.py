@@ -25,7 +25,7 @@ class NetworkArgs:
     project: pulumi.Input[str]
     region: pulumi.Input[str]
     # Cloud-side name prefix (`<platform>-<environment>`); URN names never depend on it.
-    physical_prefix: str
+    name_prefix: str
     nodes_cidr: str
     pods_cidr: str
     services_cidr: str
@@ -41,7 +41,7 @@ class Network(Component):
     def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         check_args(self.TOKEN, name, network_problems(args))  # before anything is registered
         super().__init__(name, opts)
-        prefix = args.physical_prefix
+        prefix = args.name_prefix
         self.vpc = gcp.compute.Network(
             child_name(name, "vpc"),
             name=physical_name(prefix, "vpc", limit="gcp:generic"),

@@ -22,7 +22,7 @@ NODE_ROLES: tuple[str, ...] = ("roles/container.defaultNodeServiceAccount",)
 @dataclass
 class NodeServiceAccountArgs:
     project: pulumi.Input[str]
-    physical_prefix: str
+    name_prefix: str
 
 
 class NodeServiceAccount(Component):
@@ -33,8 +33,8 @@ class NodeServiceAccount(Component):
         super().__init__(name, opts)
         self.account = gcp.serviceaccount.Account(
             child_name(name, "sa"),
-            account_id=physical_name(args.physical_prefix, "nodes", limit="gcp:service-account"),
-            display_name=f"GKE nodes of {args.physical_prefix}",
+            account_id=physical_name(args.name_prefix, "nodes", limit="gcp:service-account"),
+            display_name=f"GKE nodes of {args.name_prefix}",
             description="Least-privilege node identity (lepton-infra); never the default compute SA.",
             project=args.project,
             opts=self.child_opts(),

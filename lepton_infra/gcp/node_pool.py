@@ -24,7 +24,7 @@ class NodePoolArgs:
     cluster: pulumi.Input[str]  # cluster id or name
     location: pulumi.Input[str]  # the cluster's location (region or zone)
     pool_name: str  # the GKE pool name (the spec's pool name)
-    boot_disk_kms_key: pulumi.Input[str]
+    key_id: pulumi.Input[str]  # the platform's Cloud KMS key (boot disks)
     min_nodes: int = 0  # over the whole pool (all zones), not per zone
     max_nodes: int = 2
     initial_nodes_per_zone: int = 0
@@ -39,7 +39,7 @@ class NodePoolArgs:
     service_account_email: pulumi.Input[str] | None = None
     extra_labels: Mapping[str, str] = field(default_factory=dict)
     resource_labels: Mapping[str, str] = field(default_factory=dict)  # GCE labels on the node VMs
-    physical_prefix: str = "lepton"
+    name_prefix: str = "lepton"
 
 
 class NodePool(Component):
@@ -55,7 +55,7 @@ class NodePool(Component):
         if email is None:
             self.identity: NodeServiceAccount | None = NodeServiceAccount(
                 child_name(name, "identity"),
-                NodeServiceAccountArgs(project=args.project, physical_prefix=f"{args.physical_prefix}-{args.pool_name}"),
+                NodeServiceAccountArgs(project=args.project, name_prefix=f"{args.name_prefix}-{args.pool_name}"),
                 opts=self.child_opts(),
             )
             email = self.identity.email
@@ -96,7 +96,7 @@ class NodePool(Component):
                 image_type="COS_CONTAINERD",
                 disk_type="pd-balanced",
                 disk_size_gb=args.disk_gb,
-                boot_disk_kms_key=args.boot_disk_kms_key,
+                boot_disk_kms_key=args.key_id,
                 service_account=email,
                 # Access is governed by the service account's IAM roles, not legacy scopes.
                 oauth_scopes=[CLOUD_PLATFORM_SCOPE],

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pulumi
 import pulumi_gcp as gcp
 import pulumi_kubernetes as k8s
 
 from lepton_infra.catalog import choose_machine
+from lepton_infra.core.cloud import PlatformOutputs
 from lepton_infra.core.cluster_handle import ClusterHandle
 from lepton_infra.core.component import Component
+from lepton_infra.core.exposure import warn_if_api_open_to_the_world
 from lepton_infra.core.naming import child_name
 from lepton_infra.core.tagging import platform_tags
 from lepton_infra.gcp.artifacts import ArtifactStore, ArtifactStoreArgs
@@ -31,7 +31,6 @@ from lepton_infra.gcp.planning import (
     initial_nodes_per_zone,
     plan_network_layout,
     service_agent,
-    workload_pool,
     zones_offering,
 )
 from lepton_infra.gcp.services import BUDGET_SERVICE, PLATFORM_SERVICES, ProjectServices, ProjectServicesArgs
@@ -84,7 +83,7 @@ class Platform(Component):
 
         layout = plan_network_layout(spec.network.cidr)
         self.network = Network(child_name(name, "network"), NetworkArgs(
-            project=project, region=spec.region, physical_prefix=prefix, nodes_cidr=str(layout.nodes),
+            project=project, region=spec.region, name_prefix=prefix, nodes_cidr=str(layout.nodes),
             pods_cidr=str(layout.pods), services_cidr=str(layout.services),
             control_plane_cidr=str(layout.control_plane)), opts_())
         # Google-managed identities that encrypt with the platform key: cluster secrets (GKE), boot and
@@ -96,7 +95,7 @@ class Platform(Component):
             child_name(name, "registry-agent"), project=project, service="artifactregistry.googleapis.com",
             opts=opts_())
         self.key = EncryptionKey(child_name(name, "key"), EncryptionKeyArgs(
-            project=project, location=spec.region, physical_prefix=prefix, protect=protect,
+            project=project, location=spec.region, name_prefix=prefix, protect=protect,
             encrypters={
                 "gke": number.apply(lambda n: service_agent(str(n), "container")),
                 "compute": number.apply(lambda n: service_agent(str(n), "compute")),
@@ -104,9 +103,9 @@ class Platform(Component):
                 "registry": self.registry_agent.member,
             }), opts_())
         self.node_identity = NodeServiceAccount(child_name(name, "nodes"), NodeServiceAccountArgs(
-            project=project, physical_prefix=prefix), opts_())
+            project=project, name_prefix=prefix), opts_())
         self.cluster = Cluster(child_name(name, "cluster"), ClusterArgs(
-            project=project, location=location, node_locations=cluster_node_zones, physical_prefix=prefix,
+            project=project, location=location, node_locations=cluster_node_zones, name_prefix=prefix,
             network=self.network.network_id, subnetwork=self.network.subnet_id,
             pods_range_name=self.network.pods_range_name, services_range_name=self.network.services_range_name,
             control_plane_cidr=str(layout.control_plane), secrets_kms_key=self.key.key_id,
@@ -120,18 +119,18 @@ class Platform(Component):
         self.node_pools = [
             NodePool(child_name(name, f"pool-{pool.name}"), NodePoolArgs(
                 project=project, cluster=self.cluster.cluster.id, location=self.cluster.location,
-                pool_name=pool.name, boot_disk_kms_key=self.key.key_id, min_nodes=pool.min, max_nodes=pool.max,
+                pool_name=pool.name, key_id=self.key.key_id, min_nodes=pool.min, max_nodes=pool.max,
                 initial_nodes_per_zone=initial_nodes_per_zone(
                     pool.desired if pool.desired is not None else pool.min, zones, pool.max),
                 gpu_type=pool.gpu.type if pool.gpu else None, gpu_count=pool.gpu.count if pool.gpu else 1,
                 cpu_class=pool.cpu, machine_type=pool.machine_type, spot=pool.spot, disk_gb=pool.disk_gb,
                 node_locations=_gpu_pool_zones(pool, spec.region, up_zones, zones, project, invoke_opts),
                 service_account_email=self.node_identity.email, extra_labels=dict(pool.labels),
-                resource_labels=labels, physical_prefix=prefix), opts_())
+                resource_labels=labels, name_prefix=prefix), opts_())
             for pool in spec.node_pools
         ]
         self.artifacts = ArtifactStore(child_name(name, "artifacts"), ArtifactStoreArgs(
-            project=project, location=spec.region, physical_prefix=prefix, kms_key=self.key.key_id,
+            project=project, location=spec.region, name_prefix=prefix, key_id=self.key.key_id,
             reader_members={"nodes": self.node_identity.member}, protect=protect), opts_())
         budget = spec.budget
         self.monitoring = Monitoring(child_name(name, "monitoring"), MonitoringArgs(
@@ -142,6 +141,7 @@ class Platform(Component):
             budget_thresholds_percent=list(budget.thresholds_percent) if budget else (),
             project_number=number if budget else None), opts_())
 
+        warn_if_api_open_to_the_world(spec, "GKE", self)
         api_access = api_access_note(spec, self.network.subnet_physical_name)
         pulumi.log.info(f"GKE API access: {api_access}", resource=self)
         self.k8s_provider = k8s.Provider(child_name(name, "k8s"), kubeconfig=self.cluster.kubeconfig,
@@ -166,7 +166,7 @@ class Platform(Component):
             # GKE installs the NVIDIA driver, runs the device plugin and (DCGM monitoring) the exporter.
             gpu=gke_gpu_facts(MONITORING_COMPONENTS),
             bind_identity=WorkloadIdentityBinder(project=project, bucket=self.artifacts.bucket_name,
-                                                 physical_prefix=prefix, provider=self.provider),
+                                                 name_prefix=prefix, provider=self.provider),
             storage_class=STORAGE_CLASS,
             workload_dependencies=list(self.node_pools),
             storage_dependencies=[self.storage_class],
@@ -178,20 +178,16 @@ class Platform(Component):
             identity_egress=metadata_server_egress(DATAPLANE_V2),
             # GKE admits system-*-critical pods only in namespaces with a quota scoped to those classes.
             critical_priority_needs_quota=True,
-            extra={"project": knobs.project, "region": spec.region, "workload_pool": workload_pool(knobs.project)},
+            region=spec.region,
+            model_bucket=self.artifacts.bucket_name,
+            registry_url=self.artifacts.registry_url,
         )
-        self.outputs: dict[str, Any] = {
-            "cluster_name": self.cluster.cluster_name,
-            "cluster_endpoint": self.cluster.endpoint,
-            "kubeconfig": self.cluster.kubeconfig,
-            "model_bucket": self.artifacts.bucket_name,
-            "registry_url": self.artifacts.registry_url,
-            "kms_key_id": self.key.key_id,
-            "region": spec.region,
-            "project": knobs.project,
-            "api_access": api_access,
-        }
-        self.finish(self.outputs)
+        self.outputs = PlatformOutputs(
+            cluster_name=self.cluster.cluster_name, cluster_endpoint=self.cluster.endpoint,
+            kubeconfig=self.cluster.kubeconfig, model_bucket=self.artifacts.bucket_name,
+            registry_url=self.artifacts.registry_url, region=spec.region, key_id=self.key.key_id,
+            api_access=api_access, cloud_specific={"project": knobs.project})
+        self.finish(self.outputs.to_stack_outputs())
 
 
 def _dns_endpoint(spec: PlatformSpec) -> bool:

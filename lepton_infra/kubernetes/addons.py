@@ -112,18 +112,15 @@ class PlatformAddons(Component):
         self.finish(self.outputs)
 
 
-def default_smtp(emails: Sequence[str], extra: Mapping[str, object], relay: str | None = None) -> SmtpRelay:
-    """The spec's `monitoring.smtp_relay` wins; then a relay the cloud layer hands in
-    `ClusterHandle.extra["smtp"]` (an `SmtpRelay`, or a mapping of its fields); otherwise the mail
-    domain of the first alert address, on the submission port."""
+def default_smtp(emails: Sequence[str], cloud_relay: SmtpRelay | None, relay: str | None = None) -> SmtpRelay:
+    """The spec's `monitoring.smtp_relay` wins; then the relay the cloud layer offers
+    (`ClusterHandle.smtp`); otherwise the mail domain of the first alert address, on the submission
+    port."""
     domain = emails[0].split("@", 1)[1] if emails else "localhost"
     if relay is not None:
         return SmtpRelay(smarthost=relay, from_address=f"alertmanager@{domain}")
-    given = extra.get("smtp")
-    if isinstance(given, SmtpRelay):
-        return given
-    if isinstance(given, Mapping):
-        return SmtpRelay(**{str(k): v for k, v in given.items()})
+    if cloud_relay is not None:
+        return cloud_relay
     return SmtpRelay(smarthost=f"smtp.{domain}:587", from_address=f"alertmanager@{domain}")
 
 
@@ -163,7 +160,7 @@ def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs
         observability=ObservabilityArgs(
             kubernetes_version=version, retention_days=mon.retention_days, storage_gb=mon.storage_gb,
             storage_class=handle.storage_class, alert_emails=list(mon.alert_emails),
-            smtp=default_smtp(mon.alert_emails, handle.extra, mon.smtp_relay), gpu_idle_percent=mon.gpu_idle_percent,
+            smtp=default_smtp(mon.alert_emails, handle.smtp, mon.smtp_relay), gpu_idle_percent=mon.gpu_idle_percent,
             gpu_metrics=_cloud_dcgm_fields(handle.gpu)),
         tenants=[TenantArgs(name=t.name, kubernetes_version=version, bind_identity=handle.bind_identity,
                             gpu_quota=t.gpu_quota, cpu_quota=t.cpu_quota, memory_quota=t.memory_quota,

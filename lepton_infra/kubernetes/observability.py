@@ -11,6 +11,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from lepton_infra.core.args import check_args
+from lepton_infra.core.cluster_handle import SmtpRelay
 from lepton_infra.core.component import Component
 from lepton_infra.core.conventions import MONITORING_NAMESPACE
 from lepton_infra.core.naming import child_name
@@ -23,18 +24,6 @@ from lepton_infra.kubernetes.meta import common_labels, namespace, psa_labels
 
 GRAFANA_DASHBOARD_LABEL = "grafana_dashboard"
 SECRETS_MOUNT = "/etc/alertmanager/secrets"  # where the operator mounts alertmanagerSpec.secrets
-
-
-@dataclass(frozen=True)
-class SmtpRelay:
-    """Where Alertmanager sends mail. The password, if any, lives in a Secret in the monitoring
-    namespace (key `password`) that the operator creates out of band: never in the plan or state."""
-
-    smarthost: str
-    from_address: str
-    username: str | None = None
-    password_secret: str | None = None
-    require_tls: bool = True
 
 
 def alertmanager_config(emails: Sequence[str], smtp: SmtpRelay) -> dict[str, Any]:

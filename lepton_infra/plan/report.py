@@ -1,4 +1,4 @@
-"""The plan report: the JSON contract (DESIGN.md) and a readable text rendering with rich."""
+"""The plan report: the JSON contract (docs/architecture.md, "Plan engine") and a readable text rendering with rich."""
 
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
 def section(outcome: PolicyOutcome) -> dict[str, Any]:
-    """The report's `policy` section (DESIGN.md's contract), plus a renderer for the text report."""
+    """The report's `policy` section (the report contract in docs/architecture.md), plus a renderer for the text report."""
     return {
         "status": "evaluated",
         "violations": [v.contract() for v in outcome.violations],

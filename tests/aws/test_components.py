@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from lepton_infra.aws.cluster import CLUSTER_ADMIN_POLICY, CONTROL_PLANE_LOG_TYPES
+from lepton_infra.aws.cluster import CONTROL_PLANE_LOG_TYPES
 from lepton_infra.aws.iam import has_admin_wildcard
 from lepton_infra.core import conventions as conv
 from lepton_infra.core.cluster_handle import ClusterHandle
@@ -276,7 +276,8 @@ def test_access_entry_per_admin_role(aws_plan: AwsPlan) -> None:
     entries = aws_plan.graph.of_type("aws:eks/accessEntry:AccessEntry")
     assert sorted(e.get("principalArn") for e in entries) == sorted(SPEC["aws"]["admin_role_arns"])
     associations = aws_plan.graph.of_type("aws:eks/accessPolicyAssociation:AccessPolicyAssociation")
-    assert {a.get("policyArn") for a in associations} == {CLUSTER_ADMIN_POLICY}
+    assert {a.get("policyArn") for a in associations} == {
+        "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"}
 
 
 def test_oidc_provider_for_irsa(aws_plan: AwsPlan) -> None:

@@ -23,14 +23,14 @@ class Planned:
 
 
 def plan_addons(stack: str = "aws-prod", binder: RecordingBinder | None = None, facts=None,
-                extra=None, metrics_server_installed: bool = False, handle_facts: dict | None = None,
+                metrics_server_installed: bool = False, handle_facts: dict | None = None,
                 **spec_overrides) -> Planned:
     binder = binder or RecordingBinder()
     spec = load_spec(stack, **spec_overrides)
     built: list[PlatformAddons] = []
 
     def program() -> None:
-        built.append(build_addons(spec, make_handle(binder, facts=facts, extra=extra,
+        built.append(build_addons(spec, make_handle(binder, facts=facts,
                                                  metrics_server_installed=metrics_server_installed,
                                                  **(handle_facts or {}))))
 

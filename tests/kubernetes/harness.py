@@ -77,7 +77,7 @@ class RecordingBinder:
 
 
 def make_handle(binder: RecordingBinder, facts: GpuFacts | None = None, version: str = "1.33",
-                extra: dict[str, Any] | None = None, metrics_server_installed: bool = False,
+                metrics_server_installed: bool = False,
                 **handle_facts: Any) -> ClusterHandle:
     """`handle_facts`: other ClusterHandle fields; NetworkPolicy enforcement is on unless a test says
     otherwise (every cloud layer enforces it; a cluster that does not is refused with tenants)."""
@@ -95,7 +95,6 @@ def make_handle(binder: RecordingBinder, facts: GpuFacts | None = None, version:
         workload_dependencies=[NodePool("system-pool"), NodePool("gpu-pools")],
         scale_up_dependencies=[NodePool("cluster-autoscaler")],
         storage_dependencies=[NodePool("storage-class")],
-        extra=extra or {},
         metrics_server_installed=metrics_server_installed,
         **{"network_policy_enforced": True, **handle_facts},
     )

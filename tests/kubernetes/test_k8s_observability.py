@@ -67,9 +67,9 @@ def test_alertmanager_emails_the_spec_addresses(prod) -> None:
 
 
 def test_smtp_relay_from_the_handle() -> None:
-    planned = plan_addons(extra={"smtp": {"smarthost": "email-smtp.us-east-1.amazonaws.com:587",
-                                          "from_address": "alerts@acme.dev", "username": "AKIA...",
-                                          "password_secret": "alertmanager-smtp"}})
+    planned = plan_addons(handle_facts={"smtp": SmtpRelay(
+        smarthost="email-smtp.us-east-1.amazonaws.com:587", from_address="alerts@acme.dev", username="AKIA...",
+        password_secret="alertmanager-smtp")})
     values = kps(planned).get("values.alertmanager")
     assert values["config"]["global"]["smtp_smarthost"] == "email-smtp.us-east-1.amazonaws.com:587"
     assert values["config"]["global"]["smtp_auth_password_file"] == \
@@ -151,9 +151,8 @@ def test_grafana_does_not_keep_the_public_default_password(prod) -> None:
 def test_spec_smtp_relay_wins_over_the_guess() -> None:
     from lepton_infra.kubernetes.addons import default_smtp
 
-    guessed = default_smtp(["oncall@acme.dev"], {})
+    guessed = default_smtp(["oncall@acme.dev"], None)
     assert guessed.smarthost == "smtp.acme.dev:587"
-    relay = default_smtp(["oncall@acme.dev"], {"smtp": {"smarthost": "x:25", "from_address": "a@b.c"}},
-                         "email-smtp.us-east-1.amazonaws.com:587")
+    relay = default_smtp(["oncall@acme.dev"], SmtpRelay("x:25", "a@b.c"), "email-smtp.us-east-1.amazonaws.com:587")
     assert relay.smarthost == "email-smtp.us-east-1.amazonaws.com:587"
     assert relay.from_address == "alertmanager@acme.dev"

@@ -30,22 +30,22 @@ def refused(program: Callable[[], Any]) -> ComponentArgsError:
 
 
 def aws_pool(**changes: Any) -> AwsNodePoolArgs:
-    base: dict[str, Any] = dict(cluster_name="c", pool="gpu", node_role_arn="arn:aws:iam::1:role/n",
-                                subnet_ids=["s-1"], security_group_ids=["sg-1"], kms_key_arn="k",
+    base: dict[str, Any] = dict(cluster_name="c", pool_name="gpu", node_role_arn="arn:aws:iam::1:role/n",
+                                subnet_ids=["s-1"], security_group_ids=["sg-1"], key_id="k",
                                 instance_types=["g6.xlarge"], gpu_type="l4", gpu_count=1)
     return AwsNodePoolArgs(**{**base, **changes})
 
 
 def test_aws_node_pool_refuses_inverted_bounds_and_unknown_gpu() -> None:
-    err = refused(lambda: AwsNodePool("bad", aws_pool(min_size=5, max_size=2, gpu_type="h100-80g")))
-    assert err.paths == ["min_size", "gpu_type"]
+    err = refused(lambda: AwsNodePool("bad", aws_pool(min_nodes=5, max_nodes=2, gpu_type="h100-80g")))
+    assert err.paths == ["min_nodes", "gpu_type"]
     assert "did you mean 'h100-80gb'?" in str(err)
     assert "lepton:aws:NodePool 'bad'" in str(err)
 
 
 def test_aws_node_pool_refuses_empty_instance_types_and_bad_names() -> None:
-    err = refused(lambda: AwsNodePool("bad", aws_pool(instance_types=[], pool="GPU_pool", disk_gb=5)))
-    assert set(err.paths) == {"instance_types", "pool", "disk_gb"}
+    err = refused(lambda: AwsNodePool("bad", aws_pool(instance_types=[], pool_name="GPU_pool", disk_gb=5)))
+    assert set(err.paths) == {"instance_types", "pool_name", "disk_gb"}
 
 
 def test_aws_node_pool_skips_outputs() -> None:
@@ -61,7 +61,7 @@ def test_aws_kms_deletion_window_is_7_to_30_days() -> None:
 
 def test_gcp_node_pool_refuses_unknown_gpu_and_bad_pool_name() -> None:
     err = refused(lambda: GcpNodePool("bad", GcpNodePoolArgs(
-        project="p", cluster="c", location="us-central1", pool_name="Pool_1", boot_disk_kms_key="k",
+        project="p", cluster="c", location="us-central1", pool_name="Pool_1", key_id="k",
         gpu_type="h100", min_nodes=-1)))
     assert set(err.paths) == {"pool_name", "min_nodes", "gpu_type"}
 
@@ -114,19 +114,19 @@ def _more_components() -> list[tuple[str, Callable[[], Any], list[str]]]:
 
     oidc = dict(oidc_provider_arn="arn:aws:iam::1:oidc-provider/x", oidc_issuer="https://x")
     gke: dict[str, Any] = dict(project="p", location="us-central1", node_locations=["us-central1-a"],
-                               physical_prefix="t", network="n", subnetwork="s", pods_range_name="p",
+                               name_prefix="t", network="n", subnetwork="s", pods_range_name="p",
                                services_range_name="s", control_plane_cidr="172.16.0.0/28",
                                secrets_kms_key="k", node_service_account="sa", boot_disk_kms_key="k")
     return [
         ("aws-network", lambda: Network("n", NetworkArgs(cidr="10.0.0.0/16", zones=1, cluster_name="c",
-                                                         region="us-east-1", kms_key_arn="k", nat="per_zone")),
+                                                         region="us-east-1", key_id="k", nat="per_zone")),
          ["zones", "nat"]),
         ("aws-cluster", lambda: Cluster("c", ClusterArgs(cluster_name="c", version="1.3", vpc_id="v",
-                                                         subnet_ids=["s"], kms_key_arn="k", region="us-east-1",
+                                                         subnet_ids=["s"], key_id="k", region="us-east-1",
                                                          admin_role_arns=["jane"])),
          ["version", "admin_role_arns[0]"]),
         ("aws-monitoring", lambda: Monitoring("m", MonitoringArgs(cluster_name="c", region="us-east-1",
-                                                                  kms_key_arn="k", platform="t", **oidc,
+                                                                  key_id="k", platform="t", **oidc,
                                                                   alert_emails=["oncall"], budget_usd=-1)),
          ["alert_emails[0]", "budget_usd"]),
         ("aws-autoscaler", lambda: Autoscaler("a", AutoscalerArgs(cluster_name="c", kubernetes_version="1.29",
@@ -134,7 +134,7 @@ def _more_components() -> list[tuple[str, Callable[[], Any], list[str]]]:
                                                                   k8s_provider=None)),  # type: ignore[arg-type]
          ["kubernetes_version"]),
         ("gcp-network", lambda: GcpNetwork("n", GcpNetworkArgs(project="p", region="us-central1",
-                                                               physical_prefix="t", nodes_cidr="10.0.0.0/20",
+                                                               name_prefix="t", nodes_cidr="10.0.0.0/20",
                                                                pods_cidr="10.4.0.0/14", services_cidr="bad",
                                                                control_plane_cidr="172.16.0.0/28",
                                                                flow_sampling=2.0)),
@@ -146,14 +146,14 @@ def _more_components() -> list[tuple[str, Callable[[], Any], list[str]]]:
                                                                         display_prefix="t", budget_usd=100.0)),
          ["billing_account"]),
         ("aws-cluster-public", lambda: Cluster("c", ClusterArgs(cluster_name="c", version="1.33", vpc_id="v",
-                                                                subnet_ids=["s"], kms_key_arn="k",
+                                                                subnet_ids=["s"], key_id="k",
                                                                 region="us-east-1", endpoint_public=True)),
          ["public_access_cidrs"]),
         ("aws-artifacts", lambda: ArtifactStore("a", ArtifactStoreArgs(platform="acme-ai", environment="production",
-                                                                       kms_key_arn="k", noncurrent_version_days=0)),
+                                                                       key_id="k", noncurrent_version_days=0)),
          ["environment", "noncurrent_version_days"]),
         ("gcp-artifacts", lambda: GcpArtifactStore("a", GcpArtifactStoreArgs(
-            project="p", location="us-central1", physical_prefix="t", kms_key="k", keep_versions=0,
+            project="p", location="us-central1", name_prefix="t", key_id="k", keep_versions=0,
             labels={"Team": "ml"})),
          ["keep_versions", "labels.Team"]),
         ("observability", lambda: Observability("o", ObservabilityArgs(

@@ -18,9 +18,18 @@ def _module_and_kind(type_token: str) -> tuple[str, str]:
     return module, kind[0].lower() + kind[1:]
 
 
+def partition_of(region: str) -> str:
+    """The partition a region belongs to, as STS and `aws.get_partition` answer there."""
+    for prefix, partition in (("cn-", "aws-cn"), ("us-gov-", "aws-us-gov"), ("us-iso-", "aws-iso"),
+                              ("us-isob-", "aws-iso-b")):
+        if region.startswith(prefix):
+            return partition
+    return "aws"
+
+
 def _arn(ctx: MockContext, service: str, resource: str, *, regional: bool = True) -> str:
     region = ctx.aws_region if regional and service not in _IAM_GLOBAL else ""
-    return f"arn:aws:{service}:{region}:{ctx.aws_account}:{resource}"
+    return f"arn:{partition_of(ctx.aws_region)}:{service}:{region}:{ctx.aws_account}:{resource}"
 
 
 @outputs_for_prefix("aws:")
@@ -169,7 +178,7 @@ def iam_policy(name, inputs, ctx, meta):
 def s3_bucket(name, inputs, ctx, meta):
     bucket = inputs.get("bucket") or f"{name}-{short_hash(name, length=7)}"
     return _with_generic(name, inputs, ctx, meta, {"__id__": bucket, "bucket": bucket,
-                                                    "arn": f"arn:aws:s3:::{bucket}",
+                                                    "arn": f"arn:{partition_of(ctx.aws_region)}:s3:::{bucket}",
                                                     "bucketRegionalDomainName": f"{bucket}.s3.{ctx.aws_region}.amazonaws.com"})
 
 
@@ -186,7 +195,7 @@ def ecr_repository(name, inputs, ctx, meta):
 @outputs_for("aws:sns/topic:Topic")
 def sns_topic(name, inputs, ctx, meta):
     topic = inputs.get("name") or f"{name}-{short_hash(name, length=7)}"
-    arn = f"arn:aws:sns:{ctx.aws_region}:{ctx.aws_account}:{topic}"
+    arn = _arn(ctx, "sns", topic)
     return _with_generic(name, inputs, ctx, meta, {"__id__": arn, "name": topic, "arn": arn})
 
 
@@ -209,13 +218,15 @@ def availability_zones(args: dict[str, Any], ctx: MockContext) -> dict[str, Any]
 
 @invoke("aws:index/getCallerIdentity:getCallerIdentity")
 def caller_identity(args, ctx):
-    return {"accountId": ctx.aws_account, "arn": f"arn:aws:iam::{ctx.aws_account}:user/offline",
+    return {"accountId": ctx.aws_account, "arn": f"arn:{partition_of(ctx.aws_region)}:iam::{ctx.aws_account}:user/offline",
             "userId": "AIDAOFFLINE", "id": ctx.aws_account}
 
 
 @invoke("aws:index/getPartition:getPartition")
 def partition(args, ctx):
-    return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws", "reverseDnsPrefix": "com.amazonaws"}
+    name = partition_of(ctx.aws_region)
+    suffix = {"aws-cn": "amazonaws.com.cn"}.get(name, "amazonaws.com")
+    return {"partition": name, "dnsSuffix": suffix, "id": name, "reverseDnsPrefix": ".".join(reversed(suffix.split(".")))}
 
 
 @invoke("aws:index/getRegion:getRegion")
