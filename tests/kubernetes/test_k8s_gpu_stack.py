@@ -8,6 +8,7 @@ from lepton_infra.core.cluster_handle import ExporterPods, GpuFacts
 from lepton_infra.kubernetes.alerts import gpu_alert_rules
 from lepton_infra.kubernetes.gpu_stack import GpuOperatorToggles, gpu_operator_toggles
 from tests.kubernetes.conftest import plan_addons
+from tests.kubernetes.manifests import chart_name
 
 RELEASE = "kubernetes:helm.sh/v3:Release"
 SERVICE_MONITOR = "kubernetes:monitoring.coreos.com/v1:ServiceMonitor"
@@ -92,8 +93,8 @@ def test_no_gpu_pools_no_gpu_stack() -> None:
         services=[{"name": "tokenizer", "tenant": "research", "image": "ghcr.io/acme/tok:1.0",
                    "replicas": {"min": 1, "max": 2}}])
     assert not planned.graph.of_type("lepton:k8s:GpuStack")
-    assert sorted(r.get("chart") for r in planned.graph.of_type(RELEASE)) == ["kube-prometheus-stack",
-                                                                               "metrics-server"]
+    assert sorted(chart_name(r) for r in planned.graph.of_type(RELEASE)) == ["kube-prometheus-stack",
+                                                                              "kueue", "metrics-server"]
 
 
 def test_cloud_exporter_pods_are_scraped_where_the_cloud_runs_them() -> None:
