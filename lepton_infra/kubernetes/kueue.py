@@ -16,6 +16,7 @@ from lepton_infra.core.conventions import KUEUE_NAMESPACE, MONITORING_NAMESPACE,
 from lepton_infra.core.naming import child_name
 from lepton_infra.kubernetes.charts import KUEUE, HelmChart
 from lepton_infra.kubernetes.helm import pinned_release
+from lepton_infra.kubernetes.job_alerts import RULE_GROUP, job_rule_spec
 from lepton_infra.kubernetes.job_queues import (
     CAPACITY_LABEL,
     JOBS_ROLE,
@@ -86,6 +87,12 @@ class Kueue(Component):
         self.release = pinned_release(
             child_name(name, "controller"), args.chart, self.namespace.metadata.name, kueue_values(args),
             self.child_opts(depends_on=[*args.depends_on, *args.monitoring_crds]))
+        # Next to the GPU rules' kind; Prometheus reads rules from every namespace.
+        self.rules = k8s.apiextensions.CustomResource(
+            child_name(name, "rules"), api_version="monitoring.coreos.com/v1", kind="PrometheusRule",
+            metadata=k8s.meta.v1.ObjectMetaArgs(name=RULE_GROUP, namespace=self.namespace.metadata.name,
+                                                labels=common_labels(RULE_GROUP, "alerts")),
+            spec=job_rule_spec(), opts=self.child_opts(depends_on=list(args.monitoring_crds)))
         after = self.child_opts(depends_on=[self.release])
         self.flavors: dict[str, k8s.apiextensions.CustomResource] = {
             f.name: k8s.apiextensions.CustomResource(

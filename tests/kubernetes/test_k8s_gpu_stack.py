@@ -116,7 +116,8 @@ def test_cloud_exporter_pods_are_scraped_where_the_cloud_runs_them() -> None:
     assert f"{G}-dcgm-monitor" not in {m.name for m in planned.graph.of_type(SERVICE_MONITOR)}
     namespaces = {n.get("metadata.name") for n in planned.graph.of_type("kubernetes:core/v1:Namespace")}
     assert "gpu-operator" not in namespaces
-    rule = planned.graph.one("kubernetes:monitoring.coreos.com/v1:PrometheusRule")
+    rule = planned.graph.one("kubernetes:monitoring.coreos.com/v1:PrometheusRule",
+                             "acme-ai-k8s-observability-gpu-rules")
     alerts = {r["alert"] for g in rule.get("spec.groups") for r in g["rules"]}
     assert "GpuXidError" not in alerts and {"GpuIdle", "GpuMemoryNearFull"} <= alerts
 

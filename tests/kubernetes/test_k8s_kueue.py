@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -331,3 +332,34 @@ def test_the_documented_training_job_is_valid_and_admissible(prod) -> None:
             and per_node[f["name"]] >= gpus
             and next(r for r in f["resources"] if r["name"] == "nvidia.com/gpu")["nominalQuota"] >= gpus]
     assert fits == ["gpu-h100"]
+
+
+KUEUE_METRICS = {line for line in (Path(__file__).parent / "crds" / "kueue-0.19.2.metrics").read_text().splitlines()
+                 if line and not line.startswith("#")}
+
+
+def _unknown_kueue_metrics(expr: str) -> set[str]:
+    return set(re.findall(r"\bkueue_[a-z_]+", expr)) - KUEUE_METRICS
+
+
+def test_job_alerts_read_metrics_the_pinned_kueue_exports(prod) -> None:
+    rules = [d for d in _docs(prod.graph, "kubernetes:monitoring.coreos.com/v1:PrometheusRule")
+             if d["metadata"]["name"] == "lepton-jobs"]
+    (doc,) = rules
+    assert doc["metadata"]["namespace"] == "kueue-system"
+    alerts = {r["alert"]: r["expr"] for g in doc["spec"]["groups"] for r in g["rules"]}
+    assert {"JobsInadmissible", "JobsPendingTooLong", "JobsAdmissionCheckRejected", "KueueMetricsMissing"} == set(alerts)
+    for name, expr in alerts.items():
+        assert re.findall(r"\bkueue_[a-z_]+", expr), name
+        assert _unknown_kueue_metrics(expr) == set(), name
+    # Per tenant: every aggregation keeps the queue (the tenant) in the alert's labels.
+    assert all("by (cluster_queue)" in e for n, e in alerts.items() if n != "KueueMetricsMissing")
+    assert _unknown_kueue_metrics("kueue_pending_workload_total > 0") == {"kueue_pending_workload_total"}
+
+
+def test_every_job_alert_has_a_runbook_section() -> None:
+    text = (Path(__file__).resolve().parents[2] / "docs" / "kubernetes.md").read_text()
+    from lepton_infra.kubernetes.job_alerts import job_alert_rules
+
+    for rule in job_alert_rules():
+        assert f"#### Alert {rule.name}\n" in text
