@@ -65,8 +65,9 @@ def kueue_values(args: KueueArgs) -> dict[str, object]:
         "controllerManager": manager,
         "managerConfig": {"controllerManagerConfigYaml": yaml.safe_dump(manager_config(TENANT_LABEL),
                                                                         sort_keys=True)},
-        # The chart's ServiceMonitor (https with the pod's token; the Prometheus ClusterRole of
-        # kube-prometheus-stack may GET /metrics), picked up by the platform's Prometheus.
+        # The chart's ServiceMonitor (https, Prometheus's own token; Kueue authorizes the scrape as a GET
+        # on the /metrics non-resource URL, which kube-prometheus-stack's Prometheus ClusterRole is
+        # believed to grant: not yet read at the pinned tag), picked up by the platform's Prometheus.
         "enablePrometheus": True,
         "metrics": {"prometheusNamespace": MONITORING_NAMESPACE},
     }
