@@ -22,11 +22,14 @@ from lepton_infra.kubernetes.arg_checks import platform_addons_problems
 from lepton_infra.kubernetes.autoscaling import autoscaler_for
 from lepton_infra.kubernetes.gpu_stack import GpuStack, GpuStackArgs
 from lepton_infra.kubernetes.inference import InferenceService, InferenceServiceArgs
+from lepton_infra.kubernetes.job_queues import Flavor, PoolShape, TenantQueue, flavors_for
 from lepton_infra.kubernetes.keda import Keda, KedaArgs
+from lepton_infra.kubernetes.kueue import Kueue, KueueArgs, TenantQueueWiring
 from lepton_infra.kubernetes.metrics_server import MetricsServer, MetricsServerArgs
 from lepton_infra.kubernetes.observability import Observability, ObservabilityArgs, SmtpRelay
 from lepton_infra.kubernetes.tenant import WORKLOAD_SERVICE_ACCOUNT, Tenant, TenantArgs
 from lepton_infra.spec import PlatformSpec
+from lepton_infra.spec.jobs import TenantJobsSpec
 
 
 @dataclass
@@ -43,10 +46,19 @@ class PlatformAddonsArgs:
     # ResourceQuota scoped to those classes (GKE): the components create one where they run such pods.
     critical_priority_needs_quota: bool = False
     workload_dependencies: Sequence[pulumi.Resource] = field(default_factory=list)
+    # Job queues (Kueue): its flavors and one queue per tenant named in `tenants`; None: not installed.
+    jobs: JobQueuesArgs | None = None
     # Workloads with volumes (Prometheus, Alertmanager) also wait for these (CSI driver, storage class).
     storage_dependencies: Sequence[pulumi.Resource] = field(default_factory=list)
     # Inference workloads also wait for these (the cluster autoscaler that brings their nodes).
     scale_up_dependencies: Sequence[pulumi.Resource] = field(default_factory=list)
+
+
+@dataclass
+class JobQueuesArgs:
+    flavors: Sequence[Flavor]
+    queues: Sequence[TenantQueue]
+    system_pool: str | None = None
 
 
 class PlatformAddons(Component):
@@ -86,6 +98,14 @@ class PlatformAddons(Component):
         self.tenants: dict[str, Tenant] = {
             t.name: Tenant(child_name(name, f"tenant-{t.name}"), t, self.child_opts()) for t in args.tenants
         }
+        self.kueue: Kueue | None = None
+        if args.jobs is not None:
+            admins = {t.name: list(t.admin_groups) for t in args.tenants}
+            self.kueue = Kueue(child_name(name, "kueue"), KueueArgs(
+                kubernetes_version=args.kubernetes_version, flavors=args.jobs.flavors,
+                tenants=[TenantQueueWiring(q, self.tenants[q.tenant].namespace_name, admins[q.tenant])
+                         for q in args.jobs.queues],
+                system_pool=args.jobs.system_pool, depends_on=nodes, monitoring_crds=crds), self.child_opts())
         self.services: dict[str, InferenceService] = {}
         for svc in args.services:
             tenant = self.tenants[svc.tenant]
@@ -176,7 +196,25 @@ def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs
             cpu_utilization=s.scaling.cpu_utilization,
             cloud_tolerations=cloud_tolerations if s.gpu else ())
             for s in spec.services],
+        jobs=job_queues_args(spec, cloud_tolerations) if spec.jobs.enabled else None,
     )
+
+
+def job_queues_args(spec: PlatformSpec, cloud_tolerations: Sequence[Mapping[str, str]]) -> JobQueuesArgs:
+    """Flavors from the node pools, a queue per tenant with the spec's quota (defaults: no guaranteed
+    GPUs, the tenant's CPU and memory quota); the controller on the first on-demand CPU pool with nodes."""
+    flavors = flavors_for([PoolShape(p.name, p.gpu.type if p.gpu else None, p.spot) for p in spec.node_pools],
+                          cloud_tolerations)
+    queues = []
+    for t in spec.tenants:
+        jobs = t.jobs or TenantJobsSpec()
+        queues.append(TenantQueue(
+            tenant=t.name, gpu_quota=dict(jobs.gpu_quota), cpu_quota=jobs.cpu_quota or t.cpu_quota,
+            memory_quota=jobs.memory_quota or t.memory_quota, borrowing_limit=jobs.borrowing_limit,
+            reclaim_within_cohort=jobs.preemption.reclaim_within_cohort,
+            within_cluster_queue=jobs.preemption.within_cluster_queue))
+    system = next((p.name for p in spec.node_pools if not p.is_gpu and not p.spot and p.min >= 1), None)
+    return JobQueuesArgs(flavors=flavors, queues=queues, system_pool=system)
 
 
 def _cloud_dcgm_fields(gpu: GpuFacts) -> frozenset[str]:

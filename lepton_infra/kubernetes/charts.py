@@ -19,6 +19,12 @@ class HelmChart:
     # The Helm release name; fixed so in-cluster names derived from it (services, secrets) are stable.
     release: str
 
+    @property
+    def reference(self) -> str:
+        """What Helm is given as the chart: its name in an HTTP repository, or the full `oci://` address
+        (Helm reads no index from an OCI registry, so the repository option cannot name one)."""
+        return f"{self.repo}/{self.chart}" if self.repo.startswith("oci://") else self.chart
+
 
 GPU_OPERATOR = HelmChart(
     repo="https://helm.ngc.nvidia.com/nvidia",
@@ -65,6 +71,15 @@ METRICS_SERVER = HelmChart(
     chart="metrics-server",
     version="3.12.2",
     release="metrics-server",
+)
+
+# Kueue: job queueing with quota, cohorts and preemption. Published only as an OCI chart; at a release tag
+# the packaged values point the image at registry.k8s.io/kueue/kueue:<tag> (hack/helm-chart-package.sh).
+KUEUE = HelmChart(
+    repo="oci://registry.k8s.io/kueue/charts",
+    chart="kueue",
+    version="0.19.2",
+    release="kueue",
 )
 
 # kube-prometheus-stack names its objects `<fullname>-<component>`; a short fixed fullname keeps the

@@ -16,9 +16,9 @@ def pinned_release(resource_name: str, chart: HelmChart, namespace: pulumi.Input
     return k8s.helm.v3.Release(
         resource_name,
         name=chart.release,
-        chart=chart.chart,
+        chart=chart.reference,
         version=chart.version,
-        repository_opts=k8s.helm.v3.RepositoryOptsArgs(repo=chart.repo),
+        repository_opts=None if chart.reference != chart.chart else k8s.helm.v3.RepositoryOptsArgs(repo=chart.repo),
         namespace=namespace,
         # Namespaces are ours (with their Pod Security labels), never created by Helm.
         create_namespace=False,

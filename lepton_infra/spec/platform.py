@@ -13,6 +13,7 @@ from lepton_infra.spec.base import PlatformName, SpecModel
 from lepton_infra.spec.cloud_knobs import AwsKnobs, AzureKnobs, GcpKnobs
 from lepton_infra.spec.cluster import ClusterSpec
 from lepton_infra.spec.defaults import apply_environment_defaults
+from lepton_infra.spec.jobs import JobsSpec
 from lepton_infra.spec.monitoring import BudgetSpec, MonitoringSpec
 from lepton_infra.spec.network import NetworkSpec
 from lepton_infra.spec.node_pool import NodePoolSpec
@@ -42,6 +43,8 @@ class PlatformSpec(SpecModel):
     tenants: list[TenantSpec] = Field(default_factory=list, description="Isolated team namespaces.")
     services: list[ServiceSpec] = Field(default_factory=list, description="Inference services.")
     monitoring: MonitoringSpec = Field(default_factory=MonitoringSpec, description="Alerting.")
+    jobs: JobsSpec = Field(default_factory=JobsSpec, description="Queued, quota-fair scheduling of batch and "
+                           "training jobs (Kueue). Default off.")
     budget: BudgetSpec | None = Field(default=None, description="Monthly budget with notifications.")
     tags: dict[Annotated[str, StringConstraints(min_length=1)], str] = Field(
         default_factory=dict,

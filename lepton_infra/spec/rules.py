@@ -252,10 +252,19 @@ def charts_installed(spec: PlatformSpec) -> list[str]:
         charts.append("keda")
     if "keda-http" in autoscalers:
         charts.append("keda-add-ons-http")
+    if spec.jobs.enabled:
+        charts.append("kueue")
     return charts
 
 
-@rule("cloud", "cluster", "node_pools", "services")
+@rule("jobs", "tenants", "node_pools")
+def _jobs(spec: PlatformSpec) -> Iterator[Problem]:
+    from lepton_infra.spec.jobs import jobs_problems
+
+    yield from jobs_problems(spec)
+
+
+@rule("cloud", "cluster", "node_pools", "services", "jobs")
 def _chart_support(spec: PlatformSpec) -> Iterator[Problem]:
     from lepton_infra.core.chart_support import kubernetes_unsupported, supported_range
 
@@ -294,6 +303,7 @@ def _price_overrides(spec: PlatformSpec) -> Iterator[Problem]:
 # Order is the order problems are reported in.
 RULES: tuple[Rule, ...] = (
     _cloud_knobs, _unique("node_pools"), _unique("tenants"), _unique("services"), _pool_names, _pools,
-    _region, _network, _endpoint, _tenants_and_services, _prod_images_by_digest, _reserved_namespaces, _quota_capacity,
+    _region, _network, _endpoint, _tenants_and_services, _prod_images_by_digest, _reserved_namespaces,
+    _quota_capacity, _jobs,
     _required_tags, _cloud_tag_rules, _price_overrides, _chart_support, *APPLY_TIME_RULES,
 )

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from lepton_infra.spec.base import Name, Quantity, SpecModel
+from lepton_infra.spec.jobs import TenantJobsSpec
 
 PodSecurityLevel = Literal["restricted", "baseline"]
 
@@ -31,4 +32,10 @@ class TenantSpec(SpecModel):
         default="restricted",
         description="Pod Security Admission level enforced on the namespace. Default restricted; "
         "`privileged` is deliberately not offered.",
+    )
+    jobs: TenantJobsSpec | None = Field(
+        default=None,
+        description="Queue quota for batch and training jobs (needs `jobs.enabled`). Default: with "
+        "`jobs.enabled`, a queue with no guaranteed GPUs (it borrows idle ones) and the tenant's CPU and "
+        "memory quota.",
     )

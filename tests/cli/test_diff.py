@@ -51,7 +51,8 @@ def _names(resources: list[dict[str, Any]]) -> set[str]:
 
 
 def test_a_pool_renamed_is_its_resources_deleted_and_created(base: dict[str, Any], tmp_path: Path) -> None:
-    head = _head(tmp_path, ("{name: h100, gpu", "{name: h100x, gpu"))
+    # The research queue's quota names the pool (its Kueue flavor): renamed with it, or the spec refuses.
+    head = _head(tmp_path, ("{name: h100, gpu", "{name: h100x, gpu"), ("gpu_quota: {h100: 8}", "gpu_quota: {h100x: 8}"))
     d = diff_plans(base, head)
     assert "acme-ai-pool-h100-ng" in _names(d.removed) and "acme-ai-pool-h100x-ng" in _names(d.added)
     assert all("h100" in r["name"] for r in d.removed + d.added)

@@ -93,7 +93,8 @@ def test_gpu_alerts_on_gke_read_only_fields_its_exporter_serves(plan_stack: Call
     """GKE's managed DCGM exporter serves no XID field: an XID rule there would never fire. The rules
     that stay read the fields it does serve, scraped by the PodMonitor."""
     def alerts(stack: str) -> set[str]:
-        rule = plan_stack(platform_dir, stack).one("kubernetes:monitoring.coreos.com/v1:PrometheusRule")
+        rule = plan_stack(platform_dir, stack).one("kubernetes:monitoring.coreos.com/v1:PrometheusRule",
+                                                   "acme-ai-k8s-observability-gpu-rules")
         return {r["alert"] for g in rule.get("spec.groups") for r in g["rules"]}
 
     assert alerts("gcp-prod") == {"GpuIdle", "GpuMemoryNearFull", "GpuPodPending", "GpuMetricsMissing",

@@ -20,6 +20,7 @@ from lepton_infra.core.errors import SpecError
 from lepton_infra.plan.engine import plan_program
 from lepton_infra.plan.record import PlannedGraph, RecordedResource
 from tests.conftest import PLATFORM_STACK_DIR, SHIPPED_STACKS
+from tests.kubernetes.manifests import chart_name
 
 HELM_RELEASE = "kubernetes:helm.sh/v3:Release"
 NAMESPACE = "kubernetes:core/v1:Namespace"
@@ -81,7 +82,7 @@ def _set_priority_paths(values: Mapping[str, Any], prefix: str = "") -> Iterator
 
 def release_priority_classes(release: RecordedResource) -> dict[str, str]:
     """value path -> priority class the release's pods get: ours where we set one, else the chart's."""
-    chart = f"{release.get('chart')}-{release.get('version')}"
+    chart = f"{chart_name(release)}-{release.get('version')}"
     values = dict(release.get("values") or {})
     defaults = dict(_priority_defaults(chart))
     for key, sub in SUBCHARTS.get(chart, {}).items():

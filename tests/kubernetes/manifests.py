@@ -11,8 +11,13 @@ from lepton_infra.plan.record import PlannedGraph, RecordedResource
 
 # Resources that are not plain Kubernetes objects: Helm releases and instances of CRDs (no schema ships
 # with kubernetes-validate for those; their shape is asserted field by field instead).
-CUSTOM_RESOURCE_GROUPS = ("monitoring.coreos.com/", "keda.sh/")
+CUSTOM_RESOURCE_GROUPS = ("monitoring.coreos.com/", "keda.sh/", "kueue.x-k8s.io/")
 HELM_RELEASE = "kubernetes:helm.sh/v3:Release"
+
+
+def chart_name(release: RecordedResource) -> str:
+    """A Release's chart name: its `chart` input, or the last segment of an `oci://` chart address."""
+    return str(release.get("chart")).rsplit("/", 1)[-1]
 
 
 def _ints(value: Any) -> Any:

@@ -12,6 +12,7 @@ from lepton_infra.kubernetes import build_addons
 from lepton_infra.plan.engine import plan_program
 from tests.kubernetes.conftest import ADDONS, plan_addons
 from tests.kubernetes.harness import STRICT_PROVIDERS, RecordingBinder, load_spec, make_handle
+from tests.kubernetes.manifests import chart_name
 
 # The aws-prod spec these plans start from refuses tag-only images (services[].image).
 DIGEST = "sha256:" + "0" * 64
@@ -58,8 +59,8 @@ def test_keda_objects(prod) -> None:
 def test_releases_wait_for_the_node_pools(prod) -> None:
     pools = {r.urn for r in prod.graph.of_type(NODE_POOL) if r.name not in NOT_POOLS}
     releases = prod.graph.of_type(RELEASE)
-    assert sorted(r.get("chart") for r in releases) == ["gpu-operator", "keda", "keda-add-ons-http",
-                                                        "kube-prometheus-stack", "metrics-server"]
+    assert sorted(chart_name(r) for r in releases) == ["gpu-operator", "keda", "keda-add-ons-http",
+                                                       "kube-prometheus-stack", "kueue", "metrics-server"]
     for release in releases:
         assert pools <= set(release.dependencies), release.name
 
@@ -80,10 +81,12 @@ def test_only_volume_owners_wait_for_storage(prod) -> None:
 
 
 def test_releases_install_in_parallel(prod) -> None:
-    """Except the HTTP add-on, which needs KEDA's CRDs: exactly that one edge between releases."""
+    """Except the HTTP add-on, which needs KEDA's CRDs, and Kueue, whose chart renders a ServiceMonitor:
+    exactly those edges between releases."""
     releases = {r.urn: r for r in prod.graph.of_type(RELEASE)}
     edges = {(r.name, releases[d].name) for r in releases.values() for d in r.dependencies if d in releases}
-    assert edges == {(f"{ADDONS}-keda-http-add-on", f"{ADDONS}-keda-operator")}
+    assert edges == {(f"{ADDONS}-keda-http-add-on", f"{ADDONS}-keda-operator"),
+                     (f"{ADDONS}-kueue-controller", f"{ADDONS}-observability-kube-prometheus-stack")}
 
 
 def test_tenants_wait_for_nothing_but_their_own_objects(prod) -> None:
@@ -181,7 +184,7 @@ def test_caller_parent_is_kept_and_handle_provider_wins() -> None:
 def test_child_names_are_stable(prod) -> None:
     names = sorted(r.name for r in prod.graph.managed if r.type.startswith("lepton:k8s:"))
     assert names == [
-        "acme-ai-k8s", "acme-ai-k8s-gpu", "acme-ai-k8s-keda", "acme-ai-k8s-metrics-server",
+        "acme-ai-k8s", "acme-ai-k8s-gpu", "acme-ai-k8s-keda", "acme-ai-k8s-kueue", "acme-ai-k8s-metrics-server",
         "acme-ai-k8s-observability", "acme-ai-k8s-svc-embeddings", "acme-ai-k8s-svc-sentiment",
         "acme-ai-k8s-tenant-research", "acme-ai-k8s-tenant-serving",
     ]

@@ -19,7 +19,7 @@ from lepton_infra.kubernetes import charts
 from lepton_infra.kubernetes.charts import HelmChart
 from lepton_infra.plan.record import PlannedGraph
 from tests.conftest import PLATFORM_STACK_DIR, SHIPPED_STACKS
-from tests.kubernetes.manifests import HELM_RELEASE
+from tests.kubernetes.manifests import HELM_RELEASE, chart_name
 
 KEYS_DIR = Path(__file__).parent / "chart_values"
 # Subcharts a parent pins (its Chart.yaml `dependencies` at the pinned tag): values under the subchart's
@@ -70,7 +70,7 @@ def unknown_keys(values: Mapping[str, Any], keys: frozenset[str],
 
 
 def _releases(graph: PlannedGraph) -> list[tuple[str, str, str, dict[str, Any]]]:
-    return [(r.name, str(r.get("chart")), str(r.get("version")), dict(r.get("values") or {}))
+    return [(r.name, chart_name(r), str(r.get("version")), dict(r.get("values") or {}))
             for r in graph.of_type(HELM_RELEASE)]
 
 
@@ -108,7 +108,7 @@ def test_the_walk_catches_a_wrong_key_and_stops_at_free_form_maps() -> None:
 def test_chart_versions_come_from_one_place(stack: str, plan_stack: Callable[[Path, str], PlannedGraph]) -> None:
     """Every release a stack installs, the cloud layer's included, is pinned in kubernetes/charts.py (so the
     support table, the keys above and a bump are reviewed together)."""
-    pinned = {(c.repo, c.chart, c.version) for c in vars(charts).values() if isinstance(c, HelmChart)}
+    pinned = {(None if c.reference != c.chart else c.repo, c.reference, c.version) for c in vars(charts).values() if isinstance(c, HelmChart)}
     graph = plan_stack(PLATFORM_STACK_DIR, stack)
     elsewhere = [f"{r.name}: {r.get('chart')} {r.get('version')}" for r in graph.of_type(HELM_RELEASE)
                  if (r.get("repositoryOpts.repo"), r.get("chart"), r.get("version")) not in pinned]

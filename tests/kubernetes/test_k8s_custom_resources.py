@@ -1,5 +1,6 @@
 """PrometheusRule, ServiceMonitor, ScaledObject and HTTPScaledObject have no schema in kubernetes-validate: assert the
-fields their CRDs require, and what each one must say."""
+fields their CRDs require, and what each one must say. (Kueue's objects are validated against the pinned
+CRDs in test_k8s_kueue.py.)"""
 
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ def _common(doc: dict, api_version: str, kind: str) -> None:
 
 def test_custom_resources_are_the_expected_kinds(prod) -> None:
     types = sorted({r.type for r in prod.graph.managed if is_custom_resource(r)})
-    assert types == sorted([HTTP_SCALED_OBJECT, PROMETHEUS_RULE, SERVICE_MONITOR])
+    kueue = [f"kubernetes:kueue.x-k8s.io/v1beta2:{kind}" for kind in ("ClusterQueue", "LocalQueue", "ResourceFlavor")]
+    assert types == sorted([HTTP_SCALED_OBJECT, PROMETHEUS_RULE, SERVICE_MONITOR, *kueue])
 
 
 def test_prometheus_rule_shape(prod) -> None:

@@ -8,6 +8,7 @@ from lepton_infra.core.cluster_handle import ExporterPods, GpuFacts
 from lepton_infra.kubernetes.alerts import gpu_alert_rules
 from lepton_infra.kubernetes.gpu_stack import GpuOperatorToggles, gpu_operator_toggles
 from tests.kubernetes.conftest import plan_addons
+from tests.kubernetes.manifests import chart_name
 
 # The aws-prod spec these plans start from refuses tag-only images (services[].image).
 DIGEST = "sha256:" + "0" * 64
@@ -95,8 +96,8 @@ def test_no_gpu_pools_no_gpu_stack() -> None:
         services=[{"name": "tokenizer", "tenant": "research", "image": f"ghcr.io/acme/tok:1.0@{DIGEST}",
                    "replicas": {"min": 1, "max": 2}}])
     assert not planned.graph.of_type("lepton:k8s:GpuStack")
-    assert sorted(r.get("chart") for r in planned.graph.of_type(RELEASE)) == ["kube-prometheus-stack",
-                                                                               "metrics-server"]
+    assert sorted(chart_name(r) for r in planned.graph.of_type(RELEASE)) == ["kube-prometheus-stack",
+                                                                              "kueue", "metrics-server"]
 
 
 def test_cloud_exporter_pods_are_scraped_where_the_cloud_runs_them() -> None:
@@ -118,7 +119,8 @@ def test_cloud_exporter_pods_are_scraped_where_the_cloud_runs_them() -> None:
     assert f"{G}-dcgm-monitor" not in {m.name for m in planned.graph.of_type(SERVICE_MONITOR)}
     namespaces = {n.get("metadata.name") for n in planned.graph.of_type("kubernetes:core/v1:Namespace")}
     assert "gpu-operator" not in namespaces
-    rule = planned.graph.one("kubernetes:monitoring.coreos.com/v1:PrometheusRule")
+    rule = planned.graph.one("kubernetes:monitoring.coreos.com/v1:PrometheusRule",
+                             "acme-ai-k8s-observability-gpu-rules")
     alerts = {r["alert"] for g in rule.get("spec.groups") for r in g["rules"]}
     assert "GpuXidError" not in alerts and {"GpuIdle", "GpuMemoryNearFull"} <= alerts
 

@@ -18,6 +18,7 @@ from lepton_infra.spec import PlatformSpec
 from lepton_infra.spec.rules import charts_installed
 from tests.conftest import PLATFORM_STACK_DIR, SHIPPED_STACKS
 from tests.kubernetes.harness import raw_spec
+from tests.kubernetes.manifests import chart_name
 
 PINNED = {c.chart: c.version for c in vars(charts).values() if isinstance(c, HelmChart)}
 if "cluster-autoscaler" not in PINNED:  # still pinned in the AWS layer on main (moving to charts.py)
@@ -48,7 +49,7 @@ def _spec(version: str, **changes: typing.Any) -> dict[str, typing.Any]:
 
 
 def test_the_shipped_version_is_supported_by_every_chart_the_stack_installs() -> None:
-    spec = PlatformSpec.from_dict(_spec("1.33"))
+    spec = PlatformSpec.from_dict(_spec("1.33", jobs={"enabled": True}))
     assert set(charts_installed(spec)) == set(PINNED)
 
 
@@ -87,8 +88,8 @@ def test_the_spec_reads_the_table_without_the_kubernetes_sdk() -> None:
 def test_the_spec_checks_every_chart_the_stack_installs(stack: str, plan_stack) -> None:
     """The spec-time check sees every chart the plan installs (it may see more: it is conservative)."""
     graph = plan_stack(PLATFORM_STACK_DIR, stack)
-    installed = {str(r.get("chart")) for r in graph.of_type("kubernetes:helm.sh/v3:Release")}
+    installed = {chart_name(r) for r in graph.of_type("kubernetes:helm.sh/v3:Release")}
     spec = PlatformSpec.from_dict(json.loads(graph.config["lepton:platform"]))
     assert installed <= set(charts_installed(spec))
     for release in graph.of_type("kubernetes:helm.sh/v3:Release"):
-        assert chart_support()[str(release.get("chart"))].version == release.get("version")
+        assert chart_support()[chart_name(release)].version == release.get("version")

@@ -1,0 +1,135 @@
+"""Batch and training jobs: opt-in queued, quota-fair GPU scheduling (Kueue), per platform and tenant.
+
+How services and jobs share a tenant's GPUs: the tenant's ResourceQuota (`tenants[].gpu_quota`,
+`cpu_quota`, `memory_quota`) is the hard ceiling for everything in its namespace, inference services and
+jobs together. The queue quota (`tenants[].jobs`) only decides when a queued job may start; it may not be
+above that ceiling, and a job admitted by the queue still cannot exceed what the ResourceQuota leaves
+after the services' pods.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import Field
+
+from lepton_infra.core.errors import Problem
+from lepton_infra.spec.base import Quantity, SpecModel
+
+if TYPE_CHECKING:
+    from lepton_infra.spec.platform import PlatformSpec
+
+ReclaimPolicy = Literal["Any", "LowerPriority", "Never"]
+WithinQueuePolicy = Literal["LowerPriority", "LowerOrNewerEqualPriority", "Never"]
+
+_UNITS = {"m": Decimal("0.001"), "": Decimal(1), "k": Decimal(10) ** 3, "M": Decimal(10) ** 6,
+          "G": Decimal(10) ** 9, "T": Decimal(10) ** 12, "Ki": Decimal(2) ** 10, "Mi": Decimal(2) ** 20,
+          "Gi": Decimal(2) ** 30, "Ti": Decimal(2) ** 40}
+
+
+def quantity_value(quantity: str) -> Decimal:
+    """A `Quantity` (already pattern-checked) as a number, to compare two of them."""
+    for unit in ("Ki", "Mi", "Gi", "Ti", "m", "k", "M", "G", "T"):
+        if quantity.endswith(unit):
+            return Decimal(quantity[: -len(unit)]) * _UNITS[unit]
+    return Decimal(quantity)
+
+
+class JobsSpec(SpecModel):
+    enabled: bool = Field(
+        default=False,
+        description="Install Kueue (pinned Helm chart, controller on the system nodes, metrics scraped by "
+        "the platform's Prometheus) with one ResourceFlavor per node pool kind (one per GPU pool, one for "
+        "CPU), and give every tenant a ClusterQueue (all in one cohort) and a LocalQueue named `jobs` in "
+        "its namespace. Jobs opt in with the label `kueue.x-k8s.io/queue-name: jobs`; others bypass the "
+        "queue but stay under the tenant's ResourceQuota. Default false.",
+    )
+
+
+class PreemptionSpec(SpecModel):
+    reclaim_within_cohort: ReclaimPolicy = Field(
+        default="Any",
+        description="Whether a job that fits in this tenant's own quota preempts other tenants' jobs that "
+        "borrowed it (Kueue `reclaimWithinCohort`): Any (default: lent quota is always reclaimed), "
+        "LowerPriority (only borrowers of lower priority) or Never.",
+    )
+    within_cluster_queue: WithinQueuePolicy = Field(
+        default="LowerPriority",
+        description="Whether a pending job preempts the tenant's own running jobs (Kueue "
+        "`withinClusterQueue`): LowerPriority (default: only jobs of lower priority), "
+        "LowerOrNewerEqualPriority or Never.",
+    )
+
+
+class TenantJobsSpec(SpecModel):
+    gpu_quota: dict[str, int] = Field(
+        default_factory=dict,
+        description="Guaranteed (nominal) GPUs for queued jobs per GPU node pool, i.e. per Kueue flavor, "
+        "keyed by pool name, e.g. `{h100: 8, l4-spot: 4}`. A name that is not a GPU pool is refused (no "
+        "flavor offers that GPU). The sum may not be above the tenant's `gpu_quota` (its ResourceQuota, "
+        "the hard ceiling for services and jobs together). Pools left out get 0: jobs may only borrow "
+        "their GPUs from other tenants' idle quota. Default none.",
+    )
+    cpu_quota: Quantity | None = Field(
+        default=None,
+        description="Guaranteed CPU for queued jobs, per flavor; at most the tenant's `cpu_quota`. "
+        "Default: the tenant's `cpu_quota`.",
+    )
+    memory_quota: Quantity | None = Field(
+        default=None,
+        description="Guaranteed memory for queued jobs, per flavor; at most the tenant's `memory_quota`. "
+        "Default: the tenant's `memory_quota`.",
+    )
+    borrowing_limit: int | None = Field(
+        default=None, ge=0,
+        description="Most GPUs per flavor this tenant may borrow beyond its quota from other tenants' "
+        "idle quota in the cohort (Kueue `borrowingLimit`). Default: no limit (idle quota is lent "
+        "freely and reclaimed by preemption). Needs at least two tenants with jobs (nothing to borrow "
+        "from otherwise).",
+    )
+    preemption: PreemptionSpec = Field(
+        default_factory=PreemptionSpec,
+        description="When queued jobs preempt running ones. Default: reclaim lent quota from borrowers, "
+        "and within the tenant preempt only lower-priority jobs.",
+    )
+
+
+def jobs_problems(spec: PlatformSpec) -> Iterator[Problem]:
+    """Queue settings the cluster would accept but that break the quota promise, or that Kueue refuses."""
+    with_jobs = [(i, t) for i, t in enumerate(spec.tenants) if t.jobs is not None]
+    if with_jobs and not spec.jobs.enabled:
+        yield Problem(f"tenants[{with_jobs[0][0]}].jobs", with_jobs[0][1].name,
+                      "tenant queue settings without the job queues installed",
+                      "set jobs.enabled: true, or remove tenants[].jobs")
+        return
+    if not spec.jobs.enabled:
+        return
+    gpu_pools = {p.name: p.gpu.type for p in spec.gpu_pools if p.gpu}
+    for i, tenant in enumerate(spec.tenants):
+        jobs = tenant.jobs or TenantJobsSpec()
+        path = f"tenants[{i}].jobs"
+        for pool, count in jobs.gpu_quota.items():
+            if pool not in gpu_pools:
+                offered = ", ".join(f"{n} ({t})" for n, t in sorted(gpu_pools.items())) or "none"
+                yield Problem(f"{path}.gpu_quota.{pool}", count, "not a GPU node pool, so no Kueue flavor "
+                              "offers these GPUs", f"use a GPU pool name: {offered}")
+            if count < 0:
+                yield Problem(f"{path}.gpu_quota.{pool}", count, "negative quota", "use 0 or more")
+        total = sum(jobs.gpu_quota.values())
+        if total > tenant.gpu_quota:
+            yield Problem(f"{path}.gpu_quota", total, f"queue GPU quota above the tenant's ResourceQuota "
+                          f"gpu_quota {tenant.gpu_quota} (the hard ceiling)",
+                          "lower the queue quota or raise tenants[].gpu_quota")
+        for field, ceiling in (("cpu_quota", tenant.cpu_quota), ("memory_quota", tenant.memory_quota)):
+            value = getattr(jobs, field)
+            if value is not None and quantity_value(value) > quantity_value(ceiling):
+                yield Problem(f"{path}.{field}", value, f"above the tenant's ResourceQuota {field} {ceiling} "
+                              "(the hard ceiling)", f"lower it or raise tenants[].{field}")
+        if jobs.borrowing_limit is not None and len(spec.tenants) < 2:
+            yield Problem(f"{path}.borrowing_limit", jobs.borrowing_limit, "only one tenant: its cohort has "
+                          "no other queue to borrow from", "remove borrowing_limit or add another tenant")
+    if len(spec.gpu_pools) + 1 > 64:
+        yield Problem("node_pools", len(spec.gpu_pools), "Kueue allows 64 flavors per ClusterQueue resource "
+                      "group (one per GPU pool plus one for CPU)", "use at most 63 GPU pools with jobs")
