@@ -11,6 +11,7 @@ from pulumi_azure_native import containerregistry, network, privatedns, storage
 
 from lepton_infra.azure.planning import registry_name, storage_account_name
 from lepton_infra.azure.roles import grant
+from lepton_infra.azure.storage_account import hardened_storage_account
 from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name, physical_name
 
@@ -46,33 +47,18 @@ class ArtifactStore(Component):
         super().__init__(name, opts)
         tags = dict(args.tags)
         after_key = self.child_opts(depends_on=args.encryption_dependencies, protect=args.protect)
-        self.account = storage.StorageAccount(
+        self.account = hardened_storage_account(
             child_name(name, "models"),
             account_name=storage_account_name(args.name_prefix, "models"),
             resource_group_name=args.resource_group_name, location=args.location, tags=tags,
-            kind="StorageV2", sku=storage.SkuArgs(name="Standard_ZRS" if args.zone_redundant else "Standard_LRS"),
-            access_tier=storage.AccessTier.HOT,
-            enable_https_traffic_only=True, minimum_tls_version="TLS1_2",
-            allow_blob_public_access=False,
-            # Entra ID only: no account keys, no SAS signed with them.
-            allow_shared_key_access=False, default_to_o_auth_authentication=True,
-            allow_cross_tenant_replication=False,
+            sku="Standard_ZRS" if args.zone_redundant else "Standard_LRS", access_tier=storage.AccessTier.HOT,
             # Reached through the private endpoint below; management (containers) goes through ARM.
-            public_network_access="Disabled",
-            network_rule_set=storage.NetworkRuleSetArgs(default_action=storage.DefaultAction.DENY, bypass="None"),
-            identity=storage.IdentityArgs(type="UserAssigned", user_assigned_identities=[args.encryption_identity_id]),
-            encryption=storage.EncryptionArgs(
-                key_source="Microsoft.Keyvault",
-                key_vault_properties=storage.KeyVaultPropertiesArgs(key_name=args.key_name,
-                                                                    key_vault_uri=args.key_vault_uri),
-                encryption_identity=storage.EncryptionIdentityArgs(
-                    encryption_user_assigned_identity=args.encryption_identity_id),
-                # A second, infrastructure-level layer of AES-256 (only settable at creation).
-                require_infrastructure_encryption=True,
-                services=storage.EncryptionServicesArgs(
-                    blob=storage.EncryptionServiceArgs(enabled=True, key_type="Account"),
-                    file=storage.EncryptionServiceArgs(enabled=True, key_type="Account")),
-            ),
+            public_network_access="Disabled", firewall_bypass="None",
+            encryption_identity_id=args.encryption_identity_id, key_name=args.key_name,
+            key_vault_uri=args.key_vault_uri,
+            encryption_services=storage.EncryptionServicesArgs(
+                blob=storage.EncryptionServiceArgs(enabled=True, key_type="Account"),
+                file=storage.EncryptionServiceArgs(enabled=True, key_type="Account")),
             opts=after_key)
         self.blob_service = storage.BlobServiceProperties(
             child_name(name, "blob-service"),

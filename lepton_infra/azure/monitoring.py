@@ -26,6 +26,7 @@ from lepton_infra.azure.planning import (
     workspace_retention_days,
 )
 from lepton_infra.azure.roles import grant
+from lepton_infra.azure.storage_account import hardened_storage_account
 from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name, physical_name
 
@@ -142,25 +143,15 @@ class Monitoring(Component):
             child_name(name, "flow-log-identity"),
             resource_name_=physical_name(args.name_prefix, "flow-logs", limit="azure:generic"),
             resource_group_name=rg, location=args.location, tags=tags, opts=self.child_opts())
-        self.flow_log_account = storage.StorageAccount(
+        self.flow_log_account = hardened_storage_account(
             child_name(name, "flow-logs"),
             account_name=storage_account_name(args.name_prefix, "flowlogs"),
             resource_group_name=rg, location=args.location, tags=tags,
-            kind="StorageV2", sku=storage.SkuArgs(name="Standard_LRS"), access_tier=storage.AccessTier.COOL,
-            enable_https_traffic_only=True, minimum_tls_version="TLS1_2", allow_blob_public_access=False,
-            allow_shared_key_access=False, default_to_o_auth_authentication=True,
-            allow_cross_tenant_replication=False,
+            sku="Standard_LRS", access_tier=storage.AccessTier.COOL,
             # Network Watcher is a trusted Azure service: it passes the firewall, nothing else does.
-            public_network_access="Enabled",
-            network_rule_set=storage.NetworkRuleSetArgs(default_action=storage.DefaultAction.DENY, bypass="AzureServices"),
-            identity=storage.IdentityArgs(type="UserAssigned", user_assigned_identities=[args.encryption_identity_id]),
-            encryption=storage.EncryptionArgs(
-                key_source="Microsoft.Keyvault",
-                key_vault_properties=storage.KeyVaultPropertiesArgs(key_name=args.key_name,
-                                                                    key_vault_uri=args.key_vault_uri),
-                encryption_identity=storage.EncryptionIdentityArgs(
-                    encryption_user_assigned_identity=args.encryption_identity_id),
-                require_infrastructure_encryption=True),
+            public_network_access="Enabled", firewall_bypass="AzureServices",
+            encryption_identity_id=args.encryption_identity_id, key_name=args.key_name,
+            key_vault_uri=args.key_vault_uri, encryption_services=None,
             opts=self.child_opts(depends_on=args.encryption_dependencies, protect=args.protect))
         self.flow_log_write = grant(
             child_name(name, "flow-log-write"), principal_id=self.flow_log_identity.principal_id,
