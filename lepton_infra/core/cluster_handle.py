@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import pulumi
+
+if TYPE_CHECKING:
+    from lepton_infra.core.traffic import IngressFacts
 
 
 @dataclass(frozen=True)
@@ -133,3 +136,6 @@ class ClusterHandle:
     # A mail relay the cloud offers Alertmanager (e.g. SES with a password Secret); the spec's
     # `monitoring.smtp_relay` wins. None: the relay is guessed from the first alert address's domain.
     smtp: SmtpRelay | None = None
+    # How the cloud's load balancers reach services (core/traffic.py). None: the cluster offers none, and
+    # a spec exposing a service is refused for it.
+    ingress: IngressFacts | None = None

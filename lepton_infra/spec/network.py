@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from ipaddress import IPv4Network
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
-from lepton_infra.spec.base import SpecModel
+from lepton_infra.spec.base import Email, SpecModel, described
 
 NatStrategy = Literal["single", "per-zone"]
+TlsIssuer = Literal["private-ca", "acme"]
+
+# A DNS domain of two or more labels, lowercase (hosts under it are matched exactly by load balancers).
+DomainName = Annotated[str, StringConstraints(max_length=200, pattern=described(
+    r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$",
+    "a lowercase DNS domain of two or more labels, e.g. `ai.acme.dev`"))]
 
 
 class NetworkSpec(SpecModel):
@@ -38,4 +44,24 @@ class NetworkSpec(SpecModel):
         default=90, ge=1, le=3653, description="Retention of network flow logs in days. On AWS they go to "
         "CloudWatch Logs, which accepts only 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, "
         "1096, 1827, 2192, 2557, 2922, 3288 or 3653 (others are refused at spec time). Default 90 days."
+    )
+    domain: DomainName | None = Field(
+        default=None,
+        description="DNS domain the platform's services are served under (`services[].host` defaults to "
+        "`<service>.<domain>`). Unset: services are reachable only inside the cluster and no load balancer "
+        "is created. With `tls_issuer: acme` it must be a public zone the cloud's DNS serves.",
+    )
+    tls_issuer: TlsIssuer = Field(
+        default="private-ca",
+        description="Who signs the services' certificates: `private-ca` (the platform's own CA: no public DNS "
+        "needed, clients must trust the CA; fit for internal-only platforms) or `acme` (Let's Encrypt by "
+        "DNS-01 in the cloud's zone for `domain`, trusted by every client). Default private-ca.",
+    )
+    acme_email: Email | None = Field(
+        default=None, description="Account e-mail for ACME (expiry notices); required with `tls_issuer: acme`.",
+    )
+    public_services: bool = Field(
+        default=False,
+        description="Allow `services[].expose: public` in prod. Default false: a prod platform exposes "
+        "nothing to the internet unless this says so (dev and staging need no flag).",
     )

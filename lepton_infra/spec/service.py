@@ -32,6 +32,9 @@ class ScalingSpec(SpecModel):
     )
 
 
+Expose = Literal["cluster", "internal", "public"]
+
+
 class ServiceSpec(SpecModel):
     name: Name = Field(description="Service name, unique in the platform.")
     tenant: Name = Field(description="Tenant whose namespace and quota the service runs in.")
@@ -52,3 +55,15 @@ class ServiceSpec(SpecModel):
     memory: Quantity = Field(default="8Gi", description="Memory request = limit per replica. Default 8Gi.")
     replicas: ReplicasSpec = Field(default_factory=ReplicasSpec, description="Replica bounds.")
     scaling: ScalingSpec = Field(default_factory=ScalingSpec, description="Autoscaling signal.")
+    expose: Expose | None = Field(
+        default=None,
+        description="How the service is reached: `cluster` (in-cluster only, no load balancer), `internal` "
+        "(an internal load balancer, reachable from the VPC/VNet and what is peered to it) or `public` (an "
+        "internet-facing load balancer; in prod only with `network.public_services`). Always over TLS 1.2+, "
+        "HTTP redirected to HTTPS. Default: internal when `network.domain` is set, cluster otherwise.",
+    )
+    host: str | None = Field(
+        default=None,
+        description="The FQDN the service answers on, within `network.domain`; unique per platform. "
+        "Default `<name>.<network.domain>`.",
+    )
