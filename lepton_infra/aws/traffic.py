@@ -87,14 +87,15 @@ class AlbTraffic(Component):
     def _public_certificate(self, name: str, slug: str, host: str) -> None:
         cert = aws.acm.Certificate(
             child_name(name, f"cert-{slug}"), domain_name=host, validation_method="DNS", tags={"Name": host},
-            # A certificate in use cannot be deleted: the new one is issued before the old one goes.
-            opts=self.child_opts(delete_before_replace=False))
+            # A certificate an ALB serves cannot be deleted: replaced, the new one comes first (the default).
+            opts=self.child_opts())
+        # One host, one domain name: ACM asks for exactly one CNAME.
         option = cert.domain_validation_options.apply(lambda opts: opts[0] if opts else None)
         record = aws.route53.Record(
             child_name(name, f"validation-{slug}"), zone_id=str(self.args.dns_zone_id),
-            name=option.apply(lambda o: o.resource_record_name if o else f"_validation.{host}"),
-            type=option.apply(lambda o: o.resource_record_type if o else "CNAME"),
-            records=[option.apply(lambda o: o.resource_record_value if o else "")],
+            name=option.apply(lambda o: str(o.resource_record_name) if o else f"_validation.{host}"),
+            type=option.apply(lambda o: str(o.resource_record_type) if o else "CNAME"),
+            records=[option.apply(lambda o: str(o.resource_record_value) if o else "")],
             # ACM renews while the record stays; a second stack validating the same host shares it.
             ttl=300, allow_overwrite=True, opts=self.child_opts())
         validation = aws.acm.CertificateValidation(
