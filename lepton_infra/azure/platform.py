@@ -79,8 +79,10 @@ class Platform(Component):
             name_prefix=prefix, location=spec.region, cidr=str(spec.network.cidr),
             resource_group_name=knobs.resource_group, tags=tags, protect=protect), opts_())
         rg = self.network.resource_group_name
-        # acme: the add-on writes the routes' records, and cert-manager its challenges, in this zone.
+        # acme: cert-manager writes its challenges in this zone; for public routes the add-on also writes
+        # their records there (internal routes' private addresses stay out of a public zone).
         dns_zone = knobs.dns_zone_id if spec.network.tls_issuer == "acme" and spec.network.domain else None
+        public = any(e.exposure == "public" for e in exposed_services(spec))
         self.key = EncryptionKey(child_name(name, "key"), EncryptionKeyArgs(
             name_prefix=prefix, location=spec.region, resource_group_name=rg, tenant_id=client.tenant_id,
             subscription_id=sub, tags=tags, protect=protect), opts_())
@@ -99,7 +101,7 @@ class Platform(Component):
             system_pool_min=SYSTEM_POOL_SIZE[spec.environment][0],
             system_pool_max=SYSTEM_POOL_SIZE[spec.environment][1],
             standard_tier=prod, tags=tags, protect=protect, web_app_routing=bool(spec.network.domain),
-            web_app_routing_dns_zone_ids=[dns_zone] if dns_zone else []), opts_())
+            web_app_routing_dns_zone_ids=[dns_zone] if dns_zone and public else []), opts_())
         self.node_pools = [
             NodePool(child_name(name, f"pool-{pool.name}"), NodePoolArgs(
                 resource_group_name=rg, cluster_name=self.cluster.cluster_name, pool_name=pool.name,

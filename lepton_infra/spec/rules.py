@@ -266,7 +266,7 @@ def _jobs(spec: PlatformSpec) -> Iterator[Problem]:
     yield from jobs_problems(spec)
 
 
-@rule("cloud", "cluster", "node_pools", "services", "jobs")
+@rule("cloud", "cluster", "node_pools", "services", "jobs", "network")
 def _chart_support(spec: PlatformSpec) -> Iterator[Problem]:
     from lepton_infra.core.chart_support import kubernetes_unsupported, supported_range
 

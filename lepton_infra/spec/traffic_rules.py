@@ -25,7 +25,7 @@ def _acme_needs_zone(spec: PlatformSpec, path: str, zone: str | None, what: str)
                       f"{spec.network.domain}", f"set {path}, or use `network.tls_issuer: private-ca`")
 
 
-@rule("aws", "network", "services")
+@rule("aws", "network", "services", "region")
 def aws_certificate_sources(spec: PlatformSpec) -> Iterator[Problem]:
     if spec.aws is None:
         return

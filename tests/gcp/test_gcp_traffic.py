@@ -120,8 +120,10 @@ def _facts(raw: dict[str, Any]):
     return graph, holder
 
 
-def test_facts_of_the_private_ca_stack(prod) -> None:
-    graph, holder = _facts(raw_spec("gcp-prod"))
+def test_facts_of_a_private_ca_stack() -> None:
+    raw = copy.deepcopy(raw_spec("gcp-prod"))
+    raw["network"] = {k: v for k, v in raw["network"].items() if k != "acme_email"} | {"tls_issuer": "private-ca"}
+    graph, holder = _facts(raw)
     facts = holder["facts"]
     assert (facts.api, facts.certificates, facts.gateway_api_crds_installed) == ("gateway", "cert-manager", True)
     assert facts.classes == {"internal": "gke-l7-rilb"} and facts.dns_zone is None
@@ -137,16 +139,16 @@ def test_facts_of_the_private_ca_stack(prod) -> None:
 def test_acme_binds_cert_manager_to_the_zone_only() -> None:
     raw = copy.deepcopy(raw_spec("gcp-prod"))
     raw["network"] = {**raw["network"], "tls_issuer": "acme", "acme_email": "certs@acme.dev"}
-    raw["gcp"] = {**raw["gcp"], "dns_zone": "acme-dev"}
+    raw["gcp"] = {**raw["gcp"], "dns_zone": "acme-zone"}
     raw["services"] = [{**raw["services"][0], "expose": "public"}, *raw["services"][1:]]
     raw["network"]["public_services"] = True
     graph, holder = _facts(raw)
     zone = holder["facts"].dns_zone
-    assert zone.dns01_solver == {"cloudDNS": {"project": raw["gcp"]["project"], "hostedZoneName": "acme-dev"}}
+    assert zone.dns01_solver == {"cloudDNS": {"project": raw["gcp"]["project"], "hostedZoneName": "acme-zone"}}
     assert holder["facts"].classes["public"] == "gke-l7-regional-external-managed"
     [member] = graph.of_type("gcp:dns/dnsManagedZoneIamMember:DnsManagedZoneIamMember")
     [role] = graph.of_type("gcp:projects/iAMCustomRole:IAMCustomRole")
-    assert member.get("managedZone") == "acme-dev" and member.get("role") == f"projects/{raw['gcp']['project']}/roles/" \
+    assert member.get("managedZone") == "acme-zone" and member.get("role") == f"projects/{raw['gcp']['project']}/roles/" \
         + role.get("roleId")
     assert sorted(role.get("permissions")) == sorted(DNS01_PERMISSIONS)
     assert not any(p.startswith("dns.managedZones.") and p != "dns.managedZones.get" for p in role.get("permissions"))
