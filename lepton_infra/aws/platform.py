@@ -6,16 +6,18 @@ import pulumi
 import pulumi_aws as aws
 
 from lepton_infra.aws.access import api_access
-from lepton_infra.aws.account import lookup_account
+from lepton_infra.aws.account import AwsAccount, lookup_account
 from lepton_infra.aws.addons import Addons, AddonsArgs
 from lepton_infra.aws.artifacts import ArtifactStore, ArtifactStoreArgs
 from lepton_infra.aws.autoscaler import Autoscaler, AutoscalerArgs
 from lepton_infra.aws.cluster import Cluster, ClusterArgs
 from lepton_infra.aws.kms import EncryptionKey, EncryptionKeyArgs
+from lepton_infra.aws.lb_controller import LoadBalancerController, LoadBalancerControllerArgs
 from lepton_infra.aws.monitoring import Monitoring, MonitoringArgs
 from lepton_infra.aws.network import Network, NetworkArgs
 from lepton_infra.aws.node_pool import NodePool, NodePoolArgs
 from lepton_infra.aws.quotas import vcpu_quota_needs
+from lepton_infra.aws.traffic import AlbTraffic, AlbTrafficArgs
 from lepton_infra.catalog import choose_machine, spot_alternatives
 from lepton_infra.core.cloud import PlatformOutputs
 from lepton_infra.core.cluster_handle import ClusterHandle, GpuFacts
@@ -23,8 +25,10 @@ from lepton_infra.core.component import Component
 from lepton_infra.core.exposure import warn_if_api_open_to_the_world
 from lepton_infra.core.naming import child_name
 from lepton_infra.core.tagging import COST_ALLOCATION_TAG, platform_tags
+from lepton_infra.core.traffic import IngressFacts
 from lepton_infra.spec import NodePoolSpec, PlatformSpec
 from lepton_infra.spec.cloud_knobs import AwsKnobs
+from lepton_infra.spec.exposure import exposed_services
 
 # The AL2023 NVIDIA AMI ships the driver and container toolkit, not the device plugin.
 AWS_GPU_FACTS = GpuFacts(driver_installed=True, device_plugin_installed=False)
@@ -128,6 +132,9 @@ class Platform(Component):
             platform=spec.name, environment=spec.environment, key_id=key.arn, protect=protect,
             account=account), opts_aws)
 
+        ingress = self._traffic(name, spec, knobs, cluster, network, [*node_groups, addons.addons["coredns"]],
+                                account, opts_aws) if spec.network.domain else None
+
         self.cluster_handle = ClusterHandle(
             cloud="aws",
             name=cluster.name_output,
@@ -151,6 +158,7 @@ class Platform(Component):
             region=spec.region,
             model_bucket=store.bucket_name,
             registry_url=store.registry_url,
+            ingress=ingress,
         )
         self.outputs = PlatformOutputs(
             cluster_name=cluster.name_output, cluster_endpoint=cluster.endpoint, kubeconfig=cluster.kubeconfig,
@@ -162,3 +170,20 @@ class Platform(Component):
         reachable = spec.cluster.endpoint == "public" or spec.cluster.authorized_networks
         (pulumi.log.info if reachable else pulumi.log.warn)(f"api_access: {self.outputs.api_access}", self)
         self.finish(self.outputs.to_stack_outputs())
+
+    def _traffic(self, name: str, spec: PlatformSpec, knobs: AwsKnobs, cluster: Cluster, network: Network,
+                 wait_for: list[pulumi.Resource], account: AwsAccount, opts: pulumi.ResourceOptions) -> IngressFacts:
+        """The load balancer controller (ALBs from Ingresses) and the exposed hosts' ACM certificates."""
+        prod = spec.environment == "prod"
+        system = next((p.name for p in spec.node_pools if not p.is_gpu and not p.spot and p.min >= 1), None)
+        controller = LoadBalancerController(child_name(name, "lb-controller"), LoadBalancerControllerArgs(
+            cluster_name=cluster.name_output, region=spec.region, vpc_id=network.vpc_id,
+            oidc_provider_arn=cluster.oidc_provider_arn, oidc_issuer=cluster.oidc_issuer,
+            k8s_provider=cluster.k8s_provider, platform=spec.stack_label, replicas=2 if prod else 1,
+            system_pool=system, wait_for=wait_for, account=account), opts)
+        traffic = AlbTraffic(child_name(name, "traffic"), AlbTrafficArgs(
+            cluster_name=cluster.name_output, hosts={e.host: e.exposure for e in exposed_services(spec)},
+            tls_issuer=spec.network.tls_issuer, vpc_cidr=str(spec.network.cidr), zones=spec.network.zones or 2,
+            prod=prod, dns_zone_id=knobs.dns_zone_id, private_ca_arn=knobs.private_ca_arn,
+            controller=controller.release), opts)
+        return traffic.facts()

@@ -37,6 +37,7 @@ ROLE = {
     "Storage Blob Data Contributor": "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
     "AcrPull": "7f951dda-4ed3-4680-a7ca-43fe172d538d",
     "Azure Kubernetes Service RBAC Cluster Admin": "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
+    "DNS Zone Contributor": "befefa01-2a29-4197-83a8-272ff33ce314",
 }
 
 # AKS's own taint on every spot node (added by AKS whether asked or not). Declaring it on the pool

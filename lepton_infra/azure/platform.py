@@ -17,6 +17,7 @@ from lepton_infra.azure.monitoring import Monitoring, MonitoringArgs
 from lepton_infra.azure.network import Network, NetworkArgs
 from lepton_infra.azure.node_pool import NodePool, NodePoolArgs
 from lepton_infra.azure.planning import POD_CIDR, SPOT_TAINT
+from lepton_infra.azure.traffic import AksTraffic, AksTrafficArgs
 from lepton_infra.catalog import choose_machine
 from lepton_infra.core.cloud import PlatformOutputs
 from lepton_infra.core.cluster_handle import ClusterHandle, EgressRule, GpuFacts, NodeTaint
@@ -25,6 +26,7 @@ from lepton_infra.core.exposure import warn_if_api_open_to_the_world
 from lepton_infra.core.naming import child_name
 from lepton_infra.core.tagging import platform_tags
 from lepton_infra.spec import NodePoolSpec, PlatformSpec
+from lepton_infra.spec.exposure import exposed_services
 
 # Azure workload identity exchanges the pod's projected service-account token at the Entra ID login
 # endpoint (login.microsoftonline.com) over HTTPS: a public, many-address service no NetworkPolicy CIDR
@@ -77,6 +79,10 @@ class Platform(Component):
             name_prefix=prefix, location=spec.region, cidr=str(spec.network.cidr),
             resource_group_name=knobs.resource_group, tags=tags, protect=protect), opts_())
         rg = self.network.resource_group_name
+        # acme: cert-manager writes its challenges in this zone; for public routes the add-on also writes
+        # their records there (internal routes' private addresses stay out of a public zone).
+        dns_zone = knobs.dns_zone_id if spec.network.tls_issuer == "acme" and spec.network.domain else None
+        public = any(e.exposure == "public" for e in exposed_services(spec))
         self.key = EncryptionKey(child_name(name, "key"), EncryptionKeyArgs(
             name_prefix=prefix, location=spec.region, resource_group_name=rg, tenant_id=client.tenant_id,
             subscription_id=sub, tags=tags, protect=protect), opts_())
@@ -94,7 +100,8 @@ class Platform(Component):
             upgrade_channel=knobs.upgrade_channel, node_os_upgrade_channel=knobs.node_os_upgrade_channel,
             system_pool_min=SYSTEM_POOL_SIZE[spec.environment][0],
             system_pool_max=SYSTEM_POOL_SIZE[spec.environment][1],
-            standard_tier=prod, tags=tags, protect=protect), opts_())
+            standard_tier=prod, tags=tags, protect=protect, web_app_routing=bool(spec.network.domain),
+            web_app_routing_dns_zone_ids=[dns_zone] if dns_zone and public else []), opts_())
         self.node_pools = [
             NodePool(child_name(name, f"pool-{pool.name}"), NodePoolArgs(
                 resource_group_name=rg, cluster_name=self.cluster.cluster_name, pool_name=pool.name,
@@ -130,6 +137,13 @@ class Platform(Component):
         if protect:
             self._lock_stateful(name, rg)
 
+        workload_dependencies = [*(p.pool for p in self.node_pools), *self.cluster.deployer_access]
+        ingress = AksTraffic(child_name(name, "traffic"), AksTrafficArgs(
+            exposures=frozenset(e.exposure for e in exposed_services(spec)), k8s_provider=self.cluster.k8s_provider,
+            prod=prod, location=spec.region, resource_group_name=rg, name_prefix=prefix,
+            oidc_issuer=self.cluster.oidc_issuer, azure_provider=self.provider, domain=spec.network.domain,
+            dns_zone_id=dns_zone, wait_for=workload_dependencies, tags=tags),
+            opts_()).facts() if spec.network.domain else None
         spot_gpu = any(p.spot and p.gpu for p in spec.node_pools)
         model_bucket = self.artifacts.account_name.apply(
             lambda a: f"https://{a}.blob.core.windows.net/{MODELS_CONTAINER}")
@@ -149,7 +163,7 @@ class Platform(Component):
                 container=MODELS_CONTAINER, provider=self.provider, tags=tags),
             storage_class=STORAGE_CLASS,
             # Pods wait for the pools, and for the deployer's Kubernetes admin grant to propagate.
-            workload_dependencies=[*(p.pool for p in self.node_pools), *self.cluster.deployer_access],
+            workload_dependencies=workload_dependencies,
             storage_dependencies=[self.cluster.storage_class],
             managed_autoscaler=True,  # AKS's cluster autoscaler drives every pool
             metrics_server_installed=True,  # AKS runs metrics-server in kube-system
@@ -158,6 +172,7 @@ class Platform(Component):
             region=spec.region,
             model_bucket=model_bucket,
             registry_url=self.artifacts.registry_url,
+            ingress=ingress,
         )
         self.outputs = PlatformOutputs(
             cluster_name=self.cluster.cluster_name, cluster_endpoint=self.cluster.endpoint,

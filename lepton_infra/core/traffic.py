@@ -58,7 +58,8 @@ class RouteTarget:
 class Decoration:
     """What the cloud adds to an entry point or a route (never the host, TLS or backend: the layer's)."""
 
-    annotations: Mapping[str, str] = field(default_factory=dict)  # on the Ingress / Gateway
+    # On the Ingress / Gateway. Values may be Outputs (an ACM certificate's ARN on AWS).
+    annotations: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     service_annotations: Mapping[str, str] = field(default_factory=dict)  # on the backend Service
     # Extra cloud-specific manifests (GKE HealthCheckPolicy, GCPBackendPolicy, GCPGatewayPolicy), full
     # objects with apiVersion/kind/metadata/spec; the layer creates them with the handle's provider.

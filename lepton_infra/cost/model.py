@@ -285,3 +285,7 @@ def _platform_spec(graph: PlannedGraph) -> dict[str, Any] | None:
     except json.JSONDecodeError:
         return None
     return value if isinstance(value, dict) else None
+
+
+# Load balancers the clouds' controllers create from routing objects: their rules register on import.
+from lepton_infra.cost import load_balancers as _load_balancers  # noqa: E402, F401

@@ -54,6 +54,8 @@ class ClusterArgs:
     intranode_visibility: bool = False
     # The platform labels on the cluster itself (scanners read `resource_labels`, not provider defaults).
     resource_labels: Mapping[str, str] = field(default_factory=dict)
+    # GKE's own Gateway API controller and CRDs (standard channel): exposed services' routes (gcp/traffic.py).
+    gateway_api: bool = False
 
 
 class Cluster(Component):
@@ -108,6 +110,8 @@ class Cluster(Component):
             # Dataplane V2 (eBPF) enforces NetworkPolicy itself; the Calico addon must stay off with it.
             datapath_provider=DATAPLANE_V2,
             enable_intranode_visibility=args.intranode_visibility,
+            gateway_api_config=gcp.container.ClusterGatewayApiConfigArgs(channel="CHANNEL_STANDARD")
+            if args.gateway_api else None,
             resource_labels=dict(args.resource_labels) or None,
             # Without it GKE passes no Google Group to RBAC: Group subjects would match nobody.
             authenticator_groups_config=gcp.container.ClusterAuthenticatorGroupsConfigArgs(

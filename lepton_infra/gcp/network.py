@@ -33,6 +33,15 @@ class NetworkArgs:
     control_plane_cidr: str
     flow_sampling: float = 0.5
     webhook_ports: Sequence[str] = field(default_factory=lambda: list(WEBHOOK_PORTS))
+    # The regional Gateway classes' proxy-only subnet (None: no exposed service, no subnet) and the pod
+    # ports their proxies and Google's health checks reach (gcp/traffic.py).
+    proxy_only_cidr: str | None = None
+    load_balancer_ports: Sequence[str] = ()
+
+
+# Where Google's health checkers connect from (Cloud Load Balancing docs, "Health checks overview", probe
+# IP ranges for the regional application load balancers: 35.191.0.0/16 and 130.211.0.0/22).
+HEALTH_CHECK_RANGES: tuple[str, ...] = ("35.191.0.0/16", "130.211.0.0/22")
 
 
 class Network(Component):
@@ -125,8 +134,33 @@ class Network(Component):
             log_config=gcp.compute.FirewallLogConfigArgs(metadata="EXCLUDE_ALL_METADATA"),
             opts=self.child_opts(),
         )
+        self.proxy_only_subnet: gcp.compute.Subnetwork | None = None
+        if args.proxy_only_cidr is not None:
+            self._load_balancer_paths(name, args)
         self.network_id = self.vpc.id
         self.subnet_id = self.subnet.id
         self.pods_range_name = PODS_RANGE
         self.services_range_name = SERVICES_RANGE
         self.finish({"network_id": self.network_id, "subnet_id": self.subnet_id})
+
+    def _load_balancer_paths(self, name: str, args: NetworkArgs) -> None:
+        """Regional internal and external application load balancers run Envoy proxies in a proxy-only
+        subnet of the VPC (REGIONAL_MANAGED_PROXY, one ACTIVE per region and VPC); they and Google's health
+        checkers reach pod IPs (NEGs) on the service ports, which the firewall must admit."""
+        self.proxy_only_subnet = gcp.compute.Subnetwork(
+            child_name(name, "proxy-only"),
+            name=physical_name(args.name_prefix, "proxy-only", limit="gcp:generic"),
+            project=args.project, region=args.region, network=self.vpc.id, ip_cidr_range=args.proxy_only_cidr,
+            # No flow logs, no Private Google Access: the API refuses both on a proxy-only subnet.
+            purpose="REGIONAL_MANAGED_PROXY", role="ACTIVE", opts=self.child_opts())
+        if not args.load_balancer_ports:
+            return  # a rule without ports would admit every port
+        gcp.compute.Firewall(
+            child_name(name, "allow-load-balancers"),
+            name=physical_name(args.name_prefix, "allow-load-balancers", limit="gcp:generic"),
+            project=args.project, network=self.vpc.id, direction="INGRESS", priority=1000,
+            description="Regional load balancer proxies and Google health checks to exposed services' pods.",
+            source_ranges=[str(args.proxy_only_cidr), *HEALTH_CHECK_RANGES],
+            allows=[gcp.compute.FirewallAllowArgs(protocol="tcp", ports=list(args.load_balancer_ports))],
+            log_config=gcp.compute.FirewallLogConfigArgs(metadata="EXCLUDE_ALL_METADATA"),
+            opts=self.child_opts())

@@ -36,6 +36,21 @@ def plan_network_layout(cidr: IPv4Network) -> NetworkLayout:
                          control_plane=control_plane)
 
 
+# Google's recommended proxy-only subnet size for regional Envoy load balancers ("Proxy-only subnets for
+# Envoy-based load balancers": /23 recommended, /26 the smallest accepted).
+PROXY_ONLY_PREFIX = 23
+PROXY_ONLY_MIN_PREFIX = 26
+
+
+def plan_proxy_only_range(cidr: IPv4Network) -> IPv4Network:
+    """The proxy-only subnet of the regional Gateway classes: the last block of the free eighth
+    `plan_network_layout` leaves (whose first /28 is the control plane's), a /23 where the eighth is big
+    enough, else its upper half (a /20 network's eighth is a /23: the proxies get a /24)."""
+    free = list(cidr.subnets(prefixlen_diff=3))[-1]
+    prefix = min(max(PROXY_ONLY_PREFIX, free.prefixlen + 1), PROXY_ONLY_MIN_PREFIX)
+    return list(free.subnets(new_prefix=prefix))[-1]
+
+
 @dataclass(frozen=True)
 class Accelerator:
     type: str  # GCE accelerator type, e.g. nvidia-l4

@@ -30,11 +30,14 @@ from lepton_infra.gcp.node_pool import NodePool, NodePoolArgs
 from lepton_infra.gcp.planning import (
     initial_nodes_per_zone,
     plan_network_layout,
+    plan_proxy_only_range,
     service_agent,
     zones_offering,
 )
 from lepton_infra.gcp.services import BUDGET_SERVICE, PLATFORM_SERVICES, ProjectServices, ProjectServicesArgs
+from lepton_infra.gcp.traffic import GkeTraffic, GkeTrafficArgs, load_balancer_ports
 from lepton_infra.spec import NodePoolSpec, PlatformSpec
+from lepton_infra.spec.exposure import exposed_services
 
 STORAGE_CLASS = "lepton-cmek-balanced"
 
@@ -82,10 +85,13 @@ class Platform(Component):
         cluster_node_zones = node_zones if prod else node_zones.apply(lambda z: z[1:])
 
         layout = plan_network_layout(spec.network.cidr)
+        # With a domain, services are reached through GKE Gateways: a proxy-only subnet for their proxies.
+        proxy_only = str(plan_proxy_only_range(spec.network.cidr)) if spec.network.domain else None
         self.network = Network(child_name(name, "network"), NetworkArgs(
             project=project, region=spec.region, name_prefix=prefix, nodes_cidr=str(layout.nodes),
             pods_cidr=str(layout.pods), services_cidr=str(layout.services),
-            control_plane_cidr=str(layout.control_plane)), opts_())
+            control_plane_cidr=str(layout.control_plane), proxy_only_cidr=proxy_only,
+            load_balancer_ports=load_balancer_ports(spec) if proxy_only else ()), opts_())
         # Google-managed identities that encrypt with the platform key: cluster secrets (GKE), boot and
         # persistent disks (Compute Engine), the model bucket (Cloud Storage), the registry (Artifact
         # Registry). The first two exist once their API is on; the other two are created on request
@@ -114,7 +120,8 @@ class Platform(Component):
             private_endpoint=spec.cluster.endpoint == "private",
             authorized_networks=[str(n) for n in spec.cluster.authorized_networks], protect=protect,
             rbac_security_group=knobs.rbac_security_group, dns_endpoint=_dns_endpoint(spec),
-            intranode_visibility=spec.environment == "prod", resource_labels=labels), opts_())
+            intranode_visibility=spec.environment == "prod", resource_labels=labels,
+            gateway_api=proxy_only is not None), opts_())
 
         self.node_pools = [
             NodePool(child_name(name, f"pool-{pool.name}"), NodePoolArgs(
@@ -157,6 +164,11 @@ class Platform(Component):
             allow_volume_expansion=True,
             opts=self.child_opts(provider=self.k8s_provider),
         )
+        ingress = GkeTraffic(child_name(name, "traffic"), GkeTrafficArgs(
+            project=project, project_id=knobs.project, region=spec.region, name_prefix=prefix,
+            proxy_only_cidr=proxy_only, dns_zone=knobs.dns_zone if spec.network.tls_issuer == "acme" else None,
+            domain=spec.network.domain, public=any(e.exposure == "public" for e in exposed_services(spec)),
+            gcp_provider=self.provider), opts_()).facts() if proxy_only else None
         self.cluster_handle = ClusterHandle(
             cloud="gcp",
             name=self.cluster.cluster_name,
@@ -181,6 +193,7 @@ class Platform(Component):
             region=spec.region,
             model_bucket=self.artifacts.bucket_name,
             registry_url=self.artifacts.registry_url,
+            ingress=ingress,
         )
         self.outputs = PlatformOutputs(
             cluster_name=self.cluster.cluster_name, cluster_endpoint=self.cluster.endpoint,

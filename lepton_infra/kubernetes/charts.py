@@ -102,3 +102,13 @@ CLUSTER_AUTOSCALER = HelmChart(
 # always overridden; the first chart shipping 1.33 (9.47.0, through 9.51.0) adds no ClusterRole rule
 # for the AWS provider (only CoreWeave's and `rbac.additionalRules`), so 9.46.6's RBAC serves 1.33.
 CLUSTER_AUTOSCALER_IMAGE_TAGS = {"1.30": "v1.30.7", "1.31": "v1.31.5", "1.32": "v1.32.7", "1.33": "v1.33.6"}
+
+# The AWS Load Balancer Controller (installed by the AWS platform when a service is exposed): Ingresses of
+# class `alb` become ALBs. Chart 3.5.0 ships app v3.5.0 (aws/eks-charts stable/aws-load-balancer-controller
+# at 5239609, "aws-load-balancer-controller: v3.5.0"); its IAM policy is derived in aws/lb_controller.py.
+AWS_LOAD_BALANCER_CONTROLLER = HelmChart(
+    repo="https://aws.github.io/eks-charts",
+    chart="aws-load-balancer-controller",
+    version="3.5.0",
+    release="aws-load-balancer-controller",
+)

@@ -10,6 +10,7 @@ from lepton_infra.spec.aws_rules import addon_versions, tenant_admin_groups
 from lepton_infra.spec.cloud_knobs import AwsKnobs
 from lepton_infra.spec.defaults import EnvDefault
 from lepton_infra.spec.tag_rules import AWS_TAGS
+from lepton_infra.spec.traffic_rules import aws_certificate_sources
 
 if TYPE_CHECKING:
     pass
@@ -27,5 +28,5 @@ PROFILE = CloudProfile(
     environment_defaults=(EnvDefault("aws.interface_endpoints", False, False, True, cloud="aws"),),
     # The Kubernetes versions AWS can run come from the chart support table (spec/rules.py _chart_support:
     # the cluster autoscaler's image is pinned per minor in kubernetes/charts.py).
-    checks=(flow_log_retention_on_cloudwatch, addon_versions, tenant_admin_groups),
+    checks=(flow_log_retention_on_cloudwatch, addon_versions, tenant_admin_groups, aws_certificate_sources),
 )

@@ -13,6 +13,7 @@ from lepton_infra.profiles.base import CloudProfile, regex_rule
 from lepton_infra.spec.checks import rule
 from lepton_infra.spec.cloud_knobs import AzureKnobs
 from lepton_infra.spec.tag_rules import AZURE_TAGS
+from lepton_infra.spec.traffic_rules import azure_certificate_sources
 
 if TYPE_CHECKING:
     from lepton_infra.spec.platform import PlatformSpec
@@ -107,5 +108,5 @@ PROFILE = CloudProfile(
     pool_name=regex_rule(r"[a-z][a-z0-9]{0,11}", "AKS node pool: up to 12 lowercase letters and digits, "
                          "starting with a letter, no hyphens"),
     tags=AZURE_TAGS,
-    checks=(_platform_available, _aks_limits),
+    checks=(_platform_available, _aks_limits, azure_certificate_sources),
 )

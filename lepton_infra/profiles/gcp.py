@@ -11,6 +11,7 @@ from lepton_infra.spec.checks import rule
 from lepton_infra.spec.cloud_knobs import GcpKnobs
 from lepton_infra.spec.gcp_rules import gcp_rbac_groups
 from lepton_infra.spec.tag_rules import GCP_LABELS
+from lepton_infra.spec.traffic_rules import gcp_certificate_sources
 
 if TYPE_CHECKING:
     from lepton_infra.spec.platform import PlatformSpec
@@ -41,5 +42,5 @@ PROFILE = CloudProfile(
     pool_name=regex_rule(r"[a-z]([a-z0-9-]{0,38}[a-z0-9])?", "GKE node pool: up to 40 lowercase letters, "
                          "digits and hyphens, starting with a letter and ending with a letter or digit"),
     tags=GCP_LABELS,
-    checks=(_billing_account, _room_for_pod_ranges, gcp_rbac_groups),
+    checks=(_billing_account, _room_for_pod_ranges, gcp_rbac_groups, gcp_certificate_sources),
 )

@@ -12,6 +12,11 @@ IamRoleArn = Annotated[str, StringConstraints(pattern=described(
     r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]+$",
     "an IAM role ARN: `arn:aws:iam::<12-digit account>:role/<name>`"))]
 ServiceLinkedRoleMode = Literal["create", "existing"]
+Route53ZoneId = Annotated[str, StringConstraints(pattern=described(
+    r"^Z[A-Z0-9]{1,31}$", "a Route 53 hosted zone id: `Z` followed by up to 31 uppercase letters and digits"))]
+AcmPcaArn = Annotated[str, StringConstraints(pattern=described(
+    r"^arn:aws[a-z-]*:acm-pca:[a-z0-9-]+:[0-9]{12}:certificate-authority/[0-9a-f-]{36}$",
+    "an ACM Private CA ARN: `arn:aws:acm-pca:<region>:<account>:certificate-authority/<uuid>`"))]
 
 
 class AwsKnobs(SpecModel):
@@ -55,6 +60,19 @@ class AwsKnobs(SpecModel):
         description="Private interface endpoints (ECR, STS, logs, EC2). Default: on in prod, off "
         "otherwise (each costs about $7/month per zone).",
     )
+    dns_zone_id: Route53ZoneId | None = Field(
+        default=None,
+        description="Public Route 53 hosted zone serving `network.domain`: with `network.tls_issuer: acme` each "
+        "exposed host gets a public ACM certificate validated by DNS records written in this zone (free, "
+        "renewed by ACM). Required for acme on AWS. Default none.",
+    )
+    private_ca_arn: AcmPcaArn | None = Field(
+        default=None,
+        description="An existing ACM Private CA (same region) that signs the exposed hosts' certificates with "
+        "`network.tls_issuer: private-ca` (an ALB serves only ACM certificates). Required for private-ca on AWS "
+        "when a service is exposed; the CA bills $400/month in general-purpose mode (created and paid "
+        "outside this stack). Default none.",
+    )
 
 
 class GcpKnobs(SpecModel):
@@ -90,10 +108,25 @@ class GcpKnobs(SpecModel):
         "`tenants[].admins` is set, which on GCP are Google Group e-mail addresses. Default none "
         "(no group reaches RBAC).",
     )
+    dns_zone: CloudDnsZoneName | None = Field(
+        default=None,
+        description="Name of the public Cloud DNS managed zone (in `gcp.project`) serving `network.domain`: with "
+        "`network.tls_issuer: acme` cert-manager proves each host by DNS-01 TXT records there, as a service "
+        "account holding `roles/dns.admin` on this zone only. Required for acme on GCP. Default none.",
+    )
 
 
+CloudDnsZoneName = Annotated[str, StringConstraints(pattern=described(
+    r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$", "a Cloud DNS managed zone name: up to 63 lowercase letters, digits and "
+    "hyphens, starting with a letter"))]
 EntraObjectId = Annotated[str, StringConstraints(pattern=described(
     r"^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$", "a lowercase GUID (`00000000-0000-0000-0000-000000000000`)"))]
+
+
+AzureDnsZoneId = Annotated[str, StringConstraints(pattern=described(
+    r"^/subscriptions/[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}/resourceGroups/[-\w._()]+/providers/"
+    r"Microsoft\.Network/dnszones/[a-z0-9.-]+$",
+    "a DNS zone resource id: `/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/dnszones/<zone>`"))]
 
 
 class AzureKnobs(SpecModel):
@@ -136,4 +169,11 @@ class AzureKnobs(SpecModel):
         default="NetworkWatcherRG",
         description="Resource group of the subscription's Network Watcher for the region (Azure creates "
         "`NetworkWatcher_<region>` there with the first virtual network). The VNet flow log is created in it.",
+    )
+    dns_zone_id: AzureDnsZoneId | None = Field(
+        default=None,
+        description="Resource id of the public Azure DNS zone serving `network.domain` "
+        "(`/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/dnszones/<zone>`): with "
+        "`network.tls_issuer: acme` cert-manager proves each host by DNS-01 as a workload identity holding "
+        "`DNS Zone Contributor` on this zone only. Required for acme on Azure. Default none.",
     )

@@ -245,6 +245,8 @@ def charts_installed(spec: PlatformSpec) -> list[str]:
     charts = ["kube-prometheus-stack", "metrics-server"]
     if spec.cloud == "aws":
         charts.append("cluster-autoscaler")  # self-managed on EKS; GKE's is built in
+        if spec.network.domain:
+            charts.append("aws-load-balancer-controller")  # ALBs from Ingresses (aws/lb_controller.py)
     if spec.gpu_pools:
         charts.append("gpu-operator")
     autoscalers = {autoscaler_for(s.replicas.min, s.scaling.metric) for s in spec.services}
@@ -264,7 +266,7 @@ def _jobs(spec: PlatformSpec) -> Iterator[Problem]:
     yield from jobs_problems(spec)
 
 
-@rule("cloud", "cluster", "node_pools", "services", "jobs")
+@rule("cloud", "cluster", "node_pools", "services", "jobs", "network")
 def _chart_support(spec: PlatformSpec) -> Iterator[Problem]:
     from lepton_infra.core.chart_support import kubernetes_unsupported, supported_range
 

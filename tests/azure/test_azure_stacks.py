@@ -41,7 +41,10 @@ def _on(cloud: str) -> dict[str, Any]:
     admins = sorted({a for t in raw.get("tenants", []) for a in t.get("admins", [])})
     region, knobs = {
         "aws": ("us-east-1", {"tenant_admin_roles": {
-            a: [f"arn:aws:iam::123456789012:role/admins-{i}"] for i, a in enumerate(admins)}}),
+            a: [f"arn:aws:iam::123456789012:role/admins-{i}"] for i, a in enumerate(admins)},
+            # An ALB serves only ACM certificates: private-ca on AWS is an ACM Private CA.
+            "private_ca_arn": "arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/"
+                              "0b6c9a8e-0000-4000-8000-000000000001"}),
         "gcp": ("us-central1", {"project": "acme-ai-prod", "billing_account": "012345-6789AB-CDEF01",
                                 "rbac_security_group": "gke-security-groups@acme.dev"}),
         "azure": ("eastus", _azure_prod_spec()["azure"]),

@@ -259,3 +259,28 @@ def policy_document(args, ctx):
         statements.append(out)
     doc = json.dumps({"Version": "2012-10-17", "Statement": statements})
     return {"json": doc, "minifiedJson": doc, "id": short_hash(doc)}
+
+
+@outputs_for("aws:acm/certificate:Certificate")
+def acm_certificate(name, inputs, ctx, meta):
+    """A DNS-validated certificate answers with the one CNAME ACM asks for its domain."""
+    domain = str(inputs.get("domainName") or name)
+    cert_id = short_hash(name, "acm", length=32)
+    token = short_hash(domain, "acm-validation", length=32)
+    validation = [{"domainName": domain, "resourceRecordName": f"_{token}.{domain}.",
+                   "resourceRecordType": "CNAME",
+                   "resourceRecordValue": f"_{short_hash(token, length=32)}.acm-validations.aws."}] \
+        if inputs.get("validationMethod") == "DNS" else []
+    return _with_generic(name, inputs, ctx, meta, {
+        "__id__": _arn(ctx, "acm", f"certificate/{cert_id}"), "arn": _arn(ctx, "acm", f"certificate/{cert_id}"),
+        "domainValidationOptions": validation, "status": "PENDING_VALIDATION" if validation else "ISSUED"})
+
+
+@outputs_for("aws:route53/record:Record")
+def route53_record(name, inputs, ctx, meta):
+    return _with_generic(name, inputs, ctx, meta, {"fqdn": str(inputs.get("name") or name).rstrip(".")})
+
+
+@outputs_for("aws:acm/certificateValidation:CertificateValidation")
+def acm_validation(name, inputs, ctx, meta):
+    return _with_generic(name, inputs, ctx, meta, {"certificateArn": inputs.get("certificateArn")})

@@ -123,7 +123,18 @@ def _cluster(physical: str, rid: str, inputs: dict[str, Any], ctx: MockContext) 
         "oidcIssuerProfile": {"enabled": True, "issuerURL": issuer},
         "currentKubernetesVersion": f"{inputs.get('kubernetesVersion', '1.33')}.2",
         "nodeResourceGroup": inputs.get("nodeResourceGroup") or f"MC_{physical}",
+        # The application routing add-on reports the identity AKS made for it (webapprouting-<cluster>).
+        "ingressProfile": _web_app_routing(rid, inputs),
     }
+
+
+def _web_app_routing(rid: str, inputs: dict[str, Any]) -> dict[str, Any] | None:
+    routing = (inputs.get("ingressProfile") or {}).get("webAppRouting") or {}
+    if not routing.get("enabled"):
+        return inputs.get("ingressProfile")
+    identity = {"clientId": mock_uuid("webapprouting-client", rid), "objectId": mock_uuid("webapprouting", rid),
+                "resourceId": f"{rid}-webapprouting"}
+    return {"webAppRouting": {**routing, "identity": identity}}
 
 
 def _key(physical: str, rid: str, inputs: dict[str, Any], ctx: MockContext) -> dict[str, Any]:

@@ -231,3 +231,10 @@ def machine_types(args, ctx):
                               "selfLink": f"https://www.googleapis.com/compute/v1/projects/{project}/zones/{zone}/"
                                           f"machineTypes/{n}"} for n in names],
             "zone": zone, "project": project, "filter": args.get("filter"), "id": f"{project}/{zone}"}
+
+
+@outputs_for("gcp:projects/iAMCustomRole:IAMCustomRole")
+def iam_custom_role(name, inputs, ctx, meta):
+    project = inputs.get("project") or ctx.gcp_project
+    role = f"projects/{project}/roles/{inputs.get('roleId') or name}"
+    return _with_generic(name, inputs, ctx, meta, {"__id__": role, "name": role, "deleted": False})

@@ -1,0 +1,165 @@
+"""AWS traffic: the ALB facts on the cluster handle, and one ACM certificate per exposed host.
+
+An ALB serves only ACM certificates (it reads no Kubernetes Secret), so certificates are the cloud's
+(`certificates="cloud"`): acme -> a public ACM certificate validated by DNS in the spec's Route 53 zone
+(free, renewed by ACM while the validation record stays); private-ca -> a private certificate from the
+spec's ACM Private CA. Annotation names and meanings: kubernetes-sigs/aws-load-balancer-controller v3.5.0
+docs/guide/ingress/annotations.md. Annotations marked `Exclusive` there (one value per IngressGroup) are
+on the entry point, so every Ingress of a group carries the same; the rest are per route.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from ipaddress import IPv4Network
+
+import pulumi
+import pulumi_aws as aws
+
+from lepton_infra.aws.lb_controller import INGRESS_CLASS
+from lepton_infra.core.cidr import plan_subnets
+from lepton_infra.core.component import Component
+from lepton_infra.core.naming import child_name, physical_name
+from lepton_infra.core.traffic import Decoration, EntryPoint, IngressFacts, RouteTarget
+from lepton_infra.kubernetes.keda import COLD_START_WAIT
+
+ALB = "alb.ingress.kubernetes.io/"
+
+
+def duration_seconds(text: str) -> int:
+    """`20m` / `90s` / `1h` (the Go durations KEDA's add-on reads) in seconds."""
+    units = {"s": 1, "m": 60, "h": 3600}
+    return int(text[:-1]) * units[text[-1]]
+
+
+# TLS 1.2 and 1.3 only, forward-secret ciphers only (ELB docs, "Security policies for your Application
+# Load Balancer": the console's default before the post-quantum policies).
+SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-2021-06"
+# An ALB closes a connection idle this long (1-4000 s; default 60). A request held by the KEDA interceptor
+# while a replica cold-starts sends nothing back until it is served: the timeout outlasts the wait.
+IDLE_TIMEOUT_SECONDS = duration_seconds(COLD_START_WAIT) + 60
+ALB_MAX_IDLE_TIMEOUT_SECONDS = 4000
+# What Kubernetes counts as a passing HTTP probe (200-399): the ALB takes a replica out of rotation
+# exactly when its readiness probe fails.
+SUCCESS_CODES = "200-399"
+
+
+@dataclass
+class AlbTrafficArgs:
+    cluster_name: pulumi.Input[str]
+    hosts: Mapping[str, str]
+    """Exposed host -> exposure (internal | public), from `exposed_services(spec)`."""
+    tls_issuer: str
+    """acme | private-ca (network.tls_issuer)."""
+    vpc_cidr: str
+    zones: int
+    prod: bool
+    dns_zone_id: str | None = None
+    private_ca_arn: str | None = None
+    controller: pulumi.Resource | None = None
+    """The load balancer controller's release: every route waits for its webhooks."""
+
+
+class AlbTraffic(Component):
+    """One ACM certificate per exposed host (with its DNS validation for acme) and the `IngressFacts`."""
+
+    TOKEN = "lepton:aws:AlbTraffic"
+
+    def __init__(self, name: str, args: AlbTrafficArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(name, opts)
+        self.args = args
+        self.certificates: dict[str, pulumi.Output[str]] = {}
+        self.waits: dict[str, list[pulumi.Resource]] = {}
+        for host in sorted(args.hosts):
+            slug = host.replace(".", "-")
+            if args.tls_issuer == "acme":
+                self._public_certificate(name, slug, host)
+            else:
+                cert = aws.acm.Certificate(
+                    child_name(name, f"cert-{slug}"), domain_name=host, certificate_authority_arn=args.private_ca_arn,
+                    tags={"Name": host}, opts=self.child_opts())
+                self.certificates[host] = cert.arn
+                self.waits[host] = [cert]
+        self.finish({"certificate_arns": dict(self.certificates)})
+
+    def _public_certificate(self, name: str, slug: str, host: str) -> None:
+        cert = aws.acm.Certificate(
+            child_name(name, f"cert-{slug}"), domain_name=host, validation_method="DNS", tags={"Name": host},
+            # A certificate an ALB serves cannot be deleted: replaced, the new one comes first (the default).
+            opts=self.child_opts())
+        # One host, one domain name: ACM asks for exactly one CNAME.
+        option = cert.domain_validation_options.apply(lambda opts: opts[0] if opts else None)
+        record = aws.route53.Record(
+            child_name(name, f"validation-{slug}"), zone_id=str(self.args.dns_zone_id),
+            name=option.apply(lambda o: str(o.resource_record_name) if o else f"_validation.{host}"),
+            type=option.apply(lambda o: str(o.resource_record_type) if o else "CNAME"),
+            records=[option.apply(lambda o: str(o.resource_record_value) if o else "")],
+            # ACM renews while the record stays; a second stack validating the same host shares it.
+            ttl=300, allow_overwrite=True, opts=self.child_opts())
+        validation = aws.acm.CertificateValidation(
+            child_name(name, f"validated-{slug}"), certificate_arn=cert.arn, validation_record_fqdns=[record.fqdn],
+            opts=self.child_opts())
+        self.certificates[host] = validation.certificate_arn
+        self.waits[host] = [validation]
+
+    def facts(self) -> IngressFacts:
+        args = self.args
+        return IngressFacts(
+            api="ingress", classes={"internal": INGRESS_CLASS, "public": INGRESS_CLASS}, certificates="cloud",
+            decorate_entry_point=lambda ep: entry_point_decoration(ep, prod=args.prod),
+            decorate_route=self._route,
+            data_plane_peers=data_plane_peers(args.vpc_cidr, args.zones, public="public" in args.hosts.values()),
+            controller_dependencies=[args.controller] if args.controller is not None else [],
+        )
+
+    def _route(self, target: RouteTarget) -> Decoration:
+        if target.host not in self.certificates:
+            raise KeyError(f"no ACM certificate for {target.host}: hosts come from exposed_services(spec) "
+                           f"({', '.join(sorted(self.certificates))})")
+        return route_decoration(target, self.certificates[target.host], self.waits[target.host])
+
+
+def group_name(entry: EntryPoint) -> str:
+    """IngressGroup names: at most 63 lowercase letters, digits, '-' or '.' (annotations.md, group.name)."""
+    return physical_name(entry.name.lower(), limit=63)
+
+
+def entry_point_decoration(entry: EntryPoint, *, prod: bool) -> Decoration:
+    attributes = {
+        "idle_timeout.timeout_seconds": str(min(IDLE_TIMEOUT_SECONDS, ALB_MAX_IDLE_TIMEOUT_SECONDS)),
+        # Requests with header names HTTP forbids never reach the model servers (request smuggling).
+        "routing.http.drop_invalid_header_fields.enabled": "true",
+        "deletion_protection.enabled": "true" if prod else "false",
+    }
+    return Decoration(annotations={
+        f"{ALB}group.name": group_name(entry),
+        f"{ALB}scheme": "internet-facing" if entry.exposure == "public" else "internal",
+        f"{ALB}target-type": "ip",
+        # HTTP:80 exists only to answer with a redirect to HTTPS:443.
+        f"{ALB}listen-ports": json.dumps([{"HTTP": 80}, {"HTTPS": 443}]),
+        f"{ALB}ssl-redirect": "443",
+        f"{ALB}ssl-policy": SSL_POLICY,
+        f"{ALB}load-balancer-attributes": ",".join(f"{k}={v}" for k, v in attributes.items()),
+    })
+
+
+def route_decoration(target: RouteTarget, certificate_arn: pulumi.Input[str],
+                     waits: Sequence[pulumi.Resource]) -> Decoration:
+    return Decoration(annotations={
+        f"{ALB}certificate-arn": certificate_arn,
+        f"{ALB}healthcheck-path": target.health_path,
+        f"{ALB}healthcheck-port": str(target.health_port),
+        f"{ALB}success-codes": SUCCESS_CODES,
+        # In-flight requests finish on a replica leaving rotation before the ALB drops it.
+        f"{ALB}target-group-attributes": f"deregistration_delay.timeout_seconds={target.drain_seconds}",
+    }, depends_on=list(waits))
+
+
+def data_plane_peers(vpc_cidr: str, zones: int, *, public: bool) -> list[dict]:
+    """ALB nodes reach pod IPs (target type ip) from their interfaces in the subnets they live in: the
+    private subnets (internal scheme) and, with a public exposure, the public ones (internet-facing)."""
+    plan = plan_subnets(IPv4Network(vpc_cidr), zones)
+    cidrs = [*plan.private, *(plan.public if public else ())]
+    return [{"ipBlock": {"cidr": str(c)}} for c in cidrs]

@@ -1,0 +1,155 @@
+"""AKS traffic: the application routing add-on's managed NGINX, one `NginxIngressController` per exposure
+used, the Ingress facts on the cluster handle, and the DNS-01 identity cert-manager proves public hosts with.
+
+The add-on (ManagedCluster `ingressProfile.webAppRouting`) runs the app-routing operator in
+`app-routing-system`; each `NginxIngressController` (approuting.kubernetes.azure.com/v1alpha1, cluster
+scoped; Azure/aks-app-routing-operator v0.2.25 api/v1alpha1/nginxingresscontroller_types.go) makes an
+NGINX deployment there, an IngressClass named `spec.ingressClassName`, and a `type: LoadBalancer`
+Service carrying `spec.loadBalancerAnnotations`. The add-on's own default controller would be a public
+load balancer whether or not anything is exposed; the cluster asks for none
+(`nginx.defaultIngressControllerType: None`) and the platform creates exactly the ones in use.
+
+TLS: the operator's NGINX ConfigMap sets no `ssl-protocols` (pkg/manifests fixtures at v0.2.25), so
+ingress-nginx's default applies: `TLSv1.2 TLSv1.3` (ingress-nginx ConfigMap docs, `ssl-protocols`).
+Health: NGINX sends requests only to endpoints that pass readiness (it routes to the Service's
+EndpointSlices), so a replica failing its probe leaves rotation without a health-check setting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_kubernetes as k8s
+from pulumi_azure_native import managedidentity
+
+from lepton_infra.azure.identity import CLIENT_ID_ANNOTATION, USE_LABEL
+from lepton_infra.azure.planning import WORKLOAD_IDENTITY_AUDIENCE, workload_subject
+from lepton_infra.azure.roles import grant
+from lepton_infra.core.cluster_handle import BoundIdentity
+from lepton_infra.core.component import Component
+from lepton_infra.core.naming import child_name, physical_name
+from lepton_infra.core.traffic import Decoration, DnsZone, EntryPoint, Exposure, IngressFacts, RouteTarget
+
+CRD_API = "approuting.kubernetes.azure.com/v1alpha1"
+ADD_ON_NAMESPACE = "app-routing-system"  # aks-app-routing-operator pkg/config/config.go DefaultNs
+NGINX = "nginx.ingress.kubernetes.io/"
+AZURE_LB = "service.beta.kubernetes.io/azure-load-balancer-"
+# An Azure load balancer drops a TCP flow idle this long (4-100 minutes; default 4): it outlasts the 20
+# minutes the KEDA interceptor may hold a request while a replica cold-starts.
+LB_IDLE_TIMEOUT_MINUTES = 30
+# Model payloads (images, batches of text) exceed NGINX's 1m default body size.
+MAX_BODY_SIZE = "100m"
+
+
+def controller_name(exposure: Exposure) -> str:
+    return f"lepton-{exposure}"
+
+
+@dataclass
+class AksTrafficArgs:
+    exposures: frozenset[str]
+    """The exposures some service uses: one NginxIngressController each."""
+    k8s_provider: pulumi.ProviderResource
+    prod: bool
+    location: str
+    resource_group_name: pulumi.Input[str]
+    name_prefix: str
+    oidc_issuer: pulumi.Input[str]
+    azure_provider: pulumi.ProviderResource
+    domain: str | None = None
+    dns_zone_id: str | None = None
+    """The public zone for acme (azure.dns_zone_id); None: the platform's private CA."""
+    wait_for: list[pulumi.Resource] = field(default_factory=list)
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+def nginx_controller_spec(exposure: Exposure, prod: bool) -> dict:
+    annotations = {f"{AZURE_LB}tcp-idle-timeout": str(LB_IDLE_TIMEOUT_MINUTES)}
+    if exposure == "internal":
+        annotations[f"{AZURE_LB}internal"] = "true"
+    name = controller_name(exposure)
+    return {"ingressClassName": name, "controllerNamePrefix": name, "loadBalancerAnnotations": annotations,
+            "scaling": {"minReplicas": 2 if prod else 1, "maxReplicas": 10 if prod else 3}}
+
+
+class AksTraffic(Component):
+    TOKEN = "lepton:azure:Traffic"
+
+    def __init__(self, name: str, args: AksTrafficArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(name, opts)
+        self.args = args
+        # Cluster-scoped; the CRD comes with the add-on, which runs once the system pool is up.
+        self.controllers = [
+            k8s.apiextensions.CustomResource(
+                child_name(name, controller_name(exposure)),  # type: ignore[arg-type]
+                api_version=CRD_API, kind="NginxIngressController",
+                metadata=k8s.meta.v1.ObjectMetaArgs(name=controller_name(exposure)),  # type: ignore[arg-type]
+                spec=nginx_controller_spec(exposure, args.prod),  # type: ignore[arg-type]
+                opts=self.child_opts(provider=args.k8s_provider, depends_on=list(args.wait_for)))
+            for exposure in sorted(args.exposures)
+        ]
+        self.finish({})
+
+    def facts(self) -> IngressFacts:
+        return IngressFacts(
+            api="ingress", classes={e: controller_name(e) for e in ("internal", "public")},  # type: ignore[misc]
+            certificates="cert-manager",
+            decorate_entry_point=entry_point_decoration, decorate_route=route_decoration,
+            data_plane_peers=DATA_PLANE_PEERS, controller_dependencies=list(self.controllers),
+            dns_zone=self._dns_zone(),
+        )
+
+    def _dns_zone(self) -> DnsZone | None:
+        args = self.args
+        if args.dns_zone_id is None or args.domain is None:
+            return None
+        parts = args.dns_zone_id.split("/")  # /subscriptions/<s>/resourceGroups/<rg>/providers/.../dnszones/<z>
+        subscription, zone_rg, zone = parts[2], parts[4], parts[-1]
+
+        def bind(name: str, namespace: str, service_account: str, opts: pulumi.ResourceOptions) -> BoundIdentity:
+            merged = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(provider=args.azure_provider))
+            identity = managedidentity.UserAssignedIdentity(
+                f"{name}-identity", resource_name_=physical_name(args.name_prefix, namespace, "dns01", limit=128),
+                resource_group_name=args.resource_group_name, location=args.location, tags=dict(args.tags),
+                opts=merged)
+            managedidentity.FederatedIdentityCredential(
+                f"{name}-federation", federated_identity_credential_resource_name="kubernetes",
+                resource_name_=identity.name, resource_group_name=args.resource_group_name, issuer=args.oidc_issuer,
+                subject=workload_subject(namespace, service_account), audiences=[WORKLOAD_IDENTITY_AUDIENCE],
+                opts=merged)
+            # TXT records in this zone only (cert-manager docs, "AzureDNS": DNS Zone Contributor on the zone).
+            grant(f"{name}-zone", principal_id=identity.principal_id, role="DNS Zone Contributor",
+                  scope=args.dns_zone_id or "", subscription_id=subscription, opts=merged)
+            return BoundIdentity(annotations={CLIENT_ID_ANNOTATION: identity.client_id}, pod_labels={USE_LABEL: "true"})
+
+        # The workload identity webhook injects AZURE_CLIENT_ID from the service account's annotation, so the
+        # solver names no client id (cert-manager docs: managedIdentity.clientID only overrides it).
+        solver = {"azureDNS": {"subscriptionID": subscription, "resourceGroupName": zone_rg, "hostedZoneName": zone,
+                               "environment": "AzurePublicCloud"}}
+        return DnsZone(domain=args.domain, dns01_solver=solver, bind_dns_identity=bind)
+
+
+# The NGINX pods of every NginxIngressController (labels of the operator's Deployment at v0.2.25).
+DATA_PLANE_PEERS = ({
+    "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": ADD_ON_NAMESPACE}},
+    "podSelector": {"matchLabels": {"app.kubernetes.io/component": "ingress-controller",
+                                    "app.kubernetes.io/managed-by": "aks-app-routing-operator"}},
+},)
+
+
+def entry_point_decoration(entry: EntryPoint) -> Decoration:
+    # HTTP answers only with a redirect to HTTPS (ssl-redirect needs a TLS section; force- does not).
+    return Decoration(annotations={f"{NGINX}ssl-redirect": "true", f"{NGINX}force-ssl-redirect": "true"})
+
+
+def route_decoration(target: RouteTarget) -> Decoration:
+    seconds = str(target.request_timeout_seconds)
+    return Decoration(annotations={
+        f"{NGINX}proxy-read-timeout": seconds,  # long inferences, and a cold start held by the interceptor
+        f"{NGINX}proxy-send-timeout": seconds,
+        f"{NGINX}proxy-body-size": MAX_BODY_SIZE,
+        f"{NGINX}proxy-buffering": "off",  # streamed tokens reach the client as they are produced
+        f"{NGINX}proxy-request-buffering": "off",
+    })
