@@ -170,6 +170,12 @@ def _gcp_cases() -> list[Case]:
 def _azure_cases() -> list[Case]:
     aks = [Res("azure-native:containerservice:ManagedCluster", "aks", HARDENED_AKS)]
     return [
+        Case("lepton-azure-storage-tls-only", [Res("azure-native:storage:StorageAccount", "sa", {
+            "enableHttpsTrafficOnly": True, "minimumTlsVersion": "TLS1_2", "tags": TAGS})], {
+            "http_allowed": ("sa:enableHttpsTrafficOnly", False),
+            "tls_1_0": ("sa:minimumTlsVersion", "TLS1_0"),
+            "tls_unset": ("sa:minimumTlsVersion", DELETE),
+        }),
         Case("lepton-azure-aks-azure-rbac", aks, {
             "rbac_off": ("aks:enableRBAC", False),
             "no_entra": ("aks:aadProfile", DELETE),
@@ -224,6 +230,14 @@ def _k8s_cases() -> list[Case]:
             "drops_some": (f"sentiment:{C}.securityContext.capabilities.drop", ["NET_RAW"]),
             "no_capabilities": (f"sentiment:{C}.securityContext.capabilities", DELETE),
             "escalation_allowed": (f"sentiment:{C}.securityContext.allowPrivilegeEscalation", True),
+        }),
+        Case("lepton-k8s-seccomp-runtime-default", [Res("kubernetes:apps/v1:Deployment", "sentiment", {
+            **DEPLOYMENT, "spec": {**DEPLOYMENT["spec"], "template": {**DEPLOYMENT["spec"]["template"], "spec": {
+                **DEPLOYMENT["spec"]["template"]["spec"],
+                "securityContext": {"seccompProfile": {"type": "RuntimeDefault"}}}}}})], {
+            "unset": ("sentiment:spec.template.spec.securityContext", {}),
+            "unconfined": ("sentiment:spec.template.spec.securityContext.seccompProfile.type", "Unconfined"),
+            "container_unconfined": (f"sentiment:{C}.securityContext.seccompProfile", {"type": "Unconfined"}),
         }),
         Case("lepton-k8s-tenant-pod-security-labels", tenant_resources(), {
             "no_label": ("research:metadata.labels", {}),

@@ -53,6 +53,7 @@ EXPECTED = {
     ("lepton-k8s-run-as-non-root", "app"),
     ("lepton-k8s-read-only-root-filesystem", "app"),
     ("lepton-k8s-drop-all-capabilities", "app"),
+    ("lepton-k8s-seccomp-runtime-default", "app"),
     ("lepton-aws-eks-supported-version", "eks"),
     ("lepton-aws-vpc-cni-network-policy", "eks"),
     ("lepton-aws-s3-tls-only", "data"),
