@@ -121,3 +121,26 @@ def test_values_gcs_refuses_are_spec_errors(knob: str, value: int) -> None:
     with pytest.raises(SpecError) as err:
         PlatformSpec.from_dict(_with(dev_spec(), **{knob: value}))
     assert f"gcp.{knob}" in err.value.paths
+
+
+def _planned_prod_with(**knobs: Any) -> PlannedGraph:
+    """The shipped gcp-prod spec with some knobs changed, planned as the stack program plans it (so the
+    pack sees the spec's environment, as `lepton-infra plan` does)."""
+    from lepton_infra.platform import build
+
+    raw = _shipped("gcp-prod")
+    raw["gcp"] = {**raw["gcp"], **knobs}
+    spec = PlatformSpec.from_dict(raw)
+    return plan_program(lambda: build(spec), {"lepton:platform": raw, "gcp:project": raw["gcp"]["project"],
+                                             "gcp:region": raw["region"]}, project="lepton-platform",
+                        stack="gcp-prod")
+
+
+def test_the_pack_refuses_a_prod_stack_that_only_audits_images_or_logs_no_reads() -> None:
+    from lepton_infra.policy.evaluate import evaluate_graph
+
+    shipped = {v.policy for v in evaluate_graph(_planned_prod_with()).violations if v.enforcement == "mandatory"}
+    assert shipped == set()
+    weakened = evaluate_graph(_planned_prod_with(binary_authorization="dryrun", storage_data_access_logs=False))
+    mandatory = {v.policy for v in weakened.violations if v.enforcement == "mandatory"}
+    assert mandatory == {"lepton-gcp-binary-authorization-deny-by-default", "lepton-gcp-bucket-access-logs"}
