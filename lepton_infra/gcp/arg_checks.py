@@ -21,6 +21,7 @@ from lepton_infra.spec import (
     NodePoolSpec,
     TenantSpec,
 )
+from lepton_infra.spec.gcp_rules import SOFT_DELETE_DAYS
 from lepton_infra.spec.problems import like_spec_field
 from lepton_infra.spec.tag_rules import GCP_LABELS
 
@@ -112,6 +113,13 @@ def encryption_key_problems(args: EncryptionKeyArgs) -> Iterator[Problem]:
 def artifact_store_problems(args: ArtifactStoreArgs) -> Iterator[Problem]:
     for arg in ("noncurrent_version_days", "keep_versions", "untagged_image_days"):
         yield from at_least(arg, getattr(args, arg), 1)
+    if args.retention_days is not None:
+        yield from at_least("retention_days", args.retention_days, 1)
+    low, high = SOFT_DELETE_DAYS
+    if args.soft_delete_days != 0 and not low <= args.soft_delete_days <= high:
+        yield Problem("soft_delete_days", args.soft_delete_days,
+                      f"GCS accepts a soft-delete retention of 0 (off) or {low} to {high} days",
+                      f"use 0, or a number of days from {low} to {high}")
     yield from _labels(args.labels)
 
 

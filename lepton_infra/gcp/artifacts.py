@@ -27,6 +27,13 @@ class ArtifactStoreArgs:
     noncurrent_version_days: int = 30
     keep_versions: int = 3
     untagged_image_days: int = 30
+    # A bucket retention policy in days (never locked here); GCS refuses it with Object Versioning, so the
+    # bucket is unversioned when it is set. None: versioned, no retention policy.
+    retention_days: int | None = None
+    soft_delete_days: int = 7  # 0 (off) or 7 to 90: deleted objects stay restorable that long
+    # Cloud Audit Logs Data Access for storage.googleapis.com on the project (authoritative for that
+    # service on the project: every bucket in it is logged).
+    data_access_logs: bool = False
     protect: bool = False
     labels: Mapping[str, str] = field(default_factory=dict)
 
@@ -37,6 +44,9 @@ class ArtifactStore(Component):
     def __init__(self, name: str, args: ArtifactStoreArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         check_args(self.TOKEN, name, artifact_store_problems(args))  # before anything is registered
         super().__init__(name, opts)
+        retained = args.retention_days is not None
+        retention = gcp.storage.BucketRetentionPolicyArgs(
+            retention_period=str(args.retention_days * 86400), is_locked=False) if args.retention_days else None
         self.bucket = gcp.storage.Bucket(
             child_name(name, "models"),
             # Bucket names are global: the project id keeps ours from colliding with the world's.
@@ -48,16 +58,21 @@ class ArtifactStore(Component):
             encryption=gcp.storage.BucketEncryptionArgs(default_kms_key_name=args.key_id),
             uniform_bucket_level_access=True,  # IAM only, no per-object ACLs
             public_access_prevention="enforced",
-            versioning=gcp.storage.BucketVersioningArgs(enabled=True),
+            versioning=gcp.storage.BucketVersioningArgs(enabled=not retained),
+            retention_policy=retention,  # never locked: locking is irreversible, a person's decision
+            soft_delete_policy=gcp.storage.BucketSoftDeletePolicyArgs(
+                retention_duration_seconds=args.soft_delete_days * 86400),
             lifecycle_rules=[
-                gcp.storage.BucketLifecycleRuleArgs(
-                    action=gcp.storage.BucketLifecycleRuleActionArgs(type="Delete"),
-                    condition=gcp.storage.BucketLifecycleRuleConditionArgs(
-                        days_since_noncurrent_time=args.noncurrent_version_days, with_state="ARCHIVED")),
-                gcp.storage.BucketLifecycleRuleArgs(
-                    action=gcp.storage.BucketLifecycleRuleActionArgs(type="Delete"),
-                    condition=gcp.storage.BucketLifecycleRuleConditionArgs(
-                        num_newer_versions=args.keep_versions, with_state="ARCHIVED")),
+                *([] if retained else [
+                    gcp.storage.BucketLifecycleRuleArgs(
+                        action=gcp.storage.BucketLifecycleRuleActionArgs(type="Delete"),
+                        condition=gcp.storage.BucketLifecycleRuleConditionArgs(
+                            days_since_noncurrent_time=args.noncurrent_version_days, with_state="ARCHIVED")),
+                    gcp.storage.BucketLifecycleRuleArgs(
+                        action=gcp.storage.BucketLifecycleRuleActionArgs(type="Delete"),
+                        condition=gcp.storage.BucketLifecycleRuleConditionArgs(
+                            num_newer_versions=args.keep_versions, with_state="ARCHIVED")),
+                ]),
                 gcp.storage.BucketLifecycleRuleArgs(
                     action=gcp.storage.BucketLifecycleRuleActionArgs(type="AbortIncompleteMultipartUpload"),
                     condition=gcp.storage.BucketLifecycleRuleConditionArgs(age=7)),
@@ -102,6 +117,16 @@ class ArtifactStore(Component):
             )
             for role, member in sorted(args.reader_members.items())
         ]
+        # Who read or wrote which object: Cloud Audit Logs Data Access, the record Google recommends over
+        # usage logs (Cloud Storage docs, "Usage logs & storage logs": delivered in seconds, queryable).
+        self.data_access_logs = gcp.projects.IAMAuditConfig(
+            child_name(name, "storage-data-access-logs"),
+            project=args.project,
+            service="storage.googleapis.com",
+            audit_log_configs=[gcp.projects.IAMAuditConfigAuditLogConfigArgs(log_type=t)
+                               for t in ("DATA_READ", "DATA_WRITE")],
+            opts=self.child_opts(),
+        ) if args.data_access_logs else None
         self.bucket_name = self.bucket.name
         self.registry_url = pulumi.Output.concat(
             args.location, "-docker.pkg.dev/", self.registry.project, "/", self.registry.repository_id)

@@ -14,6 +14,12 @@ from lepton_infra.core.exposure import warn_if_api_open_to_the_world
 from lepton_infra.core.naming import child_name
 from lepton_infra.core.tagging import platform_tags
 from lepton_infra.gcp.artifacts import ArtifactStore, ArtifactStoreArgs
+from lepton_infra.gcp.binary_authorization import (
+    CLUSTER_DISABLED,
+    CLUSTER_ENFORCES_PROJECT_POLICY,
+    BinaryAuthorizationPolicy,
+    BinaryAuthorizationPolicyArgs,
+)
 from lepton_infra.gcp.cluster import MONITORING_COMPONENTS, Cluster, ClusterArgs
 from lepton_infra.gcp.cluster_facts import (
     DATAPLANE_V2,
@@ -34,7 +40,13 @@ from lepton_infra.gcp.planning import (
     service_agent,
     zones_offering,
 )
-from lepton_infra.gcp.services import BUDGET_SERVICE, PLATFORM_SERVICES, ProjectServices, ProjectServicesArgs
+from lepton_infra.gcp.services import (
+    BINARY_AUTHORIZATION_SERVICE,
+    BUDGET_SERVICE,
+    PLATFORM_SERVICES,
+    ProjectServices,
+    ProjectServicesArgs,
+)
 from lepton_infra.gcp.traffic import GkeTraffic, GkeTrafficArgs, load_balancer_ports
 from lepton_infra.spec import NodePoolSpec, PlatformSpec
 from lepton_infra.spec.exposure import exposed_services
@@ -71,7 +83,9 @@ class Platform(Component):
 
         invoke_opts = pulumi.InvokeOutputOptions(parent=self, provider=self.provider)
 
-        services = list(PLATFORM_SERVICES) + ([BUDGET_SERVICE] if spec.budget else [])
+        binauthz = knobs.binary_authorization or ("enforce" if prod else "dryrun")
+        services = (list(PLATFORM_SERVICES) + ([BUDGET_SERVICE] if spec.budget else [])
+                    + ([BINARY_AUTHORIZATION_SERVICE] if binauthz != "off" else []))
         self.services = ProjectServices(child_name(name, "services"),
                                         ProjectServicesArgs(project=knobs.project, services=services), opts_())
         project = self.services.project  # resolves once the APIs are on: everything below waits for them
@@ -121,7 +135,9 @@ class Platform(Component):
             authorized_networks=[str(n) for n in spec.cluster.authorized_networks], protect=protect,
             rbac_security_group=knobs.rbac_security_group, dns_endpoint=_dns_endpoint(spec),
             intranode_visibility=spec.environment == "prod", resource_labels=labels,
-            gateway_api=proxy_only is not None), opts_())
+            gateway_api=proxy_only is not None,
+            binary_authorization_mode=CLUSTER_DISABLED if binauthz == "off" else CLUSTER_ENFORCES_PROJECT_POLICY),
+            opts_())
 
         self.node_pools = [
             NodePool(child_name(name, f"pool-{pool.name}"), NodePoolArgs(
@@ -138,7 +154,17 @@ class Platform(Component):
         ]
         self.artifacts = ArtifactStore(child_name(name, "artifacts"), ArtifactStoreArgs(
             project=project, location=spec.region, name_prefix=prefix, key_id=self.key.key_id,
-            reader_members={"nodes": self.node_identity.member}, protect=protect), opts_())
+            reader_members={"nodes": self.node_identity.member}, protect=protect,
+            retention_days=knobs.model_bucket_retention_days, soft_delete_days=knobs.model_bucket_soft_delete_days,
+            data_access_logs=prod if knobs.storage_data_access_logs is None else knobs.storage_data_access_logs),
+            opts_())
+        self.binary_authorization: BinaryAuthorizationPolicy | None = None
+        if binauthz != "off" and knobs.binary_authorization_policy == "managed":
+            self.binary_authorization = BinaryAuthorizationPolicy(
+                child_name(name, "binary-authorization"), BinaryAuthorizationPolicyArgs(
+                    project=project, registry_url=self.artifacts.registry_url, mode=binauthz,
+                    service_images=[s.image for s in spec.services],
+                    extra_patterns=list(knobs.binary_authorization_allowlist), protect=protect), opts_())
         budget = spec.budget
         self.monitoring = Monitoring(child_name(name, "monitoring"), MonitoringArgs(
             project=project, cluster_name=self.cluster.cluster_name, display_prefix=prefix,

@@ -29,6 +29,8 @@ PLATFORM_SERVICES: tuple[str, ...] = (
     "storage.googleapis.com",
 )
 BUDGET_SERVICE = "billingbudgets.googleapis.com"
+# Binary Authorization (gcp.binary_authorization not `off`): the policy and GKE's admission check need it.
+BINARY_AUTHORIZATION_SERVICE = "binaryauthorization.googleapis.com"
 
 
 @dataclass

@@ -12,6 +12,7 @@ import pulumi_kubernetes as k8s
 from lepton_infra.core.component import Component
 from lepton_infra.core.conventions import KEDA_NAMESPACE
 from lepton_infra.core.naming import child_name
+from lepton_infra.kubernetes.chart_hardening import KEDA_HTTP_ADD_ON_HARDENING
 from lepton_infra.kubernetes.charts import (
     INTERCEPTOR_PROXY_PORT,
     INTERCEPTOR_PROXY_SERVICE_SUFFIX,
@@ -63,7 +64,7 @@ class Keda(Component):
         if args.http_add_on:
             self.http_release = pinned_release(
                 child_name(name, "http-add-on"), args.http_add_on_chart, self.namespace.metadata.name,
-                {"crds": {"install": True},
+                {"crds": {"install": True}, **KEDA_HTTP_ADD_ON_HARDENING,
                  "interceptor": {
                      "proxy": {"service": INTERCEPTOR_PROXY_SERVICE_SUFFIX, "port": INTERCEPTOR_PROXY_PORT},
                      # The chart's defaults (20 s for a first replica, 500 ms for response headers) suit

@@ -9,6 +9,7 @@ import pulumi
 
 from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name
+from lepton_infra.kubernetes.chart_hardening import METRICS_SERVER_HARDENING
 from lepton_infra.kubernetes.charts import METRICS_SERVER, HelmChart
 from lepton_infra.kubernetes.helm import pinned_release
 from lepton_infra.kubernetes.priority import critical_pods_quota
@@ -35,7 +36,7 @@ class MetricsServer(Component):
         self.release = pinned_release(
             child_name(name, "release"), args.chart, NAMESPACE,
             # Two replicas behind a PDB: HPAs stop scaling while the metrics API is down.
-            {"replicas": 2, "podDisruptionBudget": {"enabled": True, "maxUnavailable": 1}},
+            {"replicas": 2, "podDisruptionBudget": {"enabled": True, "maxUnavailable": 1}, **METRICS_SERVER_HARDENING},
             self.child_opts(depends_on=[*args.depends_on, *quota]),
         )
         self.finish({"release": self.release.name})

@@ -17,6 +17,7 @@ from lepton_infra.core.conventions import MONITORING_NAMESPACE
 from lepton_infra.core.naming import child_name
 from lepton_infra.kubernetes.alerts import gpu_alert_rules, prometheus_rule_spec
 from lepton_infra.kubernetes.arg_checks import observability_problems
+from lepton_infra.kubernetes.chart_hardening import KUBE_PROMETHEUS_STACK_HARDENING, merged
 from lepton_infra.kubernetes.charts import KPS_FULLNAME, KUBE_PROMETHEUS_STACK, HelmChart
 from lepton_infra.kubernetes.dashboards import gpu_dashboard_json
 from lepton_infra.kubernetes.helm import pinned_release
@@ -73,7 +74,7 @@ def kube_prometheus_stack_values(args: ObservabilityArgs) -> dict[str, Any]:
     }
     if args.alert_emails and args.smtp.password_secret:
         alertmanager_spec["secrets"] = [args.smtp.password_secret]
-    return {
+    return merged({
         "fullnameOverride": KPS_FULLNAME,
         "kubeControllerManager": control_plane_off,
         "kubeScheduler": control_plane_off,
@@ -108,7 +109,7 @@ def kube_prometheus_stack_values(args: ObservabilityArgs) -> dict[str, Any]:
             "grafana.ini": {"auth.anonymous": {"enabled": False}, "users": {"allow_sign_up": False},
                             "analytics": {"reporting_enabled": False, "check_for_updates": False}},
         },
-    }
+    }, KUBE_PROMETHEUS_STACK_HARDENING)
 
 
 class Observability(Component):

@@ -112,7 +112,57 @@ class GcpKnobs(SpecModel):
         default=None,
         description="Name of the public Cloud DNS managed zone (in `gcp.project`) serving `network.domain`: with "
         "`network.tls_issuer: acme` cert-manager proves each host by DNS-01 TXT records there, as a service "
-        "account holding `roles/dns.admin` on this zone only. Required for acme on GCP. Default none.",
+        "account holding a custom role (record sets and changes, no zone deletion) on this zone only. Required "
+        "for acme on GCP. Default none.",
+    )
+    binary_authorization: Literal["enforce", "dryrun", "off"] | None = Field(
+        default=None,
+        description="GKE Binary Authorization: the cluster evaluates the project's singleton policy "
+        "(`PROJECT_SINGLETON_POLICY_ENFORCE`), which admits only the images of the platform's registry, the "
+        "pinned charts' image repositories, the `services[].image` repositories and "
+        "`binary_authorization_allowlist`, plus Google's global policy for GKE system images; every other "
+        "image is denied. `enforce` blocks what the policy denies, `dryrun` admits it and writes an audit "
+        "log entry (`DRYRUN_AUDIT_LOG_ONLY`), `off` leaves the cluster without Binary Authorization. "
+        "Default: `enforce` in prod, `dryrun` otherwise. No charge of its own (docs/security.md).",
+    )
+    binary_authorization_policy: Literal["managed", "external"] = Field(
+        default="managed",
+        description="Who owns the project's Binary Authorization policy, a singleton (one per project). "
+        "`managed` (default): this stack writes it, replacing whatever policy the project had; two stacks "
+        "in one project must not both manage it. `external`: the policy is owned elsewhere (a security "
+        "team, another stack in the project); the cluster still enforces it, and that policy must admit "
+        "the images listed in docs/gcp.md.",
+    )
+    binary_authorization_allowlist: list[Annotated[str, StringConstraints(pattern=described(
+        r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?/[^*\s]*(\*|\*\*)?$",
+        "a Binary Authorization allowlist pattern: `registry/path/to/image`, optionally ending in `*` "
+        "(any text without a `/`) or `**` (anything below), e.g. `europe-docker.pkg.dev/acme/images/**`"))]] = Field(
+        default_factory=list,
+        description="More image patterns the managed Binary Authorization policy admits (images the "
+        "platform does not render itself: tenants' jobs, sidecars). Default none.",
+    )
+    storage_data_access_logs: bool | None = Field(
+        default=None,
+        description="Cloud Audit Logs Data Access (`DATA_READ`, `DATA_WRITE`) for storage.googleapis.com "
+        "on the project: who read or wrote which object of the model bucket (and of every other bucket in "
+        "the project), the access record Google recommends over usage logs. The project-level audit config "
+        "for that service is authoritative: turn this off where it is managed elsewhere. Billed as Cloud "
+        "Logging ingestion beyond the free allotment (docs/security.md). Default: on in prod, off otherwise.",
+    )
+    model_bucket_retention_days: int | None = Field(
+        default=None, ge=1, le=36500,
+        description="A bucket retention policy on the model bucket (Bucket Lock, never locked by the "
+        "platform): no object can be deleted or overwritten before it is this many days old. GCS refuses "
+        "it together with Object Versioning, so the bucket is then unversioned (the retention policy "
+        "protects the objects instead). Publishing a model under an existing name fails until that "
+        "retention ends: off by default. Locking the policy is irreversible and is left to a person "
+        "(`gcloud storage buckets update --lock-retention-period`).",
+    )
+    model_bucket_soft_delete_days: int = Field(
+        default=7,
+        description="Soft delete on the model bucket: deleted and overwritten objects stay restorable for "
+        "this many days (0, or 7 to 90), billed as stored data meanwhile. Default 7 (GCS's own default, "
+        "written out so the plan shows it).",
     )
 
 

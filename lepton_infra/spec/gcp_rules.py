@@ -35,3 +35,43 @@ def gcp_rbac_groups(spec: PlatformSpec) -> Iterator[Problem]:
                               "gcp.rbac_security_group set (Google Groups for RBAC)",
                               "set gcp.rbac_security_group: gke-security-groups@<your domain> and make "
                               "this group a member of it")
+
+
+# GCS soft delete (docs "Soft delete"): a retention duration of 0 (off) or 7 to 90 days.
+SOFT_DELETE_DAYS = (7, 90)
+
+
+@rule("cloud", "gcp")
+def gcp_soft_delete_days(spec: PlatformSpec) -> Iterator[Problem]:
+    if spec.cloud != "gcp" or spec.gcp is None:
+        return
+    days = spec.gcp.model_bucket_soft_delete_days
+    low, high = SOFT_DELETE_DAYS
+    if days != 0 and not low <= days <= high:
+        yield Problem("gcp.model_bucket_soft_delete_days", days,
+                      f"GCS accepts a soft-delete retention of 0 (off) or {low} to {high} days",
+                      f"use 0, or a number of days from {low} to {high}")
+
+
+def image_registry(image: str) -> str | None:
+    """The registry an image reference names, or None when it names none (Docker's implicit docker.io):
+    the first path segment is a registry only if it has a `.` or a `:` or is `localhost`."""
+    first, sep, _ = image.partition("/")
+    if sep and ("." in first or ":" in first or first == "localhost"):
+        return first
+    return None
+
+
+@rule("cloud", "gcp", "services")
+def gcp_images_name_their_registry(spec: PlatformSpec) -> Iterator[Problem]:
+    """Binary Authorization matches the image string of the pod spec against registry-qualified patterns;
+    `nginx:1.27` (Docker Hub, written short) would match none of them and be denied in prod."""
+    if spec.cloud != "gcp" or spec.gcp is None or spec.gcp.binary_authorization == "off":
+        return
+    for i, service in enumerate(spec.services):
+        if image_registry(service.image) is None:
+            yield Problem(f"services[{i}].image", service.image,
+                          "with gcp.binary_authorization the image must name its registry: the policy's "
+                          "allowlist patterns are registry/path/to/image",
+                          f"write the registry, e.g. docker.io/{'' if '/' in service.image else 'library/'}"
+                          f"{service.image}")

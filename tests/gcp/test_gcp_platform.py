@@ -99,7 +99,8 @@ def test_provider_carries_project_region_and_labels(prod: Planned) -> None:
 
 def test_only_the_needed_services_are_enabled_and_never_disabled(prod: Planned) -> None:
     services = prod.graph.of_type("gcp:projects/service:Service")
-    assert {s.inputs["service"] for s in services} == {*PLATFORM_SERVICES, "billingbudgets.googleapis.com"}
+    assert {s.inputs["service"] for s in services} == {*PLATFORM_SERVICES, "billingbudgets.googleapis.com",
+                                                       "binaryauthorization.googleapis.com"}
     assert all(s.inputs["disableOnDestroy"] is False for s in services)
 
 

@@ -169,6 +169,8 @@ API_OF_FAMILY = {
     "gcp:artifactregistry/": "artifactregistry.googleapis.com", "gcp:serviceaccount/": "iam.googleapis.com",
     "gcp:monitoring/": "monitoring.googleapis.com", "gcp:billing/": "billingbudgets.googleapis.com",
     "gcp:projects/iAMMember": "cloudresourcemanager.googleapis.com",
+    "gcp:projects/iAMAuditConfig": "cloudresourcemanager.googleapis.com",
+    "gcp:binaryauthorization/": "binaryauthorization.googleapis.com",
 }
 
 

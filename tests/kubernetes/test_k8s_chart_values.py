@@ -32,7 +32,9 @@ SUBCHARTS = {
 # Maps whose content the chart passes through as it is (Kubernetes objects, config files, flags).
 FREE_FORM = {"nodeSelector", "tolerations", "affinity", "resources", "annotations", "labels", "podLabels",
              "podAnnotations", "extraArgs", "env", "extraEnv", "securityContext", "containerSecurityContext",
-             "grafana.ini", "config", "spec", "volumeClaimTemplate", "storageSpec"}
+             "grafana.ini", "config", "spec", "volumeClaimTemplate", "storageSpec",
+             # A whole PodSecurityContext, `toYaml`-ed by the KEDA HTTP add-on's deployments (0.12.0).
+             "podSecurityContext"}
 
 
 # Keys the templates read that values.yaml only mentions in a comment, each with its evidence.

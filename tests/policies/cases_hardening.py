@@ -25,6 +25,15 @@ HARDENED_POOL = {**GPU_POOL, "management": {"autoRepair": True, "autoUpgrade": T
                  "nodeConfig": {**NODE_CONFIG, "imageType": "COS_CONTAINERD"}}
 GCS_BUCKET = {"name": MODELS, "labels": LABELS, "logging": {"logBucket": "acme-ai-prod-logs"},
               "retentionPolicy": {"retentionPeriod": 86400}}
+# As gcp/artifacts.py builds them in prod: versioned, no usage logs, Data Access audit logs on the project.
+MODEL_BUCKET = {"name": MODELS, "labels": LABELS, "versioning": {"enabled": True}}
+DATA_ACCESS_LOGS = {"service": "storage.googleapis.com", "project": "acme-ai-prod",
+                    "auditLogConfigs": [{"logType": "DATA_READ"}, {"logType": "DATA_WRITE"}]}
+BINAUTHZ_POLICY = {"project": "acme-ai-prod", "globalPolicyEvaluationMode": "ENABLE",
+                   "admissionWhitelistPatterns": [{"namePattern": "quay.io/prometheus/prometheus*"},
+                                                  {"namePattern": "us-central1-docker.pkg.dev/acme/images/**"}],
+                   "defaultAdmissionRule": {"evaluationMode": "ALWAYS_DENY",
+                                            "enforcementMode": "ENFORCED_BLOCK_AND_AUDIT_LOG"}}
 HARDENED_AKS = {
     **AKS, "enableRBAC": True, "aadProfile": {"managed": True, "enableAzureRBAC": True},
     "autoUpgradeProfile": {"upgradeChannel": "patch", "nodeOSUpgradeChannel": "NodeImage"},
@@ -126,6 +135,27 @@ def _gcp_cases() -> list[Case]:
         }),
         Case("lepton-gcp-bucket-access-logs", [Res("gcp:storage/bucket:Bucket", "models", GCS_BUCKET)], {
             "no_logging": ("models:logging", DELETE),
+        }, config={"lepton-gcp-bucket-access-logs": PROD}),
+        Case("lepton-gcp-bucket-access-logs", [
+            Res("gcp:storage/bucket:Bucket", "models", MODEL_BUCKET),
+            Res("gcp:projects/iAMAuditConfig:IAMAuditConfig", "audit", DATA_ACCESS_LOGS)], {
+            "no_audit_config": ("audit:@drop", None),
+            "reads_only": ("audit:auditLogConfigs", [{"logType": "DATA_READ"}]),
+            "another_service": ("audit:service", "container.googleapis.com"),
+            "someone_exempted": ("audit:auditLogConfigs", [
+                {"logType": "DATA_READ", "exemptedMembers": ["user:ops@acme.dev"]}, {"logType": "DATA_WRITE"}]),
+        }, config={"lepton-gcp-bucket-access-logs": PROD}),
+        Case("lepton-gcp-binary-authorization-deny-by-default", [
+            Res("gcp:binaryauthorization/policy:Policy", "binauthz", BINAUTHZ_POLICY)], {
+            "dry_run": ("binauthz:defaultAdmissionRule.enforcementMode", "DRYRUN_AUDIT_LOG_ONLY"),
+            "allow_all": ("binauthz:defaultAdmissionRule.evaluationMode", "ALWAYS_ALLOW"),
+            "whole_registry": ("binauthz:admissionWhitelistPatterns.0.namePattern", "quay.io/**"),
+            "everything": ("binauthz:admissionWhitelistPatterns.0.namePattern", "*"),
+        }, config={"lepton-gcp-binary-authorization-deny-by-default": PROD}),
+        Case("lepton-gcp-bucket-protection", [Res("gcp:storage/bucket:Bucket", "models", {
+            **MODEL_BUCKET, "uniformBucketLevelAccess": True, "publicAccessPrevention": "enforced",
+            "versioning": {"enabled": False}, "retentionPolicy": {"retentionPeriod": "2592000"}})], {
+            "neither_versioned_nor_retained": ("models:retentionPolicy", DELETE),
         }),
         Case("lepton-gcp-bucket-retention", [Res("gcp:storage/bucket:Bucket", "models", GCS_BUCKET)], {
             "no_retention": ("models:retentionPolicy", DELETE),
@@ -140,6 +170,12 @@ def _gcp_cases() -> list[Case]:
 def _azure_cases() -> list[Case]:
     aks = [Res("azure-native:containerservice:ManagedCluster", "aks", HARDENED_AKS)]
     return [
+        Case("lepton-azure-storage-tls-only", [Res("azure-native:storage:StorageAccount", "sa", {
+            "enableHttpsTrafficOnly": True, "minimumTlsVersion": "TLS1_2", "tags": TAGS})], {
+            "http_allowed": ("sa:enableHttpsTrafficOnly", False),
+            "tls_1_0": ("sa:minimumTlsVersion", "TLS1_0"),
+            "tls_unset": ("sa:minimumTlsVersion", DELETE),
+        }),
         Case("lepton-azure-aks-azure-rbac", aks, {
             "rbac_off": ("aks:enableRBAC", False),
             "no_entra": ("aks:aadProfile", DELETE),
@@ -194,6 +230,14 @@ def _k8s_cases() -> list[Case]:
             "drops_some": (f"sentiment:{C}.securityContext.capabilities.drop", ["NET_RAW"]),
             "no_capabilities": (f"sentiment:{C}.securityContext.capabilities", DELETE),
             "escalation_allowed": (f"sentiment:{C}.securityContext.allowPrivilegeEscalation", True),
+        }),
+        Case("lepton-k8s-seccomp-runtime-default", [Res("kubernetes:apps/v1:Deployment", "sentiment", {
+            **DEPLOYMENT, "spec": {**DEPLOYMENT["spec"], "template": {**DEPLOYMENT["spec"]["template"], "spec": {
+                **DEPLOYMENT["spec"]["template"]["spec"],
+                "securityContext": {"seccompProfile": {"type": "RuntimeDefault"}}}}}})], {
+            "unset": ("sentiment:spec.template.spec.securityContext", {}),
+            "unconfined": ("sentiment:spec.template.spec.securityContext.seccompProfile.type", "Unconfined"),
+            "container_unconfined": (f"sentiment:{C}.securityContext.seccompProfile", {"type": "Unconfined"}),
         }),
         Case("lepton-k8s-tenant-pod-security-labels", tenant_resources(), {
             "no_label": ("research:metadata.labels", {}),

@@ -1,6 +1,6 @@
-"""AKS and Log Analytics hardening rules a security scanner would raise on a prod stack: Azure RBAC, an
-upgrade channel, the Standard tier in prod, the Azure Policy add-on, Defender, log retention. Over
-`azure-native:*` type tokens and the wire names azure-native 3 sends the engine."""
+"""AKS, Log Analytics and storage hardening rules a security scanner would raise on a prod stack: Azure
+RBAC, an upgrade channel, the Standard tier in prod, the Azure Policy add-on, Defender, log retention,
+TLS-only storage accounts. Over `azure-native:*` type tokens and the wire names azure-native 3 sends the engine."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from lepton_infra.policy.model import Enforcement, NotApplicable, ResourceView, Severity
 from lepton_infra.policy.props import as_bool, as_int, is_unknown, shown
 from lepton_infra.policy.registry import resource_rule
-from lepton_infra.policy.rules.azure import AZURE, MANAGED_CLUSTER
+from lepton_infra.policy.rules.azure import AZURE, MANAGED_CLUSTER, STORAGE_ACCOUNT
 from lepton_infra.policy.rules.common import ENVIRONMENT_SCHEMA
 
 WORKSPACE = "azure-native:operationalinsights:Workspace"
@@ -115,3 +115,19 @@ def log_retention_prod(r: ResourceView) -> Iterator[str]:
     days = as_int(r.get("retentionInDays"))
     if days is not None and days < PROD_LOG_RETENTION_DAYS:
         yield f"retentionInDays is {days}, under {PROD_LOG_RETENTION_DAYS} in prod"
+
+
+@resource_rule(
+    id="lepton-azure-storage-tls-only", title="Storage accounts refuse plain HTTP and old TLS",
+    severity=Severity.HIGH, types=(STORAGE_ACCOUNT,), clouds=AZURE,
+    description="`enableHttpsTrafficOnly` is true and `minimumTlsVersion` is TLS1_2 or later: the account "
+    "refuses HTTP requests and TLS 1.0/1.1 handshakes (the Azure counterpart of the S3 TLS-only policy).",
+    remediation="Set `enable_https_traffic_only=True, minimum_tls_version='TLS1_2'`.",
+    anchors=("checkov:CKV_AZURE_3", "checkov:CKV_AZURE_44"),
+)
+def storage_tls_only(r: ResourceView) -> Iterator[str]:
+    if (problem := _not_false(r, "enableHttpsTrafficOnly")) is not None:
+        yield problem
+    version = r.get("minimumTlsVersion")
+    if not is_unknown(version) and version not in ("TLS1_2", "TLS1_3"):
+        yield f"minimumTlsVersion is {shown(version)}, not TLS1_2 or later"

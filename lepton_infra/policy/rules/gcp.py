@@ -400,14 +400,17 @@ def no_primitive_roles(r: ResourceView) -> Iterator[str]:
 @resource_rule(
     id="lepton-gcp-bucket-protection", title="GCS buckets are versioned, uniform and never public",
     severity=Severity.HIGH, types=(BUCKET,), clouds=GCP,
-    description="`versioning.enabled`, `uniformBucketLevelAccess` and `publicAccessPrevention` enforced.",
-    remediation="Set `versioning=...(enabled=True)`, `uniform_bucket_level_access=True`, "
-    "`public_access_prevention='enforced'`.",
+    description="`versioning.enabled` (or, as GCS refuses the two together, a retention policy "
+    "`retentionPolicy.retentionPeriod`), `uniformBucketLevelAccess` and `publicAccessPrevention` enforced.",
+    remediation="Set `versioning=...(enabled=True)` or `retention_policy=...(retention_period=...)`, "
+    "`uniform_bucket_level_access=True`, `public_access_prevention='enforced'`.",
     anchors=("checkov:CKV_GCP_78", "checkov:CKV_GCP_29", "checkov:CKV_GCP_114"),
 )
 def bucket_protection(r: ResourceView) -> Iterator[str]:
-    if as_bool(r.get("versioning.enabled")) is not True and not is_unknown(r.get("versioning.enabled")):
-        yield "versioning.enabled is not true"
+    versioned = r.get("versioning.enabled")
+    if as_bool(versioned) is not True and not is_unknown(versioned) and not is_set(
+            r.get("retentionPolicy.retentionPeriod")):
+        yield "versioning.enabled is not true and no retention policy keeps objects"
     if as_bool(r.get("uniformBucketLevelAccess")) is not True and not is_unknown(r.get("uniformBucketLevelAccess")):
         yield "uniformBucketLevelAccess is not true: object ACLs can make objects public"
     if r.get("publicAccessPrevention") not in ("enforced", UNKNOWN):

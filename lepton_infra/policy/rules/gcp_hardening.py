@@ -1,19 +1,22 @@
 """GKE and GCS hardening rules a security scanner would raise on a prod stack: a release channel, node
-auto-repair and auto-upgrade, Container-Optimized OS, Binary Authorization, intranode visibility, bucket
-access logs and retention. Over `gcp:*` type tokens and the inputs pulumi-gcp 8 sends the engine."""
+auto-repair and auto-upgrade, Container-Optimized OS, Binary Authorization (the cluster and the project
+policy), intranode visibility, bucket access logs and retention. Over `gcp:*` type tokens and the inputs pulumi-gcp 8 sends the engine."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lepton_infra.policy.model import Enforcement, NotApplicable, ResourceView, Severity
-from lepton_infra.policy.props import as_bool, is_set, is_unknown, shown
-from lepton_infra.policy.registry import resource_rule
+from lepton_infra.policy.model import Enforcement, Finding, NotApplicable, ResourceView, Severity, StackView
+from lepton_infra.policy.props import UNKNOWN, as_bool, as_list, as_mapping, is_set, is_unknown, shown
+from lepton_infra.policy.registry import resource_rule, stack_rule
 from lepton_infra.policy.rules.common import ENVIRONMENT_SCHEMA
 from lepton_infra.policy.rules.gcp import BUCKET, CLUSTER, GCP, NODE_POOL
 
 RELEASE_CHANNELS = frozenset({"RAPID", "REGULAR", "STABLE", "EXTENDED"})
 BINAUTHZ_ENFORCING = "PROJECT_SINGLETON_POLICY_ENFORCE"
+BINAUTHZ_POLICY = "gcp:binaryauthorization/policy:Policy"
+AUDIT_CONFIG = "gcp:projects/iAMAuditConfig:IAMAuditConfig"
+DATA_ACCESS = frozenset({"DATA_READ", "DATA_WRITE"})
 
 
 def _standard_cluster(r: ResourceView) -> None:
@@ -72,12 +75,11 @@ def node_image_cos(r: ResourceView) -> Iterator[str]:
 
 @resource_rule(
     id="lepton-gcp-gke-binary-authorization", title="GKE enforces Binary Authorization",
-    severity=Severity.MEDIUM, types=(CLUSTER,), clouds=GCP, enforcement=Enforcement.ADVISORY,
-    description=f"`binaryAuthorization.evaluationMode` is {BINAUTHZ_ENFORCING}, so only images the "
-    "project's policy admits run. Advisory: it needs a project policy and attestors the platform does not "
-    "own (docs/security.md); a stack that adopts it sets this rule mandatory in the pack config.",
-    remediation="Create the project's Binary Authorization policy, then set `binary_authorization=...("
-    f"evaluation_mode='{BINAUTHZ_ENFORCING}')`.",
+    severity=Severity.MEDIUM, types=(CLUSTER,), clouds=GCP,
+    description=f"`binaryAuthorization.evaluationMode` is {BINAUTHZ_ENFORCING}, so the project's policy "
+    "decides which images run (the platform ships that policy: lepton-gcp-binary-authorization-deny-by-default).",
+    remediation="Set `binary_authorization=...(evaluation_mode="
+    f"'{BINAUTHZ_ENFORCING}')` (`gcp.binary_authorization` enforce or dryrun in the spec).",
     anchors=("checkov:CKV_GCP_66",),
 )
 def gke_binary_authorization(r: ResourceView) -> Iterator[str]:
@@ -85,6 +87,34 @@ def gke_binary_authorization(r: ResourceView) -> Iterator[str]:
     mode = r.get("binaryAuthorization.evaluationMode")
     if not is_unknown(mode) and mode != BINAUTHZ_ENFORCING:
         yield f"binaryAuthorization.evaluationMode is {shown(mode)}"
+
+
+@resource_rule(
+    id="lepton-gcp-binary-authorization-deny-by-default",
+    title="Prod Binary Authorization policies deny unlisted images", severity=Severity.MEDIUM,
+    types=(BINAUTHZ_POLICY,), clouds=GCP,
+    description="In prod, the project policy's `defaultAdmissionRule` denies (ALWAYS_DENY) or requires "
+    "attestations (REQUIRE_ATTESTATION) with `ENFORCED_BLOCK_AND_AUDIT_LOG`, and no allowlist pattern admits a "
+    "whole registry host or everything (`*`, `**`, `<host>/**`). Dry-run or ALWAYS_ALLOW only log. Not "
+    "applicable outside prod, where the platform runs the same policy in dry-run.",
+    remediation="`gcp.binary_authorization: enforce` in the prod stack; list repositories, not registries, in "
+    "`gcp.binary_authorization_allowlist`.",
+    config_schema=ENVIRONMENT_SCHEMA,
+)
+def binary_authorization_deny_by_default(r: ResourceView) -> Iterator[str]:
+    if r.environment != "prod":
+        raise NotApplicable(f"environment is {r.environment or 'unknown'}, not prod")
+    evaluation = r.get("defaultAdmissionRule.evaluationMode")
+    enforcement = r.get("defaultAdmissionRule.enforcementMode")
+    if not is_unknown(evaluation) and evaluation not in ("ALWAYS_DENY", "REQUIRE_ATTESTATION"):
+        yield f"defaultAdmissionRule.evaluationMode is {shown(evaluation)}: unlisted images are admitted"
+    if not is_unknown(enforcement) and enforcement != "ENFORCED_BLOCK_AND_AUDIT_LOG":
+        yield f"defaultAdmissionRule.enforcementMode is {shown(enforcement)}: denials are only logged"
+    for pattern in as_list(r.get("admissionWhitelistPatterns")):
+        name = as_mapping(pattern).get("namePattern")
+        head = name.rstrip("*") if isinstance(name, str) else None
+        if head is not None and head != name and (head == "" or (head.endswith("/") and head.count("/") == 1)):
+            yield f"allowlist pattern {name} admits a whole registry"
 
 
 @resource_rule(
@@ -105,18 +135,39 @@ def gke_intranode_visibility(r: ResourceView) -> Iterator[str]:
         yield f"enableIntranodeVisibility is {shown(value)} in prod"
 
 
-@resource_rule(
-    id="lepton-gcp-bucket-access-logs", title="GCS buckets log access", severity=Severity.LOW,
-    types=(BUCKET,), clouds=GCP, enforcement=Enforcement.ADVISORY,
-    description="`logging.logBucket` names a bucket for usage logs. Advisory: Cloud Audit Logs (Data Access) "
-    "are the better record and are a project setting (docs/security.md).",
-    remediation="Set `logging=gcp.storage.BucketLoggingArgs(log_bucket=logs.name)`, or enable Data Access "
-    "audit logs for storage.googleapis.com on the project.",
-    anchors=("checkov:CKV_GCP_62",),
+def _logs_data_access(config: ResourceView) -> bool:
+    """An audit config that records every read and write of storage.googleapis.com, for everyone."""
+    if config.get("service") not in ("storage.googleapis.com", "allServices"):
+        return False
+    entries = [as_mapping(e) for e in as_list(config.get("auditLogConfigs"))]
+    logged = {e.get("logType") for e in entries if not as_list(e.get("exemptedMembers"))}
+    return config.get("auditLogConfigs") is UNKNOWN or logged >= DATA_ACCESS
+
+
+@stack_rule(
+    id="lepton-gcp-bucket-access-logs", title="Prod GCS buckets log object access", severity=Severity.LOW,
+    clouds=GCP,
+    description="In prod, every bucket either writes usage logs (`logging.logBucket`) or the stack enables "
+    "Cloud Audit Logs Data Access (DATA_READ and DATA_WRITE, nobody exempted) for storage.googleapis.com or "
+    "allServices: Google recommends the audit logs over usage logs. checkov's CKV_GCP_62 reads only the "
+    "bucket's `logging` block (docs/security.md). Not applicable outside prod.",
+    remediation="`gcp.projects.IAMAuditConfig(service='storage.googleapis.com', audit_log_configs=[DATA_READ, "
+    "DATA_WRITE])` (`gcp.storage_data_access_logs: true`), or `logging=...(log_bucket=logs.name)`.",
+    anchors=("checkov:CKV_GCP_62", "checkov:CKV2_GCP_5"),
+    config_schema=ENVIRONMENT_SCHEMA,
 )
-def bucket_access_logs(r: ResourceView) -> Iterator[str]:
-    if not is_set(r.get("logging.logBucket")):
-        yield "logging.logBucket is not set: no usage logs"
+def bucket_access_logs(stack: StackView) -> Iterator[Finding]:
+    if stack.environment != "prod":
+        raise NotApplicable(f"environment is {stack.environment or 'unknown'}, not prod")
+    buckets = stack.of_type(BUCKET)
+    if not buckets:
+        raise NotApplicable("no GCS bucket in the stack")
+    if any(_logs_data_access(c) for c in stack.of_type(AUDIT_CONFIG)):
+        return
+    for bucket in buckets:
+        if not is_set(bucket.get("logging.logBucket")):
+            yield Finding(f"bucket {bucket.name} has no usage logs and the stack no Data Access audit logs "
+                          "for storage.googleapis.com", bucket.urn)
 
 
 @resource_rule(

@@ -1,5 +1,5 @@
 """Pod hardening rules over the workloads a program declares (CIS Kubernetes 5.2, Pod Security
-`restricted`): non-root, read-only root filesystem, every capability dropped, Pod Security labels on
+`restricted`): non-root, read-only root filesystem, every capability dropped, RuntimeDefault seccomp, Pod Security labels on
 tenant namespaces, digest-pinned images in prod. System namespaces (kube-system, gpu-operator,
 monitoring, and the rule's `allowedNamespaces`) are exempt from the container rules, as for privileged
 containers: their agents are charts with their own contexts."""
@@ -90,6 +90,24 @@ def drop_all_capabilities(r: ResourceView) -> Iterator[str]:
             yield f"{where} does not drop ALL capabilities"
         if as_bool(context.get("allowPrivilegeEscalation")) is not False:
             yield f"{where} does not set allowPrivilegeEscalation: false"
+
+
+@resource_rule(
+    id="lepton-k8s-seccomp-runtime-default", title="Containers run under the RuntimeDefault seccomp profile",
+    severity=Severity.MEDIUM, types=WORKLOADS, clouds=K8S,
+    description="Each container's `securityContext.seccompProfile.type` (or the pod's) is RuntimeDefault or "
+    "Localhost (Pod Security `restricted`): the container runtime's syscall filter applies. Unset means "
+    "Unconfined on most clusters.",
+    remediation="Set `securityContext={'seccompProfile': {'type': 'RuntimeDefault'}}` on the pod.",
+    anchors=("checkov:CKV_K8S_31",),
+    config_schema={"allowedNamespaces": NAMESPACES_SCHEMA},
+)
+def seccomp_runtime_default(r: ResourceView) -> Iterator[str]:
+    pod_profile = dig(as_mapping(pod_spec(r).get("securityContext")), "seccompProfile.type")
+    for where, _, context in _tenant_containers(r):
+        profile = dig(context, "seccompProfile.type") or pod_profile
+        if not is_unknown(profile) and profile not in ("RuntimeDefault", "Localhost"):
+            yield f"{where} runs with seccomp profile {profile or 'unset (Unconfined)'}"
 
 
 @stack_rule(

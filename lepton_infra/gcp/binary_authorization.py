@@ -1,0 +1,72 @@
+"""`gcp.BinaryAuthorizationPolicy`: the project's singleton Binary Authorization policy, as code.
+
+An allowlist, not attestations: REQUIRE_ATTESTATION needs attestors and a signing pipeline the platform
+does not own. The policy admits exactly the registries the platform's workloads come from (the platform's
+Artifact Registry repository, each pinned chart's image repositories, each service's image repository,
+the spec's extra patterns) and Google's global policy for GKE system images; the default rule denies
+everything else. Pattern syntax (Binary Authorization API, AdmissionWhitelistPattern.namePattern):
+`registry/path/to/image`, a trailing `*` matching text without `/`, a trailing `**` matching anything below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_gcp as gcp
+
+from lepton_infra.core.component import Component
+from lepton_infra.core.naming import child_name
+from lepton_infra.kubernetes.chart_images import chart_image_patterns, repository_pattern
+
+# What the cluster evaluates: the project's singleton policy (GKE `binaryAuthorization.evaluationMode`).
+CLUSTER_ENFORCES_PROJECT_POLICY = "PROJECT_SINGLETON_POLICY_ENFORCE"
+CLUSTER_DISABLED = "DISABLED"
+ENFORCEMENT = {"enforce": "ENFORCED_BLOCK_AND_AUDIT_LOG", "dryrun": "DRYRUN_AUDIT_LOG_ONLY"}
+
+
+def image_repository(image: str) -> str:
+    """`ghcr.io/acme/app:1.4@sha256:...` -> `ghcr.io/acme/app` (a port in the registry host is kept)."""
+    name = image.split("@", 1)[0]
+    head, _, last = name.rpartition("/")
+    return f"{head}/{last.split(':', 1)[0]}" if head else last.split(":", 1)[0]
+
+
+def allowlist_patterns(registry_url: str, service_images: Sequence[str], extra: Sequence[str]) -> list[str]:
+    """Every pattern the platform's policy admits, sorted and without duplicates."""
+    return sorted({f"{registry_url}/**", *chart_image_patterns(),
+                   *(repository_pattern(image_repository(i)) for i in service_images), *extra})
+
+
+@dataclass
+class BinaryAuthorizationPolicyArgs:
+    project: pulumi.Input[str]
+    registry_url: pulumi.Input[str]  # `<region>-docker.pkg.dev/<project>/<repository>`
+    mode: str  # "enforce" | "dryrun"
+    service_images: Sequence[str] = field(default_factory=list)
+    extra_patterns: Sequence[str] = field(default_factory=list)
+    protect: bool = False
+
+
+class BinaryAuthorizationPolicy(Component):
+    TOKEN = "lepton:gcp:BinaryAuthorizationPolicy"
+
+    def __init__(self, name: str, args: BinaryAuthorizationPolicyArgs,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(name, opts)
+        patterns = pulumi.Output.from_input(args.registry_url).apply(
+            lambda url: [gcp.binaryauthorization.PolicyAdmissionWhitelistPatternArgs(name_pattern=p)
+                         for p in allowlist_patterns(url, args.service_images, args.extra_patterns)])
+        self.policy = gcp.binaryauthorization.Policy(
+            child_name(name, "policy"),
+            project=args.project,
+            description="lepton-infra: admit the platform's registries only (docs/security.md).",
+            # Google-maintained allowlist of GKE system images (kube-system, GKE-managed GPU drivers).
+            global_policy_evaluation_mode="ENABLE",
+            admission_whitelist_patterns=patterns,
+            default_admission_rule=gcp.binaryauthorization.PolicyDefaultAdmissionRuleArgs(
+                evaluation_mode="ALWAYS_DENY", enforcement_mode=ENFORCEMENT[args.mode]),
+            opts=self.child_opts(protect=args.protect),
+        )
+        self.finish({"policy": self.policy.id})

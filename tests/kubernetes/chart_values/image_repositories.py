@@ -1,0 +1,72 @@
+"""Write the image repositories a chart's values.yaml names at an exact tag, for the Binary Authorization
+invariant (tests/gcp/test_gcp_binary_authorization.py).
+
+    python tests/kubernetes/chart_values/image_repositories.py <git-dir> <repo-url> <tag> <path> <out.images> \
+        [<from>=<to> ...]
+
+Reads the file with `git -C <git-dir> show <tag>:<path>`. An image is written in values.yaml in one of three
+shapes, all recognised: a map with `registry` and `repository` (prometheus-community, KEDA, Grafana), a map
+with `repository` alone (a full reference: metrics-server, Kueue, the autoscaler) or `repository` and
+`image` (the GPU operator: `<repository>/<image>`), or a string under an `images` map (the KEDA HTTP
+add-on). Every image is listed, enabled by default or not: the allowlist then admits every image the
+chart can run with the platform's values, and a values change cannot silently need another registry.
+A `<from>=<to>` argument rewrites a repository prefix the release process replaces when it packages the
+chart (Kueue: the staging registry in values.yaml becomes registry.k8s.io/kueue, hack/helm-chart-package.sh).
+"""
+
+from __future__ import annotations
+
+import datetime
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+def repositories(node: Any) -> set[str]:
+    found: set[str] = set()
+    if isinstance(node, dict):
+        repo = node.get("repository")
+        if isinstance(repo, str) and repo:
+            registry = node.get("registry")
+            image = node.get("image")
+            if isinstance(registry, str) and registry:
+                found.add(f"{registry}/{repo}")
+            elif isinstance(image, str) and image:
+                found.add(f"{repo}/{image}")
+            else:
+                found.add(repo)
+        images = node.get("images")
+        if isinstance(images, dict):
+            found |= {v for k, v in images.items() if k != "tag" and isinstance(v, str) and "/" in v}
+        for child in node.values():
+            found |= repositories(child)
+    elif isinstance(node, list):
+        for child in node:
+            found |= repositories(child)
+    return found
+
+
+def main(git_dir: str, repo_url: str, tag: str, path: str, out: str, *rewrites: str) -> None:
+    text = subprocess.run(["git", "-C", git_dir, "show", f"{tag}:{path}"], check=True, capture_output=True,
+                          text=True).stdout
+    blob = subprocess.run(["git", "-C", git_dir, "rev-parse", f"{tag}:{path}"], check=True, capture_output=True,
+                          text=True).stdout.strip()
+    repos = repositories(yaml.safe_load(text) or {})
+    for rewrite in rewrites:
+        old, new = rewrite.split("=", 1)
+        repos = {new + r[len(old):] if r.startswith(old) else r for r in repos}
+    header = [
+        f"# source: {repo_url} tag {tag} path {path} (blob {blob})",
+        f"# generated: {datetime.date.today().isoformat()} with: python tests/kubernetes/chart_values/"
+        f"image_repositories.py <mirror of {repo_url}> {repo_url} {tag} {path} {Path(out).name}"
+        + "".join(f" {r}" for r in rewrites),
+        f"# {len(repos)} image repositories",
+    ]
+    Path(out).write_text("\n".join([*header, *sorted(repos)]) + "\n")
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
