@@ -1,5 +1,5 @@
-"""`ArtifactStore`: the model bucket and the image registry, both encrypted with the platform CMK, and an
-IRSA binder that gives one Kubernetes service account read-only access to one bucket prefix."""
+"""`ArtifactStore`: the model bucket (with server access logs to its own log bucket) and the image
+registry, both encrypted with the platform CMK, and an IRSA binder that gives one Kubernetes service account read-only access to one bucket prefix."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from lepton_infra.aws.access_logs import access_log_bucket
 from lepton_infra.aws.account import AwsAccount, lookup_account
 from lepton_infra.aws.arg_checks import artifact_store_problems
 from lepton_infra.aws.iam import allow, document, irsa_role
@@ -18,6 +19,7 @@ from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name, physical_name
 
 IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"
+ACCESS_LOG_PREFIX = "models/"
 # Untagged images are build leftovers; tagged ones are immutable releases and kept.
 ECR_LIFECYCLE = {"rules": [{"rulePriority": 1, "description": "expire untagged images after 14 days",
                             "selection": {"tagStatus": "untagged", "countType": "sinceImagePushed",
@@ -33,6 +35,9 @@ class ArtifactStoreArgs:
     noncurrent_version_days: int = 30
     """Old versions of overwritten model files are kept this long, then expire."""
     protect: bool = False
+    access_log_retention_days: int = 90
+    """The model bucket's S3 server access logs go to a dedicated log bucket (aws/access_logs.py) and
+    expire after this many days."""
     account: AwsAccount | None = None
     """The partition and account (`aws.Platform` passes its one lookup); None: looked up here."""
 
@@ -136,6 +141,7 @@ class ArtifactStore(Component):
             opts=bucket_opts)
         aws.s3.BucketPolicy(child_name(name, "models-tls-only"), bucket=self.bucket.id,
                             policy=tls_only_bucket_policy(self.bucket.arn), opts=bucket_opts)
+        self._access_logs(name, args, account)
 
         self.repository = aws.ecr.Repository(
             child_name(name, "images"), name=f"{args.platform}-{args.environment}",
@@ -152,6 +158,18 @@ class ArtifactStore(Component):
         self.bucket_arn: pulumi.Output[str] = self.bucket.arn
         self.registry_url: pulumi.Output[str] = self.repository.repository_url
         self.finish({"bucket": self.bucket_name, "registry_url": self.registry_url})
+
+    def _access_logs(self, name: str, args: ArtifactStoreArgs, account: pulumi.Output[str]) -> None:
+        log_bucket_name = account.apply(lambda a: physical_name(args.platform, args.environment, "access-logs", a,
+                                                                limit="aws:s3-bucket"))
+        self.access_log_bucket, delivery_ready = access_log_bucket(
+            name, bucket_name=log_bucket_name, prefix=ACCESS_LOG_PREFIX, source_bucket_arns=[self.bucket.arn],
+            account_id=account, retention_days=args.access_log_retention_days, protect=args.protect,
+            opts=self.child_opts(), protect_opts=self.child_opts(protect=args.protect))
+        aws.s3.BucketLogging(
+            child_name(name, "models-access-logging"), bucket=self.bucket.id,
+            target_bucket=self.access_log_bucket.id, target_prefix=ACCESS_LOG_PREFIX,
+            opts=self.child_opts(depends_on=delivery_ready))
 
     def prefix_reader(self, *, region: str, oidc_provider_arn: pulumi.Input[str], oidc_issuer: pulumi.Input[str],
                       provider: pulumi.ProviderResource, platform: str) -> PrefixReaderBinder:

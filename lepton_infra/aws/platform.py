@@ -25,6 +25,7 @@ from lepton_infra.core.naming import child_name
 from lepton_infra.core.tagging import COST_ALLOCATION_TAG, platform_tags
 from lepton_infra.spec import NodePoolSpec, PlatformSpec
 from lepton_infra.spec.cloud_knobs import AwsKnobs
+from lepton_infra.spec.defaults import default_for
 
 # The AL2023 NVIDIA AMI ships the driver and container toolkit, not the device plugin.
 AWS_GPU_FACTS = GpuFacts(driver_installed=True, device_plugin_installed=False)
@@ -40,6 +41,12 @@ def instance_types(spec: PlatformSpec, pool: NodePoolSpec) -> list[str]:
     return [m.name for m in spot_alternatives("aws", machine)]
 
 
+def _env_default(path: str, spec: PlatformSpec) -> int:
+    row = default_for(path)
+    assert row is not None, path
+    return int(row.value(spec.environment))
+
+
 class Platform(Component):
     TOKEN = "lepton:aws:Platform"
 
@@ -49,6 +56,8 @@ class Platform(Component):
         prod = spec.environment == "prod"
         protect = bool(spec.protect)
         label = spec.stack_label  # cloud-side names: <name>-<env>, so dev and prod can share an account
+        # Filled by the spec's environment defaults; a hand-built AwsKnobs() falls back to the same table.
+        log_retention_days = knobs.log_retention_days or _env_default("aws.log_retention_days", spec)
         tags = platform_tags(spec.name, spec.environment, spec.tags)
         # One explicit provider per platform: region and default tags come from the spec, never from
         # ambient config, so `pulumi:disable-default-providers` can be on.
@@ -82,7 +91,7 @@ class Platform(Component):
             private_access_cidrs=[] if endpoint_public else authorized,
             admin_role_arns=list(knobs.admin_role_arns),
             group_role_arns={g: list(arns) for g, arns in knobs.tenant_admin_roles.items()},
-            service_cidr=str(spec.network.service_cidr),
+            service_cidr=str(spec.network.service_cidr), log_retention_days=log_retention_days,
             protect=protect, account=account,
         ), opts_aws)
         self.node_pools = [
@@ -111,12 +120,12 @@ class Platform(Component):
             oidc_provider_arn=cluster.oidc_provider_arn, oidc_issuer=cluster.oidc_issuer,
             k8s_provider=cluster.k8s_provider, platform=label,
             wait_for=[*node_groups, addons.addons["coredns"]],  # it needs DNS, not storage
-            account=account,
+            account=account, node_group_name_prefixes=[p.node_group_name_prefix for p in self.node_pools],
         ), opts_aws)
         Monitoring(child_name(name, "monitoring"), MonitoringArgs(
             cluster_name=label, region=spec.region, key_id=key.arn, oidc_provider_arn=cluster.oidc_provider_arn,
             oidc_issuer=cluster.oidc_issuer, platform=label, alert_emails=list(spec.monitoring.alert_emails),
-            gpu_idle_percent=spec.monitoring.gpu_idle_percent, log_retention_days=spec.monitoring.retention_days,
+            gpu_idle_percent=spec.monitoring.gpu_idle_percent, log_retention_days=log_retention_days,
             budget_usd=spec.budget.monthly_usd if spec.budget else None,
             budget_thresholds=tuple(spec.budget.thresholds_percent) if spec.budget else (80, 100),
             budget_tag=(COST_ALLOCATION_TAG, tags[COST_ALLOCATION_TAG]),
@@ -126,7 +135,8 @@ class Platform(Component):
         ), opts_aws)
         store = ArtifactStore(child_name(name, "artifacts"), ArtifactStoreArgs(
             platform=spec.name, environment=spec.environment, key_id=key.arn, protect=protect,
-            account=account), opts_aws)
+            access_log_retention_days=knobs.access_log_retention_days
+            or _env_default("aws.access_log_retention_days", spec), account=account), opts_aws)
 
         self.cluster_handle = ClusterHandle(
             cloud="aws",

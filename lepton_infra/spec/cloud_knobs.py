@@ -55,6 +55,23 @@ class AwsKnobs(SpecModel):
         description="Private interface endpoints (ECR, STS, logs, EC2). Default: on in prod, off "
         "otherwise (each costs about $7/month per zone).",
     )
+    log_retention_days: int | None = Field(
+        default=None, ge=1, le=3653,
+        description="CloudWatch Logs retention of the cluster's log groups: EKS control-plane logs "
+        "(`/aws/eks/<cluster>/cluster`) and Container Insights (`/aws/containerinsights/<cluster>/*`). Only "
+        "a value CloudWatch accepts (see `network.flow_log_retention_days`; others are refused at spec "
+        "time). Default: 365 in prod (a year: what audits and checkov CKV_AWS_338 expect), 90 in staging, "
+        "30 in dev. Kept logs are billed per GB-month (estimate: $0.03 in us-east-1, AWS CloudWatch "
+        "pricing, 2026-12), so a year keeps about 12 times the bill of a month at the same volume. "
+        "Independent of `monitoring.retention_days` (Prometheus).",
+    )
+    access_log_retention_days: int | None = Field(
+        default=None, ge=1, le=3653,
+        description="Days the model bucket's S3 server access logs are kept in their log bucket before a "
+        "lifecycle rule expires them. Default: 365 in prod, 90 in staging, 30 in dev. S3 Standard storage "
+        "(estimate: $0.023 per GB-month in us-east-1, AWS S3 pricing, 2026-12); the log volume follows the "
+        "request count (one record per request, a few hundred bytes).",
+    )
 
 
 class GcpKnobs(SpecModel):

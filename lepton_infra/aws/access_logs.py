@@ -1,0 +1,90 @@
+"""The S3 server access log bucket: where S3 delivers one record per request made to the model bucket.
+
+What S3 requires of a target bucket (S3 user guide, "Enabling Amazon S3 server access logging"): the same
+account and region as the source; no Object Lock, no default retention, no Requester Pays; and default
+encryption only with SSE-S3 (AES256): default SSE-KMS is not supported there, so this bucket is the one
+store of the platform not encrypted with its CMK (docs/security.md, checkov CKV_AWS_145). With the
+bucket-owner-enforced Object Ownership, ACLs are off and delivery is granted by a bucket policy to the
+logging service principal `logging.s3.amazonaws.com`, limited by `aws:SourceArn` (the source buckets) and
+`aws:SourceAccount` (this account). The log bucket does not log to itself (S3 advises against it: every
+delivery would log a delivery; CKV_AWS_18 exception).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pulumi
+import pulumi_aws as aws
+
+from lepton_infra.aws.iam import document
+from lepton_infra.core.naming import child_name
+
+LOGGING_SERVICE = "logging.s3.amazonaws.com"
+
+
+def log_delivery_policy(log_bucket_arn: pulumi.Input[str], prefix: str, source_bucket_arns: Sequence[pulumi.Input[str]],
+                        account_id: pulumi.Input[str]) -> pulumi.Output[str]:
+    """S3 log delivery may write only under `prefix`, only for the named source buckets of this account;
+    every request without TLS is refused (the delivery service uses TLS)."""
+    return pulumi.Output.json_dumps(document([
+        {"Sid": "S3ServerAccessLogDelivery", "Effect": "Allow", "Principal": {"Service": LOGGING_SERVICE},
+         "Action": "s3:PutObject", "Resource": pulumi.Output.concat(log_bucket_arn, "/", prefix, "*"),
+         "Condition": {"ArnLike": {"aws:SourceArn": list(source_bucket_arns)},
+                       "StringEquals": {"aws:SourceAccount": account_id}}},
+        {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+         "Resource": [log_bucket_arn, pulumi.Output.concat(log_bucket_arn, "/*")],
+         "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+    ]))
+
+
+def access_log_bucket(parent: str, *, bucket_name: pulumi.Input[str], prefix: str,
+                      source_bucket_arns: Sequence[pulumi.Input[str]], account_id: pulumi.Input[str],
+                      retention_days: int, protect: bool,
+                      opts: pulumi.ResourceOptions, protect_opts: pulumi.ResourceOptions
+                      ) -> tuple[aws.s3.Bucket, list[pulumi.Resource]]:
+    """The bucket and the settings delivery needs first (ownership, policy), which `BucketLogging` must
+    wait for. `opts` are the children's options, `protect_opts` the stateful bucket's."""
+    bucket = aws.s3.Bucket(child_name(parent, "access-logs"), bucket=bucket_name, force_destroy=not protect,
+                           opts=protect_opts)
+    ownership = aws.s3.BucketOwnershipControls(
+        child_name(parent, "access-logs-ownership"), bucket=bucket.id,
+        rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"), opts=opts)
+    aws.s3.BucketPublicAccessBlock(
+        child_name(parent, "access-logs-public-access"), bucket=bucket.id, block_public_acls=True,
+        block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=True, opts=opts)
+    aws.s3.BucketServerSideEncryptionConfiguration(
+        child_name(parent, "access-logs-sse"), bucket=bucket.id,
+        rules=[aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
+            apply_server_side_encryption_by_default=(
+                aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
+                    sse_algorithm="AES256")),  # SSE-S3: the only default encryption a log target supports
+        )],
+        opts=opts)
+    # Versioned (checkov CKV_AWS_21): an overwritten or deleted log stays recoverable for a day.
+    versioning = aws.s3.BucketVersioning(
+        child_name(parent, "access-logs-versioning"), bucket=bucket.id,
+        versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(status="Enabled"), opts=opts)
+    everything = aws.s3.BucketLifecycleConfigurationRuleFilterArgs(prefix="")
+    aws.s3.BucketLifecycleConfiguration(
+        child_name(parent, "access-logs-lifecycle"), bucket=bucket.id,
+        rules=[
+            aws.s3.BucketLifecycleConfigurationRuleArgs(
+                id="expire-access-logs", status="Enabled", filter=everything,
+                expiration=aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(days=retention_days),
+                noncurrent_version_expiration=(
+                    aws.s3.BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs(noncurrent_days=1)),
+                abort_incomplete_multipart_upload=(
+                    aws.s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(days_after_initiation=1)),
+            ),
+            # S3 refuses ExpiredObjectDeleteMarker next to Days in one rule: the markers the expiry leaves go here.
+            aws.s3.BucketLifecycleConfigurationRuleArgs(
+                id="remove-expired-delete-markers", status="Enabled", filter=everything,
+                expiration=aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(expired_object_delete_marker=True),
+            ),
+        ],
+        opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[versioning])))
+    policy = aws.s3.BucketPolicy(
+        child_name(parent, "access-logs-policy"), bucket=bucket.id,
+        policy=log_delivery_policy(bucket.arn, prefix, source_bucket_arns, account_id), opts=opts)
+    return bucket, [ownership, policy]
