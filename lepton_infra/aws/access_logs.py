@@ -23,28 +23,36 @@ from lepton_infra.core.naming import child_name
 LOGGING_SERVICE = "logging.s3.amazonaws.com"
 
 
-def log_delivery_policy(log_bucket_arn: pulumi.Input[str], prefix: str, source_bucket_arns: Sequence[pulumi.Input[str]],
-                        account_id: pulumi.Input[str]) -> pulumi.Output[str]:
-    """S3 log delivery may write only under `prefix`, only for the named source buckets of this account;
-    every request without TLS is refused (the delivery service uses TLS)."""
+def tls_only_statement(bucket_arn: pulumi.Input[str]) -> dict:
+    """Deny every request to the bucket and its objects without TLS (S3 also serves plain HTTP)."""
+    return {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+            "Resource": [bucket_arn, pulumi.Output.concat(bucket_arn, "/*")],
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
+
+
+def log_delivery_policy(log_bucket_arn: pulumi.Input[str], prefixes: Sequence[str],
+                        source_bucket_arns: Sequence[pulumi.Input[str]], account_id: pulumi.Input[str]
+                        ) -> pulumi.Output[str]:
+    """S3 log delivery may write only under the sources' prefixes, only for the named source buckets of this
+    account; every request without TLS is refused (the delivery service uses TLS)."""
     return pulumi.Output.json_dumps(document([
         {"Sid": "S3ServerAccessLogDelivery", "Effect": "Allow", "Principal": {"Service": LOGGING_SERVICE},
-         "Action": "s3:PutObject", "Resource": pulumi.Output.concat(log_bucket_arn, "/", prefix, "*"),
+         "Action": "s3:PutObject",
+         "Resource": [pulumi.Output.concat(log_bucket_arn, "/", p, "*") for p in prefixes],
          "Condition": {"ArnLike": {"aws:SourceArn": list(source_bucket_arns)},
                        "StringEquals": {"aws:SourceAccount": account_id}}},
-        {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
-         "Resource": [log_bucket_arn, pulumi.Output.concat(log_bucket_arn, "/*")],
-         "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+        tls_only_statement(log_bucket_arn),
     ]))
 
 
-def access_log_bucket(parent: str, *, bucket_name: pulumi.Input[str], prefix: str,
-                      source_bucket_arns: Sequence[pulumi.Input[str]], account_id: pulumi.Input[str],
+def access_log_bucket(parent: str, *, bucket_name: pulumi.Input[str],
+                      sources: Sequence[tuple[pulumi.Input[str], str]], account_id: pulumi.Input[str],
                       retention_days: int, protect: bool,
                       opts: pulumi.ResourceOptions, protect_opts: pulumi.ResourceOptions
                       ) -> tuple[aws.s3.Bucket, list[pulumi.Resource]]:
     """The bucket and the settings delivery needs first (ownership, policy), which `BucketLogging` must
-    wait for. `opts` are the children's options, `protect_opts` the stateful bucket's."""
+    wait for. `sources`: (source bucket ARN, its log prefix). `opts` are the children's options,
+    `protect_opts` the stateful bucket's."""
     bucket = aws.s3.Bucket(child_name(parent, "access-logs"), bucket=bucket_name, force_destroy=not protect,
                            opts=protect_opts)
     ownership = aws.s3.BucketOwnershipControls(
@@ -86,5 +94,6 @@ def access_log_bucket(parent: str, *, bucket_name: pulumi.Input[str], prefix: st
         opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[versioning])))
     policy = aws.s3.BucketPolicy(
         child_name(parent, "access-logs-policy"), bucket=bucket.id,
-        policy=log_delivery_policy(bucket.arn, prefix, source_bucket_arns, account_id), opts=opts)
+        policy=log_delivery_policy(bucket.arn, [p for _, p in sources], [a for a, _ in sources], account_id),
+        opts=opts)
     return bucket, [ownership, policy]

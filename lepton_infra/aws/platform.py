@@ -11,6 +11,8 @@ from lepton_infra.aws.addons import Addons, AddonsArgs
 from lepton_infra.aws.artifacts import ArtifactStore, ArtifactStoreArgs
 from lepton_infra.aws.autoscaler import Autoscaler, AutoscalerArgs
 from lepton_infra.aws.cluster import Cluster, ClusterArgs
+from lepton_infra.aws.data_events import trail_name
+from lepton_infra.aws.guardduty import eks_protection
 from lepton_infra.aws.kms import EncryptionKey, EncryptionKeyArgs
 from lepton_infra.aws.monitoring import Monitoring, MonitoringArgs
 from lepton_infra.aws.network import Network, NetworkArgs
@@ -73,7 +75,9 @@ class Platform(Component):
 
         key = EncryptionKey(child_name(name, "key"), EncryptionKeyArgs(
             alias=label, region=spec.region, deletion_window_days=30 if prod else 7, protect=protect,
-            autoscaling_service_linked_role=knobs.autoscaling_service_linked_role, account=account), opts_aws)
+            autoscaling_service_linked_role=knobs.autoscaling_service_linked_role, account=account,
+            cloudtrail_trail_name=trail_name(spec.name, spec.environment) if knobs.cloudtrail_data_events else None,
+        ), opts_aws)
         network = Network(child_name(name, "network"), NetworkArgs(
             cidr=str(spec.network.cidr), zones=spec.network.zones or 2, cluster_name=label, region=spec.region,
             nat=spec.network.nat or "single", interface_endpoints=bool(knobs.interface_endpoints),
@@ -136,7 +140,9 @@ class Platform(Component):
         store = ArtifactStore(child_name(name, "artifacts"), ArtifactStoreArgs(
             platform=spec.name, environment=spec.environment, key_id=key.arn, protect=protect,
             access_log_retention_days=knobs.access_log_retention_days
-            or _env_default("aws.access_log_retention_days", spec), account=account), opts_aws)
+            or _env_default("aws.access_log_retention_days", spec),
+            data_events_trail=knobs.cloudtrail_data_events, region=spec.region, account=account), opts_aws)
+        self._account_level_detection(name, knobs, protect, opts_aws)
 
         self.cluster_handle = ClusterHandle(
             cloud="aws",
@@ -172,3 +178,16 @@ class Platform(Component):
         reachable = spec.cluster.endpoint == "public" or spec.cluster.authorized_networks
         (pulumi.log.info if reachable else pulumi.log.warn)(f"api_access: {self.outputs.api_access}", self)
         self.finish(self.outputs.to_stack_outputs())
+
+    def _account_level_detection(self, name: str, knobs: AwsKnobs, protect: bool,
+                                 opts: pulumi.ResourceOptions) -> None:
+        """Opt-in: usually the organisation's; when off, the plan names the prerequisite."""
+        if knobs.guardduty_eks_protection:
+            eks_protection(name, detector_id=knobs.guardduty_detector_id, protect=protect, opts=opts)
+        else:
+            pulumi.log.info("GuardDuty EKS Protection and Runtime Monitoring: off (aws.guardduty_eks_protection); "
+                            "prerequisite: enable them for this account and region from the organisation's "
+                            "GuardDuty administrator (docs/security.md)", self)
+        if not knobs.cloudtrail_data_events:
+            pulumi.log.info("CloudTrail S3 data events of the model bucket: off (aws.cloudtrail_data_events); "
+                            "prerequisite: record them in the organisation trail (docs/security.md)", self)

@@ -73,6 +73,30 @@ class AwsKnobs(SpecModel):
         "request count (one record per request, a few hundred bytes).",
     )
 
+    cloudtrail_data_events: bool = Field(
+        default=False,
+        description="A CloudTrail trail of the model bucket's S3 data events (who read or wrote which model "
+        "file), into its own bucket encrypted with the platform key, kept `access_log_retention_days`. Off by "
+        "default: data events are usually recorded by the organisation's trail, and then this would bill them "
+        "twice (estimate: $0.10 per 100,000 events, AWS CloudTrail pricing, 2026-12). When off, the plan says "
+        "so: enable S3 data events for the model bucket in the organisation trail (docs/security.md).",
+    )
+    guardduty_eks_protection: bool = Field(
+        default=False,
+        description="GuardDuty EKS Protection (audit-log analysis) and Runtime Monitoring with the EKS agent "
+        "managed by GuardDuty. Off by default: GuardDuty is an account/organisation service (one detector per "
+        "account and region), billed per audit-log event and per monitored vCPU. When off, the plan says so: "
+        "enable them from the organisation's GuardDuty administrator (docs/security.md).",
+    )
+    guardduty_detector_id: Annotated[str, StringConstraints(pattern=described(
+        r"^[a-z0-9]{1,300}$", "a GuardDuty detector id (`aws guardduty list-detectors`), lowercase letters and "
+        "digits"))] | None = Field(
+        default=None,
+        description="The account's existing GuardDuty detector in this region: `guardduty_eks_protection` then "
+        "only turns the two features on in it. Unset: the platform creates the detector, which GuardDuty "
+        "refuses when the account already has one in the region (set this id then).",
+    )
+
 
 class GcpKnobs(SpecModel):
     project: Annotated[str, StringConstraints(pattern=described(

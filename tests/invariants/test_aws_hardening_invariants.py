@@ -122,7 +122,7 @@ def test_model_bucket_logs_to_a_bucket_that_lets_s3_deliver(graph: PlannedGraph)
     assert len(grants) == 1
     (grant,) = grants
     assert grant["Action"] == "s3:PutObject"
-    assert grant["Resource"] == f"arn:aws:s3:::{target.get('bucket')}/{prefix}*"
+    assert _list(grant["Resource"]) == [f"arn:aws:s3:::{target.get('bucket')}/{prefix}*"]
     assert grant["Condition"]["StringEquals"]["aws:SourceAccount"] == account
     assert _list(grant["Condition"]["ArnLike"]["aws:SourceArn"]) == [f"arn:aws:s3:::{models.get('bucket')}"]
     # The logging configuration waits for the grant: delivery starts against a bucket that accepts it.
