@@ -119,6 +119,25 @@ def _aws_cases() -> list[Case]:
             "ninety_days": ("logs:retentionInDays", 90),
             "thirty_days_dev_value": ("logs:retentionInDays", 30),
         }),
+        Case("lepton-aws-log-groups-precreated", [
+            Res("aws:eks/cluster:Cluster", "eks", {**EKS, "name": "acme-ai-prod",
+                                                   "enabledClusterLogTypes": ["api", "audit"]}),
+            Res("aws:eks/addon:Addon", "insights", {"addonName": "amazon-cloudwatch-observability",
+                                                    "clusterName": "acme-ai-prod"}),
+            *[Res("aws:cloudwatch/logGroup:LogGroup", f"insights-{k}", {
+                "name": f"/aws/containerinsights/acme-ai-prod/{k}", "retentionInDays": 365})
+              for k in ("application", "dataplane", "host", "performance")],
+            Res("aws:cloudwatch/logGroup:LogGroup", "cluster-logs", {
+                "name": "/aws/eks/acme-ai-prod/cluster", "retentionInDays": 365}),
+            Res("aws:cloudwatch/logGroup:LogGroup", "flow-logs", {"name": "/aws/vpc/acme-ai-prod/flow-logs",
+                                                               "retentionInDays": 365}),
+            Res("aws:ec2/flowLog:FlowLog", "flow", {"logDestinationType": "cloud-watch-logs", "trafficType": "ALL",
+                                                    "vpcId": "vpc-1"}, deps=["flow-logs"])], {
+            "control_plane_group_missing": ("cluster-logs:@drop", None),
+            "control_plane_group_misnamed": ("cluster-logs:name", "/aws/eks/acme-ai-prod/logs"),
+            "insights_group_missing": ("insights-host:@drop", None),
+            "flow_log_destination_outside": ("flow-logs:@drop", None),
+        }),
         Case("lepton-aws-log-retention-accepted", [Res("aws:cloudwatch/logGroup:LogGroup", "logs", {
             "name": "/aws/containerinsights/acme-ai-prod/application", "retentionInDays": 14})], {
             "fifteen_days": ("logs:retentionInDays", 15),

@@ -248,3 +248,49 @@ def log_retention_accepted(r: ResourceView) -> Iterator[str]:
     number = as_int(days)
     if number is None or (number != 0 and number not in CLOUDWATCH_RETENTION_DAYS):
         yield f"retentionInDays {shown(days)} is not a retention CloudWatch Logs accepts"
+
+
+FLOW_LOG = "aws:ec2/flowLog:FlowLog"
+INSIGHTS_ADDON = "amazon-cloudwatch-observability"
+INSIGHTS_KINDS = ("application", "dataplane", "host", "performance")
+
+
+def _expected_log_groups(stack: StackView) -> Iterator[tuple[str, ResourceView]]:
+    """(log group name, the resource that makes an AWS service write there): EKS control-plane logs
+    (EKS user guide, "Send control plane logs to CloudWatch Logs") and Container Insights' four groups."""
+    for cluster in stack.of_type(EKS_CLUSTER):
+        if as_list(cluster.get("enabledClusterLogTypes")) and isinstance(cluster.get("name"), str):
+            yield f"/aws/eks/{cluster.get('name')}/cluster", cluster
+    for addon in stack.of_type(ADDON):
+        if addon.get("addonName") == INSIGHTS_ADDON and isinstance(addon.get("clusterName"), str):
+            for kind in INSIGHTS_KINDS:
+                yield f"/aws/containerinsights/{addon.get('clusterName')}/{kind}", addon
+
+
+@stack_rule(
+    id="lepton-aws-log-groups-precreated", title="Every log group an AWS service writes is in the stack",
+    severity=Severity.MEDIUM, clouds=AWS,
+    description="The EKS control-plane group (`/aws/eks/<cluster>/cluster`), the four Container Insights "
+    "groups (`/aws/containerinsights/<cluster>/{application,dataplane,host,performance}`) and each VPC flow "
+    "log's CloudWatch destination are `LogGroup`s of the stack. Otherwise the service creates the group "
+    "itself, unencrypted and with no (or its own) retention, and the retention and KMS rules never see it.",
+    remediation="Declare `aws.cloudwatch.LogGroup(name=..., retention_in_days=..., kms_key_id=key.arn)` before "
+    "the cluster, add-on or flow log (lepton_infra/aws/cluster.py, monitoring.py, network.py).",
+)
+def log_groups_precreated(stack: StackView) -> Iterator[Finding]:
+    groups = stack.of_type(LOG_GROUP)
+    names = {g.get("name") for g in groups}
+    expected = list(_expected_log_groups(stack))
+    flow_logs = [f for f in stack.of_type(FLOW_LOG) if f.get("logDestinationType") in (None, "cloud-watch-logs")]
+    if not expected and not flow_logs:
+        raise NotApplicable("no EKS cluster logs, Container Insights or CloudWatch flow logs in the stack")
+    if any(is_unknown(n) for n in names):
+        return
+    for name, writer in expected:
+        if name not in names:
+            yield Finding(f"{name} is not declared: {writer.name} makes AWS create it unencrypted, with no "
+                          "retention of the stack's", writer.urn)
+    group_urns = {g.urn for g in groups}
+    for flow_log in flow_logs:
+        if not group_urns & set(flow_log.dependencies):
+            yield Finding(f"flow log {flow_log.name} writes to a log group outside the stack", flow_log.urn)
