@@ -48,21 +48,23 @@ def log_delivery_policy(log_bucket_arn: pulumi.Input[str], prefixes: Sequence[st
 def access_log_bucket(parent: str, *, bucket_name: pulumi.Input[str],
                       sources: Sequence[tuple[pulumi.Input[str], str]], account_id: pulumi.Input[str],
                       retention_days: int, protect: bool,
-                      opts: pulumi.ResourceOptions, protect_opts: pulumi.ResourceOptions
+                      opts: pulumi.ResourceOptions, protect_opts: pulumi.ResourceOptions,
+                      region: str | None = None, suffix: str = ""
                       ) -> tuple[aws.s3.Bucket, list[pulumi.Resource]]:
     """The bucket and the settings delivery needs first (ownership, policy), which `BucketLogging` must
     wait for. `sources`: (source bucket ARN, its log prefix). `opts` are the children's options,
-    `protect_opts` the stateful bucket's."""
-    bucket = aws.s3.Bucket(child_name(parent, "access-logs"), bucket=bucket_name, force_destroy=not protect,
-                           opts=protect_opts)
+    `protect_opts` the stateful bucket's. `region`: another region than the provider's (a log target must
+    be in its sources' region); `suffix` tells such a second log bucket's resource names apart."""
+    bucket = aws.s3.Bucket(child_name(parent, f"access-logs{suffix}"), bucket=bucket_name, force_destroy=not protect,
+                           region=region, opts=protect_opts)
     ownership = aws.s3.BucketOwnershipControls(
-        child_name(parent, "access-logs-ownership"), bucket=bucket.id,
+        child_name(parent, f"access-logs{suffix}-ownership"), bucket=bucket.id, region=region,
         rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"), opts=opts)
     aws.s3.BucketPublicAccessBlock(
-        child_name(parent, "access-logs-public-access"), bucket=bucket.id, block_public_acls=True,
+        child_name(parent, f"access-logs{suffix}-public-access"), bucket=bucket.id, region=region, block_public_acls=True,
         block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=True, opts=opts)
     aws.s3.BucketServerSideEncryptionConfiguration(
-        child_name(parent, "access-logs-sse"), bucket=bucket.id,
+        child_name(parent, f"access-logs{suffix}-sse"), bucket=bucket.id, region=region,
         rules=[aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
             apply_server_side_encryption_by_default=(
                 aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
@@ -71,11 +73,11 @@ def access_log_bucket(parent: str, *, bucket_name: pulumi.Input[str],
         opts=opts)
     # Versioned (checkov CKV_AWS_21): an overwritten or deleted log stays recoverable for a day.
     versioning = aws.s3.BucketVersioning(
-        child_name(parent, "access-logs-versioning"), bucket=bucket.id,
+        child_name(parent, f"access-logs{suffix}-versioning"), bucket=bucket.id, region=region,
         versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(status="Enabled"), opts=opts)
     everything = aws.s3.BucketLifecycleConfigurationRuleFilterArgs(prefix="")
     aws.s3.BucketLifecycleConfiguration(
-        child_name(parent, "access-logs-lifecycle"), bucket=bucket.id,
+        child_name(parent, f"access-logs{suffix}-lifecycle"), bucket=bucket.id, region=region,
         rules=[
             aws.s3.BucketLifecycleConfigurationRuleArgs(
                 id="expire-access-logs", status="Enabled", filter=everything,
@@ -93,7 +95,7 @@ def access_log_bucket(parent: str, *, bucket_name: pulumi.Input[str],
         ],
         opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[versioning])))
     policy = aws.s3.BucketPolicy(
-        child_name(parent, "access-logs-policy"), bucket=bucket.id,
+        child_name(parent, f"access-logs{suffix}-policy"), bucket=bucket.id, region=region,
         policy=log_delivery_policy(bucket.arn, [p for _, p in sources], [a for a, _ in sources], account_id),
         opts=opts)
     return bucket, [ownership, policy]

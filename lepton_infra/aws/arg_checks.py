@@ -108,7 +108,10 @@ def artifact_store_problems(args: ArtifactStoreArgs) -> Iterator[Problem]:
     yield from at_least("noncurrent_version_days", args.noncurrent_version_days, 1)
     yield from like_spec_field("access_log_retention_days", args.access_log_retention_days, AwsKnobs,
                                "access_log_retention_days")
-    if args.data_events_trail and not args.region:
+    if args.replication_region and args.replication_region == args.region:
+        yield Problem("replication_region", args.replication_region, "the replica must be in another region "
+                      "than the model bucket", "name another region, or None for no replica")
+    if (args.data_events_trail or args.replication_region) and not args.region:
         yield Problem("region", args.region, "the data-events trail's ARN (in its bucket and key policies) "
                       "names the region", "pass region=<the provider's region>")
 

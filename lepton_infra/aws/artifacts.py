@@ -14,6 +14,7 @@ from lepton_infra.aws.account import AwsAccount, lookup_account
 from lepton_infra.aws.arg_checks import artifact_store_problems
 from lepton_infra.aws.data_events import DataEventsTrail, trail_arn, trail_name
 from lepton_infra.aws.iam import allow, document, irsa_role
+from lepton_infra.aws.replication import ModelReplica
 from lepton_infra.core.args import check_args
 from lepton_infra.core.cluster_handle import BoundIdentity
 from lepton_infra.core.component import Component
@@ -43,8 +44,11 @@ class ArtifactStoreArgs:
     data_events_trail: bool = False
     """A CloudTrail trail of the model bucket's S3 data events (aws/data_events.py); the key's policy must
     let CloudTrail use it for that trail (`EncryptionKeyArgs.cloudtrail_trail_name`)."""
+    replication_region: str | None = None
+    """Replicate the model bucket to a replica bucket (with its own CMK) in this other region
+    (aws/replication.py). None: no replica."""
     region: str | None = None
-    """Needed for the trail's ARN when `data_events_trail` is on."""
+    """Needed for the trail's ARN when `data_events_trail` is on, and for replication."""
     account: AwsAccount | None = None
     """The partition and account (`aws.Platform` passes its one lookup); None: looked up here."""
 
@@ -129,7 +133,7 @@ class ArtifactStore(Component):
                 bucket_key_enabled=True,  # one data key per bucket period: far fewer (billed) KMS calls
             )],
             opts=bucket_opts)
-        aws.s3.BucketVersioning(
+        versioning = aws.s3.BucketVersioning(
             child_name(name, "models-versioning"), bucket=self.bucket.id,
             versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(status="Enabled"),
             opts=bucket_opts)
@@ -150,6 +154,14 @@ class ArtifactStore(Component):
         if args.data_events_trail:
             logged.append((self._data_events_trail(name, args, account, partition), TRAIL_ACCESS_LOG_PREFIX))
         self._access_logs(name, args, account, logged)
+        if args.replication_region:
+            assert args.region is not None  # artifact_store_problems refuses replication without a region
+            self.replica = ModelReplica(
+                name, platform=args.platform, environment=args.environment, account_id=account, partition=partition,
+                region=args.region, replica_region=args.replication_region, source=self.bucket,
+                source_versioning=versioning, source_key=args.key_id, noncurrent_days=args.noncurrent_version_days,
+                log_retention_days=args.access_log_retention_days, protect=args.protect, opts=self.child_opts(),
+                protect_opts=self.child_opts(protect=args.protect))
 
         self.repository = aws.ecr.Repository(
             child_name(name, "images"), name=f"{args.platform}-{args.environment}",

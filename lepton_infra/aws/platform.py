@@ -141,7 +141,8 @@ class Platform(Component):
             platform=spec.name, environment=spec.environment, key_id=key.arn, protect=protect,
             access_log_retention_days=knobs.access_log_retention_days
             or _env_default("aws.access_log_retention_days", spec),
-            data_events_trail=knobs.cloudtrail_data_events, region=spec.region, account=account), opts_aws)
+            data_events_trail=knobs.cloudtrail_data_events, replication_region=knobs.model_bucket_replication_region,
+            region=spec.region, account=account), opts_aws)
         self._account_level_detection(name, knobs, protect, opts_aws)
 
         self.cluster_handle = ClusterHandle(

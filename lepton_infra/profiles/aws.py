@@ -6,7 +6,12 @@ from typing import TYPE_CHECKING
 
 from lepton_infra.profiles.base import CloudProfile, regex_rule
 from lepton_infra.spec.apply_time import cluster_log_retention_on_cloudwatch, flow_log_retention_on_cloudwatch
-from lepton_infra.spec.aws_rules import addon_versions, guardduty_detector, tenant_admin_groups
+from lepton_infra.spec.aws_rules import (
+    addon_versions,
+    guardduty_detector,
+    replication_region,
+    tenant_admin_groups,
+)
 from lepton_infra.spec.cloud_knobs import AwsKnobs
 from lepton_infra.spec.defaults import EnvDefault
 from lepton_infra.spec.tag_rules import AWS_TAGS
@@ -34,5 +39,5 @@ PROFILE = CloudProfile(
     # The Kubernetes versions AWS can run come from the chart support table (spec/rules.py _chart_support:
     # the cluster autoscaler's image is pinned per minor in kubernetes/charts.py).
     checks=(flow_log_retention_on_cloudwatch, cluster_log_retention_on_cloudwatch, addon_versions,
-            tenant_admin_groups, guardduty_detector),
+            tenant_admin_groups, guardduty_detector, replication_region),
 )

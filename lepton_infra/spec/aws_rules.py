@@ -81,3 +81,11 @@ def guardduty_detector(spec: PlatformSpec) -> Iterator[Problem]:
         yield Problem("aws.guardduty_detector_id", spec.aws.guardduty_detector_id, "a detector is named but "
                       "aws.guardduty_eks_protection is off, so nothing would be turned on in it",
                       "set aws.guardduty_eks_protection: true, or remove the detector id")
+
+
+@rule("aws", "region")
+def replication_region(spec: PlatformSpec) -> Iterator[Problem]:
+    if spec.aws is not None and spec.aws.model_bucket_replication_region == spec.region:
+        yield Problem("aws.model_bucket_replication_region", spec.region, "the replica would be in the model "
+                      "bucket's own region (S3 cross-region replication needs another one)",
+                      "name another region, e.g. us-west-2, or remove it")

@@ -73,6 +73,16 @@ class AwsKnobs(SpecModel):
         "request count (one record per request, a few hundred bytes).",
     )
 
+    model_bucket_replication_region: Annotated[str, StringConstraints(pattern=described(
+        r"^[a-z]{2}(-gov)?-[a-z]+-[0-9]$", "an AWS region name, e.g. `us-west-2`"))] | None = Field(
+        default=None,
+        description="Replicate the model bucket (S3 cross-region replication, deletes included) to a replica "
+        "bucket in this other region, encrypted with a key of that region, with its own access log bucket "
+        "there. Off by default: it doubles the bucket's storage (estimate: $0.023 per GB-month in S3 Standard), "
+        "adds inter-region transfer per GB written and a second key ($1/month), for artifacts that can be "
+        "rebuilt from the registry and training outputs; turn it on where a regional outage must not take "
+        "the models with it. Must differ from `region`.",
+    )
     cloudtrail_data_events: bool = Field(
         default=False,
         description="A CloudTrail trail of the model bucket's S3 data events (who read or wrote which model "
