@@ -21,6 +21,7 @@ from lepton_infra.spec import (
     NodePoolSpec,
     PlatformSpec,
 )
+from lepton_infra.spec.apply_time import cloudwatch_retention_problem
 from lepton_infra.spec.problems import like_spec_field
 
 if TYPE_CHECKING:
@@ -67,8 +68,8 @@ def network_problems(args: NetworkArgs) -> Iterator[Problem]:
     yield from like_spec_field("zones", args.zones, NetworkSpec, "zones")
     yield from at_least("zones", args.zones, 2, "EKS needs subnets in at least 2 zones")
     yield from like_spec_field("nat", args.nat, NetworkSpec, "nat")
-    yield from like_spec_field("flow_log_retention_days", args.flow_log_retention_days, NetworkSpec,
-                               "flow_log_retention_days")
+    if known(args.flow_log_retention_days):
+        yield from cloudwatch_retention_problem("flow_log_retention_days", args.flow_log_retention_days)
     if args.availability_zones and known(args.zones) and len(args.availability_zones) < args.zones:
         yield Problem("availability_zones", list(args.availability_zones), f"fewer than zones={args.zones}",
                       "name one zone per subnet, or lower zones")
@@ -80,6 +81,8 @@ def cluster_problems(args: ClusterArgs) -> Iterator[Problem]:
                                "authorized_networks")
     yield from like_spec_field("admin_role_arns", list(args.admin_role_arns), AwsKnobs, "admin_role_arns")
     yield from like_spec_field("service_cidr", args.service_cidr, NetworkSpec, "service_cidr")
+    if known(args.log_retention_days):
+        yield from cloudwatch_retention_problem("log_retention_days", args.log_retention_days)
     if args.endpoint_public and not args.public_access_cidrs:
         yield Problem("public_access_cidrs", [], "a public EKS endpoint needs the CIDRs that may reach it "
                       "(never open by default)", "list office/VPN/CI CIDRs, or set endpoint_public=False")
@@ -88,7 +91,8 @@ def cluster_problems(args: ClusterArgs) -> Iterator[Problem]:
 def monitoring_problems(args: MonitoringArgs) -> Iterator[Problem]:
     yield from like_spec_field("alert_emails", list(args.alert_emails), MonitoringSpec, "alert_emails")
     yield from like_spec_field("gpu_idle_percent", args.gpu_idle_percent, MonitoringSpec, "gpu_idle_percent")
-    yield from like_spec_field("log_retention_days", args.log_retention_days, MonitoringSpec, "retention_days")
+    if known(args.log_retention_days):
+        yield from cloudwatch_retention_problem("log_retention_days", args.log_retention_days)
     yield from like_spec_field("budget_usd", args.budget_usd, BudgetSpec, "monthly_usd")
 
 
@@ -102,6 +106,14 @@ def artifact_store_problems(args: ArtifactStoreArgs) -> Iterator[Problem]:
     yield from like_spec_field("platform", args.platform, PlatformSpec, "name")
     yield from like_spec_field("environment", args.environment, PlatformSpec, "environment")
     yield from at_least("noncurrent_version_days", args.noncurrent_version_days, 1)
+    yield from like_spec_field("access_log_retention_days", args.access_log_retention_days, AwsKnobs,
+                               "access_log_retention_days")
+    if args.replication_region and args.replication_region == args.region:
+        yield Problem("replication_region", args.replication_region, "the replica must be in another region "
+                      "than the model bucket", "name another region, or None for no replica")
+    if (args.data_events_trail or args.replication_region) and not args.region:
+        yield Problem("region", args.region, "the data-events trail's ARN (in its bucket and key policies) "
+                      "names the region", "pass region=<the provider's region>")
 
 
 def addons_problems(args: AddonsArgs) -> Iterator[Problem]:

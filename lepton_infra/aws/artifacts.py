@@ -1,5 +1,5 @@
-"""`ArtifactStore`: the model bucket and the image registry, both encrypted with the platform CMK, and an
-IRSA binder that gives one Kubernetes service account read-only access to one bucket prefix."""
+"""`ArtifactStore`: the model bucket (with server access logs to its own log bucket) and the image
+registry, both encrypted with the platform CMK, and an IRSA binder that gives one Kubernetes service account read-only access to one bucket prefix."""
 
 from __future__ import annotations
 
@@ -9,15 +9,20 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from lepton_infra.aws.access_logs import access_log_bucket, tls_only_statement
 from lepton_infra.aws.account import AwsAccount, lookup_account
 from lepton_infra.aws.arg_checks import artifact_store_problems
+from lepton_infra.aws.data_events import DataEventsTrail, trail_arn, trail_name
 from lepton_infra.aws.iam import allow, document, irsa_role
+from lepton_infra.aws.replication import ModelReplica
 from lepton_infra.core.args import check_args
 from lepton_infra.core.cluster_handle import BoundIdentity
 from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name, physical_name
 
 IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"
+ACCESS_LOG_PREFIX = "models/"
+TRAIL_ACCESS_LOG_PREFIX = "trail/"
 # Untagged images are build leftovers; tagged ones are immutable releases and kept.
 ECR_LIFECYCLE = {"rules": [{"rulePriority": 1, "description": "expire untagged images after 14 days",
                             "selection": {"tagStatus": "untagged", "countType": "sinceImagePushed",
@@ -33,16 +38,23 @@ class ArtifactStoreArgs:
     noncurrent_version_days: int = 30
     """Old versions of overwritten model files are kept this long, then expire."""
     protect: bool = False
+    access_log_retention_days: int = 90
+    """The model bucket's S3 server access logs go to a dedicated log bucket (aws/access_logs.py) and
+    expire after this many days."""
+    data_events_trail: bool = False
+    """A CloudTrail trail of the model bucket's S3 data events (aws/data_events.py); the key's policy must
+    let CloudTrail use it for that trail (`EncryptionKeyArgs.cloudtrail_trail_name`)."""
+    replication_region: str | None = None
+    """Replicate the model bucket to a replica bucket (with its own CMK) in this other region
+    (aws/replication.py). None: no replica."""
+    region: str | None = None
+    """Needed for the trail's ARN when `data_events_trail` is on, and for replication."""
     account: AwsAccount | None = None
     """The partition and account (`aws.Platform` passes its one lookup); None: looked up here."""
 
 
 def tls_only_bucket_policy(bucket_arn: pulumi.Input[str]) -> pulumi.Output[str]:
-    return pulumi.Output.json_dumps(document([{
-        "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
-        "Resource": [bucket_arn, pulumi.Output.concat(bucket_arn, "/*")],
-        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-    }]))
+    return pulumi.Output.json_dumps(document([tls_only_statement(bucket_arn)]))
 
 
 def prefix_reader_policy(bucket_arn: pulumi.Input[str], prefix: str, key_id: pulumi.Input[str],
@@ -94,7 +106,9 @@ class ArtifactStore(Component):
         check_args(self.TOKEN, name, artifact_store_problems(args))  # before anything is registered
         super().__init__(name, opts)
         self._kms_key_arn = args.key_id
-        account = pulumi.Output.from_input((args.account or lookup_account(self)).account_id)
+        facts = args.account or lookup_account(self)
+        account = pulumi.Output.from_input(facts.account_id)
+        partition = pulumi.Output.from_input(facts.partition)
         # Bucket names are global: the account id keeps two accounts' platforms of the same name apart.
         bucket_name = account.apply(lambda a: physical_name(args.platform, args.environment, "models", a,
                                                             limit="aws:s3-bucket"))
@@ -119,7 +133,7 @@ class ArtifactStore(Component):
                 bucket_key_enabled=True,  # one data key per bucket period: far fewer (billed) KMS calls
             )],
             opts=bucket_opts)
-        aws.s3.BucketVersioning(
+        versioning = aws.s3.BucketVersioning(
             child_name(name, "models-versioning"), bucket=self.bucket.id,
             versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(status="Enabled"),
             opts=bucket_opts)
@@ -136,6 +150,18 @@ class ArtifactStore(Component):
             opts=bucket_opts)
         aws.s3.BucketPolicy(child_name(name, "models-tls-only"), bucket=self.bucket.id,
                             policy=tls_only_bucket_policy(self.bucket.arn), opts=bucket_opts)
+        logged: list[tuple[aws.s3.Bucket, str]] = [(self.bucket, ACCESS_LOG_PREFIX)]
+        if args.data_events_trail:
+            logged.append((self._data_events_trail(name, args, account, partition), TRAIL_ACCESS_LOG_PREFIX))
+        self._access_logs(name, args, account, logged)
+        if args.replication_region:
+            assert args.region is not None  # artifact_store_problems refuses replication without a region
+            self.replica = ModelReplica(
+                name, platform=args.platform, environment=args.environment, account_id=account, partition=partition,
+                region=args.region, replica_region=args.replication_region, source=self.bucket,
+                source_versioning=versioning, source_key=args.key_id, noncurrent_days=args.noncurrent_version_days,
+                log_retention_days=args.access_log_retention_days, protect=args.protect, opts=self.child_opts(),
+                protect_opts=self.child_opts(protect=args.protect))
 
         self.repository = aws.ecr.Repository(
             child_name(name, "images"), name=f"{args.platform}-{args.environment}",
@@ -152,6 +178,36 @@ class ArtifactStore(Component):
         self.bucket_arn: pulumi.Output[str] = self.bucket.arn
         self.registry_url: pulumi.Output[str] = self.repository.repository_url
         self.finish({"bucket": self.bucket_name, "registry_url": self.registry_url})
+
+    def _data_events_trail(self, name: str, args: ArtifactStoreArgs, account: pulumi.Output[str],
+                           partition: pulumi.Output[str]) -> aws.s3.Bucket:
+        assert args.region is not None  # artifact_store_problems refuses the trail without a region
+        region = args.region
+        trail = trail_name(args.platform, args.environment)
+        source_arn = pulumi.Output.all(partition, account).apply(lambda pa: trail_arn(pa[0], region, pa[1], trail))
+        bucket_name = account.apply(lambda a: physical_name(args.platform, args.environment, "trail", a,
+                                                            limit="aws:s3-bucket"))
+        self.data_events = DataEventsTrail(
+            name, name=trail, bucket_name=bucket_name, account_id=account, source_trail_arn=source_arn,
+            model_bucket_arn=self.bucket.arn, key_id=args.key_id, retention_days=args.access_log_retention_days,
+            protect=args.protect, opts=self.child_opts(), protect_opts=self.child_opts(protect=args.protect))
+        return self.data_events.bucket
+
+    def _access_logs(self, name: str, args: ArtifactStoreArgs, account: pulumi.Output[str],
+                     logged: list[tuple[aws.s3.Bucket, str]]) -> None:
+        log_bucket_name = account.apply(lambda a: physical_name(args.platform, args.environment, "access-logs", a,
+                                                                limit="aws:s3-bucket"))
+        self.access_log_bucket, delivery_ready = access_log_bucket(
+            name, bucket_name=log_bucket_name, sources=[(b.arn, prefix) for b, prefix in logged],
+            account_id=account, retention_days=args.access_log_retention_days, protect=args.protect,
+            opts=self.child_opts(), protect_opts=self.child_opts(protect=args.protect))
+        for bucket, prefix in logged:
+            # The model bucket's resource name stays `models-access-logging` (the first source).
+            slug = "models" if bucket is self.bucket else prefix.strip("/")
+            aws.s3.BucketLogging(
+                child_name(name, f"{slug}-access-logging"), bucket=bucket.id,
+                target_bucket=self.access_log_bucket.id, target_prefix=prefix,
+                opts=self.child_opts(depends_on=delivery_ready))
 
     def prefix_reader(self, *, region: str, oidc_provider_arn: pulumi.Input[str], oidc_issuer: pulumi.Input[str],
                       provider: pulumi.ProviderResource, platform: str) -> PrefixReaderBinder:

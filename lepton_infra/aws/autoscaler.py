@@ -42,6 +42,10 @@ class AutoscalerArgs:
     a component's `depends_on` does not reach the children it creates."""
     account: AwsAccount | None = None
     """The partition and account (`aws.Platform` passes its one lookup); None: looked up here."""
+    node_group_name_prefixes: Sequence[str] = ()
+    """`node_group_name_prefix` of each managed node group it scales (`NodePool.node_group_name_prefix`):
+    the writes are scoped to the Auto Scaling groups EKS names after them. Empty: every EKS-made group
+    (`eks-*`), still only those carrying this cluster's tag."""
 
 
 def image_tag(kubernetes_version: str) -> str:
@@ -52,16 +56,27 @@ def image_tag(kubernetes_version: str) -> str:
                          f"known: {', '.join(sorted(IMAGE_TAGS))}") from None
 
 
+def asg_name_patterns(node_group_name_prefixes: Sequence[str]) -> list[str]:
+    """EKS names a managed node group's Auto Scaling group `eks-<node group name>-<uuid>` (node groups
+    made before 2021 were `eks-<uuid>`; this platform creates its own), so a node group named from a
+    prefix has a group matching `eks-<prefix>*`."""
+    return sorted({f"eks-{p}*" for p in node_group_name_prefixes}) or ["eks-*"]
+
+
 def autoscaler_policy(cluster_name: pulumi.Input[str], region: str = "*",
-                      account_id: pulumi.Input[str] = "*", *, partition: pulumi.Input[str]) -> pulumi.Output[str]:
-    """Describe calls are unscoped (they authorize only on `*`); DescribeNodegroup is scoped to this
-    cluster's node groups, and every write to this account's groups in this region that carry the tag
-    EKS puts on this cluster's managed node groups (Service Authorization Reference: EKS `nodegroup`,
-    Auto Scaling `autoScalingGroup` resource types)."""
+                      account_id: pulumi.Input[str] = "*", *, partition: pulumi.Input[str],
+                      node_group_name_prefixes: Sequence[str] = ()) -> pulumi.Output[str]:
+    """Describe calls stay on `*`: the Service Authorization Reference lists no resource type for
+    autoscaling:Describe* and ec2:Describe*/GetInstanceTypesFromInstanceRequirements (they authorize only
+    on `*`). DescribeNodegroup is scoped to this cluster's node groups (EKS `nodegroup`), and the two
+    writes to the Auto Scaling groups (`autoScalingGroup`) of this account and region named after this
+    cluster's node groups that also carry the tag EKS puts on this cluster's groups: a pool of the same
+    name in another cluster of the account matches the name but not the tag."""
     owned_tag = pulumi.Output.concat("aws:ResourceTag/k8s.io/cluster-autoscaler/", cluster_name)
     condition = owned_tag.apply(lambda k: {"StringEquals": {k: "owned"}})
     nodegroups = make_arn(partition, "eks", region, account_id, pulumi.Output.concat("nodegroup/", cluster_name, "/*/*"))
-    groups = make_arn(partition, "autoscaling", region, account_id, "autoScalingGroup:*:autoScalingGroupName/*")
+    groups = [make_arn(partition, "autoscaling", region, account_id, f"autoScalingGroup:*:autoScalingGroupName/{p}")
+              for p in asg_name_patterns(node_group_name_prefixes)]
     return pulumi.Output.json_dumps(document([
         allow(["autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeAutoScalingInstances",
                "autoscaling:DescribeLaunchConfigurations", "autoscaling:DescribeScalingActivities",
@@ -69,7 +84,7 @@ def autoscaler_policy(cluster_name: pulumi.Input[str], region: str = "*",
                "ec2:DescribeLaunchTemplateVersions", "ec2:GetInstanceTypesFromInstanceRequirements"],
               "*", sid="DescribeOnlyIsUnscoped"),
         allow(["eks:DescribeNodegroup"], [nodegroups], sid="ReadThisClustersNodeGroups"),
-        allow(["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"], [groups],
+        allow(["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"], groups,
               sid="ScaleOnlyThisClustersGroups", condition=condition),
     ]))
 
@@ -117,7 +132,9 @@ class Autoscaler(Component):
             child_name(name, "irsa"), platform=args.platform, oidc_provider_arn=args.oidc_provider_arn,
             oidc_issuer=args.oidc_issuer, namespace=NAMESPACE, service_account=SERVICE_ACCOUNT,
             policy=autoscaler_policy(args.cluster_name, args.region, account.account_id,
-                                     partition=account.partition), opts=self.child_opts(),
+                                     partition=account.partition,
+                                     node_group_name_prefixes=args.node_group_name_prefixes),
+            opts=self.child_opts(),
             description="cluster-autoscaler (scales only this cluster's node groups)",
         )
         self.release = k8s.helm.v3.Release(

@@ -46,11 +46,30 @@ class EncryptionKeyArgs:
     autoscaling_service_linked_role: Literal["create", "existing"] = "create"
     """`create`: create the account's Auto Scaling service-linked role (kept on destroy: it is the
     account's, not the stack's); `existing`: it is already there (any ASG ever made in the account)."""
+    cloudtrail_trail_name: str | None = None
+    """A trail (in this account and region) that encrypts its log files with the key: CloudTrail may then
+    generate data keys for that trail only (aws/data_events.py)."""
     account: AwsAccount | None = None
     """The partition and account (`aws.Platform` passes its one lookup); None: looked up here."""
 
 
-def key_policy(account_id: str, partition: str, region: str, autoscaling_slr: str | None = None) -> dict:
+def cloudtrail_statements(account_id: str, partition: str, region: str, trail: str) -> list[dict]:
+    """CloudTrail user guide, "Configure AWS KMS key policies for CloudTrail": encrypt (GenerateDataKey*,
+    limited to this account's trails by encryption context and to this trail by aws:SourceArn) and
+    DescribeKey. Reading the logs goes through IAM (the root statement)."""
+    source = {"aws:SourceArn": f"arn:{partition}:cloudtrail:{region}:{account_id}:trail/{trail}"}
+    return [
+        {"Sid": "CloudTrailEncryptsThisTrailsLogs", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+         "Action": "kms:GenerateDataKey*", "Resource": "*",
+         "Condition": {"StringEquals": source, "StringLike": {
+             "kms:EncryptionContext:aws:cloudtrail:arn": f"arn:{partition}:cloudtrail:*:{account_id}:trail/*"}}},
+        {"Sid": "CloudTrailDescribesKey", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+         "Action": "kms:DescribeKey", "Resource": "*", "Condition": {"StringEquals": source}},
+    ]
+
+
+def key_policy(account_id: str, partition: str, region: str, autoscaling_slr: str | None = None,
+               cloudtrail_trail: str | None = None) -> dict:
     """The key policy: the account root administers the key through IAM (without this statement the key
     becomes unmanageable), and exactly the services that encrypt platform data may use it.
     `autoscaling_slr` is the ARN of the created service-linked role (default: the well-known ARN)."""
@@ -76,6 +95,7 @@ def key_policy(account_id: str, partition: str, region: str, autoscaling_slr: st
          "Principal": {"Service": ["cloudwatch.amazonaws.com", "budgets.amazonaws.com"]},
          "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "*",
          "Condition": {"StringEquals": {"aws:SourceAccount": account_id}}},
+        *(cloudtrail_statements(account_id, partition, region, cloudtrail_trail) if cloudtrail_trail else []),
     ])
 
 
@@ -103,7 +123,7 @@ class EncryptionKey(Component):
             depends_on.append(self.autoscaling_role)
         slr_arn: pulumi.Input[str | None] = self.autoscaling_role.arn if self.autoscaling_role else None
         policy = pulumi.Output.all(account.account_id, account.partition, slr_arn).apply(
-            lambda ap: pulumi.Output.json_dumps(key_policy(ap[0], ap[1], args.region, ap[2])))
+            lambda ap: pulumi.Output.json_dumps(key_policy(ap[0], ap[1], args.region, ap[2], args.cloudtrail_trail_name)))
         self.key = aws.kms.Key(
             child_name(name, "key"),
             description=f"lepton-infra platform key ({args.alias})",

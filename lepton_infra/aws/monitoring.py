@@ -43,7 +43,8 @@ class MonitoringArgs:
     """Prefix of cloud-side names (`<name>-<environment>`)."""
     alert_emails: Sequence[str] = field(default_factory=list)
     gpu_idle_percent: int = 10
-    log_retention_days: int = 15
+    log_retention_days: int = 90
+    """CloudWatch retention of the Container Insights groups: a value CloudWatch accepts (not Prometheus's)."""
     budget_usd: float | None = None
     budget_thresholds: Sequence[int] = (80, 100)
     budget_tag: tuple[str, str] | None = None

@@ -89,6 +89,10 @@ def node_template_tags(labels: Mapping[str, str], taints: Sequence[Taint], gpu_c
     return tags
 
 
+def node_group_name_prefix(pool_name: str) -> str:
+    return f"{physical_name(pool_name, limit=36)}-"
+
+
 def tag_slug(key: str) -> str:
     """A URN-friendly, stable slug of an ASG tag key (`.../label/lepton.ai/pool` -> `label-lepton-ai-pool`)."""
     return re.sub(r"[^a-z0-9]+", "-", key.removeprefix(NODE_TEMPLATE + "/").lower()).strip("-")
@@ -147,12 +151,14 @@ class NodePool(Component):
             ],
             opts=self.child_opts(),
         )
+        # The autoscaler's IAM policy names the Auto Scaling groups after it (autoscaler.asg_name_patterns).
+        self.node_group_name_prefix = node_group_name_prefix(args.pool_name)
         self.node_group = aws.eks.NodeGroup(
             child_name(name, "ng"),
             cluster_name=args.cluster_name,
             # A prefix, not a fixed name: a change that forces replacement (instance types) creates the
             # new group before deleting the old one, so the pool never drops to zero by surprise.
-            node_group_name_prefix=f"{physical_name(args.pool_name, limit=36)}-",
+            node_group_name_prefix=self.node_group_name_prefix,
             node_role_arn=args.node_role_arn,
             subnet_ids=list(args.subnet_ids),
             ami_type=GPU_AMI if is_gpu else CPU_AMI,

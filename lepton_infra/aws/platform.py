@@ -11,6 +11,8 @@ from lepton_infra.aws.addons import Addons, AddonsArgs
 from lepton_infra.aws.artifacts import ArtifactStore, ArtifactStoreArgs
 from lepton_infra.aws.autoscaler import Autoscaler, AutoscalerArgs
 from lepton_infra.aws.cluster import Cluster, ClusterArgs
+from lepton_infra.aws.data_events import trail_name
+from lepton_infra.aws.guardduty import eks_protection
 from lepton_infra.aws.kms import EncryptionKey, EncryptionKeyArgs
 from lepton_infra.aws.lb_controller import LoadBalancerController, LoadBalancerControllerArgs
 from lepton_infra.aws.monitoring import Monitoring, MonitoringArgs
@@ -28,6 +30,7 @@ from lepton_infra.core.tagging import COST_ALLOCATION_TAG, platform_tags
 from lepton_infra.core.traffic import IngressFacts
 from lepton_infra.spec import NodePoolSpec, PlatformSpec
 from lepton_infra.spec.cloud_knobs import AwsKnobs
+from lepton_infra.spec.defaults import default_for
 from lepton_infra.spec.exposure import exposed_services
 
 # The AL2023 NVIDIA AMI ships the driver and container toolkit, not the device plugin.
@@ -44,6 +47,12 @@ def instance_types(spec: PlatformSpec, pool: NodePoolSpec) -> list[str]:
     return [m.name for m in spot_alternatives("aws", machine)]
 
 
+def _env_default(path: str, spec: PlatformSpec) -> int:
+    row = default_for(path)
+    assert row is not None, path
+    return int(row.value(spec.environment))
+
+
 class Platform(Component):
     TOKEN = "lepton:aws:Platform"
 
@@ -53,6 +62,8 @@ class Platform(Component):
         prod = spec.environment == "prod"
         protect = bool(spec.protect)
         label = spec.stack_label  # cloud-side names: <name>-<env>, so dev and prod can share an account
+        # Filled by the spec's environment defaults; a hand-built AwsKnobs() falls back to the same table.
+        log_retention_days = knobs.log_retention_days or _env_default("aws.log_retention_days", spec)
         tags = platform_tags(spec.name, spec.environment, spec.tags)
         # One explicit provider per platform: region and default tags come from the spec, never from
         # ambient config, so `pulumi:disable-default-providers` can be on.
@@ -68,7 +79,9 @@ class Platform(Component):
 
         key = EncryptionKey(child_name(name, "key"), EncryptionKeyArgs(
             alias=label, region=spec.region, deletion_window_days=30 if prod else 7, protect=protect,
-            autoscaling_service_linked_role=knobs.autoscaling_service_linked_role, account=account), opts_aws)
+            autoscaling_service_linked_role=knobs.autoscaling_service_linked_role, account=account,
+            cloudtrail_trail_name=trail_name(spec.name, spec.environment) if knobs.cloudtrail_data_events else None,
+        ), opts_aws)
         network = Network(child_name(name, "network"), NetworkArgs(
             cidr=str(spec.network.cidr), zones=spec.network.zones or 2, cluster_name=label, region=spec.region,
             nat=spec.network.nat or "single", interface_endpoints=bool(knobs.interface_endpoints),
@@ -86,7 +99,7 @@ class Platform(Component):
             private_access_cidrs=[] if endpoint_public else authorized,
             admin_role_arns=list(knobs.admin_role_arns),
             group_role_arns={g: list(arns) for g, arns in knobs.tenant_admin_roles.items()},
-            service_cidr=str(spec.network.service_cidr),
+            service_cidr=str(spec.network.service_cidr), log_retention_days=log_retention_days,
             protect=protect, account=account,
         ), opts_aws)
         self.node_pools = [
@@ -115,12 +128,12 @@ class Platform(Component):
             oidc_provider_arn=cluster.oidc_provider_arn, oidc_issuer=cluster.oidc_issuer,
             k8s_provider=cluster.k8s_provider, platform=label,
             wait_for=[*node_groups, addons.addons["coredns"]],  # it needs DNS, not storage
-            account=account,
+            account=account, node_group_name_prefixes=[p.node_group_name_prefix for p in self.node_pools],
         ), opts_aws)
         Monitoring(child_name(name, "monitoring"), MonitoringArgs(
             cluster_name=label, region=spec.region, key_id=key.arn, oidc_provider_arn=cluster.oidc_provider_arn,
             oidc_issuer=cluster.oidc_issuer, platform=label, alert_emails=list(spec.monitoring.alert_emails),
-            gpu_idle_percent=spec.monitoring.gpu_idle_percent, log_retention_days=spec.monitoring.retention_days,
+            gpu_idle_percent=spec.monitoring.gpu_idle_percent, log_retention_days=log_retention_days,
             budget_usd=spec.budget.monthly_usd if spec.budget else None,
             budget_thresholds=tuple(spec.budget.thresholds_percent) if spec.budget else (80, 100),
             budget_tag=(COST_ALLOCATION_TAG, tags[COST_ALLOCATION_TAG]),
@@ -130,7 +143,11 @@ class Platform(Component):
         ), opts_aws)
         store = ArtifactStore(child_name(name, "artifacts"), ArtifactStoreArgs(
             platform=spec.name, environment=spec.environment, key_id=key.arn, protect=protect,
-            account=account), opts_aws)
+            access_log_retention_days=knobs.access_log_retention_days
+            or _env_default("aws.access_log_retention_days", spec),
+            data_events_trail=knobs.cloudtrail_data_events, replication_region=knobs.model_bucket_replication_region,
+            region=spec.region, account=account), opts_aws)
+        self._account_level_detection(name, knobs, protect, opts_aws)
 
         ingress = self._traffic(name, spec, knobs, cluster, network, [*node_groups, addons.addons["coredns"]],
                                 account, opts_aws) if spec.network.domain else None
@@ -187,3 +204,16 @@ class Platform(Component):
             prod=prod, dns_zone_id=knobs.dns_zone_id, private_ca_arn=knobs.private_ca_arn,
             controller=controller.release), opts)
         return traffic.facts()
+
+    def _account_level_detection(self, name: str, knobs: AwsKnobs, protect: bool,
+                                 opts: pulumi.ResourceOptions) -> None:
+        """Opt-in: usually the organisation's; when off, the plan names the prerequisite."""
+        if knobs.guardduty_eks_protection:
+            eks_protection(name, detector_id=knobs.guardduty_detector_id, protect=protect, opts=opts)
+        else:
+            pulumi.log.info("GuardDuty EKS Protection and Runtime Monitoring: off (aws.guardduty_eks_protection); "
+                            "prerequisite: enable them for this account and region from the organisation's "
+                            "GuardDuty administrator (docs/security.md)", self)
+        if not knobs.cloudtrail_data_events:
+            pulumi.log.info("CloudTrail S3 data events of the model bucket: off (aws.cloudtrail_data_events); "
+                            "prerequisite: record them in the organisation trail (docs/security.md)", self)

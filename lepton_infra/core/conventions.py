@@ -29,3 +29,8 @@ def node_labels(pool: str, gpu_type: str | None) -> dict[str, str]:
         labels[GPU_TYPE_LABEL] = gpu_type
         labels[GPU_PRESENT_LABEL] = "true"
     return labels
+
+# CloudWatch Logs PutRetentionPolicy `retentionInDays`: only these values (AWS API reference); the spec
+# refuses others and the policy pack flags them.
+CLOUDWATCH_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192,
+                             2557, 2922, 3288, 3653)

@@ -10,16 +10,13 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from lepton_infra.core.conventions import node_labels
+from lepton_infra.core.conventions import CLOUDWATCH_RETENTION_DAYS, node_labels
 from lepton_infra.core.errors import Problem
 from lepton_infra.spec.checks import Rule, rule
 
 if TYPE_CHECKING:
     from lepton_infra.spec.platform import PlatformSpec
 
-# CloudWatch Logs PutRetentionPolicy `retentionInDays`: only these values (AWS API reference).
-CLOUDWATCH_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192,
-                             2557, 2922, 3288, 3653)
 
 # Kubernetes label syntax (apimachinery validation): name and value `(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?`
 # up to 63 chars (the name non-empty); an optional prefix is a DNS-1123 subdomain up to 253 chars.
@@ -52,15 +49,26 @@ def label_key_problem(key: str) -> str | None:
     return None
 
 
-@rule("network")
-def flow_log_retention_on_cloudwatch(spec: PlatformSpec) -> Iterator[Problem]:
-    """AWS only (its profile runs it): flow logs go to CloudWatch Logs, which refuses other retentions."""
-    days = spec.network.flow_log_retention_days
-    if days not in CLOUDWATCH_RETENTION_DAYS:
+def cloudwatch_retention_problem(path: str, days: int | None) -> Iterator[Problem]:
+    if days is not None and days not in CLOUDWATCH_RETENTION_DAYS:
         nearest = min(CLOUDWATCH_RETENTION_DAYS, key=lambda d: (abs(d - days), -d))
-        yield Problem("network.flow_log_retention_days", days, "CloudWatch Logs accepts only "
+        yield Problem(path, days, "CloudWatch Logs accepts only "
                       f"{', '.join(map(str, CLOUDWATCH_RETENTION_DAYS))} days",
                       f"use one of them, e.g. {nearest}")
+
+
+@rule("network")
+def flow_log_retention_on_cloudwatch(spec: PlatformSpec) -> Iterator[Problem]:
+    """AWS only (its profile runs it): flow logs go to CloudWatch Logs, which refuses other retentions
+    (PutRetentionPolicy InvalidParameterException)."""
+    yield from cloudwatch_retention_problem("network.flow_log_retention_days", spec.network.flow_log_retention_days)
+
+
+@rule("aws")
+def cluster_log_retention_on_cloudwatch(spec: PlatformSpec) -> Iterator[Problem]:
+    """AWS only: the control-plane and Container Insights groups are CloudWatch log groups too."""
+    if spec.aws is not None:
+        yield from cloudwatch_retention_problem("aws.log_retention_days", spec.aws.log_retention_days)
 
 
 @rule("cloud", "node_pools")

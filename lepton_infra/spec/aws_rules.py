@@ -73,3 +73,19 @@ def tenant_admin_groups(spec: PlatformSpec) -> Iterator[Problem]:
                               "Kubernetes group unless an access entry maps one to it, so the admin "
                               "binding would grant nobody", f"add aws.tenant_admin_roles.{group}: "
                               "[arn:aws:iam::<account>:role/<role>]")
+
+
+@rule("aws")
+def guardduty_detector(spec: PlatformSpec) -> Iterator[Problem]:
+    if spec.aws is not None and spec.aws.guardduty_detector_id and not spec.aws.guardduty_eks_protection:
+        yield Problem("aws.guardduty_detector_id", spec.aws.guardduty_detector_id, "a detector is named but "
+                      "aws.guardduty_eks_protection is off, so nothing would be turned on in it",
+                      "set aws.guardduty_eks_protection: true, or remove the detector id")
+
+
+@rule("aws", "region")
+def replication_region(spec: PlatformSpec) -> Iterator[Problem]:
+    if spec.aws is not None and spec.aws.model_bucket_replication_region == spec.region:
+        yield Problem("aws.model_bucket_replication_region", spec.region, "the replica would be in the model "
+                      "bucket's own region (S3 cross-region replication needs another one)",
+                      "name another region, e.g. us-west-2, or remove it")

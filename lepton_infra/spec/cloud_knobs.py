@@ -73,6 +73,57 @@ class AwsKnobs(SpecModel):
         "when a service is exposed; the CA bills $400/month in general-purpose mode (created and paid "
         "outside this stack). Default none.",
     )
+    log_retention_days: int | None = Field(
+        default=None, ge=1, le=3653,
+        description="CloudWatch Logs retention of the cluster's log groups: EKS control-plane logs "
+        "(`/aws/eks/<cluster>/cluster`) and Container Insights (`/aws/containerinsights/<cluster>/*`). Only "
+        "a value CloudWatch accepts (see `network.flow_log_retention_days`; others are refused at spec "
+        "time). Default: 365 in prod (a year: what audits and checkov CKV_AWS_338 expect), 90 in staging, "
+        "30 in dev. Kept logs are billed per GB-month (estimate: $0.03 in us-east-1, AWS CloudWatch "
+        "pricing, 2026-12), so a year keeps about 12 times the bill of a month at the same volume. "
+        "Independent of `monitoring.retention_days` (Prometheus).",
+    )
+    access_log_retention_days: int | None = Field(
+        default=None, ge=1, le=3653,
+        description="Days the model bucket's S3 server access logs are kept in their log bucket before a "
+        "lifecycle rule expires them. Default: 365 in prod, 90 in staging, 30 in dev. S3 Standard storage "
+        "(estimate: $0.023 per GB-month in us-east-1, AWS S3 pricing, 2026-12); the log volume follows the "
+        "request count (one record per request, a few hundred bytes).",
+    )
+
+    model_bucket_replication_region: Annotated[str, StringConstraints(pattern=described(
+        r"^[a-z]{2}(-gov)?-[a-z]+-[0-9]$", "an AWS region name, e.g. `us-west-2`"))] | None = Field(
+        default=None,
+        description="Replicate the model bucket (S3 cross-region replication, deletes included) to a replica "
+        "bucket in this other region, encrypted with a key of that region, with its own access log bucket "
+        "there. Off by default: it doubles the bucket's storage (estimate: $0.023 per GB-month in S3 Standard), "
+        "adds inter-region transfer per GB written and a second key ($1/month), for artifacts that can be "
+        "rebuilt from the registry and training outputs; turn it on where a regional outage must not take "
+        "the models with it. Must differ from `region`.",
+    )
+    cloudtrail_data_events: bool = Field(
+        default=False,
+        description="A CloudTrail trail of the model bucket's S3 data events (who read or wrote which model "
+        "file), into its own bucket encrypted with the platform key, kept `access_log_retention_days`. Off by "
+        "default: data events are usually recorded by the organisation's trail, and then this would bill them "
+        "twice (estimate: $0.10 per 100,000 events, AWS CloudTrail pricing, 2026-12). When off, the plan says "
+        "so: enable S3 data events for the model bucket in the organisation trail (docs/security.md).",
+    )
+    guardduty_eks_protection: bool = Field(
+        default=False,
+        description="GuardDuty EKS Protection (audit-log analysis) and Runtime Monitoring with the EKS agent "
+        "managed by GuardDuty. Off by default: GuardDuty is an account/organisation service (one detector per "
+        "account and region), billed per audit-log event and per monitored vCPU. When off, the plan says so: "
+        "enable them from the organisation's GuardDuty administrator (docs/security.md).",
+    )
+    guardduty_detector_id: Annotated[str, StringConstraints(pattern=described(
+        r"^[a-z0-9]{1,300}$", "a GuardDuty detector id (`aws guardduty list-detectors`), lowercase letters and "
+        "digits"))] | None = Field(
+        default=None,
+        description="The account's existing GuardDuty detector in this region: `guardduty_eks_protection` then "
+        "only turns the two features on in it. Unset: the platform creates the detector, which GuardDuty "
+        "refuses when the account already has one in the region (set this id then).",
+    )
 
 
 class GcpKnobs(SpecModel):

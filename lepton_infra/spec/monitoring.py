@@ -23,7 +23,8 @@ class MonitoringSpec(SpecModel):
         default=10, ge=1, le=100, description="A GPU below this utilisation for an hour is idle. Default 10."
     )
     retention_days: int = Field(
-        default=15, ge=1, le=400, description="Metrics retention (Prometheus, logs). Default 15 days."
+        default=15, ge=1, le=400, description="Metrics retention (Prometheus; on Azure also the Log Analytics "
+        "workspace). AWS CloudWatch log groups use `aws.log_retention_days`. Default 15 days."
     )
     storage_gb: int = Field(default=50, ge=10, le=10000, description="Prometheus volume. Default 50 GiB.")
 

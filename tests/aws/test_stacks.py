@@ -68,7 +68,10 @@ def test_stateful_resources_protected_in_prod_only(dev: PlannedGraph, prod: Plan
 def test_cloud_side_deletion_protection_in_prod(dev: PlannedGraph, prod: PlannedGraph) -> None:
     assert prod.one("aws:eks/cluster:Cluster").get("deletionProtection") is True
     assert dev.one("aws:eks/cluster:Cluster").get("deletionProtection") is False
-    assert prod.one("aws:s3/bucket:Bucket").get("forceDestroy") is False
+    buckets = prod.of_type("aws:s3/bucket:Bucket")
+    assert len(buckets) == 2  # the models and their access logs
+    assert all(b.get("forceDestroy") is False and b.protect for b in buckets)
+    assert all(b.get("forceDestroy") is True for b in dev.of_type("aws:s3/bucket:Bucket"))
     assert prod.one("aws:ecr/repository:Repository").get("forceDelete") is False
 
 

@@ -18,6 +18,13 @@ TLS_ONLY = json.dumps({"Version": "2012-10-17", "Statement": [{
     "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
     "Resource": [f"arn:aws:s3:::{MODELS}", f"arn:aws:s3:::{MODELS}/*"],
     "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]})
+LOGS = "acme-ai-prod-access-logs-123456789012"
+SSE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
+LOG_DELIVERY = json.dumps({"Version": "2012-10-17", "Statement": [{
+    "Sid": "S3ServerAccessLogDelivery", "Effect": "Allow", "Principal": {"Service": "logging.s3.amazonaws.com"},
+    "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{LOGS}/models/*",
+    "Condition": {"ArnLike": {"aws:SourceArn": [f"arn:aws:s3:::{MODELS}"]},
+                  "StringEquals": {"aws:SourceAccount": ACCOUNT}}}]})
 HARDENED_CLUSTER = {**CLUSTER, "releaseChannel": {"channel": "REGULAR"}, "enableIntranodeVisibility": True,
                     "binaryAuthorization": {"evaluationMode": "PROJECT_SINGLETON_POLICY_ENFORCE"},
                     "resourceLabels": LABELS}
@@ -91,14 +98,59 @@ def _aws_cases() -> list[Case]:
                                                               '"aws:SecureTransport": "true"')),
         }),
         Case("lepton-aws-s3-access-logs", [
-            bucket, Res("aws:s3/bucket:Bucket", "logs", {"bucket": "acme-ai-prod-logs"}),
+            bucket, Res("aws:s3/bucket:Bucket", "logs", {"bucket": LOGS}),
             Res("aws:s3/bucketLogging:BucketLogging", "models-logging", {
-                "bucket": MODELS, "targetBucket": "acme-ai-prod-logs", "targetPrefix": "s3/"}, deps=["models"])], {
+                "bucket": MODELS, "targetBucket": LOGS, "targetPrefix": "models/"}, deps=["models", "logs"]),
+            Res("aws:s3/bucketPolicy:BucketPolicy", "delivery", {"bucket": LOGS, "policy": LOG_DELIVERY},
+                deps=["logs"])], {
             "no_logging": ("models-logging:@drop", None),
+            "no_delivery_policy": ("delivery:@drop", None),
+            "delivery_without_source_account": ("delivery:policy", LOG_DELIVERY.replace("aws:SourceAccount",
+                                                                                         "aws:SourceOrgID")),
+            "delivery_denied": ("delivery:policy", LOG_DELIVERY.replace('"Allow"', '"Deny"')),
+            "log_bucket_logs_to_itself": ("models-logging:bucket", LOGS),
+        }),
+        Case("lepton-aws-s3-cmk", [
+            bucket, Res("aws:s3/bucket:Bucket", "logs", {"bucket": LOGS}),
+            Res("aws:s3/bucketLogging:BucketLogging", "models-logging", {
+                "bucket": MODELS, "targetBucket": LOGS, "targetPrefix": "models/"}, deps=["models", "logs"]),
+            Res(SSE, "models-sse", {"bucket": MODELS, "rules": [{"applyServerSideEncryptionByDefault": {
+                "sseAlgorithm": "aws:kms", "kmsMasterKeyId": f"arn:aws:kms:us-east-1:{ACCOUNT}:key/1"}}]},
+                deps=["models"]),
+            Res(SSE, "logs-sse", {"bucket": LOGS, "rules": [{"applyServerSideEncryptionByDefault": {
+                "sseAlgorithm": "AES256"}}]}, deps=["logs"])], {
+            "log_target_unencrypted": ("logs-sse:@drop", None),
+            "log_target_sse_kms": ("logs-sse:rules.0.applyServerSideEncryptionByDefault.sseAlgorithm", "aws:kms"),
+            "source_sse_s3": ("models-sse:rules.0.applyServerSideEncryptionByDefault.sseAlgorithm", "AES256"),
         }),
         Case("lepton-aws-log-retention-prod", [Res("aws:cloudwatch/logGroup:LogGroup", "logs", {
             "name": "/aws/eks/acme-ai-prod/cluster", "retentionInDays": 365}, provider=dict(AWS_PROVIDER))], {
             "ninety_days": ("logs:retentionInDays", 90),
+            "thirty_days_dev_value": ("logs:retentionInDays", 30),
+        }),
+        Case("lepton-aws-log-groups-precreated", [
+            Res("aws:eks/cluster:Cluster", "eks", {**EKS, "name": "acme-ai-prod",
+                                                   "enabledClusterLogTypes": ["api", "audit"]}),
+            Res("aws:eks/addon:Addon", "insights", {"addonName": "amazon-cloudwatch-observability",
+                                                    "clusterName": "acme-ai-prod"}),
+            *[Res("aws:cloudwatch/logGroup:LogGroup", f"insights-{k}", {
+                "name": f"/aws/containerinsights/acme-ai-prod/{k}", "retentionInDays": 365})
+              for k in ("application", "dataplane", "host", "performance")],
+            Res("aws:cloudwatch/logGroup:LogGroup", "cluster-logs", {
+                "name": "/aws/eks/acme-ai-prod/cluster", "retentionInDays": 365}),
+            Res("aws:cloudwatch/logGroup:LogGroup", "flow-logs", {"name": "/aws/vpc/acme-ai-prod/flow-logs",
+                                                               "retentionInDays": 365}),
+            Res("aws:ec2/flowLog:FlowLog", "flow", {"logDestinationType": "cloud-watch-logs", "trafficType": "ALL",
+                                                    "vpcId": "vpc-1"}, deps=["flow-logs"])], {
+            "control_plane_group_missing": ("cluster-logs:@drop", None),
+            "control_plane_group_misnamed": ("cluster-logs:name", "/aws/eks/acme-ai-prod/logs"),
+            "insights_group_missing": ("insights-host:@drop", None),
+            "flow_log_destination_outside": ("flow-logs:@drop", None),
+        }),
+        Case("lepton-aws-log-retention-accepted", [Res("aws:cloudwatch/logGroup:LogGroup", "logs", {
+            "name": "/aws/containerinsights/acme-ai-prod/application", "retentionInDays": 14})], {
+            "fifteen_days": ("logs:retentionInDays", 15),
+            "three_sixty_days": ("logs:retentionInDays", 360),
         }),
     ]
 

@@ -54,18 +54,24 @@ def secure_program() -> None:
     aws.s3.BucketLogging("data-logging", bucket=data.id, target_bucket=log_bucket.id, target_prefix="data/",
                          opts=opts)
     for name, bucket in (("data", data), ("access-logs", log_bucket)):
+        # An access log target takes SSE-S3 only (S3 delivers no logs to an SSE-KMS default bucket).
+        kms = {"sse_algorithm": "aws:kms", "kms_master_key_id": key.arn} if bucket is data else {"sse_algorithm": "AES256"}
         aws.s3.BucketServerSideEncryptionConfiguration(
             f"{name}-sse", bucket=bucket.id, rules=[aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
                 apply_server_side_encryption_by_default=aws.s3.
-                BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
-                    sse_algorithm="aws:kms", kms_master_key_id=key.arn), bucket_key_enabled=True)], opts=opts)
+                BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(**kms),
+                bucket_key_enabled=bucket is data)], opts=opts)
         aws.s3.BucketVersioning(f"{name}-versioning", bucket=bucket.id, versioning_configuration=aws.s3.
                                 BucketVersioningVersioningConfigurationArgs(status="Enabled"), opts=opts)
         aws.s3.BucketPublicAccessBlock(f"{name}-pab", bucket=bucket.id, block_public_acls=True,
                                        block_public_policy=True, ignore_public_acls=True,
                                        restrict_public_buckets=True, opts=opts)
-        aws.s3.BucketPolicy(f"{name}-tls-only", bucket=bucket.id, policy=bucket.arn.apply(lambda arn: json.dumps({
-            "Version": "2012-10-17", "Statement": [{
+        delivery = [{"Effect": "Allow", "Principal": {"Service": "logging.s3.amazonaws.com"}, "Action": "s3:PutObject",
+                     "Resource": "arn:aws:s3:::acme-access-logs/data/*",
+                     "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:s3:::acme-data"},
+                                   "StringEquals": {"aws:SourceAccount": "123456789012"}}}] if bucket is log_bucket else []
+        aws.s3.BucketPolicy(f"{name}-tls-only", bucket=bucket.id, policy=bucket.arn.apply(
+            lambda arn, delivery=delivery: json.dumps({"Version": "2012-10-17", "Statement": [*delivery, {
                 "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": [arn, f"{arn}/*"],
                 "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]})), opts=opts)
     aws.ecr.Repository("images", image_tag_mutability="IMMUTABLE",

@@ -91,3 +91,28 @@ def test_a_label_key_too_long_for_the_autoscalers_asg_tag_is_refused_on_aws() ->
     gcp = raw_spec("gcp-dev")
     gcp["node_pools"] = [{**gcp["node_pools"][0], "labels": {too_long: "x"}}, *gcp["node_pools"][1:]]
     PlatformSpec.from_dict(gcp)
+
+
+def test_cluster_log_retention_refused_unless_cloudwatch_accepts_it() -> None:
+    """15 was the Container Insights retention before (from `monitoring.retention_days`): CloudWatch's
+    PutRetentionPolicy refuses it, so the spec refuses it, naming the field and the nearest value."""
+    raw = copy.deepcopy(raw_spec("aws-prod"))
+    raw["aws"] = {**raw["aws"], "log_retention_days": 15}
+    raw["network"] = {**raw.get("network", {}), "flow_log_retention_days": 360}
+    problems = _problems(raw)
+    assert problems["aws.log_retention_days"].value == 15 and "14" in problems["aws.log_retention_days"].fix
+    assert problems["network.flow_log_retention_days"].value == 360
+    assert "365" in problems["network.flow_log_retention_days"].fix
+
+
+@pytest.mark.parametrize(("stack", "days"), [("aws-dev", 30), ("aws-prod", 365)])
+def test_log_retentions_default_by_environment_on_aws(stack: str, days: int) -> None:
+    spec = PlatformSpec.from_dict(raw_spec(stack))
+    assert spec.aws is not None
+    assert (spec.aws.log_retention_days, spec.aws.access_log_retention_days,
+            spec.network.flow_log_retention_days) == (days, days, days)
+
+
+def test_flow_log_retention_default_elsewhere_is_unchanged() -> None:
+    """The AWS rows do not reach the other clouds (Azure caps its flow-log retention itself)."""
+    assert PlatformSpec.from_dict(raw_spec("azure-prod")).network.flow_log_retention_days == 90

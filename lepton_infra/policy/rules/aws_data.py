@@ -15,6 +15,7 @@ BUCKET = "aws:s3/bucket:Bucket"
 BUCKET_SSE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
 BUCKET_VERSIONING = "aws:s3/bucketVersioning:BucketVersioning"
 BUCKET_PAB = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+BUCKET_LOGGING = "aws:s3/bucketLogging:BucketLogging"
 ECR_REPOSITORY = "aws:ecr/repository:Repository"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 SNS_TOPIC = "aws:sns/topic:Topic"
@@ -170,24 +171,49 @@ def _buckets(stack: StackView) -> list[ResourceView]:
     return buckets
 
 
+def log_target_buckets(stack: StackView) -> set[str]:
+    """URNs of the buckets some `BucketLogging` delivers server access logs to: by name (`targetBucket`),
+    or, while names are unknown (preview), a bucket it depends on that is not its source."""
+    buckets = stack.of_type(BUCKET)
+    by_name = {str(b.get("bucket")): b.urn for b in buckets if isinstance(b.get("bucket"), str)}
+    bucket_urns = {b.urn for b in buckets}
+    targets: set[str] = set()
+    for logging in stack.of_type(BUCKET_LOGGING):
+        target, source = logging.get("targetBucket"), logging.get("bucket")
+        if isinstance(target, str) and target in by_name:
+            targets.add(by_name[target])
+        elif is_unknown(target):
+            source_urn = by_name.get(source) if isinstance(source, str) else None
+            targets |= {d for d in logging.dependencies if d in bucket_urns and d != source_urn}
+    return targets
+
+
 @stack_rule(
     id="lepton-aws-s3-cmk", title="S3 buckets use SSE-KMS with a customer-managed key",
     severity=Severity.HIGH, clouds=AWS,
     description="Each bucket's default encryption (its `BucketServerSideEncryptionConfiguration`, or the "
-    "inline block) is `aws:kms` with `kmsMasterKeyId` set.",
+    "inline block) is `aws:kms` with `kmsMasterKeyId` set. A server access log target (a `BucketLogging`'s "
+    "`targetBucket`) needs SSE-S3 (`AES256`) instead: S3 delivers no access logs to a bucket whose default "
+    "encryption is SSE-KMS (S3 user guide, \"Enabling Amazon S3 server access logging\").",
     remediation="Add `aws.s3.BucketServerSideEncryptionConfiguration(bucket=b.id, rules=[...("
     "apply_server_side_encryption_by_default=...(sse_algorithm='aws:kms', kms_master_key_id=key.arn), "
-    "bucket_key_enabled=True)])`.",
+    "bucket_key_enabled=True)])` (`sse_algorithm='AES256'` on an access log bucket).",
     anchors=("checkov:CKV_AWS_145",),
 )
 def s3_cmk(stack: StackView) -> Iterator[Finding]:
     configs = _bucket_companions(stack, BUCKET_SSE)
+    log_targets = log_target_buckets(stack)
     for bucket in _buckets(stack):
         defaults = [as_mapping(as_mapping(rule).get("applyServerSideEncryptionByDefault"))
                     for c in configs.get(bucket.urn, []) for rule in as_list(c.get("rules"))]
         inline = bucket.get("serverSideEncryptionConfiguration.rule.applyServerSideEncryptionByDefault")
         if inline:
             defaults.append(as_mapping(inline))
+        if bucket.urn in log_targets:
+            if not any(d.get("sseAlgorithm") in ("AES256", UNKNOWN) for d in defaults):
+                yield Finding(f"access log bucket {bucket.name} has no SSE-S3 (AES256) default encryption (the only "
+                              "one S3 log delivery supports)", bucket.urn)
+            continue
         if not any(d.get("sseAlgorithm") in ("aws:kms", "aws:kms:dsse", UNKNOWN) and is_set(d.get("kmsMasterKeyId"))
                    for d in defaults):
             yield Finding(f"bucket {bucket.name} has no SSE-KMS default encryption with our key", bucket.urn)

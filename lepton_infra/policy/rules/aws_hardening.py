@@ -9,10 +9,11 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from lepton_infra.policy.model import Enforcement, Finding, NotApplicable, ResourceView, Severity, StackView
+from lepton_infra.core.conventions import CLOUDWATCH_RETENTION_DAYS
+from lepton_infra.policy.model import Finding, NotApplicable, ResourceView, Severity, StackView
 from lepton_infra.policy.props import UNKNOWN, as_bool, as_int, as_list, as_mapping, is_unknown, shown
 from lepton_infra.policy.registry import resource_rule, stack_rule
-from lepton_infra.policy.rules.aws_data import BUCKET
+from lepton_infra.policy.rules.aws_data import BUCKET, log_target_buckets
 from lepton_infra.policy.rules.common import ENVIRONMENT_SCHEMA
 
 AWS = ("aws",)
@@ -32,6 +33,7 @@ ADMIN_POLICIES = {CLUSTER_ADMIN_POLICY, "arn:aws:eks::aws:cluster-access-policy/
 # An account root (`arn:aws:iam::<acct>:root`) stands for every principal of the account its policies allow.
 BROAD_PRINCIPAL = re.compile(r"^\*$|:root$|\*")
 PROD_LOG_RETENTION_DAYS = 365
+LOG_DELIVERY_SERVICE = "logging.s3.amazonaws.com"
 
 
 def _minor(version: Any) -> tuple[int, int] | None:
@@ -160,13 +162,31 @@ def s3_tls_only(stack: StackView) -> Iterator[Finding]:
             yield Finding(f"bucket {bucket.name} has no policy denying requests without TLS", bucket.urn)
 
 
+def _grants_log_delivery(policy: Any) -> bool:
+    """An Allow for `logging.s3.amazonaws.com` to s3:PutObject, limited by aws:SourceAccount (the
+    documented grant when ACLs are off; without the condition any account's bucket could log into it)."""
+    for s in _statements(policy):
+        principal = as_mapping(s.get("Principal")).get("Service")
+        actions = as_list(s.get("Action"))
+        conditions = [as_mapping(v) for v in as_mapping(s.get("Condition")).values()]
+        if (s.get("Effect") == "Allow" and LOG_DELIVERY_SERVICE in as_list(principal)
+                and any(a in ("s3:PutObject", "s3:*") for a in actions)
+                and any("aws:SourceAccount" in c for c in conditions)):
+            return True
+    return False
+
+
 @stack_rule(
-    id="lepton-aws-s3-access-logs", title="S3 buckets log access to a log bucket", severity=Severity.LOW,
-    clouds=AWS, enforcement=Enforcement.ADVISORY,
-    description="Each bucket that is not itself a log target has a `BucketLogging` (server access logs). "
-    "Advisory: the platform's model bucket relies on CloudTrail management events and a dedicated log "
-    "bucket is an extra stateful store (docs/security.md).",
-    remediation="`aws.s3.BucketLogging(bucket=b.id, target_bucket=logs.id, target_prefix='s3/')`.",
+    id="lepton-aws-s3-access-logs", title="S3 buckets log access to a log bucket that accepts the logs",
+    severity=Severity.MEDIUM, clouds=AWS,
+    description="Each bucket that is not itself a log target has a `BucketLogging` (server access logs) to "
+    "another bucket, and each log target in the stack has a bucket policy that lets "
+    f"`{LOG_DELIVERY_SERVICE}` put objects, limited by `aws:SourceAccount`: with ACLs disabled (bucket owner "
+    "enforced) that policy is the only way S3 may deliver, and without it logging is configured and nothing "
+    "arrives. A log target does not log to itself (each delivery would log a delivery).",
+    remediation="`aws.s3.BucketLogging(bucket=b.id, target_bucket=logs.id, target_prefix='s3/')` and on the log "
+    f"bucket a policy allowing `{LOG_DELIVERY_SERVICE}` s3:PutObject with conditions aws:SourceArn (the source "
+    "buckets) and aws:SourceAccount (lepton_infra/aws/access_logs.py).",
     anchors=("checkov:CKV_AWS_18",),
 )
 def s3_access_logs(stack: StackView) -> Iterator[Finding]:
@@ -174,21 +194,31 @@ def s3_access_logs(stack: StackView) -> Iterator[Finding]:
     if not buckets:
         raise NotApplicable("no S3 bucket in the stack")
     loggings = stack.of_type(BUCKET_LOGGING)
-    logged = {dep for lg in loggings for dep in lg.dependencies}
-    targets = {str(lg.get("targetBucket")) for lg in loggings}
+    targets = log_target_buckets(stack)
+    sources = {str(lg.get("bucket")) for lg in loggings}
+    unknown_source_deps = {d for lg in loggings if is_unknown(lg.get("bucket")) for d in lg.dependencies}
+    policies = _by_dependency(stack, BUCKET_POLICY)
     for bucket in buckets:
-        if bucket.urn not in logged and str(bucket.get("bucket")) not in targets:
+        name = bucket.get("bucket")
+        if bucket.urn in targets:
+            if name in sources:
+                yield Finding(f"log bucket {bucket.name} logs to itself", bucket.urn)
+            attached = policies.get(bucket.urn, [])
+            if not any(p.get("policy") is UNKNOWN or _grants_log_delivery(p.get("policy")) for p in attached):
+                yield Finding(f"log bucket {bucket.name} has no policy letting {LOG_DELIVERY_SERVICE} deliver "
+                              "(with aws:SourceAccount): S3 would deliver no logs", bucket.urn)
+        elif str(name) not in sources and bucket.urn not in unknown_source_deps:
             yield Finding(f"bucket {bucket.name} has no server access logging", bucket.urn)
 
 
 @resource_rule(
     id="lepton-aws-log-retention-prod", title="Prod CloudWatch log groups keep a year of logs",
-    severity=Severity.MEDIUM, types=(LOG_GROUP,), clouds=AWS, enforcement=Enforcement.ADVISORY,
+    severity=Severity.MEDIUM, types=(LOG_GROUP,), clouds=AWS,
     description=f"In prod, `retentionInDays` is at least {PROD_LOG_RETENTION_DAYS} (0 or unset keeps logs "
-    "forever and passes). Advisory: retention is a cost and compliance choice; the platform keeps 90 days "
-    "of control-plane and flow logs by default (docs/security.md).",
-    remediation="Set `monitoring.retention_days: 365` (Container Insights) and `network.flow_log_retention_days:"
-    " 365` in the prod stack.",
+    "forever and passes) on every log group: EKS control plane, Container Insights, VPC flow logs. The "
+    "platform keeps a year in prod by default (`aws.log_retention_days`, `network.flow_log_retention_days`).",
+    remediation="Set `aws.log_retention_days: 365` (control plane, Container Insights) and "
+    "`network.flow_log_retention_days: 365` in the prod stack, or leave them unset (prod default).",
     anchors=("checkov:CKV_AWS_338",),
     config_schema=ENVIRONMENT_SCHEMA,
 )
@@ -201,3 +231,66 @@ def log_retention_prod(r: ResourceView) -> Iterator[str]:
     number = as_int(days)
     if number is not None and 0 < number < PROD_LOG_RETENTION_DAYS:
         yield f"retentionInDays is {number}, under {PROD_LOG_RETENTION_DAYS} in prod"
+
+
+@resource_rule(
+    id="lepton-aws-log-retention-accepted", title="CloudWatch log groups ask for a retention CloudWatch accepts",
+    severity=Severity.HIGH, types=(LOG_GROUP,), clouds=AWS,
+    description="`retentionInDays` is unset, 0 or one of the values CloudWatch Logs accepts ("
+    + ", ".join(map(str, CLOUDWATCH_RETENTION_DAYS)) + "); any other value is refused at apply time "
+    "(PutRetentionPolicy InvalidParameterException), after the plan looked clean.",
+    remediation="Use one of the accepted values, e.g. 14 instead of 15, 365 instead of 360.",
+)
+def log_retention_accepted(r: ResourceView) -> Iterator[str]:
+    days = r.get("retentionInDays")
+    if is_unknown(days) or days is None:
+        return
+    number = as_int(days)
+    if number is None or (number != 0 and number not in CLOUDWATCH_RETENTION_DAYS):
+        yield f"retentionInDays {shown(days)} is not a retention CloudWatch Logs accepts"
+
+
+FLOW_LOG = "aws:ec2/flowLog:FlowLog"
+INSIGHTS_ADDON = "amazon-cloudwatch-observability"
+INSIGHTS_KINDS = ("application", "dataplane", "host", "performance")
+
+
+def _expected_log_groups(stack: StackView) -> Iterator[tuple[str, ResourceView]]:
+    """(log group name, the resource that makes an AWS service write there): EKS control-plane logs
+    (EKS user guide, "Send control plane logs to CloudWatch Logs") and Container Insights' four groups."""
+    for cluster in stack.of_type(EKS_CLUSTER):
+        if as_list(cluster.get("enabledClusterLogTypes")) and isinstance(cluster.get("name"), str):
+            yield f"/aws/eks/{cluster.get('name')}/cluster", cluster
+    for addon in stack.of_type(ADDON):
+        if addon.get("addonName") == INSIGHTS_ADDON and isinstance(addon.get("clusterName"), str):
+            for kind in INSIGHTS_KINDS:
+                yield f"/aws/containerinsights/{addon.get('clusterName')}/{kind}", addon
+
+
+@stack_rule(
+    id="lepton-aws-log-groups-precreated", title="Every log group an AWS service writes is in the stack",
+    severity=Severity.MEDIUM, clouds=AWS,
+    description="The EKS control-plane group (`/aws/eks/<cluster>/cluster`), the four Container Insights "
+    "groups (`/aws/containerinsights/<cluster>/{application,dataplane,host,performance}`) and each VPC flow "
+    "log's CloudWatch destination are `LogGroup`s of the stack. Otherwise the service creates the group "
+    "itself, unencrypted and with no (or its own) retention, and the retention and KMS rules never see it.",
+    remediation="Declare `aws.cloudwatch.LogGroup(name=..., retention_in_days=..., kms_key_id=key.arn)` before "
+    "the cluster, add-on or flow log (lepton_infra/aws/cluster.py, monitoring.py, network.py).",
+)
+def log_groups_precreated(stack: StackView) -> Iterator[Finding]:
+    groups = stack.of_type(LOG_GROUP)
+    names = {g.get("name") for g in groups}
+    expected = list(_expected_log_groups(stack))
+    flow_logs = [f for f in stack.of_type(FLOW_LOG) if f.get("logDestinationType") in (None, "cloud-watch-logs")]
+    if not expected and not flow_logs:
+        raise NotApplicable("no EKS cluster logs, Container Insights or CloudWatch flow logs in the stack")
+    if any(is_unknown(n) for n in names):
+        return
+    for name, writer in expected:
+        if name not in names:
+            yield Finding(f"{name} is not declared: {writer.name} makes AWS create it unencrypted, with no "
+                          "retention of the stack's", writer.urn)
+    group_urns = {g.urn for g in groups}
+    for flow_log in flow_logs:
+        if not group_urns & set(flow_log.dependencies):
+            yield Finding(f"flow log {flow_log.name} writes to a log group outside the stack", flow_log.urn)
