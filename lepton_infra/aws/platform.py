@@ -9,7 +9,12 @@ from lepton_infra.aws.access import api_access
 from lepton_infra.aws.account import lookup_account
 from lepton_infra.aws.addons import Addons, AddonsArgs
 from lepton_infra.aws.artifacts import ArtifactStore, ArtifactStoreArgs
-from lepton_infra.aws.autoscaler import Autoscaler, AutoscalerArgs
+from lepton_infra.aws.autoscaler import (
+    PROVISIONING_CLASS,
+    Autoscaler,
+    AutoscalerArgs,
+    serves_provisioning_requests,
+)
 from lepton_infra.aws.cluster import Cluster, ClusterArgs
 from lepton_infra.aws.kms import EncryptionKey, EncryptionKeyArgs
 from lepton_infra.aws.monitoring import Monitoring, MonitoringArgs
@@ -18,7 +23,7 @@ from lepton_infra.aws.node_pool import NodePool, NodePoolArgs
 from lepton_infra.aws.quotas import vcpu_quota_needs
 from lepton_infra.catalog import choose_machine, spot_alternatives
 from lepton_infra.core.cloud import PlatformOutputs
-from lepton_infra.core.cluster_handle import ClusterHandle, GpuFacts
+from lepton_infra.core.cluster_handle import CapacityProvisioning, ClusterHandle, GpuFacts
 from lepton_infra.core.component import Component
 from lepton_infra.core.exposure import warn_if_api_open_to_the_world
 from lepton_infra.core.naming import child_name
@@ -106,12 +111,16 @@ class Platform(Component):
             platform=label, k8s_provider=cluster.k8s_provider, versions=dict(knobs.addon_versions),
             volume_tags=tags, wait_for=node_groups, account=account,
         ), opts_aws)
+        # Queued GPU jobs get their nodes together (Kueue's ProvisioningRequest check) where the pinned
+        # autoscaler serves the v1 API; on 1.30 they are admitted on quota alone.
+        provisioning = bool(spec.jobs.enabled and spec.gpu_pools
+                            and serves_provisioning_requests(spec.cluster.version))
         autoscaler = Autoscaler(child_name(name, "autoscaler"), AutoscalerArgs(
             cluster_name=cluster.name_output, kubernetes_version=spec.cluster.version, region=spec.region,
             oidc_provider_arn=cluster.oidc_provider_arn, oidc_issuer=cluster.oidc_issuer,
             k8s_provider=cluster.k8s_provider, platform=label,
             wait_for=[*node_groups, addons.addons["coredns"]],  # it needs DNS, not storage
-            account=account,
+            account=account, provisioning_requests=provisioning,
         ), opts_aws)
         Monitoring(child_name(name, "monitoring"), MonitoringArgs(
             cluster_name=label, region=spec.region, key_id=key.arn, oidc_provider_arn=cluster.oidc_provider_arn,
@@ -148,6 +157,9 @@ class Platform(Component):
             # Tenant pods use IRSA: the SDK calls STS over HTTPS (443), which tenants already reach; no
             # Pod Identity association is made, so the agent's 169.254.170.23:80 is not opened.
             identity_egress=(),
+            # The CRD must be served before Kueue starts, and the autoscaler serving it.
+            capacity_provisioning=CapacityProvisioning(PROVISIONING_CLASS, ready=(autoscaler.release,))
+            if provisioning else None,
             region=spec.region,
             model_bucket=store.bucket_name,
             registry_url=store.registry_url,

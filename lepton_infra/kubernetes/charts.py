@@ -102,3 +102,10 @@ CLUSTER_AUTOSCALER = HelmChart(
 # always overridden; the first chart shipping 1.33 (9.47.0, through 9.51.0) adds no ClusterRole rule
 # for the AWS provider (only CoreWeave's and `rbac.additionalRules`), so 9.46.6's RBAC serves 1.33.
 CLUSTER_AUTOSCALER_IMAGE_TAGS = {"1.30": "v1.30.7", "1.31": "v1.31.5", "1.32": "v1.32.7", "1.33": "v1.33.6"}
+# The ProvisioningRequest CRD (autoscaling.x-k8s.io) the autoscaler serves with
+# `--enable-provisioning-requests`. No autoscaler chart ships it or RBAC for it (9.46.6 through 9.51.0
+# template neither), so it is applied from the autoscaler's repository at the pinned image's tag. Its
+# `v1` version, which Kueue 0.19 creates, is served from 1.31 on (1.30.x has only v1beta1).
+PROVISIONING_REQUEST_CRD_URL = ("https://raw.githubusercontent.com/kubernetes/autoscaler/cluster-autoscaler-{version}/"
+                                "cluster-autoscaler/apis/config/crd/autoscaling.x-k8s.io_provisioningrequests.yaml")
+PROVISIONING_REQUEST_V1_MINORS = frozenset({"1.31", "1.32", "1.33"})
