@@ -8,7 +8,7 @@ import pulumi_kubernetes as k8s
 
 from lepton_infra.catalog import choose_machine
 from lepton_infra.core.cloud import PlatformOutputs
-from lepton_infra.core.cluster_handle import ClusterHandle
+from lepton_infra.core.cluster_handle import CapacityProvisioning, ClusterHandle
 from lepton_infra.core.component import Component
 from lepton_infra.core.exposure import warn_if_api_open_to_the_world
 from lepton_infra.core.naming import child_name
@@ -126,7 +126,8 @@ class Platform(Component):
                 cpu_class=pool.cpu, machine_type=pool.machine_type, spot=pool.spot, disk_gb=pool.disk_gb,
                 node_locations=_gpu_pool_zones(pool, spec.region, up_zones, zones, project, invoke_opts),
                 service_account_email=self.node_identity.email, extra_labels=dict(pool.labels),
-                resource_labels=labels, name_prefix=prefix), opts_())
+                resource_labels=labels, name_prefix=prefix,
+                queued_provisioning=pool.name in knobs.queued_provisioning_pools), opts_())
             for pool in spec.node_pools
         ]
         self.artifacts = ArtifactStore(child_name(name, "artifacts"), ArtifactStoreArgs(
@@ -178,6 +179,10 @@ class Platform(Component):
             identity_egress=metadata_server_egress(DATAPLANE_V2),
             # GKE admits system-*-critical pods only in namespaces with a quota scoped to those classes.
             critical_priority_needs_quota=True,
+            # GKE serves ProvisioningRequests itself (its CRD is built in) for queued-provisioning pools.
+            capacity_provisioning=CapacityProvisioning(
+                "queued-provisioning.gke.io", pools=frozenset(knobs.queued_provisioning_pools))
+            if knobs.queued_provisioning_pools else None,
             region=spec.region,
             model_bucket=self.artifacts.bucket_name,
             registry_url=self.artifacts.registry_url,

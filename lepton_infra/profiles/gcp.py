@@ -9,7 +9,7 @@ from lepton_infra.core.errors import Problem
 from lepton_infra.profiles.base import CloudProfile, regex_rule
 from lepton_infra.spec.checks import rule
 from lepton_infra.spec.cloud_knobs import GcpKnobs
-from lepton_infra.spec.gcp_rules import gcp_rbac_groups
+from lepton_infra.spec.gcp_rules import gcp_queued_provisioning_pools, gcp_rbac_groups
 from lepton_infra.spec.tag_rules import GCP_LABELS
 
 if TYPE_CHECKING:
@@ -41,5 +41,5 @@ PROFILE = CloudProfile(
     pool_name=regex_rule(r"[a-z]([a-z0-9-]{0,38}[a-z0-9])?", "GKE node pool: up to 40 lowercase letters, "
                          "digits and hyphens, starting with a letter and ending with a letter or digit"),
     tags=GCP_LABELS,
-    checks=(_billing_account, _room_for_pod_ranges, gcp_rbac_groups),
+    checks=(_billing_account, _room_for_pod_ranges, gcp_rbac_groups, gcp_queued_provisioning_pools),
 )

@@ -90,6 +90,15 @@ class GcpKnobs(SpecModel):
         "`tenants[].admins` is set, which on GCP are Google Group e-mail addresses. Default none "
         "(no group reaches RBAC).",
     )
+    queued_provisioning_pools: list[str] = Field(
+        default_factory=list,
+        description="GPU pools whose nodes come only through ProvisioningRequests (GKE queued provisioning, "
+        "Dynamic Workload Scheduler): Kueue asks GKE for all of a queued GPU job's nodes at once and admits "
+        "the job when they exist. GKE then scales such a pool for nothing else, so no service may depend on "
+        "it (its GPU type must also be on a pool without queued provisioning), and it needs `jobs.enabled`, "
+        "min 0, on-demand capacity; GKE requires auto-repair off and no reservation on it. Default none "
+        "(jobs are admitted on quota alone on GKE).",
+    )
 
 
 EntraObjectId = Annotated[str, StringConstraints(pattern=described(

@@ -54,7 +54,7 @@ def _aws_prod_spec_on_gcp() -> dict[str, Any]:
     raw.pop("aws", None)
     raw.update(cloud="gcp", region="us-central1",
                gcp={"project": "acme-ai-prod", "billing_account": "012345-6789AB-CDEF01",
-                    "rbac_security_group": "gke-security-groups@acme.dev"})
+                    "rbac_security_group": "gke-security-groups@acme.dev", "queued_provisioning_pools": ["h100"]})
     raw["tenants"] = [{**t, "admins": [f"{a}@acme.dev" for a in t.get("admins", [])]} for t in raw["tenants"]]
     return raw
 

@@ -96,10 +96,21 @@ def test_aws_gpu_jobs_wait_for_an_atomic_scale_up_the_autoscaler_serves(plan_sta
     assert autoscaler.urn in kueue.dependencies
 
 
-@pytest.mark.parametrize("stack", ["gcp-prod", "azure-prod"])
+def test_gke_checks_capacity_for_its_queued_provisioning_pool(plan_stack) -> None:
+    """gcp-prod queues its H100 pool (gcp.queued_provisioning_pools): GKE's own class, that flavor only."""
+    graph = plan_stack(PLATFORM_STACK_DIR, "gcp-prod")
+    (config,) = _docs(graph, "ProvisioningRequestConfig")
+    assert config["spec"]["provisioningClassName"] == "queued-provisioning.gke.io"
+    queued = [p.get("name") for p in graph.of_type("gcp:container/nodePool:NodePool") if p.get("queuedProvisioning")]
+    for queue in _docs(graph, "ClusterQueue"):
+        rules = queue["spec"]["admissionChecksStrategy"]["admissionChecks"]
+        assert [r["onFlavors"] for r in rules] == [[f"gpu-{pool}" for pool in queued]] == [["gpu-h100"]]
+
+
+@pytest.mark.parametrize("stack", ["azure-prod"])
 def test_no_check_where_no_autoscaler_serves_provisioning_requests(stack: str, plan_stack) -> None:
-    """GKE pools without queued provisioning and the AKS-managed autoscaler serve no ProvisioningRequests:
-    a check there would stay pending forever, so jobs are admitted on quota alone (docs say so)."""
+    """The AKS-managed autoscaler serves no ProvisioningRequests (GKE pools without queued provisioning
+    neither): a check there would stay pending forever, so jobs are admitted on quota alone."""
     graph = plan_stack(PLATFORM_STACK_DIR, stack)
     assert not _docs(graph, "AdmissionCheck") and not _docs(graph, "ProvisioningRequestConfig")
     assert not graph.of_type("kubernetes:yaml/v2:ConfigFile")
