@@ -20,7 +20,7 @@ from lepton_infra.aws.kms import EncryptionKey, EncryptionKeyArgs
 from lepton_infra.aws.monitoring import Monitoring, MonitoringArgs
 from lepton_infra.aws.network import Network, NetworkArgs
 from lepton_infra.aws.node_pool import NodePool, NodePoolArgs
-from lepton_infra.aws.quotas import vcpu_quota_needs
+from lepton_infra.aws.quotas import quota_needs
 from lepton_infra.catalog import choose_machine, spot_alternatives
 from lepton_infra.core.cloud import PlatformOutputs
 from lepton_infra.core.cluster_handle import CapacityProvisioning, ClusterHandle, GpuFacts
@@ -137,6 +137,13 @@ class Platform(Component):
             platform=spec.name, environment=spec.environment, key_id=key.arn, protect=protect,
             account=account), opts_aws)
 
+        quotas = quota_needs(spec, {p.name: instance_types(spec, p) for p in spec.node_pools})
+        if knobs.request_quota_increases:
+            # Service Quotas is regional: the platform's provider (its region) files each request.
+            for q in (q for q in quotas if q.requestable):
+                aws.servicequotas.ServiceQuota(
+                    child_name(name, f"quota-{q.code.lower()}"), service_code="ec2", quota_code=q.code,
+                    value=float(q.amount), opts=self.child_opts(provider=self.provider))
         self.cluster_handle = ClusterHandle(
             cloud="aws",
             name=cluster.name_output,
@@ -167,10 +174,9 @@ class Platform(Component):
         self.outputs = PlatformOutputs(
             cluster_name=cluster.name_output, cluster_endpoint=cluster.endpoint, kubeconfig=cluster.kubeconfig,
             model_bucket=store.bucket_name, registry_url=store.registry_url, region=spec.region,
-            key_id=key.arn, key_output_name="kms_key_arn", api_access=api_access(spec))
-        quotas = vcpu_quota_needs(spec, {p.name: instance_types(spec, p) for p in spec.node_pools})
+            key_id=key.arn, key_output_name="kms_key_arn", api_access=api_access(spec), quota_to_request=quotas)
         pulumi.log.info("EC2 vCPU quotas needed with every pool at max (check Service Quotas before scaling): "
-                        + "; ".join(f"{q}: {n}" for q, n in quotas.items()), self)
+                        + "; ".join(f"{q.quota}: {q.amount}" for q in quotas), self)
         reachable = spec.cluster.endpoint == "public" or spec.cluster.authorized_networks
         (pulumi.log.info if reachable else pulumi.log.warn)(f"api_access: {self.outputs.api_access}", self)
         self.finish(self.outputs.to_stack_outputs())

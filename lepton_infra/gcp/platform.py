@@ -33,7 +33,14 @@ from lepton_infra.gcp.planning import (
     service_agent,
     zones_offering,
 )
-from lepton_infra.gcp.services import BUDGET_SERVICE, PLATFORM_SERVICES, ProjectServices, ProjectServicesArgs
+from lepton_infra.gcp.quotas import quota_needs
+from lepton_infra.gcp.services import (
+    BUDGET_SERVICE,
+    PLATFORM_SERVICES,
+    QUOTA_SERVICE,
+    ProjectServices,
+    ProjectServicesArgs,
+)
 from lepton_infra.spec import NodePoolSpec, PlatformSpec
 
 STORAGE_CLASS = "lepton-cmek-balanced"
@@ -68,7 +75,8 @@ class Platform(Component):
 
         invoke_opts = pulumi.InvokeOutputOptions(parent=self, provider=self.provider)
 
-        services = list(PLATFORM_SERVICES) + ([BUDGET_SERVICE] if spec.budget else [])
+        services = (list(PLATFORM_SERVICES) + ([BUDGET_SERVICE] if spec.budget else [])
+                    + ([QUOTA_SERVICE] if knobs.request_quota_increases else []))
         self.services = ProjectServices(child_name(name, "services"),
                                         ProjectServicesArgs(project=knobs.project, services=services), opts_())
         project = self.services.project  # resolves once the APIs are on: everything below waits for them
@@ -158,6 +166,18 @@ class Platform(Component):
             allow_volume_expansion=True,
             opts=self.child_opts(provider=self.k8s_provider),
         )
+        quotas = quota_needs(spec)
+        if knobs.request_quota_increases:
+            for q in (q for q in quotas if q.requestable):
+                suffix = "-".join([q.code.split("-per-")[0].lower(), *(v.lower() for v in q.dimensions.values())])
+                gcp.cloudquota.SQuotaPreference(
+                    child_name(name, f"quota-{suffix}"), parent=pulumi.Output.concat("projects/", project),
+                    service="compute.googleapis.com", quota_id=q.code,
+                    dimensions={"region": q.region, **q.dimensions},
+                    quota_config=gcp.cloudquota.SQuotaPreferenceQuotaConfigArgs(preferred_value=str(q.amount)),
+                    justification=f"lepton-infra {spec.stack_label}: node pools {', '.join(q.pools)} at max",
+                    contact_email=spec.monitoring.alert_emails[0] if spec.monitoring.alert_emails else None,
+                    opts=opts_())
         self.cluster_handle = ClusterHandle(
             cloud="gcp",
             name=self.cluster.cluster_name,
@@ -191,7 +211,7 @@ class Platform(Component):
             cluster_name=self.cluster.cluster_name, cluster_endpoint=self.cluster.endpoint,
             kubeconfig=self.cluster.kubeconfig, model_bucket=self.artifacts.bucket_name,
             registry_url=self.artifacts.registry_url, region=spec.region, key_id=self.key.key_id,
-            api_access=api_access, cloud_specific={"project": knobs.project})
+            api_access=api_access, cloud_specific={"project": knobs.project}, quota_to_request=quotas)
         self.finish(self.outputs.to_stack_outputs())
 
 

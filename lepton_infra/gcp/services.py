@@ -29,6 +29,7 @@ PLATFORM_SERVICES: tuple[str, ...] = (
     "storage.googleapis.com",
 )
 BUDGET_SERVICE = "billingbudgets.googleapis.com"
+QUOTA_SERVICE = "cloudquotas.googleapis.com"  # with gcp.request_quota_increases (Cloud Quotas preferences)
 
 
 @dataclass

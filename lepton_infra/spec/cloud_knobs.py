@@ -55,6 +55,13 @@ class AwsKnobs(SpecModel):
         description="Private interface endpoints (ECR, STS, logs, EC2). Default: on in prod, off "
         "otherwise (each costs about $7/month per zone).",
     )
+    request_quota_increases: bool = Field(
+        default=False,
+        description="Request the EC2 vCPU quotas the pools need at max (`quota_to_request`) as Service "
+        "Quotas increase requests (`aws.servicequotas.ServiceQuota`), for the quotas whose code is known. "
+        "A request is reviewed by AWS and may be denied or granted lower; one below the current value "
+        "changes nothing; deleting the stack does not lower a quota. Default false (request them by hand).",
+    )
 
 
 class GcpKnobs(SpecModel):
@@ -98,6 +105,13 @@ class GcpKnobs(SpecModel):
         "it (its GPU type must also be on a pool without queued provisioning), and it needs `jobs.enabled`, "
         "min 0, on-demand capacity; GKE requires auto-repair off and no reservation on it. Default none "
         "(jobs are admitted on quota alone on GKE).",
+    )
+    request_quota_increases: bool = Field(
+        default=False,
+        description="Ask for the GPU quotas the pools need at max (`quota_to_request`) as Cloud Quotas "
+        "preferences (`gcp.cloudquota.SQuotaPreference`), for the quota ids read in Google's listings. "
+        "Google reviews each and may grant less; a preference below the current value is refused. "
+        "Default false (request them on the project's quota page).",
     )
 
 

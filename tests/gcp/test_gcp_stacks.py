@@ -17,7 +17,7 @@ from lepton_infra.spec import PlatformSpec
 REPO = Path(__file__).resolve().parents[2]
 OUTPUT_KEYS = {"cluster_name", "cluster_endpoint", "kubeconfig", "model_bucket", "registry_url", "kms_key_id",
                "region", "project", "monitoring_namespace", "tenant_namespaces", "service_autoscalers",
-               "service_endpoints", "api_access"}
+               "service_endpoints", "api_access", "quota_to_request"}
 
 
 @pytest.mark.parametrize("stack", ["gcp-dev", "gcp-prod"])
