@@ -162,6 +162,9 @@ class Platform(Component):
             metrics_server_installed=True,  # AKS runs metrics-server in kube-system
             network_policy_enforced=True,  # Cilium dataplane with network_policy cilium
             identity_egress=AZURE_IDENTITY_EGRESS,
+            # The AKS-managed autoscaler serves no ProvisioningRequests and cannot be made to
+            # (Azure/AKS#5492): queued jobs are admitted on quota alone (docs/azure.md).
+            capacity_provisioning=None,
             region=spec.region,
             model_bucket=model_bucket,
             registry_url=self.artifacts.registry_url,

@@ -26,6 +26,7 @@ from lepton_infra.kubernetes.job_admission import (
     workload_priority_class,
 )
 from lepton_infra.kubernetes.job_alerts import RULE_GROUP, job_rule_spec
+from lepton_infra.kubernetes.job_dashboard import queue_dashboard_json
 from lepton_infra.kubernetes.job_queues import (
     CAPACITY_LABEL,
     JOBS_ROLE,
@@ -40,6 +41,7 @@ from lepton_infra.kubernetes.job_queues import (
     tenant_jobs_rules,
 )
 from lepton_infra.kubernetes.meta import TENANT_LABEL, common_labels, namespace, psa_labels
+from lepton_infra.kubernetes.observability import GRAFANA_DASHBOARD_LABEL
 
 
 @dataclass
@@ -124,6 +126,15 @@ class Kueue(Component):
             metadata=k8s.meta.v1.ObjectMetaArgs(name=RULE_GROUP, namespace=self.namespace.metadata.name,
                                                 labels=common_labels(RULE_GROUP, "alerts")),
             spec=job_rule_spec(), opts=self.child_opts(depends_on=list(args.monitoring_crds)))
+        # Beside the GPU dashboard: Grafana's sidecar reads dashboards from its own namespace only (the
+        # chart's `sidecar.dashboards.searchNamespace` is left unset). The namespace is the release's.
+        self.dashboard = k8s.core.v1.ConfigMap(
+            child_name(name, "dashboard"),
+            metadata=k8s.meta.v1.ObjectMetaArgs(
+                name="lepton-job-queues-dashboard", namespace=MONITORING_NAMESPACE,
+                labels={**common_labels("lepton-job-queues-dashboard", "dashboards"), GRAFANA_DASHBOARD_LABEL: "1"}),
+            data={"lepton-job-queues.json": queue_dashboard_json()},
+            opts=self.child_opts(depends_on=list(args.monitoring_crds)))
         after = self.child_opts(depends_on=[self.release])
         self.flavors: dict[str, k8s.apiextensions.CustomResource] = {
             f.name: k8s.apiextensions.CustomResource(

@@ -199,3 +199,11 @@ def test_the_new_crd_checks_can_fail() -> None:
     del priority["value"]
     with pytest.raises(jsonschema.ValidationError):
         _validate(priority)
+
+
+def test_the_documented_job_names_a_priority_class_the_platform_creates(plan_stack) -> None:
+    from tests.kubernetes.test_k8s_kueue import _doc_job
+
+    label = _doc_job()["metadata"]["labels"]["kueue.x-k8s.io/priority-class"]
+    graph = plan_stack(PLATFORM_STACK_DIR, "aws-prod")
+    assert label in {d["metadata"]["name"] for d in _docs(graph, "WorkloadPriorityClass")}
