@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from lepton_infra.catalog import catalog
 from lepton_infra.core.args import at_least, at_most, known, non_empty, one_of, ordered
 from lepton_infra.core.errors import Problem
-from lepton_infra.kubernetes.charts import CLUSTER_AUTOSCALER_IMAGE_TAGS
+from lepton_infra.kubernetes.charts import CLUSTER_AUTOSCALER_IMAGE_TAGS, PROVISIONING_REQUEST_V1_MINORS
 from lepton_infra.profiles.aws import PROFILE as AWS
 from lepton_infra.spec import (
     AwsKnobs,
@@ -100,6 +100,10 @@ def autoscaler_problems(args: AutoscalerArgs) -> Iterator[Problem]:
     yield from one_of("kubernetes_version", args.kubernetes_version, sorted(CLUSTER_AUTOSCALER_IMAGE_TAGS),
                       "Kubernetes version (no cluster-autoscaler image is pinned for it)")
     yield from at_least("scale_down_unneeded_minutes", args.scale_down_unneeded_minutes, 1)
+    if args.provisioning_requests and args.kubernetes_version not in PROVISIONING_REQUEST_V1_MINORS:
+        yield Problem("provisioning_requests", True, f"the autoscaler for Kubernetes {args.kubernetes_version} "
+                      "does not serve the ProvisioningRequest v1 API Kueue creates",
+                      f"use Kubernetes {', '.join(sorted(PROVISIONING_REQUEST_V1_MINORS))}, or set it False")
 
 
 def artifact_store_problems(args: ArtifactStoreArgs) -> Iterator[Problem]:

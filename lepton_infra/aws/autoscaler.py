@@ -1,5 +1,6 @@
 """`Autoscaler`: the Kubernetes cluster autoscaler (Helm) with an IRSA role scoped to this cluster's
-node groups by tag."""
+node groups by tag, serving ProvisioningRequests (Kueue's all-or-nothing scale-up for GPU jobs) where
+its pinned image serves their v1 API."""
 
 from __future__ import annotations
 
@@ -18,11 +19,23 @@ from lepton_infra.core.naming import child_name
 
 # The pins live with every other chart pin. Importing charts.py runs lepton_infra.kubernetes' package
 # init (pulumi_kubernetes, which this module needs anyway for the Release); charts.py itself is plain data.
-from lepton_infra.kubernetes.charts import CLUSTER_AUTOSCALER, CLUSTER_AUTOSCALER_IMAGE_TAGS
+from lepton_infra.kubernetes.charts import (
+    CLUSTER_AUTOSCALER,
+    CLUSTER_AUTOSCALER_IMAGE_TAGS,
+    PROVISIONING_REQUEST_CRD_URL,
+    PROVISIONING_REQUEST_V1_MINORS,
+)
 
 NAMESPACE = "kube-system"
 SERVICE_ACCOUNT = "cluster-autoscaler"
 IMAGE_TAGS = CLUSTER_AUTOSCALER_IMAGE_TAGS
+# The class that scales node groups up for a whole request at once (FAQ.md "Supported
+# ProvisioningClasses", from 1.30.2). `check-capacity.autoscaling.x-k8s.io` only books capacity the
+# cluster already has: GPU pools at zero would never pass it. The AWS provider does not implement
+# AtomicIncreaseSize (aws_cloud_provider.go at 1.33.6), so the group is raised by the whole delta in one
+# step but instances EC2 cannot deliver are not rolled back: all-or-nothing is best effort on AWS.
+PROVISIONING_CLASS = "best-effort-atomic-scale-up.autoscaling.x-k8s.io"
+PROVISIONING_ROLE = "cluster-autoscaler-provisioning"
 
 
 @dataclass
@@ -46,6 +59,13 @@ class AutoscalerArgs:
     """`node_group_name_prefix` of each managed node group it scales (`NodePool.node_group_name_prefix`):
     the writes are scoped to the Auto Scaling groups EKS names after them. Empty: every EKS-made group
     (`eks-*`), still only those carrying this cluster's tag."""
+    provisioning_requests: bool = False
+    """Serve ProvisioningRequests (install their CRD and RBAC, pass the flags); needs an image that serves
+    their v1 API (`serves_provisioning_requests`)."""
+
+
+def serves_provisioning_requests(kubernetes_version: str) -> bool:
+    return kubernetes_version in PROVISIONING_REQUEST_V1_MINORS
 
 
 def image_tag(kubernetes_version: str) -> str:
@@ -89,8 +109,24 @@ def autoscaler_policy(cluster_name: pulumi.Input[str], region: str = "*",
     ]))
 
 
+def provisioning_args() -> dict[str, str]:
+    """FAQ.md "Enabling ProvisioningRequest Support": the flag, and JSON towards the API server (the
+    default protobuf cannot carry custom resources; 1.31 and 1.32 build the ProvisioningRequest client
+    from the common client options)."""
+    return {"enable-provisioning-requests": "true", "kube-api-content-type": "application/json"}
+
+
+def provisioning_rules() -> list[dict[str, list[str]]]:
+    """The RBAC FAQ.md lists for ProvisioningRequest support (the chart grants none of it)."""
+    return [
+        {"apiGroups": ["autoscaling.x-k8s.io"], "resources": ["provisioningrequests", "provisioningrequests/status"],
+         "verbs": ["watch", "list", "get", "create", "update", "patch", "delete"]},
+        {"apiGroups": [""], "resources": ["podtemplates"], "verbs": ["watch", "list", "get"]},
+    ]
+
+
 def chart_values(cluster_name: pulumi.Input[str], kubernetes_version: str, region: str,
-                 role_arn: pulumi.Input[str], unneeded_minutes: int) -> dict:
+                 role_arn: pulumi.Input[str], unneeded_minutes: int, provisioning_requests: bool = False) -> dict:
     return {
         "cloudProvider": "aws",
         "awsRegion": region,
@@ -109,6 +145,7 @@ def chart_values(cluster_name: pulumi.Input[str], kubernetes_version: str, regio
             # GPU nodes count as idle by their GPU use, not their CPU use.
             "scale-down-gpu-utilization-threshold": "0.5",
             "max-node-provision-time": "15m",  # large GPU instances take long to boot
+            **(provisioning_args() if provisioning_requests else {}),
         },
         "priorityClassName": "system-cluster-critical",
         "replicaCount": 1,
@@ -137,6 +174,26 @@ class Autoscaler(Component):
             opts=self.child_opts(),
             description="cluster-autoscaler (scales only this cluster's node groups)",
         )
+        k8s_opts = self.child_opts(provider=args.k8s_provider)
+        before_release: list[pulumi.Resource] = []
+        if args.provisioning_requests:
+            version = image_tag(args.kubernetes_version).removeprefix("v")
+            self.provisioning_crd: k8s.yaml.v2.ConfigFile | None = k8s.yaml.v2.ConfigFile(
+                child_name(name, "provisioning-crd"), file=PROVISIONING_REQUEST_CRD_URL.format(version=version),
+                opts=k8s_opts)
+            cluster_role = k8s.rbac.v1.ClusterRole(
+                child_name(name, "provisioning-role"), metadata=k8s.meta.v1.ObjectMetaArgs(name=PROVISIONING_ROLE),
+                rules=provisioning_rules(),  # type: ignore[arg-type]
+                opts=k8s_opts)
+            binding = k8s.rbac.v1.ClusterRoleBinding(
+                child_name(name, "provisioning-binding"), metadata=k8s.meta.v1.ObjectMetaArgs(name=PROVISIONING_ROLE),
+                role_ref=k8s.rbac.v1.RoleRefArgs(api_group="rbac.authorization.k8s.io", kind="ClusterRole",
+                                                  name=PROVISIONING_ROLE),
+                subjects=[k8s.rbac.v1.SubjectArgs(kind="ServiceAccount", name=SERVICE_ACCOUNT, namespace=NAMESPACE)],
+                opts=k8s_opts)
+            before_release = [self.provisioning_crd, cluster_role, binding]
+        else:
+            self.provisioning_crd = None
         self.release = k8s.helm.v3.Release(
             child_name(name, "chart"),
             name=CLUSTER_AUTOSCALER.release,
@@ -145,10 +202,10 @@ class Autoscaler(Component):
             repository_opts=k8s.helm.v3.RepositoryOptsArgs(repo=CLUSTER_AUTOSCALER.repo),
             namespace=NAMESPACE,
             values=chart_values(args.cluster_name, args.kubernetes_version, args.region, role.arn,
-                                args.scale_down_unneeded_minutes),
+                                args.scale_down_unneeded_minutes, args.provisioning_requests),
             atomic=True,
             cleanup_on_fail=True,
-            opts=self.child_opts(provider=args.k8s_provider, depends_on=list(args.wait_for)),
+            opts=self.child_opts(provider=args.k8s_provider, depends_on=[*args.wait_for, *before_release]),
         )
         self.role_arn: pulumi.Output[str] = role.arn
         self.finish({"role_arn": self.role_arn})

@@ -9,7 +9,12 @@ from lepton_infra.aws.access import api_access
 from lepton_infra.aws.account import AwsAccount, lookup_account
 from lepton_infra.aws.addons import Addons, AddonsArgs
 from lepton_infra.aws.artifacts import ArtifactStore, ArtifactStoreArgs
-from lepton_infra.aws.autoscaler import Autoscaler, AutoscalerArgs
+from lepton_infra.aws.autoscaler import (
+    PROVISIONING_CLASS,
+    Autoscaler,
+    AutoscalerArgs,
+    serves_provisioning_requests,
+)
 from lepton_infra.aws.cluster import Cluster, ClusterArgs
 from lepton_infra.aws.data_events import trail_name
 from lepton_infra.aws.guardduty import eks_protection
@@ -18,11 +23,11 @@ from lepton_infra.aws.lb_controller import LoadBalancerController, LoadBalancerC
 from lepton_infra.aws.monitoring import Monitoring, MonitoringArgs
 from lepton_infra.aws.network import Network, NetworkArgs
 from lepton_infra.aws.node_pool import NodePool, NodePoolArgs
-from lepton_infra.aws.quotas import vcpu_quota_needs
+from lepton_infra.aws.quotas import quota_needs
 from lepton_infra.aws.traffic import AlbTraffic, AlbTrafficArgs
 from lepton_infra.catalog import choose_machine, spot_alternatives
 from lepton_infra.core.cloud import PlatformOutputs
-from lepton_infra.core.cluster_handle import ClusterHandle, GpuFacts
+from lepton_infra.core.cluster_handle import CapacityProvisioning, ClusterHandle, GpuFacts
 from lepton_infra.core.component import Component
 from lepton_infra.core.exposure import warn_if_api_open_to_the_world
 from lepton_infra.core.naming import child_name
@@ -123,12 +128,17 @@ class Platform(Component):
             platform=label, k8s_provider=cluster.k8s_provider, versions=dict(knobs.addon_versions),
             volume_tags=tags, wait_for=node_groups, account=account,
         ), opts_aws)
+        # Queued GPU jobs get their nodes together (Kueue's ProvisioningRequest check) where the pinned
+        # autoscaler serves the v1 API; on 1.30 they are admitted on quota alone.
+        provisioning = bool(spec.jobs.enabled and spec.gpu_pools
+                            and serves_provisioning_requests(spec.cluster.version))
         autoscaler = Autoscaler(child_name(name, "autoscaler"), AutoscalerArgs(
             cluster_name=cluster.name_output, kubernetes_version=spec.cluster.version, region=spec.region,
             oidc_provider_arn=cluster.oidc_provider_arn, oidc_issuer=cluster.oidc_issuer,
             k8s_provider=cluster.k8s_provider, platform=label,
             wait_for=[*node_groups, addons.addons["coredns"]],  # it needs DNS, not storage
             account=account, node_group_name_prefixes=[p.node_group_name_prefix for p in self.node_pools],
+            provisioning_requests=provisioning,
         ), opts_aws)
         Monitoring(child_name(name, "monitoring"), MonitoringArgs(
             cluster_name=label, region=spec.region, key_id=key.arn, oidc_provider_arn=cluster.oidc_provider_arn,
@@ -152,6 +162,13 @@ class Platform(Component):
         ingress = self._traffic(name, spec, knobs, cluster, network, [*node_groups, addons.addons["coredns"]],
                                 account, opts_aws) if spec.network.domain else None
 
+        quotas = quota_needs(spec, {p.name: instance_types(spec, p) for p in spec.node_pools})
+        if knobs.request_quota_increases:
+            # Service Quotas is regional: the platform's provider (its region) files each request.
+            for q in (q for q in quotas if q.requestable):
+                aws.servicequotas.ServiceQuota(
+                    child_name(name, f"quota-{q.code.lower()}"), service_code="ec2", quota_code=q.code,
+                    value=float(q.amount), opts=self.child_opts(provider=self.provider))
         self.cluster_handle = ClusterHandle(
             cloud="aws",
             name=cluster.name_output,
@@ -172,6 +189,9 @@ class Platform(Component):
             # Tenant pods use IRSA: the SDK calls STS over HTTPS (443), which tenants already reach; no
             # Pod Identity association is made, so the agent's 169.254.170.23:80 is not opened.
             identity_egress=(),
+            # The CRD must be served before Kueue starts, and the autoscaler serving it.
+            capacity_provisioning=CapacityProvisioning(PROVISIONING_CLASS, ready=(autoscaler.release,))
+            if provisioning else None,
             region=spec.region,
             model_bucket=store.bucket_name,
             registry_url=store.registry_url,
@@ -180,10 +200,9 @@ class Platform(Component):
         self.outputs = PlatformOutputs(
             cluster_name=cluster.name_output, cluster_endpoint=cluster.endpoint, kubeconfig=cluster.kubeconfig,
             model_bucket=store.bucket_name, registry_url=store.registry_url, region=spec.region,
-            key_id=key.arn, key_output_name="kms_key_arn", api_access=api_access(spec))
-        quotas = vcpu_quota_needs(spec, {p.name: instance_types(spec, p) for p in spec.node_pools})
+            key_id=key.arn, key_output_name="kms_key_arn", api_access=api_access(spec), quota_to_request=quotas)
         pulumi.log.info("EC2 vCPU quotas needed with every pool at max (check Service Quotas before scaling): "
-                        + "; ".join(f"{q}: {n}" for q, n in quotas.items()), self)
+                        + "; ".join(f"{q.quota}: {q.amount}" for q in quotas), self)
         reachable = spec.cluster.endpoint == "public" or spec.cluster.authorized_networks
         (pulumi.log.info if reachable else pulumi.log.warn)(f"api_access: {self.outputs.api_access}", self)
         self.finish(self.outputs.to_stack_outputs())

@@ -10,13 +10,20 @@ import pulumi_azure_native as azure_native
 from pulumi_azure_native import authorization
 
 from lepton_infra.azure.artifacts import MODELS_CONTAINER, ArtifactStore, ArtifactStoreArgs
-from lepton_infra.azure.cluster import STORAGE_CLASS, Cluster, ClusterArgs
+from lepton_infra.azure.cluster import (
+    STORAGE_CLASS,
+    SYSTEM_POOL_NAME,
+    SYSTEM_POOL_VM_SIZE,
+    Cluster,
+    ClusterArgs,
+)
 from lepton_infra.azure.encryption import EncryptionKey, EncryptionKeyArgs
 from lepton_infra.azure.identity import WorkloadIdentityBinder
 from lepton_infra.azure.monitoring import Monitoring, MonitoringArgs
 from lepton_infra.azure.network import Network, NetworkArgs
 from lepton_infra.azure.node_pool import NodePool, NodePoolArgs
 from lepton_infra.azure.planning import POD_CIDR, SPOT_TAINT
+from lepton_infra.azure.quotas import quota_needs
 from lepton_infra.azure.traffic import AksTraffic, AksTrafficArgs
 from lepton_infra.catalog import choose_machine
 from lepton_infra.core.cloud import PlatformOutputs
@@ -169,6 +176,9 @@ class Platform(Component):
             metrics_server_installed=True,  # AKS runs metrics-server in kube-system
             network_policy_enforced=True,  # Cilium dataplane with network_policy cilium
             identity_egress=AZURE_IDENTITY_EGRESS,
+            # The AKS-managed autoscaler serves no ProvisioningRequests and cannot be made to
+            # (Azure/AKS#5492): queued jobs are admitted on quota alone (docs/azure.md).
+            capacity_provisioning=None,
             region=spec.region,
             model_bucket=model_bucket,
             registry_url=self.artifacts.registry_url,
@@ -178,7 +188,10 @@ class Platform(Component):
             cluster_name=self.cluster.cluster_name, cluster_endpoint=self.cluster.endpoint,
             kubeconfig=self.cluster.kubeconfig, model_bucket=model_bucket,
             registry_url=self.artifacts.registry_url, region=spec.region, key_id=self.key.key_id,
-            api_access=api_access(spec), cloud_specific={"resource_group": rg})
+            api_access=api_access(spec), cloud_specific={"resource_group": rg},
+            quota_to_request=quota_needs(spec.region, [
+                (SYSTEM_POOL_NAME, SYSTEM_POOL_VM_SIZE, SYSTEM_POOL_SIZE[spec.environment][1], False),
+                *((p.name, vm_size(spec, p), p.max, p.spot) for p in spec.node_pools)]))
         self.finish(self.outputs.to_stack_outputs())
 
     def _lock_stateful(self, name: str, rg: pulumi.Input[str]) -> None:

@@ -8,13 +8,14 @@ sees of the cloud) and its stack outputs (`outputs`). Nothing here imports a pro
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import pulumi
 
 from lepton_infra.core.cluster_handle import ClusterHandle
+from lepton_infra.core.quota import QuotaNeed
 
 if TYPE_CHECKING:
     from lepton_infra.spec.platform import PlatformSpec
@@ -37,16 +38,19 @@ class PlatformOutputs:
     key_output_name: str = "kms_key_id"
     # Cloud-only facts users need after `up` (GCP: project; Azure: resource_group), exported as named.
     cloud_specific: Mapping[str, pulumi.Input[Any]] = field(default_factory=dict)
+    # The capacity quota every pool at its max needs (core/quota.py), exported as `quota_to_request`.
+    quota_to_request: Sequence[QuotaNeed] = ()
 
     def to_stack_outputs(self) -> dict[str, Any]:
         """The stack outputs, named (and ordered) as every stack has exported them."""
         common = {"cluster_name": self.cluster_name, "cluster_endpoint": self.cluster_endpoint,
                   "kubeconfig": self.kubeconfig, "model_bucket": self.model_bucket,
                   "registry_url": self.registry_url, self.key_output_name: self.key_id, "region": self.region}
-        clash = set(common) & set(self.cloud_specific) | ({"api_access"} & set(self.cloud_specific))
+        clash = set(common) & set(self.cloud_specific) | ({"api_access", "quota_to_request"} & set(self.cloud_specific))
         if clash:
             raise ValueError(f"cloud_specific outputs {sorted(clash)} would hide a common output")
-        return {**common, **self.cloud_specific, "api_access": self.api_access}
+        quota = {"quota_to_request": [q.output() for q in self.quota_to_request]} if self.quota_to_request else {}
+        return {**common, **self.cloud_specific, "api_access": self.api_access, **quota}
 
 
 @runtime_checkable

@@ -68,6 +68,20 @@ class SmtpRelay:
 
 
 @dataclass(frozen=True)
+class CapacityProvisioning:
+    """The cluster's autoscaler serves ProvisioningRequests (autoscaling.x-k8s.io/v1) of one class: Kueue
+    then asks it for a GPU job's nodes all together before admitting the job, instead of admitting on
+    quota alone and letting the pods find out the capacity is not there."""
+
+    provisioning_class: str  # e.g. best-effort-atomic-scale-up.autoscaling.x-k8s.io, queued-provisioning.gke.io
+    # The GPU pools it provisions for; None: every GPU pool. Flavors of other pools are admitted on quota.
+    pools: frozenset[str] | None = None
+    # What Kueue's controller waits for (the ProvisioningRequest CRD, the autoscaler serving it): Kueue
+    # sets its provisioning controller up only if the API is served when it starts.
+    ready: Sequence[pulumi.Resource] = ()
+
+
+@dataclass(frozen=True)
 class EgressRule:
     """An egress a tenant's pods need beyond the cluster (e.g. the metadata server for workload identity)."""
 
@@ -133,6 +147,9 @@ class ClusterHandle:
     region: str | None = None
     model_bucket: pulumi.Input[str] | None = None
     registry_url: pulumi.Input[str] | None = None
+    # Kueue's all-or-nothing scale-up for GPU jobs; None: the autoscaler serves no ProvisioningRequests,
+    # and queued jobs are admitted on quota alone.
+    capacity_provisioning: CapacityProvisioning | None = None
     # A mail relay the cloud offers Alertmanager (e.g. SES with a password Secret); the spec's
     # `monitoring.smtp_relay` wins. None: the relay is guessed from the first alert address's domain.
     smtp: SmtpRelay | None = None

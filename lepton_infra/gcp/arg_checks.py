@@ -46,6 +46,10 @@ def node_pool_problems(args: NodePoolArgs) -> Iterator[Problem]:
     yield from ordered("min_nodes", args.min_nodes, "max_nodes", args.max_nodes)
     yield from at_least("initial_nodes_per_zone", args.initial_nodes_per_zone, 0)
     yield from like_spec_field("disk_gb", args.disk_gb, NodePoolSpec, "disk_gb")
+    if args.queued_provisioning and (args.gpu_type is None or args.spot or args.min_nodes
+                                     or args.initial_nodes_per_zone):
+        yield Problem("queued_provisioning", True, "GKE queued provisioning is for on-demand GPU pools "
+                      "starting from 0 nodes", "set gpu_type, spot=False, min_nodes=0, initial_nodes_per_zone=0")
     if args.gpu_type is not None:
         offered = sorted(catalog("gcp").gpu_types())
         if args.gpu_type not in offered:

@@ -40,6 +40,9 @@ class NodePoolArgs:
     extra_labels: Mapping[str, str] = field(default_factory=dict)
     resource_labels: Mapping[str, str] = field(default_factory=dict)  # GCE labels on the node VMs
     name_prefix: str = "lepton"
+    # Nodes only through ProvisioningRequests (GKE queued provisioning, Dynamic Workload Scheduler):
+    # a GPU pool for queued jobs, from 0 nodes, on-demand.
+    queued_provisioning: bool = False
 
 
 class NodePool(Component):
@@ -61,6 +64,7 @@ class NodePool(Component):
             email = self.identity.email
         else:
             self.identity = None
+        queued = args.queued_provisioning
         accelerators = None
         if shape.accelerator is not None:
             accelerators = [gcp.container.NodePoolNodeConfigGuestAcceleratorArgs(
@@ -84,9 +88,14 @@ class NodePool(Component):
                 # Totals over every zone of the pool: the spec counts nodes, not nodes per zone.
                 total_min_node_count=args.min_nodes,
                 total_max_node_count=args.max_nodes,
-                location_policy=shape.location_policy,
+                # Queued provisioning takes capacity from whichever zone has it (GKE requires ANY).
+                location_policy="ANY" if queued else shape.location_policy,
             ),
-            management=gcp.container.NodePoolManagementArgs(auto_repair=True, auto_upgrade=True),
+            # GKE's queued-provisioning pools are created with auto-repair off ("Create a node pool" in
+            # "Deploy GPUs for batch and AI workloads with Dynamic Workload Scheduler"): a repair would
+            # recreate a node outside the request that provisioned it.
+            management=gcp.container.NodePoolManagementArgs(auto_repair=not queued, auto_upgrade=True),
+            queued_provisioning=gcp.container.NodePoolQueuedProvisioningArgs(enabled=True) if queued else None,
             upgrade_settings=gcp.container.NodePoolUpgradeSettingsArgs(
                 strategy="SURGE", max_surge=shape.max_surge, max_unavailable=shape.max_unavailable),
             node_config=gcp.container.NodePoolNodeConfigArgs(
@@ -106,6 +115,9 @@ class NodePool(Component):
                 workload_metadata_config=gcp.container.NodePoolNodeConfigWorkloadMetadataConfigArgs(
                     mode="GKE_METADATA"),
                 gvnic=gcp.container.NodePoolNodeConfigGvnicArgs(enabled=True),
+                # Queued provisioning obtains its own capacity; GKE requires it not to consume reservations.
+                reservation_affinity=gcp.container.NodePoolNodeConfigReservationAffinityArgs(
+                    consume_reservation_type="NO_RESERVATION") if queued else None,
                 metadata={"disable-legacy-endpoints": "true"},
                 labels=shape.labels,
                 taints=[gcp.container.NodePoolNodeConfigTaintArgs(key=t.key, value=t.value, effect=t.effect)

@@ -8,7 +8,7 @@ import pulumi_kubernetes as k8s
 
 from lepton_infra.catalog import choose_machine
 from lepton_infra.core.cloud import PlatformOutputs
-from lepton_infra.core.cluster_handle import ClusterHandle
+from lepton_infra.core.cluster_handle import CapacityProvisioning, ClusterHandle
 from lepton_infra.core.component import Component
 from lepton_infra.core.exposure import warn_if_api_open_to_the_world
 from lepton_infra.core.naming import child_name
@@ -40,10 +40,12 @@ from lepton_infra.gcp.planning import (
     service_agent,
     zones_offering,
 )
+from lepton_infra.gcp.quotas import quota_needs
 from lepton_infra.gcp.services import (
     BINARY_AUTHORIZATION_SERVICE,
     BUDGET_SERVICE,
     PLATFORM_SERVICES,
+    QUOTA_SERVICE,
     ProjectServices,
     ProjectServicesArgs,
 )
@@ -85,7 +87,8 @@ class Platform(Component):
 
         binauthz = knobs.binary_authorization or ("enforce" if prod else "dryrun")
         services = (list(PLATFORM_SERVICES) + ([BUDGET_SERVICE] if spec.budget else [])
-                    + ([BINARY_AUTHORIZATION_SERVICE] if binauthz != "off" else []))
+                    + ([BINARY_AUTHORIZATION_SERVICE] if binauthz != "off" else [])
+                    + ([QUOTA_SERVICE] if knobs.request_quota_increases else []))
         self.services = ProjectServices(child_name(name, "services"),
                                         ProjectServicesArgs(project=knobs.project, services=services), opts_())
         project = self.services.project  # resolves once the APIs are on: everything below waits for them
@@ -149,7 +152,8 @@ class Platform(Component):
                 cpu_class=pool.cpu, machine_type=pool.machine_type, spot=pool.spot, disk_gb=pool.disk_gb,
                 node_locations=_gpu_pool_zones(pool, spec.region, up_zones, zones, project, invoke_opts),
                 service_account_email=self.node_identity.email, extra_labels=dict(pool.labels),
-                resource_labels=labels, name_prefix=prefix), opts_())
+                resource_labels=labels, name_prefix=prefix,
+                queued_provisioning=pool.name in knobs.queued_provisioning_pools), opts_())
             for pool in spec.node_pools
         ]
         self.artifacts = ArtifactStore(child_name(name, "artifacts"), ArtifactStoreArgs(
@@ -195,6 +199,18 @@ class Platform(Component):
             proxy_only_cidr=proxy_only, dns_zone=knobs.dns_zone if spec.network.tls_issuer == "acme" else None,
             domain=spec.network.domain, public=any(e.exposure == "public" for e in exposed_services(spec)),
             gcp_provider=self.provider), opts_()).facts() if proxy_only else None
+        quotas = quota_needs(spec)
+        if knobs.request_quota_increases:
+            for q in (q for q in quotas if q.requestable):
+                suffix = "-".join([q.code.split("-per-")[0].lower(), *(v.lower() for v in q.dimensions.values())])
+                gcp.cloudquota.SQuotaPreference(
+                    child_name(name, f"quota-{suffix}"), parent=pulumi.Output.concat("projects/", project),
+                    service="compute.googleapis.com", quota_id=q.code,
+                    dimensions={"region": q.region, **q.dimensions},
+                    quota_config=gcp.cloudquota.SQuotaPreferenceQuotaConfigArgs(preferred_value=str(q.amount)),
+                    justification=f"lepton-infra {spec.stack_label}: node pools {', '.join(q.pools)} at max",
+                    contact_email=spec.monitoring.alert_emails[0] if spec.monitoring.alert_emails else None,
+                    opts=opts_())
         self.cluster_handle = ClusterHandle(
             cloud="gcp",
             name=self.cluster.cluster_name,
@@ -216,6 +232,10 @@ class Platform(Component):
             identity_egress=metadata_server_egress(DATAPLANE_V2),
             # GKE admits system-*-critical pods only in namespaces with a quota scoped to those classes.
             critical_priority_needs_quota=True,
+            # GKE serves ProvisioningRequests itself (its CRD is built in) for queued-provisioning pools.
+            capacity_provisioning=CapacityProvisioning(
+                "queued-provisioning.gke.io", pools=frozenset(knobs.queued_provisioning_pools))
+            if knobs.queued_provisioning_pools else None,
             region=spec.region,
             model_bucket=self.artifacts.bucket_name,
             registry_url=self.artifacts.registry_url,
@@ -225,7 +245,7 @@ class Platform(Component):
             cluster_name=self.cluster.cluster_name, cluster_endpoint=self.cluster.endpoint,
             kubeconfig=self.cluster.kubeconfig, model_bucket=self.artifacts.bucket_name,
             registry_url=self.artifacts.registry_url, region=spec.region, key_id=self.key.key_id,
-            api_access=api_access, cloud_specific={"project": knobs.project})
+            api_access=api_access, cloud_specific={"project": knobs.project}, quota_to_request=quotas)
         self.finish(self.outputs.to_stack_outputs())
 
 

@@ -31,6 +31,7 @@ PLATFORM_SERVICES: tuple[str, ...] = (
 BUDGET_SERVICE = "billingbudgets.googleapis.com"
 # Binary Authorization (gcp.binary_authorization not `off`): the policy and GKE's admission check need it.
 BINARY_AUTHORIZATION_SERVICE = "binaryauthorization.googleapis.com"
+QUOTA_SERVICE = "cloudquotas.googleapis.com"  # with gcp.request_quota_increases (Cloud Quotas preferences)
 
 
 @dataclass

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 import pulumi
 
 from lepton_infra.core.args import check_args
-from lepton_infra.core.cluster_handle import ClusterHandle, GpuFacts
+from lepton_infra.core.cluster_handle import CapacityProvisioning, ClusterHandle, GpuFacts
 from lepton_infra.core.component import Component
 from lepton_infra.core.errors import Problem, SpecError
 from lepton_infra.core.naming import child_name
@@ -59,6 +59,8 @@ class JobQueuesArgs:
     flavors: Sequence[Flavor]
     queues: Sequence[TenantQueue]
     system_pool: str | None = None
+    provisioning_class: str | None = None  # ClusterHandle.capacity_provisioning
+    provisioning_ready: Sequence[pulumi.Resource] = ()
 
 
 class PlatformAddons(Component):
@@ -105,7 +107,9 @@ class PlatformAddons(Component):
                 kubernetes_version=args.kubernetes_version, flavors=args.jobs.flavors,
                 tenants=[TenantQueueWiring(q, self.tenants[q.tenant].namespace_name, admins[q.tenant])
                          for q in args.jobs.queues],
-                system_pool=args.jobs.system_pool, depends_on=nodes, monitoring_crds=crds), self.child_opts())
+                system_pool=args.jobs.system_pool, depends_on=nodes, monitoring_crds=crds,
+                provisioning_class=args.jobs.provisioning_class, provisioning_ready=args.jobs.provisioning_ready),
+                self.child_opts())
         self.services: dict[str, InferenceService] = {}
         for svc in args.services:
             tenant = self.tenants[svc.tenant]
@@ -196,15 +200,20 @@ def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs
             cpu_utilization=s.scaling.cpu_utilization,
             cloud_tolerations=cloud_tolerations if s.gpu else ())
             for s in spec.services],
-        jobs=job_queues_args(spec, cloud_tolerations) if spec.jobs.enabled else None,
+        jobs=job_queues_args(spec, cloud_tolerations, handle.capacity_provisioning) if spec.jobs.enabled else None,
     )
 
 
-def job_queues_args(spec: PlatformSpec, cloud_tolerations: Sequence[Mapping[str, str]]) -> JobQueuesArgs:
+def job_queues_args(spec: PlatformSpec, cloud_tolerations: Sequence[Mapping[str, str]],
+                    capacity: CapacityProvisioning | None = None) -> JobQueuesArgs:
     """Flavors from the node pools, a queue per tenant with the spec's quota (defaults: no guaranteed
-    GPUs, the tenant's CPU and memory quota); the controller on the first on-demand CPU pool with nodes."""
+    GPUs, the tenant's CPU and memory quota); the controller on the first on-demand CPU pool with nodes.
+    GPU pools the cluster's autoscaler provisions for (`capacity`) get the capacity admission check."""
+    gpu_pools = {p.name for p in spec.gpu_pools}
+    provisioned = (set() if capacity is None else
+                   gpu_pools if capacity.pools is None else gpu_pools & set(capacity.pools))
     flavors = flavors_for([PoolShape(p.name, p.gpu.type if p.gpu else None, p.spot) for p in spec.node_pools],
-                          cloud_tolerations)
+                          cloud_tolerations, provisioned)
     queues = []
     for t in spec.tenants:
         jobs = t.jobs or TenantJobsSpec()
@@ -214,7 +223,9 @@ def job_queues_args(spec: PlatformSpec, cloud_tolerations: Sequence[Mapping[str,
             reclaim_within_cohort=jobs.preemption.reclaim_within_cohort,
             within_cluster_queue=jobs.preemption.within_cluster_queue))
     system = next((p.name for p in spec.node_pools if not p.is_gpu and not p.spot and p.min >= 1), None)
-    return JobQueuesArgs(flavors=flavors, queues=queues, system_pool=system)
+    return JobQueuesArgs(flavors=flavors, queues=queues, system_pool=system,
+                         provisioning_class=capacity.provisioning_class if provisioned and capacity else None,
+                         provisioning_ready=list(capacity.ready) if provisioned and capacity else [])
 
 
 def _cloud_dcgm_fields(gpu: GpuFacts) -> frozenset[str]:

@@ -112,3 +112,10 @@ AWS_LOAD_BALANCER_CONTROLLER = HelmChart(
     version="3.5.0",
     release="aws-load-balancer-controller",
 )
+# The ProvisioningRequest CRD (autoscaling.x-k8s.io) the autoscaler serves with
+# `--enable-provisioning-requests`. No autoscaler chart ships it or RBAC for it (9.46.6 through 9.51.0
+# template neither), so it is applied from the autoscaler's repository at the pinned image's tag. Its
+# `v1` version, which Kueue 0.19 creates, is served from 1.31 on (1.30.x has only v1beta1).
+PROVISIONING_REQUEST_CRD_URL = ("https://raw.githubusercontent.com/kubernetes/autoscaler/cluster-autoscaler-{version}/"
+                                "cluster-autoscaler/apis/config/crd/autoscaling.x-k8s.io_provisioningrequests.yaml")
+PROVISIONING_REQUEST_V1_MINORS = frozenset({"1.31", "1.32", "1.33"})

@@ -40,6 +40,20 @@ def job_alert_rules() -> list[AlertRule]:
                         "check turned False (e.g. capacity provisioning failed).",
         ),
         AlertRule(
+            name="JobsQueueAtQuota",
+            # Followers may export the same gauges: only the leader's (or a lone replica's) count.
+            expr='(sum by (cluster_queue) (kueue_cluster_queue_resource_usage{resource="nvidia.com/gpu",'
+                 'replica_role!="follower"}) >= on (cluster_queue) sum by (cluster_queue) '
+                 '(kueue_cluster_queue_nominal_quota{resource="nvidia.com/gpu",replica_role!="follower"})) '
+                 'and on (cluster_queue) (sum by (cluster_queue) (kueue_cluster_queue_nominal_quota'
+                 '{resource="nvidia.com/gpu",replica_role!="follower"}) > 0) and on (cluster_queue) '
+                 '(sum by (cluster_queue) (kueue_pending_workloads{replica_role!="follower"}) > 0)',
+            for_="6h", severity="warning",
+            summary="A tenant's queue has used all its GPU quota for 6 hours with jobs waiting",
+            description="Queue {{ $labels.cluster_queue }} has used at least its guaranteed GPUs for 6 hours "
+                        "while jobs wait: the tenant needs more quota (tenants[].jobs.gpu_quota) or fewer jobs.",
+        ),
+        AlertRule(
             name="KueueMetricsMissing",
             expr="absent(kueue_build_info)",
             for_="15m", severity="critical",

@@ -10,7 +10,7 @@ off GPU nodes, GPU jobs skip it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +21,7 @@ from lepton_infra.core.conventions import (
     GPU_TAINT_VALUE,
     node_labels,
 )
+from lepton_infra.kubernetes.job_admission import admission_checks_strategy, wait_for_pods_ready
 
 KUEUE_API = "kueue.x-k8s.io/v1beta2"
 # Every tenant's ClusterQueue is in this cohort: quota one tenant leaves idle, another may borrow.
@@ -40,6 +41,9 @@ class Flavor:
     spot: bool = False
     node_labels: Mapping[str, str] = field(default_factory=dict)
     tolerations: Sequence[Mapping[str, str]] = ()
+    # The cluster autoscaler provisions this flavor's nodes for a job all together before Kueue admits
+    # it (the capacity admission check runs for it).
+    provisioned: bool = False
 
     @property
     def capacity(self) -> str:
@@ -55,15 +59,17 @@ class PoolShape:
     spot: bool
 
 
-def flavors_for(pools: Sequence[PoolShape], cloud_tolerations: Sequence[Mapping[str, str]] = ()) -> list[Flavor]:
+def flavors_for(pools: Sequence[PoolShape], cloud_tolerations: Sequence[Mapping[str, str]] = (),
+                provisioned_pools: Collection[str] = ()) -> list[Flavor]:
     """The CPU flavor, then one per GPU pool: its node labels select that pool's nodes, its tolerations
     (the platform's GPU taint and the cloud's own GPU-node taints) are added to the admitted pods.
-    On-demand pools come before spot ones, so a job lands on spot capacity only when on-demand is full."""
+    On-demand pools come before spot ones, so a job lands on spot capacity only when on-demand is full.
+    GPU pools in `provisioned_pools` get the capacity admission check."""
     gpu_toleration = {"key": GPU_TAINT_KEY, "operator": "Equal", "value": GPU_TAINT_VALUE, "effect": GPU_TAINT_EFFECT}
     gpu_pools = sorted((p for p in pools if p.gpu_type), key=lambda p: p.spot)
     return [Flavor(CPU_FLAVOR, None)] + [
         Flavor(f"gpu-{p.name}", p.name, p.gpu_type, p.spot, node_labels(p.name, p.gpu_type),
-               (gpu_toleration, *(dict(t) for t in cloud_tolerations)))
+               (gpu_toleration, *(dict(t) for t in cloud_tolerations)), p.name in provisioned_pools)
         for p in gpu_pools]
 
 
@@ -102,7 +108,7 @@ def cluster_queue_spec(queue: TenantQueue, flavors: Sequence[Flavor]) -> dict[st
             out.append(gpus)
         return out
 
-    return {
+    spec: dict[str, Any] = {
         "cohortName": COHORT,
         # Only the tenant's own namespace may submit to its queue.
         "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": queue.tenant}},
@@ -114,6 +120,10 @@ def cluster_queue_spec(queue: TenantQueue, flavors: Sequence[Flavor]) -> dict[st
         "resourceGroups": [{"coveredResources": covered,
                             "flavors": [{"name": f.name, "resources": resources(f)} for f in flavors]}],
     }
+    provisioned = [f.name for f in flavors if f.provisioned]
+    if provisioned:
+        spec["admissionChecksStrategy"] = admission_checks_strategy(provisioned)
+    return spec
 
 
 def local_queue_spec(tenant: str) -> dict[str, Any]:
@@ -152,4 +162,5 @@ def manager_config(managed_namespace_label: str) -> dict[str, Any]:
         "managedJobsNamespaceSelector": {"matchExpressions": [
             {"key": managed_namespace_label, "operator": "Exists"}]},
         "integrations": {"frameworks": ["batch/job"]},
+        "waitForPodsReady": wait_for_pods_ready(),
     }

@@ -1,6 +1,7 @@
-"""`Kueue`: the job queueing controller (pinned Helm chart), a ResourceFlavor per node pool kind, and per
-tenant a ClusterQueue in one cohort, a LocalQueue and a Role over jobs and queues. Installed only when
-the spec enables jobs; the shapes are in `job_queues.py`."""
+"""`Kueue`: the job queueing controller (pinned Helm chart), a ResourceFlavor per node pool kind, the
+workload priority classes, the capacity admission check where the cluster autoscaler serves
+ProvisioningRequests, and per tenant a ClusterQueue in one cohort, a LocalQueue and a Role over jobs and
+queues. Installed only when the spec enables jobs; the shapes are in `job_queues.py` and `job_admission.py`."""
 
 from __future__ import annotations
 
@@ -10,13 +11,22 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_kubernetes as k8s
 import yaml
+from pulumi_kubernetes._utilities import get_version as k8s_version
 
 from lepton_infra.core.component import Component
 from lepton_infra.core.conventions import KUEUE_NAMESPACE, MONITORING_NAMESPACE, POOL_LABEL
 from lepton_infra.core.naming import child_name
 from lepton_infra.kubernetes.charts import KUEUE, HelmChart
 from lepton_infra.kubernetes.helm import pinned_release
+from lepton_infra.kubernetes.job_admission import (
+    CAPACITY_CHECK,
+    WORKLOAD_PRIORITIES,
+    admission_check_spec,
+    provisioning_config_spec,
+    workload_priority_class,
+)
 from lepton_infra.kubernetes.job_alerts import RULE_GROUP, job_rule_spec
+from lepton_infra.kubernetes.job_dashboard import queue_dashboard_json
 from lepton_infra.kubernetes.job_queues import (
     CAPACITY_LABEL,
     JOBS_ROLE,
@@ -31,6 +41,7 @@ from lepton_infra.kubernetes.job_queues import (
     tenant_jobs_rules,
 )
 from lepton_infra.kubernetes.meta import TENANT_LABEL, common_labels, namespace, psa_labels
+from lepton_infra.kubernetes.observability import GRAFANA_DASHBOARD_LABEL
 
 
 @dataclass
@@ -49,6 +60,12 @@ class KueueArgs:
     system_pool: str | None = None
     depends_on: Sequence[pulumi.Resource] = ()
     monitoring_crds: Sequence[pulumi.Resource] = ()  # the ServiceMonitor CRD's owner
+    # The ProvisioningRequest class the cluster autoscaler serves (flavors marked `provisioned` get the
+    # check); None: no check, jobs are admitted on quota alone.
+    provisioning_class: str | None = None
+    # What the controller must start after (the ProvisioningRequest API being served), else Kueue skips
+    # its provisioning controller and the check never turns Ready.
+    provisioning_ready: Sequence[pulumi.Resource] = ()
     chart: HelmChart = field(default_factory=lambda: KUEUE)
 
 
@@ -74,10 +91,24 @@ def kueue_values(args: KueueArgs) -> dict[str, object]:
     }
 
 
+class SpeclessCustomResource(pulumi.CustomResource):
+    """A custom resource whose fields sit at the top level, beside `metadata` (Kueue's
+    WorkloadPriorityClass: `value`, `description`): pulumi_kubernetes' Python `CustomResource` takes a
+    `spec` only. Same resource type token and provider as `CustomResource`."""
+
+    def __init__(self, name: str, api_version: str, kind: str, metadata: k8s.meta.v1.ObjectMetaArgs,
+                 fields: Mapping[str, object], opts: pulumi.ResourceOptions | None = None) -> None:
+        props = {"apiVersion": api_version, "kind": kind, "metadata": metadata, **fields}
+        super().__init__(f"kubernetes:{api_version}:{kind}", name, props,
+                         pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(version=k8s_version())))
+
+
 class Kueue(Component):
     TOKEN = "lepton:k8s:Kueue"
 
     def __init__(self, name: str, args: KueueArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        if any(f.provisioned for f in args.flavors) and not args.provisioning_class:
+            raise ValueError("flavors marked provisioned need KueueArgs.provisioning_class")  # before registering
         super().__init__(name, opts)
         # The chart's pods run as non-root, read-only, no capabilities, RuntimeDefault seccomp.
         self.namespace = namespace(
@@ -88,13 +119,22 @@ class Kueue(Component):
         # the webhook is serving once it is done).
         self.release = pinned_release(
             child_name(name, "controller"), args.chart, self.namespace.metadata.name, kueue_values(args),
-            self.child_opts(depends_on=[*args.depends_on, *args.monitoring_crds]))
+            self.child_opts(depends_on=[*args.depends_on, *args.monitoring_crds, *args.provisioning_ready]))
         # Next to the GPU rules' kind; Prometheus reads rules from every namespace.
         self.rules = k8s.apiextensions.CustomResource(
             child_name(name, "rules"), api_version="monitoring.coreos.com/v1", kind="PrometheusRule",
             metadata=k8s.meta.v1.ObjectMetaArgs(name=RULE_GROUP, namespace=self.namespace.metadata.name,
                                                 labels=common_labels(RULE_GROUP, "alerts")),
             spec=job_rule_spec(), opts=self.child_opts(depends_on=list(args.monitoring_crds)))
+        # Beside the GPU dashboard: Grafana's sidecar reads dashboards from its own namespace only (the
+        # chart's `sidecar.dashboards.searchNamespace` is left unset). The namespace is the release's.
+        self.dashboard = k8s.core.v1.ConfigMap(
+            child_name(name, "dashboard"),
+            metadata=k8s.meta.v1.ObjectMetaArgs(
+                name="lepton-job-queues-dashboard", namespace=MONITORING_NAMESPACE,
+                labels={**common_labels("lepton-job-queues-dashboard", "dashboards"), GRAFANA_DASHBOARD_LABEL: "1"}),
+            data={"lepton-job-queues.json": queue_dashboard_json()},
+            opts=self.child_opts(depends_on=list(args.monitoring_crds)))
         after = self.child_opts(depends_on=[self.release])
         self.flavors: dict[str, k8s.apiextensions.CustomResource] = {
             f.name: k8s.apiextensions.CustomResource(
@@ -105,7 +145,27 @@ class Kueue(Component):
                 spec=resource_flavor_spec(f), opts=after)
             for f in args.flavors
         }
-        flavors_ready = self.child_opts(depends_on=[self.release, *self.flavors.values()])
+        self.priority_classes = {
+            p.name: SpeclessCustomResource(
+                child_name(name, f"priority-{p.name}"), KUEUE_API, "WorkloadPriorityClass",
+                k8s.meta.v1.ObjectMetaArgs(name=p.name, labels=common_labels("kueue", "priority")),
+                workload_priority_class(p), opts=after)
+            for p in WORKLOAD_PRIORITIES
+        }
+        self.admission_check: k8s.apiextensions.CustomResource | None = None
+        checked: list[pulumi.Resource] = []
+        if args.provisioning_class and any(f.provisioned for f in args.flavors):
+            check_meta = k8s.meta.v1.ObjectMetaArgs(name=CAPACITY_CHECK,
+                                                    labels=common_labels("kueue", "admission-check"))
+            config = k8s.apiextensions.CustomResource(
+                child_name(name, "provisioning-config"), api_version=KUEUE_API, kind="ProvisioningRequestConfig",
+                metadata=check_meta, spec=provisioning_config_spec(args.provisioning_class), opts=after)
+            self.admission_check = k8s.apiextensions.CustomResource(
+                child_name(name, "capacity-check"), api_version=KUEUE_API, kind="AdmissionCheck",
+                metadata=check_meta, spec=admission_check_spec(),
+                opts=self.child_opts(depends_on=[self.release, config]))
+            checked = [self.admission_check]
+        flavors_ready = self.child_opts(depends_on=[self.release, *self.flavors.values(), *checked])
         self.cluster_queues: dict[str, k8s.apiextensions.CustomResource] = {}
         self.local_queues: dict[str, k8s.apiextensions.CustomResource] = {}
         self.roles: dict[str, k8s.rbac.v1.Role] = {}

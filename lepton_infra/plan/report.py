@@ -72,6 +72,12 @@ def render_text(report: Report, console: Console) -> None:
     if graph.outputs:
         console.print(Text("Stack outputs", style="bold"))
         for key, value in sorted(graph.outputs.items()):
+            if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+                # A list of records (e.g. quota to request): one per line, so each stays readable.
+                console.print(Text.assemble("  ", (key, "cyan"), ":"))
+                for item in value:
+                    console.print(Text.assemble("    - ", json.dumps(_whole(item), sort_keys=True)), overflow="fold")
+                continue
             shown = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
             console.print(Text.assemble("  ", (key, "cyan"), ": ", shown), overflow="fold")
     for section in (report.policy, report.cost, report.deploy):
@@ -81,6 +87,17 @@ def render_text(report: Report, console: Console) -> None:
     _placeholder(console, "Policy", report.policy)
     _placeholder(console, "Cost", report.cost)
     _placeholder(console, "Deploy estimate", report.deploy)
+
+
+def _whole(value: object) -> object:
+    """Whole numbers as integers: the engine carries every JSON number as a float (384.0 vCPUs)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _whole(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_whole(v) for v in value]
+    return value
 
 
 def summary_lines(report: Report) -> list[str]:

@@ -9,7 +9,12 @@ from lepton_infra.core.errors import Problem
 from lepton_infra.profiles.base import CloudProfile, regex_rule
 from lepton_infra.spec.checks import rule
 from lepton_infra.spec.cloud_knobs import GcpKnobs
-from lepton_infra.spec.gcp_rules import gcp_images_name_their_registry, gcp_rbac_groups, gcp_soft_delete_days
+from lepton_infra.spec.gcp_rules import (
+    gcp_images_name_their_registry,
+    gcp_queued_provisioning_pools,
+    gcp_rbac_groups,
+    gcp_soft_delete_days,
+)
 from lepton_infra.spec.tag_rules import GCP_LABELS
 from lepton_infra.spec.traffic_rules import gcp_certificate_sources
 
@@ -43,5 +48,5 @@ PROFILE = CloudProfile(
                          "digits and hyphens, starting with a letter and ending with a letter or digit"),
     tags=GCP_LABELS,
     checks=(_billing_account, _room_for_pod_ranges, gcp_rbac_groups, gcp_certificate_sources,
-            gcp_soft_delete_days, gcp_images_name_their_registry),
+            gcp_soft_delete_days, gcp_images_name_their_registry, gcp_queued_provisioning_pools),
 )

@@ -124,6 +124,13 @@ class AwsKnobs(SpecModel):
         "only turns the two features on in it. Unset: the platform creates the detector, which GuardDuty "
         "refuses when the account already has one in the region (set this id then).",
     )
+    request_quota_increases: bool = Field(
+        default=False,
+        description="Request the EC2 vCPU quotas the pools need at max (`quota_to_request`) as Service "
+        "Quotas increase requests (`aws.servicequotas.ServiceQuota`), for the quotas whose code is known. "
+        "A request is reviewed by AWS and may be denied or granted lower; one below the current value "
+        "changes nothing; deleting the stack does not lower a quota. Default false (request them by hand).",
+    )
 
 
 class GcpKnobs(SpecModel):
@@ -214,6 +221,22 @@ class GcpKnobs(SpecModel):
         description="Soft delete on the model bucket: deleted and overwritten objects stay restorable for "
         "this many days (0, or 7 to 90), billed as stored data meanwhile. Default 7 (GCS's own default, "
         "written out so the plan shows it).",
+    )
+    queued_provisioning_pools: list[str] = Field(
+        default_factory=list,
+        description="GPU pools whose nodes come only through ProvisioningRequests (GKE queued provisioning, "
+        "Dynamic Workload Scheduler): Kueue asks GKE for all of a queued GPU job's nodes at once and admits "
+        "the job when they exist. GKE then scales such a pool for nothing else, so no service may depend on "
+        "it (its GPU type must also be on a pool without queued provisioning), and it needs `jobs.enabled`, "
+        "min 0, on-demand capacity; GKE requires auto-repair off and no reservation on it. Default none "
+        "(jobs are admitted on quota alone on GKE).",
+    )
+    request_quota_increases: bool = Field(
+        default=False,
+        description="Ask for the GPU quotas the pools need at max (`quota_to_request`) as Cloud Quotas "
+        "preferences (`gcp.cloudquota.SQuotaPreference`), for the quota ids read in Google's listings. "
+        "Google reviews each and may grant less; a preference below the current value is refused. "
+        "Default false (request them on the project's quota page).",
     )
 
 

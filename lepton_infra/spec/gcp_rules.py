@@ -75,3 +75,32 @@ def gcp_images_name_their_registry(spec: PlatformSpec) -> Iterator[Problem]:
                           "allowlist patterns are registry/path/to/image",
                           f"write the registry, e.g. docker.io/{'' if '/' in service.image else 'library/'}"
                           f"{service.image}")
+@rule("cloud", "gcp", "node_pools", "jobs", "services")
+def gcp_queued_provisioning_pools(spec: PlatformSpec) -> Iterator[Problem]:
+    """GKE queued provisioning (Dynamic Workload Scheduler docs, "Create a node pool"): the pool gets nodes
+    only through ProvisioningRequests, so it must be a GPU pool Kueue's check asks for (jobs on), scale
+    from 0, and be on-demand; a service whose GPU type only such pools offer would never get a node."""
+    if spec.cloud != "gcp" or spec.gcp is None or not spec.gcp.queued_provisioning_pools:
+        return
+    pools = {p.name: p for p in spec.node_pools}
+    queued = spec.gcp.queued_provisioning_pools
+    for i, name in enumerate(queued):
+        path = f"gcp.queued_provisioning_pools[{i}]"
+        pool = pools.get(name)
+        if pool is None or pool.gpu is None:
+            gpu = ", ".join(sorted(p.name for p in spec.gpu_pools)) or "none"
+            yield Problem(path, name, "not a GPU node pool", f"name a GPU pool: {gpu}")
+        elif pool.spot or pool.min:
+            yield Problem(path, name, "a queued-provisioning pool gets on-demand nodes only when a "
+                          "ProvisioningRequest asks (spot, or a minimum size, is refused by GKE)",
+                          f"set node_pools {name}: spot false and min 0, or drop it from the list")
+    if queued and not spec.jobs.enabled:
+        yield Problem("gcp.queued_provisioning_pools", list(queued), "only Kueue's jobs create the "
+                      "ProvisioningRequests these pools scale for", "set jobs.enabled: true, or empty the list")
+    served = {p.gpu.type for p in spec.gpu_pools if p.gpu and p.name not in queued}
+    queued_only = {p.gpu.type for p in spec.gpu_pools if p.gpu and p.name in queued} - served
+    for i, service in enumerate(spec.services):
+        if service.gpu and service.gpu.type in queued_only:
+            yield Problem(f"services[{i}].gpu.type", service.gpu.type, "only queued-provisioning pools offer "
+                          "this GPU, and GKE scales them for ProvisioningRequests only: the service would "
+                          "never get a node", "add a pool of this GPU without queued provisioning")

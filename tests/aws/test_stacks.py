@@ -13,7 +13,7 @@ from lepton_infra.plan.record import PlannedGraph
 AWS_STACKS = ["aws-dev", "aws-prod"]
 EXPORTS = {"cluster_name", "cluster_endpoint", "kubeconfig", "model_bucket", "registry_url", "kms_key_arn", "region",
            "api_access", "monitoring_namespace", "tenant_namespaces", "service_autoscalers",
-           "service_endpoints"}
+           "service_endpoints", "quota_to_request"}
 STATEFUL = {"aws:kms/key:Key", "aws:eks/cluster:Cluster", "aws:s3/bucket:Bucket", "aws:ecr/repository:Repository"}
 
 

@@ -458,7 +458,7 @@ def test_cluster_handle_facts(prod: Planned) -> None:
 def test_outputs_and_secret_kubeconfig(prod: Planned) -> None:
     outputs = prod.outputs
     assert set(outputs) == {"cluster_name", "cluster_endpoint", "kubeconfig", "model_bucket", "registry_url",
-                            "kms_key_id", "region", "project", "api_access"}
+                            "kms_key_id", "region", "project", "api_access", "quota_to_request"}
     assert outputs["kubeconfig"] == "[secret]"
     assert outputs["cluster_endpoint"] == "10.0.0.2"  # the private endpoint in prod
     assert (outputs["region"], outputs["project"]) == ("us-central1", "acme-ai-prod")

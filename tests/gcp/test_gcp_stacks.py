@@ -17,7 +17,7 @@ from lepton_infra.spec import PlatformSpec
 REPO = Path(__file__).resolve().parents[2]
 OUTPUT_KEYS = {"cluster_name", "cluster_endpoint", "kubeconfig", "model_bucket", "registry_url", "kms_key_id",
                "region", "project", "monitoring_namespace", "tenant_namespaces", "service_autoscalers",
-               "service_endpoints", "api_access"}
+               "service_endpoints", "api_access", "quota_to_request"}
 
 
 @pytest.mark.parametrize("stack", ["gcp-dev", "gcp-prod"])
@@ -54,7 +54,8 @@ def _aws_prod_spec_on_gcp() -> dict[str, Any]:
     raw.pop("aws", None)
     raw.update(cloud="gcp", region="us-central1",
                gcp={"project": "acme-ai-prod", "billing_account": "012345-6789AB-CDEF01",
-                    "rbac_security_group": "gke-security-groups@acme.dev", "dns_zone": "acme-dev"})
+                    "rbac_security_group": "gke-security-groups@acme.dev", "dns_zone": "acme-dev",
+                    "queued_provisioning_pools": ["h100"]})
     raw["tenants"] = [{**t, "admins": [f"{a}@acme.dev" for a in t.get("admins", [])]} for t in raw["tenants"]]
     return raw
 

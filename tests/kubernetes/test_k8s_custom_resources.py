@@ -25,7 +25,8 @@ def _common(doc: dict, api_version: str, kind: str) -> None:
 
 def test_custom_resources_are_the_expected_kinds(prod) -> None:
     types = sorted({r.type for r in prod.graph.managed if is_custom_resource(r)})
-    kueue = [f"kubernetes:kueue.x-k8s.io/v1beta2:{kind}" for kind in ("ClusterQueue", "LocalQueue", "ResourceFlavor")]
+    kueue = [f"kubernetes:kueue.x-k8s.io/v1beta2:{kind}" for kind in ("ClusterQueue", "LocalQueue", "ResourceFlavor",
+                                                                      "WorkloadPriorityClass")]
     assert types == sorted([HTTP_SCALED_OBJECT, PROMETHEUS_RULE, SERVICE_MONITOR, *kueue])
 
 

@@ -348,7 +348,8 @@ def test_job_alerts_read_metrics_the_pinned_kueue_exports(prod) -> None:
     (doc,) = rules
     assert doc["metadata"]["namespace"] == "kueue-system"
     alerts = {r["alert"]: r["expr"] for g in doc["spec"]["groups"] for r in g["rules"]}
-    assert {"JobsInadmissible", "JobsPendingTooLong", "JobsAdmissionCheckRejected", "KueueMetricsMissing"} == set(alerts)
+    assert {"JobsInadmissible", "JobsPendingTooLong", "JobsAdmissionCheckRejected", "JobsQueueAtQuota",
+            "KueueMetricsMissing"} == set(alerts)
     for name, expr in alerts.items():
         assert re.findall(r"\bkueue_[a-z_]+", expr), name
         assert _unknown_kueue_metrics(expr) == set(), name
@@ -363,3 +364,28 @@ def test_every_job_alert_has_a_runbook_section() -> None:
 
     for rule in job_alert_rules():
         assert f"#### Alert {rule.name}\n" in text
+
+
+def test_queue_dashboard_reads_kueue_metrics_and_is_loaded_by_grafana(prod) -> None:
+    """A ConfigMap in Grafana's own namespace with the sidecar's label (the GPU dashboard's way), whose
+    queries read only metric families the pinned Kueue exports, per queue, never counting a follower."""
+    import json as json_
+
+    (cm,) = [r for r in prod.graph.of_type("kubernetes:core/v1:ConfigMap")
+             if manifest(r)["metadata"]["name"] == "lepton-job-queues-dashboard"]
+    doc = manifest(cm)
+    (kps,) = [r for r in prod.graph.of_type(HELM_RELEASE) if chart_name(r) == "kube-prometheus-stack"]
+    sidecar = kps.get("values")["grafana"]["sidecar"]["dashboards"]
+    assert doc["metadata"]["labels"][sidecar["label"]] == sidecar["labelValue"]
+    assert doc["metadata"]["namespace"] == kps.get("namespace")
+    dashboard = json_.loads(doc["data"]["lepton-job-queues.json"])
+    exprs = {p["title"]: " ".join(t["expr"] for t in p["targets"]) for p in dashboard["panels"]}
+    for title, expr in exprs.items():
+        assert re.findall(r"\bkueue_[a-z_]+", expr) and _unknown_kueue_metrics(expr) == set(), title
+        assert "by (cluster_queue" in expr, title
+        assert expr.count("kueue_") == expr.count('replica_role!="follower"'), title
+    assert "kueue_pending_workloads" in exprs["Workloads pending"]
+    assert "kueue_admitted_active_workloads" in exprs["Workloads admitted (running)"]
+    borrowed = exprs["GPUs borrowed from the cohort"]
+    assert "kueue_cluster_queue_resource_usage" in borrowed and "kueue_cluster_queue_nominal_quota" in borrowed
+    assert "nvidia.com/gpu" in borrowed

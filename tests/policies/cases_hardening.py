@@ -30,6 +30,9 @@ HARDENED_CLUSTER = {**CLUSTER, "releaseChannel": {"channel": "REGULAR"}, "enable
                     "resourceLabels": LABELS}
 HARDENED_POOL = {**GPU_POOL, "management": {"autoRepair": True, "autoUpgrade": True},
                  "nodeConfig": {**NODE_CONFIG, "imageType": "COS_CONTAINERD"}}
+# GKE requires auto-repair off on a queued-provisioning pool (Dynamic Workload Scheduler docs).
+QUEUED_POOL = {**HARDENED_POOL, "management": {"autoRepair": False, "autoUpgrade": True},
+               "queuedProvisioning": {"enabled": True}}
 GCS_BUCKET = {"name": MODELS, "labels": LABELS, "logging": {"logBucket": "acme-ai-prod-logs"},
               "retentionPolicy": {"retentionPeriod": 86400}}
 # As gcp/artifacts.py builds them in prod: versioned, no usage logs, Data Access audit logs on the project.
@@ -161,8 +164,11 @@ def _gcp_cases() -> list[Case]:
             "unspecified": ("gke:releaseChannel.channel", "UNSPECIFIED"),
             "unset": ("gke:releaseChannel", DELETE),
         }),
-        Case("lepton-gcp-node-auto-repair-upgrade", [Res("gcp:container/nodePool:NodePool", "gpu", HARDENED_POOL)], {
+        Case("lepton-gcp-node-auto-repair-upgrade", [Res("gcp:container/nodePool:NodePool", "gpu", HARDENED_POOL),
+                                                     Res("gcp:container/nodePool:NodePool", "queued", QUEUED_POOL)], {
             "no_auto_repair": ("gpu:management.autoRepair", False),
+            "queued_no_auto_upgrade": ("queued:management.autoUpgrade", False),
+            "auto_repair_off_without_queued_provisioning": ("queued:queuedProvisioning.enabled", False),
             "no_auto_upgrade": ("gpu:management.autoUpgrade", False),
             "no_management": ("gpu:management", DELETE),
         }),

@@ -49,6 +49,38 @@ def tenant_resources() -> list[Res]:
     ]
 
 
+# Kueue objects as the platform declares them (kubernetes/job_queues.py): a queue per tenant in one cohort.
+CLUSTER_QUEUE = {"metadata": {"name": "research"}, "spec": {
+    "cohortName": "tenants", "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "research"}},
+    "resourceGroups": [{"coveredResources": ["cpu", "memory", "nvidia.com/gpu"], "flavors": [
+        {"name": "cpu", "resources": [{"name": "cpu", "nominalQuota": "64"}, {"name": "memory", "nominalQuota": "256Gi"},
+                                      {"name": "nvidia.com/gpu", "nominalQuota": 0}]},
+        {"name": "gpu-h100", "resources": [{"name": "cpu", "nominalQuota": "64"},
+                                           {"name": "memory", "nominalQuota": "256Gi"},
+                                           {"name": "nvidia.com/gpu", "nominalQuota": 8, "borrowingLimit": 8}]}]}]}}
+LOCAL_QUEUE = {"metadata": {"name": "jobs", "namespace": "research"}, "spec": {"clusterQueue": "research"}}
+KUEUE = "kubernetes:kueue.x-k8s.io/v1beta2"
+
+
+def job_queue_cases() -> list[Case]:
+    queues = [*tenant_resources(), Res(f"{KUEUE}:ClusterQueue", "research-queue", CLUSTER_QUEUE),
+              Res(f"{KUEUE}:LocalQueue", "research-jobs", LOCAL_QUEUE, deps=["research"])]
+    return [
+        Case("lepton-k8s-tenant-local-queue", queues, {
+            "no_local_queue": ("research-jobs:@drop", None),
+        }),
+        # The namespace is found by name too (a LocalQueue that does not depend on the Namespace resource).
+        Case("lepton-k8s-tenant-local-queue", [*tenant_resources(), queues[-2],
+                                               Res(f"{KUEUE}:LocalQueue", "by-name", LOCAL_QUEUE)], {
+            "other_namespace": ("by-name:metadata.namespace", "serving"),
+        }),
+        Case("lepton-k8s-cluster-queue-cohort-limit", [Res(f"{KUEUE}:ClusterQueue", "research-queue", CLUSTER_QUEUE)], {
+            "no_cohort": ("research-queue:spec.cohortName", DELETE),
+            "no_borrowing_limit": ("research-queue:spec.resourceGroups.0.flavors.1.resources.2.borrowingLimit", DELETE),
+        }),
+    ]
+
+
 def cases() -> list[Case]:
     workloads = [Res("kubernetes:apps/v1:Deployment", "sentiment", DEPLOYMENT),
                  Res("kubernetes:apps/v1:DaemonSet", "dcgm", DAEMONSET),
@@ -119,4 +151,5 @@ def cases() -> list[Case]:
         Case("lepton-stateful-protected-in-prod", [
             Res("aws:kms/key:Key", "key", {}, protect=False)], {}, config={
                 "lepton-stateful-protected-in-prod": {"environment": "dev"}}),
+        *job_queue_cases(),
     ]

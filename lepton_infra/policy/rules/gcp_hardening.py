@@ -44,12 +44,14 @@ def gke_release_channel(r: ResourceView) -> Iterator[str]:
     id="lepton-gcp-node-auto-repair-upgrade", title="GKE node pools auto-repair and auto-upgrade",
     severity=Severity.MEDIUM, types=(NODE_POOL,), clouds=GCP,
     description="`management.autoRepair` and `management.autoUpgrade` are true, so unhealthy nodes are "
-    "recreated and node images follow the control plane's patches (a release channel requires auto-upgrade).",
+    "recreated and node images follow the control plane's patches (a release channel requires auto-upgrade). "
+    "Queued-provisioning pools (`queuedProvisioning.enabled`) are exempt from auto-repair: GKE requires it off.",
     remediation="Set `management=gcp.container.NodePoolManagementArgs(auto_repair=True, auto_upgrade=True)`.",
     anchors=("checkov:CKV_GCP_9", "checkov:CKV_GCP_10"),
 )
 def node_auto_repair_upgrade(r: ResourceView) -> Iterator[str]:
-    for field in ("autoRepair", "autoUpgrade"):
+    queued = as_bool(r.get("queuedProvisioning.enabled")) is True
+    for field in ("autoUpgrade",) if queued else ("autoRepair", "autoUpgrade"):
         value = r.get(f"management.{field}")
         if not is_unknown(value) and as_bool(value) is not True:
             yield f"management.{field} is {shown(value)}, not true"

@@ -1,0 +1,50 @@
+"""The Compute vCPU quota an AKS platform needs with every pool at its max, in its region: per VM family
+for on-demand pools (the AKS system pool included), Total Regional Spot vCPUs for spot pools (spot VMs
+count against that quota only), and Total Regional vCPUs over every on-demand VM.
+
+Named as the subscription's Usage + quotas page names them, with the Compute usage name (`az vm
+list-usage`) as the code; the family names are from memory of those listings, not verified here.
+azure-native 3.29 has no resource that requests a subscription's Compute quota (its `quota` module holds
+management-group quotas only), so the stack reports them and nothing requests them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lepton_infra.catalog import catalog
+from lepton_infra.core.quota import QuotaNeed, merged
+
+# VM size pattern -> (usage name, family as the portal shows it), for the catalog's machines.
+FAMILIES = (
+    (r"Standard_D\d+s_v5", "standardDSv5Family", "Standard DSv5 Family vCPUs"),
+    (r"Standard_ND96isr_H100_v5", "standardNDSH100v5Family", "Standard NDSH100v5 Family vCPUs"),
+    (r"Standard_NC\d+adis?_H100_v5", "standardNCadsH100v5Family", "Standard NCadsH100v5 Family vCPUs"),
+    (r"Standard_ND96asr_v4", "standardNDASv4_A100Family", "Standard NDASv4_A100 Family vCPUs"),
+    (r"Standard_ND96amsr_A100_v4", "standardNDAMSv4_A100Family", "Standard NDAMSv4_A100 Family vCPUs"),
+    (r"Standard_NC\d+ads_A100_v4", "standardNCADSA100v4Family", "Standard NCADSA100v4 Family vCPUs"),
+    (r"Standard_NV\d+ads_A10_v5", "standardNVADSA10v5Family", "Standard NVADSA10v5 Family vCPUs"),
+    (r"Standard_NC\d+as_T4_v3", "standardNCASv3_T4Family", "Standard NCASv3_T4 Family vCPUs"),
+)
+
+
+def vm_family(vm_size: str) -> tuple[str, str]:
+    for pattern, code, name in FAMILIES:
+        if re.fullmatch(pattern, vm_size):
+            return code, name
+    raise KeyError(f"no quota family known for {vm_size}")
+
+
+def quota_needs(region: str, pools: list[tuple[str, str, int, bool]]) -> list[QuotaNeed]:
+    """`pools`: (pool name, VM size, max nodes, spot) for every pool, the AKS system pool included."""
+    vcpus = {m.name: m.vcpu for m in catalog("azure").machines}
+    needs = []
+    for pool, size, nodes, spot in pools:
+        amount = nodes * vcpus[size]
+        if spot:
+            needs.append(QuotaNeed("Total Regional Spot vCPUs", "lowPriorityCores", amount, "vCPUs", region, (pool,)))
+            continue
+        code, name = vm_family(size)
+        needs.append(QuotaNeed(name, code, amount, "vCPUs", region, (pool,)))
+        needs.append(QuotaNeed("Total Regional vCPUs", "cores", amount, "vCPUs", region, (pool,)))
+    return merged(needs)
