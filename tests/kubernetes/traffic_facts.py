@@ -18,7 +18,11 @@ VPC_PEERS = [{"ipBlock": {"cidr": "10.40.0.0/16"}}]
 GKE_PEERS = [{"ipBlock": {"cidr": "10.129.0.0/23"}}, {"ipBlock": {"cidr": "35.191.0.0/16"}},
              {"ipBlock": {"cidr": "130.211.0.0/22"}}]
 NGINX_PEERS = [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "app-routing-system"}}}]
-ALB_PUBLIC = {"alb.ingress.kubernetes.io/scheme": "internet-facing"}
+# Per hand-made cloud: the classes per exposure and who issues certificates (readable outside a program).
+CLASSES = {"alb": {"internal": "alb", "public": "alb"},
+           "gke": {"internal": "gke-l7-rilb", "public": "gke-l7-regional-external-managed"},
+           "nginx": {"internal": "lepton-internal", "public": "webapprouting.kubernetes.azure.com"}}
+CERTIFICATES = {"alb": "cloud", "gke": "cert-manager", "nginx": "cert-manager"}
 
 
 class Controller(pulumi.CustomResource):
@@ -52,7 +56,7 @@ def alb_like(rec: Recorder | None = None) -> IngressFacts:
                                        "alb.ingress.kubernetes.io/healthcheck-path": t.health_path,
                                        "alb.ingress.kubernetes.io/healthcheck-port": str(t.health_port)})
 
-    return IngressFacts(api="ingress", classes={"internal": "alb", "public": "alb"}, certificates="cloud",
+    return IngressFacts(api="ingress", classes=CLASSES["alb"], certificates="cloud",
                         decorate_entry_point=entry, decorate_route=route, data_plane_peers=VPC_PEERS,
                         controller_dependencies=[Controller("alb-controller")])
 
@@ -87,7 +91,7 @@ def gke_like(rec: Recorder | None = None, tls_identity: bool = True) -> IngressF
 
     zone = DnsZone(domain=DOMAIN, dns01_solver={"cloudDNS": {"project": "acme-ai-prod"}},
                    bind_dns_identity=bind if tls_identity else None)
-    return IngressFacts(api="gateway", classes={"internal": "gke-l7-rilb", "public": "gke-l7-regional-external-managed"},
+    return IngressFacts(api="gateway", classes=CLASSES["gke"],
                         certificates="cert-manager", decorate_entry_point=entry, decorate_route=route,
                         data_plane_peers=GKE_PEERS, dns_zone=zone, gateway_api_crds_installed=True)
 
@@ -115,7 +119,7 @@ def nginx_like(rec: Recorder | None = None) -> IngressFacts:
                                                             "managedIdentity": {"clientID": "id"}}},
                    bind_dns_identity=bind)
     return IngressFacts(api="ingress",
-                        classes={"internal": "lepton-internal", "public": "webapprouting.kubernetes.azure.com"},
+                        classes=CLASSES["nginx"],
                         certificates="cert-manager", decorate_entry_point=entry, decorate_route=route,
                         data_plane_peers=NGINX_PEERS, dns_zone=zone)
 

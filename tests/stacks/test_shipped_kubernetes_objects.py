@@ -38,5 +38,6 @@ def test_custom_resources_are_only_the_known_crds(stack: str,
     graph = plan_stack(PLATFORM_STACK_DIR, stack)
     kinds = {manifest(r)["kind"] for r in graph.managed if is_custom_resource(r)}
     assert kinds <= {"PrometheusRule", "ServiceMonitor", "PodMonitor", "ScaledObject", "HTTPScaledObject",
-                     "ResourceFlavor", "ClusterQueue", "LocalQueue"}
+                     "ResourceFlavor", "ClusterQueue", "LocalQueue", "Certificate", "ClusterIssuer", "Gateway",
+                     "HTTPRoute", "ReferenceGrant"}
     assert "PrometheusRule" in kinds and "ServiceMonitor" in kinds
