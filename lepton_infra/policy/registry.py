@@ -30,6 +30,7 @@ _RULE_MODULES = (
     "lepton_infra.policy.rules.gcp_hardening",
     "lepton_infra.policy.rules.azure_hardening",
     "lepton_infra.policy.rules.kubernetes_pod_security",
+    "lepton_infra.policy.rules.kubernetes_traffic",
 )
 _REGISTERED: dict[str, Rule] = {}
 

@@ -365,3 +365,28 @@ def test_an_exposed_service_on_a_cluster_without_load_balancers_is_refused() -> 
 def test_no_traffic_objects_without_a_domain(prod) -> None:
     types = {r.type for r in prod.graph.managed}
     assert not types & {INGRESS, GATEWAY, HTTP_ROUTE, CERTIFICATE, "lepton:k8s:Traffic"}
+
+
+TRAFFIC_RULES = ("lepton-k8s-public-lb-https-only", "lepton-k8s-public-exposure-flagged")
+
+
+def test_the_traffic_policies_pass_on_what_the_layer_renders_and_catch_an_unflagged_route(cloud) -> None:
+    """The rendered plan satisfies both traffic rules on every API (the public routes carry the flag,
+    HTTP only redirects); the same plan with the flag stripped from the public route is caught."""
+    from lepton_infra.policy.evaluate import evaluate_graph
+
+    kind, planned, _ = cloud
+    outcome = evaluate_graph(planned.graph)
+    assert [v.message for rule in TRAFFIC_RULES for v in outcome.by_policy(rule)] == []
+    graph = copy.deepcopy(planned.graph)
+    kind_type = HTTP_ROUTE if kind == "gke" else INGRESS
+    route = next(r for r in graph.of_type(kind_type) if r.inputs["metadata"]["name"] == "sentiment")
+    route.inputs["metadata"]["annotations"].pop("lepton.ai/exposure")
+    if kind == "gke":  # the route is in the tenant namespace, bound to the public Gateway
+        assert [v.urn for v in evaluate_graph(graph).by_policy(TRAFFIC_RULES[1])] == [route.urn]
+    else:  # an Ingress backed by the interceptor lives in `keda`: the ALB's scheme / the class still say public
+        assert evaluate_graph(graph).by_policy(TRAFFIC_RULES[1]) == []
+        embeddings = next(r for r in graph.of_type(INGRESS) if r.inputs["metadata"]["name"] == "embeddings")
+        embeddings.inputs["spec"]["ingressClassName"] = CLASSES[kind]["public"]
+        embeddings.inputs["metadata"]["annotations"]["alb.ingress.kubernetes.io/scheme"] = "internet-facing"
+        assert [v.urn for v in evaluate_graph(graph).by_policy(TRAFFIC_RULES[1])] == [embeddings.urn]
