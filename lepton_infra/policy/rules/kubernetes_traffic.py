@@ -101,12 +101,12 @@ def _only_redirects(route: ResourceView) -> bool:
 
 
 def _ingress_http_problems(r: ResourceView) -> Iterator[str]:
-    hosts = {as_mapping(rule).get("host") for rule in as_list(r.get("spec.rules"))}
-    covered = {h for t in as_list(r.get("spec.tls")) for h in as_list(as_mapping(t).get("hosts"))}
+    hosts = {str(h) for rule in as_list(r.get("spec.rules")) if (h := as_mapping(rule).get("host"))}
+    covered = {str(h) for t in as_list(r.get("spec.tls")) for h in as_list(as_mapping(t).get("hosts"))}
     if not as_list(r.get("spec.tls")):
         yield "has no TLS: it serves plain HTTP"
-    elif hosts - covered - {None}:
-        yield f"serves {sorted(hosts - covered - {None})} without TLS"
+    elif hosts - covered:
+        yield f"serves {sorted(hosts - covered)} without TLS"
     annotations = _annotations(r)
     if _matches(annotations, PLAIN_HTTP_ANNOTATIONS):
         yield "turns the HTTP-to-HTTPS redirect off"
