@@ -19,6 +19,7 @@ from lepton_infra.core.errors import SpecError
 from lepton_infra.plan.record import PlannedGraph
 from tests.kubernetes.conftest import Planned, plan_addons
 from tests.kubernetes.crd_schemas import validate_cr
+from tests.kubernetes.harness import raw_spec
 from tests.kubernetes.manifests import HELM_RELEASE, builtin_objects, chart_name, manifest, validate_strict
 from tests.kubernetes.test_k8s_chart_values import chart_keys, unknown_keys
 from tests.kubernetes.traffic_facts import (
@@ -50,8 +51,6 @@ EXPOSURE = {"sentiment": "public", "embeddings": "internal"}
 
 
 def plan(kind: str, rec: Recorder | None = None, network: dict[str, Any] | None = None, **spec: Any) -> Planned:
-    from tests.kubernetes.harness import raw_spec
-
     services = [{**s, "expose": EXPOSURE[s["name"]]} for s in raw_spec("aws-prod")["services"]]
     net = network or exposed_network(public_services=True)
     return plan_addons("aws-prod", ingress=lambda: FACTS[kind](rec), network=net,
@@ -280,8 +279,6 @@ def test_entry_points_are_one_per_exposure_with_their_hosts(cloud) -> None:
 
 def test_gateway_policies_for_a_shared_backend_are_created_once() -> None:
     """Two scale-to-zero services share the interceptor Service: its GKE policies exist once."""
-    from tests.kubernetes.harness import raw_spec
-
     base = raw_spec("aws-prod")["services"][0]
     services = [{**base, "expose": "internal"}, {**base, "name": "sentiment2", "expose": "internal"}]
     graph = plan("gke", services=services).graph
@@ -390,3 +387,65 @@ def test_the_traffic_policies_pass_on_what_the_layer_renders_and_catch_an_unflag
         embeddings.inputs["spec"]["ingressClassName"] = CLASSES[kind]["public"]
         embeddings.inputs["metadata"]["annotations"]["alb.ingress.kubernetes.io/scheme"] = "internet-facing"
         assert [v.urn for v in evaluate_graph(graph).by_policy(TRAFFIC_RULES[1])] == [embeddings.urn]
+
+
+def _with(kind: str, **changes: Any):
+    from lepton_infra.core.traffic import IngressFacts
+
+    def make() -> IngressFacts:
+        return IngressFacts(**{**FACTS[kind]().__dict__, **changes})
+
+    return make
+
+
+def test_an_exposure_the_cloud_has_no_class_for_is_refused() -> None:
+    net = exposed_network(public_services=True)
+    services = [{**s, "expose": EXPOSURE[s["name"]]} for s in raw_spec("aws-prod")["services"]]
+    with pytest.raises(SpecError) as err:
+        plan_addons("aws-prod", ingress=_with("nginx", classes={"internal": "lepton-internal"}), network=net,
+                    services=services)
+    assert [(p.path, p.value) for p in err.value.problems] == [("services[0].expose", "public")]
+
+
+def test_a_gateway_api_without_crds_on_the_cluster_is_a_cloud_layer_bug() -> None:
+    from lepton_infra.plan.engine import PlanFailed
+
+    with pytest.raises(PlanFailed, match="Gateway API CRDs"):
+        plan_addons("aws-prod", ingress=_with("gke", gateway_api_crds_installed=False), network=exposed_network())
+
+
+def test_route_timeouts_where_the_gateway_honours_them() -> None:
+    graph = plan_addons("aws-prod", ingress=_with("gke", route_timeouts=True), network=exposed_network()).graph
+    routes = {d["metadata"]["name"]: d for d in docs(graph, HTTP_ROUTE)}
+    timeouts = {n: r["spec"]["rules"][0]["timeouts"]["request"] for n, r in routes.items() if "https-redirect" not in n}
+    assert timeouts == {"sentiment": "1320s", "embeddings": "300s"}
+    for version in GATEWAY_API_VERSIONS:
+        for doc in routes.values():
+            validate_cr(doc, version)
+
+
+def test_service_annotations_for_the_interceptor_are_refused() -> None:
+    """The interceptor's proxy Service is the chart's and takes no annotations: a cloud asking for them
+    would otherwise be silently ignored."""
+    from lepton_infra.core.traffic import Decoration, IngressFacts, RouteTarget
+    from lepton_infra.plan.engine import PlanFailed
+
+    def make() -> IngressFacts:
+        facts = FACTS["alb"]()
+
+        def route(t: RouteTarget) -> Decoration:
+            return Decoration(service_annotations={"alb.ingress.kubernetes.io/healthcheck-path": t.health_path})
+
+        return IngressFacts(**{**facts.__dict__, "decorate_route": route})
+
+    with pytest.raises(PlanFailed, match="interceptor"):
+        plan_addons("aws-prod", ingress=make, network=exposed_network())
+    # On a direct route they land on the service's own Service.
+    graph = plan_addons("aws-prod", ingress=make, network=exposed_network(),
+                        services=[{**s, "replicas": {"min": 1, "max": 2}} for s in _services()]).graph
+    service = next(d for d in docs(graph, SERVICE) if where(d) == ("research", "sentiment"))
+    assert service["metadata"]["annotations"] == {"alb.ingress.kubernetes.io/healthcheck-path": "/healthz"}
+
+
+def _services() -> list[dict[str, Any]]:
+    return raw_spec("aws-prod")["services"]
