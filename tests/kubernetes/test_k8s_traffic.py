@@ -9,18 +9,34 @@ HTTPScaledObject matches, health checks following readiness, draining and timeou
 from __future__ import annotations
 
 import copy
-import re
 from typing import Any
 
 import jsonschema
 import pytest
 
 from lepton_infra.core.errors import SpecError
-from lepton_infra.plan.record import PlannedGraph
 from tests.kubernetes.conftest import Planned, plan_addons
 from tests.kubernetes.crd_schemas import validate_cr
 from tests.kubernetes.harness import raw_spec
 from tests.kubernetes.manifests import HELM_RELEASE, builtin_objects, chart_name, manifest, validate_strict
+from tests.kubernetes.routing import (
+    CERTIFICATE,
+    CLUSTER_ISSUER,
+    DEPLOYMENT,
+    GATEWAY,
+    HTTP_ROUTE,
+    HTTP_SCALED_OBJECT,
+    INGRESS,
+    NETWORK_POLICY,
+    REFERENCE_GRANT,
+    SERVICE,
+    backends,
+    certificates,
+    docs,
+    duration_seconds,
+    interceptor,
+    where,
+)
 from tests.kubernetes.test_k8s_chart_values import chart_keys, unknown_keys
 from tests.kubernetes.traffic_facts import (
     CERTIFICATES,
@@ -34,16 +50,6 @@ from tests.kubernetes.traffic_facts import (
     exposed_network,
 )
 
-INGRESS = "kubernetes:networking.k8s.io/v1:Ingress"
-SERVICE = "kubernetes:core/v1:Service"
-DEPLOYMENT = "kubernetes:apps/v1:Deployment"
-NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
-GATEWAY = "kubernetes:gateway.networking.k8s.io/v1:Gateway"
-HTTP_ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute"
-REFERENCE_GRANT = "kubernetes:gateway.networking.k8s.io/v1beta1:ReferenceGrant"
-CERTIFICATE = "kubernetes:cert-manager.io/v1:Certificate"
-CLUSTER_ISSUER = "kubernetes:cert-manager.io/v1:ClusterIssuer"
-HTTP_SCALED_OBJECT = "kubernetes:http.keda.sh/v1alpha1:HTTPScaledObject"
 GATEWAY_API_VERSIONS = ["gateway-api-v1.2.1", "gateway-api-v1.4.1"]  # GKE's channel moves within these
 CERT_MANAGER_CRDS = "cert-manager-v1.21.1"
 HOSTS = {"sentiment": f"sentiment.{DOMAIN}", "embeddings": f"embeddings.{DOMAIN}"}
@@ -61,14 +67,6 @@ def plan(kind: str, rec: Recorder | None = None, network: dict[str, Any] | None 
 def cloud(request: pytest.FixtureRequest) -> tuple[str, Planned, Recorder]:
     rec = Recorder()
     return request.param, plan(request.param, rec), rec
-
-
-def docs(graph: PlannedGraph, kind_type: str) -> list[dict[str, Any]]:
-    return [manifest(r) for r in graph.of_type(kind_type)]
-
-
-def where(doc: dict[str, Any]) -> tuple[str, str]:
-    return doc["metadata"].get("namespace", ""), doc["metadata"]["name"]
 
 
 def test_every_builtin_object_validates_strictly(cloud) -> None:
@@ -113,15 +111,10 @@ def test_the_crd_check_can_fail() -> None:
         validate_cr(cert, CERT_MANAGER_CRDS)
 
 
-def _certificates(graph: PlannedGraph) -> dict[tuple[str, str], dict[str, Any]]:
-    """(namespace, secret) -> the Certificate writing it."""
-    return {(d["metadata"]["namespace"], d["spec"]["secretName"]): d for d in docs(graph, CERTIFICATE)}
-
-
 def test_each_route_has_tls_for_its_host_and_the_class_of_its_exposure(cloud) -> None:
     kind, planned, _ = cloud
     classes = CLASSES[kind]
-    certs = _certificates(planned.graph)
+    certs = certificates(planned.graph)
     seen = {}
     if kind == "gke":
         gateways = {d["metadata"]["name"]: d for d in docs(planned.graph, GATEWAY)}
@@ -176,45 +169,14 @@ def test_the_http_listener_only_redirects_to_https() -> None:
                 {"key": "lepton.ai/tenant", "operator": "Exists"}]
 
 
-def _duration_seconds(text: str) -> int:
-    return sum(int(n) * {"h": 3600, "m": 60, "s": 1}[u] for n, u in re.findall(r"(\d+)([hms])", text))
-
-
-def _interceptor(graph: PlannedGraph) -> tuple[str, str, int, dict[str, Any]]:
-    """(namespace, Service name, port, values) of the interceptor proxy, as the HTTP add-on release renders
-    it (keda-add-ons-http templates/interceptor/service-proxy.yaml: `<chart>-<interceptor.proxy.service>`)."""
-    (release,) = [r for r in graph.of_type(HELM_RELEASE) if chart_name(r) == "keda-add-ons-http"]
-    values = release.get("values")
-    proxy = values["interceptor"]["proxy"]
-    return release.get("namespace"), f"{chart_name(release)}-{proxy['service']}", int(proxy["port"]), values
-
-
-def _backends(graph: PlannedGraph, kind: str) -> dict[str, tuple[str, str, int, str]]:
-    """service -> (backend namespace, backend Service, port, host) as the route says."""
-    out = {}
-    if kind == "gke":
-        for r in docs(graph, HTTP_ROUTE):
-            for rule in r["spec"]["rules"]:
-                for b in rule.get("backendRefs", []):
-                    out[r["metadata"]["name"]] = (b.get("namespace", r["metadata"]["namespace"]), b["name"],
-                                                  b["port"], r["spec"]["hostnames"][0])
-    else:
-        for ing in docs(graph, INGRESS):
-            (rule,) = ing["spec"]["rules"]
-            backend = rule["http"]["paths"][0]["backend"]["service"]
-            out[ing["metadata"]["name"]] = (ing["metadata"]["namespace"], backend["name"],
-                                            backend["port"]["number"], rule["host"])
-    return out
-
-
 def test_the_scale_to_zero_route_reaches_the_interceptor_with_a_host_it_matches(cloud) -> None:
     """Route -> backend Service -> HTTPScaledObject: the load balancer sends sentiment's host to the
     interceptor's proxy Service (the one the add-on release renders), which routes by Host header to the
     HTTPScaledObject listing that host; a Gateway route crosses namespaces only through a ReferenceGrant."""
     kind, planned, _ = cloud
     graph = planned.graph
-    ns, proxy, port, _ = _interceptor(graph)
-    backend_ns, backend, backend_port, host = _backends(graph, kind)["sentiment"]
+    ns, proxy, port, _ = interceptor(graph)
+    backend_ns, backend, backend_port, host = backends(graph)["sentiment"]
     assert (backend_ns, backend, backend_port) == (ns, proxy, port)
     (scaled,) = docs(graph, HTTP_SCALED_OBJECT)
     assert scaled["metadata"]["name"] == "sentiment"
@@ -230,7 +192,7 @@ def test_the_scale_to_zero_route_reaches_the_interceptor_with_a_host_it_matches(
 def test_a_direct_route_reaches_its_service_and_pods_admit_the_data_plane(cloud) -> None:
     kind, planned, _ = cloud
     graph = planned.graph
-    backend_ns, backend, port, _ = _backends(graph, kind)["embeddings"]
+    backend_ns, backend, port, _ = backends(graph)["embeddings"]
     service = next(d for d in docs(graph, SERVICE) if where(d) == (backend_ns, backend))
     (sport,) = [p for p in service["spec"]["ports"] if p["port"] == port]
     deployment = next(d for d in docs(graph, DEPLOYMENT) if where(d) == (backend_ns, backend))
@@ -257,10 +219,10 @@ def test_health_checks_follow_readiness_and_timeouts_outlast_a_cold_start(cloud)
     assert (targets["embeddings"].health_path, targets["embeddings"].health_port) == (probe["path"], port)
     # The interceptor's readinessProbe (keda-add-ons-http 0.12.0 interceptor/deployment.yaml) is /readyz on
     # its proxy container port, which the release sets.
-    _, _, proxy_port, values = _interceptor(graph)
+    _, _, proxy_port, values = interceptor(graph)
     assert (targets["sentiment"].health_path, targets["sentiment"].health_port) == ("/readyz", proxy_port)
-    wait = _duration_seconds(values["interceptor"]["replicas"]["waitTimeout"])
-    headers = _duration_seconds(values["interceptor"]["responseHeaderTimeout"])
+    wait = duration_seconds(values["interceptor"]["replicas"]["waitTimeout"])
+    headers = duration_seconds(values["interceptor"]["responseHeaderTimeout"])
     assert targets["sentiment"].request_timeout_seconds >= wait + headers
     for name in HOSTS:
         pod = next(d for d in docs(graph, DEPLOYMENT) if d["metadata"]["name"] == name)["spec"]["template"]["spec"]
@@ -287,7 +249,7 @@ def test_gateway_policies_for_a_shared_backend_are_created_once() -> None:
     assert len(docs(graph, HTTP_ROUTE)) == 3  # two services + the redirect
 
 
-def test_private_ca_chain_and_host_certificates() -> None:
+def test_private_ca_chain_and_hostcertificates() -> None:
     graph = plan("nginx").graph
     issuers = {d["metadata"]["name"]: d for d in docs(graph, CLUSTER_ISSUER)}
     certs = docs(graph, CERTIFICATE)
@@ -449,3 +411,18 @@ def test_service_annotations_for_the_interceptor_are_refused() -> None:
 
 def _services() -> list[dict[str, Any]]:
     return raw_spec("aws-prod")["services"]
+
+
+def test_the_shipped_stack_route_invariant_holds_on_exposed_plans(cloud) -> None:
+    from tests.invariants.test_traffic_invariants import routes_are_sound
+    from tests.kubernetes.harness import load_spec
+
+    _, planned, _ = cloud
+    spec = load_spec("aws-prod", network=exposed_network(public_services=True),
+                     services=[{**s, "expose": EXPOSURE[s["name"]]} for s in _services()])
+    routes_are_sound(planned.graph, spec)
+    broken = copy.deepcopy(planned.graph)
+    (scaled,) = broken.of_type(HTTP_SCALED_OBJECT)
+    scaled.inputs["spec"]["hosts"] = ["sentiment.research"]
+    with pytest.raises(AssertionError):
+        routes_are_sound(broken, spec)
