@@ -43,10 +43,12 @@ def issuer_name(tls_issuer: str) -> str:
 def chart_values(system_pool: str | None, identity: BoundIdentity | None) -> dict[str, Any]:
     """CRDs from the chart (kept when the release goes); every component on the system nodes; the
     chart's own security contexts (non-root, RuntimeDefault seccomp, no capabilities, read-only root)
-    kept as they are; the controller's service account carrying the DNS-01 identity when there is one."""
+    kept as they are; the controller's service account carrying the DNS-01 identity when there is one;
+    its metrics scraped by the platform's Prometheus (a ServiceMonitor) for the certificate alerts."""
     values: dict[str, Any] = {
         "crds": {"enabled": True, "keep": True},
         "serviceAccount": {"create": True, "name": SERVICE_ACCOUNT},
+        "prometheus": {"enabled": True, "servicemonitor": {"enabled": True}},
     }
     if system_pool is not None:
         # global.nodeSelector is merged into every component's (controller, webhook, cainjector, startup check).

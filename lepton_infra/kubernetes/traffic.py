@@ -21,6 +21,7 @@ from lepton_infra.core.conventions import CERT_MANAGER_NAMESPACE, INGRESS_NAMESP
 from lepton_infra.core.naming import child_name
 from lepton_infra.core.traffic import Decoration, IngressFacts, RouteTarget
 from lepton_infra.kubernetes import certificates as certs
+from lepton_infra.kubernetes.certificate_alerts import RULE_GROUP, certificate_rule_spec
 from lepton_infra.kubernetes.charts import CERT_MANAGER, HelmChart
 from lepton_infra.kubernetes.helm import pinned_release
 from lepton_infra.kubernetes.inference import service_selector
@@ -56,6 +57,8 @@ class TrafficArgs:
     network_policies: bool = True
     # The tenants' namespaces and the services' own objects the routes point at.
     depends_on: Sequence[pulumi.Resource] = ()
+    # The release owning the ServiceMonitor and PrometheusRule CRDs (cert-manager's scrape and alerts).
+    monitoring_crds: Sequence[pulumi.Resource] = ()
     cert_manager_chart: HelmChart = field(default_factory=lambda: CERT_MANAGER)
 
 
@@ -170,7 +173,12 @@ class Traffic(Component):
         self.cert_manager = pinned_release(
             child_name(name, "cert-manager"), args.cert_manager_chart, ns.metadata.name,
             certs.chart_values(args.system_pool, identity),
-            self.child_opts(depends_on=list(args.depends_on)))
+            self.child_opts(depends_on=[*args.depends_on, *args.monitoring_crds]))
+        self.certificate_rules = k8s.apiextensions.CustomResource(
+            child_name(name, "certificate-rules"), api_version="monitoring.coreos.com/v1", kind="PrometheusRule",
+            metadata=k8s.meta.v1.ObjectMetaArgs(name=RULE_GROUP, namespace=ns.metadata.name,
+                                                labels=common_labels(RULE_GROUP, "alerts")),
+            spec=certificate_rule_spec(), opts=self.child_opts(depends_on=list(args.monitoring_crds)))
         if args.tls_issuer == "acme":
             if zone is None or args.acme_email is None:
                 raise ValueError("acme certificates need the cloud's DnsZone and an account e-mail "

@@ -9,6 +9,8 @@ HTTPScaledObject matches, health checks following readiness, draining and timeou
 from __future__ import annotations
 
 import copy
+import re
+from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -426,3 +428,27 @@ def test_the_shipped_stack_route_invariant_holds_on_exposed_plans(cloud) -> None
     scaled.inputs["spec"]["hosts"] = ["sentiment.research"]
     with pytest.raises(AssertionError):
         routes_are_sound(broken, spec)
+
+
+CERT_MANAGER_METRICS = {line for line in (Path(__file__).parent / "crds" / "cert-manager-v1.21.1.metrics").read_text()
+                        .splitlines() if line and not line.startswith("#")}
+
+
+def test_certificate_alerts_read_what_cert_manager_exports_and_it_is_scraped() -> None:
+    graph = plan("gke").graph
+    (release,) = [r for r in graph.of_type(HELM_RELEASE) if chart_name(r) == "cert-manager"]
+    assert release.get("values")["prometheus"] == {"enabled": True, "servicemonitor": {"enabled": True}}
+    (rule,) = [d for d in docs(graph, "kubernetes:monitoring.coreos.com/v1:PrometheusRule")
+               if d["metadata"]["name"] == "lepton-certificates"]
+    assert rule["metadata"]["namespace"] == "cert-manager"
+    alerts = {r["alert"]: r["expr"] for g in rule["spec"]["groups"] for r in g["rules"]}
+    assert set(alerts) == {"CertificateNotReady", "CertificateExpiringSoon", "CertManagerMetricsMissing"}
+    for name, expr in alerts.items():
+        used = set(re.findall(r"\bcertmanager_[a-z_]+", expr))
+        assert used and used <= CERT_MANAGER_METRICS, name
+    text = (Path(__file__).resolve().parents[2] / "docs" / "kubernetes.md").read_text()
+    for name in alerts:
+        assert f"#### Alert {name}\n" in text
+    # No certificate alerts where the cloud issues the certificates (no cert-manager to watch).
+    assert not [d for d in docs(plan("alb").graph, "kubernetes:monitoring.coreos.com/v1:PrometheusRule")
+                if d["metadata"]["name"] == "lepton-certificates"]
