@@ -15,12 +15,15 @@ MONITORING_NAMESPACE = "monitoring"
 GPU_OPERATOR_NAMESPACE = "gpu-operator"
 KEDA_NAMESPACE = "keda"
 KUEUE_NAMESPACE = "kueue-system"
+CERT_MANAGER_NAMESPACE = "cert-manager"
+# Where the shared Gateways (Gateway API) and their certificates live; HTTPRoutes stay in the tenants'.
+INGRESS_NAMESPACE = "lepton-ingress"
 # Namespaces whose pods may be privileged (drivers, exporters, node agents).
 SYSTEM_NAMESPACES = ("kube-system", GPU_OPERATOR_NAMESPACE, MONITORING_NAMESPACE)
 # Namespaces a tenant may not be named after (a tenant's name is its namespace).
 RESERVED_NAMESPACES = frozenset({"default", "kube-system", "kube-public", "kube-node-lease",
                                  GPU_OPERATOR_NAMESPACE, MONITORING_NAMESPACE, KEDA_NAMESPACE,
-                                 KUEUE_NAMESPACE})
+                                 KUEUE_NAMESPACE, CERT_MANAGER_NAMESPACE, INGRESS_NAMESPACE})
 
 
 def node_labels(pool: str, gpu_type: str | None) -> dict[str, str]:

@@ -96,3 +96,7 @@ class IngressFacts:
     dns_zone: DnsZone | None = None
     # Gateway API CRDs installed by the cloud (GKE), so the layer never installs its own copy.
     gateway_api_crds_installed: bool = False
+    # The Gateway implementation honours HTTPRoute `rules[].timeouts.request` (standard since Gateway API
+    # v1.2, support is per implementation). False: the layer sets none and the cloud's route decoration
+    # carries `RouteTarget.request_timeout_seconds` (e.g. GKE's GCPBackendPolicy `timeoutSec`).
+    route_timeouts: bool = False

@@ -21,13 +21,16 @@ from lepton_infra.core.naming import child_name
 from lepton_infra.kubernetes.arg_checks import platform_addons_problems
 from lepton_infra.kubernetes.autoscaling import autoscaler_for
 from lepton_infra.kubernetes.gpu_stack import GpuStack, GpuStackArgs
-from lepton_infra.kubernetes.inference import InferenceService, InferenceServiceArgs
+from lepton_infra.kubernetes.inference import SERVICE_PORT, InferenceService, InferenceServiceArgs
 from lepton_infra.kubernetes.job_queues import Flavor, PoolShape, TenantQueue, flavors_for
 from lepton_infra.kubernetes.keda import Keda, KedaArgs
 from lepton_infra.kubernetes.kueue import Kueue, KueueArgs, TenantQueueWiring
 from lepton_infra.kubernetes.metrics_server import MetricsServer, MetricsServerArgs
 from lepton_infra.kubernetes.observability import Observability, ObservabilityArgs, SmtpRelay
+from lepton_infra.kubernetes.routes import route_target
 from lepton_infra.kubernetes.tenant import WORKLOAD_SERVICE_ACCOUNT, Tenant, TenantArgs
+from lepton_infra.kubernetes.traffic import Traffic, TrafficArgs
+from lepton_infra.kubernetes.traffic_plan import TrafficPlan, traffic_plan, trust_output
 from lepton_infra.spec import PlatformSpec
 from lepton_infra.spec.jobs import TenantJobsSpec
 
@@ -52,6 +55,8 @@ class PlatformAddonsArgs:
     storage_dependencies: Sequence[pulumi.Resource] = field(default_factory=list)
     # Inference workloads also wait for these (the cluster autoscaler that brings their nodes).
     scale_up_dependencies: Sequence[pulumi.Resource] = field(default_factory=list)
+    # The way in to the exposed services (kubernetes/traffic_plan.py); None: no service is exposed.
+    traffic: TrafficPlan | None = None
 
 
 @dataclass
@@ -111,6 +116,11 @@ class PlatformAddons(Component):
                 provisioning_class=args.jobs.provisioning_class, provisioning_ready=args.jobs.provisioning_ready),
                 self.child_opts())
         self.services: dict[str, InferenceService] = {}
+        plan = args.traffic
+        routes = {r.service: r for r in plan.routes} if plan else {}
+        targets = {n: route_target(r, SERVICE_PORT) for n, r in routes.items()}
+        # Called once per route: the cloud may create resources for it (an ACM certificate).
+        decorations = {n: plan.facts.decorate_route(t) for n, t in targets.items()} if plan else {}
         for svc in args.services:
             tenant = self.tenants[svc.tenant]
             needs = [*nodes, *args.scale_up_dependencies]
@@ -122,16 +132,33 @@ class PlatformAddons(Component):
                 depends_on=[*needs, *svc.depends_on], monitoring_crds=crds,
                 keda=[self.keda.release] if self.keda is not None else [],
                 http_add_on=[self.keda.http_release] if self.keda and self.keda.http_release else [],
+                external_host=routes[svc.name].host if svc.name in routes else None,
+                service_annotations=(dict(decorations[svc.name].service_annotations)
+                                     if svc.name in routes and not routes[svc.name].via_interceptor else {}),
             )
             self.services[svc.name] = InferenceService(child_name(name, f"svc-{svc.name}"), wired,
                                                        self.child_opts())
+        self.traffic: Traffic | None = None
+        if plan is not None:
+            backends: list[pulumi.Resource] = [t.namespace for t in self.tenants.values()]
+            backends += [self.services[n].service for n in routes]
+            if self.keda is not None and self.keda.http_release is not None:
+                backends.append(self.keda.http_release)
+            self.traffic = Traffic(child_name(name, "traffic"), TrafficArgs(
+                kubernetes_version=args.kubernetes_version, facts=plan.facts, routes=plan.routes, targets=targets,
+                decorations=decorations, platform=plan.platform, tls_issuer=plan.tls_issuer,
+                acme_email=plan.acme_email, system_pool=plan.system_pool, network_policies=plan.network_policies,
+                depends_on=backends, monitoring_crds=crds), self.child_opts())
+        trust = trust_output(plan)
         # Stack outputs the platform may export as they are.
         self.outputs: dict[str, object] = {
             "monitoring_namespace": self.observability.namespace.metadata.name,
             "tenant_namespaces": {n: t.namespace_name for n, t in self.tenants.items()},
             "service_autoscalers": {n: s.autoscaler for n, s in self.services.items()},
             # Per service, the `url` in-cluster clients call and the `Host` header they send with it.
-            "service_endpoints": {n: s.endpoint for n, s in self.services.items()},
+            # Exposed ones also carry `external_url` (and, with the private CA, where its root is).
+            "service_endpoints": {n: s.endpoint.apply(lambda e, n=n: {**e, **trust} if n in routes else e)
+                                  for n, s in self.services.items()},
         }
         self.finish(self.outputs)
 
@@ -166,7 +193,8 @@ def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs
     """Map the validated spec and the cloud's handle to the in-cluster layer's args. The spec was checked
     before the first resource (unknown tenants, quotas, GPU types); what only the handle can tell (does
     the dataplane enforce NetworkPolicy?) is refused here, before any in-cluster object."""
-    problems = isolation_problems(spec, handle)
+    traffic, traffic_problems = traffic_plan(spec, handle)
+    problems = [*isolation_problems(spec, handle), *traffic_problems]
     if problems:
         raise SpecError(problems)
     version = handle.kubernetes_version
@@ -201,6 +229,7 @@ def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs
             cloud_tolerations=cloud_tolerations if s.gpu else ())
             for s in spec.services],
         jobs=job_queues_args(spec, cloud_tolerations, handle.capacity_provisioning) if spec.jobs.enabled else None,
+        traffic=traffic,
     )
 
 

@@ -72,23 +72,26 @@ def scaled_object_spec(deployment: str, max_replicas: int, query: Any, target: f
 
 
 def service_endpoint(autoscaler: Autoscaler, service: str, namespace: str, service_port: int,
-                     path: str) -> dict[str, str]:
+                     path: str, external_host: str | None = None) -> dict[str, str]:
     """What an in-cluster client calls: `url`, sent with the `Host` header `host`. A service behind the
     HTTP add-on is reached through the interceptor (calling its own Service directly at zero replicas
-    finds no endpoint and wakes nothing); any other service through its own Service."""
+    finds no endpoint and wakes nothing); any other service through its own Service. An exposed service
+    also has the `external_url` its load balancer serves over HTTPS."""
+    external = {"external_url": f"https://{external_host}{path}"} if external_host else {}
     if autoscaler == "keda-http":
-        return {"url": f"http://{INTERCEPTOR_ADDRESS}{path}", "host": service_host(service, namespace)}
+        return {"url": f"http://{INTERCEPTOR_ADDRESS}{path}", "host": service_host(service, namespace), **external}
     direct = f"{service}.{namespace}.svc"
-    return {"url": f"http://{direct}:{service_port}{path}", "host": direct}
+    return {"url": f"http://{direct}:{service_port}{path}", "host": direct, **external}
 
 
-def http_scaled_object_spec(deployment: str, service: str, service_port: int, host: Any, path_prefix: str,
+def http_scaled_object_spec(deployment: str, service: str, service_port: int, hosts: Any, path_prefix: str,
                             max_replicas: int, target_rps: float) -> dict[str, Any]:
     """An `HTTPScaledObject` (http.keda.sh/v1alpha1): the interceptor routes requests whose Host header
-    is `host` and path starts with `path_prefix` to `service:service_port`, and the add-on scales the
-    Deployment on their rate (per replica). The CRD takes an integer target: round up, never below 1."""
+    is one of `hosts` (the in-cluster one, and the load balancer's when exposed) and path starts with
+    `path_prefix` to `service:service_port`, and the add-on scales the Deployment on their rate (per
+    replica). The CRD takes an integer target: round up, never below 1."""
     return {
-        "hosts": [host],
+        "hosts": hosts,
         "pathPrefixes": [path_prefix],
         "scaleTargetRef": {"name": deployment, "kind": "Deployment", "apiVersion": "apps/v1",
                            "service": service, "port": service_port},

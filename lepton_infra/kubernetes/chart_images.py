@@ -57,6 +57,12 @@ CHART_IMAGE_REPOSITORIES: dict[tuple[str, str], tuple[str, ...]] = {
     (charts.CLUSTER_AUTOSCALER.chart, charts.CLUSTER_AUTOSCALER.version): (
         "registry.k8s.io/autoscaling/cluster-autoscaler",
     ),
+    # cert-manager composes `<imageRegistry>/<imageNamespace>/<image.name>` (quay.io/jetstack/...).
+    (charts.CERT_MANAGER.chart, charts.CERT_MANAGER.version): (
+        "quay.io/jetstack/cert-manager-acmesolver", "quay.io/jetstack/cert-manager-cainjector",
+        "quay.io/jetstack/cert-manager-controller", "quay.io/jetstack/cert-manager-startupapicheck",
+        "quay.io/jetstack/cert-manager-webhook",
+    ),
     (charts.AWS_LOAD_BALANCER_CONTROLLER.chart, charts.AWS_LOAD_BALANCER_CONTROLLER.version): (
         "public.ecr.aws/eks/aws-load-balancer-controller",
     ),

@@ -66,6 +66,15 @@ INTERCEPTOR_PROXY_PORT = 8080
 # The label the chart puts on the interceptor pods (stable across chart versions); tenants admit it.
 INTERCEPTOR_POD_LABELS = {"app.kubernetes.io/component": "interceptor"}
 
+# cert-manager: certificates for the routes' hosts, where the load balancer reads them from Secrets (GKE
+# Gateway, AKS app routing; an ALB reads ACM only). 1.21 supports Kubernetes 1.33-1.36.
+CERT_MANAGER = HelmChart(
+    repo="https://charts.jetstack.io",
+    chart="cert-manager",
+    version="v1.21.1",
+    release="cert-manager",
+)
+
 METRICS_SERVER = HelmChart(
     repo="https://kubernetes-sigs.github.io/metrics-server/",
     chart="metrics-server",

@@ -38,6 +38,11 @@ SERVICE_PORT = 80
 ROLLOUT_TIMEOUT_SECONDS = "1200"
 
 
+def service_selector(service: str, tenant: str) -> dict[str, str]:
+    """The labels selecting a service's pods (its Deployment, Service, policies and routes)."""
+    return {"app.kubernetes.io/name": service, TENANT_LABEL: tenant}
+
+
 @dataclass
 class InferenceServiceArgs:
     name: str
@@ -71,6 +76,11 @@ class InferenceServiceArgs:
     # The KEDA HTTP add-on release (owner of the HTTPScaledObject CRD); needed when min_replicas == 0 on
     # requests_per_second.
     http_add_on: Sequence[pulumi.Resource] = ()
+    # The FQDN a load balancer routes to this service (`services[].host` when exposed), or None. Behind
+    # the interceptor, the HTTPScaledObject must match it too: the load balancer keeps the client's Host.
+    external_host: str | None = None
+    # What the cloud's route decoration puts on the Service the load balancer targets.
+    service_annotations: Mapping[str, str] = field(default_factory=dict)
 
 
 class InferenceService(Component):
@@ -80,7 +90,7 @@ class InferenceService(Component):
                  opts: pulumi.ResourceOptions | None = None) -> None:
         check_args(self.TOKEN, name, inference_service_problems(args))  # before anything is registered
         super().__init__(name, opts)
-        selector = {"app.kubernetes.io/name": args.name, TENANT_LABEL: args.tenant}
+        selector = service_selector(args.name, args.tenant)
         labels = {**common_labels(args.name, "inference"), TENANT_LABEL: args.tenant}
         self.autoscaler = autoscaler_for(args.min_replicas, args.scaling_metric)
 
@@ -113,7 +123,7 @@ class InferenceService(Component):
         )
         self.service = k8s.core.v1.Service(
             child_name(name, "service"),
-            metadata=meta(),
+            metadata=meta(dict(args.service_annotations) or None),
             spec=cast(Any, {"type": "ClusterIP", "selector": selector,
                             "ports": [{"name": PORT_NAME, "port": SERVICE_PORT, "targetPort": PORT_NAME,
                                        "protocol": "TCP"}]}),
@@ -148,14 +158,15 @@ class InferenceService(Component):
                 opts=self.child_opts(depends_on=[self.deployment]),
             )
         elif self.autoscaler == "keda-http":
-            host = pulumi.Output.from_input(args.namespace).apply(lambda ns: service_host(args.name, ns))
+            external = [args.external_host] if args.external_host else []
+            hosts = pulumi.Output.from_input(args.namespace).apply(lambda ns: [service_host(args.name, ns), *external])
             # The add-on's operator creates (and owns) the KEDA ScaledObject behind this object.
             self.http_scaled_object = k8s.apiextensions.CustomResource(
                 child_name(name, "http-scaler"),
                 api_version="http.keda.sh/v1alpha1",
                 kind="HTTPScaledObject",
                 metadata=meta(),
-                spec=http_scaled_object_spec(args.name, args.name, SERVICE_PORT, host, args.predict_path,
+                spec=http_scaled_object_spec(args.name, args.name, SERVICE_PORT, hosts, args.predict_path,
                                              args.max_replicas, args.scaling_target),
                 opts=self.child_opts(depends_on=[*args.http_add_on, self.deployment, self.service]),
             )
@@ -181,6 +192,6 @@ class InferenceService(Component):
         autoscaler = self.autoscaler
         # The address in-cluster clients call (url + Host header), for stack outputs and docs.
         self.endpoint: pulumi.Output[dict[str, str]] = pulumi.Output.from_input(args.namespace).apply(
-            lambda ns: service_endpoint(autoscaler, args.name, ns, SERVICE_PORT, args.predict_path))
+            lambda ns: service_endpoint(autoscaler, args.name, ns, SERVICE_PORT, args.predict_path, args.external_host))
         self.finish({"deployment": self.deployment.metadata.name, "service": self.service.metadata.name,
                      "autoscaler": self.autoscaler, "endpoint": self.endpoint})

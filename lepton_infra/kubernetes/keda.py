@@ -25,8 +25,10 @@ from lepton_infra.kubernetes.meta import common_labels, namespace, psa_labels
 
 # How long the interceptor holds a request while the service scales up from zero (the Deployment's own
 # rollout timeout is 20 minutes), and how long it waits for a model's response headers.
-COLD_START_WAIT = "20m"
-RESPONSE_HEADER_TIMEOUT = "120s"
+COLD_START_WAIT_SECONDS = 1200
+RESPONSE_HEADER_TIMEOUT_SECONDS = 120
+COLD_START_WAIT = f"{COLD_START_WAIT_SECONDS // 60}m"
+RESPONSE_HEADER_TIMEOUT = f"{RESPONSE_HEADER_TIMEOUT_SECONDS}s"
 
 
 @dataclass

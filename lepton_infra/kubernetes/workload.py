@@ -19,6 +19,13 @@ from lepton_infra.core.conventions import (
 RUN_AS_UID = 10001
 PORT_NAME = "http"
 CONTAINER_NAME = "server"
+# Scale-in and rollouts without dropped requests: a terminating pod leaves the Service's endpoints at once,
+# but load balancers (ALB targets, GKE NEGs, nginx upstreams) learn it seconds later. The pod keeps serving
+# that long before SIGTERM (`preStop` sleep), then gets DRAIN_SECONDS for its in-flight requests, which is
+# also the load balancers' deregistration delay / connection draining (`RouteTarget.drain_seconds`).
+ENDPOINT_PROPAGATION_SECONDS = 15
+DRAIN_SECONDS = 60
+TERMINATION_GRACE_SECONDS = ENDPOINT_PROPAGATION_SECONDS + DRAIN_SECONDS
 
 
 @dataclass(frozen=True)
@@ -116,13 +123,15 @@ def pod_template_spec(shape: PodShape) -> dict[str, Any]:
         "securityContext": container_security_context(),
         "volumeMounts": [{"name": "tmp", "mountPath": "/tmp"}, {"name": "shm", "mountPath": "/dev/shm"}],
         **probes(shape.health_path),
+        # The kubelet's own sleep (no shell needed in the image).
+        "lifecycle": {"preStop": {"sleep": {"seconds": ENDPOINT_PROPAGATION_SECONDS}}},
     }
     spec: dict[str, Any] = {
         "serviceAccountName": shape.service_account,
         # The cloud identity comes through its own projected token; no Kubernetes API token in the pod.
         "automountServiceAccountToken": False,
         "enableServiceLinks": False,
-        "terminationGracePeriodSeconds": 30,
+        "terminationGracePeriodSeconds": TERMINATION_GRACE_SECONDS,
         "securityContext": pod_security_context(),
         "containers": [container],
         "volumes": [

@@ -31,6 +31,7 @@ _RULE_MODULES = (
     "lepton_infra.policy.rules.azure_hardening",
     "lepton_infra.policy.rules.kubernetes_pod_security",
     "lepton_infra.policy.rules.kubernetes_jobs",
+    "lepton_infra.policy.rules.kubernetes_traffic",
 )
 _REGISTERED: dict[str, Rule] = {}
 

@@ -15,6 +15,7 @@ from lepton_infra.core.cidr import CidrTooSmall, largest_prefix_for, plan_subnet
 from lepton_infra.core.errors import Problem, choose_from
 from lepton_infra.spec.apply_time import APPLY_TIME_RULES
 from lepton_infra.spec.checks import Rule, rule, run_rules
+from lepton_infra.spec.exposure_rules import EXPOSURE_RULES
 
 if TYPE_CHECKING:
     from lepton_infra.spec.platform import PlatformSpec
@@ -256,6 +257,12 @@ def charts_installed(spec: PlatformSpec) -> list[str]:
         charts.append("keda-add-ons-http")
     if spec.jobs.enabled:
         charts.append("kueue")
+    from lepton_infra.spec.exposure import exposed_services
+
+    if exposed_services(spec) and spec.cloud != "aws":
+        # An ALB serves ACM certificates only, so EKS gets no cert-manager (aws/traffic.py); GKE's Gateways
+        # and AKS's NGINX serve the Secrets cert-manager writes.
+        charts.append("cert-manager")
     return charts
 
 
@@ -306,6 +313,6 @@ def _price_overrides(spec: PlatformSpec) -> Iterator[Problem]:
 RULES: tuple[Rule, ...] = (
     _cloud_knobs, _unique("node_pools"), _unique("tenants"), _unique("services"), _pool_names, _pools,
     _region, _network, _endpoint, _tenants_and_services, _prod_images_by_digest, _reserved_namespaces,
-    _quota_capacity, _jobs,
+    _quota_capacity, _jobs, *EXPOSURE_RULES,
     _required_tags, _cloud_tag_rules, _price_overrides, _chart_support, *APPLY_TIME_RULES,
 )

@@ -21,7 +21,7 @@ from lepton_infra.core.traffic import EntryPoint, RouteTarget
 from lepton_infra.kubernetes.keda import COLD_START_WAIT
 from lepton_infra.plan.engine import plan_program
 from lepton_infra.spec.exposure import exposed_services
-from tests.kubernetes.harness import raw_spec
+from tests.kubernetes.harness import shipped_spec as raw_spec
 
 DATA = Path(__file__).parent / "data"
 UPSTREAM = json.loads((DATA / "lbc-iam-policy-v3.5.0.json").read_text())

@@ -10,12 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-import pulumi
 import pytest
 
 from lepton_infra.core.traffic import EntryPoint, RouteTarget
 from lepton_infra.plan.engine import plan_program
-from tests.kubernetes.harness import raw_spec
+from tests.kubernetes.harness import shipped_spec as raw_spec
 
 CRD = json.loads((Path(__file__).parent / "crds" / "aks-app-routing-v0.2.25.json").read_text())["kinds"][
     "NginxIngressController"]
@@ -75,9 +74,6 @@ def _plan(raw: dict[str, Any]):
 
         ingress = build(PlatformSpec.from_dict(raw)).cloud.cluster_handle.ingress
         holder["facts"] = ingress
-        if ingress.dns_zone is not None:
-            holder["bound"] = ingress.dns_zone.bind_dns_identity("cert-manager-dns01", "cert-manager",
-                                                                  "cert-manager", pulumi.ResourceOptions())
 
     return plan_program(program, {"pulumi:disable-default-providers": ["*"]}, project="lepton-azure-traffic"), holder
 
@@ -105,7 +101,9 @@ def test_acme_zone_grants_and_the_solver() -> None:
     solver = holder["facts"].dns_zone.dns01_solver["azureDNS"]
     assert (solver["hostedZoneName"], solver["resourceGroupName"], solver["subscriptionID"]) == (
         "acme.dev", "dns", "11111111-2222-3333-4444-555555555555")
-    assert holder["bound"].pod_labels == {"azure.workload.identity/use": "true"}
+    # The in-cluster layer bound cert-manager (build() wires it): its pods carry the webhook's label.
+    [release] = [r for r in graph.of_type("kubernetes:helm.sh/v3:Release") if r.get("chart") == "cert-manager"]
+    assert release.get("values")["podLabels"] == {"azure.workload.identity/use": "true"}
     # Both exposures in use: an internal and a public controller, each its own class.
     classes = sorted(r.get("spec")["ingressClassName"] for r in graph.of_type(NIC))
     assert classes == sorted(holder["facts"].classes.values())

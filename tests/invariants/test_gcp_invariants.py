@@ -144,6 +144,11 @@ def test_every_iam_member_exists_before_its_grant(graph: PlannedGraph) -> None:
                   for i in graph.of_type("gcp:projects/serviceIdentity:ServiceIdentity") if i.outputs.get("email")}
     k8s_accounts = {(sa.get("metadata.namespace"), sa.get("metadata.name"))
                     for sa in graph.of_type("kubernetes:core/v1:ServiceAccount")}
+    # ...or one a Helm release creates by its values (`serviceAccount: {create: true, name: ...}`: cert-manager's).
+    for release in graph.of_type("kubernetes:helm.sh/v3:Release"):
+        account = (release.get("values") or {}).get("serviceAccount") or {}
+        if account.get("create") and account.get("name"):
+            k8s_accounts.add((release.get("namespace"), account["name"]))
     members = _iam_members(graph)
     assert members
     orphans = []

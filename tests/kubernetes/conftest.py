@@ -24,15 +24,19 @@ class Planned:
 
 def plan_addons(stack: str = "aws-prod", binder: RecordingBinder | None = None, facts=None,
                 metrics_server_installed: bool = False, handle_facts: dict | None = None,
-                **spec_overrides) -> Planned:
+                ingress=None, **spec_overrides) -> Planned:
+    """`ingress`: a function returning the handle's IngressFacts, called inside the program (the facts
+    may hold resources, which exist only there)."""
     binder = binder or RecordingBinder()
     spec = load_spec(stack, **spec_overrides)
     built: list[PlatformAddons] = []
 
     def program() -> None:
+        extra = dict(handle_facts or {})
+        if ingress is not None:
+            extra["ingress"] = ingress()
         built.append(build_addons(spec, make_handle(binder, facts=facts,
-                                                 metrics_server_installed=metrics_server_installed,
-                                                 **(handle_facts or {}))))
+                                                 metrics_server_installed=metrics_server_installed, **extra)))
 
     return Planned(plan_program(program, STRICT_PROVIDERS), binder, built)
 

@@ -11,7 +11,8 @@ from lepton_infra.plan.record import PlannedGraph, RecordedResource
 
 # Resources that are not plain Kubernetes objects: Helm releases and instances of CRDs (no schema ships
 # with kubernetes-validate for those; their shape is asserted field by field instead).
-CUSTOM_RESOURCE_GROUPS = ("monitoring.coreos.com/", "keda.sh/", "kueue.x-k8s.io/",
+CUSTOM_RESOURCE_GROUPS = ("monitoring.coreos.com/", "keda.sh/", "kueue.x-k8s.io/", "cert-manager.io/",
+                          "gateway.networking.k8s.io/", "networking.gke.io/",
                           "approuting.kubernetes.azure.com/")  # AKS NginxIngressController: tests/azure/test_azure_traffic.py
 HELM_RELEASE = "kubernetes:helm.sh/v3:Release"
 

@@ -157,7 +157,7 @@ def test_http_scaled_object_targets_the_request_rate_per_replica(prod) -> None:
 
 @pytest.mark.parametrize(("target", "expected"), [(10.0, 10), (2.5, 3), (0.2, 1)])
 def test_request_rate_target_is_a_whole_number(target: float, expected: int) -> None:
-    spec = http_scaled_object_spec("d", "s", 80, "h", "/", 4, target)
+    spec = http_scaled_object_spec("d", "s", 80, ["h"], "/", 4, target)
     assert spec["scalingMetric"]["requestRate"]["targetValue"] == expected
 
 

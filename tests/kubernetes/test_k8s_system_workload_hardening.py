@@ -85,6 +85,10 @@ WORKLOADS: dict[str, tuple[Workload, ...]] = {
         Workload("aws-load-balancer-controller", "aws-load-balancer-controller-3.5.0", "podSecurityContext",
                  ("securityContext",), ("resources",)),
     ),
+    "cert-manager-v1.21.1": tuple(
+        Workload(f"cert-manager-{c or 'controller'}", "cert-manager-v1.21.1", f"{c}.securityContext".lstrip("."),
+                 (f"{c}.containerSecurityContext".lstrip("."),), (f"{c}.resources".lstrip("."),))
+        for c in ("", "webhook", "cainjector", "startupapicheck")),
     "cluster-autoscaler-9.46.6": (
         Workload("cluster-autoscaler", "cluster-autoscaler-9.46.6", "securityContext", ("containerSecurityContext",),
                  ("resources",)),

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 
 from lepton_infra.policy.registry import all_rules
-from tests.policies import cases_aws, cases_azure, cases_gcp, cases_hardening, cases_k8s
+from tests.policies import cases_aws, cases_azure, cases_gcp, cases_hardening, cases_k8s, cases_traffic
 from tests.policies.harness import RUNNERS, Case
 
 CASES: list[Case] = [*cases_aws.cases(), *cases_gcp.cases(), *cases_azure.cases(), *cases_k8s.cases(),
-                   *cases_hardening.cases()]
+                   *cases_hardening.cases(), *cases_traffic.cases()]
 # Tested on its own (tests/policies/test_offline.py): it needs the cost model's number.
 NEEDS_COST = {"lepton-cost-within-budget"}
 

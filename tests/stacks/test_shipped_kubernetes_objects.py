@@ -39,5 +39,8 @@ def test_custom_resources_are_only_the_known_crds(stack: str,
     kinds = {manifest(r)["kind"] for r in graph.managed if is_custom_resource(r)}
     assert kinds <= {"PrometheusRule", "ServiceMonitor", "PodMonitor", "ScaledObject", "HTTPScaledObject",
                      "ResourceFlavor", "ClusterQueue", "LocalQueue", "NginxIngressController",
-                     "WorkloadPriorityClass", "AdmissionCheck", "ProvisioningRequestConfig"}
+                     "WorkloadPriorityClass", "AdmissionCheck", "ProvisioningRequestConfig", "Certificate",
+                     "ClusterIssuer", "Gateway", "HTTPRoute", "ReferenceGrant",
+                     # GKE's Gateway policies (tests/gcp/test_gcp_traffic.py validates them against their CRDs)
+                     "GCPGatewayPolicy", "HealthCheckPolicy", "GCPBackendPolicy"}
     assert "PrometheusRule" in kinds and "ServiceMonitor" in kinds

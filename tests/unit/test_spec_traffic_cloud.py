@@ -10,7 +10,7 @@ import pytest
 
 from lepton_infra.core.errors import SpecError
 from lepton_infra.spec import PlatformSpec
-from tests.kubernetes.harness import raw_spec
+from tests.kubernetes.harness import shipped_spec as raw_spec
 
 PCA = "arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/0b6c9a8e-0000-4000-8000-000000000001"
 AZURE_ZONE = ("/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/dns/providers/"

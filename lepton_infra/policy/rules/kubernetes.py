@@ -9,7 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from lepton_infra.core.conventions import KEDA_NAMESPACE, KUEUE_NAMESPACE, SYSTEM_NAMESPACES
+from lepton_infra.core.conventions import (
+    CERT_MANAGER_NAMESPACE,
+    INGRESS_NAMESPACE,
+    KEDA_NAMESPACE,
+    KUEUE_NAMESPACE,
+    SYSTEM_NAMESPACES,
+)
 from lepton_infra.policy.model import Finding, NotApplicable, ResourceView, Severity, StackView
 from lepton_infra.policy.props import as_bool, as_list, as_mapping, dig, is_set, is_unknown
 from lepton_infra.policy.registry import resource_rule, stack_rule
@@ -30,7 +36,8 @@ NAMESPACE = "kubernetes:core/v1:Namespace"
 RESOURCE_QUOTA = "kubernetes:core/v1:ResourceQuota"
 NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
 # Not tenants: Kubernetes' own namespaces and the platform's system namespaces.
-NON_TENANT_NAMESPACES = frozenset({*SYSTEM_NAMESPACES, KEDA_NAMESPACE, KUEUE_NAMESPACE, "default", "kube-public", "kube-node-lease"})
+NON_TENANT_NAMESPACES = frozenset({*SYSTEM_NAMESPACES, KEDA_NAMESPACE, KUEUE_NAMESPACE, CERT_MANAGER_NAMESPACE,
+                                   INGRESS_NAMESPACE, "default", "kube-public", "kube-node-lease"})
 PSA_ENFORCE = "pod-security.kubernetes.io/enforce"
 NAMESPACES_SCHEMA = {"type": "array", "items": {"type": "string"}}
 

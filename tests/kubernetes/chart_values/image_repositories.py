@@ -49,12 +49,33 @@ def repositories(node: Any) -> set[str]:
     return found
 
 
+def composed_repositories(values: Any) -> set[str]:
+    """cert-manager's shape (v1.20+): a top-level `imageRegistry` and `imageNamespace`, and per component an
+    `image` map with `name` and an empty `repository` override: `<imageRegistry>/<imageNamespace>/<name>`."""
+    if not isinstance(values, dict) or not values.get("imageRegistry") or not values.get("imageNamespace"):
+        return set()
+    prefix = f"{values['imageRegistry']}/{values['imageNamespace']}"
+    found: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            image = node.get("image")
+            if isinstance(image, dict) and isinstance(image.get("name"), str) and not image.get("repository"):
+                found.add(f"{prefix}/{image['name']}")
+            for child in node.values():
+                walk(child)
+
+    walk(values)
+    return found
+
+
 def main(git_dir: str, repo_url: str, tag: str, path: str, out: str, *rewrites: str) -> None:
     text = subprocess.run(["git", "-C", git_dir, "show", f"{tag}:{path}"], check=True, capture_output=True,
                           text=True).stdout
     blob = subprocess.run(["git", "-C", git_dir, "rev-parse", f"{tag}:{path}"], check=True, capture_output=True,
                           text=True).stdout.strip()
-    repos = repositories(yaml.safe_load(text) or {})
+    values = yaml.safe_load(text) or {}
+    repos = repositories(values) | composed_repositories(values)
     for rewrite in rewrites:
         old, new = rewrite.split("=", 1)
         repos = {new + r[len(old):] if r.startswith(old) else r for r in repos}
