@@ -112,6 +112,10 @@ class AlbTraffic(Component):
             decorate_route=self._route,
             data_plane_peers=data_plane_peers(args.vpc_cidr, args.zones, public="public" in args.hosts.values()),
             controller_dependencies=[args.controller] if args.controller is not None else [],
+            # The controller's pod readiness gate (docs/deploy/pod_readiness_gate.md at v3.5.0): injected only
+            # in namespaces with this label, it holds a rolling update until the new pod is a healthy ALB
+            # target, so a rollout never leaves the target group empty.
+            target_namespace_labels={"elbv2.k8s.aws/pod-readiness-gate-inject": "enabled"},
         )
 
     def _route(self, target: RouteTarget) -> Decoration:

@@ -96,6 +96,10 @@ class IngressFacts:
     dns_zone: DnsZone | None = None
     # Gateway API CRDs installed by the cloud (GKE), so the layer never installs its own copy.
     gateway_api_crds_installed: bool = False
+    # Labels on every namespace whose pods a load balancer targets (tenants, KEDA for the interceptor): the
+    # AWS controller injects its pod readiness gate only there, so a rollout waits until the ALB target
+    # is healthy before the next old pod goes.
+    target_namespace_labels: Mapping[str, str] = field(default_factory=dict)
     # The Gateway implementation honours HTTPRoute `rules[].timeouts.request` (standard since Gateway API
     # v1.2, support is per implementation). False: the layer sets none and the cloud's route decoration
     # carries `RouteTarget.request_timeout_seconds` (e.g. GKE's GCPBackendPolicy `timeoutSec`).

@@ -100,7 +100,9 @@ class PlatformAddons(Component):
         if autoscalers & {"keda", "keda-http"}:
             self.keda = Keda(child_name(name, "keda"),
                              KedaArgs(kubernetes_version=args.kubernetes_version, depends_on=nodes,
-                                      http_add_on="keda-http" in autoscalers),
+                                      http_add_on="keda-http" in autoscalers,
+                                      namespace_labels=dict(args.traffic.facts.target_namespace_labels)
+                                      if args.traffic else {}),
                              self.child_opts())
         self.tenants: dict[str, Tenant] = {
             t.name: Tenant(child_name(name, f"tenant-{t.name}"), t, self.child_opts()) for t in args.tenants
@@ -124,6 +126,9 @@ class PlatformAddons(Component):
         for svc in args.services:
             tenant = self.tenants[svc.tenant]
             needs = [*nodes, *args.scale_up_dependencies]
+            if plan is not None and svc.name in routes:
+                # A load-balancer controller's pod webhook (AWS readiness gates) must be up before the pods.
+                needs += list(plan.facts.controller_dependencies)
             if svc.gpu_type and self.gpu_stack is not None and self.gpu_stack.release is not None:
                 needs.append(self.gpu_stack.release)
             wired = replace(
@@ -217,7 +222,8 @@ def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs
         tenants=[TenantArgs(name=t.name, kubernetes_version=version, bind_identity=handle.bind_identity,
                             gpu_quota=t.gpu_quota, cpu_quota=t.cpu_quota, memory_quota=t.memory_quota,
                             pods=t.pods, admin_groups=list(t.admins), pod_security=t.pod_security,
-                            extra_egress=egress)
+                            extra_egress=egress,
+                            namespace_labels=dict(traffic.facts.target_namespace_labels) if traffic else {})
                  for t in spec.tenants],
         services=[InferenceServiceArgs(
             name=s.name, tenant=s.tenant, namespace=s.tenant, service_account=WORKLOAD_SERVICE_ACCOUNT,

@@ -3,7 +3,7 @@ when some service scales to zero on request rate."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
@@ -39,6 +39,8 @@ class KedaArgs:
     # Install the HTTP add-on (interceptor, scaler, operator; owner of the HTTPScaledObject CRD).
     http_add_on: bool = False
     http_add_on_chart: HelmChart = field(default_factory=lambda: KEDA_HTTP_ADD_ON)
+    # `IngressFacts.target_namespace_labels` when load balancers target the interceptor's pods.
+    namespace_labels: Mapping[str, str] = field(default_factory=dict)
 
 
 class Keda(Component):
@@ -49,7 +51,7 @@ class Keda(Component):
         # KEDA's pods need nothing privileged: enforce baseline, and warn on anything not restricted.
         self.namespace = namespace(
             child_name(name, "namespace"), KEDA_NAMESPACE,
-            {**common_labels("keda", "autoscaling"),
+            {**args.namespace_labels, **common_labels("keda", "autoscaling"),
              **psa_labels("baseline", args.kubernetes_version, warn="restricted")},
             self.child_opts(),
         )

@@ -6,7 +6,7 @@ Kubernetes schema in strict mode by the tests), hence the casts at the SDK bound
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -48,6 +48,8 @@ class TenantArgs:
     admin_groups: Sequence[str] = ()
     pod_security: str = "restricted"
     extra_egress: Sequence[EgressRule] = field(default_factory=list)
+    # From `IngressFacts.target_namespace_labels` when the platform routes to pods (AWS readiness gates).
+    namespace_labels: Mapping[str, str] = field(default_factory=dict)
 
 
 class Tenant(Component):
@@ -56,7 +58,7 @@ class Tenant(Component):
     def __init__(self, name: str, args: TenantArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         check_args(self.TOKEN, name, tenant_problems(args))  # before anything is registered
         super().__init__(name, opts)
-        labels = {**common_labels(args.name, "tenant"), TENANT_LABEL: args.name}
+        labels = {**args.namespace_labels, **common_labels(args.name, "tenant"), TENANT_LABEL: args.name}
         self.namespace = namespace(
             child_name(name, "namespace"), args.name,
             {**labels, **psa_labels(args.pod_security, args.kubernetes_version, warn="restricted")},

@@ -199,3 +199,25 @@ def test_handle_facts_peers_are_the_planned_subnets(prod) -> None:
     assert route.depends_on and isinstance(route.depends_on[0], pulumi.CustomResource)
     with pytest.raises(KeyError):
         facts.decorate_route(_target(host="other.ai.acme.dev"))
+
+
+@pytest.mark.parametrize("stack", ["aws-dev", "aws-prod"])
+def test_routed_pods_get_the_controllers_readiness_gate(stack: str, plan_stack, platform_dir) -> None:
+    """The controller injects its pod readiness gate only in namespaces labelled for it, and only into pods
+    created while its webhook runs: every namespace an ALB routes into carries the label, and every routed
+    service's Deployment waits for the controller's release."""
+    from lepton_infra.spec import PlatformSpec
+    from tests.invariants.test_gcp_invariants import _closure
+
+    graph = plan_stack(platform_dir, stack)
+    ingresses = graph.of_type("kubernetes:networking.k8s.io/v1:Ingress")
+    assert ingresses
+    labels = {ns.get("metadata.name"): ns.get("metadata.labels") or {}
+              for ns in graph.of_type("kubernetes:core/v1:Namespace")}
+    routed = {i.get("metadata.namespace") for i in ingresses}
+    assert {n for n in routed if labels[n].get("elbv2.k8s.aws/pod-readiness-gate-inject") != "enabled"} == set()
+    controller = graph.one(RELEASE, "acme-ai-lb-controller-chart")
+    exposed = {e.service for e in exposed_services(PlatformSpec.from_dict(raw_spec(stack)))}
+    deployments = [d for d in graph.of_type("kubernetes:apps/v1:Deployment") if d.get("metadata.name") in exposed]
+    assert {d.get("metadata.name") for d in deployments} == exposed
+    assert [d.name for d in deployments if controller.urn not in _closure(graph, d)] == []
