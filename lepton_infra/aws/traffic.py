@@ -65,7 +65,7 @@ class AlbTrafficArgs:
 class AlbTraffic(Component):
     """One ACM certificate per exposed host (with its DNS validation for acme) and the `IngressFacts`."""
 
-    TOKEN = "lepton:aws:AlbTraffic"
+    TOKEN = "lepton:aws:Traffic"  # the same component name on every cloud
 
     def __init__(self, name: str, args: AlbTrafficArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(name, opts)
