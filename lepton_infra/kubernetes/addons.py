@@ -153,7 +153,7 @@ class PlatformAddons(Component):
                 kubernetes_version=args.kubernetes_version, facts=plan.facts, routes=plan.routes, targets=targets,
                 decorations=decorations, platform=plan.platform, tls_issuer=plan.tls_issuer,
                 acme_email=plan.acme_email, system_pool=plan.system_pool, network_policies=plan.network_policies,
-                depends_on=backends, monitoring_crds=crds), self.child_opts())
+                depends_on=backends, node_dependencies=nodes, monitoring_crds=crds), self.child_opts())
         trust = trust_output(plan)
         # Stack outputs the platform may export as they are.
         self.outputs: dict[str, object] = {

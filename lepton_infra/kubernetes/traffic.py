@@ -57,6 +57,9 @@ class TrafficArgs:
     network_policies: bool = True
     # The tenants' namespaces and the services' own objects the routes point at.
     depends_on: Sequence[pulumi.Resource] = ()
+    # What cert-manager's pods wait for (node pools): not the backends, so it installs beside KEDA and the
+    # services instead of after them.
+    node_dependencies: Sequence[pulumi.Resource] = ()
     # The release owning the ServiceMonitor and PrometheusRule CRDs (cert-manager's scrape and alerts).
     monitoring_crds: Sequence[pulumi.Resource] = ()
     cert_manager_chart: HelmChart = field(default_factory=lambda: CERT_MANAGER)
@@ -173,7 +176,7 @@ class Traffic(Component):
         self.cert_manager = pinned_release(
             child_name(name, "cert-manager"), args.cert_manager_chart, ns.metadata.name,
             certs.chart_values(args.system_pool, identity),
-            self.child_opts(depends_on=[*args.depends_on, *args.monitoring_crds]))
+            self.child_opts(depends_on=[*args.node_dependencies, *args.monitoring_crds]))
         self.certificate_rules = k8s.apiextensions.CustomResource(
             child_name(name, "certificate-rules"), api_version="monitoring.coreos.com/v1", kind="PrometheusRule",
             metadata=k8s.meta.v1.ObjectMetaArgs(name=RULE_GROUP, namespace=ns.metadata.name,
