@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from lepton_infra.catalog import catalog
-from lepton_infra.core.args import at_least, at_most, known, non_empty, one_of, ordered
+from lepton_infra.core.args import at_least, at_most, known, non_empty, one_of
 from lepton_infra.core.errors import Problem
 from lepton_infra.kubernetes.charts import CLUSTER_AUTOSCALER_IMAGE_TAGS, PROVISIONING_REQUEST_V1_MINORS
 from lepton_infra.profiles.aws import PROFILE as AWS
@@ -22,7 +22,7 @@ from lepton_infra.spec import (
     PlatformSpec,
 )
 from lepton_infra.spec.apply_time import cloudwatch_retention_problem
-from lepton_infra.spec.problems import like_spec_field
+from lepton_infra.spec.problems import like_spec_field, node_pool_args_problems
 
 if TYPE_CHECKING:
     from lepton_infra.aws.addons import AddonsArgs
@@ -36,14 +36,8 @@ if TYPE_CHECKING:
 
 
 def node_pool_problems(args: NodePoolArgs) -> Iterator[Problem]:
-    yield from like_spec_field("pool_name", args.pool_name, NodePoolSpec, "name")
-    if known(args.pool_name) and not AWS.pool_name.ok(args.pool_name):
-        yield Problem("pool_name", args.pool_name, f"not a valid node group name ({AWS.pool_name.description})",
-                      "rename the pool")
+    yield from node_pool_args_problems(args.pool_name, args.min_nodes, args.max_nodes, AWS.pool_name, "node group")
     yield from non_empty("instance_types", args.instance_types, "instance type")
-    yield from like_spec_field("min_nodes", args.min_nodes, NodePoolSpec, "min")
-    yield from like_spec_field("max_nodes", args.max_nodes, NodePoolSpec, "max")
-    yield from ordered("min_nodes", args.min_nodes, "max_nodes", args.max_nodes)
     desired = args.desired_size
     if desired is not None and known(desired) and not args.min_nodes <= desired <= args.max_nodes:
         yield Problem("desired_size", desired, f"outside [min_nodes {args.min_nodes}, max_nodes {args.max_nodes}]",

@@ -9,7 +9,7 @@ from ipaddress import IPv4Network
 from typing import TYPE_CHECKING
 
 from lepton_infra.catalog import NoMachine, catalog, choose_machine
-from lepton_infra.core.args import at_least, at_most, known, non_empty, one_of, ordered
+from lepton_infra.core.args import at_least, at_most, known, non_empty, one_of
 from lepton_infra.core.errors import Problem
 from lepton_infra.profiles.gcp import PROFILE as GCP
 from lepton_infra.spec import (
@@ -22,7 +22,7 @@ from lepton_infra.spec import (
     TenantSpec,
 )
 from lepton_infra.spec.gcp_rules import SOFT_DELETE_DAYS
-from lepton_infra.spec.problems import like_spec_field
+from lepton_infra.spec.problems import like_spec_field, node_pool_args_problems
 from lepton_infra.spec.tag_rules import GCP_LABELS
 
 if TYPE_CHECKING:
@@ -37,13 +37,7 @@ if TYPE_CHECKING:
 
 
 def node_pool_problems(args: NodePoolArgs) -> Iterator[Problem]:
-    yield from like_spec_field("pool_name", args.pool_name, NodePoolSpec, "name")
-    if known(args.pool_name) and not GCP.pool_name.ok(args.pool_name):
-        yield Problem("pool_name", args.pool_name, f"not a valid node pool name ({GCP.pool_name.description})",
-                      "rename the pool")
-    yield from like_spec_field("min_nodes", args.min_nodes, NodePoolSpec, "min")
-    yield from like_spec_field("max_nodes", args.max_nodes, NodePoolSpec, "max")
-    yield from ordered("min_nodes", args.min_nodes, "max_nodes", args.max_nodes)
+    yield from node_pool_args_problems(args.pool_name, args.min_nodes, args.max_nodes, GCP.pool_name, "node pool")
     yield from at_least("initial_nodes_per_zone", args.initial_nodes_per_zone, 0)
     yield from like_spec_field("disk_gb", args.disk_gb, NodePoolSpec, "disk_gb")
     if args.queued_provisioning and (args.gpu_type is None or args.spot or args.min_nodes

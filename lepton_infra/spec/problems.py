@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import types
 import typing
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -166,3 +167,19 @@ def like_spec_field(path: str, value: Any, model: type[BaseModel], name: str) ->
             out.append(Problem(where, e.get("input", value), why, fix))
         return out
     return []
+
+
+def node_pool_args_problems(pool_name: Any, min_nodes: Any, max_nodes: Any, name_rule: Any,
+                            what: str) -> Iterator[Problem]:
+    """What every cloud's node-pool component refuses as `node_pools[]` does: the name and size bounds of
+    the spec's fields, the cloud's own name rule (`CloudProfile.pool_name`, a `NameRule`), min <= max.
+    `what`: how the cloud calls a pool ("node group", "node pool")."""
+    from lepton_infra.core.args import known, ordered
+    from lepton_infra.spec.node_pool import NodePoolSpec
+
+    yield from like_spec_field("pool_name", pool_name, NodePoolSpec, "name")
+    if known(pool_name) and not name_rule.ok(pool_name):
+        yield Problem("pool_name", pool_name, f"not a valid {what} name ({name_rule.description})", "rename the pool")
+    yield from like_spec_field("min_nodes", min_nodes, NodePoolSpec, "min")
+    yield from like_spec_field("max_nodes", max_nodes, NodePoolSpec, "max")
+    yield from ordered("min_nodes", min_nodes, "max_nodes", max_nodes)
