@@ -131,6 +131,21 @@ class PlannedGraph:
             out.append(resource)
         return out
 
+    def waits_for(self, resource: RecordedResource) -> set[str]:
+        """URNs of everything `resource` waits for before the engine creates it, transitively: its
+        `dependsOn` and the resources its inputs' Outputs come from."""
+        seen: set[str] = set()
+        todo = [*resource.dependencies, *(u for deps in resource.property_dependencies.values() for u in deps)]
+        while todo:
+            urn = todo.pop()
+            if urn in seen:
+                continue
+            seen.add(urn)
+            dep = self.by_urn(urn)
+            todo.extend(dep.dependencies)
+            todo.extend(u for deps in dep.property_dependencies.values() for u in deps)
+        return seen
+
     def by_type_counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
         for r in self.managed:

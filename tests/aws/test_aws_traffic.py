@@ -207,7 +207,6 @@ def test_routed_pods_get_the_controllers_readiness_gate(stack: str, plan_stack, 
     created while its webhook runs: every namespace an ALB routes into carries the label, and every routed
     service's Deployment waits for the controller's release."""
     from lepton_infra.spec import PlatformSpec
-    from tests.invariants.test_gcp_invariants import _closure
 
     graph = plan_stack(platform_dir, stack)
     ingresses = graph.of_type("kubernetes:networking.k8s.io/v1:Ingress")
@@ -220,4 +219,4 @@ def test_routed_pods_get_the_controllers_readiness_gate(stack: str, plan_stack, 
     exposed = {e.service for e in exposed_services(PlatformSpec.from_dict(raw_spec(stack)))}
     deployments = [d for d in graph.of_type("kubernetes:apps/v1:Deployment") if d.get("metadata.name") in exposed]
     assert {d.get("metadata.name") for d in deployments} == exposed
-    assert [d.name for d in deployments if controller.urn not in _closure(graph, d)] == []
+    assert [d.name for d in deployments if controller.urn not in graph.waits_for(d)] == []

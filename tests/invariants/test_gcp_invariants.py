@@ -115,20 +115,6 @@ def test_rbac_groups_are_google_groups_the_cluster_passes_to_rbac(graph: Planned
     assert isinstance(security_group, str) and security_group.startswith("gke-security-groups@")
 
 
-def _closure(graph: PlannedGraph, resource: RecordedResource) -> set[str]:
-    seen: set[str] = set()
-    todo = [*resource.dependencies, *(u for deps in resource.property_dependencies.values() for u in deps)]
-    while todo:
-        urn = todo.pop()
-        if urn in seen:
-            continue
-        seen.add(urn)
-        dep = graph.by_urn(urn)
-        todo.extend(dep.dependencies)
-        todo.extend(u for deps in dep.property_dependencies.values() for u in deps)
-    return seen
-
-
 def _iam_members(graph: PlannedGraph) -> list[RecordedResource]:
     return [r for r in graph.managed if r.custom and isinstance(r.inputs.get("member"), str)
             and isinstance(r.inputs.get("role"), str)]
@@ -157,7 +143,7 @@ def test_every_iam_member_exists_before_its_grant(graph: PlannedGraph) -> None:
         created = accounts.get(member) or identities.get(member)
         pool_member = WORKLOAD_POOL_MEMBER.match(member)
         if created is not None:
-            if created.urn not in _closure(graph, grant):
+            if created.urn not in graph.waits_for(grant):
                 orphans.append((grant.name, member, "does not wait for the account"))
         elif pool_member:
             if (pool_member["ns"], pool_member["sa"]) not in k8s_accounts:

@@ -84,13 +84,12 @@ def test_cert_manager_installs_beside_the_services_not_after_them(
         stack: str, plan_stack: Callable[[Path, str], PlannedGraph]) -> None:
     """cert-manager needs nodes, not the backends it will issue for: it must not wait for KEDA's releases or
     the services' Deployments (that chain once added ~3 min to the first deploy of gcp-prod and azure-prod)."""
-    from tests.invariants.test_gcp_invariants import _closure
 
     graph = plan_stack(PLATFORM_STACK_DIR, stack)
     releases = [r for r in graph.of_type("kubernetes:helm.sh/v3:Release") if r.get("chart") == "cert-manager"]
     if not releases:
         pytest.skip(f"{stack} installs no cert-manager")
-    waits = _closure(graph, releases[0])
+    waits = graph.waits_for(releases[0])
     waited = {graph.by_urn(u).type for u in waits} & {"kubernetes:apps/v1:Deployment"}
     keda = [r.name for r in graph.of_type("kubernetes:helm.sh/v3:Release")
             if str(r.get("chart")).startswith("keda") and r.urn in waits]

@@ -62,6 +62,13 @@ def test_records_dependencies_from_outputs_and_depends_on(graph) -> None:
     assert {vpc.urn, sg.urn} <= set(logs.dependencies)
 
 
+def test_waits_for_follows_dependencies_transitively(graph) -> None:
+    vpc, sg = graph.one("aws:ec2/vpc:Vpc"), graph.one("aws:ec2/securityGroup:SecurityGroup")
+    assert graph.waits_for(vpc) == set()
+    assert graph.waits_for(sg) == {vpc.urn}
+    assert {vpc.urn, sg.urn} <= graph.waits_for(graph.one("aws:cloudwatch/logGroup:LogGroup"))
+
+
 def test_records_inputs_as_the_engine_receives_them(graph) -> None:
     sg = graph.one("aws:ec2/securityGroup:SecurityGroup")
     assert sg.inputs["vpcId"].startswith("vpc-")  # the mock's plausible id flowed through the Output
