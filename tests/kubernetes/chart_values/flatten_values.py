@@ -11,13 +11,12 @@ are not keys: a chart reads them only if its templates do, which this file does 
 
 from __future__ import annotations
 
-import datetime
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import yaml
+from chart_source import source_header, values_at_tag
 
 
 def escape(key: object) -> str:
@@ -46,18 +45,10 @@ def defaults(node: Any, prefix: str = "") -> dict[str, Any]:
 
 
 def main(git_dir: str, repo_url: str, tag: str, path: str, out: str) -> None:
-    text = subprocess.run(["git", "-C", git_dir, "show", f"{tag}:{path}"], check=True, capture_output=True,
-                          text=True).stdout
-    blob = subprocess.run(["git", "-C", git_dir, "rev-parse", f"{tag}:{path}"], check=True, capture_output=True,
-                          text=True).stdout.strip()
+    text, blob = values_at_tag(git_dir, tag, path)
     values = yaml.safe_load(text) or {}
     keys = sorted(set(flatten(values)))
-    header = [
-        f"# source: {repo_url} tag {tag} path {path} (blob {blob})",
-        f"# generated: {datetime.date.today().isoformat()} with: python tests/kubernetes/chart_values/"
-        f"flatten_values.py <mirror of {repo_url}> {repo_url} {tag} {path} {Path(out).name}",
-        f"# {len(keys)} key paths",
-    ]
+    header = [*source_header("flatten_values.py", repo_url, tag, path, blob, out), f"# {len(keys)} key paths"]
     Path(out).write_text("\n".join([*header, *keys]) + "\n")
     priority = [f"{k}\t{'' if v is None else v}" for k, v in sorted(defaults(values).items())]
     Path(out).with_suffix(".priority").write_text("\n".join([*header[:2], *priority]) + "\n")

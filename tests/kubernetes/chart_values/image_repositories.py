@@ -16,13 +16,12 @@ chart (Kueue: the staging registry in values.yaml becomes registry.k8s.io/kueue,
 
 from __future__ import annotations
 
-import datetime
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import yaml
+from chart_source import source_header, values_at_tag
 
 
 def repositories(node: Any) -> set[str]:
@@ -70,22 +69,14 @@ def composed_repositories(values: Any) -> set[str]:
 
 
 def main(git_dir: str, repo_url: str, tag: str, path: str, out: str, *rewrites: str) -> None:
-    text = subprocess.run(["git", "-C", git_dir, "show", f"{tag}:{path}"], check=True, capture_output=True,
-                          text=True).stdout
-    blob = subprocess.run(["git", "-C", git_dir, "rev-parse", f"{tag}:{path}"], check=True, capture_output=True,
-                          text=True).stdout.strip()
+    text, blob = values_at_tag(git_dir, tag, path)
     values = yaml.safe_load(text) or {}
     repos = repositories(values) | composed_repositories(values)
     for rewrite in rewrites:
         old, new = rewrite.split("=", 1)
         repos = {new + r[len(old):] if r.startswith(old) else r for r in repos}
-    header = [
-        f"# source: {repo_url} tag {tag} path {path} (blob {blob})",
-        f"# generated: {datetime.date.today().isoformat()} with: python tests/kubernetes/chart_values/"
-        f"image_repositories.py <mirror of {repo_url}> {repo_url} {tag} {path} {Path(out).name}"
-        + "".join(f" {r}" for r in rewrites),
-        f"# {len(repos)} image repositories",
-    ]
+    header = [*source_header("image_repositories.py", repo_url, tag, path, blob, out, rewrites),
+              f"# {len(repos)} image repositories"]
     Path(out).write_text("\n".join([*header, *sorted(repos)]) + "\n")
 
 

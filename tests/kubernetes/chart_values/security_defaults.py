@@ -7,13 +7,12 @@ tests/kubernetes/test_k8s_system_workload_hardening.py (which merges the platfor
 
 from __future__ import annotations
 
-import datetime
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import yaml
+from chart_source import source_header, values_at_tag
 
 KEEP = ("securitycontext", "resources", "probe")
 EXACT = ("hostNetwork", "hostPID", "enabled")
@@ -32,13 +31,8 @@ def picked(node: Any, prefix: str = "") -> dict[str, Any]:
 
 
 def main(git_dir: str, repo_url: str, tag: str, path: str, out: str) -> None:
-    text = subprocess.run(["git", "-C", git_dir, "show", f"{tag}:{path}"], check=True, capture_output=True,
-                          text=True).stdout
-    blob = subprocess.run(["git", "-C", git_dir, "rev-parse", f"{tag}:{path}"], check=True, capture_output=True,
-                          text=True).stdout.strip()
-    header = (f"# source: {repo_url} tag {tag} path {path} (blob {blob})\n"
-              f"# generated: {datetime.date.today().isoformat()} with: python tests/kubernetes/chart_values/"
-              f"security_defaults.py <mirror of {repo_url}> {repo_url} {tag} {path} {Path(out).name}\n")
+    text, blob = values_at_tag(git_dir, tag, path)
+    header = "".join(f"{line}\n" for line in source_header("security_defaults.py", repo_url, tag, path, blob, out))
     Path(out).write_text(header + yaml.safe_dump(picked(yaml.safe_load(text) or {}), sort_keys=True))
 
 
