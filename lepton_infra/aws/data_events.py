@@ -17,7 +17,7 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
-from lepton_infra.aws.access_logs import tls_only_statement
+from lepton_infra.aws.access_logs import expiring_log_bucket_controls, tls_only_statement
 from lepton_infra.aws.iam import document
 from lepton_infra.core.naming import child_name
 
@@ -57,38 +57,14 @@ class DataEventsTrail:
         self.bucket = aws.s3.Bucket(child_name(parent, "trail"), bucket=bucket_name, force_destroy=not protect,
                                     opts=protect_opts)
         b = self.bucket.id
-        aws.s3.BucketOwnershipControls(
-            child_name(parent, "trail-ownership"), bucket=b,
-            rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"), opts=opts)
-        aws.s3.BucketPublicAccessBlock(
-            child_name(parent, "trail-public-access"), bucket=b, block_public_acls=True, block_public_policy=True,
-            ignore_public_acls=True, restrict_public_buckets=True, opts=opts)
-        aws.s3.BucketServerSideEncryptionConfiguration(
-            child_name(parent, "trail-sse"), bucket=b,
-            rules=[aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
+        expiring_log_bucket_controls(
+            child_name(parent, "trail"), b, retention_days=retention_days, expire_rule_id="expire-trail-logs",
+            opts=opts, encryption=aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
                 apply_server_side_encryption_by_default=(
                     aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
                         sse_algorithm="aws:kms", kms_master_key_id=key_id)),
                 bucket_key_enabled=False,  # a Bucket Key would need kms:Decrypt for CloudTrail too
-            )], opts=opts)
-        versioning = aws.s3.BucketVersioning(
-            child_name(parent, "trail-versioning"), bucket=b,
-            versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(status="Enabled"), opts=opts)
-        everything = aws.s3.BucketLifecycleConfigurationRuleFilterArgs(prefix="")
-        aws.s3.BucketLifecycleConfiguration(
-            child_name(parent, "trail-lifecycle"), bucket=b,
-            rules=[aws.s3.BucketLifecycleConfigurationRuleArgs(
-                id="expire-trail-logs", status="Enabled", filter=everything,
-                expiration=aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(days=retention_days),
-                noncurrent_version_expiration=(
-                    aws.s3.BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs(noncurrent_days=1)),
-                abort_incomplete_multipart_upload=(
-                    aws.s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(days_after_initiation=1)),
-            ), aws.s3.BucketLifecycleConfigurationRuleArgs(
-                id="remove-expired-delete-markers", status="Enabled", filter=everything,
-                expiration=aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(expired_object_delete_marker=True),
-            )],
-            opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[versioning])))
+            ))
         policy = aws.s3.BucketPolicy(
             child_name(parent, "trail-policy"), bucket=b,
             policy=trail_bucket_policy(self.bucket.arn, account_id, source_trail_arn), opts=opts)
