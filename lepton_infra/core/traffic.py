@@ -66,6 +66,10 @@ class Decoration:
     objects: Sequence[Mapping[str, Any]] = ()
     # Cloud resources the route must wait for (an ACM certificate's validation, an SSL policy).
     depends_on: Sequence[pulumi.Resource] = ()
+    # Gateway `spec.addresses` (entry points of api == "gateway" only): the address the cloud reserved for
+    # this load balancer, e.g. `{"type": "NamedAddress", "value": <GCE address name>}` on GKE, so its DNS
+    # records can be written before the Gateway exists and outlive a re-created Gateway.
+    addresses: Sequence[Mapping[str, Any]] = ()
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,29 @@ class DnsZone:
     dns01_solver: Mapping[str, Any]
     # Gives cert-manager's service account an identity allowed to change TXT records in this zone only.
     bind_dns_identity: Callable[[str, str, str, pulumi.ResourceOptions], BoundIdentity] | None = None
+    # Resolvers cert-manager's DNS-01 self-check asks instead of the cluster's (`host:port`). Set when a
+    # private zone for the same domain shadows the public one inside the network (split-horizon): the
+    # cluster's resolver would answer from the private zone, never see the challenge TXT record in the
+    # public zone, and the self-check would wait forever (cert-manager docs, "Setting nameservers for
+    # DNS01 self check").
+    recursive_nameservers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class HostAddress:
+    """Where one exposed host's load balancer answers, as its Ingress reports it once the load balancer
+    exists (`status.loadBalancer.ingress[0]`; Pulumi awaits an Ingress until that is set)."""
+
+    host: str
+    exposure: Exposure
+    hostname: pulumi.Output[str | None]  # a DNS name (an ALB's), or None
+    ip: pulumi.Output[str | None]  # an address (the Service in front of AKS's NGINX), or None
+    source: pulumi.Resource  # the Ingress carrying the status: its records wait for it
+
+
+# Writes one host's DNS record(s) pointing at its load balancer: (resource name, address, options) ->
+# the records. The options carry the parent and the wait for the Ingress.
+PublishHost = Callable[[str, HostAddress, pulumi.ResourceOptions], Sequence[pulumi.Resource]]
 
 
 @dataclass(frozen=True)
@@ -104,3 +131,8 @@ class IngressFacts:
     # v1.2, support is per implementation). False: the layer sets none and the cloud's route decoration
     # carries `RouteTarget.request_timeout_seconds` (e.g. GKE's GCPBackendPolicy `timeoutSec`).
     route_timeouts: bool = False
+    # Writes each exposed host's DNS records from the address its Ingress reports (api == "ingress").
+    # None: nobody writes them from the cluster's side, either because the cloud wrote them already from an
+    # address it reserved (GKE: a static address per Gateway, `Decoration.addresses`) or because the
+    # operator's DNS points the hosts at the load balancers (`network.dns_records: false`).
+    publish_host: PublishHost | None = None

@@ -12,7 +12,7 @@ pinned release.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from lepton_infra.core.cluster_handle import BoundIdentity
@@ -40,7 +40,8 @@ def issuer_name(tls_issuer: str) -> str:
     return ACME_ISSUER if tls_issuer == "acme" else CA_ISSUER
 
 
-def chart_values(system_pool: str | None, identity: BoundIdentity | None) -> dict[str, Any]:
+def chart_values(system_pool: str | None, identity: BoundIdentity | None,
+                 recursive_nameservers: Sequence[str] = ()) -> dict[str, Any]:
     """CRDs from the chart (kept when the release goes); every component on the system nodes; the
     chart's own security contexts (non-root, RuntimeDefault seccomp, no capabilities, read-only root)
     kept as they are; the controller's service account carrying the DNS-01 identity when there is one;
@@ -64,6 +65,11 @@ def chart_values(system_pool: str | None, identity: BoundIdentity | None) -> dic
         values["serviceAccount"].update({"annotations": dict(identity.annotations), "labels": dict(identity.labels)})
         if identity.pod_labels:
             values["podLabels"] = dict(identity.pod_labels)
+    if recursive_nameservers:
+        # Split-horizon (a private zone for the domain inside the network): the DNS-01 self-check asks only
+        # these public resolvers, which see the challenge records in the public zone.
+        values["dns01RecursiveNameservers"] = ",".join(recursive_nameservers)
+        values["dns01RecursiveNameserversOnly"] = True
     return values
 
 

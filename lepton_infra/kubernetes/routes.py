@@ -126,7 +126,7 @@ def _tenant_routes() -> dict[str, Any]:
 
 
 def gateway_manifest(entry: EntryPoint, class_name: str, services: Mapping[str, str],
-                     annotations: Mapping[str, Any]) -> dict[str, Any]:
+                     annotations: Mapping[str, Any], addresses: Sequence[Mapping[str, Any]] = ()) -> dict[str, Any]:
     """`services`: host -> service. HTTP:80 accepts only the Gateway's own redirect route; each host has its
     HTTPS:443 listener terminating TLS with that host's Secret (in this namespace: no grant needed)."""
     listeners: list[dict[str, Any]] = [{
@@ -144,7 +144,8 @@ def gateway_manifest(entry: EntryPoint, class_name: str, services: Mapping[str, 
         "apiVersion": GATEWAY_VERSION, "kind": "Gateway",
         "metadata": {"name": entry.name, "namespace": entry.namespace, "labels": common_labels(entry.name, "gateway"),
                      "annotations": {**annotations, **exposure_annotations(entry.exposure)}},
-        "spec": {"gatewayClassName": class_name, "listeners": listeners},
+        "spec": {"gatewayClassName": class_name, "listeners": listeners,
+                 **({"addresses": [dict(a) for a in addresses]} if addresses else {})},
     }
 
 

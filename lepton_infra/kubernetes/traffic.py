@@ -19,7 +19,7 @@ import pulumi_kubernetes as k8s
 from lepton_infra.core.component import Component
 from lepton_infra.core.conventions import CERT_MANAGER_NAMESPACE, INGRESS_NAMESPACE
 from lepton_infra.core.naming import child_name
-from lepton_infra.core.traffic import Decoration, IngressFacts, RouteTarget
+from lepton_infra.core.traffic import Decoration, HostAddress, IngressFacts, RouteTarget
 from lepton_infra.kubernetes import certificates as certs
 from lepton_infra.kubernetes.certificate_alerts import RULE_GROUP, certificate_rule_spec
 from lepton_infra.kubernetes.charts import CERT_MANAGER, HelmChart
@@ -89,6 +89,8 @@ class Traffic(Component):
         self.http_routes: dict[str, k8s.apiextensions.CustomResource] = {}
         self.certificates: dict[str, k8s.apiextensions.CustomResource] = {}
         self.reference_grants: dict[str, k8s.apiextensions.CustomResource] = {}
+        # Per host, the DNS records the cloud wrote from its Ingress's address (facts.publish_host).
+        self.dns_records: dict[str, list[pulumi.Resource]] = {}
 
         if facts.api == "gateway":
             self.ingress_namespace = namespace(
@@ -103,7 +105,8 @@ class Traffic(Component):
                     self._certificate(service, INGRESS_NAMESPACE, host, args.tls_issuer, ns_needs)
                 self.gateways[entry.exposure] = self._object(
                     f"gateway-{entry.exposure}",
-                    gateway_manifest(entry, facts.classes[entry.exposure], services, decoration.annotations),
+                    gateway_manifest(entry, facts.classes[entry.exposure], services, decoration.annotations,
+                                     decoration.addresses),
                     [*ns_needs, *route_needs, *decoration.depends_on])
                 self._object(f"gateway-{entry.exposure}-redirect", redirect_route_manifest(entry),
                              [self.gateways[entry.exposure]])
@@ -132,6 +135,10 @@ class Traffic(Component):
                     child_name(name, f"ingress-{service}"), metadata=cast(Any, doc["metadata"]),
                     spec=cast(Any, doc["spec"]),
                     opts=self.child_opts(depends_on=[*route_needs, *entry.depends_on, *decoration.depends_on]))
+                if facts.publish_host is not None:
+                    self.dns_records[target.host] = list(facts.publish_host(
+                        child_name(name, f"dns-{service}"), ingress_address(target, self.ingresses[service]),
+                        self.child_opts(depends_on=[self.ingresses[service]])))
             for decoration in entry_decorations.values():
                 self._decoration_objects(decoration, route_needs)
 
@@ -175,7 +182,8 @@ class Traffic(Component):
                                               certs.SERVICE_ACCOUNT, self.child_opts())
         self.cert_manager = pinned_release(
             child_name(name, "cert-manager"), args.cert_manager_chart, ns.metadata.name,
-            certs.chart_values(args.system_pool, identity),
+            certs.chart_values(args.system_pool, identity,
+                               zone.recursive_nameservers if args.tls_issuer == "acme" and zone else ()),
             self.child_opts(depends_on=[*args.node_dependencies, *args.monitoring_crds]))
         self.certificate_rules = k8s.apiextensions.CustomResource(
             child_name(name, "certificate-rules"), api_version="monitoring.coreos.com/v1", kind="PrometheusRule",
@@ -216,3 +224,12 @@ class Traffic(Component):
             self._seen[key] = doc
             suffix = f"{doc['kind'].lower()}-{meta.get('namespace', 'cluster')}-{meta['name']}"
             self._object(suffix, doc, [*needs, *decoration.depends_on])
+
+
+def ingress_address(target: RouteTarget, ingress: k8s.networking.v1.Ingress) -> HostAddress:
+    """The load balancer's address as the Ingress reports it (`status.loadBalancer.ingress[0]`)."""
+    first = ingress.status.apply(
+        lambda status: (status.load_balancer.ingress or [None])[0] if status and status.load_balancer else None)
+    return HostAddress(host=target.host, exposure=target.exposure,
+                       hostname=first.apply(lambda entry: entry.hostname if entry else None),
+                       ip=first.apply(lambda entry: entry.ip if entry else None), source=ingress)

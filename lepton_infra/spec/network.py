@@ -67,3 +67,13 @@ class NetworkSpec(SpecModel):
         description="Allow `services[].expose: public` in prod. Default false: a prod platform exposes "
         "nothing to the internet unless this says so (dev and staging need no flag).",
     )
+    dns_records: bool = Field(
+        default=True,
+        description="Write each exposed host's DNS record, pointing at its load balancer. Internal hosts go "
+        "in a private zone for `domain` that the platform creates on its own network (a Route 53 private "
+        "hosted zone, a Cloud DNS private zone, an Azure Private DNS zone linked to the VNet: about "
+        "$0.20-0.50/month), so they resolve only inside it; public hosts go in the public zone "
+        "(`aws.dns_zone_id`, `gcp.dns_zone`, `azure.dns_zone_id`, then required) and in the private one, so "
+        "they resolve inside the network too. Default true. false: your own DNS points each host at its "
+        "load balancer (`pulumi stack output` lists the addresses).",
+    )
