@@ -15,15 +15,21 @@ import jsonschema
 CRDS = Path(__file__).parent / "crds"
 
 
-def _strict(node: Any) -> Any:
+# In a structural schema these only constrain values the node itself declares (Kubernetes refuses a CRD
+# whose `oneOf`/`anyOf`/`allOf`/`not` branch declares a field of its own): a branch is never closed, or an
+# object would fail every branch naming only some of its fields (Gateway `spec.addresses[]`).
+_BRANCHES = ("oneOf", "anyOf", "allOf", "not")
+
+
+def _strict(node: Any, *, close: bool = True) -> Any:
     if isinstance(node, dict):
-        out = {k: _strict(v) for k, v in node.items()}
-        if "properties" in out and "additionalProperties" not in out and not out.get(
+        out = {k: _strict(v, close=close and k not in _BRANCHES) for k, v in node.items()}
+        if close and "properties" in out and "additionalProperties" not in out and not out.get(
                 "x-kubernetes-preserve-unknown-fields"):
             out["additionalProperties"] = False
         return out
     if isinstance(node, list):
-        return [_strict(v) for v in node]
+        return [_strict(v, close=close) for v in node]
     return node
 
 
