@@ -110,3 +110,16 @@ def test_records_name_the_albs_zone_of_the_stacks_region_through_its_provider() 
     assert {r.get("aliases")[0]["zoneId"] for r in records} == {"Z1H1FL5HABSF5"}
     (provider,) = graph.of_type("pulumi:providers:aws")
     assert {r.provider for r in [zone, *records]} == {provider.urn}
+
+
+@pytest.mark.parametrize("stack", ["aws-dev", "aws-prod"])
+def test_the_private_zone_is_on_the_idle_bill(stack: str, plan_stack, platform_dir) -> None:
+    """Route 53 bills a hosted zone $0.50 a month (the account's first 25; aws.amazon.com/route53/pricing),
+    and nothing for alias records or their queries to an ALB: one item per zone, records unpriced."""
+    from lepton_infra.cost import estimate_cost
+
+    graph = plan_stack(platform_dir, stack)
+    items = [i for i in estimate_cost(graph).items if i.type.startswith("aws:route53/")]
+    assert [(i.urn, i.category, i.monthly_usd_idle, i.monthly_usd_max) for i in items] == [
+        (z.urn, "dns", 0.5, 0.5) for z in graph.of_type(ZONE)]
+    assert items and "route53/pricing" in items[0].price_source
