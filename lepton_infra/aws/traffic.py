@@ -101,7 +101,8 @@ class AlbTraffic(Component):
                                              self.child_opts())
             self.host_records = HostRecords(
                 private_zone_id=self.private_zone.zone_id, public_zone_id=args.dns_zone_id,
-                alb_zone_id=alb_hosted_zone_id(args.region, self), provider=self.get_provider("aws:route53/record:Record"))
+                alb_zone_id=alb_hosted_zone_id(args.region, self),
+                provider=self.get_provider("aws:route53/record:Record"))
         self.finish({"certificate_arns": dict(self.certificates),
                      "private_zone_id": self.private_zone.zone_id if self.private_zone else None})
 
