@@ -209,7 +209,8 @@ class Platform(Component):
 
     def _traffic(self, name: str, spec: PlatformSpec, knobs: AwsKnobs, cluster: Cluster, network: Network,
                  wait_for: list[pulumi.Resource], account: AwsAccount, opts: pulumi.ResourceOptions) -> IngressFacts:
-        """The load balancer controller (ALBs from Ingresses) and the exposed hosts' ACM certificates."""
+        """The load balancer controller (ALBs from Ingresses), the exposed hosts' ACM certificates and, with
+        `network.dns_records`, their Route 53 records (a private zone on the VPC, the public zone for public hosts)."""
         prod = spec.environment == "prod"
         system = next((p.name for p in spec.node_pools if not p.is_gpu and not p.spot and p.min >= 1), None)
         controller = LoadBalancerController(child_name(name, "lb-controller"), LoadBalancerControllerArgs(
@@ -221,7 +222,8 @@ class Platform(Component):
             cluster_name=cluster.name_output, hosts={e.host: e.exposure for e in exposed_services(spec)},
             tls_issuer=spec.network.tls_issuer, vpc_cidr=str(spec.network.cidr), zones=spec.network.zones or 2,
             prod=prod, dns_zone_id=knobs.dns_zone_id, private_ca_arn=knobs.private_ca_arn,
-            controller=controller.release), opts)
+            controller=controller.release, domain=spec.network.domain, region=spec.region,
+            private_zone_vpc_id=network.vpc_id if spec.network.dns_records else None), opts)
         return traffic.facts()
 
     def _account_level_detection(self, name: str, knobs: AwsKnobs, protect: bool,

@@ -5,7 +5,8 @@ An ALB serves only ACM certificates (it reads no Kubernetes Secret), so certific
 (free, renewed by ACM while the validation record stays); private-ca -> a private certificate from the
 spec's ACM Private CA. Annotation names and meanings: kubernetes-sigs/aws-load-balancer-controller v3.5.0
 docs/guide/ingress/annotations.md. Annotations marked `Exclusive` there (one value per IngressGroup) are
-on the entry point, so every Ingress of a group carries the same; the rest are per route.
+on the entry point, so every Ingress of a group carries the same; the rest are per route. With a private
+zone VPC (`network.dns_records`), each host also gets its Route 53 alias records (host_dns.py).
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from ipaddress import IPv4Network
 import pulumi
 import pulumi_aws as aws
 
+from lepton_infra.aws.host_dns import HostRecords, alb_hosted_zone_id, host_dns_problems, private_zone
 from lepton_infra.aws.lb_controller import INGRESS_CLASS
+from lepton_infra.core.args import check_args
 from lepton_infra.core.cidr import plan_subnets
 from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name, physical_name
@@ -60,6 +63,13 @@ class AlbTrafficArgs:
     private_ca_arn: str | None = None
     controller: pulumi.Resource | None = None
     """The load balancer controller's release: every route waits for its webhooks."""
+    domain: str | None = None
+    """network.domain: the private hosted zone's name (every host lies within it)."""
+    private_zone_vpc_id: pulumi.Input[str] | None = None
+    """The VPC a private hosted zone for `domain` is associated with, holding every host's alias record (public
+    hosts also get one in `dns_zone_id`). None: no zone, no records (`network.dns_records: false`)."""
+    region: str | None = None
+    """The VPC's region (its ALBs' canonical hosted zone); None: the provider's."""
 
 
 class AlbTraffic(Component):
@@ -68,6 +78,8 @@ class AlbTraffic(Component):
     TOKEN = "lepton:aws:Traffic"  # the same component name on every cloud
 
     def __init__(self, name: str, args: AlbTrafficArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        if args.private_zone_vpc_id is not None:
+            check_args(self.TOKEN, name, host_dns_problems(args.domain, args.hosts, args.dns_zone_id))
         super().__init__(name, opts)
         self.args = args
         self.certificates: dict[str, pulumi.Output[str]] = {}
@@ -82,7 +94,17 @@ class AlbTraffic(Component):
                     tags={"Name": host}, opts=self.child_opts())
                 self.certificates[host] = cert.arn
                 self.waits[host] = [cert]
-        self.finish({"certificate_arns": dict(self.certificates)})
+        self.private_zone: aws.route53.Zone | None = None
+        self.host_records: HostRecords | None = None
+        if args.private_zone_vpc_id is not None and args.hosts:
+            self.private_zone = private_zone(name, str(args.domain), args.private_zone_vpc_id, args.region,
+                                             self.child_opts())
+            self.host_records = HostRecords(
+                private_zone_id=self.private_zone.zone_id, public_zone_id=args.dns_zone_id,
+                alb_zone_id=alb_hosted_zone_id(args.region, self),
+                provider=self.get_provider("aws:route53/record:Record"))
+        self.finish({"certificate_arns": dict(self.certificates),
+                     "private_zone_id": self.private_zone.zone_id if self.private_zone else None})
 
     def _public_certificate(self, name: str, slug: str, host: str) -> None:
         cert = aws.acm.Certificate(
@@ -116,6 +138,7 @@ class AlbTraffic(Component):
             # in namespaces with this label, it holds a rolling update until the new pod is a healthy ALB
             # target, so a rollout never leaves the target group empty.
             target_namespace_labels={"elbv2.k8s.aws/pod-readiness-gate-inject": "enabled"},
+            publish_host=self.host_records,
         )
 
     def _route(self, target: RouteTarget) -> Decoration:

@@ -19,7 +19,7 @@ class CostItem:
     urn: str
     type: str
     name: str
-    category: str  # node_pool | control_plane | nat | kms | endpoint | load_balancer | logs
+    category: str  # node_pool | control_plane | nat | kms | endpoint | load_balancer | logs | dns
     usd_per_hour: float  # per unit
     idle_units: float
     max_units: float
@@ -143,6 +143,12 @@ def _aws_endpoint(r, graph, book):
 @rule("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
 def _aws_lb(r, graph, book):
     yield _item(r, "load_balancer", book.fee("aws-load-balancer"), 1, 1)
+
+
+@rule("aws:route53/zone:Zone")
+def _aws_hosted_zone(r, graph, book):
+    yield _item(r, "dns", book.fee("aws-route53-hosted-zone"), 1, 1,
+                note="first 25 zones of the account; $0.10/month beyond; queries $0.40/million (alias to ELB free)")
 
 
 @rule("aws:cloudwatch/logGroup:LogGroup", "gcp:logging/projectSink:ProjectSink")

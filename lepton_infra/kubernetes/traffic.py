@@ -91,6 +91,9 @@ class Traffic(Component):
         self.reference_grants: dict[str, k8s.apiextensions.CustomResource] = {}
         # Per host, the DNS records the cloud wrote from its Ingress's address (facts.publish_host).
         self.dns_records: dict[str, list[pulumi.Resource]] = {}
+        # Per host, the load balancer's address as its Ingress reports it: what the operator's DNS points at
+        # when the platform writes no records (a stack output).
+        self.addresses: dict[str, HostAddress] = {}
 
         if facts.api == "gateway":
             self.ingress_namespace = namespace(
@@ -135,9 +138,10 @@ class Traffic(Component):
                     child_name(name, f"ingress-{service}"), metadata=cast(Any, doc["metadata"]),
                     spec=cast(Any, doc["spec"]),
                     opts=self.child_opts(depends_on=[*route_needs, *entry.depends_on, *decoration.depends_on]))
+                self.addresses[target.host] = ingress_address(target, self.ingresses[service])
                 if facts.publish_host is not None:
                     self.dns_records[target.host] = list(facts.publish_host(
-                        child_name(name, f"dns-{service}"), ingress_address(target, self.ingresses[service]),
+                        child_name(name, f"dns-{service}"), self.addresses[target.host],
                         self.child_opts(depends_on=[self.ingresses[service]])))
             for decoration in entry_decorations.values():
                 self._decoration_objects(decoration, route_needs)

@@ -64,7 +64,9 @@ class AwsKnobs(SpecModel):
         default=None,
         description="Public Route 53 hosted zone serving `network.domain`: with `network.tls_issuer: acme` each "
         "exposed host gets a public ACM certificate validated by DNS records written in this zone (free, "
-        "renewed by ACM). Required for acme on AWS. Default none.",
+        "renewed by ACM); with `network.dns_records` each public host also gets its alias record here (the zone "
+        "stays the operator's: only records are written in it, never over an existing one). Required for acme, "
+        "and for public hosts with `network.dns_records`, on AWS. Default none.",
     )
     private_ca_arn: AcmPcaArn | None = Field(
         default=None,

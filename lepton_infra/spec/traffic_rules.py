@@ -30,6 +30,13 @@ def aws_certificate_sources(spec: PlatformSpec) -> Iterator[Problem]:
     if spec.aws is None:
         return
     yield from _acme_needs_zone(spec, "aws.dns_zone_id", spec.aws.dns_zone_id, "the public Route 53 hosted zone")
+    public = [e.host for e in exposed_services(spec) if e.exposure == "public"]
+    # With acme the zone is already asked for above (one problem per field).
+    if spec.network.dns_records and public and spec.aws.dns_zone_id is None and spec.network.tls_issuer != "acme":
+        yield Problem("aws.dns_zone_id", None, f"`network.dns_records` writes each public host ({', '.join(public)}) "
+                      f"in the public Route 53 hosted zone serving {spec.network.domain}",
+                      "set aws.dns_zone_id to that zone, or `network.dns_records: false` and point your own DNS "
+                      "at the load balancers (stack output load_balancer_addresses)")
     if spec.network.tls_issuer == "private-ca" and exposed_services(spec) and spec.aws.private_ca_arn is None:
         yield Problem("aws.private_ca_arn", None, "an ALB serves only ACM certificates: with `network.tls_issuer: "
                       "private-ca` they are issued by an ACM Private CA",

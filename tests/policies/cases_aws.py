@@ -133,6 +133,22 @@ def cases() -> list[Case]:
             Res("aws:ec2/flowLog:FlowLog", "flow", {"vpcId": "vpc-1", "trafficType": "ALL"}, deps=["vpc"])], {
             "no_flow_log": ("flow:@drop", None),
         }),
+        Case("lepton-aws-internal-lb-private-dns", [
+            Res("aws:route53/zone:Zone", "private", {"name": "ai.acme.dev", "vpcs": [{"vpcId": "vpc-1"}]}),
+            Res("aws:route53/record:Record", "internal-host", {
+                "zoneId": "Z0PRIVATE", "name": "sentiment.ai.acme.dev", "type": "A", "aliases": [{
+                    "name": "internal-k8s-lepton-i-61c92ac308-3379122376.us-east-1.elb.amazonaws.com",
+                    "zoneId": "Z35SXDOTRQ7X7K", "evaluateTargetHealth": True}]}, deps=["private"]),
+            # An internet-facing ALB may be named in the operator's public zone.
+            Res("aws:route53/record:Record", "public-host", {
+                "zoneId": "Z0123456789ABCDEFGHIJ", "name": "chat.ai.acme.dev", "type": "A", "aliases": [{
+                    "name": "k8s-lepton-p-2fb6c28c4b-1943479716.us-east-1.elb.amazonaws.com",
+                    "zoneId": "Z35SXDOTRQ7X7K", "evaluateTargetHealth": True}]})], {
+            "zone_not_private": ("private:vpcs", DELETE),
+            "zone_outside_the_stack": ("private:@drop", None),
+            "internal_in_the_public_zone": (
+                "public-host:aliases.0.name", "internal-k8s-lepton-i-61c92ac308-3379122376.us-east-1.elb.amazonaws.com"),
+        }),
         Case("lepton-aws-node-pool-max", [Res("aws:eks/nodeGroup:NodeGroup", "cpu", CPU_NODE_GROUP)], {
             "max_zero": ("cpu:scalingConfig.maxSize", 0),
             "min_above_max": ("cpu:scalingConfig.minSize", 5),

@@ -160,6 +160,8 @@ TOP_LEVEL_INPUTS = {
     "aws:cloudwatch/logGroup:LogGroup": {"kmsKeyId", "retentionInDays"},
     "aws:sns/topic:Topic": {"kmsMasterKeyId"},
     "aws:iam/role:Role": {"inlinePolicies", "managedPolicyArns"},
+    "aws:route53/zone:Zone": {"vpcs"},
+    "aws:route53/record:Record": {"aliases", "name", "zoneId"},
     "gcp:container/cluster:Cluster": {"databaseEncryption", "privateClusterConfig", "masterAuthorizedNetworksConfig",
                                       "workloadIdentityConfig", "enableShieldedNodes", "nodeConfig",
                                       "removeDefaultNodePool", "enableAutopilot", "resourceLabels",

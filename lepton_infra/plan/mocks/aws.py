@@ -284,3 +284,37 @@ def route53_record(name, inputs, ctx, meta):
 @outputs_for("aws:acm/certificateValidation:CertificateValidation")
 def acm_validation(name, inputs, ctx, meta):
     return _with_generic(name, inputs, ctx, meta, {"certificateArn": inputs.get("certificateArn")})
+
+
+@outputs_for("aws:route53/zone:Zone")
+def route53_zone(name, inputs, ctx, meta):
+    """A hosted zone: Route 53's id (`Z` and 13-21 uppercase letters and digits), the global ARN, and the
+    name servers Route 53 reports (a private zone answers only through the VPC resolver, but reports them too)."""
+    zone_id = "Z" + short_hash(name, "zone", length=20).upper()
+    servers = [f"ns-{int(short_hash(name, str(i), length=3), 16) % 2048}.awsdns-{i:02d}.{tld}"
+               for i, tld in enumerate(("com", "net", "org", "co.uk"))]
+    return _with_generic(name, inputs, ctx, meta, {
+        "__id__": zone_id, "zoneId": zone_id, "nameServers": servers, "primaryNameServer": servers[0],
+        "arn": f"arn:{partition_of(ctx.aws_region)}:route53:::hostedzone/{zone_id}"})
+
+
+# The canonical hosted zone of ALBs per region, as the provider's `aws.lb.get_hosted_zone_id` table has it
+# (AWS General Reference, "Elastic Load Balancing endpoints and quotas").
+ALB_HOSTED_ZONES = {
+    "us-east-1": "Z35SXDOTRQ7X7K", "us-east-2": "Z3AADJGX6KTTL2", "us-west-1": "Z368ELLRRE2KJ0",
+    "us-west-2": "Z1H1FL5HABSF5", "ca-central-1": "ZQSVJUPU6J1EY", "eu-west-1": "Z32O12XQLNTSW2",
+    "eu-west-2": "ZHURV8PSTC4K8", "eu-west-3": "Z3Q77PNBQS71R4", "eu-central-1": "Z215JYRZR1TBD5",
+    "eu-north-1": "Z23TAZ6LKFMNIO", "ap-northeast-1": "Z14GRHDCWA56QT", "ap-northeast-2": "ZWKZPGTI48KDX",
+    "ap-south-1": "ZP97RAFLXTNZK", "ap-southeast-1": "Z1LMS91P8CMLE5", "ap-southeast-2": "Z1GM3OXH4ZPM65",
+    "sa-east-1": "Z2P70J7HTTTPLU",
+}
+
+
+@invoke("aws:lb/getHostedZoneId:getHostedZoneId")
+def lb_hosted_zone_id(args, ctx):
+    region = args.get("region") or ctx.aws_region
+    kind = args.get("loadBalancerType") or "application"
+    zone = ALB_HOSTED_ZONES.get(region) if kind == "application" else None
+    # Regions and NLBs not in the table: a stable id of the same shape.
+    return {"id": zone or "Z" + short_hash(region, kind, length=13).upper(), "region": region,
+            "loadBalancerType": kind}

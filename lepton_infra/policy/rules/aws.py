@@ -38,6 +38,11 @@ SECURITY_GROUP_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
 INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 VPC = "aws:ec2/vpc:Vpc"
 FLOW_LOG = "aws:ec2/flowLog:FlowLog"
+HOSTED_ZONE = "aws:route53/zone:Zone"
+DNS_RECORD = "aws:route53/record:Record"
+# The DNS name ELB gives an internal Application or Classic Load Balancer (internet-facing ones lack the prefix).
+INTERNAL_ELB_NAME = re.compile(r"^(dualstack\.)?internal-[^.]+\.[a-z0-9-]+\.elb\.amazonaws\.com(\.cn)?\.?$",
+                               re.IGNORECASE)
 GPU_INSTANCE = re.compile(r"^(p\d|g\d|gr\d)[a-z0-9-]*\.", re.IGNORECASE)
 REQUIRED_LOG_TYPES = ("api", "audit", "authenticator")
 
@@ -192,6 +197,29 @@ def no_world_ingress(r: ResourceView) -> Iterator[str]:
 )
 def vpc_flow_logs(stack: StackView) -> Iterator[Finding]:
     yield from networks_without_flow_logs(stack, VPC, FLOW_LOG, "VPC")
+
+
+@stack_rule(
+    id="lepton-aws-internal-lb-private-dns", title="Internal load balancers are named only in private hosted zones",
+    severity=Severity.MEDIUM, clouds=AWS,
+    description="A Route 53 record aliasing an internal load balancer (DNS name `internal-...elb.amazonaws.com`) "
+    "lies in a private hosted zone of this stack: its `zoneId` comes from an `aws:route53/zone:Zone` with `vpcs`. "
+    "In a public zone the record tells the internet that the internal service exists and which private "
+    "addresses serve it, while nobody outside the network can reach them.",
+    remediation="Write internal hosts in a private hosted zone associated with the VPC (`aws.route53.Zone(vpcs="
+    "[...])`, `zone_id=zone.zone_id`); keep public zones for internet-facing load balancers.",
+)
+def internal_lb_private_dns(stack: StackView) -> Iterator[Finding]:
+    private = {z.urn for z in stack.of_type(HOSTED_ZONE) if as_list(z.get("vpcs"))}
+    internal = [(r, target) for r in stack.of_type(DNS_RECORD) for a in as_list(r.get("aliases"))
+                if isinstance(target := as_mapping(a).get("name"), str) and INTERNAL_ELB_NAME.match(target)]
+    if not internal:  # unknown alias targets (a first preview) are not judged
+        raise NotApplicable("no record aliases an internal load balancer")
+    for record, target in internal:
+        if not private & set(record.dependencies):
+            yield Finding(f"record {shown(record.get('name'))} in zone {shown(record.get('zoneId'))} aliases the "
+                          f"internal load balancer {target}, and that zone is not a private hosted zone of this stack",
+                          record.urn)
 
 
 # --- compute hardening ----------------------------------------------------------------------------
