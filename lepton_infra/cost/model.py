@@ -19,7 +19,7 @@ class CostItem:
     urn: str
     type: str
     name: str
-    category: str  # node_pool | control_plane | nat | kms | endpoint | load_balancer | logs
+    category: str  # node_pool | control_plane | nat | kms | endpoint | load_balancer | logs | dns
     usd_per_hour: float  # per unit
     idle_units: float
     max_units: float
@@ -232,6 +232,17 @@ def _private_endpoint(r, graph, book):
 @rule("azure-native:network:NatGateway")
 def _azure_nat(r, graph, book):
     yield _item(r, "nat", book.fee("azure-nat-gateway"), 1, 1)
+
+
+@rule("azure-native:privatedns:PrivateZone")
+def _azure_private_zone(r, graph, book):
+    # Every private zone: the hosts' zone and the privatelink zones of the private endpoints alike.
+    yield _item(r, "dns", book.fee("azure-private-dns-zone"), 1, 1, note="plus $0.40 per million queries (usage)")
+
+
+@rule("azure-native:privatedns:VirtualNetworkLink")
+def _azure_private_zone_link(r, graph, book):
+    yield _item(r, "dns", book.fee("azure-private-dns-vnet-link"), 1, 1)
 
 
 # --- the estimate ------------------------------------------------------------------------------------
