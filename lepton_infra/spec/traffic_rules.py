@@ -62,6 +62,27 @@ def _public_records_need_zone(spec: PlatformSpec, path: str, zone: str | None, w
                       "balancers yourself")
 
 
+# Names Azure refuses for a private DNS zone in the public cloud, and its label limit ("What is an Azure
+# Private DNS zone?", Restrictions). Their subdomains are allowed (privatelink.blob.core.windows.net is one).
+AZURE_RESERVED_PRIVATE_ZONES = frozenset({"azclient.ms", "azure.com", "cloudapp.net", "core.windows.net",
+                                          "microsoft.com", "msidentity.com", "trafficmanager.net", "windows.net"})
+AZURE_PRIVATE_ZONE_MAX_LABELS = 34
+
+
+def _azure_private_zone_name(spec: PlatformSpec) -> Iterator[Problem]:
+    """`network.dns_records` makes a Private DNS zone named `network.domain`: a name Azure accepts."""
+    domain = spec.network.domain
+    if domain is None or not spec.network.dns_records or not exposed_services(spec):
+        return
+    fix = "choose another network.domain, or set `network.dns_records: false`"
+    if domain in AZURE_RESERVED_PRIVATE_ZONES:
+        yield Problem("network.domain", domain, "Azure reserves this name: no private DNS zone may be created "
+                      "with it, and the hosts' records live in one", fix)
+    if domain.count(".") + 1 > AZURE_PRIVATE_ZONE_MAX_LABELS:
+        yield Problem("network.domain", domain, f"an Azure private DNS zone has at most "
+                      f"{AZURE_PRIVATE_ZONE_MAX_LABELS} labels", fix)
+
+
 @rule("azure", "network", "services")
 def azure_certificate_sources(spec: PlatformSpec) -> Iterator[Problem]:
     if spec.azure is None:
@@ -69,6 +90,7 @@ def azure_certificate_sources(spec: PlatformSpec) -> Iterator[Problem]:
     zone_id = spec.azure.dns_zone_id
     yield from _acme_needs_zone(spec, "azure.dns_zone_id", zone_id, "the public Azure DNS zone")
     yield from _public_records_need_zone(spec, "azure.dns_zone_id", zone_id, "the public Azure DNS zone")
+    yield from _azure_private_zone_name(spec)
     domain = spec.network.domain
     if zone_id is not None and domain is not None:
         zone = zone_id.rsplit("/", 1)[-1].lower()

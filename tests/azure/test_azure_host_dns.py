@@ -147,6 +147,23 @@ def test_either_fix_is_accepted(fix: dict[str, Any]) -> None:
     PlatformSpec.from_dict(raw)
 
 
+@pytest.mark.parametrize("domain", ["core.windows.net", "azure.com", ".".join(["a"] * 35)])
+def test_a_domain_azure_refuses_for_a_private_zone_is_refused(domain: str) -> None:
+    raw = copy.deepcopy(shipped_spec("azure-prod"))
+    raw["network"] = {**raw["network"], "domain": domain}
+    with pytest.raises(SpecError) as err:
+        PlatformSpec.from_dict(raw)
+    assert [p.value for p in err.value.problems if p.path == "network.domain"] == [domain]
+    raw["network"]["dns_records"] = False  # no private zone: nothing to refuse
+    PlatformSpec.from_dict(raw)
+
+
+def test_a_subdomain_of_a_reserved_name_is_fine() -> None:
+    raw = copy.deepcopy(shipped_spec("azure-prod"))
+    raw["network"] = {**raw["network"], "domain": "ai.acme.core.windows.net"}
+    PlatformSpec.from_dict(raw)
+
+
 def test_internal_hosts_need_no_public_zone() -> None:
     PlatformSpec.from_dict(shipped_spec("azure-prod"))
 
