@@ -16,6 +16,8 @@ so the operator deploys no external-dns at all (pkg/controller/dns/external_dns.
 
 A record set someone else already holds is never adopted: pulumi-azure-native checks that a resource does
 not exist before it creates one (pulumi/pulumi-azure-native#303), so `pulumi up` stops on a clash instead.
+A record set's zone, name and type are its ARM id: changing a host replaces its records (a new id, so the
+replacement created before the old one goes cannot clash); a new `network.domain` replaces the zone.
 """
 
 from __future__ import annotations
