@@ -55,9 +55,8 @@ class ClusterArgs:
     protect: bool = False
     # The application routing add-on (managed NGINX; azure/traffic.py): on when a domain is set. Its own
     # default controller is not created (`None`): the platform's NginxIngressControllers are the only ones.
+    # No DNS zone is attached to it: the platform writes the hosts' records itself (azure/host_dns.py).
     web_app_routing: bool = False
-    # Public DNS zones the add-on writes the routes' records in (with DNS Zone Contributor there).
-    web_app_routing_dns_zone_ids: Sequence[str] = field(default_factory=list)
 
 
 class Cluster(Component):
@@ -148,7 +147,7 @@ class Cluster(Component):
             disk_encryption_set_id=args.disk_encryption_set_id,
             ingress_profile=containerservice.ManagedClusterIngressProfileArgs(
                 web_app_routing=containerservice.ManagedClusterIngressProfileWebAppRoutingArgs(
-                    enabled=True, dns_zone_resource_ids=list(args.web_app_routing_dns_zone_ids) or None,
+                    enabled=True,
                     nginx=containerservice.ManagedClusterIngressProfileNginxArgs(
                         default_ingress_controller_type="None"))) if args.web_app_routing else None,
             # The cluster tracks the spec's minor version (patch) while node images follow their own
@@ -175,11 +174,6 @@ class Cluster(Component):
             lambda f: f"https://{f[0] if args.private_endpoint else f[1]}")
         self.oidc_issuer: pulumi.Output[str] = self.cluster.oidc_issuer_profile.apply(lambda p: str(p.issuer_url if p else ""))
         self.kubelet_principal_id = self.kubelet_identity.principal_id
-        # The add-on's identity (AKS creates it), granted DNS Zone Contributor on each zone it writes in.
-        for i, zone in enumerate(args.web_app_routing_dns_zone_ids):
-            grant(child_name(name, f"web-app-routing-dns-{i}"),
-                  principal_id=self.cluster.ingress_profile.apply(_web_app_routing_principal), role="DNS Zone Contributor",
-                  scope=zone, subscription_id=zone.split("/")[2], opts=self.child_opts())
 
         # Who deploys the in-cluster layer must be a Kubernetes admin (Azure RBAC): local accounts are off.
         self.deployer_access: list[pulumi.Resource] = []
@@ -217,9 +211,3 @@ def _credential_value(credential: object) -> str:
     if isinstance(credential, dict):
         return str(credential["value"])
     return str(getattr(credential, "value", ""))
-
-
-def _web_app_routing_principal(profile: object) -> str:
-    routing = getattr(profile, "web_app_routing", None) if profile is not None else None
-    identity = getattr(routing, "identity", None) if routing is not None else None
-    return str(getattr(identity, "object_id", "") or "")

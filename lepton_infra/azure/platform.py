@@ -86,10 +86,10 @@ class Platform(Component):
             name_prefix=prefix, location=spec.region, cidr=str(spec.network.cidr),
             resource_group_name=knobs.resource_group, tags=tags, protect=protect), opts_())
         rg = self.network.resource_group_name
-        # acme: cert-manager writes its challenges in this zone; for public routes the add-on also writes
-        # their records there (internal routes' private addresses stay out of a public zone).
-        dns_zone = knobs.dns_zone_id if spec.network.tls_issuer == "acme" and spec.network.domain else None
-        public = any(e.exposure == "public" for e in exposed_services(spec))
+        # The operator's public zone: public hosts' A records (azure/host_dns.py) and, with acme, cert-manager's
+        # challenges. Nothing is attached to the routing add-on, whose external-dns would write every
+        # Ingress's address there, internal ones included (host_dns.py).
+        dns_zone = knobs.dns_zone_id if spec.network.domain else None
         self.key = EncryptionKey(child_name(name, "key"), EncryptionKeyArgs(
             name_prefix=prefix, location=spec.region, resource_group_name=rg, tenant_id=client.tenant_id,
             subscription_id=sub, tags=tags, protect=protect), opts_())
@@ -107,8 +107,7 @@ class Platform(Component):
             upgrade_channel=knobs.upgrade_channel, node_os_upgrade_channel=knobs.node_os_upgrade_channel,
             system_pool_min=SYSTEM_POOL_SIZE[spec.environment][0],
             system_pool_max=SYSTEM_POOL_SIZE[spec.environment][1],
-            standard_tier=prod, tags=tags, protect=protect, web_app_routing=bool(spec.network.domain),
-            web_app_routing_dns_zone_ids=[dns_zone] if dns_zone and public else []), opts_())
+            standard_tier=prod, tags=tags, protect=protect, web_app_routing=bool(spec.network.domain)), opts_())
         self.node_pools = [
             NodePool(child_name(name, f"pool-{pool.name}"), NodePoolArgs(
                 resource_group_name=rg, cluster_name=self.cluster.cluster_name, pool_name=pool.name,
@@ -145,12 +144,17 @@ class Platform(Component):
             self._lock_stateful(name, rg)
 
         workload_dependencies = [*(p.pool for p in self.node_pools), *self.cluster.deployer_access]
-        ingress = AksTraffic(child_name(name, "traffic"), AksTrafficArgs(
-            exposures=frozenset(e.exposure for e in exposed_services(spec)), k8s_provider=self.cluster.k8s_provider,
+        exposed = exposed_services(spec)
+        self.traffic = AksTraffic(child_name(name, "traffic"), AksTrafficArgs(
+            exposures=frozenset(e.exposure for e in exposed), k8s_provider=self.cluster.k8s_provider,
             prod=prod, location=spec.region, resource_group_name=rg, name_prefix=prefix,
             oidc_issuer=self.cluster.oidc_issuer, azure_provider=self.provider, domain=spec.network.domain,
-            dns_zone_id=dns_zone, wait_for=workload_dependencies, tags=tags),
-            opts_()).facts() if spec.network.domain else None
+            dns_zone_id=dns_zone, acme=spec.network.tls_issuer == "acme",
+            dns_records=spec.network.dns_records, vnet_id=self.network.vnet_id,
+            dns_zone_provider=self._zone_provider(name, dns_zone, sub, spec.region) if exposed else None,
+            wait_for=workload_dependencies, tags=tags),
+            opts_()) if spec.network.domain else None
+        ingress = self.traffic.facts() if self.traffic is not None else None
         spot_gpu = any(p.spot and p.gpu for p in spec.node_pools)
         model_bucket = self.artifacts.account_name.apply(
             lambda a: f"https://{a}.blob.core.windows.net/{MODELS_CONTAINER}")
@@ -188,11 +192,24 @@ class Platform(Component):
             cluster_name=self.cluster.cluster_name, cluster_endpoint=self.cluster.endpoint,
             kubeconfig=self.cluster.kubeconfig, model_bucket=model_bucket,
             registry_url=self.artifacts.registry_url, region=spec.region, key_id=self.key.key_id,
-            api_access=api_access(spec), cloud_specific={"resource_group": rg},
+            api_access=api_access(spec), cloud_specific={
+                "resource_group": rg,
+                # host -> the IP its Ingress reports, filled as the in-cluster layer routes each host (before
+                # the stack exports these outputs), with or without `network.dns_records`.
+                **({"host_addresses": self.traffic.host_records.addresses} if self.traffic and exposed else {})},
             quota_to_request=quota_needs(spec.region, [
                 (SYSTEM_POOL_NAME, SYSTEM_POOL_VM_SIZE, SYSTEM_POOL_SIZE[spec.environment][1], False),
                 *((p.name, vm_size(spec, p), p.max, p.spot) for p in spec.node_pools)]))
         self.finish(self.outputs.to_stack_outputs())
+
+    def _zone_provider(self, name: str, zone_id: str | None, subscription_id: str,
+                       region: str) -> azure_native.Provider | None:
+        """A provider in the public zone's subscription when that is not the platform's: record sets are
+        written through the subscription of the provider that creates them."""
+        if zone_id is None or zone_id.split("/")[2].lower() == subscription_id.lower():
+            return None
+        return azure_native.Provider(child_name(name, "azure-dns-zone"), subscription_id=zone_id.split("/")[2],
+                                     location=region, opts=self.child_opts())
 
     def _lock_stateful(self, name: str, rg: pulumi.Input[str]) -> None:
         """Prod: a CanNotDelete lock on each stateful resource, beyond Pulumi's `protect` (which guards

@@ -1,5 +1,6 @@
 """AKS traffic: the application routing add-on's managed NGINX, one `NginxIngressController` per exposure
-used, the Ingress facts on the cluster handle, and the DNS-01 identity cert-manager proves public hosts with.
+used, the Ingress facts on the cluster handle, the DNS-01 identity cert-manager proves public hosts with,
+and the hosts' DNS records (host_dns.py: a private zone on the VNet, public hosts also in the public zone).
 
 The add-on (ManagedCluster `ingressProfile.webAppRouting`) runs the app-routing operator in
 `app-routing-system`; each `NginxIngressController` (approuting.kubernetes.azure.com/v1alpha1, cluster
@@ -22,8 +23,9 @@ from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_kubernetes as k8s
-from pulumi_azure_native import managedidentity
+from pulumi_azure_native import managedidentity, privatedns
 
+from lepton_infra.azure.host_dns import SELF_CHECK_RESOLVERS, HostRecords, PublicZone, private_host_zone
 from lepton_infra.azure.identity import CLIENT_ID_ANNOTATION, USE_LABEL
 from lepton_infra.azure.planning import WORKLOAD_IDENTITY_AUDIENCE, workload_subject
 from lepton_infra.azure.roles import grant
@@ -60,7 +62,14 @@ class AksTrafficArgs:
     azure_provider: pulumi.ProviderResource
     domain: str | None = None
     dns_zone_id: str | None = None
-    """The public zone for acme (azure.dns_zone_id); None: the platform's private CA."""
+    """The operator's public zone (azure.dns_zone_id): public hosts' records, and acme's DNS-01 challenges."""
+    acme: bool = False
+    """Certificates from ACME (DNS-01 in `dns_zone_id`); False: the platform's private CA."""
+    dns_records: bool = True
+    """network.dns_records: a private zone for `domain` on the VNet and every exposed host's A records."""
+    vnet_id: pulumi.Input[str] | None = None
+    dns_zone_provider: pulumi.ProviderResource | None = None
+    """A provider in the public zone's subscription when it is not the platform's; None: `azure_provider`."""
     wait_for: list[pulumi.Resource] = field(default_factory=list)
     tags: Mapping[str, str] = field(default_factory=dict)
 
@@ -90,6 +99,20 @@ class AksTraffic(Component):
                 opts=self.child_opts(provider=args.k8s_provider, depends_on=list(args.wait_for)))
             for exposure in sorted(args.exposures)
         ]
+        self.host_zone: privatedns.PrivateZone | None = None
+        self.host_zone_link: privatedns.VirtualNetworkLink | None = None
+        if args.dns_records and args.exposures and args.domain:
+            if args.vnet_id is None:
+                raise ValueError("host DNS records need the platform's VNet (AksTrafficArgs.vnet_id)")
+            self.host_zone, self.host_zone_link = private_host_zone(
+                child_name(name, "hosts"), args.domain, args.vnet_id, args.resource_group_name, args.name_prefix,
+                args.tags, self.child_opts(provider=args.azure_provider))
+        self.host_records = HostRecords(
+            provider=args.azure_provider, resource_group_name=args.resource_group_name, domain=args.domain or "",
+            private_zone=self.host_zone,
+            public_zone=PublicZone.from_id(args.dns_zone_id) if args.dns_zone_id else None,
+            public_zone_provider=args.dns_zone_provider, metadata={"managedBy": "lepton-infra",
+                                                                   "platform": args.name_prefix})
         self.finish({})
 
     def facts(self) -> IngressFacts:
@@ -99,11 +122,13 @@ class AksTraffic(Component):
             decorate_entry_point=entry_point_decoration, decorate_route=route_decoration,
             data_plane_peers=DATA_PLANE_PEERS, controller_dependencies=list(self.controllers),
             dns_zone=self._dns_zone(),
+            # Always: the addresses are stack outputs even when no record is written (dns_records: false).
+            publish_host=self.host_records,
         )
 
     def _dns_zone(self) -> DnsZone | None:
         args = self.args
-        if args.dns_zone_id is None or args.domain is None:
+        if not args.acme or args.dns_zone_id is None or args.domain is None:
             return None
         parts = args.dns_zone_id.split("/")  # /subscriptions/<s>/resourceGroups/<rg>/providers/.../dnszones/<z>
         subscription, zone_rg, zone = parts[2], parts[4], parts[-1]
@@ -128,7 +153,11 @@ class AksTraffic(Component):
         # solver names no client id (cert-manager docs: managedIdentity.clientID only overrides it).
         solver = {"azureDNS": {"subscriptionID": subscription, "resourceGroupName": zone_rg, "hostedZoneName": zone,
                                "environment": "AzurePublicCloud"}}
-        return DnsZone(domain=args.domain, dns01_solver=solver, bind_dns_identity=bind)
+        # Split-horizon: inside the VNet the private zone answers for the domain, so the cluster's resolver
+        # would never show cert-manager's self-check the challenge TXT record in the public zone.
+        resolvers = SELF_CHECK_RESOLVERS if self.host_zone is not None else ()
+        return DnsZone(domain=args.domain, dns01_solver=solver, bind_dns_identity=bind,
+                       recursive_nameservers=resolvers)
 
 
 # The NGINX pods of every NginxIngressController (labels of the operator's Deployment at v0.2.25).

@@ -240,6 +240,17 @@ def _azure_nat(r, graph, book):
     yield _item(r, "nat", book.fee("azure-nat-gateway"), 1, 1)
 
 
+@rule("azure-native:privatedns:PrivateZone")
+def _azure_private_zone(r, graph, book):
+    # Every private zone: the hosts' zone and the privatelink zones of the private endpoints alike.
+    yield _item(r, "dns", book.fee("azure-private-dns-zone"), 1, 1, note="plus $0.40 per million queries (usage)")
+
+
+@rule("azure-native:privatedns:VirtualNetworkLink")
+def _azure_private_zone_link(r, graph, book):
+    yield _item(r, "dns", book.fee("azure-private-dns-vnet-link"), 1, 1)
+
+
 # --- the estimate ------------------------------------------------------------------------------------
 
 def estimate_cost(graph: PlannedGraph) -> CostReport:

@@ -301,5 +301,7 @@ class AzureKnobs(SpecModel):
         description="Resource id of the public Azure DNS zone serving `network.domain` "
         "(`/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/dnszones/<zone>`): with "
         "`network.tls_issuer: acme` cert-manager proves each host by DNS-01 as a workload identity holding "
-        "`DNS Zone Contributor` on this zone only. Required for acme on Azure. Default none.",
+        "`DNS Zone Contributor` on this zone only; with `network.dns_records` each public host's A record is "
+        "written here (the zone itself is never created or changed). Required for acme, and for public "
+        "services with `network.dns_records`. Default none.",
     )

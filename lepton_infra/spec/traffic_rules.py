@@ -1,9 +1,12 @@
-"""Per-cloud rules for exposed services: what each cloud needs to issue their certificates.
+"""Per-cloud rules for exposed services: what each cloud needs to issue their certificates and to write
+their DNS records.
 
 An ACME certificate is proven by DNS-01 in the zone serving `network.domain`, so acme needs that zone on
 every cloud (AWS: ACM validates by DNS in Route 53; GCP/Azure: cert-manager writes the TXT records). On
 AWS an ALB serves only ACM certificates, so a private CA must be an ACM Private CA the spec names.
-Checked only when some service is exposed: a domain without exposed services needs nothing.
+With `network.dns_records` on, a public host is written in the public zone whatever the issuer, so the
+zone is needed then too (Azure). Checked only when some service is exposed: a domain without exposed
+services needs nothing.
 """
 
 from __future__ import annotations
@@ -54,12 +57,47 @@ def gcp_certificate_sources(spec: PlatformSpec) -> Iterator[Problem]:
         yield from _acme_needs_zone(spec, "gcp.dns_zone", spec.gcp.dns_zone, "the Cloud DNS managed zone")
 
 
+def _public_records_need_zone(spec: PlatformSpec, path: str, zone: str | None, what: str) -> Iterator[Problem]:
+    """`network.dns_records` writes each public host in the public zone (acme's own refusal says it first)."""
+    if zone is not None or not spec.network.dns_records or spec.network.tls_issuer == "acme":
+        return
+    public = [e.service for e in exposed_services(spec) if e.exposure == "public"]
+    if public:
+        yield Problem(path, None, f"`network.dns_records` writes the public hosts of {', '.join(public)} in "
+                      f"{what} serving {spec.network.domain}",
+                      f"set {path}, or set `network.dns_records: false` and point the hosts at their load "
+                      "balancers yourself")
+
+
+# Names Azure refuses for a private DNS zone in the public cloud, and its label limit ("What is an Azure
+# Private DNS zone?", Restrictions). Their subdomains are allowed (privatelink.blob.core.windows.net is one).
+AZURE_RESERVED_PRIVATE_ZONES = frozenset({"azclient.ms", "azure.com", "cloudapp.net", "core.windows.net",
+                                          "microsoft.com", "msidentity.com", "trafficmanager.net", "windows.net"})
+AZURE_PRIVATE_ZONE_MAX_LABELS = 34
+
+
+def _azure_private_zone_name(spec: PlatformSpec) -> Iterator[Problem]:
+    """`network.dns_records` makes a Private DNS zone named `network.domain`: a name Azure accepts."""
+    domain = spec.network.domain
+    if domain is None or not spec.network.dns_records or not exposed_services(spec):
+        return
+    fix = "choose another network.domain, or set `network.dns_records: false`"
+    if domain in AZURE_RESERVED_PRIVATE_ZONES:
+        yield Problem("network.domain", domain, "Azure reserves this name: no private DNS zone may be created "
+                      "with it, and the hosts' records live in one", fix)
+    if domain.count(".") + 1 > AZURE_PRIVATE_ZONE_MAX_LABELS:
+        yield Problem("network.domain", domain, f"an Azure private DNS zone has at most "
+                      f"{AZURE_PRIVATE_ZONE_MAX_LABELS} labels", fix)
+
+
 @rule("azure", "network", "services")
 def azure_certificate_sources(spec: PlatformSpec) -> Iterator[Problem]:
     if spec.azure is None:
         return
     zone_id = spec.azure.dns_zone_id
     yield from _acme_needs_zone(spec, "azure.dns_zone_id", zone_id, "the public Azure DNS zone")
+    yield from _public_records_need_zone(spec, "azure.dns_zone_id", zone_id, "the public Azure DNS zone")
+    yield from _azure_private_zone_name(spec)
     domain = spec.network.domain
     if zone_id is not None and domain is not None:
         zone = zone_id.rsplit("/", 1)[-1].lower()

@@ -304,7 +304,8 @@ def test_model_storage_is_private_entra_only_and_on_our_key(graph: PlannedGraph)
     assert blob.inputs["isVersioningEnabled"] is True and blob.get("deleteRetentionPolicy.enabled") is True
     endpoint = graph.one(f"{AZ}:network:PrivateEndpoint")
     assert endpoint.get("privateLinkServiceConnections.0.groupIds") == ["blob"]
-    assert graph.one(f"{AZ}:privatedns:PrivateZone").inputs["privateZoneName"] == "privatelink.blob.core.windows.net"
+    assert graph.one(f"{AZ}:privatedns:PrivateZone", "acme-ai-artifacts-blob-zone").inputs["privateZoneName"] == (
+        "privatelink.blob.core.windows.net")
 
 
 def test_registry_is_premium_cmk_without_admin_or_anonymous_pull(graph: PlannedGraph) -> None:
