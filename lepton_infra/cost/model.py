@@ -19,7 +19,7 @@ class CostItem:
     urn: str
     type: str
     name: str
-    category: str  # node_pool | control_plane | nat | kms | endpoint | load_balancer | logs
+    category: str  # node_pool | control_plane | nat | kms | endpoint | load_balancer | logs | dns
     usd_per_hour: float  # per unit
     idle_units: float
     max_units: float
@@ -288,4 +288,5 @@ def _platform_spec(graph: PlannedGraph) -> dict[str, Any] | None:
 
 
 # Load balancers the clouds' controllers create from routing objects: their rules register on import.
+from lepton_infra.cost import dns as _dns  # noqa: E402, F401
 from lepton_infra.cost import load_balancers as _load_balancers  # noqa: E402, F401

@@ -15,10 +15,13 @@ import jsonschema
 CRDS = Path(__file__).parent / "crds"
 
 
-def _strict(node: Any) -> Any:
+def _strict(node: Any, branch: bool = False) -> Any:
+    """`branch`: a oneOf/anyOf/allOf/not subschema, which constrains some fields of the object its parent
+    declares (Gateway `addresses[]`: a branch per `type`) and must not refuse the parent's other fields."""
     if isinstance(node, dict):
-        out = {k: _strict(v) for k, v in node.items()}
-        if "properties" in out and "additionalProperties" not in out and not out.get(
+        out = {k: [_strict(b, branch=True) for b in v] if k in ("oneOf", "anyOf", "allOf") and isinstance(v, list)
+               else _strict(v, branch=k == "not") for k, v in node.items()}
+        if "properties" in out and "additionalProperties" not in out and not branch and not out.get(
                 "x-kubernetes-preserve-unknown-fields"):
             out["additionalProperties"] = False
         return out
