@@ -5,6 +5,8 @@ writes each host in exactly its zones, and the zone and addresses are priced."""
 from __future__ import annotations
 
 import copy
+import re
+from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -127,3 +129,16 @@ def test_the_private_zone_and_addresses_are_priced(plan_stack, platform_dir) -> 
     assert items["gcp:dns/managedZone:ManagedZone"].category == "dns"
     assert items["gcp:compute/address:Address"].monthly_usd_idle == 0.0  # internal: never billed
     assert "cloud.google.com/vpc/network-pricing" in items["gcp:compute/address:Address"].price_source
+
+
+def test_the_deployers_documented_roles_cover_host_dns(plan_stack, platform_dir) -> None:
+    """docs/gcp.md "Deploy readiness" names the role the deploying identity needs for every DNS object the
+    plan writes (zones, their VPC binding, records, the DNS-01 grant) and for the Gateways' addresses."""
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "gcp.md").read_text()
+    readiness = doc.split("### Project prerequisites")[1].split("### ")[0]
+    graph = plan_stack(platform_dir, "gcp-prod")
+    types = {r.type.split(":")[1].split("/")[0] for r in graph.managed if r.type.startswith("gcp:")}
+    assert "dns" in types and graph.of_type("gcp:compute/address:Address")
+    assert "roles/dns.admin" in readiness and "dns.networks.bindPrivateDNSZone" in readiness
+    assert "roles/compute.networkAdmin" in readiness and "compute.addresses.create" in readiness
+    assert re.search(r"dns with\s+`network.dns_records`", readiness)  # the API the stack enables for it
