@@ -44,6 +44,7 @@ from lepton_infra.gcp.quotas import quota_needs
 from lepton_infra.gcp.services import (
     BINARY_AUTHORIZATION_SERVICE,
     BUDGET_SERVICE,
+    DNS_SERVICE,
     PLATFORM_SERVICES,
     QUOTA_SERVICE,
     ProjectServices,
@@ -88,7 +89,8 @@ class Platform(Component):
         binauthz = knobs.binary_authorization or ("enforce" if prod else "dryrun")
         services = (list(PLATFORM_SERVICES) + ([BUDGET_SERVICE] if spec.budget else [])
                     + ([BINARY_AUTHORIZATION_SERVICE] if binauthz != "off" else [])
-                    + ([QUOTA_SERVICE] if knobs.request_quota_increases else []))
+                    + ([QUOTA_SERVICE] if knobs.request_quota_increases else [])
+                    + ([DNS_SERVICE] if spec.network.dns_records and exposed_services(spec) else []))
         self.services = ProjectServices(child_name(name, "services"),
                                         ProjectServicesArgs(project=knobs.project, services=services), opts_())
         project = self.services.project  # resolves once the APIs are on: everything below waits for them
@@ -194,11 +196,16 @@ class Platform(Component):
             allow_volume_expansion=True,
             opts=self.child_opts(provider=self.k8s_provider),
         )
-        ingress = GkeTraffic(child_name(name, "traffic"), GkeTrafficArgs(
-            project=project, project_id=knobs.project, region=spec.region, name_prefix=prefix,
-            proxy_only_cidr=proxy_only, dns_zone=knobs.dns_zone if spec.network.tls_issuer == "acme" else None,
-            domain=spec.network.domain, public=any(e.exposure == "public" for e in exposed_services(spec)),
-            gcp_provider=self.provider), opts_()).facts() if proxy_only else None
+        self.traffic: GkeTraffic | None = None
+        if proxy_only:
+            self.traffic = GkeTraffic(child_name(name, "traffic"), GkeTrafficArgs(
+                project=project, project_id=knobs.project, region=spec.region, name_prefix=prefix,
+                proxy_only_cidr=proxy_only, dns_zone=knobs.dns_zone if spec.network.tls_issuer == "acme" else None,
+                domain=spec.network.domain, hosts=[(e.host, e.exposure) for e in exposed_services(spec)],
+                network=self.network.network_id, node_subnet=self.network.subnet_id,
+                dns_records=spec.network.dns_records, public_zone=knobs.dns_zone, gcp_provider=self.provider),
+                opts_())
+        ingress = self.traffic.facts() if self.traffic else None
         quotas = quota_needs(spec)
         if knobs.request_quota_increases:
             for q in (q for q in quotas if q.requestable):
@@ -245,7 +252,12 @@ class Platform(Component):
             cluster_name=self.cluster.cluster_name, cluster_endpoint=self.cluster.endpoint,
             kubeconfig=self.cluster.kubeconfig, model_bucket=self.artifacts.bucket_name,
             registry_url=self.artifacts.registry_url, region=spec.region, key_id=self.key.key_id,
-            api_access=api_access, cloud_specific={"project": knobs.project}, quota_to_request=quotas)
+            api_access=api_access, cloud_specific={
+                "project": knobs.project,
+                # Each Gateway's static address by exposure (what the hosts' A records point at).
+                **({"gateway_addresses": self.traffic.gateway_ips} if self.traffic and self.traffic.gateway_ips
+                   else {})},
+            quota_to_request=quotas)
         self.finish(self.outputs.to_stack_outputs())
 
 

@@ -32,6 +32,8 @@ BUDGET_SERVICE = "billingbudgets.googleapis.com"
 # Binary Authorization (gcp.binary_authorization not `off`): the policy and GKE's admission check need it.
 BINARY_AUTHORIZATION_SERVICE = "binaryauthorization.googleapis.com"
 QUOTA_SERVICE = "cloudquotas.googleapis.com"  # with gcp.request_quota_increases (Cloud Quotas preferences)
+# Cloud DNS, with `network.dns_records` and an exposed service: the private zone and the hosts' records.
+DNS_SERVICE = "dns.googleapis.com"
 
 
 @dataclass

@@ -1,5 +1,6 @@
-"""GKE traffic: the Gateway API facts on the cluster handle, the SSL policy of the load balancers, and the
-DNS-01 identity cert-manager proves public hosts with.
+"""GKE traffic: the Gateway API facts on the cluster handle, the SSL policy of the load balancers, each
+Gateway's static address and the hosts' DNS records (gcp/host_dns.py), and the DNS-01 identity
+cert-manager proves public hosts with.
 
 GKE's own Gateway controller (cluster `gatewayApiConfig.channel: CHANNEL_STANDARD`) turns a Gateway of
 class `gke-l7-rilb` into a regional internal application load balancer and `gke-l7-regional-external-managed`
@@ -12,7 +13,7 @@ namespace as the Service; one GCPBackendPolicy per Service).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +23,14 @@ import pulumi_gcp as gcp
 from lepton_infra.core.cluster_handle import BoundIdentity
 from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name, physical_name
-from lepton_infra.core.traffic import Decoration, DnsZone, EntryPoint, IngressFacts, RouteTarget
+from lepton_infra.core.traffic import Decoration, DnsZone, EntryPoint, Exposure, IngressFacts, RouteTarget
+from lepton_infra.gcp.host_dns import (
+    PUBLIC_RESOLVERS,
+    HostDns,
+    HostDnsArgs,
+    gateway_address,
+    gateway_addresses_field,
+)
 from lepton_infra.gcp.identity import GKE_SA_ANNOTATION, WORKLOAD_IDENTITY_USER_ROLE
 from lepton_infra.gcp.network import HEALTH_CHECK_RANGES
 from lepton_infra.gcp.planning import workload_identity_member
@@ -61,9 +69,22 @@ class GkeTrafficArgs:
     dns_zone: str | None = None
     """The Cloud DNS managed zone for acme (gcp.dns_zone); None: the platform's private CA."""
     domain: str | None = None
-    public: bool = False
-    """Some service is exposed publicly (the external class is offered)."""
+    hosts: Sequence[tuple[str, Exposure]] = ()
+    """Every exposed host with its exposure: a Gateway (and a static address) per exposure used."""
+    network: pulumi.Input[str] | None = None
+    """The VPC (its id): the private zone for `domain` is visible to it."""
+    node_subnet: pulumi.Input[str] | None = None
+    """The nodes' subnet (its id): the internal Gateway's address is reserved there."""
+    dns_records: bool = True
+    """network.dns_records: a private zone for `domain` and each host's A record(s)."""
+    public_zone: str | None = None
+    """gcp.dns_zone whatever the issuer: public hosts' records go there too."""
     gcp_provider: pulumi.ProviderResource | None = None
+
+    @property
+    def public(self) -> bool:
+        """Some service is exposed publicly (the external class is offered)."""
+        return any(e == "public" for _, e in self.hosts)
 
 
 class GkeTraffic(Component):
@@ -85,18 +106,40 @@ class GkeTraffic(Component):
                 title="lepton-infra DNS-01 solver", permissions=list(DNS01_PERMISSIONS),
                 description="Write ACME challenge records in one managed zone (granted on that zone only).",
                 opts=self.child_opts())
-        self.finish({"ssl_policy": self.ssl_policy.name})
+        self.addresses: dict[Exposure, gcp.compute.Address] = {}
+        exposures: list[Exposure] = sorted({e for _, e in args.hosts})
+        for exposure in exposures:
+            if exposure == "internal" and args.node_subnet is None:
+                raise ValueError("an internal Gateway's address needs the nodes' subnet")
+            self.addresses[exposure] = gateway_address(
+                child_name(name, f"address-{exposure}"), exposure, project=args.project, region=args.region,
+                name_prefix=args.name_prefix, node_subnet=args.node_subnet or "", opts=self.child_opts())
+        self.host_dns: HostDns | None = None
+        if args.dns_records and args.hosts and args.domain is not None and args.network is not None:
+            self.host_dns = HostDns(child_name(name, "dns"), HostDnsArgs(
+                project=args.project, name_prefix=args.name_prefix, domain=args.domain, network=args.network,
+                hosts=list(args.hosts), addresses={e: a.address for e, a in self.addresses.items()},
+                public_zone=args.public_zone), self.child_opts())
+        # The stack output: where each Gateway answers (for your own DNS with `network.dns_records: false`).
+        self.gateway_ips: dict[str, pulumi.Output[str]] = {e: a.address for e, a in self.addresses.items()}
+        self.finish({"ssl_policy": self.ssl_policy.name, "gateway_addresses": self.gateway_ips})
 
     def facts(self) -> IngressFacts:
         args = self.args
         classes = {k: v for k, v in GATEWAY_CLASSES.items() if k == "internal" or args.public}
         return IngressFacts(
             api="gateway", classes=classes, certificates="cert-manager",  # type: ignore[arg-type]
-            decorate_entry_point=lambda ep: gateway_decoration(ep, self.ssl_policy),
+            decorate_entry_point=lambda ep: gateway_decoration(ep, self.ssl_policy, self._address(ep)),
             decorate_route=route_decoration,
             data_plane_peers=data_plane_peers(args.proxy_only_cidr),
             dns_zone=self._dns_zone(), gateway_api_crds_installed=True,
         )
+
+    def _address(self, entry: EntryPoint) -> gcp.compute.Address:
+        if entry.exposure not in self.addresses:
+            raise ValueError(f"no address reserved for a {entry.exposure} Gateway: GkeTrafficArgs.hosts lists no "
+                             f"{entry.exposure} host, but the layer routes {list(entry.hosts)} through one")
+        return self.addresses[entry.exposure]
 
     def _dns_zone(self) -> DnsZone | None:
         args = self.args
@@ -122,17 +165,23 @@ class GkeTraffic(Component):
             return BoundIdentity(annotations={GKE_SA_ANNOTATION: account.email})
 
         solver = {"cloudDNS": {"project": args.project_id, "hostedZoneName": zone}}
-        return DnsZone(domain=args.domain, dns01_solver=solver, bind_dns_identity=bind)
+        # Split-horizon: the private zone for the same domain answers inside the VPC, where the TXT record
+        # cert-manager writes in the public zone does not exist; its self-check asks public resolvers.
+        resolvers = PUBLIC_RESOLVERS if self.host_dns is not None else ()
+        return DnsZone(domain=args.domain, dns01_solver=solver, bind_dns_identity=bind,
+                       recursive_nameservers=resolvers)
 
 
-def gateway_decoration(entry: EntryPoint, ssl_policy: gcp.compute.RegionSslPolicy) -> Decoration:
+def gateway_decoration(entry: EntryPoint, ssl_policy: gcp.compute.RegionSslPolicy,
+                       address: gcp.compute.Address) -> Decoration:
     policy = {
         "apiVersion": POLICY_API, "kind": "GCPGatewayPolicy",
         "metadata": {"name": f"{entry.name}-tls", "namespace": entry.namespace},
         "spec": {"default": {"sslPolicy": ssl_policy.name},
                  "targetRef": {"group": "gateway.networking.k8s.io", "kind": "Gateway", "name": entry.name}},
     }
-    return Decoration(objects=[policy], depends_on=[ssl_policy])
+    return Decoration(objects=[policy], depends_on=[ssl_policy, address],
+                      addresses=gateway_addresses_field(address))
 
 
 def route_decoration(target: RouteTarget) -> Decoration:

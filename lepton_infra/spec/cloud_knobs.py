@@ -172,8 +172,10 @@ class GcpKnobs(SpecModel):
         default=None,
         description="Name of the public Cloud DNS managed zone (in `gcp.project`) serving `network.domain`: with "
         "`network.tls_issuer: acme` cert-manager proves each host by DNS-01 TXT records there, as a service "
-        "account holding a custom role (record sets and changes, no zone deletion) on this zone only. Required "
-        "for acme on GCP. Default none.",
+        "account holding a custom role (record sets and changes, no zone deletion) on this zone only; with "
+        "`network.dns_records`, each public host's A record is written there (the zone itself is never "
+        "created, changed or deleted). Required for acme on GCP, and for public hosts with "
+        "`network.dns_records`. Default none.",
     )
     binary_authorization: Literal["enforce", "dryrun", "off"] | None = Field(
         default=None,

@@ -53,8 +53,16 @@ def aws_certificate_sources(spec: PlatformSpec) -> Iterator[Problem]:
 
 @rule("gcp", "network", "services")
 def gcp_certificate_sources(spec: PlatformSpec) -> Iterator[Problem]:
-    if spec.gcp is not None:
-        yield from _acme_needs_zone(spec, "gcp.dns_zone", spec.gcp.dns_zone, "the Cloud DNS managed zone")
+    if spec.gcp is None:
+        return
+    problems = list(_acme_needs_zone(spec, "gcp.dns_zone", spec.gcp.dns_zone, "the Cloud DNS managed zone"))
+    yield from problems
+    public = [e.host for e in exposed_services(spec) if e.exposure == "public"]
+    if public and spec.network.dns_records and spec.gcp.dns_zone is None and not problems:
+        yield Problem("gcp.dns_zone", None, f"`network.dns_records` writes the public hosts ({', '.join(public)}) "
+                      "in the public Cloud DNS managed zone serving them, and none is named",
+                      f"set gcp.dns_zone to the public zone (in gcp.project) serving {spec.network.domain}, or "
+                      "`network.dns_records: false` and point those hosts at the public Gateway's address yourself")
 
 
 def _public_records_need_zone(spec: PlatformSpec, path: str, zone: str | None, what: str) -> Iterator[Problem]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from ipaddress import IPv4Address, IPv4Network
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,13 @@ def test_stack_urns_are_stable(plan_stack: Callable[..., PlannedGraph], platform
 def test_stack_exports_the_platform_outputs(plan_stack: Callable[..., PlannedGraph], platform_dir: Path,
                                             stack: str) -> None:
     graph = plan_stack(platform_dir, stack)
-    assert set(graph.outputs) == OUTPUT_KEYS
+    # A stack exposing services also exports its Gateways' static addresses (gcp-prod: internal only).
+    exposed = stack == "gcp-prod"
+    assert set(graph.outputs) == OUTPUT_KEYS | ({"gateway_addresses"} if exposed else set())
+    if exposed:
+        nodes = IPv4Network(graph.one("gcp:compute/subnetwork:Subnetwork", "acme-ai-network-nodes").get("ipCidrRange"))
+        assert list(graph.outputs["gateway_addresses"]) == ["internal"]
+        assert IPv4Address(graph.outputs["gateway_addresses"]["internal"]) in nodes
     assert graph.outputs["kubeconfig"] == "[secret]"
     assert graph.outputs["project"] == f"acme-ai-{stack.split('-')[1]}"
 

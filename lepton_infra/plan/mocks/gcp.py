@@ -130,8 +130,34 @@ def subnetwork(name, inputs, ctx, meta):
     rid = f"projects/{project}/regions/{_region_of(inputs, ctx)}/subnetworks/{subnet}"
     cidr = str(inputs.get("ipCidrRange") or "10.0.0.0/24")
     gateway = cidr.split("/")[0].rsplit(".", 1)[0] + ".1"
+    _SUBNET_RANGES[rid] = cidr
     return _with_generic(name, inputs, ctx, meta, {
         "__id__": rid, "name": subnet, "gatewayAddress": gateway,
+        "selfLink": f"https://www.googleapis.com/compute/v1/{rid}"})
+
+
+# Subnet id -> primary range, as each subnet is created: an internal address is allocated from its subnet.
+_SUBNET_RANGES: dict[str, str] = {}
+
+
+@outputs_for("gcp:compute/address:Address")
+def address(name, inputs, ctx, meta):
+    """A reserved address as the API allocates it: internal ones from their subnet's range (near its top,
+    away from the nodes GCE numbers from the bottom), external ones from a documentation range."""
+    import ipaddress
+
+    project = inputs.get("project") or ctx.gcp_project
+    physical = inputs.get("name") or name
+    rid = f"projects/{project}/regions/{_region_of(inputs, ctx)}/addresses/{physical}"
+    offset = int(short_hash(rid, length=4), 16) % 200
+    ip = inputs.get("address")
+    if ip is None and inputs.get("addressType") == "INTERNAL":
+        cidr = ipaddress.ip_network(_SUBNET_RANGES.get(str(inputs.get("subnetwork")), "10.0.0.0/24"))
+        ip = str(cidr.broadcast_address - 3 - offset % (cidr.num_addresses // 4))  # the last two are GCE's: never allocated
+    elif ip is None:
+        ip = str(ipaddress.ip_address("198.51.100.0") + 1 + offset)
+    return _with_generic(name, inputs, ctx, meta, {
+        "__id__": rid, "name": physical, "address": ip, "users": [],
         "selfLink": f"https://www.googleapis.com/compute/v1/{rid}"})
 
 
