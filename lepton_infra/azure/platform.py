@@ -193,10 +193,9 @@ class Platform(Component):
             kubeconfig=self.cluster.kubeconfig, model_bucket=model_bucket,
             registry_url=self.artifacts.registry_url, region=spec.region, key_id=self.key.key_id,
             api_access=api_access(spec), cloud_specific={
-                "resource_group": rg,
-                # host -> the IP its Ingress reports, filled as the in-cluster layer routes each host (before
-                # the stack exports these outputs), with or without `network.dns_records`.
-                **({"host_addresses": self.traffic.host_records.addresses} if self.traffic and exposed else {})},
+                # `host_addresses` (each host's load-balancer IP, as its Ingress reports it) comes from the
+                # in-cluster layer, as on AWS.
+                "resource_group": rg},
             quota_to_request=quota_needs(spec.region, [
                 (SYSTEM_POOL_NAME, SYSTEM_POOL_VM_SIZE, SYSTEM_POOL_SIZE[spec.environment][1], False),
                 *((p.name, vm_size(spec, p), p.max, p.spot) for p in spec.node_pools)]))

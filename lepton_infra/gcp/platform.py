@@ -254,8 +254,9 @@ class Platform(Component):
             registry_url=self.artifacts.registry_url, region=spec.region, key_id=self.key.key_id,
             api_access=api_access, cloud_specific={
                 "project": knobs.project,
-                # Each Gateway's static address by exposure (what the hosts' A records point at).
-                **({"gateway_addresses": self.traffic.gateway_ips} if self.traffic and self.traffic.gateway_ips
+                # Per exposed host, its Gateway's static address (what its A records point at; the same name
+                # and shape as the in-cluster layer's output on the Ingress clouds, where the Ingress reports it).
+                **({"host_addresses": self.traffic.host_addresses()} if self.traffic and self.traffic.gateway_ips
                    else {})},
             quota_to_request=quotas)
         self.finish(self.outputs.to_stack_outputs())

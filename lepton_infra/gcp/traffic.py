@@ -124,6 +124,10 @@ class GkeTraffic(Component):
         self.gateway_ips: dict[str, pulumi.Output[str]] = {e: a.address for e, a in self.addresses.items()}
         self.finish({"ssl_policy": self.ssl_policy.name, "gateway_addresses": self.gateway_ips})
 
+    def host_addresses(self) -> dict[str, pulumi.Output[str]]:
+        """host -> the static address of the Gateway serving it."""
+        return {host: self.gateway_ips[exposure] for host, exposure in sorted(self.args.hosts)}
+
     def facts(self) -> IngressFacts:
         args = self.args
         classes = {k: v for k, v in GATEWAY_CLASSES.items() if k == "internal" or args.public}

@@ -168,7 +168,7 @@ class PlatformAddons(Component):
         if self.traffic is not None and self.traffic.addresses:
             # Per exposed host, the load balancer's DNS name (or IP) its Ingress reports: where a host's record
             # points, written by the cloud (network.dns_records) or by the operator's own DNS.
-            self.outputs["load_balancer_addresses"] = {
+            self.outputs["host_addresses"] = {
                 host: pulumi.Output.all(a.hostname, a.ip).apply(lambda v: v[0] or v[1])
                 for host, a in sorted(self.traffic.addresses.items())}
         self.finish(self.outputs)

@@ -141,7 +141,7 @@ class Traffic(Component):
                 self.addresses[target.host] = ingress_address(target, self.ingresses[service])
                 if facts.publish_host is not None:
                     self.dns_records[target.host] = list(facts.publish_host(
-                        child_name(name, f"dns-{service}"), self.addresses[target.host],
+                        child_name(name, f"dns-{target.host}"), self.addresses[target.host],
                         self.child_opts(depends_on=[self.ingresses[service]])))
             for decoration in entry_decorations.values():
                 self._decoration_objects(decoration, route_needs)

@@ -5,7 +5,7 @@ An ACME certificate is proven by DNS-01 in the zone serving `network.domain`, so
 every cloud (AWS: ACM validates by DNS in Route 53; GCP/Azure: cert-manager writes the TXT records). On
 AWS an ALB serves only ACM certificates, so a private CA must be an ACM Private CA the spec names.
 With `network.dns_records` on, a public host is written in the public zone whatever the issuer, so the
-zone is needed then too (Azure). Checked only when some service is exposed: a domain without exposed
+zone is needed then too (every cloud). Checked only when some service is exposed: a domain without exposed
 services needs nothing.
 """
 
@@ -28,18 +28,25 @@ def _acme_needs_zone(spec: PlatformSpec, path: str, zone: str | None, what: str)
                       f"{spec.network.domain}", f"set {path}, or use `network.tls_issuer: private-ca`")
 
 
+def _public_records_need_zone(spec: PlatformSpec, path: str, zone: str | None, what: str) -> Iterator[Problem]:
+    """`network.dns_records` writes each public host in the public zone (acme's own refusal says it first)."""
+    if zone is not None or not spec.network.dns_records or spec.network.tls_issuer == "acme":
+        return
+    public = [e.host for e in exposed_services(spec) if e.exposure == "public"]
+    if public:
+        yield Problem(path, None, f"`network.dns_records` writes each public host ({', '.join(public)}) in "
+                      f"{what} serving {spec.network.domain}",
+                      f"set {path} to that zone, or `network.dns_records: false` and point the hosts at their "
+                      "load balancers yourself (stack output host_addresses)")
+
+
 @rule("aws", "network", "services", "region")
 def aws_certificate_sources(spec: PlatformSpec) -> Iterator[Problem]:
     if spec.aws is None:
         return
     yield from _acme_needs_zone(spec, "aws.dns_zone_id", spec.aws.dns_zone_id, "the public Route 53 hosted zone")
-    public = [e.host for e in exposed_services(spec) if e.exposure == "public"]
-    # With acme the zone is already asked for above (one problem per field).
-    if spec.network.dns_records and public and spec.aws.dns_zone_id is None and spec.network.tls_issuer != "acme":
-        yield Problem("aws.dns_zone_id", None, f"`network.dns_records` writes each public host ({', '.join(public)}) "
-                      f"in the public Route 53 hosted zone serving {spec.network.domain}",
-                      "set aws.dns_zone_id to that zone, or `network.dns_records: false` and point your own DNS "
-                      "at the load balancers (stack output load_balancer_addresses)")
+    yield from _public_records_need_zone(spec, "aws.dns_zone_id", spec.aws.dns_zone_id,
+                                         "the public Route 53 hosted zone")
     if spec.network.tls_issuer == "private-ca" and exposed_services(spec) and spec.aws.private_ca_arn is None:
         yield Problem("aws.private_ca_arn", None, "an ALB serves only ACM certificates: with `network.tls_issuer: "
                       "private-ca` they are issued by an ACM Private CA",
@@ -55,26 +62,9 @@ def aws_certificate_sources(spec: PlatformSpec) -> Iterator[Problem]:
 def gcp_certificate_sources(spec: PlatformSpec) -> Iterator[Problem]:
     if spec.gcp is None:
         return
-    problems = list(_acme_needs_zone(spec, "gcp.dns_zone", spec.gcp.dns_zone, "the Cloud DNS managed zone"))
-    yield from problems
-    public = [e.host for e in exposed_services(spec) if e.exposure == "public"]
-    if public and spec.network.dns_records and spec.gcp.dns_zone is None and not problems:
-        yield Problem("gcp.dns_zone", None, f"`network.dns_records` writes the public hosts ({', '.join(public)}) "
-                      "in the public Cloud DNS managed zone serving them, and none is named",
-                      f"set gcp.dns_zone to the public zone (in gcp.project) serving {spec.network.domain}, or "
-                      "`network.dns_records: false` and point those hosts at the public Gateway's address yourself")
-
-
-def _public_records_need_zone(spec: PlatformSpec, path: str, zone: str | None, what: str) -> Iterator[Problem]:
-    """`network.dns_records` writes each public host in the public zone (acme's own refusal says it first)."""
-    if zone is not None or not spec.network.dns_records or spec.network.tls_issuer == "acme":
-        return
-    public = [e.service for e in exposed_services(spec) if e.exposure == "public"]
-    if public:
-        yield Problem(path, None, f"`network.dns_records` writes the public hosts of {', '.join(public)} in "
-                      f"{what} serving {spec.network.domain}",
-                      f"set {path}, or set `network.dns_records: false` and point the hosts at their load "
-                      "balancers yourself")
+    yield from _acme_needs_zone(spec, "gcp.dns_zone", spec.gcp.dns_zone, "the Cloud DNS managed zone")
+    yield from _public_records_need_zone(spec, "gcp.dns_zone", spec.gcp.dns_zone,
+                                         "the public Cloud DNS managed zone (in gcp.project)")
 
 
 # Names Azure refuses for a private DNS zone in the public cloud, and its label limit ("What is an Azure

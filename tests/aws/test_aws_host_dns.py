@@ -94,7 +94,7 @@ def test_no_records_no_zone_and_the_addresses_are_still_stack_outputs() -> None:
     assert graph.of_type(ZONE) == []
     assert [r.name for r in graph.of_type(RECORD) if r.get("aliases")] == []
     (ingress,) = graph.of_type(INGRESS)
-    assert graph.outputs["load_balancer_addresses"] == {
+    assert graph.outputs["host_addresses"] == {
         "sentiment.dev.acme.dev": ingress.outputs["status"]["loadBalancer"]["ingress"][0]["hostname"]}
 
 

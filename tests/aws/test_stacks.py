@@ -104,7 +104,7 @@ def test_access_entries_admins_and_tenant_admin_groups(dev: PlannedGraph, prod: 
 def test_exports(plan_stack, platform_dir: Path, stack: str) -> None:
     graph = plan_stack(platform_dir, stack)
     # Both stacks expose a service: the load balancers' addresses are listed for the operator's DNS.
-    assert set(graph.outputs) == EXPORTS | {"load_balancer_addresses"}
+    assert set(graph.outputs) == EXPORTS | {"host_addresses"}
     assert graph.outputs["kubeconfig"] == "[secret]"
     assert graph.outputs["cluster_name"] == f"acme-ai-{stack.split('-')[1]}"
 

@@ -33,13 +33,14 @@ def test_stack_urns_are_stable(plan_stack: Callable[..., PlannedGraph], platform
 def test_stack_exports_the_platform_outputs(plan_stack: Callable[..., PlannedGraph], platform_dir: Path,
                                             stack: str) -> None:
     graph = plan_stack(platform_dir, stack)
-    # A stack exposing services also exports its Gateways' static addresses (gcp-prod: internal only).
+    # A stack exposing services also exports each host's Gateway address (gcp-prod: two internal hosts).
     exposed = stack == "gcp-prod"
-    assert set(graph.outputs) == OUTPUT_KEYS | ({"gateway_addresses"} if exposed else set())
+    assert set(graph.outputs) == OUTPUT_KEYS | ({"host_addresses"} if exposed else set())
     if exposed:
         nodes = IPv4Network(graph.one("gcp:compute/subnetwork:Subnetwork", "acme-ai-network-nodes").get("ipCidrRange"))
-        assert list(graph.outputs["gateway_addresses"]) == ["internal"]
-        assert IPv4Address(graph.outputs["gateway_addresses"]["internal"]) in nodes
+        addresses = graph.outputs["host_addresses"]
+        assert sorted(addresses) == ["embeddings.ai.acme.dev", "sentiment.ai.acme.dev"]
+        assert all(IPv4Address(ip) in nodes for ip in addresses.values())
     assert graph.outputs["kubeconfig"] == "[secret]"
     assert graph.outputs["project"] == f"acme-ai-{stack.split('-')[1]}"
 

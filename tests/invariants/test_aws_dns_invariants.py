@@ -101,8 +101,8 @@ def test_each_record_aims_at_the_ingress_serving_its_host_and_waits_for_it(graph
         assert record.get("allowOverwrite") is False
 
 
-def test_the_load_balancer_addresses_are_stack_outputs(graph: PlannedGraph) -> None:
+def test_the_host_addresses_are_stack_outputs(graph: PlannedGraph) -> None:
     spec = _spec(graph)
     hosts = [e.host for e in exposed_services(spec)]
-    assert graph.outputs["load_balancer_addresses"] == {
+    assert graph.outputs["host_addresses"] == {
         h: _reported_hostname(_ingress_serving(graph, h)) for h in sorted(hosts)}

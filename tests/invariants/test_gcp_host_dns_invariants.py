@@ -101,7 +101,7 @@ def test_each_gateway_names_its_own_address_which_it_waits_for(planned) -> None:
     exposed = exposed_services(spec)
     if not exposed:
         assert (graph.of_type(ADDRESS), graph.of_type(ZONE), graph.of_type(RECORD)) == ([], [], [])
-        assert "gateway_addresses" not in graph.outputs
+        assert "host_addresses" not in graph.outputs
         return
     subnets = graph.of_type(SUBNET)
     [nodes] = [s for s in subnets if not s.get("purpose")]
@@ -126,8 +126,9 @@ def test_each_gateway_names_its_own_address_which_it_waits_for(planned) -> None:
             assert address.get("subnetwork") is None
     # One address per Gateway, none spare; the stack exports each.
     assert sorted(a.urn for a in graph.of_type(ADDRESS)) == sorted(set(seen.values()))
-    assert graph.outputs["gateway_addresses"] == _traffic_ips(graph)
-    assert sorted(graph.outputs["gateway_addresses"]) == sorted(seen)
+    assert sorted(_traffic_ips(graph)) == sorted(seen)
+    # Each host's exported address is its own Gateway's.
+    assert graph.outputs["host_addresses"] == {e.host: _traffic_ips(graph)[e.exposure] for e in exposed}
 
 
 def test_every_exposed_host_has_its_records_in_exactly_the_right_zones(planned) -> None:

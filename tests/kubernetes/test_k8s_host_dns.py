@@ -134,3 +134,20 @@ def test_split_horizon_sends_the_dns01_self_check_to_the_clouds_resolvers_only()
     assert values["dns01RecursiveNameserversOnly"] is True
     for plain in (_cert_manager_values(()), _cert_manager_values(("8.8.8.8:53",), tls_issuer="private-ca")):
         assert "dns01RecursiveNameservers" not in plain and "dns01RecursiveNameserversOnly" not in plain
+
+
+def test_a_hosts_records_keep_their_name_when_the_service_behind_it_is_renamed() -> None:
+    """Records are named by host: renaming the service serving a host must not replace its records, which
+    would create the new record (same name in the same zone) before deleting the old and fail."""
+    from tests.kubernetes.conftest import plan_addons
+    from tests.kubernetes.harness import shipped_spec
+
+    def names(rename: dict[str, str]) -> dict[str, str]:
+        services = [{**s, "expose": EXPOSURE[s["name"]], "host": HOSTS[s["name"]], "name": rename.get(s["name"], s["name"])}
+                    for s in shipped_spec("aws-prod")["services"]]
+        graph = plan_addons("aws-prod", ingress=_publishing("alb"), network=exposed_network(public_services=True),
+                            services=services).graph
+        return {r.inputs["host"]: r.name for r in graph.of_type(RECORD)}
+
+    before, after = names({}), names({"sentiment": "sentiment-v2"})
+    assert before == after and sorted(before) == sorted(HOSTS.values())
