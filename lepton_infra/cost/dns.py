@@ -1,5 +1,6 @@
-"""Host DNS and the addresses it points at: managed zones the plan creates (Cloud DNS bills each zone per
-month; queries are usage) and static addresses (GCP: free while a forwarding rule uses them)."""
+"""DNS zones the plan creates, each billed per month (queries are usage): the hosts' private zones on every
+cloud and Azure's privatelink zones; and the static addresses the hosts' records point at (GCP: free while
+a forwarding rule uses them)."""
 
 from __future__ import annotations
 
@@ -22,3 +23,20 @@ def _gcp_static_address(r: RecordedResource, graph: PlannedGraph, book) -> Itera
     else:
         yield _item(r, "load_balancer", book.fee("gcp-static-ip-external-in-use"), 1, 1,
                     note="free while the Gateway's forwarding rules use it; $0.01/hour reserved and unused")
+
+
+@rule("aws:route53/zone:Zone")
+def _aws_hosted_zone(r, graph, book):
+    yield _item(r, "dns", book.fee("aws-route53-hosted-zone"), 1, 1,
+                note="first 25 zones of the account; $0.10/month beyond; queries $0.40/million (alias to ELB free)")
+
+
+@rule("azure-native:privatedns:PrivateZone")
+def _azure_private_zone(r, graph, book):
+    # Every private zone: the hosts' zone and the privatelink zones of the private endpoints alike.
+    yield _item(r, "dns", book.fee("azure-private-dns-zone"), 1, 1, note="plus $0.40 per million queries (usage)")
+
+
+@rule("azure-native:privatedns:VirtualNetworkLink")
+def _azure_private_zone_link(r, graph, book):
+    yield _item(r, "dns", book.fee("azure-private-dns-vnet-link"), 1, 1)

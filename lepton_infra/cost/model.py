@@ -145,12 +145,6 @@ def _aws_lb(r, graph, book):
     yield _item(r, "load_balancer", book.fee("aws-load-balancer"), 1, 1)
 
 
-@rule("aws:route53/zone:Zone")
-def _aws_hosted_zone(r, graph, book):
-    yield _item(r, "dns", book.fee("aws-route53-hosted-zone"), 1, 1,
-                note="first 25 zones of the account; $0.10/month beyond; queries $0.40/million (alias to ELB free)")
-
-
 @rule("aws:cloudwatch/logGroup:LogGroup", "gcp:logging/projectSink:ProjectSink")
 def _logs(r, graph, book):
     monthly, assumption = book.log_ingestion_monthly()
@@ -238,17 +232,6 @@ def _private_endpoint(r, graph, book):
 @rule("azure-native:network:NatGateway")
 def _azure_nat(r, graph, book):
     yield _item(r, "nat", book.fee("azure-nat-gateway"), 1, 1)
-
-
-@rule("azure-native:privatedns:PrivateZone")
-def _azure_private_zone(r, graph, book):
-    # Every private zone: the hosts' zone and the privatelink zones of the private endpoints alike.
-    yield _item(r, "dns", book.fee("azure-private-dns-zone"), 1, 1, note="plus $0.40 per million queries (usage)")
-
-
-@rule("azure-native:privatedns:VirtualNetworkLink")
-def _azure_private_zone_link(r, graph, book):
-    yield _item(r, "dns", book.fee("azure-private-dns-vnet-link"), 1, 1)
 
 
 # --- the estimate ------------------------------------------------------------------------------------
