@@ -32,6 +32,7 @@ _RULE_MODULES = (
     "lepton_infra.policy.rules.kubernetes_pod_security",
     "lepton_infra.policy.rules.kubernetes_jobs",
     "lepton_infra.policy.rules.kubernetes_traffic",
+    "lepton_infra.policy.rules.host_dns",
 )
 _REGISTERED: dict[str, Rule] = {}
 

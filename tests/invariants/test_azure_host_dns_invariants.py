@@ -221,3 +221,22 @@ def test_the_shipped_prod_stack_writes_its_internal_hosts(plan_stack, platform_d
     assert {_fqdn(r.get("relativeRecordSetName"), r.get("privateZoneName")) for r in graph.of_type(PRIVATE_RECORD)} == {
         "sentiment.ai.acme.dev", "embeddings.ai.acme.dev"}
     assert graph.of_type(PUBLIC_RECORD) == []
+
+
+def test_the_policy_finds_an_internal_address_in_a_public_zone(graph: PlannedGraph) -> None:
+    """`lepton-azure-private-address-private-zone` passes on every plan, and catches a public record
+    carrying an internal host's address."""
+    from lepton_infra.policy.evaluate import evaluate_graph
+
+    rule = "lepton-azure-private-address-private-zone"
+    assert evaluate_graph(graph).by_policy(rule) == []
+    spec = _spec(graph)
+    internal = {e.host for e in exposed_services(spec) if e.exposure == "internal"}
+    private = _records(graph, PRIVATE_RECORD, "privateZoneName")
+    public = [r for rs in _records(graph, PUBLIC_RECORD, "zoneName").values() for r in rs]
+    if not public or not internal & set(private):
+        return
+    leaked = copy.deepcopy(graph)
+    record = next(r for r in leaked.of_type(PUBLIC_RECORD) if r.urn == public[0].urn)
+    record.inputs["aRecords"] = [{"ipv4Address": _address(private[sorted(internal & set(private))[0]][0])}]
+    assert [v.urn for v in evaluate_graph(leaked).by_policy(rule)] == [record.urn]

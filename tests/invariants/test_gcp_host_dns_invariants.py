@@ -200,3 +200,22 @@ def test_cert_manager_self_check_escapes_the_split_horizon(planned) -> None:
     namespace = releases[0].get("namespace")
     assert not [p for p in graph.of_type(NETWORK_POLICY) if manifest(p)["metadata"].get("namespace") == namespace]
     assert not (values.get("networkPolicy") or {}).get("enabled")
+
+
+def test_the_policy_finds_an_internal_address_moved_to_the_public_zone(planned) -> None:
+    """`lepton-gcp-private-address-private-zone` passes on every plan, and catches the mistake it exists for:
+    an internal host's record written in the operator's public zone."""
+    from lepton_infra.policy.evaluate import evaluate_graph
+
+    rule = "lepton-gcp-private-address-private-zone"
+    graph, spec = planned
+    assert evaluate_graph(graph).by_policy(rule) == []
+    internal = [r for r in graph.of_type(RECORD) if r.get("name") in {f"{e.host}." for e in exposed_services(spec)
+                                                                      if e.exposure == "internal"}]
+    if not internal or spec.gcp is None:
+        return
+    moved = copy.deepcopy(graph)
+    record = next(r for r in moved.of_type(RECORD) if r.urn == internal[0].urn)
+    record.inputs["managedZone"] = spec.gcp.dns_zone or "acme-dev"
+    record.dependencies = [d for d in record.dependencies if not d.endswith("private-zone")]
+    assert [v.urn for v in evaluate_graph(moved).by_policy(rule)] == [record.urn]

@@ -70,4 +70,31 @@ def cases() -> list[Case]:
             Res(ING, "internal", _ingress("research", "lepton-internal", {}, secret=True))], {
             "configured_public_class": ("internal:spec.ingressClassName", "corp-public"),
         }, config={"lepton-k8s-public-exposure-flagged": {"publicClasses": ["corp-public"]}}),
+        # Hosts' records as gcp/host_dns.py writes them: the internal Gateway's address in the private zone,
+        # the public Gateway's in the operator's public zone too.
+        Case("lepton-gcp-private-address-private-zone", [
+            Res("gcp:dns/managedZone:ManagedZone", "private", {
+                "name": "acme-ai-hosts", "dnsName": "ai.acme.dev.", "visibility": "private",
+                "privateVisibilityConfig": {"networks": [{"networkUrl": "projects/p/global/networks/acme-ai"}]}}),
+            Res("gcp:dns/recordSet:RecordSet", "internal-host", {
+                "managedZone": "acme-ai-hosts", "name": "embeddings.ai.acme.dev.", "type": "A", "ttl": 300,
+                "rrdatas": ["10.40.0.7"]}, deps=["private"]),
+            Res("gcp:dns/recordSet:RecordSet", "public-host", {
+                "managedZone": "acme-dev", "name": "chat.ai.acme.dev.", "type": "A", "ttl": 300,
+                "rrdatas": ["34.118.20.9"]})], {
+            "zone_made_public": ("private:visibility", "public"),
+            "zone_outside_the_stack": ("private:@drop", None),
+            "internal_address_in_the_public_zone": ("public-host:rrdatas", ["10.40.0.7"]),
+            "cgnat_address_in_the_public_zone": ("public-host:rrdatas", ["100.64.3.1"]),
+        }),
+        Case("lepton-azure-private-address-private-zone", [
+            Res("azure-native:privatedns:PrivateRecordSet", "internal-host", {
+                "privateZoneName": "ai.acme.dev", "resourceGroupName": "acme", "relativeRecordSetName": "embeddings",
+                "recordType": "A", "ttl": 300, "aRecords": [{"ipv4Address": "10.40.1.4"}]}),
+            Res("azure-native:dns:RecordSet", "public-host", {
+                "zoneName": "acme.dev", "resourceGroupName": "dns", "relativeRecordSetName": "chat.ai",
+                "recordType": "A", "ttl": 300, "aRecords": [{"ipv4Address": "20.61.14.2"}]})], {
+            "internal_address_in_the_public_zone": ("public-host:aRecords.0.ipv4Address", "10.40.1.4"),
+            "ula_address_in_the_public_zone": ("public-host:aaaaRecords", [{"ipv6Address": "fd00::4"}]),
+        }),
     ]
