@@ -18,13 +18,14 @@ from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name
 
 # The pins live with every other chart pin. Importing charts.py runs lepton_infra.kubernetes' package
-# init (pulumi_kubernetes, which this module needs anyway for the Release); charts.py itself is plain data.
+# init (pulumi_kubernetes, which this module needs anyway for its RBAC objects); charts.py itself is plain data.
 from lepton_infra.kubernetes.charts import (
     CLUSTER_AUTOSCALER,
     CLUSTER_AUTOSCALER_IMAGE_TAGS,
     PROVISIONING_REQUEST_CRD_URL,
     PROVISIONING_REQUEST_V1_MINORS,
 )
+from lepton_infra.kubernetes.helm import HELM_DEFAULT_TIMEOUT_SECONDS, pinned_release
 
 NAMESPACE = "kube-system"
 SERVICE_ACCOUNT = "cluster-autoscaler"
@@ -194,18 +195,11 @@ class Autoscaler(Component):
             before_release = [self.provisioning_crd, cluster_role, binding]
         else:
             self.provisioning_crd = None
-        self.release = k8s.helm.v3.Release(
-            child_name(name, "chart"),
-            name=CLUSTER_AUTOSCALER.release,
-            chart=CLUSTER_AUTOSCALER.chart,
-            version=CLUSTER_AUTOSCALER.version,
-            repository_opts=k8s.helm.v3.RepositoryOptsArgs(repo=CLUSTER_AUTOSCALER.repo),
-            namespace=NAMESPACE,
-            values=chart_values(args.cluster_name, args.kubernetes_version, args.region, role.arn,
-                                args.scale_down_unneeded_minutes, args.provisioning_requests),
-            atomic=True,
-            cleanup_on_fail=True,
-            opts=self.child_opts(provider=args.k8s_provider, depends_on=[*args.wait_for, *before_release]),
-        )
+        self.release = pinned_release(
+            child_name(name, "chart"), CLUSTER_AUTOSCALER, NAMESPACE,
+            chart_values(args.cluster_name, args.kubernetes_version, args.region, role.arn,
+                         args.scale_down_unneeded_minutes, args.provisioning_requests),
+            self.child_opts(provider=args.k8s_provider, depends_on=[*args.wait_for, *before_release]),
+            timeout_seconds=HELM_DEFAULT_TIMEOUT_SECONDS)
         self.role_arn: pulumi.Output[str] = role.arn
         self.finish({"role_arn": self.role_arn})

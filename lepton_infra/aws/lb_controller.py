@@ -23,7 +23,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
-import pulumi_kubernetes as k8s
 
 from lepton_infra.aws.account import AwsAccount, lookup_account, make_arn
 from lepton_infra.aws.iam import allow, document, irsa_role
@@ -33,6 +32,7 @@ from lepton_infra.core.naming import child_name
 
 # The pin lives with every other chart pin (kubernetes/charts.py is plain data).
 from lepton_infra.kubernetes.charts import AWS_LOAD_BALANCER_CONTROLLER
+from lepton_infra.kubernetes.helm import HELM_DEFAULT_TIMEOUT_SECONDS, pinned_release
 
 NAMESPACE = "kube-system"
 SERVICE_ACCOUNT = "aws-load-balancer-controller"
@@ -177,19 +177,11 @@ class LoadBalancerController(Component):
                                      partition=account.partition), opts=self.child_opts(),
             description="aws-load-balancer-controller (only this cluster's load balancers)",
         )
-        self.release = k8s.helm.v3.Release(
-            child_name(name, "chart"),
-            name=AWS_LOAD_BALANCER_CONTROLLER.release,
-            chart=AWS_LOAD_BALANCER_CONTROLLER.chart,
-            version=AWS_LOAD_BALANCER_CONTROLLER.version,
-            repository_opts=k8s.helm.v3.RepositoryOptsArgs(repo=AWS_LOAD_BALANCER_CONTROLLER.repo),
-            namespace=NAMESPACE,
-            values=chart_values(args.cluster_name, args.region, args.vpc_id, role.arn, args.replicas,
-                                args.system_pool),
-            # Its webhooks must answer before any Ingress is admitted: the release waits for the pods.
-            atomic=True,
-            cleanup_on_fail=True,
-            opts=self.child_opts(provider=args.k8s_provider, depends_on=list(args.wait_for)),
-        )
+        # Its webhooks must answer before any Ingress is admitted: the release (atomic) waits for the pods.
+        self.release = pinned_release(
+            child_name(name, "chart"), AWS_LOAD_BALANCER_CONTROLLER, NAMESPACE,
+            chart_values(args.cluster_name, args.region, args.vpc_id, role.arn, args.replicas, args.system_pool),
+            self.child_opts(provider=args.k8s_provider, depends_on=list(args.wait_for)),
+            timeout_seconds=HELM_DEFAULT_TIMEOUT_SECONDS)
         self.role_arn: pulumi.Output[str] = role.arn
         self.finish({"role_arn": self.role_arn})

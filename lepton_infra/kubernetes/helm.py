@@ -10,6 +10,9 @@ import pulumi_kubernetes as k8s
 
 from lepton_infra.kubernetes.charts import HelmChart
 
+# What a Release waits for each Kubernetes operation when it names no timeout (pulumi-kubernetes' default).
+HELM_DEFAULT_TIMEOUT_SECONDS = 300
+
 
 def pinned_release(resource_name: str, chart: HelmChart, namespace: pulumi.Input[str], values: dict[str, Any],
                    opts: pulumi.ResourceOptions, timeout_seconds: int = 600) -> k8s.helm.v3.Release:
