@@ -14,6 +14,12 @@ from lepton_infra.policy.props import UNKNOWN, as_int, as_mapping, is_unknown, s
 WEB_PORTS = frozenset({80, 443})
 
 
+def require_prod(view: ResourceView | StackView) -> None:
+    """A prod-only rule says why it does not apply anywhere else (dev, staging, or an unknown environment)."""
+    if view.environment != "prod":
+        raise NotApplicable(f"environment is {view.environment or 'unknown'}, not prod")
+
+
 def gpu_labelled(labels: Any) -> bool:
     """Our own node labels say GPU (`lepton.ai/gpu-type`, `nvidia.com/gpu.present`)."""
     mapping = as_mapping(labels)

@@ -13,6 +13,7 @@ from lepton_infra.core.conventions import CLOUDWATCH_RETENTION_DAYS
 from lepton_infra.policy.model import Finding, NotApplicable, ResourceView, Severity, StackView
 from lepton_infra.policy.props import UNKNOWN, as_bool, as_int, as_list, as_mapping, is_unknown, shown
 from lepton_infra.policy.registry import resource_rule, stack_rule
+from lepton_infra.policy.rules._shared import require_prod
 from lepton_infra.policy.rules.aws_data import BUCKET, log_target_buckets
 from lepton_infra.policy.rules.common import ENVIRONMENT_SCHEMA
 
@@ -223,8 +224,7 @@ def s3_access_logs(stack: StackView) -> Iterator[Finding]:
     config_schema=ENVIRONMENT_SCHEMA,
 )
 def log_retention_prod(r: ResourceView) -> Iterator[str]:
-    if r.environment != "prod":
-        raise NotApplicable(f"environment is {r.environment or 'unknown'}, not prod")
+    require_prod(r)
     days = r.get("retentionInDays")
     if is_unknown(days) or days is None:
         return

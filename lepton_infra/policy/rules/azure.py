@@ -30,6 +30,7 @@ from lepton_infra.policy.rules._shared import (
     effect_is_no_schedule,
     networks_without_flow_logs,
     parse_k8s_taint,
+    require_prod,
 )
 
 AZURE = ("azure",)
@@ -313,8 +314,7 @@ def no_subscription_owner(r: ResourceView) -> Iterator[str]:
     config_schema={"environment": {"type": "string", "enum": ["dev", "staging", "prod"]}},
 )
 def aks_local_accounts(r: ResourceView) -> Iterator[str]:
-    if r.environment != "prod":
-        raise NotApplicable(f"environment is {r.environment or 'unknown'}, not prod")
+    require_prod(r)
     value = r.get("disableLocalAccounts")
     if not is_unknown(value) and as_bool(value) is not True:
         yield "disableLocalAccounts is not true in prod"

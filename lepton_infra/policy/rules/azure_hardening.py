@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lepton_infra.policy.model import Enforcement, NotApplicable, ResourceView, Severity
+from lepton_infra.policy.model import Enforcement, ResourceView, Severity
 from lepton_infra.policy.props import as_bool, as_int, is_unknown, shown
 from lepton_infra.policy.registry import resource_rule
+from lepton_infra.policy.rules._shared import require_prod
 from lepton_infra.policy.rules.azure import AZURE, MANAGED_CLUSTER, STORAGE_ACCOUNT
 from lepton_infra.policy.rules.common import ENVIRONMENT_SCHEMA
 
@@ -64,8 +65,7 @@ def aks_upgrade_channel(r: ResourceView) -> Iterator[str]:
     config_schema=ENVIRONMENT_SCHEMA,
 )
 def aks_standard_tier(r: ResourceView) -> Iterator[str]:
-    if r.environment != "prod":
-        raise NotApplicable(f"environment is {r.environment or 'unknown'}, not prod")
+    require_prod(r)
     tier = r.get("sku.tier")
     if not is_unknown(tier) and tier not in PAID_TIERS:
         yield f"sku.tier is {shown(tier)} in prod: no uptime SLA"
@@ -110,8 +110,7 @@ def aks_defender(r: ResourceView) -> Iterator[str]:
     config_schema=ENVIRONMENT_SCHEMA,
 )
 def log_retention_prod(r: ResourceView) -> Iterator[str]:
-    if r.environment != "prod":
-        raise NotApplicable(f"environment is {r.environment or 'unknown'}, not prod")
+    require_prod(r)
     days = as_int(r.get("retentionInDays"))
     if days is not None and days < PROD_LOG_RETENTION_DAYS:
         yield f"retentionInDays is {days}, under {PROD_LOG_RETENTION_DAYS} in prod"

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from lepton_infra.policy.model import Enforcement, Finding, NotApplicable, ResourceView, Severity, StackView
 from lepton_infra.policy.props import UNKNOWN, as_bool, as_list, as_mapping
 from lepton_infra.policy.registry import resource_rule, stack_rule
-from lepton_infra.policy.rules._shared import merged_tags, missing_tags
+from lepton_infra.policy.rules._shared import merged_tags, missing_tags, require_prod
 
 ENVIRONMENT_SCHEMA = {"environment": {"type": "string", "enum": ["dev", "staging", "prod"]}}
 
@@ -128,8 +128,7 @@ def azure_required_tags(r: ResourceView) -> Iterator[str]:
     config_schema=ENVIRONMENT_SCHEMA,
 )
 def stateful_protected(r: ResourceView) -> Iterator[str]:
-    if r.environment != "prod":
-        raise NotApplicable(f"environment is {r.environment or 'unknown'}, not prod")
+    require_prod(r)
     if not r.protect:
         yield f"{r.type.split(':')[-1]} {r.name} is not protected in prod"
 
@@ -154,8 +153,7 @@ DELETION_GUARDS = {
     config_schema=ENVIRONMENT_SCHEMA,
 )
 def deletion_guards(r: ResourceView) -> Iterator[str]:
-    if r.environment != "prod":
-        raise NotApplicable(f"environment is {r.environment or 'unknown'}, not prod")
+    require_prod(r)
     field, unguarded, unset_is_unguarded = DELETION_GUARDS[r.type]
     value = r.get(field)
     if value is UNKNOWN:

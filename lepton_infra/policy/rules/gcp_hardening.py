@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from lepton_infra.policy.model import Enforcement, Finding, NotApplicable, ResourceView, Severity, StackView
 from lepton_infra.policy.props import UNKNOWN, as_bool, as_list, as_mapping, is_set, is_unknown, shown
 from lepton_infra.policy.registry import resource_rule, stack_rule
+from lepton_infra.policy.rules._shared import require_prod
 from lepton_infra.policy.rules.common import ENVIRONMENT_SCHEMA
 from lepton_infra.policy.rules.gcp import BUCKET, CLUSTER, GCP, NODE_POOL
 
@@ -104,8 +105,7 @@ def gke_binary_authorization(r: ResourceView) -> Iterator[str]:
     config_schema=ENVIRONMENT_SCHEMA,
 )
 def binary_authorization_deny_by_default(r: ResourceView) -> Iterator[str]:
-    if r.environment != "prod":
-        raise NotApplicable(f"environment is {r.environment or 'unknown'}, not prod")
+    require_prod(r)
     evaluation = r.get("defaultAdmissionRule.evaluationMode")
     enforcement = r.get("defaultAdmissionRule.enforcementMode")
     if not is_unknown(evaluation) and evaluation not in ("ALWAYS_DENY", "REQUIRE_ATTESTATION"):
@@ -130,8 +130,7 @@ def binary_authorization_deny_by_default(r: ResourceView) -> Iterator[str]:
     config_schema=ENVIRONMENT_SCHEMA,
 )
 def gke_intranode_visibility(r: ResourceView) -> Iterator[str]:
-    if r.environment != "prod":
-        raise NotApplicable(f"environment is {r.environment or 'unknown'}, not prod")
+    require_prod(r)
     value = r.get("enableIntranodeVisibility")
     if not is_unknown(value) and as_bool(value) is not True:
         yield f"enableIntranodeVisibility is {shown(value)} in prod"
@@ -159,8 +158,7 @@ def _logs_data_access(config: ResourceView) -> bool:
     config_schema=ENVIRONMENT_SCHEMA,
 )
 def bucket_access_logs(stack: StackView) -> Iterator[Finding]:
-    if stack.environment != "prod":
-        raise NotApplicable(f"environment is {stack.environment or 'unknown'}, not prod")
+    require_prod(stack)
     buckets = stack.of_type(BUCKET)
     if not buckets:
         raise NotApplicable("no GCS bucket in the stack")

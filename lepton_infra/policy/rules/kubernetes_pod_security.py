@@ -12,6 +12,7 @@ from typing import Any
 from lepton_infra.policy.model import Finding, NotApplicable, ResourceView, Severity, StackView
 from lepton_infra.policy.props import UNKNOWN, as_bool, as_list, as_mapping, dig, is_unknown
 from lepton_infra.policy.registry import resource_rule, stack_rule
+from lepton_infra.policy.rules._shared import require_prod
 from lepton_infra.policy.rules.common import ENVIRONMENT_SCHEMA
 from lepton_infra.policy.rules.kubernetes import (
     K8S,
@@ -139,8 +140,7 @@ def tenant_pod_security_labels(stack: StackView) -> Iterator[Finding]:
     config_schema={**ENVIRONMENT_SCHEMA, "allowedNamespaces": NAMESPACES_SCHEMA},
 )
 def image_digest_in_prod(r: ResourceView) -> Iterator[str]:
-    if r.environment != "prod":
-        raise NotApplicable(f"environment is {r.environment or 'unknown'}, not prod")
+    require_prod(r)
     for where, c, _ in _tenant_containers(r):
         image = c.get("image")
         if isinstance(image, str) and "@sha256:" not in image:
