@@ -116,5 +116,6 @@ def _all_rules(gpu_idle_percent: int, memory_full_ratio: float) -> list[AlertRul
     ]
 
 
-def prometheus_rule_spec(rules: list[AlertRule]) -> dict[str, Any]:
-    return {"groups": [{"name": "lepton-gpu", "rules": [r.render() for r in rules]}]}
+def prometheus_rule_spec(rules: list[AlertRule], group: str = "lepton-gpu") -> dict[str, Any]:
+    """A PrometheusRule's spec: the rules as one group."""
+    return {"groups": [{"name": group, "rules": [r.render() for r in rules]}]}

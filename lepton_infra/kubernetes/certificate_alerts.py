@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lepton_infra.kubernetes.alerts import AlertRule
+from lepton_infra.kubernetes.alerts import AlertRule, prometheus_rule_spec
 
 RULE_GROUP = "lepton-certificates"
 # Renewal starts 30 days ahead (private CA: HOST_RENEW_BEFORE; Let's Encrypt: a third of 90 days): a week
@@ -47,4 +47,4 @@ def certificate_alert_rules() -> list[AlertRule]:
 
 
 def certificate_rule_spec() -> dict[str, Any]:
-    return {"groups": [{"name": RULE_GROUP, "rules": [r.render() for r in certificate_alert_rules()]}]}
+    return prometheus_rule_spec(certificate_alert_rules(), RULE_GROUP)

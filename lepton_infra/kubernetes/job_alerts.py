@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lepton_infra.kubernetes.alerts import AlertRule
+from lepton_infra.kubernetes.alerts import AlertRule, prometheus_rule_spec
 
 RULE_GROUP = "lepton-jobs"
 
@@ -65,4 +65,4 @@ def job_alert_rules() -> list[AlertRule]:
 
 
 def job_rule_spec() -> dict[str, Any]:
-    return {"groups": [{"name": RULE_GROUP, "rules": [r.render() for r in job_alert_rules()]}]}
+    return prometheus_rule_spec(job_alert_rules(), RULE_GROUP)
