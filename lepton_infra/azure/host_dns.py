@@ -87,23 +87,18 @@ def private_host_zone(name: str, domain: str, vnet_id: pulumi.Input[str], resour
 @dataclass
 class HostRecords:
     """`IngressFacts.publish_host` on AKS: the A records of one exposed host, at the IP the host's Ingress
-    reports (the NGINX controller publishes its LoadBalancer Service's address there), and that address
-    kept for the stack outputs whether or not records are written."""
+    reports (the NGINX controller publishes its LoadBalancer Service's address there)."""
 
     provider: pulumi.ProviderResource
     resource_group_name: pulumi.Input[str]
     domain: str
-    private_zone: privatedns.PrivateZone | None  # None: `network.dns_records: false`
+    private_zone: privatedns.PrivateZone
     public_zone: PublicZone | None = None
     public_zone_provider: pulumi.ProviderResource | None = None  # the public zone's subscription
     metadata: Mapping[str, str] = field(default_factory=dict)
-    addresses: dict[str, pulumi.Output[str]] = field(default_factory=dict)
 
     def __call__(self, name: str, address: HostAddress, opts: pulumi.ResourceOptions) -> list[pulumi.Resource]:
         ip = address.ip.apply(lambda value, host=address.host: _reported_ip(host, value))
-        self.addresses[address.host] = ip
-        if self.private_zone is None:
-            return []
         records: list[pulumi.Resource] = [privatedns.PrivateRecordSet(
             f"{name}-private", private_zone_name=self.private_zone.name, resource_group_name=self.resource_group_name,
             relative_record_set_name=relative_record_name(address.host, self.domain), record_type="A",

@@ -107,12 +107,14 @@ class AksTraffic(Component):
             self.host_zone, self.host_zone_link = private_host_zone(
                 child_name(name, "hosts"), args.domain, args.vnet_id, args.resource_group_name, args.name_prefix,
                 args.tags, self.child_opts(provider=args.azure_provider))
-        self.host_records = HostRecords(
-            provider=args.azure_provider, resource_group_name=args.resource_group_name, domain=args.domain or "",
-            private_zone=self.host_zone,
-            public_zone=PublicZone.from_id(args.dns_zone_id) if args.dns_zone_id else None,
-            public_zone_provider=args.dns_zone_provider, metadata={"managedBy": "lepton-infra",
-                                                                   "platform": args.name_prefix})
+        self.host_records: HostRecords | None = None
+        if self.host_zone is not None:
+            self.host_records = HostRecords(
+                provider=args.azure_provider, resource_group_name=args.resource_group_name,
+                domain=args.domain or "", private_zone=self.host_zone,
+                public_zone=PublicZone.from_id(args.dns_zone_id) if args.dns_zone_id else None,
+                public_zone_provider=args.dns_zone_provider, metadata={"managedBy": "lepton-infra",
+                                                                       "platform": args.name_prefix})
         self.finish({})
 
     def facts(self) -> IngressFacts:
@@ -122,7 +124,7 @@ class AksTraffic(Component):
             decorate_entry_point=entry_point_decoration, decorate_route=route_decoration,
             data_plane_peers=DATA_PLANE_PEERS, controller_dependencies=list(self.controllers),
             dns_zone=self._dns_zone(),
-            # Always: the addresses are stack outputs even when no record is written (dns_records: false).
+            # None with `dns_records: false`: the in-cluster layer still exports each host's address.
             publish_host=self.host_records,
         )
 
