@@ -114,14 +114,15 @@ class GkeTraffic(Component):
             self.addresses[exposure] = gateway_address(
                 child_name(name, f"address-{exposure}"), exposure, project=args.project, region=args.region,
                 name_prefix=args.name_prefix, node_subnet=args.node_subnet or "", opts=self.child_opts())
+        # Where each Gateway answers: what its hosts' records point at, and the stack output (for your own DNS
+        # with `network.dns_records: false`).
+        self.gateway_ips: dict[Exposure, pulumi.Output[str]] = {e: a.address for e, a in self.addresses.items()}
         self.host_dns: HostDns | None = None
         if args.dns_records and args.hosts and args.domain is not None and args.network is not None:
             self.host_dns = HostDns(child_name(name, "dns"), HostDnsArgs(
                 project=args.project, name_prefix=args.name_prefix, domain=args.domain, network=args.network,
-                hosts=list(args.hosts), addresses={e: a.address for e, a in self.addresses.items()},
-                public_zone=args.public_zone), self.child_opts())
-        # The stack output: where each Gateway answers (for your own DNS with `network.dns_records: false`).
-        self.gateway_ips: dict[str, pulumi.Output[str]] = {e: a.address for e, a in self.addresses.items()}
+                hosts=list(args.hosts), addresses=self.gateway_ips, public_zone=args.public_zone),
+                self.child_opts())
         self.finish({"ssl_policy": self.ssl_policy.name, "gateway_addresses": self.gateway_ips})
 
     def host_addresses(self) -> dict[str, pulumi.Output[str]]:
