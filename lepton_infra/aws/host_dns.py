@@ -29,6 +29,7 @@ import pulumi_aws as aws
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name
 from lepton_infra.core.traffic import Exposure, HostAddress
+from lepton_infra.spec.exposure_rules import within
 
 RECORD_TYPE = "A"  # the ALBs the controller makes are IPv4 only (no `ip-address-type: dualstack` annotation)
 
@@ -51,7 +52,7 @@ def host_dns_problems(domain: str | None, hosts: Mapping[str, str], public_zone_
                       "set domain (network.domain), or leave private_zone_vpc_id unset")
         return
     for host, exposure in sorted(hosts.items()):
-        if host != domain and not host.endswith(f".{domain}"):
+        if not within(host, domain):
             yield Problem(f"hosts.{host}", host, f"outside {domain}: Route 53 refuses a record outside its zone",
                           f"use a host within {domain}")
         if exposure == "public" and public_zone_id is None:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from lepton_infra.core.errors import Problem
 from lepton_infra.spec.checks import rule
 from lepton_infra.spec.exposure import exposed_services
+from lepton_infra.spec.exposure_rules import within
 
 if TYPE_CHECKING:
     from lepton_infra.spec.platform import PlatformSpec
@@ -99,6 +100,6 @@ def azure_certificate_sources(spec: PlatformSpec) -> Iterator[Problem]:
     domain = spec.network.domain
     if zone_id is not None and domain is not None:
         zone = zone_id.rsplit("/", 1)[-1].lower()
-        if domain != zone and not domain.endswith(f".{zone}"):
+        if not within(domain, zone):
             yield Problem("azure.dns_zone_id", zone_id, f"the zone {zone} does not serve network.domain {domain}",
                           f"name the zone serving {domain} (or a parent of it)")
