@@ -10,6 +10,18 @@ SECRET = "[secret]"
 STACK_TYPE = "pulumi:pulumi:Stack"
 
 
+def whole_numbers(value: Any) -> Any:
+    """Whole numbers as integers, at any depth: the engine carries every JSON number as a float (384.0 vCPUs,
+    a port 10001.0), which reads wrongly in a report and is not an integer to the API server."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: whole_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [whole_numbers(v) for v in value]
+    return value
+
+
 @dataclass
 class RecordedResource:
     urn: str

@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from lepton_infra.plan.record import STACK_TYPE, PlannedGraph
+from lepton_infra.plan.record import STACK_TYPE, PlannedGraph, whole_numbers
 
 NOT_EVALUATED = "not evaluated"
 
@@ -76,7 +76,7 @@ def render_text(report: Report, console: Console) -> None:
                 # A list of records (e.g. quota to request): one per line, so each stays readable.
                 console.print(Text.assemble("  ", (key, "cyan"), ":"))
                 for item in value:
-                    console.print(Text.assemble("    - ", json.dumps(_whole(item), sort_keys=True)), overflow="fold")
+                    console.print(Text.assemble("    - ", json.dumps(whole_numbers(item), sort_keys=True)), overflow="fold")
                 continue
             shown = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
             console.print(Text.assemble("  ", (key, "cyan"), ": ", shown), overflow="fold")
@@ -87,17 +87,6 @@ def render_text(report: Report, console: Console) -> None:
     _placeholder(console, "Policy", report.policy)
     _placeholder(console, "Cost", report.cost)
     _placeholder(console, "Deploy estimate", report.deploy)
-
-
-def _whole(value: object) -> object:
-    """Whole numbers as integers: the engine carries every JSON number as a float (384.0 vCPUs)."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, dict):
-        return {k: _whole(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_whole(v) for v in value]
-    return value
 
 
 def summary_lines(report: Report) -> list[str]:

@@ -7,7 +7,7 @@ from typing import Any
 import kubernetes_validate
 from kubernetes_validate.utils import all_versions, major_minor
 
-from lepton_infra.plan.record import PlannedGraph, RecordedResource
+from lepton_infra.plan.record import PlannedGraph, RecordedResource, whole_numbers
 
 # Resources that are not plain Kubernetes objects: Helm releases and instances of CRDs (no schema ships
 # with kubernetes-validate for those; their shape is asserted field by field instead).
@@ -22,20 +22,9 @@ def chart_name(release: RecordedResource) -> str:
     return str(release.get("chart")).rsplit("/", 1)[-1]
 
 
-def _ints(value: Any) -> Any:
-    """The engine carries JSON numbers as floats; the API server reads 10001.0 as the integer 10001."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, dict):
-        return {k: _ints(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_ints(v) for v in value]
-    return value
-
-
 def manifest(resource: RecordedResource) -> dict[str, Any]:
     """The object the API server receives: the recorded camelCase inputs, apiVersion and kind included."""
-    doc = _ints(dict(resource.inputs))
+    doc = whole_numbers(dict(resource.inputs))
     assert doc.get("apiVersion") and doc.get("kind"), f"{resource.name}: no apiVersion/kind recorded"
     return doc
 
