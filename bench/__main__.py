@@ -16,10 +16,14 @@ REPO = Path(__file__).resolve().parent.parent
 
 def main() -> None:
     console = Console(width=150)
-    stacks = sorted(p.name[len("Pulumi."):-len(".yaml")] for p in (REPO / "stacks/platform").glob("Pulumi.*.yaml"))
+    stacks = sorted(
+        p.name[len("Pulumi.") : -len(".yaml")] for p in (REPO / "stacks/platform").glob("Pulumi.*.yaml")
+    )
     prod = [s for s in stacks if s.endswith("-prod")]
-    console.print(f"lepton-infra benchmarks, {date.today()}, {platform.machine()} "
-                  f"{os.cpu_count()} cores, Python {platform.python_version()}")
+    console.print(
+        f"lepton-infra benchmarks, {date.today()}, {platform.machine()} "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}"
+    )
     for table in (overhead.run(prod)[0], scale.run()[0], isolation.run(stacks)[0]):
         console.print(table)
 

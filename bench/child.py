@@ -23,13 +23,21 @@ def plan(stack_dir: str, stack: str) -> dict:
     from lepton_infra.plan import plan_stack
 
     report = build_report(plan_stack(stack_dir, stack))
-    sdk_modules = sorted(m for m in sys.modules if m.startswith(("pulumi_", "pulumi.")) and "." in m
-                         and m.split(".")[0] in {"pulumi_aws", "pulumi_gcp", "pulumi_kubernetes",
-                                                 "pulumi_azure_native"})
-    return {"resources": len(report.graph.managed), "modules": sdk_modules,
-            "critical_path_minutes": report.deploy["critical_path_minutes"],
-            "parallelism": report.deploy["parallelism"],
-            "monthly_usd_idle": report.cost["monthly_usd_idle"], "monthly_usd_max": report.cost["monthly_usd_max"]}
+    sdk_modules = sorted(
+        m
+        for m in sys.modules
+        if m.startswith(("pulumi_", "pulumi."))
+        and "." in m
+        and m.split(".")[0] in {"pulumi_aws", "pulumi_gcp", "pulumi_kubernetes", "pulumi_azure_native"}
+    )
+    return {
+        "resources": len(report.graph.managed),
+        "modules": sdk_modules,
+        "critical_path_minutes": report.deploy["critical_path_minutes"],
+        "parallelism": report.deploy["parallelism"],
+        "monthly_usd_idle": report.cost["monthly_usd_idle"],
+        "monthly_usd_max": report.cost["monthly_usd_max"],
+    }
 
 
 def floor(modules: list[str], count: int) -> dict:

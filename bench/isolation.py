@@ -20,8 +20,13 @@ print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules if m.split('.')[0
 
 
 def loaded_sdks(stack: str) -> list[str]:
-    out = subprocess.run([sys.executable, "-c", PROBE, str(REPO / "stacks/platform"), stack], cwd=REPO,
-                         check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE, str(REPO / "stacks/platform"), stack],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 

@@ -14,15 +14,26 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def _child(*args: str) -> dict:
-    out = subprocess.run([sys.executable, "-m", "bench.child", *args], cwd=REPO, check=True,
-                         capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.child", *args], cwd=REPO, check=True, capture_output=True, text=True
+    ).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
 def run(stacks: list[str], repeats: int = 3) -> tuple[Table, list[dict]]:
     table = Table(title=f"1. Plan overhead against the floor (median of {repeats} runs, separate processes)")
-    for column in ("stack", "resources", "plan s", "floor s", "time ratio", "plan MiB", "floor MiB", "RSS ratio",
-                   "critical path min", "parallelism"):
+    for column in (
+        "stack",
+        "resources",
+        "plan s",
+        "floor s",
+        "time ratio",
+        "plan MiB",
+        "floor MiB",
+        "RSS ratio",
+        "critical path min",
+        "parallelism",
+    ):
         table.add_column(column, justify="right" if column != "stack" else "left")
     rows = []
     for stack in stacks:
@@ -45,8 +56,16 @@ def run(stacks: list[str], repeats: int = 3) -> tuple[Table, list[dict]]:
         row["time_ratio"] = row["plan_s"] / row["floor_s"]
         row["rss_ratio"] = row["plan_mib"] / row["floor_mib"]
         rows.append(row)
-        table.add_row(stack, str(row["resources"]), f"{row['plan_s']:.2f}", f"{row['floor_s']:.2f}",
-                      f"{row['time_ratio']:.2f}", f"{row['plan_mib']:.0f}", f"{row['floor_mib']:.0f}",
-                      f"{row['rss_ratio']:.2f}", f"{row['critical_path_minutes']:.1f}",
-                      f"{row['parallelism']:.2f}")
+        table.add_row(
+            stack,
+            str(row["resources"]),
+            f"{row['plan_s']:.2f}",
+            f"{row['floor_s']:.2f}",
+            f"{row['time_ratio']:.2f}",
+            f"{row['plan_mib']:.0f}",
+            f"{row['floor_mib']:.0f}",
+            f"{row['rss_ratio']:.2f}",
+            f"{row['critical_path_minutes']:.1f}",
+            f"{row['parallelism']:.2f}",
+        )
     return table, rows

@@ -22,8 +22,9 @@ def _spec(tenants: int, cpu_pools: int) -> dict[str, Any]:
     the GPU pools) included."""
     spec = copy.deepcopy(BASE["lepton:platform"])
     shipped = spec["node_pools"]
-    spec["node_pools"] = shipped + [{"name": f"cpu-{i}", "cpu": "standard-4", "min": 0, "max": 2}
-                                    for i in range(cpu_pools - len(shipped))]
+    spec["node_pools"] = shipped + [
+        {"name": f"cpu-{i}", "cpu": "standard-4", "min": 0, "max": 2} for i in range(cpu_pools - len(shipped))
+    ]
     spec["tenants"] = [{"name": f"team-{i}", "gpu_quota": 0} for i in range(tenants)]
     spec["services"] = []
     return spec
@@ -46,7 +47,9 @@ def _best_of(spec: dict[str, Any], runs: int = 3) -> tuple[float, int]:
     return min(t for t, _ in timings), timings[0][1]
 
 
-def _series(name: str, points: list[int], make: Any) -> tuple[list[tuple[int, float, int]], float, float, float]:
+def _series(
+    name: str, points: list[int], make: Any
+) -> tuple[list[tuple[int, float, int]], float, float, float]:
     """The points, the marginal seconds per unit of both segments, and the growth ratio: seconds per planned
     resource at the largest point over the middle one. Linear growth (a fixed cost plus a cost per resource)
     keeps it at or under 1; quadratic growth raises it by the ratio of the resource counts. The marginals'
@@ -59,18 +62,28 @@ def _series(name: str, points: list[int], make: Any) -> tuple[list[tuple[int, fl
 
 
 def run() -> tuple[Table, dict[str, Any]]:
-    table = Table(title="2. Scale: plan time as the spec grows (aws-prod shape, best of 3; linear if the time "
-                  "per resource at the largest point is < 1.5x the middle point's)")
+    table = Table(
+        title="2. Scale: plan time as the spec grows (aws-prod shape, best of 3; linear if the time "
+        "per resource at the largest point is < 1.5x the middle point's)"
+    )
     for column in ("series", "n", "resources", "plan s", "marginal ms/unit", "growth check"):
         table.add_column(column, justify="right" if column not in {"series", "growth check"} else "left")
     out: dict[str, Any] = {}
-    for name, points, make in (("tenants", [10, 100, 500], lambda n: _spec(n, 4)),
-                               ("node pools", [4, 16, 64], lambda n: _spec(10, n))):
+    for name, points, make in (
+        ("tenants", [10, 100, 500], lambda n: _spec(n, 4)),
+        ("node pools", [4, 16, 64], lambda n: _spec(10, n)),
+    ):
         results, first, second, ratio = _series(name, points, make)
         verdict = f"s/resource largest/middle = {ratio:.2f} ({'linear' if ratio < 1.5 else 'SUPERLINEAR'})"
         for i, (n, seconds, count) in enumerate(results):
             marginal = "" if i == 0 else f"{(first if i == 1 else second) * 1000:.1f}"
-            table.add_row(name if i == 0 else "", str(n), str(count), f"{seconds:.2f}", marginal,
-                          verdict if i == 2 else "")
+            table.add_row(
+                name if i == 0 else "",
+                str(n),
+                str(count),
+                f"{seconds:.2f}",
+                marginal,
+                verdict if i == 2 else "",
+            )
         out[name] = {"points": results, "marginal_s": [first, second], "ratio": ratio}
     return table, out

@@ -34,6 +34,9 @@ def fill_policy(report: Report, policy_config: Any = None) -> None:
     from lepton_infra.policy.reporting import section
 
     cost_max = report.cost.get("monthly_usd_max")
-    outcome = evaluate_graph(report.graph, policy_config,
-                             monthly_usd_max=float(cost_max) if isinstance(cost_max, int | float) else None)
+    outcome = evaluate_graph(
+        report.graph,
+        policy_config,
+        monthly_usd_max=float(cost_max) if isinstance(cost_max, int | float) else None,
+    )
     report.policy = {**section(outcome), OUTCOME_KEY: outcome}

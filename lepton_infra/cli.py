@@ -36,9 +36,15 @@ out = Console()
 err = Console(stderr=True)
 
 StackDir = Annotated[Path, typer.Argument(help="Pulumi project directory, e.g. stacks/platform.")]
-StackName = Annotated[str, typer.Option("--stack", "-s", help="Stack name (NAME, ORG/NAME or ORG/PROJECT/NAME).")]
-PolicyConfigFile = Annotated[Path | None, typer.Option(
-    "--policy-config", help="Policy config (JSON/YAML, the pack-config format); default: `lepton:policy`.")]
+StackName = Annotated[
+    str, typer.Option("--stack", "-s", help="Stack name (NAME, ORG/NAME or ORG/PROJECT/NAME).")
+]
+PolicyConfigFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--policy-config", help="Policy config (JSON/YAML, the pack-config format); default: `lepton:policy`."
+    ),
+]
 
 
 def _version(value: bool) -> None:
@@ -48,8 +54,11 @@ def _version(value: bool) -> None:
 
 
 @app.callback()
-def _options(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                                   help="Print the version and exit.")] = False) -> None:
+def _options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
     """lepton-infra: plan a Pulumi stack offline, check it, and review a change."""
 
 
@@ -93,8 +102,9 @@ def build_report(graph: PlannedGraph, policy_config: object = None) -> Report:
     return report
 
 
-def _preflight(json_file: Path | None, policy_config: Path | None,
-               policy_report: tuple[str, Path] | None) -> object:
+def _preflight(
+    json_file: Path | None, policy_config: Path | None, policy_report: tuple[str, Path] | None
+) -> object:
     """Every option that names a file is checked before the plan runs (a plan takes seconds; a typo in
     a path should not cost them, nor produce a traceback after them). Returns the policy config."""
     try:
@@ -107,15 +117,18 @@ def _preflight(json_file: Path | None, policy_config: Path | None,
         raise _bad_input(str(exc)) from None
 
 
-def _write_policy_report(report: Report, target: tuple[str, Path], stack_dir: Path, stack: str,
-                         console: Console) -> None:
+def _write_policy_report(
+    report: Report, target: tuple[str, Path], stack_dir: Path, stack: str, console: Console
+) -> None:
     from lepton_infra.analysis import OUTCOME_KEY
     from lepton_infra.policy.reporting import write_policy_report
 
     kind, path = target
     artifact = (stack_dir / f"Pulumi.{stack.split('/')[-1]}.yaml").as_posix()
     try:
-        write_policy_report(report.policy[OUTCOME_KEY], kind, path, artifact=artifact, suite=f"policy {stack}")
+        write_policy_report(
+            report.policy[OUTCOME_KEY], kind, path, artifact=artifact, suite=f"policy {stack}"
+        )
     except OSError as exc:
         raise _bad_input(f"--policy-report {path}: cannot write: {exc.strerror}") from None
     console.print(f"Policy report ({kind}) written to {escape(str(path))}", highlight=False)
@@ -133,13 +146,23 @@ def _exit_code(report: Report) -> int:
 def plan(
     stack_dir: StackDir,
     stack: StackName,
-    json_file: Annotated[Path | None, typer.Option(
-        "--json", help="Write the JSON report here; `-` for stdout (the text report then goes to stderr).")] = None,
+    json_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--json", help="Write the JSON report here; `-` for stdout (the text report then goes to stderr)."
+        ),
+    ] = None,
     policy_config: PolicyConfigFile = None,
-    policy_report: Annotated[tuple[str, Path] | None, typer.Option(
-        "--policy-report", metavar="sarif|junit FILE", help="Write policy results for CI annotations.")] = None,
-    summary: Annotated[bool, typer.Option(
-        "--summary", help="One screen: counts, cost, policy, deploy estimate (for CI logs).")] = False,
+    policy_report: Annotated[
+        tuple[str, Path] | None,
+        typer.Option(
+            "--policy-report", metavar="sarif|junit FILE", help="Write policy results for CI annotations."
+        ),
+    ] = None,
+    summary: Annotated[
+        bool,
+        typer.Option("--summary", help="One screen: counts, cost, policy, deploy estimate (for CI logs)."),
+    ] = False,
 ) -> None:
     """Run the stack's program offline under mocks and print what it would create."""
     config_doc = _preflight(json_file, policy_config, policy_report)
@@ -173,8 +196,12 @@ def validate(stack_dir: StackDir, stack: StackName, policy_config: PolicyConfigF
     verdict = "ok" if code == EXIT_OK else f"{len(mandatory)} mandatory policy violations"
     out.print(f"{escape(stack)}: {verdict} ({len(report.graph.managed)} resources)", highlight=False)
     for v in sorted(violations, key=lambda v: (v["enforcement"] != "mandatory", v["policy"], v["urn"])):
-        out.print(f"  {v['enforcement']} {escape(v['policy'])} on {escape(v['urn'].rsplit('::', 1)[-1])}: "
-                  f"{escape(v['message'])}", highlight=False, soft_wrap=True)
+        out.print(
+            f"  {v['enforcement']} {escape(v['policy'])} on {escape(v['urn'].rsplit('::', 1)[-1])}: "
+            f"{escape(v['message'])}",
+            highlight=False,
+            soft_wrap=True,
+        )
     raise typer.Exit(code)
 
 
@@ -227,14 +254,23 @@ def _read_report(path: Path) -> dict:
 
 @app.command()
 def diff(
-    paths: Annotated[list[Path], typer.Argument(
-        help="BASE.json HEAD.json (two `plan --json` reports), or with --base: the stack directory.")],
-    base: Annotated[str | None, typer.Option(
-        "--base", help="A git ref: plan the stack at that ref (its own code) as the base.")] = None,
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="BASE.json HEAD.json (two `plan --json` reports), or with --base: the stack directory."
+        ),
+    ],
+    base: Annotated[
+        str | None,
+        typer.Option("--base", help="A git ref: plan the stack at that ref (its own code) as the base."),
+    ] = None,
     stack: Annotated[str | None, typer.Option("--stack", "-s", help="Stack name, with --base.")] = None,
-    fmt: Annotated[DiffFormat, typer.Option("--format", help="text, markdown (PR comment) or json.")]
-    = DiffFormat.text,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+    fmt: Annotated[
+        DiffFormat, typer.Option("--format", help="text, markdown (PR comment) or json.")
+    ] = DiffFormat.text,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
+    ] = None,
 ) -> None:
     """Review a change: resources created, deleted, changed, replaced or renamed; cost and policy deltas.
     Exit 4 when a protected resource would be deleted or replaced."""

@@ -34,8 +34,14 @@ def preflight(spec: PlatformSpec) -> list[Problem]:
     profile = PROFILES[spec.cloud]
     problems = profile.preflight(spec)
     if not problems and (missing := profile.sdk_missing()) is not None:
-        problems.append(Problem("cloud", spec.cloud, f"the {profile.title} platform cannot be imported "
-                                f"here ({missing} is not installed)", f"pip install 'lepton-infra[{spec.cloud}]'"))
+        problems.append(
+            Problem(
+                "cloud",
+                spec.cloud,
+                f"the {profile.title} platform cannot be imported here ({missing} is not installed)",
+                f"pip install 'lepton-infra[{spec.cloud}]'",
+            )
+        )
     return problems
 
 
@@ -52,5 +58,6 @@ def build(spec: PlatformSpec, opts: pulumi.ResourceOptions | None = None) -> Bui
     if not isinstance(cloud, pulumi.ComponentResource):
         raise TypeError(f"{module.__name__}.Platform is not a ComponentResource (docs/architecture.md)")
     addons = build_addons(spec, cloud.cluster_handle, pulumi.ResourceOptions(parent=cloud))
-    return BuiltPlatform(cloud=cloud, addons=addons,
-                         outputs={**cloud.outputs.to_stack_outputs(), **addons.outputs})
+    return BuiltPlatform(
+        cloud=cloud, addons=addons, outputs={**cloud.outputs.to_stack_outputs(), **addons.outputs}
+    )

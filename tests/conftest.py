@@ -8,7 +8,9 @@ pytest_plugins = ["lepton_infra.plan.testing"]
 
 REPO = Path(__file__).resolve().parent.parent
 PLATFORM_STACK_DIR = REPO / "stacks" / "platform"
-SHIPPED_STACKS = sorted(p.name[len("Pulumi."):-len(".yaml")] for p in PLATFORM_STACK_DIR.glob("Pulumi.*-*.yaml"))
+SHIPPED_STACKS = sorted(
+    p.name[len("Pulumi.") : -len(".yaml")] for p in PLATFORM_STACK_DIR.glob("Pulumi.*-*.yaml")
+)
 
 
 @pytest.fixture(scope="session")

@@ -8,8 +8,13 @@ from lepton_infra.aws import Network, NetworkArgs
 config = pulumi.Config()
 region = config.require("region")
 # An explicit provider: the component's children inherit it through `parent`.
-provider = aws.Provider("aws", region=region, default_tags=aws.ProviderDefaultTagsArgs(
-    tags={"team": "ml-platform", "cost-center": "1234", "environment": "dev"}))
+provider = aws.Provider(
+    "aws",
+    region=region,
+    default_tags=aws.ProviderDefaultTagsArgs(
+        tags={"team": "ml-platform", "cost-center": "1234", "environment": "dev"}
+    ),
+)
 
 network = Network(
     "example",

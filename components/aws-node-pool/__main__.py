@@ -12,7 +12,9 @@ config = pulumi.Config()
 # the policy pack checks. The instances and volumes the node group launches get them from the pool's
 # `tags` (its launch template): provider default tags never reach what an Auto Scaling group launches.
 tags = platform_tags("acme-ai", "dev", {"team": "ml-platform", "cost-center": "1234"})
-provider = aws.Provider("aws", region=config.require("region"), default_tags=aws.ProviderDefaultTagsArgs(tags=tags))
+provider = aws.Provider(
+    "aws", region=config.require("region"), default_tags=aws.ProviderDefaultTagsArgs(tags=tags)
+)
 
 gpu = config.get("gpu") or "l4"
 machine = choose_machine("aws", gpu=gpu, gpu_count=1)

@@ -8,8 +8,9 @@ from lepton_infra.azure import NodePool, NodePoolArgs
 config = pulumi.Config()
 
 # An explicit provider from this program's config: the pool uses it through `opts`.
-provider = azure_native.Provider("azure", subscription_id=config.require("subscription_id"),
-                                 location=config.require("location"))
+provider = azure_native.Provider(
+    "azure", subscription_id=config.require("subscription_id"), location=config.require("location")
+)
 
 pool = NodePool(
     config.get("pool") or "gpu",
@@ -23,8 +24,11 @@ pool = NodePool(
         min_nodes=config.get_int("min_nodes") or 0,
         max_nodes=config.get_int("max_nodes") or 4,
         spot=config.get_bool("spot") or False,
-        tags={"team": config.get("team") or "ml-platform", "cost-center": config.get("cost_center") or "1234",
-              "environment": "dev"},
+        tags={
+            "team": config.get("team") or "ml-platform",
+            "cost-center": config.get("cost_center") or "1234",
+            "environment": "dev",
+        },
     ),
     opts=pulumi.ResourceOptions(provider=provider),
 )

@@ -11,8 +11,9 @@ project = gcp_config.require("project")
 region = gcp_config.require("region")
 
 # An explicit provider: the pool and its service account use it through `parent`.
-provider = gcp.Provider("gcp", project=project, region=region,
-                        default_labels={"team": config.get("team") or "ml-platform"})
+provider = gcp.Provider(
+    "gcp", project=project, region=region, default_labels={"team": config.get("team") or "ml-platform"}
+)
 
 pool = NodePool(
     config.get("pool") or "gpu",

@@ -16,15 +16,24 @@ def api_access(spec: PlatformSpec) -> str:
     """One plain sentence for the `api_access` stack output and the plan log."""
     networks = ", ".join(str(n) for n in spec.cluster.authorized_networks)
     if spec.cluster.endpoint == "public":
-        return (f"public endpoint (private on too): run `pulumi up` from a network in cluster.authorized_networks "
-                f"({networks}), e.g. the office VPN or a CI runner with a fixed egress IP (not from inside the VPC: "
-                "there the private endpoint answers, and it admits only the nodes)")
+        return (
+            f"public endpoint (private on too): run `pulumi up` from a network in "
+            f"cluster.authorized_networks "
+            f"({networks}), e.g. the office VPN or a CI runner with a fixed egress IP (not from inside the "
+            f"VPC: "
+            "there the private endpoint answers, and it admits only the nodes)"
+        )
     if networks:
-        return (f"private endpoint only: run `pulumi up` inside VPC {spec.network.cidr} or a network routed to it "
-                f"(transit gateway, peering, VPN) using the VPC's DNS, from {networks} (admitted on 443 by the "
-                "cluster security group): e.g. a CodeBuild project or self-hosted runner there. From anywhere "
-                "else the cluster is created and every in-cluster resource fails")
-    return (f"private endpoint only and no cluster.authorized_networks: only the nodes reach the API, so "
-            f"`pulumi up` creates the cluster and then fails on every in-cluster resource. Add the CIDR of a "
-            f"runner inside VPC {spec.network.cidr} (or routed to it) to cluster.authorized_networks, or deploy "
-            "once with cluster.endpoint: public and your egress CIDR (docs/aws.md, Deploy readiness)")
+        return (
+            f"private endpoint only: run `pulumi up` inside VPC {spec.network.cidr} or a network routed to "
+            f"it "
+            f"(transit gateway, peering, VPN) using the VPC's DNS, from {networks} (admitted on 443 by the "
+            "cluster security group): e.g. a CodeBuild project or self-hosted runner there. From anywhere "
+            "else the cluster is created and every in-cluster resource fails"
+        )
+    return (
+        f"private endpoint only and no cluster.authorized_networks: only the nodes reach the API, so "
+        f"`pulumi up` creates the cluster and then fails on every in-cluster resource. Add the CIDR of a "
+        f"runner inside VPC {spec.network.cidr} (or routed to it) to cluster.authorized_networks, or deploy "
+        "once with cluster.endpoint: public and your egress CIDR (docs/aws.md, Deploy readiness)"
+    )

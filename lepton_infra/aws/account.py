@@ -21,11 +21,18 @@ class AwsAccount:
 def lookup_account(parent: pulumi.Resource, provider: pulumi.ProviderResource | None = None) -> AwsAccount:
     """Both answers from the caller's credentials (`provider`, or the parent's)."""
     opts = pulumi.InvokeOutputOptions(parent=parent, provider=provider)
-    return AwsAccount(partition=aws.get_partition_output(opts=opts).partition,
-                      account_id=aws.get_caller_identity_output(opts=opts).account_id)
+    return AwsAccount(
+        partition=aws.get_partition_output(opts=opts).partition,
+        account_id=aws.get_caller_identity_output(opts=opts).account_id,
+    )
 
 
-def make_arn(partition: pulumi.Input[str], service: str, region: pulumi.Input[str], account_id: pulumi.Input[str],
-        resource: pulumi.Input[str]) -> pulumi.Output[str]:
+def make_arn(
+    partition: pulumi.Input[str],
+    service: str,
+    region: pulumi.Input[str],
+    account_id: pulumi.Input[str],
+    resource: pulumi.Input[str],
+) -> pulumi.Output[str]:
     """`arn:<partition>:<service>:<region>:<account>:<resource>` ("" for a global service's region)."""
     return pulumi.Output.concat("arn:", partition, ":", service, ":", region, ":", account_id, ":", resource)

@@ -67,27 +67,77 @@ def ebs_csi_policy(key_id: pulumi.Input[str], partition: pulumi.Input[str]) -> p
 
 
 def _ebs_csi_policy(key_id: pulumi.Input[str], ec2: str) -> pulumi.Output[str]:
-    return pulumi.Output.json_dumps(document([
-        allow(["ec2:DescribeAvailabilityZones", "ec2:DescribeInstances", "ec2:DescribeSnapshots", "ec2:DescribeTags",
-               "ec2:DescribeVolumes", "ec2:DescribeVolumesModifications"], "*", sid="DescribeOnlyIsUnscoped"),
-        allow(["ec2:CreateVolume"], [f"{ec2}:volume/*"], sid="CreateTaggedVolumes",
-              condition={"StringLike": {f"aws:RequestTag/{_EBS_CLUSTER_TAG}": "true"}}),
-        allow(["ec2:CreateVolume"], [f"{ec2}:snapshot/*"], sid="CreateVolumesFromSnapshots"),
-        allow(["ec2:CreateTags"], [f"{ec2}:volume/*", f"{ec2}:snapshot/*"], sid="TagOnCreateOnly",
-              condition={"StringEquals": {"ec2:CreateAction": ["CreateVolume", "CreateSnapshot"]}}),
-        allow(["ec2:AttachVolume", "ec2:DetachVolume", "ec2:ModifyVolume", "ec2:CreateSnapshot", "ec2:DeleteVolume"],
-              [f"{ec2}:volume/*"], sid="ManageOwnVolumes",
-              condition={"StringLike": {f"ec2:ResourceTag/{_EBS_CLUSTER_TAG}": "true"}}),
-        allow(["ec2:AttachVolume", "ec2:DetachVolume"], [f"{ec2}:instance/*"], sid="AttachToInstances"),
-        allow(["ec2:CreateSnapshot"], [f"{ec2}:snapshot/*"], sid="SnapshotTarget"),
-        allow(["ec2:DeleteSnapshot"], [f"{ec2}:snapshot/*"], sid="DeleteOwnSnapshots",
-              condition={"StringLike": {f"ec2:ResourceTag/{_EBS_CLUSTER_TAG}": "true"}}),
-        allow(["kms:CreateGrant"], [key_id], sid="GrantsForEbsOnly",
-              condition={"Bool": {"kms:GrantIsForAWSResource": "true"}}),
-        allow(["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"],
-              [key_id], sid="UseCmkThroughEc2",
-              condition={"StringLike": {"kms:ViaService": "ec2.*.amazonaws.com"}}),
-    ]))
+    return pulumi.Output.json_dumps(
+        document(
+            [
+                allow(
+                    [
+                        "ec2:DescribeAvailabilityZones",
+                        "ec2:DescribeInstances",
+                        "ec2:DescribeSnapshots",
+                        "ec2:DescribeTags",
+                        "ec2:DescribeVolumes",
+                        "ec2:DescribeVolumesModifications",
+                    ],
+                    "*",
+                    sid="DescribeOnlyIsUnscoped",
+                ),
+                allow(
+                    ["ec2:CreateVolume"],
+                    [f"{ec2}:volume/*"],
+                    sid="CreateTaggedVolumes",
+                    condition={"StringLike": {f"aws:RequestTag/{_EBS_CLUSTER_TAG}": "true"}},
+                ),
+                allow(["ec2:CreateVolume"], [f"{ec2}:snapshot/*"], sid="CreateVolumesFromSnapshots"),
+                allow(
+                    ["ec2:CreateTags"],
+                    [f"{ec2}:volume/*", f"{ec2}:snapshot/*"],
+                    sid="TagOnCreateOnly",
+                    condition={"StringEquals": {"ec2:CreateAction": ["CreateVolume", "CreateSnapshot"]}},
+                ),
+                allow(
+                    [
+                        "ec2:AttachVolume",
+                        "ec2:DetachVolume",
+                        "ec2:ModifyVolume",
+                        "ec2:CreateSnapshot",
+                        "ec2:DeleteVolume",
+                    ],
+                    [f"{ec2}:volume/*"],
+                    sid="ManageOwnVolumes",
+                    condition={"StringLike": {f"ec2:ResourceTag/{_EBS_CLUSTER_TAG}": "true"}},
+                ),
+                allow(
+                    ["ec2:AttachVolume", "ec2:DetachVolume"], [f"{ec2}:instance/*"], sid="AttachToInstances"
+                ),
+                allow(["ec2:CreateSnapshot"], [f"{ec2}:snapshot/*"], sid="SnapshotTarget"),
+                allow(
+                    ["ec2:DeleteSnapshot"],
+                    [f"{ec2}:snapshot/*"],
+                    sid="DeleteOwnSnapshots",
+                    condition={"StringLike": {f"ec2:ResourceTag/{_EBS_CLUSTER_TAG}": "true"}},
+                ),
+                allow(
+                    ["kms:CreateGrant"],
+                    [key_id],
+                    sid="GrantsForEbsOnly",
+                    condition={"Bool": {"kms:GrantIsForAWSResource": "true"}},
+                ),
+                allow(
+                    [
+                        "kms:Encrypt",
+                        "kms:Decrypt",
+                        "kms:ReEncrypt*",
+                        "kms:GenerateDataKeyWithoutPlaintext",
+                        "kms:DescribeKey",
+                    ],
+                    [key_id],
+                    sid="UseCmkThroughEc2",
+                    condition={"StringLike": {"kms:ViaService": "ec2.*.amazonaws.com"}},
+                ),
+            ]
+        )
+    )
 
 
 def volume_tag_parameters(tags: Mapping[str, str]) -> dict[str, str]:
@@ -104,8 +154,12 @@ class Addons(Component):
         super().__init__(name, opts)
         namespace, service_account = EBS_CSI_SERVICE_ACCOUNT
         ebs_role = irsa_role(
-            child_name(name, "ebs-csi"), platform=args.platform, oidc_provider_arn=args.oidc_provider_arn,
-            oidc_issuer=args.oidc_issuer, namespace=namespace, service_account=service_account,
+            child_name(name, "ebs-csi"),
+            platform=args.platform,
+            oidc_provider_arn=args.oidc_provider_arn,
+            oidc_issuer=args.oidc_issuer,
+            namespace=namespace,
+            service_account=service_account,
             policy=ebs_csi_policy(args.key_id, (args.account or lookup_account(self)).partition),
             opts=self.child_opts(),
             description="EBS CSI controller (volumes it tags, CMK via EC2)",
@@ -117,7 +171,9 @@ class Addons(Component):
                 cluster_name=args.cluster_name,
                 addon_name=addon,
                 addon_version=self._addon_version(addon, args),
-                configuration_values=json.dumps(ADDON_CONFIGURATION[addon]) if addon in ADDON_CONFIGURATION else None,
+                configuration_values=json.dumps(ADDON_CONFIGURATION[addon])
+                if addon in ADDON_CONFIGURATION
+                else None,
                 resolve_conflicts_on_create="OVERWRITE",
                 resolve_conflicts_on_update="PRESERVE",
                 service_account_role_arn=ebs_role.arn if addon == "aws-ebs-csi-driver" else None,
@@ -126,25 +182,34 @@ class Addons(Component):
         self.storage_class = k8s.storage.v1.StorageClass(
             child_name(name, "gp3"),
             metadata=k8s.meta.v1.ObjectMetaArgs(
-                name=STORAGE_CLASS, annotations={"storageclass.kubernetes.io/is-default-class": "true"},
+                name=STORAGE_CLASS,
+                annotations={"storageclass.kubernetes.io/is-default-class": "true"},
             ),
             provisioner="ebs.csi.aws.com",
-            parameters={"type": "gp3", "encrypted": "true", "kmsKeyId": args.key_id, "fsType": "ext4",
-                        **volume_tag_parameters(args.volume_tags)},
+            parameters={
+                "type": "gp3",
+                "encrypted": "true",
+                "kmsKeyId": args.key_id,
+                "fsType": "ext4",
+                **volume_tag_parameters(args.volume_tags),
+            },
             volume_binding_mode="WaitForFirstConsumer",  # the volume lands in the zone of the pod's node
             allow_volume_expansion=True,
             reclaim_policy="Delete",
             opts=self.child_opts(provider=args.k8s_provider, depends_on=[self.addons["aws-ebs-csi-driver"]]),
         )
         self.storage_class_name = STORAGE_CLASS
-        self.finish({"addons": {k: v.addon_version for k, v in self.addons.items()},
-                     "storage_class": STORAGE_CLASS})
+        self.finish(
+            {"addons": {k: v.addon_version for k, v in self.addons.items()}, "storage_class": STORAGE_CLASS}
+        )
 
     def _addon_version(self, addon: str, args: AddonsArgs) -> pulumi.Input[str]:
         pinned = args.versions.get(addon)
         if pinned:
             return pinned
         return aws.eks.get_addon_version_output(
-            addon_name=addon, kubernetes_version=args.kubernetes_version, most_recent=True,
+            addon_name=addon,
+            kubernetes_version=args.kubernetes_version,
+            most_recent=True,
             opts=pulumi.InvokeOutputOptions(parent=self),
         ).version

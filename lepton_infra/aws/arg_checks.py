@@ -36,12 +36,18 @@ if TYPE_CHECKING:
 
 
 def node_pool_problems(args: NodePoolArgs) -> Iterator[Problem]:
-    yield from node_pool_args_problems(args.pool_name, args.min_nodes, args.max_nodes, AWS.pool_name, "node group")
+    yield from node_pool_args_problems(
+        args.pool_name, args.min_nodes, args.max_nodes, AWS.pool_name, "node group"
+    )
     yield from non_empty("instance_types", args.instance_types, "instance type")
     desired = args.desired_size
     if desired is not None and known(desired) and not args.min_nodes <= desired <= args.max_nodes:
-        yield Problem("desired_size", desired, f"outside [min_nodes {args.min_nodes}, max_nodes {args.max_nodes}]",
-                      "set it between min_nodes and max_nodes, or leave it unset")
+        yield Problem(
+            "desired_size",
+            desired,
+            f"outside [min_nodes {args.min_nodes}, max_nodes {args.max_nodes}]",
+            "set it between min_nodes and max_nodes, or leave it unset",
+        )
     if args.gpu_type is not None:
         yield from one_of("gpu_type", args.gpu_type, sorted(catalog("aws").gpu_types()), "AWS GPU type")
         yield from like_spec_field("gpu_count", args.gpu_count, GpuRequest, "count")
@@ -65,21 +71,30 @@ def network_problems(args: NetworkArgs) -> Iterator[Problem]:
     if known(args.flow_log_retention_days):
         yield from cloudwatch_retention_problem("flow_log_retention_days", args.flow_log_retention_days)
     if args.availability_zones and known(args.zones) and len(args.availability_zones) < args.zones:
-        yield Problem("availability_zones", list(args.availability_zones), f"fewer than zones={args.zones}",
-                      "name one zone per subnet, or lower zones")
+        yield Problem(
+            "availability_zones",
+            list(args.availability_zones),
+            f"fewer than zones={args.zones}",
+            "name one zone per subnet, or lower zones",
+        )
 
 
 def cluster_problems(args: ClusterArgs) -> Iterator[Problem]:
     yield from like_spec_field("version", args.version, ClusterSpec, "version")
-    yield from like_spec_field("public_access_cidrs", list(args.public_access_cidrs), ClusterSpec,
-                               "authorized_networks")
+    yield from like_spec_field(
+        "public_access_cidrs", list(args.public_access_cidrs), ClusterSpec, "authorized_networks"
+    )
     yield from like_spec_field("admin_role_arns", list(args.admin_role_arns), AwsKnobs, "admin_role_arns")
     yield from like_spec_field("service_cidr", args.service_cidr, NetworkSpec, "service_cidr")
     if known(args.log_retention_days):
         yield from cloudwatch_retention_problem("log_retention_days", args.log_retention_days)
     if args.endpoint_public and not args.public_access_cidrs:
-        yield Problem("public_access_cidrs", [], "a public EKS endpoint needs the CIDRs that may reach it "
-                      "(never open by default)", "list office/VPN/CI CIDRs, or set endpoint_public=False")
+        yield Problem(
+            "public_access_cidrs",
+            [],
+            "a public EKS endpoint needs the CIDRs that may reach it (never open by default)",
+            "list office/VPN/CI CIDRs, or set endpoint_public=False",
+        )
 
 
 def monitoring_problems(args: MonitoringArgs) -> Iterator[Problem]:
@@ -91,31 +106,50 @@ def monitoring_problems(args: MonitoringArgs) -> Iterator[Problem]:
 
 
 def autoscaler_problems(args: AutoscalerArgs) -> Iterator[Problem]:
-    yield from one_of("kubernetes_version", args.kubernetes_version, sorted(CLUSTER_AUTOSCALER_IMAGE_TAGS),
-                      "Kubernetes version (no cluster-autoscaler image is pinned for it)")
+    yield from one_of(
+        "kubernetes_version",
+        args.kubernetes_version,
+        sorted(CLUSTER_AUTOSCALER_IMAGE_TAGS),
+        "Kubernetes version (no cluster-autoscaler image is pinned for it)",
+    )
     yield from at_least("scale_down_unneeded_minutes", args.scale_down_unneeded_minutes, 1)
     if args.provisioning_requests and args.kubernetes_version not in PROVISIONING_REQUEST_V1_MINORS:
-        yield Problem("provisioning_requests", True, f"the autoscaler for Kubernetes {args.kubernetes_version} "
-                      "does not serve the ProvisioningRequest v1 API Kueue creates",
-                      f"use Kubernetes {', '.join(sorted(PROVISIONING_REQUEST_V1_MINORS))}, or set it False")
+        yield Problem(
+            "provisioning_requests",
+            True,
+            f"the autoscaler for Kubernetes {args.kubernetes_version} "
+            "does not serve the ProvisioningRequest v1 API Kueue creates",
+            f"use Kubernetes {', '.join(sorted(PROVISIONING_REQUEST_V1_MINORS))}, or set it False",
+        )
 
 
 def artifact_store_problems(args: ArtifactStoreArgs) -> Iterator[Problem]:
     yield from like_spec_field("platform", args.platform, PlatformSpec, "name")
     yield from like_spec_field("environment", args.environment, PlatformSpec, "environment")
     yield from at_least("noncurrent_version_days", args.noncurrent_version_days, 1)
-    yield from like_spec_field("access_log_retention_days", args.access_log_retention_days, AwsKnobs,
-                               "access_log_retention_days")
+    yield from like_spec_field(
+        "access_log_retention_days", args.access_log_retention_days, AwsKnobs, "access_log_retention_days"
+    )
     if args.replication_region and args.replication_region == args.region:
-        yield Problem("replication_region", args.replication_region, "the replica must be in another region "
-                      "than the model bucket", "name another region, or None for no replica")
+        yield Problem(
+            "replication_region",
+            args.replication_region,
+            "the replica must be in another region than the model bucket",
+            "name another region, or None for no replica",
+        )
     if (args.data_events_trail or args.replication_region) and not args.region:
-        yield Problem("region", args.region, "the data-events trail's ARN (in its bucket and key policies) "
-                      "names the region", "pass region=<the provider's region>")
+        yield Problem(
+            "region",
+            args.region,
+            "the data-events trail's ARN (in its bucket and key policies) names the region",
+            "pass region=<the provider's region>",
+        )
 
 
 def addons_problems(args: AddonsArgs) -> Iterator[Problem]:
     yield from like_spec_field("kubernetes_version", args.kubernetes_version, ClusterSpec, "version")
     for addon, version in args.versions.items():
         if known(version) and not str(version).strip():
-            yield Problem(f"versions.{addon}", version, "an empty add-on version", "pin a version or drop the entry")
+            yield Problem(
+                f"versions.{addon}", version, "an empty add-on version", "pin a version or drop the entry"
+            )

@@ -1,5 +1,6 @@
 """`ArtifactStore`: the model bucket (with server access logs to its own log bucket) and the image
-registry, both encrypted with the platform CMK, and an IRSA binder that gives one Kubernetes service account read-only access to one bucket prefix."""
+registry, both encrypted with the platform CMK, and an IRSA binder that gives one Kubernetes service account
+read-only access to one bucket prefix."""
 
 from __future__ import annotations
 
@@ -24,10 +25,21 @@ IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"
 ACCESS_LOG_PREFIX = "models/"
 TRAIL_ACCESS_LOG_PREFIX = "trail/"
 # Untagged images are build leftovers; tagged ones are immutable releases and kept.
-ECR_LIFECYCLE = {"rules": [{"rulePriority": 1, "description": "expire untagged images after 14 days",
-                            "selection": {"tagStatus": "untagged", "countType": "sinceImagePushed",
-                                          "countUnit": "days", "countNumber": 14},
-                            "action": {"type": "expire"}}]}
+ECR_LIFECYCLE = {
+    "rules": [
+        {
+            "rulePriority": 1,
+            "description": "expire untagged images after 14 days",
+            "selection": {
+                "tagStatus": "untagged",
+                "countType": "sinceImagePushed",
+                "countUnit": "days",
+                "countNumber": 14,
+            },
+            "action": {"type": "expire"},
+        }
+    ]
+}
 
 
 @dataclass
@@ -57,18 +69,34 @@ def tls_only_bucket_policy(bucket_arn: pulumi.Input[str]) -> pulumi.Output[str]:
     return pulumi.Output.json_dumps(document([tls_only_statement(bucket_arn)]))
 
 
-def prefix_reader_policy(bucket_arn: pulumi.Input[str], prefix: str, key_id: pulumi.Input[str],
-                         region: str) -> pulumi.Output[str]:
+def prefix_reader_policy(
+    bucket_arn: pulumi.Input[str], prefix: str, key_id: pulumi.Input[str], region: str
+) -> pulumi.Output[str]:
     """Read objects under `prefix/` and list only that prefix; decrypt with the CMK only through S3."""
     prefix = prefix.strip("/")
-    return pulumi.Output.json_dumps(document([
-        allow(["s3:GetObject", "s3:GetObjectVersion"], [pulumi.Output.concat(bucket_arn, f"/{prefix}/*")],
-              sid="ReadPrefix"),
-        allow(["s3:ListBucket"], [bucket_arn], sid="ListPrefixOnly",
-              condition={"StringLike": {"s3:prefix": [f"{prefix}/", f"{prefix}/*"]}}),
-        allow(["kms:Decrypt", "kms:DescribeKey"], [key_id], sid="DecryptThroughS3Only",
-              condition={"StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"}}),
-    ]))
+    return pulumi.Output.json_dumps(
+        document(
+            [
+                allow(
+                    ["s3:GetObject", "s3:GetObjectVersion"],
+                    [pulumi.Output.concat(bucket_arn, f"/{prefix}/*")],
+                    sid="ReadPrefix",
+                ),
+                allow(
+                    ["s3:ListBucket"],
+                    [bucket_arn],
+                    sid="ListPrefixOnly",
+                    condition={"StringLike": {"s3:prefix": [f"{prefix}/", f"{prefix}/*"]}},
+                ),
+                allow(
+                    ["kms:Decrypt", "kms:DescribeKey"],
+                    [key_id],
+                    sid="DecryptThroughS3Only",
+                    condition={"StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"}},
+                ),
+            ]
+        )
+    )
 
 
 class PrefixReaderBinder:
@@ -76,9 +104,17 @@ class PrefixReaderBinder:
     `system:serviceaccount:<ns>:<sa>`, reading one prefix of the model bucket. Its resources always get
     the platform's AWS provider, whatever parent the caller (the Kubernetes layer) gives them."""
 
-    def __init__(self, *, platform: str, region: str, bucket_arn: pulumi.Input[str], key_id: pulumi.Input[str],
-                 oidc_provider_arn: pulumi.Input[str], oidc_issuer: pulumi.Input[str],
-                 provider: pulumi.ProviderResource) -> None:
+    def __init__(
+        self,
+        *,
+        platform: str,
+        region: str,
+        bucket_arn: pulumi.Input[str],
+        key_id: pulumi.Input[str],
+        oidc_provider_arn: pulumi.Input[str],
+        oidc_issuer: pulumi.Input[str],
+        provider: pulumi.ProviderResource,
+    ) -> None:
         self.platform = platform
         self.region = region
         self.bucket_arn = bucket_arn
@@ -87,11 +123,21 @@ class PrefixReaderBinder:
         self.oidc_issuer = oidc_issuer
         self.provider = provider
 
-    def __call__(self, name: str, namespace: str, service_account: str, bucket_prefix: str,
-                 opts: pulumi.ResourceOptions) -> BoundIdentity:
+    def __call__(
+        self,
+        name: str,
+        namespace: str,
+        service_account: str,
+        bucket_prefix: str,
+        opts: pulumi.ResourceOptions,
+    ) -> BoundIdentity:
         role = irsa_role(
-            name, platform=self.platform, oidc_provider_arn=self.oidc_provider_arn, oidc_issuer=self.oidc_issuer,
-            namespace=namespace, service_account=service_account,
+            name,
+            platform=self.platform,
+            oidc_provider_arn=self.oidc_provider_arn,
+            oidc_issuer=self.oidc_issuer,
+            namespace=namespace,
+            service_account=service_account,
             policy=prefix_reader_policy(self.bucket_arn, bucket_prefix, self.key_id, self.region),
             opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(provider=self.provider)),
             description=f"read s3 prefix {bucket_prefix.strip('/')}/ for {namespace}/{service_account}",
@@ -102,7 +148,9 @@ class PrefixReaderBinder:
 class ArtifactStore(Component):
     TOKEN = "lepton:aws:ArtifactStore"
 
-    def __init__(self, name: str, args: ArtifactStoreArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(
+        self, name: str, args: ArtifactStoreArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
         check_args(self.TOKEN, name, artifact_store_problems(args))  # before anything is registered
         super().__init__(name, opts)
         self._kms_key_arn = args.key_id
@@ -110,46 +158,78 @@ class ArtifactStore(Component):
         account = pulumi.Output.from_input(facts.account_id)
         partition = pulumi.Output.from_input(facts.partition)
         # Bucket names are global: the account id keeps two accounts' platforms of the same name apart.
-        bucket_name = account.apply(lambda a: physical_name(args.platform, args.environment, "models", a,
-                                                            limit="aws:s3-bucket"))
+        bucket_name = account.apply(
+            lambda a: physical_name(args.platform, args.environment, "models", a, limit="aws:s3-bucket")
+        )
         self.bucket = aws.s3.Bucket(
-            child_name(name, "models"), bucket=bucket_name,
+            child_name(name, "models"),
+            bucket=bucket_name,
             force_destroy=not args.protect,  # prod keeps its models even if someone deletes the stack
             opts=self.child_opts(protect=args.protect),
         )
         bucket_opts = self.child_opts()
         aws.s3.BucketOwnershipControls(
-            child_name(name, "models-ownership"), bucket=self.bucket.id,
-            rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"), opts=bucket_opts)
+            child_name(name, "models-ownership"),
+            bucket=self.bucket.id,
+            rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"),
+            opts=bucket_opts,
+        )
         aws.s3.BucketPublicAccessBlock(
-            child_name(name, "models-public-access"), bucket=self.bucket.id, block_public_acls=True,
-            block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=True, opts=bucket_opts)
+            child_name(name, "models-public-access"),
+            bucket=self.bucket.id,
+            block_public_acls=True,
+            block_public_policy=True,
+            ignore_public_acls=True,
+            restrict_public_buckets=True,
+            opts=bucket_opts,
+        )
         aws.s3.BucketServerSideEncryptionConfiguration(
-            child_name(name, "models-sse"), bucket=self.bucket.id,
-            rules=[aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
-                apply_server_side_encryption_by_default=(
-                    aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
-                        sse_algorithm="aws:kms", kms_master_key_id=args.key_id)),
-                bucket_key_enabled=True,  # one data key per bucket period: far fewer (billed) KMS calls
-            )],
-            opts=bucket_opts)
+            child_name(name, "models-sse"),
+            bucket=self.bucket.id,
+            rules=[
+                aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
+                    apply_server_side_encryption_by_default=(
+                        aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
+                            sse_algorithm="aws:kms", kms_master_key_id=args.key_id
+                        )
+                    ),
+                    bucket_key_enabled=True,  # one data key per bucket period: far fewer (billed) KMS calls
+                )
+            ],
+            opts=bucket_opts,
+        )
         versioning = aws.s3.BucketVersioning(
-            child_name(name, "models-versioning"), bucket=self.bucket.id,
+            child_name(name, "models-versioning"),
+            bucket=self.bucket.id,
             versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(status="Enabled"),
-            opts=bucket_opts)
+            opts=bucket_opts,
+        )
         aws.s3.BucketLifecycleConfiguration(
-            child_name(name, "models-lifecycle"), bucket=self.bucket.id,
-            rules=[aws.s3.BucketLifecycleConfigurationRuleArgs(
-                id="expire-noncurrent", status="Enabled",
-                filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(prefix=""),
-                noncurrent_version_expiration=aws.s3.BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs(
-                    noncurrent_days=args.noncurrent_version_days),
-                abort_incomplete_multipart_upload=(
-                    aws.s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(days_after_initiation=7)),
-            )],
-            opts=bucket_opts)
-        aws.s3.BucketPolicy(child_name(name, "models-tls-only"), bucket=self.bucket.id,
-                            policy=tls_only_bucket_policy(self.bucket.arn), opts=bucket_opts)
+            child_name(name, "models-lifecycle"),
+            bucket=self.bucket.id,
+            rules=[
+                aws.s3.BucketLifecycleConfigurationRuleArgs(
+                    id="expire-noncurrent",
+                    status="Enabled",
+                    filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(prefix=""),
+                    noncurrent_version_expiration=aws.s3.BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs(
+                        noncurrent_days=args.noncurrent_version_days
+                    ),
+                    abort_incomplete_multipart_upload=(
+                        aws.s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(
+                            days_after_initiation=7
+                        )
+                    ),
+                )
+            ],
+            opts=bucket_opts,
+        )
+        aws.s3.BucketPolicy(
+            child_name(name, "models-tls-only"),
+            bucket=self.bucket.id,
+            policy=tls_only_bucket_policy(self.bucket.arn),
+            opts=bucket_opts,
+        )
         logged: list[tuple[aws.s3.Bucket, str]] = [(self.bucket, ACCESS_LOG_PREFIX)]
         if args.data_events_trail:
             logged.append((self._data_events_trail(name, args, account, partition), TRAIL_ACCESS_LOG_PREFIX))
@@ -157,60 +237,118 @@ class ArtifactStore(Component):
         if args.replication_region:
             assert args.region is not None  # artifact_store_problems refuses replication without a region
             self.replica = ModelReplica(
-                name, platform=args.platform, environment=args.environment, account_id=account, partition=partition,
-                region=args.region, replica_region=args.replication_region, source=self.bucket,
-                source_versioning=versioning, source_key=args.key_id, noncurrent_days=args.noncurrent_version_days,
-                log_retention_days=args.access_log_retention_days, protect=args.protect, opts=self.child_opts(),
-                protect_opts=self.child_opts(protect=args.protect))
+                name,
+                platform=args.platform,
+                environment=args.environment,
+                account_id=account,
+                partition=partition,
+                region=args.region,
+                replica_region=args.replication_region,
+                source=self.bucket,
+                source_versioning=versioning,
+                source_key=args.key_id,
+                noncurrent_days=args.noncurrent_version_days,
+                log_retention_days=args.access_log_retention_days,
+                protect=args.protect,
+                opts=self.child_opts(),
+                protect_opts=self.child_opts(protect=args.protect),
+            )
 
         self.repository = aws.ecr.Repository(
-            child_name(name, "images"), name=f"{args.platform}-{args.environment}",
+            child_name(name, "images"),
+            name=f"{args.platform}-{args.environment}",
             image_tag_mutability="IMMUTABLE",
             image_scanning_configuration=aws.ecr.RepositoryImageScanningConfigurationArgs(scan_on_push=True),
-            encryption_configurations=[aws.ecr.RepositoryEncryptionConfigurationArgs(
-                encryption_type="KMS", kms_key=args.key_id)],
+            encryption_configurations=[
+                aws.ecr.RepositoryEncryptionConfigurationArgs(encryption_type="KMS", kms_key=args.key_id)
+            ],
             force_delete=not args.protect,
             opts=self.child_opts(protect=args.protect),
         )
-        aws.ecr.LifecyclePolicy(child_name(name, "images-lifecycle"), repository=self.repository.name,
-                                policy=json.dumps(ECR_LIFECYCLE), opts=self.child_opts())
+        aws.ecr.LifecyclePolicy(
+            child_name(name, "images-lifecycle"),
+            repository=self.repository.name,
+            policy=json.dumps(ECR_LIFECYCLE),
+            opts=self.child_opts(),
+        )
         self.bucket_name: pulumi.Output[str] = self.bucket.bucket
         self.bucket_arn: pulumi.Output[str] = self.bucket.arn
         self.registry_url: pulumi.Output[str] = self.repository.repository_url
         self.finish({"bucket": self.bucket_name, "registry_url": self.registry_url})
 
-    def _data_events_trail(self, name: str, args: ArtifactStoreArgs, account: pulumi.Output[str],
-                           partition: pulumi.Output[str]) -> aws.s3.Bucket:
+    def _data_events_trail(
+        self, name: str, args: ArtifactStoreArgs, account: pulumi.Output[str], partition: pulumi.Output[str]
+    ) -> aws.s3.Bucket:
         assert args.region is not None  # artifact_store_problems refuses the trail without a region
         region = args.region
         trail = trail_name(args.platform, args.environment)
-        source_arn = pulumi.Output.all(partition, account).apply(lambda pa: trail_arn(pa[0], region, pa[1], trail))
-        bucket_name = account.apply(lambda a: physical_name(args.platform, args.environment, "trail", a,
-                                                            limit="aws:s3-bucket"))
+        source_arn = pulumi.Output.all(partition, account).apply(
+            lambda pa: trail_arn(pa[0], region, pa[1], trail)
+        )
+        bucket_name = account.apply(
+            lambda a: physical_name(args.platform, args.environment, "trail", a, limit="aws:s3-bucket")
+        )
         self.data_events = DataEventsTrail(
-            name, name=trail, bucket_name=bucket_name, account_id=account, source_trail_arn=source_arn,
-            model_bucket_arn=self.bucket.arn, key_id=args.key_id, retention_days=args.access_log_retention_days,
-            protect=args.protect, opts=self.child_opts(), protect_opts=self.child_opts(protect=args.protect))
+            name,
+            name=trail,
+            bucket_name=bucket_name,
+            account_id=account,
+            source_trail_arn=source_arn,
+            model_bucket_arn=self.bucket.arn,
+            key_id=args.key_id,
+            retention_days=args.access_log_retention_days,
+            protect=args.protect,
+            opts=self.child_opts(),
+            protect_opts=self.child_opts(protect=args.protect),
+        )
         return self.data_events.bucket
 
-    def _access_logs(self, name: str, args: ArtifactStoreArgs, account: pulumi.Output[str],
-                     logged: list[tuple[aws.s3.Bucket, str]]) -> None:
-        log_bucket_name = account.apply(lambda a: physical_name(args.platform, args.environment, "access-logs", a,
-                                                                limit="aws:s3-bucket"))
+    def _access_logs(
+        self,
+        name: str,
+        args: ArtifactStoreArgs,
+        account: pulumi.Output[str],
+        logged: list[tuple[aws.s3.Bucket, str]],
+    ) -> None:
+        log_bucket_name = account.apply(
+            lambda a: physical_name(args.platform, args.environment, "access-logs", a, limit="aws:s3-bucket")
+        )
         self.access_log_bucket, delivery_ready = access_log_bucket(
-            name, bucket_name=log_bucket_name, sources=[(b.arn, prefix) for b, prefix in logged],
-            account_id=account, retention_days=args.access_log_retention_days, protect=args.protect,
-            opts=self.child_opts(), protect_opts=self.child_opts(protect=args.protect))
+            name,
+            bucket_name=log_bucket_name,
+            sources=[(b.arn, prefix) for b, prefix in logged],
+            account_id=account,
+            retention_days=args.access_log_retention_days,
+            protect=args.protect,
+            opts=self.child_opts(),
+            protect_opts=self.child_opts(protect=args.protect),
+        )
         for bucket, prefix in logged:
             # The model bucket's resource name stays `models-access-logging` (the first source).
             slug = "models" if bucket is self.bucket else prefix.strip("/")
             aws.s3.BucketLogging(
-                child_name(name, f"{slug}-access-logging"), bucket=bucket.id,
-                target_bucket=self.access_log_bucket.id, target_prefix=prefix,
-                opts=self.child_opts(depends_on=delivery_ready))
+                child_name(name, f"{slug}-access-logging"),
+                bucket=bucket.id,
+                target_bucket=self.access_log_bucket.id,
+                target_prefix=prefix,
+                opts=self.child_opts(depends_on=delivery_ready),
+            )
 
-    def prefix_reader(self, *, region: str, oidc_provider_arn: pulumi.Input[str], oidc_issuer: pulumi.Input[str],
-                      provider: pulumi.ProviderResource, platform: str) -> PrefixReaderBinder:
-        return PrefixReaderBinder(platform=platform, region=region, bucket_arn=self.bucket_arn,
-                                  key_id=self._kms_key_arn, oidc_provider_arn=oidc_provider_arn,
-                                  oidc_issuer=oidc_issuer, provider=provider)
+    def prefix_reader(
+        self,
+        *,
+        region: str,
+        oidc_provider_arn: pulumi.Input[str],
+        oidc_issuer: pulumi.Input[str],
+        provider: pulumi.ProviderResource,
+        platform: str,
+    ) -> PrefixReaderBinder:
+        return PrefixReaderBinder(
+            platform=platform,
+            region=region,
+            bucket_arn=self.bucket_arn,
+            key_id=self._kms_key_arn,
+            oidc_provider_arn=oidc_provider_arn,
+            oidc_issuer=oidc_issuer,
+            provider=provider,
+        )

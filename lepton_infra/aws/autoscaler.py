@@ -18,7 +18,8 @@ from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name
 
 # The pins live with every other chart pin. Importing charts.py runs lepton_infra.kubernetes' package
-# init (pulumi_kubernetes, which this module needs anyway for its RBAC objects); charts.py itself is plain data.
+# init (pulumi_kubernetes, which this module needs anyway for its RBAC objects); charts.py itself is plain
+# data.
 from lepton_infra.kubernetes.charts import (
     CLUSTER_AUTOSCALER,
     CLUSTER_AUTOSCALER_IMAGE_TAGS,
@@ -73,8 +74,10 @@ def image_tag(kubernetes_version: str) -> str:
     try:
         return IMAGE_TAGS[kubernetes_version]
     except KeyError:
-        raise ValueError(f"no cluster-autoscaler image pinned for Kubernetes {kubernetes_version}; "
-                         f"known: {', '.join(sorted(IMAGE_TAGS))}") from None
+        raise ValueError(
+            f"no cluster-autoscaler image pinned for Kubernetes {kubernetes_version}; "
+            f"known: {', '.join(sorted(IMAGE_TAGS))}"
+        ) from None
 
 
 def asg_name_patterns(node_group_name_prefixes: Sequence[str]) -> list[str]:
@@ -84,9 +87,14 @@ def asg_name_patterns(node_group_name_prefixes: Sequence[str]) -> list[str]:
     return sorted({f"eks-{p}*" for p in node_group_name_prefixes}) or ["eks-*"]
 
 
-def autoscaler_policy(cluster_name: pulumi.Input[str], region: str = "*",
-                      account_id: pulumi.Input[str] = "*", *, partition: pulumi.Input[str],
-                      node_group_name_prefixes: Sequence[str] = ()) -> pulumi.Output[str]:
+def autoscaler_policy(
+    cluster_name: pulumi.Input[str],
+    region: str = "*",
+    account_id: pulumi.Input[str] = "*",
+    *,
+    partition: pulumi.Input[str],
+    node_group_name_prefixes: Sequence[str] = (),
+) -> pulumi.Output[str]:
     """Describe calls stay on `*`: the Service Authorization Reference lists no resource type for
     autoscaling:Describe* and ec2:Describe*/GetInstanceTypesFromInstanceRequirements (they authorize only
     on `*`). DescribeNodegroup is scoped to this cluster's node groups (EKS `nodegroup`), and the two
@@ -95,19 +103,41 @@ def autoscaler_policy(cluster_name: pulumi.Input[str], region: str = "*",
     name in another cluster of the account matches the name but not the tag."""
     owned_tag = pulumi.Output.concat("aws:ResourceTag/k8s.io/cluster-autoscaler/", cluster_name)
     condition = owned_tag.apply(lambda k: {"StringEquals": {k: "owned"}})
-    nodegroups = make_arn(partition, "eks", region, account_id, pulumi.Output.concat("nodegroup/", cluster_name, "/*/*"))
-    groups = [make_arn(partition, "autoscaling", region, account_id, f"autoScalingGroup:*:autoScalingGroupName/{p}")
-              for p in asg_name_patterns(node_group_name_prefixes)]
-    return pulumi.Output.json_dumps(document([
-        allow(["autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeAutoScalingInstances",
-               "autoscaling:DescribeLaunchConfigurations", "autoscaling:DescribeScalingActivities",
-               "autoscaling:DescribeTags", "ec2:DescribeImages", "ec2:DescribeInstanceTypes",
-               "ec2:DescribeLaunchTemplateVersions", "ec2:GetInstanceTypesFromInstanceRequirements"],
-              "*", sid="DescribeOnlyIsUnscoped"),
-        allow(["eks:DescribeNodegroup"], [nodegroups], sid="ReadThisClustersNodeGroups"),
-        allow(["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"], groups,
-              sid="ScaleOnlyThisClustersGroups", condition=condition),
-    ]))
+    nodegroups = make_arn(
+        partition, "eks", region, account_id, pulumi.Output.concat("nodegroup/", cluster_name, "/*/*")
+    )
+    groups = [
+        make_arn(partition, "autoscaling", region, account_id, f"autoScalingGroup:*:autoScalingGroupName/{p}")
+        for p in asg_name_patterns(node_group_name_prefixes)
+    ]
+    return pulumi.Output.json_dumps(
+        document(
+            [
+                allow(
+                    [
+                        "autoscaling:DescribeAutoScalingGroups",
+                        "autoscaling:DescribeAutoScalingInstances",
+                        "autoscaling:DescribeLaunchConfigurations",
+                        "autoscaling:DescribeScalingActivities",
+                        "autoscaling:DescribeTags",
+                        "ec2:DescribeImages",
+                        "ec2:DescribeInstanceTypes",
+                        "ec2:DescribeLaunchTemplateVersions",
+                        "ec2:GetInstanceTypesFromInstanceRequirements",
+                    ],
+                    "*",
+                    sid="DescribeOnlyIsUnscoped",
+                ),
+                allow(["eks:DescribeNodegroup"], [nodegroups], sid="ReadThisClustersNodeGroups"),
+                allow(
+                    ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
+                    groups,
+                    sid="ScaleOnlyThisClustersGroups",
+                    condition=condition,
+                ),
+            ]
+        )
+    )
 
 
 def provisioning_args() -> dict[str, str]:
@@ -120,21 +150,35 @@ def provisioning_args() -> dict[str, str]:
 def provisioning_rules() -> list[dict[str, list[str]]]:
     """The RBAC FAQ.md lists for ProvisioningRequest support (the chart grants none of it)."""
     return [
-        {"apiGroups": ["autoscaling.x-k8s.io"], "resources": ["provisioningrequests", "provisioningrequests/status"],
-         "verbs": ["watch", "list", "get", "create", "update", "patch", "delete"]},
+        {
+            "apiGroups": ["autoscaling.x-k8s.io"],
+            "resources": ["provisioningrequests", "provisioningrequests/status"],
+            "verbs": ["watch", "list", "get", "create", "update", "patch", "delete"],
+        },
         {"apiGroups": [""], "resources": ["podtemplates"], "verbs": ["watch", "list", "get"]},
     ]
 
 
-def chart_values(cluster_name: pulumi.Input[str], kubernetes_version: str, region: str,
-                 role_arn: pulumi.Input[str], unneeded_minutes: int, provisioning_requests: bool = False) -> dict:
+def chart_values(
+    cluster_name: pulumi.Input[str],
+    kubernetes_version: str,
+    region: str,
+    role_arn: pulumi.Input[str],
+    unneeded_minutes: int,
+    provisioning_requests: bool = False,
+) -> dict:
     return {
         "cloudProvider": "aws",
         "awsRegion": region,
         "autoDiscovery": {"clusterName": cluster_name},
         "image": {"tag": image_tag(kubernetes_version)},
-        "rbac": {"serviceAccount": {"create": True, "name": SERVICE_ACCOUNT,
-                                    "annotations": {"eks.amazonaws.com/role-arn": role_arn}}},
+        "rbac": {
+            "serviceAccount": {
+                "create": True,
+                "name": SERVICE_ACCOUNT,
+                "annotations": {"eks.amazonaws.com/role-arn": role_arn},
+            }
+        },
         "extraArgs": {
             # least-waste picks the group that leaves the fewest idle GPUs/CPUs after the pod lands.
             "expander": "least-waste",
@@ -153,9 +197,12 @@ def chart_values(cluster_name: pulumi.Input[str], kubernetes_version: str, regio
         "resources": {"requests": {"cpu": "100m", "memory": "300Mi"}, "limits": {"memory": "600Mi"}},
         "podDisruptionBudget": {"maxUnavailable": 1},
         "securityContext": {"runAsNonRoot": True, "runAsUser": 65534, "fsGroup": 65534},
-        "containerSecurityContext": {"allowPrivilegeEscalation": False, "readOnlyRootFilesystem": True,
-                                     "capabilities": {"drop": ["ALL"]},
-                                     "seccompProfile": {"type": "RuntimeDefault"}},
+        "containerSecurityContext": {
+            "allowPrivilegeEscalation": False,
+            "readOnlyRootFilesystem": True,
+            "capabilities": {"drop": ["ALL"]},
+            "seccompProfile": {"type": "RuntimeDefault"},
+        },
     }
 
 
@@ -167,11 +214,19 @@ class Autoscaler(Component):
         super().__init__(name, opts)
         account = args.account or lookup_account(self)
         role = irsa_role(
-            child_name(name, "irsa"), platform=args.platform, oidc_provider_arn=args.oidc_provider_arn,
-            oidc_issuer=args.oidc_issuer, namespace=NAMESPACE, service_account=SERVICE_ACCOUNT,
-            policy=autoscaler_policy(args.cluster_name, args.region, account.account_id,
-                                     partition=account.partition,
-                                     node_group_name_prefixes=args.node_group_name_prefixes),
+            child_name(name, "irsa"),
+            platform=args.platform,
+            oidc_provider_arn=args.oidc_provider_arn,
+            oidc_issuer=args.oidc_issuer,
+            namespace=NAMESPACE,
+            service_account=SERVICE_ACCOUNT,
+            policy=autoscaler_policy(
+                args.cluster_name,
+                args.region,
+                account.account_id,
+                partition=account.partition,
+                node_group_name_prefixes=args.node_group_name_prefixes,
+            ),
             opts=self.child_opts(),
             description="cluster-autoscaler (scales only this cluster's node groups)",
         )
@@ -180,26 +235,44 @@ class Autoscaler(Component):
         if args.provisioning_requests:
             version = image_tag(args.kubernetes_version).removeprefix("v")
             self.provisioning_crd: k8s.yaml.v2.ConfigFile | None = k8s.yaml.v2.ConfigFile(
-                child_name(name, "provisioning-crd"), file=PROVISIONING_REQUEST_CRD_URL.format(version=version),
-                opts=k8s_opts)
+                child_name(name, "provisioning-crd"),
+                file=PROVISIONING_REQUEST_CRD_URL.format(version=version),
+                opts=k8s_opts,
+            )
             cluster_role = k8s.rbac.v1.ClusterRole(
-                child_name(name, "provisioning-role"), metadata=k8s.meta.v1.ObjectMetaArgs(name=PROVISIONING_ROLE),
+                child_name(name, "provisioning-role"),
+                metadata=k8s.meta.v1.ObjectMetaArgs(name=PROVISIONING_ROLE),
                 rules=provisioning_rules(),  # type: ignore[arg-type]
-                opts=k8s_opts)
+                opts=k8s_opts,
+            )
             binding = k8s.rbac.v1.ClusterRoleBinding(
-                child_name(name, "provisioning-binding"), metadata=k8s.meta.v1.ObjectMetaArgs(name=PROVISIONING_ROLE),
-                role_ref=k8s.rbac.v1.RoleRefArgs(api_group="rbac.authorization.k8s.io", kind="ClusterRole",
-                                                  name=PROVISIONING_ROLE),
-                subjects=[k8s.rbac.v1.SubjectArgs(kind="ServiceAccount", name=SERVICE_ACCOUNT, namespace=NAMESPACE)],
-                opts=k8s_opts)
+                child_name(name, "provisioning-binding"),
+                metadata=k8s.meta.v1.ObjectMetaArgs(name=PROVISIONING_ROLE),
+                role_ref=k8s.rbac.v1.RoleRefArgs(
+                    api_group="rbac.authorization.k8s.io", kind="ClusterRole", name=PROVISIONING_ROLE
+                ),
+                subjects=[
+                    k8s.rbac.v1.SubjectArgs(kind="ServiceAccount", name=SERVICE_ACCOUNT, namespace=NAMESPACE)
+                ],
+                opts=k8s_opts,
+            )
             before_release = [self.provisioning_crd, cluster_role, binding]
         else:
             self.provisioning_crd = None
         self.release = pinned_release(
-            child_name(name, "chart"), CLUSTER_AUTOSCALER, NAMESPACE,
-            chart_values(args.cluster_name, args.kubernetes_version, args.region, role.arn,
-                         args.scale_down_unneeded_minutes, args.provisioning_requests),
+            child_name(name, "chart"),
+            CLUSTER_AUTOSCALER,
+            NAMESPACE,
+            chart_values(
+                args.cluster_name,
+                args.kubernetes_version,
+                args.region,
+                role.arn,
+                args.scale_down_unneeded_minutes,
+                args.provisioning_requests,
+            ),
             self.child_opts(provider=args.k8s_provider, depends_on=[*args.wait_for, *before_release]),
-            timeout_seconds=HELM_DEFAULT_TIMEOUT_SECONDS)
+            timeout_seconds=HELM_DEFAULT_TIMEOUT_SECONDS,
+        )
         self.role_arn: pulumi.Output[str] = role.arn
         self.finish({"role_arn": self.role_arn})

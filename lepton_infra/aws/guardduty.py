@@ -24,23 +24,37 @@ RUNTIME_MONITORING = "RUNTIME_MONITORING"
 EKS_ADDON_MANAGEMENT = "EKS_ADDON_MANAGEMENT"
 
 
-def eks_protection(parent: str, *, detector_id: str | None, protect: bool, opts: pulumi.ResourceOptions
-                   ) -> pulumi.Output[str]:
+def eks_protection(
+    parent: str, *, detector_id: str | None, protect: bool, opts: pulumi.ResourceOptions
+) -> pulumi.Output[str]:
     """The detector id the features are set in (created here when `detector_id` is None)."""
     if detector_id is None:
         detector = aws.guardduty.Detector(
-            child_name(parent, "guardduty"), enable=True, finding_publishing_frequency="FIFTEEN_MINUTES",
-            opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(protect=protect)))
+            child_name(parent, "guardduty"),
+            enable=True,
+            finding_publishing_frequency="FIFTEEN_MINUTES",
+            opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(protect=protect)),
+        )
         target: pulumi.Output[str] = detector.id
     else:
         target = pulumi.Output.from_input(detector_id)
     aws.guardduty.DetectorFeature(
-        child_name(parent, "guardduty-eks-audit-logs"), detector_id=target, name=EKS_AUDIT_LOGS, status="ENABLED",
-        opts=opts)
-    aws.guardduty.DetectorFeature(
-        child_name(parent, "guardduty-runtime-monitoring"), detector_id=target, name=RUNTIME_MONITORING,
+        child_name(parent, "guardduty-eks-audit-logs"),
+        detector_id=target,
+        name=EKS_AUDIT_LOGS,
         status="ENABLED",
-        additional_configurations=[aws.guardduty.DetectorFeatureAdditionalConfigurationArgs(
-            name=EKS_ADDON_MANAGEMENT, status="ENABLED")],
-        opts=opts)
+        opts=opts,
+    )
+    aws.guardduty.DetectorFeature(
+        child_name(parent, "guardduty-runtime-monitoring"),
+        detector_id=target,
+        name=RUNTIME_MONITORING,
+        status="ENABLED",
+        additional_configurations=[
+            aws.guardduty.DetectorFeatureAdditionalConfigurationArgs(
+                name=EKS_ADDON_MANAGEMENT, status="ENABLED"
+            )
+        ],
+        opts=opts,
+    )
     return target

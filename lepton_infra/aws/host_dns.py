@@ -35,53 +35,78 @@ RECORD_TYPE = "A"  # the ALBs the controller makes are IPv4 only (no `ip-address
 
 
 def record_zones(exposure: Exposure, *, public_zone: bool) -> tuple[str, ...]:
-    """The zones (by role) holding a host's record: the private one always, the public one for a public host."""
+    """The zones (by role) holding a host's record: the private one always, the public one for a public
+    host."""
     if exposure == "public":
         if not public_zone:
-            raise ValueError("a public host's record needs the public hosted zone (aws.dns_zone_id); "
-                             "refused at spec time, reaching here is a bug")
+            raise ValueError(
+                "a public host's record needs the public hosted zone (aws.dns_zone_id); "
+                "refused at spec time, reaching here is a bug"
+            )
         return ("private", "public")
     return ("private",)
 
 
-def host_dns_problems(domain: str | None, hosts: Mapping[str, str], public_zone_id: str | None) -> Iterator[Problem]:
+def host_dns_problems(
+    domain: str | None, hosts: Mapping[str, str], public_zone_id: str | None
+) -> Iterator[Problem]:
     """What Route 53 would refuse at apply time: a record outside the zone's domain, a public host with no
     public zone to write it in."""
     if domain is None:
-        yield Problem("domain", None, "the private hosted zone is created for this domain",
-                      "set domain (network.domain), or leave private_zone_vpc_id unset")
+        yield Problem(
+            "domain",
+            None,
+            "the private hosted zone is created for this domain",
+            "set domain (network.domain), or leave private_zone_vpc_id unset",
+        )
         return
     for host, exposure in sorted(hosts.items()):
         if not within(host, domain):
-            yield Problem(f"hosts.{host}", host, f"outside {domain}: Route 53 refuses a record outside its zone",
-                          f"use a host within {domain}")
+            yield Problem(
+                f"hosts.{host}",
+                host,
+                f"outside {domain}: Route 53 refuses a record outside its zone",
+                f"use a host within {domain}",
+            )
         if exposure == "public" and public_zone_id is None:
-            yield Problem("dns_zone_id", None, f"the public host {host} is also written in the public zone",
-                          "set dns_zone_id to the public hosted zone serving the domain, or write no records")
+            yield Problem(
+                "dns_zone_id",
+                None,
+                f"the public host {host} is also written in the public zone",
+                "set dns_zone_id to the public hosted zone serving the domain, or write no records",
+            )
 
 
-def private_zone(name: str, domain: str, vpc_id: pulumi.Input[str], region: str | None,
-                 opts: pulumi.ResourceOptions) -> aws.route53.Zone:
+def private_zone(
+    name: str, domain: str, vpc_id: pulumi.Input[str], region: str | None, opts: pulumi.ResourceOptions
+) -> aws.route53.Zone:
     return aws.route53.Zone(
-        child_name(name, "private-zone"), name=domain,
+        child_name(name, "private-zone"),
+        name=domain,
         comment=f"Exposed hosts under {domain}, resolved inside the platform's VPC (lepton-infra)",
         vpcs=[aws.route53.ZoneVpcArgs(vpc_id=vpc_id, vpc_region=region)],
         # Pulumi deletes our records before the zone; anything left is someone else's, and deleting the zone
         # then fails loudly instead of taking their records with it.
-        force_destroy=False, tags={"Name": domain}, opts=opts)
+        force_destroy=False,
+        tags={"Name": domain},
+        opts=opts,
+    )
 
 
 def alb_hosted_zone_id(region: str | None, parent: pulumi.Resource) -> pulumi.Output[str]:
     """The canonical hosted zone id of ALBs in `region` (what an alias to an ALB names as its zone)."""
-    return aws.lb.get_hosted_zone_id_output(load_balancer_type="application", region=region,
-                                            opts=pulumi.InvokeOutputOptions(parent=parent)).id
+    return aws.lb.get_hosted_zone_id_output(
+        load_balancer_type="application", region=region, opts=pulumi.InvokeOutputOptions(parent=parent)
+    ).id
 
 
 def _alb_hostname(address: HostAddress) -> pulumi.Output[str]:
     def required(hostname: str | None) -> str:
         if not hostname:
-            raise ValueError(f"the Ingress for {address.host} reported no load-balancer hostname: an alias record "
-                             "needs the ALB's DNS name (is the Ingress served by the AWS Load Balancer Controller?)")
+            raise ValueError(
+                f"the Ingress for {address.host} reported no load-balancer hostname: an alias record "
+                "needs the ALB's DNS name (is the Ingress served by the AWS Load Balancer Controller?)"
+            )
         return hostname
 
     return address.hostname.apply(required)
@@ -97,15 +122,29 @@ class HostRecords:
     provider: pulumi.ProviderResource | None
     """The platform's AWS provider: the caller's options carry only the Kubernetes provider's parent chain."""
 
-    def __call__(self, name: str, address: HostAddress, opts: pulumi.ResourceOptions) -> list[aws.route53.Record]:
+    def __call__(
+        self, name: str, address: HostAddress, opts: pulumi.ResourceOptions
+    ) -> list[aws.route53.Record]:
         zones = {"private": self.private_zone_id, "public": self.public_zone_id}
         target = _alb_hostname(address)
-        return [aws.route53.Record(
-            child_name(name, role), zone_id=zones[role], name=address.host, type=RECORD_TYPE,
-            # No health check of ours: Route 53 answers with the ALB while any of its target groups is healthy.
-            aliases=[aws.route53.RecordAliasArgs(name=target, zone_id=self.alb_zone_id, evaluate_target_health=True)],
-            # A record of that name already in the operator's public zone is theirs: creating ours fails there
-            # rather than taking it over.
-            allow_overwrite=False,
-            opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(provider=self.provider)))
-            for role in record_zones(address.exposure, public_zone=self.public_zone_id is not None)]
+        return [
+            aws.route53.Record(
+                child_name(name, role),
+                zone_id=zones[role],
+                name=address.host,
+                type=RECORD_TYPE,
+                # No health check of ours: Route 53 answers with the ALB while any of its target groups is
+                # healthy.
+                aliases=[
+                    aws.route53.RecordAliasArgs(
+                        name=target, zone_id=self.alb_zone_id, evaluate_target_health=True
+                    )
+                ],
+                # A record of that name already in the operator's public zone is theirs: creating ours fails
+                # there
+                # rather than taking it over.
+                allow_overwrite=False,
+                opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(provider=self.provider)),
+            )
+            for role in record_zones(address.exposure, public_zone=self.public_zone_id is not None)
+        ]

@@ -23,12 +23,20 @@ def document(statements: Sequence[Statement]) -> dict[str, Any]:
     return {"Version": VERSION, "Statement": list(statements)}
 
 
-def allow(actions: Sequence[str], resources: Sequence[Any] | Any, *, sid: str | None = None,
-          condition: Mapping[str, Any] | pulumi.Output[Any] | None = None) -> Statement:
+def allow(
+    actions: Sequence[str],
+    resources: Sequence[Any] | Any,
+    *,
+    sid: str | None = None,
+    condition: Mapping[str, Any] | pulumi.Output[Any] | None = None,
+) -> Statement:
     """One Allow statement. `resources` may hold Outputs; serialise the document with
     `pulumi.Output.json_dumps`."""
-    st: Statement = {"Effect": "Allow", "Action": list(actions),
-                     "Resource": list(resources) if isinstance(resources, list | tuple) else resources}
+    st: Statement = {
+        "Effect": "Allow",
+        "Action": list(actions),
+        "Resource": list(resources) if isinstance(resources, list | tuple) else resources,
+    }
     if sid:
         st["Sid"] = sid
     if condition:
@@ -36,7 +44,9 @@ def allow(actions: Sequence[str], resources: Sequence[Any] | Any, *, sid: str | 
     return st
 
 
-def service_trust(services: Sequence[str], *, source_account: pulumi.Input[str] | None = None) -> pulumi.Output[str]:
+def service_trust(
+    services: Sequence[str], *, source_account: pulumi.Input[str] | None = None
+) -> pulumi.Output[str]:
     """Trust policy for AWS services. With `source_account`, the confused-deputy guard
     (`aws:SourceAccount`) is added: only this account's resources may make the service assume the role."""
     st: Statement = {"Effect": "Allow", "Principal": {"Service": list(services)}, "Action": "sts:AssumeRole"}
@@ -45,18 +55,27 @@ def service_trust(services: Sequence[str], *, source_account: pulumi.Input[str] 
     return pulumi.Output.json_dumps(document([st]))
 
 
-def irsa_trust(oidc_provider_arn: pulumi.Input[str], oidc_issuer: pulumi.Input[str], namespace: str,
-               service_account: str) -> pulumi.Output[str]:
+def irsa_trust(
+    oidc_provider_arn: pulumi.Input[str], oidc_issuer: pulumi.Input[str], namespace: str, service_account: str
+) -> pulumi.Output[str]:
     """Trust for exactly one Kubernetes service account through the cluster's OIDC provider.
     `oidc_issuer` is the issuer URL; both `sub` and `aud` are pinned (a bare `sub` check would let any
     audience's token in)."""
     host = pulumi.Output.from_input(oidc_issuer).apply(lambda url: url.removeprefix("https://"))
-    condition = host.apply(lambda h: {"StringEquals": {
-        f"{h}:sub": f"system:serviceaccount:{namespace}:{service_account}",
-        f"{h}:aud": "sts.amazonaws.com",
-    }})
-    st = {"Effect": "Allow", "Principal": {"Federated": oidc_provider_arn},
-          "Action": "sts:AssumeRoleWithWebIdentity", "Condition": condition}
+    condition = host.apply(
+        lambda h: {
+            "StringEquals": {
+                f"{h}:sub": f"system:serviceaccount:{namespace}:{service_account}",
+                f"{h}:aud": "sts.amazonaws.com",
+            }
+        }
+    )
+    st = {
+        "Effect": "Allow",
+        "Principal": {"Federated": oidc_provider_arn},
+        "Action": "sts:AssumeRoleWithWebIdentity",
+        "Condition": condition,
+    }
     return pulumi.Output.json_dumps(document([st]))
 
 

@@ -33,7 +33,10 @@ AUTOSCALING_SLR_NAME = "AWSServiceRoleForAutoScaling"
 
 
 def autoscaling_slr_arn(account_id: str, partition: str) -> str:
-    return f"arn:{partition}:iam::{account_id}:role/aws-service-role/{AUTOSCALING_SERVICE}/{AUTOSCALING_SLR_NAME}"
+    return (
+        f"arn:{partition}:iam::{account_id}:role/aws-service-role/"
+        f"{AUTOSCALING_SERVICE}/{AUTOSCALING_SLR_NAME}"
+    )
 
 
 @dataclass
@@ -59,44 +62,105 @@ def cloudtrail_statements(account_id: str, partition: str, region: str, trail: s
     DescribeKey. Reading the logs goes through IAM (the root statement)."""
     source = {"aws:SourceArn": f"arn:{partition}:cloudtrail:{region}:{account_id}:trail/{trail}"}
     return [
-        {"Sid": "CloudTrailEncryptsThisTrailsLogs", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
-         "Action": "kms:GenerateDataKey*", "Resource": "*",
-         "Condition": {"StringEquals": source, "StringLike": {
-             "kms:EncryptionContext:aws:cloudtrail:arn": f"arn:{partition}:cloudtrail:*:{account_id}:trail/*"}}},
-        {"Sid": "CloudTrailDescribesKey", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
-         "Action": "kms:DescribeKey", "Resource": "*", "Condition": {"StringEquals": source}},
+        {
+            "Sid": "CloudTrailEncryptsThisTrailsLogs",
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudtrail.amazonaws.com"},
+            "Action": "kms:GenerateDataKey*",
+            "Resource": "*",
+            "Condition": {
+                "StringEquals": source,
+                "StringLike": {
+                    "kms:EncryptionContext:aws:cloudtrail:arn": (
+                        f"arn:{partition}:cloudtrail:*:{account_id}:trail/*"
+                    )
+                },
+            },
+        },
+        {
+            "Sid": "CloudTrailDescribesKey",
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudtrail.amazonaws.com"},
+            "Action": "kms:DescribeKey",
+            "Resource": "*",
+            "Condition": {"StringEquals": source},
+        },
     ]
 
 
-def key_policy(account_id: str, partition: str, region: str, autoscaling_slr: str | None = None,
-               cloudtrail_trail: str | None = None) -> dict:
+def key_policy(
+    account_id: str,
+    partition: str,
+    region: str,
+    autoscaling_slr: str | None = None,
+    cloudtrail_trail: str | None = None,
+) -> dict:
     """The key policy: the account root administers the key through IAM (without this statement the key
     becomes unmanageable), and exactly the services that encrypt platform data may use it.
     `autoscaling_slr` is the ARN of the created service-linked role (default: the well-known ARN)."""
     root = f"arn:{partition}:iam::{account_id}:root"
     autoscaling_slr = autoscaling_slr or autoscaling_slr_arn(account_id, partition)
-    return document([
-        {"Sid": "AccountAdministersThroughIam", "Effect": "Allow", "Principal": {"AWS": root},
-         "Action": "kms:*", "Resource": "*"},
-        {"Sid": "CloudWatchLogsEncryptsThisAccountsLogGroups", "Effect": "Allow",
-         "Principal": {"Service": f"logs.{region}.amazonaws.com"},
-         "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-         "Resource": "*",
-         "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn":
-                                   f"arn:{partition}:logs:{region}:{account_id}:log-group:*"}}},
-        # Node groups launch encrypted gp3 volumes through the Auto Scaling service-linked role.
-        {"Sid": "AutoScalingUsesKeyForEbs", "Effect": "Allow", "Principal": {"AWS": autoscaling_slr},
-         "Action": _USE, "Resource": "*"},
-        {"Sid": "AutoScalingGrantsForEbsOnly", "Effect": "Allow", "Principal": {"AWS": autoscaling_slr},
-         "Action": "kms:CreateGrant", "Resource": "*",
-         "Condition": {"Bool": {"kms:GrantIsForAWSResource": "true"}}},
-        # CloudWatch alarms and AWS Budgets publish to the encrypted SNS topic.
-        {"Sid": "AlarmsAndBudgetsPublishToEncryptedTopic", "Effect": "Allow",
-         "Principal": {"Service": ["cloudwatch.amazonaws.com", "budgets.amazonaws.com"]},
-         "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "*",
-         "Condition": {"StringEquals": {"aws:SourceAccount": account_id}}},
-        *(cloudtrail_statements(account_id, partition, region, cloudtrail_trail) if cloudtrail_trail else []),
-    ])
+    return document(
+        [
+            {
+                "Sid": "AccountAdministersThroughIam",
+                "Effect": "Allow",
+                "Principal": {"AWS": root},
+                "Action": "kms:*",
+                "Resource": "*",
+            },
+            {
+                "Sid": "CloudWatchLogsEncryptsThisAccountsLogGroups",
+                "Effect": "Allow",
+                "Principal": {"Service": f"logs.{region}.amazonaws.com"},
+                "Action": [
+                    "kms:Encrypt*",
+                    "kms:Decrypt*",
+                    "kms:ReEncrypt*",
+                    "kms:GenerateDataKey*",
+                    "kms:Describe*",
+                ],
+                "Resource": "*",
+                "Condition": {
+                    "ArnLike": {
+                        "kms:EncryptionContext:aws:logs:arn": (
+                            f"arn:{partition}:logs:{region}:{account_id}:log-group:*"
+                        )
+                    }
+                },
+            },
+            # Node groups launch encrypted gp3 volumes through the Auto Scaling service-linked role.
+            {
+                "Sid": "AutoScalingUsesKeyForEbs",
+                "Effect": "Allow",
+                "Principal": {"AWS": autoscaling_slr},
+                "Action": _USE,
+                "Resource": "*",
+            },
+            {
+                "Sid": "AutoScalingGrantsForEbsOnly",
+                "Effect": "Allow",
+                "Principal": {"AWS": autoscaling_slr},
+                "Action": "kms:CreateGrant",
+                "Resource": "*",
+                "Condition": {"Bool": {"kms:GrantIsForAWSResource": "true"}},
+            },
+            # CloudWatch alarms and AWS Budgets publish to the encrypted SNS topic.
+            {
+                "Sid": "AlarmsAndBudgetsPublishToEncryptedTopic",
+                "Effect": "Allow",
+                "Principal": {"Service": ["cloudwatch.amazonaws.com", "budgets.amazonaws.com"]},
+                "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+                "Resource": "*",
+                "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+            },
+            *(
+                cloudtrail_statements(account_id, partition, region, cloudtrail_trail)
+                if cloudtrail_trail
+                else []
+            ),
+        ]
+    )
 
 
 class EncryptionKey(Component):
@@ -107,7 +171,9 @@ class EncryptionKey(Component):
 
     TOKEN = "lepton:aws:EncryptionKey"
 
-    def __init__(self, name: str, args: EncryptionKeyArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(
+        self, name: str, args: EncryptionKeyArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
         check_args(self.TOKEN, name, encryption_key_problems(args))  # before anything is registered
         super().__init__(name, opts)
         account = args.account or lookup_account(self)
@@ -123,7 +189,10 @@ class EncryptionKey(Component):
             depends_on.append(self.autoscaling_role)
         slr_arn: pulumi.Input[str | None] = self.autoscaling_role.arn if self.autoscaling_role else None
         policy = pulumi.Output.all(account.account_id, account.partition, slr_arn).apply(
-            lambda ap: pulumi.Output.json_dumps(key_policy(ap[0], ap[1], args.region, ap[2], args.cloudtrail_trail_name)))
+            lambda ap: pulumi.Output.json_dumps(
+                key_policy(ap[0], ap[1], args.region, ap[2], args.cloudtrail_trail_name)
+            )
+        )
         self.key = aws.kms.Key(
             child_name(name, "key"),
             description=f"lepton-infra platform key ({args.alias})",

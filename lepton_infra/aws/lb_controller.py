@@ -40,17 +40,34 @@ INGRESS_CLASS = "alb"
 OWNER_TAG = "elbv2.k8s.aws/cluster"
 
 DESCRIBE_ACTIONS = (
-    "ec2:DescribeAccountAttributes", "ec2:DescribeAddresses", "ec2:DescribeAvailabilityZones",
-    "ec2:DescribeInternetGateways", "ec2:DescribeVpcs", "ec2:DescribeVpcPeeringConnections", "ec2:DescribeSubnets",
-    "ec2:DescribeSecurityGroups", "ec2:DescribeInstances", "ec2:DescribeNetworkInterfaces", "ec2:DescribeTags",
-    "ec2:DescribeCoipPools", "ec2:DescribeIpamPools", "ec2:DescribeRouteTables",
-    "elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancerAttributes",
-    "elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeListenerCertificates",
-    "elasticloadbalancing:DescribeSSLPolicies", "elasticloadbalancing:DescribeRules",
-    "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetGroupAttributes",
-    "elasticloadbalancing:DescribeTargetHealth", "elasticloadbalancing:DescribeTags",
-    "elasticloadbalancing:DescribeTrustStores", "elasticloadbalancing:DescribeListenerAttributes",
-    "elasticloadbalancing:DescribeCapacityReservation", "acm:ListCertificates",
+    "ec2:DescribeAccountAttributes",
+    "ec2:DescribeAddresses",
+    "ec2:DescribeAvailabilityZones",
+    "ec2:DescribeInternetGateways",
+    "ec2:DescribeVpcs",
+    "ec2:DescribeVpcPeeringConnections",
+    "ec2:DescribeSubnets",
+    "ec2:DescribeSecurityGroups",
+    "ec2:DescribeInstances",
+    "ec2:DescribeNetworkInterfaces",
+    "ec2:DescribeTags",
+    "ec2:DescribeCoipPools",
+    "ec2:DescribeIpamPools",
+    "ec2:DescribeRouteTables",
+    "elasticloadbalancing:DescribeLoadBalancers",
+    "elasticloadbalancing:DescribeLoadBalancerAttributes",
+    "elasticloadbalancing:DescribeListeners",
+    "elasticloadbalancing:DescribeListenerCertificates",
+    "elasticloadbalancing:DescribeSSLPolicies",
+    "elasticloadbalancing:DescribeRules",
+    "elasticloadbalancing:DescribeTargetGroups",
+    "elasticloadbalancing:DescribeTargetGroupAttributes",
+    "elasticloadbalancing:DescribeTargetHealth",
+    "elasticloadbalancing:DescribeTags",
+    "elasticloadbalancing:DescribeTrustStores",
+    "elasticloadbalancing:DescribeListenerAttributes",
+    "elasticloadbalancing:DescribeCapacityReservation",
+    "acm:ListCertificates",
 )
 
 
@@ -71,8 +88,14 @@ class LoadBalancerControllerArgs:
     account: AwsAccount | None = None
 
 
-def controller_policy(cluster_name: pulumi.Input[str], vpc_id: pulumi.Input[str], region: str,
-                      account_id: pulumi.Input[str], *, partition: pulumi.Input[str]) -> pulumi.Output[str]:
+def controller_policy(
+    cluster_name: pulumi.Input[str],
+    vpc_id: pulumi.Input[str],
+    region: str,
+    account_id: pulumi.Input[str],
+    *,
+    partition: pulumi.Input[str],
+) -> pulumi.Output[str]:
     def arn(service: str, resource: pulumi.Input[str]) -> pulumi.Output[str]:
         return make_arn(partition, service, region, account_id, resource)
 
@@ -82,66 +105,160 @@ def controller_policy(cluster_name: pulumi.Input[str], vpc_id: pulumi.Input[str]
     target_groups = arn("elasticloadbalancing", "targetgroup/*/*")
     listeners = [arn("elasticloadbalancing", r) for r in ("listener/app/*/*/*", "listener/net/*/*/*")]
     rules = [arn("elasticloadbalancing", r) for r in ("listener-rule/app/*/*/*", "listener-rule/net/*/*/*")]
-    owned = pulumi.Output.from_input(cluster_name).apply(lambda c: {
-        "request": {"StringEquals": {f"aws:RequestTag/{OWNER_TAG}": c}},
-        "resource": {"StringEquals": {f"aws:ResourceTag/{OWNER_TAG}": c}},
-        "retag": {"Null": {f"aws:RequestTag/{OWNER_TAG}": "true"},
-                  "StringEquals": {f"aws:ResourceTag/{OWNER_TAG}": c}},
-        "sg_create": {"StringEquals": {"ec2:CreateAction": "CreateSecurityGroup", f"aws:RequestTag/{OWNER_TAG}": c}},
-        "lb_create": {"StringEquals": {"elasticloadbalancing:CreateAction": ["CreateTargetGroup", "CreateLoadBalancer"],
-                                       f"aws:RequestTag/{OWNER_TAG}": c}},
-    })
+    owned = pulumi.Output.from_input(cluster_name).apply(
+        lambda c: {
+            "request": {"StringEquals": {f"aws:RequestTag/{OWNER_TAG}": c}},
+            "resource": {"StringEquals": {f"aws:ResourceTag/{OWNER_TAG}": c}},
+            "retag": {
+                "Null": {f"aws:RequestTag/{OWNER_TAG}": "true"},
+                "StringEquals": {f"aws:ResourceTag/{OWNER_TAG}": c},
+            },
+            "sg_create": {
+                "StringEquals": {"ec2:CreateAction": "CreateSecurityGroup", f"aws:RequestTag/{OWNER_TAG}": c}
+            },
+            "lb_create": {
+                "StringEquals": {
+                    "elasticloadbalancing:CreateAction": ["CreateTargetGroup", "CreateLoadBalancer"],
+                    f"aws:RequestTag/{OWNER_TAG}": c,
+                }
+            },
+        }
+    )
     in_vpc = pulumi.Output.from_input(vpc).apply(lambda v: {"ArnEquals": {"ec2:Vpc": v}})
-    return pulumi.Output.json_dumps(document([
-        allow(["iam:CreateServiceLinkedRole"],
-              [make_arn(partition, "iam", "", account_id, "role/aws-service-role/elasticloadbalancing.amazonaws.com/"
-                        "AWSServiceRoleForElasticLoadBalancing")],
-              sid="ElbServiceLinkedRole",
-              condition={"StringEquals": {"iam:AWSServiceName": "elasticloadbalancing.amazonaws.com"}}),
-        allow(list(DESCRIBE_ACTIONS), "*", sid="DescribeOnlyIsUnscoped"),
-        allow(["acm:DescribeCertificate"], [arn("acm", "certificate/*")], sid="ReadCertificates"),
-        allow(["ec2:GetSecurityGroupsForVpc"], [vpc], sid="ReadThisVpcsGroups"),
-        allow(["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"], [groups],
-              sid="OpenTargetsToTheAlbInThisVpc", condition=in_vpc),
-        allow(["ec2:CreateSecurityGroup"], [groups, vpc], sid="CreateGroupsInThisVpc"),
-        allow(["ec2:CreateTags"], [groups], sid="TagGroupsItCreates", condition=owned["sg_create"]),
-        allow(["ec2:CreateTags", "ec2:DeleteTags"], [groups], sid="RetagOwnedGroups", condition=owned["retag"]),
-        allow(["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:DeleteSecurityGroup"],
-              [groups], sid="ChangeOwnedGroups", condition=owned["resource"]),
-        allow(["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"],
-              [*balancers, target_groups], sid="CreateOwnedBalancers", condition=owned["request"]),
-        allow(["elasticloadbalancing:CreateListener", "elasticloadbalancing:DeleteListener",
-               "elasticloadbalancing:CreateRule", "elasticloadbalancing:DeleteRule"],
-              [*balancers, *listeners, *rules], sid="ListenersAndRules"),
-        allow(["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"], [target_groups, *balancers],
-              sid="RetagOwnedBalancers", condition=owned["retag"]),
-        allow(["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"], [*listeners, *rules],
-              sid="TagListenersAndRules"),
-        allow(["elasticloadbalancing:ModifyLoadBalancerAttributes", "elasticloadbalancing:SetIpAddressType",
-               "elasticloadbalancing:SetSecurityGroups", "elasticloadbalancing:SetSubnets",
-               "elasticloadbalancing:DeleteLoadBalancer", "elasticloadbalancing:ModifyTargetGroup",
-               "elasticloadbalancing:ModifyTargetGroupAttributes", "elasticloadbalancing:DeleteTargetGroup",
-               "elasticloadbalancing:ModifyListenerAttributes", "elasticloadbalancing:ModifyCapacityReservation"],
-              [*balancers, target_groups, *listeners], sid="ChangeOwnedBalancers", condition=owned["resource"]),
-        allow(["elasticloadbalancing:AddTags"], [target_groups, *balancers], sid="TagOnCreate",
-              condition=owned["lb_create"]),
-        allow(["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"], [target_groups],
-              sid="RegisterPodTargets"),
-        allow(["elasticloadbalancing:ModifyListener", "elasticloadbalancing:AddListenerCertificates",
-               "elasticloadbalancing:RemoveListenerCertificates", "elasticloadbalancing:ModifyRule",
-               "elasticloadbalancing:SetRulePriorities"], [*listeners, *rules], sid="ChangeListenersAndRules"),
-    ]))
+    return pulumi.Output.json_dumps(
+        document(
+            [
+                allow(
+                    ["iam:CreateServiceLinkedRole"],
+                    [
+                        make_arn(
+                            partition,
+                            "iam",
+                            "",
+                            account_id,
+                            "role/aws-service-role/elasticloadbalancing.amazonaws.com/"
+                            "AWSServiceRoleForElasticLoadBalancing",
+                        )
+                    ],
+                    sid="ElbServiceLinkedRole",
+                    condition={"StringEquals": {"iam:AWSServiceName": "elasticloadbalancing.amazonaws.com"}},
+                ),
+                allow(list(DESCRIBE_ACTIONS), "*", sid="DescribeOnlyIsUnscoped"),
+                allow(["acm:DescribeCertificate"], [arn("acm", "certificate/*")], sid="ReadCertificates"),
+                allow(["ec2:GetSecurityGroupsForVpc"], [vpc], sid="ReadThisVpcsGroups"),
+                allow(
+                    ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"],
+                    [groups],
+                    sid="OpenTargetsToTheAlbInThisVpc",
+                    condition=in_vpc,
+                ),
+                allow(["ec2:CreateSecurityGroup"], [groups, vpc], sid="CreateGroupsInThisVpc"),
+                allow(["ec2:CreateTags"], [groups], sid="TagGroupsItCreates", condition=owned["sg_create"]),
+                allow(
+                    ["ec2:CreateTags", "ec2:DeleteTags"],
+                    [groups],
+                    sid="RetagOwnedGroups",
+                    condition=owned["retag"],
+                ),
+                allow(
+                    [
+                        "ec2:AuthorizeSecurityGroupIngress",
+                        "ec2:RevokeSecurityGroupIngress",
+                        "ec2:DeleteSecurityGroup",
+                    ],
+                    [groups],
+                    sid="ChangeOwnedGroups",
+                    condition=owned["resource"],
+                ),
+                allow(
+                    ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"],
+                    [*balancers, target_groups],
+                    sid="CreateOwnedBalancers",
+                    condition=owned["request"],
+                ),
+                allow(
+                    [
+                        "elasticloadbalancing:CreateListener",
+                        "elasticloadbalancing:DeleteListener",
+                        "elasticloadbalancing:CreateRule",
+                        "elasticloadbalancing:DeleteRule",
+                    ],
+                    [*balancers, *listeners, *rules],
+                    sid="ListenersAndRules",
+                ),
+                allow(
+                    ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
+                    [target_groups, *balancers],
+                    sid="RetagOwnedBalancers",
+                    condition=owned["retag"],
+                ),
+                allow(
+                    ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
+                    [*listeners, *rules],
+                    sid="TagListenersAndRules",
+                ),
+                allow(
+                    [
+                        "elasticloadbalancing:ModifyLoadBalancerAttributes",
+                        "elasticloadbalancing:SetIpAddressType",
+                        "elasticloadbalancing:SetSecurityGroups",
+                        "elasticloadbalancing:SetSubnets",
+                        "elasticloadbalancing:DeleteLoadBalancer",
+                        "elasticloadbalancing:ModifyTargetGroup",
+                        "elasticloadbalancing:ModifyTargetGroupAttributes",
+                        "elasticloadbalancing:DeleteTargetGroup",
+                        "elasticloadbalancing:ModifyListenerAttributes",
+                        "elasticloadbalancing:ModifyCapacityReservation",
+                    ],
+                    [*balancers, target_groups, *listeners],
+                    sid="ChangeOwnedBalancers",
+                    condition=owned["resource"],
+                ),
+                allow(
+                    ["elasticloadbalancing:AddTags"],
+                    [target_groups, *balancers],
+                    sid="TagOnCreate",
+                    condition=owned["lb_create"],
+                ),
+                allow(
+                    ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"],
+                    [target_groups],
+                    sid="RegisterPodTargets",
+                ),
+                allow(
+                    [
+                        "elasticloadbalancing:ModifyListener",
+                        "elasticloadbalancing:AddListenerCertificates",
+                        "elasticloadbalancing:RemoveListenerCertificates",
+                        "elasticloadbalancing:ModifyRule",
+                        "elasticloadbalancing:SetRulePriorities",
+                    ],
+                    [*listeners, *rules],
+                    sid="ChangeListenersAndRules",
+                ),
+            ]
+        )
+    )
 
 
-def chart_values(cluster_name: pulumi.Input[str], region: str, vpc_id: pulumi.Input[str],
-                 role_arn: pulumi.Input[str], replicas: int, system_pool: str | None) -> dict:
+def chart_values(
+    cluster_name: pulumi.Input[str],
+    region: str,
+    vpc_id: pulumi.Input[str],
+    role_arn: pulumi.Input[str],
+    replicas: int,
+    system_pool: str | None,
+) -> dict:
     values: dict = {
         "clusterName": cluster_name,
         # Nodes answer IMDS only to themselves (hop limit 1): region and VPC are given, not discovered.
         "region": region,
         "vpcId": vpc_id,
-        "serviceAccount": {"create": True, "name": SERVICE_ACCOUNT,
-                           "annotations": {"eks.amazonaws.com/role-arn": role_arn}},
+        "serviceAccount": {
+            "create": True,
+            "name": SERVICE_ACCOUNT,
+            "annotations": {"eks.amazonaws.com/role-arn": role_arn},
+        },
         "replicaCount": replicas,
         "ingressClass": INGRESS_CLASS,
         "createIngressClassResource": True,
@@ -154,8 +271,13 @@ def chart_values(cluster_name: pulumi.Input[str], region: str, vpc_id: pulumi.In
         "enableWafv2": False,
         "defaultTargetType": "ip",
         "resources": {"requests": {"cpu": "100m", "memory": "128Mi"}, "limits": {"memory": "256Mi"}},
-        "securityContext": {"readOnlyRootFilesystem": True, "runAsNonRoot": True, "allowPrivilegeEscalation": False,
-                            "capabilities": {"drop": ["ALL"]}, "seccompProfile": {"type": "RuntimeDefault"}},
+        "securityContext": {
+            "readOnlyRootFilesystem": True,
+            "runAsNonRoot": True,
+            "allowPrivilegeEscalation": False,
+            "capabilities": {"drop": ["ALL"]},
+            "seccompProfile": {"type": "RuntimeDefault"},
+        },
     }
     if replicas > 1:
         values["podDisruptionBudget"] = {"maxUnavailable": 1}
@@ -167,21 +289,34 @@ def chart_values(cluster_name: pulumi.Input[str], region: str, vpc_id: pulumi.In
 class LoadBalancerController(Component):
     TOKEN = "lepton:aws:LoadBalancerController"
 
-    def __init__(self, name: str, args: LoadBalancerControllerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(
+        self, name: str, args: LoadBalancerControllerArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
         super().__init__(name, opts)
         account = args.account or lookup_account(self)
         role = irsa_role(
-            child_name(name, "irsa"), platform=args.platform, oidc_provider_arn=args.oidc_provider_arn,
-            oidc_issuer=args.oidc_issuer, namespace=NAMESPACE, service_account=SERVICE_ACCOUNT,
-            policy=controller_policy(args.cluster_name, args.vpc_id, args.region, account.account_id,
-                                     partition=account.partition), opts=self.child_opts(),
+            child_name(name, "irsa"),
+            platform=args.platform,
+            oidc_provider_arn=args.oidc_provider_arn,
+            oidc_issuer=args.oidc_issuer,
+            namespace=NAMESPACE,
+            service_account=SERVICE_ACCOUNT,
+            policy=controller_policy(
+                args.cluster_name, args.vpc_id, args.region, account.account_id, partition=account.partition
+            ),
+            opts=self.child_opts(),
             description="aws-load-balancer-controller (only this cluster's load balancers)",
         )
         # Its webhooks must answer before any Ingress is admitted: the release (atomic) waits for the pods.
         self.release = pinned_release(
-            child_name(name, "chart"), AWS_LOAD_BALANCER_CONTROLLER, NAMESPACE,
-            chart_values(args.cluster_name, args.region, args.vpc_id, role.arn, args.replicas, args.system_pool),
+            child_name(name, "chart"),
+            AWS_LOAD_BALANCER_CONTROLLER,
+            NAMESPACE,
+            chart_values(
+                args.cluster_name, args.region, args.vpc_id, role.arn, args.replicas, args.system_pool
+            ),
             self.child_opts(provider=args.k8s_provider, depends_on=list(args.wait_for)),
-            timeout_seconds=HELM_DEFAULT_TIMEOUT_SECONDS)
+            timeout_seconds=HELM_DEFAULT_TIMEOUT_SECONDS,
+        )
         self.role_arn: pulumi.Output[str] = role.arn
         self.finish({"role_arn": self.role_arn})

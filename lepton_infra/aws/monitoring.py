@@ -25,8 +25,15 @@ INSIGHTS_NAMESPACE = "ContainerInsights"
 INSIGHTS_LOG_KINDS = ("application", "dataplane", "host", "performance")
 # Enhanced observability plus NVIDIA GPU metrics (DCGM) on accelerated nodes.
 ADDON_CONFIGURATION = {
-    "agent": {"config": {"logs": {"metrics_collected": {"kubernetes": {
-        "enhanced_container_insights": True, "accelerated_compute_metrics": True}}}}},
+    "agent": {
+        "config": {
+            "logs": {
+                "metrics_collected": {
+                    "kubernetes": {"enhanced_container_insights": True, "accelerated_compute_metrics": True}
+                }
+            }
+        }
+    },
     "containerLogs": {"enabled": True},
 }
 FIVE_MINUTES = 300
@@ -44,7 +51,8 @@ class MonitoringArgs:
     alert_emails: Sequence[str] = field(default_factory=list)
     gpu_idle_percent: int = 10
     log_retention_days: int = 90
-    """CloudWatch retention of the Container Insights groups: a value CloudWatch accepts (not Prometheus's)."""
+    """CloudWatch retention of the Container Insights groups: a value CloudWatch accepts (not
+    Prometheus's)."""
     budget_usd: float | None = None
     budget_thresholds: Sequence[int] = (80, 100)
     budget_tag: tuple[str, str] | None = None
@@ -64,17 +72,45 @@ class MonitoringArgs:
     """The partition and account (`aws.Platform` passes its one lookup); None: looked up here."""
 
 
-def agent_policy(region: str, account_id: pulumi.Input[str], cluster_name: str,
-                 partition: pulumi.Input[str]) -> pulumi.Output[str]:
-    groups = make_arn(partition, "logs", region, account_id, f"log-group:/aws/containerinsights/{cluster_name}/*")
-    return pulumi.Output.json_dumps(document([
-        allow(["cloudwatch:PutMetricData"], "*", sid="MetricsOnlyToInsightsNamespaces",
-              condition={"StringEquals": {"cloudwatch:namespace": [INSIGHTS_NAMESPACE, "CWAgent"]}}),
-        allow(["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams",
-               "logs:PutRetentionPolicy"], [groups, pulumi.Output.concat(groups, ":*")], sid="OwnLogGroups"),
-        allow(["logs:DescribeLogGroups", "ec2:DescribeVolumes", "ec2:DescribeTags", "ec2:DescribeInstances"], "*",
-              sid="DescribeOnlyIsUnscoped"),
-    ]))
+def agent_policy(
+    region: str, account_id: pulumi.Input[str], cluster_name: str, partition: pulumi.Input[str]
+) -> pulumi.Output[str]:
+    groups = make_arn(
+        partition, "logs", region, account_id, f"log-group:/aws/containerinsights/{cluster_name}/*"
+    )
+    return pulumi.Output.json_dumps(
+        document(
+            [
+                allow(
+                    ["cloudwatch:PutMetricData"],
+                    "*",
+                    sid="MetricsOnlyToInsightsNamespaces",
+                    condition={"StringEquals": {"cloudwatch:namespace": [INSIGHTS_NAMESPACE, "CWAgent"]}},
+                ),
+                allow(
+                    [
+                        "logs:CreateLogGroup",
+                        "logs:CreateLogStream",
+                        "logs:PutLogEvents",
+                        "logs:DescribeLogStreams",
+                        "logs:PutRetentionPolicy",
+                    ],
+                    [groups, pulumi.Output.concat(groups, ":*")],
+                    sid="OwnLogGroups",
+                ),
+                allow(
+                    [
+                        "logs:DescribeLogGroups",
+                        "ec2:DescribeVolumes",
+                        "ec2:DescribeTags",
+                        "ec2:DescribeInstances",
+                    ],
+                    "*",
+                    sid="DescribeOnlyIsUnscoped",
+                ),
+            ]
+        )
+    )
 
 
 def gpu_idle_expression(threshold_percent: int) -> str:
@@ -96,60 +132,99 @@ class Monitoring(Component):
         account = pulumi.Output.from_input(facts.account_id)
         self._container_insights(name, args, account, facts.partition)
         self.topic = aws.sns.Topic(
-            child_name(name, "alerts"), name=physical_name(args.platform, "alerts"),
-            kms_master_key_id=args.key_id, opts=self.child_opts(),
+            child_name(name, "alerts"),
+            name=physical_name(args.platform, "alerts"),
+            kms_master_key_id=args.key_id,
+            opts=self.child_opts(),
         )
         aws.sns.TopicPolicy(
-            child_name(name, "alerts-policy"), arn=self.topic.arn,
-            policy=pulumi.Output.json_dumps(document([{
-                "Sid": "AlarmsAndBudgetsOfThisAccountPublish", "Effect": "Allow",
-                "Principal": {"Service": ["cloudwatch.amazonaws.com", "budgets.amazonaws.com"]},
-                "Action": "sns:Publish", "Resource": self.topic.arn,
-                "Condition": {"StringEquals": {"aws:SourceAccount": account}},
-            }])),
+            child_name(name, "alerts-policy"),
+            arn=self.topic.arn,
+            policy=pulumi.Output.json_dumps(
+                document(
+                    [
+                        {
+                            "Sid": "AlarmsAndBudgetsOfThisAccountPublish",
+                            "Effect": "Allow",
+                            "Principal": {"Service": ["cloudwatch.amazonaws.com", "budgets.amazonaws.com"]},
+                            "Action": "sns:Publish",
+                            "Resource": self.topic.arn,
+                            "Condition": {"StringEquals": {"aws:SourceAccount": account}},
+                        }
+                    ]
+                )
+            ),
             opts=self.child_opts(),
         )
         for i, email in enumerate(args.alert_emails):
-            aws.sns.TopicSubscription(child_name(name, f"alerts-email-{i}"), topic=self.topic.arn,
-                                      protocol="email", endpoint=email, opts=self.child_opts())
+            aws.sns.TopicSubscription(
+                child_name(name, f"alerts-email-{i}"),
+                topic=self.topic.arn,
+                protocol="email",
+                endpoint=email,
+                opts=self.child_opts(),
+            )
         self._alarms(name, args)
         if args.budget_usd is not None:
             self._budget(name, args)
         self.topic_arn: pulumi.Output[str] = self.topic.arn
         self.finish({"topic_arn": self.topic_arn})
 
-    def _container_insights(self, name: str, args: MonitoringArgs, account: pulumi.Output[str],
-                            partition: pulumi.Input[str]) -> None:
+    def _container_insights(
+        self, name: str, args: MonitoringArgs, account: pulumi.Output[str], partition: pulumi.Input[str]
+    ) -> None:
         # Pre-created so they carry the CMK and a retention instead of the agent's unencrypted defaults.
         groups = [
             aws.cloudwatch.LogGroup(
-                child_name(name, f"insights-{kind}"), name=f"/aws/containerinsights/{args.cluster_name}/{kind}",
-                retention_in_days=args.log_retention_days, kms_key_id=args.key_id, opts=self.child_opts(),
+                child_name(name, f"insights-{kind}"),
+                name=f"/aws/containerinsights/{args.cluster_name}/{kind}",
+                retention_in_days=args.log_retention_days,
+                kms_key_id=args.key_id,
+                opts=self.child_opts(),
             )
             for kind in INSIGHTS_LOG_KINDS
         ]
         namespace, service_account = AGENT_SERVICE_ACCOUNT
         role = irsa_role(
-            child_name(name, "agent"), platform=args.platform, oidc_provider_arn=args.oidc_provider_arn,
-            oidc_issuer=args.oidc_issuer, namespace=namespace, service_account=service_account,
-            policy=agent_policy(args.region, account, args.cluster_name, partition), opts=self.child_opts(),
+            child_name(name, "agent"),
+            platform=args.platform,
+            oidc_provider_arn=args.oidc_provider_arn,
+            oidc_issuer=args.oidc_issuer,
+            namespace=namespace,
+            service_account=service_account,
+            policy=agent_policy(args.region, account, args.cluster_name, partition),
+            opts=self.child_opts(),
             description="CloudWatch agent (Container Insights) for this cluster",
         )
         self.addon = aws.eks.Addon(
-            child_name(name, "insights"), cluster_name=args.cluster_name, addon_name=ADDON,
-            addon_version=args.addon_version or aws.eks.get_addon_version_output(
-                addon_name=ADDON, kubernetes_version=args.kubernetes_version, most_recent=True,
-                opts=pulumi.InvokeOutputOptions(parent=self)).version,
-            service_account_role_arn=role.arn, configuration_values=json.dumps(ADDON_CONFIGURATION),
-            resolve_conflicts_on_create="OVERWRITE", resolve_conflicts_on_update="PRESERVE",
+            child_name(name, "insights"),
+            cluster_name=args.cluster_name,
+            addon_name=ADDON,
+            addon_version=args.addon_version
+            or aws.eks.get_addon_version_output(
+                addon_name=ADDON,
+                kubernetes_version=args.kubernetes_version,
+                most_recent=True,
+                opts=pulumi.InvokeOutputOptions(parent=self),
+            ).version,
+            service_account_role_arn=role.arn,
+            configuration_values=json.dumps(ADDON_CONFIGURATION),
+            resolve_conflicts_on_create="OVERWRITE",
+            resolve_conflicts_on_update="PRESERVE",
             opts=self.child_opts(depends_on=[*groups, *args.wait_for]),
         )
 
-    def _metric(self, qid: str, metric: str, stat: str, cluster: str) -> aws.cloudwatch.MetricAlarmMetricQueryArgs:
+    def _metric(
+        self, qid: str, metric: str, stat: str, cluster: str
+    ) -> aws.cloudwatch.MetricAlarmMetricQueryArgs:
         return aws.cloudwatch.MetricAlarmMetricQueryArgs(
-            id=qid, return_data=False,
+            id=qid,
+            return_data=False,
             metric=aws.cloudwatch.MetricAlarmMetricQueryMetricArgs(
-                namespace=INSIGHTS_NAMESPACE, metric_name=metric, stat=stat, period=FIVE_MINUTES,
+                namespace=INSIGHTS_NAMESPACE,
+                metric_name=metric,
+                stat=stat,
+                period=FIVE_MINUTES,
                 dimensions={"ClusterName": cluster},
             ),
         )
@@ -158,30 +233,49 @@ class Monitoring(Component):
         actions = [self.topic.arn]
         cluster = args.cluster_name
         aws.cloudwatch.MetricAlarm(
-            child_name(name, "failed-nodes"), name=f"{cluster}-failed-nodes",
+            child_name(name, "failed-nodes"),
+            name=f"{cluster}-failed-nodes",
             alarm_description="Worker nodes report a failing node condition for 15 minutes.",
-            namespace=INSIGHTS_NAMESPACE, metric_name="cluster_failed_node_count",
-            dimensions={"ClusterName": cluster}, statistic="Maximum", period=FIVE_MINUTES,
-            evaluation_periods=3, threshold=0, comparison_operator="GreaterThanThreshold",
-            treat_missing_data="notBreaching", alarm_actions=actions, ok_actions=actions, opts=self.child_opts(),
+            namespace=INSIGHTS_NAMESPACE,
+            metric_name="cluster_failed_node_count",
+            dimensions={"ClusterName": cluster},
+            statistic="Maximum",
+            period=FIVE_MINUTES,
+            evaluation_periods=3,
+            threshold=0,
+            comparison_operator="GreaterThanThreshold",
+            treat_missing_data="notBreaching",
+            alarm_actions=actions,
+            ok_actions=actions,
+            opts=self.child_opts(),
         )
         aws.cloudwatch.MetricAlarm(
-            child_name(name, "gpu-idle"), name=f"{cluster}-gpu-idle",
+            child_name(name, "gpu-idle"),
+            name=f"{cluster}-gpu-idle",
             alarm_description=f"GPU nodes run but GPU use stays under {args.gpu_idle_percent}% for an hour: "
             "money is burning (check min sizes and stuck pods).",
             metric_queries=[
                 self._metric("util", "node_gpu_utilization", "Average", cluster),
                 self._metric("gpus", "node_gpu_limit", "Sum", cluster),
                 aws.cloudwatch.MetricAlarmMetricQueryArgs(
-                    id="idle", expression=gpu_idle_expression(args.gpu_idle_percent),
-                    label="GPU nodes idle", return_data=True),
+                    id="idle",
+                    expression=gpu_idle_expression(args.gpu_idle_percent),
+                    label="GPU nodes idle",
+                    return_data=True,
+                ),
             ],
-            evaluation_periods=12, datapoints_to_alarm=12, threshold=1,
-            comparison_operator="GreaterThanOrEqualToThreshold", treat_missing_data="notBreaching",
-            alarm_actions=actions, ok_actions=actions, opts=self.child_opts(),
+            evaluation_periods=12,
+            datapoints_to_alarm=12,
+            threshold=1,
+            comparison_operator="GreaterThanOrEqualToThreshold",
+            treat_missing_data="notBreaching",
+            alarm_actions=actions,
+            ok_actions=actions,
+            opts=self.child_opts(),
         )
         aws.cloudwatch.MetricAlarm(
-            child_name(name, "gpu-pending"), name=f"{cluster}-gpu-pods-pending",
+            child_name(name, "gpu-pending"),
+            name=f"{cluster}-gpu-pods-pending",
             alarm_description="Pods pending for 15 minutes while no GPU is free: GPU pools at max, "
             "capacity unavailable, or the autoscaler failing.",
             metric_queries=[
@@ -189,11 +283,20 @@ class Monitoring(Component):
                 self._metric("gpus", "node_gpu_limit", "Sum", cluster),
                 self._metric("reserved", "node_gpu_reserved_capacity", "Average", cluster),
                 aws.cloudwatch.MetricAlarmMetricQueryArgs(
-                    id="starved", expression=GPU_PENDING_EXPRESSION, label="GPU pods pending", return_data=True),
+                    id="starved",
+                    expression=GPU_PENDING_EXPRESSION,
+                    label="GPU pods pending",
+                    return_data=True,
+                ),
             ],
-            evaluation_periods=3, datapoints_to_alarm=3, threshold=1,
-            comparison_operator="GreaterThanOrEqualToThreshold", treat_missing_data="notBreaching",
-            alarm_actions=actions, ok_actions=actions, opts=self.child_opts(),
+            evaluation_periods=3,
+            datapoints_to_alarm=3,
+            threshold=1,
+            comparison_operator="GreaterThanOrEqualToThreshold",
+            treat_missing_data="notBreaching",
+            alarm_actions=actions,
+            ok_actions=actions,
+            opts=self.child_opts(),
         )
 
     def _budget(self, name: str, args: MonitoringArgs) -> None:
@@ -204,23 +307,36 @@ class Monitoring(Component):
             # activate tags at all (AWS Billing "Activating user-defined cost allocation tags").
             # The key is the payer's, shared with every stack: destroying this one leaves it active.
             aws.costexplorer.CostAllocationTag(
-                child_name(name, "cost-tag"), tag_key=key, status="Active",
+                child_name(name, "cost-tag"),
+                tag_key=key,
+                status="Active",
                 opts=self.child_opts(retain_on_delete=True),
             )
         else:
-            pulumi.log.info(f"the budget counts resources tagged {key}={value}: it measures $0 until `{key}` "
-                            "is an active cost allocation tag (payer account; docs/aws.md, Deploy readiness)",
-                            self)
+            pulumi.log.info(
+                f"the budget counts resources tagged {key}={value}: it measures $0 until `{key}` "
+                "is an active cost allocation tag (payer account; docs/aws.md, Deploy readiness)",
+                self,
+            )
         aws.budgets.Budget(
-            child_name(name, "budget"), name=physical_name(args.platform, "monthly"),
-            budget_type="COST", time_unit="MONTHLY", limit_amount=f"{args.budget_usd:.2f}", limit_unit="USD",
+            child_name(name, "budget"),
+            name=physical_name(args.platform, "monthly"),
+            budget_type="COST",
+            time_unit="MONTHLY",
+            limit_amount=f"{args.budget_usd:.2f}",
+            limit_unit="USD",
             # Counts only this deployment's spend: `user:<key>$<value>` is how Budgets names a
             # user-defined cost allocation tag's value.
-            cost_filters=[aws.budgets.BudgetCostFilterArgs(name="TagKeyValue", values=[f"user:{key}${value}"])],
+            cost_filters=[
+                aws.budgets.BudgetCostFilterArgs(name="TagKeyValue", values=[f"user:{key}${value}"])
+            ],
             notifications=[
                 aws.budgets.BudgetNotificationArgs(
-                    comparison_operator="GREATER_THAN", notification_type="ACTUAL", threshold=float(t),
-                    threshold_type="PERCENTAGE", subscriber_email_addresses=list(args.alert_emails),
+                    comparison_operator="GREATER_THAN",
+                    notification_type="ACTUAL",
+                    threshold=float(t),
+                    threshold_type="PERCENTAGE",
+                    subscriber_email_addresses=list(args.alert_emails),
                     subscriber_sns_topic_arns=[self.topic.arn],
                 )
                 for t in args.budget_thresholds

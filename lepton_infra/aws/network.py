@@ -59,7 +59,9 @@ class Network(Component):
         if args.availability_zones:
             zone_names: pulumi.Output[list[str]] = pulumi.Output.from_input(list(args.availability_zones))
         else:
-            azs = aws.get_availability_zones_output(state="available", opts=pulumi.InvokeOutputOptions(parent=self))
+            azs = aws.get_availability_zones_output(
+                state="available", opts=pulumi.InvokeOutputOptions(parent=self)
+            )
             zone_names = azs.names
         cluster_tag = {f"kubernetes.io/cluster/{args.cluster_name}": "shared"}
 
@@ -72,15 +74,31 @@ class Network(Component):
             opts=self.child_opts(),
         )
         # Adopt the default security group and strip every rule: nothing may rely on it by accident.
-        aws.ec2.DefaultSecurityGroup(child_name(name, "default-sg"), vpc_id=self.vpc.id, ingress=[], egress=[],
-                                     tags={"Name": f"{label}-default-deny"}, opts=self.child_opts())
-        igw = aws.ec2.InternetGateway(child_name(name, "igw"), vpc_id=self.vpc.id, tags={"Name": label},
-                                      opts=self.child_opts())
+        aws.ec2.DefaultSecurityGroup(
+            child_name(name, "default-sg"),
+            vpc_id=self.vpc.id,
+            ingress=[],
+            egress=[],
+            tags={"Name": f"{label}-default-deny"},
+            opts=self.child_opts(),
+        )
+        igw = aws.ec2.InternetGateway(
+            child_name(name, "igw"), vpc_id=self.vpc.id, tags={"Name": label}, opts=self.child_opts()
+        )
 
-        public_rt = aws.ec2.RouteTable(child_name(name, "public-rt"), vpc_id=self.vpc.id,
-                                       tags={"Name": f"{label}-public"}, opts=self.child_opts())
-        aws.ec2.Route(child_name(name, "public-default"), route_table_id=public_rt.id,
-                      destination_cidr_block="0.0.0.0/0", gateway_id=igw.id, opts=self.child_opts())
+        public_rt = aws.ec2.RouteTable(
+            child_name(name, "public-rt"),
+            vpc_id=self.vpc.id,
+            tags={"Name": f"{label}-public"},
+            opts=self.child_opts(),
+        )
+        aws.ec2.Route(
+            child_name(name, "public-default"),
+            route_table_id=public_rt.id,
+            destination_cidr_block="0.0.0.0/0",
+            gateway_id=igw.id,
+            opts=self.child_opts(),
+        )
 
         public: list[aws.ec2.Subnet] = []
         private: list[aws.ec2.Subnet] = []
@@ -89,18 +107,30 @@ class Network(Component):
             suffix = chr(ord("a") + i)
             pub = aws.ec2.Subnet(
                 child_name(name, f"public-{suffix}"),
-                vpc_id=self.vpc.id, cidr_block=str(plan.public[i]), availability_zone=zone,
+                vpc_id=self.vpc.id,
+                cidr_block=str(plan.public[i]),
+                availability_zone=zone,
                 map_public_ip_on_launch=False,  # nothing in a public subnet gets a public IP implicitly
                 tags={"Name": f"{label}-public-{suffix}", "kubernetes.io/role/elb": "1", **cluster_tag},
                 opts=self.child_opts(),
             )
-            aws.ec2.RouteTableAssociation(child_name(name, f"public-{suffix}-rta"), subnet_id=pub.id,
-                                          route_table_id=public_rt.id, opts=self.child_opts())
+            aws.ec2.RouteTableAssociation(
+                child_name(name, f"public-{suffix}-rta"),
+                subnet_id=pub.id,
+                route_table_id=public_rt.id,
+                opts=self.child_opts(),
+            )
             priv = aws.ec2.Subnet(
                 child_name(name, f"private-{suffix}"),
-                vpc_id=self.vpc.id, cidr_block=str(plan.private[i]), availability_zone=zone,
+                vpc_id=self.vpc.id,
+                cidr_block=str(plan.private[i]),
+                availability_zone=zone,
                 map_public_ip_on_launch=False,
-                tags={"Name": f"{label}-private-{suffix}", "kubernetes.io/role/internal-elb": "1", **cluster_tag},
+                tags={
+                    "Name": f"{label}-private-{suffix}",
+                    "kubernetes.io/role/internal-elb": "1",
+                    **cluster_tag,
+                },
                 opts=self.child_opts(),
             )
             public.append(pub)
@@ -109,11 +139,18 @@ class Network(Component):
         nats: dict[int, aws.ec2.NatGateway] = {}
         for i in nat_zone_indexes(args.nat, args.zones):
             suffix = chr(ord("a") + i)
-            eip = aws.ec2.Eip(child_name(name, f"nat-{suffix}-eip"), domain="vpc",
-                              tags={"Name": f"{label}-nat-{suffix}"}, opts=self.child_opts())
+            eip = aws.ec2.Eip(
+                child_name(name, f"nat-{suffix}-eip"),
+                domain="vpc",
+                tags={"Name": f"{label}-nat-{suffix}"},
+                opts=self.child_opts(),
+            )
             nats[i] = aws.ec2.NatGateway(
-                child_name(name, f"nat-{suffix}"), allocation_id=eip.id, subnet_id=public[i].id,
-                connectivity_type="public", tags={"Name": f"{label}-nat-{suffix}"},
+                child_name(name, f"nat-{suffix}"),
+                allocation_id=eip.id,
+                subnet_id=public[i].id,
+                connectivity_type="public",
+                tags={"Name": f"{label}-nat-{suffix}"},
                 opts=self.child_opts(depends_on=[igw]),
             )
 
@@ -121,19 +158,36 @@ class Network(Component):
         for i, subnet in enumerate(private):
             suffix = chr(ord("a") + i)
             nat = nats.get(i, nats[0])  # single NAT: every zone egresses through zone a
-            rt = aws.ec2.RouteTable(child_name(name, f"private-{suffix}-rt"), vpc_id=self.vpc.id,
-                                    tags={"Name": f"{label}-private-{suffix}"}, opts=self.child_opts())
-            aws.ec2.Route(child_name(name, f"private-{suffix}-default"), route_table_id=rt.id,
-                          destination_cidr_block="0.0.0.0/0", nat_gateway_id=nat.id, opts=self.child_opts())
-            aws.ec2.RouteTableAssociation(child_name(name, f"private-{suffix}-rta"), subnet_id=subnet.id,
-                                          route_table_id=rt.id, opts=self.child_opts())
+            rt = aws.ec2.RouteTable(
+                child_name(name, f"private-{suffix}-rt"),
+                vpc_id=self.vpc.id,
+                tags={"Name": f"{label}-private-{suffix}"},
+                opts=self.child_opts(),
+            )
+            aws.ec2.Route(
+                child_name(name, f"private-{suffix}-default"),
+                route_table_id=rt.id,
+                destination_cidr_block="0.0.0.0/0",
+                nat_gateway_id=nat.id,
+                opts=self.child_opts(),
+            )
+            aws.ec2.RouteTableAssociation(
+                child_name(name, f"private-{suffix}-rta"),
+                subnet_id=subnet.id,
+                route_table_id=rt.id,
+                opts=self.child_opts(),
+            )
             private_rts.append(rt)
 
         # S3 through a free gateway endpoint: model downloads never pay NAT data processing.
         aws.ec2.VpcEndpoint(
-            child_name(name, "s3"), vpc_id=self.vpc.id, service_name=f"com.amazonaws.{args.region}.s3",
-            vpc_endpoint_type="Gateway", route_table_ids=[rt.id for rt in private_rts],
-            tags={"Name": f"{label}-s3"}, opts=self.child_opts(),
+            child_name(name, "s3"),
+            vpc_id=self.vpc.id,
+            service_name=f"com.amazonaws.{args.region}.s3",
+            vpc_endpoint_type="Gateway",
+            route_table_ids=[rt.id for rt in private_rts],
+            tags={"Name": f"{label}-s3"},
+            opts=self.child_opts(),
         )
         self.endpoint_security_group: aws.ec2.SecurityGroup | None = None
         if args.interface_endpoints:
@@ -143,30 +197,55 @@ class Network(Component):
         self.vpc_id: pulumi.Output[str] = self.vpc.id
         self.public_subnet_ids: list[pulumi.Output[str]] = [s.id for s in public]
         self.private_subnet_ids: list[pulumi.Output[str]] = [s.id for s in private]
-        self.finish({"vpc_id": self.vpc_id, "public_subnet_ids": self.public_subnet_ids,
-                     "private_subnet_ids": self.private_subnet_ids})
+        self.finish(
+            {
+                "vpc_id": self.vpc_id,
+                "public_subnet_ids": self.public_subnet_ids,
+                "private_subnet_ids": self.private_subnet_ids,
+            }
+        )
 
-    def _interface_endpoints(self, name: str, label: str, args: NetworkArgs, private: list[aws.ec2.Subnet]) -> None:
-        sg = aws.ec2.SecurityGroup(child_name(name, "endpoints-sg"), vpc_id=self.vpc.id,
-                                   description="HTTPS from inside the VPC to AWS interface endpoints",
-                                   tags={"Name": f"{label}-endpoints"}, opts=self.child_opts())
-        aws.vpc.SecurityGroupIngressRule(child_name(name, "endpoints-https"), security_group_id=sg.id,
-                                         ip_protocol="tcp", from_port=443, to_port=443, cidr_ipv4=args.cidr,
-                                         description="HTTPS from the VPC", opts=self.child_opts())
+    def _interface_endpoints(
+        self, name: str, label: str, args: NetworkArgs, private: list[aws.ec2.Subnet]
+    ) -> None:
+        sg = aws.ec2.SecurityGroup(
+            child_name(name, "endpoints-sg"),
+            vpc_id=self.vpc.id,
+            description="HTTPS from inside the VPC to AWS interface endpoints",
+            tags={"Name": f"{label}-endpoints"},
+            opts=self.child_opts(),
+        )
+        aws.vpc.SecurityGroupIngressRule(
+            child_name(name, "endpoints-https"),
+            security_group_id=sg.id,
+            ip_protocol="tcp",
+            from_port=443,
+            to_port=443,
+            cidr_ipv4=args.cidr,
+            description="HTTPS from the VPC",
+            opts=self.child_opts(),
+        )
         for service in INTERFACE_ENDPOINT_SERVICES:
             slug = service.replace(".", "-")
             aws.ec2.VpcEndpoint(
-                child_name(name, slug), vpc_id=self.vpc.id,
-                service_name=f"com.amazonaws.{args.region}.{service}", vpc_endpoint_type="Interface",
-                private_dns_enabled=True, subnet_ids=[s.id for s in private], security_group_ids=[sg.id],
-                tags={"Name": f"{label}-{slug}"}, opts=self.child_opts(),
+                child_name(name, slug),
+                vpc_id=self.vpc.id,
+                service_name=f"com.amazonaws.{args.region}.{service}",
+                vpc_endpoint_type="Interface",
+                private_dns_enabled=True,
+                subnet_ids=[s.id for s in private],
+                security_group_ids=[sg.id],
+                tags={"Name": f"{label}-{slug}"},
+                opts=self.child_opts(),
             )
         self.endpoint_security_group = sg
 
     def _flow_logs(self, name: str, label: str, args: NetworkArgs) -> None:
         log_group = aws.cloudwatch.LogGroup(
-            child_name(name, "flow-logs"), name=f"/aws/vpc/{label}/flow-logs",
-            retention_in_days=args.flow_log_retention_days, kms_key_id=args.key_id,
+            child_name(name, "flow-logs"),
+            name=f"/aws/vpc/{label}/flow-logs",
+            retention_in_days=args.flow_log_retention_days,
+            kms_key_id=args.key_id,
             opts=self.child_opts(),
         )
         account = (args.account or lookup_account(self)).account_id
@@ -177,17 +256,32 @@ class Network(Component):
             opts=self.child_opts(),
         )
         aws.iam.RolePolicy(
-            child_name(name, "flow-logs-policy"), role=role.id,
-            policy=pulumi.Output.json_dumps(document([allow(
-                ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-                [log_group.arn, pulumi.Output.concat(log_group.arn, ":*")],
-            # DescribeLogGroups authorizes only on `*` (Service Authorization Reference, CloudWatch Logs):
-            # scoped to the group's ARN it never matched (parliament: RESOURCE_MISMATCH).
-            ), allow(["logs:DescribeLogGroups"], "*", sid="DescribeOnlyIsUnscoped")])),
+            child_name(name, "flow-logs-policy"),
+            role=role.id,
+            policy=pulumi.Output.json_dumps(
+                document(
+                    [
+                        allow(
+                            ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                            [log_group.arn, pulumi.Output.concat(log_group.arn, ":*")],
+                            # DescribeLogGroups authorizes only on `*` (Service Authorization Reference,
+                            # CloudWatch Logs):
+                            # scoped to the group's ARN it never matched (parliament: RESOURCE_MISMATCH).
+                        ),
+                        allow(["logs:DescribeLogGroups"], "*", sid="DescribeOnlyIsUnscoped"),
+                    ]
+                )
+            ),
             opts=self.child_opts(),
         )
         aws.ec2.FlowLog(
-            child_name(name, "flow-log"), vpc_id=self.vpc.id, traffic_type="ALL",
-            log_destination_type="cloud-watch-logs", log_destination=log_group.arn, iam_role_arn=role.arn,
-            max_aggregation_interval=60, tags={"Name": f"{label}-flow-log"}, opts=self.child_opts(),
+            child_name(name, "flow-log"),
+            vpc_id=self.vpc.id,
+            traffic_type="ALL",
+            log_destination_type="cloud-watch-logs",
+            log_destination=log_group.arn,
+            iam_role_arn=role.arn,
+            max_aggregation_interval=60,
+            tags={"Name": f"{label}-flow-log"},
+            opts=self.child_opts(),
         )

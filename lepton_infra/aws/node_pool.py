@@ -22,7 +22,11 @@ NODE_TEMPLATE = "k8s.io/cluster-autoscaler/node-template"
 AWS_ACCELERATOR_LABEL = "k8s.amazonaws.com/accelerator"
 GPU_AMI = "AL2023_x86_64_NVIDIA"  # driver and container toolkit preinstalled
 CPU_AMI = "AL2023_x86_64_STANDARD"
-_EKS_EFFECT = {"NoSchedule": "NO_SCHEDULE", "NoExecute": "NO_EXECUTE", "PreferNoSchedule": "PREFER_NO_SCHEDULE"}
+_EKS_EFFECT = {
+    "NoSchedule": "NO_SCHEDULE",
+    "NoExecute": "NO_EXECUTE",
+    "PreferNoSchedule": "PREFER_NO_SCHEDULE",
+}
 
 
 @dataclass(frozen=True)
@@ -74,8 +78,9 @@ def pool_taints(gpu_type: str | None) -> list[Taint]:
     return [Taint(conv.GPU_TAINT_KEY, conv.GPU_TAINT_VALUE, conv.GPU_TAINT_EFFECT)] if gpu_type else []
 
 
-def node_template_tags(labels: Mapping[str, str], taints: Sequence[Taint], gpu_count: int,
-                       disk_gb: int | None = None) -> dict[str, str]:
+def node_template_tags(
+    labels: Mapping[str, str], taints: Sequence[Taint], gpu_count: int, disk_gb: int | None = None
+) -> dict[str, str]:
     """ASG tags that describe a node the autoscaler has never seen. Without them, a pool at zero looks
     like plain CPU capacity without labels, so GPU pods never trigger a scale-up. The root disk size is
     announced too: the autoscaler cannot read it from a launch template, and pods that request
@@ -94,7 +99,8 @@ def node_group_name_prefix(pool_name: str) -> str:
 
 
 def tag_slug(key: str) -> str:
-    """A URN-friendly, stable slug of an ASG tag key (`.../label/lepton.ai/pool` -> `label-lepton-ai-pool`)."""
+    """A URN-friendly, stable slug of an ASG tag key (`.../label/lepton.ai/pool` ->
+    `label-lepton-ai-pool`)."""
     return re.sub(r"[^a-z0-9]+", "-", key.removeprefix(NODE_TEMPLATE + "/").lower()).strip("-")
 
 
@@ -133,20 +139,29 @@ class NodePool(Component):
             # IMDSv2 only, one hop: pods cannot reach the node role's credentials through the metadata
             # service (they use IRSA instead).
             metadata_options=aws.ec2.LaunchTemplateMetadataOptionsArgs(
-                http_endpoint="enabled", http_tokens="required", http_put_response_hop_limit=1,
+                http_endpoint="enabled",
+                http_tokens="required",
+                http_put_response_hop_limit=1,
                 instance_metadata_tags="disabled",
             ),
-            block_device_mappings=[aws.ec2.LaunchTemplateBlockDeviceMappingArgs(
-                device_name="/dev/xvda",
-                ebs=aws.ec2.LaunchTemplateBlockDeviceMappingEbsArgs(
-                    volume_size=args.disk_gb, volume_type="gp3", encrypted="true", kms_key_id=args.key_id,
-                    delete_on_termination="true",
-                ),
-            )],
+            block_device_mappings=[
+                aws.ec2.LaunchTemplateBlockDeviceMappingArgs(
+                    device_name="/dev/xvda",
+                    ebs=aws.ec2.LaunchTemplateBlockDeviceMappingEbsArgs(
+                        volume_size=args.disk_gb,
+                        volume_type="gp3",
+                        encrypted="true",
+                        kms_key_id=args.key_id,
+                        delete_on_termination="true",
+                    ),
+                )
+            ],
             vpc_security_group_ids=list(args.security_group_ids),
             monitoring=aws.ec2.LaunchTemplateMonitoringArgs(enabled=False),
             tag_specifications=[
-                aws.ec2.LaunchTemplateTagSpecificationArgs(resource_type=kind, tags=launched_tags(args, label))
+                aws.ec2.LaunchTemplateTagSpecificationArgs(
+                    resource_type=kind, tags=launched_tags(args, label)
+                )
                 for kind in LAUNCHED_RESOURCE_KINDS
             ],
             opts=self.child_opts(),
@@ -166,16 +181,22 @@ class NodePool(Component):
             instance_types=list(args.instance_types),
             version=args.kubernetes_version,
             scaling_config=aws.eks.NodeGroupScalingConfigArgs(
-                min_size=args.min_nodes, max_size=args.max_nodes,
+                min_size=args.min_nodes,
+                max_size=args.max_nodes,
                 desired_size=args.min_nodes if args.desired_size is None else args.desired_size,
             ),
             launch_template=aws.eks.NodeGroupLaunchTemplateArgs(
-                id=self.launch_template.id, version=self.launch_template.latest_version.apply(str),
+                id=self.launch_template.id,
+                version=self.launch_template.latest_version.apply(str),
             ),
             labels=labels,
-            taints=[aws.eks.NodeGroupTaintArgs(key=t.key, value=t.value, effect=_EKS_EFFECT[t.effect]) for t in taints],
+            taints=[
+                aws.eks.NodeGroupTaintArgs(key=t.key, value=t.value, effect=_EKS_EFFECT[t.effect])
+                for t in taints
+            ],
             # GPU nodes are expensive and slow to drain: replace one at a time.
-            update_config=aws.eks.NodeGroupUpdateConfigArgs(max_unavailable=1) if is_gpu
+            update_config=aws.eks.NodeGroupUpdateConfigArgs(max_unavailable=1)
+            if is_gpu
             else aws.eks.NodeGroupUpdateConfigArgs(max_unavailable_percentage=33),
             node_repair_config=aws.eks.NodeGroupNodeRepairConfigArgs(enabled=True),
             tags={"Name": label, "lepton.ai/pool": args.pool_name},
@@ -189,8 +210,9 @@ class NodePool(Component):
                 tag=aws.autoscaling.TagTagArgs(key=key, value=value, propagate_at_launch=False),
                 opts=self.child_opts(),
             )
-            for key, value in node_template_tags(labels, taints, args.gpu_count if is_gpu else 0,
-                                                 args.disk_gb).items()
+            for key, value in node_template_tags(
+                labels, taints, args.gpu_count if is_gpu else 0, args.disk_gb
+            ).items()
         ]
         self.node_group_name: pulumi.Output[str] = self.node_group.node_group_name
         self.autoscaling_group_name: pulumi.Output[str] = asg_name

@@ -44,9 +44,14 @@ AWS_GPU_FACTS = GpuFacts(driver_installed=True, device_plugin_installed=False)
 
 def instance_types(spec: PlatformSpec, pool: NodePoolSpec) -> list[str]:
     """The catalog's machine for the pool; for spot, interchangeable types too (capacity diversity)."""
-    machine = choose_machine("aws", gpu=pool.gpu.type if pool.gpu else None,
-                             gpu_count=pool.gpu.count if pool.gpu else 1, cpu_class=pool.cpu,
-                             explicit=pool.machine_type, region=None if pool.machine_type else spec.region)
+    machine = choose_machine(
+        "aws",
+        gpu=pool.gpu.type if pool.gpu else None,
+        gpu_count=pool.gpu.count if pool.gpu else 1,
+        cpu_class=pool.cpu,
+        explicit=pool.machine_type,
+        region=None if pool.machine_type else spec.region,
+    )
     if not pool.spot:
         return [machine.name]
     return [m.name for m in spot_alternatives("aws", machine)]
@@ -82,93 +87,198 @@ class Platform(Component):
         warn_if_api_open_to_the_world(spec, "EKS", self)
         account = lookup_account(self, self.provider)  # once: every ARN below names this partition
 
-        key = EncryptionKey(child_name(name, "key"), EncryptionKeyArgs(
-            alias=label, region=spec.region, deletion_window_days=30 if prod else 7, protect=protect,
-            autoscaling_service_linked_role=knobs.autoscaling_service_linked_role, account=account,
-            cloudtrail_trail_name=trail_name(spec.name, spec.environment) if knobs.cloudtrail_data_events else None,
-        ), opts_aws)
-        network = Network(child_name(name, "network"), NetworkArgs(
-            cidr=str(spec.network.cidr), zones=spec.network.zones or 2, cluster_name=label, region=spec.region,
-            nat=spec.network.nat or "single", interface_endpoints=bool(knobs.interface_endpoints),
-            flow_log_retention_days=spec.network.flow_log_retention_days, key_id=key.arn, name_prefix=label,
-            account=account,
-        ), opts_aws)
+        key = EncryptionKey(
+            child_name(name, "key"),
+            EncryptionKeyArgs(
+                alias=label,
+                region=spec.region,
+                deletion_window_days=30 if prod else 7,
+                protect=protect,
+                autoscaling_service_linked_role=knobs.autoscaling_service_linked_role,
+                account=account,
+                cloudtrail_trail_name=trail_name(spec.name, spec.environment)
+                if knobs.cloudtrail_data_events
+                else None,
+            ),
+            opts_aws,
+        )
+        network = Network(
+            child_name(name, "network"),
+            NetworkArgs(
+                cidr=str(spec.network.cidr),
+                zones=spec.network.zones or 2,
+                cluster_name=label,
+                region=spec.region,
+                nat=spec.network.nat or "single",
+                interface_endpoints=bool(knobs.interface_endpoints),
+                flow_log_retention_days=spec.network.flow_log_retention_days,
+                key_id=key.arn,
+                name_prefix=label,
+                account=account,
+            ),
+            opts_aws,
+        )
         endpoint_public = spec.cluster.endpoint == "public"
         authorized = [str(n) for n in spec.cluster.authorized_networks]
-        cluster = Cluster(child_name(name, "cluster"), ClusterArgs(
-            cluster_name=label, version=spec.cluster.version, vpc_id=network.vpc_id,
-            subnet_ids=network.private_subnet_ids, key_id=key.arn, region=spec.region,
-            endpoint_public=endpoint_public, public_access_cidrs=authorized if endpoint_public else [],
-            # A private endpoint answers only inside the VPC, and only whom the cluster security group
-            # admits: the authorized networks are where `pulumi up` runs (runner, VPN, peering).
-            private_access_cidrs=[] if endpoint_public else authorized,
-            admin_role_arns=list(knobs.admin_role_arns),
-            group_role_arns={g: list(arns) for g, arns in knobs.tenant_admin_roles.items()},
-            service_cidr=str(spec.network.service_cidr), log_retention_days=log_retention_days,
-            protect=protect, account=account,
-        ), opts_aws)
+        cluster = Cluster(
+            child_name(name, "cluster"),
+            ClusterArgs(
+                cluster_name=label,
+                version=spec.cluster.version,
+                vpc_id=network.vpc_id,
+                subnet_ids=network.private_subnet_ids,
+                key_id=key.arn,
+                region=spec.region,
+                endpoint_public=endpoint_public,
+                public_access_cidrs=authorized if endpoint_public else [],
+                # A private endpoint answers only inside the VPC, and only whom the cluster security group
+                # admits: the authorized networks are where `pulumi up` runs (runner, VPN, peering).
+                private_access_cidrs=[] if endpoint_public else authorized,
+                admin_role_arns=list(knobs.admin_role_arns),
+                group_role_arns={g: list(arns) for g, arns in knobs.tenant_admin_roles.items()},
+                service_cidr=str(spec.network.service_cidr),
+                log_retention_days=log_retention_days,
+                protect=protect,
+                account=account,
+            ),
+            opts_aws,
+        )
         self.node_pools = [
-            NodePool(child_name(name, f"pool-{pool.name}"), NodePoolArgs(
-                cluster_name=cluster.name_output, pool_name=pool.name, node_role_arn=cluster.node_role.arn,
-                subnet_ids=network.private_subnet_ids, security_group_ids=[cluster.node_security_group.id],
-                key_id=key.arn, instance_types=instance_types(spec, pool), min_nodes=pool.min,
-                max_nodes=pool.max, desired_size=pool.desired, gpu_type=pool.gpu.type if pool.gpu else None,
-                gpu_count=pool.gpu.count if pool.gpu else 0, spot=pool.spot, disk_gb=pool.disk_gb,
-                labels=dict(pool.labels), kubernetes_version=spec.cluster.version, name_prefix=f"{label}-{pool.name}",
-                tags=tags,
-            ), opts_aws)
+            NodePool(
+                child_name(name, f"pool-{pool.name}"),
+                NodePoolArgs(
+                    cluster_name=cluster.name_output,
+                    pool_name=pool.name,
+                    node_role_arn=cluster.node_role.arn,
+                    subnet_ids=network.private_subnet_ids,
+                    security_group_ids=[cluster.node_security_group.id],
+                    key_id=key.arn,
+                    instance_types=instance_types(spec, pool),
+                    min_nodes=pool.min,
+                    max_nodes=pool.max,
+                    desired_size=pool.desired,
+                    gpu_type=pool.gpu.type if pool.gpu else None,
+                    gpu_count=pool.gpu.count if pool.gpu else 0,
+                    spot=pool.spot,
+                    disk_gb=pool.disk_gb,
+                    labels=dict(pool.labels),
+                    kubernetes_version=spec.cluster.version,
+                    name_prefix=f"{label}-{pool.name}",
+                    tags=tags,
+                ),
+                opts_aws,
+            )
             for pool in spec.node_pools
         ]
         # In-cluster pieces wait for the node groups themselves, not for every child of a NodePool
         # (launch templates, ASG tags): the plan's critical path showed those as needless serial steps.
         node_groups = [p.node_group for p in self.node_pools]
-        addons = Addons(child_name(name, "addons"), AddonsArgs(
-            cluster_name=cluster.name_output, kubernetes_version=spec.cluster.version,
-            oidc_provider_arn=cluster.oidc_provider_arn, oidc_issuer=cluster.oidc_issuer, key_id=key.arn,
-            platform=label, k8s_provider=cluster.k8s_provider, versions=dict(knobs.addon_versions),
-            volume_tags=tags, wait_for=node_groups, account=account,
-        ), opts_aws)
+        addons = Addons(
+            child_name(name, "addons"),
+            AddonsArgs(
+                cluster_name=cluster.name_output,
+                kubernetes_version=spec.cluster.version,
+                oidc_provider_arn=cluster.oidc_provider_arn,
+                oidc_issuer=cluster.oidc_issuer,
+                key_id=key.arn,
+                platform=label,
+                k8s_provider=cluster.k8s_provider,
+                versions=dict(knobs.addon_versions),
+                volume_tags=tags,
+                wait_for=node_groups,
+                account=account,
+            ),
+            opts_aws,
+        )
         # Queued GPU jobs get their nodes together (Kueue's ProvisioningRequest check) where the pinned
         # autoscaler serves the v1 API; on 1.30 they are admitted on quota alone.
-        provisioning = bool(spec.jobs.enabled and spec.gpu_pools
-                            and serves_provisioning_requests(spec.cluster.version))
-        autoscaler = Autoscaler(child_name(name, "autoscaler"), AutoscalerArgs(
-            cluster_name=cluster.name_output, kubernetes_version=spec.cluster.version, region=spec.region,
-            oidc_provider_arn=cluster.oidc_provider_arn, oidc_issuer=cluster.oidc_issuer,
-            k8s_provider=cluster.k8s_provider, platform=label,
-            wait_for=[*node_groups, addons.addons["coredns"]],  # it needs DNS, not storage
-            account=account, node_group_name_prefixes=[p.node_group_name_prefix for p in self.node_pools],
-            provisioning_requests=provisioning,
-        ), opts_aws)
-        Monitoring(child_name(name, "monitoring"), MonitoringArgs(
-            cluster_name=label, region=spec.region, key_id=key.arn, oidc_provider_arn=cluster.oidc_provider_arn,
-            oidc_issuer=cluster.oidc_issuer, platform=label, alert_emails=list(spec.monitoring.alert_emails),
-            gpu_idle_percent=spec.monitoring.gpu_idle_percent, log_retention_days=log_retention_days,
-            budget_usd=spec.budget.monthly_usd if spec.budget else None,
-            budget_thresholds=tuple(spec.budget.thresholds_percent) if spec.budget else (80, 100),
-            budget_tag=(COST_ALLOCATION_TAG, tags[COST_ALLOCATION_TAG]),
-            activate_cost_allocation_tag=knobs.activate_cost_allocation_tag,
-            addon_version=knobs.addon_versions.get("amazon-cloudwatch-observability"),
-            kubernetes_version=spec.cluster.version, wait_for=node_groups, account=account,
-        ), opts_aws)
-        store = ArtifactStore(child_name(name, "artifacts"), ArtifactStoreArgs(
-            platform=spec.name, environment=spec.environment, key_id=key.arn, protect=protect,
-            access_log_retention_days=knobs.access_log_retention_days
-            or _env_default("aws.access_log_retention_days", spec),
-            data_events_trail=knobs.cloudtrail_data_events, replication_region=knobs.model_bucket_replication_region,
-            region=spec.region, account=account), opts_aws)
+        provisioning = bool(
+            spec.jobs.enabled and spec.gpu_pools and serves_provisioning_requests(spec.cluster.version)
+        )
+        autoscaler = Autoscaler(
+            child_name(name, "autoscaler"),
+            AutoscalerArgs(
+                cluster_name=cluster.name_output,
+                kubernetes_version=spec.cluster.version,
+                region=spec.region,
+                oidc_provider_arn=cluster.oidc_provider_arn,
+                oidc_issuer=cluster.oidc_issuer,
+                k8s_provider=cluster.k8s_provider,
+                platform=label,
+                wait_for=[*node_groups, addons.addons["coredns"]],  # it needs DNS, not storage
+                account=account,
+                node_group_name_prefixes=[p.node_group_name_prefix for p in self.node_pools],
+                provisioning_requests=provisioning,
+            ),
+            opts_aws,
+        )
+        Monitoring(
+            child_name(name, "monitoring"),
+            MonitoringArgs(
+                cluster_name=label,
+                region=spec.region,
+                key_id=key.arn,
+                oidc_provider_arn=cluster.oidc_provider_arn,
+                oidc_issuer=cluster.oidc_issuer,
+                platform=label,
+                alert_emails=list(spec.monitoring.alert_emails),
+                gpu_idle_percent=spec.monitoring.gpu_idle_percent,
+                log_retention_days=log_retention_days,
+                budget_usd=spec.budget.monthly_usd if spec.budget else None,
+                budget_thresholds=tuple(spec.budget.thresholds_percent) if spec.budget else (80, 100),
+                budget_tag=(COST_ALLOCATION_TAG, tags[COST_ALLOCATION_TAG]),
+                activate_cost_allocation_tag=knobs.activate_cost_allocation_tag,
+                addon_version=knobs.addon_versions.get("amazon-cloudwatch-observability"),
+                kubernetes_version=spec.cluster.version,
+                wait_for=node_groups,
+                account=account,
+            ),
+            opts_aws,
+        )
+        store = ArtifactStore(
+            child_name(name, "artifacts"),
+            ArtifactStoreArgs(
+                platform=spec.name,
+                environment=spec.environment,
+                key_id=key.arn,
+                protect=protect,
+                access_log_retention_days=knobs.access_log_retention_days
+                or _env_default("aws.access_log_retention_days", spec),
+                data_events_trail=knobs.cloudtrail_data_events,
+                replication_region=knobs.model_bucket_replication_region,
+                region=spec.region,
+                account=account,
+            ),
+            opts_aws,
+        )
         self._account_level_detection(name, knobs, protect, opts_aws)
 
-        ingress = self._traffic(name, spec, knobs, cluster, network, [*node_groups, addons.addons["coredns"]],
-                                account, opts_aws) if spec.network.domain else None
+        ingress = (
+            self._traffic(
+                name,
+                spec,
+                knobs,
+                cluster,
+                network,
+                [*node_groups, addons.addons["coredns"]],
+                account,
+                opts_aws,
+            )
+            if spec.network.domain
+            else None
+        )
 
         quotas = quota_needs(spec, {p.name: instance_types(spec, p) for p in spec.node_pools})
         if knobs.request_quota_increases:
             # Service Quotas is regional: the platform's provider (its region) files each request.
             for q in (q for q in quotas if q.requestable):
                 aws.servicequotas.ServiceQuota(
-                    child_name(name, f"quota-{q.code.lower()}"), service_code="ec2", quota_code=q.code,
-                    value=float(q.amount), opts=self.child_opts(provider=self.provider))
+                    child_name(name, f"quota-{q.code.lower()}"),
+                    service_code="ec2",
+                    quota_code=q.code,
+                    value=float(q.amount),
+                    opts=self.child_opts(provider=self.provider),
+                )
         self.cluster_handle = ClusterHandle(
             cloud="aws",
             name=cluster.name_output,
@@ -176,9 +286,13 @@ class Platform(Component):
             kubeconfig=cluster.kubeconfig,
             provider=cluster.k8s_provider,
             gpu=AWS_GPU_FACTS,
-            bind_identity=store.prefix_reader(region=spec.region, oidc_provider_arn=cluster.oidc_provider_arn,
-                                              oidc_issuer=cluster.oidc_issuer, provider=self.provider,
-                                              platform=label),
+            bind_identity=store.prefix_reader(
+                region=spec.region,
+                oidc_provider_arn=cluster.oidc_provider_arn,
+                oidc_issuer=cluster.oidc_issuer,
+                provider=self.provider,
+                platform=label,
+            ),
             storage_class=addons.storage_class_name,
             workload_dependencies=(*node_groups, addons.addons["coredns"]),
             storage_dependencies=(addons.storage_class,),
@@ -191,50 +305,103 @@ class Platform(Component):
             identity_egress=(),
             # The CRD must be served before Kueue starts, and the autoscaler serving it.
             capacity_provisioning=CapacityProvisioning(PROVISIONING_CLASS, ready=(autoscaler.release,))
-            if provisioning else None,
+            if provisioning
+            else None,
             region=spec.region,
             model_bucket=store.bucket_name,
             registry_url=store.registry_url,
             ingress=ingress,
         )
         self.outputs = PlatformOutputs(
-            cluster_name=cluster.name_output, cluster_endpoint=cluster.endpoint, kubeconfig=cluster.kubeconfig,
-            model_bucket=store.bucket_name, registry_url=store.registry_url, region=spec.region,
-            key_id=key.arn, key_output_name="kms_key_arn", api_access=api_access(spec), quota_to_request=quotas)
-        pulumi.log.info("EC2 vCPU quotas needed with every pool at max (check Service Quotas before scaling): "
-                        + "; ".join(f"{q.quota}: {q.amount}" for q in quotas), self)
+            cluster_name=cluster.name_output,
+            cluster_endpoint=cluster.endpoint,
+            kubeconfig=cluster.kubeconfig,
+            model_bucket=store.bucket_name,
+            registry_url=store.registry_url,
+            region=spec.region,
+            key_id=key.arn,
+            key_output_name="kms_key_arn",
+            api_access=api_access(spec),
+            quota_to_request=quotas,
+        )
+        pulumi.log.info(
+            "EC2 vCPU quotas needed with every pool at max (check Service Quotas before scaling): "
+            + "; ".join(f"{q.quota}: {q.amount}" for q in quotas),
+            self,
+        )
         reachable = spec.cluster.endpoint == "public" or spec.cluster.authorized_networks
         (pulumi.log.info if reachable else pulumi.log.warn)(f"api_access: {self.outputs.api_access}", self)
         self.finish(self.outputs.to_stack_outputs())
 
-    def _traffic(self, name: str, spec: PlatformSpec, knobs: AwsKnobs, cluster: Cluster, network: Network,
-                 wait_for: list[pulumi.Resource], account: AwsAccount, opts: pulumi.ResourceOptions) -> IngressFacts:
+    def _traffic(
+        self,
+        name: str,
+        spec: PlatformSpec,
+        knobs: AwsKnobs,
+        cluster: Cluster,
+        network: Network,
+        wait_for: list[pulumi.Resource],
+        account: AwsAccount,
+        opts: pulumi.ResourceOptions,
+    ) -> IngressFacts:
         """The load balancer controller (ALBs from Ingresses), the exposed hosts' ACM certificates and, with
-        `network.dns_records`, their Route 53 records (a private zone on the VPC, the public zone for public hosts)."""
+        `network.dns_records`, their Route 53 records (a private zone on the VPC, the public zone for public
+        hosts)."""
         prod = spec.environment == "prod"
         system = next((p.name for p in spec.node_pools if not p.is_gpu and not p.spot and p.min >= 1), None)
-        controller = LoadBalancerController(child_name(name, "lb-controller"), LoadBalancerControllerArgs(
-            cluster_name=cluster.name_output, region=spec.region, vpc_id=network.vpc_id,
-            oidc_provider_arn=cluster.oidc_provider_arn, oidc_issuer=cluster.oidc_issuer,
-            k8s_provider=cluster.k8s_provider, platform=spec.stack_label, replicas=2 if prod else 1,
-            system_pool=system, wait_for=wait_for, account=account), opts)
-        traffic = AlbTraffic(child_name(name, "traffic"), AlbTrafficArgs(
-            cluster_name=cluster.name_output, hosts={e.host: e.exposure for e in exposed_services(spec)},
-            tls_issuer=spec.network.tls_issuer, vpc_cidr=str(spec.network.cidr), zones=spec.network.zones or 2,
-            prod=prod, dns_zone_id=knobs.dns_zone_id, private_ca_arn=knobs.private_ca_arn,
-            controller=controller.release, domain=spec.network.domain, region=spec.region,
-            private_zone_vpc_id=network.vpc_id if spec.network.dns_records else None), opts)
+        controller = LoadBalancerController(
+            child_name(name, "lb-controller"),
+            LoadBalancerControllerArgs(
+                cluster_name=cluster.name_output,
+                region=spec.region,
+                vpc_id=network.vpc_id,
+                oidc_provider_arn=cluster.oidc_provider_arn,
+                oidc_issuer=cluster.oidc_issuer,
+                k8s_provider=cluster.k8s_provider,
+                platform=spec.stack_label,
+                replicas=2 if prod else 1,
+                system_pool=system,
+                wait_for=wait_for,
+                account=account,
+            ),
+            opts,
+        )
+        traffic = AlbTraffic(
+            child_name(name, "traffic"),
+            AlbTrafficArgs(
+                cluster_name=cluster.name_output,
+                hosts={e.host: e.exposure for e in exposed_services(spec)},
+                tls_issuer=spec.network.tls_issuer,
+                vpc_cidr=str(spec.network.cidr),
+                zones=spec.network.zones or 2,
+                prod=prod,
+                dns_zone_id=knobs.dns_zone_id,
+                private_ca_arn=knobs.private_ca_arn,
+                controller=controller.release,
+                domain=spec.network.domain,
+                region=spec.region,
+                private_zone_vpc_id=network.vpc_id if spec.network.dns_records else None,
+            ),
+            opts,
+        )
         return traffic.facts()
 
-    def _account_level_detection(self, name: str, knobs: AwsKnobs, protect: bool,
-                                 opts: pulumi.ResourceOptions) -> None:
+    def _account_level_detection(
+        self, name: str, knobs: AwsKnobs, protect: bool, opts: pulumi.ResourceOptions
+    ) -> None:
         """Opt-in: usually the organisation's; when off, the plan names the prerequisite."""
         if knobs.guardduty_eks_protection:
             eks_protection(name, detector_id=knobs.guardduty_detector_id, protect=protect, opts=opts)
         else:
-            pulumi.log.info("GuardDuty EKS Protection and Runtime Monitoring: off (aws.guardduty_eks_protection); "
-                            "prerequisite: enable them for this account and region from the organisation's "
-                            "GuardDuty administrator (docs/security.md)", self)
+            pulumi.log.info(
+                "GuardDuty EKS Protection and Runtime Monitoring: off (aws.guardduty_eks_protection); "
+                "prerequisite: enable them for this account and region from the organisation's "
+                "GuardDuty administrator (docs/security.md)",
+                self,
+            )
         if not knobs.cloudtrail_data_events:
-            pulumi.log.info("CloudTrail S3 data events of the model bucket: off (aws.cloudtrail_data_events); "
-                            "prerequisite: record them in the organisation trail (docs/security.md)", self)
+            pulumi.log.info(
+                "CloudTrail S3 data events of the model bucket: off (aws.cloudtrail_data_events); "
+                "prerequisite: record them in the organisation trail (docs/security.md)",
+                self,
+            )

@@ -21,12 +21,23 @@ STANDARD = "Standard (A, C, D, H, I, M, R, T, Z)"
 # listings name them (read in published `list-service-quotas` dumps, not in an AWS guide): on-demand,
 # spot. A group without a code here is still reported, but cannot be requested by the stack.
 QUOTA_CODES = {
-    (STANDARD, False): "L-1216C47A", (STANDARD, True): "L-34B43A08",
-    ("G and VT", False): "L-DB2E81BA", ("G and VT", True): "L-3819A6DF",
-    ("P", False): "L-417A185B", ("P", True): "L-7212CCBC",
+    (STANDARD, False): "L-1216C47A",
+    (STANDARD, True): "L-34B43A08",
+    ("G and VT", False): "L-DB2E81BA",
+    ("G and VT", True): "L-3819A6DF",
+    ("P", False): "L-417A185B",
+    ("P", True): "L-7212CCBC",
 }
-_GROUPS = {"p": "P", "g": "G and VT", "vt": "G and VT", "inf": "Inf", "trn": "Trn", "dl": "DL", "f": "F",
-           "x": "X"}
+_GROUPS = {
+    "p": "P",
+    "g": "G and VT",
+    "vt": "G and VT",
+    "inf": "Inf",
+    "trn": "Trn",
+    "dl": "DL",
+    "f": "F",
+    "x": "X",
+}
 
 
 def quota_group(instance_type: str) -> str:
@@ -65,6 +76,15 @@ def quota_needs(spec: PlatformSpec, instance_types: dict[str, list[str]]) -> lis
         largest = max(instance_types[pool.name], key=lambda t: vcpus.get(t, 0))
         group = quota_group(largest)
         code = QUOTA_CODES.get((group, pool.spot))
-        needs.append(QuotaNeed(quota_name(group, pool.spot), code or "", pool.max * vcpus.get(largest, 0), "vCPUs",
-                               spec.region, (pool.name,), requestable=code is not None))
+        needs.append(
+            QuotaNeed(
+                quota_name(group, pool.spot),
+                code or "",
+                pool.max * vcpus.get(largest, 0),
+                "vCPUs",
+                spec.region,
+                (pool.name,),
+                requestable=code is not None,
+            )
+        )
     return merged(needs)

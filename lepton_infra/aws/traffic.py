@@ -66,7 +66,8 @@ class AlbTrafficArgs:
     domain: str | None = None
     """network.domain: the private hosted zone's name (every host lies within it)."""
     private_zone_vpc_id: pulumi.Input[str] | None = None
-    """The VPC a private hosted zone for `domain` is associated with, holding every host's alias record (public
+    """The VPC a private hosted zone for `domain` is associated with, holding every host's alias record
+    (public
     hosts also get one in `dns_zone_id`). None: no zone, no records (`network.dns_records: false`)."""
     region: str | None = None
     """The VPC's region (its ALBs' canonical hosted zone); None: the provider's."""
@@ -90,49 +91,75 @@ class AlbTraffic(Component):
                 self._public_certificate(name, slug, host)
             else:
                 cert = aws.acm.Certificate(
-                    child_name(name, f"cert-{slug}"), domain_name=host, certificate_authority_arn=args.private_ca_arn,
-                    tags={"Name": host}, opts=self.child_opts())
+                    child_name(name, f"cert-{slug}"),
+                    domain_name=host,
+                    certificate_authority_arn=args.private_ca_arn,
+                    tags={"Name": host},
+                    opts=self.child_opts(),
+                )
                 self.certificates[host] = cert.arn
                 self.waits[host] = [cert]
         self.private_zone: aws.route53.Zone | None = None
         self.host_records: HostRecords | None = None
         if args.private_zone_vpc_id is not None and args.hosts:
-            self.private_zone = private_zone(name, str(args.domain), args.private_zone_vpc_id, args.region,
-                                             self.child_opts())
+            self.private_zone = private_zone(
+                name, str(args.domain), args.private_zone_vpc_id, args.region, self.child_opts()
+            )
             self.host_records = HostRecords(
-                private_zone_id=self.private_zone.zone_id, public_zone_id=args.dns_zone_id,
+                private_zone_id=self.private_zone.zone_id,
+                public_zone_id=args.dns_zone_id,
                 alb_zone_id=alb_hosted_zone_id(args.region, self),
-                provider=self.get_provider("aws:route53/record:Record"))
-        self.finish({"certificate_arns": dict(self.certificates),
-                     "private_zone_id": self.private_zone.zone_id if self.private_zone else None})
+                provider=self.get_provider("aws:route53/record:Record"),
+            )
+        self.finish(
+            {
+                "certificate_arns": dict(self.certificates),
+                "private_zone_id": self.private_zone.zone_id if self.private_zone else None,
+            }
+        )
 
     def _public_certificate(self, name: str, slug: str, host: str) -> None:
         cert = aws.acm.Certificate(
-            child_name(name, f"cert-{slug}"), domain_name=host, validation_method="DNS", tags={"Name": host},
+            child_name(name, f"cert-{slug}"),
+            domain_name=host,
+            validation_method="DNS",
+            tags={"Name": host},
             # A certificate an ALB serves cannot be deleted: replaced, the new one comes first (the default).
-            opts=self.child_opts())
+            opts=self.child_opts(),
+        )
         # One host, one domain name: ACM asks for exactly one CNAME.
         option = cert.domain_validation_options.apply(lambda opts: opts[0] if opts else None)
         record = aws.route53.Record(
-            child_name(name, f"validation-{slug}"), zone_id=str(self.args.dns_zone_id),
+            child_name(name, f"validation-{slug}"),
+            zone_id=str(self.args.dns_zone_id),
             name=option.apply(lambda o: str(o.resource_record_name) if o else f"_validation.{host}"),
             type=option.apply(lambda o: str(o.resource_record_type) if o else "CNAME"),
             records=[option.apply(lambda o: str(o.resource_record_value) if o else "")],
             # ACM renews while the record stays; a second stack validating the same host shares it.
-            ttl=300, allow_overwrite=True, opts=self.child_opts())
+            ttl=300,
+            allow_overwrite=True,
+            opts=self.child_opts(),
+        )
         validation = aws.acm.CertificateValidation(
-            child_name(name, f"validated-{slug}"), certificate_arn=cert.arn, validation_record_fqdns=[record.fqdn],
-            opts=self.child_opts())
+            child_name(name, f"validated-{slug}"),
+            certificate_arn=cert.arn,
+            validation_record_fqdns=[record.fqdn],
+            opts=self.child_opts(),
+        )
         self.certificates[host] = validation.certificate_arn
         self.waits[host] = [validation]
 
     def facts(self) -> IngressFacts:
         args = self.args
         return IngressFacts(
-            api="ingress", classes={"internal": INGRESS_CLASS, "public": INGRESS_CLASS}, certificates="cloud",
+            api="ingress",
+            classes={"internal": INGRESS_CLASS, "public": INGRESS_CLASS},
+            certificates="cloud",
             decorate_entry_point=lambda ep: entry_point_decoration(ep, prod=args.prod),
             decorate_route=self._route,
-            data_plane_peers=data_plane_peers(args.vpc_cidr, args.zones, public="public" in args.hosts.values()),
+            data_plane_peers=data_plane_peers(
+                args.vpc_cidr, args.zones, public="public" in args.hosts.values()
+            ),
             controller_dependencies=[args.controller] if args.controller is not None else [],
             # The controller's pod readiness gate (docs/deploy/pod_readiness_gate.md at v3.5.0): injected only
             # in namespaces with this label, it holds a rolling update until the new pod is a healthy ALB
@@ -143,8 +170,10 @@ class AlbTraffic(Component):
 
     def _route(self, target: RouteTarget) -> Decoration:
         if target.host not in self.certificates:
-            raise KeyError(f"no ACM certificate for {target.host}: hosts come from exposed_services(spec) "
-                           f"({', '.join(sorted(self.certificates))})")
+            raise KeyError(
+                f"no ACM certificate for {target.host}: hosts come from exposed_services(spec) "
+                f"({', '.join(sorted(self.certificates))})"
+            )
         return route_decoration(target, self.certificates[target.host], self.waits[target.host])
 
 
@@ -160,28 +189,34 @@ def entry_point_decoration(entry: EntryPoint, *, prod: bool) -> Decoration:
         "routing.http.drop_invalid_header_fields.enabled": "true",
         "deletion_protection.enabled": "true" if prod else "false",
     }
-    return Decoration(annotations={
-        f"{ALB}group.name": group_name(entry),
-        f"{ALB}scheme": "internet-facing" if entry.exposure == "public" else "internal",
-        f"{ALB}target-type": "ip",
-        # HTTP:80 exists only to answer with a redirect to HTTPS:443.
-        f"{ALB}listen-ports": json.dumps([{"HTTP": 80}, {"HTTPS": 443}]),
-        f"{ALB}ssl-redirect": "443",
-        f"{ALB}ssl-policy": SSL_POLICY,
-        f"{ALB}load-balancer-attributes": ",".join(f"{k}={v}" for k, v in attributes.items()),
-    })
+    return Decoration(
+        annotations={
+            f"{ALB}group.name": group_name(entry),
+            f"{ALB}scheme": "internet-facing" if entry.exposure == "public" else "internal",
+            f"{ALB}target-type": "ip",
+            # HTTP:80 exists only to answer with a redirect to HTTPS:443.
+            f"{ALB}listen-ports": json.dumps([{"HTTP": 80}, {"HTTPS": 443}]),
+            f"{ALB}ssl-redirect": "443",
+            f"{ALB}ssl-policy": SSL_POLICY,
+            f"{ALB}load-balancer-attributes": ",".join(f"{k}={v}" for k, v in attributes.items()),
+        }
+    )
 
 
-def route_decoration(target: RouteTarget, certificate_arn: pulumi.Input[str],
-                     waits: Sequence[pulumi.Resource]) -> Decoration:
-    return Decoration(annotations={
-        f"{ALB}certificate-arn": certificate_arn,
-        f"{ALB}healthcheck-path": target.health_path,
-        f"{ALB}healthcheck-port": str(target.health_port),
-        f"{ALB}success-codes": SUCCESS_CODES,
-        # In-flight requests finish on a replica leaving rotation before the ALB drops it.
-        f"{ALB}target-group-attributes": f"deregistration_delay.timeout_seconds={target.drain_seconds}",
-    }, depends_on=list(waits))
+def route_decoration(
+    target: RouteTarget, certificate_arn: pulumi.Input[str], waits: Sequence[pulumi.Resource]
+) -> Decoration:
+    return Decoration(
+        annotations={
+            f"{ALB}certificate-arn": certificate_arn,
+            f"{ALB}healthcheck-path": target.health_path,
+            f"{ALB}healthcheck-port": str(target.health_port),
+            f"{ALB}success-codes": SUCCESS_CODES,
+            # In-flight requests finish on a replica leaving rotation before the ALB drops it.
+            f"{ALB}target-group-attributes": f"deregistration_delay.timeout_seconds={target.drain_seconds}",
+        },
+        depends_on=list(waits),
+    )
 
 
 def data_plane_peers(vpc_cidr: str, zones: int, *, public: bool) -> list[dict]:

@@ -43,92 +43,143 @@ class ArtifactStoreArgs:
 class ArtifactStore(Component):
     TOKEN = "lepton:azure:ArtifactStore"
 
-    def __init__(self, name: str, args: ArtifactStoreArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(
+        self, name: str, args: ArtifactStoreArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
         super().__init__(name, opts)
         tags = dict(args.tags)
         after_key = self.child_opts(depends_on=args.encryption_dependencies, protect=args.protect)
         self.account = hardened_storage_account(
             child_name(name, "models"),
             account_name=storage_account_name(args.name_prefix, "models"),
-            resource_group_name=args.resource_group_name, location=args.location, tags=tags,
-            sku="Standard_ZRS" if args.zone_redundant else "Standard_LRS", access_tier=storage.AccessTier.HOT,
+            resource_group_name=args.resource_group_name,
+            location=args.location,
+            tags=tags,
+            sku="Standard_ZRS" if args.zone_redundant else "Standard_LRS",
+            access_tier=storage.AccessTier.HOT,
             # Reached through the private endpoint below; management (containers) goes through ARM.
-            public_network_access="Disabled", firewall_bypass="None",
-            encryption_identity_id=args.encryption_identity_id, key_name=args.key_name,
+            public_network_access="Disabled",
+            firewall_bypass="None",
+            encryption_identity_id=args.encryption_identity_id,
+            key_name=args.key_name,
             key_vault_uri=args.key_vault_uri,
             encryption_services=storage.EncryptionServicesArgs(
                 blob=storage.EncryptionServiceArgs(enabled=True, key_type="Account"),
-                file=storage.EncryptionServiceArgs(enabled=True, key_type="Account")),
-            opts=after_key)
+                file=storage.EncryptionServiceArgs(enabled=True, key_type="Account"),
+            ),
+            opts=after_key,
+        )
         self.blob_service = storage.BlobServiceProperties(
             child_name(name, "blob-service"),
-            account_name=self.account.name, resource_group_name=args.resource_group_name,
+            account_name=self.account.name,
+            resource_group_name=args.resource_group_name,
             blob_services_name="default",
             is_versioning_enabled=True,
             delete_retention_policy=storage.DeleteRetentionPolicyArgs(enabled=True, days=RETENTION_DAYS),
-            container_delete_retention_policy=storage.DeleteRetentionPolicyArgs(enabled=True, days=RETENTION_DAYS),
-            opts=self.child_opts())
+            container_delete_retention_policy=storage.DeleteRetentionPolicyArgs(
+                enabled=True, days=RETENTION_DAYS
+            ),
+            opts=self.child_opts(),
+        )
         self.container = storage.BlobContainer(
             child_name(name, "models-container"),
-            container_name=MODELS_CONTAINER, account_name=self.account.name,
-            resource_group_name=args.resource_group_name, public_access=storage.PublicAccess.NONE,
-            opts=self.child_opts(protect=args.protect))
+            container_name=MODELS_CONTAINER,
+            account_name=self.account.name,
+            resource_group_name=args.resource_group_name,
+            public_access=storage.PublicAccess.NONE,
+            opts=self.child_opts(protect=args.protect),
+        )
 
         # Pods reach blobs privately: a private endpoint in the endpoints subnet, resolved through a
         # private DNS zone linked to the VNet.
         self.blob_zone = privatedns.PrivateZone(
-            child_name(name, "blob-zone"), private_zone_name=BLOB_PRIVATE_ZONE, location="global",
-            resource_group_name=args.resource_group_name, tags=tags, opts=self.child_opts())
+            child_name(name, "blob-zone"),
+            private_zone_name=BLOB_PRIVATE_ZONE,
+            location="global",
+            resource_group_name=args.resource_group_name,
+            tags=tags,
+            opts=self.child_opts(),
+        )
         self.blob_zone_link = privatedns.VirtualNetworkLink(
             child_name(name, "blob-zone-link"),
             virtual_network_link_name=physical_name(args.name_prefix, "blob", limit=80),
-            private_zone_name=self.blob_zone.name, resource_group_name=args.resource_group_name,
-            location="global", registration_enabled=False,
-            virtual_network=privatedns.SubResourceArgs(id=args.vnet_id), tags=tags, opts=self.child_opts())
+            private_zone_name=self.blob_zone.name,
+            resource_group_name=args.resource_group_name,
+            location="global",
+            registration_enabled=False,
+            virtual_network=privatedns.SubResourceArgs(id=args.vnet_id),
+            tags=tags,
+            opts=self.child_opts(),
+        )
         self.blob_endpoint = network.PrivateEndpoint(
             child_name(name, "blob-endpoint"),
             private_endpoint_name=physical_name(args.name_prefix, "models-blob", limit=80),
-            resource_group_name=args.resource_group_name, location=args.location, tags=tags,
+            resource_group_name=args.resource_group_name,
+            location=args.location,
+            tags=tags,
             subnet=network.SubnetArgs(id=args.endpoint_subnet_id),
-            private_link_service_connections=[network.PrivateLinkServiceConnectionArgs(
-                name="blob", private_link_service_id=self.account.id, group_ids=["blob"])],
-            opts=self.child_opts())
+            private_link_service_connections=[
+                network.PrivateLinkServiceConnectionArgs(
+                    name="blob", private_link_service_id=self.account.id, group_ids=["blob"]
+                )
+            ],
+            opts=self.child_opts(),
+        )
         self.blob_dns = network.PrivateDnsZoneGroup(
             child_name(name, "blob-dns"),
-            private_dns_zone_group_name="default", private_endpoint_name=self.blob_endpoint.name,
+            private_dns_zone_group_name="default",
+            private_endpoint_name=self.blob_endpoint.name,
             resource_group_name=args.resource_group_name,
-            private_dns_zone_configs=[network.PrivateDnsZoneConfigArgs(name="blob",
-                                                                        private_dns_zone_id=self.blob_zone.id)],
-            opts=self.child_opts())
+            private_dns_zone_configs=[
+                network.PrivateDnsZoneConfigArgs(name="blob", private_dns_zone_id=self.blob_zone.id)
+            ],
+            opts=self.child_opts(),
+        )
 
         # Premium: the only tier with customer-managed keys (and zone redundancy, private endpoints).
         self.registry = containerregistry.Registry(
             child_name(name, "registry"),
             registry_name=registry_name(args.name_prefix, "registry"),
-            resource_group_name=args.resource_group_name, location=args.location, tags=tags,
+            resource_group_name=args.resource_group_name,
+            location=args.location,
+            tags=tags,
             sku=containerregistry.SkuArgs(name="Premium"),
-            admin_user_enabled=False, anonymous_pull_enabled=False,
+            admin_user_enabled=False,
+            anonymous_pull_enabled=False,
             zone_redundancy="Enabled" if args.zone_redundant else "Disabled",
             identity=containerregistry.IdentityPropertiesArgs(
                 type=containerregistry.ResourceIdentityType.USER_ASSIGNED,
                 user_assigned_identities=pulumi.Output.from_input(args.encryption_identity_id).apply(
-                    lambda i: {i: containerregistry.UserIdentityPropertiesArgs()})),
+                    lambda i: {i: containerregistry.UserIdentityPropertiesArgs()}
+                ),
+            ),
             encryption=containerregistry.EncryptionPropertyArgs(
                 status="enabled",
                 key_vault_properties=containerregistry.KeyVaultPropertiesArgs(
-                    key_identifier=args.key_uri, identity=args.encryption_identity_client_id)),
+                    key_identifier=args.key_uri, identity=args.encryption_identity_client_id
+                ),
+            ),
             # CI pushes over the public endpoint with Entra tokens; nothing anonymous.
             public_network_access="Enabled",
             # Untagged manifests go after 30 days (ACR refuses this together with its soft-delete policy).
             policies=containerregistry.PoliciesArgs(
-                retention_policy=containerregistry.RetentionPolicyArgs(status="enabled", days=30)),
-            opts=after_key)
+                retention_policy=containerregistry.RetentionPolicyArgs(status="enabled", days=30)
+            ),
+            opts=after_key,
+        )
         self.grants: list[pulumi.Resource] = []
         if args.kubelet_principal_id is not None:
             # Nodes pull from this registry only.
-            self.grants.append(grant(child_name(name, "kubelet-pull"), principal_id=args.kubelet_principal_id,
-                                     role="AcrPull", scope=self.registry.id, subscription_id=args.subscription_id,
-                                     opts=self.child_opts()))
+            self.grants.append(
+                grant(
+                    child_name(name, "kubelet-pull"),
+                    principal_id=args.kubelet_principal_id,
+                    role="AcrPull",
+                    scope=self.registry.id,
+                    subscription_id=args.subscription_id,
+                    opts=self.child_opts(),
+                )
+            )
         self.account_id = self.account.id
         self.account_name = self.account.name
         self.container_name = self.container.name

@@ -36,13 +36,17 @@ class EncryptionKeyArgs:
 class EncryptionKey(Component):
     TOKEN = "lepton:azure:EncryptionKey"
 
-    def __init__(self, name: str, args: EncryptionKeyArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(
+        self, name: str, args: EncryptionKeyArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
         super().__init__(name, opts)
         tags = dict(args.tags)
         self.vault = keyvault.Vault(
             child_name(name, "vault"),
             vault_name=key_vault_name(args.name_prefix, "kv"),
-            resource_group_name=args.resource_group_name, location=args.location, tags=tags,
+            resource_group_name=args.resource_group_name,
+            location=args.location,
+            tags=tags,
             properties=keyvault.VaultPropertiesArgs(
                 tenant_id=args.tenant_id,
                 sku=keyvault.SkuArgs(family="A", name=keyvault.SkuName.STANDARD),
@@ -57,34 +61,53 @@ class EncryptionKey(Component):
                 # and role-scoped instead (docs/azure.md, "Key Vault network access").
                 public_network_access="Enabled",
                 network_acls=keyvault.NetworkRuleSetArgs(default_action="Allow", bypass="AzureServices"),
-                enabled_for_deployment=False, enabled_for_template_deployment=False,
+                enabled_for_deployment=False,
+                enabled_for_template_deployment=False,
                 enabled_for_disk_encryption=False,
             ),
-            opts=self.child_opts(protect=args.protect))
+            opts=self.child_opts(protect=args.protect),
+        )
         self.key = keyvault.Key(
             child_name(name, "key"),
             key_name="platform",
-            vault_name=self.vault.name, resource_group_name=args.resource_group_name, tags=tags,
+            vault_name=self.vault.name,
+            resource_group_name=args.resource_group_name,
+            tags=tags,
             properties=keyvault.KeyPropertiesArgs(
-                kty="RSA", key_size=3072, key_ops=KEY_OPS,
+                kty="RSA",
+                key_size=3072,
+                key_ops=KEY_OPS,
                 rotation_policy=keyvault.RotationPolicyArgs(
                     attributes=keyvault.KeyRotationPolicyAttributesArgs(expiry_time=KEY_LIFETIME),
-                    lifetime_actions=[keyvault.LifetimeActionArgs(
-                        action=keyvault.ActionArgs(type=keyvault.KeyRotationPolicyActionType.ROTATE),
-                        trigger=keyvault.TriggerArgs(time_after_create=ROTATE_AFTER))]),
+                    lifetime_actions=[
+                        keyvault.LifetimeActionArgs(
+                            action=keyvault.ActionArgs(type=keyvault.KeyRotationPolicyActionType.ROTATE),
+                            trigger=keyvault.TriggerArgs(time_after_create=ROTATE_AFTER),
+                        )
+                    ],
+                ),
             ),
-            opts=self.child_opts(protect=args.protect))
+            opts=self.child_opts(protect=args.protect),
+        )
 
         def encryption_user(role: str) -> tuple[managedidentity.UserAssignedIdentity, pulumi.Resource]:
             identity = managedidentity.UserAssignedIdentity(
                 child_name(name, f"{role}-identity"),
                 resource_name_=physical_name(args.name_prefix, role, limit="azure:generic"),
-                resource_group_name=args.resource_group_name, location=args.location, tags=tags,
-                opts=self.child_opts())
+                resource_group_name=args.resource_group_name,
+                location=args.location,
+                tags=tags,
+                opts=self.child_opts(),
+            )
             # get + wrapKey + unwrapKey on this key only: what a service encrypting at rest needs.
-            access = grant(child_name(name, f"{role}-key-access"), principal_id=identity.principal_id,
-                           role="Key Vault Crypto Service Encryption User", scope=self.key.id,
-                           subscription_id=args.subscription_id, opts=self.child_opts())
+            access = grant(
+                child_name(name, f"{role}-key-access"),
+                principal_id=identity.principal_id,
+                role="Key Vault Crypto Service Encryption User",
+                scope=self.key.id,
+                subscription_id=args.subscription_id,
+                opts=self.child_opts(),
+            )
             return identity, access
 
         # Storage accounts and the registry encrypt with this identity.
@@ -94,14 +117,18 @@ class EncryptionKey(Component):
         self.disk_encryption_set = compute.DiskEncryptionSet(
             child_name(name, "des"),
             disk_encryption_set_name=physical_name(args.name_prefix, "des", limit="azure:generic"),
-            resource_group_name=args.resource_group_name, location=args.location, tags=tags,
+            resource_group_name=args.resource_group_name,
+            location=args.location,
+            tags=tags,
             encryption_type="EncryptionAtRestWithCustomerKey",
-            identity=compute.EncryptionSetIdentityArgs(type="UserAssigned",
-                                                       user_assigned_identities=[self.disk_identity.id]),
+            identity=compute.EncryptionSetIdentityArgs(
+                type="UserAssigned", user_assigned_identities=[self.disk_identity.id]
+            ),
             # A versionless key URL: disks follow each rotation to the latest version.
             active_key=compute.KeyForDiskEncryptionSetArgs(key_url=self.key.key_uri),
             rotation_to_latest_key_version_enabled=True,
-            opts=self.child_opts(depends_on=[self.disk_identity_access], protect=args.protect))
+            opts=self.child_opts(depends_on=[self.disk_identity_access], protect=args.protect),
+        )
 
         self.vault_id = self.vault.id
         self.vault_uri = self.vault.properties.vault_uri
@@ -110,5 +137,10 @@ class EncryptionKey(Component):
         self.key_uri = self.key.key_uri  # versionless: storage and registry follow rotations
         self.key_uri_with_version = self.key.key_uri_with_version  # AKS KMS needs a version
         self.disk_encryption_set_id = self.disk_encryption_set.id
-        self.finish({"vault_id": self.vault_id, "key_id": self.key_id,
-                     "disk_encryption_set_id": self.disk_encryption_set_id})
+        self.finish(
+            {
+                "vault_id": self.vault_id,
+                "key_id": self.key_id,
+                "disk_encryption_set_id": self.disk_encryption_set_id,
+            }
+        )

@@ -63,24 +63,45 @@ class PublicZone:
 
     @classmethod
     def from_id(cls, zone_id: str) -> PublicZone:
-        parts = zone_id.split("/")  # /subscriptions/<s>/resourceGroups/<rg>/providers/Microsoft.Network/dnszones/<z>
+        parts = zone_id.split(
+            "/"
+        )  # /subscriptions/<s>/resourceGroups/<rg>/providers/Microsoft.Network/dnszones/<z>
         return cls(subscription_id=parts[2], resource_group=parts[4], name=parts[-1].lower())
 
 
-def private_host_zone(name: str, domain: str, vnet_id: pulumi.Input[str], resource_group_name: pulumi.Input[str],
-                      name_prefix: str, tags: Mapping[str, str],
-                      opts: pulumi.ResourceOptions) -> tuple[privatedns.PrivateZone, privatedns.VirtualNetworkLink]:
+def private_host_zone(
+    name: str,
+    domain: str,
+    vnet_id: pulumi.Input[str],
+    resource_group_name: pulumi.Input[str],
+    name_prefix: str,
+    tags: Mapping[str, str],
+    opts: pulumi.ResourceOptions,
+) -> tuple[privatedns.PrivateZone, privatedns.VirtualNetworkLink]:
     """The private zone for `domain` and its link to the platform's VNet. The link registers nothing
     (`registrationEnabled: false`): node VMs' names have no place in the services' domain."""
     zone = privatedns.PrivateZone(
-        f"{name}-zone", private_zone_name=domain, location=GLOBAL, resource_group_name=resource_group_name,
-        tags=dict(tags), opts=opts)
+        f"{name}-zone",
+        private_zone_name=domain,
+        location=GLOBAL,
+        resource_group_name=resource_group_name,
+        tags=dict(tags),
+        opts=opts,
+    )
     link = privatedns.VirtualNetworkLink(
-        f"{name}-zone-link", virtual_network_link_name=physical_name(name_prefix, "hosts", limit=80),
-        private_zone_name=zone.name, resource_group_name=resource_group_name, location=GLOBAL,
-        registration_enabled=False, virtual_network=privatedns.SubResourceArgs(id=vnet_id), tags=dict(tags),
+        f"{name}-zone-link",
+        virtual_network_link_name=physical_name(name_prefix, "hosts", limit=80),
+        private_zone_name=zone.name,
+        resource_group_name=resource_group_name,
+        location=GLOBAL,
+        registration_enabled=False,
+        virtual_network=privatedns.SubResourceArgs(id=vnet_id),
+        tags=dict(tags),
         # A link's VNet cannot be changed in place (azurerm marks `virtual_network_id` ForceNew).
-        opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(replace_on_changes=["virtualNetwork"])))
+        opts=pulumi.ResourceOptions.merge(
+            opts, pulumi.ResourceOptions(replace_on_changes=["virtualNetwork"])
+        ),
+    )
     return zone, link
 
 
@@ -97,25 +118,45 @@ class HostRecords:
     public_zone_provider: pulumi.ProviderResource | None = None  # the public zone's subscription
     metadata: Mapping[str, str] = field(default_factory=dict)
 
-    def __call__(self, name: str, address: HostAddress, opts: pulumi.ResourceOptions) -> list[pulumi.Resource]:
+    def __call__(
+        self, name: str, address: HostAddress, opts: pulumi.ResourceOptions
+    ) -> list[pulumi.Resource]:
         ip = address.ip.apply(lambda value, host=address.host: _reported_ip(host, value))
-        records: list[pulumi.Resource] = [privatedns.PrivateRecordSet(
-            f"{name}-private", private_zone_name=self.private_zone.name, resource_group_name=self.resource_group_name,
-            relative_record_set_name=relative_record_name(address.host, self.domain), record_type="A",
-            ttl=RECORD_TTL_SECONDS, a_records=[privatedns.ARecordArgs(ipv4_address=ip)],
-            metadata=dict(self.metadata),
-            opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(provider=self.provider)))]
+        records: list[pulumi.Resource] = [
+            privatedns.PrivateRecordSet(
+                f"{name}-private",
+                private_zone_name=self.private_zone.name,
+                resource_group_name=self.resource_group_name,
+                relative_record_set_name=relative_record_name(address.host, self.domain),
+                record_type="A",
+                ttl=RECORD_TTL_SECONDS,
+                a_records=[privatedns.ARecordArgs(ipv4_address=ip)],
+                metadata=dict(self.metadata),
+                opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(provider=self.provider)),
+            )
+        ]
         if address.exposure == "public":
             zone = self.public_zone
             if zone is None:
-                raise ValueError(f"public host {address.host} with no azure.dns_zone_id "
-                                 "(refused at spec time; reaching here is a bug)")
-            records.append(dns.RecordSet(
-                f"{name}-public", zone_name=zone.name, resource_group_name=zone.resource_group,
-                relative_record_set_name=relative_record_name(address.host, zone.name), record_type="A",
-                ttl=RECORD_TTL_SECONDS, a_records=[dns.ARecordArgs(ipv4_address=ip)], metadata=dict(self.metadata),
-                opts=pulumi.ResourceOptions.merge(
-                    opts, pulumi.ResourceOptions(provider=self.public_zone_provider or self.provider))))
+                raise ValueError(
+                    f"public host {address.host} with no azure.dns_zone_id "
+                    "(refused at spec time; reaching here is a bug)"
+                )
+            records.append(
+                dns.RecordSet(
+                    f"{name}-public",
+                    zone_name=zone.name,
+                    resource_group_name=zone.resource_group,
+                    relative_record_set_name=relative_record_name(address.host, zone.name),
+                    record_type="A",
+                    ttl=RECORD_TTL_SECONDS,
+                    a_records=[dns.ARecordArgs(ipv4_address=ip)],
+                    metadata=dict(self.metadata),
+                    opts=pulumi.ResourceOptions.merge(
+                        opts, pulumi.ResourceOptions(provider=self.public_zone_provider or self.provider)
+                    ),
+                )
+            )
         return records
 
 

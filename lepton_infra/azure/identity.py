@@ -43,27 +43,41 @@ class WorkloadIdentityArgs:
 class WorkloadIdentity(Component):
     TOKEN = "lepton:azure:WorkloadIdentity"
 
-    def __init__(self, name: str, args: WorkloadIdentityArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(
+        self, name: str, args: WorkloadIdentityArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
         super().__init__(name, opts)
         self.identity = managedidentity.UserAssignedIdentity(
             child_name(name, "identity"),
             resource_name_=physical_name(args.name_prefix, args.namespace, args.service_account, limit=128),
-            resource_group_name=args.resource_group_name, location=args.location, tags=dict(args.tags),
-            opts=self.child_opts())
+            resource_group_name=args.resource_group_name,
+            location=args.location,
+            tags=dict(args.tags),
+            opts=self.child_opts(),
+        )
         # Entra ID trusts tokens the cluster's issuer signs for exactly this service account.
         self.federation = managedidentity.FederatedIdentityCredential(
             child_name(name, "federation"),
             federated_identity_credential_resource_name="kubernetes",
-            resource_name_=self.identity.name, resource_group_name=args.resource_group_name,
-            issuer=args.oidc_issuer, subject=workload_subject(args.namespace, args.service_account),
-            audiences=[WORKLOAD_IDENTITY_AUDIENCE], opts=self.child_opts())
+            resource_name_=self.identity.name,
+            resource_group_name=args.resource_group_name,
+            issuer=args.oidc_issuer,
+            subject=workload_subject(args.namespace, args.service_account),
+            audiences=[WORKLOAD_IDENTITY_AUDIENCE],
+            opts=self.child_opts(),
+        )
         # Read access on the models container, narrowed by an ABAC condition to the tenant's prefix.
         self.read = grant(
-            child_name(name, "read"), principal_id=self.identity.principal_id, role="Storage Blob Data Reader",
+            child_name(name, "read"),
+            principal_id=self.identity.principal_id,
+            role="Storage Blob Data Reader",
             scope=pulumi.Output.from_input(args.storage_account_id).apply(
-                lambda account: container_scope(account, args.container)),
+                lambda account: container_scope(account, args.container)
+            ),
             condition=prefix_read_condition(args.container, args.bucket_prefix),
-            subscription_id=args.subscription_id, opts=self.child_opts())
+            subscription_id=args.subscription_id,
+            opts=self.child_opts(),
+        )
         self.client_id = self.identity.client_id
         self.finish({"client_id": self.client_id})
 
@@ -72,10 +86,19 @@ class WorkloadIdentityBinder:
     """Creates a `WorkloadIdentity` wherever the Kubernetes layer asks (under its own parent), always
     with the platform's Azure provider: the caller's parent carries only a Kubernetes provider."""
 
-    def __init__(self, *, name_prefix: str, location: str, resource_group_name: pulumi.Input[str],
-                 subscription_id: str, oidc_issuer: pulumi.Input[str], storage_account_id: pulumi.Input[str],
-                 container: str, provider: pulumi.ProviderResource,
-                 tags: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        name_prefix: str,
+        location: str,
+        resource_group_name: pulumi.Input[str],
+        subscription_id: str,
+        oidc_issuer: pulumi.Input[str],
+        storage_account_id: pulumi.Input[str],
+        container: str,
+        provider: pulumi.ProviderResource,
+        tags: Mapping[str, str] | None = None,
+    ) -> None:
         self.name_prefix = name_prefix
         self.location = location
         self.resource_group_name = resource_group_name
@@ -86,16 +109,31 @@ class WorkloadIdentityBinder:
         self.provider = provider
         self.tags = dict(tags or {})
 
-    def __call__(self, name: str, namespace: str, service_account: str, bucket_prefix: str,
-                 opts: pulumi.ResourceOptions) -> BoundIdentity:
+    def __call__(
+        self,
+        name: str,
+        namespace: str,
+        service_account: str,
+        bucket_prefix: str,
+        opts: pulumi.ResourceOptions,
+    ) -> BoundIdentity:
         identity = WorkloadIdentity(
             name,
-            WorkloadIdentityArgs(name_prefix=self.name_prefix, location=self.location,
-                                 resource_group_name=self.resource_group_name, subscription_id=self.subscription_id,
-                                 oidc_issuer=self.oidc_issuer, storage_account_id=self.storage_account_id,
-                                 container=self.container, bucket_prefix=bucket_prefix, namespace=namespace,
-                                 service_account=service_account, tags=self.tags),
+            WorkloadIdentityArgs(
+                name_prefix=self.name_prefix,
+                location=self.location,
+                resource_group_name=self.resource_group_name,
+                subscription_id=self.subscription_id,
+                oidc_issuer=self.oidc_issuer,
+                storage_account_id=self.storage_account_id,
+                container=self.container,
+                bucket_prefix=bucket_prefix,
+                namespace=namespace,
+                service_account=service_account,
+                tags=self.tags,
+            ),
             opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(provider=self.provider)),
         )
-        return BoundIdentity(annotations={CLIENT_ID_ANNOTATION: identity.client_id},
-                             pod_labels={USE_LABEL: "true"})
+        return BoundIdentity(
+            annotations={CLIENT_ID_ANNOTATION: identity.client_id}, pod_labels={USE_LABEL: "true"}
+        )

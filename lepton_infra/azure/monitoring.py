@@ -49,9 +49,16 @@ class ClusterAlert:
 # AKS platform metrics: collected by AKS itself, free, no agent in the cluster.
 CLUSTER_ALERTS = (
     # Pods the cluster autoscaler cannot place (in practice: GPU pools at max, or no capacity of the size).
-    ClusterAlert("pods-unschedulable", "Pods have stayed unschedulable for 30 minutes: a pool is at its max "
-                 "or Azure has no capacity for its VM size.", "cluster_autoscaler_unschedulable_pods_count",
-                 "GreaterThan", 0, "Average", "PT30M"),
+    ClusterAlert(
+        "pods-unschedulable",
+        "Pods have stayed unschedulable for 30 minutes: a pool is at its max "
+        "or Azure has no capacity for its VM size.",
+        "cluster_autoscaler_unschedulable_pods_count",
+        "GreaterThan",
+        0,
+        "Average",
+        "PT30M",
+    ),
 )
 
 
@@ -70,19 +77,28 @@ def prometheus_alerts() -> list[PrometheusAlert]:
     """Evaluated by Azure Monitor on the kube-state-metrics series the AKS metrics add-on collects by
     default (its minimal ingestion profile keeps these: default alerts and recording rules use them)."""
     return [
-        PrometheusAlert("NodeNotReady", 'kube_node_status_condition{condition="Ready",status="true"} == 0', "PT15M",
-                        "A node has not been Ready for 15 minutes."),
+        PrometheusAlert(
+            "NodeNotReady",
+            'kube_node_status_condition{condition="Ready",status="true"} == 0',
+            "PT15M",
+            "A node has not been Ready for 15 minutes.",
+        ),
         PrometheusAlert(
             "GpuPodsPending",
-            f'sum by (namespace, pod) (kube_pod_container_resource_requests{{{GPU_RESOURCE}}}) '
-            '* on (namespace, pod) group_left () (kube_pod_status_phase{phase="Pending"} == 1) > 0', "PT30M",
-            "Pods requesting GPUs have been Pending for 30 minutes: the pool is at max or Azure has no capacity."),
+            f"sum by (namespace, pod) (kube_pod_container_resource_requests{{{GPU_RESOURCE}}}) "
+            '* on (namespace, pod) group_left () (kube_pod_status_phase{phase="Pending"} == 1) > 0',
+            "PT30M",
+            "Pods requesting GPUs have been Pending for 30 minutes: the pool is at max or Azure has no "
+            "capacity.",
+        ),
         # Paid-for GPUs no pod asked for. Utilisation (DCGM) alerts come from the in-cluster Prometheus.
         PrometheusAlert(
             "GpusIdle",
-            f'sum(kube_node_status_allocatable{{{GPU_RESOURCE}}}) '
-            f'- (sum(kube_pod_container_resource_requests{{{GPU_RESOURCE}}}) or vector(0)) > 0', "PT1H",
-            "GPU nodes have had unrequested GPUs for an hour: they cost money and do no work."),
+            f"sum(kube_node_status_allocatable{{{GPU_RESOURCE}}}) "
+            f"- (sum(kube_pod_container_resource_requests{{{GPU_RESOURCE}}}) or vector(0)) > 0",
+            "PT1H",
+            "GPU nodes have had unrequested GPUs for an hour: they cost money and do no work.",
+        ),
     ]
 
 
@@ -122,86 +138,150 @@ class Monitoring(Component):
         self.workspace = operationalinsights.Workspace(
             child_name(name, "workspace"),
             workspace_name=physical_name(args.name_prefix, "logs", limit=63),
-            resource_group_name=rg, location=args.location, tags=tags,
+            resource_group_name=rg,
+            location=args.location,
+            tags=tags,
             sku=operationalinsights.WorkspaceSkuArgs(name="PerGB2018"),
             retention_in_days=workspace_retention_days(args.retention_days),
             features=operationalinsights.WorkspaceFeaturesArgs(disable_local_auth=True),
-            opts=self.child_opts())
+            opts=self.child_opts(),
+        )
 
         # Control-plane audit of writes (kube-audit-admin leaves out get/list, most of the volume) and the
         # Entra ID authentication webhook (guard) go to the workspace, as EKS sends its audit log.
         self.control_plane_logs = monitor.DiagnosticSetting(
-            child_name(name, "control-plane-logs"), name="lepton-control-plane", resource_uri=args.cluster_id,
-            workspace_id=self.workspace.id, log_analytics_destination_type="Dedicated",
-            logs=[monitor.DiagnosticsLogSettingsArgs(category=category, enabled=True)
-                  for category in CONTROL_PLANE_LOGS],
-            opts=self.child_opts())
+            child_name(name, "control-plane-logs"),
+            name="lepton-control-plane",
+            resource_uri=args.cluster_id,
+            workspace_id=self.workspace.id,
+            log_analytics_destination_type="Dedicated",
+            logs=[
+                monitor.DiagnosticsLogSettingsArgs(category=category, enabled=True)
+                for category in CONTROL_PLANE_LOGS
+            ],
+            opts=self.child_opts(),
+        )
 
         # Flow logs land in a storage account on our key; Network Watcher writes with its own identity,
         # as account keys are disabled.
         self.flow_log_identity = managedidentity.UserAssignedIdentity(
             child_name(name, "flow-log-identity"),
             resource_name_=physical_name(args.name_prefix, "flow-logs", limit="azure:generic"),
-            resource_group_name=rg, location=args.location, tags=tags, opts=self.child_opts())
+            resource_group_name=rg,
+            location=args.location,
+            tags=tags,
+            opts=self.child_opts(),
+        )
         self.flow_log_account = hardened_storage_account(
             child_name(name, "flow-logs"),
             account_name=storage_account_name(args.name_prefix, "flowlogs"),
-            resource_group_name=rg, location=args.location, tags=tags,
-            sku="Standard_LRS", access_tier=storage.AccessTier.COOL,
+            resource_group_name=rg,
+            location=args.location,
+            tags=tags,
+            sku="Standard_LRS",
+            access_tier=storage.AccessTier.COOL,
             # Network Watcher is a trusted Azure service: it passes the firewall, nothing else does.
-            public_network_access="Enabled", firewall_bypass="AzureServices",
-            encryption_identity_id=args.encryption_identity_id, key_name=args.key_name,
-            key_vault_uri=args.key_vault_uri, encryption_services=None,
-            opts=self.child_opts(depends_on=args.encryption_dependencies, protect=args.protect))
+            public_network_access="Enabled",
+            firewall_bypass="AzureServices",
+            encryption_identity_id=args.encryption_identity_id,
+            key_name=args.key_name,
+            key_vault_uri=args.key_vault_uri,
+            encryption_services=None,
+            opts=self.child_opts(depends_on=args.encryption_dependencies, protect=args.protect),
+        )
         self.flow_log_write = grant(
-            child_name(name, "flow-log-write"), principal_id=self.flow_log_identity.principal_id,
-            role="Storage Blob Data Contributor", scope=self.flow_log_account.id,
-            subscription_id=args.subscription_id, opts=self.child_opts())
+            child_name(name, "flow-log-write"),
+            principal_id=self.flow_log_identity.principal_id,
+            role="Storage Blob Data Contributor",
+            scope=self.flow_log_account.id,
+            subscription_id=args.subscription_id,
+            opts=self.child_opts(),
+        )
         # VNet flow logs belong to the region's Network Watcher, which Azure keeps in its own group.
         self.flow_log = network.FlowLog(
             child_name(name, "vnet-flow-log"),
             flow_log_name=physical_name(args.name_prefix, "vnet", limit=80),
             network_watcher_name=f"NetworkWatcher_{args.location}",
-            resource_group_name=args.network_watcher_resource_group, location=args.location, tags=tags,
-            target_resource_id=args.vnet_id, storage_id=self.flow_log_account.id, enabled=True,
+            resource_group_name=args.network_watcher_resource_group,
+            location=args.location,
+            tags=tags,
+            target_resource_id=args.vnet_id,
+            storage_id=self.flow_log_account.id,
+            enabled=True,
             format=network.FlowLogFormatParametersArgs(type="JSON", version=2),
-            retention_policy=network.RetentionPolicyParametersArgs(enabled=True,
-                                                                   days=args.flow_log_retention_days),
-            identity=network.ManagedServiceIdentityArgs(type=network.ResourceIdentityType.USER_ASSIGNED,
-                                                        user_assigned_identities=[self.flow_log_identity.id]),
+            retention_policy=network.RetentionPolicyParametersArgs(
+                enabled=True, days=args.flow_log_retention_days
+            ),
+            identity=network.ManagedServiceIdentityArgs(
+                type=network.ResourceIdentityType.USER_ASSIGNED,
+                user_assigned_identities=[self.flow_log_identity.id],
+            ),
             flow_analytics_configuration=network.TrafficAnalyticsPropertiesArgs(
                 network_watcher_flow_analytics_configuration=network.TrafficAnalyticsConfigurationPropertiesArgs(
-                    enabled=True, workspace_resource_id=self.workspace.id, workspace_id=self.workspace.customer_id,
-                    workspace_region=args.location, traffic_analytics_interval=60)),
-            opts=self.child_opts(depends_on=[self.flow_log_write]))
+                    enabled=True,
+                    workspace_resource_id=self.workspace.id,
+                    workspace_id=self.workspace.customer_id,
+                    workspace_region=args.location,
+                    traffic_analytics_interval=60,
+                )
+            ),
+            opts=self.child_opts(depends_on=[self.flow_log_write]),
+        )
 
         self.action_group = monitor.ActionGroup(
             child_name(name, "alerts"),
             action_group_name=physical_name(args.name_prefix, "alerts", limit="azure:generic"),
             group_short_name=action_group_short_name(args.name_prefix),
-            resource_group_name=rg, location="global", enabled=True, tags=tags,
-            email_receivers=[monitor.MicrosoftCommonEmailReceiverArgs(name=f"email-{i}", email_address=email,
-                                                       use_common_alert_schema=True)
-                             for i, email in enumerate(args.alert_emails)],
-            opts=self.child_opts())
+            resource_group_name=rg,
+            location="global",
+            enabled=True,
+            tags=tags,
+            email_receivers=[
+                monitor.MicrosoftCommonEmailReceiverArgs(
+                    name=f"email-{i}", email_address=email, use_common_alert_schema=True
+                )
+                for i, email in enumerate(args.alert_emails)
+            ],
+            opts=self.child_opts(),
+        )
         self.alerts = [
             monitor.MetricAlert(
                 child_name(name, alert.role),
                 rule_name=physical_name(args.name_prefix, alert.role, limit="azure:generic"),
-                resource_group_name=rg, location="global", tags=tags,
-                description=alert.description, severity=2, enabled=True, auto_mitigate=True,
-                scopes=[args.cluster_id], evaluation_frequency="PT5M", window_size=alert.window,
-                target_resource_type=CLUSTER_TYPE, target_resource_region=args.location,
+                resource_group_name=rg,
+                location="global",
+                tags=tags,
+                description=alert.description,
+                severity=2,
+                enabled=True,
+                auto_mitigate=True,
+                scopes=[args.cluster_id],
+                evaluation_frequency="PT5M",
+                window_size=alert.window,
+                target_resource_type=CLUSTER_TYPE,
+                target_resource_region=args.location,
                 criteria=monitor.MetricAlertSingleResourceMultipleMetricCriteriaArgs(
                     odata_type="Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria",
-                    all_of=[monitor.MetricCriteriaArgs(
-                        criterion_type="StaticThresholdCriterion", name=alert.role, metric_name=alert.metric,
-                        metric_namespace=CLUSTER_TYPE, operator=alert.operator, threshold=alert.threshold,
-                        time_aggregation=alert.aggregation,
-                        dimensions=[monitor.MetricDimensionArgs(name=k, operator="Include", values=list(v))
-                                    for k, v in alert.dimensions.items()] or None)]),
+                    all_of=[
+                        monitor.MetricCriteriaArgs(
+                            criterion_type="StaticThresholdCriterion",
+                            name=alert.role,
+                            metric_name=alert.metric,
+                            metric_namespace=CLUSTER_TYPE,
+                            operator=alert.operator,
+                            threshold=alert.threshold,
+                            time_aggregation=alert.aggregation,
+                            dimensions=[
+                                monitor.MetricDimensionArgs(name=k, operator="Include", values=list(v))
+                                for k, v in alert.dimensions.items()
+                            ]
+                            or None,
+                        )
+                    ],
+                ),
                 actions=[monitor.MetricAlertActionArgs(action_group_id=self.action_group.id)],
-                opts=self.child_opts())
+                opts=self.child_opts(),
+            )
             for alert in CLUSTER_ALERTS
         ]
 
@@ -212,16 +292,27 @@ class Monitoring(Component):
             self.budget = consumption.Budget(
                 child_name(name, "budget"),
                 budget_name=physical_name(args.name_prefix, "monthly", limit=63),
-                scope=args.resource_group_id, amount=args.budget_usd, category="Cost", time_grain="Monthly",
-                time_period=consumption.BudgetTimePeriodArgs(start_date=budget_start(datetime.now(UTC).date())),
+                scope=args.resource_group_id,
+                amount=args.budget_usd,
+                category="Cost",
+                time_grain="Monthly",
+                time_period=consumption.BudgetTimePeriodArgs(
+                    start_date=budget_start(datetime.now(UTC).date())
+                ),
                 notifications={
                     f"actual-{threshold}": consumption.NotificationArgs(
-                        enabled=True, operator="GreaterThanOrEqualTo", threshold=threshold,
-                        threshold_type="Actual", contact_emails=list(args.alert_emails),
-                        contact_groups=[self.action_group.id])
-                    for threshold in args.budget_thresholds},
+                        enabled=True,
+                        operator="GreaterThanOrEqualTo",
+                        threshold=threshold,
+                        threshold_type="Actual",
+                        contact_emails=list(args.alert_emails),
+                        contact_groups=[self.action_group.id],
+                    )
+                    for threshold in args.budget_thresholds
+                },
                 # The start date is "this month" when first created; later months must not rewrite it.
-                opts=self.child_opts(ignore_changes=["timePeriod"]))
+                opts=self.child_opts(ignore_changes=["timePeriod"]),
+            )
         self.workspace_id = self.workspace.id
         self.finish({"workspace_id": self.workspace_id, "action_group_id": self.action_group.id})
 
@@ -233,46 +324,93 @@ class Monitoring(Component):
         self.prometheus_workspace = monitor.AzureMonitorWorkspace(
             child_name(name, "prometheus"),
             azure_monitor_workspace_name=physical_name(args.name_prefix, "prometheus", limit="azure:generic"),
-            resource_group_name=rg, location=args.location, tags=tags, opts=self.child_opts())
+            resource_group_name=rg,
+            location=args.location,
+            tags=tags,
+            opts=self.child_opts(),
+        )
         self.collection_endpoint = monitor.DataCollectionEndpoint(
             child_name(name, "prometheus-dce"),
             data_collection_endpoint_name=physical_name(args.name_prefix, "prometheus", limit=44),
-            resource_group_name=rg, location=args.location, kind="Linux", tags=tags, opts=self.child_opts())
+            resource_group_name=rg,
+            location=args.location,
+            kind="Linux",
+            tags=tags,
+            opts=self.child_opts(),
+        )
         self.collection_rule = monitor.DataCollectionRule(
             child_name(name, "prometheus-dcr"),
             data_collection_rule_name=physical_name(args.name_prefix, "prometheus", limit=64),
-            resource_group_name=rg, location=args.location, kind="Linux", tags=tags,
+            resource_group_name=rg,
+            location=args.location,
+            kind="Linux",
+            tags=tags,
             data_collection_endpoint_id=self.collection_endpoint.id,
-            data_sources=monitor.DataCollectionRuleDataSourcesArgs(prometheus_forwarder=[
-                monitor.PrometheusForwarderDataSourceArgs(name="PrometheusDataSource",
-                                                          streams=["Microsoft-PrometheusMetrics"])]),
-            destinations=monitor.DataCollectionRuleDestinationsArgs(monitoring_accounts=[
-                monitor.MonitoringAccountDestinationArgs(account_resource_id=self.prometheus_workspace.id,
-                                                         name="MonitoringAccount1")]),
-            data_flows=[monitor.DataFlowArgs(streams=["Microsoft-PrometheusMetrics"],
-                                             destinations=["MonitoringAccount1"])],
-            opts=self.child_opts())
+            data_sources=monitor.DataCollectionRuleDataSourcesArgs(
+                prometheus_forwarder=[
+                    monitor.PrometheusForwarderDataSourceArgs(
+                        name="PrometheusDataSource", streams=["Microsoft-PrometheusMetrics"]
+                    )
+                ]
+            ),
+            destinations=monitor.DataCollectionRuleDestinationsArgs(
+                monitoring_accounts=[
+                    monitor.MonitoringAccountDestinationArgs(
+                        account_resource_id=self.prometheus_workspace.id, name="MonitoringAccount1"
+                    )
+                ]
+            ),
+            data_flows=[
+                monitor.DataFlowArgs(
+                    streams=["Microsoft-PrometheusMetrics"], destinations=["MonitoringAccount1"]
+                )
+            ],
+            opts=self.child_opts(),
+        )
         self.collection_associations = [
             monitor.DataCollectionRuleAssociation(
-                child_name(name, "prometheus-dcra"), association_name=physical_name(args.name_prefix, "prometheus"),
-                resource_uri=args.cluster_id, data_collection_rule_id=self.collection_rule.id, opts=self.child_opts()),
+                child_name(name, "prometheus-dcra"),
+                association_name=physical_name(args.name_prefix, "prometheus"),
+                resource_uri=args.cluster_id,
+                data_collection_rule_id=self.collection_rule.id,
+                opts=self.child_opts(),
+            ),
             # The agent finds its endpoint through an association with exactly this name.
             monitor.DataCollectionRuleAssociation(
-                child_name(name, "prometheus-dcea"), association_name="configurationAccessEndpoint",
-                resource_uri=args.cluster_id, data_collection_endpoint_id=self.collection_endpoint.id,
-                opts=self.child_opts()),
+                child_name(name, "prometheus-dcea"),
+                association_name="configurationAccessEndpoint",
+                resource_uri=args.cluster_id,
+                data_collection_endpoint_id=self.collection_endpoint.id,
+                opts=self.child_opts(),
+            ),
         ]
         self.prometheus_rules = alertsmanagement.PrometheusRuleGroup(
             child_name(name, "prometheus-alerts"),
             rule_group_name=physical_name(args.name_prefix, "gpu-alerts", limit="azure:generic"),
-            resource_group_name=rg, location=args.location, tags=tags, enabled=True, interval="PT1M",
-            cluster_name=args.cluster_name, scopes=[self.prometheus_workspace.id, args.cluster_id],
+            resource_group_name=rg,
+            location=args.location,
+            tags=tags,
+            enabled=True,
+            interval="PT1M",
+            cluster_name=args.cluster_name,
+            scopes=[self.prometheus_workspace.id, args.cluster_id],
             description="GPU and node alerts on the cluster's managed Prometheus metrics.",
-            rules=[alertsmanagement.PrometheusRuleArgs(
-                alert=a.alert, expression=a.expression, for_=a.for_, severity=2, enabled=True,
-                annotations={"description": a.description},
-                actions=[alertsmanagement.PrometheusRuleGroupActionArgs(action_group_id=self.action_group.id)],
-                resolve_configuration=alertsmanagement.PrometheusRuleResolveConfigurationArgs(
-                    auto_resolved=True, time_to_resolve="PT10M"))
-                for a in prometheus_alerts()],
-            opts=self.child_opts(depends_on=self.collection_associations))
+            rules=[
+                alertsmanagement.PrometheusRuleArgs(
+                    alert=a.alert,
+                    expression=a.expression,
+                    for_=a.for_,
+                    severity=2,
+                    enabled=True,
+                    annotations={"description": a.description},
+                    actions=[
+                        alertsmanagement.PrometheusRuleGroupActionArgs(action_group_id=self.action_group.id)
+                    ],
+                    resolve_configuration=alertsmanagement.PrometheusRuleResolveConfigurationArgs(
+                        auto_resolved=True, time_to_resolve="PT10M"
+                    ),
+                )
+                for a in prometheus_alerts()
+            ],
+            opts=self.child_opts(depends_on=self.collection_associations),
+        )

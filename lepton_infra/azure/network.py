@@ -40,73 +40,115 @@ class Network(Component):
         tags = dict(args.tags)
         if args.resource_group_name is None:
             self.resource_group: resources.ResourceGroup | None = resources.ResourceGroup(
-                child_name(name, "rg"), resource_group_name=physical_name(args.name_prefix, "rg", limit=90),
-                location=args.location, tags=tags, opts=self.child_opts(protect=args.protect))
+                child_name(name, "rg"),
+                resource_group_name=physical_name(args.name_prefix, "rg", limit=90),
+                location=args.location,
+                tags=tags,
+                opts=self.child_opts(protect=args.protect),
+            )
             rg_name: pulumi.Output[str] = self.resource_group.name
             self.resource_group_id: pulumi.Output[str] = self.resource_group.id
         else:
             self.resource_group = None
-            existing = resources.get_resource_group_output(resource_group_name=args.resource_group_name,
-                                                           opts=pulumi.InvokeOutputOptions(parent=self))
+            existing = resources.get_resource_group_output(
+                resource_group_name=args.resource_group_name, opts=pulumi.InvokeOutputOptions(parent=self)
+            )
             rg_name, self.resource_group_id = existing.name, existing.id
         self.resource_group_name = rg_name
 
         def nsg(role: str) -> network.NetworkSecurityGroup:
             return network.NetworkSecurityGroup(
                 child_name(name, f"{role}-nsg"),
-                network_security_group_name=physical_name(args.name_prefix, role, "nsg", limit="azure:generic"),
-                resource_group_name=rg_name, location=args.location, tags=tags,
-                security_rules=[network.SecurityRuleArgs(
-                    name="deny-internet-inbound", priority=DENY_INTERNET_PRIORITY, direction="Inbound",
-                    access="Deny", protocol="*", source_address_prefix="Internet", source_port_range="*",
-                    destination_address_prefix="*", destination_port_range="*",
-                    description="Nothing from the internet reaches this subnet.")],
-                opts=self.child_opts())
+                network_security_group_name=physical_name(
+                    args.name_prefix, role, "nsg", limit="azure:generic"
+                ),
+                resource_group_name=rg_name,
+                location=args.location,
+                tags=tags,
+                security_rules=[
+                    network.SecurityRuleArgs(
+                        name="deny-internet-inbound",
+                        priority=DENY_INTERNET_PRIORITY,
+                        direction="Inbound",
+                        access="Deny",
+                        protocol="*",
+                        source_address_prefix="Internet",
+                        source_port_range="*",
+                        destination_address_prefix="*",
+                        destination_port_range="*",
+                        description="Nothing from the internet reaches this subnet.",
+                    )
+                ],
+                opts=self.child_opts(),
+            )
 
         self.nodes_nsg, self.endpoints_nsg = nsg("nodes"), nsg("endpoints")
         self.egress_ip = network.PublicIPAddress(
             child_name(name, "nat-ip"),
             public_ip_address_name=physical_name(args.name_prefix, "nat-ip", limit="azure:generic"),
-            resource_group_name=rg_name, location=args.location, tags=tags,
+            resource_group_name=rg_name,
+            location=args.location,
+            tags=tags,
             sku=network.PublicIPAddressSkuArgs(name="Standard", tier="Regional"),
-            public_ip_allocation_method="Static", public_ip_address_version="IPv4",
-            opts=self.child_opts())
+            public_ip_allocation_method="Static",
+            public_ip_address_version="IPv4",
+            opts=self.child_opts(),
+        )
         # One NAT gateway: Azure attaches at most one to a subnet, and AKS pools span zones in one subnet,
         # so `nat: per-zone` cannot mean a NAT per zone here (docs/azure.md).
         self.nat_gateway = network.NatGateway(
             child_name(name, "nat"),
             nat_gateway_name=physical_name(args.name_prefix, "nat", limit="azure:generic"),
-            resource_group_name=rg_name, location=args.location, tags=tags,
-            sku=network.NatGatewaySkuArgs(name="Standard"), idle_timeout_in_minutes=4,
+            resource_group_name=rg_name,
+            location=args.location,
+            tags=tags,
+            sku=network.NatGatewaySkuArgs(name="Standard"),
+            idle_timeout_in_minutes=4,
             public_ip_addresses=[network.SubResourceArgs(id=self.egress_ip.id)],
-            opts=self.child_opts())
+            opts=self.child_opts(),
+        )
         # Subnets are declared inline, with the VNet: separate Subnet resources and an inline list fight
         # each other on every update.
         self.vnet = network.VirtualNetwork(
             child_name(name, "vnet"),
             virtual_network_name=physical_name(args.name_prefix, "vnet", limit="azure:generic"),
-            resource_group_name=rg_name, location=args.location, tags=tags,
+            resource_group_name=rg_name,
+            location=args.location,
+            tags=tags,
             address_space=network.AddressSpaceArgs(address_prefixes=[args.cidr]),
             subnets=[
                 network.SubnetArgs(
-                    name="nodes", address_prefix=str(layout.nodes),
+                    name="nodes",
+                    address_prefix=str(layout.nodes),
                     network_security_group=network.NetworkSecurityGroupArgs(id=self.nodes_nsg.id),
                     nat_gateway=network.SubResourceArgs(id=self.nat_gateway.id),
                     # No implicit outbound IP: egress is the NAT gateway or nothing.
-                    default_outbound_access=False),
+                    default_outbound_access=False,
+                ),
                 network.SubnetArgs(
-                    name="endpoints", address_prefix=str(layout.endpoints),
+                    name="endpoints",
+                    address_prefix=str(layout.endpoints),
                     network_security_group=network.NetworkSecurityGroupArgs(id=self.endpoints_nsg.id),
-                    private_endpoint_network_policies="Enabled", default_outbound_access=False),
+                    private_endpoint_network_policies="Enabled",
+                    default_outbound_access=False,
+                ),
                 network.SubnetArgs(
-                    name="apiserver", address_prefix=str(layout.api_server),
+                    name="apiserver",
+                    address_prefix=str(layout.api_server),
                     delegations=[network.DelegationArgs(name="aks-apiserver", service_name=AKS_DELEGATION)],
-                    default_outbound_access=False),
+                    default_outbound_access=False,
+                ),
             ],
-            opts=self.child_opts())
+            opts=self.child_opts(),
+        )
         self.vnet_id = self.vnet.id
         self.node_subnet_id = self.vnet.id.apply(lambda v: f"{v}/subnets/nodes")
         self.endpoint_subnet_id = self.vnet.id.apply(lambda v: f"{v}/subnets/endpoints")
         self.api_server_subnet_id = self.vnet.id.apply(lambda v: f"{v}/subnets/apiserver")
-        self.finish({"vnet_id": self.vnet_id, "node_subnet_id": self.node_subnet_id,
-                     "resource_group_name": self.resource_group_name})
+        self.finish(
+            {
+                "vnet_id": self.vnet_id,
+                "node_subnet_id": self.node_subnet_id,
+                "resource_group_name": self.resource_group_name,
+            }
+        )

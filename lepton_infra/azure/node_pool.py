@@ -42,20 +42,33 @@ class NodePool(Component):
         super().__init__(name, opts)
         if not 0 <= args.min_nodes <= args.max_nodes:
             raise ValueError(f"need 0 <= min_nodes <= max_nodes, got {args.min_nodes}..{args.max_nodes}")
-        machine = choose_machine("azure", gpu=args.gpu_type, gpu_count=args.gpu_count, cpu_class=args.cpu_class,
-                                 explicit=args.machine_type)
-        shape = pool_shape(args.pool_name, gpu_type=args.gpu_type, spot=args.spot, zones=args.zones,
-                           extra_labels=args.extra_labels)
+        machine = choose_machine(
+            "azure",
+            gpu=args.gpu_type,
+            gpu_count=args.gpu_count,
+            cpu_class=args.cpu_class,
+            explicit=args.machine_type,
+        )
+        shape = pool_shape(
+            args.pool_name,
+            gpu_type=args.gpu_type,
+            spot=args.spot,
+            zones=args.zones,
+            extra_labels=args.extra_labels,
+        )
         self.machine_type = machine.name
         self.pool = containerservice.AgentPool(
             child_name(name, "pool"),
             agent_pool_name=args.pool_name,
             resource_name_=args.cluster_name,
             resource_group_name=args.resource_group_name,
-            mode="User", os_type="Linux", os_sku="Ubuntu",
+            mode="User",
+            os_type="Linux",
+            os_sku="Ubuntu",
             vm_size=machine.name,
             enable_auto_scaling=True,
-            min_count=args.min_nodes, max_count=args.max_nodes,
+            min_count=args.min_nodes,
+            max_count=args.max_nodes,
             count=args.initial_nodes if args.initial_nodes is not None else args.min_nodes,
             availability_zones=shape.zones,
             vnet_subnet_id=args.node_subnet_id,
@@ -63,19 +76,25 @@ class NodePool(Component):
             # the cluster's Disk Encryption Set (our key). Ephemeral OS disks would live on the VM's local
             # disk under platform-managed keys only, breaking `disk_gb`'s promise (docs/azure.md).
             enable_encryption_at_host=True,
-            os_disk_type="Managed", os_disk_size_gb=args.disk_gb,
+            os_disk_type="Managed",
+            os_disk_size_gb=args.disk_gb,
             # No taints is `None`, not `[]`: AKS reads back null for an empty list, a diff on every preview.
-            node_labels=shape.labels, node_taints=shape.taints or None,
-            gpu_profile=containerservice.GPUProfileArgs(driver=shape.gpu_driver) if shape.gpu_driver else None,
+            node_labels=shape.labels,
+            node_taints=shape.taints or None,
+            gpu_profile=containerservice.GPUProfileArgs(driver=shape.gpu_driver)
+            if shape.gpu_driver
+            else None,
             scale_set_priority=shape.priority,
             # Spot: evicted nodes are deleted (deallocated ones still bill their disks) and we pay up to
             # the on-demand price (-1), so capacity goes only when Azure needs it back.
             scale_set_eviction_policy="Delete" if args.spot else None,
             spot_max_price=-1 if args.spot else None,
             upgrade_settings=containerservice.AgentPoolUpgradeSettingsArgs(max_surge=shape.upgrade_max_surge)
-            if shape.upgrade_max_surge else None,
+            if shape.upgrade_max_surge
+            else None,
             tags=dict(args.tags),
             # The autoscaler owns the node count after creation.
-            opts=self.child_opts(ignore_changes=["count"]))
+            opts=self.child_opts(ignore_changes=["count"]),
+        )
         self.pool_name = self.pool.name
         self.finish({"pool_name": self.pool_name, "machine_type": self.machine_type})

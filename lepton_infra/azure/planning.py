@@ -94,6 +94,7 @@ def role_definition_id(subscription_id: str, role: str) -> str:
 
 # --- node pools -----------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class PoolShape:
     labels: dict[str, str]
@@ -104,8 +105,9 @@ class PoolShape:
     upgrade_max_surge: str | None = None
 
 
-def pool_shape(pool: str, *, gpu_type: str | None, spot: bool, zones: int,
-               extra_labels: Mapping[str, str] | None = None) -> PoolShape:
+def pool_shape(
+    pool: str, *, gpu_type: str | None, spot: bool, zones: int, extra_labels: Mapping[str, str] | None = None
+) -> PoolShape:
     """Labels and taints as on the other clouds (core/conventions.py), plus what AKS itself requires."""
     taints = []
     if gpu_type:
@@ -143,15 +145,19 @@ def prefix_read_condition(container: str, prefix: str) -> str:
     blobs under the prefix, and listings whose requested prefix lies under it. Everything else the
     role grants (other containers, other prefixes) is denied."""
     prefix = prefix.strip("/") + "/"
-    container_is = (f"@Resource[Microsoft.Storage/storageAccounts/blobServices/containers:name] "
-                    f"StringEquals '{container}'")
+    container_is = (
+        f"@Resource[Microsoft.Storage/storageAccounts/blobServices/containers:name] "
+        f"StringEquals '{container}'"
+    )
     return (
         f"((!(ActionMatches{{'{BLOB_READ}'}} AND NOT SubOperationMatches{{'Blob.List'}})) OR "
-        f"({container_is} AND @Resource[Microsoft.Storage/storageAccounts/blobServices/containers/blobs:path] "
+        f"({container_is} AND "
+        f"@Resource[Microsoft.Storage/storageAccounts/blobServices/containers/blobs:path] "
         f"StringStartsWith '{prefix}'))"
         " AND "
         f"((!(ActionMatches{{'{BLOB_READ}'}} AND SubOperationMatches{{'Blob.List'}})) OR "
-        f"({container_is} AND @Request[Microsoft.Storage/storageAccounts/blobServices/containers/blobs:prefix] "
+        f"({container_is} AND "
+        f"@Request[Microsoft.Storage/storageAccounts/blobServices/containers/blobs:prefix] "
         f"StringStartsWith '{prefix}'))"
     )
 
@@ -162,6 +168,7 @@ def container_scope(account_id: str, container: str) -> str:
 
 # --- kubeconfig -----------------------------------------------------------------------------------
 
+
 def aks_kubeconfig(cluster_name: str, credential_b64: str) -> str:
     """A kubeconfig (JSON is YAML) for an AKS cluster with Entra ID and local accounts disabled.
 
@@ -171,12 +178,20 @@ def aks_kubeconfig(cluster_name: str, credential_b64: str) -> str:
     """
     source = yaml.safe_load(base64.b64decode(credential_b64).decode())
     cluster = source["clusters"][0]["cluster"]
-    return exec_kubeconfig(cluster_name, cluster["server"], cluster["certificate-authority-data"], ExecCredential(
-        command="kubelogin", args=("get-token", "--login", "azurecli", "--server-id", AKS_AAD_SERVER_APP_ID),
-        install_hint="Install kubelogin: az aks install-cli (https://azure.github.io/kubelogin)"))
+    return exec_kubeconfig(
+        cluster_name,
+        cluster["server"],
+        cluster["certificate-authority-data"],
+        ExecCredential(
+            command="kubelogin",
+            args=("get-token", "--login", "azurecli", "--server-id", AKS_AAD_SERVER_APP_ID),
+            install_hint="Install kubelogin: az aks install-cli (https://azure.github.io/kubelogin)",
+        ),
+    )
 
 
 # --- monitoring -----------------------------------------------------------------------------------
+
 
 def workspace_retention_days(retention_days: int) -> int:
     """Log Analytics keeps data at least 30 days on the pay-as-you-go tier."""

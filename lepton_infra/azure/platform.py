@@ -44,16 +44,23 @@ SYSTEM_POOL_SIZE = {"prod": (3, 5), "staging": (2, 4), "dev": (1, 3)}  # (min, m
 
 def vm_size(spec: PlatformSpec, pool: NodePoolSpec) -> str:
     """The catalog's machine for the pool in the spec's region (an explicit `machine_type` wins)."""
-    return choose_machine("azure", gpu=pool.gpu.type if pool.gpu else None,
-                          gpu_count=pool.gpu.count if pool.gpu else 1, cpu_class=pool.cpu,
-                          explicit=pool.machine_type, region=None if pool.machine_type else spec.region).name
+    return choose_machine(
+        "azure",
+        gpu=pool.gpu.type if pool.gpu else None,
+        gpu_count=pool.gpu.count if pool.gpu else 1,
+        cpu_class=pool.cpu,
+        explicit=pool.machine_type,
+        region=None if pool.machine_type else spec.region,
+    ).name
 
 
 def api_access(spec: PlatformSpec) -> str:
     """Where `pulumi up` (and kubectl) must run for this stack: the in-cluster layer talks to the API."""
     if spec.cluster.endpoint == "private":
-        return (f"inside VNet {spec.stack_label}-vnet or a network peered/VPN-connected to it: the API "
-                "server is private (private cluster with API server VNet integration)")
+        return (
+            f"inside VNet {spec.stack_label}-vnet or a network peered/VPN-connected to it: the API "
+            "server is private (private cluster with API server VNet integration)"
+        )
     ranges = ", ".join(str(n) for n in spec.cluster.authorized_networks)
     return f"from {ranges}: the API server is public but admits only cluster.authorized_networks"
 
@@ -72,92 +79,198 @@ class Platform(Component):
         tags = platform_tags(spec.name, spec.environment, spec.tags)
         # One explicit provider: subscription and location from the spec, never from ambient config, so
         # `pulumi:disable-default-providers` can be on.
-        self.provider = azure_native.Provider(child_name(name, "azure"), subscription_id=knobs.subscription_id,
-                                              location=spec.region, opts=self.child_opts())
+        self.provider = azure_native.Provider(
+            child_name(name, "azure"),
+            subscription_id=knobs.subscription_id,
+            location=spec.region,
+            opts=self.child_opts(),
+        )
 
         def opts_(**kwargs: Any) -> pulumi.ResourceOptions:
             return self.child_opts(provider=self.provider, **kwargs)
 
         warn_if_api_open_to_the_world(spec, "AKS", self)
         client = authorization.get_client_config_output(
-            opts=pulumi.InvokeOutputOptions(parent=self, provider=self.provider))
+            opts=pulumi.InvokeOutputOptions(parent=self, provider=self.provider)
+        )
         sub = knobs.subscription_id
-        self.network = Network(child_name(name, "network"), NetworkArgs(
-            name_prefix=prefix, location=spec.region, cidr=str(spec.network.cidr),
-            resource_group_name=knobs.resource_group, tags=tags, protect=protect), opts_())
+        self.network = Network(
+            child_name(name, "network"),
+            NetworkArgs(
+                name_prefix=prefix,
+                location=spec.region,
+                cidr=str(spec.network.cidr),
+                resource_group_name=knobs.resource_group,
+                tags=tags,
+                protect=protect,
+            ),
+            opts_(),
+        )
         rg = self.network.resource_group_name
-        # The operator's public zone: public hosts' A records (azure/host_dns.py) and, with acme, cert-manager's
+        # The operator's public zone: public hosts' A records (azure/host_dns.py) and, with acme,
+        # cert-manager's
         # challenges. Nothing is attached to the routing add-on, whose external-dns would write every
         # Ingress's address there, internal ones included (host_dns.py).
         dns_zone = knobs.dns_zone_id if spec.network.domain else None
-        self.key = EncryptionKey(child_name(name, "key"), EncryptionKeyArgs(
-            name_prefix=prefix, location=spec.region, resource_group_name=rg, tenant_id=client.tenant_id,
-            subscription_id=sub, tags=tags, protect=protect), opts_())
-        self.cluster = Cluster(child_name(name, "cluster"), ClusterArgs(
-            name_prefix=prefix, location=spec.region, resource_group_name=rg, subscription_id=sub,
-            tenant_id=client.tenant_id, kubernetes_version=spec.cluster.version,
-            node_subnet_id=self.network.node_subnet_id, api_server_subnet_id=self.network.api_server_subnet_id,
-            key_id=self.key.key_id, key_uri_with_version=self.key.key_uri_with_version,
-            key_vault_id=self.key.vault_id, disk_encryption_set_id=self.key.disk_encryption_set_id,
-            service_cidr=str(spec.network.service_cidr), pod_cidr=str(POD_CIDR), zones=zones,
-            private_endpoint=spec.cluster.endpoint == "private",
-            authorized_networks=[str(n) for n in spec.cluster.authorized_networks],
-            admin_group_object_ids=list(knobs.admin_group_object_ids), deployer_object_id=client.object_id,
-            deployer_principal_type=knobs.deployer_principal_type,
-            upgrade_channel=knobs.upgrade_channel, node_os_upgrade_channel=knobs.node_os_upgrade_channel,
-            system_pool_min=SYSTEM_POOL_SIZE[spec.environment][0],
-            system_pool_max=SYSTEM_POOL_SIZE[spec.environment][1],
-            standard_tier=prod, tags=tags, protect=protect, web_app_routing=bool(spec.network.domain)), opts_())
+        self.key = EncryptionKey(
+            child_name(name, "key"),
+            EncryptionKeyArgs(
+                name_prefix=prefix,
+                location=spec.region,
+                resource_group_name=rg,
+                tenant_id=client.tenant_id,
+                subscription_id=sub,
+                tags=tags,
+                protect=protect,
+            ),
+            opts_(),
+        )
+        self.cluster = Cluster(
+            child_name(name, "cluster"),
+            ClusterArgs(
+                name_prefix=prefix,
+                location=spec.region,
+                resource_group_name=rg,
+                subscription_id=sub,
+                tenant_id=client.tenant_id,
+                kubernetes_version=spec.cluster.version,
+                node_subnet_id=self.network.node_subnet_id,
+                api_server_subnet_id=self.network.api_server_subnet_id,
+                key_id=self.key.key_id,
+                key_uri_with_version=self.key.key_uri_with_version,
+                key_vault_id=self.key.vault_id,
+                disk_encryption_set_id=self.key.disk_encryption_set_id,
+                service_cidr=str(spec.network.service_cidr),
+                pod_cidr=str(POD_CIDR),
+                zones=zones,
+                private_endpoint=spec.cluster.endpoint == "private",
+                authorized_networks=[str(n) for n in spec.cluster.authorized_networks],
+                admin_group_object_ids=list(knobs.admin_group_object_ids),
+                deployer_object_id=client.object_id,
+                deployer_principal_type=knobs.deployer_principal_type,
+                upgrade_channel=knobs.upgrade_channel,
+                node_os_upgrade_channel=knobs.node_os_upgrade_channel,
+                system_pool_min=SYSTEM_POOL_SIZE[spec.environment][0],
+                system_pool_max=SYSTEM_POOL_SIZE[spec.environment][1],
+                standard_tier=prod,
+                tags=tags,
+                protect=protect,
+                web_app_routing=bool(spec.network.domain),
+            ),
+            opts_(),
+        )
         self.node_pools = [
-            NodePool(child_name(name, f"pool-{pool.name}"), NodePoolArgs(
-                resource_group_name=rg, cluster_name=self.cluster.cluster_name, pool_name=pool.name,
-                node_subnet_id=self.network.node_subnet_id, min_nodes=pool.min, max_nodes=pool.max,
-                initial_nodes=pool.desired, gpu_type=pool.gpu.type if pool.gpu else None,
-                gpu_count=pool.gpu.count if pool.gpu else 1, cpu_class=pool.cpu,
-                machine_type=vm_size(spec, pool), spot=pool.spot, disk_gb=pool.disk_gb, zones=zones,
-                extra_labels=dict(pool.labels), tags=tags), opts_())
+            NodePool(
+                child_name(name, f"pool-{pool.name}"),
+                NodePoolArgs(
+                    resource_group_name=rg,
+                    cluster_name=self.cluster.cluster_name,
+                    pool_name=pool.name,
+                    node_subnet_id=self.network.node_subnet_id,
+                    min_nodes=pool.min,
+                    max_nodes=pool.max,
+                    initial_nodes=pool.desired,
+                    gpu_type=pool.gpu.type if pool.gpu else None,
+                    gpu_count=pool.gpu.count if pool.gpu else 1,
+                    cpu_class=pool.cpu,
+                    machine_type=vm_size(spec, pool),
+                    spot=pool.spot,
+                    disk_gb=pool.disk_gb,
+                    zones=zones,
+                    extra_labels=dict(pool.labels),
+                    tags=tags,
+                ),
+                opts_(),
+            )
             for pool in spec.node_pools
         ]
-        self.artifacts = ArtifactStore(child_name(name, "artifacts"), ArtifactStoreArgs(
-            name_prefix=prefix, location=spec.region, resource_group_name=rg, subscription_id=sub,
-            vnet_id=self.network.vnet_id, endpoint_subnet_id=self.network.endpoint_subnet_id,
-            key_vault_uri=self.key.vault_uri, key_name=self.key.key_name, key_uri=self.key.key_uri,
-            encryption_identity_id=self.key.identity.id, encryption_identity_client_id=self.key.identity.client_id,
-            encryption_dependencies=[self.key.identity_access],
-            kubelet_principal_id=self.cluster.kubelet_principal_id, zone_redundant=prod, tags=tags,
-            protect=protect), opts_())
+        self.artifacts = ArtifactStore(
+            child_name(name, "artifacts"),
+            ArtifactStoreArgs(
+                name_prefix=prefix,
+                location=spec.region,
+                resource_group_name=rg,
+                subscription_id=sub,
+                vnet_id=self.network.vnet_id,
+                endpoint_subnet_id=self.network.endpoint_subnet_id,
+                key_vault_uri=self.key.vault_uri,
+                key_name=self.key.key_name,
+                key_uri=self.key.key_uri,
+                encryption_identity_id=self.key.identity.id,
+                encryption_identity_client_id=self.key.identity.client_id,
+                encryption_dependencies=[self.key.identity_access],
+                kubelet_principal_id=self.cluster.kubelet_principal_id,
+                zone_redundant=prod,
+                tags=tags,
+                protect=protect,
+            ),
+            opts_(),
+        )
         budget = spec.budget
-        self.monitoring = Monitoring(child_name(name, "monitoring"), MonitoringArgs(
-            name_prefix=prefix, location=spec.region, resource_group_name=rg,
-            resource_group_id=self.network.resource_group_id, subscription_id=sub,
-            cluster_id=self.cluster.cluster_id, cluster_name=self.cluster.cluster_name,
-            vnet_id=self.network.vnet_id,
-            network_watcher_resource_group=knobs.network_watcher_resource_group,
-            key_vault_uri=self.key.vault_uri, key_name=self.key.key_name,
-            encryption_identity_id=self.key.identity.id, encryption_dependencies=[self.key.identity_access],
-            alert_emails=list(spec.monitoring.alert_emails), retention_days=spec.monitoring.retention_days,
-            flow_log_retention_days=spec.network.flow_log_retention_days,
-            budget_usd=budget.monthly_usd if budget else None,
-            budget_thresholds=tuple(budget.thresholds_percent) if budget else (80, 100), tags=tags,
-            protect=protect), opts_())
+        self.monitoring = Monitoring(
+            child_name(name, "monitoring"),
+            MonitoringArgs(
+                name_prefix=prefix,
+                location=spec.region,
+                resource_group_name=rg,
+                resource_group_id=self.network.resource_group_id,
+                subscription_id=sub,
+                cluster_id=self.cluster.cluster_id,
+                cluster_name=self.cluster.cluster_name,
+                vnet_id=self.network.vnet_id,
+                network_watcher_resource_group=knobs.network_watcher_resource_group,
+                key_vault_uri=self.key.vault_uri,
+                key_name=self.key.key_name,
+                encryption_identity_id=self.key.identity.id,
+                encryption_dependencies=[self.key.identity_access],
+                alert_emails=list(spec.monitoring.alert_emails),
+                retention_days=spec.monitoring.retention_days,
+                flow_log_retention_days=spec.network.flow_log_retention_days,
+                budget_usd=budget.monthly_usd if budget else None,
+                budget_thresholds=tuple(budget.thresholds_percent) if budget else (80, 100),
+                tags=tags,
+                protect=protect,
+            ),
+            opts_(),
+        )
         if protect:
             self._lock_stateful(name, rg)
 
         workload_dependencies = [*(p.pool for p in self.node_pools), *self.cluster.deployer_access]
         exposed = exposed_services(spec)
-        self.traffic = AksTraffic(child_name(name, "traffic"), AksTrafficArgs(
-            exposures=frozenset(e.exposure for e in exposed), k8s_provider=self.cluster.k8s_provider,
-            prod=prod, location=spec.region, resource_group_name=rg, name_prefix=prefix,
-            oidc_issuer=self.cluster.oidc_issuer, azure_provider=self.provider, domain=spec.network.domain,
-            dns_zone_id=dns_zone, acme=spec.network.tls_issuer == "acme",
-            dns_records=spec.network.dns_records, vnet_id=self.network.vnet_id,
-            dns_zone_provider=self._zone_provider(name, dns_zone, sub, spec.region) if exposed else None,
-            wait_for=workload_dependencies, tags=tags),
-            opts_()) if spec.network.domain else None
+        self.traffic = (
+            AksTraffic(
+                child_name(name, "traffic"),
+                AksTrafficArgs(
+                    exposures=frozenset(e.exposure for e in exposed),
+                    k8s_provider=self.cluster.k8s_provider,
+                    prod=prod,
+                    location=spec.region,
+                    resource_group_name=rg,
+                    name_prefix=prefix,
+                    oidc_issuer=self.cluster.oidc_issuer,
+                    azure_provider=self.provider,
+                    domain=spec.network.domain,
+                    dns_zone_id=dns_zone,
+                    acme=spec.network.tls_issuer == "acme",
+                    dns_records=spec.network.dns_records,
+                    vnet_id=self.network.vnet_id,
+                    dns_zone_provider=self._zone_provider(name, dns_zone, sub, spec.region)
+                    if exposed
+                    else None,
+                    wait_for=workload_dependencies,
+                    tags=tags,
+                ),
+                opts_(),
+            )
+            if spec.network.domain
+            else None
+        )
         ingress = self.traffic.facts() if self.traffic is not None else None
         spot_gpu = any(p.spot and p.gpu for p in spec.node_pools)
         model_bucket = self.artifacts.account_name.apply(
-            lambda a: f"https://{a}.blob.core.windows.net/{MODELS_CONTAINER}")
+            lambda a: f"https://{a}.blob.core.windows.net/{MODELS_CONTAINER}"
+        )
         self.cluster_handle = ClusterHandle(
             cloud="azure",
             name=self.cluster.cluster_name,
@@ -166,12 +279,22 @@ class Platform(Component):
             provider=self.cluster.k8s_provider,
             # gpuProfile.driver=Install: AKS puts the NVIDIA driver and container toolkit on its GPU node
             # images; the device plugin and the DCGM exporter come from the GPU operator.
-            gpu=GpuFacts(driver_installed=True, device_plugin_installed=False,
-                         cloud_taints=(NodeTaint(*SPOT_TAINT),) if spot_gpu else ()),
+            gpu=GpuFacts(
+                driver_installed=True,
+                device_plugin_installed=False,
+                cloud_taints=(NodeTaint(*SPOT_TAINT),) if spot_gpu else (),
+            ),
             bind_identity=WorkloadIdentityBinder(
-                name_prefix=prefix, location=spec.region, resource_group_name=rg, subscription_id=sub,
-                oidc_issuer=self.cluster.oidc_issuer, storage_account_id=self.artifacts.account_id,
-                container=MODELS_CONTAINER, provider=self.provider, tags=tags),
+                name_prefix=prefix,
+                location=spec.region,
+                resource_group_name=rg,
+                subscription_id=sub,
+                oidc_issuer=self.cluster.oidc_issuer,
+                storage_account_id=self.artifacts.account_id,
+                container=MODELS_CONTAINER,
+                provider=self.provider,
+                tags=tags,
+            ),
             storage_class=STORAGE_CLASS,
             # Pods wait for the pools, and for the deployer's Kubernetes admin grant to propagate.
             workload_dependencies=workload_dependencies,
@@ -189,41 +312,71 @@ class Platform(Component):
             ingress=ingress,
         )
         self.outputs = PlatformOutputs(
-            cluster_name=self.cluster.cluster_name, cluster_endpoint=self.cluster.endpoint,
-            kubeconfig=self.cluster.kubeconfig, model_bucket=model_bucket,
-            registry_url=self.artifacts.registry_url, region=spec.region, key_id=self.key.key_id,
-            api_access=api_access(spec), cloud_specific={
+            cluster_name=self.cluster.cluster_name,
+            cluster_endpoint=self.cluster.endpoint,
+            kubeconfig=self.cluster.kubeconfig,
+            model_bucket=model_bucket,
+            registry_url=self.artifacts.registry_url,
+            region=spec.region,
+            key_id=self.key.key_id,
+            api_access=api_access(spec),
+            cloud_specific={
                 # `host_addresses` (each host's load-balancer IP, as its Ingress reports it) comes from the
                 # in-cluster layer, as on AWS.
-                "resource_group": rg},
-            quota_to_request=quota_needs(spec.region, [
-                (SYSTEM_POOL_NAME, SYSTEM_POOL_VM_SIZE, SYSTEM_POOL_SIZE[spec.environment][1], False),
-                *((p.name, vm_size(spec, p), p.max, p.spot) for p in spec.node_pools)]))
+                "resource_group": rg
+            },
+            quota_to_request=quota_needs(
+                spec.region,
+                [
+                    (SYSTEM_POOL_NAME, SYSTEM_POOL_VM_SIZE, SYSTEM_POOL_SIZE[spec.environment][1], False),
+                    *((p.name, vm_size(spec, p), p.max, p.spot) for p in spec.node_pools),
+                ],
+            ),
+        )
         self.finish(self.outputs.to_stack_outputs())
 
-    def _zone_provider(self, name: str, zone_id: str | None, subscription_id: str,
-                       region: str) -> azure_native.Provider | None:
+    def _zone_provider(
+        self, name: str, zone_id: str | None, subscription_id: str, region: str
+    ) -> azure_native.Provider | None:
         """A provider in the public zone's subscription when that is not the platform's: record sets are
         written through the subscription of the provider that creates them."""
         if zone_id is None or zone_id.split("/")[2].lower() == subscription_id.lower():
             return None
-        return azure_native.Provider(child_name(name, "azure-dns-zone"), subscription_id=zone_id.split("/")[2],
-                                     location=region, opts=self.child_opts())
+        return azure_native.Provider(
+            child_name(name, "azure-dns-zone"),
+            subscription_id=zone_id.split("/")[2],
+            location=region,
+            opts=self.child_opts(),
+        )
 
     def _lock_stateful(self, name: str, rg: pulumi.Input[str]) -> None:
         """Prod: a CanNotDelete lock on each stateful resource, beyond Pulumi's `protect` (which guards
         only against this stack): the key vault, the model storage and the registry."""
         # (role, provider namespace, type, name, an API version of that type the lock request is made with)
-        targets = (("vault", "Microsoft.KeyVault", "vaults", self.key.vault.name, "2023-07-01"),
-                   ("models", "Microsoft.Storage", "storageAccounts", self.artifacts.account.name, "2023-05-01"),
-                   ("registry", "Microsoft.ContainerRegistry", "registries", self.artifacts.registry.name,
-                    "2023-07-01"))
+        targets = (
+            ("vault", "Microsoft.KeyVault", "vaults", self.key.vault.name, "2023-07-01"),
+            ("models", "Microsoft.Storage", "storageAccounts", self.artifacts.account.name, "2023-05-01"),
+            (
+                "registry",
+                "Microsoft.ContainerRegistry",
+                "registries",
+                self.artifacts.registry.name,
+                "2023-07-01",
+            ),
+        )
         self.locks = [
             authorization.ManagementLockAtResourceLevel(
-                child_name(name, f"{role}-lock"), lock_name="lepton-do-not-delete", level="CanNotDelete",
-                notes="Stateful platform resource (lepton-infra, prod).", resource_group_name=rg,
-                resource_provider_namespace=namespace, resource_type=kind, parent_resource_path="",
-                resource_name_=target, api_version=version, opts=self.child_opts(provider=self.provider))
+                child_name(name, f"{role}-lock"),
+                lock_name="lepton-do-not-delete",
+                level="CanNotDelete",
+                notes="Stateful platform resource (lepton-infra, prod).",
+                resource_group_name=rg,
+                resource_provider_namespace=namespace,
+                resource_type=kind,
+                parent_resource_path="",
+                resource_name_=target,
+                api_version=version,
+                opts=self.child_opts(provider=self.provider),
+            )
             for role, namespace, kind, target, version in targets
         ]
-

@@ -42,7 +42,9 @@ def quota_needs(region: str, pools: list[tuple[str, str, int, bool]]) -> list[Qu
     for pool, size, nodes, spot in pools:
         amount = nodes * vcpus[size]
         if spot:
-            needs.append(QuotaNeed("Total Regional Spot vCPUs", "lowPriorityCores", amount, "vCPUs", region, (pool,)))
+            needs.append(
+                QuotaNeed("Total Regional Spot vCPUs", "lowPriorityCores", amount, "vCPUs", region, (pool,))
+            )
             continue
         code, name = vm_family(size)
         needs.append(QuotaNeed(name, code, amount, "vCPUs", region, (pool,)))

@@ -9,9 +9,17 @@ from pulumi_azure_native import authorization
 from lepton_infra.azure.planning import role_definition_id
 
 
-def grant(name: str, *, principal_id: pulumi.Input[str], role: str, scope: pulumi.Input[str],
-          subscription_id: str, opts: pulumi.ResourceOptions, condition: pulumi.Input[str] | None = None,
-          principal_type: str = "ServicePrincipal") -> authorization.RoleAssignment:
+def grant(
+    name: str,
+    *,
+    principal_id: pulumi.Input[str],
+    role: str,
+    scope: pulumi.Input[str],
+    subscription_id: str,
+    opts: pulumi.ResourceOptions,
+    condition: pulumi.Input[str] | None = None,
+    principal_type: str = "ServicePrincipal",
+) -> authorization.RoleAssignment:
     """Assign the built-in `role` on `scope`. Managed identities are service principals: saying so
     (`principalType`) lets ARM skip the directory lookup that fails while a just-created identity is
     still replicating in Entra ID. (Left unset, the SDK sends `User`.)"""

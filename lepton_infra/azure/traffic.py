@@ -79,8 +79,12 @@ def nginx_controller_spec(exposure: Exposure, prod: bool) -> dict:
     if exposure == "internal":
         annotations[f"{AZURE_LB}internal"] = "true"
     name = controller_name(exposure)
-    return {"ingressClassName": name, "controllerNamePrefix": name, "loadBalancerAnnotations": annotations,
-            "scaling": {"minReplicas": 2 if prod else 1, "maxReplicas": 10 if prod else 3}}
+    return {
+        "ingressClassName": name,
+        "controllerNamePrefix": name,
+        "loadBalancerAnnotations": annotations,
+        "scaling": {"minReplicas": 2 if prod else 1, "maxReplicas": 10 if prod else 3},
+    }
 
 
 class AksTraffic(Component):
@@ -93,10 +97,12 @@ class AksTraffic(Component):
         self.controllers = [
             k8s.apiextensions.CustomResource(
                 child_name(name, controller_name(exposure)),  # type: ignore[arg-type]
-                api_version=CRD_API, kind="NginxIngressController",
+                api_version=CRD_API,
+                kind="NginxIngressController",
                 metadata=k8s.meta.v1.ObjectMetaArgs(name=controller_name(exposure)),  # type: ignore[arg-type]
                 spec=nginx_controller_spec(exposure, args.prod),  # type: ignore[arg-type]
-                opts=self.child_opts(provider=args.k8s_provider, depends_on=list(args.wait_for)))
+                opts=self.child_opts(provider=args.k8s_provider, depends_on=list(args.wait_for)),
+            )
             for exposure in sorted(args.exposures)
         ]
         self.host_zone: privatedns.PrivateZone | None = None
@@ -105,24 +111,36 @@ class AksTraffic(Component):
             if args.vnet_id is None:
                 raise ValueError("host DNS records need the platform's VNet (AksTrafficArgs.vnet_id)")
             self.host_zone, self.host_zone_link = private_host_zone(
-                child_name(name, "hosts"), args.domain, args.vnet_id, args.resource_group_name, args.name_prefix,
-                args.tags, self.child_opts(provider=args.azure_provider))
+                child_name(name, "hosts"),
+                args.domain,
+                args.vnet_id,
+                args.resource_group_name,
+                args.name_prefix,
+                args.tags,
+                self.child_opts(provider=args.azure_provider),
+            )
         self.host_records: HostRecords | None = None
         if self.host_zone is not None:
             self.host_records = HostRecords(
-                provider=args.azure_provider, resource_group_name=args.resource_group_name,
-                domain=args.domain or "", private_zone=self.host_zone,
+                provider=args.azure_provider,
+                resource_group_name=args.resource_group_name,
+                domain=args.domain or "",
+                private_zone=self.host_zone,
                 public_zone=PublicZone.from_id(args.dns_zone_id) if args.dns_zone_id else None,
-                public_zone_provider=args.dns_zone_provider, metadata={"managedBy": "lepton-infra",
-                                                                       "platform": args.name_prefix})
+                public_zone_provider=args.dns_zone_provider,
+                metadata={"managedBy": "lepton-infra", "platform": args.name_prefix},
+            )
         self.finish({})
 
     def facts(self) -> IngressFacts:
         return IngressFacts(
-            api="ingress", classes={e: controller_name(e) for e in ("internal", "public")},  # type: ignore[misc]
+            api="ingress",
+            classes={e: controller_name(e) for e in ("internal", "public")},  # type: ignore[misc]
             certificates="cert-manager",
-            decorate_entry_point=entry_point_decoration, decorate_route=route_decoration,
-            data_plane_peers=DATA_PLANE_PEERS, controller_dependencies=list(self.controllers),
+            decorate_entry_point=entry_point_decoration,
+            decorate_route=route_decoration,
+            data_plane_peers=DATA_PLANE_PEERS,
+            controller_dependencies=list(self.controllers),
             dns_zone=self._dns_zone(),
             # None with `dns_records: false`: the in-cluster layer still exports each host's address.
             publish_host=self.host_records,
@@ -132,42 +150,76 @@ class AksTraffic(Component):
         args = self.args
         if not args.acme or args.dns_zone_id is None or args.domain is None:
             return None
-        parts = args.dns_zone_id.split("/")  # /subscriptions/<s>/resourceGroups/<rg>/providers/.../dnszones/<z>
+        parts = args.dns_zone_id.split(
+            "/"
+        )  # /subscriptions/<s>/resourceGroups/<rg>/providers/.../dnszones/<z>
         subscription, zone_rg, zone = parts[2], parts[4], parts[-1]
 
-        def bind(name: str, namespace: str, service_account: str, opts: pulumi.ResourceOptions) -> BoundIdentity:
+        def bind(
+            name: str, namespace: str, service_account: str, opts: pulumi.ResourceOptions
+        ) -> BoundIdentity:
             merged = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(provider=args.azure_provider))
             identity = managedidentity.UserAssignedIdentity(
-                f"{name}-identity", resource_name_=physical_name(args.name_prefix, namespace, "dns01", limit=128),
-                resource_group_name=args.resource_group_name, location=args.location, tags=dict(args.tags),
-                opts=merged)
+                f"{name}-identity",
+                resource_name_=physical_name(args.name_prefix, namespace, "dns01", limit=128),
+                resource_group_name=args.resource_group_name,
+                location=args.location,
+                tags=dict(args.tags),
+                opts=merged,
+            )
             managedidentity.FederatedIdentityCredential(
-                f"{name}-federation", federated_identity_credential_resource_name="kubernetes",
-                resource_name_=identity.name, resource_group_name=args.resource_group_name, issuer=args.oidc_issuer,
-                subject=workload_subject(namespace, service_account), audiences=[WORKLOAD_IDENTITY_AUDIENCE],
-                opts=merged)
+                f"{name}-federation",
+                federated_identity_credential_resource_name="kubernetes",
+                resource_name_=identity.name,
+                resource_group_name=args.resource_group_name,
+                issuer=args.oidc_issuer,
+                subject=workload_subject(namespace, service_account),
+                audiences=[WORKLOAD_IDENTITY_AUDIENCE],
+                opts=merged,
+            )
             # TXT records in this zone only (cert-manager docs, "AzureDNS": DNS Zone Contributor on the zone).
-            grant(f"{name}-zone", principal_id=identity.principal_id, role="DNS Zone Contributor",
-                  scope=args.dns_zone_id or "", subscription_id=subscription, opts=merged)
-            return BoundIdentity(annotations={CLIENT_ID_ANNOTATION: identity.client_id}, pod_labels={USE_LABEL: "true"})
+            grant(
+                f"{name}-zone",
+                principal_id=identity.principal_id,
+                role="DNS Zone Contributor",
+                scope=args.dns_zone_id or "",
+                subscription_id=subscription,
+                opts=merged,
+            )
+            return BoundIdentity(
+                annotations={CLIENT_ID_ANNOTATION: identity.client_id}, pod_labels={USE_LABEL: "true"}
+            )
 
         # The workload identity webhook injects AZURE_CLIENT_ID from the service account's annotation, so the
         # solver names no client id (cert-manager docs: managedIdentity.clientID only overrides it).
-        solver = {"azureDNS": {"subscriptionID": subscription, "resourceGroupName": zone_rg, "hostedZoneName": zone,
-                               "environment": "AzurePublicCloud"}}
+        solver = {
+            "azureDNS": {
+                "subscriptionID": subscription,
+                "resourceGroupName": zone_rg,
+                "hostedZoneName": zone,
+                "environment": "AzurePublicCloud",
+            }
+        }
         # Split-horizon: inside the VNet the private zone answers for the domain, so the cluster's resolver
         # would never show cert-manager's self-check the challenge TXT record in the public zone.
         resolvers = SELF_CHECK_RESOLVERS if self.host_zone is not None else ()
-        return DnsZone(domain=args.domain, dns01_solver=solver, bind_dns_identity=bind,
-                       recursive_nameservers=resolvers)
+        return DnsZone(
+            domain=args.domain, dns01_solver=solver, bind_dns_identity=bind, recursive_nameservers=resolvers
+        )
 
 
 # The NGINX pods of every NginxIngressController (labels of the operator's Deployment at v0.2.25).
-DATA_PLANE_PEERS = ({
-    "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": ADD_ON_NAMESPACE}},
-    "podSelector": {"matchLabels": {"app.kubernetes.io/component": "ingress-controller",
-                                    "app.kubernetes.io/managed-by": "aks-app-routing-operator"}},
-},)
+DATA_PLANE_PEERS = (
+    {
+        "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": ADD_ON_NAMESPACE}},
+        "podSelector": {
+            "matchLabels": {
+                "app.kubernetes.io/component": "ingress-controller",
+                "app.kubernetes.io/managed-by": "aks-app-routing-operator",
+            }
+        },
+    },
+)
 
 
 def entry_point_decoration(entry: EntryPoint) -> Decoration:
@@ -177,10 +229,13 @@ def entry_point_decoration(entry: EntryPoint) -> Decoration:
 
 def route_decoration(target: RouteTarget) -> Decoration:
     seconds = str(target.request_timeout_seconds)
-    return Decoration(annotations={
-        f"{NGINX}proxy-read-timeout": seconds,  # long inferences, and a cold start held by the interceptor
-        f"{NGINX}proxy-send-timeout": seconds,
-        f"{NGINX}proxy-body-size": MAX_BODY_SIZE,
-        f"{NGINX}proxy-buffering": "off",  # streamed tokens reach the client as they are produced
-        f"{NGINX}proxy-request-buffering": "off",
-    })
+    return Decoration(
+        annotations={
+            # long inferences, and a cold start held by the interceptor
+            f"{NGINX}proxy-read-timeout": seconds,
+            f"{NGINX}proxy-send-timeout": seconds,
+            f"{NGINX}proxy-body-size": MAX_BODY_SIZE,
+            f"{NGINX}proxy-buffering": "off",  # streamed tokens reach the client as they are produced
+            f"{NGINX}proxy-request-buffering": "off",
+        }
+    )

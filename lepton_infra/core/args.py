@@ -41,7 +41,9 @@ def at_most(path: str, value: Any, high: float, why: str = "") -> Iterator[Probl
 def ordered(low_path: str, low: Any, high_path: str, high: Any) -> Iterator[Problem]:
     """`low <= high` (min and max of one range)."""
     if known(low) and known(high) and low > high:
-        yield Problem(low_path, low, f"greater than {high_path} {high}", f"lower {low_path} or raise {high_path}")
+        yield Problem(
+            low_path, low, f"greater than {high_path} {high}", f"lower {low_path} or raise {high_path}"
+        )
 
 
 def one_of(path: str, value: Any, choices: Iterable[Any], what: str = "value") -> Iterator[Problem]:

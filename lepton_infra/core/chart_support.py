@@ -34,7 +34,11 @@ class ChartSupport:
 
     @property
     def kubernetes_range(self) -> str:
-        return f"{self.kubernetes_min}–{self.kubernetes_max}" if self.kubernetes_max else f"{self.kubernetes_min}+"
+        return (
+            f"{self.kubernetes_min}–{self.kubernetes_max}"
+            if self.kubernetes_max
+            else f"{self.kubernetes_min}+"
+        )
 
     def supports_kubernetes(self, minor: str) -> bool:
         low = minor_tuple(self.kubernetes_min) <= minor_tuple(minor)
@@ -45,11 +49,14 @@ class ChartSupport:
 def chart_support() -> dict[str, ChartSupport]:
     raw = yaml.safe_load(DATA.read_text())
     return {
-        chart: ChartSupport(chart=chart, version=str(row["version"]),
-                            kubernetes_min=str(row["kubernetes"]["min"]),
-                            kubernetes_max=None if row["kubernetes"]["max"] is None else str(row["kubernetes"]["max"]),
-                            requires={str(k): str(v) for k, v in (row.get("requires") or {}).items()},
-                            source=" ".join(str(row.get("source", "")).split()))
+        chart: ChartSupport(
+            chart=chart,
+            version=str(row["version"]),
+            kubernetes_min=str(row["kubernetes"]["min"]),
+            kubernetes_max=None if row["kubernetes"]["max"] is None else str(row["kubernetes"]["max"]),
+            requires={str(k): str(v) for k, v in (row.get("requires") or {}).items()},
+            source=" ".join(str(row.get("source", "")).split()),
+        )
         for chart, row in raw.items()
     }
 
@@ -65,8 +72,11 @@ def supported_range(charts: Iterable[str]) -> tuple[str, str | None]:
 def kubernetes_unsupported(charts: Iterable[str], kubernetes_minor: str) -> list[str]:
     """Which of `charts` (the ones a platform will install) do not support `kubernetes_minor`, and why."""
     table = chart_support()
-    return [f"{c} {table[c].version} supports Kubernetes {table[c].kubernetes_range}"
-            for c in charts if not table[c].supports_kubernetes(kubernetes_minor)]
+    return [
+        f"{c} {table[c].version} supports Kubernetes {table[c].kubernetes_range}"
+        for c in charts
+        if not table[c].supports_kubernetes(kubernetes_minor)
+    ]
 
 
 def pairing_problems() -> list[str]:

@@ -43,13 +43,23 @@ class PlatformOutputs:
 
     def to_stack_outputs(self) -> dict[str, Any]:
         """The stack outputs, named (and ordered) as every stack has exported them."""
-        common = {"cluster_name": self.cluster_name, "cluster_endpoint": self.cluster_endpoint,
-                  "kubeconfig": self.kubeconfig, "model_bucket": self.model_bucket,
-                  "registry_url": self.registry_url, self.key_output_name: self.key_id, "region": self.region}
-        clash = set(common) & set(self.cloud_specific) | ({"api_access", "quota_to_request"} & set(self.cloud_specific))
+        common = {
+            "cluster_name": self.cluster_name,
+            "cluster_endpoint": self.cluster_endpoint,
+            "kubeconfig": self.kubeconfig,
+            "model_bucket": self.model_bucket,
+            "registry_url": self.registry_url,
+            self.key_output_name: self.key_id,
+            "region": self.region,
+        }
+        clash = set(common) & set(self.cloud_specific) | (
+            {"api_access", "quota_to_request"} & set(self.cloud_specific)
+        )
         if clash:
             raise ValueError(f"cloud_specific outputs {sorted(clash)} would hide a common output")
-        quota = {"quota_to_request": [q.output() for q in self.quota_to_request]} if self.quota_to_request else {}
+        quota = (
+            {"quota_to_request": [q.output() for q in self.quota_to_request]} if self.quota_to_request else {}
+        )
         return {**common, **self.cloud_specific, "api_access": self.api_access, **quota}
 
 
@@ -68,5 +78,6 @@ class CloudPlatform(Protocol):
 class PlatformClass(Protocol):
     """How `build` constructs a cloud's `Platform`: each cloud package's `Platform` class is one."""
 
-    def __call__(self, name: str, spec: PlatformSpec,
-                 opts: pulumi.ResourceOptions | None = None) -> CloudPlatform: ...
+    def __call__(
+        self, name: str, spec: PlatformSpec, opts: pulumi.ResourceOptions | None = None
+    ) -> CloudPlatform: ...

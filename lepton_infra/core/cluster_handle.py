@@ -73,7 +73,9 @@ class CapacityProvisioning:
     then asks it for a GPU job's nodes all together before admitting the job, instead of admitting on
     quota alone and letting the pods find out the capacity is not there."""
 
-    provisioning_class: str  # e.g. best-effort-atomic-scale-up.autoscaling.x-k8s.io, queued-provisioning.gke.io
+    provisioning_class: (
+        str  # e.g. best-effort-atomic-scale-up.autoscaling.x-k8s.io, queued-provisioning.gke.io
+    )
     # The GPU pools it provisions for; None: every GPU pool. Flavors of other pools are admitted on quota.
     pools: frozenset[str] | None = None
     # What Kueue's controller waits for (the ProvisioningRequest CRD, the autoscaler serving it): Kueue
@@ -101,8 +103,14 @@ class BoundIdentity:
 
 
 class IdentityBinder(Protocol):
-    def __call__(self, name: str, namespace: str, service_account: str, bucket_prefix: str,
-                 opts: pulumi.ResourceOptions) -> BoundIdentity:
+    def __call__(
+        self,
+        name: str,
+        namespace: str,
+        service_account: str,
+        bucket_prefix: str,
+        opts: pulumi.ResourceOptions,
+    ) -> BoundIdentity:
         """Create the cloud identity (role, service account) with read access to `bucket_prefix` of the
         platform's model bucket, trusted by `namespace/service_account`; return the SA metadata."""
         ...

@@ -21,9 +21,20 @@ INGRESS_NAMESPACE = "lepton-ingress"
 # Namespaces whose pods may be privileged (drivers, exporters, node agents).
 SYSTEM_NAMESPACES = ("kube-system", GPU_OPERATOR_NAMESPACE, MONITORING_NAMESPACE)
 # Namespaces a tenant may not be named after (a tenant's name is its namespace).
-RESERVED_NAMESPACES = frozenset({"default", "kube-system", "kube-public", "kube-node-lease",
-                                 GPU_OPERATOR_NAMESPACE, MONITORING_NAMESPACE, KEDA_NAMESPACE,
-                                 KUEUE_NAMESPACE, CERT_MANAGER_NAMESPACE, INGRESS_NAMESPACE})
+RESERVED_NAMESPACES = frozenset(
+    {
+        "default",
+        "kube-system",
+        "kube-public",
+        "kube-node-lease",
+        GPU_OPERATOR_NAMESPACE,
+        MONITORING_NAMESPACE,
+        KEDA_NAMESPACE,
+        KUEUE_NAMESPACE,
+        CERT_MANAGER_NAMESPACE,
+        INGRESS_NAMESPACE,
+    }
+)
 
 
 def node_labels(pool: str, gpu_type: str | None) -> dict[str, str]:
@@ -33,7 +44,30 @@ def node_labels(pool: str, gpu_type: str | None) -> dict[str, str]:
         labels[GPU_PRESENT_LABEL] = "true"
     return labels
 
+
 # CloudWatch Logs PutRetentionPolicy `retentionInDays`: only these values (AWS API reference); the spec
 # refuses others and the policy pack flags them.
-CLOUDWATCH_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192,
-                             2557, 2922, 3288, 3653)
+CLOUDWATCH_RETENTION_DAYS = (
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
+)

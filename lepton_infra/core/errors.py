@@ -35,8 +35,14 @@ def choose_from(value: Any, choices: Iterable[Any], limit: int = 12) -> str:
     """The fix for a value outside a known set: a "did you mean" when one is close, then the choices."""
     options = [str(c) for c in choices]
     text = str(value).lower()
-    close = difflib.get_close_matches(str(value), options, n=1, cutoff=0.6) or [  # or a prefix: production
-        c for c in options if len(text) >= 3 and (text.startswith(c.lower()) or c.lower().startswith(text))][:1]
+    close = (
+        difflib.get_close_matches(str(value), options, n=1, cutoff=0.6)
+        or [  # or a prefix: production
+            c
+            for c in options
+            if len(text) >= 3 and (text.startswith(c.lower()) or c.lower().startswith(text))
+        ][:1]
+    )
     hint = f"did you mean {close[0]!r}? " if close else ""
     shown = ", ".join(options[:limit]) + (", ..." if len(options) > limit else "")
     return f"{hint}use one of: {shown}" if options else f"{hint}(nothing to choose from)"
@@ -81,8 +87,9 @@ class ComponentArgsError(pulumi.RunError):
         self.problems: list[Problem] = list(problems)
         lines = "\n".join(f"  - {p.render()}" for p in self.problems)
         count = len(self.problems)
-        super().__init__(f"{component} {name!r}: {count} {'problem' if count == 1 else 'problems'} in its "
-                         f"args:\n{lines}")
+        super().__init__(
+            f"{component} {name!r}: {count} {'problem' if count == 1 else 'problems'} in its args:\n{lines}"
+        )
 
     @property
     def paths(self) -> list[str]:

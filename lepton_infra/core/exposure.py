@@ -13,11 +13,16 @@ if TYPE_CHECKING:
 
 def api_open_to_the_world(spec: PlatformSpec) -> bool:
     """A public endpoint with 0.0.0.0/0 (any /0) among its authorized networks."""
-    return spec.cluster.endpoint == "public" and any(n.prefixlen == 0 for n in spec.cluster.authorized_networks)
+    return spec.cluster.endpoint == "public" and any(
+        n.prefixlen == 0 for n in spec.cluster.authorized_networks
+    )
 
 
 def warn_if_api_open_to_the_world(spec: PlatformSpec, api: str, resource: pulumi.Resource) -> None:
     """`api`: how users name the cloud's API server ("EKS", "GKE", "AKS")."""
     if api_open_to_the_world(spec):
-        pulumi.log.warn(f"DANGER: the {api} API endpoint is open to the whole internet (0.0.0.0/0 in "
-                        "cluster.authorized_networks, allowed by allow_public_endpoint_from_anywhere)", resource)
+        pulumi.log.warn(
+            f"DANGER: the {api} API endpoint is open to the whole internet (0.0.0.0/0 in "
+            "cluster.authorized_networks, allowed by allow_public_endpoint_from_anywhere)",
+            resource,
+        )

@@ -28,8 +28,9 @@ def child_name(parent: str, role: str) -> str:
     return f"{parent}-{role}"
 
 
-def physical_name(*parts: str, limit: int | str = "aws:generic", separator: str = "-",
-                  alphanumeric_only: bool = False) -> str:
+def physical_name(
+    *parts: str, limit: int | str = "aws:generic", separator: str = "-", alphanumeric_only: bool = False
+) -> str:
     """Join parts into a cloud-side name no longer than `limit`. Over the limit, the name is cut and a
     6-char hash of the full name appended, so distinct inputs stay distinct and the result is stable."""
     max_len = LIMITS[limit] if isinstance(limit, str) else limit

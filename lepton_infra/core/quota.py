@@ -22,8 +22,14 @@ class QuotaNeed:
     requestable: bool = False
 
     def output(self) -> dict[str, object]:
-        out: dict[str, object] = {"quota": self.quota, "code": self.code, "amount": self.amount,
-                                  "unit": self.unit, "region": self.region, "pools": list(self.pools)}
+        out: dict[str, object] = {
+            "quota": self.quota,
+            "code": self.code,
+            "amount": self.amount,
+            "unit": self.unit,
+            "region": self.region,
+            "pools": list(self.pools),
+        }
         if self.dimensions:
             out["dimensions"] = dict(self.dimensions)
         return out
@@ -35,7 +41,18 @@ def merged(needs: Iterable[QuotaNeed]) -> list[QuotaNeed]:
     for need in needs:
         key = (need.code, tuple(sorted(need.dimensions.items())))
         seen = by_key.get(key)
-        by_key[key] = need if seen is None else QuotaNeed(
-            seen.quota, seen.code, seen.amount + need.amount, seen.unit, seen.region,
-            (*seen.pools, *need.pools), seen.dimensions, seen.requestable)
+        by_key[key] = (
+            need
+            if seen is None
+            else QuotaNeed(
+                seen.quota,
+                seen.code,
+                seen.amount + need.amount,
+                seen.unit,
+                seen.region,
+                (*seen.pools, *need.pools),
+                seen.dimensions,
+                seen.requestable,
+            )
+        )
     return sorted(by_key.values(), key=lambda n: (n.unit, n.quota))

@@ -43,6 +43,12 @@ def platform_tags(name: str, environment: str, user_tags: Mapping[str, str]) -> 
     deployment and managed-by. The user's keys and values were checked against the chosen cloud's rules
     when the spec was validated (spec/tag_rules.py); the added ones are valid on every cloud."""
     tags = dict(user_tags)
-    tags.update({ENVIRONMENT_TAG: environment, PLATFORM_TAG: name,
-                 DEPLOYMENT_TAG: deployment_name(name, environment), "managed-by": MANAGED_BY})
+    tags.update(
+        {
+            ENVIRONMENT_TAG: environment,
+            PLATFORM_TAG: name,
+            DEPLOYMENT_TAG: deployment_name(name, environment),
+            "managed-by": MANAGED_BY,
+        }
+    )
     return tags

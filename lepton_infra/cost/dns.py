@@ -12,8 +12,15 @@ from lepton_infra.plan.record import PlannedGraph, RecordedResource
 
 @rule("gcp:dns/managedZone:ManagedZone")
 def _cloud_dns_zone(r: RecordedResource, graph: PlannedGraph, book) -> Iterator[CostItem]:
-    yield _item(r, "dns", book.fee("gcp-dns-managed-zone"), 1, 1,
-                note=f"{r.get('visibility') or 'public'} zone {r.get('dnsName')}; plus $0.40 per million queries (usage)")
+    yield _item(
+        r,
+        "dns",
+        book.fee("gcp-dns-managed-zone"),
+        1,
+        1,
+        note=f"{r.get('visibility') or 'public'} zone {r.get('dnsName')}; plus $0.40 per million queries "
+        f"(usage)",
+    )
 
 
 @rule("gcp:compute/address:Address")
@@ -21,20 +28,34 @@ def _gcp_static_address(r: RecordedResource, graph: PlannedGraph, book) -> Itera
     if r.get("addressType") == "INTERNAL":
         yield _item(r, "load_balancer", book.fee("gcp-static-ip-internal"), 1, 1)
     else:
-        yield _item(r, "load_balancer", book.fee("gcp-static-ip-external-in-use"), 1, 1,
-                    note="free while the Gateway's forwarding rules use it; $0.01/hour reserved and unused")
+        yield _item(
+            r,
+            "load_balancer",
+            book.fee("gcp-static-ip-external-in-use"),
+            1,
+            1,
+            note="free while the Gateway's forwarding rules use it; $0.01/hour reserved and unused",
+        )
 
 
 @rule("aws:route53/zone:Zone")
 def _aws_hosted_zone(r, graph, book):
-    yield _item(r, "dns", book.fee("aws-route53-hosted-zone"), 1, 1,
-                note="first 25 zones of the account; $0.10/month beyond; queries $0.40/million (alias to ELB free)")
+    yield _item(
+        r,
+        "dns",
+        book.fee("aws-route53-hosted-zone"),
+        1,
+        1,
+        note="first 25 zones of the account; $0.10/month beyond; queries $0.40/million (alias to ELB free)",
+    )
 
 
 @rule("azure-native:privatedns:PrivateZone")
 def _azure_private_zone(r, graph, book):
     # Every private zone: the hosts' zone and the privatelink zones of the private endpoints alike.
-    yield _item(r, "dns", book.fee("azure-private-dns-zone"), 1, 1, note="plus $0.40 per million queries (usage)")
+    yield _item(
+        r, "dns", book.fee("azure-private-dns-zone"), 1, 1, note="plus $0.40 per million queries (usage)"
+    )
 
 
 @rule("azure-native:privatedns:VirtualNetworkLink")

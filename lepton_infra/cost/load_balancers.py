@@ -40,13 +40,22 @@ def _alb(r: RecordedResource, graph: PlannedGraph, book) -> Iterator[CostItem]:
         return  # priced once, on the first Ingress of its group
     lcu = float(fees()["assumed-alb-lcu-at-idle"]["lcu"])
     yield _item(r, "load_balancer", book.fee("aws-alb"), 1, 1, note=f"ALB {key}")
-    yield _item(r, "load_balancer", book.fee("aws-alb-lcu"), lcu, lcu,
-                note=f"{lcu:g} LCU assumed at idle; plus LCUs by traffic (usage)")
+    yield _item(
+        r,
+        "load_balancer",
+        book.fee("aws-alb-lcu"),
+        lcu,
+        lcu,
+        note=f"{lcu:g} LCU assumed at idle; plus LCUs by traffic (usage)",
+    )
 
 
 def _regional_gateways(graph: PlannedGraph) -> list[RecordedResource]:
-    return [g for g in graph.of_type(GATEWAY) if (g.get("spec") or {}).get("gatewayClassName") in
-            REGIONAL_GATEWAY_CLASSES]
+    return [
+        g
+        for g in graph.of_type(GATEWAY)
+        if (g.get("spec") or {}).get("gatewayClassName") in REGIONAL_GATEWAY_CLASSES
+    ]
 
 
 def _listener_ports(gateway: RecordedResource) -> int:
@@ -61,13 +70,25 @@ def _gke_gateway(r: RecordedResource, graph: PlannedGraph, book) -> Iterator[Cos
     if r is gateways[0]:
         # Forwarding rules are priced per project and region: the first five together, then each one more.
         rules = sum(_listener_ports(g) for g in gateways)
-        yield _item(r, "load_balancer", book.fee("gcp-forwarding-rules-first-5"), 1, 1,
-                    note=f"{rules} forwarding rules (one per listener port) in all")
+        yield _item(
+            r,
+            "load_balancer",
+            book.fee("gcp-forwarding-rules-first-5"),
+            1,
+            1,
+            note=f"{rules} forwarding rules (one per listener port) in all",
+        )
         extra = max(0, rules - FIRST_FORWARDING_RULES)
         if extra:
             yield _item(r, "load_balancer", book.fee("gcp-forwarding-rule-additional"), extra, extra)
-    yield _item(r, "load_balancer", book.fee("gcp-l7-proxy-instance"), 1, 1,
-                note="1 proxy assumed at idle; plus $0.008/GiB processed (usage)")
+    yield _item(
+        r,
+        "load_balancer",
+        book.fee("gcp-l7-proxy-instance"),
+        1,
+        1,
+        note="1 proxy assumed at idle; plus $0.008/GiB processed (usage)",
+    )
 
 
 @rule(NGINX_CONTROLLER)
@@ -76,4 +97,3 @@ def _aks_nginx(r: RecordedResource, graph: PlannedGraph, book) -> Iterator[CostI
     yield _item(r, "load_balancer", book.fee("azure-standard-lb"), 1, 1, note="plus data processed (usage)")
     if annotations.get(AZURE_INTERNAL) != "true":
         yield _item(r, "load_balancer", book.fee("azure-public-ip-standard"), 1, 1)
-

@@ -66,9 +66,17 @@ class CostReport:
             "monthly_usd_idle": self.monthly_usd_idle,
             "monthly_usd_max": self.monthly_usd_max,
             "items": [i.to_json() for i in self.items],
-            "node_pools": [{"pool": i.pool, "machine_type": i.machine_type, "min": i.idle_units,
-                            "max": i.max_units, "monthly_usd_idle": i.monthly_usd_idle,
-                            "monthly_usd_max": i.monthly_usd_max} for i in self.node_pools()],
+            "node_pools": [
+                {
+                    "pool": i.pool,
+                    "machine_type": i.machine_type,
+                    "min": i.idle_units,
+                    "max": i.max_units,
+                    "monthly_usd_idle": i.monthly_usd_idle,
+                    "monthly_usd_max": i.monthly_usd_max,
+                }
+                for i in self.node_pools()
+            ],
             "tenants": self.tenants,
             "hours_per_month": HOURS_PER_MONTH,
         }
@@ -88,20 +96,47 @@ def rule(*types: str) -> Callable[[Rule], Rule]:
 
 
 def _item(r: RecordedResource, category: str, price: Price, idle: float, max_: float, **kw: Any) -> CostItem:
-    return CostItem(urn=r.urn, type=r.type, name=r.name, category=category, usd_per_hour=price.usd_per_hour,
-                    idle_units=idle, max_units=max_, price_source=price.source, price_date=price.date, **kw)
+    return CostItem(
+        urn=r.urn,
+        type=r.type,
+        name=r.name,
+        category=category,
+        usd_per_hour=price.usd_per_hour,
+        idle_units=idle,
+        max_units=max_,
+        price_source=price.source,
+        price_date=price.date,
+        **kw,
+    )
 
 
-def _pool_item(r: RecordedResource, cloud: Cloud, book: PriceBook, machine_type: str, spot: bool,
-               min_nodes: float, max_nodes: float, labels: dict[str, Any] | None) -> CostItem:
+def _pool_item(
+    r: RecordedResource,
+    cloud: Cloud,
+    book: PriceBook,
+    machine_type: str,
+    spot: bool,
+    min_nodes: float,
+    max_nodes: float,
+    labels: dict[str, Any] | None,
+) -> CostItem:
     price, machine = book.machine(cloud, machine_type, spot)
     pool = str((labels or {}).get(POOL_LABEL) or r.name)
-    return _item(r, "node_pool", price, min_nodes, max_nodes, pool=pool, machine_type=machine_type,
-                 gpus_per_unit=machine.gpu_count if machine else 0,
-                 note="spot" if spot else None)
+    return _item(
+        r,
+        "node_pool",
+        price,
+        min_nodes,
+        max_nodes,
+        pool=pool,
+        machine_type=machine_type,
+        gpus_per_unit=machine.gpu_count if machine else 0,
+        note="spot" if spot else None,
+    )
 
 
 # --- AWS ---------------------------------------------------------------------------------------------
+
 
 @rule("aws:eks/nodeGroup:NodeGroup")
 def _eks_node_group(r: RecordedResource, graph: PlannedGraph, book: PriceBook) -> Iterator[CostItem]:
@@ -114,8 +149,16 @@ def _eks_node_group(r: RecordedResource, graph: PlannedGraph, book: PriceBook) -
     if not types:
         return
     scaling = r.get("scalingConfig") or {}
-    yield _pool_item(r, "aws", book, str(types[0]), r.get("capacityType") == "SPOT",
-                     float(scaling.get("minSize", 0)), float(scaling.get("maxSize", 0)), r.get("labels"))
+    yield _pool_item(
+        r,
+        "aws",
+        book,
+        str(types[0]),
+        r.get("capacityType") == "SPOT",
+        float(scaling.get("minSize", 0)),
+        float(scaling.get("maxSize", 0)),
+        r.get("labels"),
+    )
 
 
 @rule("aws:eks/cluster:Cluster")
@@ -188,34 +231,58 @@ def _gcp_kms(r, graph, book):
 
 @rule("gcp:compute/routerNat:RouterNat")
 def _cloud_nat(r, graph, book):
-    pools = [i for p in graph.of_type("gcp:container/nodePool:NodePool") for i in _gke_node_pool(p, graph, book)]
+    pools = [
+        i for p in graph.of_type("gcp:container/nodePool:NodePool") for i in _gke_node_pool(p, graph, book)
+    ]
     idle_vms = min(32.0, sum(i.idle_units for i in pools))
     max_vms = min(32.0, sum(i.max_units for i in pools))
-    yield _item(r, "nat", book.fee("gcp-cloud-nat-per-vm"), idle_vms, max_vms,
-                note="per VM-hour, capped at 32 VMs; plus $0.045/GB processed (usage)")
+    yield _item(
+        r,
+        "nat",
+        book.fee("gcp-cloud-nat-per-vm"),
+        idle_vms,
+        max_vms,
+        note="per VM-hour, capped at 32 VMs; plus $0.045/GB processed (usage)",
+    )
 
 
 # --- Azure -------------------------------------------------------------------------------------------
 
+
 @rule("azure-native:containerservice:AgentPool")
 def _aks_pool(r, graph, book):
     if r.get("vmSize"):
-        yield _pool_item(r, "azure", book, str(r.get("vmSize")), r.get("scaleSetPriority") == "Spot",
-                         float(r.get("minCount") or r.get("count") or 0),
-                         float(r.get("maxCount") or r.get("count") or 0), r.get("nodeLabels"))
+        yield _pool_item(
+            r,
+            "azure",
+            book,
+            str(r.get("vmSize")),
+            r.get("scaleSetPriority") == "Spot",
+            float(r.get("minCount") or r.get("count") or 0),
+            float(r.get("maxCount") or r.get("count") or 0),
+            r.get("nodeLabels"),
+        )
 
 
 @rule("azure-native:containerservice:ManagedCluster")
 def _aks_cluster(r, graph, book):
     tier = str(r.get("sku.tier") or "Free").lower()
-    yield _item(r, "control_plane", book.fee(f"aks-control-plane-{'standard' if tier != 'free' else 'free'}"), 1, 1)
+    yield _item(
+        r, "control_plane", book.fee(f"aks-control-plane-{'standard' if tier != 'free' else 'free'}"), 1, 1
+    )
     # Inline pools (the AKS system pool) bill like any other pool.
     for profile in r.get("agentPoolProfiles") or []:
         if isinstance(profile, dict) and profile.get("vmSize"):
-            yield _pool_item(r, "azure", book, str(profile["vmSize"]), profile.get("scaleSetPriority") == "Spot",
-                             float(profile.get("minCount") or profile.get("count") or 0),
-                             float(profile.get("maxCount") or profile.get("count") or 0),
-                             {POOL_LABEL: f"aks-{profile.get('name', 'system')}"})
+            yield _pool_item(
+                r,
+                "azure",
+                book,
+                str(profile["vmSize"]),
+                profile.get("scaleSetPriority") == "Spot",
+                float(profile.get("minCount") or profile.get("count") or 0),
+                float(profile.get("maxCount") or profile.get("count") or 0),
+                {POOL_LABEL: f"aks-{profile.get('name', 'system')}"},
+            )
 
 
 @rule("azure-native:containerregistry:Registry")
@@ -225,8 +292,14 @@ def _acr(r, graph, book):
 
 @rule("azure-native:network:PrivateEndpoint")
 def _private_endpoint(r, graph, book):
-    yield _item(r, "private_endpoint", book.fee("azure-private-endpoint"), 1, 1,
-                note="plus $0.01/GB processed (usage)")
+    yield _item(
+        r,
+        "private_endpoint",
+        book.fee("azure-private-endpoint"),
+        1,
+        1,
+        note="plus $0.01/GB processed (usage)",
+    )
 
 
 @rule("azure-native:network:NatGateway")
@@ -235,6 +308,7 @@ def _azure_nat(r, graph, book):
 
 
 # --- the estimate ------------------------------------------------------------------------------------
+
 
 def estimate_cost(graph: PlannedGraph) -> CostReport:
     """Price every recognised resource of the plan; tenants priced when the plan carries a platform spec."""
@@ -262,17 +336,28 @@ def tenant_costs(spec: dict[str, Any], pools: list[CostItem]) -> list[dict[str, 
                 gpu_hour[gpu] = (per_gpu, item.pool or "")
     out = []
     for tenant in spec.get("tenants", []):
-        wanted = {(s.get("gpu") or {}).get("type") for s in spec.get("services", [])
-                  if s.get("tenant") == tenant["name"]} - {None}
+        wanted = {
+            (s.get("gpu") or {}).get("type")
+            for s in spec.get("services", [])
+            if s.get("tenant") == tenant["name"]
+        } - {None}
         options = [gpu_hour[g] for g in (wanted or set(gpu_hour)) if g in gpu_hour]
         quota = int(tenant.get("gpu_quota", 0))
         if not options or quota == 0:
-            out.append({"tenant": tenant["name"], "gpu_quota": quota, "pool": None, "monthly_usd_at_quota": 0.0})
+            out.append(
+                {"tenant": tenant["name"], "gpu_quota": quota, "pool": None, "monthly_usd_at_quota": 0.0}
+            )
             continue
         per_gpu, pool = min(options)
-        out.append({"tenant": tenant["name"], "gpu_quota": quota, "pool": pool,
-                    "usd_per_gpu_hour": round(per_gpu, 4),
-                    "monthly_usd_at_quota": round(quota * per_gpu * HOURS_PER_MONTH, 2)})
+        out.append(
+            {
+                "tenant": tenant["name"],
+                "gpu_quota": quota,
+                "pool": pool,
+                "usd_per_gpu_hour": round(per_gpu, 4),
+                "monthly_usd_at_quota": round(quota * per_gpu * HOURS_PER_MONTH, 2),
+            }
+        )
     return out
 
 

@@ -14,8 +14,11 @@ from lepton_infra.catalog import HOURS_PER_MONTH, Cloud, Machine, catalog
 from lepton_infra.core.errors import Problem, SpecError
 
 # Which fees belong to which cloud (fees.yaml keys start with these).
-_FEE_PREFIXES: dict[str, tuple[str, ...]] = {"aws": ("aws-", "eks-"), "gcp": ("gcp-", "gke-"),
-                                             "azure": ("azure-", "aks-")}
+_FEE_PREFIXES: dict[str, tuple[str, ...]] = {
+    "aws": ("aws-", "eks-"),
+    "gcp": ("gcp-", "gke-"),
+    "azure": ("azure-", "aks-"),
+}
 
 
 @dataclass(frozen=True)
@@ -32,18 +35,29 @@ def fees() -> dict[str, dict[str, Any]]:
 
 def price_keys(cloud: Cloud) -> list[str]:
     """What `budget.price_overrides` may name on `cloud`: its catalog machines and its time-based fees."""
-    fee_keys = [k for k, v in fees().items() if k.startswith(_FEE_PREFIXES[cloud])
-                and ("usd_per_hour" in v or "usd_per_month" in v)]
+    fee_keys = [
+        k
+        for k, v in fees().items()
+        if k.startswith(_FEE_PREFIXES[cloud]) and ("usd_per_hour" in v or "usd_per_month" in v)
+    ]
     return sorted({m.name for m in catalog(cloud).machines} | set(fee_keys))
 
 
 def override_problems(overrides: dict[str, object], path: str = "budget.price_overrides") -> list[Problem]:
     """Overrides that are not a finite, non-negative USD/hour figure."""
-    return [Problem(f"{path}.{key}", value, "not a finite, non-negative USD/hour price",
-                    "give the negotiated hourly price, e.g. 0.85")
-            for key, value in overrides.items()
-            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value)
-            or value < 0]
+    return [
+        Problem(
+            f"{path}.{key}",
+            value,
+            "not a finite, non-negative USD/hour price",
+            "give the negotiated hourly price, e.g. 0.85",
+        )
+        for key, value in overrides.items()
+        if isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or value < 0
+    ]
 
 
 class PriceBook:
@@ -81,7 +95,9 @@ class PriceBook:
         source = machine.price_source
         price_region = catalog(cloud).price_region
         if self.region and self.region != price_region:
-            source += f"; {price_region} list price, not {self.region} (the catalog has no {self.region} price)"
+            source += (
+                f"; {price_region} list price, not {self.region} (the catalog has no {self.region} price)"
+            )
         if spot:
             discount = catalog(cloud).spot_discount
             hourly *= 1.0 - discount

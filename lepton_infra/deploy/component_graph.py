@@ -24,7 +24,9 @@ def component_graph(graph: PlannedGraph) -> ComponentGraph:
     for r in graph.managed:  # nearest enclosing component of each resource (a component owns itself)
         current: RecordedResource | None = r
         while current is not None and current.urn not in urns:
-            current = graph.by_urn(current.parent) if current.parent and current.parent != _root(graph) else None
+            current = (
+                graph.by_urn(current.parent) if current.parent and current.parent != _root(graph) else None
+            )
         if current is not None:
             owner[r.urn] = current.urn
     parents = {c.urn: (c.parent if c.parent in urns else None) for c in components}
@@ -33,7 +35,13 @@ def component_graph(graph: PlannedGraph) -> ComponentGraph:
         src = owner.get(r.urn)
         for dep in r.dependencies:
             dst = owner.get(dep)
-            if src and dst and src != dst and not _encloses(dst, src, parents) and not _encloses(src, dst, parents):
+            if (
+                src
+                and dst
+                and src != dst
+                and not _encloses(dst, src, parents)
+                and not _encloses(src, dst, parents)
+            ):
                 edges.add((src, dst))
     return ComponentGraph(components, sorted(edges), parents)
 

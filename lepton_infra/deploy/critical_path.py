@@ -26,8 +26,9 @@ def create_minutes(resource: RecordedResource) -> float:
     return float(table["default_custom"]["minutes"]) if resource.custom else 0.0
 
 
-def critical_path(nodes: Iterable[str], waits_for: Mapping[str, Iterable[str]],
-                  weight: Callable[[str], float]) -> tuple[list[str], float]:
+def critical_path(
+    nodes: Iterable[str], waits_for: Mapping[str, Iterable[str]], weight: Callable[[str], float]
+) -> tuple[list[str], float]:
     """The heaviest chain in a DAG given as node -> the nodes it waits for. Iterative (no recursion
     limit on deep graphs); O(nodes + edges). Ties (equally long chains, common: many resources share a
     duration) go to the smallest node id, so the chain printed is the same on every run whatever order
@@ -38,8 +39,9 @@ def critical_path(nodes: Iterable[str], waits_for: Mapping[str, Iterable[str]],
     for node in order:
         best, best_dep = 0.0, None
         for dep in waits_for.get(node, ()):
-            if dep in finish and (finish[dep] > best or (finish[dep] == best and best_dep is not None
-                                                         and dep < best_dep)):
+            if dep in finish and (
+                finish[dep] > best or (finish[dep] == best and best_dep is not None and dep < best_dep)
+            ):
                 best, best_dep = finish[dep], dep
         finish[node] = best + weight(node)
         previous[node] = best_dep
@@ -91,8 +93,15 @@ class DeployEstimate:
             "critical_path_minutes": round(self.critical_path_minutes, 2),
             "work_minutes": round(self.work_minutes, 2),
             "parallelism": self.parallelism,
-            "chain": [{"urn": u, "type": graph.by_urn(u).type, "name": graph.by_urn(u).name,
-                       "minutes": create_minutes(graph.by_urn(u))} for u in self.critical_path],
+            "chain": [
+                {
+                    "urn": u,
+                    "type": graph.by_urn(u).type,
+                    "name": graph.by_urn(u).name,
+                    "minutes": create_minutes(graph.by_urn(u)),
+                }
+                for u in self.critical_path
+            ],
             "durations_source": "lepton_infra/deploy/durations.yaml (estimates unless a source is named)",
         }
 

@@ -37,13 +37,20 @@ if TYPE_CHECKING:
 
 
 def node_pool_problems(args: NodePoolArgs) -> Iterator[Problem]:
-    yield from node_pool_args_problems(args.pool_name, args.min_nodes, args.max_nodes, GCP.pool_name, "node pool")
+    yield from node_pool_args_problems(
+        args.pool_name, args.min_nodes, args.max_nodes, GCP.pool_name, "node pool"
+    )
     yield from at_least("initial_nodes_per_zone", args.initial_nodes_per_zone, 0)
     yield from like_spec_field("disk_gb", args.disk_gb, NodePoolSpec, "disk_gb")
-    if args.queued_provisioning and (args.gpu_type is None or args.spot or args.min_nodes
-                                     or args.initial_nodes_per_zone):
-        yield Problem("queued_provisioning", True, "GKE queued provisioning is for on-demand GPU pools "
-                      "starting from 0 nodes", "set gpu_type, spot=False, min_nodes=0, initial_nodes_per_zone=0")
+    if args.queued_provisioning and (
+        args.gpu_type is None or args.spot or args.min_nodes or args.initial_nodes_per_zone
+    ):
+        yield Problem(
+            "queued_provisioning",
+            True,
+            "GKE queued provisioning is for on-demand GPU pools starting from 0 nodes",
+            "set gpu_type, spot=False, min_nodes=0, initial_nodes_per_zone=0",
+        )
     if args.gpu_type is not None:
         offered = sorted(catalog("gcp").gpu_types())
         if args.gpu_type not in offered:
@@ -51,8 +58,13 @@ def node_pool_problems(args: NodePoolArgs) -> Iterator[Problem]:
             return
         yield from like_spec_field("gpu_count", args.gpu_count, GpuRequest, "count")
     try:
-        choose_machine("gcp", gpu=args.gpu_type, gpu_count=args.gpu_count, cpu_class=args.cpu_class,
-                       explicit=args.machine_type)
+        choose_machine(
+            "gcp",
+            gpu=args.gpu_type,
+            gpu_count=args.gpu_count,
+            cpu_class=args.cpu_class,
+            explicit=args.machine_type,
+        )
     except NoMachine as err:
         field = "machine_type" if args.machine_type else ("gpu_count" if args.gpu_type else "cpu_class")
         value = getattr(args, field)
@@ -62,12 +74,18 @@ def node_pool_problems(args: NodePoolArgs) -> Iterator[Problem]:
 def cluster_problems(args: ClusterArgs) -> Iterator[Problem]:
     yield from like_spec_field("kubernetes_version", args.kubernetes_version, ClusterSpec, "version")
     yield from like_spec_field("release_channel", args.release_channel, GcpKnobs, "release_channel")
-    yield from like_spec_field("authorized_networks", list(args.authorized_networks), ClusterSpec,
-                               "authorized_networks")
-    if known(args.maintenance_start_utc) and not re.fullmatch(r"([01][0-9]|2[0-3]):[0-5][0-9]",
-                                                              args.maintenance_start_utc):
-        yield Problem("maintenance_start_utc", args.maintenance_start_utc, "not a time of day HH:MM (UTC)",
-                      "write it like '03:00'")
+    yield from like_spec_field(
+        "authorized_networks", list(args.authorized_networks), ClusterSpec, "authorized_networks"
+    )
+    if known(args.maintenance_start_utc) and not re.fullmatch(
+        r"([01][0-9]|2[0-3]):[0-5][0-9]", args.maintenance_start_utc
+    ):
+        yield Problem(
+            "maintenance_start_utc",
+            args.maintenance_start_utc,
+            "not a time of day HH:MM (UTC)",
+            "write it like '03:00'",
+        )
     for arg in ("control_plane_cidr",):
         yield from _cidr(arg, getattr(args, arg))
 
@@ -86,8 +104,12 @@ def monitoring_problems(args: MonitoringArgs) -> Iterator[Problem]:
     yield from like_spec_field("budget_usd", args.budget_usd, BudgetSpec, "monthly_usd")
     yield from like_spec_field("billing_account", args.billing_account, GcpKnobs, "billing_account")
     if args.budget_usd is not None and args.billing_account is None:
-        yield Problem("billing_account", None, "a GCP budget lives on a billing account",
-                      "give billing_account, or drop budget_usd")
+        yield Problem(
+            "billing_account",
+            None,
+            "a GCP budget lives on a billing account",
+            "give billing_account, or drop budget_usd",
+        )
 
 
 def _cidr(arg: str, value: object) -> Iterator[Problem]:
@@ -103,8 +125,12 @@ def encryption_key_problems(args: EncryptionKeyArgs) -> Iterator[Problem]:
     from lepton_infra.gcp.encryption import MAX_ROTATION_DAYS
 
     yield from at_least("rotation_days", args.rotation_days, 1)
-    yield from at_most("rotation_days", args.rotation_days, MAX_ROTATION_DAYS,
-                       f"a platform key rotates at least every {MAX_ROTATION_DAYS} days")
+    yield from at_most(
+        "rotation_days",
+        args.rotation_days,
+        MAX_ROTATION_DAYS,
+        f"a platform key rotates at least every {MAX_ROTATION_DAYS} days",
+    )
     yield from _labels(args.labels)
 
 
@@ -115,9 +141,12 @@ def artifact_store_problems(args: ArtifactStoreArgs) -> Iterator[Problem]:
         yield from at_least("retention_days", args.retention_days, 1)
     low, high = SOFT_DELETE_DAYS
     if args.soft_delete_days != 0 and not low <= args.soft_delete_days <= high:
-        yield Problem("soft_delete_days", args.soft_delete_days,
-                      f"GCS accepts a soft-delete retention of 0 (off) or {low} to {high} days",
-                      f"use 0, or a number of days from {low} to {high}")
+        yield Problem(
+            "soft_delete_days",
+            args.soft_delete_days,
+            f"GCS accepts a soft-delete retention of 0 (off) or {low} to {high} days",
+            f"use 0, or a number of days from {low} to {high}",
+        )
     yield from _labels(args.labels)
 
 
@@ -130,8 +159,12 @@ def project_services_problems(args: ProjectServicesArgs) -> Iterator[Problem]:
     yield from non_empty("services", args.services, "API service")
     for i, service in enumerate(args.services):
         if known(service) and not str(service).endswith(".googleapis.com"):
-            yield Problem(f"services[{i}]", service, "not a Google API service name",
-                          "write it like container.googleapis.com")
+            yield Problem(
+                f"services[{i}]",
+                service,
+                "not a Google API service name",
+                "write it like container.googleapis.com",
+            )
 
 
 def workload_identity_problems(args: WorkloadIdentityArgs) -> Iterator[Problem]:

@@ -41,17 +41,25 @@ class ArtifactStoreArgs:
 class ArtifactStore(Component):
     TOKEN = "lepton:gcp:ArtifactStore"
 
-    def __init__(self, name: str, args: ArtifactStoreArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(
+        self, name: str, args: ArtifactStoreArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
         check_args(self.TOKEN, name, artifact_store_problems(args))  # before anything is registered
         super().__init__(name, opts)
         retained = args.retention_days is not None
-        retention = gcp.storage.BucketRetentionPolicyArgs(
-            retention_period=str(args.retention_days * 86400), is_locked=False) if args.retention_days else None
+        retention = (
+            gcp.storage.BucketRetentionPolicyArgs(
+                retention_period=str(args.retention_days * 86400), is_locked=False
+            )
+            if args.retention_days
+            else None
+        )
         self.bucket = gcp.storage.Bucket(
             child_name(name, "models"),
             # Bucket names are global: the project id keeps ours from colliding with the world's.
             name=pulumi.Output.from_input(args.project).apply(
-                lambda p: physical_name(*_bucket_parts(p, args.name_prefix), "models", limit="gcp:bucket")),
+                lambda p: physical_name(*_bucket_parts(p, args.name_prefix), "models", limit="gcp:bucket")
+            ),
             project=args.project,
             location=args.location.upper(),
             storage_class="STANDARD",
@@ -61,21 +69,31 @@ class ArtifactStore(Component):
             versioning=gcp.storage.BucketVersioningArgs(enabled=not retained),
             retention_policy=retention,  # never locked: locking is irreversible, a person's decision
             soft_delete_policy=gcp.storage.BucketSoftDeletePolicyArgs(
-                retention_duration_seconds=args.soft_delete_days * 86400),
+                retention_duration_seconds=args.soft_delete_days * 86400
+            ),
             lifecycle_rules=[
-                *([] if retained else [
-                    gcp.storage.BucketLifecycleRuleArgs(
-                        action=gcp.storage.BucketLifecycleRuleActionArgs(type="Delete"),
-                        condition=gcp.storage.BucketLifecycleRuleConditionArgs(
-                            days_since_noncurrent_time=args.noncurrent_version_days, with_state="ARCHIVED")),
-                    gcp.storage.BucketLifecycleRuleArgs(
-                        action=gcp.storage.BucketLifecycleRuleActionArgs(type="Delete"),
-                        condition=gcp.storage.BucketLifecycleRuleConditionArgs(
-                            num_newer_versions=args.keep_versions, with_state="ARCHIVED")),
-                ]),
+                *(
+                    []
+                    if retained
+                    else [
+                        gcp.storage.BucketLifecycleRuleArgs(
+                            action=gcp.storage.BucketLifecycleRuleActionArgs(type="Delete"),
+                            condition=gcp.storage.BucketLifecycleRuleConditionArgs(
+                                days_since_noncurrent_time=args.noncurrent_version_days, with_state="ARCHIVED"
+                            ),
+                        ),
+                        gcp.storage.BucketLifecycleRuleArgs(
+                            action=gcp.storage.BucketLifecycleRuleActionArgs(type="Delete"),
+                            condition=gcp.storage.BucketLifecycleRuleConditionArgs(
+                                num_newer_versions=args.keep_versions, with_state="ARCHIVED"
+                            ),
+                        ),
+                    ]
+                ),
                 gcp.storage.BucketLifecycleRuleArgs(
                     action=gcp.storage.BucketLifecycleRuleActionArgs(type="AbortIncompleteMultipartUpload"),
-                    condition=gcp.storage.BucketLifecycleRuleConditionArgs(age=7)),
+                    condition=gcp.storage.BucketLifecycleRuleConditionArgs(age=7),
+                ),
             ],
             # Never delete model weights along with the stack.
             force_destroy=False,
@@ -94,13 +112,17 @@ class ArtifactStore(Component):
             docker_config=gcp.artifactregistry.RepositoryDockerConfigArgs(immutable_tags=True),
             # Scan on push as the project's Artifact Analysis setting says; never switched off here.
             vulnerability_scanning_config=gcp.artifactregistry.RepositoryVulnerabilityScanningConfigArgs(
-                enablement_config="INHERITED"),
-            cleanup_policies=[gcp.artifactregistry.RepositoryCleanupPolicyArgs(
-                id="delete-untagged",
-                action="DELETE",
-                condition=gcp.artifactregistry.RepositoryCleanupPolicyConditionArgs(
-                    tag_state="UNTAGGED", older_than=f"{args.untagged_image_days * 86400}s"),
-            )],
+                enablement_config="INHERITED"
+            ),
+            cleanup_policies=[
+                gcp.artifactregistry.RepositoryCleanupPolicyArgs(
+                    id="delete-untagged",
+                    action="DELETE",
+                    condition=gcp.artifactregistry.RepositoryCleanupPolicyConditionArgs(
+                        tag_state="UNTAGGED", older_than=f"{args.untagged_image_days * 86400}s"
+                    ),
+                )
+            ],
             cleanup_policy_dry_run=False,
             labels=dict(args.labels),
             opts=self.child_opts(protect=args.protect),
@@ -119,17 +141,24 @@ class ArtifactStore(Component):
         ]
         # Who read or wrote which object: Cloud Audit Logs Data Access, the record Google recommends over
         # usage logs (Cloud Storage docs, "Usage logs & storage logs": delivered in seconds, queryable).
-        self.data_access_logs = gcp.projects.IAMAuditConfig(
-            child_name(name, "storage-data-access-logs"),
-            project=args.project,
-            service="storage.googleapis.com",
-            audit_log_configs=[gcp.projects.IAMAuditConfigAuditLogConfigArgs(log_type=t)
-                               for t in ("DATA_READ", "DATA_WRITE")],
-            opts=self.child_opts(),
-        ) if args.data_access_logs else None
+        self.data_access_logs = (
+            gcp.projects.IAMAuditConfig(
+                child_name(name, "storage-data-access-logs"),
+                project=args.project,
+                service="storage.googleapis.com",
+                audit_log_configs=[
+                    gcp.projects.IAMAuditConfigAuditLogConfigArgs(log_type=t)
+                    for t in ("DATA_READ", "DATA_WRITE")
+                ],
+                opts=self.child_opts(),
+            )
+            if args.data_access_logs
+            else None
+        )
         self.bucket_name = self.bucket.name
         self.registry_url = pulumi.Output.concat(
-            args.location, "-docker.pkg.dev/", self.registry.project, "/", self.registry.repository_id)
+            args.location, "-docker.pkg.dev/", self.registry.project, "/", self.registry.repository_id
+        )
         self.finish({"bucket_name": self.bucket_name, "registry_url": self.registry_url})
 
 

@@ -35,8 +35,14 @@ def image_repository(image: str) -> str:
 
 def allowlist_patterns(registry_url: str, service_images: Sequence[str], extra: Sequence[str]) -> list[str]:
     """Every pattern the platform's policy admits, sorted and without duplicates."""
-    return sorted({f"{registry_url}/**", *chart_image_patterns(),
-                   *(repository_pattern(image_repository(i)) for i in service_images), *extra})
+    return sorted(
+        {
+            f"{registry_url}/**",
+            *chart_image_patterns(),
+            *(repository_pattern(image_repository(i)) for i in service_images),
+            *extra,
+        }
+    )
 
 
 @dataclass
@@ -52,12 +58,16 @@ class BinaryAuthorizationPolicyArgs:
 class BinaryAuthorizationPolicy(Component):
     TOKEN = "lepton:gcp:BinaryAuthorizationPolicy"
 
-    def __init__(self, name: str, args: BinaryAuthorizationPolicyArgs,
-                 opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(
+        self, name: str, args: BinaryAuthorizationPolicyArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
         super().__init__(name, opts)
         patterns = pulumi.Output.from_input(args.registry_url).apply(
-            lambda url: [gcp.binaryauthorization.PolicyAdmissionWhitelistPatternArgs(name_pattern=p)
-                         for p in allowlist_patterns(url, args.service_images, args.extra_patterns)])
+            lambda url: [
+                gcp.binaryauthorization.PolicyAdmissionWhitelistPatternArgs(name_pattern=p)
+                for p in allowlist_patterns(url, args.service_images, args.extra_patterns)
+            ]
+        )
         self.policy = gcp.binaryauthorization.Policy(
             child_name(name, "policy"),
             project=args.project,
@@ -66,7 +76,8 @@ class BinaryAuthorizationPolicy(Component):
             global_policy_evaluation_mode="ENABLE",
             admission_whitelist_patterns=patterns,
             default_admission_rule=gcp.binaryauthorization.PolicyDefaultAdmissionRuleArgs(
-                evaluation_mode="ALWAYS_DENY", enforcement_mode=ENFORCEMENT[args.mode]),
+                evaluation_mode="ALWAYS_DENY", enforcement_mode=ENFORCEMENT[args.mode]
+            ),
             opts=self.child_opts(protect=args.protect),
         )
         self.finish({"policy": self.policy.id})

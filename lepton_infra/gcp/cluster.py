@@ -18,8 +18,17 @@ from lepton_infra.gcp.planning import workload_pool
 
 # GKE-managed metrics: control plane, workload state (kube-state-metrics) and NVIDIA DCGM GPU metrics.
 MONITORING_COMPONENTS: tuple[str, ...] = (
-    "SYSTEM_COMPONENTS", "APISERVER", "SCHEDULER", "CONTROLLER_MANAGER", "STORAGE", "POD",
-    "DEPLOYMENT", "STATEFULSET", "DAEMONSET", "HPA", "DCGM",
+    "SYSTEM_COMPONENTS",
+    "APISERVER",
+    "SCHEDULER",
+    "CONTROLLER_MANAGER",
+    "STORAGE",
+    "POD",
+    "DEPLOYMENT",
+    "STATEFULSET",
+    "DAEMONSET",
+    "HPA",
+    "DCGM",
 )
 LOGGING_COMPONENTS: tuple[str, ...] = ("SYSTEM_COMPONENTS", "WORKLOADS")
 
@@ -88,8 +97,12 @@ class Cluster(Component):
                 master_ipv4_cidr_block=args.control_plane_cidr,
             ),
             master_authorized_networks_config=gcp.container.ClusterMasterAuthorizedNetworksConfigArgs(
-                cidr_blocks=[gcp.container.ClusterMasterAuthorizedNetworksConfigCidrBlockArgs(
-                    cidr_block=cidr, display_name=f"authorized-{i}") for i, cidr in enumerate(args.authorized_networks)],
+                cidr_blocks=[
+                    gcp.container.ClusterMasterAuthorizedNetworksConfigCidrBlockArgs(
+                        cidr_block=cidr, display_name=f"authorized-{i}"
+                    )
+                    for i, cidr in enumerate(args.authorized_networks)
+                ],
                 gcp_public_cidrs_access_enabled=False,
             ),
             # GKE docs ("About network isolation"): the DNS-based endpoint `<uid>.<region>.gke.goog` is
@@ -98,17 +111,25 @@ class Cluster(Component):
             # The IP endpoints (private in prod) are unchanged.
             control_plane_endpoints_config=gcp.container.ClusterControlPlaneEndpointsConfigArgs(
                 dns_endpoint_config=gcp.container.ClusterControlPlaneEndpointsConfigDnsEndpointConfigArgs(
-                    allow_external_traffic=True)) if args.dns_endpoint else None,
+                    allow_external_traffic=True
+                )
+            )
+            if args.dns_endpoint
+            else None,
             # Kubernetes Secrets are envelope-encrypted with our key (off by default in GKE).
             database_encryption=gcp.container.ClusterDatabaseEncryptionArgs(
-                state="ENCRYPTED", key_name=args.secrets_kms_key),
+                state="ENCRYPTED", key_name=args.secrets_kms_key
+            ),
             workload_identity_config=gcp.container.ClusterWorkloadIdentityConfigArgs(
-                workload_pool=pulumi.Output.from_input(args.project).apply(workload_pool)),
+                workload_pool=pulumi.Output.from_input(args.project).apply(workload_pool)
+            ),
             enable_shielded_nodes=True,
             enable_legacy_abac=False,
             master_auth=gcp.container.ClusterMasterAuthArgs(
                 client_certificate_config=gcp.container.ClusterMasterAuthClientCertificateConfigArgs(
-                    issue_client_certificate=False)),
+                    issue_client_certificate=False
+                )
+            ),
             # Dataplane V2 (eBPF) enforces NetworkPolicy itself; the Calico addon must stay off with it.
             datapath_provider=DATAPLANE_V2,
             # Written out as off: GKE requires the legacy network_policy block disabled with Dataplane V2,
@@ -116,13 +137,18 @@ class Cluster(Component):
             network_policy=gcp.container.ClusterNetworkPolicyArgs(enabled=False),
             enable_intranode_visibility=args.intranode_visibility,
             gateway_api_config=gcp.container.ClusterGatewayApiConfigArgs(channel="CHANNEL_STANDARD")
-            if args.gateway_api else None,
+            if args.gateway_api
+            else None,
             resource_labels=dict(args.resource_labels) or None,
             binary_authorization=gcp.container.ClusterBinaryAuthorizationArgs(
-                evaluation_mode=args.binary_authorization_mode),
+                evaluation_mode=args.binary_authorization_mode
+            ),
             # Without it GKE passes no Google Group to RBAC: Group subjects would match nobody.
             authenticator_groups_config=gcp.container.ClusterAuthenticatorGroupsConfigArgs(
-                security_group=args.rbac_security_group) if args.rbac_security_group else None,
+                security_group=args.rbac_security_group
+            )
+            if args.rbac_security_group
+            else None,
             monitoring_config=gcp.container.ClusterMonitoringConfigArgs(
                 enable_components=list(MONITORING_COMPONENTS),
                 managed_prometheus=gcp.container.ClusterMonitoringConfigManagedPrometheusArgs(enabled=True),
@@ -132,7 +158,9 @@ class Cluster(Component):
             cost_management_config=gcp.container.ClusterCostManagementConfigArgs(enabled=True),
             maintenance_policy=gcp.container.ClusterMaintenancePolicyArgs(
                 daily_maintenance_window=gcp.container.ClusterMaintenancePolicyDailyMaintenanceWindowArgs(
-                    start_time=args.maintenance_start_utc)),
+                    start_time=args.maintenance_start_utc
+                )
+            ),
             # GKE insists on creating a default pool; it is deleted at once, but while it lives it runs
             # with our node identity and hardening rather than the default compute SA.
             remove_default_node_pool=True,
@@ -142,9 +170,11 @@ class Cluster(Component):
                 oauth_scopes=["https://www.googleapis.com/auth/cloud-platform"],
                 boot_disk_kms_key=args.boot_disk_kms_key,
                 shielded_instance_config=gcp.container.ClusterNodeConfigShieldedInstanceConfigArgs(
-                    enable_secure_boot=True, enable_integrity_monitoring=True),
+                    enable_secure_boot=True, enable_integrity_monitoring=True
+                ),
                 workload_metadata_config=gcp.container.ClusterNodeConfigWorkloadMetadataConfigArgs(
-                    mode="GKE_METADATA"),
+                    mode="GKE_METADATA"
+                ),
             ),
             deletion_protection=args.protect,
             # The default pool's settings only matter for its few minutes of life; never replace the
@@ -156,22 +186,30 @@ class Cluster(Component):
         self.endpoint = self.cluster.endpoint
         self.ca_certificate = self.cluster.master_auth.cluster_ca_certificate
         self.dns_endpoint: pulumi.Output[str | None] = self.cluster.control_plane_endpoints_config.apply(
-            lambda c: c.dns_endpoint_config.endpoint if c is not None and c.dns_endpoint_config is not None
-            else None)
+            lambda c: (
+                c.dns_endpoint_config.endpoint
+                if c is not None and c.dns_endpoint_config is not None
+                else None
+            )
+        )
         if args.dns_endpoint:
             # The DNS endpoint presents a publicly trusted certificate: no cluster CA in the kubeconfig.
             server = pulumi.Output.all(self.cluster.name, self.dns_endpoint).apply(
-                lambda v: gke_kubeconfig(str(v[0]), str(v[1]), ""))
+                lambda v: gke_kubeconfig(str(v[0]), str(v[1]), "")
+            )
         else:
             server = pulumi.Output.all(self.cluster.name, self.cluster.endpoint, self.ca_certificate).apply(
-                lambda v: gke_kubeconfig(str(v[0]), str(v[1]), str(v[2] or "")))
+                lambda v: gke_kubeconfig(str(v[0]), str(v[1]), str(v[2] or ""))
+            )
         self.kubeconfig: pulumi.Output[str] = pulumi.Output.secret(server)
         self.finish({"cluster_name": self.cluster_name, "endpoint": self.endpoint, "location": self.location})
 
 
 GKE_AUTH_PLUGIN = ExecCredential(
-    command="gke-gcloud-auth-plugin", provide_cluster_info=True,
-    install_hint="Install gke-gcloud-auth-plugin: gcloud components install gke-gcloud-auth-plugin")
+    command="gke-gcloud-auth-plugin",
+    provide_cluster_info=True,
+    install_hint="Install gke-gcloud-auth-plugin: gcloud components install gke-gcloud-auth-plugin",
+)
 
 
 def gke_kubeconfig(cluster_name: str, endpoint: str, ca_certificate: str) -> str:

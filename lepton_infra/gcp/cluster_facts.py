@@ -44,15 +44,31 @@ GKE_DCGM_EXPORTER = ExporterPods(
     namespace="gke-managed-system",
     pod_labels={"app.kubernetes.io/name": "gke-managed-dcgm-exporter"},
     port="metrics",
-    metrics=frozenset({
-        "DCGM_FI_DEV_FB_FREE", "DCGM_FI_DEV_FB_TOTAL", "DCGM_FI_DEV_FB_USED", "DCGM_FI_DEV_GPU_TEMP",
-        "DCGM_FI_DEV_MEMORY_TEMP", "DCGM_FI_DEV_GPU_UTIL", "DCGM_FI_DEV_MEM_COPY_UTIL",
-        "DCGM_FI_DEV_POWER_USAGE", "DCGM_FI_DEV_SM_CLOCK", "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION",
-        "DCGM_FI_PROF_GR_ENGINE_ACTIVE", "DCGM_FI_PROF_SM_ACTIVE", "DCGM_FI_PROF_DRAM_ACTIVE",
-        "DCGM_FI_PROF_PIPE_FP16_ACTIVE", "DCGM_FI_PROF_PIPE_FP32_ACTIVE", "DCGM_FI_PROF_PIPE_FP64_ACTIVE",
-        "DCGM_FI_PROF_PIPE_TENSOR_ACTIVE", "DCGM_FI_PROF_NVLINK_RX_BYTES", "DCGM_FI_PROF_NVLINK_TX_BYTES",
-        "DCGM_FI_PROF_PCIE_RX_BYTES", "DCGM_FI_PROF_PCIE_TX_BYTES",
-    }),
+    metrics=frozenset(
+        {
+            "DCGM_FI_DEV_FB_FREE",
+            "DCGM_FI_DEV_FB_TOTAL",
+            "DCGM_FI_DEV_FB_USED",
+            "DCGM_FI_DEV_GPU_TEMP",
+            "DCGM_FI_DEV_MEMORY_TEMP",
+            "DCGM_FI_DEV_GPU_UTIL",
+            "DCGM_FI_DEV_MEM_COPY_UTIL",
+            "DCGM_FI_DEV_POWER_USAGE",
+            "DCGM_FI_DEV_SM_CLOCK",
+            "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION",
+            "DCGM_FI_PROF_GR_ENGINE_ACTIVE",
+            "DCGM_FI_PROF_SM_ACTIVE",
+            "DCGM_FI_PROF_DRAM_ACTIVE",
+            "DCGM_FI_PROF_PIPE_FP16_ACTIVE",
+            "DCGM_FI_PROF_PIPE_FP32_ACTIVE",
+            "DCGM_FI_PROF_PIPE_FP64_ACTIVE",
+            "DCGM_FI_PROF_PIPE_TENSOR_ACTIVE",
+            "DCGM_FI_PROF_NVLINK_RX_BYTES",
+            "DCGM_FI_PROF_NVLINK_TX_BYTES",
+            "DCGM_FI_PROF_PCIE_RX_BYTES",
+            "DCGM_FI_PROF_PCIE_TX_BYTES",
+        }
+    ),
 )
 
 
@@ -67,5 +83,9 @@ def gke_gpu_facts(monitoring_components: tuple[str, ...]) -> GpuFacts:
     /home/kubernetes/bin/nvidia with CDI on. On GKE-managed GPU nodes the operator would only duplicate
     (and fight) what GKE already runs, and its validators wait forever for a driver root it does not own."""
     dcgm = "DCGM" in monitoring_components
-    return GpuFacts(driver_installed=True, device_plugin_installed=True, dcgm_exporter_installed=dcgm,
-                    dcgm_exporter=GKE_DCGM_EXPORTER if dcgm else None)
+    return GpuFacts(
+        driver_installed=True,
+        device_plugin_installed=True,
+        dcgm_exporter_installed=dcgm,
+        dcgm_exporter=GKE_DCGM_EXPORTER if dcgm else None,
+    )

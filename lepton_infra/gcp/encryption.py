@@ -35,7 +35,9 @@ class EncryptionKey(Component):
 
     TOKEN = "lepton:gcp:EncryptionKey"
 
-    def __init__(self, name: str, args: EncryptionKeyArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(
+        self, name: str, args: EncryptionKeyArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
         check_args(self.TOKEN, name, encryption_key_problems(args))  # before anything is registered
         super().__init__(name, opts)
         # Key rings and keys can never be deleted in GCP (only their versions): protect keeps Pulumi from
@@ -55,7 +57,8 @@ class EncryptionKey(Component):
             rotation_period=f"{args.rotation_days * 86400}s",
             destroy_scheduled_duration=f"{30 * 86400}s",
             version_template=gcp.kms.CryptoKeyVersionTemplateArgs(
-                algorithm="GOOGLE_SYMMETRIC_ENCRYPTION", protection_level="SOFTWARE"),
+                algorithm="GOOGLE_SYMMETRIC_ENCRYPTION", protection_level="SOFTWARE"
+            ),
             labels=args.labels,
             opts=self.child_opts(protect=args.protect),
         )
@@ -70,6 +73,7 @@ class EncryptionKey(Component):
             for role, member in sorted(args.encrypters.items())
         ]
         self.key_id: pulumi.Output[str] = pulumi.Output.all(
-            self.key.id, *[b.id for b in self.bindings]).apply(lambda v: str(v[0]))
+            self.key.id, *[b.id for b in self.bindings]
+        ).apply(lambda v: str(v[0]))
         self.key_ring_id = self.key_ring.id
         self.finish({"key_id": self.key_id, "key_ring_id": self.key_ring_id})

@@ -40,18 +40,40 @@ RECORD_TTL_SECONDS = 300
 PUBLIC_RESOLVERS: tuple[str, ...] = ("8.8.8.8:53", "1.1.1.1:53")
 
 
-def gateway_address(name: str, exposure: Exposure, *, project: pulumi.Input[str], region: str, name_prefix: str,
-                    node_subnet: pulumi.Input[str], opts: pulumi.ResourceOptions) -> gcp.compute.Address:
+def gateway_address(
+    name: str,
+    exposure: Exposure,
+    *,
+    project: pulumi.Input[str],
+    region: str,
+    name_prefix: str,
+    node_subnet: pulumi.Input[str],
+    opts: pulumi.ResourceOptions,
+) -> gcp.compute.Address:
     """The static address one Gateway (one per exposure) is given, named `<prefix>-gateway-<exposure>`."""
     physical = physical_name(name_prefix, f"gateway-{exposure}", limit="gcp:generic")
     if exposure == "internal":
         return gcp.compute.Address(
-            name, name=physical, project=project, region=region, address_type="INTERNAL",
-            subnetwork=node_subnet, purpose=INTERNAL_ADDRESS_PURPOSE,
-            description="lepton-infra: the internal Gateway's address (HTTP and HTTPS forwarding rules)", opts=opts)
+            name,
+            name=physical,
+            project=project,
+            region=region,
+            address_type="INTERNAL",
+            subnetwork=node_subnet,
+            purpose=INTERNAL_ADDRESS_PURPOSE,
+            description="lepton-infra: the internal Gateway's address (HTTP and HTTPS forwarding rules)",
+            opts=opts,
+        )
     return gcp.compute.Address(
-        name, name=physical, project=project, region=region, address_type="EXTERNAL",
-        network_tier=EXTERNAL_NETWORK_TIER, description="lepton-infra: the public Gateway's address", opts=opts)
+        name,
+        name=physical,
+        project=project,
+        region=region,
+        address_type="EXTERNAL",
+        network_tier=EXTERNAL_NETWORK_TIER,
+        description="lepton-infra: the public Gateway's address",
+        opts=opts,
+    )
 
 
 def gateway_addresses_field(address: gcp.compute.Address) -> list[dict[str, pulumi.Input[str]]]:
@@ -79,16 +101,23 @@ class HostDns(Component):
         super().__init__(name, opts)
         self._project = args.project
         if any(e == "public" for _, e in args.hosts) and args.public_zone is None:
-            raise ValueError("public hosts need the public zone (refused at spec time; reaching here is a bug)")
+            raise ValueError(
+                "public hosts need the public zone (refused at spec time; reaching here is a bug)"
+            )
         # Holds only records this component manages (no state of its own): not protected, and Cloud DNS
         # refuses to delete it while a record other than SOA/NS remains, so `destroy` removes ours first.
         self.zone = gcp.dns.ManagedZone(
-            child_name(name, "private-zone"), name=physical_name(args.name_prefix, "hosts", limit="gcp:generic"),
-            project=args.project, dns_name=f"{args.domain}.", visibility="private",
+            child_name(name, "private-zone"),
+            name=physical_name(args.name_prefix, "hosts", limit="gcp:generic"),
+            project=args.project,
+            dns_name=f"{args.domain}.",
+            visibility="private",
             description=f"lepton-infra: the exposed services' hosts under {args.domain}, inside the VPC",
             private_visibility_config=gcp.dns.ManagedZonePrivateVisibilityConfigArgs(
-                networks=[gcp.dns.ManagedZonePrivateVisibilityConfigNetworkArgs(network_url=args.network)]),
-            opts=self.child_opts())
+                networks=[gcp.dns.ManagedZonePrivateVisibilityConfigNetworkArgs(network_url=args.network)]
+            ),
+            opts=self.child_opts(),
+        )
         self.records: dict[str, list[gcp.dns.RecordSet]] = {}
         for host, exposure in args.hosts:
             ip = args.addresses[exposure]
@@ -96,10 +125,22 @@ class HostDns(Component):
             if exposure == "public":
                 # The operator's zone: a record there that someone else owns makes the create fail (409)
                 # rather than be overwritten.
-                records.append(self._record(child_name(name, f"public-{host}"), host, str(args.public_zone), ip))
+                records.append(
+                    self._record(child_name(name, f"public-{host}"), host, str(args.public_zone), ip)
+                )
             self.records[host] = records
         self.finish({"zone": self.zone.name, "hosts": sorted(self.records)})
 
-    def _record(self, name: str, host: str, zone: pulumi.Input[str], ip: pulumi.Input[str]) -> gcp.dns.RecordSet:
-        return gcp.dns.RecordSet(name, project=self._project, managed_zone=zone, name=f"{host}.", type="A",
-                                 ttl=RECORD_TTL_SECONDS, rrdatas=[ip], opts=self.child_opts())
+    def _record(
+        self, name: str, host: str, zone: pulumi.Input[str], ip: pulumi.Input[str]
+    ) -> gcp.dns.RecordSet:
+        return gcp.dns.RecordSet(
+            name,
+            project=self._project,
+            managed_zone=zone,
+            name=f"{host}.",
+            type="A",
+            ttl=RECORD_TTL_SECONDS,
+            rrdatas=[ip],
+            opts=self.child_opts(),
+        )

@@ -33,16 +33,19 @@ class WorkloadIdentityArgs:
 class WorkloadIdentity(Component):
     TOKEN = "lepton:gcp:WorkloadIdentity"
 
-    def __init__(self, name: str, args: WorkloadIdentityArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(
+        self, name: str, args: WorkloadIdentityArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
         check_args(self.TOKEN, name, workload_identity_problems(args))  # before anything is registered
         super().__init__(name, opts)
         self.account = gcp.serviceaccount.Account(
             child_name(name, "gsa"),
-            account_id=physical_name(args.name_prefix, args.namespace, args.service_account,
-                                     limit="gcp:service-account"),
+            account_id=physical_name(
+                args.name_prefix, args.namespace, args.service_account, limit="gcp:service-account"
+            ),
             display_name=f"{args.namespace}/{args.service_account}",
             description=f"Workload Identity of {args.namespace}/{args.service_account}: reads "
-                        f"{args.bucket_prefix} of the model bucket.",
+            f"{args.bucket_prefix} of the model bucket.",
             project=args.project,
             opts=self.child_opts(),
         )
@@ -56,7 +59,8 @@ class WorkloadIdentity(Component):
                 title=physical_name("read", args.bucket_prefix.strip("/"), limit=100),
                 description=f"objects under {args.bucket_prefix}",
                 expression=pulumi.Output.from_input(args.bucket).apply(
-                    lambda b: prefix_read_condition(b, args.bucket_prefix)),
+                    lambda b: prefix_read_condition(b, args.bucket_prefix)
+                ),
             ),
             opts=self.child_opts(),
         )
@@ -65,7 +69,8 @@ class WorkloadIdentity(Component):
             service_account_id=self.account.name,
             role=WORKLOAD_IDENTITY_USER_ROLE,
             member=pulumi.Output.from_input(args.project).apply(
-                lambda p: workload_identity_member(p, args.namespace, args.service_account)),
+                lambda p: workload_identity_member(p, args.namespace, args.service_account)
+            ),
             opts=self.child_opts(),
         )
         self.email = self.account.email
@@ -76,20 +81,37 @@ class WorkloadIdentityBinder:
     """Creates a `WorkloadIdentity` wherever the Kubernetes layer asks (under its own parent), always
     with the platform's GCP provider: the caller's parent carries only a Kubernetes provider."""
 
-    def __init__(self, *, project: pulumi.Input[str], bucket: pulumi.Input[str], name_prefix: str,
-                 provider: pulumi.ProviderResource) -> None:
+    def __init__(
+        self,
+        *,
+        project: pulumi.Input[str],
+        bucket: pulumi.Input[str],
+        name_prefix: str,
+        provider: pulumi.ProviderResource,
+    ) -> None:
         self.project = project
         self.bucket = bucket
         self.name_prefix = name_prefix
         self.provider = provider
 
-    def __call__(self, name: str, namespace: str, service_account: str, bucket_prefix: str,
-                 opts: pulumi.ResourceOptions) -> BoundIdentity:
+    def __call__(
+        self,
+        name: str,
+        namespace: str,
+        service_account: str,
+        bucket_prefix: str,
+        opts: pulumi.ResourceOptions,
+    ) -> BoundIdentity:
         identity = WorkloadIdentity(
             name,
-            WorkloadIdentityArgs(project=self.project, bucket=self.bucket, bucket_prefix=bucket_prefix,
-                                 namespace=namespace, service_account=service_account,
-                                 name_prefix=self.name_prefix),
+            WorkloadIdentityArgs(
+                project=self.project,
+                bucket=self.bucket,
+                bucket_prefix=bucket_prefix,
+                namespace=namespace,
+                service_account=service_account,
+                name_prefix=self.name_prefix,
+            ),
             opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(provider=self.provider)),
         )
         return BoundIdentity(annotations={GKE_SA_ANNOTATION: identity.email})

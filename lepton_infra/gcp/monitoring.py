@@ -28,17 +28,28 @@ class MonitoringArgs:
     project_number: pulumi.Input[str] | None = None
 
 
-def _threshold(filter_: pulumi.Input[str], comparison: str, value: float, duration_s: int,
-               aligner: str, reducer: str | None = None, group_by: Sequence[str] = ()) \
-        -> gcp.monitoring.AlertPolicyConditionConditionThresholdArgs:
+def _threshold(
+    filter_: pulumi.Input[str],
+    comparison: str,
+    value: float,
+    duration_s: int,
+    aligner: str,
+    reducer: str | None = None,
+    group_by: Sequence[str] = (),
+) -> gcp.monitoring.AlertPolicyConditionConditionThresholdArgs:
     return gcp.monitoring.AlertPolicyConditionConditionThresholdArgs(
         filter=filter_,
         comparison=comparison,
         threshold_value=value,
         duration=f"{duration_s}s",
-        aggregations=[gcp.monitoring.AlertPolicyConditionConditionThresholdAggregationArgs(
-            alignment_period="300s", per_series_aligner=aligner, cross_series_reducer=reducer,
-            group_by_fields=list(group_by) or None)],
+        aggregations=[
+            gcp.monitoring.AlertPolicyConditionConditionThresholdAggregationArgs(
+                alignment_period="300s",
+                per_series_aligner=aligner,
+                cross_series_reducer=reducer,
+                group_by_fields=list(group_by) or None,
+            )
+        ],
         trigger=gcp.monitoring.AlertPolicyConditionConditionThresholdTriggerArgs(count=1),
     )
 
@@ -62,40 +73,67 @@ class Monitoring(Component):
         ]
         channel_ids = [c.name for c in self.channels]
         cluster = pulumi.Output.from_input(args.cluster_name)
-        node_filter = cluster.apply(lambda c: (
-            'resource.type = "k8s_node" AND resource.labels.cluster_name = "' + c + '" AND '
-            'metric.type = "kubernetes.io/node/status_condition" AND metric.labels.condition = "Ready" '
-            'AND metric.labels.status != "True"'))
-        gpu_filter = cluster.apply(lambda c: (
-            'resource.type = "k8s_node" AND resource.labels.cluster_name = "' + c + '" AND '
-            'metric.type = "kubernetes.io/node/accelerator/duty_cycle"'))
-        pending_query = cluster.apply(lambda c: (
-            f'sum(kube_pod_status_phase{{cluster="{c}", phase="Pending"}} * on (namespace, pod) group_left() '
-            f'(sum by (namespace, pod) (kube_pod_container_resource_requests{{cluster="{c}", '
-            f'resource="nvidia_com_gpu"}}) > bool 0)) > 0'))
+        node_filter = cluster.apply(
+            lambda c: (
+                'resource.type = "k8s_node" AND resource.labels.cluster_name = "' + c + '" AND '
+                'metric.type = "kubernetes.io/node/status_condition" AND metric.labels.condition = "Ready" '
+                'AND metric.labels.status != "True"'
+            )
+        )
+        gpu_filter = cluster.apply(
+            lambda c: (
+                'resource.type = "k8s_node" AND resource.labels.cluster_name = "' + c + '" AND '
+                'metric.type = "kubernetes.io/node/accelerator/duty_cycle"'
+            )
+        )
+        pending_query = cluster.apply(
+            lambda c: (
+                f'sum(kube_pod_status_phase{{cluster="{c}", phase="Pending"}} * on (namespace, pod) '
+                f"group_left() "
+                f'(sum by (namespace, pod) (kube_pod_container_resource_requests{{cluster="{c}", '
+                f'resource="nvidia_com_gpu"}}) > bool 0)) > 0'
+            )
+        )
         policies = {
-            "node-not-ready": (f"{args.display_prefix}: node not ready", "CRITICAL",
-                               "A node has reported NotReady for 10 minutes. Check `kubectl describe node`.",
-                               gcp.monitoring.AlertPolicyConditionArgs(
-                                   display_name="node Ready condition is not True",
-                                   condition_threshold=_threshold(node_filter, "COMPARISON_GT", 0, 600,
-                                                                  "ALIGN_COUNT_TRUE"))),
-            "gpu-idle": (f"{args.display_prefix}: GPUs idle", "WARNING",
-                         f"A GPU node's accelerator duty cycle stayed below {args.gpu_idle_percent}% for an "
-                         "hour: it costs money and does nothing. Scale the workload or the pool down.",
-                         gcp.monitoring.AlertPolicyConditionArgs(
-                             display_name=f"GPU duty cycle < {args.gpu_idle_percent}% for 1h",
-                             condition_threshold=_threshold(gpu_filter, "COMPARISON_LT", args.gpu_idle_percent,
-                                                            3600, "ALIGN_MEAN", "REDUCE_MEAN",
-                                                            ["resource.labels.node_name"]))),
-            "gpu-pods-pending": (f"{args.display_prefix}: GPU pods pending", "WARNING",
-                                 "Pods requesting GPUs have been Pending for 15 minutes: no capacity, quota "
-                                 "or a pool at max. Check the autoscaler events and GPU quota.",
-                                 gcp.monitoring.AlertPolicyConditionArgs(
-                                     display_name="GPU pods Pending for 15m",
-                                     condition_prometheus_query_language=gcp.monitoring.
-                                     AlertPolicyConditionConditionPrometheusQueryLanguageArgs(
-                                         query=pending_query, duration="900s", evaluation_interval="60s"))),
+            "node-not-ready": (
+                f"{args.display_prefix}: node not ready",
+                "CRITICAL",
+                "A node has reported NotReady for 10 minutes. Check `kubectl describe node`.",
+                gcp.monitoring.AlertPolicyConditionArgs(
+                    display_name="node Ready condition is not True",
+                    condition_threshold=_threshold(node_filter, "COMPARISON_GT", 0, 600, "ALIGN_COUNT_TRUE"),
+                ),
+            ),
+            "gpu-idle": (
+                f"{args.display_prefix}: GPUs idle",
+                "WARNING",
+                f"A GPU node's accelerator duty cycle stayed below {args.gpu_idle_percent}% for an "
+                "hour: it costs money and does nothing. Scale the workload or the pool down.",
+                gcp.monitoring.AlertPolicyConditionArgs(
+                    display_name=f"GPU duty cycle < {args.gpu_idle_percent}% for 1h",
+                    condition_threshold=_threshold(
+                        gpu_filter,
+                        "COMPARISON_LT",
+                        args.gpu_idle_percent,
+                        3600,
+                        "ALIGN_MEAN",
+                        "REDUCE_MEAN",
+                        ["resource.labels.node_name"],
+                    ),
+                ),
+            ),
+            "gpu-pods-pending": (
+                f"{args.display_prefix}: GPU pods pending",
+                "WARNING",
+                "Pods requesting GPUs have been Pending for 15 minutes: no capacity, quota "
+                "or a pool at max. Check the autoscaler events and GPU quota.",
+                gcp.monitoring.AlertPolicyConditionArgs(
+                    display_name="GPU pods Pending for 15m",
+                    condition_prometheus_query_language=gcp.monitoring.AlertPolicyConditionConditionPrometheusQueryLanguageArgs(
+                        query=pending_query, duration="900s", evaluation_interval="60s"
+                    ),
+                ),
+            ),
         }
         self.policies = [
             gcp.monitoring.AlertPolicy(
@@ -105,7 +143,9 @@ class Monitoring(Component):
                 severity=severity,
                 combiner="OR",
                 conditions=[condition],
-                documentation=gcp.monitoring.AlertPolicyDocumentationArgs(content=doc, mime_type="text/markdown"),
+                documentation=gcp.monitoring.AlertPolicyDocumentationArgs(
+                    content=doc, mime_type="text/markdown"
+                ),
                 notification_channels=channel_ids,
                 alert_strategy=gcp.monitoring.AlertPolicyAlertStrategyArgs(auto_close="86400s"),
                 opts=self.child_opts(),
@@ -120,18 +160,25 @@ class Monitoring(Component):
                 child_name(name, "budget"),
                 billing_account=args.billing_account,
                 display_name=f"{args.display_prefix} monthly",
-                amount=gcp.billing.BudgetAmountArgs(specified_amount=gcp.billing.BudgetAmountSpecifiedAmountArgs(
-                    currency_code="USD", units=str(round(args.budget_usd)))),
+                amount=gcp.billing.BudgetAmountArgs(
+                    specified_amount=gcp.billing.BudgetAmountSpecifiedAmountArgs(
+                        currency_code="USD", units=str(round(args.budget_usd))
+                    )
+                ),
                 budget_filter=gcp.billing.BudgetBudgetFilterArgs(
-                    projects=[pulumi.Output.concat("projects/", args.project_number)],
-                    calendar_period="MONTH"),
-                threshold_rules=[gcp.billing.BudgetThresholdRuleArgs(threshold_percent=p / 100,
-                                                                      spend_basis="CURRENT_SPEND")
-                                 for p in args.budget_thresholds_percent],
+                    projects=[pulumi.Output.concat("projects/", args.project_number)], calendar_period="MONTH"
+                ),
+                threshold_rules=[
+                    gcp.billing.BudgetThresholdRuleArgs(
+                        threshold_percent=p / 100, spend_basis="CURRENT_SPEND"
+                    )
+                    for p in args.budget_thresholds_percent
+                ],
                 all_updates_rule=gcp.billing.BudgetAllUpdatesRuleArgs(
                     # The Budget API takes at most five channels; the billing admins get mail as well.
                     monitoring_notification_channels=channel_ids[:5],
-                    disable_default_iam_recipients=False),
+                    disable_default_iam_recipients=False,
+                ),
                 opts=self.child_opts(),
             )
         self.finish({"channels": channel_ids})

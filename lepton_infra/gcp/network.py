@@ -69,9 +69,12 @@ class Network(Component):
             network=self.vpc.id,
             ip_cidr_range=args.nodes_cidr,
             secondary_ip_ranges=[
-                gcp.compute.SubnetworkSecondaryIpRangeArgs(range_name=PODS_RANGE, ip_cidr_range=args.pods_cidr),
-                gcp.compute.SubnetworkSecondaryIpRangeArgs(range_name=SERVICES_RANGE,
-                                                            ip_cidr_range=args.services_cidr),
+                gcp.compute.SubnetworkSecondaryIpRangeArgs(
+                    range_name=PODS_RANGE, ip_cidr_range=args.pods_cidr
+                ),
+                gcp.compute.SubnetworkSecondaryIpRangeArgs(
+                    range_name=SERVICES_RANGE, ip_cidr_range=args.services_cidr
+                ),
             ],
             # Nodes have no public IPs: Google APIs (Artifact Registry, GCS, KMS) over Google's network.
             private_ip_google_access=True,
@@ -99,8 +102,11 @@ class Network(Component):
             router=self.router.name,
             nat_ip_allocate_option="AUTO_ONLY",
             source_subnetwork_ip_ranges_to_nat="LIST_OF_SUBNETWORKS",
-            subnetworks=[gcp.compute.RouterNatSubnetworkArgs(
-                name=self.subnet.id, source_ip_ranges_to_nats=["ALL_IP_RANGES"])],
+            subnetworks=[
+                gcp.compute.RouterNatSubnetworkArgs(
+                    name=self.subnet.id, source_ip_ranges_to_nats=["ALL_IP_RANGES"]
+                )
+            ],
             enable_endpoint_independent_mapping=False,
             enable_dynamic_port_allocation=True,
             log_config=gcp.compute.RouterNatLogConfigArgs(enable=True, filter="ERRORS_ONLY"),
@@ -116,8 +122,11 @@ class Network(Component):
             priority=1000,
             description="Nodes, pods and services talk to each other; nothing from outside the VPC.",
             source_ranges=internal,
-            allows=[gcp.compute.FirewallAllowArgs(protocol="tcp"), gcp.compute.FirewallAllowArgs(protocol="udp"),
-                    gcp.compute.FirewallAllowArgs(protocol="icmp")],
+            allows=[
+                gcp.compute.FirewallAllowArgs(protocol="tcp"),
+                gcp.compute.FirewallAllowArgs(protocol="udp"),
+                gcp.compute.FirewallAllowArgs(protocol="icmp"),
+            ],
             log_config=gcp.compute.FirewallLogConfigArgs(metadata="EXCLUDE_ALL_METADATA"),
             opts=self.child_opts(),
         )
@@ -150,17 +159,27 @@ class Network(Component):
         self.proxy_only_subnet = gcp.compute.Subnetwork(
             child_name(name, "proxy-only"),
             name=physical_name(args.name_prefix, "proxy-only", limit="gcp:generic"),
-            project=args.project, region=args.region, network=self.vpc.id, ip_cidr_range=args.proxy_only_cidr,
+            project=args.project,
+            region=args.region,
+            network=self.vpc.id,
+            ip_cidr_range=args.proxy_only_cidr,
             # No flow logs, no Private Google Access: the API refuses both on a proxy-only subnet.
-            purpose="REGIONAL_MANAGED_PROXY", role="ACTIVE", opts=self.child_opts())
+            purpose="REGIONAL_MANAGED_PROXY",
+            role="ACTIVE",
+            opts=self.child_opts(),
+        )
         if not args.load_balancer_ports:
             return  # a rule without ports would admit every port
         gcp.compute.Firewall(
             child_name(name, "allow-load-balancers"),
             name=physical_name(args.name_prefix, "allow-load-balancers", limit="gcp:generic"),
-            project=args.project, network=self.vpc.id, direction="INGRESS", priority=1000,
+            project=args.project,
+            network=self.vpc.id,
+            direction="INGRESS",
+            priority=1000,
             description="Regional load balancer proxies and Google health checks to exposed services' pods.",
             source_ranges=[str(args.proxy_only_cidr), *HEALTH_CHECK_RANGES],
             allows=[gcp.compute.FirewallAllowArgs(protocol="tcp", ports=list(args.load_balancer_ports))],
             log_config=gcp.compute.FirewallLogConfigArgs(metadata="EXCLUDE_ALL_METADATA"),
-            opts=self.child_opts())
+            opts=self.child_opts(),
+        )

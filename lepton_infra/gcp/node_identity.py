@@ -13,7 +13,8 @@ from lepton_infra.core.naming import child_name, physical_name
 # What a node needs and nothing more. GKE's docs ("Configure GKE node service accounts") name the
 # minimum: roles/container.defaultNodeServiceAccount (Kubernetes Engine Default Node Service Account),
 # one predefined role Google keeps in step with what node agents (logging, monitoring, metadata,
-# autoscaler metrics) need, replacing the hand-picked logWriter/metricWriter/viewer set. Never roles/editor (what the default
+# autoscaler metrics) need, replacing the hand-picked logWriter/metricWriter/viewer set. Never roles/editor
+# (what the default
 # compute SA holds) nor owner. Image pulls are granted per repository by ArtifactStore
 # (`reader_members`: roles/artifactregistry.reader on the platform repository), not project-wide.
 NODE_ROLES: tuple[str, ...] = ("roles/container.defaultNodeServiceAccount",)
@@ -28,8 +29,9 @@ class NodeServiceAccountArgs:
 class NodeServiceAccount(Component):
     TOKEN = "lepton:gcp:NodeServiceAccount"
 
-    def __init__(self, name: str, args: NodeServiceAccountArgs,
-                 opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(
+        self, name: str, args: NodeServiceAccountArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
         super().__init__(name, opts)
         self.account = gcp.serviceaccount.Account(
             child_name(name, "sa"),

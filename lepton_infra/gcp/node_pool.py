@@ -51,14 +51,22 @@ class NodePool(Component):
     def __init__(self, name: str, args: NodePoolArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         check_args(self.TOKEN, name, node_pool_problems(args))  # before anything is registered
         super().__init__(name, opts)
-        shape = pool_shape(args.pool_name, gpu=args.gpu_type, gpu_count=args.gpu_count,
-                           cpu_class=args.cpu_class, machine_type=args.machine_type,
-                           extra_labels=dict(args.extra_labels), spot=args.spot)
+        shape = pool_shape(
+            args.pool_name,
+            gpu=args.gpu_type,
+            gpu_count=args.gpu_count,
+            cpu_class=args.cpu_class,
+            machine_type=args.machine_type,
+            extra_labels=dict(args.extra_labels),
+            spot=args.spot,
+        )
         email = args.service_account_email
         if email is None:
             self.identity: NodeServiceAccount | None = NodeServiceAccount(
                 child_name(name, "identity"),
-                NodeServiceAccountArgs(project=args.project, name_prefix=f"{args.name_prefix}-{args.pool_name}"),
+                NodeServiceAccountArgs(
+                    project=args.project, name_prefix=f"{args.name_prefix}-{args.pool_name}"
+                ),
                 opts=self.child_opts(),
             )
             email = self.identity.email
@@ -67,14 +75,17 @@ class NodePool(Component):
         queued = args.queued_provisioning
         accelerators = None
         if shape.accelerator is not None:
-            accelerators = [gcp.container.NodePoolNodeConfigGuestAcceleratorArgs(
-                type=shape.accelerator.type,
-                count=shape.accelerator.count,
-                # GKE installs and upgrades the NVIDIA driver with the node image; GKE also runs the
-                # device plugin. The in-cluster GPU stack must not install either.
-                gpu_driver_installation_config=gcp.container.NodePoolNodeConfigGuestAcceleratorGpuDriverInstallationConfigArgs(
-                    gpu_driver_version="DEFAULT"),
-            )]
+            accelerators = [
+                gcp.container.NodePoolNodeConfigGuestAcceleratorArgs(
+                    type=shape.accelerator.type,
+                    count=shape.accelerator.count,
+                    # GKE installs and upgrades the NVIDIA driver with the node image; GKE also runs the
+                    # device plugin. The in-cluster GPU stack must not install either.
+                    gpu_driver_installation_config=gcp.container.NodePoolNodeConfigGuestAcceleratorGpuDriverInstallationConfigArgs(
+                        gpu_driver_version="DEFAULT"
+                    ),
+                )
+            ]
         self.machine_type = shape.machine_type
         self.pool = gcp.container.NodePool(
             child_name(name, "pool"),
@@ -95,9 +106,12 @@ class NodePool(Component):
             # "Deploy GPUs for batch and AI workloads with Dynamic Workload Scheduler"): a repair would
             # recreate a node outside the request that provisioned it.
             management=gcp.container.NodePoolManagementArgs(auto_repair=not queued, auto_upgrade=True),
-            queued_provisioning=gcp.container.NodePoolQueuedProvisioningArgs(enabled=True) if queued else None,
+            queued_provisioning=gcp.container.NodePoolQueuedProvisioningArgs(enabled=True)
+            if queued
+            else None,
             upgrade_settings=gcp.container.NodePoolUpgradeSettingsArgs(
-                strategy="SURGE", max_surge=shape.max_surge, max_unavailable=shape.max_unavailable),
+                strategy="SURGE", max_surge=shape.max_surge, max_unavailable=shape.max_unavailable
+            ),
             node_config=gcp.container.NodePoolNodeConfigArgs(
                 machine_type=shape.machine_type,
                 guest_accelerators=accelerators,
@@ -110,18 +124,25 @@ class NodePool(Component):
                 # Access is governed by the service account's IAM roles, not legacy scopes.
                 oauth_scopes=[CLOUD_PLATFORM_SCOPE],
                 shielded_instance_config=gcp.container.NodePoolNodeConfigShieldedInstanceConfigArgs(
-                    enable_secure_boot=True, enable_integrity_monitoring=True),
+                    enable_secure_boot=True, enable_integrity_monitoring=True
+                ),
                 # Pods see the GKE metadata server (Workload Identity), never the node's credentials.
                 workload_metadata_config=gcp.container.NodePoolNodeConfigWorkloadMetadataConfigArgs(
-                    mode="GKE_METADATA"),
+                    mode="GKE_METADATA"
+                ),
                 gvnic=gcp.container.NodePoolNodeConfigGvnicArgs(enabled=True),
                 # Queued provisioning obtains its own capacity; GKE requires it not to consume reservations.
                 reservation_affinity=gcp.container.NodePoolNodeConfigReservationAffinityArgs(
-                    consume_reservation_type="NO_RESERVATION") if queued else None,
+                    consume_reservation_type="NO_RESERVATION"
+                )
+                if queued
+                else None,
                 metadata={"disable-legacy-endpoints": "true"},
                 labels=shape.labels,
-                taints=[gcp.container.NodePoolNodeConfigTaintArgs(key=t.key, value=t.value, effect=t.effect)
-                        for t in shape.taints],
+                taints=[
+                    gcp.container.NodePoolNodeConfigTaintArgs(key=t.key, value=t.value, effect=t.effect)
+                    for t in shape.taints
+                ],
                 resource_labels={**dict(args.resource_labels), "lepton-pool": args.pool_name},
             ),
             # The autoscaler owns the size after creation; a changed initial size must not replace the pool.

@@ -11,8 +11,11 @@ from lepton_infra.core.cidr import plan_gke_ranges
 from lepton_infra.core.conventions import GPU_TAINT_EFFECT, GPU_TAINT_KEY, GPU_TAINT_VALUE, node_labels
 
 # Kubernetes taint effects as the GKE API spells them.
-GKE_TAINT_EFFECTS = {"NoSchedule": "NO_SCHEDULE", "PreferNoSchedule": "PREFER_NO_SCHEDULE",
-                     "NoExecute": "NO_EXECUTE"}
+GKE_TAINT_EFFECTS = {
+    "NoSchedule": "NO_SCHEDULE",
+    "PreferNoSchedule": "PREFER_NO_SCHEDULE",
+    "NoExecute": "NO_EXECUTE",
+}
 CONTROL_PLANE_PREFIX = 28  # GKE requires a /28 for a private control plane's range
 
 
@@ -32,8 +35,9 @@ def plan_network_layout(cidr: IPv4Network) -> NetworkLayout:
     ranges = plan_gke_ranges(cidr)
     free = list(cidr.subnets(prefixlen_diff=3))[-1]
     control_plane = next(free.subnets(new_prefix=CONTROL_PLANE_PREFIX))
-    return NetworkLayout(nodes=ranges.nodes, pods=ranges.pods, services=ranges.services,
-                         control_plane=control_plane)
+    return NetworkLayout(
+        nodes=ranges.nodes, pods=ranges.pods, services=ranges.services, control_plane=control_plane
+    )
 
 
 # Google's recommended proxy-only subnet size for regional Envoy load balancers ("Proxy-only subnets for
@@ -77,23 +81,43 @@ class PoolShape:
     location_policy: str
 
 
-def pool_shape(pool: str, *, gpu: str | None, gpu_count: int, cpu_class: str | None,
-               machine_type: str | None, extra_labels: dict[str, str] | None = None,
-               spot: bool = False) -> PoolShape:
+def pool_shape(
+    pool: str,
+    *,
+    gpu: str | None,
+    gpu_count: int,
+    cpu_class: str | None,
+    machine_type: str | None,
+    extra_labels: dict[str, str] | None = None,
+    spot: bool = False,
+) -> PoolShape:
     """Machine type from the catalog (an explicit one wins); the accelerator type string and count come
     from the catalog machine, so they always agree with what the machine type carries."""
     machine = choose_machine("gcp", gpu=gpu, gpu_count=gpu_count, cpu_class=cpu_class, explicit=machine_type)
     labels = {**(extra_labels or {}), **node_labels(pool, gpu)}
     if machine.gpu is None:
-        return PoolShape(machine_type=machine.name, accelerator=None, labels=labels, taints=(),
-                         max_surge=1, max_unavailable=0,
-                         location_policy="ANY" if spot else "BALANCED")
+        return PoolShape(
+            machine_type=machine.name,
+            accelerator=None,
+            labels=labels,
+            taints=(),
+            max_surge=1,
+            max_unavailable=0,
+            location_policy="ANY" if spot else "BALANCED",
+        )
     accelerator = Accelerator(type=catalog("gcp").accelerators[machine.gpu], count=machine.gpu_count)
     taint = Taint(GPU_TAINT_KEY, GPU_TAINT_VALUE, GKE_TAINT_EFFECTS[GPU_TAINT_EFFECT])
     # GPU capacity is scarce: an upgrade replaces nodes in place (no surge node that may never come) and
     # the autoscaler may place GPU nodes in any zone that has capacity.
-    return PoolShape(machine_type=machine.name, accelerator=accelerator, labels=labels, taints=(taint,),
-                     max_surge=0, max_unavailable=1, location_policy="ANY")
+    return PoolShape(
+        machine_type=machine.name,
+        accelerator=accelerator,
+        labels=labels,
+        taints=(taint,),
+        max_surge=0,
+        max_unavailable=1,
+        location_policy="ANY",
+    )
 
 
 def initial_nodes_per_zone(desired: int, zones: int, max_nodes: int) -> int:
@@ -121,9 +145,11 @@ def prefix_read_condition(bucket: str, prefix: str) -> str:
     if not clean or any(c in clean for c in "\"'\\"):
         raise ValueError(f"bucket prefix {prefix!r} must be non-empty and free of quotes and backslashes")
     objects = f"projects/_/buckets/{bucket}/objects/{clean}/"
-    return (f'resource.name.startsWith("{objects}") || '
-            f'(resource.type == "storage.googleapis.com/Bucket" && '
-            f'api.getAttribute("storage.googleapis.com/objectListPrefix", "").startsWith("{clean}/"))')
+    return (
+        f'resource.name.startsWith("{objects}") || '
+        f'(resource.type == "storage.googleapis.com/Bucket" && '
+        f'api.getAttribute("storage.googleapis.com/objectListPrefix", "").startsWith("{clean}/"))'
+    )
 
 
 def service_agent(project_number: str, service: str) -> str:
@@ -141,14 +167,17 @@ class NoZoneOffers(LookupError):
     """No zone of the region offers a pool's machine type: creating the pool would fail mid-apply."""
 
 
-def zones_offering(machine_type: str, region: str, candidates: list[str], offered: list[bool],
-                   wanted: int) -> list[str]:
+def zones_offering(
+    machine_type: str, region: str, candidates: list[str], offered: list[bool], wanted: int
+) -> list[str]:
     """The first `wanted` candidate zones (sorted) whose machine types include `machine_type`, the
     cluster-toolkit habit of placing accelerator pools only where the machine exists."""
     if len(candidates) != len(offered):
         raise ValueError("one availability answer per candidate zone")
     zones = sorted(z for z, ok in zip(candidates, offered, strict=True) if ok)
     if not zones:
-        raise NoZoneOffers(f"no zone of {region} offers {machine_type} (checked {', '.join(sorted(candidates))}); "
-                           "pick another region or GPU type, or set machine_type explicitly")
+        raise NoZoneOffers(
+            f"no zone of {region} offers {machine_type} (checked {', '.join(sorted(candidates))}); "
+            "pick another region or GPU type, or set machine_type explicitly"
+        )
     return zones[:wanted]

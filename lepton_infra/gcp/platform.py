@@ -87,16 +87,23 @@ class Platform(Component):
         invoke_opts = pulumi.InvokeOutputOptions(parent=self, provider=self.provider)
 
         binauthz = knobs.binary_authorization or ("enforce" if prod else "dryrun")
-        services = (list(PLATFORM_SERVICES) + ([BUDGET_SERVICE] if spec.budget else [])
-                    + ([BINARY_AUTHORIZATION_SERVICE] if binauthz != "off" else [])
-                    + ([QUOTA_SERVICE] if knobs.request_quota_increases else [])
-                    + ([DNS_SERVICE] if spec.network.dns_records and exposed_services(spec) else []))
-        self.services = ProjectServices(child_name(name, "services"),
-                                        ProjectServicesArgs(project=knobs.project, services=services), opts_())
+        services = (
+            list(PLATFORM_SERVICES)
+            + ([BUDGET_SERVICE] if spec.budget else [])
+            + ([BINARY_AUTHORIZATION_SERVICE] if binauthz != "off" else [])
+            + ([QUOTA_SERVICE] if knobs.request_quota_increases else [])
+            + ([DNS_SERVICE] if spec.network.dns_records and exposed_services(spec) else [])
+        )
+        self.services = ProjectServices(
+            child_name(name, "services"),
+            ProjectServicesArgs(project=knobs.project, services=services),
+            opts_(),
+        )
         project = self.services.project  # resolves once the APIs are on: everything below waits for them
         number = gcp.organizations.get_project_output(project_id=project, opts=invoke_opts).number
-        up_zones = gcp.compute.get_zones_output(project=project, region=spec.region, status="UP",
-                                                opts=invoke_opts).names
+        up_zones = gcp.compute.get_zones_output(
+            project=project, region=spec.region, status="UP", opts=invoke_opts
+        ).names
         node_zones = up_zones.apply(lambda names: sorted(names)[:zones])
         # Regional control plane (replicated over three zones) in prod; a zonal one elsewhere is free.
         location: pulumi.Input[str] = spec.region if prod else node_zones.apply(lambda z: z[0])
@@ -106,85 +113,170 @@ class Platform(Component):
         layout = plan_network_layout(spec.network.cidr)
         # With a domain, services are reached through GKE Gateways: a proxy-only subnet for their proxies.
         proxy_only = str(plan_proxy_only_range(spec.network.cidr)) if spec.network.domain else None
-        self.network = Network(child_name(name, "network"), NetworkArgs(
-            project=project, region=spec.region, name_prefix=prefix, nodes_cidr=str(layout.nodes),
-            pods_cidr=str(layout.pods), services_cidr=str(layout.services),
-            control_plane_cidr=str(layout.control_plane), proxy_only_cidr=proxy_only,
-            load_balancer_ports=load_balancer_ports(spec) if proxy_only else ()), opts_())
+        self.network = Network(
+            child_name(name, "network"),
+            NetworkArgs(
+                project=project,
+                region=spec.region,
+                name_prefix=prefix,
+                nodes_cidr=str(layout.nodes),
+                pods_cidr=str(layout.pods),
+                services_cidr=str(layout.services),
+                control_plane_cidr=str(layout.control_plane),
+                proxy_only_cidr=proxy_only,
+                load_balancer_ports=load_balancer_ports(spec) if proxy_only else (),
+            ),
+            opts_(),
+        )
         # Google-managed identities that encrypt with the platform key: cluster secrets (GKE), boot and
         # persistent disks (Compute Engine), the model bucket (Cloud Storage), the registry (Artifact
         # Registry). The first two exist once their API is on; the other two are created on request
         # (the invoke and the ServiceIdentity), so the key grants never name a missing account.
-        storage_agent = gcp.storage.get_project_service_account_output(project=project, opts=invoke_opts).member
+        storage_agent = gcp.storage.get_project_service_account_output(
+            project=project, opts=invoke_opts
+        ).member
         self.registry_agent = gcp.projects.ServiceIdentity(
-            child_name(name, "registry-agent"), project=project, service="artifactregistry.googleapis.com",
-            opts=opts_())
-        self.key = EncryptionKey(child_name(name, "key"), EncryptionKeyArgs(
-            project=project, location=spec.region, name_prefix=prefix, protect=protect,
-            encrypters={
-                "gke": number.apply(lambda n: service_agent(str(n), "container")),
-                "compute": number.apply(lambda n: service_agent(str(n), "compute")),
-                "storage": storage_agent,
-                "registry": self.registry_agent.member,
-            }), opts_())
-        self.node_identity = NodeServiceAccount(child_name(name, "nodes"), NodeServiceAccountArgs(
-            project=project, name_prefix=prefix), opts_())
-        self.cluster = Cluster(child_name(name, "cluster"), ClusterArgs(
-            project=project, location=location, node_locations=cluster_node_zones, name_prefix=prefix,
-            network=self.network.network_id, subnetwork=self.network.subnet_id,
-            pods_range_name=self.network.pods_range_name, services_range_name=self.network.services_range_name,
-            control_plane_cidr=str(layout.control_plane), secrets_kms_key=self.key.key_id,
-            node_service_account=self.node_identity.email, boot_disk_kms_key=self.key.key_id,
-            kubernetes_version=spec.cluster.version, release_channel=knobs.release_channel,
-            private_endpoint=spec.cluster.endpoint == "private",
-            authorized_networks=[str(n) for n in spec.cluster.authorized_networks], protect=protect,
-            rbac_security_group=knobs.rbac_security_group, dns_endpoint=_dns_endpoint(spec),
-            intranode_visibility=spec.environment == "prod", resource_labels=labels,
-            gateway_api=proxy_only is not None,
-            binary_authorization_mode=CLUSTER_DISABLED if binauthz == "off" else CLUSTER_ENFORCES_PROJECT_POLICY),
-            opts_())
+            child_name(name, "registry-agent"),
+            project=project,
+            service="artifactregistry.googleapis.com",
+            opts=opts_(),
+        )
+        self.key = EncryptionKey(
+            child_name(name, "key"),
+            EncryptionKeyArgs(
+                project=project,
+                location=spec.region,
+                name_prefix=prefix,
+                protect=protect,
+                encrypters={
+                    "gke": number.apply(lambda n: service_agent(str(n), "container")),
+                    "compute": number.apply(lambda n: service_agent(str(n), "compute")),
+                    "storage": storage_agent,
+                    "registry": self.registry_agent.member,
+                },
+            ),
+            opts_(),
+        )
+        self.node_identity = NodeServiceAccount(
+            child_name(name, "nodes"), NodeServiceAccountArgs(project=project, name_prefix=prefix), opts_()
+        )
+        self.cluster = Cluster(
+            child_name(name, "cluster"),
+            ClusterArgs(
+                project=project,
+                location=location,
+                node_locations=cluster_node_zones,
+                name_prefix=prefix,
+                network=self.network.network_id,
+                subnetwork=self.network.subnet_id,
+                pods_range_name=self.network.pods_range_name,
+                services_range_name=self.network.services_range_name,
+                control_plane_cidr=str(layout.control_plane),
+                secrets_kms_key=self.key.key_id,
+                node_service_account=self.node_identity.email,
+                boot_disk_kms_key=self.key.key_id,
+                kubernetes_version=spec.cluster.version,
+                release_channel=knobs.release_channel,
+                private_endpoint=spec.cluster.endpoint == "private",
+                authorized_networks=[str(n) for n in spec.cluster.authorized_networks],
+                protect=protect,
+                rbac_security_group=knobs.rbac_security_group,
+                dns_endpoint=_dns_endpoint(spec),
+                intranode_visibility=spec.environment == "prod",
+                resource_labels=labels,
+                gateway_api=proxy_only is not None,
+                binary_authorization_mode=CLUSTER_DISABLED
+                if binauthz == "off"
+                else CLUSTER_ENFORCES_PROJECT_POLICY,
+            ),
+            opts_(),
+        )
 
         self.node_pools = [
-            NodePool(child_name(name, f"pool-{pool.name}"), NodePoolArgs(
-                project=project, cluster=self.cluster.cluster.id, location=self.cluster.location,
-                pool_name=pool.name, key_id=self.key.key_id, min_nodes=pool.min, max_nodes=pool.max,
-                initial_nodes_per_zone=initial_nodes_per_zone(
-                    pool.desired if pool.desired is not None else pool.min, zones, pool.max),
-                gpu_type=pool.gpu.type if pool.gpu else None, gpu_count=pool.gpu.count if pool.gpu else 1,
-                cpu_class=pool.cpu, machine_type=pool.machine_type, spot=pool.spot, disk_gb=pool.disk_gb,
-                node_locations=_gpu_pool_zones(pool, spec.region, up_zones, zones, project, invoke_opts),
-                service_account_email=self.node_identity.email, extra_labels=dict(pool.labels),
-                resource_labels=labels, name_prefix=prefix,
-                queued_provisioning=pool.name in knobs.queued_provisioning_pools), opts_())
+            NodePool(
+                child_name(name, f"pool-{pool.name}"),
+                NodePoolArgs(
+                    project=project,
+                    cluster=self.cluster.cluster.id,
+                    location=self.cluster.location,
+                    pool_name=pool.name,
+                    key_id=self.key.key_id,
+                    min_nodes=pool.min,
+                    max_nodes=pool.max,
+                    initial_nodes_per_zone=initial_nodes_per_zone(
+                        pool.desired if pool.desired is not None else pool.min, zones, pool.max
+                    ),
+                    gpu_type=pool.gpu.type if pool.gpu else None,
+                    gpu_count=pool.gpu.count if pool.gpu else 1,
+                    cpu_class=pool.cpu,
+                    machine_type=pool.machine_type,
+                    spot=pool.spot,
+                    disk_gb=pool.disk_gb,
+                    node_locations=_gpu_pool_zones(pool, spec.region, up_zones, zones, project, invoke_opts),
+                    service_account_email=self.node_identity.email,
+                    extra_labels=dict(pool.labels),
+                    resource_labels=labels,
+                    name_prefix=prefix,
+                    queued_provisioning=pool.name in knobs.queued_provisioning_pools,
+                ),
+                opts_(),
+            )
             for pool in spec.node_pools
         ]
-        self.artifacts = ArtifactStore(child_name(name, "artifacts"), ArtifactStoreArgs(
-            project=project, location=spec.region, name_prefix=prefix, key_id=self.key.key_id,
-            reader_members={"nodes": self.node_identity.member}, protect=protect,
-            retention_days=knobs.model_bucket_retention_days, soft_delete_days=knobs.model_bucket_soft_delete_days,
-            data_access_logs=prod if knobs.storage_data_access_logs is None else knobs.storage_data_access_logs),
-            opts_())
+        self.artifacts = ArtifactStore(
+            child_name(name, "artifacts"),
+            ArtifactStoreArgs(
+                project=project,
+                location=spec.region,
+                name_prefix=prefix,
+                key_id=self.key.key_id,
+                reader_members={"nodes": self.node_identity.member},
+                protect=protect,
+                retention_days=knobs.model_bucket_retention_days,
+                soft_delete_days=knobs.model_bucket_soft_delete_days,
+                data_access_logs=prod
+                if knobs.storage_data_access_logs is None
+                else knobs.storage_data_access_logs,
+            ),
+            opts_(),
+        )
         self.binary_authorization: BinaryAuthorizationPolicy | None = None
         if binauthz != "off" and knobs.binary_authorization_policy == "managed":
             self.binary_authorization = BinaryAuthorizationPolicy(
-                child_name(name, "binary-authorization"), BinaryAuthorizationPolicyArgs(
-                    project=project, registry_url=self.artifacts.registry_url, mode=binauthz,
+                child_name(name, "binary-authorization"),
+                BinaryAuthorizationPolicyArgs(
+                    project=project,
+                    registry_url=self.artifacts.registry_url,
+                    mode=binauthz,
                     service_images=[s.image for s in spec.services],
-                    extra_patterns=list(knobs.binary_authorization_allowlist), protect=protect), opts_())
+                    extra_patterns=list(knobs.binary_authorization_allowlist),
+                    protect=protect,
+                ),
+                opts_(),
+            )
         budget = spec.budget
-        self.monitoring = Monitoring(child_name(name, "monitoring"), MonitoringArgs(
-            project=project, cluster_name=self.cluster.cluster_name, display_prefix=prefix,
-            alert_emails=list(spec.monitoring.alert_emails), gpu_idle_percent=spec.monitoring.gpu_idle_percent,
-            billing_account=knobs.billing_account if budget else None,
-            budget_usd=budget.monthly_usd if budget else None,
-            budget_thresholds_percent=list(budget.thresholds_percent) if budget else (),
-            project_number=number if budget else None), opts_())
+        self.monitoring = Monitoring(
+            child_name(name, "monitoring"),
+            MonitoringArgs(
+                project=project,
+                cluster_name=self.cluster.cluster_name,
+                display_prefix=prefix,
+                alert_emails=list(spec.monitoring.alert_emails),
+                gpu_idle_percent=spec.monitoring.gpu_idle_percent,
+                billing_account=knobs.billing_account if budget else None,
+                budget_usd=budget.monthly_usd if budget else None,
+                budget_thresholds_percent=list(budget.thresholds_percent) if budget else (),
+                project_number=number if budget else None,
+            ),
+            opts_(),
+        )
 
         warn_if_api_open_to_the_world(spec, "GKE", self)
         api_access = api_access_note(spec, self.network.subnet_physical_name)
         pulumi.log.info(f"GKE API access: {api_access}", resource=self)
-        self.k8s_provider = k8s.Provider(child_name(name, "k8s"), kubeconfig=self.cluster.kubeconfig,
-                                         opts=self.child_opts())
+        self.k8s_provider = k8s.Provider(
+            child_name(name, "k8s"), kubeconfig=self.cluster.kubeconfig, opts=self.child_opts()
+        )
         # Persistent volumes encrypted with the platform key (GKE's default classes use Google keys).
         self.storage_class = k8s.storage.v1.StorageClass(
             child_name(name, "storage-class"),
@@ -198,26 +290,45 @@ class Platform(Component):
         )
         self.traffic: GkeTraffic | None = None
         if proxy_only:
-            self.traffic = GkeTraffic(child_name(name, "traffic"), GkeTrafficArgs(
-                project=project, project_id=knobs.project, region=spec.region, name_prefix=prefix,
-                proxy_only_cidr=proxy_only, dns_zone=knobs.dns_zone if spec.network.tls_issuer == "acme" else None,
-                domain=spec.network.domain, hosts=[(e.host, e.exposure) for e in exposed_services(spec)],
-                network=self.network.network_id, node_subnet=self.network.subnet_id,
-                dns_records=spec.network.dns_records, public_zone=knobs.dns_zone, gcp_provider=self.provider),
-                opts_())
+            self.traffic = GkeTraffic(
+                child_name(name, "traffic"),
+                GkeTrafficArgs(
+                    project=project,
+                    project_id=knobs.project,
+                    region=spec.region,
+                    name_prefix=prefix,
+                    proxy_only_cidr=proxy_only,
+                    dns_zone=knobs.dns_zone if spec.network.tls_issuer == "acme" else None,
+                    domain=spec.network.domain,
+                    hosts=[(e.host, e.exposure) for e in exposed_services(spec)],
+                    network=self.network.network_id,
+                    node_subnet=self.network.subnet_id,
+                    dns_records=spec.network.dns_records,
+                    public_zone=knobs.dns_zone,
+                    gcp_provider=self.provider,
+                ),
+                opts_(),
+            )
         ingress = self.traffic.facts() if self.traffic else None
         quotas = quota_needs(spec)
         if knobs.request_quota_increases:
             for q in (q for q in quotas if q.requestable):
-                suffix = "-".join([q.code.split("-per-")[0].lower(), *(v.lower() for v in q.dimensions.values())])
+                suffix = "-".join(
+                    [q.code.split("-per-")[0].lower(), *(v.lower() for v in q.dimensions.values())]
+                )
                 gcp.cloudquota.SQuotaPreference(
-                    child_name(name, f"quota-{suffix}"), parent=pulumi.Output.concat("projects/", project),
-                    service="compute.googleapis.com", quota_id=q.code,
+                    child_name(name, f"quota-{suffix}"),
+                    parent=pulumi.Output.concat("projects/", project),
+                    service="compute.googleapis.com",
+                    quota_id=q.code,
                     dimensions={"region": q.region, **q.dimensions},
-                    quota_config=gcp.cloudquota.SQuotaPreferenceQuotaConfigArgs(preferred_value=str(q.amount)),
+                    quota_config=gcp.cloudquota.SQuotaPreferenceQuotaConfigArgs(
+                        preferred_value=str(q.amount)
+                    ),
                     justification=f"lepton-infra {spec.stack_label}: node pools {', '.join(q.pools)} at max",
                     contact_email=spec.monitoring.alert_emails[0] if spec.monitoring.alert_emails else None,
-                    opts=opts_())
+                    opts=opts_(),
+                )
         self.cluster_handle = ClusterHandle(
             cloud="gcp",
             name=self.cluster.cluster_name,
@@ -226,8 +337,9 @@ class Platform(Component):
             provider=self.k8s_provider,
             # GKE installs the NVIDIA driver, runs the device plugin and (DCGM monitoring) the exporter.
             gpu=gke_gpu_facts(MONITORING_COMPONENTS),
-            bind_identity=WorkloadIdentityBinder(project=project, bucket=self.artifacts.bucket_name,
-                                                 name_prefix=prefix, provider=self.provider),
+            bind_identity=WorkloadIdentityBinder(
+                project=project, bucket=self.artifacts.bucket_name, name_prefix=prefix, provider=self.provider
+            ),
             storage_class=STORAGE_CLASS,
             workload_dependencies=list(self.node_pools),
             storage_dependencies=[self.storage_class],
@@ -241,24 +353,37 @@ class Platform(Component):
             critical_priority_needs_quota=True,
             # GKE serves ProvisioningRequests itself (its CRD is built in) for queued-provisioning pools.
             capacity_provisioning=CapacityProvisioning(
-                "queued-provisioning.gke.io", pools=frozenset(knobs.queued_provisioning_pools))
-            if knobs.queued_provisioning_pools else None,
+                "queued-provisioning.gke.io", pools=frozenset(knobs.queued_provisioning_pools)
+            )
+            if knobs.queued_provisioning_pools
+            else None,
             region=spec.region,
             model_bucket=self.artifacts.bucket_name,
             registry_url=self.artifacts.registry_url,
             ingress=ingress,
         )
         self.outputs = PlatformOutputs(
-            cluster_name=self.cluster.cluster_name, cluster_endpoint=self.cluster.endpoint,
-            kubeconfig=self.cluster.kubeconfig, model_bucket=self.artifacts.bucket_name,
-            registry_url=self.artifacts.registry_url, region=spec.region, key_id=self.key.key_id,
-            api_access=api_access, cloud_specific={
+            cluster_name=self.cluster.cluster_name,
+            cluster_endpoint=self.cluster.endpoint,
+            kubeconfig=self.cluster.kubeconfig,
+            model_bucket=self.artifacts.bucket_name,
+            registry_url=self.artifacts.registry_url,
+            region=spec.region,
+            key_id=self.key.key_id,
+            api_access=api_access,
+            cloud_specific={
                 "project": knobs.project,
                 # Per exposed host, its Gateway's static address (what its A records point at; the same name
-                # and shape as the in-cluster layer's output on the Ingress clouds, where the Ingress reports it).
-                **({"host_addresses": self.traffic.host_addresses()} if self.traffic and self.traffic.gateway_ips
-                   else {})},
-            quota_to_request=quotas)
+                # and shape as the in-cluster layer's output on the Ingress clouds, where the Ingress reports
+                # it).
+                **(
+                    {"host_addresses": self.traffic.host_addresses()}
+                    if self.traffic and self.traffic.gateway_ips
+                    else {}
+                ),
+            },
+            quota_to_request=quotas,
+        )
         self.finish(self.outputs.to_stack_outputs())
 
 
@@ -270,42 +395,63 @@ def _dns_endpoint(spec: PlatformSpec) -> bool:
 def api_access_note(spec: PlatformSpec, node_subnet: str) -> str:
     """Where `pulumi up` must run for the in-cluster layer (it talks to the GKE API), as plain text.
 
-    With the DNS-based endpoint the kubeconfig points at it, and only IAM decides. Otherwise a private endpoint is reachable only from inside the VPC (GKE: the cluster subnet's primary range and
+    With the DNS-based endpoint the kubeconfig points at it, and only IAM decides. Otherwise a private
+    endpoint is reachable only from inside the VPC (GKE: the cluster subnet's primary range and
     the Pod range, plus internal authorized networks, in the cluster's region): a runner VM or
     self-hosted CI runner on the node subnet, or a network reaching the VPC over Cloud VPN/Interconnect
     listed in `cluster.authorized_networks`. A public endpoint is reachable only from the authorized
     networks (Google's public ranges excluded)."""
     networks = ", ".join(str(n) for n in spec.cluster.authorized_networks)
     if _dns_endpoint(spec):
-        ip = "private IP endpoint (VPC only)" if spec.cluster.endpoint == "private" else \
-            f"public IP endpoint open to {networks}"
-        return ("DNS-based endpoint (gcp.dns_endpoint): run `pulumi up` from any network that reaches Google "
-                "APIs, as an identity holding IAM container.clusters.connect (roles/container.admin has it) "
-                f"and gcloud's gke-gcloud-auth-plugin; the {ip} is not used")
+        ip = (
+            "private IP endpoint (VPC only)"
+            if spec.cluster.endpoint == "private"
+            else f"public IP endpoint open to {networks}"
+        )
+        return (
+            "DNS-based endpoint (gcp.dns_endpoint): run `pulumi up` from any network that reaches Google "
+            "APIs, as an identity holding IAM container.clusters.connect (roles/container.admin has it) "
+            f"and gcloud's gke-gcloud-auth-plugin; the {ip} is not used"
+        )
     if spec.cluster.endpoint == "private":
         extra = f" or from {networks} over Cloud VPN/Interconnect" if networks else ""
-        return (f"private endpoint only: run `pulumi up` inside VPC subnet {node_subnet} ({spec.region}), "
-                f"e.g. a VM or self-hosted CI runner there{extra}; a laptop or hosted CI cannot reach the "
-                "GKE API, and every Kubernetes resource would fail")
-    return (f"public endpoint, open only to cluster.authorized_networks ({networks}): run `pulumi up` from "
-            "one of those networks")
+        return (
+            f"private endpoint only: run `pulumi up` inside VPC subnet {node_subnet} ({spec.region}), "
+            f"e.g. a VM or self-hosted CI runner there{extra}; a laptop or hosted CI cannot reach the "
+            "GKE API, and every Kubernetes resource would fail"
+        )
+    return (
+        f"public endpoint, open only to cluster.authorized_networks ({networks}): run `pulumi up` from "
+        "one of those networks"
+    )
 
 
-def _gpu_pool_zones(pool: NodePoolSpec, region: str, up_zones: pulumi.Output[list[str]], wanted: int,
-                    project: pulumi.Input[str], invoke_opts: pulumi.InvokeOutputOptions) \
-        -> pulumi.Output[list[str]] | None:
+def _gpu_pool_zones(
+    pool: NodePoolSpec,
+    region: str,
+    up_zones: pulumi.Output[list[str]],
+    wanted: int,
+    project: pulumi.Input[str],
+    invoke_opts: pulumi.InvokeOutputOptions,
+) -> pulumi.Output[list[str]] | None:
     """GPU pools go only to zones whose live machine-type list has their machine (a plan-time check that
     fails with the region and machine named, instead of 20 minutes into an apply); CPU pools (None)
     use the cluster's zones."""
     if pool.gpu is None:
         return None
-    machine = choose_machine("gcp", gpu=pool.gpu.type, gpu_count=pool.gpu.count, explicit=pool.machine_type).name
+    machine = choose_machine(
+        "gcp", gpu=pool.gpu.type, gpu_count=pool.gpu.count, explicit=pool.machine_type
+    ).name
 
     def check(candidates: list[str]) -> pulumi.Output[list[str]]:
-        answers = [gcp.compute.get_machine_types_output(project=project, zone=zone, filter=f'name = "{machine}"',
-                                                        opts=invoke_opts).machine_types
-                   for zone in candidates]
+        answers = [
+            gcp.compute.get_machine_types_output(
+                project=project, zone=zone, filter=f'name = "{machine}"', opts=invoke_opts
+            ).machine_types
+            for zone in candidates
+        ]
         return pulumi.Output.all(*answers).apply(
-            lambda found: zones_offering(machine, region, candidates, [bool(f) for f in found], wanted))
+            lambda found: zones_offering(machine, region, candidates, [bool(f) for f in found], wanted)
+        )
 
     return up_zones.apply(lambda names: check(sorted(names)))

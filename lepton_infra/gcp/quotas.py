@@ -29,18 +29,49 @@ def quota_needs(spec: PlatformSpec) -> list[QuotaNeed]:
     vcpus = {m.name: m.vcpu for m in catalog("gcp").machines}
     needs = []
     for pool in spec.node_pools:
-        shape = pool_shape(pool.name, gpu=pool.gpu.type if pool.gpu else None,
-                           gpu_count=pool.gpu.count if pool.gpu else 1, cpu_class=pool.cpu,
-                           machine_type=pool.machine_type, spot=pool.spot)
+        shape = pool_shape(
+            pool.name,
+            gpu=pool.gpu.type if pool.gpu else None,
+            gpu_count=pool.gpu.count if pool.gpu else 1,
+            cpu_class=pool.cpu,
+            machine_type=pool.machine_type,
+            spot=pool.spot,
+        )
         where = (pool.name,)
         if shape.accelerator is not None:
             metric, quota_id, dims, known = GPU_QUOTAS[shape.accelerator.type]
             if pool.spot:  # spot VMs draw on the preemptible GPU quota (ids not read in a listing)
                 metric, quota_id, known = f"PREEMPTIBLE_{metric}", f"PREEMPTIBLE-{quota_id}", False
-            needs.append(QuotaNeed(metric, quota_id, pool.max * shape.accelerator.count, "GPUs", spec.region,
-                                   where, dims, requestable=known))
-        needs.append(QuotaNeed("CPUS", "CPUS-per-project-region", pool.max * vcpus[shape.machine_type], "vCPUs",
-                               spec.region, where))
-        needs.append(QuotaNeed("SSD_TOTAL_GB", "SSD-TOTAL-GB-per-project-region", pool.max * pool.disk_gb, "GB",
-                               spec.region, where))
+            needs.append(
+                QuotaNeed(
+                    metric,
+                    quota_id,
+                    pool.max * shape.accelerator.count,
+                    "GPUs",
+                    spec.region,
+                    where,
+                    dims,
+                    requestable=known,
+                )
+            )
+        needs.append(
+            QuotaNeed(
+                "CPUS",
+                "CPUS-per-project-region",
+                pool.max * vcpus[shape.machine_type],
+                "vCPUs",
+                spec.region,
+                where,
+            )
+        )
+        needs.append(
+            QuotaNeed(
+                "SSD_TOTAL_GB",
+                "SSD-TOTAL-GB-per-project-region",
+                pool.max * pool.disk_gb,
+                "GB",
+                spec.region,
+                where,
+            )
+        )
     return merged(needs)

@@ -48,7 +48,9 @@ class ProjectServices(Component):
 
     TOKEN = "lepton:gcp:ProjectServices"
 
-    def __init__(self, name: str, args: ProjectServicesArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(
+        self, name: str, args: ProjectServicesArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
         check_args(self.TOKEN, name, project_services_problems(args))  # before anything is registered
         super().__init__(name, opts)
         self.services = [

@@ -40,18 +40,28 @@ from lepton_infra.spec.exposure import exposed_services
 if TYPE_CHECKING:
     from lepton_infra.spec.platform import PlatformSpec
 
-GATEWAY_CLASSES = {"internal": "gke-l7-rilb", "public": "gke-l7-regional-external-managed"}
+GATEWAY_CLASSES: dict[Exposure, str] = {
+    "internal": "gke-l7-rilb",
+    "public": "gke-l7-regional-external-managed",
+}
 POLICY_API = "networking.gke.io/v1"
 # What cert-manager's Cloud DNS solver calls with `hostedZoneName` set (cert-manager v1.21.1
 # pkg/issuer/acme/dns/clouddns/clouddns.go: getHostedZone returns the configured zone and never lists
 # zones; Present/CleanUp read and change record sets). Granted on the one managed zone, not the project:
 # roles/dns.admin there would also let it delete the zone.
 DNS01_PERMISSIONS = (
-    "dns.changes.create", "dns.changes.get", "dns.changes.list", "dns.managedZones.get",
-    "dns.resourceRecordSets.create", "dns.resourceRecordSets.delete", "dns.resourceRecordSets.get",
-    "dns.resourceRecordSets.list", "dns.resourceRecordSets.update",
+    "dns.changes.create",
+    "dns.changes.get",
+    "dns.changes.list",
+    "dns.managedZones.get",
+    "dns.resourceRecordSets.create",
+    "dns.resourceRecordSets.delete",
+    "dns.resourceRecordSets.get",
+    "dns.resourceRecordSets.list",
+    "dns.resourceRecordSets.update",
 )
-# The KEDA HTTP add-on interceptor's admin port (chart keda-add-ons-http 0.12.0 values: interceptor.admin.port),
+# The KEDA HTTP add-on interceptor's admin port (chart keda-add-ons-http 0.12.0 values:
+# interceptor.admin.port),
 # where a route through the interceptor may be health-checked.
 INTERCEPTOR_ADMIN_PORT = 9090
 # Backend services accept a connection draining timeout of 0-3600 s (Compute API, backendServices).
@@ -95,34 +105,60 @@ class GkeTraffic(Component):
         self.args = args
         # TLS 1.2 or later, RESTRICTED ciphers (ECDHE with AES-GCM / ChaCha20 only) on every listener.
         self.ssl_policy = gcp.compute.RegionSslPolicy(
-            child_name(name, "ssl-policy"), name=physical_name(args.name_prefix, "tls12", limit="gcp:generic"),
-            project=args.project, region=args.region, min_tls_version="TLS_1_2", profile="RESTRICTED",
-            description="lepton-infra: TLS 1.2+ for the platform's Gateways", opts=self.child_opts())
+            child_name(name, "ssl-policy"),
+            name=physical_name(args.name_prefix, "tls12", limit="gcp:generic"),
+            project=args.project,
+            region=args.region,
+            min_tls_version="TLS_1_2",
+            profile="RESTRICTED",
+            description="lepton-infra: TLS 1.2+ for the platform's Gateways",
+            opts=self.child_opts(),
+        )
         self.dns_role: gcp.projects.IAMCustomRole | None = None
         if args.dns_zone is not None:
             self.dns_role = gcp.projects.IAMCustomRole(
-                child_name(name, "dns01-role"), project=args.project,
+                child_name(name, "dns01-role"),
+                project=args.project,
                 role_id=physical_name(args.name_prefix, "dns01", separator="_", limit=64).replace("-", "_"),
-                title="lepton-infra DNS-01 solver", permissions=list(DNS01_PERMISSIONS),
+                title="lepton-infra DNS-01 solver",
+                permissions=list(DNS01_PERMISSIONS),
                 description="Write ACME challenge records in one managed zone (granted on that zone only).",
-                opts=self.child_opts())
+                opts=self.child_opts(),
+            )
         self.addresses: dict[Exposure, gcp.compute.Address] = {}
         exposures: list[Exposure] = sorted({e for _, e in args.hosts})
         for exposure in exposures:
             if exposure == "internal" and args.node_subnet is None:
                 raise ValueError("an internal Gateway's address needs the nodes' subnet")
             self.addresses[exposure] = gateway_address(
-                child_name(name, f"address-{exposure}"), exposure, project=args.project, region=args.region,
-                name_prefix=args.name_prefix, node_subnet=args.node_subnet or "", opts=self.child_opts())
+                child_name(name, f"address-{exposure}"),
+                exposure,
+                project=args.project,
+                region=args.region,
+                name_prefix=args.name_prefix,
+                node_subnet=args.node_subnet or "",
+                opts=self.child_opts(),
+            )
         # Where each Gateway answers: what its hosts' records point at, and the stack output (for your own DNS
         # with `network.dns_records: false`).
-        self.gateway_ips: dict[Exposure, pulumi.Output[str]] = {e: a.address for e, a in self.addresses.items()}
+        self.gateway_ips: dict[Exposure, pulumi.Output[str]] = {
+            e: a.address for e, a in self.addresses.items()
+        }
         self.host_dns: HostDns | None = None
         if args.dns_records and args.hosts and args.domain is not None and args.network is not None:
-            self.host_dns = HostDns(child_name(name, "dns"), HostDnsArgs(
-                project=args.project, name_prefix=args.name_prefix, domain=args.domain, network=args.network,
-                hosts=list(args.hosts), addresses=self.gateway_ips, public_zone=args.public_zone),
-                self.child_opts())
+            self.host_dns = HostDns(
+                child_name(name, "dns"),
+                HostDnsArgs(
+                    project=args.project,
+                    name_prefix=args.name_prefix,
+                    domain=args.domain,
+                    network=args.network,
+                    hosts=list(args.hosts),
+                    addresses=self.gateway_ips,
+                    public_zone=args.public_zone,
+                ),
+                self.child_opts(),
+            )
         self.finish({"ssl_policy": self.ssl_policy.name, "gateway_addresses": self.gateway_ips})
 
     def host_addresses(self) -> dict[str, pulumi.Output[str]]:
@@ -131,19 +167,26 @@ class GkeTraffic(Component):
 
     def facts(self) -> IngressFacts:
         args = self.args
-        classes = {k: v for k, v in GATEWAY_CLASSES.items() if k == "internal" or args.public}
+        classes: dict[Exposure, str] = {
+            k: v for k, v in GATEWAY_CLASSES.items() if k == "internal" or args.public
+        }
         return IngressFacts(
-            api="gateway", classes=classes, certificates="cert-manager",  # type: ignore[arg-type]
+            api="gateway",
+            classes=classes,
+            certificates="cert-manager",
             decorate_entry_point=lambda ep: gateway_decoration(ep, self.ssl_policy, self._address(ep)),
             decorate_route=route_decoration,
             data_plane_peers=data_plane_peers(args.proxy_only_cidr),
-            dns_zone=self._dns_zone(), gateway_api_crds_installed=True,
+            dns_zone=self._dns_zone(),
+            gateway_api_crds_installed=True,
         )
 
     def _address(self, entry: EntryPoint) -> gcp.compute.Address:
         if entry.exposure not in self.addresses:
-            raise ValueError(f"no address reserved for a {entry.exposure} Gateway: GkeTrafficArgs.hosts lists no "
-                             f"{entry.exposure} host, but the layer routes {list(entry.hosts)} through one")
+            raise ValueError(
+                f"no address reserved for a {entry.exposure} Gateway: GkeTrafficArgs.hosts lists no "
+                f"{entry.exposure} host, but the layer routes {list(entry.hosts)} through one"
+            )
         return self.addresses[entry.exposure]
 
     def _dns_zone(self) -> DnsZone | None:
@@ -153,63 +196,101 @@ class GkeTraffic(Component):
         zone, role = args.dns_zone, self.dns_role
         assert role is not None
 
-        def bind(name: str, namespace: str, service_account: str, opts: pulumi.ResourceOptions) -> BoundIdentity:
+        def bind(
+            name: str, namespace: str, service_account: str, opts: pulumi.ResourceOptions
+        ) -> BoundIdentity:
             merged = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(provider=args.gcp_provider))
             account = gcp.serviceaccount.Account(
-                f"{name}-gsa", project=args.project,
+                f"{name}-gsa",
+                project=args.project,
                 account_id=physical_name(args.name_prefix, "dns01", limit="gcp:service-account"),
                 display_name=f"{namespace}/{service_account} (DNS-01)",
-                description=f"cert-manager's DNS-01 solver: TXT records in managed zone {zone} only.", opts=merged)
+                description=f"cert-manager's DNS-01 solver: TXT records in managed zone {zone} only.",
+                opts=merged,
+            )
             gcp.dns.DnsManagedZoneIamMember(
-                f"{name}-zone", project=args.project, managed_zone=zone, role=role.name, member=account.member,
-                opts=merged)
+                f"{name}-zone",
+                project=args.project,
+                managed_zone=zone,
+                role=role.name,
+                member=account.member,
+                opts=merged,
+            )
             gcp.serviceaccount.IAMMember(
-                f"{name}-trust", service_account_id=account.name, role=WORKLOAD_IDENTITY_USER_ROLE,
+                f"{name}-trust",
+                service_account_id=account.name,
+                role=WORKLOAD_IDENTITY_USER_ROLE,
                 member=pulumi.Output.from_input(args.project).apply(
-                    lambda p: workload_identity_member(p, namespace, service_account)), opts=merged)
+                    lambda p: workload_identity_member(p, namespace, service_account)
+                ),
+                opts=merged,
+            )
             return BoundIdentity(annotations={GKE_SA_ANNOTATION: account.email})
 
         solver = {"cloudDNS": {"project": args.project_id, "hostedZoneName": zone}}
         # Split-horizon: the private zone for the same domain answers inside the VPC, where the TXT record
         # cert-manager writes in the public zone does not exist; its self-check asks public resolvers.
         resolvers = PUBLIC_RESOLVERS if self.host_dns is not None else ()
-        return DnsZone(domain=args.domain, dns01_solver=solver, bind_dns_identity=bind,
-                       recursive_nameservers=resolvers)
+        return DnsZone(
+            domain=args.domain, dns01_solver=solver, bind_dns_identity=bind, recursive_nameservers=resolvers
+        )
 
 
-def gateway_decoration(entry: EntryPoint, ssl_policy: gcp.compute.RegionSslPolicy,
-                       address: gcp.compute.Address) -> Decoration:
+def gateway_decoration(
+    entry: EntryPoint, ssl_policy: gcp.compute.RegionSslPolicy, address: gcp.compute.Address
+) -> Decoration:
     policy = {
-        "apiVersion": POLICY_API, "kind": "GCPGatewayPolicy",
+        "apiVersion": POLICY_API,
+        "kind": "GCPGatewayPolicy",
         "metadata": {"name": f"{entry.name}-tls", "namespace": entry.namespace},
-        "spec": {"default": {"sslPolicy": ssl_policy.name},
-                 "targetRef": {"group": "gateway.networking.k8s.io", "kind": "Gateway", "name": entry.name}},
+        "spec": {
+            "default": {"sslPolicy": ssl_policy.name},
+            "targetRef": {"group": "gateway.networking.k8s.io", "kind": "Gateway", "name": entry.name},
+        },
     }
-    return Decoration(objects=[policy], depends_on=[ssl_policy, address],
-                      addresses=gateway_addresses_field(address))
+    return Decoration(
+        objects=[policy], depends_on=[ssl_policy, address], addresses=gateway_addresses_field(address)
+    )
 
 
 def route_decoration(target: RouteTarget) -> Decoration:
     ref = {"group": "", "kind": "Service", "name": target.backend_service}
     meta = {"namespace": target.namespace}
     health: Mapping[str, Any] = {
-        "apiVersion": POLICY_API, "kind": "HealthCheckPolicy",
+        "apiVersion": POLICY_API,
+        "kind": "HealthCheckPolicy",
         "metadata": {"name": f"{target.backend_service}-health", **meta},
         # The check asks what the readiness probe asks, so a replica failing it leaves rotation.
-        "spec": {"default": {"checkIntervalSec": 10, "timeoutSec": 5, "healthyThreshold": 1, "unhealthyThreshold": 3,
-                             "config": {"type": "HTTP", "httpHealthCheck": {
-                                 "requestPath": target.health_path, "port": target.health_port,
-                                 "portSpecification": "USE_FIXED_PORT"}}},
-                 "targetRef": ref},
+        "spec": {
+            "default": {
+                "checkIntervalSec": 10,
+                "timeoutSec": 5,
+                "healthyThreshold": 1,
+                "unhealthyThreshold": 3,
+                "config": {
+                    "type": "HTTP",
+                    "httpHealthCheck": {
+                        "requestPath": target.health_path,
+                        "port": target.health_port,
+                        "portSpecification": "USE_FIXED_PORT",
+                    },
+                },
+            },
+            "targetRef": ref,
+        },
     }
     backend: Mapping[str, Any] = {
-        "apiVersion": POLICY_API, "kind": "GCPBackendPolicy",
+        "apiVersion": POLICY_API,
+        "kind": "GCPBackendPolicy",
         "metadata": {"name": f"{target.backend_service}-backend", **meta},
         # timeoutSec bounds one request (default 30 s): long inferences, streams, a cold start from zero.
-        "spec": {"default": {"timeoutSec": target.request_timeout_seconds,
-                             "connectionDraining": {"drainingTimeoutSec": min(target.drain_seconds,
-                                                                              MAX_DRAINING_SECONDS)}},
-                 "targetRef": ref},
+        "spec": {
+            "default": {
+                "timeoutSec": target.request_timeout_seconds,
+                "connectionDraining": {"drainingTimeoutSec": min(target.drain_seconds, MAX_DRAINING_SECONDS)},
+            },
+            "targetRef": ref,
+        },
     }
     return Decoration(objects=[health, backend])
 

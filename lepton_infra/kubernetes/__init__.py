@@ -10,7 +10,21 @@ from lepton_infra.kubernetes.observability import Observability, ObservabilityAr
 from lepton_infra.kubernetes.tenant import Tenant, TenantArgs
 
 __all__ = [
-    "GpuStack", "GpuStackArgs", "InferenceService", "InferenceServiceArgs", "Keda", "KedaArgs", "MetricsServer", "MetricsServerArgs",
-    "Observability", "ObservabilityArgs", "PlatformAddons", "PlatformAddonsArgs", "SmtpRelay", "Tenant",
-    "TenantArgs", "addons_args", "build_addons",
+    "GpuStack",
+    "GpuStackArgs",
+    "InferenceService",
+    "InferenceServiceArgs",
+    "Keda",
+    "KedaArgs",
+    "MetricsServer",
+    "MetricsServerArgs",
+    "Observability",
+    "ObservabilityArgs",
+    "PlatformAddons",
+    "PlatformAddonsArgs",
+    "SmtpRelay",
+    "Tenant",
+    "TenantArgs",
+    "addons_args",
+    "build_addons",
 ]

@@ -71,52 +71,76 @@ class JobQueuesArgs:
 class PlatformAddons(Component):
     TOKEN = "lepton:k8s:PlatformAddons"
 
-    def __init__(self, name: str, args: PlatformAddonsArgs,
-                 opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(
+        self, name: str, args: PlatformAddonsArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
         check_args(self.TOKEN, name, platform_addons_problems(args))  # before anything is registered
         super().__init__(name, opts)
         nodes = list(args.workload_dependencies)
         self.observability = Observability(
-            child_name(name, "observability"), replace(args.observability, depends_on=[*nodes, *args.storage_dependencies]),
-            self.child_opts())
+            child_name(name, "observability"),
+            replace(args.observability, depends_on=[*nodes, *args.storage_dependencies]),
+            self.child_opts(),
+        )
         crds = [self.observability.release]
         self.gpu_stack: GpuStack | None = None
         if args.gpu is not None:
             self.gpu_stack = GpuStack(
                 child_name(name, "gpu"),
-                GpuStackArgs(kubernetes_version=args.kubernetes_version, facts=args.gpu,
-                             depends_on=nodes, monitoring_crds=crds,
-                             critical_priority_needs_quota=args.critical_priority_needs_quota),
-                self.child_opts())
+                GpuStackArgs(
+                    kubernetes_version=args.kubernetes_version,
+                    facts=args.gpu,
+                    depends_on=nodes,
+                    monitoring_crds=crds,
+                    critical_priority_needs_quota=args.critical_priority_needs_quota,
+                ),
+                self.child_opts(),
+            )
         self.metrics_server: MetricsServer | None = None
         if args.install_metrics_server:
-            self.metrics_server = MetricsServer(child_name(name, "metrics-server"),
-                                                MetricsServerArgs(
-                                                    depends_on=nodes,
-                                                    critical_priority_needs_quota=args.critical_priority_needs_quota),
-                                                self.child_opts())
+            self.metrics_server = MetricsServer(
+                child_name(name, "metrics-server"),
+                MetricsServerArgs(
+                    depends_on=nodes, critical_priority_needs_quota=args.critical_priority_needs_quota
+                ),
+                self.child_opts(),
+            )
         self.keda: Keda | None = None
         autoscalers = {autoscaler_for(s.min_replicas, s.scaling_metric) for s in args.services}
         if autoscalers & {"keda", "keda-http"}:
-            self.keda = Keda(child_name(name, "keda"),
-                             KedaArgs(kubernetes_version=args.kubernetes_version, depends_on=nodes,
-                                      http_add_on="keda-http" in autoscalers,
-                                      namespace_labels=dict(args.traffic.facts.target_namespace_labels)
-                                      if args.traffic else {}),
-                             self.child_opts())
+            self.keda = Keda(
+                child_name(name, "keda"),
+                KedaArgs(
+                    kubernetes_version=args.kubernetes_version,
+                    depends_on=nodes,
+                    http_add_on="keda-http" in autoscalers,
+                    namespace_labels=dict(args.traffic.facts.target_namespace_labels) if args.traffic else {},
+                ),
+                self.child_opts(),
+            )
         self.tenants: dict[str, Tenant] = {
             t.name: Tenant(child_name(name, f"tenant-{t.name}"), t, self.child_opts()) for t in args.tenants
         }
         self.kueue: Kueue | None = None
         if args.jobs is not None:
             admins = {t.name: list(t.admin_groups) for t in args.tenants}
-            self.kueue = Kueue(child_name(name, "kueue"), KueueArgs(
-                kubernetes_version=args.kubernetes_version, flavors=args.jobs.flavors,
-                tenants=[TenantQueueWiring(q, self.tenants[q.tenant].namespace_name, admins[q.tenant])
-                         for q in args.jobs.queues],
-                system_pool=args.jobs.system_pool, depends_on=nodes, monitoring_crds=crds,
-                provisioning_class=args.jobs.provisioning_class, provisioning_ready=args.jobs.provisioning_ready),
-                self.child_opts())
+            self.kueue = Kueue(
+                child_name(name, "kueue"),
+                KueueArgs(
+                    kubernetes_version=args.kubernetes_version,
+                    flavors=args.jobs.flavors,
+                    tenants=[
+                        TenantQueueWiring(q, self.tenants[q.tenant].namespace_name, admins[q.tenant])
+                        for q in args.jobs.queues
+                    ],
+                    system_pool=args.jobs.system_pool,
+                    depends_on=nodes,
+                    monitoring_crds=crds,
+                    provisioning_class=args.jobs.provisioning_class,
+                    provisioning_ready=args.jobs.provisioning_ready,
+                ),
+                self.child_opts(),
+            )
         self.services: dict[str, InferenceService] = {}
         plan = args.traffic
         routes = {r.service: r for r in plan.routes} if plan else {}
@@ -132,28 +156,49 @@ class PlatformAddons(Component):
             if svc.gpu_type and self.gpu_stack is not None and self.gpu_stack.release is not None:
                 needs.append(self.gpu_stack.release)
             wired = replace(
-                svc, namespace=tenant.namespace_name, service_account=tenant.service_account_name,
+                svc,
+                namespace=tenant.namespace_name,
+                service_account=tenant.service_account_name,
                 identity_pod_labels={**tenant.identity.pod_labels, **svc.identity_pod_labels},
-                depends_on=[*needs, *svc.depends_on], monitoring_crds=crds,
+                depends_on=[*needs, *svc.depends_on],
+                monitoring_crds=crds,
                 keda=[self.keda.release] if self.keda is not None else [],
                 http_add_on=[self.keda.http_release] if self.keda and self.keda.http_release else [],
                 external_host=routes[svc.name].host if svc.name in routes else None,
-                service_annotations=(dict(decorations[svc.name].service_annotations)
-                                     if svc.name in routes and not routes[svc.name].via_interceptor else {}),
+                service_annotations=(
+                    dict(decorations[svc.name].service_annotations)
+                    if svc.name in routes and not routes[svc.name].via_interceptor
+                    else {}
+                ),
             )
-            self.services[svc.name] = InferenceService(child_name(name, f"svc-{svc.name}"), wired,
-                                                       self.child_opts())
+            self.services[svc.name] = InferenceService(
+                child_name(name, f"svc-{svc.name}"), wired, self.child_opts()
+            )
         self.traffic: Traffic | None = None
         if plan is not None:
             backends: list[pulumi.Resource] = [t.namespace for t in self.tenants.values()]
             backends += [self.services[n].service for n in routes]
             if self.keda is not None and self.keda.http_release is not None:
                 backends.append(self.keda.http_release)
-            self.traffic = Traffic(child_name(name, "traffic"), TrafficArgs(
-                kubernetes_version=args.kubernetes_version, facts=plan.facts, routes=plan.routes, targets=targets,
-                decorations=decorations, platform=plan.platform, tls_issuer=plan.tls_issuer,
-                acme_email=plan.acme_email, system_pool=plan.system_pool, network_policies=plan.network_policies,
-                depends_on=backends, node_dependencies=nodes, monitoring_crds=crds), self.child_opts())
+            self.traffic = Traffic(
+                child_name(name, "traffic"),
+                TrafficArgs(
+                    kubernetes_version=args.kubernetes_version,
+                    facts=plan.facts,
+                    routes=plan.routes,
+                    targets=targets,
+                    decorations=decorations,
+                    platform=plan.platform,
+                    tls_issuer=plan.tls_issuer,
+                    acme_email=plan.acme_email,
+                    system_pool=plan.system_pool,
+                    network_policies=plan.network_policies,
+                    depends_on=backends,
+                    node_dependencies=nodes,
+                    monitoring_crds=crds,
+                ),
+                self.child_opts(),
+            )
         trust = trust_output(plan)
         # Stack outputs the platform may export as they are.
         self.outputs: dict[str, object] = {
@@ -162,15 +207,19 @@ class PlatformAddons(Component):
             "service_autoscalers": {n: s.autoscaler for n, s in self.services.items()},
             # Per service, the `url` in-cluster clients call and the `Host` header they send with it.
             # Exposed ones also carry `external_url` (and, with the private CA, where its root is).
-            "service_endpoints": {n: s.endpoint.apply(lambda e, n=n: {**e, **trust} if n in routes else e)
-                                  for n, s in self.services.items()},
+            "service_endpoints": {
+                n: s.endpoint.apply(lambda e, n=n: {**e, **trust} if n in routes else e)
+                for n, s in self.services.items()
+            },
         }
         if self.traffic is not None and self.traffic.addresses:
-            # Per exposed host, the load balancer's DNS name (or IP) its Ingress reports: where a host's record
+            # Per exposed host, the load balancer's DNS name (or IP) its Ingress reports: where a host's
+            # record
             # points, written by the cloud (network.dns_records) or by the operator's own DNS.
             self.outputs["host_addresses"] = {
                 host: pulumi.Output.all(a.hostname, a.ip).apply(lambda v: v[0] or v[1])
-                for host, a in sorted(self.traffic.addresses.items())}
+                for host, a in sorted(self.traffic.addresses.items())
+            }
         self.finish(self.outputs)
 
 
@@ -192,12 +241,17 @@ def isolation_problems(spec: PlatformSpec, handle: ClusterHandle) -> list[Proble
     tenants at all, rather than tenants without isolation (loud, before any in-cluster object)."""
     if not spec.tenants or handle.network_policy_enforced:
         return []
-    return [Problem(
-        "tenants", [t.name for t in spec.tenants],
-        "the cluster does not enforce NetworkPolicy (ClusterHandle.network_policy_enforced is False), so "
-        "tenant namespaces would not be isolated from each other",
-        "enable NetworkPolicy enforcement in the cluster's cloud layer (EKS: vpc-cni enableNetworkPolicy; "
-        "GKE: Dataplane V2; AKS: Cilium) and set network_policy_enforced=True, or remove the tenants")]
+    return [
+        Problem(
+            "tenants",
+            [t.name for t in spec.tenants],
+            "the cluster does not enforce NetworkPolicy (ClusterHandle.network_policy_enforced is False), so "
+            "tenant namespaces would not be isolated from each other",
+            "enable NetworkPolicy enforcement in the cluster's cloud layer (EKS: vpc-cni "
+            "enableNetworkPolicy; "
+            "GKE: Dataplane V2; AKS: Cilium) and set network_policy_enforced=True, or remove the tenants",
+        )
+    ]
 
 
 def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs:
@@ -221,52 +275,104 @@ def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs
         scale_up_dependencies=list(handle.scale_up_dependencies),
         storage_dependencies=list(handle.storage_dependencies),
         observability=ObservabilityArgs(
-            kubernetes_version=version, retention_days=mon.retention_days, storage_gb=mon.storage_gb,
-            storage_class=handle.storage_class, alert_emails=list(mon.alert_emails),
-            smtp=default_smtp(mon.alert_emails, handle.smtp, mon.smtp_relay), gpu_idle_percent=mon.gpu_idle_percent,
-            gpu_metrics=_cloud_dcgm_fields(handle.gpu)),
-        tenants=[TenantArgs(name=t.name, kubernetes_version=version, bind_identity=handle.bind_identity,
-                            gpu_quota=t.gpu_quota, cpu_quota=t.cpu_quota, memory_quota=t.memory_quota,
-                            pods=t.pods, admin_groups=list(t.admins), pod_security=t.pod_security,
-                            extra_egress=egress,
-                            namespace_labels=dict(traffic.facts.target_namespace_labels) if traffic else {})
-                 for t in spec.tenants],
-        services=[InferenceServiceArgs(
-            name=s.name, tenant=s.tenant, namespace=s.tenant, service_account=WORKLOAD_SERVICE_ACCOUNT,
-            image=s.image, port=s.port, predict_path=s.predict_path, health_path=s.health_path,
-            cpu=s.cpu, memory=s.memory, gpu_type=s.gpu.type if s.gpu else None,
-            gpu_count=s.gpu.count if s.gpu else 0, min_replicas=s.replicas.min, max_replicas=s.replicas.max,
-            scaling_metric=s.scaling.metric, scaling_target=s.scaling.target,
-            cpu_utilization=s.scaling.cpu_utilization,
-            cloud_tolerations=cloud_tolerations if s.gpu else ())
-            for s in spec.services],
-        jobs=job_queues_args(spec, cloud_tolerations, handle.capacity_provisioning) if spec.jobs.enabled else None,
+            kubernetes_version=version,
+            retention_days=mon.retention_days,
+            storage_gb=mon.storage_gb,
+            storage_class=handle.storage_class,
+            alert_emails=list(mon.alert_emails),
+            smtp=default_smtp(mon.alert_emails, handle.smtp, mon.smtp_relay),
+            gpu_idle_percent=mon.gpu_idle_percent,
+            gpu_metrics=_cloud_dcgm_fields(handle.gpu),
+        ),
+        tenants=[
+            TenantArgs(
+                name=t.name,
+                kubernetes_version=version,
+                bind_identity=handle.bind_identity,
+                gpu_quota=t.gpu_quota,
+                cpu_quota=t.cpu_quota,
+                memory_quota=t.memory_quota,
+                pods=t.pods,
+                admin_groups=list(t.admins),
+                pod_security=t.pod_security,
+                extra_egress=egress,
+                namespace_labels=dict(traffic.facts.target_namespace_labels) if traffic else {},
+            )
+            for t in spec.tenants
+        ],
+        services=[
+            InferenceServiceArgs(
+                name=s.name,
+                tenant=s.tenant,
+                namespace=s.tenant,
+                service_account=WORKLOAD_SERVICE_ACCOUNT,
+                image=s.image,
+                port=s.port,
+                predict_path=s.predict_path,
+                health_path=s.health_path,
+                cpu=s.cpu,
+                memory=s.memory,
+                gpu_type=s.gpu.type if s.gpu else None,
+                gpu_count=s.gpu.count if s.gpu else 0,
+                min_replicas=s.replicas.min,
+                max_replicas=s.replicas.max,
+                scaling_metric=s.scaling.metric,
+                scaling_target=s.scaling.target,
+                cpu_utilization=s.scaling.cpu_utilization,
+                cloud_tolerations=cloud_tolerations if s.gpu else (),
+            )
+            for s in spec.services
+        ],
+        jobs=job_queues_args(spec, cloud_tolerations, handle.capacity_provisioning)
+        if spec.jobs.enabled
+        else None,
         traffic=traffic,
     )
 
 
-def job_queues_args(spec: PlatformSpec, cloud_tolerations: Sequence[Mapping[str, str]],
-                    capacity: CapacityProvisioning | None = None) -> JobQueuesArgs:
+def job_queues_args(
+    spec: PlatformSpec,
+    cloud_tolerations: Sequence[Mapping[str, str]],
+    capacity: CapacityProvisioning | None = None,
+) -> JobQueuesArgs:
     """Flavors from the node pools, a queue per tenant with the spec's quota (defaults: no guaranteed
     GPUs, the tenant's CPU and memory quota); the controller on the first on-demand CPU pool with nodes.
     GPU pools the cluster's autoscaler provisions for (`capacity`) get the capacity admission check."""
     gpu_pools = {p.name for p in spec.gpu_pools}
-    provisioned = (set() if capacity is None else
-                   gpu_pools if capacity.pools is None else gpu_pools & set(capacity.pools))
-    flavors = flavors_for([PoolShape(p.name, p.gpu.type if p.gpu else None, p.spot) for p in spec.node_pools],
-                          cloud_tolerations, provisioned)
+    provisioned = (
+        set()
+        if capacity is None
+        else gpu_pools
+        if capacity.pools is None
+        else gpu_pools & set(capacity.pools)
+    )
+    flavors = flavors_for(
+        [PoolShape(p.name, p.gpu.type if p.gpu else None, p.spot) for p in spec.node_pools],
+        cloud_tolerations,
+        provisioned,
+    )
     queues = []
     for t in spec.tenants:
         jobs = t.jobs or TenantJobsSpec()
-        queues.append(TenantQueue(
-            tenant=t.name, gpu_quota=dict(jobs.gpu_quota), cpu_quota=jobs.cpu_quota or t.cpu_quota,
-            memory_quota=jobs.memory_quota or t.memory_quota, borrowing_limit=jobs.borrowing_limit,
-            reclaim_within_cohort=jobs.preemption.reclaim_within_cohort,
-            within_cluster_queue=jobs.preemption.within_cluster_queue))
+        queues.append(
+            TenantQueue(
+                tenant=t.name,
+                gpu_quota=dict(jobs.gpu_quota),
+                cpu_quota=jobs.cpu_quota or t.cpu_quota,
+                memory_quota=jobs.memory_quota or t.memory_quota,
+                borrowing_limit=jobs.borrowing_limit,
+                reclaim_within_cohort=jobs.preemption.reclaim_within_cohort,
+                within_cluster_queue=jobs.preemption.within_cluster_queue,
+            )
+        )
     system = next((p.name for p in spec.node_pools if not p.is_gpu and not p.spot and p.min >= 1), None)
-    return JobQueuesArgs(flavors=flavors, queues=queues, system_pool=system,
-                         provisioning_class=capacity.provisioning_class if provisioned and capacity else None,
-                         provisioning_ready=list(capacity.ready) if provisioned and capacity else [])
+    return JobQueuesArgs(
+        flavors=flavors,
+        queues=queues,
+        system_pool=system,
+        provisioning_class=capacity.provisioning_class if provisioned and capacity else None,
+        provisioning_ready=list(capacity.ready) if provisioned and capacity else [],
+    )
 
 
 def _cloud_dcgm_fields(gpu: GpuFacts) -> frozenset[str]:
@@ -276,8 +382,9 @@ def _cloud_dcgm_fields(gpu: GpuFacts) -> frozenset[str]:
     return frozenset()
 
 
-def build_addons(spec: PlatformSpec, handle: ClusterHandle,
-                 opts: pulumi.ResourceOptions | None = None) -> PlatformAddons:
+def build_addons(
+    spec: PlatformSpec, handle: ClusterHandle, opts: pulumi.ResourceOptions | None = None
+) -> PlatformAddons:
     """The in-cluster layer for `spec` on the cluster behind `handle`. Every Kubernetes object goes
     through `handle.provider`; the caller's `opts` (parent, other providers) are kept."""
     caller = opts or pulumi.ResourceOptions()

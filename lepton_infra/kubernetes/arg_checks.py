@@ -30,8 +30,14 @@ if TYPE_CHECKING:
 
 
 def inference_service_problems(args: InferenceServiceArgs) -> Iterator[Problem]:
-    for arg, field in (("name", "name"), ("tenant", "tenant"), ("image", "image"), ("port", "port"),
-                       ("cpu", "cpu"), ("memory", "memory")):
+    for arg, field in (
+        ("name", "name"),
+        ("tenant", "tenant"),
+        ("image", "image"),
+        ("port", "port"),
+        ("cpu", "cpu"),
+        ("memory", "memory"),
+    ):
         yield from like_spec_field(arg, getattr(args, arg), ServiceSpec, field)
     for arg in ("predict_path", "health_path"):
         value = getattr(args, arg)
@@ -51,15 +57,23 @@ def inference_service_problems(args: InferenceServiceArgs) -> Iterator[Problem]:
 def tenant_problems(args: TenantArgs) -> Iterator[Problem]:
     yield from like_spec_field("name", args.name, TenantSpec, "name")
     if known(args.name) and (args.name in RESERVED_NAMESPACES or args.name.startswith("kube-")):
-        yield Problem("name", args.name, "reserved namespace (Kubernetes or the platform uses it)",
-                      "pick another tenant name")
+        yield Problem(
+            "name",
+            args.name,
+            "reserved namespace (Kubernetes or the platform uses it)",
+            "pick another tenant name",
+        )
     for arg in ("gpu_quota", "cpu_quota", "memory_quota", "pods", "pod_security"):
         yield from like_spec_field(arg, getattr(args, arg), TenantSpec, arg)
     yield from like_spec_field("kubernetes_version", args.kubernetes_version, ClusterSpec, "version")
     for i, group in enumerate(args.admin_groups):
         if known(group) and not str(group).strip():
-            yield Problem(f"admin_groups[{i}]", group, "an empty group name binds nobody",
-                          "name the identity-provider group, or drop the entry")
+            yield Problem(
+                f"admin_groups[{i}]",
+                group,
+                "an empty group name binds nobody",
+                "name the identity-provider group, or drop the entry",
+            )
 
 
 def observability_problems(args: ObservabilityArgs) -> Iterator[Problem]:
@@ -72,9 +86,10 @@ def observability_problems(args: ObservabilityArgs) -> Iterator[Problem]:
 def platform_addons_problems(args: PlatformAddonsArgs) -> Iterator[Problem]:
     """Every child's problems at once, before the first child exists (paths prefixed with the child)."""
     yield from like_spec_field("kubernetes_version", args.kubernetes_version, ClusterSpec, "version")
-    for prefix, problems in (("observability", observability_problems(args.observability)),
-                             *((f"tenants[{i}]", tenant_problems(t)) for i, t in enumerate(args.tenants)),
-                             *((f"services[{i}]", inference_service_problems(s))
-                               for i, s in enumerate(args.services))):
+    for prefix, problems in (
+        ("observability", observability_problems(args.observability)),
+        *((f"tenants[{i}]", tenant_problems(t)) for i, t in enumerate(args.tenants)),
+        *((f"services[{i}]", inference_service_problems(s)) for i, s in enumerate(args.services)),
+    ):
         for p in problems:
             yield Problem(f"{prefix}.{p.path}", p.value, p.why, p.fix)

@@ -19,29 +19,32 @@ def certificate_alert_rules() -> list[AlertRule]:
         AlertRule(
             name="CertificateNotReady",
             expr='max by (namespace, name) (certmanager_certificate_ready_status{condition="False"}) == 1',
-            for_="30m", severity="warning",
+            for_="30m",
+            severity="warning",
             summary="A service certificate is not ready",
             description="Certificate {{ $labels.namespace }}/{{ $labels.name }} has not been Ready for 30m: "
-                        "issuance or renewal fails (`kubectl describe certificate`, then its CertificateRequest "
-                        "and, for ACME, the Order and Challenge: DNS-01 needs the zone's write access).",
+            "issuance or renewal fails (`kubectl describe certificate`, then its CertificateRequest "
+            "and, for ACME, the Order and Challenge: DNS-01 needs the zone's write access).",
         ),
         AlertRule(
             name="CertificateExpiringSoon",
             expr=f"min by (namespace, name) (certmanager_certificate_expiration_timestamp_seconds - time()) "
-                 f"< {EXPIRY_WARNING_DAYS} * 86400",
-            for_="1h", severity="critical",
+            f"< {EXPIRY_WARNING_DAYS} * 86400",
+            for_="1h",
+            severity="critical",
             summary="A service certificate expires within a week",
             description="Certificate {{ $labels.namespace }}/{{ $labels.name }} expires in under "
-                        f"{EXPIRY_WARNING_DAYS} days although renewal starts 30 days ahead: renewal keeps "
-                        "failing. Clients will refuse the service once it expires.",
+            f"{EXPIRY_WARNING_DAYS} days although renewal starts 30 days ahead: renewal keeps "
+            "failing. Clients will refuse the service once it expires.",
         ),
         AlertRule(
             name="CertManagerMetricsMissing",
             expr="absent(certmanager_clock_time_seconds_gauge)",
-            for_="15m", severity="critical",
+            for_="15m",
+            severity="critical",
             summary="cert-manager is not running or not scraped",
             description="No cert-manager metrics for 15m: certificates are neither renewed nor watched. "
-                        "Check the pods in the cert-manager namespace.",
+            "Check the pods in the cert-manager namespace.",
         ),
     ]
 

@@ -40,8 +40,9 @@ def issuer_name(tls_issuer: str) -> str:
     return ACME_ISSUER if tls_issuer == "acme" else CA_ISSUER
 
 
-def chart_values(system_pool: str | None, identity: BoundIdentity | None,
-                 recursive_nameservers: Sequence[str] = ()) -> dict[str, Any]:
+def chart_values(
+    system_pool: str | None, identity: BoundIdentity | None, recursive_nameservers: Sequence[str] = ()
+) -> dict[str, Any]:
     """CRDs from the chart (kept when the release goes); every component on the system nodes; the
     chart's own security contexts (non-root, RuntimeDefault seccomp, no capabilities, read-only root)
     kept as they are; the controller's service account carrying the DNS-01 identity when there is one;
@@ -53,16 +54,24 @@ def chart_values(system_pool: str | None, identity: BoundIdentity | None,
         # The chart leaves every component's resources empty: small requests and a memory ceiling each, so
         # the system pool's capacity is accounted for (a few hundred certificates fit in these).
         "resources": {"requests": {"cpu": "50m", "memory": "128Mi"}, "limits": {"memory": "512Mi"}},
-        "webhook": {"resources": {"requests": {"cpu": "20m", "memory": "64Mi"}, "limits": {"memory": "128Mi"}}},
-        "cainjector": {"resources": {"requests": {"cpu": "20m", "memory": "128Mi"}, "limits": {"memory": "512Mi"}}},
-        "startupapicheck": {"resources": {"requests": {"cpu": "10m", "memory": "32Mi"},
-                                          "limits": {"memory": "64Mi"}}},
+        "webhook": {
+            "resources": {"requests": {"cpu": "20m", "memory": "64Mi"}, "limits": {"memory": "128Mi"}}
+        },
+        "cainjector": {
+            "resources": {"requests": {"cpu": "20m", "memory": "128Mi"}, "limits": {"memory": "512Mi"}}
+        },
+        "startupapicheck": {
+            "resources": {"requests": {"cpu": "10m", "memory": "32Mi"}, "limits": {"memory": "64Mi"}}
+        },
     }
     if system_pool is not None:
-        # global.nodeSelector is merged into every component's (controller, webhook, cainjector, startup check).
+        # global.nodeSelector is merged into every component's (controller, webhook, cainjector, startup
+        # check).
         values["global"] = {"nodeSelector": {POOL_LABEL: system_pool}}
     if identity is not None:
-        values["serviceAccount"].update({"annotations": dict(identity.annotations), "labels": dict(identity.labels)})
+        values["serviceAccount"].update(
+            {"annotations": dict(identity.annotations), "labels": dict(identity.labels)}
+        )
         if identity.pod_labels:
             values["podLabels"] = dict(identity.pod_labels)
     if recursive_nameservers:
@@ -82,12 +91,17 @@ def _meta(name: str, namespace: str | None = None) -> dict[str, Any]:
 
 def acme_issuer(email: str, domain: str, solver: Mapping[str, Any]) -> dict[str, Any]:
     return {
-        "apiVersion": CERT_MANAGER_API, "kind": "ClusterIssuer", "metadata": _meta(ACME_ISSUER),
-        "spec": {"acme": {
-            "server": LETS_ENCRYPT_PRODUCTION, "email": email,
-            "privateKeySecretRef": {"name": f"{ACME_ISSUER}-account"},
-            "solvers": [{"selector": {"dnsZones": [domain]}, "dns01": dict(solver)}],
-        }},
+        "apiVersion": CERT_MANAGER_API,
+        "kind": "ClusterIssuer",
+        "metadata": _meta(ACME_ISSUER),
+        "spec": {
+            "acme": {
+                "server": LETS_ENCRYPT_PRODUCTION,
+                "email": email,
+                "privateKeySecretRef": {"name": f"{ACME_ISSUER}-account"},
+                "solvers": [{"selector": {"dnsZones": [domain]}, "dns01": dict(solver)}],
+            }
+        },
     }
 
 
@@ -95,14 +109,36 @@ def private_ca_objects(platform: str) -> list[dict[str, Any]]:
     """Self-signed issuer -> the root CA Certificate (in cert-manager's namespace, where a ClusterIssuer
     reads its Secret) -> the CA ClusterIssuer that signs the hosts' certificates."""
     return [
-        {"apiVersion": CERT_MANAGER_API, "kind": "ClusterIssuer", "metadata": _meta(SELF_SIGNED_ISSUER),
-         "spec": {"selfSigned": {}}},
-        {"apiVersion": CERT_MANAGER_API, "kind": "Certificate", "metadata": _meta(CA_CERTIFICATE, CERT_MANAGER_NAMESPACE),
-         "spec": {"isCA": True, "commonName": f"{platform} platform CA", "secretName": CA_CERTIFICATE,
-                  "duration": CA_DURATION, "renewBefore": CA_RENEW_BEFORE, "privateKey": dict(_KEY),
-                  "issuerRef": {"group": "cert-manager.io", "kind": "ClusterIssuer", "name": SELF_SIGNED_ISSUER}}},
-        {"apiVersion": CERT_MANAGER_API, "kind": "ClusterIssuer", "metadata": _meta(CA_ISSUER),
-         "spec": {"ca": {"secretName": CA_CERTIFICATE}}},
+        {
+            "apiVersion": CERT_MANAGER_API,
+            "kind": "ClusterIssuer",
+            "metadata": _meta(SELF_SIGNED_ISSUER),
+            "spec": {"selfSigned": {}},
+        },
+        {
+            "apiVersion": CERT_MANAGER_API,
+            "kind": "Certificate",
+            "metadata": _meta(CA_CERTIFICATE, CERT_MANAGER_NAMESPACE),
+            "spec": {
+                "isCA": True,
+                "commonName": f"{platform} platform CA",
+                "secretName": CA_CERTIFICATE,
+                "duration": CA_DURATION,
+                "renewBefore": CA_RENEW_BEFORE,
+                "privateKey": dict(_KEY),
+                "issuerRef": {
+                    "group": "cert-manager.io",
+                    "kind": "ClusterIssuer",
+                    "name": SELF_SIGNED_ISSUER,
+                },
+            },
+        },
+        {
+            "apiVersion": CERT_MANAGER_API,
+            "kind": "ClusterIssuer",
+            "metadata": _meta(CA_ISSUER),
+            "spec": {"ca": {"secretName": CA_CERTIFICATE}},
+        },
     ]
 
 
@@ -110,10 +146,16 @@ def host_certificate(name: str, namespace: str, host: str, secret: str, tls_issu
     """One host's certificate, in the namespace of the object that serves its Secret. A new key at every
     renewal; ACME decides its own lifetime (90 days), the private CA ours."""
     spec: dict[str, Any] = {
-        "secretName": secret, "dnsNames": [host],
+        "secretName": secret,
+        "dnsNames": [host],
         "privateKey": {**_KEY, "rotationPolicy": "Always"},
         "issuerRef": {"group": "cert-manager.io", "kind": "ClusterIssuer", "name": issuer_name(tls_issuer)},
     }
     if tls_issuer != "acme":
         spec.update({"duration": HOST_DURATION, "renewBefore": HOST_RENEW_BEFORE})
-    return {"apiVersion": CERT_MANAGER_API, "kind": "Certificate", "metadata": _meta(name, namespace), "spec": spec}
+    return {
+        "apiVersion": CERT_MANAGER_API,
+        "kind": "Certificate",
+        "metadata": _meta(name, namespace),
+        "spec": spec,
+    }

@@ -18,40 +18,63 @@ from lepton_infra.kubernetes import charts
 CHART_IMAGE_REPOSITORIES: dict[tuple[str, str], tuple[str, ...]] = {
     # with grafana 11.3.6, kube-state-metrics 7.2.2 and prometheus-node-exporter 4.52.2 (its Chart.yaml)
     (charts.KUBE_PROMETHEUS_STACK.chart, charts.KUBE_PROMETHEUS_STACK.version): (
-        "docker.io/bats/bats", "docker.io/busybox", "docker.io/curlimages/curl", "docker.io/grafana/grafana",
-        "docker.io/grafana/grafana-image-renderer", "docker.io/library/busybox",
-        "ghcr.io/jkroepke/kube-webhook-certgen", "quay.io/brancz/kube-rbac-proxy", "quay.io/kiwigrid/k8s-sidecar",
-        "quay.io/prometheus-operator/admission-webhook", "quay.io/prometheus-operator/prometheus-config-reloader",
-        "quay.io/prometheus-operator/prometheus-operator", "quay.io/prometheus/alertmanager",
-        "quay.io/prometheus/busybox", "quay.io/prometheus/node-exporter", "quay.io/prometheus/prometheus",
-        "quay.io/thanos/thanos", "registry.k8s.io/kube-state-metrics/kube-state-metrics",
+        "docker.io/bats/bats",
+        "docker.io/busybox",
+        "docker.io/curlimages/curl",
+        "docker.io/grafana/grafana",
+        "docker.io/grafana/grafana-image-renderer",
+        "docker.io/library/busybox",
+        "ghcr.io/jkroepke/kube-webhook-certgen",
+        "quay.io/brancz/kube-rbac-proxy",
+        "quay.io/kiwigrid/k8s-sidecar",
+        "quay.io/prometheus-operator/admission-webhook",
+        "quay.io/prometheus-operator/prometheus-config-reloader",
+        "quay.io/prometheus-operator/prometheus-operator",
+        "quay.io/prometheus/alertmanager",
+        "quay.io/prometheus/busybox",
+        "quay.io/prometheus/node-exporter",
+        "quay.io/prometheus/prometheus",
+        "quay.io/thanos/thanos",
+        "registry.k8s.io/kube-state-metrics/kube-state-metrics",
         "registry.k8s.io/kubectl",
     ),
     # with node-feature-discovery 0.18.3 (its Chart.yaml)
     (charts.GPU_OPERATOR.chart, charts.GPU_OPERATOR.version): (
-        "nvcr.io/nvidia/cloud-native/dcgm", "nvcr.io/nvidia/cloud-native/gdrdrv",
-        "nvcr.io/nvidia/cloud-native/k8s-cc-manager", "nvcr.io/nvidia/cloud-native/k8s-driver-manager",
-        "nvcr.io/nvidia/cloud-native/k8s-mig-manager", "nvcr.io/nvidia/cloud-native/nvidia-fs",
+        "nvcr.io/nvidia/cloud-native/dcgm",
+        "nvcr.io/nvidia/cloud-native/gdrdrv",
+        "nvcr.io/nvidia/cloud-native/k8s-cc-manager",
+        "nvcr.io/nvidia/cloud-native/k8s-driver-manager",
+        "nvcr.io/nvidia/cloud-native/k8s-mig-manager",
+        "nvcr.io/nvidia/cloud-native/nvidia-fs",
         "nvcr.io/nvidia/cloud-native/nvidia-sandbox-device-plugin",
-        "nvcr.io/nvidia/cloud-native/vgpu-device-manager", "nvcr.io/nvidia/driver", "nvcr.io/nvidia/gpu-operator",
-        "nvcr.io/nvidia/k8s-device-plugin", "nvcr.io/nvidia/k8s/container-toolkit",
-        "nvcr.io/nvidia/k8s/dcgm-exporter", "nvcr.io/nvidia/kubevirt-gpu-device-plugin",
+        "nvcr.io/nvidia/cloud-native/vgpu-device-manager",
+        "nvcr.io/nvidia/driver",
+        "nvcr.io/nvidia/gpu-operator",
+        "nvcr.io/nvidia/k8s-device-plugin",
+        "nvcr.io/nvidia/k8s/container-toolkit",
+        "nvcr.io/nvidia/k8s/dcgm-exporter",
+        "nvcr.io/nvidia/kubevirt-gpu-device-plugin",
         "registry.k8s.io/nfd/node-feature-discovery",
     ),
     (charts.KEDA.chart, charts.KEDA.version): (
-        "ghcr.io/kedacore/keda", "ghcr.io/kedacore/keda-admission-webhooks", "ghcr.io/kedacore/keda-metrics-apiserver",
+        "ghcr.io/kedacore/keda",
+        "ghcr.io/kedacore/keda-admission-webhooks",
+        "ghcr.io/kedacore/keda-metrics-apiserver",
     ),
     (charts.KEDA_HTTP_ADD_ON.chart, charts.KEDA_HTTP_ADD_ON.version): (
-        "ghcr.io/kedacore/http-add-on-interceptor", "ghcr.io/kedacore/http-add-on-operator",
+        "ghcr.io/kedacore/http-add-on-interceptor",
+        "ghcr.io/kedacore/http-add-on-operator",
         "ghcr.io/kedacore/http-add-on-scaler",
     ),
     (charts.METRICS_SERVER.chart, charts.METRICS_SERVER.version): (
-        "registry.k8s.io/autoscaling/addon-resizer", "registry.k8s.io/metrics-server/metrics-server",
+        "registry.k8s.io/autoscaling/addon-resizer",
+        "registry.k8s.io/metrics-server/metrics-server",
     ),
     # The packaged OCI chart points at registry.k8s.io/kueue (values.yaml at the tag names the staging
     # registry; hack/helm-chart-package.sh rewrites it for promoted releases).
     (charts.KUEUE.chart, charts.KUEUE.version): (
-        "registry.k8s.io/kueue/kueue", "registry.k8s.io/kueue/kueueviz-backend",
+        "registry.k8s.io/kueue/kueue",
+        "registry.k8s.io/kueue/kueueviz-backend",
         "registry.k8s.io/kueue/kueueviz-frontend",
     ),
     (charts.CLUSTER_AUTOSCALER.chart, charts.CLUSTER_AUTOSCALER.version): (
@@ -59,8 +82,10 @@ CHART_IMAGE_REPOSITORIES: dict[tuple[str, str], tuple[str, ...]] = {
     ),
     # cert-manager composes `<imageRegistry>/<imageNamespace>/<image.name>` (quay.io/jetstack/...).
     (charts.CERT_MANAGER.chart, charts.CERT_MANAGER.version): (
-        "quay.io/jetstack/cert-manager-acmesolver", "quay.io/jetstack/cert-manager-cainjector",
-        "quay.io/jetstack/cert-manager-controller", "quay.io/jetstack/cert-manager-startupapicheck",
+        "quay.io/jetstack/cert-manager-acmesolver",
+        "quay.io/jetstack/cert-manager-cainjector",
+        "quay.io/jetstack/cert-manager-controller",
+        "quay.io/jetstack/cert-manager-startupapicheck",
         "quay.io/jetstack/cert-manager-webhook",
     ),
     (charts.AWS_LOAD_BALANCER_CONTROLLER.chart, charts.AWS_LOAD_BALANCER_CONTROLLER.version): (
@@ -78,5 +103,11 @@ def repository_pattern(repository: str) -> str:
 def chart_image_patterns(chart_names: Iterable[str] | None = None) -> list[str]:
     """Allowlist patterns for the images of the pinned charts (all of them, or those named), sorted."""
     wanted = set(chart_names) if chart_names is not None else None
-    return sorted({repository_pattern(repo) for (chart, _), repos in CHART_IMAGE_REPOSITORIES.items()
-                   if wanted is None or chart in wanted for repo in repos})
+    return sorted(
+        {
+            repository_pattern(repo)
+            for (chart, _), repos in CHART_IMAGE_REPOSITORIES.items()
+            if wanted is None or chart in wanted
+            for repo in repos
+        }
+    )

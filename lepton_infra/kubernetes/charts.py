@@ -51,7 +51,8 @@ KEDA = HelmChart(
 # The HTTP add-on: an interceptor proxy in front of scale-to-zero services counts their requests and holds
 # them while KEDA brings the first replica up (a Prometheus trigger cannot: at zero replicas nothing
 # serves or counts). 0.12's current API is `HTTPScaledObject` (from 0.14 it is deprecated in
-# favour of `InterceptorRoute`); the release name equals the chart name, so in-cluster names are `keda-add-ons-http-*`.
+# favour of `InterceptorRoute`); the release name equals the chart name, so in-cluster names are
+# `keda-add-ons-http-*`.
 KEDA_HTTP_ADD_ON = HelmChart(
     repo="https://kedacore.github.io/charts",
     chart="keda-add-ons-http",
@@ -125,6 +126,8 @@ AWS_LOAD_BALANCER_CONTROLLER = HelmChart(
 # `--enable-provisioning-requests`. No autoscaler chart ships it or RBAC for it (9.46.6 through 9.51.0
 # template neither), so it is applied from the autoscaler's repository at the pinned image's tag. Its
 # `v1` version, which Kueue 0.19 creates, is served from 1.31 on (1.30.x has only v1beta1).
-PROVISIONING_REQUEST_CRD_URL = ("https://raw.githubusercontent.com/kubernetes/autoscaler/cluster-autoscaler-{version}/"
-                                "cluster-autoscaler/apis/config/crd/autoscaling.x-k8s.io_provisioningrequests.yaml")
+PROVISIONING_REQUEST_CRD_URL = (
+    "https://raw.githubusercontent.com/kubernetes/autoscaler/cluster-autoscaler-{version}/"
+    "cluster-autoscaler/apis/config/crd/autoscaling.x-k8s.io_provisioningrequests.yaml"
+)
 PROVISIONING_REQUEST_V1_MINORS = frozenset({"1.31", "1.32", "1.33"})

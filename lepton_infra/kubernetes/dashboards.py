@@ -24,14 +24,26 @@ def gpu_dashboard() -> dict[str, Any]:
     node = 'node=~"$node"'
     panels = [
         _panel(1, "GPU utilisation", f"DCGM_FI_DEV_GPU_UTIL{{{node}}}", "percent", 0, 0),
-        _panel(2, "GPU memory used", f"DCGM_FI_DEV_FB_USED{{{node}}} / "
-               f"(DCGM_FI_DEV_FB_USED{{{node}}} + DCGM_FI_DEV_FB_FREE{{{node}}})", "percentunit", 12, 0),
+        _panel(
+            2,
+            "GPU memory used",
+            f"DCGM_FI_DEV_FB_USED{{{node}}} / "
+            f"(DCGM_FI_DEV_FB_USED{{{node}}} + DCGM_FI_DEV_FB_FREE{{{node}}})",
+            "percentunit",
+            12,
+            0,
+        ),
         _panel(3, "Power draw", f"DCGM_FI_DEV_POWER_USAGE{{{node}}}", "watt", 0, 8),
         _panel(4, "Temperature", f"DCGM_FI_DEV_GPU_TEMP{{{node}}}", "celsius", 12, 8),
         _panel(5, "XID errors (last code)", f"DCGM_FI_DEV_XID_ERRORS{{{node}}}", "none", 0, 16),
-        _panel(6, "GPUs requested per namespace",
-               'sum by (namespace) (kube_pod_container_resource_requests{resource="nvidia_com_gpu"})',
-               "none", 12, 16),
+        _panel(
+            6,
+            "GPUs requested per namespace",
+            'sum by (namespace) (kube_pod_container_resource_requests{resource="nvidia_com_gpu"})',
+            "none",
+            12,
+            16,
+        ),
     ]
     return {
         "uid": GPU_DASHBOARD_UID,
@@ -41,11 +53,19 @@ def gpu_dashboard() -> dict[str, Any]:
         "schemaVersion": 39,
         "refresh": "1m",
         "time": {"from": "now-6h", "to": "now"},
-        "templating": {"list": [
-            {"name": "datasource", "type": "datasource", "query": "prometheus"},
-            {"name": "node", "type": "query", "datasource": {"type": "prometheus", "uid": "${datasource}"},
-             "query": "label_values(DCGM_FI_DEV_GPU_UTIL, node)", "includeAll": True, "multi": True},
-        ]},
+        "templating": {
+            "list": [
+                {"name": "datasource", "type": "datasource", "query": "prometheus"},
+                {
+                    "name": "node",
+                    "type": "query",
+                    "datasource": {"type": "prometheus", "uid": "${datasource}"},
+                    "query": "label_values(DCGM_FI_DEV_GPU_UTIL, node)",
+                    "includeAll": True,
+                    "multi": True,
+                },
+            ]
+        },
         "panels": panels,
     }
 

@@ -61,7 +61,9 @@ def gpu_operator_toggles(facts: GpuFacts) -> GpuOperatorToggles:
     )
 
 
-def gpu_operator_values(toggles: GpuOperatorToggles, cloud_taints: Sequence[NodeTaint] = ()) -> dict[str, Any]:
+def gpu_operator_values(
+    toggles: GpuOperatorToggles, cloud_taints: Sequence[NodeTaint] = ()
+) -> dict[str, Any]:
     gpu_toleration = {"key": GPU_TAINT_KEY, "operator": "Exists", "effect": GPU_TAINT_EFFECT}
     # The cloud's own taints on some GPU nodes (AKS spot): without them no operand lands there.
     tolerations = [gpu_toleration, *(t.toleration() for t in cloud_taints)]
@@ -88,10 +90,21 @@ def dcgm_service_monitor_spec(cloud_exporter: bool) -> dict[str, Any]:
     return {
         "selector": {"matchLabels": {"app": DCGM_EXPORTER_APP_LABEL}},
         "namespaceSelector": namespace_selector,
-        "endpoints": [{"port": DCGM_EXPORTER_PORT_NAME, "path": "/metrics", "interval": SCRAPE_INTERVAL,
-                       # Keep the node name on every GPU series, for alerts and the dashboard.
-                       "relabelings": [{"sourceLabels": ["__meta_kubernetes_pod_node_name"],
-                                        "targetLabel": "node", "action": "replace"}]}],
+        "endpoints": [
+            {
+                "port": DCGM_EXPORTER_PORT_NAME,
+                "path": "/metrics",
+                "interval": SCRAPE_INTERVAL,
+                # Keep the node name on every GPU series, for alerts and the dashboard.
+                "relabelings": [
+                    {
+                        "sourceLabels": ["__meta_kubernetes_pod_node_name"],
+                        "targetLabel": "node",
+                        "action": "replace",
+                    }
+                ],
+            }
+        ],
     }
 
 
@@ -103,9 +116,20 @@ def cloud_exporter_pod_monitor_spec(pods: ExporterPods) -> dict[str, Any]:
     return {
         "selector": {"matchLabels": dict(pods.pod_labels)},
         "namespaceSelector": {"matchNames": [pods.namespace]},
-        "podMetricsEndpoints": [{"port": pods.port, "path": pods.path, "interval": SCRAPE_INTERVAL,
-                                 "relabelings": [{"sourceLabels": ["__meta_kubernetes_pod_node_name"],
-                                                  "targetLabel": "node", "action": "replace"}]}],
+        "podMetricsEndpoints": [
+            {
+                "port": pods.port,
+                "path": pods.path,
+                "interval": SCRAPE_INTERVAL,
+                "relabelings": [
+                    {
+                        "sourceLabels": ["__meta_kubernetes_pod_node_name"],
+                        "targetLabel": "node",
+                        "action": "replace",
+                    }
+                ],
+            }
+        ],
     }
 
 
@@ -136,7 +160,8 @@ class GpuStack(Component):
         self.namespace: k8s.core.v1.Namespace | None = None
         if self.toggles.anything or cloud_exporter is None:
             self.namespace = namespace(
-                child_name(name, "namespace"), GPU_OPERATOR_NAMESPACE,
+                child_name(name, "namespace"),
+                GPU_OPERATOR_NAMESPACE,
                 {**common_labels("gpu-operator", "gpu"), **psa_labels("privileged", args.kubernetes_version)},
                 self.child_opts(),
             )
@@ -144,12 +169,17 @@ class GpuStack(Component):
         self.critical_quota: k8s.core.v1.ResourceQuota | None = None
         if self.toggles.anything and self.namespace is not None:
             if args.critical_priority_needs_quota:
-                self.critical_quota = critical_pods_quota(child_name(name, "critical-pods-quota"),
-                                                          self.namespace.metadata.name, self.child_opts())
+                self.critical_quota = critical_pods_quota(
+                    child_name(name, "critical-pods-quota"), self.namespace.metadata.name, self.child_opts()
+                )
             self.release = pinned_release(
-                child_name(name, "operator"), args.chart, self.namespace.metadata.name,
+                child_name(name, "operator"),
+                args.chart,
+                self.namespace.metadata.name,
                 gpu_operator_values(self.toggles, args.facts.cloud_taints),
-                self.child_opts(depends_on=[*args.depends_on, *([self.critical_quota] if self.critical_quota else [])]),
+                self.child_opts(
+                    depends_on=[*args.depends_on, *([self.critical_quota] if self.critical_quota else [])]
+                ),
                 timeout_seconds=900,
             )
         # GPU metrics are always scraped, from our exporter or from the cloud's.
@@ -162,7 +192,8 @@ class GpuStack(Component):
                 api_version="monitoring.coreos.com/v1",
                 kind="PodMonitor",
                 metadata=k8s.meta.v1.ObjectMetaArgs(
-                    name="cloud-dcgm-exporter", namespace=MONITORING_NAMESPACE,
+                    name="cloud-dcgm-exporter",
+                    namespace=MONITORING_NAMESPACE,
                     labels=common_labels("cloud-dcgm-exporter", "gpu-metrics"),
                 ),
                 spec=cloud_exporter_pod_monitor_spec(cloud_exporter),
@@ -175,11 +206,16 @@ class GpuStack(Component):
                 api_version="monitoring.coreos.com/v1",
                 kind="ServiceMonitor",
                 metadata=k8s.meta.v1.ObjectMetaArgs(
-                    name="dcgm-exporter", namespace=self.namespace.metadata.name,
+                    name="dcgm-exporter",
+                    namespace=self.namespace.metadata.name,
                     labels=common_labels("dcgm-exporter", "gpu-metrics"),
                 ),
                 spec=dcgm_service_monitor_spec(cloud_exporter=args.facts.dcgm_exporter_installed),
                 opts=self.child_opts(depends_on=monitor_after),
             )
-        self.finish({"namespace": self.namespace.metadata.name if self.namespace is not None else None,
-                     "operator_installed": self.release is not None})
+        self.finish(
+            {
+                "namespace": self.namespace.metadata.name if self.namespace is not None else None,
+                "operator_installed": self.release is not None,
+            }
+        )

@@ -14,14 +14,22 @@ from lepton_infra.kubernetes.charts import HelmChart
 HELM_DEFAULT_TIMEOUT_SECONDS = 300
 
 
-def pinned_release(resource_name: str, chart: HelmChart, namespace: pulumi.Input[str], values: dict[str, Any],
-                   opts: pulumi.ResourceOptions, timeout_seconds: int = 600) -> k8s.helm.v3.Release:
+def pinned_release(
+    resource_name: str,
+    chart: HelmChart,
+    namespace: pulumi.Input[str],
+    values: dict[str, Any],
+    opts: pulumi.ResourceOptions,
+    timeout_seconds: int = 600,
+) -> k8s.helm.v3.Release:
     return k8s.helm.v3.Release(
         resource_name,
         name=chart.release,
         chart=chart.reference,
         version=chart.version,
-        repository_opts=None if chart.reference != chart.chart else k8s.helm.v3.RepositoryOptsArgs(repo=chart.repo),
+        repository_opts=None
+        if chart.reference != chart.chart
+        else k8s.helm.v3.RepositoryOptsArgs(repo=chart.repo),
         namespace=namespace,
         # Namespaces are ours (with their Pod Security labels), never created by Helm.
         create_namespace=False,

@@ -86,8 +86,9 @@ class InferenceServiceArgs:
 class InferenceService(Component):
     TOKEN = "lepton:k8s:InferenceService"
 
-    def __init__(self, name: str, args: InferenceServiceArgs,
-                 opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(
+        self, name: str, args: InferenceServiceArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
         check_args(self.TOKEN, name, inference_service_problems(args))  # before anything is registered
         super().__init__(name, opts)
         selector = service_selector(args.name, args.tenant)
@@ -95,14 +96,23 @@ class InferenceService(Component):
         self.autoscaler = autoscaler_for(args.min_replicas, args.scaling_metric)
 
         def meta(annotations: dict[str, str] | None = None, suffix: str = "") -> k8s.meta.v1.ObjectMetaArgs:
-            return k8s.meta.v1.ObjectMetaArgs(name=args.name + suffix, namespace=args.namespace,
-                                              labels=labels, annotations=annotations)
+            return k8s.meta.v1.ObjectMetaArgs(
+                name=args.name + suffix, namespace=args.namespace, labels=labels, annotations=annotations
+            )
 
-        shape = PodShape(image=args.image, port=args.port, predict_path=args.predict_path,
-                         health_path=args.health_path, cpu=args.cpu, memory=args.memory,
-                         gpu_type=args.gpu_type, gpu_count=args.gpu_count,
-                         service_account=args.service_account, labels=selector,
-                         cloud_tolerations=args.cloud_tolerations)
+        shape = PodShape(
+            image=args.image,
+            port=args.port,
+            predict_path=args.predict_path,
+            health_path=args.health_path,
+            cpu=args.cpu,
+            memory=args.memory,
+            gpu_type=args.gpu_type,
+            gpu_count=args.gpu_count,
+            service_account=args.service_account,
+            labels=selector,
+            cloud_tolerations=args.cloud_tolerations,
+        )
         deployment_spec: dict[str, Any] = {
             # The autoscaler owns the replica count after creation (ignored below).
             "replicas": args.min_replicas,
@@ -124,9 +134,16 @@ class InferenceService(Component):
         self.service = k8s.core.v1.Service(
             child_name(name, "service"),
             metadata=meta(dict(args.service_annotations) or None),
-            spec=cast(Any, {"type": "ClusterIP", "selector": selector,
-                            "ports": [{"name": PORT_NAME, "port": SERVICE_PORT, "targetPort": PORT_NAME,
-                                       "protocol": "TCP"}]}),
+            spec=cast(
+                Any,
+                {
+                    "type": "ClusterIP",
+                    "selector": selector,
+                    "ports": [
+                        {"name": PORT_NAME, "port": SERVICE_PORT, "targetPort": PORT_NAME, "protocol": "TCP"}
+                    ],
+                },
+            ),
             opts=self.child_opts(),
         )
         # One replica at a time may be disrupted: node drains (spot reclaim, scale-down, upgrades)
@@ -142,8 +159,10 @@ class InferenceService(Component):
             api_version="monitoring.coreos.com/v1",
             kind="ServiceMonitor",
             metadata=meta(),
-            spec={"selector": {"matchLabels": selector},
-                  "endpoints": [{"port": PORT_NAME, "path": "/metrics", "interval": "30s"}]},
+            spec={
+                "selector": {"matchLabels": selector},
+                "endpoints": [{"port": PORT_NAME, "path": "/metrics", "interval": "30s"}],
+            },
             opts=self.child_opts(depends_on=list(args.monitoring_crds)),
         )
         self.hpa: k8s.autoscaling.v2.HorizontalPodAutoscaler | None = None
@@ -154,20 +173,31 @@ class InferenceService(Component):
             self.hpa = k8s.autoscaling.v2.HorizontalPodAutoscaler(
                 child_name(name, "hpa"),
                 metadata=meta(),
-                spec=cast(Any, hpa_spec(args.name, args.min_replicas, args.max_replicas, args.cpu_utilization)),
+                spec=cast(
+                    Any, hpa_spec(args.name, args.min_replicas, args.max_replicas, args.cpu_utilization)
+                ),
                 opts=self.child_opts(depends_on=[self.deployment]),
             )
         elif self.autoscaler == "keda-http":
             external = [args.external_host] if args.external_host else []
-            hosts = pulumi.Output.from_input(args.namespace).apply(lambda ns: [service_host(args.name, ns), *external])
+            hosts = pulumi.Output.from_input(args.namespace).apply(
+                lambda ns: [service_host(args.name, ns), *external]
+            )
             # The add-on's operator creates (and owns) the KEDA ScaledObject behind this object.
             self.http_scaled_object = k8s.apiextensions.CustomResource(
                 child_name(name, "http-scaler"),
                 api_version="http.keda.sh/v1alpha1",
                 kind="HTTPScaledObject",
                 metadata=meta(),
-                spec=http_scaled_object_spec(args.name, args.name, SERVICE_PORT, hosts, args.predict_path,
-                                             args.max_replicas, args.scaling_target),
+                spec=http_scaled_object_spec(
+                    args.name,
+                    args.name,
+                    SERVICE_PORT,
+                    hosts,
+                    args.predict_path,
+                    args.max_replicas,
+                    args.scaling_target,
+                ),
                 opts=self.child_opts(depends_on=[*args.http_add_on, self.deployment, self.service]),
             )
             # Every request arrives through the interceptor: the tenant's default deny must admit it.
@@ -179,19 +209,30 @@ class InferenceService(Component):
             )
         else:
             query = pulumi.Output.from_input(args.namespace).apply(
-                lambda ns: scaling_query(args.scaling_metric, ns, args.name))
+                lambda ns: scaling_query(args.scaling_metric, ns, args.name)
+            )
             self.scaled_object = k8s.apiextensions.CustomResource(
                 child_name(name, "scaler"),
                 api_version="keda.sh/v1alpha1",
                 kind="ScaledObject",
                 metadata=meta(),
-                spec=scaled_object_spec(args.name, args.max_replicas, query, args.scaling_target,
-                                        args.prometheus_url),
+                spec=scaled_object_spec(
+                    args.name, args.max_replicas, query, args.scaling_target, args.prometheus_url
+                ),
                 opts=self.child_opts(depends_on=[*args.keda, self.deployment]),
             )
         autoscaler = self.autoscaler
         # The address in-cluster clients call (url + Host header), for stack outputs and docs.
         self.endpoint: pulumi.Output[dict[str, str]] = pulumi.Output.from_input(args.namespace).apply(
-            lambda ns: service_endpoint(autoscaler, args.name, ns, SERVICE_PORT, args.predict_path, args.external_host))
-        self.finish({"deployment": self.deployment.metadata.name, "service": self.service.metadata.name,
-                     "autoscaler": self.autoscaler, "endpoint": self.endpoint})
+            lambda ns: service_endpoint(
+                autoscaler, args.name, ns, SERVICE_PORT, args.predict_path, args.external_host
+            )
+        )
+        self.finish(
+            {
+                "deployment": self.deployment.metadata.name,
+                "service": self.service.metadata.name,
+                "autoscaler": self.autoscaler,
+                "endpoint": self.endpoint,
+            }
+        )

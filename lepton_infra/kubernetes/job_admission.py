@@ -36,9 +36,14 @@ def provisioning_config_spec(provisioning_class: str) -> dict[str, Any]:
 
 
 def admission_check_spec() -> dict[str, Any]:
-    return {"controllerName": PROVISIONING_CONTROLLER,
-            "parameters": {"apiGroup": "kueue.x-k8s.io", "kind": "ProvisioningRequestConfig",
-                           "name": CAPACITY_CHECK}}
+    return {
+        "controllerName": PROVISIONING_CONTROLLER,
+        "parameters": {
+            "apiGroup": "kueue.x-k8s.io",
+            "kind": "ProvisioningRequestConfig",
+            "name": CAPACITY_CHECK,
+        },
+    }
 
 
 def admission_checks_strategy(flavor_names: list[str]) -> dict[str, Any]:
@@ -59,11 +64,18 @@ class WorkloadPriority:
 # (`withinClusterQueue: LowerPriority`); reclaiming lent quota ignores priority (`reclaimWithinCohort: Any`).
 # These order Kueue's queueing and preemption only: they set no pod priority.
 WORKLOAD_PRIORITIES = (
-    WorkloadPriority("training-low", -100, "Long, checkpointing training: preempted first by the tenant's "
-                     "own batch and urgent jobs."),
+    WorkloadPriority(
+        "training-low",
+        -100,
+        "Long, checkpointing training: preempted first by the tenant's own batch and urgent jobs.",
+    ),
     WorkloadPriority("batch", 0, "The default (a job with no priority class has this value)."),
-    WorkloadPriority("urgent", 1000, "Ahead of the tenant's other jobs in the queue; preempts its "
-                     "training-low and batch jobs when the queue is full."),
+    WorkloadPriority(
+        "urgent",
+        1000,
+        "Ahead of the tenant's other jobs in the queue; preempts its "
+        "training-low and batch jobs when the queue is full.",
+    ),
 )
 
 

@@ -15,12 +15,16 @@ GPU = f'{LEADER},resource="nvidia.com/gpu"'
 
 def _panel(pid: int, title: str, targets: list[tuple[str, str]], x: int, y: int) -> dict[str, Any]:
     return {
-        "id": pid, "type": "timeseries", "title": title,
+        "id": pid,
+        "type": "timeseries",
+        "title": title,
         "datasource": {"type": "prometheus", "uid": "${datasource}"},
         "gridPos": {"h": 8, "w": 12, "x": x, "y": y},
         "fieldConfig": {"defaults": {"unit": "none", "min": 0}, "overrides": []},
-        "targets": [{"refId": chr(ord("A") + i), "expr": expr, "legendFormat": legend}
-                    for i, (expr, legend) in enumerate(targets)],
+        "targets": [
+            {"refId": chr(ord("A") + i), "expr": expr, "legendFormat": legend}
+            for i, (expr, legend) in enumerate(targets)
+        ],
     }
 
 
@@ -28,34 +32,98 @@ def queue_dashboard() -> dict[str, Any]:
     usage = f"kueue_cluster_queue_resource_usage{{{GPU}}}"
     nominal = f"kueue_cluster_queue_nominal_quota{{{GPU}}}"
     panels = [
-        _panel(1, "Workloads pending", [
-            (f"sum by (cluster_queue, status) (kueue_pending_workloads{{{LEADER}}})",
-             "{{cluster_queue}} {{status}}")], 0, 0),
-        _panel(2, "Workloads admitted (running)", [
-            (f"sum by (cluster_queue) (kueue_admitted_active_workloads{{{LEADER}}})", "{{cluster_queue}}")], 12, 0),
-        _panel(3, "GPUs in use and guaranteed", [
-            (f"sum by (cluster_queue) ({usage})", "{{cluster_queue}} in use"),
-            (f"sum by (cluster_queue) ({nominal})", "{{cluster_queue}} guaranteed")], 0, 8),
+        _panel(
+            1,
+            "Workloads pending",
+            [
+                (
+                    f"sum by (cluster_queue, status) (kueue_pending_workloads{{{LEADER}}})",
+                    "{{cluster_queue}} {{status}}",
+                )
+            ],
+            0,
+            0,
+        ),
+        _panel(
+            2,
+            "Workloads admitted (running)",
+            [(f"sum by (cluster_queue) (kueue_admitted_active_workloads{{{LEADER}}})", "{{cluster_queue}}")],
+            12,
+            0,
+        ),
+        _panel(
+            3,
+            "GPUs in use and guaranteed",
+            [
+                (f"sum by (cluster_queue) ({usage})", "{{cluster_queue}} in use"),
+                (f"sum by (cluster_queue) ({nominal})", "{{cluster_queue}} guaranteed"),
+            ],
+            0,
+            8,
+        ),
         # Borrowed: what a queue uses of a flavor beyond its own quota there (cohort quota lent to it).
-        _panel(4, "GPUs borrowed from the cohort", [
-            (f"sum by (cluster_queue, flavor) (clamp_min({usage} - on (cluster_queue, flavor, resource) "
-             f"{nominal}, 0))", "{{cluster_queue}} {{flavor}}")], 12, 8),
-        _panel(5, "Admissions per hour", [
-            (f"sum by (cluster_queue) (increase(kueue_admitted_workloads_total{{{LEADER}}}[1h]))",
-             "{{cluster_queue}}")], 0, 16),
-        _panel(6, "Evictions per hour, by reason", [
-            (f"sum by (cluster_queue, reason) (increase(kueue_evicted_workloads_total{{{LEADER}}}[1h]))",
-             "{{cluster_queue}} {{reason}}")], 12, 16),
+        _panel(
+            4,
+            "GPUs borrowed from the cohort",
+            [
+                (
+                    f"sum by (cluster_queue, flavor) (clamp_min({usage} - on (cluster_queue, flavor, "
+                    f"resource) "
+                    f"{nominal}, 0))",
+                    "{{cluster_queue}} {{flavor}}",
+                )
+            ],
+            12,
+            8,
+        ),
+        _panel(
+            5,
+            "Admissions per hour",
+            [
+                (
+                    f"sum by (cluster_queue) (increase(kueue_admitted_workloads_total{{{LEADER}}}[1h]))",
+                    "{{cluster_queue}}",
+                )
+            ],
+            0,
+            16,
+        ),
+        _panel(
+            6,
+            "Evictions per hour, by reason",
+            [
+                (
+                    f"sum by (cluster_queue, reason) "
+                    f"(increase(kueue_evicted_workloads_total{{{LEADER}}}[1h]))",
+                    "{{cluster_queue}} {{reason}}",
+                )
+            ],
+            12,
+            16,
+        ),
     ]
     return {
-        "uid": QUEUE_DASHBOARD_UID, "title": "Lepton / Job queues", "tags": ["lepton", "jobs", "kueue"],
-        "timezone": "utc", "schemaVersion": 39, "refresh": "1m", "time": {"from": "now-6h", "to": "now"},
-        "templating": {"list": [
-            {"name": "datasource", "type": "datasource", "query": "prometheus"},
-            {"name": "queue", "type": "query", "datasource": {"type": "prometheus", "uid": "${datasource}"},
-             "query": "label_values(kueue_cluster_queue_nominal_quota, cluster_queue)",
-             "includeAll": True, "multi": True, "allValue": ".*"},
-        ]},
+        "uid": QUEUE_DASHBOARD_UID,
+        "title": "Lepton / Job queues",
+        "tags": ["lepton", "jobs", "kueue"],
+        "timezone": "utc",
+        "schemaVersion": 39,
+        "refresh": "1m",
+        "time": {"from": "now-6h", "to": "now"},
+        "templating": {
+            "list": [
+                {"name": "datasource", "type": "datasource", "query": "prometheus"},
+                {
+                    "name": "queue",
+                    "type": "query",
+                    "datasource": {"type": "prometheus", "uid": "${datasource}"},
+                    "query": "label_values(kueue_cluster_queue_nominal_quota, cluster_queue)",
+                    "includeAll": True,
+                    "multi": True,
+                    "allValue": ".*",
+                },
+            ]
+        },
         "panels": panels,
     }
 

@@ -59,18 +59,34 @@ class PoolShape:
     spot: bool
 
 
-def flavors_for(pools: Sequence[PoolShape], cloud_tolerations: Sequence[Mapping[str, str]] = (),
-                provisioned_pools: Collection[str] = ()) -> list[Flavor]:
+def flavors_for(
+    pools: Sequence[PoolShape],
+    cloud_tolerations: Sequence[Mapping[str, str]] = (),
+    provisioned_pools: Collection[str] = (),
+) -> list[Flavor]:
     """The CPU flavor, then one per GPU pool: its node labels select that pool's nodes, its tolerations
     (the platform's GPU taint and the cloud's own GPU-node taints) are added to the admitted pods.
     On-demand pools come before spot ones, so a job lands on spot capacity only when on-demand is full.
     GPU pools in `provisioned_pools` get the capacity admission check."""
-    gpu_toleration = {"key": GPU_TAINT_KEY, "operator": "Equal", "value": GPU_TAINT_VALUE, "effect": GPU_TAINT_EFFECT}
+    gpu_toleration = {
+        "key": GPU_TAINT_KEY,
+        "operator": "Equal",
+        "value": GPU_TAINT_VALUE,
+        "effect": GPU_TAINT_EFFECT,
+    }
     gpu_pools = sorted((p for p in pools if p.gpu_type), key=lambda p: p.spot)
     return [Flavor(CPU_FLAVOR, None)] + [
-        Flavor(f"gpu-{p.name}", p.name, p.gpu_type, p.spot, node_labels(p.name, p.gpu_type),
-               (gpu_toleration, *(dict(t) for t in cloud_tolerations)), p.name in provisioned_pools)
-        for p in gpu_pools]
+        Flavor(
+            f"gpu-{p.name}",
+            p.name,
+            p.gpu_type,
+            p.spot,
+            node_labels(p.name, p.gpu_type),
+            (gpu_toleration, *(dict(t) for t in cloud_tolerations)),
+            p.name in provisioned_pools,
+        )
+        for p in gpu_pools
+    ]
 
 
 def resource_flavor_spec(flavor: Flavor) -> dict[str, Any]:
@@ -98,11 +114,15 @@ def cluster_queue_spec(queue: TenantQueue, flavors: Sequence[Flavor]) -> dict[st
     covered = ["cpu", "memory", *([GPU_RESOURCE] if has_gpus else [])]
 
     def resources(flavor: Flavor) -> list[dict[str, Any]]:
-        out: list[dict[str, Any]] = [{"name": "cpu", "nominalQuota": queue.cpu_quota},
-                                     {"name": "memory", "nominalQuota": queue.memory_quota}]
+        out: list[dict[str, Any]] = [
+            {"name": "cpu", "nominalQuota": queue.cpu_quota},
+            {"name": "memory", "nominalQuota": queue.memory_quota},
+        ]
         if has_gpus:
-            gpus: dict[str, Any] = {"name": GPU_RESOURCE,
-                                    "nominalQuota": queue.gpu_quota.get(flavor.pool, 0) if flavor.pool else 0}
+            gpus: dict[str, Any] = {
+                "name": GPU_RESOURCE,
+                "nominalQuota": queue.gpu_quota.get(flavor.pool, 0) if flavor.pool else 0,
+            }
             if flavor.gpu_type and queue.borrowing_limit is not None:
                 gpus["borrowingLimit"] = queue.borrowing_limit
             out.append(gpus)
@@ -113,12 +133,18 @@ def cluster_queue_spec(queue: TenantQueue, flavors: Sequence[Flavor]) -> dict[st
         # Only the tenant's own namespace may submit to its queue.
         "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": queue.tenant}},
         "queueingStrategy": "BestEffortFIFO",
-        "preemption": {"reclaimWithinCohort": queue.reclaim_within_cohort,
-                       "withinClusterQueue": queue.within_cluster_queue,
-                       # A borrower never preempts another borrower's jobs: reclaiming is the owner's right.
-                       "borrowWithinCohort": {"policy": "Never"}},
-        "resourceGroups": [{"coveredResources": covered,
-                            "flavors": [{"name": f.name, "resources": resources(f)} for f in flavors]}],
+        "preemption": {
+            "reclaimWithinCohort": queue.reclaim_within_cohort,
+            "withinClusterQueue": queue.within_cluster_queue,
+            # A borrower never preempts another borrower's jobs: reclaiming is the owner's right.
+            "borrowWithinCohort": {"policy": "Never"},
+        },
+        "resourceGroups": [
+            {
+                "coveredResources": covered,
+                "flavors": [{"name": f.name, "resources": resources(f)} for f in flavors],
+            }
+        ],
     }
     provisioned = [f.name for f in flavors if f.provisioned]
     if provisioned:
@@ -138,10 +164,17 @@ def tenant_jobs_rules() -> list[dict[str, Any]]:
     none of them: queues and quotas are the platform's (ClusterQueues are cluster-scoped, out of any Role's
     reach). Deleting a Workload would only make Kueue recreate it; its Job is what they delete."""
     return [
-        {"apiGroups": ["batch"], "resources": ["jobs"], "verbs": [*_READ, "create", "update", "patch", "delete"]},
+        {
+            "apiGroups": ["batch"],
+            "resources": ["jobs"],
+            "verbs": [*_READ, "create", "update", "patch", "delete"],
+        },
         {"apiGroups": ["batch"], "resources": ["jobs/status"], "verbs": ["get"]},
-        {"apiGroups": ["kueue.x-k8s.io"], "resources": ["workloads", "workloads/status", "localqueues",
-                                                        "localqueues/status"], "verbs": _READ},
+        {
+            "apiGroups": ["kueue.x-k8s.io"],
+            "resources": ["workloads", "workloads/status", "localqueues", "localqueues/status"],
+            "verbs": _READ,
+        },
     ]
 
 
@@ -159,8 +192,9 @@ def manager_config(managed_namespace_label: str) -> dict[str, Any]:
         "webhook": {"port": 9443},
         "leaderElection": {"leaderElect": True, "resourceName": "c1f6bfd2.kueue.x-k8s.io"},
         "clientConnection": {"qps": 300, "burst": 500},
-        "managedJobsNamespaceSelector": {"matchExpressions": [
-            {"key": managed_namespace_label, "operator": "Exists"}]},
+        "managedJobsNamespaceSelector": {
+            "matchExpressions": [{"key": managed_namespace_label, "operator": "Exists"}]
+        },
         "integrations": {"frameworks": ["batch/job"]},
         "waitForPodsReady": wait_for_pods_ready(),
     }

@@ -50,14 +50,21 @@ class Keda(Component):
         super().__init__(name, opts)
         # KEDA's pods need nothing privileged: enforce baseline, and warn on anything not restricted.
         self.namespace = namespace(
-            child_name(name, "namespace"), KEDA_NAMESPACE,
-            {**args.namespace_labels, **common_labels("keda", "autoscaling"),
-             **psa_labels("baseline", args.kubernetes_version, warn="restricted")},
+            child_name(name, "namespace"),
+            KEDA_NAMESPACE,
+            {
+                **args.namespace_labels,
+                **common_labels("keda", "autoscaling"),
+                **psa_labels("baseline", args.kubernetes_version, warn="restricted"),
+            },
             self.child_opts(),
         )
         # The chart owns the ScaledObject CRD; the services' ScaledObjects wait for this release.
         self.release = pinned_release(
-            child_name(name, "operator"), args.chart, self.namespace.metadata.name, {"crds": {"install": True}},
+            child_name(name, "operator"),
+            args.chart,
+            self.namespace.metadata.name,
+            {"crds": {"install": True}},
             self.child_opts(depends_on=list(args.depends_on)),
         )
         # The add-on registers its scaler with KEDA through KEDA's CRDs (ScaledObject): after KEDA.
@@ -67,17 +74,30 @@ class Keda(Component):
         self.http_release: k8s.helm.v3.Release | None = None
         if args.http_add_on:
             self.http_release = pinned_release(
-                child_name(name, "http-add-on"), args.http_add_on_chart, self.namespace.metadata.name,
-                {"crds": {"install": True}, **KEDA_HTTP_ADD_ON_HARDENING,
-                 "interceptor": {
-                     "proxy": {"service": INTERCEPTOR_PROXY_SERVICE_SUFFIX, "port": INTERCEPTOR_PROXY_PORT},
-                     # The chart's defaults (20 s for a first replica, 500 ms for response headers) suit
-                     # small web apps, not GPU models: a request at zero replicas may wait for a GPU
-                     # node and a multi-GB image pull, and an inference may take seconds to answer.
-                     "replicas": {"waitTimeout": COLD_START_WAIT},
-                     "responseHeaderTimeout": RESPONSE_HEADER_TIMEOUT,
-                 }},
+                child_name(name, "http-add-on"),
+                args.http_add_on_chart,
+                self.namespace.metadata.name,
+                {
+                    "crds": {"install": True},
+                    **KEDA_HTTP_ADD_ON_HARDENING,
+                    "interceptor": {
+                        "proxy": {
+                            "service": INTERCEPTOR_PROXY_SERVICE_SUFFIX,
+                            "port": INTERCEPTOR_PROXY_PORT,
+                        },
+                        # The chart's defaults (20 s for a first replica, 500 ms for response headers) suit
+                        # small web apps, not GPU models: a request at zero replicas may wait for a GPU
+                        # node and a multi-GB image pull, and an inference may take seconds to answer.
+                        "replicas": {"waitTimeout": COLD_START_WAIT},
+                        "responseHeaderTimeout": RESPONSE_HEADER_TIMEOUT,
+                    },
+                },
                 self.child_opts(depends_on=[*args.depends_on, self.release]),
             )
-        self.finish({"namespace": self.namespace.metadata.name, "release": self.release.name,
-                     "http_add_on_release": self.http_release.name if self.http_release else None})
+        self.finish(
+            {
+                "namespace": self.namespace.metadata.name,
+                "release": self.release.name,
+                "http_add_on_release": self.http_release.name if self.http_release else None,
+            }
+        )

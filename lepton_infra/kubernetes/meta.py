@@ -37,8 +37,9 @@ def psa_labels(enforce: str, kubernetes_version: str, warn: str | None = None) -
     }
 
 
-def namespace(resource_name: str, name: str, labels: Mapping[str, str],
-              opts: pulumi.ResourceOptions) -> k8s.core.v1.Namespace:
+def namespace(
+    resource_name: str, name: str, labels: Mapping[str, str], opts: pulumi.ResourceOptions
+) -> k8s.core.v1.Namespace:
     return k8s.core.v1.Namespace(
         resource_name,
         metadata=k8s.meta.v1.ObjectMetaArgs(name=name, labels=dict(labels)),

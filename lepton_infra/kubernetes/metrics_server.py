@@ -29,14 +29,25 @@ class MetricsServerArgs:
 class MetricsServer(Component):
     TOKEN = "lepton:k8s:MetricsServer"
 
-    def __init__(self, name: str, args: MetricsServerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(
+        self, name: str, args: MetricsServerArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
         super().__init__(name, opts)
-        quota = ([critical_pods_quota(child_name(name, "critical-pods-quota"), NAMESPACE, self.child_opts())]
-                 if args.critical_priority_needs_quota else [])
+        quota = (
+            [critical_pods_quota(child_name(name, "critical-pods-quota"), NAMESPACE, self.child_opts())]
+            if args.critical_priority_needs_quota
+            else []
+        )
         self.release = pinned_release(
-            child_name(name, "release"), args.chart, NAMESPACE,
+            child_name(name, "release"),
+            args.chart,
+            NAMESPACE,
             # Two replicas behind a PDB: HPAs stop scaling while the metrics API is down.
-            {"replicas": 2, "podDisruptionBudget": {"enabled": True, "maxUnavailable": 1}, **METRICS_SERVER_HARDENING},
+            {
+                "replicas": 2,
+                "podDisruptionBudget": {"enabled": True, "maxUnavailable": 1},
+                **METRICS_SERVER_HARDENING,
+            },
             self.child_opts(depends_on=[*args.depends_on, *quota]),
         )
         self.finish({"release": self.release.name})

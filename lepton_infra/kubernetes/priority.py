@@ -25,19 +25,26 @@ CRITICAL_PODS_QUOTA = "lepton-critical-pods"
 def critical_pods_quota_spec() -> dict[str, Any]:
     return {
         "hard": {"pods": "1G"},
-        "scopeSelector": {"matchExpressions": [
-            {"scopeName": "PriorityClass", "operator": "In", "values": list(CRITICAL_PRIORITY_CLASSES)}]},
+        "scopeSelector": {
+            "matchExpressions": [
+                {"scopeName": "PriorityClass", "operator": "In", "values": list(CRITICAL_PRIORITY_CLASSES)}
+            ]
+        },
     }
 
 
-def critical_pods_quota(resource_name: str, namespace: pulumi.Input[str],
-                        opts: pulumi.ResourceOptions) -> k8s.core.v1.ResourceQuota:
+def critical_pods_quota(
+    resource_name: str, namespace: pulumi.Input[str], opts: pulumi.ResourceOptions
+) -> k8s.core.v1.ResourceQuota:
     """The quota that admits critical-priority pods in `namespace`; the release running them waits for it
     (a ReplicaSet that failed to create its pods retries, but an atomic Helm install times out first)."""
     return k8s.core.v1.ResourceQuota(
         resource_name,
-        metadata=k8s.meta.v1.ObjectMetaArgs(name=CRITICAL_PODS_QUOTA, namespace=namespace,
-                                            labels=common_labels(CRITICAL_PODS_QUOTA, "priority")),
+        metadata=k8s.meta.v1.ObjectMetaArgs(
+            name=CRITICAL_PODS_QUOTA,
+            namespace=namespace,
+            labels=common_labels(CRITICAL_PODS_QUOTA, "priority"),
+        ),
         spec=cast(Any, critical_pods_quota_spec()),  # camelCase manifest, validated strictly by the tests
         opts=opts,
     )

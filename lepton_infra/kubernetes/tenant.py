@@ -60,7 +60,8 @@ class Tenant(Component):
         super().__init__(name, opts)
         labels = {**args.namespace_labels, **common_labels(args.name, "tenant"), TENANT_LABEL: args.name}
         self.namespace = namespace(
-            child_name(name, "namespace"), args.name,
+            child_name(name, "namespace"),
+            args.name,
             {**labels, **psa_labels(args.pod_security, args.kubernetes_version, warn="restricted")},
             self.child_opts(),
         )
@@ -70,47 +71,68 @@ class Tenant(Component):
             return k8s.meta.v1.ObjectMetaArgs(name=object_name, namespace=ns, labels=labels)
 
         self.quota = k8s.core.v1.ResourceQuota(
-            child_name(name, "quota"), metadata=meta("tenant-quota"),
+            child_name(name, "quota"),
+            metadata=meta("tenant-quota"),
             spec=k8s.core.v1.ResourceQuotaSpecArgs(
-                hard=resource_quota_hard(args.gpu_quota, args.cpu_quota, args.memory_quota, args.pods)),
+                hard=resource_quota_hard(args.gpu_quota, args.cpu_quota, args.memory_quota, args.pods)
+            ),
             opts=self.child_opts(),
         )
         self.limits = k8s.core.v1.LimitRange(
-            child_name(name, "limits"), metadata=meta("tenant-defaults"),
-            spec=k8s.core.v1.LimitRangeSpecArgs(limits=[k8s.core.v1.LimitRangeItemArgs(
-                type="Container", default=LIMIT_DEFAULT, default_request=LIMIT_DEFAULT_REQUEST)]),
+            child_name(name, "limits"),
+            metadata=meta("tenant-defaults"),
+            spec=k8s.core.v1.LimitRangeSpecArgs(
+                limits=[
+                    k8s.core.v1.LimitRangeItemArgs(
+                        type="Container", default=LIMIT_DEFAULT, default_request=LIMIT_DEFAULT_REQUEST
+                    )
+                ]
+            ),
             opts=self.child_opts(),
         )
         self.network_policies = [
             k8s.networking.v1.NetworkPolicy(
-                child_name(name, policy_name), metadata=meta(policy_name), spec=cast(Any, spec),
-                opts=self.child_opts())
+                child_name(name, policy_name),
+                metadata=meta(policy_name),
+                spec=cast(Any, spec),
+                opts=self.child_opts(),
+            )
             for policy_name, spec in network_policy_specs(args.extra_egress).items()
         ]
         self.admin_role: k8s.rbac.v1.Role | None = None
         self.admin_binding: k8s.rbac.v1.RoleBinding | None = None
         if args.admin_groups:
             self.admin_role = k8s.rbac.v1.Role(
-                child_name(name, "admin-role"), metadata=meta(ADMIN_ROLE), rules=cast(Any, tenant_admin_rules()),
-                opts=self.child_opts())
+                child_name(name, "admin-role"),
+                metadata=meta(ADMIN_ROLE),
+                rules=cast(Any, tenant_admin_rules()),
+                opts=self.child_opts(),
+            )
             self.admin_binding = k8s.rbac.v1.RoleBinding(
-                child_name(name, "admin-binding"), metadata=meta(ADMIN_ROLE),
-                role_ref=k8s.rbac.v1.RoleRefArgs(api_group="rbac.authorization.k8s.io", kind="Role",
-                                                  name=ADMIN_ROLE),
-                subjects=[k8s.rbac.v1.SubjectArgs(kind="Group", name=group,
-                                                  api_group="rbac.authorization.k8s.io")
-                          for group in args.admin_groups],
+                child_name(name, "admin-binding"),
+                metadata=meta(ADMIN_ROLE),
+                role_ref=k8s.rbac.v1.RoleRefArgs(
+                    api_group="rbac.authorization.k8s.io", kind="Role", name=ADMIN_ROLE
+                ),
+                subjects=[
+                    k8s.rbac.v1.SubjectArgs(kind="Group", name=group, api_group="rbac.authorization.k8s.io")
+                    for group in args.admin_groups
+                ],
                 # A binding may name a Role that does not exist yet: no ordering needed.
                 opts=self.child_opts(),
             )
         self.identity: BoundIdentity = args.bind_identity(
-            child_name(name, "identity"), args.name, WORKLOAD_SERVICE_ACCOUNT, bucket_prefix(args.name),
+            child_name(name, "identity"),
+            args.name,
+            WORKLOAD_SERVICE_ACCOUNT,
+            bucket_prefix(args.name),
             self.child_opts(),
         )
         self.service_account = k8s.core.v1.ServiceAccount(
             child_name(name, "workload-sa"),
             metadata=k8s.meta.v1.ObjectMetaArgs(
-                name=WORKLOAD_SERVICE_ACCOUNT, namespace=ns,
+                name=WORKLOAD_SERVICE_ACCOUNT,
+                namespace=ns,
                 labels={**labels, **self.identity.labels},
                 annotations=dict(self.identity.annotations),
             ),

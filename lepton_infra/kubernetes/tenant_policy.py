@@ -52,11 +52,17 @@ def network_policy_specs(extra_egress: Sequence[EgressRule] = ()) -> dict[str, d
         "allow-dns-egress": {
             "podSelector": all_pods,
             "policyTypes": ["Egress"],
-            "egress": [{
-                "to": [{"namespaceSelector": _ns_selector("kube-system"),
-                        "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}}}],
-                "ports": [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}],
-            }],
+            "egress": [
+                {
+                    "to": [
+                        {
+                            "namespaceSelector": _ns_selector("kube-system"),
+                            "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}},
+                        }
+                    ],
+                    "ports": [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}],
+                }
+            ],
         },
         "allow-monitoring-ingress": {
             "podSelector": all_pods,
@@ -69,15 +75,19 @@ def network_policy_specs(extra_egress: Sequence[EgressRule] = ()) -> dict[str, d
         "allow-https-egress": {
             "podSelector": all_pods,
             "policyTypes": ["Egress"],
-            "egress": [{"to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}], "ports": [{"protocol": "TCP", "port": 443}]}],
+            "egress": [
+                {"to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}], "ports": [{"protocol": "TCP", "port": 443}]}
+            ],
         },
     }
     if extra_egress:
         specs["allow-identity-egress"] = {
             "podSelector": all_pods,
             "policyTypes": ["Egress"],
-            "egress": [{"to": [{"ipBlock": {"cidr": r.cidr}}], "ports": [{"protocol": r.protocol, "port": r.port}]}
-                       for r in extra_egress],
+            "egress": [
+                {"to": [{"ipBlock": {"cidr": r.cidr}}], "ports": [{"protocol": r.protocol, "port": r.port}]}
+                for r in extra_egress
+            ],
         }
     return specs
 
@@ -89,11 +99,17 @@ def interceptor_ingress_spec(pod_selector: Mapping[str, str], port: int) -> dict
     return {
         "podSelector": {"matchLabels": dict(pod_selector)},
         "policyTypes": ["Ingress"],
-        "ingress": [{
-            "from": [{"namespaceSelector": _ns_selector(KEDA_NAMESPACE),
-                      "podSelector": {"matchLabels": dict(INTERCEPTOR_POD_LABELS)}}],
-            "ports": [{"protocol": "TCP", "port": port}],
-        }],
+        "ingress": [
+            {
+                "from": [
+                    {
+                        "namespaceSelector": _ns_selector(KEDA_NAMESPACE),
+                        "podSelector": {"matchLabels": dict(INTERCEPTOR_POD_LABELS)},
+                    }
+                ],
+                "ports": [{"protocol": "TCP", "port": port}],
+            }
+        ],
     }
 
 
@@ -107,8 +123,11 @@ def tenant_admin_rules() -> list[dict[str, Any]]:
     read-only; the platform owns them. So are HTTPScaledObjects: the interceptor's routing table is
     cluster-wide, so a tenant able to write one could claim another tenant's Host header."""
     return [
-        {"apiGroups": [""], "resources": ["pods", "services", "configmaps", "secrets",
-                                          "persistentvolumeclaims"], "verbs": _WRITE},
+        {
+            "apiGroups": [""],
+            "resources": ["pods", "services", "configmaps", "secrets", "persistentvolumeclaims"],
+            "verbs": _WRITE,
+        },
         {"apiGroups": [""], "resources": ["pods/log"], "verbs": ["get"]},
         {"apiGroups": [""], "resources": ["pods/portforward"], "verbs": ["create"]},
         {"apiGroups": ["apps"], "resources": ["deployments", "statefulsets", "replicasets"], "verbs": _WRITE},
@@ -116,9 +135,11 @@ def tenant_admin_rules() -> list[dict[str, Any]]:
         {"apiGroups": ["autoscaling"], "resources": ["horizontalpodautoscalers"], "verbs": _WRITE},
         {"apiGroups": ["policy"], "resources": ["poddisruptionbudgets"], "verbs": _WRITE},
         {"apiGroups": ["keda.sh"], "resources": ["scaledobjects", "scaledjobs"], "verbs": _WRITE},
-        {"apiGroups": [""], "resources": ["events", "resourcequotas", "limitranges", "serviceaccounts"],
-         "verbs": _READ},
+        {
+            "apiGroups": [""],
+            "resources": ["events", "resourcequotas", "limitranges", "serviceaccounts"],
+            "verbs": _READ,
+        },
         {"apiGroups": ["http.keda.sh"], "resources": ["httpscaledobjects"], "verbs": _READ},
         {"apiGroups": ["networking.k8s.io"], "resources": ["networkpolicies"], "verbs": _READ},
     ]
-

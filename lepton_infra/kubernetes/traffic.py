@@ -97,33 +97,49 @@ class Traffic(Component):
 
         if facts.api == "gateway":
             self.ingress_namespace = namespace(
-                child_name(name, "namespace"), INGRESS_NAMESPACE,
+                child_name(name, "namespace"),
+                INGRESS_NAMESPACE,
                 {**common_labels("ingress", "gateway"), **psa_labels("restricted", args.kubernetes_version)},
-                self.child_opts())
+                self.child_opts(),
+            )
             ns_needs = [self.ingress_namespace]
             for entry in self.entry_points:
                 decoration = entry_decorations[entry.exposure]
-                services = {args.targets[s].host: s for s in routes if args.targets[s].exposure == entry.exposure}
+                services = {
+                    args.targets[s].host: s for s in routes if args.targets[s].exposure == entry.exposure
+                }
                 for host, service in services.items():
                     self._certificate(service, INGRESS_NAMESPACE, host, args.tls_issuer, ns_needs)
                 self.gateways[entry.exposure] = self._object(
                     f"gateway-{entry.exposure}",
-                    gateway_manifest(entry, facts.classes[entry.exposure], services, decoration.annotations,
-                                     decoration.addresses),
-                    [*ns_needs, *route_needs, *decoration.depends_on])
-                self._object(f"gateway-{entry.exposure}-redirect", redirect_route_manifest(entry),
-                             [self.gateways[entry.exposure]])
+                    gateway_manifest(
+                        entry,
+                        facts.classes[entry.exposure],
+                        services,
+                        decoration.annotations,
+                        decoration.addresses,
+                    ),
+                    [*ns_needs, *route_needs, *decoration.depends_on],
+                )
+                self._object(
+                    f"gateway-{entry.exposure}-redirect",
+                    redirect_route_manifest(entry),
+                    [self.gateways[entry.exposure]],
+                )
                 self._decoration_objects(decoration, [*ns_needs, *route_needs])
             for service, route in routes.items():
                 target, decoration = args.targets[service], args.decorations[service]
                 self.http_routes[service] = self._object(
                     f"route-{service}",
-                    http_route_manifest(target, route.tenant, entry_by_exposure[target.exposure],
-                                        facts.route_timeouts),
-                    [self.gateways[target.exposure], *route_needs, *decoration.depends_on])
+                    http_route_manifest(
+                        target, route.tenant, entry_by_exposure[target.exposure], facts.route_timeouts
+                    ),
+                    [self.gateways[target.exposure], *route_needs, *decoration.depends_on],
+                )
                 if route.via_interceptor and route.tenant not in self.reference_grants:
                     self.reference_grants[route.tenant] = self._object(
-                        f"grant-{route.tenant}", reference_grant_manifest(route.tenant), route_needs)
+                        f"grant-{route.tenant}", reference_grant_manifest(route.tenant), route_needs
+                    )
         else:
             for service in routes:
                 target, decoration = args.targets[service], args.decorations[service]
@@ -132,17 +148,29 @@ class Traffic(Component):
                 if facts.certificates == "cert-manager":
                     secret = tls_secret(service)
                     self._certificate(service, target.namespace, target.host, args.tls_issuer, route_needs)
-                doc = ingress_manifest(target, facts.classes[target.exposure], secret,
-                                       {**entry.annotations, **decoration.annotations})
+                doc = ingress_manifest(
+                    target,
+                    facts.classes[target.exposure],
+                    secret,
+                    {**entry.annotations, **decoration.annotations},
+                )
                 self.ingresses[service] = k8s.networking.v1.Ingress(
-                    child_name(name, f"ingress-{service}"), metadata=cast(Any, doc["metadata"]),
+                    child_name(name, f"ingress-{service}"),
+                    metadata=cast(Any, doc["metadata"]),
                     spec=cast(Any, doc["spec"]),
-                    opts=self.child_opts(depends_on=[*route_needs, *entry.depends_on, *decoration.depends_on]))
+                    opts=self.child_opts(
+                        depends_on=[*route_needs, *entry.depends_on, *decoration.depends_on]
+                    ),
+                )
                 self.addresses[target.host] = ingress_address(target, self.ingresses[service])
                 if facts.publish_host is not None:
-                    self.dns_records[target.host] = list(facts.publish_host(
-                        child_name(name, f"dns-{target.host}"), self.addresses[target.host],
-                        self.child_opts(depends_on=[self.ingresses[service]])))
+                    self.dns_records[target.host] = list(
+                        facts.publish_host(
+                            child_name(name, f"dns-{target.host}"),
+                            self.addresses[target.host],
+                            self.child_opts(depends_on=[self.ingresses[service]]),
+                        )
+                    )
             for decoration in entry_decorations.values():
                 self._decoration_objects(decoration, route_needs)
 
@@ -155,20 +183,30 @@ class Traffic(Component):
                 # tenant already admits the interceptor (InferenceService's `-from-interceptor` policy).
                 if decoration.service_annotations:
                     raise ValueError(
-                        f"decorate_route({service}) returned service_annotations, but its backend is the KEDA "
+                        f"decorate_route({service}) returned service_annotations, but its backend is the "
+                        f"KEDA "
                         "interceptor's proxy Service, which the chart owns and annotates with nothing "
-                        "(keda-add-ons-http 0.12.0 templates/interceptor/service-proxy.yaml); put them on the "
-                        "route (Decoration.annotations) or a policy object instead")
+                        "(keda-add-ons-http 0.12.0 templates/interceptor/service-proxy.yaml); put them on "
+                        "the "
+                        "route (Decoration.annotations) or a policy object instead"
+                    )
                 continue
             if args.network_policies:
                 self.network_policies[service] = k8s.networking.v1.NetworkPolicy(
                     child_name(name, f"from-lb-{service}"),
                     metadata=k8s.meta.v1.ObjectMetaArgs(
-                        name=f"{service}-from-load-balancer", namespace=route.tenant,
-                        labels={**common_labels(service, "route"), TENANT_LABEL: route.tenant}),
-                    spec=cast(Any, load_balancer_ingress_spec(service_selector(service, route.tenant), route.port,
-                                                              facts.data_plane_peers)),
-                    opts=self.child_opts(depends_on=list(args.depends_on)))
+                        name=f"{service}-from-load-balancer",
+                        namespace=route.tenant,
+                        labels={**common_labels(service, "route"), TENANT_LABEL: route.tenant},
+                    ),
+                    spec=cast(
+                        Any,
+                        load_balancer_ingress_spec(
+                            service_selector(service, route.tenant), route.port, facts.data_plane_peers
+                        ),
+                    ),
+                    opts=self.child_opts(depends_on=list(args.depends_on)),
+                )
 
         self.urls: dict[str, str] = {s: external_url(r.host, r.predict_path) for s, r in routes.items()}
         self.finish({"urls": self.urls, "entry_points": [e.name for e in self.entry_points]})
@@ -176,44 +214,75 @@ class Traffic(Component):
     def _install_cert_manager(self, args: TrafficArgs) -> None:
         name, facts = self._name, args.facts
         ns = namespace(
-            child_name(name, "cert-manager-namespace"), CERT_MANAGER_NAMESPACE,
-            {**common_labels("cert-manager", "certificates"), **psa_labels("restricted", args.kubernetes_version)},
-            self.child_opts())
+            child_name(name, "cert-manager-namespace"),
+            CERT_MANAGER_NAMESPACE,
+            {
+                **common_labels("cert-manager", "certificates"),
+                **psa_labels("restricted", args.kubernetes_version),
+            },
+            self.child_opts(),
+        )
         identity = None
         zone = facts.dns_zone
         if args.tls_issuer == "acme" and zone is not None and zone.bind_dns_identity is not None:
-            identity = zone.bind_dns_identity(child_name(name, "dns01-identity"), CERT_MANAGER_NAMESPACE,
-                                              certs.SERVICE_ACCOUNT, self.child_opts())
+            identity = zone.bind_dns_identity(
+                child_name(name, "dns01-identity"),
+                CERT_MANAGER_NAMESPACE,
+                certs.SERVICE_ACCOUNT,
+                self.child_opts(),
+            )
         self.cert_manager = pinned_release(
-            child_name(name, "cert-manager"), args.cert_manager_chart, ns.metadata.name,
-            certs.chart_values(args.system_pool, identity,
-                               zone.recursive_nameservers if args.tls_issuer == "acme" and zone else ()),
-            self.child_opts(depends_on=[*args.node_dependencies, *args.monitoring_crds]))
+            child_name(name, "cert-manager"),
+            args.cert_manager_chart,
+            ns.metadata.name,
+            certs.chart_values(
+                args.system_pool,
+                identity,
+                zone.recursive_nameservers if args.tls_issuer == "acme" and zone else (),
+            ),
+            self.child_opts(depends_on=[*args.node_dependencies, *args.monitoring_crds]),
+        )
         self.certificate_rules = k8s.apiextensions.CustomResource(
-            child_name(name, "certificate-rules"), api_version="monitoring.coreos.com/v1", kind="PrometheusRule",
-            metadata=k8s.meta.v1.ObjectMetaArgs(name=RULE_GROUP, namespace=ns.metadata.name,
-                                                labels=common_labels(RULE_GROUP, "alerts")),
-            spec=certificate_rule_spec(), opts=self.child_opts(depends_on=list(args.monitoring_crds)))
+            child_name(name, "certificate-rules"),
+            api_version="monitoring.coreos.com/v1",
+            kind="PrometheusRule",
+            metadata=k8s.meta.v1.ObjectMetaArgs(
+                name=RULE_GROUP, namespace=ns.metadata.name, labels=common_labels(RULE_GROUP, "alerts")
+            ),
+            spec=certificate_rule_spec(),
+            opts=self.child_opts(depends_on=list(args.monitoring_crds)),
+        )
         if args.tls_issuer == "acme":
             if zone is None or args.acme_email is None:
-                raise ValueError("acme certificates need the cloud's DnsZone and an account e-mail "
-                                 "(refused at spec time; reaching here is a bug)")
+                raise ValueError(
+                    "acme certificates need the cloud's DnsZone and an account e-mail "
+                    "(refused at spec time; reaching here is a bug)"
+                )
             docs = [certs.acme_issuer(args.acme_email, zone.domain, zone.dns01_solver)]
         else:
             docs = certs.private_ca_objects(args.platform)
         for doc in docs:
-            self.issuers.append(self._object(f"{doc['kind'].lower()}-{doc['metadata']['name']}", doc, [self.cert_manager]))
+            self.issuers.append(
+                self._object(f"{doc['kind'].lower()}-{doc['metadata']['name']}", doc, [self.cert_manager])
+            )
 
-    def _certificate(self, service: str, ns: str, host: str, tls_issuer: str,
-                     needs: Sequence[pulumi.Resource]) -> None:
+    def _certificate(
+        self, service: str, ns: str, host: str, tls_issuer: str, needs: Sequence[pulumi.Resource]
+    ) -> None:
         doc = certs.host_certificate(tls_secret(service), ns, host, tls_secret(service), tls_issuer)
         self.certificates[service] = self._object(f"certificate-{service}", doc, [*self.issuers, *needs])
 
-    def _object(self, suffix: str, doc: Mapping[str, Any], needs: Sequence[pulumi.Resource]) -> k8s.apiextensions.CustomResource:
+    def _object(
+        self, suffix: str, doc: Mapping[str, Any], needs: Sequence[pulumi.Resource]
+    ) -> k8s.apiextensions.CustomResource:
         return k8s.apiextensions.CustomResource(
-            child_name(self._name, suffix), api_version=doc["apiVersion"], kind=doc["kind"],
-            metadata=cast(Any, doc["metadata"]), spec=doc.get("spec"),
-            opts=self.child_opts(depends_on=list(needs)))
+            child_name(self._name, suffix),
+            api_version=doc["apiVersion"],
+            kind=doc["kind"],
+            metadata=cast(Any, doc["metadata"]),
+            spec=doc.get("spec"),
+            opts=self.child_opts(depends_on=list(needs)),
+        )
 
     def _decoration_objects(self, decoration: Decoration, needs: Sequence[pulumi.Resource]) -> None:
         """The cloud's extra manifests, each once: routes sharing a backend (the interceptor) get the same
@@ -233,7 +302,14 @@ class Traffic(Component):
 def ingress_address(target: RouteTarget, ingress: k8s.networking.v1.Ingress) -> HostAddress:
     """The load balancer's address as the Ingress reports it (`status.loadBalancer.ingress[0]`)."""
     first = ingress.status.apply(
-        lambda status: (status.load_balancer.ingress or [None])[0] if status and status.load_balancer else None)
-    return HostAddress(host=target.host, exposure=target.exposure,
-                       hostname=first.apply(lambda entry: entry.hostname if entry else None),
-                       ip=first.apply(lambda entry: entry.ip if entry else None), source=ingress)
+        lambda status: (
+            (status.load_balancer.ingress or [None])[0] if status and status.load_balancer else None
+        )
+    )
+    return HostAddress(
+        host=target.host,
+        exposure=target.exposure,
+        hostname=first.apply(lambda entry: entry.hostname if entry else None),
+        ip=first.apply(lambda entry: entry.ip if entry else None),
+        source=ingress,
+    )

@@ -36,45 +36,84 @@ def traffic_plan(spec: PlatformSpec, handle: ClusterHandle) -> tuple[TrafficPlan
     index = {s.name: i for i, s in enumerate(spec.services)}
     facts = handle.ingress
     if facts is None:
-        return None, [Problem(f"services[{index[e.service]}].expose", e.exposure,
-                              "the cluster offers no load balancer integration (ClusterHandle.ingress is None)", "set expose: cluster")
-                      for e in exposed]
+        return None, [
+            Problem(
+                f"services[{index[e.service]}].expose",
+                e.exposure,
+                "the cluster offers no load balancer integration (ClusterHandle.ingress is None)",
+                "set expose: cluster",
+            )
+            for e in exposed
+        ]
     problems = []
     for e in exposed:
         if e.exposure not in facts.classes:
-            problems.append(Problem(f"services[{index[e.service]}].expose", e.exposure,
-                                    f"the cluster offers no {e.exposure} load balancer class",
-                                    f"use one of: {', '.join(sorted(facts.classes))}"))
+            problems.append(
+                Problem(
+                    f"services[{index[e.service]}].expose",
+                    e.exposure,
+                    f"the cluster offers no {e.exposure} load balancer class",
+                    f"use one of: {', '.join(sorted(facts.classes))}",
+                )
+            )
     net = spec.network
     if net.tls_issuer == "acme" and facts.certificates == "cert-manager" and facts.dns_zone is None:
-        problems.append(Problem("network.tls_issuer", "acme", "the cloud layer knows no DNS zone for "
-                                "network.domain, so ACME cannot prove control of it (DNS-01)",
-                                "name the zone in the cloud's settings (gcp.dns_zone, azure.dns_zone_id), or "
-                                "tls_issuer: private-ca"))
+        problems.append(
+            Problem(
+                "network.tls_issuer",
+                "acme",
+                "the cloud layer knows no DNS zone for "
+                "network.domain, so ACME cannot prove control of it (DNS-01)",
+                "name the zone in the cloud's settings (gcp.dns_zone, azure.dns_zone_id), or "
+                "tls_issuer: private-ca",
+            )
+        )
     if facts.api == "gateway":
         if not facts.gateway_api_crds_installed:
-            raise ValueError("IngressFacts.api is 'gateway' but the cluster has no Gateway "
-                             "API CRDs (gateway_api_crds_installed is False); the layer installs none")
+            raise ValueError(
+                "IngressFacts.api is 'gateway' but the cluster has no Gateway "
+                "API CRDs (gateway_api_crds_installed is False); the layer installs none"
+            )
         for exposure in ("internal", "public"):
             hosts = [e for e in exposed if e.exposure == exposure]
             if len(hosts) > MAX_LISTENERS - 1:
-                problems.append(Problem("services", len(hosts), f"{len(hosts)} {exposure} hosts: one Gateway "
-                                        f"holds at most {MAX_LISTENERS - 1} HTTPS listeners",
-                                        "expose fewer services, or split them across platforms"))
+                problems.append(
+                    Problem(
+                        "services",
+                        len(hosts),
+                        f"{len(hosts)} {exposure} hosts: one Gateway "
+                        f"holds at most {MAX_LISTENERS - 1} HTTPS listeners",
+                        "expose fewer services, or split them across platforms",
+                    )
+                )
     if problems:
         return None, problems
     services = {s.name: s for s in spec.services}
     routes = []
     for e in exposed:
         s = services[e.service]
-        routes.append(ServiceRoute(
-            service=s.name, tenant=s.tenant, host=e.host, exposure=e.exposure, port=s.port,
-            health_path=s.health_path, predict_path=s.predict_path,
-            via_interceptor=autoscaler_for(s.replicas.min, s.scaling.metric) == "keda-http"))
+        routes.append(
+            ServiceRoute(
+                service=s.name,
+                tenant=s.tenant,
+                host=e.host,
+                exposure=e.exposure,
+                port=s.port,
+                health_path=s.health_path,
+                predict_path=s.predict_path,
+                via_interceptor=autoscaler_for(s.replicas.min, s.scaling.metric) == "keda-http",
+            )
+        )
     system = next((p.name for p in spec.node_pools if not p.is_gpu and not p.spot and p.min >= 1), None)
-    return TrafficPlan(facts=facts, routes=routes, platform=spec.name, tls_issuer=net.tls_issuer,
-                       acme_email=net.acme_email, system_pool=system,
-                       network_policies=handle.network_policy_enforced), []
+    return TrafficPlan(
+        facts=facts,
+        routes=routes,
+        platform=spec.name,
+        tls_issuer=net.tls_issuer,
+        acme_email=net.acme_email,
+        system_pool=system,
+        network_policies=handle.network_policy_enforced,
+    ), []
 
 
 def trust_output(plan: TrafficPlan | None) -> dict[str, str]:

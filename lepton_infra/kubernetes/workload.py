@@ -80,18 +80,34 @@ def gpu_scheduling(gpu_type: str, cloud_tolerations: Sequence[Mapping[str, str]]
     """Tolerate the platform's GPU taint (and the cloud's own taints on GPU nodes, e.g. AKS spot) and
     require a node of the requested GPU model."""
     return {
-        "tolerations": [{"key": GPU_TAINT_KEY, "operator": "Equal", "value": GPU_TAINT_VALUE,
-                         "effect": GPU_TAINT_EFFECT}, *(dict(t) for t in cloud_tolerations)],
-        "affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {
-            "nodeSelectorTerms": [{"matchExpressions": [
-                {"key": GPU_TYPE_LABEL, "operator": "In", "values": [gpu_type]}]}]}}},
+        "tolerations": [
+            {"key": GPU_TAINT_KEY, "operator": "Equal", "value": GPU_TAINT_VALUE, "effect": GPU_TAINT_EFFECT},
+            *(dict(t) for t in cloud_tolerations),
+        ],
+        "affinity": {
+            "nodeAffinity": {
+                "requiredDuringSchedulingIgnoredDuringExecution": {
+                    "nodeSelectorTerms": [
+                        {
+                            "matchExpressions": [
+                                {"key": GPU_TYPE_LABEL, "operator": "In", "values": [gpu_type]}
+                            ]
+                        }
+                    ]
+                }
+            }
+        },
     }
 
 
 def probes(health_path: str) -> dict[str, Any]:
     def http(period: int, failures: int) -> dict[str, Any]:
-        return {"httpGet": {"path": health_path, "port": PORT_NAME}, "periodSeconds": period,
-                "timeoutSeconds": 5, "failureThreshold": failures}
+        return {
+            "httpGet": {"path": health_path, "port": PORT_NAME},
+            "periodSeconds": period,
+            "timeoutSeconds": 5,
+            "failureThreshold": failures,
+        }
 
     return {
         # Loading a model can take minutes: the startup probe allows 15 minutes before liveness starts.
@@ -139,9 +155,14 @@ def pod_template_spec(shape: PodShape) -> dict[str, Any]:
             # Frameworks (PyTorch workers, NCCL) need more shared memory than the runtime's 64 MiB.
             {"name": "shm", "emptyDir": {"medium": "Memory", "sizeLimit": "1Gi"}},
         ],
-        "topologySpreadConstraints": [{
-            "maxSkew": 1, "topologyKey": "topology.kubernetes.io/zone", "whenUnsatisfiable": "ScheduleAnyway",
-            "labelSelector": {"matchLabels": dict(shape.labels)}}],
+        "topologySpreadConstraints": [
+            {
+                "maxSkew": 1,
+                "topologyKey": "topology.kubernetes.io/zone",
+                "whenUnsatisfiable": "ScheduleAnyway",
+                "labelSelector": {"matchLabels": dict(shape.labels)},
+            }
+        ],
     }
     if shape.gpu_type:
         spec.update(gpu_scheduling(shape.gpu_type, shape.cloud_tolerations))

@@ -29,12 +29,24 @@ from lepton_infra.plan.record import STACK_TYPE
 from lepton_infra.plan.urns import inherited_child_alias, urn_name
 
 # Inputs that name the object itself in the cloud (not a parent's name, not a prefix), the first present.
-CLOUD_NAME_INPUTS = ("name", "bucket", "nodeGroupName", "repositoryId", "roleName", "functionName", "topicName",
-                     "queueName", "accountId")
+CLOUD_NAME_INPUTS = (
+    "name",
+    "bucket",
+    "nodeGroupName",
+    "repositoryId",
+    "roleName",
+    "functionName",
+    "topicName",
+    "queueName",
+    "accountId",
+)
 # Provider inputs whose change moves every resource of that provider elsewhere: the provider reports
 # it as a replacement of each of them (another region, project or subscription is another place).
-PROVIDER_PLACEMENT_INPUTS = {"aws": ("region",), "gcp": ("project", "region"),
-                             "azure-native": ("location", "subscriptionId")}
+PROVIDER_PLACEMENT_INPUTS = {
+    "aws": ("region",),
+    "gcp": ("project", "region"),
+    "azure-native": ("location", "subscriptionId"),
+}
 
 
 @cache
@@ -97,8 +109,11 @@ def changed_paths(old: Any, new: Any, prefix: str = "") -> list[tuple[str, Any, 
                 out.extend(changed_paths(old[key], new[key], path))
         return out
     if isinstance(old, list) and isinstance(new, list) and len(old) == len(new) and old != new:
-        return [c for i, (a, b) in enumerate(zip(old, new, strict=True))
-                for c in changed_paths(a, b, f"{prefix}.{i}" if prefix else str(i))]
+        return [
+            c
+            for i, (a, b) in enumerate(zip(old, new, strict=True))
+            for c in changed_paths(a, b, f"{prefix}.{i}" if prefix else str(i))
+        ]
     return [] if old == new else [(prefix, old, new)]
 
 
@@ -134,7 +149,9 @@ class PlanDiff:
     removed: list[dict[str, Any]] = field(default_factory=list)
     changed: list[Paired] = field(default_factory=list)
     renamed: list[Paired] = field(default_factory=list)  # paired through an alias (changed or not)
-    accidental: list[tuple[dict[str, Any], dict[str, Any], str]] = field(default_factory=list)  # old, new, why
+    accidental: list[tuple[dict[str, Any], dict[str, Any], str]] = field(
+        default_factory=list
+    )  # old, new, why
     policy_new: list[dict[str, Any]] = field(default_factory=list)
     policy_fixed: list[dict[str, Any]] = field(default_factory=list)
 
@@ -158,8 +175,11 @@ class PlanDiff:
         out: dict[str, float | None] = {}
         for key in ("monthly_usd_idle", "monthly_usd_max"):
             before, after = self.base.get("cost", {}).get(key), self.head.get("cost", {}).get(key)
-            out[key] = round(after - before, 2) if isinstance(before, int | float) and isinstance(after, int | float) \
+            out[key] = (
+                round(after - before, 2)
+                if isinstance(before, int | float) and isinstance(after, int | float)
                 else None
+            )
         return out
 
     @property
@@ -196,10 +216,18 @@ def pair(base: dict[str, Any], head: dict[str, Any]) -> tuple[dict[str, tuple[st
         parent = r.get("parent")
         if parent in aliased_parent:
             parent_name = urn_name(parent)
-            candidates.append(inherited_child_alias(r["type"], r["name"], parent_name, aliased_parent[parent]))
+            candidates.append(
+                inherited_child_alias(r["type"], r["name"], parent_name, aliased_parent[parent])
+            )
             for alias in r.get("aliases", []):
-                candidates.append(inherited_child_alias(alias.split("::")[2].split("$")[-1], urn_name(alias),
-                                                        parent_name, aliased_parent[parent]))
+                candidates.append(
+                    inherited_child_alias(
+                        alias.split("::")[2].split("$")[-1],
+                        urn_name(alias),
+                        parent_name,
+                        aliased_parent[parent],
+                    )
+                )
         for candidate in candidates:
             if candidate in olds and candidate not in claimed:
                 claimed.add(candidate)
@@ -221,8 +249,10 @@ def diff_plans(base: dict[str, Any], head: dict[str, Any]) -> PlanDiff:
             continue
         old_urn, alias = matched[r["urn"]]
         old = old_by_urn[old_urn]
-        changes = [Change(path, before, after, _forces(r["type"], path))
-                   for path, before, after in changed_paths(old.get("inputs", {}), r.get("inputs", {}))]
+        changes = [
+            Change(path, before, after, _forces(r["type"], path))
+            for path, before, after in changed_paths(old.get("inputs", {}), r.get("inputs", {}))
+        ]
         if old.get("protect") != r.get("protect"):
             changes.append(Change("(protect)", old.get("protect"), r.get("protect"), False))
         paired = Paired(old, r, alias, changes)
@@ -240,16 +270,20 @@ def diff_plans(base: dict[str, Any], head: dict[str, Any]) -> PlanDiff:
     # After the loop: a provider may come after the resources it serves. Which of them are regional
     # (recreated elsewhere) and which global (IAM) is the provider's business; a protected resource
     # under a moved provider is at risk either way, so it is named.
-    result.moved_protected = [(p.old, result.moved_providers[str(p.new.get("provider"))]) for p in pairs
-                              if p.new.get("protect") and str(p.new.get("provider")) in result.moved_providers]
+    result.moved_protected = [
+        (p.old, result.moved_providers[str(p.new.get("provider"))])
+        for p in pairs
+        if p.new.get("protect") and str(p.new.get("provider")) in result.moved_providers
+    ]
     result.removed = [r for r in _managed(base) if r["urn"] not in claimed]
     result.accidental = _accidental_replacements(result.removed, result.added)
     result.policy_new, result.policy_fixed = _policy_delta(base, head, matched)
     return result
 
 
-def _accidental_replacements(removed: list[dict[str, Any]], added: list[dict[str, Any]]
-                             ) -> list[tuple[dict[str, Any], dict[str, Any], str]]:
+def _accidental_replacements(
+    removed: list[dict[str, Any]], added: list[dict[str, Any]]
+) -> list[tuple[dict[str, Any], dict[str, Any], str]]:
     out = []
     taken: set[str] = set()
     for old in removed:
@@ -276,8 +310,9 @@ def _policy_key(violation: dict[str, Any], old_of: dict[str, str] | None = None)
     return (str(violation.get("policy", "")), (old_of or {}).get(urn, urn), str(violation.get("message", "")))
 
 
-def _policy_delta(base: dict[str, Any], head: dict[str, Any], matched: dict[str, tuple[str, str | None]]
-                  ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def _policy_delta(
+    base: dict[str, Any], head: dict[str, Any], matched: dict[str, tuple[str, str | None]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Violations new in head and fixed since base, a renamed resource's findings following it."""
     old_of = {new: old for new, (old, _) in matched.items()}
     before_list = base.get("policy", {}).get("violations", [])

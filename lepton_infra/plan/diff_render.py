@@ -30,22 +30,44 @@ def diff_document(d: PlanDiff, exit_code: int) -> dict[str, Any]:
     return {
         "base": _label(d.base),
         "head": _label(d.head),
-        "summary": {"added": len(d.added), "removed": len(d.removed), "changed": len(d.changed),
-                    "replaced": len(d.replaced), "renamed": len(d.renamed), "accidental_replacements":
-                    len(d.accidental), "protected_at_risk": len(d.protected_at_risk)},
+        "summary": {
+            "added": len(d.added),
+            "removed": len(d.removed),
+            "changed": len(d.changed),
+            "replaced": len(d.replaced),
+            "renamed": len(d.renamed),
+            "accidental_replacements": len(d.accidental),
+            "protected_at_risk": len(d.protected_at_risk),
+        },
         "added": [_ref(r) for r in d.added],
         "removed": [_ref(r) for r in d.removed],
-        "changed": [{**_ref(p.new), "old_urn": p.old["urn"], "replaced": p.replaced,
-                     "changes": [{"path": c.path, "old": c.old, "new": c.new,
-                                  "forces_replacement": c.forces_replacement} for c in p.changes]}
-                    for p in d.changed],
+        "changed": [
+            {
+                **_ref(p.new),
+                "old_urn": p.old["urn"],
+                "replaced": p.replaced,
+                "changes": [
+                    {"path": c.path, "old": c.old, "new": c.new, "forces_replacement": c.forces_replacement}
+                    for c in p.changes
+                ],
+            }
+            for p in d.changed
+        ],
         "renamed": [{"old_urn": p.old["urn"], "urn": p.new["urn"]} for p in d.renamed],
-        "accidental_replacements": [{"old_urn": o["urn"], "urn": n["urn"], "type": o["type"], "why": why}
-                                    for o, n, why in d.accidental],
+        "accidental_replacements": [
+            {"old_urn": o["urn"], "urn": n["urn"], "type": o["type"], "why": why}
+            for o, n, why in d.accidental
+        ],
         "protected_at_risk": [{**_ref(r), "action": action} for r, action in d.protected_at_risk],
         "moved_providers": [{"urn": urn, "change": how} for urn, how in sorted(d.moved_providers.items())],
-        "cost": {key: {"base": d.base.get("cost", {}).get(key), "head": d.head.get("cost", {}).get(key),
-                       "delta": cost_delta[key]} for key in ("monthly_usd_idle", "monthly_usd_max")},
+        "cost": {
+            key: {
+                "base": d.base.get("cost", {}).get(key),
+                "head": d.head.get("cost", {}).get(key),
+                "delta": cost_delta[key],
+            }
+            for key in ("monthly_usd_idle", "monthly_usd_max")
+        },
         "policy": {"new": d.policy_new, "fixed": d.policy_fixed},
         "exit_code": exit_code,
     }
@@ -56,8 +78,10 @@ def to_json(doc: dict[str, Any]) -> str:
 
 
 def _short(value: Any) -> str:
-    text = "(none)" if value is None else value if isinstance(value, str) else json.dumps(value, sort_keys=True)
-    return text if len(text) <= MAX_VALUE else text[:MAX_VALUE - 1] + "…"
+    text = (
+        "(none)" if value is None else value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+    )
+    return text if len(text) <= MAX_VALUE else text[: MAX_VALUE - 1] + "…"
 
 
 def _money(value: float | None, signed: bool = False) -> str:
@@ -70,20 +94,40 @@ def _lines(doc: dict[str, Any]) -> list[tuple[str, str]]:
     """(kind, line) pairs: the content both the text and the Markdown forms are built from. Kinds:
     title, summary, danger (must not be missed), section, item, detail."""
     s = doc["summary"]
-    out = [("title", f"Plan diff {doc['base']} → {doc['head']}"),
-           ("summary", f"{s['added']} to create, {s['removed']} to delete, {s['changed']} to change "
-                       f"({s['replaced']} replaced), {s['renamed']} renamed through an alias")]
+    out = [
+        ("title", f"Plan diff {doc['base']} → {doc['head']}"),
+        (
+            "summary",
+            f"{s['added']} to create, {s['removed']} to delete, {s['changed']} to change "
+            f"({s['replaced']} replaced), {s['renamed']} renamed through an alias",
+        ),
+    ]
     for r in doc["protected_at_risk"]:
         verb, _, how = r["action"].partition(" ")
-        out.append(("danger", f"PROTECTED {verb.upper()}{' ' + how if how else ''}: {r['type']} {r['name']} — "
-                              "the engine refuses to "
-                              "delete a protected resource; add an alias, or keep the inputs that force this"))
+        out.append(
+            (
+                "danger",
+                f"PROTECTED {verb.upper()}{' ' + how if how else ''}: {r['type']} {r['name']} — "
+                "the engine refuses to "
+                "delete a protected resource; add an alias, or keep the inputs that force this",
+            )
+        )
     for m in doc["moved_providers"]:
-        out.append(("danger", f"PROVIDER MOVED: {m['urn'].rsplit('::', 1)[-1]} {m['change']} — its regional "
-                              "resources would be created there and deleted here"))
+        out.append(
+            (
+                "danger",
+                f"PROVIDER MOVED: {m['urn'].rsplit('::', 1)[-1]} {m['change']} — its regional "
+                "resources would be created there and deleted here",
+            )
+        )
     for a in doc["accidental_replacements"]:
-        out.append(("danger", f"REPLACE-AND-DELETE without an alias: {a['old_urn'].split('::', 2)[2]} → "
-                              f"{a['urn'].split('::', 2)[2]} ({a['why']}); add `aliases=[...]` to keep it"))
+        out.append(
+            (
+                "danger",
+                f"REPLACE-AND-DELETE without an alias: {a['old_urn'].split('::', 2)[2]} → "
+                f"{a['urn'].split('::', 2)[2]} ({a['why']}); add `aliases=[...]` to keep it",
+            )
+        )
     replaced = [c for c in doc["changed"] if c["replaced"]]
     if replaced:
         out.append(("section", "Replace (an input the provider cannot change in place)"))
@@ -95,8 +139,10 @@ def _lines(doc: dict[str, Any]) -> list[tuple[str, str]]:
         out += [("item", f"+ {r['type']} {r['name']}") for r in doc["added"]]
     if doc["removed"]:
         out.append(("section", "Delete"))
-        out += [("item", f"- {r['type']} {r['name']}" + (" (protected)" if r["protect"] else ""))
-                for r in doc["removed"]]
+        out += [
+            ("item", f"- {r['type']} {r['name']}" + (" (protected)" if r["protect"] else ""))
+            for r in doc["removed"]
+        ]
     if doc["renamed"]:
         out.append(("section", "Renamed (through an alias: no replacement)"))
         out += [("item", f"{r['old_urn']} → {r['urn']}") for r in doc["renamed"]]
@@ -111,17 +157,28 @@ def _lines(doc: dict[str, Any]) -> list[tuple[str, str]]:
     out.append(("section", "Cost (USD per month)"))
     for key, label in (("monthly_usd_idle", "idle"), ("monthly_usd_max", "max")):
         c = cost[key]
-        out.append(("item", f"{label}: {_money(c['base'])} → {_money(c['head'])} ({_money(c['delta'], True)})"))
+        out.append(
+            ("item", f"{label}: {_money(c['base'])} → {_money(c['head'])} ({_money(c['delta'], True)})")
+        )
     policy = doc["policy"]
     out.append(("section", f"Policy: {len(policy['new'])} new, {len(policy['fixed'])} fixed"))
-    out += [("item", f"new {v['enforcement']} {v['policy']} on {v['urn'].rsplit('::', 1)[-1]}: {v['message']}")
-            for v in policy["new"]]
+    out += [
+        ("item", f"new {v['enforcement']} {v['policy']} on {v['urn'].rsplit('::', 1)[-1]}: {v['message']}")
+        for v in policy["new"]
+    ]
     out += [("item", f"fixed {v['policy']} on {v['urn'].rsplit('::', 1)[-1]}") for v in policy["fixed"]]
     return out
 
 
-_STYLES = {"title": "bold", "danger": "bold red", "warn": "yellow", "section": "bold", "summary": "",
-           "item": "", "detail": "dim"}
+_STYLES = {
+    "title": "bold",
+    "danger": "bold red",
+    "warn": "yellow",
+    "section": "bold",
+    "summary": "",
+    "item": "",
+    "detail": "dim",
+}
 
 
 def render_text(doc: dict[str, Any], console: Console) -> None:
@@ -179,5 +236,8 @@ def to_markdown(doc: dict[str, Any]) -> str:
     close()
     text = "\n".join(out) + "\n"
     if len(text) > MARKDOWN_LIMIT:
-        text = text[:MARKDOWN_LIMIT].rsplit("\n", 1)[0] + "\n\n… cut at the comment size limit; the JSON diff has it all\n"
+        text = (
+            text[:MARKDOWN_LIMIT].rsplit("\n", 1)[0]
+            + "\n\n… cut at the comment size limit; the JSON diff has it all\n"
+        )
     return text

@@ -38,8 +38,13 @@ class PlanFailed(RuntimeError):
     exit_status: int | str | None = None  # set when the program called sys.exit()
 
 
-_ENGINE_PARTS = (f"{os.sep}site-packages{os.sep}", f"{os.sep}lepton_infra{os.sep}plan{os.sep}",
-                 f"{os.sep}asyncio{os.sep}", f"{os.sep}runpy.py", "<frozen ")
+_ENGINE_PARTS = (
+    f"{os.sep}site-packages{os.sep}",
+    f"{os.sep}lepton_infra{os.sep}plan{os.sep}",
+    f"{os.sep}asyncio{os.sep}",
+    f"{os.sep}runpy.py",
+    "<frozen ",
+)
 
 
 def program_location(err: BaseException, program_dir: Path | None = None) -> str | None:
@@ -103,8 +108,14 @@ def _inside(directory: Path) -> Iterator[None]:
             sys.path.pop(0)
 
 
-def _run(program: Callable[[], Any], config: dict[str, str], project: str, stack: str,
-         secret_keys: list[str], program_dir: Path | None) -> PlannedGraph:
+def _run(
+    program: Callable[[], Any],
+    config: dict[str, str],
+    project: str,
+    stack: str,
+    secret_keys: list[str],
+    program_dir: Path | None,
+) -> PlannedGraph:
     disabled = _disabled_default_providers(config)
     monitor = RecordingMonitor(PlausibleMocks(MockContext.from_config(config)), disabled)
     loop = asyncio.new_event_loop()
@@ -144,8 +155,9 @@ def _run(program: Callable[[], Any], config: dict[str, str], project: str, stack
         # CPython 3.11's "AST constructor recursion depth mismatch").
         gc.collect(0)  # the run's own objects are all young: a generation-0 pass finds its garbage
     resources = monitor.recorded()
-    return PlannedGraph(project=project, stack=stack, resources=resources,
-                        outputs=monitor.stack_outputs, config=dict(config))
+    return PlannedGraph(
+        project=project, stack=stack, resources=resources, outputs=monitor.stack_outputs, config=dict(config)
+    )
 
 
 def _disabled_default_providers(config: dict[str, str]) -> set[str]:

@@ -46,9 +46,26 @@ def plan_at_ref(stack_dir: Path, stack: str, ref: str) -> dict[str, Any]:
         out = Path(tmp) / "base.json"
         # cwd and PYTHONPATH first: the ref's lepton_infra wins over the installed (working tree) one.
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tree), os.environ.get("PYTHONPATH", "")])}
-        done = subprocess.run([sys.executable, "-m", "lepton_infra.cli", "plan", str(base_dir), "--stack", stack,
-                               "--json", str(out)], cwd=tree, env=env, capture_output=True, check=False)
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "lepton_infra.cli",
+                "plan",
+                str(base_dir),
+                "--stack",
+                stack,
+                "--json",
+                str(out),
+            ],
+            cwd=tree,
+            env=env,
+            capture_output=True,
+            check=False,
+        )
         if done.returncode not in (0, 1) or not out.is_file():  # 1: mandatory violations, still a plan
             tail = (done.stderr or done.stdout).decode(errors="replace").strip().splitlines()[-3:]
-            raise BaseRefFailed(f"planning {stack} at {ref} failed (exit {done.returncode}): {' / '.join(tail)}")
+            raise BaseRefFailed(
+                f"planning {stack} at {ref} failed (exit {done.returncode}): {' / '.join(tail)}"
+            )
         return json.loads(out.read_text())

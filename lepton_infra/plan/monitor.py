@@ -39,10 +39,20 @@ def resolve_aliases(request: Any, stack: str, project: str) -> list[str]:
         else:
             spec = alias.spec
             urn = collapse_alias(
-                AliasSpec(name=spec.name, type=spec.type, stack=spec.stack, project=spec.project,
-                          parent_urn=spec.parentUrn, no_parent=spec.noParent),
-                name=request.name, type_=request.type, parent_urn=request.parent or None, stack=stack,
-                project=project)
+                AliasSpec(
+                    name=spec.name,
+                    type=spec.type,
+                    stack=spec.stack,
+                    project=spec.project,
+                    parent_urn=spec.parentUrn,
+                    no_parent=spec.noParent,
+                ),
+                name=request.name,
+                type_=request.type,
+                parent_urn=request.parent or None,
+                stack=stack,
+                project=project,
+            )
         if urn not in out:
             out.append(urn)
     return out
@@ -66,7 +76,9 @@ class RecordingMonitor(MockMonitor):
         inputs = redact(rpc.deserialize_properties(request.object)) if request.type != STACK_TYPE else {}
         # The SDK gathers dependencies in sets, so their order follows string hashing (PYTHONHASHSEED):
         # sort them, and the property names, for a report that is the same byte for byte every run.
-        prop_deps = {k: sorted(set(request.propertyDependencies[k].urns)) for k in sorted(request.propertyDependencies)}
+        prop_deps = {
+            k: sorted(set(request.propertyDependencies[k].urns)) for k in sorted(request.propertyDependencies)
+        }
         deps = sorted({*request.dependencies, *(u for urns in prop_deps.values() for u in urns)})
         record = RecordedResource(
             urn=urn,
@@ -87,8 +99,11 @@ class RecordingMonitor(MockMonitor):
         if request.custom and request.type != STACK_TYPE:
             # What the mocks answered (the cloud's view once created): tests follow a value from the resource
             # that reports it (an Ingress's load-balancer status) to the inputs that use it.
-            record.outputs = {**redact(rpc.deserialize_properties(response.object)), "id": response.id} \
-                if response.object else {"id": response.id}
+            record.outputs = (
+                {**redact(rpc.deserialize_properties(response.object)), "id": response.id}
+                if response.object
+                else {"id": response.id}
+            )
         if urn not in self.records:
             self.order.append(urn)
         self.records[urn] = record

@@ -148,7 +148,10 @@ class PlannedGraph:
         """URNs of everything `resource` waits for before the engine creates it, transitively: its
         `dependsOn` and the resources its inputs' Outputs come from."""
         seen: set[str] = set()
-        todo = [*resource.dependencies, *(u for deps in resource.property_dependencies.values() for u in deps)]
+        todo = [
+            *resource.dependencies,
+            *(u for deps in resource.property_dependencies.values() for u in deps),
+        ]
         while todo:
             urn = todo.pop()
             if urn in seen:

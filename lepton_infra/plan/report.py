@@ -1,4 +1,5 @@
-"""The plan report: the JSON contract (docs/architecture.md, "Plan engine") and a readable text rendering with rich."""
+"""The plan report: the JSON contract (docs/architecture.md, "Plan engine") and a readable text rendering
+with rich."""
 
 from __future__ import annotations
 
@@ -22,10 +23,22 @@ class Report:
     graph: PlannedGraph
     cloud: str | None
     policy: dict[str, Any] = field(default_factory=lambda: {"violations": [], "status": NOT_EVALUATED})
-    cost: dict[str, Any] = field(default_factory=lambda: {"monthly_usd_idle": None, "monthly_usd_max": None,
-                                                          "items": [], "status": NOT_EVALUATED})
-    deploy: dict[str, Any] = field(default_factory=lambda: {"critical_path": [], "critical_path_minutes": None,
-                                                            "work_minutes": None, "status": NOT_EVALUATED})
+    cost: dict[str, Any] = field(
+        default_factory=lambda: {
+            "monthly_usd_idle": None,
+            "monthly_usd_max": None,
+            "items": [],
+            "status": NOT_EVALUATED,
+        }
+    )
+    deploy: dict[str, Any] = field(
+        default_factory=lambda: {
+            "critical_path": [],
+            "critical_path_minutes": None,
+            "work_minutes": None,
+            "status": NOT_EVALUATED,
+        }
+    )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -65,8 +78,13 @@ def render_text(report: Report, console: Console) -> None:
     """The readable report. Every value from the program goes in as `Text`, never as markup: an output
     of `[secret]` or `[/]` is data, not a style tag."""
     graph = report.graph
-    console.print(Text.assemble(("Plan", "bold"), f" {graph.project}/{graph.stack} "
-                                f"(cloud: {report.cloud or 'unknown'}): {len(graph.managed)} resources"))
+    console.print(
+        Text.assemble(
+            ("Plan", "bold"),
+            f" {graph.project}/{graph.stack} "
+            f"(cloud: {report.cloud or 'unknown'}): {len(graph.managed)} resources",
+        )
+    )
     console.print(_tree(graph))
     console.print(_counts(graph))
     if graph.outputs:
@@ -76,7 +94,10 @@ def render_text(report: Report, console: Console) -> None:
                 # A list of records (e.g. quota to request): one per line, so each stays readable.
                 console.print(Text.assemble("  ", (key, "cyan"), ":"))
                 for item in value:
-                    console.print(Text.assemble("    - ", json.dumps(whole_numbers(item), sort_keys=True)), overflow="fold")
+                    console.print(
+                        Text.assemble("    - ", json.dumps(whole_numbers(item), sort_keys=True)),
+                        overflow="fold",
+                    )
                 continue
             shown = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
             console.print(Text.assemble("  ", (key, "cyan"), ": ", shown), overflow="fold")
@@ -96,32 +117,42 @@ def summary_lines(report: Report) -> list[str]:
     custom = sum(r.custom and not r.is_provider for r in managed)
     providers = sum(r.is_provider for r in managed)
     protected = sum(r.protect for r in managed)
-    lines = [f"Plan {graph.project}/{graph.stack} (cloud: {report.cloud or 'unknown'})",
-             f"  resources: {len(managed)} ({custom} cloud resources, {len(managed) - custom - providers} "
-             f"components, {providers} providers; {protected} protected)"]
+    lines = [
+        f"Plan {graph.project}/{graph.stack} (cloud: {report.cloud or 'unknown'})",
+        f"  resources: {len(managed)} ({custom} cloud resources, {len(managed) - custom - providers} "
+        f"components, {providers} providers; {protected} protected)",
+    ]
     cost = report.cost
     if cost.get("status") == NOT_EVALUATED:
         lines.append(f"  cost: {NOT_EVALUATED}")
     else:
-        lines.append(f"  cost: ${cost.get('monthly_usd_idle', 0):,.2f} idle to ${cost.get('monthly_usd_max', 0):,.2f}"
-                     " max per month")
+        lines.append(
+            f"  cost: ${cost.get('monthly_usd_idle', 0):,.2f} idle to ${cost.get('monthly_usd_max', 0):,.2f}"
+            " max per month"
+        )
     policy = report.policy
     if policy.get("status") == NOT_EVALUATED:
         lines.append(f"  policy: {NOT_EVALUATED}")
     else:
         counts = policy.get("summary", {})
         verdict = "FAIL" if counts.get("mandatory") else "pass"
-        lines.append(f"  policy: {verdict}: {counts.get('mandatory', 0)} mandatory, {counts.get('advisory', 0)} "
-                     f"advisory, {counts.get('waived', 0)} waived ({counts.get('rules_enabled', 0)} rules)")
+        lines.append(
+            f"  policy: {verdict}: {counts.get('mandatory', 0)} mandatory, {counts.get('advisory', 0)} "
+            f"advisory, {counts.get('waived', 0)} waived ({counts.get('rules_enabled', 0)} rules)"
+        )
         for v in policy.get("violations", []):
-            lines.append(f"    {v['enforcement']} {v['policy']} on {v['urn'].rsplit('::', 1)[-1]}: {v['message']}")
+            lines.append(
+                f"    {v['enforcement']} {v['policy']} on {v['urn'].rsplit('::', 1)[-1]}: {v['message']}"
+            )
     deploy = report.deploy
     if deploy.get("status") == NOT_EVALUATED:
         lines.append(f"  deploy: {NOT_EVALUATED}")
     else:
         # Kept under 80 columns: CI logs and narrow terminals wrap longer lines mid-figure.
-        lines.append(f"  first deploy: critical path {deploy['critical_path_minutes']:.1f} min, work "
-                     f"{deploy['work_minutes']:.1f} min, parallelism {deploy.get('parallelism', 0):.2f}")
+        lines.append(
+            f"  first deploy: critical path {deploy['critical_path_minutes']:.1f} min, work "
+            f"{deploy['work_minutes']:.1f} min, parallelism {deploy.get('parallelism', 0):.2f}"
+        )
     return lines
 
 

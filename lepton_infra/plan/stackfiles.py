@@ -22,8 +22,13 @@ from lepton_infra.core.errors import MISSING, Problem, SpecError
 
 SECRET_PLACEHOLDER = "offline-placeholder-secret"
 _SCHEMA_KEYS = {"type", "description", "default", "secret", "items"}
-_TYPES: dict[str, tuple[type, ...]] = {"string": (str,), "integer": (int,), "boolean": (bool,),
-                                       "array": (list,), "object": (dict,)}
+_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "integer": (int,),
+    "boolean": (bool,),
+    "array": (list,),
+    "object": (dict,),
+}
 
 
 @dataclass(frozen=True)
@@ -41,11 +46,21 @@ def split_stack_name(stack: str, project: str, where: str) -> str:
     """`stack`, `org/stack` or `org/project/stack` (as `pulumi stack select` takes it) to the stack name."""
     parts = stack.split("/")
     if len(parts) > 3 or not all(parts):
-        raise SpecError([Problem("--stack", stack, "not a stack name", "use NAME, ORG/NAME or ORG/PROJECT/NAME")],
-                        where)
+        raise SpecError(
+            [Problem("--stack", stack, "not a stack name", "use NAME, ORG/NAME or ORG/PROJECT/NAME")], where
+        )
     if len(parts) == 3 and parts[1] != project:
-        raise SpecError([Problem("--stack", stack, f"names project {parts[1]!r}, but {where} is project "
-                                 f"{project!r}", f"use ORG/{project}/{parts[2]}, or point at that project")], where)
+        raise SpecError(
+            [
+                Problem(
+                    "--stack",
+                    stack,
+                    f"names project {parts[1]!r}, but {where} is project {project!r}",
+                    f"use ORG/{project}/{parts[2]}, or point at that project",
+                )
+            ],
+            where,
+        )
     return parts[-1]
 
 
@@ -53,36 +68,74 @@ def load_stack(directory: str | Path, stack: str) -> StackFiles:
     directory = Path(directory).resolve()
     project_file = directory / "Pulumi.yaml"
     if not project_file.is_file():
-        raise SpecError([Problem("Pulumi.yaml", str(directory), "no Pulumi.yaml in the stack directory",
-                                 "point at a Pulumi project directory (e.g. stacks/platform)")], str(directory))
+        raise SpecError(
+            [
+                Problem(
+                    "Pulumi.yaml",
+                    str(directory),
+                    "no Pulumi.yaml in the stack directory",
+                    "point at a Pulumi project directory (e.g. stacks/platform)",
+                )
+            ],
+            str(directory),
+        )
     project_doc = read_yaml(project_file)
     if not isinstance(project_doc, dict) or not project_doc.get("name"):
-        raise SpecError([Problem("name", MISSING, "Pulumi.yaml has no project name", "add `name: ...`")],
-                        str(project_file))
+        raise SpecError(
+            [Problem("name", MISSING, "Pulumi.yaml has no project name", "add `name: ...`")],
+            str(project_file),
+        )
     project = str(project_doc["name"])
     stack = split_stack_name(stack, project, str(project_file))
     config_dir = directory / str(project_doc.get("stackConfigDir") or ".")
     stack_file = config_dir / f"Pulumi.{stack}.yaml"
     if not stack_file.is_file():
-        known = sorted(p.name[len("Pulumi."):-len(".yaml")] for p in config_dir.glob("Pulumi.*.yaml"))
-        raise SpecError([Problem("--stack", stack, f"no Pulumi.{stack}.yaml in {config_dir}",
-                                 f"use one of: {', '.join(known) or '(none)'}")], str(directory))
+        known = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in config_dir.glob("Pulumi.*.yaml"))
+        raise SpecError(
+            [
+                Problem(
+                    "--stack",
+                    stack,
+                    f"no Pulumi.{stack}.yaml in {config_dir}",
+                    f"use one of: {', '.join(known) or '(none)'}",
+                )
+            ],
+            str(directory),
+        )
     stack_doc = read_yaml(stack_file) or {}
     if not isinstance(stack_doc, dict):
-        raise SpecError([Problem("(root)", type(stack_doc).__name__, "a stack file must be a mapping",
-                                 "write `config:` at the top level")], str(stack_file))
+        raise SpecError(
+            [
+                Problem(
+                    "(root)",
+                    type(stack_doc).__name__,
+                    "a stack file must be a mapping",
+                    "write `config:` at the top level",
+                )
+            ],
+            str(stack_file),
+        )
     stack_config = stack_doc.get("config") or {}
-    merged = {**project_defaults(project, project_doc.get("config") or {}, stack_config, str(project_file)),
-              **{_full_key(project, k): v for k, v in stack_config.items()}}
+    merged = {
+        **project_defaults(project, project_doc.get("config") or {}, stack_config, str(project_file)),
+        **{_full_key(project, k): v for k, v in stack_config.items()},
+    }
     config, secret_keys = flatten_config(project, merged)
     main = directory / str(project_doc.get("main", "__main__.py"))
     if main.is_dir():
         main = main / "__main__.py"
     if not main.is_file():
-        raise SpecError([Problem("main", str(main.relative_to(directory)) if main.is_relative_to(directory)
-                                 else str(main), "the project's program does not exist",
-                                 "add __main__.py, or point `main:` in Pulumi.yaml at the program")],
-                        str(project_file))
+        raise SpecError(
+            [
+                Problem(
+                    "main",
+                    str(main.relative_to(directory)) if main.is_relative_to(directory) else str(main),
+                    "the project's program does not exist",
+                    "add __main__.py, or point `main:` in Pulumi.yaml at the program",
+                )
+            ],
+            str(project_file),
+        )
     return StackFiles(directory, project, stack, main, config, secret_keys, stack_file)
 
 
@@ -93,8 +146,17 @@ def _full_key(project: str, key: str) -> str:
 def project_defaults(project: str, raw: Any, stack_config: dict[str, Any], source: str) -> dict[str, Any]:
     """Pulumi.yaml's `config:` as values for this stack: the stack file's own values win."""
     if not isinstance(raw, dict):
-        raise SpecError([Problem("config", type(raw).__name__, "project config must be a mapping",
-                                 "write `config:` as `key: value` pairs")], source)
+        raise SpecError(
+            [
+                Problem(
+                    "config",
+                    type(raw).__name__,
+                    "project config must be a mapping",
+                    "write `config:` as `key: value` pairs",
+                )
+            ],
+            source,
+        )
     given = {_full_key(project, k) for k in stack_config}
     out: dict[str, Any] = {}
     problems: list[Problem] = []
@@ -105,32 +167,60 @@ def project_defaults(project: str, raw: Any, stack_config: dict[str, Any], sourc
             continue
         if "value" in entry:
             if set(entry) != {"value"}:
-                problems.append(Problem(f"config.{key}", sorted(entry), "`value` stands alone",
-                                        "write `value:` alone, or a schema (type/default/description/secret)"))
+                problems.append(
+                    Problem(
+                        f"config.{key}",
+                        sorted(entry),
+                        "`value` stands alone",
+                        "write `value:` alone, or a schema (type/default/description/secret)",
+                    )
+                )
             out[full] = entry["value"]
             continue
         if not set(entry) <= _SCHEMA_KEYS:
-            problems.append(Problem(f"config.{key}", sorted(entry), "an object value in Pulumi.yaml must be "
-                                    "nested under `value:`", f"write `{key}: {{value: {{...}}}}`"))
+            problems.append(
+                Problem(
+                    f"config.{key}",
+                    sorted(entry),
+                    "an object value in Pulumi.yaml must be nested under `value:`",
+                    f"write `{key}: {{value: {{...}}}}`",
+                )
+            )
             continue
         if full.split(":")[0] != project:
-            problems.append(Problem(f"config.{key}", sorted(entry), "only the project's own keys can declare "
-                                    "a type or default", f"write `{key}: <value>` or `{key}: {{value: ...}}`"))
+            problems.append(
+                Problem(
+                    f"config.{key}",
+                    sorted(entry),
+                    "only the project's own keys can declare a type or default",
+                    f"write `{key}: <value>` or `{key}: {{value: ...}}`",
+                )
+            )
             continue
         declared = entry.get("type")
         if declared is not None and declared not in _TYPES:
-            problems.append(Problem(f"config.{key}.type", declared, "not a config type",
-                                    f"use one of: {', '.join(_TYPES)}"))
+            problems.append(
+                Problem(
+                    f"config.{key}.type", declared, "not a config type", f"use one of: {', '.join(_TYPES)}"
+                )
+            )
             continue
         if "default" in entry:
             out[full] = entry["default"]
         elif full not in given:
-            problems.append(Problem(full, MISSING, "declared in Pulumi.yaml without a default, and the stack "
-                                    "does not set it", f"set `{key}:` in the stack file, or give it a default"))
+            problems.append(
+                Problem(
+                    full,
+                    MISSING,
+                    "declared in Pulumi.yaml without a default, and the stack does not set it",
+                    f"set `{key}:` in the stack file, or give it a default",
+                )
+            )
         value = stack_config.get(key, stack_config.get(full, out.get(full)))
         if declared and value is not None and not _is_secure(value) and not _has_type(value, declared):
-            problems.append(Problem(full, value, f"Pulumi.yaml declares it a {declared}",
-                                    f"give a {declared}"))
+            problems.append(
+                Problem(full, value, f"Pulumi.yaml declares it a {declared}", f"give a {declared}")
+            )
     if problems:
         raise SpecError(problems, source)
     return out
@@ -193,21 +283,57 @@ def read_yaml(path: Path) -> Any:
     try:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as err:
-        line = path.read_bytes()[:err.start].count(b"\n") + 1
-        raise SpecError([Problem(f"line {line}", path.name, f"not UTF-8 text (byte {err.object[err.start]:#x} at "
-                                 f"offset {err.start})", "save the file as UTF-8")], str(path)) from None
+        line = path.read_bytes()[: err.start].count(b"\n") + 1
+        raise SpecError(
+            [
+                Problem(
+                    f"line {line}",
+                    path.name,
+                    f"not UTF-8 text (byte {err.object[err.start]:#x} at offset {err.start})",
+                    "save the file as UTF-8",
+                )
+            ],
+            str(path),
+        ) from None
     except OSError as err:
-        raise SpecError([Problem(path.name, str(path), f"cannot be read: {err.strerror}",
-                                 "check the path and its permissions")], str(path)) from None
+        raise SpecError(
+            [
+                Problem(
+                    path.name,
+                    str(path),
+                    f"cannot be read: {err.strerror}",
+                    "check the path and its permissions",
+                )
+            ],
+            str(path),
+        ) from None
     try:
         return yaml.load(text, Loader=_StrictLoader)  # a SafeLoader subclass
     except _DuplicateKey as dup:
-        raise SpecError([Problem(f"line {dup.line}, column {dup.column}", dup.key,
-                                 f"key given twice in one mapping (first on line {dup.first_line}); YAML would "
-                                 "keep only the last", "remove one of them")], str(path)) from None
+        raise SpecError(
+            [
+                Problem(
+                    f"line {dup.line}, column {dup.column}",
+                    dup.key,
+                    f"key given twice in one mapping (first on line {dup.first_line}); YAML would "
+                    "keep only the last",
+                    "remove one of them",
+                )
+            ],
+            str(path),
+        ) from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
         problem = getattr(err, "problem", None) or str(err)
-        raise SpecError([Problem(where, path.name, f"malformed YAML: {problem}",
-                                 "fix the YAML syntax (indentation, colons, quotes)")], str(path)) from None
+        raise SpecError(
+            [
+                Problem(
+                    where,
+                    path.name,
+                    f"malformed YAML: {problem}",
+                    "fix the YAML syntax (indentation, colons, quotes)",
+                )
+            ],
+            str(path),
+        ) from None

@@ -56,15 +56,18 @@ class AliasSpec:
     no_parent: bool = False
 
 
-def collapse_alias(spec: AliasSpec, *, name: str, type_: str, parent_urn: str | None, stack: str,
-                   project: str) -> str:
+def collapse_alias(
+    spec: AliasSpec, *, name: str, type_: str, parent_urn: str | None, stack: str, project: str
+) -> str:
     """The engine's `collapseAliasToUrn` for a resource registered as (name, type_, parent_urn):
     unset parts default to the resource's own; `parent=None` (no_parent) and the root stack as parent
     both mean a top-level URN."""
     parent = spec.parent_urn or parent_urn
     if spec.no_parent or (parent and qualified_type(parent) == ROOT_STACK_TYPE):
         parent = None
-    return engine_urn(spec.stack or stack, spec.project or project, parent, spec.type or type_, spec.name or name)
+    return engine_urn(
+        spec.stack or stack, spec.project or project, parent, spec.type or type_, spec.name or name
+    )
 
 
 def inherited_child_alias(child_type: str, child_name: str, parent_name: str, parent_alias: str) -> str:
@@ -72,6 +75,6 @@ def inherited_child_alias(child_type: str, child_name: str, parent_name: str, pa
     its name's parent-name prefix swapped for the alias's name (`{parent}-{role}` naming)."""
     alias_name = child_name
     if child_name.startswith(parent_name):
-        alias_name = urn_name(parent_alias) + child_name[len(parent_name):]
-    stack, project = parent_alias[len(_PREFIX):].split("::")[:2]
+        alias_name = urn_name(parent_alias) + child_name[len(parent_name) :]
+    stack, project = parent_alias[len(_PREFIX) :].split("::")[:2]
     return engine_urn(stack, project, parent_alias, child_type, alias_name)

@@ -13,8 +13,10 @@ def rules_table() -> str:
     for rule in all_rules():
         kind = "resource" if isinstance(rule, ResourceRule) else "stack"
         text = " ".join(rule.description.split()).replace("|", "\\|")
-        lines.append(f"| `{rule.id}` | {', '.join(rule.clouds)} | {rule.severity.value} | "
-                     f"{rule.enforcement.value} | {kind} | {text} |")
+        lines.append(
+            f"| `{rule.id}` | {', '.join(rule.clouds)} | {rule.severity.value} | "
+            f"{rule.enforcement.value} | {kind} | {text} |"
+        )
     counts = ", ".join(f"{cloud} {n}" for cloud, n in rules_per_cloud().items())
     lines += ["", f"{len(all_rules())} rules; per cloud (shared rules counted in each): {counts}.", END]
     return "\n".join(lines)

@@ -33,7 +33,10 @@ WAIVERS_SCHEMA: dict[str, Any] = {
     "type": "array",
     "items": {
         "type": "object",
-        "properties": {"resource": {"type": "string", "minLength": 1}, "reason": {"type": "string", "minLength": 1}},
+        "properties": {
+            "resource": {"type": "string", "minLength": 1},
+            "reason": {"type": "string", "minLength": 1},
+        },
         "required": ["resource", "reason"],
     },
 }
@@ -48,8 +51,10 @@ class Waiver:
     reason: str
 
     def matches(self, urn: str | None, name: str | None) -> bool:
-        return any(c is not None and (c == self.resource or fnmatch.fnmatchcase(c, self.resource))
-                   for c in (name, urn))
+        return any(
+            c is not None and (c == self.resource or fnmatch.fnmatchcase(c, self.resource))
+            for c in (name, urn)
+        )
 
 
 @dataclass(frozen=True)
@@ -90,11 +95,13 @@ class PolicyConfig:
             try:
                 raw = json.loads(raw)
             except json.JSONDecodeError as err:
-                raise SpecError([Problem(source, raw[:40], f"not JSON: {err}", "write a JSON object")],
-                                source) from None
+                raise SpecError(
+                    [Problem(source, raw[:40], f"not JSON: {err}", "write a JSON object")], source
+                ) from None
         if not isinstance(raw, Mapping):
-            raise SpecError([Problem(source, raw, "must be a mapping of policy ids", "see docs/policies.md")],
-                            source)
+            raise SpecError(
+                [Problem(source, raw, "must be a mapping of policy ids", "see docs/policies.md")], source
+            )
         known = set(known_ids)
         problems: list[Problem] = []
         all_level: Enforcement | None = None
@@ -105,8 +112,14 @@ class PolicyConfig:
                 all_level = _level(f"{source}.all", level, problems)
                 continue
             if key not in known:
-                problems.append(Problem(f"{source}.{key}", value, "no such policy",
-                                        "use an id from `docs/policies.md` (lepton-...)"))
+                problems.append(
+                    Problem(
+                        f"{source}.{key}",
+                        value,
+                        "no such policy",
+                        "use an id from `docs/policies.md` (lepton-...)",
+                    )
+                )
                 continue
             rules[key] = _settings(f"{source}.{key}", value, problems)
         if problems:
@@ -127,27 +140,43 @@ def _settings(path: str, value: Any, problems: list[Problem]) -> RuleSettings:
     if isinstance(value, str):
         return RuleSettings(enforcement=_level(path, value, problems))
     if not isinstance(value, Mapping):
-        problems.append(Problem(path, value, "must be a level or a mapping", "e.g. {enforcementLevel: advisory}"))
+        problems.append(
+            Problem(path, value, "must be a level or a mapping", "e.g. {enforcementLevel: advisory}")
+        )
         return RuleSettings()
     waivers = []
     for i, item in enumerate(value.get(WAIVERS_KEY) or []):
         where = f"{path}.{WAIVERS_KEY}[{i}]"
         if not isinstance(item, Mapping):
-            problems.append(Problem(where, item, "a waiver is a mapping", "write {resource: ..., reason: ...}"))
+            problems.append(
+                Problem(where, item, "a waiver is a mapping", "write {resource: ..., reason: ...}")
+            )
             continue
         resource, reason = item.get("resource"), item.get("reason")
         if not isinstance(resource, str) or not resource.strip():
-            problems.append(Problem(f"{where}.resource", resource if resource is not None else MISSING,
-                                    "a waiver must name a resource", "give its name, URN or a pattern"))
+            problems.append(
+                Problem(
+                    f"{where}.resource",
+                    resource if resource is not None else MISSING,
+                    "a waiver must name a resource",
+                    "give its name, URN or a pattern",
+                )
+            )
         elif not isinstance(reason, str) or not reason.strip():
-            problems.append(Problem(f"{where}.reason", reason if reason is not None else MISSING,
-                                    "a waiver needs a reason", "say why the exception is acceptable and "
-                                    "who accepted it"))
+            problems.append(
+                Problem(
+                    f"{where}.reason",
+                    reason if reason is not None else MISSING,
+                    "a waiver needs a reason",
+                    "say why the exception is acceptable and who accepted it",
+                )
+            )
         else:
             waivers.append(Waiver(resource.strip(), reason.strip()))
     properties = {k: v for k, v in value.items() if k not in (ENFORCEMENT_KEY, WAIVERS_KEY)}
-    return RuleSettings(_level(f"{path}.{ENFORCEMENT_KEY}", value.get(ENFORCEMENT_KEY), problems),
-                        tuple(waivers), properties)
+    return RuleSettings(
+        _level(f"{path}.{ENFORCEMENT_KEY}", value.get(ENFORCEMENT_KEY), problems), tuple(waivers), properties
+    )
 
 
 def load_config_file(path: str | Path) -> Any:
@@ -158,5 +187,7 @@ def load_config_file(path: str | Path) -> Any:
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as err:
-        raise SpecError([Problem(str(path), "(unparseable)", f"malformed YAML/JSON: {err}",
-                                 "fix the file's syntax")], str(path)) from None
+        raise SpecError(
+            [Problem(str(path), "(unparseable)", f"malformed YAML/JSON: {err}", "fix the file's syntax")],
+            str(path),
+        ) from None

@@ -32,6 +32,7 @@ SPEC_KEY = "lepton:platform"
 
 # --- the shared core ------------------------------------------------------------------------------
 
+
 def rule_failure(rule: Rule, subject: str, err: Exception) -> str:
     """A rule that raises is a finding of that rule, not the end of the run: the other rules still
     report, and the broken rule is visible where its violations would be (fails closed)."""
@@ -59,8 +60,13 @@ def check_stack(rule: StackRule, view: StackView) -> tuple[list[Finding], str | 
 
 def environment_from_tags(props: Mapping[str, Any], provider_props: Mapping[str, Any]) -> str | None:
     """The `environment` tag or label the platform's tagging function puts on everything."""
-    for source in (props.get("tags"), props.get("labels"), props.get("resourceLabels"),
-                   as_mapping(provider_props.get("defaultTags")).get("tags"), provider_props.get("defaultLabels")):
+    for source in (
+        props.get("tags"),
+        props.get("labels"),
+        props.get("resourceLabels"),
+        as_mapping(provider_props.get("defaultTags")).get("tags"),
+        provider_props.get("defaultLabels"),
+    ):
         value = as_mapping(source).get("environment")
         if isinstance(value, str) and value:
             return value
@@ -77,6 +83,7 @@ def resolve_environment(rule_config: Mapping[str, Any], *fallbacks: str | None) 
 
 # --- the offline report ---------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Violation:
     policy: str
@@ -86,8 +93,13 @@ class Violation:
     message: str
 
     def contract(self) -> dict[str, str]:
-        return {"policy": self.policy, "severity": self.severity, "enforcement": self.enforcement,
-                "urn": self.urn, "message": self.message}
+        return {
+            "policy": self.policy,
+            "severity": self.severity,
+            "enforcement": self.enforcement,
+            "urn": self.urn,
+            "message": self.message,
+        }
 
 
 @dataclass(frozen=True)
@@ -126,8 +138,13 @@ class PolicyOutcome:
 
 
 def evaluate_views(
-    views: list[ResourceView], config: PolicyConfig, *, stack_urn: str, spec_environment: str | None = None,
-    monthly_usd_max: float | None = None, spec_budget: float | None = None,
+    views: list[ResourceView],
+    config: PolicyConfig,
+    *,
+    stack_urn: str,
+    spec_environment: str | None = None,
+    monthly_usd_max: float | None = None,
+    spec_budget: float | None = None,
 ) -> PolicyOutcome:
     """Every enabled rule over resource views (built by a runner), with enforcement and waivers applied."""
     rules = all_rules()
@@ -147,16 +164,27 @@ def evaluate_views(
             outcome.waived.append(Waived(rule.id, urn, message, waiver.reason))
             outcome.tally[rule.id].waived += 1
         else:
-            outcome.violations.append(Violation(rule.id, rule.severity.value, enforcement[rule.id].value, urn,
-                                                message))
+            outcome.violations.append(
+                Violation(rule.id, rule.severity.value, enforcement[rule.id].value, urn, message)
+            )
             outcome.tally[rule.id].violations += 1
 
     for view in views:
         for rule in by_type.get(view.type, ()):
             props = config.properties(rule.id)
             env = resolve_environment(props, spec_environment, view.environment)
-            ruled = ResourceView(view.type, view.name, view.urn, view.props, view.protect, view.provider_props,
-                                 env, props, view.parent, view.dependencies)
+            ruled = ResourceView(
+                view.type,
+                view.name,
+                view.urn,
+                view.props,
+                view.protect,
+                view.provider_props,
+                env,
+                props,
+                view.parent,
+                view.dependencies,
+            )
             messages, reason = check_resource(rule, ruled)
             tally = outcome.tally[rule.id]
             tally.checked += 1
@@ -167,11 +195,33 @@ def evaluate_views(
         if not isinstance(rule, StackRule) or enforcement[rule.id] == Enforcement.DISABLED:
             continue
         props = config.properties(rule.id)
-        scoped = [ResourceView(v.type, v.name, v.urn, v.props, v.protect, v.provider_props, v.environment, props,
-                               v.parent, v.dependencies) for v in views] if props else views
+        scoped = (
+            [
+                ResourceView(
+                    v.type,
+                    v.name,
+                    v.urn,
+                    v.props,
+                    v.protect,
+                    v.provider_props,
+                    v.environment,
+                    props,
+                    v.parent,
+                    v.dependencies,
+                )
+                for v in views
+            ]
+            if props
+            else views
+        )
         budget = props.get("budgetMonthlyUsd", spec_budget)
-        stack = StackView(scoped, resolve_environment(props, spec_environment), props, monthly_usd_max,
-                          float(budget) if isinstance(budget, int | float) else None)
+        stack = StackView(
+            scoped,
+            resolve_environment(props, spec_environment),
+            props,
+            monthly_usd_max,
+            float(budget) if isinstance(budget, int | float) else None,
+        )
         findings, reason = check_stack(rule, stack)
         tally = outcome.tally[rule.id]
         tally.checked += 1
@@ -181,8 +231,9 @@ def evaluate_views(
     return outcome
 
 
-def evaluate_graph(graph: PlannedGraph, config: PolicyConfig | Any = None, *,
-                   monthly_usd_max: float | None = None) -> PolicyOutcome:
+def evaluate_graph(
+    graph: PlannedGraph, config: PolicyConfig | Any = None, *, monthly_usd_max: float | None = None
+) -> PolicyOutcome:
     """The offline runner: every rule over a recorded plan. `config` is a `PolicyConfig`, a raw config
     document, or None to read `lepton:policy` from the stack's config."""
     if not isinstance(config, PolicyConfig):
@@ -193,9 +244,12 @@ def evaluate_graph(graph: PlannedGraph, config: PolicyConfig | Any = None, *,
     roots = [r for r in graph.resources if r.parent is None and r.type == "pulumi:pulumi:Stack"]
     stack_urn = roots[0].urn if roots else f"urn:pulumi:{graph.stack}::{graph.project}::pulumi:pulumi:Stack"
     return evaluate_views(
-        views_of(graph), config, stack_urn=stack_urn,
+        views_of(graph),
+        config,
+        stack_urn=stack_urn,
         spec_environment=spec.get("environment") if isinstance(spec.get("environment"), str) else None,
-        monthly_usd_max=monthly_usd_max, spec_budget=float(budget) if isinstance(budget, int | float) else None,
+        monthly_usd_max=monthly_usd_max,
+        spec_budget=float(budget) if isinstance(budget, int | float) else None,
     )
 
 
@@ -207,16 +261,25 @@ def views_of(graph: PlannedGraph) -> list[ResourceView]:
         if not r.custom or r.is_provider:
             continue
         provider_props = _provider_props(graph, r, default_providers)
-        views.append(ResourceView(
-            type=r.type, name=r.name, urn=r.urn, props=r.inputs, protect=r.protect, provider_props=provider_props,
-            environment=environment_from_tags(r.inputs, provider_props), parent=r.parent,
-            dependencies=tuple(r.dependencies),
-        ))
+        views.append(
+            ResourceView(
+                type=r.type,
+                name=r.name,
+                urn=r.urn,
+                props=r.inputs,
+                protect=r.protect,
+                provider_props=provider_props,
+                environment=environment_from_tags(r.inputs, provider_props),
+                parent=r.parent,
+                dependencies=tuple(r.dependencies),
+            )
+        )
     return views
 
 
-def _provider_props(graph: PlannedGraph, r: RecordedResource,
-                    defaults: Mapping[str, Mapping[str, Any]]) -> Mapping[str, Any]:
+def _provider_props(
+    graph: PlannedGraph, r: RecordedResource, defaults: Mapping[str, Mapping[str, Any]]
+) -> Mapping[str, Any]:
     if r.provider:
         try:
             return graph.by_urn(r.provider).inputs
@@ -253,4 +316,3 @@ def summarize(outcome: PolicyOutcome) -> dict[str, int]:
         "advisory": len(outcome.violations) - len(outcome.mandatory),
         "waived": len(outcome.waived),
     }
-

@@ -44,14 +44,22 @@ from lepton_infra.policy.props import UNKNOWN
 from lepton_infra.policy.registry import all_rules
 
 PACK_NAME = "lepton"
-PACK_DESCRIPTION = ("lepton-infra's guardrails for GPU platforms on AWS, GCP and Azure: encryption with our "
-                    "keys, no internet exposure, hardened nodes, least privilege, protected data, "
-                    "tenant isolation, tags and budget.")
-_UNKNOWN_SENTINELS = frozenset({
-    _proxy.UNKNOWN_BOOLEAN_VALUE, _proxy.UNKNOWN_NUMBER_VALUE, _proxy.UNKNOWN_STRING_VALUE,
-    _proxy.UNKNOWN_ARRAY_VALUE, _proxy.UNKNOWN_ASSET_VALUE, _proxy.UNKNOWN_ARCHIVE_VALUE,
-    _proxy.UNKNOWN_OBJECT_VALUE,
-})
+PACK_DESCRIPTION = (
+    "lepton-infra's guardrails for GPU platforms on AWS, GCP and Azure: encryption with our "
+    "keys, no internet exposure, hardened nodes, least privilege, protected data, "
+    "tenant isolation, tags and budget."
+)
+_UNKNOWN_SENTINELS = frozenset(
+    {
+        _proxy.UNKNOWN_BOOLEAN_VALUE,
+        _proxy.UNKNOWN_NUMBER_VALUE,
+        _proxy.UNKNOWN_STRING_VALUE,
+        _proxy.UNKNOWN_ARRAY_VALUE,
+        _proxy.UNKNOWN_ASSET_VALUE,
+        _proxy.UNKNOWN_ARCHIVE_VALUE,
+        _proxy.UNKNOWN_OBJECT_VALUE,
+    }
+)
 
 
 def plain(value: Any) -> Any:
@@ -69,8 +77,11 @@ def plain(value: Any) -> Any:
 
 def _settings(rule: Rule, config: Mapping[str, Any]) -> RuleSettings:
     """This rule's pack config (the engine has already applied its enforcement level)."""
-    parsed = PolicyConfig.parse({rule.id: {k: v for k, v in config.items() if k != ENFORCEMENT_KEY}}, [rule.id],
-                                source="policy pack config")
+    parsed = PolicyConfig.parse(
+        {rule.id: {k: v for k, v in config.items() if k != ENFORCEMENT_KEY}},
+        [rule.id],
+        source="policy pack config",
+    )
     return parsed.rules.get(rule.id, RuleSettings())
 
 
@@ -82,8 +93,13 @@ def view_of_args(args: ResourceValidationArgs, settings: RuleSettings) -> Resour
     props = plain(args.props)
     provider_props = plain(args.provider.props) if args.provider is not None else {}
     return ResourceView(
-        type=args.resource_type, name=args.name, urn=args.urn, props=props, protect=bool(args.opts.protect),
-        provider_props=provider_props, config=settings.properties,
+        type=args.resource_type,
+        name=args.name,
+        urn=args.urn,
+        props=props,
+        protect=bool(args.opts.protect),
+        provider_props=provider_props,
+        config=settings.properties,
         environment=resolve_environment(settings.properties, environment_from_tags(props, provider_props)),
         parent=args.opts.parent,
     )
@@ -95,10 +111,16 @@ def view_of_resource(resource: PolicyResource, settings: RuleSettings) -> Resour
     deps = [d.urn for d in resource.dependencies]
     deps += [d.urn for ds in resource.property_dependencies.values() for d in ds if d.urn not in deps]
     return ResourceView(
-        type=resource.resource_type, name=resource.name, urn=resource.urn, props=props,
-        protect=bool(resource.opts.protect), provider_props=provider_props, config=settings.properties,
+        type=resource.resource_type,
+        name=resource.name,
+        urn=resource.urn,
+        props=props,
+        protect=bool(resource.opts.protect),
+        provider_props=provider_props,
+        config=settings.properties,
         environment=resolve_environment(settings.properties, environment_from_tags(props, provider_props)),
-        parent=resource.parent.urn if resource.parent is not None else None, dependencies=tuple(dict.fromkeys(deps)),
+        parent=resource.parent.urn if resource.parent is not None else None,
+        dependencies=tuple(dict.fromkeys(deps)),
     )
 
 
@@ -124,8 +146,13 @@ def stack_validator(rule: StackRule):
         views = [view_of_resource(r, settings) for r in args.resources]
         names = {v.urn: v.name for v in views}
         budget = settings.properties.get("budgetMonthlyUsd")
-        stack = StackView(views, resolve_environment(settings.properties), settings.properties, None,
-                          float(budget) if isinstance(budget, int | float) else None)
+        stack = StackView(
+            views,
+            resolve_environment(settings.properties),
+            settings.properties,
+            None,
+            float(budget) if isinstance(budget, int | float) else None,
+        )
         findings, reason = check_stack(rule, stack)
         if reason is not None:
             args.not_applicable(reason)
@@ -137,12 +164,18 @@ def stack_validator(rule: StackRule):
 
 
 def to_policy(rule: Rule) -> Policy:
-    schema = PolicyConfigSchema(properties={WAIVERS_KEY: WAIVERS_SCHEMA, **{k: dict(v) for k, v in
-                                                                           rule.config_schema.items()}})
+    schema = PolicyConfigSchema(
+        properties={WAIVERS_KEY: WAIVERS_SCHEMA, **{k: dict(v) for k, v in rule.config_schema.items()}}
+    )
     common: dict[str, Any] = {
-        "name": rule.id, "description": rule.description, "enforcement_level": EnforcementLevel(rule.enforcement.value),
-        "config_schema": schema, "display_name": rule.title, "severity": Severity(rule.severity.value),
-        "tags": list(rule.clouds), "remediation_steps": rule.remediation,
+        "name": rule.id,
+        "description": rule.description,
+        "enforcement_level": EnforcementLevel(rule.enforcement.value),
+        "config_schema": schema,
+        "display_name": rule.title,
+        "severity": Severity(rule.severity.value),
+        "tags": list(rule.clouds),
+        "remediation_steps": rule.remediation,
     }
     if isinstance(rule, ResourceRule):
         return ResourceValidationPolicy(validate=resource_validator(rule), **common)
@@ -156,5 +189,10 @@ def policies() -> list[Policy]:
 
 def pack_arguments() -> dict[str, Any]:
     """Keyword arguments for `pulumi_policy.PolicyPack` (building the pack starts its server)."""
-    return {"name": PACK_NAME, "policies": policies(), "description": PACK_DESCRIPTION,
-            "display_name": "lepton-infra guardrails", "tags": ["aws", "gcp", "azure", "kubernetes"]}
+    return {
+        "name": PACK_NAME,
+        "policies": policies(),
+        "description": PACK_DESCRIPTION,
+        "display_name": "lepton-infra guardrails",
+        "tags": ["aws", "gcp", "azure", "kubernetes"],
+    }

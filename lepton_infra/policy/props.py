@@ -109,7 +109,6 @@ def any_world(cidrs: Iterable[Any]) -> bool:
     return any(is_world(c) for c in cidrs)
 
 
-
 def shown(value: Any) -> str:
     """A value for a message: numbers as the user wrote them (the engine sends 22 as 22.0)."""
     if value is None:

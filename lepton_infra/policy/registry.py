@@ -46,32 +46,66 @@ def _register(rule: Rule) -> None:
 
 
 def resource_rule(
-    *, id: str, title: str, severity: Severity, types: Iterable[str], clouds: Iterable[str], description: str,
-    remediation: str, enforcement: Enforcement = Enforcement.MANDATORY, anchors: Iterable[str] = (),
+    *,
+    id: str,
+    title: str,
+    severity: Severity,
+    types: Iterable[str],
+    clouds: Iterable[str],
+    description: str,
+    remediation: str,
+    enforcement: Enforcement = Enforcement.MANDATORY,
+    anchors: Iterable[str] = (),
     config_schema: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Callable[[Callable[[ResourceView], Iterable[str]]], ResourceCheck]:
     def register(check: Callable[[ResourceView], Iterable[str]]) -> ResourceCheck:
-        _register(ResourceRule(
-            id=id, title=title, severity=severity, description=description, remediation=remediation,
-            enforcement=enforcement, clouds=tuple(clouds), anchors=tuple(anchors),
-            config_schema=dict(config_schema or {}), types=tuple(types), check=check,
-        ))
+        _register(
+            ResourceRule(
+                id=id,
+                title=title,
+                severity=severity,
+                description=description,
+                remediation=remediation,
+                enforcement=enforcement,
+                clouds=tuple(clouds),
+                anchors=tuple(anchors),
+                config_schema=dict(config_schema or {}),
+                types=tuple(types),
+                check=check,
+            )
+        )
         return check
 
     return register
 
 
 def stack_rule(
-    *, id: str, title: str, severity: Severity, clouds: Iterable[str], description: str, remediation: str,
-    enforcement: Enforcement = Enforcement.MANDATORY, anchors: Iterable[str] = (),
+    *,
+    id: str,
+    title: str,
+    severity: Severity,
+    clouds: Iterable[str],
+    description: str,
+    remediation: str,
+    enforcement: Enforcement = Enforcement.MANDATORY,
+    anchors: Iterable[str] = (),
     config_schema: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Callable[[Callable[[StackView], Iterable[Finding]]], StackCheck]:
     def register(check: Callable[[StackView], Iterable[Finding]]) -> StackCheck:
-        _register(StackRule(
-            id=id, title=title, severity=severity, description=description, remediation=remediation,
-            enforcement=enforcement, clouds=tuple(clouds), anchors=tuple(anchors),
-            config_schema=dict(config_schema or {}), check=check,
-        ))
+        _register(
+            StackRule(
+                id=id,
+                title=title,
+                severity=severity,
+                description=description,
+                remediation=remediation,
+                enforcement=enforcement,
+                clouds=tuple(clouds),
+                anchors=tuple(anchors),
+                config_schema=dict(config_schema or {}),
+                check=check,
+            )
+        )
         return check
 
     return register

@@ -18,7 +18,8 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
 def section(outcome: PolicyOutcome) -> dict[str, Any]:
-    """The report's `policy` section (the report contract in docs/architecture.md), plus a renderer for the text report."""
+    """The report's `policy` section (the report contract in docs/architecture.md), plus a renderer for the
+    text report."""
     return {
         "status": "evaluated",
         "violations": [v.contract() for v in outcome.violations],
@@ -36,8 +37,16 @@ def render(outcome: PolicyOutcome, console: Console) -> None:
         console.print(Text("Policy violations", style="bold"))
         ordered = sorted(outcome.violations, key=lambda v: (v.enforcement != "mandatory", v.policy, v.urn))
         for v in ordered:
-            console.print(Text.assemble("  ", (v.enforcement, _STYLE.get(v.enforcement, "")), f" {v.severity} ",
-                                        (v.policy, "bold"), " on ", v.urn.rsplit("::", 1)[-1]))
+            console.print(
+                Text.assemble(
+                    "  ",
+                    (v.enforcement, _STYLE.get(v.enforcement, "")),
+                    f" {v.severity} ",
+                    (v.policy, "bold"),
+                    " on ",
+                    v.urn.rsplit("::", 1)[-1],
+                )
+            )
             console.print(Text(f"    {v.message}"))
     if outcome.waived:
         console.print(Text("Waived (by policy config)", style="bold"))
@@ -46,19 +55,31 @@ def render(outcome: PolicyOutcome, console: Console) -> None:
             console.print(Text(f"    {w.message}"))
             console.print(Text(f"    reason: {w.reason}", style="dim"))
     verdict = Text("FAIL", style="bold red") if counts["mandatory"] else Text("pass", style="bold green")
-    console.print(Text.assemble("Policy: ", verdict, f" — {counts['rules_enabled']} rules, {counts['mandatory']} "
-                                f"mandatory and {counts['advisory']} advisory violations, {counts['waived']} waived"))
+    console.print(
+        Text.assemble(
+            "Policy: ",
+            verdict,
+            f" — {counts['rules_enabled']} rules, {counts['mandatory']} "
+            f"mandatory and {counts['advisory']} advisory violations, {counts['waived']} waived",
+        )
+    )
 
 
 def _rule_entry(outcome: PolicyOutcome, rule_id: str) -> dict[str, Any]:
     rule = next(r for r in outcome.rules if r.id == rule_id)
     level = "error" if outcome.enforcement[rule.id] == Enforcement.MANDATORY else "warning"
     return {
-        "id": rule.id, "name": rule.title, "shortDescription": {"text": rule.title},
-        "fullDescription": {"text": rule.description}, "help": {"text": rule.remediation},
+        "id": rule.id,
+        "name": rule.title,
+        "shortDescription": {"text": rule.title},
+        "fullDescription": {"text": rule.description},
+        "help": {"text": rule.remediation},
         "defaultConfiguration": {"level": level},
-        "properties": {"severity": rule.severity.value, "clouds": list(rule.clouds),
-                       "kind": "resource" if isinstance(rule, ResourceRule) else "stack"},
+        "properties": {
+            "severity": rule.severity.value,
+            "clouds": list(rule.clouds),
+            "kind": "resource" if isinstance(rule, ResourceRule) else "stack",
+        },
     }
 
 
@@ -69,24 +90,40 @@ def to_sarif(outcome: PolicyOutcome, artifact: str) -> dict[str, Any]:
 
     def result(policy: str, urn: str, message: str, level: str, reason: str | None) -> dict[str, Any]:
         entry: dict[str, Any] = {
-            "ruleId": policy, "ruleIndex": index[policy], "level": level, "message": {"text": message},
-            "locations": [{
-                "physicalLocation": {"artifactLocation": {"uri": artifact}, "region": {"startLine": 1}},
-                "logicalLocations": [{"fullyQualifiedName": urn, "kind": "resource"}],
-            }],
+            "ruleId": policy,
+            "ruleIndex": index[policy],
+            "level": level,
+            "message": {"text": message},
+            "locations": [
+                {
+                    "physicalLocation": {"artifactLocation": {"uri": artifact}, "region": {"startLine": 1}},
+                    "logicalLocations": [{"fullyQualifiedName": urn, "kind": "resource"}],
+                }
+            ],
         }
         if reason is not None:
             entry["suppressions"] = [{"kind": "external", "justification": reason}]
         return entry
 
-    results = [result(v.policy, v.urn, v.message, "error" if v.enforcement == "mandatory" else "warning", None)
-               for v in outcome.violations]
+    results = [
+        result(v.policy, v.urn, v.message, "error" if v.enforcement == "mandatory" else "warning", None)
+        for v in outcome.violations
+    ]
     results += [result(w.policy, w.urn, w.message, "note", w.reason) for w in outcome.waived]
     return {
-        "$schema": SARIF_SCHEMA, "version": "2.1.0",
-        "runs": [{"tool": {"driver": {"name": "lepton-infra policy",
-                                      "rules": [_rule_entry(outcome, rule_id) for rule_id in used]}},
-                  "results": results}],
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "lepton-infra policy",
+                        "rules": [_rule_entry(outcome, rule_id) for rule_id in used],
+                    }
+                },
+                "results": results,
+            }
+        ],
     }
 
 
@@ -102,15 +139,20 @@ def to_junit(outcome: PolicyOutcome, suite_name: str) -> ET.Element:
         level = outcome.enforcement[rule.id]
         mandatory = [v for v in found if v.enforcement == "mandatory"]
         if level == Enforcement.DISABLED or tally.checked == tally.not_applicable:
-            ET.SubElement(case, "skipped", message="disabled" if level == Enforcement.DISABLED else "not applicable")
+            ET.SubElement(
+                case, "skipped", message="disabled" if level == Enforcement.DISABLED else "not applicable"
+            )
             skipped += 1
         elif mandatory:
-            failure = ET.SubElement(case, "failure", message=f"{len(mandatory)} mandatory violation(s)",
-                                    type=rule.severity.value)
+            failure = ET.SubElement(
+                case, "failure", message=f"{len(mandatory)} mandatory violation(s)", type=rule.severity.value
+            )
             failure.text = "\n".join(f"{v.urn}: {v.message}" for v in mandatory)
             failures += 1
         notes = [f"advisory {v.urn}: {v.message}" for v in found if v.enforcement != "mandatory"]
-        notes += [f"waived {w.urn}: {w.message} (reason: {w.reason})" for w in outcome.waived if w.policy == rule.id]
+        notes += [
+            f"waived {w.urn}: {w.message} (reason: {w.reason})" for w in outcome.waived if w.policy == rule.id
+        ]
         if notes:
             ET.SubElement(case, "system-out").text = "\n".join(notes)
     suite.set("tests", str(len(outcome.rules)))
@@ -120,7 +162,9 @@ def to_junit(outcome: PolicyOutcome, suite_name: str) -> ET.Element:
     return suite
 
 
-def write_policy_report(outcome: PolicyOutcome, kind: str, path: str | Path, *, artifact: str, suite: str) -> None:
+def write_policy_report(
+    outcome: PolicyOutcome, kind: str, path: str | Path, *, artifact: str, suite: str
+) -> None:
     target = Path(path)
     if kind == "sarif":
         target.write_text(json.dumps(to_sarif(outcome, artifact), indent=2) + "\n")

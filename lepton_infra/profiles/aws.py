@@ -27,8 +27,10 @@ PROFILE = CloudProfile(
     knobs_required=None,
     platform_module="lepton_infra.aws.platform",
     sdk_module="pulumi_aws",
-    pool_name=regex_rule(r"[a-z][a-z0-9-]{0,62}", "EKS node group: up to 63 lowercase letters, digits and "
-                         "hyphens, starting with a letter"),
+    pool_name=regex_rule(
+        r"[a-z][a-z0-9-]{0,62}",
+        "EKS node group: up to 63 lowercase letters, digits and hyphens, starting with a letter",
+    ),
     tags=AWS_TAGS,
     environment_defaults=(
         EnvDefault("aws.interface_endpoints", False, False, True, cloud="aws"),
@@ -39,6 +41,13 @@ PROFILE = CloudProfile(
     ),
     # The Kubernetes versions AWS can run come from the chart support table (spec/rules.py _chart_support:
     # the cluster autoscaler's image is pinned per minor in kubernetes/charts.py).
-    checks=(flow_log_retention_on_cloudwatch, cluster_log_retention_on_cloudwatch, addon_versions,
-            tenant_admin_groups, guardduty_detector, replication_region, aws_certificate_sources),
+    checks=(
+        flow_log_retention_on_cloudwatch,
+        cluster_log_retention_on_cloudwatch,
+        addon_versions,
+        tenant_admin_groups,
+        guardduty_detector,
+        replication_region,
+        aws_certificate_sources,
+    ),
 )

@@ -36,15 +36,22 @@ def _platform_available(spec: PlatformSpec) -> Iterator[Problem]:
         yield Problem("cloud", spec.cloud, "this cloud's platform is not built yet", "use one of: aws, gcp")
 
 
-# --- what AKS and ARM refuse ------------------------------------------------------------------------------------
+# --- what AKS and ARM refuse
+# ------------------------------------------------------------------------------------
 
 ENTRA_OBJECT_ID = re.compile(r"^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$")
 
 
-def azure_problems(*, cidr: IPv4Network, service_cidr: IPv4Network, pool_names: Sequence[str],
-                   disk_gbs: Sequence[int], flow_log_retention_days: int,
-                   budget_thresholds: Sequence[int] | None,
-                   tenant_admins: Sequence[Sequence[str]] = ()) -> list[Problem]:
+def azure_problems(
+    *,
+    cidr: IPv4Network,
+    service_cidr: IPv4Network,
+    pool_names: Sequence[str],
+    disk_gbs: Sequence[int],
+    flow_log_retention_days: int,
+    budget_thresholds: Sequence[int] | None,
+    tenant_admins: Sequence[Sequence[str]] = (),
+) -> list[Problem]:
     """What AKS and ARM would refuse at apply time that the cloud-agnostic spec rules cannot know, and
     what AKS would accept but silently never match."""
     problems: list[Problem] = []
@@ -52,50 +59,105 @@ def azure_problems(*, cidr: IPv4Network, service_cidr: IPv4Network, pool_names: 
         for j, group in enumerate(admins):
             # Entra ID tokens carry group object ids: a RoleBinding to a group *name* binds nobody.
             if not ENTRA_OBJECT_ID.match(group):
-                problems.append(Problem(f"tenants[{i}].admins[{j}]", group, "on AKS a tenant admin group is "
-                                        "matched by its Entra ID object id; a group name matches no one",
-                                        "write the group's object id (az ad group show -g <name> --query id)"))
+                problems.append(
+                    Problem(
+                        f"tenants[{i}].admins[{j}]",
+                        group,
+                        "on AKS a tenant admin group is "
+                        "matched by its Entra ID object id; a group name matches no one",
+                        "write the group's object id (az ad group show -g <name> --query id)",
+                    )
+                )
     if cidr.overlaps(POD_CIDR):
-        problems.append(Problem("network.cidr", str(cidr), f"overlaps the AKS overlay pod range {POD_CIDR}",
-                                "pick a VNet range outside 10.244.0.0/16"))
+        problems.append(
+            Problem(
+                "network.cidr",
+                str(cidr),
+                f"overlaps the AKS overlay pod range {POD_CIDR}",
+                "pick a VNet range outside 10.244.0.0/16",
+            )
+        )
     if service_cidr.overlaps(POD_CIDR):
-        problems.append(Problem("network.service_cidr", str(service_cidr),
-                                f"overlaps the AKS overlay pod range {POD_CIDR}", "pick another service range"))
+        problems.append(
+            Problem(
+                "network.service_cidr",
+                str(service_cidr),
+                f"overlaps the AKS overlay pod range {POD_CIDR}",
+                "pick another service range",
+            )
+        )
     if service_cidr.prefixlen < 12:
-        problems.append(Problem("network.service_cidr", str(service_cidr), "AKS needs a service range smaller "
-                                "than /12", "use a /12 to /24 range"))
+        problems.append(
+            Problem(
+                "network.service_cidr",
+                str(service_cidr),
+                "AKS needs a service range smaller than /12",
+                "use a /12 to /24 range",
+            )
+        )
     for i, name in enumerate(pool_names):
         if name == SYSTEM_POOL_NAME:
-            problems.append(Problem(f"node_pools[{i}].name", name, "the AKS system pool is called "
-                                    f"'{SYSTEM_POOL_NAME}'", "rename the pool"))
+            problems.append(
+                Problem(
+                    f"node_pools[{i}].name",
+                    name,
+                    f"the AKS system pool is called '{SYSTEM_POOL_NAME}'",
+                    "rename the pool",
+                )
+            )
     for i, disk in enumerate(disk_gbs):
         if disk > MAX_OS_DISK_GB:
-            problems.append(Problem(f"node_pools[{i}].disk_gb", disk, f"AKS OS disks are at most "
-                                    f"{MAX_OS_DISK_GB} GiB", f"use at most {MAX_OS_DISK_GB}"))
+            problems.append(
+                Problem(
+                    f"node_pools[{i}].disk_gb",
+                    disk,
+                    f"AKS OS disks are at most {MAX_OS_DISK_GB} GiB",
+                    f"use at most {MAX_OS_DISK_GB}",
+                )
+            )
     if flow_log_retention_days > MAX_FLOW_LOG_RETENTION_DAYS:
-        problems.append(Problem("network.flow_log_retention_days", flow_log_retention_days,
-                                f"VNet flow logs keep at most {MAX_FLOW_LOG_RETENTION_DAYS} days",
-                                f"use at most {MAX_FLOW_LOG_RETENTION_DAYS}"))
+        problems.append(
+            Problem(
+                "network.flow_log_retention_days",
+                flow_log_retention_days,
+                f"VNet flow logs keep at most {MAX_FLOW_LOG_RETENTION_DAYS} days",
+                f"use at most {MAX_FLOW_LOG_RETENTION_DAYS}",
+            )
+        )
     if budget_thresholds is not None:
         if len(budget_thresholds) > MAX_BUDGET_NOTIFICATIONS:
-            problems.append(Problem("budget.thresholds_percent", list(budget_thresholds), "an Azure budget has "
-                                    f"at most {MAX_BUDGET_NOTIFICATIONS} notifications",
-                                    f"keep at most {MAX_BUDGET_NOTIFICATIONS} thresholds"))
+            problems.append(
+                Problem(
+                    "budget.thresholds_percent",
+                    list(budget_thresholds),
+                    f"an Azure budget has at most {MAX_BUDGET_NOTIFICATIONS} notifications",
+                    f"keep at most {MAX_BUDGET_NOTIFICATIONS} thresholds",
+                )
+            )
         for i, threshold in enumerate(budget_thresholds):
             if not 0 < threshold <= 1000:
-                problems.append(Problem(f"budget.thresholds_percent[{i}]", threshold, "Azure budget thresholds "
-                                        "lie in (0, 1000] percent", "use a percentage between 1 and 1000"))
+                problems.append(
+                    Problem(
+                        f"budget.thresholds_percent[{i}]",
+                        threshold,
+                        "Azure budget thresholds lie in (0, 1000] percent",
+                        "use a percentage between 1 and 1000",
+                    )
+                )
     return problems
 
 
 @rule("network", "node_pools", "budget", "tenants")
 def _aks_limits(spec: PlatformSpec) -> Iterator[Problem]:
     yield from azure_problems(
-        cidr=spec.network.cidr, service_cidr=spec.network.service_cidr,
-        pool_names=[p.name for p in spec.node_pools], disk_gbs=[p.disk_gb for p in spec.node_pools],
+        cidr=spec.network.cidr,
+        service_cidr=spec.network.service_cidr,
+        pool_names=[p.name for p in spec.node_pools],
+        disk_gbs=[p.disk_gb for p in spec.node_pools],
         flow_log_retention_days=spec.network.flow_log_retention_days,
         budget_thresholds=list(spec.budget.thresholds_percent) if spec.budget else None,
-        tenant_admins=[list(t.admins) for t in spec.tenants])
+        tenant_admins=[list(t.admins) for t in spec.tenants],
+    )
 
 
 PROFILE = CloudProfile(
@@ -105,8 +167,10 @@ PROFILE = CloudProfile(
     knobs_required="add `azure: {subscription_id: ...}` (cloud azure needs the subscription)",
     platform_module=f"{PLATFORM_PACKAGE}.platform",
     sdk_module="pulumi_azure_native",
-    pool_name=regex_rule(r"[a-z][a-z0-9]{0,11}", "AKS node pool: up to 12 lowercase letters and digits, "
-                         "starting with a letter, no hyphens"),
+    pool_name=regex_rule(
+        r"[a-z][a-z0-9]{0,11}",
+        "AKS node pool: up to 12 lowercase letters and digits, starting with a letter, no hyphens",
+    ),
     tags=AZURE_TAGS,
     checks=(_platform_available, _aks_limits, azure_certificate_sources),
 )

@@ -25,16 +25,21 @@ if TYPE_CHECKING:
 @rule("gcp", "budget")
 def _billing_account(spec: PlatformSpec) -> Iterator[Problem]:
     if spec.gcp and spec.budget and not spec.gcp.billing_account:
-        yield Problem("gcp.billing_account", None, "a GCP budget is set on a billing account",
-                      "add gcp.billing_account (XXXXXX-XXXXXX-XXXXXX) or remove `budget`")
+        yield Problem(
+            "gcp.billing_account",
+            None,
+            "a GCP budget is set on a billing account",
+            "add gcp.billing_account (XXXXXX-XXXXXX-XXXXXX) or remove `budget`",
+        )
 
 
 @rule("network")
 def _room_for_pod_ranges(spec: PlatformSpec) -> Iterator[Problem]:
     cidr = spec.network.cidr
     if cidr.is_private and cidr.prefixlen > 20:
-        yield Problem("network.cidr", str(cidr), "GKE needs room for pod and service ranges",
-                      "use a /20 or larger")
+        yield Problem(
+            "network.cidr", str(cidr), "GKE needs room for pod and service ranges", "use a /20 or larger"
+        )
 
 
 PROFILE = CloudProfile(
@@ -44,9 +49,19 @@ PROFILE = CloudProfile(
     knobs_required="add `gcp: {project: my-project}` (cloud gcp needs the project)",
     platform_module="lepton_infra.gcp.platform",
     sdk_module="pulumi_gcp",
-    pool_name=regex_rule(r"[a-z]([a-z0-9-]{0,38}[a-z0-9])?", "GKE node pool: up to 40 lowercase letters, "
-                         "digits and hyphens, starting with a letter and ending with a letter or digit"),
+    pool_name=regex_rule(
+        r"[a-z]([a-z0-9-]{0,38}[a-z0-9])?",
+        "GKE node pool: up to 40 lowercase letters, "
+        "digits and hyphens, starting with a letter and ending with a letter or digit",
+    ),
     tags=GCP_LABELS,
-    checks=(_billing_account, _room_for_pod_ranges, gcp_rbac_groups, gcp_certificate_sources,
-            gcp_soft_delete_days, gcp_images_name_their_registry, gcp_queued_provisioning_pools),
+    checks=(
+        _billing_account,
+        _room_for_pod_ranges,
+        gcp_rbac_groups,
+        gcp_certificate_sources,
+        gcp_soft_delete_days,
+        gcp_images_name_their_registry,
+        gcp_queued_provisioning_pools,
+    ),
 )

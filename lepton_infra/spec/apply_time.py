@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from lepton_infra.spec.platform import PlatformSpec
 
 
-# Kubernetes label syntax (apimachinery validation): name and value `(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?`
+# Kubernetes label syntax (apimachinery validation): name and value
+# `(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?`
 # up to 63 chars (the name non-empty); an optional prefix is a DNS-1123 subdomain up to 253 chars.
 _LABEL_NAME = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")
 _LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
@@ -38,30 +39,39 @@ def label_key_problem(key: str) -> str | None:
     if "/" in prefix:
         return "a label key has at most one '/' (prefix/name)"
     if not name or len(name) > 63 or not _LABEL_NAME.match(name):
-        return ("not a Kubernetes label name (1-63 letters, digits, '-', '_', '.', starting and ending with "
-                "a letter or digit)")
+        return (
+            "not a Kubernetes label name (1-63 letters, digits, '-', '_', '.', starting and ending with "
+            "a letter or digit)"
+        )
     if prefix and (len(prefix) > 253 or not _DNS_SUBDOMAIN.match(prefix)):
         return "the prefix is not a DNS subdomain (lowercase letters, digits, '-', '.')"
     reserved = any(prefix == d or prefix.endswith(f".{d}") for d in ("kubernetes.io", "k8s.io"))
     if reserved and prefix not in _KUBELET_ALLOWED_PREFIXES:
-        return (f"the kubelet refuses --node-labels in the {prefix} namespace (only kubelet.kubernetes.io/ "
-                "and node.kubernetes.io/ prefixes)")
+        return (
+            f"the kubelet refuses --node-labels in the {prefix} namespace (only kubelet.kubernetes.io/ "
+            "and node.kubernetes.io/ prefixes)"
+        )
     return None
 
 
 def cloudwatch_retention_problem(path: str, days: int | None) -> Iterator[Problem]:
     if days is not None and days not in CLOUDWATCH_RETENTION_DAYS:
         nearest = min(CLOUDWATCH_RETENTION_DAYS, key=lambda d: (abs(d - days), -d))
-        yield Problem(path, days, "CloudWatch Logs accepts only "
-                      f"{', '.join(map(str, CLOUDWATCH_RETENTION_DAYS))} days",
-                      f"use one of them, e.g. {nearest}")
+        yield Problem(
+            path,
+            days,
+            f"CloudWatch Logs accepts only {', '.join(map(str, CLOUDWATCH_RETENTION_DAYS))} days",
+            f"use one of them, e.g. {nearest}",
+        )
 
 
 @rule("network")
 def flow_log_retention_on_cloudwatch(spec: PlatformSpec) -> Iterator[Problem]:
     """AWS only (its profile runs it): flow logs go to CloudWatch Logs, which refuses other retentions
     (PutRetentionPolicy InvalidParameterException)."""
-    yield from cloudwatch_retention_problem("network.flow_log_retention_days", spec.network.flow_log_retention_days)
+    yield from cloudwatch_retention_problem(
+        "network.flow_log_retention_days", spec.network.flow_log_retention_days
+    )
 
 
 @rule("aws")
@@ -81,14 +91,20 @@ def _node_labels(spec: PlatformSpec) -> Iterator[Problem]:
             if why is None and key in platform_keys:
                 why = "set by the platform on every pool (the platform's value wins)"
             if why is None and spec.cloud == "aws" and len(_AWS_NODE_TEMPLATE_LABEL + key) > _AWS_TAG_KEY_MAX:
-                why = (f"longer than {_AWS_TAG_KEY_MAX - len(_AWS_NODE_TEMPLATE_LABEL)} characters: its "
-                       "autoscaler node-template ASG tag would exceed AWS's 128-character tag keys")
+                why = (
+                    f"longer than {_AWS_TAG_KEY_MAX - len(_AWS_NODE_TEMPLATE_LABEL)} characters: its "
+                    "autoscaler node-template ASG tag would exceed AWS's 128-character tag keys"
+                )
             if why:
                 yield Problem(path, key, why, "rename the label key")
             if len(value) > 63 or not _LABEL_VALUE.match(value):
-                yield Problem(f"{path}.{key}", value, "not a Kubernetes label value (up to 63 letters, digits, "
-                              "'-', '_', '.', starting and ending with a letter or digit, or empty)",
-                              "change the value, e.g. replace spaces with '-'")
+                yield Problem(
+                    f"{path}.{key}",
+                    value,
+                    "not a Kubernetes label value (up to 63 letters, digits, "
+                    "'-', '_', '.', starting and ending with a letter or digit, or empty)",
+                    "change the value, e.g. replace spaces with '-'",
+                )
 
 
 @rule("tenants")
@@ -96,11 +112,20 @@ def _admins(spec: PlatformSpec) -> Iterator[Problem]:
     for i, tenant in enumerate(spec.tenants):
         for j, admin in enumerate(tenant.admins):
             if not admin.strip():
-                yield Problem(f"tenants[{i}].admins[{j}]", admin, "an empty group name (the RoleBinding's "
-                              "subject needs a name)", "write the identity-provider group, or remove the entry")
+                yield Problem(
+                    f"tenants[{i}].admins[{j}]",
+                    admin,
+                    "an empty group name (the RoleBinding's subject needs a name)",
+                    "write the identity-provider group, or remove the entry",
+                )
             elif admin != admin.strip():
-                yield Problem(f"tenants[{i}].admins[{j}]", admin, "leading or trailing whitespace (the group "
-                              "would never match the one the identity provider sends)", "remove the whitespace")
+                yield Problem(
+                    f"tenants[{i}].admins[{j}]",
+                    admin,
+                    "leading or trailing whitespace (the group "
+                    "would never match the one the identity provider sends)",
+                    "remove the whitespace",
+                )
 
 
 @rule("node_pools")
@@ -108,10 +133,15 @@ def _system_pool(spec: PlatformSpec) -> Iterator[Problem]:
     """CoreDNS, the cluster autoscaler, metrics-server and Prometheus tolerate neither the GPU taint nor
     spot reclaims, and a self-managed autoscaler cannot bring up the first node it would itself run on."""
     if not any(p.gpu is None and not p.spot and p.min >= 1 for p in spec.node_pools):
-        yield Problem("node_pools", [p.name for p in spec.node_pools], "no pool can host the system pods "
-                      "(CoreDNS, the cluster autoscaler, Prometheus): every pool is GPU-tainted, spot or at "
-                      "min 0", "add a non-GPU on-demand pool with min >= 1, e.g. {name: system, cpu: "
-                      "standard-4, min: 1, max: 3}")
+        yield Problem(
+            "node_pools",
+            [p.name for p in spec.node_pools],
+            "no pool can host the system pods "
+            "(CoreDNS, the cluster autoscaler, Prometheus): every pool is GPU-tainted, spot or at "
+            "min 0",
+            "add a non-GPU on-demand pool with min >= 1, e.g. {name: system, cpu: "
+            "standard-4, min: 1, max: 3}",
+        )
 
 
 # Generic apply-time refusals, run with the other generic rules (spec/rules.py RULES).

@@ -30,8 +30,6 @@ VPC_CNI_NETWORK_POLICY_MIN = (1, 14, 0)
 RESERVED_GROUP_PREFIX = "system:"
 
 
-
-
 @rule("aws")
 def addon_versions(spec: PlatformSpec) -> Iterator[Problem]:
     if spec.aws is None:  # only AWS's pre-flight runs this, where the knobs are always filled
@@ -39,19 +37,29 @@ def addon_versions(spec: PlatformSpec) -> Iterator[Problem]:
     for addon, version in spec.aws.addon_versions.items():
         path = f"aws.addon_versions.{addon}"
         if addon not in EKS_ADDONS:
-            yield Problem(path, version, "not an add-on this platform installs",
-                          f"use one of: {', '.join(EKS_ADDONS)}")
+            yield Problem(
+                path, version, "not an add-on this platform installs", f"use one of: {', '.join(EKS_ADDONS)}"
+            )
             continue
         match = ADDON_VERSION.match(version)
         if not match:
-            yield Problem(path, version, "not an EKS add-on version (EKS refuses anything but an exact "
-                          "published version)", "write it like v1.19.2-eksbuild.1 (aws eks "
-                          "describe-addon-versions --addon-name " + addon + "), or remove it for the latest")
+            yield Problem(
+                path,
+                version,
+                "not an EKS add-on version (EKS refuses anything but an exact published version)",
+                "write it like v1.19.2-eksbuild.1 (aws eks "
+                "describe-addon-versions --addon-name " + addon + "), or remove it for the latest",
+            )
             continue
         numbers = tuple(int(g) for g in match.groups())
         if addon == "vpc-cni" and numbers < VPC_CNI_NETWORK_POLICY_MIN:
-            yield Problem(path, version, "vpc-cni before v1.14.0 ignores NetworkPolicy objects, so tenant "
-                          "isolation would be accepted and not enforced", "pin v1.14.0-eksbuild.1 or later")
+            yield Problem(
+                path,
+                version,
+                "vpc-cni before v1.14.0 ignores NetworkPolicy objects, so tenant "
+                "isolation would be accepted and not enforced",
+                "pin v1.14.0-eksbuild.1 or later",
+            )
 
 
 @rule("aws", "tenants")
@@ -62,30 +70,46 @@ def tenant_admin_groups(spec: PlatformSpec) -> Iterator[Problem]:
     for group, roles in mapping.items():
         path = f"aws.tenant_admin_roles.{group}"
         if group.startswith(RESERVED_GROUP_PREFIX):
-            yield Problem(path, group, "EKS access entries refuse Kubernetes groups starting with system:",
-                          "choose a group name without the system: prefix")
+            yield Problem(
+                path,
+                group,
+                "EKS access entries refuse Kubernetes groups starting with system:",
+                "choose a group name without the system: prefix",
+            )
         if not roles:
             yield Problem(path, roles, "no IAM role carries this group", "list at least one role ARN")
     for i, tenant in enumerate(spec.tenants):
         for j, group in enumerate(tenant.admins):
             if group not in mapping:
-                yield Problem(f"tenants[{i}].admins[{j}]", group, "on EKS no IAM principal carries this "
-                              "Kubernetes group unless an access entry maps one to it, so the admin "
-                              "binding would grant nobody", f"add aws.tenant_admin_roles.{group}: "
-                              "[arn:aws:iam::<account>:role/<role>]")
+                yield Problem(
+                    f"tenants[{i}].admins[{j}]",
+                    group,
+                    "on EKS no IAM principal carries this "
+                    "Kubernetes group unless an access entry maps one to it, so the admin "
+                    "binding would grant nobody",
+                    f"add aws.tenant_admin_roles.{group}: [arn:aws:iam::<account>:role/<role>]",
+                )
 
 
 @rule("aws")
 def guardduty_detector(spec: PlatformSpec) -> Iterator[Problem]:
     if spec.aws is not None and spec.aws.guardduty_detector_id and not spec.aws.guardduty_eks_protection:
-        yield Problem("aws.guardduty_detector_id", spec.aws.guardduty_detector_id, "a detector is named but "
-                      "aws.guardduty_eks_protection is off, so nothing would be turned on in it",
-                      "set aws.guardduty_eks_protection: true, or remove the detector id")
+        yield Problem(
+            "aws.guardduty_detector_id",
+            spec.aws.guardduty_detector_id,
+            "a detector is named but "
+            "aws.guardduty_eks_protection is off, so nothing would be turned on in it",
+            "set aws.guardduty_eks_protection: true, or remove the detector id",
+        )
 
 
 @rule("aws", "region")
 def replication_region(spec: PlatformSpec) -> Iterator[Problem]:
     if spec.aws is not None and spec.aws.model_bucket_replication_region == spec.region:
-        yield Problem("aws.model_bucket_replication_region", spec.region, "the replica would be in the model "
-                      "bucket's own region (S3 cross-region replication needs another one)",
-                      "name another region, e.g. us-west-2, or remove it")
+        yield Problem(
+            "aws.model_bucket_replication_region",
+            spec.region,
+            "the replica would be in the model "
+            "bucket's own region (S3 cross-region replication needs another one)",
+            "name another region, e.g. us-west-2, or remove it",
+        )

@@ -8,15 +8,34 @@ from pydantic import Field, StringConstraints
 
 from lepton_infra.spec.base import SpecModel, described
 
-IamRoleArn = Annotated[str, StringConstraints(pattern=described(
-    r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]+$",
-    "an IAM role ARN: `arn:aws:iam::<12-digit account>:role/<name>`"))]
+IamRoleArn = Annotated[
+    str,
+    StringConstraints(
+        pattern=described(
+            r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]+$",
+            "an IAM role ARN: `arn:aws:iam::<12-digit account>:role/<name>`",
+        )
+    ),
+]
 ServiceLinkedRoleMode = Literal["create", "existing"]
-Route53ZoneId = Annotated[str, StringConstraints(pattern=described(
-    r"^Z[A-Z0-9]{1,31}$", "a Route 53 hosted zone id: `Z` followed by up to 31 uppercase letters and digits"))]
-AcmPcaArn = Annotated[str, StringConstraints(pattern=described(
-    r"^arn:aws[a-z-]*:acm-pca:[a-z0-9-]+:[0-9]{12}:certificate-authority/[0-9a-f-]{36}$",
-    "an ACM Private CA ARN: `arn:aws:acm-pca:<region>:<account>:certificate-authority/<uuid>`"))]
+Route53ZoneId = Annotated[
+    str,
+    StringConstraints(
+        pattern=described(
+            r"^Z[A-Z0-9]{1,31}$",
+            "a Route 53 hosted zone id: `Z` followed by up to 31 uppercase letters and digits",
+        )
+    ),
+]
+AcmPcaArn = Annotated[
+    str,
+    StringConstraints(
+        pattern=described(
+            r"^arn:aws[a-z-]*:acm-pca:[a-z0-9-]+:[0-9]{12}:certificate-authority/[0-9a-f-]{36}$",
+            "an ACM Private CA ARN: `arn:aws:acm-pca:<region>:<account>:certificate-authority/<uuid>`",
+        )
+    ),
+]
 
 
 class AwsKnobs(SpecModel):
@@ -62,21 +81,28 @@ class AwsKnobs(SpecModel):
     )
     dns_zone_id: Route53ZoneId | None = Field(
         default=None,
-        description="Public Route 53 hosted zone serving `network.domain`: with `network.tls_issuer: acme` each "
+        description="Public Route 53 hosted zone serving `network.domain`: with `network.tls_issuer: acme` "
+        "each "
         "exposed host gets a public ACM certificate validated by DNS records written in this zone (free, "
-        "renewed by ACM); with `network.dns_records` each public host also gets its alias record here (the zone "
-        "stays the operator's: only records are written in it, never over an existing one). Required for acme, "
+        "renewed by ACM); with `network.dns_records` each public host also gets its alias record here (the "
+        "zone "
+        "stays the operator's: only records are written in it, never over an existing one). Required for "
+        "acme, "
         "and for public hosts with `network.dns_records`, on AWS. Default none.",
     )
     private_ca_arn: AcmPcaArn | None = Field(
         default=None,
-        description="An existing ACM Private CA (same region) that signs the exposed hosts' certificates with "
-        "`network.tls_issuer: private-ca` (an ALB serves only ACM certificates). Required for private-ca on AWS "
+        description="An existing ACM Private CA (same region) that signs the exposed hosts' certificates "
+        "with "
+        "`network.tls_issuer: private-ca` (an ALB serves only ACM certificates). Required for private-ca on "
+        "AWS "
         "when a service is exposed; the CA bills $400/month in general-purpose mode (created and paid "
         "outside this stack). Default none.",
     )
     log_retention_days: int | None = Field(
-        default=None, ge=1, le=3653,
+        default=None,
+        ge=1,
+        le=3653,
         description="CloudWatch Logs retention of the cluster's log groups: EKS control-plane logs "
         "(`/aws/eks/<cluster>/cluster`) and Container Insights (`/aws/containerinsights/<cluster>/*`). Only "
         "a value CloudWatch accepts (see `network.flow_log_retention_days`; others are refused at spec "
@@ -86,19 +112,29 @@ class AwsKnobs(SpecModel):
         "Independent of `monitoring.retention_days` (Prometheus).",
     )
     access_log_retention_days: int | None = Field(
-        default=None, ge=1, le=3653,
+        default=None,
+        ge=1,
+        le=3653,
         description="Days the model bucket's S3 server access logs are kept in their log bucket before a "
         "lifecycle rule expires them. Default: 365 in prod, 90 in staging, 30 in dev. S3 Standard storage "
         "(estimate: $0.023 per GB-month in us-east-1, AWS S3 pricing, 2026-12); the log volume follows the "
         "request count (one record per request, a few hundred bytes).",
     )
 
-    model_bucket_replication_region: Annotated[str, StringConstraints(pattern=described(
-        r"^[a-z]{2}(-gov)?-[a-z]+-[0-9]$", "an AWS region name, e.g. `us-west-2`"))] | None = Field(
+    model_bucket_replication_region: (
+        Annotated[
+            str,
+            StringConstraints(
+                pattern=described(r"^[a-z]{2}(-gov)?-[a-z]+-[0-9]$", "an AWS region name, e.g. `us-west-2`")
+            ),
+        ]
+        | None
+    ) = Field(
         default=None,
         description="Replicate the model bucket (S3 cross-region replication, deletes included) to a replica "
         "bucket in this other region, encrypted with a key of that region, with its own access log bucket "
-        "there. Off by default: it doubles the bucket's storage (estimate: $0.023 per GB-month in S3 Standard), "
+        "there. Off by default: it doubles the bucket's storage (estimate: $0.023 per GB-month in S3 "
+        "Standard), "
         "adds inter-region transfer per GB written and a second key ($1/month), for artifacts that can be "
         "rebuilt from the registry and training outputs; turn it on where a regional outage must not take "
         "the models with it. Must differ from `region`.",
@@ -106,23 +142,37 @@ class AwsKnobs(SpecModel):
     cloudtrail_data_events: bool = Field(
         default=False,
         description="A CloudTrail trail of the model bucket's S3 data events (who read or wrote which model "
-        "file), into its own bucket encrypted with the platform key, kept `access_log_retention_days`. Off by "
-        "default: data events are usually recorded by the organisation's trail, and then this would bill them "
-        "twice (estimate: $0.10 per 100,000 events, AWS CloudTrail pricing, 2026-12). When off, the plan says "
+        "file), into its own bucket encrypted with the platform key, kept `access_log_retention_days`. Off "
+        "by "
+        "default: data events are usually recorded by the organisation's trail, and then this would bill "
+        "them "
+        "twice (estimate: $0.10 per 100,000 events, AWS CloudTrail pricing, 2026-12). When off, the plan "
+        "says "
         "so: enable S3 data events for the model bucket in the organisation trail (docs/security.md).",
     )
     guardduty_eks_protection: bool = Field(
         default=False,
         description="GuardDuty EKS Protection (audit-log analysis) and Runtime Monitoring with the EKS agent "
-        "managed by GuardDuty. Off by default: GuardDuty is an account/organisation service (one detector per "
+        "managed by GuardDuty. Off by default: GuardDuty is an account/organisation service (one detector "
+        "per "
         "account and region), billed per audit-log event and per monitored vCPU. When off, the plan says so: "
         "enable them from the organisation's GuardDuty administrator (docs/security.md).",
     )
-    guardduty_detector_id: Annotated[str, StringConstraints(pattern=described(
-        r"^[a-z0-9]{1,300}$", "a GuardDuty detector id (`aws guardduty list-detectors`), lowercase letters and "
-        "digits"))] | None = Field(
+    guardduty_detector_id: (
+        Annotated[
+            str,
+            StringConstraints(
+                pattern=described(
+                    r"^[a-z0-9]{1,300}$",
+                    "a GuardDuty detector id (`aws guardduty list-detectors`), lowercase letters and digits",
+                )
+            ),
+        ]
+        | None
+    ) = Field(
         default=None,
-        description="The account's existing GuardDuty detector in this region: `guardduty_eks_protection` then "
+        description="The account's existing GuardDuty detector in this region: `guardduty_eks_protection` "
+        "then "
         "only turns the two features on in it. Unset: the platform creates the detector, which GuardDuty "
         "refuses when the account already has one in the region (set this id then).",
     )
@@ -136,16 +186,31 @@ class AwsKnobs(SpecModel):
 
 
 class GcpKnobs(SpecModel):
-    project: Annotated[str, StringConstraints(pattern=described(
-        r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$", "a GCP project id: 6 to 30 lowercase letters, digits and hyphens, "
-        "starting with a letter and not ending with a hyphen"))] = Field(
-        description="GCP project id."
-    )
-    billing_account: Annotated[str, StringConstraints(pattern=described(
-        r"^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$",
-        "a billing account id: three groups of 6 uppercase hex digits, `XXXXXX-XXXXXX-XXXXXX`"))] | None = (
-        Field(default=None, description="Billing account id (XXXXXX-XXXXXX-XXXXXX) for the budget. "
-              "Required when `budget` is set.")
+    project: Annotated[
+        str,
+        StringConstraints(
+            pattern=described(
+                r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$",
+                "a GCP project id: 6 to 30 lowercase letters, digits and hyphens, "
+                "starting with a letter and not ending with a hyphen",
+            )
+        ),
+    ] = Field(description="GCP project id.")
+    billing_account: (
+        Annotated[
+            str,
+            StringConstraints(
+                pattern=described(
+                    r"^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$",
+                    "a billing account id: three groups of 6 uppercase hex digits, `XXXXXX-XXXXXX-XXXXXX`",
+                )
+            ),
+        ]
+        | None
+    ) = Field(
+        default=None,
+        description="Billing account id (XXXXXX-XXXXXX-XXXXXX) for the budget. "
+        "Required when `budget` is set.",
     )
     release_channel: Literal["RAPID", "REGULAR", "STABLE"] = Field(
         default="REGULAR", description="GKE release channel. Default REGULAR."
@@ -159,9 +224,18 @@ class GcpKnobs(SpecModel):
         "`cluster.endpoint` is private, off otherwise. Off with a private endpoint: run `pulumi up` "
         "inside the VPC.",
     )
-    rbac_security_group: Annotated[str, StringConstraints(pattern=described(
-        r"^gke-security-groups@[a-z0-9-]+(\.[a-z0-9-]+)+$",
-        "the address `gke-security-groups@<your domain>`"))] | None = Field(
+    rbac_security_group: (
+        Annotated[
+            str,
+            StringConstraints(
+                pattern=described(
+                    r"^gke-security-groups@[a-z0-9-]+(\.[a-z0-9-]+)+$",
+                    "the address `gke-security-groups@<your domain>`",
+                )
+            ),
+        ]
+        | None
+    ) = Field(
         default=None,
         description="Google Groups for RBAC: the cluster's `gke-security-groups@<domain>` group (create it "
         "in Cloud Identity/Workspace; tenant admin groups must be its members). Required when any "
@@ -170,7 +244,8 @@ class GcpKnobs(SpecModel):
     )
     dns_zone: CloudDnsZoneName | None = Field(
         default=None,
-        description="Name of the public Cloud DNS managed zone (in `gcp.project`) serving `network.domain`: with "
+        description="Name of the public Cloud DNS managed zone (in `gcp.project`) serving `network.domain`: "
+        "with "
         "`network.tls_issuer: acme` cert-manager proves each host by DNS-01 TXT records there, as a service "
         "account holding a custom role (record sets and changes, no zone deletion) on this zone only; with "
         "`network.dns_records`, each public host's A record is written there (the zone itself is never "
@@ -195,10 +270,20 @@ class GcpKnobs(SpecModel):
         "team, another stack in the project); the cluster still enforces it, and that policy must admit "
         "the images listed in docs/gcp.md.",
     )
-    binary_authorization_allowlist: list[Annotated[str, StringConstraints(pattern=described(
-        r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?/[^*\s]*(\*|\*\*)?$",
-        "a Binary Authorization allowlist pattern: `registry/path/to/image`, optionally ending in `*` "
-        "(any text without a `/`) or `**` (anything below), e.g. `europe-docker.pkg.dev/acme/images/**`"))]] = Field(
+    binary_authorization_allowlist: list[
+        Annotated[
+            str,
+            StringConstraints(
+                pattern=described(
+                    r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?/[^*\s]*(\*|\*\*)?$",
+                    "a Binary Authorization allowlist pattern: `registry/path/to/image`, optionally ending "
+                    "in `*` "
+                    "(any text without a `/`) or `**` (anything below), e.g. "
+                    "`europe-docker.pkg.dev/acme/images/**`",
+                )
+            ),
+        ]
+    ] = Field(
         default_factory=list,
         description="More image patterns the managed Binary Authorization policy admits (images the "
         "platform does not render itself: tenants' jobs, sidecars). Default none.",
@@ -212,7 +297,9 @@ class GcpKnobs(SpecModel):
         "Logging ingestion beyond the free allotment (docs/security.md). Default: on in prod, off otherwise.",
     )
     model_bucket_retention_days: int | None = Field(
-        default=None, ge=1, le=36500,
+        default=None,
+        ge=1,
+        le=36500,
         description="A bucket retention policy on the model bucket (Bucket Lock, never locked by the "
         "platform): no object can be deleted or overwritten before it is this many days old. GCS refuses "
         "it together with Object Versioning, so the bucket is then unversioned (the retention policy "
@@ -244,28 +331,63 @@ class GcpKnobs(SpecModel):
     )
 
 
-CloudDnsZoneName = Annotated[str, StringConstraints(pattern=described(
-    r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$", "a Cloud DNS managed zone name: up to 63 lowercase letters, digits and "
-    "hyphens, starting with a letter"))]
-EntraObjectId = Annotated[str, StringConstraints(pattern=described(
-    r"^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$", "a lowercase GUID (`00000000-0000-0000-0000-000000000000`)"))]
+CloudDnsZoneName = Annotated[
+    str,
+    StringConstraints(
+        pattern=described(
+            r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$",
+            "a Cloud DNS managed zone name: up to 63 lowercase letters, digits and "
+            "hyphens, starting with a letter",
+        )
+    ),
+]
+EntraObjectId = Annotated[
+    str,
+    StringConstraints(
+        pattern=described(
+            r"^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$",
+            "a lowercase GUID (`00000000-0000-0000-0000-000000000000`)",
+        )
+    ),
+]
 
 
-AzureDnsZoneId = Annotated[str, StringConstraints(pattern=described(
-    r"^/subscriptions/[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}/resourceGroups/[-\w._()]+/providers/"
-    r"Microsoft\.Network/dnszones/[a-z0-9.-]+$",
-    "a DNS zone resource id: `/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/dnszones/<zone>`"))]
+AzureDnsZoneId = Annotated[
+    str,
+    StringConstraints(
+        pattern=described(
+            r"^/subscriptions/[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}/resourceGroups/[-\w._()]+/providers/"
+            r"Microsoft\.Network/dnszones/[a-z0-9.-]+$",
+            "a DNS zone resource id: "
+            "`/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/dnszones/<zone>`",
+        )
+    ),
+]
 
 
 class AzureKnobs(SpecModel):
-    subscription_id: Annotated[str, StringConstraints(pattern=described(
-        r"^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$", "a subscription id: a lowercase GUID "
-        "(`00000000-0000-0000-0000-000000000000`)"))] = (
-        Field(description="Azure subscription id.")
-    )
-    resource_group: Annotated[str, StringConstraints(pattern=described(
-        r"^[-\w._()]{1,89}[-\w_()]$", "a resource group name: up to 90 letters, digits, '-', '_', '.', "
-        "'(' or ')', not ending in '.'"))] | None = Field(
+    subscription_id: Annotated[
+        str,
+        StringConstraints(
+            pattern=described(
+                r"^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$",
+                "a subscription id: a lowercase GUID (`00000000-0000-0000-0000-000000000000`)",
+            )
+        ),
+    ] = Field(description="Azure subscription id.")
+    resource_group: (
+        Annotated[
+            str,
+            StringConstraints(
+                pattern=described(
+                    r"^[-\w._()]{1,89}[-\w_()]$",
+                    "a resource group name: up to 90 letters, digits, '-', '_', '.', "
+                    "'(' or ')', not ending in '.'",
+                )
+            ),
+        ]
+        | None
+    ) = Field(
         default=None,
         description="An existing resource group to deploy into (created and owned elsewhere; the budget "
         "is scoped to it). Default: the platform creates `<name>-<environment>-rg`.",
@@ -296,7 +418,8 @@ class AzureKnobs(SpecModel):
     network_watcher_resource_group: str = Field(
         default="NetworkWatcherRG",
         description="Resource group of the subscription's Network Watcher for the region (Azure creates "
-        "`NetworkWatcher_<region>` there with the first virtual network). The VNet flow log is created in it.",
+        "`NetworkWatcher_<region>` there with the first virtual network). The VNet flow log is created "
+        "in it.",
     )
     dns_zone_id: AzureDnsZoneId | None = Field(
         default=None,

@@ -15,8 +15,9 @@ EndpointAccess = Literal["private", "public"]
 class ClusterSpec(SpecModel):
     version: str = Field(
         default="1.33",
-        pattern=described(r"^1\.[0-9]{2}$", "a Kubernetes minor version written as a quoted string, "
-                          "e.g. '1.33'"),
+        pattern=described(
+            r"^1\.[0-9]{2}$", "a Kubernetes minor version written as a quoted string, e.g. '1.33'"
+        ),
         description="Kubernetes minor version, e.g. '1.33'. Default 1.33.",
     )
     endpoint: EndpointAccess | None = Field(

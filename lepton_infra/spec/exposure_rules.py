@@ -34,44 +34,80 @@ def _exposure(spec: PlatformSpec) -> Iterator[Problem]:
         path = f"services[{i}]"
         exposure = service_exposure(spec, svc)
         if svc.host is not None and exposure == "cluster":
-            yield Problem(f"{path}.host", svc.host, "a host on a service reached only inside the cluster "
-                          "(expose: cluster) would be ignored", "set expose: internal or public, or drop host")
+            yield Problem(
+                f"{path}.host",
+                svc.host,
+                "a host on a service reached only inside the cluster (expose: cluster) would be ignored",
+                "set expose: internal or public, or drop host",
+            )
             continue
         if exposure == "cluster":
             continue
         host = service_host(spec, svc)
         if host is None:
-            yield Problem(f"{path}.expose", exposure, f"an {exposure} service needs a host name and "
-                          "network.domain is unset", "set network.domain (hosts default to "
-                          f"`{svc.name}.<domain>`), or services[{i}].host within it")
+            yield Problem(
+                f"{path}.expose",
+                exposure,
+                f"an {exposure} service needs a host name and network.domain is unset",
+                "set network.domain (hosts default to "
+                f"`{svc.name}.<domain>`), or services[{i}].host within it",
+            )
             continue
         if len(host) > _HOST_MAX or not _HOST.match(host):
-            yield Problem(f"{path}.host", host, "not a lowercase DNS name (a load balancer matches the "
-                          "Host header exactly; no wildcard)", "write an FQDN such as `chat.ai.acme.dev`")
+            yield Problem(
+                f"{path}.host",
+                host,
+                "not a lowercase DNS name (a load balancer matches the Host header exactly; no wildcard)",
+                "write an FQDN such as `chat.ai.acme.dev`",
+            )
             continue
         if net.domain is None:
-            yield Problem(f"{path}.host", host, "network.domain is unset, so the host cannot be checked "
-                          "against the zone its certificate and DNS record come from",
-                          "set network.domain to the zone the host lies in")
+            yield Problem(
+                f"{path}.host",
+                host,
+                "network.domain is unset, so the host cannot be checked "
+                "against the zone its certificate and DNS record come from",
+                "set network.domain to the zone the host lies in",
+            )
         elif not within(host, net.domain):
-            yield Problem(f"{path}.host", host, f"outside network.domain {net.domain} (its certificate and "
-                          "DNS record come from that zone)", f"use a name ending in .{net.domain}")
+            yield Problem(
+                f"{path}.host",
+                host,
+                f"outside network.domain {net.domain} (its certificate and DNS record come from that zone)",
+                f"use a name ending in .{net.domain}",
+            )
         if host in owners:
             other = spec.services[owners[host]].name
-            yield Problem(f"{path}.host", host, f"also the host of services[{owners[host]}] ({other}): two "
-                          "routes for one host conflict on the load balancer", "give each service its own host")
+            yield Problem(
+                f"{path}.host",
+                host,
+                f"also the host of services[{owners[host]}] ({other}): two "
+                "routes for one host conflict on the load balancer",
+                "give each service its own host",
+            )
         else:
             owners[host] = i
         if exposure == "public" and spec.environment == "prod" and not net.public_services:
-            yield Problem(f"{path}.expose", "public", "a prod platform exposes nothing to the internet unless "
-                          "network.public_services says so", "set network.public_services: true, or "
-                          "expose: internal")
+            yield Problem(
+                f"{path}.expose",
+                "public",
+                "a prod platform exposes nothing to the internet unless network.public_services says so",
+                "set network.public_services: true, or expose: internal",
+            )
     if net.tls_issuer == "acme" and net.acme_email is None:
-        yield Problem("network.acme_email", None, "ACME (tls_issuer: acme) registers an account with an "
-                      "e-mail for expiry notices", "set network.acme_email, or tls_issuer: private-ca")
+        yield Problem(
+            "network.acme_email",
+            None,
+            "ACME (tls_issuer: acme) registers an account with an e-mail for expiry notices",
+            "set network.acme_email, or tls_issuer: private-ca",
+        )
     if net.tls_issuer == "acme" and net.domain is None:
-        yield Problem("network.domain", None, "ACME proves control of the domain by DNS-01 in its zone",
-                      "set network.domain to a public zone the cloud's DNS serves, or tls_issuer: private-ca")
+        yield Problem(
+            "network.domain",
+            None,
+            "ACME proves control of the domain by DNS-01 in its zone",
+            "set network.domain to a public zone the cloud's DNS serves, or tls_issuer: private-ca",
+        )
 
 
 EXPOSURE_RULES = (_exposure,)

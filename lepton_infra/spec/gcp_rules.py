@@ -28,13 +28,21 @@ def gcp_rbac_groups(spec: PlatformSpec) -> Iterator[Problem]:
         for j, admin in enumerate(tenant.admins):
             path = f"tenants[{i}].admins[{j}]"
             if not _GROUP_EMAIL.match(admin):
-                yield Problem(path, admin, "on GKE an admin group is a Google Group's e-mail address",
-                              "give the group's address, e.g. research-admins@acme.dev")
+                yield Problem(
+                    path,
+                    admin,
+                    "on GKE an admin group is a Google Group's e-mail address",
+                    "give the group's address, e.g. research-admins@acme.dev",
+                )
             elif security_group is None:
-                yield Problem(path, admin, "GKE passes Google Groups to RBAC only with "
-                              "gcp.rbac_security_group set (Google Groups for RBAC)",
-                              "set gcp.rbac_security_group: gke-security-groups@<your domain> and make "
-                              "this group a member of it")
+                yield Problem(
+                    path,
+                    admin,
+                    "GKE passes Google Groups to RBAC only with "
+                    "gcp.rbac_security_group set (Google Groups for RBAC)",
+                    "set gcp.rbac_security_group: gke-security-groups@<your domain> and make "
+                    "this group a member of it",
+                )
 
 
 # GCS soft delete (docs "Soft delete"): a retention duration of 0 (off) or 7 to 90 days.
@@ -48,9 +56,12 @@ def gcp_soft_delete_days(spec: PlatformSpec) -> Iterator[Problem]:
     days = spec.gcp.model_bucket_soft_delete_days
     low, high = SOFT_DELETE_DAYS
     if days != 0 and not low <= days <= high:
-        yield Problem("gcp.model_bucket_soft_delete_days", days,
-                      f"GCS accepts a soft-delete retention of 0 (off) or {low} to {high} days",
-                      f"use 0, or a number of days from {low} to {high}")
+        yield Problem(
+            "gcp.model_bucket_soft_delete_days",
+            days,
+            f"GCS accepts a soft-delete retention of 0 (off) or {low} to {high} days",
+            f"use 0, or a number of days from {low} to {high}",
+        )
 
 
 def image_registry(image: str) -> str | None:
@@ -70,11 +81,16 @@ def gcp_images_name_their_registry(spec: PlatformSpec) -> Iterator[Problem]:
         return
     for i, service in enumerate(spec.services):
         if image_registry(service.image) is None:
-            yield Problem(f"services[{i}].image", service.image,
-                          "with gcp.binary_authorization the image must name its registry: the policy's "
-                          "allowlist patterns are registry/path/to/image",
-                          f"write the registry, e.g. docker.io/{'' if '/' in service.image else 'library/'}"
-                          f"{service.image}")
+            yield Problem(
+                f"services[{i}].image",
+                service.image,
+                "with gcp.binary_authorization the image must name its registry: the policy's "
+                "allowlist patterns are registry/path/to/image",
+                f"write the registry, e.g. docker.io/{'' if '/' in service.image else 'library/'}"
+                f"{service.image}",
+            )
+
+
 @rule("cloud", "gcp", "node_pools", "jobs", "services")
 def gcp_queued_provisioning_pools(spec: PlatformSpec) -> Iterator[Problem]:
     """GKE queued provisioning (Dynamic Workload Scheduler docs, "Create a node pool"): the pool gets nodes
@@ -91,16 +107,29 @@ def gcp_queued_provisioning_pools(spec: PlatformSpec) -> Iterator[Problem]:
             gpu = ", ".join(sorted(p.name for p in spec.gpu_pools)) or "none"
             yield Problem(path, name, "not a GPU node pool", f"name a GPU pool: {gpu}")
         elif pool.spot or pool.min:
-            yield Problem(path, name, "a queued-provisioning pool gets on-demand nodes only when a "
-                          "ProvisioningRequest asks (spot, or a minimum size, is refused by GKE)",
-                          f"set node_pools {name}: spot false and min 0, or drop it from the list")
+            yield Problem(
+                path,
+                name,
+                "a queued-provisioning pool gets on-demand nodes only when a "
+                "ProvisioningRequest asks (spot, or a minimum size, is refused by GKE)",
+                f"set node_pools {name}: spot false and min 0, or drop it from the list",
+            )
     if queued and not spec.jobs.enabled:
-        yield Problem("gcp.queued_provisioning_pools", list(queued), "only Kueue's jobs create the "
-                      "ProvisioningRequests these pools scale for", "set jobs.enabled: true, or empty the list")
+        yield Problem(
+            "gcp.queued_provisioning_pools",
+            list(queued),
+            "only Kueue's jobs create the ProvisioningRequests these pools scale for",
+            "set jobs.enabled: true, or empty the list",
+        )
     served = {p.gpu.type for p in spec.gpu_pools if p.gpu and p.name not in queued}
     queued_only = {p.gpu.type for p in spec.gpu_pools if p.gpu and p.name in queued} - served
     for i, service in enumerate(spec.services):
         if service.gpu and service.gpu.type in queued_only:
-            yield Problem(f"services[{i}].gpu.type", service.gpu.type, "only queued-provisioning pools offer "
-                          "this GPU, and GKE scales them for ProvisioningRequests only: the service would "
-                          "never get a node", "add a pool of this GPU without queued provisioning")
+            yield Problem(
+                f"services[{i}].gpu.type",
+                service.gpu.type,
+                "only queued-provisioning pools offer "
+                "this GPU, and GKE scales them for ProvisioningRequests only: the service would "
+                "never get a node",
+                "add a pool of this GPU without queued provisioning",
+            )

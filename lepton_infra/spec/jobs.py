@@ -24,9 +24,18 @@ if TYPE_CHECKING:
 ReclaimPolicy = Literal["Any", "LowerPriority", "Never"]
 WithinQueuePolicy = Literal["LowerPriority", "LowerOrNewerEqualPriority", "Never"]
 
-_UNITS = {"m": Decimal("0.001"), "": Decimal(1), "k": Decimal(10) ** 3, "M": Decimal(10) ** 6,
-          "G": Decimal(10) ** 9, "T": Decimal(10) ** 12, "Ki": Decimal(2) ** 10, "Mi": Decimal(2) ** 20,
-          "Gi": Decimal(2) ** 30, "Ti": Decimal(2) ** 40}
+_UNITS = {
+    "m": Decimal("0.001"),
+    "": Decimal(1),
+    "k": Decimal(10) ** 3,
+    "M": Decimal(10) ** 6,
+    "G": Decimal(10) ** 9,
+    "T": Decimal(10) ** 12,
+    "Ki": Decimal(2) ** 10,
+    "Mi": Decimal(2) ** 20,
+    "Gi": Decimal(2) ** 30,
+    "Ti": Decimal(2) ** 40,
+}
 
 
 def quantity_value(quantity: str) -> Decimal:
@@ -83,7 +92,8 @@ class TenantJobsSpec(SpecModel):
         "Default: the tenant's `memory_quota`.",
     )
     borrowing_limit: int | None = Field(
-        default=None, ge=0,
+        default=None,
+        ge=0,
         description="Most GPUs per flavor this tenant may borrow beyond its quota from other tenants' "
         "idle quota in the cohort (Kueue `borrowingLimit`). Default: no limit (idle quota is lent "
         "freely and reclaimed by preemption). Needs at least two tenants with jobs (nothing to borrow "
@@ -100,9 +110,12 @@ def jobs_problems(spec: PlatformSpec) -> Iterator[Problem]:
     """Queue settings the cluster would accept but that break the quota promise, or that Kueue refuses."""
     with_jobs = [(i, t) for i, t in enumerate(spec.tenants) if t.jobs is not None]
     if with_jobs and not spec.jobs.enabled:
-        yield Problem(f"tenants[{with_jobs[0][0]}].jobs", with_jobs[0][1].name,
-                      "tenant queue settings without the job queues installed",
-                      "set jobs.enabled: true, or remove tenants[].jobs")
+        yield Problem(
+            f"tenants[{with_jobs[0][0]}].jobs",
+            with_jobs[0][1].name,
+            "tenant queue settings without the job queues installed",
+            "set jobs.enabled: true, or remove tenants[].jobs",
+        )
         return
     if not spec.jobs.enabled:
         return
@@ -113,23 +126,43 @@ def jobs_problems(spec: PlatformSpec) -> Iterator[Problem]:
         for pool, count in jobs.gpu_quota.items():
             if pool not in gpu_pools:
                 offered = ", ".join(f"{n} ({t})" for n, t in sorted(gpu_pools.items())) or "none"
-                yield Problem(f"{path}.gpu_quota.{pool}", count, "not a GPU node pool, so no Kueue flavor "
-                              "offers these GPUs", f"use a GPU pool name: {offered}")
+                yield Problem(
+                    f"{path}.gpu_quota.{pool}",
+                    count,
+                    "not a GPU node pool, so no Kueue flavor offers these GPUs",
+                    f"use a GPU pool name: {offered}",
+                )
             if count < 0:
                 yield Problem(f"{path}.gpu_quota.{pool}", count, "negative quota", "use 0 or more")
         total = sum(jobs.gpu_quota.values())
         if total > tenant.gpu_quota:
-            yield Problem(f"{path}.gpu_quota", total, f"queue GPU quota above the tenant's ResourceQuota "
-                          f"gpu_quota {tenant.gpu_quota} (the hard ceiling)",
-                          "lower the queue quota or raise tenants[].gpu_quota")
+            yield Problem(
+                f"{path}.gpu_quota",
+                total,
+                f"queue GPU quota above the tenant's ResourceQuota "
+                f"gpu_quota {tenant.gpu_quota} (the hard ceiling)",
+                "lower the queue quota or raise tenants[].gpu_quota",
+            )
         for field, ceiling in (("cpu_quota", tenant.cpu_quota), ("memory_quota", tenant.memory_quota)):
             value = getattr(jobs, field)
             if value is not None and quantity_value(value) > quantity_value(ceiling):
-                yield Problem(f"{path}.{field}", value, f"above the tenant's ResourceQuota {field} {ceiling} "
-                              "(the hard ceiling)", f"lower it or raise tenants[].{field}")
+                yield Problem(
+                    f"{path}.{field}",
+                    value,
+                    f"above the tenant's ResourceQuota {field} {ceiling} (the hard ceiling)",
+                    f"lower it or raise tenants[].{field}",
+                )
         if jobs.borrowing_limit is not None and len(spec.tenants) < 2:
-            yield Problem(f"{path}.borrowing_limit", jobs.borrowing_limit, "only one tenant: its cohort has "
-                          "no other queue to borrow from", "remove borrowing_limit or add another tenant")
+            yield Problem(
+                f"{path}.borrowing_limit",
+                jobs.borrowing_limit,
+                "only one tenant: its cohort has no other queue to borrow from",
+                "remove borrowing_limit or add another tenant",
+            )
     if len(spec.gpu_pools) + 1 > 64:
-        yield Problem("node_pools", len(spec.gpu_pools), "Kueue allows 64 flavors per ClusterQueue resource "
-                      "group (one per GPU pool plus one for CPU)", "use at most 63 GPU pools with jobs")
+        yield Problem(
+            "node_pools",
+            len(spec.gpu_pools),
+            "Kueue allows 64 flavors per ClusterQueue resource group (one per GPU pool plus one for CPU)",
+            "use at most 63 GPU pools with jobs",
+        )

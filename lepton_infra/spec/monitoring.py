@@ -23,15 +23,19 @@ class MonitoringSpec(SpecModel):
         default=10, ge=1, le=100, description="A GPU below this utilisation for an hour is idle. Default 10."
     )
     retention_days: int = Field(
-        default=15, ge=1, le=400, description="Metrics retention (Prometheus; on Azure also the Log Analytics "
-        "workspace). AWS CloudWatch log groups use `aws.log_retention_days`. Default 15 days."
+        default=15,
+        ge=1,
+        le=400,
+        description="Metrics retention (Prometheus; on Azure also the Log Analytics "
+        "workspace). AWS CloudWatch log groups use `aws.log_retention_days`. Default 15 days.",
     )
     storage_gb: int = Field(default=50, ge=10, le=10000, description="Prometheus volume. Default 50 GiB.")
 
 
 class BudgetSpec(SpecModel):
-    monthly_usd: float = Field(gt=0, allow_inf_nan=False, description="Monthly spending limit in USD: a "
-                               "finite amount above 0.")
+    monthly_usd: float = Field(
+        gt=0, allow_inf_nan=False, description="Monthly spending limit in USD: a finite amount above 0."
+    )
     thresholds_percent: list[int] = Field(
         default_factory=lambda: [80, 100],
         description="Notify at these percentages of the budget. Default 80 and 100.",

@@ -13,9 +13,16 @@ NatStrategy = Literal["single", "per-zone"]
 TlsIssuer = Literal["private-ca", "acme"]
 
 # A DNS domain of two or more labels, lowercase (hosts under it are matched exactly by load balancers).
-DomainName = Annotated[str, StringConstraints(max_length=200, pattern=described(
-    r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$",
-    "a lowercase DNS domain of two or more labels, e.g. `ai.acme.dev`"))]
+DomainName = Annotated[
+    str,
+    StringConstraints(
+        max_length=200,
+        pattern=described(
+            r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$",
+            "a lowercase DNS domain of two or more labels, e.g. `ai.acme.dev`",
+        ),
+    ),
+]
 
 
 class NetworkSpec(SpecModel):
@@ -41,11 +48,14 @@ class NetworkSpec(SpecModel):
         "(cheapest). Default: per-zone in prod, single otherwise.",
     )
     flow_log_retention_days: int = Field(
-        default=90, ge=1, le=3653, description="Retention of network flow logs in days. On AWS they go to "
+        default=90,
+        ge=1,
+        le=3653,
+        description="Retention of network flow logs in days. On AWS they go to "
         "CloudWatch Logs, which accepts only 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, "
         "1096, 1827, 2192, 2557, 2922, 3288 or 3653 (others are refused at spec time). Default on AWS: 365 "
         "in prod, 90 in staging, 30 in dev (CloudWatch storage, estimate $0.03 per GB-month in us-east-1, "
-        "2026-12; the volume follows traffic); 90 on the other clouds."
+        "2026-12; the volume follows traffic); 90 on the other clouds.",
     )
     domain: DomainName | None = Field(
         default=None,
@@ -55,12 +65,14 @@ class NetworkSpec(SpecModel):
     )
     tls_issuer: TlsIssuer = Field(
         default="private-ca",
-        description="Who signs the services' certificates: `private-ca` (the platform's own CA: no public DNS "
+        description="Who signs the services' certificates: `private-ca` (the platform's own CA: no public "
+        "DNS "
         "needed, clients must trust the CA; fit for internal-only platforms) or `acme` (Let's Encrypt by "
         "DNS-01 in the cloud's zone for `domain`, trusted by every client). Default private-ca.",
     )
     acme_email: Email | None = Field(
-        default=None, description="Account e-mail for ACME (expiry notices); required with `tls_issuer: acme`.",
+        default=None,
+        description="Account e-mail for ACME (expiry notices); required with `tls_issuer: acme`.",
     )
     public_services: bool = Field(
         default=False,

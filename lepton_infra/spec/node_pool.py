@@ -9,9 +9,7 @@ from lepton_infra.spec.base import GpuRequest, Name, SpecModel
 
 class NodePoolSpec(SpecModel):
     name: Name = Field(description="Pool name, unique in the platform.")
-    gpu: GpuRequest | None = Field(
-        default=None, description="GPUs per node. Omit for a CPU pool."
-    )
+    gpu: GpuRequest | None = Field(default=None, description="GPUs per node. Omit for a CPU pool.")
     cpu: str | None = Field(
         default=None,
         description="CPU machine class for CPU pools: standard-4, standard-8 or standard-16. "
@@ -41,11 +39,14 @@ class NodePoolSpec(SpecModel):
         "Spot pools must have min 0. Default false.",
     )
     disk_gb: int = Field(
-        default=100, ge=20, le=16384, description="Root/boot disk size in GiB, encrypted with the "
-        "platform key. Default 100."
+        default=100,
+        ge=20,
+        le=16384,
+        description="Root/boot disk size in GiB, encrypted with the platform key. Default 100.",
     )
     labels: dict[str, str] = Field(
-        default_factory=dict, description="Extra Kubernetes node labels: keys `[prefix/]name` and values "
+        default_factory=dict,
+        description="Extra Kubernetes node labels: keys `[prefix/]name` and values "
         "as Kubernetes accepts them (name and value up to 63 letters, digits, `-`, `_`, `.`, starting and "
         "ending with a letter or digit; a DNS-subdomain prefix). Keys under kubernetes.io/ or k8s.io/ are "
         "refused (the kubelet will not set them, except under kubelet.kubernetes.io/ and "

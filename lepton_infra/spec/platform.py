@@ -29,22 +29,32 @@ CONFIG_KEY = "platform"
 
 
 class PlatformSpec(SpecModel):
-    name: PlatformName = Field(description="Platform name (3-20 chars, lowercase, digits, hyphens); "
-                               "prefixes every cloud-side name.")
-    environment: Environment = Field(description="dev | staging | prod. Drives the defaults that trade "
-                                     "cost for resilience (NAT, endpoint, zones, protection).")
-    cloud: CloudName = Field(description="aws (EKS) | gcp (GKE) | azure (AKS); each builds the same platform.")
+    name: PlatformName = Field(
+        description="Platform name (3-20 chars, lowercase, digits, hyphens); prefixes every cloud-side name."
+    )
+    environment: Environment = Field(
+        description="dev | staging | prod. Drives the defaults that trade "
+        "cost for resilience (NAT, endpoint, zones, protection)."
+    )
+    cloud: CloudName = Field(
+        description="aws (EKS) | gcp (GKE) | azure (AKS); each builds the same platform."
+    )
     region: str = Field(description="Cloud region, e.g. us-east-1, us-central1, eastus.")
     network: NetworkSpec = Field(default_factory=NetworkSpec, description="Network layout.")
     cluster: ClusterSpec = Field(default_factory=ClusterSpec, description="Kubernetes control plane.")
-    node_pools: list[NodePoolSpec] = Field(min_length=1, description="At least one pool; CPU pools "
-                                           "host system workloads, so at least one non-GPU, on-demand pool "
-                                           "with min >= 1 is required.")
+    node_pools: list[NodePoolSpec] = Field(
+        min_length=1,
+        description="At least one pool; CPU pools "
+        "host system workloads, so at least one non-GPU, on-demand pool "
+        "with min >= 1 is required.",
+    )
     tenants: list[TenantSpec] = Field(default_factory=list, description="Isolated team namespaces.")
     services: list[ServiceSpec] = Field(default_factory=list, description="Inference services.")
     monitoring: MonitoringSpec = Field(default_factory=MonitoringSpec, description="Alerting.")
-    jobs: JobsSpec = Field(default_factory=JobsSpec, description="Queued, quota-fair scheduling of batch and "
-                           "training jobs (Kueue). Default off.")
+    jobs: JobsSpec = Field(
+        default_factory=JobsSpec,
+        description="Queued, quota-fair scheduling of batch and training jobs (Kueue). Default off.",
+    )
     budget: BudgetSpec | None = Field(default=None, description="Monthly budget with notifications.")
     tags: dict[Annotated[str, StringConstraints(min_length=1)], str] = Field(
         default_factory=dict,
@@ -61,12 +71,15 @@ class PlatformSpec(SpecModel):
     )
     aws: AwsKnobs | None = Field(default=None, description="AWS-only settings.")
     gcp: GcpKnobs | None = Field(default=None, description="GCP-only settings (project required).")
-    azure: AzureKnobs | None = Field(default=None, description="Azure-only settings (subscription_id required).")
+    azure: AzureKnobs | None = Field(
+        default=None, description="Azure-only settings (subscription_id required)."
+    )
 
     @model_validator(mode="before")
     @classmethod
     def _environment_defaults(cls, data: Any) -> Any:
-        """Fill the defaults that depend on `environment` (spec/defaults.py) so the model holds concrete values."""
+        """Fill the defaults that depend on `environment` (spec/defaults.py) so the model holds concrete
+        values."""
         return apply_environment_defaults(data) if isinstance(data, dict) else data
 
     @model_validator(mode="after")
@@ -86,8 +99,17 @@ class PlatformSpec(SpecModel):
         if not isinstance(data, dict):
             from lepton_infra.core.errors import Problem
 
-            raise SpecError([Problem("(root)", data, "the platform spec must be a mapping",
-                                     "write it as `lepton:platform: {name: ..., cloud: ...}`")], source)
+            raise SpecError(
+                [
+                    Problem(
+                        "(root)",
+                        data,
+                        "the platform spec must be a mapping",
+                        "write it as `lepton:platform: {name: ..., cloud: ...}`",
+                    )
+                ],
+                source,
+            )
         try:
             return cls.model_validate(data)
         except ValidationError as err:
@@ -107,13 +129,29 @@ class PlatformSpec(SpecModel):
         except Exception as err:  # malformed JSON in config is a user error, not a crash
             from lepton_infra.core.errors import Problem
 
-            raise SpecError([Problem(f"{CONFIG_NAMESPACE}:{CONFIG_KEY}", "(unparseable)", str(err),
-                                     "write the value as a YAML mapping")]) from None
+            raise SpecError(
+                [
+                    Problem(
+                        f"{CONFIG_NAMESPACE}:{CONFIG_KEY}",
+                        "(unparseable)",
+                        str(err),
+                        "write the value as a YAML mapping",
+                    )
+                ]
+            ) from None
         if raw is None:
             from lepton_infra.core.errors import MISSING, Problem
 
-            raise SpecError([Problem(f"{CONFIG_NAMESPACE}:{CONFIG_KEY}", MISSING, "not set in the "
-                                     "stack config", "add `lepton:platform:` to Pulumi.<stack>.yaml")])
+            raise SpecError(
+                [
+                    Problem(
+                        f"{CONFIG_NAMESPACE}:{CONFIG_KEY}",
+                        MISSING,
+                        "not set in the stack config",
+                        "add `lepton:platform:` to Pulumi.<stack>.yaml",
+                    )
+                ]
+            )
         spec = cls.from_dict(raw)
         from lepton_infra.spec.provider_config import PROVIDER_KEYS, provider_config_conflicts
 

@@ -169,8 +169,9 @@ def like_spec_field(path: str, value: Any, model: type[BaseModel], name: str) ->
     return []
 
 
-def node_pool_args_problems(pool_name: Any, min_nodes: Any, max_nodes: Any, name_rule: Any,
-                            what: str) -> Iterator[Problem]:
+def node_pool_args_problems(
+    pool_name: Any, min_nodes: Any, max_nodes: Any, name_rule: Any, what: str
+) -> Iterator[Problem]:
     """What every cloud's node-pool component refuses as `node_pools[]` does: the name and size bounds of
     the spec's fields, the cloud's own name rule (`CloudProfile.pool_name`, a `NameRule`), min <= max.
     `what`: how the cloud calls a pool ("node group", "node pool")."""
@@ -179,7 +180,9 @@ def node_pool_args_problems(pool_name: Any, min_nodes: Any, max_nodes: Any, name
 
     yield from like_spec_field("pool_name", pool_name, NodePoolSpec, "name")
     if known(pool_name) and not name_rule.ok(pool_name):
-        yield Problem("pool_name", pool_name, f"not a valid {what} name ({name_rule.description})", "rename the pool")
+        yield Problem(
+            "pool_name", pool_name, f"not a valid {what} name ({name_rule.description})", "rename the pool"
+        )
     yield from like_spec_field("min_nodes", min_nodes, NodePoolSpec, "min")
     yield from like_spec_field("max_nodes", max_nodes, NodePoolSpec, "max")
     yield from ordered("min_nodes", min_nodes, "max_nodes", max_nodes)

@@ -17,7 +17,13 @@ if TYPE_CHECKING:
     from lepton_infra.spec.platform import PlatformSpec
 
 
-PROVIDER_KEYS = ("aws:region", "gcp:region", "gcp:project", "azure-native:location", "azure-native:subscriptionId")
+PROVIDER_KEYS = (
+    "aws:region",
+    "gcp:region",
+    "gcp:project",
+    "azure-native:location",
+    "azure-native:subscriptionId",
+)
 
 
 def _azure_location(value: str) -> str:
@@ -33,18 +39,31 @@ def provider_config_conflicts(spec: PlatformSpec, config: Mapping[str, str | Non
     if spec.cloud == "aws":
         pairs = [("aws:region", "region", spec.region)]
     elif spec.cloud == "gcp":
-        pairs = [("gcp:region", "region", spec.region),
-                 ("gcp:project", "gcp.project", spec.gcp.project if spec.gcp else None)]
+        pairs = [
+            ("gcp:region", "region", spec.region),
+            ("gcp:project", "gcp.project", spec.gcp.project if spec.gcp else None),
+        ]
     elif spec.cloud == "azure":
         same = _azure_location
-        pairs = [("azure-native:location", "region", spec.region),
-                 ("azure-native:subscriptionId", "azure.subscription_id",
-                  spec.azure.subscription_id if spec.azure else None)]
+        pairs = [
+            ("azure-native:location", "region", spec.region),
+            (
+                "azure-native:subscriptionId",
+                "azure.subscription_id",
+                spec.azure.subscription_id if spec.azure else None,
+            ),
+        ]
     problems = []
     for key, field, wanted in pairs:
         given = config.get(key)
         if given is None or wanted is None or same(given) == same(wanted):
             continue
-        problems.append(Problem(key, given, f"contradicts lepton:platform {field} {wanted!r} (the platform's "
-                                "providers follow the spec)", f"make them equal, or remove {key}"))
+        problems.append(
+            Problem(
+                key,
+                given,
+                f"contradicts lepton:platform {field} {wanted!r} (the platform's providers follow the spec)",
+                f"make them equal, or remove {key}",
+            )
+        )
     return problems

@@ -1,4 +1,5 @@
-"""The spec reference, generated from the models' field descriptions (`python -m lepton_infra.spec.reference`).
+"""The spec reference, generated from the models' field descriptions (`python -m
+lepton_infra.spec.reference`).
 
 docs/spec-reference.md is this module's output; a test keeps the two in sync.
 """
@@ -52,9 +53,13 @@ def _nested_models(annotation: Any) -> list[type[BaseModel]]:
 
 
 def render() -> str:
-    lines = ["# `lepton:platform` reference", "",
-             "Generated from `lepton_infra/spec/` by `python -m lepton_infra.spec.reference`; do not edit.",
-             "Defaults that depend on `environment` are shown per environment (`dev/staging: 2, prod: 3`).", ""]
+    lines = [
+        "# `lepton:platform` reference",
+        "",
+        "Generated from `lepton_infra/spec/` by `python -m lepton_infra.spec.reference`; do not edit.",
+        "Defaults that depend on `environment` are shown per environment (`dev/staging: 2, prod: 3`).",
+        "",
+    ]
     seen: set[type[BaseModel]] = set()
     queue: list[tuple[str, type[BaseModel]]] = [("lepton:platform", PlatformSpec)]
     while queue:
@@ -62,11 +67,19 @@ def render() -> str:
         if model in seen:
             continue
         seen.add(model)
-        lines += [f"## `{path}` ({model.__name__})", "", "| field | type | default | meaning |", "|---|---|---|---|"]
+        lines += [
+            f"## `{path}` ({model.__name__})",
+            "",
+            "| field | type | default | meaning |",
+            "|---|---|---|---|",
+        ]
         for name, field in model.model_fields.items():
             description = (field.description or "").replace("|", "\\|").replace("\n", " ")
             field_path = name if path == "lepton:platform" else f"{path}.{name}"
-            lines.append(f"| `{name}` | {_type_name(field.annotation)} | {_default(field, field_path)} | {description} |")
+            lines.append(
+                f"| `{name}` | {_type_name(field.annotation)} | {_default(field, field_path)} | "
+                f"{description} |"
+            )
             key = f"{name}[]" if typing.get_origin(field.annotation) is list else name
             for nested in _nested_models(field.annotation):
                 queue.append((f"{path}.{key}" if path != "lepton:platform" else key, nested))

@@ -41,8 +41,12 @@ def _cloud_knobs(spec: PlatformSpec) -> Iterator[Problem]:
 
     for cloud in _CLOUDS:
         if cloud != spec.cloud and getattr(spec, cloud) is not None:
-            yield Problem(cloud, "(set)", f"settings for {cloud} but cloud is {spec.cloud}",
-                          f"remove the `{cloud}:` block or set cloud: {cloud}")
+            yield Problem(
+                cloud,
+                "(set)",
+                f"settings for {cloud} but cloud is {spec.cloud}",
+                f"remove the `{cloud}:` block or set cloud: {cloud}",
+            )
     required = PROFILES[spec.cloud].knobs_required
     if required and getattr(spec, spec.cloud) is None:
         yield Problem(spec.cloud, None, f"cloud {spec.cloud} needs its `{spec.cloud}:` settings", required)
@@ -54,8 +58,12 @@ def _unique(field: str) -> Rule:
         seen: set[str] = set()
         for i, item in enumerate(getattr(spec, field)):
             if item.name in seen:
-                yield Problem(f"{field}[{i}].name", item.name, f"duplicate {field[:-1].replace('_', ' ')} "
-                              "name", "give each one a unique name")
+                yield Problem(
+                    f"{field}[{i}].name",
+                    item.name,
+                    f"duplicate {field[:-1].replace('_', ' ')} name",
+                    "give each one a unique name",
+                )
             seen.add(item.name)
 
     return _unique_names
@@ -68,8 +76,12 @@ def _pool_names(spec: PlatformSpec) -> Iterator[Problem]:
     name_rule = PROFILES[spec.cloud].pool_name
     for i, pool in enumerate(spec.node_pools):
         if not name_rule.ok(pool.name):
-            yield Problem(f"node_pools[{i}].name", pool.name, f"not a valid {spec.cloud} node pool name "
-                          f"({name_rule.description})", "rename the pool")
+            yield Problem(
+                f"node_pools[{i}].name",
+                pool.name,
+                f"not a valid {spec.cloud} node pool name ({name_rule.description})",
+                "rename the pool",
+            )
 
 
 @rule("cloud", "node_pools")
@@ -80,19 +92,35 @@ def _pools(spec: PlatformSpec) -> Iterator[Problem]:
         if pool.min > pool.max:
             yield Problem(f"{path}.min", pool.min, f"greater than max {pool.max}", "lower min or raise max")
         if pool.desired is not None and not pool.min <= pool.desired <= pool.max:
-            yield Problem(f"{path}.desired", pool.desired, f"outside [min {pool.min}, max {pool.max}]",
-                          "set desired between min and max, or omit it")
+            yield Problem(
+                f"{path}.desired",
+                pool.desired,
+                f"outside [min {pool.min}, max {pool.max}]",
+                "set desired between min and max, or omit it",
+            )
         if pool.spot and pool.min > 0:
-            yield Problem(f"{path}.min", pool.min, "spot pools must be able to reach zero (capacity is "
-                          "reclaimed at any time)", "set min: 0 or spot: false")
+            yield Problem(
+                f"{path}.min",
+                pool.min,
+                "spot pools must be able to reach zero (capacity is reclaimed at any time)",
+                "set min: 0 or spot: false",
+            )
         if pool.gpu is not None and pool.gpu.type not in known_gpus:
-            yield Problem(f"{path}.gpu.type", pool.gpu.type, "unknown GPU type",
-                          choose_from(pool.gpu.type, sorted(known_gpus)))
+            yield Problem(
+                f"{path}.gpu.type",
+                pool.gpu.type,
+                "unknown GPU type",
+                choose_from(pool.gpu.type, sorted(known_gpus)),
+            )
             continue
         try:
-            choose_machine(spec.cloud, gpu=pool.gpu.type if pool.gpu else None,
-                           gpu_count=pool.gpu.count if pool.gpu else 1, cpu_class=pool.cpu,
-                           explicit=pool.machine_type)
+            choose_machine(
+                spec.cloud,
+                gpu=pool.gpu.type if pool.gpu else None,
+                gpu_count=pool.gpu.count if pool.gpu else 1,
+                cpu_class=pool.cpu,
+                explicit=pool.machine_type,
+            )
         except NoMachine as err:
             field = "machine_type" if pool.machine_type else ("gpu" if pool.gpu else "cpu")
             value = pool.machine_type or (pool.gpu.model_dump() if pool.gpu else pool.cpu)
@@ -103,20 +131,32 @@ def _pools(spec: PlatformSpec) -> Iterator[Problem]:
 def _region(spec: PlatformSpec) -> Iterator[Problem]:
     cat = catalog(spec.cloud)
     if spec.region not in cat.regions:
-        yield Problem("region", spec.region, f"not a region the {spec.cloud} catalog knows",
-                      choose_from(spec.region, sorted(cat.regions)))
+        yield Problem(
+            "region",
+            spec.region,
+            f"not a region the {spec.cloud} catalog knows",
+            choose_from(spec.region, sorted(cat.regions)),
+        )
         return
     zones = spec.network.zones or 0
     if zones > cat.regions[spec.region]:
-        yield Problem("network.zones", zones, f"{spec.region} has {cat.regions[spec.region]} zones",
-                      f"use at most {cat.regions[spec.region]}")
+        yield Problem(
+            "network.zones",
+            zones,
+            f"{spec.region} has {cat.regions[spec.region]} zones",
+            f"use at most {cat.regions[spec.region]}",
+        )
     for i, pool in enumerate(spec.node_pools):
         if pool.gpu is None or pool.gpu.type not in gpu_models():
             continue
         offered = cat.regions_for_gpu(pool.gpu.type)
         if offered and spec.region not in offered:
-            yield Problem(f"node_pools[{i}].gpu.type", pool.gpu.type, f"not offered in region "
-                          f"{spec.region}", f"offered in: {', '.join(sorted(offered))}")
+            yield Problem(
+                f"node_pools[{i}].gpu.type",
+                pool.gpu.type,
+                f"not offered in region {spec.region}",
+                f"offered in: {', '.join(sorted(offered))}",
+            )
 
 
 @rule("environment", "network")
@@ -125,23 +165,40 @@ def _network(spec: PlatformSpec) -> Iterator[Problem]:
     zones = net.zones or 0
     min_zones = 2
     if zones < min_zones:
-        yield Problem("network.zones", zones, "managed Kubernetes needs subnets in at least 2 zones",
-                      "set zones: 2 or more")
+        yield Problem(
+            "network.zones",
+            zones,
+            "managed Kubernetes needs subnets in at least 2 zones",
+            "set zones: 2 or more",
+        )
     if spec.environment == "prod" and zones < 3:
-        yield Problem("network.zones", zones, "prod needs 3 zones to survive a zone outage",
-                      "set zones: 3 or more")
+        yield Problem(
+            "network.zones", zones, "prod needs 3 zones to survive a zone outage", "set zones: 3 or more"
+        )
     if not net.cidr.is_private or net.cidr.is_loopback or not _is_rfc1918(net.cidr):
-        yield Problem("network.cidr", str(net.cidr), "not a private RFC 1918 range",
-                      "use a range inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16")
+        yield Problem(
+            "network.cidr",
+            str(net.cidr),
+            "not a private RFC 1918 range",
+            "use a range inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16",
+        )
     elif zones >= 1:
         try:
             plan_subnets(net.cidr, zones)
         except CidrTooSmall:
-            yield Problem("network.cidr", str(net.cidr), f"too small for {zones} zones",
-                          f"use a /{largest_prefix_for(zones)} or larger")
+            yield Problem(
+                "network.cidr",
+                str(net.cidr),
+                f"too small for {zones} zones",
+                f"use a /{largest_prefix_for(zones)} or larger",
+            )
     if net.cidr.overlaps(net.service_cidr):
-        yield Problem("network.service_cidr", str(net.service_cidr), f"overlaps network.cidr {net.cidr}",
-                      "pick a service range outside the VPC range")
+        yield Problem(
+            "network.service_cidr",
+            str(net.service_cidr),
+            f"overlaps network.cidr {net.cidr}",
+            "pick a service range outside the VPC range",
+        )
 
 
 def _is_rfc1918(cidr: IPv4Network) -> bool:
@@ -153,12 +210,20 @@ def _endpoint(spec: PlatformSpec) -> Iterator[Problem]:
     cluster = spec.cluster
     for i, net in enumerate(cluster.authorized_networks):
         if net.overlaps(_ANYWHERE) and net.prefixlen == 0 and not cluster.allow_public_endpoint_from_anywhere:
-            yield Problem(f"cluster.authorized_networks[{i}]", str(net), "opens the API to the internet",
-                          "list your office/VPN CIDRs, or set allow_public_endpoint_from_anywhere: true "
-                          "if you really mean it")
+            yield Problem(
+                f"cluster.authorized_networks[{i}]",
+                str(net),
+                "opens the API to the internet",
+                "list your office/VPN CIDRs, or set allow_public_endpoint_from_anywhere: true "
+                "if you really mean it",
+            )
     if cluster.endpoint == "public" and not cluster.authorized_networks:
-        yield Problem("cluster.authorized_networks", [], "a public endpoint needs authorized networks",
-                      "add the CIDRs that may reach the API, or set cluster.endpoint: private")
+        yield Problem(
+            "cluster.authorized_networks",
+            [],
+            "a public endpoint needs authorized networks",
+            "add the CIDRs that may reach the API, or set cluster.endpoint: private",
+        )
 
 
 @rule("tenants", "services", "node_pools")
@@ -172,23 +237,43 @@ def _tenants_and_services(spec: PlatformSpec) -> Iterator[Problem]:
         path = f"services[{i}]"
         tenant = tenants.get(svc.tenant)
         if tenant is None:
-            yield Problem(f"{path}.tenant", svc.tenant, "no such tenant",
-                          choose_from(svc.tenant, tenants) if tenants else "add a tenant of that name")
+            yield Problem(
+                f"{path}.tenant",
+                svc.tenant,
+                "no such tenant",
+                choose_from(svc.tenant, tenants) if tenants else "add a tenant of that name",
+            )
         if svc.replicas.min > svc.replicas.max:
-            yield Problem(f"{path}.replicas.min", svc.replicas.min, f"greater than max {svc.replicas.max}",
-                          "lower min or raise max")
+            yield Problem(
+                f"{path}.replicas.min",
+                svc.replicas.min,
+                f"greater than max {svc.replicas.max}",
+                "lower min or raise max",
+            )
         if svc.gpu is None:
             continue
         if svc.gpu.type not in pool_gpus:
             offered = ", ".join(sorted(pool_gpus)) or "none"
-            yield Problem(f"{path}.gpu.type", svc.gpu.type, "no node pool offers this GPU",
-                          f"add a pool with gpu.type {svc.gpu.type} or use one of: {offered}")
+            yield Problem(
+                f"{path}.gpu.type",
+                svc.gpu.type,
+                "no node pool offers this GPU",
+                f"add a pool with gpu.type {svc.gpu.type} or use one of: {offered}",
+            )
         elif svc.gpu.count > pool_gpus[svc.gpu.type]:
-            yield Problem(f"{path}.gpu.count", svc.gpu.count, f"no {svc.gpu.type} node has that many GPUs "
-                          f"(largest: {pool_gpus[svc.gpu.type]})", "lower the count or add a larger pool")
+            yield Problem(
+                f"{path}.gpu.count",
+                svc.gpu.count,
+                f"no {svc.gpu.type} node has that many GPUs (largest: {pool_gpus[svc.gpu.type]})",
+                "lower the count or add a larger pool",
+            )
         if tenant is not None and svc.gpu.count > tenant.gpu_quota:
-            yield Problem(f"{path}.gpu.count", svc.gpu.count, f"above tenant {tenant.name}'s gpu_quota "
-                          f"{tenant.gpu_quota}", "lower the request or raise the tenant's gpu_quota")
+            yield Problem(
+                f"{path}.gpu.count",
+                svc.gpu.count,
+                f"above tenant {tenant.name}'s gpu_quota {tenant.gpu_quota}",
+                "lower the request or raise the tenant's gpu_quota",
+            )
 
 
 @rule("environment", "services")
@@ -200,9 +285,13 @@ def _prod_images_by_digest(spec: PlatformSpec) -> Iterator[Problem]:
     for i, svc in enumerate(spec.services):
         if "@sha256:" not in svc.image:
             name = svc.image.rsplit(":", 1)[0] if ":" in svc.image.rsplit("/", 1)[-1] else svc.image
-            yield Problem(f"services[{i}].image", svc.image, "a tag-only image in prod: the tag can be moved to "
-                          "other content after review", f"pin the digest: {name}@sha256:<64 hex> (`docker "
-                          f"buildx imagetools inspect {svc.image}` prints it)")
+            yield Problem(
+                f"services[{i}].image",
+                svc.image,
+                "a tag-only image in prod: the tag can be moved to other content after review",
+                f"pin the digest: {name}@sha256:<64 hex> (`docker "
+                f"buildx imagetools inspect {svc.image}` prints it)",
+            )
 
 
 @rule("tenants")
@@ -212,8 +301,12 @@ def _reserved_namespaces(spec: PlatformSpec) -> Iterator[Problem]:
 
     for i, tenant in enumerate(spec.tenants):
         if tenant.name in RESERVED_NAMESPACES or tenant.name.startswith("kube-"):
-            yield Problem(f"tenants[{i}].name", tenant.name, "reserved namespace (Kubernetes or the "
-                          "platform uses it)", "pick another tenant name")
+            yield Problem(
+                f"tenants[{i}].name",
+                tenant.name,
+                "reserved namespace (Kubernetes or the platform uses it)",
+                "pick another tenant name",
+            )
 
 
 @rule("tenants", "node_pools")
@@ -221,8 +314,12 @@ def _quota_capacity(spec: PlatformSpec) -> Iterator[Problem]:
     capacity = sum(p.max * p.gpu.count for p in spec.gpu_pools if p.gpu)
     total = sum(t.gpu_quota for t in spec.tenants)
     if total > capacity:
-        yield Problem("tenants[*].gpu_quota", total, f"tenant GPU quotas sum above the pools' max GPU "
-                      f"capacity {capacity}", "lower quotas or raise GPU pools' max")
+        yield Problem(
+            "tenants[*].gpu_quota",
+            total,
+            f"tenant GPU quotas sum above the pools' max GPU capacity {capacity}",
+            "lower quotas or raise GPU pools' max",
+        )
 
 
 @rule("tags")
@@ -231,11 +328,19 @@ def _required_tags(spec: PlatformSpec) -> Iterator[Problem]:
 
     # platform_tags() sets these itself; a user value would be silently overwritten.
     for key in sorted(set(platform_tags("x", "dev", {})) & set(spec.tags)):
-        yield Problem(f"tags.{key}", spec.tags[key], "set by the platform itself (one meaning per key)",
-                      f"remove `{key}` from tags")
+        yield Problem(
+            f"tags.{key}",
+            spec.tags[key],
+            "set by the platform itself (one meaning per key)",
+            f"remove `{key}` from tags",
+        )
     for missing in missing_required_tags(spec.tags):
-        yield Problem("tags", dict(spec.tags), f"missing required tag {missing}",
-                      f"add {missing.split(' or ')[0]}: <value> under tags")
+        yield Problem(
+            "tags",
+            dict(spec.tags),
+            f"missing required tag {missing}",
+            f"add {missing.split(' or ')[0]}: <value> under tags",
+        )
 
 
 def charts_installed(spec: PlatformSpec) -> list[str]:
@@ -284,9 +389,12 @@ def _chart_support(spec: PlatformSpec) -> Iterator[Problem]:
         window = f"{low}–{high}" if high else f"{low} or later"
         if high is not None and tuple(map(int, low.split("."))) > tuple(map(int, high.split("."))):
             window = "none: no Kubernetes minor suits them all"
-        yield Problem("cluster.version", spec.cluster.version,
-                      f"not supported by the pinned charts this platform installs ({'; '.join(reasons)})",
-                      f"use a version in the supported range ({window})")
+        yield Problem(
+            "cluster.version",
+            spec.cluster.version,
+            f"not supported by the pinned charts this platform installs ({'; '.join(reasons)})",
+            f"use a version in the supported range ({window})",
+        )
 
 
 @rule("cloud", "tags")
@@ -305,14 +413,35 @@ def _price_overrides(spec: PlatformSpec) -> Iterator[Problem]:
     known = price_keys(spec.cloud)
     for key in spec.budget.price_overrides:
         if key not in known:
-            yield Problem(f"budget.price_overrides.{key}", key, f"not a {spec.cloud} machine type or fee the "
-                          "cost model prices (the override would be ignored)", choose_from(key, known, limit=8))
+            yield Problem(
+                f"budget.price_overrides.{key}",
+                key,
+                f"not a {spec.cloud} machine type or fee the "
+                "cost model prices (the override would be ignored)",
+                choose_from(key, known, limit=8),
+            )
 
 
 # Order is the order problems are reported in.
 RULES: tuple[Rule, ...] = (
-    _cloud_knobs, _unique("node_pools"), _unique("tenants"), _unique("services"), _pool_names, _pools,
-    _region, _network, _endpoint, _tenants_and_services, _prod_images_by_digest, _reserved_namespaces,
-    _quota_capacity, _jobs, *EXPOSURE_RULES,
-    _required_tags, _cloud_tag_rules, _price_overrides, _chart_support, *APPLY_TIME_RULES,
+    _cloud_knobs,
+    _unique("node_pools"),
+    _unique("tenants"),
+    _unique("services"),
+    _pool_names,
+    _pools,
+    _region,
+    _network,
+    _endpoint,
+    _tenants_and_services,
+    _prod_images_by_digest,
+    _reserved_namespaces,
+    _quota_capacity,
+    _jobs,
+    *EXPOSURE_RULES,
+    _required_tags,
+    _cloud_tag_rules,
+    _price_overrides,
+    _chart_support,
+    *APPLY_TIME_RULES,
 )

@@ -9,14 +9,16 @@ from pydantic import Field
 from lepton_infra.spec.base import GpuRequest, Name, Quantity, SpecModel, described
 
 # An image reference with an explicit tag or digest (never implicit :latest).
-IMAGE_PATTERN = described(r"^[a-z0-9.\-/:_]+(:[A-Za-z0-9_][A-Za-z0-9_.\-]{0,127}|@sha256:[a-f0-9]{64})$",
-                          "an image reference with an explicit tag or digest, e.g. `ghcr.io/acme/app:1.4` "
-                          "or `...@sha256:<64 hex>`")
+IMAGE_PATTERN = described(
+    r"^[a-z0-9.\-/:_]+(:[A-Za-z0-9_][A-Za-z0-9_.\-]{0,127}|@sha256:[a-f0-9]{64})$",
+    "an image reference with an explicit tag or digest, e.g. `ghcr.io/acme/app:1.4` or `...@sha256:<64 hex>`",
+)
 
 
 class ReplicasSpec(SpecModel):
-    min: int = Field(default=0, ge=0, le=1000, description="Minimum replicas. 0 scales to zero "
-                     "through KEDA. Default 0.")
+    min: int = Field(
+        default=0, ge=0, le=1000, description="Minimum replicas. 0 scales to zero through KEDA. Default 0."
+    )
     max: int = Field(default=4, ge=1, le=1000, description="Maximum replicas. Default 4.")
 
 
@@ -46,8 +48,9 @@ class ServiceSpec(SpecModel):
         "(the content cannot change), `Always` for a tag (every pod start resolves the tag again, so nodes "
         "do not run stale copies).",
     )
-    port: int = Field(default=8080, ge=1024, le=65535, description="Container port (non-root, so "
-                      "≥ 1024). Default 8080.")
+    port: int = Field(
+        default=8080, ge=1024, le=65535, description="Container port (non-root, so ≥ 1024). Default 8080."
+    )
     predict_path: str = Field(default="/predict", description="Inference path. Default /predict.")
     health_path: str = Field(default="/healthz", description="Readiness/liveness path. Default /healthz.")
     gpu: GpuRequest | None = Field(default=None, description="GPUs per replica. Omit for CPU.")

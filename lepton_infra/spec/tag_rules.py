@@ -61,7 +61,11 @@ def _aws_tag_value(value: str) -> str | None:
 # letters (international ones too), digits, `_` and `-`; a key starts with a lowercase letter.
 def _label_chars(text: str) -> str | None:
     bad = sorted({c for c in text if not (c in "_-" or c.isdigit() or (c.isalpha() and not c.isupper()))})
-    return f"characters {''.join(bad)!r} are not allowed (lowercase letters, digits, _ and - only)" if bad else None
+    return (
+        f"characters {''.join(bad)!r} are not allowed (lowercase letters, digits, _ and - only)"
+        if bad
+        else None
+    )
 
 
 def _label_key(key: str) -> str | None:
@@ -101,9 +105,24 @@ def _azure_tag_value(value: str) -> str | None:
 
 
 # Each rule's description is printed on the `tags` field of the spec reference.
-AWS_TAGS = TagRule("AWS tag", "AWS tags: keys of 1-128 and values of up to 256 letters, digits, spaces and + - = . _ : / @; "
-                   "no aws: prefix", _aws_tag_key, _aws_tag_value)
-GCP_LABELS = TagRule("GCP label", "GCP labels: keys of 1-63 and values of up to 63 lowercase letters, digits, _ and -; "
-                   "keys start with a letter", _label_key, _label_value)
-AZURE_TAGS = TagRule("Azure tag", "Azure tags: names up to 128 characters without < > % & \\ ? / or a microsoft/azure/windows "
-                   "prefix, values up to 256", _azure_tag_key, _azure_tag_value)
+AWS_TAGS = TagRule(
+    "AWS tag",
+    "AWS tags: keys of 1-128 and values of up to 256 letters, digits, spaces and + - = . _ : / @; "
+    "no aws: prefix",
+    _aws_tag_key,
+    _aws_tag_value,
+)
+GCP_LABELS = TagRule(
+    "GCP label",
+    "GCP labels: keys of 1-63 and values of up to 63 lowercase letters, digits, _ and -; "
+    "keys start with a letter",
+    _label_key,
+    _label_value,
+)
+AZURE_TAGS = TagRule(
+    "Azure tag",
+    "Azure tags: names up to 128 characters without < > % & \\ ? / or a microsoft/azure/windows "
+    "prefix, values up to 256",
+    _azure_tag_key,
+    _azure_tag_value,
+)

@@ -27,16 +27,27 @@ SPEC: dict[str, Any] = {
     "cluster": {"version": "1.33", "authorized_networks": ["203.0.113.0/24", "198.51.100.0/24"]},
     "node_pools": [
         {"name": "system", "cpu": "standard-4", "min": 1, "max": 3},
-        {"name": "l4-spot", "gpu": {"type": "l4", "count": 1}, "min": 0, "max": 4, "spot": True,
-         "labels": {"workload": "inference"}},
+        {
+            "name": "l4-spot",
+            "gpu": {"type": "l4", "count": 1},
+            "min": 0,
+            "max": 4,
+            "spot": True,
+            "labels": {"workload": "inference"},
+        },
         {"name": "h100", "gpu": {"type": "h100-80gb", "count": 8}, "min": 0, "max": 2, "disk_gb": 500},
     ],
     "monitoring": {"alert_emails": ["oncall@test.dev", "ml@test.dev"], "gpu_idle_percent": 15},
     "budget": {"monthly_usd": 3000},
     "tags": {"team": "ml-platform", "cost-center": "1234"},
-    "aws": {"admin_role_arns": ["arn:aws:iam::123456789012:role/admins",
-                                "arn:aws:iam::123456789012:role/breakglass"],
-            "interface_endpoints": True, "addon_versions": {"coredns": "v1.12.1-eksbuild.2"}},
+    "aws": {
+        "admin_role_arns": [
+            "arn:aws:iam::123456789012:role/admins",
+            "arn:aws:iam::123456789012:role/breakglass",
+        ],
+        "interface_endpoints": True,
+        "addon_versions": {"coredns": "v1.12.1-eksbuild.2"},
+    },
 }
 TENANT_PREFIX = "tenants/research"
 
@@ -73,7 +84,12 @@ def _program(holder: dict[str, Any]):
         # What the Kubernetes layer does per tenant: bind a service account to a bucket prefix.
         tenant = _OutsideComponent("research")
         holder["bound"] = platform.cluster_handle.bind_identity(
-            "research-models", "research", "model-reader", TENANT_PREFIX, pulumi.ResourceOptions(parent=tenant))
+            "research-models",
+            "research",
+            "model-reader",
+            TENANT_PREFIX,
+            pulumi.ResourceOptions(parent=tenant),
+        )
         for key, value in built.outputs.items():
             pulumi.export(key, value)
 
@@ -93,8 +109,12 @@ def aws_plan() -> AwsPlan:
     # Invokes are not resources, so the recording monitor does not see them; record their provider here.
     PlausibleMocks.call = recording_call  # type: ignore[method-assign]
     try:
-        graph = plan_program(_program(holder), {"pulumi:disable-default-providers": ["*"]},
-                             project="lepton-aws-test", stack="dev")
+        graph = plan_program(
+            _program(holder),
+            {"pulumi:disable-default-providers": ["*"]},
+            project="lepton-aws-test",
+            stack="dev",
+        )
     finally:
         PlausibleMocks.call = original  # type: ignore[method-assign]
     return AwsPlan(graph=graph, platform=holder["platform"], invokes=invokes)

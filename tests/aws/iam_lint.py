@@ -22,8 +22,10 @@ IDENTITY_POLICY_TYPES = ("aws:iam/rolePolicy:RolePolicy", "aws:iam/policy:Policy
 # `elasticloadbalancing:CreateAction` (Service Authorization Reference, Elastic Load Balancing V2 condition
 # keys: "the name of a resource-creating API action") guards AddTags to tagging at creation time; the AWS
 # Load Balancer Controller's own iam_policy.json (v3.5.0) uses it the same way.
-NEWER_THAN_PARLIAMENT = ("UNKNOWN_CONDITION_FOR_ACTION: Unknown condition elasticloadbalancing:CreateAction "
-                         "for action elasticloadbalancing:AddTags",)
+NEWER_THAN_PARLIAMENT = (
+    "UNKNOWN_CONDITION_FOR_ACTION: Unknown condition elasticloadbalancing:CreateAction "
+    "for action elasticloadbalancing:AddTags",
+)
 
 
 def identity_policies(graph: PlannedGraph) -> dict[str, str]:
@@ -67,7 +69,8 @@ def lint(policy: str) -> list[str]:
     problems = []
     for finding in analyze_policy_string(policy).findings:
         if finding.issue == "RESOURCE_MISMATCH" and all(
-                _covered_elsewhere(doc, d["action"], d["required_format"]) for d in _listify(finding.detail)):
+            _covered_elsewhere(doc, d["action"], d["required_format"]) for d in _listify(finding.detail)
+        ):
             continue
         if f"{finding.issue}: {finding.detail}" in NEWER_THAN_PARLIAMENT:
             continue

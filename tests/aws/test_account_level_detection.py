@@ -31,8 +31,9 @@ def _plan(plan_program: Callable[..., PlannedGraph], **knobs: Any) -> PlannedGra
     raw = copy.deepcopy(raw_spec("aws-prod"))
     raw["aws"] = {**raw["aws"], **knobs}
     spec = PlatformSpec.from_dict(raw)
-    return plan_program(lambda: Platform(spec.name, spec),
-                        {"pulumi:disable-default-providers": ["*"], "lepton:platform": raw})
+    return plan_program(
+        lambda: Platform(spec.name, spec), {"pulumi:disable-default-providers": ["*"], "lepton:platform": raw}
+    )
 
 
 def _doc(resource: RecordedResource) -> list[dict[str, Any]]:
@@ -81,15 +82,20 @@ def test_trail_records_only_the_model_buckets_object_events(trail_plan: PlannedG
 def test_cloudtrail_may_write_the_trail_bucket_only_for_this_trail(trail_plan: PlannedGraph) -> None:
     bucket = _bucket_named(trail_plan, "-trail-")
     (policy,) = _of_bucket(trail_plan, "aws:s3/bucketPolicy:BucketPolicy", bucket)
-    grants = {s["Action"]: s for s in _doc(policy) if s.get("Principal") == {"Service": "cloudtrail.amazonaws.com"}}
+    grants = {
+        s["Action"]: s for s in _doc(policy) if s.get("Principal") == {"Service": "cloudtrail.amazonaws.com"}
+    }
     assert set(grants) == {"s3:GetBucketAcl", "s3:PutObject"}
     assert all(g["Condition"]["StringEquals"]["aws:SourceArn"] == TRAIL_ARN for g in grants.values())
     assert grants["s3:PutObject"]["Resource"] == f"arn:aws:s3:::{bucket.get('bucket')}/AWSLogs/{ACCOUNT}/*"
     assert grants["s3:PutObject"]["Condition"]["StringEquals"]["s3:x-amz-acl"] == "bucket-owner-full-control"
     # CreateTrail checks the bucket policy: the trail waits for it.
     assert policy.urn in trail_plan.one(TRAIL).dependencies
-    (sse,) = _of_bucket(trail_plan, "aws:s3/bucketServerSideEncryptionConfiguration:"
-                        "BucketServerSideEncryptionConfiguration", bucket)
+    (sse,) = _of_bucket(
+        trail_plan,
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+        bucket,
+    )
     (rule,) = sse.get("rules")
     assert rule["applyServerSideEncryptionByDefault"]["sseAlgorithm"] == "aws:kms"
     assert rule.get("bucketKeyEnabled") is False
@@ -103,7 +109,8 @@ def test_key_policy_lets_cloudtrail_encrypt_for_this_trail_only(trail_plan: Plan
     assert all(s["Condition"]["StringEquals"]["aws:SourceArn"] == TRAIL_ARN for s in statements)
     (encrypt,) = [s for s in statements if s["Action"] == "kms:GenerateDataKey*"]
     assert encrypt["Condition"]["StringLike"]["kms:EncryptionContext:aws:cloudtrail:arn"] == (
-        f"arn:aws:cloudtrail:*:{ACCOUNT}:trail/*")
+        f"arn:aws:cloudtrail:*:{ACCOUNT}:trail/*"
+    )
 
 
 def test_trail_bucket_logs_access_like_the_model_bucket(trail_plan: PlannedGraph) -> None:
@@ -126,14 +133,19 @@ def test_guardduty_creates_a_protected_detector_with_both_eks_features(plan_prog
     assert detector.protect and detector.get("enable") is True
     features = {f.get("name"): f for f in graph.of_type(FEATURE)}
     assert set(features) == {"EKS_AUDIT_LOGS", "RUNTIME_MONITORING"}
-    assert all(detector.urn in f.property_dependencies["detectorId"] and f.get("status") == "ENABLED"
-               for f in features.values())
+    assert all(
+        detector.urn in f.property_dependencies["detectorId"] and f.get("status") == "ENABLED"
+        for f in features.values()
+    )
     assert features["RUNTIME_MONITORING"].get("additionalConfigurations") == [
-        {"name": "EKS_ADDON_MANAGEMENT", "status": "ENABLED"}]
+        {"name": "EKS_ADDON_MANAGEMENT", "status": "ENABLED"}
+    ]
 
 
 def test_guardduty_adopts_an_existing_detector(plan_program) -> None:
-    graph = _plan(plan_program, guardduty_eks_protection=True, guardduty_detector_id="12abc34d567e8fa901bc2d34e56789f0")
+    graph = _plan(
+        plan_program, guardduty_eks_protection=True, guardduty_detector_id="12abc34d567e8fa901bc2d34e56789f0"
+    )
     assert graph.of_type(DETECTOR) == []
     assert {f.get("detectorId") for f in graph.of_type(FEATURE)} == {"12abc34d567e8fa901bc2d34e56789f0"}
 

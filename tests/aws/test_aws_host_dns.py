@@ -51,7 +51,10 @@ def test_internal_hosts_only_in_the_private_zone_public_ones_in_both() -> None:
 def test_component_refuses_what_route53_would() -> None:
     hosts = {"sentiment.ai.acme.dev": "internal", "chat.other.dev": "internal", "pub.ai.acme.dev": "public"}
     problems = list(host_dns_problems("ai.acme.dev", hosts, None))
-    assert [(p.path, p.value) for p in problems] == [("hosts.chat.other.dev", "chat.other.dev"), ("dns_zone_id", None)]
+    assert [(p.path, p.value) for p in problems] == [
+        ("hosts.chat.other.dev", "chat.other.dev"),
+        ("dns_zone_id", None),
+    ]
     assert [p.path for p in host_dns_problems(None, hosts, "Z1")] == ["domain"]
     assert list(host_dns_problems("ai.acme.dev", {"ai.acme.dev": "public"}, "Z1")) == []
 
@@ -61,10 +64,22 @@ def test_the_component_refuses_a_host_outside_the_domain_before_registering_anyt
 
     def program() -> None:
         provider = pulumi.ProviderResource("aws", "aws", {"region": "us-east-1"})
-        AlbTraffic("traffic", AlbTrafficArgs(
-            cluster_name="c", hosts={"chat.other.dev": "internal"}, tls_issuer="private-ca", vpc_cidr="10.40.0.0/16",
-            zones=2, prod=False, private_ca_arn=PCA, domain="ai.acme.dev", private_zone_vpc_id="vpc-1",
-            region="us-east-1"), pulumi.ResourceOptions(provider=provider))
+        AlbTraffic(
+            "traffic",
+            AlbTrafficArgs(
+                cluster_name="c",
+                hosts={"chat.other.dev": "internal"},
+                tls_issuer="private-ca",
+                vpc_cidr="10.40.0.0/16",
+                zones=2,
+                prod=False,
+                private_ca_arn=PCA,
+                domain="ai.acme.dev",
+                private_zone_vpc_id="vpc-1",
+                region="us-east-1",
+            ),
+            pulumi.ResourceOptions(provider=provider),
+        )
 
     with pytest.raises(ComponentArgsError, match=r"hosts\.chat\.other\.dev"):
         plan_program(program, NO_DEFAULT_PROVIDERS, project="lepton-aws-dns-args")
@@ -95,7 +110,8 @@ def test_no_records_no_zone_and_the_addresses_are_still_stack_outputs() -> None:
     assert [r.name for r in graph.of_type(RECORD) if r.get("aliases")] == []
     (ingress,) = graph.of_type(INGRESS)
     assert graph.outputs["host_addresses"] == {
-        "sentiment.dev.acme.dev": ingress.outputs["status"]["loadBalancer"]["ingress"][0]["hostname"]}
+        "sentiment.dev.acme.dev": ingress.outputs["status"]["loadBalancer"]["ingress"][0]["hostname"]
+    }
 
 
 def test_records_name_the_albs_zone_of_the_stacks_region_through_its_provider() -> None:
@@ -121,5 +137,6 @@ def test_the_private_zone_is_on_the_idle_bill(stack: str, plan_stack, platform_d
     graph = plan_stack(platform_dir, stack)
     items = [i for i in estimate_cost(graph).items if i.type.startswith("aws:route53/")]
     assert [(i.urn, i.category, i.monthly_usd_idle, i.monthly_usd_max) for i in items] == [
-        (z.urn, "dns", 0.5, 0.5) for z in graph.of_type(ZONE)]
+        (z.urn, "dns", 0.5, 0.5) for z in graph.of_type(ZONE)
+    ]
     assert items and "route53/pricing" in items[0].price_source

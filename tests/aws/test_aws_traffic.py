@@ -25,17 +25,25 @@ from tests.kubernetes.harness import shipped_spec as raw_spec
 
 DATA = Path(__file__).parent / "data"
 UPSTREAM = json.loads((DATA / "lbc-iam-policy-v3.5.0.json").read_text())
-ANNOTATIONS = {row.split("\t")[0]: row.split("\t")[2] for row in
-               (DATA / "alb-ingress-annotations-v3.5.0.tsv").read_text().splitlines() if not row.startswith("#")}
+ANNOTATIONS = {
+    row.split("\t")[0]: row.split("\t")[2]
+    for row in (DATA / "alb-ingress-annotations-v3.5.0.tsv").read_text().splitlines()
+    if not row.startswith("#")
+}
 RELEASE = "kubernetes:helm.sh/v3:Release"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 PCA = "arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/0b6c9a8e-0000-4000-8000-000000000001"
 
 
 def _statements(doc: dict[str, Any]) -> list[dict[str, Any]]:
-    return [{**st, "Action": [st["Action"]] if isinstance(st["Action"], str) else st["Action"],
-             "Resource": [st["Resource"]] if isinstance(st["Resource"], str) else st["Resource"]}
-            for st in doc["Statement"]]
+    return [
+        {
+            **st,
+            "Action": [st["Action"]] if isinstance(st["Action"], str) else st["Action"],
+            "Resource": [st["Resource"]] if isinstance(st["Resource"], str) else st["Resource"],
+        }
+        for st in doc["Statement"]
+    ]
 
 
 def _controller_policy(graph) -> dict[str, Any]:
@@ -58,34 +66,51 @@ def test_controller_policy_names_this_account_region_and_cluster(prod) -> None:
     cluster = prod.one("aws:eks/cluster:Cluster", "acme-ai-cluster-eks").get("name")
     for st in _statements(_controller_policy(prod)):
         for resource in st["Resource"]:
-            assert resource == "*" or ":us-east-1:123456789012:" in resource or ":iam::123456789012:" in resource, st
+            assert (
+                resource == "*" or ":us-east-1:123456789012:" in resource or ":iam::123456789012:" in resource
+            ), st
             assert ":*:*:" not in resource
         writes = [a for a in st["Action"] if not a.split(":")[1].startswith(("Describe", "List", "Get"))]
         if st["Resource"] == ["*"]:
             assert writes == [], f"a write on *: {st}"
         # Creating, changing or deleting a load balancer or target group needs this cluster's ownership tag.
-        touches_owned = any(a.split(":")[1].startswith(("Create", "Delete", "Modify", "Set")) for a in writes) \
-            and any("loadbalancer/" in r or "targetgroup/" in r for r in st["Resource"])
-        if touches_owned and "Listener" not in " ".join(st["Action"]) and "Rule" not in " ".join(st["Action"]):
+        touches_owned = any(
+            a.split(":")[1].startswith(("Create", "Delete", "Modify", "Set")) for a in writes
+        ) and any("loadbalancer/" in r or "targetgroup/" in r for r in st["Resource"])
+        if (
+            touches_owned
+            and "Listener" not in " ".join(st["Action"])
+            and "Rule" not in " ".join(st["Action"])
+        ):
             tags = json.dumps(st.get("Condition", {}))
             assert "elbv2.k8s.aws/cluster" in tags and cluster in tags, st
 
 
 def test_controller_role_trusts_only_its_service_account(prod) -> None:
-    trust = json.loads(prod.one("aws:iam/role:Role", "acme-ai-lb-controller-irsa-role").get("assumeRolePolicy"))
+    trust = json.loads(
+        prod.one("aws:iam/role:Role", "acme-ai-lb-controller-irsa-role").get("assumeRolePolicy")
+    )
     cond = trust["Statement"][0]["Condition"]["StringEquals"]
-    assert sorted(cond.values()) == ["sts.amazonaws.com", "system:serviceaccount:kube-system:aws-load-balancer-controller"]
+    assert sorted(cond.values()) == [
+        "sts.amazonaws.com",
+        "system:serviceaccount:kube-system:aws-load-balancer-controller",
+    ]
 
 
 def test_controller_release_values(prod, plan_stack, platform_dir) -> None:
     values = prod.one(RELEASE, "acme-ai-lb-controller-chart").get("values")
     assert values["enableServiceMutatorWebhook"] is False  # type: LoadBalancer Services keep their controller
     assert (values["clusterName"], values["region"]) == (
-        prod.one("aws:eks/cluster:Cluster", "acme-ai-cluster-eks").get("name"), "us-east-1")
-    assert values["vpcId"] == prod.one("aws:ec2/vpc:Vpc", "acme-ai-network-vpc").outputs.get("id", values["vpcId"])
+        prod.one("aws:eks/cluster:Cluster", "acme-ai-cluster-eks").get("name"),
+        "us-east-1",
+    )
+    assert values["vpcId"] == prod.one("aws:ec2/vpc:Vpc", "acme-ai-network-vpc").outputs.get(
+        "id", values["vpcId"]
+    )
     assert values["serviceAccount"]["name"] == "aws-load-balancer-controller"
     assert values["serviceAccount"]["annotations"]["eks.amazonaws.com/role-arn"].endswith(
-        prod.one("aws:iam/role:Role", "acme-ai-lb-controller-irsa-role").get("name"))
+        prod.one("aws:iam/role:Role", "acme-ai-lb-controller-irsa-role").get("name")
+    )
     assert values["replicaCount"] == 2 and values["nodeSelector"] == {"lepton.ai/pool": "system"}
     assert (values["enableWaf"], values["enableWafv2"], values["enableShield"]) == (False, False, False)
     dev = plan_stack(platform_dir, "aws-dev").one(RELEASE, "acme-ai-lb-controller-chart").get("values")
@@ -119,7 +144,9 @@ def _private_ca_plan():
 
         build(PlatformSpec.from_dict(raw))
 
-    return plan_program(program, {"pulumi:disable-default-providers": ["*"]}, project="lepton-aws-pca", stack="prod")
+    return plan_program(
+        program, {"pulumi:disable-default-providers": ["*"]}, project="lepton-aws-pca", stack="prod"
+    )
 
 
 def test_private_ca_certificates_come_from_the_acm_private_ca() -> None:
@@ -149,16 +176,29 @@ def test_no_domain_no_controller() -> None:
 
 
 def _target(**kw: Any) -> RouteTarget:
-    base = dict(service="sentiment", host="sentiment.ai.acme.dev", exposure="internal", namespace="keda",
-                backend_service="keda-add-ons-http-interceptor-proxy", backend_port=8080, health_path="/livez",
-                health_port=9090, request_timeout_seconds=1260, drain_seconds=30)
+    base = dict(
+        service="sentiment",
+        host="sentiment.ai.acme.dev",
+        exposure="internal",
+        namespace="keda",
+        backend_service="keda-add-ons-http-interceptor-proxy",
+        backend_port=8080,
+        health_path="/livez",
+        health_port=9090,
+        request_timeout_seconds=1260,
+        drain_seconds=30,
+    )
     return RouteTarget(**{**base, **kw})
 
 
 @pytest.mark.parametrize("exposure, scheme", [("internal", "internal"), ("public", "internet-facing")])
 def test_entry_point_annotations_are_the_controllers_and_exclusive(exposure: str, scheme: str) -> None:
-    entry = EntryPoint(exposure=exposure, name=f"lepton-{exposure}", namespace="lepton-ingress",  # type: ignore[arg-type]
-                       hosts=("sentiment.ai.acme.dev",))
+    entry = EntryPoint(
+        exposure=exposure,
+        name=f"lepton-{exposure}",
+        namespace="lepton-ingress",  # type: ignore[arg-type]
+        hosts=("sentiment.ai.acme.dev",),
+    )
     annotations = entry_point_decoration(entry, prod=True).annotations
     assert set(annotations) <= set(ANNOTATIONS)
     # Ingresses of one group share these: none may be a per-route setting that differs between routes.
@@ -167,20 +207,35 @@ def test_entry_point_annotations_are_the_controllers_and_exclusive(exposure: str
     assert annotations["alb.ingress.kubernetes.io/ssl-redirect"] == "443"
     assert json.loads(annotations["alb.ingress.kubernetes.io/listen-ports"]) == [{"HTTP": 80}, {"HTTPS": 443}]
     assert annotations["alb.ingress.kubernetes.io/ssl-policy"].startswith("ELBSecurityPolicy-TLS13-1-2")
-    attrs = dict(kv.split("=") for kv in annotations["alb.ingress.kubernetes.io/load-balancer-attributes"].split(","))
-    assert int(COLD_START_WAIT.rstrip("m")) * 60 < int(attrs["idle_timeout.timeout_seconds"]) <= ALB_MAX_IDLE_TIMEOUT_SECONDS
+    attrs = dict(
+        kv.split("=") for kv in annotations["alb.ingress.kubernetes.io/load-balancer-attributes"].split(",")
+    )
+    assert (
+        int(COLD_START_WAIT.rstrip("m")) * 60
+        < int(attrs["idle_timeout.timeout_seconds"])
+        <= ALB_MAX_IDLE_TIMEOUT_SECONDS
+    )
     assert attrs["deletion_protection.enabled"] == "true"
-    assert entry_point_decoration(entry, prod=False).annotations[
-        "alb.ingress.kubernetes.io/load-balancer-attributes"].count("deletion_protection.enabled=false") == 1
+    assert (
+        entry_point_decoration(entry, prod=False)
+        .annotations["alb.ingress.kubernetes.io/load-balancer-attributes"]
+        .count("deletion_protection.enabled=false")
+        == 1
+    )
 
 
 def test_route_annotations_follow_readiness_and_drain() -> None:
-    annotations = route_decoration(_target(), "arn:aws:acm:us-east-1:123456789012:certificate/x", []).annotations
+    annotations = route_decoration(
+        _target(), "arn:aws:acm:us-east-1:123456789012:certificate/x", []
+    ).annotations
     assert set(annotations) <= set(ANNOTATIONS)
     assert all(ANNOTATIONS[k] != "Exclusive" for k in annotations)  # routes of one group may differ
     assert annotations["alb.ingress.kubernetes.io/healthcheck-path"] == "/livez"
     assert annotations["alb.ingress.kubernetes.io/healthcheck-port"] == "9090"
-    assert annotations["alb.ingress.kubernetes.io/target-group-attributes"] == "deregistration_delay.timeout_seconds=30"
+    assert (
+        annotations["alb.ingress.kubernetes.io/target-group-attributes"]
+        == "deregistration_delay.timeout_seconds=30"
+    )
 
 
 def test_handle_facts_peers_are_the_planned_subnets(prod) -> None:
@@ -193,7 +248,9 @@ def test_handle_facts_peers_are_the_planned_subnets(prod) -> None:
 
         holder["handle"] = build(PlatformSpec.from_dict(raw_spec("aws-prod"))).cloud.cluster_handle
 
-    plan_program(program, {"pulumi:disable-default-providers": ["*"]}, project="lepton-aws-facts", stack="prod")
+    plan_program(
+        program, {"pulumi:disable-default-providers": ["*"]}, project="lepton-aws-facts", stack="prod"
+    )
     facts = holder["handle"].ingress
     assert facts.api == "ingress" and facts.certificates == "cloud" and facts.classes["internal"] == "alb"
     private = {s.get("cidrBlock") for s in prod.of_type("aws:ec2/subnet:Subnet") if "private" in s.name}
@@ -215,12 +272,18 @@ def test_routed_pods_get_the_controllers_readiness_gate(stack: str, plan_stack, 
     graph = plan_stack(platform_dir, stack)
     ingresses = graph.of_type("kubernetes:networking.k8s.io/v1:Ingress")
     assert ingresses
-    labels = {ns.get("metadata.name"): ns.get("metadata.labels") or {}
-              for ns in graph.of_type("kubernetes:core/v1:Namespace")}
+    labels = {
+        ns.get("metadata.name"): ns.get("metadata.labels") or {}
+        for ns in graph.of_type("kubernetes:core/v1:Namespace")
+    }
     routed = {i.get("metadata.namespace") for i in ingresses}
-    assert {n for n in routed if labels[n].get("elbv2.k8s.aws/pod-readiness-gate-inject") != "enabled"} == set()
+    assert {
+        n for n in routed if labels[n].get("elbv2.k8s.aws/pod-readiness-gate-inject") != "enabled"
+    } == set()
     controller = graph.one(RELEASE, "acme-ai-lb-controller-chart")
     exposed = {e.service for e in exposed_services(PlatformSpec.from_dict(raw_spec(stack)))}
-    deployments = [d for d in graph.of_type("kubernetes:apps/v1:Deployment") if d.get("metadata.name") in exposed]
+    deployments = [
+        d for d in graph.of_type("kubernetes:apps/v1:Deployment") if d.get("metadata.name") in exposed
+    ]
     assert {d.get("metadata.name") for d in deployments} == exposed
     assert [d.name for d in deployments if controller.urn not in graph.waits_for(d)] == []

@@ -72,8 +72,9 @@ def test_private_in_first_half_public_in_second(case: tuple[IPv4Network, int]) -
 
 
 @given(fitting(), st.data())
-def test_adding_a_zone_within_the_same_power_of_two_moves_nothing(case: tuple[IPv4Network, int],
-                                                                  data: st.DataObject) -> None:
+def test_adding_a_zone_within_the_same_power_of_two_moves_nothing(
+    case: tuple[IPv4Network, int], data: st.DataObject
+) -> None:
     cidr, z = case
     slots = 1 << math.ceil(math.log2(z)) if z > 1 else 1
     more = data.draw(st.integers(min_value=z, max_value=slots))

@@ -30,6 +30,7 @@ def _doc(resource, field: str = "policy") -> dict:
 
 # --- NodePool: launch template -----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("pool", ["system", "l4-spot", "h100"])
 def test_imdsv2_required(aws_plan: AwsPlan, pool: str) -> None:
     assert aws_plan.one(LT, f"testai-pool-{pool}-lt").get("metadataOptions.httpTokens") == "required"
@@ -59,6 +60,7 @@ def test_launch_template_uses_node_security_group(aws_plan: AwsPlan) -> None:
 
 # --- NodePool: node group ----------------------------------------------------------------------------
 
+
 def test_gpu_pool_uses_nvidia_ami(aws_plan: AwsPlan) -> None:
     assert aws_plan.one(NG, "testai-pool-h100-ng").get("amiType") == "AL2023_x86_64_NVIDIA"
 
@@ -70,7 +72,8 @@ def test_cpu_pool_uses_standard_ami(aws_plan: AwsPlan) -> None:
 @pytest.mark.parametrize("pool", ["l4-spot", "h100"])
 def test_gpu_taint(aws_plan: AwsPlan, pool: str) -> None:
     assert aws_plan.one(NG, f"testai-pool-{pool}-ng").get("taints") == [
-        {"key": conv.GPU_TAINT_KEY, "value": conv.GPU_TAINT_VALUE, "effect": "NO_SCHEDULE"}]
+        {"key": conv.GPU_TAINT_KEY, "value": conv.GPU_TAINT_VALUE, "effect": "NO_SCHEDULE"}
+    ]
 
 
 def test_cpu_pool_has_no_taint(aws_plan: AwsPlan) -> None:
@@ -110,7 +113,10 @@ def test_desired_size_ignored_after_creation(aws_plan: AwsPlan, pool: str) -> No
 
 def test_scaling_bounds_from_spec(aws_plan: AwsPlan) -> None:
     assert aws_plan.one(NG, "testai-pool-l4-spot-ng").get("scalingConfig") == {
-        "minSize": 0, "maxSize": 4, "desiredSize": 0}
+        "minSize": 0,
+        "maxSize": 4,
+        "desiredSize": 0,
+    }
 
 
 def test_pool_is_replaced_create_before_delete(aws_plan: AwsPlan) -> None:
@@ -129,6 +135,7 @@ def test_node_auto_repair(aws_plan: AwsPlan) -> None:
 
 
 # --- NodePool: ASG node-template tags (scale from zero) ----------------------------------------------
+
 
 def _asg_tags(aws_plan: AwsPlan, pool: str) -> dict[str, str]:
     component = aws_plan.graph.one("lepton:aws:NodePool", f"testai-pool-{pool}")
@@ -173,6 +180,7 @@ def test_asg_tags_target_the_node_groups_asg(aws_plan: AwsPlan) -> None:
 
 # --- EncryptionKey -----------------------------------------------------------------------------------
 
+
 def test_key_rotation_on(aws_plan: AwsPlan) -> None:
     assert aws_plan.one("aws:kms/key:Key", "testai-key-key").get("enableKeyRotation") is True
 
@@ -191,14 +199,19 @@ def test_key_policy_grants_logs_and_autoscaling(aws_plan: AwsPlan) -> None:
     statements = _doc(aws_plan.one("aws:kms/key:Key", "testai-key-key"))["Statement"]
     by_sid = {s["Sid"]: s for s in statements}
     assert by_sid["CloudWatchLogsEncryptsThisAccountsLogGroups"]["Principal"] == {
-        "Service": "logs.us-east-1.amazonaws.com"}
+        "Service": "logs.us-east-1.amazonaws.com"
+    }
     assert "ArnLike" in by_sid["CloudWatchLogsEncryptsThisAccountsLogGroups"]["Condition"]
     assert by_sid["AutoScalingUsesKeyForEbs"]["Principal"]["AWS"].endswith(
-        "role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling")
-    assert by_sid["AutoScalingGrantsForEbsOnly"]["Condition"] == {"Bool": {"kms:GrantIsForAWSResource": "true"}}
+        "role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
+    )
+    assert by_sid["AutoScalingGrantsForEbsOnly"]["Condition"] == {
+        "Bool": {"kms:GrantIsForAWSResource": "true"}
+    }
 
 
 # --- CMK everywhere ----------------------------------------------------------------------------------
+
 
 def test_cmk_encrypts_cluster_secrets(aws_plan: AwsPlan, key_arn: str) -> None:
     eks = aws_plan.one("aws:eks/cluster:Cluster", "testai-cluster-eks")
@@ -218,9 +231,14 @@ def test_cmk_encrypts_sns_topic(aws_plan: AwsPlan, key_arn: str) -> None:
 
 
 def test_cmk_encrypts_bucket_with_bucket_key(aws_plan: AwsPlan, key_arn: str) -> None:
-    rule = aws_plan.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-                        "testai-artifacts-models-sse").get("rules.0")
-    assert rule["applyServerSideEncryptionByDefault"] == {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": key_arn}
+    rule = aws_plan.one(
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+        "testai-artifacts-models-sse",
+    ).get("rules.0")
+    assert rule["applyServerSideEncryptionByDefault"] == {
+        "sseAlgorithm": "aws:kms",
+        "kmsMasterKeyId": key_arn,
+    }
     assert rule["bucketKeyEnabled"] is True
 
 
@@ -233,13 +251,18 @@ def test_cmk_encrypts_gp3_storage_class(aws_plan: AwsPlan, key_arn: str) -> None
     sc = aws_plan.one("kubernetes:storage.k8s.io/v1:StorageClass", "testai-addons-gp3")
     params = sc.get("parameters")
     assert {k: v for k, v in params.items() if not k.startswith("tagSpecification_")} == {
-        "type": "gp3", "encrypted": "true", "kmsKeyId": key_arn, "fsType": "ext4"}
+        "type": "gp3",
+        "encrypted": "true",
+        "kmsKeyId": key_arn,
+        "fsType": "ext4",
+    }
     # Every PVC volume carries the platform's tags (the budget counts them).
     assert "deployment=testai-dev" in params.values()
     assert sc.get("metadata.annotations")["storageclass.kubernetes.io/is-default-class"] == "true"
 
 
 # --- Cluster -----------------------------------------------------------------------------------------
+
 
 def test_all_control_plane_log_types(aws_plan: AwsPlan) -> None:
     eks = aws_plan.one("aws:eks/cluster:Cluster", "testai-cluster-eks")
@@ -255,11 +278,17 @@ def test_dev_endpoint_public_only_to_authorized_networks(aws_plan: AwsPlan) -> N
 
 
 def test_api_authentication_mode(aws_plan: AwsPlan) -> None:
-    assert aws_plan.one("aws:eks/cluster:Cluster", "testai-cluster-eks").get("accessConfig.authenticationMode") == "API"
+    assert (
+        aws_plan.one("aws:eks/cluster:Cluster", "testai-cluster-eks").get("accessConfig.authenticationMode")
+        == "API"
+    )
 
 
 def test_standard_support_only(aws_plan: AwsPlan) -> None:
-    assert aws_plan.one("aws:eks/cluster:Cluster", "testai-cluster-eks").get("upgradePolicy.supportType") == "STANDARD"
+    assert (
+        aws_plan.one("aws:eks/cluster:Cluster", "testai-cluster-eks").get("upgradePolicy.supportType")
+        == "STANDARD"
+    )
 
 
 def test_cluster_version_from_spec(aws_plan: AwsPlan) -> None:
@@ -277,7 +306,8 @@ def test_access_entry_per_admin_role(aws_plan: AwsPlan) -> None:
     assert sorted(e.get("principalArn") for e in entries) == sorted(SPEC["aws"]["admin_role_arns"])
     associations = aws_plan.graph.of_type("aws:eks/accessPolicyAssociation:AccessPolicyAssociation")
     assert {a.get("policyArn") for a in associations} == {
-        "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"}
+        "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+    }
 
 
 def test_oidc_provider_for_irsa(aws_plan: AwsPlan) -> None:
@@ -287,7 +317,9 @@ def test_oidc_provider_for_irsa(aws_plan: AwsPlan) -> None:
 
 
 def test_cluster_sg_admits_only_nodes(aws_plan: AwsPlan) -> None:
-    rule = aws_plan.one("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "testai-cluster-cluster-from-nodes-443")
+    rule = aws_plan.one(
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "testai-cluster-cluster-from-nodes-443"
+    )
     assert (rule.get("fromPort"), rule.get("toPort")) == (443, 443)
     assert rule.get("referencedSecurityGroupId") and rule.get("cidrIpv4") is None
     ingress = aws_plan.graph.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
@@ -296,15 +328,32 @@ def test_cluster_sg_admits_only_nodes(aws_plan: AwsPlan) -> None:
 
 def test_managed_addons(aws_plan: AwsPlan) -> None:
     addons = {a.get("addonName"): a for a in aws_plan.graph.of_type("aws:eks/addon:Addon")}
-    assert set(addons) == {"vpc-cni", "kube-proxy", "eks-pod-identity-agent", "coredns", "aws-ebs-csi-driver",
-                           "amazon-cloudwatch-observability"}
+    assert set(addons) == {
+        "vpc-cni",
+        "kube-proxy",
+        "eks-pod-identity-agent",
+        "coredns",
+        "aws-ebs-csi-driver",
+        "amazon-cloudwatch-observability",
+    }
     assert addons["coredns"].get("addonVersion") == "v1.12.1-eksbuild.2"  # pinned in the spec
     assert addons["vpc-cni"].get("addonVersion")  # most recent for the cluster version
-    assert addons["aws-ebs-csi-driver"].get("serviceAccountRoleArn").endswith("role/testai-dev-kube-system-ebs-csi-controller-sa")
+    assert (
+        addons["aws-ebs-csi-driver"]
+        .get("serviceAccountRoleArn")
+        .endswith("role/testai-dev-kube-system-ebs-csi-controller-sa")
+    )
 
 
-@pytest.mark.parametrize("waiting", ["testai-addons-coredns", "testai-addons-aws-ebs-csi-driver",
-                                     "testai-autoscaler-chart", "testai-monitoring-insights"])
+@pytest.mark.parametrize(
+    "waiting",
+    [
+        "testai-addons-coredns",
+        "testai-addons-aws-ebs-csi-driver",
+        "testai-autoscaler-chart",
+        "testai-monitoring-insights",
+    ],
+)
 def test_in_cluster_pieces_wait_for_node_groups(aws_plan: AwsPlan, waiting: str) -> None:
     """coredns, the EBS CSI controller, the autoscaler and the agent need nodes: each child (not just its
     component, whose `depends_on` children do not inherit) depends on every node group."""
@@ -322,15 +371,18 @@ def test_ebs_csi_touches_only_volumes_it_tagged(aws_plan: AwsPlan, key_arn: str)
     doc = _doc(aws_plan.one("aws:iam/rolePolicy:RolePolicy", "testai-addons-ebs-csi-policy"))
     by_sid = {s["Sid"]: s for s in doc["Statement"]}
     assert by_sid["CreateTaggedVolumes"]["Condition"] == {
-        "StringLike": {"aws:RequestTag/ebs.csi.aws.com/cluster": "true"}}
+        "StringLike": {"aws:RequestTag/ebs.csi.aws.com/cluster": "true"}
+    }
     assert "ec2:DeleteVolume" in by_sid["ManageOwnVolumes"]["Action"]
     assert by_sid["ManageOwnVolumes"]["Condition"] == {
-        "StringLike": {"ec2:ResourceTag/ebs.csi.aws.com/cluster": "true"}}
+        "StringLike": {"ec2:ResourceTag/ebs.csi.aws.com/cluster": "true"}
+    }
     assert by_sid["GrantsForEbsOnly"]["Resource"] == [key_arn]
     assert by_sid["GrantsForEbsOnly"]["Condition"] == {"Bool": {"kms:GrantIsForAWSResource": "true"}}
 
 
 # --- Network -----------------------------------------------------------------------------------------
+
 
 def test_default_security_group_stripped(aws_plan: AwsPlan) -> None:
     sg = aws_plan.one("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "testai-network-default-sg")
@@ -369,15 +421,22 @@ def test_s3_gateway_endpoint(aws_plan: AwsPlan) -> None:
 
 
 def test_interface_endpoints_when_asked(aws_plan: AwsPlan) -> None:
-    interface = [e for e in aws_plan.graph.of_type("aws:ec2/vpcEndpoint:VpcEndpoint")
-                 if e.get("vpcEndpointType") == "Interface"]
-    assert sorted(e.get("serviceName").rsplit(".", 2)[-1] if "ecr" not in e.get("serviceName")
-                  else e.get("serviceName").split("us-east-1.")[1] for e in interface) == \
-        ["ec2", "ecr.api", "ecr.dkr", "logs", "sts"]
+    interface = [
+        e
+        for e in aws_plan.graph.of_type("aws:ec2/vpcEndpoint:VpcEndpoint")
+        if e.get("vpcEndpointType") == "Interface"
+    ]
+    assert sorted(
+        e.get("serviceName").rsplit(".", 2)[-1]
+        if "ecr" not in e.get("serviceName")
+        else e.get("serviceName").split("us-east-1.")[1]
+        for e in interface
+    ) == ["ec2", "ecr.api", "ecr.dkr", "logs", "sts"]
     assert all(e.get("privateDnsEnabled") is True for e in interface)
 
 
 # --- Autoscaler --------------------------------------------------------------------------------------
+
 
 def test_autoscaler_scales_down_idle_gpu_nodes_after_ten_minutes(aws_plan: AwsPlan) -> None:
     args = aws_plan.one("kubernetes:helm.sh/v3:Release", "testai-autoscaler-chart").get("values.extraArgs")
@@ -389,7 +448,8 @@ def test_autoscaler_discovers_this_cluster(aws_plan: AwsPlan) -> None:
     release = aws_plan.one("kubernetes:helm.sh/v3:Release", "testai-autoscaler-chart")
     assert release.get("values.autoDiscovery.clusterName") == "testai-dev"
     assert release.get("values.rbac.serviceAccount.annotations")["eks.amazonaws.com/role-arn"].endswith(
-        "role/testai-dev-kube-system-cluster-autoscaler")
+        "role/testai-dev-kube-system-cluster-autoscaler"
+    )
     assert release.get("version")  # pinned chart
 
 
@@ -398,15 +458,19 @@ def test_autoscaler_pod_meets_pod_security_restricted(aws_plan: AwsPlan) -> None
     values = aws_plan.one("kubernetes:helm.sh/v3:Release", "testai-autoscaler-chart").get("values")
     assert values["securityContext"]["runAsNonRoot"] is True
     assert values["containerSecurityContext"] == {
-        "allowPrivilegeEscalation": False, "readOnlyRootFilesystem": True, "capabilities": {"drop": ["ALL"]},
-        "seccompProfile": {"type": "RuntimeDefault"}}
+        "allowPrivilegeEscalation": False,
+        "readOnlyRootFilesystem": True,
+        "capabilities": {"drop": ["ALL"]},
+        "seccompProfile": {"type": "RuntimeDefault"},
+    }
 
 
 def test_autoscaler_writes_scoped_by_cluster_tag(aws_plan: AwsPlan) -> None:
     doc = _doc(aws_plan.one("aws:iam/rolePolicy:RolePolicy", "testai-autoscaler-irsa-policy"))
     write = next(s for s in doc["Statement"] if "autoscaling:SetDesiredCapacity" in s["Action"])
-    assert write["Condition"] == {"StringEquals": {
-        "aws:ResourceTag/k8s.io/cluster-autoscaler/testai-dev": "owned"}}
+    assert write["Condition"] == {
+        "StringEquals": {"aws:ResourceTag/k8s.io/cluster-autoscaler/testai-dev": "owned"}
+    }
 
 
 def test_irsa_trust_pins_service_account_and_audience(aws_plan: AwsPlan) -> None:
@@ -420,6 +484,7 @@ def test_irsa_trust_pins_service_account_and_audience(aws_plan: AwsPlan) -> None
 
 # --- Monitoring --------------------------------------------------------------------------------------
 
+
 def test_alert_email_subscriptions(aws_plan: AwsPlan) -> None:
     subs = aws_plan.graph.of_type("aws:sns/topicSubscription:TopicSubscription")
     assert sorted(s.get("endpoint") for s in subs) == sorted(SPEC["monitoring"]["alert_emails"])
@@ -428,8 +493,11 @@ def test_alert_email_subscriptions(aws_plan: AwsPlan) -> None:
 
 def test_alarms_notify_the_topic(aws_plan: AwsPlan) -> None:
     alarms = {a.name: a for a in aws_plan.graph.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")}
-    assert set(alarms) == {"testai-monitoring-failed-nodes", "testai-monitoring-gpu-idle",
-                           "testai-monitoring-gpu-pending"}
+    assert set(alarms) == {
+        "testai-monitoring-failed-nodes",
+        "testai-monitoring-gpu-idle",
+        "testai-monitoring-gpu-pending",
+    }
     topic = aws_plan.graph.one("lepton:aws:Monitoring", "testai-monitoring").outputs["topic_arn"]
     assert all(a.get("alarmActions") == [topic] for a in alarms.values())
 
@@ -458,22 +526,35 @@ def test_container_insights_addon_with_irsa_and_gpu_metrics(aws_plan: AwsPlan) -
 
 # --- ArtifactStore -----------------------------------------------------------------------------------
 
+
 def test_bucket_public_access_blocked(aws_plan: AwsPlan) -> None:
-    block = aws_plan.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "testai-artifacts-models-public-access")
-    assert all(block.get(k) is True for k in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls",
-                                              "restrictPublicBuckets"))
+    block = aws_plan.one(
+        "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "testai-artifacts-models-public-access"
+    )
+    assert all(
+        block.get(k) is True
+        for k in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
+    )
 
 
 def test_bucket_versioning_and_noncurrent_expiry(aws_plan: AwsPlan) -> None:
-    assert aws_plan.one("aws:s3/bucketVersioning:BucketVersioning", "testai-artifacts-models-versioning").get(
-        "versioningConfiguration.status") == "Enabled"
-    rule = aws_plan.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
-                        "testai-artifacts-models-lifecycle").get("rules.0")
+    assert (
+        aws_plan.one("aws:s3/bucketVersioning:BucketVersioning", "testai-artifacts-models-versioning").get(
+            "versioningConfiguration.status"
+        )
+        == "Enabled"
+    )
+    rule = aws_plan.one(
+        "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+        "testai-artifacts-models-lifecycle",
+    ).get("rules.0")
     assert rule["noncurrentVersionExpiration"]["noncurrentDays"] == 30
 
 
 def test_bucket_denies_plain_http(aws_plan: AwsPlan) -> None:
-    (st,) = _doc(aws_plan.one("aws:s3/bucketPolicy:BucketPolicy", "testai-artifacts-models-tls-only"))["Statement"]
+    (st,) = _doc(aws_plan.one("aws:s3/bucketPolicy:BucketPolicy", "testai-artifacts-models-tls-only"))[
+        "Statement"
+    ]
     assert st["Effect"] == "Deny"
     assert st["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
 
@@ -492,12 +573,16 @@ def test_prefix_reader_binder(aws_plan: AwsPlan) -> None:
     by_sid = {s["Sid"]: s for s in policy["Statement"]}
     assert by_sid["ReadPrefix"]["Resource"][0].endswith(f"/{TENANT_PREFIX}/*")
     assert by_sid["ReadPrefix"]["Action"] == ["s3:GetObject", "s3:GetObjectVersion"]
-    assert by_sid["ListPrefixOnly"]["Condition"]["StringLike"]["s3:prefix"] == [f"{TENANT_PREFIX}/", f"{TENANT_PREFIX}/*"]
+    assert by_sid["ListPrefixOnly"]["Condition"]["StringLike"]["s3:prefix"] == [
+        f"{TENANT_PREFIX}/",
+        f"{TENANT_PREFIX}/*",
+    ]
     # The Kubernetes layer's parent has no AWS provider: the binder still gives the platform's.
     assert role.provider == aws_plan.provider_urn
 
 
 # --- IAM hygiene -------------------------------------------------------------------------------------
+
 
 def test_no_iam_policy_allows_everything(aws_plan: AwsPlan) -> None:
     documents = [json.loads(r.get("policy")) for r in aws_plan.graph.of_type("aws:iam/rolePolicy:RolePolicy")]
@@ -512,6 +597,7 @@ def test_managed_policies_only_on_cluster_and_node_roles(aws_plan: AwsPlan) -> N
 
 
 # --- ClusterHandle -----------------------------------------------------------------------------------
+
 
 def test_cluster_handle(aws_plan: AwsPlan) -> None:
     handle = aws_plan.platform.cluster_handle
@@ -545,7 +631,9 @@ def test_every_aws_resource_uses_the_platform_provider(aws_plan: AwsPlan) -> Non
     """Planned with `pulumi:disable-default-providers: ["*"]`: the engine would fail any custom resource
     without an explicit provider; this also proves every one got *the platform's* provider."""
     assert aws_plan.graph.config["pulumi:disable-default-providers"] == '["*"]'
-    aws_resources = [r for r in aws_plan.graph.managed if r.custom and r.package == "aws" and not r.is_provider]
+    aws_resources = [
+        r for r in aws_plan.graph.managed if r.custom and r.package == "aws" and not r.is_provider
+    ]
     assert len(aws_resources) > 100
     assert {r.provider for r in aws_resources} == {aws_plan.provider_urn}
 
@@ -554,8 +642,11 @@ def test_every_invoke_uses_the_platform_provider(aws_plan: AwsPlan) -> None:
     """Data sources (zones, caller identity, add-on versions) go through the platform's provider too:
     with default providers disabled the engine would refuse them otherwise."""
     tokens = {token for token, _ in aws_plan.invokes}
-    assert {"aws:index/getCallerIdentity:getCallerIdentity", "aws:eks/getAddonVersion:getAddonVersion",
-            "aws:index/getPartition:getPartition"} <= tokens
+    assert {
+        "aws:index/getCallerIdentity:getCallerIdentity",
+        "aws:eks/getAddonVersion:getAddonVersion",
+        "aws:index/getPartition:getPartition",
+    } <= tokens
     # A provider reference is "<urn>::<id>".
     assert {provider.rsplit("::", 1)[0] for _, provider in aws_plan.invokes} == {aws_plan.provider_urn}
 

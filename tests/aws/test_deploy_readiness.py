@@ -15,10 +15,15 @@ from lepton_infra.spec import PlatformSpec
 
 ROLE = "arn:aws:iam::123456789012:role/"
 BASE: dict[str, Any] = {
-    "name": "acme-ai", "environment": "dev", "cloud": "aws", "region": "us-east-1",
+    "name": "acme-ai",
+    "environment": "dev",
+    "cloud": "aws",
+    "region": "us-east-1",
     "cluster": {"authorized_networks": ["203.0.113.0/24"]},
-    "node_pools": [{"name": "system", "cpu": "standard-4", "min": 1, "max": 3},
-                   {"name": "l4", "gpu": {"type": "l4", "count": 1}, "max": 2}],
+    "node_pools": [
+        {"name": "system", "cpu": "standard-4", "min": 1, "max": 3},
+        {"name": "l4", "gpu": {"type": "l4", "count": 1}, "max": 2},
+    ],
     "tenants": [{"name": "research", "gpu_quota": 2, "admins": ["research-admins"]}],
     "budget": {"monthly_usd": 1000},
     "tags": {"team": "ml", "cost-center": "42"},
@@ -45,8 +50,10 @@ def problems(data: dict[str, Any]) -> dict[str, str]:
 
 # --- spec errors -------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("addon, version", [("coredns", "latest"), ("vpc-cni", "1.19.2"),
-                                            ("kube-proxy", "v1.33.0")])
+
+@pytest.mark.parametrize(
+    "addon, version", [("coredns", "latest"), ("vpc-cni", "1.19.2"), ("kube-proxy", "v1.33.0")]
+)
 def test_addon_version_that_eks_refuses(addon: str, version: str) -> None:
     found = problems(spec_with(aws__addon_versions={addon: version}))
     assert "not an EKS add-on version" in found[f"aws.addon_versions.{addon}"]
@@ -63,8 +70,14 @@ def test_vpc_cni_without_network_policy_support() -> None:
 
 
 def test_valid_addon_pins_pass() -> None:
-    spec = PlatformSpec.from_dict(spec_with(aws__addon_versions={"vpc-cni": "v1.19.2-eksbuild.1",
-                                                                 "amazon-cloudwatch-observability": "v4.1.0-eksbuild.1"}))
+    spec = PlatformSpec.from_dict(
+        spec_with(
+            aws__addon_versions={
+                "vpc-cni": "v1.19.2-eksbuild.1",
+                "amazon-cloudwatch-observability": "v4.1.0-eksbuild.1",
+            }
+        )
+    )
     assert spec.aws is not None and spec.aws.addon_versions["vpc-cni"] == "v1.19.2-eksbuild.1"
 
 
@@ -74,9 +87,16 @@ def test_tenant_admin_group_no_role_carries() -> None:
 
 
 def test_group_eks_refuses() -> None:
-    data = spec_with(aws__tenant_admin_roles={"system:masters": [f"{ROLE}x"],
-                                              "research-admins": [f"{ROLE}research-admins"]})
-    assert "refuse Kubernetes groups starting with system:" in problems(data)["aws.tenant_admin_roles.system:masters"]
+    data = spec_with(
+        aws__tenant_admin_roles={
+            "system:masters": [f"{ROLE}x"],
+            "research-admins": [f"{ROLE}research-admins"],
+        }
+    )
+    assert (
+        "refuse Kubernetes groups starting with system:"
+        in problems(data)["aws.tenant_admin_roles.system:masters"]
+    )
 
 
 def test_group_with_no_role() -> None:
@@ -91,6 +111,7 @@ def test_platform_set_tags_are_refused(key: str) -> None:
 
 
 # --- plans -------------------------------------------------------------------------------------------
+
 
 def _plan(plan_program, data: dict[str, Any]) -> PlannedGraph:
     def program() -> None:
@@ -110,8 +131,9 @@ def test_existing_service_linked_role_is_not_created(plan_program) -> None:
     graph = _plan(plan_program, spec_with(aws__autoscaling_service_linked_role="existing"))
     assert graph.of_type("aws:iam/serviceLinkedRole:ServiceLinkedRole") == []
     policy = json.loads(graph.one("aws:kms/key:Key").get("policy"))
-    assert any(st["Principal"].get("AWS", "").endswith("/AWSServiceRoleForAutoScaling")
-               for st in policy["Statement"])
+    assert any(
+        st["Principal"].get("AWS", "").endswith("/AWSServiceRoleForAutoScaling") for st in policy["Statement"]
+    )
 
 
 def test_created_service_linked_role_outlives_the_stack(plan_stack, platform_dir: Path) -> None:
@@ -122,17 +144,28 @@ def test_created_service_linked_role_outlives_the_stack(plan_stack, platform_dir
 
 
 def test_cost_allocation_tag_only_when_asked(plan_program, plan_stack, platform_dir: Path) -> None:
-    assert plan_stack(platform_dir, "aws-dev").of_type("aws:costexplorer/costAllocationTag:CostAllocationTag") == []
+    assert (
+        plan_stack(platform_dir, "aws-dev").of_type("aws:costexplorer/costAllocationTag:CostAllocationTag")
+        == []
+    )
     graph = _plan(plan_program, spec_with(aws__activate_cost_allocation_tag=True))
     (tag,) = graph.of_type("aws:costexplorer/costAllocationTag:CostAllocationTag")
     assert (tag.get("tagKey"), tag.get("status")) == ("deployment", "Active")
     assert json.loads(json.dumps(graph.one("aws:budgets/budget:Budget").get("costFilters"))) == [
-        {"name": "TagKeyValue", "values": ["user:deployment$acme-ai-dev"]}]
+        {"name": "TagKeyValue", "values": ["user:deployment$acme-ai-dev"]}
+    ]
 
 
-@pytest.mark.parametrize("stack, says", [("aws-dev", ["public endpoint", "203.0.113.0/24"]),
-                                         ("aws-prod", ["private endpoint only", "10.0.8.0/24", "10.40.0.0/16"])])
-def test_api_access_says_where_pulumi_up_runs(plan_stack, platform_dir: Path, stack: str, says: list[str]) -> None:
+@pytest.mark.parametrize(
+    "stack, says",
+    [
+        ("aws-dev", ["public endpoint", "203.0.113.0/24"]),
+        ("aws-prod", ["private endpoint only", "10.0.8.0/24", "10.40.0.0/16"]),
+    ],
+)
+def test_api_access_says_where_pulumi_up_runs(
+    plan_stack, platform_dir: Path, stack: str, says: list[str]
+) -> None:
     text = plan_stack(platform_dir, stack).outputs["api_access"]
     assert isinstance(text, str)
     assert all(s in text for s in says), text
@@ -143,12 +176,18 @@ def test_private_endpoint_admits_the_authorized_networks(plan_stack, platform_di
     network gets 443 there; a public endpoint's CIDRs go to publicAccessCidrs instead."""
     prod, dev = plan_stack(platform_dir, "aws-prod"), plan_stack(platform_dir, "aws-dev")
     cluster_sg = prod.one("aws:ec2/securityGroup:SecurityGroup", "acme-ai-cluster-cluster-sg")
-    rules = [r for r in prod.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
-             if r.get("cidrIpv4") == "10.0.8.0/24"]
+    rules = [
+        r
+        for r in prod.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+        if r.get("cidrIpv4") == "10.0.8.0/24"
+    ]
     assert [(r.get("fromPort"), r.get("toPort")) for r in rules] == [(443, 443)]
     assert cluster_sg.urn in rules[0].dependencies
-    assert not [r for r in dev.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
-                if r.get("cidrIpv4") == "203.0.113.0/24"]
+    assert not [
+        r
+        for r in dev.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+        if r.get("cidrIpv4") == "203.0.113.0/24"
+    ]
 
 
 def test_private_endpoint_without_networks_says_it_cannot_deploy(plan_program) -> None:
@@ -177,9 +216,13 @@ def test_autoscaler_image_is_the_latest_patch(minor: str) -> None:
 def test_autoscaler_release_pins_come_from_charts_py(plan_stack, platform_dir: Path) -> None:
     from lepton_infra.kubernetes import charts
 
-    release = plan_stack(platform_dir, "aws-dev").one("kubernetes:helm.sh/v3:Release", "acme-ai-autoscaler-chart")
-    assert (release.get("chart"), release.get("version")) == (charts.CLUSTER_AUTOSCALER.chart,
-                                                            charts.CLUSTER_AUTOSCALER.version)
+    release = plan_stack(platform_dir, "aws-dev").one(
+        "kubernetes:helm.sh/v3:Release", "acme-ai-autoscaler-chart"
+    )
+    assert (release.get("chart"), release.get("version")) == (
+        charts.CLUSTER_AUTOSCALER.chart,
+        charts.CLUSTER_AUTOSCALER.version,
+    )
     assert release.get("values")["image"]["tag"] == "v1.33.6"
     source = (Path(__file__).resolve().parents[2] / "lepton_infra" / "aws" / "autoscaler.py").read_text()
     assert "9.46" not in source and "v1.33" not in source, "autoscaler pins belong in kubernetes/charts.py"
@@ -193,15 +236,21 @@ def test_vcpu_quotas_at_max_scale() -> None:
     from lepton_infra.aws.platform import instance_types
     from lepton_infra.aws.quotas import vcpu_quota_needs
 
-    raw = yaml.safe_load((Path(__file__).resolve().parents[2] / "stacks/platform/Pulumi.aws-prod.yaml").read_text())
+    raw = yaml.safe_load(
+        (Path(__file__).resolve().parents[2] / "stacks/platform/Pulumi.aws-prod.yaml").read_text()
+    )
     spec = PlatformSpec.from_dict(raw["config"]["lepton:platform"])
     needs = vcpu_quota_needs(spec, {p.name: instance_types(spec, p) for p in spec.node_pools})
-    assert needs == {"Running On-Demand P instances": 384, "All G and VT Spot Instance Requests": 256,
-                     "Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances": 16}
+    assert needs == {
+        "Running On-Demand P instances": 384,
+        "All G and VT Spot Instance Requests": 256,
+        "Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances": 16,
+    }
 
 
-@pytest.mark.parametrize("changes, level", [({}, "info"),
-                                            ({"environment": "prod", "cluster": {"endpoint": "private"}}, "warn")])
+@pytest.mark.parametrize(
+    "changes, level", [({}, "info"), ({"environment": "prod", "cluster": {"endpoint": "private"}}, "warn")]
+)
 def test_plan_log_says_where_pulumi_up_runs(plan_program, monkeypatch, changes: dict, level: str) -> None:
     """The sentence is logged too (`pulumi up` and `lepton-infra plan` show it), as a warning when nothing
     but the nodes could reach the API."""
@@ -221,4 +270,6 @@ def test_one_access_entry_per_role_carrying_all_its_groups() -> None:
 
     admin, ops = f"{ROLE}admins", f"{ROLE}ops"
     assert principal_groups([admin], {"research-admins": [admin, ops], "serving-admins": [ops]}) == {
-        admin: ["research-admins"], ops: ["research-admins", "serving-admins"]}
+        admin: ["research-admins"],
+        ops: ["research-admins", "serving-admins"],
+    }

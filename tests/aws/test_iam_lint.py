@@ -33,13 +33,25 @@ def _doc(*statements: dict) -> str:
     return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
 
 
-@pytest.mark.parametrize("policy, issue", [
-    (_doc({"Effect": "Allow", "Action": ["s3:GetObjectz"], "Resource": "*"}), "UNKNOWN_ACTION"),
-    # The flow-log role's old statement: DescribeLogGroups authorizes only on `*`.
-    (_doc({"Effect": "Allow", "Action": ["logs:DescribeLogGroups"],
-           "Resource": ["arn:aws:logs:us-east-1:123456789012:log-group:/aws/vpc/x/flow-logs"]}), "RESOURCE_MISMATCH"),
-    (_doc({"Action": ["s3:GetObject"], "Resource": "*"}), "MALFORMED"),
-], ids=["unknown-action", "unmatchable-resource", "no-effect"])
+@pytest.mark.parametrize(
+    "policy, issue",
+    [
+        (_doc({"Effect": "Allow", "Action": ["s3:GetObjectz"], "Resource": "*"}), "UNKNOWN_ACTION"),
+        # The flow-log role's old statement: DescribeLogGroups authorizes only on `*`.
+        (
+            _doc(
+                {
+                    "Effect": "Allow",
+                    "Action": ["logs:DescribeLogGroups"],
+                    "Resource": ["arn:aws:logs:us-east-1:123456789012:log-group:/aws/vpc/x/flow-logs"],
+                }
+            ),
+            "RESOURCE_MISMATCH",
+        ),
+        (_doc({"Action": ["s3:GetObject"], "Resource": "*"}), "MALFORMED"),
+    ],
+    ids=["unknown-action", "unmatchable-resource", "no-effect"],
+)
 def test_parliament_flags_planted_mistakes(policy: str, issue: str) -> None:
     found = lint(policy)
     assert any(f.startswith(issue) for f in found), found

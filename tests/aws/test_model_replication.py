@@ -33,8 +33,9 @@ def _raw(**knobs: Any) -> dict[str, Any]:
 def graph() -> PlannedGraph:
     raw = _raw(model_bucket_replication_region=REPLICA_REGION)
     spec = PlatformSpec.from_dict(raw)
-    return plan_program(lambda: Platform(spec.name, spec),
-                        {"pulumi:disable-default-providers": ["*"], "lepton:platform": raw})
+    return plan_program(
+        lambda: Platform(spec.name, spec), {"pulumi:disable-default-providers": ["*"], "lepton:platform": raw}
+    )
 
 
 def _of(graph: PlannedGraph, type_: str, bucket: RecordedResource) -> list[RecordedResource]:
@@ -56,12 +57,21 @@ def test_replica_lives_in_the_other_region_with_its_own_key(graph: PlannedGraph)
     assert replica.get("region") == REPLICA_REGION and replica.protect
     keys = {k.get("region"): k for k in graph.of_type("aws:kms/key:Key")}
     assert set(keys) == {None, REPLICA_REGION}  # the platform key (provider's region) and the replica's
-    (sse,) = _of(graph, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-                 replica)
+    (sse,) = _of(
+        graph,
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+        replica,
+    )
     assert keys[REPLICA_REGION].urn in sse.property_dependencies["rules"]
-    assert all(r.get("region") == REPLICA_REGION for t in (
-        "aws:s3/bucketVersioning:BucketVersioning", "aws:s3/bucketPolicy:BucketPolicy",
-        "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock") for r in _of(graph, t, replica))
+    assert all(
+        r.get("region") == REPLICA_REGION
+        for t in (
+            "aws:s3/bucketVersioning:BucketVersioning",
+            "aws:s3/bucketPolicy:BucketPolicy",
+            "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+        )
+        for r in _of(graph, t, replica)
+    )
 
 
 def test_replication_selects_kms_objects_and_waits_for_versioning_at_both_ends(graph: PlannedGraph) -> None:
@@ -73,7 +83,9 @@ def test_replication_selects_kms_objects_and_waits_for_versioning_at_both_ends(g
     assert rule["sourceSelectionCriteria"]["sseKmsEncryptedObjects"]["status"] == "Enabled"
     assert rule["destination"]["bucket"] == f"arn:aws:s3:::{replica.get('bucket')}"
     assert rule["destination"]["encryptionConfiguration"]["replicaKmsKeyId"]
-    versionings = [v.urn for b in (models, replica) for v in _of(graph, "aws:s3/bucketVersioning:BucketVersioning", b)]
+    versionings = [
+        v.urn for b in (models, replica) for v in _of(graph, "aws:s3/bucketVersioning:BucketVersioning", b)
+    ]
     assert len(versionings) == 2 and set(versionings) <= set(config.dependencies)
 
 
@@ -86,9 +98,11 @@ def test_replication_role_is_scoped_to_the_two_buckets_and_keys(graph: PlannedGr
     assert lint(policy.get("policy")) == []
     statements = {s["Sid"]: s for s in json.loads(policy.get("policy"))["Statement"]}
     assert statements["DecryptSourceThroughS3"]["Condition"]["StringEquals"]["kms:ViaService"] == (
-        "s3.us-east-1.amazonaws.com")
+        "s3.us-east-1.amazonaws.com"
+    )
     assert statements["EncryptReplicaThroughS3"]["Condition"]["StringEquals"]["kms:ViaService"] == (
-        f"s3.{REPLICA_REGION}.amazonaws.com")
+        f"s3.{REPLICA_REGION}.amazonaws.com"
+    )
     assert "*" not in json.dumps([s["Resource"] for s in statements.values()]).replace("/*", "")
 
 

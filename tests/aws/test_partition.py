@@ -14,15 +14,18 @@ from lepton_infra.spec import PlatformSpec
 
 def _raw(platform_dir: Path) -> dict:
     doc = yaml.safe_load((platform_dir / "Pulumi.aws-prod.yaml").read_text())
-    text = json.dumps(doc["config"]["lepton:platform"]).replace("arn:aws:", "arn:aws-us-gov:")  # the user's roles
+    text = json.dumps(doc["config"]["lepton:platform"]).replace(
+        "arn:aws:", "arn:aws-us-gov:"
+    )  # the user's roles
     return json.loads(text)
 
 
 def test_every_arn_names_the_looked_up_partition(plan_program, platform_dir: Path) -> None:
     raw = _raw(platform_dir)
     # The offline STS/partition answers follow the credentials' region, as the real ones do.
-    graph = plan_program(lambda: build(PlatformSpec.from_dict(raw)),
-                         {"lepton:platform": raw, "aws:region": "us-gov-west-1"})
+    graph = plan_program(
+        lambda: build(PlatformSpec.from_dict(raw)), {"lepton:platform": raw, "aws:region": "us-gov-west-1"}
+    )
     written = json.dumps([r.inputs for r in graph.resources])
     assert "arn:aws:" not in written.replace('\\"', '"')
     for service in ("iam", "eks", "autoscaling", "logs", "ec2"):

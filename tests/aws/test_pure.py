@@ -120,21 +120,32 @@ def test_unsupported_kubernetes_version_is_a_spec_error() -> None:
     from lepton_infra.core.errors import SpecError
 
     with pytest.raises(SpecError) as err:  # the chart support table: the autoscaler image is pinned per minor
-        PlatformSpec.from_dict({
-            "name": "pure", "environment": "dev", "cloud": "aws", "region": "us-east-1",
-            "cluster": {"version": "1.29", "authorized_networks": ["203.0.113.0/24"]},
-            "node_pools": [{"name": "system", "min": 1, "max": 2}], "tags": {"team": "t", "cost-center": "1"},
-        })
+        PlatformSpec.from_dict(
+            {
+                "name": "pure",
+                "environment": "dev",
+                "cloud": "aws",
+                "region": "us-east-1",
+                "cluster": {"version": "1.29", "authorized_networks": ["203.0.113.0/24"]},
+                "node_pools": [{"name": "system", "min": 1, "max": 2}],
+                "tags": {"team": "t", "cost-center": "1"},
+            }
+        )
     assert err.value.paths == ["cluster.version"]
 
 
 def _spec(pool: dict) -> PlatformSpec:
-    return PlatformSpec.from_dict({
-        "name": "pure", "environment": "dev", "cloud": "aws", "region": "us-east-1",
-        "cluster": {"authorized_networks": ["203.0.113.0/24"]},
-        "node_pools": [{"name": "system", "min": 1, "max": 2}, pool],
-        "tags": {"team": "t", "cost-center": "1"},
-    })
+    return PlatformSpec.from_dict(
+        {
+            "name": "pure",
+            "environment": "dev",
+            "cloud": "aws",
+            "region": "us-east-1",
+            "cluster": {"authorized_networks": ["203.0.113.0/24"]},
+            "node_pools": [{"name": "system", "min": 1, "max": 2}, pool],
+            "tags": {"team": "t", "cost-center": "1"},
+        }
+    )
 
 
 def test_spot_gpu_pool_gets_several_interchangeable_types() -> None:

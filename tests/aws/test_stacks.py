@@ -11,10 +11,27 @@ import pytest
 from lepton_infra.plan.record import PlannedGraph
 
 AWS_STACKS = ["aws-dev", "aws-prod"]
-EXPORTS = {"cluster_name", "cluster_endpoint", "kubeconfig", "model_bucket", "registry_url", "kms_key_arn", "region",
-           "api_access", "monitoring_namespace", "tenant_namespaces", "service_autoscalers",
-           "service_endpoints", "quota_to_request"}
-STATEFUL = {"aws:kms/key:Key", "aws:eks/cluster:Cluster", "aws:s3/bucket:Bucket", "aws:ecr/repository:Repository"}
+EXPORTS = {
+    "cluster_name",
+    "cluster_endpoint",
+    "kubeconfig",
+    "model_bucket",
+    "registry_url",
+    "kms_key_arn",
+    "region",
+    "api_access",
+    "monitoring_namespace",
+    "tenant_namespaces",
+    "service_autoscalers",
+    "service_endpoints",
+    "quota_to_request",
+}
+STATEFUL = {
+    "aws:kms/key:Key",
+    "aws:eks/cluster:Cluster",
+    "aws:s3/bucket:Bucket",
+    "aws:ecr/repository:Repository",
+}
 
 
 @pytest.fixture(scope="module")
@@ -32,8 +49,11 @@ def _count(graph: PlannedGraph, type_: str) -> int:
 
 
 def _interface_endpoints(graph: PlannedGraph) -> list[str]:
-    return sorted(e.get("serviceName") for e in graph.of_type("aws:ec2/vpcEndpoint:VpcEndpoint")
-                  if e.get("vpcEndpointType") == "Interface")
+    return sorted(
+        e.get("serviceName")
+        for e in graph.of_type("aws:ec2/vpcEndpoint:VpcEndpoint")
+        if e.get("vpcEndpointType") == "Interface"
+    )
 
 
 def test_nat_single_in_dev_per_zone_in_prod(dev: PlannedGraph, prod: PlannedGraph) -> None:
@@ -56,8 +76,9 @@ def test_endpoint_public_in_dev_private_in_prod(dev: PlannedGraph, prod: Planned
 
 def test_interface_endpoints_only_in_prod(dev: PlannedGraph, prod: PlannedGraph) -> None:
     assert _interface_endpoints(dev) == []
-    assert _interface_endpoints(prod) == [f"com.amazonaws.us-east-1.{s}"
-                                          for s in ("ec2", "ecr.api", "ecr.dkr", "logs", "sts")]
+    assert _interface_endpoints(prod) == [
+        f"com.amazonaws.us-east-1.{s}" for s in ("ec2", "ecr.api", "ecr.dkr", "logs", "sts")
+    ]
 
 
 def test_stateful_resources_protected_in_prod_only(dev: PlannedGraph, prod: PlannedGraph) -> None:
@@ -87,16 +108,22 @@ def test_prod_spans_three_zones(dev: PlannedGraph, prod: PlannedGraph) -> None:
 
 def test_access_entries_admins_and_tenant_admin_groups(dev: PlannedGraph, prod: PlannedGraph) -> None:
     def entries(graph: PlannedGraph) -> dict[str, list[str] | None]:
-        return {e.get("principalArn"): e.get("kubernetesGroups")
-                for e in graph.of_type("aws:eks/accessEntry:AccessEntry")}
+        return {
+            e.get("principalArn"): e.get("kubernetesGroups")
+            for e in graph.of_type("aws:eks/accessEntry:AccessEntry")
+        }
 
     role = "arn:aws:iam::123456789012:role/"
-    assert entries(prod) == {f"{role}platform-admins": None, f"{role}research-admins": ["research-admins"],
-                             f"{role}serving-admins": ["serving-admins"]}
+    assert entries(prod) == {
+        f"{role}platform-admins": None,
+        f"{role}research-admins": ["research-admins"],
+        f"{role}serving-admins": ["serving-admins"],
+    }
     assert entries(dev) == {f"{role}research-admins": ["research-admins"]}
     # Only the admin role gets the cluster-admin access policy; tenant admins get their group only.
-    assert [a.get("principalArn") for a in prod.of_type("aws:eks/accessPolicyAssociation:AccessPolicyAssociation")
-            ] == [f"{role}platform-admins"]
+    assert [
+        a.get("principalArn") for a in prod.of_type("aws:eks/accessPolicyAssociation:AccessPolicyAssociation")
+    ] == [f"{role}platform-admins"]
     assert all(e.get("type") == "STANDARD" for e in prod.of_type("aws:eks/accessEntry:AccessEntry"))
 
 

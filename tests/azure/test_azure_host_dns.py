@@ -24,17 +24,23 @@ from lepton_infra.plan.record import PlannedGraph
 from lepton_infra.spec import PlatformSpec
 from tests.kubernetes.harness import KUBECONFIG, shipped_spec
 
-ZONE = "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/dns/providers/Microsoft.Network/dnszones/acme.dev"
+ZONE = (
+    "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/dns"
+    "/providers/Microsoft.Network/dnszones/acme.dev"
+)
 VNET = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet"
 PRIVATE_RECORD = "azure-native:privatedns:PrivateRecordSet"
 PUBLIC_RECORD = "azure-native:dns:RecordSet"
 
 
-@pytest.mark.parametrize(("host", "zone", "name"), [
-    ("sentiment.ai.acme.dev", "ai.acme.dev", "sentiment"),
-    ("sentiment.ai.acme.dev", "acme.dev", "sentiment.ai"),  # a public zone may be a parent of the domain
-    ("Ai.Acme.dev", "ai.acme.dev.", "@"),
-])
+@pytest.mark.parametrize(
+    ("host", "zone", "name"),
+    [
+        ("sentiment.ai.acme.dev", "ai.acme.dev", "sentiment"),
+        ("sentiment.ai.acme.dev", "acme.dev", "sentiment.ai"),  # a public zone may be a parent of the domain
+        ("Ai.Acme.dev", "ai.acme.dev.", "@"),
+    ],
+)
 def test_record_names_are_relative_to_their_zone(host: str, zone: str, name: str) -> None:
     assert relative_record_name(host, zone) == name
 
@@ -46,38 +52,63 @@ def test_a_host_outside_the_zone_is_a_bug() -> None:
 
 def test_the_public_zone_is_read_from_its_resource_id() -> None:
     assert PublicZone.from_id(ZONE.replace("acme.dev", "Acme.dev")) == PublicZone(
-        "11111111-2222-3333-4444-555555555555", "dns", "acme.dev")
+        "11111111-2222-3333-4444-555555555555", "dns", "acme.dev"
+    )
 
 
 def _traffic(dns_records: bool, holder: dict[str, Any], zone_id: str | None = ZONE) -> None:
     azure = azure_native.Provider("azure", subscription_id="s", location="eastus")
-    zone_provider = azure_native.Provider("azure-zone", subscription_id="11111111-2222-3333-4444-555555555555",
-                                          location="eastus")
+    zone_provider = azure_native.Provider(
+        "azure-zone", subscription_id="11111111-2222-3333-4444-555555555555", location="eastus"
+    )
     kube = k8s.Provider("k8s", kubeconfig=pulumi.Output.secret(KUBECONFIG))
-    traffic = AksTraffic("t", AksTrafficArgs(
-        exposures=frozenset({"internal", "public"}), k8s_provider=kube, prod=False, location="eastus",
-        resource_group_name="rg", name_prefix="acme-ai-dev", oidc_issuer="https://issuer/", azure_provider=azure,
-        domain="ai.acme.dev", dns_zone_id=zone_id, acme=True, dns_records=dns_records, vnet_id=VNET,
-        dns_zone_provider=zone_provider))
+    traffic = AksTraffic(
+        "t",
+        AksTrafficArgs(
+            exposures=frozenset({"internal", "public"}),
+            k8s_provider=kube,
+            prod=False,
+            location="eastus",
+            resource_group_name="rg",
+            name_prefix="acme-ai-dev",
+            oidc_issuer="https://issuer/",
+            azure_provider=azure,
+            domain="ai.acme.dev",
+            dns_zone_id=zone_id,
+            acme=True,
+            dns_records=dns_records,
+            vnet_id=VNET,
+            dns_zone_provider=zone_provider,
+        ),
+    )
     facts: IngressFacts = traffic.facts()
     holder["facts"] = facts
     if facts.publish_host is None:
         return
     for exposure in ("internal", "public"):
-        ingress = k8s.networking.v1.Ingress(f"ing-{exposure}", spec={"ingressClassName": f"lepton-{exposure}",
-                                                                     "rules": [{"host": f"{exposure}.ai.acme.dev"}]},
-                                            opts=pulumi.ResourceOptions(provider=kube))
+        ingress = k8s.networking.v1.Ingress(
+            f"ing-{exposure}",
+            spec={"ingressClassName": f"lepton-{exposure}", "rules": [{"host": f"{exposure}.ai.acme.dev"}]},
+            opts=pulumi.ResourceOptions(provider=kube),
+        )
         first = ingress.status.apply(lambda s: s.load_balancer.ingress[0])
-        address = HostAddress(host=f"{exposure}.ai.acme.dev", exposure=exposure,  # type: ignore[arg-type]
-                              hostname=first.apply(lambda e: e.hostname), ip=first.apply(lambda e: e.ip),
-                              source=ingress)
-        holder[exposure] = facts.publish_host(f"dns-{exposure}", address,
-                                              pulumi.ResourceOptions(parent=traffic, depends_on=[ingress]))
+        address = HostAddress(
+            host=f"{exposure}.ai.acme.dev",
+            exposure=exposure,  # type: ignore[arg-type]
+            hostname=first.apply(lambda e: e.hostname),
+            ip=first.apply(lambda e: e.ip),
+            source=ingress,
+        )
+        holder[exposure] = facts.publish_host(
+            f"dns-{exposure}", address, pulumi.ResourceOptions(parent=traffic, depends_on=[ingress])
+        )
 
 
 def _plan(dns_records: bool, zone_id: str | None = ZONE) -> tuple[PlannedGraph, dict[str, Any]]:
     holder: dict[str, Any] = {}
-    graph = plan_program(lambda: _traffic(dns_records, holder, zone_id), {"pulumi:disable-default-providers": ["*"]})
+    graph = plan_program(
+        lambda: _traffic(dns_records, holder, zone_id), {"pulumi:disable-default-providers": ["*"]}
+    )
     return graph, holder
 
 
@@ -87,15 +118,21 @@ def test_records_in_the_private_zone_and_public_hosts_in_the_public_zone_too() -
     zone = graph.one("azure-native:privatedns:PrivateZone")
     assert (zone.get("privateZoneName"), zone.get("location")) == ("ai.acme.dev", "global")
     link = graph.one("azure-native:privatedns:VirtualNetworkLink")
-    assert (link.get("virtualNetwork.id"), link.get("registrationEnabled"), link.get("location")) == (VNET, False,
-                                                                                                       "global")
+    assert (link.get("virtualNetwork.id"), link.get("registrationEnabled"), link.get("location")) == (
+        VNET,
+        False,
+        "global",
+    )
     assert "virtualNetwork" in link.inputs and zone.urn in link.dependencies
     assert [len(holder["internal"]), len(holder["public"])] == [1, 2]
     private = {r.get("relativeRecordSetName"): r for r in graph.of_type(PRIVATE_RECORD)}
     [public] = graph.of_type(PUBLIC_RECORD)
     assert set(private) == {"internal", "public"}
     assert (public.get("zoneName"), public.get("resourceGroupName"), public.get("relativeRecordSetName")) == (
-        "acme.dev", "dns", "public.ai")
+        "acme.dev",
+        "dns",
+        "public.ai",
+    )
     # The public zone's record goes through the provider in the zone's subscription, the others through the
     # platform's; each carries who manages it, for whoever reads the operator's zone.
     assert public.provider is not None and graph.by_urn(public.provider).name == "azure-zone"
@@ -107,7 +144,8 @@ def test_records_in_the_private_zone_and_public_hosts_in_the_public_zone_too() -
 
 def test_dns_records_off_writes_nothing() -> None:
     """No zone, no publisher, no record. The hosts' addresses are still stack outputs: the in-cluster layer
-    exports them from the Ingresses (tests/invariants/test_azure_host_dns_invariants.py, `dns-records-off`)."""
+    exports them from the Ingresses (tests/invariants/test_azure_host_dns_invariants.py,
+    `dns-records-off`)."""
     graph, holder = _plan(dns_records=False)
     assert graph.of_type("azure-native:privatedns:PrivateZone") == []
     assert graph.of_type(PRIVATE_RECORD) == graph.of_type(PUBLIC_RECORD) == []
@@ -117,7 +155,9 @@ def test_dns_records_off_writes_nothing() -> None:
 
 
 def test_a_public_host_without_a_public_zone_is_a_bug_not_a_silent_gap() -> None:
-    with pytest.raises(PlanFailed, match=r"ValueError: public host public\.ai\.acme\.dev with no azure\.dns_zone_id"):
+    with pytest.raises(
+        PlanFailed, match=r"ValueError: public host public\.ai\.acme\.dev with no azure\.dns_zone_id"
+    ):
         _plan(dns_records=True, zone_id=None)
 
 

@@ -34,7 +34,7 @@ def test_vnet_layout_fits_and_never_overlaps(second_octet: int, prefix: int) -> 
     layout = plan_vnet(cidr)
     subnets = [layout.nodes, layout.endpoints, layout.api_server]
     assert all(s.subnet_of(cidr) for s in subnets)
-    assert not any(a.overlaps(b) for i, a in enumerate(subnets) for b in subnets[i + 1:])
+    assert not any(a.overlaps(b) for i, a in enumerate(subnets) for b in subnets[i + 1 :])
     assert layout.api_server.prefixlen == 28 and layout.nodes.prefixlen == prefix + 1
 
 
@@ -54,7 +54,11 @@ def test_gpu_spot_pool_shape() -> None:
     assert shape.taints == ["nvidia.com/gpu=present:NoSchedule", "{}={}:{}".format(*SPOT_TAINT)]
     assert shape.gpu_driver == "Install" and shape.zones is None and shape.priority == "Spot"
     assert shape.upgrade_max_surge is None
-    assert shape.labels == {"lepton.ai/pool": "t4spot", "lepton.ai/gpu-type": "t4", "nvidia.com/gpu.present": "true"}
+    assert shape.labels == {
+        "lepton.ai/pool": "t4spot",
+        "lepton.ai/gpu-type": "t4",
+        "nvidia.com/gpu.present": "true",
+    }
 
 
 def test_cpu_pool_shape() -> None:
@@ -72,9 +76,18 @@ def test_prefix_condition_limits_reads_and_listings_to_the_prefix() -> None:
 
 
 def test_kubeconfig_runs_kubelogin_with_the_aks_server_id() -> None:
-    source = {"clusters": [{"name": "c", "cluster": {"server": "https://c.hcp.eastus.azmk8s.io:443",
-                                                     "certificate-authority-data": "Q0E="}}],
-              "users": [{"name": "u", "user": {"token": "static-secret"}}]}
+    source = {
+        "clusters": [
+            {
+                "name": "c",
+                "cluster": {
+                    "server": "https://c.hcp.eastus.azmk8s.io:443",
+                    "certificate-authority-data": "Q0E=",
+                },
+            }
+        ],
+        "users": [{"name": "u", "user": {"token": "static-secret"}}],
+    }
     config = json.loads(aks_kubeconfig("acme", base64.b64encode(json.dumps(source).encode()).decode()))
     user = config["users"][0]["user"]
     assert set(user) == {"exec"} and user["exec"]["command"] == "kubelogin"
@@ -88,9 +101,14 @@ def test_budget_starts_on_the_first_of_the_month() -> None:
 
 
 def _problems(**over: object) -> list[str]:
-    args: dict = {"cidr": IPv4Network("10.40.0.0/16"), "service_cidr": IPv4Network("172.20.0.0/16"),
-                  "pool_names": ["system"], "disk_gbs": [100], "flow_log_retention_days": 90,
-                  "budget_thresholds": [80, 100]}
+    args: dict = {
+        "cidr": IPv4Network("10.40.0.0/16"),
+        "service_cidr": IPv4Network("172.20.0.0/16"),
+        "pool_names": ["system"],
+        "disk_gbs": [100],
+        "flow_log_retention_days": 90,
+        "budget_thresholds": [80, 100],
+    }
     args.update(over)
     return [p.path for p in azure_problems(**args)]
 
@@ -99,18 +117,22 @@ def test_a_valid_azure_spec_has_no_problems() -> None:
     assert _problems() == []
 
 
-@pytest.mark.parametrize(("override", "path"), [
-    ({"cidr": POD_CIDR}, "network.cidr"),
-    ({"service_cidr": IPv4Network("10.244.0.0/20")}, "network.service_cidr"),
-    ({"service_cidr": IPv4Network("172.0.0.0/11")}, "network.service_cidr"),
-    ({"pool_names": ["system", "sys"]}, "node_pools[1].name"),
-    ({"disk_gbs": [100, 4096]}, "node_pools[1].disk_gb"),
-    ({"flow_log_retention_days": 400}, "network.flow_log_retention_days"),
-    ({"budget_thresholds": [10, 20, 30, 40, 50, 60]}, "budget.thresholds_percent"),
-    ({"budget_thresholds": [80, 1200]}, "budget.thresholds_percent[1]"),
-    ({"tenant_admins": [["2b7d4f1a-9c3e-4a6b-8d5f-1e0c9b8a7d6e"], ["research-admins"]]}, "tenants[1].admins[0]"),
-])
+@pytest.mark.parametrize(
+    ("override", "path"),
+    [
+        ({"cidr": POD_CIDR}, "network.cidr"),
+        ({"service_cidr": IPv4Network("10.244.0.0/20")}, "network.service_cidr"),
+        ({"service_cidr": IPv4Network("172.0.0.0/11")}, "network.service_cidr"),
+        ({"pool_names": ["system", "sys"]}, "node_pools[1].name"),
+        ({"disk_gbs": [100, 4096]}, "node_pools[1].disk_gb"),
+        ({"flow_log_retention_days": 400}, "network.flow_log_retention_days"),
+        ({"budget_thresholds": [10, 20, 30, 40, 50, 60]}, "budget.thresholds_percent"),
+        ({"budget_thresholds": [80, 1200]}, "budget.thresholds_percent[1]"),
+        (
+            {"tenant_admins": [["2b7d4f1a-9c3e-4a6b-8d5f-1e0c9b8a7d6e"], ["research-admins"]]},
+            "tenants[1].admins[0]",
+        ),
+    ],
+)
 def test_preflight_refuses_what_aks_would(override: dict, path: str) -> None:
     assert _problems(**override) == [path]
-
-

@@ -35,7 +35,9 @@ ROLE_SCOPES = {
 
 
 @pytest.fixture(scope="module", params=["azure-dev", "azure-prod"])
-def graph(request: pytest.FixtureRequest, plan_stack: Callable[..., PlannedGraph], platform_dir: Path) -> PlannedGraph:
+def graph(
+    request: pytest.FixtureRequest, plan_stack: Callable[..., PlannedGraph], platform_dir: Path
+) -> PlannedGraph:
     return plan_stack(platform_dir, request.param)
 
 
@@ -59,13 +61,17 @@ def _types(graph: PlannedGraph, urns: list[str]) -> set[str]:
 
 # --- identity and access ---------------------------------------------------------------------------
 
+
 def test_every_role_assignment_is_scoped_to_the_one_resource_it_needs(graph: PlannedGraph) -> None:
     assignments = graph.of_type(ROLE_ASSIGNMENT)
     assert assignments
     for ra in assignments:
         role = _role(ra)
         scope = str(ra.inputs["scope"])
-        assert _types(graph, ra.property_dependencies.get("scope", [])) == {ROLE_SCOPES[role]}, (ra.name, role)
+        assert _types(graph, ra.property_dependencies.get("scope", [])) == {ROLE_SCOPES[role]}, (
+            ra.name,
+            role,
+        )
         assert "/providers/" in scope, (ra.name, scope)  # never a subscription or a resource group
         if role == "Network Contributor":
             assert scope.rsplit("/", 2)[1:] in (["subnets", "nodes"], ["subnets", "apiserver"])
@@ -89,16 +95,26 @@ def test_principals_exist_before_their_role_assignments(graph: PlannedGraph) -> 
 def test_the_cluster_waits_for_every_grant_its_identity_needs(graph: PlannedGraph) -> None:
     cluster = graph.one(CLUSTER)
     identity_urn = cluster.property_dependencies["identity"][0]
-    grants = {_role(r) for r in graph.of_type(ROLE_ASSIGNMENT)
-              if identity_urn in r.property_dependencies.get("principalId", [])}
+    grants = {
+        _role(r)
+        for r in graph.of_type(ROLE_ASSIGNMENT)
+        if identity_urn in r.property_dependencies.get("principalId", [])
+    }
     assert grants == {"Key Vault Crypto User", "Network Contributor", "Managed Identity Operator", "Reader"}
-    own = [r.urn for r in graph.of_type(ROLE_ASSIGNMENT) if identity_urn in r.property_dependencies.get("principalId", [])]
+    own = [
+        r.urn
+        for r in graph.of_type(ROLE_ASSIGNMENT)
+        if identity_urn in r.property_dependencies.get("principalId", [])
+    ]
     assert set(own) <= set(cluster.dependencies)
     # The Disk Encryption Set can use the key before the cluster (and its disks) need it.
     des = graph.one(f"{AZ}:compute:DiskEncryptionSet")
     assert des.urn in cluster.dependencies
-    assert any(_role(graph.by_urn(u)) == "Key Vault Crypto Service Encryption User"
-               for u in des.dependencies if graph.by_urn(u).type == ROLE_ASSIGNMENT)
+    assert any(
+        _role(graph.by_urn(u)) == "Key Vault Crypto Service Encryption User"
+        for u in des.dependencies
+        if graph.by_urn(u).type == ROLE_ASSIGNMENT
+    )
 
 
 def test_no_subscription_wide_owner_or_contributor(graph: PlannedGraph) -> None:
@@ -110,11 +126,17 @@ def test_tenants_get_a_federated_identity_reading_only_their_prefix(graph: Plann
     cluster = graph.one(CLUSTER)
     for tenant in graph.of_type("lepton:k8s:Tenant"):
         ns = tenant.name.rsplit("tenant-", 1)[1]
-        fic = next(r for r in graph.descendants(tenant.urn) if r.type == f"{AZ}:managedidentity:FederatedIdentityCredential")
+        fic = next(
+            r
+            for r in graph.descendants(tenant.urn)
+            if r.type == f"{AZ}:managedidentity:FederatedIdentityCredential"
+        )
         assert fic.inputs["audiences"] == ["api://AzureADTokenExchange"]
         assert fic.inputs["subject"] == f"system:serviceaccount:{ns}:workload"
         assert cluster.urn in fic.property_dependencies["issuer"]
-        assert fic.inputs["issuer"].startswith("https://") and ".oic.prod-aks.azure.com/" in fic.inputs["issuer"]
+        assert (
+            fic.inputs["issuer"].startswith("https://") and ".oic.prod-aks.azure.com/" in fic.inputs["issuer"]
+        )
         read = next(r for r in graph.descendants(tenant.urn) if r.type == ROLE_ASSIGNMENT)
         assert read.inputs["condition"].count(f"StringStartsWith 'tenants/{ns}/'") == 2  # reads and lists
         sa = next(r for r in graph.descendants(tenant.urn) if r.type == "kubernetes:core/v1:ServiceAccount")
@@ -124,22 +146,32 @@ def test_tenants_get_a_federated_identity_reading_only_their_prefix(graph: Plann
 def test_workload_pods_carry_the_workload_identity_label(graph: PlannedGraph) -> None:
     for deployment in graph.of_type("kubernetes:apps/v1:Deployment"):
         if "-svc-" in deployment.name:
-            assert deployment.get("spec.template.metadata.labels", {}).get("azure.workload.identity/use") == "true"
+            assert (
+                deployment.get("spec.template.metadata.labels", {}).get("azure.workload.identity/use")
+                == "true"
+            )
 
 
 # --- network ---------------------------------------------------------------------------------------
+
 
 def test_vnet_subnets_nsgs_and_nat(graph: PlannedGraph) -> None:
     vnet = graph.one(f"{AZ}:network:VirtualNetwork")
     subnets = {s["name"]: s for s in vnet.inputs["subnets"]}
     assert set(subnets) == {"nodes", "endpoints", "apiserver"}
-    assert [d["serviceName"] for d in subnets["apiserver"]["delegations"]] == ["Microsoft.ContainerService/managedClusters"]
+    assert [d["serviceName"] for d in subnets["apiserver"]["delegations"]] == [
+        "Microsoft.ContainerService/managedClusters"
+    ]
     assert subnets["apiserver"]["addressPrefix"].endswith("/28")
-    assert "natGateway" in subnets["nodes"] and all(s["defaultOutboundAccess"] is False for s in subnets.values())
+    assert "natGateway" in subnets["nodes"] and all(
+        s["defaultOutboundAccess"] is False for s in subnets.values()
+    )
     for nsg in graph.of_type(f"{AZ}:network:NetworkSecurityGroup"):
         rules = nsg.inputs["securityRules"]
-        assert any(r["direction"] == "Inbound" and r["access"] == "Deny" and r["sourceAddressPrefix"] == "Internet"
-                   for r in rules)
+        assert any(
+            r["direction"] == "Inbound" and r["access"] == "Deny" and r["sourceAddressPrefix"] == "Internet"
+            for r in rules
+        )
         assert not any(r["access"] == "Allow" for r in rules)
     network = graph.one(CLUSTER).inputs["networkProfile"]
     assert network["outboundType"] == "userAssignedNATGateway"
@@ -151,7 +183,9 @@ def test_network_policies_are_rendered_because_cilium_enforces_them(graph: Plann
     policies = graph.of_type("kubernetes:networking.k8s.io/v1:NetworkPolicy")
     assert any(p.name.endswith("default-deny-all") for p in policies)
     identity = [p for p in policies if p.name.endswith("allow-identity-egress")]
-    assert identity and all(p.get("spec.egress.0.ports") == [{"protocol": "TCP", "port": 443}] for p in identity)
+    assert identity and all(
+        p.get("spec.egress.0.ports") == [{"protocol": "TCP", "port": 443}] for p in identity
+    )
 
 
 def test_vnet_flow_logs_go_to_cmk_storage_and_the_workspace(graph: PlannedGraph) -> None:
@@ -167,6 +201,7 @@ def test_vnet_flow_logs_go_to_cmk_storage_and_the_workspace(graph: PlannedGraph)
 
 # --- keys ------------------------------------------------------------------------------------------
 
+
 def test_key_vault_and_rotating_key(graph: PlannedGraph) -> None:
     vault = graph.one(f"{AZ}:keyvault:Vault")
     props = vault.inputs["properties"]
@@ -178,10 +213,13 @@ def test_key_vault_and_rotating_key(graph: PlannedGraph) -> None:
     des = graph.one(f"{AZ}:compute:DiskEncryptionSet")
     assert des.inputs["identity"]["type"] == "UserAssigned"
     assert des.inputs["rotationToLatestKeyVersionEnabled"] is True
-    assert "/versions/" not in des.get("activeKey.keyUrl") and des.get("activeKey.keyUrl").endswith("/keys/platform")
+    assert "/versions/" not in des.get("activeKey.keyUrl") and des.get("activeKey.keyUrl").endswith(
+        "/keys/platform"
+    )
 
 
 # --- cluster ---------------------------------------------------------------------------------------
+
 
 def test_cluster_security_profile(graph: PlannedGraph) -> None:
     cluster = graph.one(CLUSTER)
@@ -192,7 +230,9 @@ def test_cluster_security_profile(graph: PlannedGraph) -> None:
     assert cluster.get("oidcIssuerProfile.enabled") is True
     assert cluster.inputs["disableLocalAccounts"] is True
     assert cluster.get("aadProfile.managed") is True and cluster.get("aadProfile.enableAzureRBAC") is True
-    assert _types(graph, cluster.property_dependencies["diskEncryptionSetID"]) == {f"{AZ}:compute:DiskEncryptionSet"}
+    assert _types(graph, cluster.property_dependencies["diskEncryptionSetID"]) == {
+        f"{AZ}:compute:DiskEncryptionSet"
+    }
     assert cluster.get("identity.type") == "UserAssigned"
     assert set(cluster.get("identityProfile.kubeletidentity")) == {"resourceId", "clientId", "objectId"}
     upgrade = cluster.inputs["autoUpgradeProfile"]
@@ -219,7 +259,11 @@ def test_prod_is_private_standard_and_protected(prod: PlannedGraph) -> None:
         assert all(r.protect for r in prod.of_type(token)), token
     assert all(r.protect for r in prod.of_type(f"{AZ}:storage:StorageAccount"))
     locks = prod.of_type(f"{AZ}:authorization:ManagementLockAtResourceLevel")
-    assert sorted(lock.inputs["resourceType"] for lock in locks) == ["registries", "storageAccounts", "vaults"]
+    assert sorted(lock.inputs["resourceType"] for lock in locks) == [
+        "registries",
+        "storageAccounts",
+        "vaults",
+    ]
     assert {lock.inputs["level"] for lock in locks} == {"CanNotDelete"}
 
 
@@ -250,10 +294,14 @@ def test_kubeconfig_uses_kubelogin_and_no_static_credential(graph: PlannedGraph)
 
 # --- node pools ------------------------------------------------------------------------------------
 
+
 def test_node_pools_from_the_catalog(prod: PlannedGraph) -> None:
     pools = {p.inputs["agentPoolName"]: p for p in prod.of_type(AGENT_POOL)}
     assert {n: p.inputs["vmSize"] for n, p in pools.items()} == {
-        "system": "Standard_D4s_v5", "h100": "Standard_ND96isr_H100_v5", "t4spot": "Standard_NC4as_T4_v3"}
+        "system": "Standard_D4s_v5",
+        "h100": "Standard_ND96isr_H100_v5",
+        "t4spot": "Standard_NC4as_T4_v3",
+    }
     for name, pool in pools.items():
         assert pool.inputs["enableEncryptionAtHost"] is True and pool.inputs["osDiskType"] == "Managed"
         assert pool.inputs["enableAutoScaling"] is True and "count" in pool.ignore_changes
@@ -266,7 +314,11 @@ def test_node_pools_from_the_catalog(prod: PlannedGraph) -> None:
     assert "gpuProfile" not in pools["system"].inputs and "nodeTaints" not in pools["system"].inputs
     assert pools["system"].inputs["availabilityZones"] == ["1", "2", "3"]
     spot = pools["t4spot"].inputs
-    assert (spot["scaleSetPriority"], spot["scaleSetEvictionPolicy"], spot["spotMaxPrice"]) == ("Spot", "Delete", -1)
+    assert (spot["scaleSetPriority"], spot["scaleSetEvictionPolicy"], spot["spotMaxPrice"]) == (
+        "Spot",
+        "Delete",
+        -1,
+    )
     assert "{}={}:{}".format(*SPOT_TAINT) in spot["nodeTaints"]
     assert "upgradeSettings" not in spot
     assert pools["h100"].inputs["scaleSetPriority"] == "Regular"
@@ -277,13 +329,18 @@ def test_gpu_services_and_operator_tolerate_the_aks_spot_taint(graph: PlannedGra
     for deployment in graph.of_type("kubernetes:apps/v1:Deployment"):
         if "-svc-" in deployment.name:
             assert spot in deployment.get("spec.template.spec.tolerations")
-    operator = next(r for r in graph.of_type("kubernetes:helm.sh/v3:Release") if r.name.endswith("gpu-operator"))
+    operator = next(
+        r for r in graph.of_type("kubernetes:helm.sh/v3:Release") if r.name.endswith("gpu-operator")
+    )
     values = operator.inputs["values"]
     values = json.loads(values) if isinstance(values, str) else values
     assert spot in values["daemonsets"]["tolerations"]
     # AKS installs the driver and toolkit (gpuProfile.driver Install); the operator brings the device plugin.
     assert (values["driver"]["enabled"], values["toolkit"]["enabled"], values["devicePlugin"]["enabled"]) == (
-        False, False, True)
+        False,
+        False,
+        True,
+    )
 
 
 def test_aks_runs_metrics_server_and_the_autoscaler(graph: PlannedGraph) -> None:
@@ -293,19 +350,28 @@ def test_aks_runs_metrics_server_and_the_autoscaler(graph: PlannedGraph) -> None
 
 # --- storage, registry, monitoring -----------------------------------------------------------------
 
+
 def test_model_storage_is_private_entra_only_and_on_our_key(graph: PlannedGraph) -> None:
     account = graph.one(f"{AZ}:storage:StorageAccount", "acme-ai-artifacts-models")
     i = account.inputs
-    assert (i["enableHttpsTrafficOnly"], i["minimumTlsVersion"], i["allowBlobPublicAccess"]) == (True, "TLS1_2", False)
+    assert (i["enableHttpsTrafficOnly"], i["minimumTlsVersion"], i["allowBlobPublicAccess"]) == (
+        True,
+        "TLS1_2",
+        False,
+    )
     assert i["allowSharedKeyAccess"] is False and i["publicNetworkAccess"] == "Disabled"
     assert i["encryption"]["requireInfrastructureEncryption"] is True
-    assert i["encryption"]["encryptionIdentity"]["encryptionUserAssignedIdentity"] in i["identity"]["userAssignedIdentities"]
+    assert (
+        i["encryption"]["encryptionIdentity"]["encryptionUserAssignedIdentity"]
+        in i["identity"]["userAssignedIdentities"]
+    )
     blob = graph.one(f"{AZ}:storage:BlobServiceProperties")
     assert blob.inputs["isVersioningEnabled"] is True and blob.get("deleteRetentionPolicy.enabled") is True
     endpoint = graph.one(f"{AZ}:network:PrivateEndpoint")
     assert endpoint.get("privateLinkServiceConnections.0.groupIds") == ["blob"]
-    assert graph.one(f"{AZ}:privatedns:PrivateZone", "acme-ai-artifacts-blob-zone").inputs["privateZoneName"] == (
-        "privatelink.blob.core.windows.net")
+    assert graph.one(f"{AZ}:privatedns:PrivateZone", "acme-ai-artifacts-blob-zone").inputs[
+        "privateZoneName"
+    ] == ("privatelink.blob.core.windows.net")
 
 
 def test_registry_is_premium_cmk_without_admin_or_anonymous_pull(graph: PlannedGraph) -> None:
@@ -329,7 +395,9 @@ def test_monitoring_alerts_and_budget(graph: PlannedGraph) -> None:
     budget = graph.one(f"{AZ}:consumption:Budget")
     assert _types(graph, budget.property_dependencies["scope"]) == {f"{AZ}:resources:ResourceGroup"}
     assert sorted(n["threshold"] for n in budget.inputs["notifications"].values()) == [80, 100]
-    assert budget.get("timePeriod.startDate").endswith("-01T00:00:00Z") and "timePeriod" in budget.ignore_changes
+    assert (
+        budget.get("timePeriod.startDate").endswith("-01T00:00:00Z") and "timePeriod" in budget.ignore_changes
+    )
 
 
 def test_every_taggable_resource_is_tagged(graph: PlannedGraph) -> None:
@@ -337,12 +405,22 @@ def test_every_taggable_resource_is_tagged(graph: PlannedGraph) -> None:
 
     for r in graph.managed:
         if r.type in AZURE_TAGGABLE:
-            assert {"environment", "team", "cost-center", "managed-by"} <= set(r.inputs.get("tags") or {}), r.name
+            assert {"environment", "team", "cost-center", "managed-by"} <= set(r.inputs.get("tags") or {}), (
+                r.name
+            )
 
 
 def test_outputs_match_the_other_clouds(graph: PlannedGraph) -> None:
-    assert {"cluster_name", "cluster_endpoint", "kubeconfig", "model_bucket", "registry_url", "kms_key_id",
-            "region", "api_access"} <= set(graph.outputs)
+    assert {
+        "cluster_name",
+        "cluster_endpoint",
+        "kubeconfig",
+        "model_bucket",
+        "registry_url",
+        "kms_key_id",
+        "region",
+        "api_access",
+    } <= set(graph.outputs)
     assert graph.outputs["model_bucket"].endswith(".blob.core.windows.net/models")
     assert graph.outputs["registry_url"].endswith(".azurecr.io")
 
@@ -363,7 +441,10 @@ def test_managed_prometheus_feeds_gpu_and_node_alerts(graph: PlannedGraph) -> No
     assert {a.inputs["associationName"] for a in associations} >= {"configurationAccessEndpoint"}
     assert all(_types(graph, a.property_dependencies["resourceUri"]) == {CLUSTER} for a in associations)
     group = graph.one(f"{AZ}:alertsmanagement:PrometheusRuleGroup")
-    assert _types(graph, group.property_dependencies["scopes"]) == {CLUSTER, f"{AZ}:monitor:AzureMonitorWorkspace"}
+    assert _types(graph, group.property_dependencies["scopes"]) == {
+        CLUSTER,
+        f"{AZ}:monitor:AzureMonitorWorkspace",
+    }
     rules = {r["alert"]: r for r in group.inputs["rules"]}
     assert set(rules) == {"NodeNotReady", "GpuPodsPending", "GpusIdle"}
     assert all('resource="nvidia_com_gpu"' in rules[a]["expression"] for a in ("GpuPodsPending", "GpusIdle"))
@@ -373,17 +454,22 @@ def test_managed_prometheus_feeds_gpu_and_node_alerts(graph: PlannedGraph) -> No
 
 
 def test_tenant_admins_are_bound_by_entra_object_id(graph: PlannedGraph) -> None:
-    bindings = [r for r in graph.of_type("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding")
-                if r.name.endswith("admin-binding")]
+    bindings = [
+        r
+        for r in graph.of_type("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding")
+        if r.name.endswith("admin-binding")
+    ]
     assert bindings
     for binding in bindings:
         subjects = binding.inputs["subjects"]
-        assert subjects and all(s["kind"] == "Group" and len(s["name"]) == 36 and s["name"].count("-") == 4
-                                for s in subjects)
+        assert subjects and all(
+            s["kind"] == "Group" and len(s["name"]) == 36 and s["name"].count("-") == 4 for s in subjects
+        )
 
 
-def test_a_tenant_admin_group_name_is_refused_on_azure(plan_program: Callable[..., PlannedGraph],
-                                                        platform_dir: Path) -> None:
+def test_a_tenant_admin_group_name_is_refused_on_azure(
+    plan_program: Callable[..., PlannedGraph], platform_dir: Path
+) -> None:
     import yaml
 
     from lepton_infra.core.errors import SpecError

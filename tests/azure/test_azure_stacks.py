@@ -19,8 +19,9 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize("stack", ["azure-dev", "azure-prod"])
-def test_stack_urns_are_stable(plan_stack: Callable[..., PlannedGraph], platform_dir: Path, stack: str,
-                               snapshot: Any) -> None:
+def test_stack_urns_are_stable(
+    plan_stack: Callable[..., PlannedGraph], platform_dir: Path, stack: str, snapshot: Any
+) -> None:
     graph = plan_stack(platform_dir, stack)
     # Sorted: registration order depends on when each output resolves, identity does not.
     assert sorted(r.urn for r in graph.managed) == snapshot
@@ -40,13 +41,25 @@ def _on(cloud: str) -> dict[str, Any]:
     raw.pop("azure")
     admins = sorted({a for t in raw.get("tenants", []) for a in t.get("admins", [])})
     region, knobs = {
-        "aws": ("us-east-1", {"tenant_admin_roles": {
-            a: [f"arn:aws:iam::123456789012:role/admins-{i}"] for i, a in enumerate(admins)},
-            # An ALB serves only ACM certificates: private-ca on AWS is an ACM Private CA.
-            "private_ca_arn": "arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/"
-                              "0b6c9a8e-0000-4000-8000-000000000001"}),
-        "gcp": ("us-central1", {"project": "acme-ai-prod", "billing_account": "012345-6789AB-CDEF01",
-                                "rbac_security_group": "gke-security-groups@acme.dev"}),
+        "aws": (
+            "us-east-1",
+            {
+                "tenant_admin_roles": {
+                    a: [f"arn:aws:iam::123456789012:role/admins-{i}"] for i, a in enumerate(admins)
+                },
+                # An ALB serves only ACM certificates: private-ca on AWS is an ACM Private CA.
+                "private_ca_arn": "arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/"
+                "0b6c9a8e-0000-4000-8000-000000000001",
+            },
+        ),
+        "gcp": (
+            "us-central1",
+            {
+                "project": "acme-ai-prod",
+                "billing_account": "012345-6789AB-CDEF01",
+                "rbac_security_group": "gke-security-groups@acme.dev",
+            },
+        ),
         "azure": ("eastus", _azure_prod_spec()["azure"]),
     }[cloud]
     raw.update(cloud=cloud, region=region, **{cloud: knobs})
@@ -56,17 +69,27 @@ def _on(cloud: str) -> dict[str, Any]:
     return raw
 
 
-@pytest.mark.parametrize(("cloud", "cluster_type", "pool_type", "labels"), [
-    ("aws", "aws:eks/cluster:Cluster", "aws:eks/nodeGroup:NodeGroup", "labels"),
-    ("gcp", "gcp:container/cluster:Cluster", "gcp:container/nodePool:NodePool", "nodeConfig.labels"),
-    ("azure", "azure-native:containerservice:ManagedCluster", "azure-native:containerservice:AgentPool",
-     "nodeLabels"),
-])
-def test_the_same_spec_plans_on_all_three_clouds(plan_program: Callable[..., PlannedGraph], cloud: str,
-                                                 cluster_type: str, pool_type: str, labels: str) -> None:
+@pytest.mark.parametrize(
+    ("cloud", "cluster_type", "pool_type", "labels"),
+    [
+        ("aws", "aws:eks/cluster:Cluster", "aws:eks/nodeGroup:NodeGroup", "labels"),
+        ("gcp", "gcp:container/cluster:Cluster", "gcp:container/nodePool:NodePool", "nodeConfig.labels"),
+        (
+            "azure",
+            "azure-native:containerservice:ManagedCluster",
+            "azure-native:containerservice:AgentPool",
+            "nodeLabels",
+        ),
+    ],
+)
+def test_the_same_spec_plans_on_all_three_clouds(
+    plan_program: Callable[..., PlannedGraph], cloud: str, cluster_type: str, pool_type: str, labels: str
+) -> None:
     raw = _on(cloud)
-    graph = plan_program(lambda: build(PlatformSpec.from_config()),
-                         {"lepton:platform": raw, "pulumi:disable-default-providers": ["*"]})
+    graph = plan_program(
+        lambda: build(PlatformSpec.from_config()),
+        {"lepton:platform": raw, "pulumi:disable-default-providers": ["*"]},
+    )
     assert len(graph.of_type(f"lepton:{cloud}:Platform")) == 1
     assert len(graph.of_type(cluster_type)) == 1
     pools = graph.of_type(pool_type)
@@ -80,8 +103,10 @@ def test_the_same_spec_plans_on_all_three_clouds(plan_program: Callable[..., Pla
 def test_every_azure_resource_uses_the_platform_provider(plan_program: Callable[..., PlannedGraph]) -> None:
     """With default providers disabled the plan still builds: each child got the explicit provider,
     created from the spec's subscription and region."""
-    graph = plan_program(lambda: build(PlatformSpec.from_config()),
-                         {"lepton:platform": _on("azure"), "pulumi:disable-default-providers": ["*"]})
+    graph = plan_program(
+        lambda: build(PlatformSpec.from_config()),
+        {"lepton:platform": _on("azure"), "pulumi:disable-default-providers": ["*"]},
+    )
     provider = graph.one("pulumi:providers:azure-native")
     assert provider.inputs["subscriptionId"] == "3f2b6c1e-8d4a-4b7e-9c21-5a6d7e8f9a0b"
     assert provider.inputs["location"] == "eastus"

@@ -17,11 +17,15 @@ from lepton_infra.plan.engine import plan_program
 from tests.kubernetes.harness import shipped_spec as raw_spec
 
 CRD = json.loads((Path(__file__).parent / "crds" / "aks-app-routing-v0.2.25.json").read_text())["kinds"][
-    "NginxIngressController"]
+    "NginxIngressController"
+]
 NIC = "kubernetes:approuting.kubernetes.azure.com/v1alpha1:NginxIngressController"
 AKS = "azure-native:containerservice:ManagedCluster"
 ROLE = "azure-native:authorization:RoleAssignment"
-ZONE = "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/dns/providers/Microsoft.Network/dnszones/acme.dev"
+ZONE = (
+    "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/dns"
+    "/providers/Microsoft.Network/dnszones/acme.dev"
+)
 DNS_ZONE_CONTRIBUTOR = "befefa01-2a29-4197-83a8-272ff33ce314"  # Azure built-in roles reference
 
 
@@ -31,8 +35,12 @@ def prod(plan_stack, platform_dir):
 
 
 def _controller_doc(r) -> dict[str, Any]:
-    return {"apiVersion": r.get("apiVersion"), "kind": r.get("kind"), "metadata": r.get("metadata"),
-            "spec": r.get("spec")}
+    return {
+        "apiVersion": r.get("apiVersion"),
+        "kind": r.get("kind"),
+        "metadata": r.get("metadata"),
+        "spec": r.get("spec"),
+    }
 
 
 def test_the_add_on_is_on_without_its_default_public_controller(prod) -> None:
@@ -55,8 +63,10 @@ def test_one_internal_controller_valid_for_the_crd(prod) -> None:
     assert 20 < int(annotations["service.beta.kubernetes.io/azure-load-balancer-tcp-idle-timeout"]) <= 100
     assert spec["scaling"]["minReplicas"] == 2
     with pytest.raises(jsonschema.ValidationError):
-        jsonschema.validate({**doc, "spec": {"ingressClassName": "Lepton_Internal", "controllerNamePrefix": "x"}},
-                            CRD["schema"])
+        jsonschema.validate(
+            {**doc, "spec": {"ingressClassName": "Lepton_Internal", "controllerNamePrefix": "x"}},
+            CRD["schema"],
+        )
 
 
 def test_no_domain_no_add_on(plan_stack, platform_dir) -> None:
@@ -75,13 +85,20 @@ def _plan(raw: dict[str, Any]):
         ingress = build(PlatformSpec.from_dict(raw)).cloud.cluster_handle.ingress
         holder["facts"] = ingress
 
-    return plan_program(program, {"pulumi:disable-default-providers": ["*"]}, project="lepton-azure-traffic"), holder
+    return plan_program(
+        program, {"pulumi:disable-default-providers": ["*"]}, project="lepton-azure-traffic"
+    ), holder
 
 
 def _acme_public() -> dict[str, Any]:
     raw = copy.deepcopy(raw_spec("azure-prod"))
-    raw["network"] = {**raw["network"], "tls_issuer": "acme", "acme_email": "certs@acme.dev",
-                      "public_services": True, "domain": "ai.acme.dev"}
+    raw["network"] = {
+        **raw["network"],
+        "tls_issuer": "acme",
+        "acme_email": "certs@acme.dev",
+        "public_services": True,
+        "domain": "ai.acme.dev",
+    }
     raw["azure"] = {**raw["azure"], "dns_zone_id": ZONE}
     raw["services"] = [{**raw["services"][0], "expose": "public"}, *raw["services"][1:]]
     return raw
@@ -96,20 +113,35 @@ def test_acme_zone_grants_and_the_solver() -> None:
     assert len(zone_grants) == 1  # cert-manager's (challenges); the records are the deployer's to write
     assert all(r.get("roleDefinitionId").endswith(DNS_ZONE_CONTRIBUTOR) for r in zone_grants)
     assert all(r.get("principalId") for r in zone_grants)
-    [federation] = [r for r in graph.of_type("azure-native:managedidentity:FederatedIdentityCredential")
-                    if "dns01" in r.name]
+    [federation] = [
+        r
+        for r in graph.of_type("azure-native:managedidentity:FederatedIdentityCredential")
+        if "dns01" in r.name
+    ]
     assert federation.get("subject") == "system:serviceaccount:cert-manager:cert-manager"
     solver = holder["facts"].dns_zone.dns01_solver["azureDNS"]
     assert (solver["hostedZoneName"], solver["resourceGroupName"], solver["subscriptionID"]) == (
-        "acme.dev", "dns", "11111111-2222-3333-4444-555555555555")
+        "acme.dev",
+        "dns",
+        "11111111-2222-3333-4444-555555555555",
+    )
     # The in-cluster layer bound cert-manager (build() wires it): its pods carry the webhook's label.
-    [release] = [r for r in graph.of_type("kubernetes:helm.sh/v3:Release") if r.get("chart") == "cert-manager"]
+    [release] = [
+        r for r in graph.of_type("kubernetes:helm.sh/v3:Release") if r.get("chart") == "cert-manager"
+    ]
     assert release.get("values")["podLabels"] == {"azure.workload.identity/use": "true"}
     # Both exposures in use: an internal and a public controller, each its own class.
     classes = sorted(r.get("spec")["ingressClassName"] for r in graph.of_type(NIC))
     assert classes == sorted(holder["facts"].classes.values())
-    public = next(r for r in graph.of_type(NIC) if r.get("spec")["ingressClassName"] == holder["facts"].classes["public"])
-    assert "service.beta.kubernetes.io/azure-load-balancer-internal" not in public.get("spec")["loadBalancerAnnotations"]
+    public = next(
+        r
+        for r in graph.of_type(NIC)
+        if r.get("spec")["ingressClassName"] == holder["facts"].classes["public"]
+    )
+    assert (
+        "service.beta.kubernetes.io/azure-load-balancer-internal"
+        not in public.get("spec")["loadBalancerAnnotations"]
+    )
 
 
 def test_facts_peers_and_decorations(prod) -> None:
@@ -120,11 +152,22 @@ def test_facts_peers_and_decorations(prod) -> None:
     [peer] = facts.data_plane_peers
     assert peer["namespaceSelector"]["matchLabels"] == {"kubernetes.io/metadata.name": "app-routing-system"}
     assert len(facts.controller_dependencies) == 1
-    target = RouteTarget(service="sentiment", host="sentiment.ai.acme.dev", exposure="internal", namespace="keda",
-                         backend_service="keda-add-ons-http-interceptor-proxy", backend_port=8080,
-                         health_path="/livez", health_port=9090, request_timeout_seconds=1260, drain_seconds=30)
+    target = RouteTarget(
+        service="sentiment",
+        host="sentiment.ai.acme.dev",
+        exposure="internal",
+        namespace="keda",
+        backend_service="keda-add-ons-http-interceptor-proxy",
+        backend_port=8080,
+        health_path="/livez",
+        health_port=9090,
+        request_timeout_seconds=1260,
+        drain_seconds=30,
+    )
     route = facts.decorate_route(target).annotations
     assert route["nginx.ingress.kubernetes.io/proxy-read-timeout"] == "1260"
     assert route["nginx.ingress.kubernetes.io/proxy-buffering"] == "off"
-    entry = facts.decorate_entry_point(EntryPoint("internal", "lepton-internal", "lepton-ingress", ("a.b.c",)))
+    entry = facts.decorate_entry_point(
+        EntryPoint("internal", "lepton-internal", "lepton-ingress", ("a.b.c",))
+    )
     assert entry.annotations["nginx.ingress.kubernetes.io/force-ssl-redirect"] == "true"

@@ -42,7 +42,11 @@ def _stack_dir(tmp_path: Path, platform: Any, stack: str = "bad") -> Path:
     return tmp_path
 
 
-AZURE = {"cloud": "azure", "region": "eastus", "azure": {"subscription_id": "00000000-0000-0000-0000-000000000000"}}
+AZURE = {
+    "cloud": "azure",
+    "region": "eastus",
+    "azure": {"subscription_id": "00000000-0000-0000-0000-000000000000"},
+}
 
 CASES: dict[str, tuple[dict, str]] = {
     "unknown field": (_set(GOOD, "node_pools.0.bogus", 1), "node_pools[0].bogus"),
@@ -52,12 +56,25 @@ CASES: dict[str, tuple[dict, str]] = {
     "duplicate pool names": (_set(GOOD, "node_pools.1.name", "system"), "node_pools[1].name"),
     "duplicate tenant names": (_set(GOOD, "tenants", [{"name": "a"}, {"name": "a"}]), "tenants[1].name"),
     "name invalid everywhere": (_set(GOOD, "node_pools.0.name", "System_1"), "node_pools[0].name"),
-    "name invalid on azure": ({**GOOD, **AZURE, "node_pools": [
-        {"name": "gpu-pool", "gpu": {"type": "t4"}, "max": 4}], "tenants": [], "services": []},
-        "node_pools[0].name"),
+    "name invalid on azure": (
+        {
+            **GOOD,
+            **AZURE,
+            "node_pools": [{"name": "gpu-pool", "gpu": {"type": "t4"}, "max": 4}],
+            "tenants": [],
+            "services": [],
+        },
+        "node_pools[0].name",
+    ),
     "unknown gpu type": (_set(GOOD, "node_pools.1.gpu.type", "b200"), "node_pools[1].gpu.type"),
-    "gpu not offered in region": ({**_set(GOOD, "node_pools.1.gpu", {"type": "h100-80gb", "count": 8}),
-                                   "region": "eu-west-1", "services": []}, "node_pools[1].gpu.type"),
+    "gpu not offered in region": (
+        {
+            **_set(GOOD, "node_pools.1.gpu", {"type": "h100-80gb", "count": 8}),
+            "region": "eu-west-1",
+            "services": [],
+        },
+        "node_pools[1].gpu.type",
+    ),
     "gpu count no machine has": (_set(GOOD, "node_pools.1.gpu.count", 3), "node_pools[1].gpu"),
     "public cidr": (_set(GOOD, "network.cidr", "8.8.0.0/16"), "network.cidr"),
     "cidr overlapping services": (_set(GOOD, "network.cidr", "172.20.0.0/16"), "network.service_cidr"),
@@ -65,18 +82,27 @@ CASES: dict[str, tuple[dict, str]] = {
     "too few zones": (_set(GOOD, "network.zones", 1), "network.zones"),
     "service gpu no pool has": (_set(GOOD, "services.0.gpu.type", "h100-80gb"), "services[0].gpu.type"),
     "service in unknown tenant": (_set(GOOD, "services.0.tenant", "nobody"), "services[0].tenant"),
-    "service gpu above tenant quota": (_set(_set(GOOD, "tenants.0.gpu_quota", 0), "services.0.gpu.count", 1),
-                                       "services[0].gpu.count"),
+    "service gpu above tenant quota": (
+        _set(_set(GOOD, "tenants.0.gpu_quota", 0), "services.0.gpu.count", 1),
+        "services[0].gpu.count",
+    ),
     "quotas above capacity": (_set(GOOD, "tenants.0.gpu_quota", 99), "tenants[*].gpu_quota"),
-    "public endpoint without networks": (_set(GOOD, "cluster.authorized_networks", []),
-                                         "cluster.authorized_networks"),
-    "endpoint open to the world": (_set(GOOD, "cluster.authorized_networks", ["0.0.0.0/0"]),
-                                   "cluster.authorized_networks[0]"),
+    "public endpoint without networks": (
+        _set(GOOD, "cluster.authorized_networks", []),
+        "cluster.authorized_networks",
+    ),
+    "endpoint open to the world": (
+        _set(GOOD, "cluster.authorized_networks", ["0.0.0.0/0"]),
+        "cluster.authorized_networks[0]",
+    ),
     "latest image": (_set(GOOD, "services.0.image", "ghcr.io/acme/sentiment"), "services[0].image"),
     "missing required tag": (_set(GOOD, "tags", {"team": "ml"}), "tags"),
     "knobs for another cloud": ({**GOOD, "gcp": {"project": "acme-ai-dev"}}, "gcp"),
     "not a mapping": (["a", "list"], "(root)"),
-    "markup-like value": (_set(GOOD, "node_pools.0.labels", {"Bad Key": "[bold]x"}), "node_pools[0].labels.Bad Key"),
+    "markup-like value": (
+        _set(GOOD, "node_pools.0.labels", {"Bad Key": "[bold]x"}),
+        "node_pools[0].labels.Bad Key",
+    ),
 }
 
 

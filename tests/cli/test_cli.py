@@ -14,7 +14,18 @@ from lepton_infra.plan.testing import cached_stack_plan
 from tests.conftest import PLATFORM_STACK_DIR, SHIPPED_STACKS
 
 CONTRACT_KEYS = ["project", "stack", "cloud", "resources", "outputs", "policy", "cost", "deploy", "summary"]
-RESOURCE_KEYS = ["urn", "type", "name", "parent", "custom", "protect", "inputs", "dependencies", "aliases", "provider"]
+RESOURCE_KEYS = [
+    "urn",
+    "type",
+    "name",
+    "parent",
+    "custom",
+    "protect",
+    "inputs",
+    "dependencies",
+    "aliases",
+    "provider",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -35,7 +46,9 @@ def test_validate_passes_on_each_shipped_stack(stack: str) -> None:
 
 def test_plan_writes_the_json_contract(tmp_path: Path) -> None:
     out = tmp_path / "out.json"
-    result = CliRunner().invoke(cli.app, ["plan", str(PLATFORM_STACK_DIR), "--stack", "aws-dev", "--json", str(out)])
+    result = CliRunner().invoke(
+        cli.app, ["plan", str(PLATFORM_STACK_DIR), "--stack", "aws-dev", "--json", str(out)]
+    )
     assert result.exit_code == 0, result.output
     report = json.loads(out.read_text())
     assert list(report) == CONTRACT_KEYS
@@ -62,7 +75,9 @@ def test_plan_prints_the_component_tree_and_counts() -> None:
 
 
 def test_program_failure_exits_3(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli, "plan_stack", __import__("lepton_infra.plan", fromlist=["plan_stack"]).plan_stack)
+    monkeypatch.setattr(
+        cli, "plan_stack", __import__("lepton_infra.plan", fromlist=["plan_stack"]).plan_stack
+    )
     (tmp_path / "Pulumi.yaml").write_text("name: broken\nruntime: python\n")
     (tmp_path / "Pulumi.dev.yaml").write_text("config: {}\n")
     (tmp_path / "__main__.py").write_text("raise RuntimeError('boom')\n")

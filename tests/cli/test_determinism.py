@@ -16,9 +16,23 @@ from tests.conftest import PLATFORM_STACK_DIR, REPO
 def _plan_in_subprocess(seed: str, out: Path) -> bytes:
     env = {**os.environ, "PYTHONHASHSEED": seed, "COLUMNS": "100", "NO_COLOR": "1"}
     done = subprocess.run(
-        [sys.executable, "-m", "lepton_infra.cli", "plan", str(PLATFORM_STACK_DIR), "--stack", "aws-prod",
-         "--json", str(out)],
-        cwd=REPO, env=env, capture_output=True, timeout=600, check=False)
+        [
+            sys.executable,
+            "-m",
+            "lepton_infra.cli",
+            "plan",
+            str(PLATFORM_STACK_DIR),
+            "--stack",
+            "aws-prod",
+            "--json",
+            str(out),
+        ],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        timeout=600,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr.decode()
     # The last line names the JSON file, which differs between the two runs by design.
     return done.stdout.replace(str(out).encode(), b"<json>")

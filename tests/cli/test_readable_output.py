@@ -99,8 +99,9 @@ def test_a_rule_that_raises_is_a_violation_of_that_rule_in_the_pack() -> None:
     rule = dataclasses.replace(registry.get_rule(RULE), check=_boom)
     policy = to_policy(rule)
     opts = PolicyResourceOptions(False, [], False, [], PolicyCustomTimeouts(0, 0, 0), [], None)
-    args = ResourceValidationArgs("aws:kms/key:Key", {}, "urn:pulumi:s::p::aws:kms/key:Key::orphan-key",
-                                  "orphan-key", opts, None, {})
+    args = ResourceValidationArgs(
+        "aws:kms/key:Key", {}, "urn:pulumi:s::p::aws:kms/key:Key::orphan-key", "orphan-key", opts, None, {}
+    )
     reported: list[str] = []
     policy.validate(args, lambda message, _urn=None: reported.append(message))  # type: ignore[attr-defined]
     assert reported == [f"rule {RULE} failed on orphan-key: ValueError: cannot read keyRotationEnabled"]

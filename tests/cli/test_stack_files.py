@@ -57,13 +57,18 @@ def _project(tmp_path: Path, project_config: str, stack_config: str) -> Path:
 
 
 def test_project_config_gives_defaults_in_every_form_pulumi_supports(tmp_path: Path) -> None:
-    stack_dir = _project(tmp_path, (
-        "  aws:region: us-west-2\n"                       # short form, a provider's key
-        "  gcp:project: {value: acme-dev}\n"              # long form for a namespaced key
-        "  replicas: {type: integer, default: 2}\n"       # a schema with a default (project key)
-        "  settings: {value: {tier: gold, zones: 3}}\n"   # an object must sit under `value`
-        "  greeting: hello\n"
-        "  proj:owner: {type: string, default: nobody}\n"), "  greeting: bonjour\n")
+    stack_dir = _project(
+        tmp_path,
+        (
+            "  aws:region: us-west-2\n"  # short form, a provider's key
+            "  gcp:project: {value: acme-dev}\n"  # long form for a namespaced key
+            "  replicas: {type: integer, default: 2}\n"  # a schema with a default (project key)
+            "  settings: {value: {tier: gold, zones: 3}}\n"  # an object must sit under `value`
+            "  greeting: hello\n"
+            "  proj:owner: {type: string, default: nobody}\n"
+        ),
+        "  greeting: bonjour\n",
+    )
     files = load_stack(stack_dir, "dev")
     assert files.config["aws:region"] == "us-west-2"
     assert files.config["gcp:project"] == "acme-dev"
@@ -73,14 +78,22 @@ def test_project_config_gives_defaults_in_every_form_pulumi_supports(tmp_path: P
     assert files.config["proj:owner"] == "nobody"
 
 
-@pytest.mark.parametrize(("project_config", "stack_config", "path"), [
-    ("  size: {type: integer}\n", "", "proj:size"),                        # declared, no default, not set
-    ("  size: {type: integer, default: 2}\n", "  size: large\n", "proj:size"),  # wrong type in the stack
-    ("  obj: {tier: gold}\n", "", "config.obj"),                           # object not under `value`
-    ("  aws:region: {type: string, default: us-east-1}\n", "", "config.aws:region"),  # schema on a provider key
-])
-def test_project_config_mistakes_are_refused(tmp_path: Path, project_config: str, stack_config: str,
-                                             path: str) -> None:
+@pytest.mark.parametrize(
+    ("project_config", "stack_config", "path"),
+    [
+        ("  size: {type: integer}\n", "", "proj:size"),  # declared, no default, not set
+        ("  size: {type: integer, default: 2}\n", "  size: large\n", "proj:size"),  # wrong type in the stack
+        ("  obj: {tier: gold}\n", "", "config.obj"),  # object not under `value`
+        (
+            "  aws:region: {type: string, default: us-east-1}\n",
+            "",
+            "config.aws:region",
+        ),  # schema on a provider key
+    ],
+)
+def test_project_config_mistakes_are_refused(
+    tmp_path: Path, project_config: str, stack_config: str, path: str
+) -> None:
     with pytest.raises(SpecError) as err:
         load_stack(_project(tmp_path, project_config, stack_config), "dev")
     assert path in err.value.paths
@@ -117,13 +130,23 @@ def test_a_qualified_stack_name_of_another_project_is_refused() -> None:
     assert "'other'" in result.output and "lepton-platform" in result.output
 
 
-@pytest.mark.parametrize(("stack", "old", "new", "key", "field"), [
-    ("aws-dev", "  aws:region: us-east-1\n", "  aws:region: eu-west-1\n", "aws:region", "region"),
-    ("gcp-dev", "  gcp:region: us-central1\n", "  gcp:region: europe-west4\n", "gcp:region", "region"),
-    ("gcp-dev", "  gcp:project: acme-ai-dev\n", "  gcp:project: someone-else\n", "gcp:project", "gcp.project"),
-])
-def test_provider_config_contradicting_the_spec_is_refused(tmp_path: Path, stack: str, old: str, new: str,
-                                                           key: str, field: str) -> None:
+@pytest.mark.parametrize(
+    ("stack", "old", "new", "key", "field"),
+    [
+        ("aws-dev", "  aws:region: us-east-1\n", "  aws:region: eu-west-1\n", "aws:region", "region"),
+        ("gcp-dev", "  gcp:region: us-central1\n", "  gcp:region: europe-west4\n", "gcp:region", "region"),
+        (
+            "gcp-dev",
+            "  gcp:project: acme-ai-dev\n",
+            "  gcp:project: someone-else\n",
+            "gcp:project",
+            "gcp.project",
+        ),
+    ],
+)
+def test_provider_config_contradicting_the_spec_is_refused(
+    tmp_path: Path, stack: str, old: str, new: str, key: str, field: str
+) -> None:
     stack_dir = _copy_platform(tmp_path)
     _edit(stack_dir / f"Pulumi.{stack}.yaml", old, new)
     result = CliRunner().invoke(app, ["plan", str(stack_dir), "--stack", stack])
@@ -139,12 +162,27 @@ def test_azure_provider_config_is_compared_too() -> None:
     from lepton_infra.spec import PlatformSpec
     from lepton_infra.spec.provider_config import provider_config_conflicts
 
-    good = yaml.safe_load((PLATFORM_STACK_DIR / "Pulumi.aws-dev.yaml").read_text())["config"]["lepton:platform"]
+    good = yaml.safe_load((PLATFORM_STACK_DIR / "Pulumi.aws-dev.yaml").read_text())["config"][
+        "lepton:platform"
+    ]
     good = {k: v for k, v in good.items() if k != "aws"}
-    spec = PlatformSpec.from_dict({**good, "cloud": "azure", "region": "eastus", "services": [], "tenants": [],
-                                   "node_pools": [{"name": "system", "cpu": "standard-4", "min": 1, "max": 3}],
-                                   "azure": {"subscription_id": "00000000-0000-0000-0000-000000000000"}})
+    spec = PlatformSpec.from_dict(
+        {
+            **good,
+            "cloud": "azure",
+            "region": "eastus",
+            "services": [],
+            "tenants": [],
+            "node_pools": [{"name": "system", "cpu": "standard-4", "min": 1, "max": 3}],
+            "azure": {"subscription_id": "00000000-0000-0000-0000-000000000000"},
+        }
+    )
     assert provider_config_conflicts(spec, {"azure-native:location": "East US"}) == []  # the same place
-    problems = provider_config_conflicts(spec, {"azure-native:location": "westeurope",
-                                                "azure-native:subscriptionId": "11111111-1111-1111-1111-111111111111"})
+    problems = provider_config_conflicts(
+        spec,
+        {
+            "azure-native:location": "westeurope",
+            "azure-native:subscriptionId": "11111111-1111-1111-1111-111111111111",
+        },
+    )
     assert [p.path for p in problems] == ["azure-native:location", "azure-native:subscriptionId"]

@@ -25,16 +25,20 @@ def _lines(text: str) -> list[str]:
     return [line for line in text.splitlines() if line.strip()]
 
 
-@pytest.mark.parametrize(("args", "needle"), [
-    (["--json", "/nonexistent-folder/plan.json"], "folder /nonexistent-folder does not exist"),
-    (["--json", "/etc/passwd/plan.json"], "is not a folder"),
-    (["--json", "/sys/plan.json"], "cannot be written"),  # sysfs takes no new file, not even from root
-    (["--policy-config", "/nonexistent/policy.json"], "no such file"),
-    (["--policy-report", "html", "out.html"], "unknown format"),
-    (["--policy-report", "sarif", "/sys/policy.sarif"], "cannot be written"),
-])
-def test_bad_options_exit_2_with_one_line_before_planning(args: list[str], needle: str,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--json", "/nonexistent-folder/plan.json"], "folder /nonexistent-folder does not exist"),
+        (["--json", "/etc/passwd/plan.json"], "is not a folder"),
+        (["--json", "/sys/plan.json"], "cannot be written"),  # sysfs takes no new file, not even from root
+        (["--policy-config", "/nonexistent/policy.json"], "no such file"),
+        (["--policy-report", "html", "out.html"], "unknown format"),
+        (["--policy-report", "sarif", "/sys/policy.sarif"], "cannot be written"),
+    ],
+)
+def test_bad_options_exit_2_with_one_line_before_planning(
+    args: list[str], needle: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(cli, "plan_stack", _never_plan)
     result = CliRunner().invoke(cli.app, ["plan", PLATFORM, "--stack", "aws-dev", *args])
     assert result.exit_code == 2, result.output
@@ -43,15 +47,20 @@ def test_bad_options_exit_2_with_one_line_before_planning(args: list[str], needl
     assert "Traceback" not in result.output
 
 
-def test_a_malformed_policy_config_file_is_refused_before_planning(tmp_path: Path,
-                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_malformed_policy_config_file_is_refused_before_planning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(cli, "plan_stack", _never_plan)
     bad = tmp_path / "policy.json"
     bad.write_bytes(b"\xff\xfe not utf-8")
-    result = CliRunner().invoke(cli.app, ["validate", PLATFORM, "--stack", "aws-dev", "--policy-config", str(bad)])
+    result = CliRunner().invoke(
+        cli.app, ["validate", PLATFORM, "--stack", "aws-dev", "--policy-config", str(bad)]
+    )
     assert result.exit_code == 2 and "not UTF-8" in result.output and len(_lines(result.output)) == 1
     bad.write_text('{"no-such-rule": "advisory"}')
-    result = CliRunner().invoke(cli.app, ["validate", PLATFORM, "--stack", "aws-dev", "--policy-config", str(bad)])
+    result = CliRunner().invoke(
+        cli.app, ["validate", PLATFORM, "--stack", "aws-dev", "--policy-config", str(bad)]
+    )
     assert result.exit_code == 2 and "no-such-rule" in result.output
 
 
@@ -74,14 +83,27 @@ def _program(tmp_path: Path, main: str, **files: str) -> Path:
     return tmp_path
 
 
-@pytest.mark.parametrize(("main", "files", "where", "code"), [
-    ("import pulumi\n\nraise RuntimeError('boom')\n", {}, "__main__.py:3", 3),
-    ("import helper\n\nhelper.build()\n", {"helper.py": "def build():\n    raise KeyError('zone')\n"},
-     "helper.py:2", 3),
-    ("import pulumi\nout = pulumi.Output.from_input(1)\nout.apply(lambda v: 1 / 0)\n", {}, "__main__.py:3", 3),
-])
-def test_a_failing_program_is_named_by_file_and_line(tmp_path: Path, main: str, files: dict[str, str],
-                                                     where: str, code: int) -> None:
+@pytest.mark.parametrize(
+    ("main", "files", "where", "code"),
+    [
+        ("import pulumi\n\nraise RuntimeError('boom')\n", {}, "__main__.py:3", 3),
+        (
+            "import helper\n\nhelper.build()\n",
+            {"helper.py": "def build():\n    raise KeyError('zone')\n"},
+            "helper.py:2",
+            3,
+        ),
+        (
+            "import pulumi\nout = pulumi.Output.from_input(1)\nout.apply(lambda v: 1 / 0)\n",
+            {},
+            "__main__.py:3",
+            3,
+        ),
+    ],
+)
+def test_a_failing_program_is_named_by_file_and_line(
+    tmp_path: Path, main: str, files: dict[str, str], where: str, code: int
+) -> None:
     result = CliRunner().invoke(cli.app, ["plan", str(_program(tmp_path, main, **files)), "--stack", "dev"])
     assert result.exit_code == code, result.output
     assert where in result.output, result.output
@@ -109,7 +131,9 @@ def test_version() -> None:
     assert result.output.startswith("lepton-infra ") and result.output.strip().split()[-1][0].isdigit()
 
 
-def test_json_to_stdout_writes_only_json(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_json_to_stdout_writes_only_json(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr(cli, "plan_stack", cached_stack_plan)
     with pytest.raises(SystemExit) as done:
         cli.app(["plan", PLATFORM, "--stack", "aws-dev", "--json", "-"], standalone_mode=True)

@@ -27,5 +27,7 @@ def test_over_budget_stack_reports_the_advisory_violation(tmp_path: Path) -> Non
     report = json.loads(out.read_text())
     [violation] = [v for v in report["policy"]["violations"] if v["policy"] == "lepton-cost-within-budget"]
     assert violation["enforcement"] == "advisory"
-    assert f"{report['cost']['monthly_usd_max']:,.0f}".replace(",", "") in violation["message"].replace(",", "")
+    assert f"{report['cost']['monthly_usd_max']:,.0f}".replace(",", "") in violation["message"].replace(
+        ",", ""
+    )
     assert "100" in violation["message"]

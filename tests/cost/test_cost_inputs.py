@@ -17,7 +17,10 @@ from lepton_infra.plan import plan_program
 from lepton_infra.spec import PlatformSpec
 
 SPEC: dict[str, Any] = {
-    "name": "acme-ai", "environment": "dev", "cloud": "aws", "region": "us-east-1",
+    "name": "acme-ai",
+    "environment": "dev",
+    "cloud": "aws",
+    "region": "us-east-1",
     "cluster": {"authorized_networks": ["203.0.113.0/24"]},
     "node_pools": [{"name": "system", "min": 1, "max": 2}],
     "tags": {"team": "ml", "cost-center": "42"},
@@ -25,10 +28,15 @@ SPEC: dict[str, Any] = {
 
 
 def _pool() -> None:
-    aws.eks.NodeGroup("system", cluster_name="c", node_role_arn="arn:aws:iam::123456789012:role/n",
-                      subnet_ids=["subnet-1"], instance_types=["m6i.xlarge"],
-                      scaling_config=aws.eks.NodeGroupScalingConfigArgs(min_size=1, max_size=2, desired_size=1),
-                      labels={"lepton.ai/pool": "system"})
+    aws.eks.NodeGroup(
+        "system",
+        cluster_name="c",
+        node_role_arn="arn:aws:iam::123456789012:role/n",
+        subnet_ids=["subnet-1"],
+        instance_types=["m6i.xlarge"],
+        scaling_config=aws.eks.NodeGroupScalingConfigArgs(min_size=1, max_size=2, desired_size=1),
+        labels={"lepton.ai/pool": "system"},
+    )
 
 
 def _pool_source(region: str) -> str:
@@ -40,7 +48,9 @@ def _pool_source(region: str) -> str:
 def test_a_price_from_another_region_says_so() -> None:
     source = _pool_source("eu-west-1")
     assert "us-east-1 list price, not eu-west-1" in source
-    assert short_source({"price_source": source, "price_date": "2026-07-20"}) == "estimate us-east-1 2026-07-20"
+    assert (
+        short_source({"price_source": source, "price_date": "2026-07-20"}) == "estimate us-east-1 2026-07-20"
+    )
 
 
 def test_a_price_from_the_catalogs_region_carries_no_such_label() -> None:
@@ -67,8 +77,16 @@ def test_a_price_override_is_finite_and_not_negative(price: float) -> None:
 
 def test_an_override_the_cost_model_would_ignore_is_refused() -> None:
     with pytest.raises(SpecError) as err:
-        PlatformSpec.from_dict(_budget(price_overrides={"m6i.xlarg": 0.1, "n2-standard-4": 0.1,
-                                                        "eks-control-plane": 0.0, "g6.xlarge": 0.5}))
+        PlatformSpec.from_dict(
+            _budget(
+                price_overrides={
+                    "m6i.xlarg": 0.1,
+                    "n2-standard-4": 0.1,
+                    "eks-control-plane": 0.0,
+                    "g6.xlarge": 0.5,
+                }
+            )
+        )
     assert err.value.paths == ["budget.price_overrides.m6i.xlarg", "budget.price_overrides.n2-standard-4"]
     assert "did you mean 'm6i.xlarge'?" in str(err.value)
 

@@ -28,26 +28,35 @@ def test_cycle_is_an_error() -> None:
 
 def test_deep_chain_has_no_recursion_limit() -> None:
     n = 5000
-    path, minutes = critical_path([str(i) for i in range(n)], {str(i): [str(i - 1)] for i in range(1, n)},
-                                  lambda _: 1.0)
+    path, minutes = critical_path(
+        [str(i) for i in range(n)], {str(i): [str(i - 1)] for i in range(1, n)}, lambda _: 1.0
+    )
     assert len(path) == n and minutes == n
 
 
 class Cluster(pulumi.ComponentResource):
     def __init__(self, name: str) -> None:
         super().__init__("test:index:Cluster", name, None, None)
-        self.eks = aws.eks.Cluster(f"{name}-eks", role_arn="arn:aws:iam::1:role/r",
-                                   vpc_config=aws.eks.ClusterVpcConfigArgs(subnet_ids=["s"]),
-                                   opts=pulumi.ResourceOptions(parent=self))
+        self.eks = aws.eks.Cluster(
+            f"{name}-eks",
+            role_arn="arn:aws:iam::1:role/r",
+            vpc_config=aws.eks.ClusterVpcConfigArgs(subnet_ids=["s"]),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
         self.register_outputs({})
 
 
 class Pool(pulumi.ComponentResource):
     def __init__(self, name: str, cluster: Cluster) -> None:
         super().__init__("test:index:Pool", name, None, None)
-        aws.eks.NodeGroup(f"{name}-ng", cluster_name=cluster.eks.name, node_role_arn="r", subnet_ids=["s"],
-                          scaling_config=aws.eks.NodeGroupScalingConfigArgs(min_size=0, max_size=1, desired_size=0),
-                          opts=pulumi.ResourceOptions(parent=self))
+        aws.eks.NodeGroup(
+            f"{name}-ng",
+            cluster_name=cluster.eks.name,
+            node_role_arn="r",
+            subnet_ids=["s"],
+            scaling_config=aws.eks.NodeGroupScalingConfigArgs(min_size=0, max_size=1, desired_size=0),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
         self.register_outputs({})
 
 

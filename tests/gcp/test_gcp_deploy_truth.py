@@ -25,7 +25,9 @@ CLUSTER = "gcp:container/cluster:Cluster"
 NO_DEFAULT_PROVIDERS = {"pulumi:disable-default-providers": ["*"]}
 
 
-def _handle(plan_program: Callable[..., PlannedGraph], raw: dict[str, Any]) -> tuple[PlannedGraph, ClusterHandle]:
+def _handle(
+    plan_program: Callable[..., PlannedGraph], raw: dict[str, Any]
+) -> tuple[PlannedGraph, ClusterHandle]:
     spec = PlatformSpec.from_dict(raw)
     captured: dict[str, ClusterHandle] = {}
 
@@ -43,13 +45,18 @@ def prod_handle() -> tuple[PlannedGraph, ClusterHandle]:
     return _handle(lambda fn, cfg: plan_program(fn, cfg), prod_spec())
 
 
-def test_gke_runs_metrics_server_so_the_layer_does_not(prod_handle: tuple[PlannedGraph, ClusterHandle],
-                                                      plan_stack: Callable[..., PlannedGraph],
-                                                      platform_dir: Path) -> None:
+def test_gke_runs_metrics_server_so_the_layer_does_not(
+    prod_handle: tuple[PlannedGraph, ClusterHandle],
+    plan_stack: Callable[..., PlannedGraph],
+    platform_dir: Path,
+) -> None:
     _, handle = prod_handle
     assert handle.metrics_server_installed is True
     for stack in ("gcp-dev", "gcp-prod"):
-        charts = {r.inputs["chart"] for r in plan_stack(platform_dir, stack).of_type("kubernetes:helm.sh/v3:Release")}
+        charts = {
+            r.inputs["chart"]
+            for r in plan_stack(platform_dir, stack).of_type("kubernetes:helm.sh/v3:Release")
+        }
         assert "metrics-server" not in charts
 
 
@@ -74,31 +81,47 @@ def test_critical_priority_pods_need_a_quota_on_gke(prod_handle: tuple[PlannedGr
     assert prod_handle[1].critical_priority_needs_quota is True
 
 
-def test_gke_runs_the_whole_gpu_stack_so_no_operator(prod_handle: tuple[PlannedGraph, ClusterHandle],
-                                                     plan_stack: Callable[..., PlannedGraph],
-                                                     platform_dir: Path) -> None:
+def test_gke_runs_the_whole_gpu_stack_so_no_operator(
+    prod_handle: tuple[PlannedGraph, ClusterHandle],
+    plan_stack: Callable[..., PlannedGraph],
+    platform_dir: Path,
+) -> None:
     graph, handle = prod_handle
     assert "DCGM" in graph.one(CLUSTER).get("monitoringConfig.enableComponents")
     gpu = handle.gpu
-    assert (gpu.driver_installed, gpu.device_plugin_installed, gpu.dcgm_exporter_installed) == (True, True, True)
+    assert (gpu.driver_installed, gpu.device_plugin_installed, gpu.dcgm_exporter_installed) == (
+        True,
+        True,
+        True,
+    )
     assert gpu.dcgm_exporter is not None and gpu.dcgm_exporter.namespace == "gke-managed-system"
     prod = plan_stack(platform_dir, "gcp-prod")
     assert "gpu-operator" not in {r.inputs["chart"] for r in prod.of_type("kubernetes:helm.sh/v3:Release")}
     # Nothing of ours runs on GPU nodes: no privileged namespace left empty.
-    assert "gpu-operator" not in {n.get("metadata.name") for n in prod.of_type("kubernetes:core/v1:Namespace")}
+    assert "gpu-operator" not in {
+        n.get("metadata.name") for n in prod.of_type("kubernetes:core/v1:Namespace")
+    }
 
 
-def test_gpu_alerts_on_gke_read_only_fields_its_exporter_serves(plan_stack: Callable[..., PlannedGraph],
-                                                                 platform_dir: Path) -> None:
+def test_gpu_alerts_on_gke_read_only_fields_its_exporter_serves(
+    plan_stack: Callable[..., PlannedGraph], platform_dir: Path
+) -> None:
     """GKE's managed DCGM exporter serves no XID field: an XID rule there would never fire. The rules
     that stay read the fields it does serve, scraped by the PodMonitor."""
+
     def alerts(stack: str) -> set[str]:
-        rule = plan_stack(platform_dir, stack).one("kubernetes:monitoring.coreos.com/v1:PrometheusRule",
-                                                   "acme-ai-k8s-observability-gpu-rules")
+        rule = plan_stack(platform_dir, stack).one(
+            "kubernetes:monitoring.coreos.com/v1:PrometheusRule", "acme-ai-k8s-observability-gpu-rules"
+        )
         return {r["alert"] for g in rule.get("spec.groups") for r in g["rules"]}
 
-    assert alerts("gcp-prod") == {"GpuIdle", "GpuMemoryNearFull", "GpuPodPending", "GpuMetricsMissing",
-                                      "NodeNotReady"}
+    assert alerts("gcp-prod") == {
+        "GpuIdle",
+        "GpuMemoryNearFull",
+        "GpuPodPending",
+        "GpuMetricsMissing",
+        "NodeNotReady",
+    }
     assert "GpuXidError" in alerts("aws-dev")  # the operator's exporter on EKS serves it
 
 
@@ -135,7 +158,9 @@ def test_cluster_passes_google_groups_to_rbac(plan_program: Callable[..., Planne
     raw = prod_spec()
     raw["gcp"]["rbac_security_group"] = "gke-security-groups@acme.dev"
     graph, _ = _handle(plan_program, raw)
-    assert graph.one(CLUSTER).inputs["authenticatorGroupsConfig"] == {"securityGroup": "gke-security-groups@acme.dev"}
+    assert graph.one(CLUSTER).inputs["authenticatorGroupsConfig"] == {
+        "securityGroup": "gke-security-groups@acme.dev"
+    }
     graph, _ = _handle(plan_program, dev_spec())
     assert "authenticatorGroupsConfig" not in graph.one(CLUSTER).inputs
 
@@ -146,15 +171,19 @@ def test_nodes_hold_the_documented_minimum_role(prod_handle: tuple[PlannedGraph,
     graph, _ = prod_handle
     account = graph.one("gcp:serviceaccount/account:Account", "acme-ai-nodes-sa")
     member = f"serviceAccount:{account.inputs['accountId']}@acme-ai-prod.iam.gserviceaccount.com"
-    project_roles = {m.inputs["role"] for m in graph.of_type("gcp:projects/iAMMember:IAMMember")
-                     if m.inputs["member"] == member}
+    project_roles = {
+        m.inputs["role"]
+        for m in graph.of_type("gcp:projects/iAMMember:IAMMember")
+        if m.inputs["member"] == member
+    }
     assert project_roles == {"roles/container.defaultNodeServiceAccount"}
     reader = graph.one("gcp:artifactregistry/repositoryIamMember:RepositoryIamMember")
     assert (reader.inputs["role"], reader.inputs["member"]) == ("roles/artifactregistry.reader", member)
 
 
-def test_api_access_says_where_pulumi_up_must_run(plan_stack: Callable[..., PlannedGraph],
-                                                  platform_dir: Path, plan_program: Callable[..., PlannedGraph]) -> None:
+def test_api_access_says_where_pulumi_up_must_run(
+    plan_stack: Callable[..., PlannedGraph], platform_dir: Path, plan_program: Callable[..., PlannedGraph]
+) -> None:
     prod = plan_stack(platform_dir, "gcp-prod").outputs["api_access"]
     dev = plan_stack(platform_dir, "gcp-dev").outputs["api_access"]
     assert isinstance(prod, str) and isinstance(dev, str)
@@ -176,7 +205,9 @@ def test_api_access_is_logged_during_the_run(plan_program: Callable[..., Planned
     assert f"GKE API access: {note}" in messages
 
 
-def _kubeconfig(plan_program: Callable[..., PlannedGraph], raw: dict[str, Any]) -> tuple[PlannedGraph, dict[str, Any]]:
+def _kubeconfig(
+    plan_program: Callable[..., PlannedGraph], raw: dict[str, Any]
+) -> tuple[PlannedGraph, dict[str, Any]]:
     spec = PlatformSpec.from_dict(raw)
     captured: dict[str, Any] = {}
 
@@ -229,11 +260,14 @@ def _quota_at_max(graph: PlannedGraph) -> dict[str, int]:
     return need
 
 
-def test_deploy_readiness_quota_table_matches_the_plans(plan_stack: Callable[..., PlannedGraph],
-                                                        platform_dir: Path) -> None:
+def test_deploy_readiness_quota_table_matches_the_plans(
+    plan_stack: Callable[..., PlannedGraph], platform_dir: Path
+) -> None:
     doc = (Path(__file__).resolve().parents[2] / "docs" / "gcp.md").read_text()
     table = doc.split("<!-- gpu-quota-table")[1].split("<!-- /gpu-quota-table -->")[0]
     documented: dict[str, dict[str, int]] = {}
     for row in re.findall(r"^\| (gcp-\w+) \| `([A-Z0-9_]+)`[^|]* \| (\d+) \|$", table, flags=re.M):
         documented.setdefault(row[0], {})[row[1]] = int(row[2])
-    assert documented == {stack: _quota_at_max(plan_stack(platform_dir, stack)) for stack in ("gcp-dev", "gcp-prod")}
+    assert documented == {
+        stack: _quota_at_max(plan_stack(platform_dir, stack)) for stack in ("gcp-dev", "gcp-prod")
+    }

@@ -27,7 +27,9 @@ AUDIT_CONFIG = "gcp:projects/iAMAuditConfig:IAMAuditConfig"
 
 def _plan(raw: dict[str, Any]) -> PlannedGraph:
     spec = PlatformSpec.from_dict(raw)
-    return plan_program(lambda: Platform(spec.name, spec), {}, project="lepton-gcp-test", stack=spec.environment)
+    return plan_program(
+        lambda: Platform(spec.name, spec), {}, project="lepton-gcp-test", stack=spec.environment
+    )
 
 
 def _with(raw: dict[str, Any], **knobs: Any) -> dict[str, Any]:
@@ -44,8 +46,9 @@ def test_an_externally_managed_policy_is_still_enforced_by_the_cluster() -> None
     graph = _plan(_with(prod_spec(), binary_authorization_policy="external"))
     assert graph.of_type(POLICY) == []
     assert graph.one(CLUSTER).get("binaryAuthorization.evaluationMode") == "PROJECT_SINGLETON_POLICY_ENFORCE"
-    assert "binaryauthorization.googleapis.com" in {s.inputs["service"]
-                                                    for s in graph.of_type("gcp:projects/service:Service")}
+    assert "binaryauthorization.googleapis.com" in {
+        s.inputs["service"] for s in graph.of_type("gcp:projects/service:Service")
+    }
 
 
 def test_off_disables_it_on_the_cluster_and_creates_no_policy() -> None:
@@ -53,12 +56,18 @@ def test_off_disables_it_on_the_cluster_and_creates_no_policy() -> None:
     assert graph.of_type(POLICY) == []
     assert graph.one(CLUSTER).get("binaryAuthorization.evaluationMode") == "DISABLED"
     assert "binaryauthorization.googleapis.com" not in {
-        s.inputs["service"] for s in graph.of_type("gcp:projects/service:Service")}
+        s.inputs["service"] for s in graph.of_type("gcp:projects/service:Service")
+    }
 
 
 def test_dryrun_in_prod_and_extra_patterns_reach_the_policy() -> None:
-    graph = _plan(_with(prod_spec(), binary_authorization="dryrun",
-                        binary_authorization_allowlist=["europe-docker.pkg.dev/acme/jobs/**"]))
+    graph = _plan(
+        _with(
+            prod_spec(),
+            binary_authorization="dryrun",
+            binary_authorization_allowlist=["europe-docker.pkg.dev/acme/jobs/**"],
+        )
+    )
     policy = graph.one(POLICY)
     assert policy.get("defaultAdmissionRule.enforcementMode") == "DRYRUN_AUDIT_LOG_ONLY"
     assert {"namePattern": "europe-docker.pkg.dev/acme/jobs/**"} in policy.get("admissionWhitelistPatterns")
@@ -108,15 +117,28 @@ def test_a_retention_policy_replaces_versioning_and_is_never_locked() -> None:
 
 
 def test_soft_delete_days_reach_the_bucket() -> None:
-    assert _plan(_with(dev_spec(), model_bucket_soft_delete_days=0)).one(BUCKET).get(
-        "softDeletePolicy.retentionDurationSeconds") == 0
-    assert _plan(_with(dev_spec(), model_bucket_soft_delete_days=90)).one(BUCKET).get(
-        "softDeletePolicy.retentionDurationSeconds") == 90 * 86400
+    assert (
+        _plan(_with(dev_spec(), model_bucket_soft_delete_days=0))
+        .one(BUCKET)
+        .get("softDeletePolicy.retentionDurationSeconds")
+        == 0
+    )
+    assert (
+        _plan(_with(dev_spec(), model_bucket_soft_delete_days=90))
+        .one(BUCKET)
+        .get("softDeletePolicy.retentionDurationSeconds")
+        == 90 * 86400
+    )
 
 
-@pytest.mark.parametrize(("knob", "value"), [("model_bucket_soft_delete_days", 3),
-                                             ("model_bucket_soft_delete_days", 91),
-                                             ("model_bucket_retention_days", 0)])
+@pytest.mark.parametrize(
+    ("knob", "value"),
+    [
+        ("model_bucket_soft_delete_days", 3),
+        ("model_bucket_soft_delete_days", 91),
+        ("model_bucket_retention_days", 0),
+    ],
+)
 def test_values_gcs_refuses_are_spec_errors(knob: str, value: int) -> None:
     with pytest.raises(SpecError) as err:
         PlatformSpec.from_dict(_with(dev_spec(), **{knob: value}))
@@ -131,16 +153,23 @@ def _planned_prod_with(**knobs: Any) -> PlannedGraph:
     raw = _shipped("gcp-prod")
     raw["gcp"] = {**raw["gcp"], **knobs}
     spec = PlatformSpec.from_dict(raw)
-    return plan_program(lambda: build(spec), {"lepton:platform": raw, "gcp:project": raw["gcp"]["project"],
-                                             "gcp:region": raw["region"]}, project="lepton-platform",
-                        stack="gcp-prod")
+    return plan_program(
+        lambda: build(spec),
+        {"lepton:platform": raw, "gcp:project": raw["gcp"]["project"], "gcp:region": raw["region"]},
+        project="lepton-platform",
+        stack="gcp-prod",
+    )
 
 
 def test_the_pack_refuses_a_prod_stack_that_only_audits_images_or_logs_no_reads() -> None:
     from lepton_infra.policy.evaluate import evaluate_graph
 
-    shipped = {v.policy for v in evaluate_graph(_planned_prod_with()).violations if v.enforcement == "mandatory"}
+    shipped = {
+        v.policy for v in evaluate_graph(_planned_prod_with()).violations if v.enforcement == "mandatory"
+    }
     assert shipped == set()
-    weakened = evaluate_graph(_planned_prod_with(binary_authorization="dryrun", storage_data_access_logs=False))
+    weakened = evaluate_graph(
+        _planned_prod_with(binary_authorization="dryrun", storage_data_access_logs=False)
+    )
     mandatory = {v.policy for v in weakened.violations if v.enforcement == "mandatory"}
     assert mandatory == {"lepton-gcp-binary-authorization-deny-by-default", "lepton-gcp-bucket-access-logs"}

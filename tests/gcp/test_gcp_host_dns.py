@@ -58,7 +58,9 @@ def _facts_of(raw: dict[str, Any]) -> dict[str, Any]:
 
         holder["facts"] = build(PlatformSpec.from_dict(raw)).cloud.cluster_handle.ingress
 
-    holder["graph"] = plan_program(program, {"pulumi:disable-default-providers": ["*"]}, project="lepton-host-dns")
+    holder["graph"] = plan_program(
+        program, {"pulumi:disable-default-providers": ["*"]}, project="lepton-host-dns"
+    )
     return holder
 
 
@@ -70,28 +72,43 @@ def test_each_exposure_gets_its_own_named_address_and_a_gateway_without_one_is_r
     addresses = {a.get("name"): a for a in graph.of_type("gcp:compute/address:Address")}
     assert sorted(addresses) == ["acme-ai-dev-gateway-internal", "acme-ai-dev-gateway-public"]
     for exposure in ("internal", "public"):
-        entry = EntryPoint(exposure=exposure, name=f"lepton-{exposure}", namespace="lepton-ingress", hosts=("x",))
+        entry = EntryPoint(
+            exposure=exposure, name=f"lepton-{exposure}", namespace="lepton-ingress", hosts=("x",)
+        )
         decoration = facts.decorate_entry_point(entry)
         [named] = decoration.addresses
         assert named["type"] == "NamedAddress"
-        assert any(getattr(d, "_name", None) == f"acme-ai-traffic-address-{exposure}" for d in decoration.depends_on)
+        assert any(
+            getattr(d, "_name", None) == f"acme-ai-traffic-address-{exposure}" for d in decoration.depends_on
+        )
     # gcp-prod exposes nothing publicly: the layer asking for a public Gateway is a bug, said so.
     prod = _facts_of(copy.deepcopy(shipped_spec("gcp-prod")))["facts"]
     with pytest.raises(ValueError, match="no address reserved for a public Gateway"):
-        prod.decorate_entry_point(EntryPoint(exposure="public", name="lepton-public", namespace="lepton-ingress",
-                                             hosts=("a.ai.acme.dev",)))
+        prod.decorate_entry_point(
+            EntryPoint(
+                exposure="public", name="lepton-public", namespace="lepton-ingress", hosts=("a.ai.acme.dev",)
+            )
+        )
 
 
-@pytest.mark.parametrize("bad", [
-    {"type": "NamedAddres", "value": "acme-ai-prod-gateway-internal"},  # misspelled: no such type
-    {"type": "NamedAddress", "value": "acme-ai-prod-gateway-internal", "name": "x"},  # no such field
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"type": "NamedAddres", "value": "acme-ai-prod-gateway-internal"},  # misspelled: no such type
+        {"type": "NamedAddress", "value": "acme-ai-prod-gateway-internal", "name": "x"},  # no such field
+    ],
+)
 def test_the_address_crd_check_can_fail(bad: dict[str, str]) -> None:
-    gateway = {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway",
-               "metadata": {"name": "lepton-internal", "namespace": "lepton-ingress"},
-               "spec": {"gatewayClassName": "gke-l7-rilb",
-                        "listeners": [{"name": "http", "protocol": "HTTP", "port": 80}],
-                        "addresses": [{"type": "NamedAddress", "value": "acme-ai-prod-gateway-internal"}]}}
+    gateway = {
+        "apiVersion": "gateway.networking.k8s.io/v1",
+        "kind": "Gateway",
+        "metadata": {"name": "lepton-internal", "namespace": "lepton-ingress"},
+        "spec": {
+            "gatewayClassName": "gke-l7-rilb",
+            "listeners": [{"name": "http", "protocol": "HTTP", "port": 80}],
+            "addresses": [{"type": "NamedAddress", "value": "acme-ai-prod-gateway-internal"}],
+        },
+    }
     validate_cr(gateway, "gateway-api-v1.4.1")
     gateway["spec"]["addresses"] = [bad]
     with pytest.raises(jsonschema.ValidationError):
@@ -100,10 +117,18 @@ def test_the_address_crd_check_can_fail(bad: dict[str, str]) -> None:
 
 def _host_dns(hosts: list[tuple[str, str]], public_zone: str | None):
     def program() -> None:
-        HostDns("dns", HostDnsArgs(project="p", name_prefix="acme-ai-dev", domain="ai.acme.dev",
-                                   network="projects/p/global/networks/vpc", hosts=hosts,  # type: ignore[arg-type]
-                                   addresses={"internal": "10.40.0.9", "public": "198.51.100.7"},
-                                   public_zone=public_zone))
+        HostDns(
+            "dns",
+            HostDnsArgs(
+                project="p",
+                name_prefix="acme-ai-dev",
+                domain="ai.acme.dev",
+                network="projects/p/global/networks/vpc",
+                hosts=hosts,  # type: ignore[arg-type]
+                addresses={"internal": "10.40.0.9", "public": "198.51.100.7"},
+                public_zone=public_zone,
+            ),
+        )
 
     return plan_program(program, project="lepton-host-dns")
 
@@ -112,19 +137,26 @@ def test_host_dns_writes_each_host_in_its_zones_only() -> None:
     graph = _host_dns([("a.ai.acme.dev", "internal"), ("b.ai.acme.dev", "public")], "acme-dev")
     [zone] = graph.of_type("gcp:dns/managedZone:ManagedZone")
     assert (zone.get("dnsName"), zone.get("visibility"), zone.protect) == ("ai.acme.dev.", "private", False)
-    placed = sorted((r.get("name"), r.get("managedZone"), tuple(r.get("rrdatas")))
-                    for r in graph.of_type("gcp:dns/recordSet:RecordSet"))
-    assert placed == [("a.ai.acme.dev.", "acme-ai-dev-hosts", ("10.40.0.9",)),
-                      ("b.ai.acme.dev.", "acme-ai-dev-hosts", ("198.51.100.7",)),
-                      ("b.ai.acme.dev.", "acme-dev", ("198.51.100.7",))]
+    placed = sorted(
+        (r.get("name"), r.get("managedZone"), tuple(r.get("rrdatas")))
+        for r in graph.of_type("gcp:dns/recordSet:RecordSet")
+    )
+    assert placed == [
+        ("a.ai.acme.dev.", "acme-ai-dev-hosts", ("10.40.0.9",)),
+        ("b.ai.acme.dev.", "acme-ai-dev-hosts", ("198.51.100.7",)),
+        ("b.ai.acme.dev.", "acme-dev", ("198.51.100.7",)),
+    ]
     assert not graph.of_type("gcp:dns/managedZone:ManagedZone")[1:]  # the public zone is never created
     with pytest.raises(PlanFailed, match="public hosts need the public zone"):
         _host_dns([("b.ai.acme.dev", "public")], None)
 
 
 def test_the_private_zone_and_addresses_are_priced(plan_stack, platform_dir) -> None:
-    items = {i.type: i for i in estimate_cost(plan_stack(platform_dir, "gcp-prod")).items
-             if i.type in ("gcp:dns/managedZone:ManagedZone", "gcp:compute/address:Address")}
+    items = {
+        i.type: i
+        for i in estimate_cost(plan_stack(platform_dir, "gcp-prod")).items
+        if i.type in ("gcp:dns/managedZone:ManagedZone", "gcp:compute/address:Address")
+    }
     assert items["gcp:dns/managedZone:ManagedZone"].monthly_usd_idle == 0.2
     assert items["gcp:dns/managedZone:ManagedZone"].category == "dns"
     assert items["gcp:compute/address:Address"].monthly_usd_idle == 0.0  # internal: never billed

@@ -42,7 +42,7 @@ def test_gke_ranges_are_disjoint_and_inside_the_cidr(cidr: IPv4Network) -> None:
     for part in parts:
         assert part.subnet_of(cidr)
     for i, a in enumerate(parts):
-        for b in parts[i + 1:]:
+        for b in parts[i + 1 :]:
             assert not a.overlaps(b)
 
 
@@ -71,8 +71,9 @@ def test_control_plane_range_is_a_free_28(cidr: IPv4Network) -> None:
 
 
 @given(desired=st.integers(0, 200), zones=st.integers(1, 4), max_nodes=st.integers(1, 200))
-def test_initial_size_never_exceeds_max_and_reaches_desired_when_it_can(desired: int, zones: int,
-                                                                        max_nodes: int) -> None:
+def test_initial_size_never_exceeds_max_and_reaches_desired_when_it_can(
+    desired: int, zones: int, max_nodes: int
+) -> None:
     per_zone = initial_nodes_per_zone(desired, zones, max_nodes)
     assert per_zone >= 0
     assert per_zone * zones <= max_nodes
@@ -90,8 +91,9 @@ def test_gpu_pool_shape_comes_from_the_catalog() -> None:
 
 @pytest.mark.parametrize("machine", [m for m in catalog("gcp").machines if m.gpu], ids=lambda m: m.name)
 def test_every_catalog_gpu_machine_maps_to_its_accelerator(machine) -> None:
-    shape = pool_shape("p", gpu=machine.gpu, gpu_count=machine.gpu_count, cpu_class=None,
-                       machine_type=machine.name)
+    shape = pool_shape(
+        "p", gpu=machine.gpu, gpu_count=machine.gpu_count, cpu_class=None, machine_type=machine.name
+    )
     assert shape.accelerator is not None
     assert shape.accelerator.type == catalog("gcp").accelerators[machine.gpu]
     assert shape.accelerator.count == machine.gpu_count
@@ -99,7 +101,9 @@ def test_every_catalog_gpu_machine_maps_to_its_accelerator(machine) -> None:
 
 def test_gpu_pool_is_tainted_labelled_and_upgrades_without_surge() -> None:
     shape = pool_shape("l4", gpu="l4", gpu_count=1, cpu_class=None, machine_type=None)
-    assert [(t.key, t.value, t.effect) for t in shape.taints] == [("nvidia.com/gpu", "present", "NO_SCHEDULE")]
+    assert [(t.key, t.value, t.effect) for t in shape.taints] == [
+        ("nvidia.com/gpu", "present", "NO_SCHEDULE")
+    ]
     assert shape.labels["lepton.ai/pool"] == "l4"
     assert shape.labels["lepton.ai/gpu-type"] == "l4"
     assert (shape.max_surge, shape.max_unavailable) == (0, 1)
@@ -116,8 +120,14 @@ def test_cpu_pool_has_no_accelerator_no_taint_and_surges() -> None:
 
 
 def test_user_labels_cannot_override_lepton_labels() -> None:
-    shape = pool_shape("system", gpu=None, gpu_count=1, cpu_class=None, machine_type=None,
-                       extra_labels={"lepton.ai/pool": "spoofed", "team": "a"})
+    shape = pool_shape(
+        "system",
+        gpu=None,
+        gpu_count=1,
+        cpu_class=None,
+        machine_type=None,
+        extra_labels={"lepton.ai/pool": "spoofed", "team": "a"},
+    )
     assert shape.labels == {"lepton.ai/pool": "system", "team": "a"}
 
 
@@ -134,16 +144,25 @@ def test_prefix_condition_refuses_unsafe_prefixes(prefix: str) -> None:
 
 
 def test_service_agents_and_workload_identity_member() -> None:
-    assert service_agent("42", "container") == \
-        "serviceAccount:service-42@container-engine-robot.iam.gserviceaccount.com"
-    assert service_agent("42", "compute") == "serviceAccount:service-42@compute-system.iam.gserviceaccount.com"
-    assert workload_identity_member("proj-x", "research", "model-reader") == \
-        "serviceAccount:proj-x.svc.id.goog[research/model-reader]"
+    assert (
+        service_agent("42", "container")
+        == "serviceAccount:service-42@container-engine-robot.iam.gserviceaccount.com"
+    )
+    assert (
+        service_agent("42", "compute") == "serviceAccount:service-42@compute-system.iam.gserviceaccount.com"
+    )
+    assert (
+        workload_identity_member("proj-x", "research", "model-reader")
+        == "serviceAccount:proj-x.svc.id.goog[research/model-reader]"
+    )
 
 
 def test_kubeconfig_uses_the_gke_auth_plugin_and_no_static_credentials() -> None:
     config = json.loads(gke_kubeconfig("c1", "10.0.0.2", "Q0E="))
-    assert config["clusters"][0]["cluster"] == {"server": "https://10.0.0.2", "certificate-authority-data": "Q0E="}
+    assert config["clusters"][0]["cluster"] == {
+        "server": "https://10.0.0.2",
+        "certificate-authority-data": "Q0E=",
+    }
     user = config["users"][0]["user"]
     assert set(user) == {"exec"}
     assert user["exec"]["command"] == "gke-gcloud-auth-plugin"
@@ -151,10 +170,18 @@ def test_kubeconfig_uses_the_gke_auth_plugin_and_no_static_credentials() -> None
 
 
 def test_zones_offering_keeps_only_zones_with_the_machine() -> None:
-    zones = zones_offering("a3-highgpu-8g", "us-central1", ["us-central1-f", "us-central1-a", "us-central1-c"],
-                           [True, False, True], 3)
+    zones = zones_offering(
+        "a3-highgpu-8g",
+        "us-central1",
+        ["us-central1-f", "us-central1-a", "us-central1-c"],
+        [True, False, True],
+        3,
+    )
     assert zones == ["us-central1-c", "us-central1-f"]
-    assert zones_offering("g2-standard-4", "r", ["r-b", "r-a", "r-c"], [True, True, True], 2) == ["r-a", "r-b"]
+    assert zones_offering("g2-standard-4", "r", ["r-b", "r-a", "r-c"], [True, True, True], 2) == [
+        "r-a",
+        "r-b",
+    ]
 
 
 def test_zones_offering_fails_loudly_when_no_zone_has_the_machine() -> None:

@@ -53,10 +53,12 @@ def _plan(raw: dict[str, Any]) -> Planned:
         platform = Platform(spec.name, spec)
         handle = platform.cluster_handle
         # What the Kubernetes layer does: a tenant component carrying only the Kubernetes provider.
-        tenant = pulumi.ComponentResource("test:k8s:Tenant", "research", None,
-                                          pulumi.ResourceOptions(providers=[handle.provider]))
-        captured["bound"] = handle.bind_identity("research-reader", "research", "model-reader", "research/",
-                                                 pulumi.ResourceOptions(parent=tenant))
+        tenant = pulumi.ComponentResource(
+            "test:k8s:Tenant", "research", None, pulumi.ResourceOptions(providers=[handle.provider])
+        )
+        captured["bound"] = handle.bind_identity(
+            "research-reader", "research", "model-reader", "research/", pulumi.ResourceOptions(parent=tenant)
+        )
         captured["handle"] = handle
 
     graph = plan_program(program, NO_DEFAULT_PROVIDERS, project="lepton-gcp-test", stack=spec.environment)
@@ -75,6 +77,7 @@ def dev() -> Planned:
 
 # --- providers --------------------------------------------------------------------------------------
 
+
 def test_every_resource_uses_an_explicit_provider(prod: Planned) -> None:
     # The engine fails any custom resource without one when default providers are disabled; the
     # recording monitor does too, so reaching here already proves it. Pin which provider each uses.
@@ -91,16 +94,25 @@ def test_provider_carries_project_region_and_labels(prod: Planned) -> None:
     assert provider.inputs["project"] == "acme-ai-prod"
     assert provider.inputs["region"] == "us-central1"
     labels = json.loads(provider.inputs["defaultLabels"])  # provider inputs arrive JSON-encoded
-    assert {"environment": "prod", "platform": "acme-ai", "team": "ml-platform", "cost-center": "1234",
-            "managed-by": "lepton-infra"}.items() <= labels.items()
+    assert {
+        "environment": "prod",
+        "platform": "acme-ai",
+        "team": "ml-platform",
+        "cost-center": "1234",
+        "managed-by": "lepton-infra",
+    }.items() <= labels.items()
 
 
 # --- project services -------------------------------------------------------------------------------
 
+
 def test_only_the_needed_services_are_enabled_and_never_disabled(prod: Planned) -> None:
     services = prod.graph.of_type("gcp:projects/service:Service")
-    assert {s.inputs["service"] for s in services} == {*PLATFORM_SERVICES, "billingbudgets.googleapis.com",
-                                                       "binaryauthorization.googleapis.com"}
+    assert {s.inputs["service"] for s in services} == {
+        *PLATFORM_SERVICES,
+        "billingbudgets.googleapis.com",
+        "binaryauthorization.googleapis.com",
+    }
     assert all(s.inputs["disableOnDestroy"] is False for s in services)
 
 
@@ -111,18 +123,26 @@ def test_dev_without_budget_does_not_enable_the_budget_api(dev: Planned) -> None
 
 def test_resources_wait_for_the_services(prod: Planned) -> None:
     service_urns = {s.urn for s in prod.graph.of_type("gcp:projects/service:Service")}
-    for type_ in ("gcp:compute/network:Network", CLUSTER, "gcp:kms/keyRing:KeyRing", "gcp:storage/bucket:Bucket"):
+    for type_ in (
+        "gcp:compute/network:Network",
+        CLUSTER,
+        "gcp:kms/keyRing:KeyRing",
+        "gcp:storage/bucket:Bucket",
+    ):
         for r in prod.graph.of_type(type_):
             assert service_urns <= set(r.dependencies), r.urn
 
 
 # --- network ----------------------------------------------------------------------------------------
 
+
 def test_subnet_ranges_private_google_access_and_flow_logs(prod: Planned) -> None:
     subnet = prod.graph.one("gcp:compute/subnetwork:Subnetwork")
     assert subnet.inputs["ipCidrRange"] == "10.40.128.0/18"
-    assert {r["rangeName"]: r["ipCidrRange"] for r in subnet.inputs["secondaryIpRanges"]} == \
-        {"pods": "10.40.0.0/17", "services": "10.40.192.0/19"}
+    assert {r["rangeName"]: r["ipCidrRange"] for r in subnet.inputs["secondaryIpRanges"]} == {
+        "pods": "10.40.0.0/17",
+        "services": "10.40.192.0/19",
+    }
     assert subnet.inputs["privateIpGoogleAccess"] is True
     assert subnet.get("logConfig.metadata") == "INCLUDE_ALL_METADATA"
     assert prod.graph.one("gcp:compute/network:Network").inputs["autoCreateSubnetworks"] is False
@@ -151,6 +171,7 @@ def test_control_plane_reaches_node_webhooks(prod: Planned) -> None:
 
 
 # --- encryption -------------------------------------------------------------------------------------
+
 
 def test_key_rotates_within_90_days(prod: Planned) -> None:
     key = prod.graph.one("gcp:kms/cryptoKey:CryptoKey")
@@ -189,8 +210,12 @@ def test_prod_cluster_has_intranode_visibility_and_its_own_labels(prod: Planned,
 
 def test_encrypted_resources_wait_for_the_key_grants(prod: Planned) -> None:
     grants = {m.urn for m in prod.graph.of_type(KEY_MEMBER)}
-    for r in [prod.graph.one(CLUSTER), *prod.graph.of_type(NODE_POOL), prod.graph.one("gcp:storage/bucket:Bucket"),
-              prod.graph.one("gcp:artifactregistry/repository:Repository")]:
+    for r in [
+        prod.graph.one(CLUSTER),
+        *prod.graph.of_type(NODE_POOL),
+        prod.graph.one("gcp:storage/bucket:Bucket"),
+        prod.graph.one("gcp:artifactregistry/repository:Repository"),
+    ]:
         assert grants <= set(r.dependencies), r.urn
 
 
@@ -220,12 +245,15 @@ def test_persistent_volumes_use_the_platform_key(prod: Planned) -> None:
 
 # --- cluster ----------------------------------------------------------------------------------------
 
+
 def test_nodes_are_always_private(prod: Planned, dev: Planned) -> None:
     for planned in (prod, dev):
         assert planned.graph.one(CLUSTER).get("privateClusterConfig.enablePrivateNodes") is True
 
 
-def test_prod_endpoint_is_private_dev_is_public_behind_authorized_networks(prod: Planned, dev: Planned) -> None:
+def test_prod_endpoint_is_private_dev_is_public_behind_authorized_networks(
+    prod: Planned, dev: Planned
+) -> None:
     assert prod.graph.one(CLUSTER).get("privateClusterConfig.enablePrivateEndpoint") is True
     assert dev.graph.one(CLUSTER).get("privateClusterConfig.enablePrivateEndpoint") is False
 
@@ -248,8 +276,10 @@ def test_workload_identity_and_gke_metadata(prod: Planned) -> None:
 def test_shielded_nodes(prod: Planned) -> None:
     assert prod.graph.one(CLUSTER).inputs["enableShieldedNodes"] is True
     for name, pool in prod.pools().items():
-        assert pool.get("nodeConfig.shieldedInstanceConfig") == {"enableSecureBoot": True,
-                                                                 "enableIntegrityMonitoring": True}, name
+        assert pool.get("nodeConfig.shieldedInstanceConfig") == {
+            "enableSecureBoot": True,
+            "enableIntegrityMonitoring": True,
+        }, name
 
 
 def test_dataplane_v2_observability_and_no_legacy_auth(prod: Planned) -> None:
@@ -272,8 +302,13 @@ def test_prod_is_regional_over_three_zones_dev_is_zonal(prod: Planned, dev: Plan
     assert dev.graph.one(CLUSTER).inputs["nodeLocations"] == ["us-central1-b"]
 
 
-STATEFUL = (CLUSTER, "gcp:kms/keyRing:KeyRing", "gcp:kms/cryptoKey:CryptoKey", "gcp:storage/bucket:Bucket",
-            "gcp:artifactregistry/repository:Repository")
+STATEFUL = (
+    CLUSTER,
+    "gcp:kms/keyRing:KeyRing",
+    "gcp:kms/cryptoKey:CryptoKey",
+    "gcp:storage/bucket:Bucket",
+    "gcp:artifactregistry/repository:Repository",
+)
 
 
 def test_prod_protects_stateful_resources(prod: Planned) -> None:
@@ -291,11 +326,17 @@ def test_dev_can_be_torn_down(dev: Planned) -> None:
 
 # --- node pools -------------------------------------------------------------------------------------
 
+
 def test_gpu_pools_get_catalog_accelerators_with_gke_managed_drivers(prod: Planned) -> None:
     pools = prod.pools()
     assert pools["h100"].get("nodeConfig.machineType") == "a3-highgpu-8g"
     assert pools["h100"].get("nodeConfig.guestAccelerators") == [
-        {"type": "nvidia-h100-80gb", "count": 8, "gpuDriverInstallationConfig": {"gpuDriverVersion": "DEFAULT"}}]
+        {
+            "type": "nvidia-h100-80gb",
+            "count": 8,
+            "gpuDriverInstallationConfig": {"gpuDriverVersion": "DEFAULT"},
+        }
+    ]
     assert pools["l4-spot"].get("nodeConfig.guestAccelerators.0.type") == "nvidia-l4"
     assert pools["l4-spot"].get("nodeConfig.guestAccelerators.0.count") == 1
     assert pools["system"].get("nodeConfig.guestAccelerators") is None
@@ -333,8 +374,11 @@ def test_spot_taints_and_labels(prod: Planned) -> None:
     assert pools["h100"].get("nodeConfig.taints") == gpu_taint
     assert pools["l4-spot"].get("nodeConfig.taints") == gpu_taint
     assert pools["system"].get("nodeConfig.taints") == []
-    assert pools["h100"].get("nodeConfig.labels") == {"lepton.ai/pool": "h100", "lepton.ai/gpu-type": "h100-80gb",
-                                                      "nvidia.com/gpu.present": "true"}
+    assert pools["h100"].get("nodeConfig.labels") == {
+        "lepton.ai/pool": "h100",
+        "lepton.ai/gpu-type": "h100-80gb",
+        "nvidia.com/gpu.present": "true",
+    }
 
 
 def test_pools_auto_repair_and_upgrade(prod: Planned) -> None:
@@ -349,12 +393,17 @@ def test_nodes_run_as_the_dedicated_least_privilege_account(prod: Planned) -> No
         sa = pool.get("nodeConfig.serviceAccount")
         assert sa == email
         assert not sa.endswith("-compute@developer.gserviceaccount.com")
-    roles = {m.inputs["role"] for m in prod.graph.of_type("gcp:projects/iAMMember:IAMMember")
-             if m.inputs["member"] == f"serviceAccount:{email}"}
+    roles = {
+        m.inputs["role"]
+        for m in prod.graph.of_type("gcp:projects/iAMMember:IAMMember")
+        if m.inputs["member"] == f"serviceAccount:{email}"
+    }
     assert roles == set(NODE_ROLES)
     reader = prod.graph.one("gcp:artifactregistry/repositoryIamMember:RepositoryIamMember")
-    assert (reader.inputs["role"], reader.inputs["member"]) == ("roles/artifactregistry.reader",
-                                                                f"serviceAccount:{email}")
+    assert (reader.inputs["role"], reader.inputs["member"]) == (
+        "roles/artifactregistry.reader",
+        f"serviceAccount:{email}",
+    )
 
 
 def test_no_primitive_role_anywhere(prod: Planned) -> None:
@@ -365,13 +414,15 @@ def test_no_primitive_role_anywhere(prod: Planned) -> None:
 
 # --- artifacts --------------------------------------------------------------------------------------
 
+
 def test_model_bucket_is_private_versioned_and_expires_old_versions(prod: Planned) -> None:
     bucket = prod.graph.one("gcp:storage/bucket:Bucket")
     assert bucket.inputs["uniformBucketLevelAccess"] is True
     assert bucket.inputs["publicAccessPrevention"] == "enforced"
     assert bucket.get("versioning.enabled") is True
-    conditions = [rule["condition"] for rule in bucket.inputs["lifecycleRules"]
-                  if rule["action"]["type"] == "Delete"]
+    conditions = [
+        rule["condition"] for rule in bucket.inputs["lifecycleRules"] if rule["action"]["type"] == "Delete"
+    ]
     assert {"daysSinceNoncurrentTime": 30, "withState": "ARCHIVED"} in conditions
     assert prod.outputs["model_bucket"] == bucket.inputs["name"]
 
@@ -380,10 +431,14 @@ def test_registry_is_docker_and_cleans_untagged_images(prod: Planned) -> None:
     repo = prod.graph.one("gcp:artifactregistry/repository:Repository")
     assert repo.inputs["format"] == "DOCKER"
     assert repo.get("cleanupPolicies.0.condition.tagState") == "UNTAGGED"
-    assert prod.outputs["registry_url"] == f"us-central1-docker.pkg.dev/acme-ai-prod/{repo.inputs['repositoryId']}"
+    assert (
+        prod.outputs["registry_url"]
+        == f"us-central1-docker.pkg.dev/acme-ai-prod/{repo.inputs['repositoryId']}"
+    )
 
 
 # --- workload identity ------------------------------------------------------------------------------
+
 
 def test_bound_identity_reads_only_its_prefix(prod: Planned) -> None:
     read = prod.graph.one("gcp:storage/bucketIAMMember:BucketIAMMember")
@@ -411,12 +466,16 @@ def test_bound_identity_lives_under_the_caller_with_the_gcp_provider(prod: Plann
 
 # --- monitoring -------------------------------------------------------------------------------------
 
+
 def test_alerts_notify_every_email(prod: Planned) -> None:
     channels = prod.graph.of_type("gcp:monitoring/notificationChannel:NotificationChannel")
     assert sorted(c.get("labels.email_address") for c in channels) == ["ml@acme.dev", "oncall@acme.dev"]
     policies = {p.name: p for p in prod.graph.of_type("gcp:monitoring/alertPolicy:AlertPolicy")}
-    assert set(policies) == {"acme-ai-monitoring-node-not-ready", "acme-ai-monitoring-gpu-idle",
-                             "acme-ai-monitoring-gpu-pods-pending"}
+    assert set(policies) == {
+        "acme-ai-monitoring-node-not-ready",
+        "acme-ai-monitoring-gpu-idle",
+        "acme-ai-monitoring-gpu-pods-pending",
+    }
     for policy in policies.values():
         assert len(policy.inputs["notificationChannels"]) == 2
 
@@ -426,8 +485,11 @@ def test_gpu_idle_alert_watches_duty_cycle_for_an_hour(prod: Planned) -> None:
     threshold = idle.get("conditions.0.conditionThreshold")
     assert "kubernetes.io/node/accelerator/duty_cycle" in threshold["filter"]
     assert 'cluster_name = "acme-ai-prod"' in threshold["filter"]
-    assert (threshold["comparison"], threshold["thresholdValue"], threshold["duration"]) == \
-        ("COMPARISON_LT", 10, "3600s")
+    assert (threshold["comparison"], threshold["thresholdValue"], threshold["duration"]) == (
+        "COMPARISON_LT",
+        10,
+        "3600s",
+    )
 
 
 def test_budget_on_the_billing_account_with_thresholds(prod: Planned) -> None:
@@ -445,6 +507,7 @@ def test_dev_without_budget_has_no_budget(dev: Planned) -> None:
 
 # --- the handle and outputs -------------------------------------------------------------------------
 
+
 def test_cluster_handle_facts(prod: Planned) -> None:
     handle = prod.handle
     assert handle.cloud == "gcp"
@@ -457,8 +520,18 @@ def test_cluster_handle_facts(prod: Planned) -> None:
 
 def test_outputs_and_secret_kubeconfig(prod: Planned) -> None:
     outputs = prod.outputs
-    assert set(outputs) == {"cluster_name", "cluster_endpoint", "kubeconfig", "model_bucket", "registry_url",
-                            "kms_key_id", "region", "project", "api_access", "quota_to_request"}
+    assert set(outputs) == {
+        "cluster_name",
+        "cluster_endpoint",
+        "kubeconfig",
+        "model_bucket",
+        "registry_url",
+        "kms_key_id",
+        "region",
+        "project",
+        "api_access",
+        "quota_to_request",
+    }
     assert outputs["kubeconfig"] == "[secret]"
     assert outputs["cluster_endpoint"] == "10.0.0.2"  # the private endpoint in prod
     assert (outputs["region"], outputs["project"]) == ("us-central1", "acme-ai-prod")

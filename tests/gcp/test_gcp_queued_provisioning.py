@@ -58,8 +58,9 @@ def test_kueue_checks_capacity_with_gke_for_the_queued_pool_only(queued: Planned
         assert queue["spec"]["admissionChecksStrategy"]["admissionChecks"][0]["onFlavors"] == ["gpu-h100"]
     # GKE serves the API itself: nothing installs a CRD, and no self-managed autoscaler runs.
     assert not queued.of_type("kubernetes:yaml/v2:ConfigFile")
-    assert not [r for r in queued.of_type("kubernetes:helm.sh/v3:Release")
-                if "autoscaler" in str(r.get("chart"))]
+    assert not [
+        r for r in queued.of_type("kubernetes:helm.sh/v3:Release") if "autoscaler" in str(r.get("chart"))
+    ]
 
 
 def test_the_queued_pool_passes_the_policy_pack(queued: PlannedGraph) -> None:
@@ -73,8 +74,10 @@ def _problems(raw: dict[str, Any]) -> dict[str, str]:
     return {p.path: p.why for p in err.value.problems}
 
 
-@pytest.mark.parametrize("pool, why", [("system", "not a GPU node pool"), ("a100", "not a GPU node pool"),
-                                       ("l4-spot", "on-demand nodes only")])
+@pytest.mark.parametrize(
+    "pool, why",
+    [("system", "not a GPU node pool"), ("a100", "not a GPU node pool"), ("l4-spot", "on-demand nodes only")],
+)
 def test_pools_gke_cannot_queue_are_refused(pool: str, why: str) -> None:
     assert why in _problems(_queued(queued_provisioning_pools=[pool]))["gcp.queued_provisioning_pools[0]"]
 

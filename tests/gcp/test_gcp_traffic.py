@@ -34,7 +34,7 @@ def _validate(doc: dict[str, Any]) -> None:
     jsonschema.validate(body, CRDS[doc["kind"]]["schema"])
 
 
-@given(st.integers(min_value=8, max_value=20), st.integers(min_value=0, max_value=2 ** 12 - 1))
+@given(st.integers(min_value=8, max_value=20), st.integers(min_value=0, max_value=2**12 - 1))
 def test_the_proxy_only_subnet_overlaps_nothing_planned(prefix: int, n: int) -> None:
     base = IPv4Network("10.0.0.0/8")
     cidr = list(base.subnets(new_prefix=prefix))[n % 2 ** (prefix - 8)]
@@ -66,7 +66,10 @@ def test_gateway_api_proxy_subnet_and_firewall_in_the_plan(prod) -> None:
 def test_the_ssl_policy_is_tls12_restricted(prod) -> None:
     [policy] = prod.of_type("gcp:compute/regionSslPolicy:RegionSslPolicy")
     assert (policy.get("minTlsVersion"), policy.get("profile"), policy.get("region")) == (
-        "TLS_1_2", "RESTRICTED", "us-central1")
+        "TLS_1_2",
+        "RESTRICTED",
+        "us-central1",
+    )
 
 
 def test_no_domain_no_gateway(plan_stack, platform_dir) -> None:
@@ -77,9 +80,18 @@ def test_no_domain_no_gateway(plan_stack, platform_dir) -> None:
 
 
 def _target() -> RouteTarget:
-    return RouteTarget(service="sentiment", host="sentiment.ai.acme.dev", exposure="internal", namespace="keda",
-                       backend_service="keda-add-ons-http-interceptor-proxy", backend_port=8080,
-                       health_path="/livez", health_port=9090, request_timeout_seconds=1260, drain_seconds=30)
+    return RouteTarget(
+        service="sentiment",
+        host="sentiment.ai.acme.dev",
+        exposure="internal",
+        namespace="keda",
+        backend_service="keda-add-ons-http-interceptor-proxy",
+        backend_port=8080,
+        health_path="/livez",
+        health_port=9090,
+        request_timeout_seconds=1260,
+        drain_seconds=30,
+    )
 
 
 def test_route_policies_validate_against_the_gke_crds() -> None:
@@ -108,8 +120,12 @@ def _facts(raw: dict[str, Any]):
 
         handle = build(PlatformSpec.from_dict(raw)).cloud.cluster_handle
         holder["facts"] = handle.ingress
-        entry = EntryPoint(exposure="internal", name="lepton-internal", namespace="lepton-ingress",
-                           hosts=("sentiment.ai.acme.dev",))
+        entry = EntryPoint(
+            exposure="internal",
+            name="lepton-internal",
+            namespace="lepton-ingress",
+            hosts=("sentiment.ai.acme.dev",),
+        )
         holder["gateway"] = handle.ingress.decorate_entry_point(entry)
 
     graph = plan_program(program, {"pulumi:disable-default-providers": ["*"]}, project="lepton-gcp-traffic")
@@ -118,13 +134,22 @@ def _facts(raw: dict[str, Any]):
 
 def test_facts_of_a_private_ca_stack() -> None:
     raw = copy.deepcopy(raw_spec("gcp-prod"))
-    raw["network"] = {k: v for k, v in raw["network"].items() if k != "acme_email"} | {"tls_issuer": "private-ca"}
+    raw["network"] = {k: v for k, v in raw["network"].items() if k != "acme_email"} | {
+        "tls_issuer": "private-ca"
+    }
     graph, holder = _facts(raw)
     facts = holder["facts"]
-    assert (facts.api, facts.certificates, facts.gateway_api_crds_installed) == ("gateway", "cert-manager", True)
+    assert (facts.api, facts.certificates, facts.gateway_api_crds_installed) == (
+        "gateway",
+        "cert-manager",
+        True,
+    )
     assert facts.classes == {"internal": "gke-l7-rilb"} and facts.dns_zone is None
-    proxy = next(s.get("ipCidrRange") for s in graph.of_type("gcp:compute/subnetwork:Subnetwork")
-                 if s.get("purpose") == "REGIONAL_MANAGED_PROXY")
+    proxy = next(
+        s.get("ipCidrRange")
+        for s in graph.of_type("gcp:compute/subnetwork:Subnetwork")
+        if s.get("purpose") == "REGIONAL_MANAGED_PROXY"
+    )
     assert facts.data_plane_peers == data_plane_peers(proxy)
     [policy] = holder["gateway"].objects
     assert policy["kind"] == "GCPGatewayPolicy" and policy["metadata"]["namespace"] == "lepton-ingress"
@@ -140,15 +165,24 @@ def test_acme_binds_cert_manager_to_the_zone_only() -> None:
     raw["network"]["public_services"] = True
     graph, holder = _facts(raw)
     zone = holder["facts"].dns_zone
-    assert zone.dns01_solver == {"cloudDNS": {"project": raw["gcp"]["project"], "hostedZoneName": "acme-zone"}}
+    assert zone.dns01_solver == {
+        "cloudDNS": {"project": raw["gcp"]["project"], "hostedZoneName": "acme-zone"}
+    }
     assert holder["facts"].classes["public"] == "gke-l7-regional-external-managed"
     [member] = graph.of_type("gcp:dns/dnsManagedZoneIamMember:DnsManagedZoneIamMember")
     [role] = graph.of_type("gcp:projects/iAMCustomRole:IAMCustomRole")
-    assert member.get("managedZone") == "acme-zone" and member.get("role") == f"projects/{raw['gcp']['project']}/roles/" \
-        + role.get("roleId")
+    assert member.get("managedZone") == "acme-zone" and member.get(
+        "role"
+    ) == f"projects/{raw['gcp']['project']}/roles/" + role.get("roleId")
     assert sorted(role.get("permissions")) == sorted(DNS01_PERMISSIONS)
-    assert not any(p.startswith("dns.managedZones.") and p != "dns.managedZones.get" for p in role.get("permissions"))
+    assert not any(
+        p.startswith("dns.managedZones.") and p != "dns.managedZones.get" for p in role.get("permissions")
+    )
     # No project-level grant: the only IAM member on DNS is the zone's.
     assert not [m for m in graph.of_type("gcp:projects/iAMMember:IAMMember") if "dns" in str(m.get("role"))]
-    trust = [t for t in graph.of_type("gcp:serviceaccount/iAMMember:IAMMember") if "cert-manager" in str(t.get("member"))]
+    trust = [
+        t
+        for t in graph.of_type("gcp:serviceaccount/iAMMember:IAMMember")
+        if "cert-manager" in str(t.get("member"))
+    ]
     assert trust[0].get("member").endswith("[cert-manager/cert-manager]")

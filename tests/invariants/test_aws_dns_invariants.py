@@ -32,7 +32,9 @@ def _spec(graph: PlannedGraph) -> PlatformSpec:
 
 
 def _ingress_serving(graph: PlannedGraph, host: str) -> RecordedResource:
-    (ingress,) = [i for i in graph.of_type(INGRESS) if host in [r.get("host") for r in i.get("spec.rules") or []]]
+    (ingress,) = [
+        i for i in graph.of_type(INGRESS) if host in [r.get("host") for r in i.get("spec.rules") or []]
+    ]
     return ingress
 
 
@@ -50,9 +52,12 @@ def graph(request, plan_stack: Callable[[Path, str], PlannedGraph]) -> PlannedGr
 
 
 def test_shipped_aws_stacks_expose_hosts_of_both_kinds_between_them(
-        plan_stack: Callable[[Path, str], PlannedGraph]) -> None:
+    plan_stack: Callable[[Path, str], PlannedGraph],
+) -> None:
     """The invariants below cover internal and public hosts only if the shipped stacks have both."""
-    kinds = {e.exposure for s in AWS_STACKS for e in exposed_services(_spec(plan_stack(PLATFORM_STACK_DIR, s)))}
+    kinds = {
+        e.exposure for s in AWS_STACKS for e in exposed_services(_spec(plan_stack(PLATFORM_STACK_DIR, s)))
+    }
     assert kinds == {"internal", "public"}
 
 
@@ -61,7 +66,9 @@ def test_one_private_zone_for_the_domain_on_the_platforms_vpc(graph: PlannedGrap
     (zone,) = graph.of_type(ZONE)
     (vpc,) = graph.of_type(VPC)
     assert zone.get("name") == spec.network.domain
-    assert [v.get("vpcId") for v in zone.get("vpcs")] == [vpc.outputs["id"]] and vpc.urn in graph.waits_for(zone)
+    assert [v.get("vpcId") for v in zone.get("vpcs")] == [vpc.outputs["id"]] and vpc.urn in graph.waits_for(
+        zone
+    )
     assert zone.get("vpcs")[0].get("vpcRegion") == spec.region
     # A private zone answers only in a VPC that resolves through the Amazon DNS server and has DNS hostnames.
     assert vpc.get("enableDnsSupport") is True and vpc.get("enableDnsHostnames") is True
@@ -105,4 +112,5 @@ def test_the_host_addresses_are_stack_outputs(graph: PlannedGraph) -> None:
     spec = _spec(graph)
     hosts = [e.host for e in exposed_services(spec)]
     assert graph.outputs["host_addresses"] == {
-        h: _reported_hostname(_ingress_serving(graph, h)) for h in sorted(hosts)}
+        h: _reported_hostname(_ingress_serving(graph, h)) for h in sorted(hosts)
+    }

@@ -21,13 +21,22 @@ LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
 NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
 ADDON = "aws:eks/addon:Addon"
 NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
-BINDINGS = ("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
-            "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding")
+BINDINGS = (
+    "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
+    "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding",
+)
 ACCESS_ENTRY = "aws:eks/accessEntry:AccessEntry"
 # Costly resources that carry the provider's default tags (tagged by the AWS provider itself).
-DEFAULT_TAGGED_COSTLY = ("aws:ec2/natGateway:NatGateway", "aws:ec2/eip:Eip", "aws:eks/cluster:Cluster",
-                         "aws:ec2/vpcEndpoint:VpcEndpoint", "aws:kms/key:Key", "aws:cloudwatch/logGroup:LogGroup",
-                         "aws:s3/bucket:Bucket", "aws:ecr/repository:Repository")
+DEFAULT_TAGGED_COSTLY = (
+    "aws:ec2/natGateway:NatGateway",
+    "aws:ec2/eip:Eip",
+    "aws:eks/cluster:Cluster",
+    "aws:ec2/vpcEndpoint:VpcEndpoint",
+    "aws:kms/key:Key",
+    "aws:cloudwatch/logGroup:LogGroup",
+    "aws:s3/bucket:Bucket",
+    "aws:ecr/repository:Repository",
+)
 # What a node launch bills; only the launch template's tag specifications reach them.
 LAUNCHED_KINDS = ("instance", "volume", "network-interface")
 IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"
@@ -41,6 +50,7 @@ def graph(request, plan_stack, platform_dir: Path) -> PlannedGraph:
 
 
 # --- budget ------------------------------------------------------------------------------------------
+
 
 def _budget_tags(graph: PlannedGraph) -> set[tuple[str, str]]:
     """(key, value) pairs the budget's TagKeyValue filter counts (`user:<key>$<value>`)."""
@@ -67,8 +77,12 @@ def _effective_tags(graph: PlannedGraph, resource: RecordedResource) -> dict[str
 def test_budget_counts_a_tag_every_costly_resource_carries(graph: PlannedGraph) -> None:
     wanted = _budget_tags(graph)
     assert wanted, "the budget filters on no tag: it would count the whole account"
-    untagged = [r.name for t in DEFAULT_TAGGED_COSTLY for r in graph.of_type(t)
-                if not wanted <= set(_effective_tags(graph, r).items())]
+    untagged = [
+        r.name
+        for t in DEFAULT_TAGGED_COSTLY
+        for r in graph.of_type(t)
+        if not wanted <= set(_effective_tags(graph, r).items())
+    ]
     assert untagged == []
 
 
@@ -89,7 +103,9 @@ def test_persistent_volumes_carry_the_budget_tag(graph: PlannedGraph) -> None:
     for sc in graph.of_type("kubernetes:storage.k8s.io/v1:StorageClass"):
         if sc.get("provisioner") != "ebs.csi.aws.com":
             continue
-        tags = dict(v.split("=", 1) for k, v in sc.get("parameters", {}).items() if k.startswith("tagSpecification_"))
+        tags = dict(
+            v.split("=", 1) for k, v in sc.get("parameters", {}).items() if k.startswith("tagSpecification_")
+        )
         assert wanted <= set(tags.items()), sc.name
 
 
@@ -99,6 +115,7 @@ def test_dev_and_prod_budgets_count_different_spend(plan_stack, platform_dir: Pa
 
 
 # --- principals --------------------------------------------------------------------------------------
+
 
 def _policies(resource: RecordedResource) -> Iterator[dict[str, Any]]:
     for key in ("policy", "assumeRolePolicy"):
@@ -128,16 +145,30 @@ def _creator(graph: PlannedGraph, kind: str, arn: str) -> RecordedResource | Non
     """The planned resource that creates the IAM principal `arn`, if any."""
     if kind == "Federated":
         host = arn.split(":oidc-provider/", 1)[-1]
-        return next((r for r in graph.of_type("aws:iam/openIdConnectProvider:OpenIdConnectProvider")
-                     if r.get("url", "").removeprefix("https://") == host), None)
+        return next(
+            (
+                r
+                for r in graph.of_type("aws:iam/openIdConnectProvider:OpenIdConnectProvider")
+                if r.get("url", "").removeprefix("https://") == host
+            ),
+            None,
+        )
     path = arn.split(":role/", 1)[-1] if ":role/" in arn else None
     if path is None:
         return None
     if path.startswith("aws-service-role/"):
         service = path.split("/")[1]
-        return next((r for r in graph.of_type("aws:iam/serviceLinkedRole:ServiceLinkedRole")
-                     if r.get("awsServiceName") == service), None)
-    return next((r for r in graph.of_type("aws:iam/role:Role") if path.rsplit("/", 1)[-1] == r.get("name")), None)
+        return next(
+            (
+                r
+                for r in graph.of_type("aws:iam/serviceLinkedRole:ServiceLinkedRole")
+                if r.get("awsServiceName") == service
+            ),
+            None,
+        )
+    return next(
+        (r for r in graph.of_type("aws:iam/role:Role") if path.rsplit("/", 1)[-1] == r.get("name")), None
+    )
 
 
 def _depends_on(graph: PlannedGraph, resource: RecordedResource, target: str) -> bool:
@@ -182,6 +213,7 @@ def test_every_policy_principal_exists_before_the_policy(graph: PlannedGraph) ->
 
 # --- NetworkPolicy enforcement -----------------------------------------------------------------------
 
+
 def _vpc_cni_enforces(graph: PlannedGraph) -> bool:
     cni = [a for a in graph.of_type(ADDON) if a.get("addonName") == "vpc-cni"]
     if len(cni) != 1:
@@ -206,15 +238,22 @@ def test_network_policies_only_where_vpc_cni_enforces_them(graph: PlannedGraph) 
 
 # --- RBAC groups -------------------------------------------------------------------------------------
 
+
 def test_every_rbac_group_is_carried_by_an_access_entry(graph: PlannedGraph) -> None:
     carried = {g for e in graph.of_type(ACCESS_ENTRY) for g in e.get("kubernetesGroups") or []}
-    groups = [(b.name, s["name"]) for t in BINDINGS for b in graph.of_type(t) for s in b.get("subjects") or []
-              if s.get("kind") == "Group" and not s["name"].startswith("system:")]
+    groups = [
+        (b.name, s["name"])
+        for t in BINDINGS
+        for b in graph.of_type(t)
+        for s in b.get("subjects") or []
+        if s.get("kind") == "Group" and not s["name"].startswith("system:")
+    ]
     assert groups, "the shipped stacks bind tenant admin groups"
     assert [g for g in groups if g[1] not in carried] == []
 
 
 # --- tenant egress vs workload identity --------------------------------------------------------------
+
 
 def _egress_allows(policies: list[RecordedResource], ip: str, port: int, protocol: str = "TCP") -> bool:
     address = ipaddress.ip_address(ip)
@@ -224,15 +263,20 @@ def _egress_allows(policies: list[RecordedResource], ip: str, port: int, protoco
             continue
         for rule in spec.get("egress") or []:
             ports = rule.get("ports") or []
-            if ports and not any(p.get("protocol", "TCP") == protocol and int(p["port"]) == port for p in ports):
+            if ports and not any(
+                p.get("protocol", "TCP") == protocol and int(p["port"]) == port for p in ports
+            ):
                 continue
             peers = rule.get("to") or []
             if not peers:
                 return True
             for peer in peers:
                 block = peer.get("ipBlock")
-                if block and address in ipaddress.ip_network(block["cidr"]) and not any(
-                        address in ipaddress.ip_network(e) for e in block.get("except", [])):
+                if (
+                    block
+                    and address in ipaddress.ip_network(block["cidr"])
+                    and not any(address in ipaddress.ip_network(e) for e in block.get("except", []))
+                ):
                     return True
     return False
 
@@ -242,15 +286,24 @@ def test_tenant_egress_allows_what_workload_identity_needs(graph: PlannedGraph) 
     VPC CIDR). Pod Identity: the node agent at 169.254.170.23:80. A default-deny egress that blocks either
     leaves the pod without credentials."""
     vpc = ipaddress.ip_network(graph.one("aws:ec2/vpc:Vpc").get("cidrBlock"))
-    sts_endpoint = any(e.get("serviceName", "").endswith(".sts") for e in graph.of_type("aws:ec2/vpcEndpoint:VpcEndpoint"))
+    sts_endpoint = any(
+        e.get("serviceName", "").endswith(".sts") for e in graph.of_type("aws:ec2/vpcEndpoint:VpcEndpoint")
+    )
     sts_ip = str(next(vpc.hosts())) if sts_endpoint else "52.94.0.1"  # a public STS address otherwise
-    pod_identity_namespaces = {a.get("namespace") for a in graph.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation")}
-    irsa = [sa for sa in graph.of_type("kubernetes:core/v1:ServiceAccount")
-            if IRSA_ANNOTATION in ((sa.get("metadata") or {}).get("annotations") or {})]
+    pod_identity_namespaces = {
+        a.get("namespace") for a in graph.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation")
+    }
+    irsa = [
+        sa
+        for sa in graph.of_type("kubernetes:core/v1:ServiceAccount")
+        if IRSA_ANNOTATION in ((sa.get("metadata") or {}).get("annotations") or {})
+    ]
     assert irsa, "tenants' workload service accounts use IRSA"
     for sa in irsa:
         namespace = sa.get("metadata")["namespace"]
-        policies = [p for p in graph.of_type(NETWORK_POLICY) if p.get("metadata", {}).get("namespace") == namespace]
+        policies = [
+            p for p in graph.of_type(NETWORK_POLICY) if p.get("metadata", {}).get("namespace") == namespace
+        ]
         if not policies:
             continue
         assert _egress_allows(policies, sts_ip, 443), (namespace, "STS over HTTPS")

@@ -69,7 +69,9 @@ def _provider_subscription(graph: PlannedGraph, record: RecordedResource) -> str
 
 def host_records_are_sound(graph: PlannedGraph, spec: PlatformSpec) -> None:
     """The invariant itself, for any Azure plan and its spec."""
-    routing = (graph.one(f"{AZ}:containerservice:ManagedCluster").get("ingressProfile") or {}).get("webAppRouting")
+    routing = (graph.one(f"{AZ}:containerservice:ManagedCluster").get("ingressProfile") or {}).get(
+        "webAppRouting"
+    )
     assert not (routing or {}).get("dnsZoneResourceIds")  # the add-on writes no record anywhere
     exposed = exposed_services(spec)
     domain = spec.network.domain
@@ -127,7 +129,9 @@ def host_records_are_sound(graph: PlannedGraph, spec: PlatformSpec) -> None:
             if e.host in private:
                 assert addresses[e.host] == _address(private[e.host][0])
     # Only cert-manager's identity may change the public zone, and only for its challenges.
-    zone_grants = [r for r in graph.of_type(ROLE) if str(r.get("roleDefinitionId")).endswith(DNS_ZONE_CONTRIBUTOR)]
+    zone_grants = [
+        r for r in graph.of_type(ROLE) if str(r.get("roleDefinitionId")).endswith(DNS_ZONE_CONTRIBUTOR)
+    ]
     dns01 = {i.urn for i in graph.of_type(f"{AZ}:managedidentity:UserAssignedIdentity") if "dns01" in i.name}
     assert all(set(r.property_dependencies["principalId"]) & dns01 for r in zone_grants)
 
@@ -136,7 +140,9 @@ def self_check_is_public_and_reachable(graph: PlannedGraph, spec: PlatformSpec) 
     releases = [r for r in graph.of_type("kubernetes:helm.sh/v3:Release") if r.get("chart") == "cert-manager"]
     values = releases[0].get("values") if releases else {}
     # acme proves hosts in the public zone, and with records on a private zone for the domain is on the VNet.
-    split_horizon = spec.network.tls_issuer == "acme" and spec.network.dns_records and bool(exposed_services(spec))
+    split_horizon = (
+        spec.network.tls_issuer == "acme" and spec.network.dns_records and bool(exposed_services(spec))
+    )
     if not split_horizon:
         assert "dns01RecursiveNameservers" not in (values or {})
         return
@@ -152,9 +158,16 @@ def self_check_is_public_and_reachable(graph: PlannedGraph, spec: PlatformSpec) 
     assert cluster.get("networkProfile.outboundType") == "userAssignedNATGateway"
     [nodes] = [s for s in graph.one(f"{AZ}:network:VirtualNetwork").get("subnets") if s["name"] == "nodes"]
     assert nodes.get("natGateway", {}).get("id")
-    nsg = next(n for n in graph.of_type(f"{AZ}:network:NetworkSecurityGroup")
-               if nodes["networkSecurityGroup"]["id"].endswith(f"/networkSecurityGroups/{n.get('networkSecurityGroupName')}"))
-    assert not [r for r in nsg.get("securityRules") or [] if r["direction"] == "Outbound" and r["access"] == "Deny"]
+    nsg = next(
+        n
+        for n in graph.of_type(f"{AZ}:network:NetworkSecurityGroup")
+        if nodes["networkSecurityGroup"]["id"].endswith(
+            f"/networkSecurityGroups/{n.get('networkSecurityGroupName')}"
+        )
+    )
+    assert not [
+        r for r in nsg.get("securityRules") or [] if r["direction"] == "Outbound" and r["access"] == "Deny"
+    ]
     policies = graph.of_type("kubernetes:networking.k8s.io/v1:NetworkPolicy")
     assert not [p for p in policies if p.get("metadata.namespace") == "cert-manager"]
 
@@ -171,14 +184,22 @@ def _variant(edit: Callable[[dict[str, Any]], None]) -> PlannedGraph:
         for key, value in build(PlatformSpec.from_dict(raw)).outputs.items():
             pulumi.export(key, value)
 
-    return plan_program(program, {"lepton:platform": raw, "pulumi:disable-default-providers": ["*"]},
-                        project="lepton-platform", stack="azure-prod-variant")
+    return plan_program(
+        program,
+        {"lepton:platform": raw, "pulumi:disable-default-providers": ["*"]},
+        project="lepton-platform",
+        stack="azure-prod-variant",
+    )
 
 
 def _public(tls_issuer: str, zone: str) -> Callable[[dict[str, Any]], None]:
     def edit(raw: dict[str, Any]) -> None:
-        raw["network"] = {**raw["network"], "tls_issuer": tls_issuer, "public_services": True,
-                          **({"acme_email": "certs@acme.dev"} if tls_issuer == "acme" else {})}
+        raw["network"] = {
+            **raw["network"],
+            "tls_issuer": tls_issuer,
+            "public_services": True,
+            **({"acme_email": "certs@acme.dev"} if tls_issuer == "acme" else {}),
+        }
         raw["azure"] = {**raw["azure"], "dns_zone_id": zone}
         raw["services"] = [{**raw["services"][0], "expose": "public"}, *raw["services"][1:]]
 
@@ -193,15 +214,17 @@ VARIANTS = {
     "public-acme": _public("acme", ZONE),
     # The private CA for a public host, the zone in its own subscription: records through a provider there.
     "public-private-ca-other-subscription": _public("private-ca", ZONE),
-    "public-acme-same-subscription": _public("acme", ZONE.replace(ZONE_SUBSCRIPTION,
-                                                                  shipped_spec("azure-prod")["azure"]["subscription_id"])),
+    "public-acme-same-subscription": _public(
+        "acme", ZONE.replace(ZONE_SUBSCRIPTION, shipped_spec("azure-prod")["azure"]["subscription_id"])
+    ),
     "dns-records-off": _no_records,
 }
 
 
 @pytest.fixture(scope="module", params=["azure-dev", "azure-prod", *VARIANTS])
-def graph(request: pytest.FixtureRequest, plan_stack: Callable[..., PlannedGraph],
-          platform_dir: Path) -> PlannedGraph:
+def graph(
+    request: pytest.FixtureRequest, plan_stack: Callable[..., PlannedGraph], platform_dir: Path
+) -> PlannedGraph:
     if request.param in VARIANTS:
         return _variant(VARIANTS[request.param])
     return plan_stack(platform_dir, request.param)
@@ -211,15 +234,18 @@ def test_every_exposed_host_has_its_records_in_exactly_the_right_zones(graph: Pl
     host_records_are_sound(graph, _spec(graph))
 
 
-def test_cert_manager_self_check_asks_reachable_public_resolvers_under_split_horizon(graph: PlannedGraph) -> None:
+def test_cert_manager_self_check_asks_reachable_public_resolvers_under_split_horizon(
+    graph: PlannedGraph,
+) -> None:
     self_check_is_public_and_reachable(graph, _spec(graph))
 
 
 def test_the_shipped_prod_stack_writes_its_internal_hosts(plan_stack, platform_dir) -> None:
     """Not vacuous: azure-prod exposes both services internally, so both have private records."""
     graph = plan_stack(platform_dir, "azure-prod")
-    assert {_fqdn(r.get("relativeRecordSetName"), r.get("privateZoneName")) for r in graph.of_type(PRIVATE_RECORD)} == {
-        "sentiment.ai.acme.dev", "embeddings.ai.acme.dev"}
+    assert {
+        _fqdn(r.get("relativeRecordSetName"), r.get("privateZoneName")) for r in graph.of_type(PRIVATE_RECORD)
+    } == {"sentiment.ai.acme.dev", "embeddings.ai.acme.dev"}
     assert graph.of_type(PUBLIC_RECORD) == []
 
 

@@ -29,15 +29,19 @@ WORKLOADS = ("Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod")
 IMAGES_DIR = Path(__file__).resolve().parents[1] / "kubernetes" / "chart_values"
 # Subcharts a parent pins (its Chart.yaml `dependencies` at the pinned tag), whose images it runs too.
 SUBCHARTS = {
-    "kube-prometheus-stack-82.16.0": ("grafana-11.3.6", "kube-state-metrics-7.2.2",
-                                      "prometheus-node-exporter-4.52.2"),
+    "kube-prometheus-stack-82.16.0": (
+        "grafana-11.3.6",
+        "kube-state-metrics-7.2.2",
+        "prometheus-node-exporter-4.52.2",
+    ),
     "gpu-operator-v26.3.0": ("node-feature-discovery-0.18.3",),
 }
 
 
 @pytest.fixture(scope="module", params=STACKS)
-def graph(request: pytest.FixtureRequest, plan_stack: Callable[..., PlannedGraph],
-          platform_dir: Path) -> PlannedGraph:
+def graph(
+    request: pytest.FixtureRequest, plan_stack: Callable[..., PlannedGraph], platform_dir: Path
+) -> PlannedGraph:
     return plan_stack(platform_dir, request.param)
 
 
@@ -109,7 +113,8 @@ def test_the_matcher_follows_the_pattern_syntax() -> None:
 
 
 def test_the_cluster_evaluates_the_project_policy(graph: PlannedGraph) -> None:
-    """CKV_GCP_66: in dev too (the policy itself is dry-run there), so a promotion changes no cluster field."""
+    """CKV_GCP_66: in dev too (the policy itself is dry-run there), so a promotion changes no cluster
+    field."""
     assert graph.one(CLUSTER).get("binaryAuthorization.evaluationMode") == "PROJECT_SINGLETON_POLICY_ENFORCE"
     enabled = {s.inputs["service"] for s in graph.of_type("gcp:projects/service:Service")}
     assert "binaryauthorization.googleapis.com" in enabled
@@ -120,7 +125,8 @@ def test_the_policy_denies_by_default_in_prod_and_audits_in_dev(graph: PlannedGr
     assert policy.get("globalPolicyEvaluationMode") == "ENABLE"  # GKE's own system images
     assert policy.get("defaultAdmissionRule.evaluationMode") == "ALWAYS_DENY"
     assert policy.get("defaultAdmissionRule.enforcementMode") == (
-        "ENFORCED_BLOCK_AND_AUDIT_LOG" if _prod(graph) else "DRYRUN_AUDIT_LOG_ONLY")
+        "ENFORCED_BLOCK_AND_AUDIT_LOG" if _prod(graph) else "DRYRUN_AUDIT_LOG_ONLY"
+    )
     assert policy.get("project") == graph.one(CLUSTER).get("project")
 
 
@@ -129,8 +135,9 @@ def test_every_image_the_plan_runs_is_admitted(graph: PlannedGraph) -> None:
     images = rendered_images(graph)
     assert any(source.startswith("chart ") for source in images.values())
     assert any(not source.startswith(("chart ", "release ")) for source in images.values())
-    denied = {image: source for image, source in images.items()
-              if not any(matches(p, image) for p in patterns)}
+    denied = {
+        image: source for image, source in images.items() if not any(matches(p, image) for p in patterns)
+    }
     assert denied == {}
 
 
@@ -138,11 +145,15 @@ def test_the_allowlist_admits_no_whole_registry(graph: PlannedGraph) -> None:
     """Every pattern names a repository (or the platform's own Artifact Registry repository), never a
     registry host: `quay.io/**` would admit any image anyone pushes there."""
     registry = graph.one("gcp:artifactregistry/repository:Repository")
-    own = f"{registry.inputs['location']}-docker.pkg.dev/{registry.inputs['project']}/{registry.inputs['repositoryId']}/**"
+    inputs = registry.inputs
+    own = f"{inputs['location']}-docker.pkg.dev/{inputs['project']}/{inputs['repositoryId']}/**"
     patterns = {p["namePattern"] for p in graph.one(POLICY).get("admissionWhitelistPatterns")}
     assert own in patterns
-    broad = [p for p in patterns - {own}
-             if p.endswith("**") or "/" not in p.rstrip("*") or p.rstrip("*").endswith("/")]
+    broad = [
+        p
+        for p in patterns - {own}
+        if p.endswith("**") or "/" not in p.rstrip("*") or p.rstrip("*").endswith("/")
+    ]
     assert broad == []
 
 

@@ -46,8 +46,17 @@ def _variant(stack: str, edit: Callable[[dict[str, Any]], None]) -> PlannedGraph
             pulumi.export(key, value)
 
     project = raw["gcp"]["project"]
-    return plan_program(program, {"lepton:platform": raw, "gcp:project": project, "gcp:region": raw["region"],
-                                  "pulumi:disable-default-providers": ["*"]}, project="lepton-platform", stack=stack)
+    return plan_program(
+        program,
+        {
+            "lepton:platform": raw,
+            "gcp:project": project,
+            "gcp:region": raw["region"],
+            "pulumi:disable-default-providers": ["*"],
+        },
+        project="lepton-platform",
+        stack=stack,
+    )
 
 
 def _public_sentiment(raw: dict[str, Any]) -> None:
@@ -72,15 +81,27 @@ VARIANTS: dict[str, Callable[[], PlannedGraph]] = {
 
 
 @pytest.fixture(scope="module", params=["gcp-dev", "gcp-prod", *VARIANTS])
-def planned(request: pytest.FixtureRequest, plan_stack: Callable[..., PlannedGraph]) -> tuple[PlannedGraph, PlatformSpec]:
-    graph = VARIANTS[request.param]() if request.param in VARIANTS else plan_stack(PLATFORM_STACK_DIR, request.param)
+def planned(
+    request: pytest.FixtureRequest, plan_stack: Callable[..., PlannedGraph]
+) -> tuple[PlannedGraph, PlatformSpec]:
+    graph = (
+        VARIANTS[request.param]()
+        if request.param in VARIANTS
+        else plan_stack(PLATFORM_STACK_DIR, request.param)
+    )
     return graph, PlatformSpec.from_dict(json.loads(graph.config["lepton:platform"]))
 
 
 def _serving_gateway(graph: PlannedGraph, host: str) -> RecordedResource:
     """The Gateway with an HTTPS listener for `host` (exactly one)."""
-    [gateway] = [g for g in graph.of_type(GATEWAY) if any(
-        ls.get("hostname") == host and ls["protocol"] == "HTTPS" for ls in manifest(g)["spec"]["listeners"])]
+    [gateway] = [
+        g
+        for g in graph.of_type(GATEWAY)
+        if any(
+            ls.get("hostname") == host and ls["protocol"] == "HTTPS"
+            for ls in manifest(g)["spec"]["listeners"]
+        )
+    ]
     return gateway
 
 
@@ -115,7 +136,10 @@ def test_each_gateway_names_its_own_address_which_it_waits_for(planned) -> None:
         assert address.get("region") == spec.region
         if e.exposure == "internal":
             # Allocated from the nodes' subnet: the proxy-only subnet holds only the proxies' sources.
-            assert (address.get("addressType"), address.get("purpose")) == ("INTERNAL", "SHARED_LOADBALANCER_VIP")
+            assert (address.get("addressType"), address.get("purpose")) == (
+                "INTERNAL",
+                "SHARED_LOADBALANCER_VIP",
+            )
             assert address.property_dependencies["subnetwork"] == [nodes.urn] != [proxy_only.urn]
             assert address.get("subnetwork").endswith(f"/subnetworks/{nodes.get('name')}")
             ip = ipaddress.ip_address(_traffic_ips(graph)["internal"])
@@ -142,10 +166,13 @@ def test_every_exposed_host_has_its_records_in_exactly_the_right_zones(planned) 
     assert (zone.get("visibility"), zone.get("dnsName")) == ("private", f"{spec.network.domain}.")
     [vpc] = graph.of_type("gcp:compute/network:Network")
     assert [n["networkUrl"] for n in zone.get("privateVisibilityConfig")["networks"]] == [
-        f"projects/{spec.gcp.project}/global/networks/{vpc.get('name')}"]
+        f"projects/{spec.gcp.project}/global/networks/{vpc.get('name')}"
+    ]
     assert vpc.urn in zone.property_dependencies["privateVisibilityConfig"]
     # Cloud DNS is enabled before anything is written with it.
-    [dns_api] = [s for s in graph.of_type("gcp:projects/service:Service") if s.get("service") == "dns.googleapis.com"]
+    [dns_api] = [
+        s for s in graph.of_type("gcp:projects/service:Service") if s.get("service") == "dns.googleapis.com"
+    ]
     assert dns_api.urn in graph.waits_for(zone)
 
     records = graph.of_type(RECORD)
@@ -183,7 +210,9 @@ def test_cert_manager_self_check_escapes_the_split_horizon(planned) -> None:
     if spec.network.tls_issuer != "acme" or not releases:
         pytest.skip("no DNS-01 here")
     values = releases[0].get("values")
-    if not (spec.network.dns_records and exposed_services(spec)):  # no private zone: nothing shadows the public one
+    if not (
+        spec.network.dns_records and exposed_services(spec)
+    ):  # no private zone: nothing shadows the public one
         assert not graph.of_type(ZONE) and "dns01RecursiveNameservers" not in values
         return
     assert graph.of_type(ZONE)
@@ -193,12 +222,15 @@ def test_cert_manager_self_check_escapes_the_split_horizon(planned) -> None:
         assert ipaddress.ip_address(host).is_global and port == "53"
     [nat] = graph.of_type("gcp:compute/routerNat:RouterNat")
     [nodes] = [s for s in graph.of_type(SUBNET) if not s.get("purpose")]
-    assert nat.get("subnetworks") == [{"name": nat.get("subnetworks")[0]["name"],
-                                       "sourceIpRangesToNats": ["ALL_IP_RANGES"]}]
+    assert nat.get("subnetworks") == [
+        {"name": nat.get("subnetworks")[0]["name"], "sourceIpRangesToNats": ["ALL_IP_RANGES"]}
+    ]
     assert nodes.urn in nat.property_dependencies["subnetworks"]
     assert not [f for f in graph.of_type("gcp:compute/firewall:Firewall") if f.get("direction") == "EGRESS"]
     namespace = releases[0].get("namespace")
-    assert not [p for p in graph.of_type(NETWORK_POLICY) if manifest(p)["metadata"].get("namespace") == namespace]
+    assert not [
+        p for p in graph.of_type(NETWORK_POLICY) if manifest(p)["metadata"].get("namespace") == namespace
+    ]
     assert not (values.get("networkPolicy") or {}).get("enabled")
 
 
@@ -210,8 +242,11 @@ def test_the_policy_finds_an_internal_address_moved_to_the_public_zone(planned) 
     rule = "lepton-gcp-private-address-private-zone"
     graph, spec = planned
     assert evaluate_graph(graph).by_policy(rule) == []
-    internal = [r for r in graph.of_type(RECORD) if r.get("name") in {f"{e.host}." for e in exposed_services(spec)
-                                                                      if e.exposure == "internal"}]
+    internal = [
+        r
+        for r in graph.of_type(RECORD)
+        if r.get("name") in {f"{e.host}." for e in exposed_services(spec) if e.exposure == "internal"}
+    ]
     if not internal or spec.gcp is None:
         return
     moved = copy.deepcopy(graph)

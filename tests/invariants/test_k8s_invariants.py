@@ -27,8 +27,12 @@ NAMESPACE = "kubernetes:core/v1:Namespace"
 NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
 RESOURCE_QUOTA = "kubernetes:core/v1:ResourceQuota"
 PRIORITY_CLASS = "kubernetes:scheduling.k8s.io/v1:PriorityClass"
-POD_TEMPLATES = ("kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:DaemonSet", "kubernetes:apps/v1:StatefulSet",
-                 "kubernetes:batch/v1:Job")
+POD_TEMPLATES = (
+    "kubernetes:apps/v1:Deployment",
+    "kubernetes:apps/v1:DaemonSet",
+    "kubernetes:apps/v1:StatefulSet",
+    "kubernetes:batch/v1:Job",
+)
 GKE_CLUSTER = "gcp:container/cluster:Cluster"
 AKS_CLUSTER = "azure-native:containerservice:ManagedCluster"
 EKS_CLUSTER = "aws:eks/cluster:Cluster"
@@ -39,9 +43,13 @@ CRITICAL = {"system-node-critical", "system-cluster-critical"}
 BUILTIN_CLASSES = CRITICAL
 CHART_VALUES = Path(__file__).resolve().parents[1] / "kubernetes" / "chart_values"
 # kube-prometheus-stack 82.16.0's Chart.yaml dependencies: values under these keys go to the subchart.
-SUBCHARTS = {"kube-prometheus-stack-82.16.0": {"grafana": "grafana-11.3.6",
-                                               "kube-state-metrics": "kube-state-metrics-7.2.2",
-                                               "prometheus-node-exporter": "prometheus-node-exporter-4.52.2"}}
+SUBCHARTS = {
+    "kube-prometheus-stack-82.16.0": {
+        "grafana": "grafana-11.3.6",
+        "kube-state-metrics": "kube-state-metrics-7.2.2",
+        "prometheus-node-exporter": "prometheus-node-exporter-4.52.2",
+    }
+}
 
 
 def _plan(stack: str, plan_stack: Callable[[Path, str], PlannedGraph]) -> PlannedGraph:
@@ -110,7 +118,9 @@ def critical_quota_namespaces(graph: PlannedGraph) -> dict[str, set[str]]:
     for quota in graph.of_type(RESOURCE_QUOTA):
         for expression in (quota.get("spec.scopeSelector") or {}).get("matchExpressions") or []:
             if expression.get("scopeName") == "PriorityClass" and expression.get("operator") == "In":
-                scoped.setdefault(str(quota.get("metadata.namespace")), set()).update(expression.get("values") or [])
+                scoped.setdefault(str(quota.get("metadata.namespace")), set()).update(
+                    expression.get("values") or []
+                )
     return scoped
 
 
@@ -121,7 +131,8 @@ def critical_priority_needs_quota(graph: PlannedGraph) -> bool:
 
 @pytest.mark.parametrize("stack", SHIPPED_STACKS)
 def test_every_pod_priority_class_is_admissible_in_its_namespace(
-        stack: str, plan_stack: Callable[[Path, str], PlannedGraph]) -> None:
+    stack: str, plan_stack: Callable[[Path, str], PlannedGraph]
+) -> None:
     graph = _plan(stack, plan_stack)
     pods = list(pods_with_priority(graph))
     if any(r.get("chart") == "gpu-operator" for r in graph.of_type(HELM_RELEASE)):
@@ -156,21 +167,31 @@ def enforcement(graph: PlannedGraph) -> tuple[bool, str]:
         config = json.loads(cni[0].get("configurationValues") or "{}")
         if str(config.get("enableNetworkPolicy")).lower() == "true":
             return True, "vpc-cni enableNetworkPolicy"
-        return False, (f"EKS addon {cni[0].name} (vpc-cni) configurationValues lack enableNetworkPolicy: "
-                       f"'true' (got {cni[0].get('configurationValues')!r})")
+        return False, (
+            f"EKS addon {cni[0].name} (vpc-cni) configurationValues lack enableNetworkPolicy: "
+            f"'true' (got {cni[0].get('configurationValues')!r})"
+        )
     for cluster in graph.of_type(AKS_CLUSTER):
         network = cluster.get("networkProfile") or {}
-        if network.get("networkDataplane") == "cilium" or network.get("networkPolicy") in ("cilium", "azure",
-                                                                                              "calico"):
+        if network.get("networkDataplane") == "cilium" or network.get("networkPolicy") in (
+            "cilium",
+            "azure",
+            "calico",
+        ):
             return True, f"AKS network policy engine {network.get('networkPolicy')!r}"
-        return False, (f"AKS cluster {cluster.name} has networkPolicy {network.get('networkPolicy')!r} and "
-                       f"dataplane {network.get('networkDataplane')!r}: nothing enforces NetworkPolicy")
+        return False, (
+            f"AKS cluster {cluster.name} has networkPolicy {network.get('networkPolicy')!r} and "
+            f"dataplane {network.get('networkDataplane')!r}: nothing enforces NetworkPolicy"
+        )
     return False, "no cluster resource in the plan proves NetworkPolicy enforcement"
 
 
 def tenant_namespaces(graph: PlannedGraph) -> list[str]:
-    return [str(ns.get("metadata.name")) for ns in graph.of_type(NAMESPACE)
-            if TENANT_LABEL in (ns.get("metadata.labels") or {})]
+    return [
+        str(ns.get("metadata.name"))
+        for ns in graph.of_type(NAMESPACE)
+        if TENANT_LABEL in (ns.get("metadata.labels") or {})
+    ]
 
 
 def _policies_in(graph: PlannedGraph, namespace: str) -> list[RecordedResource]:
@@ -179,7 +200,8 @@ def _policies_in(graph: PlannedGraph, namespace: str) -> list[RecordedResource]:
 
 @pytest.mark.parametrize("stack", SHIPPED_STACKS)
 def test_network_policies_exist_only_where_the_dataplane_enforces_them(
-        stack: str, plan_stack: Callable[[Path, str], PlannedGraph]) -> None:
+    stack: str, plan_stack: Callable[[Path, str], PlannedGraph]
+) -> None:
     graph = _plan(stack, plan_stack)
     enforced, why = enforcement(graph)
     policies = graph.of_type(NETWORK_POLICY)
@@ -190,9 +212,14 @@ def test_network_policies_exist_only_where_the_dataplane_enforces_them(
     if not enforced:
         pytest.fail(f"tenants {tenants} are not isolated: {why}")
     for namespace in tenants:
-        denies = [p for p in _policies_in(graph, namespace)
-                  if p.get("spec.podSelector") == {} and set(p.get("spec.policyTypes") or []) == {"Ingress", "Egress"}
-                  and not p.get("spec.ingress") and not p.get("spec.egress")]
+        denies = [
+            p
+            for p in _policies_in(graph, namespace)
+            if p.get("spec.podSelector") == {}
+            and set(p.get("spec.policyTypes") or []) == {"Ingress", "Egress"}
+            and not p.get("spec.ingress")
+            and not p.get("spec.egress")
+        ]
         assert denies, f"tenant namespace {namespace} has no default-deny NetworkPolicy"
 
 
@@ -215,7 +242,10 @@ def _opens(policies: list[RecordedResource], cidr: str, port: int, protocol: str
             continue
         for rule in policy.get("spec.egress") or []:
             to_cidr = any((peer.get("ipBlock") or {}).get("cidr") == cidr for peer in rule.get("to") or [])
-            on_port = any(p.get("port") == port and p.get("protocol", "TCP") == protocol for p in rule.get("ports") or [])
+            on_port = any(
+                p.get("port") == port and p.get("protocol", "TCP") == protocol
+                for p in rule.get("ports") or []
+            )
             if to_cidr and on_port:
                 return True
     return False
@@ -223,22 +253,39 @@ def _opens(policies: list[RecordedResource], cidr: str, port: int, protocol: str
 
 @pytest.mark.parametrize("stack", SHIPPED_STACKS)
 def test_tenant_egress_opens_the_handles_identity_egress(
-        stack: str, plan_stack: Callable[[Path, str], PlannedGraph]) -> None:
+    stack: str, plan_stack: Callable[[Path, str], PlannedGraph]
+) -> None:
     graph = _plan(stack, plan_stack)
     handle = _handle_of(graph)
-    closed = [f"{ns}: {rule.protocol} {rule.cidr}:{rule.port}"
-              for ns in tenant_namespaces(graph) for rule in handle.identity_egress
-              if not _opens(_policies_in(graph, ns), rule.cidr, rule.port, rule.protocol)]
+    closed = [
+        f"{ns}: {rule.protocol} {rule.cidr}:{rule.port}"
+        for ns in tenant_namespaces(graph)
+        for rule in handle.identity_egress
+        if not _opens(_policies_in(graph, ns), rule.cidr, rule.port, rule.protocol)
+    ]
     assert closed == [], "the workload identity cannot be reached from these tenants"
 
 
 def test_the_priority_walk_sees_chart_defaults_and_our_values() -> None:
     """The GPU operator's pods run at system-node-critical by the chart's default (operator, NFD) and by
     ours (daemonsets); metrics-server's at its chart default system-cluster-critical."""
-    operator = RecordedResource(urn="u", type=HELM_RELEASE, name="op", parent=None, custom=True, protect=False,
-                                inputs={"chart": "gpu-operator", "version": "v26.3.0", "namespace": "gpu-operator",
-                                        "values": {"operator": {"priorityClassName": "custom"}}},
-                                dependencies=[])
-    assert release_priority_classes(operator) == {"daemonsets.priorityClassName": "system-node-critical",
-                                                  "node-feature-discovery.priorityClassName": "system-node-critical",
-                                                  "operator.priorityClassName": "custom"}
+    operator = RecordedResource(
+        urn="u",
+        type=HELM_RELEASE,
+        name="op",
+        parent=None,
+        custom=True,
+        protect=False,
+        inputs={
+            "chart": "gpu-operator",
+            "version": "v26.3.0",
+            "namespace": "gpu-operator",
+            "values": {"operator": {"priorityClassName": "custom"}},
+        },
+        dependencies=[],
+    )
+    assert release_priority_classes(operator) == {
+        "daemonsets.priorityClassName": "system-node-critical",
+        "node-feature-discovery.priorityClassName": "system-node-critical",
+        "operator.priorityClassName": "custom",
+    }

@@ -1,6 +1,7 @@
 """The way in, over every shipped stack's whole plan as its own program builds it: exactly the services the
 spec exposes are routed, each on its host over TLS, to its own Service or (scale-to-zero on request rate)
-to the KEDA interceptor with a host its HTTPScaledObject matches; nothing is routed when nothing is exposed."""
+to the KEDA interceptor with a host its HTTPScaledObject matches; nothing is routed when nothing is
+exposed."""
 
 from __future__ import annotations
 
@@ -42,15 +43,19 @@ def _tls_hosts(graph: PlannedGraph) -> set[str]:
     for gw in docs(graph, GATEWAY):
         for ls in gw["spec"]["listeners"]:
             refs = ls.get("tls", {}).get("certificateRefs", [])
-            if ls["protocol"] == "HTTPS" and refs and all(
-                    (gw["metadata"]["namespace"], r["name"]) in certs for r in refs):
+            if (
+                ls["protocol"] == "HTTPS"
+                and refs
+                and all((gw["metadata"]["namespace"], r["name"]) in certs for r in refs)
+            ):
                 hosts.add(ls["hostname"])
     return hosts
 
 
 @pytest.mark.parametrize("stack", SHIPPED_STACKS)
 def test_exactly_the_exposed_services_are_routed_over_tls_to_a_backend_that_serves_them(
-        stack: str, plan_stack: Callable[[Path, str], PlannedGraph]) -> None:
+    stack: str, plan_stack: Callable[[Path, str], PlannedGraph]
+) -> None:
     graph = plan_stack(PLATFORM_STACK_DIR, stack)
     routes_are_sound(graph, PlatformSpec.from_dict(json.loads(graph.config["lepton:platform"])))
 
@@ -81,9 +86,11 @@ def routes_are_sound(graph: PlannedGraph, spec: PlatformSpec) -> None:
 
 @pytest.mark.parametrize("stack", SHIPPED_STACKS)
 def test_cert_manager_installs_beside_the_services_not_after_them(
-        stack: str, plan_stack: Callable[[Path, str], PlannedGraph]) -> None:
+    stack: str, plan_stack: Callable[[Path, str], PlannedGraph]
+) -> None:
     """cert-manager needs nodes, not the backends it will issue for: it must not wait for KEDA's releases or
-    the services' Deployments (that chain once added ~3 min to the first deploy of gcp-prod and azure-prod)."""
+    the services' Deployments (that chain once added ~3 min to the first deploy of gcp-prod and
+    azure-prod)."""
 
     graph = plan_stack(PLATFORM_STACK_DIR, stack)
     releases = [r for r in graph.of_type("kubernetes:helm.sh/v3:Release") if r.get("chart") == "cert-manager"]
@@ -91,6 +98,9 @@ def test_cert_manager_installs_beside_the_services_not_after_them(
         pytest.skip(f"{stack} installs no cert-manager")
     waits = graph.waits_for(releases[0])
     waited = {graph.by_urn(u).type for u in waits} & {"kubernetes:apps/v1:Deployment"}
-    keda = [r.name for r in graph.of_type("kubernetes:helm.sh/v3:Release")
-            if str(r.get("chart")).startswith("keda") and r.urn in waits]
+    keda = [
+        r.name
+        for r in graph.of_type("kubernetes:helm.sh/v3:Release")
+        if str(r.get("chart")).startswith("keda") and r.urn in waits
+    ]
     assert (sorted(waited), keda) == ([], [])

@@ -22,9 +22,15 @@ class Planned:
         return self.graph.one(kind_type, name)
 
 
-def plan_addons(stack: str = "aws-prod", binder: RecordingBinder | None = None, facts=None,
-                metrics_server_installed: bool = False, handle_facts: dict | None = None,
-                ingress=None, **spec_overrides) -> Planned:
+def plan_addons(
+    stack: str = "aws-prod",
+    binder: RecordingBinder | None = None,
+    facts=None,
+    metrics_server_installed: bool = False,
+    handle_facts: dict | None = None,
+    ingress=None,
+    **spec_overrides,
+) -> Planned:
     """`ingress`: a function returning the handle's IngressFacts, called inside the program (the facts
     may hold resources, which exist only there)."""
     binder = binder or RecordingBinder()
@@ -35,8 +41,12 @@ def plan_addons(stack: str = "aws-prod", binder: RecordingBinder | None = None, 
         extra = dict(handle_facts or {})
         if ingress is not None:
             extra["ingress"] = ingress()
-        built.append(build_addons(spec, make_handle(binder, facts=facts,
-                                                 metrics_server_installed=metrics_server_installed, **extra)))
+        built.append(
+            build_addons(
+                spec,
+                make_handle(binder, facts=facts, metrics_server_installed=metrics_server_installed, **extra),
+            )
+        )
 
     return Planned(plan_program(program, STRICT_PROVIDERS), binder, built)
 

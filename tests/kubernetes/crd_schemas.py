@@ -24,8 +24,12 @@ _BRANCHES = ("oneOf", "anyOf", "allOf", "not")
 def _strict(node: Any, *, close: bool = True) -> Any:
     if isinstance(node, dict):
         out = {k: _strict(v, close=close and k not in _BRANCHES) for k, v in node.items()}
-        if close and "properties" in out and "additionalProperties" not in out and not out.get(
-                "x-kubernetes-preserve-unknown-fields"):
+        if (
+            close
+            and "properties" in out
+            and "additionalProperties" not in out
+            and not out.get("x-kubernetes-preserve-unknown-fields")
+        ):
             out["additionalProperties"] = False
         return out
     if isinstance(node, list):
@@ -36,7 +40,10 @@ def _strict(node: Any, *, close: bool = True) -> Any:
 @cache
 def crd_file(name: str) -> dict[str, Any]:
     doc = json.loads((CRDS / f"{name}.json").read_text())
-    return {"source": doc["source"], "kinds": {k: {**v, "schema": _strict(v["schema"])} for k, v in doc["kinds"].items()}}
+    return {
+        "source": doc["source"],
+        "kinds": {k: {**v, "schema": _strict(v["schema"])} for k, v in doc["kinds"].items()},
+    }
 
 
 def validate_cr(doc: dict[str, Any], name: str) -> None:
@@ -44,5 +51,7 @@ def validate_cr(doc: dict[str, Any], name: str) -> None:
     kind = crd_file(name)["kinds"][f"{doc['apiVersion']} {doc['kind']}"]
     namespaced = "namespace" in doc["metadata"]
     if namespaced != (kind["scope"] == "Namespaced"):
-        raise jsonschema.ValidationError(f"{doc['kind']} is {kind['scope']}, metadata says namespaced={namespaced}")
+        raise jsonschema.ValidationError(
+            f"{doc['kind']} is {kind['scope']}, metadata says namespaced={namespaced}"
+        )
     jsonschema.validate({k: v for k, v in doc.items() if k != "metadata"}, kind["schema"])

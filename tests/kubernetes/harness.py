@@ -17,7 +17,7 @@ from lepton_infra.spec import PlatformSpec
 
 REPO = Path(__file__).resolve().parents[2]
 STACK_DIR = REPO / "stacks" / "platform"
-SHIPPED_STACKS = sorted(p.name[len("Pulumi."):-len(".yaml")] for p in STACK_DIR.glob("Pulumi.*-*.yaml"))
+SHIPPED_STACKS = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in STACK_DIR.glob("Pulumi.*-*.yaml"))
 ROLE_ARN_ANNOTATION = "eks.amazonaws.com/role-arn"
 IDENTITY_POD_LABEL = {"azure.workload.identity/use": "true"}
 
@@ -36,7 +36,9 @@ users:
 """
 
 
-TEST_PRIVATE_CA = "arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/11111111-2222-3333-4444-555555555555"
+TEST_PRIVATE_CA = (
+    "arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/11111111-2222-3333-4444-555555555555"
+)
 
 
 def load_spec(stack: str = "aws-prod", **overrides: Any) -> PlatformSpec:
@@ -45,7 +47,11 @@ def load_spec(stack: str = "aws-prod", **overrides: Any) -> PlatformSpec:
     if raw.get("cloud") == "aws" and (raw.get("network") or {}).get("domain"):
         # Exposure on the AWS spec these layer tests borrow: the AWS profile wants the certificates' source
         # (a zone for acme, an ACM Private CA for private-ca); the hand-made IngressFacts decide the rest.
-        raw["aws"] = {"dns_zone_id": "Z0123456789ABCDEFGHIJ", "private_ca_arn": TEST_PRIVATE_CA, **raw.get("aws", {})}
+        raw["aws"] = {
+            "dns_zone_id": "Z0123456789ABCDEFGHIJ",
+            "private_ca_arn": TEST_PRIVATE_CA,
+            **raw.get("aws", {}),
+        }
     return PlatformSpec.from_dict(raw)
 
 
@@ -59,10 +65,15 @@ def raw_spec(stack: str = "aws-prod") -> dict[str, Any]:
     """The shipped stack's spec without its exposure (`network.domain` and TLS): the hand-made handles
     here offer no load balancer; tests of exposure give one (traffic_facts.py) and set the domain."""
     raw = shipped_spec(stack)
-    network = {k: v for k, v in (raw.get("network") or {}).items()
-               if k not in ("domain", "tls_issuer", "acme_email", "public_services")}
+    network = {
+        k: v
+        for k, v in (raw.get("network") or {}).items()
+        if k not in ("domain", "tls_issuer", "acme_email", "public_services")
+    }
     raw["network"] = network
-    raw["services"] = [{k: v for k, v in s.items() if k not in ("expose", "host")} for s in raw.get("services", [])]
+    raw["services"] = [
+        {k: v for k, v in s.items() if k not in ("expose", "host")} for s in raw.get("services", [])
+    ]
     return raw
 
 
@@ -83,20 +94,42 @@ class RecordingBinder:
     calls: list[dict[str, str]] = field(default_factory=list)
     pod_labels: dict[str, str] = field(default_factory=dict)
 
-    def __call__(self, name: str, namespace: str, service_account: str, bucket_prefix: str,
-                 opts: pulumi.ResourceOptions) -> BoundIdentity:
-        self.calls.append({"name": name, "namespace": namespace, "service_account": service_account,
-                           "bucket_prefix": bucket_prefix})
-        role = IdentityRole(name, {"trust": f"system:serviceaccount:{namespace}:{service_account}",
-                                   "bucketPrefix": bucket_prefix}, opts)
+    def __call__(
+        self,
+        name: str,
+        namespace: str,
+        service_account: str,
+        bucket_prefix: str,
+        opts: pulumi.ResourceOptions,
+    ) -> BoundIdentity:
+        self.calls.append(
+            {
+                "name": name,
+                "namespace": namespace,
+                "service_account": service_account,
+                "bucket_prefix": bucket_prefix,
+            }
+        )
+        role = IdentityRole(
+            name,
+            {"trust": f"system:serviceaccount:{namespace}:{service_account}", "bucketPrefix": bucket_prefix},
+            opts,
+        )
         arn = role.id.apply(lambda rid: f"arn:aws:iam::123456789012:role/{rid}")
-        return BoundIdentity(annotations={ROLE_ARN_ANNOTATION: arn},
-                             labels={"lepton.ai/identity": "bound"}, pod_labels=dict(self.pod_labels))
+        return BoundIdentity(
+            annotations={ROLE_ARN_ANNOTATION: arn},
+            labels={"lepton.ai/identity": "bound"},
+            pod_labels=dict(self.pod_labels),
+        )
 
 
-def make_handle(binder: RecordingBinder, facts: GpuFacts | None = None, version: str = "1.33",
-                metrics_server_installed: bool = False,
-                **handle_facts: Any) -> ClusterHandle:
+def make_handle(
+    binder: RecordingBinder,
+    facts: GpuFacts | None = None,
+    version: str = "1.33",
+    metrics_server_installed: bool = False,
+    **handle_facts: Any,
+) -> ClusterHandle:
     """`handle_facts`: other ClusterHandle fields; NetworkPolicy enforcement is on unless a test says
     otherwise (every cloud layer enforces it; a cluster that does not is refused with tenants)."""
     kubeconfig = pulumi.Output.secret(KUBECONFIG)

@@ -11,9 +11,15 @@ from lepton_infra.plan.record import PlannedGraph, RecordedResource, whole_numbe
 
 # Resources that are not plain Kubernetes objects: Helm releases and instances of CRDs (no schema ships
 # with kubernetes-validate for those; their shape is asserted field by field instead).
-CUSTOM_RESOURCE_GROUPS = ("monitoring.coreos.com/", "keda.sh/", "kueue.x-k8s.io/", "cert-manager.io/",
-                          "gateway.networking.k8s.io/", "networking.gke.io/",
-                          "approuting.kubernetes.azure.com/")  # AKS NginxIngressController: tests/azure/test_azure_traffic.py
+CUSTOM_RESOURCE_GROUPS = (
+    "monitoring.coreos.com/",
+    "keda.sh/",
+    "kueue.x-k8s.io/",
+    "cert-manager.io/",
+    "gateway.networking.k8s.io/",
+    "networking.gke.io/",
+    "approuting.kubernetes.azure.com/",
+)  # AKS NginxIngressController: tests/azure/test_azure_traffic.py
 HELM_RELEASE = "kubernetes:helm.sh/v3:Release"
 
 
@@ -30,8 +36,11 @@ def manifest(resource: RecordedResource) -> dict[str, Any]:
 
 
 def is_builtin_object(resource: RecordedResource) -> bool:
-    return (resource.type.startswith("kubernetes:") and resource.type != HELM_RELEASE
-            and not any(g in resource.type for g in CUSTOM_RESOURCE_GROUPS))
+    return (
+        resource.type.startswith("kubernetes:")
+        and resource.type != HELM_RELEASE
+        and not any(g in resource.type for g in CUSTOM_RESOURCE_GROUPS)
+    )
 
 
 def is_custom_resource(resource: RecordedResource) -> bool:
@@ -48,7 +57,9 @@ def schema_version(cluster_version: str) -> str:
     available = [major_minor(v) for v in all_versions()]
     if cluster_version in available:
         return cluster_version
-    older = [v for v in available if tuple(map(int, v.split("."))) <= tuple(map(int, cluster_version.split(".")))]
+    older = [
+        v for v in available if tuple(map(int, v.split("."))) <= tuple(map(int, cluster_version.split(".")))
+    ]
     return older[-1] if older else available[0]
 
 

@@ -53,11 +53,19 @@ def backends(graph: PlannedGraph) -> dict[str, tuple[str, str, int, str]]:
     for r in docs(graph, HTTP_ROUTE):
         for rule in r["spec"]["rules"]:
             for b in rule.get("backendRefs", []):
-                out[r["metadata"]["name"]] = (b.get("namespace", r["metadata"]["namespace"]), b["name"],
-                                              b["port"], r["spec"]["hostnames"][0])
+                out[r["metadata"]["name"]] = (
+                    b.get("namespace", r["metadata"]["namespace"]),
+                    b["name"],
+                    b["port"],
+                    r["spec"]["hostnames"][0],
+                )
     for ing in docs(graph, INGRESS):
         (rule,) = ing["spec"]["rules"]
         backend = rule["http"]["paths"][0]["backend"]["service"]
-        out[ing["metadata"]["name"]] = (ing["metadata"]["namespace"], backend["name"],
-                                        backend["port"]["number"], rule["host"])
+        out[ing["metadata"]["name"]] = (
+            ing["metadata"]["namespace"],
+            backend["name"],
+            backend["port"]["number"],
+            rule["host"],
+        )
     return out

@@ -23,8 +23,11 @@ NOT_POOLS = {"cluster-autoscaler", "storage-class"}  # the harness's stand-ins f
 
 
 def kind_counts(planned, component_urn: str) -> Counter:
-    return Counter(r.type.rsplit(":", 1)[1] for r in planned.graph.descendants(component_urn)
-                   if r.type.startswith("kubernetes:"))
+    return Counter(
+        r.type.rsplit(":", 1)[1]
+        for r in planned.graph.descendants(component_urn)
+        if r.type.startswith("kubernetes:")
+    )
 
 
 def test_every_kubernetes_object_uses_the_handles_provider(prod) -> None:
@@ -36,19 +39,31 @@ def test_every_kubernetes_object_uses_the_handles_provider(prod) -> None:
 
 def test_tenant_objects_per_tenant(prod) -> None:
     tenant = prod.graph.one("lepton:k8s:Tenant", f"{ADDONS}-tenant-research")
-    assert kind_counts(prod, tenant.urn) == Counter({
-        "NetworkPolicy": 5, "Namespace": 1, "ResourceQuota": 1, "LimitRange": 1, "Role": 1,
-        "RoleBinding": 1, "ServiceAccount": 1})
+    assert kind_counts(prod, tenant.urn) == Counter(
+        {
+            "NetworkPolicy": 5,
+            "Namespace": 1,
+            "ResourceQuota": 1,
+            "LimitRange": 1,
+            "Role": 1,
+            "RoleBinding": 1,
+            "ServiceAccount": 1,
+        }
+    )
 
 
-@pytest.mark.parametrize(("svc", "scaling"), [
-    ("sentiment", {"HTTPScaledObject": 1, "NetworkPolicy": 1}),
-    ("embeddings", {"HorizontalPodAutoscaler": 1}),
-])
+@pytest.mark.parametrize(
+    ("svc", "scaling"),
+    [
+        ("sentiment", {"HTTPScaledObject": 1, "NetworkPolicy": 1}),
+        ("embeddings", {"HorizontalPodAutoscaler": 1}),
+    ],
+)
 def test_objects_per_service(prod, svc: str, scaling: dict[str, int]) -> None:
     service = prod.graph.one("lepton:k8s:InferenceService", f"{ADDONS}-svc-{svc}")
-    assert kind_counts(prod, service.urn) == Counter({
-        "Deployment": 1, "Service": 1, "PodDisruptionBudget": 1, "ServiceMonitor": 1, **scaling})
+    assert kind_counts(prod, service.urn) == Counter(
+        {"Deployment": 1, "Service": 1, "PodDisruptionBudget": 1, "ServiceMonitor": 1, **scaling}
+    )
 
 
 def test_keda_objects(prod) -> None:
@@ -59,8 +74,14 @@ def test_keda_objects(prod) -> None:
 def test_releases_wait_for_the_node_pools(prod) -> None:
     pools = {r.urn for r in prod.graph.of_type(NODE_POOL) if r.name not in NOT_POOLS}
     releases = prod.graph.of_type(RELEASE)
-    assert sorted(chart_name(r) for r in releases) == ["gpu-operator", "keda", "keda-add-ons-http",
-                                                       "kube-prometheus-stack", "kueue", "metrics-server"]
+    assert sorted(chart_name(r) for r in releases) == [
+        "gpu-operator",
+        "keda",
+        "keda-add-ons-http",
+        "kube-prometheus-stack",
+        "kueue",
+        "metrics-server",
+    ]
     for release in releases:
         assert pools <= set(release.dependencies), release.name
 
@@ -85,8 +106,10 @@ def test_releases_install_in_parallel(prod) -> None:
     exactly those edges between releases."""
     releases = {r.urn: r for r in prod.graph.of_type(RELEASE)}
     edges = {(r.name, releases[d].name) for r in releases.values() for d in r.dependencies if d in releases}
-    assert edges == {(f"{ADDONS}-keda-http-add-on", f"{ADDONS}-keda-operator"),
-                     (f"{ADDONS}-kueue-controller", f"{ADDONS}-observability-kube-prometheus-stack")}
+    assert edges == {
+        (f"{ADDONS}-keda-http-add-on", f"{ADDONS}-keda-operator"),
+        (f"{ADDONS}-kueue-controller", f"{ADDONS}-observability-kube-prometheus-stack"),
+    }
 
 
 def test_tenants_wait_for_nothing_but_their_own_objects(prod) -> None:
@@ -120,12 +143,15 @@ def test_custom_resources_wait_for_their_crd_owner(prod) -> None:
     for monitor in prod.graph.of_type("kubernetes:monitoring.coreos.com/v1:ServiceMonitor"):
         assert kps.urn in monitor.dependencies
     http = prod.graph.one(RELEASE, f"{ADDONS}-keda-http-add-on")
-    scaler = prod.graph.one("kubernetes:http.keda.sh/v1alpha1:HTTPScaledObject",
-                            f"{ADDONS}-svc-sentiment-http-scaler")
+    scaler = prod.graph.one(
+        "kubernetes:http.keda.sh/v1alpha1:HTTPScaledObject", f"{ADDONS}-svc-sentiment-http-scaler"
+    )
     assert http.urn in scaler.dependencies
     # The object also waits for what it points at (the Deployment it scales, the Service it routes to).
     for kind, role in (("apps/v1:Deployment", "deployment"), ("core/v1:Service", "service")):
-        assert prod.graph.one(f"kubernetes:{kind}", f"{ADDONS}-svc-sentiment-{role}").urn in scaler.dependencies
+        assert (
+            prod.graph.one(f"kubernetes:{kind}", f"{ADDONS}-svc-sentiment-{role}").urn in scaler.dependencies
+        )
 
 
 def test_http_add_on_waits_for_keda(prod) -> None:
@@ -146,9 +172,18 @@ def test_interceptor_waits_for_a_gpu_cold_start_and_slow_answers(prod) -> None:
 
 
 def test_queue_length_scale_to_zero_gets_keda_without_the_http_add_on() -> None:
-    planned = plan_addons(services=[{"name": "batcher", "tenant": "research", "image": f"ghcr.io/acme/batch:3@{DIGEST}",
-                                     "gpu": {"type": "l4"}, "replicas": {"min": 0, "max": 3},
-                                     "scaling": {"metric": "queue_length", "target": 5}}])
+    planned = plan_addons(
+        services=[
+            {
+                "name": "batcher",
+                "tenant": "research",
+                "image": f"ghcr.io/acme/batch:3@{DIGEST}",
+                "gpu": {"type": "l4"},
+                "replicas": {"min": 0, "max": 3},
+                "scaling": {"metric": "queue_length", "target": 5},
+            }
+        ]
+    )
     assert {r.get("chart") for r in planned.graph.of_type(RELEASE)} >= {"keda"}
     assert "keda-add-ons-http" not in {r.get("chart") for r in planned.graph.of_type(RELEASE)}
     keda = planned.graph.one(RELEASE, f"{ADDONS}-keda-operator")
@@ -158,9 +193,17 @@ def test_queue_length_scale_to_zero_gets_keda_without_the_http_add_on() -> None:
 
 
 def test_no_scale_to_zero_service_no_keda() -> None:
-    planned = plan_addons(services=[{"name": "embeddings", "tenant": "serving",
-                                     "image": f"ghcr.io/acme/embeddings:2.0@{DIGEST}", "gpu": {"type": "l4"},
-                                     "replicas": {"min": 1, "max": 6}}])
+    planned = plan_addons(
+        services=[
+            {
+                "name": "embeddings",
+                "tenant": "serving",
+                "image": f"ghcr.io/acme/embeddings:2.0@{DIGEST}",
+                "gpu": {"type": "l4"},
+                "replicas": {"min": 1, "max": 6},
+            }
+        ]
+    )
     assert not planned.graph.of_type("lepton:k8s:Keda")
     assert "keda" not in {r.get("chart") for r in planned.graph.of_type(RELEASE)}
 
@@ -184,9 +227,16 @@ def test_caller_parent_is_kept_and_handle_provider_wins() -> None:
 def test_child_names_are_stable(prod) -> None:
     names = sorted(r.name for r in prod.graph.managed if r.type.startswith("lepton:k8s:"))
     assert names == [
-        "acme-ai-k8s", "acme-ai-k8s-gpu", "acme-ai-k8s-keda", "acme-ai-k8s-kueue", "acme-ai-k8s-metrics-server",
-        "acme-ai-k8s-observability", "acme-ai-k8s-svc-embeddings", "acme-ai-k8s-svc-sentiment",
-        "acme-ai-k8s-tenant-research", "acme-ai-k8s-tenant-serving",
+        "acme-ai-k8s",
+        "acme-ai-k8s-gpu",
+        "acme-ai-k8s-keda",
+        "acme-ai-k8s-kueue",
+        "acme-ai-k8s-metrics-server",
+        "acme-ai-k8s-observability",
+        "acme-ai-k8s-svc-embeddings",
+        "acme-ai-k8s-svc-sentiment",
+        "acme-ai-k8s-tenant-research",
+        "acme-ai-k8s-tenant-serving",
     ]
 
 
@@ -201,9 +251,13 @@ def test_outputs_name_service_endpoints(prod) -> None:
     endpoints = prod.graph.one("lepton:k8s:PlatformAddons").outputs["service_endpoints"]
     # Scale to zero on request rate: through the interceptor, routed by the Host header.
     assert endpoints["sentiment"] == {
-        "url": "http://keda-add-ons-http-interceptor-proxy.keda.svc:8080/predict", "host": "sentiment.research"}
+        "url": "http://keda-add-ons-http-interceptor-proxy.keda.svc:8080/predict",
+        "host": "sentiment.research",
+    }
     assert endpoints["embeddings"] == {
-        "url": "http://embeddings.serving.svc:80/predict", "host": "embeddings.serving.svc"}
+        "url": "http://embeddings.serving.svc:80/predict",
+        "host": "embeddings.serving.svc",
+    }
 
 
 def test_metrics_server_only_where_the_cloud_lacks_one(prod) -> None:

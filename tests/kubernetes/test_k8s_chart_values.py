@@ -25,16 +25,35 @@ KEYS_DIR = Path(__file__).parent / "chart_values"
 # Subcharts a parent pins (its Chart.yaml `dependencies` at the pinned tag): values under the subchart's
 # name are the subchart's own values.
 SUBCHARTS = {
-    ("kube-prometheus-stack", "82.16.0"): {"grafana": "grafana-11.3.6",
-                                           "kube-state-metrics": "kube-state-metrics-7.2.2",
-                                           "prometheus-node-exporter": "prometheus-node-exporter-4.52.2"},
+    ("kube-prometheus-stack", "82.16.0"): {
+        "grafana": "grafana-11.3.6",
+        "kube-state-metrics": "kube-state-metrics-7.2.2",
+        "prometheus-node-exporter": "prometheus-node-exporter-4.52.2",
+    },
 }
 # Maps whose content the chart passes through as it is (Kubernetes objects, config files, flags).
-FREE_FORM = {"nodeSelector", "tolerations", "affinity", "resources", "annotations", "labels", "podLabels",
-             "podAnnotations", "extraArgs", "env", "extraEnv", "securityContext", "containerSecurityContext",
-             "grafana.ini", "config", "spec", "volumeClaimTemplate", "storageSpec",
-             # A whole PodSecurityContext, `toYaml`-ed by the KEDA HTTP add-on's deployments (0.12.0).
-             "podSecurityContext"}
+FREE_FORM = {
+    "nodeSelector",
+    "tolerations",
+    "affinity",
+    "resources",
+    "annotations",
+    "labels",
+    "podLabels",
+    "podAnnotations",
+    "extraArgs",
+    "env",
+    "extraEnv",
+    "securityContext",
+    "containerSecurityContext",
+    "grafana.ini",
+    "config",
+    "spec",
+    "volumeClaimTemplate",
+    "storageSpec",
+    # A whole PodSecurityContext, `toYaml`-ed by the KEDA HTTP add-on's deployments (0.12.0).
+    "podSecurityContext",
+}
 
 
 # Keys the templates read that values.yaml only mentions in a comment, each with its evidence.
@@ -53,13 +72,14 @@ def _escape(key: str) -> str:
     return key.replace(".", "\\.")
 
 
-def unknown_keys(values: Mapping[str, Any], keys: frozenset[str],
-                 subcharts: Mapping[str, str] = {}, prefix: str = "") -> Iterator[str]:
+def unknown_keys(
+    values: Mapping[str, Any], keys: frozenset[str], subcharts: Mapping[str, str] = {}, prefix: str = ""
+) -> Iterator[str]:
     for key, value in values.items():
         path = f"{prefix}.{_escape(key)}" if prefix else _escape(key)
         if not prefix and key in subcharts:
             sub = chart_keys(subcharts[key])
-            own = frozenset(k[len(path) + 1:] for k in keys if k.startswith(f"{path}."))
+            own = frozenset(k[len(path) + 1 :] for k in keys if k.startswith(f"{path}."))
             if isinstance(value, Mapping):
                 yield from (f"{path}.{k}" for k in unknown_keys(value, sub | own))
             continue
@@ -72,21 +92,26 @@ def unknown_keys(values: Mapping[str, Any], keys: frozenset[str],
 
 
 def _releases(graph: PlannedGraph) -> list[tuple[str, str, str, dict[str, Any]]]:
-    return [(r.name, chart_name(r), str(r.get("version")), dict(r.get("values") or {}))
-            for r in graph.of_type(HELM_RELEASE)]
+    return [
+        (r.name, chart_name(r), str(r.get("version")), dict(r.get("values") or {}))
+        for r in graph.of_type(HELM_RELEASE)
+    ]
 
 
 @pytest.mark.parametrize("stack", SHIPPED_STACKS)
-def test_every_values_key_exists_in_the_pinned_chart(stack: str,
-                                                     plan_stack: Callable[[Path, str], PlannedGraph]) -> None:
+def test_every_values_key_exists_in_the_pinned_chart(
+    stack: str, plan_stack: Callable[[Path, str], PlannedGraph]
+) -> None:
     graph = plan_stack(PLATFORM_STACK_DIR, stack)
     releases = _releases(graph)
     assert releases, "the stack installs no chart"
     wrong = []
     for name, chart, version, values in releases:
         keys = chart_keys(f"{chart}-{version}")
-        wrong += [f"{name} ({chart} {version}): {k}"
-                  for k in unknown_keys(values, keys, SUBCHARTS.get((chart, version.lstrip("v")), {}))]
+        wrong += [
+            f"{name} ({chart} {version}): {k}"
+            for k in unknown_keys(values, keys, SUBCHARTS.get((chart, version.lstrip("v")), {}))
+        ]
     assert wrong == []
 
 
@@ -97,23 +122,36 @@ def test_every_pinned_chart_has_its_keys_recorded() -> None:
 
 def test_the_walk_catches_a_wrong_key_and_stops_at_free_form_maps() -> None:
     keys = chart_keys("metrics-server-3.12.2")
-    assert list(unknown_keys({"replicas": 2, "podDisruptionBudget": {"enabled": True, "maxUnavailabel": 1}},
-                             keys)) == ["podDisruptionBudget.maxUnavailabel"]
-    assert list(unknown_keys({"resources": {"requests": {"cpu": "1"}}, "nodeSelector": {"a": "b"}}, keys)) == []
+    assert list(
+        unknown_keys({"replicas": 2, "podDisruptionBudget": {"enabled": True, "maxUnavailabel": 1}}, keys)
+    ) == ["podDisruptionBudget.maxUnavailabel"]
+    assert (
+        list(unknown_keys({"resources": {"requests": {"cpu": "1"}}, "nodeSelector": {"a": "b"}}, keys)) == []
+    )
     kps = chart_keys("kube-prometheus-stack-82.16.0")
     subs = SUBCHARTS[("kube-prometheus-stack", "82.16.0")]
-    assert list(unknown_keys({"grafana": {"adminPassword": "", "sidecar": {"dashboard": {}}}}, kps, subs)) == [
-        "grafana.sidecar.dashboard"]
+    assert list(
+        unknown_keys({"grafana": {"adminPassword": "", "sidecar": {"dashboard": {}}}}, kps, subs)
+    ) == ["grafana.sidecar.dashboard"]
 
 
 @pytest.mark.parametrize("stack", SHIPPED_STACKS)
-def test_chart_versions_come_from_one_place(stack: str, plan_stack: Callable[[Path, str], PlannedGraph]) -> None:
+def test_chart_versions_come_from_one_place(
+    stack: str, plan_stack: Callable[[Path, str], PlannedGraph]
+) -> None:
     """Every release a stack installs, the cloud layer's included, is pinned in kubernetes/charts.py (so the
     support table, the keys above and a bump are reviewed together)."""
-    pinned = {(None if c.reference != c.chart else c.repo, c.reference, c.version) for c in vars(charts).values() if isinstance(c, HelmChart)}
+    pinned = {
+        (None if c.reference != c.chart else c.repo, c.reference, c.version)
+        for c in vars(charts).values()
+        if isinstance(c, HelmChart)
+    }
     graph = plan_stack(PLATFORM_STACK_DIR, stack)
-    elsewhere = [f"{r.name}: {r.get('chart')} {r.get('version')}" for r in graph.of_type(HELM_RELEASE)
-                 if (r.get("repositoryOpts.repo"), r.get("chart"), r.get("version")) not in pinned]
+    elsewhere = [
+        f"{r.name}: {r.get('chart')} {r.get('version')}"
+        for r in graph.of_type(HELM_RELEASE)
+        if (r.get("repositoryOpts.repo"), r.get("chart"), r.get("version")) not in pinned
+    ]
     assert elsewhere == [], "pinned outside lepton_infra/kubernetes/charts.py"
 
 
@@ -124,4 +162,7 @@ def test_the_aws_autoscaler_values_exist_in_its_chart() -> None:
     from lepton_infra.kubernetes.charts import CLUSTER_AUTOSCALER
 
     values = chart_values("acme-ai", "1.33", "us-east-1", "arn:aws:iam::123456789012:role/ca", 10)
-    assert list(unknown_keys(values, chart_keys(f"{CLUSTER_AUTOSCALER.chart}-{CLUSTER_AUTOSCALER.version}"))) == []
+    assert (
+        list(unknown_keys(values, chart_keys(f"{CLUSTER_AUTOSCALER.chart}-{CLUSTER_AUTOSCALER.version}")))
+        == []
+    )

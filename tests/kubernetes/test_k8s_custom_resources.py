@@ -1,4 +1,5 @@
-"""PrometheusRule, ServiceMonitor, ScaledObject and HTTPScaledObject have no schema in kubernetes-validate: assert the
+"""PrometheusRule, ServiceMonitor, ScaledObject and HTTPScaledObject have no schema in kubernetes-validate:
+assert the
 fields their CRDs require, and what each one must say. (Kueue's objects are validated against the pinned
 CRDs in test_k8s_kueue.py.)"""
 
@@ -25,8 +26,10 @@ def _common(doc: dict, api_version: str, kind: str) -> None:
 
 def test_custom_resources_are_the_expected_kinds(prod) -> None:
     types = sorted({r.type for r in prod.graph.managed if is_custom_resource(r)})
-    kueue = [f"kubernetes:kueue.x-k8s.io/v1beta2:{kind}" for kind in ("ClusterQueue", "LocalQueue", "ResourceFlavor",
-                                                                      "WorkloadPriorityClass")]
+    kueue = [
+        f"kubernetes:kueue.x-k8s.io/v1beta2:{kind}"
+        for kind in ("ClusterQueue", "LocalQueue", "ResourceFlavor", "WorkloadPriorityClass")
+    ]
     assert types == sorted([HTTP_SCALED_OBJECT, PROMETHEUS_RULE, SERVICE_MONITOR, *kueue])
 
 
@@ -60,9 +63,17 @@ def test_service_monitor_shape(prod) -> None:
 def test_scaled_object_shape() -> None:
     """The shipped stacks scale to zero on request rate only (HTTP add-on); a queue-length service
     renders the ScaledObject."""
-    planned = plan_addons(services=[{"name": "batcher", "tenant": "research", "image": f"ghcr.io/acme/batch:3@{DIGEST}",
-                                     "replicas": {"min": 0, "max": 3},
-                                     "scaling": {"metric": "queue_length", "target": 5}}])
+    planned = plan_addons(
+        services=[
+            {
+                "name": "batcher",
+                "tenant": "research",
+                "image": f"ghcr.io/acme/batch:3@{DIGEST}",
+                "replicas": {"min": 0, "max": 3},
+                "scaling": {"metric": "queue_length", "target": 5},
+            }
+        ]
+    )
     objects = planned.graph.of_type(SCALED_OBJECT)
     assert len(objects) == 1
     for r in objects:
@@ -81,9 +92,19 @@ def test_scaled_object_shape() -> None:
 # What the HTTPScaledObject CRD (keda-add-ons-http 0.12) declares: spec.scaleTargetRef with `service` and
 # exactly one of `port`/`portName`; int32 replicas and scaledownPeriod; scalingMetric with exactly one of
 # requestRate/concurrency, whose targetValue is an integer and granularity/window duration strings.
-HTTP_SPEC_FIELDS = {"hosts", "pathPrefixes", "headers", "scaleTargetRef", "replicas", "scalingMetric",
-                    "scaledownPeriod", "initialCooldownPeriod", "timeouts", "coldStartTimeoutFailoverRef",
-                    "targetPendingRequests"}
+HTTP_SPEC_FIELDS = {
+    "hosts",
+    "pathPrefixes",
+    "headers",
+    "scaleTargetRef",
+    "replicas",
+    "scalingMetric",
+    "scaledownPeriod",
+    "initialCooldownPeriod",
+    "timeouts",
+    "coldStartTimeoutFailoverRef",
+    "targetPendingRequests",
+}
 HTTP_TARGET_FIELDS = {"name", "kind", "apiVersion", "service", "port", "portName"}
 
 

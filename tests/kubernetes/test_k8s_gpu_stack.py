@@ -18,14 +18,20 @@ SERVICE_MONITOR = "kubernetes:monitoring.coreos.com/v1:ServiceMonitor"
 G = "acme-ai-k8s-gpu"
 
 
-@pytest.mark.parametrize(("facts", "expected"), [
-    # EKS NVIDIA AMI: driver and toolkit in the image, no device plugin, no exporter.
-    (GpuFacts(driver_installed=True, device_plugin_installed=False), GpuOperatorToggles(False, False, True, True)),
-    # GKE with managed drivers and device plugin, managed DCGM.
-    (GpuFacts(True, True, True), GpuOperatorToggles(False, False, False, False)),
-    # A plain image: the operator installs everything.
-    (GpuFacts(False, False, False), GpuOperatorToggles(True, True, True, True)),
-])
+@pytest.mark.parametrize(
+    ("facts", "expected"),
+    [
+        # EKS NVIDIA AMI: driver and toolkit in the image, no device plugin, no exporter.
+        (
+            GpuFacts(driver_installed=True, device_plugin_installed=False),
+            GpuOperatorToggles(False, False, True, True),
+        ),
+        # GKE with managed drivers and device plugin, managed DCGM.
+        (GpuFacts(True, True, True), GpuOperatorToggles(False, False, False, False)),
+        # A plain image: the operator installs everything.
+        (GpuFacts(False, False, False), GpuOperatorToggles(True, True, True, True)),
+    ],
+)
 def test_toggles_follow_the_facts(facts: GpuFacts, expected: GpuOperatorToggles) -> None:
     assert gpu_operator_toggles(facts) == expected
 
@@ -69,16 +75,18 @@ def test_dcgm_service_monitor_waits_for_its_crd_and_the_operator(prod) -> None:
 
 
 def test_cloud_exporter_is_not_duplicated() -> None:
-    planned = plan_addons(facts=GpuFacts(driver_installed=True, device_plugin_installed=False,
-                                         dcgm_exporter_installed=True))
+    planned = plan_addons(
+        facts=GpuFacts(driver_installed=True, device_plugin_installed=False, dcgm_exporter_installed=True)
+    )
     release = planned.graph.one(RELEASE, f"{G}-operator")
     assert release.get("values.devicePlugin.enabled") is True
     assert release.get("values.dcgmExporter.enabled") is False
 
 
 def test_everything_cloud_managed_no_operator_but_still_scraped() -> None:
-    planned = plan_addons(facts=GpuFacts(driver_installed=True, device_plugin_installed=True,
-                                         dcgm_exporter_installed=True))
+    planned = plan_addons(
+        facts=GpuFacts(driver_installed=True, device_plugin_installed=True, dcgm_exporter_installed=True)
+    )
     assert "gpu-operator" not in {r.get("chart") for r in planned.graph.of_type(RELEASE)}
     monitor = planned.graph.one(SERVICE_MONITOR, f"{G}-dcgm-monitor")
     assert monitor.get("spec.namespaceSelector") == {"any": True}
@@ -93,24 +101,39 @@ def test_no_gpu_pools_no_gpu_stack() -> None:
     planned = plan_addons(
         node_pools=[{"name": "system", "cpu": "standard-4", "min": 2, "max": 4}],
         tenants=[{"name": "research", "admins": ["research-admins"]}],
-        services=[{"name": "tokenizer", "tenant": "research", "image": f"ghcr.io/acme/tok:1.0@{DIGEST}",
-                   "replicas": {"min": 1, "max": 2}}])
+        services=[
+            {
+                "name": "tokenizer",
+                "tenant": "research",
+                "image": f"ghcr.io/acme/tok:1.0@{DIGEST}",
+                "replicas": {"min": 1, "max": 2},
+            }
+        ],
+    )
     assert not planned.graph.of_type("lepton:k8s:GpuStack")
-    assert sorted(chart_name(r) for r in planned.graph.of_type(RELEASE)) == ["kube-prometheus-stack",
-                                                                              "kueue", "metrics-server"]
+    assert sorted(chart_name(r) for r in planned.graph.of_type(RELEASE)) == [
+        "kube-prometheus-stack",
+        "kueue",
+        "metrics-server",
+    ]
 
 
 def test_cloud_exporter_pods_are_scraped_where_the_cloud_runs_them() -> None:
     """A cloud exporter without a Service (GKE's managed DCGM exporter) is scraped by a PodMonitor on its
     namespace, pod labels and named port; with every piece cloud-run, no privileged namespace is made."""
-    pods = ExporterPods(namespace="gke-managed-system",
-                        pod_labels={"app.kubernetes.io/name": "gke-managed-dcgm-exporter"}, port="metrics", metrics=frozenset({"DCGM_FI_DEV_GPU_UTIL", "DCGM_FI_DEV_FB_USED",
-                                                           "DCGM_FI_DEV_FB_FREE"}))
+    pods = ExporterPods(
+        namespace="gke-managed-system",
+        pod_labels={"app.kubernetes.io/name": "gke-managed-dcgm-exporter"},
+        port="metrics",
+        metrics=frozenset({"DCGM_FI_DEV_GPU_UTIL", "DCGM_FI_DEV_FB_USED", "DCGM_FI_DEV_FB_FREE"}),
+    )
     planned = plan_addons(facts=GpuFacts(True, True, True, dcgm_exporter=pods))
     monitor = planned.graph.one("kubernetes:monitoring.coreos.com/v1:PodMonitor", f"{G}-cloud-dcgm-monitor")
     assert monitor.get("metadata.namespace") == "monitoring"
     assert monitor.get("spec.namespaceSelector") == {"matchNames": ["gke-managed-system"]}
-    assert monitor.get("spec.selector") == {"matchLabels": {"app.kubernetes.io/name": "gke-managed-dcgm-exporter"}}
+    assert monitor.get("spec.selector") == {
+        "matchLabels": {"app.kubernetes.io/name": "gke-managed-dcgm-exporter"}
+    }
     endpoint = monitor.get("spec.podMetricsEndpoints.0")
     assert (endpoint["port"], endpoint["path"]) == ("metrics", "/metrics")
     assert endpoint["relabelings"][0]["targetLabel"] == "node"
@@ -119,8 +142,9 @@ def test_cloud_exporter_pods_are_scraped_where_the_cloud_runs_them() -> None:
     assert f"{G}-dcgm-monitor" not in {m.name for m in planned.graph.of_type(SERVICE_MONITOR)}
     namespaces = {n.get("metadata.name") for n in planned.graph.of_type("kubernetes:core/v1:Namespace")}
     assert "gpu-operator" not in namespaces
-    rule = planned.graph.one("kubernetes:monitoring.coreos.com/v1:PrometheusRule",
-                             "acme-ai-k8s-observability-gpu-rules")
+    rule = planned.graph.one(
+        "kubernetes:monitoring.coreos.com/v1:PrometheusRule", "acme-ai-k8s-observability-gpu-rules"
+    )
     alerts = {r["alert"] for g in rule.get("spec.groups") for r in g["rules"]}
     assert "GpuXidError" not in alerts and {"GpuIdle", "GpuMemoryNearFull"} <= alerts
 

@@ -27,15 +27,26 @@ class Record(pulumi.CustomResource):
     """Stands in for a cloud's DNS record: what it was given is what the plan records."""
 
     def __init__(self, name: str, address: HostAddress, opts: pulumi.ResourceOptions) -> None:
-        super().__init__(RECORD, name, {"host": address.host, "exposure": address.exposure,
-                                        "hostname": address.hostname, "ip": address.ip}, opts)
+        super().__init__(
+            RECORD,
+            name,
+            {
+                "host": address.host,
+                "exposure": address.exposure,
+                "hostname": address.hostname,
+                "ip": address.ip,
+            },
+            opts,
+        )
 
 
 def _publishing(kind: str):
     def make() -> IngressFacts:
         facts = FACTS[kind](Recorder())
-        return IngressFacts(**{**facts.__dict__,
-                               "publish_host": lambda name, address, opts: [Record(name, address, opts)]})
+        return IngressFacts(
+            **{**facts.__dict__, "publish_host": lambda name, address, opts: [Record(name, address, opts)]}
+        )
+
     return make
 
 
@@ -45,8 +56,12 @@ def test_each_exposed_host_is_published_with_the_address_its_ingress_reports(kin
     from tests.kubernetes.harness import shipped_spec
 
     services = [{**s, "expose": EXPOSURE[s["name"]]} for s in shipped_spec("aws-prod")["services"]]
-    graph = plan_addons("aws-prod", ingress=_publishing(kind), network=exposed_network(public_services=True),
-                        services=services).graph
+    graph = plan_addons(
+        "aws-prod",
+        ingress=_publishing(kind),
+        network=exposed_network(public_services=True),
+        services=services,
+    ).graph
     ingresses = {r.inputs["spec"]["rules"][0]["host"]: r for r in graph.of_type(INGRESS)}
     records = {r.inputs["host"]: r for r in graph.of_type(RECORD)}
     assert sorted(records) == sorted(HOSTS.values()) == sorted(ingresses)
@@ -69,10 +84,16 @@ def test_an_alb_group_reports_one_address_per_scheme() -> None:
     """The mock answers as the controller does: every Ingress of one IngressGroup shares its ALB's name,
     an internal ALB's name starts `internal-` (so a record per host is a record per group's ALB)."""
     graph = plan("alb").graph
-    names = {r.inputs["metadata"]["annotations"]["alb.ingress.kubernetes.io/scheme"]:
-             reported_status(r)["loadBalancer"]["ingress"][0]["hostname"] for r in graph.of_type(INGRESS)}
+    names = {
+        r.inputs["metadata"]["annotations"]["alb.ingress.kubernetes.io/scheme"]: reported_status(r)[
+            "loadBalancer"
+        ]["ingress"][0]["hostname"]
+        for r in graph.of_type(INGRESS)
+    }
     assert names["internal"].startswith("internal-k8s-") and names["internal"].endswith(".elb.amazonaws.com")
-    assert not names["internet-facing"].startswith("internal-") and names["internet-facing"] != names["internal"]
+    assert (
+        not names["internet-facing"].startswith("internal-") and names["internet-facing"] != names["internal"]
+    )
 
 
 def test_no_publisher_writes_no_record() -> None:
@@ -86,22 +107,31 @@ def test_a_gateway_carries_the_address_its_cloud_reserved() -> None:
 
         def decorate(e: EntryPoint) -> Decoration:
             base = entry(e)
-            return Decoration(objects=base.objects, addresses=[{"type": "NamedAddress", "value": f"{e.name}-vip"}])
+            return Decoration(
+                objects=base.objects, addresses=[{"type": "NamedAddress", "value": f"{e.name}-vip"}]
+            )
+
         return IngressFacts(**{**facts.__dict__, "decorate_entry_point": decorate})
 
     from tests.kubernetes.conftest import plan_addons
     from tests.kubernetes.harness import shipped_spec
 
     services = [{**s, "expose": EXPOSURE[s["name"]]} for s in shipped_spec("aws-prod")["services"]]
-    graph = plan_addons("aws-prod", ingress=make, network=exposed_network(public_services=True),
-                        services=services).graph
+    graph = plan_addons(
+        "aws-prod", ingress=make, network=exposed_network(public_services=True), services=services
+    ).graph
     gateways = docs(graph, GATEWAY)
     assert len(gateways) == 2
     for gateway in gateways:
-        assert gateway["spec"]["addresses"] == [{"type": "NamedAddress", "value": f"{gateway['metadata']['name']}-vip"}]
+        assert gateway["spec"]["addresses"] == [
+            {"type": "NamedAddress", "value": f"{gateway['metadata']['name']}-vip"}
+        ]
         for version in GATEWAY_API_VERSIONS:
             validate_cr(gateway, version)
-        wrong = {**gateway, "spec": {**gateway["spec"], "addresses": [{"type": "NamedAddress", "name": "vip"}]}}
+        wrong = {
+            **gateway,
+            "spec": {**gateway["spec"], "addresses": [{"type": "NamedAddress", "name": "vip"}]},
+        }
         with pytest.raises(jsonschema.ValidationError):  # still strict: a field the CRD lacks is refused
             validate_cr(wrong, GATEWAY_API_VERSIONS[-1])
     # Without reserved addresses the Gateway names none (the controller allocates an ephemeral one).
@@ -140,10 +170,21 @@ def test_a_hosts_records_keep_their_name_when_the_service_behind_it_is_renamed()
     from tests.kubernetes.harness import shipped_spec
 
     def names(rename: dict[str, str]) -> dict[str, str]:
-        services = [{**s, "expose": EXPOSURE[s["name"]], "host": HOSTS[s["name"]], "name": rename.get(s["name"], s["name"])}
-                    for s in shipped_spec("aws-prod")["services"]]
-        graph = plan_addons("aws-prod", ingress=_publishing("alb"), network=exposed_network(public_services=True),
-                            services=services).graph
+        services = [
+            {
+                **s,
+                "expose": EXPOSURE[s["name"]],
+                "host": HOSTS[s["name"]],
+                "name": rename.get(s["name"], s["name"]),
+            }
+            for s in shipped_spec("aws-prod")["services"]
+        ]
+        graph = plan_addons(
+            "aws-prod",
+            ingress=_publishing("alb"),
+            network=exposed_network(public_services=True),
+            services=services,
+        ).graph
         return {r.inputs["host"]: r.name for r in graph.of_type(RECORD)}
 
     before, after = names({}), names({"sentiment": "sentiment-v2"})

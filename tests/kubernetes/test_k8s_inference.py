@@ -10,8 +10,8 @@ from tests.kubernetes.conftest import plan_addons
 # The aws-prod spec these plans start from refuses tag-only images (services[].image).
 DIGEST = "sha256:" + "0" * 64
 
-S = "acme-ai-k8s-svc-sentiment"     # min 0 on request rate -> KEDA HTTP add-on
-E = "acme-ai-k8s-svc-embeddings"    # min 1 -> HPA
+S = "acme-ai-k8s-svc-sentiment"  # min 0 on request rate -> KEDA HTTP add-on
+E = "acme-ai-k8s-svc-embeddings"  # min 1 -> HPA
 DEPLOYMENT = "kubernetes:apps/v1:Deployment"
 HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler"
 SCALED_OBJECT = "kubernetes:keda.sh/v1alpha1:ScaledObject"
@@ -41,10 +41,17 @@ def test_digest_images_pull_if_not_present_and_tags_always(prod) -> None:
     assert container["imagePullPolicy"] == "Always"
 
 
-@pytest.mark.parametrize(("field", "value"), [
-    ("allowPrivilegeEscalation", False), ("privileged", False), ("readOnlyRootFilesystem", True),
-    ("runAsNonRoot", True), ("capabilities", {"drop": ["ALL"]}), ("seccompProfile", {"type": "RuntimeDefault"}),
-])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("allowPrivilegeEscalation", False),
+        ("privileged", False),
+        ("readOnlyRootFilesystem", True),
+        ("runAsNonRoot", True),
+        ("capabilities", {"drop": ["ALL"]}),
+        ("seccompProfile", {"type": "RuntimeDefault"}),
+    ],
+)
 def test_container_security_context(prod, field: str, value: object) -> None:
     for container in pod(prod)["containers"]:
         assert container["securityContext"][field] == value
@@ -84,13 +91,15 @@ def test_every_container_has_cpu_and_memory_requests_and_limits(prod, svc: str) 
 
 def test_tolerates_the_gpu_taint(prod) -> None:
     assert pod(prod)["tolerations"] == [
-        {"key": "nvidia.com/gpu", "operator": "Equal", "value": "present", "effect": "NoSchedule"}]
+        {"key": "nvidia.com/gpu", "operator": "Equal", "value": "present", "effect": "NoSchedule"}
+    ]
 
 
 def test_requires_a_node_with_the_gpu_type(prod) -> None:
     terms = pod(prod)["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]
-    assert terms["nodeSelectorTerms"] == [{"matchExpressions": [
-        {"key": "lepton.ai/gpu-type", "operator": "In", "values": ["l4"]}]}]
+    assert terms["nodeSelectorTerms"] == [
+        {"matchExpressions": [{"key": "lepton.ai/gpu-type", "operator": "In", "values": ["l4"]}]}
+    ]
 
 
 @pytest.mark.parametrize("probe", ["readinessProbe", "livenessProbe", "startupProbe"])
@@ -99,8 +108,16 @@ def test_probes_on_the_health_path(prod, probe: str) -> None:
 
 
 def test_cpu_service_has_no_gpu_scheduling() -> None:
-    planned = plan_addons(services=[{"name": "tokenizer", "tenant": "research",
-                                     "image": f"ghcr.io/acme/tok:1.0@{DIGEST}", "replicas": {"min": 1, "max": 2}}])
+    planned = plan_addons(
+        services=[
+            {
+                "name": "tokenizer",
+                "tenant": "research",
+                "image": f"ghcr.io/acme/tok:1.0@{DIGEST}",
+                "replicas": {"min": 1, "max": 2},
+            }
+        ]
+    )
     spec = planned.graph.one(DEPLOYMENT, "acme-ai-k8s-svc-tokenizer-deployment").get("spec.template.spec")
     assert "tolerations" not in spec and "affinity" not in spec
     assert "nvidia.com/gpu" not in spec["containers"][0]["resources"]["limits"]
@@ -111,7 +128,8 @@ def test_service_targets_the_named_port(prod) -> None:
     assert service.get("spec.type") == "ClusterIP"
     assert service.get("spec.ports.0.targetPort") == "http"
     assert service.get("spec.selector") == prod.graph.one(DEPLOYMENT, f"{S}-deployment").get(
-        "spec.selector.matchLabels")
+        "spec.selector.matchLabels"
+    )
 
 
 def test_disruption_budget_lets_one_replica_go(prod) -> None:
@@ -119,10 +137,15 @@ def test_disruption_budget_lets_one_replica_go(prod) -> None:
     assert pdb.get("spec.maxUnavailable") == 1
 
 
-@pytest.mark.parametrize(("min_replicas", "metric", "kind"), [
-    (0, "requests_per_second", "keda-http"), (0, "queue_length", "keda"),
-    (1, "requests_per_second", "hpa"), (3, "queue_length", "hpa"),
-])
+@pytest.mark.parametrize(
+    ("min_replicas", "metric", "kind"),
+    [
+        (0, "requests_per_second", "keda-http"),
+        (0, "queue_length", "keda"),
+        (1, "requests_per_second", "hpa"),
+        (3, "queue_length", "hpa"),
+    ],
+)
 def test_autoscaler_choice(min_replicas: int, metric: str, kind: str) -> None:
     assert autoscaler_for(min_replicas, metric) == kind
 
@@ -140,8 +163,13 @@ def test_http_scaled_object_routes_and_scales_the_service(prod) -> None:
     assert obj.get("metadata.namespace") == "research"
     assert spec["hosts"] == ["sentiment.research"]
     assert spec["pathPrefixes"] == ["/predict"]
-    assert spec["scaleTargetRef"] == {"name": "sentiment", "kind": "Deployment", "apiVersion": "apps/v1",
-                                      "service": "sentiment", "port": 80}
+    assert spec["scaleTargetRef"] == {
+        "name": "sentiment",
+        "kind": "Deployment",
+        "apiVersion": "apps/v1",
+        "service": "sentiment",
+        "port": 80,
+    }
     assert spec["scaledownPeriod"] == 300
 
 
@@ -166,14 +194,21 @@ def test_interceptor_may_reach_the_service_pods_on_their_port_only(prod) -> None
     assert policy.get("metadata.namespace") == "research"
     assert policy.get("metadata.name") == "sentiment-from-interceptor"
     spec = policy.get("spec")
-    assert spec["podSelector"] == {"matchLabels": prod.graph.one(DEPLOYMENT, f"{S}-deployment").get(
-        "spec.selector.matchLabels")}
+    assert spec["podSelector"] == {
+        "matchLabels": prod.graph.one(DEPLOYMENT, f"{S}-deployment").get("spec.selector.matchLabels")
+    }
     assert spec["policyTypes"] == ["Ingress"]
-    assert spec["ingress"] == [{
-        "from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "keda"}},
-                  "podSelector": {"matchLabels": {"app.kubernetes.io/component": "interceptor"}}}],
-        "ports": [{"protocol": "TCP", "port": 5000}],
-    }]
+    assert spec["ingress"] == [
+        {
+            "from": [
+                {
+                    "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "keda"}},
+                    "podSelector": {"matchLabels": {"app.kubernetes.io/component": "interceptor"}},
+                }
+            ],
+            "ports": [{"protocol": "TCP", "port": 5000}],
+        }
+    ]
 
 
 def test_no_interceptor_policy_for_services_not_behind_it(prod) -> None:
@@ -182,8 +217,10 @@ def test_no_interceptor_policy_for_services_not_behind_it(prod) -> None:
 
 def test_endpoint_output_names_the_interceptor_and_host(prod) -> None:
     outputs = prod.graph.one("lepton:k8s:InferenceService", S).outputs
-    assert outputs["endpoint"] == {"url": "http://keda-add-ons-http-interceptor-proxy.keda.svc:8080/predict",
-                                   "host": "sentiment.research"}
+    assert outputs["endpoint"] == {
+        "url": "http://keda-add-ons-http-interceptor-proxy.keda.svc:8080/predict",
+        "host": "sentiment.research",
+    }
     assert outputs["autoscaler"] == "keda-http"
 
 
@@ -191,9 +228,16 @@ def test_endpoint_output_names_the_interceptor_and_host(prod) -> None:
 def queue():
     """A scale-to-zero service on queue length: the queue's exporter publishes the length even at zero
     replicas, so a Prometheus-triggered ScaledObject does work here."""
-    raw_services = [{"name": "batcher", "tenant": "research", "image": f"ghcr.io/acme/batch:3@{DIGEST}",
-                     "gpu": {"type": "l4", "count": 1}, "replicas": {"min": 0, "max": 3},
-                     "scaling": {"metric": "queue_length", "target": 5}}]
+    raw_services = [
+        {
+            "name": "batcher",
+            "tenant": "research",
+            "image": f"ghcr.io/acme/batch:3@{DIGEST}",
+            "gpu": {"type": "l4", "count": 1},
+            "replicas": {"min": 0, "max": 3},
+            "scaling": {"metric": "queue_length", "target": 5},
+        }
+    ]
     return plan_addons(services=raw_services)
 
 
@@ -215,7 +259,10 @@ def test_queue_length_trigger(queue) -> None:
 
 def test_queue_length_service_is_called_directly(queue) -> None:
     outputs = queue.graph.one("lepton:k8s:InferenceService", "acme-ai-k8s-svc-batcher").outputs
-    assert outputs["endpoint"] == {"url": "http://batcher.research.svc:80/predict", "host": "batcher.research.svc"}
+    assert outputs["endpoint"] == {
+        "url": "http://batcher.research.svc:80/predict",
+        "host": "batcher.research.svc",
+    }
     assert not [r for r in queue.graph.of_type(NETPOL) if r.name.endswith("-from-interceptor")]
 
 
@@ -223,8 +270,10 @@ def test_hpa_scales_on_cpu_between_min_and_max(prod) -> None:
     spec = prod.graph.one(HPA, f"{E}-hpa").get("spec")
     assert spec["scaleTargetRef"]["name"] == "embeddings"
     assert (spec["minReplicas"], spec["maxReplicas"]) == (1, 6)
-    assert spec["metrics"][0]["resource"] == {"name": "cpu", "target": {"type": "Utilization",
-                                                                        "averageUtilization": 70}}
+    assert spec["metrics"][0]["resource"] == {
+        "name": "cpu",
+        "target": {"type": "Utilization", "averageUtilization": 70},
+    }
 
 
 def test_autoscaler_owns_replicas(prod) -> None:

@@ -41,8 +41,11 @@ def _spec(graph: PlannedGraph) -> PlatformSpec:
 
 
 def _taint(effect: str) -> str:
-    return {"NO_SCHEDULE": "NoSchedule", "NO_EXECUTE": "NoExecute", "PREFER_NO_SCHEDULE": "PreferNoSchedule"}.get(
-        effect, effect)
+    return {
+        "NO_SCHEDULE": "NoSchedule",
+        "NO_EXECUTE": "NoExecute",
+        "PREFER_NO_SCHEDULE": "PreferNoSchedule",
+    }.get(effect, effect)
 
 
 def _cloud_pools(graph: PlannedGraph) -> dict[str, tuple[dict[str, str], list[tuple[str, str, str]]]]:
@@ -50,12 +53,16 @@ def _cloud_pools(graph: PlannedGraph) -> dict[str, tuple[dict[str, str], list[tu
     pools = {}
     for r in graph.managed:
         if r.type == "aws:eks/nodeGroup:NodeGroup":
-            labels, taints = r.get("labels") or {}, [(t["key"], t["value"], _taint(t["effect"]))
-                                                    for t in r.get("taints") or []]
+            labels, taints = (
+                r.get("labels") or {},
+                [(t["key"], t["value"], _taint(t["effect"])) for t in r.get("taints") or []],
+            )
         elif r.type == "gcp:container/nodePool:NodePool":
             config = r.get("nodeConfig") or {}
-            labels, taints = config.get("labels") or {}, [(t["key"], t["value"], _taint(t["effect"]))
-                                                         for t in config.get("taints") or []]
+            labels, taints = (
+                config.get("labels") or {},
+                [(t["key"], t["value"], _taint(t["effect"])) for t in config.get("taints") or []],
+            )
         elif r.type == "azure-native:containerservice:AgentPool":
             labels = r.get("nodeLabels") or {}
             taints = []
@@ -83,8 +90,9 @@ def test_flavors_select_and_tolerate_the_cloud_node_pools(stack: str, plan_stack
     for pool in spec.gpu_pools:
         doc = flavors[f"gpu-{pool.name}"]
         selector = doc["spec"]["nodeLabels"]
-        assert [name for name, (labels, _) in pools.items()
-                if selector.items() <= labels.items()] == [pool.name]
+        assert [name for name, (labels, _) in pools.items() if selector.items() <= labels.items()] == [
+            pool.name
+        ]
         tolerated = {(t["key"], t["value"], t["effect"]) for t in doc["spec"]["tolerations"]}
         assert set(pools[pool.name][1]) <= tolerated, pool.name
         assert doc["metadata"]["labels"]["lepton.ai/capacity"] == ("spot" if pool.spot else "on-demand")
@@ -106,14 +114,22 @@ def test_every_tenant_has_a_queue_with_the_spec_quota(stack: str, plan_stack) ->
         for flavor in group["flavors"]:
             got = {r["name"]: r for r in flavor["resources"]}
             assert got["cpu"]["nominalQuota"] == ((jobs.cpu_quota if jobs else None) or tenant.cpu_quota)
-            assert got["memory"]["nominalQuota"] == ((jobs.memory_quota if jobs else None) or tenant.memory_quota)
-            want = jobs.gpu_quota.get(gpu_pool[flavor["name"]], 0) if jobs and flavor["name"] in gpu_pool else 0
+            assert got["memory"]["nominalQuota"] == (
+                (jobs.memory_quota if jobs else None) or tenant.memory_quota
+            )
+            want = (
+                jobs.gpu_quota.get(gpu_pool[flavor["name"]], 0) if jobs and flavor["name"] in gpu_pool else 0
+            )
             assert got["nvidia.com/gpu"]["nominalQuota"] == want, (tenant.name, flavor["name"])
             limit = jobs.borrowing_limit if jobs and flavor["name"] in gpu_pool else None
             assert got["nvidia.com/gpu"].get("borrowingLimit") == limit
             assert "lendingLimit" not in got["nvidia.com/gpu"]  # idle quota is lent in full
     research = {f["name"]: f for f in queues["research"]["resourceGroups"][0]["flavors"]}
-    assert research["gpu-h100"]["resources"][2] == {"name": "nvidia.com/gpu", "nominalQuota": 8, "borrowingLimit": 8}
+    assert research["gpu-h100"]["resources"][2] == {
+        "name": "nvidia.com/gpu",
+        "nominalQuota": 8,
+        "borrowingLimit": 8,
+    }
 
 
 @pytest.mark.parametrize("stack", PROD_STACKS)
@@ -126,21 +142,37 @@ def test_queues_share_one_cohort_and_reclaim_lent_quota(stack: str, plan_stack) 
         # Kueue's own defaults are Never/Never: lent quota would never come back.
         assert q["spec"]["preemption"]["reclaimWithinCohort"] == "Any"
         assert q["spec"]["preemption"]["withinClusterQueue"] == "LowerPriority"
-        assert q["spec"]["namespaceSelector"] == {"matchLabels": {"kubernetes.io/metadata.name": q["metadata"]["name"]}}
+        assert q["spec"]["namespaceSelector"] == {
+            "matchLabels": {"kubernetes.io/metadata.name": q["metadata"]["name"]}
+        }
 
 
 def test_preemption_and_quota_follow_the_spec() -> None:
-    planned = plan_addons(tenants=[
-        {"name": "research", "gpu_quota": 16, "cpu_quota": "32", "admins": ["research-admins"],
-         "jobs": {"gpu_quota": {"h100": 4, "l4-spot": 2}, "cpu_quota": "16", "memory_quota": "64Gi",
-                  "preemption": {"reclaim_within_cohort": "LowerPriority", "within_cluster_queue": "Never"}}},
-        {"name": "serving", "gpu_quota": 8}])
+    planned = plan_addons(
+        tenants=[
+            {
+                "name": "research",
+                "gpu_quota": 16,
+                "cpu_quota": "32",
+                "admins": ["research-admins"],
+                "jobs": {
+                    "gpu_quota": {"h100": 4, "l4-spot": 2},
+                    "cpu_quota": "16",
+                    "memory_quota": "64Gi",
+                    "preemption": {"reclaim_within_cohort": "LowerPriority", "within_cluster_queue": "Never"},
+                },
+            },
+            {"name": "serving", "gpu_quota": 8},
+        ]
+    )
     queues = {d["metadata"]["name"]: d["spec"] for d in _docs(planned.graph, CLUSTER_QUEUE)}
     research = queues["research"]
     assert research["preemption"]["reclaimWithinCohort"] == "LowerPriority"
     assert research["preemption"]["withinClusterQueue"] == "Never"
-    flavors = {f["name"]: {r["name"]: r["nominalQuota"] for r in f["resources"]}
-               for f in research["resourceGroups"][0]["flavors"]}
+    flavors = {
+        f["name"]: {r["name"]: r["nominalQuota"] for r in f["resources"]}
+        for f in research["resourceGroups"][0]["flavors"]
+    }
     assert flavors["gpu-h100"] == {"cpu": "16", "memory": "64Gi", "nvidia.com/gpu": 4}
     assert flavors["gpu-l4-spot"] == {"cpu": "16", "memory": "64Gi", "nvidia.com/gpu": 2}
     assert flavors["cpu"]["nvidia.com/gpu"] == 0
@@ -165,21 +197,34 @@ def test_tenant_jobs_rbac_stays_in_the_namespace_and_leaves_queues_alone(stack: 
     kueue = graph.one("lepton:k8s:Kueue")
     inside = graph.descendants(kueue.urn)
     assert not [r for r in inside if "ClusterRole" in r.type]
-    roles = {manifest(r)["metadata"]["namespace"]: manifest(r) for r in inside
-             if r.type == "kubernetes:rbac.authorization.k8s.io/v1:Role"}
-    bindings = {manifest(r)["metadata"]["namespace"]: manifest(r) for r in inside
-                if r.type == "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding"}
+    roles = {
+        manifest(r)["metadata"]["namespace"]: manifest(r)
+        for r in inside
+        if r.type == "kubernetes:rbac.authorization.k8s.io/v1:Role"
+    }
+    bindings = {
+        manifest(r)["metadata"]["namespace"]: manifest(r)
+        for r in inside
+        if r.type == "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding"
+    }
     admins = {t.name: list(t.admins) for t in spec.tenants if t.admins}
     assert set(roles) == set(bindings) == set(admins)
     for namespace, role in roles.items():
-        verbs = {(g, res): set(rule["verbs"]) for rule in role["rules"] for g in rule["apiGroups"]
-                 for res in rule["resources"]}
+        verbs = {
+            (g, res): set(rule["verbs"])
+            for rule in role["rules"]
+            for g in rule["apiGroups"]
+            for res in rule["resources"]
+        }
         assert {"create", "watch"} <= verbs[("batch", "jobs")]
         assert {"get", "list", "watch"} <= verbs[("kueue.x-k8s.io", "workloads")]
         assert not [k for k, v in verbs.items() if k[0] == "kueue.x-k8s.io" and v & WRITE_VERBS]
         binding = bindings[namespace]
-        assert binding["roleRef"] == {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role",
-                                      "name": role["metadata"]["name"]}
+        assert binding["roleRef"] == {
+            "apiGroup": "rbac.authorization.k8s.io",
+            "kind": "Role",
+            "name": role["metadata"]["name"],
+        }
         assert sorted(s["name"] for s in binding["subjects"]) == sorted(admins[namespace])
 
 
@@ -236,8 +281,10 @@ def test_kueue_release_runs_on_system_nodes_scraped_and_limited_to_tenants(prod)
     assert config["integrations"]["frameworks"] == ["batch/job"]
     # Kueue's webhooks and reconcilers see the tenant namespaces only, not the system ones.
     (expression,) = config["managedJobsNamespaceSelector"]["matchExpressions"]
-    namespaces = {manifest(r)["metadata"]["name"]: manifest(r)["metadata"].get("labels", {})
-                  for r in prod.graph.of_type("kubernetes:core/v1:Namespace")}
+    namespaces = {
+        manifest(r)["metadata"]["name"]: manifest(r)["metadata"].get("labels", {})
+        for r in prod.graph.of_type("kubernetes:core/v1:Namespace")
+    }
     managed = {n for n, labels in namespaces.items() if expression["key"] in labels}
     assert expression["operator"] == "Exists"
     assert managed == {"research", "serving"}
@@ -316,8 +363,10 @@ def test_the_documented_training_job_is_valid_and_admissible(prod) -> None:
     (local,) = [d for d in _docs(prod.graph, LOCAL_QUEUE) if d["metadata"]["namespace"] == namespace]
     assert job["metadata"]["labels"]["kueue.x-k8s.io/queue-name"] == local["metadata"]["name"]
     pod = job["spec"]["template"]["spec"]
-    accounts = {(d["metadata"]["namespace"], d["metadata"]["name"])
-                for d in _docs(prod.graph, "kubernetes:core/v1:ServiceAccount")}
+    accounts = {
+        (d["metadata"]["namespace"], d["metadata"]["name"])
+        for d in _docs(prod.graph, "kubernetes:core/v1:ServiceAccount")
+    }
     assert (namespace, pod["serviceAccountName"]) in accounts
     assert pod["securityContext"]["runAsNonRoot"] is True
     assert pod["securityContext"]["seccompProfile"]["type"] == "RuntimeDefault"
@@ -328,14 +377,21 @@ def test_the_documented_training_job_is_valid_and_admissible(prod) -> None:
     spec = load_spec("aws-prod")
     per_node = {f"gpu-{p.name}": p.gpu.count for p in spec.gpu_pools if p.gpu}
     (queue,) = [d["spec"] for d in _docs(prod.graph, CLUSTER_QUEUE) if d["metadata"]["name"] == namespace]
-    fits = [f["name"] for f in queue["resourceGroups"][0]["flavors"] if f["name"] in per_node
-            and per_node[f["name"]] >= gpus
-            and next(r for r in f["resources"] if r["name"] == "nvidia.com/gpu")["nominalQuota"] >= gpus]
+    fits = [
+        f["name"]
+        for f in queue["resourceGroups"][0]["flavors"]
+        if f["name"] in per_node
+        and per_node[f["name"]] >= gpus
+        and next(r for r in f["resources"] if r["name"] == "nvidia.com/gpu")["nominalQuota"] >= gpus
+    ]
     assert fits == ["gpu-h100"]
 
 
-KUEUE_METRICS = {line for line in (Path(__file__).parent / "crds" / "kueue-0.19.2.metrics").read_text().splitlines()
-                 if line and not line.startswith("#")}
+KUEUE_METRICS = {
+    line
+    for line in (Path(__file__).parent / "crds" / "kueue-0.19.2.metrics").read_text().splitlines()
+    if line and not line.startswith("#")
+}
 
 
 def _unknown_kueue_metrics(expr: str) -> set[str]:
@@ -343,13 +399,21 @@ def _unknown_kueue_metrics(expr: str) -> set[str]:
 
 
 def test_job_alerts_read_metrics_the_pinned_kueue_exports(prod) -> None:
-    rules = [d for d in _docs(prod.graph, "kubernetes:monitoring.coreos.com/v1:PrometheusRule")
-             if d["metadata"]["name"] == "lepton-jobs"]
+    rules = [
+        d
+        for d in _docs(prod.graph, "kubernetes:monitoring.coreos.com/v1:PrometheusRule")
+        if d["metadata"]["name"] == "lepton-jobs"
+    ]
     (doc,) = rules
     assert doc["metadata"]["namespace"] == "kueue-system"
     alerts = {r["alert"]: r["expr"] for g in doc["spec"]["groups"] for r in g["rules"]}
-    assert {"JobsInadmissible", "JobsPendingTooLong", "JobsAdmissionCheckRejected", "JobsQueueAtQuota",
-            "KueueMetricsMissing"} == set(alerts)
+    assert {
+        "JobsInadmissible",
+        "JobsPendingTooLong",
+        "JobsAdmissionCheckRejected",
+        "JobsQueueAtQuota",
+        "KueueMetricsMissing",
+    } == set(alerts)
     for name, expr in alerts.items():
         assert re.findall(r"\bkueue_[a-z_]+", expr), name
         assert _unknown_kueue_metrics(expr) == set(), name
@@ -371,8 +435,11 @@ def test_queue_dashboard_reads_kueue_metrics_and_is_loaded_by_grafana(prod) -> N
     queries read only metric families the pinned Kueue exports, per queue, never counting a follower."""
     import json as json_
 
-    (cm,) = [r for r in prod.graph.of_type("kubernetes:core/v1:ConfigMap")
-             if manifest(r)["metadata"]["name"] == "lepton-job-queues-dashboard"]
+    (cm,) = [
+        r
+        for r in prod.graph.of_type("kubernetes:core/v1:ConfigMap")
+        if manifest(r)["metadata"]["name"] == "lepton-job-queues-dashboard"
+    ]
     doc = manifest(cm)
     (kps,) = [r for r in prod.graph.of_type(HELM_RELEASE) if chart_name(r) == "kube-prometheus-stack"]
     sidecar = kps.get("values")["grafana"]["sidecar"]["dashboards"]
@@ -387,5 +454,7 @@ def test_queue_dashboard_reads_kueue_metrics_and_is_loaded_by_grafana(prod) -> N
     assert "kueue_pending_workloads" in exprs["Workloads pending"]
     assert "kueue_admitted_active_workloads" in exprs["Workloads admitted (running)"]
     borrowed = exprs["GPUs borrowed from the cohort"]
-    assert "kueue_cluster_queue_resource_usage" in borrowed and "kueue_cluster_queue_nominal_quota" in borrowed
+    assert (
+        "kueue_cluster_queue_resource_usage" in borrowed and "kueue_cluster_queue_nominal_quota" in borrowed
+    )
     assert "nvidia.com/gpu" in borrowed

@@ -25,8 +25,14 @@ def _python_patterns(schema: Any) -> Any:
     """The CRDs' patterns are Go (RE2) regexps; `^(?i)...` (a flag after the anchor) is one Python's `re`
     refuses, with the same meaning as `(?i)^...`."""
     if isinstance(schema, dict):
-        return {k: (v.replace("^(?i)", "(?i)^", 1) if k == "pattern" and isinstance(v, str) else _python_patterns(v))
-                for k, v in schema.items()}
+        return {
+            k: (
+                v.replace("^(?i)", "(?i)^", 1)
+                if k == "pattern" and isinstance(v, str)
+                else _python_patterns(v)
+            )
+            for k, v in schema.items()
+        }
     if isinstance(schema, list):
         return [_python_patterns(v) for v in schema]
     return schema
@@ -34,8 +40,14 @@ def _python_patterns(schema: Any) -> Any:
 
 CRDS = _python_patterns(json.loads((Path(__file__).parent / "crds" / "kueue-0.19.2.json").read_text()))
 KUEUE = "kueue.x-k8s.io/v1beta2"
-KINDS = ("ResourceFlavor", "ClusterQueue", "LocalQueue", "AdmissionCheck", "ProvisioningRequestConfig",
-         "WorkloadPriorityClass")
+KINDS = (
+    "ResourceFlavor",
+    "ClusterQueue",
+    "LocalQueue",
+    "AdmissionCheck",
+    "ProvisioningRequestConfig",
+    "WorkloadPriorityClass",
+)
 PROD_STACKS = ["aws-prod", "gcp-prod", "azure-prod"]
 
 
@@ -61,8 +73,11 @@ def test_aws_gpu_jobs_wait_for_an_atomic_scale_up_the_autoscaler_serves(plan_sta
     (check,) = _docs(graph, "AdmissionCheck")
     (config,) = _docs(graph, "ProvisioningRequestConfig")
     assert check["spec"]["controllerName"] == "kueue.x-k8s.io/provisioning-request"
-    assert check["spec"]["parameters"] == {"apiGroup": "kueue.x-k8s.io", "kind": "ProvisioningRequestConfig",
-                                           "name": config["metadata"]["name"]}
+    assert check["spec"]["parameters"] == {
+        "apiGroup": "kueue.x-k8s.io",
+        "kind": "ProvisioningRequestConfig",
+        "name": config["metadata"]["name"],
+    }
     # check-capacity only books nodes that already exist: GPU pools at zero would never pass it.
     assert config["spec"]["provisioningClassName"] == "best-effort-atomic-scale-up.autoscaling.x-k8s.io"
     assert config["spec"]["managedResources"] == ["nvidia.com/gpu"]
@@ -77,21 +92,41 @@ def test_aws_gpu_jobs_wait_for_an_atomic_scale_up_the_autoscaler_serves(plan_sta
     assert values["extraArgs"]["kube-api-content-type"] == "application/json"
     (crd,) = graph.of_type("kubernetes:yaml/v2:ConfigFile")
     tag = values["image"]["tag"].removeprefix("v")
-    assert crd.get("file") == ("https://raw.githubusercontent.com/kubernetes/autoscaler/cluster-autoscaler-"
-                               f"{tag}/cluster-autoscaler/apis/config/crd/autoscaling.x-k8s.io_provisioningrequests.yaml")
-    (binding,) = [manifest(r) for r in graph.of_type("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding")
-                  if manifest(r)["roleRef"]["name"] == "cluster-autoscaler-provisioning"]
-    assert binding["subjects"] == [{"kind": "ServiceAccount", "name": values["rbac"]["serviceAccount"]["name"],
-                                    "namespace": autoscaler.get("namespace")}]
-    (role,) = [manifest(r) for r in graph.of_type("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole")
-               if manifest(r)["metadata"]["name"] == binding["roleRef"]["name"]]
-    granted = {(g, res): set(rule["verbs"]) for rule in role["rules"] for g in rule["apiGroups"]
-               for res in rule["resources"]}
-    assert {"get", "list", "watch", "update", "patch"} <= granted[("autoscaling.x-k8s.io", "provisioningrequests")]
+    assert crd.get("file") == (
+        "https://raw.githubusercontent.com/kubernetes/autoscaler/cluster-autoscaler-"
+        f"{tag}/cluster-autoscaler/apis/config/crd/autoscaling.x-k8s.io_provisioningrequests.yaml"
+    )
+    (binding,) = [
+        manifest(r)
+        for r in graph.of_type("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding")
+        if manifest(r)["roleRef"]["name"] == "cluster-autoscaler-provisioning"
+    ]
+    assert binding["subjects"] == [
+        {
+            "kind": "ServiceAccount",
+            "name": values["rbac"]["serviceAccount"]["name"],
+            "namespace": autoscaler.get("namespace"),
+        }
+    ]
+    (role,) = [
+        manifest(r)
+        for r in graph.of_type("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole")
+        if manifest(r)["metadata"]["name"] == binding["roleRef"]["name"]
+    ]
+    granted = {
+        (g, res): set(rule["verbs"])
+        for rule in role["rules"]
+        for g in rule["apiGroups"]
+        for res in rule["resources"]
+    }
+    assert {"get", "list", "watch", "update", "patch"} <= granted[
+        ("autoscaling.x-k8s.io", "provisioningrequests")
+    ]
     assert {"update", "patch"} <= granted[("autoscaling.x-k8s.io", "provisioningrequests/status")]
     assert {"get", "list", "watch"} <= granted[("", "podtemplates")]
     assert {crd.urn, *(r.urn for r in graph.managed if r.name.endswith("provisioning-binding"))} <= set(
-        autoscaler.dependencies)
+        autoscaler.dependencies
+    )
     kueue = _release(graph, "kueue")
     assert autoscaler.urn in kueue.dependencies
 
@@ -101,7 +136,9 @@ def test_gke_checks_capacity_for_its_queued_provisioning_pool(plan_stack) -> Non
     graph = plan_stack(PLATFORM_STACK_DIR, "gcp-prod")
     (config,) = _docs(graph, "ProvisioningRequestConfig")
     assert config["spec"]["provisioningClassName"] == "queued-provisioning.gke.io"
-    queued = [p.get("name") for p in graph.of_type("gcp:container/nodePool:NodePool") if p.get("queuedProvisioning")]
+    queued = [
+        p.get("name") for p in graph.of_type("gcp:container/nodePool:NodePool") if p.get("queuedProvisioning")
+    ]
     for queue in _docs(graph, "ClusterQueue"):
         rules = queue["spec"]["admissionChecksStrategy"]["admissionChecks"]
         assert [r["onFlavors"] for r in rules] == [[f"gpu-{pool}" for pool in queued]] == [["gpu-h100"]]
@@ -120,14 +157,24 @@ def test_no_check_where_no_autoscaler_serves_provisioning_requests(stack: str, p
 def test_the_check_covers_only_the_pools_the_autoscaler_provisions() -> None:
     """A handle whose autoscaler serves one GPU pool (GKE: the queued-provisioning pools) checks that
     pool's flavor only; the other GPU flavor is admitted on quota alone."""
-    planned = plan_addons(handle_facts={"capacity_provisioning": CapacityProvisioning(
-        "queued-provisioning.gke.io", pools=frozenset({"h100", "not-a-pool"}))})
+    planned = plan_addons(
+        handle_facts={
+            "capacity_provisioning": CapacityProvisioning(
+                "queued-provisioning.gke.io", pools=frozenset({"h100", "not-a-pool"})
+            )
+        }
+    )
     (config,) = _docs(planned.graph, "ProvisioningRequestConfig")
     assert config["spec"]["provisioningClassName"] == "queued-provisioning.gke.io"
     for queue in _docs(planned.graph, "ClusterQueue"):
         assert queue["spec"]["admissionChecksStrategy"]["admissionChecks"][0]["onFlavors"] == ["gpu-h100"]
-    none = plan_addons(handle_facts={"capacity_provisioning": CapacityProvisioning(
-        "queued-provisioning.gke.io", pools=frozenset({"system"}))})  # a CPU pool: no GPU flavor to check
+    none = plan_addons(
+        handle_facts={
+            "capacity_provisioning": CapacityProvisioning(
+                "queued-provisioning.gke.io", pools=frozenset({"system"})
+            )
+        }
+    )  # a CPU pool: no GPU flavor to check
     assert not _docs(none.graph, "AdmissionCheck")
 
 
@@ -135,9 +182,16 @@ def test_an_autoscaler_without_the_v1_api_is_refused_before_registering() -> Non
     """The 1.30 autoscaler serves only ProvisioningRequest v1beta1; Kueue 0.19 creates v1."""
     from lepton_infra.aws.autoscaler import Autoscaler, AutoscalerArgs
 
-    args = AutoscalerArgs(cluster_name="c", kubernetes_version="1.30", region="us-east-1",
-                          oidc_provider_arn="arn", oidc_issuer="https://oidc", k8s_provider=None,  # type: ignore[arg-type]
-                          platform="p", provisioning_requests=True)
+    args = AutoscalerArgs(
+        cluster_name="c",
+        kubernetes_version="1.30",
+        region="us-east-1",
+        oidc_provider_arn="arn",
+        oidc_issuer="https://oidc",
+        k8s_provider=None,  # type: ignore[arg-type]
+        platform="p",
+        provisioning_requests=True,
+    )
     with pytest.raises(ComponentArgsError) as err:
         Autoscaler("a", args)
     assert "provisioning_requests" in str(err.value) and "1.31" in str(err.value)
@@ -148,7 +202,9 @@ def test_jobs_whose_pods_never_get_ready_are_requeued(plan_stack) -> None:
     is requeued: Kueue's waitForPodsReady. Its timeout outlasts the autoscaler's node provision time,
     so a slow GPU boot is not mistaken for a lost node."""
     graph = plan_stack(PLATFORM_STACK_DIR, "aws-prod")
-    config = yaml.safe_load(_release(graph, "kueue").get("values")["managerConfig"]["controllerManagerConfigYaml"])
+    config = yaml.safe_load(
+        _release(graph, "kueue").get("values")["managerConfig"]["controllerManagerConfigYaml"]
+    )
     ready = config["waitForPodsReady"]
     minutes = {k: int(ready[k].removesuffix("m")) for k in ("timeout", "recoveryTimeout")}
     provision = _release(graph, "cluster-autoscaler").get("values")["extraArgs"]["max-node-provision-time"]
@@ -181,7 +237,12 @@ def test_every_kueue_object_validates_against_the_pinned_crds(stack: str, plan_s
     for doc in docs:
         assert doc["apiVersion"] == KUEUE
         _validate(doc)
-    assert {d["kind"] for d in docs} >= {"ResourceFlavor", "ClusterQueue", "LocalQueue", "WorkloadPriorityClass"}
+    assert {d["kind"] for d in docs} >= {
+        "ResourceFlavor",
+        "ClusterQueue",
+        "LocalQueue",
+        "WorkloadPriorityClass",
+    }
     flavors = {d["metadata"]["name"] for d in docs if d["kind"] == "ResourceFlavor"}
     checks = {d["metadata"]["name"] for d in docs if d["kind"] == "AdmissionCheck"}
     for queue in (d for d in docs if d["kind"] == "ClusterQueue"):

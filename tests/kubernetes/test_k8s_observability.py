@@ -39,15 +39,22 @@ def test_prometheus_retention_and_storage_from_the_spec(prod) -> None:
 
 
 def test_retention_override() -> None:
-    planned = plan_addons(monitoring={"alert_emails": ["oncall@acme.dev"], "retention_days": 30,
-                                      "storage_gb": 200})
+    planned = plan_addons(
+        monitoring={"alert_emails": ["oncall@acme.dev"], "retention_days": 30, "storage_gb": 200}
+    )
     spec = kps(planned).get("values.prometheus.prometheusSpec")
     assert spec["retention"] == "30d"
     assert spec["storageSpec"]["volumeClaimTemplate"]["spec"]["resources"]["requests"]["storage"] == "200Gi"
 
 
-@pytest.mark.parametrize("selector", ["serviceMonitorSelectorNilUsesHelmValues", "ruleSelectorNilUsesHelmValues",
-                                      "podMonitorSelectorNilUsesHelmValues"])
+@pytest.mark.parametrize(
+    "selector",
+    [
+        "serviceMonitorSelectorNilUsesHelmValues",
+        "ruleSelectorNilUsesHelmValues",
+        "podMonitorSelectorNilUsesHelmValues",
+    ],
+)
 def test_prometheus_picks_up_our_monitors_and_rules(prod, selector: str) -> None:
     assert kps(prod).get(f"values.prometheus.prometheusSpec.{selector}") is False
 
@@ -67,13 +74,22 @@ def test_alertmanager_emails_the_spec_addresses(prod) -> None:
 
 
 def test_smtp_relay_from_the_handle() -> None:
-    planned = plan_addons(handle_facts={"smtp": SmtpRelay(
-        smarthost="email-smtp.us-east-1.amazonaws.com:587", from_address="alerts@acme.dev", username="AKIA...",
-        password_secret="alertmanager-smtp")})
+    planned = plan_addons(
+        handle_facts={
+            "smtp": SmtpRelay(
+                smarthost="email-smtp.us-east-1.amazonaws.com:587",
+                from_address="alerts@acme.dev",
+                username="AKIA...",
+                password_secret="alertmanager-smtp",
+            )
+        }
+    )
     values = kps(planned).get("values.alertmanager")
     assert values["config"]["global"]["smtp_smarthost"] == "email-smtp.us-east-1.amazonaws.com:587"
-    assert values["config"]["global"]["smtp_auth_password_file"] == \
-        "/etc/alertmanager/secrets/alertmanager-smtp/password"
+    assert (
+        values["config"]["global"]["smtp_auth_password_file"]
+        == "/etc/alertmanager/secrets/alertmanager-smtp/password"
+    )
     assert values["alertmanagerSpec"]["secrets"] == ["alertmanager-smtp"]
 
 
@@ -90,8 +106,14 @@ def test_watchdog_is_silenced(prod) -> None:
 
 
 def test_alert_rules_present(prod) -> None:
-    assert set(alerts(prod)) == {"GpuIdle", "GpuMemoryNearFull", "GpuXidError", "GpuPodPending",
-                                  "GpuMetricsMissing", "NodeNotReady"}
+    assert set(alerts(prod)) == {
+        "GpuIdle",
+        "GpuMemoryNearFull",
+        "GpuXidError",
+        "GpuPodPending",
+        "GpuMetricsMissing",
+        "NodeNotReady",
+    }
 
 
 def test_gpu_idle_uses_the_spec_threshold_for_an_hour(prod) -> None:
@@ -153,6 +175,8 @@ def test_spec_smtp_relay_wins_over_the_guess() -> None:
 
     guessed = default_smtp(["oncall@acme.dev"], None)
     assert guessed.smarthost == "smtp.acme.dev:587"
-    relay = default_smtp(["oncall@acme.dev"], SmtpRelay("x:25", "a@b.c"), "email-smtp.us-east-1.amazonaws.com:587")
+    relay = default_smtp(
+        ["oncall@acme.dev"], SmtpRelay("x:25", "a@b.c"), "email-smtp.us-east-1.amazonaws.com:587"
+    )
     assert relay.smarthost == "email-smtp.us-east-1.amazonaws.com:587"
     assert relay.from_address == "alertmanager@acme.dev"

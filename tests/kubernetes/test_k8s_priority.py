@@ -16,8 +16,12 @@ def _critical_quotas(graph) -> dict[str, object]:
     found = {}
     for quota in graph.of_type(QUOTA):
         expressions = (quota.get("spec.scopeSelector") or {}).get("matchExpressions") or []
-        if any(e.get("scopeName") == "PriorityClass" and e.get("operator") == "In"
-               and set(CRITICAL) <= set(e.get("values") or []) for e in expressions):
+        if any(
+            e.get("scopeName") == "PriorityClass"
+            and e.get("operator") == "In"
+            and set(CRITICAL) <= set(e.get("values") or [])
+            for e in expressions
+        ):
             found[quota.get("metadata.namespace")] = quota
     return found
 
@@ -41,6 +45,7 @@ def test_no_quota_where_the_cluster_does_not_require_one() -> None:
 
 def test_no_operator_no_quota() -> None:
     everything = GpuFacts(driver_installed=True, device_plugin_installed=True, dcgm_exporter_installed=True)
-    planned = plan_addons(facts=everything, metrics_server_installed=True,
-                          handle_facts={"critical_priority_needs_quota": True})
+    planned = plan_addons(
+        facts=everything, metrics_server_installed=True, handle_facts={"critical_priority_needs_quota": True}
+    )
     assert _critical_quotas(planned.graph) == {}

@@ -14,8 +14,19 @@ from tests.kubernetes.harness import SHIPPED_STACKS
 from tests.kubernetes.manifests import builtin_objects, manifest, schema_version, validate_strict
 
 CLUSTER_VERSION = "1.33"
-EXPECTED_KINDS = {"Namespace", "ResourceQuota", "LimitRange", "NetworkPolicy", "Role", "RoleBinding",
-                  "ServiceAccount", "Deployment", "Service", "PodDisruptionBudget", "ConfigMap"}
+EXPECTED_KINDS = {
+    "Namespace",
+    "ResourceQuota",
+    "LimitRange",
+    "NetworkPolicy",
+    "Role",
+    "RoleBinding",
+    "ServiceAccount",
+    "Deployment",
+    "Service",
+    "PodDisruptionBudget",
+    "ConfigMap",
+}
 
 
 def test_schema_for_the_cluster_version_ships_offline() -> None:

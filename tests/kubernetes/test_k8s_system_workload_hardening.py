@@ -43,60 +43,157 @@ class Workload:
 
 
 BY_OPERATOR = "the container securityContext is written by prometheus-operator, not a chart value"
-KPS, GRAFANA, KSM, NODE_EXPORTER = ("kube-prometheus-stack-82.16.0", "grafana-11.3.6", "kube-state-metrics-7.2.2",
-                                    "prometheus-node-exporter-4.52.2")
+KPS, GRAFANA, KSM, NODE_EXPORTER = (
+    "kube-prometheus-stack-82.16.0",
+    "grafana-11.3.6",
+    "kube-state-metrics-7.2.2",
+    "prometheus-node-exporter-4.52.2",
+)
 WORKLOADS: dict[str, tuple[Workload, ...]] = {
     KPS: (
-        Workload("prometheus-operator", KPS, "prometheusOperator.securityContext",
-                 ("prometheusOperator.containerSecurityContext",), ("prometheusOperator.resources",)),
-        Workload("admission-webhook-jobs", KPS, "prometheusOperator.admissionWebhooks.patch.securityContext",
-                 ("prometheusOperator.admissionWebhooks.createSecretJob.securityContext",
-                  "prometheusOperator.admissionWebhooks.patchWebhookJob.securityContext"),
-                 ("prometheusOperator.admissionWebhooks.patch.resources",)),
-        Workload("prometheus", KPS, "prometheus.prometheusSpec.securityContext", (),
-                 ("prometheus.prometheusSpec.resources", "prometheusOperator.prometheusConfigReloader.resources"),
-                 exceptions={r: BY_OPERATOR for r in ("read_only_root", "no_escalation", "drop_all")}),
-        Workload("alertmanager", KPS, "alertmanager.alertmanagerSpec.securityContext", (),
-                 ("alertmanager.alertmanagerSpec.resources", "prometheusOperator.prometheusConfigReloader.resources"),
-                 exceptions={r: BY_OPERATOR for r in ("read_only_root", "no_escalation", "drop_all")}),
-        Workload("grafana", GRAFANA, "securityContext", ("containerSecurityContext", "sidecar.securityContext"),
-                 ("resources", "sidecar.resources"), prefix="grafana",
-                 exceptions={"read_only_root": "Grafana and its dashboard sidecar write outside the volumes "
-                             "the chart mounts; not verified read-only"}),
-        Workload("kube-state-metrics", KSM, "securityContext", ("containerSecurityContext",), ("resources",),
-                 prefix="kube-state-metrics"),
-        Workload("node-exporter", NODE_EXPORTER, "securityContext", ("containerSecurityContext",), ("resources",),
-                 prefix="prometheus-node-exporter"),
+        Workload(
+            "prometheus-operator",
+            KPS,
+            "prometheusOperator.securityContext",
+            ("prometheusOperator.containerSecurityContext",),
+            ("prometheusOperator.resources",),
+        ),
+        Workload(
+            "admission-webhook-jobs",
+            KPS,
+            "prometheusOperator.admissionWebhooks.patch.securityContext",
+            (
+                "prometheusOperator.admissionWebhooks.createSecretJob.securityContext",
+                "prometheusOperator.admissionWebhooks.patchWebhookJob.securityContext",
+            ),
+            ("prometheusOperator.admissionWebhooks.patch.resources",),
+        ),
+        Workload(
+            "prometheus",
+            KPS,
+            "prometheus.prometheusSpec.securityContext",
+            (),
+            ("prometheus.prometheusSpec.resources", "prometheusOperator.prometheusConfigReloader.resources"),
+            exceptions={r: BY_OPERATOR for r in ("read_only_root", "no_escalation", "drop_all")},
+        ),
+        Workload(
+            "alertmanager",
+            KPS,
+            "alertmanager.alertmanagerSpec.securityContext",
+            (),
+            (
+                "alertmanager.alertmanagerSpec.resources",
+                "prometheusOperator.prometheusConfigReloader.resources",
+            ),
+            exceptions={r: BY_OPERATOR for r in ("read_only_root", "no_escalation", "drop_all")},
+        ),
+        Workload(
+            "grafana",
+            GRAFANA,
+            "securityContext",
+            ("containerSecurityContext", "sidecar.securityContext"),
+            ("resources", "sidecar.resources"),
+            prefix="grafana",
+            exceptions={
+                "read_only_root": "Grafana and its dashboard sidecar write outside the volumes "
+                "the chart mounts; not verified read-only"
+            },
+        ),
+        Workload(
+            "kube-state-metrics",
+            KSM,
+            "securityContext",
+            ("containerSecurityContext",),
+            ("resources",),
+            prefix="kube-state-metrics",
+        ),
+        Workload(
+            "node-exporter",
+            NODE_EXPORTER,
+            "securityContext",
+            ("containerSecurityContext",),
+            ("resources",),
+            prefix="prometheus-node-exporter",
+        ),
     ),
     "keda-2.18.3": tuple(
-        Workload(f"keda-{c}", "keda-2.18.3", f"podSecurityContext.{c}", (f"securityContext.{c}",), (f"resources.{c}",))
-        for c in ("operator", "metricServer", "webhooks")),
+        Workload(
+            f"keda-{c}",
+            "keda-2.18.3",
+            f"podSecurityContext.{c}",
+            (f"securityContext.{c}",),
+            (f"resources.{c}",),
+        )
+        for c in ("operator", "metricServer", "webhooks")
+    ),
     "keda-add-ons-http-0.12.0": tuple(
-        Workload(f"keda-http-{c}", "keda-add-ons-http-0.12.0", "podSecurityContext", ("securityContext",),
-                 (f"{c}.resources",)) for c in ("operator", "scaler", "interceptor")),
+        Workload(
+            f"keda-http-{c}",
+            "keda-add-ons-http-0.12.0",
+            "podSecurityContext",
+            ("securityContext",),
+            (f"{c}.resources",),
+        )
+        for c in ("operator", "scaler", "interceptor")
+    ),
     "kueue-0.19.2": (
-        Workload("kueue-controller", "kueue-0.19.2", "controllerManager.manager.podSecurityContext",
-                 ("controllerManager.manager.containerSecurityContext",), ("controllerManager.manager.resources",)),
+        Workload(
+            "kueue-controller",
+            "kueue-0.19.2",
+            "controllerManager.manager.podSecurityContext",
+            ("controllerManager.manager.containerSecurityContext",),
+            ("controllerManager.manager.resources",),
+        ),
     ),
     "metrics-server-3.12.2": (
-        Workload("metrics-server", "metrics-server-3.12.2", "podSecurityContext", ("securityContext",), ("resources",)),
+        Workload(
+            "metrics-server",
+            "metrics-server-3.12.2",
+            "podSecurityContext",
+            ("securityContext",),
+            ("resources",),
+        ),
     ),
     "aws-load-balancer-controller-3.5.0": (
-        Workload("aws-load-balancer-controller", "aws-load-balancer-controller-3.5.0", "podSecurityContext",
-                 ("securityContext",), ("resources",)),
+        Workload(
+            "aws-load-balancer-controller",
+            "aws-load-balancer-controller-3.5.0",
+            "podSecurityContext",
+            ("securityContext",),
+            ("resources",),
+        ),
     ),
     "cert-manager-v1.21.1": tuple(
-        Workload(f"cert-manager-{c or 'controller'}", "cert-manager-v1.21.1", f"{c}.securityContext".lstrip("."),
-                 (f"{c}.containerSecurityContext".lstrip("."),), (f"{c}.resources".lstrip("."),))
-        for c in ("", "webhook", "cainjector", "startupapicheck")),
+        Workload(
+            f"cert-manager-{c or 'controller'}",
+            "cert-manager-v1.21.1",
+            f"{c}.securityContext".lstrip("."),
+            (f"{c}.containerSecurityContext".lstrip("."),),
+            (f"{c}.resources".lstrip("."),),
+        )
+        for c in ("", "webhook", "cainjector", "startupapicheck")
+    ),
     "cluster-autoscaler-9.46.6": (
-        Workload("cluster-autoscaler", "cluster-autoscaler-9.46.6", "securityContext", ("containerSecurityContext",),
-                 ("resources",)),
+        Workload(
+            "cluster-autoscaler",
+            "cluster-autoscaler-9.46.6",
+            "securityContext",
+            ("containerSecurityContext",),
+            ("resources",),
+        ),
     ),
     "gpu-operator-v26.3.0": (
-        Workload("gpu-operator", "gpu-operator-v26.3.0", None, (), ("operator.resources",),
-                 exceptions={r: "the chart has no securityContext key for the operator"
-                             for r in ("non_root", "read_only_root", "no_escalation", "drop_all", "seccomp")}),
+        Workload(
+            "gpu-operator",
+            "gpu-operator-v26.3.0",
+            None,
+            (),
+            ("operator.resources",),
+            exceptions={
+                r: "the chart has no securityContext key for the operator"
+                for r in ("non_root", "read_only_root", "no_escalation", "drop_all", "seccomp")
+            },
+        ),
     ),
 }
 
@@ -139,7 +236,10 @@ def unmet(w: Workload, values: Mapping[str, Any]) -> set[str]:
     containers = [effective(w, values, c) for c in w.containers] or [{}]
     failed: set[str] = set()
     for ctx in containers:
-        if not (ctx.get("runAsNonRoot") is True or (pod.get("runAsNonRoot") is True and ctx.get("runAsNonRoot") is not False)):
+        if not (
+            ctx.get("runAsNonRoot") is True
+            or (pod.get("runAsNonRoot") is True and ctx.get("runAsNonRoot") is not False)
+        ):
             failed.add("non_root")
         if ctx.get("readOnlyRootFilesystem") is not True:
             failed.add("read_only_root")
@@ -167,15 +267,21 @@ def test_every_pinned_chart_has_its_workloads_listed() -> None:
 
 
 def test_every_key_path_relied_on_exists_in_its_chart() -> None:
-    missing = [(w.name, path) for ws in WORKLOADS.values() for w in ws
-               for path in (*([w.pod] if w.pod else []), *w.containers, *w.resources)
-               if path not in chart_keys(w.defaults)]
+    missing = [
+        (w.name, path)
+        for ws in WORKLOADS.values()
+        for w in ws
+        for path in (*([w.pod] if w.pod else []), *w.containers, *w.resources)
+        if path not in chart_keys(w.defaults)
+    ]
     assert missing == []
 
 
 def test_every_exception_is_named_in_the_security_docs() -> None:
     text = DOCS.read_text()
-    assert [w.name for ws in WORKLOADS.values() for w in ws if w.exceptions and f"`{w.name}`" not in text] == []
+    assert [
+        w.name for ws in WORKLOADS.values() for w in ws if w.exceptions and f"`{w.name}`" not in text
+    ] == []
 
 
 def test_the_check_fails_on_the_charts_bare_defaults() -> None:
@@ -189,7 +295,8 @@ def test_the_check_fails_on_the_charts_bare_defaults() -> None:
 
 @pytest.mark.parametrize("stack", SHIPPED_STACKS)
 def test_every_system_workload_is_hardened_where_its_chart_allows(
-        stack: str, plan_stack: Callable[[Path, str], PlannedGraph]) -> None:
+    stack: str, plan_stack: Callable[[Path, str], PlannedGraph]
+) -> None:
     graph = plan_stack(PLATFORM_STACK_DIR, stack)
     releases = graph.of_type(HELM_RELEASE)
     assert releases
@@ -197,7 +304,9 @@ def test_every_system_workload_is_hardened_where_its_chart_allows(
     for release in releases:
         values = dict(release.get("values") or {})
         for w in WORKLOADS[f"{chart_name(release)}-{release.get('version')}"]:
-            failures += [f"{release.name}: {w.name}: {r}" for r in sorted(unmet(w, values) - set(w.exceptions))]
+            failures += [
+                f"{release.name}: {w.name}: {r}" for r in sorted(unmet(w, values) - set(w.exceptions))
+            ]
     assert failures == []
 
 
@@ -223,11 +332,16 @@ def direct_workload_problems(graph: PlannedGraph) -> list[str]:
                 problems.append(f"{where}: allowPrivilegeEscalation")
             if "ALL" not in ((ctx.get("capabilities") or {}).get("drop") or []):
                 problems.append(f"{where}: capabilities.drop ALL")
-            if ((ctx.get("seccompProfile") or pod_ctx.get("seccompProfile") or {}).get("type")) != "RuntimeDefault":
+            if (
+                (ctx.get("seccompProfile") or pod_ctx.get("seccompProfile") or {}).get("type")
+            ) != "RuntimeDefault":
                 problems.append(f"{where}: seccompProfile RuntimeDefault")
             res = c.get("resources") or {}
-            if not ((res.get("requests") or {}).get("cpu") and (res.get("requests") or {}).get("memory")
-                    and (res.get("limits") or {}).get("memory")):
+            if not (
+                (res.get("requests") or {}).get("cpu")
+                and (res.get("requests") or {}).get("memory")
+                and (res.get("limits") or {}).get("memory")
+            ):
                 problems.append(f"{where}: requests and memory limit")
             if not w.type.endswith(":Job") and not (c.get("readinessProbe") and c.get("livenessProbe")):
                 problems.append(f"{where}: readiness and liveness probes")
@@ -236,7 +350,8 @@ def direct_workload_problems(graph: PlannedGraph) -> list[str]:
 
 @pytest.mark.parametrize("stack", SHIPPED_STACKS)
 def test_every_workload_the_platform_renders_itself_is_hardened(
-        stack: str, plan_stack: Callable[[Path, str], PlannedGraph]) -> None:
+    stack: str, plan_stack: Callable[[Path, str], PlannedGraph]
+) -> None:
     graph = plan_stack(PLATFORM_STACK_DIR, stack)
     assert graph.of_type("kubernetes:apps/v1:Deployment"), "the stack renders no workload of its own"
     assert direct_workload_problems(graph) == []

@@ -33,8 +33,9 @@ def test_namespace_enforces_restricted_pod_security(prod, mode: str) -> None:
 
 
 def test_baseline_tenant_still_warns_on_restricted() -> None:
-    planned = plan_addons(tenants=[{"name": "research", "gpu_quota": 16, "pod_security": "baseline"}],
-                          services=[])
+    planned = plan_addons(
+        tenants=[{"name": "research", "gpu_quota": 16, "pod_security": "baseline"}], services=[]
+    )
     labels = planned.graph.one(NS, f"{T}-namespace").get("metadata.labels")
     assert labels["pod-security.kubernetes.io/enforce"] == "baseline"
     assert labels["pod-security.kubernetes.io/warn"] == "restricted"
@@ -47,10 +48,18 @@ def test_gpu_quota_from_the_spec(prod, tenant: str, gpus: str) -> None:
     assert quota.get("spec.hard")["requests.nvidia.com/gpu"] == gpus
 
 
-@pytest.mark.parametrize(("key", "value"), [
-    ("requests.cpu", "64"), ("limits.cpu", "64"), ("requests.memory", "256Gi"), ("limits.memory", "256Gi"),
-    ("pods", "100"), ("services.loadbalancers", "0"), ("services.nodeports", "0"),
-])
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("requests.cpu", "64"),
+        ("limits.cpu", "64"),
+        ("requests.memory", "256Gi"),
+        ("limits.memory", "256Gi"),
+        ("pods", "100"),
+        ("services.loadbalancers", "0"),
+        ("services.nodeports", "0"),
+    ],
+)
 def test_quota_limits(prod, key: str, value: str) -> None:
     assert prod.graph.one(QUOTA, f"{T}-quota").get("spec.hard")[key] == value
 
@@ -86,8 +95,9 @@ def test_dns_egress_only_to_kube_dns_on_port_53(prod) -> None:
 def test_ingress_from_monitoring_namespace_only(prod) -> None:
     spec = prod.graph.one(NETPOL, f"{T}-allow-monitoring-ingress").get("spec")
     assert spec["policyTypes"] == ["Ingress"]
-    assert spec["ingress"] == [{"from": [{"namespaceSelector": {
-        "matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}}]}]
+    assert spec["ingress"] == [
+        {"from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}}]}
+    ]
 
 
 def test_https_egress_is_port_443_only(prod) -> None:
@@ -106,7 +116,9 @@ def test_no_policy_admits_ingress_from_other_tenants(prod) -> None:
                 source = None if selector is None else selector["matchLabels"]["kubernetes.io/metadata.name"]
                 assert source in {None, "monitoring", "keda"}
                 if source == "keda":
-                    assert peer["podSelector"] == {"matchLabels": {"app.kubernetes.io/component": "interceptor"}}
+                    assert peer["podSelector"] == {
+                        "matchLabels": {"app.kubernetes.io/component": "interceptor"}
+                    }
 
 
 def test_identity_egress_from_the_handle_becomes_a_policy() -> None:
@@ -121,8 +133,9 @@ def test_the_handles_typed_identity_egress_reaches_every_tenant() -> None:
     planned = plan_addons(handle_facts={"identity_egress": (rule,)})
     for tenant in ("research", "serving"):
         policy = planned.graph.one(NETPOL, f"acme-ai-k8s-tenant-{tenant}-allow-identity-egress")
-        assert policy.get("spec.egress") == [{"to": [{"ipBlock": {"cidr": "169.254.169.252/32"}}],
-                                              "ports": [{"protocol": "TCP", "port": 988}]}]
+        assert policy.get("spec.egress") == [
+            {"to": [{"ipBlock": {"cidr": "169.254.169.252/32"}}], "ports": [{"protocol": "TCP", "port": 988}]}
+        ]
     # No untyped side channel left on the handle: every fact is a typed field.
     assert "extra" not in {f.name for f in dataclasses.fields(ClusterHandle)}
 
@@ -140,15 +153,29 @@ def test_a_cluster_that_does_not_enforce_network_policy_gets_no_tenants() -> Non
 
 def test_admin_group_bound_to_tenant_role(prod) -> None:
     binding = prod.graph.one("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", f"{T}-admin-binding")
-    assert binding.get("roleRef") == {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role",
-                                      "name": "tenant-admin"}
-    assert binding.get("subjects") == [{"kind": "Group", "name": "research-admins",
-                                        "apiGroup": "rbac.authorization.k8s.io"}]
+    assert binding.get("roleRef") == {
+        "apiGroup": "rbac.authorization.k8s.io",
+        "kind": "Role",
+        "name": "tenant-admin",
+    }
+    assert binding.get("subjects") == [
+        {"kind": "Group", "name": "research-admins", "apiGroup": "rbac.authorization.k8s.io"}
+    ]
     assert binding.get("metadata.namespace") == "research"
 
 
-@pytest.mark.parametrize("resource", ["networkpolicies", "resourcequotas", "limitranges", "roles",
-                                      "rolebindings", "serviceaccounts", "httpscaledobjects"])
+@pytest.mark.parametrize(
+    "resource",
+    [
+        "networkpolicies",
+        "resourcequotas",
+        "limitranges",
+        "roles",
+        "rolebindings",
+        "serviceaccounts",
+        "httpscaledobjects",
+    ],
+)
 def test_tenant_admin_cannot_loosen_isolation(prod, resource: str) -> None:
     rules = prod.graph.one("kubernetes:rbac.authorization.k8s.io/v1:Role", f"{T}-admin-role").get("rules")
     writes = {"create", "update", "patch", "delete", "*"}
@@ -159,8 +186,11 @@ def test_tenant_admin_cannot_loosen_isolation(prod, resource: str) -> None:
 
 def test_tenant_admin_reads_the_platforms_http_scalers(prod) -> None:
     rules = prod.graph.one("kubernetes:rbac.authorization.k8s.io/v1:Role", f"{T}-admin-role").get("rules")
-    assert {"apiGroups": ["http.keda.sh"], "resources": ["httpscaledobjects"],
-            "verbs": ["get", "list", "watch"]} in rules
+    assert {
+        "apiGroups": ["http.keda.sh"],
+        "resources": ["httpscaledobjects"],
+        "verbs": ["get", "list", "watch"],
+    } in rules
 
 
 def test_no_admin_groups_no_rbac() -> None:
@@ -171,10 +201,18 @@ def test_no_admin_groups_no_rbac() -> None:
 
 def test_binder_called_once_per_tenant_with_its_bucket_prefix(prod) -> None:
     assert prod.binder.calls == [
-        {"name": f"{T}-identity", "namespace": "research", "service_account": "workload",
-         "bucket_prefix": "tenants/research/"},
-        {"name": "acme-ai-k8s-tenant-serving-identity", "namespace": "serving",
-         "service_account": "workload", "bucket_prefix": "tenants/serving/"},
+        {
+            "name": f"{T}-identity",
+            "namespace": "research",
+            "service_account": "workload",
+            "bucket_prefix": "tenants/research/",
+        },
+        {
+            "name": "acme-ai-k8s-tenant-serving-identity",
+            "namespace": "serving",
+            "service_account": "workload",
+            "bucket_prefix": "tenants/serving/",
+        },
     ]
 
 
@@ -183,7 +221,9 @@ def test_service_account_carries_the_binders_annotations(prod) -> None:
     role = prod.graph.one("test:identity:Role", f"{T}-identity")
     # The mocks give a custom resource the id `<name>-<hash>`; the binder built the ARN from that id.
     role_id = f"{role.name}-{short_hash('test:identity:Role', role.name)}"
-    assert sa.get("metadata.annotations") == {ROLE_ARN_ANNOTATION: f"arn:aws:iam::123456789012:role/{role_id}"}
+    assert sa.get("metadata.annotations") == {
+        ROLE_ARN_ANNOTATION: f"arn:aws:iam::123456789012:role/{role_id}"
+    }
     assert sa.get("metadata.labels")["lepton.ai/identity"] == "bound"
     assert role.urn in sa.dependencies  # the SA waits for the cloud identity it names
 

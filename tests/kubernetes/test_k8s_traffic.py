@@ -58,11 +58,14 @@ HOSTS = {"sentiment": f"sentiment.{DOMAIN}", "embeddings": f"embeddings.{DOMAIN}
 EXPOSURE = {"sentiment": "public", "embeddings": "internal"}
 
 
-def plan(kind: str, rec: Recorder | None = None, network: dict[str, Any] | None = None, **spec: Any) -> Planned:
+def plan(
+    kind: str, rec: Recorder | None = None, network: dict[str, Any] | None = None, **spec: Any
+) -> Planned:
     services = [{**s, "expose": EXPOSURE[s["name"]]} for s in raw_spec("aws-prod")["services"]]
     net = network or exposed_network(public_services=True)
-    return plan_addons("aws-prod", ingress=lambda: FACTS[kind](rec), network=net,
-                       **{"services": services, **spec})
+    return plan_addons(
+        "aws-prod", ingress=lambda: FACTS[kind](rec), network=net, **{"services": services, **spec}
+    )
 
 
 @pytest.fixture(scope="module", params=sorted(FACTS))
@@ -149,7 +152,9 @@ def test_each_route_has_tls_for_its_host_and_the_class_of_its_exposure(cloud) ->
             seen[service] = ing
     assert set(seen) == set(HOSTS)
     for service, doc in seen.items():  # the explicit flag is on the public route only
-        assert (doc["metadata"]["annotations"].get("lepton.ai/exposure") == "public") == (EXPOSURE[service] == "public")
+        assert (doc["metadata"]["annotations"].get("lepton.ai/exposure") == "public") == (
+            EXPOSURE[service] == "public"
+        )
 
 
 def test_the_http_listener_only_redirects_to_https() -> None:
@@ -158,17 +163,24 @@ def test_the_http_listener_only_redirects_to_https() -> None:
     for gateway in docs(graph, GATEWAY):
         http = [ls for ls in gateway["spec"]["listeners"] if ls["protocol"] == "HTTP"]
         assert [ls["port"] for ls in http] == [80]
-        attached = [r for r in routes for p in r["spec"]["parentRefs"]
-                    if p["name"] == gateway["metadata"]["name"] and p.get("sectionName") in (None, "http")]
+        attached = [
+            r
+            for r in routes
+            for p in r["spec"]["parentRefs"]
+            if p["name"] == gateway["metadata"]["name"] and p.get("sectionName") in (None, "http")
+        ]
         assert len(attached) == 1
         for rule in attached[0]["spec"]["rules"]:
             assert "backendRefs" not in rule
-            assert [f["requestRedirect"]["scheme"] for f in rule["filters"] if f["type"] == "RequestRedirect"] == ["https"]
+            assert [
+                f["requestRedirect"]["scheme"] for f in rule["filters"] if f["type"] == "RequestRedirect"
+            ] == ["https"]
         # HTTPS listeners accept routes from tenant namespaces only; HTTP:80 only the Gateway's own.
         assert http[0]["allowedRoutes"]["namespaces"] == {"from": "Same"}
         for ls in gateway["spec"]["listeners"][1:]:
             assert ls["allowedRoutes"]["namespaces"]["selector"]["matchExpressions"] == [
-                {"key": "lepton.ai/tenant", "operator": "Exists"}]
+                {"key": "lepton.ai/tenant", "operator": "Exists"}
+            ]
 
 
 def test_the_scale_to_zero_route_reaches_the_interceptor_with_a_host_it_matches(cloud) -> None:
@@ -186,9 +198,16 @@ def test_the_scale_to_zero_route_reaches_the_interceptor_with_a_host_it_matches(
     if kind == "gke":
         route = next(d for d in docs(graph, HTTP_ROUTE) if d["metadata"]["name"] == "sentiment")
         grants = [g for g in docs(graph, REFERENCE_GRANT) if g["metadata"]["namespace"] == ns]
-        assert any({"group": "gateway.networking.k8s.io", "kind": "HTTPRoute",
-                    "namespace": route["metadata"]["namespace"]} in g["spec"]["from"]
-                   and {"group": "", "kind": "Service", "name": proxy} in g["spec"]["to"] for g in grants)
+        assert any(
+            {
+                "group": "gateway.networking.k8s.io",
+                "kind": "HTTPRoute",
+                "namespace": route["metadata"]["namespace"],
+            }
+            in g["spec"]["from"]
+            and {"group": "", "kind": "Service", "name": proxy} in g["spec"]["to"]
+            for g in grants
+        )
 
 
 def test_a_direct_route_reaches_its_service_and_pods_admit_the_data_plane(cloud) -> None:
@@ -203,10 +222,16 @@ def test_a_direct_route_reaches_its_service_and_pods_admit_the_data_plane(cloud)
     (container,) = pod["spec"]["containers"]
     container_port = next(p["containerPort"] for p in container["ports"] if p["name"] == sport["targetPort"])
     peers = {"alb": VPC_PEERS, "gke": GKE_PEERS, "nginx": NGINX_PEERS}[kind]
-    admitting = [p for p in docs(graph, NETWORK_POLICY) if p["metadata"]["namespace"] == backend_ns
-                 and p["spec"]["podSelector"].get("matchLabels", {}).items() <= pod["metadata"]["labels"].items()
-                 and any(rule.get("from") == peers for rule in p["spec"].get("ingress", []))]
-    assert [r["ports"] for p in admitting for r in p["spec"]["ingress"]] == [[{"protocol": "TCP", "port": container_port}]]
+    admitting = [
+        p
+        for p in docs(graph, NETWORK_POLICY)
+        if p["metadata"]["namespace"] == backend_ns
+        and p["spec"]["podSelector"].get("matchLabels", {}).items() <= pod["metadata"]["labels"].items()
+        and any(rule.get("from") == peers for rule in p["spec"].get("ingress", []))
+    ]
+    assert [r["ports"] for p in admitting for r in p["spec"]["ingress"]] == [
+        [{"protocol": "TCP", "port": container_port}]
+    ]
 
 
 def test_health_checks_follow_readiness_and_timeouts_outlast_a_cold_start(cloud) -> None:
@@ -227,7 +252,9 @@ def test_health_checks_follow_readiness_and_timeouts_outlast_a_cold_start(cloud)
     headers = duration_seconds(values["interceptor"]["responseHeaderTimeout"])
     assert targets["sentiment"].request_timeout_seconds >= wait + headers
     for name in HOSTS:
-        pod = next(d for d in docs(graph, DEPLOYMENT) if d["metadata"]["name"] == name)["spec"]["template"]["spec"]
+        pod = next(d for d in docs(graph, DEPLOYMENT) if d["metadata"]["name"] == name)["spec"]["template"][
+            "spec"
+        ]
         if name == "sentiment":
             continue
         sleep = pod["containers"][0]["lifecycle"]["preStop"]["sleep"]["seconds"]
@@ -238,7 +265,9 @@ def test_health_checks_follow_readiness_and_timeouts_outlast_a_cold_start(cloud)
 def test_entry_points_are_one_per_exposure_with_their_hosts(cloud) -> None:
     _, _, rec = cloud
     assert {(e.exposure, e.hosts) for e in rec.entry_points} == {
-        ("public", (HOSTS["sentiment"],)), ("internal", (HOSTS["embeddings"],))}
+        ("public", (HOSTS["sentiment"],)),
+        ("internal", (HOSTS["embeddings"],)),
+    }
 
 
 def test_gateway_policies_for_a_shared_backend_are_created_once() -> None:
@@ -265,7 +294,9 @@ def test_private_ca_chain_and_hostcertificates() -> None:
     for cert in certs:
         if cert is not root:
             assert cert["spec"]["issuerRef"]["name"] == ca["metadata"]["name"]
-    endpoints = next(r for r in graph.managed if r.type == "lepton:k8s:PlatformAddons").outputs["service_endpoints"]
+    endpoints = next(r for r in graph.managed if r.type == "lepton:k8s:PlatformAddons").outputs[
+        "service_endpoints"
+    ]
     assert endpoints["sentiment"]["external_url"] == f"https://{HOSTS['sentiment']}/predict"
     assert endpoints["sentiment"]["ca_secret"] == f"cert-manager/{root['spec']['secretName']}"
 
@@ -285,22 +316,30 @@ def test_acme_issuer_uses_dns01_in_the_cloud_zone_with_the_bound_identity() -> N
     ((_, namespace, account),) = rec.dns_bindings
     assert (namespace, account) == (release.get("namespace"), values["serviceAccount"]["name"])
     assert values["serviceAccount"]["annotations"] == {
-        "iam.gke.io/gcp-service-account": "cert-manager@acme.iam.gserviceaccount.com"}
+        "iam.gke.io/gcp-service-account": "cert-manager@acme.iam.gserviceaccount.com"
+    }
     assert all(c["spec"]["issuerRef"]["name"] == issuer["metadata"]["name"] for c in docs(graph, CERTIFICATE))
-    assert "ca_secret" not in next(r for r in graph.managed if r.type == "lepton:k8s:PlatformAddons").outputs[
-        "service_endpoints"]["sentiment"]
+    assert (
+        "ca_secret"
+        not in next(r for r in graph.managed if r.type == "lepton:k8s:PlatformAddons").outputs[
+            "service_endpoints"
+        ]["sentiment"]
+    )
 
 
 def test_cert_manager_release_values_exist_in_its_chart_and_run_on_system_nodes() -> None:
-    graph = plan("nginx", network=exposed_network(public_services=True, tls_issuer="acme",
-                                                  acme_email="certs@acme.dev")).graph
+    graph = plan(
+        "nginx", network=exposed_network(public_services=True, tls_issuer="acme", acme_email="certs@acme.dev")
+    ).graph
     (release,) = [r for r in graph.of_type(HELM_RELEASE) if chart_name(r) == "cert-manager"]
     values = release.get("values")
     assert list(unknown_keys(values, chart_keys(f"cert-manager-{release.get('version')}"))) == []
     assert values["crds"]["enabled"] is True
     assert values["global"]["nodeSelector"] == {"lepton.ai/pool": "system"}
     assert values["podLabels"] == {"azure.workload.identity/use": "true"}  # the identity webhook's label
-    namespace = next(d for d in docs(graph, "kubernetes:core/v1:Namespace") if d["metadata"]["name"] == "cert-manager")
+    namespace = next(
+        d for d in docs(graph, "kubernetes:core/v1:Namespace") if d["metadata"]["name"] == "cert-manager"
+    )
     assert namespace["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] == "restricted"
 
 
@@ -345,7 +384,7 @@ def test_the_traffic_policies_pass_on_what_the_layer_renders_and_catch_an_unflag
     route.inputs["metadata"]["annotations"].pop("lepton.ai/exposure")
     if kind == "gke":  # the route is in the tenant namespace, bound to the public Gateway
         assert [v.urn for v in evaluate_graph(graph).by_policy(TRAFFIC_RULES[1])] == [route.urn]
-    else:  # an Ingress backed by the interceptor lives in `keda`: the ALB's scheme / the class still say public
+    else:  # an Ingress backed by the interceptor lives in `keda`: the ALB's scheme / the class say public
         assert evaluate_graph(graph).by_policy(TRAFFIC_RULES[1]) == []
         embeddings = next(r for r in graph.of_type(INGRESS) if r.inputs["metadata"]["name"] == "embeddings")
         embeddings.inputs["spec"]["ingressClassName"] = CLASSES[kind]["public"]
@@ -366,8 +405,12 @@ def test_an_exposure_the_cloud_has_no_class_for_is_refused() -> None:
     net = exposed_network(public_services=True)
     services = [{**s, "expose": EXPOSURE[s["name"]]} for s in raw_spec("aws-prod")["services"]]
     with pytest.raises(SpecError) as err:
-        plan_addons("aws-prod", ingress=_with("nginx", classes={"internal": "lepton-internal"}), network=net,
-                    services=services)
+        plan_addons(
+            "aws-prod",
+            ingress=_with("nginx", classes={"internal": "lepton-internal"}),
+            network=net,
+            services=services,
+        )
     assert [(p.path, p.value) for p in err.value.problems] == [("services[0].expose", "public")]
 
 
@@ -375,13 +418,21 @@ def test_a_gateway_api_without_crds_on_the_cluster_is_a_cloud_layer_bug() -> Non
     from lepton_infra.plan.engine import PlanFailed
 
     with pytest.raises(PlanFailed, match="Gateway API CRDs"):
-        plan_addons("aws-prod", ingress=_with("gke", gateway_api_crds_installed=False), network=exposed_network())
+        plan_addons(
+            "aws-prod", ingress=_with("gke", gateway_api_crds_installed=False), network=exposed_network()
+        )
 
 
 def test_route_timeouts_where_the_gateway_honours_them() -> None:
-    graph = plan_addons("aws-prod", ingress=_with("gke", route_timeouts=True), network=exposed_network()).graph
+    graph = plan_addons(
+        "aws-prod", ingress=_with("gke", route_timeouts=True), network=exposed_network()
+    ).graph
     routes = {d["metadata"]["name"]: d for d in docs(graph, HTTP_ROUTE)}
-    timeouts = {n: r["spec"]["rules"][0]["timeouts"]["request"] for n, r in routes.items() if "https-redirect" not in n}
+    timeouts = {
+        n: r["spec"]["rules"][0]["timeouts"]["request"]
+        for n, r in routes.items()
+        if "https-redirect" not in n
+    }
     assert timeouts == {"sentiment": "1320s", "embeddings": "300s"}
     for version in GATEWAY_API_VERSIONS:
         for doc in routes.values():
@@ -398,15 +449,21 @@ def test_service_annotations_for_the_interceptor_are_refused() -> None:
         facts = FACTS["alb"]()
 
         def route(t: RouteTarget) -> Decoration:
-            return Decoration(service_annotations={"alb.ingress.kubernetes.io/healthcheck-path": t.health_path})
+            return Decoration(
+                service_annotations={"alb.ingress.kubernetes.io/healthcheck-path": t.health_path}
+            )
 
         return IngressFacts(**{**facts.__dict__, "decorate_route": route})
 
     with pytest.raises(PlanFailed, match="interceptor"):
         plan_addons("aws-prod", ingress=make, network=exposed_network())
     # On a direct route they land on the service's own Service.
-    graph = plan_addons("aws-prod", ingress=make, network=exposed_network(),
-                        services=[{**s, "replicas": {"min": 1, "max": 2}} for s in _services()]).graph
+    graph = plan_addons(
+        "aws-prod",
+        ingress=make,
+        network=exposed_network(),
+        services=[{**s, "replicas": {"min": 1, "max": 2}} for s in _services()],
+    ).graph
     service = next(d for d in docs(graph, SERVICE) if where(d) == ("research", "sentiment"))
     assert service["metadata"]["annotations"] == {"alb.ingress.kubernetes.io/healthcheck-path": "/healthz"}
 
@@ -420,8 +477,11 @@ def test_the_shipped_stack_route_invariant_holds_on_exposed_plans(cloud) -> None
     from tests.kubernetes.harness import load_spec
 
     _, planned, _ = cloud
-    spec = load_spec("aws-prod", network=exposed_network(public_services=True),
-                     services=[{**s, "expose": EXPOSURE[s["name"]]} for s in _services()])
+    spec = load_spec(
+        "aws-prod",
+        network=exposed_network(public_services=True),
+        services=[{**s, "expose": EXPOSURE[s["name"]]} for s in _services()],
+    )
     routes_are_sound(planned.graph, spec)
     broken = copy.deepcopy(planned.graph)
     (scaled,) = broken.of_type(HTTP_SCALED_OBJECT)
@@ -430,16 +490,22 @@ def test_the_shipped_stack_route_invariant_holds_on_exposed_plans(cloud) -> None
         routes_are_sound(broken, spec)
 
 
-CERT_MANAGER_METRICS = {line for line in (Path(__file__).parent / "crds" / "cert-manager-v1.21.1.metrics").read_text()
-                        .splitlines() if line and not line.startswith("#")}
+CERT_MANAGER_METRICS = {
+    line
+    for line in (Path(__file__).parent / "crds" / "cert-manager-v1.21.1.metrics").read_text().splitlines()
+    if line and not line.startswith("#")
+}
 
 
 def test_certificate_alerts_read_what_cert_manager_exports_and_it_is_scraped() -> None:
     graph = plan("gke").graph
     (release,) = [r for r in graph.of_type(HELM_RELEASE) if chart_name(r) == "cert-manager"]
     assert release.get("values")["prometheus"] == {"enabled": True, "servicemonitor": {"enabled": True}}
-    (rule,) = [d for d in docs(graph, "kubernetes:monitoring.coreos.com/v1:PrometheusRule")
-               if d["metadata"]["name"] == "lepton-certificates"]
+    (rule,) = [
+        d
+        for d in docs(graph, "kubernetes:monitoring.coreos.com/v1:PrometheusRule")
+        if d["metadata"]["name"] == "lepton-certificates"
+    ]
     assert rule["metadata"]["namespace"] == "cert-manager"
     alerts = {r["alert"]: r["expr"] for g in rule["spec"]["groups"] for r in g["rules"]}
     assert set(alerts) == {"CertificateNotReady", "CertificateExpiringSoon", "CertManagerMetricsMissing"}
@@ -450,5 +516,8 @@ def test_certificate_alerts_read_what_cert_manager_exports_and_it_is_scraped() -
     for name in alerts:
         assert f"#### Alert {name}\n" in text
     # No certificate alerts where the cloud issues the certificates (no cert-manager to watch).
-    assert not [d for d in docs(plan("alb").graph, "kubernetes:monitoring.coreos.com/v1:PrometheusRule")
-                if d["metadata"]["name"] == "lepton-certificates"]
+    assert not [
+        d
+        for d in docs(plan("alb").graph, "kubernetes:monitoring.coreos.com/v1:PrometheusRule")
+        if d["metadata"]["name"] == "lepton-certificates"
+    ]

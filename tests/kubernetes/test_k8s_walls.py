@@ -9,8 +9,14 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "lepton_infra" / "kubernetes"
-CLOUD_SDKS = ("pulumi_aws", "pulumi_gcp", "pulumi_azure_native", "lepton_infra.aws", "lepton_infra.gcp",
-              "lepton_infra.azure")
+CLOUD_SDKS = (
+    "pulumi_aws",
+    "pulumi_gcp",
+    "pulumi_azure_native",
+    "lepton_infra.aws",
+    "lepton_infra.gcp",
+    "lepton_infra.azure",
+)
 MODULES = sorted(PACKAGE.glob("*.py"))
 
 

@@ -19,9 +19,12 @@ from lepton_infra.plan.report import Report, render_text
 class Box(pulumi.ComponentResource):
     def __init__(self, name: str, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("test:index:Box", name, None, opts)
-        self.vpc = aws.ec2.Vpc(f"{name}-vpc", cidr_block="10.0.0.0/16", opts=pulumi.ResourceOptions(parent=self))
-        self.sg = aws.ec2.SecurityGroup(f"{name}-sg", vpc_id=self.vpc.id,
-                                        opts=pulumi.ResourceOptions(parent=self, protect=True))
+        self.vpc = aws.ec2.Vpc(
+            f"{name}-vpc", cidr_block="10.0.0.0/16", opts=pulumi.ResourceOptions(parent=self)
+        )
+        self.sg = aws.ec2.SecurityGroup(
+            f"{name}-sg", vpc_id=self.vpc.id, opts=pulumi.ResourceOptions(parent=self, protect=True)
+        )
         self.register_outputs({})
 
 

@@ -42,8 +42,9 @@ def nested_program() -> None:
 def test_urns_carry_the_whole_parent_type_chain_and_no_stack_prefix() -> None:
     graph = plan_program(nested_program, {"aws:region": "us-east-1"}, project="proj", stack="dev")
     key = graph.one("aws:kms/key:Key")
-    assert key.urn == ("urn:pulumi:dev::proj::test:index:Outer$test:index:Inner$aws:kms/key:Key"
-                       "::outer-inner-key")
+    assert key.urn == (
+        "urn:pulumi:dev::proj::test:index:Outer$test:index:Inner$aws:kms/key:Key::outer-inner-key"
+    )
     assert graph.one("test:index:Outer").urn == "urn:pulumi:dev::proj::test:index:Outer::outer"
     assert graph.one(STACK_TYPE).urn == "urn:pulumi:dev::proj::pulumi:pulumi:Stack::proj-dev"
     assert all(f"{STACK_TYPE}$" not in r.urn for r in graph)
@@ -73,16 +74,26 @@ def _before() -> None:
 def _after() -> None:
     outer = Outer("outer")
     # Renamed, retyped and moved under a parent: the alias names where it was.
-    renamed = pulumi.ComponentResource("test:index:Pool", "gpu", None, pulumi.ResourceOptions(
-        parent=outer, aliases=[pulumi.Alias(name="pool", type_="test:index:Legacy", parent=None)]))
+    renamed = pulumi.ComponentResource(
+        "test:index:Pool",
+        "gpu",
+        None,
+        pulumi.ResourceOptions(
+            parent=outer, aliases=[pulumi.Alias(name="pool", type_="test:index:Legacy", parent=None)]
+        ),
+    )
     aws.kms.Key("gpu-key", opts=pulumi.ResourceOptions(parent=renamed))
     # Same name and type, taken out of its parent: `Alias(parent=<resource>)`.
     aws.s3.Bucket("logs", opts=pulumi.ResourceOptions(aliases=[pulumi.Alias(parent=outer.inner)]))
     # Only the name changed: the parent defaults to the resource's own.
-    aws.s3.Bucket("outer-inner-data2", opts=pulumi.ResourceOptions(
-        parent=outer.inner, aliases=[pulumi.Alias(name="outer-inner-data")]))
+    aws.s3.Bucket(
+        "outer-inner-data2",
+        opts=pulumi.ResourceOptions(parent=outer.inner, aliases=[pulumi.Alias(name="outer-inner-data")]),
+    )
     # A full URN string passes through untouched.
-    aws.s3.Bucket("raw", opts=pulumi.ResourceOptions(aliases=["urn:pulumi:dev::proj::aws:s3/bucket:Bucket::old"]))
+    aws.s3.Bucket(
+        "raw", opts=pulumi.ResourceOptions(aliases=["urn:pulumi:dev::proj::aws:s3/bucket:Bucket::old"])
+    )
 
 
 def test_aliases_resolve_to_the_engines_urns() -> None:
@@ -93,13 +104,19 @@ def test_aliases_resolve_to_the_engines_urns() -> None:
     assert legacy.urn == "urn:pulumi:dev::proj::test:index:Legacy::pool"
     inner_urn = after.one("test:index:Inner").urn
     logs = after.one("aws:s3/bucket:Bucket", "logs")
-    assert "urn:pulumi:dev::proj::test:index:Outer$test:index:Inner$aws:s3/bucket:Bucket::logs" in logs.aliases
+    assert (
+        "urn:pulumi:dev::proj::test:index:Outer$test:index:Inner$aws:s3/bucket:Bucket::logs" in logs.aliases
+    )
     # The provider's own type alias (Bucket was BucketV2) keeps the resource's parent: top level here.
     assert "urn:pulumi:dev::proj::aws:s3/bucketV2:BucketV2::logs" in logs.aliases
     assert inner_urn == "urn:pulumi:dev::proj::test:index:Outer$test:index:Inner::outer-inner"
-    assert ("urn:pulumi:dev::proj::test:index:Outer$test:index:Inner$aws:s3/bucket:Bucket::outer-inner-data"
-            in after.one("aws:s3/bucket:Bucket", "outer-inner-data2").aliases)
-    assert "urn:pulumi:dev::proj::aws:s3/bucket:Bucket::old" in after.one("aws:s3/bucket:Bucket", "raw").aliases
+    assert (
+        "urn:pulumi:dev::proj::test:index:Outer$test:index:Inner$aws:s3/bucket:Bucket::outer-inner-data"
+        in after.one("aws:s3/bucket:Bucket", "outer-inner-data2").aliases
+    )
+    assert (
+        "urn:pulumi:dev::proj::aws:s3/bucket:Bucket::old" in after.one("aws:s3/bucket:Bucket", "raw").aliases
+    )
 
 
 def _key_in_components() -> None:
@@ -117,8 +134,12 @@ def test_waivers_and_sarif_use_the_engine_urns() -> None:
     flagged = evaluate_graph(graph, {})
     assert key_urn in {v.urn for v in flagged.by_policy(rule)}
     sarif = to_sarif(flagged, "Pulumi.dev.yaml")
-    names = {loc["fullyQualifiedName"] for r in sarif["runs"][0]["results"] if r["ruleId"] == rule
-             for loc in r["locations"][0]["logicalLocations"]}
+    names = {
+        loc["fullyQualifiedName"]
+        for r in sarif["runs"][0]["results"]
+        if r["ruleId"] == rule
+        for loc in r["locations"][0]["logicalLocations"]
+    }
     assert names == {key_urn}
     # A waiver written with the URN `pulumi stack --show-urns` prints matches exactly that resource.
     waived = evaluate_graph(graph, {rule: {"waivers": [{"resource": key_urn, "reason": "test key, SEC-1"}]}})

@@ -60,7 +60,9 @@ class Case:
 
     rule: str
     resources: list[Res]
-    violations: dict[str, tuple[str, Any]]  # why -> ("<resource name>:<path>" | "<name>:@protect" | "<name>:@drop", value)
+    violations: dict[
+        str, tuple[str, Any]
+    ]  # why -> ("<resource name>:<path>" | "<name>:@protect" | "<name>:@drop", value)
     config: dict[str, Any] = field(default_factory=dict)
 
     def changed(self, why: str) -> Case:
@@ -74,7 +76,7 @@ class Case:
             target.protect = value
         elif path.startswith("@provider."):
             assert target.provider is not None
-            set_path(target.provider, path[len("@provider."):], value)
+            set_path(target.provider, path[len("@provider.") :], value)
         else:
             set_path(target.props, path, value)
         return Case(self.rule, resources, {}, copy.deepcopy(self.config))
@@ -103,8 +105,9 @@ def _options(r: Res, parent: str | None = None) -> PolicyResourceOptions:
 def _provider(r: Res) -> PolicyProviderResource | None:
     if r.provider is None:
         return None
-    return PolicyProviderResource(f"pulumi:providers:{r.package}", copy.deepcopy(r.provider), r.provider_urn,
-                                  f"{r.name}-provider")
+    return PolicyProviderResource(
+        f"pulumi:providers:{r.package}", copy.deepcopy(r.provider), r.provider_urn, f"{r.name}-provider"
+    )
 
 
 def run_pack(case: Case) -> list[str]:
@@ -114,22 +117,40 @@ def run_pack(case: Case) -> list[str]:
     config = copy.deepcopy(case.config.get(case.rule, {}))
     if isinstance(policy, ResourceValidationPolicy):
         for r in case.resources:
-            args = ResourceValidationArgs(r.type, unknown_checking_proxy(copy.deepcopy(r.props)), r.urn, r.name,
-                                          _options(r), _provider(r), config)
+            args = ResourceValidationArgs(
+                r.type,
+                unknown_checking_proxy(copy.deepcopy(r.props)),
+                r.urn,
+                r.name,
+                _options(r),
+                _provider(r),
+                config,
+            )
             with contextlib.suppress(_NotApplicableError):
                 policy.validate(args, lambda message, urn=None, r=r: reported.append(f"{r.name}: {message}"))
         return reported
     assert isinstance(policy, StackValidationPolicy)
     by_name: dict[str, PolicyResource] = {}
     for r in case.resources:
-        by_name[r.name] = PolicyResource(r.type, unknown_checking_proxy(copy.deepcopy(r.props)), r.urn, r.name,
-                                         _options(r), _provider(r), None, [], {})
+        by_name[r.name] = PolicyResource(
+            r.type,
+            unknown_checking_proxy(copy.deepcopy(r.props)),
+            r.urn,
+            r.name,
+            _options(r),
+            _provider(r),
+            None,
+            [],
+            {},
+        )
     for r in case.resources:
         by_name[r.name].dependencies = [by_name[d] for d in r.deps if d in by_name]
     names = {r.urn: r.name for r in case.resources}
     with contextlib.suppress(_NotApplicableError):
-        policy.validate(StackValidationArgs(list(by_name.values()), config),
-                        lambda message, urn=None: reported.append(f"{names.get(urn or '', 'stack')}: {message}"))
+        policy.validate(
+            StackValidationArgs(list(by_name.values()), config),
+            lambda message, urn=None: reported.append(f"{names.get(urn or '', 'stack')}: {message}"),
+        )
     return reported
 
 
@@ -140,10 +161,31 @@ def graph_of(resources: list[Res], config: Mapping[str, Any] | None = None) -> P
         provider_urn = None
         if r.provider is not None:
             provider_urn = r.provider_urn
-            recorded.append(RecordedResource(provider_urn, f"pulumi:providers:{r.package}", f"{r.name}-provider",
-                                             STACK_URN, True, False, copy.deepcopy(r.provider), []))
-        recorded.append(RecordedResource(r.urn, r.type, r.name, STACK_URN, True, r.protect, copy.deepcopy(r.props),
-                                         [urns[d] for d in r.deps if d in urns], provider=provider_urn))
+            recorded.append(
+                RecordedResource(
+                    provider_urn,
+                    f"pulumi:providers:{r.package}",
+                    f"{r.name}-provider",
+                    STACK_URN,
+                    True,
+                    False,
+                    copy.deepcopy(r.provider),
+                    [],
+                )
+            )
+        recorded.append(
+            RecordedResource(
+                r.urn,
+                r.type,
+                r.name,
+                STACK_URN,
+                True,
+                r.protect,
+                copy.deepcopy(r.props),
+                [urns[d] for d in r.deps if d in urns],
+                provider=provider_urn,
+            )
+        )
     flat = {k: v if isinstance(v, str) else json.dumps(v) for k, v in (config or {}).items()}
     return PlannedGraph("lepton-test", "test", recorded, {}, config=flat)
 

@@ -35,8 +35,20 @@ def replay(graph: PlannedGraph, config: dict | None = None) -> list[tuple[str, s
     def options(r):
         return PolicyResourceOptions(r.protect, [], False, [], PolicyCustomTimeouts(0, 0, 0), [], r.parent)
 
-    resources = {r.urn: PolicyResource(r.type, unknown_checking_proxy(dict(r.inputs)), r.urn, r.name, options(r),
-                                       provider_of(r), None, [], {}) for r in custom}
+    resources = {
+        r.urn: PolicyResource(
+            r.type,
+            unknown_checking_proxy(dict(r.inputs)),
+            r.urn,
+            r.name,
+            options(r),
+            provider_of(r),
+            None,
+            [],
+            {},
+        )
+        for r in custom
+    }
     for r in custom:
         resources[r.urn].dependencies = [resources[d] for d in r.dependencies if d in resources]
     for policy in policies():
@@ -44,13 +56,24 @@ def replay(graph: PlannedGraph, config: dict | None = None) -> list[tuple[str, s
         try:
             if isinstance(policy, ResourceValidationPolicy):
                 for r in custom:
-                    args = ResourceValidationArgs(r.type, unknown_checking_proxy(dict(r.inputs)), r.urn, r.name,
-                                                  options(r), provider_of(r), rule_config)
+                    args = ResourceValidationArgs(
+                        r.type,
+                        unknown_checking_proxy(dict(r.inputs)),
+                        r.urn,
+                        r.name,
+                        options(r),
+                        provider_of(r),
+                        rule_config,
+                    )
                     with contextlib.suppress(_NotApplicableError):
-                        policy.validate(args, lambda m, _u=None, r=r, p=policy: found.append((p.name, r.urn, m)))
+                        policy.validate(
+                            args, lambda m, _u=None, r=r, p=policy: found.append((p.name, r.urn, m))
+                        )
             elif isinstance(policy, StackValidationPolicy):
-                policy.validate(StackValidationArgs(list(resources.values()), rule_config),
-                                lambda m, u=None, p=policy: found.append((p.name, u or "", m)))
+                policy.validate(
+                    StackValidationArgs(list(resources.values()), rule_config),
+                    lambda m, u=None, p=policy: found.append((p.name, u or "", m)),
+                )
         except _NotApplicableError:
             pass
     return found

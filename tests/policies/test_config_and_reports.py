@@ -20,8 +20,14 @@ from tests.policies.cases_aws import EKS, KEY_ARN
 from tests.policies.harness import Case, Res, graph_of, run_offline, run_pack
 
 TAGS = {"environment": "dev", "team": "ml", "cost-center": "1"}
-OPEN_SG = Res("aws:ec2/securityGroup:SecurityGroup", "public-alb", {"tags": TAGS, "ingress": [
-    {"protocol": "tcp", "fromPort": 22, "toPort": 22, "cidrBlocks": ["0.0.0.0/0"]}]})
+OPEN_SG = Res(
+    "aws:ec2/securityGroup:SecurityGroup",
+    "public-alb",
+    {
+        "tags": TAGS,
+        "ingress": [{"protocol": "tcp", "fromPort": 22, "toPort": 22, "cidrBlocks": ["0.0.0.0/0"]}],
+    },
+)
 RULE = "lepton-aws-no-world-ingress"
 WAIVER = {"resource": "public-alb", "reason": "bastion for the migration, SEC-142, until 2027-01"}
 
@@ -35,12 +41,15 @@ def test_default_is_mandatory() -> None:
     assert [v.enforcement for v in _outcome(None).violations] == ["mandatory"]
 
 
-@pytest.mark.parametrize(("config", "expected"), [
-    ({RULE: "advisory"}, "advisory"),
-    ({RULE: {"enforcementLevel": "advisory"}}, "advisory"),
-    ({"all": "advisory"}, "advisory"),
-    ({"all": "advisory", RULE: "mandatory"}, "mandatory"),
-])
+@pytest.mark.parametrize(
+    ("config", "expected"),
+    [
+        ({RULE: "advisory"}, "advisory"),
+        ({RULE: {"enforcementLevel": "advisory"}}, "advisory"),
+        ({"all": "advisory"}, "advisory"),
+        ({"all": "advisory", RULE: "mandatory"}, "mandatory"),
+    ],
+)
 def test_config_changes_enforcement(config: dict, expected: str) -> None:
     assert [v.enforcement for v in _outcome(config).violations] == [expected]
 
@@ -69,13 +78,19 @@ def test_pack_honours_the_same_waiver() -> None:
     assert run_pack(Case(RULE, [OPEN_SG], {})) != []
 
 
-@pytest.mark.parametrize(("config", "path"), [
-    ({RULE: {"waivers": [{"resource": "public-alb"}]}}, f"lepton:policy.{RULE}.waivers[0].reason"),
-    ({RULE: {"waivers": [{"resource": "public-alb", "reason": "  "}]}}, f"lepton:policy.{RULE}.waivers[0].reason"),
-    ({RULE: {"waivers": [{"reason": "x"}]}}, f"lepton:policy.{RULE}.waivers[0].resource"),
-    ({"lepton-no-such-rule": "advisory"}, "lepton:policy.lepton-no-such-rule"),
-    ({RULE: "sometimes"}, f"lepton:policy.{RULE}"),
-])
+@pytest.mark.parametrize(
+    ("config", "path"),
+    [
+        ({RULE: {"waivers": [{"resource": "public-alb"}]}}, f"lepton:policy.{RULE}.waivers[0].reason"),
+        (
+            {RULE: {"waivers": [{"resource": "public-alb", "reason": "  "}]}},
+            f"lepton:policy.{RULE}.waivers[0].reason",
+        ),
+        ({RULE: {"waivers": [{"reason": "x"}]}}, f"lepton:policy.{RULE}.waivers[0].resource"),
+        ({"lepton-no-such-rule": "advisory"}, "lepton:policy.lepton-no-such-rule"),
+        ({RULE: "sometimes"}, f"lepton:policy.{RULE}"),
+    ],
+)
 def test_bad_config_is_a_spec_error(config: dict, path: str) -> None:
     with pytest.raises(SpecError) as err:
         _outcome(config)
@@ -105,9 +120,13 @@ def test_default_provider_tags_from_stack_config() -> None:
     assert len(untagged.by_policy("lepton-aws-required-tags")) == 1
 
 
-@pytest.mark.parametrize(("cost", "budget", "violations"), [(60000.0, 50000, 1), (40000.0, 50000, 0),
-                                                           (None, 50000, 0), (60000.0, None, 0)])
-def test_budget_rule_compares_max_cost_with_the_spec(cost: float | None, budget: int | None, violations: int) -> None:
+@pytest.mark.parametrize(
+    ("cost", "budget", "violations"),
+    [(60000.0, 50000, 1), (40000.0, 50000, 0), (None, 50000, 0), (60000.0, None, 0)],
+)
+def test_budget_rule_compares_max_cost_with_the_spec(
+    cost: float | None, budget: int | None, violations: int
+) -> None:
     spec = {"environment": "dev", "budget": {"monthly_usd": budget}} if budget else {"environment": "dev"}
     graph = graph_of([], {"lepton:platform": spec})
     found = evaluate_graph(graph, monthly_usd_max=cost).by_policy("lepton-cost-within-budget")
@@ -117,7 +136,10 @@ def test_budget_rule_compares_max_cost_with_the_spec(cost: float | None, budget:
 
 def test_unknown_values_during_preview_count_as_set() -> None:
     """In `pulumi preview` a key created in the same run is unknown: the rule must not fail on it."""
-    eks = {**EKS, "encryptionConfig": {"resources": ["secrets"], "provider": {"keyArn": UNKNOWN_STRING_VALUE}}}
+    eks = {
+        **EKS,
+        "encryptionConfig": {"resources": ["secrets"], "provider": {"keyArn": UNKNOWN_STRING_VALUE}},
+    }
     case = Case("lepton-aws-eks-secrets-encryption", [Res("aws:eks/cluster:Cluster", "eks", eks)], {})
     assert run_pack(case) == []
     missing = {**EKS, "encryptionConfig": {"resources": ["secrets"], "provider": {}}}
@@ -125,8 +147,12 @@ def test_unknown_values_during_preview_count_as_set() -> None:
 
 
 def _report(config: dict | None = None) -> Report:
-    report = Report(graph=graph_of([OPEN_SG, Res("aws:kms/key:Key", "key", {"enableKeyRotation": True,
-                                                                            "tags": {"x": KEY_ARN}})]), cloud="aws")
+    report = Report(
+        graph=graph_of(
+            [OPEN_SG, Res("aws:kms/key:Key", "key", {"enableKeyRotation": True, "tags": {"x": KEY_ARN}})]
+        ),
+        cloud="aws",
+    )
     fill(report, policy_config=config)
     return report
 
@@ -134,9 +160,16 @@ def _report(config: dict | None = None) -> Report:
 def test_fill_sets_the_json_contract() -> None:
     section = _report().to_json()["policy"]
     assert section["status"] == "evaluated"
-    assert {"policy": RULE, "severity": "critical", "enforcement": "mandatory", "urn": OPEN_SG.urn,
-            "message": "ingress from the internet on tcp ports 22"} in section["violations"]
-    assert all(set(v) == {"policy", "severity", "enforcement", "urn", "message"} for v in section["violations"])
+    assert {
+        "policy": RULE,
+        "severity": "critical",
+        "enforcement": "mandatory",
+        "urn": OPEN_SG.urn,
+        "message": "ingress from the internet on tcp ports 22",
+    } in section["violations"]
+    assert all(
+        set(v) == {"policy", "severity", "enforcement", "urn", "message"} for v in section["violations"]
+    )
     assert not [k for k in section if k.startswith("__")]
     json.dumps(section)
 
@@ -159,8 +192,9 @@ def test_sarif() -> None:
     waived = [r for r in run["results"] if r["ruleId"] == RULE]
     assert waived[0]["suppressions"][0]["justification"] == WAIVER["reason"]
     errors = [r for r in run["results"] if r["level"] == "error"]
-    assert errors and all(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith(".yaml")
-                          for r in errors)
+    assert errors and all(
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith(".yaml") for r in errors
+    )
 
 
 def test_junit() -> None:
@@ -184,11 +218,16 @@ def test_cli_plan_exit_code_and_policy_report(tmp_path: Path) -> None:
     (stack / "Pulumi.yaml").write_text("name: insecure\nruntime: python\n")
     (stack / "Pulumi.dev.yaml").write_text("config:\n  aws:region: us-east-1\n")
     (stack / "__main__.py").write_text(
-        "import pulumi_aws as aws\naws.kms.Key('key', enable_key_rotation=False)\n")
+        "import pulumi_aws as aws\naws.kms.Key('key', enable_key_rotation=False)\n"
+    )
     sarif = tmp_path / "out.sarif"
-    result = CliRunner().invoke(app, ["plan", str(stack), "--stack", "dev", "--policy-report", "sarif", str(sarif)])
+    result = CliRunner().invoke(
+        app, ["plan", str(stack), "--stack", "dev", "--policy-report", "sarif", str(sarif)]
+    )
     assert result.exit_code == 1, result.output
-    assert "lepton-aws-kms-key-rotation" in {r["ruleId"] for r in json.loads(sarif.read_text())["runs"][0]["results"]}
+    assert "lepton-aws-kms-key-rotation" in {
+        r["ruleId"] for r in json.loads(sarif.read_text())["runs"][0]["results"]
+    }
     config = tmp_path / "policy.yaml"
     config.write_text("all: advisory\n")
     relaxed = CliRunner().invoke(app, ["plan", str(stack), "--stack", "dev", "--policy-config", str(config)])

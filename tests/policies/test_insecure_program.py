@@ -80,7 +80,9 @@ def outcome(graph: PlannedGraph) -> PolicyOutcome:
     return evaluate_graph(graph)
 
 
-def _found(outcome: PolicyOutcome, graph: PlannedGraph, exclude: str = "required-tags") -> set[tuple[str, str]]:
+def _found(
+    outcome: PolicyOutcome, graph: PlannedGraph, exclude: str = "required-tags"
+) -> set[tuple[str, str]]:
     return {(v.policy, graph.by_urn(v.urn).name) for v in outcome.violations if exclude not in v.policy}
 
 
@@ -94,7 +96,9 @@ def test_untagged_aws_resources_are_reported(outcome: PolicyOutcome, graph: Plan
 
 
 def test_all_are_mandatory_by_default(outcome: PolicyOutcome, graph: PlannedGraph) -> None:
-    advisory = {(v.policy, graph.by_urn(v.urn).name) for v in outcome.violations if v.enforcement != "mandatory"}
+    advisory = {
+        (v.policy, graph.by_urn(v.urn).name) for v in outcome.violations if v.enforcement != "mandatory"
+    }
     assert advisory == EXPECTED_ADVISORY
 
 
@@ -104,8 +108,9 @@ def test_messages_name_the_field(outcome: PolicyOutcome, graph: PlannedGraph) ->
     assert any("httpPutResponseHopLimit is 2," in m for m in imds)
 
 
-def test_same_violations_through_the_pack(graph: PlannedGraph, outcome: PolicyOutcome,
-                                          plan_program: Callable[..., Any]) -> None:
+def test_same_violations_through_the_pack(
+    graph: PlannedGraph, outcome: PolicyOutcome, plan_program: Callable[..., Any]
+) -> None:
     """The recorded resources fed to the CrossGuard policies give the same findings."""
     from tests.policies.pack_replay import replay
 

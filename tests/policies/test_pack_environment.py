@@ -24,21 +24,29 @@ import pulumi_policy
 captured = {}
 class Recorder:
     def __init__(self, name, policies, **kwargs):
-        captured.update(name=name, policies=[(p.name, type(p).__name__, p.enforcement_level.value) for p in policies],
+        captured.update(name=name, policies=[(p.name, type(p).__name__, p.enforcement_level.value) for p in
+        policies],
                         kwargs=sorted(kwargs))
 pulumi_policy.PolicyPack = Recorder
 runpy.run_path(sys.argv[1], run_name="__main__")
 import lepton_infra
 captured["lepton_infra"] = lepton_infra.__file__
 captured["sdks"] = sorted(m for m in sys.modules if m.split(".")[0] in
-                          ("pulumi_aws", "pulumi_gcp", "pulumi_azure_native", "pulumi_kubernetes", "pydantic"))
+                          ("pulumi_aws", "pulumi_gcp", "pulumi_azure_native", "pulumi_kubernetes",
+        "pydantic"))
 print(json.dumps(captured))
 """
 
 
 def _run(python: Path, cwd: Path) -> dict:
-    out = subprocess.run([str(python), "-c", PROBE, str(REPO / "policies" / "__main__.py")], cwd=cwd,
-                         capture_output=True, text=True, timeout=300, check=True)
+    out = subprocess.run(
+        [str(python), "-c", PROBE, str(REPO / "policies" / "__main__.py")],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -62,7 +70,9 @@ def test_pack_builds_in_its_own_environment(tmp_path: Path) -> None:
     # With lepton-infra installed from the repository's sources (its heavy dependencies left out on
     # purpose), built from a copy so the build leaves nothing in the checkout.
     source = tmp_path / "src"
-    shutil.copytree(REPO / "lepton_infra", source / "lepton_infra", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        REPO / "lepton_infra", source / "lepton_infra", ignore=shutil.ignore_patterns("__pycache__")
+    )
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(REPO / name, source / name)
     subprocess.run([*pip, "--no-deps", str(source)], check=True, timeout=600, cwd=tmp_path)

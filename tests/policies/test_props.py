@@ -30,5 +30,7 @@ def test_readers() -> None:
 
 
 def test_plain_unwraps_the_preview_proxy() -> None:
-    proxied = unknown_checking_proxy({"a": [{"k": UNKNOWN_STRING_VALUE}], "b": UNKNOWN_BOOLEAN_VALUE, "c": "v"})
+    proxied = unknown_checking_proxy(
+        {"a": [{"k": UNKNOWN_STRING_VALUE}], "b": UNKNOWN_BOOLEAN_VALUE, "c": "v"}
+    )
     assert plain(proxied) == {"a": [{"k": UNKNOWN}], "b": UNKNOWN, "c": "v"}

@@ -18,7 +18,9 @@ from tests.conftest import PLATFORM_STACK_DIR, SHIPPED_STACKS
 
 
 @pytest.mark.parametrize("stack", SHIPPED_STACKS)
-def test_shipped_stack_has_no_mandatory_violation(stack: str, plan_stack: Callable[[Path, str], PlannedGraph]) -> None:
+def test_shipped_stack_has_no_mandatory_violation(
+    stack: str, plan_stack: Callable[[Path, str], PlannedGraph]
+) -> None:
     outcome = evaluate_graph(plan_stack(PLATFORM_STACK_DIR, stack))
     assert [(v.policy, v.urn, v.message) for v in outcome.mandatory] == []
 
@@ -32,7 +34,9 @@ def test_rule_metadata_is_complete() -> None:
 
 def test_every_cloud_has_rules() -> None:
     counts = rules_per_cloud()
-    assert counts["aws"] >= 32 and counts["gcp"] >= 30 and counts["azure"] >= 26 and counts["kubernetes"] >= 11
+    assert (
+        counts["aws"] >= 32 and counts["gcp"] >= 30 and counts["azure"] >= 26 and counts["kubernetes"] >= 11
+    )
 
 
 def _sdk_inputs(token: str) -> set[str]:
@@ -56,11 +60,14 @@ def test_gcp_labelled_types_have_their_label_field(token: str, field: str) -> No
 
 @pytest.mark.parametrize("token", STATEFUL)
 def test_stateful_types_exist(token: str) -> None:
-    assert _sdk_inputs(token) if not token.startswith("azure-native:") else _azure_wire_names(_azure_args(token))
+    assert (
+        _sdk_inputs(token) if not token.startswith("azure-native:") else _azure_wire_names(_azure_args(token))
+    )
 
 
 # --- azure-native: wire names are not the snake_case names camelCased (`diskEncryptionSetID`,
 # `authorizedIPRanges`), so the rules' paths are resolved through the SDK's own input types.
+
 
 def _azure_args(token: str) -> type:
     """The `<Name>Args` input type of an azure-native resource (`azure-native:keyvault:Vault`)."""
@@ -96,31 +103,84 @@ def _resolve_azure_path(token: str, path: str) -> list[str]:
 # The inputs the Azure rules read (lepton_infra/policy/rules/azure.py, common.py), checked in full depth.
 AZURE_RULE_INPUTS = {
     "azure-native:containerservice:ManagedCluster": [
-        "securityProfile.azureKeyVaultKms.enabled", "securityProfile.azureKeyVaultKms.keyId", "diskEncryptionSetID",
-        "apiServerAccessProfile.enablePrivateCluster", "apiServerAccessProfile.authorizedIPRanges",
-        "networkProfile.networkPolicy", "disableLocalAccounts", "tags", "enableRBAC", "aadProfile.managed",
-        "aadProfile.enableAzureRBAC", "autoUpgradeProfile.upgradeChannel", "sku.tier", "addonProfiles",
+        "securityProfile.azureKeyVaultKms.enabled",
+        "securityProfile.azureKeyVaultKms.keyId",
+        "diskEncryptionSetID",
+        "apiServerAccessProfile.enablePrivateCluster",
+        "apiServerAccessProfile.authorizedIPRanges",
+        "networkProfile.networkPolicy",
+        "disableLocalAccounts",
+        "tags",
+        "enableRBAC",
+        "aadProfile.managed",
+        "aadProfile.enableAzureRBAC",
+        "autoUpgradeProfile.upgradeChannel",
+        "sku.tier",
+        "addonProfiles",
         "securityProfile.defender.securityMonitoring.enabled",
-        *(f"agentPoolProfiles[].{f}" for f in ("name", "vmSize", "enableEncryptionAtHost", "enableAutoScaling",
-                                               "minCount", "maxCount", "nodeTaints", "scaleSetPriority"))],
+        *(
+            f"agentPoolProfiles[].{f}"
+            for f in (
+                "name",
+                "vmSize",
+                "enableEncryptionAtHost",
+                "enableAutoScaling",
+                "minCount",
+                "maxCount",
+                "nodeTaints",
+                "scaleSetPriority",
+            )
+        ),
+    ],
     "azure-native:containerservice:AgentPool": [
-        "vmSize", "enableEncryptionAtHost", "enableAutoScaling", "minCount", "maxCount", "nodeTaints",
-        "scaleSetPriority", "tags"],
+        "vmSize",
+        "enableEncryptionAtHost",
+        "enableAutoScaling",
+        "minCount",
+        "maxCount",
+        "nodeTaints",
+        "scaleSetPriority",
+        "tags",
+    ],
     "azure-native:network:NetworkSecurityGroup": [
-        f"securityRules[].{f}" for f in ("name", "direction", "access", "protocol", "sourceAddressPrefix",
-                                         "sourceAddressPrefixes", "destinationPortRange", "destinationPortRanges")],
+        f"securityRules[].{f}"
+        for f in (
+            "name",
+            "direction",
+            "access",
+            "protocol",
+            "sourceAddressPrefix",
+            "sourceAddressPrefixes",
+            "destinationPortRange",
+            "destinationPortRanges",
+        )
+    ],
     "azure-native:network:SecurityRule": [
-        "direction", "access", "protocol", "sourceAddressPrefix", "sourceAddressPrefixes", "destinationPortRange",
-        "destinationPortRanges"],
+        "direction",
+        "access",
+        "protocol",
+        "sourceAddressPrefix",
+        "sourceAddressPrefixes",
+        "destinationPortRange",
+        "destinationPortRanges",
+    ],
     "azure-native:network:FlowLog": ["targetResourceId", "enabled"],
     "azure-native:authorization:RoleAssignment": ["scope", "roleDefinitionId"],
     "azure-native:keyvault:Vault": ["properties.enablePurgeProtection", "tags"],
     "azure-native:operationalinsights:Workspace": ["retentionInDays", "tags"],
     "azure-native:keyvault:Key": ["properties.rotationPolicy.lifetimeActions[].action.type"],
-    "azure-native:storage:StorageAccount": ["encryption.keySource", "encryption.keyVaultProperties.keyName",
-                                            "allowBlobPublicAccess", "tags"],
-    "azure-native:containerregistry:Registry": ["encryption.status", "encryption.keyVaultProperties.keyIdentifier",
-                                                "adminUserEnabled", "tags"],
+    "azure-native:storage:StorageAccount": [
+        "encryption.keySource",
+        "encryption.keyVaultProperties.keyName",
+        "allowBlobPublicAccess",
+        "tags",
+    ],
+    "azure-native:containerregistry:Registry": [
+        "encryption.status",
+        "encryption.keyVaultProperties.keyIdentifier",
+        "adminUserEnabled",
+        "tags",
+    ],
 }
 
 
@@ -132,8 +192,12 @@ def test_azure_rule_inputs_exist_in_the_sdk(token: str, paths: list[str]) -> Non
 def test_azure_path_resolution_catches_a_wrong_name() -> None:
     """The resolver itself fails on the snake-case-derived spelling the rules once guessed."""
     assert _resolve_azure_path("azure-native:containerservice:ManagedCluster", "diskEncryptionSetId") != []
-    assert _resolve_azure_path("azure-native:containerservice:ManagedCluster",
-                               "apiServerAccessProfile.authorizedIpRanges") != []
+    assert (
+        _resolve_azure_path(
+            "azure-native:containerservice:ManagedCluster", "apiServerAccessProfile.authorizedIpRanges"
+        )
+        != []
+    )
 
 
 @pytest.mark.parametrize("token", AZURE_TAGGABLE)
@@ -150,11 +214,22 @@ TOP_LEVEL_INPUTS = {
     "aws:eks/addon:Addon": {"addonName", "configurationValues"},
     "aws:s3/bucketPolicy:BucketPolicy": {"bucket", "policy"},
     "aws:s3/bucketLogging:BucketLogging": {"bucket", "targetBucket"},
-    "aws:eks/nodeGroup:NodeGroup": {"amiType", "capacityType", "instanceTypes", "labels", "launchTemplate",
-                                    "scalingConfig", "taints"},
+    "aws:eks/nodeGroup:NodeGroup": {
+        "amiType",
+        "capacityType",
+        "instanceTypes",
+        "labels",
+        "launchTemplate",
+        "scalingConfig",
+        "taints",
+    },
     "aws:ec2/launchTemplate:LaunchTemplate": {"metadataOptions", "blockDeviceMappings", "tagSpecifications"},
     "aws:ec2/instance:Instance": {"metadataOptions", "rootBlockDevice", "ebsBlockDevices"},
-    "aws:ecr/repository:Repository": {"encryptionConfigurations", "imageScanningConfiguration", "imageTagMutability"},
+    "aws:ecr/repository:Repository": {
+        "encryptionConfigurations",
+        "imageScanningConfiguration",
+        "imageTagMutability",
+    },
     "aws:kms/key:Key": {"enableKeyRotation", "customerMasterKeySpec"},
     "aws:s3/bucket:Bucket": {"serverSideEncryptionConfiguration", "versioning"},
     "aws:cloudwatch/logGroup:LogGroup": {"kmsKeyId", "retentionInDays"},
@@ -162,18 +237,38 @@ TOP_LEVEL_INPUTS = {
     "aws:iam/role:Role": {"inlinePolicies", "managedPolicyArns"},
     "aws:route53/zone:Zone": {"vpcs"},
     "aws:route53/record:Record": {"aliases", "name", "zoneId"},
-    "gcp:container/cluster:Cluster": {"databaseEncryption", "privateClusterConfig", "masterAuthorizedNetworksConfig",
-                                      "workloadIdentityConfig", "enableShieldedNodes", "nodeConfig",
-                                      "removeDefaultNodePool", "enableAutopilot", "resourceLabels",
-                                      "releaseChannel", "binaryAuthorization", "enableIntranodeVisibility"},
+    "gcp:container/cluster:Cluster": {
+        "databaseEncryption",
+        "privateClusterConfig",
+        "masterAuthorizedNetworksConfig",
+        "workloadIdentityConfig",
+        "enableShieldedNodes",
+        "nodeConfig",
+        "removeDefaultNodePool",
+        "enableAutopilot",
+        "resourceLabels",
+        "releaseChannel",
+        "binaryAuthorization",
+        "enableIntranodeVisibility",
+    },
     "gcp:container/nodePool:NodePool": {"nodeConfig", "autoscaling", "management"},
     "gcp:compute/firewall:Firewall": {"direction", "disabled", "sourceRanges", "allows"},
     "gcp:compute/subnetwork:Subnetwork": {"logConfig", "purpose"},
     "gcp:kms/cryptoKey:CryptoKey": {"rotationPeriod", "purpose"},
-    "gcp:storage/bucket:Bucket": {"encryption", "versioning", "uniformBucketLevelAccess", "publicAccessPrevention",
-                                  "logging", "retentionPolicy"},
-    "gcp:artifactregistry/repository:Repository": {"kmsKeyName", "dockerConfig", "format",
-                                                   "vulnerabilityScanningConfig"},
+    "gcp:storage/bucket:Bucket": {
+        "encryption",
+        "versioning",
+        "uniformBucketLevelAccess",
+        "publicAccessPrevention",
+        "logging",
+        "retentionPolicy",
+    },
+    "gcp:artifactregistry/repository:Repository": {
+        "kmsKeyName",
+        "dockerConfig",
+        "format",
+        "vulnerabilityScanningConfig",
+    },
 }
 
 
@@ -187,4 +282,4 @@ def test_docs_list_every_rule() -> None:
     from lepton_infra.policy.__main__ import BEGIN, END, rules_table
 
     doc = (Path(__file__).resolve().parents[2] / "docs" / "policies.md").read_text()
-    assert doc[doc.index(BEGIN):doc.index(END) + len(END)] == rules_table()
+    assert doc[doc.index(BEGIN) : doc.index(END) + len(END)] == rules_table()

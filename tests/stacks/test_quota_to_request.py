@@ -32,8 +32,10 @@ def _needs(graph: PlannedGraph) -> dict[str, int]:
 def test_aws_prod_vcpu_quotas_by_hand(plan_stack) -> None:
     """2 × p5.48xlarge (192 vCPUs), 16 spot L4 nodes at the largest interchangeable g6.4xlarge (16),
     4 × m6i.xlarge (4); each with its Service Quotas code."""
-    quotas = {q["code"]: (q["quota"], int(q["amount"]), q["pools"])
-              for q in plan_stack(PLATFORM_STACK_DIR, "aws-prod").outputs["quota_to_request"]}
+    quotas = {
+        q["code"]: (q["quota"], int(q["amount"]), q["pools"])
+        for q in plan_stack(PLATFORM_STACK_DIR, "aws-prod").outputs["quota_to_request"]
+    }
     assert quotas == {
         "L-417A185B": ("Running On-Demand P instances", 2 * 192, ["h100"]),
         "L-3819A6DF": ("All G and VT Spot Instance Requests", 16 * 16, ["l4-spot"]),
@@ -45,22 +47,32 @@ def test_gcp_prod_quotas_by_hand_and_from_the_recorded_pools(plan_stack) -> None
     """2 × a3-highgpu-8g (8 H100, 208 vCPUs), 16 spot g2-standard-4 (1 L4, 4 vCPUs), 4 × n2-standard-4;
     100 GB boot disks (22 nodes). The recorded GKE pools (machine, accelerators, max, disk) give the same."""
     graph = plan_stack(PLATFORM_STACK_DIR, "gcp-prod")
-    assert _needs(graph) == {"NVIDIA_H100_GPUS": 16, "PREEMPTIBLE_NVIDIA_L4_GPUS": 16,
-                             "CPUS": 2 * 208 + 16 * 4 + 4 * 4, "SSD_TOTAL_GB": 22 * 100}
+    assert _needs(graph) == {
+        "NVIDIA_H100_GPUS": 16,
+        "PREEMPTIBLE_NVIDIA_L4_GPUS": 16,
+        "CPUS": 2 * 208 + 16 * 4 + 4 * 4,
+        "SSD_TOTAL_GB": 22 * 100,
+    }
     assert _needs(graph) == _quota_at_max(graph)
     (h100,) = [q for q in graph.outputs["quota_to_request"] if q["quota"] == "NVIDIA_H100_GPUS"]
     # H100 has no per-model quota: the per-family quota with its gpu_family dimension governs it.
-    assert (h100["code"], h100["dimensions"]) == ("GPUS-PER-GPU-FAMILY-per-project-region",
-                                                  {"gpu_family": "NVIDIA_H100"})
+    assert (h100["code"], h100["dimensions"]) == (
+        "GPUS-PER-GPU-FAMILY-per-project-region",
+        {"gpu_family": "NVIDIA_H100"},
+    )
 
 
 def _azure_vcpus_at_max(graph: PlannedGraph) -> dict[str, int]:
     """From the recorded AgentPools and the cluster's inline system pool: on-demand vCPUs, spot vCPUs."""
     vcpus = {m.name: m.vcpu for m in catalog("azure").machines}
-    pools = [(p.get("vmSize"), p.get("maxCount"), p.get("scaleSetPriority"))
-             for p in graph.of_type("azure-native:containerservice:AgentPool")]
+    pools = [
+        (p.get("vmSize"), p.get("maxCount"), p.get("scaleSetPriority"))
+        for p in graph.of_type("azure-native:containerservice:AgentPool")
+    ]
     cluster = graph.one("azure-native:containerservice:ManagedCluster")
-    pools += [(p["vmSize"], p["maxCount"], p.get("scaleSetPriority")) for p in cluster.get("agentPoolProfiles")]
+    pools += [
+        (p["vmSize"], p["maxCount"], p.get("scaleSetPriority")) for p in cluster.get("agentPoolProfiles")
+    ]
     out = {"on-demand": 0, "spot": 0}
     for size, nodes, priority in pools:
         out["spot" if priority == "Spot" else "on-demand"] += int(nodes) * vcpus[size]
@@ -72,11 +84,17 @@ def test_azure_prod_quotas_by_hand_and_from_the_recorded_pools(plan_stack) -> No
     NC4as_T4_v3 (4); spot VMs count against the regional spot quota only."""
     graph = plan_stack(PLATFORM_STACK_DIR, "azure-prod")
     needs = _needs(graph)
-    assert needs == {"Standard DSv5 Family vCPUs": 5 * 4 + 4 * 4, "Standard NDSH100v5 Family vCPUs": 2 * 96,
-                     "Total Regional Spot vCPUs": 16 * 4, "Total Regional vCPUs": 5 * 4 + 4 * 4 + 2 * 96}
+    assert needs == {
+        "Standard DSv5 Family vCPUs": 5 * 4 + 4 * 4,
+        "Standard NDSH100v5 Family vCPUs": 2 * 96,
+        "Total Regional Spot vCPUs": 16 * 4,
+        "Total Regional vCPUs": 5 * 4 + 4 * 4 + 2 * 96,
+    }
     recorded = _azure_vcpus_at_max(graph)
-    assert (needs["Total Regional vCPUs"], needs["Total Regional Spot vCPUs"]) == (recorded["on-demand"],
-                                                                                    recorded["spot"])
+    assert (needs["Total Regional vCPUs"], needs["Total Regional Spot vCPUs"]) == (
+        recorded["on-demand"],
+        recorded["spot"],
+    )
 
 
 @pytest.mark.parametrize("stack", ["aws-prod", "gcp-prod", "azure-prod"])
@@ -104,27 +122,40 @@ def _plan(plan_program: Callable[..., PlannedGraph], raw: dict[str, Any]) -> Pla
 
 
 def test_aws_requests_exactly_the_requestable_quotas_when_asked(plan_stack, plan_program) -> None:
-    assert not plan_stack(PLATFORM_STACK_DIR, "aws-prod").of_type("aws:servicequotas/serviceQuota:ServiceQuota")
+    assert not plan_stack(PLATFORM_STACK_DIR, "aws-prod").of_type(
+        "aws:servicequotas/serviceQuota:ServiceQuota"
+    )
     raw = raw_spec("aws-prod")
     raw["aws"] = {**raw["aws"], "request_quota_increases": True}
     graph = _plan(plan_program, raw)
-    requests = {(r.get("serviceCode"), r.get("quotaCode")): r.get("value")
-                for r in graph.of_type("aws:servicequotas/serviceQuota:ServiceQuota")}
+    requests = {
+        (r.get("serviceCode"), r.get("quotaCode")): r.get("value")
+        for r in graph.of_type("aws:servicequotas/serviceQuota:ServiceQuota")
+    }
     assert requests == {("ec2", q["code"]): q["amount"] for q in graph.outputs["quota_to_request"]}
     provider = graph.one("pulumi:providers:aws")
     assert provider.get("region") == "us-east-1"
-    assert all(r.provider == provider.urn for r in graph.of_type("aws:servicequotas/serviceQuota:ServiceQuota"))
+    assert all(
+        r.provider == provider.urn for r in graph.of_type("aws:servicequotas/serviceQuota:ServiceQuota")
+    )
 
 
 def test_gcp_asks_for_the_gpu_quotas_read_in_listings_when_asked(plan_stack, plan_program) -> None:
-    assert not plan_stack(PLATFORM_STACK_DIR, "gcp-prod").of_type("gcp:cloudquota/sQuotaPreference:SQuotaPreference")
+    assert not plan_stack(PLATFORM_STACK_DIR, "gcp-prod").of_type(
+        "gcp:cloudquota/sQuotaPreference:SQuotaPreference"
+    )
     raw = raw_spec("gcp-prod")
     raw["gcp"] = {**raw["gcp"], "request_quota_increases": True}
     graph = _plan(plan_program, raw)
     prefs = graph.of_type("gcp:cloudquota/sQuotaPreference:SQuotaPreference")
     # On-demand H100 through the family quota; the spot L4 quota id was not read in a listing: by hand.
     assert [(p.get("quotaId"), p.get("dimensions"), p.get("quotaConfig.preferredValue")) for p in prefs] == [
-        ("GPUS-PER-GPU-FAMILY-per-project-region", {"region": "us-central1", "gpu_family": "NVIDIA_H100"}, "16")]
+        (
+            "GPUS-PER-GPU-FAMILY-per-project-region",
+            {"region": "us-central1", "gpu_family": "NVIDIA_H100"},
+            "16",
+        )
+    ]
     assert prefs[0].get("parent") == "projects/acme-ai-prod"
     assert prefs[0].get("service") == "compute.googleapis.com"
     enabled = {s.get("service") for s in graph.of_type("gcp:projects/service:Service")}

@@ -16,8 +16,9 @@ from tests.kubernetes.manifests import builtin_objects, is_custom_resource, mani
 
 
 @pytest.mark.parametrize("stack", SHIPPED_STACKS)
-def test_every_kubernetes_object_of_the_stack_validates(stack: str,
-                                                        plan_stack: Callable[[Path, str], PlannedGraph]) -> None:
+def test_every_kubernetes_object_of_the_stack_validates(
+    stack: str, plan_stack: Callable[[Path, str], PlannedGraph]
+) -> None:
     graph = plan_stack(PLATFORM_STACK_DIR, stack)
     version = json.loads(graph.config["lepton:platform"]).get("cluster", {}).get("version", "1.33")
     objects = builtin_objects(graph)
@@ -33,14 +34,32 @@ def test_every_kubernetes_object_of_the_stack_validates(stack: str,
 
 
 @pytest.mark.parametrize("stack", SHIPPED_STACKS)
-def test_custom_resources_are_only_the_known_crds(stack: str,
-                                                   plan_stack: Callable[[Path, str], PlannedGraph]) -> None:
+def test_custom_resources_are_only_the_known_crds(
+    stack: str, plan_stack: Callable[[Path, str], PlannedGraph]
+) -> None:
     graph = plan_stack(PLATFORM_STACK_DIR, stack)
     kinds = {manifest(r)["kind"] for r in graph.managed if is_custom_resource(r)}
-    assert kinds <= {"PrometheusRule", "ServiceMonitor", "PodMonitor", "ScaledObject", "HTTPScaledObject",
-                     "ResourceFlavor", "ClusterQueue", "LocalQueue", "NginxIngressController",
-                     "WorkloadPriorityClass", "AdmissionCheck", "ProvisioningRequestConfig", "Certificate",
-                     "ClusterIssuer", "Gateway", "HTTPRoute", "ReferenceGrant",
-                     # GKE's Gateway policies (tests/gcp/test_gcp_traffic.py validates them against their CRDs)
-                     "GCPGatewayPolicy", "HealthCheckPolicy", "GCPBackendPolicy"}
+    assert kinds <= {
+        "PrometheusRule",
+        "ServiceMonitor",
+        "PodMonitor",
+        "ScaledObject",
+        "HTTPScaledObject",
+        "ResourceFlavor",
+        "ClusterQueue",
+        "LocalQueue",
+        "NginxIngressController",
+        "WorkloadPriorityClass",
+        "AdmissionCheck",
+        "ProvisioningRequestConfig",
+        "Certificate",
+        "ClusterIssuer",
+        "Gateway",
+        "HTTPRoute",
+        "ReferenceGrant",
+        # GKE's Gateway policies (tests/gcp/test_gcp_traffic.py validates them against their CRDs)
+        "GCPGatewayPolicy",
+        "HealthCheckPolicy",
+        "GCPBackendPolicy",
+    }
     assert "PrometheusRule" in kinds and "ServiceMonitor" in kinds

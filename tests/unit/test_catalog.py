@@ -42,8 +42,9 @@ def test_cheapest_machine_for_gpu_and_count(cloud: str, gpu: str, count: int, ex
     assert choose_machine(cloud, gpu=gpu, gpu_count=count).name == expected  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize(("cloud", "expected"), [("aws", "m6i.xlarge"), ("gcp", "n2-standard-4"),
-                                                 ("azure", "Standard_D4s_v5")])
+@pytest.mark.parametrize(
+    ("cloud", "expected"), [("aws", "m6i.xlarge"), ("gcp", "n2-standard-4"), ("azure", "Standard_D4s_v5")]
+)
 def test_cpu_pools_default_to_standard_4(cloud: str, expected: str) -> None:
     assert choose_machine(cloud).name == expected  # type: ignore[arg-type]
 

@@ -52,8 +52,12 @@ def test_the_shipped_version_is_supported_by_every_chart_the_stack_installs() ->
     """With jobs and an exposed service, every pinned chart is in play: on EKS all but cert-manager (an ALB
     serves ACM certificates only), which AKS and GKE install for the same spec."""
     raw = _spec("1.33", jobs={"enabled": True})
-    raw["network"] = {**raw.get("network", {}), "domain": "ai.acme.dev", "tls_issuer": "acme",
-                      "acme_email": "oncall@acme.dev"}
+    raw["network"] = {
+        **raw.get("network", {}),
+        "domain": "ai.acme.dev",
+        "tls_issuer": "acme",
+        "acme_email": "oncall@acme.dev",
+    }
     raw["aws"] = {**raw.get("aws", {}), "dns_zone_id": "Z0123456789ABCDEFGHIJ"}
     assert set(charts_installed(PlatformSpec.from_dict(raw))) == set(PINNED) - {"cert-manager"}
     azure = shipped_spec("azure-prod")
@@ -61,12 +65,17 @@ def test_the_shipped_version_is_supported_by_every_chart_the_stack_installs() ->
     assert "cert-manager" in charts_installed(PlatformSpec.from_dict(azure))
 
 
-@pytest.mark.parametrize(("version", "culprits"), [
-    ("1.32", ["keda-add-ons-http 0.12.0 supports Kubernetes 1.33–1.35"]),
-    ("1.34", ["keda 2.18.3 supports Kubernetes 1.31–1.33"]),
-    ("1.31", ["gpu-operator v26.3.0 supports Kubernetes 1.32–1.35", "keda-add-ons-http 0.12.0"]),
-])
-def test_an_unsupported_cluster_version_is_refused_with_the_supported_range(version: str, culprits: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("version", "culprits"),
+    [
+        ("1.32", ["keda-add-ons-http 0.12.0 supports Kubernetes 1.33–1.35"]),
+        ("1.34", ["keda 2.18.3 supports Kubernetes 1.31–1.33"]),
+        ("1.31", ["gpu-operator v26.3.0 supports Kubernetes 1.32–1.35", "keda-add-ons-http 0.12.0"]),
+    ],
+)
+def test_an_unsupported_cluster_version_is_refused_with_the_supported_range(
+    version: str, culprits: list[str]
+) -> None:
     with pytest.raises(SpecError) as err:
         PlatformSpec.from_dict(_spec(version))
     problem = next(p for p in err.value.problems if p.path == "cluster.version")
@@ -84,10 +93,13 @@ def test_the_range_follows_the_charts_actually_installed() -> None:
 
 
 def test_the_spec_reads_the_table_without_the_kubernetes_sdk() -> None:
-    probe = ("import sys, yaml\nfrom lepton_infra.spec import PlatformSpec\n"
-             "doc = yaml.safe_load(open('stacks/platform/Pulumi.aws-dev.yaml'))\n"
-             "PlatformSpec.from_dict(doc['config']['lepton:platform'])\n"
-             "print(sorted(m for m in sys.modules if m.startswith(('pulumi_kubernetes', 'lepton_infra.kubernetes'))))")
+    probe = (
+        "import sys, yaml\nfrom lepton_infra.spec import PlatformSpec\n"
+        "doc = yaml.safe_load(open('stacks/platform/Pulumi.aws-dev.yaml'))\n"
+        "PlatformSpec.from_dict(doc['config']['lepton:platform'])\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('pulumi_kubernetes', "
+        "'lepton_infra.kubernetes'))))"
+    )
     out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True).stdout
     assert out.strip().splitlines()[-1] == "[]"
 

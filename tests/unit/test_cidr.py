@@ -18,8 +18,9 @@ from lepton_infra.core.cidr import (
 
 prefixes = st.integers(min_value=8, max_value=22)
 zones = st.integers(min_value=1, max_value=6)
-networks = st.builds(lambda base, p: IPv4Network(f"10.{base}.0.0/{p}", strict=False),
-                     st.integers(0, 255), prefixes)
+networks = st.builds(
+    lambda base, p: IPv4Network(f"10.{base}.0.0/{p}", strict=False), st.integers(0, 255), prefixes
+)
 
 
 @given(networks, zones)
@@ -33,7 +34,7 @@ def test_subnets_are_inside_disjoint_and_one_per_zone(cidr: IPv4Network, n: int)
     assert len(plan.private) == len(plan.public) == n
     assert all(s.subnet_of(cidr) for s in subnets)
     for i, a in enumerate(subnets):
-        for b in subnets[i + 1:]:
+        for b in subnets[i + 1 :]:
             assert not a.overlaps(b)
     assert all(s.prefixlen <= MIN_PRIVATE_PREFIX for s in plan.private)
     assert all(pub.num_addresses * 4 == plan.private[0].num_addresses for pub in plan.public)
@@ -66,5 +67,7 @@ def test_gke_ranges_disjoint_inside(cidr: IPv4Network) -> None:
     r = plan_gke_ranges(cidr)
     parts = [r.nodes, r.pods, r.services]
     assert all(p.subnet_of(cidr) for p in parts)
-    assert not r.nodes.overlaps(r.pods) and not r.pods.overlaps(r.services) and not r.nodes.overlaps(r.services)
+    assert (
+        not r.nodes.overlaps(r.pods) and not r.pods.overlaps(r.services) and not r.nodes.overlaps(r.services)
+    )
     assert r.pods.num_addresses >= r.nodes.num_addresses

@@ -14,19 +14,37 @@ from tests.conftest import PLATFORM_STACK_DIR
 
 
 def _outputs(**overrides: object) -> PlatformOutputs:
-    fields: dict = dict(cluster_name="c", cluster_endpoint="https://c", kubeconfig="{}",  # an Output in a program; any value here
-                        model_bucket="b", registry_url="r", region="eu-west-1", key_id="k", api_access="from here")
+    fields: dict = dict(
+        cluster_name="c",
+        cluster_endpoint="https://c",
+        kubeconfig="{}",  # an Output in a program; any value here
+        model_bucket="b",
+        registry_url="r",
+        region="eu-west-1",
+        key_id="k",
+        api_access="from here",
+    )
     return PlatformOutputs(**{**fields, **overrides})
 
 
 def test_stack_output_names_and_order() -> None:
     assert list(_outputs(cloud_specific={"project": "p"}).to_stack_outputs()) == [
-        "cluster_name", "cluster_endpoint", "kubeconfig", "model_bucket", "registry_url", "kms_key_id", "region",
-        "project", "api_access"]
+        "cluster_name",
+        "cluster_endpoint",
+        "kubeconfig",
+        "model_bucket",
+        "registry_url",
+        "kms_key_id",
+        "region",
+        "project",
+        "api_access",
+    ]
 
 
 def test_the_key_keeps_its_per_cloud_export_name() -> None:
-    exported = _outputs(key_id="arn:aws:kms:eu-west-1:1:key/x", key_output_name="kms_key_arn").to_stack_outputs()
+    exported = _outputs(
+        key_id="arn:aws:kms:eu-west-1:1:key/x", key_output_name="kms_key_arn"
+    ).to_stack_outputs()
     assert exported["kms_key_arn"] == "arn:aws:kms:eu-west-1:1:key/x"
     assert "kms_key_id" not in exported
 
@@ -45,16 +63,24 @@ def _dev_spec(cloud: str, **cluster: object) -> dict:
 
 
 @pytest.mark.parametrize(("cloud", "api"), [("aws", "EKS"), ("gcp", "GKE"), ("azure", "AKS")])
-def test_every_cloud_warns_when_its_api_is_open_to_the_world(cloud: str, api: str, plan_program,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_cloud_warns_when_its_api_is_open_to_the_world(
+    cloud: str, api: str, plan_program, monkeypatch: pytest.MonkeyPatch
+) -> None:
     warned: list[str] = []
     monkeypatch.setattr(pulumi.log, "warn", lambda msg, *a, **k: warned.append(msg))
     for networks, dangerous in (([], False), (["0.0.0.0/0"], True)):
         warned.clear()
-        raw = _dev_spec(cloud, authorized_networks=[*networks, "203.0.113.0/24"],
-                        allow_public_endpoint_from_anywhere=dangerous)
+        raw = _dev_spec(
+            cloud,
+            authorized_networks=[*networks, "203.0.113.0/24"],
+            allow_public_endpoint_from_anywhere=dangerous,
+        )
         plan_program(lambda raw=raw: build(PlatformSpec.from_dict(raw)), {"lepton:platform": raw})
         danger = [w for w in warned if w.startswith("DANGER")]
-        assert (danger == [f"DANGER: the {api} API endpoint is open to the whole internet (0.0.0.0/0 in "
-                           "cluster.authorized_networks, allowed by allow_public_endpoint_from_anywhere)"]) \
-            is dangerous, warned
+        assert (
+            danger
+            == [
+                f"DANGER: the {api} API endpoint is open to the whole internet (0.0.0.0/0 in "
+                "cluster.authorized_networks, allowed by allow_public_endpoint_from_anywhere)"
+            ]
+        ) is dangerous, warned

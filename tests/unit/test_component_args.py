@@ -30,9 +30,17 @@ def refused(program: Callable[[], Any]) -> ComponentArgsError:
 
 
 def aws_pool(**changes: Any) -> AwsNodePoolArgs:
-    base: dict[str, Any] = dict(cluster_name="c", pool_name="gpu", node_role_arn="arn:aws:iam::1:role/n",
-                                subnet_ids=["s-1"], security_group_ids=["sg-1"], key_id="k",
-                                instance_types=["g6.xlarge"], gpu_type="l4", gpu_count=1)
+    base: dict[str, Any] = dict(
+        cluster_name="c",
+        pool_name="gpu",
+        node_role_arn="arn:aws:iam::1:role/n",
+        subnet_ids=["s-1"],
+        security_group_ids=["sg-1"],
+        key_id="k",
+        instance_types=["g6.xlarge"],
+        gpu_type="l4",
+        gpu_count=1,
+    )
     return AwsNodePoolArgs(**{**base, **changes})
 
 
@@ -54,27 +62,48 @@ def test_aws_node_pool_skips_outputs() -> None:
 
 
 def test_aws_kms_deletion_window_is_7_to_30_days() -> None:
-    err = refused(lambda: EncryptionKey("k", EncryptionKeyArgs(alias="a", region="us-east-1",
-                                                               deletion_window_days=3)))
+    err = refused(
+        lambda: EncryptionKey("k", EncryptionKeyArgs(alias="a", region="us-east-1", deletion_window_days=3))
+    )
     assert err.paths == ["deletion_window_days"]
 
 
 def test_gcp_node_pool_refuses_unknown_gpu_and_bad_pool_name() -> None:
-    err = refused(lambda: GcpNodePool("bad", GcpNodePoolArgs(
-        project="p", cluster="c", location="us-central1", pool_name="Pool_1", key_id="k",
-        gpu_type="h100", min_nodes=-1)))
+    err = refused(
+        lambda: GcpNodePool(
+            "bad",
+            GcpNodePoolArgs(
+                project="p",
+                cluster="c",
+                location="us-central1",
+                pool_name="Pool_1",
+                key_id="k",
+                gpu_type="h100",
+                min_nodes=-1,
+            ),
+        )
+    )
     assert set(err.paths) == {"pool_name", "min_nodes", "gpu_type"}
 
 
 def service(**changes: Any) -> InferenceServiceArgs:
-    base: dict[str, Any] = dict(name="chat", tenant="research", namespace="research", service_account="w",
-                                image="ghcr.io/acme/chat:1.0")
+    base: dict[str, Any] = dict(
+        name="chat",
+        tenant="research",
+        namespace="research",
+        service_account="w",
+        image="ghcr.io/acme/chat:1.0",
+    )
     return InferenceServiceArgs(**{**base, **changes})
 
 
 def test_inference_service_refuses_negative_replicas_and_more() -> None:
-    err = refused(lambda: InferenceService("chat", service(min_replicas=-3, image="nginx", port=80,
-                                                           scaling_metric="rps", predict_path="predict")))
+    err = refused(
+        lambda: InferenceService(
+            "chat",
+            service(min_replicas=-3, image="nginx", port=80, scaling_metric="rps", predict_path="predict"),
+        )
+    )
     assert err.paths == ["image", "port", "predict_path", "min_replicas", "scaling_metric"]
     text = str(err)
     assert "explicit tag or digest" in text and "use one of: requests_per_second, queue_length" in text
@@ -90,9 +119,19 @@ def _no_binder(*_args: Any, **_kw: Any) -> Any:
 
 
 def test_tenant_refuses_reserved_names_negative_quota_and_privileged() -> None:
-    err = refused(lambda: Tenant("t", TenantArgs(name="kube-system", kubernetes_version="1.33",
-                                                 bind_identity=_no_binder, gpu_quota=-1,
-                                                 pod_security="privileged", admin_groups=["", "ml"])))
+    err = refused(
+        lambda: Tenant(
+            "t",
+            TenantArgs(
+                name="kube-system",
+                kubernetes_version="1.33",
+                bind_identity=_no_binder,
+                gpu_quota=-1,
+                pod_security="privileged",
+                admin_groups=["", "ml"],
+            ),
+        )
+    )
     assert err.paths == ["name", "gpu_quota", "pod_security", "admin_groups[0]"]
 
 
@@ -113,53 +152,171 @@ def _more_components() -> list[tuple[str, Callable[[], Any], list[str]]]:
     from lepton_infra.kubernetes import Observability, ObservabilityArgs, SmtpRelay
 
     oidc = dict(oidc_provider_arn="arn:aws:iam::1:oidc-provider/x", oidc_issuer="https://x")
-    gke: dict[str, Any] = dict(project="p", location="us-central1", node_locations=["us-central1-a"],
-                               name_prefix="t", network="n", subnetwork="s", pods_range_name="p",
-                               services_range_name="s", control_plane_cidr="172.16.0.0/28",
-                               secrets_kms_key="k", node_service_account="sa", boot_disk_kms_key="k")
+    gke: dict[str, Any] = dict(
+        project="p",
+        location="us-central1",
+        node_locations=["us-central1-a"],
+        name_prefix="t",
+        network="n",
+        subnetwork="s",
+        pods_range_name="p",
+        services_range_name="s",
+        control_plane_cidr="172.16.0.0/28",
+        secrets_kms_key="k",
+        node_service_account="sa",
+        boot_disk_kms_key="k",
+    )
     return [
-        ("aws-network", lambda: Network("n", NetworkArgs(cidr="10.0.0.0/16", zones=1, cluster_name="c",
-                                                         region="us-east-1", key_id="k", nat="per_zone")),
-         ["zones", "nat"]),
-        ("aws-cluster", lambda: Cluster("c", ClusterArgs(cluster_name="c", version="1.3", vpc_id="v",
-                                                         subnet_ids=["s"], key_id="k", region="us-east-1",
-                                                         admin_role_arns=["jane"])),
-         ["version", "admin_role_arns[0]"]),
-        ("aws-monitoring", lambda: Monitoring("m", MonitoringArgs(cluster_name="c", region="us-east-1",
-                                                                  key_id="k", platform="t", **oidc,
-                                                                  alert_emails=["oncall"], budget_usd=-1)),
-         ["alert_emails[0]", "budget_usd"]),
-        ("aws-autoscaler", lambda: Autoscaler("a", AutoscalerArgs(cluster_name="c", kubernetes_version="1.29",
-                                                                  region="us-east-1", platform="t", **oidc,
-                                                                  k8s_provider=None)),  # type: ignore[arg-type]
-         ["kubernetes_version"]),
-        ("gcp-network", lambda: GcpNetwork("n", GcpNetworkArgs(project="p", region="us-central1",
-                                                               name_prefix="t", nodes_cidr="10.0.0.0/20",
-                                                               pods_cidr="10.4.0.0/14", services_cidr="bad",
-                                                               control_plane_cidr="172.16.0.0/28",
-                                                               flow_sampling=2.0)),
-         ["services_cidr", "flow_sampling"]),
-        ("gcp-cluster", lambda: GcpCluster("c", GcpClusterArgs(**gke, release_channel="FAST",
-                                                               maintenance_start_utc="3am")),
-         ["release_channel", "maintenance_start_utc"]),
-        ("gcp-monitoring", lambda: GcpMonitoring("m", GcpMonitoringArgs(project="p", cluster_name="c",
-                                                                        display_prefix="t", budget_usd=100.0)),
-         ["billing_account"]),
-        ("aws-cluster-public", lambda: Cluster("c", ClusterArgs(cluster_name="c", version="1.33", vpc_id="v",
-                                                                subnet_ids=["s"], key_id="k",
-                                                                region="us-east-1", endpoint_public=True)),
-         ["public_access_cidrs"]),
-        ("aws-artifacts", lambda: ArtifactStore("a", ArtifactStoreArgs(platform="acme-ai", environment="production",
-                                                                       key_id="k", noncurrent_version_days=0)),
-         ["environment", "noncurrent_version_days"]),
-        ("gcp-artifacts", lambda: GcpArtifactStore("a", GcpArtifactStoreArgs(
-            project="p", location="us-central1", name_prefix="t", key_id="k", keep_versions=0,
-            labels={"Team": "ml"})),
-         ["keep_versions", "labels.Team"]),
-        ("observability", lambda: Observability("o", ObservabilityArgs(
-            kubernetes_version="1.33", retention_days=0, storage_gb=50, storage_class="s",
-            alert_emails=[], smtp=SmtpRelay(smarthost="smtp:587", from_address="a@b.c"), gpu_idle_percent=10)),
-         ["retention_days"]),
+        (
+            "aws-network",
+            lambda: Network(
+                "n",
+                NetworkArgs(
+                    cidr="10.0.0.0/16",
+                    zones=1,
+                    cluster_name="c",
+                    region="us-east-1",
+                    key_id="k",
+                    nat="per_zone",
+                ),
+            ),
+            ["zones", "nat"],
+        ),
+        (
+            "aws-cluster",
+            lambda: Cluster(
+                "c",
+                ClusterArgs(
+                    cluster_name="c",
+                    version="1.3",
+                    vpc_id="v",
+                    subnet_ids=["s"],
+                    key_id="k",
+                    region="us-east-1",
+                    admin_role_arns=["jane"],
+                ),
+            ),
+            ["version", "admin_role_arns[0]"],
+        ),
+        (
+            "aws-monitoring",
+            lambda: Monitoring(
+                "m",
+                MonitoringArgs(
+                    cluster_name="c",
+                    region="us-east-1",
+                    key_id="k",
+                    platform="t",
+                    **oidc,
+                    alert_emails=["oncall"],
+                    budget_usd=-1,
+                ),
+            ),
+            ["alert_emails[0]", "budget_usd"],
+        ),
+        (
+            "aws-autoscaler",
+            lambda: Autoscaler(
+                "a",
+                AutoscalerArgs(
+                    cluster_name="c",
+                    kubernetes_version="1.29",
+                    region="us-east-1",
+                    platform="t",
+                    **oidc,
+                    k8s_provider=None,
+                ),
+            ),  # type: ignore[arg-type]
+            ["kubernetes_version"],
+        ),
+        (
+            "gcp-network",
+            lambda: GcpNetwork(
+                "n",
+                GcpNetworkArgs(
+                    project="p",
+                    region="us-central1",
+                    name_prefix="t",
+                    nodes_cidr="10.0.0.0/20",
+                    pods_cidr="10.4.0.0/14",
+                    services_cidr="bad",
+                    control_plane_cidr="172.16.0.0/28",
+                    flow_sampling=2.0,
+                ),
+            ),
+            ["services_cidr", "flow_sampling"],
+        ),
+        (
+            "gcp-cluster",
+            lambda: GcpCluster(
+                "c", GcpClusterArgs(**gke, release_channel="FAST", maintenance_start_utc="3am")
+            ),
+            ["release_channel", "maintenance_start_utc"],
+        ),
+        (
+            "gcp-monitoring",
+            lambda: GcpMonitoring(
+                "m", GcpMonitoringArgs(project="p", cluster_name="c", display_prefix="t", budget_usd=100.0)
+            ),
+            ["billing_account"],
+        ),
+        (
+            "aws-cluster-public",
+            lambda: Cluster(
+                "c",
+                ClusterArgs(
+                    cluster_name="c",
+                    version="1.33",
+                    vpc_id="v",
+                    subnet_ids=["s"],
+                    key_id="k",
+                    region="us-east-1",
+                    endpoint_public=True,
+                ),
+            ),
+            ["public_access_cidrs"],
+        ),
+        (
+            "aws-artifacts",
+            lambda: ArtifactStore(
+                "a",
+                ArtifactStoreArgs(
+                    platform="acme-ai", environment="production", key_id="k", noncurrent_version_days=0
+                ),
+            ),
+            ["environment", "noncurrent_version_days"],
+        ),
+        (
+            "gcp-artifacts",
+            lambda: GcpArtifactStore(
+                "a",
+                GcpArtifactStoreArgs(
+                    project="p",
+                    location="us-central1",
+                    name_prefix="t",
+                    key_id="k",
+                    keep_versions=0,
+                    labels={"Team": "ml"},
+                ),
+            ),
+            ["keep_versions", "labels.Team"],
+        ),
+        (
+            "observability",
+            lambda: Observability(
+                "o",
+                ObservabilityArgs(
+                    kubernetes_version="1.33",
+                    retention_days=0,
+                    storage_gb=50,
+                    storage_class="s",
+                    alert_emails=[],
+                    smtp=SmtpRelay(smarthost="smtp:587", from_address="a@b.c"),
+                    gpu_idle_percent=10,
+                ),
+            ),
+            ["retention_days"],
+        ),
     ]
 
 
@@ -172,13 +329,27 @@ def test_other_components_check_their_args_too(case: tuple[str, Callable[[], Any
 def test_platform_addons_reports_every_childs_problems_before_any_child_exists() -> None:
     from lepton_infra.kubernetes import ObservabilityArgs, PlatformAddons, PlatformAddonsArgs, SmtpRelay
 
-    observability = ObservabilityArgs(kubernetes_version="1.33", retention_days=15, storage_gb=5,
-                                      storage_class="s", alert_emails=[], gpu_idle_percent=10,
-                                      smtp=SmtpRelay(smarthost="smtp:587", from_address="a@b.c"))
+    observability = ObservabilityArgs(
+        kubernetes_version="1.33",
+        retention_days=15,
+        storage_gb=5,
+        storage_class="s",
+        alert_emails=[],
+        gpu_idle_percent=10,
+        smtp=SmtpRelay(smarthost="smtp:587", from_address="a@b.c"),
+    )
     tenant = TenantArgs(name="research", kubernetes_version="1.33", bind_identity=_no_binder, pods=0)
-    err = refused(lambda: PlatformAddons("addons", PlatformAddonsArgs(
-        kubernetes_version="1.33", observability=observability, tenants=[tenant],
-        services=[service(min_replicas=-3)])))
+    err = refused(
+        lambda: PlatformAddons(
+            "addons",
+            PlatformAddonsArgs(
+                kubernetes_version="1.33",
+                observability=observability,
+                tenants=[tenant],
+                services=[service(min_replicas=-3)],
+            ),
+        )
+    )
     assert err.paths == ["observability.storage_gb", "tenants[0].pods", "services[0].min_replicas"]
 
 

@@ -19,7 +19,9 @@ def _texts() -> list[Path]:
 
 
 def test_nothing_points_outside_the_repository() -> None:
-    found = [f"{p.relative_to(REPO)}: {m.group(0)}" for p in _texts() for m in OUTSIDE.finditer(p.read_text())]
+    found = [
+        f"{p.relative_to(REPO)}: {m.group(0)}" for p in _texts() for m in OUTSIDE.finditer(p.read_text())
+    ]
     assert found == []
 
 

@@ -11,10 +11,22 @@ from lepton_infra.aws.cluster import kubeconfig as eks_kubeconfig
 from lepton_infra.azure.planning import aks_kubeconfig
 from lepton_infra.gcp.cluster import gke_kubeconfig
 
-AKS_CREDENTIAL = base64.b64encode(json.dumps({
-    "clusters": [{"name": "x", "cluster": {"server": "https://c.hcp.eastus.azmk8s.io:443",
-                                           "certificate-authority-data": "Q0E="}}],
-    "users": [{"name": "u", "user": {"token": "static-secret"}}]}).encode()).decode()
+AKS_CREDENTIAL = base64.b64encode(
+    json.dumps(
+        {
+            "clusters": [
+                {
+                    "name": "x",
+                    "cluster": {
+                        "server": "https://c.hcp.eastus.azmk8s.io:443",
+                        "certificate-authority-data": "Q0E=",
+                    },
+                }
+            ],
+            "users": [{"name": "u", "user": {"token": "static-secret"}}],
+        }
+    ).encode()
+).decode()
 CONFIGS = {
     "aws": lambda: eks_kubeconfig("c1", "https://x.eks.amazonaws.com", "Q0E=", "eu-west-1"),
     "gcp": lambda: gke_kubeconfig("c1", "10.0.0.2", "Q0E="),

@@ -38,8 +38,14 @@ def test_alphanumeric_names_for_azure_storage() -> None:
 
 def test_platform_tags_add_environment_and_platform() -> None:
     tags = platform_tags("acme", "prod", {"team": "ml", "cost-center": "1"})
-    assert tags == {"team": "ml", "cost-center": "1", "environment": "prod", "platform": "acme", "deployment": "acme-prod",
-                    "managed-by": "lepton-infra"}
+    assert tags == {
+        "team": "ml",
+        "cost-center": "1",
+        "environment": "prod",
+        "platform": "acme",
+        "deployment": "acme-prod",
+        "managed-by": "lepton-infra",
+    }
     assert missing_required_tags(tags, include_environment=True) == []
 
 

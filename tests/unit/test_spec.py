@@ -18,8 +18,10 @@ BASE = {
     "cloud": "aws",
     "region": "us-east-1",
     "cluster": {"authorized_networks": ["203.0.113.0/24"]},
-    "node_pools": [{"name": "system", "cpu": "standard-4", "min": 1, "max": 3},
-                   {"name": "l4", "gpu": {"type": "l4", "count": 1}, "max": 4}],
+    "node_pools": [
+        {"name": "system", "cpu": "standard-4", "min": 1, "max": 3},
+        {"name": "l4", "gpu": {"type": "l4", "count": 1}, "max": 4},
+    ],
     "tags": {"team": "ml", "cost-center": "42"},
 }
 
@@ -63,8 +65,11 @@ def test_models_are_frozen() -> None:
 
 
 def _models() -> list[type[pydantic.BaseModel]]:
-    return [obj for name in spec_pkg.__all__
-            if isinstance(obj := getattr(spec_pkg, name), type) and issubclass(obj, pydantic.BaseModel)]
+    return [
+        obj
+        for name in spec_pkg.__all__
+        if isinstance(obj := getattr(spec_pkg, name), type) and issubclass(obj, pydantic.BaseModel)
+    ]
 
 
 @pytest.mark.parametrize("model", _models(), ids=lambda m: m.__name__)

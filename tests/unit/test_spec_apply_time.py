@@ -24,8 +24,13 @@ def test_every_apply_time_problem_in_one_error() -> None:
     raw = copy.deepcopy(raw_spec("aws-prod"))
     raw["network"] = {**raw.get("network", {}), "flow_log_retention_days": 45}
     raw["node_pools"] = [
-        {"name": "h100", "gpu": {"type": "h100-80gb", "count": 8}, "min": 0, "max": 2,
-         "labels": {"team": "a b c", "kubernetes.io/role": "gpu"}},
+        {
+            "name": "h100",
+            "gpu": {"type": "h100-80gb", "count": 8},
+            "min": 0,
+            "max": 2,
+            "labels": {"team": "a b c", "kubernetes.io/role": "gpu"},
+        },
         {"name": "l4-spot", "gpu": {"type": "l4", "count": 1}, "min": 0, "max": 16, "spot": True},
     ]
     raw["tenants"] = [{**raw["tenants"][0], "admins": ["research-admins", "  "]}, *raw["tenants"][1:]]
@@ -47,27 +52,45 @@ def test_cloudwatch_retention_values_are_accepted() -> None:
         PlatformSpec.from_dict(raw)
 
 
-@pytest.mark.parametrize(("key", "ok"), [
-    ("workload", True), ("example.com/workload", True), ("node.kubernetes.io/role", True),
-    ("kubelet.kubernetes.io/x", True), ("Team_1.a", True),
-    ("kubernetes.io/role", False), ("node-role.kubernetes.io/gpu", False), ("k8s.io/x", False),
-    ("a b", False), ("-x", False), ("x-", False), ("a/b/c", False), ("Example.com/x", False),
-    ("x" * 64, False), ("", False),
-])
+@pytest.mark.parametrize(
+    ("key", "ok"),
+    [
+        ("workload", True),
+        ("example.com/workload", True),
+        ("node.kubernetes.io/role", True),
+        ("kubelet.kubernetes.io/x", True),
+        ("Team_1.a", True),
+        ("kubernetes.io/role", False),
+        ("node-role.kubernetes.io/gpu", False),
+        ("k8s.io/x", False),
+        ("a b", False),
+        ("-x", False),
+        ("x-", False),
+        ("a/b/c", False),
+        ("Example.com/x", False),
+        ("x" * 64, False),
+        ("", False),
+    ],
+)
 def test_label_keys_as_kubernetes_and_the_kubelet_take_them(key: str, ok: bool) -> None:
     assert (label_key_problem(key) is None) == ok
 
 
 def test_the_platforms_own_node_labels_are_refused() -> None:
     raw = raw_spec("aws-dev")
-    raw["node_pools"] = [{**raw["node_pools"][0], "labels": {"lepton.ai/pool": "other"}}, *raw["node_pools"][1:]]
+    raw["node_pools"] = [
+        {**raw["node_pools"][0], "labels": {"lepton.ai/pool": "other"}},
+        *raw["node_pools"][1:],
+    ]
     assert "set by the platform" in _problems(raw)["node_pools[0].labels"].why
 
 
 def test_a_valid_label_with_a_prefix_reaches_the_node_group() -> None:
     raw = raw_spec("aws-dev")
-    raw["node_pools"] = [{**raw["node_pools"][0], "labels": {"example.com/tier": "system_1.a"}},
-                         *raw["node_pools"][1:]]
+    raw["node_pools"] = [
+        {**raw["node_pools"][0], "labels": {"example.com/tier": "system_1.a"}},
+        *raw["node_pools"][1:],
+    ]
     assert PlatformSpec.from_dict(raw).node_pools[0].labels == {"example.com/tier": "system_1.a"}
 
 
@@ -75,7 +98,6 @@ def test_a_cpu_pool_at_min_zero_cannot_host_the_system_pods() -> None:
     raw = raw_spec("gcp-dev")
     raw["node_pools"] = [{**raw["node_pools"][0], "min": 0}, *raw["node_pools"][1:]]
     assert "node_pools" in _problems(raw)
-
 
 
 def test_a_label_key_too_long_for_the_autoscalers_asg_tag_is_refused_on_aws() -> None:
@@ -109,8 +131,11 @@ def test_cluster_log_retention_refused_unless_cloudwatch_accepts_it() -> None:
 def test_log_retentions_default_by_environment_on_aws(stack: str, days: int) -> None:
     spec = PlatformSpec.from_dict(raw_spec(stack))
     assert spec.aws is not None
-    assert (spec.aws.log_retention_days, spec.aws.access_log_retention_days,
-            spec.network.flow_log_retention_days) == (days, days, days)
+    assert (
+        spec.aws.log_retention_days,
+        spec.aws.access_log_retention_days,
+        spec.network.flow_log_retention_days,
+    ) == (days, days, days)
 
 
 def test_flow_log_retention_default_elsewhere_is_unchanged() -> None:

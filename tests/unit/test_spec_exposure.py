@@ -21,7 +21,11 @@ def _raw(network: dict[str, Any] | None = None, **service: Any) -> dict[str, Any
     raw["network"] = {"cidr": "10.40.0.0/16", "zones": 2, **(network or {})}
     raw["services"] = [{**raw["services"][0], **service}]
     # The AWS profile's own certificate checks (tests/unit/test_spec_traffic_cloud.py) are satisfied here.
-    raw["aws"] = {**raw.get("aws", {}), "dns_zone_id": "Z0123456789ABCDEFGHIJ", "private_ca_arn": TEST_PRIVATE_CA}
+    raw["aws"] = {
+        **raw.get("aws", {}),
+        "dns_zone_id": "Z0123456789ABCDEFGHIJ",
+        "private_ca_arn": TEST_PRIVATE_CA,
+    }
     return raw
 
 
@@ -55,7 +59,9 @@ def test_a_host_outside_the_domain_is_refused() -> None:
     assert "services[0].host" in _problems(_raw({"domain": DOMAIN}, host="chatai.acme.dev"))
 
 
-@pytest.mark.parametrize("host", ["Chat.ai.acme.dev", "*.ai.acme.dev", "chat_1.ai.acme.dev", "chat..ai.acme.dev"])
+@pytest.mark.parametrize(
+    "host", ["Chat.ai.acme.dev", "*.ai.acme.dev", "chat_1.ai.acme.dev", "chat..ai.acme.dev"]
+)
 def test_a_host_that_is_not_a_lowercase_dns_name_is_refused(host: str) -> None:
     assert _problems(_raw({"domain": DOMAIN}, host=host))["services[0].host"].value == host
 

@@ -21,29 +21,52 @@ from lepton_infra.spec.checks import invalid_fields
 from lepton_infra.spec.platform import _partial_spec
 
 AWS: dict[str, Any] = {
-    "name": "acme-ai", "environment": "dev", "cloud": "aws", "region": "us-east-1",
+    "name": "acme-ai",
+    "environment": "dev",
+    "cloud": "aws",
+    "region": "us-east-1",
     "cluster": {"authorized_networks": ["203.0.113.0/24"]},
-    "node_pools": [{"name": "system", "min": 1, "max": 2},
-                   {"name": "l4", "gpu": {"type": "l4", "count": 1}, "max": 4}],
+    "node_pools": [
+        {"name": "system", "min": 1, "max": 2},
+        {"name": "l4", "gpu": {"type": "l4", "count": 1}, "max": 4},
+    ],
     "tenants": [{"name": "research", "gpu_quota": 2}],
-    "services": [{"name": "chat", "tenant": "research", "image": "ghcr.io/acme/chat:1.0",
-                  "gpu": {"type": "l4", "count": 1}}],
+    "services": [
+        {
+            "name": "chat",
+            "tenant": "research",
+            "image": "ghcr.io/acme/chat:1.0",
+            "gpu": {"type": "l4", "count": 1},
+        }
+    ],
     "tags": {"team": "ml", "cost-center": "42"},
 }
 GCP: dict[str, Any] = {**AWS, "cloud": "gcp", "region": "us-central1", "gcp": {"project": "acme-ai-dev"}}
-AZURE: dict[str, Any] = {**AWS, "cloud": "azure", "region": "eastus",
-                         "node_pools": [{"name": "system", "min": 1, "max": 2},
-                                        {"name": "l4", "gpu": {"type": "a10", "count": 1}, "max": 4}],
-                         "services": [], "azure": {"subscription_id": "00000000-0000-0000-0000-000000000000"}}
+AZURE: dict[str, Any] = {
+    **AWS,
+    "cloud": "azure",
+    "region": "eastus",
+    "node_pools": [
+        {"name": "system", "min": 1, "max": 2},
+        {"name": "l4", "gpu": {"type": "a10", "count": 1}, "max": 4},
+    ],
+    "services": [],
+    "azure": {"subscription_id": "00000000-0000-0000-0000-000000000000"},
+}
 
 # Nine independent mistakes on every level: unknown fields, a pattern, a YAML number, pool bounds, an
 # unknown GPU, an unknown region, a dangling tenant, quotas above capacity, and a version AWS cannot run.
 NINE_MISTAKES: dict[str, Any] = {
-    "name": "acme-ai", "environment": "dev", "cloud": "aws", "region": "us-east1",
+    "name": "acme-ai",
+    "environment": "dev",
+    "cloud": "aws",
+    "region": "us-east1",
     "netwrok": {"zones": 2},
     "cluster": {"version": "1.29", "authorized_networks": ["203.0.113.0/24"]},
-    "node_pools": [{"name": "system", "min": 5, "max": 2},
-                   {"name": "h100", "gpu": {"type": "h100-80g", "count": 8}, "max": 1}],
+    "node_pools": [
+        {"name": "system", "min": 5, "max": 2},
+        {"name": "h100", "gpu": {"type": "h100-80g", "count": 8}, "max": 1},
+    ],
     "tenants": [{"name": "research", "gpu_quota": 64}],
     "services": [{"name": "chat", "tenant": "reserch", "image": "ghcr.io/acme/chat:1.0"}],
     "monitoring": {"alert_emails": ["oncall-at-acme"]},
@@ -63,12 +86,19 @@ def by_path(err: SpecError) -> dict[str, str]:
 
 def test_every_problem_is_reported_in_one_round() -> None:
     err = problems(NINE_MISTAKES)
-    assert sorted(err.paths) == sorted([
-        "netwrok", "monitoring.alert_emails[0]", "tags.cost-center",  # field errors
-        "node_pools[0].min", "node_pools[1].gpu.type", "region", "services[0].tenant",  # cross-field rules
-        "tenants[*].gpu_quota",
-        "cluster.version",  # the AWS profile's pre-flight
-    ])
+    assert sorted(err.paths) == sorted(
+        [
+            "netwrok",
+            "monitoring.alert_emails[0]",
+            "tags.cost-center",  # field errors
+            "node_pools[0].min",
+            "node_pools[1].gpu.type",
+            "region",
+            "services[0].tenant",  # cross-field rules
+            "tenants[*].gpu_quota",
+            "cluster.version",  # the AWS profile's pre-flight
+        ]
+    )
     text = by_path(err)
     assert "did you mean 'network'?" in text["netwrok"]
     assert "did you mean 'h100-80gb'?" in text["node_pools[1].gpu.type"]
@@ -95,11 +125,14 @@ def test_unknown_nested_fields_suggest_the_known_one() -> None:
     assert "did you mean 'endpoint'?" in text["cluster.endpiont"]
 
 
-@pytest.mark.parametrize(("path", "value", "meant"), [
-    (("environment",), "production", "prod"),
-    (("network", "nat"), "per_zone", "per-zone"),
-    (("cluster", "endpoint"), "privat", "private"),
-])
+@pytest.mark.parametrize(
+    ("path", "value", "meant"),
+    [
+        (("environment",), "production", "prod"),
+        (("network", "nat"), "per_zone", "per-zone"),
+        (("cluster", "endpoint"), "privat", "private"),
+    ],
+)
 def test_unknown_literal_values_suggest_the_close_one(path: tuple[str, ...], value: str, meant: str) -> None:
     raw = copy.deepcopy(AWS)
     node = raw
@@ -109,13 +142,22 @@ def test_unknown_literal_values_suggest_the_close_one(path: tuple[str, ...], val
     assert f"did you mean {meant!r}?" in by_path(problems(raw))[".".join(path)]
 
 
-@pytest.mark.parametrize(("change", "path", "sentence"), [
-    ({"name": "Acme_AI"}, "name", "lowercase letters, digits and hyphens"),
-    ({"monitoring": {"smtp_relay": "smtp.acme.dev"}}, "monitoring.smtp_relay", "`host:port`"),
-    ({"cluster": {"version": "v1.33"}}, "cluster.version", "Kubernetes minor version"),
-    ({"aws": {"admin_role_arns": ["arn:aws:iam::123:user/jane"]}}, "aws.admin_role_arns[0]", "IAM role ARN"),
-])
-def test_pattern_errors_state_the_rule_not_the_regex(change: dict[str, Any], path: str, sentence: str) -> None:
+@pytest.mark.parametrize(
+    ("change", "path", "sentence"),
+    [
+        ({"name": "Acme_AI"}, "name", "lowercase letters, digits and hyphens"),
+        ({"monitoring": {"smtp_relay": "smtp.acme.dev"}}, "monitoring.smtp_relay", "`host:port`"),
+        ({"cluster": {"version": "v1.33"}}, "cluster.version", "Kubernetes minor version"),
+        (
+            {"aws": {"admin_role_arns": ["arn:aws:iam::123:user/jane"]}},
+            "aws.admin_role_arns[0]",
+            "IAM role ARN",
+        ),
+    ],
+)
+def test_pattern_errors_state_the_rule_not_the_regex(
+    change: dict[str, Any], path: str, sentence: str
+) -> None:
     text = by_path(problems({**AWS, **change}))[path]
     assert sentence in text
     assert "pattern" not in text and "^" not in text
@@ -127,7 +169,9 @@ def _patterns(annotation: Any, metadata: list[Any]) -> list[str]:
         args = typing.get_args(annotation)
         return found + _patterns(args[0], list(args[1:]))
     if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
-        return found + [p for f in annotation.model_fields.values() for p in _patterns(f.annotation, f.metadata)]
+        return found + [
+            p for f in annotation.model_fields.values() for p in _patterns(f.annotation, f.metadata)
+        ]
     return found + [p for arg in typing.get_args(annotation) for p in _patterns(arg, [])]
 
 
@@ -137,11 +181,14 @@ def test_every_pattern_of_the_spec_has_a_human_rule() -> None:
     assert [p for p in patterns if p not in PATTERN_RULES] == []
 
 
-@pytest.mark.parametrize(("change", "path", "hint"), [
-    ({"cluster": {"version": 1.3}}, "cluster.version", "write it quoted: '1.30'"),  # YAML `version: 1.30`
-    ({"cluster": {"version": 1.31}}, "cluster.version", "write it quoted: '1.31'"),
-    ({"tags": {"team": "ml", "cost-center": 1234}}, "tags.cost-center", "write it quoted: '1234'"),
-])
+@pytest.mark.parametrize(
+    ("change", "path", "hint"),
+    [
+        ({"cluster": {"version": 1.3}}, "cluster.version", "write it quoted: '1.30'"),  # YAML `version: 1.30`
+        ({"cluster": {"version": 1.31}}, "cluster.version", "write it quoted: '1.31'"),
+        ({"tags": {"team": "ml", "cost-center": 1234}}, "tags.cost-center", "write it quoted: '1234'"),
+    ],
+)
 def test_yaml_numbers_for_strings_get_a_quoting_hint(change: dict[str, Any], path: str, hint: str) -> None:
     assert hint in by_path(problems({**AWS, **change}))[path]
 
@@ -164,21 +211,27 @@ def test_gcp_refuses_what_its_labels_cannot_hold() -> None:
     assert "start with a lowercase letter" in text["tags.Team"]
 
 
-@pytest.mark.parametrize(("tags", "path", "why"), [
-    ({"aws:owner": "jane"}, "tags.aws:owner", "reserved"),
-    ({"team": "ml#1"}, "tags.team", "'#'"),
-    ({"team": "x" * 257}, "tags.team", "at most 256"),
-])
+@pytest.mark.parametrize(
+    ("tags", "path", "why"),
+    [
+        ({"aws:owner": "jane"}, "tags.aws:owner", "reserved"),
+        ({"team": "ml#1"}, "tags.team", "'#'"),
+        ({"team": "x" * 257}, "tags.team", "at most 256"),
+    ],
+)
 def test_aws_tag_rules(tags: dict[str, str], path: str, why: str) -> None:
     err = problems({**AWS, "tags": {"team": "ml", "cost-center": "1", **tags}})
     assert why in by_path(err)[path]
 
 
-@pytest.mark.parametrize(("tags", "path", "why"), [
-    ({"team/a": "ml"}, "tags.team/a", "'/'"),
-    ({"azure-owner": "jane"}, "tags.azure-owner", "reserved"),
-    ({"team": "x" * 257}, "tags.team", "at most 256"),
-])
+@pytest.mark.parametrize(
+    ("tags", "path", "why"),
+    [
+        ({"team/a": "ml"}, "tags.team/a", "'/'"),
+        ({"azure-owner": "jane"}, "tags.azure-owner", "reserved"),
+        ({"team": "x" * 257}, "tags.team", "at most 256"),
+    ],
+)
 def test_azure_tag_rules(tags: dict[str, str], path: str, why: str) -> None:
     err = problems({**AZURE, "tags": {"team": "ml", "cost-center": "1", **tags}})
     assert why in by_path(err)[path]
@@ -194,6 +247,7 @@ def test_azure_accepts_human_tags() -> None:
 
 
 # --- the structure: rules, profiles, walls --------------------------------------------------------------
+
 
 def _all_rules() -> list[Any]:
     return [*spec_rules.RULES, *(r for p in PROFILES.values() for r in p.checks)]
@@ -214,14 +268,21 @@ def test_every_rule_reads_only_the_fields_it_declares(raw: dict[str, Any]) -> No
 
 def test_validating_a_spec_imports_no_provider_sdk_nor_the_plan_engine() -> None:
     spec = {**AWS, "budget": {"monthly_usd": 100, "price_overrides": {"m6i.xlarge": 0.1}}}
-    code = ("import sys, lepton_infra.profiles\n"
-            "from lepton_infra.spec import PlatformSpec\n"
-            f"PlatformSpec.from_dict({spec!r})\n"
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
-            "('pulumi_aws', 'pulumi_gcp', 'pulumi_azure_native', 'pulumi_kubernetes') "
-            "or m.startswith('lepton_infra.plan')))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=Path(__file__).resolve().parents[2])
+    code = (
+        "import sys, lepton_infra.profiles\n"
+        "from lepton_infra.spec import PlatformSpec\n"
+        f"PlatformSpec.from_dict({spec!r})\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('pulumi_aws', 'pulumi_gcp', 'pulumi_azure_native', 'pulumi_kubernetes') "
+        "or m.startswith('lepton_infra.plan')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
     assert out.stdout.strip() == "[]"
 
 
@@ -230,15 +291,25 @@ def test_profiles_package_stays_small_and_sdk_free_by_source() -> None:
     for module in package.glob("*.py"):
         text = module.read_text()
         assert len(text.splitlines()) < 400, module.name
-        for sdk in ("pulumi_aws", "pulumi_gcp", "pulumi_azure_native", "pulumi_kubernetes", "lepton_infra.aws",
-                    "lepton_infra.gcp", "lepton_infra.kubernetes"):
+        for sdk in (
+            "pulumi_aws",
+            "pulumi_gcp",
+            "pulumi_azure_native",
+            "pulumi_kubernetes",
+            "lepton_infra.aws",
+            "lepton_infra.gcp",
+            "lepton_infra.kubernetes",
+        ):
             assert f"import {sdk}" not in text and f"from {sdk}" not in text, (module.name, sdk)
 
 
 def _prod(raw: dict[str, Any], image: str) -> dict[str, Any]:
     out = copy.deepcopy(raw)
     out.update(environment="prod", network={"zones": 3}, cluster={"endpoint": "private"})
-    out["services"] = [{**out["services"][0], "image": image}, {**out["services"][0], "name": "chat2", "image": image}]
+    out["services"] = [
+        {**out["services"][0], "image": image},
+        {**out["services"][0], "name": "chat2", "image": image},
+    ]
     return out
 
 

@@ -10,13 +10,22 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "spec-reference.md"
 
 
 def test_reference_is_in_sync_with_the_models() -> None:
-    assert DOC.read_text() == render() + "\n", "regenerate: python -m lepton_infra.spec.reference > docs/spec-reference.md"
+    assert DOC.read_text() == render() + "\n", (
+        "regenerate: python -m lepton_infra.spec.reference > docs/spec-reference.md"
+    )
 
 
 def test_reference_covers_every_model_and_field() -> None:
     text = render()
-    for section in ("`lepton:platform`", "`network`", "`node_pools[]`", "`node_pools[].gpu`", "`services[].replicas`",
-                    "`budget`", "`gcp`"):
+    for section in (
+        "`lepton:platform`",
+        "`network`",
+        "`node_pools[]`",
+        "`node_pools[].gpu`",
+        "`services[].replicas`",
+        "`budget`",
+        "`gcp`",
+    ):
         assert f"## {section}" in text
     assert "| `price_overrides` |" in text and "| `smtp_relay` |" in text
 
@@ -34,9 +43,14 @@ def test_what_the_reference_shows_is_what_validation_fills_in() -> None:
     from lepton_infra.spec import PlatformSpec
     from lepton_infra.spec.defaults import environment_defaults
 
-    base = {"name": "acme-ai", "cloud": "aws", "region": "us-east-1",
-            "cluster": {"authorized_networks": ["203.0.113.0/24"]},
-            "node_pools": [{"name": "system", "min": 1, "max": 3}], "tags": {"team": "ml", "cost-center": "1"}}
+    base = {
+        "name": "acme-ai",
+        "cloud": "aws",
+        "region": "us-east-1",
+        "cluster": {"authorized_networks": ["203.0.113.0/24"]},
+        "node_pools": [{"name": "system", "min": 1, "max": 3}],
+        "tags": {"team": "ml", "cost-center": "1"},
+    }
     for environment in ("dev", "staging", "prod"):
         spec = PlatformSpec.from_dict({**base, "environment": environment})
         for row in environment_defaults():

@@ -13,18 +13,28 @@ from lepton_infra.spec import PlatformSpec
 from tests.kubernetes.harness import shipped_spec as raw_spec
 
 PCA = "arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/0b6c9a8e-0000-4000-8000-000000000001"
-AZURE_ZONE = ("/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/dns/providers/"
-              "Microsoft.Network/dnszones/acme.dev")
+AZURE_ZONE = (
+    "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/dns/providers/"
+    "Microsoft.Network/dnszones/acme.dev"
+)
 
 
 def _with(stack: str, network: dict[str, Any], knobs: dict[str, Any] | None = None) -> dict[str, Any]:
     raw = copy.deepcopy(raw_spec(stack))
-    base = {k: v for k, v in raw.get("network", {}).items() if k not in ("domain", "tls_issuer", "acme_email")}
+    base = {
+        k: v for k, v in raw.get("network", {}).items() if k not in ("domain", "tls_issuer", "acme_email")
+    }
     raw["network"] = {**base, **network}
     cloud = raw["cloud"]
     if knobs is not None:
-        raw[cloud] = {**{k: v for k, v in (raw.get(cloud) or {}).items()
-                         if k not in ("dns_zone_id", "dns_zone", "private_ca_arn")}, **knobs}
+        raw[cloud] = {
+            **{
+                k: v
+                for k, v in (raw.get(cloud) or {}).items()
+                if k not in ("dns_zone_id", "dns_zone", "private_ca_arn")
+            },
+            **knobs,
+        }
     return raw
 
 
@@ -38,8 +48,10 @@ ACME = {"domain": "ai.acme.dev", "tls_issuer": "acme", "acme_email": "certs@acme
 PRIVATE = {"domain": "ai.acme.dev", "tls_issuer": "private-ca"}
 
 
-@pytest.mark.parametrize(("stack", "field"), [
-    ("aws-prod", "aws.dns_zone_id"), ("gcp-prod", "gcp.dns_zone"), ("azure-prod", "azure.dns_zone_id")])
+@pytest.mark.parametrize(
+    ("stack", "field"),
+    [("aws-prod", "aws.dns_zone_id"), ("gcp-prod", "gcp.dns_zone"), ("azure-prod", "azure.dns_zone_id")],
+)
 def test_acme_without_the_clouds_zone_is_refused(stack: str, field: str) -> None:
     problems = _problems(_with(stack, ACME, {}))
     assert field in problems
@@ -72,12 +84,19 @@ def test_an_azure_zone_must_serve_the_domain() -> None:
     assert problems["azure.dns_zone_id"].value == other
 
 
-@pytest.mark.parametrize(("stack", "knobs", "field"), [
-    ("aws-prod", {"dns_zone_id": "zone-1"}, "aws.dns_zone_id"),
-    ("aws-prod", {"private_ca_arn": "arn:aws:acm:us-east-1:123456789012:certificate/x"}, "aws.private_ca_arn"),
-    ("gcp-prod", {"dns_zone": "Acme_Zone"}, "gcp.dns_zone"),
-    ("azure-prod", {"dns_zone_id": "acme.dev"}, "azure.dns_zone_id"),
-])
+@pytest.mark.parametrize(
+    ("stack", "knobs", "field"),
+    [
+        ("aws-prod", {"dns_zone_id": "zone-1"}, "aws.dns_zone_id"),
+        (
+            "aws-prod",
+            {"private_ca_arn": "arn:aws:acm:us-east-1:123456789012:certificate/x"},
+            "aws.private_ca_arn",
+        ),
+        ("gcp-prod", {"dns_zone": "Acme_Zone"}, "gcp.dns_zone"),
+        ("azure-prod", {"dns_zone_id": "acme.dev"}, "azure.dns_zone_id"),
+    ],
+)
 def test_malformed_zone_and_ca_ids_are_refused(stack: str, knobs: dict[str, Any], field: str) -> None:
     assert field in _problems(_with(stack, ACME, knobs))
 

@@ -43,5 +43,6 @@ def test_the_wall_holds(package: str) -> None:
         f"{module.relative_to(PACKAGE)} imports {name}"
         for module in (PACKAGE / package).rglob("*.py")
         for name in _imports(module)
-        if any(name == w or name.startswith(f"{w}.") for w in WALLS[package]))
+        if any(name == w or name.startswith(f"{w}.") for w in WALLS[package])
+    )
     assert crossings == []

@@ -26,7 +26,9 @@ class MockContext:
             aws_region=config.get("aws:region", "us-east-1"),
             gcp_project=config.get("gcp:project", "lepton-offline"),
             gcp_region=config.get("gcp:region", "us-central1"),
-            azure_subscription=config.get("azure-native:subscriptionId", "00000000-0000-0000-0000-000000000000"),
+            azure_subscription=config.get(
+                "azure-native:subscriptionId", "00000000-0000-0000-0000-000000000000"
+            ),
         )
 
 

@@ -16,8 +16,11 @@ def generic(name: str, inputs: dict[str, Any], ctx: MockContext, meta: dict[str,
     physical = inputs.get("name") or f"{name}-{short_hash(name, length=7)}"
     module = meta["type"].split(":")[1].split("/")[0]
     self_link = f"https://www.googleapis.com/{module}/v1/projects/{project}/{physical}"
-    out: dict[str, Any] = {"project": project, "selfLink": self_link,
-                           "effectiveLabels": inputs.get("labels") or {}}
+    out: dict[str, Any] = {
+        "project": project,
+        "selfLink": self_link,
+        "effectiveLabels": inputs.get("labels") or {},
+    }
     if "name" not in inputs:
         out["name"] = physical
     return out
@@ -33,52 +36,79 @@ def _with_generic(name, inputs, ctx, meta, extra):
 def gke_cluster(name, inputs, ctx, meta):
     cluster = inputs.get("name") or name
     location = inputs.get("location") or ctx.gcp_region
-    return _with_generic(name, inputs, ctx, meta, {
-        "__id__": f"projects/{ctx.gcp_project}/locations/{location}/clusters/{cluster}",
-        "name": cluster, "location": location,
-        # A private endpoint is what `endpoint` reports when the public one is disabled.
-        "endpoint": "10.0.0.2" if (inputs.get("privateClusterConfig") or {}).get("enablePrivateEndpoint")
-        else "203.0.113.10",
-        "masterAuth": {"clusterCaCertificate": FAKE_CA, "clientCertificate": "", "clientKey": ""},
-        "privateClusterConfig": {**(inputs.get("privateClusterConfig") or {}), "privateEndpoint": "10.0.0.2",
-                                 "publicEndpoint": "203.0.113.10"},
-        # GKE always reports the DNS-based endpoint (`<uid>.<region>.gke.goog`), whether or not it
-        # admits external traffic.
-        "controlPlaneEndpointsConfig": {**(inputs.get("controlPlaneEndpointsConfig") or {}), "dnsEndpointConfig": {
-            **((inputs.get("controlPlaneEndpointsConfig") or {}).get("dnsEndpointConfig") or {}),
-            "endpoint": f"gke-{short_hash(cluster, length=16)}.{ctx.gcp_region}.gke.goog"}},
-    })
+    return _with_generic(
+        name,
+        inputs,
+        ctx,
+        meta,
+        {
+            "__id__": f"projects/{ctx.gcp_project}/locations/{location}/clusters/{cluster}",
+            "name": cluster,
+            "location": location,
+            # A private endpoint is what `endpoint` reports when the public one is disabled.
+            "endpoint": "10.0.0.2"
+            if (inputs.get("privateClusterConfig") or {}).get("enablePrivateEndpoint")
+            else "203.0.113.10",
+            "masterAuth": {"clusterCaCertificate": FAKE_CA, "clientCertificate": "", "clientKey": ""},
+            "privateClusterConfig": {
+                **(inputs.get("privateClusterConfig") or {}),
+                "privateEndpoint": "10.0.0.2",
+                "publicEndpoint": "203.0.113.10",
+            },
+            # GKE always reports the DNS-based endpoint (`<uid>.<region>.gke.goog`), whether or not it
+            # admits external traffic.
+            "controlPlaneEndpointsConfig": {
+                **(inputs.get("controlPlaneEndpointsConfig") or {}),
+                "dnsEndpointConfig": {
+                    **((inputs.get("controlPlaneEndpointsConfig") or {}).get("dnsEndpointConfig") or {}),
+                    "endpoint": f"gke-{short_hash(cluster, length=16)}.{ctx.gcp_region}.gke.goog",
+                },
+            },
+        },
+    )
 
 
 @outputs_for("gcp:serviceaccount/account:Account")
 def service_account(name, inputs, ctx, meta):
     project = inputs.get("project") or ctx.gcp_project
     email = f"{inputs.get('accountId', name)}@{project}.iam.gserviceaccount.com"
-    return _with_generic(name, inputs, ctx, meta, {
-        "__id__": f"projects/{project}/serviceAccounts/{email}", "email": email,
-        "name": f"projects/{project}/serviceAccounts/{email}", "member": f"serviceAccount:{email}",
-        "uniqueId": str(int(short_hash(email, length=12), 16)),
-    })
+    return _with_generic(
+        name,
+        inputs,
+        ctx,
+        meta,
+        {
+            "__id__": f"projects/{project}/serviceAccounts/{email}",
+            "email": email,
+            "name": f"projects/{project}/serviceAccounts/{email}",
+            "member": f"serviceAccount:{email}",
+            "uniqueId": str(int(short_hash(email, length=12), 16)),
+        },
+    )
 
 
 @outputs_for("gcp:kms/keyRing:KeyRing")
 def key_ring(name, inputs, ctx, meta):
     project = inputs.get("project") or ctx.gcp_project
-    ring_id = f"projects/{project}/locations/{inputs.get('location', ctx.gcp_region)}/keyRings/{inputs.get('name', name)}"
+    location = inputs.get("location", ctx.gcp_region)
+    ring_id = f"projects/{project}/locations/{location}/keyRings/{inputs.get('name', name)}"
     return _with_generic(name, inputs, ctx, meta, {"__id__": ring_id})
 
 
 @outputs_for("gcp:kms/cryptoKey:CryptoKey")
 def crypto_key(name, inputs, ctx, meta):
-    key_id = f"{inputs.get('keyRing', 'projects/p/locations/l/keyRings/r')}/cryptoKeys/{inputs.get('name', name)}"
+    key_id = (
+        f"{inputs.get('keyRing', 'projects/p/locations/l/keyRings/r')}/cryptoKeys/{inputs.get('name', name)}"
+    )
     return _with_generic(name, inputs, ctx, meta, {"__id__": key_id})
 
 
 @outputs_for("gcp:storage/bucket:Bucket")
 def bucket(name, inputs, ctx, meta):
     bucket_name = inputs.get("name") or f"{name}-{short_hash(name, length=7)}"
-    return _with_generic(name, inputs, ctx, meta, {"__id__": bucket_name, "name": bucket_name,
-                                                    "url": f"gs://{bucket_name}"})
+    return _with_generic(
+        name, inputs, ctx, meta, {"__id__": bucket_name, "name": bucket_name, "url": f"gs://{bucket_name}"}
+    )
 
 
 @outputs_for("gcp:monitoring/notificationChannel:NotificationChannel")
@@ -95,18 +125,28 @@ def project(args, ctx):
 
 @invoke("gcp:organizations/getClientConfig:getClientConfig")
 def client_config(args, ctx):
-    return {"project": ctx.gcp_project, "region": ctx.gcp_region, "accessToken": "offline-token",
-            "id": "offline", "zone": f"{ctx.gcp_region}-a"}
+    return {
+        "project": ctx.gcp_project,
+        "region": ctx.gcp_region,
+        "accessToken": "offline-token",
+        "id": "offline",
+        "zone": f"{ctx.gcp_region}-a",
+    }
 
 
 @invoke("gcp:compute/getZones:getZones")
 def zones(args, ctx):
     region = args.get("region") or ctx.gcp_region
-    return {"names": [f"{region}-{z}" for z in "abcf"], "region": region, "id": region,
-            "project": ctx.gcp_project}
+    return {
+        "names": [f"{region}-{z}" for z in "abcf"],
+        "region": region,
+        "id": region,
+        "project": ctx.gcp_project,
+    }
 
 
 # --- what the GCP platform reads back -------------------------------------------------------------
+
 
 def _region_of(inputs: dict[str, Any], ctx: MockContext) -> str:
     return inputs.get("region") or ctx.gcp_region
@@ -117,10 +157,19 @@ def network(name, inputs, ctx, meta):
     project = inputs.get("project") or ctx.gcp_project
     net = inputs.get("name") or name
     rid = f"projects/{project}/global/networks/{net}"
-    return _with_generic(name, inputs, ctx, meta, {
-        "__id__": rid, "name": net, "gatewayIpv4": "",
-        "selfLink": f"https://www.googleapis.com/compute/v1/{rid}",
-        "numericId": str(int(short_hash(rid, length=12), 16))})
+    return _with_generic(
+        name,
+        inputs,
+        ctx,
+        meta,
+        {
+            "__id__": rid,
+            "name": net,
+            "gatewayIpv4": "",
+            "selfLink": f"https://www.googleapis.com/compute/v1/{rid}",
+            "numericId": str(int(short_hash(rid, length=12), 16)),
+        },
+    )
 
 
 @outputs_for("gcp:compute/subnetwork:Subnetwork")
@@ -131,9 +180,18 @@ def subnetwork(name, inputs, ctx, meta):
     cidr = str(inputs.get("ipCidrRange") or "10.0.0.0/24")
     gateway = cidr.split("/")[0].rsplit(".", 1)[0] + ".1"
     _SUBNET_RANGES[rid] = cidr
-    return _with_generic(name, inputs, ctx, meta, {
-        "__id__": rid, "name": subnet, "gatewayAddress": gateway,
-        "selfLink": f"https://www.googleapis.com/compute/v1/{rid}"})
+    return _with_generic(
+        name,
+        inputs,
+        ctx,
+        meta,
+        {
+            "__id__": rid,
+            "name": subnet,
+            "gatewayAddress": gateway,
+            "selfLink": f"https://www.googleapis.com/compute/v1/{rid}",
+        },
+    )
 
 
 # Subnet id -> primary range, as each subnet is created: an internal address is allocated from its subnet.
@@ -153,12 +211,24 @@ def address(name, inputs, ctx, meta):
     ip = inputs.get("address")
     if ip is None and inputs.get("addressType") == "INTERNAL":
         cidr = ipaddress.ip_network(_SUBNET_RANGES.get(str(inputs.get("subnetwork")), "10.0.0.0/24"))
-        ip = str(cidr.broadcast_address - 3 - offset % (cidr.num_addresses // 4))  # the last two are GCE's: never allocated
+        ip = str(
+            cidr.broadcast_address - 3 - offset % (cidr.num_addresses // 4)
+        )  # the last two are GCE's: never allocated
     elif ip is None:
         ip = str(ipaddress.ip_address("198.51.100.0") + 1 + offset)
-    return _with_generic(name, inputs, ctx, meta, {
-        "__id__": rid, "name": physical, "address": ip, "users": [],
-        "selfLink": f"https://www.googleapis.com/compute/v1/{rid}"})
+    return _with_generic(
+        name,
+        inputs,
+        ctx,
+        meta,
+        {
+            "__id__": rid,
+            "name": physical,
+            "address": ip,
+            "users": [],
+            "selfLink": f"https://www.googleapis.com/compute/v1/{rid}",
+        },
+    )
 
 
 @outputs_for("gcp:compute/router:Router")
@@ -180,15 +250,32 @@ def firewall(name, inputs, ctx, meta):
 def gke_node_pool(name, inputs, ctx, meta):
     pool = inputs.get("name") or name
     cluster = str(inputs.get("cluster") or "cluster")
-    cluster_id = cluster if cluster.startswith("projects/") else \
-        f"projects/{ctx.gcp_project}/locations/{inputs.get('location') or ctx.gcp_region}/clusters/{cluster}"
+    cluster_id = (
+        cluster
+        if cluster.startswith("projects/")
+        else (
+            f"projects/{ctx.gcp_project}/locations/"
+            f"{inputs.get('location') or ctx.gcp_region}/clusters/{cluster}"
+        )
+    )
     zone = f"{inputs.get('location') or ctx.gcp_region}-a".replace("-a-a", "-a")
     group = f"gke-{cluster_id.rsplit('/', 1)[-1][:12]}-{pool[:12]}-{short_hash(pool, length=8)}-grp"
-    return _with_generic(name, inputs, ctx, meta, {
-        "__id__": f"{cluster_id}/nodePools/{pool}", "name": pool,
-        "instanceGroupUrls": [f"https://www.googleapis.com/compute/v1/projects/{ctx.gcp_project}/zones/"
-                              f"{zone}/instanceGroupManagers/{group}"],
-        "managedInstanceGroupUrls": [], "version": "1.33.5-gke.1000000"})
+    return _with_generic(
+        name,
+        inputs,
+        ctx,
+        meta,
+        {
+            "__id__": f"{cluster_id}/nodePools/{pool}",
+            "name": pool,
+            "instanceGroupUrls": [
+                f"https://www.googleapis.com/compute/v1/projects/{ctx.gcp_project}/zones/"
+                f"{zone}/instanceGroupManagers/{group}"
+            ],
+            "managedInstanceGroupUrls": [],
+            "version": "1.33.5-gke.1000000",
+        },
+    )
 
 
 @outputs_for("gcp:artifactregistry/repository:Repository")
@@ -197,9 +284,20 @@ def ar_repository(name, inputs, ctx, meta):
     repo = inputs.get("repositoryId") or name
     location = inputs.get("location") or ctx.gcp_region
     rid = f"projects/{project}/locations/{location}/repositories/{repo}"
-    return _with_generic(name, inputs, ctx, meta, {"__id__": rid, "name": repo, "repositoryId": repo,
-                                                    "location": location, "project": project,
-                                                    "registryUri": f"{location}-docker.pkg.dev/{project}/{repo}"})
+    return _with_generic(
+        name,
+        inputs,
+        ctx,
+        meta,
+        {
+            "__id__": rid,
+            "name": repo,
+            "repositoryId": repo,
+            "location": location,
+            "project": project,
+            "registryUri": f"{location}-docker.pkg.dev/{project}/{repo}",
+        },
+    )
 
 
 @outputs_for("gcp:projects/service:Service")
@@ -221,9 +319,11 @@ def budget(name, inputs, ctx, meta):
     return _with_generic(name, inputs, ctx, meta, {"__id__": rid, "name": rid})
 
 
-_AGENT_DOMAINS = {"artifactregistry.googleapis.com": "gcp-sa-artifactregistry",
-                  "container.googleapis.com": "container-engine-robot",
-                  "compute.googleapis.com": "compute-system"}
+_AGENT_DOMAINS = {
+    "artifactregistry.googleapis.com": "gcp-sa-artifactregistry",
+    "container.googleapis.com": "container-engine-robot",
+    "compute.googleapis.com": "compute-system",
+}
 
 
 @outputs_for("gcp:projects/serviceIdentity:ServiceIdentity")
@@ -237,8 +337,12 @@ def service_identity(name, inputs, ctx, meta):
 @invoke("gcp:storage/getProjectServiceAccount:getProjectServiceAccount")
 def storage_service_account(args, ctx):
     email = f"service-{PROJECT_NUMBER}@gs-project-accounts.iam.gserviceaccount.com"
-    return {"emailAddress": email, "member": f"serviceAccount:{email}", "project": args.get("project") or ctx.gcp_project,
-            "id": email}
+    return {
+        "emailAddress": email,
+        "member": f"serviceAccount:{email}",
+        "project": args.get("project") or ctx.gcp_project,
+        "id": email,
+    }
 
 
 @invoke("gcp:compute/getMachineTypes:getMachineTypes")
@@ -250,13 +354,30 @@ def machine_types(args, ctx):
     match = re.search(r'name\s*=\s*"?([a-z0-9-]+)"?', str(args.get("filter") or ""))
     names = [match.group(1)] if match else ["n2-standard-4", "n2-standard-8"]
     project = args.get("project") or ctx.gcp_project
-    return {"machineTypes": [{"name": n, "description": n, "guestCpus": 4, "memoryMb": 16384, "isSharedCpus": False,
-                              "maximumPersistentDisks": 128, "maximumPersistentDisksSizeGb": 263168,
-                              "architecture": "X86_64", "accelerators": [], "bundledLocalSsds": [],
-                              "deprecateds": [],
-                              "selfLink": f"https://www.googleapis.com/compute/v1/projects/{project}/zones/{zone}/"
-                                          f"machineTypes/{n}"} for n in names],
-            "zone": zone, "project": project, "filter": args.get("filter"), "id": f"{project}/{zone}"}
+    return {
+        "machineTypes": [
+            {
+                "name": n,
+                "description": n,
+                "guestCpus": 4,
+                "memoryMb": 16384,
+                "isSharedCpus": False,
+                "maximumPersistentDisks": 128,
+                "maximumPersistentDisksSizeGb": 263168,
+                "architecture": "X86_64",
+                "accelerators": [],
+                "bundledLocalSsds": [],
+                "deprecateds": [],
+                "selfLink": f"https://www.googleapis.com/compute/v1/projects/{project}/zones/{zone}/"
+                f"machineTypes/{n}",
+            }
+            for n in names
+        ],
+        "zone": zone,
+        "project": project,
+        "filter": args.get("filter"),
+        "id": f"{project}/{zone}",
+    }
 
 
 @outputs_for("gcp:projects/iAMCustomRole:IAMCustomRole")

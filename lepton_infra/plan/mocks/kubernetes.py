@@ -22,9 +22,18 @@ def generic(name: str, inputs: dict[str, Any], ctx: MockContext, meta: dict[str,
 def helm_release(name, inputs, ctx, meta):
     release = inputs.get("name") or f"{name}-{short_hash(name, length=8)}"
     namespace = inputs.get("namespace") or "default"
-    return {"__id__": f"{namespace}/{release}", "name": release,
-            "status": {"name": release, "namespace": namespace, "status": "deployed", "revision": 1,
-                       "chart": inputs.get("chart"), "version": inputs.get("version")}}
+    return {
+        "__id__": f"{namespace}/{release}",
+        "name": release,
+        "status": {
+            "name": release,
+            "namespace": namespace,
+            "status": "deployed",
+            "revision": 1,
+            "chart": inputs.get("chart"),
+            "version": inputs.get("version"),
+        },
+    }
 
 
 ALB_SCHEME = "alb.ingress.kubernetes.io/scheme"
@@ -44,12 +53,17 @@ def ingress(name, inputs, ctx, meta):
     if class_name == "alb":
         group = str(annotations.get(ALB_GROUP) or name)
         prefix = "internal-" if annotations.get(ALB_SCHEME, "internal") == "internal" else ""
-        entry = {"hostname": f"{prefix}k8s-{group[:8]}-{short_hash(group, length=10)}-"
-                             f"{int(short_hash(group, 'id', length=8), 16) % 10**10}.{ctx.aws_region}.elb.amazonaws.com"}
+        entry = {
+            "hostname": f"{prefix}k8s-{group[:8]}-{short_hash(group, length=10)}-"
+            f"{int(short_hash(group, 'id', length=8), 16) % 10**10}.{ctx.aws_region}.elb.amazonaws.com"
+        }
     else:
         octets = bytes.fromhex(short_hash(class_name, length=4))
         # A class serving the internet gets a public address (documentation range), any other a private one.
-        entry = {"ip": f"198.51.100.{octets[0] % 250 + 1}" if "public" in class_name
-                 else f"10.{200 + octets[0] % 50}.{octets[1]}.10"}
+        entry = {
+            "ip": f"198.51.100.{octets[0] % 250 + 1}"
+            if "public" in class_name
+            else f"10.{200 + octets[0] % 50}.{octets[1]}.10"
+        }
     out["status"] = {"loadBalancer": {"ingress": [entry]}}
     return out

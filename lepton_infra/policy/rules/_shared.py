@@ -32,8 +32,11 @@ def effect_is_no_schedule(effect: Any) -> bool:
 
 
 def has_gpu_taint(taints: Iterable[Mapping[str, Any]]) -> bool:
-    return any(t.get("key") == GPU_TAINT_KEY and effect_is_no_schedule(t.get("effect")) for t in taints
-               if isinstance(t, Mapping))
+    return any(
+        t.get("key") == GPU_TAINT_KEY and effect_is_no_schedule(t.get("effect"))
+        for t in taints
+        if isinstance(t, Mapping)
+    )
 
 
 def ceiling_problems(high: Any, low: Any, *, max_name: str, min_name: str) -> Iterator[str]:
@@ -48,8 +51,13 @@ def ceiling_problems(high: Any, low: Any, *, max_name: str, min_name: str) -> It
         yield f"{min_name} {low_n} is above {max_name} {high_n}"
 
 
-def networks_without_flow_logs(stack: StackView, network_type: str, flow_log_type: str, noun: str,
-                                counts: Callable[[ResourceView], bool] = lambda _: True) -> Iterator[Finding]:
+def networks_without_flow_logs(
+    stack: StackView,
+    network_type: str,
+    flow_log_type: str,
+    noun: str,
+    counts: Callable[[ResourceView], bool] = lambda _: True,
+) -> Iterator[Finding]:
     """Every network of `network_type` is a dependency of a flow log that `counts` (e.g. not disabled)."""
     networks = stack.of_type(network_type)
     if not networks:

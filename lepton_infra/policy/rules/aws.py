@@ -40,18 +40,24 @@ VPC = "aws:ec2/vpc:Vpc"
 FLOW_LOG = "aws:ec2/flowLog:FlowLog"
 HOSTED_ZONE = "aws:route53/zone:Zone"
 DNS_RECORD = "aws:route53/record:Record"
-# The DNS name ELB gives an internal Application or Classic Load Balancer (internet-facing ones lack the prefix).
-INTERNAL_ELB_NAME = re.compile(r"^(dualstack\.)?internal-[^.]+\.[a-z0-9-]+\.elb\.amazonaws\.com(\.cn)?\.?$",
-                               re.IGNORECASE)
+# The DNS name ELB gives an internal Application or Classic Load Balancer (internet-facing ones lack the
+# prefix).
+INTERNAL_ELB_NAME = re.compile(
+    r"^(dualstack\.)?internal-[^.]+\.[a-z0-9-]+\.elb\.amazonaws\.com(\.cn)?\.?$", re.IGNORECASE
+)
 GPU_INSTANCE = re.compile(r"^(p\d|g\d|gr\d)[a-z0-9-]*\.", re.IGNORECASE)
 REQUIRED_LOG_TYPES = ("api", "audit", "authenticator")
 
 
 # --- encryption at rest ---------------------------------------------------------------------------
 
+
 @resource_rule(
-    id="lepton-aws-eks-secrets-encryption", title="EKS secrets are envelope-encrypted with a KMS key",
-    severity=Severity.HIGH, types=(EKS_CLUSTER,), clouds=AWS,
+    id="lepton-aws-eks-secrets-encryption",
+    title="EKS secrets are envelope-encrypted with a KMS key",
+    severity=Severity.HIGH,
+    types=(EKS_CLUSTER,),
+    clouds=AWS,
     description="Kubernetes secrets in etcd are encrypted with a customer-managed KMS key "
     "(`encryptionConfig.resources` holds `secrets`, `encryptionConfig.provider.keyArn` is set).",
     remediation="Set `encryption_config=aws.eks.ClusterEncryptionConfigArgs(resources=['secrets'], "
@@ -74,13 +80,16 @@ def eks_secrets_encryption(r: ResourceView) -> Iterator[str]:
 
 
 @resource_rule(
-    id="lepton-aws-node-disk-cmk", title="Node disks are encrypted with a customer-managed KMS key",
-    severity=Severity.HIGH, types=(LAUNCH_TEMPLATE, NODE_GROUP, INSTANCE), clouds=AWS,
+    id="lepton-aws-node-disk-cmk",
+    title="Node disks are encrypted with a customer-managed KMS key",
+    severity=Severity.HIGH,
+    types=(LAUNCH_TEMPLATE, NODE_GROUP, INSTANCE),
+    clouds=AWS,
     description="Every EBS volume of a launch template or instance is encrypted with a KMS key of ours; "
     "an EKS node group uses a launch template (without one, its disks get the default settings).",
     remediation="In the launch template, `block_device_mappings=[...ebs=...(encrypted='true', "
     "kms_key_id=key.arn)]`; give every node group `launch_template=...`.",
-    )
+)
 def node_disk_cmk(r: ResourceView) -> Iterator[str]:
     if r.type == NODE_GROUP:
         template = as_mapping(r.get("launchTemplate"))
@@ -89,7 +98,9 @@ def node_disk_cmk(r: ResourceView) -> Iterator[str]:
         return
     if r.type == INSTANCE:
         devices = [("rootBlockDevice", as_mapping(r.get("rootBlockDevice")))]
-        devices += [(f"ebsBlockDevices[{i}]", as_mapping(d)) for i, d in enumerate(as_list(r.get("ebsBlockDevices")))]
+        devices += [
+            (f"ebsBlockDevices[{i}]", as_mapping(d)) for i, d in enumerate(as_list(r.get("ebsBlockDevices")))
+        ]
         if not devices[0][1]:
             yield "rootBlockDevice is not set: the root volume uses the AMI's defaults"
         for where, device in devices:
@@ -114,9 +125,13 @@ def _ebs_problems(where: str, ebs: Mapping[str, Any]) -> Iterator[str]:
 
 # --- network exposure -----------------------------------------------------------------------------
 
+
 @resource_rule(
-    id="lepton-aws-eks-endpoint-not-public", title="The EKS API is not open to the internet",
-    severity=Severity.HIGH, types=(EKS_CLUSTER,), clouds=AWS,
+    id="lepton-aws-eks-endpoint-not-public",
+    title="The EKS API is not open to the internet",
+    severity=Severity.HIGH,
+    types=(EKS_CLUSTER,),
+    clouds=AWS,
     description="The cluster endpoint is private, or public only to listed networks "
     "(`vpcConfig.endpointPublicAccess` false, or `vpcConfig.publicAccessCidrs` without 0.0.0.0/0). "
     "AWS's defaults are a public endpoint open to 0.0.0.0/0.",
@@ -138,8 +153,11 @@ def eks_endpoint_not_public(r: ResourceView) -> Iterator[str]:
 
 
 @resource_rule(
-    id="lepton-aws-eks-control-plane-logs", title="EKS control-plane audit logs are on",
-    severity=Severity.MEDIUM, types=(EKS_CLUSTER,), clouds=AWS,
+    id="lepton-aws-eks-control-plane-logs",
+    title="EKS control-plane audit logs are on",
+    severity=Severity.MEDIUM,
+    types=(EKS_CLUSTER,),
+    clouds=AWS,
     description="`enabledClusterLogTypes` includes api, audit and authenticator.",
     remediation="Set `enabled_cluster_log_types=['api', 'audit', 'authenticator', 'controllerManager', "
     "'scheduler']`.",
@@ -155,8 +173,10 @@ def eks_control_plane_logs(r: ResourceView) -> Iterator[str]:
 
 
 @resource_rule(
-    id="lepton-aws-no-world-ingress", title="No ingress from the internet except HTTP(S)",
-    severity=Severity.CRITICAL, clouds=AWS,
+    id="lepton-aws-no-world-ingress",
+    title="No ingress from the internet except HTTP(S)",
+    severity=Severity.CRITICAL,
+    clouds=AWS,
     types=(SECURITY_GROUP, DEFAULT_SECURITY_GROUP, SECURITY_GROUP_RULE, INGRESS_RULE, NODE_GROUP),
     description="No security group rule admits 0.0.0.0/0 or ::/0, except TCP 80 or 443 (load balancers); no "
     "node group has SSH remote access without source security groups (EKS then opens 22 to the world).",
@@ -175,8 +195,15 @@ def no_world_ingress(r: ResourceView) -> Iterator[str]:
             raise NotApplicable("an egress rule")
         rules = [dict(r.props)]
     elif r.type == INGRESS_RULE:
-        rules = [{"cidrBlocks": as_list(r.get("cidrIpv4")), "ipv6CidrBlocks": as_list(r.get("cidrIpv6")),
-                  "fromPort": r.get("fromPort"), "toPort": r.get("toPort"), "protocol": r.get("ipProtocol")}]
+        rules = [
+            {
+                "cidrBlocks": as_list(r.get("cidrIpv4")),
+                "ipv6CidrBlocks": as_list(r.get("cidrIpv6")),
+                "fromPort": r.get("fromPort"),
+                "toPort": r.get("toPort"),
+                "protocol": r.get("ipProtocol"),
+            }
+        ]
     else:
         rules = [as_mapping(x) for x in as_list(r.get("ingress"))]
     for rule in rules:
@@ -186,11 +213,15 @@ def no_world_ingress(r: ResourceView) -> Iterator[str]:
         if ports_only_web(rule.get("fromPort"), rule.get("toPort"), rule.get("protocol")):
             continue
         low, high = shown(rule.get("fromPort")), shown(rule.get("toPort"))
-        yield f"ingress from the internet on {rule.get('protocol')} ports {low if low == high else f'{low}-{high}'}"
+        ports = low if low == high else f"{low}-{high}"
+        yield f"ingress from the internet on {rule.get('protocol')} ports {ports}"
 
 
 @stack_rule(
-    id="lepton-aws-vpc-flow-logs", title="VPCs have flow logs", severity=Severity.MEDIUM, clouds=AWS,
+    id="lepton-aws-vpc-flow-logs",
+    title="VPCs have flow logs",
+    severity=Severity.MEDIUM,
+    clouds=AWS,
     description="Every VPC in the stack has an `aws:ec2/flowLog:FlowLog` that refers to it.",
     remediation="Add `aws.ec2.FlowLog(vpc_id=vpc.id, traffic_type='ALL', log_destination=<log group>)`.",
     anchors=("checkov:CKV2_AWS_11",),
@@ -200,33 +231,48 @@ def vpc_flow_logs(stack: StackView) -> Iterator[Finding]:
 
 
 @stack_rule(
-    id="lepton-aws-internal-lb-private-dns", title="Internal load balancers are named only in private hosted zones",
-    severity=Severity.MEDIUM, clouds=AWS,
-    description="A Route 53 record aliasing an internal load balancer (DNS name `internal-...elb.amazonaws.com`) "
-    "lies in a private hosted zone of this stack: its `zoneId` comes from an `aws:route53/zone:Zone` with `vpcs`. "
+    id="lepton-aws-internal-lb-private-dns",
+    title="Internal load balancers are named only in private hosted zones",
+    severity=Severity.MEDIUM,
+    clouds=AWS,
+    description="A Route 53 record aliasing an internal load balancer (DNS name "
+    "`internal-...elb.amazonaws.com`) "
+    "lies in a private hosted zone of this stack: its `zoneId` comes from an `aws:route53/zone:Zone` with "
+    "`vpcs`. "
     "In a public zone the record tells the internet that the internal service exists and which private "
     "addresses serve it, while nobody outside the network can reach them.",
-    remediation="Write internal hosts in a private hosted zone associated with the VPC (`aws.route53.Zone(vpcs="
+    remediation="Write internal hosts in a private hosted zone associated with the VPC "
+    "(`aws.route53.Zone(vpcs="
     "[...])`, `zone_id=zone.zone_id`); keep public zones for internet-facing load balancers.",
 )
 def internal_lb_private_dns(stack: StackView) -> Iterator[Finding]:
     private = {z.urn for z in stack.of_type(HOSTED_ZONE) if as_list(z.get("vpcs"))}
-    internal = [(r, target) for r in stack.of_type(DNS_RECORD) for a in as_list(r.get("aliases"))
-                if isinstance(target := as_mapping(a).get("name"), str) and INTERNAL_ELB_NAME.match(target)]
+    internal = [
+        (r, target)
+        for r in stack.of_type(DNS_RECORD)
+        for a in as_list(r.get("aliases"))
+        if isinstance(target := as_mapping(a).get("name"), str) and INTERNAL_ELB_NAME.match(target)
+    ]
     if not internal:  # unknown alias targets (a first preview) are not judged
         raise NotApplicable("no record aliases an internal load balancer")
     for record, target in internal:
         if not private & set(record.dependencies):
-            yield Finding(f"record {shown(record.get('name'))} in zone {shown(record.get('zoneId'))} aliases the "
-                          f"internal load balancer {target}, and that zone is not a private hosted zone of this stack",
-                          record.urn)
+            yield Finding(
+                f"record {shown(record.get('name'))} in zone {shown(record.get('zoneId'))} aliases the "
+                f"internal load balancer {target}, and that zone is not a private hosted zone of this stack",
+                record.urn,
+            )
 
 
 # --- compute hardening ----------------------------------------------------------------------------
 
+
 @resource_rule(
-    id="lepton-aws-imdsv2", title="IMDSv2 required with hop limit 1", severity=Severity.HIGH,
-    types=(LAUNCH_TEMPLATE, INSTANCE), clouds=AWS,
+    id="lepton-aws-imdsv2",
+    title="IMDSv2 required with hop limit 1",
+    severity=Severity.HIGH,
+    types=(LAUNCH_TEMPLATE, INSTANCE),
+    clouds=AWS,
     description="Instance metadata needs session tokens (`metadataOptions.httpTokens` required) and "
     "answers only the node itself (`httpPutResponseHopLimit` 1), so pods cannot borrow the node's role.",
     remediation="Set `metadata_options=...(http_endpoint='enabled', http_tokens='required', "
@@ -242,12 +288,18 @@ def imdsv2(r: ResourceView) -> Iterator[str]:
         yield f"metadataOptions.httpTokens is {shown(tokens)}, not 'required' (IMDSv1 stays on)"
     hops = options.get("httpPutResponseHopLimit")
     if not is_unknown(hops) and as_int(hops) != 1:
-        yield f"metadataOptions.httpPutResponseHopLimit is {shown(hops)}, not 1 (pods can reach node credentials)"
+        yield (
+            f"metadataOptions.httpPutResponseHopLimit is {shown(hops)}, not 1 "
+            "(pods can reach node credentials)"
+        )
 
 
 @resource_rule(
-    id="lepton-aws-nodes-no-public-ip", title="Nodes get no public IP addresses", severity=Severity.HIGH,
-    types=(LAUNCH_TEMPLATE, INSTANCE), clouds=AWS,
+    id="lepton-aws-nodes-no-public-ip",
+    title="Nodes get no public IP addresses",
+    severity=Severity.HIGH,
+    types=(LAUNCH_TEMPLATE, INSTANCE),
+    clouds=AWS,
     description="Launch-template network interfaces and instances do not set `associatePublicIpAddress`.",
     remediation="Run nodes in private subnets behind NAT; drop `associate_public_ip_address`.",
     anchors=("checkov:CKV_AWS_88",),
@@ -272,20 +324,30 @@ def _is_gpu_node_group(r: ResourceView) -> bool:
 
 
 @resource_rule(
-    id="lepton-aws-node-pool-max", title="Node groups have an autoscaling maximum",
-    severity=Severity.MEDIUM, types=(NODE_GROUP,), clouds=AWS,
+    id="lepton-aws-node-pool-max",
+    title="Node groups have an autoscaling maximum",
+    severity=Severity.MEDIUM,
+    types=(NODE_GROUP,),
+    clouds=AWS,
     description="`scalingConfig.maxSize` is set, at least 1 and not below `minSize`.",
     remediation="Set `scaling_config=...(min_size=0, max_size=<ceiling>, desired_size=...)`.",
 )
 def node_pool_max(r: ResourceView) -> Iterator[str]:
     scaling = as_mapping(r.get("scalingConfig"))
-    yield from ceiling_problems(scaling.get("maxSize"), scaling.get("minSize"),
-                                max_name="scalingConfig.maxSize", min_name="scalingConfig.minSize")
+    yield from ceiling_problems(
+        scaling.get("maxSize"),
+        scaling.get("minSize"),
+        max_name="scalingConfig.maxSize",
+        min_name="scalingConfig.minSize",
+    )
 
 
 @resource_rule(
-    id="lepton-aws-gpu-pool-tainted", title="GPU node groups carry the GPU taint", severity=Severity.MEDIUM,
-    types=(NODE_GROUP,), clouds=AWS,
+    id="lepton-aws-gpu-pool-tainted",
+    title="GPU node groups carry the GPU taint",
+    severity=Severity.MEDIUM,
+    types=(NODE_GROUP,),
+    clouds=AWS,
     description="A GPU node group (NVIDIA AMI, p*/g* instances or our GPU labels) is tainted "
     "`nvidia.com/gpu:NO_SCHEDULE`, so only pods that ask for GPUs land on expensive nodes.",
     remediation="Add `taints=[...(key='nvidia.com/gpu', value='present', effect='NO_SCHEDULE')]`.",
@@ -298,8 +360,11 @@ def gpu_pool_tainted(r: ResourceView) -> Iterator[str]:
 
 
 @resource_rule(
-    id="lepton-aws-spot-gpu-min-zero", title="Spot GPU node groups scale to zero", severity=Severity.MEDIUM,
-    types=(NODE_GROUP,), clouds=AWS,
+    id="lepton-aws-spot-gpu-min-zero",
+    title="Spot GPU node groups scale to zero",
+    severity=Severity.MEDIUM,
+    types=(NODE_GROUP,),
+    clouds=AWS,
     description="A spot GPU node group has `scalingConfig.minSize` 0: idle spot GPUs cost money and "
     "cannot be relied on anyway.",
     remediation="Set `scaling_config.min_size=0`.",

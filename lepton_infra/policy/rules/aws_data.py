@@ -20,21 +20,32 @@ ECR_REPOSITORY = "aws:ecr/repository:Repository"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 SNS_TOPIC = "aws:sns/topic:Topic"
 KMS_KEY = "aws:kms/key:Key"
-POLICY_DOCUMENT_TYPES = ("aws:iam/policy:Policy", "aws:iam/rolePolicy:RolePolicy",
-                         "aws:iam/userPolicy:UserPolicy", "aws:iam/groupPolicy:GroupPolicy")
-ATTACHMENT_TYPES = ("aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-                    "aws:iam/userPolicyAttachment:UserPolicyAttachment",
-                    "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
-                    "aws:iam/policyAttachment:PolicyAttachment")
+POLICY_DOCUMENT_TYPES = (
+    "aws:iam/policy:Policy",
+    "aws:iam/rolePolicy:RolePolicy",
+    "aws:iam/userPolicy:UserPolicy",
+    "aws:iam/groupPolicy:GroupPolicy",
+)
+ATTACHMENT_TYPES = (
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    "aws:iam/userPolicyAttachment:UserPolicyAttachment",
+    "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
+    "aws:iam/policyAttachment:PolicyAttachment",
+)
 IAM_ROLE = "aws:iam/role:Role"
 ADMIN_POLICY_ARN = "arn:aws:iam::aws:policy/AdministratorAccess"
 
 
 # --- encryption at rest ---------------------------------------------------------------------------
 
+
 @resource_rule(
-    id="lepton-aws-kms-key-rotation", title="KMS keys rotate", severity=Severity.HIGH, types=(KMS_KEY,),
-    clouds=AWS, description="Symmetric customer-managed KMS keys have automatic rotation on.",
+    id="lepton-aws-kms-key-rotation",
+    title="KMS keys rotate",
+    severity=Severity.HIGH,
+    types=(KMS_KEY,),
+    clouds=AWS,
+    description="Symmetric customer-managed KMS keys have automatic rotation on.",
     remediation="Set `enable_key_rotation=True`.",
     anchors=("checkov:CKV_AWS_7",),
 )
@@ -48,8 +59,11 @@ def kms_rotation(r: ResourceView) -> Iterator[str]:
 
 
 @resource_rule(
-    id="lepton-aws-ecr-cmk", title="ECR repositories are encrypted with a customer-managed KMS key",
-    severity=Severity.MEDIUM, types=(ECR_REPOSITORY,), clouds=AWS,
+    id="lepton-aws-ecr-cmk",
+    title="ECR repositories are encrypted with a customer-managed KMS key",
+    severity=Severity.MEDIUM,
+    types=(ECR_REPOSITORY,),
+    clouds=AWS,
     description="Images are encrypted with our KMS key (`encryptionConfigurations[].encryptionType` KMS "
     "with `kmsKey`).",
     remediation="Set `encryption_configurations=[...(encryption_type='KMS', kms_key=key.arn)]`.",
@@ -68,8 +82,11 @@ def ecr_cmk(r: ResourceView) -> Iterator[str]:
 
 
 @resource_rule(
-    id="lepton-aws-log-group-cmk", title="CloudWatch log groups are encrypted with a KMS key",
-    severity=Severity.MEDIUM, types=(LOG_GROUP,), clouds=AWS,
+    id="lepton-aws-log-group-cmk",
+    title="CloudWatch log groups are encrypted with a KMS key",
+    severity=Severity.MEDIUM,
+    types=(LOG_GROUP,),
+    clouds=AWS,
     description="Log groups (flow logs, control-plane logs) have `kmsKeyId` set.",
     remediation="Set `kms_key_id=key.arn` (the key policy must allow the logs service principal).",
     anchors=("checkov:CKV_AWS_158",),
@@ -80,8 +97,11 @@ def log_group_cmk(r: ResourceView) -> Iterator[str]:
 
 
 @resource_rule(
-    id="lepton-aws-sns-cmk", title="SNS topics are encrypted with a customer-managed KMS key",
-    severity=Severity.MEDIUM, types=(SNS_TOPIC,), clouds=AWS,
+    id="lepton-aws-sns-cmk",
+    title="SNS topics are encrypted with a customer-managed KMS key",
+    severity=Severity.MEDIUM,
+    types=(SNS_TOPIC,),
+    clouds=AWS,
     description="Topics have `kmsMasterKeyId` set to a key of ours (not `alias/aws/sns`).",
     remediation="Set `kms_master_key_id=key.arn`.",
     anchors=("checkov:CKV_AWS_26",),
@@ -96,9 +116,13 @@ def sns_cmk(r: ResourceView) -> Iterator[str]:
 
 # --- identity -------------------------------------------------------------------------------------
 
+
 @resource_rule(
-    id="lepton-aws-iam-no-admin", title="No IAM policy allows * on *", severity=Severity.CRITICAL,
-    types=(*POLICY_DOCUMENT_TYPES, *ATTACHMENT_TYPES, IAM_ROLE), clouds=AWS,
+    id="lepton-aws-iam-no-admin",
+    title="No IAM policy allows * on *",
+    severity=Severity.CRITICAL,
+    types=(*POLICY_DOCUMENT_TYPES, *ATTACHMENT_TYPES, IAM_ROLE),
+    clouds=AWS,
     description="No policy statement allows every action on every resource, and AdministratorAccess is "
     "not attached.",
     remediation="List the actions and resources the principal needs; scope by tag conditions.",
@@ -133,10 +157,16 @@ def _admin_statements(document: Any) -> Iterator[str]:
 
 # --- data protection ------------------------------------------------------------------------------
 
+
 @resource_rule(
-    id="lepton-aws-ecr-scan-on-push", title="ECR repositories scan images on push", severity=Severity.MEDIUM,
-    types=(ECR_REPOSITORY,), clouds=AWS, description="`imageScanningConfiguration.scanOnPush` is true.",
-    remediation="Set `image_scanning_configuration=...(scan_on_push=True)`.", anchors=("checkov:CKV_AWS_163",),
+    id="lepton-aws-ecr-scan-on-push",
+    title="ECR repositories scan images on push",
+    severity=Severity.MEDIUM,
+    types=(ECR_REPOSITORY,),
+    clouds=AWS,
+    description="`imageScanningConfiguration.scanOnPush` is true.",
+    remediation="Set `image_scanning_configuration=...(scan_on_push=True)`.",
+    anchors=("checkov:CKV_AWS_163",),
 )
 def ecr_scan_on_push(r: ResourceView) -> Iterator[str]:
     value = r.get("imageScanningConfiguration.scanOnPush")
@@ -145,9 +175,14 @@ def ecr_scan_on_push(r: ResourceView) -> Iterator[str]:
 
 
 @resource_rule(
-    id="lepton-aws-ecr-immutable-tags", title="ECR image tags are immutable", severity=Severity.MEDIUM,
-    types=(ECR_REPOSITORY,), clouds=AWS, description="`imageTagMutability` is IMMUTABLE.",
-    remediation="Set `image_tag_mutability='IMMUTABLE'`.", anchors=("checkov:CKV_AWS_51",),
+    id="lepton-aws-ecr-immutable-tags",
+    title="ECR image tags are immutable",
+    severity=Severity.MEDIUM,
+    types=(ECR_REPOSITORY,),
+    clouds=AWS,
+    description="`imageTagMutability` is IMMUTABLE.",
+    remediation="Set `image_tag_mutability='IMMUTABLE'`.",
+    anchors=("checkov:CKV_AWS_51",),
 )
 def ecr_immutable(r: ResourceView) -> Iterator[str]:
     value = r.get("imageTagMutability", "MUTABLE")
@@ -189,12 +224,14 @@ def log_target_buckets(stack: StackView) -> set[str]:
 
 
 @stack_rule(
-    id="lepton-aws-s3-cmk", title="S3 buckets use SSE-KMS with a customer-managed key",
-    severity=Severity.HIGH, clouds=AWS,
+    id="lepton-aws-s3-cmk",
+    title="S3 buckets use SSE-KMS with a customer-managed key",
+    severity=Severity.HIGH,
+    clouds=AWS,
     description="Each bucket's default encryption (its `BucketServerSideEncryptionConfiguration`, or the "
     "inline block) is `aws:kms` with `kmsMasterKeyId` set. A server access log target (a `BucketLogging`'s "
     "`targetBucket`) needs SSE-S3 (`AES256`) instead: S3 delivers no access logs to a bucket whose default "
-    "encryption is SSE-KMS (S3 user guide, \"Enabling Amazon S3 server access logging\").",
+    'encryption is SSE-KMS (S3 user guide, "Enabling Amazon S3 server access logging").',
     remediation="Add `aws.s3.BucketServerSideEncryptionConfiguration(bucket=b.id, rules=[...("
     "apply_server_side_encryption_by_default=...(sse_algorithm='aws:kms', kms_master_key_id=key.arn), "
     "bucket_key_enabled=True)])` (`sse_algorithm='AES256'` on an access log bucket).",
@@ -204,23 +241,34 @@ def s3_cmk(stack: StackView) -> Iterator[Finding]:
     configs = _bucket_companions(stack, BUCKET_SSE)
     log_targets = log_target_buckets(stack)
     for bucket in _buckets(stack):
-        defaults = [as_mapping(as_mapping(rule).get("applyServerSideEncryptionByDefault"))
-                    for c in configs.get(bucket.urn, []) for rule in as_list(c.get("rules"))]
+        defaults = [
+            as_mapping(as_mapping(rule).get("applyServerSideEncryptionByDefault"))
+            for c in configs.get(bucket.urn, [])
+            for rule in as_list(c.get("rules"))
+        ]
         inline = bucket.get("serverSideEncryptionConfiguration.rule.applyServerSideEncryptionByDefault")
         if inline:
             defaults.append(as_mapping(inline))
         if bucket.urn in log_targets:
             if not any(d.get("sseAlgorithm") in ("AES256", UNKNOWN) for d in defaults):
-                yield Finding(f"access log bucket {bucket.name} has no SSE-S3 (AES256) default encryption (the only "
-                              "one S3 log delivery supports)", bucket.urn)
+                yield Finding(
+                    f"access log bucket {bucket.name} has no SSE-S3 (AES256) default encryption (the only "
+                    "one S3 log delivery supports)",
+                    bucket.urn,
+                )
             continue
-        if not any(d.get("sseAlgorithm") in ("aws:kms", "aws:kms:dsse", UNKNOWN) and is_set(d.get("kmsMasterKeyId"))
-                   for d in defaults):
+        if not any(
+            d.get("sseAlgorithm") in ("aws:kms", "aws:kms:dsse", UNKNOWN) and is_set(d.get("kmsMasterKeyId"))
+            for d in defaults
+        ):
             yield Finding(f"bucket {bucket.name} has no SSE-KMS default encryption with our key", bucket.urn)
 
 
 @stack_rule(
-    id="lepton-aws-s3-versioning", title="S3 buckets are versioned", severity=Severity.MEDIUM, clouds=AWS,
+    id="lepton-aws-s3-versioning",
+    title="S3 buckets are versioned",
+    severity=Severity.MEDIUM,
+    clouds=AWS,
     description="Each bucket has a `BucketVersioning` with status Enabled (or inline versioning on).",
     remediation="Add `aws.s3.BucketVersioning(bucket=b.id, versioning_configuration=...(status='Enabled'))`.",
     anchors=("checkov:CKV_AWS_21",),
@@ -235,7 +283,9 @@ def s3_versioning(stack: StackView) -> Iterator[Finding]:
 
 
 @stack_rule(
-    id="lepton-aws-s3-public-access-block", title="S3 buckets block public access", severity=Severity.HIGH,
+    id="lepton-aws-s3-public-access-block",
+    title="S3 buckets block public access",
+    severity=Severity.HIGH,
     clouds=AWS,
     description="Each bucket has a `BucketPublicAccessBlock` with all four settings true.",
     remediation="Add `aws.s3.BucketPublicAccessBlock(bucket=b.id, block_public_acls=True, "
@@ -246,8 +296,12 @@ def s3_public_access_block(stack: StackView) -> Iterator[Finding]:
     blocks = _bucket_companions(stack, BUCKET_PAB)
     settings = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
     for bucket in _buckets(stack):
-        complete = [b for b in blocks.get(bucket.urn, [])
-                    if all(b.get(s) is UNKNOWN or as_bool(b.get(s)) is True for s in settings)]
+        complete = [
+            b
+            for b in blocks.get(bucket.urn, [])
+            if all(b.get(s) is UNKNOWN or as_bool(b.get(s)) is True for s in settings)
+        ]
         if not complete:
-            yield Finding(f"bucket {bucket.name} has no public access block with all four settings on",
-                          bucket.urn)
+            yield Finding(
+                f"bucket {bucket.name} has no public access block with all four settings on", bucket.urn
+            )

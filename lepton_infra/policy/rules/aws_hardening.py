@@ -43,8 +43,11 @@ def _minor(version: Any) -> tuple[int, int] | None:
 
 
 @resource_rule(
-    id="lepton-aws-eks-supported-version", title="EKS runs a Kubernetes version EKS still supports",
-    severity=Severity.HIGH, types=(EKS_CLUSTER,), clouds=AWS,
+    id="lepton-aws-eks-supported-version",
+    title="EKS runs a Kubernetes version EKS still supports",
+    severity=Severity.HIGH,
+    types=(EKS_CLUSTER,),
+    clouds=AWS,
     description="`version` is set (unset, EKS picks its default and the cluster drifts from the add-on and "
     "chart pins) and is at least the oldest minor EKS still serves ("
     f"{EKS_OLDEST_SUPPORTED[0]}.{EKS_OLDEST_SUPPORTED[1]}; 1.31 left extended support on 2026-11-26). "
@@ -70,8 +73,11 @@ def eks_supported_version(r: ResourceView) -> Iterator[str]:
 
 
 @resource_rule(
-    id="lepton-aws-eks-access-entry-hygiene", title="No cluster-admin for broad principals, no system:masters",
-    severity=Severity.HIGH, types=(ACCESS_ENTRY, ACCESS_POLICY_ASSOCIATION), clouds=AWS,
+    id="lepton-aws-eks-access-entry-hygiene",
+    title="No cluster-admin for broad principals, no system:masters",
+    severity=Severity.HIGH,
+    types=(ACCESS_ENTRY, ACCESS_POLICY_ASSOCIATION),
+    clouds=AWS,
     description="Access entries never put a principal in `system:masters` (a group RBAC cannot restrict), "
     "and the cluster-admin access policies (AmazonEKSClusterAdminPolicy, AmazonEKSAdminPolicy) are "
     "associated only with named roles, never an account root or a wildcard.",
@@ -85,17 +91,24 @@ def eks_access_entry_hygiene(r: ResourceView) -> Iterator[str]:
         if not is_unknown(groups) and "system:masters" in as_list(groups):
             yield f"access entry for {shown(principal)} puts it in system:masters"
         return
-    if r.get("policyArn") in ADMIN_POLICIES and isinstance(principal, str) and BROAD_PRINCIPAL.search(principal):
+    if (
+        r.get("policyArn") in ADMIN_POLICIES
+        and isinstance(principal, str)
+        and BROAD_PRINCIPAL.search(principal)
+    ):
         yield f"{r.get('policyArn').rsplit('/', 1)[-1]} is associated with the broad principal {principal}"
 
 
 @stack_rule(
-    id="lepton-aws-vpc-cni-network-policy", title="The VPC CNI enforces NetworkPolicy", severity=Severity.HIGH,
+    id="lepton-aws-vpc-cni-network-policy",
+    title="The VPC CNI enforces NetworkPolicy",
+    severity=Severity.HIGH,
     clouds=AWS,
     description="A stack with an EKS cluster manages the `vpc-cni` add-on with `enableNetworkPolicy: "
-    "\"true\"` in its configuration values. Without it the CNI accepts NetworkPolicy objects and enforces "
+    '"true"` in its configuration values. Without it the CNI accepts NetworkPolicy objects and enforces '
     "none, so tenant isolation exists only on paper.",
-    remediation="`aws.eks.Addon(addon_name='vpc-cni', configuration_values=json.dumps({'enableNetworkPolicy': "
+    remediation="`aws.eks.Addon(addon_name='vpc-cni', "
+    "configuration_values=json.dumps({'enableNetworkPolicy': "
     "'true'}))` (version v1.14.0 or later).",
 )
 def vpc_cni_network_policy(stack: StackView) -> Iterator[Finding]:
@@ -104,7 +117,9 @@ def vpc_cni_network_policy(stack: StackView) -> Iterator[Finding]:
         raise NotApplicable("no EKS cluster in the stack")
     cnis = [a for a in stack.of_type(ADDON) if a.get("addonName") == "vpc-cni"]
     if not cnis:
-        yield Finding("no managed vpc-cni add-on: the self-managed CNI enforces no NetworkPolicy", clusters[0].urn)
+        yield Finding(
+            "no managed vpc-cni add-on: the self-managed CNI enforces no NetworkPolicy", clusters[0].urn
+        )
     for addon in cnis:
         values = addon.get("configurationValues")
         if is_unknown(values):
@@ -131,7 +146,11 @@ def _denies_plain_http(policy: Any) -> bool:
         condition = as_mapping(as_mapping(s.get("Condition")).get("Bool"))
         principal = s.get("Principal")
         everyone = principal == "*" or as_mapping(principal).get("AWS") == "*"
-        if s.get("Effect") == "Deny" and everyone and str(condition.get("aws:SecureTransport")).lower() == "false":
+        if (
+            s.get("Effect") == "Deny"
+            and everyone
+            and str(condition.get("aws:SecureTransport")).lower() == "false"
+        ):
             return True
     return False
 
@@ -145,7 +164,10 @@ def _by_dependency(stack: StackView, type_: str) -> dict[str, list[ResourceView]
 
 
 @stack_rule(
-    id="lepton-aws-s3-tls-only", title="S3 buckets refuse plain HTTP", severity=Severity.HIGH, clouds=AWS,
+    id="lepton-aws-s3-tls-only",
+    title="S3 buckets refuse plain HTTP",
+    severity=Severity.HIGH,
+    clouds=AWS,
     description="Each bucket has a `BucketPolicy` with a Deny statement for every principal when "
     "`aws:SecureTransport` is false (S3 otherwise serves HTTP requests too).",
     remediation="`aws.s3.BucketPolicy(bucket=b.id, policy=<Deny s3:* for Principal '*' on the bucket and its "
@@ -170,23 +192,30 @@ def _grants_log_delivery(policy: Any) -> bool:
         principal = as_mapping(s.get("Principal")).get("Service")
         actions = as_list(s.get("Action"))
         conditions = [as_mapping(v) for v in as_mapping(s.get("Condition")).values()]
-        if (s.get("Effect") == "Allow" and LOG_DELIVERY_SERVICE in as_list(principal)
-                and any(a in ("s3:PutObject", "s3:*") for a in actions)
-                and any("aws:SourceAccount" in c for c in conditions)):
+        if (
+            s.get("Effect") == "Allow"
+            and LOG_DELIVERY_SERVICE in as_list(principal)
+            and any(a in ("s3:PutObject", "s3:*") for a in actions)
+            and any("aws:SourceAccount" in c for c in conditions)
+        ):
             return True
     return False
 
 
 @stack_rule(
-    id="lepton-aws-s3-access-logs", title="S3 buckets log access to a log bucket that accepts the logs",
-    severity=Severity.MEDIUM, clouds=AWS,
+    id="lepton-aws-s3-access-logs",
+    title="S3 buckets log access to a log bucket that accepts the logs",
+    severity=Severity.MEDIUM,
+    clouds=AWS,
     description="Each bucket that is not itself a log target has a `BucketLogging` (server access logs) to "
     "another bucket, and each log target in the stack has a bucket policy that lets "
     f"`{LOG_DELIVERY_SERVICE}` put objects, limited by `aws:SourceAccount`: with ACLs disabled (bucket owner "
     "enforced) that policy is the only way S3 may deliver, and without it logging is configured and nothing "
     "arrives. A log target does not log to itself (each delivery would log a delivery).",
-    remediation="`aws.s3.BucketLogging(bucket=b.id, target_bucket=logs.id, target_prefix='s3/')` and on the log "
-    f"bucket a policy allowing `{LOG_DELIVERY_SERVICE}` s3:PutObject with conditions aws:SourceArn (the source "
+    remediation="`aws.s3.BucketLogging(bucket=b.id, target_bucket=logs.id, target_prefix='s3/')` and on the "
+    "log "
+    f"bucket a policy allowing `{LOG_DELIVERY_SERVICE}` s3:PutObject with conditions aws:SourceArn (the "
+    f"source "
     "buckets) and aws:SourceAccount (lepton_infra/aws/access_logs.py).",
     anchors=("checkov:CKV_AWS_18",),
 )
@@ -206,15 +235,21 @@ def s3_access_logs(stack: StackView) -> Iterator[Finding]:
                 yield Finding(f"log bucket {bucket.name} logs to itself", bucket.urn)
             attached = policies.get(bucket.urn, [])
             if not any(p.get("policy") is UNKNOWN or _grants_log_delivery(p.get("policy")) for p in attached):
-                yield Finding(f"log bucket {bucket.name} has no policy letting {LOG_DELIVERY_SERVICE} deliver "
-                              "(with aws:SourceAccount): S3 would deliver no logs", bucket.urn)
+                yield Finding(
+                    f"log bucket {bucket.name} has no policy letting {LOG_DELIVERY_SERVICE} deliver "
+                    "(with aws:SourceAccount): S3 would deliver no logs",
+                    bucket.urn,
+                )
         elif str(name) not in sources and bucket.urn not in unknown_source_deps:
             yield Finding(f"bucket {bucket.name} has no server access logging", bucket.urn)
 
 
 @resource_rule(
-    id="lepton-aws-log-retention-prod", title="Prod CloudWatch log groups keep a year of logs",
-    severity=Severity.MEDIUM, types=(LOG_GROUP,), clouds=AWS,
+    id="lepton-aws-log-retention-prod",
+    title="Prod CloudWatch log groups keep a year of logs",
+    severity=Severity.MEDIUM,
+    types=(LOG_GROUP,),
+    clouds=AWS,
     description=f"In prod, `retentionInDays` is at least {PROD_LOG_RETENTION_DAYS} (0 or unset keeps logs "
     "forever and passes) on every log group: EKS control plane, Container Insights, VPC flow logs. The "
     "platform keeps a year in prod by default (`aws.log_retention_days`, `network.flow_log_retention_days`).",
@@ -234,10 +269,14 @@ def log_retention_prod(r: ResourceView) -> Iterator[str]:
 
 
 @resource_rule(
-    id="lepton-aws-log-retention-accepted", title="CloudWatch log groups ask for a retention CloudWatch accepts",
-    severity=Severity.HIGH, types=(LOG_GROUP,), clouds=AWS,
+    id="lepton-aws-log-retention-accepted",
+    title="CloudWatch log groups ask for a retention CloudWatch accepts",
+    severity=Severity.HIGH,
+    types=(LOG_GROUP,),
+    clouds=AWS,
     description="`retentionInDays` is unset, 0 or one of the values CloudWatch Logs accepts ("
-    + ", ".join(map(str, CLOUDWATCH_RETENTION_DAYS)) + "); any other value is refused at apply time "
+    + ", ".join(map(str, CLOUDWATCH_RETENTION_DAYS))
+    + "); any other value is refused at apply time "
     "(PutRetentionPolicy InvalidParameterException), after the plan looked clean.",
     remediation="Use one of the accepted values, e.g. 14 instead of 15, 365 instead of 360.",
 )
@@ -268,28 +307,36 @@ def _expected_log_groups(stack: StackView) -> Iterator[tuple[str, ResourceView]]
 
 
 @stack_rule(
-    id="lepton-aws-log-groups-precreated", title="Every log group an AWS service writes is in the stack",
-    severity=Severity.MEDIUM, clouds=AWS,
+    id="lepton-aws-log-groups-precreated",
+    title="Every log group an AWS service writes is in the stack",
+    severity=Severity.MEDIUM,
+    clouds=AWS,
     description="The EKS control-plane group (`/aws/eks/<cluster>/cluster`), the four Container Insights "
     "groups (`/aws/containerinsights/<cluster>/{application,dataplane,host,performance}`) and each VPC flow "
     "log's CloudWatch destination are `LogGroup`s of the stack. Otherwise the service creates the group "
     "itself, unencrypted and with no (or its own) retention, and the retention and KMS rules never see it.",
-    remediation="Declare `aws.cloudwatch.LogGroup(name=..., retention_in_days=..., kms_key_id=key.arn)` before "
+    remediation="Declare `aws.cloudwatch.LogGroup(name=..., retention_in_days=..., kms_key_id=key.arn)` "
+    "before "
     "the cluster, add-on or flow log (lepton_infra/aws/cluster.py, monitoring.py, network.py).",
 )
 def log_groups_precreated(stack: StackView) -> Iterator[Finding]:
     groups = stack.of_type(LOG_GROUP)
     names = {g.get("name") for g in groups}
     expected = list(_expected_log_groups(stack))
-    flow_logs = [f for f in stack.of_type(FLOW_LOG) if f.get("logDestinationType") in (None, "cloud-watch-logs")]
+    flow_logs = [
+        f for f in stack.of_type(FLOW_LOG) if f.get("logDestinationType") in (None, "cloud-watch-logs")
+    ]
     if not expected and not flow_logs:
         raise NotApplicable("no EKS cluster logs, Container Insights or CloudWatch flow logs in the stack")
     if any(is_unknown(n) for n in names):
         return
     for name, writer in expected:
         if name not in names:
-            yield Finding(f"{name} is not declared: {writer.name} makes AWS create it unencrypted, with no "
-                          "retention of the stack's", writer.urn)
+            yield Finding(
+                f"{name} is not declared: {writer.name} makes AWS create it unencrypted, with no "
+                "retention of the stack's",
+                writer.urn,
+            )
     group_urns = {g.urn for g in groups}
     for flow_log in flow_logs:
         if not group_urns & set(flow_log.dependencies):

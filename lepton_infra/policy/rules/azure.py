@@ -56,8 +56,10 @@ def _pools(r: ResourceView) -> list[tuple[str, Mapping[str, Any]]]:
     """(where, profile) for each node pool a resource declares."""
     if r.type == AGENT_POOL:
         return [("", r.props)]
-    return [(f"agentPoolProfiles[{p.get('name', i)}].", as_mapping(p))
-            for i, p in enumerate(as_list(r.get("agentPoolProfiles")))]
+    return [
+        (f"agentPoolProfiles[{p.get('name', i)}].", as_mapping(p))
+        for i, p in enumerate(as_list(r.get("agentPoolProfiles")))
+    ]
 
 
 def _is_gpu(profile: Mapping[str, Any]) -> bool:
@@ -66,11 +68,16 @@ def _is_gpu(profile: Mapping[str, Any]) -> bool:
 
 # --- encryption at rest ---------------------------------------------------------------------------
 
+
 @resource_rule(
-    id="lepton-azure-aks-kms-etcd", title="AKS encrypts etcd with a Key Vault key (KMS)",
-    severity=Severity.HIGH, types=(MANAGED_CLUSTER,), clouds=AZURE,
+    id="lepton-azure-aks-kms-etcd",
+    title="AKS encrypts etcd with a Key Vault key (KMS)",
+    severity=Severity.HIGH,
+    types=(MANAGED_CLUSTER,),
+    clouds=AZURE,
     description="`securityProfile.azureKeyVaultKms.enabled` is true with `keyId` set.",
-    remediation="Set `security_profile.azure_key_vault_kms={'enabled': True, 'key_id': key.key_uri_with_version}`.",
+    remediation="Set `security_profile.azure_key_vault_kms={'enabled': True, 'key_id': "
+    "key.key_uri_with_version}`.",
 )
 def aks_kms_etcd(r: ResourceView) -> Iterator[str]:
     kms = as_mapping(r.get("securityProfile.azureKeyVaultKms"))
@@ -81,8 +88,10 @@ def aks_kms_etcd(r: ResourceView) -> Iterator[str]:
 
 
 @stack_rule(
-    id="lepton-azure-aks-node-disk-encryption", title="AKS node disks use our key or encryption at host",
-    severity=Severity.HIGH, clouds=AZURE,
+    id="lepton-azure-aks-node-disk-encryption",
+    title="AKS node disks use our key or encryption at host",
+    severity=Severity.HIGH,
+    clouds=AZURE,
     description="A cluster has `diskEncryptionSetID` (customer-managed key); otherwise every node pool, "
     "inline or `AgentPool`, has `enableEncryptionAtHost`.",
     remediation="Create a DiskEncryptionSet with our Key Vault key and set `disk_encryption_set_id`, or "
@@ -99,19 +108,28 @@ def aks_node_disk_encryption(stack: StackView) -> Iterator[Finding]:
             continue
         for where, profile in _pools(cluster):
             if as_bool(profile.get("enableEncryptionAtHost")) is not True:
-                yield Finding(f"{cluster.name}: {where}enableEncryptionAtHost is not true and the cluster has "
-                              "no diskEncryptionSetID", cluster.urn)
+                yield Finding(
+                    f"{cluster.name}: {where}enableEncryptionAtHost is not true and the cluster has "
+                    "no diskEncryptionSetID",
+                    cluster.urn,
+                )
     for pool in pools:
         if with_des & set(pool.dependencies):
             continue
         if as_bool(pool.get("enableEncryptionAtHost")) is not True:
-            yield Finding(f"agent pool {pool.name}: enableEncryptionAtHost is not true and its cluster has no "
-                          "diskEncryptionSetID", pool.urn)
+            yield Finding(
+                f"agent pool {pool.name}: enableEncryptionAtHost is not true and its cluster has no "
+                "diskEncryptionSetID",
+                pool.urn,
+            )
 
 
 @resource_rule(
-    id="lepton-azure-key-rotation", title="Key Vault keys have a rotation policy", severity=Severity.HIGH,
-    types=(KEY,), clouds=AZURE,
+    id="lepton-azure-key-rotation",
+    title="Key Vault keys have a rotation policy",
+    severity=Severity.HIGH,
+    types=(KEY,),
+    clouds=AZURE,
     description="`properties.rotationPolicy.lifetimeActions` holds a Rotate action.",
     remediation="Set `properties.rotation_policy` with a lifetime action `{'action': {'type': 'Rotate'}, "
     "'trigger': {'time_after_create': 'P90D'}}`.",
@@ -120,13 +138,18 @@ def key_rotation(r: ResourceView) -> Iterator[str]:
     actions = as_list(r.get("properties.rotationPolicy.lifetimeActions"))
     if is_unknown(r.get("properties.rotationPolicy.lifetimeActions")):
         return
-    if not any(str(as_mapping(as_mapping(a).get("action")).get("type", "")).lower() == "rotate" for a in actions):
+    if not any(
+        str(as_mapping(as_mapping(a).get("action")).get("type", "")).lower() == "rotate" for a in actions
+    ):
         yield "properties.rotationPolicy has no Rotate lifetime action"
 
 
 @resource_rule(
-    id="lepton-azure-storage-cmk", title="Storage accounts use our Key Vault key", severity=Severity.HIGH,
-    types=(STORAGE_ACCOUNT,), clouds=AZURE,
+    id="lepton-azure-storage-cmk",
+    title="Storage accounts use our Key Vault key",
+    severity=Severity.HIGH,
+    types=(STORAGE_ACCOUNT,),
+    clouds=AZURE,
     description="`encryption.keySource` is Microsoft.Keyvault with `encryption.keyVaultProperties.keyName`.",
     remediation="Set `encryption={'key_source': 'Microsoft.Keyvault', 'key_vault_properties': {...}}` "
     "with a user-assigned identity that can use the key.",
@@ -143,10 +166,15 @@ def storage_cmk(r: ResourceView) -> Iterator[str]:
 
 
 @resource_rule(
-    id="lepton-azure-acr-cmk", title="Container registries use our Key Vault key", severity=Severity.MEDIUM,
-    types=(REGISTRY,), clouds=AZURE,
-    description="`encryption.status` is enabled with `encryption.keyVaultProperties.keyIdentifier` (Premium).",
-    remediation="Use the Premium SKU and set `encryption={'status': 'enabled', 'key_vault_properties': {...}}`.",
+    id="lepton-azure-acr-cmk",
+    title="Container registries use our Key Vault key",
+    severity=Severity.MEDIUM,
+    types=(REGISTRY,),
+    clouds=AZURE,
+    description="`encryption.status` is enabled with `encryption.keyVaultProperties.keyIdentifier` "
+    "(Premium).",
+    remediation="Use the Premium SKU and set `encryption={'status': 'enabled', 'key_vault_properties': "
+    "{...}}`.",
 )
 def acr_cmk(r: ResourceView) -> Iterator[str]:
     status = r.get("encryption.status")
@@ -158,9 +186,13 @@ def acr_cmk(r: ResourceView) -> Iterator[str]:
 
 # --- network exposure -----------------------------------------------------------------------------
 
+
 @resource_rule(
-    id="lepton-azure-aks-api-not-public", title="The AKS API is not open to the internet",
-    severity=Severity.HIGH, types=(MANAGED_CLUSTER,), clouds=AZURE,
+    id="lepton-azure-aks-api-not-public",
+    title="The AKS API is not open to the internet",
+    severity=Severity.HIGH,
+    types=(MANAGED_CLUSTER,),
+    clouds=AZURE,
     description="`apiServerAccessProfile.enablePrivateCluster` is true, or "
     "`apiServerAccessProfile.authorizedIPRanges` lists ranges and none is 0.0.0.0/0.",
     remediation="Set `api_server_access_profile={'enable_private_cluster': True}` or authorized IP ranges.",
@@ -179,8 +211,11 @@ def aks_api_not_public(r: ResourceView) -> Iterator[str]:
 
 
 @resource_rule(
-    id="lepton-azure-aks-network-policy", title="AKS enforces NetworkPolicies", severity=Severity.HIGH,
-    types=(MANAGED_CLUSTER,), clouds=AZURE,
+    id="lepton-azure-aks-network-policy",
+    title="AKS enforces NetworkPolicies",
+    severity=Severity.HIGH,
+    types=(MANAGED_CLUSTER,),
+    clouds=AZURE,
     description="`networkProfile.networkPolicy` is azure, calico or cilium: without an enforcer the tenants' "
     "default-deny NetworkPolicies are silently ignored.",
     remediation="Set `network_profile={'network_plugin': 'azure', 'network_policy': 'cilium', "
@@ -210,8 +245,11 @@ def _rule_problems(rule: Mapping[str, Any]) -> str | None:
 
 
 @resource_rule(
-    id="lepton-azure-no-world-ingress", title="No NSG rule admits the internet except HTTP(S)",
-    severity=Severity.CRITICAL, types=(NSG, SECURITY_RULE), clouds=AZURE,
+    id="lepton-azure-no-world-ingress",
+    title="No NSG rule admits the internet except HTTP(S)",
+    severity=Severity.CRITICAL,
+    types=(NSG, SECURITY_RULE),
+    clouds=AZURE,
     description="No inbound Allow rule from *, Internet, 0.0.0.0/0 or ::/0, except TCP 80/443.",
     remediation="Narrow `source_address_prefix` to known ranges or service tags.",
     anchors=("checkov:CKV_AZURE_9", "checkov:CKV_AZURE_10"),
@@ -225,22 +263,29 @@ def no_world_ingress(r: ResourceView) -> Iterator[str]:
 
 
 @stack_rule(
-    id="lepton-azure-vnet-flow-logs", title="Virtual networks have flow logs", severity=Severity.MEDIUM,
+    id="lepton-azure-vnet-flow-logs",
+    title="Virtual networks have flow logs",
+    severity=Severity.MEDIUM,
     clouds=AZURE,
     description="Every virtual network is the target of an `azure-native:network:FlowLog` (VNet flow logs).",
     remediation="Add `network.FlowLog(target_resource_id=vnet.id, storage_id=..., enabled=True, ...)`.",
     anchors=("checkov:CKV_AZURE_12",),
 )
 def vnet_flow_logs(stack: StackView) -> Iterator[Finding]:
-    yield from networks_without_flow_logs(stack, VNET, FLOW_LOG, "virtual network",
-                                          counts=lambda log: as_bool(log.get("enabled")) is not False)
+    yield from networks_without_flow_logs(
+        stack, VNET, FLOW_LOG, "virtual network", counts=lambda log: as_bool(log.get("enabled")) is not False
+    )
 
 
 # --- compute hardening ----------------------------------------------------------------------------
 
+
 @resource_rule(
-    id="lepton-azure-node-pool-autoscaling", title="AKS node pools autoscale with a maximum",
-    severity=Severity.MEDIUM, types=(MANAGED_CLUSTER, AGENT_POOL), clouds=AZURE,
+    id="lepton-azure-node-pool-autoscaling",
+    title="AKS node pools autoscale with a maximum",
+    severity=Severity.MEDIUM,
+    types=(MANAGED_CLUSTER, AGENT_POOL),
+    clouds=AZURE,
     description="Every node pool has `enableAutoScaling` true and `maxCount` at least `minCount`.",
     remediation="Set `enable_auto_scaling=True, min_count=0, max_count=<ceiling>`.",
 )
@@ -257,8 +302,11 @@ def node_pool_autoscaling(r: ResourceView) -> Iterator[str]:
 
 
 @resource_rule(
-    id="lepton-azure-gpu-pool-tainted", title="GPU node pools carry the GPU taint", severity=Severity.MEDIUM,
-    types=(MANAGED_CLUSTER, AGENT_POOL), clouds=AZURE,
+    id="lepton-azure-gpu-pool-tainted",
+    title="GPU node pools carry the GPU taint",
+    severity=Severity.MEDIUM,
+    types=(MANAGED_CLUSTER, AGENT_POOL),
+    clouds=AZURE,
     description="A pool of N-series VMs has `nodeTaints` with `nvidia.com/gpu=...:NoSchedule`.",
     remediation="Set `node_taints=['nvidia.com/gpu=present:NoSchedule']`.",
 )
@@ -268,18 +316,25 @@ def gpu_pool_tainted(r: ResourceView) -> Iterator[str]:
         raise NotApplicable("no GPU node pool")
     for where, p in gpu_pools:
         taints = [parse_k8s_taint(str(t)) for t in as_list(p.get("nodeTaints"))]
-        if not any(t.get("key") == "nvidia.com/gpu" and effect_is_no_schedule(t.get("effect")) for t in taints):
+        if not any(
+            t.get("key") == "nvidia.com/gpu" and effect_is_no_schedule(t.get("effect")) for t in taints
+        ):
             yield f"{where}nodeTaints lacks nvidia.com/gpu=present:NoSchedule"
 
 
 @resource_rule(
-    id="lepton-azure-spot-gpu-min-zero", title="Spot GPU node pools scale to zero", severity=Severity.MEDIUM,
-    types=(MANAGED_CLUSTER, AGENT_POOL), clouds=AZURE,
+    id="lepton-azure-spot-gpu-min-zero",
+    title="Spot GPU node pools scale to zero",
+    severity=Severity.MEDIUM,
+    types=(MANAGED_CLUSTER, AGENT_POOL),
+    clouds=AZURE,
     description="A pool with `scaleSetPriority` Spot and an N-series VM size has `minCount` 0.",
     remediation="Set `min_count=0`.",
 )
 def spot_gpu_min_zero(r: ResourceView) -> Iterator[str]:
-    spot = [(w, p) for w, p in _pools(r) if _is_gpu(p) and str(p.get("scaleSetPriority", "")).lower() == "spot"]
+    spot = [
+        (w, p) for w, p in _pools(r) if _is_gpu(p) and str(p.get("scaleSetPriority", "")).lower() == "spot"
+    ]
     if not spot:
         raise NotApplicable("no spot GPU node pool")
     for where, p in spot:
@@ -290,9 +345,13 @@ def spot_gpu_min_zero(r: ResourceView) -> Iterator[str]:
 
 # --- identity -------------------------------------------------------------------------------------
 
+
 @resource_rule(
-    id="lepton-azure-no-subscription-owner", title="No Owner or Contributor on a whole subscription",
-    severity=Severity.CRITICAL, types=(ROLE_ASSIGNMENT,), clouds=AZURE,
+    id="lepton-azure-no-subscription-owner",
+    title="No Owner or Contributor on a whole subscription",
+    severity=Severity.CRITICAL,
+    types=(ROLE_ASSIGNMENT,),
+    clouds=AZURE,
     description="Role assignments at subscription scope never grant Owner or Contributor.",
     remediation="Assign at resource-group or resource scope, with a narrower built-in role.",
 )
@@ -306,10 +365,14 @@ def no_subscription_owner(r: ResourceView) -> Iterator[str]:
 
 
 @resource_rule(
-    id="lepton-azure-aks-local-accounts-disabled", title="AKS local accounts are disabled in prod",
-    severity=Severity.HIGH, types=(MANAGED_CLUSTER,), clouds=AZURE,
+    id="lepton-azure-aks-local-accounts-disabled",
+    title="AKS local accounts are disabled in prod",
+    severity=Severity.HIGH,
+    types=(MANAGED_CLUSTER,),
+    clouds=AZURE,
     description="In prod, `disableLocalAccounts` is true, so every login goes through Entra ID.",
-    remediation="Set `disable_local_accounts=True` and `aad_profile={'managed': True, 'enable_azure_rbac': True}`.",
+    remediation="Set `disable_local_accounts=True` and `aad_profile={'managed': True, 'enable_azure_rbac': "
+    "True}`.",
     anchors=("checkov:CKV_AZURE_141",),
     config_schema={"environment": {"type": "string", "enum": ["dev", "staging", "prod"]}},
 )
@@ -322,9 +385,13 @@ def aks_local_accounts(r: ResourceView) -> Iterator[str]:
 
 # --- data protection ------------------------------------------------------------------------------
 
+
 @resource_rule(
-    id="lepton-azure-key-vault-purge-protection", title="Key Vaults have purge protection",
-    severity=Severity.HIGH, types=(VAULT,), clouds=AZURE,
+    id="lepton-azure-key-vault-purge-protection",
+    title="Key Vaults have purge protection",
+    severity=Severity.HIGH,
+    types=(VAULT,),
+    clouds=AZURE,
     description="`properties.enablePurgeProtection` is true (soft delete is always on).",
     remediation="Set `properties.enable_purge_protection=True`.",
     anchors=("checkov:CKV_AZURE_110", "checkov:CKV_AZURE_42"),
@@ -336,9 +403,13 @@ def key_vault_purge_protection(r: ResourceView) -> Iterator[str]:
 
 
 @resource_rule(
-    id="lepton-azure-storage-no-public-access", title="Storage accounts allow no public blob access",
-    severity=Severity.HIGH, types=(STORAGE_ACCOUNT,), clouds=AZURE,
-    description="`allowBlobPublicAccess` is false.", remediation="Set `allow_blob_public_access=False`.",
+    id="lepton-azure-storage-no-public-access",
+    title="Storage accounts allow no public blob access",
+    severity=Severity.HIGH,
+    types=(STORAGE_ACCOUNT,),
+    clouds=AZURE,
+    description="`allowBlobPublicAccess` is false.",
+    remediation="Set `allow_blob_public_access=False`.",
 )
 def storage_no_public_access(r: ResourceView) -> Iterator[str]:
     value = r.get("allowBlobPublicAccess")
@@ -347,10 +418,14 @@ def storage_no_public_access(r: ResourceView) -> Iterator[str]:
 
 
 @resource_rule(
-    id="lepton-azure-acr-no-admin-user", title="Container registries have the admin user off",
-    severity=Severity.MEDIUM, types=(REGISTRY,), clouds=AZURE,
+    id="lepton-azure-acr-no-admin-user",
+    title="Container registries have the admin user off",
+    severity=Severity.MEDIUM,
+    types=(REGISTRY,),
+    clouds=AZURE,
     description="`adminUserEnabled` is not true (pulls use managed identities).",
-    remediation="Set `admin_user_enabled=False`.", anchors=("checkov:CKV_AZURE_137",),
+    remediation="Set `admin_user_enabled=False`.",
+    anchors=("checkov:CKV_AZURE_137",),
 )
 def acr_no_admin_user(r: ResourceView) -> Iterator[str]:
     if as_bool(r.get("adminUserEnabled")) is True:

@@ -1,6 +1,7 @@
 """AKS, Log Analytics and storage hardening rules a security scanner would raise on a prod stack: Azure
 RBAC, an upgrade channel, the Standard tier in prod, the Azure Policy add-on, Defender, log retention,
-TLS-only storage accounts. Over `azure-native:*` type tokens and the wire names azure-native 3 sends the engine."""
+TLS-only storage accounts. Over `azure-native:*` type tokens and the wire names azure-native 3 sends the
+engine."""
 
 from __future__ import annotations
 
@@ -27,8 +28,11 @@ def _not_false(r: ResourceView, path: str) -> str | None:
 
 
 @resource_rule(
-    id="lepton-azure-aks-azure-rbac", title="AKS authorizes through Entra ID and Azure RBAC",
-    severity=Severity.HIGH, types=(MANAGED_CLUSTER,), clouds=AZURE,
+    id="lepton-azure-aks-azure-rbac",
+    title="AKS authorizes through Entra ID and Azure RBAC",
+    severity=Severity.HIGH,
+    types=(MANAGED_CLUSTER,),
+    clouds=AZURE,
     description="`enableRBAC`, `aadProfile.managed` and `aadProfile.enableAzureRBAC` are true: Kubernetes "
     "authorization follows Entra ID identities and Azure role assignments.",
     remediation="Set `enable_rbac=True` and `aad_profile=...(managed=True, enable_azure_rbac=True)`.",
@@ -42,8 +46,11 @@ def aks_azure_rbac(r: ResourceView) -> Iterator[str]:
 
 
 @resource_rule(
-    id="lepton-azure-aks-upgrade-channel", title="AKS has an automatic upgrade channel",
-    severity=Severity.MEDIUM, types=(MANAGED_CLUSTER,), clouds=AZURE,
+    id="lepton-azure-aks-upgrade-channel",
+    title="AKS has an automatic upgrade channel",
+    severity=Severity.MEDIUM,
+    types=(MANAGED_CLUSTER,),
+    clouds=AZURE,
     description="`autoUpgradeProfile.upgradeChannel` is patch, stable, rapid or node-image (not none or "
     "unset), so the cluster receives Kubernetes patches.",
     remediation="Set `auto_upgrade_profile=...(upgrade_channel='patch')` (`azure.upgrade_channel`).",
@@ -56,8 +63,11 @@ def aks_upgrade_channel(r: ResourceView) -> Iterator[str]:
 
 
 @resource_rule(
-    id="lepton-azure-aks-standard-tier-prod", title="Prod AKS clusters use the Standard tier",
-    severity=Severity.MEDIUM, types=(MANAGED_CLUSTER,), clouds=AZURE,
+    id="lepton-azure-aks-standard-tier-prod",
+    title="Prod AKS clusters use the Standard tier",
+    severity=Severity.MEDIUM,
+    types=(MANAGED_CLUSTER,),
+    clouds=AZURE,
     description="In prod, `sku.tier` is Standard or Premium: the Free tier has no uptime SLA and a "
     "control plane sized for small clusters.",
     remediation="Set `sku=...(name='Base', tier='Standard')` in prod (the platform does).",
@@ -72,8 +82,12 @@ def aks_standard_tier(r: ResourceView) -> Iterator[str]:
 
 
 @resource_rule(
-    id="lepton-azure-aks-azure-policy", title="AKS runs the Azure Policy add-on", severity=Severity.LOW,
-    types=(MANAGED_CLUSTER,), clouds=AZURE, enforcement=Enforcement.ADVISORY,
+    id="lepton-azure-aks-azure-policy",
+    title="AKS runs the Azure Policy add-on",
+    severity=Severity.LOW,
+    types=(MANAGED_CLUSTER,),
+    clouds=AZURE,
+    enforcement=Enforcement.ADVISORY,
     description="`addonProfiles.azurepolicy.enabled` is true (Gatekeeper with Azure's initiatives). "
     "Advisory: the platform enforces Pod Security Admission `restricted` on tenant namespaces and this "
     "pack in CI; the add-on's pods cost node capacity (docs/security.md).",
@@ -87,8 +101,12 @@ def aks_azure_policy(r: ResourceView) -> Iterator[str]:
 
 
 @resource_rule(
-    id="lepton-azure-aks-defender", title="AKS reports to Microsoft Defender for Containers",
-    severity=Severity.LOW, types=(MANAGED_CLUSTER,), clouds=AZURE, enforcement=Enforcement.ADVISORY,
+    id="lepton-azure-aks-defender",
+    title="AKS reports to Microsoft Defender for Containers",
+    severity=Severity.LOW,
+    types=(MANAGED_CLUSTER,),
+    clouds=AZURE,
+    enforcement=Enforcement.ADVISORY,
     description="`securityProfile.defender.securityMonitoring.enabled` is true with a Log Analytics "
     "workspace. Advisory: Defender for Containers is billed per vCore of the subscription's plan "
     "(docs/security.md).",
@@ -102,8 +120,12 @@ def aks_defender(r: ResourceView) -> Iterator[str]:
 
 
 @resource_rule(
-    id="lepton-azure-log-retention-prod", title="Prod Log Analytics workspaces keep a year of logs",
-    severity=Severity.MEDIUM, types=(WORKSPACE,), clouds=AZURE, enforcement=Enforcement.ADVISORY,
+    id="lepton-azure-log-retention-prod",
+    title="Prod Log Analytics workspaces keep a year of logs",
+    severity=Severity.MEDIUM,
+    types=(WORKSPACE,),
+    clouds=AZURE,
+    enforcement=Enforcement.ADVISORY,
     description=f"In prod, `retentionInDays` is at least {PROD_LOG_RETENTION_DAYS}. Advisory: interactive "
     "retention beyond 31 days is billed per GB-month (docs/security.md).",
     remediation="Set `monitoring.retention_days: 365` in the prod stack.",
@@ -117,8 +139,11 @@ def log_retention_prod(r: ResourceView) -> Iterator[str]:
 
 
 @resource_rule(
-    id="lepton-azure-storage-tls-only", title="Storage accounts refuse plain HTTP and old TLS",
-    severity=Severity.HIGH, types=(STORAGE_ACCOUNT,), clouds=AZURE,
+    id="lepton-azure-storage-tls-only",
+    title="Storage accounts refuse plain HTTP and old TLS",
+    severity=Severity.HIGH,
+    types=(STORAGE_ACCOUNT,),
+    clouds=AZURE,
     description="`enableHttpsTrafficOnly` is true and `minimumTlsVersion` is TLS1_2 or later: the account "
     "refuses HTTP requests and TLS 1.0/1.1 handshakes (the Azure counterpart of the S3 TLS-only policy).",
     remediation="Set `enable_https_traffic_only=True, minimum_tls_version='TLS1_2'`.",

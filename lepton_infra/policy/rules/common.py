@@ -13,35 +13,76 @@ ENVIRONMENT_SCHEMA = {"environment": {"type": "string", "enum": ["dev", "staging
 
 # Taggable types the platforms create (checked against the SDKs' inputs by the tests).
 AWS_TAGGABLE = (
-    "aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/internetGateway:InternetGateway",
-    "aws:ec2/natGateway:NatGateway", "aws:ec2/eip:Eip", "aws:ec2/routeTable:RouteTable",
-    "aws:ec2/securityGroup:SecurityGroup", "aws:ec2/flowLog:FlowLog", "aws:ec2/launchTemplate:LaunchTemplate",
-    "aws:ec2/vpcEndpoint:VpcEndpoint", "aws:ec2/instance:Instance", "aws:eks/cluster:Cluster",
-    "aws:eks/nodeGroup:NodeGroup", "aws:eks/addon:Addon", "aws:iam/role:Role", "aws:iam/policy:Policy",
-    "aws:iam/openIdConnectProvider:OpenIdConnectProvider", "aws:kms/key:Key", "aws:s3/bucket:Bucket",
-    "aws:ecr/repository:Repository", "aws:cloudwatch/logGroup:LogGroup", "aws:cloudwatch/metricAlarm:MetricAlarm",
-    "aws:sns/topic:Topic", "aws:lb/loadBalancer:LoadBalancer",
+    "aws:ec2/vpc:Vpc",
+    "aws:ec2/subnet:Subnet",
+    "aws:ec2/internetGateway:InternetGateway",
+    "aws:ec2/natGateway:NatGateway",
+    "aws:ec2/eip:Eip",
+    "aws:ec2/routeTable:RouteTable",
+    "aws:ec2/securityGroup:SecurityGroup",
+    "aws:ec2/flowLog:FlowLog",
+    "aws:ec2/launchTemplate:LaunchTemplate",
+    "aws:ec2/vpcEndpoint:VpcEndpoint",
+    "aws:ec2/instance:Instance",
+    "aws:eks/cluster:Cluster",
+    "aws:eks/nodeGroup:NodeGroup",
+    "aws:eks/addon:Addon",
+    "aws:iam/role:Role",
+    "aws:iam/policy:Policy",
+    "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
+    "aws:kms/key:Key",
+    "aws:s3/bucket:Bucket",
+    "aws:ecr/repository:Repository",
+    "aws:cloudwatch/logGroup:LogGroup",
+    "aws:cloudwatch/metricAlarm:MetricAlarm",
+    "aws:sns/topic:Topic",
+    "aws:lb/loadBalancer:LoadBalancer",
 )
 # GCP: type -> the input that holds its labels (GKE clusters call them resourceLabels).
 GCP_LABELLED = {
-    "gcp:container/cluster:Cluster": "resourceLabels", "gcp:storage/bucket:Bucket": "labels",
-    "gcp:kms/cryptoKey:CryptoKey": "labels", "gcp:artifactregistry/repository:Repository": "labels",
-    "gcp:compute/address:Address": "labels", "gcp:compute/instance:Instance": "labels",
-    "gcp:compute/disk:Disk": "labels", "gcp:pubsub/topic:Topic": "labels",
+    "gcp:container/cluster:Cluster": "resourceLabels",
+    "gcp:storage/bucket:Bucket": "labels",
+    "gcp:kms/cryptoKey:CryptoKey": "labels",
+    "gcp:artifactregistry/repository:Repository": "labels",
+    "gcp:compute/address:Address": "labels",
+    "gcp:compute/instance:Instance": "labels",
+    "gcp:compute/disk:Disk": "labels",
+    "gcp:pubsub/topic:Topic": "labels",
 }
-AZURE_TAGGABLE = tuple(f"azure-native:{t}" for t in (
-    "resources:ResourceGroup", "containerservice:ManagedCluster", "containerservice:AgentPool",
-    "network:VirtualNetwork", "network:NetworkSecurityGroup", "network:NatGateway", "network:PublicIPAddress",
-    "keyvault:Vault", "storage:StorageAccount", "containerregistry:Registry", "compute:DiskEncryptionSet",
-    "managedidentity:UserAssignedIdentity", "operationalinsights:Workspace",
-))
+AZURE_TAGGABLE = tuple(
+    f"azure-native:{t}"
+    for t in (
+        "resources:ResourceGroup",
+        "containerservice:ManagedCluster",
+        "containerservice:AgentPool",
+        "network:VirtualNetwork",
+        "network:NetworkSecurityGroup",
+        "network:NatGateway",
+        "network:PublicIPAddress",
+        "keyvault:Vault",
+        "storage:StorageAccount",
+        "containerregistry:Registry",
+        "compute:DiskEncryptionSet",
+        "managedidentity:UserAssignedIdentity",
+        "operationalinsights:Workspace",
+    )
+)
 # Stateful resources: losing one loses data or keys, so prod stacks protect them.
 STATEFUL = (
-    "aws:eks/cluster:Cluster", "aws:kms/key:Key", "aws:s3/bucket:Bucket", "aws:ecr/repository:Repository",
-    "gcp:container/cluster:Cluster", "gcp:kms/keyRing:KeyRing", "gcp:kms/cryptoKey:CryptoKey",
-    "gcp:storage/bucket:Bucket", "gcp:artifactregistry/repository:Repository",
-    "azure-native:containerservice:ManagedCluster", "azure-native:keyvault:Vault", "azure-native:keyvault:Key",
-    "azure-native:storage:StorageAccount", "azure-native:containerregistry:Registry",
+    "aws:eks/cluster:Cluster",
+    "aws:kms/key:Key",
+    "aws:s3/bucket:Bucket",
+    "aws:ecr/repository:Repository",
+    "gcp:container/cluster:Cluster",
+    "gcp:kms/keyRing:KeyRing",
+    "gcp:kms/cryptoKey:CryptoKey",
+    "gcp:storage/bucket:Bucket",
+    "gcp:artifactregistry/repository:Repository",
+    "azure-native:containerservice:ManagedCluster",
+    "azure-native:keyvault:Vault",
+    "azure-native:keyvault:Key",
+    "azure-native:storage:StorageAccount",
+    "azure-native:containerregistry:Registry",
 )
 
 
@@ -51,18 +92,23 @@ def _report_missing(missing: list[str], noun: str, source: str) -> Iterator[str]
 
 
 @resource_rule(
-    id="lepton-aws-required-tags", title="AWS resources carry the required tags", severity=Severity.LOW,
-    types=AWS_TAGGABLE, clouds=("aws",),
+    id="lepton-aws-required-tags",
+    title="AWS resources carry the required tags",
+    severity=Severity.LOW,
+    types=AWS_TAGGABLE,
+    clouds=("aws",),
     description="environment, team or owner, and cost-center, from the resource's `tags` or its provider's "
     "`defaultTags` (the platform sets them once on the provider).",
-    remediation="Give the explicit aws.Provider `default_tags` from `platform_tags(...)`, or tag the resource.",
+    remediation="Give the explicit aws.Provider `default_tags` from `platform_tags(...)`, or tag the "
+    "resource.",
 )
 def aws_required_tags(r: ResourceView) -> Iterator[str]:
     defaults = as_mapping(as_mapping(r.provider_props.get("defaultTags")).get("tags"))
     if r.get("tags") is UNKNOWN:
         return
-    yield from _report_missing(missing_tags(merged_tags(defaults, r.get("tags"))), "tags",
-                               "tags + provider defaultTags")
+    yield from _report_missing(
+        missing_tags(merged_tags(defaults, r.get("tags"))), "tags", "tags + provider defaultTags"
+    )
 
 
 # What an Auto Scaling group launches from a template and bills; the provider's default tags reach none.
@@ -70,8 +116,11 @@ LAUNCHED_KINDS = ("instance", "volume")
 
 
 @resource_rule(
-    id="lepton-aws-launched-resource-tags", title="Launch templates tag the instances and volumes they launch",
-    severity=Severity.LOW, types=("aws:ec2/launchTemplate:LaunchTemplate",), clouds=("aws",),
+    id="lepton-aws-launched-resource-tags",
+    title="Launch templates tag the instances and volumes they launch",
+    severity=Severity.LOW,
+    types=("aws:ec2/launchTemplate:LaunchTemplate",),
+    clouds=("aws",),
     description="The required tags are in the template's `tagSpecifications` for `instance` and `volume`: "
     "provider default tags never reach what an Auto Scaling group (an EKS node group) launches, so a budget "
     "or cost report filtering on tags would miss EC2, the largest cost.",
@@ -82,15 +131,21 @@ def aws_launched_resource_tags(r: ResourceView) -> Iterator[str]:
     specs = r.get("tagSpecifications")
     if specs is UNKNOWN:
         return
-    by_kind = {as_mapping(s).get("resourceType"): as_mapping(as_mapping(s).get("tags")) for s in as_list(specs)}
+    by_kind = {
+        as_mapping(s).get("resourceType"): as_mapping(as_mapping(s).get("tags")) for s in as_list(specs)
+    }
     for kind in LAUNCHED_KINDS:
-        yield from _report_missing(missing_tags(by_kind.get(kind, {})), f"tags on launched {kind}s",
-                                   "tagSpecifications")
+        yield from _report_missing(
+            missing_tags(by_kind.get(kind, {})), f"tags on launched {kind}s", "tagSpecifications"
+        )
 
 
 @resource_rule(
-    id="lepton-gcp-required-labels", title="GCP resources carry the required labels", severity=Severity.LOW,
-    types=tuple(GCP_LABELLED), clouds=("gcp",),
+    id="lepton-gcp-required-labels",
+    title="GCP resources carry the required labels",
+    severity=Severity.LOW,
+    types=tuple(GCP_LABELLED),
+    clouds=("gcp",),
     description="environment, team or owner, and cost-center, from the resource's labels (`resourceLabels` "
     "on GKE clusters) or its provider's `defaultLabels`.",
     remediation="Give the explicit gcp.Provider `default_labels` from `platform_tags(...)`, or label the "
@@ -105,8 +160,11 @@ def gcp_required_labels(r: ResourceView) -> Iterator[str]:
 
 
 @resource_rule(
-    id="lepton-azure-required-tags", title="Azure resources carry the required tags", severity=Severity.LOW,
-    types=AZURE_TAGGABLE, clouds=("azure",),
+    id="lepton-azure-required-tags",
+    title="Azure resources carry the required tags",
+    severity=Severity.LOW,
+    types=AZURE_TAGGABLE,
+    clouds=("azure",),
     description="environment, team or owner, and cost-center in `tags` (azure-native has no provider "
     "default tags).",
     remediation="Pass `tags=platform_tags(...)` to every taggable resource.",
@@ -118,8 +176,11 @@ def azure_required_tags(r: ResourceView) -> Iterator[str]:
 
 
 @resource_rule(
-    id="lepton-stateful-protected-in-prod", title="Stateful resources are protected in prod",
-    severity=Severity.HIGH, types=STATEFUL, clouds=("aws", "gcp", "azure"),
+    id="lepton-stateful-protected-in-prod",
+    title="Stateful resources are protected in prod",
+    severity=Severity.HIGH,
+    types=STATEFUL,
+    clouds=("aws", "gcp", "azure"),
     description="In a prod stack, clusters, keys, buckets and registries carry Pulumi's `protect`, so no "
     "`pulumi up` or `destroy` deletes them by accident. The environment comes from this rule's config, "
     "the stack's `lepton:platform` spec, or the resource's `environment` tag.",
@@ -144,9 +205,13 @@ DELETION_GUARDS = {
 
 
 @resource_rule(
-    id="lepton-stateful-deletion-protection-in-prod", title="Prod clusters and stores keep cloud-side deletion "
-    "guards", severity=Severity.HIGH, types=tuple(DELETION_GUARDS), clouds=("aws", "gcp"),
-    description="In prod, EKS clusters set `deletionProtection`, GKE clusters do not turn it off, and buckets "
+    id="lepton-stateful-deletion-protection-in-prod",
+    title="Prod clusters and stores keep cloud-side deletion guards",
+    severity=Severity.HIGH,
+    types=tuple(DELETION_GUARDS),
+    clouds=("aws", "gcp"),
+    description="In prod, EKS clusters set `deletionProtection`, GKE clusters do not turn it off, and "
+    "buckets "
     "and registries do not set `forceDestroy`/`forceDelete` (which delete their contents with them).",
     remediation="Set `deletion_protection=True` on clusters in prod; leave `force_destroy`/`force_delete` "
     "unset in prod.",
@@ -163,8 +228,11 @@ def deletion_guards(r: ResourceView) -> Iterator[str]:
 
 
 @stack_rule(
-    id="lepton-cost-within-budget", title="The maximum monthly cost fits the budget", severity=Severity.MEDIUM,
-    clouds=("aws", "gcp", "azure"), enforcement=Enforcement.ADVISORY,
+    id="lepton-cost-within-budget",
+    title="The maximum monthly cost fits the budget",
+    severity=Severity.MEDIUM,
+    clouds=("aws", "gcp", "azure"),
+    enforcement=Enforcement.ADVISORY,
     description="The plan's estimated monthly cost with every pool at its maximum does not exceed the "
     "spec's `budget.monthly_usd`. Advisory: the maximum is a ceiling, not the expected bill. Not "
     "applicable where the runner has no cost estimate (`pulumi preview`).",
@@ -178,5 +246,6 @@ def cost_within_budget(stack: StackView) -> Iterator[Finding]:
     if stack.monthly_usd_max is None:
         raise NotApplicable("no cost estimate for this plan")
     if stack.monthly_usd_max > budget:
-        yield Finding(f"estimated maximum ${stack.monthly_usd_max:,.0f}/month exceeds the budget "
-                      f"${budget:,.0f}/month")
+        yield Finding(
+            f"estimated maximum ${stack.monthly_usd_max:,.0f}/month exceeds the budget ${budget:,.0f}/month"
+        )

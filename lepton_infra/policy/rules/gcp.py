@@ -30,17 +30,32 @@ SUBNETWORK = "gcp:compute/subnetwork:Subnetwork"
 CRYPTO_KEY = "gcp:kms/cryptoKey:CryptoKey"
 BUCKET = "gcp:storage/bucket:Bucket"
 REPOSITORY = "gcp:artifactregistry/repository:Repository"
-IAM_MEMBER_TYPES = ("gcp:projects/iAMMember:IAMMember", "gcp:organizations/iAMMember:IAMMember",
-                    "gcp:folder/iAMMember:IAMMember")
-IAM_BINDING_TYPES = ("gcp:projects/iAMBinding:IAMBinding", "gcp:organizations/iAMBinding:IAMBinding",
-                     "gcp:folder/iAMBinding:IAMBinding")
-IAM_POLICY_TYPES = ("gcp:projects/iAMPolicy:IAMPolicy", "gcp:organizations/iAMPolicy:IAMPolicy",
-                    "gcp:folder/iAMPolicy:IAMPolicy")
+IAM_MEMBER_TYPES = (
+    "gcp:projects/iAMMember:IAMMember",
+    "gcp:organizations/iAMMember:IAMMember",
+    "gcp:folder/iAMMember:IAMMember",
+)
+IAM_BINDING_TYPES = (
+    "gcp:projects/iAMBinding:IAMBinding",
+    "gcp:organizations/iAMBinding:IAMBinding",
+    "gcp:folder/iAMBinding:IAMBinding",
+)
+IAM_POLICY_TYPES = (
+    "gcp:projects/iAMPolicy:IAMPolicy",
+    "gcp:organizations/iAMPolicy:IAMPolicy",
+    "gcp:folder/iAMPolicy:IAMPolicy",
+)
 PRIMITIVE_ROLES = frozenset({"roles/owner", "roles/editor", "roles/viewer"})
 MAX_ROTATION_SECONDS = 90 * 24 * 3600
 # Subnets for proxies and Private Service Connect cannot carry flow logs.
-NO_FLOW_LOG_PURPOSES = frozenset({"REGIONAL_MANAGED_PROXY", "GLOBAL_MANAGED_PROXY", "PRIVATE_SERVICE_CONNECT",
-                                  "INTERNAL_HTTPS_LOAD_BALANCER"})
+NO_FLOW_LOG_PURPOSES = frozenset(
+    {
+        "REGIONAL_MANAGED_PROXY",
+        "GLOBAL_MANAGED_PROXY",
+        "PRIVATE_SERVICE_CONNECT",
+        "INTERNAL_HTTPS_LOAD_BALANCER",
+    }
+)
 GPU_MACHINE = re.compile(r"^(a2|a3|a4|g2|g4)-", re.IGNORECASE)
 
 
@@ -57,9 +72,13 @@ def _node_configs(r: ResourceView) -> list[tuple[str, Mapping[str, Any]]]:
 
 # --- encryption at rest ---------------------------------------------------------------------------
 
+
 @resource_rule(
-    id="lepton-gcp-gke-secrets-encryption", title="GKE application-layer secrets encryption is on",
-    severity=Severity.HIGH, types=(CLUSTER,), clouds=GCP,
+    id="lepton-gcp-gke-secrets-encryption",
+    title="GKE application-layer secrets encryption is on",
+    severity=Severity.HIGH,
+    types=(CLUSTER,),
+    clouds=GCP,
     description="Secrets in etcd are encrypted with our Cloud KMS key (`databaseEncryption.state` "
     "ENCRYPTED with `keyName`). GKE leaves it off by default.",
     remediation="Set `database_encryption=...(state='ENCRYPTED', key_name=key.id)`.",
@@ -73,13 +92,16 @@ def gke_secrets_encryption(r: ResourceView) -> Iterator[str]:
 
 
 @resource_rule(
-    id="lepton-gcp-node-boot-disk-cmk", title="GKE node boot disks use our KMS key", severity=Severity.HIGH,
-    types=(NODE_POOL, CLUSTER), clouds=GCP,
+    id="lepton-gcp-node-boot-disk-cmk",
+    title="GKE node boot disks use our KMS key",
+    severity=Severity.HIGH,
+    types=(NODE_POOL, CLUSTER),
+    clouds=GCP,
     description="`nodeConfig.bootDiskKmsKey` is set on every node pool (and on the cluster's default pool "
     "when it is kept).",
     remediation="Set `node_config=...(boot_disk_kms_key=key.id)`; grant the Compute Engine service agent "
     "encrypter/decrypter on the key.",
-    )
+)
 def node_boot_disk_cmk(r: ResourceView) -> Iterator[str]:
     for where, config in _node_configs(r):
         if not is_set(config.get("bootDiskKmsKey")):
@@ -87,8 +109,11 @@ def node_boot_disk_cmk(r: ResourceView) -> Iterator[str]:
 
 
 @resource_rule(
-    id="lepton-gcp-kms-key-rotation", title="Cloud KMS keys rotate at least every 90 days",
-    severity=Severity.HIGH, types=(CRYPTO_KEY,), clouds=GCP,
+    id="lepton-gcp-kms-key-rotation",
+    title="Cloud KMS keys rotate at least every 90 days",
+    severity=Severity.HIGH,
+    types=(CRYPTO_KEY,),
+    clouds=GCP,
     description="Symmetric keys have `rotationPeriod` of at most 7776000s.",
     remediation="Set `rotation_period='7776000s'`.",
     anchors=("checkov:CKV_GCP_43",),
@@ -117,8 +142,12 @@ def _seconds(period: Any) -> float | None:
 
 
 @resource_rule(
-    id="lepton-gcp-artifact-registry-cmk", title="Artifact Registry repositories use our KMS key",
-    severity=Severity.MEDIUM, types=(REPOSITORY,), clouds=GCP, description="`kmsKeyName` is set.",
+    id="lepton-gcp-artifact-registry-cmk",
+    title="Artifact Registry repositories use our KMS key",
+    severity=Severity.MEDIUM,
+    types=(REPOSITORY,),
+    clouds=GCP,
+    description="`kmsKeyName` is set.",
     remediation="Set `kms_key_name=key.id` (the Artifact Registry service agent needs the key).",
 )
 def artifact_registry_cmk(r: ResourceView) -> Iterator[str]:
@@ -127,10 +156,14 @@ def artifact_registry_cmk(r: ResourceView) -> Iterator[str]:
 
 
 @resource_rule(
-    id="lepton-gcp-bucket-cmk", title="GCS buckets use our KMS key by default", severity=Severity.HIGH,
-    types=(BUCKET,), clouds=GCP, description="`encryption.defaultKmsKeyName` is set.",
+    id="lepton-gcp-bucket-cmk",
+    title="GCS buckets use our KMS key by default",
+    severity=Severity.HIGH,
+    types=(BUCKET,),
+    clouds=GCP,
+    description="`encryption.defaultKmsKeyName` is set.",
     remediation="Set `encryption=...(default_kms_key_name=key.id)`.",
-    )
+)
 def bucket_cmk(r: ResourceView) -> Iterator[str]:
     if not is_set(r.get("encryption.defaultKmsKeyName")):
         yield "encryption.defaultKmsKeyName is not set"
@@ -138,9 +171,14 @@ def bucket_cmk(r: ResourceView) -> Iterator[str]:
 
 # --- network exposure -----------------------------------------------------------------------------
 
+
 @resource_rule(
-    id="lepton-gcp-gke-private-nodes", title="GKE nodes have no public IPs", severity=Severity.HIGH,
-    types=(CLUSTER,), clouds=GCP, description="`privateClusterConfig.enablePrivateNodes` is true.",
+    id="lepton-gcp-gke-private-nodes",
+    title="GKE nodes have no public IPs",
+    severity=Severity.HIGH,
+    types=(CLUSTER,),
+    clouds=GCP,
+    description="`privateClusterConfig.enablePrivateNodes` is true.",
     remediation="Set `private_cluster_config=...(enable_private_nodes=True, master_ipv4_cidr_block=...)` "
     "and give the nodes Cloud NAT.",
     anchors=("checkov:CKV_GCP_25",),
@@ -152,8 +190,11 @@ def gke_private_nodes(r: ResourceView) -> Iterator[str]:
 
 
 @resource_rule(
-    id="lepton-gcp-gke-endpoint-not-public", title="The GKE API is not open to the internet",
-    severity=Severity.HIGH, types=(CLUSTER,), clouds=GCP,
+    id="lepton-gcp-gke-endpoint-not-public",
+    title="The GKE API is not open to the internet",
+    severity=Severity.HIGH,
+    types=(CLUSTER,),
+    clouds=GCP,
     description="The control plane is private (`privateClusterConfig.enablePrivateEndpoint`), or its "
     "master authorized networks list ranges that are not 0.0.0.0/0 and do not admit all Google Cloud IPs.",
     remediation="Set `master_authorized_networks_config=...(cidr_blocks=[...])` with known ranges, or "
@@ -177,8 +218,11 @@ def gke_endpoint_not_public(r: ResourceView) -> Iterator[str]:
 
 
 @resource_rule(
-    id="lepton-gcp-no-world-ingress", title="No firewall rule admits the internet except HTTP(S)",
-    severity=Severity.CRITICAL, types=(FIREWALL,), clouds=GCP,
+    id="lepton-gcp-no-world-ingress",
+    title="No firewall rule admits the internet except HTTP(S)",
+    severity=Severity.CRITICAL,
+    types=(FIREWALL,),
+    clouds=GCP,
     description="An enabled INGRESS allow rule with 0.0.0.0/0 or ::/0 in `sourceRanges` (or no source at "
     "all, which GCP reads as 0.0.0.0/0) opens only TCP 80/443.",
     remediation="Narrow `source_ranges` (IAP: 35.235.240.0/20; health checks: Google's ranges).",
@@ -204,8 +248,11 @@ def _web_port(protocol: str, port: Any) -> bool:
 
 
 @resource_rule(
-    id="lepton-gcp-gke-network-policy-enforced", title="GKE enforces NetworkPolicies", severity=Severity.HIGH,
-    types=(CLUSTER,), clouds=GCP,
+    id="lepton-gcp-gke-network-policy-enforced",
+    title="GKE enforces NetworkPolicies",
+    severity=Severity.HIGH,
+    types=(CLUSTER,),
+    clouds=GCP,
     description="Dataplane V2 (`datapathProvider` ADVANCED_DATAPATH) or `networkPolicy.enabled`: without an "
     "enforcer, the tenants' default-deny NetworkPolicies are silently ignored.",
     remediation="Set `datapath_provider='ADVANCED_DATAPATH'` (Dataplane V2 enforces NetworkPolicy).",
@@ -217,13 +264,20 @@ def gke_network_policy(r: ResourceView) -> Iterator[str]:
     datapath = r.get("datapathProvider")
     if datapath in ("ADVANCED_DATAPATH", UNKNOWN) or as_bool(r.get("networkPolicy.enabled")) is True:
         return
-    yield f"datapathProvider is {shown(datapath)} and networkPolicy is not enabled: NetworkPolicies are not enforced"
+    yield (
+        f"datapathProvider is {shown(datapath)} and networkPolicy is not enabled: "
+        "NetworkPolicies are not enforced"
+    )
 
 
 @resource_rule(
-    id="lepton-gcp-gke-legacy-auth-off", title="GKE legacy authorization and client certificates are off",
-    severity=Severity.HIGH, types=(CLUSTER,), clouds=GCP,
-    description="`enableLegacyAbac` is not true and `masterAuth.clientCertificateConfig.issueClientCertificate` "
+    id="lepton-gcp-gke-legacy-auth-off",
+    title="GKE legacy authorization and client certificates are off",
+    severity=Severity.HIGH,
+    types=(CLUSTER,),
+    clouds=GCP,
+    description="`enableLegacyAbac` is not true and "
+    "`masterAuth.clientCertificateConfig.issueClientCertificate` "
     "is not true (long-lived credentials that bypass IAM).",
     remediation="Leave `enable_legacy_abac` unset and do not issue client certificates.",
     anchors=("checkov:CKV_GCP_7", "checkov:CKV_GCP_13"),
@@ -236,8 +290,12 @@ def gke_legacy_auth(r: ResourceView) -> Iterator[str]:
 
 
 @resource_rule(
-    id="lepton-gcp-subnet-flow-logs", title="Subnets have flow logs", severity=Severity.MEDIUM,
-    types=(SUBNETWORK,), clouds=GCP, description="`logConfig` is set on every subnet that supports it.",
+    id="lepton-gcp-subnet-flow-logs",
+    title="Subnets have flow logs",
+    severity=Severity.MEDIUM,
+    types=(SUBNETWORK,),
+    clouds=GCP,
+    description="`logConfig` is set on every subnet that supports it.",
     remediation="Set `log_config=...(aggregation_interval='INTERVAL_5_SEC', flow_sampling=0.5, "
     "metadata='INCLUDE_ALL_METADATA')`.",
     anchors=("checkov:CKV_GCP_26",),
@@ -251,9 +309,13 @@ def subnet_flow_logs(r: ResourceView) -> Iterator[str]:
 
 # --- compute hardening ----------------------------------------------------------------------------
 
+
 @resource_rule(
-    id="lepton-gcp-gke-metadata-server", title="GKE nodes hide the instance metadata (GKE metadata server)",
-    severity=Severity.HIGH, types=(NODE_POOL, CLUSTER), clouds=GCP,
+    id="lepton-gcp-gke-metadata-server",
+    title="GKE nodes hide the instance metadata (GKE metadata server)",
+    severity=Severity.HIGH,
+    types=(NODE_POOL, CLUSTER),
+    clouds=GCP,
     description="`nodeConfig.workloadMetadataConfig.mode` is GKE_METADATA, and the cluster has "
     "Workload Identity (`workloadIdentityConfig.workloadPool`).",
     remediation="Set `workload_identity_config=...(workload_pool=f'{project}.svc.id.goog')` on the cluster "
@@ -275,8 +337,11 @@ def gke_metadata_server(r: ResourceView) -> Iterator[str]:
 
 
 @resource_rule(
-    id="lepton-gcp-gke-shielded-nodes", title="GKE nodes are shielded (secure boot, integrity monitoring)",
-    severity=Severity.MEDIUM, types=(NODE_POOL, CLUSTER), clouds=GCP,
+    id="lepton-gcp-gke-shielded-nodes",
+    title="GKE nodes are shielded (secure boot, integrity monitoring)",
+    severity=Severity.MEDIUM,
+    types=(NODE_POOL, CLUSTER),
+    clouds=GCP,
     description="The cluster keeps `enableShieldedNodes`; every node config has "
     "`shieldedInstanceConfig.enableSecureBoot` true and does not turn integrity monitoring off. "
     "GKE-installed GPU drivers are signed, so secure boot holds on GPU pools.",
@@ -301,8 +366,11 @@ def gke_shielded_nodes(r: ResourceView) -> Iterator[str]:
 
 
 @resource_rule(
-    id="lepton-gcp-node-service-account", title="GKE nodes run as a dedicated service account",
-    severity=Severity.HIGH, types=(NODE_POOL, CLUSTER), clouds=GCP,
+    id="lepton-gcp-node-service-account",
+    title="GKE nodes run as a dedicated service account",
+    severity=Severity.HIGH,
+    types=(NODE_POOL, CLUSTER),
+    clouds=GCP,
     description="`nodeConfig.serviceAccount` is set and is not the Compute Engine default service account "
     "(which holds Editor on the project).",
     remediation="Create a node service account with roles/container.defaultNodeServiceAccount (plus "
@@ -325,8 +393,11 @@ def _is_gpu_pool(config: Mapping[str, Any]) -> bool:
 
 
 @resource_rule(
-    id="lepton-gcp-node-pool-autoscaling", title="Node pools have an autoscaling maximum",
-    severity=Severity.MEDIUM, types=(NODE_POOL,), clouds=GCP,
+    id="lepton-gcp-node-pool-autoscaling",
+    title="Node pools have an autoscaling maximum",
+    severity=Severity.MEDIUM,
+    types=(NODE_POOL,),
+    clouds=GCP,
     description="`autoscaling.maxNodeCount` or `autoscaling.totalMaxNodeCount` is set and not below the "
     "minimum. GKE taints GPU nodes `nvidia.com/gpu=present:NoSchedule` itself, so GPU pools need no "
     "explicit taint on GCP.",
@@ -340,15 +411,20 @@ def node_pool_autoscaling(r: ResourceView) -> Iterator[str]:
         return
     total = "totalMaxNodeCount" in scaling and "maxNodeCount" not in scaling
     prefix = "autoscaling.total" if total else "autoscaling."
-    yield from ceiling_problems(scaling.get("maxNodeCount", scaling.get("totalMaxNodeCount")),
-                                scaling.get("minNodeCount", scaling.get("totalMinNodeCount")),
-                                max_name=f"{prefix}{'MaxNodeCount' if total else 'maxNodeCount'}",
-                                min_name=f"{prefix}{'MinNodeCount' if total else 'minNodeCount'}")
+    yield from ceiling_problems(
+        scaling.get("maxNodeCount", scaling.get("totalMaxNodeCount")),
+        scaling.get("minNodeCount", scaling.get("totalMinNodeCount")),
+        max_name=f"{prefix}{'MaxNodeCount' if total else 'maxNodeCount'}",
+        min_name=f"{prefix}{'MinNodeCount' if total else 'minNodeCount'}",
+    )
 
 
 @resource_rule(
-    id="lepton-gcp-spot-gpu-min-zero", title="Spot GPU node pools scale to zero", severity=Severity.MEDIUM,
-    types=(NODE_POOL,), clouds=GCP,
+    id="lepton-gcp-spot-gpu-min-zero",
+    title="Spot GPU node pools scale to zero",
+    severity=Severity.MEDIUM,
+    types=(NODE_POOL,),
+    clouds=GCP,
     description="A spot or preemptible GPU pool has an autoscaling minimum of 0.",
     remediation="Set `autoscaling.min_node_count=0` (and `total_min_node_count=0`).",
 )
@@ -366,10 +442,13 @@ def spot_gpu_min_zero(r: ResourceView) -> Iterator[str]:
 
 # --- identity -------------------------------------------------------------------------------------
 
+
 @resource_rule(
     id="lepton-gcp-no-primitive-roles-for-service-accounts",
-    title="No primitive roles (owner, editor, viewer) for service accounts", severity=Severity.CRITICAL,
-    types=(*IAM_MEMBER_TYPES, *IAM_BINDING_TYPES, *IAM_POLICY_TYPES), clouds=GCP,
+    title="No primitive roles (owner, editor, viewer) for service accounts",
+    severity=Severity.CRITICAL,
+    types=(*IAM_MEMBER_TYPES, *IAM_BINDING_TYPES, *IAM_POLICY_TYPES),
+    clouds=GCP,
     description="Project, folder and organization IAM never grant roles/owner, roles/editor or "
     "roles/viewer to a `serviceAccount:` member.",
     remediation="Grant the predefined roles the workload needs (e.g. roles/logging.logWriter).",
@@ -382,8 +461,10 @@ def no_primitive_roles(r: ResourceView) -> Iterator[str]:
             policy = json.loads(data) if isinstance(data, str) else as_mapping(data)
         except json.JSONDecodeError:
             return
-        bindings = [(as_mapping(b).get("role"), as_list(as_mapping(b).get("members")))
-                    for b in as_list(as_mapping(policy).get("bindings"))]
+        bindings = [
+            (as_mapping(b).get("role"), as_list(as_mapping(b).get("members")))
+            for b in as_list(as_mapping(policy).get("bindings"))
+        ]
     else:
         members = [r.get("member")] if r.type in IAM_MEMBER_TYPES else as_list(r.get("members"))
         bindings = [(r.get("role"), members)]
@@ -397,9 +478,13 @@ def no_primitive_roles(r: ResourceView) -> Iterator[str]:
 
 # --- data protection ------------------------------------------------------------------------------
 
+
 @resource_rule(
-    id="lepton-gcp-bucket-protection", title="GCS buckets are versioned, uniform and never public",
-    severity=Severity.HIGH, types=(BUCKET,), clouds=GCP,
+    id="lepton-gcp-bucket-protection",
+    title="GCS buckets are versioned, uniform and never public",
+    severity=Severity.HIGH,
+    types=(BUCKET,),
+    clouds=GCP,
     description="`versioning.enabled` (or, as GCS refuses the two together, a retention policy "
     "`retentionPolicy.retentionPeriod`), `uniformBucketLevelAccess` and `publicAccessPrevention` enforced.",
     remediation="Set `versioning=...(enabled=True)` or `retention_policy=...(retention_period=...)`, "
@@ -408,18 +493,26 @@ def no_primitive_roles(r: ResourceView) -> Iterator[str]:
 )
 def bucket_protection(r: ResourceView) -> Iterator[str]:
     versioned = r.get("versioning.enabled")
-    if as_bool(versioned) is not True and not is_unknown(versioned) and not is_set(
-            r.get("retentionPolicy.retentionPeriod")):
+    if (
+        as_bool(versioned) is not True
+        and not is_unknown(versioned)
+        and not is_set(r.get("retentionPolicy.retentionPeriod"))
+    ):
         yield "versioning.enabled is not true and no retention policy keeps objects"
-    if as_bool(r.get("uniformBucketLevelAccess")) is not True and not is_unknown(r.get("uniformBucketLevelAccess")):
+    if as_bool(r.get("uniformBucketLevelAccess")) is not True and not is_unknown(
+        r.get("uniformBucketLevelAccess")
+    ):
         yield "uniformBucketLevelAccess is not true: object ACLs can make objects public"
     if r.get("publicAccessPrevention") not in ("enforced", UNKNOWN):
         yield f"publicAccessPrevention is {shown(r.get('publicAccessPrevention'))}, not 'enforced'"
 
 
 @resource_rule(
-    id="lepton-gcp-artifact-registry-hygiene", title="Docker repositories have immutable tags and scanning",
-    severity=Severity.MEDIUM, types=(REPOSITORY,), clouds=GCP,
+    id="lepton-gcp-artifact-registry-hygiene",
+    title="Docker repositories have immutable tags and scanning",
+    severity=Severity.MEDIUM,
+    types=(REPOSITORY,),
+    clouds=GCP,
     description="DOCKER repositories set `dockerConfig.immutableTags` and do not disable vulnerability "
     "scanning (`vulnerabilityScanningConfig.enablementConfig` DISABLED).",
     remediation="Set `docker_config=...(immutable_tags=True)`; leave scanning INHERITED (and enable the "

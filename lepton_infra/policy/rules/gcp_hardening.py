@@ -1,6 +1,7 @@
 """GKE and GCS hardening rules a security scanner would raise on a prod stack: a release channel, node
 auto-repair and auto-upgrade, Container-Optimized OS, Binary Authorization (the cluster and the project
-policy), intranode visibility, bucket access logs and retention. Over `gcp:*` type tokens and the inputs pulumi-gcp 8 sends the engine."""
+policy), intranode visibility, bucket access logs and retention. Over `gcp:*` type tokens and the inputs
+pulumi-gcp 8 sends the engine."""
 
 from __future__ import annotations
 
@@ -26,8 +27,11 @@ def _standard_cluster(r: ResourceView) -> None:
 
 
 @resource_rule(
-    id="lepton-gcp-gke-release-channel", title="GKE clusters are enrolled in a release channel",
-    severity=Severity.MEDIUM, types=(CLUSTER,), clouds=GCP,
+    id="lepton-gcp-gke-release-channel",
+    title="GKE clusters are enrolled in a release channel",
+    severity=Severity.MEDIUM,
+    types=(CLUSTER,),
+    clouds=GCP,
     description="`releaseChannel.channel` is RAPID, REGULAR, STABLE or EXTENDED: GKE then patches the "
     "control plane and nodes within the channel. UNSPECIFIED (or unset on older providers) leaves "
     "security patches to manual upgrades.",
@@ -42,11 +46,15 @@ def gke_release_channel(r: ResourceView) -> Iterator[str]:
 
 
 @resource_rule(
-    id="lepton-gcp-node-auto-repair-upgrade", title="GKE node pools auto-repair and auto-upgrade",
-    severity=Severity.MEDIUM, types=(NODE_POOL,), clouds=GCP,
+    id="lepton-gcp-node-auto-repair-upgrade",
+    title="GKE node pools auto-repair and auto-upgrade",
+    severity=Severity.MEDIUM,
+    types=(NODE_POOL,),
+    clouds=GCP,
     description="`management.autoRepair` and `management.autoUpgrade` are true, so unhealthy nodes are "
     "recreated and node images follow the control plane's patches (a release channel requires auto-upgrade). "
-    "Queued-provisioning pools (`queuedProvisioning.enabled`) are exempt from auto-repair: GKE requires it off.",
+    "Queued-provisioning pools (`queuedProvisioning.enabled`) are exempt from auto-repair: GKE requires it "
+    "off.",
     remediation="Set `management=gcp.container.NodePoolManagementArgs(auto_repair=True, auto_upgrade=True)`.",
     anchors=("checkov:CKV_GCP_9", "checkov:CKV_GCP_10"),
 )
@@ -59,8 +67,11 @@ def node_auto_repair_upgrade(r: ResourceView) -> Iterator[str]:
 
 
 @resource_rule(
-    id="lepton-gcp-node-image-cos", title="GKE nodes run Container-Optimized OS with containerd",
-    severity=Severity.MEDIUM, types=(NODE_POOL, CLUSTER), clouds=GCP,
+    id="lepton-gcp-node-image-cos",
+    title="GKE nodes run Container-Optimized OS with containerd",
+    severity=Severity.MEDIUM,
+    types=(NODE_POOL, CLUSTER),
+    clouds=GCP,
     description="`nodeConfig.imageType` is COS_CONTAINERD: a read-only root, verified boot and Google's "
     "patch stream. Ubuntu and Windows images widen the node's attack surface.",
     remediation="Set `node_config=...(image_type='COS_CONTAINERD')` on every node pool.",
@@ -77,10 +88,14 @@ def node_image_cos(r: ResourceView) -> Iterator[str]:
 
 
 @resource_rule(
-    id="lepton-gcp-gke-binary-authorization", title="GKE enforces Binary Authorization",
-    severity=Severity.MEDIUM, types=(CLUSTER,), clouds=GCP,
+    id="lepton-gcp-gke-binary-authorization",
+    title="GKE enforces Binary Authorization",
+    severity=Severity.MEDIUM,
+    types=(CLUSTER,),
+    clouds=GCP,
     description=f"`binaryAuthorization.evaluationMode` is {BINAUTHZ_ENFORCING}, so the project's policy "
-    "decides which images run (the platform ships that policy: lepton-gcp-binary-authorization-deny-by-default).",
+    "decides which images run (the platform ships that policy: "
+    "lepton-gcp-binary-authorization-deny-by-default).",
     remediation="Set `binary_authorization=...(evaluation_mode="
     f"'{BINAUTHZ_ENFORCING}')` (`gcp.binary_authorization` enforce or dryrun in the spec).",
     anchors=("checkov:CKV_GCP_66",),
@@ -94,13 +109,17 @@ def gke_binary_authorization(r: ResourceView) -> Iterator[str]:
 
 @resource_rule(
     id="lepton-gcp-binary-authorization-deny-by-default",
-    title="Prod Binary Authorization policies deny unlisted images", severity=Severity.MEDIUM,
-    types=(BINAUTHZ_POLICY,), clouds=GCP,
+    title="Prod Binary Authorization policies deny unlisted images",
+    severity=Severity.MEDIUM,
+    types=(BINAUTHZ_POLICY,),
+    clouds=GCP,
     description="In prod, the project policy's `defaultAdmissionRule` denies (ALWAYS_DENY) or requires "
-    "attestations (REQUIRE_ATTESTATION) with `ENFORCED_BLOCK_AND_AUDIT_LOG`, and no allowlist pattern admits a "
+    "attestations (REQUIRE_ATTESTATION) with `ENFORCED_BLOCK_AND_AUDIT_LOG`, and no allowlist pattern admits "
+    "a "
     "whole registry host or everything (`*`, `**`, `<host>/**`). Dry-run or ALWAYS_ALLOW only log. Not "
     "applicable outside prod, where the platform runs the same policy in dry-run.",
-    remediation="`gcp.binary_authorization: enforce` in the prod stack; list repositories, not registries, in "
+    remediation="`gcp.binary_authorization: enforce` in the prod stack; list repositories, not registries, "
+    "in "
     "`gcp.binary_authorization_allowlist`.",
     config_schema=ENVIRONMENT_SCHEMA,
 )
@@ -115,13 +134,20 @@ def binary_authorization_deny_by_default(r: ResourceView) -> Iterator[str]:
     for pattern in as_list(r.get("admissionWhitelistPatterns")):
         name = as_mapping(pattern).get("namePattern")
         head = name.rstrip("*") if isinstance(name, str) else None
-        if head is not None and head != name and (head == "" or (head.endswith("/") and head.count("/") == 1)):
+        if (
+            head is not None
+            and head != name
+            and (head == "" or (head.endswith("/") and head.count("/") == 1))
+        ):
             yield f"allowlist pattern {name} admits a whole registry"
 
 
 @resource_rule(
-    id="lepton-gcp-gke-intranode-visibility", title="Prod GKE clusters have intranode visibility",
-    severity=Severity.LOW, types=(CLUSTER,), clouds=GCP,
+    id="lepton-gcp-gke-intranode-visibility",
+    title="Prod GKE clusters have intranode visibility",
+    severity=Severity.LOW,
+    types=(CLUSTER,),
+    clouds=GCP,
     description="In prod, `enableIntranodeVisibility` routes pod-to-pod traffic on one node through the VPC, "
     "so VPC flow logs and firewall rules see it. Not applicable in dev, where the platform leaves it off "
     "(it raises flow-log volume, and switching it later restarts the nodes).",
@@ -146,13 +172,16 @@ def _logs_data_access(config: ResourceView) -> bool:
 
 
 @stack_rule(
-    id="lepton-gcp-bucket-access-logs", title="Prod GCS buckets log object access", severity=Severity.LOW,
+    id="lepton-gcp-bucket-access-logs",
+    title="Prod GCS buckets log object access",
+    severity=Severity.LOW,
     clouds=GCP,
     description="In prod, every bucket either writes usage logs (`logging.logBucket`) or the stack enables "
     "Cloud Audit Logs Data Access (DATA_READ and DATA_WRITE, nobody exempted) for storage.googleapis.com or "
     "allServices: Google recommends the audit logs over usage logs. checkov's CKV_GCP_62 reads only the "
     "bucket's `logging` block (docs/security.md). Not applicable outside prod.",
-    remediation="`gcp.projects.IAMAuditConfig(service='storage.googleapis.com', audit_log_configs=[DATA_READ, "
+    remediation="`gcp.projects.IAMAuditConfig(service='storage.googleapis.com', "
+    "audit_log_configs=[DATA_READ, "
     "DATA_WRITE])` (`gcp.storage_data_access_logs: true`), or `logging=...(log_bucket=logs.name)`.",
     anchors=("checkov:CKV_GCP_62", "checkov:CKV2_GCP_5"),
     config_schema=ENVIRONMENT_SCHEMA,
@@ -166,13 +195,20 @@ def bucket_access_logs(stack: StackView) -> Iterator[Finding]:
         return
     for bucket in buckets:
         if not is_set(bucket.get("logging.logBucket")):
-            yield Finding(f"bucket {bucket.name} has no usage logs and the stack no Data Access audit logs "
-                          "for storage.googleapis.com", bucket.urn)
+            yield Finding(
+                f"bucket {bucket.name} has no usage logs and the stack no Data Access audit logs "
+                "for storage.googleapis.com",
+                bucket.urn,
+            )
 
 
 @resource_rule(
-    id="lepton-gcp-bucket-retention", title="Unversioned GCS buckets have a retention policy",
-    severity=Severity.LOW, types=(BUCKET,), clouds=GCP, enforcement=Enforcement.ADVISORY,
+    id="lepton-gcp-bucket-retention",
+    title="Unversioned GCS buckets have a retention policy",
+    severity=Severity.LOW,
+    types=(BUCKET,),
+    clouds=GCP,
+    enforcement=Enforcement.ADVISORY,
     description="A bucket without Object Versioning sets `retentionPolicy.retentionPeriod`, so objects "
     "cannot be deleted or overwritten before it ends. Versioned buckets are not applicable: GCS refuses "
     "Object Versioning on a bucket with a retention policy, and versioning (required by "

@@ -36,8 +36,18 @@ NAMESPACE = "kubernetes:core/v1:Namespace"
 RESOURCE_QUOTA = "kubernetes:core/v1:ResourceQuota"
 NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
 # Not tenants: Kubernetes' own namespaces and the platform's system namespaces.
-NON_TENANT_NAMESPACES = frozenset({*SYSTEM_NAMESPACES, KEDA_NAMESPACE, KUEUE_NAMESPACE, CERT_MANAGER_NAMESPACE,
-                                   INGRESS_NAMESPACE, "default", "kube-public", "kube-node-lease"})
+NON_TENANT_NAMESPACES = frozenset(
+    {
+        *SYSTEM_NAMESPACES,
+        KEDA_NAMESPACE,
+        KUEUE_NAMESPACE,
+        CERT_MANAGER_NAMESPACE,
+        INGRESS_NAMESPACE,
+        "default",
+        "kube-public",
+        "kube-node-lease",
+    }
+)
 PSA_ENFORCE = "pod-security.kubernetes.io/enforce"
 NAMESPACES_SCHEMA = {"type": "array", "items": {"type": "string"}}
 
@@ -66,8 +76,11 @@ def _privileged_allowed(r: ResourceView) -> bool:
 
 
 @resource_rule(
-    id="lepton-k8s-no-privileged-containers", title="No privileged containers outside system namespaces",
-    severity=Severity.HIGH, types=WORKLOADS, clouds=K8S,
+    id="lepton-k8s-no-privileged-containers",
+    title="No privileged containers outside system namespaces",
+    severity=Severity.HIGH,
+    types=WORKLOADS,
+    clouds=K8S,
     description="No container sets `securityContext.privileged` or adds SYS_ADMIN, unless the workload "
     "lives in an allow-listed system namespace (kube-system, gpu-operator, monitoring).",
     remediation="Drop `privileged`; add only the capabilities the process needs.",
@@ -86,8 +99,11 @@ def no_privileged(r: ResourceView) -> Iterator[str]:
 
 
 @resource_rule(
-    id="lepton-k8s-no-host-namespaces", title="No host network, PID or IPC outside system namespaces",
-    severity=Severity.HIGH, types=WORKLOADS, clouds=K8S,
+    id="lepton-k8s-no-host-namespaces",
+    title="No host network, PID or IPC outside system namespaces",
+    severity=Severity.HIGH,
+    types=WORKLOADS,
+    clouds=K8S,
     description="Pod specs do not set `hostNetwork`, `hostPID` or `hostIPC`, unless in an allow-listed "
     "system namespace.",
     remediation="Remove the host namespace; expose ports through a Service.",
@@ -104,8 +120,11 @@ def no_host_namespaces(r: ResourceView) -> Iterator[str]:
 
 
 @resource_rule(
-    id="lepton-k8s-resources", title="Every container has resource requests and a memory limit",
-    severity=Severity.MEDIUM, types=WORKLOADS, clouds=K8S,
+    id="lepton-k8s-resources",
+    title="Every container has resource requests and a memory limit",
+    severity=Severity.MEDIUM,
+    types=WORKLOADS,
+    clouds=K8S,
     description="Each container sets `resources.requests.cpu`, `resources.requests.memory` and "
     "`resources.limits.memory`. A CPU limit is not required: it throttles without protecting neighbours.",
     remediation="Set `resources={'requests': {'cpu': ..., 'memory': ...}, 'limits': {'memory': ...}}`.",
@@ -133,8 +152,11 @@ def _image_problem(image: Any) -> str | None:
 
 
 @resource_rule(
-    id="lepton-k8s-no-latest-image", title="No :latest or untagged images", severity=Severity.MEDIUM,
-    types=WORKLOADS, clouds=K8S,
+    id="lepton-k8s-no-latest-image",
+    title="No :latest or untagged images",
+    severity=Severity.MEDIUM,
+    types=WORKLOADS,
+    clouds=K8S,
     description="Every container image has an explicit tag other than `latest`, or a digest.",
     remediation="Pin `image: registry/app:1.4.2` or `@sha256:...`.",
     anchors=("checkov:CKV_K8S_14", "checkov:CKV_K8S_43"),
@@ -163,7 +185,9 @@ def _tenant_namespaces(stack: StackView) -> list[tuple[ResourceView, str | None]
     return out
 
 
-def _in_namespace(stack: StackView, type_: str) -> tuple[dict[str, list[ResourceView]], dict[str, list[ResourceView]]]:
+def _in_namespace(
+    stack: StackView, type_: str
+) -> tuple[dict[str, list[ResourceView]], dict[str, list[ResourceView]]]:
     """Objects of a type by namespace name and by the URNs they depend on (a namespace's name may be
     auto-generated, so a dependency on the Namespace resource counts too)."""
     by_name: dict[str, list[ResourceView]] = {}
@@ -175,15 +199,20 @@ def _in_namespace(stack: StackView, type_: str) -> tuple[dict[str, list[Resource
     return by_name, by_dep
 
 
-def _objects_for(ns: ResourceView, name: str | None, index: tuple[dict[str, list[ResourceView]],
-                 dict[str, list[ResourceView]]]) -> list[ResourceView]:
+def _objects_for(
+    ns: ResourceView,
+    name: str | None,
+    index: tuple[dict[str, list[ResourceView]], dict[str, list[ResourceView]]],
+) -> list[ResourceView]:
     by_name, by_dep = index
     return (by_name.get(name, []) if name else []) + by_dep.get(ns.urn, [])
 
 
 @stack_rule(
-    id="lepton-k8s-tenant-resource-quota", title="Tenant namespaces have a ResourceQuota",
-    severity=Severity.HIGH, clouds=K8S,
+    id="lepton-k8s-tenant-resource-quota",
+    title="Tenant namespaces have a ResourceQuota",
+    severity=Severity.HIGH,
+    clouds=K8S,
     description="Every namespace that is not a system namespace has a ResourceQuota, so one tenant cannot "
     "take every GPU.",
     remediation="Create a ResourceQuota in the namespace with `requests.nvidia.com/gpu`, cpu, memory, pods.",
@@ -204,8 +233,10 @@ def _denies_ingress(policy: ResourceView) -> bool:
 
 
 @stack_rule(
-    id="lepton-k8s-tenant-default-deny", title="Tenant namespaces have a default-deny NetworkPolicy",
-    severity=Severity.HIGH, clouds=K8S,
+    id="lepton-k8s-tenant-default-deny",
+    title="Tenant namespaces have a default-deny NetworkPolicy",
+    severity=Severity.HIGH,
+    clouds=K8S,
     description="Every tenant namespace has a NetworkPolicy that selects all pods, lists Ingress in "
     "`policyTypes` and allows no ingress (traffic is then opened by narrower policies).",
     remediation="Create `NetworkPolicy(spec={'podSelector': {}, 'policyTypes': ['Ingress', 'Egress']})`.",

@@ -25,8 +25,10 @@ LOCAL_QUEUE = f"{KUEUE_API}:LocalQueue"
 
 
 @stack_rule(
-    id="lepton-k8s-tenant-local-queue", title="Tenant namespaces have a LocalQueue when jobs are queued",
-    severity=Severity.MEDIUM, clouds=K8S,
+    id="lepton-k8s-tenant-local-queue",
+    title="Tenant namespaces have a LocalQueue when jobs are queued",
+    severity=Severity.MEDIUM,
+    clouds=K8S,
     description="Where the stack declares Kueue ClusterQueues, every tenant namespace has a LocalQueue: "
     "jobs are submitted to a LocalQueue by name, and a namespace without one can queue nothing.",
     remediation="Create a LocalQueue in the namespace pointing at the tenant's ClusterQueue (the platform "
@@ -43,8 +45,12 @@ def tenant_local_queue(stack: StackView) -> Iterator[Finding]:
 
 
 @resource_rule(
-    id="lepton-k8s-cluster-queue-cohort-limit", title="ClusterQueues are in a cohort with a borrowing limit",
-    severity=Severity.LOW, types=(CLUSTER_QUEUE,), clouds=K8S, enforcement=Enforcement.ADVISORY,
+    id="lepton-k8s-cluster-queue-cohort-limit",
+    title="ClusterQueues are in a cohort with a borrowing limit",
+    severity=Severity.LOW,
+    types=(CLUSTER_QUEUE,),
+    clouds=K8S,
+    enforcement=Enforcement.ADVISORY,
     description="A ClusterQueue has a `cohortName` (else its idle quota is never lent and it never "
     "borrows) and a `borrowingLimit` on some resource (else it may borrow all of the cohort's idle "
     "quota, which comes back only by preempting its jobs).",
@@ -57,8 +63,11 @@ def cluster_queue_cohort_limit(r: ResourceView) -> Iterator[str]:
     if not cohort:
         yield "no cohortName: the queue neither lends nor borrows idle quota"
         return
-    resources = [as_mapping(res) for group in as_list(r.get("spec.resourceGroups"))
-                 for flavor in as_list(as_mapping(group).get("flavors"))
-                 for res in as_list(as_mapping(flavor).get("resources"))]
+    resources = [
+        as_mapping(res)
+        for group in as_list(r.get("spec.resourceGroups"))
+        for flavor in as_list(as_mapping(group).get("flavors"))
+        for res in as_list(as_mapping(flavor).get("resources"))
+    ]
     if resources and not any("borrowingLimit" in res for res in resources):
         yield f"no borrowingLimit: it may borrow all the idle quota of cohort {cohort}"

@@ -1,5 +1,6 @@
 """Pod hardening rules over the workloads a program declares (CIS Kubernetes 5.2, Pod Security
-`restricted`): non-root, read-only root filesystem, every capability dropped, RuntimeDefault seccomp, Pod Security labels on
+`restricted`): non-root, read-only root filesystem, every capability dropped, RuntimeDefault seccomp, Pod
+Security labels on
 tenant namespaces, digest-pinned images in prod. System namespaces (kube-system, gpu-operator,
 monitoring, and the rule's `allowedNamespaces`) are exempt from the container rules, as for privileged
 containers: their agents are charts with their own contexts."""
@@ -39,8 +40,11 @@ def _tenant_containers(r: ResourceView) -> Iterator[tuple[str, Mapping[str, Any]
 
 
 @resource_rule(
-    id="lepton-k8s-run-as-non-root", title="Containers run as a non-root user", severity=Severity.HIGH,
-    types=WORKLOADS, clouds=K8S,
+    id="lepton-k8s-run-as-non-root",
+    title="Containers run as a non-root user",
+    severity=Severity.HIGH,
+    types=WORKLOADS,
+    clouds=K8S,
     description="Each container's `securityContext.runAsNonRoot` (or the pod's) is true and no "
     "`runAsUser` is 0, so the kubelet refuses an image whose user is root.",
     remediation="Set `securityContext={'runAsNonRoot': True, 'runAsUser': 10001}` on the pod or container.",
@@ -60,8 +64,11 @@ def run_as_non_root(r: ResourceView) -> Iterator[str]:
 
 
 @resource_rule(
-    id="lepton-k8s-read-only-root-filesystem", title="Containers have a read-only root filesystem",
-    severity=Severity.MEDIUM, types=WORKLOADS, clouds=K8S,
+    id="lepton-k8s-read-only-root-filesystem",
+    title="Containers have a read-only root filesystem",
+    severity=Severity.MEDIUM,
+    types=WORKLOADS,
+    clouds=K8S,
     description="Each container sets `securityContext.readOnlyRootFilesystem`; writable paths are "
     "emptyDir mounts (/tmp, caches).",
     remediation="Set `readOnlyRootFilesystem: true` and mount an emptyDir where the process writes.",
@@ -75,8 +82,11 @@ def read_only_root_filesystem(r: ResourceView) -> Iterator[str]:
 
 
 @resource_rule(
-    id="lepton-k8s-drop-all-capabilities", title="Containers drop every capability and cannot escalate",
-    severity=Severity.MEDIUM, types=WORKLOADS, clouds=K8S,
+    id="lepton-k8s-drop-all-capabilities",
+    title="Containers drop every capability and cannot escalate",
+    severity=Severity.MEDIUM,
+    types=WORKLOADS,
+    clouds=K8S,
     description="Each container's `securityContext.capabilities.drop` holds ALL and "
     "`allowPrivilegeEscalation` is false (Pod Security `restricted`).",
     remediation="Set `capabilities: {drop: [ALL]}` and `allowPrivilegeEscalation: false`; add back only "
@@ -94,8 +104,11 @@ def drop_all_capabilities(r: ResourceView) -> Iterator[str]:
 
 
 @resource_rule(
-    id="lepton-k8s-seccomp-runtime-default", title="Containers run under the RuntimeDefault seccomp profile",
-    severity=Severity.MEDIUM, types=WORKLOADS, clouds=K8S,
+    id="lepton-k8s-seccomp-runtime-default",
+    title="Containers run under the RuntimeDefault seccomp profile",
+    severity=Severity.MEDIUM,
+    types=WORKLOADS,
+    clouds=K8S,
     description="Each container's `securityContext.seccompProfile.type` (or the pod's) is RuntimeDefault or "
     "Localhost (Pod Security `restricted`): the container runtime's syscall filter applies. Unset means "
     "Unconfined on most clusters.",
@@ -112,8 +125,10 @@ def seccomp_runtime_default(r: ResourceView) -> Iterator[str]:
 
 
 @stack_rule(
-    id="lepton-k8s-tenant-pod-security-labels", title="Tenant namespaces enforce a Pod Security level",
-    severity=Severity.HIGH, clouds=K8S,
+    id="lepton-k8s-tenant-pod-security-labels",
+    title="Tenant namespaces enforce a Pod Security level",
+    severity=Severity.HIGH,
+    clouds=K8S,
     description=f"Every tenant namespace carries `{PSA_ENFORCE}` baseline or restricted, so the API server "
     "refuses privileged pods there whatever the workload declares.",
     remediation=f"Label the namespace `{PSA_ENFORCE}: restricted` (with the `-version` label pinned).",
@@ -126,13 +141,19 @@ def tenant_pod_security_labels(stack: StackView) -> Iterator[Finding]:
             continue
         level = as_mapping(labels).get(PSA_ENFORCE)
         if level not in RESTRICTING_LEVELS:
-            yield Finding(f"namespace {name or ns.name} has no {PSA_ENFORCE} baseline/restricted label "
-                          f"(found {level!r})", ns.urn)
+            yield Finding(
+                f"namespace {name or ns.name} has no {PSA_ENFORCE} baseline/restricted label "
+                f"(found {level!r})",
+                ns.urn,
+            )
 
 
 @resource_rule(
-    id="lepton-k8s-image-digest-in-prod", title="Prod workloads pin images by digest", severity=Severity.MEDIUM,
-    types=WORKLOADS, clouds=K8S,
+    id="lepton-k8s-image-digest-in-prod",
+    title="Prod workloads pin images by digest",
+    severity=Severity.MEDIUM,
+    types=WORKLOADS,
+    clouds=K8S,
     description="In prod, every container image is `name@sha256:<digest>`: a tag can be moved to other "
     "content after review, a digest cannot.",
     remediation="Deploy `registry/app@sha256:...` (`services[].image` in the spec refuses a tag in prod).",

@@ -31,11 +31,18 @@ FLAG = "lepton.ai/exposure"
 
 # Classes whose load balancers face the internet (GKE "GatewayClass capabilities"; AKS app routing's
 # default IngressClass gets a public Azure LB; GKE Ingress class `gce` is external).
-PUBLIC_CLASSES = frozenset({
-    "gke-l7-global-external-managed", "gke-l7-regional-external-managed", "gke-l7-gxlb",
-    "gke-l7-global-external-managed-mc", "gke-l7-regional-external-managed-mc", "gke-l7-gxlb-mc",
-    "webapprouting.kubernetes.azure.com", "gce",
-})
+PUBLIC_CLASSES = frozenset(
+    {
+        "gke-l7-global-external-managed",
+        "gke-l7-regional-external-managed",
+        "gke-l7-gxlb",
+        "gke-l7-global-external-managed-mc",
+        "gke-l7-regional-external-managed-mc",
+        "gke-l7-gxlb-mc",
+        "webapprouting.kubernetes.azure.com",
+        "gce",
+    }
+)
 PUBLIC_ANNOTATIONS = {"alb.ingress.kubernetes.io/scheme": "internet-facing", FLAG: "public"}
 # A `type: LoadBalancer` Service is internet-facing on every cloud unless one of these says internal.
 INTERNAL_ANNOTATIONS = {
@@ -47,13 +54,18 @@ INTERNAL_ANNOTATIONS = {
 }
 # Annotations that turn an Ingress controller's HTTP-to-HTTPS redirect off (nginx redirects by default
 # once TLS is set; GKE Ingress serves HTTP unless allow-http is false).
-PLAIN_HTTP_ANNOTATIONS = {"nginx.ingress.kubernetes.io/ssl-redirect": "false",
-                          "kubernetes.io/ingress.allow-http": "true"}
+PLAIN_HTTP_ANNOTATIONS = {
+    "nginx.ingress.kubernetes.io/ssl-redirect": "false",
+    "kubernetes.io/ingress.allow-http": "true",
+}
 ALB_LISTEN_PORTS = "alb.ingress.kubernetes.io/listen-ports"
 ALB_SSL_REDIRECT = "alb.ingress.kubernetes.io/ssl-redirect"
 ANNOTATIONS_SCHEMA = {"type": "object", "additionalProperties": {"type": "string"}}
-CONFIG = {"publicClasses": NAMESPACES_SCHEMA, "publicAnnotations": ANNOTATIONS_SCHEMA,
-          "internalAnnotations": ANNOTATIONS_SCHEMA}
+CONFIG = {
+    "publicClasses": NAMESPACES_SCHEMA,
+    "publicAnnotations": ANNOTATIONS_SCHEMA,
+    "internalAnnotations": ANNOTATIONS_SCHEMA,
+}
 
 
 def _annotations(r: ResourceView) -> Mapping[str, Any]:
@@ -70,7 +82,9 @@ def is_public(r: ResourceView, config: Mapping[str, Any]) -> bool:
     if r.type == SERVICE:
         if r.get("spec.type") != "LoadBalancer":
             return False
-        return not _matches(annotations, {**INTERNAL_ANNOTATIONS, **as_mapping(config.get("internalAnnotations"))})
+        return not _matches(
+            annotations, {**INTERNAL_ANNOTATIONS, **as_mapping(config.get("internalAnnotations"))}
+        )
     if _matches(annotations, {**PUBLIC_ANNOTATIONS, **as_mapping(config.get("publicAnnotations"))}):
         return True
     if r.type in (GATEWAY, GATEWAY_BETA):
@@ -84,8 +98,11 @@ def _attached(route: ResourceView, gateway: ResourceView) -> list[Any]:
     out = []
     for ref in as_list(route.get("spec.parentRefs")):
         ref = as_mapping(ref)
-        if ref.get("kind", "Gateway") == "Gateway" and ref.get("name") == name and (
-                ref.get("namespace") or namespace_of(route)) == ns:
+        if (
+            ref.get("kind", "Gateway") == "Gateway"
+            and ref.get("name") == name
+            and (ref.get("namespace") or namespace_of(route)) == ns
+        ):
             out.append(ref.get("sectionName"))
     return out
 
@@ -93,9 +110,14 @@ def _attached(route: ResourceView, gateway: ResourceView) -> list[Any]:
 def _only_redirects(route: ResourceView) -> bool:
     rules = [as_mapping(x) for x in as_list(route.get("spec.rules"))] or [{}]
     for rule in rules:
-        redirects = [as_mapping(f) for f in as_list(rule.get("filters")) if as_mapping(f).get("type") == "RequestRedirect"]
+        redirects = [
+            as_mapping(f)
+            for f in as_list(rule.get("filters"))
+            if as_mapping(f).get("type") == "RequestRedirect"
+        ]
         if as_list(rule.get("backendRefs")) or not any(
-                as_mapping(f.get("requestRedirect")).get("scheme") == "https" for f in redirects):
+            as_mapping(f.get("requestRedirect")).get("scheme") == "https" for f in redirects
+        ):
             return False
     return True
 
@@ -121,8 +143,10 @@ def _ingress_http_problems(r: ResourceView) -> Iterator[str]:
 
 
 @stack_rule(
-    id="lepton-k8s-public-lb-https-only", title="Public load balancers serve HTTPS only; HTTP only redirects",
-    severity=Severity.HIGH, clouds=K8S,
+    id="lepton-k8s-public-lb-https-only",
+    title="Public load balancers serve HTTPS only; HTTP only redirects",
+    severity=Severity.HIGH,
+    clouds=K8S,
     description="An internet-facing Ingress has TLS for every host it serves and no annotation that turns "
     "the HTTP-to-HTTPS redirect off (an ALB HTTP listener needs `ssl-redirect`); on an internet-facing "
     "Gateway, every HTTPRoute bound to an HTTP listener only redirects to https (no backend).",
@@ -140,13 +164,19 @@ def public_lb_https_only(stack: StackView) -> Iterator[Finding]:
             yield Finding(f"public Ingress {r.name} {problem}", r.urn)
     routes = stack.of_type(HTTP_ROUTE, HTTP_ROUTE_BETA)
     for g in gateways:
-        http = {as_mapping(ls).get("name") for ls in as_list(g.get("spec.listeners"))
-                if as_mapping(ls).get("protocol") == "HTTP"}
+        http = {
+            as_mapping(ls).get("name")
+            for ls in as_list(g.get("spec.listeners"))
+            if as_mapping(ls).get("protocol") == "HTTP"
+        }
         for route in routes:
             sections = _attached(route, g)
             if any(s is None or s in http for s in sections) and http and not _only_redirects(route):
-                yield Finding(f"HTTPRoute {route.name} serves plain HTTP on public Gateway {g.name} (its HTTP "
-                              "listener must only redirect to https)", route.urn)
+                yield Finding(
+                    f"HTTPRoute {route.name} serves plain HTTP on public Gateway {g.name} (its HTTP "
+                    "listener must only redirect to https)",
+                    route.urn,
+                )
 
 
 def _tenant(r: ResourceView, config: Mapping[str, Any]) -> bool:
@@ -155,8 +185,10 @@ def _tenant(r: ResourceView, config: Mapping[str, Any]) -> bool:
 
 
 @stack_rule(
-    id="lepton-k8s-public-exposure-flagged", title="No public load balancer in a tenant namespace without the flag",
-    severity=Severity.HIGH, clouds=K8S,
+    id="lepton-k8s-public-exposure-flagged",
+    title="No public load balancer in a tenant namespace without the flag",
+    severity=Severity.HIGH,
+    clouds=K8S,
     description="An internet-facing Ingress, Gateway or `type: LoadBalancer` Service in a tenant namespace, "
     f"or an HTTPRoute there bound to an internet-facing Gateway, carries the annotation `{FLAG}: public`, "
     "set by the platform only for services the spec exposes publicly (in prod only with "
@@ -168,14 +200,23 @@ def _tenant(r: ResourceView, config: Mapping[str, Any]) -> bool:
 def public_exposure_flagged(stack: StackView) -> Iterator[Finding]:
     config = stack.config
     public_gateways = [g for g in stack.of_type(GATEWAY, GATEWAY_BETA) if is_public(g, config)]
-    candidates = [r for r in stack.of_type(INGRESS, SERVICE, GATEWAY, GATEWAY_BETA)
-                  if _tenant(r, config) and is_public(r, config)]
-    candidates += [r for r in stack.of_type(HTTP_ROUTE, HTTP_ROUTE_BETA)
-                   if _tenant(r, config) and any(bool(_attached(r, g)) for g in public_gateways)]
+    candidates = [
+        r
+        for r in stack.of_type(INGRESS, SERVICE, GATEWAY, GATEWAY_BETA)
+        if _tenant(r, config) and is_public(r, config)
+    ]
+    candidates += [
+        r
+        for r in stack.of_type(HTTP_ROUTE, HTTP_ROUTE_BETA)
+        if _tenant(r, config) and any(bool(_attached(r, g)) for g in public_gateways)
+    ]
     if not candidates:
         raise NotApplicable("nothing in a tenant namespace is exposed to the internet")
     for r in candidates:
         if _annotations(r).get(FLAG) != "public":
             kind = r.type.rsplit(":", 1)[-1]
-            yield Finding(f"{kind} {r.name} in tenant namespace {namespace_of(r)} is internet-facing without "
-                          f"`{FLAG}: public`", r.urn)
+            yield Finding(
+                f"{kind} {r.name} in tenant namespace {namespace_of(r)} is internet-facing without "
+                f"`{FLAG}: public`",
+                r.urn,
+            )

@@ -12,14 +12,18 @@ from pathlib import Path
 
 def values_at_tag(git_dir: str, tag: str, path: str) -> tuple[str, str]:
     """The file's text at `tag`, and its blob id (what the header cites)."""
+
     def git(*args: str) -> str:
-        return subprocess.run(["git", "-C", git_dir, *args], check=True, capture_output=True, text=True).stdout
+        return subprocess.run(
+            ["git", "-C", git_dir, *args], check=True, capture_output=True, text=True
+        ).stdout
 
     return git("show", f"{tag}:{path}"), git("rev-parse", f"{tag}:{path}").strip()
 
 
-def source_header(generator: str, repo_url: str, tag: str, path: str, blob: str, out: str,
-                  extra_args: Sequence[str] = ()) -> list[str]:
+def source_header(
+    generator: str, repo_url: str, tag: str, path: str, blob: str, out: str, extra_args: Sequence[str] = ()
+) -> list[str]:
     """Two comment lines: where the data comes from, and the command that wrote it."""
     return [
         f"# source: {repo_url} tag {tag} path {path} (blob {blob})",

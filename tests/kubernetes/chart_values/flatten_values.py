@@ -5,7 +5,8 @@
 Reads the file with `git -C <git-dir> show <tag>:<path>` (a clone or mirror of the chart's repository).
 One path per line; segments joined by ".", a "." inside a key written "\\."; every mapping key is listed,
 so a path's children are the lines that extend it. Next to it, `<out>.priority` (same name, .priority):
-every `...priorityClassName` path with its default, for the priority-class invariant. Comments in values.yaml (keys documented but not set)
+every `...priorityClassName` path with its default, for the priority-class invariant. Comments in values.yaml
+(keys documented but not set)
 are not keys: a chart reads them only if its templates do, which this file does not claim.
 """
 

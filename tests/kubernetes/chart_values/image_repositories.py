@@ -1,7 +1,8 @@
 """Write the image repositories a chart's values.yaml names at an exact tag, for the Binary Authorization
 invariant (tests/gcp/test_gcp_binary_authorization.py).
 
-    python tests/kubernetes/chart_values/image_repositories.py <git-dir> <repo-url> <tag> <path> <out.images> \
+    python tests/kubernetes/chart_values/image_repositories.py <git-dir> <repo-url> <tag> <path> <out.images>
+\
         [<from>=<to> ...]
 
 Reads the file with `git -C <git-dir> show <tag>:<path>`. An image is written in values.yaml in one of three
@@ -74,9 +75,11 @@ def main(git_dir: str, repo_url: str, tag: str, path: str, out: str, *rewrites: 
     repos = repositories(values) | composed_repositories(values)
     for rewrite in rewrites:
         old, new = rewrite.split("=", 1)
-        repos = {new + r[len(old):] if r.startswith(old) else r for r in repos}
-    header = [*source_header("image_repositories.py", repo_url, tag, path, blob, out, rewrites),
-              f"# {len(repos)} image repositories"]
+        repos = {new + r[len(old) :] if r.startswith(old) else r for r in repos}
+    header = [
+        *source_header("image_repositories.py", repo_url, tag, path, blob, out, rewrites),
+        f"# {len(repos)} image repositories",
+    ]
     Path(out).write_text("\n".join([*header, *sorted(repos)]) + "\n")
 
 

@@ -2,7 +2,8 @@
 `*Probe`, `hostNetwork`/`hostPID` and `enabled` value of its values.yaml, by key path, for
 tests/kubernetes/test_k8s_system_workload_hardening.py (which merges the platform's values over them).
 
-    python tests/kubernetes/chart_values/security_defaults.py <git-dir> <repo-url> <tag> <path> <out.security.yaml>
+    python tests/kubernetes/chart_values/security_defaults.py <git-dir> <repo-url> <tag> <path>
+<out.security.yaml>
 """
 
 from __future__ import annotations
@@ -32,7 +33,9 @@ def picked(node: Any, prefix: str = "") -> dict[str, Any]:
 
 def main(git_dir: str, repo_url: str, tag: str, path: str, out: str) -> None:
     text, blob = values_at_tag(git_dir, tag, path)
-    header = "".join(f"{line}\n" for line in source_header("security_defaults.py", repo_url, tag, path, blob, out))
+    header = "".join(
+        f"{line}\n" for line in source_header("security_defaults.py", repo_url, tag, path, blob, out)
+    )
     Path(out).write_text(header + yaml.safe_dump(picked(yaml.safe_load(text) or {}), sort_keys=True))
 
 

@@ -31,9 +31,12 @@ def main(out: str, source: str, *files: str) -> None:
                 if not version.get("served"):
                     continue
                 kinds[f"{spec['group']}/{version['name']} {spec['names']['kind']}"] = {
-                    "scope": spec["scope"], "schema": _strip(version["schema"]["openAPIV3Schema"])}
-    Path(out).write_text(json.dumps({"source": source, "kinds": dict(sorted(kinds.items()))}, indent=1,
-                                    sort_keys=True) + "\n")
+                    "scope": spec["scope"],
+                    "schema": _strip(version["schema"]["openAPIV3Schema"]),
+                }
+    Path(out).write_text(
+        json.dumps({"source": source, "kinds": dict(sorted(kinds.items()))}, indent=1, sort_keys=True) + "\n"
+    )
 
 
 if __name__ == "__main__":
