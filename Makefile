@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: plan test bench lint typecheck clean
+.PHONY: plan test test-network bench lint typecheck clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,12 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/pyright lepton_infra
 
+# Offline once installed: the tests that need the network (marked `network`) run in `make test-network`.
 test: $(STAMP) lint typecheck
-	$(BIN)/pytest -n 2
+	$(BIN)/pytest -n 2 -m "not network"
+
+test-network: $(STAMP)
+	$(BIN)/pytest -m network
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

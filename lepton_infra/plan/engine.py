@@ -6,7 +6,6 @@ uses, in update mode (not preview) so every `apply` runs. Failures inside applie
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import json
 import os
@@ -23,6 +22,7 @@ from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.config import set_all_config
 from pulumi.runtime.stack import run_in_stack
 
+from lepton_infra.plan.event_loop import plan_event_loop, put_away
 from lepton_infra.plan.mocks import MockContext, PlausibleMocks
 from lepton_infra.plan.monitor import RecordingMonitor
 from lepton_infra.plan.record import PlannedGraph, RecordedResource
@@ -118,8 +118,8 @@ def _run(
 ) -> PlannedGraph:
     disabled = _disabled_default_providers(config)
     monitor = RecordingMonitor(PlausibleMocks(MockContext.from_config(config)), disabled)
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
+    loop = plan_event_loop()
+    completed = False
     gc_was_enabled = gc.isenabled()
     gc.disable()  # measured: nearly halves per-resource cost; the run is short-lived
     try:
@@ -130,6 +130,7 @@ def _run(
         pulumi_settings.SETTINGS.outputs.clear()  # type: ignore[attr-defined]  # set by configure()
         try:
             loop.run_until_complete(run_in_stack(program))
+            completed = True
         except pulumi.RunError as err:
             err.recorded_resources = monitor.recorded()  # type: ignore[attr-defined]  # for tests
             raise  # SpecError and friends: user input, shown without a traceback
@@ -146,8 +147,7 @@ def _run(
             raise failed from err
     finally:
         pulumi_settings.ROOT.set(None)
-        loop.close()
-        asyncio.set_event_loop(None)
+        put_away(loop, failed=not completed)
         if gc_was_enabled:
             gc.enable()
         # Collect now, at a quiet point: the garbage of a run (gRPC/asyncio objects with finalizers)

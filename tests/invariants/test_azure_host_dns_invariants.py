@@ -261,7 +261,7 @@ def test_the_policy_finds_an_internal_address_in_a_public_zone(graph: PlannedGra
     private = _records(graph, PRIVATE_RECORD, "privateZoneName")
     public = [r for rs in _records(graph, PUBLIC_RECORD, "zoneName").values() for r in rs]
     if not public or not internal & set(private):
-        return
+        pytest.skip("no internal host record and a public zone in this variant: nothing to move")
     leaked = copy.deepcopy(graph)
     record = next(r for r in leaked.of_type(PUBLIC_RECORD) if r.urn == public[0].urn)
     record.inputs["aRecords"] = [{"ipv4Address": _address(private[sorted(internal & set(private))[0]][0])}]

@@ -123,7 +123,7 @@ def test_each_gateway_names_its_own_address_which_it_waits_for(planned) -> None:
     if not exposed:
         assert (graph.of_type(ADDRESS), graph.of_type(ZONE), graph.of_type(RECORD)) == ([], [], [])
         assert "host_addresses" not in graph.outputs
-        return
+        pytest.skip("nothing exposed: checked that no address, zone or record exists")
     subnets = graph.of_type(SUBNET)
     [nodes] = [s for s in subnets if not s.get("purpose")]
     [proxy_only] = [s for s in subnets if s.get("purpose") == "REGIONAL_MANAGED_PROXY"]
@@ -160,7 +160,7 @@ def test_every_exposed_host_has_its_records_in_exactly_the_right_zones(planned) 
     exposed = exposed_services(spec)
     if not exposed or not spec.network.dns_records:
         assert (graph.of_type(ZONE), graph.of_type(RECORD)) == ([], [])
-        return
+        pytest.skip("no host records in this variant: checked that no zone or record exists")
     assert spec.gcp is not None
     [zone] = graph.of_type(ZONE)
     assert (zone.get("visibility"), zone.get("dnsName")) == ("private", f"{spec.network.domain}.")
@@ -214,7 +214,7 @@ def test_cert_manager_self_check_escapes_the_split_horizon(planned) -> None:
         spec.network.dns_records and exposed_services(spec)
     ):  # no private zone: nothing shadows the public one
         assert not graph.of_type(ZONE) and "dns01RecursiveNameservers" not in values
-        return
+        pytest.skip("no private zone: nothing shadows the public one (checked)")
     assert graph.of_type(ZONE)
     assert values["dns01RecursiveNameserversOnly"] is True
     for resolver in values["dns01RecursiveNameservers"].split(","):
@@ -248,7 +248,7 @@ def test_the_policy_finds_an_internal_address_moved_to_the_public_zone(planned) 
         if r.get("name") in {f"{e.host}." for e in exposed_services(spec) if e.exposure == "internal"}
     ]
     if not internal or spec.gcp is None:
-        return
+        pytest.skip("no internal host record on GCP in this variant: nothing to move")
     moved = copy.deepcopy(graph)
     record = next(r for r in moved.of_type(RECORD) if r.urn == internal[0].urn)
     record.inputs["managedZone"] = spec.gcp.dns_zone or "acme-dev"

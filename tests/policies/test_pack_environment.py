@@ -50,7 +50,7 @@ def _run(python: Path, cwd: Path) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-@pytest.mark.slow
+@pytest.mark.network
 def test_pack_builds_in_its_own_environment(tmp_path: Path) -> None:
     env = tmp_path / "venv"
     venv.EnvBuilder(with_pip=True).create(env)
