@@ -210,9 +210,10 @@ def _more_components() -> list[tuple[str, Callable[[], Any], list[str]]]:
                     **oidc,
                     alert_emails=["oncall"],
                     budget_usd=-1,
+                    kubernetes_version="1.29",  # no add-on version pinned for it, none given
                 ),
             ),
-            ["alert_emails[0]", "budget_usd"],
+            ["alert_emails[0]", "budget_usd", "addon_version"],
         ),
         (
             "aws-autoscaler",
