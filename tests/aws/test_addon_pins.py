@@ -11,10 +11,9 @@ from typing import Any
 import pytest
 
 from lepton_infra.core.eks_addons import BASES, addon_pins
-from lepton_infra.core.errors import SpecError
 from lepton_infra.plan.record import PlannedGraph
-from lepton_infra.spec import PlatformSpec
 from lepton_infra.spec.aws_rules import ADDON_VERSION, EKS_ADDONS
+from tests.conftest import spec_problems
 from tests.kubernetes.harness import shipped_spec
 
 AWS_STACKS = ["aws-dev", "aws-prod"]
@@ -107,17 +106,8 @@ def _aws_spec(**changes: Any) -> dict[str, Any]:
     return raw
 
 
-def _problems(raw: dict[str, Any]) -> dict[str, str]:
-    """path -> "why -- fix" of every problem the spec reports ({} when it is accepted)."""
-    try:
-        PlatformSpec.from_dict(raw)
-    except SpecError as err:
-        return {p.path: f"{p.why} -- {p.fix}" for p in err.problems}
-    return {}
-
-
 def test_a_minor_without_pins_is_refused_naming_the_field_and_the_fix() -> None:
-    problems = _problems(_aws_spec(cluster={"version": "1.29"}))
+    problems = spec_problems(_aws_spec(cluster={"version": "1.29"}))
     message = problems["cluster.version"]
     assert "no EKS add-on version is pinned for Kubernetes 1.29" in message
     assert "aws.addon_versions" in message and "1.33, 1.34, 1.35, 1.36" in message
@@ -125,7 +115,7 @@ def test_a_minor_without_pins_is_refused_naming_the_field_and_the_fix() -> None:
 
 def test_a_partial_override_names_only_the_addons_still_missing() -> None:
     pinned = {a: v for a, v in EXPECTED["1.36"].items() if a != "coredns"}
-    message = _problems(_aws_spec(cluster={"version": "1.29"}, aws={"addon_versions": pinned}))[
+    message = spec_problems(_aws_spec(cluster={"version": "1.29"}, aws={"addon_versions": pinned}))[
         "cluster.version"
     ]
     assert "(coredns;" in message
@@ -133,5 +123,5 @@ def test_a_partial_override_names_only_the_addons_still_missing() -> None:
 
 def test_pinning_every_addon_by_hand_opens_an_unlisted_minor() -> None:
     # 1.29 may be refused for other reasons (charts, lifecycle); never for its add-on versions.
-    problems = _problems(_aws_spec(cluster={"version": "1.29"}, aws={"addon_versions": EXPECTED["1.36"]}))
+    problems = spec_problems(_aws_spec(cluster={"version": "1.29"}, aws={"addon_versions": EXPECTED["1.36"]}))
     assert not [m for m in problems.values() if "EKS add-on" in m]

@@ -10,11 +10,10 @@ from typing import Any
 import pulumi
 import pytest
 
-from lepton_infra.core.errors import SpecError
 from lepton_infra.plan.record import PlannedGraph
 from lepton_infra.platform import build
 from lepton_infra.spec import PlatformSpec
-from tests.conftest import SHIPPED_STACKS
+from tests.conftest import SHIPPED_STACKS, spec_problems
 from tests.kubernetes.harness import raw_spec, shipped_spec
 
 GKE_CLUSTER = "gcp:container/cluster:Cluster"
@@ -108,14 +107,6 @@ def test_aks_schedules_only_the_channels_it_drives(plan_program: Any) -> None:
     assert _plan(plan_program, raw).of_type(AKS_MAINTENANCE) == []
 
 
-def _problems(raw: dict[str, Any]) -> dict[str, str]:
-    try:
-        PlatformSpec.from_dict(raw)
-    except SpecError as err:
-        return {p.path: f"{p.why} -- {p.fix}" for p in err.problems}
-    return {}
-
-
 @pytest.mark.parametrize(
     ("window", "path"),
     [
@@ -131,13 +122,13 @@ def _problems(raw: dict[str, Any]) -> dict[str, str]:
 def test_a_window_no_cloud_accepts_is_refused_by_field(window: dict[str, Any], path: str, stack: str) -> None:
     raw = shipped_spec(stack)
     raw["cluster"] = {**raw.get("cluster", {}), "maintenance": window}
-    assert path in _problems(raw)
+    assert path in spec_problems(raw)
 
 
 def test_gke_refuses_a_weekly_window_shorter_than_12_hours() -> None:
     raw = shipped_spec("gcp-dev")
     raw["cluster"] = {**raw.get("cluster", {}), "maintenance": {"day": "saturday", "duration_hours": 8}}
-    message = _problems(raw)["cluster.maintenance.duration_hours"]
+    message = spec_problems(raw)["cluster.maintenance.duration_hours"]
     assert "48 hours" in message and "gives 32" in message and "day: daily" in message
 
 
@@ -145,4 +136,4 @@ def test_gke_refuses_a_weekly_window_shorter_than_12_hours() -> None:
 def test_a_short_weekly_window_is_fine_where_the_cloud_allows_it(stack: str) -> None:
     raw = shipped_spec(stack)
     raw["cluster"] = {**raw.get("cluster", {}), "maintenance": {"day": "saturday", "duration_hours": 4}}
-    assert not [p for p in _problems(raw) if p.startswith("cluster.maintenance")]
+    assert not [p for p in spec_problems(raw) if p.startswith("cluster.maintenance")]
