@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,3 +17,15 @@ SHIPPED_STACKS = sorted(
 @pytest.fixture(scope="session")
 def platform_dir() -> Path:
     return PLATFORM_STACK_DIR
+
+
+def spec_problems(raw: Any) -> dict[str, str]:
+    """path -> "why -- fix" of every problem the spec reports for `raw` ({} when it is accepted)."""
+    from lepton_infra.core.errors import SpecError
+    from lepton_infra.spec import PlatformSpec
+
+    try:
+        PlatformSpec.from_dict(raw)
+    except SpecError as err:
+        return {p.path: f"{p.why} -- {p.fix}" for p in err.problems}
+    return {}

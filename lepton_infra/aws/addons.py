@@ -4,6 +4,9 @@ Separate from `Cluster` on purpose: coredns and the EBS CSI controller need node
 they are created after the node pools (the platform passes the pools in `depends_on`). Nodes can join
 before this runs because EKS bootstraps its self-managed vpc-cni and kube-proxy, which the managed
 add-ons then adopt (`resolve_conflicts_on_create="OVERWRITE"`).
+
+Every version is pinned for the cluster's minor (core/data/eks_addons.yaml, `versions` overriding): a
+routine `up` never rolls vpc-cni or kube-proxy across busy GPU nodes because EKS published a new build.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from lepton_infra.aws.arg_checks import addons_problems
 from lepton_infra.aws.iam import allow, document, irsa_role
 from lepton_infra.core.args import check_args
 from lepton_infra.core.component import Component
+from lepton_infra.core.eks_addons import addon_versions
 from lepton_infra.core.naming import child_name
 from lepton_infra.spec.aws_rules import CORE_ADDONS
 
@@ -33,6 +37,12 @@ ADDONS = CORE_ADDONS
 VPC_CNI_CONFIGURATION = {"enableNetworkPolicy": "true"}
 ADDON_CONFIGURATION: dict[str, dict] = {"vpc-cni": VPC_CNI_CONFIGURATION}
 EBS_CSI_SERVICE_ACCOUNT = ("kube-system", "ebs-csi-controller-sa")
+# On update the declared configuration wins over hand edits made in the cluster (`kubectl edit ds aws-node`):
+# everything we set is in `configuration_values`, so OVERWRITE converges each pinned upgrade to what the
+# program says. PRESERVE would carry such an edit silently through the upgrade (EKS User Guide, "Update an
+# Amazon EKS add-on": PRESERVE keeps existing values, OVERWRITE sets them to the add-on's defaults plus
+# the configuration values given). Create adopts the self-managed vpc-cni/kube-proxy the same way.
+RESOLVE_CONFLICTS = "OVERWRITE"
 STORAGE_CLASS = "gp3"
 # The driver tags every volume and snapshot it creates with this; the policy only lets it touch those.
 _EBS_CLUSTER_TAG = "ebs.csi.aws.com/cluster"
@@ -49,7 +59,8 @@ class AddonsArgs:
     """Prefix of IAM role names."""
     k8s_provider: pulumi.ProviderResource
     versions: Mapping[str, str] = field(default_factory=dict)
-    """Pinned add-on versions; others use the most recent version for the cluster's Kubernetes."""
+    """Add-on -> version, each overriding the version pinned for `kubernetes_version` in
+    core/data/eks_addons.yaml. A minor without a row needs every add-on here (refused otherwise)."""
     volume_tags: Mapping[str, str] = field(default_factory=dict)
     """Tags of the EBS volumes the CSI driver creates for PersistentVolumeClaims (the platform's tags, so
     the budget counts them: the driver tags volumes only with its own keys unless told)."""
@@ -164,18 +175,19 @@ class Addons(Component):
             opts=self.child_opts(),
             description="EBS CSI controller (volumes it tags, CMK via EC2)",
         )
+        versions = addon_versions(args.kubernetes_version, args.versions)
         self.addons: dict[str, aws.eks.Addon] = {}
         for addon in ADDONS:
             self.addons[addon] = aws.eks.Addon(
                 child_name(name, addon),
                 cluster_name=args.cluster_name,
                 addon_name=addon,
-                addon_version=self._addon_version(addon, args),
+                addon_version=versions[addon],
                 configuration_values=json.dumps(ADDON_CONFIGURATION[addon])
                 if addon in ADDON_CONFIGURATION
                 else None,
-                resolve_conflicts_on_create="OVERWRITE",
-                resolve_conflicts_on_update="PRESERVE",
+                resolve_conflicts_on_create=RESOLVE_CONFLICTS,
+                resolve_conflicts_on_update=RESOLVE_CONFLICTS,
                 service_account_role_arn=ebs_role.arn if addon == "aws-ebs-csi-driver" else None,
                 opts=self.child_opts(depends_on=list(args.wait_for)),
             )
@@ -202,14 +214,3 @@ class Addons(Component):
         self.finish(
             {"addons": {k: v.addon_version for k, v in self.addons.items()}, "storage_class": STORAGE_CLASS}
         )
-
-    def _addon_version(self, addon: str, args: AddonsArgs) -> pulumi.Input[str]:
-        pinned = args.versions.get(addon)
-        if pinned:
-            return pinned
-        return aws.eks.get_addon_version_output(
-            addon_name=addon,
-            kubernetes_version=args.kubernetes_version,
-            most_recent=True,
-            opts=pulumi.InvokeOutputOptions(parent=self),
-        ).version

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from lepton_infra.catalog import catalog
 from lepton_infra.core.args import at_least, at_most, known, non_empty, one_of
+from lepton_infra.core.eks_addons import pinned_minors, unpinned
 from lepton_infra.core.errors import Problem
 from lepton_infra.kubernetes.charts import CLUSTER_AUTOSCALER_IMAGE_TAGS, PROVISIONING_REQUEST_V1_MINORS
 from lepton_infra.profiles.aws import PROFILE as AWS
@@ -22,6 +23,7 @@ from lepton_infra.spec import (
     PlatformSpec,
 )
 from lepton_infra.spec.apply_time import cloudwatch_retention_problem
+from lepton_infra.spec.aws_rules import CORE_ADDONS, OBSERVABILITY_ADDON
 from lepton_infra.spec.problems import like_spec_field, node_pool_args_problems
 
 if TYPE_CHECKING:
@@ -103,6 +105,10 @@ def monitoring_problems(args: MonitoringArgs) -> Iterator[Problem]:
     if known(args.log_retention_days):
         yield from cloudwatch_retention_problem("log_retention_days", args.log_retention_days)
     yield from like_spec_field("budget_usd", args.budget_usd, BudgetSpec, "monthly_usd")
+    if not args.addon_version:
+        yield from _unpinned_addons(
+            "addon_version", [OBSERVABILITY_ADDON], args.kubernetes_version, {}, "pass addon_version"
+        )
 
 
 def autoscaler_problems(args: AutoscalerArgs) -> Iterator[Problem]:
@@ -153,3 +159,21 @@ def addons_problems(args: AddonsArgs) -> Iterator[Problem]:
             yield Problem(
                 f"versions.{addon}", version, "an empty add-on version", "pin a version or drop the entry"
             )
+    pinned = {a: v for a, v in args.versions.items() if known(v) and str(v).strip()}
+    yield from _unpinned_addons(
+        "versions", CORE_ADDONS, args.kubernetes_version, pinned, "add them to versions"
+    )
+
+
+def _unpinned_addons(
+    path: str, addons: list[str] | tuple[str, ...], minor: str | None, pinned: dict[str, str], fix: str
+) -> Iterator[Problem]:
+    missing = unpinned(addons, minor or "", pinned)
+    if missing:
+        yield Problem(
+            path,
+            minor,
+            f"no version is pinned for {', '.join(missing)} on Kubernetes {minor} "
+            f"(core/data/eks_addons.yaml pins {', '.join(pinned_minors())})",
+            f"{fix}, or use a pinned minor",
+        )

@@ -11,10 +11,12 @@ import pulumi
 import pulumi_aws as aws
 
 from lepton_infra.aws.account import AwsAccount, lookup_account, make_arn
+from lepton_infra.aws.addons import RESOLVE_CONFLICTS
 from lepton_infra.aws.arg_checks import monitoring_problems
 from lepton_infra.aws.iam import allow, document, irsa_role
 from lepton_infra.core.args import check_args
 from lepton_infra.core.component import Component
+from lepton_infra.core.eks_addons import addon_versions
 from lepton_infra.core.naming import child_name, physical_name
 from lepton_infra.core.tagging import COST_ALLOCATION_TAG
 from lepton_infra.spec.aws_rules import OBSERVABILITY_ADDON
@@ -63,8 +65,9 @@ class MonitoringArgs:
     """Activate the budget's tag key as a cost allocation tag (payer account only; the key must already
     appear in billing data)."""
     addon_version: str | None = None
+    """The amazon-cloudwatch-observability version; None: the one pinned for `kubernetes_version` in
+    core/data/eks_addons.yaml (one of the two is needed: `up` never asks EKS for the latest)."""
     kubernetes_version: str | None = None
-    """Picks the most recent add-on version for this Kubernetes minor when `addon_version` is unset."""
     wait_for: Sequence[pulumi.Resource] = ()
     """Resources the in-cluster pieces wait for (the node pools). Passed to the children themselves:
     a component's `depends_on` does not reach the children it creates."""
@@ -111,6 +114,13 @@ def agent_policy(
             ]
         )
     )
+
+
+def insights_addon_version(args: MonitoringArgs) -> str:
+    """The pinned version (monitoring_problems refuses args that have none, before anything registers)."""
+    if args.addon_version:
+        return args.addon_version
+    return addon_versions(args.kubernetes_version or "")[ADDON]
 
 
 def gpu_idle_expression(threshold_percent: int) -> str:
@@ -200,17 +210,11 @@ class Monitoring(Component):
             child_name(name, "insights"),
             cluster_name=args.cluster_name,
             addon_name=ADDON,
-            addon_version=args.addon_version
-            or aws.eks.get_addon_version_output(
-                addon_name=ADDON,
-                kubernetes_version=args.kubernetes_version,
-                most_recent=True,
-                opts=pulumi.InvokeOutputOptions(parent=self),
-            ).version,
+            addon_version=insights_addon_version(args),
             service_account_role_arn=role.arn,
             configuration_values=json.dumps(ADDON_CONFIGURATION),
-            resolve_conflicts_on_create="OVERWRITE",
-            resolve_conflicts_on_update="PRESERVE",
+            resolve_conflicts_on_create=RESOLVE_CONFLICTS,
+            resolve_conflicts_on_update=RESOLVE_CONFLICTS,
             opts=self.child_opts(depends_on=[*groups, *args.wait_for]),
         )
 

@@ -94,6 +94,26 @@ def node_template_tags(
     return tags
 
 
+# How a node group rolls when its AMI or launch template changes (EKS User Guide, "Understand each phase of
+# node updates"; API NodegroupUpdateConfig, read 2026-12-07). The DEFAULT strategy launches the new nodes
+# first: it raises the Auto Scaling group by the larger of maxUnavailable and up to twice the number of
+# zones the group spans, so even with maxUnavailable 1 a 3-zone GPU group asks for up to 6 extra GPU
+# instances (quota nobody granted, capacity that may not exist: the update then fails with
+# NodeCreationFailure). MINIMAL "terminates the old instances before launching the new instances ... useful
+# ... with hardware accelerators such as GPUs": no surge, at most maxUnavailable (1) GPU node down at a time.
+# CPU groups keep DEFAULT (surge first, a third at a time): cheap capacity, no drop in pod capacity.
+GPU_MAX_UNAVAILABLE = 1
+CPU_MAX_UNAVAILABLE_PERCENT = 33
+
+
+def update_config(gpu: bool) -> aws.eks.NodeGroupUpdateConfigArgs:
+    if gpu:
+        return aws.eks.NodeGroupUpdateConfigArgs(
+            max_unavailable=GPU_MAX_UNAVAILABLE, update_strategy="MINIMAL"
+        )
+    return aws.eks.NodeGroupUpdateConfigArgs(max_unavailable_percentage=CPU_MAX_UNAVAILABLE_PERCENT)
+
+
 def node_group_name_prefix(pool_name: str) -> str:
     return f"{physical_name(pool_name, limit=36)}-"
 
@@ -194,10 +214,7 @@ class NodePool(Component):
                 aws.eks.NodeGroupTaintArgs(key=t.key, value=t.value, effect=_EKS_EFFECT[t.effect])
                 for t in taints
             ],
-            # GPU nodes are expensive and slow to drain: replace one at a time.
-            update_config=aws.eks.NodeGroupUpdateConfigArgs(max_unavailable=1)
-            if is_gpu
-            else aws.eks.NodeGroupUpdateConfigArgs(max_unavailable_percentage=33),
+            update_config=update_config(is_gpu),
             node_repair_config=aws.eks.NodeGroupNodeRepairConfigArgs(enabled=True),
             tags={"Name": label, "lepton.ai/pool": args.pool_name},
             opts=self.child_opts(ignore_changes=["scalingConfig.desiredSize"]),

@@ -11,6 +11,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 from pulumi_azure_native import containerservice, managedidentity
 
+from lepton_infra.azure.maintenance import AksMaintenanceWindow, maintenance_configurations
 from lepton_infra.azure.planning import SYSTEM_POOL_NAME, SYSTEM_POOL_TAINT, aks_kubeconfig, dns_service_ip
 from lepton_infra.azure.roles import grant
 from lepton_infra.core.component import Component
@@ -48,6 +49,8 @@ class ClusterArgs:
     deployer_principal_type: str = "User"
     upgrade_channel: str = "patch"
     node_os_upgrade_channel: str = "NodeImage"
+    # When AKS may auto-upgrade and reimage (azure/maintenance.py); None: at any hour AKS chooses.
+    maintenance: AksMaintenanceWindow | None = None
     system_pool_min: int = 1
     system_pool_max: int = 3
     standard_tier: bool = True
@@ -223,6 +226,19 @@ class Cluster(Component):
         )
         self.cluster_name = self.cluster.name
         self.cluster_id = self.cluster.id
+        self.maintenance = (
+            maintenance_configurations(
+                name,
+                window=args.maintenance,
+                resource_group_name=args.resource_group_name,
+                cluster_name=self.cluster.name,
+                upgrade_channel=args.upgrade_channel,
+                node_os_upgrade_channel=args.node_os_upgrade_channel,
+                opts=self.child_opts(),
+            )
+            if args.maintenance
+            else []
+        )
         self.endpoint = pulumi.Output.all(self.cluster.private_fqdn, self.cluster.fqdn).apply(
             lambda f: f"https://{f[0] if args.private_endpoint else f[1]}"
         )

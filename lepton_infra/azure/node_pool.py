@@ -89,7 +89,9 @@ class NodePool(Component):
             # the on-demand price (-1), so capacity goes only when Azure needs it back.
             scale_set_eviction_policy="Delete" if args.spot else None,
             spot_max_price=-1 if args.spot else None,
-            upgrade_settings=containerservice.AgentPoolUpgradeSettingsArgs(max_surge=shape.upgrade_max_surge)
+            upgrade_settings=containerservice.AgentPoolUpgradeSettingsArgs(
+                max_surge=shape.upgrade_max_surge, max_unavailable=shape.upgrade_max_unavailable
+            )
             if shape.upgrade_max_surge
             else None,
             tags=dict(args.tags),

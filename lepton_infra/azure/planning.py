@@ -103,6 +103,7 @@ class PoolShape:
     zones: list[str] | None
     priority: str
     upgrade_max_surge: str | None = None
+    upgrade_max_unavailable: str | None = None
 
 
 def pool_shape(
@@ -125,9 +126,22 @@ def pool_shape(
         # zone without the size, so GPU pools stay regional and CPU pools spread over the zones.
         zones=None if gpu_type else [str(z) for z in range(1, zones + 1)],
         priority="Spot" if spot else "Regular",
-        # AKS rejects surge settings on spot pools.
-        upgrade_max_surge=None if spot else "33%",
+        **_upgrade_settings(gpu=bool(gpu_type), spot=spot),
     )
+
+
+def _upgrade_settings(*, gpu: bool, spot: bool) -> dict[str, str | None]:
+    """How a pool rolls on an upgrade or a node image (AKS "Upgrade options": maxSurge=0 with maxUnavailable=N
+    drains N existing nodes, no surge node; upgradeSettings of azure-native 3.29, API 2025-09-01).
+    GPU pools take no surge: an upgrade of the H100 pool at 33% would ask for a third of its GPUs again in
+    quota and scarce capacity; one node at a time is drained and reimaged instead. CPU pools surge a third
+    (cheap, keeps pod capacity). Spot pools carry no settings: AKS rejects surge settings there and never
+    surges a spot pool (its nodes are cordoned and evicted in place)."""
+    if spot:
+        return {"upgrade_max_surge": None, "upgrade_max_unavailable": None}
+    if gpu:
+        return {"upgrade_max_surge": "0", "upgrade_max_unavailable": "1"}
+    return {"upgrade_max_surge": "33%", "upgrade_max_unavailable": None}
 
 
 # --- identities and access ------------------------------------------------------------------------

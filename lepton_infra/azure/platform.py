@@ -19,6 +19,7 @@ from lepton_infra.azure.cluster import (
 )
 from lepton_infra.azure.encryption import EncryptionKey, EncryptionKeyArgs
 from lepton_infra.azure.identity import WorkloadIdentityBinder
+from lepton_infra.azure.maintenance import AksMaintenanceWindow
 from lepton_infra.azure.monitoring import Monitoring, MonitoringArgs
 from lepton_infra.azure.network import Network, NetworkArgs
 from lepton_infra.azure.node_pool import NodePool, NodePoolArgs
@@ -150,6 +151,11 @@ class Platform(Component):
                 deployer_principal_type=knobs.deployer_principal_type,
                 upgrade_channel=knobs.upgrade_channel,
                 node_os_upgrade_channel=knobs.node_os_upgrade_channel,
+                maintenance=AksMaintenanceWindow(
+                    day=spec.cluster.maintenance.day,
+                    start=spec.cluster.maintenance.start,
+                    duration_hours=spec.cluster.maintenance.duration_hours,
+                ),
                 system_pool_min=SYSTEM_POOL_SIZE[spec.environment][0],
                 system_pool_max=SYSTEM_POOL_SIZE[spec.environment][1],
                 standard_tier=prod,

@@ -3,7 +3,6 @@ Bounds come from the spec's own fields, so a component used on its own refuses w
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from ipaddress import IPv4Network
 from typing import TYPE_CHECKING
@@ -11,6 +10,7 @@ from typing import TYPE_CHECKING
 from lepton_infra.catalog import NoMachine, catalog, choose_machine
 from lepton_infra.core.args import at_least, at_most, known, non_empty, one_of
 from lepton_infra.core.errors import Problem
+from lepton_infra.gcp.maintenance import MIN_COUNTED_HOURS, MIN_HOURS_PER_32_DAYS, RecurringWindow
 from lepton_infra.profiles.gcp import PROFILE as GCP
 from lepton_infra.spec import (
     BudgetSpec,
@@ -77,17 +77,31 @@ def cluster_problems(args: ClusterArgs) -> Iterator[Problem]:
     yield from like_spec_field(
         "authorized_networks", list(args.authorized_networks), ClusterSpec, "authorized_networks"
     )
-    if known(args.maintenance_start_utc) and not re.fullmatch(
-        r"([01][0-9]|2[0-3]):[0-5][0-9]", args.maintenance_start_utc
-    ):
-        yield Problem(
-            "maintenance_start_utc",
-            args.maintenance_start_utc,
-            "not a time of day HH:MM (UTC)",
-            "write it like '03:00'",
-        )
+    yield from _maintenance_problems(args.maintenance)
     for arg in ("control_plane_cidr",):
         yield from _cidr(arg, getattr(args, arg))
+
+
+def _maintenance_problems(window: RecurringWindow) -> Iterator[Problem]:
+    """What GKE refuses in a recurring window (gcp/maintenance.py says where the rules come from)."""
+    try:
+        hours, per_32_days = window.hours, window.hours_per_32_days
+    except ValueError:
+        yield Problem(
+            "maintenance",
+            window,
+            "start_time and end_time are not RFC 3339 UTC times",
+            "use recurring_window()",
+        )
+        return
+    if hours < MIN_COUNTED_HOURS or per_32_days < MIN_HOURS_PER_32_DAYS:
+        yield Problem(
+            "maintenance",
+            window,
+            f"GKE needs {MIN_HOURS_PER_32_DAYS} hours of availability in any 32 days, in windows of "
+            f"{MIN_COUNTED_HOURS} hours or more (this gives {per_32_days:g})",
+            "open it longer or more often (FREQ=DAILY, or a weekly window of 12 hours or more)",
+        )
 
 
 def network_problems(args: NetworkArgs) -> Iterator[Problem]:

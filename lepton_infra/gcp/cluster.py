@@ -14,7 +14,9 @@ from lepton_infra.core.kubeconfig import ExecCredential, exec_kubeconfig
 from lepton_infra.core.naming import child_name, physical_name
 from lepton_infra.gcp.arg_checks import cluster_problems
 from lepton_infra.gcp.cluster_facts import DATAPLANE_V2
+from lepton_infra.gcp.maintenance import RecurringWindow, spec_window
 from lepton_infra.gcp.planning import workload_pool
+from lepton_infra.spec.maintenance import MaintenanceWindow
 
 # GKE-managed metrics: control plane, workload state (kube-state-metrics) and NVIDIA DCGM GPU metrics.
 MONITORING_COMPONENTS: tuple[str, ...] = (
@@ -52,7 +54,8 @@ class ClusterArgs:
     private_endpoint: bool = True
     authorized_networks: Sequence[str] = field(default_factory=list)
     protect: bool = False
-    maintenance_start_utc: str = "03:00"
+    # When GKE may upgrade and roll nodes on its own (gcp/maintenance.py); default: the spec's default window.
+    maintenance: RecurringWindow = field(default_factory=lambda: spec_window(MaintenanceWindow()))
     # Google Groups for RBAC: `gke-security-groups@<domain>`, whose member groups reach RBAC by e-mail.
     rbac_security_group: str | None = None
     # Serve the API on GKE's DNS-based endpoint too (IAM-authorized, reachable wherever Google APIs are),
@@ -157,8 +160,10 @@ class Cluster(Component):
             security_posture_config=gcp.container.ClusterSecurityPostureConfigArgs(mode="BASIC"),
             cost_management_config=gcp.container.ClusterCostManagementConfigArgs(enabled=True),
             maintenance_policy=gcp.container.ClusterMaintenancePolicyArgs(
-                daily_maintenance_window=gcp.container.ClusterMaintenancePolicyDailyMaintenanceWindowArgs(
-                    start_time=args.maintenance_start_utc
+                recurring_window=gcp.container.ClusterMaintenancePolicyRecurringWindowArgs(
+                    start_time=args.maintenance.start_time,
+                    end_time=args.maintenance.end_time,
+                    recurrence=args.maintenance.recurrence,
                 )
             ),
             # GKE insists on creating a default pool; it is deleted at once, but while it lives it runs

@@ -29,6 +29,7 @@ from lepton_infra.gcp.cluster_facts import (
 )
 from lepton_infra.gcp.encryption import EncryptionKey, EncryptionKeyArgs
 from lepton_infra.gcp.identity import WorkloadIdentityBinder
+from lepton_infra.gcp.maintenance import spec_window
 from lepton_infra.gcp.monitoring import Monitoring, MonitoringArgs
 from lepton_infra.gcp.network import Network, NetworkArgs
 from lepton_infra.gcp.node_identity import NodeServiceAccount, NodeServiceAccountArgs
@@ -188,6 +189,7 @@ class Platform(Component):
                 binary_authorization_mode=CLUSTER_DISABLED
                 if binauthz == "off"
                 else CLUSTER_ENFORCES_PROJECT_POLICY,
+                maintenance=spec_window(spec.cluster.maintenance),
             ),
             opts_(),
         )

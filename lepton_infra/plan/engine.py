@@ -156,7 +156,12 @@ def _run(
         gc.collect(0)  # the run's own objects are all young: a generation-0 pass finds its garbage
     resources = monitor.recorded()
     return PlannedGraph(
-        project=project, stack=stack, resources=resources, outputs=monitor.stack_outputs, config=dict(config)
+        project=project,
+        stack=stack,
+        resources=resources,
+        outputs=monitor.stack_outputs,
+        config=dict(config),
+        invokes=list(monitor.invokes),
     )
 
 

@@ -8,7 +8,7 @@ from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockMonitor
 from pulumi.runtime.settings import get_project, get_stack
 
-from lepton_infra.plan.record import SECRET, STACK_TYPE, RecordedResource
+from lepton_infra.plan.record import SECRET, STACK_TYPE, RecordedInvoke, RecordedResource
 from lepton_infra.plan.urns import AliasSpec, collapse_alias, engine_urn
 
 
@@ -64,6 +64,7 @@ class RecordingMonitor(MockMonitor):
         self.records: dict[str, RecordedResource] = {}
         self.order: list[str] = []
         self.stack_outputs: dict[str, Any] = {}
+        self.invokes: list[RecordedInvoke] = []
         self.disabled_default_providers = disabled_default_providers or set()
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
@@ -107,6 +108,13 @@ class RecordingMonitor(MockMonitor):
         if urn not in self.records:
             self.order.append(urn)
         self.records[urn] = record
+        return response
+
+    def Invoke(self, request: Any) -> Any:
+        response = super().Invoke(request)  # first: it sets up the event loop deserializing needs
+        if request.tok != "pulumi:pulumi:getResource":  # the SDK's own lookups, not the program's
+            args = redact(rpc.deserialize_properties(request.args))
+            self.invokes.append(RecordedInvoke(request.tok, args, request.provider or None))
         return response
 
     def RegisterResourceOutputs(self, request: Any) -> Any:

@@ -80,6 +80,16 @@ class RecordedResource:
         }
 
 
+@dataclass(frozen=True)
+class RecordedInvoke:
+    """One data-source call the program made (`aws.eks.get_addon_version`, ...), with its arguments as the
+    engine received them (secrets as "[secret]"): what `pulumi up` would ask the cloud at every run."""
+
+    token: str
+    args: dict[str, Any]
+    provider: str | None = None  # "<provider urn>::<id>", as the engine receives it; None: the default
+
+
 @dataclass
 class PlannedGraph:
     """The recorded resource graph of one program run, in registration order."""
@@ -90,6 +100,9 @@ class PlannedGraph:
     outputs: dict[str, Any]
     config: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    invokes: list[RecordedInvoke] = field(default_factory=list)
+    """Every invoke, in call order. Not part of the JSON report: tests read it (a lookup that `up` repeats,
+    such as a most-recent version, is a change nobody reviewed)."""
 
     def __post_init__(self) -> None:
         self._by_urn = {r.urn: r for r in self.resources}

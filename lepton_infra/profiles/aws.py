@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from lepton_infra.profiles.base import CloudProfile, regex_rule
 from lepton_infra.spec.apply_time import cluster_log_retention_on_cloudwatch, flow_log_retention_on_cloudwatch
 from lepton_infra.spec.aws_rules import (
+    addon_pins_for_minor,
     addon_versions,
     guardduty_detector,
     replication_region,
@@ -45,6 +46,7 @@ PROFILE = CloudProfile(
         flow_log_retention_on_cloudwatch,
         cluster_log_retention_on_cloudwatch,
         addon_versions,
+        addon_pins_for_minor,
         tenant_admin_groups,
         guardduty_detector,
         replication_region,

@@ -14,6 +14,7 @@ from lepton_infra.spec.gcp_rules import (
     gcp_queued_provisioning_pools,
     gcp_rbac_groups,
     gcp_soft_delete_days,
+    gke_maintenance_availability,
 )
 from lepton_infra.spec.tag_rules import GCP_LABELS
 from lepton_infra.spec.traffic_rules import gcp_certificate_sources
@@ -63,5 +64,6 @@ PROFILE = CloudProfile(
         gcp_soft_delete_days,
         gcp_images_name_their_registry,
         gcp_queued_provisioning_pools,
+        gke_maintenance_availability,
     ),
 )

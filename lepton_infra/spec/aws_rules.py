@@ -2,6 +2,7 @@
 
 Sources (checked before coding them):
 - add-on versions: `aws eks describe-addon-versions` names them `v<major>.<minor>.<patch>-eksbuild.<n>`;
+  the versions pinned per Kubernetes minor, and their sources, are in core/data/eks_addons.yaml;
 - vpc-cni enforces NetworkPolicy from v1.14.0 (EKS user guide, "Restrict Pod network traffic with
   Kubernetes network policies", minimum VPC CNI version);
 - access entries: `kubernetesGroups` may not start with `system:` (CreateAccessEntry answers
@@ -14,6 +15,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from lepton_infra.core.eks_addons import pinned_minors, unpinned
 from lepton_infra.core.errors import Problem
 from lepton_infra.spec.checks import rule
 
@@ -48,7 +50,7 @@ def addon_versions(spec: PlatformSpec) -> Iterator[Problem]:
                 version,
                 "not an EKS add-on version (EKS refuses anything but an exact published version)",
                 "write it like v1.19.2-eksbuild.1 (aws eks "
-                "describe-addon-versions --addon-name " + addon + "), or remove it for the latest",
+                "describe-addon-versions --addon-name " + addon + "), or remove it for the pinned version",
             )
             continue
         numbers = tuple(int(g) for g in match.groups())
@@ -60,6 +62,25 @@ def addon_versions(spec: PlatformSpec) -> Iterator[Problem]:
                 "isolation would be accepted and not enforced",
                 "pin v1.14.0-eksbuild.1 or later",
             )
+
+
+@rule("aws", "cluster")
+def addon_pins_for_minor(spec: PlatformSpec) -> Iterator[Problem]:
+    """Every add-on needs a version for the cluster's minor: `up` never asks EKS for the latest one."""
+    if spec.aws is None:
+        return
+    minor = spec.cluster.version
+    missing = unpinned(EKS_ADDONS, minor, spec.aws.addon_versions)
+    if missing:
+        pinned = ", ".join(pinned_minors())
+        yield Problem(
+            "cluster.version",
+            minor,
+            f"no EKS add-on version is pinned for Kubernetes {minor} ({', '.join(missing)}; "
+            "lepton_infra/core/data/eks_addons.yaml pins " + pinned + ")",
+            f"choose one of {pinned}, or pin each in aws.addon_versions (aws eks describe-addon-versions "
+            f"--kubernetes-version {minor} --addon-name <name>; docs/aws.md, EKS add-on versions)",
+        )
 
 
 @rule("aws", "tenants")

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from lepton_infra.spec.base import SpecModel, described
+from lepton_infra.spec.maintenance import MAINTENANCE_DESCRIPTION, MaintenanceWindow
 
 EndpointAccess = Literal["private", "public"]
 
@@ -37,4 +38,9 @@ class ClusterSpec(SpecModel):
         default=False,
         description="DANGER: permit 0.0.0.0/0 in authorized_networks. Off by default; the plan warns "
         "loudly when it is on.",
+    )
+
+    # --- maintenance window (spec/maintenance.py) ----------------------------------------------------
+    maintenance: MaintenanceWindow = Field(
+        default_factory=MaintenanceWindow, description=MAINTENANCE_DESCRIPTION
     )

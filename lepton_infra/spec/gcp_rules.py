@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from lepton_infra.core.errors import Problem
 from lepton_infra.spec.checks import rule
+from lepton_infra.spec.maintenance import GKE_HOURS_PER_32_DAYS, GKE_MIN_WEEKLY_HOURS
 
 if TYPE_CHECKING:
     from lepton_infra.spec.platform import PlatformSpec
@@ -133,3 +134,18 @@ def gcp_queued_provisioning_pools(spec: PlatformSpec) -> Iterator[Problem]:
                 "never get a node",
                 "add a pool of this GPU without queued provisioning",
             )
+
+
+@rule("cloud", "cluster")
+def gke_maintenance_availability(spec: PlatformSpec) -> Iterator[Problem]:
+    """GKE refuses a maintenance policy with less than 48 hours of availability in a 32-day rolling window
+    (only contiguous windows of four hours or more count): a weekly window needs 12 hours or more."""
+    window = spec.cluster.maintenance
+    if spec.cloud == "gcp" and window.weekly and window.duration_hours < GKE_MIN_WEEKLY_HOURS:
+        yield Problem(
+            "cluster.maintenance.duration_hours",
+            window.duration_hours,
+            f"GKE needs {GKE_HOURS_PER_32_DAYS} hours of maintenance availability in any 32 days; a weekly "
+            f"window of {window.duration_hours} hours gives {4 * window.duration_hours}",
+            f"open it {GKE_MIN_WEEKLY_HOURS} hours or more, or set cluster.maintenance.day: daily",
+        )

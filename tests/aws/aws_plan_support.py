@@ -13,7 +13,6 @@ import pulumi
 import pytest
 
 from lepton_infra.plan.engine import plan_program
-from lepton_infra.plan.mocks import PlausibleMocks
 from lepton_infra.plan.record import PlannedGraph, RecordedResource
 
 # A dev platform with every feature the component tests look at: a CPU pool, a GPU spot pool and an
@@ -99,22 +98,11 @@ def _program(holder: dict[str, Any]):
 @pytest.fixture(scope="session")
 def aws_plan() -> AwsPlan:
     holder: dict[str, Any] = {}
-    invokes: list[tuple[str, str]] = []
-    original = PlausibleMocks.call
-
-    def recording_call(self: PlausibleMocks, args: pulumi.runtime.MockCallArgs) -> Any:
-        invokes.append((args.token, args.provider))
-        return original(self, args)
-
-    # Invokes are not resources, so the recording monitor does not see them; record their provider here.
-    PlausibleMocks.call = recording_call  # type: ignore[method-assign]
-    try:
-        graph = plan_program(
-            _program(holder),
-            {"pulumi:disable-default-providers": ["*"]},
-            project="lepton-aws-test",
-            stack="dev",
-        )
-    finally:
-        PlausibleMocks.call = original  # type: ignore[method-assign]
+    graph = plan_program(
+        _program(holder),
+        {"pulumi:disable-default-providers": ["*"]},
+        project="lepton-aws-test",
+        stack="dev",
+    )
+    invokes = [(i.token, i.provider or "") for i in graph.invokes]
     return AwsPlan(graph=graph, platform=holder["platform"], invokes=invokes)

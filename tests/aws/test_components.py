@@ -644,12 +644,12 @@ def test_every_aws_resource_uses_the_platform_provider(aws_plan: AwsPlan) -> Non
 
 
 def test_every_invoke_uses_the_platform_provider(aws_plan: AwsPlan) -> None:
-    """Data sources (zones, caller identity, add-on versions) go through the platform's provider too:
-    with default providers disabled the engine would refuse them otherwise."""
+    """Data sources (zones, caller identity, partition) go through the platform's provider too: with
+    default providers disabled the engine would refuse them otherwise. (Add-on versions are pinned, never
+    looked up: tests/aws/test_addon_pins.py.)"""
     tokens = {token for token, _ in aws_plan.invokes}
     assert {
         "aws:index/getCallerIdentity:getCallerIdentity",
-        "aws:eks/getAddonVersion:getAddonVersion",
         "aws:index/getPartition:getPartition",
     } <= tokens
     # A provider reference is "<urn>::<id>".

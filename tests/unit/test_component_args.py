@@ -145,6 +145,7 @@ def _more_components() -> list[tuple[str, Callable[[], Any], list[str]]]:
     from lepton_infra.gcp.artifacts import ArtifactStoreArgs as GcpArtifactStoreArgs
     from lepton_infra.gcp.cluster import Cluster as GcpCluster
     from lepton_infra.gcp.cluster import ClusterArgs as GcpClusterArgs
+    from lepton_infra.gcp.maintenance import recurring_window
     from lepton_infra.gcp.monitoring import Monitoring as GcpMonitoring
     from lepton_infra.gcp.monitoring import MonitoringArgs as GcpMonitoringArgs
     from lepton_infra.gcp.network import Network as GcpNetwork
@@ -210,9 +211,10 @@ def _more_components() -> list[tuple[str, Callable[[], Any], list[str]]]:
                     **oidc,
                     alert_emails=["oncall"],
                     budget_usd=-1,
+                    kubernetes_version="1.29",  # no add-on version pinned for it, none given
                 ),
             ),
-            ["alert_emails[0]", "budget_usd"],
+            ["alert_emails[0]", "budget_usd", "addon_version"],
         ),
         (
             "aws-autoscaler",
@@ -249,9 +251,15 @@ def _more_components() -> list[tuple[str, Callable[[], Any], list[str]]]:
         (
             "gcp-cluster",
             lambda: GcpCluster(
-                "c", GcpClusterArgs(**gke, release_channel="FAST", maintenance_start_utc="3am")
+                "c",
+                GcpClusterArgs(
+                    # GKE wants 48 hours in any 32 days: a weekly 4-hour window gives 16.
+                    **gke,
+                    release_channel="FAST",
+                    maintenance=recurring_window("sunday", "03:00", 4),
+                ),
             ),
-            ["release_channel", "maintenance_start_utc"],
+            ["release_channel", "maintenance"],
         ),
         (
             "gcp-monitoring",

@@ -96,7 +96,8 @@ def test_every_problem_is_reported_in_one_round() -> None:
             "region",
             "services[0].tenant",  # cross-field rules
             "tenants[*].gpu_quota",
-            "cluster.version",  # the AWS profile's pre-flight
+            "cluster.version",  # the AWS profile's pre-flight: the charts' range
+            "cluster.version",  # and no EKS add-on version pinned for it
         ]
     )
     text = by_path(err)

@@ -26,6 +26,10 @@ _ARM: dict[str, tuple[str, str]] = {
         "Microsoft.ContainerService/managedClusters/{resourceName}/agentPools/{agentPoolName}",
         "agentPoolName",
     ),
+    "containerservice:MaintenanceConfiguration": (
+        "Microsoft.ContainerService/managedClusters/{resourceName}/maintenanceConfigurations/{configName}",
+        "configName",
+    ),
     "managedidentity:UserAssignedIdentity": (
         "Microsoft.ManagedIdentity/userAssignedIdentities/{resourceName}",
         "resourceName",

@@ -1,0 +1,67 @@
+"""The EKS managed add-on versions pinned per Kubernetes minor (`data/eks_addons.yaml`, with the source of
+every row), and which version a platform installs once `aws.addon_versions` overrides are applied.
+
+Data, not code, and in core/ rather than aws/: the spec refuses a minor without pins before anything is
+created, and the spec imports no cloud package.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+DATA = Path(__file__).parent / "data" / "eks_addons.yaml"
+BASES = ("eks-default", "eks-docs", "observed", "inferred")
+
+
+@dataclass(frozen=True)
+class AddonPin:
+    addon: str
+    minor: str
+    version: str
+    basis: str  # one of BASES: how sure the row is (the data file explains each)
+    source: str  # where the version was read, in words
+    read: str  # the date the sources were read (YYYY-MM-DD)
+
+
+@cache
+def addon_pins() -> dict[str, dict[str, AddonPin]]:
+    """Kubernetes minor -> add-on name -> its pin."""
+    raw = yaml.safe_load(DATA.read_text())
+    sources = {k: " ".join(str(v).split()) for k, v in raw["sources"].items()}
+    read = str(raw["read"])
+    return {
+        str(minor): {
+            str(addon): AddonPin(
+                addon=str(addon),
+                minor=str(minor),
+                version=str(row["version"]),
+                basis=str(row["basis"]),
+                source=sources[row["source"]],
+                read=read,
+            )
+            for addon, row in rows.items()
+        }
+        for minor, rows in raw["minors"].items()
+    }
+
+
+def pinned_minors() -> list[str]:
+    """The minors with a row, oldest first."""
+    return sorted(addon_pins(), key=lambda m: tuple(int(p) for p in m.split(".")))
+
+
+def addon_versions(minor: str, overrides: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Add-on -> version for `minor`: the table's row, each entry of `overrides` winning."""
+    row = {addon: pin.version for addon, pin in addon_pins().get(minor, {}).items()}
+    return {**row, **dict(overrides or {})}
+
+
+def unpinned(addons: Iterable[str], minor: str, overrides: Mapping[str, str] | None = None) -> list[str]:
+    """Which of `addons` would have no version for `minor` (neither a row nor an override)."""
+    versions = addon_versions(minor, overrides)
+    return [a for a in addons if not versions.get(a)]

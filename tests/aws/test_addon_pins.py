@@ -1,0 +1,127 @@
+"""EKS add-on versions are pinned per Kubernetes minor: the shipped AWS stacks ask EKS for no "most recent"
+version (a routine `up` would otherwise roll vpc-cni and kube-proxy across busy GPU nodes whenever AWS
+published a build), every add-on carries the version written below for the stack's minor, and a minor with
+no pins is refused at spec time with the field and the fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lepton_infra.core.eks_addons import BASES, addon_pins
+from lepton_infra.plan.record import PlannedGraph
+from lepton_infra.spec.aws_rules import ADDON_VERSION, EKS_ADDONS
+from tests.conftest import spec_problems
+from tests.kubernetes.harness import shipped_spec
+
+AWS_STACKS = ["aws-dev", "aws-prod"]
+ADDON = "aws:eks/addon:Addon"
+ADDON_LOOKUP = "aws:eks/getAddonVersion:getAddonVersion"
+# Written out, not read from core/data/eks_addons.yaml: a change of pin must change this test too.
+EXPECTED: dict[str, dict[str, str]] = {
+    "1.33": {
+        "vpc-cni": "v1.21.1-eksbuild.8",
+        "kube-proxy": "v1.33.10-eksbuild.2",
+        "eks-pod-identity-agent": "v1.3.10-eksbuild.3",
+        "coredns": "v1.13.2-eksbuild.4",
+        "aws-ebs-csi-driver": "v1.57.0-eksbuild.1",
+        "amazon-cloudwatch-observability": "v6.3.0-eksbuild.1",
+    },
+    "1.34": {
+        "vpc-cni": "v1.21.2-eksbuild.2",
+        "kube-proxy": "v1.34.6-eksbuild.11",
+        "eks-pod-identity-agent": "v1.3.10-eksbuild.3",
+        "coredns": "v1.12.4-eksbuild.17",
+        "aws-ebs-csi-driver": "v1.62.0-eksbuild.1",
+        "amazon-cloudwatch-observability": "v6.3.0-eksbuild.1",
+    },
+    "1.35": {
+        "vpc-cni": "v1.22.4-eksbuild.3",
+        "kube-proxy": "v1.35.3-eksbuild.29",
+        "eks-pod-identity-agent": "v1.3.10-eksbuild.3",
+        "coredns": "v1.13.2-eksbuild.31",
+        "aws-ebs-csi-driver": "v1.66.0-eksbuild.1",
+        "amazon-cloudwatch-observability": "v6.3.0-eksbuild.1",
+    },
+    "1.36": {
+        "vpc-cni": "v1.22.4-eksbuild.3",
+        "kube-proxy": "v1.36.0-eksbuild.21",
+        "eks-pod-identity-agent": "v1.3.10-eksbuild.3",
+        "coredns": "v1.14.3-eksbuild.16",
+        "aws-ebs-csi-driver": "v1.66.0-eksbuild.1",
+        "amazon-cloudwatch-observability": "v6.3.0-eksbuild.1",
+    },
+}
+
+
+def _minor(graph: PlannedGraph) -> str:
+    return graph.one("aws:eks/cluster:Cluster").get("version")
+
+
+@pytest.mark.parametrize("stack", AWS_STACKS)
+def test_no_invoke_asks_eks_for_the_latest_addon(plan_stack: Any, platform_dir: Path, stack: str) -> None:
+    graph = plan_stack(platform_dir, stack)
+    assert graph.invokes, "the plan recorded no invoke at all: the recorder is broken, not the stack"
+    assert [i for i in graph.invokes if i.args.get("mostRecent")] == []
+    assert [i.args for i in graph.invokes if i.token == ADDON_LOOKUP] == []
+
+
+@pytest.mark.parametrize("stack", AWS_STACKS)
+def test_every_addon_carries_the_version_pinned_for_the_minor(
+    plan_stack: Any, platform_dir: Path, stack: str
+) -> None:
+    graph = plan_stack(platform_dir, stack)
+    minor = _minor(graph)
+    if minor not in EXPECTED:
+        pytest.fail(f"{stack} runs Kubernetes {minor}: write its expected add-on versions in EXPECTED")
+    planned = {r.get("addonName"): r.get("addonVersion") for r in graph.of_type(ADDON)}
+    assert planned == EXPECTED[minor]
+
+
+@pytest.mark.parametrize("stack", AWS_STACKS)
+def test_declared_configuration_wins_on_update(plan_stack: Any, platform_dir: Path, stack: str) -> None:
+    addons = plan_stack(platform_dir, stack).of_type(ADDON)
+    assert {(r.get("resolveConflictsOnCreate"), r.get("resolveConflictsOnUpdate")) for r in addons} == {
+        ("OVERWRITE", "OVERWRITE")
+    }
+
+
+def test_the_table_pins_every_addon_for_every_minor_with_a_source() -> None:
+    pins = addon_pins()
+    assert set(pins) >= {"1.33", "1.34", "1.35", "1.36"}
+    for minor, row in pins.items():
+        assert set(row) == set(EKS_ADDONS), minor
+        for pin in row.values():
+            assert ADDON_VERSION.match(pin.version), pin
+            assert pin.basis in BASES, pin
+            assert len(pin.source) > 40 and pin.read == "2026-12-07", pin
+
+
+def _aws_spec(**changes: Any) -> dict[str, Any]:
+    raw = shipped_spec("aws-dev")
+    raw["cluster"] = {**raw.get("cluster", {}), **changes.pop("cluster", {})}
+    raw["aws"] = {**raw.get("aws", {}), **changes.pop("aws", {})}
+    return raw
+
+
+def test_a_minor_without_pins_is_refused_naming_the_field_and_the_fix() -> None:
+    problems = spec_problems(_aws_spec(cluster={"version": "1.29"}))
+    message = problems["cluster.version"]
+    assert "no EKS add-on version is pinned for Kubernetes 1.29" in message
+    assert "aws.addon_versions" in message and "1.33, 1.34, 1.35, 1.36" in message
+
+
+def test_a_partial_override_names_only_the_addons_still_missing() -> None:
+    pinned = {a: v for a, v in EXPECTED["1.36"].items() if a != "coredns"}
+    message = spec_problems(_aws_spec(cluster={"version": "1.29"}, aws={"addon_versions": pinned}))[
+        "cluster.version"
+    ]
+    assert "(coredns;" in message
+
+
+def test_pinning_every_addon_by_hand_opens_an_unlisted_minor() -> None:
+    # 1.29 may be refused for other reasons (charts, lifecycle); never for its add-on versions.
+    problems = spec_problems(_aws_spec(cluster={"version": "1.29"}, aws={"addon_versions": EXPECTED["1.36"]}))
+    assert not [m for m in problems.values() if "EKS add-on" in m]
