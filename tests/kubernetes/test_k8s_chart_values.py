@@ -134,8 +134,8 @@ def test_the_walk_catches_a_wrong_key_and_stops_at_free_form_maps() -> None:
 def test_chart_versions_come_from_one_place(
     stack: str, plan_stack: Callable[[Path, str], PlannedGraph]
 ) -> None:
-    """Every release a stack installs, the cloud layer's included, is pinned in kubernetes/charts.py (so the
-    support table, the keys above and a bump are reviewed together)."""
+    """Every release a stack installs, the cloud layer's included, is pinned in core/data/chart_support.yaml
+    (so the support table, the keys above and a bump are reviewed together)."""
     pinned = {
         (None if c.reference != c.chart else c.repo, c.reference, c.version)
         for c in vars(charts).values()
@@ -147,7 +147,7 @@ def test_chart_versions_come_from_one_place(
         for r in graph.of_type(HELM_RELEASE)
         if (r.get("repositoryOpts.repo"), r.get("chart"), r.get("version")) not in pinned
     ]
-    assert elsewhere == [], "pinned outside lepton_infra/kubernetes/charts.py"
+    assert elsewhere == [], "pinned outside lepton_infra/core/data/chart_support.yaml"
 
 
 def test_the_aws_autoscaler_values_exist_in_its_chart() -> None:
