@@ -34,8 +34,9 @@ IMAGE_TAGS = CLUSTER_AUTOSCALER_IMAGE_TAGS
 # The class that scales node groups up for a whole request at once (FAQ.md "Supported
 # ProvisioningClasses", from 1.30.2). `check-capacity.autoscaling.x-k8s.io` only books capacity the
 # cluster already has: GPU pools at zero would never pass it. The AWS provider does not implement
-# AtomicIncreaseSize (aws_cloud_provider.go at 1.33.6), so the group is raised by the whole delta in one
-# step but instances EC2 cannot deliver are not rolled back: all-or-nothing is best effort on AWS.
+# AtomicIncreaseSize (aws_cloud_provider.go at 1.33.6 and 1.36.1), so the group is raised by the whole
+# delta in one step but instances EC2 cannot deliver are not rolled back: all-or-nothing is best effort
+# on AWS.
 PROVISIONING_CLASS = "best-effort-atomic-scale-up.autoscaling.x-k8s.io"
 PROVISIONING_ROLE = "cluster-autoscaler-provisioning"
 
@@ -148,7 +149,9 @@ def provisioning_args() -> dict[str, str]:
 
 
 def provisioning_rules() -> list[dict[str, list[str]]]:
-    """The RBAC FAQ.md lists for ProvisioningRequest support (the chart grants none of it)."""
+    """The RBAC FAQ.md lists for ProvisioningRequest support (at 1.36.1 as at 1.33.6). The pinned chart's
+    ClusterRole (read 2026-12-07) grants part of it (provisioningrequests get/list/watch/update/patch,
+    podtemplates), not create and delete; this role keeps the whole list, whatever the chart grants."""
     return [
         {
             "apiGroups": ["autoscaling.x-k8s.io"],

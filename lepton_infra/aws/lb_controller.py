@@ -30,7 +30,7 @@ from lepton_infra.core.component import Component
 from lepton_infra.core.conventions import POOL_LABEL
 from lepton_infra.core.naming import child_name
 
-# The pin lives with every other chart pin (kubernetes/charts.py is plain data).
+# The pin lives with every other chart pin (core/data/chart_support.yaml; kubernetes/charts.py is plain data).
 from lepton_infra.kubernetes.charts import AWS_LOAD_BALANCER_CONTROLLER
 from lepton_infra.kubernetes.helm import HELM_DEFAULT_TIMEOUT_SECONDS, pinned_release
 

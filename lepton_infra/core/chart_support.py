@@ -1,7 +1,9 @@
-"""Which Kubernetes minors (and which companion charts) each pinned chart of the in-cluster layer supports.
+"""The pinned Helm charts: where each comes from, its version, and which Kubernetes minors (and companion
+charts) it supports.
 
-Data, not code (`data/chart_support.yaml`), so the spec can refuse an unsupported `cluster.version` before
-anything is created without importing the in-cluster layer (which pulls pulumi_kubernetes).
+Data, not code (`data/chart_support.yaml`, the one place a chart version is written): the spec reads it to
+refuse an unsupported `cluster.version` before anything is created, without importing the in-cluster
+layer (which pulls pulumi_kubernetes); `kubernetes/charts.py` builds its pins from the same rows.
 """
 
 from __future__ import annotations
@@ -28,8 +30,20 @@ class ChartSupport:
     version: str
     kubernetes_min: str
     kubernetes_max: str | None  # None: no upper bound documented
+    # Where Helm fetches the chart (an HTTP repository or an `oci://` address) and the release name.
+    repo: str = ""
+    release: str = ""
     # chart -> the minor ("2.18") its pinned version must have
     requires: Mapping[str, str] = field(default_factory=dict)
+    # The parent's Chart.yaml dependencies at the pinned version: subchart -> version.
+    subcharts: Mapping[str, str] = field(default_factory=dict)
+    # Kubernetes minor -> image tag, for a chart whose image must match the cluster's minor.
+    image_tags: Mapping[str, str] = field(default_factory=dict)
+    # How the chart's CRDs reach a cluster on an upgrade: templates, upgrade-hook, install-only or none;
+    # for install-only, the chart version whose CRDs clusters hold (data/chart_support.yaml's header).
+    crds: str = "none"
+    crds_from: str | None = None
+    read: str = ""  # the date the row was read (ISO)
     source: str = ""
 
     @property
@@ -54,7 +68,14 @@ def chart_support() -> dict[str, ChartSupport]:
             version=str(row["version"]),
             kubernetes_min=str(row["kubernetes"]["min"]),
             kubernetes_max=None if row["kubernetes"]["max"] is None else str(row["kubernetes"]["max"]),
+            repo=str(row["repo"]),
+            release=str(row["release"]),
             requires={str(k): str(v) for k, v in (row.get("requires") or {}).items()},
+            subcharts={str(k): str(v) for k, v in (row.get("subcharts") or {}).items()},
+            image_tags={str(k): str(v) for k, v in (row.get("image_tags") or {}).items()},
+            crds=str(row["crds"]),
+            crds_from=None if row.get("crds_from") is None else str(row["crds_from"]),
+            read=str(row["read"]),
             source=" ".join(str(row.get("source", "")).split()),
         )
         for chart, row in raw.items()

@@ -34,7 +34,7 @@ from lepton_infra.gcp.host_dns import (
 from lepton_infra.gcp.identity import GKE_SA_ANNOTATION, WORKLOAD_IDENTITY_USER_ROLE
 from lepton_infra.gcp.network import HEALTH_CHECK_RANGES
 from lepton_infra.gcp.planning import workload_identity_member
-from lepton_infra.kubernetes.charts import INTERCEPTOR_PROXY_PORT
+from lepton_infra.kubernetes.charts import INTERCEPTOR_ADMIN_PORT, INTERCEPTOR_PROXY_PORT
 from lepton_infra.spec.exposure import exposed_services
 
 if TYPE_CHECKING:
@@ -60,10 +60,6 @@ DNS01_PERMISSIONS = (
     "dns.resourceRecordSets.list",
     "dns.resourceRecordSets.update",
 )
-# The KEDA HTTP add-on interceptor's admin port (chart keda-add-ons-http 0.12.0 values:
-# interceptor.admin.port),
-# where a route through the interceptor may be health-checked.
-INTERCEPTOR_ADMIN_PORT = 9090
 # Backend services accept a connection draining timeout of 0-3600 s (Compute API, backendServices).
 MAX_DRAINING_SECONDS = 3600
 

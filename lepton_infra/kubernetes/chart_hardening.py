@@ -28,9 +28,12 @@ def resources(cpu: str, memory: str, memory_limit: str) -> dict[str, Any]:
     return {"requests": {"cpu": cpu, "memory": memory}, "limits": {"memory": memory_limit}}
 
 
-# kube-prometheus-stack 82.16.0 and its subcharts (grafana 11.3.6, kube-state-metrics 7.2.2,
-# prometheus-node-exporter 4.52.2). Prometheus's own resources are sized from the spec (observability.py).
+# kube-prometheus-stack 88.5.3 and its subcharts (grafana 12.11.1, kube-state-metrics 8.4.0,
+# prometheus-node-exporter 4.56.1). Prometheus's own resources are sized from the spec (observability.py).
 KUBE_PROMETHEUS_STACK_HARDENING: dict[str, Any] = {
+    # The Helm-hook Job that applies the CRDs before an upgrade (kubectl apply of ten large CRDs); its
+    # security contexts are the chart's (non-root, read-only, RuntimeDefault, no capabilities).
+    "crds": {"upgradeJob": {"resources": resources("50m", "128Mi", "512Mi")}},
     "prometheusOperator": {
         "resources": resources("100m", "128Mi", "512Mi"),
         # The config-reloader sidecar of the Prometheus and Alertmanager pods.
@@ -55,13 +58,13 @@ KUBE_PROMETHEUS_STACK_HARDENING: dict[str, Any] = {
     },
 }
 
-# keda-add-ons-http 0.12.0: the pod context is the whole `podSecurityContext` map (templates/*/
+# keda-add-ons-http 0.15.0: the pod context is the whole `podSecurityContext` map (templates/*/
 # deployment.yaml, when no per-component map is set); its images are distroless `nonroot` (uid 65532).
 KEDA_HTTP_ADD_ON_HARDENING: dict[str, Any] = {
     "podSecurityContext": {"runAsNonRoot": True, **RUNTIME_DEFAULT_SECCOMP},
 }
 
-# metrics-server 3.12.2: requests only by default.
+# metrics-server 3.13.1: requests only by default.
 METRICS_SERVER_HARDENING: dict[str, Any] = {"resources": resources("100m", "200Mi", "512Mi")}
 
 

@@ -16,7 +16,8 @@ from collections.abc import Iterable
 from lepton_infra.kubernetes import charts
 
 CHART_IMAGE_REPOSITORIES: dict[tuple[str, str], tuple[str, ...]] = {
-    # with grafana 11.3.6, kube-state-metrics 7.2.2 and prometheus-node-exporter 4.52.2 (its Chart.yaml)
+    # with its subcharts (grafana, kube-state-metrics, prometheus-node-exporter: the support table's
+    # `subcharts`); docker.io/busybox and registry.k8s.io/kubectl are the CRD upgrade job's.
     (charts.KUBE_PROMETHEUS_STACK.chart, charts.KUBE_PROMETHEUS_STACK.version): (
         "docker.io/bats/bats",
         "docker.io/busybox",
@@ -38,7 +39,7 @@ CHART_IMAGE_REPOSITORIES: dict[tuple[str, str], tuple[str, ...]] = {
         "registry.k8s.io/kube-state-metrics/kube-state-metrics",
         "registry.k8s.io/kubectl",
     ),
-    # with node-feature-discovery 0.18.3 (its Chart.yaml)
+    # with node-feature-discovery (its Chart.yaml); the DRA driver is 26.7's, off unless `draDriver` is on.
     (charts.GPU_OPERATOR.chart, charts.GPU_OPERATOR.version): (
         "nvcr.io/nvidia/cloud-native/dcgm",
         "nvcr.io/nvidia/cloud-native/gdrdrv",
@@ -48,6 +49,7 @@ CHART_IMAGE_REPOSITORIES: dict[tuple[str, str], tuple[str, ...]] = {
         "nvcr.io/nvidia/cloud-native/nvidia-fs",
         "nvcr.io/nvidia/cloud-native/nvidia-sandbox-device-plugin",
         "nvcr.io/nvidia/cloud-native/vgpu-device-manager",
+        "nvcr.io/nvidia/dra-driver-nvidia-gpu",
         "nvcr.io/nvidia/driver",
         "nvcr.io/nvidia/gpu-operator",
         "nvcr.io/nvidia/k8s-device-plugin",

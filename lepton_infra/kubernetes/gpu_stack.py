@@ -76,6 +76,11 @@ def gpu_operator_values(
         # The ServiceMonitor is ours (visible in the plan, ordered after the Prometheus CRDs).
         "dcgmExporter": {"enabled": toggles.dcgm_exporter, "serviceMonitor": {"enabled": False}},
         "nfd": {"enabled": True},
+        # Helm never upgrades the CRDs under the chart's crds/; the chart's pre-upgrade hook Job
+        # (templates/upgrade_crd.yaml at v26.7.0, the operator image's manage-crds) applies the new
+        # ClusterPolicy, NVIDIADriver, GPUCluster and NFD CRDs first. On by default since 24.9; set
+        # so the plan shows it. (It skips the DRA ComputeDomain CRDs, which the platform does not use.)
+        "operator": {"upgradeCRD": True},
         # Operands must land on the tainted GPU nodes and survive node pressure.
         "daemonsets": {"tolerations": tolerations, "priorityClassName": SYSTEM_NODE_CRITICAL},
     }
@@ -112,7 +117,8 @@ def cloud_exporter_pod_monitor_spec(pods: ExporterPods) -> dict[str, Any]:
     """Scrape the cloud's own exporter pods where the cloud says they run (GKE's managed exporter has no
     Service, so a ServiceMonitor cannot reach it). The node name is kept for alerts and the dashboard.
     kube-prometheus-stack 82.16.0 selects PodMonitors in every namespace (podMonitorNamespaceSelector {})
-    and its Prometheus ClusterRole lists pods cluster-wide, so one in `monitoring` reaches them."""
+    and its Prometheus ClusterRole lists pods cluster-wide, so one in `monitoring` reaches them (read at
+    82.16.0; 88.5.3's values keep `podMonitorNamespaceSelector: {}`)."""
     return {
         "selector": {"matchLabels": dict(pods.pod_labels)},
         "namespaceSelector": {"matchNames": [pods.namespace]},
@@ -181,6 +187,7 @@ class GpuStack(Component):
                     depends_on=[*args.depends_on, *([self.critical_quota] if self.critical_quota else [])]
                 ),
                 timeout_seconds=900,
+                upgrades_crds_in_hook=True,
             )
         # GPU metrics are always scraped, from our exporter or from the cloud's.
         monitor_after = [*args.monitoring_crds, *([self.release] if self.release is not None else [])]

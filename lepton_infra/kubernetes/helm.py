@@ -21,7 +21,12 @@ def pinned_release(
     values: dict[str, Any],
     opts: pulumi.ResourceOptions,
     timeout_seconds: int = 600,
+    upgrades_crds_in_hook: bool = False,
 ) -> k8s.helm.v3.Release:
+    """`upgrades_crds_in_hook`: the chart applies its newer CRDs in a pre-upgrade hook, and renders custom
+    resources valid only against them. Helm validates the rendered objects against the cluster's current
+    OpenAPI schema before any hook runs, so an upgrade would fail on the old CRDs; the API server still
+    validates every object it is sent (the chart's documented `--disable-openapi-validation`)."""
     return k8s.helm.v3.Release(
         resource_name,
         name=chart.release,
@@ -38,6 +43,7 @@ def pinned_release(
         cleanup_on_fail=True,
         max_history=5,
         timeout=timeout_seconds,
+        disable_openapi_validation=True if upgrades_crds_in_hook else None,
         values=values,
         opts=opts,
     )

@@ -14,6 +14,7 @@ from lepton_infra.core.conventions import KEDA_NAMESPACE
 from lepton_infra.core.naming import child_name
 from lepton_infra.kubernetes.chart_hardening import KEDA_HTTP_ADD_ON_HARDENING
 from lepton_infra.kubernetes.charts import (
+    INTERCEPTOR_ADMIN_PORT,
     INTERCEPTOR_PROXY_PORT,
     INTERCEPTOR_PROXY_SERVICE_SUFFIX,
     KEDA,
@@ -85,10 +86,13 @@ class Keda(Component):
                             "service": INTERCEPTOR_PROXY_SERVICE_SUFFIX,
                             "port": INTERCEPTOR_PROXY_PORT,
                         },
-                        # The chart's defaults (20 s for a first replica, 500 ms for response headers) suit
-                        # small web apps, not GPU models: a request at zero replicas may wait for a GPU
-                        # node and a multi-GB image pull, and an inference may take seconds to answer.
-                        "replicas": {"waitTimeout": COLD_START_WAIT},
+                        # Where load balancers health-check the interceptor (`/readyz`).
+                        "admin": {"port": INTERCEPTOR_ADMIN_PORT},
+                        # A request at zero replicas may wait for a GPU node and a multi-GB image pull:
+                        # hold it that long. 0.15's own default waits forever (`readinessTimeout` unset,
+                        # which replaced 0.12's `replicas.waitTimeout` of 20 s); its response-header
+                        # default is 300 s (was 500 ms), ours 120 s, as an inference answers in seconds.
+                        "readinessTimeout": COLD_START_WAIT,
                         "responseHeaderTimeout": RESPONSE_HEADER_TIMEOUT,
                     },
                 },

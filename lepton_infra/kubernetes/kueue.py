@@ -85,9 +85,9 @@ def kueue_values(args: KueueArgs) -> dict[str, object]:
             "controllerManagerConfigYaml": yaml.safe_dump(manager_config(TENANT_LABEL), sort_keys=True)
         },
         # The chart's ServiceMonitor (https, Prometheus's own token; Kueue authorizes the scrape as a GET
-        # on the /metrics non-resource URL, which kube-prometheus-stack's Prometheus ClusterRole grants
-        # unless `prometheus.rbac.namespaced`, per templates/prometheus/clusterrole.yaml at helm-charts
-        # 10ca862c; not re-read at the 82.16.0 tag), picked up by the platform's Prometheus.
+        # on the /metrics non-resource URL, which kube-prometheus-stack's Prometheus ClusterRole grants:
+        # templates/prometheus/clusterrole.yaml at kube-prometheus-stack-88.5.3, `nonResourceURLs:
+        # /metrics`, read 2026-12-07), picked up by the platform's Prometheus.
         "enablePrometheus": True,
         "metrics": {"prometheusNamespace": MONITORING_NAMESPACE},
     }

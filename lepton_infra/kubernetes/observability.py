@@ -24,6 +24,9 @@ from lepton_infra.kubernetes.helm import pinned_release
 from lepton_infra.kubernetes.meta import common_labels, namespace, psa_labels
 
 GRAFANA_DASHBOARD_LABEL = "grafana_dashboard"
+# The CRD upgrade job's first container only unpacks the CRDs (`bzcat`); the chart defaults it to
+# docker.io/busybox:latest. Pinned, so an upgrade runs a known image (Docker Hub official busybox).
+CRD_UPGRADE_BUSYBOX_TAG = "1.37.0"
 SECRETS_MOUNT = "/etc/alertmanager/secrets"  # where the operator mounts alertmanagerSpec.secrets
 
 
@@ -93,6 +96,20 @@ def kube_prometheus_stack_values(args: ObservabilityArgs) -> dict[str, Any]:
     return merged(
         {
             "fullnameOverride": KPS_FULLNAME,
+            # Helm installs the CRDs under the chart's crds/ once and never upgrades them, so a chart bump
+            # would run a newer operator against old CRDs. The chart's upgrade job (charts/crds/templates/
+            # upgrade/ at 88.5.3: a pre-install/pre-upgrade/pre-rollback hook Job, kubectl `apply
+            # --server-side --force-conflicts` of the CRDs it carries, a ClusterRole limited to those CRD
+            # names) applies them first. It needs only the API server; its kubectl image is
+            # registry.k8s.io/kubectl at the cluster's own version.
+            "crds": {
+                "enabled": True,
+                "upgradeJob": {
+                    "enabled": True,
+                    "forceConflicts": True,
+                    "image": {"busybox": {"tag": CRD_UPGRADE_BUSYBOX_TAG}},
+                },
+            },
             "kubeControllerManager": control_plane_off,
             "kubeScheduler": control_plane_off,
             "kubeEtcd": control_plane_off,
@@ -135,7 +152,7 @@ def kube_prometheus_stack_values(args: ObservabilityArgs) -> dict[str, Any]:
             "grafana": {
                 "enabled": True,
                 # Never a known password (older kube-prometheus-stack defaults set the public "prom-operator";
-                # 82.16.0 leaves it commented out). Empty makes the Grafana chart (11.3.6, _config.tpl)
+                # 88.5.3 leaves it commented out). Empty makes the Grafana chart (12.11.1, _config.tpl)
                 # generate a random one into its Secret, and keep it across upgrades.
                 "adminPassword": "",
                 "defaultDashboardsTimezone": "utc",
@@ -179,6 +196,7 @@ class Observability(Component):
             kube_prometheus_stack_values(args),
             self.child_opts(depends_on=list(args.depends_on)),
             timeout_seconds=900,
+            upgrades_crds_in_hook=True,
         )
         self.gpu_rules = k8s.apiextensions.CustomResource(
             child_name(name, "gpu-rules"),

@@ -19,7 +19,12 @@ from typing import Any
 
 from lepton_infra.core.conventions import INGRESS_NAMESPACE, KEDA_NAMESPACE
 from lepton_infra.core.traffic import EntryPoint, Exposure, RouteTarget
-from lepton_infra.kubernetes.charts import INTERCEPTOR_PROXY_PORT, INTERCEPTOR_PROXY_SERVICE
+from lepton_infra.kubernetes.charts import (
+    INTERCEPTOR_ADMIN_PORT,
+    INTERCEPTOR_HEALTH_PATH,
+    INTERCEPTOR_PROXY_PORT,
+    INTERCEPTOR_PROXY_SERVICE,
+)
 from lepton_infra.kubernetes.keda import COLD_START_WAIT_SECONDS, RESPONSE_HEADER_TIMEOUT_SECONDS
 from lepton_infra.kubernetes.meta import TENANT_LABEL, common_labels
 from lepton_infra.kubernetes.workload import DRAIN_SECONDS
@@ -34,9 +39,6 @@ REFERENCE_GRANT_VERSION = f"{GATEWAY_API}/v1beta1"
 EXPOSURE_ANNOTATION = "lepton.ai/exposure"
 # One request to a model, streaming included: the load balancer must not cut it off before this.
 REQUEST_TIMEOUT_SECONDS = 300
-# The interceptor's readiness endpoint, served on its proxy port (keda-add-ons-http 0.12.0
-# templates/interceptor/deployment.yaml: readinessProbe httpGet /readyz on port `proxy`).
-INTERCEPTOR_HEALTH_PATH = "/readyz"
 HTTP_LISTENER = "http"
 MAX_LISTENERS = 64  # Gateway spec.listeners maxItems (the HTTP listener included)
 
@@ -68,7 +70,7 @@ def route_target(route: ServiceRoute, service_port: int) -> RouteTarget:
             backend_service=INTERCEPTOR_PROXY_SERVICE,
             backend_port=INTERCEPTOR_PROXY_PORT,
             health_path=INTERCEPTOR_HEALTH_PATH,
-            health_port=INTERCEPTOR_PROXY_PORT,
+            health_port=INTERCEPTOR_ADMIN_PORT,
             request_timeout_seconds=COLD_START_WAIT_SECONDS + RESPONSE_HEADER_TIMEOUT_SECONDS,
             drain_seconds=DRAIN_SECONDS,
         )

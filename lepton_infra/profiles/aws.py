@@ -41,7 +41,7 @@ PROFILE = CloudProfile(
         EnvDefault("network.flow_log_retention_days", 30, 90, 365, cloud="aws"),
     ),
     # The Kubernetes versions AWS can run come from the chart support table (spec/rules.py _chart_support:
-    # the cluster autoscaler's image is pinned per minor in kubernetes/charts.py).
+    # the cluster autoscaler's image is pinned per minor in core/data/chart_support.yaml).
     checks=(
         flow_log_retention_on_cloudwatch,
         cluster_log_retention_on_cloudwatch,

@@ -15,11 +15,12 @@ EndpointAccess = Literal["private", "public"]
 
 class ClusterSpec(SpecModel):
     version: str = Field(
-        default="1.33",
+        default="1.35",
         pattern=described(
-            r"^1\.[0-9]{2}$", "a Kubernetes minor version written as a quoted string, e.g. '1.33'"
+            r"^1\.[0-9]{2}$", "a Kubernetes minor version written as a quoted string, e.g. '1.35'"
         ),
-        description="Kubernetes minor version, e.g. '1.33'. Default 1.33.",
+        description="Kubernetes minor version, e.g. '1.35'. Default 1.35: the newest minor every pinned "
+        "chart supports (lepton_infra/core/data/chart_support.yaml; KEDA 2.20 is tested up to 1.35).",
     )
     endpoint: EndpointAccess | None = Field(
         default=None,

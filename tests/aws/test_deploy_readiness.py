@@ -4,6 +4,7 @@ the knobs that make a first deploy work (service-linked role, cost allocation ta
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -196,9 +197,10 @@ def test_private_endpoint_without_networks_says_it_cannot_deploy(plan_program) -
     assert "fails on every in-cluster resource" in graph.outputs["api_access"]
 
 
-# Latest patch per minor, from the kubernetes/autoscaler tags `cluster-autoscaler-<version>` (checked
-# 2026-12). A pin older than this runs a patch with known fixes missing.
-LATEST_AUTOSCALER = {"1.30": "v1.30.7", "1.31": "v1.31.5", "1.32": "v1.32.7", "1.33": "v1.33.6"}
+# Latest patch per minor, from the kubernetes/autoscaler tags `cluster-autoscaler-<version>` (read
+# 2026-12-07 in the snapshot at 55c37cd5, 2026-08-22). A pin older than this runs a patch with known fixes
+# missing.
+LATEST_AUTOSCALER = {"1.33": "v1.33.6", "1.34": "v1.34.5", "1.35": "v1.35.2", "1.36": "v1.36.1"}
 
 
 def _version(tag: str) -> tuple[int, ...]:
@@ -223,9 +225,11 @@ def test_autoscaler_release_pins_come_from_charts_py(plan_stack, platform_dir: P
         charts.CLUSTER_AUTOSCALER.chart,
         charts.CLUSTER_AUTOSCALER.version,
     )
-    assert release.get("values")["image"]["tag"] == "v1.33.6"
+    assert release.get("values")["image"]["tag"] == "v1.35.2"
     source = (Path(__file__).resolve().parents[2] / "lepton_infra" / "aws" / "autoscaler.py").read_text()
-    assert "9.46" not in source and "v1.33" not in source, "autoscaler pins belong in kubernetes/charts.py"
+    assert not re.search(r"9\.\d+\.\d+|v1\.\d+\.\d+", source), (
+        "autoscaler pins belong in lepton_infra/core/data/chart_support.yaml"
+    )
 
 
 def test_vcpu_quotas_at_max_scale() -> None:

@@ -19,6 +19,7 @@ import pytest
 
 from lepton_infra.kubernetes.chart_images import CHART_IMAGE_REPOSITORIES
 from lepton_infra.plan.record import PlannedGraph, RecordedResource
+from tests.kubernetes.pins import subcharts_by_pinned_name
 
 STACKS = ["gcp-dev", "gcp-prod"]
 CLUSTER = "gcp:container/cluster:Cluster"
@@ -28,14 +29,7 @@ AUDIT_CONFIG = "gcp:projects/iAMAuditConfig:IAMAuditConfig"
 WORKLOADS = ("Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod")
 IMAGES_DIR = Path(__file__).resolve().parents[1] / "kubernetes" / "chart_values"
 # Subcharts a parent pins (its Chart.yaml `dependencies` at the pinned tag), whose images it runs too.
-SUBCHARTS = {
-    "kube-prometheus-stack-82.16.0": (
-        "grafana-11.3.6",
-        "kube-state-metrics-7.2.2",
-        "prometheus-node-exporter-4.52.2",
-    ),
-    "gpu-operator-v26.3.0": ("node-feature-discovery-0.18.3",),
-}
+SUBCHARTS = {parent: tuple(subs.values()) for parent, subs in subcharts_by_pinned_name().items()}
 
 
 @pytest.fixture(scope="module", params=STACKS)

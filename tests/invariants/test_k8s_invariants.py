@@ -17,10 +17,12 @@ import pytest
 
 from lepton_infra.core.cluster_handle import ClusterHandle
 from lepton_infra.core.errors import SpecError
+from lepton_infra.kubernetes import charts
 from lepton_infra.plan.engine import plan_program
 from lepton_infra.plan.record import PlannedGraph, RecordedResource
 from tests.conftest import PLATFORM_STACK_DIR, SHIPPED_STACKS
 from tests.kubernetes.manifests import chart_name
+from tests.kubernetes.pins import subcharts_by_pinned_name
 
 HELM_RELEASE = "kubernetes:helm.sh/v3:Release"
 NAMESPACE = "kubernetes:core/v1:Namespace"
@@ -42,14 +44,8 @@ CRITICAL = {"system-node-critical", "system-cluster-critical"}
 # Built in on every cluster; any other class must be created by the plan itself.
 BUILTIN_CLASSES = CRITICAL
 CHART_VALUES = Path(__file__).resolve().parents[1] / "kubernetes" / "chart_values"
-# kube-prometheus-stack 82.16.0's Chart.yaml dependencies: values under these keys go to the subchart.
-SUBCHARTS = {
-    "kube-prometheus-stack-82.16.0": {
-        "grafana": "grafana-11.3.6",
-        "kube-state-metrics": "kube-state-metrics-7.2.2",
-        "prometheus-node-exporter": "prometheus-node-exporter-4.52.2",
-    }
-}
+# The pinned charts' Chart.yaml dependencies: values under these keys go to the subchart.
+SUBCHARTS = subcharts_by_pinned_name()
 
 
 def _plan(stack: str, plan_stack: Callable[[Path, str], PlannedGraph]) -> PlannedGraph:
@@ -92,9 +88,11 @@ def release_priority_classes(release: RecordedResource) -> dict[str, str]:
     """value path -> priority class the release's pods get: ours where we set one, else the chart's."""
     chart = f"{chart_name(release)}-{release.get('version')}"
     values = dict(release.get("values") or {})
-    defaults = dict(_priority_defaults(chart))
+    defaults: dict[str, str] = {}
     for key, sub in SUBCHARTS.get(chart, {}).items():
         defaults.update({f"{key}.{p}": v for p, v in _priority_defaults(sub).items()})
+    # The parent's values.yaml overrides its subcharts' defaults, as Helm merges them.
+    defaults.update(_priority_defaults(chart))
     classes = {path: str(_lookup(values, path) or default) for path, default in defaults.items()}
     classes.update({path: str(value) for path, value in _set_priority_paths(values) if value})
     return {path: cls for path, cls in classes.items() if cls}
@@ -278,7 +276,7 @@ def test_the_priority_walk_sees_chart_defaults_and_our_values() -> None:
         protect=False,
         inputs={
             "chart": "gpu-operator",
-            "version": "v26.3.0",
+            "version": charts.GPU_OPERATOR.version,
             "namespace": "gpu-operator",
             "values": {"operator": {"priorityClassName": "custom"}},
         },

@@ -37,12 +37,29 @@ def _strict(node: Any, *, close: bool = True) -> Any:
     return node
 
 
+def python_patterns(schema: Any) -> Any:
+    """The CRDs' patterns are Go (RE2) regexps; `^(?i)...` (a flag after the anchor) is one Python's `re`
+    refuses, with the same meaning as `(?i)^...`."""
+    if isinstance(schema, dict):
+        return {
+            k: (
+                v.replace("^(?i)", "(?i)^", 1)
+                if k == "pattern" and isinstance(v, str)
+                else python_patterns(v)
+            )
+            for k, v in schema.items()
+        }
+    if isinstance(schema, list):
+        return [python_patterns(v) for v in schema]
+    return schema
+
+
 @cache
 def crd_file(name: str) -> dict[str, Any]:
     doc = json.loads((CRDS / f"{name}.json").read_text())
     return {
         "source": doc["source"],
-        "kinds": {k: {**v, "schema": _strict(v["schema"])} for k, v in doc["kinds"].items()},
+        "kinds": {k: {**v, "schema": _strict(python_patterns(v["schema"]))} for k, v in doc["kinds"].items()},
     }
 
 

@@ -160,14 +160,18 @@ def test_http_add_on_waits_for_keda(prod) -> None:
     assert keda.urn in http.dependencies
     assert (http.get("chart"), http.get("namespace")) == ("keda-add-ons-http", "keda")
     assert http.get("repositoryOpts.repo") == "https://kedacore.github.io/charts"
-    assert http.get("version") == "0.12.0"
+    assert http.get("version") == "0.15.0"
     assert http.get("values.crds.install") is True
     assert http.get("values.interceptor.proxy") == {"service": "interceptor-proxy", "port": 8080}
+    # Where 0.15's interceptor serves its readiness (/readyz), which the load balancers check.
+    assert http.get("values.interceptor.admin") == {"port": 9090}
 
 
 def test_interceptor_waits_for_a_gpu_cold_start_and_slow_answers(prod) -> None:
     http = prod.graph.one(RELEASE, f"{ADDONS}-keda-http-add-on")
-    assert http.get("values.interceptor.replicas.waitTimeout") == "20m"
+    # 0.15 reads `readinessTimeout` (`replicas.waitTimeout` is only its deprecated fallback).
+    assert http.get("values.interceptor.readinessTimeout") == "20m"
+    assert http.get("values.interceptor.replicas") is None
     assert http.get("values.interceptor.responseHeaderTimeout") == "120s"
 
 

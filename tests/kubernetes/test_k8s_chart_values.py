@@ -20,17 +20,12 @@ from lepton_infra.kubernetes.charts import HelmChart
 from lepton_infra.plan.record import PlannedGraph
 from tests.conftest import PLATFORM_STACK_DIR, SHIPPED_STACKS
 from tests.kubernetes.manifests import HELM_RELEASE, chart_name
+from tests.kubernetes.pins import pinned_name, subcharts_by_pinned_name
 
 KEYS_DIR = Path(__file__).parent / "chart_values"
-# Subcharts a parent pins (its Chart.yaml `dependencies` at the pinned tag): values under the subchart's
-# name are the subchart's own values.
-SUBCHARTS = {
-    ("kube-prometheus-stack", "82.16.0"): {
-        "grafana": "grafana-11.3.6",
-        "kube-state-metrics": "kube-state-metrics-7.2.2",
-        "prometheus-node-exporter": "prometheus-node-exporter-4.52.2",
-    },
-}
+# Subcharts a parent pins (its Chart.yaml `dependencies` at the pinned tag, the support table's
+# `subcharts`): values under the subchart's name are the subchart's own values.
+SUBCHARTS = subcharts_by_pinned_name()
 # Maps whose content the chart passes through as it is (Kubernetes objects, config files, flags).
 FREE_FORM = {
     "nodeSelector",
@@ -51,7 +46,7 @@ FREE_FORM = {
     "spec",
     "volumeClaimTemplate",
     "storageSpec",
-    # A whole PodSecurityContext, `toYaml`-ed by the KEDA HTTP add-on's deployments (0.12.0).
+    # A whole PodSecurityContext, `toYaml`-ed by the KEDA HTTP add-on's deployments (0.12.0, 0.15.0).
     "podSecurityContext",
 }
 
@@ -110,7 +105,7 @@ def test_every_values_key_exists_in_the_pinned_chart(
         keys = chart_keys(f"{chart}-{version}")
         wrong += [
             f"{name} ({chart} {version}): {k}"
-            for k in unknown_keys(values, keys, SUBCHARTS.get((chart, version.lstrip("v")), {}))
+            for k in unknown_keys(values, keys, SUBCHARTS.get(f"{chart}-{version}", {}))
         ]
     assert wrong == []
 
@@ -121,15 +116,15 @@ def test_every_pinned_chart_has_its_keys_recorded() -> None:
 
 
 def test_the_walk_catches_a_wrong_key_and_stops_at_free_form_maps() -> None:
-    keys = chart_keys("metrics-server-3.12.2")
+    keys = chart_keys(pinned_name("metrics-server"))
     assert list(
         unknown_keys({"replicas": 2, "podDisruptionBudget": {"enabled": True, "maxUnavailabel": 1}}, keys)
     ) == ["podDisruptionBudget.maxUnavailabel"]
     assert (
         list(unknown_keys({"resources": {"requests": {"cpu": "1"}}, "nodeSelector": {"a": "b"}}, keys)) == []
     )
-    kps = chart_keys("kube-prometheus-stack-82.16.0")
-    subs = SUBCHARTS[("kube-prometheus-stack", "82.16.0")]
+    kps = chart_keys(pinned_name("kube-prometheus-stack"))
+    subs = SUBCHARTS[pinned_name("kube-prometheus-stack")]
     assert list(
         unknown_keys({"grafana": {"adminPassword": "", "sidecar": {"dashboard": {}}}}, kps, subs)
     ) == ["grafana.sidecar.dashboard"]
@@ -139,8 +134,8 @@ def test_the_walk_catches_a_wrong_key_and_stops_at_free_form_maps() -> None:
 def test_chart_versions_come_from_one_place(
     stack: str, plan_stack: Callable[[Path, str], PlannedGraph]
 ) -> None:
-    """Every release a stack installs, the cloud layer's included, is pinned in kubernetes/charts.py (so the
-    support table, the keys above and a bump are reviewed together)."""
+    """Every release a stack installs, the cloud layer's included, is pinned in core/data/chart_support.yaml
+    (so the support table, the keys above and a bump are reviewed together)."""
     pinned = {
         (None if c.reference != c.chart else c.repo, c.reference, c.version)
         for c in vars(charts).values()
@@ -152,7 +147,7 @@ def test_chart_versions_come_from_one_place(
         for r in graph.of_type(HELM_RELEASE)
         if (r.get("repositoryOpts.repo"), r.get("chart"), r.get("version")) not in pinned
     ]
-    assert elsewhere == [], "pinned outside lepton_infra/kubernetes/charts.py"
+    assert elsewhere == [], "pinned outside lepton_infra/core/data/chart_support.yaml"
 
 
 def test_the_aws_autoscaler_values_exist_in_its_chart() -> None:
@@ -161,7 +156,7 @@ def test_the_aws_autoscaler_values_exist_in_its_chart() -> None:
     from lepton_infra.aws.autoscaler import chart_values
     from lepton_infra.kubernetes.charts import CLUSTER_AUTOSCALER
 
-    values = chart_values("acme-ai", "1.33", "us-east-1", "arn:aws:iam::123456789012:role/ca", 10)
+    values = chart_values("acme-ai", "1.35", "us-east-1", "arn:aws:iam::123456789012:role/ca", 10)
     assert (
         list(unknown_keys(values, chart_keys(f"{CLUSTER_AUTOSCALER.chart}-{CLUSTER_AUTOSCALER.version}")))
         == []

@@ -39,7 +39,7 @@ def test_toggles_follow_the_facts(facts: GpuFacts, expected: GpuOperatorToggles)
 def test_operator_release_pinned_with_toggles_in_values(prod) -> None:
     release = prod.graph.one(RELEASE, f"{G}-operator")
     assert release.get("chart") == "gpu-operator"
-    assert release.get("version") == "v26.3.0"
+    assert release.get("version") == "v26.7.0"
     assert release.get("repositoryOpts.repo") == "https://helm.ngc.nvidia.com/nvidia"
     assert release.get("namespace") == "gpu-operator"
     assert release.get("values.driver.enabled") is False

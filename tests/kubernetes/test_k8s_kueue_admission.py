@@ -18,27 +18,10 @@ from lepton_infra.core.errors import ComponentArgsError
 from lepton_infra.plan.record import PlannedGraph
 from tests.conftest import PLATFORM_STACK_DIR
 from tests.kubernetes.conftest import plan_addons
+from tests.kubernetes.crd_schemas import python_patterns
 from tests.kubernetes.manifests import HELM_RELEASE, chart_name, manifest
 
-
-def _python_patterns(schema: Any) -> Any:
-    """The CRDs' patterns are Go (RE2) regexps; `^(?i)...` (a flag after the anchor) is one Python's `re`
-    refuses, with the same meaning as `(?i)^...`."""
-    if isinstance(schema, dict):
-        return {
-            k: (
-                v.replace("^(?i)", "(?i)^", 1)
-                if k == "pattern" and isinstance(v, str)
-                else _python_patterns(v)
-            )
-            for k, v in schema.items()
-        }
-    if isinstance(schema, list):
-        return [_python_patterns(v) for v in schema]
-    return schema
-
-
-CRDS = _python_patterns(json.loads((Path(__file__).parent / "crds" / "kueue-0.19.2.json").read_text()))
+CRDS = python_patterns(json.loads((Path(__file__).parent / "crds" / "kueue-0.19.2.json").read_text()))
 KUEUE = "kueue.x-k8s.io/v1beta2"
 KINDS = (
     "ResourceFlavor",
@@ -179,7 +162,8 @@ def test_the_check_covers_only_the_pools_the_autoscaler_provisions() -> None:
 
 
 def test_an_autoscaler_without_the_v1_api_is_refused_before_registering() -> None:
-    """The 1.30 autoscaler serves only ProvisioningRequest v1beta1; Kueue 0.19 creates v1."""
+    """The 1.30 autoscaler serves only ProvisioningRequest v1beta1; Kueue 0.19 creates v1. No 1.30 image
+    is pinned any more, so both problems are named, with the minors that do serve v1."""
     from lepton_infra.aws.autoscaler import Autoscaler, AutoscalerArgs
 
     args = AutoscalerArgs(
@@ -194,7 +178,8 @@ def test_an_autoscaler_without_the_v1_api_is_refused_before_registering() -> Non
     )
     with pytest.raises(ComponentArgsError) as err:
         Autoscaler("a", args)
-    assert "provisioning_requests" in str(err.value) and "1.31" in str(err.value)
+    assert "provisioning_requests" in str(err.value) and "use Kubernetes 1.33, 1.34" in str(err.value)
+    assert "no cluster-autoscaler image is pinned" in str(err.value)
 
 
 def test_jobs_whose_pods_never_get_ready_are_requeued(plan_stack) -> None:

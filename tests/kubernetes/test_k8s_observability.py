@@ -25,7 +25,7 @@ def alerts(planned) -> dict[str, dict]:
 
 def test_chart_pinned(prod) -> None:
     release = kps(prod)
-    assert (release.get("chart"), release.get("version")) == ("kube-prometheus-stack", "82.16.0")
+    assert (release.get("chart"), release.get("version")) == ("kube-prometheus-stack", "88.5.3")
     assert release.get("repositoryOpts.repo") == "https://prometheus-community.github.io/helm-charts"
     assert release.get("namespace") == "monitoring"
 

@@ -24,6 +24,7 @@ from lepton_infra.kubernetes.charts import HelmChart
 from lepton_infra.plan.record import PlannedGraph
 from tests.conftest import PLATFORM_STACK_DIR, SHIPPED_STACKS
 from tests.kubernetes.manifests import HELM_RELEASE, chart_name
+from tests.kubernetes.pins import pinned_name, subchart_names
 from tests.kubernetes.test_k8s_chart_values import KEYS_DIR, chart_keys
 
 REQUIREMENTS = ("non_root", "read_only_root", "no_escalation", "drop_all", "seccomp", "resources")
@@ -43,11 +44,23 @@ class Workload:
 
 
 BY_OPERATOR = "the container securityContext is written by prometheus-operator, not a chart value"
-KPS, GRAFANA, KSM, NODE_EXPORTER = (
-    "kube-prometheus-stack-82.16.0",
-    "grafana-11.3.6",
-    "kube-state-metrics-7.2.2",
-    "prometheus-node-exporter-4.52.2",
+KPS = pinned_name("kube-prometheus-stack")
+GRAFANA, KSM, NODE_EXPORTER = (
+    subchart_names("kube-prometheus-stack")[s]
+    for s in ("grafana", "kube-state-metrics", "prometheus-node-exporter")
+)
+KEDA, KEDA_HTTP, KUEUE, METRICS_SERVER, LBC, CERT_MANAGER, AUTOSCALER, GPU_OPERATOR = (
+    pinned_name(c)
+    for c in (
+        "keda",
+        "keda-add-ons-http",
+        "kueue",
+        "metrics-server",
+        "aws-load-balancer-controller",
+        "cert-manager",
+        "cluster-autoscaler",
+        "gpu-operator",
+    )
 )
 WORKLOADS: dict[str, tuple[Workload, ...]] = {
     KPS: (
@@ -57,6 +70,14 @@ WORKLOADS: dict[str, tuple[Workload, ...]] = {
             "prometheusOperator.securityContext",
             ("prometheusOperator.containerSecurityContext",),
             ("prometheusOperator.resources",),
+        ),
+        Workload(
+            # The Helm-hook Job that applies the chart's CRDs before the operator is upgraded.
+            "crds-upgrade-job",
+            KPS,
+            "crds.upgradeJob.podSecurityContext",
+            ("crds.upgradeJob.containerSecurityContext",),
+            ("crds.upgradeJob.resources",),
         ),
         Workload(
             "admission-webhook-jobs",
@@ -116,76 +137,76 @@ WORKLOADS: dict[str, tuple[Workload, ...]] = {
             prefix="prometheus-node-exporter",
         ),
     ),
-    "keda-2.18.3": tuple(
+    KEDA: tuple(
         Workload(
             f"keda-{c}",
-            "keda-2.18.3",
+            KEDA,
             f"podSecurityContext.{c}",
             (f"securityContext.{c}",),
             (f"resources.{c}",),
         )
         for c in ("operator", "metricServer", "webhooks")
     ),
-    "keda-add-ons-http-0.12.0": tuple(
+    KEDA_HTTP: tuple(
         Workload(
             f"keda-http-{c}",
-            "keda-add-ons-http-0.12.0",
+            KEDA_HTTP,
             "podSecurityContext",
             ("securityContext",),
             (f"{c}.resources",),
         )
         for c in ("operator", "scaler", "interceptor")
     ),
-    "kueue-0.19.2": (
+    KUEUE: (
         Workload(
             "kueue-controller",
-            "kueue-0.19.2",
+            KUEUE,
             "controllerManager.manager.podSecurityContext",
             ("controllerManager.manager.containerSecurityContext",),
             ("controllerManager.manager.resources",),
         ),
     ),
-    "metrics-server-3.12.2": (
+    METRICS_SERVER: (
         Workload(
             "metrics-server",
-            "metrics-server-3.12.2",
+            METRICS_SERVER,
             "podSecurityContext",
             ("securityContext",),
             ("resources",),
         ),
     ),
-    "aws-load-balancer-controller-3.5.0": (
+    LBC: (
         Workload(
             "aws-load-balancer-controller",
-            "aws-load-balancer-controller-3.5.0",
+            LBC,
             "podSecurityContext",
             ("securityContext",),
             ("resources",),
         ),
     ),
-    "cert-manager-v1.21.1": tuple(
+    CERT_MANAGER: tuple(
         Workload(
             f"cert-manager-{c or 'controller'}",
-            "cert-manager-v1.21.1",
+            CERT_MANAGER,
             f"{c}.securityContext".lstrip("."),
             (f"{c}.containerSecurityContext".lstrip("."),),
             (f"{c}.resources".lstrip("."),),
         )
         for c in ("", "webhook", "cainjector", "startupapicheck")
     ),
-    "cluster-autoscaler-9.46.6": (
+    AUTOSCALER: (
         Workload(
             "cluster-autoscaler",
-            "cluster-autoscaler-9.46.6",
+            AUTOSCALER,
             "securityContext",
             ("containerSecurityContext",),
             ("resources",),
         ),
     ),
-    "gpu-operator-v26.3.0": (
+    GPU_OPERATOR: (
         Workload(
             "gpu-operator",
-            "gpu-operator-v26.3.0",
+            GPU_OPERATOR,
             None,
             (),
             ("operator.resources",),
@@ -289,7 +310,7 @@ def test_the_check_fails_on_the_charts_bare_defaults() -> None:
     add-on's contexts) unset: the check must see it."""
     node_exporter = next(w for w in WORKLOADS[KPS] if w.name == "node-exporter")
     assert unmet(node_exporter, {}) == {"no_escalation", "drop_all", "seccomp", "resources"}
-    interceptor = next(w for w in WORKLOADS["keda-add-ons-http-0.12.0"] if w.name == "keda-http-interceptor")
+    interceptor = next(w for w in WORKLOADS[KEDA_HTTP] if w.name == "keda-http-interceptor")
     assert unmet(interceptor, {}) == {"non_root", "seccomp"}
 
 

@@ -244,11 +244,13 @@ def test_health_checks_follow_readiness_and_timeouts_outlast_a_cold_start(cloud)
     probe = container["readinessProbe"]["httpGet"]
     port = next(p["containerPort"] for p in container["ports"] if p["name"] == probe["port"])
     assert (targets["embeddings"].health_path, targets["embeddings"].health_port) == (probe["path"], port)
-    # The interceptor's readinessProbe (keda-add-ons-http 0.12.0 interceptor/deployment.yaml) is /readyz on
-    # its proxy container port, which the release sets.
-    _, _, proxy_port, values = interceptor(graph)
-    assert (targets["sentiment"].health_path, targets["sentiment"].health_port) == ("/readyz", proxy_port)
-    wait = duration_seconds(values["interceptor"]["replicas"]["waitTimeout"])
+    # The interceptor's readinessProbe (keda-add-ons-http 0.15.0 templates/interceptor/deployment.yaml) is
+    # /readyz on its admin container port, which the release sets; 0.15's proxy port serves no /readyz
+    # (http-add-on v0.15.0 interceptor/admin.go), so a check there would fail every interceptor.
+    _, _, _, values = interceptor(graph)
+    admin_port = int(values["interceptor"]["admin"]["port"])
+    assert (targets["sentiment"].health_path, targets["sentiment"].health_port) == ("/readyz", admin_port)
+    wait = duration_seconds(values["interceptor"]["readinessTimeout"])
     headers = duration_seconds(values["interceptor"]["responseHeaderTimeout"])
     assert targets["sentiment"].request_timeout_seconds >= wait + headers
     for name in HOSTS:
