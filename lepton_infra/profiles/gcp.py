@@ -13,6 +13,7 @@ from lepton_infra.spec.gcp_rules import (
     gcp_images_name_their_registry,
     gcp_queued_provisioning_pools,
     gcp_rbac_groups,
+    gcp_release_channel,
     gcp_soft_delete_days,
 )
 from lepton_infra.spec.tag_rules import GCP_LABELS
@@ -63,5 +64,6 @@ PROFILE = CloudProfile(
         gcp_soft_delete_days,
         gcp_images_name_their_registry,
         gcp_queued_provisioning_pools,
+        gcp_release_channel,
     ),
 )

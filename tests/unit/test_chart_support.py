@@ -12,9 +12,11 @@ import pytest
 
 from lepton_infra.core.chart_support import chart_support, pairing_problems
 from lepton_infra.core.errors import SpecError
+from lepton_infra.core.kubernetes_versions import PLAN_DATE_ENV
 from lepton_infra.kubernetes import charts
 from lepton_infra.kubernetes.charts import HelmChart
 from lepton_infra.spec import PlatformSpec
+from lepton_infra.spec.cluster import DEFAULT_VERSION
 from lepton_infra.spec.rules import charts_installed
 from tests.conftest import PLATFORM_STACK_DIR, SHIPPED_STACKS
 from tests.kubernetes.harness import raw_spec, shipped_spec
@@ -51,7 +53,7 @@ def _spec(version: str, **changes: typing.Any) -> dict[str, typing.Any]:
 def test_the_shipped_version_is_supported_by_every_chart_the_stack_installs() -> None:
     """With jobs and an exposed service, every pinned chart is in play: on EKS all but cert-manager (an ALB
     serves ACM certificates only), which AKS and GKE install for the same spec."""
-    raw = _spec("1.33", jobs={"enabled": True})
+    raw = _spec(DEFAULT_VERSION, jobs={"enabled": True})
     raw["network"] = {
         **raw.get("network", {}),
         "domain": "ai.acme.dev",
@@ -85,8 +87,10 @@ def test_an_unsupported_cluster_version_is_refused_with_the_supported_range(
     assert "supported range (1.33–1.33)" in problem.fix
 
 
-def test_the_range_follows_the_charts_actually_installed() -> None:
-    """Without scale-to-zero services neither KEDA nor its add-on is installed: 1.32 is fine then."""
+def test_the_range_follows_the_charts_actually_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without scale-to-zero services neither KEDA nor its add-on is installed: 1.32 is fine then (judged on
+    a date EKS still had 1.32 in standard support)."""
+    monkeypatch.setenv(PLAN_DATE_ENV, "2026-03-01")
     raw = _spec("1.32")
     raw["services"] = [{**s, "replicas": {"min": 1, "max": 2}} for s in raw["services"]]
     assert "keda" not in charts_installed(PlatformSpec.from_dict(raw))
