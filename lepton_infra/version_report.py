@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
+from pydantic import ValidationError
 from rich.console import Console
 from rich.text import Text
 
@@ -57,7 +58,10 @@ def kubernetes_section(graph: PlannedGraph) -> dict[str, Any] | None:
         on = plan_date()
     except PlanDateError:
         return None  # the spec refused it already
-    cluster = ClusterSpec.model_validate(spec.get("cluster") or {})
+    try:
+        cluster = ClusterSpec.model_validate(spec.get("cluster") or {})
+    except ValidationError:
+        return None  # not a platform this program could have built
     st = status(spec["cloud"], cluster.version, on)
     row, ends = st.row, st.support_ends(cluster.support)
     section = {
