@@ -26,22 +26,26 @@ from lepton_infra.spec.checks import rule
 if TYPE_CHECKING:
     from lepton_infra.spec.platform import PlatformSpec
 
-# What `cluster.support: extended` turns on, per cloud, and the fee it is priced at (cost/fees.yaml).
+# What `cluster.support: extended` turns on, per cloud: in words, its fee (cost/fees.yaml), and whether it
+# replaces the standard control-plane fee or adds to it.
 EXTENDED_OFFER = {
-    "aws": ("EKS extended support", "eks-control-plane-extended", "instead of"),
-    "gcp": ("GKE's EXTENDED channel", "gke-extended-support-period", "on top of"),
-    "azure": ("the AKS Premium tier with long-term support", "aks-control-plane-premium", "instead of"),
+    "aws": ("EKS extended support", "eks-control-plane-extended", "instead of", "eks-control-plane"),
+    "gcp": ("GKE's EXTENDED channel", "gke-extended-support-period", "on top of", "gke-control-plane"),
+    "azure": (
+        "the AKS Premium tier with long-term support",
+        "aks-control-plane-premium",
+        "instead of",
+        "aks-control-plane-standard",
+    ),
 }
 
 
-def extended_offer(cloud: str) -> str:
-    """`cluster.support: extended` on `cloud`, in words, with its price."""
+def _extended_offer(cloud: str) -> str:
     from lepton_infra.cost.prices import fees
 
-    what, fee, how = EXTENDED_OFFER[cloud]
-    base = {"aws": "eks-control-plane", "gcp": "gke-control-plane", "azure": "aks-control-plane-standard"}
-    price, base_price = fees()[fee]["usd_per_hour"], fees()[base[cloud]]["usd_per_hour"]
-    return f"{what}, ${price:.2f} per cluster-hour {how} ${base_price:.2f}"
+    what, fee, how, standard = EXTENDED_OFFER[cloud]
+    price, standard_price = fees()[fee]["usd_per_hour"], fees()[standard]["usd_per_hour"]
+    return f"{what}, ${price:.2f} per cluster-hour {how} ${standard_price:.2f}"
 
 
 def _upgrade_to(cloud: str, on: date) -> str:
@@ -104,7 +108,7 @@ def _problems(st: SupportStatus, support: str) -> Iterator[Problem]:
             f"standard support for {where} ended {row.standard_ends} (plan date {on}): {st.service} "
             "creates it only with paid extended support",
             f"upgrade: {_upgrade_to(st.cloud, on)}; or keep {st.minor} with `cluster.support: extended` "
-            f"({extended_offer(st.cloud)}, until {row.extended_ends})",
+            f"({_extended_offer(st.cloud)}, until {row.extended_ends})",
         )
 
 
