@@ -1,4 +1,4 @@
-"""Fill a plan report's analysis sections (cost, deploy, policy).
+"""Fill a plan report's analysis sections (cost, deploy, kubernetes, policy).
 
 Kept out of `plan/`, which knows nothing of lepton's own rules and prices. The rich renderers are
 attached as `__render__` callables, which the JSON writer leaves out.
@@ -14,6 +14,7 @@ from lepton_infra.cost.render import render_cost
 from lepton_infra.deploy import estimate_deploy
 from lepton_infra.deploy.render import render_deploy
 from lepton_infra.plan.report import Report
+from lepton_infra.version_report import SECTION, kubernetes_section
 
 OUTCOME_KEY = "__outcome__"  # the full policy outcome, for SARIF/JUnit writers (not part of the JSON)
 
@@ -26,6 +27,9 @@ def fill(report: Report, *, policy_config: Any = None) -> None:
     report.cost = {**cost, "__render__": partial(render_cost, cost)}
     deploy = estimate_deploy(report.graph).to_json(report.graph)
     report.deploy = {**deploy, "__render__": partial(render_deploy, deploy)}
+    kubernetes = kubernetes_section(report.graph)
+    if kubernetes is not None:
+        report.sections[SECTION] = kubernetes
     fill_policy(report, policy_config)
 
 

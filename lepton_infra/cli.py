@@ -1,13 +1,15 @@
 """`lepton-infra`: plan, validate, cost, graph and diff a stack offline.
 
 Exit codes: 0 clean; 1 a mandatory policy violation; 2 bad input (spec, YAML, stack, project, options,
-files); 3 the program itself failed (with the file and line of the user's program); 4 (`diff`) a
-protected resource would be deleted or replaced.
+files, a Kubernetes version the cloud no longer creates at the plan's date); 3 the program itself failed
+(with the file and line of the user's program); 4 (`diff`) a protected resource would be deleted or
+replaced.
 """
 
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from enum import StrEnum
 from importlib import metadata
 from pathlib import Path
@@ -24,6 +26,7 @@ from lepton_infra.cli_checks import (
     check_writable,
 )
 from lepton_infra.core.errors import SpecError
+from lepton_infra.core.kubernetes_versions import plan_date_override
 from lepton_infra.plan.engine import PlanFailed, plan_stack
 from lepton_infra.plan.record import PlannedGraph
 from lepton_infra.plan.report import Report, infer_cloud, render_summary, render_text
@@ -38,6 +41,15 @@ err = Console(stderr=True)
 StackDir = Annotated[Path, typer.Argument(help="Pulumi project directory, e.g. stacks/platform.")]
 StackName = Annotated[
     str, typer.Option("--stack", "-s", help="Stack name (NAME, ORG/NAME or ORG/PROJECT/NAME).")
+]
+PlanDate = Annotated[
+    datetime | None,
+    typer.Option(
+        "--date",
+        formats=["%Y-%m-%d"],
+        help="Judge Kubernetes version support at this date (YYYY-MM-DD) instead of today (UTC), for a "
+        "reproducible run; same as LEPTON_PLAN_DATE.",
+    ),
 ]
 PolicyConfigFile = Annotated[
     Path | None,
@@ -163,10 +175,12 @@ def plan(
         bool,
         typer.Option("--summary", help="One screen: counts, cost, policy, deploy estimate (for CI logs)."),
     ] = False,
+    on: PlanDate = None,
 ) -> None:
     """Run the stack's program offline under mocks and print what it would create."""
     config_doc = _preflight(json_file, policy_config, policy_report)
-    report = build_report(_plan(stack_dir, stack), config_doc)
+    with plan_date_override(on.date() if on else None):
+        report = build_report(_plan(stack_dir, stack), config_doc)
     to_stdout = json_file is not None and str(json_file) == STDOUT
     human = err if to_stdout else out
     (render_summary if summary else render_text)(report, human)
@@ -186,10 +200,13 @@ def plan(
 
 
 @app.command()
-def validate(stack_dir: StackDir, stack: StackName, policy_config: PolicyConfigFile = None) -> None:
+def validate(
+    stack_dir: StackDir, stack: StackName, policy_config: PolicyConfigFile = None, on: PlanDate = None
+) -> None:
     """Validate the spec and run the program offline; exit non-zero on any problem, naming each."""
     config_doc = _preflight(None, policy_config, None)
-    report = build_report(_plan(stack_dir, stack), config_doc)
+    with plan_date_override(on.date() if on else None):
+        report = build_report(_plan(stack_dir, stack), config_doc)
     code = _exit_code(report)
     violations = report.policy.get("violations", [])
     mandatory = _mandatory(report)
@@ -206,12 +223,13 @@ def validate(stack_dir: StackDir, stack: StackName, policy_config: PolicyConfigF
 
 
 @app.command()
-def cost(stack_dir: StackDir, stack: StackName) -> None:
+def cost(stack_dir: StackDir, stack: StackName, on: PlanDate = None) -> None:
     """Print only the cost estimate: idle (pools at min) and max, per item, pool and tenant."""
     from lepton_infra.cost import estimate_cost
     from lepton_infra.cost.render import render_cost
 
-    render_cost(estimate_cost(_plan(stack_dir, stack)).to_json(), out)
+    with plan_date_override(on.date() if on else None):
+        render_cost(estimate_cost(_plan(stack_dir, stack)).to_json(), out)
 
 
 class GraphFormat(StrEnum):

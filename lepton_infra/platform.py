@@ -57,7 +57,21 @@ def build(spec: PlatformSpec, opts: pulumi.ResourceOptions | None = None) -> Bui
     cloud = platform_class(spec.name, spec, opts)
     if not isinstance(cloud, pulumi.ComponentResource):
         raise TypeError(f"{module.__name__}.Platform is not a ComponentResource (docs/architecture.md)")
+    warn_if_support_ends_soon(spec, cloud)
     addons = build_addons(spec, cloud.cluster_handle, pulumi.ResourceOptions(parent=cloud))
     return BuiltPlatform(
         cloud=cloud, addons=addons, outputs={**cloud.outputs.to_stack_outputs(), **addons.outputs}
     )
+
+
+def warn_if_support_ends_soon(spec: PlatformSpec, resource: pulumi.Resource) -> None:
+    """`pulumi up` says it too when the Kubernetes support in use ends within WARN_DAYS of the plan date
+    (the offline report prints it in its `kubernetes` section)."""
+    from lepton_infra.core.kubernetes_versions import PlanDateError, plan_date, status
+
+    try:
+        warning = status(spec.cloud, spec.cluster.version, plan_date()).warning(spec.cluster.support)
+    except PlanDateError:
+        return  # the spec's validation names the bad LEPTON_PLAN_DATE
+    if warning:
+        pulumi.log.warn(warning, resource)

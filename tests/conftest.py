@@ -1,11 +1,19 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from lepton_infra.core.kubernetes_versions import PLAN_DATE_ENV
+
 pytest_plugins = ["lepton_infra.plan.testing"]
+
+# The suite judges Kubernetes version support (core/kubernetes_versions.py) at one fixed date, so it gives
+# the same answer on any day; a test of another date sets the variable itself (monkeypatch.setenv).
+PLAN_DATE = "2026-12-07"
+os.environ[PLAN_DATE_ENV] = PLAN_DATE
 
 REPO = Path(__file__).resolve().parent.parent
 PLATFORM_STACK_DIR = REPO / "stacks" / "platform"

@@ -88,6 +88,13 @@ def cluster_problems(args: ClusterArgs) -> Iterator[Problem]:
     )
     yield from like_spec_field("admin_role_arns", list(args.admin_role_arns), AwsKnobs, "admin_role_arns")
     yield from like_spec_field("service_cidr", args.service_cidr, NetworkSpec, "service_cidr")
+    if known(args.support_type) and args.support_type not in ("STANDARD", "EXTENDED"):
+        yield Problem(
+            "support_type",
+            args.support_type,
+            "not an EKS upgrade policy support type",
+            "use STANDARD (upgraded at the end of standard support) or EXTENDED (paid extended support)",
+        )
     if known(args.log_retention_days):
         yield from cloudwatch_retention_problem("log_retention_days", args.log_retention_days)
     if args.endpoint_public and not args.public_access_cidrs:

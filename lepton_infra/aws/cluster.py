@@ -58,6 +58,9 @@ class ClusterArgs:
     """Networks (inside the VPC or routed to it: a deploy runner, VPN, peering) the cluster security
     group admits to the private endpoint on 443. Without one, only the nodes reach a private endpoint."""
     service_cidr: str = "172.20.0.0/16"
+    support_type: str = "STANDARD"
+    """EKS upgrade policy at the end of standard support: STANDARD upgrades the control plane then;
+    EXTENDED keeps the minor in paid extended support (`cluster.support: extended`)."""
     log_retention_days: int = 90
     protect: bool = False
     account: AwsAccount | None = None
@@ -187,9 +190,11 @@ class Cluster(Component):
                 ip_family="ipv4",
                 service_ipv4_cidr=args.service_cidr,
             ),
-            # STANDARD: an outdated version is upgraded by AWS instead of silently billed for extended
-            # support (six times the control-plane price).
-            upgrade_policy=aws.eks.ClusterUpgradePolicyArgs(support_type="STANDARD"),
+            # STANDARD unless extended support is opted into: an outdated version is then upgraded by AWS
+            # instead of silently billed for extended support (six times the control-plane price). The
+            # spec refuses a minor already past standard support without the opt-in, so a new cluster
+            # never starts in extended support under a STANDARD policy.
+            upgrade_policy=aws.eks.ClusterUpgradePolicyArgs(support_type=args.support_type),
             deletion_protection=args.protect,
             tags={"Name": args.cluster_name},
             opts=self.child_opts(protect=args.protect, depends_on=[log_group, *attachments]),

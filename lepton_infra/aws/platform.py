@@ -137,6 +137,7 @@ class Platform(Component):
                 admin_role_arns=list(knobs.admin_role_arns),
                 group_role_arns={g: list(arns) for g, arns in knobs.tenant_admin_roles.items()},
                 service_cidr=str(spec.network.service_cidr),
+                support_type="EXTENDED" if spec.cluster.support == "extended" else "STANDARD",
                 log_retention_days=log_retention_days,
                 protect=protect,
                 account=account,

@@ -54,12 +54,23 @@ class ClusterArgs:
     system_pool_min: int = 1
     system_pool_max: int = 3
     standard_tier: bool = True
+    # Long-term support (`cluster.support: extended`): the Premium tier with the AKSLongTermSupport plan,
+    # which AKS enables and disables only together (learn.microsoft.com AKS "Long-term support"). Wins over
+    # `standard_tier`.
+    long_term_support: bool = False
     tags: Mapping[str, str] = field(default_factory=dict)
     protect: bool = False
     # The application routing add-on (managed NGINX; azure/traffic.py): on when a domain is set. Its own
     # default controller is not created (`None`): the platform's NginxIngressControllers are the only ones.
     # No DNS zone is attached to it: the platform writes the hosts' records itself (azure/host_dns.py).
     web_app_routing: bool = False
+
+
+def sku_tier(args: ClusterArgs) -> str:
+    """Premium with long-term support (which requires it), else Standard (uptime SLA) or Free."""
+    if args.long_term_support:
+        return "Premium"
+    return "Standard" if args.standard_tier else "Free"
 
 
 class Cluster(Component):
@@ -123,9 +134,9 @@ class Cluster(Component):
             tags=tags,
             dns_prefix=physical_name(args.name_prefix, limit=54),
             kubernetes_version=args.kubernetes_version,
-            sku=containerservice.ManagedClusterSKUArgs(
-                name="Base", tier="Standard" if args.standard_tier else "Free"
-            ),
+            sku=containerservice.ManagedClusterSKUArgs(name="Base", tier=sku_tier(args)),
+            # Unset: AKS's default, KubernetesOfficial (community support only).
+            support_plan="AKSLongTermSupport" if args.long_term_support else None,
             node_resource_group=physical_name(args.name_prefix, "aks-nodes", limit=80),
             identity=containerservice.ManagedClusterIdentityArgs(
                 type=containerservice.ResourceIdentityType.USER_ASSIGNED,

@@ -159,6 +159,7 @@ class Platform(Component):
                 system_pool_min=SYSTEM_POOL_SIZE[spec.environment][0],
                 system_pool_max=SYSTEM_POOL_SIZE[spec.environment][1],
                 standard_tier=prod,
+                long_term_support=spec.cluster.support == "extended",
                 tags=tags,
                 protect=protect,
                 web_app_routing=bool(spec.network.domain),

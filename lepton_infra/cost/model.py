@@ -161,11 +161,6 @@ def _eks_node_group(r: RecordedResource, graph: PlannedGraph, book: PriceBook) -
     )
 
 
-@rule("aws:eks/cluster:Cluster")
-def _eks_cluster(r, graph, book):
-    yield _item(r, "control_plane", book.fee("eks-control-plane"), 1, 1)
-
-
 @rule("aws:ec2/natGateway:NatGateway")
 def _aws_nat(r, graph, book):
     yield _item(r, "nat", book.fee("aws-nat-gateway"), 1, 1, note="plus $0.045/GB processed (usage)")
@@ -219,11 +214,6 @@ def _gke_node_pool(r, graph, book):
     yield _pool_item(r, "gcp", book, str(machine_type), spot, lo, hi, r.get("nodeConfig.labels"))
 
 
-@rule("gcp:container/cluster:Cluster")
-def _gke_cluster(r, graph, book):
-    yield _item(r, "control_plane", book.fee("gke-control-plane"), 1, 1)
-
-
 @rule("gcp:kms/cryptoKey:CryptoKey")
 def _gcp_kms(r, graph, book):
     yield _item(r, "kms", book.fee("gcp-kms-key"), 1, 1)
@@ -264,27 +254,6 @@ def _aks_pool(r, graph, book):
         )
 
 
-@rule("azure-native:containerservice:ManagedCluster")
-def _aks_cluster(r, graph, book):
-    tier = str(r.get("sku.tier") or "Free").lower()
-    yield _item(
-        r, "control_plane", book.fee(f"aks-control-plane-{'standard' if tier != 'free' else 'free'}"), 1, 1
-    )
-    # Inline pools (the AKS system pool) bill like any other pool.
-    for profile in r.get("agentPoolProfiles") or []:
-        if isinstance(profile, dict) and profile.get("vmSize"):
-            yield _pool_item(
-                r,
-                "azure",
-                book,
-                str(profile["vmSize"]),
-                profile.get("scaleSetPriority") == "Spot",
-                float(profile.get("minCount") or profile.get("count") or 0),
-                float(profile.get("maxCount") or profile.get("count") or 0),
-                {POOL_LABEL: f"aks-{profile.get('name', 'system')}"},
-            )
-
-
 @rule("azure-native:containerregistry:Registry")
 def _acr(r, graph, book):
     yield _item(r, "registry", book.fee(f"acr-{str(r.get('sku.name') or 'Basic').lower()}"), 1, 1)
@@ -312,7 +281,7 @@ def _azure_nat(r, graph, book):
 
 def estimate_cost(graph: PlannedGraph) -> CostReport:
     """Price every recognised resource of the plan; tenants priced when the plan carries a platform spec."""
-    spec = _platform_spec(graph)
+    spec = platform_spec(graph)
     overrides = ((spec or {}).get("budget") or {}).get("price_overrides") or {}
     region = (spec or {}).get("region")
     book = PriceBook(overrides, region=region if isinstance(region, str) else None)
@@ -361,7 +330,7 @@ def tenant_costs(spec: dict[str, Any], pools: list[CostItem]) -> list[dict[str, 
     return out
 
 
-def _platform_spec(graph: PlannedGraph) -> dict[str, Any] | None:
+def platform_spec(graph: PlannedGraph) -> dict[str, Any] | None:
     raw = graph.config.get("lepton:platform")
     if not raw:
         return None
@@ -373,5 +342,6 @@ def _platform_spec(graph: PlannedGraph) -> dict[str, Any] | None:
 
 
 # Load balancers the clouds' controllers create from routing objects: their rules register on import.
+from lepton_infra.cost import control_planes as _control_planes  # noqa: E402, F401
 from lepton_infra.cost import dns as _dns  # noqa: E402, F401
 from lepton_infra.cost import load_balancers as _load_balancers  # noqa: E402, F401

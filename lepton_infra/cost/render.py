@@ -31,6 +31,8 @@ def render_cost(section: dict[str, Any], console: Console) -> None:
     table.add_column("price", overflow="fold", ratio=1)
     for item in sorted(section["items"], key=lambda i: (-i["monthly_usd_max"], i["name"])):
         label = f"{item['pool']} ({item['machine_type']})" if item.get("pool") else item["name"]
+        if item["category"] == "control_plane" and item.get("note"):  # the Kubernetes support level
+            label += f" ({item['note']})"
         units = (
             f"{item['idle_units']:g}"
             if item["idle_units"] == item["max_units"]

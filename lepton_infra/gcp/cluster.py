@@ -16,6 +16,7 @@ from lepton_infra.gcp.arg_checks import cluster_problems
 from lepton_infra.gcp.cluster_facts import DATAPLANE_V2
 from lepton_infra.gcp.maintenance import RecurringWindow, spec_window
 from lepton_infra.gcp.planning import workload_pool
+from lepton_infra.spec.cluster import DEFAULT_VERSION
 from lepton_infra.spec.maintenance import MaintenanceWindow
 
 # GKE-managed metrics: control plane, workload state (kube-state-metrics) and NVIDIA DCGM GPU metrics.
@@ -49,7 +50,7 @@ class ClusterArgs:
     secrets_kms_key: pulumi.Input[str]  # application-layer secrets encryption
     node_service_account: pulumi.Input[str]  # used by the short-lived default pool too
     boot_disk_kms_key: pulumi.Input[str]
-    kubernetes_version: str = "1.33"
+    kubernetes_version: str = DEFAULT_VERSION  # the spec's default (core/data/kubernetes_versions.yaml)
     release_channel: str = "REGULAR"
     private_endpoint: bool = True
     authorized_networks: Sequence[str] = field(default_factory=list)

@@ -54,6 +54,7 @@ from lepton_infra.gcp.services import (
 from lepton_infra.gcp.traffic import GkeTraffic, GkeTrafficArgs, load_balancer_ports
 from lepton_infra.spec import NodePoolSpec, PlatformSpec
 from lepton_infra.spec.exposure import exposed_services
+from lepton_infra.spec.gcp_rules import gke_release_channel
 
 STORAGE_CLASS = "lepton-cmek-balanced"
 
@@ -177,7 +178,7 @@ class Platform(Component):
                 node_service_account=self.node_identity.email,
                 boot_disk_kms_key=self.key.key_id,
                 kubernetes_version=spec.cluster.version,
-                release_channel=knobs.release_channel,
+                release_channel=gke_release_channel(spec),
                 private_endpoint=spec.cluster.endpoint == "private",
                 authorized_networks=[str(n) for n in spec.cluster.authorized_networks],
                 protect=protect,

@@ -39,6 +39,9 @@ class Report:
             "status": NOT_EVALUATED,
         }
     )
+    # More sections an analysis adds (by name, in the JSON after `deploy`), e.g. lepton's `kubernetes`.
+    # A section may carry `__render__` (the text report) and `__summary__` (lines for `--summary`).
+    sections: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -50,6 +53,7 @@ class Report:
             "policy": _public(self.policy),
             "cost": _public(self.cost),
             "deploy": _public(self.deploy),
+            **{name: _public(section) for name, section in self.sections.items()},
             "summary": {"resources": len(self.graph.managed), "by_type": self.graph.by_type_counts()},
         }
 
@@ -101,7 +105,7 @@ def render_text(report: Report, console: Console) -> None:
                 continue
             shown = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
             console.print(Text.assemble("  ", (key, "cyan"), ": ", shown), overflow="fold")
-    for section in (report.policy, report.cost, report.deploy):
+    for section in (report.policy, report.cost, report.deploy, *report.sections.values()):
         renderer = section.get("__render__")
         if callable(renderer):
             renderer(console)
@@ -153,6 +157,8 @@ def summary_lines(report: Report) -> list[str]:
             f"  first deploy: critical path {deploy['critical_path_minutes']:.1f} min, work "
             f"{deploy['work_minutes']:.1f} min, parallelism {deploy.get('parallelism', 0):.2f}"
         )
+    for section in report.sections.values():
+        lines.extend(f"  {line}" for line in section.get("__summary__", ()))
     return lines
 
 

@@ -13,6 +13,7 @@ from lepton_infra.spec.gcp_rules import (
     gcp_images_name_their_registry,
     gcp_queued_provisioning_pools,
     gcp_rbac_groups,
+    gcp_release_channel,
     gcp_soft_delete_days,
     gke_maintenance_availability,
 )
@@ -65,5 +66,6 @@ PROFILE = CloudProfile(
         gcp_images_name_their_registry,
         gcp_queued_provisioning_pools,
         gke_maintenance_availability,
+        gcp_release_channel,
     ),
 )

@@ -66,10 +66,19 @@ def addon_versions(spec: PlatformSpec) -> Iterator[Problem]:
 
 @rule("aws", "cluster")
 def addon_pins_for_minor(spec: PlatformSpec) -> Iterator[Problem]:
-    """Every add-on needs a version for the cluster's minor: `up` never asks EKS for the latest one."""
+    """Every add-on needs a version for the cluster's minor: `up` never asks EKS for the latest one. Said
+    only of a minor EKS would create: of any other, the version lifecycle (spec/version_rules.py) already
+    says it, and a missing pin is beside the point."""
+    from lepton_infra.core.kubernetes_versions import PlanDateError, plan_date, status
+
     if spec.aws is None:
         return
     minor = spec.cluster.version
+    try:
+        if not status("aws", minor, plan_date()).creatable(spec.cluster.support):
+            return
+    except PlanDateError:
+        return  # reported with the version lifecycle
     missing = unpinned(EKS_ADDONS, minor, spec.aws.addon_versions)
     if missing:
         pinned = ", ".join(pinned_minors())

@@ -215,8 +215,12 @@ class GcpKnobs(SpecModel):
         description="Billing account id (XXXXXX-XXXXXX-XXXXXX) for the budget. "
         "Required when `budget` is set.",
     )
-    release_channel: Literal["RAPID", "REGULAR", "STABLE"] = Field(
-        default="REGULAR", description="GKE release channel. Default REGULAR."
+    release_channel: Literal["RAPID", "REGULAR", "STABLE", "EXTENDED"] | None = Field(
+        default=None,
+        description="GKE release channel: which minors the cluster can be created at and how fast GKE "
+        "upgrades it. Default: REGULAR, or EXTENDED with `cluster.support: extended` (EXTENDED is GKE's "
+        "paid extended support, so it goes with that opt-in only). `cluster.version` must be a minor the "
+        "channel offers (core/data/kubernetes_versions.yaml lists them per minor).",
     )
     dns_endpoint: bool | None = Field(
         default=None,

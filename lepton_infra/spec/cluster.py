@@ -7,20 +7,51 @@ from typing import Literal
 
 from pydantic import Field
 
+from lepton_infra.core.kubernetes_versions import WARN_DAYS, default_minor, lifecycle
+from lepton_infra.cost.prices import fees
 from lepton_infra.spec.base import SpecModel, described
 from lepton_infra.spec.maintenance import MAINTENANCE_DESCRIPTION, MaintenanceWindow
 
 EndpointAccess = Literal["private", "public"]
+SupportLevel = Literal["standard", "extended"]
+
+DEFAULT_VERSION = default_minor()
+_TABLE = f"lepton_infra/core/data/kubernetes_versions.yaml, read {lifecycle().read}"
+
+
+def _hourly(fee: str) -> str:
+    return f"${fees()[fee]['usd_per_hour']:.2f}"
 
 
 class ClusterSpec(SpecModel):
     version: str = Field(
-        default="1.35",
+        default=DEFAULT_VERSION,
         pattern=described(
-            r"^1\.[0-9]{2}$", "a Kubernetes minor version written as a quoted string, e.g. '1.35'"
+            r"^1\.[0-9]{2}$", "a Kubernetes minor version written as a quoted string, e.g. '1.36'"
         ),
-        description="Kubernetes minor version, e.g. '1.35'. Default 1.35: the newest minor every pinned "
-        "chart supports (lepton_infra/core/data/chart_support.yaml; KEDA 2.20 is tested up to 1.35).",
+        description=f"Kubernetes minor version, e.g. '{DEFAULT_VERSION}'. Default {DEFAULT_VERSION}: the "
+        "newest minor EKS, GKE (Regular channel) and AKS all create in standard support on the date of the "
+        f"version lifecycle table ({_TABLE}; every row names its source) that every pinned chart also "
+        "supports (lepton_infra/core/data/chart_support.yaml: KEDA 2.20 is tested up to 1.35). The spec "
+        "compares the minor with "
+        "that table at the plan's date (today in UTC, or `LEPTON_PLAN_DATE` / `lepton-infra plan --date` "
+        "for a reproducible run) and refuses a minor the cloud no longer creates, and one past standard "
+        "support unless `support: extended`; the plan prints when support ends and warns within "
+        f"{WARN_DAYS} days of it. Upgrade one minor at a time (each cloud refuses skipping minors).",
+    )
+    support: SupportLevel = Field(
+        default="standard",
+        description="`standard` (default): only minors in the cloud's standard support, at its standard "
+        "price. `extended`: paid extended support, so a minor past standard support can still be created "
+        "and kept: on AWS EKS extended support (`upgradePolicy.supportType: EXTENDED`; "
+        f"{_hourly('eks-control-plane-extended')} instead of {_hourly('eks-control-plane')} per "
+        "cluster-hour once the minor leaves standard support, and a cluster cannot leave extended support "
+        "once in it), on GCP the EXTENDED release channel (an extra "
+        f"{_hourly('gke-extended-support-period')} per cluster-hour in the extended period, estimate), on "
+        "Azure the Premium tier with the AKSLongTermSupport plan "
+        f"({_hourly('aks-control-plane-premium')} per cluster-hour from creation, instead of "
+        f"{_hourly('aks-control-plane-standard')} Standard or {_hourly('aks-control-plane-free')} Free). "
+        "Only minors the cloud offers extended support or LTS for; the plan's cost table prices it.",
     )
     endpoint: EndpointAccess | None = Field(
         default=None,

@@ -149,3 +149,57 @@ def gke_maintenance_availability(spec: PlatformSpec) -> Iterator[Problem]:
             f"window of {window.duration_hours} hours gives {4 * window.duration_hours}",
             f"open it {GKE_MIN_WEEKLY_HOURS} hours or more, or set cluster.maintenance.day: daily",
         )
+
+
+def gke_release_channel(spec: PlatformSpec) -> str:
+    """The cluster's release channel: `gcp.release_channel`, else EXTENDED with `cluster.support:
+    extended` (GKE's paid extended support) and REGULAR otherwise."""
+    chosen = spec.gcp.release_channel if spec.gcp else None
+    return chosen or ("EXTENDED" if spec.cluster.support == "extended" else "REGULAR")
+
+
+@rule("cloud", "gcp", "cluster")
+def gcp_release_channel(spec: PlatformSpec) -> Iterator[Problem]:
+    """GKE creates a cluster at a minor only in a channel that offers it, and EXTENDED is its paid
+    extended support: the channel goes with `cluster.support: extended`, both ways."""
+    from lepton_infra.core.chart_support import minor_tuple
+    from lepton_infra.core.kubernetes_versions import PlanDateError, lifecycle, plan_date, status
+
+    if spec.cloud != "gcp" or spec.gcp is None:
+        return
+    chosen, support = spec.gcp.release_channel, spec.cluster.support
+    if chosen == "EXTENDED" and support == "standard":
+        yield Problem(
+            "gcp.release_channel",
+            chosen,
+            "EXTENDED is GKE's paid extended support channel: it goes with `cluster.support: extended`",
+            "set cluster.support: extended (the plan prices it), or remove gcp.release_channel",
+        )
+        return
+    if chosen not in (None, "EXTENDED") and support == "extended":
+        yield Problem(
+            "gcp.release_channel",
+            chosen,
+            "cluster.support: extended is GKE's EXTENDED channel",
+            "remove gcp.release_channel (extended support uses EXTENDED), or set cluster.support: standard",
+        )
+        return
+    try:
+        st = status("gcp", spec.cluster.version, plan_date())
+    except PlanDateError:
+        return  # reported with the version lifecycle (spec/version_rules.py)
+    channel = gke_release_channel(spec)
+    if st.row is None or not st.creatable(support) or channel in st.row.channels:
+        return  # unknown or no longer created: spec/version_rules.py says so
+    offering = sorted(
+        (m for m, row in lifecycle().clouds["gcp"].minors.items() if channel in row.channels),
+        key=minor_tuple,
+    )
+    yield Problem(
+        "cluster.version",
+        spec.cluster.version,
+        f"GKE's {channel} channel does not offer {spec.cluster.version} (offered in: "
+        f"{', '.join(st.row.channels)}; as of {st.row.as_of})",
+        f"use a minor {channel} offers ({', '.join(offering) or 'none'})"
+        + ("" if spec.gcp.release_channel is None else ", or another gcp.release_channel"),
+    )

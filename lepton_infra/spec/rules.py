@@ -16,6 +16,7 @@ from lepton_infra.core.errors import Problem, choose_from
 from lepton_infra.spec.apply_time import APPLY_TIME_RULES
 from lepton_infra.spec.checks import Rule, rule, run_rules
 from lepton_infra.spec.exposure_rules import EXPOSURE_RULES
+from lepton_infra.spec.version_rules import kubernetes_lifecycle
 
 if TYPE_CHECKING:
     from lepton_infra.spec.platform import PlatformSpec
@@ -443,5 +444,6 @@ RULES: tuple[Rule, ...] = (
     _cloud_tag_rules,
     _price_overrides,
     _chart_support,
+    kubernetes_lifecycle,
     *APPLY_TIME_RULES,
 )

@@ -23,7 +23,7 @@ SPEC: dict[str, Any] = {
     "cloud": "aws",
     "region": "us-east-1",
     "network": {"cidr": "10.60.0.0/16", "zones": 2},
-    "cluster": {"version": "1.33", "authorized_networks": ["203.0.113.0/24", "198.51.100.0/24"]},
+    "cluster": {"version": "1.36", "authorized_networks": ["203.0.113.0/24", "198.51.100.0/24"]},
     "node_pools": [
         {"name": "system", "cpu": "standard-4", "min": 1, "max": 3},
         {

@@ -106,18 +106,21 @@ def _aws_spec(**changes: Any) -> dict[str, Any]:
     return raw
 
 
+# 1.32: EKS still creates it on the suite's plan date (2026-12-07) with extended support, and no add-on
+# row pins it. (Of a minor EKS no longer creates, the lifecycle refusal says all that matters.)
+UNPINNED = {"version": "1.32", "support": "extended"}
+
+
 def test_a_minor_without_pins_is_refused_naming_the_field_and_the_fix() -> None:
-    problems = spec_problems(_aws_spec(cluster={"version": "1.29"}))
+    problems = spec_problems(_aws_spec(cluster=UNPINNED))
     message = problems["cluster.version"]
-    assert "no EKS add-on version is pinned for Kubernetes 1.29" in message
+    assert "no EKS add-on version is pinned for Kubernetes 1.32" in message
     assert "aws.addon_versions" in message and "1.33, 1.34, 1.35, 1.36" in message
 
 
 def test_a_partial_override_names_only_the_addons_still_missing() -> None:
     pinned = {a: v for a, v in EXPECTED["1.36"].items() if a != "coredns"}
-    message = spec_problems(_aws_spec(cluster={"version": "1.29"}, aws={"addon_versions": pinned}))[
-        "cluster.version"
-    ]
+    message = spec_problems(_aws_spec(cluster=UNPINNED, aws={"addon_versions": pinned}))["cluster.version"]
     assert "(coredns;" in message
 
 

@@ -297,7 +297,7 @@ def test_standard_support_only(aws_plan: AwsPlan) -> None:
 
 
 def test_cluster_version_from_spec(aws_plan: AwsPlan) -> None:
-    assert aws_plan.one("aws:eks/cluster:Cluster", "testai-cluster-eks").get("version") == "1.33"
+    assert aws_plan.one("aws:eks/cluster:Cluster", "testai-cluster-eks").get("version") == "1.36"
 
 
 def test_control_plane_log_group_created_before_cluster(aws_plan: AwsPlan) -> None:

@@ -13,7 +13,18 @@ from lepton_infra import cli
 from lepton_infra.plan.testing import cached_stack_plan
 from tests.conftest import PLATFORM_STACK_DIR, SHIPPED_STACKS
 
-CONTRACT_KEYS = ["project", "stack", "cloud", "resources", "outputs", "policy", "cost", "deploy", "summary"]
+CONTRACT_KEYS = [
+    "project",
+    "stack",
+    "cloud",
+    "resources",
+    "outputs",
+    "policy",
+    "cost",
+    "deploy",
+    "kubernetes",
+    "summary",
+]
 RESOURCE_KEYS = [
     "urn",
     "type",

@@ -14,7 +14,7 @@ def prod_spec() -> dict[str, Any]:
         "cloud": "gcp",
         "region": "us-central1",
         "network": {"cidr": "10.40.0.0/16", "zones": 3},
-        "cluster": {"version": "1.33", "authorized_networks": ["10.99.0.0/16"]},
+        "cluster": {"version": "1.36", "authorized_networks": ["10.99.0.0/16"]},
         "node_pools": [
             {"name": "system", "cpu": "standard-4", "min": 2, "max": 4},
             {"name": "h100", "gpu": {"type": "h100-80gb", "count": 8}, "min": 0, "max": 2},

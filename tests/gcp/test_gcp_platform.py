@@ -519,7 +519,7 @@ def test_cluster_handle_facts(prod: Planned) -> None:
     assert handle.cloud == "gcp"
     assert handle.gpu.driver_installed and handle.gpu.device_plugin_installed
     assert handle.managed_autoscaler is True
-    assert handle.kubernetes_version == "1.33"
+    assert handle.kubernetes_version == "1.36"
     pools = [d for d in handle.workload_dependencies if isinstance(d, NodePool)]
     assert sorted(p.name for p in pools) == sorted(r.name for r in prod.graph.of_type("lepton:gcp:NodePool"))
 

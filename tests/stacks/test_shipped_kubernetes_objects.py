@@ -11,6 +11,7 @@ import jsonschema
 import pytest
 
 from lepton_infra.plan.record import PlannedGraph
+from lepton_infra.spec.cluster import DEFAULT_VERSION
 from tests.conftest import PLATFORM_STACK_DIR, SHIPPED_STACKS
 from tests.kubernetes.manifests import builtin_objects, is_custom_resource, manifest, validate_strict
 
@@ -20,7 +21,7 @@ def test_every_kubernetes_object_of_the_stack_validates(
     stack: str, plan_stack: Callable[[Path, str], PlannedGraph]
 ) -> None:
     graph = plan_stack(PLATFORM_STACK_DIR, stack)
-    version = json.loads(graph.config["lepton:platform"]).get("cluster", {}).get("version", "1.33")
+    version = json.loads(graph.config["lepton:platform"]).get("cluster", {}).get("version", DEFAULT_VERSION)
     objects = builtin_objects(graph)
     kinds = {manifest(r)["kind"] for r in objects}
     assert {"Namespace", "ResourceQuota", "NetworkPolicy", "Deployment", "StorageClass"} <= kinds

@@ -19,6 +19,7 @@ from lepton_infra.kubernetes import charts
 from lepton_infra.kubernetes.charts import HelmChart
 from lepton_infra.spec import PlatformSpec
 from lepton_infra.spec.aws_rules import EKS_ADDONS
+from lepton_infra.spec.cluster import DEFAULT_VERSION
 from lepton_infra.spec.rules import charts_installed
 from tests.conftest import PLATFORM_STACK_DIR, SHIPPED_STACKS
 from tests.kubernetes.harness import raw_spec, shipped_spec
@@ -99,7 +100,8 @@ def test_every_minor_the_spec_accepts_on_aws_has_an_autoscaler_image() -> None:
             assert any(p.path == "cluster.version" for p in err.problems), err
             continue
         accepted.append(minor)
-    assert accepted == ["1.33", "1.34", "1.35", "1.36"]
+    # In standard support on EKS on the suite's plan date (2026-12-07) and supported by every chart.
+    assert accepted == ["1.35", "1.36"]
     for minor in accepted:
         assert image_tag(minor).startswith(f"v{minor}.")
 
@@ -114,7 +116,7 @@ def _spec(version: str, **changes: typing.Any) -> dict[str, typing.Any]:
 def test_the_shipped_version_is_supported_by_every_chart_the_stack_installs() -> None:
     """With jobs and an exposed service, every pinned chart is in play: on EKS all but cert-manager (an ALB
     serves ACM certificates only), which AKS and GKE install for the same spec."""
-    raw = _spec("1.35", jobs={"enabled": True})
+    raw = _spec(DEFAULT_VERSION, jobs={"enabled": True})
     raw["network"] = {
         **raw.get("network", {}),
         "domain": "ai.acme.dev",

@@ -96,8 +96,8 @@ def test_every_problem_is_reported_in_one_round() -> None:
             "region",
             "services[0].tenant",  # cross-field rules
             "tenants[*].gpu_quota",
-            "cluster.version",  # the AWS profile's pre-flight: the charts' range
-            "cluster.version",  # and no EKS add-on version pinned for it
+            "cluster.version",  # the charts' support table
+            "cluster.version",  # the version lifecycle: EKS does not create 1.29
         ]
     )
     text = by_path(err)
@@ -106,7 +106,8 @@ def test_every_problem_is_reported_in_one_round() -> None:
     assert "did you mean 'us-east-1'?" in text["region"]
     assert "did you mean 'research'?" in text["services[0].tenant"]
     assert "write it quoted: '1234'" in text["tags.cost-center"]
-    assert "1.33" in text["cluster.version"]
+    assert "EKS is not known to create 1.29" in text["cluster.version"]
+    assert "use 1.35" in text["cluster.version"]
 
 
 def test_a_broken_field_skips_only_the_rules_that_read_it() -> None:
