@@ -13,9 +13,11 @@ from typing import TYPE_CHECKING
 from lepton_infra.catalog import NoMachine, catalog, choose_machine, gpu_models
 from lepton_infra.core.cidr import CidrTooSmall, largest_prefix_for, plan_subnets
 from lepton_infra.core.errors import Problem, choose_from
+from lepton_infra.spec.alerting_rules import ALERTING_RULES
 from lepton_infra.spec.apply_time import APPLY_TIME_RULES
 from lepton_infra.spec.checks import Rule, rule, run_rules
 from lepton_infra.spec.exposure_rules import EXPOSURE_RULES
+from lepton_infra.spec.service_rules import SERVICE_RULES
 from lepton_infra.spec.version_rules import kubernetes_lifecycle
 
 if TYPE_CHECKING:
@@ -436,10 +438,12 @@ RULES: tuple[Rule, ...] = (
     _endpoint,
     _tenants_and_services,
     _prod_images_by_digest,
+    *SERVICE_RULES,
     _reserved_namespaces,
     _quota_capacity,
     _jobs,
     *EXPOSURE_RULES,
+    *ALERTING_RULES,
     _required_tags,
     _cloud_tag_rules,
     _price_overrides,
