@@ -148,7 +148,11 @@ def test_unknown_literal_values_suggest_the_close_one(path: tuple[str, ...], val
     ("change", "path", "sentence"),
     [
         ({"name": "Acme_AI"}, "name", "lowercase letters, digits and hyphens"),
-        ({"monitoring": {"smtp_relay": "smtp.acme.dev"}}, "monitoring.smtp_relay", "`host:port`"),
+        (
+            {"monitoring": {"smtp": {"relay": "smtp.acme.dev", "from": "a@acme.dev"}}},
+            "monitoring.smtp.relay",
+            "`host:port`",
+        ),
         ({"cluster": {"version": "v1.33"}}, "cluster.version", "Kubernetes minor version"),
         (
             {"aws": {"admin_role_arns": ["arn:aws:iam::123:user/jane"]}},
@@ -308,6 +312,8 @@ def test_profiles_package_stays_small_and_sdk_free_by_source() -> None:
 def _prod(raw: dict[str, Any], image: str) -> dict[str, Any]:
     out = copy.deepcopy(raw)
     out.update(environment="prod", network={"zones": 3}, cluster={"endpoint": "private"})
+    # A prod platform needs a receiver for its alerts (spec/alerting_rules.py).
+    out["monitoring"] = {"webhooks": [{"secret": "alertmanager-webhook", "key": "url"}]}
     out["services"] = [
         {**out["services"][0], "image": image},
         {**out["services"][0], "name": "chat2", "image": image},
