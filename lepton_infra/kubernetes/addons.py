@@ -287,6 +287,11 @@ def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs
         raise SpecError(problems)
     version = handle.kubernetes_version
     mon = spec.monitoring
+    if not mon.alert_receivers:
+        pulumi.log.warn(
+            "monitoring: no alert receiver (smtp with alert_emails, slack, pagerduty, webhooks): in-cluster "
+            "alerts reach no one (docs/kubernetes.md, 'Alert delivery')"
+        )
     egress = list(handle.identity_egress)
     cloud_tolerations = [t.toleration() for t in handle.gpu.cloud_taints]
     interceptor = any(autoscaler_for(s.replicas.min, s.scaling.metric) == "keda-http" for s in spec.services)

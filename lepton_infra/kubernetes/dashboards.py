@@ -52,7 +52,9 @@ def gpu_dashboard(exported: Collection[str] = ()) -> dict[str, Any]:
     ]
     if exported:
         panels = [
-            p for p in panels if all(set(DCGM_FIELD.findall(t["expr"])) <= set(exported) for t in p["targets"])
+            p
+            for p in panels
+            if all(set(DCGM_FIELD.findall(t["expr"])) <= set(exported) for t in p["targets"])
         ]
     return {
         "uid": GPU_DASHBOARD_UID,

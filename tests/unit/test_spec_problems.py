@@ -312,8 +312,6 @@ def test_profiles_package_stays_small_and_sdk_free_by_source() -> None:
 def _prod(raw: dict[str, Any], image: str) -> dict[str, Any]:
     out = copy.deepcopy(raw)
     out.update(environment="prod", network={"zones": 3}, cluster={"endpoint": "private"})
-    # A prod platform needs a receiver for its alerts (spec/alerting_rules.py).
-    out["monitoring"] = {"webhooks": [{"secret": "alertmanager-webhook", "key": "url"}]}
     out["services"] = [
         {**out["services"][0], "image": image},
         {**out["services"][0], "name": "chat2", "image": image},
