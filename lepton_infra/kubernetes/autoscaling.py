@@ -10,7 +10,7 @@ from lepton_infra.core.conventions import KEDA_NAMESPACE, MONITORING_NAMESPACE
 # Decided in core (the spec needs it to know which charts a platform installs); re-exported here.
 from lepton_infra.core.scaling import Autoscaler as Autoscaler
 from lepton_infra.core.scaling import autoscaler_for as autoscaler_for
-from lepton_infra.kubernetes.charts import (
+from lepton_infra.kubernetes.charts.pinned import (
     INTERCEPTOR_PROXY_PORT,
     INTERCEPTOR_PROXY_SERVICE,
     PROMETHEUS_PORT,

@@ -12,8 +12,9 @@ import pulumi_kubernetes as k8s
 from lepton_infra.core.component import Component
 from lepton_infra.core.conventions import KEDA_NAMESPACE
 from lepton_infra.core.naming import child_name
-from lepton_infra.kubernetes.chart_hardening import KEDA_HTTP_ADD_ON_HARDENING
-from lepton_infra.kubernetes.charts import (
+from lepton_infra.kubernetes.charts.hardening import KEDA_HTTP_ADD_ON_HARDENING
+from lepton_infra.kubernetes.charts.helm import pinned_release
+from lepton_infra.kubernetes.charts.pinned import (
     INTERCEPTOR_ADMIN_PORT,
     INTERCEPTOR_PROXY_PORT,
     INTERCEPTOR_PROXY_SERVICE_SUFFIX,
@@ -21,7 +22,6 @@ from lepton_infra.kubernetes.charts import (
     KEDA_HTTP_ADD_ON,
     HelmChart,
 )
-from lepton_infra.kubernetes.helm import pinned_release
 from lepton_infra.kubernetes.meta import common_labels, namespace, psa_labels
 
 # How long the interceptor holds a request while the service scales up from zero (the Deployment's own

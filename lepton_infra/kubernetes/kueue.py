@@ -17,8 +17,8 @@ from pulumi_kubernetes._utilities import get_version as k8s_version
 from lepton_infra.core.component import Component
 from lepton_infra.core.conventions import KUEUE_NAMESPACE, MONITORING_NAMESPACE, POOL_LABEL
 from lepton_infra.core.naming import child_name
-from lepton_infra.kubernetes.charts import KUEUE, HelmChart
-from lepton_infra.kubernetes.helm import pinned_release
+from lepton_infra.kubernetes.charts.helm import pinned_release
+from lepton_infra.kubernetes.charts.pinned import KUEUE, HelmChart
 from lepton_infra.kubernetes.job_admission import (
     CAPACITY_CHECK,
     WORKLOAD_PRIORITIES,

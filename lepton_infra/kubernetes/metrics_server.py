@@ -9,9 +9,9 @@ import pulumi
 
 from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name
-from lepton_infra.kubernetes.chart_hardening import METRICS_SERVER_HARDENING
-from lepton_infra.kubernetes.charts import METRICS_SERVER, HelmChart
-from lepton_infra.kubernetes.helm import pinned_release
+from lepton_infra.kubernetes.charts.hardening import METRICS_SERVER_HARDENING
+from lepton_infra.kubernetes.charts.helm import pinned_release
+from lepton_infra.kubernetes.charts.pinned import METRICS_SERVER, HelmChart
 from lepton_infra.kubernetes.priority import critical_pods_quota
 
 NAMESPACE = "kube-system"

@@ -17,10 +17,10 @@ from lepton_infra.core.conventions import MONITORING_NAMESPACE
 from lepton_infra.core.naming import child_name
 from lepton_infra.kubernetes.alerts import gpu_alert_rules, prometheus_rule_spec
 from lepton_infra.kubernetes.arg_checks import observability_problems
-from lepton_infra.kubernetes.chart_hardening import KUBE_PROMETHEUS_STACK_HARDENING, merged
-from lepton_infra.kubernetes.charts import KPS_FULLNAME, KUBE_PROMETHEUS_STACK, HelmChart
+from lepton_infra.kubernetes.charts.hardening import KUBE_PROMETHEUS_STACK_HARDENING, merged
+from lepton_infra.kubernetes.charts.helm import pinned_release
+from lepton_infra.kubernetes.charts.pinned import KPS_FULLNAME, KUBE_PROMETHEUS_STACK, HelmChart
 from lepton_infra.kubernetes.dashboards import gpu_dashboard_json
-from lepton_infra.kubernetes.helm import pinned_release
 from lepton_infra.kubernetes.meta import common_labels, namespace, psa_labels
 
 GRAFANA_DASHBOARD_LABEL = "grafana_dashboard"

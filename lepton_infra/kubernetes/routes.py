@@ -19,7 +19,7 @@ from typing import Any
 
 from lepton_infra.core.conventions import INGRESS_NAMESPACE, KEDA_NAMESPACE
 from lepton_infra.core.traffic import EntryPoint, Exposure, RouteTarget
-from lepton_infra.kubernetes.charts import (
+from lepton_infra.kubernetes.charts.pinned import (
     INTERCEPTOR_ADMIN_PORT,
     INTERCEPTOR_HEALTH_PATH,
     INTERCEPTOR_PROXY_PORT,

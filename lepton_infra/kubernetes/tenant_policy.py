@@ -11,7 +11,7 @@ from typing import Any
 
 from lepton_infra.core.cluster_handle import EgressRule as EgressRule  # re-exported: it moved to core
 from lepton_infra.core.conventions import GPU_RESOURCE, KEDA_NAMESPACE, MONITORING_NAMESPACE
-from lepton_infra.kubernetes.charts import INTERCEPTOR_POD_LABELS
+from lepton_infra.kubernetes.charts.pinned import INTERCEPTOR_POD_LABELS
 from lepton_infra.kubernetes.meta import NAMESPACE_NAME_LABEL
 
 

@@ -1,6 +1,6 @@
 """The image repositories each pinned chart can run, for admission allowlists (GKE Binary Authorization).
 
-Reviewed data, one entry per chart version in `charts.py` (subcharts folded into their parent): every
+Reviewed data, one entry per chart version in `pinned.py` (subcharts folded into their parent): every
 image repository the chart's values.yaml names at the pinned tag, enabled by default or not, so the
 allowlist admits whatever the chart runs with any of its components switched on and nothing else.
 `tests/kubernetes/chart_values/*.images` hold the same lists generated from values.yaml; a test holds
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from lepton_infra.kubernetes import charts
+from lepton_infra.kubernetes.charts import pinned as charts
 
 CHART_IMAGE_REPOSITORIES: dict[tuple[str, str], tuple[str, ...]] = {
     # with its subcharts (grafana, kube-state-metrics, prometheus-node-exporter: the support table's

@@ -8,7 +8,7 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
-from lepton_infra.kubernetes.charts import HelmChart
+from lepton_infra.kubernetes.charts.pinned import HelmChart
 
 # What a Release waits for each Kubernetes operation when it names no timeout (pulumi-kubernetes' default).
 HELM_DEFAULT_TIMEOUT_SECONDS = 300
