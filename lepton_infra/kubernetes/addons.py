@@ -22,9 +22,9 @@ from lepton_infra.kubernetes.arg_checks import platform_addons_problems
 from lepton_infra.kubernetes.autoscaling import autoscaler_for
 from lepton_infra.kubernetes.gpu_stack import GpuStack, GpuStackArgs
 from lepton_infra.kubernetes.inference import SERVICE_PORT, InferenceService, InferenceServiceArgs
-from lepton_infra.kubernetes.job_queues import Flavor, PoolShape, TenantQueue, flavors_for
+from lepton_infra.kubernetes.jobs.kueue import Kueue, KueueArgs, TenantQueueWiring
+from lepton_infra.kubernetes.jobs.queues import Flavor, PoolShape, TenantQueue, flavors_for
 from lepton_infra.kubernetes.keda import Keda, KedaArgs
-from lepton_infra.kubernetes.kueue import Kueue, KueueArgs, TenantQueueWiring
 from lepton_infra.kubernetes.metrics_server import MetricsServer, MetricsServerArgs
 from lepton_infra.kubernetes.observability import Observability, ObservabilityArgs, SmtpRelay
 from lepton_infra.kubernetes.routes import route_target

@@ -1,8 +1,8 @@
 """`Kueue`: the job queueing controller (pinned Helm chart), a ResourceFlavor per node pool kind, the
 workload priority classes, the capacity admission check where the cluster autoscaler serves
 ProvisioningRequests, and per tenant a ClusterQueue in one cohort, a LocalQueue and a Role over jobs and
-queues. Installed only when the spec enables jobs; the shapes are in `job_queues.py` and
-`job_admission.py`."""
+queues. Installed only when the spec enables jobs; the shapes are in `queues.py` and
+`admission.py`."""
 
 from __future__ import annotations
 
@@ -19,16 +19,16 @@ from lepton_infra.core.conventions import KUEUE_NAMESPACE, MONITORING_NAMESPACE,
 from lepton_infra.core.naming import child_name
 from lepton_infra.kubernetes.charts.helm import pinned_release
 from lepton_infra.kubernetes.charts.pinned import KUEUE, HelmChart
-from lepton_infra.kubernetes.job_admission import (
+from lepton_infra.kubernetes.jobs.admission import (
     CAPACITY_CHECK,
     WORKLOAD_PRIORITIES,
     admission_check_spec,
     provisioning_config_spec,
     workload_priority_class,
 )
-from lepton_infra.kubernetes.job_alerts import RULE_GROUP, job_rule_spec
-from lepton_infra.kubernetes.job_dashboard import queue_dashboard_json
-from lepton_infra.kubernetes.job_queues import (
+from lepton_infra.kubernetes.jobs.alerts import RULE_GROUP, job_rule_spec
+from lepton_infra.kubernetes.jobs.dashboard import queue_dashboard_json
+from lepton_infra.kubernetes.jobs.queues import (
     CAPACITY_LABEL,
     JOBS_ROLE,
     KUEUE_API,

@@ -21,7 +21,7 @@ from lepton_infra.core.conventions import (
     GPU_TAINT_VALUE,
     node_labels,
 )
-from lepton_infra.kubernetes.job_admission import admission_checks_strategy, wait_for_pods_ready
+from lepton_infra.kubernetes.jobs.admission import admission_checks_strategy, wait_for_pods_ready
 
 KUEUE_API = "kueue.x-k8s.io/v1beta2"
 # Every tenant's ClusterQueue is in this cohort: quota one tenant leaves idle, another may borrow.
