@@ -6,7 +6,7 @@ from lepton_infra.kubernetes.gpu_stack import GpuStack, GpuStackArgs
 from lepton_infra.kubernetes.inference import InferenceService, InferenceServiceArgs
 from lepton_infra.kubernetes.keda import Keda, KedaArgs
 from lepton_infra.kubernetes.metrics_server import MetricsServer, MetricsServerArgs
-from lepton_infra.kubernetes.observability import Observability, ObservabilityArgs, SmtpRelay
+from lepton_infra.kubernetes.observability.observability import Observability, ObservabilityArgs, SmtpRelay
 from lepton_infra.kubernetes.tenant import Tenant, TenantArgs
 
 __all__ = [

@@ -26,7 +26,7 @@ from lepton_infra.kubernetes.jobs.kueue import Kueue, KueueArgs, TenantQueueWiri
 from lepton_infra.kubernetes.jobs.queues import Flavor, PoolShape, TenantQueue, flavors_for
 from lepton_infra.kubernetes.keda import Keda, KedaArgs
 from lepton_infra.kubernetes.metrics_server import MetricsServer, MetricsServerArgs
-from lepton_infra.kubernetes.observability import Observability, ObservabilityArgs, SmtpRelay
+from lepton_infra.kubernetes.observability.observability import Observability, ObservabilityArgs, SmtpRelay
 from lepton_infra.kubernetes.routes import route_target
 from lepton_infra.kubernetes.tenant import WORKLOAD_SERVICE_ACCOUNT, Tenant, TenantArgs
 from lepton_infra.kubernetes.traffic import Traffic, TrafficArgs

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lepton_infra.kubernetes.alerts import AlertRule, prometheus_rule_spec
+from lepton_infra.kubernetes.observability.alerts import AlertRule, prometheus_rule_spec
 
 RULE_GROUP = "lepton-certificates"
 # Renewal starts 30 days ahead (private CA: HOST_RENEW_BEFORE; Let's Encrypt: a third of 90 days): a week

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lepton_infra.kubernetes.alerts import AlertRule, prometheus_rule_spec
+from lepton_infra.kubernetes.observability.alerts import AlertRule, prometheus_rule_spec
 
 RULE_GROUP = "lepton-jobs"
 

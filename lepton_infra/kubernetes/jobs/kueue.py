@@ -42,7 +42,7 @@ from lepton_infra.kubernetes.jobs.queues import (
     tenant_jobs_rules,
 )
 from lepton_infra.kubernetes.meta import TENANT_LABEL, common_labels, namespace, psa_labels
-from lepton_infra.kubernetes.observability import GRAFANA_DASHBOARD_LABEL
+from lepton_infra.kubernetes.observability.observability import GRAFANA_DASHBOARD_LABEL
 
 
 @dataclass

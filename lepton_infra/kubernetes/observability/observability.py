@@ -15,13 +15,13 @@ from lepton_infra.core.cluster_handle import SmtpRelay
 from lepton_infra.core.component import Component
 from lepton_infra.core.conventions import MONITORING_NAMESPACE
 from lepton_infra.core.naming import child_name
-from lepton_infra.kubernetes.alerts import gpu_alert_rules, prometheus_rule_spec
 from lepton_infra.kubernetes.arg_checks import observability_problems
 from lepton_infra.kubernetes.charts.hardening import KUBE_PROMETHEUS_STACK_HARDENING, merged
 from lepton_infra.kubernetes.charts.helm import pinned_release
 from lepton_infra.kubernetes.charts.pinned import KPS_FULLNAME, KUBE_PROMETHEUS_STACK, HelmChart
-from lepton_infra.kubernetes.dashboards import gpu_dashboard_json
 from lepton_infra.kubernetes.meta import common_labels, namespace, psa_labels
+from lepton_infra.kubernetes.observability.alerts import gpu_alert_rules, prometheus_rule_spec
+from lepton_infra.kubernetes.observability.dashboards import gpu_dashboard_json
 
 GRAFANA_DASHBOARD_LABEL = "grafana_dashboard"
 # The CRD upgrade job's first container only unpacks the CRDs (`bzcat`); the chart defaults it to
