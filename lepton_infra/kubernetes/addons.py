@@ -27,10 +27,10 @@ from lepton_infra.kubernetes.jobs.queues import Flavor, PoolShape, TenantQueue, 
 from lepton_infra.kubernetes.keda import Keda, KedaArgs
 from lepton_infra.kubernetes.metrics_server import MetricsServer, MetricsServerArgs
 from lepton_infra.kubernetes.observability.observability import Observability, ObservabilityArgs, SmtpRelay
-from lepton_infra.kubernetes.routes import route_target
 from lepton_infra.kubernetes.tenant import WORKLOAD_SERVICE_ACCOUNT, Tenant, TenantArgs
-from lepton_infra.kubernetes.traffic import Traffic, TrafficArgs
-from lepton_infra.kubernetes.traffic_plan import TrafficPlan, traffic_plan, trust_output
+from lepton_infra.kubernetes.traffic.routes import route_target
+from lepton_infra.kubernetes.traffic.traffic import Traffic, TrafficArgs
+from lepton_infra.kubernetes.traffic.traffic_plan import TrafficPlan, traffic_plan, trust_output
 from lepton_infra.spec import PlatformSpec
 from lepton_infra.spec.jobs import TenantJobsSpec
 
@@ -55,7 +55,7 @@ class PlatformAddonsArgs:
     storage_dependencies: Sequence[pulumi.Resource] = field(default_factory=list)
     # Inference workloads also wait for these (the cluster autoscaler that brings their nodes).
     scale_up_dependencies: Sequence[pulumi.Resource] = field(default_factory=list)
-    # The way in to the exposed services (kubernetes/traffic_plan.py); None: no service is exposed.
+    # The way in to the exposed services (kubernetes/traffic/traffic_plan.py); None: no service is exposed.
     traffic: TrafficPlan | None = None
 
 
