@@ -19,14 +19,14 @@ from lepton_infra.core.component import Component
 from lepton_infra.core.errors import Problem, SpecError
 from lepton_infra.core.naming import child_name
 from lepton_infra.kubernetes.arg_checks import platform_addons_problems
-from lepton_infra.kubernetes.autoscaling import autoscaler_for
 from lepton_infra.kubernetes.gpu_stack import GpuStack, GpuStackArgs
-from lepton_infra.kubernetes.inference import SERVICE_PORT, InferenceService, InferenceServiceArgs
 from lepton_infra.kubernetes.jobs.kueue import Kueue, KueueArgs, TenantQueueWiring
 from lepton_infra.kubernetes.jobs.queues import Flavor, PoolShape, TenantQueue, flavors_for
-from lepton_infra.kubernetes.keda import Keda, KedaArgs
-from lepton_infra.kubernetes.metrics_server import MetricsServer, MetricsServerArgs
 from lepton_infra.kubernetes.observability.observability import Observability, ObservabilityArgs, SmtpRelay
+from lepton_infra.kubernetes.serving.autoscaling import autoscaler_for
+from lepton_infra.kubernetes.serving.inference import SERVICE_PORT, InferenceService, InferenceServiceArgs
+from lepton_infra.kubernetes.serving.keda import Keda, KedaArgs
+from lepton_infra.kubernetes.serving.metrics_server import MetricsServer, MetricsServerArgs
 from lepton_infra.kubernetes.tenant import WORKLOAD_SERVICE_ACCOUNT, Tenant, TenantArgs
 from lepton_infra.kubernetes.traffic.routes import route_target
 from lepton_infra.kubernetes.traffic.traffic import Traffic, TrafficArgs

@@ -25,9 +25,9 @@ from lepton_infra.kubernetes.charts.pinned import (
     INTERCEPTOR_PROXY_PORT,
     INTERCEPTOR_PROXY_SERVICE,
 )
-from lepton_infra.kubernetes.keda import COLD_START_WAIT_SECONDS, RESPONSE_HEADER_TIMEOUT_SECONDS
 from lepton_infra.kubernetes.meta import TENANT_LABEL, common_labels
-from lepton_infra.kubernetes.workload import DRAIN_SECONDS
+from lepton_infra.kubernetes.serving.keda import COLD_START_WAIT_SECONDS, RESPONSE_HEADER_TIMEOUT_SECONDS
+from lepton_infra.kubernetes.serving.workload import DRAIN_SECONDS
 
 GATEWAY_API = "gateway.networking.k8s.io"
 # The route API a cluster's Gateway API CRDs serve in the standard channel (ReferenceGrant is v1beta1 there).

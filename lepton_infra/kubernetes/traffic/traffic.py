@@ -22,8 +22,8 @@ from lepton_infra.core.naming import child_name
 from lepton_infra.core.traffic import Decoration, HostAddress, IngressFacts, RouteTarget
 from lepton_infra.kubernetes.charts.helm import pinned_release
 from lepton_infra.kubernetes.charts.pinned import CERT_MANAGER, HelmChart
-from lepton_infra.kubernetes.inference import service_selector
 from lepton_infra.kubernetes.meta import TENANT_LABEL, common_labels, namespace, psa_labels
+from lepton_infra.kubernetes.serving.inference import service_selector
 from lepton_infra.kubernetes.traffic import certificates as certs
 from lepton_infra.kubernetes.traffic.certificate_alerts import RULE_GROUP, certificate_rule_spec
 from lepton_infra.kubernetes.traffic.routes import (

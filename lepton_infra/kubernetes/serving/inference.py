@@ -19,7 +19,8 @@ from lepton_infra.core.args import check_args
 from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name
 from lepton_infra.kubernetes.arg_checks import inference_service_problems
-from lepton_infra.kubernetes.autoscaling import (
+from lepton_infra.kubernetes.meta import TENANT_LABEL, common_labels
+from lepton_infra.kubernetes.serving.autoscaling import (
     PROMETHEUS_URL,
     autoscaler_for,
     hpa_spec,
@@ -29,9 +30,8 @@ from lepton_infra.kubernetes.autoscaling import (
     service_endpoint,
     service_host,
 )
-from lepton_infra.kubernetes.meta import TENANT_LABEL, common_labels
+from lepton_infra.kubernetes.serving.workload import PORT_NAME, PodShape, pod_template_spec
 from lepton_infra.kubernetes.tenant_policy import interceptor_ingress_spec
-from lepton_infra.kubernetes.workload import PORT_NAME, PodShape, pod_template_spec
 
 SERVICE_PORT = 80
 # GPU nodes may scale up from zero and pull multi-GB images before the first replica is ready.
