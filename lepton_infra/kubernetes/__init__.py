@@ -7,7 +7,7 @@ from lepton_infra.kubernetes.observability.observability import Observability, O
 from lepton_infra.kubernetes.serving.inference import InferenceService, InferenceServiceArgs
 from lepton_infra.kubernetes.serving.keda import Keda, KedaArgs
 from lepton_infra.kubernetes.serving.metrics_server import MetricsServer, MetricsServerArgs
-from lepton_infra.kubernetes.tenant import Tenant, TenantArgs
+from lepton_infra.kubernetes.tenancy.tenant import Tenant, TenantArgs
 
 __all__ = [
     "GpuStack",

@@ -27,7 +27,7 @@ from lepton_infra.kubernetes.serving.autoscaling import autoscaler_for
 from lepton_infra.kubernetes.serving.inference import SERVICE_PORT, InferenceService, InferenceServiceArgs
 from lepton_infra.kubernetes.serving.keda import Keda, KedaArgs
 from lepton_infra.kubernetes.serving.metrics_server import MetricsServer, MetricsServerArgs
-from lepton_infra.kubernetes.tenant import WORKLOAD_SERVICE_ACCOUNT, Tenant, TenantArgs
+from lepton_infra.kubernetes.tenancy.tenant import WORKLOAD_SERVICE_ACCOUNT, Tenant, TenantArgs
 from lepton_infra.kubernetes.traffic.routes import route_target
 from lepton_infra.kubernetes.traffic.traffic import Traffic, TrafficArgs
 from lepton_infra.kubernetes.traffic.traffic_plan import TrafficPlan, traffic_plan, trust_output

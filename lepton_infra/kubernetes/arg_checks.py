@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from lepton_infra.kubernetes.addons import PlatformAddonsArgs
     from lepton_infra.kubernetes.observability.observability import ObservabilityArgs
     from lepton_infra.kubernetes.serving.inference import InferenceServiceArgs
-    from lepton_infra.kubernetes.tenant import TenantArgs
+    from lepton_infra.kubernetes.tenancy.tenant import TenantArgs
 
 
 def inference_service_problems(args: InferenceServiceArgs) -> Iterator[Problem]:

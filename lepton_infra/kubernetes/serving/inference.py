@@ -31,7 +31,7 @@ from lepton_infra.kubernetes.serving.autoscaling import (
     service_host,
 )
 from lepton_infra.kubernetes.serving.workload import PORT_NAME, PodShape, pod_template_spec
-from lepton_infra.kubernetes.tenant_policy import interceptor_ingress_spec
+from lepton_infra.kubernetes.tenancy.isolation import interceptor_ingress_spec
 
 SERVICE_PORT = 80
 # GPU nodes may scale up from zero and pull multi-GB images before the first replica is ready.

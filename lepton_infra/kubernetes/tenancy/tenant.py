@@ -1,7 +1,7 @@
 """`Tenant`: an isolated namespace with GPU quota, default-deny networking, admin RBAC and a workload
 service account bound to a cloud identity that can read the tenant's prefix of the model bucket.
 
-Policy and RBAC shapes are plain camelCase manifests from `tenant_policy.py` (validated against the
+Policy and RBAC shapes are plain camelCase manifests from `isolation.py` (validated against the
 Kubernetes schema in strict mode by the tests), hence the casts at the SDK boundary."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name
 from lepton_infra.kubernetes.arg_checks import tenant_problems
 from lepton_infra.kubernetes.meta import TENANT_LABEL, common_labels, namespace, psa_labels
-from lepton_infra.kubernetes.tenant_policy import (
+from lepton_infra.kubernetes.tenancy.isolation import (
     LIMIT_DEFAULT,
     LIMIT_DEFAULT_REQUEST,
     EgressRule,
