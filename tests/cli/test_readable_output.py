@@ -15,7 +15,7 @@ from pulumi_policy.policy import PolicyCustomTimeouts
 from rich.console import Console
 from typer.testing import CliRunner
 
-from lepton_infra import cli
+from lepton_infra.cli import commands as cli
 from lepton_infra.plan import plan_program
 from lepton_infra.plan.report import Report, render_text
 from lepton_infra.plan.testing import cached_stack_plan

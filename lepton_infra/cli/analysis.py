@@ -9,12 +9,12 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
+from lepton_infra.cli.version_report import SECTION, kubernetes_section
 from lepton_infra.cost import estimate_cost
 from lepton_infra.cost.render import render_cost
 from lepton_infra.deploy import estimate_deploy
 from lepton_infra.deploy.render import render_deploy
 from lepton_infra.plan.report import Report
-from lepton_infra.version_report import SECTION, kubernetes_section
 
 OUTCOME_KEY = "__outcome__"  # the full policy outcome, for SARIF/JUnit writers (not part of the JSON)
 

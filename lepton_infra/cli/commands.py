@@ -19,7 +19,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from lepton_infra.cli_checks import (
+from lepton_infra.cli.checks import (
     BadUsage,
     check_policy_config,
     check_policy_report,
@@ -104,7 +104,7 @@ def _plan(stack_dir: Path, stack: str) -> PlannedGraph:
 def build_report(graph: PlannedGraph, policy_config: object = None) -> Report:
     """The plan report with every analysis that exists filled in. `policy_config` is a config document
     (already read from `--policy-config`), or None for the stack's `lepton:policy`."""
-    from lepton_infra import analysis
+    from lepton_infra.cli import analysis
 
     report = Report(graph=graph, cloud=infer_cloud(graph))
     try:
@@ -132,7 +132,7 @@ def _preflight(
 def _write_policy_report(
     report: Report, target: tuple[str, Path], stack_dir: Path, stack: str, console: Console
 ) -> None:
-    from lepton_infra.analysis import OUTCOME_KEY
+    from lepton_infra.cli.analysis import OUTCOME_KEY
     from lepton_infra.policy.reporting import write_policy_report
 
     kind, path = target
