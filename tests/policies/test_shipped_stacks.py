@@ -100,7 +100,7 @@ def _resolve_azure_path(token: str, path: str) -> list[str]:
     return []
 
 
-# The inputs the Azure rules read (lepton_infra/policy/rules/azure.py, common.py), checked in full depth.
+# The inputs the Azure rules read (lepton_infra/policy/rules/azure/, common.py), checked in full depth.
 AZURE_RULE_INPUTS = {
     "azure-native:containerservice:ManagedCluster": [
         "securityProfile.azureKeyVaultKms.enabled",

@@ -15,24 +15,23 @@ from lepton_infra.policy.props import UNKNOWN, as_bool, as_list, as_mapping, dig
 from lepton_infra.policy.registry import resource_rule, stack_rule
 from lepton_infra.policy.rules._shared import require_prod
 from lepton_infra.policy.rules.common import ENVIRONMENT_SCHEMA
-from lepton_infra.policy.rules.kubernetes import (
-    K8S,
+from lepton_infra.policy.rules.kubernetes.objects import (
     NAMESPACES_SCHEMA,
     PSA_ENFORCE,
-    WORKLOADS,
-    _privileged_allowed,
-    _tenant_namespaces,
     containers,
     namespace_of,
     pod_spec,
+    tenant_namespaces,
 )
+from lepton_infra.policy.rules.kubernetes.tokens import K8S, WORKLOADS
+from lepton_infra.policy.rules.kubernetes.workloads import privileged_allowed
 
 RESTRICTING_LEVELS = frozenset({"baseline", "restricted"})
 
 
 def _tenant_containers(r: ResourceView) -> Iterator[tuple[str, Mapping[str, Any], Mapping[str, Any]]]:
     """(where, container, container securityContext) outside allow-listed system namespaces."""
-    if _privileged_allowed(r):
+    if privileged_allowed(r):
         raise NotApplicable(f"namespace {namespace_of(r)} is allow-listed")
     for where, c in containers(pod_spec(r)):
         if not is_unknown(c.get("securityContext")):
@@ -135,7 +134,7 @@ def seccomp_runtime_default(r: ResourceView) -> Iterator[str]:
     config_schema={"systemNamespaces": NAMESPACES_SCHEMA},
 )
 def tenant_pod_security_labels(stack: StackView) -> Iterator[Finding]:
-    for ns, name in _tenant_namespaces(stack):
+    for ns, name in tenant_namespaces(stack):
         labels = ns.get("metadata.labels")
         if is_unknown(labels):
             continue

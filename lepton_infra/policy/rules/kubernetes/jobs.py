@@ -11,17 +11,13 @@ from collections.abc import Iterator
 from lepton_infra.policy.model import Enforcement, Finding, NotApplicable, ResourceView, Severity, StackView
 from lepton_infra.policy.props import as_list, as_mapping, is_unknown
 from lepton_infra.policy.registry import resource_rule, stack_rule
-from lepton_infra.policy.rules.kubernetes import (
-    K8S,
+from lepton_infra.policy.rules.kubernetes.objects import (
     NAMESPACES_SCHEMA,
-    _in_namespace,
-    _objects_for,
-    _tenant_namespaces,
+    in_namespace,
+    objects_for,
+    tenant_namespaces,
 )
-
-KUEUE_API = "kubernetes:kueue.x-k8s.io/v1beta2"
-CLUSTER_QUEUE = f"{KUEUE_API}:ClusterQueue"
-LOCAL_QUEUE = f"{KUEUE_API}:LocalQueue"
+from lepton_infra.policy.rules.kubernetes.tokens import CLUSTER_QUEUE, K8S, LOCAL_QUEUE
 
 
 @stack_rule(
@@ -38,9 +34,9 @@ LOCAL_QUEUE = f"{KUEUE_API}:LocalQueue"
 def tenant_local_queue(stack: StackView) -> Iterator[Finding]:
     if not stack.of_type(CLUSTER_QUEUE):
         raise NotApplicable("no ClusterQueue in the stack: jobs are not queued")
-    index = _in_namespace(stack, LOCAL_QUEUE)
-    for ns, name in _tenant_namespaces(stack):
-        if not _objects_for(ns, name, index):
+    index = in_namespace(stack, LOCAL_QUEUE)
+    for ns, name in tenant_namespaces(stack):
+        if not objects_for(ns, name, index):
             yield Finding(f"namespace {name or ns.name} has no LocalQueue", ns.urn)
 
 

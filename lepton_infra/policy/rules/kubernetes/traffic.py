@@ -19,15 +19,23 @@ from typing import Any
 from lepton_infra.policy.model import Finding, NotApplicable, ResourceView, Severity, StackView
 from lepton_infra.policy.props import as_list, as_mapping
 from lepton_infra.policy.registry import stack_rule
-from lepton_infra.policy.rules.kubernetes import K8S, NAMESPACES_SCHEMA, NON_TENANT_NAMESPACES, namespace_of
+from lepton_infra.policy.rules.kubernetes.objects import (
+    NAMESPACES_SCHEMA,
+    NON_TENANT_NAMESPACES,
+    namespace_of,
+)
+from lepton_infra.policy.rules.kubernetes.tokens import (
+    GATEWAY,
+    GATEWAY_BETA,
+    HTTP_ROUTE,
+    HTTP_ROUTE_BETA,
+    INGRESS,
+    K8S,
+    SERVICE,
+)
 
-INGRESS = "kubernetes:networking.k8s.io/v1:Ingress"
-SERVICE = "kubernetes:core/v1:Service"
-GATEWAY = "kubernetes:gateway.networking.k8s.io/v1:Gateway"
-GATEWAY_BETA = "kubernetes:gateway.networking.k8s.io/v1beta1:Gateway"
-HTTP_ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute"
-HTTP_ROUTE_BETA = "kubernetes:gateway.networking.k8s.io/v1beta1:HTTPRoute"
 FLAG = "lepton.ai/exposure"
+
 
 # Classes whose load balancers face the internet (GKE "GatewayClass capabilities"; AKS app routing's
 # default IngressClass gets a public Azure LB; GKE Ingress class `gce` is external).
@@ -43,7 +51,11 @@ PUBLIC_CLASSES = frozenset(
         "gce",
     }
 )
+
+
 PUBLIC_ANNOTATIONS = {"alb.ingress.kubernetes.io/scheme": "internet-facing", FLAG: "public"}
+
+
 # A `type: LoadBalancer` Service is internet-facing on every cloud unless one of these says internal.
 INTERNAL_ANNOTATIONS = {
     "service.beta.kubernetes.io/aws-load-balancer-internal": "true",
@@ -52,15 +64,25 @@ INTERNAL_ANNOTATIONS = {
     "cloud.google.com/load-balancer-type": "Internal",
     "service.beta.kubernetes.io/azure-load-balancer-internal": "true",
 }
+
+
 # Annotations that turn an Ingress controller's HTTP-to-HTTPS redirect off (nginx redirects by default
 # once TLS is set; GKE Ingress serves HTTP unless allow-http is false).
 PLAIN_HTTP_ANNOTATIONS = {
     "nginx.ingress.kubernetes.io/ssl-redirect": "false",
     "kubernetes.io/ingress.allow-http": "true",
 }
+
+
 ALB_LISTEN_PORTS = "alb.ingress.kubernetes.io/listen-ports"
+
+
 ALB_SSL_REDIRECT = "alb.ingress.kubernetes.io/ssl-redirect"
+
+
 ANNOTATIONS_SCHEMA = {"type": "object", "additionalProperties": {"type": "string"}}
+
+
 CONFIG = {
     "publicClasses": NAMESPACES_SCHEMA,
     "publicAnnotations": ANNOTATIONS_SCHEMA,
