@@ -48,7 +48,7 @@ def check_policy_config(path: Path) -> Any:
     """The policy config document, parsed and validated against the known rules."""
     from lepton_infra.core.errors import SpecError
     from lepton_infra.policy.config import PolicyConfig, load_config_file
-    from lepton_infra.policy.registry import all_rules
+    from lepton_infra.policy.rules import all_rules
 
     if not path.exists():
         raise BadUsage(f"--policy-config {path}: no such file")
