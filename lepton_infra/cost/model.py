@@ -342,6 +342,6 @@ def platform_spec(graph: PlannedGraph) -> dict[str, Any] | None:
 
 
 # Load balancers the clouds' controllers create from routing objects: their rules register on import.
-from lepton_infra.cost import control_planes as _control_planes  # noqa: E402, F401
-from lepton_infra.cost import dns as _dns  # noqa: E402, F401
-from lepton_infra.cost import load_balancers as _load_balancers  # noqa: E402, F401
+from lepton_infra.cost.rules import control_planes as _control_planes  # noqa: E402, F401
+from lepton_infra.cost.rules import dns as _dns  # noqa: E402, F401
+from lepton_infra.cost.rules import load_balancers as _load_balancers  # noqa: E402, F401
