@@ -15,6 +15,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "lepton_infra"
 # registry package -> (folder of its rule modules, the decorators a rule module registers with)
 REGISTRIES = {
     "lepton_infra.policy.rules": ("policy/rules", ("resource_rule", "stack_rule")),
+    "lepton_infra.cost.rules": ("cost/rules", ("rule",)),
 }
 
 

@@ -10,8 +10,9 @@ from typing import Any
 from lepton_infra.catalog import Cloud
 from lepton_infra.core.conventions import POOL_LABEL
 from lepton_infra.core.kubernetes_versions import PlanDateError, SupportStatus, plan_date, status
-from lepton_infra.cost.model import _item, _pool_item, rule
 from lepton_infra.cost.prices import PriceBook
+from lepton_infra.cost.registry import cost_item, rule
+from lepton_infra.cost.rules.node_pools import pool_item
 
 
 def lifecycle_status(cloud: Cloud, version: Any) -> SupportStatus | None:
@@ -51,7 +52,7 @@ def _eks_cluster(r, graph, book):
             "eks-control-plane",
             _extended_later(support, "eks-control-plane-extended", book, extended),
         )
-    yield _item(r, "control_plane", book.fee(fee), 1, 1, note=note)
+    yield cost_item(r, "control_plane", book.fee(fee), 1, 1, note=note)
 
 
 @rule("gcp:container/cluster:Cluster")
@@ -61,10 +62,10 @@ def _gke_cluster(r, graph, book):
     support = lifecycle_status("gcp", r.get("minMasterVersion"))
     in_extended = extended and support is not None and support.phase == "extended"
     note = None if in_extended else _extended_later(support, "gke-extended-support-period", book, extended)
-    yield _item(r, "control_plane", book.fee("gke-control-plane"), 1, 1, note=note)
+    yield cost_item(r, "control_plane", book.fee("gke-control-plane"), 1, 1, note=note)
     if in_extended and support is not None:
         ends = support.support_ends("extended")
-        yield _item(
+        yield cost_item(
             r,
             "control_plane",
             book.fee("gke-extended-support-period"),
@@ -79,7 +80,7 @@ def _aks_cluster(r, graph, book):
     tier = str(r.get("sku.tier") or "Free").lower()
     fee = f"aks-control-plane-{tier if tier in ('free', 'standard', 'premium') else 'standard'}"
     lts = r.get("supportPlan") == "AKSLongTermSupport"
-    yield _item(
+    yield cost_item(
         r,
         "control_plane",
         book.fee(fee),
@@ -90,7 +91,7 @@ def _aks_cluster(r, graph, book):
     # Inline pools (the AKS system pool) bill like any other pool.
     for profile in r.get("agentPoolProfiles") or []:
         if isinstance(profile, dict) and profile.get("vmSize"):
-            yield _pool_item(
+            yield pool_item(
                 r,
                 "azure",
                 book,

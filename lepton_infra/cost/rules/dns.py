@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lepton_infra.cost.model import CostItem, _item, rule
+from lepton_infra.cost.registry import CostItem, cost_item, rule
 from lepton_infra.plan.record import PlannedGraph, RecordedResource
 
 
 @rule("gcp:dns/managedZone:ManagedZone")
 def _cloud_dns_zone(r: RecordedResource, graph: PlannedGraph, book) -> Iterator[CostItem]:
-    yield _item(
+    yield cost_item(
         r,
         "dns",
         book.fee("gcp-dns-managed-zone"),
@@ -26,9 +26,9 @@ def _cloud_dns_zone(r: RecordedResource, graph: PlannedGraph, book) -> Iterator[
 @rule("gcp:compute/address:Address")
 def _gcp_static_address(r: RecordedResource, graph: PlannedGraph, book) -> Iterator[CostItem]:
     if r.get("addressType") == "INTERNAL":
-        yield _item(r, "load_balancer", book.fee("gcp-static-ip-internal"), 1, 1)
+        yield cost_item(r, "load_balancer", book.fee("gcp-static-ip-internal"), 1, 1)
     else:
-        yield _item(
+        yield cost_item(
             r,
             "load_balancer",
             book.fee("gcp-static-ip-external-in-use"),
@@ -40,7 +40,7 @@ def _gcp_static_address(r: RecordedResource, graph: PlannedGraph, book) -> Itera
 
 @rule("aws:route53/zone:Zone")
 def _aws_hosted_zone(r, graph, book):
-    yield _item(
+    yield cost_item(
         r,
         "dns",
         book.fee("aws-route53-hosted-zone"),
@@ -53,11 +53,11 @@ def _aws_hosted_zone(r, graph, book):
 @rule("azure-native:privatedns:PrivateZone")
 def _azure_private_zone(r, graph, book):
     # Every private zone: the hosts' zone and the privatelink zones of the private endpoints alike.
-    yield _item(
+    yield cost_item(
         r, "dns", book.fee("azure-private-dns-zone"), 1, 1, note="plus $0.40 per million queries (usage)"
     )
 
 
 @rule("azure-native:privatedns:VirtualNetworkLink")
 def _azure_private_zone_link(r, graph, book):
-    yield _item(r, "dns", book.fee("azure-private-dns-vnet-link"), 1, 1)
+    yield cost_item(r, "dns", book.fee("azure-private-dns-vnet-link"), 1, 1)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lepton_infra.cost.model import CostItem, _item, rule
 from lepton_infra.cost.prices import fees
+from lepton_infra.cost.registry import CostItem, cost_item, rule
 from lepton_infra.plan.record import PlannedGraph, RecordedResource
 
 INGRESS = "kubernetes:networking.k8s.io/v1:Ingress"
@@ -39,8 +39,8 @@ def _alb(r: RecordedResource, graph: PlannedGraph, book) -> Iterator[CostItem]:
     if key is None or next(i for i in graph.of_type(INGRESS) if _alb_key(i) == key) is not r:
         return  # priced once, on the first Ingress of its group
     lcu = float(fees()["assumed-alb-lcu-at-idle"]["lcu"])
-    yield _item(r, "load_balancer", book.fee("aws-alb"), 1, 1, note=f"ALB {key}")
-    yield _item(
+    yield cost_item(r, "load_balancer", book.fee("aws-alb"), 1, 1, note=f"ALB {key}")
+    yield cost_item(
         r,
         "load_balancer",
         book.fee("aws-alb-lcu"),
@@ -70,7 +70,7 @@ def _gke_gateway(r: RecordedResource, graph: PlannedGraph, book) -> Iterator[Cos
     if r is gateways[0]:
         # Forwarding rules are priced per project and region: the first five together, then each one more.
         rules = sum(_listener_ports(g) for g in gateways)
-        yield _item(
+        yield cost_item(
             r,
             "load_balancer",
             book.fee("gcp-forwarding-rules-first-5"),
@@ -80,8 +80,8 @@ def _gke_gateway(r: RecordedResource, graph: PlannedGraph, book) -> Iterator[Cos
         )
         extra = max(0, rules - FIRST_FORWARDING_RULES)
         if extra:
-            yield _item(r, "load_balancer", book.fee("gcp-forwarding-rule-additional"), extra, extra)
-    yield _item(
+            yield cost_item(r, "load_balancer", book.fee("gcp-forwarding-rule-additional"), extra, extra)
+    yield cost_item(
         r,
         "load_balancer",
         book.fee("gcp-l7-proxy-instance"),
@@ -94,6 +94,8 @@ def _gke_gateway(r: RecordedResource, graph: PlannedGraph, book) -> Iterator[Cos
 @rule(NGINX_CONTROLLER)
 def _aks_nginx(r: RecordedResource, graph: PlannedGraph, book) -> Iterator[CostItem]:
     annotations = (r.get("spec") or {}).get("loadBalancerAnnotations") or {}
-    yield _item(r, "load_balancer", book.fee("azure-standard-lb"), 1, 1, note="plus data processed (usage)")
+    yield cost_item(
+        r, "load_balancer", book.fee("azure-standard-lb"), 1, 1, note="plus data processed (usage)"
+    )
     if annotations.get(AZURE_INTERNAL) != "true":
-        yield _item(r, "load_balancer", book.fee("azure-public-ip-standard"), 1, 1)
+        yield cost_item(r, "load_balancer", book.fee("azure-public-ip-standard"), 1, 1)
