@@ -1,6 +1,6 @@
 """Mocks that answer like a cloud would: plausible outputs per resource type and plausible invoke
 results, so every `apply` in a program runs offline as under `pulumi up`."""
 
-from lepton_infra.plan.mocks.core import MockContext, PlausibleMocks, UnmockedInvoke
+from lepton_infra.plan.mocks.registry import MockContext, PlausibleMocks, UnmockedInvoke
 
 __all__ = ["MockContext", "PlausibleMocks", "UnmockedInvoke"]

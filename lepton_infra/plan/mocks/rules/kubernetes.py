@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lepton_infra.plan.mocks.core import MockContext, outputs_for, outputs_for_prefix, short_hash
+from lepton_infra.plan.mocks.registry import MockContext, outputs_for, outputs_for_prefix, short_hash
 
 
 @outputs_for_prefix("kubernetes:")

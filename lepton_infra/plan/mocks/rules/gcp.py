@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from lepton_infra.plan.mocks.aws import FAKE_CA
-from lepton_infra.plan.mocks.core import MockContext, invoke, outputs_for, outputs_for_prefix, short_hash
+from lepton_infra.plan.mocks.registry import MockContext, invoke, outputs_for, outputs_for_prefix, short_hash
+from lepton_infra.plan.mocks.rules.aws import FAKE_CA
 
 PROJECT_NUMBER = "123456789012"
 

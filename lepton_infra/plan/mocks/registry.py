@@ -76,7 +76,7 @@ class UnmockedInvoke(RuntimeError):
 
 class PlausibleMocks(pulumi.runtime.Mocks):
     def __init__(self, context: MockContext | None = None) -> None:
-        from lepton_infra.plan.mocks import aws, azure, gcp, kubernetes  # noqa: F401  (register rules)
+        from lepton_infra.plan.mocks.rules import aws, azure, gcp, kubernetes  # noqa: F401  (register rules)
 
         self.context = context or MockContext()
 
@@ -101,7 +101,7 @@ class PlausibleMocks(pulumi.runtime.Mocks):
         if rule is None:
             raise UnmockedInvoke(
                 f"invoke {args.token} has no offline answer; add one with "
-                "lepton_infra.plan.mocks.core.invoke()"
+                "lepton_infra.plan.mocks.registry.invoke()"
             )
         # An empty failure list, not None: MockMonitor.Invoke iterates it.
         return rule(dict(args.args), self.context), []

@@ -6,7 +6,7 @@ import base64
 import json
 from typing import Any
 
-from lepton_infra.plan.mocks.core import MockContext, invoke, outputs_for, outputs_for_prefix, short_hash
+from lepton_infra.plan.mocks.registry import MockContext, invoke, outputs_for, outputs_for_prefix, short_hash
 
 FAKE_CA = base64.b64encode(
     b"-----BEGIN CERTIFICATE-----\nMIIOfflineLeptonCA\n-----END CERTIFICATE-----\n"
