@@ -16,6 +16,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "lepton_infra"
 REGISTRIES = {
     "lepton_infra.policy.rules": ("policy/rules", ("resource_rule", "stack_rule")),
     "lepton_infra.cost.rules": ("cost/rules", ("rule",)),
+    "lepton_infra.plan.mocks.rules": ("plan/mocks/rules", ("outputs_for", "outputs_for_prefix", "invoke")),
 }
 
 

@@ -1,4 +1,6 @@
-"""The mock dispatcher: per-type output rules and per-token invoke answers, registered by module."""
+"""The mock registry: what a mock rule module writes against (`MockContext`, `short_hash`) and registers
+into (`outputs_for`, `outputs_for_prefix`, `invoke`). It imports no rule module:
+`lepton_infra.plan.mocks.rules` imports them all, and `PlausibleMocks` answers from it."""
 
 from __future__ import annotations
 
@@ -6,8 +8,6 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-
-import pulumi
 
 
 @dataclass(frozen=True)
@@ -67,41 +67,3 @@ def invoke(token: str) -> Callable[[InvokeRule], InvokeRule]:
         return fn
 
     return register
-
-
-class UnmockedInvoke(RuntimeError):
-    """A program called a data source the offline plan cannot answer. Failing beats returning `{}`:
-    an empty answer would make the program's applies read `None` and pass without checking anything."""
-
-
-class PlausibleMocks(pulumi.runtime.Mocks):
-    def __init__(self, context: MockContext | None = None) -> None:
-        from lepton_infra.plan.mocks.rules import aws, azure, gcp, kubernetes  # noqa: F401  (register rules)
-
-        self.context = context or MockContext()
-
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict]:
-        inputs = dict(args.inputs)
-        resource_id = args.resource_id or f"{args.name}-{short_hash(args.typ, args.name)}"
-        state = dict(inputs)
-        rule = OUTPUT_RULES.get(args.typ)
-        if rule is None:
-            for prefix, candidate in PREFIX_RULES.items():
-                if args.typ.startswith(prefix):
-                    rule = candidate
-                    break
-        if rule is not None:
-            extra = rule(args.name, inputs, self.context, {"id": resource_id, "type": args.typ})
-            resource_id = extra.pop("__id__", resource_id)
-            state.update(extra)
-        return resource_id, state
-
-    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict, list[tuple[str, str]] | None]:
-        rule = INVOKE_RULES.get(args.token)
-        if rule is None:
-            raise UnmockedInvoke(
-                f"invoke {args.token} has no offline answer; add one with "
-                "lepton_infra.plan.mocks.registry.invoke()"
-            )
-        # An empty failure list, not None: MockMonitor.Invoke iterates it.
-        return rule(dict(args.args), self.context), []
