@@ -1,9 +1,10 @@
-"""The mock registry: what a mock rule module writes against (`MockContext`, `short_hash`) and registers
-into (`outputs_for`, `outputs_for_prefix`, `invoke`). It imports no rule module:
+"""The mock registry: what a mock rule module writes against (`MockContext`, `short_hash`, `FAKE_CA`) and
+registers into (`outputs_for`, `outputs_for_prefix`, `invoke`). It imports no rule module:
 `lepton_infra.plan.mocks.rules` imports them all, and `PlausibleMocks` answers from it."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,11 +38,18 @@ def short_hash(*parts: str, length: int = 8) -> str:
 
 
 OutputRule = Callable[[str, dict[str, Any], MockContext, dict[str, Any]], dict[str, Any]]
+
+
 InvokeRule = Callable[[dict[str, Any], MockContext], dict[str, Any]]
+
 
 # Exact type token -> rule; prefix ("aws:", "gcp:", "kubernetes:") -> rule for the rest.
 OUTPUT_RULES: dict[str, OutputRule] = {}
+
+
 PREFIX_RULES: dict[str, OutputRule] = {}
+
+
 INVOKE_RULES: dict[str, InvokeRule] = {}
 
 
@@ -67,3 +75,9 @@ def invoke(token: str) -> Callable[[InvokeRule], InvokeRule]:
         return fn
 
     return register
+
+
+# The cluster CA every mock cluster reports (base64 PEM, the shape EKS, GKE and AKS return).
+FAKE_CA = base64.b64encode(
+    b"-----BEGIN CERTIFICATE-----\nMIIOfflineLeptonCA\n-----END CERTIFICATE-----\n"
+).decode()

@@ -1,4 +1,5 @@
-"""Every mock rule: one module per cloud, and one for Kubernetes objects.
+"""Every mock rule: one module per cloud (AWS in three: resources, invokes, the ways in), and one for
+Kubernetes objects.
 
 A rule module registers plausible outputs per type token (or token prefix) and answers per invoke token
 into `lepton_infra.plan.mocks.registry` as it is imported; this is the one place that imports every rule
@@ -10,10 +11,10 @@ from __future__ import annotations
 from types import ModuleType
 
 from lepton_infra.plan.mocks.registry import INVOKE_RULES, OUTPUT_RULES, PREFIX_RULES, InvokeRule, OutputRule
-from lepton_infra.plan.mocks.rules import aws, azure, gcp, kubernetes
+from lepton_infra.plan.mocks.rules import aws, aws_invokes, aws_traffic, azure, gcp, kubernetes
 
 # Prefix rules are tried in this order (registration order); no two prefixes overlap today.
-RULE_MODULES: tuple[ModuleType, ...] = (aws, azure, gcp, kubernetes)
+RULE_MODULES: tuple[ModuleType, ...] = (aws, aws_invokes, aws_traffic, azure, gcp, kubernetes)
 
 
 def output_rule_for(type_token: str) -> OutputRule | None:

@@ -9,8 +9,14 @@ import json
 import uuid
 from typing import Any
 
-from lepton_infra.plan.mocks.registry import MockContext, invoke, outputs_for, outputs_for_prefix, short_hash
-from lepton_infra.plan.mocks.rules.aws import FAKE_CA
+from lepton_infra.plan.mocks.registry import (
+    FAKE_CA,
+    MockContext,
+    invoke,
+    outputs_for,
+    outputs_for_prefix,
+    short_hash,
+)
 
 TENANT_ID = "11111111-2222-3333-4444-555555555555"
 DEPLOYER_OBJECT_ID = "99999999-8888-7777-6666-555555555555"

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from lepton_infra.plan.mocks.registry import MockContext, invoke, outputs_for, outputs_for_prefix, short_hash
-from lepton_infra.plan.mocks.rules.aws import FAKE_CA
+from lepton_infra.plan.mocks.registry import (
+    FAKE_CA,
+    MockContext,
+    invoke,
+    outputs_for,
+    outputs_for_prefix,
+    short_hash,
+)
 
 PROJECT_NUMBER = "123456789012"
 
@@ -143,9 +149,6 @@ def zones(args, ctx):
         "id": region,
         "project": ctx.gcp_project,
     }
-
-
-# --- what the GCP platform reads back -------------------------------------------------------------
 
 
 def _region_of(inputs: dict[str, Any], ctx: MockContext) -> str:
