@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any
 import pulumi
 import pulumi_gcp as gcp
 
-from lepton_infra.core.cluster_handle import BoundIdentity
 from lepton_infra.core.component import Component
+from lepton_infra.core.identity import BoundIdentity
 from lepton_infra.core.naming import child_name, physical_name
 from lepton_infra.core.traffic import Decoration, DnsZone, EntryPoint, Exposure, IngressFacts, RouteTarget
 from lepton_infra.gcp.host_dns import (

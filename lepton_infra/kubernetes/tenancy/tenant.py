@@ -14,8 +14,8 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from lepton_infra.core.args import check_args
-from lepton_infra.core.cluster_handle import BoundIdentity, IdentityBinder
 from lepton_infra.core.component import Component
+from lepton_infra.core.identity import BoundIdentity, IdentityBinder
 from lepton_infra.core.naming import child_name
 from lepton_infra.kubernetes.arg_checks import tenant_problems
 from lepton_infra.kubernetes.meta import TENANT_LABEL, common_labels, namespace, psa_labels

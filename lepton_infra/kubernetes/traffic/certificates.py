@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from lepton_infra.core.cluster_handle import BoundIdentity
 from lepton_infra.core.conventions import CERT_MANAGER_NAMESPACE, POOL_LABEL
+from lepton_infra.core.identity import BoundIdentity
 from lepton_infra.kubernetes.meta import common_labels
 
 CERT_MANAGER_API = "cert-manager.io/v1"
