@@ -16,6 +16,7 @@ from lepton_infra.core.errors import Problem, choose_from
 from lepton_infra.spec.apply_time import APPLY_TIME_RULES
 from lepton_infra.spec.checks import Rule, rule, run_rules
 from lepton_infra.spec.exposure_rules import EXPOSURE_RULES
+from lepton_infra.spec.jobs_rules import JOBS_RULES
 from lepton_infra.spec.version_rules import kubernetes_lifecycle
 
 if TYPE_CHECKING:
@@ -372,13 +373,6 @@ def charts_installed(spec: PlatformSpec) -> list[str]:
     return charts
 
 
-@rule("jobs", "tenants", "node_pools")
-def _jobs(spec: PlatformSpec) -> Iterator[Problem]:
-    from lepton_infra.spec.jobs import jobs_problems
-
-    yield from jobs_problems(spec)
-
-
 @rule("cloud", "cluster", "node_pools", "services", "jobs", "network")
 def _chart_support(spec: PlatformSpec) -> Iterator[Problem]:
     from lepton_infra.core.chart_support import kubernetes_unsupported, supported_range
@@ -438,7 +432,7 @@ RULES: tuple[Rule, ...] = (
     _prod_images_by_digest,
     _reserved_namespaces,
     _quota_capacity,
-    _jobs,
+    *JOBS_RULES,
     *EXPOSURE_RULES,
     _required_tags,
     _cloud_tag_rules,
