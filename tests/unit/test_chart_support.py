@@ -19,8 +19,8 @@ from lepton_infra.kubernetes.charts import pinned as charts
 from lepton_infra.kubernetes.charts.pinned import HelmChart
 from lepton_infra.spec import PlatformSpec
 from lepton_infra.spec.aws_rules import EKS_ADDONS
+from lepton_infra.spec.chart_rules import charts_installed
 from lepton_infra.spec.cluster import DEFAULT_VERSION
-from lepton_infra.spec.rules import charts_installed
 from tests.conftest import PLATFORM_STACK_DIR, SHIPPED_STACKS
 from tests.kubernetes.harness import raw_spec, shipped_spec
 from tests.kubernetes.manifests import chart_name
