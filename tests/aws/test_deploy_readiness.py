@@ -237,7 +237,7 @@ def test_vcpu_quotas_at_max_scale() -> None:
     interchangeable type g6.4xlarge (16), 4 x m6i.xlarge (4)."""
     import yaml
 
-    from lepton_infra.aws.platform import instance_types
+    from lepton_infra.aws.planning import instance_types
     from lepton_infra.aws.quotas import vcpu_quota_needs
 
     raw = yaml.safe_load(
