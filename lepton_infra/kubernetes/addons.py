@@ -16,26 +16,26 @@ import pulumi
 from lepton_infra.core.args import check_args
 from lepton_infra.core.cluster_handle import CapacityProvisioning, ClusterHandle, GpuFacts
 from lepton_infra.core.component import Component
-from lepton_infra.core.errors import Problem, SpecError
+from lepton_infra.core.errors import SpecError
 from lepton_infra.core.naming import child_name
-from lepton_infra.kubernetes.alert_routing import AlertReceivers, SecretFile, SmtpRelay
 from lepton_infra.kubernetes.arg_checks import platform_addons_problems
-from lepton_infra.kubernetes.autoscaling import autoscaler_for
 from lepton_infra.kubernetes.gpu_stack import GpuStack, GpuStackArgs
-from lepton_infra.kubernetes.inference import SERVICE_PORT, InferenceService, InferenceServiceArgs
-from lepton_infra.kubernetes.job_queues import Flavor, PoolShape, TenantQueue, flavors_for
-from lepton_infra.kubernetes.keda import Keda, KedaArgs
-from lepton_infra.kubernetes.kueue import Kueue, KueueArgs, TenantQueueWiring
-from lepton_infra.kubernetes.metrics_server import MetricsServer, MetricsServerArgs
-from lepton_infra.kubernetes.observability import Observability, ObservabilityArgs
+from lepton_infra.kubernetes.jobs.kueue import Kueue, KueueArgs, TenantQueueWiring
+from lepton_infra.kubernetes.jobs.queues import Flavor, PoolShape, TenantQueue, flavors_for
+from lepton_infra.kubernetes.observability.alert_routing import alert_receivers
+from lepton_infra.kubernetes.observability.observability import Observability, ObservabilityArgs
 from lepton_infra.kubernetes.priority import SERVING_PRIORITY, tenant_priority_classes
-from lepton_infra.kubernetes.routes import route_target
-from lepton_infra.kubernetes.tenant import WORKLOAD_SERVICE_ACCOUNT, Tenant, TenantArgs
-from lepton_infra.kubernetes.traffic import Traffic, TrafficArgs
-from lepton_infra.kubernetes.traffic_plan import TrafficPlan, traffic_plan, trust_output
+from lepton_infra.kubernetes.serving.autoscaling import autoscaler_for
+from lepton_infra.kubernetes.serving.inference import SERVICE_PORT, InferenceService, InferenceServiceArgs
+from lepton_infra.kubernetes.serving.keda import Keda, KedaArgs
+from lepton_infra.kubernetes.serving.metrics_server import MetricsServer, MetricsServerArgs
+from lepton_infra.kubernetes.tenancy.isolation import isolation_problems
+from lepton_infra.kubernetes.tenancy.tenant import WORKLOAD_SERVICE_ACCOUNT, Tenant, TenantArgs
+from lepton_infra.kubernetes.traffic.routes import route_target
+from lepton_infra.kubernetes.traffic.traffic import Traffic, TrafficArgs
+from lepton_infra.kubernetes.traffic.traffic_plan import TrafficPlan, traffic_plan, trust_output
 from lepton_infra.spec import PlatformSpec
 from lepton_infra.spec.jobs import TenantJobsSpec
-from lepton_infra.spec.monitoring import MonitoringSpec, SecretKeyRef
 from lepton_infra.spec.service_rules import hosting_pools
 
 
@@ -59,7 +59,7 @@ class PlatformAddonsArgs:
     storage_dependencies: Sequence[pulumi.Resource] = field(default_factory=list)
     # Inference workloads also wait for these (the cluster autoscaler that brings their nodes).
     scale_up_dependencies: Sequence[pulumi.Resource] = field(default_factory=list)
-    # The way in to the exposed services (kubernetes/traffic_plan.py); None: no service is exposed.
+    # The way in to the exposed services (kubernetes/traffic/traffic_plan.py); None: no service is exposed.
     traffic: TrafficPlan | None = None
 
 
@@ -230,51 +230,6 @@ class PlatformAddons(Component):
                 for host, a in sorted(self.traffic.addresses.items())
             }
         self.finish(self.outputs)
-
-
-def alert_receivers(mon: MonitoringSpec) -> AlertReceivers:
-    """The spec's receivers as Alertmanager's (spec/alerting_rules.py refused what cannot deliver)."""
-
-    def file(ref: SecretKeyRef | None) -> SecretFile | None:
-        return SecretFile(ref.secret, ref.key) if ref is not None else None
-
-    smtp = mon.smtp
-    return AlertReceivers(
-        emails=tuple(mon.alert_emails),
-        smtp=SmtpRelay(
-            smarthost=smtp.relay,
-            from_address=smtp.from_address,
-            username=smtp.username,
-            password=file(smtp.password),
-            require_tls=smtp.require_tls,
-        )
-        if smtp is not None
-        else None,
-        slack_url=file(mon.slack.webhook_url) if mon.slack else None,
-        slack_channel=mon.slack.channel if mon.slack else None,
-        pagerduty_key=file(mon.pagerduty.routing_key) if mon.pagerduty else None,
-        webhook_urls=tuple(SecretFile(w.secret, w.key) for w in mon.webhooks),
-        heartbeat_url=file(mon.heartbeat),
-    )
-
-
-def isolation_problems(spec: PlatformSpec, handle: ClusterHandle) -> list[Problem]:
-    """Tenant isolation is a promise: default-deny NetworkPolicies on a dataplane that ignores them would
-    look isolated in every plan and isolate nothing. So a cluster that does not enforce them gets no
-    tenants at all, rather than tenants without isolation (loud, before any in-cluster object)."""
-    if not spec.tenants or handle.network_policy_enforced:
-        return []
-    return [
-        Problem(
-            "tenants",
-            [t.name for t in spec.tenants],
-            "the cluster does not enforce NetworkPolicy (ClusterHandle.network_policy_enforced is False), so "
-            "tenant namespaces would not be isolated from each other",
-            "enable NetworkPolicy enforcement in the cluster's cloud layer (EKS: vpc-cni "
-            "enableNetworkPolicy; "
-            "GKE: Dataplane V2; AKS: Cilium) and set network_policy_enforced=True, or remove the tenants",
-        )
-    ]
 
 
 def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs:

@@ -6,7 +6,12 @@ import json
 
 import pytest
 
-from lepton_infra.kubernetes.alert_routing import AlertReceivers, SecretFile, SmtpRelay, alertmanager_config
+from lepton_infra.kubernetes.observability.alert_routing import (
+    AlertReceivers,
+    SecretFile,
+    SmtpRelay,
+    alertmanager_config,
+)
 from tests.kubernetes.conftest import plan_addons
 
 OBS = "acme-ai-k8s-observability"
