@@ -70,7 +70,7 @@ def test_managed_control_plane_not_scraped(prod, component: str) -> None:
 
 
 def test_alertmanager_mails_through_the_spec_relay_with_a_mounted_password(prod) -> None:
-    """aws-prod: SES with SMTP AUTH, the password read from a mounted Secret, never in the values."""
+    """aws-prod: SendGrid with SMTP AUTH, the password read from a mounted Secret, never in the values."""
     values = kps(prod).get("values.alertmanager")
     config = values["config"]
     assert config["route"]["receiver"] == "platform"
@@ -79,10 +79,10 @@ def test_alertmanager_mails_through_the_spec_relay_with_a_mounted_password(prod)
         {
             "to": "oncall@acme.dev",
             "send_resolved": True,
-            "smarthost": "email-smtp.us-east-1.amazonaws.com:587",
+            "smarthost": "smtp.sendgrid.net:587",
             "from": "alerts@acme.dev",
             "require_tls": True,
-            "auth_username": "AKIAIOSFODNN7EXAMPLE",
+            "auth_username": "apikey",
             "auth_password_file": "/etc/alertmanager/secrets/alertmanager-smtp/password",
         }
     ]
