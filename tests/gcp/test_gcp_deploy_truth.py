@@ -120,7 +120,6 @@ def test_gpu_alerts_on_gke_read_only_fields_its_exporter_serves(
         "GpuMemoryNearFull",
         "GpuPodPending",
         "GpuMetricsMissing",
-        "NodeNotReady",
     }
     assert "GpuXidError" in alerts("aws-dev")  # the operator's exporter on EKS serves it
 

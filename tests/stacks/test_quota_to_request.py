@@ -30,28 +30,31 @@ def _needs(graph: PlannedGraph) -> dict[str, int]:
 
 
 def test_aws_prod_vcpu_quotas_by_hand(plan_stack) -> None:
-    """2 × p5.48xlarge (192 vCPUs), 16 spot L4 nodes at the largest interchangeable g6.4xlarge (16),
-    4 × m6i.xlarge (4); each with its Service Quotas code."""
+    """2 × p5.48xlarge (192 vCPUs), 4 on-demand L4 nodes g6.xlarge (4), 16 spot L4 nodes at the largest
+    interchangeable g6.4xlarge (16), 4 × m6i.xlarge (4); each with its Service Quotas code."""
     quotas = {
         q["code"]: (q["quota"], int(q["amount"]), q["pools"])
         for q in plan_stack(PLATFORM_STACK_DIR, "aws-prod").outputs["quota_to_request"]
     }
     assert quotas == {
         "L-417A185B": ("Running On-Demand P instances", 2 * 192, ["h100"]),
+        "L-DB2E81BA": ("Running On-Demand G and VT instances", 4 * 4, ["l4"]),
         "L-3819A6DF": ("All G and VT Spot Instance Requests", 16 * 16, ["l4-spot"]),
         "L-1216C47A": ("Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances", 4 * 4, ["system"]),
     }
 
 
 def test_gcp_prod_quotas_by_hand_and_from_the_recorded_pools(plan_stack) -> None:
-    """2 × a3-highgpu-8g (8 H100, 208 vCPUs), 16 spot g2-standard-4 (1 L4, 4 vCPUs), 4 × n2-standard-4;
-    100 GB boot disks (22 nodes). The recorded GKE pools (machine, accelerators, max, disk) give the same."""
+    """2 × a3-highgpu-8g (8 H100, 208 vCPUs), 4 on-demand and 16 spot g2-standard-4 (1 L4, 4 vCPUs),
+    4 × n2-standard-4; 100 GB boot disks (26 nodes). The recorded GKE pools (machine, accelerators, max,
+    disk) give the same."""
     graph = plan_stack(PLATFORM_STACK_DIR, "gcp-prod")
     assert _needs(graph) == {
         "NVIDIA_H100_GPUS": 16,
+        "NVIDIA_L4_GPUS": 4,
         "PREEMPTIBLE_NVIDIA_L4_GPUS": 16,
-        "CPUS": 2 * 208 + 16 * 4 + 4 * 4,
-        "SSD_TOTAL_GB": 22 * 100,
+        "CPUS": 2 * 208 + 4 * 4 + 16 * 4 + 4 * 4,
+        "SSD_TOTAL_GB": 26 * 100,
     }
     assert _needs(graph) == _quota_at_max(graph)
     (h100,) = [q for q in graph.outputs["quota_to_request"] if q["quota"] == "NVIDIA_H100_GPUS"]
@@ -80,15 +83,16 @@ def _azure_vcpus_at_max(graph: PlannedGraph) -> dict[str, int]:
 
 
 def test_azure_prod_quotas_by_hand_and_from_the_recorded_pools(plan_stack) -> None:
-    """The system pool 5 × D4s_v5 and `system` 4 × D4s_v5 (4 vCPUs), 2 × ND96isr_H100_v5 (96), 16 spot
-    NC4as_T4_v3 (4); spot VMs count against the regional spot quota only."""
+    """The system pool 5 × D4s_v5 and `system` 4 × D4s_v5 (4 vCPUs), 2 × ND96isr_H100_v5 (96), 4 on-demand
+    and 16 spot NC4as_T4_v3 (4); spot VMs count against the regional spot quota only."""
     graph = plan_stack(PLATFORM_STACK_DIR, "azure-prod")
     needs = _needs(graph)
     assert needs == {
         "Standard DSv5 Family vCPUs": 5 * 4 + 4 * 4,
         "Standard NDSH100v5 Family vCPUs": 2 * 96,
+        "Standard NCASv3_T4 Family vCPUs": 4 * 4,
         "Total Regional Spot vCPUs": 16 * 4,
-        "Total Regional vCPUs": 5 * 4 + 4 * 4 + 2 * 96,
+        "Total Regional vCPUs": 5 * 4 + 4 * 4 + 2 * 96 + 4 * 4,
     }
     recorded = _azure_vcpus_at_max(graph)
     assert (needs["Total Regional vCPUs"], needs["Total Regional Spot vCPUs"]) == (
@@ -148,13 +152,15 @@ def test_gcp_asks_for_the_gpu_quotas_read_in_listings_when_asked(plan_stack, pla
     raw["gcp"] = {**raw["gcp"], "request_quota_increases": True}
     graph = _plan(plan_program, raw)
     prefs = graph.of_type("gcp:cloudquota/sQuotaPreference:SQuotaPreference")
-    # On-demand H100 through the family quota; the spot L4 quota id was not read in a listing: by hand.
+    # On-demand H100 through the family quota, on-demand L4 through its own; the spot L4 quota id was not
+    # read in a listing: by hand.
     assert [(p.get("quotaId"), p.get("dimensions"), p.get("quotaConfig.preferredValue")) for p in prefs] == [
         (
             "GPUS-PER-GPU-FAMILY-per-project-region",
             {"region": "us-central1", "gpu_family": "NVIDIA_H100"},
             "16",
-        )
+        ),
+        ("NVIDIA-L4-GPUS-per-project-region", {"region": "us-central1"}, "4"),
     ]
     assert prefs[0].get("parent") == "projects/acme-ai-prod"
     assert prefs[0].get("service") == "compute.googleapis.com"
