@@ -1,4 +1,4 @@
-"""`lepton-infra`: plan, validate, cost, graph and diff a stack offline.
+"""`lepton-infra`: plan, validate, cost, graph and diff a stack offline; write the deployer's policy.
 
 Exit codes: 0 clean; 1 a mandatory policy violation; 2 bad input (spec, YAML, stack, project, options,
 files, a Kubernetes version the cloud no longer creates at the plan's date); 3 the program itself failed
@@ -328,6 +328,56 @@ def diff(
         else:
             sys.stdout.write(text)
     raise typer.Exit(code)
+
+
+@app.command("deployer-policy")
+def deployer_policy(
+    stack_dir: StackDir,
+    stack: StackName,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="policy (AWS IAM policy JSON, GCP custom role YAML, Azure custom role JSON), roles (the "
+            "smallest set of built-in roles) or json (the report's deployer section).",
+        ),
+    ] = "policy",
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write here instead of stdout (AWS: FILE-1.json, FILE-2.json, ... when split)."),
+    ] = None,
+) -> None:
+    """Write the least-privilege policy for the identity that runs `pulumi up` and `pulumi destroy`."""
+    from lepton_infra.deployer.output import PolicyFormat, output_paths, policy_files
+
+    try:
+        chosen = PolicyFormat(fmt)
+    except ValueError:
+        raise _bad_input(f"--format {fmt}: use one of {', '.join(f.value for f in PolicyFormat)}") from None
+    if output is not None:
+        try:
+            check_writable("--output", output)
+        except BadUsage as exc:
+            raise _bad_input(str(exc)) from None
+    graph = _plan(stack_dir, stack)
+    cloud = infer_cloud(graph)
+    if cloud is None:
+        raise _bad_input(f"{stack}: the plan creates no AWS, GCP or Azure resource: no deployer policy to write")
+    files, notes = policy_files(graph, cloud, chosen)
+    if output is None:
+        if len(files) > 1:
+            sys.stdout.write("[\n" + ",\n".join(f.text.rstrip() for f in files) + "\n]\n")
+        else:
+            sys.stdout.write(files[0].text)
+    else:
+        for path, f in zip(output_paths(output, files), files, strict=True):
+            try:
+                path.write_text(f.text, encoding="utf-8")
+            except OSError as exc:
+                raise _bad_input(f"--output {path}: cannot write: {exc.strerror}") from None
+            err.print(f"written {escape(str(path))}", highlight=False)
+    for note in notes:
+        err.print(escape(note), highlight=False, soft_wrap=True)
 
 
 def main() -> None:

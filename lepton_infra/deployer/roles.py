@@ -89,14 +89,17 @@ def uncovered(cloud: str, roles: Iterable[str], permissions: Iterable[str]) -> l
     return sorted(p for p in set(permissions) if not any(grants(cloud, r, p) for r in chosen))
 
 
+@cache
 def _size(cloud: str, role: str) -> int:
-    """How much a role grants, to prefer the narrower of two roles that help equally."""
-    definition = role_data(cloud).roles[role]
+    """How much a role grants, to prefer the narrower of two roles that help equally: GCP, its permission
+    count; Azure and AWS (wildcards), how many of the permission table's permissions it grants."""
     if cloud == "gcp":
-        return len(definition["permissions"])
-    if cloud == "azure":
-        return sum(len(b.get("actions", [])) * (1000 if "*" in b.get("actions", []) else 1) for b in definition["permissions"])
-    return len(json.dumps(definition["document"])) * (1000 if role in BROAD_ROLES["aws"] else 1)
+        return len(role_data(cloud).roles[role]["permissions"])
+    from lepton_infra.deployer.tables import permission_table
+
+    table = permission_table(cloud)
+    every = {p for row in (*table.types.values(), *table.invokes.values()) for ps in row.permissions.values() for p in ps}
+    return sum(grants(cloud, role, p) for p in every)
 
 
 def smallest_cover(cloud: str, permissions: Iterable[str]) -> tuple[list[str], list[str]]:
