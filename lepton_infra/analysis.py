@@ -13,7 +13,8 @@ from lepton_infra.cost import estimate_cost
 from lepton_infra.cost.render import render_cost
 from lepton_infra.deploy import estimate_deploy
 from lepton_infra.deploy.render import render_deploy
-from lepton_infra.deployer.section import SECTION as DEPLOYER, deployer_section
+from lepton_infra.deployer.section import SECTION as DEPLOYER
+from lepton_infra.deployer.section import deployer_section
 from lepton_infra.plan.report import Report
 from lepton_infra.version_report import SECTION, kubernetes_section
 

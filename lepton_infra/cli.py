@@ -344,7 +344,11 @@ def deployer_policy(
     ] = "policy",
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write here instead of stdout (AWS: FILE-1.json, FILE-2.json, ... when split)."),
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write here instead of stdout (AWS: FILE-1.json, FILE-2.json, ... when split).",
+        ),
     ] = None,
 ) -> None:
     """Write the least-privilege policy for the identity that runs `pulumi up` and `pulumi destroy`."""
@@ -362,7 +366,9 @@ def deployer_policy(
     graph = _plan(stack_dir, stack)
     cloud = infer_cloud(graph)
     if cloud is None:
-        raise _bad_input(f"{stack}: the plan creates no AWS, GCP or Azure resource: no deployer policy to write")
+        raise _bad_input(
+            f"{stack}: the plan creates no AWS, GCP or Azure resource: no deployer policy to write"
+        )
     files, notes = policy_files(graph, cloud, chosen)
     if output is None:
         if len(files) > 1:

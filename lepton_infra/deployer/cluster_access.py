@@ -83,10 +83,11 @@ def _how(graph: PlannedGraph, cloud: str) -> str:
         admins = len(graph.of_type("aws:eks/accessPolicyAssociation:AccessPolicyAssociation"))
         if creator:
             return (
-                "EKS access entry: the cluster is created with bootstrapClusterCreatorAdminPermissions, so the "
-                "identity that creates it gets AmazonEKSClusterAdminPolicy (cluster-admin) at cluster scope; "
-                f"{admins} more access polic{'y' if admins == 1 else 'ies'} for aws.admin_role_arns. The deployer "
-                "must stay the creator (or be listed in aws.admin_role_arns) for later ups and the destroy."
+                "EKS access entry: the cluster is created with bootstrapClusterCreatorAdminPermissions, "
+                "so the identity that creates it gets AmazonEKSClusterAdminPolicy (cluster-admin) at "
+                f"cluster scope; {admins} more access polic{'y' if admins == 1 else 'ies'} for "
+                "aws.admin_role_arns. The deployer must stay the creator (or be listed in "
+                "aws.admin_role_arns) for later ups and the destroy."
             )
         return (
             "EKS access entry: only the roles in aws.admin_role_arns get AmazonEKSClusterAdminPolicy "
@@ -94,9 +95,10 @@ def _how(graph: PlannedGraph, cloud: str) -> str:
         )
     if cloud == "gcp":
         return (
-            "IAM: on GKE the project's IAM permissions authorize the Kubernetes API (container.* per resource and "
-            "verb, below in the permissions), so roles/container.admin is cluster-admin with no RBAC binding; the "
-            "DNS-based endpoint also checks container.clusters.connect (in roles/container.admin)."
+            "IAM: on GKE the project's IAM permissions authorize the Kubernetes API (container.* per "
+            "resource and verb, below in the permissions), so roles/container.admin is cluster-admin with "
+            "no RBAC binding; the DNS-based endpoint also checks container.clusters.connect (in "
+            "roles/container.admin)."
         )
     grants = [
         r
@@ -106,6 +108,7 @@ def _how(graph: PlannedGraph, cloud: str) -> str:
     if grants:
         return (
             f"Azure RBAC for Kubernetes: the stack assigns {AKS_ADMIN_ROLE} on the cluster to the deploying "
-            f"principal ({grants[0].name}); that needs Microsoft.Authorization/roleAssignments/write, counted above."
+            f"principal ({grants[0].name}); that needs Microsoft.Authorization/roleAssignments/write, "
+            "counted above."
         )
     return f"Azure RBAC for Kubernetes: the deploying principal needs {AKS_ADMIN_ROLE} on the cluster."

@@ -46,7 +46,6 @@ class CloudNeeds:
             if row.scope != "default":
                 self.scope[p] = row.scope
 
-
     def add_kubernetes(self, permissions: tuple[str, ...], label: str) -> None:
         """Cloud permissions that authorize in-cluster requests (GKE's container.* per resource and verb)."""
         for p in permissions:
@@ -91,7 +90,8 @@ def cloud_needs(graph: PlannedGraph, cloud: str) -> CloudNeeds:
 
 
 def by_service(permissions: list[str]) -> dict[str, list[str]]:
-    """`ec2:CreateVpc` -> ec2; `compute.networks.create` -> compute; `Microsoft.Network/...` -> Microsoft.Network."""
+    """The service of each permission: `ec2:CreateVpc` -> ec2; `compute.networks.create` -> compute;
+    `Microsoft.Network/natGateways/read` -> Microsoft.Network."""
     groups: dict[str, list[str]] = defaultdict(list)
     for p in permissions:
         if ":" in p:

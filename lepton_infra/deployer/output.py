@@ -10,13 +10,20 @@ from pathlib import Path
 
 import yaml
 
-from lepton_infra.deployer.policies import aws_policy_documents, azure_custom_role, gcp_custom_role, gcp_elsewhere
+from lepton_infra.deployer.policies import (
+    aws_policy_documents,
+    azure_custom_role,
+    gcp_custom_role,
+    gcp_elsewhere,
+)
 from lepton_infra.deployer.section import deployer_plan, deployer_section
 from lepton_infra.plan.record import PlannedGraph
 
 
 class PolicyFormat(StrEnum):
-    policy = "policy"  # the cloud's own policy format: IAM JSON, a GCP custom role (YAML), an Azure role (JSON)
+    policy = (
+        "policy"  # the cloud's own policy format: IAM JSON, a GCP custom role (YAML), an Azure role (JSON)
+    )
     roles = "roles"  # the smallest set of built-in roles, with the commands to grant them
     json = "json"  # the report's `deployer` section
 
@@ -45,9 +52,9 @@ def policy_files(graph: PlannedGraph, cloud: str, fmt: PolicyFormat) -> tuple[li
             for i, doc in enumerate(docs, start=1)
         ]
         notes = [
-            f"{len(docs)} customer managed polic{'y' if len(docs) == 1 else 'ies'} (IAM allows 6,144 characters "
-            "in one): aws iam create-policy --policy-name <name> --policy-document file://<file>, then attach "
-            "each to the deploying role",
+            f"{len(docs)} customer managed polic{'y' if len(docs) == 1 else 'ies'} (IAM allows 6,144 "
+            "characters in one): aws iam create-policy --policy-name <name> --policy-document "
+            "file://<file>, then attach each to the deploying role",
         ]
         return files, notes
     if cloud == "gcp":
@@ -58,7 +65,9 @@ def policy_files(graph: PlannedGraph, cloud: str, fmt: PolicyFormat) -> tuple[li
             "--role projects/<project>/roles/lepton_deployer",
         ]
         for scope, perms in gcp_elsewhere(plan).items():
-            header.append(f"# also on the {scope.replace('_', ' ')}: {', '.join(perms)} (roles/billing.costsManager)")
+            header.append(
+                f"# also on the {scope.replace('_', ' ')}: {', '.join(perms)} (roles/billing.costsManager)"
+            )
         body = yaml.safe_dump(role, sort_keys=False, width=100)
         return [PolicyFile("\n".join(header) + "\n" + body)], []
     role = azure_custom_role(plan, graph)

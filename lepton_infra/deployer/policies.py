@@ -73,22 +73,28 @@ def aws_policy_documents(plan: DeployerPlan, graph: PlannedGraph) -> list[dict[s
     return _split(statements)
 
 
-def _statements(graph: PlannedGraph, scopes: tuple[ArnScope, ...], actions: list[str], tail: str) -> list[dict[str, Any]]:
-    """One statement per scope that names some of `actions` on the plan's ARNs; the rest on `*`, by service."""
+def _statements(
+    graph: PlannedGraph, scopes: tuple[ArnScope, ...], actions: list[str], tail: str
+) -> list[dict[str, Any]]:
+    """A statement per scope naming some of `actions` on the plan's ARNs; the rest on `*`, by service."""
     statements: list[dict[str, Any]] = []
     scoped: set[str] = set()
     for scope in scopes:
         chosen = sorted(a for a in actions if a in scope.actions)
         arns = _arns(graph, scope)
         if chosen and arns:
-            statements.append({"Sid": _sid(scope.key + tail), "Effect": "Allow", "Action": chosen, "Resource": arns})
+            statements.append(
+                {"Sid": _sid(scope.key + tail), "Effect": "Allow", "Action": chosen, "Resource": arns}
+            )
             scoped.update(chosen)
     by_service: dict[str, list[str]] = {}
     for action in actions:
         if action not in scoped:
             by_service.setdefault(action.split(":")[0], []).append(action)
     for service, chosen in sorted(by_service.items()):
-        statements.append({"Sid": _sid(f"{service} any{tail}"), "Effect": "Allow", "Action": chosen, "Resource": "*"})
+        statements.append(
+            {"Sid": _sid(f"{service} any{tail}"), "Effect": "Allow", "Action": chosen, "Resource": "*"}
+        )
     return statements
 
 

@@ -37,7 +37,7 @@ def role_data(cloud: str) -> RoleData:
     return RoleData(cloud=cloud, source=raw["source"], read=raw["read"], roles=raw["roles"])
 
 
-def _listify(value: Any) -> list[str]:
+def _listify(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
@@ -98,7 +98,12 @@ def _size(cloud: str, role: str) -> int:
     from lepton_infra.deployer.tables import permission_table
 
     table = permission_table(cloud)
-    every = {p for row in (*table.types.values(), *table.invokes.values()) for ps in row.permissions.values() for p in ps}
+    every = {
+        p
+        for row in (*table.types.values(), *table.invokes.values())
+        for ps in row.permissions.values()
+        for p in ps
+    }
     return sum(grants(cloud, role, p) for p in every)
 
 

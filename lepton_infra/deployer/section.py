@@ -45,7 +45,9 @@ def deployer_section(graph: PlannedGraph, cloud: str | None) -> dict[str, Any] |
     covers = {scope: smallest_cover(cloud, perms) for scope, perms in scopes.items()}
     roles = sorted({r for chosen, _ in covers.values() for r in chosen})
     data = role_data(cloud)
-    sources = {row.token: {"source": row.source, "read_on": row.read_on.isoformat()} for row in needs.rows.values()}
+    sources = {
+        row.token: {"source": row.source, "read_on": row.read_on.isoformat()} for row in needs.rows.values()
+    }
     section: dict[str, Any] = {
         "cloud": cloud,
         "table_read": needs.table.read_on.isoformat(),
@@ -85,7 +87,8 @@ def _summary(plan: DeployerPlan, roles: list[str]) -> str:
     types = sum(1 for row in needs.rows.values() if row.token in needs.table.types)
     text = (
         f"{len(needs.permissions)} permissions in {len(by_service(needs.permissions))} services for "
-        f"{types} resource types ({len(needs.once)} needed only once); built-in roles: {', '.join(roles) or 'none'}"
+        f"{types} resource types ({len(needs.once)} needed only once); "
+        f"built-in roles: {', '.join(roles) or 'none'}"
     )
     if plan.cluster is not None and plan.cluster.cluster_admin:
         text += "; in the cluster: cluster-admin"

@@ -83,7 +83,9 @@ def _row(token: str, raw: Mapping[str, Any], ops: tuple[str, ...]) -> Row:
         raise TableError(f"{token}: no source")
     missing = [op for op in ops if op not in raw]
     if missing:
-        raise TableError(f"{token}: no row for {', '.join(missing)} (write [] where the operation calls nothing)")
+        raise TableError(
+            f"{token}: no row for {', '.join(missing)} (write [] where the operation calls nothing)"
+        )
     permissions = {op: _perms(raw[op], f"{token}.{op}") for op in ops}
     once = frozenset(_perms(raw.get("once"), f"{token}.once"))
     every = {p for perms in permissions.values() for p in perms}

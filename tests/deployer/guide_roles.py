@@ -19,7 +19,11 @@ from pathlib import Path
 from lepton_infra.deployer.roles import grants
 
 REPO = Path(__file__).resolve().parents[2]
-GUIDES = {"aws": REPO / "docs" / "aws.md", "gcp": REPO / "docs" / "gcp.md", "azure": REPO / "docs" / "azure.md"}
+GUIDES = {
+    "aws": REPO / "docs" / "aws.md",
+    "gcp": REPO / "docs" / "gcp.md",
+    "azure": REPO / "docs" / "azure.md",
+}
 TABLE = re.compile(r"<!-- deployer-roles -->\n(.*?)<!-- /deployer-roles -->", re.S)
 
 

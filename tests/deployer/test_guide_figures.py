@@ -22,7 +22,13 @@ def figures(stack: str) -> list[str]:
     plan = deployer_plan(graph, cloud)
     needs = plan.needs
     documents = len(aws_policy_documents(plan, graph)) if cloud == "aws" else 1
-    return [stack, str(len(needs.permissions)), str(len(by_service(needs.permissions))), str(len(needs.once)), str(documents)]
+    return [
+        stack,
+        str(len(needs.permissions)),
+        str(len(by_service(needs.permissions))),
+        str(len(needs.once)),
+        str(documents),
+    ]
 
 
 def guide_rows(cloud: str) -> dict[str, list[str]]:

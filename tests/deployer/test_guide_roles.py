@@ -50,7 +50,9 @@ def test_azure_prod_locks_need_more_than_contributor_and_rbac_administrator() ->
     """azure-prod's management locks: Contributor's NotActions exclude Microsoft.Authorization/*/Write, and
     Role Based Access Control Administrator grants role assignments only."""
     _, needed = _needs_by_where("azure-prod")
-    old_guide = GuideGrants(roles={"subscription": ["Contributor", "Role Based Access Control Administrator"]})
+    old_guide = GuideGrants(
+        roles={"subscription": ["Contributor", "Role Based Access Control Administrator"]}
+    )
     assert old_guide.missing("azure", "subscription", needed["subscription"]) == [
         "Microsoft.Authorization/locks/delete",
         "Microsoft.Authorization/locks/write",
