@@ -46,6 +46,22 @@ def test_gcp_gaps_the_issue_names_are_needed_and_granted() -> None:
     ) == ["dns.managedZones.setIamPolicy"]
 
 
+def test_the_roles_docs_gcp_md_listed_before_miss_the_custom_role_and_the_zone_grant() -> None:
+    """The guide's list until issue 22, literally: gcp-prod's IAMCustomRole and zone IAM member fail."""
+    _, needed = _needs_by_where("gcp-prod")
+    old = [
+        "roles/container.admin", "roles/compute.networkAdmin", "roles/compute.securityAdmin",
+        "roles/cloudkms.admin", "roles/iam.serviceAccountAdmin", "roles/iam.serviceAccountUser",
+        "roles/resourcemanager.projectIamAdmin", "roles/storage.admin", "roles/artifactregistry.admin",
+        "roles/monitoring.editor", "roles/serviceusage.serviceUsageAdmin",
+        "roles/binaryauthorization.policyEditor", "roles/dns.admin",
+    ]  # fmt: skip
+    assert GuideGrants(roles={"project": old}).missing("gcp", "project", needed["project"]) == [
+        "dns.managedZones.setIamPolicy", "iam.roles.create", "iam.roles.delete", "iam.roles.get",
+        "iam.roles.undelete", "iam.roles.update",
+    ]  # fmt: skip
+
+
 def test_azure_prod_locks_need_more_than_contributor_and_rbac_administrator() -> None:
     """azure-prod's management locks: Contributor's NotActions exclude Microsoft.Authorization/*/Write, and
     Role Based Access Control Administrator grants role assignments only."""
