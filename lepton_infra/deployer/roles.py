@@ -83,12 +83,6 @@ def _gcp_set(role: str) -> frozenset[str]:
     return frozenset(role_data("gcp").roles[role]["permissions"])
 
 
-def uncovered(cloud: str, roles: Iterable[str], permissions: Iterable[str]) -> list[str]:
-    """The permissions none of `roles` grants, sorted."""
-    chosen = list(roles)
-    return sorted(p for p in set(permissions) if not any(grants(cloud, r, p) for r in chosen))
-
-
 @cache
 def _size(cloud: str, role: str) -> int:
     """How much a role grants, to prefer the narrower of two roles that help equally: GCP, its permission

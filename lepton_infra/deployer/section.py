@@ -64,6 +64,7 @@ def deployer_section(graph: PlannedGraph, cloud: str | None) -> dict[str, Any] |
         "kubernetes": plan.cluster.to_json() if plan.cluster else None,
         "unknown_types": sorted(needs.unknown_types),
         "unknown_invokes": sorted(needs.unknown_invokes),
+        "table_sources": dict(needs.table.sources),
         "sources": dict(sorted(sources.items())),
         "summary": _summary(plan, roles),
     }
