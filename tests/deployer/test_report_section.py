@@ -27,6 +27,7 @@ KEYS = {
     "kubernetes",
     "unknown_types",
     "unknown_invokes",
+    "table_sources",
     "sources",
     "summary",
 }
