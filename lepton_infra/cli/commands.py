@@ -27,6 +27,7 @@ from lepton_infra.cli.checks import (
 )
 from lepton_infra.core.errors import SpecError
 from lepton_infra.core.kubernetes_versions import plan_date_override
+from lepton_infra.deployer.output import PolicyFormat, policy_files, write_policy_files
 from lepton_infra.plan.engine import PlanFailed, plan_stack
 from lepton_infra.plan.record import PlannedGraph
 from lepton_infra.plan.report import Report, infer_cloud, render_summary, render_text
@@ -335,29 +336,21 @@ def deployer_policy(
     stack_dir: StackDir,
     stack: StackName,
     fmt: Annotated[
-        str,
+        PolicyFormat,
         typer.Option(
             "--format",
             help="policy (AWS IAM policy JSON, GCP custom role YAML, Azure custom role JSON), roles (the "
             "smallest set of built-in roles) or json (the report's deployer section).",
         ),
-    ] = "policy",
+    ] = PolicyFormat.policy,
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output",
-            "-o",
-            help="Write here instead of stdout (AWS: FILE-1.json, FILE-2.json, ... when split).",
+            "--output", "-o", help="Write here, not to stdout (AWS, split: FILE-1.json, FILE-2.json)."
         ),
     ] = None,
 ) -> None:
     """Write the least-privilege policy for the identity that runs `pulumi up` and `pulumi destroy`."""
-    from lepton_infra.deployer.output import PolicyFormat, output_paths, policy_files
-
-    try:
-        chosen = PolicyFormat(fmt)
-    except ValueError:
-        raise _bad_input(f"--format {fmt}: use one of {', '.join(f.value for f in PolicyFormat)}") from None
     if output is not None:
         try:
             check_writable("--output", output)
@@ -366,24 +359,14 @@ def deployer_policy(
     graph = _plan(stack_dir, stack)
     cloud = infer_cloud(graph)
     if cloud is None:
-        raise _bad_input(
-            f"{stack}: the plan creates no AWS, GCP or Azure resource: no deployer policy to write"
-        )
-    files, notes = policy_files(graph, cloud, chosen)
-    if output is None:
-        if len(files) > 1:
-            sys.stdout.write("[\n" + ",\n".join(f.text.rstrip() for f in files) + "\n]\n")
-        else:
-            sys.stdout.write(files[0].text)
-    else:
-        for path, f in zip(output_paths(output, files), files, strict=True):
-            try:
-                path.write_text(f.text, encoding="utf-8")
-            except OSError as exc:
-                raise _bad_input(f"--output {path}: cannot write: {exc.strerror}") from None
-            err.print(f"written {escape(str(path))}", highlight=False)
-    for note in notes:
-        err.print(escape(note), highlight=False, soft_wrap=True)
+        raise _bad_input(f"{stack}: the plan creates no AWS, GCP or Azure resource: no deployer policy")
+    files, notes = policy_files(graph, cloud, fmt)
+    try:
+        written = write_policy_files(files, output, sys.stdout)
+    except OSError as exc:
+        raise _bad_input(f"--output {exc.filename}: cannot write: {exc.strerror}") from None
+    for line in [*(f"written {path}" for path in written), *notes]:
+        err.print(escape(line), highlight=False, soft_wrap=True)
 
 
 def main() -> None:

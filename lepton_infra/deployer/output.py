@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import TextIO
 
 import yaml
 
@@ -93,3 +94,17 @@ def _roles_text(graph: PlannedGraph, cloud: str) -> str:
 def output_paths(output: Path, files: list[PolicyFile]) -> list[Path]:
     """`deployer.json` -> `deployer.json`, or `deployer-1.json`, `deployer-2.json` for split policies."""
     return [output.with_name(f"{output.stem}{f.suffix}{output.suffix}") for f in files]
+
+
+def write_policy_files(files: list[PolicyFile], output: Path | None, stdout: TextIO) -> list[Path]:
+    """Write to `output` (one file per part), or to `stdout` (split AWS policies as one JSON array).
+    Returns the paths written; an OSError names the file it could not write."""
+    if output is None:
+        texts = [f.text.rstrip() for f in files]
+        stdout.write(texts[0] + "\n" if len(texts) == 1 else "[\n" + ",\n".join(texts) + "\n]\n")
+        stdout.flush()
+        return []
+    paths = output_paths(output, files)
+    for path, f in zip(paths, files, strict=True):
+        path.write_text(f.text, encoding="utf-8")
+    return paths
