@@ -16,6 +16,7 @@ from lepton_infra.deployer.policies import (
     azure_custom_role,
     gcp_custom_role,
     gcp_elsewhere,
+    project_of,
 )
 from lepton_infra.deployer.section import deployer_plan, deployer_section
 from lepton_infra.plan.record import PlannedGraph
@@ -60,10 +61,11 @@ def policy_files(graph: PlannedGraph, cloud: str, fmt: PolicyFormat) -> tuple[li
         return files, notes
     if cloud == "gcp":
         role = gcp_custom_role(plan, graph)
+        project = project_of(graph)
         header = [
-            "# gcloud iam roles create lepton_deployer --project <project> --file <this file>",
-            "# then: gcloud projects add-iam-policy-binding <project> --member <deployer> "
-            "--role projects/<project>/roles/lepton_deployer",
+            f"# gcloud iam roles create lepton_deployer --project {project} --file <this file>",
+            f"# then: gcloud projects add-iam-policy-binding {project} --member <deployer> "
+            f"--role projects/{project}/roles/lepton_deployer",
         ]
         for scope, perms in gcp_elsewhere(plan).items():
             header.append(
@@ -74,7 +76,7 @@ def policy_files(graph: PlannedGraph, cloud: str, fmt: PolicyFormat) -> tuple[li
     role = azure_custom_role(plan, graph)
     notes = [
         "az role definition create --role-definition @<file>, then az role assignment create --assignee "
-        "<deployer> --role '<Name>' --scope /subscriptions/<id>",
+        f"<deployer> --role '{role['Name']}' --scope {role['AssignableScopes'][0]}",
     ]
     return [PolicyFile(json.dumps(role, indent=2) + "\n")], notes
 

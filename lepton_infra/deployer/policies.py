@@ -113,9 +113,14 @@ def _split(statements: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{"Version": "2012-10-17", "Statement": doc} for doc in documents]
 
 
+def project_of(graph: PlannedGraph) -> str:
+    """The GCP project the plan's provider deploys into (`<project>` when the plan does not say)."""
+    return _provider_input(graph, "gcp", "project") or "<project>"
+
+
 def gcp_custom_role(plan: DeployerPlan, graph: PlannedGraph) -> dict[str, Any]:
     """A project custom role with every project-scoped permission; `billing_account` grants aside."""
-    project = _provider_input(graph, "gcp", "project") or "PROJECT"
+    project = project_of(graph)
     needs = plan.needs
     project_perms = [p for p in needs.permissions if needs.scope.get(p, "default") == "default"]
     return {
