@@ -1,6 +1,7 @@
 """The Compute Engine quota a GKE platform needs with every pool at its max, per region: GPUs per model
-(spot pools draw on the PREEMPTIBLE_ quotas), vCPUs and boot-disk SSD. Named as the project's quota page
-names the metric (`NVIDIA_L4_GPUS`), with the Cloud Quotas quota id a request names.
+(spot and queued-provisioning pools draw on the PREEMPTIBLE_ quotas), vCPUs and boot-disk SSD. Named as
+the project's quota page names the metric (`NVIDIA_L4_GPUS`), with the Cloud Quotas quota id a request
+names.
 
 The quota ids are from public Cloud Quotas listings (`quotaInfos` dumps), not from a Google guide: L4 has
 its own per-model quota; H100 has none and is governed by the per-family quota with `gpu_family:
@@ -27,6 +28,11 @@ GPU_QUOTAS: dict[str, tuple[str, str, dict[str, str], bool]] = {
 
 def quota_needs(spec: PlatformSpec) -> list[QuotaNeed]:
     vcpus = {m.name: m.vcpu for m in catalog("gcp").machines}
+    # Queued-provisioning pools are flex-start pools (gcp/node_pool.py): flex-start VMs draw on the
+    # preemptible GPU quota, not the on-demand one (Google Cloud, "Use Dynamic Workload Scheduler" for
+    # Managed Service for Apache Spark, quota requirements: "consumes the preemptible version of the GPU
+    # quota"; the Flex-start VMs blog, 2025-09-25; stored copies read 2026-12-07).
+    queued = set(spec.gcp.queued_provisioning_pools) if spec.gcp else set()
     needs = []
     for pool in spec.node_pools:
         shape = pool_shape(
@@ -40,7 +46,7 @@ def quota_needs(spec: PlatformSpec) -> list[QuotaNeed]:
         where = (pool.name,)
         if shape.accelerator is not None:
             metric, quota_id, dims, known = GPU_QUOTAS[shape.accelerator.type]
-            if pool.spot:  # spot VMs draw on the preemptible GPU quota (ids not read in a listing)
+            if pool.spot or pool.name in queued:  # the preemptible GPU quota (ids not read in a listing)
                 metric, quota_id, known = f"PREEMPTIBLE_{metric}", f"PREEMPTIBLE-{quota_id}", False
             needs.append(
                 QuotaNeed(

@@ -252,7 +252,9 @@ def _quota_at_max(graph: PlannedGraph) -> dict[str, int]:
     for pool in graph.of_type("gcp:container/nodePool:NodePool"):
         config, nodes = pool.inputs["nodeConfig"], int(pool.get("autoscaling.totalMaxNodeCount"))
         for acc in config.get("guestAccelerators") or []:
-            metric = ("PREEMPTIBLE_" if config.get("spot") else "") + GPU_QUOTA_METRIC[acc["type"]]
+            # Spot and flex-start (queued-provisioning pools) VMs draw on the preemptible GPU quota.
+            preemptible = config.get("spot") or config.get("flexStart")
+            metric = ("PREEMPTIBLE_" if preemptible else "") + GPU_QUOTA_METRIC[acc["type"]]
             need[metric] = need.get(metric, 0) + nodes * int(acc["count"])
         need["CPUS"] = need.get("CPUS", 0) + nodes * machines[config["machineType"]].vcpu
         need["SSD_TOTAL_GB"] = need.get("SSD_TOTAL_GB", 0) + nodes * int(config["diskSizeGb"])

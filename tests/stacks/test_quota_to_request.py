@@ -46,21 +46,23 @@ def test_aws_prod_vcpu_quotas_by_hand(plan_stack) -> None:
 
 def test_gcp_prod_quotas_by_hand_and_from_the_recorded_pools(plan_stack) -> None:
     """2 × a3-highgpu-8g (8 H100, 208 vCPUs), 4 on-demand and 16 spot g2-standard-4 (1 L4, 4 vCPUs),
-    4 × n2-standard-4; 100 GB boot disks (26 nodes). The recorded GKE pools (machine, accelerators, max,
-    disk) give the same."""
+    4 × n2-standard-4; 100 GB boot disks (26 nodes). The H100 pool is queued provisioning, so flex-start:
+    its GPUs come from the preemptible quota (issue 24 item 1). The recorded GKE pools (machine,
+    accelerators, max, disk) give the same."""
     graph = plan_stack(PLATFORM_STACK_DIR, "gcp-prod")
     assert _needs(graph) == {
-        "NVIDIA_H100_GPUS": 16,
+        "PREEMPTIBLE_NVIDIA_H100_GPUS": 16,
         "NVIDIA_L4_GPUS": 4,
         "PREEMPTIBLE_NVIDIA_L4_GPUS": 16,
         "CPUS": 2 * 208 + 4 * 4 + 16 * 4 + 4 * 4,
         "SSD_TOTAL_GB": 26 * 100,
     }
     assert _needs(graph) == _quota_at_max(graph)
-    (h100,) = [q for q in graph.outputs["quota_to_request"] if q["quota"] == "NVIDIA_H100_GPUS"]
-    # H100 has no per-model quota: the per-family quota with its gpu_family dimension governs it.
+    (h100,) = [q for q in graph.outputs["quota_to_request"] if q["quota"] == "PREEMPTIBLE_NVIDIA_H100_GPUS"]
+    # H100 has no per-model quota: the per-family quota with its gpu_family dimension governs it (the
+    # preemptible id is derived, not read in a listing).
     assert (h100["code"], h100["dimensions"]) == (
-        "GPUS-PER-GPU-FAMILY-per-project-region",
+        "PREEMPTIBLE-GPUS-PER-GPU-FAMILY-per-project-region",
         {"gpu_family": "NVIDIA_H100"},
     )
 
@@ -152,14 +154,9 @@ def test_gcp_asks_for_the_gpu_quotas_read_in_listings_when_asked(plan_stack, pla
     raw["gcp"] = {**raw["gcp"], "request_quota_increases": True}
     graph = _plan(plan_program, raw)
     prefs = graph.of_type("gcp:cloudquota/sQuotaPreference:SQuotaPreference")
-    # On-demand H100 through the family quota, on-demand L4 through its own; the spot L4 quota id was not
-    # read in a listing: by hand.
+    # On-demand L4 through its own quota; the preemptible quota ids (spot L4, the flex-start H100 pool) were
+    # not read in a listing: by hand.
     assert [(p.get("quotaId"), p.get("dimensions"), p.get("quotaConfig.preferredValue")) for p in prefs] == [
-        (
-            "GPUS-PER-GPU-FAMILY-per-project-region",
-            {"region": "us-central1", "gpu_family": "NVIDIA_H100"},
-            "16",
-        ),
         ("NVIDIA-L4-GPUS-per-project-region", {"region": "us-central1"}, "4"),
     ]
     assert prefs[0].get("parent") == "projects/acme-ai-prod"
