@@ -25,9 +25,10 @@ from lepton_infra.cli_checks import (
     check_policy_report,
     check_writable,
 )
+from lepton_infra.cli_failures import refusal, spec_text
 from lepton_infra.core.errors import SpecError
 from lepton_infra.core.kubernetes_versions import plan_date_override
-from lepton_infra.plan.engine import PlanFailed, plan_stack
+from lepton_infra.plan.engine import plan_stack
 from lepton_infra.plan.record import PlannedGraph
 from lepton_infra.plan.report import Report, infer_cloud, render_summary, render_text
 
@@ -35,8 +36,9 @@ EXIT_OK, EXIT_VIOLATION, EXIT_BAD_INPUT, EXIT_PROGRAM_FAILED, EXIT_PROTECTED = 0
 STDOUT = "-"
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
-out = Console()
-err = Console(stderr=True)
+# No emoji codes: `ns:x:` in a config key or a path is text, not an emoji.
+out = Console(emoji=False)
+err = Console(stderr=True, emoji=False)
 
 StackDir = Annotated[Path, typer.Argument(help="Pulumi project directory, e.g. stacks/platform.")]
 StackName = Annotated[
@@ -79,26 +81,17 @@ def _bad_input(message: str) -> typer.Exit:
     return typer.Exit(EXIT_BAD_INPUT)
 
 
-def _spec_text(exc: SpecError) -> str:
-    """One problem on one line (`file: path: value — why; fix`); several as the SpecError's list."""
-    if len(exc.problems) == 1:
-        return f"{exc.source}: {exc.problems[0].render()}"
-    return str(exc)
-
-
 def _plan(stack_dir: Path, stack: str) -> PlannedGraph:
     try:
         return plan_stack(stack_dir, stack)
-    except SpecError as exc:
-        raise _bad_input(_spec_text(exc)) from None
-    except PlanFailed as exc:
-        where = f" at {exc.location}" if exc.location else ""
-        if exc.exit_status is not None:
-            message = f"the program stopped{where}: it called sys.exit({exc.exit_status!r})"
-        else:
-            message = f"the program failed{where}: {exc}"
-        err.print(f"[bold red]{escape(message)}[/bold red]", highlight=False, soft_wrap=True)
-        raise typer.Exit(EXIT_PROGRAM_FAILED) from None
+    except Exception as exc:  # only plan failures are told (refusal); anything else re-raises
+        told = refusal(exc, stack_dir, stack)
+        if told is None:
+            raise
+        if told.code == EXIT_BAD_INPUT:
+            raise _bad_input(told.message) from None
+        err.print(f"[bold red]{escape(told.message)}[/bold red]", highlight=False, soft_wrap=True)
+        raise typer.Exit(told.code) from None
 
 
 def build_report(graph: PlannedGraph, policy_config: object = None) -> Report:
@@ -110,7 +103,7 @@ def build_report(graph: PlannedGraph, policy_config: object = None) -> Report:
     try:
         analysis.fill(report, policy_config=policy_config)
     except SpecError as exc:  # a bad `lepton:policy` in the stack file is bad input, like a bad spec
-        raise _bad_input(_spec_text(exc)) from None
+        raise _bad_input(spec_text(exc)) from None
     return report
 
 
@@ -319,7 +312,7 @@ def diff(
     code = EXIT_PROTECTED if result.protected_at_risk else EXIT_OK
     doc = diff_render.diff_document(result, code)
     if fmt is DiffFormat.text:
-        console = Console(file=output.open("w", encoding="utf-8"), width=100) if output else out
+        console = Console(file=output.open("w", encoding="utf-8"), width=100, emoji=False) if output else out
         diff_render.render_text(doc, console)
     else:
         text = diff_render.to_markdown(doc) if fmt is DiffFormat.markdown else diff_render.to_json(doc)

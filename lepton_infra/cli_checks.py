@@ -56,6 +56,8 @@ def check_policy_config(path: Path) -> Any:
         raise BadUsage(f"--policy-config {path}: not a file")
     try:
         document = load_config_file(path)
+    except SpecError as err:  # malformed YAML/JSON: the file, line and what is wrong, on one line
+        raise BadUsage(f"--policy-config {path}: " + "; ".join(p.render() for p in err.problems)) from None
     except UnicodeDecodeError as err:
         raise BadUsage(f"--policy-config {path}: not UTF-8 text (byte offset {err.start})") from None
     except OSError as err:

@@ -6,19 +6,22 @@ What the CLI does that a plain `yaml.safe_load` does not, each a way a plan coul
 - `config:` in Pulumi.yaml gives every stack defaults, in the short form (`key: value`) or the long one
   (`key: {value: ...}`, or for the project's own keys a schema `{type, default, secret, description}`);
   the stack file wins; a declared key with no default must be set by the stack;
-- `stackConfigDir` moves the stack files; `--stack org/project/stack` names a stack fully.
+- `stackConfigDir` moves the stack files; `--stack org/project/stack` names a stack fully;
+- the YAML is read as Pulumi's Go reader reads it (plan/pulumi_yaml.py: `1e3` is a number, `yes` is text,
+  an unquoted date is refused);
+- the project's runtime must be Python: the plan runs `__main__.py` in this interpreter.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from lepton_infra.core.errors import MISSING, Problem, SpecError
+from lepton_infra.plan.pulumi_yaml import as_pulumi_passes_it, written_numbers
+from lepton_infra.plan.pulumi_yaml import read as read_yaml
 
 SECRET_PLACEHOLDER = "offline-placeholder-secret"
 _SCHEMA_KEYS = {"type", "description", "default", "secret", "items"}
@@ -40,6 +43,9 @@ class StackFiles:
     config: dict[str, str]  # "ns:key" -> value as the runtime stores it (objects as JSON strings)
     secret_keys: list[str]
     stack_file: Path | None = None
+    # "ns:key" -> {path in its value: the number as written}, where YAML read it otherwise (`0123` is 83):
+    # a message about such a number quotes what the user wrote.
+    written: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def split_stack_name(stack: str, project: str, where: str) -> str:
@@ -86,6 +92,7 @@ def load_stack(directory: str | Path, stack: str) -> StackFiles:
             str(project_file),
         )
     project = str(project_doc["name"])
+    _check_runtime(project_doc.get("runtime"), str(project_file))
     stack = split_stack_name(stack, project, str(project_file))
     config_dir = directory / str(project_doc.get("stackConfigDir") or ".")
     stack_file = config_dir / f"Pulumi.{stack}.yaml"
@@ -116,11 +123,25 @@ def load_stack(directory: str | Path, stack: str) -> StackFiles:
             str(stack_file),
         )
     stack_config = stack_doc.get("config") or {}
+    if not isinstance(stack_config, dict):
+        raise SpecError(
+            [
+                Problem(
+                    "config",
+                    type(stack_config).__name__,
+                    "a stack's config must be a mapping",
+                    "write `config:` as `key: value` pairs",
+                )
+            ],
+            str(stack_file),
+        )
+    _check_keys(project, stack_config, str(stack_file))
     merged = {
         **project_defaults(project, project_doc.get("config") or {}, stack_config, str(project_file)),
         **{_full_key(project, k): v for k, v in stack_config.items()},
     }
     config, secret_keys = flatten_config(project, merged)
+    written = {_full_key(project, k): dict(written_numbers(v)) for k, v in merged.items()}
     main = directory / str(project_doc.get("main", "__main__.py"))
     if main.is_dir():
         main = main / "__main__.py"
@@ -136,11 +157,57 @@ def load_stack(directory: str | Path, stack: str) -> StackFiles:
             ],
             str(project_file),
         )
-    return StackFiles(directory, project, stack, main, config, secret_keys, stack_file)
+    return StackFiles(
+        directory,
+        project,
+        stack,
+        main,
+        config,
+        secret_keys,
+        stack_file,
+        {k: v for k, v in written.items() if v},
+    )
 
 
-def _full_key(project: str, key: str) -> str:
+def _full_key(project: str, key: object) -> str:
+    key = str(key)
     return key if ":" in key else f"{project}:{key}"
+
+
+# Pulumi's `config.ParseKey` (sdk/go/common/resource/config/key.go): `name`, `namespace:name`, or the old
+# `namespace:config:name`; nothing else.
+def _check_keys(project: str, config: dict, source: str) -> None:
+    problems = []
+    for key in config:
+        text = str(key)
+        parts = text.split(":")
+        if not all(parts) or len(parts) > 3 or (len(parts) == 3 and parts[1] != "config"):
+            problems.append(
+                Problem(
+                    f"config.{text}",
+                    text,
+                    "not a config key",
+                    f"write `name` (for `{project}:name`) or `namespace:name`",
+                )
+            )
+    if problems:
+        raise SpecError(problems, source)
+
+
+def _check_runtime(runtime: object, source: str) -> None:
+    """Pulumi.yaml's `runtime` (`python`, or `{name: python, options: ...}`): the plan runs the program
+    here, in Python, so any other language would be planned as something it is not."""
+    name = runtime.get("name") if isinstance(runtime, dict) else runtime
+    if name == "python":
+        return
+    why = (
+        "Pulumi.yaml has no runtime"
+        if name is None
+        else "lepton-infra plans Python programs only (it runs __main__.py under mocks)"
+    )
+    raise SpecError(
+        [Problem("runtime", MISSING if name is None else name, why, "use `runtime: python`")], source
+    )
 
 
 def project_defaults(project: str, raw: Any, stack_config: dict[str, Any], source: str) -> dict[str, Any]:
@@ -249,91 +316,5 @@ def flatten_config(project: str, raw: dict[str, Any]) -> tuple[dict[str, str], l
         elif isinstance(value, str):
             config[full_key] = value
         else:
-            config[full_key] = json.dumps(value)
+            config[full_key] = json.dumps(as_pulumi_passes_it(value))
     return config, secret_keys
-
-
-class _StrictLoader(yaml.SafeLoader):
-    """A safe loader that refuses a key given twice in one mapping, as Pulumi's own YAML reader does."""
-
-
-def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-    loader.flatten_mapping(node)
-    seen: dict[Any, int] = {}
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)  # type: ignore[arg-type]
-        line = key_node.start_mark.line + 1
-        if key in seen:
-            raise _DuplicateKey(key, seen[key], line, key_node.start_mark.column + 1)
-        seen[key] = line
-    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
-
-
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-class _DuplicateKey(Exception):
-    def __init__(self, key: Any, first_line: int, line: int, column: int) -> None:
-        super().__init__(key)
-        self.key, self.first_line, self.line, self.column = key, first_line, line, column
-
-
-def read_yaml(path: Path) -> Any:
-    """A Pulumi YAML file, or a `SpecError` naming the file, line and what is wrong."""
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = path.read_bytes()[: err.start].count(b"\n") + 1
-        raise SpecError(
-            [
-                Problem(
-                    f"line {line}",
-                    path.name,
-                    f"not UTF-8 text (byte {err.object[err.start]:#x} at offset {err.start})",
-                    "save the file as UTF-8",
-                )
-            ],
-            str(path),
-        ) from None
-    except OSError as err:
-        raise SpecError(
-            [
-                Problem(
-                    path.name,
-                    str(path),
-                    f"cannot be read: {err.strerror}",
-                    "check the path and its permissions",
-                )
-            ],
-            str(path),
-        ) from None
-    try:
-        return yaml.load(text, Loader=_StrictLoader)  # a SafeLoader subclass
-    except _DuplicateKey as dup:
-        raise SpecError(
-            [
-                Problem(
-                    f"line {dup.line}, column {dup.column}",
-                    dup.key,
-                    f"key given twice in one mapping (first on line {dup.first_line}); YAML would "
-                    "keep only the last",
-                    "remove one of them",
-                )
-            ],
-            str(path),
-        ) from None
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
-        problem = getattr(err, "problem", None) or str(err)
-        raise SpecError(
-            [
-                Problem(
-                    where,
-                    path.name,
-                    f"malformed YAML: {problem}",
-                    "fix the YAML syntax (indentation, colons, quotes)",
-                )
-            ],
-            str(path),
-        ) from None

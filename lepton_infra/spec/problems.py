@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from lepton_infra.core.errors import MISSING, Problem, choose_from
+from lepton_infra.core.errors import MISSING, Problem, choose_from, format_path, quoting_fix
 from lepton_infra.spec.base import PATTERN_RULES
 
 _FIXES = {
@@ -26,16 +26,6 @@ _FIXES = {
     "literal_error": "use one of the allowed values",
     "too_short": "add at least one entry",
 }
-
-
-def format_path(loc: tuple[int | str, ...]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out or "(root)"
 
 
 @dataclass
@@ -123,7 +113,7 @@ def _explain(e: Any, root: type[BaseModel], loc: tuple[int | str, ...], is_key: 
     if kind == "string_type" and isinstance(given, int | float) and not isinstance(given, bool):
         shown = _quoted(given, _resolve(root, loc, is_key).patterns)
         read_as = "a number" if isinstance(given, int) else f"the number {given!r}"
-        return f"YAML read this as {read_as}, not text", f"write it quoted: '{shown}'"
+        return f"YAML read this as {read_as}, not text", quoting_fix(shown)
     return why, fix
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from lepton_infra.spec.base import GpuRequest, Name, Quantity, SpecModel, described
 
@@ -36,6 +36,20 @@ class ScalingSpec(SpecModel):
 
 Expose = Literal["cluster", "internal", "public"]
 
+# An absolute HTTP path (RFC 3986 path characters): routes, probes and load-balancer health checks all
+# need the leading `/` (a probe path without it is refused by the Kubernetes API).
+HttpPath = Annotated[
+    str,
+    StringConstraints(
+        max_length=1024,
+        pattern=described(
+            r"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$",
+            "an absolute HTTP path: `/` then letters, digits and `- . _ ~ ! $ & ' ( ) * + , ; = : @ % /`, "
+            "e.g. `/predict`",
+        ),
+    ),
+]
+
 
 class ServiceSpec(SpecModel):
     name: Name = Field(description="Service name, unique in the platform.")
@@ -51,8 +65,12 @@ class ServiceSpec(SpecModel):
     port: int = Field(
         default=8080, ge=1024, le=65535, description="Container port (non-root, so ≥ 1024). Default 8080."
     )
-    predict_path: str = Field(default="/predict", description="Inference path. Default /predict.")
-    health_path: str = Field(default="/healthz", description="Readiness/liveness path. Default /healthz.")
+    predict_path: HttpPath = Field(
+        default="/predict", description="Inference path, starting with `/`. Default /predict."
+    )
+    health_path: HttpPath = Field(
+        default="/healthz", description="Readiness/liveness path, starting with `/`. Default /healthz."
+    )
     gpu: GpuRequest | None = Field(default=None, description="GPUs per replica. Omit for CPU.")
     cpu: Quantity = Field(default="2", description="CPU request = limit per replica. Default 2.")
     memory: Quantity = Field(default="8Gi", description="Memory request = limit per replica. Default 8Gi.")
