@@ -188,6 +188,18 @@ class AwsKnobs(SpecModel):
     )
 
 
+CloudDnsZoneName = Annotated[
+    str,
+    StringConstraints(
+        pattern=described(
+            r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$",
+            "a Cloud DNS managed zone name: up to 63 lowercase letters, digits and "
+            "hyphens, starting with a letter",
+        )
+    ),
+]
+
+
 class GcpKnobs(SpecModel):
     project: Annotated[
         str,
@@ -338,16 +350,6 @@ class GcpKnobs(SpecModel):
     )
 
 
-CloudDnsZoneName = Annotated[
-    str,
-    StringConstraints(
-        pattern=described(
-            r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$",
-            "a Cloud DNS managed zone name: up to 63 lowercase letters, digits and "
-            "hyphens, starting with a letter",
-        )
-    ),
-]
 EntraObjectId = Annotated[
     str,
     StringConstraints(

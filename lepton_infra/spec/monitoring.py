@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from lepton_infra.spec.base import Email, SpecModel, described
 
@@ -19,6 +20,14 @@ class MonitoringSpec(SpecModel):
         description="SMTP relay `host:port` Alertmanager sends through (e.g. Amazon SES "
         "`email-smtp.us-east-1.amazonaws.com:587`). Default: `smtp.<domain of the first alert email>:587`.",
     )
+
+    @field_validator("smtp_relay")
+    @classmethod
+    def _port_in_range(cls, relay: str | None) -> str | None:
+        if relay is not None and not 1 <= int(relay.rsplit(":", 1)[1]) <= 65535:
+            raise PydanticCustomError("port_range", "the port is not between 1 and 65535")
+        return relay
+
     gpu_idle_percent: int = Field(
         default=10, ge=1, le=100, description="A GPU below this utilisation for an hour is idle. Default 10."
     )

@@ -25,6 +25,9 @@ _FIXES = {
     "string_pattern_mismatch": "use the documented format",
     "literal_error": "use one of the allowed values",
     "too_short": "add at least one entry",
+    "bool_for_number": "write a number (YAML reads true and false as booleans)",
+    "port_range": "use the relay's port, e.g. 587 (submission) or 465 (SMTPS)",
+    "latest_tag": "pin a version tag or a digest (`app:1.4`, `app@sha256:<64 hex>`)",
 }
 
 

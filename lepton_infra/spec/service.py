@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, field_validator
+from pydantic_core import PydanticCustomError
 
 from lepton_infra.spec.base import GpuRequest, Name, Quantity, SpecModel, described
 
@@ -88,3 +89,13 @@ class ServiceSpec(SpecModel):
         description="The FQDN the service answers on, within `network.domain`; unique per platform. "
         "Default `<name>.<network.domain>`.",
     )
+
+    @field_validator("image")
+    @classmethod
+    def _not_latest(cls, image: str) -> str:
+        """`:latest` names whatever was pushed last: the same spec would run other code tomorrow."""
+        if "@" not in image and image.rsplit("/", 1)[-1].rpartition(":")[2] == "latest":
+            raise PydanticCustomError(
+                "latest_tag", "`:latest` names whatever was pushed last, not a reviewed version"
+            )
+        return image
