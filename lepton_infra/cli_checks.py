@@ -41,6 +41,8 @@ def check_writable(option: str, path: Path) -> None:
 def check_policy_report(kind: str, path: Path) -> None:
     if kind not in POLICY_REPORT_FORMATS:
         raise BadUsage(f"--policy-report {kind!r}: unknown format; use {' or '.join(POLICY_REPORT_FORMATS)}")
+    if str(path) == "-":
+        raise BadUsage(f"--policy-report {kind} -: give a file name (stdout carries the report)")
     check_writable("--policy-report", path)
 
 

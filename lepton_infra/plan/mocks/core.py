@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -79,10 +80,14 @@ class PlausibleMocks(pulumi.runtime.Mocks):
         from lepton_infra.plan.mocks import aws, azure, gcp, kubernetes  # noqa: F401  (register rules)
 
         self.context = context or MockContext()
+        # The name outputs derive from, set by the monitor around each registration (its old name when
+        # renamed through an alias: monitor.identity_name); the registering thread's own.
+        self.identity = threading.local()
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict]:
         inputs = dict(args.inputs)
-        resource_id = args.resource_id or f"{args.name}-{short_hash(args.typ, args.name)}"
+        name = getattr(self.identity, "name", None) or args.name
+        resource_id = args.resource_id or f"{name}-{short_hash(args.typ, name)}"
         state = dict(inputs)
         rule = OUTPUT_RULES.get(args.typ)
         if rule is None:
@@ -91,7 +96,7 @@ class PlausibleMocks(pulumi.runtime.Mocks):
                     rule = candidate
                     break
         if rule is not None:
-            extra = rule(args.name, inputs, self.context, {"id": resource_id, "type": args.typ})
+            extra = rule(name, inputs, self.context, {"id": resource_id, "type": args.typ})
             resource_id = extra.pop("__id__", resource_id)
             state.update(extra)
         return resource_id, state
