@@ -1,7 +1,7 @@
 """What the spec refuses because a service could never run: a request no node that may host it can hold,
-a request of zero, or a request above its tenant's ResourceQuota. Kubernetes would accept each of these
-and leave the pods Pending forever (the scheduler finds no node; the quota admission refuses the pod),
-which `pulumi up` reports as success.
+or a request above its tenant's ResourceQuota (a request of zero is refused by the field itself).
+Kubernetes would accept each of these and leave the pods Pending forever (the scheduler finds no node;
+the quota admission refuses the pod), which `pulumi up` reports as success.
 
 Node sizes are the catalog's capacity (vCPUs, memory): what a pod can use is less (the kubelet's
 reservations, the platform's DaemonSets), so a request just under the capacity may still not fit. Only

@@ -27,6 +27,7 @@ _FIXES = {
     "too_short": "add at least one entry",
     "bool_for_number": "write a number (YAML reads true and false as booleans)",
     "port_range": "use the relay's port, e.g. 587 (submission) or 465 (SMTPS)",
+    "zero_request": "request some, e.g. cpu: 500m, memory: 512Mi",
     "latest_tag": "pin a version tag or a digest (`app:1.4`, `app@sha256:<64 hex>`)",
 }
 

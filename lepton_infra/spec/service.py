@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints, field_validator
+from pydantic import AfterValidator, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
-from lepton_infra.spec.base import GpuRequest, Name, Quantity, SpecModel, described
+from lepton_infra.spec.base import GpuRequest, Name, Quantity, SpecModel, described, quantity_value
 
 # An image reference with an explicit tag or digest (never implicit :latest).
 IMAGE_PATTERN = described(
@@ -37,6 +37,28 @@ class ScalingSpec(SpecModel):
 
 Expose = Literal["cluster", "internal", "public"]
 
+
+def _not_latest(image: str) -> str:
+    """`:latest` names whatever was pushed last: the same spec would run other code tomorrow."""
+    if "@" not in image and image.rsplit("/", 1)[-1].rpartition(":")[2] == "latest":
+        raise PydanticCustomError(
+            "latest_tag", "`:latest` names whatever was pushed last, not a reviewed version"
+        )
+    return image
+
+
+def _not_zero(quantity: str) -> str:
+    """A replica's request is also its limit: zero CPU or memory is a pod that cannot run."""
+    if quantity_value(quantity) == 0:
+        raise PydanticCustomError(
+            "zero_request", "a replica needs some of it (the request is also the limit)"
+        )
+    return quantity
+
+
+ImageRef = Annotated[str, AfterValidator(_not_latest)]
+Request = Annotated[Quantity, AfterValidator(_not_zero)]
+
 # An absolute HTTP path (RFC 3986 path characters): routes, probes and load-balancer health checks all
 # need the leading `/` (a probe path without it is refused by the Kubernetes API).
 HttpPath = Annotated[
@@ -55,7 +77,7 @@ HttpPath = Annotated[
 class ServiceSpec(SpecModel):
     name: Name = Field(description="Service name, unique in the platform.")
     tenant: Name = Field(description="Tenant whose namespace and quota the service runs in.")
-    image: str = Field(
+    image: ImageRef = Field(
         pattern=IMAGE_PATTERN,
         description="Container image with an explicit tag or digest (`:latest` is refused). In prod a "
         "digest is required (`registry/app@sha256:<64 hex>`, optionally with a tag before the `@`): a tag "
@@ -73,8 +95,13 @@ class ServiceSpec(SpecModel):
         default="/healthz", description="Readiness/liveness path, starting with `/`. Default /healthz."
     )
     gpu: GpuRequest | None = Field(default=None, description="GPUs per replica. Omit for CPU.")
-    cpu: Quantity = Field(default="2", description="CPU request = limit per replica. Default 2.")
-    memory: Quantity = Field(default="8Gi", description="Memory request = limit per replica. Default 8Gi.")
+    cpu: Request = Field(
+        default="2", description="CPU request = limit per replica, above zero (e.g. `500m`, `2`). Default 2."
+    )
+    memory: Request = Field(
+        default="8Gi",
+        description="Memory request = limit per replica, above zero (e.g. `512Mi`). Default 8Gi.",
+    )
     replicas: ReplicasSpec = Field(default_factory=ReplicasSpec, description="Replica bounds.")
     scaling: ScalingSpec = Field(default_factory=ScalingSpec, description="Autoscaling signal.")
     expose: Expose | None = Field(
@@ -89,13 +116,3 @@ class ServiceSpec(SpecModel):
         description="The FQDN the service answers on, within `network.domain`; unique per platform. "
         "Default `<name>.<network.domain>`.",
     )
-
-    @field_validator("image")
-    @classmethod
-    def _not_latest(cls, image: str) -> str:
-        """`:latest` names whatever was pushed last: the same spec would run other code tomorrow."""
-        if "@" not in image and image.rsplit("/", 1)[-1].rpartition(":")[2] == "latest":
-            raise PydanticCustomError(
-                "latest_tag", "`:latest` names whatever was pushed last, not a reviewed version"
-            )
-        return image
