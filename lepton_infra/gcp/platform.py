@@ -6,13 +6,13 @@ import pulumi
 import pulumi_gcp as gcp
 import pulumi_kubernetes as k8s
 
-from lepton_infra.catalog import choose_machine
 from lepton_infra.core.cloud import PlatformOutputs
 from lepton_infra.core.cluster_handle import CapacityProvisioning, ClusterHandle
 from lepton_infra.core.component import Component
 from lepton_infra.core.exposure import warn_if_api_open_to_the_world
 from lepton_infra.core.naming import child_name
 from lepton_infra.core.tagging import platform_tags
+from lepton_infra.gcp.access import api_access_note, dns_endpoint
 from lepton_infra.gcp.artifacts import ArtifactStore, ArtifactStoreArgs
 from lepton_infra.gcp.binary_authorization import (
     CLUSTER_DISABLED,
@@ -28,6 +28,7 @@ from lepton_infra.gcp.cluster_facts import (
     metadata_server_egress,
 )
 from lepton_infra.gcp.encryption import EncryptionKey, EncryptionKeyArgs
+from lepton_infra.gcp.gpu_zones import gpu_pool_zones
 from lepton_infra.gcp.identity import WorkloadIdentityBinder
 from lepton_infra.gcp.maintenance import minor_hold_start, spec_window
 from lepton_infra.gcp.monitoring import Monitoring, MonitoringArgs
@@ -39,7 +40,6 @@ from lepton_infra.gcp.planning import (
     plan_network_layout,
     plan_proxy_only_range,
     service_agent,
-    zones_offering,
 )
 from lepton_infra.gcp.quotas import quota_needs
 from lepton_infra.gcp.services import (
@@ -52,7 +52,7 @@ from lepton_infra.gcp.services import (
     ProjectServicesArgs,
 )
 from lepton_infra.gcp.traffic import GkeTraffic, GkeTrafficArgs, load_balancer_ports
-from lepton_infra.spec import NodePoolSpec, PlatformSpec
+from lepton_infra.spec import PlatformSpec
 from lepton_infra.spec.exposure import exposed_services
 from lepton_infra.spec.gcp_rules import gke_release_channel
 
@@ -183,7 +183,7 @@ class Platform(Component):
                 authorized_networks=[str(n) for n in spec.cluster.authorized_networks],
                 protect=protect,
                 rbac_security_group=knobs.rbac_security_group,
-                dns_endpoint=_dns_endpoint(spec),
+                dns_endpoint=dns_endpoint(spec),
                 intranode_visibility=spec.environment == "prod",
                 resource_labels=labels,
                 gateway_api=proxy_only is not None,
@@ -216,7 +216,7 @@ class Platform(Component):
                     machine_type=pool.machine_type,
                     spot=pool.spot,
                     disk_gb=pool.disk_gb,
-                    node_locations=_gpu_pool_zones(pool, spec.region, up_zones, zones, project, invoke_opts),
+                    node_locations=gpu_pool_zones(pool, spec.region, up_zones, zones, project, invoke_opts),
                     service_account_email=self.node_identity.email,
                     extra_labels=dict(pool.labels),
                     resource_labels=labels,
@@ -389,73 +389,3 @@ class Platform(Component):
             quota_to_request=quotas,
         )
         self.finish(self.outputs.to_stack_outputs())
-
-
-def _dns_endpoint(spec: PlatformSpec) -> bool:
-    knob = spec.gcp.dns_endpoint if spec.gcp is not None else None
-    return knob if knob is not None else spec.cluster.endpoint == "private"
-
-
-def api_access_note(spec: PlatformSpec, node_subnet: str) -> str:
-    """Where `pulumi up` must run for the in-cluster layer (it talks to the GKE API), as plain text.
-
-    With the DNS-based endpoint the kubeconfig points at it, and only IAM decides. Otherwise a private
-    endpoint is reachable only from inside the VPC (GKE: the cluster subnet's primary range and
-    the Pod range, plus internal authorized networks, in the cluster's region): a runner VM or
-    self-hosted CI runner on the node subnet, or a network reaching the VPC over Cloud VPN/Interconnect
-    listed in `cluster.authorized_networks`. A public endpoint is reachable only from the authorized
-    networks (Google's public ranges excluded)."""
-    networks = ", ".join(str(n) for n in spec.cluster.authorized_networks)
-    if _dns_endpoint(spec):
-        ip = (
-            "private IP endpoint (VPC only)"
-            if spec.cluster.endpoint == "private"
-            else f"public IP endpoint open to {networks}"
-        )
-        return (
-            "DNS-based endpoint (gcp.dns_endpoint): run `pulumi up` from any network that reaches Google "
-            "APIs, as an identity holding IAM container.clusters.connect (roles/container.admin has it) "
-            f"and gcloud's gke-gcloud-auth-plugin; the {ip} is not used"
-        )
-    if spec.cluster.endpoint == "private":
-        extra = f" or from {networks} over Cloud VPN/Interconnect" if networks else ""
-        return (
-            f"private endpoint only: run `pulumi up` inside VPC subnet {node_subnet} ({spec.region}), "
-            f"e.g. a VM or self-hosted CI runner there{extra}; a laptop or hosted CI cannot reach the "
-            "GKE API, and every Kubernetes resource would fail"
-        )
-    return (
-        f"public endpoint, open only to cluster.authorized_networks ({networks}): run `pulumi up` from "
-        "one of those networks"
-    )
-
-
-def _gpu_pool_zones(
-    pool: NodePoolSpec,
-    region: str,
-    up_zones: pulumi.Output[list[str]],
-    wanted: int,
-    project: pulumi.Input[str],
-    invoke_opts: pulumi.InvokeOutputOptions,
-) -> pulumi.Output[list[str]] | None:
-    """GPU pools go only to zones whose live machine-type list has their machine (a plan-time check that
-    fails with the region and machine named, instead of 20 minutes into an apply); CPU pools (None)
-    use the cluster's zones."""
-    if pool.gpu is None:
-        return None
-    machine = choose_machine(
-        "gcp", gpu=pool.gpu.type, gpu_count=pool.gpu.count, explicit=pool.machine_type
-    ).name
-
-    def check(candidates: list[str]) -> pulumi.Output[list[str]]:
-        answers = [
-            gcp.compute.get_machine_types_output(
-                project=project, zone=zone, filter=f'name = "{machine}"', opts=invoke_opts
-            ).machine_types
-            for zone in candidates
-        ]
-        return pulumi.Output.all(*answers).apply(
-            lambda found: zones_offering(machine, region, candidates, [bool(f) for f in found], wanted)
-        )
-
-    return up_zones.apply(lambda names: check(sorted(names)))

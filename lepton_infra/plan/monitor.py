@@ -8,7 +8,7 @@ from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockMonitor
 from pulumi.runtime.settings import get_project, get_stack
 
-from lepton_infra.plan.mocks.core import PlausibleMocks
+from lepton_infra.plan.mocks.plausible import PlausibleMocks
 from lepton_infra.plan.record import SECRET, STACK_TYPE, RecordedInvoke, RecordedResource
 from lepton_infra.plan.urns import AliasSpec, collapse_alias, engine_urn, urn_name
 
