@@ -13,7 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 from importlib import metadata
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 import typer.core
@@ -28,7 +28,8 @@ from lepton_infra.cli.checks import (
     read_plan_report,
 )
 from lepton_infra.cli.failures import refusal, spec_text
-from lepton_infra.cli.outputs import is_stdout, named_outputs, no_stale_outputs, remove_stale, write_text
+from lepton_infra.cli.outputs import is_stdout, no_stale_outputs, write_text
+from lepton_infra.cli.typer_classes import LeptonCommand, LeptonGroup
 from lepton_infra.core.errors import SpecError
 from lepton_infra.core.kubernetes_versions import plan_date_override
 from lepton_infra.plan.engine import plan_stack
@@ -38,25 +39,8 @@ from lepton_infra.plan.report import Report, infer_cloud, render_compact, render
 EXIT_OK, EXIT_VIOLATION, EXIT_BAD_INPUT, EXIT_PROGRAM_FAILED, EXIT_PROTECTED = 0, 1, 2, 3, 4
 
 
-class _Group(typer.core.TyperGroup):
-    """A usage error (exit 2 before a command runs: an unknown option, a bad `--date`) also removes the
-    files the command was asked to write, as every other exit 2 does (cli/outputs.py)."""
-
-    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        ctx.meta["lepton_args"] = list(args)
-        return super().parse_args(ctx, args)
-
-    def invoke(self, ctx: Any) -> Any:
-        try:
-            return super().invoke(ctx)
-        except Exception as exc:  # click's UsageError (exit_code 2); typer does not export the class
-            if getattr(exc, "exit_code", None) == EXIT_BAD_INPUT:
-                remove_stale(named_outputs(ctx.meta.get("lepton_args", [])))
-            raise
-
-
 app = typer.Typer(
-    cls=_Group,
+    cls=LeptonGroup,
     add_completion=False,
     no_args_is_help=True,
     help=__doc__,
@@ -189,7 +173,7 @@ def _exit_code(report: Report) -> int:
     return EXIT_VIOLATION if _mandatory(report) else EXIT_OK
 
 
-@app.command()
+@app.command(cls=LeptonCommand)
 def plan(
     stack_dir: StackDir,
     stack: StackName,
@@ -215,7 +199,10 @@ def plan(
 ) -> None:
     """Run the stack's program offline under mocks and print what it would create: by default a screen or
     two (summary and stack outputs); --full for everything."""
-    with no_stale_outputs(json_file, policy_report[1] if policy_report else None):
+    outputs = [json_file, policy_report[1] if policy_report else None]
+    if policy_config is not None and policy_config.resolve() in {o.resolve() for o in outputs if o}:
+        raise _bad_input(f"--policy-config {policy_config}: is also an output; write the report elsewhere")
+    with no_stale_outputs(*outputs):
         config_doc = _preflight(json_file, policy_config, policy_report)
         with plan_date_override(on.date() if on else None):
             report = build_report(_plan(stack_dir, stack), config_doc)
@@ -237,7 +224,7 @@ def _write_json(path: Path, text: str, human: Console) -> None:
         human.print(f"JSON written to {escape(str(path))}", highlight=False)
 
 
-@app.command()
+@app.command(cls=LeptonCommand)
 def validate(
     stack_dir: StackDir, stack: StackName, policy_config: PolicyConfigFile = None, on: PlanDate = None
 ) -> None:
@@ -260,7 +247,7 @@ def validate(
     raise typer.Exit(code)
 
 
-@app.command()
+@app.command(cls=LeptonCommand)
 def cost(stack_dir: StackDir, stack: StackName, json_file: JsonFile = None, on: PlanDate = None) -> None:
     """Print only the cost estimate: idle (pools at min) and max, per item, pool and tenant."""
     import json
@@ -283,7 +270,7 @@ class GraphFormat(StrEnum):
     dot = "dot"
 
 
-@app.command()
+@app.command(cls=LeptonCommand)
 def graph(
     stack_dir: StackDir,
     stack: StackName,
@@ -313,7 +300,7 @@ class DiffFormat(StrEnum):
     json = "json"
 
 
-@app.command()
+@app.command(cls=LeptonCommand)
 def diff(
     paths: Annotated[
         list[Path],
@@ -346,6 +333,8 @@ def diff(
     from lepton_infra.plan.diff import diff_plans
 
     to_file = output if output is not None and not is_stdout(output) else None
+    if to_file is not None and to_file.resolve() in {p.resolve() for p in paths}:  # never removed below
+        raise _bad_input(f"--output {to_file}: is also an input; write the diff elsewhere")
     with no_stale_outputs(to_file):
         if to_file is not None:
             try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
 from lepton_infra.spec.base import Email, SpecModel, described
@@ -16,7 +16,14 @@ def _port_in_range(relay: str) -> str:
     return relay
 
 
-SmtpRelay = Annotated[str, AfterValidator(_port_in_range)]
+# The pattern first, so the port check only sees `host:digits`.
+SmtpRelay = Annotated[
+    str,
+    StringConstraints(
+        pattern=described(r"^[A-Za-z0-9.-]+:[0-9]{2,5}$", "`host:port`, e.g. `smtp.acme.dev:587`")
+    ),
+    AfterValidator(_port_in_range),
+]
 
 
 class MonitoringSpec(SpecModel):
@@ -25,7 +32,6 @@ class MonitoringSpec(SpecModel):
     )
     smtp_relay: SmtpRelay | None = Field(
         default=None,
-        pattern=described(r"^[A-Za-z0-9.-]+:[0-9]{2,5}$", "`host:port`, e.g. `smtp.acme.dev:587`"),
         description="SMTP relay `host:port` Alertmanager sends through (e.g. Amazon SES "
         "`email-smtp.us-east-1.amazonaws.com:587`). Default: `smtp.<domain of the first alert email>:587`.",
     )

@@ -56,7 +56,8 @@ def _not_zero(quantity: str) -> str:
     return quantity
 
 
-ImageRef = Annotated[str, AfterValidator(_not_latest)]
+# The pattern first, so the `latest` check only sees an image reference.
+ImageRef = Annotated[str, StringConstraints(pattern=IMAGE_PATTERN), AfterValidator(_not_latest)]
 Request = Annotated[Quantity, AfterValidator(_not_zero)]
 
 # An absolute HTTP path (RFC 3986 path characters): routes, probes and load-balancer health checks all
@@ -78,7 +79,6 @@ class ServiceSpec(SpecModel):
     name: Name = Field(description="Service name, unique in the platform.")
     tenant: Name = Field(description="Tenant whose namespace and quota the service runs in.")
     image: ImageRef = Field(
-        pattern=IMAGE_PATTERN,
         description="Container image with an explicit tag or digest (`:latest` is refused). In prod a "
         "digest is required (`registry/app@sha256:<64 hex>`, optionally with a tag before the `@`): a tag "
         "can be moved to other content after review. The pull policy follows: `IfNotPresent` for a digest "
