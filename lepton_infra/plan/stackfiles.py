@@ -15,6 +15,7 @@ What the CLI does that a plain `yaml.safe_load` does not, each a way a plan coul
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from lepton_infra.plan.pulumi_yaml import as_pulumi_passes_it, written_numbers
 from lepton_infra.plan.pulumi_yaml import read as read_yaml
 
 SECRET_PLACEHOLDER = "offline-placeholder-secret"
+_PROJECT_NAME = re.compile(r"[A-Za-z0-9_.-]{1,100}")
 _SCHEMA_KEYS = {"type", "description", "default", "secret", "items"}
 _TYPES: dict[str, tuple[type, ...]] = {
     "string": (str,),
@@ -91,7 +93,20 @@ def load_stack(directory: str | Path, stack: str) -> StackFiles:
             [Problem("name", MISSING, "Pulumi.yaml has no project name", "add `name: ...`")],
             str(project_file),
         )
-    project = str(project_doc["name"])
+    project = project_doc["name"]
+    # Pulumi's tokens.ValidateProjectName (sdk/go/common/tokens/project.go, v3.259, read 2026-12-07).
+    if not isinstance(project, str) or not _PROJECT_NAME.fullmatch(project):
+        raise SpecError(
+            [
+                Problem(
+                    "name",
+                    project,
+                    "not a Pulumi project name",
+                    "use up to 100 letters, digits, hyphens, underscores and periods",
+                )
+            ],
+            str(project_file),
+        )
     _check_runtime(project_doc.get("runtime"), str(project_file))
     stack = split_stack_name(stack, project, str(project_file))
     config_dir = directory / str(project_doc.get("stackConfigDir") or ".")

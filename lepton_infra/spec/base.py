@@ -5,6 +5,7 @@ from __future__ import annotations
 import types
 import typing
 from decimal import Decimal
+from ipaddress import IPv4Network
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
@@ -34,7 +35,24 @@ class SpecModel(BaseModel):
         field = cls.model_fields.get(info.field_name or "")
         if field is not None and _holds_bool(value) and _numeric(field.annotation):
             raise PydanticCustomError("bool_for_number", "a boolean where a number is expected")
+        # pydantic makes an address of a number (123 is 0.0.0.123/32, true is 0.0.0.1/32): a network is
+        # only ever written as text.
+        if field is not None and _holds_non_text(value) and _networks(field.annotation):
+            raise PydanticCustomError("network_not_text", "a network is written as text in CIDR notation")
         return value
+
+
+def _holds_non_text(value: Any) -> bool:
+    items = value if isinstance(value, list) else [value]
+    return any(item is not None and not isinstance(item, str | IPv4Network) for item in items)
+
+
+def _networks(annotation: Any) -> bool:
+    """Whether a field holds IPv4 networks (one, or a list; optional or not)."""
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType, list):
+        return any(_networks(a) for a in typing.get_args(annotation) if a is not type(None))
+    return annotation is IPv4Network
 
 
 def _holds_bool(value: Any) -> bool:

@@ -28,6 +28,7 @@ _FIXES = {
     "bool_for_number": "write a number (YAML reads true and false as booleans)",
     "port_range": "use the relay's port, e.g. 587 (submission) or 465 (SMTPS)",
     "zero_request": "request some, e.g. cpu: 500m, memory: 512Mi",
+    "network_not_text": "write it quoted, e.g. '203.0.113.0/24'",
     "latest_tag": "pin a version tag or a digest (`app:1.4`, `app@sha256:<64 hex>`)",
 }
 

@@ -21,7 +21,7 @@ from typing import Any
 from unittest import mock
 
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -93,7 +93,15 @@ def _set(data: Any, path: tuple[Any, ...], value: Any) -> Any:
 def stack_files(draw: st.DrawFn) -> bytes:
     """A real stack file with a random value at a random place, or random raw text spliced into a line,
     in a random encoding."""
-    if draw(st.booleans()):
+    kind = draw(st.sampled_from(["value", "value", "raw", "fine"]))
+    if kind == "fine":  # a change the spec takes: the run must plan and rewrite its output
+        spec = ("config", "lepton:platform")
+        doc = _set(
+            BASE, (*spec, "tags", "team"), draw(st.from_regex(r"[a-z][a-z0-9-]{0,20}", fullmatch=True))
+        )
+        doc = _set(doc, (*spec, "node_pools", 0, "max"), draw(st.integers(min_value=1, max_value=10)))
+        text = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
+    elif kind == "value":
         doc = _set(BASE, draw(st.sampled_from(PATHS)), draw(values))
         text = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
     else:
@@ -112,6 +120,7 @@ def _check(result: Any, outputs: list[Path], stale: set[Path]) -> None:
     assert "Traceback" not in text, text[-3000:]
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     code = result.exit_code
+    event(f"exit {code}")  # --hypothesis-show-statistics shows how often each code came
     assert code in (0, 1, 2, 3, 4), (code, text[-2000:])
     if code == 1:
         assert "mandatory" in text, text[-2000:]
