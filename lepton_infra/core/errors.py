@@ -100,6 +100,11 @@ class SpecError(pulumi.RunError):
         return [p.path for p in self.problems]
 
 
+def one_problem(path: str, value: Any, why: str, fix: str, source: str) -> SpecError:
+    """A `SpecError` of one problem (a file or an option that is wrong in one way)."""
+    return SpecError([Problem(path, value, why, fix)], source)
+
+
 class ComponentArgsError(pulumi.RunError):
     """Bad args given to a component, raised before the component registers anything. A
     `pulumi.RunError`, so `pulumi up` prints the problems (each with its property path) without a

@@ -33,7 +33,7 @@ from typing import Any
 
 import yaml
 
-from lepton_infra.core.errors import Problem, SpecError, format_path, quoting_fix
+from lepton_infra.core.errors import Problem, SpecError, format_path, one_problem, quoting_fix
 
 
 class WrittenInt(int):
@@ -238,15 +238,11 @@ def parse(text: str, source: str) -> Any:
         problem = getattr(err, "problem", None) or (
             "nested too deeply" if isinstance(err, RecursionError) else str(err)
         )
-        raise SpecError(
-            [
-                Problem(
-                    where,
-                    Path(source).name,
-                    f"malformed YAML: {' '.join(str(problem).split())}",
-                    "fix the YAML syntax (indentation, colons, quotes)",
-                )
-            ],
+        raise one_problem(
+            where,
+            Path(source).name,
+            f"malformed YAML: {' '.join(str(problem).split())}",
+            "fix the YAML syntax (indentation, colons, quotes)",
             source,
         ) from None
 
@@ -256,15 +252,11 @@ def read(path: Path) -> Any:
     try:
         raw = path.read_bytes()
     except OSError as err:
-        raise SpecError(
-            [
-                Problem(
-                    path.name,
-                    str(path),
-                    f"cannot be read: {err.strerror}",
-                    "check the path and its permissions",
-                )
-            ],
+        raise one_problem(
+            path.name,
+            str(path),
+            f"cannot be read: {err.strerror}",
+            "check the path and its permissions",
             str(path),
         ) from None
     if raw.startswith(b"\xef\xbb\xbf"):
@@ -273,15 +265,11 @@ def read(path: Path) -> Any:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
-        raise SpecError(
-            [
-                Problem(
-                    f"line {line}",
-                    path.name,
-                    f"not UTF-8 text (byte {err.object[err.start]:#x} at offset {err.start})",
-                    "save the file as UTF-8",
-                )
-            ],
+        raise one_problem(
+            f"line {line}",
+            path.name,
+            f"not UTF-8 text (byte {err.object[err.start]:#x} at offset {err.start})",
+            "save the file as UTF-8",
             str(path),
         ) from None
     return parse(text, str(path))

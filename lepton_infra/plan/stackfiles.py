@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lepton_infra.core.errors import MISSING, Problem, SpecError
+from lepton_infra.core.errors import MISSING, Problem, SpecError, one_problem
 from lepton_infra.plan.pulumi_yaml import as_pulumi_passes_it, written_numbers
 from lepton_infra.plan.pulumi_yaml import read as read_yaml
 
@@ -58,15 +58,11 @@ def split_stack_name(stack: str, project: str, where: str) -> str:
             [Problem("--stack", stack, "not a stack name", "use NAME, ORG/NAME or ORG/PROJECT/NAME")], where
         )
     if len(parts) == 3 and parts[1] != project:
-        raise SpecError(
-            [
-                Problem(
-                    "--stack",
-                    stack,
-                    f"names project {parts[1]!r}, but {where} is project {project!r}",
-                    f"use ORG/{project}/{parts[2]}, or point at that project",
-                )
-            ],
+        raise one_problem(
+            "--stack",
+            stack,
+            f"names project {parts[1]!r}, but {where} is project {project!r}",
+            f"use ORG/{project}/{parts[2]}, or point at that project",
             where,
         )
     return parts[-1]
@@ -76,15 +72,11 @@ def load_stack(directory: str | Path, stack: str) -> StackFiles:
     directory = Path(directory).resolve()
     project_file = directory / "Pulumi.yaml"
     if not project_file.is_file():
-        raise SpecError(
-            [
-                Problem(
-                    "Pulumi.yaml",
-                    str(directory),
-                    "no Pulumi.yaml in the stack directory",
-                    "point at a Pulumi project directory (e.g. stacks/platform)",
-                )
-            ],
+        raise one_problem(
+            "Pulumi.yaml",
+            str(directory),
+            "no Pulumi.yaml in the stack directory",
+            "point at a Pulumi project directory (e.g. stacks/platform)",
             str(directory),
         )
     project_doc = read_yaml(project_file)
@@ -96,15 +88,11 @@ def load_stack(directory: str | Path, stack: str) -> StackFiles:
     project = project_doc["name"]
     # Pulumi's tokens.ValidateProjectName (sdk/go/common/tokens/project.go, v3.259, read 2026-12-07).
     if not isinstance(project, str) or not _PROJECT_NAME.fullmatch(project):
-        raise SpecError(
-            [
-                Problem(
-                    "name",
-                    project,
-                    "not a Pulumi project name",
-                    "use up to 100 letters, digits, hyphens, underscores and periods",
-                )
-            ],
+        raise one_problem(
+            "name",
+            project,
+            "not a Pulumi project name",
+            "use up to 100 letters, digits, hyphens, underscores and periods",
             str(project_file),
         )
     _check_runtime(project_doc.get("runtime"), str(project_file))
@@ -113,41 +101,29 @@ def load_stack(directory: str | Path, stack: str) -> StackFiles:
     stack_file = config_dir / f"Pulumi.{stack}.yaml"
     if not stack_file.is_file():
         known = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in config_dir.glob("Pulumi.*.yaml"))
-        raise SpecError(
-            [
-                Problem(
-                    "--stack",
-                    stack,
-                    f"no Pulumi.{stack}.yaml in {config_dir}",
-                    f"use one of: {', '.join(known) or '(none)'}",
-                )
-            ],
+        raise one_problem(
+            "--stack",
+            stack,
+            f"no Pulumi.{stack}.yaml in {config_dir}",
+            f"use one of: {', '.join(known) or '(none)'}",
             str(directory),
         )
     stack_doc = read_yaml(stack_file) or {}
     if not isinstance(stack_doc, dict):
-        raise SpecError(
-            [
-                Problem(
-                    "(root)",
-                    type(stack_doc).__name__,
-                    "a stack file must be a mapping",
-                    "write `config:` at the top level",
-                )
-            ],
+        raise one_problem(
+            "(root)",
+            type(stack_doc).__name__,
+            "a stack file must be a mapping",
+            "write `config:` at the top level",
             str(stack_file),
         )
     stack_config = stack_doc.get("config") or {}
     if not isinstance(stack_config, dict):
-        raise SpecError(
-            [
-                Problem(
-                    "config",
-                    type(stack_config).__name__,
-                    "a stack's config must be a mapping",
-                    "write `config:` as `key: value` pairs",
-                )
-            ],
+        raise one_problem(
+            "config",
+            type(stack_config).__name__,
+            "a stack's config must be a mapping",
+            "write `config:` as `key: value` pairs",
             str(stack_file),
         )
     _check_keys(project, stack_config, str(stack_file))
@@ -161,15 +137,11 @@ def load_stack(directory: str | Path, stack: str) -> StackFiles:
     if main.is_dir():
         main = main / "__main__.py"
     if not main.is_file():
-        raise SpecError(
-            [
-                Problem(
-                    "main",
-                    str(main.relative_to(directory)) if main.is_relative_to(directory) else str(main),
-                    "the project's program does not exist",
-                    "add __main__.py, or point `main:` in Pulumi.yaml at the program",
-                )
-            ],
+        raise one_problem(
+            "main",
+            str(main.relative_to(directory)) if main.is_relative_to(directory) else str(main),
+            "the project's program does not exist",
+            "add __main__.py, or point `main:` in Pulumi.yaml at the program",
             str(project_file),
         )
     return StackFiles(
@@ -228,15 +200,11 @@ def _check_runtime(runtime: object, source: str) -> None:
 def project_defaults(project: str, raw: Any, stack_config: dict[str, Any], source: str) -> dict[str, Any]:
     """Pulumi.yaml's `config:` as values for this stack: the stack file's own values win."""
     if not isinstance(raw, dict):
-        raise SpecError(
-            [
-                Problem(
-                    "config",
-                    type(raw).__name__,
-                    "project config must be a mapping",
-                    "write `config:` as `key: value` pairs",
-                )
-            ],
+        raise one_problem(
+            "config",
+            type(raw).__name__,
+            "project config must be a mapping",
+            "write `config:` as `key: value` pairs",
             source,
         )
     given = {_full_key(project, k) for k in stack_config}

@@ -15,6 +15,7 @@ keeping.
 from __future__ import annotations
 
 import copy
+import os
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -32,10 +33,12 @@ from tests.conftest import PLATFORM_STACK_DIR
 runner = CliRunner()
 BASE = yaml.safe_load((PLATFORM_STACK_DIR / "Pulumi.aws-dev.yaml").read_text())
 STALE = '{"project": "stale", "resources": []}\n'
+# `make test` tries the same 30 examples each run; LEPTON_PROPERTY_EXAMPLES=500 explores new ones.
+EXPLORE = int(os.environ.get("LEPTON_PROPERTY_EXAMPLES", "0"))
 SETTINGS = settings(
-    max_examples=30,
+    max_examples=EXPLORE or 30,
     deadline=None,
-    derandomize=True,
+    derandomize=not EXPLORE,
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

@@ -25,6 +25,8 @@ from typing import Any
 
 import yaml
 
+from lepton_infra.spec.reference import MINIMAL_SPEC
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]
 SHIPPED = REPO / "stacks" / "platform"
@@ -34,18 +36,8 @@ def _shipped(stack: str) -> dict[str, Any]:
     return yaml.safe_load((SHIPPED / f"Pulumi.{stack}.yaml").read_text())["config"]
 
 
-MINIMAL = {
-    "aws:region": "us-east-1",
-    "lepton:platform": {
-        "name": "acme-ai",
-        "environment": "dev",
-        "cloud": "aws",
-        "region": "us-east-1",
-        "cluster": {"authorized_networks": ["203.0.113.0/24"]},
-        "node_pools": [{"name": "system", "min": 1}],
-        "tags": {"team": "ml-platform", "cost-center": "1234"},
-    },
-}
+# The reference's smallest spec (docs/spec-reference.md), with the provider's region.
+MINIMAL = {"aws:region": "us-east-1", "lepton:platform": MINIMAL_SPEC}
 
 
 def _path_text(path: tuple[Any, ...]) -> str:
@@ -1360,7 +1352,9 @@ def _valid_configs() -> list[tuple[str, str, dict[str, Any] | str]]:
         (
             "text-anchor",
             "an anchor reused",
-            minimal_text.replace("      team: ml-platform\n", "      team: &t ml-platform\n      owner: *t\n"),
+            minimal_text.replace(
+                "      team: ml-platform\n", "      team: &t ml-platform\n      owner: *t\n"
+            ),
         ),
         (
             "text-quoted-numbers",
