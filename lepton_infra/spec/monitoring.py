@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 from lepton_infra.spec.base import Email, SpecModel, described
 
@@ -34,9 +35,24 @@ class SecretKeyRef(SpecModel):
     key: SecretKey = Field(description="The key in the Secret holding the value.")
 
 
+def _port_in_range(relay: str) -> str:
+    if not 1 <= int(relay.rsplit(":", 1)[1]) <= 65535:
+        raise PydanticCustomError("port_range", "the port is not between 1 and 65535")
+    return relay
+
+
+# The pattern first, so the port check only sees `host:digits`.
+SmtpRelay = Annotated[
+    str,
+    StringConstraints(
+        pattern=described(r"^[A-Za-z0-9.-]+:[0-9]{2,5}$", "`host:port`, e.g. `smtp.acme.dev:587`")
+    ),
+    AfterValidator(_port_in_range),
+]
+
+
 class SmtpSpec(SpecModel):
-    relay: str = Field(
-        pattern=described(r"^[A-Za-z0-9.-]+:[0-9]{2,5}$", "`host:port`, e.g. `smtp.acme.dev:587`"),
+    relay: SmtpRelay = Field(
         description="The SMTP server `host:port` Alertmanager sends through, e.g. Amazon SES "
         "`email-smtp.us-east-1.amazonaws.com:587`, SendGrid `smtp.sendgrid.net:587`, or the company relay. "
         "No cloud runs one for the platform.",
@@ -83,7 +99,7 @@ class MonitoringSpec(SpecModel):
         "no address (no cloud gives Alertmanager a relay): the spec is refused unless another receiver "
         "is set. Default none.",
     )
-    smtp_relay: str | None = Field(
+    smtp_relay: SmtpRelay | None = Field(
         default=None,
         description="Replaced by `smtp` (relay, sender, authentication): refused, naming its replacement.",
     )
@@ -103,6 +119,7 @@ class MonitoringSpec(SpecModel):
         "secret). That service alerts when the pings stop, i.e. when Prometheus, Alertmanager or their "
         "way out is broken and no other alert could say so. Default none.",
     )
+
     gpu_idle_percent: int = Field(
         default=10, ge=1, le=100, description="A GPU below this utilisation for an hour is idle. Default 10."
     )
