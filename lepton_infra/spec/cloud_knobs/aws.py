@@ -52,7 +52,7 @@ class AwsKnobs(SpecModel):
     )
     runner_transit_gateway_id: str | None = Field(
         default=None,
-        pattern=r"^tgw-[0-9a-f]{8,17}$",
+        pattern=described(r"^tgw-[0-9a-f]{8,17}$", "a transit gateway id: `tgw-` and 8 or 17 hex digits"),
         description="A transit gateway (yours, or shared with the account through RAM) that routes the "
         "runner networks in `cluster.authorized_networks` to this VPC: the stack attaches the private "
         "subnets to it and routes each authorized network outside the VPC through it from every private "
