@@ -297,15 +297,21 @@ def data_plane_peers(proxy_only_cidr: str) -> list[dict]:
 
 
 def load_balancer_ports(spec: PlatformSpec) -> list[str]:
-    """The pod ports the proxies and health checks reach: each exposed service's container port, and the
-    KEDA interceptor's proxy and admin ports where a service scales from zero on requests."""
+    """The pod ports the proxies and Google's health checks connect to, and no others: a service routed
+    straight to its pods is reached and checked on its container port; a service that scales from zero on
+    requests is routed to the KEDA interceptor (`kubernetes/traffic/routes.py`, `route_target`), reached
+    on the interceptor's proxy port and checked on its admin port (`/readyz` is served only there since
+    http-add-on 0.15.0; chart kedacore/charts http-add-on 0.15.0 templates/interceptor/deployment.yaml
+    names both container ports from the values the platform sets). The service's own port is then
+    reached only by the interceptor, inside the cluster."""
     from lepton_infra.core.scaling import autoscaler_for
 
     by_name = {s.name: s for s in spec.services}
     ports: set[int] = set()
     for exposed in exposed_services(spec):
         service = by_name[exposed.service]
-        ports.add(service.port)
         if autoscaler_for(service.replicas.min, service.scaling.metric) == "keda-http":
             ports |= {INTERCEPTOR_PROXY_PORT, INTERCEPTOR_ADMIN_PORT}
+        else:
+            ports.add(service.port)
     return [str(p) for p in sorted(ports)]
