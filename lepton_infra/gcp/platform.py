@@ -41,6 +41,7 @@ from lepton_infra.gcp.planning import (
     plan_proxy_only_range,
     service_agent,
 )
+from lepton_infra.gcp.quota_requests import request_quota_increases
 from lepton_infra.gcp.quotas import quota_needs
 from lepton_infra.gcp.services import (
     BINARY_AUTHORIZATION_SERVICE,
@@ -316,23 +317,7 @@ class Platform(Component):
         ingress = self.traffic.facts() if self.traffic else None
         quotas = quota_needs(spec)
         if knobs.request_quota_increases:
-            for q in (q for q in quotas if q.requestable):
-                suffix = "-".join(
-                    [q.code.split("-per-")[0].lower(), *(v.lower() for v in q.dimensions.values())]
-                )
-                gcp.cloudquota.SQuotaPreference(
-                    child_name(name, f"quota-{suffix}"),
-                    parent=pulumi.Output.concat("projects/", project),
-                    service="compute.googleapis.com",
-                    quota_id=q.code,
-                    dimensions={"region": q.region, **q.dimensions},
-                    quota_config=gcp.cloudquota.SQuotaPreferenceQuotaConfigArgs(
-                        preferred_value=str(q.amount)
-                    ),
-                    justification=f"lepton-infra {spec.stack_label}: node pools {', '.join(q.pools)} at max",
-                    contact_email=spec.monitoring.alert_emails[0] if spec.monitoring.alert_emails else None,
-                    opts=opts_(),
-                )
+            request_quota_increases(name, spec, quotas, project, opts_)
         self.cluster_handle = ClusterHandle(
             cloud="gcp",
             name=self.cluster.cluster_name,
