@@ -197,6 +197,28 @@ class Platform(Component):
             opts_(),
         )
 
+        self.artifacts = ArtifactStore(
+            child_name(name, "artifacts"),
+            ArtifactStoreArgs(
+                project=project,
+                location=spec.region,
+                name_prefix=prefix,
+                key_id=self.key.key_id,
+                reader_members={"nodes": self.node_identity.member},
+                protect=protect,
+                retention_days=knobs.model_bucket_retention_days,
+                soft_delete_days=knobs.model_bucket_soft_delete_days,
+                data_access_logs=prod
+                if knobs.storage_data_access_logs is None
+                else knobs.storage_data_access_logs,
+            ),
+            opts_(),
+        )
+        # Nodes pull images as soon as they boot: the pools take the node identity only once its registry
+        # grant exists (its project roles are awaited by `node_identity.email` itself).
+        node_email = pulumi.Output.all(
+            self.node_identity.email, *[r.id for r in self.artifacts.readers]
+        ).apply(lambda v: str(v[0]))
         self.node_pools = [
             NodePool(
                 child_name(name, f"pool-{pool.name}"),
@@ -218,7 +240,7 @@ class Platform(Component):
                     spot=pool.spot,
                     disk_gb=pool.disk_gb,
                     node_locations=gpu_pool_zones(pool, spec.region, up_zones, zones, project, invoke_opts),
-                    service_account_email=self.node_identity.email,
+                    service_account_email=node_email,
                     extra_labels=dict(pool.labels),
                     resource_labels=labels,
                     name_prefix=prefix,
@@ -228,23 +250,6 @@ class Platform(Component):
             )
             for pool in spec.node_pools
         ]
-        self.artifacts = ArtifactStore(
-            child_name(name, "artifacts"),
-            ArtifactStoreArgs(
-                project=project,
-                location=spec.region,
-                name_prefix=prefix,
-                key_id=self.key.key_id,
-                reader_members={"nodes": self.node_identity.member},
-                protect=protect,
-                retention_days=knobs.model_bucket_retention_days,
-                soft_delete_days=knobs.model_bucket_soft_delete_days,
-                data_access_logs=prod
-                if knobs.storage_data_access_logs is None
-                else knobs.storage_data_access_logs,
-            ),
-            opts_(),
-        )
         self.binary_authorization: BinaryAuthorizationPolicy | None = None
         if binauthz != "off" and knobs.binary_authorization_policy == "managed":
             self.binary_authorization = BinaryAuthorizationPolicy(
