@@ -208,9 +208,7 @@ class Platform(Component):
                 protect=protect,
                 retention_days=knobs.model_bucket_retention_days,
                 soft_delete_days=knobs.model_bucket_soft_delete_days,
-                data_access_logs=prod
-                if knobs.storage_data_access_logs is None
-                else knobs.storage_data_access_logs,
+                data_access_logs=knobs.storage_data_access_logs,
             ),
             opts_(),
         )

@@ -127,13 +127,17 @@ class GcpKnobs(SpecModel):
         description="More image patterns the managed Binary Authorization policy admits (images the "
         "platform does not render itself: tenants' jobs, sidecars). Default none.",
     )
-    storage_data_access_logs: bool | None = Field(
-        default=None,
+    storage_data_access_logs: bool = Field(
+        default=False,
         description="Cloud Audit Logs Data Access (`DATA_READ`, `DATA_WRITE`) for storage.googleapis.com "
-        "on the project: who read or wrote which object of the model bucket (and of every other bucket in "
-        "the project), the access record Google recommends over usage logs. The project-level audit config "
-        "for that service is authoritative: turn this off where it is managed elsewhere. Billed as Cloud "
-        "Logging ingestion beyond the free allotment (docs/security.md). Default: on in prod, off otherwise.",
+        "on the project: who read or wrote which object, the access record Google recommends over usage "
+        "logs. Data Access logging is configured per service for the whole project, never per bucket, and "
+        "`gcp.projects.IAMAuditConfig` is authoritative for that service: `true` makes this stack the owner "
+        "of the project's storage audit config (it replaces any existing one, exemptions included, and "
+        "destroying the stack removes it) and logs every read of every bucket in the project, GPU nodes "
+        "pulling model weights included, billed as Cloud Logging ingestion beyond the free allotment "
+        "(docs/security.md). Default: off in every environment (the project's audit config is usually "
+        "its owner's); prod then gets the advisory `lepton-gcp-bucket-access-logs` finding.",
     )
     model_bucket_retention_days: int | None = Field(
         default=None,
