@@ -12,7 +12,7 @@ from lepton_infra.core.component import Component
 from lepton_infra.core.exposure import warn_if_api_open_to_the_world
 from lepton_infra.core.naming import child_name
 from lepton_infra.core.tagging import platform_tags
-from lepton_infra.gcp.access import api_access_note, dns_endpoint
+from lepton_infra.gcp.access import api_access_note, dns_endpoint, dns_endpoint_exposure
 from lepton_infra.gcp.artifacts import ArtifactStore, ArtifactStoreArgs
 from lepton_infra.gcp.binary_authorization import (
     CLUSTER_DISABLED,
@@ -280,6 +280,8 @@ class Platform(Component):
         )
 
         warn_if_api_open_to_the_world(spec, "GKE", self)
+        if exposure := dns_endpoint_exposure(spec):
+            pulumi.log.warn(exposure, self)
         api_access = api_access_note(spec, self.network.subnet_physical_name)
         pulumi.log.info(f"GKE API access: {api_access}", resource=self)
         self.k8s_provider = k8s.Provider(

@@ -56,12 +56,14 @@ class GcpKnobs(SpecModel):
     )
     dns_endpoint: bool | None = Field(
         default=None,
-        description="Serve the Kubernetes API on GKE's DNS-based endpoint (`<uid>.<region>.gke.goog`): "
-        "reachable from any network that reaches Google APIs, every request authorized by IAM "
-        "`container.clusters.connect`; the platform's Kubernetes provider then uses it, so `pulumi up` "
-        "needs no route into the VPC (the first run creates the VPC). Default: on when "
-        "`cluster.endpoint` is private, off otherwise. Off with a private endpoint: run `pulumi up` "
-        "inside the VPC.",
+        description="Serve the Kubernetes API on GKE's DNS-based endpoint (`<uid>.<region>.gke.goog`) "
+        "as well as its IP endpoint: reachable from any network that reaches Google APIs (GKE's "
+        "`allowExternalTraffic`, without which the endpoint takes no user traffic at all), every request "
+        "authorized by IAM `container.clusters.connect`; `cluster.authorized_networks` does not apply to "
+        "it, and the plan warns while it is on. The platform's Kubernetes provider then uses it, so `pulumi "
+        "up` needs no route into the VPC (the first run creates the VPC). Default: on when "
+        "`cluster.endpoint` is private, off otherwise. Off with a private endpoint: the API is reachable "
+        "only from inside the VPC, and `pulumi up` must run there.",
     )
     rbac_security_group: (
         Annotated[
