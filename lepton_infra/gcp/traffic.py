@@ -62,6 +62,11 @@ DNS01_PERMISSIONS = (
 )
 # Backend services accept a connection draining timeout of 0-3600 s (Compute API, backendServices).
 MAX_DRAINING_SECONDS = 3600
+# SSL certificates one target HTTPS proxy holds: GKE turns each Gateway listener's certificate Secret into
+# an SslCertificate on the Gateway's one proxy, and the Compute API takes "up to 15 SSL certificates"
+# (targetHttpsProxies.setSslCertificates / regionTargetHttpsProxies; google-cloud-compute reference
+# TargetHttpsProxiesSetSslCertificatesRequest, page updated 2024-05-17, read 2026-12-07).
+MAX_PROXY_CERTIFICATES = 15
 
 
 @dataclass
@@ -175,6 +180,7 @@ class GkeTraffic(Component):
             data_plane_peers=data_plane_peers(args.proxy_only_cidr),
             dns_zone=self._dns_zone(),
             gateway_api_crds_installed=True,
+            max_certificates=MAX_PROXY_CERTIFICATES,
         )
 
     def _address(self, entry: EntryPoint) -> gcp.compute.Address:
