@@ -53,6 +53,7 @@ from lepton_infra.gcp.services import (
     ProjectServicesArgs,
 )
 from lepton_infra.gcp.traffic import GkeTraffic, GkeTrafficArgs, load_balancer_ports
+from lepton_infra.gcp.zones import node_zones
 from lepton_infra.spec import PlatformSpec
 from lepton_infra.spec.exposure import exposed_services
 from lepton_infra.spec.gcp_rules import gke_release_channel
@@ -104,14 +105,12 @@ class Platform(Component):
         )
         project = self.services.project  # resolves once the APIs are on: everything below waits for them
         number = gcp.organizations.get_project_output(project_id=project, opts=invoke_opts).number
-        up_zones = gcp.compute.get_zones_output(
-            project=project, region=spec.region, status="UP", opts=invoke_opts
-        ).names
-        node_zones = up_zones.apply(lambda names: sorted(names)[:zones])
+        placement = node_zones(spec, project, invoke_opts)
+        node_zones_ = placement.names
         # Regional control plane (replicated over three zones) in prod; a zonal one elsewhere is free.
-        location: pulumi.Input[str] = spec.region if prod else node_zones.apply(lambda z: z[0])
+        location: pulumi.Input[str] = spec.region if prod else node_zones_.apply(lambda z: z[0])
         # A zonal cluster lists only its *additional* node zones (the API adds the cluster's own zone).
-        cluster_node_zones = node_zones if prod else node_zones.apply(lambda z: z[1:])
+        cluster_node_zones = node_zones_ if prod else node_zones_.apply(lambda z: z[1:])
 
         layout = plan_network_layout(spec.network.cidr)
         # With a domain, services are reached through GKE Gateways: a proxy-only subnet for their proxies.
@@ -169,6 +168,7 @@ class Platform(Component):
                 project=project,
                 location=location,
                 node_locations=cluster_node_zones,
+                keep_node_locations=not placement.pinned,
                 name_prefix=prefix,
                 network=self.network.network_id,
                 subnetwork=self.network.subnet_id,
@@ -237,7 +237,9 @@ class Platform(Component):
                     machine_type=pool.machine_type,
                     spot=pool.spot,
                     disk_gb=pool.disk_gb,
-                    node_locations=gpu_pool_zones(pool, spec.region, up_zones, zones, project, invoke_opts),
+                    node_locations=gpu_pool_zones(
+                        pool, spec.region, placement.gpu_candidates, zones, project, invoke_opts
+                    ),
                     service_account_email=node_email,
                     extra_labels=dict(pool.labels),
                     resource_labels=labels,
@@ -367,6 +369,9 @@ class Platform(Component):
             api_access=api_access,
             cloud_specific={
                 "project": knobs.project,
+                # The zones the nodes run in, as the cluster has them (kept from its creation unless
+                # pinned in gcp.zones): what to copy into gcp.zones to pin them.
+                "zones": self.cluster.node_zones,
                 # Per exposed host, its Gateway's static address (what its A records point at; the same name
                 # and shape as the in-cluster layer's output on the Ingress clouds, where the Ingress reports
                 # it).

@@ -47,6 +47,23 @@ class GcpKnobs(SpecModel):
         description="Billing account id (XXXXXX-XXXXXX-XXXXXX) for the budget. "
         "Required when `budget` is set.",
     )
+    zones: list[
+        Annotated[
+            str,
+            StringConstraints(
+                pattern=described(r"^[a-z]+-[a-z]+[0-9]+-[a-z]$", "a GCP zone name, e.g. `us-central1-a`")
+            ),
+        ]
+    ] = Field(
+        default_factory=list,
+        description="The zones the nodes run in, pinned: exactly `network.zones` zones of `region`, no "
+        "repeats (a zonal cluster outside prod has its control plane in the first). A GPU pool uses those "
+        "of them whose live machine-type list has its machine. Checked against the region's zones at plan "
+        "time; a zone that is briefly DOWN moves nothing. Empty (default): the first `network.zones` zones "
+        "of the region that are UP at the first `pulumi up`, then kept (later runs ignore changes to the "
+        "cluster's location and node locations); the stack output `zones` names them, to copy here. GPU "
+        "pools always keep the zones they were created in (a pool moves only when replaced, e.g. renamed).",
+    )
     release_channel: Literal["RAPID", "REGULAR", "STABLE", "EXTENDED"] | None = Field(
         default=None,
         description="GKE release channel: which minors the cluster can be created at and how fast GKE "
