@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from lepton_infra.spec.jobs import quantity_value
+from lepton_infra.spec.base import quantity_value
 from tests.journeys.cluster import Cluster
 
 COMPUTE = ("cpu", "memory")
