@@ -9,13 +9,14 @@ private endpoint on (nodes never leave the VPC to reach the API).
 
 from __future__ import annotations
 
-from lepton_infra.spec import PlatformSpec
+from lepton_infra.spec.resolved import ResolvedPlatform
 
 
-def api_access(spec: PlatformSpec) -> str:
+def api_access(resolved: ResolvedPlatform) -> str:
     """One plain sentence for the `api_access` stack output and the plan log."""
+    spec = resolved.spec
     networks = ", ".join(str(n) for n in spec.cluster.authorized_networks)
-    if spec.cluster.endpoint == "public":
+    if resolved.endpoint == "public":
         return (
             f"public endpoint (private on too): run `pulumi up` from a network in "
             f"cluster.authorized_networks "

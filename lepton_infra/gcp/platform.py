@@ -6,13 +6,11 @@ import pulumi
 import pulumi_gcp as gcp
 import pulumi_kubernetes as k8s
 
-from lepton_infra.catalog import choose_machine
 from lepton_infra.core.cloud import PlatformOutputs
 from lepton_infra.core.cluster_handle import CapacityProvisioning, ClusterHandle
 from lepton_infra.core.component import Component
 from lepton_infra.core.exposure import warn_if_api_open_to_the_world
 from lepton_infra.core.naming import child_name
-from lepton_infra.core.tagging import platform_tags
 from lepton_infra.gcp.artifacts import ArtifactStore, ArtifactStoreArgs
 from lepton_infra.gcp.binary_authorization import (
     CLUSTER_DISABLED,
@@ -52,9 +50,8 @@ from lepton_infra.gcp.services import (
     ProjectServicesArgs,
 )
 from lepton_infra.gcp.traffic import GkeTraffic, GkeTrafficArgs, load_balancer_ports
-from lepton_infra.spec import NodePoolSpec, PlatformSpec
-from lepton_infra.spec.exposure import exposed_services
-from lepton_infra.spec.gcp_rules import gke_release_channel
+from lepton_infra.spec import PlatformSpec
+from lepton_infra.spec.resolved import ResolvedPlatform, ResolvedPool, resolve
 
 STORAGE_CLASS = "lepton-cmek-balanced"
 
@@ -64,13 +61,12 @@ class Platform(Component):
 
     def __init__(self, name: str, spec: PlatformSpec, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(name, opts)
-        assert spec.gcp is not None  # guaranteed by the spec rules for cloud: gcp
-        knobs = spec.gcp
-        protect = bool(spec.protect)
-        prod = spec.environment == "prod"
-        zones = spec.network.zones or 2
-        prefix = spec.stack_label  # cloud-side names: <platform>-<environment>
-        labels = platform_tags(spec.name, spec.environment, spec.tags)
+        resolved = resolve(spec)
+        assert resolved.gcp is not None  # resolve() fills the spec's own cloud
+        gcp_settings, knobs = resolved.gcp, resolved.gcp.knobs
+        protect, prod, zones = resolved.protect, resolved.prod, resolved.zones
+        prefix = resolved.name_prefix  # cloud-side names: <platform>-<environment>
+        labels = dict(resolved.tags)
         # One explicit provider: project, region and labels from the spec, never from ambient config, so
         # `pulumi:disable-default-providers` can be on. The budget API bills quota to the project.
         self.provider = gcp.Provider(
@@ -88,13 +84,13 @@ class Platform(Component):
 
         invoke_opts = pulumi.InvokeOutputOptions(parent=self, provider=self.provider)
 
-        binauthz = knobs.binary_authorization or ("enforce" if prod else "dryrun")
+        binauthz = gcp_settings.binary_authorization
         services = (
             list(PLATFORM_SERVICES)
             + ([BUDGET_SERVICE] if spec.budget else [])
             + ([BINARY_AUTHORIZATION_SERVICE] if binauthz != "off" else [])
             + ([QUOTA_SERVICE] if knobs.request_quota_increases else [])
-            + ([DNS_SERVICE] if spec.network.dns_records and exposed_services(spec) else [])
+            + ([DNS_SERVICE] if spec.network.dns_records and resolved.exposed else [])
         )
         self.services = ProjectServices(
             child_name(name, "services"),
@@ -178,13 +174,13 @@ class Platform(Component):
                 node_service_account=self.node_identity.email,
                 boot_disk_kms_key=self.key.key_id,
                 kubernetes_version=spec.cluster.version,
-                release_channel=gke_release_channel(spec),
-                private_endpoint=spec.cluster.endpoint == "private",
+                release_channel=gcp_settings.release_channel,
+                private_endpoint=resolved.endpoint == "private",
                 authorized_networks=[str(n) for n in spec.cluster.authorized_networks],
                 protect=protect,
                 rbac_security_group=knobs.rbac_security_group,
-                dns_endpoint=_dns_endpoint(spec),
-                intranode_visibility=spec.environment == "prod",
+                dns_endpoint=gcp_settings.dns_endpoint,
+                intranode_visibility=prod,
                 resource_labels=labels,
                 gateway_api=proxy_only is not None,
                 binary_authorization_mode=CLUSTER_DISABLED
@@ -204,27 +200,25 @@ class Platform(Component):
                     location=self.cluster.location,
                     pool_name=pool.name,
                     key_id=self.key.key_id,
-                    min_nodes=pool.min,
-                    max_nodes=pool.max,
-                    initial_nodes_per_zone=initial_nodes_per_zone(
-                        pool.desired if pool.desired is not None else pool.min, zones, pool.max
-                    ),
-                    gpu_type=pool.gpu.type if pool.gpu else None,
-                    gpu_count=pool.gpu.count if pool.gpu else 1,
-                    cpu_class=pool.cpu,
-                    machine_type=pool.machine_type,
-                    spot=pool.spot,
-                    disk_gb=pool.disk_gb,
+                    min_nodes=pool.spec.min,
+                    max_nodes=pool.spec.max,
+                    initial_nodes_per_zone=initial_nodes_per_zone(pool.initial_nodes, zones, pool.spec.max),
+                    gpu_type=pool.spec.gpu.type if pool.spec.gpu else None,
+                    gpu_count=pool.spec.gpu.count if pool.spec.gpu else 1,
+                    cpu_class=pool.spec.cpu,
+                    machine_type=pool.machine.name,
+                    spot=pool.spec.spot,
+                    disk_gb=pool.spec.disk_gb,
                     node_locations=_gpu_pool_zones(pool, spec.region, up_zones, zones, project, invoke_opts),
                     service_account_email=self.node_identity.email,
-                    extra_labels=dict(pool.labels),
+                    extra_labels=dict(pool.spec.labels),
                     resource_labels=labels,
                     name_prefix=prefix,
                     queued_provisioning=pool.name in knobs.queued_provisioning_pools,
                 ),
                 opts_(),
             )
-            for pool in spec.node_pools
+            for pool in resolved.pools
         ]
         self.artifacts = ArtifactStore(
             child_name(name, "artifacts"),
@@ -237,9 +231,7 @@ class Platform(Component):
                 protect=protect,
                 retention_days=knobs.model_bucket_retention_days,
                 soft_delete_days=knobs.model_bucket_soft_delete_days,
-                data_access_logs=prod
-                if knobs.storage_data_access_logs is None
-                else knobs.storage_data_access_logs,
+                data_access_logs=gcp_settings.storage_data_access_logs,
             ),
             opts_(),
         )
@@ -275,7 +267,7 @@ class Platform(Component):
         )
 
         warn_if_api_open_to_the_world(spec, "GKE", self)
-        api_access = api_access_note(spec, self.network.subnet_physical_name)
+        api_access = api_access_note(resolved, self.network.subnet_physical_name)
         pulumi.log.info(f"GKE API access: {api_access}", resource=self)
         self.k8s_provider = k8s.Provider(
             child_name(name, "k8s"), kubeconfig=self.cluster.kubeconfig, opts=self.child_opts()
@@ -303,7 +295,7 @@ class Platform(Component):
                     proxy_only_cidr=proxy_only,
                     dns_zone=knobs.dns_zone if spec.network.tls_issuer == "acme" else None,
                     domain=spec.network.domain,
-                    hosts=[(e.host, e.exposure) for e in exposed_services(spec)],
+                    hosts=[(e.host, e.exposure) for e in resolved.exposed],
                     network=self.network.network_id,
                     node_subnet=self.network.subnet_id,
                     dns_records=spec.network.dns_records,
@@ -313,7 +305,7 @@ class Platform(Component):
                 opts_(),
             )
         ingress = self.traffic.facts() if self.traffic else None
-        quotas = quota_needs(spec)
+        quotas = quota_needs(resolved)
         if knobs.request_quota_increases:
             for q in (q for q in quotas if q.requestable):
                 suffix = "-".join(
@@ -390,12 +382,7 @@ class Platform(Component):
         self.finish(self.outputs.to_stack_outputs())
 
 
-def _dns_endpoint(spec: PlatformSpec) -> bool:
-    knob = spec.gcp.dns_endpoint if spec.gcp is not None else None
-    return knob if knob is not None else spec.cluster.endpoint == "private"
-
-
-def api_access_note(spec: PlatformSpec, node_subnet: str) -> str:
+def api_access_note(resolved: ResolvedPlatform, node_subnet: str) -> str:
     """Where `pulumi up` must run for the in-cluster layer (it talks to the GKE API), as plain text.
 
     With the DNS-based endpoint the kubeconfig points at it, and only IAM decides. Otherwise a private
@@ -404,11 +391,13 @@ def api_access_note(spec: PlatformSpec, node_subnet: str) -> str:
     self-hosted CI runner on the node subnet, or a network reaching the VPC over Cloud VPN/Interconnect
     listed in `cluster.authorized_networks`. A public endpoint is reachable only from the authorized
     networks (Google's public ranges excluded)."""
+    spec = resolved.spec
     networks = ", ".join(str(n) for n in spec.cluster.authorized_networks)
-    if _dns_endpoint(spec):
+    assert resolved.gcp is not None
+    if resolved.gcp.dns_endpoint:
         ip = (
             "private IP endpoint (VPC only)"
-            if spec.cluster.endpoint == "private"
+            if resolved.endpoint == "private"
             else f"public IP endpoint open to {networks}"
         )
         return (
@@ -416,7 +405,7 @@ def api_access_note(spec: PlatformSpec, node_subnet: str) -> str:
             "APIs, as an identity holding IAM container.clusters.connect (roles/container.admin has it) "
             f"and gcloud's gke-gcloud-auth-plugin; the {ip} is not used"
         )
-    if spec.cluster.endpoint == "private":
+    if resolved.endpoint == "private":
         extra = f" or from {networks} over Cloud VPN/Interconnect" if networks else ""
         return (
             f"private endpoint only: run `pulumi up` inside VPC subnet {node_subnet} ({spec.region}), "
@@ -430,7 +419,7 @@ def api_access_note(spec: PlatformSpec, node_subnet: str) -> str:
 
 
 def _gpu_pool_zones(
-    pool: NodePoolSpec,
+    pool: ResolvedPool,
     region: str,
     up_zones: pulumi.Output[list[str]],
     wanted: int,
@@ -440,11 +429,9 @@ def _gpu_pool_zones(
     """GPU pools go only to zones whose live machine-type list has their machine (a plan-time check that
     fails with the region and machine named, instead of 20 minutes into an apply); CPU pools (None)
     use the cluster's zones."""
-    if pool.gpu is None:
+    if pool.spec.gpu is None:
         return None
-    machine = choose_machine(
-        "gcp", gpu=pool.gpu.type, gpu_count=pool.gpu.count, explicit=pool.machine_type
-    ).name
+    machine = pool.machine.name
 
     def check(candidates: list[str]) -> pulumi.Output[list[str]]:
         answers = [

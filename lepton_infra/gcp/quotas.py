@@ -9,10 +9,9 @@ NVIDIA_H100`. Only those two are marked requestable; the rest are reported for a
 
 from __future__ import annotations
 
-from lepton_infra.catalog import catalog
 from lepton_infra.core.quota import QuotaNeed, merged
 from lepton_infra.gcp.planning import pool_shape
-from lepton_infra.spec import PlatformSpec
+from lepton_infra.spec.resolved import ResolvedPlatform
 
 FAMILY_QUOTA = "GPUS-PER-GPU-FAMILY-per-project-region"
 # GCE accelerator type -> (metric, Cloud Quotas id, dimensions, id read in a listing)
@@ -25,30 +24,30 @@ GPU_QUOTAS: dict[str, tuple[str, str, dict[str, str], bool]] = {
 }
 
 
-def quota_needs(spec: PlatformSpec) -> list[QuotaNeed]:
-    vcpus = {m.name: m.vcpu for m in catalog("gcp").machines}
+def quota_needs(resolved: ResolvedPlatform) -> list[QuotaNeed]:
+    region = resolved.spec.region
     needs = []
-    for pool in spec.node_pools:
+    for pool in resolved.pools:
         shape = pool_shape(
             pool.name,
-            gpu=pool.gpu.type if pool.gpu else None,
-            gpu_count=pool.gpu.count if pool.gpu else 1,
-            cpu_class=pool.cpu,
-            machine_type=pool.machine_type,
-            spot=pool.spot,
+            gpu=pool.spec.gpu.type if pool.spec.gpu else None,
+            gpu_count=pool.spec.gpu.count if pool.spec.gpu else 1,
+            cpu_class=pool.spec.cpu,
+            machine_type=pool.machine.name,
+            spot=pool.spec.spot,
         )
         where = (pool.name,)
         if shape.accelerator is not None:
             metric, quota_id, dims, known = GPU_QUOTAS[shape.accelerator.type]
-            if pool.spot:  # spot VMs draw on the preemptible GPU quota (ids not read in a listing)
+            if pool.spec.spot:  # spot VMs draw on the preemptible GPU quota (ids not read in a listing)
                 metric, quota_id, known = f"PREEMPTIBLE_{metric}", f"PREEMPTIBLE-{quota_id}", False
             needs.append(
                 QuotaNeed(
                     metric,
                     quota_id,
-                    pool.max * shape.accelerator.count,
+                    pool.spec.max * shape.accelerator.count,
                     "GPUs",
-                    spec.region,
+                    region,
                     where,
                     dims,
                     requestable=known,
@@ -56,21 +55,16 @@ def quota_needs(spec: PlatformSpec) -> list[QuotaNeed]:
             )
         needs.append(
             QuotaNeed(
-                "CPUS",
-                "CPUS-per-project-region",
-                pool.max * vcpus[shape.machine_type],
-                "vCPUs",
-                spec.region,
-                where,
+                "CPUS", "CPUS-per-project-region", pool.spec.max * pool.machine.vcpu, "vCPUs", region, where
             )
         )
         needs.append(
             QuotaNeed(
                 "SSD_TOTAL_GB",
                 "SSD-TOTAL-GB-per-project-region",
-                pool.max * pool.disk_gb,
+                pool.spec.max * pool.spec.disk_gb,
                 "GB",
-                spec.region,
+                region,
                 where,
             )
         )

@@ -365,7 +365,7 @@ def job_queues_args(
                 within_cluster_queue=jobs.preemption.within_cluster_queue,
             )
         )
-    system = next((p.name for p in spec.node_pools if not p.is_gpu and not p.spot and p.min >= 1), None)
+    system = spec.system_pool.name if spec.system_pool else None
     return JobQueuesArgs(
         flavors=flavors,
         queues=queues,

@@ -104,7 +104,7 @@ def traffic_plan(spec: PlatformSpec, handle: ClusterHandle) -> tuple[TrafficPlan
                 via_interceptor=autoscaler_for(s.replicas.min, s.scaling.metric) == "keda-http",
             )
         )
-    system = next((p.name for p in spec.node_pools if not p.is_gpu and not p.spot and p.min >= 1), None)
+    system = spec.system_pool.name if spec.system_pool else None
     return TrafficPlan(
         facts=facts,
         routes=routes,

@@ -41,6 +41,9 @@ class CloudProfile:
     tags: TagRule
     environment_defaults: tuple[EnvDefault, ...] = ()
     checks: tuple[Rule, ...] = field(default=())  # the cloud's pre-flight rules
+    # How many machine types a spot pool may run (spec/resolved.py): more than one where a pool takes
+    # several interchangeable types (an EKS node group), so spot capacity comes from whichever has it.
+    spot_machine_choices: int = 1
 
     def preflight(self, spec: PlatformSpec) -> list[Problem]:
         """Everything this cloud refuses that the generic rules cannot know (versions, regions, knobs).

@@ -130,9 +130,8 @@ def _admins(spec: PlatformSpec) -> Iterator[Problem]:
 
 @rule("node_pools")
 def _system_pool(spec: PlatformSpec) -> Iterator[Problem]:
-    """CoreDNS, the cluster autoscaler, metrics-server and Prometheus tolerate neither the GPU taint nor
-    spot reclaims, and a self-managed autoscaler cannot bring up the first node it would itself run on."""
-    if not any(p.gpu is None and not p.spot and p.min >= 1 for p in spec.node_pools):
+    """The system pods need a pool that can host them (`NodePoolSpec.hosts_system_pods` says why)."""
+    if spec.system_pool is None:
         yield Problem(
             "node_pools",
             [p.name for p in spec.node_pools],

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from lepton_infra.core.errors import Problem
+from lepton_infra.profiles.gcp.resolved import gke_release_channel
 from lepton_infra.spec.checks import rule
 from lepton_infra.spec.maintenance import GKE_HOURS_PER_32_DAYS, GKE_MIN_WEEKLY_HOURS
 
@@ -149,13 +150,6 @@ def gke_maintenance_availability(spec: PlatformSpec) -> Iterator[Problem]:
             f"window of {window.duration_hours} hours gives {4 * window.duration_hours}",
             f"open it {GKE_MIN_WEEKLY_HOURS} hours or more, or set cluster.maintenance.day: daily",
         )
-
-
-def gke_release_channel(spec: PlatformSpec) -> str:
-    """The cluster's release channel: `gcp.release_channel`, else EXTENDED with `cluster.support:
-    extended` (GKE's paid extended support) and REGULAR otherwise."""
-    chosen = spec.gcp.release_channel if spec.gcp else None
-    return chosen or ("EXTENDED" if spec.cluster.support == "extended" else "REGULAR")
 
 
 @rule("cloud", "gcp", "cluster")

@@ -167,6 +167,12 @@ class PlatformSpec(SpecModel):
         return [p for p in self.node_pools if p.gpu is not None]
 
     @property
+    def system_pool(self) -> NodePoolSpec | None:
+        """The first pool that can host the system pods (`NodePoolSpec.hosts_system_pods`); a spec without
+        one is refused (spec/apply_time.py), so None only on a spec that did not validate."""
+        return next((p for p in self.node_pools if p.hosts_system_pods), None)
+
+    @property
     def stack_label(self) -> str:
         from lepton_infra.core.tagging import deployment_name
 

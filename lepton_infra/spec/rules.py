@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from ipaddress import IPv4Network
 from typing import TYPE_CHECKING
 
-from lepton_infra.catalog import NoMachine, catalog, choose_machine, gpu_models
+from lepton_infra.catalog import NoMachine, catalog, gpu_models
 from lepton_infra.core.cidr import CidrTooSmall, largest_prefix_for, plan_subnets
 from lepton_infra.core.errors import Problem, choose_from
 from lepton_infra.spec.apply_time import APPLY_TIME_RULES
@@ -115,13 +115,7 @@ def _pools(spec: PlatformSpec) -> Iterator[Problem]:
             )
             continue
         try:
-            choose_machine(
-                spec.cloud,
-                gpu=pool.gpu.type if pool.gpu else None,
-                gpu_count=pool.gpu.count if pool.gpu else 1,
-                cpu_class=pool.cpu,
-                explicit=pool.machine_type,
-            )
+            pool.machine(spec.cloud, None)
         except NoMachine as err:
             field = "machine_type" if pool.machine_type else ("gpu" if pool.gpu else "cpu")
             value = pool.machine_type or (pool.gpu.model_dump() if pool.gpu else pool.cpu)

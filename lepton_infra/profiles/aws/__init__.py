@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from lepton_infra.profiles.aws.resolved import ENVIRONMENT_DEFAULTS
 from lepton_infra.profiles.base import CloudProfile, regex_rule
 from lepton_infra.spec.apply_time import cluster_log_retention_on_cloudwatch, flow_log_retention_on_cloudwatch
 from lepton_infra.spec.aws_rules import (
@@ -14,12 +13,8 @@ from lepton_infra.spec.aws_rules import (
     tenant_admin_groups,
 )
 from lepton_infra.spec.cloud_knobs import AwsKnobs
-from lepton_infra.spec.defaults import EnvDefault
 from lepton_infra.spec.tag_rules import AWS_TAGS
 from lepton_infra.spec.traffic_rules import aws_certificate_sources
-
-if TYPE_CHECKING:
-    pass
 
 PROFILE = CloudProfile(
     cloud="aws",
@@ -33,13 +28,7 @@ PROFILE = CloudProfile(
         "EKS node group: up to 63 lowercase letters, digits and hyphens, starting with a letter",
     ),
     tags=AWS_TAGS,
-    environment_defaults=(
-        EnvDefault("aws.interface_endpoints", False, False, True, cloud="aws"),
-        # A year of logs in prod (checkov CKV_AWS_338); shorter, cheaper elsewhere.
-        EnvDefault("aws.log_retention_days", 30, 90, 365, cloud="aws"),
-        EnvDefault("aws.access_log_retention_days", 30, 90, 365, cloud="aws"),
-        EnvDefault("network.flow_log_retention_days", 30, 90, 365, cloud="aws"),
-    ),
+    environment_defaults=ENVIRONMENT_DEFAULTS,
     # The Kubernetes versions AWS can run come from the chart support table (spec/rules.py _chart_support:
     # the cluster autoscaler's image is pinned per minor in core/data/chart_support.yaml).
     checks=(
@@ -52,4 +41,5 @@ PROFILE = CloudProfile(
         replication_region,
         aws_certificate_sources,
     ),
+    spot_machine_choices=3,  # spot_alternatives' default: the cheapest three interchangeable types
 )

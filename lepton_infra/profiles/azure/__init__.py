@@ -19,8 +19,11 @@ if TYPE_CHECKING:
     from lepton_infra.spec.platform import PlatformSpec
 
 PLATFORM_PACKAGE = "lepton_infra.azure"
-# The AKS system pool (inline in the cluster, tainted CriticalAddonsOnly) takes this name.
+# The AKS system pool (inline in the cluster, tainted CriticalAddonsOnly) takes this name. It runs the
+# kube-system add-ons only: everything of ours runs on the spec's pools, so AKS upgrades and system
+# pressure never compete with workloads.
 SYSTEM_POOL_NAME = "sys"
+SYSTEM_POOL_VM_SIZE = "Standard_D4s_v5"
 # Azure CNI overlay: pods take addresses from this range, never from the VNet.
 POD_CIDR = IPv4Network("10.244.0.0/16")
 # Azure limits the spec's own ranges do not know.

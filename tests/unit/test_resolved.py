@@ -1,0 +1,105 @@
+"""The spec resolved once (spec/resolved.py): what every cloud's platform, its quota sums and the in-cluster
+layer read, pinned for the shipped stacks with the values written out."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from lepton_infra.spec import PlatformSpec
+from lepton_infra.spec.resolved import ResolvedPlatform, resolve
+from tests.conftest import REPO
+
+
+def _resolved(stack: str) -> ResolvedPlatform:
+    doc = yaml.safe_load((REPO / "stacks/platform" / f"Pulumi.{stack}.yaml").read_text())
+    return resolve(PlatformSpec.from_dict(doc["config"]["lepton:platform"]))
+
+
+@pytest.mark.parametrize(
+    ("stack", "expected"),
+    [
+        ("aws-dev", (False, False, 2, "single", "public")),
+        ("aws-prod", (True, True, 3, "per-zone", "private")),
+        ("gcp-dev", (False, False, 2, "single", "public")),
+        ("gcp-prod", (True, True, 3, "per-zone", "private")),
+        ("azure-dev", (False, False, 2, "single", "public")),
+        ("azure-prod", (True, True, 3, "per-zone", "private")),
+    ],
+)
+def test_environment_defaults_are_concrete(stack: str, expected: tuple) -> None:
+    r = _resolved(stack)
+    assert (r.prod, r.protect, r.zones, r.nat, r.endpoint) == expected
+
+
+@pytest.mark.parametrize(
+    ("stack", "pools"),
+    [
+        (
+            "aws-prod",
+            [
+                ("system", ["m6i.xlarge"], 2),
+                ("h100", ["p5.48xlarge"], 0),
+                # EKS takes several types for a spot pool: the cheapest three interchangeable ones.
+                ("l4-spot", ["g6.xlarge", "g6.2xlarge", "g6.4xlarge"], 0),
+            ],
+        ),
+        (
+            "gcp-prod",
+            [
+                ("system", ["n2-standard-4"], 2),
+                ("h100", ["a3-highgpu-8g"], 0),
+                ("l4-spot", ["g2-standard-4"], 0),
+            ],
+        ),
+        (
+            "azure-prod",
+            [
+                ("system", ["Standard_D4s_v5"], 2),
+                ("h100", ["Standard_ND96isr_H100_v5"], 0),
+                ("t4spot", ["Standard_NC4as_T4_v3"], 0),
+            ],
+        ),
+    ],
+)
+def test_each_pool_has_its_machines_and_initial_size(stack: str, pools: list) -> None:
+    r = _resolved(stack)
+    assert [(p.name, p.instance_types, p.initial_nodes) for p in r.pools] == pools
+    assert r.system_pool.name == "system"
+
+
+def test_the_chosen_clouds_knobs_are_decided() -> None:
+    aws_dev, aws_prod = _resolved("aws-dev").aws, _resolved("aws-prod").aws
+    assert aws_dev is not None and aws_prod is not None
+    assert (aws_dev.interface_endpoints, aws_dev.log_retention_days, aws_dev.access_log_retention_days) == (
+        False,
+        30,
+        30,
+    )
+    assert (aws_prod.interface_endpoints, aws_prod.log_retention_days) == (True, 365)
+    gcp_dev, gcp_prod = _resolved("gcp-dev").gcp, _resolved("gcp-prod").gcp
+    assert gcp_dev is not None and gcp_prod is not None
+    assert (gcp_dev.release_channel, gcp_dev.binary_authorization, gcp_dev.storage_data_access_logs) == (
+        "REGULAR",
+        "dryrun",
+        False,
+    )
+    assert (gcp_prod.binary_authorization, gcp_prod.storage_data_access_logs, gcp_prod.dns_endpoint) == (
+        "enforce",
+        True,
+        True,
+    )
+    azure = _resolved("azure-prod").azure
+    assert azure is not None
+    assert (azure.system_pool.name, azure.system_pool.vm_size) == ("sys", "Standard_D4s_v5")
+    assert (azure.system_pool.min_nodes, azure.system_pool.max_nodes) == (3, 5)
+    # Only the spec's own cloud is resolved, as only its block may be set.
+    assert _resolved("aws-prod").gcp is None and _resolved("gcp-prod").azure is None
+
+
+def test_exposed_hosts_in_spec_order() -> None:
+    assert [(e.service, e.host, e.exposure) for e in _resolved("aws-prod").exposed] == [
+        ("sentiment", "sentiment.ai.acme.dev", "internal"),
+        ("embeddings", "embeddings.ai.acme.dev", "internal"),
+    ]
+    assert _resolved("gcp-dev").exposed == ()
