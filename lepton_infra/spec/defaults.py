@@ -9,9 +9,12 @@ spec's cloud is that cloud.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 ENVIRONMENTS = ("dev", "staging", "prod")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -53,13 +56,22 @@ def environment_defaults() -> tuple[EnvDefault, ...]:
     return GENERIC_DEFAULTS + tuple(row for p in PROFILES.values() for row in p.environment_defaults)
 
 
+def filled(value: T | None, path: str) -> T:
+    """A value the environment defaults always fill (`apply_environment_defaults`, which the validator
+    runs): unset only on a spec that never went through validation."""
+    if value is None:
+        raise ValueError(f"{path} is unset: resolve a validated spec (PlatformSpec.from_dict)")
+    return value
+
+
 def default_for(path: str) -> EnvDefault | None:
     return next((row for row in environment_defaults() if row.path == path), None)
 
 
 def apply_environment_defaults(data: dict[str, Any]) -> dict[str, Any]:
-    """A copy of raw spec data with every unset environment-dependent value filled in. Nothing is filled
-    when `environment` is not a known one (that is reported as its own problem)."""
+    """A copy of raw spec data with every unset environment-dependent value filled in, in a nested mapping
+    or a nested model alike. Nothing is filled when `environment` is not a known one (that is reported as
+    its own problem)."""
     environment = data.get("environment")
     if environment not in ENVIRONMENTS:
         return data
@@ -73,6 +85,8 @@ def apply_environment_defaults(data: dict[str, Any]) -> dict[str, Any]:
             child = node.get(part)
             if child is None:
                 child = {}
+            elif isinstance(child, BaseModel):  # a block given as a model (`cluster=ClusterSpec(...)`)
+                child = child.model_dump(exclude_unset=True)  # its unset fields are filled like a mapping's
             elif not isinstance(child, dict):
                 break  # not a mapping: left for validation to report
             node[part] = child = dict(child)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from lepton_infra.catalog import Machine, spot_alternatives
 from lepton_infra.core.tagging import platform_tags
@@ -21,7 +20,7 @@ from lepton_infra.profiles.aws.resolved import ResolvedAws, resolve_aws
 from lepton_infra.profiles.azure.resolved import ResolvedAzure, resolve_azure
 from lepton_infra.profiles.gcp.resolved import ResolvedGcp, resolve_gcp
 from lepton_infra.spec.cluster import EndpointAccess
-from lepton_infra.spec.defaults import default_for
+from lepton_infra.spec.defaults import filled
 from lepton_infra.spec.exposure import ExposedService, exposed_services
 from lepton_infra.spec.network import NatStrategy
 from lepton_infra.spec.node_pool import NodePoolSpec
@@ -75,18 +74,6 @@ class ResolvedPlatform:
         return self.spec.stack_label
 
 
-def environment_default(spec: PlatformSpec, path: str, value: Any) -> Any:
-    """`value`, or the environment default row for `path` when it is unset. A spec validated from its
-    mapping always has the value (the validator fills it from the same table); a spec assembled from model
-    objects may not, and gets the table's value rather than a second default written here."""
-    if value is not None:
-        return value
-    row = default_for(path)
-    if row is None:
-        raise KeyError(f"no environment default for {path}")
-    return row.value(spec.environment)
-
-
 def resolve_pool(spec: PlatformSpec, pool: NodePoolSpec) -> ResolvedPool:
     machine = pool.machine(spec.cloud, spec.region)
     choices = PROFILES[spec.cloud].spot_machine_choices
@@ -105,10 +92,10 @@ def resolve(spec: PlatformSpec) -> ResolvedPlatform:
     return ResolvedPlatform(
         spec=spec,
         prod=spec.environment == "prod",
-        protect=bool(environment_default(spec, "protect", spec.protect)),
-        zones=int(environment_default(spec, "network.zones", spec.network.zones)),
-        nat=environment_default(spec, "network.nat", spec.network.nat),
-        endpoint=environment_default(spec, "cluster.endpoint", spec.cluster.endpoint),
+        protect=filled(spec.protect, "protect"),
+        zones=filled(spec.network.zones, "network.zones"),
+        nat=filled(spec.network.nat, "network.nat"),
+        endpoint=filled(spec.cluster.endpoint, "cluster.endpoint"),
         tags=platform_tags(spec.name, spec.environment, spec.tags),
         pools=pools,
         system_pool=system,

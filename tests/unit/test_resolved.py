@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from lepton_infra.spec import PlatformSpec
+from lepton_infra.core.errors import SpecError
+from lepton_infra.spec import AwsKnobs, ClusterSpec, PlatformSpec
 from lepton_infra.spec.resolved import ResolvedPlatform, resolve
 from tests.conftest import REPO
 
@@ -103,3 +104,29 @@ def test_exposed_hosts_in_spec_order() -> None:
         ("embeddings", "embeddings.ai.acme.dev", "internal"),
     ]
     assert _resolved("gcp-dev").exposed == ()
+
+
+_ASSEMBLED = {
+    "name": "abc",
+    "environment": "dev",
+    "cloud": "aws",
+    "region": "us-east-1",
+    "node_pools": [{"name": "system", "min": 1}],
+    "tags": {"team": "t", "cost-center": "1"},
+}
+
+
+def test_a_spec_assembled_from_models_gets_the_environment_defaults() -> None:
+    """A block given as a model (`cluster=ClusterSpec(...)`) is filled like a mapping: its defaults are
+    the table's, and the rules judge the filled values (a dev endpoint is public, so it needs networks)."""
+    spec = PlatformSpec.from_dict(
+        {**_ASSEMBLED, "cluster": ClusterSpec(authorized_networks=["203.0.113.0/24"]), "aws": AwsKnobs()}
+    )
+    assert (spec.cluster.endpoint, spec.network.nat) == ("public", "single")
+    assert spec.aws is not None and (spec.aws.log_retention_days, spec.aws.interface_endpoints) == (30, False)
+    resolved = resolve(spec)
+    assert resolved.endpoint == "public" and resolved.aws is not None
+    assert resolved.aws.access_log_retention_days == 30
+    with pytest.raises(SpecError) as err:
+        PlatformSpec.from_dict({**_ASSEMBLED, "cluster": ClusterSpec()})
+    assert err.value.paths == ["cluster.authorized_networks"]

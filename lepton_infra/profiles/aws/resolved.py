@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from lepton_infra.spec.cloud_knobs import AwsKnobs
-from lepton_infra.spec.defaults import EnvDefault
+from lepton_infra.spec.defaults import EnvDefault, filled
 
 if TYPE_CHECKING:
     from lepton_infra.spec.platform import PlatformSpec
+
 
 # What the `aws:` knobs default to per environment (the validator fills them from these rows; the spec
 # reference prints them).
@@ -24,27 +25,17 @@ ENVIRONMENT_DEFAULTS: tuple[EnvDefault, ...] = (
 
 @dataclass(frozen=True)
 class ResolvedAws:
-    knobs: AwsKnobs  # the `aws:` block as written (an absent block: every knob at its default)
+    knobs: AwsKnobs  # the `aws:` block as validated
     interface_endpoints: bool
     log_retention_days: int  # the cluster's CloudWatch log groups
     access_log_retention_days: int  # the model bucket's S3 access logs
 
 
-def _filled(spec: PlatformSpec, path: str, value: Any) -> Any:
-    """The knob, or its environment row when unset (a spec built from model objects skips the validator's
-    filling)."""
-    if value is not None:
-        return value
-    return next(row for row in ENVIRONMENT_DEFAULTS if row.path == path).value(spec.environment)
-
-
 def resolve_aws(spec: PlatformSpec) -> ResolvedAws:
-    knobs = spec.aws or AwsKnobs()
+    knobs = filled(spec.aws, "aws")  # the environment defaults create the block on AWS
     return ResolvedAws(
         knobs=knobs,
-        interface_endpoints=bool(_filled(spec, "aws.interface_endpoints", knobs.interface_endpoints)),
-        log_retention_days=int(_filled(spec, "aws.log_retention_days", knobs.log_retention_days)),
-        access_log_retention_days=int(
-            _filled(spec, "aws.access_log_retention_days", knobs.access_log_retention_days)
-        ),
+        interface_endpoints=filled(knobs.interface_endpoints, "aws.interface_endpoints"),
+        log_retention_days=filled(knobs.log_retention_days, "aws.log_retention_days"),
+        access_log_retention_days=filled(knobs.access_log_retention_days, "aws.access_log_retention_days"),
     )
