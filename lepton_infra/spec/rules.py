@@ -19,6 +19,7 @@ from lepton_infra.spec.exposure_rules import EXPOSURE_RULES
 from lepton_infra.spec.version_rules import kubernetes_lifecycle
 
 if TYPE_CHECKING:
+    from lepton_infra.spec.node_pool import NodePoolSpec
     from lepton_infra.spec.platform import PlatformSpec
 
 _ANYWHERE = IPv4Network("0.0.0.0/0")
@@ -85,7 +86,22 @@ def _pool_names(spec: PlatformSpec) -> Iterator[Problem]:
             )
 
 
-@rule("cloud", "node_pools")
+def _machine_region(spec: PlatformSpec, pool: NodePoolSpec) -> str | None:
+    """The region a pool's machine is chosen in, as the resolution chooses it (spec/resolved.py); None
+    where `_region` already refuses the region or the GPU there, so one cause is reported once."""
+    cat = catalog(spec.cloud)
+    if spec.region not in cat.regions:
+        return None
+    if (
+        pool.gpu is not None
+        and (offered := cat.regions_for_gpu(pool.gpu.type))
+        and spec.region not in offered
+    ):
+        return None
+    return spec.region
+
+
+@rule("cloud", "region", "node_pools")
 def _pools(spec: PlatformSpec) -> Iterator[Problem]:
     known_gpus = gpu_models()
     for i, pool in enumerate(spec.node_pools):
@@ -115,7 +131,7 @@ def _pools(spec: PlatformSpec) -> Iterator[Problem]:
             )
             continue
         try:
-            pool.machine(spec.cloud, None)
+            pool.machine(spec.cloud, _machine_region(spec, pool))
         except NoMachine as err:
             field = "machine_type" if pool.machine_type else ("gpu" if pool.gpu else "cpu")
             value = pool.machine_type or (pool.gpu.model_dump() if pool.gpu else pool.cpu)

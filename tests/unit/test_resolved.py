@@ -9,7 +9,7 @@ import yaml
 from lepton_infra.core.errors import SpecError
 from lepton_infra.spec import AwsKnobs, ClusterSpec, PlatformSpec
 from lepton_infra.spec.resolved import ResolvedPlatform, resolve
-from tests.conftest import REPO
+from tests.conftest import REPO, spec_problems
 
 
 def _resolved(stack: str) -> ResolvedPlatform:
@@ -130,3 +130,18 @@ def test_a_spec_assembled_from_models_gets_the_environment_defaults() -> None:
     with pytest.raises(SpecError) as err:
         PlatformSpec.from_dict({**_ASSEMBLED, "cluster": ClusterSpec()})
     assert err.value.paths == ["cluster.authorized_networks"]
+
+
+def test_a_pool_whose_gpu_count_its_region_lacks_is_refused_not_a_traceback() -> None:
+    """The spec chooses each pool's machine in the spec's region, as the resolution does: eu-west-1 has
+    a10g only singly (g5.xlarge / g5.2xlarge in the catalog), so four per node is refused at spec time
+    instead of passing the rules and failing with NoMachine when the platform is built."""
+    pools = [{"name": "system", "min": 1}, {"name": "a10", "gpu": {"type": "a10g", "count": 4}}]
+    raw = {**_ASSEMBLED, "cluster": {"authorized_networks": ["203.0.113.0/24"]}, "node_pools": pools}
+    assert spec_problems({**raw, "region": "eu-west-1"}) == {
+        "node_pools[1].gpu": "no aws machine in eu-west-1 has 4× a10g; counts offered in eu-west-1: [1] -- "
+        "pick a machine the catalog lists"
+    }
+    assert resolve(PlatformSpec.from_dict({**raw, "region": "us-east-1"})).pools[1].instance_types == [
+        "g5.12xlarge"
+    ]
