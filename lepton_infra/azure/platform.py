@@ -305,11 +305,9 @@ class Platform(Component):
             region=spec.region,
             key_id=self.key.key_id,
             api_access=api_access(resolved),
-            cloud_specific={
-                # `host_addresses` (each host's load-balancer IP, as its Ingress reports it) comes from the
-                # in-cluster layer, as on AWS.
-                "resource_group": rg
-            },
+            # `host_addresses` (each host's load-balancer IP, as its Ingress reports it) comes from the
+            # in-cluster layer, as on AWS (lepton_infra.platform.build).
+            cloud_specific={"resource_group": rg},
             quota_to_request=quota_needs(resolved),
         )
         self.finish(self.outputs.to_stack_outputs())

@@ -366,18 +366,10 @@ class Platform(Component):
             region=spec.region,
             key_id=self.key.key_id,
             api_access=api_access,
-            cloud_specific={
-                "project": knobs.project,
-                # Per exposed host, its Gateway's static address (what its A records point at; the same name
-                # and shape as the in-cluster layer's output on the Ingress clouds, where the Ingress reports
-                # it).
-                **(
-                    {"host_addresses": self.traffic.host_addresses()}
-                    if self.traffic and self.traffic.gateway_ips
-                    else {}
-                ),
-            },
+            cloud_specific={"project": knobs.project},
             quota_to_request=quotas,
+            # Per exposed host, its Gateway's static address (what its A records point at).
+            host_addresses=self.traffic.host_addresses() if self.traffic and self.traffic.gateway_ips else {},
         )
         self.finish(self.outputs.to_stack_outputs())
 
