@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -12,6 +11,7 @@ from lepton_infra.catalog import HOURS_PER_MONTH, Cloud
 from lepton_infra.core.conventions import POOL_LABEL
 from lepton_infra.cost.prices import Price, PriceBook
 from lepton_infra.plan.record import PlannedGraph, RecordedResource
+from lepton_infra.spec.platform import PlatformSpec, spec_in_config
 
 
 @dataclass(frozen=True)
@@ -281,10 +281,11 @@ def _azure_nat(r, graph, book):
 
 def estimate_cost(graph: PlannedGraph) -> CostReport:
     """Price every recognised resource of the plan; tenants priced when the plan carries a platform spec."""
-    spec = platform_spec(graph)
-    overrides = ((spec or {}).get("budget") or {}).get("price_overrides") or {}
-    region = (spec or {}).get("region")
-    book = PriceBook(overrides, region=region if isinstance(region, str) else None)
+    spec = spec_in_config(graph.config)
+    book = PriceBook(
+        dict(spec.budget.price_overrides) if spec and spec.budget else None,
+        region=spec.region if spec else None,
+    )
     items = [item for r in graph.managed if (fn := RULES.get(r.type)) for item in fn(r, graph, book)]
     report = CostReport(items=items)
     if spec:
@@ -292,10 +293,10 @@ def estimate_cost(graph: PlannedGraph) -> CostReport:
     return report
 
 
-def tenant_costs(spec: dict[str, Any], pools: list[CostItem]) -> list[dict[str, Any]]:
+def tenant_costs(spec: PlatformSpec, pools: list[CostItem]) -> list[dict[str, Any]]:
     """A tenant's GPU quota priced at the cheapest GPU-hour among pools offering its services' GPU types
     (any GPU pool when it runs no GPU service)."""
-    pool_gpu = {p["name"]: (p.get("gpu") or {}).get("type") for p in spec.get("node_pools", [])}
+    pool_gpu = {p.name: p.gpu.type for p in spec.gpu_pools if p.gpu}
     gpu_hour: dict[str, tuple[float, str]] = {}
     for item in pools:
         gpu = pool_gpu.get(item.pool or "")
@@ -304,23 +305,17 @@ def tenant_costs(spec: dict[str, Any], pools: list[CostItem]) -> list[dict[str, 
             if gpu not in gpu_hour or per_gpu < gpu_hour[gpu][0]:
                 gpu_hour[gpu] = (per_gpu, item.pool or "")
     out = []
-    for tenant in spec.get("tenants", []):
-        wanted = {
-            (s.get("gpu") or {}).get("type")
-            for s in spec.get("services", [])
-            if s.get("tenant") == tenant["name"]
-        } - {None}
+    for tenant in spec.tenants:
+        wanted = {s.gpu.type for s in spec.services if s.tenant == tenant.name and s.gpu}
         options = [gpu_hour[g] for g in (wanted or set(gpu_hour)) if g in gpu_hour]
-        quota = int(tenant.get("gpu_quota", 0))
+        quota = tenant.gpu_quota
         if not options or quota == 0:
-            out.append(
-                {"tenant": tenant["name"], "gpu_quota": quota, "pool": None, "monthly_usd_at_quota": 0.0}
-            )
+            out.append({"tenant": tenant.name, "gpu_quota": quota, "pool": None, "monthly_usd_at_quota": 0.0})
             continue
         per_gpu, pool = min(options)
         out.append(
             {
-                "tenant": tenant["name"],
+                "tenant": tenant.name,
                 "gpu_quota": quota,
                 "pool": pool,
                 "usd_per_gpu_hour": round(per_gpu, 4),
@@ -328,17 +323,6 @@ def tenant_costs(spec: dict[str, Any], pools: list[CostItem]) -> list[dict[str, 
             }
         )
     return out
-
-
-def platform_spec(graph: PlannedGraph) -> dict[str, Any] | None:
-    raw = graph.config.get("lepton:platform")
-    if not raw:
-        return None
-    try:
-        value = json.loads(raw)
-    except json.JSONDecodeError:
-        return None
-    return value if isinstance(value, dict) else None
 
 
 # Load balancers the clouds' controllers create from routing objects: their rules register on import.

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from functools import cache
 from typing import Annotated, Any, Literal
 
 import pulumi
 from pydantic import Field, StringConstraints, TypeAdapter, ValidationError, model_validator
 
-from lepton_infra.core.errors import SpecError
+from lepton_infra.core.conventions import PLATFORM_CONFIG_KEY
+from lepton_infra.core.errors import MISSING, Problem, SpecError
 from lepton_infra.spec.base import PlatformName, SpecModel
 from lepton_infra.spec.cloud_knobs import AwsKnobs, AzureKnobs, GcpKnobs
 from lepton_infra.spec.cluster import ClusterSpec
@@ -24,8 +27,6 @@ from lepton_infra.spec.tenant import TenantSpec
 
 Environment = Literal["dev", "staging", "prod"]
 CloudName = Literal["aws", "gcp", "azure"]
-CONFIG_NAMESPACE = "lepton"
-CONFIG_KEY = "platform"
 
 
 class PlatformSpec(SpecModel):
@@ -94,11 +95,9 @@ class PlatformSpec(SpecModel):
     # --- construction -------------------------------------------------------------------------------
 
     @classmethod
-    def from_dict(cls, data: Any, source: str = "lepton:platform") -> PlatformSpec:
+    def from_dict(cls, data: Any, source: str = PLATFORM_CONFIG_KEY) -> PlatformSpec:
         """Validate raw data; raise `SpecError` listing every problem (never a pydantic traceback)."""
         if not isinstance(data, dict):
-            from lepton_infra.core.errors import Problem
-
             raise SpecError(
                 [
                     Problem(
@@ -123,16 +122,14 @@ class PlatformSpec(SpecModel):
     @classmethod
     def from_config(cls) -> PlatformSpec:
         """Read `lepton:platform` from the stack's config (the only place config is read)."""
-        config = pulumi.Config(CONFIG_NAMESPACE)
+        namespace, key = PLATFORM_CONFIG_KEY.split(":")
         try:
-            raw = config.get_object(CONFIG_KEY)
+            raw = pulumi.Config(namespace).get_object(key)
         except Exception as err:  # malformed JSON in config is a user error, not a crash
-            from lepton_infra.core.errors import Problem
-
             raise SpecError(
                 [
                     Problem(
-                        f"{CONFIG_NAMESPACE}:{CONFIG_KEY}",
+                        PLATFORM_CONFIG_KEY,
                         "(unparseable)",
                         str(err),
                         "write the value as a YAML mapping",
@@ -140,12 +137,10 @@ class PlatformSpec(SpecModel):
                 ]
             ) from None
         if raw is None:
-            from lepton_infra.core.errors import MISSING, Problem
-
             raise SpecError(
                 [
                     Problem(
-                        f"{CONFIG_NAMESPACE}:{CONFIG_KEY}",
+                        PLATFORM_CONFIG_KEY,
                         MISSING,
                         "not set in the stack config",
                         "add `lepton:platform:` to Pulumi.<stack>.yaml",
@@ -177,6 +172,25 @@ class PlatformSpec(SpecModel):
         from lepton_infra.core.tagging import deployment_name
 
         return deployment_name(self.name, self.environment)
+
+
+def spec_in_config(config: Mapping[str, Any]) -> PlatformSpec | None:
+    """The platform spec a program's stack config holds (a recorded plan's `config`: values as JSON text
+    or already parsed), validated as `from_config` validates it. None when there is none, or when it is not
+    a valid spec: a program could not have built a platform from it (the cost model and the policy report
+    then read the plan alone)."""
+    raw = config.get(PLATFORM_CONFIG_KEY)
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except json.JSONDecodeError:
+            return None
+    if not isinstance(raw, dict):
+        return None
+    try:
+        return PlatformSpec.from_dict(raw)
+    except SpecError:
+        return None
 
 
 def _has_field_errors(err: ValidationError) -> bool:

@@ -4,17 +4,15 @@ layer read, pinned for the shipped stacks with the values written out."""
 from __future__ import annotations
 
 import pytest
-import yaml
 
 from lepton_infra.core.errors import SpecError
 from lepton_infra.spec import AwsKnobs, ClusterSpec, PlatformSpec
 from lepton_infra.spec.resolved import ResolvedPlatform, resolve
-from tests.conftest import REPO, spec_problems
+from tests.conftest import shipped_spec, spec_problems
 
 
 def _resolved(stack: str) -> ResolvedPlatform:
-    doc = yaml.safe_load((REPO / "stacks/platform" / f"Pulumi.{stack}.yaml").read_text())
-    return resolve(PlatformSpec.from_dict(doc["config"]["lepton:platform"]))
+    return resolve(PlatformSpec.from_dict(shipped_spec(stack)))
 
 
 @pytest.mark.parametrize(
