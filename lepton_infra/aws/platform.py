@@ -32,9 +32,9 @@ from lepton_infra.core.exposure import warn_if_api_open_to_the_world
 from lepton_infra.core.naming import child_name
 from lepton_infra.core.tagging import COST_ALLOCATION_TAG
 from lepton_infra.core.traffic import IngressFacts
+from lepton_infra.profiles.aws.knobs import AwsKnobs
 from lepton_infra.profiles.aws.resolved import ResolvedAws
 from lepton_infra.spec import PlatformSpec
-from lepton_infra.spec.cloud_knobs import AwsKnobs
 from lepton_infra.spec.resolved import ResolvedPlatform, resolve
 
 # The AL2023 NVIDIA AMI ships the driver and container toolkit, not the device plugin.

@@ -16,7 +16,7 @@ from lepton_infra.azure.planning import SYSTEM_POOL_TAINT, aks_kubeconfig, dns_s
 from lepton_infra.azure.roles import grant
 from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name, physical_name
-from lepton_infra.profiles.azure import SYSTEM_POOL_NAME, SYSTEM_POOL_VM_SIZE
+from lepton_infra.profiles.azure.limits import SYSTEM_POOL_NAME, SYSTEM_POOL_VM_SIZE
 
 STORAGE_CLASS = "lepton-cmk-premium"
 

@@ -17,7 +17,7 @@ from lepton_infra.azure.maintenance import AksMaintenanceWindow
 from lepton_infra.azure.monitoring import Monitoring, MonitoringArgs
 from lepton_infra.azure.network import Network, NetworkArgs
 from lepton_infra.azure.node_pool import NodePool, NodePoolArgs
-from lepton_infra.azure.planning import POD_CIDR, SPOT_TAINT
+from lepton_infra.azure.planning import SPOT_TAINT
 from lepton_infra.azure.quotas import quota_needs
 from lepton_infra.azure.traffic import AksTraffic, AksTrafficArgs
 from lepton_infra.core.cloud import PlatformOutputs
@@ -25,6 +25,7 @@ from lepton_infra.core.cluster_handle import ClusterHandle, EgressRule, GpuFacts
 from lepton_infra.core.component import Component
 from lepton_infra.core.exposure import warn_if_api_open_to_the_world
 from lepton_infra.core.naming import child_name
+from lepton_infra.profiles.azure.limits import POD_CIDR
 from lepton_infra.spec import PlatformSpec
 from lepton_infra.spec.resolved import ResolvedPlatform, resolve
 

@@ -215,17 +215,11 @@ class PlatformAddons(Component):
         # Per exposed host, the load balancer's DNS name (or IP) its Ingress reports: where a host's record
         # points, written by the cloud (network.dns_records) or by the operator's own DNS. `build` exports it
         # as the platform's typed `PlatformOutputs.host_addresses` (core/cloud.py).
-        self.host_addresses: dict[str, pulumi.Output[str]] = (
-            {
-                host: pulumi.Output.all(a.hostname, a.ip).apply(lambda v: v[0] or v[1])
-                for host, a in sorted(self.traffic.addresses.items())
-            }
-            if self.traffic is not None
-            else {}
-        )
-        self.finish(
-            {**self.outputs, **({"host_addresses": self.host_addresses} if self.host_addresses else {})}
-        )
+        addresses = sorted(self.traffic.addresses.items()) if self.traffic is not None else []
+        self.host_addresses: dict[str, pulumi.Output[str]] = {
+            host: pulumi.Output.all(a.hostname, a.ip).apply(lambda v: v[0] or v[1]) for host, a in addresses
+        }
+        self.finish({**self.outputs, **({"host_addresses": self.host_addresses} if addresses else {})})
 
 
 def default_smtp(emails: Sequence[str], cloud_relay: SmtpRelay | None, relay: str | None = None) -> SmtpRelay:

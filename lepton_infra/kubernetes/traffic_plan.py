@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from lepton_infra.core.cluster_handle import ClusterHandle
 from lepton_infra.core.conventions import CERT_MANAGER_NAMESPACE
 from lepton_infra.core.errors import Problem
+from lepton_infra.core.exposure import exposed_services
 from lepton_infra.core.scaling import autoscaler_for
 from lepton_infra.core.traffic import IngressFacts
 from lepton_infra.kubernetes.certificates import CA_CERTIFICATE
 from lepton_infra.kubernetes.routes import MAX_LISTENERS, ServiceRoute
 from lepton_infra.spec import PlatformSpec
-from lepton_infra.spec.exposure import exposed_services
 
 
 @dataclass(frozen=True)

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import importlib.util
 import re
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from lepton_infra.core.env_defaults import EnvDefault
 from lepton_infra.core.errors import Problem
-from lepton_infra.spec.base import SpecModel
-from lepton_infra.spec.checks import Rule, run_rules
-from lepton_infra.spec.defaults import EnvDefault
-from lepton_infra.spec.tag_rules import TagRule
+from lepton_infra.core.spec_checks import Rule, run_rules
+from lepton_infra.core.spec_model import SpecModel
 
 if TYPE_CHECKING:
     from lepton_infra.spec.platform import PlatformSpec
@@ -30,6 +30,34 @@ class NameRule:
 
 
 @dataclass(frozen=True)
+class TagRule:
+    """A cloud's rule for tag/label keys and values, checked on the spec's `tags` for the chosen cloud
+    with the tag named (it would otherwise refuse them at apply time). Each check returns why a key or
+    value is refused, or None."""
+
+    noun: str  # what the cloud calls them: "AWS tag", "GCP label"
+    description: str
+    key_problem: Callable[[str], str | None]
+    value_problem: Callable[[str], str | None]
+
+    def problems(self, tags: Mapping[str, str]) -> Iterator[Problem]:
+        fix = f"rename or rewrite it ({self.description})"
+        for key, value in tags.items():
+            if (why := self.key_problem(key)) is not None:
+                yield Problem(f"tags.{key}", key, f"not a valid {self.noun} key: {why}", fix)
+            if (why := self.value_problem(value)) is not None:
+                yield Problem(f"tags.{key}", value, f"not a valid {self.noun} value: {why}", fix)
+
+
+@dataclass(frozen=True)
+class LengthLimit:
+    """A cloud's own length limit on a kind of key, with why the cloud has it."""
+
+    length: int
+    why: str
+
+
+@dataclass(frozen=True)
 class CloudProfile:
     cloud: str
     title: str  # how users name the cloud ("AWS")
@@ -44,6 +72,8 @@ class CloudProfile:
     # How many machine types a spot pool may run (spec/resolved.py): more than one where a pool takes
     # several interchangeable types (an EKS node group), so spot capacity comes from whichever has it.
     spot_machine_choices: int = 1
+    # A node label key's length limit beyond Kubernetes' own (spec/apply_time.py); None: none.
+    node_label_key_limit: LengthLimit | None = None
 
     def preflight(self, spec: PlatformSpec) -> list[Problem]:
         """Everything this cloud refuses that the generic rules cannot know (versions, regions, knobs).

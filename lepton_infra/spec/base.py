@@ -1,27 +1,13 @@
-"""Shared pieces of the spec models: the frozen base and the name types valid on every cloud."""
+"""Shared pieces of the spec models: the name and quantity types valid on every cloud, and the GPU request
+(the frozen base they derive from is core/spec_model.py)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
-# The sentence a user reads when a value breaks a pattern (never the raw regex). Every pattern of the
-# spec is registered here through `described`; a test walks the models to make sure none is missing.
-PATTERN_RULES: dict[str, str] = {}
-
-
-def described(pattern: str, rule: str) -> str:
-    """`pattern`, registered with the human rule shown when a value does not match it."""
-    PATTERN_RULES[pattern] = rule
-    return pattern
-
-
-class SpecModel(BaseModel):
-    """Frozen, and unknown fields are errors (a typo must never silently fall back to a default)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
-
+from lepton_infra.core.spec_model import SpecModel, described
 
 # A DNS-1123 label: lowercase letters, digits and hyphens, starting with a letter and ending with a letter
 # or digit. Valid as a Kubernetes namespace, a GCP resource name and an AWS name; per-cloud limits that
@@ -47,7 +33,7 @@ Quantity = Annotated[
     ),
 ]
 
-# Node label keys accepted on every cloud. (Tags are checked per cloud: spec/tag_rules.py.)
+# Node label keys accepted on every cloud. (Tags are checked per cloud: profiles/<cloud>/tags.py.)
 TagKey = Annotated[
     str,
     StringConstraints(

@@ -8,37 +8,12 @@ spec's cloud is that cloud.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from pydantic import BaseModel
 
-ENVIRONMENTS = ("dev", "staging", "prod")
-T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class EnvDefault:
-    path: str  # dotted, e.g. "network.zones"
-    dev: Any
-    staging: Any
-    prod: Any
-    cloud: str | None = None  # set for a cloud knob: applies only on that cloud
-
-    def value(self, environment: str) -> Any:
-        return getattr(self, environment)
-
-    def describe(self) -> str:
-        """`dev/staging: 2, prod: 3`: environments with the same value share one entry."""
-        groups: dict[str, list[str]] = {}
-        for env in ENVIRONMENTS:
-            groups.setdefault(_show(self.value(env)), []).append(env)
-        return ", ".join(f"{'/'.join(envs)}: {shown}" for shown, envs in groups.items())
-
-
-def _show(value: Any) -> str:
-    return str(value).lower() if isinstance(value, bool) else str(value)
-
+from lepton_infra.core.env_defaults import ENVIRONMENTS, EnvDefault
+from lepton_infra.profiles import PROFILES
 
 # Cheap in dev and staging, resilient and locked down in prod.
 GENERIC_DEFAULTS: tuple[EnvDefault, ...] = (
@@ -51,17 +26,7 @@ GENERIC_DEFAULTS: tuple[EnvDefault, ...] = (
 
 def environment_defaults() -> tuple[EnvDefault, ...]:
     """The generic rows and every cloud profile's rows."""
-    from lepton_infra.profiles import PROFILES
-
     return GENERIC_DEFAULTS + tuple(row for p in PROFILES.values() for row in p.environment_defaults)
-
-
-def filled(value: T | None, path: str) -> T:
-    """A value the environment defaults always fill (`apply_environment_defaults`, which the validator
-    runs): unset only on a spec that never went through validation."""
-    if value is None:
-        raise ValueError(f"{path} is unset: resolve a validated spec (PlatformSpec.from_dict)")
-    return value
 
 
 def default_for(path: str) -> EnvDefault | None:

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field
 
 from lepton_infra.core.errors import Problem
-from lepton_infra.spec.base import Quantity, SpecModel
+from lepton_infra.core.spec_model import SpecModel
+from lepton_infra.spec.base import Quantity
 
 if TYPE_CHECKING:
     from lepton_infra.spec.platform import PlatformSpec

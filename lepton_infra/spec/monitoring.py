@@ -6,7 +6,8 @@ from typing import Annotated
 
 from pydantic import Field
 
-from lepton_infra.spec.base import Email, SpecModel, described
+from lepton_infra.core.spec_model import SpecModel, described
+from lepton_infra.spec.base import Email
 
 
 class MonitoringSpec(SpecModel):

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pydantic import Field
 
 from lepton_infra.catalog import Cloud, Machine, choose_machine
-from lepton_infra.spec.base import GpuRequest, Name, SpecModel
+from lepton_infra.core.spec_model import SpecModel
+from lepton_infra.spec.base import GpuRequest, Name
 
 
 class NodePoolSpec(SpecModel):

@@ -12,8 +12,13 @@ from pydantic import Field, StringConstraints, TypeAdapter, ValidationError, mod
 
 from lepton_infra.core.conventions import PLATFORM_CONFIG_KEY
 from lepton_infra.core.errors import MISSING, Problem, SpecError
-from lepton_infra.spec.base import PlatformName, SpecModel
-from lepton_infra.spec.cloud_knobs import AwsKnobs, AzureKnobs, GcpKnobs
+from lepton_infra.core.spec_model import SpecModel
+from lepton_infra.core.tagging import deployment_name
+from lepton_infra.profiles import PROFILES
+from lepton_infra.profiles.aws.knobs import AwsKnobs
+from lepton_infra.profiles.azure.knobs import AzureKnobs
+from lepton_infra.profiles.gcp.knobs import GcpKnobs
+from lepton_infra.spec.base import PlatformName
 from lepton_infra.spec.cluster import ClusterSpec
 from lepton_infra.spec.defaults import apply_environment_defaults
 from lepton_infra.spec.jobs import JobsSpec
@@ -21,8 +26,9 @@ from lepton_infra.spec.monitoring import BudgetSpec, MonitoringSpec
 from lepton_infra.spec.network import NetworkSpec
 from lepton_infra.spec.node_pool import NodePoolSpec
 from lepton_infra.spec.problems import problems_from_validation_error
+from lepton_infra.spec.provider_config import PROVIDER_KEYS, provider_config_conflicts
+from lepton_infra.spec.rules import check_platform
 from lepton_infra.spec.service import ServiceSpec
-from lepton_infra.spec.tag_rules import AWS_TAGS, AZURE_TAGS, GCP_LABELS
 from lepton_infra.spec.tenant import TenantSpec
 
 Environment = Literal["dev", "staging", "prod"]
@@ -62,8 +68,8 @@ class PlatformSpec(SpecModel):
         description="Tags/labels on every taggable resource. Must include `team` or `owner`, and "
         "`cost-center`; `environment`, `platform` (the name), `deployment` (`<name>-<environment>`, "
         "what budgets filter on) and `managed-by` are added and may not be set here. Checked against the "
-        f"chosen cloud's rules: {AWS_TAGS.description}. {GCP_LABELS.description}. "
-        f"{AZURE_TAGS.description}. Quote numbers (`cost-center: '1234'`).",
+        f"chosen cloud's rules: {'. '.join(p.tags.description for p in PROFILES.values())}. Quote numbers "
+        "(`cost-center: '1234'`).",
     )
     protect: bool | None = Field(
         default=None,
@@ -85,8 +91,6 @@ class PlatformSpec(SpecModel):
 
     @model_validator(mode="after")
     def _cross_field_rules(self) -> PlatformSpec:
-        from lepton_infra.spec.rules import check_platform
-
         problems = check_platform(self)
         if problems:
             raise _CrossFieldProblems(problems)
@@ -114,8 +118,6 @@ class PlatformSpec(SpecModel):
         except ValidationError as err:
             problems = problems_from_validation_error(err, cls)
             if _has_field_errors(err):  # the cross-field rules did not run: run them on what did validate
-                from lepton_infra.spec.rules import check_platform
-
                 problems.extend(check_platform(_partial_spec(data)))
             raise SpecError(problems, source) from None
 
@@ -148,7 +150,6 @@ class PlatformSpec(SpecModel):
                 ]
             )
         spec = cls.from_dict(raw)
-        from lepton_infra.spec.provider_config import PROVIDER_KEYS, provider_config_conflicts
 
         given = {key: pulumi.Config(key.split(":")[0]).get(key.split(":")[1]) for key in PROVIDER_KEYS}
         if conflicts := provider_config_conflicts(spec, given):
@@ -169,8 +170,6 @@ class PlatformSpec(SpecModel):
 
     @property
     def stack_label(self) -> str:
-        from lepton_infra.core.tagging import deployment_name
-
         return deployment_name(self.name, self.environment)
 
 
@@ -206,7 +205,7 @@ def _field_adapter(name: str) -> TypeAdapter[Any]:
 
 def _partial_spec(data: dict[str, Any]) -> PlatformSpec:
     """A spec holding only the top-level fields that validate on their own; the others are absent, so
-    the rules that need them are skipped (spec/checks.py) and every other rule still runs."""
+    the rules that need them are skipped (core/spec_checks.py) and every other rule still runs."""
     data = apply_environment_defaults(data)
     values: dict[str, Any] = {}
     broken: list[str] = []

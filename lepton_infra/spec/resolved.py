@@ -14,14 +14,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from lepton_infra.catalog import Machine, spot_alternatives
+from lepton_infra.core.env_defaults import filled
+from lepton_infra.core.exposure import ExposedService, exposed_services
 from lepton_infra.core.tagging import platform_tags
 from lepton_infra.profiles import PROFILES
 from lepton_infra.profiles.aws.resolved import ResolvedAws, resolve_aws
 from lepton_infra.profiles.azure.resolved import ResolvedAzure, resolve_azure
 from lepton_infra.profiles.gcp.resolved import ResolvedGcp, resolve_gcp
 from lepton_infra.spec.cluster import EndpointAccess
-from lepton_infra.spec.defaults import filled
-from lepton_infra.spec.exposure import ExposedService, exposed_services
 from lepton_infra.spec.network import NatStrategy
 from lepton_infra.spec.node_pool import NodePoolSpec
 from lepton_infra.spec.platform import PlatformSpec

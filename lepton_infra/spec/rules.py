@@ -1,5 +1,5 @@
 """Cross-field rules of `PlatformSpec` that hold on every cloud. Each rule declares the top-level fields
-it reads (`@rule(...)`, spec/checks.py), so a field that failed validation skips only the rules that need
+it reads (`@rule(...)`, core/spec_checks.py), so a field that failed validation skips only the rules that need
 it and all the others still report: one error lists every problem at once. A cloud's own rules live in
 its profile (lepton_infra/profiles/) and run as its pre-flight, reported in the same error. Pure: the
 catalog and CIDR maths only, no provider SDK."""
@@ -11,11 +11,19 @@ from ipaddress import IPv4Network
 from typing import TYPE_CHECKING
 
 from lepton_infra.catalog import NoMachine, catalog, gpu_models
+from lepton_infra.core.chart_support import kubernetes_unsupported, supported_range
 from lepton_infra.core.cidr import CidrTooSmall, largest_prefix_for, plan_subnets
+from lepton_infra.core.conventions import RESERVED_NAMESPACES
 from lepton_infra.core.errors import Problem, choose_from
+from lepton_infra.core.exposure import exposed_services
+from lepton_infra.core.scaling import autoscaler_for
+from lepton_infra.core.spec_checks import Rule, invalid_fields, rule, run_rules
+from lepton_infra.core.tagging import missing_required_tags, platform_tags
+from lepton_infra.cost.prices import price_keys
+from lepton_infra.profiles import PROFILES
 from lepton_infra.spec.apply_time import APPLY_TIME_RULES
-from lepton_infra.spec.checks import Rule, rule, run_rules
 from lepton_infra.spec.exposure_rules import EXPOSURE_RULES
+from lepton_infra.spec.jobs import jobs_problems
 from lepton_infra.spec.version_rules import kubernetes_lifecycle
 
 if TYPE_CHECKING:
@@ -23,14 +31,11 @@ if TYPE_CHECKING:
     from lepton_infra.spec.platform import PlatformSpec
 
 _ANYWHERE = IPv4Network("0.0.0.0/0")
-_CLOUDS = ("aws", "gcp", "azure")
+_CLOUDS = tuple(PROFILES)
 
 
 def check_platform(spec: PlatformSpec) -> list[Problem]:
     """The generic rules, then the chosen cloud's pre-flight (when `cloud` itself validated)."""
-    from lepton_infra.profiles import PROFILES
-    from lepton_infra.spec.checks import invalid_fields
-
     problems = run_rules(RULES, spec)
     if "cloud" not in invalid_fields(spec):
         problems.extend(PROFILES[spec.cloud].preflight(spec))
@@ -39,8 +44,6 @@ def check_platform(spec: PlatformSpec) -> list[Problem]:
 
 @rule("cloud", *_CLOUDS)
 def _cloud_knobs(spec: PlatformSpec) -> Iterator[Problem]:
-    from lepton_infra.profiles import PROFILES
-
     for cloud in _CLOUDS:
         if cloud != spec.cloud and getattr(spec, cloud) is not None:
             yield Problem(
@@ -73,8 +76,6 @@ def _unique(field: str) -> Rule:
 
 @rule("cloud", "node_pools")
 def _pool_names(spec: PlatformSpec) -> Iterator[Problem]:
-    from lepton_infra.profiles import PROFILES
-
     name_rule = PROFILES[spec.cloud].pool_name
     for i, pool in enumerate(spec.node_pools):
         if not name_rule.ok(pool.name):
@@ -308,8 +309,6 @@ def _prod_images_by_digest(spec: PlatformSpec) -> Iterator[Problem]:
 @rule("tenants")
 def _reserved_namespaces(spec: PlatformSpec) -> Iterator[Problem]:
     """A tenant's name is its namespace: it must not take one the platform or Kubernetes owns."""
-    from lepton_infra.core.conventions import RESERVED_NAMESPACES
-
     for i, tenant in enumerate(spec.tenants):
         if tenant.name in RESERVED_NAMESPACES or tenant.name.startswith("kube-"):
             yield Problem(
@@ -335,8 +334,6 @@ def _quota_capacity(spec: PlatformSpec) -> Iterator[Problem]:
 
 @rule("tags")
 def _required_tags(spec: PlatformSpec) -> Iterator[Problem]:
-    from lepton_infra.core.tagging import missing_required_tags, platform_tags
-
     # platform_tags() sets these itself; a user value would be silently overwritten.
     for key in sorted(set(platform_tags("x", "dev", {})) & set(spec.tags)):
         yield Problem(
@@ -357,8 +354,6 @@ def _required_tags(spec: PlatformSpec) -> Iterator[Problem]:
 def charts_installed(spec: PlatformSpec) -> list[str]:
     """The pinned charts the in-cluster layer may install for `spec` (metrics-server and the GPU operator
     are counted even where the cloud's own pieces make them unnecessary: the check stays conservative)."""
-    from lepton_infra.core.scaling import autoscaler_for
-
     charts = ["kube-prometheus-stack", "metrics-server"]
     if spec.cloud == "aws":
         charts.append("cluster-autoscaler")  # self-managed on EKS; GKE's is built in
@@ -373,7 +368,6 @@ def charts_installed(spec: PlatformSpec) -> list[str]:
         charts.append("keda-add-ons-http")
     if spec.jobs.enabled:
         charts.append("kueue")
-    from lepton_infra.spec.exposure import exposed_services
 
     if exposed_services(spec) and spec.cloud != "aws":
         # An ALB serves ACM certificates only, so EKS gets no cert-manager (aws/traffic.py); GKE's Gateways
@@ -384,15 +378,11 @@ def charts_installed(spec: PlatformSpec) -> list[str]:
 
 @rule("jobs", "tenants", "node_pools")
 def _jobs(spec: PlatformSpec) -> Iterator[Problem]:
-    from lepton_infra.spec.jobs import jobs_problems
-
     yield from jobs_problems(spec)
 
 
 @rule("cloud", "cluster", "node_pools", "services", "jobs", "network")
 def _chart_support(spec: PlatformSpec) -> Iterator[Problem]:
-    from lepton_infra.core.chart_support import kubernetes_unsupported, supported_range
-
     charts = charts_installed(spec)
     reasons = kubernetes_unsupported(charts, spec.cluster.version)
     if reasons:
@@ -410,8 +400,6 @@ def _chart_support(spec: PlatformSpec) -> Iterator[Problem]:
 
 @rule("cloud", "tags")
 def _cloud_tag_rules(spec: PlatformSpec) -> Iterator[Problem]:
-    from lepton_infra.profiles import PROFILES
-
     yield from PROFILES[spec.cloud].tags.problems(spec.tags)
 
 
@@ -419,7 +407,6 @@ def _cloud_tag_rules(spec: PlatformSpec) -> Iterator[Problem]:
 def _price_overrides(spec: PlatformSpec) -> Iterator[Problem]:
     if spec.budget is None or not spec.budget.price_overrides:
         return
-    from lepton_infra.cost.prices import price_keys
 
     known = price_keys(spec.cloud)
     for key in spec.budget.price_overrides:

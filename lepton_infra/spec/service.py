@@ -6,7 +6,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from lepton_infra.spec.base import GpuRequest, Name, Quantity, SpecModel, described
+from lepton_infra.core.spec_model import SpecModel, described
+from lepton_infra.spec.base import GpuRequest, Name, Quantity
 
 # An image reference with an explicit tag or digest (never implicit :latest).
 IMAGE_PATTERN = described(

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from lepton_infra.core.errors import SpecError
-from lepton_infra.spec import AwsKnobs, ClusterSpec, PlatformSpec
+from lepton_infra.profiles.aws.knobs import AwsKnobs
+from lepton_infra.spec import ClusterSpec, PlatformSpec
 from lepton_infra.spec.resolved import ResolvedPlatform, resolve
 from tests.conftest import shipped_spec, spec_problems
 

@@ -1,20 +1,16 @@
-"""The AWS profile: what the spec layer knows of AWS without importing its SDK."""
+"""The AWS profile: what the spec knows of AWS without importing its SDK (knobs, tags, rules, defaults)."""
 
 from __future__ import annotations
 
-from lepton_infra.profiles.aws.resolved import ENVIRONMENT_DEFAULTS
-from lepton_infra.profiles.base import CloudProfile, regex_rule
-from lepton_infra.spec.apply_time import cluster_log_retention_on_cloudwatch, flow_log_retention_on_cloudwatch
-from lepton_infra.spec.aws_rules import (
-    addon_pins_for_minor,
-    addon_versions,
-    guardduty_detector,
-    replication_region,
-    tenant_admin_groups,
-)
-from lepton_infra.spec.cloud_knobs import AwsKnobs
-from lepton_infra.spec.tag_rules import AWS_TAGS
-from lepton_infra.spec.traffic_rules import aws_certificate_sources
+from lepton_infra.profiles.aws.knobs import ENVIRONMENT_DEFAULTS, AwsKnobs
+from lepton_infra.profiles.aws.rules import AWS_RULES
+from lepton_infra.profiles.aws.tags import AWS_TAGS
+from lepton_infra.profiles.base import CloudProfile, LengthLimit, regex_rule
+
+# Each node label is also announced to the cluster autoscaler as an ASG tag
+# `k8s.io/cluster-autoscaler/node-template/label/<key>` (aws/node_pool.py); AWS tag keys are at most 128
+# characters.
+_NODE_TEMPLATE_LABEL = "k8s.io/cluster-autoscaler/node-template/label/"
 
 PROFILE = CloudProfile(
     cloud="aws",
@@ -31,15 +27,10 @@ PROFILE = CloudProfile(
     environment_defaults=ENVIRONMENT_DEFAULTS,
     # The Kubernetes versions AWS can run come from the chart support table (spec/rules.py _chart_support:
     # the cluster autoscaler's image is pinned per minor in core/data/chart_support.yaml).
-    checks=(
-        flow_log_retention_on_cloudwatch,
-        cluster_log_retention_on_cloudwatch,
-        addon_versions,
-        addon_pins_for_minor,
-        tenant_admin_groups,
-        guardduty_detector,
-        replication_region,
-        aws_certificate_sources,
-    ),
+    checks=AWS_RULES,
     spot_machine_choices=3,  # spot_alternatives' default: the cheapest three interchangeable types
+    node_label_key_limit=LengthLimit(
+        128 - len(_NODE_TEMPLATE_LABEL),
+        "its autoscaler node-template ASG tag would exceed AWS's 128-character tag keys",
+    ),
 )

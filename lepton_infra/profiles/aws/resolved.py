@@ -5,22 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from lepton_infra.spec.cloud_knobs import AwsKnobs
-from lepton_infra.spec.defaults import EnvDefault, filled
+from lepton_infra.core.env_defaults import filled
+from lepton_infra.profiles.aws.knobs import AwsKnobs
 
 if TYPE_CHECKING:
     from lepton_infra.spec.platform import PlatformSpec
-
-
-# What the `aws:` knobs default to per environment (the validator fills them from these rows; the spec
-# reference prints them).
-ENVIRONMENT_DEFAULTS: tuple[EnvDefault, ...] = (
-    EnvDefault("aws.interface_endpoints", False, False, True, cloud="aws"),
-    # A year of logs in prod (checkov CKV_AWS_338); shorter, cheaper elsewhere.
-    EnvDefault("aws.log_retention_days", 30, 90, 365, cloud="aws"),
-    EnvDefault("aws.access_log_retention_days", 30, 90, 365, cloud="aws"),
-    EnvDefault("network.flow_log_retention_days", 30, 90, 365, cloud="aws"),
-)
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from lepton_infra.profiles.azure import SYSTEM_POOL_NAME, SYSTEM_POOL_VM_SIZE
-from lepton_infra.spec.cloud_knobs import AzureKnobs
+from lepton_infra.profiles.azure.knobs import AzureKnobs
+from lepton_infra.profiles.azure.limits import SYSTEM_POOL_NAME, SYSTEM_POOL_VM_SIZE
 
 if TYPE_CHECKING:
     from lepton_infra.spec.platform import PlatformSpec

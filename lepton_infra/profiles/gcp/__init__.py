@@ -1,48 +1,11 @@
-"""The GCP profile: what the spec layer knows of GCP without importing its SDK."""
+"""The GCP profile: what the spec knows of GCP without importing its SDK (knobs, tags, rules)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
-
-from lepton_infra.core.errors import Problem
 from lepton_infra.profiles.base import CloudProfile, regex_rule
-from lepton_infra.spec.checks import rule
-from lepton_infra.spec.cloud_knobs import GcpKnobs
-from lepton_infra.spec.gcp_rules import (
-    gcp_images_name_their_registry,
-    gcp_queued_provisioning_pools,
-    gcp_rbac_groups,
-    gcp_release_channel,
-    gcp_soft_delete_days,
-    gke_maintenance_availability,
-)
-from lepton_infra.spec.tag_rules import GCP_LABELS
-from lepton_infra.spec.traffic_rules import gcp_certificate_sources
-
-if TYPE_CHECKING:
-    from lepton_infra.spec.platform import PlatformSpec
-
-
-@rule("gcp", "budget")
-def _billing_account(spec: PlatformSpec) -> Iterator[Problem]:
-    if spec.gcp and spec.budget and not spec.gcp.billing_account:
-        yield Problem(
-            "gcp.billing_account",
-            None,
-            "a GCP budget is set on a billing account",
-            "add gcp.billing_account (XXXXXX-XXXXXX-XXXXXX) or remove `budget`",
-        )
-
-
-@rule("network")
-def _room_for_pod_ranges(spec: PlatformSpec) -> Iterator[Problem]:
-    cidr = spec.network.cidr
-    if cidr.is_private and cidr.prefixlen > 20:
-        yield Problem(
-            "network.cidr", str(cidr), "GKE needs room for pod and service ranges", "use a /20 or larger"
-        )
-
+from lepton_infra.profiles.gcp.knobs import GcpKnobs
+from lepton_infra.profiles.gcp.rules import GCP_RULES
+from lepton_infra.profiles.gcp.tags import GCP_LABELS
 
 PROFILE = CloudProfile(
     cloud="gcp",
@@ -57,15 +20,5 @@ PROFILE = CloudProfile(
         "digits and hyphens, starting with a letter and ending with a letter or digit",
     ),
     tags=GCP_LABELS,
-    checks=(
-        _billing_account,
-        _room_for_pod_ranges,
-        gcp_rbac_groups,
-        gcp_certificate_sources,
-        gcp_soft_delete_days,
-        gcp_images_name_their_registry,
-        gcp_queued_provisioning_pools,
-        gke_maintenance_availability,
-        gcp_release_channel,
-    ),
+    checks=GCP_RULES,
 )

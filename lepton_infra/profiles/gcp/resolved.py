@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from lepton_infra.spec.cloud_knobs import GcpKnobs
+from lepton_infra.profiles.gcp.knobs import GcpKnobs
 
 if TYPE_CHECKING:
     from lepton_infra.spec.platform import PlatformSpec

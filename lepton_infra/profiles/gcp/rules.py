@@ -1,4 +1,5 @@
-"""GCP-only rules of `PlatformSpec`: what GKE would accept and then silently ignore."""
+"""GCP's pre-flight rules: what GKE, GCS and Cloud DNS would refuse at apply time, or accept and then
+silently ignore, checked at spec time for cloud: gcp."""
 
 from __future__ import annotations
 
@@ -6,13 +7,41 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from lepton_infra.core.chart_support import minor_tuple
 from lepton_infra.core.errors import Problem
+from lepton_infra.core.kubernetes_versions import PlanDateError, lifecycle, plan_date, status
+from lepton_infra.core.spec_checks import Rule, rule
 from lepton_infra.profiles.gcp.resolved import gke_release_channel
-from lepton_infra.spec.checks import rule
-from lepton_infra.spec.maintenance import GKE_HOURS_PER_32_DAYS, GKE_MIN_WEEKLY_HOURS
+from lepton_infra.profiles.public_zone import acme_needs_zone, public_records_need_zone
 
 if TYPE_CHECKING:
     from lepton_infra.spec.platform import PlatformSpec
+
+# GKE: "You must allow at least 48 hours of maintenance availability in a 32-day rolling window." Any 32
+# days hold every weekday at least 4 times, so a weekly window gives at least 4 x duration_hours.
+GKE_HOURS_PER_32_DAYS = 48
+GKE_MIN_WEEKLY_HOURS = GKE_HOURS_PER_32_DAYS // 4
+
+
+@rule("gcp", "budget")
+def _billing_account(spec: PlatformSpec) -> Iterator[Problem]:
+    if spec.gcp and spec.budget and not spec.gcp.billing_account:
+        yield Problem(
+            "gcp.billing_account",
+            None,
+            "a GCP budget is set on a billing account",
+            "add gcp.billing_account (XXXXXX-XXXXXX-XXXXXX) or remove `budget`",
+        )
+
+
+@rule("network")
+def _room_for_pod_ranges(spec: PlatformSpec) -> Iterator[Problem]:
+    cidr = spec.network.cidr
+    if cidr.is_private and cidr.prefixlen > 20:
+        yield Problem(
+            "network.cidr", str(cidr), "GKE needs room for pod and service ranges", "use a /20 or larger"
+        )
+
 
 # A Google Group's address (Cloud Identity / Workspace): what GKE passes to RBAC as the Group name.
 _GROUP_EMAIL = re.compile(r"^[a-z0-9][a-z0-9._+-]*@[a-z0-9-]+(\.[a-z0-9-]+)+$")
@@ -156,9 +185,6 @@ def gke_maintenance_availability(spec: PlatformSpec) -> Iterator[Problem]:
 def gcp_release_channel(spec: PlatformSpec) -> Iterator[Problem]:
     """GKE creates a cluster at a minor only in a channel that offers it, and EXTENDED is its paid
     extended support: the channel goes with `cluster.support: extended`, both ways."""
-    from lepton_infra.core.chart_support import minor_tuple
-    from lepton_infra.core.kubernetes_versions import PlanDateError, lifecycle, plan_date, status
-
     if spec.cloud != "gcp" or spec.gcp is None:
         return
     chosen, support = spec.gcp.release_channel, spec.cluster.support
@@ -197,3 +223,27 @@ def gcp_release_channel(spec: PlatformSpec) -> Iterator[Problem]:
         f"use a minor {channel} offers ({', '.join(offering) or 'none'})"
         + ("" if spec.gcp.release_channel is None else ", or another gcp.release_channel"),
     )
+
+
+@rule("gcp", "network", "services")
+def gcp_certificate_sources(spec: PlatformSpec) -> Iterator[Problem]:
+    if spec.gcp is None:
+        return
+    yield from acme_needs_zone(spec, "gcp.dns_zone", spec.gcp.dns_zone, "the Cloud DNS managed zone")
+    yield from public_records_need_zone(
+        spec, "gcp.dns_zone", spec.gcp.dns_zone, "the public Cloud DNS managed zone (in gcp.project)"
+    )
+
+
+# In the order they report.
+GCP_RULES: tuple[Rule, ...] = (
+    _billing_account,
+    _room_for_pod_ranges,
+    gcp_rbac_groups,
+    gcp_certificate_sources,
+    gcp_soft_delete_days,
+    gcp_images_name_their_registry,
+    gcp_queued_provisioning_pools,
+    gke_maintenance_availability,
+    gcp_release_channel,
+)
