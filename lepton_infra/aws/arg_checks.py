@@ -10,7 +10,10 @@ from lepton_infra.catalog import catalog
 from lepton_infra.core.args import at_least, at_most, known, non_empty, one_of
 from lepton_infra.core.eks_addons import CORE_ADDONS, OBSERVABILITY_ADDON, pinned_minors, unpinned
 from lepton_infra.core.errors import Problem
-from lepton_infra.kubernetes.charts import CLUSTER_AUTOSCALER_IMAGE_TAGS, PROVISIONING_REQUEST_V1_MINORS
+from lepton_infra.kubernetes.charts.pinned import (
+    CLUSTER_AUTOSCALER_IMAGE_TAGS,
+    PROVISIONING_REQUEST_V1_MINORS,
+)
 from lepton_infra.profiles.aws import PROFILE as AWS
 from lepton_infra.profiles.aws.knobs import AwsKnobs
 from lepton_infra.profiles.aws.rules import cloudwatch_retention_problem

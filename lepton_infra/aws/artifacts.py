@@ -17,8 +17,8 @@ from lepton_infra.aws.data_events import DataEventsTrail, trail_arn, trail_name
 from lepton_infra.aws.iam import allow, document, irsa_role
 from lepton_infra.aws.replication import ModelReplica
 from lepton_infra.core.args import check_args
-from lepton_infra.core.cluster_handle import BoundIdentity
 from lepton_infra.core.component import Component
+from lepton_infra.core.identity import BoundIdentity
 from lepton_infra.core.naming import child_name, physical_name
 
 IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"

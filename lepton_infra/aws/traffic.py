@@ -26,7 +26,7 @@ from lepton_infra.core.cidr import plan_subnets
 from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name, physical_name
 from lepton_infra.core.traffic import Decoration, EntryPoint, IngressFacts, RouteTarget
-from lepton_infra.kubernetes.keda import COLD_START_WAIT
+from lepton_infra.kubernetes.serving.keda import COLD_START_WAIT
 
 ALB = "alb.ingress.kubernetes.io/"
 

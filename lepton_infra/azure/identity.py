@@ -17,8 +17,8 @@ from lepton_infra.azure.planning import (
     workload_subject,
 )
 from lepton_infra.azure.roles import grant
-from lepton_infra.core.cluster_handle import BoundIdentity
 from lepton_infra.core.component import Component
+from lepton_infra.core.identity import BoundIdentity
 from lepton_infra.core.naming import child_name, physical_name
 
 CLIENT_ID_ANNOTATION = "azure.workload.identity/client-id"

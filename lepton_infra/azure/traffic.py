@@ -29,8 +29,8 @@ from lepton_infra.azure.host_dns import SELF_CHECK_RESOLVERS, HostRecords, Publi
 from lepton_infra.azure.identity import CLIENT_ID_ANNOTATION, USE_LABEL
 from lepton_infra.azure.planning import WORKLOAD_IDENTITY_AUDIENCE, workload_subject
 from lepton_infra.azure.roles import grant
-from lepton_infra.core.cluster_handle import BoundIdentity
 from lepton_infra.core.component import Component
+from lepton_infra.core.identity import BoundIdentity
 from lepton_infra.core.naming import child_name, physical_name
 from lepton_infra.core.traffic import Decoration, DnsZone, EntryPoint, Exposure, IngressFacts, RouteTarget
 

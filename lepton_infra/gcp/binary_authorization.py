@@ -18,7 +18,7 @@ import pulumi_gcp as gcp
 
 from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name
-from lepton_infra.kubernetes.chart_images import chart_image_patterns, repository_pattern
+from lepton_infra.kubernetes.charts.images import chart_image_patterns, repository_pattern
 
 # What the cluster evaluates: the project's singleton policy (GKE `binaryAuthorization.evaluationMode`).
 CLUSTER_ENFORCES_PROJECT_POLICY = "PROJECT_SINGLETON_POLICY_ENFORCE"

@@ -9,8 +9,8 @@ import pulumi
 import pulumi_gcp as gcp
 
 from lepton_infra.core.args import check_args
-from lepton_infra.core.cluster_handle import BoundIdentity
 from lepton_infra.core.component import Component
+from lepton_infra.core.identity import BoundIdentity
 from lepton_infra.core.naming import child_name, physical_name
 from lepton_infra.gcp.arg_checks import workload_identity_problems
 from lepton_infra.gcp.planning import prefix_read_condition, workload_identity_member

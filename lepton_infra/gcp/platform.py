@@ -11,6 +11,7 @@ from lepton_infra.core.cluster_handle import CapacityProvisioning, ClusterHandle
 from lepton_infra.core.component import Component
 from lepton_infra.core.exposure import warn_if_api_open_to_the_world
 from lepton_infra.core.naming import child_name
+from lepton_infra.gcp.access import api_access_note
 from lepton_infra.gcp.artifacts import ArtifactStore, ArtifactStoreArgs
 from lepton_infra.gcp.binary_authorization import (
     CLUSTER_DISABLED,
@@ -26,6 +27,7 @@ from lepton_infra.gcp.cluster_facts import (
     metadata_server_egress,
 )
 from lepton_infra.gcp.encryption import EncryptionKey, EncryptionKeyArgs
+from lepton_infra.gcp.gpu_zones import gpu_pool_zones
 from lepton_infra.gcp.identity import WorkloadIdentityBinder
 from lepton_infra.gcp.maintenance import minor_hold_start, spec_window
 from lepton_infra.gcp.monitoring import Monitoring, MonitoringArgs
@@ -37,7 +39,6 @@ from lepton_infra.gcp.planning import (
     plan_network_layout,
     plan_proxy_only_range,
     service_agent,
-    zones_offering,
 )
 from lepton_infra.gcp.quotas import quota_needs
 from lepton_infra.gcp.services import (
@@ -51,7 +52,7 @@ from lepton_infra.gcp.services import (
 )
 from lepton_infra.gcp.traffic import GkeTraffic, GkeTrafficArgs, load_balancer_ports
 from lepton_infra.spec import PlatformSpec
-from lepton_infra.spec.resolved import ResolvedPlatform, ResolvedPool, resolve
+from lepton_infra.spec.resolved import resolve
 
 STORAGE_CLASS = "lepton-cmek-balanced"
 
@@ -210,7 +211,7 @@ class Platform(Component):
                     machine_type=pool.machine.name,
                     spot=pool.spec.spot,
                     disk_gb=pool.spec.disk_gb,
-                    node_locations=_gpu_pool_zones(pool, spec.region, up_zones, zones, project, invoke_opts),
+                    node_locations=gpu_pool_zones(pool, spec.region, up_zones, zones, project, invoke_opts),
                     service_account_email=self.node_identity.email,
                     extra_labels=dict(pool.spec.labels),
                     resource_labels=labels,
@@ -373,68 +374,3 @@ class Platform(Component):
             host_addresses=self.traffic.host_addresses() if self.traffic and self.traffic.gateway_ips else {},
         )
         self.finish(self.outputs.to_stack_outputs())
-
-
-def api_access_note(resolved: ResolvedPlatform, node_subnet: str) -> str:
-    """Where `pulumi up` must run for the in-cluster layer (it talks to the GKE API), as plain text.
-
-    With the DNS-based endpoint the kubeconfig points at it, and only IAM decides. Otherwise a private
-    endpoint is reachable only from inside the VPC (GKE: the cluster subnet's primary range and
-    the Pod range, plus internal authorized networks, in the cluster's region): a runner VM or
-    self-hosted CI runner on the node subnet, or a network reaching the VPC over Cloud VPN/Interconnect
-    listed in `cluster.authorized_networks`. A public endpoint is reachable only from the authorized
-    networks (Google's public ranges excluded)."""
-    spec = resolved.spec
-    networks = ", ".join(str(n) for n in spec.cluster.authorized_networks)
-    assert resolved.gcp is not None
-    if resolved.gcp.dns_endpoint:
-        ip = (
-            "private IP endpoint (VPC only)"
-            if resolved.endpoint == "private"
-            else f"public IP endpoint open to {networks}"
-        )
-        return (
-            "DNS-based endpoint (gcp.dns_endpoint): run `pulumi up` from any network that reaches Google "
-            "APIs, as an identity holding IAM container.clusters.connect (roles/container.admin has it) "
-            f"and gcloud's gke-gcloud-auth-plugin; the {ip} is not used"
-        )
-    if resolved.endpoint == "private":
-        extra = f" or from {networks} over Cloud VPN/Interconnect" if networks else ""
-        return (
-            f"private endpoint only: run `pulumi up` inside VPC subnet {node_subnet} ({spec.region}), "
-            f"e.g. a VM or self-hosted CI runner there{extra}; a laptop or hosted CI cannot reach the "
-            "GKE API, and every Kubernetes resource would fail"
-        )
-    return (
-        f"public endpoint, open only to cluster.authorized_networks ({networks}): run `pulumi up` from "
-        "one of those networks"
-    )
-
-
-def _gpu_pool_zones(
-    pool: ResolvedPool,
-    region: str,
-    up_zones: pulumi.Output[list[str]],
-    wanted: int,
-    project: pulumi.Input[str],
-    invoke_opts: pulumi.InvokeOutputOptions,
-) -> pulumi.Output[list[str]] | None:
-    """GPU pools go only to zones whose live machine-type list has their machine (a plan-time check that
-    fails with the region and machine named, instead of 20 minutes into an apply); CPU pools (None)
-    use the cluster's zones."""
-    if pool.spec.gpu is None:
-        return None
-    machine = pool.machine.name
-
-    def check(candidates: list[str]) -> pulumi.Output[list[str]]:
-        answers = [
-            gcp.compute.get_machine_types_output(
-                project=project, zone=zone, filter=f'name = "{machine}"', opts=invoke_opts
-            ).machine_types
-            for zone in candidates
-        ]
-        return pulumi.Output.all(*answers).apply(
-            lambda found: zones_offering(machine, region, candidates, [bool(f) for f in found], wanted)
-        )
-
-    return up_zones.apply(lambda names: check(sorted(names)))

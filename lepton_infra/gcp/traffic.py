@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, Any
 import pulumi
 import pulumi_gcp as gcp
 
-from lepton_infra.core.cluster_handle import BoundIdentity
 from lepton_infra.core.component import Component
 from lepton_infra.core.exposure import exposed_services
+from lepton_infra.core.identity import BoundIdentity
 from lepton_infra.core.naming import child_name, physical_name
 from lepton_infra.core.traffic import Decoration, DnsZone, EntryPoint, Exposure, IngressFacts, RouteTarget
 from lepton_infra.gcp.host_dns import (
@@ -35,7 +35,7 @@ from lepton_infra.gcp.host_dns import (
 from lepton_infra.gcp.identity import GKE_SA_ANNOTATION, WORKLOAD_IDENTITY_USER_ROLE
 from lepton_infra.gcp.network import HEALTH_CHECK_RANGES
 from lepton_infra.gcp.planning import workload_identity_member
-from lepton_infra.kubernetes.charts import INTERCEPTOR_ADMIN_PORT, INTERCEPTOR_PROXY_PORT
+from lepton_infra.kubernetes.charts.pinned import INTERCEPTOR_ADMIN_PORT, INTERCEPTOR_PROXY_PORT
 
 if TYPE_CHECKING:
     from lepton_infra.spec.platform import PlatformSpec

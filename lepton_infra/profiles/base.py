@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import importlib.util
 import re
-from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from lepton_infra.core.env_defaults import EnvDefault
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.spec_checks import Rule, run_rules
 from lepton_infra.core.spec_model import SpecModel
+from lepton_infra.profiles.tag_rule import TagRule
 
 if TYPE_CHECKING:
     from lepton_infra.spec.platform import PlatformSpec
@@ -27,26 +26,6 @@ class NameRule:
 
     def ok(self, name: str) -> bool:
         return bool(self.pattern.fullmatch(name))
-
-
-@dataclass(frozen=True)
-class TagRule:
-    """A cloud's rule for tag/label keys and values, checked on the spec's `tags` for the chosen cloud
-    with the tag named (it would otherwise refuse them at apply time). Each check returns why a key or
-    value is refused, or None."""
-
-    noun: str  # what the cloud calls them: "AWS tag", "GCP label"
-    description: str
-    key_problem: Callable[[str], str | None]
-    value_problem: Callable[[str], str | None]
-
-    def problems(self, tags: Mapping[str, str]) -> Iterator[Problem]:
-        fix = f"rename or rewrite it ({self.description})"
-        for key, value in tags.items():
-            if (why := self.key_problem(key)) is not None:
-                yield Problem(f"tags.{key}", key, f"not a valid {self.noun} key: {why}", fix)
-            if (why := self.value_problem(value)) is not None:
-                yield Problem(f"tags.{key}", value, f"not a valid {self.noun} value: {why}", fix)
 
 
 @dataclass(frozen=True)
@@ -67,7 +46,6 @@ class CloudProfile:
     sdk_module: str  # the provider SDK that module needs (for the install hint)
     pool_name: NameRule
     tags: TagRule
-    environment_defaults: tuple[EnvDefault, ...] = ()
     checks: tuple[Rule, ...] = field(default=())  # the cloud's pre-flight rules
     # How many machine types a spot pool may run (spec/resolved.py): more than one where a pool takes
     # several interchangeable types (an EKS node group), so spot capacity comes from whichever has it.

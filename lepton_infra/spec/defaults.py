@@ -1,9 +1,9 @@
 """Defaults that depend on `environment`, in one table: the validator fills them in and the generated
 spec reference prints them, so the two cannot disagree.
 
-A row names a dotted path under `lepton:platform` and its value per environment. Cloud-only rows (knobs)
-live in each cloud's profile and are read through `environment_defaults()`; they apply only when the
-spec's cloud is that cloud.
+A row names a dotted path under `lepton:platform` and its value per environment. Cloud-only rows live
+beside each cloud's knobs (profiles/<cloud>/knobs.py: ENVIRONMENT_DEFAULTS) and apply only when the spec's
+cloud is that cloud; `environment_defaults()` reads them all.
 """
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from lepton_infra.core.env_defaults import ENVIRONMENTS, EnvDefault
-from lepton_infra.profiles import PROFILES
+from lepton_infra.profiles.aws.knobs import ENVIRONMENT_DEFAULTS as AWS_DEFAULTS
+from lepton_infra.profiles.azure.knobs import ENVIRONMENT_DEFAULTS as AZURE_DEFAULTS
+from lepton_infra.profiles.gcp.knobs import ENVIRONMENT_DEFAULTS as GCP_DEFAULTS
 
 # Cheap in dev and staging, resilient and locked down in prod.
 GENERIC_DEFAULTS: tuple[EnvDefault, ...] = (
@@ -25,8 +27,8 @@ GENERIC_DEFAULTS: tuple[EnvDefault, ...] = (
 
 
 def environment_defaults() -> tuple[EnvDefault, ...]:
-    """The generic rows and every cloud profile's rows."""
-    return GENERIC_DEFAULTS + tuple(row for p in PROFILES.values() for row in p.environment_defaults)
+    """The generic rows and every cloud's rows."""
+    return GENERIC_DEFAULTS + AWS_DEFAULTS + GCP_DEFAULTS + AZURE_DEFAULTS
 
 
 def default_for(path: str) -> EnvDefault | None:

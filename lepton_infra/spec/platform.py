@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Annotated, Any, Literal
 
@@ -14,10 +14,12 @@ from lepton_infra.core.conventions import PLATFORM_CONFIG_KEY
 from lepton_infra.core.errors import MISSING, Problem, SpecError
 from lepton_infra.core.spec_model import SpecModel
 from lepton_infra.core.tagging import deployment_name
-from lepton_infra.profiles import PROFILES
 from lepton_infra.profiles.aws.knobs import AwsKnobs
+from lepton_infra.profiles.aws.tags import AWS_TAGS
 from lepton_infra.profiles.azure.knobs import AzureKnobs
+from lepton_infra.profiles.azure.tags import AZURE_TAGS
 from lepton_infra.profiles.gcp.knobs import GcpKnobs
+from lepton_infra.profiles.gcp.tags import GCP_LABELS
 from lepton_infra.spec.base import PlatformName
 from lepton_infra.spec.cluster import ClusterSpec
 from lepton_infra.spec.defaults import apply_environment_defaults
@@ -26,8 +28,6 @@ from lepton_infra.spec.monitoring import BudgetSpec, MonitoringSpec
 from lepton_infra.spec.network import NetworkSpec
 from lepton_infra.spec.node_pool import NodePoolSpec
 from lepton_infra.spec.problems import problems_from_validation_error
-from lepton_infra.spec.provider_config import PROVIDER_KEYS, provider_config_conflicts
-from lepton_infra.spec.rules import check_platform
 from lepton_infra.spec.service import ServiceSpec
 from lepton_infra.spec.tenant import TenantSpec
 
@@ -68,8 +68,8 @@ class PlatformSpec(SpecModel):
         description="Tags/labels on every taggable resource. Must include `team` or `owner`, and "
         "`cost-center`; `environment`, `platform` (the name), `deployment` (`<name>-<environment>`, "
         "what budgets filter on) and `managed-by` are added and may not be set here. Checked against the "
-        f"chosen cloud's rules: {'. '.join(p.tags.description for p in PROFILES.values())}. Quote numbers "
-        "(`cost-center: '1234'`).",
+        f"chosen cloud's rules: {AWS_TAGS.description}. {GCP_LABELS.description}. "
+        f"{AZURE_TAGS.description}. Quote numbers (`cost-center: '1234'`).",
     )
     protect: bool | None = Field(
         default=None,
@@ -91,7 +91,7 @@ class PlatformSpec(SpecModel):
 
     @model_validator(mode="after")
     def _cross_field_rules(self) -> PlatformSpec:
-        problems = check_platform(self)
+        problems = _cross_field_rules()(self)
         if problems:
             raise _CrossFieldProblems(problems)
         return self
@@ -118,7 +118,7 @@ class PlatformSpec(SpecModel):
         except ValidationError as err:
             problems = problems_from_validation_error(err, cls)
             if _has_field_errors(err):  # the cross-field rules did not run: run them on what did validate
-                problems.extend(check_platform(_partial_spec(data)))
+                problems.extend(_cross_field_rules()(_partial_spec(data)))
             raise SpecError(problems, source) from None
 
     @classmethod
@@ -150,6 +150,8 @@ class PlatformSpec(SpecModel):
                 ]
             )
         spec = cls.from_dict(raw)
+        # Deferred like the rules (_cross_field_rules): each cloud's provider keys come from its profile.
+        from lepton_infra.spec.provider_config import PROVIDER_KEYS, provider_config_conflicts
 
         given = {key: pulumi.Config(key.split(":")[0]).get(key.split(":")[1]) for key in PROVIDER_KEYS}
         if conflicts := provider_config_conflicts(spec, given):
@@ -190,6 +192,15 @@ def spec_in_config(config: Mapping[str, Any]) -> PlatformSpec | None:
         return PlatformSpec.from_dict(raw)
     except SpecError:
         return None
+
+
+def _cross_field_rules() -> Callable[[PlatformSpec], list[Problem]]:
+    """The cross-field rules and the cloud's pre-flight (spec/rules.py). They read a finished PlatformSpec,
+    and name it in their signatures, so they import this module and not the reverse: the model reaches
+    them only when a spec is validated (tests/unit/test_import_cycles.py keeps the imports acyclic)."""
+    from lepton_infra.spec.rules import check_platform
+
+    return check_platform
 
 
 def _has_field_errors(err: ValidationError) -> bool:

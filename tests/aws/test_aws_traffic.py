@@ -19,7 +19,7 @@ from lepton_infra.aws.traffic import (
 )
 from lepton_infra.core.exposure import exposed_services
 from lepton_infra.core.traffic import EntryPoint, RouteTarget
-from lepton_infra.kubernetes.keda import COLD_START_WAIT
+from lepton_infra.kubernetes.serving.keda import COLD_START_WAIT
 from lepton_infra.plan.engine import plan_program
 from tests.kubernetes.harness import shipped_spec as raw_spec
 

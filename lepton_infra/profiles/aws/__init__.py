@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lepton_infra.profiles.aws.knobs import ENVIRONMENT_DEFAULTS, AwsKnobs
+from lepton_infra.profiles.aws.knobs import AwsKnobs
 from lepton_infra.profiles.aws.rules import AWS_RULES
 from lepton_infra.profiles.aws.tags import AWS_TAGS
 from lepton_infra.profiles.base import CloudProfile, LengthLimit, regex_rule
@@ -24,9 +24,8 @@ PROFILE = CloudProfile(
         "EKS node group: up to 63 lowercase letters, digits and hyphens, starting with a letter",
     ),
     tags=AWS_TAGS,
-    environment_defaults=ENVIRONMENT_DEFAULTS,
-    # The Kubernetes versions AWS can run come from the chart support table (spec/rules.py _chart_support:
-    # the cluster autoscaler's image is pinned per minor in core/data/chart_support.yaml).
+    # The Kubernetes versions AWS can run come from the chart support table (spec/chart_rules.py
+    # _chart_support: the cluster autoscaler's image is pinned per minor in core/data/chart_support.yaml).
     checks=AWS_RULES,
     spot_machine_choices=3,  # spot_alternatives' default: the cheapest three interchangeable types
     node_label_key_limit=LengthLimit(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lepton_infra.profiles.base import TagRule
+from lepton_infra.profiles.tag_rule import TagRule
 
 # AWS tags (docs.aws.amazon.com, "Tag restrictions"): key 1-128 and value 0-256 Unicode characters of
 # letters, digits, spaces and `+ - = . _ : / @`; the `aws:` prefix is reserved (any case).

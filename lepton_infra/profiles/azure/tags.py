@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lepton_infra.profiles.base import TagRule
+from lepton_infra.profiles.tag_rule import TagRule
 
 # Azure tags (learn.microsoft.com, "Tag resources", limitations): names up to 512 characters (128 on
 # storage accounts, which the platform's artifact store is, so 128 here), values up to 256; names may not

@@ -7,7 +7,19 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
+from lepton_infra.core.env_defaults import EnvDefault
 from lepton_infra.core.spec_model import SpecModel, described
+
+CloudDnsZoneName = Annotated[
+    str,
+    StringConstraints(
+        pattern=described(
+            r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$",
+            "a Cloud DNS managed zone name: up to 63 lowercase letters, digits and "
+            "hyphens, starting with a letter",
+        )
+    ),
+]
 
 
 class GcpKnobs(SpecModel):
@@ -160,13 +172,7 @@ class GcpKnobs(SpecModel):
     )
 
 
-CloudDnsZoneName = Annotated[
-    str,
-    StringConstraints(
-        pattern=described(
-            r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$",
-            "a Cloud DNS managed zone name: up to 63 lowercase letters, digits and "
-            "hyphens, starting with a letter",
-        )
-    ),
-]
+# What the `gcp:` knobs default to per environment, as rows the validator fills (spec/defaults.py reads
+# every cloud's): none. Those that follow the environment are decided when the knobs are resolved
+# (profiles/gcp/resolved.py), as each field's description says.
+ENVIRONMENT_DEFAULTS: tuple[EnvDefault, ...] = ()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lepton_infra.profiles.base import TagRule
+from lepton_infra.profiles.tag_rule import TagRule
 
 
 # GCP labels (cloud.google.com, "Labels overview"): keys 1-63 and values 0-63 characters of lowercase

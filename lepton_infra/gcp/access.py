@@ -1,0 +1,43 @@
+"""Where `pulumi up` must run for a stack: the GKE API endpoint decides it (the DNS-based endpoint, a
+private IP endpoint, or a public one open to the authorized networks), and every in-cluster resource is
+created through that API."""
+
+from __future__ import annotations
+
+from lepton_infra.spec.resolved import ResolvedPlatform
+
+
+def api_access_note(resolved: ResolvedPlatform, node_subnet: str) -> str:
+    """Where `pulumi up` must run for the in-cluster layer (it talks to the GKE API), as plain text.
+
+    With the DNS-based endpoint the kubeconfig points at it, and only IAM decides. Otherwise a private
+    endpoint is reachable only from inside the VPC (GKE: the cluster subnet's primary range and
+    the Pod range, plus internal authorized networks, in the cluster's region): a runner VM or
+    self-hosted CI runner on the node subnet, or a network reaching the VPC over Cloud VPN/Interconnect
+    listed in `cluster.authorized_networks`. A public endpoint is reachable only from the authorized
+    networks (Google's public ranges excluded)."""
+    spec = resolved.spec
+    networks = ", ".join(str(n) for n in spec.cluster.authorized_networks)
+    assert resolved.gcp is not None  # resolve() fills the spec's own cloud
+    if resolved.gcp.dns_endpoint:
+        ip = (
+            "private IP endpoint (VPC only)"
+            if resolved.endpoint == "private"
+            else f"public IP endpoint open to {networks}"
+        )
+        return (
+            "DNS-based endpoint (gcp.dns_endpoint): run `pulumi up` from any network that reaches Google "
+            "APIs, as an identity holding IAM container.clusters.connect (roles/container.admin has it) "
+            f"and gcloud's gke-gcloud-auth-plugin; the {ip} is not used"
+        )
+    if resolved.endpoint == "private":
+        extra = f" or from {networks} over Cloud VPN/Interconnect" if networks else ""
+        return (
+            f"private endpoint only: run `pulumi up` inside VPC subnet {node_subnet} ({spec.region}), "
+            f"e.g. a VM or self-hosted CI runner there{extra}; a laptop or hosted CI cannot reach the "
+            "GKE API, and every Kubernetes resource would fail"
+        )
+    return (
+        f"public endpoint, open only to cluster.authorized_networks ({networks}): run `pulumi up` from "
+        "one of those networks"
+    )
