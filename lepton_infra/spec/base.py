@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated
 
 from pydantic import Field, StringConstraints
@@ -32,6 +33,27 @@ Quantity = Annotated[
         )
     ),
 ]
+
+_QUANTITY_UNITS = {
+    "m": Decimal("0.001"),
+    "k": Decimal(10) ** 3,
+    "M": Decimal(10) ** 6,
+    "G": Decimal(10) ** 9,
+    "T": Decimal(10) ** 12,
+    "Ki": Decimal(2) ** 10,
+    "Mi": Decimal(2) ** 20,
+    "Gi": Decimal(2) ** 30,
+    "Ti": Decimal(2) ** 40,
+}
+
+
+def quantity_value(quantity: str) -> Decimal:
+    """A `Quantity` (already pattern-checked) as a number: CPU in cores, memory in bytes."""
+    for unit in ("Ki", "Mi", "Gi", "Ti", "m", "k", "M", "G", "T"):
+        if quantity.endswith(unit):
+            return Decimal(quantity[: -len(unit)]) * _QUANTITY_UNITS[unit]
+    return Decimal(quantity)
+
 
 # Node label keys accepted on every cloud. (Tags are checked per cloud: profiles/<cloud>/tags.py.)
 TagKey = Annotated[
