@@ -1,5 +1,4 @@
-"""The options several `lepton-infra` commands take, declared once (typer reads each command's
-annotations: a command names these types for its parameters)."""
+"""The options and arguments the commands share, typed once so every command names and explains them alike."""
 
 from __future__ import annotations
 
