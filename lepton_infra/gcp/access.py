@@ -7,6 +7,23 @@ from __future__ import annotations
 from lepton_infra.spec.resolved import ResolvedPlatform
 
 
+def dns_endpoint_exposure(resolved: ResolvedPlatform) -> str | None:
+    """The warning a plan gives while the DNS-based endpoint takes traffic from outside the VPC (GKE's
+    `dnsEndpointConfig.allowExternalTraffic`, the only way to use that endpoint at all): any network that
+    reaches Google APIs can call the Kubernetes API there, IAM alone decides, and the master authorized
+    networks (`cluster.authorized_networks`) do not apply to it (GKE docs, "About network isolation",
+    read 2026-12-07). None when the endpoint is off."""
+    assert resolved.gcp is not None  # resolve() fills the spec's own cloud
+    if not resolved.gcp.dns_endpoint:
+        return None
+    return (
+        "the GKE API is reachable from any network that reaches Google APIs over its DNS-based endpoint "
+        "(gcp.dns_endpoint): IAM container.clusters.connect alone decides who calls it, and "
+        "cluster.authorized_networks do not apply there; set gcp.dns_endpoint: false to keep only the "
+        f"{resolved.endpoint} IP endpoint"
+    )
+
+
 def api_access_note(resolved: ResolvedPlatform, node_subnet: str) -> str:
     """Where `pulumi up` must run for the in-cluster layer (it talks to the GKE API), as plain text.
 

@@ -14,7 +14,7 @@ from lepton_infra.spec.resolved import ResolvedPool
 def gpu_pool_zones(
     pool: ResolvedPool,
     region: str,
-    up_zones: pulumi.Output[list[str]],
+    candidates: pulumi.Output[list[str]],  # gcp/zones.py: the pinned zones, or the UP ones
     wanted: int,
     project: pulumi.Input[str],
     invoke_opts: pulumi.InvokeOutputOptions,
@@ -26,15 +26,15 @@ def gpu_pool_zones(
         return None
     machine = pool.machine.name  # the resolved machine (spec/resolved.py), chosen in the spec's region
 
-    def check(candidates: list[str]) -> pulumi.Output[list[str]]:
+    def check(zones: list[str]) -> pulumi.Output[list[str]]:
         answers = [
             gcp.compute.get_machine_types_output(
                 project=project, zone=zone, filter=f'name = "{machine}"', opts=invoke_opts
             ).machine_types
-            for zone in candidates
+            for zone in zones
         ]
         return pulumi.Output.all(*answers).apply(
-            lambda found: zones_offering(machine, region, candidates, [bool(f) for f in found], wanted)
+            lambda found: zones_offering(machine, region, zones, [bool(f) for f in found], wanted)
         )
 
-    return up_zones.apply(lambda names: check(sorted(names)))
+    return candidates.apply(lambda names: check(sorted(names)))

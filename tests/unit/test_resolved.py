@@ -79,16 +79,12 @@ def test_the_chosen_clouds_knobs_are_decided() -> None:
     assert (aws_prod.interface_endpoints, aws_prod.log_retention_days) == (True, 365)
     gcp_dev, gcp_prod = _resolved("gcp-dev").gcp, _resolved("gcp-prod").gcp
     assert gcp_dev is not None and gcp_prod is not None
-    assert (gcp_dev.release_channel, gcp_dev.binary_authorization, gcp_dev.storage_data_access_logs) == (
+    assert (gcp_dev.release_channel, gcp_dev.binary_authorization, gcp_dev.dns_endpoint) == (
         "REGULAR",
         "dryrun",
         False,
     )
-    assert (gcp_prod.binary_authorization, gcp_prod.storage_data_access_logs, gcp_prod.dns_endpoint) == (
-        "enforce",
-        True,
-        True,
-    )
+    assert (gcp_prod.binary_authorization, gcp_prod.dns_endpoint) == ("enforce", True)
     azure = _resolved("azure-prod").azure
     assert azure is not None
     assert (azure.system_pool.name, azure.system_pool.vm_size) == ("sys", "Standard_D4s_v5")

@@ -18,7 +18,6 @@ class ResolvedGcp:
     knobs: GcpKnobs  # the `gcp:` block as written (required on GCP)
     release_channel: str  # `gke_release_channel`
     binary_authorization: BinaryAuthorizationMode  # `enforce` in prod, `dryrun` otherwise
-    storage_data_access_logs: bool  # on in prod
     dns_endpoint: bool  # on with a private endpoint
 
 
@@ -34,11 +33,10 @@ def resolve_gcp(spec: PlatformSpec) -> ResolvedGcp:
     if knobs is None:
         raise ValueError("cloud gcp needs its `gcp:` block: validate the spec first")
     prod = spec.environment == "prod"
-    data_access_logs, dns_endpoint = knobs.storage_data_access_logs, knobs.dns_endpoint
+    dns_endpoint = knobs.dns_endpoint
     return ResolvedGcp(
         knobs=knobs,
         release_channel=gke_release_channel(spec),
         binary_authorization=knobs.binary_authorization or ("enforce" if prod else "dryrun"),
-        storage_data_access_logs=prod if data_access_logs is None else data_access_logs,
         dns_endpoint=spec.cluster.endpoint == "private" if dns_endpoint is None else dns_endpoint,
     )
