@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from lepton_infra.core.chart_support import chart_support, pairing_problems
+from lepton_infra.core.eks_addons import EKS_ADDONS
 from lepton_infra.core.errors import SpecError
 from lepton_infra.kubernetes.charts import pinned as charts
 from lepton_infra.kubernetes.charts.pinned import HelmChart
 from lepton_infra.spec import PlatformSpec
-from lepton_infra.spec.aws_rules import EKS_ADDONS
 from lepton_infra.spec.chart_rules import charts_installed
 from lepton_infra.spec.cluster import DEFAULT_VERSION
 from tests.conftest import PLATFORM_STACK_DIR, SHIPPED_STACKS
