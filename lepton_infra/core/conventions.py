@@ -76,3 +76,12 @@ CLOUDWATCH_RETENTION_DAYS = (
     3288,
     3653,
 )
+
+
+# An inference service's disk use on its node (kubernetes/workload.py; checked against the pools' disks by
+# spec/service_rules.py): /tmp scratch, room for its logs, and what the node keeps for itself (the OS image,
+# the kubelet, container images; a GPU server's image alone is often 5-15 GiB). The model cache
+# (`services[].model_cache_gb`) comes on top.
+SERVICE_SCRATCH_GB = 2
+SERVICE_LOGS_GB = 1
+NODE_DISK_RESERVED_GB = 30

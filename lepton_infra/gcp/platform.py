@@ -22,6 +22,7 @@ from lepton_infra.gcp.binary_authorization import (
 from lepton_infra.gcp.cluster import MONITORING_COMPONENTS, Cluster, ClusterArgs
 from lepton_infra.gcp.cluster_facts import (
     DATAPLANE_V2,
+    QUEUED_PROVISIONING_TAINT,
     enforces_network_policy,
     gke_gpu_facts,
     metadata_server_egress,
@@ -331,9 +332,13 @@ class Platform(Component):
             identity_egress=metadata_server_egress(DATAPLANE_V2),
             # GKE admits system-*-critical pods only in namespaces with a quota scoped to those classes.
             critical_priority_needs_quota=True,
+            # GKE runs kube-dns unless the cluster is set to Cloud DNS (gcp.Cluster sets no dns_config).
+            cluster_dns="kube-dns",
             # GKE serves ProvisioningRequests itself (its CRD is built in) for queued-provisioning pools.
             capacity_provisioning=CapacityProvisioning(
-                "queued-provisioning.gke.io", pools=frozenset(knobs.queued_provisioning_pools)
+                "queued-provisioning.gke.io",
+                pools=frozenset(knobs.queued_provisioning_pools),
+                node_taints=(QUEUED_PROVISIONING_TAINT,),
             )
             if knobs.queued_provisioning_pools
             else None,

@@ -3,7 +3,7 @@ scale-up, named as the project's quota page names the metric (`NVIDIA_L4_GPUS`),
 quota id a request names.
 
 A GPU node draws on four quotas at once, and any of them at 0 stops the autoscaler quietly:
-- the GPU model's regional quota (spot pools on its `PREEMPTIBLE_` twin);
+- the GPU model's regional quota (spot and queued-provisioning pools on its `PREEMPTIBLE_` twin);
 - `GPUS_ALL_REGIONS`, every GPU of the project in every region, spot ones included, 0 in a new project;
 - its machine series' regional vCPU quota: E2 and N1 VMs draw on `CPUS`, every other series on its own
   (`N2_CPUS`, `G2_CPUS`, `A2_CPUS`, `A3_CPUS`), not on `CPUS`;
@@ -57,6 +57,12 @@ def machine_series(machine_type: str) -> str:
 
 def quota_needs(resolved: ResolvedPlatform) -> list[QuotaNeed]:
     region = resolved.spec.region
+    spec = resolved.spec
+    # Queued-provisioning pools are flex-start pools (gcp/node_pool.py): flex-start VMs draw on the
+    # preemptible GPU quota, not the on-demand one (Google Cloud, "Use Dynamic Workload Scheduler" for
+    # Managed Service for Apache Spark, quota requirements: "consumes the preemptible version of the GPU
+    # quota"; the Flex-start VMs blog, 2025-09-25; stored copies read 2026-12-07).
+    queued = set(spec.gcp.queued_provisioning_pools) if spec.gcp else set()
     needs = []
     for pool in resolved.pools:
         shape = pool_shape(
@@ -70,7 +76,7 @@ def quota_needs(resolved: ResolvedPlatform) -> list[QuotaNeed]:
         where = (pool.name,)
         if shape.accelerator is not None:
             metric, quota_id, dims, known = GPU_QUOTAS[shape.accelerator.type]
-            if pool.spec.spot:  # spot VMs draw on the preemptible GPU quota (ids not read in a listing)
+            if pool.spec.spot or pool.name in queued:  # the preemptible GPU quota (ids not read in a listing)
                 metric, quota_id, known = f"PREEMPTIBLE_{metric}", f"PREEMPTIBLE-{quota_id}", False
             gpus = pool.spec.max * shape.accelerator.count
             needs.append(QuotaNeed(metric, quota_id, gpus, "GPUs", region, where, dims, requestable=known))

@@ -17,12 +17,14 @@ from lepton_infra.core.spec_checks import Rule, invalid_fields, rule, run_rules
 from lepton_infra.core.tagging import missing_required_tags, platform_tags
 from lepton_infra.cost.prices import price_keys
 from lepton_infra.profiles import PROFILES
+from lepton_infra.spec.alerting_rules import ALERTING_RULES
 from lepton_infra.spec.apply_time import APPLY_TIME_RULES
 from lepton_infra.spec.capacity_rules import CAPACITY_RULES
 from lepton_infra.spec.chart_rules import CHART_RULES
 from lepton_infra.spec.endpoint_rules import ENDPOINT_RULES
 from lepton_infra.spec.exposure_rules import EXPOSURE_RULES
 from lepton_infra.spec.jobs_rules import JOBS_RULES
+from lepton_infra.spec.service_rules import SERVICE_RULES
 from lepton_infra.spec.tenant_rules import TENANT_RULES
 from lepton_infra.spec.version_rules import kubernetes_lifecycle
 
@@ -269,9 +271,11 @@ RULES: tuple[Rule, ...] = (
     _network,
     *ENDPOINT_RULES,
     *TENANT_RULES,
+    *SERVICE_RULES,
     *CAPACITY_RULES,
     *JOBS_RULES,
     *EXPOSURE_RULES,
+    *ALERTING_RULES,
     _required_tags,
     _cloud_tag_rules,
     _price_overrides,

@@ -148,7 +148,11 @@ def test_unknown_literal_values_suggest_the_close_one(path: tuple[str, ...], val
     ("change", "path", "sentence"),
     [
         ({"name": "Acme_AI"}, "name", "lowercase letters, digits and hyphens"),
-        ({"monitoring": {"smtp_relay": "smtp.acme.dev"}}, "monitoring.smtp_relay", "`host:port`"),
+        (
+            {"monitoring": {"smtp": {"relay": "smtp.acme.dev", "from": "a@acme.dev"}}},
+            "monitoring.smtp.relay",
+            "`host:port`",
+        ),
         ({"cluster": {"version": "v1.33"}}, "cluster.version", "Kubernetes minor version"),
         (
             {"aws": {"admin_role_arns": ["arn:aws:iam::123:user/jane"]}},

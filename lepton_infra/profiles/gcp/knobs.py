@@ -183,8 +183,10 @@ class GcpKnobs(SpecModel):
         "Dynamic Workload Scheduler): Kueue asks GKE for all of a queued GPU job's nodes at once and admits "
         "the job when they exist. GKE then scales such a pool for nothing else, so no service may depend on "
         "it (its GPU type must also be on a pool without queued provisioning), and it needs `jobs.enabled`, "
-        "min 0, on-demand capacity; GKE requires auto-repair off and no reservation on it. Default none "
-        "(jobs are admitted on quota alone on GKE).",
+        "min 0, on-demand capacity; GKE requires auto-repair off and no reservation on it. The pool is "
+        "flex-start (as GKE's guide creates it): its VMs run at most 7 days, are billed at Dynamic Workload "
+        "Scheduler prices (priced on-demand here, an upper bound) and draw on the preemptible GPU quota. "
+        "Default none (jobs are admitted on quota alone on GKE).",
     )
     request_quota_increases: bool = Field(
         default=False,
