@@ -1,6 +1,11 @@
-"""Names every cloud and the in-cluster layer agree on: node labels, the GPU taint, the GPU resource."""
+"""Names every cloud and the in-cluster layer agree on: node labels, the GPU taint, the GPU resource, and
+the stack config key the platform spec is read from."""
 
 from __future__ import annotations
+
+# The stack config key holding the platform spec (`lepton:platform:` in Pulumi.<stack>.yaml): the spec
+# reads it (spec/platform.py), and so do the cost model and the policy report on a recorded plan.
+PLATFORM_CONFIG_KEY = "lepton:platform"
 
 POOL_LABEL = "lepton.ai/pool"
 GPU_TYPE_LABEL = "lepton.ai/gpu-type"

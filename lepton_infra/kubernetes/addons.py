@@ -221,15 +221,14 @@ class PlatformAddons(Component):
                 for n, s in self.services.items()
             },
         }
-        if self.traffic is not None and self.traffic.addresses:
-            # Per exposed host, the load balancer's DNS name (or IP) its Ingress reports: where a host's
-            # record
-            # points, written by the cloud (network.dns_records) or by the operator's own DNS.
-            self.outputs["host_addresses"] = {
-                host: pulumi.Output.all(a.hostname, a.ip).apply(lambda v: v[0] or v[1])
-                for host, a in sorted(self.traffic.addresses.items())
-            }
-        self.finish(self.outputs)
+        # Per exposed host, the load balancer's DNS name (or IP) its Ingress reports: where a host's record
+        # points, written by the cloud (network.dns_records) or by the operator's own DNS. `build` exports it
+        # as the platform's typed `PlatformOutputs.host_addresses` (core/cloud.py).
+        addresses = sorted(self.traffic.addresses.items()) if self.traffic is not None else []
+        self.host_addresses: dict[str, pulumi.Output[str]] = {
+            host: pulumi.Output.all(a.hostname, a.ip).apply(lambda v: v[0] or v[1]) for host, a in addresses
+        }
+        self.finish({**self.outputs, **({"host_addresses": self.host_addresses} if addresses else {})})
 
 
 def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs:
@@ -357,7 +356,7 @@ def job_queues_args(
                 within_cluster_queue=jobs.preemption.within_cluster_queue,
             )
         )
-    system = next((p.name for p in spec.node_pools if not p.is_gpu and not p.spot and p.min >= 1), None)
+    system = spec.system_pool.name if spec.system_pool else None
     return JobQueuesArgs(
         flavors=flavors,
         queues=queues,

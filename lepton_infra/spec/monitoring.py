@@ -7,7 +7,8 @@ from typing import Annotated
 from pydantic import AfterValidator, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
-from lepton_infra.spec.base import Email, SpecModel, described
+from lepton_infra.core.spec_model import SpecModel, described
+from lepton_infra.spec.base import Email
 
 SecretName = Annotated[
     str,

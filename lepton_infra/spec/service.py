@@ -7,7 +7,8 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
-from lepton_infra.spec.base import GpuRequest, Name, Quantity, SpecModel, described, quantity_value
+from lepton_infra.core.spec_model import SpecModel, described
+from lepton_infra.spec.base import GpuRequest, Name, Quantity, quantity_value
 
 # An image reference with an explicit tag or digest (never implicit :latest).
 IMAGE_PATTERN = described(

@@ -237,14 +237,14 @@ def test_vcpu_quotas_at_max_scale() -> None:
     nodes counted at the largest interchangeable type g6.4xlarge (16), 4 x m6i.xlarge (4)."""
     import yaml
 
-    from lepton_infra.aws.planning import instance_types
     from lepton_infra.aws.quotas import vcpu_quota_needs
+    from lepton_infra.spec.resolved import resolve
 
     raw = yaml.safe_load(
         (Path(__file__).resolve().parents[2] / "stacks/platform/Pulumi.aws-prod.yaml").read_text()
     )
     spec = PlatformSpec.from_dict(raw["config"]["lepton:platform"])
-    needs = vcpu_quota_needs(spec, {p.name: instance_types(spec, p) for p in spec.node_pools})
+    needs = vcpu_quota_needs(resolve(spec))
     assert needs == {
         "Running On-Demand P instances": 384,
         "Running On-Demand G and VT instances": 16,

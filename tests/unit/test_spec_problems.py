@@ -13,11 +13,11 @@ import pydantic
 import pytest
 
 from lepton_infra.core.errors import SpecError
+from lepton_infra.core.spec_checks import invalid_fields
+from lepton_infra.core.spec_model import PATTERN_RULES
 from lepton_infra.profiles import PROFILES
 from lepton_infra.spec import PlatformSpec
 from lepton_infra.spec import rules as spec_rules
-from lepton_infra.spec.base import PATTERN_RULES
-from lepton_infra.spec.checks import invalid_fields
 from lepton_infra.spec.platform import _partial_spec
 
 AWS: dict[str, Any] = {

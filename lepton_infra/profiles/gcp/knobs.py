@@ -1,4 +1,5 @@
-"""The `gcp:` block of the spec: GCP settings that have no cloud-agnostic meaning."""
+"""The `gcp:` block of the spec: settings that have no cloud-agnostic meaning. Only the chosen cloud's
+block may be set."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from lepton_infra.spec.base import SpecModel, described
+from lepton_infra.core.env_defaults import EnvDefault
+from lepton_infra.core.spec_model import SpecModel, described
 
 CloudDnsZoneName = Annotated[
     str,
@@ -193,3 +195,9 @@ class GcpKnobs(SpecModel):
         "Google reviews each and may grant less; a preference below the current value is refused. "
         "Default false (request them on the project's quota page).",
     )
+
+
+# What the `gcp:` knobs default to per environment, as rows the validator fills (spec/defaults.py reads
+# every cloud's): none. Those that follow the environment are decided when the knobs are resolved
+# (profiles/gcp/resolved.py), as each field's description says.
+ENVIRONMENT_DEFAULTS: tuple[EnvDefault, ...] = ()
