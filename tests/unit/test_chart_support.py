@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from lepton_infra.core.chart_support import chart_support, pairing_problems
-from lepton_infra.core.eks_addons import EKS_ADDONS
 from lepton_infra.core.errors import SpecError
 from lepton_infra.kubernetes.charts import pinned as charts
 from lepton_infra.kubernetes.charts.pinned import HelmChart
