@@ -310,8 +310,7 @@ class Platform(Component):
             + "; ".join(f"{q.quota}: {q.amount}" for q in quotas),
             self,
         )
-        reachable = resolved.endpoint == "public" or spec.cluster.authorized_networks
-        (pulumi.log.info if reachable else pulumi.log.warn)(f"api_access: {self.outputs.api_access}", self)
+        pulumi.log.info(f"api_access: {self.outputs.api_access}", self)
         self.finish(self.outputs.to_stack_outputs())
 
     def _traffic(
