@@ -194,7 +194,7 @@ class Platform(Component):
             ),
             opts_aws,
         )
-        Monitoring(
+        monitoring = Monitoring(
             child_name(name, "monitoring"),
             MonitoringArgs(
                 cluster_name=label,
@@ -304,6 +304,10 @@ class Platform(Component):
             key_output_name="kms_key_arn",
             api_access=api_access(resolved),
             quota_to_request=quotas,
+            # What the budget measures, and that the payer account must activate its tag (no budget: none).
+            cloud_specific={"budget_tracking": monitoring.budget_tracking}
+            if monitoring.budget_tracking
+            else {},
         )
         pulumi.log.info(
             "EC2 vCPU quotas needed with every pool at max (check Service Quotas before scaling): "
