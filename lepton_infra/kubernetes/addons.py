@@ -18,6 +18,7 @@ from lepton_infra.core.cluster_handle import CapacityProvisioning, ClusterHandle
 from lepton_infra.core.component import Component
 from lepton_infra.core.errors import SpecError
 from lepton_infra.core.naming import child_name
+from lepton_infra.cost.gpu_hours import usd_per_gpu_hour
 from lepton_infra.kubernetes.arg_checks import platform_addons_problems
 from lepton_infra.kubernetes.gpu_stack import GpuStack, GpuStackArgs
 from lepton_infra.kubernetes.jobs.kueue import Kueue, KueueArgs, TenantQueueWiring
@@ -336,8 +337,12 @@ def job_queues_args(
         if capacity.pools is None
         else gpu_pools & set(capacity.pools)
     )
+    hourly = usd_per_gpu_hour(spec)  # GPU flavors cheapest first
     flavors = flavors_for(
-        [PoolShape(p.name, p.gpu.type if p.gpu else None, p.spot) for p in spec.node_pools],
+        [
+            PoolShape(p.name, p.gpu.type if p.gpu else None, p.spot, hourly.get(p.name, 0.0))
+            for p in spec.node_pools
+        ],
         cloud_tolerations,
         provisioned,
         [t.toleration() for t in capacity.node_taints] if capacity else (),
