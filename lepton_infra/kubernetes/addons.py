@@ -37,6 +37,7 @@ from lepton_infra.kubernetes.traffic.traffic import Traffic, TrafficArgs
 from lepton_infra.kubernetes.traffic.traffic_plan import TrafficPlan, traffic_plan, trust_output
 from lepton_infra.spec import PlatformSpec
 from lepton_infra.spec.jobs import TenantJobsSpec
+from lepton_infra.spec.service import ServiceSpec
 from lepton_infra.spec.service_rules import hosting_pools
 
 
@@ -250,6 +251,10 @@ def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs
     egress = list(handle.identity_egress)
     cloud_tolerations = [t.toleration() for t in handle.gpu.cloud_taints]
     interceptor = any(autoscaler_for(s.replicas.min, s.scaling.metric) == "keda-http" for s in spec.services)
+
+    def on_demand(svc: ServiceSpec) -> list[str]:  # prod: a service kept running is required on these
+        return [p.name for p in hosting_pools(spec, svc) if not p.spot]
+
     return PlatformAddonsArgs(
         kubernetes_version=version,
         gpu=handle.gpu if spec.gpu_pools else None,
@@ -307,9 +312,8 @@ def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs
                 cpu_utilization=s.scaling.cpu_utilization,
                 cloud_tolerations=cloud_tolerations if s.gpu else (),
                 model_cache_gb=s.model_cache_gb,
-                preferred_pools=[p.name for p in hosting_pools(spec, s) if not p.spot]
-                if s.replicas.min > 0
-                else [],
+                preferred_pools=on_demand(s) if s.replicas.min > 0 else [],
+                required_pools=on_demand(s) if s.replicas.min > 0 and spec.environment == "prod" else [],
                 priority_class=SERVING_PRIORITY.name,
             )
             for s in spec.services

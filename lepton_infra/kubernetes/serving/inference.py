@@ -71,6 +71,9 @@ class InferenceServiceArgs:
     model_cache_gb: int = 20
     # Pools its replicas should prefer (the on-demand pools offering its GPU type when it is kept running).
     preferred_pools: Sequence[str] = ()
+    # Pools its replicas must run on (a prod service kept running: the on-demand pools offering its GPU
+    # type or CPU, so spot reclaim never takes its minimum); empty: any pool that fits.
+    required_pools: Sequence[str] = ()
     priority_class: str | None = None
     # What the pods need first: node pools, the GPU stack (device plugin).
     depends_on: Sequence[pulumi.Resource] = ()
@@ -119,6 +122,7 @@ class InferenceService(Component):
             cloud_tolerations=args.cloud_tolerations,
             model_cache_gb=args.model_cache_gb,
             preferred_pools=args.preferred_pools,
+            required_pools=args.required_pools,
             priority_class=args.priority_class,
         )
         deployment_spec: dict[str, Any] = {
