@@ -34,7 +34,8 @@ class ClusterArgs:
     node_subnet_id: pulumi.Input[str]
     api_server_subnet_id: pulumi.Input[str]
     key_id: pulumi.Input[str]  # the key's ARM id (role assignment scope)
-    key_uri_with_version: pulumi.Input[str]  # AKS KMS needs a versioned key id
+    # AKS KMS needs a versioned key id: the key's current version (EncryptionKey.current_key_uri_with_version)
+    key_uri_with_version: pulumi.Input[str]
     key_vault_id: pulumi.Input[str]
     disk_encryption_set_id: pulumi.Input[str]
     service_cidr: str
@@ -43,6 +44,10 @@ class ClusterArgs:
     private_endpoint: bool = True
     authorized_networks: Sequence[str] = field(default_factory=list)
     admin_group_object_ids: Sequence[str] = field(default_factory=list)
+    # Entra groups whose members may download the cluster's kubeconfig (`listClusterUserCredential`,
+    # "Azure Kubernetes Service Cluster User Role" on the cluster): Kubernetes RBAC alone (a RoleBinding,
+    # or cluster admin through `admin_group_object_ids`) lets a member act, not fetch the kubeconfig.
+    kubeconfig_groups: Sequence[str] = field(default_factory=list)
     # Entra object id of whoever runs `pulumi up` (getClientConfig): made cluster admin through Azure
     # RBAC, so the in-cluster layer can be deployed with local accounts disabled.
     deployer_object_id: pulumi.Input[str] | None = None
@@ -239,6 +244,8 @@ class Cluster(Component):
         )
         self.cluster_name = self.cluster.name
         self.cluster_id = self.cluster.id
+        # Where AKS bills the node VMs, their disks and load balancers.
+        self.node_resource_group: pulumi.Output[str] = self.cluster.node_resource_group
         self.maintenance = (
             maintenance_configurations(
                 name,
@@ -274,6 +281,20 @@ class Cluster(Component):
                     principal_type=args.deployer_principal_type,
                 )
             )
+        # Tenant and cluster admins fetch the kubeconfig themselves (az aks get-credentials): the user
+        # credential only, which authenticates through Entra ID (kubelogin); Kubernetes RBAC decides the rest.
+        self.kubeconfig_access = [
+            grant(
+                child_name(name, f"kubeconfig-{group}"),
+                principal_id=group,
+                role="Azure Kubernetes Service Cluster User Role",
+                scope=self.cluster.id,
+                subscription_id=args.subscription_id,
+                opts=self.child_opts(),
+                principal_type="Group",
+            )
+            for group in sorted(set(args.kubeconfig_groups))
+        ]
         credentials = containerservice.list_managed_cluster_user_credentials_output(
             resource_group_name=args.resource_group_name,
             resource_name=self.cluster.name,

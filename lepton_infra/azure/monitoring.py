@@ -1,6 +1,6 @@
 """`azure.Monitoring`: the Log Analytics workspace, VNet flow logs (to a CMK storage account, analysed
-into the workspace), the e-mail action group, cluster alerts, and the monthly budget on the resource
-group."""
+into the workspace), the e-mail action group, cluster alerts, and the monthly budget over the platform's
+and the cluster's node resource groups."""
 
 from __future__ import annotations
 
@@ -19,8 +19,9 @@ from pulumi_azure_native import (
     storage,
 )
 
-from lepton_infra.azure.alerts import CLUSTER_ALERTS, prometheus_alerts
+from lepton_infra.azure.alerts import prometheus_alerts
 from lepton_infra.azure.planning import (
+    BUDGET_FORECAST_THRESHOLDS,
     action_group_short_name,
     budget_start,
     storage_account_name,
@@ -31,7 +32,6 @@ from lepton_infra.azure.storage_account import hardened_storage_account
 from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name, physical_name
 
-CLUSTER_TYPE = "Microsoft.ContainerService/managedClusters"
 CONTROL_PLANE_LOGS = ("kube-audit-admin", "guard")
 
 
@@ -40,7 +40,8 @@ class MonitoringArgs:
     name_prefix: str
     location: str
     resource_group_name: pulumi.Input[str]
-    resource_group_id: pulumi.Input[str]
+    # The resource groups the budget counts: the platform's and the cluster's node resource group.
+    budget_resource_groups: Sequence[pulumi.Input[str]]
     subscription_id: str
     cluster_id: pulumi.Input[str]
     cluster_name: pulumi.Input[str]
@@ -177,77 +178,56 @@ class Monitoring(Component):
             ],
             opts=self.child_opts(),
         )
-        self.alerts = [
-            monitor.MetricAlert(
-                child_name(name, alert.role),
-                rule_name=physical_name(args.name_prefix, alert.role, limit="azure:generic"),
-                resource_group_name=rg,
-                location="global",
-                tags=tags,
-                description=alert.description,
-                severity=2,
-                enabled=True,
-                auto_mitigate=True,
-                scopes=[args.cluster_id],
-                evaluation_frequency="PT5M",
-                window_size=alert.window,
-                target_resource_type=CLUSTER_TYPE,
-                target_resource_region=args.location,
-                criteria=monitor.MetricAlertSingleResourceMultipleMetricCriteriaArgs(
-                    odata_type="Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria",
-                    all_of=[
-                        monitor.MetricCriteriaArgs(
-                            criterion_type="StaticThresholdCriterion",
-                            name=alert.role,
-                            metric_name=alert.metric,
-                            metric_namespace=CLUSTER_TYPE,
-                            operator=alert.operator,
-                            threshold=alert.threshold,
-                            time_aggregation=alert.aggregation,
-                            dimensions=[
-                                monitor.MetricDimensionArgs(name=k, operator="Include", values=list(v))
-                                for k, v in alert.dimensions.items()
-                            ]
-                            or None,
-                        )
-                    ],
-                ),
-                actions=[monitor.MetricAlertActionArgs(action_group_id=self.action_group.id)],
-                opts=self.child_opts(),
-            )
-            for alert in CLUSTER_ALERTS
-        ]
-
         self._managed_prometheus(name, args, tags)
 
-        self.budget: consumption.Budget | None = None
-        if args.budget_usd is not None:
-            self.budget = consumption.Budget(
-                child_name(name, "budget"),
-                budget_name=physical_name(args.name_prefix, "monthly", limit=63),
-                scope=args.resource_group_id,
-                amount=args.budget_usd,
-                category="Cost",
-                time_grain="Monthly",
-                time_period=consumption.BudgetTimePeriodArgs(
-                    start_date=budget_start(datetime.now(UTC).date())
-                ),
-                notifications={
-                    f"actual-{threshold}": consumption.NotificationArgs(
-                        enabled=True,
-                        operator="GreaterThanOrEqualTo",
-                        threshold=threshold,
-                        threshold_type="Actual",
-                        contact_emails=list(args.alert_emails),
-                        contact_groups=[self.action_group.id],
-                    )
-                    for threshold in args.budget_thresholds
-                },
-                # The start date is "this month" when first created; later months must not rewrite it.
-                opts=self.child_opts(ignore_changes=["timePeriod"]),
-            )
+        self.budget = self._budget(name, args) if args.budget_usd is not None else None
         self.workspace_id = self.workspace.id
         self.finish({"workspace_id": self.workspace_id, "action_group_id": self.action_group.id})
+
+    def _budget(self, name: str, args: MonitoringArgs) -> consumption.Budget:
+        """The monthly budget over the platform's spend. AKS bills node VMs, their disks and load balancers
+        in the cluster's node resource group, not the platform's: a budget scoped to the platform's group
+        never saw a GPU hour. So the budget is the subscription's, filtered to both groups (Consumption
+        Budgets `filter.dimensions` on `ResourceGroupName`, azure-native 3.29, API 2024-08-01), and warns
+        on the month's forecast as well as on actual spend."""
+        notifications = {
+            f"actual-{threshold}": consumption.NotificationArgs(
+                enabled=True,
+                operator="GreaterThanOrEqualTo",
+                threshold=threshold,
+                threshold_type="Actual",
+                contact_emails=list(args.alert_emails),
+                contact_groups=[self.action_group.id],
+            )
+            for threshold in args.budget_thresholds
+        }
+        # Spending is on course to pass the budget this month: a warning while there is time to act.
+        for threshold in BUDGET_FORECAST_THRESHOLDS:
+            notifications[f"forecast-{threshold}"] = consumption.NotificationArgs(
+                enabled=True,
+                operator="GreaterThan",
+                threshold=threshold,
+                threshold_type="Forecasted",
+                contact_emails=list(args.alert_emails),
+                contact_groups=[self.action_group.id],
+            )
+        return consumption.Budget(
+            child_name(name, "budget"),
+            budget_name=physical_name(args.name_prefix, "monthly", limit=63),
+            scope=f"/subscriptions/{args.subscription_id}",
+            amount=args.budget_usd,
+            category="Cost",
+            time_grain="Monthly",
+            time_period=consumption.BudgetTimePeriodArgs(start_date=budget_start(datetime.now(UTC).date())),
+            filter=consumption.BudgetFilterArgs(
+                dimensions=consumption.BudgetComparisonExpressionArgs(
+                    name="ResourceGroupName", operator="In", values=list(args.budget_resource_groups)
+                )
+            ),
+            notifications=notifications,
+            # The start date is "this month" when first created; later months must not rewrite it.
+            opts=self.child_opts(ignore_changes=["timePeriod"]),
+        )
 
     def _managed_prometheus(self, name: str, args: MonitoringArgs, tags: dict[str, str]) -> None:
         """Azure Monitor managed Prometheus for the cluster (the metrics add-on the cluster enables with

@@ -11,15 +11,21 @@ management-group quotas only), so the stack reports them and nothing requests th
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
+from lepton_infra.azure.planning import SYSTEM_POOL_NAME, SYSTEM_POOL_SIZE, vm_size
 from lepton_infra.catalog import catalog
 from lepton_infra.core.quota import QuotaNeed, merged
+
+if TYPE_CHECKING:
+    from lepton_infra.spec import PlatformSpec
 
 # VM size pattern -> (usage name, family as the portal shows it), for the catalog's machines.
 FAMILIES = (
     (r"Standard_D\d+s_v5", "standardDSv5Family", "Standard DSv5 Family vCPUs"),
     (r"Standard_ND96isr_H100_v5", "standardNDSH100v5Family", "Standard NDSH100v5 Family vCPUs"),
-    (r"Standard_NC\d+adis?_H100_v5", "standardNCadsH100v5Family", "Standard NCadsH100v5 Family vCPUs"),
+    # NC40ads_H100_v5 (1 GPU) and NC80adis_H100_v5 (2 GPUs): the `i` comes only with the larger size.
+    (r"Standard_NC\d+adi?s_H100_v5", "standardNCadsH100v5Family", "Standard NCadsH100v5 Family vCPUs"),
     (r"Standard_ND96asr_v4", "standardNDASv4_A100Family", "Standard NDASv4_A100 Family vCPUs"),
     (r"Standard_ND96amsr_A100_v4", "standardNDAMSv4_A100Family", "Standard NDAMSv4_A100 Family vCPUs"),
     (r"Standard_NC\d+ads_A100_v4", "standardNCADSA100v4Family", "Standard NCADSA100v4 Family vCPUs"),
@@ -29,10 +35,13 @@ FAMILIES = (
 
 
 def vm_family(vm_size: str) -> tuple[str, str]:
+    """(usage name, portal name) of the size's vCPU family. A size no pattern knows (a catalog row added
+    without its family) is still reported, under its own name, rather than failing the plan: the quota
+    table is advice, and the test over the catalog (tests/azure/test_azure_planning.py) keeps it whole."""
     for pattern, code, name in FAMILIES:
         if re.fullmatch(pattern, vm_size):
             return code, name
-    raise KeyError(f"no quota family known for {vm_size}")
+    return "unknown", f"{vm_size} family vCPUs (family not known here: see the Usage + quotas page)"
 
 
 def quota_needs(region: str, pools: list[tuple[str, str, int, bool]]) -> list[QuotaNeed]:
@@ -50,3 +59,14 @@ def quota_needs(region: str, pools: list[tuple[str, str, int, bool]]) -> list[Qu
         needs.append(QuotaNeed(name, code, amount, "vCPUs", region, (pool,)))
         needs.append(QuotaNeed("Total Regional vCPUs", "cores", amount, "vCPUs", region, (pool,)))
     return merged(needs)
+
+
+def platform_quota_needs(spec: PlatformSpec, system_vm_size: str) -> list[QuotaNeed]:
+    """`quota_needs` for a platform: the AKS system pool at its max, then every spec pool at its max."""
+    return quota_needs(
+        spec.region,
+        [
+            (SYSTEM_POOL_NAME, system_vm_size, SYSTEM_POOL_SIZE[spec.environment][1], False),
+            *((p.name, vm_size(spec, p), p.max, p.spot) for p in spec.node_pools),
+        ],
+    )

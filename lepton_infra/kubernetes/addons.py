@@ -265,7 +265,7 @@ def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs
     version = handle.kubernetes_version
     mon = spec.monitoring
     egress = list(handle.identity_egress)
-    cloud_tolerations = [t.toleration() for t in handle.gpu.cloud_taints]
+    spot_types = {p.gpu.type for p in spec.node_pools if p.gpu and p.spot}  # GPU types with spot capacity
     return PlatformAddonsArgs(
         kubernetes_version=version,
         gpu=handle.gpu if spec.gpu_pools else None,
@@ -319,20 +319,18 @@ def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs
                 scaling_metric=s.scaling.metric,
                 scaling_target=s.scaling.target,
                 cpu_utilization=s.scaling.cpu_utilization,
-                cloud_tolerations=cloud_tolerations if s.gpu else (),
+                cloud_tolerations=handle.gpu.tolerations(spot=s.gpu.type in spot_types) if s.gpu else (),
             )
             for s in spec.services
         ],
-        jobs=job_queues_args(spec, cloud_tolerations, handle.capacity_provisioning)
-        if spec.jobs.enabled
-        else None,
+        jobs=job_queues_args(spec, handle.gpu, handle.capacity_provisioning) if spec.jobs.enabled else None,
         traffic=traffic,
     )
 
 
 def job_queues_args(
     spec: PlatformSpec,
-    cloud_tolerations: Sequence[Mapping[str, str]],
+    gpu: GpuFacts,
     capacity: CapacityProvisioning | None = None,
 ) -> JobQueuesArgs:
     """Flavors from the node pools, a queue per tenant with the spec's quota (defaults: no guaranteed
@@ -348,8 +346,9 @@ def job_queues_args(
     )
     flavors = flavors_for(
         [PoolShape(p.name, p.gpu.type if p.gpu else None, p.spot) for p in spec.node_pools],
-        cloud_tolerations,
+        gpu.tolerations(spot=False),
         provisioned,
+        spot_tolerations=gpu.tolerations(spot=True),
     )
     queues = []
     for t in spec.tenants:
