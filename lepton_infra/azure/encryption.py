@@ -88,11 +88,12 @@ class EncryptionKey(Component):
                 ),
             ),
             # ARM creates a key only if it does not exist ("Keys - Create If Not Exist": an existing key
-            # is returned without any write, no new version, no update). An edit of these properties
-            # would be a Pulumi update that changes nothing in Azure: they are creation-time values, and
-            # a new rotation policy for a running key goes through `az keyvault key rotation-policy
-            # update` (docs/azure.md, "Key rotation").
-            opts=self.child_opts(protect=args.protect, ignore_changes=["properties"]),
+            # is returned without any write, no new version and no update of it; learn.microsoft.com
+            # @azure/arm-keyvault KeysOperations.createIfNotExist, read 2026-12-07). An edit of these
+            # properties or tags would be a Pulumi update that changes nothing in Azure: they are
+            # creation-time values, and a new rotation policy for a running key goes through `az keyvault
+            # key rotation-policy update` (docs/azure.md, "Key rotation").
+            opts=self.child_opts(protect=args.protect, ignore_changes=["properties", "tags"]),
         )
         # The key's version now, read at every `pulumi up` (Keys - Get answers the current version; the
         # resource's own `keyUriWithVersion` is the first version, kept in the state). AKS KMS takes a

@@ -3,7 +3,8 @@ GPU, on-demand or spot, autoscaled by AKS's cluster autoscaler from `min_nodes` 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 import pulumi
@@ -11,8 +12,11 @@ from pulumi_azure_native import containerservice
 
 from lepton_infra.azure.planning import pool_shape
 from lepton_infra.catalog import choose_machine
+from lepton_infra.core.args import at_least, check_args, ordered
 from lepton_infra.core.component import Component
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name
+from lepton_infra.profiles.azure import AKS_POOL_NAME, AKS_POOL_NAME_RULE
 
 
 @dataclass
@@ -35,13 +39,21 @@ class NodePoolArgs:
     tags: Mapping[str, str] = field(default_factory=dict)
 
 
+def node_pool_problems(args: NodePoolArgs) -> Iterator[Problem]:
+    """What AKS would refuse at apply time (a 13-character name fails the AgentPool PUT, after the
+    cluster exists), refused before anything is registered."""
+    if not re.fullmatch(AKS_POOL_NAME, args.pool_name):
+        yield Problem("pool_name", args.pool_name, AKS_POOL_NAME_RULE, "rename the pool, e.g. `gpu1`")
+    yield from at_least("min_nodes", args.min_nodes, 0)
+    yield from ordered("min_nodes", args.min_nodes, "max_nodes", args.max_nodes)
+
+
 class NodePool(Component):
     TOKEN = "lepton:azure:NodePool"
 
     def __init__(self, name: str, args: NodePoolArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        check_args(self.TOKEN, name, node_pool_problems(args))  # before anything is registered
         super().__init__(name, opts)
-        if not 0 <= args.min_nodes <= args.max_nodes:
-            raise ValueError(f"need 0 <= min_nodes <= max_nodes, got {args.min_nodes}..{args.max_nodes}")
         machine = choose_machine(
             "azure",
             gpu=args.gpu_type,

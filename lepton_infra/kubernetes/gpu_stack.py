@@ -106,6 +106,14 @@ def gpu_operator_values(
         # Operands must land on the tainted GPU nodes and survive node pressure.
         "daemonsets": {"tolerations": tolerations, "priorityClassName": SYSTEM_NODE_CRITICAL},
     }
+    if runtime_class is not None:
+        # The cloud's toolkit, as NVIDIA documents it for AKS (cloud-native-docs gpu-operator/
+        # microsoft-aks.rst, procedure unchanged since 2023, last edited 2025-10-08): written when the
+        # chart's `cdi.enabled` defaulted to false. From v25.10.0 it defaults to true and GPUs reach
+        # containers through the runtime's own CDI support and specs the operator's toolkit writes
+        # (release-notes.rst, 25.10.0); with the cloud's toolkit, the documented device-list path
+        # (NVIDIA_VISIBLE_DEVICES through the node's nvidia-container-runtime) is the one kept.
+        values["cdi"] = {"enabled": False}
     if cloud:
         # The NFD worker labels each node with its PCI devices (`feature.node.kubernetes.io/
         # pci-10de.present`), from which the operator sets `nvidia.com/gpu.present` and places its
