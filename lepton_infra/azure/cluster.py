@@ -131,6 +131,7 @@ class Cluster(Component):
             authorized_ip_ranges=None if args.private_endpoint else list(args.authorized_networks),
             disable_run_command=True,
         )
+        node_resource_group = physical_name(args.name_prefix, "aks-nodes", limit=80)
         self.cluster = containerservice.ManagedCluster(
             child_name(name, "aks"),
             resource_name_=physical_name(args.name_prefix, limit=63),
@@ -144,7 +145,7 @@ class Cluster(Component):
             # Always said: leaving LTS takes an explicit KubernetesOfficial (AKS "long-term support",
             # disable LTS), and a plan left out would keep whatever the cluster has.
             support_plan="AKSLongTermSupport" if args.long_term_support else "KubernetesOfficial",
-            node_resource_group=physical_name(args.name_prefix, "aks-nodes", limit=80),
+            node_resource_group=node_resource_group,
             identity=containerservice.ManagedClusterIdentityArgs(
                 type=containerservice.ResourceIdentityType.USER_ASSIGNED,
                 user_assigned_identities=[self.control_plane_identity.id],
@@ -244,8 +245,11 @@ class Cluster(Component):
         )
         self.cluster_name = self.cluster.name
         self.cluster_id = self.cluster.id
-        # Where AKS bills the node VMs, their disks and load balancers.
-        self.node_resource_group: pulumi.Output[str] = self.cluster.node_resource_group
+        # Where AKS bills the node VMs, their disks and load balancers: the name the cluster was given, read
+        # back from it (so whatever uses it waits for the group to exist).
+        self.node_resource_group: pulumi.Output[str] = self.cluster.node_resource_group.apply(
+            lambda group: group or node_resource_group
+        )
         self.maintenance = (
             maintenance_configurations(
                 name,

@@ -190,27 +190,23 @@ class Monitoring(Component):
         never saw a GPU hour. So the budget is the subscription's, filtered to both groups (Consumption
         Budgets `filter.dimensions` on `ResourceGroupName`, azure-native 3.29, API 2024-08-01), and warns
         on the month's forecast as well as on actual spend."""
-        notifications = {
-            f"actual-{threshold}": consumption.NotificationArgs(
+
+        def notify(kind: str, operator: str, threshold: int) -> consumption.NotificationArgs:
+            return consumption.NotificationArgs(
                 enabled=True,
-                operator="GreaterThanOrEqualTo",
+                operator=operator,
                 threshold=threshold,
-                threshold_type="Actual",
+                threshold_type=kind,
                 contact_emails=list(args.alert_emails),
                 contact_groups=[self.action_group.id],
             )
-            for threshold in args.budget_thresholds
+
+        notifications = {
+            f"actual-{t}": notify("Actual", "GreaterThanOrEqualTo", t) for t in args.budget_thresholds
         }
         # Spending is on course to pass the budget this month: a warning while there is time to act.
-        for threshold in BUDGET_FORECAST_THRESHOLDS:
-            notifications[f"forecast-{threshold}"] = consumption.NotificationArgs(
-                enabled=True,
-                operator="GreaterThan",
-                threshold=threshold,
-                threshold_type="Forecasted",
-                contact_emails=list(args.alert_emails),
-                contact_groups=[self.action_group.id],
-            )
+        for t in BUDGET_FORECAST_THRESHOLDS:
+            notifications[f"forecast-{t}"] = notify("Forecasted", "GreaterThan", t)
         return consumption.Budget(
             child_name(name, "budget"),
             budget_name=physical_name(args.name_prefix, "monthly", limit=63),

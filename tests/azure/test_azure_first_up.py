@@ -6,7 +6,6 @@ leave the case out; expected values are written out from Azure's own references,
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,18 +24,6 @@ AZ = "azure-native"
 VERSIONED_KEY_URL = re.compile(r"https://acme-ai-(dev|prod)-kv\.vault\.azure\.net/keys/platform/[0-9a-f]{32}")
 # Azure built-in roles reference: "Azure Kubernetes Service Cluster User Role" (listClusterUserCredential).
 CLUSTER_USER_ROLE = "4abbcc35-e782-43d8-92c5-2d3f1bd2253f"
-
-
-@pytest.fixture(scope="module", params=["azure-dev", "azure-prod"])
-def graph(
-    request: pytest.FixtureRequest, plan_stack: Callable[..., PlannedGraph], platform_dir: Path
-) -> PlannedGraph:
-    return plan_stack(platform_dir, request.param)
-
-
-@pytest.fixture(scope="module")
-def prod(plan_stack: Callable[..., PlannedGraph], platform_dir: Path) -> PlannedGraph:
-    return plan_stack(platform_dir, "azure-prod")
 
 
 @pytest.fixture(scope="module")

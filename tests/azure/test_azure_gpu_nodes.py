@@ -6,11 +6,7 @@ chart and AgentBaker sources named on each test."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
-
-import pytest
 
 from lepton_infra.plan.record import PlannedGraph, RecordedResource
 from tests.azure.variants import plan_spec, public_h100_service
@@ -25,18 +21,6 @@ SPOT = {
     "value": "spot",
     "effect": "NoSchedule",
 }
-
-
-@pytest.fixture(scope="module", params=["azure-dev", "azure-prod"])
-def graph(
-    request: pytest.FixtureRequest, plan_stack: Callable[..., PlannedGraph], platform_dir: Path
-) -> PlannedGraph:
-    return plan_stack(platform_dir, request.param)
-
-
-@pytest.fixture(scope="module")
-def prod(plan_stack: Callable[..., PlannedGraph], platform_dir: Path) -> PlannedGraph:
-    return plan_stack(platform_dir, "azure-prod")
 
 
 def _operator_values(graph: PlannedGraph) -> dict[str, Any]:

@@ -35,23 +35,6 @@ ROLE_SCOPES = {
 }
 
 
-@pytest.fixture(scope="module", params=["azure-dev", "azure-prod"])
-def graph(
-    request: pytest.FixtureRequest, plan_stack: Callable[..., PlannedGraph], platform_dir: Path
-) -> PlannedGraph:
-    return plan_stack(platform_dir, request.param)
-
-
-@pytest.fixture(scope="module")
-def prod(plan_stack: Callable[..., PlannedGraph], platform_dir: Path) -> PlannedGraph:
-    return plan_stack(platform_dir, "azure-prod")
-
-
-@pytest.fixture(scope="module")
-def dev(plan_stack: Callable[..., PlannedGraph], platform_dir: Path) -> PlannedGraph:
-    return plan_stack(platform_dir, "azure-dev")
-
-
 def _role(r: RecordedResource) -> str:
     return ROLE_NAMES[str(r.inputs["roleDefinitionId"]).rsplit("/", 1)[1]]
 
