@@ -21,7 +21,6 @@ from pulumi_azure_native import (
 
 from lepton_infra.azure.alerts import prometheus_alerts
 from lepton_infra.azure.planning import (
-    BUDGET_FORECAST_THRESHOLDS,
     action_group_short_name,
     budget_start,
     storage_account_name,
@@ -31,6 +30,7 @@ from lepton_infra.azure.roles import grant
 from lepton_infra.azure.storage_account import hardened_storage_account
 from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name, physical_name
+from lepton_infra.profiles.azure.limits import BUDGET_FORECAST_THRESHOLDS
 
 CONTROL_PLANE_LOGS = ("kube-audit-admin", "guard")
 

@@ -16,7 +16,7 @@ from lepton_infra.core.args import at_least, check_args, ordered
 from lepton_infra.core.component import Component
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name
-from lepton_infra.profiles.azure import AKS_POOL_NAME, AKS_POOL_NAME_RULE
+from lepton_infra.profiles.azure.limits import AKS_POOL_NAME, AKS_POOL_NAME_RULE
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """Pure Azure planning: the VNet layout, cloud-side names, built-in role ids, node pool shape, the ABAC
-condition of a tenant's prefix, the kubeconfig, and the checks only the Azure platform knows (the
-preflight). No SDK here, so every rule is tested without Pulumi."""
+condition of a tenant's prefix and the kubeconfig. No SDK here, so every rule is tested without Pulumi.
+(What AKS and ARM refuse is checked at spec time by the Azure profile: profiles/azure/rules.py.)"""
 
 from __future__ import annotations
 
@@ -9,28 +9,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from ipaddress import IPv4Network
-from typing import TYPE_CHECKING
 
 import yaml
 
-from lepton_infra.catalog import choose_machine
 from lepton_infra.core.conventions import GPU_TAINT_EFFECT, GPU_TAINT_KEY, GPU_TAINT_VALUE, pool_labels
 from lepton_infra.core.kubeconfig import ExecCredential, exec_kubeconfig
 from lepton_infra.core.naming import physical_name
-
-# The limits AKS and ARM set, checked at spec time by the Azure profile (SDK-free), re-exported here.
-from lepton_infra.profiles.azure import (  # noqa: F401
-    BUDGET_FORECAST_THRESHOLDS,
-    MAX_BUDGET_NOTIFICATIONS,
-    MAX_FLOW_LOG_RETENTION_DAYS,
-    MAX_OS_DISK_GB,
-    POD_CIDR,
-    SYSTEM_POOL_NAME,
-    azure_problems,
-)
-
-if TYPE_CHECKING:
-    from lepton_infra.spec import NodePoolSpec, PlatformSpec
 
 # Built-in role definition ids: the same GUID in every tenant (Azure built-in roles reference).
 ROLE = {
@@ -120,20 +104,6 @@ def role_definition_id(subscription_id: str, role: str) -> str:
 
 
 # --- node pools -----------------------------------------------------------------------------------
-
-SYSTEM_POOL_SIZE = {"prod": (3, 5), "staging": (2, 4), "dev": (1, 3)}  # (min, max) of the AKS system pool
-
-
-def vm_size(spec: PlatformSpec, pool: NodePoolSpec) -> str:
-    """The catalog's machine for the pool in the spec's region (an explicit `machine_type` wins)."""
-    return choose_machine(
-        "azure",
-        gpu=pool.gpu.type if pool.gpu else None,
-        gpu_count=pool.gpu.count if pool.gpu else 1,
-        cpu_class=pool.cpu,
-        explicit=pool.machine_type,
-        region=None if pool.machine_type else spec.region,
-    ).name
 
 
 @dataclass(frozen=True)

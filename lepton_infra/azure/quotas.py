@@ -11,14 +11,10 @@ management-group quotas only), so the stack reports them and nothing requests th
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
-from lepton_infra.azure.planning import SYSTEM_POOL_NAME, SYSTEM_POOL_SIZE, vm_size
 from lepton_infra.catalog import catalog
 from lepton_infra.core.quota import QuotaNeed, merged
-
-if TYPE_CHECKING:
-    from lepton_infra.spec import PlatformSpec
+from lepton_infra.spec.resolved import ResolvedPlatform
 
 # VM size pattern -> (usage name, family as the portal shows it), for the catalog's machines.
 FAMILIES = (
@@ -44,8 +40,15 @@ def vm_family(vm_size: str) -> tuple[str, str]:
     return "unknown", f"{vm_size} family vCPUs (family not known here: see the Usage + quotas page)"
 
 
-def quota_needs(region: str, pools: list[tuple[str, str, int, bool]]) -> list[QuotaNeed]:
-    """`pools`: (pool name, VM size, max nodes, spot) for every pool, the AKS system pool included."""
+def quota_needs(resolved: ResolvedPlatform) -> list[QuotaNeed]:
+    """Every pool at its max, the AKS system pool included."""
+    assert resolved.azure is not None  # resolve() fills the spec's own cloud
+    system = resolved.azure.system_pool
+    pools = [
+        (system.name, system.vm_size, system.max_nodes, False),
+        *((p.name, p.machine.name, p.spec.max, p.spec.spot) for p in resolved.pools),
+    ]
+    region = resolved.spec.region
     vcpus = {m.name: m.vcpu for m in catalog("azure").machines}
     needs = []
     for pool, size, nodes, spot in pools:
@@ -59,14 +62,3 @@ def quota_needs(region: str, pools: list[tuple[str, str, int, bool]]) -> list[Qu
         needs.append(QuotaNeed(name, code, amount, "vCPUs", region, (pool,)))
         needs.append(QuotaNeed("Total Regional vCPUs", "cores", amount, "vCPUs", region, (pool,)))
     return merged(needs)
-
-
-def platform_quota_needs(spec: PlatformSpec, system_vm_size: str) -> list[QuotaNeed]:
-    """`quota_needs` for a platform: the AKS system pool at its max, then every spec pool at its max."""
-    return quota_needs(
-        spec.region,
-        [
-            (SYSTEM_POOL_NAME, system_vm_size, SYSTEM_POOL_SIZE[spec.environment][1], False),
-            *((p.name, vm_size(spec, p), p.max, p.spot) for p in spec.node_pools),
-        ],
-    )

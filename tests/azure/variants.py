@@ -48,10 +48,13 @@ def public_h100_service() -> dict[str, Any]:
 
 
 def h100_nvl_pool() -> dict[str, Any]:
-    """azure-prod with a 1-GPU H100 NVL on-demand pool (`Standard_NC40ads_H100_v5` in the catalog)."""
+    """azure-prod with a 1-GPU H100 NVL on-demand pool (`Standard_NC40ads_H100_v5` in the catalog); the
+    research queue holds its quota (every GPU pool is a job flavor some queue must hold quota on)."""
     raw = copy.deepcopy(shipped_spec("azure-prod"))
     raw["node_pools"] = [
         *raw["node_pools"],
         {"name": "nvl", "gpu": {"type": "h100-nvl", "count": 1}, "max": 2},
     ]
+    research = raw["tenants"][0]
+    research["jobs"] = {**research["jobs"], "gpu_quota": {**research["jobs"]["gpu_quota"], "nvl": 2}}
     return raw
