@@ -12,7 +12,7 @@ routine `up` never rolls vpc-cni or kube-proxy across busy GPU nodes because EKS
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
@@ -20,13 +20,15 @@ import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
 from lepton_infra.aws.account import AwsAccount, lookup_account
-from lepton_infra.aws.arg_checks import addons_problems
 from lepton_infra.aws.iam import allow, document, irsa_role
-from lepton_infra.core.args import check_args
-from lepton_infra.core.component import Component
-from lepton_infra.core.eks_addons import addon_versions
+from lepton_infra.core.args import known
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.eks_addons import addon_versions, unpinned_problems
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name
+from lepton_infra.spec import ClusterSpec
 from lepton_infra.spec.aws_rules import CORE_ADDONS
+from lepton_infra.spec.problems import like_spec_field
 
 ADDONS = CORE_ADDONS
 # vpc-cni accepts NetworkPolicy objects either way but enforces them only with this set (its add-on
@@ -49,7 +51,7 @@ _EBS_CLUSTER_TAG = "ebs.csi.aws.com/cluster"
 
 
 @dataclass
-class AddonsArgs:
+class AddonsArgs(ComponentArgs):
     cluster_name: pulumi.Input[str]
     kubernetes_version: str
     oidc_provider_arn: pulumi.Input[str]
@@ -69,6 +71,18 @@ class AddonsArgs:
     a component's `depends_on` does not reach the children it creates."""
     account: AwsAccount | None = None
     """The partition and account (`aws.Platform` passes its one lookup); None: looked up here."""
+
+    def problems(self) -> Iterator[Problem]:
+        yield from like_spec_field("kubernetes_version", self.kubernetes_version, ClusterSpec, "version")
+        for addon, version in self.versions.items():
+            if known(version) and not str(version).strip():
+                yield Problem(
+                    f"versions.{addon}", version, "an empty add-on version", "pin a version or drop the entry"
+                )
+        pinned = {a: v for a, v in self.versions.items() if known(v) and str(v).strip()}
+        yield from unpinned_problems(
+            "versions", CORE_ADDONS, self.kubernetes_version, pinned, "add them to versions"
+        )
 
 
 def ebs_csi_policy(key_id: pulumi.Input[str], partition: pulumi.Input[str]) -> pulumi.Output[str]:
@@ -161,8 +175,7 @@ class Addons(Component):
     TOKEN = "lepton:aws:Addons"
 
     def __init__(self, name: str, args: AddonsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        check_args(self.TOKEN, name, addons_problems(args))  # before anything is registered
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         namespace, service_account = EBS_CSI_SERVICE_ACCOUNT
         ebs_role = irsa_role(
             child_name(name, "ebs-csi"),

@@ -5,6 +5,7 @@ read-only access to one bucket prefix."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pulumi
@@ -12,14 +13,16 @@ import pulumi_aws as aws
 
 from lepton_infra.aws.access_logs import access_log_bucket, tls_only_statement
 from lepton_infra.aws.account import AwsAccount, lookup_account
-from lepton_infra.aws.arg_checks import artifact_store_problems
 from lepton_infra.aws.data_events import DataEventsTrail, trail_arn, trail_name
 from lepton_infra.aws.iam import allow, document, irsa_role
 from lepton_infra.aws.replication import ModelReplica
-from lepton_infra.core.args import check_args
+from lepton_infra.core.args import at_least
 from lepton_infra.core.cluster_handle import BoundIdentity
-from lepton_infra.core.component import Component
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name, physical_name
+from lepton_infra.spec import AwsKnobs, PlatformSpec
+from lepton_infra.spec.problems import like_spec_field
 
 IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"
 ACCESS_LOG_PREFIX = "models/"
@@ -43,7 +46,7 @@ ECR_LIFECYCLE = {
 
 
 @dataclass
-class ArtifactStoreArgs:
+class ArtifactStoreArgs(ComponentArgs):
     platform: str
     environment: str
     key_id: pulumi.Input[str]
@@ -63,6 +66,28 @@ class ArtifactStoreArgs:
     """Needed for the trail's ARN when `data_events_trail` is on, and for replication."""
     account: AwsAccount | None = None
     """The partition and account (`aws.Platform` passes its one lookup); None: looked up here."""
+
+    def problems(self) -> Iterator[Problem]:
+        yield from like_spec_field("platform", self.platform, PlatformSpec, "name")
+        yield from like_spec_field("environment", self.environment, PlatformSpec, "environment")
+        yield from at_least("noncurrent_version_days", self.noncurrent_version_days, 1)
+        yield from like_spec_field(
+            "access_log_retention_days", self.access_log_retention_days, AwsKnobs, "access_log_retention_days"
+        )
+        if self.replication_region and self.replication_region == self.region:
+            yield Problem(
+                "replication_region",
+                self.replication_region,
+                "the replica must be in another region than the model bucket",
+                "name another region, or None for no replica",
+            )
+        if (self.data_events_trail or self.replication_region) and not self.region:
+            yield Problem(
+                "region",
+                self.region,
+                "the data-events trail's ARN (in its bucket and key policies) names the region",
+                "pass region=<the provider's region>",
+            )
 
 
 def tls_only_bucket_policy(bucket_arn: pulumi.Input[str]) -> pulumi.Output[str]:
@@ -151,8 +176,7 @@ class ArtifactStore(Component):
     def __init__(
         self, name: str, args: ArtifactStoreArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        check_args(self.TOKEN, name, artifact_store_problems(args))  # before anything is registered
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         self._kms_key_arn = args.key_id
         facts = args.account or lookup_account(self)
         account = pulumi.Output.from_input(facts.account_id)

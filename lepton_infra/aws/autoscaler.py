@@ -4,17 +4,17 @@ its pinned image serves their v1 API."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_kubernetes as k8s
 
 from lepton_infra.aws.account import AwsAccount, lookup_account, make_arn
-from lepton_infra.aws.arg_checks import autoscaler_problems
 from lepton_infra.aws.iam import allow, document, irsa_role
-from lepton_infra.core.args import check_args
-from lepton_infra.core.component import Component
+from lepton_infra.core.args import at_least, one_of
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name
 
 # The pins live with every other chart pin. Importing charts.py runs lepton_infra.kubernetes' package
@@ -42,7 +42,7 @@ PROVISIONING_ROLE = "cluster-autoscaler-provisioning"
 
 
 @dataclass
-class AutoscalerArgs:
+class AutoscalerArgs(ComponentArgs):
     cluster_name: pulumi.Input[str]
     kubernetes_version: str
     region: str
@@ -65,6 +65,23 @@ class AutoscalerArgs:
     provisioning_requests: bool = False
     """Serve ProvisioningRequests (install their CRD and RBAC, pass the flags); needs an image that serves
     their v1 API (`serves_provisioning_requests`)."""
+
+    def problems(self) -> Iterator[Problem]:
+        yield from one_of(
+            "kubernetes_version",
+            self.kubernetes_version,
+            sorted(CLUSTER_AUTOSCALER_IMAGE_TAGS),
+            "Kubernetes version (no cluster-autoscaler image is pinned for it)",
+        )
+        yield from at_least("scale_down_unneeded_minutes", self.scale_down_unneeded_minutes, 1)
+        if self.provisioning_requests and self.kubernetes_version not in PROVISIONING_REQUEST_V1_MINORS:
+            yield Problem(
+                "provisioning_requests",
+                True,
+                f"the autoscaler for Kubernetes {self.kubernetes_version} "
+                "does not serve the ProvisioningRequest v1 API Kueue creates",
+                f"use Kubernetes {', '.join(sorted(PROVISIONING_REQUEST_V1_MINORS))}, or set it False",
+            )
 
 
 def serves_provisioning_requests(kubernetes_version: str) -> bool:
@@ -213,8 +230,7 @@ class Autoscaler(Component):
     TOKEN = "lepton:aws:Autoscaler"
 
     def __init__(self, name: str, args: AutoscalerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        check_args(self.TOKEN, name, autoscaler_problems(args))  # before anything is registered
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         account = args.account or lookup_account(self)
         role = irsa_role(
             child_name(name, "irsa"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
@@ -11,12 +11,15 @@ import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
 from lepton_infra.aws.account import AwsAccount, lookup_account, make_arn
-from lepton_infra.aws.arg_checks import cluster_problems
 from lepton_infra.aws.iam import allow, document, service_trust
-from lepton_infra.core.args import check_args
-from lepton_infra.core.component import Component
+from lepton_infra.core.args import known
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.kubeconfig import ExecCredential, exec_kubeconfig
 from lepton_infra.core.naming import child_name, physical_name
+from lepton_infra.spec import AwsKnobs, ClusterSpec, NetworkSpec
+from lepton_infra.spec.apply_time import cloudwatch_retention_problem
+from lepton_infra.spec.problems import like_spec_field
 
 CONTROL_PLANE_LOG_TYPES = ("api", "audit", "authenticator", "controllerManager", "scheduler")
 CLUSTER_ADMIN_POLICY = "cluster-access-policy/AmazonEKSClusterAdminPolicy"  # arn:<partition>:eks::aws:<this>
@@ -39,7 +42,7 @@ CONTROL_PLANE_TO_NODE_PORTS = (
 
 
 @dataclass
-class ClusterArgs:
+class ClusterArgs(ComponentArgs):
     cluster_name: str
     """Cloud-side name of the EKS cluster (also used in subnet and autoscaler tags)."""
     version: str
@@ -65,6 +68,30 @@ class ClusterArgs:
     protect: bool = False
     account: AwsAccount | None = None
     """The partition and account (`aws.Platform` passes its one lookup); None: looked up here."""
+
+    def problems(self) -> Iterator[Problem]:
+        yield from like_spec_field("version", self.version, ClusterSpec, "version")
+        yield from like_spec_field(
+            "public_access_cidrs", list(self.public_access_cidrs), ClusterSpec, "authorized_networks"
+        )
+        yield from like_spec_field("admin_role_arns", list(self.admin_role_arns), AwsKnobs, "admin_role_arns")
+        yield from like_spec_field("service_cidr", self.service_cidr, NetworkSpec, "service_cidr")
+        if known(self.support_type) and self.support_type not in ("STANDARD", "EXTENDED"):
+            yield Problem(
+                "support_type",
+                self.support_type,
+                "not an EKS upgrade policy support type",
+                "use STANDARD (upgraded at the end of standard support) or EXTENDED (paid extended support)",
+            )
+        if known(self.log_retention_days):
+            yield from cloudwatch_retention_problem("log_retention_days", self.log_retention_days)
+        if self.endpoint_public and not self.public_access_cidrs:
+            yield Problem(
+                "public_access_cidrs",
+                [],
+                "a public EKS endpoint needs the CIDRs that may reach it (never open by default)",
+                "list office/VPN/CI CIDRs, or set endpoint_public=False",
+            )
 
 
 def endpoint_access(public: bool, cidrs: Sequence[str]) -> tuple[bool, bool, list[str]]:
@@ -117,8 +144,7 @@ class Cluster(Component):
     TOKEN = "lepton:aws:Cluster"
 
     def __init__(self, name: str, args: ClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        check_args(self.TOKEN, name, cluster_problems(args))  # before anything is registered
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         private, public, cidrs = endpoint_access(args.endpoint_public, args.public_access_cidrs)
         partition = (args.account or lookup_account(self)).partition
 

@@ -13,6 +13,7 @@ EBS CSI role use the key through their own IAM policies, which the root statemen
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -20,10 +21,10 @@ import pulumi
 import pulumi_aws as aws
 
 from lepton_infra.aws.account import AwsAccount, lookup_account
-from lepton_infra.aws.arg_checks import encryption_key_problems
 from lepton_infra.aws.iam import document
-from lepton_infra.core.args import check_args
-from lepton_infra.core.component import Component
+from lepton_infra.core.args import at_least, at_most
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name
 
 # Actions a service needs to use (not manage) a key for envelope encryption.
@@ -40,7 +41,7 @@ def autoscaling_slr_arn(account_id: str, partition: str) -> str:
 
 
 @dataclass
-class EncryptionKeyArgs:
+class EncryptionKeyArgs(ComponentArgs):
     alias: str
     """Alias without the `alias/` prefix, e.g. `acme-ai-prod`."""
     region: str
@@ -54,6 +55,11 @@ class EncryptionKeyArgs:
     generate data keys for that trail only (aws/data_events.py)."""
     account: AwsAccount | None = None
     """The partition and account (`aws.Platform` passes its one lookup); None: looked up here."""
+
+    def problems(self) -> Iterator[Problem]:
+        # KMS ScheduleKeyDeletion accepts a pending window of 7 to 30 days.
+        yield from at_least("deletion_window_days", self.deletion_window_days, 7, "KMS waits 7 to 30 days")
+        yield from at_most("deletion_window_days", self.deletion_window_days, 30, "KMS waits 7 to 30 days")
 
 
 def cloudtrail_statements(account_id: str, partition: str, region: str, trail: str) -> list[dict]:
@@ -174,8 +180,7 @@ class EncryptionKey(Component):
     def __init__(
         self, name: str, args: EncryptionKeyArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        check_args(self.TOKEN, name, encryption_key_problems(args))  # before anything is registered
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         account = args.account or lookup_account(self)
         self.autoscaling_role: aws.iam.ServiceLinkedRole | None = None
         depends_on: list[pulumi.Resource] = []

@@ -19,15 +19,17 @@ Describe/List calls authorize only on `*` (Service Authorization Reference) and 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import pulumi
 
 from lepton_infra.aws.account import AwsAccount, lookup_account, make_arn
 from lepton_infra.aws.iam import allow, document, irsa_role
-from lepton_infra.core.component import Component
+from lepton_infra.core.args import at_least
+from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.conventions import POOL_LABEL
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name
 
 # The pin lives with every other chart pin (core/data/chart_support.yaml; kubernetes/charts.py is plain data).
@@ -72,7 +74,7 @@ DESCRIBE_ACTIONS = (
 
 
 @dataclass
-class LoadBalancerControllerArgs:
+class LoadBalancerControllerArgs(ComponentArgs):
     cluster_name: pulumi.Input[str]
     region: str
     vpc_id: pulumi.Input[str]
@@ -86,6 +88,9 @@ class LoadBalancerControllerArgs:
     """Pool the controller runs on (an on-demand CPU pool with nodes); None: anywhere."""
     wait_for: Sequence[pulumi.Resource] = ()
     account: AwsAccount | None = None
+
+    def problems(self) -> Iterator[Problem]:
+        yield from at_least("replicas", self.replicas, 1, "the controller's webhooks admit every Ingress")
 
 
 def controller_policy(
@@ -292,7 +297,7 @@ class LoadBalancerController(Component):
     def __init__(
         self, name: str, args: LoadBalancerControllerArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         account = args.account or lookup_account(self)
         role = irsa_role(
             child_name(name, "irsa"),

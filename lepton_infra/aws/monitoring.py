@@ -4,7 +4,7 @@ monthly budget."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
@@ -12,14 +12,17 @@ import pulumi_aws as aws
 
 from lepton_infra.aws.account import AwsAccount, lookup_account, make_arn
 from lepton_infra.aws.addons import RESOLVE_CONFLICTS
-from lepton_infra.aws.arg_checks import monitoring_problems
 from lepton_infra.aws.iam import allow, document, irsa_role
-from lepton_infra.core.args import check_args
-from lepton_infra.core.component import Component
-from lepton_infra.core.eks_addons import addon_versions
+from lepton_infra.core.args import known
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.eks_addons import addon_versions, unpinned_problems
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name, physical_name
 from lepton_infra.core.tagging import COST_ALLOCATION_TAG
+from lepton_infra.spec import BudgetSpec, MonitoringSpec
+from lepton_infra.spec.apply_time import cloudwatch_retention_problem
 from lepton_infra.spec.aws_rules import OBSERVABILITY_ADDON
+from lepton_infra.spec.problems import like_spec_field
 
 ADDON = OBSERVABILITY_ADDON
 AGENT_SERVICE_ACCOUNT = ("amazon-cloudwatch", "cloudwatch-agent")
@@ -42,7 +45,7 @@ FIVE_MINUTES = 300
 
 
 @dataclass
-class MonitoringArgs:
+class MonitoringArgs(ComponentArgs):
     cluster_name: str
     region: str
     key_id: pulumi.Input[str]
@@ -73,6 +76,19 @@ class MonitoringArgs:
     a component's `depends_on` does not reach the children it creates."""
     account: AwsAccount | None = None
     """The partition and account (`aws.Platform` passes its one lookup); None: looked up here."""
+
+    def problems(self) -> Iterator[Problem]:
+        yield from like_spec_field("alert_emails", list(self.alert_emails), MonitoringSpec, "alert_emails")
+        yield from like_spec_field(
+            "gpu_idle_percent", self.gpu_idle_percent, MonitoringSpec, "gpu_idle_percent"
+        )
+        if known(self.log_retention_days):
+            yield from cloudwatch_retention_problem("log_retention_days", self.log_retention_days)
+        yield from like_spec_field("budget_usd", self.budget_usd, BudgetSpec, "monthly_usd")
+        if not self.addon_version:
+            yield from unpinned_problems(
+                "addon_version", [OBSERVABILITY_ADDON], self.kubernetes_version, {}, "pass addon_version"
+            )
 
 
 def agent_policy(
@@ -136,8 +152,7 @@ class Monitoring(Component):
     TOKEN = "lepton:aws:Monitoring"
 
     def __init__(self, name: str, args: MonitoringArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        check_args(self.TOKEN, name, monitoring_problems(args))  # before anything is registered
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         facts = args.account or lookup_account(self)
         account = pulumi.Output.from_input(facts.account_id)
         self._container_insights(name, args, account, facts.partition)

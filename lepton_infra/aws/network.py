@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from ipaddress import IPv4Network
 from typing import Literal
@@ -11,12 +11,15 @@ import pulumi
 import pulumi_aws as aws
 
 from lepton_infra.aws.account import AwsAccount, lookup_account
-from lepton_infra.aws.arg_checks import network_problems
 from lepton_infra.aws.iam import allow, document, service_trust
-from lepton_infra.core.args import check_args
+from lepton_infra.core.args import at_least, known
 from lepton_infra.core.cidr import plan_subnets
-from lepton_infra.core.component import Component
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name, physical_name
+from lepton_infra.spec import NetworkSpec
+from lepton_infra.spec.apply_time import cloudwatch_retention_problem
+from lepton_infra.spec.problems import like_spec_field
 
 # Interface endpoints that let private nodes pull images, get tokens, ship logs and call EC2 without
 # crossing the NAT (cheaper egress, and no internet path needed for the control loop).
@@ -24,7 +27,7 @@ INTERFACE_ENDPOINT_SERVICES = ("ecr.api", "ecr.dkr", "sts", "logs", "ec2")
 
 
 @dataclass
-class NetworkArgs:
+class NetworkArgs(ComponentArgs):
     cidr: str
     zones: int
     cluster_name: str
@@ -42,6 +45,21 @@ class NetworkArgs:
     account: AwsAccount | None = None
     """The partition and account (`aws.Platform` passes its one lookup); None: looked up here."""
 
+    def problems(self) -> Iterator[Problem]:
+        yield from like_spec_field("cidr", self.cidr, NetworkSpec, "cidr")
+        yield from like_spec_field("zones", self.zones, NetworkSpec, "zones")
+        yield from at_least("zones", self.zones, 2, "EKS needs subnets in at least 2 zones")
+        yield from like_spec_field("nat", self.nat, NetworkSpec, "nat")
+        if known(self.flow_log_retention_days):
+            yield from cloudwatch_retention_problem("flow_log_retention_days", self.flow_log_retention_days)
+        if self.availability_zones and known(self.zones) and len(self.availability_zones) < self.zones:
+            yield Problem(
+                "availability_zones",
+                list(self.availability_zones),
+                f"fewer than zones={self.zones}",
+                "name one zone per subnet, or lower zones",
+            )
+
 
 def nat_zone_indexes(strategy: str, zones: int) -> list[int]:
     """The zones that get a NAT gateway: one per zone, or only the first."""
@@ -52,8 +70,7 @@ class Network(Component):
     TOKEN = "lepton:aws:Network"
 
     def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        check_args(self.TOKEN, name, network_problems(args))  # before anything is registered
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         label = args.name_prefix or name
         plan = plan_subnets(IPv4Network(args.cidr), args.zones)
         if args.availability_zones:

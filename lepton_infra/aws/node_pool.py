@@ -4,17 +4,21 @@ that let the cluster autoscaler scale it up from zero."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_aws as aws
 
-from lepton_infra.aws.arg_checks import node_pool_problems
+from lepton_infra.catalog import catalog
 from lepton_infra.core import conventions as conv
-from lepton_infra.core.args import check_args
-from lepton_infra.core.component import Component
+from lepton_infra.core.args import known, non_empty, one_of
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name, physical_name
+from lepton_infra.profiles.aws import PROFILE as AWS
+from lepton_infra.spec import ClusterSpec, GpuRequest, NodePoolSpec
+from lepton_infra.spec.problems import like_spec_field, node_pool_args_problems
 
 NODE_TEMPLATE = "k8s.io/cluster-autoscaler/node-template"
 # The label the cluster autoscaler's AWS provider reads to know a node has GPUs (it then waits for the
@@ -37,7 +41,7 @@ class Taint:
 
 
 @dataclass
-class NodePoolArgs:
+class NodePoolArgs(ComponentArgs):
     cluster_name: pulumi.Input[str]
     pool_name: str
     """Pool name (the `lepton.ai/pool` label)."""
@@ -64,6 +68,29 @@ class NodePoolArgs:
     """Tags of the instances, volumes and network interfaces the pool launches (the platform's tags,
     which the budget filters on). Provider default tags do not reach them: an Auto Scaling group
     launches them, and only the launch template's tag specifications are applied."""
+
+    def problems(self) -> Iterator[Problem]:
+        yield from node_pool_args_problems(
+            self.pool_name, self.min_nodes, self.max_nodes, AWS.pool_name, "node group"
+        )
+        yield from non_empty("instance_types", self.instance_types, "instance type")
+        desired = self.desired_size
+        if desired is not None and known(desired) and not self.min_nodes <= desired <= self.max_nodes:
+            yield Problem(
+                "desired_size",
+                desired,
+                f"outside [min_nodes {self.min_nodes}, max_nodes {self.max_nodes}]",
+                "set it between min_nodes and max_nodes, or leave it unset",
+            )
+        if self.gpu_type is not None:
+            yield from one_of("gpu_type", self.gpu_type, sorted(catalog("aws").gpu_types()), "AWS GPU type")
+            yield from like_spec_field("gpu_count", self.gpu_count, GpuRequest, "count")
+        elif known(self.gpu_count) and self.gpu_count:
+            yield Problem(
+                "gpu_count", self.gpu_count, "GPUs without a gpu_type", "set gpu_type or gpu_count: 0"
+            )
+        yield from like_spec_field("disk_gb", self.disk_gb, NodePoolSpec, "disk_gb")
+        yield from like_spec_field("kubernetes_version", self.kubernetes_version, ClusterSpec, "version")
 
 
 def pool_labels(pool: str, gpu_type: str | None, extra: Mapping[str, str]) -> dict[str, str]:
@@ -144,8 +171,7 @@ class NodePool(Component):
     TOKEN = "lepton:aws:NodePool"
 
     def __init__(self, name: str, args: NodePoolArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        check_args(self.TOKEN, name, node_pool_problems(args))  # before anything is registered
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         label = args.name_prefix or name
         is_gpu = args.gpu_type is not None
         labels = pool_labels(args.pool_name, args.gpu_type, args.labels)

@@ -67,7 +67,7 @@ class Platform(Component):
     TOKEN = "lepton:aws:Platform"
 
     def __init__(self, name: str, spec: PlatformSpec, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(name, opts)
+        super().__init__(name, spec, opts)
         knobs = spec.aws or AwsKnobs()
         prod = spec.environment == "prod"
         protect = bool(spec.protect)

@@ -12,7 +12,7 @@ zone VPC (`network.dns_records`), each host also gets its Route 53 alias records
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from ipaddress import IPv4Network
 
@@ -21,12 +21,15 @@ import pulumi_aws as aws
 
 from lepton_infra.aws.host_dns import HostRecords, alb_hosted_zone_id, host_dns_problems, private_zone
 from lepton_infra.aws.lb_controller import INGRESS_CLASS
-from lepton_infra.core.args import check_args
+from lepton_infra.core.args import one_of
 from lepton_infra.core.cidr import plan_subnets
-from lepton_infra.core.component import Component
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name, physical_name
 from lepton_infra.core.traffic import Decoration, EntryPoint, IngressFacts, RouteTarget
 from lepton_infra.kubernetes.keda import COLD_START_WAIT
+from lepton_infra.spec import NetworkSpec
+from lepton_infra.spec.problems import like_spec_field
 
 ALB = "alb.ingress.kubernetes.io/"
 
@@ -50,7 +53,7 @@ SUCCESS_CODES = "200-399"
 
 
 @dataclass
-class AlbTrafficArgs:
+class AlbTrafficArgs(ComponentArgs):
     cluster_name: pulumi.Input[str]
     hosts: Mapping[str, str]
     """Exposed host -> exposure (internal | public), from `exposed_services(spec)`."""
@@ -72,6 +75,29 @@ class AlbTrafficArgs:
     region: str | None = None
     """The VPC's region (its ALBs' canonical hosted zone); None: the provider's."""
 
+    def problems(self) -> Iterator[Problem]:
+        yield from like_spec_field("tls_issuer", self.tls_issuer, NetworkSpec, "tls_issuer")
+        for host, exposure in sorted(self.hosts.items()):
+            yield from one_of(f"hosts.{host}", exposure, ("internal", "public"), "exposure")
+        yield from like_spec_field("vpc_cidr", self.vpc_cidr, NetworkSpec, "cidr")
+        yield from like_spec_field("zones", self.zones, NetworkSpec, "zones")
+        if self.hosts and self.tls_issuer == "acme" and self.dns_zone_id is None:
+            yield Problem(
+                "dns_zone_id",
+                None,
+                "an acme certificate is validated by a DNS record in the public hosted zone",
+                "set dns_zone_id, or use tls_issuer private-ca with private_ca_arn",
+            )
+        if self.hosts and self.tls_issuer == "private-ca" and self.private_ca_arn is None:
+            yield Problem(
+                "private_ca_arn",
+                None,
+                "an ALB serves only ACM certificates: a private one is issued by an ACM Private CA",
+                "set private_ca_arn, or use tls_issuer acme with dns_zone_id",
+            )
+        if self.private_zone_vpc_id is not None:
+            yield from host_dns_problems(self.domain, self.hosts, self.dns_zone_id)
+
 
 class AlbTraffic(Component):
     """One ACM certificate per exposed host (with its DNS validation for acme) and the `IngressFacts`."""
@@ -79,9 +105,7 @@ class AlbTraffic(Component):
     TOKEN = "lepton:aws:Traffic"  # the same component name on every cloud
 
     def __init__(self, name: str, args: AlbTrafficArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        if args.private_zone_vpc_id is not None:
-            check_args(self.TOKEN, name, host_dns_problems(args.domain, args.hosts, args.dns_zone_id))
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         self.args = args
         self.certificates: dict[str, pulumi.Output[str]] = {}
         self.waits: dict[str, list[pulumi.Resource]] = {}

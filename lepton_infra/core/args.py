@@ -1,5 +1,6 @@
-"""Checking a component's args before it registers anything: each component lists its problems with
-these helpers and calls `check_args` first thing in its constructor.
+"""Checking a component's args before it registers anything: each `...Args` lists its problems with
+these helpers in `problems()` (core/component.py's `ComponentArgs`), and the component base calls
+`check_args` before it registers the component.
 
 Only plain values are checked: an `Output` is known at apply time only, so it is skipped (the cloud
 checks it then). The helpers yield `Problem`s whose path is the args field (`min_size`), so a user of

@@ -8,7 +8,8 @@ from typing import Annotated, Any, Literal
 import pulumi
 from pydantic import Field, StringConstraints, TypeAdapter, ValidationError, model_validator
 
-from lepton_infra.core.errors import SpecError
+from lepton_infra.core.component import ComponentArgs
+from lepton_infra.core.errors import Problem, SpecError
 from lepton_infra.spec.base import PlatformName, SpecModel
 from lepton_infra.spec.cloud_knobs import AwsKnobs, AzureKnobs, GcpKnobs
 from lepton_infra.spec.cluster import ClusterSpec
@@ -28,7 +29,7 @@ CONFIG_NAMESPACE = "lepton"
 CONFIG_KEY = "platform"
 
 
-class PlatformSpec(SpecModel):
+class PlatformSpec(SpecModel, ComponentArgs):
     name: PlatformName = Field(
         description="Platform name (3-20 chars, lowercase, digits, hyphens); prefixes every cloud-side name."
     )
@@ -171,6 +172,14 @@ class PlatformSpec(SpecModel):
         from lepton_infra.core.tagging import deployment_name
 
         return deployment_name(self.name, self.environment)
+
+    def problems(self) -> list[Problem]:
+        """The args contract of a cloud's `Platform` (core/component.py): the spec's rules and the cloud's
+        pre-flight, run again on this instance. A spec built through pydantic passed them already (empty);
+        this catches one built around validation (`model_construct`, `model_copy(update=...)`)."""
+        from lepton_infra.spec.rules import check_platform
+
+        return check_platform(self)
 
 
 def _has_field_errors(err: ValidationError) -> bool:
