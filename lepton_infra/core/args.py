@@ -10,6 +10,7 @@ the component sees which argument to change and how.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from ipaddress import IPv4Network
 from typing import Any
 
 import pulumi
@@ -56,3 +57,13 @@ def one_of(path: str, value: Any, choices: Iterable[Any], what: str = "value") -
 def non_empty(path: str, value: Any, what: str) -> Iterator[Problem]:
     if known(value) and len(value) == 0:
         yield Problem(path, [], f"needs at least one {what}", f"give one or more {what}s")
+
+
+def ipv4_cidr(path: str, value: Any) -> Iterator[Problem]:
+    """`value` parses as an IPv4 network (`10.0.0.0/20`; host bits must be zero)."""
+    if not known(value):
+        return
+    try:
+        IPv4Network(str(value))
+    except ValueError as err:
+        yield Problem(path, value, f"not an IPv4 CIDR ({err})", "write it like 10.0.0.0/20")

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_gcp as gcp
 
-from lepton_infra.core.args import check_args
-from lepton_infra.core.component import Component
+from lepton_infra.core.args import at_least
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name, physical_name
-from lepton_infra.gcp.arg_checks import artifact_store_problems
+from lepton_infra.gcp.planning import label_problems
+from lepton_infra.spec.gcp_rules import SOFT_DELETE_DAYS
 
 READER_ROLE = "roles/artifactregistry.reader"
 
 
 @dataclass
-class ArtifactStoreArgs:
+class ArtifactStoreArgs(ComponentArgs):
     project: pulumi.Input[str]
     location: str  # the region; CMEK keys are regional, so bucket and registry are too
     name_prefix: str
@@ -37,6 +39,21 @@ class ArtifactStoreArgs:
     protect: bool = False
     labels: Mapping[str, str] = field(default_factory=dict)
 
+    def problems(self) -> Iterator[Problem]:
+        for arg in ("noncurrent_version_days", "keep_versions", "untagged_image_days"):
+            yield from at_least(arg, getattr(self, arg), 1)
+        if self.retention_days is not None:
+            yield from at_least("retention_days", self.retention_days, 1)
+        low, high = SOFT_DELETE_DAYS
+        if self.soft_delete_days != 0 and not low <= self.soft_delete_days <= high:
+            yield Problem(
+                "soft_delete_days",
+                self.soft_delete_days,
+                f"GCS accepts a soft-delete retention of 0 (off) or {low} to {high} days",
+                f"use 0, or a number of days from {low} to {high}",
+            )
+        yield from label_problems("labels", self.labels)
+
 
 class ArtifactStore(Component):
     TOKEN = "lepton:gcp:ArtifactStore"
@@ -44,8 +61,7 @@ class ArtifactStore(Component):
     def __init__(
         self, name: str, args: ArtifactStoreArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        check_args(self.TOKEN, name, artifact_store_problems(args))  # before anything is registered
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         retained = args.retention_days is not None
         retention = (
             gcp.storage.BucketRetentionPolicyArgs(

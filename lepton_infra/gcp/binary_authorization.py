@@ -10,15 +10,19 @@ everything else. Pattern syntax (Binary Authorization API, AdmissionWhitelistPat
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_gcp as gcp
 
-from lepton_infra.core.component import Component
+from lepton_infra.core.args import one_of
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name
 from lepton_infra.kubernetes.chart_images import chart_image_patterns, repository_pattern
+from lepton_infra.spec import GcpKnobs
+from lepton_infra.spec.problems import like_spec_field
 
 # What the cluster evaluates: the project's singleton policy (GKE `binaryAuthorization.evaluationMode`).
 CLUSTER_ENFORCES_PROJECT_POLICY = "PROJECT_SINGLETON_POLICY_ENFORCE"
@@ -46,13 +50,19 @@ def allowlist_patterns(registry_url: str, service_images: Sequence[str], extra: 
 
 
 @dataclass
-class BinaryAuthorizationPolicyArgs:
+class BinaryAuthorizationPolicyArgs(ComponentArgs):
     project: pulumi.Input[str]
     registry_url: pulumi.Input[str]  # `<region>-docker.pkg.dev/<project>/<repository>`
     mode: str  # "enforce" | "dryrun"
     service_images: Sequence[str] = field(default_factory=list)
     extra_patterns: Sequence[str] = field(default_factory=list)
     protect: bool = False
+
+    def problems(self) -> Iterator[Problem]:
+        yield from one_of("mode", self.mode, sorted(ENFORCEMENT), "Binary Authorization mode")
+        yield from like_spec_field(
+            "extra_patterns", list(self.extra_patterns), GcpKnobs, "binary_authorization_allowlist"
+        )
 
 
 class BinaryAuthorizationPolicy(Component):
@@ -61,7 +71,7 @@ class BinaryAuthorizationPolicy(Component):
     def __init__(
         self, name: str, args: BinaryAuthorizationPolicyArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         patterns = pulumi.Output.from_input(args.registry_url).apply(
             lambda url: [
                 gcp.binaryauthorization.PolicyAdmissionWhitelistPatternArgs(name_pattern=p)

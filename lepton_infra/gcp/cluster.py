@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_gcp as gcp
 
-from lepton_infra.core.args import check_args
-from lepton_infra.core.component import Component
+from lepton_infra.core.args import ipv4_cidr
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.kubeconfig import ExecCredential, exec_kubeconfig
 from lepton_infra.core.naming import child_name, physical_name
-from lepton_infra.gcp.arg_checks import cluster_problems
 from lepton_infra.gcp.cluster_facts import DATAPLANE_V2
 from lepton_infra.gcp.maintenance import RecurringWindow, spec_window
 from lepton_infra.gcp.planning import workload_pool
+from lepton_infra.spec import ClusterSpec, GcpKnobs
 from lepton_infra.spec.cluster import DEFAULT_VERSION
 from lepton_infra.spec.maintenance import MaintenanceWindow
+from lepton_infra.spec.problems import like_spec_field
 
 # GKE-managed metrics: control plane, workload state (kube-state-metrics) and NVIDIA DCGM GPU metrics.
 MONITORING_COMPONENTS: tuple[str, ...] = (
@@ -37,7 +39,7 @@ LOGGING_COMPONENTS: tuple[str, ...] = ("SYSTEM_COMPONENTS", "WORKLOADS")
 
 
 @dataclass
-class ClusterArgs:
+class ClusterArgs(ComponentArgs):
     project: pulumi.Input[str]
     location: pulumi.Input[str]  # a region (regional control plane) or a zone
     node_locations: pulumi.Input[Sequence[str]]
@@ -72,13 +74,22 @@ class ClusterArgs:
     # GKE Binary Authorization: PROJECT_SINGLETON_POLICY_ENFORCE (evaluate the project's policy) or DISABLED.
     binary_authorization_mode: str = "DISABLED"
 
+    def problems(self) -> Iterator[Problem]:
+        yield from like_spec_field("kubernetes_version", self.kubernetes_version, ClusterSpec, "version")
+        yield from like_spec_field("release_channel", self.release_channel, GcpKnobs, "release_channel")
+        yield from like_spec_field(
+            "authorized_networks", list(self.authorized_networks), ClusterSpec, "authorized_networks"
+        )
+        yield from self.maintenance.problems("maintenance")
+        for arg in ("control_plane_cidr",):
+            yield from ipv4_cidr(arg, getattr(self, arg))
+
 
 class Cluster(Component):
     TOKEN = "lepton:gcp:Cluster"
 
     def __init__(self, name: str, args: ClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        check_args(self.TOKEN, name, cluster_problems(args))  # before anything is registered
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         self.cluster = gcp.container.Cluster(
             child_name(name, "gke"),
             name=physical_name(args.name_prefix, limit=40),

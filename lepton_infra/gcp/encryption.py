@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_gcp as gcp
 
-from lepton_infra.core.args import check_args
-from lepton_infra.core.component import Component
+from lepton_infra.core.args import at_least, at_most
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name, physical_name
-from lepton_infra.gcp.arg_checks import encryption_key_problems
+from lepton_infra.gcp.planning import label_problems
 
 MAX_ROTATION_DAYS = 90
 ENCRYPTER_ROLE = "roles/cloudkms.cryptoKeyEncrypterDecrypter"
 
 
 @dataclass
-class EncryptionKeyArgs:
+class EncryptionKeyArgs(ComponentArgs):
     project: pulumi.Input[str]
     location: pulumi.Input[str]  # the region: a CMEK must live where the data it protects lives
     name_prefix: str
@@ -27,6 +29,16 @@ class EncryptionKeyArgs:
     rotation_days: int = MAX_ROTATION_DAYS
     protect: bool = False
     labels: dict[str, str] = field(default_factory=dict)
+
+    def problems(self) -> Iterator[Problem]:
+        yield from at_least("rotation_days", self.rotation_days, 1)
+        yield from at_most(
+            "rotation_days",
+            self.rotation_days,
+            MAX_ROTATION_DAYS,
+            f"a platform key rotates at least every {MAX_ROTATION_DAYS} days",
+        )
+        yield from label_problems("labels", self.labels)
 
 
 class EncryptionKey(Component):
@@ -38,8 +50,7 @@ class EncryptionKey(Component):
     def __init__(
         self, name: str, args: EncryptionKeyArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        check_args(self.TOKEN, name, encryption_key_problems(args))  # before anything is registered
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         # Key rings and keys can never be deleted in GCP (only their versions): protect keeps Pulumi from
         # trying, and the 30-day scheduled destruction keeps a destroyed version recoverable.
         self.key_ring = gcp.kms.KeyRing(

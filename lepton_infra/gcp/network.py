@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_gcp as gcp
 
-from lepton_infra.core.args import check_args
-from lepton_infra.core.component import Component
+from lepton_infra.core.args import at_least, at_most, ipv4_cidr
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name, physical_name
-from lepton_infra.gcp.arg_checks import network_problems
 
 PODS_RANGE = "pods"
 SERVICES_RANGE = "services"
@@ -21,7 +21,7 @@ WEBHOOK_PORTS: tuple[str, ...] = ("4443", "6443", "8443", "9443", "15017")
 
 
 @dataclass
-class NetworkArgs:
+class NetworkArgs(ComponentArgs):
     project: pulumi.Input[str]
     region: pulumi.Input[str]
     # Cloud-side name prefix (`<platform>-<environment>`); URN names never depend on it.
@@ -38,6 +38,13 @@ class NetworkArgs:
     proxy_only_cidr: str | None = None
     load_balancer_ports: Sequence[str] = ()
 
+    def problems(self) -> Iterator[Problem]:
+        for arg in ("nodes_cidr", "pods_cidr", "services_cidr", "control_plane_cidr"):
+            yield from ipv4_cidr(arg, getattr(self, arg))
+        # VPC flow logs sample a fraction of packets: the API takes 0.0 to 1.0.
+        yield from at_least("flow_sampling", self.flow_sampling, 0.0, "a sampling fraction is 0.0 to 1.0")
+        yield from at_most("flow_sampling", self.flow_sampling, 1.0, "a sampling fraction is 0.0 to 1.0")
+
 
 # Where Google's health checkers connect from (Cloud Load Balancing docs, "Health checks overview", probe
 # IP ranges for the regional application load balancers: 35.191.0.0/16 and 130.211.0.0/22).
@@ -48,8 +55,7 @@ class Network(Component):
     TOKEN = "lepton:gcp:Network"
 
     def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        check_args(self.TOKEN, name, network_problems(args))  # before anything is registered
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         prefix = args.name_prefix
         self.vpc = gcp.compute.Network(
             child_name(name, "vpc"),

@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_gcp as gcp
 
-from lepton_infra.core.args import check_args
-from lepton_infra.core.component import Component
+from lepton_infra.catalog import NoMachine, catalog, choose_machine
+from lepton_infra.core.args import at_least, one_of
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name
-from lepton_infra.gcp.arg_checks import node_pool_problems
 from lepton_infra.gcp.node_identity import NodeServiceAccount, NodeServiceAccountArgs
 from lepton_infra.gcp.planning import pool_shape
+from lepton_infra.profiles.gcp import PROFILE as GCP
+from lepton_infra.spec import GpuRequest, NodePoolSpec
+from lepton_infra.spec.problems import like_spec_field, node_pool_args_problems
 
 CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
 
 
 @dataclass
-class NodePoolArgs:
+class NodePoolArgs(ComponentArgs):
     project: pulumi.Input[str]
     cluster: pulumi.Input[str]  # cluster id or name
     location: pulumi.Input[str]  # the cluster's location (region or zone)
@@ -44,13 +48,46 @@ class NodePoolArgs:
     # a GPU pool for queued jobs, from 0 nodes, on-demand.
     queued_provisioning: bool = False
 
+    def problems(self) -> Iterator[Problem]:
+        yield from node_pool_args_problems(
+            self.pool_name, self.min_nodes, self.max_nodes, GCP.pool_name, "node pool"
+        )
+        yield from at_least("initial_nodes_per_zone", self.initial_nodes_per_zone, 0)
+        yield from like_spec_field("disk_gb", self.disk_gb, NodePoolSpec, "disk_gb")
+        if self.queued_provisioning and (
+            self.gpu_type is None or self.spot or self.min_nodes or self.initial_nodes_per_zone
+        ):
+            yield Problem(
+                "queued_provisioning",
+                True,
+                "GKE queued provisioning is for on-demand GPU pools starting from 0 nodes",
+                "set gpu_type, spot=False, min_nodes=0, initial_nodes_per_zone=0",
+            )
+        if self.gpu_type is not None:
+            offered = sorted(catalog("gcp").gpu_types())
+            if self.gpu_type not in offered:
+                yield from one_of("gpu_type", self.gpu_type, offered, "GCP GPU type")
+                return
+            yield from like_spec_field("gpu_count", self.gpu_count, GpuRequest, "count")
+        try:
+            choose_machine(
+                "gcp",
+                gpu=self.gpu_type,
+                gpu_count=self.gpu_count,
+                cpu_class=self.cpu_class,
+                explicit=self.machine_type,
+            )
+        except NoMachine as err:
+            field = "machine_type" if self.machine_type else ("gpu_count" if self.gpu_type else "cpu_class")
+            value = getattr(self, field)
+            yield Problem(field, value, str(err), "pick a machine the catalog lists")
+
 
 class NodePool(Component):
     TOKEN = "lepton:gcp:NodePool"
 
     def __init__(self, name: str, args: NodePoolArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        check_args(self.TOKEN, name, node_pool_problems(args))  # before anything is registered
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         shape = pool_shape(
             args.pool_name,
             gpu=args.gpu_type,

@@ -63,7 +63,7 @@ class Platform(Component):
     TOKEN = "lepton:gcp:Platform"
 
     def __init__(self, name: str, spec: PlatformSpec, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(name, opts)
+        super().__init__(name, spec, opts)
         assert spec.gcp is not None  # guaranteed by the spec rules for cloud: gcp
         knobs = spec.gcp
         protect = bool(spec.protect)

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_gcp as gcp
 
-from lepton_infra.core.args import check_args
-from lepton_infra.core.component import Component
+from lepton_infra.core.args import known, non_empty
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name
-from lepton_infra.gcp.arg_checks import project_services_problems
 
 # What the platform calls. Beyond the obvious: iam creates service accounts, cloudresourcemanager reads
 # the project number and sets project IAM bindings, storage holds the model bucket (on by default in new
@@ -37,9 +37,20 @@ DNS_SERVICE = "dns.googleapis.com"
 
 
 @dataclass
-class ProjectServicesArgs:
+class ProjectServicesArgs(ComponentArgs):
     project: pulumi.Input[str]
     services: Sequence[str] = field(default_factory=lambda: list(PLATFORM_SERVICES))
+
+    def problems(self) -> Iterator[Problem]:
+        yield from non_empty("services", self.services, "API service")
+        for i, service in enumerate(self.services):
+            if known(service) and not str(service).endswith(".googleapis.com"):
+                yield Problem(
+                    f"services[{i}]",
+                    service,
+                    "not a Google API service name",
+                    "write it like container.googleapis.com",
+                )
 
 
 class ProjectServices(Component):
@@ -51,8 +62,7 @@ class ProjectServices(Component):
     def __init__(
         self, name: str, args: ProjectServicesArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        check_args(self.TOKEN, name, project_services_problems(args))  # before anything is registered
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         self.services = [
             gcp.projects.Service(
                 child_name(name, service.split(".")[0]),

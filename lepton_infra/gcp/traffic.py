@@ -13,15 +13,17 @@ namespace as the Service; one GCPBackendPolicy per Service).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pulumi
 import pulumi_gcp as gcp
 
+from lepton_infra.core.args import ipv4_cidr, one_of
 from lepton_infra.core.cluster_handle import BoundIdentity
-from lepton_infra.core.component import Component
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name, physical_name
 from lepton_infra.core.traffic import Decoration, DnsZone, EntryPoint, Exposure, IngressFacts, RouteTarget
 from lepton_infra.gcp.host_dns import (
@@ -65,7 +67,7 @@ MAX_DRAINING_SECONDS = 3600
 
 
 @dataclass
-class GkeTrafficArgs:
+class GkeTrafficArgs(ComponentArgs):
     project: pulumi.Input[str]
     project_id: str
     """The same project as plain text (the ClusterIssuer's solver names it)."""
@@ -92,12 +94,31 @@ class GkeTrafficArgs:
         """Some service is exposed publicly (the external class is offered)."""
         return any(e == "public" for _, e in self.hosts)
 
+    def problems(self) -> Iterator[Problem]:
+        yield from ipv4_cidr("proxy_only_cidr", self.proxy_only_cidr)
+        for host, exposure in self.hosts:
+            yield from one_of(f"hosts.{host}", exposure, sorted(GATEWAY_CLASSES), "exposure")
+        if any(e == "internal" for _, e in self.hosts) and self.node_subnet is None:
+            yield Problem(
+                "node_subnet",
+                None,
+                "the internal Gateway's address is reserved in the nodes' subnet",
+                "pass the nodes' subnet id",
+            )
+        if self.dns_zone is not None and self.domain is None:
+            yield Problem(
+                "domain",
+                None,
+                "cert-manager proves hosts under the domain in dns_zone",
+                "set domain (network.domain), or leave dns_zone unset",
+            )
+
 
 class GkeTraffic(Component):
     TOKEN = "lepton:gcp:Traffic"
 
     def __init__(self, name: str, args: GkeTrafficArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         self.args = args
         # TLS 1.2 or later, RESTRICTED ciphers (ECDHE with AES-GCM / ChaCha20 only) on every listener.
         self.ssl_policy = gcp.compute.RegionSslPolicy(
@@ -124,8 +145,6 @@ class GkeTraffic(Component):
         self.addresses: dict[Exposure, gcp.compute.Address] = {}
         exposures: list[Exposure] = sorted({e for _, e in args.hosts})
         for exposure in exposures:
-            if exposure == "internal" and args.node_subnet is None:
-                raise ValueError("an internal Gateway's address needs the nodes' subnet")
             self.addresses[exposure] = gateway_address(
                 child_name(name, f"address-{exposure}"),
                 exposure,
