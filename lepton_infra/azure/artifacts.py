@@ -3,7 +3,7 @@ with its `models` container, and the Premium registry on our key that the nodes 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 import pulumi
@@ -12,8 +12,10 @@ from pulumi_azure_native import containerregistry, network, privatedns, storage
 from lepton_infra.azure.planning import registry_name, storage_account_name
 from lepton_infra.azure.roles import grant
 from lepton_infra.azure.storage_account import hardened_storage_account
-from lepton_infra.core.component import Component
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name, physical_name
+from lepton_infra.spec.tag_rules import AZURE_TAGS
 
 MODELS_CONTAINER = "models"
 BLOB_PRIVATE_ZONE = "privatelink.blob.core.windows.net"
@@ -21,7 +23,7 @@ RETENTION_DAYS = 30  # soft delete of blobs and containers
 
 
 @dataclass
-class ArtifactStoreArgs:
+class ArtifactStoreArgs(ComponentArgs):
     name_prefix: str
     location: str
     resource_group_name: pulumi.Input[str]
@@ -39,6 +41,11 @@ class ArtifactStoreArgs:
     tags: Mapping[str, str] = field(default_factory=dict)
     protect: bool = False
 
+    def problems(self) -> Iterator[Problem]:
+        # Account, vault and registry names are derived within Azure's limits (planning.py): only the tags
+        # are the caller's to get wrong.
+        yield from AZURE_TAGS.problems(self.tags)
+
 
 class ArtifactStore(Component):
     TOKEN = "lepton:azure:ArtifactStore"
@@ -46,7 +53,7 @@ class ArtifactStore(Component):
     def __init__(
         self, name: str, args: ArtifactStoreArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         tags = dict(args.tags)
         after_key = self.child_opts(depends_on=args.encryption_dependencies, protect=args.protect)
         self.account = hardened_storage_account(

@@ -3,7 +3,7 @@ pool, and the Kubernetes provider plus the CMK storage class (the other pools ar
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from ipaddress import IPv4Network
 
@@ -12,10 +12,22 @@ import pulumi_kubernetes as k8s
 from pulumi_azure_native import containerservice, managedidentity
 
 from lepton_infra.azure.maintenance import AksMaintenanceWindow, maintenance_configurations
-from lepton_infra.azure.planning import SYSTEM_POOL_NAME, SYSTEM_POOL_TAINT, aks_kubeconfig, dns_service_ip
+from lepton_infra.azure.planning import (
+    AKS_ZONES,
+    MIN_SERVICE_PREFIX,
+    SYSTEM_POOL_NAME,
+    SYSTEM_POOL_TAINT,
+    aks_kubeconfig,
+    dns_service_ip,
+)
 from lepton_infra.azure.roles import grant
-from lepton_infra.core.component import Component
+from lepton_infra.core.args import at_least, at_most, ipv4_cidr, ordered
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name, physical_name
+from lepton_infra.spec import AzureKnobs, ClusterSpec
+from lepton_infra.spec.problems import like_spec_field
+from lepton_infra.spec.tag_rules import AZURE_TAGS
 
 STORAGE_CLASS = "lepton-cmk-premium"
 # The dedicated AKS system pool: kube-system add-ons only (tainted CriticalAddonsOnly). Everything of
@@ -24,7 +36,7 @@ SYSTEM_POOL_VM_SIZE = "Standard_D4s_v5"
 
 
 @dataclass
-class ClusterArgs:
+class ClusterArgs(ComponentArgs):
     name_prefix: str
     location: str
     resource_group_name: pulumi.Input[str]
@@ -65,6 +77,50 @@ class ClusterArgs:
     # No DNS zone is attached to it: the platform writes the hosts' records itself (azure/host_dns.py).
     web_app_routing: bool = False
 
+    def problems(self) -> Iterator[Problem]:
+        yield from like_spec_field("kubernetes_version", self.kubernetes_version, ClusterSpec, "version")
+        unparsed = [*ipv4_cidr("service_cidr", self.service_cidr), *ipv4_cidr("pod_cidr", self.pod_cidr)]
+        yield from unparsed
+        if not unparsed:
+            services, pods = IPv4Network(self.service_cidr), IPv4Network(self.pod_cidr)
+            if services.overlaps(pods):
+                yield Problem(
+                    "service_cidr", self.service_cidr, f"overlaps pod_cidr {pods}", "pick ranges apart"
+                )
+            if services.prefixlen < MIN_SERVICE_PREFIX:
+                yield Problem(
+                    "service_cidr",
+                    self.service_cidr,
+                    f"AKS needs a service range smaller than /{MIN_SERVICE_PREFIX}",
+                    "use a /12 to /24 range",
+                )
+        yield from at_least("zones", self.zones, 1)
+        yield from at_most(
+            "zones", self.zones, AKS_ZONES, f"Azure regions have {AKS_ZONES} availability zones"
+        )
+        yield from like_spec_field(
+            "authorized_networks", list(self.authorized_networks), ClusterSpec, "authorized_networks"
+        )
+        if not self.private_endpoint and not self.authorized_networks:
+            yield Problem(
+                "authorized_networks",
+                [],
+                "a public AKS API server needs the CIDRs that may reach it (never open by default)",
+                "list office/VPN/CI CIDRs, or keep private_endpoint=True",
+            )
+        yield from like_spec_field(
+            "admin_group_object_ids", list(self.admin_group_object_ids), AzureKnobs, "admin_group_object_ids"
+        )
+        for name in ("deployer_principal_type", "upgrade_channel", "node_os_upgrade_channel"):
+            yield from like_spec_field(name, getattr(self, name), AzureKnobs, name)
+        if self.maintenance is not None:
+            yield from self.maintenance.problems("maintenance")
+        yield from at_least(
+            "system_pool_min", self.system_pool_min, 1, "an AKS system pool keeps 1 node or more"
+        )
+        yield from ordered("system_pool_min", self.system_pool_min, "system_pool_max", self.system_pool_max)
+        yield from AZURE_TAGS.problems(self.tags)
+
 
 def sku_tier(args: ClusterArgs) -> str:
     """Premium with long-term support (which requires it), else Standard (uptime SLA) or Free."""
@@ -77,7 +133,7 @@ class Cluster(Component):
     TOKEN = "lepton:azure:Cluster"
 
     def __init__(self, name: str, args: ClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         tags = dict(args.tags)
 
         def identity(role: str) -> managedidentity.UserAssignedIdentity:

@@ -4,7 +4,7 @@ group."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -20,6 +20,7 @@ from pulumi_azure_native import (
 )
 
 from lepton_infra.azure.planning import (
+    MAX_BUDGET_THRESHOLD_PERCENT,
     action_group_short_name,
     budget_start,
     storage_account_name,
@@ -27,8 +28,14 @@ from lepton_infra.azure.planning import (
 )
 from lepton_infra.azure.roles import grant
 from lepton_infra.azure.storage_account import hardened_storage_account
-from lepton_infra.core.component import Component
+from lepton_infra.core.args import at_most, known
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name, physical_name
+from lepton_infra.profiles.azure import MAX_BUDGET_NOTIFICATIONS, MAX_FLOW_LOG_RETENTION_DAYS
+from lepton_infra.spec import BudgetSpec, MonitoringSpec, NetworkSpec
+from lepton_infra.spec.problems import like_spec_field
+from lepton_infra.spec.tag_rules import AZURE_TAGS
 
 CLUSTER_TYPE = "Microsoft.ContainerService/managedClusters"
 CONTROL_PLANE_LOGS = ("kube-audit-admin", "guard")
@@ -103,7 +110,7 @@ def prometheus_alerts() -> list[PrometheusAlert]:
 
 
 @dataclass
-class MonitoringArgs:
+class MonitoringArgs(ComponentArgs):
     name_prefix: str
     location: str
     resource_group_name: pulumi.Input[str]
@@ -125,12 +132,43 @@ class MonitoringArgs:
     tags: Mapping[str, str] = field(default_factory=dict)
     protect: bool = False
 
+    def problems(self) -> Iterator[Problem]:
+        yield from like_spec_field("alert_emails", list(self.alert_emails), MonitoringSpec, "alert_emails")
+        yield from like_spec_field("retention_days", self.retention_days, MonitoringSpec, "retention_days")
+        yield from like_spec_field(
+            "flow_log_retention_days", self.flow_log_retention_days, NetworkSpec, "flow_log_retention_days"
+        )
+        yield from at_most(
+            "flow_log_retention_days",
+            self.flow_log_retention_days,
+            MAX_FLOW_LOG_RETENTION_DAYS,
+            f"VNet flow logs keep at most {MAX_FLOW_LOG_RETENTION_DAYS} days",
+        )
+        yield from like_spec_field("budget_usd", self.budget_usd, BudgetSpec, "monthly_usd")
+        thresholds = list(self.budget_thresholds)
+        if len(thresholds) > MAX_BUDGET_NOTIFICATIONS:
+            yield Problem(
+                "budget_thresholds",
+                thresholds,
+                f"an Azure budget has at most {MAX_BUDGET_NOTIFICATIONS} notifications",
+                f"keep at most {MAX_BUDGET_NOTIFICATIONS} thresholds",
+            )
+        for i, threshold in enumerate(thresholds):
+            if known(threshold) and not 0 < threshold <= MAX_BUDGET_THRESHOLD_PERCENT:
+                yield Problem(
+                    f"budget_thresholds[{i}]",
+                    threshold,
+                    f"Azure budget thresholds lie in (0, {MAX_BUDGET_THRESHOLD_PERCENT}] percent",
+                    f"use a percentage between 1 and {MAX_BUDGET_THRESHOLD_PERCENT}",
+                )
+        yield from AZURE_TAGS.problems(self.tags)
+
 
 class Monitoring(Component):
     TOKEN = "lepton:azure:Monitoring"
 
     def __init__(self, name: str, args: MonitoringArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         tags = dict(args.tags)
         rg = args.resource_group_name
         # Encrypted at rest by Azure Monitor; a customer key needs a dedicated Log Analytics cluster

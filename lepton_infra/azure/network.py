@@ -3,7 +3,7 @@ API-server subnets, NSGs that deny the internet, and NAT gateway egress for the 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from ipaddress import IPv4Network
 
@@ -11,8 +11,14 @@ import pulumi
 from pulumi_azure_native import network, resources
 
 from lepton_infra.azure.planning import plan_vnet
-from lepton_infra.core.component import Component
+from lepton_infra.core.args import known
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name, physical_name
+from lepton_infra.profiles.azure import POD_CIDR
+from lepton_infra.spec import AzureKnobs, NetworkSpec
+from lepton_infra.spec.problems import like_spec_field
+from lepton_infra.spec.tag_rules import AZURE_TAGS
 
 # Priority 4096 is the lowest a custom rule can take: anything the platform opens later (e.g. an
 # ingress on 443) sits above it, and the internet stays denied below it whatever Azure's defaults become.
@@ -21,7 +27,7 @@ AKS_DELEGATION = "Microsoft.ContainerService/managedClusters"
 
 
 @dataclass
-class NetworkArgs:
+class NetworkArgs(ComponentArgs):
     name_prefix: str  # cloud-side names: <platform>-<environment>
     location: str
     cidr: str
@@ -30,12 +36,27 @@ class NetworkArgs:
     tags: Mapping[str, str] = field(default_factory=dict)
     protect: bool = False
 
+    def problems(self) -> Iterator[Problem]:
+        refused = like_spec_field("cidr", self.cidr, NetworkSpec, "cidr")
+        yield from refused
+        if known(self.cidr) and not refused and IPv4Network(self.cidr).overlaps(POD_CIDR):
+            yield Problem(
+                "cidr",
+                self.cidr,
+                f"overlaps the AKS overlay pod range {POD_CIDR}",
+                f"pick a range outside {POD_CIDR}",
+            )
+        yield from like_spec_field(
+            "resource_group_name", self.resource_group_name, AzureKnobs, "resource_group"
+        )
+        yield from AZURE_TAGS.problems(self.tags)
+
 
 class Network(Component):
     TOKEN = "lepton:azure:Network"
 
     def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         layout = plan_vnet(IPv4Network(args.cidr))
         tags = dict(args.tags)
         if args.resource_group_name is None:

@@ -3,20 +3,27 @@ GPU, on-demand or spot, autoscaled by AKS's cluster autoscaler from `min_nodes` 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 import pulumi
 from pulumi_azure_native import containerservice
 
-from lepton_infra.azure.planning import pool_shape
+from lepton_infra.azure.planning import AKS_ZONES, pool_shape
 from lepton_infra.catalog import choose_machine
-from lepton_infra.core.component import Component
+from lepton_infra.core.args import at_least, at_most, known
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name
+from lepton_infra.profiles.azure import MAX_OS_DISK_GB, SYSTEM_POOL_NAME
+from lepton_infra.profiles.azure import PROFILE as AZURE
+from lepton_infra.spec import NodePoolSpec
+from lepton_infra.spec.problems import like_spec_field, machine_problems, node_pool_args_problems
+from lepton_infra.spec.tag_rules import AZURE_TAGS
 
 
 @dataclass
-class NodePoolArgs:
+class NodePoolArgs(ComponentArgs):
     resource_group_name: pulumi.Input[str]
     cluster_name: pulumi.Input[str]
     pool_name: str  # the AKS pool name (the spec's pool name: 12 lowercase letters and digits)
@@ -34,14 +41,52 @@ class NodePoolArgs:
     extra_labels: Mapping[str, str] = field(default_factory=dict)
     tags: Mapping[str, str] = field(default_factory=dict)
 
+    def problems(self) -> Iterator[Problem]:
+        # AKS pool names: up to 12 lowercase letters and digits (the profile's rule); min <= max.
+        yield from node_pool_args_problems(
+            self.pool_name, self.min_nodes, self.max_nodes, AZURE.pool_name, "AKS node pool"
+        )
+        if self.pool_name == SYSTEM_POOL_NAME:
+            yield Problem(
+                "pool_name",
+                self.pool_name,
+                f"the AKS system pool is called '{SYSTEM_POOL_NAME}'",
+                "rename the pool",
+            )
+        initial = self.initial_nodes
+        if known(initial) and initial is not None and not self.min_nodes <= initial <= self.max_nodes:
+            yield Problem(
+                "initial_nodes",
+                initial,
+                f"outside [min_nodes {self.min_nodes}, max_nodes {self.max_nodes}]: AKS refuses a count "
+                "outside the autoscaler's range",
+                "set it between min_nodes and max_nodes, or leave it unset",
+            )
+        yield from machine_problems(
+            "azure",
+            "Azure",
+            gpu_type=self.gpu_type,
+            gpu_count=self.gpu_count,
+            cpu_class=self.cpu_class,
+            machine_type=self.machine_type,
+        )
+        yield from like_spec_field("disk_gb", self.disk_gb, NodePoolSpec, "disk_gb")
+        yield from at_most(
+            "disk_gb", self.disk_gb, MAX_OS_DISK_GB, f"AKS OS disks are at most {MAX_OS_DISK_GB} GiB"
+        )
+        yield from at_least("zones", self.zones, 1)
+        yield from at_most(
+            "zones", self.zones, AKS_ZONES, f"Azure regions have {AKS_ZONES} availability zones"
+        )
+        yield from like_spec_field("extra_labels", dict(self.extra_labels), NodePoolSpec, "labels")
+        yield from AZURE_TAGS.problems(self.tags)
+
 
 class NodePool(Component):
     TOKEN = "lepton:azure:NodePool"
 
     def __init__(self, name: str, args: NodePoolArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(name, opts)
-        if not 0 <= args.min_nodes <= args.max_nodes:
-            raise ValueError(f"need 0 <= min_nodes <= max_nodes, got {args.min_nodes}..{args.max_nodes}")
+        super().__init__(name, args, opts)
         machine = choose_machine(
             "azure",
             gpu=args.gpu_type,

@@ -70,7 +70,7 @@ class Platform(Component):
     TOKEN = "lepton:azure:Platform"
 
     def __init__(self, name: str, spec: PlatformSpec, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(name, opts)
+        super().__init__(name, spec, opts)
         assert spec.azure is not None  # guaranteed by the spec rules for cloud: azure
         knobs = spec.azure
         protect = bool(spec.protect)

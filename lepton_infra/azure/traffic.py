@@ -18,7 +18,7 @@ EndpointSlices), so a replica failing its probe leaves rotation without a health
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 import pulumi
@@ -29,10 +29,15 @@ from lepton_infra.azure.host_dns import SELF_CHECK_RESOLVERS, HostRecords, Publi
 from lepton_infra.azure.identity import CLIENT_ID_ANNOTATION, USE_LABEL
 from lepton_infra.azure.planning import WORKLOAD_IDENTITY_AUDIENCE, workload_subject
 from lepton_infra.azure.roles import grant
+from lepton_infra.core.args import one_of
 from lepton_infra.core.cluster_handle import BoundIdentity
-from lepton_infra.core.component import Component
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name, physical_name
 from lepton_infra.core.traffic import Decoration, DnsZone, EntryPoint, Exposure, IngressFacts, RouteTarget
+from lepton_infra.spec import AzureKnobs
+from lepton_infra.spec.problems import like_spec_field
+from lepton_infra.spec.tag_rules import AZURE_TAGS
 
 CRD_API = "approuting.kubernetes.azure.com/v1alpha1"
 ADD_ON_NAMESPACE = "app-routing-system"  # aks-app-routing-operator pkg/config/config.go DefaultNs
@@ -50,7 +55,7 @@ def controller_name(exposure: Exposure) -> str:
 
 
 @dataclass
-class AksTrafficArgs:
+class AksTrafficArgs(ComponentArgs):
     exposures: frozenset[str]
     """The exposures some service uses: one NginxIngressController each."""
     k8s_provider: pulumi.ProviderResource
@@ -73,6 +78,31 @@ class AksTrafficArgs:
     wait_for: list[pulumi.Resource] = field(default_factory=list)
     tags: Mapping[str, str] = field(default_factory=dict)
 
+    def problems(self) -> Iterator[Problem]:
+        for exposure in sorted(self.exposures):
+            yield from one_of("exposures", exposure, ("internal", "public"), "exposure")
+        yield from like_spec_field("dns_zone_id", self.dns_zone_id, AzureKnobs, "dns_zone_id")
+        records = self.dns_records and self.exposures and self.domain
+        if records and self.vnet_id is None:
+            yield Problem(
+                "vnet_id",
+                None,
+                "the hosts' private DNS zone is linked to the platform's VNet",
+                "pass the VNet id, or dns_records=False",
+            )
+        needs_zone = [
+            *(["acme proves each host by a DNS-01 record there"] if self.acme and self.exposures else []),
+            *(["a public host's A record goes there too"] if records and "public" in self.exposures else []),
+        ]
+        if needs_zone and self.dns_zone_id is None:
+            yield Problem(
+                "dns_zone_id",
+                None,
+                f"the operator's public zone is needed: {'; '.join(needs_zone)}",
+                "set dns_zone_id, or acme=False (the platform's private CA) and dns_records=False",
+            )
+        yield from AZURE_TAGS.problems(self.tags)
+
 
 def nginx_controller_spec(exposure: Exposure, prod: bool) -> dict:
     annotations = {f"{AZURE_LB}tcp-idle-timeout": str(LB_IDLE_TIMEOUT_MINUTES)}
@@ -91,7 +121,7 @@ class AksTraffic(Component):
     TOKEN = "lepton:azure:Traffic"
 
     def __init__(self, name: str, args: AksTrafficArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         self.args = args
         # Cluster-scoped; the CRD comes with the add-on, which runs once the system pool is up.
         self.controllers = [
@@ -107,9 +137,7 @@ class AksTraffic(Component):
         ]
         self.host_zone: privatedns.PrivateZone | None = None
         self.host_zone_link: privatedns.VirtualNetworkLink | None = None
-        if args.dns_records and args.exposures and args.domain:
-            if args.vnet_id is None:
-                raise ValueError("host DNS records need the platform's VNet (AksTrafficArgs.vnet_id)")
+        if args.dns_records and args.exposures and args.domain and args.vnet_id is not None:
             self.host_zone, self.host_zone_link = private_host_zone(
                 child_name(name, "hosts"),
                 args.domain,

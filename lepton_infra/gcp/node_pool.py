@@ -8,16 +8,15 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_gcp as gcp
 
-from lepton_infra.catalog import NoMachine, catalog, choose_machine
-from lepton_infra.core.args import at_least, one_of
+from lepton_infra.core.args import at_least
 from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name
 from lepton_infra.gcp.node_identity import NodeServiceAccount, NodeServiceAccountArgs
 from lepton_infra.gcp.planning import pool_shape
 from lepton_infra.profiles.gcp import PROFILE as GCP
-from lepton_infra.spec import GpuRequest, NodePoolSpec
-from lepton_infra.spec.problems import like_spec_field, node_pool_args_problems
+from lepton_infra.spec import NodePoolSpec
+from lepton_infra.spec.problems import like_spec_field, machine_problems, node_pool_args_problems
 
 CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
 
@@ -63,24 +62,14 @@ class NodePoolArgs(ComponentArgs):
                 "GKE queued provisioning is for on-demand GPU pools starting from 0 nodes",
                 "set gpu_type, spot=False, min_nodes=0, initial_nodes_per_zone=0",
             )
-        if self.gpu_type is not None:
-            offered = sorted(catalog("gcp").gpu_types())
-            if self.gpu_type not in offered:
-                yield from one_of("gpu_type", self.gpu_type, offered, "GCP GPU type")
-                return
-            yield from like_spec_field("gpu_count", self.gpu_count, GpuRequest, "count")
-        try:
-            choose_machine(
-                "gcp",
-                gpu=self.gpu_type,
-                gpu_count=self.gpu_count,
-                cpu_class=self.cpu_class,
-                explicit=self.machine_type,
-            )
-        except NoMachine as err:
-            field = "machine_type" if self.machine_type else ("gpu_count" if self.gpu_type else "cpu_class")
-            value = getattr(self, field)
-            yield Problem(field, value, str(err), "pick a machine the catalog lists")
+        yield from machine_problems(
+            "gcp",
+            "GCP",
+            gpu_type=self.gpu_type,
+            gpu_count=self.gpu_count,
+            cpu_class=self.cpu_class,
+            machine_type=self.machine_type,
+        )
 
 
 class NodePool(Component):

@@ -15,11 +15,10 @@ import pytest
 
 from lepton_infra.azure.host_dns import PublicZone, relative_record_name
 from lepton_infra.azure.traffic import AksTraffic, AksTrafficArgs
-from lepton_infra.core.errors import SpecError
+from lepton_infra.core.errors import ComponentArgsError, SpecError
 from lepton_infra.core.traffic import HostAddress, IngressFacts
 from lepton_infra.cost import estimate_cost
 from lepton_infra.plan import plan_program
-from lepton_infra.plan.engine import PlanFailed
 from lepton_infra.plan.record import PlannedGraph
 from lepton_infra.spec import PlatformSpec
 from tests.kubernetes.harness import KUBECONFIG, shipped_spec
@@ -154,11 +153,14 @@ def test_dns_records_off_writes_nothing() -> None:
     assert holder["facts"].dns_zone.recursive_nameservers == ()
 
 
-def test_a_public_host_without_a_public_zone_is_a_bug_not_a_silent_gap() -> None:
-    with pytest.raises(
-        PlanFailed, match=r"ValueError: public host public\.ai\.acme\.dev with no azure\.dns_zone_id"
-    ):
+def test_a_public_host_without_a_public_zone_is_refused_before_anything_exists() -> None:
+    """AksTraffic refuses it in its args (it used to raise at apply time, once the Ingress reported its IP):
+    one problem naming the zone, even though acme needs it too."""
+    with pytest.raises(ComponentArgsError) as err:
         _plan(dns_records=True, zone_id=None)
+    assert err.value.paths == ["dns_zone_id"]
+    assert "A record" in str(err.value) and "DNS-01" in str(err.value)
+    assert [r.type for r in err.value.recorded_resources if r.type.startswith("lepton:")] == []  # type: ignore[attr-defined]
 
 
 def _raw(**network: Any) -> dict[str, Any]:

@@ -366,3 +366,89 @@ def test_gcp_project_services_must_name_google_apis() -> None:
 
     err = refused(lambda: ProjectServices("s", ProjectServicesArgs(project="p", services=["container"])))
     assert err.paths == ["services[0]"]
+
+
+def _contract_cases() -> list[tuple[str, Callable[[], Any], list[str]]]:
+    """Components that checked nothing (or raised after registering) before the contract moved the check
+    into the component base (issue 21)."""
+    from lepton_infra.aws.lb_controller import LoadBalancerController, LoadBalancerControllerArgs
+    from lepton_infra.aws.traffic import AlbTraffic, AlbTrafficArgs
+    from lepton_infra.gcp.binary_authorization import (
+        BinaryAuthorizationPolicy,
+        BinaryAuthorizationPolicyArgs,
+    )
+    from lepton_infra.gcp.traffic import GkeTraffic, GkeTrafficArgs
+
+    alb: dict[str, Any] = dict(cluster_name="c", vpc_cidr="10.0.0.0/16", zones=2, prod=False)
+    oidc = dict(oidc_provider_arn="arn:aws:iam::1:oidc-provider/x", oidc_issuer="https://x")
+    gke: dict[str, Any] = dict(
+        project="p", project_id="p", region="us-central1", name_prefix="t", proxy_only_cidr="10.1.0.0/23"
+    )
+    return [
+        (
+            "aws-traffic-acme",
+            lambda: AlbTraffic(
+                "t",
+                AlbTrafficArgs(
+                    **alb, hosts={"a.ai.acme.dev": "public", "b.ai.acme.dev": "external"}, tls_issuer="acme"
+                ),
+            ),
+            ["hosts.b.ai.acme.dev", "dns_zone_id"],
+        ),
+        (
+            "aws-traffic-private-ca",
+            lambda: AlbTraffic(
+                "t", AlbTrafficArgs(**alb, hosts={"a.ai.acme.dev": "internal"}, tls_issuer="private-ca")
+            ),
+            ["private_ca_arn"],
+        ),
+        (
+            "aws-lb-controller",
+            lambda: LoadBalancerController(
+                "l",
+                LoadBalancerControllerArgs(
+                    cluster_name="c",
+                    region="us-east-1",
+                    vpc_id="v",
+                    k8s_provider=None,  # type: ignore[arg-type]
+                    platform="t",
+                    replicas=0,
+                    **oidc,
+                ),
+            ),
+            ["replicas"],
+        ),
+        (
+            "gcp-traffic",
+            lambda: GkeTraffic("t", GkeTrafficArgs(**gke, hosts=[("a.ai.acme.dev", "internal")])),
+            ["node_subnet"],
+        ),
+        (
+            "gcp-binary-authorization",
+            lambda: BinaryAuthorizationPolicy(
+                "b", BinaryAuthorizationPolicyArgs(project="p", registry_url="r", mode="audit")
+            ),
+            ["mode"],
+        ),
+    ]
+
+
+@pytest.mark.parametrize("case", _contract_cases(), ids=lambda c: c[0])
+def test_components_without_checks_before_the_contract_refuse_bad_args(
+    case: tuple[str, Callable[[], Any], list[str]],
+) -> None:
+    _, program, paths = case
+    assert refused(program).paths == paths
+
+
+def test_a_platform_refuses_a_spec_built_around_validation() -> None:
+    """A cloud's Platform takes the PlatformSpec as its args: one copied with an update pydantic never
+    validated (settings for another cloud) is refused before the Platform registers."""
+    from lepton_infra.aws import Platform
+    from lepton_infra.spec import GcpKnobs, PlatformSpec
+    from tests.kubernetes.harness import shipped_spec
+
+    spec = PlatformSpec.from_dict(shipped_spec("aws-dev"))
+    assert list(spec.problems()) == []
+    unchecked = spec.model_copy(update={"gcp": GcpKnobs(project="acme-ai")})
+    assert refused(lambda: Platform("p", unchecked)).paths == ["gcp"]
