@@ -192,7 +192,9 @@ class Cluster(Component):
             kubernetes_version=args.kubernetes_version,
             sku=containerservice.ManagedClusterSKUArgs(name="Base", tier=sku_tier(args)),
             # Unset: AKS's default, KubernetesOfficial (community support only).
-            support_plan="AKSLongTermSupport" if args.long_term_support else None,
+            # Always said: leaving LTS takes an explicit KubernetesOfficial (AKS "long-term support",
+            # disable LTS), and a plan left out would keep whatever the cluster has.
+            support_plan="AKSLongTermSupport" if args.long_term_support else "KubernetesOfficial",
             node_resource_group=physical_name(args.name_prefix, "aks-nodes", limit=80),
             identity=containerservice.ManagedClusterIdentityArgs(
                 type=containerservice.ResourceIdentityType.USER_ASSIGNED,

@@ -21,6 +21,9 @@ from lepton_infra.spec.cluster import DEFAULT_VERSION
 from lepton_infra.spec.maintenance import MaintenanceWindow
 from lepton_infra.spec.problems import like_spec_field
 
+# The maintenance exclusion that holds the cluster's minor (ClusterArgs.hold_minor_from).
+MINOR_HOLD_EXCLUSION = "lepton-hold-minor"
+
 # GKE-managed metrics: control plane, workload state (kube-state-metrics) and NVIDIA DCGM GPU metrics.
 MONITORING_COMPONENTS: tuple[str, ...] = (
     "SYSTEM_COMPONENTS",
@@ -59,6 +62,12 @@ class ClusterArgs(ComponentArgs):
     protect: bool = False
     # When GKE may upgrade and roll nodes on its own (gcp/maintenance.py); default: the spec's default window.
     maintenance: RecurringWindow = field(default_factory=lambda: spec_window(MaintenanceWindow()))
+    # Hold the cluster on `kubernetes_version`: a NO_MINOR_UPGRADES maintenance exclusion from this RFC 3339
+    # time until the minor's end of support (GKE's `UNTIL_END_OF_SUPPORT`), so the release channel brings
+    # patches and node images but never a new minor: the minor moves only when the spec's does. Without it
+    # the version is a floor (`minMasterVersion`) and the channel upgrades the control plane and every pool
+    # past it, e.g. past what the pinned charts support. None: no hold.
+    hold_minor_from: str | None = None
     # Google Groups for RBAC: `gke-security-groups@<domain>`, whose member groups reach RBAC by e-mail.
     rbac_security_group: str | None = None
     # Serve the API on GKE's DNS-based endpoint too (IAM-authorized, reachable wherever Google APIs are),
@@ -176,7 +185,18 @@ class Cluster(Component):
                     start_time=args.maintenance.start_time,
                     end_time=args.maintenance.end_time,
                     recurrence=args.maintenance.recurrence,
-                )
+                ),
+                maintenance_exclusions=[
+                    gcp.container.ClusterMaintenancePolicyMaintenanceExclusionArgs(
+                        exclusion_name=MINOR_HOLD_EXCLUSION,
+                        start_time=args.hold_minor_from,
+                        exclusion_options=gcp.container.ClusterMaintenancePolicyMaintenanceExclusionExclusionOptionsArgs(
+                            scope="NO_MINOR_UPGRADES", end_time_behavior="UNTIL_END_OF_SUPPORT"
+                        ),
+                    )
+                ]
+                if args.hold_minor_from
+                else None,
             ),
             # GKE insists on creating a default pool; it is deleted at once, but while it lives it runs
             # with our node identity and hardening rather than the default compute SA.

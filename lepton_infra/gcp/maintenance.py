@@ -93,3 +93,14 @@ def recurring_window(day: str, start: str, duration_hours: int) -> RecurringWind
 def spec_window(window: MaintenanceWindow) -> RecurringWindow:
     """The spec's `cluster.maintenance` (its default when none is written) as GKE's recurring window."""
     return recurring_window(window.day, window.start, window.duration_hours)
+
+
+def minor_hold_start(minor: str) -> str:
+    """When the exclusion that holds `minor` starts: the day GKE released it (core/data/
+    kubernetes_versions.yaml), a fixed past time, so the plan is the same every day and changes only with
+    the minor. A minor the table has no release date for starts on the window's anchor."""
+    from lepton_infra.core.kubernetes_versions import lifecycle
+
+    row = lifecycle().clouds["gcp"].minors.get(minor)
+    start = row.released if row is not None and row.released is not None else ANCHOR
+    return datetime(start.year, start.month, start.day).strftime(_RFC3339_UTC)

@@ -29,7 +29,7 @@ from lepton_infra.gcp.cluster_facts import (
 )
 from lepton_infra.gcp.encryption import EncryptionKey, EncryptionKeyArgs
 from lepton_infra.gcp.identity import WorkloadIdentityBinder
-from lepton_infra.gcp.maintenance import spec_window
+from lepton_infra.gcp.maintenance import minor_hold_start, spec_window
 from lepton_infra.gcp.monitoring import Monitoring, MonitoringArgs
 from lepton_infra.gcp.network import Network, NetworkArgs
 from lepton_infra.gcp.node_identity import NodeServiceAccount, NodeServiceAccountArgs
@@ -191,6 +191,7 @@ class Platform(Component):
                 if binauthz == "off"
                 else CLUSTER_ENFORCES_PROJECT_POLICY,
                 maintenance=spec_window(spec.cluster.maintenance),
+                hold_minor_from=minor_hold_start(spec.cluster.version),
             ),
             opts_(),
         )

@@ -5,6 +5,8 @@ no pins is refused at spec time with the field and the fix."""
 
 from __future__ import annotations
 
+import itertools
+import re
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +35,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "vpc-cni": "v1.21.2-eksbuild.2",
         "kube-proxy": "v1.34.6-eksbuild.11",
         "eks-pod-identity-agent": "v1.3.10-eksbuild.3",
-        "coredns": "v1.12.4-eksbuild.17",
+        "coredns": "v1.13.2-eksbuild.4",
         "aws-ebs-csi-driver": "v1.62.0-eksbuild.1",
         "amazon-cloudwatch-observability": "v6.3.0-eksbuild.1",
     },
@@ -97,6 +99,25 @@ def test_the_table_pins_every_addon_for_every_minor_with_a_source() -> None:
             assert ADDON_VERSION.match(pin.version), pin
             assert pin.basis in BASES, pin
             assert len(pin.source) > 40 and pin.read == "2026-12-07", pin
+
+
+def _version(pin: str) -> tuple[int, ...]:
+    """v1.21.2-eksbuild.8 -> (1, 21, 2, 8)."""
+    return tuple(int(n) for n in re.findall(r"\d+", pin))
+
+
+def test_moving_up_a_minor_never_moves_an_addon_back() -> None:
+    """An upgrade applies the next minor's row: no add-on may go back (CoreDNS once did, 1.33 -> 1.34), and
+    vpc-cni moves at most one minor at a time ("Updating VPC-CNI can only go up or down 1 minor version at
+    a time", EKS UpdateAddon, terraform-aws-modules/terraform-aws-eks#2749)."""
+    pins = addon_pins()
+    minors = sorted(pins, key=lambda m: tuple(map(int, m.split("."))))
+    for lower, upper in itertools.pairwise(minors):
+        for addon in EKS_ADDONS:
+            before, after = _version(pins[lower][addon].version), _version(pins[upper][addon].version)
+            assert after >= before, (addon, lower, upper)
+        cni_before, cni_after = (_version(pins[m]["vpc-cni"].version)[:2] for m in (lower, upper))
+        assert cni_after[1] - cni_before[1] <= 1 and cni_after[0] == cni_before[0], (lower, upper)
 
 
 def _aws_spec(**changes: Any) -> dict[str, Any]:

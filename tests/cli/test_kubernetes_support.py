@@ -41,8 +41,8 @@ def _plan(directory: Path, stack: str, *options: str) -> Any:
 
 
 # The shipped stacks pin 1.35 (the newest minor the pinned charts support: KEDA 2.20). Past the end of its
-# standard support on every cloud: EKS 2027-03-27, AKS 2027-03-31, GKE 2027-04-11.
-ENDED = {"aws": "EKS ended 2027-03-27", "gcp": "GKE ended 2027-04-11", "azure": "AKS ended 2027-03-31"}
+# standard support on every cloud (the first day out): EKS 2027-03-27, AKS 2027-04-01, GKE 2027-04-11.
+ENDED = {"aws": "EKS ended 2027-03-27", "gcp": "GKE ended 2027-04-11", "azure": "AKS ended 2027-04-01"}
 
 
 @pytest.mark.parametrize("stack", SHIPPED_STACKS)
@@ -62,7 +62,7 @@ def test_the_plan_date_comes_from_the_environment_too(
     monkeypatch.setenv(PLAN_DATE_ENV, "2027-07-01")
     result = runner.invoke(app, ["plan", str(directory), "--stack", "test"], env={"COLUMNS": "250"})
     assert result.exit_code == 2
-    assert "on AKS ended 2027-06-30 (plan date 2027-07-01)" in " ".join(result.output.split())
+    assert "on AKS ended 2027-07-01 (plan date 2027-07-01)" in " ".join(result.output.split())
 
 
 def test_the_report_says_when_support_ends_and_warns_60_days_before(tmp_path: Path) -> None:
@@ -105,7 +105,7 @@ EXTENDED = {
         "azure-native:containerservice:ManagedCluster",
         {"sku.tier": "Premium", "supportPlan": "AKSLongTermSupport"},
         [0.60],
-        "2028-03-31",
+        "2028-04-01",
     ),
 }
 
@@ -135,4 +135,6 @@ def test_without_the_opt_in_each_cloud_keeps_its_standard_setting(
 ) -> None:
     graph = plan_program(_platform_program, {"lepton:platform": spec("azure")})
     (cluster,) = graph.of_type("azure-native:containerservice:ManagedCluster")
-    assert (cluster.get("sku.tier"), cluster.get("supportPlan")) == ("Free", None)  # dev: Free tier
+    # dev: the Free tier, and the plan said outright: leaving LTS needs an explicit KubernetesOfficial
+    # (AKS "Long-term support": disable LTS), so a plan left out would keep LTS on a cluster that had it.
+    assert (cluster.get("sku.tier"), cluster.get("supportPlan")) == ("Free", "KubernetesOfficial")

@@ -31,13 +31,30 @@ def _stacks(cloud: str) -> list[str]:
 @pytest.mark.parametrize("stack", _stacks("gcp"))
 def test_gke_opens_the_default_window(plan_stack: Any, platform_dir: Path, stack: str) -> None:
     policy = plan_stack(platform_dir, stack).one(GKE_CLUSTER).get("maintenancePolicy")
-    assert policy == {
-        "recurringWindow": {
-            "startTime": "2026-01-04T00:00:00Z",  # a Sunday
-            "endTime": "2026-01-04T12:00:00Z",
-            "recurrence": "FREQ=WEEKLY;BYDAY=SU",
-        }
+    assert policy["recurringWindow"] == {
+        "startTime": "2026-01-04T00:00:00Z",  # a Sunday
+        "endTime": "2026-01-04T12:00:00Z",
+        "recurrence": "FREQ=WEEKLY;BYDAY=SU",
     }
+
+
+@pytest.mark.parametrize("stack", _stacks("gcp"))
+def test_gke_holds_the_spec_minor_until_its_end_of_support(
+    plan_stack: Any, platform_dir: Path, stack: str
+) -> None:
+    """Without a hold the REGULAR channel upgrades the control plane and every pool past
+    `cluster.version` (a floor, `minMasterVersion`), e.g. to a minor the pinned charts do not support;
+    a NO_MINOR_UPGRADES exclusion until the minor's end of support keeps patches and node images coming
+    and leaves the minor to the spec (GKE API MaintenanceExclusionOptions: scope, endTimeBehavior)."""
+    cluster = plan_stack(platform_dir, stack).one(GKE_CLUSTER)
+    assert cluster.get("releaseChannel.channel") == "REGULAR" and cluster.get("minMasterVersion") == "1.35"
+    assert cluster.get("maintenancePolicy.maintenanceExclusions") == [
+        {
+            "exclusionName": "lepton-hold-minor",
+            "startTime": "2026-02-11T00:00:00Z",  # GKE's release of 1.35 (core/data/kubernetes_versions.yaml)
+            "exclusionOptions": {"scope": "NO_MINOR_UPGRADES", "endTimeBehavior": "UNTIL_END_OF_SUPPORT"},
+        }
+    ]
 
 
 @pytest.mark.parametrize("stack", _stacks("azure"))

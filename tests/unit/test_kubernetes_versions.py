@@ -22,6 +22,7 @@ from lepton_infra.core.kubernetes_versions import (
 )
 from lepton_infra.spec import PlatformSpec
 from lepton_infra.spec.cluster import ClusterSpec
+from tests.kubernetes.harness import shipped_spec
 
 REGION = {"aws": "us-east-1", "gcp": "us-central1", "azure": "eastus"}
 KNOBS: dict[str, dict[str, Any]] = {
@@ -87,7 +88,8 @@ def test_the_rows_hold_the_providers_dates() -> None:
     assert (eks["1.36"].released, eks["1.36"].standard_ends) == (date(2026, 6, 2), date(2027, 8, 2))
     assert (gke["1.35"].released, gke["1.35"].standard_ends) == (date(2026, 2, 11), date(2027, 4, 11))
     assert gke["1.37"].channels == ("RAPID",)
-    assert (aks["1.36"].standard_ends, aks["1.36"].extended_ends) == (date(2027, 6, 30), date(2028, 6, 30))
+    # AKS's calendar: "Jun 2027" / "Jun 2028", the last day of June; held as the first day out.
+    assert (aks["1.36"].standard_ends, aks["1.36"].extended_ends) == (date(2027, 7, 1), date(2028, 7, 1))
 
 
 def test_the_default_is_the_newest_minor_every_cloud_creates_in_standard_support() -> None:
@@ -107,17 +109,45 @@ def test_the_default_is_the_newest_minor_every_cloud_creates_in_standard_support
 # --- refusals at the plan's date -------------------------------------------------------------------------
 
 
+# An existing cluster moves one minor at a time (every cloud refuses a skip), so its advice is the next
+# minor: on GKE 1.34 is still in standard support (REGULAR), on EKS and AKS it is past it too.
+ONE_AT_A_TIME = (
+    "upgrade one minor at a time (1.33 -> 1.34 -> ...) toward 1.35, keeping `cluster.support: extended`"
+)
+NEXT_MINOR = {
+    "aws": ONE_AT_A_TIME,
+    "gcp": "upgrade to 1.34, the next minor (clusters move one minor at a time; standard support until",
+    "azure": ONE_AT_A_TIME,
+}
+
+
 @pytest.mark.parametrize(
     "cloud, ended",
-    [("aws", "2026-07-29"), ("gcp", "2026-08-03"), ("azure", "2026-07-31")],
+    [("aws", "2026-07-29"), ("gcp", "2026-08-03"), ("azure", "2026-08-01")],
 )
 def test_a_minor_past_standard_support_is_refused_with_the_date_and_the_fix(cloud: str, ended: str) -> None:
     (problem,) = lifecycle_problems(spec(cloud, version="1.33"))
     assert problem.startswith("cluster.version: '1.33' — standard support for Kubernetes 1.33 on ")
     assert f"ended {ended} (plan date 2026-12-07)" in problem
-    assert "use 1.35 (standard support until" in problem  # the fix: upgrade to the default ...
+    assert "a new cluster: use 1.35 (standard support until" in problem  # the default ...
+    assert f"an existing one: {NEXT_MINOR[cloud]}" in problem  # ... the next minor for a running one ...
     assert "keep 1.33 with `cluster.support: extended`" in problem  # ... or pay for extended support
     assert "per cluster-hour" in problem
+
+
+def test_the_next_minor_is_named_only_when_the_pinned_charts_support_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On 2027-03-28 1.35 is past standard support on EKS and 1.36 in it, but KEDA 2.20 stops at 1.35: the
+    advice says so instead of naming a minor the next plan would refuse."""
+    monkeypatch.setenv(PLAN_DATE_ENV, "2027-03-28")
+    raw = shipped_spec("aws-dev")
+    (problem,) = lifecycle_problems(raw)
+    assert (
+        "an existing one: the next minor, 1.36, is not supported by the pinned charts yet (keda 2.20.2"
+        in problem
+    )
+    assert "keep 1.35 with `cluster.support: extended`" in problem
 
 
 @pytest.mark.parametrize(
@@ -125,7 +155,7 @@ def test_a_minor_past_standard_support_is_refused_with_the_date_and_the_fix(clou
     [
         ("aws", "1.31", "standard", "EKS stopped creating 1.31 clusters on 2026-11-26"),
         ("aws", "1.31", "extended", "EKS stopped creating 1.31 clusters on 2026-11-26"),
-        ("azure", "1.31", "extended", "AKS stopped creating 1.31 clusters on 2026-11-30"),
+        ("azure", "1.31", "extended", "AKS stopped creating 1.31 clusters on 2026-12-01"),
         ("aws", "1.37", "standard", "EKS is not known to create 1.37"),
         ("gcp", "1.37", "standard", "GKE's REGULAR channel does not offer 1.37 (offered in: RAPID"),
         ("gcp", "1.37", "extended", "GKE offers no extended support for 1.37"),
@@ -142,11 +172,11 @@ def test_a_minor_the_cloud_does_not_create_is_refused(
 
 def test_an_old_pin_turns_into_a_refusal_when_its_date_passes(monkeypatch: pytest.MonkeyPatch) -> None:
     raw = spec("azure", version="1.36")
-    monkeypatch.setenv(PLAN_DATE_ENV, "2027-06-29")
+    monkeypatch.setenv(PLAN_DATE_ENV, "2027-06-30")  # "Jun 2027": AKS supports 1.36 through June 30
     assert lifecycle_problems(raw) == []
-    monkeypatch.setenv(PLAN_DATE_ENV, "2027-06-30")
+    monkeypatch.setenv(PLAN_DATE_ENV, "2027-07-01")
     (problem,) = lifecycle_problems(raw)
-    assert "standard support for Kubernetes 1.36 on AKS ended 2027-06-30 (plan date 2027-06-30)" in problem
+    assert "standard support for Kubernetes 1.36 on AKS ended 2027-07-01 (plan date 2027-07-01)" in problem
 
 
 def test_a_bad_plan_date_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
