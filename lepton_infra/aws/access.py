@@ -12,8 +12,9 @@ from __future__ import annotations
 from lepton_infra.spec import PlatformSpec
 
 
-def api_access(spec: PlatformSpec) -> str:
-    """One plain sentence for the `api_access` stack output and the plan log."""
+def api_access(spec: PlatformSpec, network: str) -> str:
+    """One plain sentence for the `api_access` stack output and the plan log; `network` names the VPC (its
+    CIDR), where a private endpoint answers."""
     networks = ", ".join(str(n) for n in spec.cluster.authorized_networks)
     if spec.cluster.endpoint == "public":
         return (
@@ -25,7 +26,7 @@ def api_access(spec: PlatformSpec) -> str:
         )
     if networks:
         return (
-            f"private endpoint only: run `pulumi up` inside VPC {spec.network.cidr} or a network routed to "
+            f"private endpoint only: run `pulumi up` inside VPC {network} or a network routed to "
             f"it "
             f"(transit gateway, peering, VPN) using the VPC's DNS, from {networks} (admitted on 443 by the "
             "cluster security group): e.g. a CodeBuild project or self-hosted runner there. From anywhere "
@@ -34,6 +35,6 @@ def api_access(spec: PlatformSpec) -> str:
     return (
         f"private endpoint only and no cluster.authorized_networks: only the nodes reach the API, so "
         f"`pulumi up` creates the cluster and then fails on every in-cluster resource. Add the CIDR of a "
-        f"runner inside VPC {spec.network.cidr} (or routed to it) to cluster.authorized_networks, or deploy "
+        f"runner inside VPC {network} (or routed to it) to cluster.authorized_networks, or deploy "
         "once with cluster.endpoint: public and your egress CIDR (docs/aws.md, Deploy readiness)"
     )

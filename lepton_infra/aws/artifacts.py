@@ -1,6 +1,6 @@
 """`ArtifactStore`: the model bucket (with server access logs to its own log bucket) and the image
-registry, both encrypted with the platform CMK, and an IRSA binder that gives one Kubernetes service account
-read-only access to one bucket prefix."""
+registry, both encrypted with the platform CMK; `prefix_reader` makes the IRSA binder (aws/identity.py) that
+gives one Kubernetes service account read-only access to one bucket prefix."""
 
 from __future__ import annotations
 
@@ -14,17 +14,16 @@ import pulumi_aws as aws
 from lepton_infra.aws.access_logs import access_log_bucket, tls_only_statement
 from lepton_infra.aws.account import AwsAccount, lookup_account
 from lepton_infra.aws.data_events import DataEventsTrail, trail_arn, trail_name
-from lepton_infra.aws.iam import allow, document, irsa_role
+from lepton_infra.aws.iam import document
+from lepton_infra.aws.identity import WorkloadIdentityBinder
 from lepton_infra.aws.replication import ModelReplica
-from lepton_infra.core.args import at_least
-from lepton_infra.core.cluster_handle import BoundIdentity
+from lepton_infra.core.args import at_least, renamed_names
 from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name, physical_name
 from lepton_infra.spec import AwsKnobs, PlatformSpec
 from lepton_infra.spec.problems import like_spec_field
 
-IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"
 ACCESS_LOG_PREFIX = "models/"
 TRAIL_ACCESS_LOG_PREFIX = "trail/"
 # Untagged images are build leftovers; tagged ones are immutable releases and kept.
@@ -92,82 +91,6 @@ class ArtifactStoreArgs(ComponentArgs):
 
 def tls_only_bucket_policy(bucket_arn: pulumi.Input[str]) -> pulumi.Output[str]:
     return pulumi.Output.json_dumps(document([tls_only_statement(bucket_arn)]))
-
-
-def prefix_reader_policy(
-    bucket_arn: pulumi.Input[str], prefix: str, key_id: pulumi.Input[str], region: str
-) -> pulumi.Output[str]:
-    """Read objects under `prefix/` and list only that prefix; decrypt with the CMK only through S3."""
-    prefix = prefix.strip("/")
-    return pulumi.Output.json_dumps(
-        document(
-            [
-                allow(
-                    ["s3:GetObject", "s3:GetObjectVersion"],
-                    [pulumi.Output.concat(bucket_arn, f"/{prefix}/*")],
-                    sid="ReadPrefix",
-                ),
-                allow(
-                    ["s3:ListBucket"],
-                    [bucket_arn],
-                    sid="ListPrefixOnly",
-                    condition={"StringLike": {"s3:prefix": [f"{prefix}/", f"{prefix}/*"]}},
-                ),
-                allow(
-                    ["kms:Decrypt", "kms:DescribeKey"],
-                    [key_id],
-                    sid="DecryptThroughS3Only",
-                    condition={"StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"}},
-                ),
-            ]
-        )
-    )
-
-
-class PrefixReaderBinder:
-    """An `IdentityBinder` for IRSA: a role trusted by the cluster's OIDC provider for exactly
-    `system:serviceaccount:<ns>:<sa>`, reading one prefix of the model bucket. Its resources always get
-    the platform's AWS provider, whatever parent the caller (the Kubernetes layer) gives them."""
-
-    def __init__(
-        self,
-        *,
-        platform: str,
-        region: str,
-        bucket_arn: pulumi.Input[str],
-        key_id: pulumi.Input[str],
-        oidc_provider_arn: pulumi.Input[str],
-        oidc_issuer: pulumi.Input[str],
-        provider: pulumi.ProviderResource,
-    ) -> None:
-        self.platform = platform
-        self.region = region
-        self.bucket_arn = bucket_arn
-        self.key_id = key_id
-        self.oidc_provider_arn = oidc_provider_arn
-        self.oidc_issuer = oidc_issuer
-        self.provider = provider
-
-    def __call__(
-        self,
-        name: str,
-        namespace: str,
-        service_account: str,
-        bucket_prefix: str,
-        opts: pulumi.ResourceOptions,
-    ) -> BoundIdentity:
-        role = irsa_role(
-            name,
-            platform=self.platform,
-            oidc_provider_arn=self.oidc_provider_arn,
-            oidc_issuer=self.oidc_issuer,
-            namespace=namespace,
-            service_account=service_account,
-            policy=prefix_reader_policy(self.bucket_arn, bucket_prefix, self.key_id, self.region),
-            opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(provider=self.provider)),
-            description=f"read s3 prefix {bucket_prefix.strip('/')}/ for {namespace}/{service_account}",
-        )
-        return BoundIdentity(annotations={IRSA_ANNOTATION: role.arn})
 
 
 class ArtifactStore(Component):
@@ -366,8 +289,8 @@ class ArtifactStore(Component):
         oidc_issuer: pulumi.Input[str],
         provider: pulumi.ProviderResource,
         platform: str,
-    ) -> PrefixReaderBinder:
-        return PrefixReaderBinder(
+    ) -> WorkloadIdentityBinder:
+        return WorkloadIdentityBinder(
             platform=platform,
             region=region,
             bucket_arn=self.bucket_arn,
@@ -376,3 +299,6 @@ class ArtifactStore(Component):
             oidc_issuer=oidc_issuer,
             provider=provider,
         )
+
+
+__getattr__ = renamed_names(__name__, {"PrefixReaderBinder": "WorkloadIdentityBinder"}, globals())

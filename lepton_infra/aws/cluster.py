@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -12,7 +13,7 @@ import pulumi_kubernetes as k8s
 
 from lepton_infra.aws.account import AwsAccount, lookup_account, make_arn
 from lepton_infra.aws.iam import allow, document, service_trust
-from lepton_infra.core.args import known
+from lepton_infra.core.args import known, renamed_fields
 from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.kubeconfig import ExecCredential, exec_kubeconfig
@@ -41,18 +42,27 @@ CONTROL_PLANE_TO_NODE_PORTS = (
 )
 
 
+def _not(value: Any, _kwargs: dict[str, Any]) -> Any:
+    return not value
+
+
+@renamed_fields(
+    version="kubernetes_version",
+    endpoint_public=("private_endpoint", _not),
+    public_access_cidrs="authorized_networks",
+)
 @dataclass
 class ClusterArgs(ComponentArgs):
     cluster_name: str
     """Cloud-side name of the EKS cluster (also used in subnet and autoscaler tags)."""
-    version: str
+    kubernetes_version: str
     vpc_id: pulumi.Input[str]
     subnet_ids: Sequence[pulumi.Input[str]]
     key_id: pulumi.Input[str]
     region: str
-    endpoint_public: bool = False
-    """Private-only unless set; when public, only `public_access_cidrs` may reach it."""
-    public_access_cidrs: Sequence[str] = field(default_factory=list)
+    private_endpoint: bool = True
+    """Private-only unless False; when public, only `authorized_networks` may reach it."""
+    authorized_networks: Sequence[str] = field(default_factory=list)
     admin_role_arns: Sequence[str] = field(default_factory=list)
     group_role_arns: Mapping[str, Sequence[str]] = field(default_factory=dict)
     """Kubernetes group -> IAM roles that carry it (through their access entry's `kubernetes_groups`):
@@ -70,9 +80,9 @@ class ClusterArgs(ComponentArgs):
     """The partition and account (`aws.Platform` passes its one lookup); None: looked up here."""
 
     def problems(self) -> Iterator[Problem]:
-        yield from like_spec_field("version", self.version, ClusterSpec, "version")
+        yield from like_spec_field("kubernetes_version", self.kubernetes_version, ClusterSpec, "version")
         yield from like_spec_field(
-            "public_access_cidrs", list(self.public_access_cidrs), ClusterSpec, "authorized_networks"
+            "authorized_networks", list(self.authorized_networks), ClusterSpec, "authorized_networks"
         )
         yield from like_spec_field("admin_role_arns", list(self.admin_role_arns), AwsKnobs, "admin_role_arns")
         yield from like_spec_field("service_cidr", self.service_cidr, NetworkSpec, "service_cidr")
@@ -85,12 +95,12 @@ class ClusterArgs(ComponentArgs):
             )
         if known(self.log_retention_days):
             yield from cloudwatch_retention_problem("log_retention_days", self.log_retention_days)
-        if self.endpoint_public and not self.public_access_cidrs:
+        if not self.private_endpoint and not self.authorized_networks:
             yield Problem(
-                "public_access_cidrs",
+                "authorized_networks",
                 [],
                 "a public EKS endpoint needs the CIDRs that may reach it (never open by default)",
-                "list office/VPN/CI CIDRs, or set endpoint_public=False",
+                "list office/VPN/CI CIDRs, or keep private_endpoint=True",
             )
 
 
@@ -99,7 +109,7 @@ def endpoint_access(public: bool, cidrs: Sequence[str]) -> tuple[bool, bool, lis
     internet; a public endpoint without CIDRs would mean 0.0.0.0/0, which is refused here (the spec
     must list 0.0.0.0/0 explicitly, behind its loud opt-in)."""
     if public and not cidrs:
-        raise ValueError("a public EKS endpoint needs public_access_cidrs (never open by default)")
+        raise ValueError("a public EKS endpoint needs authorized_networks (never open by default)")
     return True, public, list(cidrs) if public else []
 
 
@@ -145,7 +155,7 @@ class Cluster(Component):
 
     def __init__(self, name: str, args: ClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(name, args, opts)
-        private, public, cidrs = endpoint_access(args.endpoint_public, args.public_access_cidrs)
+        private, public, cidrs = endpoint_access(not args.private_endpoint, args.authorized_networks)
         partition = (args.account or lookup_account(self)).partition
 
         # Created first, with the CMK and a retention: otherwise EKS creates it unencrypted and forever.
@@ -194,7 +204,7 @@ class Cluster(Component):
         self.cluster = aws.eks.Cluster(
             child_name(name, "eks"),
             name=args.cluster_name,
-            version=args.version,
+            version=args.kubernetes_version,
             role_arn=role.arn,
             vpc_config=aws.eks.ClusterVpcConfigArgs(
                 subnet_ids=list(args.subnet_ids),

@@ -12,7 +12,7 @@ import pulumi_aws as aws
 
 from lepton_infra.catalog import catalog
 from lepton_infra.core import conventions as conv
-from lepton_infra.core.args import known, non_empty, one_of
+from lepton_infra.core.args import known, non_empty, one_of, renamed_fields
 from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name, physical_name
@@ -40,6 +40,7 @@ class Taint:
     effect: str = "NoSchedule"  # Kubernetes spelling
 
 
+@renamed_fields(desired_size="initial_nodes")
 @dataclass
 class NodePoolArgs(ComponentArgs):
     cluster_name: pulumi.Input[str]
@@ -54,7 +55,7 @@ class NodePoolArgs(ComponentArgs):
     """First is preferred; more than one only makes sense for spot (capacity diversity)."""
     min_nodes: int = 0
     max_nodes: int = 2
-    desired_size: int | None = None
+    initial_nodes: int | None = None
     """Initial size only: the autoscaler owns it afterwards (ignored on update). Default: min_nodes."""
     gpu_type: str | None = None
     gpu_count: int = 0
@@ -74,11 +75,11 @@ class NodePoolArgs(ComponentArgs):
             self.pool_name, self.min_nodes, self.max_nodes, AWS.pool_name, "node group"
         )
         yield from non_empty("instance_types", self.instance_types, "instance type")
-        desired = self.desired_size
-        if desired is not None and known(desired) and not self.min_nodes <= desired <= self.max_nodes:
+        initial = self.initial_nodes
+        if initial is not None and known(initial) and not self.min_nodes <= initial <= self.max_nodes:
             yield Problem(
-                "desired_size",
-                desired,
+                "initial_nodes",
+                initial,
                 f"outside [min_nodes {self.min_nodes}, max_nodes {self.max_nodes}]",
                 "set it between min_nodes and max_nodes, or leave it unset",
             )
@@ -229,7 +230,7 @@ class NodePool(Component):
             scaling_config=aws.eks.NodeGroupScalingConfigArgs(
                 min_size=args.min_nodes,
                 max_size=args.max_nodes,
-                desired_size=args.min_nodes if args.desired_size is None else args.desired_size,
+                desired_size=args.min_nodes if args.initial_nodes is None else args.initial_nodes,
             ),
             launch_template=aws.eks.NodeGroupLaunchTemplateArgs(
                 id=self.launch_template.id,

@@ -17,14 +17,14 @@ from lepton_infra.aws.autoscaler import (
 )
 from lepton_infra.aws.cluster import Cluster, ClusterArgs
 from lepton_infra.aws.data_events import trail_name
+from lepton_infra.aws.encryption import EncryptionKey, EncryptionKeyArgs
 from lepton_infra.aws.guardduty import eks_protection
-from lepton_infra.aws.kms import EncryptionKey, EncryptionKeyArgs
 from lepton_infra.aws.lb_controller import LoadBalancerController, LoadBalancerControllerArgs
 from lepton_infra.aws.monitoring import Monitoring, MonitoringArgs
 from lepton_infra.aws.network import Network, NetworkArgs
 from lepton_infra.aws.node_pool import NodePool, NodePoolArgs
 from lepton_infra.aws.quotas import quota_needs
-from lepton_infra.aws.traffic import AlbTraffic, AlbTrafficArgs
+from lepton_infra.aws.traffic import Traffic, TrafficArgs
 from lepton_infra.catalog import choose_machine, spot_alternatives
 from lepton_infra.core.cloud import PlatformOutputs
 from lepton_infra.core.cluster_handle import CapacityProvisioning, ClusterHandle, GpuFacts
@@ -124,13 +124,13 @@ class Platform(Component):
             child_name(name, "cluster"),
             ClusterArgs(
                 cluster_name=label,
-                version=spec.cluster.version,
+                kubernetes_version=spec.cluster.version,
                 vpc_id=network.vpc_id,
                 subnet_ids=network.private_subnet_ids,
                 key_id=key.arn,
                 region=spec.region,
-                endpoint_public=endpoint_public,
-                public_access_cidrs=authorized if endpoint_public else [],
+                private_endpoint=not endpoint_public,
+                authorized_networks=authorized if endpoint_public else [],
                 # A private endpoint answers only inside the VPC, and only whom the cluster security group
                 # admits: the authorized networks are where `pulumi up` runs (runner, VPN, peering).
                 private_access_cidrs=[] if endpoint_public else authorized,
@@ -157,7 +157,7 @@ class Platform(Component):
                     instance_types=instance_types(spec, pool),
                     min_nodes=pool.min,
                     max_nodes=pool.max,
-                    desired_size=pool.desired,
+                    initial_nodes=pool.desired,
                     gpu_type=pool.gpu.type if pool.gpu else None,
                     gpu_count=pool.gpu.count if pool.gpu else 0,
                     spot=pool.spot,
@@ -322,7 +322,7 @@ class Platform(Component):
             region=spec.region,
             key_id=key.arn,
             key_output_name="kms_key_arn",
-            api_access=api_access(spec),
+            api_access=api_access(spec, str(spec.network.cidr)),
             quota_to_request=quotas,
         )
         pulumi.log.info(
@@ -367,21 +367,22 @@ class Platform(Component):
             ),
             opts,
         )
-        traffic = AlbTraffic(
+        traffic = Traffic(
             child_name(name, "traffic"),
-            AlbTrafficArgs(
+            TrafficArgs(
                 cluster_name=cluster.name_output,
                 hosts={e.host: e.exposure for e in exposed_services(spec)},
                 tls_issuer=spec.network.tls_issuer,
                 vpc_cidr=str(spec.network.cidr),
                 zones=spec.network.zones or 2,
                 prod=prod,
-                dns_zone_id=knobs.dns_zone_id,
+                public_zone=knobs.dns_zone_id,
                 private_ca_arn=knobs.private_ca_arn,
                 controller=controller.release,
                 domain=spec.network.domain,
                 region=spec.region,
-                private_zone_vpc_id=network.vpc_id if spec.network.dns_records else None,
+                dns_records=spec.network.dns_records,
+                vpc_id=network.vpc_id,
             ),
             opts,
         )

@@ -15,13 +15,14 @@ import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from ipaddress import IPv4Network
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
 from lepton_infra.aws.host_dns import HostRecords, alb_hosted_zone_id, host_dns_problems, private_zone
 from lepton_infra.aws.lb_controller import INGRESS_CLASS
-from lepton_infra.core.args import one_of
+from lepton_infra.core.args import one_of, renamed_fields, renamed_names
 from lepton_infra.core.cidr import plan_subnets
 from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.errors import Problem
@@ -52,8 +53,15 @@ ALB_MAX_IDLE_TIMEOUT_SECONDS = 4000
 SUCCESS_CODES = "200-399"
 
 
+def _records_on(vpc_id: Any, kwargs: dict[str, Any]) -> Any:
+    """`private_zone_vpc_id` (before 0.2.0): None meant no records, a VPC id records on that VPC."""
+    kwargs.setdefault("dns_records", vpc_id is not None)
+    return vpc_id
+
+
+@renamed_fields(dns_zone_id="public_zone", private_zone_vpc_id=("vpc_id", _records_on))
 @dataclass
-class AlbTrafficArgs(ComponentArgs):
+class TrafficArgs(ComponentArgs):
     cluster_name: pulumi.Input[str]
     hosts: Mapping[str, str]
     """Exposed host -> exposure (internal | public), from `exposed_services(spec)`."""
@@ -62,16 +70,17 @@ class AlbTrafficArgs(ComponentArgs):
     vpc_cidr: str
     zones: int
     prod: bool
-    dns_zone_id: str | None = None
+    public_zone: str | None = None
     private_ca_arn: str | None = None
     controller: pulumi.Resource | None = None
     """The load balancer controller's release: every route waits for its webhooks."""
     domain: str | None = None
     """network.domain: the private hosted zone's name (every host lies within it)."""
-    private_zone_vpc_id: pulumi.Input[str] | None = None
-    """The VPC a private hosted zone for `domain` is associated with, holding every host's alias record
-    (public
-    hosts also get one in `dns_zone_id`). None: no zone, no records (`network.dns_records: false`)."""
+    dns_records: bool = True
+    """network.dns_records: a private hosted zone for `domain` on `vpc_id` holds every host's alias record
+    (public hosts also get one in `public_zone`). False: no zone, no records."""
+    vpc_id: pulumi.Input[str] | None = None
+    """The VPC (its id) the private hosted zone is associated with. None: no zone, no records."""
     region: str | None = None
     """The VPC's region (its ALBs' canonical hosted zone); None: the provider's."""
 
@@ -81,30 +90,35 @@ class AlbTrafficArgs(ComponentArgs):
             yield from one_of(f"hosts.{host}", exposure, ("internal", "public"), "exposure")
         yield from like_spec_field("vpc_cidr", self.vpc_cidr, NetworkSpec, "cidr")
         yield from like_spec_field("zones", self.zones, NetworkSpec, "zones")
-        if self.hosts and self.tls_issuer == "acme" and self.dns_zone_id is None:
+        if self.hosts and self.tls_issuer == "acme" and self.public_zone is None:
             yield Problem(
-                "dns_zone_id",
+                "public_zone",
                 None,
                 "an acme certificate is validated by a DNS record in the public hosted zone",
-                "set dns_zone_id, or use tls_issuer private-ca with private_ca_arn",
+                "set public_zone, or use tls_issuer private-ca with private_ca_arn",
             )
         if self.hosts and self.tls_issuer == "private-ca" and self.private_ca_arn is None:
             yield Problem(
                 "private_ca_arn",
                 None,
                 "an ALB serves only ACM certificates: a private one is issued by an ACM Private CA",
-                "set private_ca_arn, or use tls_issuer acme with dns_zone_id",
+                "set private_ca_arn, or use tls_issuer acme with public_zone",
             )
-        if self.private_zone_vpc_id is not None:
-            yield from host_dns_problems(self.domain, self.hosts, self.dns_zone_id)
+        if self.records:
+            yield from host_dns_problems(self.domain, self.hosts, self.public_zone)
+
+    @property
+    def records(self) -> bool:
+        """Whether the hosts get DNS records (a private zone on `vpc_id`, public hosts in `public_zone`)."""
+        return self.dns_records and self.vpc_id is not None
 
 
-class AlbTraffic(Component):
+class Traffic(Component):
     """One ACM certificate per exposed host (with its DNS validation for acme) and the `IngressFacts`."""
 
     TOKEN = "lepton:aws:Traffic"  # the same component name on every cloud
 
-    def __init__(self, name: str, args: AlbTrafficArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(self, name: str, args: TrafficArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(name, args, opts)
         self.args = args
         self.certificates: dict[str, pulumi.Output[str]] = {}
@@ -125,13 +139,13 @@ class AlbTraffic(Component):
                 self.waits[host] = [cert]
         self.private_zone: aws.route53.Zone | None = None
         self.host_records: HostRecords | None = None
-        if args.private_zone_vpc_id is not None and args.hosts:
+        if args.records and args.vpc_id is not None and args.hosts:
             self.private_zone = private_zone(
-                name, str(args.domain), args.private_zone_vpc_id, args.region, self.child_opts()
+                name, str(args.domain), args.vpc_id, args.region, self.child_opts()
             )
             self.host_records = HostRecords(
-                private_zone_id=self.private_zone.zone_id,
-                public_zone_id=args.dns_zone_id,
+                private_zone=self.private_zone.zone_id,
+                public_zone=args.public_zone,
                 alb_zone_id=alb_hosted_zone_id(args.region, self),
                 provider=self.get_provider("aws:route53/record:Record"),
             )
@@ -155,7 +169,7 @@ class AlbTraffic(Component):
         option = cert.domain_validation_options.apply(lambda opts: opts[0] if opts else None)
         record = aws.route53.Record(
             child_name(name, f"validation-{slug}"),
-            zone_id=str(self.args.dns_zone_id),
+            zone_id=str(self.args.public_zone),
             name=option.apply(lambda o: str(o.resource_record_name) if o else f"_validation.{host}"),
             type=option.apply(lambda o: str(o.resource_record_type) if o else "CNAME"),
             records=[option.apply(lambda o: str(o.resource_record_value) if o else "")],
@@ -249,3 +263,6 @@ def data_plane_peers(vpc_cidr: str, zones: int, *, public: bool) -> list[dict]:
     plan = plan_subnets(IPv4Network(vpc_cidr), zones)
     cidrs = [*plan.private, *(plan.public if public else ())]
     return [{"ipBlock": {"cidr": str(c)}} for c in cidrs]
+
+
+__getattr__ = renamed_names(__name__, {"AlbTraffic": "Traffic", "AlbTrafficArgs": "TrafficArgs"}, globals())

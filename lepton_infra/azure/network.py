@@ -130,9 +130,10 @@ class Network(Component):
         )
         # Subnets are declared inline, with the VNet: separate Subnet resources and an inline list fight
         # each other on every update.
+        self.vnet_name = physical_name(args.name_prefix, "vnet", limit="azure:generic")
         self.vnet = network.VirtualNetwork(
             child_name(name, "vnet"),
-            virtual_network_name=physical_name(args.name_prefix, "vnet", limit="azure:generic"),
+            virtual_network_name=self.vnet_name,
             resource_group_name=rg_name,
             location=args.location,
             tags=tags,

@@ -11,7 +11,7 @@ from pulumi_azure_native import containerservice
 
 from lepton_infra.azure.planning import AKS_ZONES, pool_shape
 from lepton_infra.catalog import choose_machine
-from lepton_infra.core.args import at_least, at_most, known
+from lepton_infra.core.args import at_least, at_most, known, renamed_fields
 from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name
@@ -22,6 +22,7 @@ from lepton_infra.spec.problems import like_spec_field, machine_problems, node_p
 from lepton_infra.spec.tag_rules import AZURE_TAGS
 
 
+@renamed_fields(extra_labels="labels")
 @dataclass
 class NodePoolArgs(ComponentArgs):
     resource_group_name: pulumi.Input[str]
@@ -38,7 +39,7 @@ class NodePoolArgs(ComponentArgs):
     spot: bool = False
     disk_gb: int = 100
     zones: int = 3
-    extra_labels: Mapping[str, str] = field(default_factory=dict)
+    labels: Mapping[str, str] = field(default_factory=dict)
     tags: Mapping[str, str] = field(default_factory=dict)
 
     def problems(self) -> Iterator[Problem]:
@@ -78,7 +79,7 @@ class NodePoolArgs(ComponentArgs):
         yield from at_most(
             "zones", self.zones, AKS_ZONES, f"Azure regions have {AKS_ZONES} availability zones"
         )
-        yield from like_spec_field("extra_labels", dict(self.extra_labels), NodePoolSpec, "labels")
+        yield from like_spec_field("labels", dict(self.labels), NodePoolSpec, "labels")
         yield from AZURE_TAGS.problems(self.tags)
 
 
@@ -99,7 +100,7 @@ class NodePool(Component):
             gpu_type=args.gpu_type,
             spot=args.spot,
             zones=args.zones,
-            extra_labels=args.extra_labels,
+            extra_labels=args.labels,
         )
         self.machine_type = machine.name
         self.pool = containerservice.AgentPool(

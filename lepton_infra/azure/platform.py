@@ -9,6 +9,7 @@ import pulumi
 import pulumi_azure_native as azure_native
 from pulumi_azure_native import authorization
 
+from lepton_infra.azure.access import api_access
 from lepton_infra.azure.artifacts import MODELS_CONTAINER, ArtifactStore, ArtifactStoreArgs
 from lepton_infra.azure.cluster import (
     STORAGE_CLASS,
@@ -25,7 +26,7 @@ from lepton_infra.azure.network import Network, NetworkArgs
 from lepton_infra.azure.node_pool import NodePool, NodePoolArgs
 from lepton_infra.azure.planning import POD_CIDR, SPOT_TAINT
 from lepton_infra.azure.quotas import quota_needs
-from lepton_infra.azure.traffic import AksTraffic, AksTrafficArgs
+from lepton_infra.azure.traffic import Traffic, TrafficArgs
 from lepton_infra.catalog import choose_machine
 from lepton_infra.core.cloud import PlatformOutputs
 from lepton_infra.core.cluster_handle import ClusterHandle, EgressRule, GpuFacts, NodeTaint
@@ -53,17 +54,6 @@ def vm_size(spec: PlatformSpec, pool: NodePoolSpec) -> str:
         explicit=pool.machine_type,
         region=None if pool.machine_type else spec.region,
     ).name
-
-
-def api_access(spec: PlatformSpec) -> str:
-    """Where `pulumi up` (and kubectl) must run for this stack: the in-cluster layer talks to the API."""
-    if spec.cluster.endpoint == "private":
-        return (
-            f"inside VNet {spec.stack_label}-vnet or a network peered/VPN-connected to it: the API "
-            "server is private (private cluster with API server VNet integration)"
-        )
-    ranges = ", ".join(str(n) for n in spec.cluster.authorized_networks)
-    return f"from {ranges}: the API server is public but admits only cluster.authorized_networks"
 
 
 class Platform(Component):
@@ -184,7 +174,7 @@ class Platform(Component):
                     spot=pool.spot,
                     disk_gb=pool.disk_gb,
                     zones=zones,
-                    extra_labels=dict(pool.labels),
+                    labels=dict(pool.labels),
                     tags=tags,
                 ),
                 opts_(),
@@ -246,9 +236,9 @@ class Platform(Component):
         workload_dependencies = [*(p.pool for p in self.node_pools), *self.cluster.deployer_access]
         exposed = exposed_services(spec)
         self.traffic = (
-            AksTraffic(
+            Traffic(
                 child_name(name, "traffic"),
-                AksTrafficArgs(
+                TrafficArgs(
                     exposures=frozenset(e.exposure for e in exposed),
                     k8s_provider=self.cluster.k8s_provider,
                     prod=prod,
@@ -258,11 +248,11 @@ class Platform(Component):
                     oidc_issuer=self.cluster.oidc_issuer,
                     azure_provider=self.provider,
                     domain=spec.network.domain,
-                    dns_zone_id=dns_zone,
-                    acme=spec.network.tls_issuer == "acme",
+                    public_zone=dns_zone,
+                    tls_issuer=spec.network.tls_issuer,
                     dns_records=spec.network.dns_records,
                     vnet_id=self.network.vnet_id,
-                    dns_zone_provider=self._zone_provider(name, dns_zone, sub, spec.region)
+                    public_zone_provider=self._zone_provider(name, dns_zone, sub, spec.region)
                     if exposed
                     else None,
                     wait_for=workload_dependencies,
@@ -326,7 +316,7 @@ class Platform(Component):
             registry_url=self.artifacts.registry_url,
             region=spec.region,
             key_id=self.key.key_id,
-            api_access=api_access(spec),
+            api_access=api_access(spec, self.network.vnet_name),
             cloud_specific={
                 # `host_addresses` (each host's load-balancer IP, as its Ingress reports it) comes from the
                 # in-cluster layer, as on AWS.

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import pulumi
 import pulumi_kubernetes as k8s
@@ -29,13 +30,13 @@ from lepton_infra.azure.host_dns import SELF_CHECK_RESOLVERS, HostRecords, Publi
 from lepton_infra.azure.identity import CLIENT_ID_ANNOTATION, USE_LABEL
 from lepton_infra.azure.planning import WORKLOAD_IDENTITY_AUDIENCE, workload_subject
 from lepton_infra.azure.roles import grant
-from lepton_infra.core.args import one_of
+from lepton_infra.core.args import one_of, renamed_fields, renamed_names
 from lepton_infra.core.cluster_handle import BoundIdentity
 from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name, physical_name
 from lepton_infra.core.traffic import Decoration, DnsZone, EntryPoint, Exposure, IngressFacts, RouteTarget
-from lepton_infra.spec import AzureKnobs
+from lepton_infra.spec import AzureKnobs, NetworkSpec
 from lepton_infra.spec.problems import like_spec_field
 from lepton_infra.spec.tag_rules import AZURE_TAGS
 
@@ -54,8 +55,15 @@ def controller_name(exposure: Exposure) -> str:
     return f"lepton-{exposure}"
 
 
+def _issuer(acme: Any, _kwargs: dict[str, Any]) -> str:
+    return "acme" if acme else "private-ca"
+
+
+@renamed_fields(
+    dns_zone_id="public_zone", acme=("tls_issuer", _issuer), dns_zone_provider="public_zone_provider"
+)
 @dataclass
-class AksTrafficArgs(ComponentArgs):
+class TrafficArgs(ComponentArgs):
     exposures: frozenset[str]
     """The exposures some service uses: one NginxIngressController each."""
     k8s_provider: pulumi.ProviderResource
@@ -66,14 +74,14 @@ class AksTrafficArgs(ComponentArgs):
     oidc_issuer: pulumi.Input[str]
     azure_provider: pulumi.ProviderResource
     domain: str | None = None
-    dns_zone_id: str | None = None
+    public_zone: str | None = None
     """The operator's public zone (azure.dns_zone_id): public hosts' records, and acme's DNS-01 challenges."""
-    acme: bool = False
-    """Certificates from ACME (DNS-01 in `dns_zone_id`); False: the platform's private CA."""
+    tls_issuer: str = "private-ca"
+    """acme | private-ca (network.tls_issuer): acme proves each host by DNS-01 in `public_zone`."""
     dns_records: bool = True
     """network.dns_records: a private zone for `domain` on the VNet and every exposed host's A records."""
     vnet_id: pulumi.Input[str] | None = None
-    dns_zone_provider: pulumi.ProviderResource | None = None
+    public_zone_provider: pulumi.ProviderResource | None = None
     """A provider in the public zone's subscription when it is not the platform's; None: `azure_provider`."""
     wait_for: list[pulumi.Resource] = field(default_factory=list)
     tags: Mapping[str, str] = field(default_factory=dict)
@@ -81,7 +89,8 @@ class AksTrafficArgs(ComponentArgs):
     def problems(self) -> Iterator[Problem]:
         for exposure in sorted(self.exposures):
             yield from one_of("exposures", exposure, ("internal", "public"), "exposure")
-        yield from like_spec_field("dns_zone_id", self.dns_zone_id, AzureKnobs, "dns_zone_id")
+        yield from like_spec_field("tls_issuer", self.tls_issuer, NetworkSpec, "tls_issuer")
+        yield from like_spec_field("public_zone", self.public_zone, AzureKnobs, "dns_zone_id")
         records = self.dns_records and self.exposures and self.domain
         if records and self.vnet_id is None:
             yield Problem(
@@ -91,15 +100,19 @@ class AksTrafficArgs(ComponentArgs):
                 "pass the VNet id, or dns_records=False",
             )
         needs_zone = [
-            *(["acme proves each host by a DNS-01 record there"] if self.acme and self.exposures else []),
+            *(
+                ["acme proves each host by a DNS-01 record there"]
+                if self.tls_issuer == "acme" and self.exposures
+                else []
+            ),
             *(["a public host's A record goes there too"] if records and "public" in self.exposures else []),
         ]
-        if needs_zone and self.dns_zone_id is None:
+        if needs_zone and self.public_zone is None:
             yield Problem(
-                "dns_zone_id",
+                "public_zone",
                 None,
                 f"the operator's public zone is needed: {'; '.join(needs_zone)}",
-                "set dns_zone_id, or acme=False (the platform's private CA) and dns_records=False",
+                "set public_zone, or tls_issuer private-ca and dns_records=False",
             )
         yield from AZURE_TAGS.problems(self.tags)
 
@@ -117,10 +130,10 @@ def nginx_controller_spec(exposure: Exposure, prod: bool) -> dict:
     }
 
 
-class AksTraffic(Component):
+class Traffic(Component):
     TOKEN = "lepton:azure:Traffic"
 
-    def __init__(self, name: str, args: AksTrafficArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(self, name: str, args: TrafficArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(name, args, opts)
         self.args = args
         # Cluster-scoped; the CRD comes with the add-on, which runs once the system pool is up.
@@ -154,8 +167,8 @@ class AksTraffic(Component):
                 resource_group_name=args.resource_group_name,
                 domain=args.domain or "",
                 private_zone=self.host_zone,
-                public_zone=PublicZone.from_id(args.dns_zone_id) if args.dns_zone_id else None,
-                public_zone_provider=args.dns_zone_provider,
+                public_zone=PublicZone.from_id(args.public_zone) if args.public_zone else None,
+                public_zone_provider=args.public_zone_provider,
                 metadata={"managedBy": "lepton-infra", "platform": args.name_prefix},
             )
         self.finish({})
@@ -176,9 +189,9 @@ class AksTraffic(Component):
 
     def _dns_zone(self) -> DnsZone | None:
         args = self.args
-        if not args.acme or args.dns_zone_id is None or args.domain is None:
+        if args.tls_issuer != "acme" or args.public_zone is None or args.domain is None:
             return None
-        parts = args.dns_zone_id.split(
+        parts = args.public_zone.split(
             "/"
         )  # /subscriptions/<s>/resourceGroups/<rg>/providers/.../dnszones/<z>
         subscription, zone_rg, zone = parts[2], parts[4], parts[-1]
@@ -210,7 +223,7 @@ class AksTraffic(Component):
                 f"{name}-zone",
                 principal_id=identity.principal_id,
                 role="DNS Zone Contributor",
-                scope=args.dns_zone_id or "",
+                scope=args.public_zone or "",
                 subscription_id=subscription,
                 opts=merged,
             )
@@ -267,3 +280,6 @@ def route_decoration(target: RouteTarget) -> Decoration:
             f"{NGINX}proxy-request-buffering": "off",
         }
     )
+
+
+__getattr__ = renamed_names(__name__, {"AksTraffic": "Traffic", "AksTrafficArgs": "TrafficArgs"}, globals())

@@ -8,16 +8,17 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_gcp as gcp
 
-from lepton_infra.core.args import at_least
+from lepton_infra.core.args import at_least, renamed_fields
 from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name, physical_name
-from lepton_infra.gcp.planning import label_problems
 from lepton_infra.spec.gcp_rules import SOFT_DELETE_DAYS
+from lepton_infra.spec.tag_rules import GCP_LABELS
 
 READER_ROLE = "roles/artifactregistry.reader"
 
 
+@renamed_fields(labels="tags")
 @dataclass
 class ArtifactStoreArgs(ComponentArgs):
     project: pulumi.Input[str]
@@ -37,7 +38,7 @@ class ArtifactStoreArgs(ComponentArgs):
     # service on the project: every bucket in it is logged).
     data_access_logs: bool = False
     protect: bool = False
-    labels: Mapping[str, str] = field(default_factory=dict)
+    tags: Mapping[str, str] = field(default_factory=dict)
 
     def problems(self) -> Iterator[Problem]:
         for arg in ("noncurrent_version_days", "keep_versions", "untagged_image_days"):
@@ -52,7 +53,7 @@ class ArtifactStoreArgs(ComponentArgs):
                 f"GCS accepts a soft-delete retention of 0 (off) or {low} to {high} days",
                 f"use 0, or a number of days from {low} to {high}",
             )
-        yield from label_problems("labels", self.labels)
+        yield from GCP_LABELS.problems(self.tags)
 
 
 class ArtifactStore(Component):
@@ -113,7 +114,7 @@ class ArtifactStore(Component):
             ],
             # Never delete model weights along with the stack.
             force_destroy=False,
-            labels=dict(args.labels),
+            labels=dict(args.tags),
             opts=self.child_opts(protect=args.protect),
         )
         self.registry = gcp.artifactregistry.Repository(
@@ -140,7 +141,7 @@ class ArtifactStore(Component):
                 )
             ],
             cleanup_policy_dry_run=False,
-            labels=dict(args.labels),
+            labels=dict(args.tags),
             opts=self.child_opts(protect=args.protect),
         )
         self.readers = [

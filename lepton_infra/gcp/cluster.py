@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_gcp as gcp
 
-from lepton_infra.core.args import ipv4_cidr
+from lepton_infra.core.args import ipv4_cidr, renamed_fields
 from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.kubeconfig import ExecCredential, exec_kubeconfig
@@ -41,6 +41,7 @@ MONITORING_COMPONENTS: tuple[str, ...] = (
 LOGGING_COMPONENTS: tuple[str, ...] = ("SYSTEM_COMPONENTS", "WORKLOADS")
 
 
+@renamed_fields(resource_labels="tags")
 @dataclass
 class ClusterArgs(ComponentArgs):
     project: pulumi.Input[str]
@@ -77,7 +78,7 @@ class ClusterArgs(ComponentArgs):
     # charge of its own, more flow-log volume. Switching it on an existing cluster restarts its nodes.
     intranode_visibility: bool = False
     # The platform labels on the cluster itself (scanners read `resource_labels`, not provider defaults).
-    resource_labels: Mapping[str, str] = field(default_factory=dict)
+    tags: Mapping[str, str] = field(default_factory=dict)
     # GKE's own Gateway API controller and CRDs (standard channel): exposed services' routes (gcp/traffic.py).
     gateway_api: bool = False
     # GKE Binary Authorization: PROJECT_SINGLETON_POLICY_ENFORCE (evaluate the project's policy) or DISABLED.
@@ -163,7 +164,7 @@ class Cluster(Component):
             gateway_api_config=gcp.container.ClusterGatewayApiConfigArgs(channel="CHANNEL_STANDARD")
             if args.gateway_api
             else None,
-            resource_labels=dict(args.resource_labels) or None,
+            resource_labels=dict(args.tags) or None,
             binary_authorization=gcp.container.ClusterBinaryAuthorizationArgs(
                 evaluation_mode=args.binary_authorization_mode
             ),

@@ -8,16 +8,17 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_gcp as gcp
 
-from lepton_infra.core.args import at_least, at_most
+from lepton_infra.core.args import at_least, at_most, renamed_fields
 from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name, physical_name
-from lepton_infra.gcp.planning import label_problems
+from lepton_infra.spec.tag_rules import GCP_LABELS
 
 MAX_ROTATION_DAYS = 90
 ENCRYPTER_ROLE = "roles/cloudkms.cryptoKeyEncrypterDecrypter"
 
 
+@renamed_fields(labels="tags")
 @dataclass
 class EncryptionKeyArgs(ComponentArgs):
     project: pulumi.Input[str]
@@ -28,7 +29,7 @@ class EncryptionKeyArgs(ComponentArgs):
     encrypters: dict[str, pulumi.Input[str]] = field(default_factory=dict)
     rotation_days: int = MAX_ROTATION_DAYS
     protect: bool = False
-    labels: dict[str, str] = field(default_factory=dict)
+    tags: dict[str, str] = field(default_factory=dict)
 
     def problems(self) -> Iterator[Problem]:
         yield from at_least("rotation_days", self.rotation_days, 1)
@@ -38,7 +39,7 @@ class EncryptionKeyArgs(ComponentArgs):
             MAX_ROTATION_DAYS,
             f"a platform key rotates at least every {MAX_ROTATION_DAYS} days",
         )
-        yield from label_problems("labels", self.labels)
+        yield from GCP_LABELS.problems(self.tags)
 
 
 class EncryptionKey(Component):
@@ -70,7 +71,7 @@ class EncryptionKey(Component):
             version_template=gcp.kms.CryptoKeyVersionTemplateArgs(
                 algorithm="GOOGLE_SYMMETRIC_ENCRYPTION", protection_level="SOFTWARE"
             ),
-            labels=args.labels,
+            labels=args.tags,
             opts=self.child_opts(protect=args.protect),
         )
         self.bindings = [

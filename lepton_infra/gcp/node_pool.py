@@ -4,23 +4,37 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import pulumi
 import pulumi_gcp as gcp
 
-from lepton_infra.core.args import at_least
+from lepton_infra.core.args import at_least, known, renamed_fields
 from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name
 from lepton_infra.gcp.node_identity import NodeServiceAccount, NodeServiceAccountArgs
-from lepton_infra.gcp.planning import pool_shape
+from lepton_infra.gcp.planning import initial_nodes_per_zone, pool_shape
 from lepton_infra.profiles.gcp import PROFILE as GCP
 from lepton_infra.spec import NodePoolSpec
 from lepton_infra.spec.problems import like_spec_field, machine_problems, node_pool_args_problems
 
+# How many zones a pool spans when the caller does not say: a regional GKE cluster's default node
+# locations (three zones of its region).
+DEFAULT_ZONES = 3
 CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
 
 
+def _per_zone_to_total(per_zone: Any, kwargs: dict[str, Any]) -> Any:
+    """`initial_nodes_per_zone` (before 0.2.0) counted per zone; `initial_nodes` counts the pool."""
+    return per_zone * kwargs.get("zones", DEFAULT_ZONES)
+
+
+@renamed_fields(
+    initial_nodes_per_zone=("initial_nodes", _per_zone_to_total),
+    extra_labels="labels",
+    resource_labels="tags",
+)
 @dataclass
 class NodePoolArgs(ComponentArgs):
     project: pulumi.Input[str]
@@ -30,7 +44,7 @@ class NodePoolArgs(ComponentArgs):
     key_id: pulumi.Input[str]  # the platform's Cloud KMS key (boot disks)
     min_nodes: int = 0  # over the whole pool (all zones), not per zone
     max_nodes: int = 2
-    initial_nodes_per_zone: int = 0
+    initial_nodes: int | None = None
     gpu_type: str | None = None  # catalog GPU key, e.g. "l4"
     gpu_count: int = 1
     cpu_class: str | None = None
@@ -40,8 +54,9 @@ class NodePoolArgs(ComponentArgs):
     node_locations: pulumi.Input[Sequence[str]] | None = None
     # The node identity. None: the pool creates its own dedicated NodeServiceAccount (standalone use).
     service_account_email: pulumi.Input[str] | None = None
-    extra_labels: Mapping[str, str] = field(default_factory=dict)
-    resource_labels: Mapping[str, str] = field(default_factory=dict)  # GCE labels on the node VMs
+    labels: Mapping[str, str] = field(default_factory=dict)
+    tags: Mapping[str, str] = field(default_factory=dict)  # GCE labels on the node VMs
+    zones: int = DEFAULT_ZONES
     name_prefix: str = "lepton"
     # Nodes only through ProvisioningRequests (GKE queued provisioning, Dynamic Workload Scheduler):
     # a GPU pool for queued jobs, from 0 nodes, on-demand.
@@ -51,16 +66,24 @@ class NodePoolArgs(ComponentArgs):
         yield from node_pool_args_problems(
             self.pool_name, self.min_nodes, self.max_nodes, GCP.pool_name, "node pool"
         )
-        yield from at_least("initial_nodes_per_zone", self.initial_nodes_per_zone, 0)
+        initial = self.initial_nodes
+        if initial is not None and known(initial) and not self.min_nodes <= initial <= self.max_nodes:
+            yield Problem(
+                "initial_nodes",
+                initial,
+                f"outside [min_nodes {self.min_nodes}, max_nodes {self.max_nodes}]",
+                "set it between min_nodes and max_nodes, or leave it unset",
+            )
+        yield from at_least("zones", self.zones, 1)
         yield from like_spec_field("disk_gb", self.disk_gb, NodePoolSpec, "disk_gb")
         if self.queued_provisioning and (
-            self.gpu_type is None or self.spot or self.min_nodes or self.initial_nodes_per_zone
+            self.gpu_type is None or self.spot or self.min_nodes or self.initial_nodes
         ):
             yield Problem(
                 "queued_provisioning",
                 True,
                 "GKE queued provisioning is for on-demand GPU pools starting from 0 nodes",
-                "set gpu_type, spot=False, min_nodes=0, initial_nodes_per_zone=0",
+                "set gpu_type, spot=False, min_nodes=0, initial_nodes=0",
             )
         yield from machine_problems(
             "gcp",
@@ -83,7 +106,7 @@ class NodePool(Component):
             gpu_count=args.gpu_count,
             cpu_class=args.cpu_class,
             machine_type=args.machine_type,
-            extra_labels=dict(args.extra_labels),
+            extra_labels=dict(args.labels),
             spot=args.spot,
         )
         email = args.service_account_email
@@ -120,7 +143,12 @@ class NodePool(Component):
             cluster=args.cluster,
             location=args.location,
             node_locations=args.node_locations,
-            initial_node_count=args.initial_nodes_per_zone,
+            # GKE sizes a pool per zone: the pool's initial total spread over its zones.
+            initial_node_count=initial_nodes_per_zone(
+                args.min_nodes if args.initial_nodes is None else args.initial_nodes,
+                args.zones,
+                args.max_nodes,
+            ),
             autoscaling=gcp.container.NodePoolAutoscalingArgs(
                 # Totals over every zone of the pool: the spec counts nodes, not nodes per zone.
                 total_min_node_count=args.min_nodes,
@@ -169,7 +197,7 @@ class NodePool(Component):
                     gcp.container.NodePoolNodeConfigTaintArgs(key=t.key, value=t.value, effect=t.effect)
                     for t in shape.taints
                 ],
-                resource_labels={**dict(args.resource_labels), "lepton-pool": args.pool_name},
+                resource_labels={**dict(args.tags), "lepton-pool": args.pool_name},
             ),
             # The autoscaler owns the size after creation; a changed initial size must not replace the pool.
             opts=self.child_opts(ignore_changes=["initialNodeCount"]),

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from ipaddress import IPv4Network
 
 from lepton_infra.catalog import catalog, choose_machine
 from lepton_infra.core.cidr import plan_gke_ranges
 from lepton_infra.core.conventions import GPU_TAINT_EFFECT, GPU_TAINT_KEY, GPU_TAINT_VALUE, node_labels
-from lepton_infra.core.errors import Problem
-from lepton_infra.spec.tag_rules import GCP_LABELS
 
 # Kubernetes taint effects as the GKE API spells them.
 GKE_TAINT_EFFECTS = {
@@ -184,9 +181,3 @@ def zones_offering(
             "pick another region or GPU type, or set machine_type explicitly"
         )
     return zones[:wanted]
-
-
-def label_problems(path: str, labels: Mapping[str, str]) -> Iterator[Problem]:
-    """What GCP refuses in resource labels (spec/tag_rules.py's `GCP_LABELS`), reported under `path`."""
-    for p in GCP_LABELS.problems(labels):
-        yield Problem(p.path.replace("tags", path, 1), p.value, p.why, p.fix)

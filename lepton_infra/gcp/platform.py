@@ -13,6 +13,8 @@ from lepton_infra.core.component import Component
 from lepton_infra.core.exposure import warn_if_api_open_to_the_world
 from lepton_infra.core.naming import child_name
 from lepton_infra.core.tagging import platform_tags
+from lepton_infra.gcp.access import api_access as describe_api_access
+from lepton_infra.gcp.access import dns_endpoint
 from lepton_infra.gcp.artifacts import ArtifactStore, ArtifactStoreArgs
 from lepton_infra.gcp.binary_authorization import (
     CLUSTER_DISABLED,
@@ -35,7 +37,6 @@ from lepton_infra.gcp.network import Network, NetworkArgs
 from lepton_infra.gcp.node_identity import NodeServiceAccount, NodeServiceAccountArgs
 from lepton_infra.gcp.node_pool import NodePool, NodePoolArgs
 from lepton_infra.gcp.planning import (
-    initial_nodes_per_zone,
     plan_network_layout,
     plan_proxy_only_range,
     service_agent,
@@ -51,7 +52,7 @@ from lepton_infra.gcp.services import (
     ProjectServices,
     ProjectServicesArgs,
 )
-from lepton_infra.gcp.traffic import GkeTraffic, GkeTrafficArgs, load_balancer_ports
+from lepton_infra.gcp.traffic import Traffic, TrafficArgs, load_balancer_ports
 from lepton_infra.spec import NodePoolSpec, PlatformSpec
 from lepton_infra.spec.exposure import exposed_services
 from lepton_infra.spec.gcp_rules import gke_release_channel
@@ -183,9 +184,9 @@ class Platform(Component):
                 authorized_networks=[str(n) for n in spec.cluster.authorized_networks],
                 protect=protect,
                 rbac_security_group=knobs.rbac_security_group,
-                dns_endpoint=_dns_endpoint(spec),
+                dns_endpoint=dns_endpoint(spec),
                 intranode_visibility=spec.environment == "prod",
-                resource_labels=labels,
+                tags=labels,
                 gateway_api=proxy_only is not None,
                 binary_authorization_mode=CLUSTER_DISABLED
                 if binauthz == "off"
@@ -207,9 +208,8 @@ class Platform(Component):
                     key_id=self.key.key_id,
                     min_nodes=pool.min,
                     max_nodes=pool.max,
-                    initial_nodes_per_zone=initial_nodes_per_zone(
-                        pool.desired if pool.desired is not None else pool.min, zones, pool.max
-                    ),
+                    initial_nodes=pool.desired if pool.desired is not None else pool.min,
+                    zones=zones,
                     gpu_type=pool.gpu.type if pool.gpu else None,
                     gpu_count=pool.gpu.count if pool.gpu else 1,
                     cpu_class=pool.cpu,
@@ -218,8 +218,8 @@ class Platform(Component):
                     disk_gb=pool.disk_gb,
                     node_locations=_gpu_pool_zones(pool, spec.region, up_zones, zones, project, invoke_opts),
                     service_account_email=self.node_identity.email,
-                    extra_labels=dict(pool.labels),
-                    resource_labels=labels,
+                    labels=dict(pool.labels),
+                    tags=labels,
                     name_prefix=prefix,
                     queued_provisioning=pool.name in knobs.queued_provisioning_pools,
                 ),
@@ -276,7 +276,7 @@ class Platform(Component):
         )
 
         warn_if_api_open_to_the_world(spec, "GKE", self)
-        api_access = api_access_note(spec, self.network.subnet_physical_name)
+        api_access = describe_api_access(spec, self.network.subnet_physical_name)
         pulumi.log.info(f"GKE API access: {api_access}", resource=self)
         self.k8s_provider = k8s.Provider(
             child_name(name, "k8s"), kubeconfig=self.cluster.kubeconfig, opts=self.child_opts()
@@ -292,17 +292,17 @@ class Platform(Component):
             allow_volume_expansion=True,
             opts=self.child_opts(provider=self.k8s_provider),
         )
-        self.traffic: GkeTraffic | None = None
+        self.traffic: Traffic | None = None
         if proxy_only:
-            self.traffic = GkeTraffic(
+            self.traffic = Traffic(
                 child_name(name, "traffic"),
-                GkeTrafficArgs(
+                TrafficArgs(
                     project=project,
                     project_id=knobs.project,
                     region=spec.region,
                     name_prefix=prefix,
                     proxy_only_cidr=proxy_only,
-                    dns_zone=knobs.dns_zone if spec.network.tls_issuer == "acme" else None,
+                    tls_issuer=spec.network.tls_issuer,
                     domain=spec.network.domain,
                     hosts=[(e.host, e.exposure) for e in exposed_services(spec)],
                     network=self.network.network_id,
@@ -389,45 +389,6 @@ class Platform(Component):
             quota_to_request=quotas,
         )
         self.finish(self.outputs.to_stack_outputs())
-
-
-def _dns_endpoint(spec: PlatformSpec) -> bool:
-    knob = spec.gcp.dns_endpoint if spec.gcp is not None else None
-    return knob if knob is not None else spec.cluster.endpoint == "private"
-
-
-def api_access_note(spec: PlatformSpec, node_subnet: str) -> str:
-    """Where `pulumi up` must run for the in-cluster layer (it talks to the GKE API), as plain text.
-
-    With the DNS-based endpoint the kubeconfig points at it, and only IAM decides. Otherwise a private
-    endpoint is reachable only from inside the VPC (GKE: the cluster subnet's primary range and
-    the Pod range, plus internal authorized networks, in the cluster's region): a runner VM or
-    self-hosted CI runner on the node subnet, or a network reaching the VPC over Cloud VPN/Interconnect
-    listed in `cluster.authorized_networks`. A public endpoint is reachable only from the authorized
-    networks (Google's public ranges excluded)."""
-    networks = ", ".join(str(n) for n in spec.cluster.authorized_networks)
-    if _dns_endpoint(spec):
-        ip = (
-            "private IP endpoint (VPC only)"
-            if spec.cluster.endpoint == "private"
-            else f"public IP endpoint open to {networks}"
-        )
-        return (
-            "DNS-based endpoint (gcp.dns_endpoint): run `pulumi up` from any network that reaches Google "
-            "APIs, as an identity holding IAM container.clusters.connect (roles/container.admin has it) "
-            f"and gcloud's gke-gcloud-auth-plugin; the {ip} is not used"
-        )
-    if spec.cluster.endpoint == "private":
-        extra = f" or from {networks} over Cloud VPN/Interconnect" if networks else ""
-        return (
-            f"private endpoint only: run `pulumi up` inside VPC subnet {node_subnet} ({spec.region}), "
-            f"e.g. a VM or self-hosted CI runner there{extra}; a laptop or hosted CI cannot reach the "
-            "GKE API, and every Kubernetes resource would fail"
-        )
-    return (
-        f"public endpoint, open only to cluster.authorized_networks ({networks}): run `pulumi up` from "
-        "one of those networks"
-    )
 
 
 def _gpu_pool_zones(

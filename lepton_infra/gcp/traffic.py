@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import pulumi
 import pulumi_gcp as gcp
 
-from lepton_infra.core.args import ipv4_cidr, one_of
+from lepton_infra.core.args import ipv4_cidr, one_of, renamed_fields, renamed_names
 from lepton_infra.core.cluster_handle import BoundIdentity
 from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.errors import Problem
@@ -37,7 +37,9 @@ from lepton_infra.gcp.identity import GKE_SA_ANNOTATION, WORKLOAD_IDENTITY_USER_
 from lepton_infra.gcp.network import HEALTH_CHECK_RANGES
 from lepton_infra.gcp.planning import workload_identity_member
 from lepton_infra.kubernetes.charts import INTERCEPTOR_ADMIN_PORT, INTERCEPTOR_PROXY_PORT
+from lepton_infra.spec import NetworkSpec
 from lepton_infra.spec.exposure import exposed_services
+from lepton_infra.spec.problems import like_spec_field
 
 if TYPE_CHECKING:
     from lepton_infra.spec.platform import PlatformSpec
@@ -66,16 +68,24 @@ DNS01_PERMISSIONS = (
 MAX_DRAINING_SECONDS = 3600
 
 
+def _acme_zone(zone: Any, kwargs: dict[str, Any]) -> Any:
+    """`dns_zone` (before 0.2.0) was set only for acme, and was also the public zone then."""
+    kwargs.setdefault("tls_issuer", "acme" if zone is not None else "private-ca")
+    kwargs.setdefault("public_zone", zone)
+    return kwargs["tls_issuer"]
+
+
+@renamed_fields(dns_zone=("tls_issuer", _acme_zone))
 @dataclass
-class GkeTrafficArgs(ComponentArgs):
+class TrafficArgs(ComponentArgs):
     project: pulumi.Input[str]
     project_id: str
     """The same project as plain text (the ClusterIssuer's solver names it)."""
     region: str
     name_prefix: str
     proxy_only_cidr: str
-    dns_zone: str | None = None
-    """The Cloud DNS managed zone for acme (gcp.dns_zone); None: the platform's private CA."""
+    tls_issuer: str = "private-ca"
+    """acme | private-ca (network.tls_issuer): acme proves each host by DNS-01 in `public_zone`."""
     domain: str | None = None
     hosts: Sequence[tuple[str, Exposure]] = ()
     """Every exposed host with its exposure: a Gateway (and a static address) per exposure used."""
@@ -88,6 +98,11 @@ class GkeTrafficArgs(ComponentArgs):
     public_zone: str | None = None
     """gcp.dns_zone whatever the issuer: public hosts' records go there too."""
     gcp_provider: pulumi.ProviderResource | None = None
+
+    @property
+    def acme_zone(self) -> str | None:
+        """The zone cert-manager writes DNS-01 challenges in (acme only)."""
+        return self.public_zone if self.tls_issuer == "acme" else None
 
     @property
     def public(self) -> bool:
@@ -105,19 +120,27 @@ class GkeTrafficArgs(ComponentArgs):
                 "the internal Gateway's address is reserved in the nodes' subnet",
                 "pass the nodes' subnet id",
             )
-        if self.dns_zone is not None and self.domain is None:
+        yield from like_spec_field("tls_issuer", self.tls_issuer, NetworkSpec, "tls_issuer")
+        if self.tls_issuer == "acme" and self.public_zone is None:
+            yield Problem(
+                "public_zone",
+                None,
+                "acme proves each host by a DNS-01 record in the public Cloud DNS zone",
+                "set public_zone (gcp.dns_zone), or use tls_issuer private-ca",
+            )
+        if self.tls_issuer == "acme" and self.domain is None:
             yield Problem(
                 "domain",
                 None,
-                "cert-manager proves hosts under the domain in dns_zone",
-                "set domain (network.domain), or leave dns_zone unset",
+                "cert-manager proves hosts under the domain in public_zone",
+                "set domain (network.domain), or use tls_issuer private-ca",
             )
 
 
-class GkeTraffic(Component):
+class Traffic(Component):
     TOKEN = "lepton:gcp:Traffic"
 
-    def __init__(self, name: str, args: GkeTrafficArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(self, name: str, args: TrafficArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(name, args, opts)
         self.args = args
         # TLS 1.2 or later, RESTRICTED ciphers (ECDHE with AES-GCM / ChaCha20 only) on every listener.
@@ -132,7 +155,7 @@ class GkeTraffic(Component):
             opts=self.child_opts(),
         )
         self.dns_role: gcp.projects.IAMCustomRole | None = None
-        if args.dns_zone is not None:
+        if args.acme_zone is not None:
             self.dns_role = gcp.projects.IAMCustomRole(
                 child_name(name, "dns01-role"),
                 project=args.project,
@@ -199,16 +222,16 @@ class GkeTraffic(Component):
     def _address(self, entry: EntryPoint) -> gcp.compute.Address:
         if entry.exposure not in self.addresses:
             raise ValueError(
-                f"no address reserved for a {entry.exposure} Gateway: GkeTrafficArgs.hosts lists no "
+                f"no address reserved for a {entry.exposure} Gateway: TrafficArgs.hosts lists no "
                 f"{entry.exposure} host, but the layer routes {list(entry.hosts)} through one"
             )
         return self.addresses[entry.exposure]
 
     def _dns_zone(self) -> DnsZone | None:
         args = self.args
-        if args.dns_zone is None or args.domain is None:
+        if args.acme_zone is None or args.domain is None:
             return None
-        zone, role = args.dns_zone, self.dns_role
+        zone, role = args.acme_zone, self.dns_role
         assert role is not None
 
         def bind(
@@ -328,3 +351,6 @@ def load_balancer_ports(spec: PlatformSpec) -> list[str]:
         if autoscaler_for(service.replicas.min, service.scaling.metric) == "keda-http":
             ports |= {INTERCEPTOR_PROXY_PORT, INTERCEPTOR_ADMIN_PORT}
     return [str(p) for p in sorted(ports)]
+
+
+__getattr__ = renamed_names(__name__, {"GkeTraffic": "Traffic", "GkeTrafficArgs": "TrafficArgs"}, globals())

@@ -18,7 +18,7 @@ from lepton_infra.azure.maintenance import AksMaintenanceWindow
 from lepton_infra.azure.monitoring import Monitoring, MonitoringArgs
 from lepton_infra.azure.network import Network, NetworkArgs
 from lepton_infra.azure.node_pool import NodePool, NodePoolArgs
-from lepton_infra.azure.traffic import AksTraffic, AksTrafficArgs
+from lepton_infra.azure.traffic import Traffic, TrafficArgs
 from lepton_infra.plan import plan_program
 from tests.unit.test_component_args import refused
 
@@ -96,7 +96,7 @@ def _cluster(**changes: Any) -> ClusterArgs:
     return ClusterArgs(**{**base, **changes})
 
 
-def _traffic(**changes: Any) -> AksTrafficArgs:
+def _traffic(**changes: Any) -> TrafficArgs:
     base: dict[str, Any] = dict(
         exposures=frozenset({"internal"}),
         k8s_provider=None,
@@ -108,7 +108,7 @@ def _traffic(**changes: Any) -> AksTrafficArgs:
         azure_provider=None,
         domain="ai.acme.dev",
     )
-    return AksTrafficArgs(**{**base, **changes})
+    return TrafficArgs(**{**base, **changes})
 
 
 CASES: list[tuple[str, Callable[[], Any], list[str]]] = [
@@ -239,10 +239,8 @@ CASES: list[tuple[str, Callable[[], Any], list[str]]] = [
     ),
     (
         "traffic",
-        lambda: AksTraffic(
-            "t", _traffic(exposures=frozenset({"external", "public"}), dns_zone_id="acme.dev")
-        ),
-        ["exposures", "dns_zone_id", "vnet_id"],
+        lambda: Traffic("t", _traffic(exposures=frozenset({"external", "public"}), public_zone="acme.dev")),
+        ["exposures", "public_zone", "vnet_id"],
     ),
 ]
 

@@ -9,7 +9,7 @@ from typing import Any
 import pulumi
 import pytest
 
-from lepton_infra.aws.kms import EncryptionKey, EncryptionKeyArgs
+from lepton_infra.aws.encryption import EncryptionKey, EncryptionKeyArgs
 from lepton_infra.aws.node_pool import NodePool as AwsNodePool
 from lepton_infra.aws.node_pool import NodePoolArgs as AwsNodePoolArgs
 from lepton_infra.core.errors import ComponentArgsError
@@ -189,7 +189,7 @@ def _more_components() -> list[tuple[str, Callable[[], Any], list[str]]]:
                 "c",
                 ClusterArgs(
                     cluster_name="c",
-                    version="1.3",
+                    kubernetes_version="1.3",
                     vpc_id="v",
                     subnet_ids=["s"],
                     key_id="k",
@@ -197,7 +197,7 @@ def _more_components() -> list[tuple[str, Callable[[], Any], list[str]]]:
                     admin_role_arns=["jane"],
                 ),
             ),
-            ["version", "admin_role_arns[0]"],
+            ["kubernetes_version", "admin_role_arns[0]"],
         ),
         (
             "aws-monitoring",
@@ -274,15 +274,15 @@ def _more_components() -> list[tuple[str, Callable[[], Any], list[str]]]:
                 "c",
                 ClusterArgs(
                     cluster_name="c",
-                    version="1.33",
+                    kubernetes_version="1.33",
                     vpc_id="v",
                     subnet_ids=["s"],
                     key_id="k",
                     region="us-east-1",
-                    endpoint_public=True,
+                    private_endpoint=False,
                 ),
             ),
-            ["public_access_cidrs"],
+            ["authorized_networks"],
         ),
         (
             "aws-artifacts",
@@ -304,10 +304,10 @@ def _more_components() -> list[tuple[str, Callable[[], Any], list[str]]]:
                     name_prefix="t",
                     key_id="k",
                     keep_versions=0,
-                    labels={"Team": "ml"},
+                    tags={"Team": "ml"},
                 ),
             ),
-            ["keep_versions", "labels.Team"],
+            ["keep_versions", "tags.Team"],
         ),
         (
             "observability",
@@ -372,12 +372,13 @@ def _contract_cases() -> list[tuple[str, Callable[[], Any], list[str]]]:
     """Components that checked nothing (or raised after registering) before the contract moved the check
     into the component base (issue 21)."""
     from lepton_infra.aws.lb_controller import LoadBalancerController, LoadBalancerControllerArgs
-    from lepton_infra.aws.traffic import AlbTraffic, AlbTrafficArgs
+    from lepton_infra.aws.traffic import Traffic, TrafficArgs
     from lepton_infra.gcp.binary_authorization import (
         BinaryAuthorizationPolicy,
         BinaryAuthorizationPolicyArgs,
     )
-    from lepton_infra.gcp.traffic import GkeTraffic, GkeTrafficArgs
+    from lepton_infra.gcp.traffic import Traffic as GcpTraffic
+    from lepton_infra.gcp.traffic import TrafficArgs as GcpTrafficArgs
 
     alb: dict[str, Any] = dict(cluster_name="c", vpc_cidr="10.0.0.0/16", zones=2, prod=False)
     oidc = dict(oidc_provider_arn="arn:aws:iam::1:oidc-provider/x", oidc_issuer="https://x")
@@ -387,18 +388,18 @@ def _contract_cases() -> list[tuple[str, Callable[[], Any], list[str]]]:
     return [
         (
             "aws-traffic-acme",
-            lambda: AlbTraffic(
+            lambda: Traffic(
                 "t",
-                AlbTrafficArgs(
+                TrafficArgs(
                     **alb, hosts={"a.ai.acme.dev": "public", "b.ai.acme.dev": "external"}, tls_issuer="acme"
                 ),
             ),
-            ["hosts.b.ai.acme.dev", "dns_zone_id"],
+            ["hosts.b.ai.acme.dev", "public_zone"],
         ),
         (
             "aws-traffic-private-ca",
-            lambda: AlbTraffic(
-                "t", AlbTrafficArgs(**alb, hosts={"a.ai.acme.dev": "internal"}, tls_issuer="private-ca")
+            lambda: Traffic(
+                "t", TrafficArgs(**alb, hosts={"a.ai.acme.dev": "internal"}, tls_issuer="private-ca")
             ),
             ["private_ca_arn"],
         ),
@@ -420,7 +421,7 @@ def _contract_cases() -> list[tuple[str, Callable[[], Any], list[str]]]:
         ),
         (
             "gcp-traffic",
-            lambda: GkeTraffic("t", GkeTrafficArgs(**gke, hosts=[("a.ai.acme.dev", "internal")])),
+            lambda: GcpTraffic("t", GcpTrafficArgs(**gke, hosts=[("a.ai.acme.dev", "internal")])),
             ["node_subnet"],
         ),
         (

@@ -1,0 +1,47 @@
+"""Where `pulumi up` must run for a GKE stack: the in-cluster layer talks to the GKE API, so the endpoint
+decides it (the `api_access` stack output). Every cloud answers in `<cloud>/access.py`, as
+`api_access(spec, network)`."""
+
+from __future__ import annotations
+
+from lepton_infra.spec import PlatformSpec
+
+
+def dns_endpoint(spec: PlatformSpec) -> bool:
+    """The kubeconfig uses GKE's DNS-based endpoint: `gcp.dns_endpoint`, else on with a private endpoint."""
+    knob = spec.gcp.dns_endpoint if spec.gcp is not None else None
+    return knob if knob is not None else spec.cluster.endpoint == "private"
+
+
+def api_access(spec: PlatformSpec, network: str) -> str:
+    """Where `pulumi up` must run for the in-cluster layer (it talks to the GKE API), as plain text.
+
+    With the DNS-based endpoint the kubeconfig points at it, and only IAM decides. Otherwise a private
+    endpoint is reachable only from inside the VPC (GKE: the cluster subnet's primary range and
+    the Pod range, plus internal authorized networks, in the cluster's region): a runner VM or
+    self-hosted CI runner on the node subnet, or a network reaching the VPC over Cloud VPN/Interconnect
+    listed in `cluster.authorized_networks`. A public endpoint is reachable only from the authorized
+    networks (Google's public ranges excluded)."""
+    networks = ", ".join(str(n) for n in spec.cluster.authorized_networks)
+    if dns_endpoint(spec):
+        ip = (
+            "private IP endpoint (VPC only)"
+            if spec.cluster.endpoint == "private"
+            else f"public IP endpoint open to {networks}"
+        )
+        return (
+            "DNS-based endpoint (gcp.dns_endpoint): run `pulumi up` from any network that reaches Google "
+            "APIs, as an identity holding IAM container.clusters.connect (roles/container.admin has it) "
+            f"and gcloud's gke-gcloud-auth-plugin; the {ip} is not used"
+        )
+    if spec.cluster.endpoint == "private":
+        extra = f" or from {networks} over Cloud VPN/Interconnect" if networks else ""
+        return (
+            f"private endpoint only: run `pulumi up` inside VPC subnet {network} ({spec.region}), "
+            f"e.g. a VM or self-hosted CI runner there{extra}; a laptop or hosted CI cannot reach the "
+            "GKE API, and every Kubernetes resource would fail"
+        )
+    return (
+        f"public endpoint, open only to cluster.authorized_networks ({networks}): run `pulumi up` from "
+        "one of those networks"
+    )
