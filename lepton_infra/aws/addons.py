@@ -53,24 +53,34 @@ _EBS_CLUSTER_TAG = "ebs.csi.aws.com/cluster"
 @dataclass
 class AddonsArgs(ComponentArgs):
     cluster_name: pulumi.Input[str]
+    """The EKS cluster the add-ons are installed on."""
     kubernetes_version: str
+    """The cluster's minor: picks each add-on's pinned version (core/data/eks_addons.yaml)."""
     oidc_provider_arn: pulumi.Input[str]
+    """ARN of the cluster's IAM OIDC provider (`Cluster.oidc_provider_arn`): IRSA roles trust it."""
     oidc_issuer: pulumi.Input[str]
+    """The cluster's OIDC issuer URL (`Cluster.oidc_issuer`): each IRSA role trusts one service account of
+    it."""
     key_id: pulumi.Input[str]
+    """ARN of the KMS key the EBS CSI driver encrypts volumes with (the encrypted StorageClass)."""
     platform: str
-    """Prefix of IAM role names."""
+    """Prefix of IAM role names (`<name>-<environment>`)."""
     k8s_provider: pulumi.ProviderResource
+    """The Kubernetes provider of the cluster (`Cluster.k8s_provider`): the in-cluster objects go through
+    it."""
     versions: Mapping[str, str] = field(default_factory=dict)
     """Add-on -> version, each overriding the version pinned for `kubernetes_version` in
-    core/data/eks_addons.yaml. A minor without a row needs every add-on here (refused otherwise)."""
+    core/data/eks_addons.yaml. A minor without a row needs every add-on here (refused otherwise). Default: the
+    pinned versions."""
     volume_tags: Mapping[str, str] = field(default_factory=dict)
-    """Tags of the EBS volumes the CSI driver creates for PersistentVolumeClaims (the platform's tags, so
-    the budget counts them: the driver tags volumes only with its own keys unless told)."""
+    """Tags of the EBS volumes the CSI driver creates for PersistentVolumeClaims (the platform's tags, so the
+    budget counts them: the driver tags volumes only with its own keys unless told). Default: none."""
     wait_for: Sequence[pulumi.Resource] = ()
-    """Resources the in-cluster pieces wait for (the node pools). Passed to the children themselves:
-    a component's `depends_on` does not reach the children it creates."""
+    """Resources the in-cluster pieces wait for (the node pools), passed to the children themselves: a
+    component's `depends_on` does not reach the children it creates. Default: none."""
     account: AwsAccount | None = None
-    """The partition and account (`aws.Platform` passes its one lookup); None: looked up here."""
+    """The partition and account id every ARN here names (`aws.Platform` passes its one lookup). Default:
+    looked up here with the provider's credentials (`aws.get_caller_identity`, `aws.get_partition`)."""
 
     def problems(self) -> Iterator[Problem]:
         yield from like_spec_field("kubernetes_version", self.kubernetes_version, ClusterSpec, "version")

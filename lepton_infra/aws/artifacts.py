@@ -47,24 +47,31 @@ ECR_LIFECYCLE = {
 @dataclass
 class ArtifactStoreArgs(ComponentArgs):
     platform: str
+    """The platform's name: the bucket and repository names start with it."""
     environment: str
+    """dev | staging | prod: part of the bucket and repository names."""
     key_id: pulumi.Input[str]
+    """ARN of the KMS key the model bucket and the ECR repository are encrypted with."""
     noncurrent_version_days: int = 30
-    """Old versions of overwritten model files are kept this long, then expire."""
+    """Days an overwritten or deleted model file's old version is kept before it expires. Default: 30."""
     protect: bool = False
+    """Pulumi `protect` on the bucket and registry, and no force-destroy: a deleted stack keeps its models.
+    Default: off (the platform sets it in prod)."""
     access_log_retention_days: int = 90
-    """The model bucket's S3 server access logs go to a dedicated log bucket (aws/access_logs.py) and
-    expire after this many days."""
+    """The model bucket's S3 server access logs go to a dedicated log bucket (aws/access_logs.py) and expire
+    after this many days. Default: 90."""
     data_events_trail: bool = False
-    """A CloudTrail trail of the model bucket's S3 data events (aws/data_events.py); the key's policy must
-    let CloudTrail use it for that trail (`EncryptionKeyArgs.cloudtrail_trail_name`)."""
+    """A CloudTrail trail of the model bucket's S3 data events (aws/data_events.py); the key's policy must let
+    CloudTrail use it for that trail (`EncryptionKeyArgs.cloudtrail_trail_name`). Default: off."""
     replication_region: str | None = None
-    """Replicate the model bucket to a replica bucket (with its own CMK) in this other region
-    (aws/replication.py). None: no replica."""
+    """Replicate the model bucket to a replica bucket (with its own KMS key) in this other region
+    (aws/replication.py). Default: none, no replica."""
     region: str | None = None
-    """Needed for the trail's ARN when `data_events_trail` is on, and for replication."""
+    """The bucket's region: the trail's ARN names it (`data_events_trail`) and the replica needs it. Default:
+    none (required with either)."""
     account: AwsAccount | None = None
-    """The partition and account (`aws.Platform` passes its one lookup); None: looked up here."""
+    """The partition and account id every ARN here names (`aws.Platform` passes its one lookup). Default:
+    looked up here with the provider's credentials (`aws.get_caller_identity`, `aws.get_partition`)."""
 
     def problems(self) -> Iterator[Problem]:
         yield from like_spec_field("platform", self.platform, PlatformSpec, "name")

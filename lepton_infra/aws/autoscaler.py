@@ -44,27 +44,37 @@ PROVISIONING_ROLE = "cluster-autoscaler-provisioning"
 @dataclass
 class AutoscalerArgs(ComponentArgs):
     cluster_name: pulumi.Input[str]
+    """The EKS cluster it scales: it discovers the Auto Scaling groups tagged for it."""
     kubernetes_version: str
+    """The cluster's minor: picks the cluster-autoscaler image pinned for it."""
     region: str
+    """The cluster's region (the autoscaler's AWS API calls)."""
     oidc_provider_arn: pulumi.Input[str]
+    """ARN of the cluster's IAM OIDC provider (`Cluster.oidc_provider_arn`): IRSA roles trust it."""
     oidc_issuer: pulumi.Input[str]
+    """The cluster's OIDC issuer URL (`Cluster.oidc_issuer`): each IRSA role trusts one service account of
+    it."""
     k8s_provider: pulumi.ProviderResource
+    """The Kubernetes provider of the cluster (`Cluster.k8s_provider`): the in-cluster objects go through
+    it."""
     platform: str
-    """Prefix of IAM role names."""
+    """Prefix of IAM role names (`<name>-<environment>`)."""
     scale_down_unneeded_minutes: int = 10
-    """Idle GPU nodes cost dollars an hour: remove them after this many idle minutes."""
+    """Minutes a node stays unneeded before it is removed: idle GPU nodes cost dollars an hour. Default:
+    10."""
     wait_for: Sequence[pulumi.Resource] = ()
-    """Resources the in-cluster pieces wait for (the node pools). Passed to the children themselves:
-    a component's `depends_on` does not reach the children it creates."""
+    """Resources the in-cluster pieces wait for (the node pools), passed to the children themselves: a
+    component's `depends_on` does not reach the children it creates. Default: none."""
     account: AwsAccount | None = None
-    """The partition and account (`aws.Platform` passes its one lookup); None: looked up here."""
+    """The partition and account id every ARN here names (`aws.Platform` passes its one lookup). Default:
+    looked up here with the provider's credentials (`aws.get_caller_identity`, `aws.get_partition`)."""
     node_group_name_prefixes: Sequence[str] = ()
-    """`node_group_name_prefix` of each managed node group it scales (`NodePool.node_group_name_prefix`):
-    the writes are scoped to the Auto Scaling groups EKS names after them. Empty: every EKS-made group
+    """`node_group_name_prefix` of each managed node group it scales (`NodePool.node_group_name_prefix`): the
+    writes are scoped to the Auto Scaling groups EKS names after them. Default: every EKS-made group
     (`eks-*`), still only those carrying this cluster's tag."""
     provisioning_requests: bool = False
-    """Serve ProvisioningRequests (install their CRD and RBAC, pass the flags); needs an image that serves
-    their v1 API (`serves_provisioning_requests`)."""
+    """Serve ProvisioningRequests (install their CRD and RBAC, pass the flags) for Kueue; needs an image that
+    serves their v1 API (`serves_provisioning_requests`). Default: off."""
 
     def problems(self) -> Iterator[Problem]:
         yield from one_of(

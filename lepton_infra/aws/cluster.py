@@ -54,30 +54,47 @@ def _not(value: Any, _kwargs: dict[str, Any]) -> Any:
 @dataclass
 class ClusterArgs(ComponentArgs):
     cluster_name: str
-    """Cloud-side name of the EKS cluster (also used in subnet and autoscaler tags)."""
+    """Cloud-side name of the EKS cluster (also its log group's and IAM roles' names, and the subnet and
+    autoscaler tags)."""
     kubernetes_version: str
+    """The control plane's Kubernetes minor, e.g. `1.35` (one the spec accepts)."""
     vpc_id: pulumi.Input[str]
+    """The VPC (`Network.vpc_id`): the cluster and node security groups are created in it."""
     subnet_ids: Sequence[pulumi.Input[str]]
+    """The private subnets the control plane's network interfaces (and, by default, the nodes) use."""
     key_id: pulumi.Input[str]
+    """ARN of the KMS key that envelope-encrypts Kubernetes secrets and the control plane's log group."""
     region: str
+    """The cluster's region, written into the kubeconfig's `aws eks get-token` command."""
     private_endpoint: bool = True
-    """Private-only unless False; when public, only `authorized_networks` may reach it."""
+    """Keep the API server private (reached from the VPC and `private_access_cidrs` only). False: the public
+    endpoint is on too, for `authorized_networks` only. Default: private."""
     authorized_networks: Sequence[str] = field(default_factory=list)
+    """CIDRs the public endpoint admits (`publicAccessCidrs`); required when `private_endpoint` is False,
+    never open by default. Default: none."""
     admin_role_arns: Sequence[str] = field(default_factory=list)
+    """IAM roles made cluster admins (an access entry each with AmazonEKSClusterAdminPolicy). Default: none;
+    only the identity that creates the cluster is admin."""
     group_role_arns: Mapping[str, Sequence[str]] = field(default_factory=dict)
-    """Kubernetes group -> IAM roles that carry it (through their access entry's `kubernetes_groups`):
-    how RBAC bindings to a Group (tenant admins) reach anyone on EKS."""
+    """Kubernetes group -> IAM roles that carry it (through their access entry's `kubernetes_groups`): how
+    RBAC bindings to a Group (tenant admins) reach anyone on EKS. Default: none."""
     private_access_cidrs: Sequence[str] = field(default_factory=list)
-    """Networks (inside the VPC or routed to it: a deploy runner, VPN, peering) the cluster security
-    group admits to the private endpoint on 443. Without one, only the nodes reach a private endpoint."""
+    """Networks (inside the VPC or routed to it: a deploy runner, VPN, peering) the cluster security group
+    admits to the private endpoint on 443. Default: none; only the nodes reach a private endpoint."""
     service_cidr: str = "172.20.0.0/16"
+    """The Kubernetes Service range (`serviceIpv4Cidr`), outside the VPC's range. Default: `172.20.0.0/16`."""
     support_type: str = "STANDARD"
-    """EKS upgrade policy at the end of standard support: STANDARD upgrades the control plane then;
-    EXTENDED keeps the minor in paid extended support (`cluster.support: extended`)."""
+    """EKS upgrade policy at the end of standard support: `STANDARD` upgrades the control plane then;
+    `EXTENDED` keeps the minor in paid extended support (`cluster.support: extended`). Default: `STANDARD`."""
     log_retention_days: int = 90
+    """Retention of the control plane's log group (api, audit, authenticator, controllerManager, scheduler), a
+    value CloudWatch accepts. Default: 90 days."""
     protect: bool = False
+    """EKS deletion protection and Pulumi `protect` on the cluster. Default: off (the platform sets it in
+    prod)."""
     account: AwsAccount | None = None
-    """The partition and account (`aws.Platform` passes its one lookup); None: looked up here."""
+    """The partition and account id every ARN here names (`aws.Platform` passes its one lookup). Default:
+    looked up here with the provider's credentials (`aws.get_caller_identity`, `aws.get_partition`)."""
 
     def problems(self) -> Iterator[Problem]:
         yield from like_spec_field("kubernetes_version", self.kubernetes_version, ClusterSpec, "version")

@@ -43,18 +43,27 @@ def autoscaling_slr_arn(account_id: str, partition: str) -> str:
 @dataclass
 class EncryptionKeyArgs(ComponentArgs):
     alias: str
-    """Alias without the `alias/` prefix, e.g. `acme-ai-prod`."""
+    """Alias without the `alias/` prefix, e.g. `acme-ai-prod`; also the key's `Name` tag."""
     region: str
+    """The key's region: its policy admits the regional CloudWatch Logs service principal
+    (`logs.<region>`)."""
     deletion_window_days: int = 30
+    """Days KMS waits before deleting the key once deletion is scheduled (7 to 30): the window to cancel a
+    mistaken destroy. Default: 30."""
     protect: bool = False
+    """Pulumi `protect` on the key: `pulumi destroy` and replacements stop at it. Default: off (the platform
+    sets it in prod)."""
     autoscaling_service_linked_role: Literal["create", "existing"] = "create"
-    """`create`: create the account's Auto Scaling service-linked role (kept on destroy: it is the
-    account's, not the stack's); `existing`: it is already there (any ASG ever made in the account)."""
+    """`create`: create the account's Auto Scaling service-linked role, which the key policy names (kept on
+    destroy: it is the account's, not the stack's); `existing`: it is already there (any Auto Scaling group
+    ever made in the account). Default: `create`."""
     cloudtrail_trail_name: str | None = None
-    """A trail (in this account and region) that encrypts its log files with the key: CloudTrail may then
-    generate data keys for that trail only (aws/data_events.py)."""
+    """A trail (in this account and region) that encrypts its log files with the key: the policy lets
+    CloudTrail generate data keys for that trail only (aws/data_events.py). Default: none, no CloudTrail
+    statement."""
     account: AwsAccount | None = None
-    """The partition and account (`aws.Platform` passes its one lookup); None: looked up here."""
+    """The partition and account id every ARN here names (`aws.Platform` passes its one lookup). Default:
+    looked up here with the provider's credentials (`aws.get_caller_identity`, `aws.get_partition`)."""
 
     def problems(self) -> Iterator[Problem]:
         # KMS ScheduleKeyDeletion accepts a pending window of 7 to 30 days.

@@ -29,21 +29,36 @@ INTERFACE_ENDPOINT_SERVICES = ("ecr.api", "ecr.dkr", "sts", "logs", "ec2")
 @dataclass
 class NetworkArgs(ComponentArgs):
     cidr: str
+    """The VPC's IPv4 range (e.g. `10.40.0.0/16`), split by `plan_subnets` into one private and one public
+    subnet per zone; it must fit them (about a /23 per zone)."""
     zones: int
+    """How many availability zones the subnets span: at least 2 (EKS needs subnets in two zones)."""
     cluster_name: str
-    """The EKS cluster that will live here: subnets carry its discovery tag."""
+    """The EKS cluster that will live here: the subnets carry its discovery tag
+    (`kubernetes.io/cluster/<name>: shared`)."""
     region: str
+    """The VPC's region: the S3 gateway and interface endpoints name their service in it."""
     key_id: pulumi.Input[str]
-    """CMK for the flow-log group: flow logs are never stored unencrypted."""
+    """ARN of the KMS key the flow-log group is encrypted with: flow logs are never stored unencrypted."""
     nat: Literal["single", "per-zone"] = "single"
+    """Egress NAT: `single` puts one NAT gateway in the first zone and every private subnet egresses through
+    it (cheapest; a zone outage there cuts egress), `per-zone` one NAT gateway per zone ($0.045 an hour each,
+    about $33/month, plus data: cost/fees.yaml). Default: `single`."""
     interface_endpoints: bool = False
+    """Interface endpoints for ECR api/dkr, STS, CloudWatch Logs and EC2 in every zone, so image pulls and
+    IRSA stay in the VPC ($0.01 an hour, about $7/month, per endpoint per zone: cost/fees.yaml). Default: off;
+    only the free S3 gateway endpoint."""
     flow_log_retention_days: int = 90
+    """Retention of the VPC flow logs' CloudWatch group, a value CloudWatch accepts (1, 3, 5, 7, 14, 30, 60,
+    90, ...). Default: 90 days."""
     name_prefix: str = ""
-    """Prefix of cloud-side `Name` tags (default: the component name)."""
+    """Prefix of the cloud-side `Name` tags. Default: the component's name."""
     availability_zones: Sequence[str] = field(default_factory=tuple)
-    """Explicit zone names; default: the first `zones` available zones of the region."""
+    """Explicit zone names, one per subnet pair (at least `zones`). Default: the region's first `zones`
+    available zones."""
     account: AwsAccount | None = None
-    """The partition and account (`aws.Platform` passes its one lookup); None: looked up here."""
+    """The partition and account id every ARN here names (`aws.Platform` passes its one lookup). Default:
+    looked up here with the provider's credentials (`aws.get_caller_identity`, `aws.get_partition`)."""
 
     def problems(self) -> Iterator[Problem]:
         yield from like_spec_field("cidr", self.cidr, NetworkSpec, "cidr")

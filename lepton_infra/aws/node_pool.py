@@ -44,31 +44,50 @@ class Taint:
 @dataclass
 class NodePoolArgs(ComponentArgs):
     cluster_name: pulumi.Input[str]
+    """The EKS cluster the node group joins (`Cluster.name_output`)."""
     pool_name: str
-    """Pool name (the `lepton.ai/pool` label)."""
+    """The pool's name: the `lepton.ai/pool` node label and the node group's name prefix (the spec's
+    `node_pools[].name`)."""
     node_role_arn: pulumi.Input[str]
+    """The nodes' IAM role (`Cluster.node_role`)."""
     subnet_ids: Sequence[pulumi.Input[str]]
+    """The private subnets the nodes launch in (one per zone)."""
     security_group_ids: Sequence[pulumi.Input[str]]
+    """Security groups of the nodes' network interfaces (`Cluster.node_security_group`)."""
     key_id: pulumi.Input[str]
-    """CMK for the root volume."""
+    """ARN of the KMS key the root volumes are encrypted with."""
     instance_types: Sequence[str]
-    """First is preferred; more than one only makes sense for spot (capacity diversity)."""
+    """EC2 instance types; the first is preferred. More than one only makes sense for spot (capacity
+    diversity)."""
     min_nodes: int = 0
+    """Fewest nodes the cluster autoscaler keeps. Default: 0 (a pool scales from zero and costs nothing
+    idle)."""
     max_nodes: int = 2
+    """Most nodes the cluster autoscaler may start. Default: 2."""
     initial_nodes: int | None = None
-    """Initial size only: the autoscaler owns it afterwards (ignored on update). Default: min_nodes."""
+    """Nodes at creation; the autoscaler owns the count afterwards (ignored on update). Default:
+    `min_nodes`."""
     gpu_type: str | None = None
+    """Catalog GPU key (e.g. `l4`): the NVIDIA AMI, the GPU labels and the `nvidia.com/gpu` taint. Default:
+    none, a CPU pool on the standard AL2023 AMI."""
     gpu_count: int = 0
+    """GPUs per node, announced to the autoscaler so a GPU pool scales up from zero (match the instance type).
+    Default: 0."""
     spot: bool = False
+    """Spot capacity (the node group's capacity type `SPOT`). Default: on-demand."""
     disk_gb: int = 100
+    """Size of each node's gp3 root volume in GiB, encrypted with `key_id`. Default: 100."""
     labels: Mapping[str, str] = field(default_factory=dict)
+    """Extra Kubernetes node labels; the platform's own (`lepton.ai/pool`, GPU labels) win on a clash.
+    Default: none."""
     kubernetes_version: str | None = None
+    """The nodes' Kubernetes minor. Default: the cluster's version."""
     name_prefix: str = ""
-    """Prefix of cloud-side names (default: the component name)."""
+    """Prefix of cloud-side names (the launch template, the `Name` tag). Default: the component's name."""
     tags: Mapping[str, str] = field(default_factory=dict)
-    """Tags of the instances, volumes and network interfaces the pool launches (the platform's tags,
-    which the budget filters on). Provider default tags do not reach them: an Auto Scaling group
-    launches them, and only the launch template's tag specifications are applied."""
+    """Tags of the instances, volumes and network interfaces the pool launches (the platform's tags, which the
+    budget filters on): provider default tags do not reach what an Auto Scaling group launches. Default:
+    none."""
 
     def problems(self) -> Iterator[Problem]:
         yield from node_pool_args_problems(

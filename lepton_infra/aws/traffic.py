@@ -63,26 +63,39 @@ def _records_on(vpc_id: Any, kwargs: dict[str, Any]) -> Any:
 @dataclass
 class TrafficArgs(ComponentArgs):
     cluster_name: pulumi.Input[str]
+    """The EKS cluster the routes live in (its load balancer controller serves them); no resource here reads
+    it."""
     hosts: Mapping[str, str]
-    """Exposed host -> exposure (internal | public), from `exposed_services(spec)`."""
+    """Exposed host -> exposure (internal | public), from `exposed_services(spec)`: one ACM certificate
+    each."""
     tls_issuer: str
-    """acme | private-ca (network.tls_issuer)."""
+    """acme | private-ca (`network.tls_issuer`): a public ACM certificate validated by DNS in `public_zone`,
+    or a private one from `private_ca_arn`."""
     vpc_cidr: str
+    """The VPC's range: the ALBs reach pods from the subnets planned in it (the NetworkPolicy peers)."""
     zones: int
+    """The VPC's zone count, to plan the same subnets `Network` made."""
     prod: bool
+    """Production: ALB deletion protection on. False in dev and staging."""
     public_zone: str | None = None
+    """The operator's public Route 53 hosted zone id: acme validation records, and public hosts' alias
+    records. Default: none (then no acme and no public host)."""
     private_ca_arn: str | None = None
+    """ARN of the ACM Private CA that issues the certificates with `tls_issuer: private-ca`. Default: none
+    (required then)."""
     controller: pulumi.Resource | None = None
-    """The load balancer controller's release: every route waits for its webhooks."""
+    """The load balancer controller's release: every route waits for its webhooks. Default: none, nothing to
+    wait for."""
     domain: str | None = None
-    """network.domain: the private hosted zone's name (every host lies within it)."""
+    """`network.domain`: the private hosted zone's name (every host lies within it). Default: none (required
+    with records)."""
     dns_records: bool = True
-    """network.dns_records: a private hosted zone for `domain` on `vpc_id` holds every host's alias record
-    (public hosts also get one in `public_zone`). False: no zone, no records."""
+    """`network.dns_records`: a private hosted zone for `domain` on `vpc_id` holds every host's alias record
+    (public hosts also get one in `public_zone`). Default: on (needs `vpc_id`)."""
     vpc_id: pulumi.Input[str] | None = None
-    """The VPC (its id) the private hosted zone is associated with. None: no zone, no records."""
+    """The VPC (its id) the private hosted zone is associated with. Default: none, no zone and no records."""
     region: str | None = None
-    """The VPC's region (its ALBs' canonical hosted zone); None: the provider's."""
+    """The VPC's region (its ALBs' canonical hosted zone). Default: the provider's."""
 
     def problems(self) -> Iterator[Problem]:
         yield from like_spec_field("tls_issuer", self.tls_issuer, NetworkSpec, "tls_issuer")

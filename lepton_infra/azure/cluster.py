@@ -38,44 +38,82 @@ SYSTEM_POOL_VM_SIZE = "Standard_D4s_v5"
 @dataclass
 class ClusterArgs(ComponentArgs):
     name_prefix: str
+    """Prefix of cloud-side names (`<platform>-<environment>`)."""
     location: str
+    """The Azure region (e.g. `eastus`)."""
     resource_group_name: pulumi.Input[str]
+    """The resource group (its name) the resources are created in (`Network.resource_group_name`)."""
     subscription_id: str
+    """The subscription id: role assignments and built-in role definitions are scoped by it."""
     tenant_id: pulumi.Input[str]
+    """The Entra ID tenant (its id) of the cluster's Azure RBAC and Entra ID integration."""
     kubernetes_version: str
+    """The cluster's Kubernetes minor, e.g. `1.35` (one the spec accepts)."""
     node_subnet_id: pulumi.Input[str]
+    """The nodes' subnet (its id, `Network.node_subnet_id`)."""
     api_server_subnet_id: pulumi.Input[str]
-    key_id: pulumi.Input[str]  # the key's ARM id (role assignment scope)
-    key_uri_with_version: pulumi.Input[str]  # AKS KMS needs a versioned key id
+    """The subnet (its id) delegated to the API server (API server VNet integration)."""
+    key_id: pulumi.Input[str]
+    """The Key Vault key's ARM id: the control plane identity's grant for KMS etcd encryption is scoped to
+    it."""
+    key_uri_with_version: pulumi.Input[str]
+    """The key's versioned URI: AKS KMS etcd encryption needs a versioned key id."""
     key_vault_id: pulumi.Input[str]
+    """The Key Vault (its id) holding the key."""
     disk_encryption_set_id: pulumi.Input[str]
+    """The Disk Encryption Set (its id): node OS disks and the storage class's volumes are encrypted with the
+    platform key through it."""
     service_cidr: str
+    """The Kubernetes Service range (outside the VNet and the pod range; a /12 or smaller)."""
     pod_cidr: str
+    """The Azure CNI overlay pod range (the platform uses `10.244.0.0/16`)."""
     zones: int = 3
+    """Availability zones of the system pool (and zone-redundant disks when more than 1). Default: 3."""
     private_endpoint: bool = True
+    """A private cluster (API server reachable only inside the VNet and networks peered or VPN-connected to
+    it). False: public, admitting `authorized_networks` only. Default: private."""
     authorized_networks: Sequence[str] = field(default_factory=list)
+    """CIDRs admitted to a public API server (`authorizedIPRanges`); required when `private_endpoint` is
+    False, never open by default. Default: none."""
     admin_group_object_ids: Sequence[str] = field(default_factory=list)
-    # Entra object id of whoever runs `pulumi up` (getClientConfig): made cluster admin through Azure
-    # RBAC, so the in-cluster layer can be deployed with local accounts disabled.
+    """Entra ID group object ids made cluster-admin (`aadProfile.adminGroupObjectIDs`). Default: none."""
     deployer_object_id: pulumi.Input[str] | None = None
+    """Entra object id of whoever runs `pulumi up` (getClientConfig): made cluster admin through Azure RBAC,
+    so the in-cluster layer can be deployed with local accounts disabled. Default: none, no grant."""
     deployer_principal_type: str = "User"
+    """What `deployer_object_id` is: `User` or `ServicePrincipal` (Azure checks a role assignment's principal
+    type). Default: `User`."""
     upgrade_channel: str = "patch"
+    """AKS cluster auto-upgrade channel: `patch`, `stable`, `rapid` or `none`. Default: `patch`, the latest
+    patch of `kubernetes_version` (the minor stays the spec's)."""
     node_os_upgrade_channel: str = "NodeImage"
-    # When AKS may auto-upgrade and reimage (azure/maintenance.py); None: at any hour AKS chooses.
+    """AKS node OS upgrade channel: `NodeImage`, `SecurityPatch`, `Unmanaged` or `None`. Default: `NodeImage`,
+    weekly node images rolled out by AKS."""
     maintenance: AksMaintenanceWindow | None = None
+    """When AKS may auto-upgrade and reimage (azure/maintenance.py: two planned-maintenance configurations).
+    Default: none, at any hour AKS chooses."""
     system_pool_min: int = 1
+    """Fewest nodes of the dedicated system pool (kube-system add-ons only). Default: 1 (the platform uses 3
+    in prod)."""
     system_pool_max: int = 3
+    """Most nodes of the system pool. Default: 3."""
     standard_tier: bool = True
-    # Long-term support (`cluster.support: extended`): the Premium tier with the AKSLongTermSupport plan,
-    # which AKS enables and disables only together (learn.microsoft.com AKS "Long-term support"). Wins over
-    # `standard_tier`.
+    """The Standard tier (financially backed uptime SLA; $0.10 an hour, about $73/month: cost/fees.yaml)
+    instead of Free. Default: Standard."""
     long_term_support: bool = False
+    """Long-term support (`cluster.support: extended`): the Premium tier with the AKSLongTermSupport plan,
+    which AKS enables and disables only together (learn.microsoft.com AKS "Long-term support"). Wins over
+    `standard_tier`. Default: off."""
     tags: Mapping[str, str] = field(default_factory=dict)
+    """Azure tags on every resource (the platform's: `team`, `cost-center`, ...), checked against Azure's tag
+    rules. Default: none."""
     protect: bool = False
-    # The application routing add-on (managed NGINX; azure/traffic.py): on when a domain is set. Its own
-    # default controller is not created (`None`): the platform's NginxIngressControllers are the only ones.
-    # No DNS zone is attached to it: the platform writes the hosts' records itself (azure/host_dns.py).
+    """Pulumi `protect` on the stateful resources: `pulumi destroy` and replacements stop at them. Default:
+    off (the platform sets it in prod)."""
     web_app_routing: bool = False
+    """The application routing add-on (managed NGINX; azure/traffic.py), without its own default controller
+    and with no DNS zone attached (the platform writes the hosts' records itself, azure/host_dns.py). Default:
+    off (the platform turns it on when a domain is set)."""
 
     def problems(self) -> Iterator[Problem]:
         yield from like_spec_field("kubernetes_version", self.kubernetes_version, ClusterSpec, "version")

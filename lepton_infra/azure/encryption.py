@@ -27,13 +27,24 @@ KEY_LIFETIME = "P2Y"  # a version expires after two years (rotation keeps a fres
 @dataclass
 class EncryptionKeyArgs(ComponentArgs):
     name_prefix: str
+    """Prefix of cloud-side names (`<platform>-<environment>`)."""
     location: str
+    """The Azure region (e.g. `eastus`)."""
     resource_group_name: pulumi.Input[str]
+    """The resource group (its name) the resources are created in (`Network.resource_group_name`)."""
     tenant_id: pulumi.Input[str]
+    """The Entra ID tenant (its id) of the Key Vault."""
     subscription_id: str
+    """The subscription id: role assignments and built-in role definitions are scoped by it."""
     soft_delete_days: int = 90
+    """Days a deleted vault and its keys stay recoverable (Key Vault soft delete, 7 to 90; purge protection is
+    always on). Default: 90."""
     tags: Mapping[str, str] = field(default_factory=dict)
+    """Azure tags on every resource (the platform's: `team`, `cost-center`, ...), checked against Azure's tag
+    rules. Default: none."""
     protect: bool = False
+    """Pulumi `protect` on the stateful resources: `pulumi destroy` and replacements stop at them. Default:
+    off (the platform sets it in prod)."""
 
     def problems(self) -> Iterator[Problem]:
         why = f"Key Vault keeps deleted vaults {MIN_SOFT_DELETE_DAYS} to {MAX_SOFT_DELETE_DAYS} days"

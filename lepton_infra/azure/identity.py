@@ -34,16 +34,29 @@ USE_LABEL = "azure.workload.identity/use"
 @dataclass
 class WorkloadIdentityArgs(ComponentArgs):
     name_prefix: str
+    """Prefix of cloud-side names (`<platform>-<environment>`)."""
     location: str
+    """The Azure region (e.g. `eastus`)."""
     resource_group_name: pulumi.Input[str]
+    """The resource group (its name) the resources are created in (`Network.resource_group_name`)."""
     subscription_id: str
+    """The subscription id: role assignments and built-in role definitions are scoped by it."""
     oidc_issuer: pulumi.Input[str]
+    """The cluster's OIDC issuer URL: the identity's federated credential trusts one service account of it."""
     storage_account_id: pulumi.Input[str]
+    """The model storage account (its id): the read grant is scoped to its container."""
     container: str
+    """The models container's name (ArtifactStore's `models`)."""
     bucket_prefix: str
+    """The prefix the service account may read (an ABAC condition on the grant): nothing else in the
+    container."""
     namespace: str
+    """The Kubernetes namespace of the service account (a tenant's)."""
     service_account: str
+    """The Kubernetes service account that acts as the user-assigned identity."""
     tags: Mapping[str, str] = field(default_factory=dict)
+    """Azure tags on every resource (the platform's: `team`, `cost-center`, ...), checked against Azure's tag
+    rules. Default: none."""
 
     def problems(self) -> Iterator[Problem]:
         # Kubernetes names: the namespace is a tenant's name, the service account a DNS label too.

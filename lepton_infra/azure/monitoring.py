@@ -112,25 +112,51 @@ def prometheus_alerts() -> list[PrometheusAlert]:
 @dataclass
 class MonitoringArgs(ComponentArgs):
     name_prefix: str
+    """Prefix of cloud-side names (`<platform>-<environment>`)."""
     location: str
+    """The Azure region (e.g. `eastus`)."""
     resource_group_name: pulumi.Input[str]
+    """The resource group (its name) the resources are created in (`Network.resource_group_name`)."""
     resource_group_id: pulumi.Input[str]
+    """The resource group (its id): the budget is scoped to it."""
     subscription_id: str
+    """The subscription id: role assignments and built-in role definitions are scoped by it."""
     cluster_id: pulumi.Input[str]
+    """The AKS cluster (its id): its diagnostic settings and metric alerts."""
     cluster_name: pulumi.Input[str]
+    """The AKS cluster's name (the Prometheus rule group names it)."""
     vnet_id: pulumi.Input[str]
+    """The VNet (its id) whose flow log is written."""
     network_watcher_resource_group: str
+    """Resource group of the subscription's Network Watcher for the region (Azure's `NetworkWatcherRG`): the
+    VNet flow log is created in it."""
     key_vault_uri: pulumi.Input[str]
+    """The Key Vault's URI holding the key the flow-log storage account is encrypted with."""
     key_name: pulumi.Input[str]
+    """The key's name in that vault."""
     encryption_identity_id: pulumi.Input[str]
+    """The user-assigned identity (its id) with crypto access to the key, used by the flow-log storage
+    account."""
     encryption_dependencies: list[pulumi.Resource] = field(default_factory=list)
+    """Resources the customer-managed-key encryption waits for (the identity's grant on the key): Azure
+    refuses the key until the grant exists. Default: none."""
     alert_emails: Sequence[str] = ()
+    """Receivers of the e-mail action group (alerts) and the budget's notices. Default: none."""
     retention_days: int = 30
+    """Retention of the Log Analytics workspace in days (at least 30 on the pay-as-you-go tier: smaller values
+    are raised to 30). Default: 30."""
     flow_log_retention_days: int = 90
+    """Days the VNet flow logs are kept in their storage account (at most 365). Default: 90."""
     budget_usd: float | None = None
+    """Monthly budget in USD on the resource group. Default: none, no budget."""
     budget_thresholds: Sequence[int] = (80, 100)
+    """Percentages of `budget_usd` that notify (at most 5, each in (0, 1000]). Default: 80 and 100."""
     tags: Mapping[str, str] = field(default_factory=dict)
+    """Azure tags on every resource (the platform's: `team`, `cost-center`, ...), checked against Azure's tag
+    rules. Default: none."""
     protect: bool = False
+    """Pulumi `protect` on the stateful resources: `pulumi destroy` and replacements stop at them. Default:
+    off (the platform sets it in prod)."""
 
     def problems(self) -> Iterator[Problem]:
         yield from like_spec_field("alert_emails", list(self.alert_emails), MonitoringSpec, "alert_emails")

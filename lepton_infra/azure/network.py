@@ -28,13 +28,23 @@ AKS_DELEGATION = "Microsoft.ContainerService/managedClusters"
 
 @dataclass
 class NetworkArgs(ComponentArgs):
-    name_prefix: str  # cloud-side names: <platform>-<environment>
+    name_prefix: str
+    """Prefix of cloud-side names (`<platform>-<environment>`): the VNet, NSGs, NAT gateway and the resource
+    group."""
     location: str
+    """The Azure region (e.g. `eastus`)."""
     cidr: str
-    # An existing resource group to use; None creates `<name_prefix>-rg`.
+    """The VNet's IPv4 range (outside the overlay pod range `10.244.0.0/16`): nodes take the first half,
+    private endpoints and the API server subnets come from the second."""
     resource_group_name: str | None = None
+    """An existing resource group to use (created and owned elsewhere). Default: none, the component creates
+    `<name_prefix>-rg`."""
     tags: Mapping[str, str] = field(default_factory=dict)
+    """Azure tags on every resource (the platform's: `team`, `cost-center`, ...), checked against Azure's tag
+    rules. Default: none."""
     protect: bool = False
+    """Pulumi `protect` on the stateful resources: `pulumi destroy` and replacements stop at them. Default:
+    off (the platform sets it in prod)."""
 
     def problems(self) -> Iterator[Problem]:
         refused = like_spec_field("cidr", self.cidr, NetworkSpec, "cidr")

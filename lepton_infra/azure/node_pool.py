@@ -26,21 +26,44 @@ from lepton_infra.spec.tag_rules import AZURE_TAGS
 @dataclass
 class NodePoolArgs(ComponentArgs):
     resource_group_name: pulumi.Input[str]
+    """The cluster's resource group (its name)."""
     cluster_name: pulumi.Input[str]
-    pool_name: str  # the AKS pool name (the spec's pool name: 12 lowercase letters and digits)
+    """The AKS cluster (its name) the pool joins."""
+    pool_name: str
+    """The AKS pool's name and its `lepton.ai/pool` node label: up to 12 lowercase letters and digits, not
+    `sys` (the spec's `node_pools[].name`)."""
     node_subnet_id: pulumi.Input[str]
+    """The nodes' subnet (its id)."""
     min_nodes: int = 0
+    """Fewest nodes AKS's cluster autoscaler keeps. Default: 0 (a pool scales from zero)."""
     max_nodes: int = 2
-    initial_nodes: int | None = None  # default min_nodes; the autoscaler owns the count afterwards
+    """Most nodes the autoscaler may start. Default: 2."""
+    initial_nodes: int | None = None
+    """Nodes at creation; the autoscaler owns the count afterwards (ignored on update). Default:
+    `min_nodes`."""
     gpu_type: str | None = None
+    """Catalog GPU key (e.g. `t4`): the VM size comes from the catalog, with the `nvidia.com/gpu` taint and
+    the AKS-installed driver. Default: none, a CPU pool."""
     gpu_count: int = 1
+    """GPUs per node (the catalog picks a VM size with that many). Default: 1."""
     cpu_class: str | None = None
-    machine_type: str | None = None  # explicit catalog machine; wins over the catalog's choice
+    """Catalog CPU class of a CPU pool. Default: `standard-4`."""
+    machine_type: str | None = None
+    """An explicit catalog VM size; wins over the catalog's choice. Default: none, the catalog chooses."""
     spot: bool = False
+    """Spot VMs (evicted nodes are deleted; the price cap is the on-demand price). Default: on-demand."""
     disk_gb: int = 100
+    """OS disk size in GiB (a managed disk on the cluster's Disk Encryption Set, at most 2048). Default:
+    100."""
     zones: int = 3
+    """Availability zones a CPU pool spreads over (1 to 3); GPU pools stay regional (GPU sizes are not in
+    every zone). Default: 3."""
     labels: Mapping[str, str] = field(default_factory=dict)
+    """Extra Kubernetes node labels; the platform's own (`lepton.ai/pool`, GPU labels) win on a clash.
+    Default: none."""
     tags: Mapping[str, str] = field(default_factory=dict)
+    """Azure tags on every resource (the platform's: `team`, `cost-center`, ...), checked against Azure's tag
+    rules. Default: none."""
 
     def problems(self) -> Iterator[Problem]:
         # AKS pool names: up to 12 lowercase letters and digits (the profile's rule); min <= max.

@@ -65,26 +65,45 @@ def _issuer(acme: Any, _kwargs: dict[str, Any]) -> str:
 @dataclass
 class TrafficArgs(ComponentArgs):
     exposures: frozenset[str]
-    """The exposures some service uses: one NginxIngressController each."""
+    """The exposures some service uses (internal | public): one NginxIngressController each."""
     k8s_provider: pulumi.ProviderResource
+    """The cluster's Kubernetes provider: the NginxIngressControllers go through it."""
     prod: bool
+    """Production: each NGINX controller scales 2 to 10 replicas (1 to 3 otherwise)."""
     location: str
+    """The Azure region (e.g. `eastus`)."""
     resource_group_name: pulumi.Input[str]
+    """The resource group (its name) the resources are created in (`Network.resource_group_name`)."""
     name_prefix: str
+    """Prefix of cloud-side names (`<platform>-<environment>`)."""
     oidc_issuer: pulumi.Input[str]
+    """The cluster's OIDC issuer URL: cert-manager's DNS-01 identity trusts its service account on it."""
     azure_provider: pulumi.ProviderResource
+    """The platform's Azure provider, for resources made on the in-cluster layer's behalf (whose parent
+    carries only a Kubernetes provider)."""
     domain: str | None = None
+    """`network.domain`: the private zone's name and the hosts' domain. Default: none, no zone and no
+    records."""
     public_zone: str | None = None
-    """The operator's public zone (azure.dns_zone_id): public hosts' records, and acme's DNS-01 challenges."""
+    """Resource id of the operator's public Azure DNS zone (`azure.dns_zone_id`): public hosts' records, and
+    acme's DNS-01 challenges. Default: none."""
     tls_issuer: str = "private-ca"
-    """acme | private-ca (network.tls_issuer): acme proves each host by DNS-01 in `public_zone`."""
+    """acme | private-ca (`network.tls_issuer`): acme proves each host by DNS-01 in `public_zone`. Default:
+    `private-ca`, the platform's own CA."""
     dns_records: bool = True
-    """network.dns_records: a private zone for `domain` on the VNet and every exposed host's A records."""
+    """`network.dns_records`: a private zone for `domain` on the VNet and every exposed host's A records.
+    Default: on (needs `vnet_id` and `domain`)."""
     vnet_id: pulumi.Input[str] | None = None
+    """The VNet (its id) the hosts' private zone is linked to. Default: none (required with records)."""
     public_zone_provider: pulumi.ProviderResource | None = None
-    """A provider in the public zone's subscription when it is not the platform's; None: `azure_provider`."""
+    """A provider in the public zone's subscription when it is not the platform's. Default:
+    `azure_provider`."""
     wait_for: list[pulumi.Resource] = field(default_factory=list)
+    """Resources the NginxIngressControllers wait for (the node pools and the deployer's cluster access: the
+    controllers run on the pools and are created through the API). Default: none."""
     tags: Mapping[str, str] = field(default_factory=dict)
+    """Azure tags on every resource (the platform's: `team`, `cost-center`, ...), checked against Azure's tag
+    rules. Default: none."""
 
     def problems(self) -> Iterator[Problem]:
         for exposure in sorted(self.exposures):

@@ -22,23 +22,37 @@ READER_ROLE = "roles/artifactregistry.reader"
 @dataclass
 class ArtifactStoreArgs(ComponentArgs):
     project: pulumi.Input[str]
-    location: str  # the region; CMEK keys are regional, so bucket and registry are too
+    """The GCP project (its id) the resources are created in."""
+    location: str
+    """The region: a CMEK key is regional, so the bucket and the registry are too."""
     name_prefix: str
-    key_id: pulumi.Input[str]  # the platform's Cloud KMS key (bucket and registry)
-    # Identities that pull images (the node service account), granted on this repository only.
+    """Prefix of cloud-side names (`<platform>-<environment>`): the bucket (with the project id) and the
+    repository."""
+    key_id: pulumi.Input[str]
+    """The platform's Cloud KMS key (its id): the bucket and the registry are encrypted with it."""
     reader_members: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    """Identities that pull images, by role name (the URN suffix): `roles/artifactregistry.reader` on this
+    repository only (the platform passes the node service account). Default: none."""
     noncurrent_version_days: int = 30
+    """Days an overwritten or deleted model file's old version is kept. Default: 30."""
     keep_versions: int = 3
+    """Newer versions after which an old one is deleted. Default: 3."""
     untagged_image_days: int = 30
-    # A bucket retention policy in days (never locked here); GCS refuses it with Object Versioning, so the
-    # bucket is unversioned when it is set. None: versioned, no retention policy.
+    """Days an untagged image (a build leftover) is kept in the registry. Default: 30."""
     retention_days: int | None = None
-    soft_delete_days: int = 7  # 0 (off) or 7 to 90: deleted objects stay restorable that long
-    # Cloud Audit Logs Data Access for storage.googleapis.com on the project (authoritative for that
-    # service on the project: every bucket in it is logged).
+    """A bucket retention policy in days (never locked here); GCS refuses it with Object Versioning, so the
+    bucket is unversioned when it is set. Default: none, versioned without a retention policy."""
+    soft_delete_days: int = 7
+    """Days a deleted object stays restorable (GCS soft delete): 0 (off) or 7 to 90. Default: 7."""
     data_access_logs: bool = False
+    """Cloud Audit Logs Data Access for storage.googleapis.com on the project (authoritative for that service
+    on the project: every bucket in it is logged). Default: off."""
     protect: bool = False
+    """Pulumi `protect` on the stateful resources: `pulumi destroy` and replacements stop at them. Default:
+    off (the platform sets it in prod)."""
     tags: Mapping[str, str] = field(default_factory=dict)
+    """GCP resource labels (the platform's: `team`, `cost-center`, ...), checked against GCP's label rules.
+    Default: none."""
 
     def problems(self) -> Iterator[Problem]:
         for arg in ("noncurrent_version_days", "keep_versions", "untagged_image_days"):

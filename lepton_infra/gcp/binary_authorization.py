@@ -52,11 +52,20 @@ def allowlist_patterns(registry_url: str, service_images: Sequence[str], extra: 
 @dataclass
 class BinaryAuthorizationPolicyArgs(ComponentArgs):
     project: pulumi.Input[str]
-    registry_url: pulumi.Input[str]  # `<region>-docker.pkg.dev/<project>/<repository>`
-    mode: str  # "enforce" | "dryrun"
+    """The project whose singleton Binary Authorization policy this writes (replacing any it had)."""
+    registry_url: pulumi.Input[str]
+    """The platform's Artifact Registry repository, `<region>-docker.pkg.dev/<project>/<repository>`:
+    everything under it is admitted."""
+    mode: str
+    """`enforce` blocks the images the policy denies; `dryrun` admits them and writes an audit log entry."""
     service_images: Sequence[str] = field(default_factory=list)
+    """Images the services run: their repositories are admitted. Default: none."""
     extra_patterns: Sequence[str] = field(default_factory=list)
+    """More admitted patterns (`registry/path/**`; the spec's `gcp.binary_authorization_allowlist`). Default:
+    none."""
     protect: bool = False
+    """Pulumi `protect` on the stateful resources: `pulumi destroy` and replacements stop at them. Default:
+    off (the platform sets it in prod)."""
 
     def problems(self) -> Iterator[Problem]:
         yield from one_of("mode", self.mode, sorted(ENFORCEMENT), "Binary Authorization mode")

@@ -22,14 +22,24 @@ ENCRYPTER_ROLE = "roles/cloudkms.cryptoKeyEncrypterDecrypter"
 @dataclass
 class EncryptionKeyArgs(ComponentArgs):
     project: pulumi.Input[str]
-    location: pulumi.Input[str]  # the region: a CMEK must live where the data it protects lives
+    """The GCP project (its id) the resources are created in."""
+    location: pulumi.Input[str]
+    """The region: a CMEK key must live where the data it protects lives."""
     name_prefix: str
-    # Members allowed to encrypt/decrypt with the key, by role name (the URN suffix of each binding):
-    # e.g. {"gke": "serviceAccount:service-N@container-engine-robot...", "compute": ...}.
+    """Prefix of the key ring's and key's names (`<platform>-<environment>`)."""
     encrypters: dict[str, pulumi.Input[str]] = field(default_factory=dict)
+    """Members allowed to encrypt and decrypt with the key (`roles/cloudkms.cryptoKeyEncrypterDecrypter`), by
+    role name (the URN suffix of each binding): e.g. `{"gke":
+    "serviceAccount:service-N@container-engine-robot..."}`. Default: none."""
     rotation_days: int = MAX_ROTATION_DAYS
+    """Days between automatic key rotations (1 to 90: a platform key rotates at least every 90 days). Default:
+    90."""
     protect: bool = False
+    """Pulumi `protect` on the key ring and key: a destroyed key makes every disk and object it encrypts
+    unreadable. Default: off (the platform sets it in prod)."""
     tags: dict[str, str] = field(default_factory=dict)
+    """GCP resource labels (the platform's: `team`, `cost-center`, ...), checked against GCP's label rules.
+    Default: none."""
 
     def problems(self) -> Iterator[Problem]:
         yield from at_least("rotation_days", self.rotation_days, 1)

@@ -87,12 +87,21 @@ def gateway_addresses_field(address: gcp.compute.Address) -> list[dict[str, pulu
 @dataclass
 class HostDnsArgs(ComponentArgs):
     project: pulumi.Input[str]
+    """The GCP project (its id) the resources are created in."""
     name_prefix: str
+    """Prefix of the private zone's name (`<platform>-<environment>`)."""
     domain: str
-    network: pulumi.Input[str]  # the VPC the private zone is visible to (its id)
-    hosts: Sequence[tuple[str, Exposure]]  # every exposed host, with its exposure
-    addresses: Mapping[Exposure, pulumi.Input[str]]  # the IP of each exposure's Gateway
-    public_zone: str | None = None  # the operator's Cloud DNS zone (gcp.dns_zone), for public hosts
+    """`network.domain`: the private zone's DNS name; every host lies within it."""
+    network: pulumi.Input[str]
+    """The VPC (its id) the private zone is visible to."""
+    hosts: Sequence[tuple[str, Exposure]]
+    """Every exposed host with its exposure (internal | public): an A record each in the private zone, public
+    hosts in `public_zone` too."""
+    addresses: Mapping[Exposure, pulumi.Input[str]]
+    """Exposure -> the static IP of its Gateway (`Traffic.gateway_ips`): where each host's records point."""
+    public_zone: str | None = None
+    """The operator's public Cloud DNS zone (`gcp.dns_zone`), where public hosts' records go (the zone itself
+    is never touched). Default: none (then no public host)."""
 
     def problems(self) -> Iterator[Problem]:
         """What Cloud DNS would refuse: a record outside the zone's domain, a public host with no public

@@ -25,11 +25,17 @@ WORKLOAD_IDENTITY_USER_ROLE = "roles/iam.workloadIdentityUser"
 @dataclass
 class WorkloadIdentityArgs(ComponentArgs):
     project: pulumi.Input[str]
+    """The GCP project (its id) the resources are created in."""
     bucket: pulumi.Input[str]
+    """The model bucket's name."""
     bucket_prefix: str
+    """The prefix the service account may read and list (e.g. `research/`): nothing else in the bucket."""
     namespace: str
-    service_account: str  # the Kubernetes service account
+    """The Kubernetes namespace of the service account (a tenant's)."""
+    service_account: str
+    """The Kubernetes service account that acts as the GCP service account."""
     name_prefix: str
+    """Prefix of the GCP service account's id (`<platform>-<environment>`)."""
 
     def problems(self) -> Iterator[Problem]:
         # Kubernetes names: the namespace is a tenant's name, the service account a DNS label too.

@@ -18,15 +18,25 @@ from lepton_infra.spec.problems import like_spec_field
 @dataclass
 class MonitoringArgs(ComponentArgs):
     project: pulumi.Input[str]
+    """The GCP project (its id) the resources are created in."""
     cluster_name: pulumi.Input[str]
+    """The GKE cluster's name: the alert policies' filters select its nodes."""
     display_prefix: str
+    """Prefix of the alert policies' and channels' display names (`<platform>-<environment>`)."""
     alert_emails: Sequence[str] = field(default_factory=list)
+    """An e-mail notification channel each, on every alert policy. Default: none."""
     gpu_idle_percent: int = 10
-    # The budget: all three or none. The project number scopes the budget to this project's spend.
+    """A GPU node whose accelerator duty cycle stays under this for an hour raises the idle-GPU alert.
+    Default: 10."""
     billing_account: str | None = None
+    """Billing account the budget lives on (a budget needs `billing_account`, `budget_usd` and
+    `project_number`). Default: none, no budget."""
     budget_usd: float | None = None
+    """Monthly budget in USD on this project's spend. Default: none, no budget."""
     budget_thresholds_percent: Sequence[int] = (80, 100)
+    """Percentages of `budget_usd` that notify. Default: 80 and 100."""
     project_number: pulumi.Input[str] | None = None
+    """The project's number: scopes the budget to this project's spend. Default: none, no budget."""
 
     def problems(self) -> Iterator[Problem]:
         yield from like_spec_field("alert_emails", list(self.alert_emails), MonitoringSpec, "alert_emails")

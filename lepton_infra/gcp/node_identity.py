@@ -25,7 +25,9 @@ NODE_ROLES: tuple[str, ...] = ("roles/container.defaultNodeServiceAccount",)
 @dataclass
 class NodeServiceAccountArgs(ComponentArgs):
     project: pulumi.Input[str]
+    """The GCP project (its id) the resources are created in."""
     name_prefix: str
+    """Prefix of the service account's id (`<prefix>-nodes`)."""
 
     def problems(self) -> Iterator[Problem]:
         # The account id is derived from name_prefix within GCP's limits (physical_name): nothing to refuse.

@@ -38,29 +38,56 @@ def _per_zone_to_total(per_zone: Any, kwargs: dict[str, Any]) -> Any:
 @dataclass
 class NodePoolArgs(ComponentArgs):
     project: pulumi.Input[str]
-    cluster: pulumi.Input[str]  # cluster id or name
-    location: pulumi.Input[str]  # the cluster's location (region or zone)
-    pool_name: str  # the GKE pool name (the spec's pool name)
-    key_id: pulumi.Input[str]  # the platform's Cloud KMS key (boot disks)
-    min_nodes: int = 0  # over the whole pool (all zones), not per zone
+    """The GCP project (its id) the resources are created in."""
+    cluster: pulumi.Input[str]
+    """The GKE cluster (its id or name) the pool joins."""
+    location: pulumi.Input[str]
+    """The cluster's location (region or zone)."""
+    pool_name: str
+    """The GKE pool's name and its `lepton.ai/pool` node label (the spec's `node_pools[].name`)."""
+    key_id: pulumi.Input[str]
+    """The platform's Cloud KMS key (its id): the boot disks are encrypted with it."""
+    min_nodes: int = 0
+    """Fewest nodes the autoscaler keeps, over the whole pool (all zones), not per zone. Default: 0 (a pool
+    scales from zero)."""
     max_nodes: int = 2
+    """Most nodes the autoscaler may start, over the whole pool. Default: 2."""
     initial_nodes: int | None = None
-    gpu_type: str | None = None  # catalog GPU key, e.g. "l4"
+    """Nodes at creation, over the whole pool (GKE gets it per zone: spread over `zones`, rounded up, never
+    above `max_nodes`); the autoscaler owns the count afterwards. Default: `min_nodes`."""
+    gpu_type: str | None = None
+    """Catalog GPU key (e.g. `l4`): the machine type and accelerator come from the catalog, with the
+    `nvidia.com/gpu` taint and GKE-installed drivers. Default: none, a CPU pool."""
     gpu_count: int = 1
+    """GPUs per node (the catalog picks a machine with that many). Default: 1."""
     cpu_class: str | None = None
-    machine_type: str | None = None  # explicit catalog machine; wins over the catalog's choice
+    """Catalog CPU class of a CPU pool. Default: `standard-4`."""
+    machine_type: str | None = None
+    """An explicit catalog machine type; wins over the catalog's choice. Default: none, the catalog
+    chooses."""
     spot: bool = False
+    """Spot VMs. Default: on-demand."""
     disk_gb: int = 100
+    """Boot disk size in GiB, encrypted with `key_id`. Default: 100."""
     node_locations: pulumi.Input[Sequence[str]] | None = None
-    # The node identity. None: the pool creates its own dedicated NodeServiceAccount (standalone use).
+    """The zones the pool's nodes run in. Default: the cluster's node locations."""
     service_account_email: pulumi.Input[str] | None = None
+    """The nodes' service account. Default: the pool creates its own dedicated `NodeServiceAccount`
+    (standalone use)."""
     labels: Mapping[str, str] = field(default_factory=dict)
-    tags: Mapping[str, str] = field(default_factory=dict)  # GCE labels on the node VMs
+    """Extra Kubernetes node labels; the platform's own (`lepton.ai/pool`, GPU labels) win on a clash.
+    Default: none."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """GCP resource labels on the node VMs (`lepton-pool` is added). Default: none."""
     zones: int = DEFAULT_ZONES
+    """How many zones the pool's nodes span (`node_locations`, else the cluster's): `initial_nodes` is spread
+    over them. Default: 3, a regional cluster's."""
     name_prefix: str = "lepton"
-    # Nodes only through ProvisioningRequests (GKE queued provisioning, Dynamic Workload Scheduler):
-    # a GPU pool for queued jobs, from 0 nodes, on-demand.
+    """Prefix of the pool's own service account (`<prefix>-<pool_name>`) when it makes one. Default:
+    `lepton`."""
     queued_provisioning: bool = False
+    """Nodes only through ProvisioningRequests (GKE queued provisioning, Dynamic Workload Scheduler): an
+    on-demand GPU pool for queued jobs, from 0 nodes. Default: off."""
 
     def problems(self) -> Iterator[Problem]:
         yield from node_pool_args_problems(

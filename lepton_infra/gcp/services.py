@@ -39,7 +39,10 @@ DNS_SERVICE = "dns.googleapis.com"
 @dataclass
 class ProjectServicesArgs(ComponentArgs):
     project: pulumi.Input[str]
+    """The GCP project (its id) the resources are created in."""
     services: Sequence[str] = field(default_factory=lambda: list(PLATFORM_SERVICES))
+    """The Google APIs to enable (`<name>.googleapis.com`); never disabled on destroy. Default: every API the
+    platform uses (`PLATFORM_SERVICES`)."""
 
     def problems(self) -> Iterator[Problem]:
         yield from non_empty("services", self.services, "API service")

@@ -79,25 +79,39 @@ def _acme_zone(zone: Any, kwargs: dict[str, Any]) -> Any:
 @dataclass
 class TrafficArgs(ComponentArgs):
     project: pulumi.Input[str]
+    """The GCP project (its id) the resources are created in."""
     project_id: str
-    """The same project as plain text (the ClusterIssuer's solver names it)."""
+    """The same project as plain text (the ClusterIssuer's Cloud DNS solver names it)."""
     region: str
+    """The Gateways' region: the SSL policy and static addresses are regional."""
     name_prefix: str
+    """Prefix of cloud-side names (`<platform>-<environment>`)."""
     proxy_only_cidr: str
+    """The proxy-only subnet's range: the Envoy proxies reach pods from it (the NetworkPolicy peers)."""
     tls_issuer: str = "private-ca"
-    """acme | private-ca (network.tls_issuer): acme proves each host by DNS-01 in `public_zone`."""
+    """acme | private-ca (`network.tls_issuer`): acme proves each host by DNS-01 in `public_zone`. Default:
+    `private-ca`, the platform's own CA."""
     domain: str | None = None
+    """`network.domain`: the private zone's name and the hosts' domain. Default: none, no zone and no
+    records."""
     hosts: Sequence[tuple[str, Exposure]] = ()
-    """Every exposed host with its exposure: a Gateway (and a static address) per exposure used."""
+    """Every exposed host with its exposure: a Gateway (and a static address) per exposure used. Default:
+    none."""
     network: pulumi.Input[str] | None = None
-    """The VPC (its id): the private zone for `domain` is visible to it."""
+    """The VPC (its id): the private zone for `domain` is visible to it. Default: none, no zone and no
+    records."""
     node_subnet: pulumi.Input[str] | None = None
-    """The nodes' subnet (its id): the internal Gateway's address is reserved there."""
+    """The nodes' subnet (its id): the internal Gateway's address is reserved there. Default: none (required
+    with an internal host)."""
     dns_records: bool = True
-    """network.dns_records: a private zone for `domain` and each host's A record(s)."""
+    """`network.dns_records`: a private zone for `domain` and each host's A record(s) (`HostDns`). Default: on
+    (needs `network` and `domain`)."""
     public_zone: str | None = None
-    """gcp.dns_zone whatever the issuer: public hosts' records go there too."""
+    """The operator's public Cloud DNS zone (`gcp.dns_zone`), whatever the issuer: public hosts' records go
+    there, and acme's challenges. Default: none."""
     gcp_provider: pulumi.ProviderResource | None = None
+    """The platform's GCP provider, for the DNS-01 identity made on the in-cluster layer's behalf (whose
+    parent carries only a Kubernetes provider). Default: the caller's default provider."""
 
     @property
     def acme_zone(self) -> str | None:
