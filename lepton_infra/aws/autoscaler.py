@@ -16,17 +16,17 @@ from lepton_infra.core.args import at_least, one_of
 from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name
+from lepton_infra.kubernetes.charts.helm import HELM_DEFAULT_TIMEOUT_SECONDS, pinned_release
 
-# The pins live with every other chart pin. Importing charts.py runs lepton_infra.kubernetes' package
-# init (pulumi_kubernetes, which this module needs anyway for its RBAC objects); charts.py itself is plain
+# The pins live with every other chart pin. Importing charts/pinned.py runs lepton_infra.kubernetes' package
+# init (pulumi_kubernetes, which this module needs anyway for its RBAC objects); pinned.py itself is plain
 # data.
-from lepton_infra.kubernetes.charts import (
+from lepton_infra.kubernetes.charts.pinned import (
     CLUSTER_AUTOSCALER,
     CLUSTER_AUTOSCALER_IMAGE_TAGS,
     PROVISIONING_REQUEST_CRD_URL,
     PROVISIONING_REQUEST_V1_MINORS,
 )
-from lepton_infra.kubernetes.helm import HELM_DEFAULT_TIMEOUT_SECONDS, pinned_release
 
 NAMESPACE = "kube-system"
 SERVICE_ACCOUNT = "cluster-autoscaler"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pulumi
 
 from lepton_infra.aws.iam import allow, document, irsa_role
-from lepton_infra.core.cluster_handle import BoundIdentity
+from lepton_infra.core.identity import BoundIdentity
 
 IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"
 

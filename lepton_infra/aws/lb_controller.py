@@ -31,10 +31,11 @@ from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.conventions import POOL_LABEL
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name
+from lepton_infra.kubernetes.charts.helm import HELM_DEFAULT_TIMEOUT_SECONDS, pinned_release
 
-# The pin lives with every other chart pin (core/data/chart_support.yaml; kubernetes/charts.py is plain data).
-from lepton_infra.kubernetes.charts import AWS_LOAD_BALANCER_CONTROLLER
-from lepton_infra.kubernetes.helm import HELM_DEFAULT_TIMEOUT_SECONDS, pinned_release
+# The pin lives with every other chart pin (core/data/chart_support.yaml; kubernetes/charts/pinned.py is
+# plain data).
+from lepton_infra.kubernetes.charts.pinned import AWS_LOAD_BALANCER_CONTROLLER
 
 NAMESPACE = "kube-system"
 SERVICE_ACCOUNT = "aws-load-balancer-controller"

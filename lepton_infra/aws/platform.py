@@ -23,9 +23,9 @@ from lepton_infra.aws.lb_controller import LoadBalancerController, LoadBalancerC
 from lepton_infra.aws.monitoring import Monitoring, MonitoringArgs
 from lepton_infra.aws.network import Network, NetworkArgs
 from lepton_infra.aws.node_pool import NodePool, NodePoolArgs
+from lepton_infra.aws.planning import env_default, instance_types
 from lepton_infra.aws.quotas import quota_needs
 from lepton_infra.aws.traffic import Traffic, TrafficArgs
-from lepton_infra.catalog import choose_machine, spot_alternatives
 from lepton_infra.core.cloud import PlatformOutputs
 from lepton_infra.core.cluster_handle import CapacityProvisioning, ClusterHandle, GpuFacts
 from lepton_infra.core.component import Component
@@ -33,34 +33,12 @@ from lepton_infra.core.exposure import warn_if_api_open_to_the_world
 from lepton_infra.core.naming import child_name
 from lepton_infra.core.tagging import COST_ALLOCATION_TAG, platform_tags
 from lepton_infra.core.traffic import IngressFacts
-from lepton_infra.spec import NodePoolSpec, PlatformSpec
+from lepton_infra.spec import PlatformSpec
 from lepton_infra.spec.cloud_knobs import AwsKnobs
-from lepton_infra.spec.defaults import default_for
 from lepton_infra.spec.exposure import exposed_services
 
 # The AL2023 NVIDIA AMI ships the driver and container toolkit, not the device plugin.
 AWS_GPU_FACTS = GpuFacts(driver_installed=True, device_plugin_installed=False)
-
-
-def instance_types(spec: PlatformSpec, pool: NodePoolSpec) -> list[str]:
-    """The catalog's machine for the pool; for spot, interchangeable types too (capacity diversity)."""
-    machine = choose_machine(
-        "aws",
-        gpu=pool.gpu.type if pool.gpu else None,
-        gpu_count=pool.gpu.count if pool.gpu else 1,
-        cpu_class=pool.cpu,
-        explicit=pool.machine_type,
-        region=None if pool.machine_type else spec.region,
-    )
-    if not pool.spot:
-        return [machine.name]
-    return [m.name for m in spot_alternatives("aws", machine)]
-
-
-def _env_default(path: str, spec: PlatformSpec) -> int:
-    row = default_for(path)
-    assert row is not None, path
-    return int(row.value(spec.environment))
 
 
 class Platform(Component):
@@ -73,7 +51,7 @@ class Platform(Component):
         protect = bool(spec.protect)
         label = spec.stack_label  # cloud-side names: <name>-<env>, so dev and prod can share an account
         # Filled by the spec's environment defaults; a hand-built AwsKnobs() falls back to the same table.
-        log_retention_days = knobs.log_retention_days or _env_default("aws.log_retention_days", spec)
+        log_retention_days = knobs.log_retention_days or env_default("aws.log_retention_days", spec)
         tags = platform_tags(spec.name, spec.environment, spec.tags)
         # One explicit provider per platform: region and default tags come from the spec, never from
         # ambient config, so `pulumi:disable-default-providers` can be on.
@@ -244,7 +222,7 @@ class Platform(Component):
                 key_id=key.arn,
                 protect=protect,
                 access_log_retention_days=knobs.access_log_retention_days
-                or _env_default("aws.access_log_retention_days", spec),
+                or env_default("aws.access_log_retention_days", spec),
                 data_events_trail=knobs.cloudtrail_data_events,
                 replication_region=knobs.model_bucket_replication_region,
                 region=spec.region,

@@ -28,7 +28,7 @@ from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name, physical_name
 from lepton_infra.core.traffic import Decoration, EntryPoint, IngressFacts, RouteTarget
-from lepton_infra.kubernetes.keda import COLD_START_WAIT
+from lepton_infra.kubernetes.serving.keda import COLD_START_WAIT
 from lepton_infra.spec import NetworkSpec
 from lepton_infra.spec.problems import like_spec_field
 

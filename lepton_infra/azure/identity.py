@@ -19,9 +19,9 @@ from lepton_infra.azure.planning import (
 )
 from lepton_infra.azure.roles import grant
 from lepton_infra.core.args import known
-from lepton_infra.core.cluster_handle import BoundIdentity
 from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.errors import Problem
+from lepton_infra.core.identity import BoundIdentity
 from lepton_infra.core.naming import child_name, physical_name
 from lepton_infra.spec import TenantSpec
 from lepton_infra.spec.problems import like_spec_field

@@ -31,9 +31,9 @@ from lepton_infra.azure.identity import CLIENT_ID_ANNOTATION, USE_LABEL
 from lepton_infra.azure.planning import WORKLOAD_IDENTITY_AUDIENCE, workload_subject
 from lepton_infra.azure.roles import grant
 from lepton_infra.core.args import one_of, renamed_fields, renamed_names
-from lepton_infra.core.cluster_handle import BoundIdentity
 from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.errors import Problem
+from lepton_infra.core.identity import BoundIdentity
 from lepton_infra.core.naming import child_name, physical_name
 from lepton_infra.core.traffic import Decoration, DnsZone, EntryPoint, Exposure, IngressFacts, RouteTarget
 from lepton_infra.spec import AzureKnobs, NetworkSpec

@@ -3,7 +3,7 @@ charts) it supports.
 
 Data, not code (`data/chart_support.yaml`, the one place a chart version is written): the spec reads it to
 refuse an unsupported `cluster.version` before anything is created, without importing the in-cluster
-layer (which pulls pulumi_kubernetes); `kubernetes/charts.py` builds its pins from the same rows.
+layer (which pulls pulumi_kubernetes); `kubernetes/charts/pinned.py` builds its pins from the same rows.
 """
 
 from __future__ import annotations

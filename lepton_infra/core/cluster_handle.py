@@ -7,13 +7,12 @@ install, and an identity binder that gives a Kubernetes service account a cloud 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from dataclasses import dataclass
 
 import pulumi
 
-if TYPE_CHECKING:
-    from lepton_infra.core.traffic import IngressFacts
+from lepton_infra.core.identity import IdentityBinder
+from lepton_infra.core.traffic import IngressFacts
 
 
 @dataclass(frozen=True)
@@ -90,30 +89,6 @@ class EgressRule:
     cidr: str
     port: int
     protocol: str = "TCP"
-
-
-@dataclass(frozen=True)
-class BoundIdentity:
-    """Service-account metadata that makes a pod assume a cloud identity."""
-
-    annotations: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
-    labels: Mapping[str, str] = field(default_factory=dict)
-    # Pod labels the cloud's identity webhook needs (Azure workload identity).
-    pod_labels: Mapping[str, str] = field(default_factory=dict)
-
-
-class IdentityBinder(Protocol):
-    def __call__(
-        self,
-        name: str,
-        namespace: str,
-        service_account: str,
-        bucket_prefix: str,
-        opts: pulumi.ResourceOptions,
-    ) -> BoundIdentity:
-        """Create the cloud identity (role, service account) with read access to `bucket_prefix` of the
-        platform's model bucket, trusted by `namespace/service_account`; return the SA metadata."""
-        ...
 
 
 @dataclass(frozen=True)

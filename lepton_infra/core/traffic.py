@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 import pulumi
 
-from lepton_infra.core.cluster_handle import BoundIdentity
+from lepton_infra.core.identity import BoundIdentity
 
 Exposure = Literal["internal", "public"]
 RouteApi = Literal["ingress", "gateway"]

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
-from lepton_infra.core.cluster_handle import BoundIdentity
 from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.errors import Problem
+from lepton_infra.core.identity import BoundIdentity
 from lepton_infra.core.naming import child_name, physical_name
 from lepton_infra.gcp.planning import prefix_read_condition, workload_identity_member
 from lepton_infra.spec import TenantSpec

@@ -6,7 +6,6 @@ import pulumi
 import pulumi_gcp as gcp
 import pulumi_kubernetes as k8s
 
-from lepton_infra.catalog import choose_machine
 from lepton_infra.core.cloud import PlatformOutputs
 from lepton_infra.core.cluster_handle import CapacityProvisioning, ClusterHandle
 from lepton_infra.core.component import Component
@@ -30,6 +29,7 @@ from lepton_infra.gcp.cluster_facts import (
     metadata_server_egress,
 )
 from lepton_infra.gcp.encryption import EncryptionKey, EncryptionKeyArgs
+from lepton_infra.gcp.gpu_zones import gpu_pool_zones
 from lepton_infra.gcp.identity import WorkloadIdentityBinder
 from lepton_infra.gcp.maintenance import minor_hold_start, spec_window
 from lepton_infra.gcp.monitoring import Monitoring, MonitoringArgs
@@ -40,7 +40,6 @@ from lepton_infra.gcp.planning import (
     plan_network_layout,
     plan_proxy_only_range,
     service_agent,
-    zones_offering,
 )
 from lepton_infra.gcp.quotas import quota_needs
 from lepton_infra.gcp.services import (
@@ -53,7 +52,7 @@ from lepton_infra.gcp.services import (
     ProjectServicesArgs,
 )
 from lepton_infra.gcp.traffic import Traffic, TrafficArgs, load_balancer_ports
-from lepton_infra.spec import NodePoolSpec, PlatformSpec
+from lepton_infra.spec import PlatformSpec
 from lepton_infra.spec.exposure import exposed_services
 from lepton_infra.spec.gcp_rules import gke_release_channel
 
@@ -216,7 +215,7 @@ class Platform(Component):
                     machine_type=pool.machine_type,
                     spot=pool.spot,
                     disk_gb=pool.disk_gb,
-                    node_locations=_gpu_pool_zones(pool, spec.region, up_zones, zones, project, invoke_opts),
+                    node_locations=gpu_pool_zones(pool, spec.region, up_zones, zones, project, invoke_opts),
                     service_account_email=self.node_identity.email,
                     labels=dict(pool.labels),
                     tags=labels,
@@ -389,34 +388,3 @@ class Platform(Component):
             quota_to_request=quotas,
         )
         self.finish(self.outputs.to_stack_outputs())
-
-
-def _gpu_pool_zones(
-    pool: NodePoolSpec,
-    region: str,
-    up_zones: pulumi.Output[list[str]],
-    wanted: int,
-    project: pulumi.Input[str],
-    invoke_opts: pulumi.InvokeOutputOptions,
-) -> pulumi.Output[list[str]] | None:
-    """GPU pools go only to zones whose live machine-type list has their machine (a plan-time check that
-    fails with the region and machine named, instead of 20 minutes into an apply); CPU pools (None)
-    use the cluster's zones."""
-    if pool.gpu is None:
-        return None
-    machine = choose_machine(
-        "gcp", gpu=pool.gpu.type, gpu_count=pool.gpu.count, explicit=pool.machine_type
-    ).name
-
-    def check(candidates: list[str]) -> pulumi.Output[list[str]]:
-        answers = [
-            gcp.compute.get_machine_types_output(
-                project=project, zone=zone, filter=f'name = "{machine}"', opts=invoke_opts
-            ).machine_types
-            for zone in candidates
-        ]
-        return pulumi.Output.all(*answers).apply(
-            lambda found: zones_offering(machine, region, candidates, [bool(f) for f in found], wanted)
-        )
-
-    return up_zones.apply(lambda names: check(sorted(names)))

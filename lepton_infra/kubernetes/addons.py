@@ -19,18 +19,18 @@ from lepton_infra.core.component import Component
 from lepton_infra.core.errors import Problem, SpecError
 from lepton_infra.core.naming import child_name
 from lepton_infra.kubernetes.arg_checks import platform_addons_problems
-from lepton_infra.kubernetes.autoscaling import autoscaler_for
 from lepton_infra.kubernetes.gpu_stack import GpuStack, GpuStackArgs
-from lepton_infra.kubernetes.inference import SERVICE_PORT, InferenceService, InferenceServiceArgs
-from lepton_infra.kubernetes.job_queues import Flavor, PoolShape, TenantQueue, flavors_for
-from lepton_infra.kubernetes.keda import Keda, KedaArgs
-from lepton_infra.kubernetes.kueue import Kueue, KueueArgs, TenantQueueWiring
-from lepton_infra.kubernetes.metrics_server import MetricsServer, MetricsServerArgs
-from lepton_infra.kubernetes.observability import Observability, ObservabilityArgs, SmtpRelay
-from lepton_infra.kubernetes.routes import route_target
-from lepton_infra.kubernetes.tenant import WORKLOAD_SERVICE_ACCOUNT, Tenant, TenantArgs
-from lepton_infra.kubernetes.traffic import Traffic, TrafficArgs
-from lepton_infra.kubernetes.traffic_plan import TrafficPlan, traffic_plan, trust_output
+from lepton_infra.kubernetes.jobs.kueue import Kueue, KueueArgs, TenantQueueWiring
+from lepton_infra.kubernetes.jobs.queues import Flavor, PoolShape, TenantQueue, flavors_for
+from lepton_infra.kubernetes.observability.observability import Observability, ObservabilityArgs, SmtpRelay
+from lepton_infra.kubernetes.serving.autoscaling import autoscaler_for
+from lepton_infra.kubernetes.serving.inference import SERVICE_PORT, InferenceService, InferenceServiceArgs
+from lepton_infra.kubernetes.serving.keda import Keda, KedaArgs
+from lepton_infra.kubernetes.serving.metrics_server import MetricsServer, MetricsServerArgs
+from lepton_infra.kubernetes.tenancy.tenant import WORKLOAD_SERVICE_ACCOUNT, Tenant, TenantArgs
+from lepton_infra.kubernetes.traffic.routes import route_target
+from lepton_infra.kubernetes.traffic.traffic import Traffic, TrafficArgs
+from lepton_infra.kubernetes.traffic.traffic_plan import TrafficPlan, traffic_plan, trust_output
 from lepton_infra.spec import PlatformSpec
 from lepton_infra.spec.jobs import TenantJobsSpec
 
@@ -55,7 +55,7 @@ class PlatformAddonsArgs:
     storage_dependencies: Sequence[pulumi.Resource] = field(default_factory=list)
     # Inference workloads also wait for these (the cluster autoscaler that brings their nodes).
     scale_up_dependencies: Sequence[pulumi.Resource] = field(default_factory=list)
-    # The way in to the exposed services (kubernetes/traffic_plan.py); None: no service is exposed.
+    # The way in to the exposed services (kubernetes/traffic/traffic_plan.py); None: no service is exposed.
     traffic: TrafficPlan | None = None
 
 

@@ -24,9 +24,9 @@ from lepton_infra.spec.problems import like_spec_field
 
 if TYPE_CHECKING:
     from lepton_infra.kubernetes.addons import PlatformAddonsArgs
-    from lepton_infra.kubernetes.inference import InferenceServiceArgs
-    from lepton_infra.kubernetes.observability import ObservabilityArgs
-    from lepton_infra.kubernetes.tenant import TenantArgs
+    from lepton_infra.kubernetes.observability.observability import ObservabilityArgs
+    from lepton_infra.kubernetes.serving.inference import InferenceServiceArgs
+    from lepton_infra.kubernetes.tenancy.tenant import TenantArgs
 
 
 def inference_service_problems(args: InferenceServiceArgs) -> Iterator[Problem]:

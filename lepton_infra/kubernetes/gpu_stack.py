@@ -22,8 +22,8 @@ from lepton_infra.core.conventions import (
     MONITORING_NAMESPACE,
 )
 from lepton_infra.core.naming import child_name
-from lepton_infra.kubernetes.charts import GPU_OPERATOR, HelmChart
-from lepton_infra.kubernetes.helm import pinned_release
+from lepton_infra.kubernetes.charts.helm import pinned_release
+from lepton_infra.kubernetes.charts.pinned import GPU_OPERATOR, HelmChart
 from lepton_infra.kubernetes.meta import common_labels, namespace, psa_labels
 from lepton_infra.kubernetes.priority import SYSTEM_NODE_CRITICAL, critical_pods_quota
 

@@ -15,7 +15,7 @@ from lepton_infra.policy.model import (
     StackRule,
     StackView,
 )
-from lepton_infra.policy.registry import all_rules, get_rule, rules_per_cloud
+from lepton_infra.policy.rules import all_rules, get_rule, rules_per_cloud
 
 __all__ = [
     "Enforcement",

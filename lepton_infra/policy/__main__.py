@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lepton_infra.policy.model import ResourceRule
-from lepton_infra.policy.registry import all_rules, rules_per_cloud
+from lepton_infra.policy.rules import all_rules, rules_per_cloud
 
 BEGIN, END = "<!-- rules:begin -->", "<!-- rules:end -->"
 

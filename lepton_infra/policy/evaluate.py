@@ -22,7 +22,7 @@ from lepton_infra.policy.model import (
     StackView,
 )
 from lepton_infra.policy.props import as_mapping
-from lepton_infra.policy.registry import all_rules
+from lepton_infra.policy.rules import all_rules
 
 if TYPE_CHECKING:
     from lepton_infra.plan.record import PlannedGraph, RecordedResource

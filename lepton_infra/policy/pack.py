@@ -41,7 +41,7 @@ from lepton_infra.policy.evaluate import (
 )
 from lepton_infra.policy.model import ResourceRule, ResourceView, Rule, StackRule, StackView
 from lepton_infra.policy.props import UNKNOWN
-from lepton_infra.policy.registry import all_rules
+from lepton_infra.policy.rules import all_rules
 
 PACK_NAME = "lepton"
 PACK_DESCRIPTION = (

@@ -1,8 +1,9 @@
-"""The registry: every rule, in a stable order, registered by the decorators its module uses."""
+"""The registry: what a rule module registers into, through the decorators it uses (`resource_rule`,
+`stack_rule`). It imports no rule module: `lepton_infra.policy.rules` imports them all and reads the rules
+back from here."""
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -19,21 +20,6 @@ from lepton_infra.policy.model import (
     StackView,
 )
 
-_RULE_MODULES = (
-    "lepton_infra.policy.rules.aws",
-    "lepton_infra.policy.rules.aws_data",
-    "lepton_infra.policy.rules.gcp",
-    "lepton_infra.policy.rules.azure",
-    "lepton_infra.policy.rules.kubernetes",
-    "lepton_infra.policy.rules.common",
-    "lepton_infra.policy.rules.aws_hardening",
-    "lepton_infra.policy.rules.gcp_hardening",
-    "lepton_infra.policy.rules.azure_hardening",
-    "lepton_infra.policy.rules.kubernetes_pod_security",
-    "lepton_infra.policy.rules.kubernetes_jobs",
-    "lepton_infra.policy.rules.kubernetes_traffic",
-    "lepton_infra.policy.rules.host_dns",
-)
 _REGISTERED: dict[str, Rule] = {}
 
 
@@ -111,34 +97,7 @@ def stack_rule(
     return register
 
 
-def all_rules() -> list[Rule]:
-    """Every rule, ordered by id (the order of reports and of the pack)."""
-    for module in _RULE_MODULES:
-        importlib.import_module(module)
+def registered() -> list[Rule]:
+    """The rules registered so far, ordered by id (the order of reports and of the pack). Complete only
+    once every rule module is imported: call `lepton_infra.policy.rules.all_rules()`."""
     return sorted(_REGISTERED.values(), key=lambda r: r.id)
-
-
-def get_rule(rule_id: str) -> Rule:
-    rules = {r.id: r for r in all_rules()}
-    try:
-        return rules[rule_id]
-    except KeyError:
-        raise KeyError(f"no policy {rule_id!r}; known: {', '.join(sorted(rules))}") from None
-
-
-def resource_rules_by_type() -> dict[str, list[ResourceRule]]:
-    """Index for evaluation: one dict lookup per resource, however many rules exist."""
-    index: dict[str, list[ResourceRule]] = {}
-    for rule in all_rules():
-        if isinstance(rule, ResourceRule):
-            for type_ in rule.types:
-                index.setdefault(type_, []).append(rule)
-    return index
-
-
-def rules_per_cloud() -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for rule in all_rules():
-        for cloud in rule.clouds:
-            counts[cloud] = counts.get(cloud, 0) + 1
-    return dict(sorted(counts.items()))

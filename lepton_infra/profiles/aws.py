@@ -40,8 +40,8 @@ PROFILE = CloudProfile(
         EnvDefault("aws.access_log_retention_days", 30, 90, 365, cloud="aws"),
         EnvDefault("network.flow_log_retention_days", 30, 90, 365, cloud="aws"),
     ),
-    # The Kubernetes versions AWS can run come from the chart support table (spec/rules.py _chart_support:
-    # the cluster autoscaler's image is pinned per minor in core/data/chart_support.yaml).
+    # The Kubernetes versions AWS can run come from the chart support table (spec/chart_rules.py
+    # _chart_support: the cluster autoscaler's image is pinned per minor in core/data/chart_support.yaml).
     checks=(
         flow_log_retention_on_cloudwatch,
         cluster_log_retention_on_cloudwatch,

@@ -14,8 +14,11 @@ from lepton_infra.catalog import NoMachine, catalog, choose_machine, gpu_models
 from lepton_infra.core.cidr import CidrTooSmall, largest_prefix_for, plan_subnets
 from lepton_infra.core.errors import Problem, choose_from
 from lepton_infra.spec.apply_time import APPLY_TIME_RULES
+from lepton_infra.spec.chart_rules import CHART_RULES
 from lepton_infra.spec.checks import Rule, rule, run_rules
 from lepton_infra.spec.exposure_rules import EXPOSURE_RULES
+from lepton_infra.spec.jobs_rules import JOBS_RULES
+from lepton_infra.spec.tenant_rules import TENANT_RULES
 from lepton_infra.spec.version_rules import kubernetes_lifecycle
 
 if TYPE_CHECKING:
@@ -227,102 +230,6 @@ def _endpoint(spec: PlatformSpec) -> Iterator[Problem]:
         )
 
 
-@rule("tenants", "services", "node_pools")
-def _tenants_and_services(spec: PlatformSpec) -> Iterator[Problem]:
-    tenants = {t.name: t for t in spec.tenants}
-    pool_gpus: dict[str, int] = {}  # GPU type -> most GPUs on one node of that type
-    for p in spec.gpu_pools:
-        if p.gpu:
-            pool_gpus[p.gpu.type] = max(pool_gpus.get(p.gpu.type, 0), p.gpu.count)
-    for i, svc in enumerate(spec.services):
-        path = f"services[{i}]"
-        tenant = tenants.get(svc.tenant)
-        if tenant is None:
-            yield Problem(
-                f"{path}.tenant",
-                svc.tenant,
-                "no such tenant",
-                choose_from(svc.tenant, tenants) if tenants else "add a tenant of that name",
-            )
-        if svc.replicas.min > svc.replicas.max:
-            yield Problem(
-                f"{path}.replicas.min",
-                svc.replicas.min,
-                f"greater than max {svc.replicas.max}",
-                "lower min or raise max",
-            )
-        if svc.gpu is None:
-            continue
-        if svc.gpu.type not in pool_gpus:
-            offered = ", ".join(sorted(pool_gpus)) or "none"
-            yield Problem(
-                f"{path}.gpu.type",
-                svc.gpu.type,
-                "no node pool offers this GPU",
-                f"add a pool with gpu.type {svc.gpu.type} or use one of: {offered}",
-            )
-        elif svc.gpu.count > pool_gpus[svc.gpu.type]:
-            yield Problem(
-                f"{path}.gpu.count",
-                svc.gpu.count,
-                f"no {svc.gpu.type} node has that many GPUs (largest: {pool_gpus[svc.gpu.type]})",
-                "lower the count or add a larger pool",
-            )
-        if tenant is not None and svc.gpu.count > tenant.gpu_quota:
-            yield Problem(
-                f"{path}.gpu.count",
-                svc.gpu.count,
-                f"above tenant {tenant.name}'s gpu_quota {tenant.gpu_quota}",
-                "lower the request or raise the tenant's gpu_quota",
-            )
-
-
-@rule("environment", "services")
-def _prod_images_by_digest(spec: PlatformSpec) -> Iterator[Problem]:
-    """In prod a service runs exactly the image that was reviewed: a tag can be moved to other content
-    later (and a node that pulls again gets it), a digest cannot."""
-    if spec.environment != "prod":
-        return
-    for i, svc in enumerate(spec.services):
-        if "@sha256:" not in svc.image:
-            name = svc.image.rsplit(":", 1)[0] if ":" in svc.image.rsplit("/", 1)[-1] else svc.image
-            yield Problem(
-                f"services[{i}].image",
-                svc.image,
-                "a tag-only image in prod: the tag can be moved to other content after review",
-                f"pin the digest: {name}@sha256:<64 hex> (`docker "
-                f"buildx imagetools inspect {svc.image}` prints it)",
-            )
-
-
-@rule("tenants")
-def _reserved_namespaces(spec: PlatformSpec) -> Iterator[Problem]:
-    """A tenant's name is its namespace: it must not take one the platform or Kubernetes owns."""
-    from lepton_infra.core.conventions import RESERVED_NAMESPACES
-
-    for i, tenant in enumerate(spec.tenants):
-        if tenant.name in RESERVED_NAMESPACES or tenant.name.startswith("kube-"):
-            yield Problem(
-                f"tenants[{i}].name",
-                tenant.name,
-                "reserved namespace (Kubernetes or the platform uses it)",
-                "pick another tenant name",
-            )
-
-
-@rule("tenants", "node_pools")
-def _quota_capacity(spec: PlatformSpec) -> Iterator[Problem]:
-    capacity = sum(p.max * p.gpu.count for p in spec.gpu_pools if p.gpu)
-    total = sum(t.gpu_quota for t in spec.tenants)
-    if total > capacity:
-        yield Problem(
-            "tenants[*].gpu_quota",
-            total,
-            f"tenant GPU quotas sum above the pools' max GPU capacity {capacity}",
-            "lower quotas or raise GPU pools' max",
-        )
-
-
 @rule("tags")
 def _required_tags(spec: PlatformSpec) -> Iterator[Problem]:
     from lepton_infra.core.tagging import missing_required_tags, platform_tags
@@ -341,60 +248,6 @@ def _required_tags(spec: PlatformSpec) -> Iterator[Problem]:
             dict(spec.tags),
             f"missing required tag {missing}",
             f"add {missing.split(' or ')[0]}: <value> under tags",
-        )
-
-
-def charts_installed(spec: PlatformSpec) -> list[str]:
-    """The pinned charts the in-cluster layer may install for `spec` (metrics-server and the GPU operator
-    are counted even where the cloud's own pieces make them unnecessary: the check stays conservative)."""
-    from lepton_infra.core.scaling import autoscaler_for
-
-    charts = ["kube-prometheus-stack", "metrics-server"]
-    if spec.cloud == "aws":
-        charts.append("cluster-autoscaler")  # self-managed on EKS; GKE's is built in
-        if spec.network.domain:
-            charts.append("aws-load-balancer-controller")  # ALBs from Ingresses (aws/lb_controller.py)
-    if spec.gpu_pools:
-        charts.append("gpu-operator")
-    autoscalers = {autoscaler_for(s.replicas.min, s.scaling.metric) for s in spec.services}
-    if autoscalers & {"keda", "keda-http"}:
-        charts.append("keda")
-    if "keda-http" in autoscalers:
-        charts.append("keda-add-ons-http")
-    if spec.jobs.enabled:
-        charts.append("kueue")
-    from lepton_infra.spec.exposure import exposed_services
-
-    if exposed_services(spec) and spec.cloud != "aws":
-        # An ALB serves ACM certificates only, so EKS gets no cert-manager (aws/traffic.py); GKE's Gateways
-        # and AKS's NGINX serve the Secrets cert-manager writes.
-        charts.append("cert-manager")
-    return charts
-
-
-@rule("jobs", "tenants", "node_pools")
-def _jobs(spec: PlatformSpec) -> Iterator[Problem]:
-    from lepton_infra.spec.jobs import jobs_problems
-
-    yield from jobs_problems(spec)
-
-
-@rule("cloud", "cluster", "node_pools", "services", "jobs", "network")
-def _chart_support(spec: PlatformSpec) -> Iterator[Problem]:
-    from lepton_infra.core.chart_support import kubernetes_unsupported, supported_range
-
-    charts = charts_installed(spec)
-    reasons = kubernetes_unsupported(charts, spec.cluster.version)
-    if reasons:
-        low, high = supported_range(charts)
-        window = f"{low}–{high}" if high else f"{low} or later"
-        if high is not None and tuple(map(int, low.split("."))) > tuple(map(int, high.split("."))):
-            window = "none: no Kubernetes minor suits them all"
-        yield Problem(
-            "cluster.version",
-            spec.cluster.version,
-            f"not supported by the pinned charts this platform installs ({'; '.join(reasons)})",
-            f"use a version in the supported range ({window})",
         )
 
 
@@ -434,16 +287,13 @@ RULES: tuple[Rule, ...] = (
     _region,
     _network,
     _endpoint,
-    _tenants_and_services,
-    _prod_images_by_digest,
-    _reserved_namespaces,
-    _quota_capacity,
-    _jobs,
+    *TENANT_RULES,
+    *JOBS_RULES,
     *EXPOSURE_RULES,
     _required_tags,
     _cloud_tag_rules,
     _price_overrides,
-    _chart_support,
+    *CHART_RULES,
     kubernetes_lifecycle,
     *APPLY_TIME_RULES,
 )

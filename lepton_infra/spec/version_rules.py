@@ -52,7 +52,7 @@ def _extended_offer(cloud: str) -> str:
 def _charts_refusing(spec: PlatformSpec, minor: str) -> list[str]:
     """Why the charts this platform installs would refuse `minor` (empty: they all support it)."""
     from lepton_infra.core.chart_support import kubernetes_unsupported
-    from lepton_infra.spec.rules import charts_installed
+    from lepton_infra.spec.chart_rules import charts_installed
 
     return kubernetes_unsupported(charts_installed(spec), minor)
 

@@ -18,7 +18,7 @@ from lepton_infra.aws.traffic import (
     route_decoration,
 )
 from lepton_infra.core.traffic import EntryPoint, RouteTarget
-from lepton_infra.kubernetes.keda import COLD_START_WAIT
+from lepton_infra.kubernetes.serving.keda import COLD_START_WAIT
 from lepton_infra.plan.engine import plan_program
 from lepton_infra.spec.exposure import exposed_services
 from tests.kubernetes.harness import shipped_spec as raw_spec

@@ -216,7 +216,7 @@ def test_autoscaler_image_is_the_latest_patch(minor: str) -> None:
 
 
 def test_autoscaler_release_pins_come_from_charts_py(plan_stack, platform_dir: Path) -> None:
-    from lepton_infra.kubernetes import charts
+    from lepton_infra.kubernetes.charts import pinned as charts
 
     release = plan_stack(platform_dir, "aws-dev").one(
         "kubernetes:helm.sh/v3:Release", "acme-ai-autoscaler-chart"
@@ -237,7 +237,7 @@ def test_vcpu_quotas_at_max_scale() -> None:
     interchangeable type g6.4xlarge (16), 4 x m6i.xlarge (4)."""
     import yaml
 
-    from lepton_infra.aws.platform import instance_types
+    from lepton_infra.aws.planning import instance_types
     from lepton_infra.aws.quotas import vcpu_quota_needs
 
     raw = yaml.safe_load(

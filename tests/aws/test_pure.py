@@ -20,7 +20,7 @@ from lepton_infra.aws.node_pool import (
     pool_taints,
     tag_slug,
 )
-from lepton_infra.aws.platform import instance_types
+from lepton_infra.aws.planning import instance_types
 from lepton_infra.spec import PlatformSpec
 
 TEMPLATE = "k8s.io/cluster-autoscaler/node-template"

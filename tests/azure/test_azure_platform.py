@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from lepton_infra.azure.planning import ROLE, SPOT_TAINT, SYSTEM_POOL_TAINT
-from lepton_infra.plan.mocks.azure import DEPLOYER_OBJECT_ID
+from lepton_infra.plan.mocks.rules.azure import DEPLOYER_OBJECT_ID
 from lepton_infra.plan.record import PlannedGraph, RecordedResource
 
 AZ = "azure-native"

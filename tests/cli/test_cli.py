@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from lepton_infra import cli
+from lepton_infra.cli import commands as cli
 from lepton_infra.plan.testing import cached_stack_plan
 from tests.conftest import PLATFORM_STACK_DIR, SHIPPED_STACKS
 

@@ -14,7 +14,7 @@ import pulumi_aws as aws
 import pytest
 from typer.testing import CliRunner
 
-from lepton_infra import cli
+from lepton_infra.cli import commands as cli
 from lepton_infra.plan import plan_program, plan_stack
 from lepton_infra.plan.diff import diff_plans, replacement_inputs
 from lepton_infra.plan.diff_render import diff_document, to_markdown

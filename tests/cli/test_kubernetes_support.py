@@ -17,10 +17,10 @@ import yaml
 from typer.testing import CliRunner
 
 from lepton_infra.cli import app
+from lepton_infra.cli.version_report import kubernetes_section
 from lepton_infra.core.kubernetes_versions import PLAN_DATE_ENV
 from lepton_infra.cost import estimate_cost
 from lepton_infra.plan.record import PlannedGraph
-from lepton_infra.version_report import kubernetes_section
 from tests.conftest import PLAN_DATE, PLATFORM_STACK_DIR, REPO, SHIPPED_STACKS
 from tests.unit.test_kubernetes_versions import spec
 

@@ -15,13 +15,14 @@ from pulumi_policy.policy import PolicyCustomTimeouts
 from rich.console import Console
 from typer.testing import CliRunner
 
-from lepton_infra import cli
+from lepton_infra.cli import commands as cli
 from lepton_infra.plan import plan_program
 from lepton_infra.plan.report import Report, render_text
 from lepton_infra.plan.testing import cached_stack_plan
 from lepton_infra.policy import registry
 from lepton_infra.policy.evaluate import evaluate_graph
 from lepton_infra.policy.pack import to_policy
+from lepton_infra.policy.rules import get_rule
 from tests.conftest import PLATFORM_STACK_DIR, SHIPPED_STACKS
 
 
@@ -87,7 +88,7 @@ def _boom(_view: object) -> list[str]:
 
 
 def test_a_rule_that_raises_is_a_violation_of_that_rule_offline(monkeypatch: pytest.MonkeyPatch) -> None:
-    rule = registry.get_rule(RULE)
+    rule = get_rule(RULE)
     monkeypatch.setitem(registry._REGISTERED, RULE, dataclasses.replace(rule, check=_boom))
     outcome = evaluate_graph(plan_program(_unrotated_key, {"aws:region": "us-east-1"}), {})
     messages = [v.message for v in outcome.by_policy(RULE)]
@@ -96,7 +97,7 @@ def test_a_rule_that_raises_is_a_violation_of_that_rule_offline(monkeypatch: pyt
 
 
 def test_a_rule_that_raises_is_a_violation_of_that_rule_in_the_pack() -> None:
-    rule = dataclasses.replace(registry.get_rule(RULE), check=_boom)
+    rule = dataclasses.replace(get_rule(RULE), check=_boom)
     policy = to_policy(rule)
     opts = PolicyResourceOptions(False, [], False, [], PolicyCustomTimeouts(0, 0, 0), [], None)
     args = ResourceValidationArgs(

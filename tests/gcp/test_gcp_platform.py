@@ -11,7 +11,8 @@ from typing import Any
 import pulumi
 import pytest
 
-from lepton_infra.core.cluster_handle import BoundIdentity, ClusterHandle
+from lepton_infra.core.cluster_handle import ClusterHandle
+from lepton_infra.core.identity import BoundIdentity
 from lepton_infra.gcp.node_pool import NodePool
 from lepton_infra.gcp.platform import Platform
 from lepton_infra.plan.engine import plan_program

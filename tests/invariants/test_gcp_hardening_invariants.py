@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from lepton_infra.kubernetes.chart_images import CHART_IMAGE_REPOSITORIES
+from lepton_infra.kubernetes.charts.images import CHART_IMAGE_REPOSITORIES
 from lepton_infra.plan.record import PlannedGraph, RecordedResource
 from tests.kubernetes.pins import subcharts_by_pinned_name
 
@@ -152,7 +152,7 @@ def test_the_allowlist_admits_no_whole_registry(graph: PlannedGraph) -> None:
 
 
 def test_the_chart_image_table_is_the_charts_values() -> None:
-    """lepton_infra/kubernetes/chart_images.py (what the policy admits) lists exactly the repositories each
+    """lepton_infra/kubernetes/charts/images.py (what the policy admits) lists exactly the repositories each
     pinned chart's values.yaml names (the generated .images files, subcharts included)."""
     for (chart, version), repos in CHART_IMAGE_REPOSITORIES.items():
         assert set(repos) == chart_images(f"{chart}-{version}"), chart

@@ -17,7 +17,7 @@ import pytest
 
 from lepton_infra.core.cluster_handle import ClusterHandle
 from lepton_infra.core.errors import SpecError
-from lepton_infra.kubernetes import charts
+from lepton_infra.kubernetes.charts import pinned as charts
 from lepton_infra.plan.engine import plan_program
 from lepton_infra.plan.record import PlannedGraph, RecordedResource
 from tests.conftest import PLATFORM_STACK_DIR, SHIPPED_STACKS

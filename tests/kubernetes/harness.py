@@ -12,7 +12,8 @@ import pulumi
 import pulumi_kubernetes as k8s
 import yaml
 
-from lepton_infra.core.cluster_handle import BoundIdentity, ClusterHandle, GpuFacts
+from lepton_infra.core.cluster_handle import ClusterHandle, GpuFacts
+from lepton_infra.core.identity import BoundIdentity
 from lepton_infra.spec import PlatformSpec
 
 REPO = Path(__file__).resolve().parents[2]

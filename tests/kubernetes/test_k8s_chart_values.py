@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 import yaml
 
-from lepton_infra.kubernetes import charts
-from lepton_infra.kubernetes.charts import HelmChart
+from lepton_infra.kubernetes.charts import pinned as charts
+from lepton_infra.kubernetes.charts.pinned import HelmChart
 from lepton_infra.plan.record import PlannedGraph
 from tests.conftest import PLATFORM_STACK_DIR, SHIPPED_STACKS
 from tests.kubernetes.manifests import HELM_RELEASE, chart_name
@@ -154,7 +154,7 @@ def test_the_aws_autoscaler_values_exist_in_its_chart() -> None:
     """The cluster-autoscaler release as lepton_infra/aws/autoscaler.py renders it (also walked in the AWS
     stacks' plans above), checked on its own so a wrong key shows without planning a stack."""
     from lepton_infra.aws.autoscaler import chart_values
-    from lepton_infra.kubernetes.charts import CLUSTER_AUTOSCALER
+    from lepton_infra.kubernetes.charts.pinned import CLUSTER_AUTOSCALER
 
     values = chart_values("acme-ai", "1.35", "us-east-1", "arn:aws:iam::123456789012:role/ca", 10)
     assert (

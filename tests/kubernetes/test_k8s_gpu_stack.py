@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from lepton_infra.core.cluster_handle import ExporterPods, GpuFacts
-from lepton_infra.kubernetes.alerts import gpu_alert_rules
 from lepton_infra.kubernetes.gpu_stack import GpuOperatorToggles, gpu_operator_toggles
+from lepton_infra.kubernetes.observability.alerts import gpu_alert_rules
 from tests.kubernetes.conftest import plan_addons
 from tests.kubernetes.manifests import chart_name
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lepton_infra.kubernetes.autoscaling import autoscaler_for, http_scaled_object_spec
+from lepton_infra.kubernetes.serving.autoscaling import autoscaler_for, http_scaled_object_spec
 from tests.kubernetes.conftest import plan_addons
 
 # The aws-prod spec these plans start from refuses tag-only images (services[].image).

@@ -424,7 +424,7 @@ def test_job_alerts_read_metrics_the_pinned_kueue_exports(prod) -> None:
 
 def test_every_job_alert_has_a_runbook_section() -> None:
     text = (Path(__file__).resolve().parents[2] / "docs" / "kubernetes.md").read_text()
-    from lepton_infra.kubernetes.job_alerts import job_alert_rules
+    from lepton_infra.kubernetes.jobs.alerts import job_alert_rules
 
     for rule in job_alert_rules():
         assert f"#### Alert {rule.name}\n" in text

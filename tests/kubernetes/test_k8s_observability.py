@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from lepton_infra.kubernetes.observability import SmtpRelay, alertmanager_config
+from lepton_infra.kubernetes.observability.observability import SmtpRelay, alertmanager_config
 from tests.kubernetes.conftest import plan_addons
 
 OBS = "acme-ai-k8s-observability"

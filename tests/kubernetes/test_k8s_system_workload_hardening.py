@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 import yaml
 
-from lepton_infra.kubernetes import charts
-from lepton_infra.kubernetes.charts import HelmChart
+from lepton_infra.kubernetes.charts import pinned as charts
+from lepton_infra.kubernetes.charts.pinned import HelmChart
 from lepton_infra.plan.record import PlannedGraph
 from tests.conftest import PLATFORM_STACK_DIR, SHIPPED_STACKS
 from tests.kubernetes.manifests import HELM_RELEASE, chart_name

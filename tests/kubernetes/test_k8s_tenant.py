@@ -9,8 +9,8 @@ import pytest
 
 from lepton_infra.core.cluster_handle import ClusterHandle, EgressRule
 from lepton_infra.core.errors import SpecError
-from lepton_infra.kubernetes.tenant_policy import network_policy_specs
-from lepton_infra.plan.mocks.core import short_hash
+from lepton_infra.kubernetes.tenancy.isolation import network_policy_specs
+from lepton_infra.plan.mocks.registry import short_hash
 from tests.kubernetes.conftest import plan_addons
 from tests.kubernetes.harness import ROLE_ARN_ANNOTATION
 

@@ -17,10 +17,10 @@ CLOUD_SDKS = (
     "lepton_infra.gcp",
     "lepton_infra.azure",
 )
-MODULES = sorted(PACKAGE.glob("*.py"))
+MODULES = sorted(PACKAGE.rglob("*.py"))
 
 
-@pytest.mark.parametrize("module", MODULES, ids=lambda p: p.name)
+@pytest.mark.parametrize("module", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_no_cloud_sdk_import(module: Path) -> None:
     tree = ast.parse(module.read_text())
     for node in ast.walk(tree):
@@ -33,7 +33,7 @@ def test_no_cloud_sdk_import(module: Path) -> None:
             assert not name.startswith(CLOUD_SDKS), f"{module.name} imports {name}"
 
 
-@pytest.mark.parametrize("module", MODULES, ids=lambda p: p.name)
+@pytest.mark.parametrize("module", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_no_decision_on_the_cloud_name(module: Path) -> None:
     tree = ast.parse(module.read_text())
     for node in ast.walk(tree):

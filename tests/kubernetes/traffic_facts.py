@@ -10,7 +10,7 @@ from typing import Any
 
 import pulumi
 
-from lepton_infra.core.cluster_handle import BoundIdentity
+from lepton_infra.core.identity import BoundIdentity
 from lepton_infra.core.traffic import Decoration, DnsZone, EntryPoint, IngressFacts, RouteTarget
 
 DOMAIN = "ai.acme.dev"

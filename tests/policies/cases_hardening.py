@@ -1,4 +1,4 @@
-"""Fixtures for the hardening rules (rules/*_hardening.py, kubernetes_pod_security.py): each compliant as
+"""Fixtures for the hardening rules (rules/<cloud>/*.py, kubernetes/pod_security.py): each compliant as
 the platforms build it in prod, and one field changed per violation."""
 
 from __future__ import annotations

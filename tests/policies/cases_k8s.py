@@ -86,7 +86,7 @@ def tenant_resources() -> list[Res]:
     ]
 
 
-# Kueue objects as the platform declares them (kubernetes/job_queues.py): a queue per tenant in one cohort.
+# Kueue objects as the platform declares them (kubernetes/jobs/queues.py): a queue per tenant in one cohort.
 CLUSTER_QUEUE = {
     "metadata": {"name": "research"},
     "spec": {

@@ -1,4 +1,4 @@
-"""Fixtures for the traffic rules (rules/kubernetes_traffic.py), shaped like what the platform's layer
+"""Fixtures for the traffic rules (rules/kubernetes/traffic.py), shaped like what the platform's layer
 renders on each cloud: an ALB Ingress, an nginx (AKS app routing) Ingress, a GKE Gateway with its
 redirect route and a tenant's HTTPRoute, and an internal LoadBalancer Service."""
 

@@ -11,7 +11,7 @@ import pytest
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 from rich.console import Console
 
-from lepton_infra.analysis import OUTCOME_KEY, fill
+from lepton_infra.cli.analysis import OUTCOME_KEY, fill
 from lepton_infra.core.errors import SpecError
 from lepton_infra.plan.report import Report
 from lepton_infra.policy.evaluate import evaluate_graph

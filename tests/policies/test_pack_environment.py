@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from lepton_infra.policy.registry import all_rules
+from lepton_infra.policy.rules import all_rules
 from tests.conftest import REPO
 
 PROBE = r"""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from lepton_infra.policy.registry import all_rules
+from lepton_infra.policy.rules import all_rules
 from tests.policies import cases_aws, cases_azure, cases_gcp, cases_hardening, cases_k8s, cases_traffic
 from tests.policies.harness import RUNNERS, Case
 

@@ -12,7 +12,7 @@ import pytest
 
 from lepton_infra.plan.record import PlannedGraph
 from lepton_infra.policy.evaluate import evaluate_graph
-from lepton_infra.policy.registry import all_rules, rules_per_cloud
+from lepton_infra.policy.rules import all_rules, rules_per_cloud
 from lepton_infra.policy.rules.common import AWS_TAGGABLE, AZURE_TAGGABLE, GCP_LABELLED, STATEFUL
 from tests.conftest import PLATFORM_STACK_DIR, SHIPPED_STACKS
 
@@ -100,7 +100,7 @@ def _resolve_azure_path(token: str, path: str) -> list[str]:
     return []
 
 
-# The inputs the Azure rules read (lepton_infra/policy/rules/azure.py, common.py), checked in full depth.
+# The inputs the Azure rules read (lepton_infra/policy/rules/azure/, common.py), checked in full depth.
 AZURE_RULE_INPUTS = {
     "azure-native:containerservice:ManagedCluster": [
         "securityProfile.azureKeyVaultKms.enabled",

@@ -15,12 +15,12 @@ import pytest
 
 from lepton_infra.core.chart_support import chart_support, pairing_problems
 from lepton_infra.core.errors import SpecError
-from lepton_infra.kubernetes import charts
-from lepton_infra.kubernetes.charts import HelmChart
+from lepton_infra.kubernetes.charts import pinned as charts
+from lepton_infra.kubernetes.charts.pinned import HelmChart
 from lepton_infra.spec import PlatformSpec
 from lepton_infra.spec.aws_rules import EKS_ADDONS
+from lepton_infra.spec.chart_rules import charts_installed
 from lepton_infra.spec.cluster import DEFAULT_VERSION
-from lepton_infra.spec.rules import charts_installed
 from tests.conftest import PLATFORM_STACK_DIR, SHIPPED_STACKS
 from tests.kubernetes.harness import raw_spec, shipped_spec
 from tests.kubernetes.manifests import chart_name
@@ -42,7 +42,7 @@ NOT_CLAIMED = {
 
 
 def test_every_chart_is_pinned_from_its_row_and_nowhere_else() -> None:
-    """One place holds the pins: charts.py builds each HelmChart from its support row and writes no
+    """One place holds the pins: charts/pinned.py builds each HelmChart from its support row and writes no
     version, repository or release of its own (issue 20: a bump is one edit, in the data file)."""
     table = chart_support()
     assert set(PINNED) == set(table)

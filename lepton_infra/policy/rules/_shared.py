@@ -1,7 +1,11 @@
-"""Helpers several clouds' rules share: GPU detection, taints, tags, the protected-types table."""
+"""AKS, Log Analytics and storage hardening rules a security scanner would raise on a prod stack: Azure
+RBAC, an upgrade channel, the Standard tier in prod, the Azure Policy add-on, Defender, log retention,
+TLS-only storage accounts. Over `azure-native:*` type tokens and the wire names azure-native 3 sends the
+engine."""
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
@@ -9,7 +13,49 @@ from typing import Any
 from lepton_infra.core.conventions import GPU_PRESENT_LABEL, GPU_TAINT_KEY, GPU_TYPE_LABEL
 from lepton_infra.core.tagging import REQUIRED_TAG_KEYS
 from lepton_infra.policy.model import Finding, NotApplicable, ResourceView, StackView
-from lepton_infra.policy.props import UNKNOWN, as_int, as_mapping, is_unknown, shown
+from lepton_infra.policy.props import UNKNOWN, as_bool, as_int, as_mapping, is_unknown, shown
+
+
+def not_false(r: ResourceView, path: str) -> str | None:
+    value = r.get(path)
+    if is_unknown(value) or as_bool(value) is True:
+        return None
+    return f"{path} is {shown(value)}, not true"
+
+
+# Addresses only a network (or a host) itself reaches: RFC 1918, shared address space (RFC 6598, CGNAT),
+# link-local, loopback, IPv6 unique-local and link-local.
+INTERNAL_RANGES = tuple(
+    ipaddress.ip_network(n)
+    for n in (
+        "10.0.0.0/8",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "100.64.0.0/10",
+        "169.254.0.0/16",
+        "127.0.0.0/8",
+        "fc00::/7",
+        "fe80::/10",
+        "::1/128",
+    )
+)
+
+
+def private_addresses(values: list) -> list[str]:
+    """The known addresses among `values` that only the network reaches (`INTERNAL_RANGES`). Unknown values
+    (a first preview) and names are not judged."""
+    out = []
+    for value in values:
+        if is_unknown(value) or not isinstance(value, str):
+            continue
+        try:
+            address = ipaddress.ip_address(value)
+        except ValueError:
+            continue
+        if any(address in network for network in INTERNAL_RANGES if network.version == address.version):
+            out.append(value)
+    return out
+
 
 WEB_PORTS = frozenset({80, 443})
 

@@ -1,0 +1,341 @@
+"""`lepton-infra`: plan, validate, cost, graph and diff a stack offline.
+
+Exit codes: 0 clean; 1 a mandatory policy violation; 2 bad input (spec, YAML, stack, project, options,
+files, a Kubernetes version the cloud no longer creates at the plan's date); 3 the program itself failed
+(with the file and line of the user's program); 4 (`diff`) a protected resource would be deleted or
+replaced.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from enum import StrEnum
+from importlib import metadata
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from lepton_infra.cli.checks import (
+    BadUsage,
+    check_policy_config,
+    check_policy_report,
+    check_writable,
+)
+from lepton_infra.core.errors import SpecError
+from lepton_infra.core.kubernetes_versions import plan_date_override
+from lepton_infra.plan.engine import PlanFailed, plan_stack
+from lepton_infra.plan.record import PlannedGraph
+from lepton_infra.plan.report import Report, infer_cloud, render_summary, render_text
+
+EXIT_OK, EXIT_VIOLATION, EXIT_BAD_INPUT, EXIT_PROGRAM_FAILED, EXIT_PROTECTED = 0, 1, 2, 3, 4
+STDOUT = "-"
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+out = Console()
+err = Console(stderr=True)
+
+StackDir = Annotated[Path, typer.Argument(help="Pulumi project directory, e.g. stacks/platform.")]
+StackName = Annotated[
+    str, typer.Option("--stack", "-s", help="Stack name (NAME, ORG/NAME or ORG/PROJECT/NAME).")
+]
+PlanDate = Annotated[
+    datetime | None,
+    typer.Option(
+        "--date",
+        formats=["%Y-%m-%d"],
+        help="Judge Kubernetes version support at this date (YYYY-MM-DD) instead of today (UTC), for a "
+        "reproducible run; same as LEPTON_PLAN_DATE.",
+    ),
+]
+PolicyConfigFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--policy-config", help="Policy config (JSON/YAML, the pack-config format); default: `lepton:policy`."
+    ),
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"lepton-infra {metadata.version('lepton-infra')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """lepton-infra: plan a Pulumi stack offline, check it, and review a change."""
+
+
+def _bad_input(message: str) -> typer.Exit:
+    err.print(f"[bold red]error:[/bold red] {escape(message)}", highlight=False, soft_wrap=True)
+    return typer.Exit(EXIT_BAD_INPUT)
+
+
+def _spec_text(exc: SpecError) -> str:
+    """One problem on one line (`file: path: value — why; fix`); several as the SpecError's list."""
+    if len(exc.problems) == 1:
+        return f"{exc.source}: {exc.problems[0].render()}"
+    return str(exc)
+
+
+def _plan(stack_dir: Path, stack: str) -> PlannedGraph:
+    try:
+        return plan_stack(stack_dir, stack)
+    except SpecError as exc:
+        raise _bad_input(_spec_text(exc)) from None
+    except PlanFailed as exc:
+        where = f" at {exc.location}" if exc.location else ""
+        if exc.exit_status is not None:
+            message = f"the program stopped{where}: it called sys.exit({exc.exit_status!r})"
+        else:
+            message = f"the program failed{where}: {exc}"
+        err.print(f"[bold red]{escape(message)}[/bold red]", highlight=False, soft_wrap=True)
+        raise typer.Exit(EXIT_PROGRAM_FAILED) from None
+
+
+def build_report(graph: PlannedGraph, policy_config: object = None) -> Report:
+    """The plan report with every analysis that exists filled in. `policy_config` is a config document
+    (already read from `--policy-config`), or None for the stack's `lepton:policy`."""
+    from lepton_infra.cli import analysis
+
+    report = Report(graph=graph, cloud=infer_cloud(graph))
+    try:
+        analysis.fill(report, policy_config=policy_config)
+    except SpecError as exc:  # a bad `lepton:policy` in the stack file is bad input, like a bad spec
+        raise _bad_input(_spec_text(exc)) from None
+    return report
+
+
+def _preflight(
+    json_file: Path | None, policy_config: Path | None, policy_report: tuple[str, Path] | None
+) -> object:
+    """Every option that names a file is checked before the plan runs (a plan takes seconds; a typo in
+    a path should not cost them, nor produce a traceback after them). Returns the policy config."""
+    try:
+        if json_file is not None and str(json_file) != STDOUT:
+            check_writable("--json", json_file)
+        if policy_report is not None:
+            check_policy_report(*policy_report)
+        return check_policy_config(policy_config) if policy_config is not None else None
+    except BadUsage as exc:
+        raise _bad_input(str(exc)) from None
+
+
+def _write_policy_report(
+    report: Report, target: tuple[str, Path], stack_dir: Path, stack: str, console: Console
+) -> None:
+    from lepton_infra.cli.analysis import OUTCOME_KEY
+    from lepton_infra.policy.reporting import write_policy_report
+
+    kind, path = target
+    artifact = (stack_dir / f"Pulumi.{stack.split('/')[-1]}.yaml").as_posix()
+    try:
+        write_policy_report(
+            report.policy[OUTCOME_KEY], kind, path, artifact=artifact, suite=f"policy {stack}"
+        )
+    except OSError as exc:
+        raise _bad_input(f"--policy-report {path}: cannot write: {exc.strerror}") from None
+    console.print(f"Policy report ({kind}) written to {escape(str(path))}", highlight=False)
+
+
+def _mandatory(report: Report) -> list[dict]:
+    return [v for v in report.policy.get("violations", []) if v.get("enforcement") == "mandatory"]
+
+
+def _exit_code(report: Report) -> int:
+    return EXIT_VIOLATION if _mandatory(report) else EXIT_OK
+
+
+@app.command()
+def plan(
+    stack_dir: StackDir,
+    stack: StackName,
+    json_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--json", help="Write the JSON report here; `-` for stdout (the text report then goes to stderr)."
+        ),
+    ] = None,
+    policy_config: PolicyConfigFile = None,
+    policy_report: Annotated[
+        tuple[str, Path] | None,
+        typer.Option(
+            "--policy-report", metavar="sarif|junit FILE", help="Write policy results for CI annotations."
+        ),
+    ] = None,
+    summary: Annotated[
+        bool,
+        typer.Option("--summary", help="One screen: counts, cost, policy, deploy estimate (for CI logs)."),
+    ] = False,
+    on: PlanDate = None,
+) -> None:
+    """Run the stack's program offline under mocks and print what it would create."""
+    config_doc = _preflight(json_file, policy_config, policy_report)
+    with plan_date_override(on.date() if on else None):
+        report = build_report(_plan(stack_dir, stack), config_doc)
+    to_stdout = json_file is not None and str(json_file) == STDOUT
+    human = err if to_stdout else out
+    (render_summary if summary else render_text)(report, human)
+    if json_file is not None:
+        if to_stdout:
+            sys.stdout.write(report.json_text())
+            sys.stdout.flush()
+        else:
+            try:
+                report.write_json(json_file)
+            except OSError as exc:
+                raise _bad_input(f"--json {json_file}: cannot write: {exc.strerror}") from None
+            human.print(f"JSON report written to {escape(str(json_file))}", highlight=False)
+    if policy_report is not None:
+        _write_policy_report(report, policy_report, stack_dir, stack, human)
+    raise typer.Exit(_exit_code(report))
+
+
+@app.command()
+def validate(
+    stack_dir: StackDir, stack: StackName, policy_config: PolicyConfigFile = None, on: PlanDate = None
+) -> None:
+    """Validate the spec and run the program offline; exit non-zero on any problem, naming each."""
+    config_doc = _preflight(None, policy_config, None)
+    with plan_date_override(on.date() if on else None):
+        report = build_report(_plan(stack_dir, stack), config_doc)
+    code = _exit_code(report)
+    violations = report.policy.get("violations", [])
+    mandatory = _mandatory(report)
+    verdict = "ok" if code == EXIT_OK else f"{len(mandatory)} mandatory policy violations"
+    out.print(f"{escape(stack)}: {verdict} ({len(report.graph.managed)} resources)", highlight=False)
+    for v in sorted(violations, key=lambda v: (v["enforcement"] != "mandatory", v["policy"], v["urn"])):
+        out.print(
+            f"  {v['enforcement']} {escape(v['policy'])} on {escape(v['urn'].rsplit('::', 1)[-1])}: "
+            f"{escape(v['message'])}",
+            highlight=False,
+            soft_wrap=True,
+        )
+    raise typer.Exit(code)
+
+
+@app.command()
+def cost(stack_dir: StackDir, stack: StackName, on: PlanDate = None) -> None:
+    """Print only the cost estimate: idle (pools at min) and max, per item, pool and tenant."""
+    from lepton_infra.cost import estimate_cost
+    from lepton_infra.cost.render import render_cost
+
+    with plan_date_override(on.date() if on else None):
+        render_cost(estimate_cost(_plan(stack_dir, stack)).to_json(), out)
+
+
+class GraphFormat(StrEnum):
+    mermaid = "mermaid"
+    dot = "dot"
+
+
+@app.command()
+def graph(
+    stack_dir: StackDir,
+    stack: StackName,
+    fmt: Annotated[GraphFormat, typer.Option("--format", help="mermaid or dot.")] = GraphFormat.mermaid,
+) -> None:
+    """Draw the component-level dependency graph (what waits for what)."""
+    from lepton_infra.deploy.component_graph import component_graph, to_dot, to_mermaid
+
+    cg = component_graph(_plan(stack_dir, stack))
+    typer.echo(to_mermaid(cg) if fmt is GraphFormat.mermaid else to_dot(cg), nl=False)
+
+
+class DiffFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+def _read_report(path: Path) -> dict:
+    import json
+
+    try:
+        report = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise _bad_input(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise _bad_input(f"{path}: not a plan report ({exc})") from None
+    if not isinstance(report, dict) or not isinstance(report.get("resources"), list):
+        raise _bad_input(f"{path}: not a plan report (no `resources` list); write one with `plan --json`")
+    return report
+
+
+@app.command()
+def diff(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="BASE.json HEAD.json (two `plan --json` reports), or with --base: the stack directory."
+        ),
+    ],
+    base: Annotated[
+        str | None,
+        typer.Option("--base", help="A git ref: plan the stack at that ref (its own code) as the base."),
+    ] = None,
+    stack: Annotated[str | None, typer.Option("--stack", "-s", help="Stack name, with --base.")] = None,
+    fmt: Annotated[
+        DiffFormat, typer.Option("--format", help="text, markdown (PR comment) or json.")
+    ] = DiffFormat.text,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
+    ] = None,
+) -> None:
+    """Review a change: resources created, deleted, changed, replaced or renamed; cost and policy deltas.
+    Exit 4 when a protected resource would be deleted or replaced."""
+    from lepton_infra.plan import diff_render
+    from lepton_infra.plan.diff import diff_plans
+
+    if output is not None:
+        try:
+            check_writable("--output", output)
+        except BadUsage as exc:
+            raise _bad_input(str(exc)) from None
+    if base is not None:
+        if len(paths) != 1 or not stack:
+            raise _bad_input("diff --base REF takes one stack directory and --stack NAME")
+        from lepton_infra.plan.git_base import BaseRefFailed, plan_at_ref
+
+        config_doc = _preflight(None, None, None)
+        head_report = build_report(_plan(paths[0], stack), config_doc).to_json()
+        try:
+            base_report = plan_at_ref(paths[0], stack, base)
+        except BaseRefFailed as exc:
+            raise _bad_input(str(exc)) from None
+    elif len(paths) == 2:
+        base_report, head_report = _read_report(paths[0]), _read_report(paths[1])
+    else:
+        raise _bad_input("diff takes BASE.json HEAD.json, or --base REF STACK_DIR --stack NAME")
+    result = diff_plans(base_report, head_report)
+    code = EXIT_PROTECTED if result.protected_at_risk else EXIT_OK
+    doc = diff_render.diff_document(result, code)
+    if fmt is DiffFormat.text:
+        console = Console(file=output.open("w", encoding="utf-8"), width=100) if output else out
+        diff_render.render_text(doc, console)
+    else:
+        text = diff_render.to_markdown(doc) if fmt is DiffFormat.markdown else diff_render.to_json(doc)
+        if output is not None:
+            output.write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+    raise typer.Exit(code)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

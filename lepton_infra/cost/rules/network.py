@@ -1,0 +1,57 @@
+"""The network's billed parts: NAT, interface and private endpoints, load balancers the program creates."""
+
+from __future__ import annotations
+
+from lepton_infra.cost.registry import cost_item, rule
+from lepton_infra.cost.rules.node_pools import gke_node_pool
+
+
+@rule("aws:ec2/natGateway:NatGateway")
+def _aws_nat(r, graph, book):
+    yield cost_item(r, "nat", book.fee("aws-nat-gateway"), 1, 1, note="plus $0.045/GB processed (usage)")
+
+
+@rule("aws:ec2/vpcEndpoint:VpcEndpoint")
+def _aws_endpoint(r, graph, book):
+    if r.get("vpcEndpointType") == "Interface":
+        zones = len(r.get("subnetIds") or []) or 1
+        yield cost_item(r, "endpoint", book.fee("aws-interface-endpoint-per-az"), zones, zones)
+
+
+@rule("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
+def _aws_lb(r, graph, book):
+    yield cost_item(r, "load_balancer", book.fee("aws-load-balancer"), 1, 1)
+
+
+@rule("gcp:compute/routerNat:RouterNat")
+def _cloud_nat(r, graph, book):
+    pools = [
+        i for p in graph.of_type("gcp:container/nodePool:NodePool") for i in gke_node_pool(p, graph, book)
+    ]
+    idle_vms = min(32.0, sum(i.idle_units for i in pools))
+    max_vms = min(32.0, sum(i.max_units for i in pools))
+    yield cost_item(
+        r,
+        "nat",
+        book.fee("gcp-cloud-nat-per-vm"),
+        idle_vms,
+        max_vms,
+        note="per VM-hour, capped at 32 VMs; plus $0.045/GB processed (usage)",
+    )
+
+
+@rule("azure-native:network:PrivateEndpoint")
+def _private_endpoint(r, graph, book):
+    yield cost_item(
+        r,
+        "private_endpoint",
+        book.fee("azure-private-endpoint"),
+        1,
+        1,
+        note="plus $0.01/GB processed (usage)",
+    )
+
+
+@rule("azure-native:network:NatGateway")
+def _azure_nat(r, graph, book):
+    yield cost_item(r, "nat", book.fee("azure-nat-gateway"), 1, 1)

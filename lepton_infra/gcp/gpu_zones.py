@@ -1,0 +1,43 @@
+"""Which zones a GPU pool goes to: those of the region whose live machine-type list has the pool's machine,
+asked at plan time, so a missing machine fails with the region and machine named instead of twenty
+minutes into an apply."""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_gcp as gcp
+
+from lepton_infra.catalog import choose_machine
+from lepton_infra.gcp.planning import zones_offering
+from lepton_infra.spec import NodePoolSpec
+
+
+def gpu_pool_zones(
+    pool: NodePoolSpec,
+    region: str,
+    up_zones: pulumi.Output[list[str]],
+    wanted: int,
+    project: pulumi.Input[str],
+    invoke_opts: pulumi.InvokeOutputOptions,
+) -> pulumi.Output[list[str]] | None:
+    """GPU pools go only to zones whose live machine-type list has their machine (a plan-time check that
+    fails with the region and machine named, instead of 20 minutes into an apply); CPU pools (None)
+    use the cluster's zones."""
+    if pool.gpu is None:
+        return None
+    machine = choose_machine(
+        "gcp", gpu=pool.gpu.type, gpu_count=pool.gpu.count, explicit=pool.machine_type
+    ).name
+
+    def check(candidates: list[str]) -> pulumi.Output[list[str]]:
+        answers = [
+            gcp.compute.get_machine_types_output(
+                project=project, zone=zone, filter=f'name = "{machine}"', opts=invoke_opts
+            ).machine_types
+            for zone in candidates
+        ]
+        return pulumi.Output.all(*answers).apply(
+            lambda found: zones_offering(machine, region, candidates, [bool(f) for f in found], wanted)
+        )
+
+    return up_zones.apply(lambda names: check(sorted(names)))

@@ -1,0 +1,283 @@
+"""`Kueue`: the job queueing controller (pinned Helm chart), a ResourceFlavor per node pool kind, the
+workload priority classes, the capacity admission check where the cluster autoscaler serves
+ProvisioningRequests, and per tenant a ClusterQueue in one cohort, a LocalQueue and a Role over jobs and
+queues. Installed only when the spec enables jobs; the shapes are in `queues.py` and
+`admission.py`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_kubernetes as k8s
+import yaml
+from pulumi_kubernetes._utilities import get_version as k8s_version
+
+from lepton_infra.core.component import Component
+from lepton_infra.core.conventions import KUEUE_NAMESPACE, MONITORING_NAMESPACE, POOL_LABEL
+from lepton_infra.core.naming import child_name
+from lepton_infra.kubernetes.charts.helm import pinned_release
+from lepton_infra.kubernetes.charts.pinned import KUEUE, HelmChart
+from lepton_infra.kubernetes.jobs.admission import (
+    CAPACITY_CHECK,
+    WORKLOAD_PRIORITIES,
+    admission_check_spec,
+    provisioning_config_spec,
+    workload_priority_class,
+)
+from lepton_infra.kubernetes.jobs.alerts import RULE_GROUP, job_rule_spec
+from lepton_infra.kubernetes.jobs.dashboard import queue_dashboard_json
+from lepton_infra.kubernetes.jobs.queues import (
+    CAPACITY_LABEL,
+    JOBS_ROLE,
+    KUEUE_API,
+    LOCAL_QUEUE,
+    Flavor,
+    TenantQueue,
+    cluster_queue_spec,
+    local_queue_spec,
+    manager_config,
+    resource_flavor_spec,
+    tenant_jobs_rules,
+)
+from lepton_infra.kubernetes.meta import TENANT_LABEL, common_labels, namespace, psa_labels
+from lepton_infra.kubernetes.observability.observability import GRAFANA_DASHBOARD_LABEL
+
+
+@dataclass
+class TenantQueueWiring:
+    queue: TenantQueue
+    namespace: pulumi.Input[str]  # the tenant's Namespace output: its LocalQueue and Role wait for it
+    admin_groups: Sequence[str] = ()
+
+
+@dataclass
+class KueueArgs:
+    kubernetes_version: str
+    flavors: Sequence[Flavor]
+    tenants: Sequence[TenantQueueWiring] = ()
+    # The on-demand CPU pool the controller runs on (system workloads); None: wherever it fits.
+    system_pool: str | None = None
+    depends_on: Sequence[pulumi.Resource] = ()
+    monitoring_crds: Sequence[pulumi.Resource] = ()  # the ServiceMonitor CRD's owner
+    # The ProvisioningRequest class the cluster autoscaler serves (flavors marked `provisioned` get the
+    # check); None: no check, jobs are admitted on quota alone.
+    provisioning_class: str | None = None
+    # What the controller must start after (the ProvisioningRequest API being served), else Kueue skips
+    # its provisioning controller and the check never turns Ready.
+    provisioning_ready: Sequence[pulumi.Resource] = ()
+    chart: HelmChart = field(default_factory=lambda: KUEUE)
+
+
+def kueue_values(args: KueueArgs) -> dict[str, object]:
+    manager: dict[str, object] = {
+        # Two replicas with leader election: the admission webhook (which every Job in a tenant namespace
+        # passes, failing closed) stays up through a node drain.
+        "replicas": 2,
+        "podDisruptionBudget": {"enabled": True, "minAvailable": 1},
+    }
+    if args.system_pool:
+        manager["nodeSelector"] = {POOL_LABEL: args.system_pool}
+    return {
+        "controllerManager": manager,
+        "managerConfig": {
+            "controllerManagerConfigYaml": yaml.safe_dump(manager_config(TENANT_LABEL), sort_keys=True)
+        },
+        # The chart's ServiceMonitor (https, Prometheus's own token; Kueue authorizes the scrape as a GET
+        # on the /metrics non-resource URL, which kube-prometheus-stack's Prometheus ClusterRole grants:
+        # templates/prometheus/clusterrole.yaml at kube-prometheus-stack-88.5.3, `nonResourceURLs:
+        # /metrics`, read 2026-12-07), picked up by the platform's Prometheus.
+        "enablePrometheus": True,
+        "metrics": {"prometheusNamespace": MONITORING_NAMESPACE},
+    }
+
+
+class SpeclessCustomResource(pulumi.CustomResource):
+    """A custom resource whose fields sit at the top level, beside `metadata` (Kueue's
+    WorkloadPriorityClass: `value`, `description`): pulumi_kubernetes' Python `CustomResource` takes a
+    `spec` only. Same resource type token and provider as `CustomResource`."""
+
+    def __init__(
+        self,
+        name: str,
+        api_version: str,
+        kind: str,
+        metadata: k8s.meta.v1.ObjectMetaArgs,
+        fields: Mapping[str, object],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        props = {"apiVersion": api_version, "kind": kind, "metadata": metadata, **fields}
+        super().__init__(
+            f"kubernetes:{api_version}:{kind}",
+            name,
+            props,
+            pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(version=k8s_version())),
+        )
+
+
+class Kueue(Component):
+    TOKEN = "lepton:k8s:Kueue"
+
+    def __init__(self, name: str, args: KueueArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        if any(f.provisioned for f in args.flavors) and not args.provisioning_class:
+            raise ValueError(
+                "flavors marked provisioned need KueueArgs.provisioning_class"
+            )  # before registering
+        super().__init__(name, opts)
+        # The chart's pods run as non-root, read-only, no capabilities, RuntimeDefault seccomp.
+        self.namespace = namespace(
+            child_name(name, "namespace"),
+            KUEUE_NAMESPACE,
+            {**common_labels("kueue", "job-queueing"), **psa_labels("restricted", args.kubernetes_version)},
+            self.child_opts(),
+        )
+        # The chart's templates own the CRDs; every queue object below waits for the release (atomic:
+        # the webhook is serving once it is done).
+        self.release = pinned_release(
+            child_name(name, "controller"),
+            args.chart,
+            self.namespace.metadata.name,
+            kueue_values(args),
+            self.child_opts(depends_on=[*args.depends_on, *args.monitoring_crds, *args.provisioning_ready]),
+        )
+        # Next to the GPU rules' kind; Prometheus reads rules from every namespace.
+        self.rules = k8s.apiextensions.CustomResource(
+            child_name(name, "rules"),
+            api_version="monitoring.coreos.com/v1",
+            kind="PrometheusRule",
+            metadata=k8s.meta.v1.ObjectMetaArgs(
+                name=RULE_GROUP,
+                namespace=self.namespace.metadata.name,
+                labels=common_labels(RULE_GROUP, "alerts"),
+            ),
+            spec=job_rule_spec(),
+            opts=self.child_opts(depends_on=list(args.monitoring_crds)),
+        )
+        # Beside the GPU dashboard: Grafana's sidecar reads dashboards from its own namespace only (the
+        # chart's `sidecar.dashboards.searchNamespace` is left unset). The namespace is the release's.
+        self.dashboard = k8s.core.v1.ConfigMap(
+            child_name(name, "dashboard"),
+            metadata=k8s.meta.v1.ObjectMetaArgs(
+                name="lepton-job-queues-dashboard",
+                namespace=MONITORING_NAMESPACE,
+                labels={
+                    **common_labels("lepton-job-queues-dashboard", "dashboards"),
+                    GRAFANA_DASHBOARD_LABEL: "1",
+                },
+            ),
+            data={"lepton-job-queues.json": queue_dashboard_json()},
+            opts=self.child_opts(depends_on=list(args.monitoring_crds)),
+        )
+        after = self.child_opts(depends_on=[self.release])
+        self.flavors: dict[str, k8s.apiextensions.CustomResource] = {
+            f.name: k8s.apiextensions.CustomResource(
+                child_name(name, f"flavor-{f.name}"),
+                api_version=KUEUE_API,
+                kind="ResourceFlavor",
+                metadata=k8s.meta.v1.ObjectMetaArgs(
+                    name=f.name,
+                    labels={
+                        **common_labels("kueue", "resource-flavor"),
+                        CAPACITY_LABEL: f.capacity,
+                        **({POOL_LABEL: f.pool} if f.pool else {}),
+                    },
+                ),
+                spec=resource_flavor_spec(f),
+                opts=after,
+            )
+            for f in args.flavors
+        }
+        self.priority_classes = {
+            p.name: SpeclessCustomResource(
+                child_name(name, f"priority-{p.name}"),
+                KUEUE_API,
+                "WorkloadPriorityClass",
+                k8s.meta.v1.ObjectMetaArgs(name=p.name, labels=common_labels("kueue", "priority")),
+                workload_priority_class(p),
+                opts=after,
+            )
+            for p in WORKLOAD_PRIORITIES
+        }
+        self.admission_check: k8s.apiextensions.CustomResource | None = None
+        checked: list[pulumi.Resource] = []
+        if args.provisioning_class and any(f.provisioned for f in args.flavors):
+            check_meta = k8s.meta.v1.ObjectMetaArgs(
+                name=CAPACITY_CHECK, labels=common_labels("kueue", "admission-check")
+            )
+            config = k8s.apiextensions.CustomResource(
+                child_name(name, "provisioning-config"),
+                api_version=KUEUE_API,
+                kind="ProvisioningRequestConfig",
+                metadata=check_meta,
+                spec=provisioning_config_spec(args.provisioning_class),
+                opts=after,
+            )
+            self.admission_check = k8s.apiextensions.CustomResource(
+                child_name(name, "capacity-check"),
+                api_version=KUEUE_API,
+                kind="AdmissionCheck",
+                metadata=check_meta,
+                spec=admission_check_spec(),
+                opts=self.child_opts(depends_on=[self.release, config]),
+            )
+            checked = [self.admission_check]
+        flavors_ready = self.child_opts(depends_on=[self.release, *self.flavors.values(), *checked])
+        self.cluster_queues: dict[str, k8s.apiextensions.CustomResource] = {}
+        self.local_queues: dict[str, k8s.apiextensions.CustomResource] = {}
+        self.roles: dict[str, k8s.rbac.v1.Role] = {}
+        for wiring in args.tenants:
+            tenant = wiring.queue.tenant
+            labels = {**common_labels(tenant, "job-queue"), TENANT_LABEL: tenant}
+            cq = k8s.apiextensions.CustomResource(
+                child_name(name, f"queue-{tenant}"),
+                api_version=KUEUE_API,
+                kind="ClusterQueue",
+                metadata=k8s.meta.v1.ObjectMetaArgs(name=tenant, labels=labels),
+                spec=cluster_queue_spec(wiring.queue, args.flavors),
+                opts=flavors_ready,
+            )
+            self.cluster_queues[tenant] = cq
+
+            def meta(
+                object_name: str,
+                ns: pulumi.Input[str] = wiring.namespace,
+                object_labels: Mapping[str, str] = labels,
+            ) -> k8s.meta.v1.ObjectMetaArgs:
+                return k8s.meta.v1.ObjectMetaArgs(name=object_name, namespace=ns, labels=dict(object_labels))
+
+            self.local_queues[tenant] = k8s.apiextensions.CustomResource(
+                child_name(name, f"local-queue-{tenant}"),
+                api_version=KUEUE_API,
+                kind="LocalQueue",
+                metadata=meta(LOCAL_QUEUE),
+                spec=local_queue_spec(tenant),
+                opts=self.child_opts(depends_on=[self.release, cq]),
+            )
+            if wiring.admin_groups:
+                self.roles[tenant] = k8s.rbac.v1.Role(
+                    child_name(name, f"jobs-role-{tenant}"),
+                    metadata=meta(JOBS_ROLE),
+                    rules=tenant_jobs_rules(),  # type: ignore[arg-type]
+                    opts=self.child_opts(),
+                )
+                k8s.rbac.v1.RoleBinding(
+                    child_name(name, f"jobs-binding-{tenant}"),
+                    metadata=meta(JOBS_ROLE),
+                    role_ref=k8s.rbac.v1.RoleRefArgs(
+                        api_group="rbac.authorization.k8s.io", kind="Role", name=JOBS_ROLE
+                    ),
+                    subjects=[
+                        k8s.rbac.v1.SubjectArgs(
+                            kind="Group", name=group, api_group="rbac.authorization.k8s.io"
+                        )
+                        for group in wiring.admin_groups
+                    ],
+                    opts=self.child_opts(),
+                )
+        self.finish(
+            {
+                "namespace": self.namespace.metadata.name,
+                "local_queues": {t: LOCAL_QUEUE for t in self.local_queues},
+            }
+        )

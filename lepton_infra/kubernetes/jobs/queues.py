@@ -1,0 +1,200 @@
+"""The job queues as data: Kueue ResourceFlavors from the node pools, a ClusterQueue per tenant, its
+LocalQueue and the tenants' Role over them. Plain camelCase manifests (the tests check them against the
+CRDs of the pinned Kueue), built by `kueue.py`.
+
+One resource group covers CPU, memory and GPUs, so a pod gets all three from one flavor (one node pool):
+with separate groups Kueue could pick a CPU flavor for a GPU pod's CPU and a GPU flavor for its GPU,
+whose node selectors no node satisfies. The CPU flavor comes first and offers no GPUs: CPU-only jobs stay
+off GPU nodes, GPU jobs skip it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from lepton_infra.core.conventions import (
+    GPU_RESOURCE,
+    GPU_TAINT_EFFECT,
+    GPU_TAINT_KEY,
+    GPU_TAINT_VALUE,
+    node_labels,
+)
+from lepton_infra.kubernetes.jobs.admission import admission_checks_strategy, wait_for_pods_ready
+
+KUEUE_API = "kueue.x-k8s.io/v1beta2"
+# Every tenant's ClusterQueue is in this cohort: quota one tenant leaves idle, another may borrow.
+COHORT = "tenants"
+LOCAL_QUEUE = "jobs"  # in each tenant namespace; jobs name it in `kueue.x-k8s.io/queue-name`
+QUEUE_NAME_LABEL = "kueue.x-k8s.io/queue-name"
+CPU_FLAVOR = "cpu"
+JOBS_ROLE = "tenant-jobs"
+CAPACITY_LABEL = "lepton.ai/capacity"  # on the ResourceFlavor objects: spot or on-demand
+
+
+@dataclass(frozen=True)
+class Flavor:
+    name: str
+    pool: str | None  # None: the CPU flavor (any untainted node)
+    gpu_type: str | None = None
+    spot: bool = False
+    node_labels: Mapping[str, str] = field(default_factory=dict)
+    tolerations: Sequence[Mapping[str, str]] = ()
+    # The cluster autoscaler provisions this flavor's nodes for a job all together before Kueue admits
+    # it (the capacity admission check runs for it).
+    provisioned: bool = False
+
+    @property
+    def capacity(self) -> str:
+        return "spot" if self.spot else "on-demand"
+
+
+@dataclass(frozen=True)
+class PoolShape:
+    """What a flavor needs of a node pool (from the spec; names and labels per core/conventions.py)."""
+
+    name: str
+    gpu_type: str | None
+    spot: bool
+
+
+def flavors_for(
+    pools: Sequence[PoolShape],
+    cloud_tolerations: Sequence[Mapping[str, str]] = (),
+    provisioned_pools: Collection[str] = (),
+) -> list[Flavor]:
+    """The CPU flavor, then one per GPU pool: its node labels select that pool's nodes, its tolerations
+    (the platform's GPU taint and the cloud's own GPU-node taints) are added to the admitted pods.
+    On-demand pools come before spot ones, so a job lands on spot capacity only when on-demand is full.
+    GPU pools in `provisioned_pools` get the capacity admission check."""
+    gpu_toleration = {
+        "key": GPU_TAINT_KEY,
+        "operator": "Equal",
+        "value": GPU_TAINT_VALUE,
+        "effect": GPU_TAINT_EFFECT,
+    }
+    gpu_pools = sorted((p for p in pools if p.gpu_type), key=lambda p: p.spot)
+    return [Flavor(CPU_FLAVOR, None)] + [
+        Flavor(
+            f"gpu-{p.name}",
+            p.name,
+            p.gpu_type,
+            p.spot,
+            node_labels(p.name, p.gpu_type),
+            (gpu_toleration, *(dict(t) for t in cloud_tolerations)),
+            p.name in provisioned_pools,
+        )
+        for p in gpu_pools
+    ]
+
+
+def resource_flavor_spec(flavor: Flavor) -> dict[str, Any]:
+    spec: dict[str, Any] = {}
+    if flavor.node_labels:
+        spec["nodeLabels"] = dict(flavor.node_labels)
+    if flavor.tolerations:
+        spec["tolerations"] = [dict(t) for t in flavor.tolerations]
+    return spec
+
+
+@dataclass(frozen=True)
+class TenantQueue:
+    tenant: str
+    gpu_quota: Mapping[str, int]  # per GPU pool (= flavor); pools left out get 0
+    cpu_quota: str
+    memory_quota: str
+    borrowing_limit: int | None = None  # GPUs per flavor; None: unlimited
+    reclaim_within_cohort: str = "Any"
+    within_cluster_queue: str = "LowerPriority"
+
+
+def cluster_queue_spec(queue: TenantQueue, flavors: Sequence[Flavor]) -> dict[str, Any]:
+    has_gpus = any(f.gpu_type for f in flavors)
+    covered = ["cpu", "memory", *([GPU_RESOURCE] if has_gpus else [])]
+
+    def resources(flavor: Flavor) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = [
+            {"name": "cpu", "nominalQuota": queue.cpu_quota},
+            {"name": "memory", "nominalQuota": queue.memory_quota},
+        ]
+        if has_gpus:
+            gpus: dict[str, Any] = {
+                "name": GPU_RESOURCE,
+                "nominalQuota": queue.gpu_quota.get(flavor.pool, 0) if flavor.pool else 0,
+            }
+            if flavor.gpu_type and queue.borrowing_limit is not None:
+                gpus["borrowingLimit"] = queue.borrowing_limit
+            out.append(gpus)
+        return out
+
+    spec: dict[str, Any] = {
+        "cohortName": COHORT,
+        # Only the tenant's own namespace may submit to its queue.
+        "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": queue.tenant}},
+        "queueingStrategy": "BestEffortFIFO",
+        "preemption": {
+            "reclaimWithinCohort": queue.reclaim_within_cohort,
+            "withinClusterQueue": queue.within_cluster_queue,
+            # A borrower never preempts another borrower's jobs: reclaiming is the owner's right.
+            "borrowWithinCohort": {"policy": "Never"},
+        },
+        "resourceGroups": [
+            {
+                "coveredResources": covered,
+                "flavors": [{"name": f.name, "resources": resources(f)} for f in flavors],
+            }
+        ],
+    }
+    provisioned = [f.name for f in flavors if f.provisioned]
+    if provisioned:
+        spec["admissionChecksStrategy"] = admission_checks_strategy(provisioned)
+    return spec
+
+
+def local_queue_spec(tenant: str) -> dict[str, Any]:
+    return {"clusterQueue": tenant}
+
+
+_READ = ["get", "list", "watch"]
+
+
+def tenant_jobs_rules() -> list[dict[str, Any]]:
+    """Tenant admins submit and follow jobs in their namespace, see their queue and its Workloads, and edit
+    none of them: queues and quotas are the platform's (ClusterQueues are cluster-scoped, out of any Role's
+    reach). Deleting a Workload would only make Kueue recreate it; its Job is what they delete."""
+    return [
+        {
+            "apiGroups": ["batch"],
+            "resources": ["jobs"],
+            "verbs": [*_READ, "create", "update", "patch", "delete"],
+        },
+        {"apiGroups": ["batch"], "resources": ["jobs/status"], "verbs": ["get"]},
+        {
+            "apiGroups": ["kueue.x-k8s.io"],
+            "resources": ["workloads", "workloads/status", "localqueues", "localqueues/status"],
+            "verbs": _READ,
+        },
+    ]
+
+
+def manager_config(managed_namespace_label: str) -> dict[str, Any]:
+    """Kueue's own configuration (the chart's `managerConfig.controllerManagerConfigYaml`), replacing the
+    chart's: the ports, probes and leader election are the chart's defaults at the pinned tag; what differs
+    is deliberate. Only `batch/job` is integrated (the chart's default also takes pods, Deployments and
+    StatefulSets, whose admission webhook fails closed: with Kueue down no pod could start in any
+    namespace), and only tenant namespaces are managed."""
+    return {
+        "apiVersion": "config.kueue.x-k8s.io/v1beta2",
+        "kind": "Configuration",
+        "health": {"healthProbeBindAddress": ":8081"},
+        "metrics": {"bindAddress": ":8443"},
+        "webhook": {"port": 9443},
+        "leaderElection": {"leaderElect": True, "resourceName": "c1f6bfd2.kueue.x-k8s.io"},
+        "clientConnection": {"qps": 300, "burst": 500},
+        "managedJobsNamespaceSelector": {
+            "matchExpressions": [{"key": managed_namespace_label, "operator": "Exists"}]
+        },
+        "integrations": {"frameworks": ["batch/job"]},
+        "waitForPodsReady": wait_for_pods_ready(),
+    }

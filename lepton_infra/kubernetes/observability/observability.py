@@ -1,0 +1,223 @@
+"""`Observability`: kube-prometheus-stack (Prometheus, Alertmanager, Grafana), the GPU alert rules and
+the GPU dashboard."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from lepton_infra.core.args import check_args
+from lepton_infra.core.cluster_handle import SmtpRelay
+from lepton_infra.core.component import Component
+from lepton_infra.core.conventions import MONITORING_NAMESPACE
+from lepton_infra.core.naming import child_name
+from lepton_infra.kubernetes.arg_checks import observability_problems
+from lepton_infra.kubernetes.charts.hardening import KUBE_PROMETHEUS_STACK_HARDENING, merged
+from lepton_infra.kubernetes.charts.helm import pinned_release
+from lepton_infra.kubernetes.charts.pinned import KPS_FULLNAME, KUBE_PROMETHEUS_STACK, HelmChart
+from lepton_infra.kubernetes.meta import common_labels, namespace, psa_labels
+from lepton_infra.kubernetes.observability.alerts import gpu_alert_rules, prometheus_rule_spec
+from lepton_infra.kubernetes.observability.dashboards import gpu_dashboard_json
+
+GRAFANA_DASHBOARD_LABEL = "grafana_dashboard"
+# The CRD upgrade job's first container only unpacks the CRDs (`bzcat`); the chart defaults it to
+# docker.io/busybox:latest. Pinned, so an upgrade runs a known image (Docker Hub official busybox).
+CRD_UPGRADE_BUSYBOX_TAG = "1.37.0"
+SECRETS_MOUNT = "/etc/alertmanager/secrets"  # where the operator mounts alertmanagerSpec.secrets
+
+
+def alertmanager_config(emails: Sequence[str], smtp: SmtpRelay) -> dict[str, Any]:
+    """One email receiver for every alert; the always-firing heartbeat alerts go nowhere."""
+    silent = [{"receiver": "null", "matchers": [f'alertname = "{a}"']} for a in ("Watchdog", "InfoInhibitor")]
+    config: dict[str, Any] = {
+        "route": {
+            "receiver": "email" if emails else "null",
+            "group_by": ["alertname", "namespace"],
+            "group_wait": "30s",
+            "group_interval": "5m",
+            "repeat_interval": "4h",
+            "routes": silent,
+        },
+        "receivers": [{"name": "null"}],
+    }
+    if emails:
+        smtp_global: dict[str, Any] = {
+            "smtp_smarthost": smtp.smarthost,
+            "smtp_from": smtp.from_address,
+            "smtp_require_tls": smtp.require_tls,
+        }
+        if smtp.username:
+            smtp_global["smtp_auth_username"] = smtp.username
+        if smtp.password_secret:
+            smtp_global["smtp_auth_password_file"] = f"{SECRETS_MOUNT}/{smtp.password_secret}/password"
+        config["global"] = smtp_global
+        config["receivers"].append(
+            {"name": "email", "email_configs": [{"to": e, "send_resolved": True} for e in emails]}
+        )
+    return config
+
+
+@dataclass
+class ObservabilityArgs:
+    kubernetes_version: str
+    retention_days: int
+    storage_gb: int
+    storage_class: str
+    alert_emails: Sequence[str]
+    smtp: SmtpRelay
+    gpu_idle_percent: int
+    depends_on: Sequence[pulumi.Resource] = ()
+    chart: HelmChart = field(default_factory=lambda: KUBE_PROMETHEUS_STACK)
+    # The DCGM fields a cloud-run exporter serves (GpuFacts.dcgm_exporter.metrics); empty: all of ours.
+    gpu_metrics: frozenset[str] = frozenset()
+
+
+def kube_prometheus_stack_values(args: ObservabilityArgs) -> dict[str, Any]:
+    # Managed control planes (EKS, GKE, AKS) do not expose etcd, the scheduler, the controller manager
+    # or kube-proxy metrics: scraping them only produces always-firing TargetDown alerts.
+    control_plane_off = {"enabled": False}
+    alertmanager_spec: dict[str, Any] = {
+        "storage": {
+            "volumeClaimTemplate": {
+                "spec": {
+                    "storageClassName": args.storage_class,
+                    "accessModes": ["ReadWriteOnce"],
+                    "resources": {"requests": {"storage": "2Gi"}},
+                }
+            }
+        },
+    }
+    if args.alert_emails and args.smtp.password_secret:
+        alertmanager_spec["secrets"] = [args.smtp.password_secret]
+    return merged(
+        {
+            "fullnameOverride": KPS_FULLNAME,
+            # Helm installs the CRDs under the chart's crds/ once and never upgrades them, so a chart bump
+            # would run a newer operator against old CRDs. The chart's upgrade job (charts/crds/templates/
+            # upgrade/ at 88.5.3: a pre-install/pre-upgrade/pre-rollback hook Job, kubectl `apply
+            # --server-side --force-conflicts` of the CRDs it carries, a ClusterRole limited to those CRD
+            # names) applies them first. It needs only the API server; its kubectl image is
+            # registry.k8s.io/kubectl at the cluster's own version.
+            "crds": {
+                "enabled": True,
+                "upgradeJob": {
+                    "enabled": True,
+                    "forceConflicts": True,
+                    "image": {"busybox": {"tag": CRD_UPGRADE_BUSYBOX_TAG}},
+                },
+            },
+            "kubeControllerManager": control_plane_off,
+            "kubeScheduler": control_plane_off,
+            "kubeEtcd": control_plane_off,
+            "kubeProxy": control_plane_off,
+            "defaultRules": {
+                "rules": {
+                    "etcd": False,
+                    "kubeControllerManager": False,
+                    "kubeProxy": False,
+                    "kubeSchedulerAlerting": False,
+                    "kubeSchedulerRecording": False,
+                }
+            },
+            "prometheus": {
+                "prometheusSpec": {
+                    "retention": f"{args.retention_days}d",
+                    # Leave headroom on the volume: Prometheus deletes old blocks before the disk fills.
+                    "retentionSize": f"{int(args.storage_gb * 0.85)}GB",
+                    # Pick up every ServiceMonitor/PodMonitor/PrometheusRule, not only this release's.
+                    "serviceMonitorSelectorNilUsesHelmValues": False,
+                    "podMonitorSelectorNilUsesHelmValues": False,
+                    "ruleSelectorNilUsesHelmValues": False,
+                    "probeSelectorNilUsesHelmValues": False,
+                    "storageSpec": {
+                        "volumeClaimTemplate": {
+                            "spec": {
+                                "storageClassName": args.storage_class,
+                                "accessModes": ["ReadWriteOnce"],
+                                "resources": {"requests": {"storage": f"{args.storage_gb}Gi"}},
+                            }
+                        }
+                    },
+                    "resources": {"requests": {"cpu": "500m", "memory": "2Gi"}, "limits": {"memory": "8Gi"}},
+                }
+            },
+            "alertmanager": {
+                "config": alertmanager_config(args.alert_emails, args.smtp),
+                "alertmanagerSpec": alertmanager_spec,
+            },
+            "grafana": {
+                "enabled": True,
+                # Never a known password (older kube-prometheus-stack defaults set the public "prom-operator";
+                # 88.5.3 leaves it commented out). Empty makes the Grafana chart (12.11.1, _config.tpl)
+                # generate a random one into its Secret, and keep it across upgrades.
+                "adminPassword": "",
+                "defaultDashboardsTimezone": "utc",
+                "sidecar": {
+                    "dashboards": {"enabled": True, "label": GRAFANA_DASHBOARD_LABEL, "labelValue": "1"}
+                },
+                "grafana.ini": {
+                    "auth.anonymous": {"enabled": False},
+                    "users": {"allow_sign_up": False},
+                    "analytics": {"reporting_enabled": False, "check_for_updates": False},
+                },
+            },
+        },
+        KUBE_PROMETHEUS_STACK_HARDENING,
+    )
+
+
+class Observability(Component):
+    TOKEN = "lepton:k8s:Observability"
+
+    def __init__(
+        self, name: str, args: ObservabilityArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        check_args(self.TOKEN, name, observability_problems(args))  # before anything is registered
+        super().__init__(name, opts)
+        # node-exporter needs the host's network, PID namespace and filesystem: privileged namespace.
+        self.namespace = namespace(
+            child_name(name, "namespace"),
+            MONITORING_NAMESPACE,
+            {
+                **common_labels("monitoring", "observability"),
+                **psa_labels("privileged", args.kubernetes_version),
+            },
+            self.child_opts(),
+        )
+        ns = self.namespace.metadata.name
+        self.release = pinned_release(
+            child_name(name, "kube-prometheus-stack"),
+            args.chart,
+            ns,
+            kube_prometheus_stack_values(args),
+            self.child_opts(depends_on=list(args.depends_on)),
+            timeout_seconds=900,
+            upgrades_crds_in_hook=True,
+        )
+        self.gpu_rules = k8s.apiextensions.CustomResource(
+            child_name(name, "gpu-rules"),
+            api_version="monitoring.coreos.com/v1",
+            kind="PrometheusRule",
+            metadata=k8s.meta.v1.ObjectMetaArgs(
+                name="lepton-gpu", namespace=ns, labels=common_labels("lepton-gpu", "alerts")
+            ),
+            spec=prometheus_rule_spec(gpu_alert_rules(args.gpu_idle_percent, exported=args.gpu_metrics)),
+            # The PrometheusRule CRD comes with the chart.
+            opts=self.child_opts(depends_on=[self.release]),
+        )
+        # The Grafana sidecar loads any ConfigMap with this label; it does not need the chart first.
+        self.gpu_dashboard = k8s.core.v1.ConfigMap(
+            child_name(name, "gpu-dashboard"),
+            metadata=k8s.meta.v1.ObjectMetaArgs(
+                name="lepton-gpu-dashboard",
+                namespace=ns,
+                labels={**common_labels("lepton-gpu-dashboard", "dashboards"), GRAFANA_DASHBOARD_LABEL: "1"},
+            ),
+            data={"lepton-gpu.json": gpu_dashboard_json()},
+            opts=self.child_opts(),
+        )
+        self.finish({"namespace": ns, "release": self.release.name})

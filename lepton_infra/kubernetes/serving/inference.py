@@ -1,0 +1,238 @@
+"""`InferenceService`: a model server that scales with load (HPA) or to zero (KEDA: the HTTP add-on on
+request rate, a ScaledObject on queue length).
+
+Pod and autoscaler shapes are built as plain manifests by `workload.py` and `autoscaling.py` (camelCase,
+exactly what the API server receives); the tests validate every one against the Kubernetes schema in
+strict mode, which checks field names more tightly than the SDK's types would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from lepton_infra.core.args import check_args
+from lepton_infra.core.component import Component
+from lepton_infra.core.naming import child_name
+from lepton_infra.kubernetes.arg_checks import inference_service_problems
+from lepton_infra.kubernetes.meta import TENANT_LABEL, common_labels
+from lepton_infra.kubernetes.serving.autoscaling import (
+    PROMETHEUS_URL,
+    autoscaler_for,
+    hpa_spec,
+    http_scaled_object_spec,
+    scaled_object_spec,
+    scaling_query,
+    service_endpoint,
+    service_host,
+)
+from lepton_infra.kubernetes.serving.workload import PORT_NAME, PodShape, pod_template_spec
+from lepton_infra.kubernetes.tenancy.isolation import interceptor_ingress_spec
+
+SERVICE_PORT = 80
+# GPU nodes may scale up from zero and pull multi-GB images before the first replica is ready.
+ROLLOUT_TIMEOUT_SECONDS = "1200"
+
+
+def service_selector(service: str, tenant: str) -> dict[str, str]:
+    """The labels selecting a service's pods (its Deployment, Service, policies and routes)."""
+    return {"app.kubernetes.io/name": service, TENANT_LABEL: tenant}
+
+
+@dataclass
+class InferenceServiceArgs:
+    name: str
+    tenant: str
+    namespace: pulumi.Input[str]
+    service_account: pulumi.Input[str]
+    image: str
+    port: int = 8080
+    predict_path: str = "/predict"
+    health_path: str = "/healthz"
+    cpu: str = "2"
+    memory: str = "8Gi"
+    gpu_type: str | None = None
+    gpu_count: int = 1
+    min_replicas: int = 0
+    max_replicas: int = 4
+    scaling_metric: str = "requests_per_second"
+    scaling_target: float = 10.0
+    cpu_utilization: int = 70
+    prometheus_url: str = PROMETHEUS_URL
+    # Pod labels the cloud's identity webhook needs (from the tenant's BoundIdentity).
+    identity_pod_labels: Mapping[str, str] = field(default_factory=dict)
+    # Tolerations for the cloud's own taints on GPU nodes (`GpuFacts.cloud_taints`, e.g. AKS spot).
+    cloud_tolerations: Sequence[Mapping[str, str]] = ()
+    # What the pods need first: node pools, the GPU stack (device plugin).
+    depends_on: Sequence[pulumi.Resource] = ()
+    # The release owning the ServiceMonitor CRD.
+    monitoring_crds: Sequence[pulumi.Resource] = ()
+    # The KEDA release (owner of the ScaledObject CRD); needed when min_replicas == 0.
+    keda: Sequence[pulumi.Resource] = ()
+    # The KEDA HTTP add-on release (owner of the HTTPScaledObject CRD); needed when min_replicas == 0 on
+    # requests_per_second.
+    http_add_on: Sequence[pulumi.Resource] = ()
+    # The FQDN a load balancer routes to this service (`services[].host` when exposed), or None. Behind
+    # the interceptor, the HTTPScaledObject must match it too: the load balancer keeps the client's Host.
+    external_host: str | None = None
+    # What the cloud's route decoration puts on the Service the load balancer targets.
+    service_annotations: Mapping[str, str] = field(default_factory=dict)
+
+
+class InferenceService(Component):
+    TOKEN = "lepton:k8s:InferenceService"
+
+    def __init__(
+        self, name: str, args: InferenceServiceArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        check_args(self.TOKEN, name, inference_service_problems(args))  # before anything is registered
+        super().__init__(name, opts)
+        selector = service_selector(args.name, args.tenant)
+        labels = {**common_labels(args.name, "inference"), TENANT_LABEL: args.tenant}
+        self.autoscaler = autoscaler_for(args.min_replicas, args.scaling_metric)
+
+        def meta(annotations: dict[str, str] | None = None, suffix: str = "") -> k8s.meta.v1.ObjectMetaArgs:
+            return k8s.meta.v1.ObjectMetaArgs(
+                name=args.name + suffix, namespace=args.namespace, labels=labels, annotations=annotations
+            )
+
+        shape = PodShape(
+            image=args.image,
+            port=args.port,
+            predict_path=args.predict_path,
+            health_path=args.health_path,
+            cpu=args.cpu,
+            memory=args.memory,
+            gpu_type=args.gpu_type,
+            gpu_count=args.gpu_count,
+            service_account=args.service_account,
+            labels=selector,
+            cloud_tolerations=args.cloud_tolerations,
+        )
+        deployment_spec: dict[str, Any] = {
+            # The autoscaler owns the replica count after creation (ignored below).
+            "replicas": args.min_replicas,
+            "revisionHistoryLimit": 5,
+            "selector": {"matchLabels": selector},
+            # Surge one replica and never drop one: a rollout keeps full serving capacity.
+            "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}},
+            "template": {
+                "metadata": {"labels": {**labels, **selector, **dict(args.identity_pod_labels)}},
+                "spec": pod_template_spec(shape),
+            },
+        }
+        self.deployment = k8s.apps.v1.Deployment(
+            child_name(name, "deployment"),
+            metadata=meta({"pulumi.com/timeoutSeconds": ROLLOUT_TIMEOUT_SECONDS}),
+            spec=cast(Any, deployment_spec),
+            opts=self.child_opts(depends_on=list(args.depends_on), ignore_changes=["spec.replicas"]),
+        )
+        self.service = k8s.core.v1.Service(
+            child_name(name, "service"),
+            metadata=meta(dict(args.service_annotations) or None),
+            spec=cast(
+                Any,
+                {
+                    "type": "ClusterIP",
+                    "selector": selector,
+                    "ports": [
+                        {"name": PORT_NAME, "port": SERVICE_PORT, "targetPort": PORT_NAME, "protocol": "TCP"}
+                    ],
+                },
+            ),
+            opts=self.child_opts(),
+        )
+        # One replica at a time may be disrupted: node drains (spot reclaim, scale-down, upgrades)
+        # never block, and never take more than one replica away.
+        self.disruption_budget = k8s.policy.v1.PodDisruptionBudget(
+            child_name(name, "pdb"),
+            metadata=meta(),
+            spec=cast(Any, {"maxUnavailable": 1, "selector": {"matchLabels": selector}}),
+            opts=self.child_opts(),
+        )
+        self.service_monitor = k8s.apiextensions.CustomResource(
+            child_name(name, "monitor"),
+            api_version="monitoring.coreos.com/v1",
+            kind="ServiceMonitor",
+            metadata=meta(),
+            spec={
+                "selector": {"matchLabels": selector},
+                "endpoints": [{"port": PORT_NAME, "path": "/metrics", "interval": "30s"}],
+            },
+            opts=self.child_opts(depends_on=list(args.monitoring_crds)),
+        )
+        self.hpa: k8s.autoscaling.v2.HorizontalPodAutoscaler | None = None
+        self.scaled_object: k8s.apiextensions.CustomResource | None = None
+        self.http_scaled_object: k8s.apiextensions.CustomResource | None = None
+        self.interceptor_ingress: k8s.networking.v1.NetworkPolicy | None = None
+        if self.autoscaler == "hpa":
+            self.hpa = k8s.autoscaling.v2.HorizontalPodAutoscaler(
+                child_name(name, "hpa"),
+                metadata=meta(),
+                spec=cast(
+                    Any, hpa_spec(args.name, args.min_replicas, args.max_replicas, args.cpu_utilization)
+                ),
+                opts=self.child_opts(depends_on=[self.deployment]),
+            )
+        elif self.autoscaler == "keda-http":
+            external = [args.external_host] if args.external_host else []
+            hosts = pulumi.Output.from_input(args.namespace).apply(
+                lambda ns: [service_host(args.name, ns), *external]
+            )
+            # The add-on's operator creates (and owns) the KEDA ScaledObject behind this object.
+            self.http_scaled_object = k8s.apiextensions.CustomResource(
+                child_name(name, "http-scaler"),
+                api_version="http.keda.sh/v1alpha1",
+                kind="HTTPScaledObject",
+                metadata=meta(),
+                spec=http_scaled_object_spec(
+                    args.name,
+                    args.name,
+                    SERVICE_PORT,
+                    hosts,
+                    args.predict_path,
+                    args.max_replicas,
+                    args.scaling_target,
+                ),
+                opts=self.child_opts(depends_on=[*args.http_add_on, self.deployment, self.service]),
+            )
+            # Every request arrives through the interceptor: the tenant's default deny must admit it.
+            self.interceptor_ingress = k8s.networking.v1.NetworkPolicy(
+                child_name(name, "from-interceptor"),
+                metadata=meta(suffix="-from-interceptor"),
+                spec=cast(Any, interceptor_ingress_spec(selector, args.port)),
+                opts=self.child_opts(),
+            )
+        else:
+            query = pulumi.Output.from_input(args.namespace).apply(
+                lambda ns: scaling_query(args.scaling_metric, ns, args.name)
+            )
+            self.scaled_object = k8s.apiextensions.CustomResource(
+                child_name(name, "scaler"),
+                api_version="keda.sh/v1alpha1",
+                kind="ScaledObject",
+                metadata=meta(),
+                spec=scaled_object_spec(
+                    args.name, args.max_replicas, query, args.scaling_target, args.prometheus_url
+                ),
+                opts=self.child_opts(depends_on=[*args.keda, self.deployment]),
+            )
+        autoscaler = self.autoscaler
+        # The address in-cluster clients call (url + Host header), for stack outputs and docs.
+        self.endpoint: pulumi.Output[dict[str, str]] = pulumi.Output.from_input(args.namespace).apply(
+            lambda ns: service_endpoint(
+                autoscaler, args.name, ns, SERVICE_PORT, args.predict_path, args.external_host
+            )
+        )
+        self.finish(
+            {
+                "deployment": self.deployment.metadata.name,
+                "service": self.service.metadata.name,
+                "autoscaler": self.autoscaler,
+                "endpoint": self.endpoint,
+            }
+        )

@@ -1,0 +1,107 @@
+"""`Keda`: the KEDA operator, installed only when some service scales to zero, and its HTTP add-on, only
+when some service scales to zero on request rate."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from lepton_infra.core.component import Component
+from lepton_infra.core.conventions import KEDA_NAMESPACE
+from lepton_infra.core.naming import child_name
+from lepton_infra.kubernetes.charts.hardening import KEDA_HTTP_ADD_ON_HARDENING
+from lepton_infra.kubernetes.charts.helm import pinned_release
+from lepton_infra.kubernetes.charts.pinned import (
+    INTERCEPTOR_ADMIN_PORT,
+    INTERCEPTOR_PROXY_PORT,
+    INTERCEPTOR_PROXY_SERVICE_SUFFIX,
+    KEDA,
+    KEDA_HTTP_ADD_ON,
+    HelmChart,
+)
+from lepton_infra.kubernetes.meta import common_labels, namespace, psa_labels
+
+# How long the interceptor holds a request while the service scales up from zero (the Deployment's own
+# rollout timeout is 20 minutes), and how long it waits for a model's response headers.
+COLD_START_WAIT_SECONDS = 1200
+RESPONSE_HEADER_TIMEOUT_SECONDS = 120
+COLD_START_WAIT = f"{COLD_START_WAIT_SECONDS // 60}m"
+RESPONSE_HEADER_TIMEOUT = f"{RESPONSE_HEADER_TIMEOUT_SECONDS}s"
+
+
+@dataclass
+class KedaArgs:
+    kubernetes_version: str
+    depends_on: Sequence[pulumi.Resource] = ()
+    chart: HelmChart = field(default_factory=lambda: KEDA)
+    # Install the HTTP add-on (interceptor, scaler, operator; owner of the HTTPScaledObject CRD).
+    http_add_on: bool = False
+    http_add_on_chart: HelmChart = field(default_factory=lambda: KEDA_HTTP_ADD_ON)
+    # `IngressFacts.target_namespace_labels` when load balancers target the interceptor's pods.
+    namespace_labels: Mapping[str, str] = field(default_factory=dict)
+
+
+class Keda(Component):
+    TOKEN = "lepton:k8s:Keda"
+
+    def __init__(self, name: str, args: KedaArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(name, opts)
+        # KEDA's pods need nothing privileged: enforce baseline, and warn on anything not restricted.
+        self.namespace = namespace(
+            child_name(name, "namespace"),
+            KEDA_NAMESPACE,
+            {
+                **args.namespace_labels,
+                **common_labels("keda", "autoscaling"),
+                **psa_labels("baseline", args.kubernetes_version, warn="restricted"),
+            },
+            self.child_opts(),
+        )
+        # The chart owns the ScaledObject CRD; the services' ScaledObjects wait for this release.
+        self.release = pinned_release(
+            child_name(name, "operator"),
+            args.chart,
+            self.namespace.metadata.name,
+            {"crds": {"install": True}},
+            self.child_opts(depends_on=list(args.depends_on)),
+        )
+        # The add-on registers its scaler with KEDA through KEDA's CRDs (ScaledObject): after KEDA.
+        # Its interceptor and scaler pods run in this namespace, under the same baseline enforcement
+        # (the chart drops all capabilities and forbids privilege escalation); no NetworkPolicy
+        # applies here, the tenants' side admits the interceptor (`interceptor_ingress_spec`).
+        self.http_release: k8s.helm.v3.Release | None = None
+        if args.http_add_on:
+            self.http_release = pinned_release(
+                child_name(name, "http-add-on"),
+                args.http_add_on_chart,
+                self.namespace.metadata.name,
+                {
+                    "crds": {"install": True},
+                    **KEDA_HTTP_ADD_ON_HARDENING,
+                    "interceptor": {
+                        "proxy": {
+                            "service": INTERCEPTOR_PROXY_SERVICE_SUFFIX,
+                            "port": INTERCEPTOR_PROXY_PORT,
+                        },
+                        # Where load balancers health-check the interceptor (`/readyz`).
+                        "admin": {"port": INTERCEPTOR_ADMIN_PORT},
+                        # A request at zero replicas may wait for a GPU node and a multi-GB image pull:
+                        # hold it that long. 0.15's own default waits forever (`readinessTimeout` unset,
+                        # which replaced 0.12's `replicas.waitTimeout` of 20 s); its response-header
+                        # default is 300 s (was 500 ms), ours 120 s, as an inference answers in seconds.
+                        "readinessTimeout": COLD_START_WAIT,
+                        "responseHeaderTimeout": RESPONSE_HEADER_TIMEOUT,
+                    },
+                },
+                self.child_opts(depends_on=[*args.depends_on, self.release]),
+            )
+        self.finish(
+            {
+                "namespace": self.namespace.metadata.name,
+                "release": self.release.name,
+                "http_add_on_release": self.http_release.name if self.http_release else None,
+            }
+        )

@@ -1,0 +1,145 @@
+"""`Tenant`: an isolated namespace with GPU quota, default-deny networking, admin RBAC and a workload
+service account bound to a cloud identity that can read the tenant's prefix of the model bucket.
+
+Policy and RBAC shapes are plain camelCase manifests from `isolation.py` (validated against the
+Kubernetes schema in strict mode by the tests), hence the casts at the SDK boundary."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from lepton_infra.core.args import check_args
+from lepton_infra.core.component import Component
+from lepton_infra.core.identity import BoundIdentity, IdentityBinder
+from lepton_infra.core.naming import child_name
+from lepton_infra.kubernetes.arg_checks import tenant_problems
+from lepton_infra.kubernetes.meta import TENANT_LABEL, common_labels, namespace, psa_labels
+from lepton_infra.kubernetes.tenancy.isolation import (
+    LIMIT_DEFAULT,
+    LIMIT_DEFAULT_REQUEST,
+    EgressRule,
+    network_policy_specs,
+    resource_quota_hard,
+    tenant_admin_rules,
+)
+
+WORKLOAD_SERVICE_ACCOUNT = "workload"
+ADMIN_ROLE = "tenant-admin"
+
+
+def bucket_prefix(tenant: str) -> str:
+    return f"tenants/{tenant}/"
+
+
+@dataclass
+class TenantArgs:
+    name: str
+    kubernetes_version: str
+    bind_identity: IdentityBinder
+    gpu_quota: int = 0
+    cpu_quota: str = "64"
+    memory_quota: str = "256Gi"
+    pods: int = 100
+    admin_groups: Sequence[str] = ()
+    pod_security: str = "restricted"
+    extra_egress: Sequence[EgressRule] = field(default_factory=list)
+    # From `IngressFacts.target_namespace_labels` when the platform routes to pods (AWS readiness gates).
+    namespace_labels: Mapping[str, str] = field(default_factory=dict)
+
+
+class Tenant(Component):
+    TOKEN = "lepton:k8s:Tenant"
+
+    def __init__(self, name: str, args: TenantArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        check_args(self.TOKEN, name, tenant_problems(args))  # before anything is registered
+        super().__init__(name, opts)
+        labels = {**args.namespace_labels, **common_labels(args.name, "tenant"), TENANT_LABEL: args.name}
+        self.namespace = namespace(
+            child_name(name, "namespace"),
+            args.name,
+            {**labels, **psa_labels(args.pod_security, args.kubernetes_version, warn="restricted")},
+            self.child_opts(),
+        )
+        ns = self.namespace.metadata.name
+
+        def meta(object_name: str) -> k8s.meta.v1.ObjectMetaArgs:
+            return k8s.meta.v1.ObjectMetaArgs(name=object_name, namespace=ns, labels=labels)
+
+        self.quota = k8s.core.v1.ResourceQuota(
+            child_name(name, "quota"),
+            metadata=meta("tenant-quota"),
+            spec=k8s.core.v1.ResourceQuotaSpecArgs(
+                hard=resource_quota_hard(args.gpu_quota, args.cpu_quota, args.memory_quota, args.pods)
+            ),
+            opts=self.child_opts(),
+        )
+        self.limits = k8s.core.v1.LimitRange(
+            child_name(name, "limits"),
+            metadata=meta("tenant-defaults"),
+            spec=k8s.core.v1.LimitRangeSpecArgs(
+                limits=[
+                    k8s.core.v1.LimitRangeItemArgs(
+                        type="Container", default=LIMIT_DEFAULT, default_request=LIMIT_DEFAULT_REQUEST
+                    )
+                ]
+            ),
+            opts=self.child_opts(),
+        )
+        self.network_policies = [
+            k8s.networking.v1.NetworkPolicy(
+                child_name(name, policy_name),
+                metadata=meta(policy_name),
+                spec=cast(Any, spec),
+                opts=self.child_opts(),
+            )
+            for policy_name, spec in network_policy_specs(args.extra_egress).items()
+        ]
+        self.admin_role: k8s.rbac.v1.Role | None = None
+        self.admin_binding: k8s.rbac.v1.RoleBinding | None = None
+        if args.admin_groups:
+            self.admin_role = k8s.rbac.v1.Role(
+                child_name(name, "admin-role"),
+                metadata=meta(ADMIN_ROLE),
+                rules=cast(Any, tenant_admin_rules()),
+                opts=self.child_opts(),
+            )
+            self.admin_binding = k8s.rbac.v1.RoleBinding(
+                child_name(name, "admin-binding"),
+                metadata=meta(ADMIN_ROLE),
+                role_ref=k8s.rbac.v1.RoleRefArgs(
+                    api_group="rbac.authorization.k8s.io", kind="Role", name=ADMIN_ROLE
+                ),
+                subjects=[
+                    k8s.rbac.v1.SubjectArgs(kind="Group", name=group, api_group="rbac.authorization.k8s.io")
+                    for group in args.admin_groups
+                ],
+                # A binding may name a Role that does not exist yet: no ordering needed.
+                opts=self.child_opts(),
+            )
+        self.identity: BoundIdentity = args.bind_identity(
+            child_name(name, "identity"),
+            args.name,
+            WORKLOAD_SERVICE_ACCOUNT,
+            bucket_prefix(args.name),
+            self.child_opts(),
+        )
+        self.service_account = k8s.core.v1.ServiceAccount(
+            child_name(name, "workload-sa"),
+            metadata=k8s.meta.v1.ObjectMetaArgs(
+                name=WORKLOAD_SERVICE_ACCOUNT,
+                namespace=ns,
+                labels={**labels, **self.identity.labels},
+                annotations=dict(self.identity.annotations),
+            ),
+            # Pods get the cloud identity through its own projected token, not the Kubernetes API token.
+            automount_service_account_token=False,
+            opts=self.child_opts(),
+        )
+        self.namespace_name: pulumi.Output[str] = ns  # type: ignore[assignment]
+        self.service_account_name: pulumi.Output[str] = self.service_account.metadata.name  # type: ignore[assignment]
+        self.finish({"namespace": ns, "service_account": self.service_account_name})

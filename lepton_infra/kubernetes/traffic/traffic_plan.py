@@ -1,0 +1,124 @@
+"""From the spec's exposed services and the cloud's `IngressFacts` to what `Traffic` builds, refusing what
+only the handle can tell is impossible (no load balancer integration, no DNS zone for ACME, more hosts
+than one Gateway holds), in the same `SpecError` as every other spec problem, before any object."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from lepton_infra.core.cluster_handle import ClusterHandle
+from lepton_infra.core.conventions import CERT_MANAGER_NAMESPACE
+from lepton_infra.core.errors import Problem
+from lepton_infra.core.scaling import autoscaler_for
+from lepton_infra.core.traffic import IngressFacts
+from lepton_infra.kubernetes.traffic.certificates import CA_CERTIFICATE
+from lepton_infra.kubernetes.traffic.routes import MAX_LISTENERS, ServiceRoute
+from lepton_infra.spec import PlatformSpec
+from lepton_infra.spec.exposure import exposed_services
+
+
+@dataclass(frozen=True)
+class TrafficPlan:
+    facts: IngressFacts
+    routes: Sequence[ServiceRoute]
+    platform: str
+    tls_issuer: str = "private-ca"
+    acme_email: str | None = None
+    system_pool: str | None = None
+    network_policies: bool = True
+
+
+def traffic_plan(spec: PlatformSpec, handle: ClusterHandle) -> tuple[TrafficPlan | None, list[Problem]]:
+    exposed = exposed_services(spec)
+    if not exposed:
+        return None, []
+    index = {s.name: i for i, s in enumerate(spec.services)}
+    facts = handle.ingress
+    if facts is None:
+        return None, [
+            Problem(
+                f"services[{index[e.service]}].expose",
+                e.exposure,
+                "the cluster offers no load balancer integration (ClusterHandle.ingress is None)",
+                "set expose: cluster",
+            )
+            for e in exposed
+        ]
+    problems = []
+    for e in exposed:
+        if e.exposure not in facts.classes:
+            problems.append(
+                Problem(
+                    f"services[{index[e.service]}].expose",
+                    e.exposure,
+                    f"the cluster offers no {e.exposure} load balancer class",
+                    f"use one of: {', '.join(sorted(facts.classes))}",
+                )
+            )
+    net = spec.network
+    if net.tls_issuer == "acme" and facts.certificates == "cert-manager" and facts.dns_zone is None:
+        problems.append(
+            Problem(
+                "network.tls_issuer",
+                "acme",
+                "the cloud layer knows no DNS zone for "
+                "network.domain, so ACME cannot prove control of it (DNS-01)",
+                "name the zone in the cloud's settings (gcp.dns_zone, azure.dns_zone_id), or "
+                "tls_issuer: private-ca",
+            )
+        )
+    if facts.api == "gateway":
+        if not facts.gateway_api_crds_installed:
+            raise ValueError(
+                "IngressFacts.api is 'gateway' but the cluster has no Gateway "
+                "API CRDs (gateway_api_crds_installed is False); the layer installs none"
+            )
+        for exposure in ("internal", "public"):
+            hosts = [e for e in exposed if e.exposure == exposure]
+            if len(hosts) > MAX_LISTENERS - 1:
+                problems.append(
+                    Problem(
+                        "services",
+                        len(hosts),
+                        f"{len(hosts)} {exposure} hosts: one Gateway "
+                        f"holds at most {MAX_LISTENERS - 1} HTTPS listeners",
+                        "expose fewer services, or split them across platforms",
+                    )
+                )
+    if problems:
+        return None, problems
+    services = {s.name: s for s in spec.services}
+    routes = []
+    for e in exposed:
+        s = services[e.service]
+        routes.append(
+            ServiceRoute(
+                service=s.name,
+                tenant=s.tenant,
+                host=e.host,
+                exposure=e.exposure,
+                port=s.port,
+                health_path=s.health_path,
+                predict_path=s.predict_path,
+                via_interceptor=autoscaler_for(s.replicas.min, s.scaling.metric) == "keda-http",
+            )
+        )
+    system = next((p.name for p in spec.node_pools if not p.is_gpu and not p.spot and p.min >= 1), None)
+    return TrafficPlan(
+        facts=facts,
+        routes=routes,
+        platform=spec.name,
+        tls_issuer=net.tls_issuer,
+        acme_email=net.acme_email,
+        system_pool=system,
+        network_policies=handle.network_policy_enforced,
+    ), []
+
+
+def trust_output(plan: TrafficPlan | None) -> dict[str, str]:
+    """What a client of an exposed service must trust: nothing extra with ACME or the cloud's own
+    certificates; the platform's root, kept in a Secret, with the private CA from cert-manager."""
+    if plan is None or plan.tls_issuer == "acme" or plan.facts.certificates != "cert-manager":
+        return {}
+    return {"ca_secret": f"{CERT_MANAGER_NAMESPACE}/{CA_CERTIFICATE}"}

@@ -1,0 +1,99 @@
+"""The `azure:` block of the spec: Azure settings that have no cloud-agnostic meaning."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints
+
+from lepton_infra.spec.base import SpecModel, described
+
+EntraObjectId = Annotated[
+    str,
+    StringConstraints(
+        pattern=described(
+            r"^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$",
+            "a lowercase GUID (`00000000-0000-0000-0000-000000000000`)",
+        )
+    ),
+]
+
+
+AzureDnsZoneId = Annotated[
+    str,
+    StringConstraints(
+        pattern=described(
+            r"^/subscriptions/[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}/resourceGroups/[-\w._()]+/providers/"
+            r"Microsoft\.Network/dnszones/[a-z0-9.-]+$",
+            "a DNS zone resource id: "
+            "`/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/dnszones/<zone>`",
+        )
+    ),
+]
+
+
+class AzureKnobs(SpecModel):
+    subscription_id: Annotated[
+        str,
+        StringConstraints(
+            pattern=described(
+                r"^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$",
+                "a subscription id: a lowercase GUID (`00000000-0000-0000-0000-000000000000`)",
+            )
+        ),
+    ] = Field(description="Azure subscription id.")
+    resource_group: (
+        Annotated[
+            str,
+            StringConstraints(
+                pattern=described(
+                    r"^[-\w._()]{1,89}[-\w_()]$",
+                    "a resource group name: up to 90 letters, digits, '-', '_', '.', "
+                    "'(' or ')', not ending in '.'",
+                )
+            ),
+        ]
+        | None
+    ) = Field(
+        default=None,
+        description="An existing resource group to deploy into (created and owned elsewhere; the budget "
+        "is scoped to it). Default: the platform creates `<name>-<environment>-rg`.",
+    )
+    admin_group_object_ids: list[EntraObjectId] = Field(
+        default_factory=list,
+        description="Entra ID group object ids made cluster-admin (aadProfile.adminGroupObjectIDs). Local "
+        "accounts are disabled, so every login goes through Entra ID; the identity running `pulumi up` "
+        "is granted `Azure Kubernetes Service RBAC Cluster Admin` on the cluster. Default none.",
+    )
+    deployer_principal_type: Literal["User", "ServicePrincipal"] = Field(
+        default="User",
+        description="What runs `pulumi up`: a `User` (az login) or a `ServicePrincipal` (CI with a service "
+        "principal, managed identity or workload identity federation). It is granted Kubernetes admin on the "
+        "cluster, and Azure checks the principal type of a role assignment. Default User.",
+    )
+    upgrade_channel: Literal["patch", "stable", "rapid", "none"] = Field(
+        default="patch",
+        description="AKS cluster auto-upgrade channel. Default `patch`: the latest patch of "
+        "`cluster.version`, so the minor version stays the one the spec pins. `node-image` is not offered: "
+        "node images follow `node_os_upgrade_channel`.",
+    )
+    node_os_upgrade_channel: Literal["NodeImage", "SecurityPatch", "Unmanaged", "None"] = Field(
+        default="NodeImage",
+        description="AKS node OS upgrade channel. Default `NodeImage`: weekly node images with OS and "
+        "GPU-driver fixes, rolled out by AKS.",
+    )
+    network_watcher_resource_group: str = Field(
+        default="NetworkWatcherRG",
+        description="Resource group of the subscription's Network Watcher for the region (Azure creates "
+        "`NetworkWatcher_<region>` there with the first virtual network). The VNet flow log is created "
+        "in it.",
+    )
+    dns_zone_id: AzureDnsZoneId | None = Field(
+        default=None,
+        description="Resource id of the public Azure DNS zone serving `network.domain` "
+        "(`/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/dnszones/<zone>`): with "
+        "`network.tls_issuer: acme` cert-manager proves each host by DNS-01 as a workload identity holding "
+        "`DNS Zone Contributor` on this zone only; with `network.dns_records` each public host's A record is "
+        "written here (the zone itself is never created or changed). Required for acme, and for public "
+        "services with `network.dns_records`. Default none.",
+    )

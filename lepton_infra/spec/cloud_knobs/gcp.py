@@ -1,0 +1,170 @@
+"""The `gcp:` block of the spec: GCP settings that have no cloud-agnostic meaning."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints
+
+from lepton_infra.spec.base import SpecModel, described
+
+CloudDnsZoneName = Annotated[
+    str,
+    StringConstraints(
+        pattern=described(
+            r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$",
+            "a Cloud DNS managed zone name: up to 63 lowercase letters, digits and "
+            "hyphens, starting with a letter",
+        )
+    ),
+]
+
+
+class GcpKnobs(SpecModel):
+    project: Annotated[
+        str,
+        StringConstraints(
+            pattern=described(
+                r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$",
+                "a GCP project id: 6 to 30 lowercase letters, digits and hyphens, "
+                "starting with a letter and not ending with a hyphen",
+            )
+        ),
+    ] = Field(description="GCP project id.")
+    billing_account: (
+        Annotated[
+            str,
+            StringConstraints(
+                pattern=described(
+                    r"^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$",
+                    "a billing account id: three groups of 6 uppercase hex digits, `XXXXXX-XXXXXX-XXXXXX`",
+                )
+            ),
+        ]
+        | None
+    ) = Field(
+        default=None,
+        description="Billing account id (XXXXXX-XXXXXX-XXXXXX) for the budget. "
+        "Required when `budget` is set.",
+    )
+    release_channel: Literal["RAPID", "REGULAR", "STABLE", "EXTENDED"] | None = Field(
+        default=None,
+        description="GKE release channel: which minors the cluster can be created at and how fast GKE "
+        "upgrades it. Default: REGULAR, or EXTENDED with `cluster.support: extended` (EXTENDED is GKE's "
+        "paid extended support, so it goes with that opt-in only). `cluster.version` must be a minor the "
+        "channel offers (core/data/kubernetes_versions.yaml lists them per minor).",
+    )
+    dns_endpoint: bool | None = Field(
+        default=None,
+        description="Serve the Kubernetes API on GKE's DNS-based endpoint (`<uid>.<region>.gke.goog`): "
+        "reachable from any network that reaches Google APIs, every request authorized by IAM "
+        "`container.clusters.connect`; the platform's Kubernetes provider then uses it, so `pulumi up` "
+        "needs no route into the VPC (the first run creates the VPC). Default: on when "
+        "`cluster.endpoint` is private, off otherwise. Off with a private endpoint: run `pulumi up` "
+        "inside the VPC.",
+    )
+    rbac_security_group: (
+        Annotated[
+            str,
+            StringConstraints(
+                pattern=described(
+                    r"^gke-security-groups@[a-z0-9-]+(\.[a-z0-9-]+)+$",
+                    "the address `gke-security-groups@<your domain>`",
+                )
+            ),
+        ]
+        | None
+    ) = Field(
+        default=None,
+        description="Google Groups for RBAC: the cluster's `gke-security-groups@<domain>` group (create it "
+        "in Cloud Identity/Workspace; tenant admin groups must be its members). Required when any "
+        "`tenants[].admins` is set, which on GCP are Google Group e-mail addresses. Default none "
+        "(no group reaches RBAC).",
+    )
+    dns_zone: CloudDnsZoneName | None = Field(
+        default=None,
+        description="Name of the public Cloud DNS managed zone (in `gcp.project`) serving `network.domain`: "
+        "with "
+        "`network.tls_issuer: acme` cert-manager proves each host by DNS-01 TXT records there, as a service "
+        "account holding a custom role (record sets and changes, no zone deletion) on this zone only; with "
+        "`network.dns_records`, each public host's A record is written there (the zone itself is never "
+        "created, changed or deleted). Required for acme on GCP, and for public hosts with "
+        "`network.dns_records`. Default none.",
+    )
+    binary_authorization: Literal["enforce", "dryrun", "off"] | None = Field(
+        default=None,
+        description="GKE Binary Authorization: the cluster evaluates the project's singleton policy "
+        "(`PROJECT_SINGLETON_POLICY_ENFORCE`), which admits only the images of the platform's registry, the "
+        "pinned charts' image repositories, the `services[].image` repositories and "
+        "`binary_authorization_allowlist`, plus Google's global policy for GKE system images; every other "
+        "image is denied. `enforce` blocks what the policy denies, `dryrun` admits it and writes an audit "
+        "log entry (`DRYRUN_AUDIT_LOG_ONLY`), `off` leaves the cluster without Binary Authorization. "
+        "Default: `enforce` in prod, `dryrun` otherwise. No charge of its own (docs/security.md).",
+    )
+    binary_authorization_policy: Literal["managed", "external"] = Field(
+        default="managed",
+        description="Who owns the project's Binary Authorization policy, a singleton (one per project). "
+        "`managed` (default): this stack writes it, replacing whatever policy the project had; two stacks "
+        "in one project must not both manage it. `external`: the policy is owned elsewhere (a security "
+        "team, another stack in the project); the cluster still enforces it, and that policy must admit "
+        "the images listed in docs/gcp.md.",
+    )
+    binary_authorization_allowlist: list[
+        Annotated[
+            str,
+            StringConstraints(
+                pattern=described(
+                    r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?/[^*\s]*(\*|\*\*)?$",
+                    "a Binary Authorization allowlist pattern: `registry/path/to/image`, optionally ending "
+                    "in `*` "
+                    "(any text without a `/`) or `**` (anything below), e.g. "
+                    "`europe-docker.pkg.dev/acme/images/**`",
+                )
+            ),
+        ]
+    ] = Field(
+        default_factory=list,
+        description="More image patterns the managed Binary Authorization policy admits (images the "
+        "platform does not render itself: tenants' jobs, sidecars). Default none.",
+    )
+    storage_data_access_logs: bool | None = Field(
+        default=None,
+        description="Cloud Audit Logs Data Access (`DATA_READ`, `DATA_WRITE`) for storage.googleapis.com "
+        "on the project: who read or wrote which object of the model bucket (and of every other bucket in "
+        "the project), the access record Google recommends over usage logs. The project-level audit config "
+        "for that service is authoritative: turn this off where it is managed elsewhere. Billed as Cloud "
+        "Logging ingestion beyond the free allotment (docs/security.md). Default: on in prod, off otherwise.",
+    )
+    model_bucket_retention_days: int | None = Field(
+        default=None,
+        ge=1,
+        le=36500,
+        description="A bucket retention policy on the model bucket (Bucket Lock, never locked by the "
+        "platform): no object can be deleted or overwritten before it is this many days old. GCS refuses "
+        "it together with Object Versioning, so the bucket is then unversioned (the retention policy "
+        "protects the objects instead). Publishing a model under an existing name fails until that "
+        "retention ends: off by default. Locking the policy is irreversible and is left to a person "
+        "(`gcloud storage buckets update --lock-retention-period`).",
+    )
+    model_bucket_soft_delete_days: int = Field(
+        default=7,
+        description="Soft delete on the model bucket: deleted and overwritten objects stay restorable for "
+        "this many days (0, or 7 to 90), billed as stored data meanwhile. Default 7 (GCS's own default, "
+        "written out so the plan shows it).",
+    )
+    queued_provisioning_pools: list[str] = Field(
+        default_factory=list,
+        description="GPU pools whose nodes come only through ProvisioningRequests (GKE queued provisioning, "
+        "Dynamic Workload Scheduler): Kueue asks GKE for all of a queued GPU job's nodes at once and admits "
+        "the job when they exist. GKE then scales such a pool for nothing else, so no service may depend on "
+        "it (its GPU type must also be on a pool without queued provisioning), and it needs `jobs.enabled`, "
+        "min 0, on-demand capacity; GKE requires auto-repair off and no reservation on it. Default none "
+        "(jobs are admitted on quota alone on GKE).",
+    )
+    request_quota_increases: bool = Field(
+        default=False,
+        description="Ask for the GPU quotas the pools need at max (`quota_to_request`) as Cloud Quotas "
+        "preferences (`gcp.cloudquota.SQuotaPreference`), for the quota ids read in Google's listings. "
+        "Google reviews each and may grant less; a preference below the current value is refused. "
+        "Default false (request them on the project's quota page).",
+    )

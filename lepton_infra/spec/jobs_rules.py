@@ -1,0 +1,85 @@
+"""What the spec refuses about the job queues: tenant queue settings without the queues, queue quota
+above the tenant's ResourceQuota or on a pool that offers no GPUs, settings Kueue refuses. Kept apart
+from the models in `jobs.py`, which the platform spec imports."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from lepton_infra.core.errors import Problem
+from lepton_infra.spec.checks import rule
+from lepton_infra.spec.jobs import TenantJobsSpec, quantity_value
+
+if TYPE_CHECKING:
+    from lepton_infra.spec.platform import PlatformSpec
+
+
+def jobs_problems(spec: PlatformSpec) -> Iterator[Problem]:
+    """Queue settings the cluster would accept but that break the quota promise, or that Kueue refuses."""
+    with_jobs = [(i, t) for i, t in enumerate(spec.tenants) if t.jobs is not None]
+    if with_jobs and not spec.jobs.enabled:
+        yield Problem(
+            f"tenants[{with_jobs[0][0]}].jobs",
+            with_jobs[0][1].name,
+            "tenant queue settings without the job queues installed",
+            "set jobs.enabled: true, or remove tenants[].jobs",
+        )
+        return
+    if not spec.jobs.enabled:
+        return
+    gpu_pools = {p.name: p.gpu.type for p in spec.gpu_pools if p.gpu}
+    for i, tenant in enumerate(spec.tenants):
+        jobs = tenant.jobs or TenantJobsSpec()
+        path = f"tenants[{i}].jobs"
+        for pool, count in jobs.gpu_quota.items():
+            if pool not in gpu_pools:
+                offered = ", ".join(f"{n} ({t})" for n, t in sorted(gpu_pools.items())) or "none"
+                yield Problem(
+                    f"{path}.gpu_quota.{pool}",
+                    count,
+                    "not a GPU node pool, so no Kueue flavor offers these GPUs",
+                    f"use a GPU pool name: {offered}",
+                )
+            if count < 0:
+                yield Problem(f"{path}.gpu_quota.{pool}", count, "negative quota", "use 0 or more")
+        total = sum(jobs.gpu_quota.values())
+        if total > tenant.gpu_quota:
+            yield Problem(
+                f"{path}.gpu_quota",
+                total,
+                f"queue GPU quota above the tenant's ResourceQuota "
+                f"gpu_quota {tenant.gpu_quota} (the hard ceiling)",
+                "lower the queue quota or raise tenants[].gpu_quota",
+            )
+        for field, ceiling in (("cpu_quota", tenant.cpu_quota), ("memory_quota", tenant.memory_quota)):
+            value = getattr(jobs, field)
+            if value is not None and quantity_value(value) > quantity_value(ceiling):
+                yield Problem(
+                    f"{path}.{field}",
+                    value,
+                    f"above the tenant's ResourceQuota {field} {ceiling} (the hard ceiling)",
+                    f"lower it or raise tenants[].{field}",
+                )
+        if jobs.borrowing_limit is not None and len(spec.tenants) < 2:
+            yield Problem(
+                f"{path}.borrowing_limit",
+                jobs.borrowing_limit,
+                "only one tenant: its cohort has no other queue to borrow from",
+                "remove borrowing_limit or add another tenant",
+            )
+    if len(spec.gpu_pools) + 1 > 64:
+        yield Problem(
+            "node_pools",
+            len(spec.gpu_pools),
+            "Kueue allows 64 flavors per ClusterQueue resource group (one per GPU pool plus one for CPU)",
+            "use at most 63 GPU pools with jobs",
+        )
+
+
+@rule("jobs", "tenants", "node_pools")
+def _jobs(spec: PlatformSpec) -> Iterator[Problem]:
+    yield from jobs_problems(spec)
+
+
+JOBS_RULES = (_jobs,)
