@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,6 +10,7 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
+from lepton_infra.aws.access import access_entry_slug, endpoint_access, principal_groups
 from lepton_infra.aws.account import AwsAccount, lookup_account, make_arn
 from lepton_infra.aws.iam import allow, document, service_trust
 from lepton_infra.core.args import known, renamed_fields
@@ -119,37 +119,6 @@ class ClusterArgs(ComponentArgs):
                 "a public EKS endpoint needs the CIDRs that may reach it (never open by default)",
                 "list office/VPN/CI CIDRs, or keep private_endpoint=True",
             )
-
-
-def endpoint_access(public: bool, cidrs: Sequence[str]) -> tuple[bool, bool, list[str]]:
-    """(private, public, cidrs). The private endpoint is always on, so nodes never hairpin through the
-    internet; a public endpoint without CIDRs would mean 0.0.0.0/0, which is refused here (the spec
-    must list 0.0.0.0/0 explicitly, behind its loud opt-in)."""
-    if public and not cidrs:
-        raise ValueError("a public EKS endpoint needs authorized_networks (never open by default)")
-    return True, public, list(cidrs) if public else []
-
-
-def principal_groups(
-    admin_role_arns: Sequence[str], group_role_arns: Mapping[str, Sequence[str]]
-) -> dict[str, list[str]]:
-    """IAM principal -> its Kubernetes groups, admins first, then the other roles in first-seen order.
-    EKS allows one access entry per principal, so a role that is both admin and a group's member gets
-    one entry carrying both."""
-    groups: dict[str, list[str]] = {arn: [] for arn in admin_role_arns}
-    for group, arns in group_role_arns.items():
-        for arn in arns:
-            groups.setdefault(arn, [])
-            if group not in groups[arn]:
-                groups[arn].append(group)
-    return {arn: sorted(g) for arn, g in groups.items()}
-
-
-def access_entry_slug(role_arn: str) -> str:
-    """A stable URN part for a role's access entry: account and role name (unique in the account)."""
-    account = role_arn.split(":")[4]
-    role = role_arn.rsplit("/", 1)[-1]
-    return re.sub(r"[^a-z0-9]+", "-", f"{account}-{role}".lower()).strip("-")
 
 
 def kubeconfig(cluster_name: str, endpoint: str, ca_data: str, region: str) -> str:

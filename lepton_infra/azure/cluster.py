@@ -15,12 +15,11 @@ from lepton_infra.azure.maintenance import AksMaintenanceWindow, maintenance_con
 from lepton_infra.azure.planning import (
     AKS_ZONES,
     MIN_SERVICE_PREFIX,
-    SYSTEM_POOL_NAME,
-    SYSTEM_POOL_TAINT,
     aks_kubeconfig,
     dns_service_ip,
 )
 from lepton_infra.azure.roles import grant
+from lepton_infra.azure.system_pool import system_pool_profile
 from lepton_infra.core.args import at_least, at_most, ipv4_cidr, ordered
 from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.errors import Problem
@@ -30,9 +29,6 @@ from lepton_infra.spec.problems import like_spec_field
 from lepton_infra.spec.tag_rules import AZURE_TAGS
 
 STORAGE_CLASS = "lepton-cmk-premium"
-# The dedicated AKS system pool: kube-system add-ons only (tainted CriticalAddonsOnly). Everything of
-# ours runs on the spec's pools, so AKS upgrades and system pressure never compete with workloads.
-SYSTEM_POOL_VM_SIZE = "Standard_D4s_v5"
 
 
 @dataclass
@@ -306,23 +302,11 @@ class Cluster(Component):
                 expander="least-waste", scale_down_unneeded_time="10m", skip_nodes_with_local_storage="false"
             ),
             agent_pool_profiles=[
-                containerservice.ManagedClusterAgentPoolProfileArgs(
-                    name=SYSTEM_POOL_NAME,
-                    mode="System",
-                    vm_size=SYSTEM_POOL_VM_SIZE,
-                    os_type="Linux",
-                    os_sku="Ubuntu",
-                    enable_auto_scaling=True,
-                    count=args.system_pool_min,
-                    min_count=args.system_pool_min,
-                    max_count=args.system_pool_max,
-                    availability_zones=[str(z) for z in range(1, args.zones + 1)],
-                    vnet_subnet_id=args.node_subnet_id,
-                    enable_encryption_at_host=True,
-                    os_disk_type="Managed",
-                    os_disk_size_gb=128,
-                    node_taints=[SYSTEM_POOL_TAINT],
-                    upgrade_settings=containerservice.AgentPoolUpgradeSettingsArgs(max_surge="33%"),
+                system_pool_profile(
+                    min_nodes=args.system_pool_min,
+                    max_nodes=args.system_pool_max,
+                    zones=args.zones,
+                    subnet_id=args.node_subnet_id,
                 )
             ],
             # The inline pool exists only because AKS needs one at creation; editing it inline fails or

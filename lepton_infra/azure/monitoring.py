@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 
 import pulumi
 from pulumi_azure_native import (
-    alertsmanagement,
     consumption,
     managedidentity,
     monitor,
@@ -19,7 +18,7 @@ from pulumi_azure_native import (
     storage,
 )
 
-from lepton_infra.azure.alerts import CLUSTER_ALERTS, prometheus_alerts
+from lepton_infra.azure.alerts import CLUSTER_ALERTS
 from lepton_infra.azure.planning import (
     MAX_BUDGET_THRESHOLD_PERCENT,
     action_group_short_name,
@@ -27,6 +26,7 @@ from lepton_infra.azure.planning import (
     storage_account_name,
     workspace_retention_days,
 )
+from lepton_infra.azure.prometheus import managed_prometheus
 from lepton_infra.azure.roles import grant
 from lepton_infra.azure.storage_account import hardened_storage_account
 from lepton_infra.core.args import at_most, known
@@ -282,7 +282,17 @@ class Monitoring(Component):
             for alert in CLUSTER_ALERTS
         ]
 
-        self._managed_prometheus(name, args, tags)
+        self.prometheus = managed_prometheus(
+            self,
+            name,
+            name_prefix=args.name_prefix,
+            location=args.location,
+            resource_group_name=args.resource_group_name,
+            cluster_id=args.cluster_id,
+            cluster_name=args.cluster_name,
+            action_group_id=self.action_group.id,
+            tags=tags,
+        )
 
         self.budget: consumption.Budget | None = None
         if args.budget_usd is not None:
@@ -312,102 +322,3 @@ class Monitoring(Component):
             )
         self.workspace_id = self.workspace.id
         self.finish({"workspace_id": self.workspace_id, "action_group_id": self.action_group.id})
-
-    def _managed_prometheus(self, name: str, args: MonitoringArgs, tags: dict[str, str]) -> None:
-        """Azure Monitor managed Prometheus for the cluster (the metrics add-on the cluster enables with
-        azureMonitorProfile.metrics): an Azure Monitor workspace, the collection endpoint and rule, their
-        associations with the cluster, and the GPU and node alert rules evaluated in Azure."""
-        rg = args.resource_group_name
-        self.prometheus_workspace = monitor.AzureMonitorWorkspace(
-            child_name(name, "prometheus"),
-            azure_monitor_workspace_name=physical_name(args.name_prefix, "prometheus", limit="azure:generic"),
-            resource_group_name=rg,
-            location=args.location,
-            tags=tags,
-            opts=self.child_opts(),
-        )
-        self.collection_endpoint = monitor.DataCollectionEndpoint(
-            child_name(name, "prometheus-dce"),
-            data_collection_endpoint_name=physical_name(args.name_prefix, "prometheus", limit=44),
-            resource_group_name=rg,
-            location=args.location,
-            kind="Linux",
-            tags=tags,
-            opts=self.child_opts(),
-        )
-        self.collection_rule = monitor.DataCollectionRule(
-            child_name(name, "prometheus-dcr"),
-            data_collection_rule_name=physical_name(args.name_prefix, "prometheus", limit=64),
-            resource_group_name=rg,
-            location=args.location,
-            kind="Linux",
-            tags=tags,
-            data_collection_endpoint_id=self.collection_endpoint.id,
-            data_sources=monitor.DataCollectionRuleDataSourcesArgs(
-                prometheus_forwarder=[
-                    monitor.PrometheusForwarderDataSourceArgs(
-                        name="PrometheusDataSource", streams=["Microsoft-PrometheusMetrics"]
-                    )
-                ]
-            ),
-            destinations=monitor.DataCollectionRuleDestinationsArgs(
-                monitoring_accounts=[
-                    monitor.MonitoringAccountDestinationArgs(
-                        account_resource_id=self.prometheus_workspace.id, name="MonitoringAccount1"
-                    )
-                ]
-            ),
-            data_flows=[
-                monitor.DataFlowArgs(
-                    streams=["Microsoft-PrometheusMetrics"], destinations=["MonitoringAccount1"]
-                )
-            ],
-            opts=self.child_opts(),
-        )
-        self.collection_associations = [
-            monitor.DataCollectionRuleAssociation(
-                child_name(name, "prometheus-dcra"),
-                association_name=physical_name(args.name_prefix, "prometheus"),
-                resource_uri=args.cluster_id,
-                data_collection_rule_id=self.collection_rule.id,
-                opts=self.child_opts(),
-            ),
-            # The agent finds its endpoint through an association with exactly this name.
-            monitor.DataCollectionRuleAssociation(
-                child_name(name, "prometheus-dcea"),
-                association_name="configurationAccessEndpoint",
-                resource_uri=args.cluster_id,
-                data_collection_endpoint_id=self.collection_endpoint.id,
-                opts=self.child_opts(),
-            ),
-        ]
-        self.prometheus_rules = alertsmanagement.PrometheusRuleGroup(
-            child_name(name, "prometheus-alerts"),
-            rule_group_name=physical_name(args.name_prefix, "gpu-alerts", limit="azure:generic"),
-            resource_group_name=rg,
-            location=args.location,
-            tags=tags,
-            enabled=True,
-            interval="PT1M",
-            cluster_name=args.cluster_name,
-            scopes=[self.prometheus_workspace.id, args.cluster_id],
-            description="GPU and node alerts on the cluster's managed Prometheus metrics.",
-            rules=[
-                alertsmanagement.PrometheusRuleArgs(
-                    alert=a.alert,
-                    expression=a.expression,
-                    for_=a.for_,
-                    severity=2,
-                    enabled=True,
-                    annotations={"description": a.description},
-                    actions=[
-                        alertsmanagement.PrometheusRuleGroupActionArgs(action_group_id=self.action_group.id)
-                    ],
-                    resolve_configuration=alertsmanagement.PrometheusRuleResolveConfigurationArgs(
-                        auto_resolved=True, time_to_resolve="PT10M"
-                    ),
-                )
-                for a in prometheus_alerts()
-            ],
-            opts=self.child_opts(depends_on=self.collection_associations),
-        )

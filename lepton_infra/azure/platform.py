@@ -11,21 +11,16 @@ from pulumi_azure_native import authorization
 
 from lepton_infra.azure.access import api_access
 from lepton_infra.azure.artifacts import MODELS_CONTAINER, ArtifactStore, ArtifactStoreArgs
-from lepton_infra.azure.cluster import (
-    STORAGE_CLASS,
-    SYSTEM_POOL_NAME,
-    SYSTEM_POOL_VM_SIZE,
-    Cluster,
-    ClusterArgs,
-)
+from lepton_infra.azure.cluster import STORAGE_CLASS, Cluster, ClusterArgs
 from lepton_infra.azure.encryption import EncryptionKey, EncryptionKeyArgs
 from lepton_infra.azure.identity import WorkloadIdentityBinder
 from lepton_infra.azure.maintenance import AksMaintenanceWindow
 from lepton_infra.azure.monitoring import Monitoring, MonitoringArgs
 from lepton_infra.azure.network import Network, NetworkArgs
 from lepton_infra.azure.node_pool import NodePool, NodePoolArgs
-from lepton_infra.azure.planning import POD_CIDR, SPOT_TAINT
+from lepton_infra.azure.planning import POD_CIDR, SPOT_TAINT, SYSTEM_POOL_NAME
 from lepton_infra.azure.quotas import quota_needs
+from lepton_infra.azure.system_pool import SYSTEM_POOL_VM_SIZE
 from lepton_infra.azure.traffic import Traffic, TrafficArgs
 from lepton_infra.catalog import choose_machine
 from lepton_infra.core.cloud import PlatformOutputs

@@ -6,8 +6,9 @@ import json
 
 import pytest
 
+from lepton_infra.aws.access import endpoint_access
 from lepton_infra.aws.autoscaler import IMAGE_TAGS, image_tag
-from lepton_infra.aws.cluster import endpoint_access, kubeconfig
+from lepton_infra.aws.cluster import kubeconfig
 from lepton_infra.aws.encryption import key_policy
 from lepton_infra.aws.iam import has_admin_wildcard
 from lepton_infra.aws.monitoring import GPU_PENDING_EXPRESSION, gpu_idle_expression
