@@ -51,13 +51,10 @@ class Component(pulumi.ComponentResource):
     def __init__(
         self,
         name: str,
-        args: ComponentArgs | pulumi.ResourceOptions | None = None,
+        args: ComponentArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        if isinstance(args, ComponentArgs):
-            check_args(self.TOKEN, name, args.problems())  # before anything is registered
-        else:  # TRANSITIONAL: a component not moved to the contract yet passes (name, opts)
-            opts = args
+        check_args(self.TOKEN, name, args.problems())  # before anything is registered
         super().__init__(self.TOKEN, name, None, opts)
 
     def child_opts(self, **kwargs: Any) -> pulumi.ResourceOptions:

@@ -171,7 +171,7 @@ def test_grafana_does_not_keep_the_public_default_password(prod) -> None:
 
 
 def test_spec_smtp_relay_wins_over_the_guess() -> None:
-    from lepton_infra.kubernetes.addons import default_smtp
+    from lepton_infra.kubernetes.from_spec import default_smtp
 
     guessed = default_smtp(["oncall@acme.dev"], None)
     assert guessed.smarthost == "smtp.acme.dev:587"

@@ -99,18 +99,8 @@ def _id(cls: type) -> str:
     return f"{_layer(cls)}.{cls.__name__}"
 
 
-# TRANSITIONAL: the in-cluster layer moves to the contract once the kubernetes/ feature folders land
-# (issue 21); until then its constructors, args checks and field docs are expected to fail here.
-PENDING = {"kubernetes"}
-
-
-def _case(cls: type, pending: bool = False) -> typing.Any:
-    marks = (
-        [pytest.mark.xfail(strict=True, reason="in-cluster layer not on the contract yet")]
-        if pending and _layer(cls) in PENDING
-        else []
-    )
-    return pytest.param(cls, id=_id(cls), marks=marks)
+def _case(cls: type) -> typing.Any:
+    return pytest.param(cls, id=_id(cls))
 
 
 def _args_type(cls: type[Component]) -> type:
@@ -128,7 +118,7 @@ def test_token_is_layer_and_class_name(cls: type[Component]) -> None:
     assert f"lepton:{LAYERS[_layer(cls)]}:{cls.__name__}" == cls.TOKEN
 
 
-@pytest.mark.parametrize("cls", [_case(c, pending=True) for c in COMPONENTS])
+@pytest.mark.parametrize("cls", [_case(c) for c in COMPONENTS])
 def test_constructor_takes_name_args_opts_and_checks_first(cls: type[Component]) -> None:
     second = "spec" if cls.__name__ == "Platform" else "args"
     params = list(inspect.signature(cls.__init__).parameters.values())
@@ -171,14 +161,14 @@ ARGS = sorted(
 )
 
 
-@pytest.mark.parametrize("args", [_case(a, pending=True) for a in ARGS])
+@pytest.mark.parametrize("args", [_case(a) for a in ARGS])
 def test_args_are_a_checked_dataclass(args: type) -> None:
     assert dataclasses.is_dataclass(args) and issubclass(args, ComponentArgs)
     assert args.problems is not ComponentArgs.problems  # type: ignore[attr-defined]
     assert not getattr(args.problems, "__isabstractmethod__", False)  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize("args", [_case(a, pending=True) for a in ARGS])
+@pytest.mark.parametrize("args", [_case(a) for a in ARGS])
 def test_every_args_field_is_documented_with_its_default(args: type) -> None:
     docs = _fields_and_docs(args)
     assert set(docs) == {f.name for f in dataclasses.fields(args)}
@@ -216,6 +206,18 @@ def test_each_cloud_exports_every_component_and_the_shared_names(cloud: str) -> 
     }
     assert exported == expected
     assert all(args_of[n] == f"{n}Args" for n in args_of), "an Args class is named after its component"
+
+
+def test_the_in_cluster_layer_exports_every_component_with_its_args() -> None:
+    package = importlib.import_module("lepton_infra.kubernetes")
+    mine = [c for c in COMPONENTS if _layer(c) == "kubernetes"]
+    missing = sorted(
+        n
+        for c in mine
+        for n, obj in ((c.__name__, c), (f"{c.__name__}Args", _args_type(c)))
+        if n not in package.__all__ or getattr(package, n) is not obj
+    )
+    assert missing == [], "lepton_infra.kubernetes does not export these"
 
 
 def test_a_name_one_cloud_keeps_to_itself_is_not_a_shared_concept() -> None:
