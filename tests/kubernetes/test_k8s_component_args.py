@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 
 from lepton_infra.core.cluster_handle import GpuFacts, SmtpRelay
-from lepton_infra.core.errors import ComponentArgsError
 from lepton_infra.kubernetes import (
     GpuStack,
     GpuStackArgs,
@@ -33,20 +32,12 @@ from lepton_infra.kubernetes.jobs.kueue import TenantQueueWiring
 from lepton_infra.kubernetes.jobs.queues import Flavor, TenantQueue
 from lepton_infra.kubernetes.traffic.routes import ServiceRoute
 from lepton_infra.plan import plan_program
-from lepton_infra.plan.record import STACK_TYPE
 from tests.kubernetes.traffic_facts import nginx_like
+from tests.unit.test_component_args import refused
 
 NO_DRIVER = GpuFacts(driver_installed=False, device_plugin_installed=False)
 CPU = Flavor("cpu", None)
 GPU = Flavor("gpu-h100", "h100", gpu_type="h100-80gb")
-
-
-def refused(program: Callable[[], Any]) -> ComponentArgsError:
-    with pytest.raises(ComponentArgsError) as err:
-        plan_program(program)
-    recorded = err.value.recorded_resources  # type: ignore[attr-defined]
-    assert [r.type for r in recorded if r.type != STACK_TYPE] == []
-    return err.value
 
 
 def queue(tenant: str, **gpus: int) -> TenantQueueWiring:
