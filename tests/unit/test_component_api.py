@@ -95,6 +95,16 @@ def _components() -> list[type[Component]]:
 COMPONENTS = _components()
 
 
+def _parsed(obj: typing.Any) -> ast.stmt:
+    return ast.parse(textwrap.dedent(inspect.getsource(obj))).body[0]
+
+
+# Parsed here, at collection, before any test plans a stack: CPython 3.11.7's ast construction can fail
+# with "SystemError: AST constructor recursion depth mismatch" while threads a plan left behind run
+# (python/cpython#106905, fixed in 3.11.8).
+INITS = {cls: _parsed(cls.__init__) for cls in COMPONENTS}
+
+
 def _id(cls: type) -> str:
     return f"{_layer(cls)}.{cls.__name__}"
 
@@ -125,7 +135,7 @@ def test_constructor_takes_name_args_opts_and_checks_first(cls: type[Component])
     assert [p.name for p in params] == ["self", "name", second, "opts"]
     assert params[3].default is None and all(p.kind is p.POSITIONAL_OR_KEYWORD for p in params)
     # The first statement hands the args to the component base, which checks them before registering.
-    init = ast.parse(textwrap.dedent(inspect.getsource(cls.__init__))).body[0]
+    init = INITS[cls]
     assert isinstance(init, ast.FunctionDef)
     body = [s for s in init.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
     assert ast.unparse(body[0]) == f"super().__init__(name, {second}, opts)"
@@ -139,8 +149,7 @@ def test_the_base_claims_no_name_attribute() -> None:
 
 def _fields_and_docs(args: type) -> dict[str, tuple[bool, str | None]]:
     """field -> (has a default, its attribute docstring), read from the class source."""
-    tree = ast.parse(textwrap.dedent(inspect.getsource(args)))
-    body = tree.body[0].body  # type: ignore[attr-defined]
+    body = ARG_CLASSES[args].body  # type: ignore[attr-defined]
     docs: dict[str, tuple[bool, str | None]] = {}
     for i, stmt in enumerate(body):
         if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
@@ -159,6 +168,7 @@ def _fields_and_docs(args: type) -> dict[str, tuple[bool, str | None]]:
 ARGS = sorted(
     {_args_type(c) for c in COMPONENTS if c.__name__ != "Platform"}, key=lambda a: (a.__module__, a.__name__)
 )
+ARG_CLASSES = {args: _parsed(args) for args in ARGS}
 
 
 @pytest.mark.parametrize("args", [_case(a) for a in ARGS])
