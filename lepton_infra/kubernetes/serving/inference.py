@@ -16,7 +16,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from lepton_infra.catalog import gpu_models
-from lepton_infra.core.args import known, one_of, ordered
+from lepton_infra.core.args import one_of, ordered
 from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name
@@ -126,12 +126,10 @@ class InferenceServiceArgs(ComponentArgs):
             ("port", "port"),
             ("cpu", "cpu"),
             ("memory", "memory"),
+            ("predict_path", "predict_path"),
+            ("health_path", "health_path"),
         ):
             yield from like_spec_field(arg, getattr(self, arg), ServiceSpec, spec_field)
-        for arg in ("predict_path", "health_path"):
-            value = getattr(self, arg)
-            if known(value) and not str(value).startswith("/"):
-                yield Problem(arg, value, "an HTTP path starts with /", f"write it as '/{value}'")
         if self.gpu_type is not None:
             yield from one_of("gpu_type", self.gpu_type, sorted(gpu_models()), "GPU type")
             yield from like_spec_field("gpu_count", self.gpu_count, GpuRequest, "count")
