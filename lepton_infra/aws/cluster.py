@@ -12,12 +12,15 @@ import pulumi_kubernetes as k8s
 
 from lepton_infra.aws.access import access_entry_slug, endpoint_access, principal_groups
 from lepton_infra.aws.account import AwsAccount, lookup_account, make_arn
+from lepton_infra.aws.cluster_security import cluster_security_groups
+from lepton_infra.aws.deployer_access import caller_principal, refuse_if_listed
 from lepton_infra.aws.iam import allow, document, service_trust
 from lepton_infra.core.args import known, renamed_fields
 from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.kubeconfig import ExecCredential, exec_kubeconfig
 from lepton_infra.core.naming import child_name, physical_name
+from lepton_infra.core.propagation import wait_for
 from lepton_infra.spec import AwsKnobs, ClusterSpec, NetworkSpec
 from lepton_infra.spec.apply_time import cloudwatch_retention_problem
 from lepton_infra.spec.problems import like_spec_field
@@ -30,15 +33,6 @@ NODE_ROLE_POLICIES = (
     "AmazonEKSWorkerNodePolicy",
     "AmazonEKS_CNI_Policy",
     "AmazonEC2ContainerRegistryReadOnly",
-)
-# Control plane -> node ports: kubelet, and the admission webhooks/metrics APIs in-cluster charts serve.
-CONTROL_PLANE_TO_NODE_PORTS = (
-    (443, "webhooks on 443"),
-    (4443, "metrics-server"),
-    (6443, "webhooks"),
-    (8443, "webhooks"),
-    (9443, "webhooks"),
-    (10250, "kubelet"),
 )
 
 
@@ -74,7 +68,10 @@ class ClusterArgs(ComponentArgs):
     never open by default. Default: none."""
     admin_role_arns: Sequence[str] = field(default_factory=list)
     """IAM roles made cluster admins (an access entry each with AmazonEKSClusterAdminPolicy). Default: none;
-    only the identity that creates the cluster is admin."""
+    only the deployer (`deployer_arn`) is admin: EKS's creator admin is off."""
+    deployer_arn: str | None = None
+    """The IAM role that runs `pulumi up`, made cluster admin by an access entry (EKS's creator admin is
+    off: aws/deployer_access.py). Default: the caller's principal, read at deploy time."""
     group_role_arns: Mapping[str, Sequence[str]] = field(default_factory=dict)
     """Kubernetes group -> IAM roles that carry it (through their access entry's `kubernetes_groups`): how
     RBAC bindings to a Group (tenant admins) reach anyone on EKS. Default: none."""
@@ -185,7 +182,13 @@ class Cluster(Component):
                 opts=self.child_opts(),
             )
         )
-        self._security_groups(name, args)
+        self.cluster_security_group, self.node_security_group = cluster_security_groups(
+            self,
+            name,
+            vpc_id=args.vpc_id,
+            cluster_name=args.cluster_name,
+            api_cidrs=args.private_access_cidrs,
+        )
 
         self.cluster = aws.eks.Cluster(
             child_name(name, "eks"),
@@ -206,7 +209,9 @@ class Cluster(Component):
             enabled_cluster_log_types=list(CONTROL_PLANE_LOG_TYPES),
             access_config=aws.eks.ClusterAccessConfigArgs(
                 authentication_mode="API",
-                bootstrap_cluster_creator_admin_permissions=True,
+                # Off: every admin is an explicit access entry, the deployer's too (aws/deployer_access.py).
+                # Changing it replaces the cluster (docs/upgrades.md).
+                bootstrap_cluster_creator_admin_permissions=False,
             ),
             kubernetes_network_config=aws.eks.ClusterKubernetesNetworkConfigArgs(
                 ip_family="ipv4",
@@ -237,11 +242,15 @@ class Cluster(Component):
             self.cluster.name, self.cluster.endpoint, self.cluster.certificate_authority.data
         ).apply(lambda v: kubeconfig(v[0], v[1], v[2] or "", args.region))
         self.kubeconfig: pulumi.Output[str] = pulumi.Output.secret(config)
+        # The deployer's admin entry must be effective before the first in-cluster object (propagation.py).
+        admin_ready = wait_for(
+            child_name(name, "deployer-admin-settle"), self.deployer_grants, "aws-iam", self
+        )
         self.k8s_provider = k8s.Provider(
             child_name(name, "k8s"),
             kubeconfig=self.kubeconfig,
             enable_server_side_apply=True,
-            opts=self.child_opts(),
+            opts=self.child_opts(depends_on=[admin_ready]),
         )
         self.name_output: pulumi.Output[str] = self.cluster.name
         self.endpoint: pulumi.Output[str] = self.cluster.endpoint
@@ -266,6 +275,7 @@ class Cluster(Component):
         RoleBindings to `kind: Group` subjects then match."""
         entries: list[aws.eks.AccessEntry] = []
         admins = list(args.admin_role_arns)
+        by_principal: dict[str, list[pulumi.Resource]] = {}
         for role_arn, groups in principal_groups(admins, args.group_role_arns).items():
             urn_name = (
                 child_name(name, f"admin-{admins.index(role_arn)}")
@@ -281,82 +291,48 @@ class Cluster(Component):
                 opts=self.child_opts(),
             )
             entries.append(entry)
+            by_principal[role_arn] = [entry]
             if role_arn in admins:
-                aws.eks.AccessPolicyAssociation(
-                    f"{urn_name}-policy",
-                    cluster_name=self.cluster.name,
-                    principal_arn=role_arn,
-                    policy_arn=make_arn(partition, "eks", "", "aws", CLUSTER_ADMIN_POLICY),
-                    access_scope=aws.eks.AccessPolicyAssociationAccessScopeArgs(type="cluster"),
-                    opts=self.child_opts(depends_on=[entry]),
+                by_principal[role_arn].append(
+                    self._admin_policy(f"{urn_name}-policy", role_arn, entry, partition)
                 )
+        # The deployer: one of the listed principals (then its entry, made admin), or an entry of its own.
+        deployer = args.deployer_arn
+        if deployer is not None and deployer in by_principal:
+            self.deployer_grants = by_principal[deployer]
+            if deployer not in admins:
+                admin = self._admin_policy(
+                    child_name(name, "deployer-admin-policy"), deployer, by_principal[deployer][0], partition
+                )
+                self.deployer_grants.append(admin)
+        else:
+            principal = deployer or refuse_if_listed(caller_principal(self), list(by_principal))
+            entry = aws.eks.AccessEntry(
+                child_name(name, "deployer-admin"),
+                cluster_name=self.cluster.name,
+                principal_arn=principal,
+                type="STANDARD",
+                opts=self.child_opts(),
+            )
+            entries.append(entry)
+            admin = self._admin_policy(child_name(name, "deployer-admin-policy"), principal, entry, partition)
+            self.deployer_grants = [entry, admin]
         return entries
 
-    def _security_groups(self, name: str, args: ClusterArgs) -> None:
-        """Least-privilege groups in the terraform-aws-eks shape: nodes reach the API on 443; the control
-        plane reaches kubelets and webhooks; nodes talk to each other (pod-to-pod); nodes egress."""
-        self.cluster_security_group = aws.ec2.SecurityGroup(
-            child_name(name, "cluster-sg"),
-            vpc_id=args.vpc_id,
-            description="EKS control plane (additional)",
-            tags={"Name": f"{args.cluster_name}-cluster"},
-            opts=self.child_opts(),
-        )
-        self.node_security_group = aws.ec2.SecurityGroup(
-            child_name(name, "node-sg"),
-            vpc_id=args.vpc_id,
-            description="EKS nodes",
-            tags={"Name": f"{args.cluster_name}-node", f"kubernetes.io/cluster/{args.cluster_name}": "owned"},
-            opts=self.child_opts(),
-        )
-        cluster_sg, node_sg = self.cluster_security_group.id, self.node_security_group.id
-        aws.vpc.SecurityGroupIngressRule(
-            child_name(name, "cluster-from-nodes-443"),
-            security_group_id=cluster_sg,
-            ip_protocol="tcp",
-            from_port=443,
-            to_port=443,
-            referenced_security_group_id=node_sg,
-            description="Nodes to the Kubernetes API",
-            opts=self.child_opts(),
-        )
-        for i, cidr in enumerate(args.private_access_cidrs):
-            aws.vpc.SecurityGroupIngressRule(
-                child_name(name, f"cluster-from-deployer-{i}"),
-                security_group_id=cluster_sg,
-                ip_protocol="tcp",
-                from_port=443,
-                to_port=443,
-                cidr_ipv4=cidr,
-                description="Kubernetes API from an authorized network (deploy runner, VPN)",
-                opts=self.child_opts(),
-            )
-        for port, why in CONTROL_PLANE_TO_NODE_PORTS:
-            aws.vpc.SecurityGroupIngressRule(
-                child_name(name, f"node-from-cluster-{port}"),
-                security_group_id=node_sg,
-                ip_protocol="tcp",
-                from_port=port,
-                to_port=port,
-                referenced_security_group_id=cluster_sg,
-                description=f"Control plane to nodes: {why}",
-                opts=self.child_opts(),
-            )
-        aws.vpc.SecurityGroupIngressRule(
-            child_name(name, "node-from-nodes"),
-            security_group_id=node_sg,
-            ip_protocol="-1",
-            referenced_security_group_id=node_sg,
-            description="Node to node (pod networking)",
-            opts=self.child_opts(),
-        )
-        aws.vpc.SecurityGroupEgressRule(
-            child_name(name, "node-egress"),
-            security_group_id=node_sg,
-            ip_protocol="-1",
-            cidr_ipv4="0.0.0.0/0",
-            description="Nodes egress (images, AWS APIs) through NAT or endpoints",
-            opts=self.child_opts(),
+    def _admin_policy(
+        self,
+        urn_name: str,
+        principal: pulumi.Input[str],
+        entry: pulumi.Resource,
+        partition: pulumi.Input[str],
+    ) -> aws.eks.AccessPolicyAssociation:
+        return aws.eks.AccessPolicyAssociation(
+            urn_name,
+            cluster_name=self.cluster.name,
+            principal_arn=principal,
+            policy_arn=make_arn(partition, "eks", "", "aws", CLUSTER_ADMIN_POLICY),
+            access_scope=aws.eks.AccessPolicyAssociationAccessScopeArgs(type="cluster"),
+            opts=self.child_opts(depends_on=[entry]),
         )
 
     def _node_role(self, name: str, args: ClusterArgs, partition: pulumi.Input[str]) -> None:

@@ -59,6 +59,12 @@ class NetworkArgs(ComponentArgs):
     account: AwsAccount | None = None
     """The partition and account id every ARN here names (`aws.Platform` passes its one lookup). Default:
     looked up here with the provider's credentials (`aws.get_caller_identity`, `aws.get_partition`)."""
+    runner_routes: Sequence[str] = field(default_factory=tuple)
+    """Networks outside the VPC (a deploy runner's) routed through `transit_gateway_id` from every private
+    route table, so replies from the private EKS endpoint reach them. Default: none."""
+    transit_gateway_id: str | None = None
+    """A transit gateway the private subnets attach to, carrying `runner_routes` (an attachment, about $36 a
+    month in us-east-1, plus $0.02/GB). Default: none, no attachment and no route."""
 
     def problems(self) -> Iterator[Problem]:
         yield from like_spec_field("cidr", self.cidr, NetworkSpec, "cidr")
@@ -210,6 +216,7 @@ class Network(Component):
                 opts=self.child_opts(),
             )
             private_rts.append(rt)
+        self._runner_routes(name, label, args, private, private_rts)
 
         # S3 through a free gateway endpoint: model downloads never pay NAT data processing.
         aws.ec2.VpcEndpoint(
@@ -271,6 +278,36 @@ class Network(Component):
                 opts=self.child_opts(),
             )
         self.endpoint_security_group = sg
+
+    def _runner_routes(
+        self,
+        name: str,
+        label: str,
+        args: NetworkArgs,
+        private: Sequence[aws.ec2.Subnet],
+        route_tables: Sequence[aws.ec2.RouteTable],
+    ) -> None:
+        """Attach the private subnets to the transit gateway and route each runner network through it."""
+        if not args.transit_gateway_id or not args.runner_routes:
+            return
+        attachment = aws.ec2transitgateway.VpcAttachment(
+            child_name(name, "runner-tgw"),
+            transit_gateway_id=args.transit_gateway_id,
+            vpc_id=self.vpc.id,
+            subnet_ids=[s.id for s in private],
+            tags={"Name": f"{label}-runner"},
+            opts=self.child_opts(),
+        )
+        for i, rt in enumerate(route_tables):
+            suffix = chr(ord("a") + i)
+            for cidr in args.runner_routes:
+                aws.ec2.Route(
+                    child_name(name, f"private-{suffix}-runner-{cidr.replace('.', '-').replace('/', '-')}"),
+                    route_table_id=rt.id,
+                    destination_cidr_block=cidr,
+                    transit_gateway_id=args.transit_gateway_id,
+                    opts=self.child_opts(depends_on=[attachment]),
+                )
 
     def _flow_logs(self, name: str, label: str, args: NetworkArgs) -> None:
         log_group = aws.cloudwatch.LogGroup(

@@ -10,9 +10,13 @@ from lepton_infra.spec import PlatformSpec
 def api_access(spec: PlatformSpec, network: str) -> str:
     """Where `pulumi up` (and kubectl) must run for this stack: the in-cluster layer talks to the API."""
     if spec.cluster.endpoint == "private":
+        # The API name resolves only from the private DNS zone AKS links to the cluster's VNet (peered or
+        # VPN-connected networks do not resolve it), and run command is off: nothing outside reaches it.
         return (
-            f"inside VNet {network} or a network peered/VPN-connected to it: the API "
-            "server is private (private cluster with API server VNet integration)"
+            f"only from inside VNet {network}, which this stack creates: the private API "
+            "name resolves only there (peered or VPN networks do not resolve it), so a first `up` from "
+            "anywhere else creates the cloud layer and fails on every in-cluster resource. See docs/azure.md "
+            "'The first deploy' (a runner in the VNet, then `pulumi up` again from it)"
         )
     ranges = ", ".join(str(n) for n in spec.cluster.authorized_networks)
     return f"from {ranges}: the API server is public but admits only cluster.authorized_networks"

@@ -9,8 +9,9 @@ from ipaddress import IPv4Network
 
 import pulumi
 import pulumi_kubernetes as k8s
-from pulumi_azure_native import containerservice, managedidentity
+from pulumi_azure_native import containerservice
 
+from lepton_infra.azure.cluster_identity import cluster_identities
 from lepton_infra.azure.maintenance import AksMaintenanceWindow, maintenance_configurations
 from lepton_infra.azure.planning import (
     AKS_ZONES,
@@ -24,6 +25,7 @@ from lepton_infra.core.args import at_least, at_most, ipv4_cidr, ordered
 from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name, physical_name
+from lepton_infra.core.propagation import wait_for
 from lepton_infra.spec import AzureKnobs, ClusterSpec
 from lepton_infra.spec.problems import like_spec_field
 from lepton_infra.spec.tag_rules import AZURE_TAGS
@@ -170,43 +172,22 @@ class Cluster(Component):
         super().__init__(name, args, opts)
         tags = dict(args.tags)
 
-        def identity(role: str) -> managedidentity.UserAssignedIdentity:
-            return managedidentity.UserAssignedIdentity(
-                child_name(name, f"{role}-identity"),
-                resource_name_=physical_name(args.name_prefix, "aks", role, limit="azure:generic"),
-                resource_group_name=args.resource_group_name,
-                location=args.location,
-                tags=tags,
-                opts=self.child_opts(),
-            )
-
-        # User-assigned, so every grant below exists before the cluster does (KMS refuses a cluster
-        # whose identity cannot reach the key yet; a system-assigned one would only exist afterwards).
-        self.control_plane_identity = identity("control-plane")
-        self.kubelet_identity = identity("kubelet")
-        cp = self.control_plane_identity.principal_id
-
-        def to_control_plane(role_name: str, role: str, scope: pulumi.Input[str]) -> pulumi.Resource:
-            return grant(
-                child_name(name, role_name),
-                principal_id=cp,
-                role=role,
-                scope=scope,
-                subscription_id=args.subscription_id,
-                opts=self.child_opts(),
-            )
-
-        self.grants = [
-            # etcd encryption (KMS): encrypt/decrypt with the key, nothing else in the vault.
-            to_control_plane("kms-key-access", "Key Vault Crypto User", args.key_id),
-            # Join the node and API-server subnets (and their NAT gateway, through the subnet).
-            to_control_plane("node-subnet-access", "Network Contributor", args.node_subnet_id),
-            to_control_plane("apiserver-subnet-access", "Network Contributor", args.api_server_subnet_id),
-            # Assign the kubelet identity to the node scale sets.
-            to_control_plane("kubelet-operator", "Managed Identity Operator", self.kubelet_identity.id),
-            # Read the Disk Encryption Set when provisioning CMK disks.
-            to_control_plane("des-reader", "Reader", args.disk_encryption_set_id),
-        ]
+        identities = cluster_identities(
+            self,
+            name,
+            name_prefix=args.name_prefix,
+            resource_group_name=args.resource_group_name,
+            location=args.location,
+            tags=tags,
+            subscription_id=args.subscription_id,
+            key_id=args.key_id,
+            node_subnet_id=args.node_subnet_id,
+            api_server_subnet_id=args.api_server_subnet_id,
+            disk_encryption_set_id=args.disk_encryption_set_id,
+        )
+        self.control_plane_identity = identities.control_plane
+        self.kubelet_identity = identities.kubelet
+        self.grants = identities.grants
         api_access = containerservice.ManagedClusterAPIServerAccessProfileArgs(
             # The API server gets an address in our delegated subnet (also what a private KMS vault needs).
             enable_vnet_integration=True,
@@ -312,7 +293,11 @@ class Cluster(Component):
             # The inline pool exists only because AKS needs one at creation; editing it inline fails or
             # touches every pool, so later changes go through AKS, never through this list.
             opts=self.child_opts(
-                depends_on=self.grants, protect=args.protect, ignore_changes=["agentPoolProfiles"]
+                # AKS checks the control plane identity's key and subnet access when it creates the
+                # cluster: the grants must have propagated (core/propagation.py), not only exist.
+                depends_on=[wait_for(child_name(name, "grants-settle"), self.grants, "azure-rbac", self)],
+                protect=args.protect,
+                ignore_changes=["agentPoolProfiles"],
             ),
         )
         self.cluster_name = self.cluster.name
@@ -362,10 +347,20 @@ class Cluster(Component):
                 lambda v: aks_kubeconfig(str(v[0]), _credential_value(v[1][0]))
             )
         )
+        # The grant must have propagated to the cluster's authorizer, not only exist (core/propagation.py).
+        admin_ready = (
+            [
+                wait_for(
+                    child_name(name, "deployer-admin-settle"), self.deployer_access, "azure-aks-rbac", self
+                )
+            ]
+            if self.deployer_access
+            else []
+        )
         self.k8s_provider = k8s.Provider(
             child_name(name, "k8s"),
             kubeconfig=self.kubeconfig,
-            opts=self.child_opts(depends_on=self.deployer_access),
+            opts=self.child_opts(depends_on=admin_ready),
         )
         # Persistent volumes on our key (the built-in classes use platform-managed keys).
         self.storage_class = k8s.storage.v1.StorageClass(

@@ -46,7 +46,8 @@ class ArtifactStoreArgs(ComponentArgs):
     """Days a deleted object stays restorable (GCS soft delete): 0 (off) or 7 to 90. Default: 7."""
     data_access_logs: bool = False
     """Cloud Audit Logs Data Access for storage.googleapis.com on the project (authoritative for that service
-    on the project: every bucket in it is logged). Default: off."""
+    on the project: replaces its existing config, logs every bucket in it, removed on destroy). Default:
+    off."""
     protect: bool = False
     """Pulumi `protect` on the stateful resources: `pulumi destroy` and replacements stop at them. Default:
     off (the platform sets it in prod)."""

@@ -13,7 +13,7 @@ from lepton_infra.core.exposure import warn_if_api_open_to_the_world
 from lepton_infra.core.naming import child_name
 from lepton_infra.core.tagging import platform_tags
 from lepton_infra.gcp.access import api_access as describe_api_access
-from lepton_infra.gcp.access import dns_endpoint
+from lepton_infra.gcp.access import dns_endpoint, dns_endpoint_exposure
 from lepton_infra.gcp.artifacts import ArtifactStore, ArtifactStoreArgs
 from lepton_infra.gcp.binary_authorization import (
     CLUSTER_DISABLED,
@@ -39,9 +39,10 @@ from lepton_infra.gcp.node_pool import NodePool, NodePoolArgs
 from lepton_infra.gcp.planning import (
     plan_network_layout,
     plan_proxy_only_range,
-    service_agent,
 )
+from lepton_infra.gcp.quota_requests import request_quota_increases
 from lepton_infra.gcp.quotas import quota_needs
+from lepton_infra.gcp.service_agents import key_encrypters, usable_key
 from lepton_infra.gcp.services import (
     BINARY_AUTHORIZATION_SERVICE,
     BUDGET_SERVICE,
@@ -52,6 +53,7 @@ from lepton_infra.gcp.services import (
     ProjectServicesArgs,
 )
 from lepton_infra.gcp.traffic import Traffic, TrafficArgs, load_balancer_ports
+from lepton_infra.gcp.zones import node_zones
 from lepton_infra.spec import PlatformSpec
 from lepton_infra.spec.exposure import exposed_services
 from lepton_infra.spec.gcp_rules import gke_release_channel
@@ -103,14 +105,12 @@ class Platform(Component):
         )
         project = self.services.project  # resolves once the APIs are on: everything below waits for them
         number = gcp.organizations.get_project_output(project_id=project, opts=invoke_opts).number
-        up_zones = gcp.compute.get_zones_output(
-            project=project, region=spec.region, status="UP", opts=invoke_opts
-        ).names
-        node_zones = up_zones.apply(lambda names: sorted(names)[:zones])
+        placement = node_zones(spec, project, invoke_opts)
+        node_zones_ = placement.names
         # Regional control plane (replicated over three zones) in prod; a zonal one elsewhere is free.
-        location: pulumi.Input[str] = spec.region if prod else node_zones.apply(lambda z: z[0])
+        location: pulumi.Input[str] = spec.region if prod else node_zones_.apply(lambda z: z[0])
         # A zonal cluster lists only its *additional* node zones (the API adds the cluster's own zone).
-        cluster_node_zones = node_zones if prod else node_zones.apply(lambda z: z[1:])
+        cluster_node_zones = node_zones_ if prod else node_zones_.apply(lambda z: z[1:])
 
         layout = plan_network_layout(spec.network.cidr)
         # With a domain, services are reached through GKE Gateways: a proxy-only subnet for their proxies.
@@ -132,17 +132,10 @@ class Platform(Component):
         )
         # Google-managed identities that encrypt with the platform key: cluster secrets (GKE), boot and
         # persistent disks (Compute Engine), the model bucket (Cloud Storage), the registry (Artifact
-        # Registry). The first two exist once their API is on; the other two are created on request
-        # (the invoke and the ServiceIdentity), so the key grants never name a missing account.
+        # Registry), each created and settled before a grant names it (gcp/service_agents.py).
         storage_agent = gcp.storage.get_project_service_account_output(
             project=project, opts=invoke_opts
         ).member
-        self.registry_agent = gcp.projects.ServiceIdentity(
-            child_name(name, "registry-agent"),
-            project=project,
-            service="artifactregistry.googleapis.com",
-            opts=opts_(),
-        )
         self.key = EncryptionKey(
             child_name(name, "key"),
             EncryptionKeyArgs(
@@ -150,15 +143,11 @@ class Platform(Component):
                 location=spec.region,
                 name_prefix=prefix,
                 protect=protect,
-                encrypters={
-                    "gke": number.apply(lambda n: service_agent(str(n), "container")),
-                    "compute": number.apply(lambda n: service_agent(str(n), "compute")),
-                    "storage": storage_agent,
-                    "registry": self.registry_agent.member,
-                },
+                encrypters=key_encrypters(name, project, number, storage_agent, self, opts_),
             ),
             opts_(),
         )
+        key_id = usable_key(name, self.key.key_id, list(self.key.bindings), self)
         self.node_identity = NodeServiceAccount(
             child_name(name, "nodes"), NodeServiceAccountArgs(project=project, name_prefix=prefix), opts_()
         )
@@ -168,15 +157,16 @@ class Platform(Component):
                 project=project,
                 location=location,
                 node_locations=cluster_node_zones,
+                keep_node_locations=not placement.pinned,
                 name_prefix=prefix,
                 network=self.network.network_id,
                 subnetwork=self.network.subnet_id,
                 pods_range_name=self.network.pods_range_name,
                 services_range_name=self.network.services_range_name,
                 control_plane_cidr=str(layout.control_plane),
-                secrets_kms_key=self.key.key_id,
+                secrets_kms_key=key_id,
                 node_service_account=self.node_identity.email,
-                boot_disk_kms_key=self.key.key_id,
+                boot_disk_kms_key=key_id,
                 kubernetes_version=spec.cluster.version,
                 release_channel=gke_release_channel(spec),
                 private_endpoint=spec.cluster.endpoint == "private",
@@ -196,6 +186,26 @@ class Platform(Component):
             opts_(),
         )
 
+        self.artifacts = ArtifactStore(
+            child_name(name, "artifacts"),
+            ArtifactStoreArgs(
+                project=project,
+                location=spec.region,
+                name_prefix=prefix,
+                key_id=key_id,
+                reader_members={"nodes": self.node_identity.member},
+                protect=protect,
+                retention_days=knobs.model_bucket_retention_days,
+                soft_delete_days=knobs.model_bucket_soft_delete_days,
+                data_access_logs=knobs.storage_data_access_logs,
+            ),
+            opts_(),
+        )
+        # Nodes pull images as soon as they boot: the pools take the node identity only once its registry
+        # grant exists (its project roles are awaited by `node_identity.email` itself).
+        node_email = pulumi.Output.all(
+            self.node_identity.email, *[r.id for r in self.artifacts.readers]
+        ).apply(lambda v: str(v[0]))
         self.node_pools = [
             NodePool(
                 child_name(name, f"pool-{pool.name}"),
@@ -204,7 +214,7 @@ class Platform(Component):
                     cluster=self.cluster.cluster.id,
                     location=self.cluster.location,
                     pool_name=pool.name,
-                    key_id=self.key.key_id,
+                    key_id=key_id,
                     min_nodes=pool.min,
                     max_nodes=pool.max,
                     initial_nodes=pool.desired if pool.desired is not None else pool.min,
@@ -215,8 +225,10 @@ class Platform(Component):
                     machine_type=pool.machine_type,
                     spot=pool.spot,
                     disk_gb=pool.disk_gb,
-                    node_locations=gpu_pool_zones(pool, spec.region, up_zones, zones, project, invoke_opts),
-                    service_account_email=self.node_identity.email,
+                    node_locations=gpu_pool_zones(
+                        pool, spec.region, placement.gpu_candidates, zones, project, invoke_opts
+                    ),
+                    service_account_email=node_email,
                     labels=dict(pool.labels),
                     tags=labels,
                     name_prefix=prefix,
@@ -226,23 +238,6 @@ class Platform(Component):
             )
             for pool in spec.node_pools
         ]
-        self.artifacts = ArtifactStore(
-            child_name(name, "artifacts"),
-            ArtifactStoreArgs(
-                project=project,
-                location=spec.region,
-                name_prefix=prefix,
-                key_id=self.key.key_id,
-                reader_members={"nodes": self.node_identity.member},
-                protect=protect,
-                retention_days=knobs.model_bucket_retention_days,
-                soft_delete_days=knobs.model_bucket_soft_delete_days,
-                data_access_logs=prod
-                if knobs.storage_data_access_logs is None
-                else knobs.storage_data_access_logs,
-            ),
-            opts_(),
-        )
         self.binary_authorization: BinaryAuthorizationPolicy | None = None
         if binauthz != "off" and knobs.binary_authorization_policy == "managed":
             self.binary_authorization = BinaryAuthorizationPolicy(
@@ -275,6 +270,8 @@ class Platform(Component):
         )
 
         warn_if_api_open_to_the_world(spec, "GKE", self)
+        if exposure := dns_endpoint_exposure(spec):
+            pulumi.log.warn(exposure, self)
         api_access = describe_api_access(spec, self.network.subnet_physical_name)
         pulumi.log.info(f"GKE API access: {api_access}", resource=self)
         self.k8s_provider = k8s.Provider(
@@ -285,7 +282,7 @@ class Platform(Component):
             child_name(name, "storage-class"),
             metadata=k8s.meta.v1.ObjectMetaArgs(name=STORAGE_CLASS),
             provisioner="pd.csi.storage.gke.io",
-            parameters={"type": "pd-balanced", "disk-encryption-kms-key": self.key.key_id},
+            parameters={"type": "pd-balanced", "disk-encryption-kms-key": key_id},
             reclaim_policy="Delete",
             volume_binding_mode="WaitForFirstConsumer",
             allow_volume_expansion=True,
@@ -315,23 +312,7 @@ class Platform(Component):
         ingress = self.traffic.facts() if self.traffic else None
         quotas = quota_needs(spec)
         if knobs.request_quota_increases:
-            for q in (q for q in quotas if q.requestable):
-                suffix = "-".join(
-                    [q.code.split("-per-")[0].lower(), *(v.lower() for v in q.dimensions.values())]
-                )
-                gcp.cloudquota.SQuotaPreference(
-                    child_name(name, f"quota-{suffix}"),
-                    parent=pulumi.Output.concat("projects/", project),
-                    service="compute.googleapis.com",
-                    quota_id=q.code,
-                    dimensions={"region": q.region, **q.dimensions},
-                    quota_config=gcp.cloudquota.SQuotaPreferenceQuotaConfigArgs(
-                        preferred_value=str(q.amount)
-                    ),
-                    justification=f"lepton-infra {spec.stack_label}: node pools {', '.join(q.pools)} at max",
-                    contact_email=spec.monitoring.alert_emails[0] if spec.monitoring.alert_emails else None,
-                    opts=opts_(),
-                )
+            request_quota_increases(name, spec, quotas, project, opts_)
         self.cluster_handle = ClusterHandle(
             cloud="gcp",
             name=self.cluster.cluster_name,
@@ -372,10 +353,13 @@ class Platform(Component):
             model_bucket=self.artifacts.bucket_name,
             registry_url=self.artifacts.registry_url,
             region=spec.region,
-            key_id=self.key.key_id,
+            key_id=key_id,
             api_access=api_access,
             cloud_specific={
                 "project": knobs.project,
+                # The zones the nodes run in, as the cluster has them (kept from its creation unless
+                # pinned in gcp.zones): what to copy into gcp.zones to pin them.
+                "zones": self.cluster.node_zones,
                 # Per exposed host, its Gateway's static address (what its A records point at; the same name
                 # and shape as the in-cluster layer's output on the Ingress clouds, where the Ingress reports
                 # it).
