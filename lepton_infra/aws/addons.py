@@ -23,11 +23,10 @@ from lepton_infra.aws.account import AwsAccount, lookup_account
 from lepton_infra.aws.iam import allow, document, irsa_role
 from lepton_infra.core.args import known
 from lepton_infra.core.component import Component, ComponentArgs
-from lepton_infra.core.eks_addons import addon_versions, unpinned_problems
+from lepton_infra.core.eks_addons import CORE_ADDONS, addon_versions, unpinned_problems
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name
 from lepton_infra.spec import ClusterSpec
-from lepton_infra.spec.aws_rules import CORE_ADDONS
 from lepton_infra.spec.problems import like_spec_field
 
 ADDONS = CORE_ADDONS

@@ -21,7 +21,8 @@ from lepton_infra.core.args import at_least, renamed_names
 from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name, physical_name
-from lepton_infra.spec import AwsKnobs, PlatformSpec
+from lepton_infra.profiles.aws.knobs import AwsKnobs
+from lepton_infra.spec import PlatformSpec
 from lepton_infra.spec.problems import like_spec_field
 
 ACCESS_LOG_PREFIX = "models/"

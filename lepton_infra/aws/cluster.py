@@ -21,8 +21,9 @@ from lepton_infra.core.errors import Problem
 from lepton_infra.core.kubeconfig import ExecCredential, exec_kubeconfig
 from lepton_infra.core.naming import child_name, physical_name
 from lepton_infra.core.propagation import wait_for
-from lepton_infra.spec import AwsKnobs, ClusterSpec, NetworkSpec
-from lepton_infra.spec.apply_time import cloudwatch_retention_problem
+from lepton_infra.profiles.aws.knobs import AwsKnobs
+from lepton_infra.profiles.aws.rules import cloudwatch_retention_problem
+from lepton_infra.spec import ClusterSpec, NetworkSpec
 from lepton_infra.spec.problems import like_spec_field
 
 CONTROL_PLANE_LOG_TYPES = ("api", "audit", "authenticator", "controllerManager", "scheduler")

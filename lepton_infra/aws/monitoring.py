@@ -15,13 +15,12 @@ from lepton_infra.aws.addons import RESOLVE_CONFLICTS
 from lepton_infra.aws.iam import allow, document, irsa_role
 from lepton_infra.core.args import known
 from lepton_infra.core.component import Component, ComponentArgs
-from lepton_infra.core.eks_addons import addon_versions, unpinned_problems
+from lepton_infra.core.eks_addons import OBSERVABILITY_ADDON, addon_versions, unpinned_problems
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name, physical_name
 from lepton_infra.core.tagging import COST_ALLOCATION_TAG
+from lepton_infra.profiles.aws.rules import cloudwatch_retention_problem
 from lepton_infra.spec import BudgetSpec, MonitoringSpec
-from lepton_infra.spec.apply_time import cloudwatch_retention_problem
-from lepton_infra.spec.aws_rules import OBSERVABILITY_ADDON
 from lepton_infra.spec.problems import like_spec_field
 
 ADDON = OBSERVABILITY_ADDON

@@ -17,8 +17,8 @@ from lepton_infra.core.cidr import plan_subnets
 from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name, physical_name
+from lepton_infra.profiles.aws.rules import cloudwatch_retention_problem
 from lepton_infra.spec import NetworkSpec
-from lepton_infra.spec.apply_time import cloudwatch_retention_problem
 from lepton_infra.spec.problems import like_spec_field
 
 # Interface endpoints that let private nodes pull images, get tokens, ship logs and call EC2 without

@@ -15,7 +15,7 @@ from lepton_infra.azure.storage_account import hardened_storage_account
 from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name, physical_name
-from lepton_infra.spec.tag_rules import AZURE_TAGS
+from lepton_infra.profiles.azure.tags import AZURE_TAGS
 
 MODELS_CONTAINER = "models"
 BLOB_PRIVATE_ZONE = "privatelink.blob.core.windows.net"

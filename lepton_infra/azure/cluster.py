@@ -13,12 +13,7 @@ from pulumi_azure_native import containerservice
 
 from lepton_infra.azure.cluster_identity import cluster_identities
 from lepton_infra.azure.maintenance import AksMaintenanceWindow, maintenance_configurations
-from lepton_infra.azure.planning import (
-    AKS_ZONES,
-    MIN_SERVICE_PREFIX,
-    aks_kubeconfig,
-    dns_service_ip,
-)
+from lepton_infra.azure.planning import AKS_ZONES, MIN_SERVICE_PREFIX, aks_kubeconfig, dns_service_ip
 from lepton_infra.azure.roles import grant
 from lepton_infra.azure.system_pool import system_pool_profile
 from lepton_infra.core.args import at_least, at_most, ipv4_cidr, ordered
@@ -26,9 +21,10 @@ from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name, physical_name
 from lepton_infra.core.propagation import wait_for
-from lepton_infra.spec import AzureKnobs, ClusterSpec
+from lepton_infra.profiles.azure.knobs import AzureKnobs
+from lepton_infra.profiles.azure.tags import AZURE_TAGS
+from lepton_infra.spec import ClusterSpec
 from lepton_infra.spec.problems import like_spec_field
-from lepton_infra.spec.tag_rules import AZURE_TAGS
 
 STORAGE_CLASS = "lepton-cmk-premium"
 

@@ -17,7 +17,7 @@ from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name, physical_name
 from lepton_infra.core.propagation import wait_for
-from lepton_infra.spec.tag_rules import AZURE_TAGS
+from lepton_infra.profiles.azure.tags import AZURE_TAGS
 
 # Operations a wrapping key needs; nothing signs or encrypts data with it directly.
 KEY_OPS = ["wrapKey", "unwrapKey", "encrypt", "decrypt"]

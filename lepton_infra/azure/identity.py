@@ -23,9 +23,9 @@ from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.identity import BoundIdentity
 from lepton_infra.core.naming import child_name, physical_name
+from lepton_infra.profiles.azure.tags import AZURE_TAGS
 from lepton_infra.spec import TenantSpec
 from lepton_infra.spec.problems import like_spec_field
-from lepton_infra.spec.tag_rules import AZURE_TAGS
 
 CLIENT_ID_ANNOTATION = "azure.workload.identity/client-id"
 USE_LABEL = "azure.workload.identity/use"

@@ -33,10 +33,10 @@ from lepton_infra.core.args import at_most, known
 from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name, physical_name
-from lepton_infra.profiles.azure import MAX_BUDGET_NOTIFICATIONS, MAX_FLOW_LOG_RETENTION_DAYS
+from lepton_infra.profiles.azure.limits import MAX_BUDGET_NOTIFICATIONS, MAX_FLOW_LOG_RETENTION_DAYS
+from lepton_infra.profiles.azure.tags import AZURE_TAGS
 from lepton_infra.spec import BudgetSpec, MonitoringSpec, NetworkSpec
 from lepton_infra.spec.problems import like_spec_field
-from lepton_infra.spec.tag_rules import AZURE_TAGS
 
 CLUSTER_TYPE = "Microsoft.ContainerService/managedClusters"
 CONTROL_PLANE_LOGS = ("kube-audit-admin", "guard")

@@ -15,10 +15,11 @@ from lepton_infra.core.args import known
 from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name, physical_name
-from lepton_infra.profiles.azure import POD_CIDR
-from lepton_infra.spec import AzureKnobs, NetworkSpec
+from lepton_infra.profiles.azure.knobs import AzureKnobs
+from lepton_infra.profiles.azure.limits import POD_CIDR
+from lepton_infra.profiles.azure.tags import AZURE_TAGS
+from lepton_infra.spec import NetworkSpec
 from lepton_infra.spec.problems import like_spec_field
-from lepton_infra.spec.tag_rules import AZURE_TAGS
 
 # Priority 4096 is the lowest a custom rule can take: anything the platform opens later (e.g. an
 # ingress on 443) sits above it, and the internet stays denied below it whatever Azure's defaults become.

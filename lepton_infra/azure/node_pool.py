@@ -15,11 +15,11 @@ from lepton_infra.core.args import at_least, at_most, known, renamed_fields
 from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name
-from lepton_infra.profiles.azure import MAX_OS_DISK_GB, SYSTEM_POOL_NAME
 from lepton_infra.profiles.azure import PROFILE as AZURE
+from lepton_infra.profiles.azure.limits import MAX_OS_DISK_GB, SYSTEM_POOL_NAME
+from lepton_infra.profiles.azure.tags import AZURE_TAGS
 from lepton_infra.spec import NodePoolSpec
 from lepton_infra.spec.problems import like_spec_field, machine_problems, node_pool_args_problems
-from lepton_infra.spec.tag_rules import AZURE_TAGS
 
 
 @renamed_fields(extra_labels="labels")

@@ -7,9 +7,8 @@ from __future__ import annotations
 import pulumi
 from pulumi_azure_native import containerservice
 
-from lepton_infra.azure.planning import SYSTEM_POOL_NAME, SYSTEM_POOL_TAINT
-
-SYSTEM_POOL_VM_SIZE = "Standard_D4s_v5"
+from lepton_infra.azure.planning import SYSTEM_POOL_TAINT
+from lepton_infra.profiles.azure.limits import SYSTEM_POOL_NAME, SYSTEM_POOL_VM_SIZE
 
 
 def system_pool_profile(

@@ -36,9 +36,10 @@ from lepton_infra.core.errors import Problem
 from lepton_infra.core.identity import BoundIdentity
 from lepton_infra.core.naming import child_name, physical_name
 from lepton_infra.core.traffic import Decoration, DnsZone, EntryPoint, Exposure, IngressFacts, RouteTarget
-from lepton_infra.spec import AzureKnobs, NetworkSpec
+from lepton_infra.profiles.azure.knobs import AzureKnobs
+from lepton_infra.profiles.azure.tags import AZURE_TAGS
+from lepton_infra.spec import NetworkSpec
 from lepton_infra.spec.problems import like_spec_field
-from lepton_infra.spec.tag_rules import AZURE_TAGS
 
 CRD_API = "approuting.kubernetes.azure.com/v1alpha1"
 ADD_ON_NAMESPACE = "app-routing-system"  # aks-app-routing-operator pkg/config/config.go DefaultNs

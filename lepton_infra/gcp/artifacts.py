@@ -12,8 +12,8 @@ from lepton_infra.core.args import at_least, renamed_fields
 from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name, physical_name
-from lepton_infra.spec.gcp_rules import SOFT_DELETE_DAYS
-from lepton_infra.spec.tag_rules import GCP_LABELS
+from lepton_infra.profiles.gcp.rules import SOFT_DELETE_DAYS
+from lepton_infra.profiles.gcp.tags import GCP_LABELS
 
 READER_ROLE = "roles/artifactregistry.reader"
 

@@ -21,7 +21,7 @@ from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name
 from lepton_infra.kubernetes.charts.images import chart_image_patterns, repository_pattern
-from lepton_infra.spec import GcpKnobs
+from lepton_infra.profiles.gcp.knobs import GcpKnobs
 from lepton_infra.spec.problems import like_spec_field
 
 # What the cluster evaluates: the project's singleton policy (GKE `binaryAuthorization.evaluationMode`).

@@ -16,7 +16,8 @@ from lepton_infra.core.naming import child_name, physical_name
 from lepton_infra.gcp.cluster_facts import DATAPLANE_V2
 from lepton_infra.gcp.maintenance import RecurringWindow, spec_window
 from lepton_infra.gcp.planning import workload_pool
-from lepton_infra.spec import ClusterSpec, GcpKnobs
+from lepton_infra.profiles.gcp.knobs import GcpKnobs
+from lepton_infra.spec import ClusterSpec
 from lepton_infra.spec.cluster import DEFAULT_VERSION
 from lepton_infra.spec.maintenance import MaintenanceWindow
 from lepton_infra.spec.problems import like_spec_field

@@ -12,7 +12,7 @@ from lepton_infra.core.args import at_least, at_most, renamed_fields
 from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name, physical_name
-from lepton_infra.spec.tag_rules import GCP_LABELS
+from lepton_infra.profiles.gcp.tags import GCP_LABELS
 
 MAX_ROTATION_DAYS = 90
 ENCRYPTER_ROLE = "roles/cloudkms.cryptoKeyEncrypterDecrypter"

@@ -11,7 +11,8 @@ import pulumi_gcp as gcp
 from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name
-from lepton_infra.spec import BudgetSpec, GcpKnobs, MonitoringSpec
+from lepton_infra.profiles.gcp.knobs import GcpKnobs
+from lepton_infra.spec import BudgetSpec, MonitoringSpec
 from lepton_infra.spec.problems import like_spec_field
 
 

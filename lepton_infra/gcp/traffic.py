@@ -23,6 +23,7 @@ import pulumi_gcp as gcp
 from lepton_infra.core.args import ipv4_cidr, one_of, renamed_fields, renamed_names
 from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.errors import Problem
+from lepton_infra.core.exposure import exposed_services
 from lepton_infra.core.identity import BoundIdentity
 from lepton_infra.core.naming import child_name, physical_name
 from lepton_infra.core.traffic import Decoration, DnsZone, EntryPoint, Exposure, IngressFacts, RouteTarget
@@ -38,7 +39,6 @@ from lepton_infra.gcp.network import HEALTH_CHECK_RANGES
 from lepton_infra.gcp.planning import workload_identity_member
 from lepton_infra.kubernetes.charts.pinned import INTERCEPTOR_ADMIN_PORT, INTERCEPTOR_PROXY_PORT
 from lepton_infra.spec import NetworkSpec
-from lepton_infra.spec.exposure import exposed_services
 from lepton_infra.spec.problems import like_spec_field
 
 if TYPE_CHECKING:

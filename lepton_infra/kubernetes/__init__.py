@@ -5,7 +5,8 @@ from lepton_infra.kubernetes.addons import PlatformAddons, PlatformAddonsArgs
 from lepton_infra.kubernetes.from_spec import addons_args, build_addons
 from lepton_infra.kubernetes.gpu_stack import GpuStack, GpuStackArgs
 from lepton_infra.kubernetes.jobs.kueue import Kueue, KueueArgs
-from lepton_infra.kubernetes.observability.observability import Observability, ObservabilityArgs, SmtpRelay
+from lepton_infra.kubernetes.observability.alert_routing import AlertReceivers, SecretFile, SmtpRelay
+from lepton_infra.kubernetes.observability.observability import Observability, ObservabilityArgs
 from lepton_infra.kubernetes.serving.inference import InferenceService, InferenceServiceArgs
 from lepton_infra.kubernetes.serving.keda import Keda, KedaArgs
 from lepton_infra.kubernetes.serving.metrics_server import MetricsServer, MetricsServerArgs
@@ -13,6 +14,7 @@ from lepton_infra.kubernetes.tenancy.tenant import Tenant, TenantArgs
 from lepton_infra.kubernetes.traffic.traffic import Traffic, TrafficArgs
 
 __all__ = [
+    "AlertReceivers",
     "GpuStack",
     "GpuStackArgs",
     "InferenceService",
@@ -27,6 +29,7 @@ __all__ = [
     "ObservabilityArgs",
     "PlatformAddons",
     "PlatformAddonsArgs",
+    "SecretFile",
     "SmtpRelay",
     "Tenant",
     "TenantArgs",

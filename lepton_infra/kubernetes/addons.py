@@ -21,6 +21,7 @@ from lepton_infra.kubernetes.gpu_stack import GpuStack, GpuStackArgs
 from lepton_infra.kubernetes.jobs.kueue import Kueue, KueueArgs, TenantQueueWiring
 from lepton_infra.kubernetes.jobs.queues import Flavor, TenantQueue
 from lepton_infra.kubernetes.observability.observability import Observability, ObservabilityArgs
+from lepton_infra.kubernetes.priority import tenant_priority_classes
 from lepton_infra.kubernetes.serving.autoscaling import autoscaler_for
 from lepton_infra.kubernetes.serving.inference import SERVICE_PORT, InferenceService, InferenceServiceArgs
 from lepton_infra.kubernetes.serving.keda import Keda, KedaArgs
@@ -169,6 +170,9 @@ class PlatformAddons(Component):
                 ),
                 self.child_opts(),
             )
+        self.priority_classes = (
+            tenant_priority_classes(child_name(name, "priority"), self.child_opts()) if args.tenants else {}
+        )
         self.tenants: dict[str, Tenant] = {
             t.name: Tenant(child_name(name, f"tenant-{t.name}"), t, self.child_opts()) for t in args.tenants
         }
@@ -206,6 +210,8 @@ class PlatformAddons(Component):
                 needs += list(plan.facts.controller_dependencies)
             if svc.gpu_type and self.gpu_stack is not None and self.gpu_stack.release is not None:
                 needs.append(self.gpu_stack.release)
+            if svc.priority_class in self.priority_classes:
+                needs.append(self.priority_classes[svc.priority_class])
             wired = replace(
                 svc,
                 namespace=tenant.namespace_name,
@@ -263,12 +269,11 @@ class PlatformAddons(Component):
                 for n, s in self.services.items()
             },
         }
-        if self.traffic is not None and self.traffic.addresses:
-            # Per exposed host, the load balancer's DNS name (or IP) its Ingress reports: where a host's
-            # record
-            # points, written by the cloud (network.dns_records) or by the operator's own DNS.
-            self.outputs["host_addresses"] = {
-                host: pulumi.Output.all(a.hostname, a.ip).apply(lambda v: v[0] or v[1])
-                for host, a in sorted(self.traffic.addresses.items())
-            }
-        self.finish(self.outputs)
+        # Per exposed host, the load balancer's DNS name (or IP) its Ingress reports: where a host's record
+        # points, written by the cloud (network.dns_records) or by the operator's own DNS. `build` exports it
+        # as the platform's typed `PlatformOutputs.host_addresses` (core/cloud.py).
+        addresses = sorted(self.traffic.addresses.items()) if self.traffic is not None else []
+        self.host_addresses: dict[str, pulumi.Output[str]] = {
+            host: pulumi.Output.all(a.hostname, a.ip).apply(lambda v: v[0] or v[1]) for host, a in addresses
+        }
+        self.finish({**self.outputs, **({"host_addresses": self.host_addresses} if addresses else {})})

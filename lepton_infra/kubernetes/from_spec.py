@@ -9,47 +9,21 @@ from collections.abc import Mapping, Sequence
 import pulumi
 
 from lepton_infra.core.cluster_handle import CapacityProvisioning, ClusterHandle, GpuFacts
-from lepton_infra.core.errors import Problem, SpecError
+from lepton_infra.core.errors import SpecError
 from lepton_infra.core.naming import child_name
 from lepton_infra.kubernetes.addons import JobQueuesArgs, PlatformAddons, PlatformAddonsArgs
 from lepton_infra.kubernetes.jobs.queues import PoolShape, TenantQueue, flavors_for
-from lepton_infra.kubernetes.observability.observability import ObservabilityArgs, SmtpRelay
+from lepton_infra.kubernetes.observability.alert_routing import alert_receivers
+from lepton_infra.kubernetes.observability.observability import ObservabilityArgs
+from lepton_infra.kubernetes.priority import SERVING_PRIORITY
+from lepton_infra.kubernetes.serving.autoscaling import autoscaler_for
 from lepton_infra.kubernetes.serving.inference import InferenceServiceArgs
+from lepton_infra.kubernetes.tenancy.isolation import isolation_problems
 from lepton_infra.kubernetes.tenancy.tenant import WORKLOAD_SERVICE_ACCOUNT, TenantArgs
 from lepton_infra.kubernetes.traffic.traffic_plan import traffic_plan
 from lepton_infra.spec import PlatformSpec
 from lepton_infra.spec.jobs import TenantJobsSpec
-
-
-def default_smtp(emails: Sequence[str], cloud_relay: SmtpRelay | None, relay: str | None = None) -> SmtpRelay:
-    """The spec's `monitoring.smtp_relay` wins; then the relay the cloud layer offers
-    (`ClusterHandle.smtp`); otherwise the mail domain of the first alert address, on the submission
-    port."""
-    domain = emails[0].split("@", 1)[1] if emails else "localhost"
-    if relay is not None:
-        return SmtpRelay(smarthost=relay, from_address=f"alertmanager@{domain}")
-    if cloud_relay is not None:
-        return cloud_relay
-    return SmtpRelay(smarthost=f"smtp.{domain}:587", from_address=f"alertmanager@{domain}")
-
-
-def isolation_problems(spec: PlatformSpec, handle: ClusterHandle) -> list[Problem]:
-    """Tenant isolation is a promise: default-deny NetworkPolicies on a dataplane that ignores them would
-    look isolated in every plan and isolate nothing. So a cluster that does not enforce them gets no
-    tenants at all, rather than tenants without isolation (loud, before any in-cluster object)."""
-    if not spec.tenants or handle.network_policy_enforced:
-        return []
-    return [
-        Problem(
-            "tenants",
-            [t.name for t in spec.tenants],
-            "the cluster does not enforce NetworkPolicy (ClusterHandle.network_policy_enforced is False), so "
-            "tenant namespaces would not be isolated from each other",
-            "enable NetworkPolicy enforcement in the cluster's cloud layer (EKS: vpc-cni "
-            "enableNetworkPolicy; "
-            "GKE: Dataplane V2; AKS: Cilium) and set network_policy_enforced=True, or remove the tenants",
-        )
-    ]
+from lepton_infra.spec.service_rules import hosting_pools
 
 
 def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs:
@@ -62,8 +36,14 @@ def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs
         raise SpecError(problems)
     version = handle.kubernetes_version
     mon = spec.monitoring
+    if not mon.alert_receivers:
+        pulumi.log.warn(
+            "monitoring: no alert receiver (smtp with alert_emails, slack, pagerduty, webhooks): in-cluster "
+            "alerts reach no one (docs/kubernetes.md, 'Alert delivery')"
+        )
     egress = list(handle.identity_egress)
     cloud_tolerations = [t.toleration() for t in handle.gpu.cloud_taints]
+    interceptor = any(autoscaler_for(s.replicas.min, s.scaling.metric) == "keda-http" for s in spec.services)
     return PlatformAddonsArgs(
         kubernetes_version=version,
         gpu=handle.gpu if spec.gpu_pools else None,
@@ -77,10 +57,10 @@ def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs
             retention_days=mon.retention_days,
             storage_gb=mon.storage_gb,
             storage_class=handle.storage_class,
-            alert_emails=list(mon.alert_emails),
-            smtp=default_smtp(mon.alert_emails, handle.smtp, mon.smtp_relay),
+            receivers=alert_receivers(mon),
             gpu_idle_percent=mon.gpu_idle_percent,
             gpu_metrics=_cloud_dcgm_fields(handle.gpu),
+            cluster_dns=handle.cluster_dns,
         ),
         tenants=[
             TenantArgs(
@@ -94,6 +74,8 @@ def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs
                 admin_groups=list(t.admins),
                 pod_security=t.pod_security,
                 extra_egress=egress,
+                service_ports=sorted({s.port for s in spec.services}),
+                interceptor_egress=interceptor,
                 namespace_labels=dict(traffic.facts.target_namespace_labels) if traffic else {},
             )
             for t in spec.tenants
@@ -118,6 +100,11 @@ def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs
                 scaling_target=s.scaling.target,
                 cpu_utilization=s.scaling.cpu_utilization,
                 cloud_tolerations=cloud_tolerations if s.gpu else (),
+                model_cache_gb=s.model_cache_gb,
+                preferred_pools=[p.name for p in hosting_pools(spec, s) if not p.spot]
+                if s.replicas.min > 0
+                else [],
+                priority_class=SERVING_PRIORITY.name,
             )
             for s in spec.services
         ],
@@ -148,6 +135,7 @@ def job_queues_args(
         [PoolShape(p.name, p.gpu.type if p.gpu else None, p.spot) for p in spec.node_pools],
         cloud_tolerations,
         provisioned,
+        [t.toleration() for t in capacity.node_taints] if capacity else (),
     )
     queues = []
     for t in spec.tenants:
@@ -163,7 +151,7 @@ def job_queues_args(
                 within_cluster_queue=jobs.preemption.within_cluster_queue,
             )
         )
-    system = next((p.name for p in spec.node_pools if not p.is_gpu and not p.spot and p.min >= 1), None)
+    system = spec.system_pool.name if spec.system_pool else None
     return JobQueuesArgs(
         flavors=flavors,
         queues=queues,

@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 
-from lepton_infra.core.cluster_handle import GpuFacts, SmtpRelay
+from lepton_infra.core.cluster_handle import GpuFacts
 from lepton_infra.kubernetes import (
+    AlertReceivers,
     GpuStack,
     GpuStackArgs,
     InferenceServiceArgs,
@@ -141,8 +142,7 @@ CASES: list[tuple[str, Callable[[], Any], list[str], str]] = [
                     retention_days=15,
                     storage_gb=50,
                     storage_class="s",
-                    alert_emails=[],
-                    smtp=SmtpRelay(smarthost="smtp:587", from_address="a@b.c"),
+                    receivers=AlertReceivers(),
                     gpu_idle_percent=10,
                 ),
                 tenants=[],

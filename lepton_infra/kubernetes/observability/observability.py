@@ -10,7 +10,6 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
-from lepton_infra.core.cluster_handle import SmtpRelay
 from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.conventions import MONITORING_NAMESPACE
 from lepton_infra.core.errors import Problem
@@ -19,6 +18,7 @@ from lepton_infra.kubernetes.charts.hardening import KUBE_PROMETHEUS_STACK_HARDE
 from lepton_infra.kubernetes.charts.helm import pinned_release
 from lepton_infra.kubernetes.charts.pinned import KPS_FULLNAME, KUBE_PROMETHEUS_STACK, HelmChart
 from lepton_infra.kubernetes.meta import common_labels, namespace, psa_labels
+from lepton_infra.kubernetes.observability.alert_routing import AlertReceivers, alertmanager_config
 from lepton_infra.kubernetes.observability.alerts import gpu_alert_rules, prometheus_rule_spec
 from lepton_infra.kubernetes.observability.dashboards import gpu_dashboard_json
 from lepton_infra.spec import ClusterSpec, MonitoringSpec
@@ -28,38 +28,6 @@ GRAFANA_DASHBOARD_LABEL = "grafana_dashboard"
 # The CRD upgrade job's first container only unpacks the CRDs (`bzcat`); the chart defaults it to
 # docker.io/busybox:latest. Pinned, so an upgrade runs a known image (Docker Hub official busybox).
 CRD_UPGRADE_BUSYBOX_TAG = "1.37.0"
-SECRETS_MOUNT = "/etc/alertmanager/secrets"  # where the operator mounts alertmanagerSpec.secrets
-
-
-def alertmanager_config(emails: Sequence[str], smtp: SmtpRelay) -> dict[str, Any]:
-    """One email receiver for every alert; the always-firing heartbeat alerts go nowhere."""
-    silent = [{"receiver": "null", "matchers": [f'alertname = "{a}"']} for a in ("Watchdog", "InfoInhibitor")]
-    config: dict[str, Any] = {
-        "route": {
-            "receiver": "email" if emails else "null",
-            "group_by": ["alertname", "namespace"],
-            "group_wait": "30s",
-            "group_interval": "5m",
-            "repeat_interval": "4h",
-            "routes": silent,
-        },
-        "receivers": [{"name": "null"}],
-    }
-    if emails:
-        smtp_global: dict[str, Any] = {
-            "smtp_smarthost": smtp.smarthost,
-            "smtp_from": smtp.from_address,
-            "smtp_require_tls": smtp.require_tls,
-        }
-        if smtp.username:
-            smtp_global["smtp_auth_username"] = smtp.username
-        if smtp.password_secret:
-            smtp_global["smtp_auth_password_file"] = f"{SECRETS_MOUNT}/{smtp.password_secret}/password"
-        config["global"] = smtp_global
-        config["receivers"].append(
-            {"name": "email", "email_configs": [{"to": e, "send_resolved": True} for e in emails]}
-        )
-    return config
 
 
 @dataclass
@@ -74,11 +42,9 @@ class ObservabilityArgs(ComponentArgs):
     storage_class: str
     """The StorageClass of Prometheus's and Alertmanager's volumes (`ClusterHandle.storage_class`: the
     cloud's encrypted one)."""
-    alert_emails: Sequence[str]
-    """Where Alertmanager mails every alert; empty: alerts fire in Prometheus and Grafana only."""
-    smtp: SmtpRelay
-    """The relay Alertmanager mails through (`default_smtp`: the spec's, else the cloud's, else the first
-    address's domain on port 587)."""
+    receivers: AlertReceivers
+    """Where Alertmanager sends every alert (e-mail through an SMTP relay, Slack, PagerDuty, webhooks, a
+    heartbeat), with the Secrets holding their credentials, mounted into Alertmanager."""
     gpu_idle_percent: int
     """A GPU below this utilisation (percent) for an hour raises the idle-GPU alert (1-100)."""
     depends_on: Sequence[pulumi.Resource] = ()
@@ -89,12 +55,17 @@ class ObservabilityArgs(ComponentArgs):
     gpu_metrics: frozenset[str] = frozenset()
     """The DCGM fields a cloud-run exporter serves (`GpuFacts.dcgm_exporter.metrics`): GPU alerts on other
     fields are left out. Default: empty, every field the operator's exporter serves."""
+    cluster_dns: str = "coredns"
+    """The cluster's DNS server (`ClusterHandle.cluster_dns`: `coredns` or `kube-dns`), whose metrics the
+    chart scrapes. Default: coredns."""
 
     def problems(self) -> Iterator[Problem]:
         yield from like_spec_field("kubernetes_version", self.kubernetes_version, ClusterSpec, "version")
         for arg in ("retention_days", "storage_gb", "gpu_idle_percent"):
             yield from like_spec_field(arg, getattr(self, arg), MonitoringSpec, arg)
-        yield from like_spec_field("alert_emails", list(self.alert_emails), MonitoringSpec, "alert_emails")
+        yield from like_spec_field(
+            "receivers.emails", list(self.receivers.emails), MonitoringSpec, "alert_emails"
+        )
 
 
 def kube_prometheus_stack_values(args: ObservabilityArgs) -> dict[str, Any]:
@@ -112,8 +83,9 @@ def kube_prometheus_stack_values(args: ObservabilityArgs) -> dict[str, Any]:
             }
         },
     }
-    if args.alert_emails and args.smtp.password_secret:
-        alertmanager_spec["secrets"] = [args.smtp.password_secret]
+    if args.receivers.secrets:
+        # Mounted at alert_routing.SECRETS_MOUNT/<name>/; the deployer creates them before `pulumi up`.
+        alertmanager_spec["secrets"] = args.receivers.secrets
     return merged(
         {
             "fullnameOverride": KPS_FULLNAME,
@@ -131,6 +103,9 @@ def kube_prometheus_stack_values(args: ObservabilityArgs) -> dict[str, Any]:
                     "image": {"busybox": {"tag": CRD_UPGRADE_BUSYBOX_TAG}},
                 },
             },
+            # Scrape the DNS server the cluster runs (both select k8s-app=kube-dns pods, on different ports).
+            "coreDns": {"enabled": args.cluster_dns == "coredns"},
+            "kubeDns": {"enabled": args.cluster_dns == "kube-dns"},
             "kubeControllerManager": control_plane_off,
             "kubeScheduler": control_plane_off,
             "kubeEtcd": control_plane_off,
@@ -167,7 +142,7 @@ def kube_prometheus_stack_values(args: ObservabilityArgs) -> dict[str, Any]:
                 }
             },
             "alertmanager": {
-                "config": alertmanager_config(args.alert_emails, args.smtp),
+                "config": alertmanager_config(args.receivers),
                 "alertmanagerSpec": alertmanager_spec,
             },
             "grafana": {
@@ -237,7 +212,7 @@ class Observability(Component):
                 namespace=ns,
                 labels={**common_labels("lepton-gpu-dashboard", "dashboards"), GRAFANA_DASHBOARD_LABEL: "1"},
             ),
-            data={"lepton-gpu.json": gpu_dashboard_json()},
+            data={"lepton-gpu.json": gpu_dashboard_json(exported=args.gpu_metrics)},
             opts=self.child_opts(),
         )
         self.finish({"namespace": ns, "release": self.release.name})
