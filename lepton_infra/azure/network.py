@@ -4,7 +4,7 @@ NAT gateway egress for the nodes."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from ipaddress import IPv4Network
 
@@ -12,8 +12,15 @@ import pulumi
 from pulumi_azure_native import network, resources
 
 from lepton_infra.azure.planning import plan_vnet
-from lepton_infra.core.component import Component
+from lepton_infra.core.args import known
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name, physical_name
+from lepton_infra.profiles.azure.knobs import AzureKnobs
+from lepton_infra.profiles.azure.limits import POD_CIDR
+from lepton_infra.profiles.azure.tags import AZURE_TAGS
+from lepton_infra.spec import NetworkSpec
+from lepton_infra.spec.problems import like_spec_field
 
 # Priority 4096 is the lowest a custom rule can take: anything the platform opens later (e.g. an
 # ingress on 443) sits above it, and the internet stays denied below it whatever Azure's defaults become.
@@ -30,26 +37,51 @@ REGION_ZONES = ("1", "2", "3")
 
 
 @dataclass
-class NetworkArgs:
-    name_prefix: str  # cloud-side names: <platform>-<environment>
+class NetworkArgs(ComponentArgs):
+    name_prefix: str
+    """Prefix of cloud-side names (`<platform>-<environment>`): the VNet, NSGs, NAT gateway and the resource
+    group."""
     location: str
+    """The Azure region (e.g. `eastus`)."""
     cidr: str
-    # An existing resource group to use; None creates `<name_prefix>-rg`.
+    """The VNet's IPv4 range (outside the overlay pod range `10.244.0.0/16`): nodes take the first half,
+    private endpoints and the API server subnets come from the second."""
     resource_group_name: str | None = None
-    # A public ingress controller exists (a service exposed `public`): the node subnet admits TCP 80 and
-    # 443 from the internet. AKS opens ports for a LoadBalancer Service only in the NSG it manages on the
-    # node NICs, never in a subnet's NSG (AKS "Network security groups"), so the subnet's own
-    # deny-internet rule would drop every public request.
+    """An existing resource group to use (created and owned elsewhere). Default: none, the component creates
+    `<name_prefix>-rg`."""
     public_ingress: bool = False
+    """A public ingress controller exists (a service exposed `public`): the node subnet's NSG admits TCP 80
+    and 443 from the internet (priority 4000). AKS opens a LoadBalancer Service's ports only in the NSG it
+    manages on the node NICs, never in a subnet's NSG (AKS "Network security groups"), so the subnet's own
+    deny-internet rule would drop every public request. Default: off."""
     tags: Mapping[str, str] = field(default_factory=dict)
+    """Azure tags on every resource (the platform's: `team`, `cost-center`, ...), checked against Azure's tag
+    rules. Default: none."""
     protect: bool = False
+    """Pulumi `protect` on the stateful resources: `pulumi destroy` and replacements stop at them. Default:
+    off (the platform sets it in prod)."""
+
+    def problems(self) -> Iterator[Problem]:
+        refused = like_spec_field("cidr", self.cidr, NetworkSpec, "cidr")
+        yield from refused
+        if known(self.cidr) and not refused and IPv4Network(self.cidr).overlaps(POD_CIDR):
+            yield Problem(
+                "cidr",
+                self.cidr,
+                f"overlaps the AKS overlay pod range {POD_CIDR}",
+                f"pick a range outside {POD_CIDR}",
+            )
+        yield from like_spec_field(
+            "resource_group_name", self.resource_group_name, AzureKnobs, "resource_group"
+        )
+        yield from AZURE_TAGS.problems(self.tags)
 
 
 class Network(Component):
     TOKEN = "lepton:azure:Network"
 
     def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         layout = plan_vnet(IPv4Network(args.cidr))
         tags = dict(args.tags)
         if args.resource_group_name is None:
@@ -148,9 +180,10 @@ class Network(Component):
         )
         # Subnets are declared inline, with the VNet: separate Subnet resources and an inline list fight
         # each other on every update.
+        self.vnet_name = physical_name(args.name_prefix, "vnet", limit="azure:generic")
         self.vnet = network.VirtualNetwork(
             child_name(name, "vnet"),
-            virtual_network_name=physical_name(args.name_prefix, "vnet", limit="azure:generic"),
+            virtual_network_name=self.vnet_name,
             resource_group_name=rg_name,
             location=args.location,
             tags=tags,
