@@ -31,7 +31,7 @@ def cluster_access(
     kubeconfig_groups: Sequence[str],
 ) -> ClusterAccess:
     # Who deploys the in-cluster layer must be a Kubernetes admin (Azure RBAC): local accounts are off.
-    deployer = (
+    deployer: list[pulumi.Resource] = (
         [
             grant(
                 child_name(name, "deployer-admin"),
