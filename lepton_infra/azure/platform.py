@@ -9,6 +9,7 @@ import pulumi
 import pulumi_azure_native as azure_native
 from pulumi_azure_native import authorization
 
+from lepton_infra.azure.access import api_access
 from lepton_infra.azure.artifacts import MODELS_CONTAINER, ArtifactStore, ArtifactStoreArgs
 from lepton_infra.azure.cluster import STORAGE_CLASS, Cluster, ClusterArgs
 from lepton_infra.azure.encryption import EncryptionKey, EncryptionKeyArgs
@@ -17,17 +18,24 @@ from lepton_infra.azure.maintenance import AksMaintenanceWindow
 from lepton_infra.azure.monitoring import Monitoring, MonitoringArgs
 from lepton_infra.azure.network import Network, NetworkArgs
 from lepton_infra.azure.node_pool import NodePool, NodePoolArgs
-from lepton_infra.azure.planning import SPOT_TAINT
+from lepton_infra.azure.planning import AKS_GPU_RUNTIME_CLASS, SPOT_TAINT, serves_provisioning_requests
 from lepton_infra.azure.quotas import quota_needs
-from lepton_infra.azure.traffic import AksTraffic, AksTrafficArgs
+from lepton_infra.azure.traffic import Traffic, TrafficArgs
 from lepton_infra.core.cloud import PlatformOutputs
-from lepton_infra.core.cluster_handle import ClusterHandle, EgressRule, GpuFacts, NodeTaint
+from lepton_infra.core.cluster_handle import (
+    BEST_EFFORT_ATOMIC_SCALE_UP,
+    CapacityProvisioning,
+    ClusterHandle,
+    EgressRule,
+    GpuFacts,
+    NodeTaint,
+)
 from lepton_infra.core.component import Component
 from lepton_infra.core.exposure import warn_if_api_open_to_the_world
 from lepton_infra.core.naming import child_name
 from lepton_infra.profiles.azure.limits import POD_CIDR
 from lepton_infra.spec import PlatformSpec
-from lepton_infra.spec.resolved import ResolvedPlatform, resolve
+from lepton_infra.spec.resolved import resolve
 
 # Azure workload identity exchanges the pod's projected service-account token at the Entra ID login
 # endpoint (login.microsoftonline.com) over HTTPS: a public, many-address service no NetworkPolicy CIDR
@@ -35,26 +43,11 @@ from lepton_infra.spec.resolved import ResolvedPlatform, resolve
 AZURE_IDENTITY_EGRESS = (EgressRule(cidr="0.0.0.0/0", port=443),)
 
 
-def api_access(resolved: ResolvedPlatform) -> str:
-    """Where `pulumi up` (and kubectl) must run for this stack: the in-cluster layer talks to the API."""
-    if resolved.endpoint == "private":
-        # The API name resolves only from the private DNS zone AKS links to the cluster's VNet (peered or
-        # VPN-connected networks do not resolve it), and run command is off: nothing outside reaches it.
-        return (
-            f"only from inside VNet {resolved.name_prefix}-vnet, which this stack creates: the private API "
-            "name resolves only there (peered or VPN networks do not resolve it), so a first `up` from "
-            "anywhere else creates the cloud layer and fails on every in-cluster resource. See docs/azure.md "
-            "'The first deploy' (a runner in the VNet, then `pulumi up` again from it)"
-        )
-    ranges = ", ".join(str(n) for n in resolved.spec.cluster.authorized_networks)
-    return f"from {ranges}: the API server is public but admits only cluster.authorized_networks"
-
-
 class Platform(Component):
     TOKEN = "lepton:azure:Platform"
 
     def __init__(self, name: str, spec: PlatformSpec, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(name, opts)
+        super().__init__(name, spec, opts)
         resolved = resolve(spec)
         assert resolved.azure is not None  # resolve() fills the spec's own cloud
         knobs, system_pool = resolved.azure.knobs, resolved.azure.system_pool
@@ -78,6 +71,7 @@ class Platform(Component):
             opts=pulumi.InvokeOutputOptions(parent=self, provider=self.provider)
         )
         sub = knobs.subscription_id
+        exposed = resolved.exposed
         self.network = Network(
             child_name(name, "network"),
             NetworkArgs(
@@ -85,6 +79,7 @@ class Platform(Component):
                 location=spec.region,
                 cidr=str(spec.network.cidr),
                 resource_group_name=knobs.resource_group,
+                public_ingress=any(e.exposure == "public" for e in exposed),
                 tags=tags,
                 protect=protect,
             ),
@@ -121,7 +116,7 @@ class Platform(Component):
                 node_subnet_id=self.network.node_subnet_id,
                 api_server_subnet_id=self.network.api_server_subnet_id,
                 key_id=self.key.key_id,
-                key_uri_with_version=self.key.key_uri_with_version,
+                key_uri_with_version=self.key.current_key_uri_with_version,
                 key_vault_id=self.key.vault_id,
                 disk_encryption_set_id=self.key.disk_encryption_set_id,
                 service_cidr=str(spec.network.service_cidr),
@@ -130,6 +125,10 @@ class Platform(Component):
                 private_endpoint=resolved.endpoint == "private",
                 authorized_networks=[str(n) for n in spec.cluster.authorized_networks],
                 admin_group_object_ids=list(knobs.admin_group_object_ids),
+                kubeconfig_groups=[
+                    *knobs.admin_group_object_ids,
+                    *(a for t in spec.tenants for a in t.admins),
+                ],
                 deployer_object_id=client.object_id,
                 deployer_principal_type=knobs.deployer_principal_type,
                 upgrade_channel=knobs.upgrade_channel,
@@ -167,7 +166,7 @@ class Platform(Component):
                     spot=pool.spec.spot,
                     disk_gb=pool.spec.disk_gb,
                     zones=zones,
-                    extra_labels=dict(pool.spec.labels),
+                    labels=dict(pool.spec.labels),
                     tags=tags,
                 ),
                 opts_(),
@@ -203,7 +202,7 @@ class Platform(Component):
                 name_prefix=prefix,
                 location=spec.region,
                 resource_group_name=rg,
-                resource_group_id=self.network.resource_group_id,
+                budget_resource_groups=[rg, self.cluster.node_resource_group],
                 subscription_id=sub,
                 cluster_id=self.cluster.cluster_id,
                 cluster_name=self.cluster.cluster_name,
@@ -227,11 +226,10 @@ class Platform(Component):
             self._lock_stateful(name, rg)
 
         workload_dependencies = [*(p.pool for p in self.node_pools), *self.cluster.deployer_access]
-        exposed = resolved.exposed
         self.traffic = (
-            AksTraffic(
+            Traffic(
                 child_name(name, "traffic"),
-                AksTrafficArgs(
+                TrafficArgs(
                     exposures=frozenset(e.exposure for e in exposed),
                     k8s_provider=self.cluster.k8s_provider,
                     prod=prod,
@@ -241,11 +239,11 @@ class Platform(Component):
                     oidc_issuer=self.cluster.oidc_issuer,
                     azure_provider=self.provider,
                     domain=spec.network.domain,
-                    dns_zone_id=dns_zone,
-                    acme=spec.network.tls_issuer == "acme",
+                    public_zone=dns_zone,
+                    tls_issuer=spec.network.tls_issuer,
                     dns_records=spec.network.dns_records,
                     vnet_id=self.network.vnet_id,
-                    dns_zone_provider=self._zone_provider(name, dns_zone, sub, spec.region)
+                    public_zone_provider=self._zone_provider(name, dns_zone, sub, spec.region)
                     if exposed
                     else None,
                     wait_for=workload_dependencies,
@@ -268,11 +266,13 @@ class Platform(Component):
             kubeconfig=self.cluster.kubeconfig,
             provider=self.cluster.k8s_provider,
             # gpuProfile.driver=Install: AKS puts the NVIDIA driver and container toolkit on its GPU node
-            # images; the device plugin and the DCGM exporter come from the GPU operator.
+            # images; the device plugin and the DCGM exporter come from the GPU operator, whose operands
+            # run with the node's `nvidia-container-runtime` handler (NVIDIA's AKS configuration).
             gpu=GpuFacts(
                 driver_installed=True,
                 device_plugin_installed=False,
-                cloud_taints=(NodeTaint(*SPOT_TAINT),) if spot_gpu else (),
+                cloud_taints=(NodeTaint(*SPOT_TAINT, spot_only=True),) if spot_gpu else (),
+                runtime_class=AKS_GPU_RUNTIME_CLASS,
             ),
             bind_identity=WorkloadIdentityBinder(
                 name_prefix=prefix,
@@ -293,9 +293,12 @@ class Platform(Component):
             metrics_server_installed=True,  # AKS runs metrics-server in kube-system
             network_policy_enforced=True,  # Cilium dataplane with network_policy cilium
             identity_egress=AZURE_IDENTITY_EGRESS,
-            # The AKS-managed autoscaler serves no ProvisioningRequests and cannot be made to
-            # (Azure/AKS#5492): queued jobs are admitted on quota alone (docs/azure.md).
-            capacity_provisioning=None,
+            # AKS's managed autoscaler serves ProvisioningRequests from 1.33 (azure/planning.py): queued GPU
+            # jobs get their nodes together before admission, as on EKS and GKE. The API is AKS's own, served
+            # before anything of ours starts, so Kueue waits for nothing more.
+            capacity_provisioning=CapacityProvisioning(BEST_EFFORT_ATOMIC_SCALE_UP)
+            if serves_provisioning_requests(spec.cluster.version)
+            else None,
             region=spec.region,
             model_bucket=model_bucket,
             registry_url=self.artifacts.registry_url,
@@ -309,7 +312,7 @@ class Platform(Component):
             registry_url=self.artifacts.registry_url,
             region=spec.region,
             key_id=self.key.key_id,
-            api_access=api_access(resolved),
+            api_access=api_access(resolved, self.network.vnet_name),
             # `host_addresses` (each host's load-balancer IP, as its Ingress reports it) comes from the
             # in-cluster layer, as on AWS (lepton_infra.platform.build).
             cloud_specific={"resource_group": rg},

@@ -6,7 +6,7 @@ set of facts, not a new branch here.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,14 +14,16 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from lepton_infra.core.cluster_handle import ExporterPods, GpuFacts, NodeTaint
-from lepton_infra.core.component import Component
+from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.conventions import (
     GPU_OPERATOR_NAMESPACE,
     GPU_TAINT_EFFECT,
     GPU_TAINT_KEY,
     MONITORING_NAMESPACE,
 )
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name
+from lepton_infra.kubernetes.charts.checks import kubernetes_version_problems
 from lepton_infra.kubernetes.charts.helm import pinned_release
 from lepton_infra.kubernetes.charts.pinned import GPU_OPERATOR, HelmChart
 from lepton_infra.kubernetes.meta import common_labels, namespace, psa_labels
@@ -61,13 +63,35 @@ def gpu_operator_toggles(facts: GpuFacts) -> GpuOperatorToggles:
     )
 
 
+# node-feature-discovery's worker tolerations as the GPU operator chart sets them (NVIDIA/gpu-operator
+# v26.7.0 deployments/gpu-operator/values.yaml, `node-feature-discovery.worker.tolerations`). Helm replaces a
+# list value whole, so ours repeats them before adding the cloud's.
+NFD_WORKER_TOLERATIONS = (
+    {
+        "key": "node-role.kubernetes.io/control-plane",
+        "operator": "Equal",
+        "value": "",
+        "effect": "NoSchedule",
+    },
+    {"key": GPU_TAINT_KEY, "operator": "Exists", "effect": GPU_TAINT_EFFECT},
+)
+
+
 def gpu_operator_values(
-    toggles: GpuOperatorToggles, cloud_taints: Sequence[NodeTaint] = ()
+    toggles: GpuOperatorToggles, cloud_taints: Sequence[NodeTaint] = (), runtime_class: str | None = None
 ) -> dict[str, Any]:
     gpu_toleration = {"key": GPU_TAINT_KEY, "operator": "Exists", "effect": GPU_TAINT_EFFECT}
     # The cloud's own taints on some GPU nodes (AKS spot): without them no operand lands there.
-    tolerations = [gpu_toleration, *(t.toleration() for t in cloud_taints)]
-    return {
+    cloud = [t.toleration() for t in cloud_taints]
+    tolerations = [gpu_toleration, *cloud]
+    operator: dict[str, Any] = {"upgradeCRD": True}
+    if runtime_class is not None:
+        # Every operand pod (device plugin, validator, DCGM exporter, feature discovery) gets this
+        # runtimeClassName, and the operator creates the RuntimeClass with it as handler
+        # (controllers/object_controls.go at v26.7.0: setRuntimeClassName, transformRuntimeClass). The
+        # chart's `nvidia` names a handler only the operator's own toolkit configures.
+        operator["runtimeClass"] = runtime_class
+    values: dict[str, Any] = {
         "driver": {"enabled": toggles.driver},
         "toolkit": {"enabled": toggles.toolkit},
         "devicePlugin": {"enabled": toggles.device_plugin},
@@ -80,10 +104,25 @@ def gpu_operator_values(
         # (templates/upgrade_crd.yaml at v26.7.0, the operator image's manage-crds) applies the new
         # ClusterPolicy, NVIDIADriver, GPUCluster and NFD CRDs first. On by default since 24.9; set
         # so the plan shows it. (It skips the DRA ComputeDomain CRDs, which the platform does not use.)
-        "operator": {"upgradeCRD": True},
+        "operator": operator,
         # Operands must land on the tainted GPU nodes and survive node pressure.
         "daemonsets": {"tolerations": tolerations, "priorityClassName": SYSTEM_NODE_CRITICAL},
     }
+    if runtime_class is not None:
+        # The cloud's toolkit, as NVIDIA documents it for AKS (cloud-native-docs gpu-operator/
+        # microsoft-aks.rst, procedure unchanged since 2023, last edited 2025-10-08): written when the
+        # chart's `cdi.enabled` defaulted to false. From v25.10.0 it defaults to true and GPUs reach
+        # containers through the runtime's own CDI support and specs the operator's toolkit writes
+        # (release-notes.rst, 25.10.0); with the cloud's toolkit, the documented device-list path
+        # (NVIDIA_VISIBLE_DEVICES through the node's nvidia-container-runtime) is the one kept.
+        values["cdi"] = {"enabled": False}
+    if cloud:
+        # The NFD worker labels each node with its PCI devices (`feature.node.kubernetes.io/
+        # pci-10de.present`), from which the operator sets `nvidia.com/gpu.present` and places its
+        # operands (controllers/state_manager.go at v26.7.0, gpuNodeLabels). On a node whose taint it
+        # does not tolerate (AKS spot) it never runs: no GPU label, no operand, no `nvidia.com/gpu`.
+        values["node-feature-discovery"] = {"worker": {"tolerations": [*NFD_WORKER_TOLERATIONS, *cloud]}}
+    return values
 
 
 def dcgm_service_monitor_spec(cloud_exporter: bool) -> dict[str, Any]:
@@ -140,24 +179,38 @@ def cloud_exporter_pod_monitor_spec(pods: ExporterPods) -> dict[str, Any]:
 
 
 @dataclass
-class GpuStackArgs:
+class GpuStackArgs(ComponentArgs):
     kubernetes_version: str
+    """The cluster's minor (`1.33`): the operator namespace's Pod Security Admission version, and a minor
+    the operator chart must support when it is installed."""
     facts: GpuFacts
-    # Resources the operator's pods need first (node pools, the cluster autoscaler).
+    """What the cloud's GPU nodes already have (`ClusterHandle.gpu`): the operator installs only the rest
+    (driver, container toolkit, device plugin, DCGM exporter), and nothing when the cloud has them all."""
     depends_on: Sequence[pulumi.Resource] = ()
-    # The release owning the ServiceMonitor CRD (kube-prometheus-stack).
+    """What the operator's pods need first (node pools, the cluster autoscaler), passed to the release: a
+    component's `depends_on` does not reach the children it creates. Default: none."""
     monitoring_crds: Sequence[pulumi.Resource] = ()
+    """The release owning the ServiceMonitor and PodMonitor CRDs (kube-prometheus-stack), which the GPU
+    metrics' monitor waits for. Default: none."""
     chart: HelmChart = field(default_factory=lambda: GPU_OPERATOR)
-    # The operator, its operands and node-feature-discovery all run at system-node-critical (the chart's
-    # defaults and ours): where the cluster admits that class only under a quota, create it.
+    """The NVIDIA GPU operator chart to install. Default: the pinned one (kubernetes/charts/pinned.py)."""
     critical_priority_needs_quota: bool = False
+    """The operator, its operands and node-feature-discovery run at system-node-critical (the chart's
+    defaults and ours): set it where the cluster admits that class only under a ResourceQuota (GKE), and
+    one is created in the operator's namespace. Default: off."""
+
+    def problems(self) -> Iterator[Problem]:
+        installed = gpu_operator_toggles(self.facts).anything
+        yield from kubernetes_version_problems(
+            self.kubernetes_version, {"chart": self.chart} if installed else {}
+        )
 
 
 class GpuStack(Component):
     TOKEN = "lepton:k8s:GpuStack"
 
     def __init__(self, name: str, args: GpuStackArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         self.toggles = gpu_operator_toggles(args.facts)
         cloud_exporter = args.facts.dcgm_exporter if args.facts.dcgm_exporter_installed else None
         # Driver and toolkit pods are privileged by nature: this namespace is one of the few that must be.
@@ -182,7 +235,7 @@ class GpuStack(Component):
                 child_name(name, "operator"),
                 args.chart,
                 self.namespace.metadata.name,
-                gpu_operator_values(self.toggles, args.facts.cloud_taints),
+                gpu_operator_values(self.toggles, args.facts.cloud_taints, args.facts.runtime_class),
                 self.child_opts(
                     depends_on=[*args.depends_on, *([self.critical_quota] if self.critical_quota else [])]
                 ),
