@@ -66,12 +66,14 @@ def test_every_role_assignment_is_scoped_to_the_one_resource_it_needs(graph: Pla
 
 def test_principals_exist_before_their_role_assignments(graph: PlannedGraph) -> None:
     """Each grant to a managed identity waits for that identity and says it is a service principal (no
-    directory lookup while Entra ID still replicates it); only the deployer's grant names a user, and the
+    directory lookup while Entra ID still replicates it); the deployer's grant names the stack's
+    `azure.deployer_principal_type` (a user on dev, prod's runner a service principal), and the
     kubeconfig grants name the Entra groups of the spec."""
+    deployer_type = {"azure-dev": "User", "azure-prod": "ServicePrincipal"}[graph.stack]
     for ra in graph.of_type(ROLE_ASSIGNMENT):
         principals = ra.property_dependencies.get("principalId", [])
         if ra.inputs["principalId"] == DEPLOYER_OBJECT_ID:
-            assert principals == [] and ra.inputs["principalType"] == "User"
+            assert principals == [] and ra.inputs["principalType"] == deployer_type
             continue
         if _role(ra) == "Azure Kubernetes Service Cluster User Role":
             assert principals == [] and ra.inputs["principalType"] == "Group"
