@@ -156,6 +156,7 @@ class Platform(Component):
                     cluster_name=self.cluster.cluster_name,
                     pool_name=pool.name,
                     node_subnet_id=self.network.node_subnet_id,
+                    kubernetes_version=spec.cluster.version,
                     min_nodes=pool.spec.min,
                     max_nodes=pool.spec.max,
                     initial_nodes=pool.initial_nodes,
