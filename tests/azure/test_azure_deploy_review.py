@@ -6,6 +6,7 @@ Azure RBAC propagation wait. Expected values are written out from the sources na
 from __future__ import annotations
 
 import dataclasses
+import re
 import shutil
 
 import pytest
@@ -68,3 +69,44 @@ def test_minor_upgrade_moves_control_plane_then_every_pool(prod_next_minor: Plan
     for name, pool in pools.items():
         assert pool.get("orchestratorVersion") == "1.36", name
         assert cluster.urn in pool.dependencies, name
+
+
+# --- 3. etcd's KMS key rotates only on purpose -----------------------------------------------------------
+
+# Azure built-in roles: "Key Vault Crypto User" (12338af0-0e69-4776-bea7-57ae8d297424).
+CRYPTO_USER = "12338af0-0e69-4776-bea7-57ae8d297424"
+
+
+def test_etcd_has_its_own_key_that_never_rotates_by_itself(graph: PlannedGraph) -> None:
+    """AKS KMS: "Remember to update all secrets after key rotation ... After the second key rotation, the
+    oldest key can be safely removed/expired" (learn.microsoft.com/azure/aks/use-kms-etcd-encryption,
+    Rotate existing keys, ms.date 2025-12-22, read 2026-12-07), and a key in use must not expire
+    (Limitations). The cluster's keyId is a version of the `etcd` key, which has no rotation policy and no
+    expiry; the platform key keeps its 90-day rotation for disks, storage and the registry."""
+    keys = {k.get("keyName"): k for k in graph.of_type(f"{AZ}:keyvault:Key")}
+    assert sorted(keys) == ["etcd", "platform"]
+    etcd = keys["etcd"]
+    assert etcd.get("properties.rotationPolicy") is None
+    assert etcd.get("properties.attributes.expires") is None
+    assert etcd.get("properties.kty") == "RSA"
+    assert {"properties", "tags"} <= set(etcd.ignore_changes)
+    assert keys["platform"].get("properties.rotationPolicy.lifetimeActions")[0]["action"]["type"] == "rotate"
+    (cluster,) = graph.of_type(f"{AZ}:containerservice:ManagedCluster")
+    key_id = cluster.get("securityProfile.azureKeyVaultKms.keyId")
+    assert re.fullmatch(r"https://acme-ai-(dev|prod)-kv\.vault\.azure\.net/keys/etcd/[0-9a-f]{32}", key_id), (
+        key_id
+    )
+
+
+def test_control_plane_may_use_the_etcd_key_and_keeps_the_platform_key(graph: PlannedGraph) -> None:
+    """KMS keeps decrypting Secrets written under the key it used before (the platform key, on a running
+    cluster) until they are rewritten: the control plane holds Key Vault Crypto User on both keys, and the
+    cluster waits for both grants."""
+    grants = {
+        g.name: g
+        for g in graph.of_type(f"{AZ}:authorization:RoleAssignment")
+        if g.get("roleDefinitionId", "").endswith(CRYPTO_USER)
+    }
+    assert sorted(grants) == ["acme-ai-cluster-kms-etcd-key-access", "acme-ai-cluster-kms-key-access"]
+    settle = graph.one("time:index/sleep:Sleep", "acme-ai-cluster-grants-settle")
+    assert {g.urn for g in grants.values()} <= set(settle.dependencies)
