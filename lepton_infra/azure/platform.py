@@ -80,6 +80,8 @@ class Platform(Component):
                 cidr=str(spec.network.cidr),
                 resource_group_name=knobs.resource_group,
                 public_ingress=any(e.exposure == "public" for e in exposed),
+                # A private API server is reached from the VNet only: the deploy runner's subnet.
+                runner_subnet=resolved.endpoint == "private",
                 tags=tags,
                 protect=protect,
             ),

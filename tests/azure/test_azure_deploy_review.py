@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import shutil
+from typing import Any
 
 import pytest
 
@@ -110,3 +111,31 @@ def test_control_plane_may_use_the_etcd_key_and_keeps_the_platform_key(graph: Pl
     assert sorted(grants) == ["acme-ai-cluster-kms-etcd-key-access", "acme-ai-cluster-kms-key-access"]
     settle = graph.one("time:index/sleep:Sleep", "acme-ai-cluster-grants-settle")
     assert {g.urn for g in grants.values()} <= set(settle.dependencies)
+
+
+# --- 4. The deploy runner's subnet is the stack's own ---------------------------------------------------
+
+
+def _subnets(graph: PlannedGraph) -> dict[str, dict[str, Any]]:
+    (vnet,) = graph.of_type(f"{AZ}:network:VirtualNetwork")
+    return {s["name"]: s for s in vnet.inputs["subnets"]}
+
+
+def test_prod_vnet_declares_the_runner_subnet(prod: PlannedGraph) -> None:
+    """The VNet declares its subnets inline; a subnet added outside the stack is not in that list, and the
+    VNet's next PUT deletes it or is refused while a runner uses it (pulumi/pulumi-azure-native#611). So the
+    private cluster's runner subnet is declared with the others: 10.40.255.192/27, below the API server's
+    10.40.255.240/28, with its own NSG and the NAT gateway for egress."""
+    subnets = _subnets(prod)
+    assert sorted(subnets) == ["apiserver", "endpoints", "nodes", "runner"]
+    runner = subnets["runner"]
+    assert runner["addressPrefix"] == "10.40.255.192/27"
+    assert subnets["apiserver"]["addressPrefix"] == "10.40.255.240/28"
+    assert runner["defaultOutboundAccess"] is False
+    nsg = prod.one(f"{AZ}:network:NetworkSecurityGroup", "acme-ai-network-runner-nsg")
+    assert [r["access"] for r in nsg.inputs["securityRules"]] == ["Deny"]
+    assert "natGateway" in runner and "networkSecurityGroup" in runner
+
+
+def test_dev_public_api_server_has_no_runner_subnet(dev: PlannedGraph) -> None:
+    assert sorted(_subnets(dev)) == ["apiserver", "endpoints", "nodes"]
