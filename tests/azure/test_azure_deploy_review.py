@@ -139,3 +139,18 @@ def test_prod_vnet_declares_the_runner_subnet(prod: PlannedGraph) -> None:
 
 def test_dev_public_api_server_has_no_runner_subnet(dev: PlannedGraph) -> None:
     assert sorted(_subnets(dev)) == ["apiserver", "endpoints", "nodes"]
+
+
+# --- 5. Azure RBAC waits the documented bound ------------------------------------------------------------
+
+
+def test_cluster_and_key_users_wait_ten_minutes_for_azure_rbac(graph: PlannedGraph) -> None:
+    """Key Vault's RBAC guide: "it will take up to 10 minutes (600 seconds) after role assignments is
+    changed for role to be applied" (learn.microsoft.com/azure/key-vault/general/rbac-guide, Known limits
+    and performance, read 2026-12-07). The cluster (KMS and subnet validation) and the key's users wait it;
+    the deployer's AKS RBAC grant keeps AKS's own five minutes."""
+    waits = {s.name: s.inputs["createDuration"] for s in graph.of_type("time:index/sleep:Sleep")}
+    assert waits["acme-ai-cluster-grants-settle"] == "600s"
+    assert waits["acme-ai-cluster-deployer-admin-settle"] == "300s"
+    key_waits = {n: d for n, d in waits.items() if n.startswith("acme-ai-key-")}
+    assert key_waits and set(key_waits.values()) == {"600s"}, key_waits
