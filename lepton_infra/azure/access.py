@@ -17,7 +17,7 @@ def api_access(resolved: ResolvedPlatform, network: str) -> str:
             f"only from inside VNet {network}, which this stack creates: the private API "
             "name resolves only there (peered or VPN networks do not resolve it), so a first `up` from "
             "anywhere else creates the cloud layer and fails on every in-cluster resource. See docs/azure.md "
-            "'The first deploy' (a runner in the VNet, then `pulumi up` again from it)"
+            "'The first deploy' (a runner in the VNet's `runner` subnet, then `pulumi up` again from it)"
         )
     ranges = ", ".join(str(n) for n in resolved.spec.cluster.authorized_networks)
     return f"from {ranges}: the API server is public but admits only cluster.authorized_networks"

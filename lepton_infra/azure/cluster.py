@@ -51,9 +51,9 @@ class ClusterArgs(ComponentArgs):
     """The Key Vault key's ARM id: the control plane identity's grant for KMS etcd encryption is scoped to
     it."""
     key_uri_with_version: pulumi.Input[str]
-    """The key's versioned URI: AKS KMS etcd encryption needs a versioned key id. The platform passes the
-    key's current version, read at every `up` (EncryptionKey.current_key_uri_with_version), so etcd follows a
-    rotation."""
+    """The versioned URI of etcd's key: AKS KMS etcd encryption needs a versioned key id. The platform passes
+    its own etcd key's current version, read at every `up` (EncryptionKey.etcd_key_uri_with_version), which
+    changes only by a deliberate rotation (docs/azure.md, "Key rotation")."""
     key_vault_id: pulumi.Input[str]
     """The Key Vault (its id) holding the key."""
     disk_encryption_set_id: pulumi.Input[str]
@@ -63,6 +63,9 @@ class ClusterArgs(ComponentArgs):
     """The Kubernetes Service range (outside the VNet and the pod range; a /12 or smaller)."""
     pod_cidr: str
     """The Azure CNI overlay pod range (the platform uses `10.244.0.0/16`)."""
+    etcd_key_id: pulumi.Input[str] | None = None
+    """The ARM id of etcd's own key, when it is not `key_id`: the control plane is granted `Key Vault Crypto
+    User` on it too. Default: none, etcd uses `key_id`'s key."""
     zones: int = 3
     """Availability zones of the system pool (and zone-redundant disks when more than 1). Default: 3."""
     private_endpoint: bool = True
@@ -187,6 +190,7 @@ class Cluster(Component):
             tags=tags,
             subscription_id=args.subscription_id,
             key_id=args.key_id,
+            etcd_key_id=args.etcd_key_id,
             node_subnet_id=args.node_subnet_id,
             api_server_subnet_id=args.api_server_subnet_id,
             disk_encryption_set_id=args.disk_encryption_set_id,

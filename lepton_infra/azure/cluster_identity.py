@@ -33,6 +33,7 @@ def cluster_identities(
     tags: Mapping[str, str],
     subscription_id: str,
     key_id: pulumi.Input[str],
+    etcd_key_id: pulumi.Input[str] | None,
     node_subnet_id: pulumi.Input[str],
     api_server_subnet_id: pulumi.Input[str],
     disk_encryption_set_id: pulumi.Input[str],
@@ -61,8 +62,15 @@ def cluster_identities(
         )
 
     grants = [
-        # etcd encryption (KMS): encrypt/decrypt with the key, nothing else in the vault.
+        # etcd encryption (KMS): encrypt/decrypt with the key, nothing else in the vault. Kept on the
+        # platform key when etcd has its own: Secrets written before the move stay readable until the
+        # runbook rewrites them (docs/azure.md, "Key rotation").
         to_control_plane("kms-key-access", "Key Vault Crypto User", key_id),
+        *(
+            [to_control_plane("kms-etcd-key-access", "Key Vault Crypto User", etcd_key_id)]
+            if etcd_key_id is not None
+            else []
+        ),
         # Join the node and API-server subnets (and their NAT gateway, through the subnet).
         to_control_plane("node-subnet-access", "Network Contributor", node_subnet_id),
         to_control_plane("apiserver-subnet-access", "Network Contributor", api_server_subnet_id),

@@ -1,6 +1,7 @@
-"""`azure.EncryptionKey`: a Key Vault (RBAC, purge protection) with one RSA key that rotates, the
+"""`azure.EncryptionKey`: a Key Vault (RBAC, purge protection) with an RSA key that rotates, the
 user-assigned identity storage and the registry encrypt with, and the Disk Encryption Set for node and
-volume disks. Every grant is on the key, nothing wider."""
+volume disks; and etcd's own key (AKS KMS), rotated only on purpose. Every grant is on a key, nothing
+wider."""
 
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ from lepton_infra.profiles.azure.tags import AZURE_TAGS
 
 # Operations a wrapping key needs; nothing signs or encrypts data with it directly.
 KEY_OPS = ["wrapKey", "unwrapKey", "encrypt", "decrypt"]
-ROTATE_AFTER = "P90D"  # a new key version every 90 days
+ROTATE_AFTER = "P90D"  # a new version of the platform key every 90 days (not etcd's: ETCD_KEY_NAME)
+ETCD_KEY_NAME = "etcd"  # AKS KMS's own key, rotated only on purpose (docs/azure.md, "Key rotation")
 KEY_LIFETIME = "P2Y"  # a version expires after two years (rotation keeps a fresh one long before)
 
 
@@ -116,15 +118,33 @@ class EncryptionKey(Component):
             # key rotation-policy update` (docs/azure.md, "Key rotation").
             opts=self.child_opts(protect=args.protect, ignore_changes=["properties", "tags"]),
         )
-        # The key's version now, read at every `pulumi up` (Keys - Get answers the current version; the
-        # resource's own `keyUriWithVersion` is the first version, kept in the state). AKS KMS takes a
-        # versioned key id and never follows a rotation by itself: passing the current one is what moves
-        # etcd encryption to each new version (docs/azure.md, "Key rotation").
-        self.current_key = keyvault.get_key_output(
-            key_name=self.key.name,
+        # etcd's key (AKS KMS) is its own and never rotates by itself. KMS holds two key versions at a
+        # time: Secrets written under an older one become unreadable unless every Secret is rewritten
+        # after each rotation (learn.microsoft.com/azure/aks/use-kms-etcd-encryption, "Rotate existing
+        # keys in a public key vault", ms.date 2025-12-22, read 2026-12-07). A 90-day automatic rotation
+        # that each `up` followed left that rewrite to chance; a rotation is now a deliberate runbook
+        # (docs/azure.md, "Key rotation"). No expiry either: a version in use must not expire ("you
+        # can't delete or expire the keys", same page, Limitations).
+        self.etcd_key = keyvault.Key(
+            child_name(name, "etcd-key"),
+            key_name=ETCD_KEY_NAME,
             vault_name=self.vault.name,
             resource_group_name=args.resource_group_name,
-            opts=pulumi.InvokeOutputOptions(parent=self, depends_on=[self.key]),
+            # Says the rotation is a runbook's (the policy pack's lepton-azure-key-rotation reads it).
+            tags={**tags, "rotation": "manual"},
+            properties=keyvault.KeyPropertiesArgs(kty="RSA", key_size=3072, key_ops=KEY_OPS),
+            # Created once, as the platform key above.
+            opts=self.child_opts(protect=args.protect, ignore_changes=["properties", "tags"]),
+        )
+        # The etcd key's version now, read at every `pulumi up` (Keys - Get answers the current version; the
+        # resource's own `keyUriWithVersion` is the first version, kept in the state). AKS KMS takes a
+        # versioned key id and never follows a rotation by itself: after `az keyvault key rotate`, the next
+        # `up` passes the new version, and the runbook rewrites the Secrets.
+        self.current_etcd_key = keyvault.get_key_output(
+            key_name=self.etcd_key.name,
+            vault_name=self.vault.name,
+            resource_group_name=args.resource_group_name,
+            opts=pulumi.InvokeOutputOptions(parent=self, depends_on=[self.etcd_key]),
         )
 
         def encryption_user(
@@ -187,8 +207,9 @@ class EncryptionKey(Component):
         self.key_id = self.key.id  # the ARM id: role assignment scope
         self.key_name = self.key.name
         self.key_uri = self.key.key_uri  # versionless: storage and registry follow rotations
-        # AKS KMS needs a version: the current one, so a rotation reaches etcd at the next `pulumi up`.
-        self.current_key_uri_with_version: pulumi.Output[str] = self.current_key.key_uri_with_version
+        # AKS KMS needs a version: the etcd key's current one (it changes only by a deliberate rotation).
+        self.etcd_key_id = self.etcd_key.id  # the control plane's KMS grant is scoped to it
+        self.etcd_key_uri_with_version: pulumi.Output[str] = self.current_etcd_key.key_uri_with_version
         self.disk_encryption_set_id = self.disk_encryption_set.id
         self.finish(
             {

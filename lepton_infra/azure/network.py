@@ -54,6 +54,12 @@ class NetworkArgs(ComponentArgs):
     and 443 from the internet (priority 4000). AKS opens a LoadBalancer Service's ports only in the NSG it
     manages on the node NICs, never in a subnet's NSG (AKS "Network security groups"), so the subnet's own
     deny-internet rule would drop every public request. Default: off."""
+    runner_subnet: bool = False
+    """Declare the `runner` subnet (a /27 below the API server's, its own NSG denying the internet, egress
+    through the NAT gateway) where the deploy runner of a private cluster lives. It is inline with the
+    others: a subnet added to the VNet outside the stack would be deleted (or the VNet update refused while
+    it is in use) at the VNet's next update. Default: off (the platform turns it on when the API server
+    is private)."""
     tags: Mapping[str, str] = field(default_factory=dict)
     """Azure tags on every resource (the platform's: `team`, `cost-center`, ...), checked against Azure's tag
     rules. Default: none."""
@@ -147,6 +153,7 @@ class Network(Component):
 
         self.nodes_nsg = nsg("nodes", [public_ingress] if args.public_ingress else [])
         self.endpoints_nsg = nsg("endpoints", [])
+        self.runner_nsg = nsg("runner", []) if args.runner_subnet else None
         # StandardV2: zone-redundant by default, where a Standard NAT gateway lives in one zone (placed
         # by Azure when none is named) and a zone outage stopped every node's egress, in a cluster whose
         # pools span three zones. One gateway per zone is no option here: a subnet takes at most one NAT
@@ -178,6 +185,19 @@ class Network(Component):
             public_ip_addresses=[network.SubResourceArgs(id=self.egress_ip.id)],
             opts=self.child_opts(),
         )
+
+        def egress_subnet(
+            role: str, prefix: IPv4Network, nsg: network.NetworkSecurityGroup
+        ) -> network.SubnetArgs:
+            return network.SubnetArgs(
+                name=role,
+                address_prefix=str(prefix),
+                network_security_group=network.NetworkSecurityGroupArgs(id=nsg.id),
+                nat_gateway=network.SubResourceArgs(id=self.nat_gateway.id),
+                # No implicit outbound IP: egress is the NAT gateway or nothing.
+                default_outbound_access=False,
+            )
+
         # Subnets are declared inline, with the VNet: separate Subnet resources and an inline list fight
         # each other on every update.
         self.vnet_name = physical_name(args.name_prefix, "vnet", limit="azure:generic")
@@ -189,14 +209,7 @@ class Network(Component):
             tags=tags,
             address_space=network.AddressSpaceArgs(address_prefixes=[args.cidr]),
             subnets=[
-                network.SubnetArgs(
-                    name="nodes",
-                    address_prefix=str(layout.nodes),
-                    network_security_group=network.NetworkSecurityGroupArgs(id=self.nodes_nsg.id),
-                    nat_gateway=network.SubResourceArgs(id=self.nat_gateway.id),
-                    # No implicit outbound IP: egress is the NAT gateway or nothing.
-                    default_outbound_access=False,
-                ),
+                egress_subnet("nodes", layout.nodes, self.nodes_nsg),
                 network.SubnetArgs(
                     name="endpoints",
                     address_prefix=str(layout.endpoints),
@@ -210,6 +223,8 @@ class Network(Component):
                     delegations=[network.DelegationArgs(name="aks-apiserver", service_name=AKS_DELEGATION)],
                     default_outbound_access=False,
                 ),
+                # The runner pulls its jobs and providers from the internet: through the NAT too.
+                *([egress_subnet("runner", layout.runner, self.runner_nsg)] if self.runner_nsg else []),
             ],
             opts=self.child_opts(),
         )
@@ -217,6 +232,9 @@ class Network(Component):
         self.node_subnet_id = self.vnet.id.apply(lambda v: f"{v}/subnets/nodes")
         self.endpoint_subnet_id = self.vnet.id.apply(lambda v: f"{v}/subnets/endpoints")
         self.api_server_subnet_id = self.vnet.id.apply(lambda v: f"{v}/subnets/apiserver")
+        self.runner_subnet_id: pulumi.Output[str] | None = (
+            self.vnet.id.apply(lambda v: f"{v}/subnets/runner") if args.runner_subnet else None
+        )
         self.finish(
             {
                 "vnet_id": self.vnet_id,

@@ -18,7 +18,7 @@ from lepton_infra.core.naming import child_name
 from lepton_infra.profiles.azure import PROFILE as AZURE
 from lepton_infra.profiles.azure.limits import MAX_OS_DISK_GB, SYSTEM_POOL_NAME
 from lepton_infra.profiles.azure.tags import AZURE_TAGS
-from lepton_infra.spec import NodePoolSpec
+from lepton_infra.spec import ClusterSpec, NodePoolSpec
 from lepton_infra.spec.problems import like_spec_field, machine_problems, node_pool_args_problems
 
 
@@ -34,6 +34,10 @@ class NodePoolArgs(ComponentArgs):
     `sys` (the spec's `node_pools[].name`)."""
     node_subnet_id: pulumi.Input[str]
     """The nodes' subnet (its id)."""
+    kubernetes_version: str | None = None
+    """The pool's Kubernetes minor (`orchestratorVersion`), the cluster's `cluster.version`: a change moves
+    the pool through the per-pool API after the control plane (the pool depends on the cluster). Default:
+    none, AKS picks the control plane's at creation and never moves the pool (docs/upgrades.md)."""
     min_nodes: int = 0
     """Fewest nodes AKS's cluster autoscaler keeps. Default: 0 (a pool scales from zero)."""
     max_nodes: int = 2
@@ -94,6 +98,8 @@ class NodePoolArgs(ComponentArgs):
             cpu_class=self.cpu_class,
             machine_type=self.machine_type,
         )
+        if self.kubernetes_version is not None:
+            yield from like_spec_field("kubernetes_version", self.kubernetes_version, ClusterSpec, "version")
         yield from like_spec_field("disk_gb", self.disk_gb, NodePoolSpec, "disk_gb")
         yield from at_most(
             "disk_gb", self.disk_gb, MAX_OS_DISK_GB, f"AKS OS disks are at most {MAX_OS_DISK_GB} GiB"
@@ -135,6 +141,14 @@ class NodePool(Component):
             os_type="Linux",
             os_sku="Ubuntu",
             vm_size=machine.name,
+            # A minor upgrade of a separate AgentPool is a per-pool operation on its own
+            # `orchestratorVersion`: the managed cluster's `kubernetesVersion` moves the control plane
+            # and leaves such pools where they are (pulumi/pulumi-azure-native#2094, "upgrades not
+            # applying to agentpool", read 2026-12-07). Per pool, the control plane strictly first, is
+            # also the only order AKS accepts while a Spot pool exists (learn.microsoft.com/azure/aks/
+            # spot-node-pool, Limitations, ms.date 2025-04-06, read 2026-12-07). `<major>.<minor>`: AKS
+            # takes the newest patch and re-sending the same minor upgrades nothing (AgentPool API).
+            orchestrator_version=args.kubernetes_version,
             enable_auto_scaling=True,
             min_count=args.min_nodes,
             max_count=args.max_nodes,

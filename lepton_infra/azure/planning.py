@@ -81,16 +81,20 @@ class VnetLayout:
     nodes: IPv4Network
     endpoints: IPv4Network  # private endpoints (model storage)
     api_server: IPv4Network  # delegated to Microsoft.ContainerService/managedClusters
+    runner: IPv4Network  # the deploy runner of a private cluster (declared only then)
 
 
 def plan_vnet(cidr: IPv4Network) -> VnetLayout:
     """Nodes take the first half of the range (pods use the overlay, so nodes need one address each);
-    private endpoints a /24 and the API server a /28 (AKS's minimum) from the top of the second half."""
+    private endpoints a /24 from the bottom of the second half, the API server a /28 (AKS's minimum) from
+    its top and the deploy runner the /27 below the API server's (the spec's VNet is /20 or larger, so the
+    three never meet)."""
     first, second = cidr.subnets(prefixlen_diff=1)
     endpoint_prefix = max(second.prefixlen, 24)
     endpoints = next(second.subnets(new_prefix=endpoint_prefix))
     api_server = list(second.subnets(new_prefix=28))[-1]
-    return VnetLayout(nodes=first, endpoints=endpoints, api_server=api_server)
+    runner = list(second.subnets(new_prefix=27))[-2]
+    return VnetLayout(nodes=first, endpoints=endpoints, api_server=api_server, runner=runner)
 
 
 def dns_service_ip(service_cidr: IPv4Network) -> str:

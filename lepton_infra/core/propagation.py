@@ -35,7 +35,8 @@ class Propagation:
 
 # Bounded waits. Each is the documented typical or upper figure; where the documented upper bound is
 # open-ended ("7 minutes or longer"), the wait is the figure the docs call typical plus a margin, and a
-# rerun of `up` is the documented recovery. Cost: the first `up` only (a Sleep waits once).
+# rerun of `up` is the documented recovery. Cost: the `up` that creates the Sleep (the first, or one
+# that replaces a grant it waits for), never the others.
 PROPAGATION: dict[str, Propagation] = {
     # Allow-policy changes: "typically 2 minutes, potentially 7 minutes or longer".
     "gcp-iam": Propagation(
@@ -58,12 +59,15 @@ PROPAGATION: dict[str, Propagation] = {
         "learn.microsoft.com/azure/aks/manage-azure-rbac (Before you begin: up to five minutes)",
         "2026-12-07",
     ),
-    # Azure RBAC on a Key Vault key (data plane): ARM caches assignments; Key Vault's RBAC guide gives
-    # up to 10 minutes for assignment changes to apply. The CMK users read the key through the identity's
-    # assignment at create time (storage account, registry, disk encryption set).
+    # Azure RBAC on a Key Vault key (data plane): ARM caches assignments; Key Vault's RBAC guide says an
+    # assignment change takes up to 10 minutes (600 seconds) to apply, so the wait is that bound. The
+    # CMK users read the key through the identity's assignment at create time (storage account, registry,
+    # disk encryption set), and AKS validates the control plane's key and subnet grants when it creates the
+    # cluster (KMS).
     "azure-rbac": Propagation(
-        300,
-        "learn.microsoft.com/azure/key-vault/general/rbac-guide (assignment changes up to 10 minutes); "
+        600,
+        "learn.microsoft.com/azure/key-vault/general/rbac-guide (Known limits and performance: up to 10 "
+        "minutes, 600 seconds, after a role assignment change); "
         "Azure/devops-governance#22 (Key Vault RBAC propagation breaks runs)",
         "2026-12-07",
     ),

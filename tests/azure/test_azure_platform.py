@@ -66,12 +66,14 @@ def test_every_role_assignment_is_scoped_to_the_one_resource_it_needs(graph: Pla
 
 def test_principals_exist_before_their_role_assignments(graph: PlannedGraph) -> None:
     """Each grant to a managed identity waits for that identity and says it is a service principal (no
-    directory lookup while Entra ID still replicates it); only the deployer's grant names a user, and the
+    directory lookup while Entra ID still replicates it); the deployer's grant names the stack's
+    `azure.deployer_principal_type` (a user on dev, prod's runner a service principal), and the
     kubeconfig grants name the Entra groups of the spec."""
+    deployer_type = {"azure-dev": "User", "azure-prod": "ServicePrincipal"}[graph.stack]
     for ra in graph.of_type(ROLE_ASSIGNMENT):
         principals = ra.property_dependencies.get("principalId", [])
         if ra.inputs["principalId"] == DEPLOYER_OBJECT_ID:
-            assert principals == [] and ra.inputs["principalType"] == "User"
+            assert principals == [] and ra.inputs["principalType"] == deployer_type
             continue
         if _role(ra) == "Azure Kubernetes Service Cluster User Role":
             assert principals == [] and ra.inputs["principalType"] == "Group"
@@ -150,7 +152,9 @@ def test_workload_pods_carry_the_workload_identity_label(graph: PlannedGraph) ->
 def test_vnet_subnets_nsgs_and_nat(graph: PlannedGraph) -> None:
     vnet = graph.one(f"{AZ}:network:VirtualNetwork")
     subnets = {s["name"]: s for s in vnet.inputs["subnets"]}
-    assert set(subnets) == {"nodes", "endpoints", "apiserver"}
+    # A private API server (prod) adds the deploy runner's subnet.
+    runner = {"azure-dev": set(), "azure-prod": {"runner"}}[graph.stack]
+    assert set(subnets) == {"nodes", "endpoints", "apiserver"} | runner
     assert [d["serviceName"] for d in subnets["apiserver"]["delegations"]] == [
         "Microsoft.ContainerService/managedClusters"
     ]
@@ -199,7 +203,7 @@ def test_key_vault_and_rotating_key(graph: PlannedGraph) -> None:
     props = vault.inputs["properties"]
     assert props["enableRbacAuthorization"] is True and props["enablePurgeProtection"] is True
     assert props["enableSoftDelete"] is True and props["softDeleteRetentionInDays"] == 90
-    key = graph.one(f"{AZ}:keyvault:Key")
+    key = graph.one(f"{AZ}:keyvault:Key", "acme-ai-key-key")  # the platform key (etcd has its own)
     assert key.get("properties.kty") == "RSA" and key.get("properties.keySize") == 3072
     assert key.get("properties.rotationPolicy.lifetimeActions.0.action.type") == "rotate"
     des = graph.one(f"{AZ}:compute:DiskEncryptionSet")

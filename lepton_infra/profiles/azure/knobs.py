@@ -71,7 +71,9 @@ class AzureKnobs(SpecModel):
         default="User",
         description="What runs `pulumi up`: a `User` (az login) or a `ServicePrincipal` (CI with a service "
         "principal, managed identity or workload identity federation). It is granted Kubernetes admin on the "
-        "cluster, and Azure checks the principal type of a role assignment. Default User.",
+        "cluster, and ARM refuses a role assignment whose principal type is not the principal's "
+        "(UnmatchedPrincipalType). A private (prod) cluster is deployed from a runner in its VNet, usually a "
+        "managed identity or service principal: ServicePrincipal. Default User.",
     )
     upgrade_channel: Literal["patch", "stable", "rapid", "none"] = Field(
         default="patch",

@@ -14,6 +14,10 @@ from lepton_infra.policy.props import (
 from lepton_infra.policy.registry import resource_rule
 from lepton_infra.policy.rules.azure.tokens import AZURE, KEY, VAULT
 
+# A key rotated on purpose, by a runbook, never by a policy (azure/encryption.py's etcd key).
+MANUAL_ROTATION_TAG = "rotation"
+MANUAL_ROTATION = "manual"
+
 
 @resource_rule(
     id="lepton-azure-key-rotation",
@@ -21,11 +25,15 @@ from lepton_infra.policy.rules.azure.tokens import AZURE, KEY, VAULT
     severity=Severity.HIGH,
     types=(KEY,),
     clouds=AZURE,
-    description="`properties.rotationPolicy.lifetimeActions` holds a Rotate action.",
+    description="`properties.rotationPolicy.lifetimeActions` holds a Rotate action, or the key is tagged "
+    f"`{MANUAL_ROTATION_TAG}: {MANUAL_ROTATION}`: rotated by a runbook because its user needs a step after "
+    'each rotation (AKS KMS: every Secret rewritten; docs/azure.md, "Key rotation").',
     remediation="Set `properties.rotation_policy` with a lifetime action `{'action': {'type': 'Rotate'}, "
     "'trigger': {'time_after_create': 'P90D'}}`.",
 )
 def key_rotation(r: ResourceView) -> Iterator[str]:
+    if r.get(f"tags.{MANUAL_ROTATION_TAG}") == MANUAL_ROTATION:
+        return
     actions = as_list(r.get("properties.rotationPolicy.lifetimeActions"))
     if is_unknown(r.get("properties.rotationPolicy.lifetimeActions")):
         return
