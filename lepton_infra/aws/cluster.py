@@ -12,7 +12,8 @@ import pulumi_kubernetes as k8s
 
 from lepton_infra.aws.account import AwsAccount, lookup_account, make_arn
 from lepton_infra.aws.arg_checks import cluster_problems
-from lepton_infra.aws.iam import allow, document, service_trust
+from lepton_infra.aws.iam import allow, document, granted_arn, service_trust
+from lepton_infra.core.aggregated_apis import aggregated_apis
 from lepton_infra.core.args import check_args
 from lepton_infra.core.component import Component
 from lepton_infra.core.kubeconfig import ExecCredential, exec_kubeconfig
@@ -36,6 +37,18 @@ CONTROL_PLANE_TO_NODE_PORTS = (
     (9443, "webhooks"),
     (10250, "kubelet"),
 )
+
+
+def control_plane_to_node_ports() -> list[tuple[int, str]]:
+    """The ports above plus every aggregated API's pod port (core/data/aggregated_apis.yaml: an APIService
+    the control plane cannot reach makes discovery fail and namespace deletion hang)."""
+    ports = list(CONTROL_PLANE_TO_NODE_PORTS)
+    known = {port for port, _ in ports}
+    for api in sorted(aggregated_apis().values(), key=lambda a: a.port):
+        if api.port not in known:
+            ports.append((api.port, f"{api.chart} aggregated API"))
+            known.add(api.port)
+    return ports
 
 
 @dataclass
@@ -231,7 +244,7 @@ class Cluster(Component):
                 "name": self.name_output,
                 "endpoint": self.endpoint,
                 "oidc_provider_arn": self.oidc_provider_arn,
-                "node_role_arn": self.node_role.arn,
+                "node_role_arn": self.node_role_arn,
                 "node_security_group_id": self.node_security_group.id,
             }
         )
@@ -309,7 +322,7 @@ class Cluster(Component):
                 description="Kubernetes API from an authorized network (deploy runner, VPN)",
                 opts=self.child_opts(),
             )
-        for port, why in CONTROL_PLANE_TO_NODE_PORTS:
+        for port, why in control_plane_to_node_ports():
             aws.vpc.SecurityGroupIngressRule(
                 child_name(name, f"node-from-cluster-{port}"),
                 security_group_id=node_sg,
@@ -345,10 +358,15 @@ class Cluster(Component):
             assume_role_policy=service_trust(["ec2.amazonaws.com"]),
             opts=self.child_opts(),
         )
-        for p in NODE_ROLE_POLICIES:
+        attachments = [
             aws.iam.RolePolicyAttachment(
                 child_name(name, f"node-role-{p}"),
                 role=self.node_role.name,
                 policy_arn=pulumi.Output.concat("arn:", partition, ":iam::aws:policy/", p),
                 opts=self.child_opts(),
             )
+            for p in NODE_ROLE_POLICIES
+        ]
+        # Node groups take this ARN: created once the policies are attached, deleted (nodes drained, as the
+        # node role) before they are detached.
+        self.node_role_arn: pulumi.Output[str] = granted_arn(self.node_role, attachments)

@@ -128,7 +128,7 @@ class Platform(Component):
                 NodePoolArgs(
                     cluster_name=cluster.name_output,
                     pool_name=pool.name,
-                    node_role_arn=cluster.node_role.arn,
+                    node_role_arn=cluster.node_role_arn,
                     subnet_ids=network.private_subnet_ids,
                     security_group_ids=[cluster.node_security_group.id],
                     key_id=key.arn,
@@ -353,7 +353,6 @@ class Platform(Component):
                 tls_issuer=spec.network.tls_issuer,
                 vpc_cidr=str(spec.network.cidr),
                 zones=spec.network.zones or 2,
-                prod=prod,
                 dns_zone_id=knobs.dns_zone_id,
                 private_ca_arn=knobs.private_ca_arn,
                 controller=controller.release,

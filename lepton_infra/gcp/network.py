@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_gcp as gcp
 
+from lepton_infra.core.aggregated_apis import aggregated_api_ports
 from lepton_infra.core.args import check_args
 from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name, physical_name
@@ -17,7 +18,10 @@ PODS_RANGE = "pods"
 SERVICES_RANGE = "services"
 # Admission webhooks and aggregated APIs the control plane must reach on nodes of a private cluster
 # (GKE opens only 443 and 10250 itself): operator/KEDA/cert-manager webhooks, metrics-server, Istio.
-WEBHOOK_PORTS: tuple[str, ...] = ("4443", "6443", "8443", "9443", "15017")
+# Plus every aggregated API's pod port (core/data/aggregated_apis.yaml; GKE opens 10250 itself).
+_WEBHOOKS = {"4443", "6443", "8443", "9443", "15017"}
+_AGGREGATED = {str(p) for p in aggregated_api_ports() if p != 10250}
+WEBHOOK_PORTS: tuple[str, ...] = tuple(sorted(_WEBHOOKS | _AGGREGATED, key=int))
 
 
 @dataclass
