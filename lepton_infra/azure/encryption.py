@@ -13,7 +13,7 @@ from pulumi_azure_native import compute, keyvault, managedidentity
 from lepton_infra.azure.planning import key_vault_name
 from lepton_infra.azure.roles import grant
 from lepton_infra.core.component import Component
-from lepton_infra.core.naming import child_name, physical_name
+from lepton_infra.core.naming import child_name, generation_suffix, physical_name
 
 # Operations a wrapping key needs; nothing signs or encrypts data with it directly.
 KEY_OPS = ["wrapKey", "unwrapKey", "encrypt", "decrypt"]
@@ -31,6 +31,8 @@ class EncryptionKeyArgs:
     soft_delete_days: int = 90
     tags: Mapping[str, str] = field(default_factory=dict)
     protect: bool = False
+    generation: int = 1
+    """`spec.generation`: the vault's name (held 90 days after a destroy) ends in `g<N>` from 2."""
 
 
 class EncryptionKey(Component):
@@ -43,7 +45,7 @@ class EncryptionKey(Component):
         tags = dict(args.tags)
         self.vault = keyvault.Vault(
             child_name(name, "vault"),
-            vault_name=key_vault_name(args.name_prefix, "kv"),
+            vault_name=key_vault_name(args.name_prefix, "kv", generation_suffix(args.generation)),
             resource_group_name=args.resource_group_name,
             location=args.location,
             tags=tags,

@@ -9,7 +9,7 @@ import pulumi_gcp as gcp
 
 from lepton_infra.core.args import check_args
 from lepton_infra.core.component import Component
-from lepton_infra.core.naming import child_name, physical_name
+from lepton_infra.core.naming import child_name, generation_suffix, physical_name
 from lepton_infra.gcp.arg_checks import encryption_key_problems
 
 MAX_ROTATION_DAYS = 90
@@ -27,6 +27,8 @@ class EncryptionKeyArgs:
     rotation_days: int = MAX_ROTATION_DAYS
     protect: bool = False
     labels: dict[str, str] = field(default_factory=dict)
+    generation: int = 1
+    """`spec.generation`: names a destroy leaves behind (the ring and key) end in `g<N>` from 2."""
 
 
 class EncryptionKey(Component):
@@ -44,14 +46,18 @@ class EncryptionKey(Component):
         # trying, and the 30-day scheduled destruction keeps a destroyed version recoverable.
         self.key_ring = gcp.kms.KeyRing(
             child_name(name, "ring"),
-            name=physical_name(args.name_prefix, "ring", limit="gcp:generic"),
+            name=physical_name(
+                args.name_prefix, "ring", generation_suffix(args.generation), limit="gcp:generic"
+            ),
             project=args.project,
             location=args.location,
             opts=self.child_opts(protect=args.protect),
         )
         self.key = gcp.kms.CryptoKey(
             child_name(name, "key"),
-            name=physical_name(args.name_prefix, "key", limit="gcp:generic"),
+            name=physical_name(
+                args.name_prefix, "key", generation_suffix(args.generation), limit="gcp:generic"
+            ),
             key_ring=self.key_ring.id,
             purpose="ENCRYPT_DECRYPT",
             rotation_period=f"{args.rotation_days * 86400}s",

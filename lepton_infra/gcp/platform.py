@@ -150,6 +150,7 @@ class Platform(Component):
                 location=spec.region,
                 name_prefix=prefix,
                 protect=protect,
+                generation=spec.generation,
                 encrypters={
                     "gke": number.apply(lambda n: service_agent(str(n), "container")),
                     "compute": number.apply(lambda n: service_agent(str(n), "compute")),
