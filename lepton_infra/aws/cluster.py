@@ -12,9 +12,9 @@ import pulumi_kubernetes as k8s
 
 from lepton_infra.aws.account import AwsAccount, lookup_account, make_arn
 from lepton_infra.aws.arg_checks import cluster_problems
+from lepton_infra.aws.control_plane_ports import control_plane_to_node_ports
 from lepton_infra.aws.deployer_access import caller_principal, refuse_if_listed
 from lepton_infra.aws.iam import allow, document, granted_arn, service_trust
-from lepton_infra.aws.planning import control_plane_to_node_ports
 from lepton_infra.core.args import check_args
 from lepton_infra.core.component import Component
 from lepton_infra.core.kubeconfig import ExecCredential, exec_kubeconfig

@@ -14,6 +14,10 @@ from pathlib import Path
 
 import yaml
 
+# The EKS managed add-ons the AWS platform installs (aws/addons.py, aws/monitoring.py); the table pins each.
+CORE_ADDONS = ("vpc-cni", "kube-proxy", "eks-pod-identity-agent", "coredns", "aws-ebs-csi-driver")
+OBSERVABILITY_ADDON = "amazon-cloudwatch-observability"
+EKS_ADDONS = (*CORE_ADDONS, OBSERVABILITY_ADDON)
 DATA = Path(__file__).parent / "data" / "eks_addons.yaml"
 BASES = ("eks-default", "eks-docs", "observed", "inferred")
 

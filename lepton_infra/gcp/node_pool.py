@@ -87,6 +87,7 @@ class NodePool(Component):
                 )
             ]
         self.machine_type = shape.machine_type
+        kept_locations = ["nodeLocations"] if args.node_locations is not None else []
         self.pool = gcp.container.NodePool(
             child_name(name, "pool"),
             name=args.pool_name,
@@ -131,6 +132,13 @@ class NodePool(Component):
                     mode="GKE_METADATA"
                 ),
                 gvnic=gcp.container.NodePoolNodeConfigGvnicArgs(enabled=True),
+                # Queued provisioning is flex-start capacity: GKE's guide for it ("Run a large-scale
+                # workload with flex-start with queued provisioning", read 2026-12-07) creates the pool with
+                # both --flex-start and --enable-queued-provisioning (GKE 1.32.2-gke.1652000 or later).
+                # Flex-start VMs run at most seven days, are billed at Dynamic Workload Scheduler prices
+                # and draw on the region's preemptible GPU quota (Google Cloud blog "Introducing Flex-start
+                # VMs", 2025-09-25), not the on-demand one.
+                flex_start=True if queued else None,
                 # Queued provisioning obtains its own capacity; GKE requires it not to consume reservations.
                 reservation_affinity=gcp.container.NodePoolNodeConfigReservationAffinityArgs(
                     consume_reservation_type="NO_RESERVATION"
@@ -146,7 +154,9 @@ class NodePool(Component):
                 resource_labels={**dict(args.resource_labels), "lepton-pool": args.pool_name},
             ),
             # The autoscaler owns the size after creation; a changed initial size must not replace the pool.
-            opts=self.child_opts(ignore_changes=["initialNodeCount"]),
+            # Explicit node locations (a GPU pool's, from live machine-type lookups) are kept from creation:
+            # a zone that starts or stops offering the machine never moves nodes under running jobs.
+            opts=self.child_opts(ignore_changes=["initialNodeCount", *kept_locations]),
         )
         self.pool_name = self.pool.name
         self.service_account_email = email

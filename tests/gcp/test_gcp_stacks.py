@@ -17,6 +17,7 @@ from lepton_infra.spec import PlatformSpec
 
 REPO = Path(__file__).resolve().parents[2]
 OUTPUT_KEYS = {
+    "zones",
     "cluster_name",
     "cluster_endpoint",
     "kubeconfig",
@@ -66,7 +67,8 @@ def test_prod_adds_the_h100_pool_and_protection(
     plan_stack: Callable[..., PlannedGraph], platform_dir: Path
 ) -> None:
     dev, prod = plan_stack(platform_dir, "gcp-dev"), plan_stack(platform_dir, "gcp-prod")
-    assert len(prod.of_type("gcp:container/nodePool:NodePool")) == 3
+    # system, h100, and on-demand and spot L4s (the on-demand one for the service kept running)
+    assert len(prod.of_type("gcp:container/nodePool:NodePool")) == 4
     assert len(dev.of_type("gcp:container/nodePool:NodePool")) == 2
     assert prod.one("gcp:container/cluster:Cluster").protect
     assert not dev.one("gcp:container/cluster:Cluster").protect
@@ -87,6 +89,9 @@ def _aws_prod_spec_on_gcp() -> dict[str, Any]:
             "rbac_security_group": "gke-security-groups@acme.dev",
             "dns_zone": "acme-dev",
             "queued_provisioning_pools": ["h100"],
+            "zones": ["us-central1-a", "us-central1-b", "us-central1-c"],
+            "storage_data_access_logs": True,
+            "dns_endpoint": True,
         },
     )
     raw["tenants"] = [{**t, "admins": [f"{a}@acme.dev" for a in t.get("admins", [])]} for t in raw["tenants"]]

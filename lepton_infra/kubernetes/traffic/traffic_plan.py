@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from lepton_infra.core.cluster_handle import ClusterHandle
 from lepton_infra.core.conventions import CERT_MANAGER_NAMESPACE
 from lepton_infra.core.errors import Problem
+from lepton_infra.core.exposure import exposed_services
 from lepton_infra.core.scaling import autoscaler_for
 from lepton_infra.core.traffic import IngressFacts
 from lepton_infra.kubernetes.traffic.certificates import CA_CERTIFICATE
 from lepton_infra.kubernetes.traffic.routes import MAX_LISTENERS, ServiceRoute
 from lepton_infra.spec import PlatformSpec
-from lepton_infra.spec.exposure import exposed_services
 
 
 @dataclass(frozen=True)
@@ -76,14 +76,16 @@ def traffic_plan(spec: PlatformSpec, handle: ClusterHandle) -> tuple[TrafficPlan
             )
         for exposure in ("internal", "public"):
             hosts = [e for e in exposed if e.exposure == exposure]
-            if len(hosts) > MAX_LISTENERS - 1:
+            limit, what = MAX_LISTENERS - 1, "HTTPS listeners"
+            if facts.max_certificates is not None and facts.max_certificates < limit:
+                limit, what = facts.max_certificates, "certificates on its load balancer (one per host)"
+            if len(hosts) > limit:
                 problems.append(
                     Problem(
                         "services",
                         len(hosts),
-                        f"{len(hosts)} {exposure} hosts: one Gateway "
-                        f"holds at most {MAX_LISTENERS - 1} HTTPS listeners",
-                        "expose fewer services, or split them across platforms",
+                        f"{len(hosts)} {exposure} hosts: one Gateway holds at most {limit} {what}",
+                        f"expose at most {limit} services as {exposure}, or split them across platforms",
                     )
                 )
     if problems:
@@ -104,7 +106,7 @@ def traffic_plan(spec: PlatformSpec, handle: ClusterHandle) -> tuple[TrafficPlan
                 via_interceptor=autoscaler_for(s.replicas.min, s.scaling.metric) == "keda-http",
             )
         )
-    system = next((p.name for p in spec.node_pools if not p.is_gpu and not p.spot and p.min >= 1), None)
+    system = spec.system_pool.name if spec.system_pool else None
     return TrafficPlan(
         facts=facts,
         routes=routes,
