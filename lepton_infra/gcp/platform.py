@@ -304,6 +304,7 @@ class Platform(Component):
                     dns_records=spec.network.dns_records,
                     public_zone=knobs.dns_zone,
                     gcp_provider=self.provider,
+                    generation=spec.generation,
                 ),
                 opts_(),
             )

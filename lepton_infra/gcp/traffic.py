@@ -23,7 +23,7 @@ import pulumi_gcp as gcp
 from lepton_infra.core.component import Component
 from lepton_infra.core.exposure import exposed_services
 from lepton_infra.core.identity import BoundIdentity
-from lepton_infra.core.naming import child_name, physical_name
+from lepton_infra.core.naming import child_name, generation_suffix, physical_name
 from lepton_infra.core.traffic import Decoration, DnsZone, EntryPoint, Exposure, IngressFacts, RouteTarget
 from lepton_infra.gcp.host_dns import (
     PUBLIC_RESOLVERS,
@@ -91,6 +91,8 @@ class GkeTrafficArgs:
     public_zone: str | None = None
     """gcp.dns_zone whatever the issuer: public hosts' records go there too."""
     gcp_provider: pulumi.ProviderResource | None = None
+    generation: int = 1
+    """`spec.generation`: the DNS-01 role id (held up to 37 days after a destroy) ends in `g<N>` from 2."""
 
     @property
     def public(self) -> bool:
@@ -120,7 +122,9 @@ class GkeTraffic(Component):
             self.dns_role = gcp.projects.IAMCustomRole(
                 child_name(name, "dns01-role"),
                 project=args.project,
-                role_id=physical_name(args.name_prefix, "dns01", separator="_", limit=64).replace("-", "_"),
+                role_id=physical_name(
+                    args.name_prefix, "dns01", generation_suffix(args.generation), separator="_", limit=64
+                ).replace("-", "_"),
                 title="lepton-infra DNS-01 solver",
                 permissions=list(DNS01_PERMISSIONS),
                 description="Write ACME challenge records in one managed zone (granted on that zone only).",

@@ -41,10 +41,18 @@ def held_names() -> dict[str, HeldName]:
     }
 
 
-def held_resources(graph: PlannedGraph) -> dict[str, str]:
-    """URN -> cloud-side name of every resource in the plan whose name outlives its deletion."""
+HANDLINGS = ("generation", "recovered")
+
+
+def held_resources(graph: PlannedGraph, handled: str = "generation") -> dict[str, str]:
+    """URN -> cloud-side name of every resource in the plan whose name outlives its deletion and that the
+    redeploy must rename (`generation`; `recovered` ones are taken back by asking for the same name)."""
     rows = held_names()
-    return {r.urn: str(r.get(rows[r.type].name_input)) for r in graph.resources if r.type in rows}
+    return {
+        r.urn: str(r.get(rows[r.type].name_input))
+        for r in graph.resources
+        if r.type in rows and rows[r.type].handled == handled
+    }
 
 
 def redeploy_clashes(destroyed: PlannedGraph, redeployed: PlannedGraph) -> list[str]:

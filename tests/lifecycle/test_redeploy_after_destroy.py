@@ -1,5 +1,6 @@
 """Redeploy after destroy: no shipped stack's next deployment asks for a name the destroyed one still holds
-(core/data/held_names.yaml: GCP KMS key rings and keys, never deleted; Azure Key Vaults, held 90 days).
+(core/data/held_names.yaml: GCP KMS key rings and keys, never deleted; GCP custom roles, held 7-37 days;
+Azure Key Vaults, held 90 days; Azure Log Analytics workspaces, recovered by asking for them again).
 
 The redeploy is planned as the guides say to make it: the same stack with `generation` raised by one. On
 the code before this test the names did not depend on anything a redeploy could change: gcp-dev's
@@ -15,7 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
-from lepton_infra.lifecycle.held_names import held_names, held_resources, redeploy_clashes
+from lepton_infra.lifecycle.held_names import HANDLINGS, held_names, held_resources, redeploy_clashes
 from lepton_infra.plan import plan_stack
 from lepton_infra.plan.testing import cached_stack_plan
 from tests.conftest import PLATFORM_STACK_DIR, SHIPPED_STACKS
@@ -34,10 +35,14 @@ def _redeployed(tmp_path: Path, stack: str) -> Any:
 
 def test_the_table_holds_what_the_issue_found() -> None:
     table = held_names()
-    assert {"gcp:kms/keyRing:KeyRing", "gcp:kms/cryptoKey:CryptoKey", "azure-native:keyvault:Vault"} <= set(
-        table
-    )
-    assert all(row.source and row.read for row in table.values())
+    assert {
+        "gcp:kms/keyRing:KeyRing",
+        "gcp:kms/cryptoKey:CryptoKey",
+        "gcp:projects/iAMCustomRole:IAMCustomRole",
+        "azure-native:keyvault:Vault",
+        "azure-native:operationalinsights:Workspace",
+    } <= set(table)
+    assert all(row.source and row.read and row.handled in HANDLINGS for row in table.values())
 
 
 @pytest.mark.parametrize("stack", SHIPPED_STACKS)
@@ -47,9 +52,19 @@ def test_a_redeploy_after_destroy_meets_no_held_name(stack: str, tmp_path: Path)
     if stack.startswith("aws"):
         assert held == {}, "no AWS type in the table: a new one needs a row and this branch removed"
         return
-    # GCP: the key ring and the key; Azure: the vault.
-    assert len(held) == (2 if stack.startswith("gcp") else 1)
-    assert redeploy_clashes(destroyed, _redeployed(tmp_path, stack)) == []
+    # GCP: the key ring and the key (gcp-prod: and the DNS-01 custom role); Azure: the vault.
+    assert len(held) == {"gcp-dev": 2, "gcp-prod": 3, "azure-dev": 1, "azure-prod": 1}[stack]
+    redeployed = _redeployed(tmp_path, stack)
+    assert redeploy_clashes(destroyed, redeployed) == []
+    # What the redeploy recovers instead (Azure's workspace) is asked for where it was: same name and group.
+    assert len(held_resources(destroyed, "recovered")) == (1 if stack.startswith("azure") else 0)
+    for urn, name in held_resources(destroyed, "recovered").items():
+        before, after = destroyed.by_urn(urn), redeployed.by_urn(urn)
+        assert held_resources(redeployed, "recovered")[urn] == name
+        assert (after.get("resourceGroupName"), after.get("location")) == (
+            before.get("resourceGroupName"),
+            before.get("location"),
+        )
 
 
 def test_the_first_generation_keeps_todays_names() -> None:
@@ -62,6 +77,15 @@ def test_the_first_generation_keeps_todays_names() -> None:
 
 def test_redeploying_the_same_names_is_caught() -> None:
     """What the check reports when nothing renames them: gcp-dev's ring and key, azure-dev's vault."""
-    for stack, count in (("gcp-dev", 2), ("azure-dev", 1)):
+    for stack, count in (("gcp-dev", 2), ("gcp-prod", 3), ("azure-dev", 1)):
         graph = cached_stack_plan(PLATFORM_STACK_DIR, stack)
         assert len(redeploy_clashes(graph, graph)) == count
+
+
+def test_the_dns01_role_id_follows_the_generation(tmp_path: Path) -> None:
+    """gcp-prod's DNS-01 custom role: a deleted role's id is refused for 7-37 days, so a redeploy within a
+    month of the destroy needs a new one (before this test the id was fixed: `acme_ai_prod_dns01`)."""
+    role = "gcp:projects/iAMCustomRole:IAMCustomRole"
+    first = cached_stack_plan(PLATFORM_STACK_DIR, "gcp-prod").one(role)
+    second = _redeployed(tmp_path, "gcp-prod").one(role)
+    assert (first.get("roleId"), second.get("roleId")) == ("acme_ai_prod_dns01", "acme_ai_prod_dns01_g2")
