@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from lepton_infra.cost import estimate_cost
 from lepton_infra.plan.record import PlannedGraph
 from lepton_infra.spec import PlatformSpec
 from tests.aws.test_deploy_readiness import spec_with
@@ -61,3 +62,16 @@ def test_a_runner_inside_the_vpc_needs_no_route(plan_program) -> None:
     graph = _plan(plan_program, data)
     assert "NOT reachable" not in graph.outputs["api_access"]
     assert graph.of_type("aws:ec2transitgateway/vpcAttachment:VpcAttachment") == []
+
+
+def test_the_runners_transit_gateway_attachment_is_priced(plan_program) -> None:
+    """The attachment bills $0.05 an hour from creation whatever the traffic (aws.amazon.com/transit-gateway/
+    pricing): $36.50 a month at idle and at max; before this test the cost model did not price it."""
+    without = estimate_cost(_plan(plan_program, _private()))
+    graph = _plan(plan_program, _private(runner_transit_gateway_id=TGW))
+    report = estimate_cost(graph)
+    items = [i for i in report.items if i.type == "aws:ec2transitgateway/vpcAttachment:VpcAttachment"]
+    assert len(items) == 1
+    assert (items[0].usd_per_hour, items[0].idle_units, items[0].max_units) == (0.05, 1, 1)
+    assert "transit-gateway/pricing" in items[0].price_source
+    assert round(report.monthly_usd_idle - without.monthly_usd_idle, 2) == 36.50
