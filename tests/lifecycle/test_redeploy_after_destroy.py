@@ -1,10 +1,12 @@
 """Redeploy after destroy: no shipped stack's next deployment asks for a name the destroyed one still holds
 (core/data/held_names.yaml: GCP KMS key rings and keys, never deleted; GCP custom roles, held 7-37 days;
-Azure Key Vaults, held 90 days; Azure Log Analytics workspaces, recovered by asking for them again).
+Azure Key Vaults, held 90 days; Azure Log Analytics workspaces, recovered by asking for them again; AWS's
+autoscaling service-linked role, which the stack keeps on destroy).
 
-The redeploy is planned as the guides say to make it: the same stack with `generation` raised by one. On
-the code before this test the names did not depend on anything a redeploy could change: gcp-dev's
-`up` after `destroy` fails with 409 on the key ring.
+The redeploy is planned as the guides say to make it: the same stack with `generation` raised by one and,
+where the table says so, a spec setting (AWS: `autoscaling_service_linked_role: existing`). On the code
+before these tests the names did not depend on anything a redeploy could change: gcp-dev's `up` after
+`destroy` fails with 409 on the key ring, and aws-dev's with 400 "has been taken" on the kept role.
 """
 
 from __future__ import annotations
@@ -16,19 +18,36 @@ from typing import Any
 import pytest
 import yaml
 
-from lepton_infra.lifecycle.held_names import HANDLINGS, held_names, held_resources, redeploy_clashes
+from lepton_infra.lifecycle.held_names import (
+    HANDLINGS,
+    held_names,
+    held_resources,
+    redeploy_clashes,
+    redeploy_settings,
+    retained_without_row,
+)
 from lepton_infra.plan import plan_stack
 from lepton_infra.plan.testing import cached_stack_plan
 from tests.conftest import PLATFORM_STACK_DIR, SHIPPED_STACKS
 
 
+def _set(spec: dict[str, Any], dotted: str, value: Any) -> None:
+    *parents, leaf = dotted.split(".")
+    for part in parents:
+        spec = spec.setdefault(part, {})
+    spec[leaf] = value
+
+
 def _redeployed(tmp_path: Path, stack: str) -> Any:
+    settings = redeploy_settings(cached_stack_plan(PLATFORM_STACK_DIR, stack))
     target = tmp_path / "platform"
     shutil.copytree(PLATFORM_STACK_DIR, target)
     stack_file = target / f"Pulumi.{stack}.yaml"
     document: dict[str, Any] = yaml.safe_load(stack_file.read_text())
     spec = document["config"]["lepton:platform"]
     spec["generation"] = int(spec.get("generation", 1)) + 1
+    for dotted, value in settings.items():
+        _set(spec, dotted, value)
     stack_file.write_text(yaml.safe_dump(document, sort_keys=False))
     return plan_stack(target, stack)
 
@@ -41,6 +60,7 @@ def test_the_table_holds_what_the_issue_found() -> None:
         "gcp:projects/iAMCustomRole:IAMCustomRole",
         "azure-native:keyvault:Vault",
         "azure-native:operationalinsights:Workspace",
+        "aws:iam/serviceLinkedRole:ServiceLinkedRole",
     } <= set(table)
     assert all(row.source and row.read and row.handled in HANDLINGS for row in table.values())
 
@@ -49,11 +69,13 @@ def test_the_table_holds_what_the_issue_found() -> None:
 def test_a_redeploy_after_destroy_meets_no_held_name(stack: str, tmp_path: Path) -> None:
     destroyed = cached_stack_plan(PLATFORM_STACK_DIR, stack)
     held = held_resources(destroyed)
-    if stack.startswith("aws"):
-        assert held == {}, "no AWS type in the table: a new one needs a row and this branch removed"
-        return
-    # GCP: the key ring and the key (gcp-prod: and the DNS-01 custom role); Azure: the vault.
-    assert len(held) == {"gcp-dev": 2, "gcp-prod": 3, "azure-dev": 1, "azure-prod": 1}[stack]
+    # AWS: the kept service-linked role; GCP: the key ring and the key (gcp-prod: and the DNS-01 custom
+    # role); Azure: the vault.
+    assert (
+        len(held)
+        == {"aws-dev": 1, "aws-prod": 1, "gcp-dev": 2, "gcp-prod": 3, "azure-dev": 1, "azure-prod": 1}[stack]
+    )
+    assert retained_without_row(destroyed) == []
     redeployed = _redeployed(tmp_path, stack)
     assert redeploy_clashes(destroyed, redeployed) == []
     # What the redeploy recovers instead (Azure's workspace) is asked for where it was: same name and group.
@@ -89,3 +111,15 @@ def test_the_dns01_role_id_follows_the_generation(tmp_path: Path) -> None:
     first = cached_stack_plan(PLATFORM_STACK_DIR, "gcp-prod").one(role)
     second = _redeployed(tmp_path, "gcp-prod").one(role)
     assert (first.get("roleId"), second.get("roleId")) == ("acme_ai_prod_dns01", "acme_ai_prod_dns01_g2")
+
+
+@pytest.mark.parametrize("stack", ["aws-dev", "aws-prod"])
+def test_the_kept_service_linked_role_is_not_created_again(stack: str, tmp_path: Path) -> None:
+    """`autoscaling_service_linked_role: create` keeps the role on destroy (retain_on_delete): a redeploy that
+    creates it again gets 400 "has been taken in this account". The guide's redeploy sets `existing`."""
+    slr = "aws:iam/serviceLinkedRole:ServiceLinkedRole"
+    destroyed = cached_stack_plan(PLATFORM_STACK_DIR, stack)
+    kept = destroyed.of_type(slr)
+    assert len(kept) == 1 and kept[0].retain_on_delete
+    assert redeploy_settings(destroyed) == {"aws.autoscaling_service_linked_role": "existing"}
+    assert _redeployed(tmp_path, stack).of_type(slr) == []
