@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from ipaddress import IPv4Network
 from typing import Literal
@@ -11,12 +11,15 @@ import pulumi
 import pulumi_aws as aws
 
 from lepton_infra.aws.account import AwsAccount, lookup_account
-from lepton_infra.aws.arg_checks import network_problems
 from lepton_infra.aws.iam import allow, document, granted_arn, service_trust
-from lepton_infra.core.args import check_args
+from lepton_infra.core.args import at_least, known
 from lepton_infra.core.cidr import plan_subnets
-from lepton_infra.core.component import Component
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name, physical_name
+from lepton_infra.profiles.aws.rules import cloudwatch_retention_problem
+from lepton_infra.spec import NetworkSpec
+from lepton_infra.spec.problems import like_spec_field
 
 # Interface endpoints that let private nodes pull images, get tokens, ship logs and call EC2 without
 # crossing the NAT (cheaper egress, and no internet path needed for the control loop).
@@ -24,27 +27,59 @@ INTERFACE_ENDPOINT_SERVICES = ("ecr.api", "ecr.dkr", "sts", "logs", "ec2")
 
 
 @dataclass
-class NetworkArgs:
+class NetworkArgs(ComponentArgs):
     cidr: str
+    """The VPC's IPv4 range (e.g. `10.40.0.0/16`), split by `plan_subnets` into one private and one public
+    subnet per zone; it must fit them (about a /23 per zone)."""
     zones: int
+    """How many availability zones the subnets span: at least 2 (EKS needs subnets in two zones)."""
     cluster_name: str
-    """The EKS cluster that will live here: subnets carry its discovery tag."""
+    """The EKS cluster that will live here: the subnets carry its discovery tag
+    (`kubernetes.io/cluster/<name>: shared`)."""
     region: str
+    """The VPC's region: the S3 gateway and interface endpoints name their service in it."""
     key_id: pulumi.Input[str]
-    """CMK for the flow-log group: flow logs are never stored unencrypted."""
+    """ARN of the KMS key the flow-log group is encrypted with: flow logs are never stored unencrypted."""
     nat: Literal["single", "per-zone"] = "single"
+    """Egress NAT: `single` puts one NAT gateway in the first zone and every private subnet egresses through
+    it (cheapest; a zone outage there cuts egress), `per-zone` one NAT gateway per zone ($0.045 an hour each,
+    about $33/month, plus data: cost/fees.yaml). Default: `single`."""
     interface_endpoints: bool = False
+    """Interface endpoints for ECR api/dkr, STS, CloudWatch Logs and EC2 in every zone, so image pulls and
+    IRSA stay in the VPC ($0.01 an hour, about $7/month, per endpoint per zone: cost/fees.yaml). Default: off;
+    only the free S3 gateway endpoint."""
     flow_log_retention_days: int = 90
+    """Retention of the VPC flow logs' CloudWatch group, a value CloudWatch accepts (1, 3, 5, 7, 14, 30, 60,
+    90, ...). Default: 90 days."""
     name_prefix: str = ""
-    """Prefix of cloud-side `Name` tags (default: the component name)."""
+    """Prefix of the cloud-side `Name` tags. Default: the component's name."""
     availability_zones: Sequence[str] = field(default_factory=tuple)
-    """Explicit zone names; default: the first `zones` available zones of the region."""
+    """Explicit zone names, one per subnet pair (at least `zones`). Default: the region's first `zones`
+    available zones."""
     account: AwsAccount | None = None
-    """The partition and account (`aws.Platform` passes its one lookup); None: looked up here."""
+    """The partition and account id every ARN here names (`aws.Platform` passes its one lookup). Default:
+    looked up here with the provider's credentials (`aws.get_caller_identity`, `aws.get_partition`)."""
     runner_routes: Sequence[str] = field(default_factory=tuple)
     """Networks outside the VPC (a deploy runner's) routed through `transit_gateway_id` from every private
-    route table, so replies from the private EKS endpoint reach them."""
+    route table, so replies from the private EKS endpoint reach them. Default: none."""
     transit_gateway_id: str | None = None
+    """A transit gateway the private subnets attach to, carrying `runner_routes` (an attachment, about $36 a
+    month in us-east-1, plus $0.02/GB). Default: none, no attachment and no route."""
+
+    def problems(self) -> Iterator[Problem]:
+        yield from like_spec_field("cidr", self.cidr, NetworkSpec, "cidr")
+        yield from like_spec_field("zones", self.zones, NetworkSpec, "zones")
+        yield from at_least("zones", self.zones, 2, "EKS needs subnets in at least 2 zones")
+        yield from like_spec_field("nat", self.nat, NetworkSpec, "nat")
+        if known(self.flow_log_retention_days):
+            yield from cloudwatch_retention_problem("flow_log_retention_days", self.flow_log_retention_days)
+        if self.availability_zones and known(self.zones) and len(self.availability_zones) < self.zones:
+            yield Problem(
+                "availability_zones",
+                list(self.availability_zones),
+                f"fewer than zones={self.zones}",
+                "name one zone per subnet, or lower zones",
+            )
 
 
 def nat_zone_indexes(strategy: str, zones: int) -> list[int]:
@@ -56,8 +91,7 @@ class Network(Component):
     TOKEN = "lepton:aws:Network"
 
     def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        check_args(self.TOKEN, name, network_problems(args))  # before anything is registered
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         label = args.name_prefix or name
         plan = plan_subnets(IPv4Network(args.cidr), args.zones)
         if args.availability_zones:
