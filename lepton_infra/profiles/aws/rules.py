@@ -9,13 +9,18 @@ Sources (checked before coding them):
 - access entries: `kubernetesGroups` may not start with `system:` (CreateAccessEntry answers
   InvalidParameterException "... it cannot start with system:"); one access entry per IAM principal;
 - CloudWatch Logs retention: PutRetentionPolicy accepts only core/conventions.py's CLOUDWATCH_RETENTION_DAYS;
-- an ALB serves only ACM certificates; ACM issues private certificates only from a CA in their region.
+- an ALB serves only ACM certificates; ACM issues private certificates only from a CA in their region;
+- a private EKS endpoint answers only inside the VPC, to sources the cluster security group admits, and its
+  answers reach a network outside the VPC only through a route in the VPC's route tables (EKS user guide,
+  "Cluster API server endpoint"; VPC user guide, "Route tables": the local route covers the VPC's CIDR
+  only; both read 2026-12-07).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from ipaddress import IPv4Network
 from typing import TYPE_CHECKING
 
 from lepton_infra.core.conventions import CLOUDWATCH_RETENTION_DAYS
@@ -202,6 +207,43 @@ def aws_certificate_sources(spec: PlatformSpec) -> Iterator[Problem]:
         )
 
 
+@rule("environment", "cluster", "network", "aws")
+def private_api_reachable(spec: PlatformSpec) -> Iterator[Problem]:
+    """A private endpoint that the plan knows nothing can reach from where `pulumi up` runs: the cloud
+    layer would be created and `up` would then wait at the first Kubernetes object. Every in-cluster
+    object is created through the API, so this is refused, not warned (issue 22)."""
+    if spec.aws is None or spec.cluster.endpoint != "private":
+        return
+    networks = spec.cluster.authorized_networks
+    if not networks:
+        yield Problem(
+            "cluster.authorized_networks",
+            [],
+            "a private endpoint admits only the nodes when no network is authorized: `pulumi up` creates "
+            "the cluster and then cannot create a single in-cluster object",
+            "list the deploy runner's CIDR (outside the VPC with aws.runner_transit_gateway_id), or set "
+            "cluster.endpoint: public with your egress CIDR for the first deploy (docs/aws.md, The first "
+            "deploy)",
+        )
+        return
+    if spec.aws.runner_transit_gateway_id:
+        return
+    vpc = IPv4Network(str(spec.network.cidr))
+    for i, net in enumerate(networks):
+        if IPv4Network(str(net)).subnet_of(vpc):
+            continue
+        yield Problem(
+            f"cluster.authorized_networks[{i}]",
+            str(net),
+            f"outside VPC {vpc} and nothing in the stack routes the private endpoint's answers back to it "
+            "(the private route tables send everything outside the VPC to NAT): `pulumi up` from there "
+            "would wait at the first Kubernetes object",
+            "set aws.runner_transit_gateway_id to the transit gateway that connects this network (the stack "
+            "attaches the VPC and adds the routes), or deploy the first time with cluster.endpoint: public "
+            "and your egress CIDR, then private (docs/aws.md, The first deploy)",
+        )
+
+
 # In the order they report.
 AWS_RULES: tuple[Rule, ...] = (
     flow_log_retention_on_cloudwatch,
@@ -212,4 +254,5 @@ AWS_RULES: tuple[Rule, ...] = (
     guardduty_detector,
     replication_region,
     aws_certificate_sources,
+    private_api_reachable,
 )
