@@ -14,7 +14,7 @@ from lepton_infra.aws.access import access_entry_slug, endpoint_access, principa
 from lepton_infra.aws.account import AwsAccount, lookup_account, make_arn
 from lepton_infra.aws.cluster_security import cluster_security_groups
 from lepton_infra.aws.deployer_access import caller_principal, refuse_if_listed
-from lepton_infra.aws.iam import allow, document, service_trust
+from lepton_infra.aws.iam import allow, document, granted_arn, service_trust
 from lepton_infra.core.args import known, renamed_fields
 from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.errors import Problem
@@ -263,7 +263,7 @@ class Cluster(Component):
                 "name": self.name_output,
                 "endpoint": self.endpoint,
                 "oidc_provider_arn": self.oidc_provider_arn,
-                "node_role_arn": self.node_role.arn,
+                "node_role_arn": self.node_role_arn,
                 "node_security_group_id": self.node_security_group.id,
             }
         )
@@ -344,10 +344,15 @@ class Cluster(Component):
             assume_role_policy=service_trust(["ec2.amazonaws.com"]),
             opts=self.child_opts(),
         )
-        for p in NODE_ROLE_POLICIES:
+        attachments = [
             aws.iam.RolePolicyAttachment(
                 child_name(name, f"node-role-{p}"),
                 role=self.node_role.name,
                 policy_arn=pulumi.Output.concat("arn:", partition, ":iam::aws:policy/", p),
                 opts=self.child_opts(),
             )
+            for p in NODE_ROLE_POLICIES
+        ]
+        # Node groups take this ARN: created once the policies are attached, deleted (nodes drained, as the
+        # node role) before they are detached.
+        self.node_role_arn: pulumi.Output[str] = granted_arn(self.node_role, attachments)

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import pulumi
 import pulumi_aws as aws
 
+from lepton_infra.core.aggregated_apis import aggregated_apis
 from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name
 
@@ -20,6 +21,18 @@ CONTROL_PLANE_TO_NODE_PORTS = (
     (9443, "webhooks"),
     (10250, "kubelet"),
 )
+
+
+def control_plane_to_node_ports() -> list[tuple[int, str]]:
+    """The ports above plus every aggregated API's pod port (core/data/aggregated_apis.yaml: an APIService
+    the control plane cannot reach makes discovery fail and namespace deletion hang)."""
+    ports = list(CONTROL_PLANE_TO_NODE_PORTS)
+    known = {port for port, _ in ports}
+    for api in sorted(aggregated_apis().values(), key=lambda a: a.port):
+        if api.port not in known:
+            ports.append((api.port, f"{api.chart} aggregated API"))
+            known.add(api.port)
+    return ports
 
 
 def cluster_security_groups(
@@ -69,7 +82,7 @@ def cluster_security_groups(
             description="Kubernetes API from an authorized network (deploy runner, VPN)",
             opts=owner.child_opts(),
         )
-    for port, why in CONTROL_PLANE_TO_NODE_PORTS:
+    for port, why in control_plane_to_node_ports():
         aws.vpc.SecurityGroupIngressRule(
             child_name(name, f"node-from-cluster-{port}"),
             security_group_id=node_sg,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
@@ -93,6 +94,18 @@ def has_admin_wildcard(policy: Mapping[str, Any] | str) -> bool:
     return False
 
 
+@dataclass(frozen=True)
+class IrsaRole:
+    """An IRSA role and its inline policy. `arn` is the role's ARN as its users should take it: it resolves
+    only once the policy is attached, so whatever is handed the ARN (a chart's values, an add-on, an annotated
+    ServiceAccount) starts after the grant on `up` and is deleted before it on `destroy` (a controller
+    still cleaning up, deleting its ALBs or volumes, keeps its rights until it is gone)."""
+
+    role: aws.iam.Role
+    policy: aws.iam.RolePolicy | None
+    arn: pulumi.Output[str]
+
+
 def irsa_role(
     name: str,
     *,
@@ -104,7 +117,7 @@ def irsa_role(
     policy: pulumi.Input[str] | None,
     opts: pulumi.ResourceOptions,
     description: str = "",
-) -> aws.iam.Role:
+) -> IrsaRole:
     """An IAM role only `namespace/service_account` can assume, with one inline policy. `opts` carries
     the parent (and provider); children are named `<name>-role` / `<name>-policy`."""
     role = aws.iam.Role(
@@ -115,6 +128,14 @@ def irsa_role(
         max_session_duration=3600,
         opts=opts,
     )
-    if policy is not None:
-        aws.iam.RolePolicy(f"{name}-policy", role=role.id, policy=policy, opts=opts)
-    return role
+    if policy is None:
+        return IrsaRole(role=role, policy=None, arn=role.arn)
+    grant = aws.iam.RolePolicy(f"{name}-policy", role=role.id, policy=policy, opts=opts)
+    return IrsaRole(role=role, policy=grant, arn=granted_arn(role, [grant]))
+
+
+def granted_arn(role: aws.iam.Role, grants: Sequence[pulumi.Resource]) -> pulumi.Output[str]:
+    """The role's ARN, carrying a dependency on each of its grants (see `IrsaRole`)."""
+    return pulumi.Output.all(role.arn, *[pulumi.Output.from_input(g.urn) for g in grants]).apply(
+        lambda values: str(values[0])
+    )

@@ -11,7 +11,7 @@ import pulumi
 import pulumi_aws as aws
 
 from lepton_infra.aws.account import AwsAccount, lookup_account
-from lepton_infra.aws.iam import allow, document, service_trust
+from lepton_infra.aws.iam import allow, document, granted_arn, service_trust
 from lepton_infra.core.args import at_least, known
 from lepton_infra.core.cidr import plan_subnets
 from lepton_infra.core.component import Component, ComponentArgs
@@ -324,7 +324,7 @@ class Network(Component):
             assume_role_policy=service_trust(["vpc-flow-logs.amazonaws.com"], source_account=account),
             opts=self.child_opts(),
         )
-        aws.iam.RolePolicy(
+        grant = aws.iam.RolePolicy(
             child_name(name, "flow-logs-policy"),
             role=role.id,
             policy=pulumi.Output.json_dumps(
@@ -349,7 +349,7 @@ class Network(Component):
             traffic_type="ALL",
             log_destination_type="cloud-watch-logs",
             log_destination=log_group.arn,
-            iam_role_arn=role.arn,
+            iam_role_arn=granted_arn(role, [grant]),  # delivers only once it may write
             max_aggregation_interval=60,
             tags={"Name": f"{label}-flow-log"},
             opts=self.child_opts(),

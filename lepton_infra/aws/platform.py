@@ -131,7 +131,7 @@ class Platform(Component):
                 NodePoolArgs(
                     cluster_name=cluster.name_output,
                     pool_name=pool.name,
-                    node_role_arn=cluster.node_role.arn,
+                    node_role_arn=cluster.node_role_arn,
                     subnet_ids=network.private_subnet_ids,
                     security_group_ids=[cluster.node_security_group.id],
                     key_id=key.arn,
@@ -357,7 +357,6 @@ class Platform(Component):
                 tls_issuer=spec.network.tls_issuer,
                 vpc_cidr=str(spec.network.cidr),
                 zones=resolved.zones,
-                prod=resolved.prod,
                 public_zone=knobs.dns_zone_id,
                 private_ca_arn=knobs.private_ca_arn,
                 controller=controller.release,

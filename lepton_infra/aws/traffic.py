@@ -75,8 +75,9 @@ class TrafficArgs(ComponentArgs):
     """The VPC's range: the ALBs reach pods from the subnets planned in it (the NetworkPolicy peers)."""
     zones: int
     """The VPC's zone count, to plan the same subnets `Network` made."""
-    prod: bool
-    """Production: ALB deletion protection on. False in dev and staging."""
+    prod: bool = False
+    """Ignored since 0.2.0 (goes in 0.3.0): it turned ALB deletion protection on, which is now off everywhere
+    because the controller cannot delete a protected ALB (docs/UPGRADE-0.2.md). Default: False."""
     public_zone: str | None = None
     """The operator's public Route 53 hosted zone id: acme validation records, and public hosts' alias
     records. Default: none (then no acme and no public host)."""
@@ -206,7 +207,7 @@ class Traffic(Component):
             api="ingress",
             classes={"internal": INGRESS_CLASS, "public": INGRESS_CLASS},
             certificates="cloud",
-            decorate_entry_point=lambda ep: entry_point_decoration(ep, prod=args.prod),
+            decorate_entry_point=entry_point_decoration,
             decorate_route=self._route,
             data_plane_peers=data_plane_peers(
                 args.vpc_cidr, args.zones, public="public" in args.hosts.values()
@@ -233,12 +234,18 @@ def group_name(entry: EntryPoint) -> str:
     return physical_name(entry.name.lower(), limit=63)
 
 
-def entry_point_decoration(entry: EntryPoint, *, prod: bool) -> Decoration:
+def entry_point_decoration(entry: EntryPoint) -> Decoration:
     attributes = {
         "idle_timeout.timeout_seconds": str(min(IDLE_TIMEOUT_SECONDS, ALB_MAX_IDLE_TIMEOUT_SECONDS)),
         # Requests with header names HTTP forbids never reach the model servers (request smuggling).
         "routing.http.drop_invalid_header_fields.enabled": "true",
-        "deletion_protection.enabled": "true" if prod else "false",
+        # Never on, prod included: the controller refuses to delete an Ingress whose ALB is protected
+        # (aws-load-balancer-controller v3.5.0 pkg/ingress/model_builder.go `run`, docs/guide/ingress/
+        # annotations.md, read 2026-12-07), so removing a service or destroying the platform would leave a
+        # stuck finalizer and a billed ALB. An explicit false also lifts the protection from an ALB an earlier
+        # version created with it. The ALB holds no state: the controller rebuilds it from the Ingresses,
+        # and re-creates one deleted by hand at its next sync; the hosts' alias records follow it.
+        "deletion_protection.enabled": "false",
     }
     return Decoration(
         annotations={

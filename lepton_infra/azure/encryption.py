@@ -16,7 +16,7 @@ from lepton_infra.azure.roles import grant
 from lepton_infra.core.args import at_least, at_most
 from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.errors import Problem
-from lepton_infra.core.naming import child_name, physical_name
+from lepton_infra.core.naming import child_name, generation_suffix, physical_name
 from lepton_infra.core.propagation import wait_for
 from lepton_infra.profiles.azure.tags import AZURE_TAGS
 
@@ -48,8 +48,12 @@ class EncryptionKeyArgs(ComponentArgs):
     protect: bool = False
     """Pulumi `protect` on the stateful resources: `pulumi destroy` and replacements stop at them. Default:
     off (the platform sets it in prod)."""
+    generation: int = 1
+    """`spec.generation`: the vault's name, held for its soft-delete retention after a destroy (names are
+    global), ends in `g<N>` from 2 (core/data/held_names.yaml). Default: 1, no suffix."""
 
     def problems(self) -> Iterator[Problem]:
+        yield from at_least("generation", self.generation, 1)
         why = f"Key Vault keeps deleted vaults {MIN_SOFT_DELETE_DAYS} to {MAX_SOFT_DELETE_DAYS} days"
         yield from at_least("soft_delete_days", self.soft_delete_days, MIN_SOFT_DELETE_DAYS, why)
         yield from at_most("soft_delete_days", self.soft_delete_days, MAX_SOFT_DELETE_DAYS, why)
@@ -66,7 +70,7 @@ class EncryptionKey(Component):
         tags = dict(args.tags)
         self.vault = keyvault.Vault(
             child_name(name, "vault"),
-            vault_name=key_vault_name(args.name_prefix, "kv"),
+            vault_name=key_vault_name(args.name_prefix, "kv", generation_suffix(args.generation)),
             resource_group_name=args.resource_group_name,
             location=args.location,
             tags=tags,

@@ -103,6 +103,7 @@ class Platform(Component):
                 subscription_id=sub,
                 tags=tags,
                 protect=protect,
+                generation=spec.generation,
             ),
             opts_(),
         )

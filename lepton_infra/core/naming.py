@@ -43,3 +43,9 @@ def physical_name(
     keep = max_len - len(digest) - (0 if alphanumeric_only else len(separator))
     head = full[:keep].rstrip(separator)
     return f"{head}{digest}" if alphanumeric_only else f"{head}{separator}{digest}"
+
+
+def generation_suffix(generation: int) -> str:
+    """The name part that tells a redeploy's held names from the destroyed deployment's (`spec.generation`):
+    none for the first generation (so existing names never change), `g<N>` from the second."""
+    return "" if generation <= 1 else f"g{generation}"

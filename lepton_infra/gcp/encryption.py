@@ -11,7 +11,7 @@ import pulumi_gcp as gcp
 from lepton_infra.core.args import at_least, at_most, renamed_fields
 from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.errors import Problem
-from lepton_infra.core.naming import child_name, physical_name
+from lepton_infra.core.naming import child_name, generation_suffix, physical_name
 from lepton_infra.profiles.gcp.tags import GCP_LABELS
 
 MAX_ROTATION_DAYS = 90
@@ -40,8 +40,12 @@ class EncryptionKeyArgs(ComponentArgs):
     tags: dict[str, str] = field(default_factory=dict)
     """GCP resource labels (the platform's: `team`, `cost-center`, ...), checked against GCP's label rules.
     Default: none."""
+    generation: int = 1
+    """`spec.generation`: the key ring's and key's names, which a destroy leaves held forever, end in `-g<N>`
+    from 2 (core/data/held_names.yaml). Default: 1, no suffix."""
 
     def problems(self) -> Iterator[Problem]:
+        yield from at_least("generation", self.generation, 1)
         yield from at_least("rotation_days", self.rotation_days, 1)
         yield from at_most(
             "rotation_days",
@@ -66,14 +70,18 @@ class EncryptionKey(Component):
         # trying, and the 30-day scheduled destruction keeps a destroyed version recoverable.
         self.key_ring = gcp.kms.KeyRing(
             child_name(name, "ring"),
-            name=physical_name(args.name_prefix, "ring", limit="gcp:generic"),
+            name=physical_name(
+                args.name_prefix, "ring", generation_suffix(args.generation), limit="gcp:generic"
+            ),
             project=args.project,
             location=args.location,
             opts=self.child_opts(protect=args.protect),
         )
         self.key = gcp.kms.CryptoKey(
             child_name(name, "key"),
-            name=physical_name(args.name_prefix, "key", limit="gcp:generic"),
+            name=physical_name(
+                args.name_prefix, "key", generation_suffix(args.generation), limit="gcp:generic"
+            ),
             key_ring=self.key_ring.id,
             purpose="ENCRYPT_DECRYPT",
             rotation_period=f"{args.rotation_days * 86400}s",

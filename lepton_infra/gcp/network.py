@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_gcp as gcp
 
+from lepton_infra.core.aggregated_apis import aggregated_api_ports
 from lepton_infra.core.args import at_least, at_most, ipv4_cidr
 from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.errors import Problem
@@ -17,7 +18,10 @@ PODS_RANGE = "pods"
 SERVICES_RANGE = "services"
 # Admission webhooks and aggregated APIs the control plane must reach on nodes of a private cluster
 # (GKE opens only 443 and 10250 itself): operator/KEDA/cert-manager webhooks, metrics-server, Istio.
-WEBHOOK_PORTS: tuple[str, ...] = ("4443", "6443", "8443", "9443", "15017")
+# Plus every aggregated API's pod port (core/data/aggregated_apis.yaml; GKE opens 10250 itself).
+_WEBHOOKS = {"4443", "6443", "8443", "9443", "15017"}
+_AGGREGATED = {str(p) for p in aggregated_api_ports() if p != 10250}
+WEBHOOK_PORTS: tuple[str, ...] = tuple(sorted(_WEBHOOKS | _AGGREGATED, key=int))
 
 
 @dataclass
@@ -41,7 +45,7 @@ class NetworkArgs(ComponentArgs):
     """Fraction of packets VPC flow logs sample on the node subnet (0.0 to 1.0). Default: 0.5."""
     webhook_ports: Sequence[str] = field(default_factory=lambda: list(WEBHOOK_PORTS))
     """Node ports the control plane may reach (admission webhooks: cert-manager, the GPU operator, KEDA, ...).
-    Default: 4443, 6443, 8443, 9443 and 15017."""
+    Default: 4443, 6443, 8082 (Kueue's visibility API), 8443, 9443 and 15017."""
     proxy_only_cidr: str | None = None
     """The regional Gateway classes' proxy-only subnet (gcp/traffic.py). Default: none, no exposed service and
     no subnet."""

@@ -141,6 +141,7 @@ class Platform(Component):
                 location=spec.region,
                 name_prefix=prefix,
                 protect=protect,
+                generation=spec.generation,
                 encrypters=key_encrypters(name, project, number, storage_agent, self, opts_),
             ),
             opts_(),
@@ -304,6 +305,7 @@ class Platform(Component):
                     dns_records=spec.network.dns_records,
                     public_zone=knobs.dns_zone,
                     gcp_provider=self.provider,
+                    generation=spec.generation,
                 ),
                 opts_(),
             )

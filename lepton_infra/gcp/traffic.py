@@ -25,7 +25,7 @@ from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.exposure import exposed_services
 from lepton_infra.core.identity import BoundIdentity
-from lepton_infra.core.naming import child_name, physical_name
+from lepton_infra.core.naming import child_name, generation_suffix, physical_name
 from lepton_infra.core.traffic import Decoration, DnsZone, EntryPoint, Exposure, IngressFacts, RouteTarget
 from lepton_infra.gcp.host_dns import (
     PUBLIC_RESOLVERS,
@@ -117,6 +117,9 @@ class TrafficArgs(ComponentArgs):
     gcp_provider: pulumi.ProviderResource | None = None
     """The platform's GCP provider, for the DNS-01 identity made on the in-cluster layer's behalf (whose
     parent carries only a Kubernetes provider). Default: the caller's default provider."""
+    generation: int = 1
+    """`spec.generation`: the DNS-01 custom role's id, refused for 7 to 37 days after a destroy, ends in
+    `_g<N>` from 2 (core/data/held_names.yaml). Default: 1, no suffix."""
 
     @property
     def acme_zone(self) -> str | None:
@@ -178,7 +181,9 @@ class Traffic(Component):
             self.dns_role = gcp.projects.IAMCustomRole(
                 child_name(name, "dns01-role"),
                 project=args.project,
-                role_id=physical_name(args.name_prefix, "dns01", separator="_", limit=64).replace("-", "_"),
+                role_id=physical_name(
+                    args.name_prefix, "dns01", generation_suffix(args.generation), separator="_", limit=64
+                ).replace("-", "_"),
                 title="lepton-infra DNS-01 solver",
                 permissions=list(DNS01_PERMISSIONS),
                 description="Write ACME challenge records in one managed zone (granted on that zone only).",

@@ -121,6 +121,7 @@ class RecordingMonitor(MockMonitor):
             ignore_changes=list(request.ignoreChanges),
             delete_before_replace=bool(request.deleteBeforeReplace),
             aliases=aliases,
+            retain_on_delete=bool(request.retainOnDelete),
             remote=bool(request.remote),
         )
         if request.custom and request.type != STACK_TYPE:

@@ -37,6 +37,8 @@ class RecordedResource:
     ignore_changes: list[str] = field(default_factory=list)
     delete_before_replace: bool = False
     aliases: list[str] = field(default_factory=list)
+    retain_on_delete: bool = False
+    """`pulumi destroy` forgets it and leaves it in the cloud (kept out of the JSON contract)."""
     # A component's registered outputs; a custom resource's state as the mocks answered it (with its `id`).
     outputs: dict[str, Any] = field(default_factory=dict)
     remote: bool = False

@@ -77,6 +77,17 @@ class PlatformSpec(SpecModel, ComponentArgs):
         description="Protect stateful resources (keys, buckets, registries, clusters) from deletion. "
         "Default: on in prod, off otherwise.",
     )
+    generation: int = Field(
+        default=1,
+        ge=1,
+        description="Which deployment of this name and environment in its account this is, for the names "
+        "a `pulumi destroy` leaves held (core/data/held_names.yaml): GCP's KMS key ring and key (never "
+        "deleted), GCP's DNS-01 custom role (its id refused for 7-37 days) and Azure's Key Vault (held for "
+        "its 90-day soft-delete retention under purge protection). "
+        "Default 1: the names carry no suffix. Before `up` where a platform of the same name and environment "
+        "was destroyed, raise it by one: those names end in `-g<N>`. Never change it on a running platform: "
+        "it replaces the key and everything encrypted with it (refused in prod, where the key is protected).",
+    )
     aws: AwsKnobs | None = Field(default=None, description="AWS-only settings.")
     gcp: GcpKnobs | None = Field(default=None, description="GCP-only settings (project required).")
     azure: AzureKnobs | None = Field(

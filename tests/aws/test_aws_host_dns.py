@@ -72,7 +72,6 @@ def test_the_component_refuses_a_host_outside_the_domain_before_registering_anyt
                 tls_issuer="private-ca",
                 vpc_cidr="10.40.0.0/16",
                 zones=2,
-                prod=False,
                 private_ca_arn=PCA,
                 domain="ai.acme.dev",
                 vpc_id="vpc-1",

@@ -199,7 +199,7 @@ def test_entry_point_annotations_are_the_controllers_and_exclusive(exposure: str
         namespace="lepton-ingress",  # type: ignore[arg-type]
         hosts=("sentiment.ai.acme.dev",),
     )
-    annotations = entry_point_decoration(entry, prod=True).annotations
+    annotations = entry_point_decoration(entry).annotations
     assert set(annotations) <= set(ANNOTATIONS)
     # Ingresses of one group share these: none may be a per-route setting that differs between routes.
     assert {ANNOTATIONS[k] for k in annotations} <= {"Exclusive", "Merge", "N/A"}
@@ -215,13 +215,8 @@ def test_entry_point_annotations_are_the_controllers_and_exclusive(exposure: str
         < int(attrs["idle_timeout.timeout_seconds"])
         <= ALB_MAX_IDLE_TIMEOUT_SECONDS
     )
-    assert attrs["deletion_protection.enabled"] == "true"
-    assert (
-        entry_point_decoration(entry, prod=False)
-        .annotations["alb.ingress.kubernetes.io/load-balancer-attributes"]
-        .count("deletion_protection.enabled=false")
-        == 1
-    )
+    # Off in prod too: the controller cannot delete a protected ALB (tests/lifecycle/).
+    assert attrs["deletion_protection.enabled"] == "false"
 
 
 def test_route_annotations_follow_readiness_and_drain() -> None:

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from lepton_infra.cli import app
 from lepton_infra.core.errors import SpecError
+from lepton_infra.cost import estimate_cost
 from lepton_infra.plan.record import STACK_TYPE, PlannedGraph
 from lepton_infra.spec import PlatformSpec
 from tests.aws.test_deploy_readiness import spec_with
@@ -111,3 +112,15 @@ def test_a_runner_inside_the_vpc_needs_no_route(plan_program) -> None:
     graph = _plan(plan_program, data)
     assert "NOT reachable" not in graph.outputs["api_access"]
     assert graph.of_type("aws:ec2transitgateway/vpcAttachment:VpcAttachment") == []
+
+
+def test_the_runners_transit_gateway_attachment_is_priced(plan_stack, platform_dir: Path) -> None:
+    """The attachment bills $0.05 an hour from creation whatever the traffic (aws.amazon.com/transit-gateway/
+    pricing): $36.50 a month at idle and at max in aws-prod, which routes its runner through one; before this
+    test the cost model did not price it."""
+    report = estimate_cost(plan_stack(platform_dir, "aws-prod"))
+    items = [i for i in report.items if i.type == "aws:ec2transitgateway/vpcAttachment:VpcAttachment"]
+    assert len(items) == 1
+    assert (items[0].usd_per_hour, items[0].idle_units, items[0].max_units) == (0.05, 1, 1)
+    assert "transit-gateway/pricing" in items[0].price_source
+    assert round(items[0].monthly_usd_idle, 2) == round(items[0].monthly_usd_max, 2) == 36.50

@@ -25,6 +25,8 @@ WALLS: dict[str, tuple[str, ...]] = {
     "plan": (*CLOUDS, "lepton_infra.kubernetes", "lepton_infra.platform"),
     # the deployer's permissions are read from type tokens in the plan, never from an SDK or a component
     "deployer": (*SDKS, *CLOUDS, "lepton_infra.kubernetes", "lepton_infra.platform"),
+    # the destroy simulation and held names read type tokens and inputs from the plan, like the deployer
+    "lifecycle": (*SDKS, *CLOUDS, "lepton_infra.kubernetes", "lepton_infra.platform"),
 }
 
 

@@ -18,6 +18,18 @@ def _aws_endpoint(r, graph, book):
         yield cost_item(r, "endpoint", book.fee("aws-interface-endpoint-per-az"), zones, zones)
 
 
+@rule("aws:ec2transitgateway/vpcAttachment:VpcAttachment")
+def _aws_tgw_attachment(r, graph, book):
+    yield cost_item(
+        r,
+        "transit_gateway",
+        book.fee("aws-transit-gateway-attachment"),
+        1,
+        1,
+        note="the VPC's account pays per attachment-hour; plus $0.02/GB sent to the gateway (usage)",
+    )
+
+
 @rule("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
 def _aws_lb(r, graph, book):
     yield cost_item(r, "load_balancer", book.fee("aws-load-balancer"), 1, 1)

@@ -90,8 +90,9 @@ class AwsKnobs(SpecModel):
         description="The account's `AWSServiceRoleForAutoScaling`, which the KMS key policy names so "
         "node groups can launch CMK-encrypted volumes (KMS refuses a policy naming a role that does "
         "not exist). `create` (default) creates it, for a fresh account; it is kept when the stack is "
-        "destroyed. Where it already exists (any Auto Scaling group ever made in the account, or a "
-        "second stack in it), set `existing` or `pulumi import` it (docs/aws.md).",
+        "destroyed. Where it already exists (any Auto Scaling group ever made in the account, a "
+        "second stack in it, or this one redeployed after a destroy), set `existing` or `pulumi import` "
+        "it (docs/aws.md).",
     )
     activate_cost_allocation_tag: bool = Field(
         default=False,
