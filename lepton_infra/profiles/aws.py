@@ -11,6 +11,7 @@ from lepton_infra.spec.aws_rules import (
     addon_versions,
     guardduty_detector,
     replication_region,
+    service_cidr,
     tenant_admin_groups,
 )
 from lepton_infra.spec.cloud_knobs import AwsKnobs
@@ -50,6 +51,7 @@ PROFILE = CloudProfile(
         tenant_admin_groups,
         guardduty_detector,
         replication_region,
+        service_cidr,
         aws_certificate_sources,
     ),
 )

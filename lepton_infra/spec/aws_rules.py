@@ -6,13 +6,19 @@ Sources (checked before coding them):
 - vpc-cni enforces NetworkPolicy from v1.14.0 (EKS user guide, "Restrict Pod network traffic with
   Kubernetes network policies", minimum VPC CNI version);
 - access entries: `kubernetesGroups` may not start with `system:` (CreateAccessEntry answers
-  InvalidParameterException "... it cannot start with system:"); one access entry per IAM principal.
+  InvalidParameterException "... it cannot start with system:"); one access entry per IAM principal;
+- the Service range: EKS API reference, KubernetesNetworkConfigRequest.serviceIpv4Cidr ("within one of the
+  following private IP address blocks: 10.0.0.0/8, 172.16.0.0/12, or 192.168.0.0/16 ... between /24 and
+  /12", read 2026-12-07); terraform-provider-aws internal/service/eks/cluster.go, which pulumi-aws bridges,
+  refuses the same before any API call (`IsCIDRNetwork(12, 24)` and the RFC 1918 pattern). 100.64.0.0/10 is
+  not accepted there (hashicorp/terraform-provider-aws issue #37396 asks for it; open).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from ipaddress import IPv4Network
 from typing import TYPE_CHECKING
 
 from lepton_infra.core.eks_addons import pinned_minors, unpinned
@@ -30,6 +36,9 @@ ADDON_VERSION = re.compile(r"^v(\d+)\.(\d+)\.(\d+)-eksbuild\.\d+$")
 # vpc-cni enforces NetworkPolicy objects from this version on (the network policy agent ships in aws-node).
 VPC_CNI_NETWORK_POLICY_MIN = (1, 14, 0)
 RESERVED_GROUP_PREFIX = "system:"
+# The blocks and prefix lengths EKS accepts for the Kubernetes Service range (sources above).
+EKS_SERVICE_CIDR_BLOCKS = tuple(IPv4Network(b) for b in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
+EKS_SERVICE_CIDR_PREFIXES = (12, 24)
 
 
 @rule("aws")
@@ -142,4 +151,26 @@ def replication_region(spec: PlatformSpec) -> Iterator[Problem]:
             "the replica would be in the model "
             "bucket's own region (S3 cross-region replication needs another one)",
             "name another region, e.g. us-west-2, or remove it",
+        )
+
+
+@rule("aws", "network")
+def service_cidr(spec: PlatformSpec) -> Iterator[Problem]:
+    """EKS takes the Service range only at cluster creation (it cannot change afterwards), so a range it
+    refuses would fail the first `up` after the network is built. Overlap with the VPC is a generic rule."""
+    cidr = spec.network.service_cidr
+    low, high = EKS_SERVICE_CIDR_PREFIXES
+    if not any(cidr.subnet_of(block) for block in EKS_SERVICE_CIDR_BLOCKS):
+        yield Problem(
+            "network.service_cidr",
+            str(cidr),
+            "EKS takes a Service range only inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16",
+            "pick a private range outside network.cidr, e.g. 172.20.0.0/16 (the default)",
+        )
+    if not low <= cidr.prefixlen <= high:
+        yield Problem(
+            "network.service_cidr",
+            str(cidr),
+            f"EKS takes a Service range between /{low} and /{high}",
+            f"use a /{min(max(cidr.prefixlen, low), high)} range, e.g. 172.20.0.0/16",
         )
