@@ -29,7 +29,17 @@ if TYPE_CHECKING:
     from lepton_infra.spec.platform import PlatformSpec
 
 # The EKS managed add-ons the AWS platform installs (lepton_infra.aws.addons and .monitoring use these).
-CORE_ADDONS = ("vpc-cni", "kube-proxy", "eks-pod-identity-agent", "coredns", "aws-ebs-csi-driver")
+# eks-node-monitoring-agent turns GPU, kernel, network and storage faults into node conditions; without it
+# node auto-repair reacts to kubelet Ready alone (EKS User Guide, "Detect node health issues and enable
+# automatic node repair").
+CORE_ADDONS = (
+    "vpc-cni",
+    "kube-proxy",
+    "eks-pod-identity-agent",
+    "coredns",
+    "aws-ebs-csi-driver",
+    "eks-node-monitoring-agent",
+)
 OBSERVABILITY_ADDON = "amazon-cloudwatch-observability"
 EKS_ADDONS = (*CORE_ADDONS, OBSERVABILITY_ADDON)
 ADDON_VERSION = re.compile(r"^v(\d+)\.(\d+)\.(\d+)-eksbuild\.\d+$")

@@ -339,6 +339,7 @@ def test_managed_addons(aws_plan: AwsPlan) -> None:
         "eks-pod-identity-agent",
         "coredns",
         "aws-ebs-csi-driver",
+        "eks-node-monitoring-agent",
         "amazon-cloudwatch-observability",
     }
     assert addons["coredns"].get("addonVersion") == "v1.12.1-eksbuild.2"  # pinned in the spec
