@@ -38,13 +38,14 @@ ADDONS = CORE_ADDONS
 VPC_CNI_CONFIGURATION = {"enableNetworkPolicy": "true"}
 # Node auto-repair (every node group sets nodeRepairConfig) acts on the node conditions this agent writes:
 # AcceleratedHardwareReady (NVIDIA XID and DCGM faults), KernelReady, NetworkingReady, StorageReady,
-# ContainerRuntimeReady (EKS User Guide, "Automatically repair nodes in EKS clusters": AcceleratedHardwareReady
-# repaired after 10 min). Without it a GPU that fell off the bus leaves a Ready node nobody replaces. The
-# agent's own DaemonSet tolerates every taint; its DCGM host engine (`dcgm-server`, the GPU health source)
-# tolerates none by default (aws/eks-node-monitoring-agent v1.6.6 charts/eks-node-monitoring-agent/values.yaml,
-# dcgmAgent.tolerations: []; the add-on schema charts/configuration.schema.json accepts
-# dcgmAgent.tolerations), so it would never run on the platform's tainted GPU nodes and the agent would see
-# zero GPUs. It needs no IAM: it reads the node's logs and writes node conditions and events.
+# ContainerRuntimeReady (EKS User Guide, "Automatically repair nodes in EKS clusters":
+# AcceleratedHardwareReady is repaired after 10 min). Without it a GPU that fell off the bus leaves a Ready
+# node nobody replaces. The agent's own DaemonSet tolerates every taint; its DCGM host engine (`dcgm-server`,
+# the GPU health source) tolerates none by default (aws/eks-node-monitoring-agent v1.6.6,
+# charts/eks-node-monitoring-agent/values.yaml: dcgmAgent.tolerations []; the add-on schema
+# charts/configuration.schema.json accepts dcgmAgent.tolerations), so it would never run on the platform's
+# tainted GPU nodes and the agent would see zero GPUs. It needs no IAM: it reads the node's logs and writes
+# node conditions and events.
 NODE_MONITORING_CONFIGURATION = {
     "dcgmAgent": {
         "tolerations": [

@@ -128,8 +128,12 @@ def gpu_idle_expression(threshold_percent: int) -> str:
     return f"IF(FILL(gpus, 0) > 0 AND FILL(util, 100) < {threshold_percent}, 1, 0)"
 
 
-# Pods pending while no GPU is free: either no GPU capacity at all or every GPU already reserved.
-GPU_PENDING_EXPRESSION = "IF(FILL(pending, 0) > 0 AND (FILL(gpus, 0) == 0 OR FILL(reserved, 0) >= 100), 1, 0)"
+# GPUs asked for by pods that are not running: every GPU pod's request, less what running GPU pods hold
+# (aws/insights_metrics.py: the leader agent reports both for each pending or running GPU pod). CPU pods never
+# count, and a starved H100 job is not hidden by an idle L4 node. Container Insights gives a pending pod no
+# pool or instance type, so this is one alarm for the cluster; the in-cluster Prometheus alert GpuPodPending
+# names each pod.
+GPU_PENDING_EXPRESSION = "FILL(requested, 0) - FILL(running, 0)"
 
 
 class Monitoring(Component):
@@ -280,23 +284,23 @@ class Monitoring(Component):
         aws.cloudwatch.MetricAlarm(
             child_name(name, "gpu-pending"),
             name=f"{cluster}-gpu-pods-pending",
-            alarm_description="Pods pending for 15 minutes while no GPU is free: GPU pools at max, "
-            "capacity unavailable, or the autoscaler failing.",
+            alarm_description="Pods that request GPUs have been pending for 15 minutes: a GPU pool at max, "
+            "no capacity (or quota) for its instance type, or the autoscaler failing. `kubectl get pods -A "
+            "--field-selector=status.phase=Pending` and the autoscaler's events name the pool.",
             metric_queries=[
-                self._metric("pending", "pod_status_pending", "Maximum", cluster),
-                self._metric("gpus", "node_gpu_limit", "Sum", cluster),
-                self._metric("reserved", "node_gpu_reserved_capacity", "Average", cluster),
+                self._metric("requested", "pod_gpu_request", "Sum", cluster),
+                self._metric("running", "pod_gpu_usage_total", "Sum", cluster),
                 aws.cloudwatch.MetricAlarmMetricQueryArgs(
                     id="starved",
                     expression=GPU_PENDING_EXPRESSION,
-                    label="GPU pods pending",
+                    label="GPUs requested by pending pods",
                     return_data=True,
                 ),
             ],
             evaluation_periods=3,
             datapoints_to_alarm=3,
-            threshold=1,
-            comparison_operator="GreaterThanOrEqualToThreshold",
+            threshold=0,
+            comparison_operator="GreaterThanThreshold",
             treat_missing_data="notBreaching",
             alarm_actions=actions,
             ok_actions=actions,

@@ -10,7 +10,7 @@ from lepton_infra.aws.autoscaler import IMAGE_TAGS, image_tag
 from lepton_infra.aws.cluster import endpoint_access, kubeconfig
 from lepton_infra.aws.iam import has_admin_wildcard
 from lepton_infra.aws.kms import key_policy
-from lepton_infra.aws.monitoring import GPU_PENDING_EXPRESSION, gpu_idle_expression
+from lepton_infra.aws.monitoring import gpu_idle_expression
 from lepton_infra.aws.network import nat_zone_indexes
 from lepton_infra.aws.node_pool import (
     AWS_ACCELERATOR_LABEL,
@@ -113,7 +113,6 @@ def test_autoscaler_image_matches_cluster_minor() -> None:
 
 def test_gpu_idle_expression_uses_threshold() -> None:
     assert "< 7" in gpu_idle_expression(7)
-    assert "gpus" in GPU_PENDING_EXPRESSION and "pending" in GPU_PENDING_EXPRESSION
 
 
 def test_unsupported_kubernetes_version_is_a_spec_error() -> None:

@@ -61,7 +61,8 @@ class AwsKnobs(SpecModel):
     addon_versions: dict[str, str] = Field(
         default_factory=dict,
         description="EKS add-on versions by add-on name (vpc-cni, kube-proxy, eks-pod-identity-agent, "
-        "coredns, aws-ebs-csi-driver, eks-node-monitoring-agent, amazon-cloudwatch-observability), written like "
+        "coredns, aws-ebs-csi-driver, eks-node-monitoring-agent, amazon-cloudwatch-observability), written "
+        "like "
         "`v1.19.2-eksbuild.1`; each entry overrides the version the platform pins for `cluster.version` "
         "(lepton_infra/core/data/eks_addons.yaml, every row with its source; docs/aws.md says how to "
         "bump it). vpc-cni must be v1.14.0 or later (NetworkPolicy enforcement). A `pulumi up` never "
