@@ -27,8 +27,7 @@ def _agent(graph: PlannedGraph) -> RecordedResource:
 
 def _tolerates(tolerations: list[dict[str, Any]], taint: dict[str, str]) -> bool:
     """Kubernetes toleration matching for a NoSchedule taint (effect empty = any effect)."""
-    effects = {"NO_SCHEDULE": "NoSchedule", "NO_EXECUTE": "NoExecute", "PREFER_NO_SCHEDULE": "PreferNoSchedule"}
-    wanted = effects[taint["effect"]]
+    wanted = {"NO_SCHEDULE": "NoSchedule", "NO_EXECUTE": "NoExecute"}[taint["effect"]]
     for t in tolerations:
         if t.get("effect") not in (None, "", wanted):
             continue
