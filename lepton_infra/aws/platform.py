@@ -24,6 +24,7 @@ from lepton_infra.aws.monitoring import Monitoring, MonitoringArgs
 from lepton_infra.aws.network import Network, NetworkArgs
 from lepton_infra.aws.node_pool import NodePool, NodePoolArgs
 from lepton_infra.aws.planning import env_default, instance_types
+from lepton_infra.aws.quota_requests import request_quotas
 from lepton_infra.aws.quotas import quota_needs
 from lepton_infra.aws.traffic import AlbTraffic, AlbTrafficArgs
 from lepton_infra.core.cloud import PlatformOutputs
@@ -249,15 +250,7 @@ class Platform(Component):
 
         quotas = quota_needs(spec, {p.name: instance_types(spec, p) for p in spec.node_pools})
         if knobs.request_quota_increases:
-            # Service Quotas is regional: the platform's provider (its region) files each request.
-            for q in (q for q in quotas if q.requestable):
-                aws.servicequotas.ServiceQuota(
-                    child_name(name, f"quota-{q.code.lower()}"),
-                    service_code="ec2",
-                    quota_code=q.code,
-                    value=float(q.amount),
-                    opts=self.child_opts(provider=self.provider),
-                )
+            request_quotas(name, quotas, self, self.provider)
         self.cluster_handle = ClusterHandle(
             cloud="aws",
             name=cluster.name_output,

@@ -20,6 +20,28 @@ def availability_zones(args: dict[str, Any], ctx: MockContext) -> dict[str, Any]
     }
 
 
+# A fresh account: no value applied to the quota, so Service Quotas answers with the AWS default, 0 for the
+# G, VT and P vCPU quotas (and only a few vCPUs for Standard), as the stack's quota prerequisites assume.
+@invoke("aws:servicequotas/getServiceQuota:getServiceQuota")
+def service_quota(args, ctx):
+    code = args.get("quotaCode", "")
+    service = args.get("serviceCode", "")
+    return {
+        "id": f"{service}/{code}",
+        "quotaCode": code,
+        "serviceCode": service,
+        "quotaName": code,
+        "serviceName": service,
+        "adjustable": True,
+        "defaultValue": 0.0,
+        "value": 0.0,
+        "globalQuota": False,
+        "arn": f"arn:{partition_of(ctx.aws_region)}:servicequotas:{ctx.aws_region}:{ctx.aws_account}:"
+        f"{service}/{code}",
+        "usageMetrics": [],
+    }
+
+
 @invoke("aws:index/getCallerIdentity:getCallerIdentity")
 def caller_identity(args, ctx):
     return {
