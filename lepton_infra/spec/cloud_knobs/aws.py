@@ -190,8 +190,8 @@ class AwsKnobs(SpecModel):
         default=False,
         description="Request the EC2 vCPU quotas the pools need at max (`quota_to_request`) as Service "
         "Quotas increase requests (`aws.servicequotas.ServiceQuota`), for the quotas whose code is known. "
-        "A request is reviewed by AWS and may be denied or granted lower. The applied quota is read first "
-        "and only a lower one is asked to rise (a quota already granted higher is kept); another open request "
-        "for the same quota (a second stack in the account and region) makes the request fail until it closes; "
-        "deleting the stack does not lower a quota. Default false (request them by hand).",
+        "A request is reviewed by AWS and may be denied or granted lower. The applied quota is read "
+        "first and only a lower one is asked to rise (a quota already granted higher is kept); another "
+        "open request for the same quota (a second stack in the account and region) makes the request fail "
+        "until it closes; deleting the stack does not lower a quota. Default false (request them by hand).",
     )
