@@ -1,4 +1,4 @@
-"""Fill a plan report's analysis sections (cost, deploy, kubernetes, policy).
+"""Fill a plan report's analysis sections (cost, deploy, kubernetes, deployer, policy).
 
 Kept out of `plan/`, which knows nothing of lepton's own rules and prices. The rich renderers are
 attached as `__render__` callables, which the JSON writer leaves out.
@@ -14,6 +14,8 @@ from lepton_infra.cost import estimate_cost
 from lepton_infra.cost.render import render_cost
 from lepton_infra.deploy import estimate_deploy
 from lepton_infra.deploy.render import render_deploy
+from lepton_infra.deployer.section import SECTION as DEPLOYER
+from lepton_infra.deployer.section import deployer_section
 from lepton_infra.plan.report import Report
 
 OUTCOME_KEY = "__outcome__"  # the full policy outcome, for SARIF/JUnit writers (not part of the JSON)
@@ -30,6 +32,9 @@ def fill(report: Report, *, policy_config: Any = None) -> None:
     kubernetes = kubernetes_section(report.graph)
     if kubernetes is not None:
         report.sections[SECTION] = kubernetes
+    deployer = deployer_section(report.graph, report.cloud)
+    if deployer is not None:
+        report.sections[DEPLOYER] = deployer
     fill_policy(report, policy_config)
 
 

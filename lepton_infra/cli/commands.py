@@ -1,4 +1,4 @@
-"""`lepton-infra`: plan, validate, cost, graph and diff a stack offline.
+"""`lepton-infra`: plan, validate, cost, graph and diff a stack offline; write the deployer's policy.
 
 Exit codes: 0 clean; 1 a mandatory policy violation; 2 bad input (spec, YAML, stack, project, options,
 files, a Kubernetes version the cloud no longer creates at the plan's date); 3 the program itself failed
@@ -27,6 +27,7 @@ from lepton_infra.cli.checks import (
 )
 from lepton_infra.core.errors import SpecError
 from lepton_infra.core.kubernetes_versions import plan_date_override
+from lepton_infra.deployer.output import PolicyFormat, policy_files, write_policy_files
 from lepton_infra.plan.engine import PlanFailed, plan_stack
 from lepton_infra.plan.record import PlannedGraph
 from lepton_infra.plan.report import Report, infer_cloud, render_summary, render_text
@@ -328,6 +329,44 @@ def diff(
         else:
             sys.stdout.write(text)
     raise typer.Exit(code)
+
+
+@app.command("deployer-policy")
+def deployer_policy(
+    stack_dir: StackDir,
+    stack: StackName,
+    fmt: Annotated[
+        PolicyFormat,
+        typer.Option(
+            "--format",
+            help="policy (AWS IAM policy JSON, GCP custom role YAML, Azure custom role JSON), roles (the "
+            "smallest set of built-in roles) or json (the report's deployer section).",
+        ),
+    ] = PolicyFormat.policy,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write here, not to stdout (AWS, split: FILE-1.json, FILE-2.json)."
+        ),
+    ] = None,
+) -> None:
+    """Write the least-privilege policy for the identity that runs `pulumi up` and `pulumi destroy`."""
+    if output is not None:
+        try:
+            check_writable("--output", output)
+        except BadUsage as exc:
+            raise _bad_input(str(exc)) from None
+    graph = _plan(stack_dir, stack)
+    cloud = infer_cloud(graph)
+    if cloud is None:
+        raise _bad_input(f"{stack}: the plan creates no AWS, GCP or Azure resource: no deployer policy")
+    files, notes = policy_files(graph, cloud, fmt)
+    try:
+        written = write_policy_files(files, output, sys.stdout)
+    except OSError as exc:
+        raise _bad_input(f"--output {exc.filename}: cannot write: {exc.strerror}") from None
+    for line in [*(f"written {path}" for path in written), *notes]:
+        err.print(escape(line), highlight=False, soft_wrap=True)
 
 
 def main() -> None:

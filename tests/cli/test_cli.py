@@ -23,6 +23,7 @@ CONTRACT_KEYS = [
     "cost",
     "deploy",
     "kubernetes",
+    "deployer",
     "summary",
 ]
 RESOURCE_KEYS = [

@@ -23,6 +23,8 @@ WALLS: dict[str, tuple[str, ...]] = {
     "gcp": ("pulumi_aws", "pulumi_azure_native", "lepton_infra.aws", "lepton_infra.azure"),
     "azure": ("pulumi_aws", "pulumi_gcp", "lepton_infra.aws", "lepton_infra.gcp"),
     "plan": (*CLOUDS, "lepton_infra.kubernetes", "lepton_infra.platform"),
+    # the deployer's permissions are read from type tokens in the plan, never from an SDK or a component
+    "deployer": (*SDKS, *CLOUDS, "lepton_infra.kubernetes", "lepton_infra.platform"),
 }
 
 
