@@ -75,13 +75,22 @@ def network_problems(args: NetworkArgs) -> Iterator[Problem]:
     yield from like_spec_field("nat", args.nat, NetworkSpec, "nat")
     if known(args.flow_log_retention_days):
         yield from cloudwatch_retention_problem("flow_log_retention_days", args.flow_log_retention_days)
-    if args.availability_zones and known(args.zones) and len(args.availability_zones) < args.zones:
+    if args.availability_zones and args.availability_zone_ids:
         yield Problem(
-            "availability_zones",
-            list(args.availability_zones),
-            f"fewer than zones={args.zones}",
-            "name one zone per subnet, or lower zones",
+            "availability_zone_ids",
+            list(args.availability_zone_ids),
+            "set together with availability_zones",
+            "name the zones one way: by ID (the same physical zone in every account) or by name",
         )
+    for field_name in ("availability_zones", "availability_zone_ids"):
+        chosen = list(getattr(args, field_name))
+        if chosen and known(args.zones) and len(chosen) < args.zones:
+            yield Problem(
+                field_name,
+                chosen,
+                f"fewer than zones={args.zones}",
+                "name one zone per subnet, or lower zones",
+            )
 
 
 def cluster_problems(args: ClusterArgs) -> Iterator[Problem]:

@@ -13,6 +13,7 @@ import pulumi_aws as aws
 from lepton_infra.aws.account import AwsAccount, lookup_account
 from lepton_infra.aws.arg_checks import network_problems
 from lepton_infra.aws.iam import allow, document, service_trust
+from lepton_infra.catalog import catalog
 from lepton_infra.core.args import check_args
 from lepton_infra.core.cidr import plan_subnets
 from lepton_infra.core.component import Component
@@ -38,9 +39,31 @@ class NetworkArgs:
     name_prefix: str = ""
     """Prefix of cloud-side `Name` tags (default: the component name)."""
     availability_zones: Sequence[str] = field(default_factory=tuple)
-    """Explicit zone names; default: the first `zones` available zones of the region."""
+    """Explicit zone names (per account: `us-east-1a` is a different physical zone in each account)."""
+    availability_zone_ids: Sequence[str] = field(default_factory=tuple)
+    """Explicit zone IDs (`use1-az4`: the same physical zone in every account). Default (neither set):
+    the `zones` lowest zone IDs among the region's standard zones, leaving out Local and Wavelength zones
+    and the zone IDs EKS refuses (see `default_zone_ids`)."""
     account: AwsAccount | None = None
     """The partition and account (`aws.Platform` passes its one lookup); None: looked up here."""
+
+
+def default_zone_ids(args: NetworkArgs, parent: pulumi.Resource) -> pulumi.Output[list[str]]:
+    """The region's usable zone IDs, lowest first. `DescribeAvailabilityZones` also answers the Local Zones
+    an account opted into (`us-east-1-atl-2a` sorts before `us-east-1a`, and the provider sorts by name),
+    where managed node groups cannot run; the filters keep `zone-type` availability-zone with
+    `opt-in-status` opt-in-not-required (EC2 API reference, DescribeAvailabilityZones filters). Zone IDs,
+    not names, are sorted: the same IDs on every account, so two accounts' stacks share physical zones."""
+    azs = aws.get_availability_zones_output(
+        state="available",
+        filters=[
+            aws.GetAvailabilityZonesFilterArgs(name="zone-type", values=["availability-zone"]),
+            aws.GetAvailabilityZonesFilterArgs(name="opt-in-status", values=["opt-in-not-required"]),
+        ],
+        exclude_zone_ids=list(catalog("aws").unsupported_zone_ids),
+        opts=pulumi.InvokeOutputOptions(parent=parent),
+    )
+    return azs.zone_ids.apply(lambda ids: sorted(ids)[: args.zones])
 
 
 def nat_zone_indexes(strategy: str, zones: int) -> list[int]:
@@ -56,13 +79,16 @@ class Network(Component):
         super().__init__(name, opts)
         label = args.name_prefix or name
         plan = plan_subnets(IPv4Network(args.cidr), args.zones)
-        if args.availability_zones:
-            zone_names: pulumi.Output[list[str]] = pulumi.Output.from_input(list(args.availability_zones))
+        # Subnets are placed by zone ID unless the caller names zones; either way the zone is read once, at
+        # creation (ignore_changes below): a later `up` never moves a subnet, even when the region gains a
+        # zone or this default changes (subnets created by names[:N] before stay where they are).
+        by_name = bool(args.availability_zones)
+        if args.availability_zones or args.availability_zone_ids:
+            chosen = list(args.availability_zones or args.availability_zone_ids)
+            zones: pulumi.Output[list[str]] = pulumi.Output.from_input(chosen)
         else:
-            azs = aws.get_availability_zones_output(
-                state="available", opts=pulumi.InvokeOutputOptions(parent=self)
-            )
-            zone_names = azs.names
+            zones = default_zone_ids(args, self)
+        keep_zone = ["availabilityZone", "availabilityZoneId"]
         cluster_tag = {f"kubernetes.io/cluster/{args.cluster_name}": "shared"}
 
         self.vpc = aws.ec2.Vpc(
@@ -103,16 +129,18 @@ class Network(Component):
         public: list[aws.ec2.Subnet] = []
         private: list[aws.ec2.Subnet] = []
         for i in range(args.zones):
-            zone = zone_names.apply(lambda names, i=i: names[i])
+            zone = zones.apply(lambda chosen, i=i: chosen[i])
+            zone_name, zone_id = (zone, None) if by_name else (None, zone)
             suffix = chr(ord("a") + i)
             pub = aws.ec2.Subnet(
                 child_name(name, f"public-{suffix}"),
                 vpc_id=self.vpc.id,
                 cidr_block=str(plan.public[i]),
-                availability_zone=zone,
                 map_public_ip_on_launch=False,  # nothing in a public subnet gets a public IP implicitly
                 tags={"Name": f"{label}-public-{suffix}", "kubernetes.io/role/elb": "1", **cluster_tag},
-                opts=self.child_opts(),
+                availability_zone=zone_name,
+                availability_zone_id=zone_id,
+                opts=self.child_opts(ignore_changes=keep_zone),
             )
             aws.ec2.RouteTableAssociation(
                 child_name(name, f"public-{suffix}-rta"),
@@ -124,14 +152,15 @@ class Network(Component):
                 child_name(name, f"private-{suffix}"),
                 vpc_id=self.vpc.id,
                 cidr_block=str(plan.private[i]),
-                availability_zone=zone,
                 map_public_ip_on_launch=False,
                 tags={
                     "Name": f"{label}-private-{suffix}",
                     "kubernetes.io/role/internal-elb": "1",
                     **cluster_tag,
                 },
-                opts=self.child_opts(),
+                availability_zone=zone_name,
+                availability_zone_id=zone_id,
+                opts=self.child_opts(ignore_changes=keep_zone),
             )
             public.append(pub)
             private.append(priv)

@@ -89,6 +89,7 @@ class Platform(Component):
                 cluster_name=label,
                 region=spec.region,
                 nat=spec.network.nat or "single",
+                availability_zone_ids=tuple(knobs.availability_zone_ids),
                 interface_endpoints=bool(knobs.interface_endpoints),
                 flow_log_retention_days=spec.network.flow_log_retention_days,
                 key_id=key.arn,

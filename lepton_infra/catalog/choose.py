@@ -39,8 +39,14 @@ def choose_machine(
         classes = sorted({m.cpu_class for m in cat.machines if m.cpu_class})
         raise NoMachine(f"unknown cpu class {wanted!r}; known: {', '.join(classes)}")
     candidates = [m for m in cat.gpu_machines(gpu) if m.gpu_count == gpu_count]
-    if region is not None:
+    if region is not None and candidates:
         candidates = [m for m in candidates if region in m.regions]
+        if not candidates:
+            there = sorted({m.gpu_count for m in cat.gpu_machines(gpu) if region in m.regions})
+            raise NoMachine(
+                f"no {cloud} machine with {gpu_count}× {gpu} is sold in {region}"
+                + (f"; counts sold there: {there}" if there else "")
+            )
     if not candidates:
         counts = sorted({m.gpu_count for m in cat.gpu_machines(gpu)})
         if not counts:

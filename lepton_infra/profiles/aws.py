@@ -9,6 +9,7 @@ from lepton_infra.spec.apply_time import cluster_log_retention_on_cloudwatch, fl
 from lepton_infra.spec.aws_rules import (
     addon_pins_for_minor,
     addon_versions,
+    availability_zone_ids,
     guardduty_detector,
     replication_region,
     service_cidr,
@@ -52,6 +53,7 @@ PROFILE = CloudProfile(
         guardduty_detector,
         replication_region,
         service_cidr,
+        availability_zone_ids,
         aws_certificate_sources,
     ),
 )

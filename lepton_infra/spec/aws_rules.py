@@ -111,6 +111,39 @@ def addon_pins_for_minor(spec: PlatformSpec) -> Iterator[Problem]:
         )
 
 
+@rule("aws", "region", "network")
+def availability_zone_ids(spec: PlatformSpec) -> Iterator[Problem]:
+    """Pinned zone IDs must be zones of the region EKS takes cluster subnets in, one per zone."""
+    from lepton_infra.catalog import catalog
+
+    if spec.aws is None or not spec.aws.availability_zone_ids:
+        return
+    ids = spec.aws.availability_zone_ids
+    cat = catalog("aws")
+    usable = cat.zone_ids.get(spec.region)
+    for i, zone_id in enumerate(ids):
+        path = f"aws.availability_zone_ids[{i}]"
+        if zone_id in cat.unsupported_zone_ids:
+            yield Problem(
+                path,
+                zone_id,
+                "EKS refuses cluster subnets in this zone (UnsupportedAvailabilityZoneException)",
+                f"choose another of: {', '.join(usable or ())}",
+            )
+        elif usable is not None and zone_id not in usable:
+            yield Problem(path, zone_id, f"not a zone of {spec.region}", f"choose from: {', '.join(usable)}")
+        elif zone_id in ids[:i]:
+            yield Problem(path, zone_id, "named twice", "name each zone once")
+    zones = spec.network.zones
+    if zones is not None and len(ids) != zones:
+        yield Problem(
+            "aws.availability_zone_ids",
+            list(ids),
+            f"{len(ids)} zone IDs for network.zones={zones}",
+            f"name exactly {zones} zone IDs, or set network.zones to {len(ids)}",
+        )
+
+
 @rule("aws", "tenants")
 def tenant_admin_groups(spec: PlatformSpec) -> Iterator[Problem]:
     if spec.aws is None:  # only AWS's pre-flight runs this, where the knobs are always filled

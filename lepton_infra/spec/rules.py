@@ -88,7 +88,7 @@ def _pool_names(spec: PlatformSpec) -> Iterator[Problem]:
             )
 
 
-@rule("cloud", "node_pools")
+@rule("cloud", "region", "node_pools")
 def _pools(spec: PlatformSpec) -> Iterator[Problem]:
     known_gpus = gpu_models()
     for i, pool in enumerate(spec.node_pools):
@@ -124,6 +124,7 @@ def _pools(spec: PlatformSpec) -> Iterator[Problem]:
                 gpu_count=pool.gpu.count if pool.gpu else 1,
                 cpu_class=pool.cpu,
                 explicit=pool.machine_type,
+                region=None if pool.machine_type else spec.region,  # a machine sold in the region
             )
         except NoMachine as err:
             field = "machine_type" if pool.machine_type else ("gpu" if pool.gpu else "cpu")

@@ -21,6 +21,16 @@ IamRoleArn = Annotated[
 
 ServiceLinkedRoleMode = Literal["create", "existing"]
 
+# An availability zone ID (`use1-az4`); Local and Wavelength zone IDs (`use1-atl2-az1`) do not match.
+ZoneId = Annotated[
+    str,
+    StringConstraints(
+        pattern=described(
+            r"^[a-z]{2,6}[0-9]-az[0-9]{1,2}$", "an availability zone ID like `use1-az4` (not a zone name)"
+        )
+    ),
+]
+
 
 Route53ZoneId = Annotated[
     str,
@@ -83,6 +93,16 @@ class AwsKnobs(SpecModel):
         "on. Only the payer (management) account can, and only once the tag has appeared in billing "
         "data (up to 24 hours after the first tagged resource), so off by default: activate it once "
         "by hand or turn this on for a later `pulumi up` from the payer account (docs/aws.md).",
+    )
+    availability_zone_ids: list[ZoneId] = Field(
+        default_factory=list,
+        description="The zone IDs the VPC's subnets go to, one per `network.zones` (`aws ec2 "
+        "describe-availability-zones` lists an account's names and IDs; an ID names the same physical "
+        "zone in every account, a name like us-east-1a does not). Default none: the lowest zone IDs of the "
+        "region's standard zones, leaving out Local and Wavelength zones and the zone IDs EKS refuses for "
+        "cluster subnets (use1-az3, usw1-az2, cac1-az3). Read when the subnets are created: a later `up` "
+        "never moves them, so changing this on a running stack changes nothing (moving zones needs a new "
+        "network).",
     )
     interface_endpoints: bool | None = Field(
         default=None,
