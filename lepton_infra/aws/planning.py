@@ -10,7 +10,8 @@ from lepton_infra.spec.defaults import default_for
 
 
 def instance_types(spec: PlatformSpec, pool: NodePoolSpec) -> list[str]:
-    """The catalog's machine for the pool; for spot, interchangeable types too (capacity diversity)."""
+    """The catalog's machine for the pool; for spot, the same-shape types sold in the region too (capacity
+    diversity the cluster autoscaler can model)."""
     machine = choose_machine(
         "aws",
         gpu=pool.gpu.type if pool.gpu else None,
@@ -21,7 +22,7 @@ def instance_types(spec: PlatformSpec, pool: NodePoolSpec) -> list[str]:
     )
     if not pool.spot:
         return [machine.name]
-    return [m.name for m in spot_alternatives("aws", machine)]
+    return [m.name for m in spot_alternatives("aws", machine, region=spec.region)]
 
 
 def env_default(path: str, spec: PlatformSpec) -> int:

@@ -56,8 +56,8 @@ def test_a_granted_higher_quota_is_kept_and_only_lower_ones_are_asked_for(plan_p
     }
     # P: 2 × p5.48xlarge need 384, 768 granted: ask for 768 (equal to the applied value: nothing is filed).
     # Standard: 4 × m6i.xlarge need 16, 16 applied: nothing filed.
-    # G and VT spot: 16 × up to g6.4xlarge (16 vCPUs).
-    assert values == {"L-417A185B": 768.0, "L-1216C47A": 16.0, "L-3819A6DF": 256.0}
+    # G and VT spot: 16 × g6.xlarge (4 vCPUs).
+    assert values == {"L-417A185B": 768.0, "L-1216C47A": 16.0, "L-3819A6DF": 64.0}
     # Each request read the applied quota first, through the platform's (regional) provider.
     lookups = [i for i in graph.invokes if i.token == LOOKUP]
     assert sorted(i.args["quotaCode"] for i in lookups) == sorted(APPLIED)
