@@ -11,12 +11,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pulumi
 import pytest
 
 from lepton_infra.plan.record import PlannedGraph
-from lepton_infra.platform import build
-from lepton_infra.spec import PlatformSpec
+from tests.aws.aws_plan_support import plan_spec
 from tests.conftest import spec_problems
 from tests.kubernetes.harness import raw_spec
 
@@ -29,16 +27,6 @@ def _zones(graph: PlannedGraph) -> dict[str, Any]:
         s.name.split("-network-")[-1]: s.get("availabilityZoneId") or s.get("availabilityZone")
         for s in graph.of_type(SUBNET)
     }
-
-
-def _plan(plan_program: Callable[..., PlannedGraph], raw: dict[str, Any]) -> PlannedGraph:
-    spec = PlatformSpec.from_dict(raw)
-
-    def program() -> None:
-        for key, value in build(spec).outputs.items():
-            pulumi.export(key, value)
-
-    return plan_program(program, {"pulumi:disable-default-providers": ["*"]})
 
 
 @pytest.mark.parametrize(
@@ -63,7 +51,7 @@ def test_subnets_go_to_the_lowest_zone_ids_eks_takes(
 def test_pinned_zone_ids_place_the_subnets(plan_program: Callable[..., PlannedGraph]) -> None:
     raw = raw_spec("aws-prod")
     raw["aws"] = {**raw["aws"], "availability_zone_ids": ["use1-az6", "use1-az5", "use1-az2"]}
-    zones = _zones(_plan(plan_program, raw))
+    zones = _zones(plan_spec(plan_program, raw))
     assert zones == {
         "public-a": "use1-az6",
         "private-a": "use1-az6",

@@ -8,12 +8,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import pulumi
 import pytest
 
 from lepton_infra.plan.record import PlannedGraph
-from lepton_infra.platform import build
-from lepton_infra.spec import PlatformSpec
+from tests.aws.aws_plan_support import plan_spec
 from tests.conftest import spec_problems
 from tests.kubernetes.harness import raw_spec
 
@@ -30,13 +28,7 @@ def _in_region(stack: str, region: str, gpu: str | None = None) -> dict[str, Any
 
 
 def _plan(plan_program: Callable[..., PlannedGraph], raw: dict[str, Any]) -> PlannedGraph:
-    spec = PlatformSpec.from_dict(raw)
-
-    def program() -> None:
-        for key, value in build(spec).outputs.items():
-            pulumi.export(key, value)
-
-    return plan_program(program, {"pulumi:disable-default-providers": ["*"], "aws:region": spec.region})
+    return plan_spec(plan_program, raw, {"aws:region": raw["region"]})
 
 
 @pytest.mark.parametrize(

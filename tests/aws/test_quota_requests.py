@@ -6,33 +6,19 @@ applied quota is lower."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-import pulumi
 import pytest
 
 from lepton_infra.aws.quota_requests import requested_value
 from lepton_infra.plan.mocks.registry import INVOKE_RULES
-from lepton_infra.plan.record import PlannedGraph
-from lepton_infra.platform import build
-from lepton_infra.spec import PlatformSpec
+from tests.aws.aws_plan_support import plan_spec
 from tests.kubernetes.harness import raw_spec
 
 LOOKUP = "aws:servicequotas/getServiceQuota:getServiceQuota"
 # What Service Quotas has applied in the account the variant deploys to: P granted above the request
 # (someone asked for more earlier), Standard exactly at the need, G and VT spot never raised (default 0).
 APPLIED = {"L-417A185B": 768.0, "L-1216C47A": 16.0, "L-3819A6DF": 0.0}
-
-
-def _plan(plan_program: Callable[..., PlannedGraph], raw: dict[str, Any]) -> PlannedGraph:
-    spec = PlatformSpec.from_dict(raw)
-
-    def program() -> None:
-        for key, value in build(spec).outputs.items():
-            pulumi.export(key, value)
-
-    return plan_program(program, {"pulumi:disable-default-providers": ["*"]})
 
 
 @pytest.fixture
@@ -49,7 +35,7 @@ def granted(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_granted_higher_quota_is_kept_and_only_lower_ones_are_asked_for(plan_program) -> None:
     raw = raw_spec("aws-prod")
     raw["aws"] = {**raw["aws"], "request_quota_increases": True}
-    graph = _plan(plan_program, raw)
+    graph = plan_spec(plan_program, raw)
     values = {
         r.get("quotaCode"): r.get("value")
         for r in graph.of_type("aws:servicequotas/serviceQuota:ServiceQuota")

@@ -11,12 +11,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pulumi
 import pytest
 
 from lepton_infra.plan.record import PlannedGraph
-from lepton_infra.platform import build
-from lepton_infra.spec import PlatformSpec
+from tests.aws.aws_plan_support import plan_spec
 from tests.kubernetes.harness import raw_spec
 
 NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
@@ -42,12 +40,6 @@ def test_a_spot_cpu_pool_diversifies_across_same_shape_families(
         *raw["node_pools"],
         {"name": "batch", "cpu": "standard-8", "min": 0, "max": 4, "spot": True},
     ]
-    spec = PlatformSpec.from_dict(raw)
-
-    def program() -> None:
-        for key, value in build(spec).outputs.items():
-            pulumi.export(key, value)
-
-    graph = plan_program(program, {"pulumi:disable-default-providers": ["*"]})
+    graph = plan_spec(plan_program, raw)
     # 8 vCPUs and 32 GiB each, cheapest first after the class's own type.
     assert _types(graph)["batch"] == ["m6i.2xlarge", "m6a.2xlarge", "m5.2xlarge"]
