@@ -149,11 +149,11 @@ def _spec(pool: dict) -> PlatformSpec:
     )
 
 
-def test_spot_gpu_pool_gets_several_interchangeable_types() -> None:
+def test_spot_pools_get_same_shape_types_only() -> None:
     spec = _spec({"name": "l4", "gpu": {"type": "l4", "count": 1}, "spot": True})
-    types = instance_types(spec, spec.node_pools[1])
-    assert types[0] == "g6.xlarge"
-    assert len(types) == 3 and len(set(types)) == 3
+    assert instance_types(spec, spec.node_pools[1]) == ["g6.xlarge"]
+    spec = _spec({"name": "batch", "cpu": "standard-16", "spot": True})
+    assert instance_types(spec, spec.node_pools[1]) == ["m6i.4xlarge", "m6a.4xlarge", "m5.4xlarge"]
 
 
 def test_on_demand_gpu_pool_gets_the_cheapest_fit() -> None:
