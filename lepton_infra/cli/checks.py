@@ -41,6 +41,8 @@ def check_writable(option: str, path: Path) -> None:
 def check_policy_report(kind: str, path: Path) -> None:
     if kind not in POLICY_REPORT_FORMATS:
         raise BadUsage(f"--policy-report {kind!r}: unknown format; use {' or '.join(POLICY_REPORT_FORMATS)}")
+    if str(path) == "-":
+        raise BadUsage(f"--policy-report {kind} -: give a file name (stdout carries the report)")
     check_writable("--policy-report", path)
 
 
@@ -56,6 +58,8 @@ def check_policy_config(path: Path) -> Any:
         raise BadUsage(f"--policy-config {path}: not a file")
     try:
         document = load_config_file(path)
+    except SpecError as err:  # malformed YAML/JSON: the file, line and what is wrong, on one line
+        raise BadUsage(f"--policy-config {path}: " + "; ".join(p.render() for p in err.problems)) from None
     except UnicodeDecodeError as err:
         raise BadUsage(f"--policy-config {path}: not UTF-8 text (byte offset {err.start})") from None
     except OSError as err:
@@ -65,3 +69,26 @@ def check_policy_config(path: Path) -> Any:
     except SpecError as err:
         raise BadUsage(str(err).replace("\n", " ")) from None
     return document
+
+
+def read_plan_report(path: Path) -> dict[str, Any]:
+    """A `plan --json` report for `diff`: a mapping whose `resources` each have a urn, type and name."""
+    import json
+
+    try:
+        report = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BadUsage(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise BadUsage(f"{path}: is a folder, not a plan report") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise BadUsage(f"{path}: not a plan report ({' '.join(str(exc).split())})") from None
+    resources = report.get("resources") if isinstance(report, dict) else None
+    if not isinstance(resources, list) or not all(
+        isinstance(r, dict) and all(isinstance(r.get(k), str) for k in ("urn", "type", "name"))
+        for r in resources
+    ):
+        raise BadUsage(
+            f"{path}: not a plan report (no `resources` list of urn/type/name); write one with `plan --json`"
+        )
+    return report

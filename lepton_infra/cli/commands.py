@@ -3,7 +3,7 @@
 Exit codes: 0 clean; 1 a mandatory policy violation; 2 bad input (spec, YAML, stack, project, options,
 files, a Kubernetes version the cloud no longer creates at the plan's date); 3 the program itself failed
 (with the file and line of the user's program); 4 (`diff`) a protected resource would be deleted or
-replaced.
+replaced. After exit 2 or 3 no file from an earlier run is left where this one was asked to write.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+import typer.core
 from rich.console import Console
 from rich.markup import escape
 
@@ -24,29 +25,54 @@ from lepton_infra.cli.checks import (
     check_policy_config,
     check_policy_report,
     check_writable,
+    read_plan_report,
 )
+from lepton_infra.cli.failures import refusal, spec_text
+from lepton_infra.cli.outputs import is_stdout, no_stale_outputs, write_text
+from lepton_infra.cli.typer_classes import LeptonCommand, LeptonGroup
 from lepton_infra.core.errors import SpecError
 from lepton_infra.core.kubernetes_versions import plan_date_override
 from lepton_infra.deployer.output import PolicyFormat, policy_files, write_policy_files
-from lepton_infra.plan.engine import PlanFailed, plan_stack
+from lepton_infra.plan.engine import plan_stack
 from lepton_infra.plan.record import PlannedGraph
-from lepton_infra.plan.report import Report, infer_cloud, render_summary, render_text
+from lepton_infra.plan.report import Report, infer_cloud, render_compact, render_summary, render_text
 
 EXIT_OK, EXIT_VIOLATION, EXIT_BAD_INPUT, EXIT_PROGRAM_FAILED, EXIT_PROTECTED = 0, 1, 2, 3, 4
-STDOUT = "-"
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
-out = Console()
-err = Console(stderr=True)
 
-StackDir = Annotated[Path, typer.Argument(help="Pulumi project directory, e.g. stacks/platform.")]
+app = typer.Typer(
+    cls=LeptonGroup,
+    add_completion=False,
+    no_args_is_help=True,
+    help=__doc__,
+    # Plain help: flags without a `<bool>`, options with the value they take (`--json FILE`).
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+# No emoji codes: `ns:x:` in a config key or a path is text, not an emoji.
+out = Console(emoji=False)
+err = Console(stderr=True, emoji=False)
+
+StackDir = Annotated[
+    Path, typer.Argument(metavar="STACK_DIR", help="Pulumi project directory, e.g. stacks/platform.")
+]
 StackName = Annotated[
-    str, typer.Option("--stack", "-s", help="Stack name (NAME, ORG/NAME or ORG/PROJECT/NAME).")
+    str,
+    typer.Option("--stack", "-s", metavar="NAME", help="Stack name (NAME, ORG/NAME or ORG/PROJECT/NAME)."),
+]
+JsonFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--json",
+        metavar="FILE",
+        help="Also write the result as JSON to FILE; `-` for stdout (the text then goes to stderr).",
+    ),
 ]
 PlanDate = Annotated[
     datetime | None,
     typer.Option(
         "--date",
+        metavar="YYYY-MM-DD",
         formats=["%Y-%m-%d"],
         help="Judge Kubernetes version support at this date (YYYY-MM-DD) instead of today (UTC), for a "
         "reproducible run; same as LEPTON_PLAN_DATE.",
@@ -55,7 +81,9 @@ PlanDate = Annotated[
 PolicyConfigFile = Annotated[
     Path | None,
     typer.Option(
-        "--policy-config", help="Policy config (JSON/YAML, the pack-config format); default: `lepton:policy`."
+        "--policy-config",
+        metavar="FILE",
+        help="Policy config (JSON/YAML, the pack-config format); default: `lepton:policy`.",
     ),
 ]
 
@@ -80,26 +108,17 @@ def _bad_input(message: str) -> typer.Exit:
     return typer.Exit(EXIT_BAD_INPUT)
 
 
-def _spec_text(exc: SpecError) -> str:
-    """One problem on one line (`file: path: value — why; fix`); several as the SpecError's list."""
-    if len(exc.problems) == 1:
-        return f"{exc.source}: {exc.problems[0].render()}"
-    return str(exc)
-
-
 def _plan(stack_dir: Path, stack: str) -> PlannedGraph:
     try:
         return plan_stack(stack_dir, stack)
-    except SpecError as exc:
-        raise _bad_input(_spec_text(exc)) from None
-    except PlanFailed as exc:
-        where = f" at {exc.location}" if exc.location else ""
-        if exc.exit_status is not None:
-            message = f"the program stopped{where}: it called sys.exit({exc.exit_status!r})"
-        else:
-            message = f"the program failed{where}: {exc}"
-        err.print(f"[bold red]{escape(message)}[/bold red]", highlight=False, soft_wrap=True)
-        raise typer.Exit(EXIT_PROGRAM_FAILED) from None
+    except Exception as exc:  # only plan failures are told (refusal); anything else re-raises
+        told = refusal(exc, stack_dir, stack)
+        if told is None:
+            raise
+        if told.code == EXIT_BAD_INPUT:
+            raise _bad_input(told.message) from None
+        err.print(f"[bold red]{escape(told.message)}[/bold red]", highlight=False, soft_wrap=True)
+        raise typer.Exit(told.code) from None
 
 
 def build_report(graph: PlannedGraph, policy_config: object = None) -> Report:
@@ -111,7 +130,7 @@ def build_report(graph: PlannedGraph, policy_config: object = None) -> Report:
     try:
         analysis.fill(report, policy_config=policy_config)
     except SpecError as exc:  # a bad `lepton:policy` in the stack file is bad input, like a bad spec
-        raise _bad_input(_spec_text(exc)) from None
+        raise _bad_input(spec_text(exc)) from None
     return report
 
 
@@ -121,7 +140,7 @@ def _preflight(
     """Every option that names a file is checked before the plan runs (a plan takes seconds; a typo in
     a path should not cost them, nor produce a traceback after them). Returns the policy config."""
     try:
-        if json_file is not None and str(json_file) != STDOUT:
+        if json_file is not None and not is_stdout(json_file):
             check_writable("--json", json_file)
         if policy_report is not None:
             check_policy_report(*policy_report)
@@ -155,16 +174,11 @@ def _exit_code(report: Report) -> int:
     return EXIT_VIOLATION if _mandatory(report) else EXIT_OK
 
 
-@app.command()
+@app.command(cls=LeptonCommand)
 def plan(
     stack_dir: StackDir,
     stack: StackName,
-    json_file: Annotated[
-        Path | None,
-        typer.Option(
-            "--json", help="Write the JSON report here; `-` for stdout (the text report then goes to stderr)."
-        ),
-    ] = None,
+    json_file: JsonFile = None,
     policy_config: PolicyConfigFile = None,
     policy_report: Annotated[
         tuple[str, Path] | None,
@@ -172,35 +186,46 @@ def plan(
             "--policy-report", metavar="sarif|junit FILE", help="Write policy results for CI annotations."
         ),
     ] = None,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full", help="The whole report: resource tree, every output whole, cost and deploy tables."
+        ),
+    ] = False,
     summary: Annotated[
         bool,
-        typer.Option("--summary", help="One screen: counts, cost, policy, deploy estimate (for CI logs)."),
+        typer.Option("--summary", help="Only the summary lines (counts, cost, policy, deploy), for CI logs."),
     ] = False,
     on: PlanDate = None,
 ) -> None:
-    """Run the stack's program offline under mocks and print what it would create."""
-    config_doc = _preflight(json_file, policy_config, policy_report)
-    with plan_date_override(on.date() if on else None):
-        report = build_report(_plan(stack_dir, stack), config_doc)
-    to_stdout = json_file is not None and str(json_file) == STDOUT
-    human = err if to_stdout else out
-    (render_summary if summary else render_text)(report, human)
-    if json_file is not None:
-        if to_stdout:
-            sys.stdout.write(report.json_text())
-            sys.stdout.flush()
-        else:
-            try:
-                report.write_json(json_file)
-            except OSError as exc:
-                raise _bad_input(f"--json {json_file}: cannot write: {exc.strerror}") from None
-            human.print(f"JSON report written to {escape(str(json_file))}", highlight=False)
-    if policy_report is not None:
-        _write_policy_report(report, policy_report, stack_dir, stack, human)
+    """Run the stack's program offline under mocks and print what it would create: by default a screen or
+    two (summary and stack outputs); --full for everything."""
+    outputs = [json_file, policy_report[1] if policy_report else None]
+    if policy_config is not None and policy_config.resolve() in {o.resolve() for o in outputs if o}:
+        raise _bad_input(f"--policy-config {policy_config}: is also an output; write the report elsewhere")
+    with no_stale_outputs(*outputs):
+        config_doc = _preflight(json_file, policy_config, policy_report)
+        with plan_date_override(on.date() if on else None):
+            report = build_report(_plan(stack_dir, stack), config_doc)
+        human = err if is_stdout(json_file) else out
+        (render_text if full else render_summary if summary else render_compact)(report, human)
+        if json_file is not None:
+            _write_json(json_file, report.json_text(), human)
+        if policy_report is not None:
+            _write_policy_report(report, policy_report, stack_dir, stack, human)
     raise typer.Exit(_exit_code(report))
 
 
-@app.command()
+def _write_json(path: Path, text: str, human: Console) -> None:
+    try:
+        write_text(path, text)
+    except OSError as exc:
+        raise _bad_input(f"--json {path}: cannot write: {exc.strerror}") from None
+    if not is_stdout(path):
+        human.print(f"JSON written to {escape(str(path))}", highlight=False)
+
+
+@app.command(cls=LeptonCommand)
 def validate(
     stack_dir: StackDir, stack: StackName, policy_config: PolicyConfigFile = None, on: PlanDate = None
 ) -> None:
@@ -223,14 +248,22 @@ def validate(
     raise typer.Exit(code)
 
 
-@app.command()
-def cost(stack_dir: StackDir, stack: StackName, on: PlanDate = None) -> None:
+@app.command(cls=LeptonCommand)
+def cost(stack_dir: StackDir, stack: StackName, json_file: JsonFile = None, on: PlanDate = None) -> None:
     """Print only the cost estimate: idle (pools at min) and max, per item, pool and tenant."""
+    import json
+
     from lepton_infra.cost import estimate_cost
     from lepton_infra.cost.render import render_cost
 
-    with plan_date_override(on.date() if on else None):
-        render_cost(estimate_cost(_plan(stack_dir, stack)).to_json(), out)
+    with no_stale_outputs(json_file):
+        _preflight(json_file, None, None)
+        with plan_date_override(on.date() if on else None):
+            section = estimate_cost(_plan(stack_dir, stack)).to_json()
+        human = err if is_stdout(json_file) else out
+        render_cost(section, human)
+        if json_file is not None:
+            _write_json(json_file, json.dumps(section, indent=2, default=str) + "\n", human)
 
 
 class GraphFormat(StrEnum):
@@ -238,17 +271,28 @@ class GraphFormat(StrEnum):
     dot = "dot"
 
 
-@app.command()
+@app.command(cls=LeptonCommand)
 def graph(
     stack_dir: StackDir,
     stack: StackName,
-    fmt: Annotated[GraphFormat, typer.Option("--format", help="mermaid or dot.")] = GraphFormat.mermaid,
+    fmt: Annotated[
+        GraphFormat, typer.Option("--format", metavar="mermaid|dot", help="mermaid or dot.")
+    ] = GraphFormat.mermaid,
+    json_file: JsonFile = None,
 ) -> None:
     """Draw the component-level dependency graph (what waits for what)."""
-    from lepton_infra.deploy.component_graph import component_graph, to_dot, to_mermaid
+    from lepton_infra.deploy.component_graph import component_graph, to_dot, to_json, to_mermaid
 
-    cg = component_graph(_plan(stack_dir, stack))
-    typer.echo(to_mermaid(cg) if fmt is GraphFormat.mermaid else to_dot(cg), nl=False)
+    with no_stale_outputs(json_file):
+        _preflight(json_file, None, None)
+        cg = component_graph(_plan(stack_dir, stack))
+        drawing = to_mermaid(cg) if fmt is GraphFormat.mermaid else to_dot(cg)
+        if is_stdout(json_file):
+            err.out(drawing, end="", highlight=False)
+        else:
+            typer.echo(drawing, nl=False)
+        if json_file is not None:
+            _write_json(json_file, to_json(cg), err)
 
 
 class DiffFormat(StrEnum):
@@ -257,38 +301,31 @@ class DiffFormat(StrEnum):
     json = "json"
 
 
-def _read_report(path: Path) -> dict:
-    import json
-
-    try:
-        report = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise _bad_input(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise _bad_input(f"{path}: not a plan report ({exc})") from None
-    if not isinstance(report, dict) or not isinstance(report.get("resources"), list):
-        raise _bad_input(f"{path}: not a plan report (no `resources` list); write one with `plan --json`")
-    return report
-
-
-@app.command()
+@app.command(cls=LeptonCommand)
 def diff(
     paths: Annotated[
         list[Path],
         typer.Argument(
-            help="BASE.json HEAD.json (two `plan --json` reports), or with --base: the stack directory."
+            metavar="BASE.json HEAD.json | STACK_DIR",
+            help="Two `plan --json` reports, or with --base: the stack directory.",
         ),
     ],
     base: Annotated[
         str | None,
-        typer.Option("--base", help="A git ref: plan the stack at that ref (its own code) as the base."),
+        typer.Option(
+            "--base", metavar="REF", help="A git ref: plan the stack at that ref (its own code) as the base."
+        ),
     ] = None,
-    stack: Annotated[str | None, typer.Option("--stack", "-s", help="Stack name, with --base.")] = None,
+    stack: Annotated[
+        str | None, typer.Option("--stack", "-s", metavar="NAME", help="Stack name, with --base.")
+    ] = None,
     fmt: Annotated[
-        DiffFormat, typer.Option("--format", help="text, markdown (PR comment) or json.")
+        DiffFormat,
+        typer.Option("--format", metavar="text|markdown|json", help="text, markdown (PR comment) or json."),
     ] = DiffFormat.text,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write here instead of stdout (`-`: stdout)."),
     ] = None,
 ) -> None:
     """Review a change: resources created, deleted, changed, replaced or renamed; cost and policy deltas.
@@ -296,42 +333,47 @@ def diff(
     from lepton_infra.plan import diff_render
     from lepton_infra.plan.diff import diff_plans
 
-    if output is not None:
-        try:
-            check_writable("--output", output)
-        except BadUsage as exc:
-            raise _bad_input(str(exc)) from None
-    if base is not None:
-        if len(paths) != 1 or not stack:
-            raise _bad_input("diff --base REF takes one stack directory and --stack NAME")
-        from lepton_infra.plan.git_base import BaseRefFailed, plan_at_ref
+    to_file = output if output is not None and not is_stdout(output) else None
+    if to_file is not None and to_file.resolve() in {p.resolve() for p in paths}:  # never removed below
+        raise _bad_input(f"--output {to_file}: is also an input; write the diff elsewhere")
+    with no_stale_outputs(to_file):
+        if to_file is not None:
+            try:
+                check_writable("--output", to_file)
+            except BadUsage as exc:
+                raise _bad_input(str(exc)) from None
+        if base is not None:
+            if len(paths) != 1 or not stack:
+                raise _bad_input("diff --base REF takes one stack directory and --stack NAME")
+            from lepton_infra.plan.git_base import BaseRefFailed, plan_at_ref
 
-        config_doc = _preflight(None, None, None)
-        head_report = build_report(_plan(paths[0], stack), config_doc).to_json()
-        try:
-            base_report = plan_at_ref(paths[0], stack, base)
-        except BaseRefFailed as exc:
-            raise _bad_input(str(exc)) from None
-    elif len(paths) == 2:
-        base_report, head_report = _read_report(paths[0]), _read_report(paths[1])
-    else:
-        raise _bad_input("diff takes BASE.json HEAD.json, or --base REF STACK_DIR --stack NAME")
-    result = diff_plans(base_report, head_report)
-    code = EXIT_PROTECTED if result.protected_at_risk else EXIT_OK
-    doc = diff_render.diff_document(result, code)
-    if fmt is DiffFormat.text:
-        console = Console(file=output.open("w", encoding="utf-8"), width=100) if output else out
-        diff_render.render_text(doc, console)
-    else:
-        text = diff_render.to_markdown(doc) if fmt is DiffFormat.markdown else diff_render.to_json(doc)
-        if output is not None:
-            output.write_text(text, encoding="utf-8")
+            head_report = build_report(_plan(paths[0], stack), None).to_json()
+            try:
+                base_report = plan_at_ref(paths[0], stack, base)
+            except BaseRefFailed as exc:
+                raise _bad_input(str(exc)) from None
+        elif len(paths) == 2:
+            try:
+                base_report, head_report = read_plan_report(paths[0]), read_plan_report(paths[1])
+            except BadUsage as exc:
+                raise _bad_input(str(exc)) from None
         else:
-            sys.stdout.write(text)
+            raise _bad_input("diff takes BASE.json HEAD.json, or --base REF STACK_DIR --stack NAME")
+        result = diff_plans(base_report, head_report)
+        code = EXIT_PROTECTED if result.protected_at_risk else EXIT_OK
+        doc = diff_render.diff_document(result, code)
+        if fmt is DiffFormat.text and to_file is not None:
+            with to_file.open("w", encoding="utf-8") as f:
+                diff_render.render_text(doc, Console(file=f, width=100, emoji=False))
+        elif fmt is DiffFormat.text:
+            diff_render.render_text(doc, out)
+        else:
+            text = diff_render.to_markdown(doc) if fmt is DiffFormat.markdown else diff_render.to_json(doc)
+            write_text(to_file or Path("-"), text)
     raise typer.Exit(code)
 
 
-@app.command("deployer-policy")
+@app.command("deployer-policy", cls=LeptonCommand)
 def deployer_policy(
     stack_dir: StackDir,
     stack: StackName,
@@ -346,7 +388,10 @@ def deployer_policy(
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", help="Write here, not to stdout (AWS, split: FILE-1.json, FILE-2.json)."
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write here, not to stdout (AWS, split: FILE-1.json, FILE-2.json).",
         ),
     ] = None,
 ) -> None:

@@ -48,6 +48,30 @@ def choose_from(value: Any, choices: Iterable[Any], limit: int = 12) -> str:
     return f"{hint}use one of: {shown}" if options else f"{hint}(nothing to choose from)"
 
 
+def quoting_fix(text: str) -> str:
+    """The fix for a value YAML read as something other than the text that was meant."""
+    return f"write it quoted: '{text}'"
+
+
+def with_text_as_written(problem: Problem, written: str) -> Problem:
+    """`problem` with its quoting fix quoting `written`, the text in the file (`0123`), rather than the
+    number YAML made of it (83); any other problem as it is."""
+    if problem.fix.startswith(quoting_fix("")[:-2]):
+        return Problem(problem.path, problem.value, problem.why, quoting_fix(written))
+    return problem
+
+
+def format_path(loc: tuple[int | str, ...]) -> str:
+    """A place in a document as problems name it: `node_pools[0].gpu.type`; `(root)` for the whole."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out or "(root)"
+
+
 class _Missing:
     def __repr__(self) -> str:
         return "(missing)"
@@ -74,6 +98,11 @@ class SpecError(pulumi.RunError):
     @property
     def paths(self) -> list[str]:
         return [p.path for p in self.problems]
+
+
+def one_problem(path: str, value: Any, why: str, fix: str, source: str) -> SpecError:
+    """A `SpecError` of one problem (a file or an option that is wrong in one way)."""
+    return SpecError([Problem(path, value, why, fix)], source)
 
 
 class ComponentArgsError(pulumi.RunError):

@@ -6,6 +6,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 
 def short_source(item: dict[str, Any]) -> str:
@@ -22,14 +23,20 @@ def short_source(item: dict[str, Any]) -> str:
     return f"{kind} {item['price_date']}" + (" spot" if item.get("note") == "spot" else "")
 
 
+NARROW = 100  # below this width the table drops $/h and the price source, so item names stay whole
+
+
 def render_cost(section: dict[str, Any], console: Console) -> None:
+    wide = console.width >= NARROW
     table = Table(title="Estimated monthly cost (USD, 730 h/month)")
-    table.add_column("item", overflow="fold", ratio=3)
-    table.add_column("units", justify="right")
-    table.add_column("$/h", justify="right")
-    table.add_column("idle", justify="right")
-    table.add_column("max", justify="right")
-    table.add_column("price", overflow="fold", ratio=1)
+    table.add_column("item", overflow="fold", ratio=3 if wide else None)
+    table.add_column("units", justify="right", no_wrap=True)
+    if wide:
+        table.add_column("$/h", justify="right", no_wrap=True)
+    table.add_column("idle", justify="right", no_wrap=True)
+    table.add_column("max", justify="right", no_wrap=True)
+    if wide:
+        table.add_column("price", overflow="fold", ratio=1)
     for item in sorted(section["items"], key=lambda i: (-i["monthly_usd_max"], i["name"])):
         label = f"{item['pool']} ({item['machine_type']})" if item.get("pool") else item["name"]
         if item["category"] == "control_plane" and item.get("note"):  # the Kubernetes support level
@@ -39,27 +46,30 @@ def render_cost(section: dict[str, Any], console: Console) -> None:
             if item["idle_units"] == item["max_units"]
             else f"{item['idle_units']:g}-{item['max_units']:g}"
         )
-        table.add_row(
-            label,
-            units,
-            f"{item['usd_per_hour']:.4f}",
-            f"{item['monthly_usd_idle']:,.0f}",
-            f"{item['monthly_usd_max']:,.0f}",
-            short_source(item),
-        )
+        figures = [f"{item['monthly_usd_idle']:,.0f}", f"{item['monthly_usd_max']:,.0f}"]
+        if wide:
+            table.add_row(
+                Text(label), units, f"{item['usd_per_hour']:.4f}", *figures, Text(short_source(item))
+            )
+        else:
+            table.add_row(Text(label), units, *figures)
     table.add_section()
-    table.add_row(
-        "[bold]total[/bold]",
-        "",
-        "",
-        f"[bold]{section['monthly_usd_idle']:,.2f}[/bold]",
-        f"[bold]{section['monthly_usd_max']:,.2f}[/bold]",
-        "",
-    )
+    totals = [
+        Text(f"{section['monthly_usd_idle']:,.2f}", style="bold"),
+        Text(f"{section['monthly_usd_max']:,.2f}", style="bold"),
+    ]
+    if wide:
+        table.add_row(Text("total", style="bold"), "", "", *totals, "")
+    else:
+        table.add_row(Text("total", style="bold"), "", *totals)
     console.print(table)
     console.print(
-        "[dim]idle: every pool at its min; max: every pool at its max. Sources and dates of each "
-        "price are in the JSON report (cost.items[].price_source).[/dim]"
+        Text(
+            "idle: every pool at its min; max: every pool at its max. "
+            + ("" if wide else "$/h and each price's source are left out at this width; ")
+            + "sources and dates of each price are in the JSON report (cost.items[].price_source).",
+            style="dim",
+        )
     )
     if section.get("tenants"):
         tenants = Table(title="Per tenant: GPU quota at the cheapest pool offering its GPU type")
@@ -67,9 +77,9 @@ def render_cost(section: dict[str, Any], console: Console) -> None:
             tenants.add_column(column)
         for t in section["tenants"]:
             tenants.add_row(
-                t["tenant"],
+                Text(t["tenant"]),
                 str(t["gpu_quota"]),
-                t.get("pool") or "-",
+                Text(t.get("pool") or "-"),
                 f"{t.get('usd_per_gpu_hour', 0):.4f}",
                 f"{t['monthly_usd_at_quota']:,.2f}",
             )

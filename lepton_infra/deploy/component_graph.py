@@ -114,3 +114,16 @@ def to_dot(cg: ComponentGraph) -> str:
         lines.append(f"  {ids[dst]} -> {ids[src]};")
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def to_json(cg: ComponentGraph) -> str:
+    """The graph as data: components (urn, type, name, enclosing component) and who waits for whom."""
+    import json
+
+    doc = {
+        "components": [
+            {"urn": c.urn, "type": c.type, "name": c.name, "parent": cg.parents.get(c.urn)} for c in cg.nodes
+        ],
+        "edges": [{"waits": waiting, "for": awaited} for waiting, awaited in cg.edges],
+    }
+    return json.dumps(doc, indent=2) + "\n"

@@ -37,12 +37,10 @@ def inference_service_problems(args: InferenceServiceArgs) -> Iterator[Problem]:
         ("port", "port"),
         ("cpu", "cpu"),
         ("memory", "memory"),
+        ("predict_path", "predict_path"),
+        ("health_path", "health_path"),
     ):
         yield from like_spec_field(arg, getattr(args, arg), ServiceSpec, field)
-    for arg in ("predict_path", "health_path"):
-        value = getattr(args, arg)
-        if known(value) and not str(value).startswith("/"):
-            yield Problem(arg, value, "an HTTP path starts with /", f"write it as '/{value}'")
     if args.gpu_type is not None:
         yield from one_of("gpu_type", args.gpu_type, sorted(gpu_models()), "GPU type")
         yield from like_spec_field("gpu_count", args.gpu_count, GpuRequest, "count")

@@ -77,11 +77,33 @@ def to_json(doc: dict[str, Any]) -> str:
     return json.dumps(doc, indent=2, default=str) + "\n"
 
 
-def _short(value: Any) -> str:
-    text = (
-        "(none)" if value is None else value if isinstance(value, str) else json.dumps(value, sort_keys=True)
-    )
-    return text if len(text) <= MAX_VALUE else text[: MAX_VALUE - 1] + "…"
+CONTEXT = 24  # characters shown before the first difference when a value is cut
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return "(none)"
+    return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+
+
+def _window(text: str, start: int) -> str:
+    """`MAX_VALUE` characters of `text` from `start`, with `…` where it was cut."""
+    head = "…" if start > 0 else ""
+    body = text[start : start + MAX_VALUE - len(head)]
+    tail = "…" if start + len(body) < len(text) else ""
+    return head + (body[: len(body) - len(tail)] if tail else body) + tail
+
+
+def shown_change(old: Any, new: Any) -> tuple[str, str]:
+    """Both sides of a change, each at most `MAX_VALUE` characters; a long value is cut around its first
+    difference from the other (a change in the last characters of an ARN stays visible), the same
+    window on both sides."""
+    a, b = _text(old), _text(new)
+    if len(a) <= MAX_VALUE and len(b) <= MAX_VALUE:
+        return a, b
+    common = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    start = max(0, common - CONTEXT)
+    return _window(a, start), _window(b, start)
 
 
 def _money(value: float | None, signed: bool = False) -> str:
@@ -152,7 +174,8 @@ def _lines(doc: dict[str, Any]) -> list[tuple[str, str]]:
             out.append(("item", f"~ {c['type']} {c['name']}" + (" (replace)" if c["replaced"] else "")))
             for ch in c["changes"]:
                 mark = " [forces replacement]" if ch["forces_replacement"] else ""
-                out.append(("detail", f"{ch['path']}: {_short(ch['old'])} → {_short(ch['new'])}{mark}"))
+                before, after = shown_change(ch["old"], ch["new"])
+                out.append(("detail", f"{ch['path']}: {before} → {after}{mark}"))
     cost = doc["cost"]
     out.append(("section", "Cost (USD per month)"))
     for key, label in (("monthly_usd_idle", "idle"), ("monthly_usd_max", "max")):

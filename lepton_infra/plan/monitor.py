@@ -8,8 +8,9 @@ from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockMonitor
 from pulumi.runtime.settings import get_project, get_stack
 
+from lepton_infra.plan.mocks.plausible import PlausibleMocks
 from lepton_infra.plan.record import SECRET, STACK_TYPE, RecordedInvoke, RecordedResource
-from lepton_infra.plan.urns import AliasSpec, collapse_alias, engine_urn
+from lepton_infra.plan.urns import AliasSpec, collapse_alias, engine_urn, urn_name
 
 
 class DefaultProviderDisabled(RuntimeError):
@@ -59,21 +60,46 @@ def resolve_aliases(request: Any, stack: str, project: str) -> list[str]:
 
 
 class RecordingMonitor(MockMonitor):
-    def __init__(self, mocks: Any, disabled_default_providers: set[str] | None = None) -> None:
+    def __init__(self, mocks: PlausibleMocks, disabled_default_providers: set[str] | None = None) -> None:
         super().__init__(mocks)
+        self.plausible = mocks
         self.records: dict[str, RecordedResource] = {}
         self.order: list[str] = []
         self.stack_outputs: dict[str, Any] = {}
         self.invokes: list[RecordedInvoke] = []
         self.disabled_default_providers = disabled_default_providers or set()
+        self.identities: dict[str, str] = {}  # URN -> the name its mocked outputs derive from
+
+    def identity_name(self, request: Any, aliases: list[str]) -> str:
+        """The name a resource's mocked outputs (ids, ARNs) derive from: the name it had before it was
+        renamed through an alias, so a rename the engine follows (the same URN after aliasing) keeps its
+        outputs, as it keeps the cloud object. An explicit alias's name first (the first that renames);
+        else the name inherited from an aliased parent, its parent-name prefix swapped as the engine's
+        `inheritedChildAlias` does; else the resource's own name."""
+        for alias in aliases:
+            if urn_name(alias) != request.name:
+                return urn_name(alias)
+        parent = self.records.get(request.parent) if request.parent else None
+        parent_identity = self.identities.get(request.parent or "")
+        renamed = parent is not None and parent_identity and parent_identity != parent.name
+        if renamed and parent is not None and request.name.startswith(parent.name):
+            return f"{parent_identity}{request.name[len(parent.name) :]}"
+        return request.name
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
         return engine_urn(get_stack(), get_project(), parent or None, type_, name)
 
     def RegisterResource(self, request: Any) -> Any:
         self._check_default_provider(request)
-        response = super().RegisterResource(request)
+        aliases = resolve_aliases(request, get_stack(), get_project())
+        identity = self.identity_name(request, aliases)
+        self.plausible.identity.name = identity  # per thread: the SDK registers from several at once
+        try:
+            response = super().RegisterResource(request)
+        finally:
+            self.plausible.identity.name = None
         urn = response.urn
+        self.identities[urn] = identity
         inputs = redact(rpc.deserialize_properties(request.object)) if request.type != STACK_TYPE else {}
         # The SDK gathers dependencies in sets, so their order follows string hashing (PYTHONHASHSEED):
         # sort them, and the property names, for a report that is the same byte for byte every run.
@@ -95,7 +121,7 @@ class RecordingMonitor(MockMonitor):
             ignore_changes=list(request.ignoreChanges),
             replace_on_changes=list(request.replaceOnChanges),
             delete_before_replace=bool(request.deleteBeforeReplace),
-            aliases=resolve_aliases(request, get_stack(), get_project()),
+            aliases=aliases,
             remote=bool(request.remote),
         )
         if request.custom and request.type != STACK_TYPE:

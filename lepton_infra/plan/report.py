@@ -114,8 +114,9 @@ def render_text(report: Report, console: Console) -> None:
     _placeholder(console, "Deploy estimate", report.deploy)
 
 
-def summary_lines(report: Report) -> list[str]:
-    """One screen for a CI log: counts, cost, policy, deploy estimate (each "not evaluated" if absent)."""
+def summary_lines(report: Report, violations_shown: int | None = None) -> list[str]:
+    """One screen for a CI log: counts, cost, policy, deploy estimate (each "not evaluated" if absent).
+    `violations_shown`: list at most that many policy findings (mandatory ones first), None for all."""
     graph = report.graph
     managed = graph.managed
     custom = sum(r.custom and not r.is_provider for r in managed)
@@ -144,10 +145,14 @@ def summary_lines(report: Report) -> list[str]:
             f"  policy: {verdict}: {counts.get('mandatory', 0)} mandatory, {counts.get('advisory', 0)} "
             f"advisory, {counts.get('waived', 0)} waived ({counts.get('rules_enabled', 0)} rules)"
         )
-        for v in policy.get("violations", []):
+        violations = sorted(policy.get("violations", []), key=lambda v: v.get("enforcement") != "mandatory")
+        listed = violations if violations_shown is None else violations[:violations_shown]
+        for v in listed:
             lines.append(
                 f"    {v['enforcement']} {v['policy']} on {v['urn'].rsplit('::', 1)[-1]}: {v['message']}"
             )
+        if len(listed) < len(violations):
+            lines.append(f"    ... {len(violations) - len(listed)} more (--full, or the JSON report)")
     deploy = report.deploy
     if deploy.get("status") == NOT_EVALUATED:
         lines.append(f"  deploy: {NOT_EVALUATED}")
@@ -165,6 +170,33 @@ def summary_lines(report: Report) -> list[str]:
 def render_summary(report: Report, console: Console) -> None:
     for line in summary_lines(report):
         console.print(Text(line), overflow="fold")
+
+
+COMPACT_VIOLATIONS = 8  # policy findings the default report lists; --full and the JSON have all
+COMPACT_VALUE = 160  # characters of one stack output the default report shows
+
+
+def render_compact(report: Report, console: Console) -> None:
+    """The default report, a screen or two whatever the stack's size: the summary, then each stack
+    output on one line; the resource tree, the tables and whole values are in `--full` and the JSON."""
+    for line in summary_lines(report, violations_shown=COMPACT_VIOLATIONS):
+        console.print(Text(line), overflow="fold")
+    outputs = report.graph.outputs
+    if outputs:
+        console.print(Text(f"Stack outputs ({len(outputs)})", style="bold"))
+        for key, value in sorted(outputs.items()):
+            shown = value if isinstance(value, str) else json.dumps(whole_numbers(value), sort_keys=True)
+            shown = " ".join(shown.split())
+            if len(shown) > COMPACT_VALUE:
+                shown = shown[: COMPACT_VALUE - 1] + "…"
+            console.print(Text.assemble("  ", (key, "cyan"), ": ", shown), overflow="fold")
+    console.print(
+        Text(
+            "The resource tree, every output whole, the cost and deploy tables: --full. All of it as "
+            "data: --json FILE.",
+            style="dim",
+        )
+    )
 
 
 def _placeholder(console: Console, title: str, section: dict[str, Any]) -> None:

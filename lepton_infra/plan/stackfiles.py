@@ -6,21 +6,26 @@ What the CLI does that a plain `yaml.safe_load` does not, each a way a plan coul
 - `config:` in Pulumi.yaml gives every stack defaults, in the short form (`key: value`) or the long one
   (`key: {value: ...}`, or for the project's own keys a schema `{type, default, secret, description}`);
   the stack file wins; a declared key with no default must be set by the stack;
-- `stackConfigDir` moves the stack files; `--stack org/project/stack` names a stack fully.
+- `stackConfigDir` moves the stack files; `--stack org/project/stack` names a stack fully;
+- the YAML is read as Pulumi's Go reader reads it (plan/pulumi_yaml.py: `1e3` is a number, `yes` is text,
+  an unquoted date is refused);
+- the project's runtime must be Python: the plan runs `__main__.py` in this interpreter.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from lepton_infra.core.errors import MISSING, Problem, SpecError
+from lepton_infra.core.errors import MISSING, Problem, SpecError, one_problem
+from lepton_infra.plan.pulumi_yaml import as_pulumi_passes_it, written_numbers
+from lepton_infra.plan.pulumi_yaml import read as read_yaml
 
 SECRET_PLACEHOLDER = "offline-placeholder-secret"
+_PROJECT_NAME = re.compile(r"[A-Za-z0-9_.-]{1,100}")
 _SCHEMA_KEYS = {"type", "description", "default", "secret", "items"}
 _TYPES: dict[str, tuple[type, ...]] = {
     "string": (str,),
@@ -40,6 +45,9 @@ class StackFiles:
     config: dict[str, str]  # "ns:key" -> value as the runtime stores it (objects as JSON strings)
     secret_keys: list[str]
     stack_file: Path | None = None
+    # "ns:key" -> {path in its value: the number as written}, where YAML read it otherwise (`0123` is 83):
+    # a message about such a number quotes what the user wrote.
+    written: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def split_stack_name(stack: str, project: str, where: str) -> str:
@@ -50,15 +58,11 @@ def split_stack_name(stack: str, project: str, where: str) -> str:
             [Problem("--stack", stack, "not a stack name", "use NAME, ORG/NAME or ORG/PROJECT/NAME")], where
         )
     if len(parts) == 3 and parts[1] != project:
-        raise SpecError(
-            [
-                Problem(
-                    "--stack",
-                    stack,
-                    f"names project {parts[1]!r}, but {where} is project {project!r}",
-                    f"use ORG/{project}/{parts[2]}, or point at that project",
-                )
-            ],
+        raise one_problem(
+            "--stack",
+            stack,
+            f"names project {parts[1]!r}, but {where} is project {project!r}",
+            f"use ORG/{project}/{parts[2]}, or point at that project",
             where,
         )
     return parts[-1]
@@ -68,15 +72,11 @@ def load_stack(directory: str | Path, stack: str) -> StackFiles:
     directory = Path(directory).resolve()
     project_file = directory / "Pulumi.yaml"
     if not project_file.is_file():
-        raise SpecError(
-            [
-                Problem(
-                    "Pulumi.yaml",
-                    str(directory),
-                    "no Pulumi.yaml in the stack directory",
-                    "point at a Pulumi project directory (e.g. stacks/platform)",
-                )
-            ],
+        raise one_problem(
+            "Pulumi.yaml",
+            str(directory),
+            "no Pulumi.yaml in the stack directory",
+            "point at a Pulumi project directory (e.g. stacks/platform)",
             str(directory),
         )
     project_doc = read_yaml(project_file)
@@ -85,76 +85,126 @@ def load_stack(directory: str | Path, stack: str) -> StackFiles:
             [Problem("name", MISSING, "Pulumi.yaml has no project name", "add `name: ...`")],
             str(project_file),
         )
-    project = str(project_doc["name"])
+    project = project_doc["name"]
+    # Pulumi's tokens.ValidateProjectName (sdk/go/common/tokens/project.go, v3.259, read 2026-12-07).
+    if not isinstance(project, str) or not _PROJECT_NAME.fullmatch(project):
+        raise one_problem(
+            "name",
+            project,
+            "not a Pulumi project name",
+            "use up to 100 letters, digits, hyphens, underscores and periods",
+            str(project_file),
+        )
+    _check_runtime(project_doc.get("runtime"), str(project_file))
     stack = split_stack_name(stack, project, str(project_file))
     config_dir = directory / str(project_doc.get("stackConfigDir") or ".")
     stack_file = config_dir / f"Pulumi.{stack}.yaml"
     if not stack_file.is_file():
         known = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in config_dir.glob("Pulumi.*.yaml"))
-        raise SpecError(
-            [
-                Problem(
-                    "--stack",
-                    stack,
-                    f"no Pulumi.{stack}.yaml in {config_dir}",
-                    f"use one of: {', '.join(known) or '(none)'}",
-                )
-            ],
+        raise one_problem(
+            "--stack",
+            stack,
+            f"no Pulumi.{stack}.yaml in {config_dir}",
+            f"use one of: {', '.join(known) or '(none)'}",
             str(directory),
         )
     stack_doc = read_yaml(stack_file) or {}
     if not isinstance(stack_doc, dict):
-        raise SpecError(
-            [
-                Problem(
-                    "(root)",
-                    type(stack_doc).__name__,
-                    "a stack file must be a mapping",
-                    "write `config:` at the top level",
-                )
-            ],
+        raise one_problem(
+            "(root)",
+            type(stack_doc).__name__,
+            "a stack file must be a mapping",
+            "write `config:` at the top level",
             str(stack_file),
         )
     stack_config = stack_doc.get("config") or {}
+    if not isinstance(stack_config, dict):
+        raise one_problem(
+            "config",
+            type(stack_config).__name__,
+            "a stack's config must be a mapping",
+            "write `config:` as `key: value` pairs",
+            str(stack_file),
+        )
+    _check_keys(project, stack_config, str(stack_file))
     merged = {
         **project_defaults(project, project_doc.get("config") or {}, stack_config, str(project_file)),
         **{_full_key(project, k): v for k, v in stack_config.items()},
     }
     config, secret_keys = flatten_config(project, merged)
+    written = {_full_key(project, k): dict(written_numbers(v)) for k, v in merged.items()}
     main = directory / str(project_doc.get("main", "__main__.py"))
     if main.is_dir():
         main = main / "__main__.py"
     if not main.is_file():
-        raise SpecError(
-            [
-                Problem(
-                    "main",
-                    str(main.relative_to(directory)) if main.is_relative_to(directory) else str(main),
-                    "the project's program does not exist",
-                    "add __main__.py, or point `main:` in Pulumi.yaml at the program",
-                )
-            ],
+        raise one_problem(
+            "main",
+            str(main.relative_to(directory)) if main.is_relative_to(directory) else str(main),
+            "the project's program does not exist",
+            "add __main__.py, or point `main:` in Pulumi.yaml at the program",
             str(project_file),
         )
-    return StackFiles(directory, project, stack, main, config, secret_keys, stack_file)
+    return StackFiles(
+        directory,
+        project,
+        stack,
+        main,
+        config,
+        secret_keys,
+        stack_file,
+        {k: v for k, v in written.items() if v},
+    )
 
 
-def _full_key(project: str, key: str) -> str:
+def _full_key(project: str, key: object) -> str:
+    key = str(key)
     return key if ":" in key else f"{project}:{key}"
+
+
+# Pulumi's `config.ParseKey` (sdk/go/common/resource/config/key.go): `name`, `namespace:name`, or the old
+# `namespace:config:name`; nothing else.
+def _check_keys(project: str, config: dict, source: str) -> None:
+    problems = []
+    for key in config:
+        text = str(key)
+        parts = text.split(":")
+        if not all(parts) or len(parts) > 3 or (len(parts) == 3 and parts[1] != "config"):
+            problems.append(
+                Problem(
+                    f"config.{text}",
+                    text,
+                    "not a config key",
+                    f"write `name` (for `{project}:name`) or `namespace:name`",
+                )
+            )
+    if problems:
+        raise SpecError(problems, source)
+
+
+def _check_runtime(runtime: object, source: str) -> None:
+    """Pulumi.yaml's `runtime` (`python`, or `{name: python, options: ...}`): the plan runs the program
+    here, in Python, so any other language would be planned as something it is not."""
+    name = runtime.get("name") if isinstance(runtime, dict) else runtime
+    if name == "python":
+        return
+    why = (
+        "Pulumi.yaml has no runtime"
+        if name is None
+        else "lepton-infra plans Python programs only (it runs __main__.py under mocks)"
+    )
+    raise SpecError(
+        [Problem("runtime", MISSING if name is None else name, why, "use `runtime: python`")], source
+    )
 
 
 def project_defaults(project: str, raw: Any, stack_config: dict[str, Any], source: str) -> dict[str, Any]:
     """Pulumi.yaml's `config:` as values for this stack: the stack file's own values win."""
     if not isinstance(raw, dict):
-        raise SpecError(
-            [
-                Problem(
-                    "config",
-                    type(raw).__name__,
-                    "project config must be a mapping",
-                    "write `config:` as `key: value` pairs",
-                )
-            ],
+        raise one_problem(
+            "config",
+            type(raw).__name__,
+            "project config must be a mapping",
+            "write `config:` as `key: value` pairs",
             source,
         )
     given = {_full_key(project, k) for k in stack_config}
@@ -249,91 +299,5 @@ def flatten_config(project: str, raw: dict[str, Any]) -> tuple[dict[str, str], l
         elif isinstance(value, str):
             config[full_key] = value
         else:
-            config[full_key] = json.dumps(value)
+            config[full_key] = json.dumps(as_pulumi_passes_it(value))
     return config, secret_keys
-
-
-class _StrictLoader(yaml.SafeLoader):
-    """A safe loader that refuses a key given twice in one mapping, as Pulumi's own YAML reader does."""
-
-
-def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-    loader.flatten_mapping(node)
-    seen: dict[Any, int] = {}
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)  # type: ignore[arg-type]
-        line = key_node.start_mark.line + 1
-        if key in seen:
-            raise _DuplicateKey(key, seen[key], line, key_node.start_mark.column + 1)
-        seen[key] = line
-    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
-
-
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-class _DuplicateKey(Exception):
-    def __init__(self, key: Any, first_line: int, line: int, column: int) -> None:
-        super().__init__(key)
-        self.key, self.first_line, self.line, self.column = key, first_line, line, column
-
-
-def read_yaml(path: Path) -> Any:
-    """A Pulumi YAML file, or a `SpecError` naming the file, line and what is wrong."""
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = path.read_bytes()[: err.start].count(b"\n") + 1
-        raise SpecError(
-            [
-                Problem(
-                    f"line {line}",
-                    path.name,
-                    f"not UTF-8 text (byte {err.object[err.start]:#x} at offset {err.start})",
-                    "save the file as UTF-8",
-                )
-            ],
-            str(path),
-        ) from None
-    except OSError as err:
-        raise SpecError(
-            [
-                Problem(
-                    path.name,
-                    str(path),
-                    f"cannot be read: {err.strerror}",
-                    "check the path and its permissions",
-                )
-            ],
-            str(path),
-        ) from None
-    try:
-        return yaml.load(text, Loader=_StrictLoader)  # a SafeLoader subclass
-    except _DuplicateKey as dup:
-        raise SpecError(
-            [
-                Problem(
-                    f"line {dup.line}, column {dup.column}",
-                    dup.key,
-                    f"key given twice in one mapping (first on line {dup.first_line}); YAML would "
-                    "keep only the last",
-                    "remove one of them",
-                )
-            ],
-            str(path),
-        ) from None
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
-        problem = getattr(err, "problem", None) or str(err)
-        raise SpecError(
-            [
-                Problem(
-                    where,
-                    path.name,
-                    f"malformed YAML: {problem}",
-                    "fix the YAML syntax (indentation, colons, quotes)",
-                )
-            ],
-            str(path),
-        ) from None

@@ -180,14 +180,8 @@ def _settings(path: str, value: Any, problems: list[Problem]) -> RuleSettings:
 
 
 def load_config_file(path: str | Path) -> Any:
-    """A config file's document (JSON, or YAML which is a superset)."""
-    import yaml  # only the offline runner reads files; the pack gets its config from the engine
+    """A config file's document (JSON, or YAML which is a superset), read as the stack files are
+    (plan/pulumi_yaml.py): a key given twice or an unquoted date is a `SpecError` naming the line."""
+    from lepton_infra.plan.pulumi_yaml import parse  # only the offline runner reads files
 
-    text = Path(path).read_text()
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        raise SpecError(
-            [Problem(str(path), "(unparseable)", f"malformed YAML/JSON: {err}", "fix the file's syntax")],
-            str(path),
-        ) from None
+    return parse(Path(path).read_text(encoding="utf-8"), str(path))

@@ -106,7 +106,22 @@ def is_world(cidr: Any) -> bool:
 
 
 def any_world(cidrs: Iterable[Any]) -> bool:
-    return any(is_world(c) for c in cidrs)
+    """One of `cidrs` is the world, or together they are (`0.0.0.0/1` + `128.0.0.0/1`)."""
+    listed = list(cidrs)
+    if any(is_world(c) for c in listed):
+        return True
+    networks: dict[int, list[Any]] = {4: [], 6: []}
+    for c in listed:
+        try:
+            net = ipaddress.ip_network(str(c).strip(), strict=False)
+        except ValueError:
+            continue
+        networks[net.version].append(net)
+    return any(
+        any(n.prefixlen == 0 for n in ipaddress.collapse_addresses(nets))
+        for nets in networks.values()
+        if nets
+    )
 
 
 def shown(value: Any) -> str:

@@ -110,4 +110,60 @@ def _exposure(spec: PlatformSpec) -> Iterator[Problem]:
         )
 
 
-EXPOSURE_RULES = (_exposure,)
+# Second-level public suffixes under which a three-label name is still an organisation's apex (each one
+# checked against the ICANN section of the Public Suffix List, github.com/publicsuffix/list
+# public_suffix_list.dat, read 2026-12-07). Not the whole list: an apex under another multi-label suffix
+# is not caught.
+_SECOND_LEVEL_SUFFIXES = frozenset(
+    [
+        "co.uk",
+        "org.uk",
+        "ac.uk",
+        "gov.uk",
+        "com.au",
+        "net.au",
+        "org.au",
+        "co.jp",
+        "ne.jp",
+        "or.jp",
+        "co.nz",
+        "com.br",
+        "com.cn",
+        "co.in",
+        "co.za",
+        "com.mx",
+        "com.sg",
+        "com.tr",
+        "co.kr",
+        "com.tw",
+        "com.hk",
+    ]
+)
+
+
+def is_apex(domain: str) -> bool:
+    """A registrable domain itself (`acme.dev`, `acme.co.uk`), not a subdomain of one."""
+    labels = domain.split(".")
+    return len(labels) <= 2 or (len(labels) == 3 and ".".join(labels[1:]) in _SECOND_LEVEL_SUFFIXES)
+
+
+@rule("network", "services")
+def _own_subdomain(spec: PlatformSpec) -> Iterator[Problem]:
+    """With exposed hosts and `dns_records`, the platform creates a private zone for `network.domain` on
+    its network (docs/architecture.md, "Host DNS"): inside the network that zone answers for every name
+    under the domain, so an organisation's apex would stop every other host of it resolving there."""
+    net = spec.network
+    if net.domain is None or not net.dns_records or not is_apex(net.domain):
+        return
+    if not any(service_exposure(spec, s) != "cluster" for s in spec.services):
+        return
+    yield Problem(
+        "network.domain",
+        net.domain,
+        "an apex domain: the platform's private zone for it would answer for every name under it inside "
+        "the network, hiding the organisation's other hosts there",
+        f"use the platform's own subdomain, e.g. ai.{net.domain}",
+    )
+
+
+EXPOSURE_RULES = (_exposure, _own_subdomain)

@@ -9,7 +9,6 @@ after the services' pods.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Literal
 
 from pydantic import Field
@@ -18,27 +17,6 @@ from lepton_infra.spec.base import Quantity, SpecModel
 
 ReclaimPolicy = Literal["Any", "LowerPriority", "Never"]
 WithinQueuePolicy = Literal["LowerPriority", "LowerOrNewerEqualPriority", "Never"]
-
-_UNITS = {
-    "m": Decimal("0.001"),
-    "": Decimal(1),
-    "k": Decimal(10) ** 3,
-    "M": Decimal(10) ** 6,
-    "G": Decimal(10) ** 9,
-    "T": Decimal(10) ** 12,
-    "Ki": Decimal(2) ** 10,
-    "Mi": Decimal(2) ** 20,
-    "Gi": Decimal(2) ** 30,
-    "Ti": Decimal(2) ** 40,
-}
-
-
-def quantity_value(quantity: str) -> Decimal:
-    """A `Quantity` (already pattern-checked) as a number, to compare two of them."""
-    for unit in ("Ki", "Mi", "Gi", "Ti", "m", "k", "M", "G", "T"):
-        if quantity.endswith(unit):
-            return Decimal(quantity[: -len(unit)]) * _UNITS[unit]
-    return Decimal(quantity)
 
 
 class JobsSpec(SpecModel):

@@ -8,8 +8,9 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from lepton_infra.core.errors import Problem
+from lepton_infra.spec.base import quantity_value
 from lepton_infra.spec.checks import rule
-from lepton_infra.spec.jobs import TenantJobsSpec, quantity_value
+from lepton_infra.spec.jobs import TenantJobsSpec
 
 if TYPE_CHECKING:
     from lepton_infra.spec.platform import PlatformSpec

@@ -4,21 +4,38 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import AfterValidator, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 from lepton_infra.spec.base import Email, SpecModel, described
+
+
+def _port_in_range(relay: str) -> str:
+    if not 1 <= int(relay.rsplit(":", 1)[1]) <= 65535:
+        raise PydanticCustomError("port_range", "the port is not between 1 and 65535")
+    return relay
+
+
+# The pattern first, so the port check only sees `host:digits`.
+SmtpRelay = Annotated[
+    str,
+    StringConstraints(
+        pattern=described(r"^[A-Za-z0-9.-]+:[0-9]{2,5}$", "`host:port`, e.g. `smtp.acme.dev:587`")
+    ),
+    AfterValidator(_port_in_range),
+]
 
 
 class MonitoringSpec(SpecModel):
     alert_emails: list[Email] = Field(
         default_factory=list, description="Where alerts and budget notices go. Default none."
     )
-    smtp_relay: str | None = Field(
+    smtp_relay: SmtpRelay | None = Field(
         default=None,
-        pattern=described(r"^[A-Za-z0-9.-]+:[0-9]{2,5}$", "`host:port`, e.g. `smtp.acme.dev:587`"),
         description="SMTP relay `host:port` Alertmanager sends through (e.g. Amazon SES "
         "`email-smtp.us-east-1.amazonaws.com:587`). Default: `smtp.<domain of the first alert email>:587`.",
     )
+
     gpu_idle_percent: int = Field(
         default=10, ge=1, le=100, description="A GPU below this utilisation for an hour is idle. Default 10."
     )

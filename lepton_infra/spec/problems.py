@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from lepton_infra.core.errors import MISSING, Problem, choose_from
+from lepton_infra.core.errors import MISSING, Problem, choose_from, format_path, quoting_fix
 from lepton_infra.spec.base import PATTERN_RULES
 
 _FIXES = {
@@ -25,17 +25,12 @@ _FIXES = {
     "string_pattern_mismatch": "use the documented format",
     "literal_error": "use one of the allowed values",
     "too_short": "add at least one entry",
+    "bool_for_number": "write a number (YAML reads true and false as booleans)",
+    "port_range": "use the relay's port, e.g. 587 (submission) or 465 (SMTPS)",
+    "zero_request": "request some, e.g. cpu: 500m, memory: 512Mi",
+    "network_not_text": "write it quoted, e.g. '203.0.113.0/24'",
+    "latest_tag": "pin a version tag or a digest (`app:1.4`, `app@sha256:<64 hex>`)",
 }
-
-
-def format_path(loc: tuple[int | str, ...]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out or "(root)"
 
 
 @dataclass
@@ -123,7 +118,7 @@ def _explain(e: Any, root: type[BaseModel], loc: tuple[int | str, ...], is_key: 
     if kind == "string_type" and isinstance(given, int | float) and not isinstance(given, bool):
         shown = _quoted(given, _resolve(root, loc, is_key).patterns)
         read_as = "a number" if isinstance(given, int) else f"the number {given!r}"
-        return f"YAML read this as {read_as}, not text", f"write it quoted: '{shown}'"
+        return f"YAML read this as {read_as}, not text", quoting_fix(shown)
     return why, fix
 
 

@@ -8,13 +8,49 @@ from __future__ import annotations
 
 import types
 import typing
+from dataclasses import dataclass
 from typing import Any
 
+import yaml
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from lepton_infra.spec import PlatformSpec
 from lepton_infra.spec.defaults import default_for
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """A field the models default, whose absence a rule still refuses: `when` says when."""
+
+    when: str
+    clouds: tuple[str, ...] = ("aws", "gcp", "azure")
+    environments: tuple[str, ...] = ("dev", "staging", "prod")
+
+
+# Each entry is refused by a rule when missing (spec/rules.py, spec/endpoint_rules.py); the fields the
+# models give no default are required everywhere and need no entry.
+REQUIRED_BY_RULES: dict[str, Requirement] = {
+    "node_pools[].min": Requirement("at least 1 on one on-demand CPU pool (it hosts the system pods)"),
+    "cluster.authorized_networks": Requirement(
+        "when the endpoint is public (the dev/staging default)", environments=("dev", "staging")
+    ),
+    "tags": Requirement("with `team` (or `owner`) and `cost-center`"),
+    "gcp": Requirement("with cloud: gcp (its `project`)", clouds=("gcp",)),
+    "azure": Requirement("with cloud: azure (its `subscription_id`)", clouds=("azure",)),
+}
+
+# The smallest spec that plans: every required field and nothing else (a test plans it, and checks that
+# dropping any one of its fields is refused).
+MINIMAL_SPEC: dict[str, Any] = {
+    "name": "acme-ai",
+    "environment": "dev",
+    "cloud": "aws",
+    "region": "us-east-1",
+    "cluster": {"authorized_networks": ["203.0.113.0/24"]},
+    "node_pools": [{"name": "system", "min": 1}],
+    "tags": {"team": "ml-platform", "cost-center": "1234"},
+}
 
 
 def _type_name(tp: Any) -> str:
@@ -30,10 +66,14 @@ def _type_name(tp: Any) -> str:
         return f"list of {_type_name(args[0])}"
     if origin is dict:
         return f"map {_type_name(args[0])} to {_type_name(args[1])}"
+    if isinstance(tp, typing.ForwardRef | str):
+        raise TypeError(f"unresolved annotation {tp!r}: define the type before the model that uses it")
     return tp.__name__ if isinstance(tp, type) else str(tp)
 
 
 def _default(field: Any, path: str) -> str:
+    if path in REQUIRED_BY_RULES:
+        return f"**required** {REQUIRED_BY_RULES[path].when}"
     env_default = default_for(path)
     if env_default is not None:  # the validator's own table (spec/defaults.py)
         return env_default.describe()
@@ -58,6 +98,13 @@ def render() -> str:
         "",
         "Generated from `lepton_infra/spec/` by `python -m lepton_infra.spec.reference`; do not edit.",
         "Defaults that depend on `environment` are shown per environment (`dev/staging: 2, prod: 3`).",
+        "**required** marks what a spec must give: the fields with no default, and those whose absence a",
+        "rule refuses (with when). The smallest spec that plans (AWS, dev):",
+        "",
+        "```yaml",
+        "lepton:platform:",
+        *("  " + line for line in yaml.safe_dump(MINIMAL_SPEC, sort_keys=False).splitlines()),
+        "```",
         "",
     ]
     seen: set[type[BaseModel]] = set()

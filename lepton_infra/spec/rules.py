@@ -14,8 +14,10 @@ from lepton_infra.catalog import NoMachine, catalog, choose_machine, gpu_models
 from lepton_infra.core.cidr import CidrTooSmall, largest_prefix_for, plan_subnets
 from lepton_infra.core.errors import Problem, choose_from
 from lepton_infra.spec.apply_time import APPLY_TIME_RULES
+from lepton_infra.spec.capacity_rules import CAPACITY_RULES
 from lepton_infra.spec.chart_rules import CHART_RULES
 from lepton_infra.spec.checks import Rule, rule, run_rules
+from lepton_infra.spec.endpoint_rules import ENDPOINT_RULES
 from lepton_infra.spec.exposure_rules import EXPOSURE_RULES
 from lepton_infra.spec.jobs_rules import JOBS_RULES
 from lepton_infra.spec.tenant_rules import TENANT_RULES
@@ -24,7 +26,6 @@ from lepton_infra.spec.version_rules import kubernetes_lifecycle
 if TYPE_CHECKING:
     from lepton_infra.spec.platform import PlatformSpec
 
-_ANYWHERE = IPv4Network("0.0.0.0/0")
 _CLOUDS = ("aws", "gcp", "azure")
 
 
@@ -210,27 +211,6 @@ def _is_rfc1918(cidr: IPv4Network) -> bool:
     return any(cidr.subnet_of(IPv4Network(r)) for r in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
 
 
-@rule("environment", "cluster")
-def _endpoint(spec: PlatformSpec) -> Iterator[Problem]:
-    cluster = spec.cluster
-    for i, net in enumerate(cluster.authorized_networks):
-        if net.overlaps(_ANYWHERE) and net.prefixlen == 0 and not cluster.allow_public_endpoint_from_anywhere:
-            yield Problem(
-                f"cluster.authorized_networks[{i}]",
-                str(net),
-                "opens the API to the internet",
-                "list your office/VPN CIDRs, or set allow_public_endpoint_from_anywhere: true "
-                "if you really mean it",
-            )
-    if cluster.endpoint == "public" and not cluster.authorized_networks:
-        yield Problem(
-            "cluster.authorized_networks",
-            [],
-            "a public endpoint needs authorized networks",
-            "add the CIDRs that may reach the API, or set cluster.endpoint: private",
-        )
-
-
 @rule("tags")
 def _required_tags(spec: PlatformSpec) -> Iterator[Problem]:
     from lepton_infra.core.tagging import missing_required_tags, platform_tags
@@ -287,8 +267,9 @@ RULES: tuple[Rule, ...] = (
     _pools,
     _region,
     _network,
-    _endpoint,
+    *ENDPOINT_RULES,
     *TENANT_RULES,
+    *CAPACITY_RULES,
     *JOBS_RULES,
     *EXPOSURE_RULES,
     _required_tags,

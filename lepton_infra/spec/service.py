@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
-from lepton_infra.spec.base import GpuRequest, Name, Quantity, SpecModel, described
+from lepton_infra.spec.base import GpuRequest, Name, Quantity, SpecModel, described, quantity_value
 
 # An image reference with an explicit tag or digest (never implicit :latest).
 IMAGE_PATTERN = described(
@@ -37,11 +38,47 @@ class ScalingSpec(SpecModel):
 Expose = Literal["cluster", "internal", "public"]
 
 
+def _not_latest(image: str) -> str:
+    """`:latest` names whatever was pushed last: the same spec would run other code tomorrow."""
+    if "@" not in image and image.rsplit("/", 1)[-1].rpartition(":")[2] == "latest":
+        raise PydanticCustomError(
+            "latest_tag", "`:latest` names whatever was pushed last, not a reviewed version"
+        )
+    return image
+
+
+def _not_zero(quantity: str) -> str:
+    """A replica's request is also its limit: zero CPU or memory is a pod that cannot run."""
+    if quantity_value(quantity) == 0:
+        raise PydanticCustomError(
+            "zero_request", "a replica needs some of it (the request is also the limit)"
+        )
+    return quantity
+
+
+# The pattern first, so the `latest` check only sees an image reference.
+ImageRef = Annotated[str, StringConstraints(pattern=IMAGE_PATTERN), AfterValidator(_not_latest)]
+Request = Annotated[Quantity, AfterValidator(_not_zero)]
+
+# An absolute HTTP path (RFC 3986 path characters): routes, probes and load-balancer health checks all
+# need the leading `/` (a probe path without it is refused by the Kubernetes API).
+HttpPath = Annotated[
+    str,
+    StringConstraints(
+        max_length=1024,
+        pattern=described(
+            r"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$",
+            "an absolute HTTP path: `/` then letters, digits and `- . _ ~ ! $ & ' ( ) * + , ; = : @ % /`, "
+            "e.g. `/predict`",
+        ),
+    ),
+]
+
+
 class ServiceSpec(SpecModel):
     name: Name = Field(description="Service name, unique in the platform.")
     tenant: Name = Field(description="Tenant whose namespace and quota the service runs in.")
-    image: str = Field(
-        pattern=IMAGE_PATTERN,
+    image: ImageRef = Field(
         description="Container image with an explicit tag or digest (`:latest` is refused). In prod a "
         "digest is required (`registry/app@sha256:<64 hex>`, optionally with a tag before the `@`): a tag "
         "can be moved to other content after review. The pull policy follows: `IfNotPresent` for a digest "
@@ -51,11 +88,20 @@ class ServiceSpec(SpecModel):
     port: int = Field(
         default=8080, ge=1024, le=65535, description="Container port (non-root, so ≥ 1024). Default 8080."
     )
-    predict_path: str = Field(default="/predict", description="Inference path. Default /predict.")
-    health_path: str = Field(default="/healthz", description="Readiness/liveness path. Default /healthz.")
+    predict_path: HttpPath = Field(
+        default="/predict", description="Inference path, starting with `/`. Default /predict."
+    )
+    health_path: HttpPath = Field(
+        default="/healthz", description="Readiness/liveness path, starting with `/`. Default /healthz."
+    )
     gpu: GpuRequest | None = Field(default=None, description="GPUs per replica. Omit for CPU.")
-    cpu: Quantity = Field(default="2", description="CPU request = limit per replica. Default 2.")
-    memory: Quantity = Field(default="8Gi", description="Memory request = limit per replica. Default 8Gi.")
+    cpu: Request = Field(
+        default="2", description="CPU request = limit per replica, above zero (e.g. `500m`, `2`). Default 2."
+    )
+    memory: Request = Field(
+        default="8Gi",
+        description="Memory request = limit per replica, above zero (e.g. `512Mi`). Default 8Gi.",
+    )
     replicas: ReplicasSpec = Field(default_factory=ReplicasSpec, description="Replica bounds.")
     scaling: ScalingSpec = Field(default_factory=ScalingSpec, description="Autoscaling signal.")
     expose: Expose | None = Field(

@@ -80,7 +80,7 @@ def test_plan_writes_the_json_contract(tmp_path: Path) -> None:
 
 
 def test_plan_prints_the_component_tree_and_counts() -> None:
-    result = CliRunner().invoke(cli.app, ["plan", str(PLATFORM_STACK_DIR), "--stack", "aws-dev"])
+    result = CliRunner().invoke(cli.app, ["plan", str(PLATFORM_STACK_DIR), "--stack", "aws-dev", "--full"])
     assert result.exit_code == 0, result.output
     assert "lepton:aws:Platform" in result.output
     assert "Resources by type" in result.output

@@ -68,7 +68,7 @@ def test_the_plan_date_comes_from_the_environment_too(
 def test_the_report_says_when_support_ends_and_warns_60_days_before(tmp_path: Path) -> None:
     directory = _stack_dir(tmp_path, spec("gcp"))  # the default minor, 1.35: GKE standard until 2027-04-11
     out = tmp_path / "report.json"
-    result = _plan(directory, "test", "--date", "2027-02-09", "--json", str(out))
+    result = _plan(directory, "test", "--date", "2027-02-09", "--json", str(out), "--full")
     assert result.exit_code == 0, result.output
     section = json.loads(out.read_text())["kubernetes"]
     assert section["summary"] == "Kubernetes 1.35 on GKE: standard support until 2027-04-11"
@@ -76,7 +76,7 @@ def test_the_report_says_when_support_ends_and_warns_60_days_before(tmp_path: Pa
     assert section["table_read"] == "2026-12-07" and section["source"]
     assert "Kubernetes 1.35 on GKE: standard support until 2027-04-11 (61 days" in result.output
 
-    result = _plan(directory, "test", "--date", "2027-02-10", "--json", str(out))
+    result = _plan(directory, "test", "--date", "2027-02-10", "--json", str(out), "--full")
     assert result.exit_code == 0, result.output
     section = json.loads(out.read_text())["kubernetes"]
     assert section["days_left"] == 60

@@ -3,6 +3,8 @@ type and answers per invoke, so every `apply` in a program runs offline as under
 
 from __future__ import annotations
 
+import threading
+
 import pulumi
 
 from lepton_infra.plan.mocks.registry import MockContext, short_hash
@@ -17,14 +19,18 @@ class UnmockedInvoke(RuntimeError):
 class PlausibleMocks(pulumi.runtime.Mocks):
     def __init__(self, context: MockContext | None = None) -> None:
         self.context = context or MockContext()
+        # The name outputs derive from, set by the monitor around each registration (its old name when
+        # renamed through an alias: monitor.identity_name); the registering thread's own.
+        self.identity = threading.local()
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict]:
         inputs = dict(args.inputs)
-        resource_id = args.resource_id or f"{args.name}-{short_hash(args.typ, args.name)}"
+        name = getattr(self.identity, "name", None) or args.name
+        resource_id = args.resource_id or f"{name}-{short_hash(args.typ, name)}"
         state = dict(inputs)
         rule = output_rule_for(args.typ)
         if rule is not None:
-            extra = rule(args.name, inputs, self.context, {"id": resource_id, "type": args.typ})
+            extra = rule(name, inputs, self.context, {"id": resource_id, "type": args.typ})
             resource_id = extra.pop("__id__", resource_id)
             state.update(extra)
         return resource_id, state
