@@ -9,7 +9,6 @@ replaced. After exit 2 or 3 no file from an earlier run is left where this one w
 from __future__ import annotations
 
 import sys
-from datetime import datetime
 from enum import StrEnum
 from importlib import metadata
 from pathlib import Path
@@ -28,6 +27,7 @@ from lepton_infra.cli.checks import (
     read_plan_report,
 )
 from lepton_infra.cli.failures import refusal, spec_text
+from lepton_infra.cli.options import JsonFile, PlanDate, PolicyConfigFile, StackDir, StackName
 from lepton_infra.cli.outputs import is_stdout, no_stale_outputs, write_text
 from lepton_infra.cli.typer_classes import LeptonCommand, LeptonGroup
 from lepton_infra.core.errors import SpecError
@@ -52,40 +52,6 @@ app = typer.Typer(
 # No emoji codes: `ns:x:` in a config key or a path is text, not an emoji.
 out = Console(emoji=False)
 err = Console(stderr=True, emoji=False)
-
-StackDir = Annotated[
-    Path, typer.Argument(metavar="STACK_DIR", help="Pulumi project directory, e.g. stacks/platform.")
-]
-StackName = Annotated[
-    str,
-    typer.Option("--stack", "-s", metavar="NAME", help="Stack name (NAME, ORG/NAME or ORG/PROJECT/NAME)."),
-]
-JsonFile = Annotated[
-    Path | None,
-    typer.Option(
-        "--json",
-        metavar="FILE",
-        help="Also write the result as JSON to FILE; `-` for stdout (the text then goes to stderr).",
-    ),
-]
-PlanDate = Annotated[
-    datetime | None,
-    typer.Option(
-        "--date",
-        metavar="YYYY-MM-DD",
-        formats=["%Y-%m-%d"],
-        help="Judge Kubernetes version support at this date (YYYY-MM-DD) instead of today (UTC), for a "
-        "reproducible run; same as LEPTON_PLAN_DATE.",
-    ),
-]
-PolicyConfigFile = Annotated[
-    Path | None,
-    typer.Option(
-        "--policy-config",
-        metavar="FILE",
-        help="Policy config (JSON/YAML, the pack-config format); default: `lepton:policy`.",
-    ),
-]
 
 
 def _version(value: bool) -> None:
