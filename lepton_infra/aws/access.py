@@ -9,12 +9,35 @@ private endpoint on (nodes never leave the VPC to reach the API).
 
 from __future__ import annotations
 
+from ipaddress import IPv4Network
+
 from lepton_infra.spec import PlatformSpec
 
 
+def runner_routes(spec: PlatformSpec) -> list[str]:
+    """The authorized networks outside the VPC of a private endpoint: replies from the endpoint reach them
+    only through a route the VPC's private route tables hold (local routes cover only the VPC)."""
+    if spec.cluster.endpoint == "public":
+        return []
+    vpc = IPv4Network(str(spec.network.cidr))
+    return [str(n) for n in spec.cluster.authorized_networks if not IPv4Network(str(n)).subnet_of(vpc)]
+
+
 def api_access(spec: PlatformSpec) -> str:
-    """One plain sentence for the `api_access` stack output and the plan log."""
+    """One plain sentence for the `api_access` stack output and the plan log. Never "reachable" from a
+    network nothing in the stack routes to."""
     networks = ", ".join(str(n) for n in spec.cluster.authorized_networks)
+    outside = runner_routes(spec)
+    tgw = spec.aws.runner_transit_gateway_id if spec.aws else None
+    if outside and not tgw:
+        return (
+            f"private endpoint only, and NOT reachable from {', '.join(outside)} as planned: those networks "
+            f"are outside VPC {spec.network.cidr} and no route in this stack leads back to them (the private "
+            "route tables send everything else to NAT). Set aws.runner_transit_gateway_id (the stack then "
+            "attaches the VPC and routes them through it), or add that route yourself after the network "
+            "exists, or deploy the first time with cluster.endpoint: public and your egress CIDR "
+            "(docs/aws.md, The first deploy)"
+        )
     if spec.cluster.endpoint == "public":
         return (
             f"public endpoint (private on too): run `pulumi up` from a network in "
@@ -24,12 +47,11 @@ def api_access(spec: PlatformSpec) -> str:
             "there the private endpoint answers, and it admits only the nodes)"
         )
     if networks:
+        via = f" (routed through transit gateway {tgw} by this stack)" if outside else ""
         return (
-            f"private endpoint only: run `pulumi up` inside VPC {spec.network.cidr} or a network routed to "
-            f"it "
-            f"(transit gateway, peering, VPN) using the VPC's DNS, from {networks} (admitted on 443 by the "
-            "cluster security group): e.g. a CodeBuild project or self-hosted runner there. From anywhere "
-            "else the cluster is created and every in-cluster resource fails"
+            f"private endpoint only: run `pulumi up` from {networks}{via}, using the VPC's DNS (admitted on "
+            f"443 by the cluster security group): e.g. a CodeBuild project or self-hosted runner there. "
+            "From anywhere else the cluster is created and every in-cluster resource fails"
         )
     return (
         f"private endpoint only and no cluster.authorized_networks: only the nodes reach the API, so "

@@ -12,11 +12,13 @@ import pulumi_kubernetes as k8s
 
 from lepton_infra.aws.account import AwsAccount, lookup_account, make_arn
 from lepton_infra.aws.arg_checks import cluster_problems
+from lepton_infra.aws.deployer_access import caller_principal, refuse_if_listed
 from lepton_infra.aws.iam import allow, document, service_trust
 from lepton_infra.core.args import check_args
 from lepton_infra.core.component import Component
 from lepton_infra.core.kubeconfig import ExecCredential, exec_kubeconfig
 from lepton_infra.core.naming import child_name, physical_name
+from lepton_infra.core.propagation import wait_for
 
 CONTROL_PLANE_LOG_TYPES = ("api", "audit", "authenticator", "controllerManager", "scheduler")
 CLUSTER_ADMIN_POLICY = "cluster-access-policy/AmazonEKSClusterAdminPolicy"  # arn:<partition>:eks::aws:<this>
@@ -51,6 +53,9 @@ class ClusterArgs:
     """Private-only unless set; when public, only `public_access_cidrs` may reach it."""
     public_access_cidrs: Sequence[str] = field(default_factory=list)
     admin_role_arns: Sequence[str] = field(default_factory=list)
+    deployer_arn: str | None = None
+    """The IAM role that runs `pulumi up`, made cluster admin by an access entry (EKS's creator admin is
+    off: aws/deployer_access.py). None: the caller's principal, read at deploy time."""
     group_role_arns: Mapping[str, Sequence[str]] = field(default_factory=dict)
     """Kubernetes group -> IAM roles that carry it (through their access entry's `kubernetes_groups`):
     how RBAC bindings to a Group (tenant admins) reach anyone on EKS."""
@@ -184,7 +189,9 @@ class Cluster(Component):
             enabled_cluster_log_types=list(CONTROL_PLANE_LOG_TYPES),
             access_config=aws.eks.ClusterAccessConfigArgs(
                 authentication_mode="API",
-                bootstrap_cluster_creator_admin_permissions=True,
+                # Off: every admin is an explicit access entry, the deployer's too (aws/deployer_access.py).
+                # Changing it replaces the cluster (docs/upgrades.md).
+                bootstrap_cluster_creator_admin_permissions=False,
             ),
             kubernetes_network_config=aws.eks.ClusterKubernetesNetworkConfigArgs(
                 ip_family="ipv4",
@@ -215,11 +222,15 @@ class Cluster(Component):
             self.cluster.name, self.cluster.endpoint, self.cluster.certificate_authority.data
         ).apply(lambda v: kubeconfig(v[0], v[1], v[2] or "", args.region))
         self.kubeconfig: pulumi.Output[str] = pulumi.Output.secret(config)
+        # The deployer's admin entry must be effective before the first in-cluster object (propagation.py).
+        admin_ready = wait_for(
+            child_name(name, "deployer-admin-settle"), self.deployer_grants, "aws-iam", self
+        )
         self.k8s_provider = k8s.Provider(
             child_name(name, "k8s"),
             kubeconfig=self.kubeconfig,
             enable_server_side_apply=True,
-            opts=self.child_opts(),
+            opts=self.child_opts(depends_on=[admin_ready]),
         )
         self.name_output: pulumi.Output[str] = self.cluster.name
         self.endpoint: pulumi.Output[str] = self.cluster.endpoint
@@ -244,6 +255,7 @@ class Cluster(Component):
         RoleBindings to `kind: Group` subjects then match."""
         entries: list[aws.eks.AccessEntry] = []
         admins = list(args.admin_role_arns)
+        by_principal: dict[str, list[pulumi.Resource]] = {}
         for role_arn, groups in principal_groups(admins, args.group_role_arns).items():
             urn_name = (
                 child_name(name, f"admin-{admins.index(role_arn)}")
@@ -259,16 +271,49 @@ class Cluster(Component):
                 opts=self.child_opts(),
             )
             entries.append(entry)
+            by_principal[role_arn] = [entry]
             if role_arn in admins:
-                aws.eks.AccessPolicyAssociation(
-                    f"{urn_name}-policy",
-                    cluster_name=self.cluster.name,
-                    principal_arn=role_arn,
-                    policy_arn=make_arn(partition, "eks", "", "aws", CLUSTER_ADMIN_POLICY),
-                    access_scope=aws.eks.AccessPolicyAssociationAccessScopeArgs(type="cluster"),
-                    opts=self.child_opts(depends_on=[entry]),
+                by_principal[role_arn].append(
+                    self._admin_policy(f"{urn_name}-policy", role_arn, entry, partition)
                 )
+        # The deployer: one of the listed principals (then its entry, made admin), or an entry of its own.
+        deployer = args.deployer_arn
+        if deployer is not None and deployer in by_principal:
+            self.deployer_grants = by_principal[deployer]
+            if deployer not in admins:
+                admin = self._admin_policy(
+                    child_name(name, "deployer-admin-policy"), deployer, by_principal[deployer][0], partition
+                )
+                self.deployer_grants.append(admin)
+        else:
+            principal = deployer or refuse_if_listed(caller_principal(self), list(by_principal))
+            entry = aws.eks.AccessEntry(
+                child_name(name, "deployer-admin"),
+                cluster_name=self.cluster.name,
+                principal_arn=principal,
+                type="STANDARD",
+                opts=self.child_opts(),
+            )
+            entries.append(entry)
+            admin = self._admin_policy(child_name(name, "deployer-admin-policy"), principal, entry, partition)
+            self.deployer_grants = [entry, admin]
         return entries
+
+    def _admin_policy(
+        self,
+        urn_name: str,
+        principal: pulumi.Input[str],
+        entry: pulumi.Resource,
+        partition: pulumi.Input[str],
+    ) -> aws.eks.AccessPolicyAssociation:
+        return aws.eks.AccessPolicyAssociation(
+            urn_name,
+            cluster_name=self.cluster.name,
+            principal_arn=principal,
+            policy_arn=make_arn(partition, "eks", "", "aws", CLUSTER_ADMIN_POLICY),
+            access_scope=aws.eks.AccessPolicyAssociationAccessScopeArgs(type="cluster"),
+            opts=self.child_opts(depends_on=[entry]),
+        )
 
     def _security_groups(self, name: str, args: ClusterArgs) -> None:
         """Least-privilege groups in the terraform-aws-eks shape: nodes reach the API on 443; the control

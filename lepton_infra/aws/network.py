@@ -46,6 +46,10 @@ class NetworkArgs:
     and the zone IDs EKS refuses (see `default_zone_ids`)."""
     account: AwsAccount | None = None
     """The partition and account (`aws.Platform` passes its one lookup); None: looked up here."""
+    runner_routes: Sequence[str] = field(default_factory=tuple)
+    """Networks outside the VPC (a deploy runner's) routed through `transit_gateway_id` from every private
+    route table, so replies from the private EKS endpoint reach them."""
+    transit_gateway_id: str | None = None
 
 
 def default_zone_ids(args: NetworkArgs, parent: pulumi.Resource) -> pulumi.Output[list[str]]:
@@ -207,6 +211,7 @@ class Network(Component):
                 opts=self.child_opts(),
             )
             private_rts.append(rt)
+        self._runner_routes(name, label, args, private, private_rts)
 
         # S3 through a free gateway endpoint: model downloads never pay NAT data processing.
         aws.ec2.VpcEndpoint(
@@ -268,6 +273,36 @@ class Network(Component):
                 opts=self.child_opts(),
             )
         self.endpoint_security_group = sg
+
+    def _runner_routes(
+        self,
+        name: str,
+        label: str,
+        args: NetworkArgs,
+        private: Sequence[aws.ec2.Subnet],
+        route_tables: Sequence[aws.ec2.RouteTable],
+    ) -> None:
+        """Attach the private subnets to the transit gateway and route each runner network through it."""
+        if not args.transit_gateway_id or not args.runner_routes:
+            return
+        attachment = aws.ec2transitgateway.VpcAttachment(
+            child_name(name, "runner-tgw"),
+            transit_gateway_id=args.transit_gateway_id,
+            vpc_id=self.vpc.id,
+            subnet_ids=[s.id for s in private],
+            tags={"Name": f"{label}-runner"},
+            opts=self.child_opts(),
+        )
+        for i, rt in enumerate(route_tables):
+            suffix = chr(ord("a") + i)
+            for cidr in args.runner_routes:
+                aws.ec2.Route(
+                    child_name(name, f"private-{suffix}-runner-{cidr.replace('.', '-').replace('/', '-')}"),
+                    route_table_id=rt.id,
+                    destination_cidr_block=cidr,
+                    transit_gateway_id=args.transit_gateway_id,
+                    opts=self.child_opts(depends_on=[attachment]),
+                )
 
     def _flow_logs(self, name: str, label: str, args: NetworkArgs) -> None:
         log_group = aws.cloudwatch.LogGroup(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
-from lepton_infra.aws.access import api_access
+from lepton_infra.aws.access import api_access, runner_routes
 from lepton_infra.aws.account import AwsAccount, lookup_account
 from lepton_infra.aws.addons import Addons, AddonsArgs
 from lepton_infra.aws.artifacts import ArtifactStore, ArtifactStoreArgs
@@ -95,6 +95,8 @@ class Platform(Component):
                 key_id=key.arn,
                 name_prefix=label,
                 account=account,
+                runner_routes=runner_routes(spec),
+                transit_gateway_id=knobs.runner_transit_gateway_id,
             ),
             opts_aws,
         )
@@ -115,6 +117,7 @@ class Platform(Component):
                 # admits: the authorized networks are where `pulumi up` runs (runner, VPN, peering).
                 private_access_cidrs=[] if endpoint_public else authorized,
                 admin_role_arns=list(knobs.admin_role_arns),
+                deployer_arn=knobs.deployer_role_arn,
                 group_role_arns={g: list(arns) for g, arns in knobs.tenant_admin_roles.items()},
                 service_cidr=str(spec.network.service_cidr),
                 support_type="EXTENDED" if spec.cluster.support == "extended" else "STANDARD",

@@ -16,6 +16,7 @@ from lepton_infra.azure.planning import SYSTEM_POOL_NAME, SYSTEM_POOL_TAINT, aks
 from lepton_infra.azure.roles import grant
 from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name, physical_name
+from lepton_infra.core.propagation import wait_for
 
 STORAGE_CLASS = "lepton-cmk-premium"
 # The dedicated AKS system pool: kube-system add-ons only (tainted CriticalAddonsOnly). Everything of
@@ -234,7 +235,11 @@ class Cluster(Component):
             # The inline pool exists only because AKS needs one at creation; editing it inline fails or
             # touches every pool, so later changes go through AKS, never through this list.
             opts=self.child_opts(
-                depends_on=self.grants, protect=args.protect, ignore_changes=["agentPoolProfiles"]
+                # AKS checks the control plane identity's key and subnet access when it creates the
+                # cluster: the grants must have propagated (core/propagation.py), not only exist.
+                depends_on=[wait_for(child_name(name, "grants-settle"), self.grants, "azure-rbac", self)],
+                protect=args.protect,
+                ignore_changes=["agentPoolProfiles"],
             ),
         )
         self.cluster_name = self.cluster.name
@@ -284,10 +289,20 @@ class Cluster(Component):
                 lambda v: aks_kubeconfig(str(v[0]), _credential_value(v[1][0]))
             )
         )
+        # The grant must have propagated to the cluster's authorizer, not only exist (core/propagation.py).
+        admin_ready = (
+            [
+                wait_for(
+                    child_name(name, "deployer-admin-settle"), self.deployer_access, "azure-aks-rbac", self
+                )
+            ]
+            if self.deployer_access
+            else []
+        )
         self.k8s_provider = k8s.Provider(
             child_name(name, "k8s"),
             kubeconfig=self.kubeconfig,
-            opts=self.child_opts(depends_on=self.deployer_access),
+            opts=self.child_opts(depends_on=admin_ready),
         )
         # Persistent volumes on our key (the built-in classes use platform-managed keys).
         self.storage_class = k8s.storage.v1.StorageClass(

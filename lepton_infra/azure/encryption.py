@@ -14,6 +14,7 @@ from lepton_infra.azure.planning import key_vault_name
 from lepton_infra.azure.roles import grant
 from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name, physical_name
+from lepton_infra.core.propagation import wait_for
 
 # Operations a wrapping key needs; nothing signs or encrypts data with it directly.
 KEY_OPS = ["wrapKey", "unwrapKey", "encrypt", "decrypt"]
@@ -90,7 +91,9 @@ class EncryptionKey(Component):
             opts=self.child_opts(protect=args.protect),
         )
 
-        def encryption_user(role: str) -> tuple[managedidentity.UserAssignedIdentity, pulumi.Resource]:
+        def encryption_user(
+            role: str,
+        ) -> tuple[managedidentity.UserAssignedIdentity, pulumi.Resource, pulumi.Resource]:
             identity = managedidentity.UserAssignedIdentity(
                 child_name(name, f"{role}-identity"),
                 resource_name_=physical_name(args.name_prefix, role, limit="azure:generic"),
@@ -108,12 +111,15 @@ class EncryptionKey(Component):
                 subscription_id=args.subscription_id,
                 opts=self.child_opts(),
             )
-            return identity, access
+            # The service reads the key through this assignment when it is created: it waits until the
+            # assignment has propagated (core/propagation.py), not only until it exists.
+            settled = wait_for(child_name(name, f"{role}-key-access-settle"), [access], "azure-rbac", self)
+            return identity, access, settled
 
-        # Storage accounts and the registry encrypt with this identity.
-        self.identity, self.identity_access = encryption_user("cmk")
+        # Storage accounts and the registry encrypt with this identity, once `identity_ready`.
+        self.identity, self.identity_access, self.identity_ready = encryption_user("cmk")
         # The Disk Encryption Set has an identity of its own, so disk access can be revoked separately.
-        self.disk_identity, self.disk_identity_access = encryption_user("des")
+        self.disk_identity, self.disk_identity_access, disk_ready = encryption_user("des")
         self.disk_encryption_set = compute.DiskEncryptionSet(
             child_name(name, "des"),
             disk_encryption_set_name=physical_name(args.name_prefix, "des", limit="azure:generic"),
@@ -127,7 +133,7 @@ class EncryptionKey(Component):
             # A versionless key URL: disks follow each rotation to the latest version.
             active_key=compute.KeyForDiskEncryptionSetArgs(key_url=self.key.key_uri),
             rotation_to_latest_key_version_enabled=True,
-            opts=self.child_opts(depends_on=[self.disk_identity_access], protect=args.protect),
+            opts=self.child_opts(depends_on=[disk_ready], protect=args.protect),
         )
 
         self.vault_id = self.vault.id

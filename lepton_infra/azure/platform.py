@@ -58,9 +58,13 @@ def vm_size(spec: PlatformSpec, pool: NodePoolSpec) -> str:
 def api_access(spec: PlatformSpec) -> str:
     """Where `pulumi up` (and kubectl) must run for this stack: the in-cluster layer talks to the API."""
     if spec.cluster.endpoint == "private":
+        # The API name resolves only from the private DNS zone AKS links to the cluster's VNet (peered or
+        # VPN-connected networks do not resolve it), and run command is off: nothing outside reaches it.
         return (
-            f"inside VNet {spec.stack_label}-vnet or a network peered/VPN-connected to it: the API "
-            "server is private (private cluster with API server VNet integration)"
+            f"only from inside VNet {spec.stack_label}-vnet, which this stack creates: the private API "
+            "name resolves only there (peered or VPN networks do not resolve it), so a first `up` from "
+            "anywhere else creates the cloud layer and fails on every in-cluster resource. See docs/azure.md "
+            "'The first deploy' (a runner in the VNet, then `pulumi up` again from it)"
         )
     ranges = ", ".join(str(n) for n in spec.cluster.authorized_networks)
     return f"from {ranges}: the API server is public but admits only cluster.authorized_networks"
@@ -205,7 +209,7 @@ class Platform(Component):
                 key_uri=self.key.key_uri,
                 encryption_identity_id=self.key.identity.id,
                 encryption_identity_client_id=self.key.identity.client_id,
-                encryption_dependencies=[self.key.identity_access],
+                encryption_dependencies=[self.key.identity_ready],
                 kubelet_principal_id=self.cluster.kubelet_principal_id,
                 zone_redundant=prod,
                 tags=tags,
@@ -229,7 +233,7 @@ class Platform(Component):
                 key_vault_uri=self.key.vault_uri,
                 key_name=self.key.key_name,
                 encryption_identity_id=self.key.identity.id,
-                encryption_dependencies=[self.key.identity_access],
+                encryption_dependencies=[self.key.identity_ready],
                 alert_emails=list(spec.monitoring.alert_emails),
                 retention_days=spec.monitoring.retention_days,
                 flow_log_retention_days=spec.network.flow_log_retention_days,

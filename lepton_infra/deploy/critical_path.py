@@ -21,6 +21,8 @@ def durations() -> dict[str, Any]:
 
 def create_minutes(resource: RecordedResource) -> float:
     table = durations()
+    if resource.type == "time:index/sleep:Sleep":  # a propagation wait takes exactly what it says
+        return int(str(resource.inputs.get("createDuration", "0s")).removesuffix("s")) / 60
     if resource.type in table["types"]:
         return float(table["types"][resource.type]["minutes"])
     return float(table["default_custom"]["minutes"]) if resource.custom else 0.0

@@ -39,9 +39,9 @@ from lepton_infra.gcp.planning import (
     initial_nodes_per_zone,
     plan_network_layout,
     plan_proxy_only_range,
-    service_agent,
 )
 from lepton_infra.gcp.quotas import quota_needs
+from lepton_infra.gcp.service_agents import key_encrypters, usable_key
 from lepton_infra.gcp.services import (
     BINARY_AUTHORIZATION_SERVICE,
     BUDGET_SERVICE,
@@ -132,17 +132,10 @@ class Platform(Component):
         )
         # Google-managed identities that encrypt with the platform key: cluster secrets (GKE), boot and
         # persistent disks (Compute Engine), the model bucket (Cloud Storage), the registry (Artifact
-        # Registry). The first two exist once their API is on; the other two are created on request
-        # (the invoke and the ServiceIdentity), so the key grants never name a missing account.
+        # Registry), each created and settled before a grant names it (gcp/service_agents.py).
         storage_agent = gcp.storage.get_project_service_account_output(
             project=project, opts=invoke_opts
         ).member
-        self.registry_agent = gcp.projects.ServiceIdentity(
-            child_name(name, "registry-agent"),
-            project=project,
-            service="artifactregistry.googleapis.com",
-            opts=opts_(),
-        )
         self.key = EncryptionKey(
             child_name(name, "key"),
             EncryptionKeyArgs(
@@ -150,15 +143,11 @@ class Platform(Component):
                 location=spec.region,
                 name_prefix=prefix,
                 protect=protect,
-                encrypters={
-                    "gke": number.apply(lambda n: service_agent(str(n), "container")),
-                    "compute": number.apply(lambda n: service_agent(str(n), "compute")),
-                    "storage": storage_agent,
-                    "registry": self.registry_agent.member,
-                },
+                encrypters=key_encrypters(name, project, number, storage_agent, self, opts_),
             ),
             opts_(),
         )
+        key_id = usable_key(name, self.key.key_id, list(self.key.bindings), self)
         self.node_identity = NodeServiceAccount(
             child_name(name, "nodes"), NodeServiceAccountArgs(project=project, name_prefix=prefix), opts_()
         )
@@ -174,9 +163,9 @@ class Platform(Component):
                 pods_range_name=self.network.pods_range_name,
                 services_range_name=self.network.services_range_name,
                 control_plane_cidr=str(layout.control_plane),
-                secrets_kms_key=self.key.key_id,
+                secrets_kms_key=key_id,
                 node_service_account=self.node_identity.email,
-                boot_disk_kms_key=self.key.key_id,
+                boot_disk_kms_key=key_id,
                 kubernetes_version=spec.cluster.version,
                 release_channel=gke_release_channel(spec),
                 private_endpoint=spec.cluster.endpoint == "private",
@@ -204,7 +193,7 @@ class Platform(Component):
                     cluster=self.cluster.cluster.id,
                     location=self.cluster.location,
                     pool_name=pool.name,
-                    key_id=self.key.key_id,
+                    key_id=key_id,
                     min_nodes=pool.min,
                     max_nodes=pool.max,
                     initial_nodes_per_zone=initial_nodes_per_zone(
@@ -233,7 +222,7 @@ class Platform(Component):
                 project=project,
                 location=spec.region,
                 name_prefix=prefix,
-                key_id=self.key.key_id,
+                key_id=key_id,
                 reader_members={"nodes": self.node_identity.member},
                 protect=protect,
                 retention_days=knobs.model_bucket_retention_days,
@@ -286,7 +275,7 @@ class Platform(Component):
             child_name(name, "storage-class"),
             metadata=k8s.meta.v1.ObjectMetaArgs(name=STORAGE_CLASS),
             provisioner="pd.csi.storage.gke.io",
-            parameters={"type": "pd-balanced", "disk-encryption-kms-key": self.key.key_id},
+            parameters={"type": "pd-balanced", "disk-encryption-kms-key": key_id},
             reclaim_policy="Delete",
             volume_binding_mode="WaitForFirstConsumer",
             allow_volume_expansion=True,
@@ -373,7 +362,7 @@ class Platform(Component):
             model_bucket=self.artifacts.bucket_name,
             registry_url=self.artifacts.registry_url,
             region=spec.region,
-            key_id=self.key.key_id,
+            key_id=key_id,
             api_access=api_access,
             cloud_specific={
                 "project": knobs.project,

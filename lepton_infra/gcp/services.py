@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import pulumi
 import pulumi_gcp as gcp
@@ -13,12 +14,21 @@ from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name
 from lepton_infra.gcp.arg_checks import project_services_problems
 
-# What the platform calls. Beyond the obvious: iam creates service accounts, cloudresourcemanager reads
-# the project number and sets project IAM bindings, storage holds the model bucket (on by default in new
-# projects, but not in projects created without default APIs); billingbudgets only with a budget.
-# serviceusage itself (which enables the rest) must already be on: see docs/gcp.md "Deploy readiness".
-PLATFORM_SERVICES: tuple[str, ...] = (
+# Enabled first, through a provider WITHOUT the user-project override: the platform's provider bills every
+# call to the project itself (`X-Goog-User-Project`), and after enabling an API terraform-provider-google
+# re-reads the project through Cloud Resource Manager ("Verify project for services still exists",
+# resource_google_project_service.go), which a fresh project answers with a 403 that is not retried
+# (hashicorp/terraform-provider-google#11435, #6101; read 2026-12-07). Without the override these two calls
+# are billed to the caller's own quota project (its credentials' project, or gcloud's quota project), where
+# Service Usage is on. cloudresourcemanager also reads the project number and sets project IAM bindings.
+BOOTSTRAP_SERVICES: tuple[str, ...] = (
+    "serviceusage.googleapis.com",
     "cloudresourcemanager.googleapis.com",
+)
+# What the platform calls, enabled once the bootstrap APIs are on. Beyond the obvious: iam creates service
+# accounts, storage holds the model bucket (on by default in new projects, but not in projects created
+# without default APIs); billingbudgets only with a budget.
+PLATFORM_SERVICES: tuple[str, ...] = (
     "compute.googleapis.com",
     "container.googleapis.com",
     "cloudkms.googleapis.com",
@@ -38,13 +48,15 @@ DNS_SERVICE = "dns.googleapis.com"
 
 @dataclass
 class ProjectServicesArgs:
-    project: pulumi.Input[str]
+    project: str
     services: Sequence[str] = field(default_factory=lambda: list(PLATFORM_SERVICES))
 
 
 class ProjectServices(Component):
     """`self.project` resolves only after every service is enabled: resources that take their project
-    from it wait for the APIs without any `depends_on` plumbing."""
+    from it wait for the APIs without any `depends_on` plumbing. The bootstrap APIs come first, on a
+    provider of their own without the user-project override (`bootstrap_provider`); the rest follow on
+    the caller's provider (from `opts`) once both are on."""
 
     TOKEN = "lepton:gcp:ProjectServices"
 
@@ -53,8 +65,13 @@ class ProjectServices(Component):
     ) -> None:
         check_args(self.TOKEN, name, project_services_problems(args))  # before anything is registered
         super().__init__(name, opts)
-        self.services = [
-            gcp.projects.Service(
+        # Project only: no billing project, no override, no labels (a Service has none).
+        self.bootstrap_provider = gcp.Provider(
+            child_name(name, "bootstrap"), project=args.project, opts=self.child_opts()
+        )
+
+        def enable(service: str, **kwargs: Any) -> gcp.projects.Service:
+            return gcp.projects.Service(
                 child_name(name, service.split(".")[0]),
                 project=args.project,
                 service=service,
@@ -62,10 +79,12 @@ class ProjectServices(Component):
                 # switch it off, nor the services that depend on it.
                 disable_on_destroy=False,
                 disable_dependent_services=False,
-                opts=self.child_opts(),
+                opts=self.child_opts(**kwargs),
             )
-            for service in args.services
-        ]
+
+        self.bootstrap = [enable(s, provider=self.bootstrap_provider) for s in BOOTSTRAP_SERVICES]
+        rest = [s for s in args.services if s not in BOOTSTRAP_SERVICES]
+        self.services = [*self.bootstrap, *(enable(s, depends_on=self.bootstrap) for s in rest)]
         ids = [s.id for s in self.services]
         self.project: pulumi.Output[str] = pulumi.Output.all(args.project, *ids).apply(lambda v: str(v[0]))
         self.finish({"project": self.project})

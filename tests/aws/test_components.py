@@ -308,7 +308,10 @@ def test_control_plane_log_group_created_before_cluster(aws_plan: AwsPlan) -> No
 
 def test_access_entry_per_admin_role(aws_plan: AwsPlan) -> None:
     entries = aws_plan.graph.of_type("aws:eks/accessEntry:AccessEntry")
-    assert sorted(e.get("principalArn") for e in entries) == sorted(SPEC["aws"]["admin_role_arns"])
+    # The admins, and the deployer (EKS's creator admin is off): the offline caller's principal.
+    assert sorted(e.get("principalArn") for e in entries) == sorted(
+        [*SPEC["aws"]["admin_role_arns"], "arn:aws:iam::123456789012:user/offline"]
+    )
     associations = aws_plan.graph.of_type("aws:eks/accessPolicyAssociation:AccessPolicyAssociation")
     assert {a.get("policyArn") for a in associations} == {
         "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"

@@ -114,16 +114,18 @@ def test_access_entries_admins_and_tenant_admin_groups(dev: PlannedGraph, prod: 
         }
 
     role = "arn:aws:iam::123456789012:role/"
+    deployer = "arn:aws:iam::123456789012:user/offline"  # the offline caller (EKS's creator admin is off)
     assert entries(prod) == {
         f"{role}platform-admins": None,
         f"{role}research-admins": ["research-admins"],
         f"{role}serving-admins": ["serving-admins"],
+        deployer: None,
     }
-    assert entries(dev) == {f"{role}research-admins": ["research-admins"]}
-    # Only the admin role gets the cluster-admin access policy; tenant admins get their group only.
+    assert entries(dev) == {f"{role}research-admins": ["research-admins"], deployer: None}
+    # Only the admin role and the deployer get the cluster-admin access policy; tenant admins their group.
     assert [
         a.get("principalArn") for a in prod.of_type("aws:eks/accessPolicyAssociation:AccessPolicyAssociation")
-    ] == [f"{role}platform-admins"]
+    ] == [f"{role}platform-admins", deployer]
     assert all(e.get("type") == "STANDARD" for e in prod.of_type("aws:eks/accessEntry:AccessEntry"))
 
 

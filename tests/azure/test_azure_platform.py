@@ -106,13 +106,17 @@ def test_the_cluster_waits_for_every_grant_its_identity_needs(graph: PlannedGrap
         for r in graph.of_type(ROLE_ASSIGNMENT)
         if identity_urn in r.property_dependencies.get("principalId", [])
     ]
-    assert set(own) <= set(cluster.dependencies)
+    # Not only created: propagated (a bounded wait after them, core/propagation.py) before the cluster.
+    settle = [
+        graph.by_urn(u) for u in cluster.dependencies if graph.by_urn(u).type == "time:index/sleep:Sleep"
+    ]
+    assert len(settle) == 1 and set(own) <= set(settle[0].dependencies)
     # The Disk Encryption Set can use the key before the cluster (and its disks) need it.
     des = graph.one(f"{AZ}:compute:DiskEncryptionSet")
     assert des.urn in cluster.dependencies
     assert any(
         _role(graph.by_urn(u)) == "Key Vault Crypto Service Encryption User"
-        for u in des.dependencies
+        for u in graph.waits_for(des)
         if graph.by_urn(u).type == ROLE_ASSIGNMENT
     )
 
@@ -427,7 +431,9 @@ def test_outputs_match_the_other_clouds(graph: PlannedGraph) -> None:
 
 def test_api_access_says_where_pulumi_up_runs(dev: PlannedGraph, prod: PlannedGraph) -> None:
     assert dev.outputs["api_access"].startswith("from 203.0.113.0/24")
-    assert prod.outputs["api_access"].startswith("inside VNet acme-ai-prod-vnet")
+    assert prod.outputs["api_access"].startswith("only from inside VNet acme-ai-prod-vnet")
+    # Issue 22: a private AKS API does not resolve in peered or VPN networks; never claim it does.
+    assert "peered or VPN networks do not resolve it" in prod.outputs["api_access"]
     assert prod.outputs["cluster_endpoint"].endswith(".privatelink.eastus.azmk8s.io")
 
 

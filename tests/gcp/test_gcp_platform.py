@@ -80,16 +80,26 @@ def dev() -> Planned:
 def test_every_resource_uses_an_explicit_provider(prod: Planned) -> None:
     # The engine fails any custom resource without one when default providers are disabled; the
     # recording monitor does too, so reaching here already proves it. Pin which provider each uses.
-    gcp_provider = prod.graph.one("pulumi:providers:gcp").urn
+    gcp_provider = next(
+        p for p in prod.graph.of_type("pulumi:providers:gcp") if not p.name.endswith("-bootstrap")
+    ).urn
     k8s_provider = prod.graph.one("pulumi:providers:kubernetes").urn
+    # The bootstrap APIs have a provider of their own (no user-project override), the waits a `time` one.
+    bootstrap = prod.graph.one("pulumi:providers:gcp", "acme-ai-services-bootstrap").urn
+    bootstrap_apis = {"serviceusage.googleapis.com", "cloudresourcemanager.googleapis.com"}
     for r in prod.graph.managed:
-        if not r.custom or r.is_provider:
+        if not r.custom or r.is_provider or r.package == "time":
+            continue
+        if r.type == "gcp:projects/service:Service" and r.inputs["service"] in bootstrap_apis:
+            assert r.provider == bootstrap, r.urn
             continue
         assert r.provider == (gcp_provider if r.package == "gcp" else k8s_provider), r.urn
 
 
 def test_provider_carries_project_region_and_labels(prod: Planned) -> None:
-    provider = prod.graph.one("pulumi:providers:gcp")
+    provider = next(
+        p for p in prod.graph.of_type("pulumi:providers:gcp") if not p.name.endswith("-bootstrap")
+    )
     assert provider.inputs["project"] == "acme-ai-prod"
     assert provider.inputs["region"] == "us-central1"
     labels = json.loads(provider.inputs["defaultLabels"])  # provider inputs arrive JSON-encoded
@@ -108,6 +118,7 @@ def test_provider_carries_project_region_and_labels(prod: Planned) -> None:
 def test_only_the_needed_services_are_enabled_and_never_disabled(prod: Planned) -> None:
     services = prod.graph.of_type("gcp:projects/service:Service")
     assert {s.inputs["service"] for s in services} == {
+        "serviceusage.googleapis.com",
         "cloudresourcemanager.googleapis.com",
         "compute.googleapis.com",
         "container.googleapis.com",
@@ -466,7 +477,9 @@ def test_bound_identity_trusts_exactly_one_kubernetes_service_account(prod: Plan
 def test_bound_identity_lives_under_the_caller_with_the_gcp_provider(prod: Planned) -> None:
     identity = prod.graph.one("lepton:gcp:WorkloadIdentity")
     assert identity.parent == prod.graph.one("test:k8s:Tenant").urn
-    gcp_provider = prod.graph.one("pulumi:providers:gcp").urn
+    gcp_provider = next(
+        p for p in prod.graph.of_type("pulumi:providers:gcp") if not p.name.endswith("-bootstrap")
+    ).urn
     assert all(r.provider == gcp_provider for r in prod.graph.descendants(identity.urn))
     assert set(prod.bound.annotations) == {"iam.gke.io/gcp-service-account"}
 

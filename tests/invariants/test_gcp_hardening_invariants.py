@@ -183,5 +183,7 @@ def test_scanners_see_network_policy_intranode_visibility_and_labels(graph: Plan
     assert cluster.get("datapathProvider") == "ADVANCED_DATAPATH"
     assert cluster.get("networkPolicy.enabled") is False
     assert cluster.get("enableIntranodeVisibility") is _prod(graph)
-    provider_labels = graph.one("pulumi:providers:gcp").get("defaultLabels")  # provider inputs are JSON
+    provider_labels = next(
+        p for p in graph.of_type("pulumi:providers:gcp") if not p.name.endswith("-bootstrap")
+    ).get("defaultLabels")  # provider inputs are JSON
     assert cluster.get("resourceLabels") == json.loads(provider_labels)

@@ -57,8 +57,28 @@ AcmPcaArn = Annotated[
 class AwsKnobs(SpecModel):
     admin_role_arns: list[IamRoleArn] = Field(
         default_factory=list,
-        description="IAM roles given cluster-admin through EKS access entries. Default none (the "
-        "creator keeps admin).",
+        description="IAM roles given cluster-admin through EKS access entries. Default none. EKS's "
+        "automatic creator admin is off: the deployer gets an entry of its own (`deployer_role_arn`).",
+    )
+    runner_transit_gateway_id: str | None = Field(
+        default=None,
+        pattern=described(r"^tgw-[0-9a-f]{8,17}$", "a transit gateway id: `tgw-` and 8 or 17 hex digits"),
+        description="A transit gateway (yours, or shared with the account through RAM) that routes the "
+        "runner networks in `cluster.authorized_networks` to this VPC: the stack attaches the private "
+        "subnets to it and routes each authorized network outside the VPC through it from every private "
+        "route table, so the private API endpoint's answers reach the runner. The transit gateway's own "
+        "route table must send the VPC's CIDR to this attachment (yours to manage). Costs an attachment "
+        "(about $36/month in us-east-1) plus $0.02/GB processed. Default none: nothing in the stack routes "
+        "back to a runner outside the VPC, and `api_access` says so.",
+    )
+    deployer_role_arn: IamRoleArn | None = Field(
+        default=None,
+        description="The IAM role that runs `pulumi up`, given cluster-admin through an access entry "
+        "before the first in-cluster object (EKS's creator admin is off, so every admin is explicit). "
+        "It may also be listed in `admin_role_arns` or `tenant_admin_roles`: it then keeps that one "
+        "entry. Default none: the principal behind the deploy's credentials, read at deploy time "
+        "(sts:GetCallerIdentity); `pulumi preview` then refuses a caller that is also listed "
+        "(two entries for one principal fail with 409): set this field to it instead.",
     )
     tenant_admin_roles: dict[str, list[IamRoleArn]] = Field(
         default_factory=dict,

@@ -174,3 +174,16 @@ def lb_hosted_zone_id(args, ctx):
         "region": region,
         "loadBalancerType": kind,
     }
+
+
+@invoke("aws:iam/getSessionContext:getSessionContext")
+def session_context(args, ctx):
+    """The IAM principal behind an STS ARN: an assumed role's session maps to its role, anything else to
+    itself (terraform-provider-aws data_source_session_context)."""
+    arn = str(args.get("arn", ""))
+    parts = arn.split(":")
+    if len(parts) == 6 and parts[2] == "sts" and parts[5].startswith("assumed-role/"):
+        _, role, session = parts[5].split("/", 2)
+        issuer = f"arn:{parts[1]}:iam::{parts[4]}:role/{role}"
+        return {"arn": arn, "issuerArn": issuer, "issuerName": role, "sessionName": session, "id": arn}
+    return {"arn": arn, "issuerArn": arn, "issuerName": arn.rsplit("/", 1)[-1], "sessionName": "", "id": arn}
