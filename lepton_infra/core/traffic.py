@@ -136,3 +136,9 @@ class IngressFacts:
     # address it reserved (GKE: a static address per Gateway, `Decoration.addresses`) or because the
     # operator's DNS points the hosts at the load balancers (`network.dns_records: false`).
     publish_host: PublishHost | None = None
+    # Certificates one entry point's load balancer can serve, or None when only the Gateway API's own
+    # listener limit applies. Every host is an HTTPS listener with its own certificate Secret, so a cloud
+    # whose proxy holds fewer certificates than a Gateway holds listeners sets its limit here, and more
+    # hosts than that on one entry point are refused at spec time (the load balancer would otherwise
+    # reject the whole certificate list and every host on it would fail).
+    max_certificates: int | None = None

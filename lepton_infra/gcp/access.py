@@ -12,6 +12,22 @@ def dns_endpoint(spec: PlatformSpec) -> bool:
     return knob if knob is not None else spec.cluster.endpoint == "private"
 
 
+def dns_endpoint_exposure(spec: PlatformSpec) -> str | None:
+    """The warning a plan gives while the DNS-based endpoint takes traffic from outside the VPC (GKE's
+    `dnsEndpointConfig.allowExternalTraffic`, the only way to use that endpoint at all): any network that
+    reaches Google APIs can call the Kubernetes API there, IAM alone decides, and the master authorized
+    networks (`cluster.authorized_networks`) do not apply to it (GKE docs, "About network isolation",
+    read 2026-12-07). None when the endpoint is off."""
+    if not dns_endpoint(spec):
+        return None
+    return (
+        "the GKE API is reachable from any network that reaches Google APIs over its DNS-based endpoint "
+        "(gcp.dns_endpoint): IAM container.clusters.connect alone decides who calls it, and "
+        "cluster.authorized_networks do not apply there; set gcp.dns_endpoint: false to keep only the "
+        f"{spec.cluster.endpoint} IP endpoint"
+    )
+
+
 def api_access_note(spec: PlatformSpec, node_subnet: str) -> str:
     """Where `pulumi up` must run for the in-cluster layer (it talks to the GKE API), as plain text.
 

@@ -32,7 +32,7 @@ class ArtifactStoreArgs:
     retention_days: int | None = None
     soft_delete_days: int = 7  # 0 (off) or 7 to 90: deleted objects stay restorable that long
     # Cloud Audit Logs Data Access for storage.googleapis.com on the project (authoritative for that
-    # service on the project: every bucket in it is logged).
+    # service on the project: replaces its existing config, logs every bucket in it, removed on destroy).
     data_access_logs: bool = False
     protect: bool = False
     labels: Mapping[str, str] = field(default_factory=dict)

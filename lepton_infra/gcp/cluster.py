@@ -58,6 +58,9 @@ class ClusterArgs:
     private_endpoint: bool = True
     authorized_networks: Sequence[str] = field(default_factory=list)
     protect: bool = False
+    # Keep the location and node locations the cluster was created with (they came from a live zone
+    # lookup, gcp/zones.py): later answers never move nodes nor replace a zonal cluster.
+    keep_node_locations: bool = False
     # When GKE may upgrade and roll nodes on its own (gcp/maintenance.py); default: the spec's default window.
     maintenance: RecurringWindow = field(default_factory=lambda: spec_window(MaintenanceWindow()))
     # Hold the cluster on `kubernetes_version`: a NO_MINOR_UPGRADES maintenance exclusion from this RFC 3339
@@ -205,9 +208,17 @@ class Cluster(Component):
             deletion_protection=args.protect,
             # The default pool's settings only matter for its few minutes of life; never replace the
             # cluster over them, nor over the size GKE reports after the pool is gone.
-            opts=self.child_opts(protect=args.protect, ignore_changes=["nodeConfig", "initialNodeCount"]),
+            opts=self.child_opts(
+                protect=args.protect,
+                ignore_changes=["nodeConfig", "initialNodeCount"]
+                + (["location", "nodeLocations"] if args.keep_node_locations else []),
+            ),
         )
         self.cluster_name = self.cluster.name
+        # Every zone with nodes: a zonal cluster's own zone is not among its node locations.
+        self.node_zones: pulumi.Output[list[str]] = pulumi.Output.all(
+            self.cluster.location, self.cluster.node_locations
+        ).apply(lambda v: _zones_with_nodes(str(v[0]), [str(z) for z in v[1] or []]))
         self.location = self.cluster.location
         self.endpoint = self.cluster.endpoint
         self.ca_certificate = self.cluster.master_auth.cluster_ca_certificate
@@ -243,3 +254,9 @@ def gke_kubeconfig(cluster_name: str, endpoint: str, ca_certificate: str) -> str
     from the caller's Google credentials, never a static client certificate or token. Without a CA
     certificate (the DNS-based endpoint) the system's trusted roots verify the server."""
     return exec_kubeconfig(cluster_name, f"https://{endpoint}", ca_certificate, GKE_AUTH_PLUGIN)
+
+
+def _zones_with_nodes(location: str, node_locations: list[str]) -> list[str]:
+    """A zonal cluster's own zone (`<region>-<letter>`: two hyphens) holds nodes too."""
+    own = [location] if location.count("-") == 2 else []
+    return sorted({*node_locations, *own})

@@ -15,7 +15,7 @@ from lepton_infra.spec import NodePoolSpec
 def gpu_pool_zones(
     pool: NodePoolSpec,
     region: str,
-    up_zones: pulumi.Output[list[str]],
+    candidates: pulumi.Output[list[str]],  # gcp/zones.py: the pinned zones, or the UP ones
     wanted: int,
     project: pulumi.Input[str],
     invoke_opts: pulumi.InvokeOutputOptions,
@@ -29,15 +29,15 @@ def gpu_pool_zones(
         "gcp", gpu=pool.gpu.type, gpu_count=pool.gpu.count, explicit=pool.machine_type
     ).name
 
-    def check(candidates: list[str]) -> pulumi.Output[list[str]]:
+    def check(zones: list[str]) -> pulumi.Output[list[str]]:
         answers = [
             gcp.compute.get_machine_types_output(
                 project=project, zone=zone, filter=f'name = "{machine}"', opts=invoke_opts
             ).machine_types
-            for zone in candidates
+            for zone in zones
         ]
         return pulumi.Output.all(*answers).apply(
-            lambda found: zones_offering(machine, region, candidates, [bool(f) for f in found], wanted)
+            lambda found: zones_offering(machine, region, zones, [bool(f) for f in found], wanted)
         )
 
-    return up_zones.apply(lambda names: check(sorted(names)))
+    return candidates.apply(lambda names: check(sorted(names)))

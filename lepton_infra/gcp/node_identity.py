@@ -51,6 +51,11 @@ class NodeServiceAccount(Component):
             )
             for role in NODE_ROLES
         ]
-        self.email = self.account.email
+        # The email resolves only once every role binding exists, so a node pool (or the cluster's default
+        # pool) that takes it never boots nodes before they may write logs and metrics. `member` does not
+        # wait: grants *to* the account (the registry reader) need only the account.
+        self.email: pulumi.Output[str] = pulumi.Output.all(
+            self.account.email, *[r.id for r in self.roles]
+        ).apply(lambda v: str(v[0]))
         self.member = self.account.member
         self.finish({"email": self.email})

@@ -87,6 +87,7 @@ class NodePool(Component):
                 )
             ]
         self.machine_type = shape.machine_type
+        kept_locations = ["nodeLocations"] if args.node_locations is not None else []
         self.pool = gcp.container.NodePool(
             child_name(name, "pool"),
             name=args.pool_name,
@@ -146,7 +147,9 @@ class NodePool(Component):
                 resource_labels={**dict(args.resource_labels), "lepton-pool": args.pool_name},
             ),
             # The autoscaler owns the size after creation; a changed initial size must not replace the pool.
-            opts=self.child_opts(ignore_changes=["initialNodeCount"]),
+            # Explicit node locations (a GPU pool's, from live machine-type lookups) are kept from creation:
+            # a zone that starts or stops offering the machine never moves nodes under running jobs.
+            opts=self.child_opts(ignore_changes=["initialNodeCount", *kept_locations]),
         )
         self.pool_name = self.pool.name
         self.service_account_email = email

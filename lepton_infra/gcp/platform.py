@@ -12,7 +12,7 @@ from lepton_infra.core.component import Component
 from lepton_infra.core.exposure import warn_if_api_open_to_the_world
 from lepton_infra.core.naming import child_name
 from lepton_infra.core.tagging import platform_tags
-from lepton_infra.gcp.access import api_access_note, dns_endpoint
+from lepton_infra.gcp.access import api_access_note, dns_endpoint, dns_endpoint_exposure
 from lepton_infra.gcp.artifacts import ArtifactStore, ArtifactStoreArgs
 from lepton_infra.gcp.binary_authorization import (
     CLUSTER_DISABLED,
@@ -40,6 +40,7 @@ from lepton_infra.gcp.planning import (
     plan_network_layout,
     plan_proxy_only_range,
 )
+from lepton_infra.gcp.quota_requests import request_quota_increases
 from lepton_infra.gcp.quotas import quota_needs
 from lepton_infra.gcp.service_agents import key_encrypters, usable_key
 from lepton_infra.gcp.services import (
@@ -52,6 +53,7 @@ from lepton_infra.gcp.services import (
     ProjectServicesArgs,
 )
 from lepton_infra.gcp.traffic import GkeTraffic, GkeTrafficArgs, load_balancer_ports
+from lepton_infra.gcp.zones import node_zones
 from lepton_infra.spec import PlatformSpec
 from lepton_infra.spec.exposure import exposed_services
 from lepton_infra.spec.gcp_rules import gke_release_channel
@@ -103,14 +105,12 @@ class Platform(Component):
         )
         project = self.services.project  # resolves once the APIs are on: everything below waits for them
         number = gcp.organizations.get_project_output(project_id=project, opts=invoke_opts).number
-        up_zones = gcp.compute.get_zones_output(
-            project=project, region=spec.region, status="UP", opts=invoke_opts
-        ).names
-        node_zones = up_zones.apply(lambda names: sorted(names)[:zones])
+        placement = node_zones(spec, project, invoke_opts)
+        node_zones_ = placement.names
         # Regional control plane (replicated over three zones) in prod; a zonal one elsewhere is free.
-        location: pulumi.Input[str] = spec.region if prod else node_zones.apply(lambda z: z[0])
+        location: pulumi.Input[str] = spec.region if prod else node_zones_.apply(lambda z: z[0])
         # A zonal cluster lists only its *additional* node zones (the API adds the cluster's own zone).
-        cluster_node_zones = node_zones if prod else node_zones.apply(lambda z: z[1:])
+        cluster_node_zones = node_zones_ if prod else node_zones_.apply(lambda z: z[1:])
 
         layout = plan_network_layout(spec.network.cidr)
         # With a domain, services are reached through GKE Gateways: a proxy-only subnet for their proxies.
@@ -157,6 +157,7 @@ class Platform(Component):
                 project=project,
                 location=location,
                 node_locations=cluster_node_zones,
+                keep_node_locations=not placement.pinned,
                 name_prefix=prefix,
                 network=self.network.network_id,
                 subnetwork=self.network.subnet_id,
@@ -185,6 +186,26 @@ class Platform(Component):
             opts_(),
         )
 
+        self.artifacts = ArtifactStore(
+            child_name(name, "artifacts"),
+            ArtifactStoreArgs(
+                project=project,
+                location=spec.region,
+                name_prefix=prefix,
+                key_id=key_id,
+                reader_members={"nodes": self.node_identity.member},
+                protect=protect,
+                retention_days=knobs.model_bucket_retention_days,
+                soft_delete_days=knobs.model_bucket_soft_delete_days,
+                data_access_logs=knobs.storage_data_access_logs,
+            ),
+            opts_(),
+        )
+        # Nodes pull images as soon as they boot: the pools take the node identity only once its registry
+        # grant exists (its project roles are awaited by `node_identity.email` itself).
+        node_email = pulumi.Output.all(
+            self.node_identity.email, *[r.id for r in self.artifacts.readers]
+        ).apply(lambda v: str(v[0]))
         self.node_pools = [
             NodePool(
                 child_name(name, f"pool-{pool.name}"),
@@ -205,8 +226,10 @@ class Platform(Component):
                     machine_type=pool.machine_type,
                     spot=pool.spot,
                     disk_gb=pool.disk_gb,
-                    node_locations=gpu_pool_zones(pool, spec.region, up_zones, zones, project, invoke_opts),
-                    service_account_email=self.node_identity.email,
+                    node_locations=gpu_pool_zones(
+                        pool, spec.region, placement.gpu_candidates, zones, project, invoke_opts
+                    ),
+                    service_account_email=node_email,
                     extra_labels=dict(pool.labels),
                     resource_labels=labels,
                     name_prefix=prefix,
@@ -216,23 +239,6 @@ class Platform(Component):
             )
             for pool in spec.node_pools
         ]
-        self.artifacts = ArtifactStore(
-            child_name(name, "artifacts"),
-            ArtifactStoreArgs(
-                project=project,
-                location=spec.region,
-                name_prefix=prefix,
-                key_id=key_id,
-                reader_members={"nodes": self.node_identity.member},
-                protect=protect,
-                retention_days=knobs.model_bucket_retention_days,
-                soft_delete_days=knobs.model_bucket_soft_delete_days,
-                data_access_logs=prod
-                if knobs.storage_data_access_logs is None
-                else knobs.storage_data_access_logs,
-            ),
-            opts_(),
-        )
         self.binary_authorization: BinaryAuthorizationPolicy | None = None
         if binauthz != "off" and knobs.binary_authorization_policy == "managed":
             self.binary_authorization = BinaryAuthorizationPolicy(
@@ -265,6 +271,8 @@ class Platform(Component):
         )
 
         warn_if_api_open_to_the_world(spec, "GKE", self)
+        if exposure := dns_endpoint_exposure(spec):
+            pulumi.log.warn(exposure, self)
         api_access = api_access_note(spec, self.network.subnet_physical_name)
         pulumi.log.info(f"GKE API access: {api_access}", resource=self)
         self.k8s_provider = k8s.Provider(
@@ -305,23 +313,7 @@ class Platform(Component):
         ingress = self.traffic.facts() if self.traffic else None
         quotas = quota_needs(spec)
         if knobs.request_quota_increases:
-            for q in (q for q in quotas if q.requestable):
-                suffix = "-".join(
-                    [q.code.split("-per-")[0].lower(), *(v.lower() for v in q.dimensions.values())]
-                )
-                gcp.cloudquota.SQuotaPreference(
-                    child_name(name, f"quota-{suffix}"),
-                    parent=pulumi.Output.concat("projects/", project),
-                    service="compute.googleapis.com",
-                    quota_id=q.code,
-                    dimensions={"region": q.region, **q.dimensions},
-                    quota_config=gcp.cloudquota.SQuotaPreferenceQuotaConfigArgs(
-                        preferred_value=str(q.amount)
-                    ),
-                    justification=f"lepton-infra {spec.stack_label}: node pools {', '.join(q.pools)} at max",
-                    contact_email=spec.monitoring.alert_emails[0] if spec.monitoring.alert_emails else None,
-                    opts=opts_(),
-                )
+            request_quota_increases(name, spec, quotas, project, opts_)
         self.cluster_handle = ClusterHandle(
             cloud="gcp",
             name=self.cluster.cluster_name,
@@ -366,6 +358,9 @@ class Platform(Component):
             api_access=api_access,
             cloud_specific={
                 "project": knobs.project,
+                # The zones the nodes run in, as the cluster has them (kept from its creation unless
+                # pinned in gcp.zones): what to copy into gcp.zones to pin them.
+                "zones": self.cluster.node_zones,
                 # Per exposed host, its Gateway's static address (what its A records point at; the same name
                 # and shape as the in-cluster layer's output on the Ingress clouds, where the Ingress reports
                 # it).

@@ -1,10 +1,23 @@
-"""The Compute Engine quota a GKE platform needs with every pool at its max, per region: GPUs per model
-(spot pools draw on the PREEMPTIBLE_ quotas), vCPUs and boot-disk SSD. Named as the project's quota page
-names the metric (`NVIDIA_L4_GPUS`), with the Cloud Quotas quota id a request names.
+"""The Compute Engine quota a GKE platform needs with every pool at its max: every quota that can refuse a
+scale-up, named as the project's quota page names the metric (`NVIDIA_L4_GPUS`), with the Cloud Quotas
+quota id a request names.
 
-The quota ids are from public Cloud Quotas listings (`quotaInfos` dumps), not from a Google guide: L4 has
-its own per-model quota; H100 has none and is governed by the per-family quota with `gpu_family:
-NVIDIA_H100`. Only those two are marked requestable; the rest are reported for a request by hand.
+A GPU node draws on four quotas at once, and any of them at 0 stops the autoscaler quietly:
+- the GPU model's regional quota (spot pools on its `PREEMPTIBLE_` twin);
+- `GPUS_ALL_REGIONS`, every GPU of the project in every region, spot ones included, 0 in a new project;
+- its machine series' regional vCPU quota: E2 and N1 VMs draw on `CPUS`, every other series on its own
+  (`N2_CPUS`, `G2_CPUS`, `A2_CPUS`, `A3_CPUS`), not on `CPUS`;
+- `CPUS_ALL_REGIONS`, every vCPU of the project in every region, all series.
+Plus boot-disk SSD per region.
+
+Sources (read 2026-12-07): Compute Engine "Allocation quotas" (cloud.google.com/compute/resource-usage,
+CPU and GPU quota sections; the page itself was read only in part here), the Compute API `Quota.metric`
+enum (Google.Cloud.Compute.V1 reference: A2_CPUS, N2_CPUS, CPUS_ALL_REGIONS, GPUS_ALL_REGIONS, ...), and
+public Cloud Quotas listings and gcloud errors naming the quota ids (`GPUS-ALL-REGIONS-per-project`,
+`CPUS-ALL-REGIONS-per-project`, `N2-CPUS-per-project-region`). `id_read` says whether the id was seen in
+such a listing; only GPU quotas with a read id are `requestable` (`gcp.request_quota_increases`); the rest
+are reported for a request by hand. L4 has its own per-model quota; H100 has none and is governed by the
+per-family quota with `gpu_family: NVIDIA_H100`.
 """
 
 from __future__ import annotations
@@ -14,6 +27,7 @@ from lepton_infra.core.quota import QuotaNeed, merged
 from lepton_infra.gcp.planning import pool_shape
 from lepton_infra.spec import PlatformSpec
 
+GLOBAL = "global"  # QuotaNeed.region of a project-wide quota (no region dimension)
 FAMILY_QUOTA = "GPUS-PER-GPU-FAMILY-per-project-region"
 # GCE accelerator type -> (metric, Cloud Quotas id, dimensions, id read in a listing)
 GPU_QUOTAS: dict[str, tuple[str, str, dict[str, str], bool]] = {
@@ -23,6 +37,23 @@ GPU_QUOTAS: dict[str, tuple[str, str, dict[str, str], bool]] = {
     "nvidia-tesla-a100": ("NVIDIA_A100_GPUS", "NVIDIA-A100-GPUS-per-project-region", {}, False),
     "nvidia-a100-80gb": ("NVIDIA_A100_80GB_GPUS", "NVIDIA-A100-80GB-GPUS-per-project-region", {}, False),
 }
+# Machine series (the machine type's prefix) -> (regional vCPU metric, Cloud Quotas id, id read in a
+# listing). Every series the GCP catalog offers is here (tests/gcp/test_gcp_quotas.py): a new one must be
+# looked up, not defaulted to CPUS.
+CPU_QUOTAS: dict[str, tuple[str, str, bool]] = {
+    "e2": ("CPUS", "CPUS-per-project-region", True),
+    "n1": ("CPUS", "CPUS-per-project-region", True),
+    "n2": ("N2_CPUS", "N2-CPUS-per-project-region", True),
+    "a2": ("A2_CPUS", "A2-CPUS-per-project-region", False),
+    "a3": ("A3_CPUS", "A3-CPUS-per-project-region", False),
+    "g2": ("G2_CPUS", "G2-CPUS-per-project-region", False),
+}
+ALL_GPUS = ("GPUS_ALL_REGIONS", "GPUS-ALL-REGIONS-per-project")
+ALL_CPUS = ("CPUS_ALL_REGIONS", "CPUS-ALL-REGIONS-per-project")
+
+
+def machine_series(machine_type: str) -> str:
+    return machine_type.split("-", 1)[0]
 
 
 def quota_needs(spec: PlatformSpec) -> list[QuotaNeed]:
@@ -42,28 +73,15 @@ def quota_needs(spec: PlatformSpec) -> list[QuotaNeed]:
             metric, quota_id, dims, known = GPU_QUOTAS[shape.accelerator.type]
             if pool.spot:  # spot VMs draw on the preemptible GPU quota (ids not read in a listing)
                 metric, quota_id, known = f"PREEMPTIBLE_{metric}", f"PREEMPTIBLE-{quota_id}", False
+            gpus = pool.max * shape.accelerator.count
             needs.append(
-                QuotaNeed(
-                    metric,
-                    quota_id,
-                    pool.max * shape.accelerator.count,
-                    "GPUs",
-                    spec.region,
-                    where,
-                    dims,
-                    requestable=known,
-                )
+                QuotaNeed(metric, quota_id, gpus, "GPUs", spec.region, where, dims, requestable=known)
             )
-        needs.append(
-            QuotaNeed(
-                "CPUS",
-                "CPUS-per-project-region",
-                pool.max * vcpus[shape.machine_type],
-                "vCPUs",
-                spec.region,
-                where,
-            )
-        )
+            needs.append(QuotaNeed(*ALL_GPUS, gpus, "GPUs", GLOBAL, where, requestable=True))
+        cpus = pool.max * vcpus[shape.machine_type]
+        metric, quota_id, _ = CPU_QUOTAS[machine_series(shape.machine_type)]
+        needs.append(QuotaNeed(metric, quota_id, cpus, "vCPUs", spec.region, where))
+        needs.append(QuotaNeed(*ALL_CPUS, cpus, "vCPUs", GLOBAL, where))
         needs.append(
             QuotaNeed(
                 "SSD_TOTAL_GB",

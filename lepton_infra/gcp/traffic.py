@@ -62,6 +62,11 @@ DNS01_PERMISSIONS = (
 )
 # Backend services accept a connection draining timeout of 0-3600 s (Compute API, backendServices).
 MAX_DRAINING_SECONDS = 3600
+# SSL certificates one target HTTPS proxy holds: GKE turns each Gateway listener's certificate Secret into
+# an SslCertificate on the Gateway's one proxy, and the Compute API takes "up to 15 SSL certificates"
+# (targetHttpsProxies.setSslCertificates / regionTargetHttpsProxies; google-cloud-compute reference
+# TargetHttpsProxiesSetSslCertificatesRequest, page updated 2024-05-17, read 2026-12-07).
+MAX_PROXY_CERTIFICATES = 15
 
 
 @dataclass
@@ -175,6 +180,7 @@ class GkeTraffic(Component):
             data_plane_peers=data_plane_peers(args.proxy_only_cidr),
             dns_zone=self._dns_zone(),
             gateway_api_crds_installed=True,
+            max_certificates=MAX_PROXY_CERTIFICATES,
         )
 
     def _address(self, entry: EntryPoint) -> gcp.compute.Address:
@@ -297,15 +303,21 @@ def data_plane_peers(proxy_only_cidr: str) -> list[dict]:
 
 
 def load_balancer_ports(spec: PlatformSpec) -> list[str]:
-    """The pod ports the proxies and health checks reach: each exposed service's container port, and the
-    KEDA interceptor's proxy and admin ports where a service scales from zero on requests."""
+    """The pod ports the proxies and Google's health checks connect to, and no others: a service routed
+    straight to its pods is reached and checked on its container port; a service that scales from zero on
+    requests is routed to the KEDA interceptor (`kubernetes/traffic/routes.py`, `route_target`), reached
+    on the interceptor's proxy port and checked on its admin port (`/readyz` is served only there since
+    http-add-on 0.15.0; chart kedacore/charts http-add-on 0.15.0 templates/interceptor/deployment.yaml
+    names both container ports from the values the platform sets). The service's own port is then
+    reached only by the interceptor, inside the cluster."""
     from lepton_infra.core.scaling import autoscaler_for
 
     by_name = {s.name: s for s in spec.services}
     ports: set[int] = set()
     for exposed in exposed_services(spec):
         service = by_name[exposed.service]
-        ports.add(service.port)
         if autoscaler_for(service.replicas.min, service.scaling.metric) == "keda-http":
             ports |= {INTERCEPTOR_PROXY_PORT, INTERCEPTOR_ADMIN_PORT}
+        else:
+            ports.add(service.port)
     return [str(p) for p in sorted(ports)]

@@ -11,6 +11,7 @@ from lepton_infra.spec.checks import rule
 from lepton_infra.spec.cloud_knobs import GcpKnobs
 from lepton_infra.spec.gcp_rules import (
     gcp_images_name_their_registry,
+    gcp_pinned_zones,
     gcp_queued_provisioning_pools,
     gcp_rbac_groups,
     gcp_release_channel,
@@ -63,6 +64,7 @@ PROFILE = CloudProfile(
         gcp_rbac_groups,
         gcp_certificate_sources,
         gcp_soft_delete_days,
+        gcp_pinned_zones,
         gcp_images_name_their_registry,
         gcp_queued_provisioning_pools,
         gke_maintenance_availability,

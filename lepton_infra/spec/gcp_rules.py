@@ -47,6 +47,32 @@ def gcp_rbac_groups(spec: PlatformSpec) -> Iterator[Problem]:
 
 
 # GCS soft delete (docs "Soft delete"): a retention duration of 0 (off) or 7 to 90 days.
+@rule("cloud", "gcp", "region", "network")
+def gcp_pinned_zones(spec: PlatformSpec) -> Iterator[Problem]:
+    """`gcp.zones` (issue 24 item 3): zones of the spec's region, each once, as many as `network.zones`."""
+    if spec.cloud != "gcp" or spec.gcp is None or not spec.gcp.zones:
+        return
+    zones = spec.gcp.zones
+    for i, zone in enumerate(zones):
+        if zone.rsplit("-", 1)[0] != spec.region:
+            yield Problem(
+                f"gcp.zones[{i}]", zone, f"not a zone of region {spec.region}", f"use {spec.region}-<letter>"
+            )
+    repeated = sorted({z for z in zones if zones.count(z) > 1})
+    if repeated:
+        yield Problem(
+            "gcp.zones", zones, f"{', '.join(repeated)} listed more than once", "list each zone once"
+        )
+    wanted = spec.network.zones
+    if not repeated and wanted is not None and len(zones) != wanted:
+        yield Problem(
+            "gcp.zones",
+            zones,
+            f"{len(zones)} zones for network.zones: {wanted}",
+            f"list exactly {wanted} zones, or change network.zones",
+        )
+
+
 SOFT_DELETE_DAYS = (7, 90)
 
 

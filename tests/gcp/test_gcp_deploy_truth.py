@@ -243,20 +243,31 @@ def test_dns_endpoint_off_keeps_the_private_ip_and_its_ca(plan_program: Callable
 
 # GCP's Compute Engine quota metric for each accelerator type the shipped stacks use (spot: PREEMPTIBLE_).
 GPU_QUOTA_METRIC = {"nvidia-l4": "NVIDIA_L4_GPUS", "nvidia-h100-80gb": "NVIDIA_H100_GPUS"}
+# Compute Engine "Allocation quotas": E2/N1 VMs draw on CPUS, every other machine series on its own.
+CPU_QUOTA_METRIC = {"n2": "N2_CPUS", "g2": "G2_CPUS", "a3": "A3_CPUS", "n1": "CPUS", "e2": "CPUS"}
 
 
 def _quota_at_max(graph: PlannedGraph) -> dict[str, int]:
+    """From the recorded GKE pools: per GPU model, all GPUs of the project, per machine series' vCPU
+    quota, all vCPUs of the project, boot-disk SSD."""
     from lepton_infra.catalog import catalog
 
     machines = {m.name: m for m in catalog("gcp").machines}
     need: dict[str, int] = {}
+
+    def add(metric: str, amount: int) -> None:
+        need[metric] = need.get(metric, 0) + amount
+
     for pool in graph.of_type("gcp:container/nodePool:NodePool"):
         config, nodes = pool.inputs["nodeConfig"], int(pool.get("autoscaling.totalMaxNodeCount"))
         for acc in config.get("guestAccelerators") or []:
             metric = ("PREEMPTIBLE_" if config.get("spot") else "") + GPU_QUOTA_METRIC[acc["type"]]
-            need[metric] = need.get(metric, 0) + nodes * int(acc["count"])
-        need["CPUS"] = need.get("CPUS", 0) + nodes * machines[config["machineType"]].vcpu
-        need["SSD_TOTAL_GB"] = need.get("SSD_TOTAL_GB", 0) + nodes * int(config["diskSizeGb"])
+            add(metric, nodes * int(acc["count"]))
+            add("GPUS_ALL_REGIONS", nodes * int(acc["count"]))
+        vcpus = nodes * machines[config["machineType"]].vcpu
+        add(CPU_QUOTA_METRIC[config["machineType"].split("-")[0]], vcpus)
+        add("CPUS_ALL_REGIONS", vcpus)
+        add("SSD_TOTAL_GB", nodes * int(config["diskSizeGb"]))
     return need
 
 

@@ -107,6 +107,7 @@ def test_data_access_logs_follow_the_knob() -> None:
     assert _plan(dev_spec()).of_type(AUDIT_CONFIG) == []
     assert len(_plan(_with(dev_spec(), storage_data_access_logs=True)).of_type(AUDIT_CONFIG)) == 1
     assert _plan(_with(prod_spec(), storage_data_access_logs=False)).of_type(AUDIT_CONFIG) == []
+    assert _plan(prod_spec()).of_type(AUDIT_CONFIG) == []  # off unless asked for, in prod too
 
 
 def test_a_retention_policy_replaces_versioning_and_is_never_locked() -> None:
@@ -148,10 +149,14 @@ def test_values_gcs_refuses_are_spec_errors(knob: str, value: int) -> None:
 def _planned_prod_with(**knobs: Any) -> PlannedGraph:
     """The shipped gcp-prod spec with some knobs changed, planned as the stack program plans it (so the
     pack sees the spec's environment, as `lepton-infra plan` does)."""
-    from lepton_infra.platform import build
-
     raw = _shipped("gcp-prod")
     raw["gcp"] = {**raw["gcp"], **knobs}
+    return _planned_prod(raw)
+
+
+def _planned_prod(raw: dict[str, Any]) -> PlannedGraph:
+    from lepton_infra.platform import build
+
     spec = PlatformSpec.from_dict(raw)
     return plan_program(
         lambda: build(spec),
@@ -172,4 +177,22 @@ def test_the_pack_refuses_a_prod_stack_that_only_audits_images_or_logs_no_reads(
         _planned_prod_with(binary_authorization="dryrun", storage_data_access_logs=False)
     )
     mandatory = {v.policy for v in weakened.violations if v.enforcement == "mandatory"}
-    assert mandatory == {"lepton-gcp-binary-authorization-deny-by-default", "lepton-gcp-bucket-access-logs"}
+    assert mandatory == {"lepton-gcp-binary-authorization-deny-by-default"}
+    advisory = {v.policy for v in weakened.violations if v.enforcement == "advisory"}
+    assert "lepton-gcp-bucket-access-logs" in advisory
+
+
+def test_a_prod_spec_that_says_nothing_leaves_the_projects_storage_audit_config_alone() -> None:
+    """Issue 24 item 5: the storage audit config is authoritative for the whole project (it replaces the
+    project's exemptions, logs every bucket's reads, and goes with the stack): only an explicit
+    `gcp.storage_data_access_logs: true` (as the shipped gcp-prod sets) creates it; otherwise prod gets an
+    advisory finding, not a takeover."""
+    from lepton_infra.policy.evaluate import evaluate_graph
+
+    raw = _shipped("gcp-prod")
+    assert raw["gcp"].pop("storage_data_access_logs") is True
+    graph = _planned_prod(raw)
+    assert graph.of_type(AUDIT_CONFIG) == []
+    findings = {(v.policy, v.enforcement) for v in evaluate_graph(graph).violations}
+    assert ("lepton-gcp-bucket-access-logs", "advisory") in findings
+    assert len(_planned_prod_with().of_type(AUDIT_CONFIG)) == 1  # the shipped stack opts in explicitly

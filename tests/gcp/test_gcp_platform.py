@@ -549,6 +549,7 @@ def test_outputs_and_secret_kubeconfig(prod: Planned) -> None:
         "kms_key_id",
         "region",
         "project",
+        "zones",
         "api_access",
         "quota_to_request",
     }

@@ -17,6 +17,7 @@ from lepton_infra.spec import PlatformSpec
 
 REPO = Path(__file__).resolve().parents[2]
 OUTPUT_KEYS = {
+    "zones",
     "cluster_name",
     "cluster_endpoint",
     "kubeconfig",
@@ -87,6 +88,9 @@ def _aws_prod_spec_on_gcp() -> dict[str, Any]:
             "rbac_security_group": "gke-security-groups@acme.dev",
             "dns_zone": "acme-dev",
             "queued_provisioning_pools": ["h100"],
+            "zones": ["us-central1-a", "us-central1-b", "us-central1-c"],
+            "storage_data_access_logs": True,
+            "dns_endpoint": True,
         },
     )
     raw["tenants"] = [{**t, "admins": [f"{a}@acme.dev" for a in t.get("admins", [])]} for t in raw["tenants"]]

@@ -18,7 +18,9 @@ from hypothesis import strategies as st
 from lepton_infra.core.traffic import EntryPoint, RouteTarget
 from lepton_infra.gcp.planning import plan_network_layout, plan_proxy_only_range
 from lepton_infra.gcp.traffic import DNS01_PERMISSIONS, data_plane_peers, route_decoration
+from lepton_infra.kubernetes.charts.pinned import INTERCEPTOR_PROXY_SERVICE
 from lepton_infra.plan.engine import plan_program
+from tests.kubernetes.harness import shipped_spec
 from tests.kubernetes.harness import shipped_spec as raw_spec
 
 CRDS = json.loads((Path(__file__).parent / "crds" / "gke-gateway-api-v1.4.0.json").read_text())["kinds"]
@@ -59,8 +61,62 @@ def test_gateway_api_proxy_subnet_and_firewall_in_the_plan(prod) -> None:
         assert not any(proxy_range.overlaps(IPv4Network(r)) for r in ranges)
     rule = prod.one("gcp:compute/firewall:Firewall", "acme-ai-network-allow-load-balancers")
     assert sorted(rule.get("sourceRanges")) == sorted([str(proxy_range), "35.191.0.0/16", "130.211.0.0/22"])
-    # sentiment (5000, scales from zero through the interceptor: 8080, 9090) and embeddings (8080).
-    assert rule.get("allows") == [{"protocol": "tcp", "ports": ["5000", "8080", "9090"]}]
+
+
+def _firewall_ports(graph) -> list[str]:
+    rule = graph.one("gcp:compute/firewall:Firewall", "acme-ai-network-allow-load-balancers")
+    [allow] = rule.get("allows")
+    assert allow["protocol"] == "tcp"
+    return allow["ports"]
+
+
+def _pod_port(graph, ref: dict[str, Any]) -> int:
+    """The container port a Gateway backendRef reaches: its Service port's targetPort, by name through
+    the Deployment's container ports."""
+    [service] = [
+        s for s in graph.of_type("kubernetes:core/v1:Service") if s.get("metadata.name") == ref["name"]
+    ]
+    [port] = [p for p in service.get("spec.ports") if p["port"] == ref["port"]]
+    target = port["targetPort"]
+    if isinstance(target, (int, float)):
+        return int(target)
+    [deployment] = [
+        d for d in graph.of_type("kubernetes:apps/v1:Deployment") if d.get("metadata.name") == ref["name"]
+    ]
+    return next(
+        int(c["containerPort"])
+        for container in deployment.get("spec.template.spec.containers")
+        for c in container.get("ports") or []
+        if c.get("name") == target
+    )
+
+
+def test_the_load_balancer_firewall_opens_only_backend_and_health_check_ports(prod) -> None:
+    """Issue 24 item 8. sentiment scales from zero, so its host is routed to the KEDA interceptor: the
+    proxies reach it on 8080 and Google's health checks ask its /readyz on 9090; sentiment's own port
+    (5000) is reached only by the interceptor, inside the cluster. embeddings is routed straight to its
+    pods on 8080. Every health-check port and every routed pod port is open, and nothing else."""
+    assert _firewall_ports(prod) == ["8080", "9090"]
+    checked = {
+        int(p.get("spec.default.config.httpHealthCheck.port"))
+        for p in prod.of_type("kubernetes:networking.gke.io/v1:HealthCheckPolicy")
+    }
+    routed = {
+        _pod_port(prod, ref)
+        for route in prod.of_type("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute")
+        for rule in route.get("spec.rules") or []
+        for ref in rule.get("backendRefs") or []
+        if ref["name"] != INTERCEPTOR_PROXY_SERVICE  # the chart's Service, not in the plan: 8080 (above)
+    }
+    assert checked == {8080, 9090} and routed == {8080}
+    assert {str(p) for p in checked | routed} == set(_firewall_ports(prod))
+
+
+def test_a_service_routed_to_its_pods_opens_its_own_port() -> None:
+    raw = copy.deepcopy(shipped_spec("gcp-prod"))
+    raw["services"][0]["replicas"] = {"min": 1, "max": 10}  # sentiment no longer scales from zero
+    graph, _ = _facts(raw)
+    assert _firewall_ports(graph) == ["5000", "8080"]
 
 
 def test_the_ssl_policy_is_tls12_restricted(prod) -> None:

@@ -45,21 +45,50 @@ def test_aws_prod_vcpu_quotas_by_hand(plan_stack) -> None:
 
 def test_gcp_prod_quotas_by_hand_and_from_the_recorded_pools(plan_stack) -> None:
     """2 × a3-highgpu-8g (8 H100, 208 vCPUs), 16 spot g2-standard-4 (1 L4, 4 vCPUs), 4 × n2-standard-4;
-    100 GB boot disks (22 nodes). The recorded GKE pools (machine, accelerators, max, disk) give the same."""
+    100 GB boot disks (22 nodes). Each machine series draws on its own vCPU quota (A3, G2, N2: none on
+    CPUS), and every GPU and vCPU also on the project-wide GPUS_ALL_REGIONS / CPUS_ALL_REGIONS (issue 24
+    item 2). The recorded GKE pools (machine, accelerators, max, disk) give the same."""
     graph = plan_stack(PLATFORM_STACK_DIR, "gcp-prod")
     assert _needs(graph) == {
         "NVIDIA_H100_GPUS": 16,
         "PREEMPTIBLE_NVIDIA_L4_GPUS": 16,
-        "CPUS": 2 * 208 + 16 * 4 + 4 * 4,
-        "SSD_TOTAL_GB": 22 * 100,
+        "GPUS_ALL_REGIONS": 32,
+        "A3_CPUS": 416,
+        "G2_CPUS": 64,
+        "N2_CPUS": 16,
+        "CPUS_ALL_REGIONS": 496,
+        "SSD_TOTAL_GB": 2200,
     }
     assert _needs(graph) == _quota_at_max(graph)
-    (h100,) = [q for q in graph.outputs["quota_to_request"] if q["quota"] == "NVIDIA_H100_GPUS"]
+    quotas = {q["quota"]: q for q in graph.outputs["quota_to_request"]}
     # H100 has no per-model quota: the per-family quota with its gpu_family dimension governs it.
-    assert (h100["code"], h100["dimensions"]) == (
+    assert (quotas["NVIDIA_H100_GPUS"]["code"], quotas["NVIDIA_H100_GPUS"]["dimensions"]) == (
         "GPUS-PER-GPU-FAMILY-per-project-region",
         {"gpu_family": "NVIDIA_H100"},
     )
+    # The project-wide ones have no region (0 GPUs in a new project; spot GPUs count too).
+    assert (quotas["GPUS_ALL_REGIONS"]["code"], quotas["GPUS_ALL_REGIONS"]["region"]) == (
+        "GPUS-ALL-REGIONS-per-project",
+        "global",
+    )
+    assert quotas["GPUS_ALL_REGIONS"]["pools"] == ["h100", "l4-spot"]
+    assert (quotas["CPUS_ALL_REGIONS"]["code"], quotas["CPUS_ALL_REGIONS"]["region"]) == (
+        "CPUS-ALL-REGIONS-per-project",
+        "global",
+    )
+    assert quotas["N2_CPUS"]["code"] == "N2-CPUS-per-project-region"
+
+
+def test_gcp_dev_quotas_by_hand(plan_stack) -> None:
+    """3 × n2-standard-4 and 4 spot g2-standard-4: no CPUS at all (neither series is E2 or N1)."""
+    assert _needs(plan_stack(PLATFORM_STACK_DIR, "gcp-dev")) == {
+        "PREEMPTIBLE_NVIDIA_L4_GPUS": 4,
+        "GPUS_ALL_REGIONS": 4,
+        "G2_CPUS": 16,
+        "N2_CPUS": 12,
+        "CPUS_ALL_REGIONS": 28,
+        "SSD_TOTAL_GB": 700,
+    }
 
 
 def _azure_vcpus_at_max(graph: PlannedGraph) -> dict[str, int]:
@@ -148,13 +177,17 @@ def test_gcp_asks_for_the_gpu_quotas_read_in_listings_when_asked(plan_stack, pla
     raw["gcp"] = {**raw["gcp"], "request_quota_increases": True}
     graph = _plan(plan_program, raw)
     prefs = graph.of_type("gcp:cloudquota/sQuotaPreference:SQuotaPreference")
-    # On-demand H100 through the family quota; the spot L4 quota id was not read in a listing: by hand.
-    assert [(p.get("quotaId"), p.get("dimensions"), p.get("quotaConfig.preferredValue")) for p in prefs] == [
+    # On-demand H100 through the family quota and the project-wide GPU quota (no region dimension); the
+    # spot L4 quota id was not read in a listing, nor the vCPU ones: by hand.
+    assert sorted(
+        (p.get("quotaId"), p.get("dimensions"), p.get("quotaConfig.preferredValue")) for p in prefs
+    ) == [
+        ("GPUS-ALL-REGIONS-per-project", {}, "32"),
         (
             "GPUS-PER-GPU-FAMILY-per-project-region",
             {"region": "us-central1", "gpu_family": "NVIDIA_H100"},
             "16",
-        )
+        ),
     ]
     assert prefs[0].get("parent") == "projects/acme-ai-prod"
     assert prefs[0].get("service") == "compute.googleapis.com"

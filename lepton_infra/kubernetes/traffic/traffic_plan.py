@@ -76,14 +76,16 @@ def traffic_plan(spec: PlatformSpec, handle: ClusterHandle) -> tuple[TrafficPlan
             )
         for exposure in ("internal", "public"):
             hosts = [e for e in exposed if e.exposure == exposure]
-            if len(hosts) > MAX_LISTENERS - 1:
+            limit, what = MAX_LISTENERS - 1, "HTTPS listeners"
+            if facts.max_certificates is not None and facts.max_certificates < limit:
+                limit, what = facts.max_certificates, "certificates on its load balancer (one per host)"
+            if len(hosts) > limit:
                 problems.append(
                     Problem(
                         "services",
                         len(hosts),
-                        f"{len(hosts)} {exposure} hosts: one Gateway "
-                        f"holds at most {MAX_LISTENERS - 1} HTTPS listeners",
-                        "expose fewer services, or split them across platforms",
+                        f"{len(hosts)} {exposure} hosts: one Gateway holds at most {limit} {what}",
+                        f"expose at most {limit} services as {exposure}, or split them across platforms",
                     )
                 )
     if problems:

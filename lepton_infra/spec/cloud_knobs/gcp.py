@@ -47,6 +47,23 @@ class GcpKnobs(SpecModel):
         description="Billing account id (XXXXXX-XXXXXX-XXXXXX) for the budget. "
         "Required when `budget` is set.",
     )
+    zones: list[
+        Annotated[
+            str,
+            StringConstraints(
+                pattern=described(r"^[a-z]+-[a-z]+[0-9]+-[a-z]$", "a GCP zone name, e.g. `us-central1-a`")
+            ),
+        ]
+    ] = Field(
+        default_factory=list,
+        description="The zones the nodes run in, pinned: exactly `network.zones` zones of `region`, no "
+        "repeats (a zonal cluster outside prod has its control plane in the first). A GPU pool uses those "
+        "of them whose live machine-type list has its machine. Checked against the region's zones at plan "
+        "time; a zone that is briefly DOWN moves nothing. Empty (default): the first `network.zones` zones "
+        "of the region that are UP at the first `pulumi up`, then kept (later runs ignore changes to the "
+        "cluster's location and node locations); the stack output `zones` names them, to copy here. GPU "
+        "pools always keep the zones they were created in (a pool moves only when replaced, e.g. renamed).",
+    )
     release_channel: Literal["RAPID", "REGULAR", "STABLE", "EXTENDED"] | None = Field(
         default=None,
         description="GKE release channel: which minors the cluster can be created at and how fast GKE "
@@ -56,12 +73,14 @@ class GcpKnobs(SpecModel):
     )
     dns_endpoint: bool | None = Field(
         default=None,
-        description="Serve the Kubernetes API on GKE's DNS-based endpoint (`<uid>.<region>.gke.goog`): "
-        "reachable from any network that reaches Google APIs, every request authorized by IAM "
-        "`container.clusters.connect`; the platform's Kubernetes provider then uses it, so `pulumi up` "
-        "needs no route into the VPC (the first run creates the VPC). Default: on when "
-        "`cluster.endpoint` is private, off otherwise. Off with a private endpoint: run `pulumi up` "
-        "inside the VPC.",
+        description="Serve the Kubernetes API on GKE's DNS-based endpoint (`<uid>.<region>.gke.goog`) "
+        "as well as its IP endpoint: reachable from any network that reaches Google APIs (GKE's "
+        "`allowExternalTraffic`, without which the endpoint takes no user traffic at all), every request "
+        "authorized by IAM `container.clusters.connect`; `cluster.authorized_networks` does not apply to "
+        "it, and the plan warns while it is on. The platform's Kubernetes provider then uses it, so `pulumi "
+        "up` needs no route into the VPC (the first run creates the VPC). Default: on when "
+        "`cluster.endpoint` is private, off otherwise. Off with a private endpoint: the API is reachable "
+        "only from inside the VPC, and `pulumi up` must run there.",
     )
     rbac_security_group: (
         Annotated[
@@ -127,13 +146,17 @@ class GcpKnobs(SpecModel):
         description="More image patterns the managed Binary Authorization policy admits (images the "
         "platform does not render itself: tenants' jobs, sidecars). Default none.",
     )
-    storage_data_access_logs: bool | None = Field(
-        default=None,
+    storage_data_access_logs: bool = Field(
+        default=False,
         description="Cloud Audit Logs Data Access (`DATA_READ`, `DATA_WRITE`) for storage.googleapis.com "
-        "on the project: who read or wrote which object of the model bucket (and of every other bucket in "
-        "the project), the access record Google recommends over usage logs. The project-level audit config "
-        "for that service is authoritative: turn this off where it is managed elsewhere. Billed as Cloud "
-        "Logging ingestion beyond the free allotment (docs/security.md). Default: on in prod, off otherwise.",
+        "on the project: who read or wrote which object, the access record Google recommends over usage "
+        "logs. Data Access logging is configured per service for the whole project, never per bucket, and "
+        "`gcp.projects.IAMAuditConfig` is authoritative for that service: `true` makes this stack the owner "
+        "of the project's storage audit config (it replaces any existing one, exemptions included, and "
+        "destroying the stack removes it) and logs every read of every bucket in the project, GPU nodes "
+        "pulling model weights included, billed as Cloud Logging ingestion beyond the free allotment "
+        "(docs/security.md). Default: off in every environment (the project's audit config is usually "
+        "its owner's); prod then gets the advisory `lepton-gcp-bucket-access-logs` finding.",
     )
     model_bucket_retention_days: int | None = Field(
         default=None,

@@ -79,10 +79,15 @@ def _logs_data_access(config: ResourceView) -> bool:
     title="Prod GCS buckets log object access",
     severity=Severity.LOW,
     clouds=GCP,
+    # Advisory: the audit config is one per service for the whole project, so enabling it from a stack
+    # takes that singleton over from whoever owns it; the project's owner decides (issue 24 item 5).
+    enforcement=Enforcement.ADVISORY,
     description="In prod, every bucket either writes usage logs (`logging.logBucket`) or the stack enables "
     "Cloud Audit Logs Data Access (DATA_READ and DATA_WRITE, nobody exempted) for storage.googleapis.com or "
-    "allServices: Google recommends the audit logs over usage logs. checkov's CKV_GCP_62 reads only the "
-    "bucket's `logging` block (docs/security.md). Not applicable outside prod.",
+    "allServices: Google recommends the audit logs over usage logs. Advisory: that audit config is "
+    "authoritative for the whole project, so where another owner manages it the stack leaves it alone. "
+    "checkov's CKV_GCP_62 reads only the bucket's `logging` block (docs/security.md). Not applicable "
+    "outside prod.",
     remediation="`gcp.projects.IAMAuditConfig(service='storage.googleapis.com', "
     "audit_log_configs=[DATA_READ, "
     "DATA_WRITE])` (`gcp.storage_data_access_logs: true`), or `logging=...(log_bucket=logs.name)`.",
