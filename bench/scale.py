@@ -25,7 +25,12 @@ def _spec(tenants: int, cpu_pools: int) -> dict[str, Any]:
     spec["node_pools"] = shipped + [
         {"name": f"cpu-{i}", "cpu": "standard-4", "min": 0, "max": 2} for i in range(cpu_pools - len(shipped))
     ]
-    spec["tenants"] = [{"name": f"team-{i}", "gpu_quota": 0} for i in range(tenants)]
+    # The first teams take over the shipped tenants' quotas: every GPU pool is a job flavor some queue must
+    # hold quota on (spec/jobs_rules.py), so the GPU pools keep their queue quota at every scale point.
+    quotas = [{k: t[k] for k in ("gpu_quota", "jobs") if k in t} for t in spec["tenants"]]
+    spec["tenants"] = [
+        {"name": f"team-{i}", **(quotas[i] if i < len(quotas) else {"gpu_quota": 0})} for i in range(tenants)
+    ]
     spec["services"] = []
     return spec
 

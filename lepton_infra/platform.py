@@ -7,7 +7,7 @@ Which package stands a cloud up, and what it checks first, comes from the cloud'
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import pulumi
@@ -59,9 +59,11 @@ def build(spec: PlatformSpec, opts: pulumi.ResourceOptions | None = None) -> Bui
         raise TypeError(f"{module.__name__}.Platform is not a ComponentResource (docs/architecture.md)")
     warn_if_support_ends_soon(spec, cloud)
     addons = build_addons(spec, cloud.cluster_handle, pulumi.ResourceOptions(parent=cloud))
-    return BuiltPlatform(
-        cloud=cloud, addons=addons, outputs={**cloud.outputs.to_stack_outputs(), **addons.outputs}
-    )
+    # The hosts' addresses: the cloud's where it reserved them (GKE), else what the Ingresses report.
+    outputs = cloud.outputs
+    if not outputs.host_addresses and addons.host_addresses:
+        outputs = replace(outputs, host_addresses=addons.host_addresses)
+    return BuiltPlatform(cloud=cloud, addons=addons, outputs={**outputs.to_stack_outputs(), **addons.outputs})
 
 
 def warn_if_support_ends_soon(spec: PlatformSpec, resource: pulumi.Resource) -> None:

@@ -27,6 +27,14 @@ def platform_dir() -> Path:
     return PLATFORM_STACK_DIR
 
 
+def shipped_spec(stack: str) -> dict[str, Any]:
+    """A fresh copy of a shipped stack's `lepton:platform` mapping, to change and validate."""
+    import yaml
+
+    doc = yaml.safe_load((PLATFORM_STACK_DIR / f"Pulumi.{stack}.yaml").read_text())
+    return doc["config"]["lepton:platform"]
+
+
 def spec_problems(raw: Any) -> dict[str, str]:
     """path -> "why -- fix" of every problem the spec reports for `raw` ({} when it is accepted)."""
     from lepton_infra.core.errors import SpecError

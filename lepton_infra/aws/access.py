@@ -11,24 +11,26 @@ from __future__ import annotations
 
 from ipaddress import IPv4Network
 
-from lepton_infra.spec import PlatformSpec
+from lepton_infra.spec.resolved import ResolvedPlatform
 
 
-def runner_routes(spec: PlatformSpec) -> list[str]:
+def runner_routes(resolved: ResolvedPlatform) -> list[str]:
     """The authorized networks outside the VPC of a private endpoint: replies from the endpoint reach them
     only through a route the VPC's private route tables hold (local routes cover only the VPC)."""
-    if spec.cluster.endpoint == "public":
+    if resolved.endpoint == "public":
         return []
+    spec = resolved.spec
     vpc = IPv4Network(str(spec.network.cidr))
     return [str(n) for n in spec.cluster.authorized_networks if not IPv4Network(str(n)).subnet_of(vpc)]
 
 
-def api_access(spec: PlatformSpec) -> str:
+def api_access(resolved: ResolvedPlatform) -> str:
     """One plain sentence for the `api_access` stack output and the plan log. Never "reachable" from a
     network nothing in the stack routes to."""
+    spec = resolved.spec
     networks = ", ".join(str(n) for n in spec.cluster.authorized_networks)
-    outside = runner_routes(spec)
-    tgw = spec.aws.runner_transit_gateway_id if spec.aws else None
+    outside = runner_routes(resolved)
+    tgw = resolved.aws.knobs.runner_transit_gateway_id if resolved.aws else None
     if outside and not tgw:
         return (
             f"private endpoint only, and NOT reachable from {', '.join(outside)} as planned: those networks "
@@ -38,7 +40,7 @@ def api_access(spec: PlatformSpec) -> str:
             "exists, or deploy the first time with cluster.endpoint: public and your egress CIDR "
             "(docs/aws.md, The first deploy)"
         )
-    if spec.cluster.endpoint == "public":
+    if resolved.endpoint == "public":
         return (
             f"public endpoint (private on too): run `pulumi up` from a network in "
             f"cluster.authorized_networks "

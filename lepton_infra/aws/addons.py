@@ -25,9 +25,8 @@ from lepton_infra.aws.iam import allow, document, irsa_role
 from lepton_infra.core import conventions as conv
 from lepton_infra.core.args import check_args
 from lepton_infra.core.component import Component
-from lepton_infra.core.eks_addons import addon_versions
+from lepton_infra.core.eks_addons import CORE_ADDONS, addon_versions
 from lepton_infra.core.naming import child_name
-from lepton_infra.spec.aws_rules import CORE_ADDONS
 
 ADDONS = CORE_ADDONS
 # vpc-cni accepts NetworkPolicy objects either way but enforces them only with this set (its add-on

@@ -8,15 +8,16 @@ from typing import TYPE_CHECKING
 
 from lepton_infra.catalog import catalog
 from lepton_infra.core.args import at_least, at_most, known, non_empty, one_of
-from lepton_infra.core.eks_addons import pinned_minors, unpinned
+from lepton_infra.core.eks_addons import CORE_ADDONS, OBSERVABILITY_ADDON, pinned_minors, unpinned
 from lepton_infra.core.errors import Problem
 from lepton_infra.kubernetes.charts.pinned import (
     CLUSTER_AUTOSCALER_IMAGE_TAGS,
     PROVISIONING_REQUEST_V1_MINORS,
 )
 from lepton_infra.profiles.aws import PROFILE as AWS
+from lepton_infra.profiles.aws.knobs import AwsKnobs
+from lepton_infra.profiles.aws.rules import cloudwatch_retention_problem
 from lepton_infra.spec import (
-    AwsKnobs,
     BudgetSpec,
     ClusterSpec,
     GpuRequest,
@@ -25,8 +26,6 @@ from lepton_infra.spec import (
     NodePoolSpec,
     PlatformSpec,
 )
-from lepton_infra.spec.apply_time import cloudwatch_retention_problem
-from lepton_infra.spec.aws_rules import CORE_ADDONS, OBSERVABILITY_ADDON
 from lepton_infra.spec.problems import like_spec_field, node_pool_args_problems
 
 if TYPE_CHECKING:

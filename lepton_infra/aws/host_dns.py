@@ -27,9 +27,9 @@ import pulumi
 import pulumi_aws as aws
 
 from lepton_infra.core.errors import Problem
+from lepton_infra.core.exposure import within
 from lepton_infra.core.naming import child_name
 from lepton_infra.core.traffic import Exposure, HostAddress
-from lepton_infra.spec.exposure_rules import within
 
 RECORD_TYPE = "A"  # the ALBs the controller makes are IPv4 only (no `ip-address-type: dualstack` annotation)
 

@@ -16,10 +16,9 @@ from lepton_infra.aws.arg_checks import monitoring_problems
 from lepton_infra.aws.iam import allow, document, irsa_role
 from lepton_infra.core.args import check_args
 from lepton_infra.core.component import Component
-from lepton_infra.core.eks_addons import addon_versions
+from lepton_infra.core.eks_addons import OBSERVABILITY_ADDON, addon_versions
 from lepton_infra.core.naming import child_name, physical_name
 from lepton_infra.core.tagging import COST_ALLOCATION_TAG
-from lepton_infra.spec.aws_rules import OBSERVABILITY_ADDON
 
 ADDON = OBSERVABILITY_ADDON
 AGENT_SERVICE_ACCOUNT = ("amazon-cloudwatch", "cloudwatch-agent")

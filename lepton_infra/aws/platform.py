@@ -23,7 +23,6 @@ from lepton_infra.aws.lb_controller import LoadBalancerController, LoadBalancerC
 from lepton_infra.aws.monitoring import Monitoring, MonitoringArgs
 from lepton_infra.aws.network import Network, NetworkArgs
 from lepton_infra.aws.node_pool import NodePool, NodePoolArgs
-from lepton_infra.aws.planning import env_default, instance_types
 from lepton_infra.aws.quota_requests import request_quotas
 from lepton_infra.aws.quotas import quota_needs
 from lepton_infra.aws.traffic import AlbTraffic, AlbTrafficArgs
@@ -32,11 +31,12 @@ from lepton_infra.core.cluster_handle import CapacityProvisioning, ClusterHandle
 from lepton_infra.core.component import Component
 from lepton_infra.core.exposure import warn_if_api_open_to_the_world
 from lepton_infra.core.naming import child_name
-from lepton_infra.core.tagging import COST_ALLOCATION_TAG, platform_tags
+from lepton_infra.core.tagging import COST_ALLOCATION_TAG
 from lepton_infra.core.traffic import IngressFacts
+from lepton_infra.profiles.aws.knobs import AwsKnobs
+from lepton_infra.profiles.aws.resolved import ResolvedAws
 from lepton_infra.spec import PlatformSpec
-from lepton_infra.spec.cloud_knobs import AwsKnobs
-from lepton_infra.spec.exposure import exposed_services
+from lepton_infra.spec.resolved import ResolvedPlatform, resolve
 
 # The AL2023 NVIDIA AMI ships the driver and container toolkit, not the device plugin.
 AWS_GPU_FACTS = GpuFacts(driver_installed=True, device_plugin_installed=False)
@@ -47,13 +47,13 @@ class Platform(Component):
 
     def __init__(self, name: str, spec: PlatformSpec, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(name, opts)
-        knobs = spec.aws or AwsKnobs()
-        prod = spec.environment == "prod"
-        protect = bool(spec.protect)
-        label = spec.stack_label  # cloud-side names: <name>-<env>, so dev and prod can share an account
-        # Filled by the spec's environment defaults; a hand-built AwsKnobs() falls back to the same table.
-        log_retention_days = knobs.log_retention_days or env_default("aws.log_retention_days", spec)
-        tags = platform_tags(spec.name, spec.environment, spec.tags)
+        resolved = resolve(spec)
+        assert resolved.aws is not None  # resolve() fills the spec's own cloud
+        aws_settings, knobs = resolved.aws, resolved.aws.knobs
+        prod, protect = resolved.prod, resolved.protect
+        label = resolved.name_prefix
+        log_retention_days = aws_settings.log_retention_days
+        tags = dict(resolved.tags)
         # One explicit provider per platform: region and default tags come from the spec, never from
         # ambient config, so `pulumi:disable-default-providers` can be on.
         self.provider = aws.Provider(
@@ -85,22 +85,22 @@ class Platform(Component):
             child_name(name, "network"),
             NetworkArgs(
                 cidr=str(spec.network.cidr),
-                zones=spec.network.zones or 2,
+                zones=resolved.zones,
                 cluster_name=label,
                 region=spec.region,
-                nat=spec.network.nat or "single",
+                nat=resolved.nat,
                 availability_zone_ids=tuple(knobs.availability_zone_ids),
-                interface_endpoints=bool(knobs.interface_endpoints),
+                interface_endpoints=aws_settings.interface_endpoints,
                 flow_log_retention_days=spec.network.flow_log_retention_days,
                 key_id=key.arn,
                 name_prefix=label,
                 account=account,
-                runner_routes=runner_routes(spec),
+                runner_routes=runner_routes(resolved),
                 transit_gateway_id=knobs.runner_transit_gateway_id,
             ),
             opts_aws,
         )
-        endpoint_public = spec.cluster.endpoint == "public"
+        endpoint_public = resolved.endpoint == "public"
         authorized = [str(n) for n in spec.cluster.authorized_networks]
         cluster = Cluster(
             child_name(name, "cluster"),
@@ -137,22 +137,22 @@ class Platform(Component):
                     subnet_ids=network.private_subnet_ids,
                     security_group_ids=[cluster.node_security_group.id],
                     key_id=key.arn,
-                    instance_types=instance_types(spec, pool),
-                    min_nodes=pool.min,
-                    max_nodes=pool.max,
-                    desired_size=pool.desired,
-                    gpu_type=pool.gpu.type if pool.gpu else None,
-                    gpu_count=pool.gpu.count if pool.gpu else 0,
-                    spot=pool.spot,
-                    disk_gb=pool.disk_gb,
-                    labels=dict(pool.labels),
+                    instance_types=pool.instance_types,
+                    min_nodes=pool.spec.min,
+                    max_nodes=pool.spec.max,
+                    desired_size=pool.initial_nodes,
+                    gpu_type=pool.spec.gpu.type if pool.spec.gpu else None,
+                    gpu_count=pool.spec.gpu.count if pool.spec.gpu else 0,
+                    spot=pool.spec.spot,
+                    disk_gb=pool.spec.disk_gb,
+                    labels=dict(pool.spec.labels),
                     kubernetes_version=spec.cluster.version,
                     name_prefix=f"{label}-{pool.name}",
                     tags=tags,
                 ),
                 opts_aws,
             )
-            for pool in spec.node_pools
+            for pool in resolved.pools
         ]
         # In-cluster pieces wait for the node groups themselves, not for every child of a NodePool
         # (launch templates, ASG tags): the plan's critical path showed those as needless serial steps.
@@ -226,8 +226,7 @@ class Platform(Component):
                 environment=spec.environment,
                 key_id=key.arn,
                 protect=protect,
-                access_log_retention_days=knobs.access_log_retention_days
-                or env_default("aws.access_log_retention_days", spec),
+                access_log_retention_days=aws_settings.access_log_retention_days,
                 data_events_trail=knobs.cloudtrail_data_events,
                 replication_region=knobs.model_bucket_replication_region,
                 region=spec.region,
@@ -240,8 +239,8 @@ class Platform(Component):
         ingress = (
             self._traffic(
                 name,
-                spec,
-                knobs,
+                resolved,
+                aws_settings,
                 cluster,
                 network,
                 [*node_groups, addons.addons["coredns"]],
@@ -252,7 +251,7 @@ class Platform(Component):
             else None
         )
 
-        quotas = quota_needs(spec, {p.name: instance_types(spec, p) for p in spec.node_pools})
+        quotas = quota_needs(resolved)
         if knobs.request_quota_increases:
             request_quotas(name, quotas, self, self.provider)
         self.cluster_handle = ClusterHandle(
@@ -297,7 +296,7 @@ class Platform(Component):
             region=spec.region,
             key_id=key.arn,
             key_output_name="kms_key_arn",
-            api_access=api_access(spec),
+            api_access=api_access(resolved),
             quota_to_request=quotas,
         )
         pulumi.log.info(
@@ -305,15 +304,15 @@ class Platform(Component):
             + "; ".join(f"{q.quota}: {q.amount}" for q in quotas),
             self,
         )
-        reachable = spec.cluster.endpoint == "public" or spec.cluster.authorized_networks
+        reachable = resolved.endpoint == "public" or spec.cluster.authorized_networks
         (pulumi.log.info if reachable else pulumi.log.warn)(f"api_access: {self.outputs.api_access}", self)
         self.finish(self.outputs.to_stack_outputs())
 
     def _traffic(
         self,
         name: str,
-        spec: PlatformSpec,
-        knobs: AwsKnobs,
+        resolved: ResolvedPlatform,
+        aws_settings: ResolvedAws,
         cluster: Cluster,
         network: Network,
         wait_for: list[pulumi.Resource],
@@ -323,8 +322,7 @@ class Platform(Component):
         """The load balancer controller (ALBs from Ingresses), the exposed hosts' ACM certificates and, with
         `network.dns_records`, their Route 53 records (a private zone on the VPC, the public zone for public
         hosts)."""
-        prod = spec.environment == "prod"
-        system = next((p.name for p in spec.node_pools if not p.is_gpu and not p.spot and p.min >= 1), None)
+        spec, knobs = resolved.spec, aws_settings.knobs
         controller = LoadBalancerController(
             child_name(name, "lb-controller"),
             LoadBalancerControllerArgs(
@@ -335,8 +333,8 @@ class Platform(Component):
                 oidc_issuer=cluster.oidc_issuer,
                 k8s_provider=cluster.k8s_provider,
                 platform=spec.stack_label,
-                replicas=2 if prod else 1,
-                system_pool=system,
+                replicas=2 if resolved.prod else 1,
+                system_pool=resolved.system_pool.name,
                 wait_for=wait_for,
                 account=account,
             ),
@@ -346,11 +344,11 @@ class Platform(Component):
             child_name(name, "traffic"),
             AlbTrafficArgs(
                 cluster_name=cluster.name_output,
-                hosts={e.host: e.exposure for e in exposed_services(spec)},
+                hosts={e.host: e.exposure for e in resolved.exposed},
                 tls_issuer=spec.network.tls_issuer,
                 vpc_cidr=str(spec.network.cidr),
-                zones=spec.network.zones or 2,
-                prod=prod,
+                zones=resolved.zones,
+                prod=resolved.prod,
                 dns_zone_id=knobs.dns_zone_id,
                 private_ca_arn=knobs.private_ca_arn,
                 controller=controller.release,

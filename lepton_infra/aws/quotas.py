@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 
-from lepton_infra.catalog import catalog
+from lepton_infra.catalog import Machine
 from lepton_infra.core.quota import QuotaNeed, merged
-from lepton_infra.spec import PlatformSpec
+from lepton_infra.spec.resolved import ResolvedPlatform, ResolvedPool
 
 _STANDARD = set("acdhimrtz")
 STANDARD = "Standard (A, C, D, H, I, M, R, T, Z)"
@@ -56,33 +56,35 @@ def quota_name(group: str, spot: bool) -> str:
     return f"All {group} Spot Instance Requests" if spot else f"Running On-Demand {group} instances"
 
 
-def vcpu_quota_needs(spec: PlatformSpec, instance_types: dict[str, list[str]]) -> dict[str, int]:
-    """Quota name -> vCPUs every pool at its max needs (`instance_types`: pool name -> its types)."""
-    vcpus = {m.name: m.vcpu for m in catalog("aws").machines}
+def _largest(pool: ResolvedPool) -> Machine:
+    """A spot pool may get any of its interchangeable types: it is counted at the largest."""
+    return max(pool.machines, key=lambda m: m.vcpu)
+
+
+def vcpu_quota_needs(resolved: ResolvedPlatform) -> dict[str, int]:
+    """Quota name -> vCPUs every pool at its max needs."""
     needs: dict[str, int] = {}
-    for pool in spec.node_pools:
-        types = instance_types[pool.name]
-        largest = max(types, key=lambda t: vcpus.get(t, 0))
-        name = quota_name(quota_group(largest), pool.spot)
-        needs[name] = needs.get(name, 0) + pool.max * vcpus.get(largest, 0)
+    for pool in resolved.pools:
+        largest = _largest(pool)
+        name = quota_name(quota_group(largest.name), pool.spec.spot)
+        needs[name] = needs.get(name, 0) + pool.spec.max * largest.vcpu
     return dict(sorted(needs.items()))
 
 
-def quota_needs(spec: PlatformSpec, instance_types: dict[str, list[str]]) -> list[QuotaNeed]:
+def quota_needs(resolved: ResolvedPlatform) -> list[QuotaNeed]:
     """`vcpu_quota_needs` as the stack's `quota_to_request`: per quota its code, vCPUs and pools."""
-    vcpus = {m.name: m.vcpu for m in catalog("aws").machines}
     needs = []
-    for pool in spec.node_pools:
-        largest = max(instance_types[pool.name], key=lambda t: vcpus.get(t, 0))
-        group = quota_group(largest)
-        code = QUOTA_CODES.get((group, pool.spot))
+    for pool in resolved.pools:
+        largest = _largest(pool)
+        group = quota_group(largest.name)
+        code = QUOTA_CODES.get((group, pool.spec.spot))
         needs.append(
             QuotaNeed(
-                quota_name(group, pool.spot),
+                quota_name(group, pool.spec.spot),
                 code or "",
-                pool.max * vcpus.get(largest, 0),
+                pool.spec.max * largest.vcpu,
                 "vCPUs",
-                spec.region,
+                resolved.spec.region,
                 (pool.name,),
                 requestable=code is not None,
             )

@@ -12,16 +12,14 @@ import pulumi_kubernetes as k8s
 from pulumi_azure_native import containerservice, managedidentity
 
 from lepton_infra.azure.maintenance import AksMaintenanceWindow, maintenance_configurations
-from lepton_infra.azure.planning import SYSTEM_POOL_NAME, SYSTEM_POOL_TAINT, aks_kubeconfig, dns_service_ip
+from lepton_infra.azure.planning import SYSTEM_POOL_TAINT, aks_kubeconfig, dns_service_ip
 from lepton_infra.azure.roles import grant
 from lepton_infra.core.component import Component
 from lepton_infra.core.naming import child_name, physical_name
 from lepton_infra.core.propagation import wait_for
+from lepton_infra.profiles.azure.limits import SYSTEM_POOL_NAME, SYSTEM_POOL_VM_SIZE
 
 STORAGE_CLASS = "lepton-cmk-premium"
-# The dedicated AKS system pool: kube-system add-ons only (tainted CriticalAddonsOnly). Everything of
-# ours runs on the spec's pools, so AKS upgrades and system pressure never compete with workloads.
-SYSTEM_POOL_VM_SIZE = "Standard_D4s_v5"
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """Pure Azure planning: the VNet layout, cloud-side names, built-in role ids, node pool shape, the ABAC
-condition of a tenant's prefix, the kubeconfig, and the checks only the Azure platform knows (the
-preflight). No SDK here, so every rule is tested without Pulumi."""
+condition of a tenant's prefix and the kubeconfig. No SDK here, so every rule is tested without Pulumi.
+(What AKS and ARM refuse is checked at spec time by the Azure profile: profiles/azure/rules.py.)"""
 
 from __future__ import annotations
 
@@ -15,16 +15,6 @@ import yaml
 from lepton_infra.core.conventions import GPU_TAINT_EFFECT, GPU_TAINT_KEY, GPU_TAINT_VALUE, node_labels
 from lepton_infra.core.kubeconfig import ExecCredential, exec_kubeconfig
 from lepton_infra.core.naming import physical_name
-
-# The limits AKS and ARM set, checked at spec time by the Azure profile (SDK-free), re-exported here.
-from lepton_infra.profiles.azure import (  # noqa: F401
-    MAX_BUDGET_NOTIFICATIONS,
-    MAX_FLOW_LOG_RETENTION_DAYS,
-    MAX_OS_DISK_GB,
-    POD_CIDR,
-    SYSTEM_POOL_NAME,
-    azure_problems,
-)
 
 # Built-in role definition ids: the same GUID in every tenant (Azure built-in roles reference).
 ROLE = {

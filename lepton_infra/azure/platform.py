@@ -10,63 +10,43 @@ import pulumi_azure_native as azure_native
 from pulumi_azure_native import authorization
 
 from lepton_infra.azure.artifacts import MODELS_CONTAINER, ArtifactStore, ArtifactStoreArgs
-from lepton_infra.azure.cluster import (
-    STORAGE_CLASS,
-    SYSTEM_POOL_NAME,
-    SYSTEM_POOL_VM_SIZE,
-    Cluster,
-    ClusterArgs,
-)
+from lepton_infra.azure.cluster import STORAGE_CLASS, Cluster, ClusterArgs
 from lepton_infra.azure.encryption import EncryptionKey, EncryptionKeyArgs
 from lepton_infra.azure.identity import WorkloadIdentityBinder
 from lepton_infra.azure.maintenance import AksMaintenanceWindow
 from lepton_infra.azure.monitoring import Monitoring, MonitoringArgs
 from lepton_infra.azure.network import Network, NetworkArgs
 from lepton_infra.azure.node_pool import NodePool, NodePoolArgs
-from lepton_infra.azure.planning import POD_CIDR, SPOT_TAINT
+from lepton_infra.azure.planning import SPOT_TAINT
 from lepton_infra.azure.quotas import quota_needs
 from lepton_infra.azure.traffic import AksTraffic, AksTrafficArgs
-from lepton_infra.catalog import choose_machine
 from lepton_infra.core.cloud import PlatformOutputs
 from lepton_infra.core.cluster_handle import ClusterHandle, EgressRule, GpuFacts, NodeTaint
 from lepton_infra.core.component import Component
 from lepton_infra.core.exposure import warn_if_api_open_to_the_world
 from lepton_infra.core.naming import child_name
-from lepton_infra.core.tagging import platform_tags
-from lepton_infra.spec import NodePoolSpec, PlatformSpec
-from lepton_infra.spec.exposure import exposed_services
+from lepton_infra.profiles.azure.limits import POD_CIDR
+from lepton_infra.spec import PlatformSpec
+from lepton_infra.spec.resolved import ResolvedPlatform, resolve
 
 # Azure workload identity exchanges the pod's projected service-account token at the Entra ID login
 # endpoint (login.microsoftonline.com) over HTTPS: a public, many-address service no NetworkPolicy CIDR
 # can name narrower. It never uses the instance metadata service (169.254.169.254), which stays closed.
 AZURE_IDENTITY_EGRESS = (EgressRule(cidr="0.0.0.0/0", port=443),)
-SYSTEM_POOL_SIZE = {"prod": (3, 5), "staging": (2, 4), "dev": (1, 3)}  # (min, max) of the AKS system pool
 
 
-def vm_size(spec: PlatformSpec, pool: NodePoolSpec) -> str:
-    """The catalog's machine for the pool in the spec's region (an explicit `machine_type` wins)."""
-    return choose_machine(
-        "azure",
-        gpu=pool.gpu.type if pool.gpu else None,
-        gpu_count=pool.gpu.count if pool.gpu else 1,
-        cpu_class=pool.cpu,
-        explicit=pool.machine_type,
-        region=None if pool.machine_type else spec.region,
-    ).name
-
-
-def api_access(spec: PlatformSpec) -> str:
+def api_access(resolved: ResolvedPlatform) -> str:
     """Where `pulumi up` (and kubectl) must run for this stack: the in-cluster layer talks to the API."""
-    if spec.cluster.endpoint == "private":
+    if resolved.endpoint == "private":
         # The API name resolves only from the private DNS zone AKS links to the cluster's VNet (peered or
         # VPN-connected networks do not resolve it), and run command is off: nothing outside reaches it.
         return (
-            f"only from inside VNet {spec.stack_label}-vnet, which this stack creates: the private API "
+            f"only from inside VNet {resolved.name_prefix}-vnet, which this stack creates: the private API "
             "name resolves only there (peered or VPN networks do not resolve it), so a first `up` from "
             "anywhere else creates the cloud layer and fails on every in-cluster resource. See docs/azure.md "
             "'The first deploy' (a runner in the VNet, then `pulumi up` again from it)"
         )
-    ranges = ", ".join(str(n) for n in spec.cluster.authorized_networks)
+    ranges = ", ".join(str(n) for n in resolved.spec.cluster.authorized_networks)
     return f"from {ranges}: the API server is public but admits only cluster.authorized_networks"
 
 
@@ -75,13 +55,12 @@ class Platform(Component):
 
     def __init__(self, name: str, spec: PlatformSpec, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(name, opts)
-        assert spec.azure is not None  # guaranteed by the spec rules for cloud: azure
-        knobs = spec.azure
-        protect = bool(spec.protect)
-        prod = spec.environment == "prod"
-        zones = spec.network.zones or 2
-        prefix = spec.stack_label
-        tags = platform_tags(spec.name, spec.environment, spec.tags)
+        resolved = resolve(spec)
+        assert resolved.azure is not None  # resolve() fills the spec's own cloud
+        knobs, system_pool = resolved.azure.knobs, resolved.azure.system_pool
+        protect, prod, zones = resolved.protect, resolved.prod, resolved.zones
+        prefix = resolved.name_prefix
+        tags = dict(resolved.tags)
         # One explicit provider: subscription and location from the spec, never from ambient config, so
         # `pulumi:disable-default-providers` can be on.
         self.provider = azure_native.Provider(
@@ -148,7 +127,7 @@ class Platform(Component):
                 service_cidr=str(spec.network.service_cidr),
                 pod_cidr=str(POD_CIDR),
                 zones=zones,
-                private_endpoint=spec.cluster.endpoint == "private",
+                private_endpoint=resolved.endpoint == "private",
                 authorized_networks=[str(n) for n in spec.cluster.authorized_networks],
                 admin_group_object_ids=list(knobs.admin_group_object_ids),
                 deployer_object_id=client.object_id,
@@ -160,8 +139,8 @@ class Platform(Component):
                     start=spec.cluster.maintenance.start,
                     duration_hours=spec.cluster.maintenance.duration_hours,
                 ),
-                system_pool_min=SYSTEM_POOL_SIZE[spec.environment][0],
-                system_pool_max=SYSTEM_POOL_SIZE[spec.environment][1],
+                system_pool_min=system_pool.min_nodes,
+                system_pool_max=system_pool.max_nodes,
                 standard_tier=prod,
                 long_term_support=spec.cluster.support == "extended",
                 tags=tags,
@@ -178,22 +157,22 @@ class Platform(Component):
                     cluster_name=self.cluster.cluster_name,
                     pool_name=pool.name,
                     node_subnet_id=self.network.node_subnet_id,
-                    min_nodes=pool.min,
-                    max_nodes=pool.max,
-                    initial_nodes=pool.desired,
-                    gpu_type=pool.gpu.type if pool.gpu else None,
-                    gpu_count=pool.gpu.count if pool.gpu else 1,
-                    cpu_class=pool.cpu,
-                    machine_type=vm_size(spec, pool),
-                    spot=pool.spot,
-                    disk_gb=pool.disk_gb,
+                    min_nodes=pool.spec.min,
+                    max_nodes=pool.spec.max,
+                    initial_nodes=pool.initial_nodes,
+                    gpu_type=pool.spec.gpu.type if pool.spec.gpu else None,
+                    gpu_count=pool.spec.gpu.count if pool.spec.gpu else 1,
+                    cpu_class=pool.spec.cpu,
+                    machine_type=pool.machine.name,
+                    spot=pool.spec.spot,
+                    disk_gb=pool.spec.disk_gb,
                     zones=zones,
-                    extra_labels=dict(pool.labels),
+                    extra_labels=dict(pool.spec.labels),
                     tags=tags,
                 ),
                 opts_(),
             )
-            for pool in spec.node_pools
+            for pool in resolved.pools
         ]
         self.artifacts = ArtifactStore(
             child_name(name, "artifacts"),
@@ -248,7 +227,7 @@ class Platform(Component):
             self._lock_stateful(name, rg)
 
         workload_dependencies = [*(p.pool for p in self.node_pools), *self.cluster.deployer_access]
-        exposed = exposed_services(spec)
+        exposed = resolved.exposed
         self.traffic = (
             AksTraffic(
                 child_name(name, "traffic"),
@@ -330,19 +309,11 @@ class Platform(Component):
             registry_url=self.artifacts.registry_url,
             region=spec.region,
             key_id=self.key.key_id,
-            api_access=api_access(spec),
-            cloud_specific={
-                # `host_addresses` (each host's load-balancer IP, as its Ingress reports it) comes from the
-                # in-cluster layer, as on AWS.
-                "resource_group": rg
-            },
-            quota_to_request=quota_needs(
-                spec.region,
-                [
-                    (SYSTEM_POOL_NAME, SYSTEM_POOL_VM_SIZE, SYSTEM_POOL_SIZE[spec.environment][1], False),
-                    *((p.name, vm_size(spec, p), p.max, p.spot) for p in spec.node_pools),
-                ],
-            ),
+            api_access=api_access(resolved),
+            # `host_addresses` (each host's load-balancer IP, as its Ingress reports it) comes from the
+            # in-cluster layer, as on AWS (lepton_infra.platform.build).
+            cloud_specific={"resource_group": rg},
+            quota_to_request=quota_needs(resolved),
         )
         self.finish(self.outputs.to_stack_outputs())
 

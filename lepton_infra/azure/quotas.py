@@ -14,6 +14,7 @@ import re
 
 from lepton_infra.catalog import catalog
 from lepton_infra.core.quota import QuotaNeed, merged
+from lepton_infra.spec.resolved import ResolvedPlatform
 
 # VM size pattern -> (usage name, family as the portal shows it), for the catalog's machines.
 FAMILIES = (
@@ -35,8 +36,15 @@ def vm_family(vm_size: str) -> tuple[str, str]:
     raise KeyError(f"no quota family known for {vm_size}")
 
 
-def quota_needs(region: str, pools: list[tuple[str, str, int, bool]]) -> list[QuotaNeed]:
-    """`pools`: (pool name, VM size, max nodes, spot) for every pool, the AKS system pool included."""
+def quota_needs(resolved: ResolvedPlatform) -> list[QuotaNeed]:
+    """Every pool at its max, the AKS system pool included."""
+    assert resolved.azure is not None  # resolve() fills the spec's own cloud
+    system = resolved.azure.system_pool
+    pools = [
+        (system.name, system.vm_size, system.max_nodes, False),
+        *((p.name, p.machine.name, p.spec.max, p.spec.spot) for p in resolved.pools),
+    ]
+    region = resolved.spec.region
     vcpus = {m.name: m.vcpu for m in catalog("azure").machines}
     needs = []
     for pool, size, nodes, spot in pools:

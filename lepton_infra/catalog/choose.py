@@ -38,20 +38,16 @@ def choose_machine(
                 return machine
         classes = sorted({m.cpu_class for m in cat.machines if m.cpu_class})
         raise NoMachine(f"unknown cpu class {wanted!r}; known: {', '.join(classes)}")
-    candidates = [m for m in cat.gpu_machines(gpu) if m.gpu_count == gpu_count]
-    if region is not None and candidates:
-        candidates = [m for m in candidates if region in m.regions]
-        if not candidates:
-            there = sorted({m.gpu_count for m in cat.gpu_machines(gpu) if region in m.regions})
-            raise NoMachine(
-                f"no {cloud} machine with {gpu_count}× {gpu} is sold in {region}"
-                + (f"; counts sold there: {there}" if there else "")
-            )
+    machines = [m for m in cat.gpu_machines(gpu) if region is None or region in m.regions]
+    candidates = [m for m in machines if m.gpu_count == gpu_count]
     if not candidates:
-        counts = sorted({m.gpu_count for m in cat.gpu_machines(gpu)})
+        counts = sorted({m.gpu_count for m in machines})
         if not counts:
+            if region is not None and cat.gpu_machines(gpu):
+                raise NoMachine(f"GPU {gpu!r} is not offered on {cloud} in {region}")
             raise NoMachine(f"GPU {gpu!r} is not offered on {cloud}; offered: {sorted(cat.gpu_types())}")
-        raise NoMachine(f"no {cloud} machine has {gpu_count}× {gpu}; counts offered: {counts}")
+        where = f" in {region}" if region is not None else ""
+        raise NoMachine(f"no {cloud} machine{where} has {gpu_count}× {gpu}; counts offered{where}: {counts}")
     return min(candidates, key=lambda m: (m.usd_per_hour, m.name))
 
 

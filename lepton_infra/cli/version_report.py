@@ -10,12 +10,10 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from pydantic import ValidationError
 from rich.console import Console
 from rich.text import Text
 
 from lepton_infra.core.kubernetes_versions import (
-    CLOUDS,
     PlanDateError,
     Support,
     SupportStatus,
@@ -24,6 +22,7 @@ from lepton_infra.core.kubernetes_versions import (
     status,
 )
 from lepton_infra.plan.record import PlannedGraph
+from lepton_infra.spec.platform import spec_in_config
 
 SECTION = "kubernetes"
 
@@ -47,25 +46,20 @@ def describe(st: SupportStatus, support: Support) -> str:
 
 
 def kubernetes_section(graph: PlannedGraph) -> dict[str, Any] | None:
-    """The section, or None when the plan carries no platform spec (or no valid plan date)."""
-    from lepton_infra.cost.model import platform_spec
-    from lepton_infra.spec.cluster import ClusterSpec
-
-    spec = platform_spec(graph)
-    if spec is None or spec.get("cloud") not in CLOUDS:
+    """The section, or None when the plan carries no valid platform spec (a stranger's program, or a config
+    no platform could have been built from) or no valid plan date."""
+    spec = spec_in_config(graph.config)
+    if spec is None:
         return None
     try:
         on = plan_date()
     except PlanDateError:
         return None  # the spec refused it already
-    try:
-        cluster = ClusterSpec.model_validate(spec.get("cluster") or {})
-    except ValidationError:
-        return None  # not a platform this program could have built
-    st = status(spec["cloud"], cluster.version, on)
+    cluster = spec.cluster
+    st = status(spec.cloud, cluster.version, on)
     row, ends = st.row, st.support_ends(cluster.support)
     section = {
-        "cloud": spec["cloud"],
+        "cloud": spec.cloud,
         "service": st.service,
         "version": cluster.version,
         "support": cluster.support,

@@ -40,6 +40,11 @@ class PlatformOutputs:
     cloud_specific: Mapping[str, pulumi.Input[Any]] = field(default_factory=dict)
     # The capacity quota every pool at its max needs (core/quota.py), exported as `quota_to_request`.
     quota_to_request: Sequence[QuotaNeed] = ()
+    # Exposed host -> its load balancer's address (what its DNS records point at), exported as
+    # `host_addresses` when any host is exposed. The cloud's where it reserves the address itself (GKE:
+    # the Gateway's static address); elsewhere `build` takes the in-cluster layer's, what each host's
+    # Ingress reports (an ALB's DNS name, NGINX's IP).
+    host_addresses: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
 
     def to_stack_outputs(self) -> dict[str, Any]:
         """The stack outputs, named (and ordered) as every stack has exported them."""
@@ -53,14 +58,15 @@ class PlatformOutputs:
             "region": self.region,
         }
         clash = set(common) & set(self.cloud_specific) | (
-            {"api_access", "quota_to_request"} & set(self.cloud_specific)
+            {"host_addresses", "api_access", "quota_to_request"} & set(self.cloud_specific)
         )
         if clash:
             raise ValueError(f"cloud_specific outputs {sorted(clash)} would hide a common output")
+        hosts = {"host_addresses": dict(self.host_addresses)} if self.host_addresses else {}
         quota = (
             {"quota_to_request": [q.output() for q in self.quota_to_request]} if self.quota_to_request else {}
         )
-        return {**common, **self.cloud_specific, "api_access": self.api_access, **quota}
+        return {**common, **self.cloud_specific, **hosts, "api_access": self.api_access, **quota}
 
 
 @runtime_checkable

@@ -55,18 +55,6 @@ class GpuFacts:
 
 
 @dataclass(frozen=True)
-class SmtpRelay:
-    """Where Alertmanager sends mail. The password, if any, lives in a Secret in the monitoring
-    namespace (key `password`) that the operator creates out of band: never in the plan or state."""
-
-    smarthost: str
-    from_address: str
-    username: str | None = None
-    password_secret: str | None = None
-    require_tls: bool = True
-
-
-@dataclass(frozen=True)
 class CapacityProvisioning:
     """The cluster's autoscaler serves ProvisioningRequests (autoscaling.x-k8s.io/v1) of one class: Kueue
     then asks it for a GPU job's nodes all together before admitting the job, instead of admitting on
@@ -80,6 +68,11 @@ class CapacityProvisioning:
     # What Kueue's controller waits for (the ProvisioningRequest CRD, the autoscaler serving it): Kueue
     # sets its provisioning controller up only if the API is served when it starts.
     ready: Sequence[pulumi.Resource] = ()
+    # Taints the cloud puts on the nodes it provisions for a request (GKE queued provisioning:
+    # cloud.google.com/gke-queued=true:NoSchedule). Kueue builds the request's pod template from the job
+    # plus its flavor's node labels and tolerations, so the provisioned flavors tolerate these, or the
+    # request asks for nodes its own pods cannot use.
+    node_taints: tuple[NodeTaint, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -133,9 +126,10 @@ class ClusterHandle:
     # Kueue's all-or-nothing scale-up for GPU jobs; None: the autoscaler serves no ProvisioningRequests,
     # and queued jobs are admitted on quota alone.
     capacity_provisioning: CapacityProvisioning | None = None
-    # A mail relay the cloud offers Alertmanager (e.g. SES with a password Secret); the spec's
-    # `monitoring.smtp_relay` wins. None: the relay is guessed from the first alert address's domain.
-    smtp: SmtpRelay | None = None
+    # The cluster's DNS server, whose metrics Prometheus scrapes: "coredns" (EKS, AKS: CoreDNS serving
+    # :9153) or "kube-dns" (GKE's default: kube-dns serving :10054 and :10055). Scraping the one that does
+    # not run leaves a target down for good (a permanent TargetDown alert).
+    cluster_dns: str = "coredns"
     # How the cloud's load balancers reach services (core/traffic.py). None: the cluster offers none, and
     # a spec exposing a service is refused for it.
     ingress: IngressFacts | None = None

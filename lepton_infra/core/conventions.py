@@ -1,6 +1,11 @@
-"""Names every cloud and the in-cluster layer agree on: node labels, the GPU taint, the GPU resource."""
+"""Names every cloud and the in-cluster layer agree on: node labels, the GPU taint, the GPU resource, and
+the stack config key the platform spec is read from."""
 
 from __future__ import annotations
+
+# The stack config key holding the platform spec (`lepton:platform:` in Pulumi.<stack>.yaml): the spec
+# reads it (spec/platform.py), and so do the cost model and the policy report on a recorded plan.
+PLATFORM_CONFIG_KEY = "lepton:platform"
 
 POOL_LABEL = "lepton.ai/pool"
 GPU_TYPE_LABEL = "lepton.ai/gpu-type"
@@ -71,3 +76,12 @@ CLOUDWATCH_RETENTION_DAYS = (
     3288,
     3653,
 )
+
+
+# An inference service's disk use on its node (kubernetes/workload.py; checked against the pools' disks by
+# spec/service_rules.py): /tmp scratch, room for its logs, and what the node keeps for itself (the OS image,
+# the kubelet, container images; a GPU server's image alone is often 5-15 GiB). The model cache
+# (`services[].model_cache_gb`) comes on top.
+SERVICE_SCRATCH_GB = 2
+SERVICE_LOGS_GB = 1
+NODE_DISK_RESERVED_GB = 30

@@ -9,6 +9,8 @@ from typing import Any
 
 import pulumi
 
+from lepton_infra.core.conventions import PLATFORM_CONFIG_KEY
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -87,7 +89,7 @@ class SpecError(pulumi.RunError):
     Raised before the first resource is registered: a bad spec creates nothing.
     """
 
-    def __init__(self, problems: Iterable[Problem], source: str = "lepton:platform") -> None:
+    def __init__(self, problems: Iterable[Problem], source: str = PLATFORM_CONFIG_KEY) -> None:
         self.problems: list[Problem] = list(problems)
         self.source = source
         lines = "\n".join(f"  - {p.render()}" for p in self.problems)

@@ -163,7 +163,7 @@ class SupportStatus:
 
     def creatable(self, support: Support) -> bool:
         """Whether the cloud creates this minor on `on` with `support` (channels aside: a GKE cluster also
-        needs its channel to offer the minor, spec/gcp_rules.py)."""
+        needs its channel to offer the minor, profiles/gcp/rules.py)."""
         if support == "standard":
             return self.phase == "standard"
         return self.phase in ("standard", "extended") and self.offers_extended

@@ -41,7 +41,7 @@ def missing_required_tags(tags: Mapping[str, str], *, include_environment: bool 
 def platform_tags(name: str, environment: str, user_tags: Mapping[str, str]) -> dict[str, str]:
     """Tags for every taggable resource of a platform: the user's, plus environment, platform,
     deployment and managed-by. The user's keys and values were checked against the chosen cloud's rules
-    when the spec was validated (spec/tag_rules.py); the added ones are valid on every cloud."""
+    when the spec was validated (profiles/<cloud>/tags.py); the added ones are valid on every cloud."""
     tags = dict(user_tags)
     tags.update(
         {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +10,7 @@ from lepton_infra.cost.prices import PriceBook
 from lepton_infra.cost.registry import CostItem
 from lepton_infra.cost.rules import rule_for
 from lepton_infra.plan.record import PlannedGraph
+from lepton_infra.spec.platform import PlatformSpec, spec_in_config
 
 
 @dataclass
@@ -52,10 +52,11 @@ class CostReport:
 
 def estimate_cost(graph: PlannedGraph) -> CostReport:
     """Price every recognised resource of the plan; tenants priced when the plan carries a platform spec."""
-    spec = platform_spec(graph)
-    overrides = ((spec or {}).get("budget") or {}).get("price_overrides") or {}
-    region = (spec or {}).get("region")
-    book = PriceBook(overrides, region=region if isinstance(region, str) else None)
+    spec = spec_in_config(graph.config)
+    book = PriceBook(
+        dict(spec.budget.price_overrides) if spec and spec.budget else None,
+        region=spec.region if spec else None,
+    )
     items = [item for r in graph.managed if (fn := rule_for(r.type)) for item in fn(r, graph, book)]
     report = CostReport(items=items)
     if spec:
@@ -63,10 +64,10 @@ def estimate_cost(graph: PlannedGraph) -> CostReport:
     return report
 
 
-def tenant_costs(spec: dict[str, Any], pools: list[CostItem]) -> list[dict[str, Any]]:
+def tenant_costs(spec: PlatformSpec, pools: list[CostItem]) -> list[dict[str, Any]]:
     """A tenant's GPU quota priced at the cheapest GPU-hour among pools offering its services' GPU types
     (any GPU pool when it runs no GPU service)."""
-    pool_gpu = {p["name"]: (p.get("gpu") or {}).get("type") for p in spec.get("node_pools", [])}
+    pool_gpu = {p.name: p.gpu.type for p in spec.gpu_pools if p.gpu}
     gpu_hour: dict[str, tuple[float, str]] = {}
     for item in pools:
         gpu = pool_gpu.get(item.pool or "")
@@ -75,23 +76,17 @@ def tenant_costs(spec: dict[str, Any], pools: list[CostItem]) -> list[dict[str, 
             if gpu not in gpu_hour or per_gpu < gpu_hour[gpu][0]:
                 gpu_hour[gpu] = (per_gpu, item.pool or "")
     out = []
-    for tenant in spec.get("tenants", []):
-        wanted = {
-            (s.get("gpu") or {}).get("type")
-            for s in spec.get("services", [])
-            if s.get("tenant") == tenant["name"]
-        } - {None}
+    for tenant in spec.tenants:
+        wanted = {s.gpu.type for s in spec.services if s.tenant == tenant.name and s.gpu}
         options = [gpu_hour[g] for g in (wanted or set(gpu_hour)) if g in gpu_hour]
-        quota = int(tenant.get("gpu_quota", 0))
+        quota = tenant.gpu_quota
         if not options or quota == 0:
-            out.append(
-                {"tenant": tenant["name"], "gpu_quota": quota, "pool": None, "monthly_usd_at_quota": 0.0}
-            )
+            out.append({"tenant": tenant.name, "gpu_quota": quota, "pool": None, "monthly_usd_at_quota": 0.0})
             continue
         per_gpu, pool = min(options)
         out.append(
             {
-                "tenant": tenant["name"],
+                "tenant": tenant.name,
                 "gpu_quota": quota,
                 "pool": pool,
                 "usd_per_gpu_hour": round(per_gpu, 4),
@@ -99,14 +94,3 @@ def tenant_costs(spec: dict[str, Any], pools: list[CostItem]) -> list[dict[str, 
             }
         )
     return out
-
-
-def platform_spec(graph: PlannedGraph) -> dict[str, Any] | None:
-    raw = graph.config.get("lepton:platform")
-    if not raw:
-        return None
-    try:
-        value = json.loads(raw)
-    except json.JSONDecodeError:
-        return None
-    return value if isinstance(value, dict) else None

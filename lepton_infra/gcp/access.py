@@ -4,31 +4,27 @@ created through that API."""
 
 from __future__ import annotations
 
-from lepton_infra.spec import PlatformSpec
+from lepton_infra.spec.resolved import ResolvedPlatform
 
 
-def dns_endpoint(spec: PlatformSpec) -> bool:
-    knob = spec.gcp.dns_endpoint if spec.gcp is not None else None
-    return knob if knob is not None else spec.cluster.endpoint == "private"
-
-
-def dns_endpoint_exposure(spec: PlatformSpec) -> str | None:
+def dns_endpoint_exposure(resolved: ResolvedPlatform) -> str | None:
     """The warning a plan gives while the DNS-based endpoint takes traffic from outside the VPC (GKE's
     `dnsEndpointConfig.allowExternalTraffic`, the only way to use that endpoint at all): any network that
     reaches Google APIs can call the Kubernetes API there, IAM alone decides, and the master authorized
     networks (`cluster.authorized_networks`) do not apply to it (GKE docs, "About network isolation",
     read 2026-12-07). None when the endpoint is off."""
-    if not dns_endpoint(spec):
+    assert resolved.gcp is not None  # resolve() fills the spec's own cloud
+    if not resolved.gcp.dns_endpoint:
         return None
     return (
         "the GKE API is reachable from any network that reaches Google APIs over its DNS-based endpoint "
         "(gcp.dns_endpoint): IAM container.clusters.connect alone decides who calls it, and "
         "cluster.authorized_networks do not apply there; set gcp.dns_endpoint: false to keep only the "
-        f"{spec.cluster.endpoint} IP endpoint"
+        f"{resolved.endpoint} IP endpoint"
     )
 
 
-def api_access_note(spec: PlatformSpec, node_subnet: str) -> str:
+def api_access_note(resolved: ResolvedPlatform, node_subnet: str) -> str:
     """Where `pulumi up` must run for the in-cluster layer (it talks to the GKE API), as plain text.
 
     With the DNS-based endpoint the kubeconfig points at it, and only IAM decides. Otherwise a private
@@ -37,11 +33,13 @@ def api_access_note(spec: PlatformSpec, node_subnet: str) -> str:
     self-hosted CI runner on the node subnet, or a network reaching the VPC over Cloud VPN/Interconnect
     listed in `cluster.authorized_networks`. A public endpoint is reachable only from the authorized
     networks (Google's public ranges excluded)."""
+    spec = resolved.spec
     networks = ", ".join(str(n) for n in spec.cluster.authorized_networks)
-    if dns_endpoint(spec):
+    assert resolved.gcp is not None  # resolve() fills the spec's own cloud
+    if resolved.gcp.dns_endpoint:
         ip = (
             "private IP endpoint (VPC only)"
-            if spec.cluster.endpoint == "private"
+            if resolved.endpoint == "private"
             else f"public IP endpoint open to {networks}"
         )
         return (
@@ -49,7 +47,7 @@ def api_access_note(spec: PlatformSpec, node_subnet: str) -> str:
             "APIs, as an identity holding IAM container.clusters.connect (roles/container.admin has it) "
             f"and gcloud's gke-gcloud-auth-plugin; the {ip} is not used"
         )
-    if spec.cluster.endpoint == "private":
+    if resolved.endpoint == "private":
         extra = f" or from {networks} over Cloud VPN/Interconnect" if networks else ""
         return (
             f"private endpoint only: run `pulumi up` inside VPC subnet {node_subnet} ({spec.region}), "

@@ -12,18 +12,11 @@ from lepton_infra.core.args import at_least, at_most, known, non_empty, one_of
 from lepton_infra.core.errors import Problem
 from lepton_infra.gcp.maintenance import MIN_COUNTED_HOURS, MIN_HOURS_PER_32_DAYS, RecurringWindow
 from lepton_infra.profiles.gcp import PROFILE as GCP
-from lepton_infra.spec import (
-    BudgetSpec,
-    ClusterSpec,
-    GcpKnobs,
-    GpuRequest,
-    MonitoringSpec,
-    NodePoolSpec,
-    TenantSpec,
-)
-from lepton_infra.spec.gcp_rules import SOFT_DELETE_DAYS
+from lepton_infra.profiles.gcp.knobs import GcpKnobs
+from lepton_infra.profiles.gcp.rules import SOFT_DELETE_DAYS
+from lepton_infra.profiles.gcp.tags import GCP_LABELS
+from lepton_infra.spec import BudgetSpec, ClusterSpec, GpuRequest, MonitoringSpec, NodePoolSpec, TenantSpec
 from lepton_infra.spec.problems import like_spec_field, node_pool_args_problems
-from lepton_infra.spec.tag_rules import GCP_LABELS
 
 if TYPE_CHECKING:
     from lepton_infra.gcp.artifacts import ArtifactStoreArgs

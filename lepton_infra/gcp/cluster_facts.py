@@ -6,7 +6,7 @@ read the same values.
 
 from __future__ import annotations
 
-from lepton_infra.core.cluster_handle import EgressRule, ExporterPods, GpuFacts
+from lepton_infra.core.cluster_handle import EgressRule, ExporterPods, GpuFacts, NodeTaint
 
 # Dataplane V2 (eBPF/Cilium): GKE's docs ("Use GKE Dataplane V2") say network policy enforcement is built
 # in, so the Calico network-policy addon stays off. `gcp.Cluster` always sets it.
@@ -24,6 +24,13 @@ _METADATA_EGRESS = {
 def metadata_server_egress(datapath_provider: str) -> tuple[EgressRule, ...]:
     """The egress tenant pods need to reach the GKE metadata server under this datapath."""
     return _METADATA_EGRESS.get(datapath_provider, _METADATA_EGRESS["LEGACY_DATAPATH"])
+
+
+# GKE taints every node it provisions for a queued-provisioning pool (Dynamic Workload Scheduler) with
+# this; only pods tolerating it land there (GKE "Run a large-scale workload with flex-start with queued
+# provisioning"; cluster-toolkit modules/compute/gke-node-pool `enable_queued_provisioning`, "adds the
+# cloud.google.com/gke-queued taint to the node pool", main at 1047080, 2026-06-25; read 2026-12-07).
+QUEUED_PROVISIONING_TAINT = NodeTaint("cloud.google.com/gke-queued", "true", "NoSchedule")
 
 
 def enforces_network_policy(datapath_provider: str) -> bool:

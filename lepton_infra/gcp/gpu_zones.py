@@ -7,13 +7,12 @@ from __future__ import annotations
 import pulumi
 import pulumi_gcp as gcp
 
-from lepton_infra.catalog import choose_machine
 from lepton_infra.gcp.planning import zones_offering
-from lepton_infra.spec import NodePoolSpec
+from lepton_infra.spec.resolved import ResolvedPool
 
 
 def gpu_pool_zones(
-    pool: NodePoolSpec,
+    pool: ResolvedPool,
     region: str,
     candidates: pulumi.Output[list[str]],  # gcp/zones.py: the pinned zones, or the UP ones
     wanted: int,
@@ -23,11 +22,9 @@ def gpu_pool_zones(
     """GPU pools go only to zones whose live machine-type list has their machine (a plan-time check that
     fails with the region and machine named, instead of 20 minutes into an apply); CPU pools (None)
     use the cluster's zones."""
-    if pool.gpu is None:
+    if pool.spec.gpu is None:
         return None
-    machine = choose_machine(
-        "gcp", gpu=pool.gpu.type, gpu_count=pool.gpu.count, explicit=pool.machine_type
-    ).name
+    machine = pool.machine.name  # the resolved machine (spec/resolved.py), chosen in the spec's region
 
     def check(zones: list[str]) -> pulumi.Output[list[str]]:
         answers = [

@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from lepton_infra.spec.maintenance import GKE_HOURS_PER_32_DAYS, MIN_HOURS, MaintenanceWindow
+from lepton_infra.profiles.gcp.rules import GKE_HOURS_PER_32_DAYS
+from lepton_infra.spec.maintenance import MIN_HOURS, MaintenanceWindow
 
 # What GKE asks of a window: 48 hours in any 32 days, counting only stretches of 4 hours or more.
 MIN_HOURS_PER_32_DAYS = GKE_HOURS_PER_32_DAYS

@@ -132,6 +132,13 @@ class NodePool(Component):
                     mode="GKE_METADATA"
                 ),
                 gvnic=gcp.container.NodePoolNodeConfigGvnicArgs(enabled=True),
+                # Queued provisioning is flex-start capacity: GKE's guide for it ("Run a large-scale
+                # workload with flex-start with queued provisioning", read 2026-12-07) creates the pool with
+                # both --flex-start and --enable-queued-provisioning (GKE 1.32.2-gke.1652000 or later).
+                # Flex-start VMs run at most seven days, are billed at Dynamic Workload Scheduler prices
+                # and draw on the region's preemptible GPU quota (Google Cloud blog "Introducing Flex-start
+                # VMs", 2025-09-25), not the on-demand one.
+                flex_start=True if queued else None,
                 # Queued provisioning obtains its own capacity; GKE requires it not to consume reservations.
                 reservation_affinity=gcp.container.NodePoolNodeConfigReservationAffinityArgs(
                     consume_reservation_type="NO_RESERVATION"

@@ -11,8 +11,7 @@ from lepton_infra.core.cluster_handle import CapacityProvisioning, ClusterHandle
 from lepton_infra.core.component import Component
 from lepton_infra.core.exposure import warn_if_api_open_to_the_world
 from lepton_infra.core.naming import child_name
-from lepton_infra.core.tagging import platform_tags
-from lepton_infra.gcp.access import api_access_note, dns_endpoint, dns_endpoint_exposure
+from lepton_infra.gcp.access import api_access_note, dns_endpoint_exposure
 from lepton_infra.gcp.artifacts import ArtifactStore, ArtifactStoreArgs
 from lepton_infra.gcp.binary_authorization import (
     CLUSTER_DISABLED,
@@ -23,6 +22,7 @@ from lepton_infra.gcp.binary_authorization import (
 from lepton_infra.gcp.cluster import MONITORING_COMPONENTS, Cluster, ClusterArgs
 from lepton_infra.gcp.cluster_facts import (
     DATAPLANE_V2,
+    QUEUED_PROVISIONING_TAINT,
     enforces_network_policy,
     gke_gpu_facts,
     metadata_server_egress,
@@ -55,8 +55,7 @@ from lepton_infra.gcp.services import (
 from lepton_infra.gcp.traffic import GkeTraffic, GkeTrafficArgs, load_balancer_ports
 from lepton_infra.gcp.zones import node_zones
 from lepton_infra.spec import PlatformSpec
-from lepton_infra.spec.exposure import exposed_services
-from lepton_infra.spec.gcp_rules import gke_release_channel
+from lepton_infra.spec.resolved import resolve
 
 STORAGE_CLASS = "lepton-cmek-balanced"
 
@@ -66,13 +65,12 @@ class Platform(Component):
 
     def __init__(self, name: str, spec: PlatformSpec, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(name, opts)
-        assert spec.gcp is not None  # guaranteed by the spec rules for cloud: gcp
-        knobs = spec.gcp
-        protect = bool(spec.protect)
-        prod = spec.environment == "prod"
-        zones = spec.network.zones or 2
-        prefix = spec.stack_label  # cloud-side names: <platform>-<environment>
-        labels = platform_tags(spec.name, spec.environment, spec.tags)
+        resolved = resolve(spec)
+        assert resolved.gcp is not None  # resolve() fills the spec's own cloud
+        gcp_settings, knobs = resolved.gcp, resolved.gcp.knobs
+        protect, prod, zones = resolved.protect, resolved.prod, resolved.zones
+        prefix = resolved.name_prefix  # cloud-side names: <platform>-<environment>
+        labels = dict(resolved.tags)
         # One explicit provider: project, region and labels from the spec, never from ambient config, so
         # `pulumi:disable-default-providers` can be on. The budget API bills quota to the project.
         self.provider = gcp.Provider(
@@ -90,13 +88,13 @@ class Platform(Component):
 
         invoke_opts = pulumi.InvokeOutputOptions(parent=self, provider=self.provider)
 
-        binauthz = knobs.binary_authorization or ("enforce" if prod else "dryrun")
+        binauthz = gcp_settings.binary_authorization
         services = (
             list(PLATFORM_SERVICES)
             + ([BUDGET_SERVICE] if spec.budget else [])
             + ([BINARY_AUTHORIZATION_SERVICE] if binauthz != "off" else [])
             + ([QUOTA_SERVICE] if knobs.request_quota_increases else [])
-            + ([DNS_SERVICE] if spec.network.dns_records and exposed_services(spec) else [])
+            + ([DNS_SERVICE] if spec.network.dns_records and resolved.exposed else [])
         )
         self.services = ProjectServices(
             child_name(name, "services"),
@@ -105,7 +103,7 @@ class Platform(Component):
         )
         project = self.services.project  # resolves once the APIs are on: everything below waits for them
         number = gcp.organizations.get_project_output(project_id=project, opts=invoke_opts).number
-        placement = node_zones(spec, project, invoke_opts)
+        placement = node_zones(resolved, project, invoke_opts)
         node_zones_ = placement.names
         # Regional control plane (replicated over three zones) in prod; a zonal one elsewhere is free.
         location: pulumi.Input[str] = spec.region if prod else node_zones_.apply(lambda z: z[0])
@@ -168,13 +166,13 @@ class Platform(Component):
                 node_service_account=self.node_identity.email,
                 boot_disk_kms_key=key_id,
                 kubernetes_version=spec.cluster.version,
-                release_channel=gke_release_channel(spec),
-                private_endpoint=spec.cluster.endpoint == "private",
+                release_channel=gcp_settings.release_channel,
+                private_endpoint=resolved.endpoint == "private",
                 authorized_networks=[str(n) for n in spec.cluster.authorized_networks],
                 protect=protect,
                 rbac_security_group=knobs.rbac_security_group,
-                dns_endpoint=dns_endpoint(spec),
-                intranode_visibility=spec.environment == "prod",
+                dns_endpoint=gcp_settings.dns_endpoint,
+                intranode_visibility=prod,
                 resource_labels=labels,
                 gateway_api=proxy_only is not None,
                 binary_authorization_mode=CLUSTER_DISABLED
@@ -215,29 +213,27 @@ class Platform(Component):
                     location=self.cluster.location,
                     pool_name=pool.name,
                     key_id=key_id,
-                    min_nodes=pool.min,
-                    max_nodes=pool.max,
-                    initial_nodes_per_zone=initial_nodes_per_zone(
-                        pool.desired if pool.desired is not None else pool.min, zones, pool.max
-                    ),
-                    gpu_type=pool.gpu.type if pool.gpu else None,
-                    gpu_count=pool.gpu.count if pool.gpu else 1,
-                    cpu_class=pool.cpu,
-                    machine_type=pool.machine_type,
-                    spot=pool.spot,
-                    disk_gb=pool.disk_gb,
+                    min_nodes=pool.spec.min,
+                    max_nodes=pool.spec.max,
+                    initial_nodes_per_zone=initial_nodes_per_zone(pool.initial_nodes, zones, pool.spec.max),
+                    gpu_type=pool.spec.gpu.type if pool.spec.gpu else None,
+                    gpu_count=pool.spec.gpu.count if pool.spec.gpu else 1,
+                    cpu_class=pool.spec.cpu,
+                    machine_type=pool.machine.name,
+                    spot=pool.spec.spot,
+                    disk_gb=pool.spec.disk_gb,
                     node_locations=gpu_pool_zones(
                         pool, spec.region, placement.gpu_candidates, zones, project, invoke_opts
                     ),
                     service_account_email=node_email,
-                    extra_labels=dict(pool.labels),
+                    extra_labels=dict(pool.spec.labels),
                     resource_labels=labels,
                     name_prefix=prefix,
                     queued_provisioning=pool.name in knobs.queued_provisioning_pools,
                 ),
                 opts_(),
             )
-            for pool in spec.node_pools
+            for pool in resolved.pools
         ]
         self.binary_authorization: BinaryAuthorizationPolicy | None = None
         if binauthz != "off" and knobs.binary_authorization_policy == "managed":
@@ -271,9 +267,9 @@ class Platform(Component):
         )
 
         warn_if_api_open_to_the_world(spec, "GKE", self)
-        if exposure := dns_endpoint_exposure(spec):
+        if exposure := dns_endpoint_exposure(resolved):
             pulumi.log.warn(exposure, self)
-        api_access = api_access_note(spec, self.network.subnet_physical_name)
+        api_access = api_access_note(resolved, self.network.subnet_physical_name)
         pulumi.log.info(f"GKE API access: {api_access}", resource=self)
         self.k8s_provider = k8s.Provider(
             child_name(name, "k8s"), kubeconfig=self.cluster.kubeconfig, opts=self.child_opts()
@@ -301,7 +297,7 @@ class Platform(Component):
                     proxy_only_cidr=proxy_only,
                     dns_zone=knobs.dns_zone if spec.network.tls_issuer == "acme" else None,
                     domain=spec.network.domain,
-                    hosts=[(e.host, e.exposure) for e in exposed_services(spec)],
+                    hosts=[(e.host, e.exposure) for e in resolved.exposed],
                     network=self.network.network_id,
                     node_subnet=self.network.subnet_id,
                     dns_records=spec.network.dns_records,
@@ -311,7 +307,7 @@ class Platform(Component):
                 opts_(),
             )
         ingress = self.traffic.facts() if self.traffic else None
-        quotas = quota_needs(spec)
+        quotas = quota_needs(resolved)
         if knobs.request_quota_increases:
             request_quota_increases(name, spec, quotas, project, opts_)
         self.cluster_handle = ClusterHandle(
@@ -336,9 +332,13 @@ class Platform(Component):
             identity_egress=metadata_server_egress(DATAPLANE_V2),
             # GKE admits system-*-critical pods only in namespaces with a quota scoped to those classes.
             critical_priority_needs_quota=True,
+            # GKE runs kube-dns unless the cluster is set to Cloud DNS (gcp.Cluster sets no dns_config).
+            cluster_dns="kube-dns",
             # GKE serves ProvisioningRequests itself (its CRD is built in) for queued-provisioning pools.
             capacity_provisioning=CapacityProvisioning(
-                "queued-provisioning.gke.io", pools=frozenset(knobs.queued_provisioning_pools)
+                "queued-provisioning.gke.io",
+                pools=frozenset(knobs.queued_provisioning_pools),
+                node_taints=(QUEUED_PROVISIONING_TAINT,),
             )
             if knobs.queued_provisioning_pools
             else None,
@@ -361,15 +361,9 @@ class Platform(Component):
                 # The zones the nodes run in, as the cluster has them (kept from its creation unless
                 # pinned in gcp.zones): what to copy into gcp.zones to pin them.
                 "zones": self.cluster.node_zones,
-                # Per exposed host, its Gateway's static address (what its A records point at; the same name
-                # and shape as the in-cluster layer's output on the Ingress clouds, where the Ingress reports
-                # it).
-                **(
-                    {"host_addresses": self.traffic.host_addresses()}
-                    if self.traffic and self.traffic.gateway_ips
-                    else {}
-                ),
             },
             quota_to_request=quotas,
+            # Per exposed host, its Gateway's static address (what its A records point at).
+            host_addresses=self.traffic.host_addresses() if self.traffic and self.traffic.gateway_ips else {},
         )
         self.finish(self.outputs.to_stack_outputs())

@@ -3,7 +3,7 @@ scale-up, named as the project's quota page names the metric (`NVIDIA_L4_GPUS`),
 quota id a request names.
 
 A GPU node draws on four quotas at once, and any of them at 0 stops the autoscaler quietly:
-- the GPU model's regional quota (spot pools on its `PREEMPTIBLE_` twin);
+- the GPU model's regional quota (spot and queued-provisioning pools on its `PREEMPTIBLE_` twin);
 - `GPUS_ALL_REGIONS`, every GPU of the project in every region, spot ones included, 0 in a new project;
 - its machine series' regional vCPU quota: E2 and N1 VMs draw on `CPUS`, every other series on its own
   (`N2_CPUS`, `G2_CPUS`, `A2_CPUS`, `A3_CPUS`), not on `CPUS`;
@@ -22,10 +22,9 @@ per-family quota with `gpu_family: NVIDIA_H100`.
 
 from __future__ import annotations
 
-from lepton_infra.catalog import catalog
 from lepton_infra.core.quota import QuotaNeed, merged
 from lepton_infra.gcp.planning import pool_shape
-from lepton_infra.spec import PlatformSpec
+from lepton_infra.spec.resolved import ResolvedPlatform
 
 GLOBAL = "global"  # QuotaNeed.region of a project-wide quota (no region dimension)
 FAMILY_QUOTA = "GPUS-PER-GPU-FAMILY-per-project-region"
@@ -56,39 +55,43 @@ def machine_series(machine_type: str) -> str:
     return machine_type.split("-", 1)[0]
 
 
-def quota_needs(spec: PlatformSpec) -> list[QuotaNeed]:
-    vcpus = {m.name: m.vcpu for m in catalog("gcp").machines}
+def quota_needs(resolved: ResolvedPlatform) -> list[QuotaNeed]:
+    region = resolved.spec.region
+    spec = resolved.spec
+    # Queued-provisioning pools are flex-start pools (gcp/node_pool.py): flex-start VMs draw on the
+    # preemptible GPU quota, not the on-demand one (Google Cloud, "Use Dynamic Workload Scheduler" for
+    # Managed Service for Apache Spark, quota requirements: "consumes the preemptible version of the GPU
+    # quota"; the Flex-start VMs blog, 2025-09-25; stored copies read 2026-12-07).
+    queued = set(spec.gcp.queued_provisioning_pools) if spec.gcp else set()
     needs = []
-    for pool in spec.node_pools:
+    for pool in resolved.pools:
         shape = pool_shape(
             pool.name,
-            gpu=pool.gpu.type if pool.gpu else None,
-            gpu_count=pool.gpu.count if pool.gpu else 1,
-            cpu_class=pool.cpu,
-            machine_type=pool.machine_type,
-            spot=pool.spot,
+            gpu=pool.spec.gpu.type if pool.spec.gpu else None,
+            gpu_count=pool.spec.gpu.count if pool.spec.gpu else 1,
+            cpu_class=pool.spec.cpu,
+            machine_type=pool.machine.name,
+            spot=pool.spec.spot,
         )
         where = (pool.name,)
         if shape.accelerator is not None:
             metric, quota_id, dims, known = GPU_QUOTAS[shape.accelerator.type]
-            if pool.spot:  # spot VMs draw on the preemptible GPU quota (ids not read in a listing)
+            if pool.spec.spot or pool.name in queued:  # the preemptible GPU quota (ids not read in a listing)
                 metric, quota_id, known = f"PREEMPTIBLE_{metric}", f"PREEMPTIBLE-{quota_id}", False
-            gpus = pool.max * shape.accelerator.count
-            needs.append(
-                QuotaNeed(metric, quota_id, gpus, "GPUs", spec.region, where, dims, requestable=known)
-            )
+            gpus = pool.spec.max * shape.accelerator.count
+            needs.append(QuotaNeed(metric, quota_id, gpus, "GPUs", region, where, dims, requestable=known))
             needs.append(QuotaNeed(*ALL_GPUS, gpus, "GPUs", GLOBAL, where, requestable=True))
-        cpus = pool.max * vcpus[shape.machine_type]
-        metric, quota_id, _ = CPU_QUOTAS[machine_series(shape.machine_type)]
-        needs.append(QuotaNeed(metric, quota_id, cpus, "vCPUs", spec.region, where))
+        cpus = pool.spec.max * pool.machine.vcpu
+        metric, quota_id, _ = CPU_QUOTAS[machine_series(pool.machine.name)]
+        needs.append(QuotaNeed(metric, quota_id, cpus, "vCPUs", region, where))
         needs.append(QuotaNeed(*ALL_CPUS, cpus, "vCPUs", GLOBAL, where))
         needs.append(
             QuotaNeed(
                 "SSD_TOTAL_GB",
                 "SSD-TOTAL-GB-per-project-region",
-                pool.max * pool.disk_gb,
+                pool.spec.max * pool.spec.disk_gb,
                 "GB",
-                spec.region,
+                region,
                 where,
             )
         )

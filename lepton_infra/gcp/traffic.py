@@ -21,6 +21,7 @@ import pulumi
 import pulumi_gcp as gcp
 
 from lepton_infra.core.component import Component
+from lepton_infra.core.exposure import exposed_services
 from lepton_infra.core.identity import BoundIdentity
 from lepton_infra.core.naming import child_name, physical_name
 from lepton_infra.core.traffic import Decoration, DnsZone, EntryPoint, Exposure, IngressFacts, RouteTarget
@@ -35,7 +36,6 @@ from lepton_infra.gcp.identity import GKE_SA_ANNOTATION, WORKLOAD_IDENTITY_USER_
 from lepton_infra.gcp.network import HEALTH_CHECK_RANGES
 from lepton_infra.gcp.planning import workload_identity_member
 from lepton_infra.kubernetes.charts.pinned import INTERCEPTOR_ADMIN_PORT, INTERCEPTOR_PROXY_PORT
-from lepton_infra.spec.exposure import exposed_services
 
 if TYPE_CHECKING:
     from lepton_infra.spec.platform import PlatformSpec

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
-from lepton_infra.spec import PlatformSpec
+from lepton_infra.spec.resolved import ResolvedPlatform
 
 
 @dataclass(frozen=True)
@@ -27,16 +27,17 @@ class UnknownZone(ValueError):
 
 
 def node_zones(
-    spec: PlatformSpec, project: pulumi.Input[str], invoke_opts: pulumi.InvokeOutputOptions
+    resolved: ResolvedPlatform, project: pulumi.Input[str], invoke_opts: pulumi.InvokeOutputOptions
 ) -> NodeZones:
-    assert spec.gcp is not None
-    pinned = sorted(spec.gcp.zones)
+    assert resolved.gcp is not None  # resolve() fills the spec's own cloud
+    spec = resolved.spec
+    pinned = sorted(resolved.gcp.knobs.zones)
     if pinned:
         # Every zone of the region, whatever its status: a DOWN zone is still the nodes' zone.
         known = gcp.compute.get_zones_output(project=project, region=spec.region, opts=invoke_opts).names
         checked = known.apply(lambda names: _known(pinned, names, spec.region))
         return NodeZones(checked, checked, pinned=True)
-    wanted = spec.network.zones or 2
+    wanted = resolved.zones
     up = gcp.compute.get_zones_output(project=project, region=spec.region, status="UP", opts=invoke_opts)
     return NodeZones(up.names.apply(lambda names: sorted(names)[:wanted]), up.names, pinned=False)
 

@@ -3,13 +3,15 @@ services. It sees a cloud only through the `ClusterHandle` it is given; it impor
 
 from lepton_infra.kubernetes.addons import PlatformAddons, PlatformAddonsArgs, addons_args, build_addons
 from lepton_infra.kubernetes.gpu_stack import GpuStack, GpuStackArgs
-from lepton_infra.kubernetes.observability.observability import Observability, ObservabilityArgs, SmtpRelay
+from lepton_infra.kubernetes.observability.alert_routing import AlertReceivers, SecretFile, SmtpRelay
+from lepton_infra.kubernetes.observability.observability import Observability, ObservabilityArgs
 from lepton_infra.kubernetes.serving.inference import InferenceService, InferenceServiceArgs
 from lepton_infra.kubernetes.serving.keda import Keda, KedaArgs
 from lepton_infra.kubernetes.serving.metrics_server import MetricsServer, MetricsServerArgs
 from lepton_infra.kubernetes.tenancy.tenant import Tenant, TenantArgs
 
 __all__ = [
+    "AlertReceivers",
     "GpuStack",
     "GpuStackArgs",
     "InferenceService",
@@ -22,6 +24,7 @@ __all__ = [
     "ObservabilityArgs",
     "PlatformAddons",
     "PlatformAddonsArgs",
+    "SecretFile",
     "SmtpRelay",
     "Tenant",
     "TenantArgs",

@@ -16,23 +16,27 @@ import pulumi
 from lepton_infra.core.args import check_args
 from lepton_infra.core.cluster_handle import CapacityProvisioning, ClusterHandle, GpuFacts
 from lepton_infra.core.component import Component
-from lepton_infra.core.errors import Problem, SpecError
+from lepton_infra.core.errors import SpecError
 from lepton_infra.core.naming import child_name
 from lepton_infra.kubernetes.arg_checks import platform_addons_problems
 from lepton_infra.kubernetes.gpu_stack import GpuStack, GpuStackArgs
 from lepton_infra.kubernetes.jobs.kueue import Kueue, KueueArgs, TenantQueueWiring
 from lepton_infra.kubernetes.jobs.queues import Flavor, PoolShape, TenantQueue, flavors_for
-from lepton_infra.kubernetes.observability.observability import Observability, ObservabilityArgs, SmtpRelay
+from lepton_infra.kubernetes.observability.alert_routing import alert_receivers
+from lepton_infra.kubernetes.observability.observability import Observability, ObservabilityArgs
+from lepton_infra.kubernetes.priority import SERVING_PRIORITY, tenant_priority_classes
 from lepton_infra.kubernetes.serving.autoscaling import autoscaler_for
 from lepton_infra.kubernetes.serving.inference import SERVICE_PORT, InferenceService, InferenceServiceArgs
 from lepton_infra.kubernetes.serving.keda import Keda, KedaArgs
 from lepton_infra.kubernetes.serving.metrics_server import MetricsServer, MetricsServerArgs
+from lepton_infra.kubernetes.tenancy.isolation import isolation_problems
 from lepton_infra.kubernetes.tenancy.tenant import WORKLOAD_SERVICE_ACCOUNT, Tenant, TenantArgs
 from lepton_infra.kubernetes.traffic.routes import route_target
 from lepton_infra.kubernetes.traffic.traffic import Traffic, TrafficArgs
 from lepton_infra.kubernetes.traffic.traffic_plan import TrafficPlan, traffic_plan, trust_output
 from lepton_infra.spec import PlatformSpec
 from lepton_infra.spec.jobs import TenantJobsSpec
+from lepton_infra.spec.service_rules import hosting_pools
 
 
 @dataclass
@@ -118,6 +122,9 @@ class PlatformAddons(Component):
                 ),
                 self.child_opts(),
             )
+        self.priority_classes = (
+            tenant_priority_classes(child_name(name, "priority"), self.child_opts()) if args.tenants else {}
+        )
         self.tenants: dict[str, Tenant] = {
             t.name: Tenant(child_name(name, f"tenant-{t.name}"), t, self.child_opts()) for t in args.tenants
         }
@@ -155,6 +162,8 @@ class PlatformAddons(Component):
                 needs += list(plan.facts.controller_dependencies)
             if svc.gpu_type and self.gpu_stack is not None and self.gpu_stack.release is not None:
                 needs.append(self.gpu_stack.release)
+            if svc.priority_class in self.priority_classes:
+                needs.append(self.priority_classes[svc.priority_class])
             wired = replace(
                 svc,
                 namespace=tenant.namespace_name,
@@ -212,46 +221,14 @@ class PlatformAddons(Component):
                 for n, s in self.services.items()
             },
         }
-        if self.traffic is not None and self.traffic.addresses:
-            # Per exposed host, the load balancer's DNS name (or IP) its Ingress reports: where a host's
-            # record
-            # points, written by the cloud (network.dns_records) or by the operator's own DNS.
-            self.outputs["host_addresses"] = {
-                host: pulumi.Output.all(a.hostname, a.ip).apply(lambda v: v[0] or v[1])
-                for host, a in sorted(self.traffic.addresses.items())
-            }
-        self.finish(self.outputs)
-
-
-def default_smtp(emails: Sequence[str], cloud_relay: SmtpRelay | None, relay: str | None = None) -> SmtpRelay:
-    """The spec's `monitoring.smtp_relay` wins; then the relay the cloud layer offers
-    (`ClusterHandle.smtp`); otherwise the mail domain of the first alert address, on the submission
-    port."""
-    domain = emails[0].split("@", 1)[1] if emails else "localhost"
-    if relay is not None:
-        return SmtpRelay(smarthost=relay, from_address=f"alertmanager@{domain}")
-    if cloud_relay is not None:
-        return cloud_relay
-    return SmtpRelay(smarthost=f"smtp.{domain}:587", from_address=f"alertmanager@{domain}")
-
-
-def isolation_problems(spec: PlatformSpec, handle: ClusterHandle) -> list[Problem]:
-    """Tenant isolation is a promise: default-deny NetworkPolicies on a dataplane that ignores them would
-    look isolated in every plan and isolate nothing. So a cluster that does not enforce them gets no
-    tenants at all, rather than tenants without isolation (loud, before any in-cluster object)."""
-    if not spec.tenants or handle.network_policy_enforced:
-        return []
-    return [
-        Problem(
-            "tenants",
-            [t.name for t in spec.tenants],
-            "the cluster does not enforce NetworkPolicy (ClusterHandle.network_policy_enforced is False), so "
-            "tenant namespaces would not be isolated from each other",
-            "enable NetworkPolicy enforcement in the cluster's cloud layer (EKS: vpc-cni "
-            "enableNetworkPolicy; "
-            "GKE: Dataplane V2; AKS: Cilium) and set network_policy_enforced=True, or remove the tenants",
-        )
-    ]
+        # Per exposed host, the load balancer's DNS name (or IP) its Ingress reports: where a host's record
+        # points, written by the cloud (network.dns_records) or by the operator's own DNS. `build` exports it
+        # as the platform's typed `PlatformOutputs.host_addresses` (core/cloud.py).
+        addresses = sorted(self.traffic.addresses.items()) if self.traffic is not None else []
+        self.host_addresses: dict[str, pulumi.Output[str]] = {
+            host: pulumi.Output.all(a.hostname, a.ip).apply(lambda v: v[0] or v[1]) for host, a in addresses
+        }
+        self.finish({**self.outputs, **({"host_addresses": self.host_addresses} if addresses else {})})
 
 
 def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs:
@@ -264,8 +241,14 @@ def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs
         raise SpecError(problems)
     version = handle.kubernetes_version
     mon = spec.monitoring
+    if not mon.alert_receivers:
+        pulumi.log.warn(
+            "monitoring: no alert receiver (smtp with alert_emails, slack, pagerduty, webhooks): in-cluster "
+            "alerts reach no one (docs/kubernetes.md, 'Alert delivery')"
+        )
     egress = list(handle.identity_egress)
     cloud_tolerations = [t.toleration() for t in handle.gpu.cloud_taints]
+    interceptor = any(autoscaler_for(s.replicas.min, s.scaling.metric) == "keda-http" for s in spec.services)
     return PlatformAddonsArgs(
         kubernetes_version=version,
         gpu=handle.gpu if spec.gpu_pools else None,
@@ -279,10 +262,10 @@ def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs
             retention_days=mon.retention_days,
             storage_gb=mon.storage_gb,
             storage_class=handle.storage_class,
-            alert_emails=list(mon.alert_emails),
-            smtp=default_smtp(mon.alert_emails, handle.smtp, mon.smtp_relay),
+            receivers=alert_receivers(mon),
             gpu_idle_percent=mon.gpu_idle_percent,
             gpu_metrics=_cloud_dcgm_fields(handle.gpu),
+            cluster_dns=handle.cluster_dns,
         ),
         tenants=[
             TenantArgs(
@@ -296,6 +279,8 @@ def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs
                 admin_groups=list(t.admins),
                 pod_security=t.pod_security,
                 extra_egress=egress,
+                service_ports=sorted({s.port for s in spec.services}),
+                interceptor_egress=interceptor,
                 namespace_labels=dict(traffic.facts.target_namespace_labels) if traffic else {},
             )
             for t in spec.tenants
@@ -320,6 +305,11 @@ def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs
                 scaling_target=s.scaling.target,
                 cpu_utilization=s.scaling.cpu_utilization,
                 cloud_tolerations=cloud_tolerations if s.gpu else (),
+                model_cache_gb=s.model_cache_gb,
+                preferred_pools=[p.name for p in hosting_pools(spec, s) if not p.spot]
+                if s.replicas.min > 0
+                else [],
+                priority_class=SERVING_PRIORITY.name,
             )
             for s in spec.services
         ],
@@ -350,6 +340,7 @@ def job_queues_args(
         [PoolShape(p.name, p.gpu.type if p.gpu else None, p.spot) for p in spec.node_pools],
         cloud_tolerations,
         provisioned,
+        [t.toleration() for t in capacity.node_taints] if capacity else (),
     )
     queues = []
     for t in spec.tenants:
@@ -365,7 +356,7 @@ def job_queues_args(
                 within_cluster_queue=jobs.preemption.within_cluster_queue,
             )
         )
-    system = next((p.name for p in spec.node_pools if not p.is_gpu and not p.spot and p.min >= 1), None)
+    system = spec.system_pool.name if spec.system_pool else None
     return JobQueuesArgs(
         flavors=flavors,
         queues=queues,

@@ -76,9 +76,11 @@ def tenant_problems(args: TenantArgs) -> Iterator[Problem]:
 
 def observability_problems(args: ObservabilityArgs) -> Iterator[Problem]:
     yield from like_spec_field("kubernetes_version", args.kubernetes_version, ClusterSpec, "version")
-    for arg in ("retention_days", "storage_gb", "gpu_idle_percent", "alert_emails"):
-        value = getattr(args, arg)
-        yield from like_spec_field(arg, list(value) if arg == "alert_emails" else value, MonitoringSpec, arg)
+    for arg in ("retention_days", "storage_gb", "gpu_idle_percent"):
+        yield from like_spec_field(arg, getattr(args, arg), MonitoringSpec, arg)
+    yield from like_spec_field(
+        "receivers.emails", list(args.receivers.emails), MonitoringSpec, "alert_emails"
+    )
 
 
 def platform_addons_problems(args: PlatformAddonsArgs) -> Iterator[Problem]:

@@ -1,14 +1,21 @@
-"""The critical priority classes, and the quota some clusters require before admitting them.
+"""Priority classes: the critical ones and the quota some clusters require before admitting them, the
+classes tenants may use, and the quota that keeps tenants off the critical ones.
 
 Kubernetes can limit the consumption of a priority class to namespaces holding a ResourceQuota scoped to
 it (the API server's ResourceQuota admission `limitedResources`). GKE does so for the two critical
 classes: outside kube-system, a pod with `system-node-critical` or `system-cluster-critical` fails with
-"insufficient quota to match these scopes" unless such a quota exists. The quota here is an admission
-ticket, not a limit: GKE's own `gcp-critical-pods` in kube-system has the same shape.
+"insufficient quota to match these scopes" unless such a quota exists. The quota that admits them is an
+admission ticket, not a limit: GKE's own `gcp-critical-pods` in kube-system has the same shape.
+
+EKS and AKS set no such limit: any pod may name a critical class, and its priority (2 billion) preempts
+every other tenant's pods and the platform's. PriorityClasses are cluster-wide and any pod may name one;
+what a namespace may use is decided by quota. So every tenant namespace holds a quota of zero pods scoped
+to the critical classes (on GKE it is also the quota that makes the limit apply: zero admits none).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, cast
 
 import pulumi
@@ -48,3 +55,62 @@ def critical_pods_quota(
         spec=cast(Any, critical_pods_quota_spec()),  # camelCase manifest, validated strictly by the tests
         opts=opts,
     )
+
+
+# The classes tenant pods may name. Both far below the critical classes and near the default 0 the
+# platform's own pods run at (the charts set no class), so no tenant pod preempts a platform pod:
+# `lepton-serving` orders inference pods ahead of batch pods in the scheduling queue but never preempts
+# (preemptionPolicy Never), `lepton-preemptible` is evicted first by anything else that needs room.
+@dataclass(frozen=True)
+class TenantPriority:
+    name: str
+    value: int
+    preemption_policy: str
+    description: str
+
+
+SERVING_PRIORITY = TenantPriority(
+    "lepton-serving",
+    100,
+    "Never",
+    "Inference services: scheduled ahead of batch pods, never preempts another pod.",
+)
+TENANT_PRIORITIES = (
+    SERVING_PRIORITY,
+    TenantPriority(
+        "lepton-preemptible",
+        -100,
+        "PreemptLowerPriority",
+        "Opportunistic tenant pods: the first preempted when anything else needs the room.",
+    ),
+)
+FORBIDDEN_PRIORITY_QUOTA = "no-critical-priority"
+
+
+def forbidden_priority_quota_spec() -> dict[str, Any]:
+    """Zero pods at the critical priority classes in a tenant namespace."""
+    return {
+        "hard": {"pods": "0"},
+        "scopeSelector": {
+            "matchExpressions": [
+                {"scopeName": "PriorityClass", "operator": "In", "values": list(CRITICAL_PRIORITY_CLASSES)}
+            ]
+        },
+    }
+
+
+def tenant_priority_classes(
+    prefix: str, opts: pulumi.ResourceOptions
+) -> dict[str, k8s.scheduling.v1.PriorityClass]:
+    return {
+        p.name: k8s.scheduling.v1.PriorityClass(
+            f"{prefix}-{p.name}",
+            metadata=k8s.meta.v1.ObjectMetaArgs(name=p.name, labels=common_labels(p.name, "priority")),
+            value=p.value,
+            preemption_policy=p.preemption_policy,
+            global_default=False,
+            description=p.description,
+            opts=opts,
+        )
+        for p in TENANT_PRIORITIES
+    }

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -26,9 +25,6 @@ from lepton_infra.policy.rules import all_rules
 
 if TYPE_CHECKING:
     from lepton_infra.plan.record import PlannedGraph, RecordedResource
-
-SPEC_KEY = "lepton:platform"
-
 
 # --- the shared core ------------------------------------------------------------------------------
 
@@ -236,20 +232,23 @@ def evaluate_graph(
 ) -> PolicyOutcome:
     """The offline runner: every rule over a recorded plan. `config` is a `PolicyConfig`, a raw config
     document, or None to read `lepton:policy` from the stack's config."""
+    # The spec's models need pydantic, which the pack's own environment leaves out
+    # (policies/requirements.txt): only this offline runner reads the spec, so the import waits for it.
+    from lepton_infra.spec.platform import spec_in_config
+
     if not isinstance(config, PolicyConfig):
         raw = graph.config.get(CONFIG_KEY) if config is None else config
         config = PolicyConfig.parse(raw, [r.id for r in all_rules()])
-    spec = _spec(graph)
-    budget = as_mapping(spec.get("budget")).get("monthly_usd")
+    spec = spec_in_config(graph.config)
     roots = [r for r in graph.resources if r.parent is None and r.type == "pulumi:pulumi:Stack"]
     stack_urn = roots[0].urn if roots else f"urn:pulumi:{graph.stack}::{graph.project}::pulumi:pulumi:Stack"
     return evaluate_views(
         views_of(graph),
         config,
         stack_urn=stack_urn,
-        spec_environment=spec.get("environment") if isinstance(spec.get("environment"), str) else None,
+        spec_environment=spec.environment if spec else None,
         monthly_usd_max=monthly_usd_max,
-        spec_budget=float(budget) if isinstance(budget, int | float) else None,
+        spec_budget=spec.budget.monthly_usd if spec and spec.budget else None,
     )
 
 
@@ -296,16 +295,6 @@ def _default_provider_props(config: Mapping[str, str]) -> dict[str, dict[str, An
         if package not in ("lepton", "pulumi") and name:
             out.setdefault(package, {})[name] = value
     return out
-
-
-def _spec(graph: PlannedGraph) -> Mapping[str, Any]:
-    raw = graph.config.get(SPEC_KEY)
-    if isinstance(raw, str):
-        try:
-            raw = json.loads(raw)
-        except json.JSONDecodeError:
-            return {}
-    return as_mapping(raw)
 
 
 def summarize(outcome: PolicyOutcome) -> dict[str, int]:

@@ -6,7 +6,7 @@ from lepton_infra.profiles.aws import PROFILE as AWS
 from lepton_infra.profiles.azure import PROFILE as AZURE
 from lepton_infra.profiles.base import CloudProfile, NameRule
 from lepton_infra.profiles.gcp import PROFILE as GCP
-from lepton_infra.spec.tag_rules import TagRule
+from lepton_infra.profiles.tag_rule import TagRule
 
 PROFILES: dict[str, CloudProfile] = {p.cloud: p for p in (AWS, GCP, AZURE)}
 

@@ -9,10 +9,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from lepton_infra.core.errors import Problem
-from lepton_infra.spec.base import SpecModel
-from lepton_infra.spec.checks import Rule, run_rules
-from lepton_infra.spec.defaults import EnvDefault
-from lepton_infra.spec.tag_rules import TagRule
+from lepton_infra.core.spec_checks import Rule, run_rules
+from lepton_infra.core.spec_model import SpecModel
+from lepton_infra.profiles.tag_rule import TagRule
 
 if TYPE_CHECKING:
     from lepton_infra.spec.platform import PlatformSpec
@@ -30,6 +29,14 @@ class NameRule:
 
 
 @dataclass(frozen=True)
+class LengthLimit:
+    """A cloud's own length limit on a kind of key, with why the cloud has it."""
+
+    length: int
+    why: str
+
+
+@dataclass(frozen=True)
 class CloudProfile:
     cloud: str
     title: str  # how users name the cloud ("AWS")
@@ -39,8 +46,12 @@ class CloudProfile:
     sdk_module: str  # the provider SDK that module needs (for the install hint)
     pool_name: NameRule
     tags: TagRule
-    environment_defaults: tuple[EnvDefault, ...] = ()
     checks: tuple[Rule, ...] = field(default=())  # the cloud's pre-flight rules
+    # How many machine types a spot pool may run (spec/resolved.py): more than one where a pool takes
+    # several interchangeable types (an EKS node group), so spot capacity comes from whichever has it.
+    spot_machine_choices: int = 1
+    # A node label key's length limit beyond Kubernetes' own (spec/apply_time.py); None: none.
+    node_label_key_limit: LengthLimit | None = None
 
     def preflight(self, spec: PlatformSpec) -> list[Problem]:
         """Everything this cloud refuses that the generic rules cannot know (versions, regions, knobs).

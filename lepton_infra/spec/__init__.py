@@ -1,7 +1,6 @@
 """The cloud-agnostic platform spec: what users write, validated before any resource exists."""
 
 from lepton_infra.spec.base import GpuRequest
-from lepton_infra.spec.cloud_knobs import AwsKnobs, AzureKnobs, GcpKnobs
 from lepton_infra.spec.cluster import ClusterSpec
 from lepton_infra.spec.monitoring import BudgetSpec, MonitoringSpec
 from lepton_infra.spec.network import NetworkSpec
@@ -11,11 +10,8 @@ from lepton_infra.spec.service import ReplicasSpec, ScalingSpec, ServiceSpec
 from lepton_infra.spec.tenant import TenantSpec
 
 __all__ = [
-    "AwsKnobs",
-    "AzureKnobs",
     "BudgetSpec",
     "ClusterSpec",
-    "GcpKnobs",
     "GpuRequest",
     "MonitoringSpec",
     "NetworkSpec",

@@ -10,9 +10,10 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from lepton_infra.core.conventions import CLOUDWATCH_RETENTION_DAYS, node_labels
+from lepton_infra.core.conventions import node_labels
 from lepton_infra.core.errors import Problem
-from lepton_infra.spec.checks import Rule, rule
+from lepton_infra.core.spec_checks import Rule, rule
+from lepton_infra.profiles import PROFILES
 
 if TYPE_CHECKING:
     from lepton_infra.spec.platform import PlatformSpec
@@ -28,10 +29,6 @@ _DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9
 # the kubernetes.io / k8s.io namespaces unless under these prefixes; the few single keys it also accepts
 # (kubernetes.io/os, topology.kubernetes.io/zone, ...) are the ones it sets itself, never a pool's to set.
 _KUBELET_ALLOWED_PREFIXES = ("kubelet.kubernetes.io", "node.kubernetes.io")
-# On AWS each label is also announced to the cluster autoscaler as an ASG tag
-# `k8s.io/cluster-autoscaler/node-template/label/<key>`; AWS tag keys are at most 128 characters.
-_AWS_TAG_KEY_MAX = 128
-_AWS_NODE_TEMPLATE_LABEL = "k8s.io/cluster-autoscaler/node-template/label/"
 
 
 def label_key_problem(key: str) -> str | None:
@@ -54,35 +51,9 @@ def label_key_problem(key: str) -> str | None:
     return None
 
 
-def cloudwatch_retention_problem(path: str, days: int | None) -> Iterator[Problem]:
-    if days is not None and days not in CLOUDWATCH_RETENTION_DAYS:
-        nearest = min(CLOUDWATCH_RETENTION_DAYS, key=lambda d: (abs(d - days), -d))
-        yield Problem(
-            path,
-            days,
-            f"CloudWatch Logs accepts only {', '.join(map(str, CLOUDWATCH_RETENTION_DAYS))} days",
-            f"use one of them, e.g. {nearest}",
-        )
-
-
-@rule("network")
-def flow_log_retention_on_cloudwatch(spec: PlatformSpec) -> Iterator[Problem]:
-    """AWS only (its profile runs it): flow logs go to CloudWatch Logs, which refuses other retentions
-    (PutRetentionPolicy InvalidParameterException)."""
-    yield from cloudwatch_retention_problem(
-        "network.flow_log_retention_days", spec.network.flow_log_retention_days
-    )
-
-
-@rule("aws")
-def cluster_log_retention_on_cloudwatch(spec: PlatformSpec) -> Iterator[Problem]:
-    """AWS only: the control-plane and Container Insights groups are CloudWatch log groups too."""
-    if spec.aws is not None:
-        yield from cloudwatch_retention_problem("aws.log_retention_days", spec.aws.log_retention_days)
-
-
 @rule("cloud", "node_pools")
 def _node_labels(spec: PlatformSpec) -> Iterator[Problem]:
+    longest = PROFILES[spec.cloud].node_label_key_limit  # the cloud's own limit, where it has one
     for i, pool in enumerate(spec.node_pools):
         platform_keys = node_labels(pool.name, "gpu") if pool.gpu else node_labels(pool.name, None)
         for key, value in pool.labels.items():
@@ -90,11 +61,8 @@ def _node_labels(spec: PlatformSpec) -> Iterator[Problem]:
             why = label_key_problem(key)
             if why is None and key in platform_keys:
                 why = "set by the platform on every pool (the platform's value wins)"
-            if why is None and spec.cloud == "aws" and len(_AWS_NODE_TEMPLATE_LABEL + key) > _AWS_TAG_KEY_MAX:
-                why = (
-                    f"longer than {_AWS_TAG_KEY_MAX - len(_AWS_NODE_TEMPLATE_LABEL)} characters: its "
-                    "autoscaler node-template ASG tag would exceed AWS's 128-character tag keys"
-                )
+            if why is None and longest is not None and len(key) > longest.length:
+                why = f"longer than {longest.length} characters: {longest.why}"
             if why:
                 yield Problem(path, key, why, "rename the label key")
             if len(value) > 63 or not _LABEL_VALUE.match(value):
@@ -130,9 +98,8 @@ def _admins(spec: PlatformSpec) -> Iterator[Problem]:
 
 @rule("node_pools")
 def _system_pool(spec: PlatformSpec) -> Iterator[Problem]:
-    """CoreDNS, the cluster autoscaler, metrics-server and Prometheus tolerate neither the GPU taint nor
-    spot reclaims, and a self-managed autoscaler cannot bring up the first node it would itself run on."""
-    if not any(p.gpu is None and not p.spot and p.min >= 1 for p in spec.node_pools):
+    """The system pods need a pool that can host them (`NodePoolSpec.hosts_system_pods` says why)."""
+    if spec.system_pool is None:
         yield Problem(
             "node_pools",
             [p.name for p in spec.node_pools],

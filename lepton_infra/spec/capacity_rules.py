@@ -14,11 +14,12 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from lepton_infra.catalog import NoMachine, choose_machine, gpu_models, spot_alternatives
+from lepton_infra.catalog import NoMachine, gpu_models
 from lepton_infra.catalog.machines import Machine
 from lepton_infra.core.errors import Problem
+from lepton_infra.core.spec_checks import rule
 from lepton_infra.spec.base import quantity_value
-from lepton_infra.spec.checks import rule
+from lepton_infra.spec.resolved import resolve_pool
 
 if TYPE_CHECKING:
     from lepton_infra.spec.node_pool import NodePoolSpec
@@ -29,23 +30,16 @@ _GIB = Decimal(2) ** 30
 
 
 def _largest_machine(spec: PlatformSpec, pool: NodePoolSpec) -> Machine | None:
-    """The largest machine `pool` may launch (on AWS a spot pool takes several interchangeable types), or
-    None when the pool names no machine the catalog has (refused by the pool rules)."""
+    """The largest machine `pool` may launch: of the machines the resolution gives it (spec/resolved.py:
+    the one chosen in the spec's region and, on a cloud whose pools take several types, a spot pool's
+    interchangeable ones), or None when the catalog has none for it there (refused by the pool rules)."""
     if pool.gpu is not None and pool.gpu.type not in gpu_models():
         return None
     try:
-        machine = choose_machine(
-            spec.cloud,
-            gpu=pool.gpu.type if pool.gpu else None,
-            gpu_count=pool.gpu.count if pool.gpu else 1,
-            cpu_class=pool.cpu,
-            explicit=pool.machine_type,
-        )
+        machines = resolve_pool(spec, pool).machines
     except NoMachine:
         return None
-    if spec.cloud == "aws" and pool.spot and pool.machine_type is None:
-        return max(spot_alternatives("aws", machine), key=lambda m: (m.vcpu, m.memory_gib))
-    return machine
+    return max(machines, key=lambda m: (m.vcpu, m.memory_gib))
 
 
 def _hosts(spec: PlatformSpec, svc: ServiceSpec) -> list[tuple[str, Machine]]:
@@ -63,7 +57,7 @@ def _hosts(spec: PlatformSpec, svc: ServiceSpec) -> list[tuple[str, Machine]]:
     return out
 
 
-@rule("cloud", "node_pools", "services")
+@rule("cloud", "region", "node_pools", "services")
 def _services_fit_a_node(spec: PlatformSpec) -> Iterator[Problem]:
     for i, svc in enumerate(spec.services):
         path = f"services[{i}]"

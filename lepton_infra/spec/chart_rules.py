@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from lepton_infra.core.errors import Problem
-from lepton_infra.spec.checks import rule
+from lepton_infra.core.spec_checks import rule
 
 if TYPE_CHECKING:
     from lepton_infra.spec.platform import PlatformSpec
@@ -32,7 +32,7 @@ def charts_installed(spec: PlatformSpec) -> list[str]:
         charts.append("keda-add-ons-http")
     if spec.jobs.enabled:
         charts.append("kueue")
-    from lepton_infra.spec.exposure import exposed_services
+    from lepton_infra.core.exposure import exposed_services
 
     if exposed_services(spec) and spec.cloud != "aws":
         # An ALB serves ACM certificates only, so EKS gets no cert-manager (aws/traffic.py); GKE's Gateways

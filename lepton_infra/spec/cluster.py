@@ -8,8 +8,8 @@ from typing import Literal
 from pydantic import Field
 
 from lepton_infra.core.kubernetes_versions import WARN_DAYS, default_minor, lifecycle
+from lepton_infra.core.spec_model import SpecModel, described
 from lepton_infra.cost.prices import fees
-from lepton_infra.spec.base import SpecModel, described
 from lepton_infra.spec.maintenance import MAINTENANCE_DESCRIPTION, MaintenanceWindow
 
 EndpointAccess = Literal["private", "public"]

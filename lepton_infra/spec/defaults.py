@@ -1,41 +1,21 @@
 """Defaults that depend on `environment`, in one table: the validator fills them in and the generated
 spec reference prints them, so the two cannot disagree.
 
-A row names a dotted path under `lepton:platform` and its value per environment. Cloud-only rows (knobs)
-live in each cloud's profile and are read through `environment_defaults()`; they apply only when the
-spec's cloud is that cloud.
+A row names a dotted path under `lepton:platform` and its value per environment. Cloud-only rows live
+beside each cloud's knobs (profiles/<cloud>/knobs.py: ENVIRONMENT_DEFAULTS) and apply only when the spec's
+cloud is that cloud; `environment_defaults()` reads them all.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-ENVIRONMENTS = ("dev", "staging", "prod")
+from pydantic import BaseModel
 
-
-@dataclass(frozen=True)
-class EnvDefault:
-    path: str  # dotted, e.g. "network.zones"
-    dev: Any
-    staging: Any
-    prod: Any
-    cloud: str | None = None  # set for a cloud knob: applies only on that cloud
-
-    def value(self, environment: str) -> Any:
-        return getattr(self, environment)
-
-    def describe(self) -> str:
-        """`dev/staging: 2, prod: 3`: environments with the same value share one entry."""
-        groups: dict[str, list[str]] = {}
-        for env in ENVIRONMENTS:
-            groups.setdefault(_show(self.value(env)), []).append(env)
-        return ", ".join(f"{'/'.join(envs)}: {shown}" for shown, envs in groups.items())
-
-
-def _show(value: Any) -> str:
-    return str(value).lower() if isinstance(value, bool) else str(value)
-
+from lepton_infra.core.env_defaults import ENVIRONMENTS, EnvDefault
+from lepton_infra.profiles.aws.knobs import ENVIRONMENT_DEFAULTS as AWS_DEFAULTS
+from lepton_infra.profiles.azure.knobs import ENVIRONMENT_DEFAULTS as AZURE_DEFAULTS
+from lepton_infra.profiles.gcp.knobs import ENVIRONMENT_DEFAULTS as GCP_DEFAULTS
 
 # Cheap in dev and staging, resilient and locked down in prod.
 GENERIC_DEFAULTS: tuple[EnvDefault, ...] = (
@@ -47,10 +27,8 @@ GENERIC_DEFAULTS: tuple[EnvDefault, ...] = (
 
 
 def environment_defaults() -> tuple[EnvDefault, ...]:
-    """The generic rows and every cloud profile's rows."""
-    from lepton_infra.profiles import PROFILES
-
-    return GENERIC_DEFAULTS + tuple(row for p in PROFILES.values() for row in p.environment_defaults)
+    """The generic rows and every cloud's rows."""
+    return GENERIC_DEFAULTS + AWS_DEFAULTS + GCP_DEFAULTS + AZURE_DEFAULTS
 
 
 def default_for(path: str) -> EnvDefault | None:
@@ -58,8 +36,9 @@ def default_for(path: str) -> EnvDefault | None:
 
 
 def apply_environment_defaults(data: dict[str, Any]) -> dict[str, Any]:
-    """A copy of raw spec data with every unset environment-dependent value filled in. Nothing is filled
-    when `environment` is not a known one (that is reported as its own problem)."""
+    """A copy of raw spec data with every unset environment-dependent value filled in, in a nested mapping
+    or a nested model alike. Nothing is filled when `environment` is not a known one (that is reported as
+    its own problem)."""
     environment = data.get("environment")
     if environment not in ENVIRONMENTS:
         return data
@@ -73,6 +52,8 @@ def apply_environment_defaults(data: dict[str, Any]) -> dict[str, Any]:
             child = node.get(part)
             if child is None:
                 child = {}
+            elif isinstance(child, BaseModel):  # a block given as a model (`cluster=ClusterSpec(...)`)
+                child = child.model_dump(exclude_unset=True)  # its unset fields are filled like a mapping's
             elif not isinstance(child, dict):
                 break  # not a mapping: left for validation to report
             node[part] = child = dict(child)

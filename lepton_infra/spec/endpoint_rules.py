@@ -10,7 +10,7 @@ from ipaddress import IPv4Network, collapse_addresses
 from typing import TYPE_CHECKING
 
 from lepton_infra.core.errors import Problem
-from lepton_infra.spec.checks import rule
+from lepton_infra.core.spec_checks import rule
 
 if TYPE_CHECKING:
     from lepton_infra.spec.platform import PlatformSpec

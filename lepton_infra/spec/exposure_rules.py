@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from lepton_infra.core.errors import Problem
-from lepton_infra.spec.checks import rule
-from lepton_infra.spec.exposure import service_exposure, service_host
+from lepton_infra.core.exposure import service_exposure, service_host, within
+from lepton_infra.core.spec_checks import rule
 
 if TYPE_CHECKING:
     from lepton_infra.spec.platform import PlatformSpec
@@ -20,10 +20,6 @@ if TYPE_CHECKING:
 # An FQDN load balancers match exactly: lowercase labels, no wildcard (one certificate per host).
 _HOST = re.compile(r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$")
 _HOST_MAX = 253
-
-
-def within(host: str, domain: str) -> bool:
-    return host == domain or host.endswith("." + domain)
 
 
 @rule("environment", "network", "services")

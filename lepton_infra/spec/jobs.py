@@ -13,7 +13,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from lepton_infra.spec.base import Quantity, SpecModel
+from lepton_infra.core.spec_model import SpecModel
+from lepton_infra.spec.base import Quantity
 
 ReclaimPolicy = Literal["Any", "LowerPriority", "Never"]
 WithinQueuePolicy = Literal["LowerPriority", "LowerOrNewerEqualPriority", "Never"]

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from lepton_infra.core.errors import Problem
+from lepton_infra.core.spec_checks import rule
 from lepton_infra.spec.base import quantity_value
-from lepton_infra.spec.checks import rule
 from lepton_infra.spec.jobs import TenantJobsSpec
 
 if TYPE_CHECKING:
@@ -68,6 +68,18 @@ def jobs_problems(spec: PlatformSpec) -> Iterator[Problem]:
                 jobs.borrowing_limit,
                 "only one tenant: its cohort has no other queue to borrow from",
                 "remove borrowing_limit or add another tenant",
+            )
+    held = {pool for t in spec.tenants if t.jobs for pool, n in t.jobs.gpu_quota.items() if n > 0}
+    for i, pool in enumerate(spec.node_pools):
+        if pool.gpu is not None and pool.name not in held:
+            yield Problem(
+                f"node_pools[{i}]",
+                pool.name,
+                "a GPU pool, so a job flavor, but no tenant's queue holds quota on it: a queue borrows only "
+                "the nominal quota other queues of its cohort hold (Kueue cohorts), so a job asking for "
+                "these GPUs would stay inadmissible forever",
+                f"give a tenant queue quota on it (tenants[].jobs.gpu_quota: {{{pool.name}: N}}; other "
+                "tenants borrow it while it is idle), or remove the pool",
             )
     if len(spec.gpu_pools) + 1 > 64:
         yield Problem(

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from lepton_infra.spec.base import SpecModel, described
+from lepton_infra.core.spec_model import SpecModel, described
 
 MaintenanceDay = Literal[
     "daily", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"
@@ -21,10 +21,6 @@ MaintenanceDay = Literal[
 # GKE counts only contiguous windows of at least four hours.
 MIN_HOURS = 4
 MAX_HOURS = 24
-# GKE: "You must allow at least 48 hours of maintenance availability in a 32-day rolling window." Any 32
-# days hold every weekday at least 4 times, so a weekly window gives at least 4 x duration_hours.
-GKE_HOURS_PER_32_DAYS = 48
-GKE_MIN_WEEKLY_HOURS = GKE_HOURS_PER_32_DAYS // 4
 
 
 class MaintenanceWindow(SpecModel):

@@ -7,7 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from lepton_infra.spec.base import Email, SpecModel, described
+from lepton_infra.core.spec_model import SpecModel, described
+from lepton_infra.spec.base import Email
 
 NatStrategy = Literal["single", "per-zone"]
 TlsIssuer = Literal["private-ca", "acme"]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from lepton_infra.spec.base import GpuRequest, Name, SpecModel
+from lepton_infra.catalog import Cloud, Machine, choose_machine
+from lepton_infra.core.spec_model import SpecModel
+from lepton_infra.spec.base import GpuRequest, Name
 
 
 class NodePoolSpec(SpecModel):
@@ -58,3 +60,23 @@ class NodePoolSpec(SpecModel):
     @property
     def is_gpu(self) -> bool:
         return self.gpu is not None
+
+    @property
+    def hosts_system_pods(self) -> bool:
+        """CoreDNS, the cluster autoscaler, metrics-server and Prometheus tolerate neither the GPU taint nor
+        spot reclaims, and a self-managed autoscaler cannot bring up the first node it would itself run on:
+        they need a CPU pool, on-demand, with at least one node."""
+        return self.gpu is None and not self.spot and self.min >= 1
+
+    def machine(self, cloud: Cloud, region: str | None) -> Machine:
+        """The one machine choice for this pool: the catalog's cheapest machine with its GPUs (or CPU class)
+        offered in `region` (None: in any region); an explicit `machine_type` wins. Raises `NoMachine`
+        when none fits (the spec's rules report that before anything is resolved)."""
+        return choose_machine(
+            cloud,
+            gpu=self.gpu.type if self.gpu else None,
+            gpu_count=self.gpu.count if self.gpu else 1,
+            cpu_class=self.cpu,
+            explicit=self.machine_type,
+            region=region,
+        )

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Annotated, Any, Literal
 
 import pulumi
 from pydantic import Field, StringConstraints, TypeAdapter, ValidationError, model_validator
 
-from lepton_infra.core.errors import SpecError
-from lepton_infra.spec.base import PlatformName, SpecModel
-from lepton_infra.spec.cloud_knobs import AwsKnobs, AzureKnobs, GcpKnobs
+from lepton_infra.core.conventions import PLATFORM_CONFIG_KEY
+from lepton_infra.core.errors import MISSING, Problem, SpecError
+from lepton_infra.core.spec_model import SpecModel
+from lepton_infra.core.tagging import deployment_name
+from lepton_infra.profiles.aws.knobs import AwsKnobs
+from lepton_infra.profiles.aws.tags import AWS_TAGS
+from lepton_infra.profiles.azure.knobs import AzureKnobs
+from lepton_infra.profiles.azure.tags import AZURE_TAGS
+from lepton_infra.profiles.gcp.knobs import GcpKnobs
+from lepton_infra.profiles.gcp.tags import GCP_LABELS
+from lepton_infra.spec.base import PlatformName
 from lepton_infra.spec.cluster import ClusterSpec
 from lepton_infra.spec.defaults import apply_environment_defaults
 from lepton_infra.spec.jobs import JobsSpec
@@ -19,13 +29,10 @@ from lepton_infra.spec.network import NetworkSpec
 from lepton_infra.spec.node_pool import NodePoolSpec
 from lepton_infra.spec.problems import problems_from_validation_error
 from lepton_infra.spec.service import ServiceSpec
-from lepton_infra.spec.tag_rules import AWS_TAGS, AZURE_TAGS, GCP_LABELS
 from lepton_infra.spec.tenant import TenantSpec
 
 Environment = Literal["dev", "staging", "prod"]
 CloudName = Literal["aws", "gcp", "azure"]
-CONFIG_NAMESPACE = "lepton"
-CONFIG_KEY = "platform"
 
 
 class PlatformSpec(SpecModel):
@@ -84,9 +91,7 @@ class PlatformSpec(SpecModel):
 
     @model_validator(mode="after")
     def _cross_field_rules(self) -> PlatformSpec:
-        from lepton_infra.spec.rules import check_platform
-
-        problems = check_platform(self)
+        problems = _cross_field_rules()(self)
         if problems:
             raise _CrossFieldProblems(problems)
         return self
@@ -94,11 +99,9 @@ class PlatformSpec(SpecModel):
     # --- construction -------------------------------------------------------------------------------
 
     @classmethod
-    def from_dict(cls, data: Any, source: str = "lepton:platform") -> PlatformSpec:
+    def from_dict(cls, data: Any, source: str = PLATFORM_CONFIG_KEY) -> PlatformSpec:
         """Validate raw data; raise `SpecError` listing every problem (never a pydantic traceback)."""
         if not isinstance(data, dict):
-            from lepton_infra.core.errors import Problem
-
             raise SpecError(
                 [
                     Problem(
@@ -115,24 +118,20 @@ class PlatformSpec(SpecModel):
         except ValidationError as err:
             problems = problems_from_validation_error(err, cls)
             if _has_field_errors(err):  # the cross-field rules did not run: run them on what did validate
-                from lepton_infra.spec.rules import check_platform
-
-                problems.extend(check_platform(_partial_spec(data)))
+                problems.extend(_cross_field_rules()(_partial_spec(data)))
             raise SpecError(problems, source) from None
 
     @classmethod
     def from_config(cls) -> PlatformSpec:
         """Read `lepton:platform` from the stack's config (the only place config is read)."""
-        config = pulumi.Config(CONFIG_NAMESPACE)
+        namespace, key = PLATFORM_CONFIG_KEY.split(":")
         try:
-            raw = config.get_object(CONFIG_KEY)
+            raw = pulumi.Config(namespace).get_object(key)
         except Exception as err:  # malformed JSON in config is a user error, not a crash
-            from lepton_infra.core.errors import Problem
-
             raise SpecError(
                 [
                     Problem(
-                        f"{CONFIG_NAMESPACE}:{CONFIG_KEY}",
+                        PLATFORM_CONFIG_KEY,
                         "(unparseable)",
                         str(err),
                         "write the value as a YAML mapping",
@@ -140,12 +139,10 @@ class PlatformSpec(SpecModel):
                 ]
             ) from None
         if raw is None:
-            from lepton_infra.core.errors import MISSING, Problem
-
             raise SpecError(
                 [
                     Problem(
-                        f"{CONFIG_NAMESPACE}:{CONFIG_KEY}",
+                        PLATFORM_CONFIG_KEY,
                         MISSING,
                         "not set in the stack config",
                         "add `lepton:platform:` to Pulumi.<stack>.yaml",
@@ -153,6 +150,7 @@ class PlatformSpec(SpecModel):
                 ]
             )
         spec = cls.from_dict(raw)
+        # Deferred like the rules (_cross_field_rules): each cloud's provider keys come from its profile.
         from lepton_infra.spec.provider_config import PROVIDER_KEYS, provider_config_conflicts
 
         given = {key: pulumi.Config(key.split(":")[0]).get(key.split(":")[1]) for key in PROVIDER_KEYS}
@@ -167,10 +165,42 @@ class PlatformSpec(SpecModel):
         return [p for p in self.node_pools if p.gpu is not None]
 
     @property
-    def stack_label(self) -> str:
-        from lepton_infra.core.tagging import deployment_name
+    def system_pool(self) -> NodePoolSpec | None:
+        """The first pool that can host the system pods (`NodePoolSpec.hosts_system_pods`); a spec without
+        one is refused (spec/apply_time.py), so None only on a spec that did not validate."""
+        return next((p for p in self.node_pools if p.hosts_system_pods), None)
 
+    @property
+    def stack_label(self) -> str:
         return deployment_name(self.name, self.environment)
+
+
+def spec_in_config(config: Mapping[str, Any]) -> PlatformSpec | None:
+    """The platform spec a program's stack config holds (a recorded plan's `config`: values as JSON text
+    or already parsed), validated as `from_config` validates it. None when there is none, or when it is not
+    a valid spec: a program could not have built a platform from it (the cost model and the policy report
+    then read the plan alone)."""
+    raw = config.get(PLATFORM_CONFIG_KEY)
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except json.JSONDecodeError:
+            return None
+    if not isinstance(raw, dict):
+        return None
+    try:
+        return PlatformSpec.from_dict(raw)
+    except SpecError:
+        return None
+
+
+def _cross_field_rules() -> Callable[[PlatformSpec], list[Problem]]:
+    """The cross-field rules and the cloud's pre-flight (spec/rules.py). They read a finished PlatformSpec,
+    and name it in their signatures, so they import this module and not the reverse: the model reaches
+    them only when a spec is validated (tests/unit/test_import_cycles.py keeps the imports acyclic)."""
+    from lepton_infra.spec.rules import check_platform
+
+    return check_platform
 
 
 def _has_field_errors(err: ValidationError) -> bool:
@@ -186,7 +216,7 @@ def _field_adapter(name: str) -> TypeAdapter[Any]:
 
 def _partial_spec(data: dict[str, Any]) -> PlatformSpec:
     """A spec holding only the top-level fields that validate on their own; the others are absent, so
-    the rules that need them are skipped (spec/checks.py) and every other rule still runs."""
+    the rules that need them are skipped (core/spec_checks.py) and every other rule still runs."""
     data = apply_environment_defaults(data)
     values: dict[str, Any] = {}
     broken: list[str] = []

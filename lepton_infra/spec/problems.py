@@ -4,16 +4,19 @@ hint where YAML read a number for a string (`version: 1.30` arrives as the float
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from lepton_infra.core.args import known, ordered
 from lepton_infra.core.errors import MISSING, Problem, choose_from, format_path, quoting_fix
-from lepton_infra.spec.base import PATTERN_RULES
+from lepton_infra.core.spec_model import PATTERN_RULES
+from lepton_infra.spec.node_pool import NodePoolSpec
 
 _FIXES = {
     "extra_forbidden": "remove it or check the spelling against the documented fields",
@@ -89,8 +92,6 @@ def _resolve(root: type[BaseModel], loc: tuple[int | str, ...], is_key: bool) ->
 def _quoted(value: int | float, patterns: list[str]) -> str:
     """How to write `value` as the string it was probably meant to be: YAML drops a trailing zero of
     1.30, so a padded form that matches the field's pattern wins."""
-    import re
-
     text = str(value)
     candidates = [text + "0", text] if isinstance(value, float) else [text]
     for candidate in candidates:
@@ -143,9 +144,6 @@ def problems_from_validation_error(err: ValidationError, root: type[BaseModel]) 
 def like_spec_field(path: str, value: Any, model: type[BaseModel], name: str) -> list[Problem]:
     """`value` checked against a spec field's own constraints (bounds, patterns, literals), so a
     component's arg refuses exactly what the spec refuses, in the same words. Outputs and None pass."""
-    from pydantic import TypeAdapter
-
-    from lepton_infra.core.args import known
 
     if not known(value):
         return []
@@ -170,8 +168,6 @@ def node_pool_args_problems(
     """What every cloud's node-pool component refuses as `node_pools[]` does: the name and size bounds of
     the spec's fields, the cloud's own name rule (`CloudProfile.pool_name`, a `NameRule`), min <= max.
     `what`: how the cloud calls a pool ("node group", "node pool")."""
-    from lepton_infra.core.args import known, ordered
-    from lepton_infra.spec.node_pool import NodePoolSpec
 
     yield from like_spec_field("pool_name", pool_name, NodePoolSpec, "name")
     if known(pool_name) and not name_rule.ok(pool_name):

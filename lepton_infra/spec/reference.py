@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
+from lepton_infra.core.conventions import PLATFORM_CONFIG_KEY
 from lepton_infra.spec import PlatformSpec
 from lepton_infra.spec.defaults import default_for
 
@@ -108,7 +109,7 @@ def render() -> str:
         "",
     ]
     seen: set[type[BaseModel]] = set()
-    queue: list[tuple[str, type[BaseModel]]] = [("lepton:platform", PlatformSpec)]
+    queue: list[tuple[str, type[BaseModel]]] = [(PLATFORM_CONFIG_KEY, PlatformSpec)]
     while queue:
         path, model = queue.pop(0)
         if model in seen:
@@ -122,14 +123,14 @@ def render() -> str:
         ]
         for name, field in model.model_fields.items():
             description = (field.description or "").replace("|", "\\|").replace("\n", " ")
-            field_path = name if path == "lepton:platform" else f"{path}.{name}"
+            field_path = name if path == PLATFORM_CONFIG_KEY else f"{path}.{name}"
             lines.append(
                 f"| `{name}` | {_type_name(field.annotation)} | {_default(field, field_path)} | "
                 f"{description} |"
             )
             key = f"{name}[]" if typing.get_origin(field.annotation) is list else name
             for nested in _nested_models(field.annotation):
-                queue.append((f"{path}.{key}" if path != "lepton:platform" else key, nested))
+                queue.append((f"{path}.{key}" if path != PLATFORM_CONFIG_KEY else key, nested))
         lines.append("")
     return "\n".join(lines)
 

@@ -1,5 +1,5 @@
 """Cross-field rules of `PlatformSpec` that hold on every cloud. Each rule declares the top-level fields
-it reads (`@rule(...)`, spec/checks.py), so a field that failed validation skips only the rules that need
+it reads (`@rule(...)`, core/spec_checks.py), so a field that failed validation skips only the rules that need
 it and all the others still report: one error lists every problem at once. A cloud's own rules live in
 its profile (lepton_infra/profiles/) and run as its pre-flight, reported in the same error. Pure: the
 catalog and CIDR maths only, no provider SDK."""
@@ -10,30 +10,33 @@ from collections.abc import Iterator
 from ipaddress import IPv4Network
 from typing import TYPE_CHECKING
 
-from lepton_infra.catalog import NoMachine, catalog, choose_machine, gpu_models
+from lepton_infra.catalog import NoMachine, catalog, gpu_models
 from lepton_infra.core.cidr import CidrTooSmall, largest_prefix_for, plan_subnets
 from lepton_infra.core.errors import Problem, choose_from
+from lepton_infra.core.spec_checks import Rule, invalid_fields, rule, run_rules
+from lepton_infra.core.tagging import missing_required_tags, platform_tags
+from lepton_infra.cost.prices import price_keys
+from lepton_infra.profiles import PROFILES
+from lepton_infra.spec.alerting_rules import ALERTING_RULES
 from lepton_infra.spec.apply_time import APPLY_TIME_RULES
 from lepton_infra.spec.capacity_rules import CAPACITY_RULES
 from lepton_infra.spec.chart_rules import CHART_RULES
-from lepton_infra.spec.checks import Rule, rule, run_rules
 from lepton_infra.spec.endpoint_rules import ENDPOINT_RULES
 from lepton_infra.spec.exposure_rules import EXPOSURE_RULES
 from lepton_infra.spec.jobs_rules import JOBS_RULES
+from lepton_infra.spec.service_rules import SERVICE_RULES
 from lepton_infra.spec.tenant_rules import TENANT_RULES
 from lepton_infra.spec.version_rules import kubernetes_lifecycle
 
 if TYPE_CHECKING:
+    from lepton_infra.spec.node_pool import NodePoolSpec
     from lepton_infra.spec.platform import PlatformSpec
 
-_CLOUDS = ("aws", "gcp", "azure")
+_CLOUDS = tuple(PROFILES)
 
 
 def check_platform(spec: PlatformSpec) -> list[Problem]:
     """The generic rules, then the chosen cloud's pre-flight (when `cloud` itself validated)."""
-    from lepton_infra.profiles import PROFILES
-    from lepton_infra.spec.checks import invalid_fields
-
     problems = run_rules(RULES, spec)
     if "cloud" not in invalid_fields(spec):
         problems.extend(PROFILES[spec.cloud].preflight(spec))
@@ -42,8 +45,6 @@ def check_platform(spec: PlatformSpec) -> list[Problem]:
 
 @rule("cloud", *_CLOUDS)
 def _cloud_knobs(spec: PlatformSpec) -> Iterator[Problem]:
-    from lepton_infra.profiles import PROFILES
-
     for cloud in _CLOUDS:
         if cloud != spec.cloud and getattr(spec, cloud) is not None:
             yield Problem(
@@ -76,8 +77,6 @@ def _unique(field: str) -> Rule:
 
 @rule("cloud", "node_pools")
 def _pool_names(spec: PlatformSpec) -> Iterator[Problem]:
-    from lepton_infra.profiles import PROFILES
-
     name_rule = PROFILES[spec.cloud].pool_name
     for i, pool in enumerate(spec.node_pools):
         if not name_rule.ok(pool.name):
@@ -87,6 +86,21 @@ def _pool_names(spec: PlatformSpec) -> Iterator[Problem]:
                 f"not a valid {spec.cloud} node pool name ({name_rule.description})",
                 "rename the pool",
             )
+
+
+def _machine_region(spec: PlatformSpec, pool: NodePoolSpec) -> str | None:
+    """The region a pool's machine is chosen in, as the resolution chooses it (spec/resolved.py); None
+    where `_region` already refuses the region or the GPU there, so one cause is reported once."""
+    cat = catalog(spec.cloud)
+    if spec.region not in cat.regions:
+        return None
+    if (
+        pool.gpu is not None
+        and (offered := cat.regions_for_gpu(pool.gpu.type))
+        and spec.region not in offered
+    ):
+        return None
+    return spec.region
 
 
 @rule("cloud", "region", "node_pools")
@@ -119,14 +133,7 @@ def _pools(spec: PlatformSpec) -> Iterator[Problem]:
             )
             continue
         try:
-            choose_machine(
-                spec.cloud,
-                gpu=pool.gpu.type if pool.gpu else None,
-                gpu_count=pool.gpu.count if pool.gpu else 1,
-                cpu_class=pool.cpu,
-                explicit=pool.machine_type,
-                region=None if pool.machine_type else spec.region,  # a machine sold in the region
-            )
+            pool.machine(spec.cloud, _machine_region(spec, pool))
         except NoMachine as err:
             field = "machine_type" if pool.machine_type else ("gpu" if pool.gpu else "cpu")
             value = pool.machine_type or (pool.gpu.model_dump() if pool.gpu else pool.cpu)
@@ -213,8 +220,6 @@ def _is_rfc1918(cidr: IPv4Network) -> bool:
 
 @rule("tags")
 def _required_tags(spec: PlatformSpec) -> Iterator[Problem]:
-    from lepton_infra.core.tagging import missing_required_tags, platform_tags
-
     # platform_tags() sets these itself; a user value would be silently overwritten.
     for key in sorted(set(platform_tags("x", "dev", {})) & set(spec.tags)):
         yield Problem(
@@ -234,8 +239,6 @@ def _required_tags(spec: PlatformSpec) -> Iterator[Problem]:
 
 @rule("cloud", "tags")
 def _cloud_tag_rules(spec: PlatformSpec) -> Iterator[Problem]:
-    from lepton_infra.profiles import PROFILES
-
     yield from PROFILES[spec.cloud].tags.problems(spec.tags)
 
 
@@ -243,7 +246,6 @@ def _cloud_tag_rules(spec: PlatformSpec) -> Iterator[Problem]:
 def _price_overrides(spec: PlatformSpec) -> Iterator[Problem]:
     if spec.budget is None or not spec.budget.price_overrides:
         return
-    from lepton_infra.cost.prices import price_keys
 
     known = price_keys(spec.cloud)
     for key in spec.budget.price_overrides:
@@ -269,9 +271,11 @@ RULES: tuple[Rule, ...] = (
     _network,
     *ENDPOINT_RULES,
     *TENANT_RULES,
+    *SERVICE_RULES,
     *CAPACITY_RULES,
     *JOBS_RULES,
     *EXPOSURE_RULES,
+    *ALERTING_RULES,
     _required_tags,
     _cloud_tag_rules,
     _price_overrides,

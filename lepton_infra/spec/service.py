@@ -7,7 +7,8 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
-from lepton_infra.spec.base import GpuRequest, Name, Quantity, SpecModel, described, quantity_value
+from lepton_infra.core.spec_model import SpecModel, described
+from lepton_infra.spec.base import GpuRequest, Name, Quantity, quantity_value
 
 # An image reference with an explicit tag or digest (never implicit :latest).
 IMAGE_PATTERN = described(
@@ -18,7 +19,13 @@ IMAGE_PATTERN = described(
 
 class ReplicasSpec(SpecModel):
     min: int = Field(
-        default=0, ge=0, le=1000, description="Minimum replicas. 0 scales to zero through KEDA. Default 0."
+        default=0,
+        ge=0,
+        le=1000,
+        description="Minimum replicas. 0 scales to zero through KEDA. In prod a service kept running "
+        "(min ≥ 1) needs min ≥ 2, so one replica serves while a node drain (spot reclaim, upgrade, "
+        "scale-down) moves the other, and an on-demand pool offering its GPU type (or an on-demand CPU "
+        "pool). Default 0.",
     )
     max: int = Field(default=4, ge=1, le=1000, description="Maximum replicas. Default 4.")
 
@@ -26,12 +33,20 @@ class ReplicasSpec(SpecModel):
 class ScalingSpec(SpecModel):
     metric: Literal["requests_per_second", "queue_length"] = Field(
         default="requests_per_second",
-        description="What drives replicas: request rate (from Prometheus) or a queue length. "
-        "Default requests_per_second.",
+        description="What drives replicas (KEDA), whatever `replicas.min`: request rate, or the length of "
+        "a queue the tenant publishes as `lepton_queue_length` from a Service in its namespace labelled "
+        "`lepton.ai/queue-of: <service name>` with a port named `metrics` (the platform scrapes it and "
+        "labels the series with the service's name). At 0 replicas request rate is counted by the KEDA "
+        "HTTP add-on's interceptor, which holds the first request and wakes the service; from 1 replica "
+        "up by the service's own `http_requests_total`. Default requests_per_second.",
     )
     target: float = Field(default=10.0, gt=0, description="Target value per replica. Default 10.")
     cpu_utilization: int = Field(
-        default=70, ge=10, le=100, description="CPU target (%) when replicas.min > 0 (HPA). Default 70."
+        default=70,
+        ge=10,
+        le=100,
+        description="CPU target (%), a second trigger beside `metric` when replicas.min > 0: replicas "
+        "follow whichever asks for more. Default 70.",
     )
 
 
@@ -101,6 +116,17 @@ class ServiceSpec(SpecModel):
     memory: Request = Field(
         default="8Gi",
         description="Memory request = limit per replica, above zero (e.g. `512Mi`). Default 8Gi.",
+    )
+    model_cache_gb: int = Field(
+        default=20,
+        ge=1,
+        le=4096,
+        description="Writable space for model weights, mounted at /models (`MODEL_CACHE_DIR`; "
+        "`XDG_CACHE_HOME` and `HF_HOME` point under it, so Hugging Face and PyTorch caches land there). It "
+        "is an emptyDir on the node's boot disk, so it costs nothing beyond the pool's `disk_gb` (priced "
+        "with the pool) and is refilled when a replica starts on another node; the replica reserves it "
+        "as `ephemeral-storage`, and a pool offering the service's GPU type (or a CPU pool) must have the "
+        "disk for it. /tmp stays a 2 GiB scratch space. Default 20 GiB.",
     )
     replicas: ReplicasSpec = Field(default_factory=ReplicasSpec, description="Replica bounds.")
     scaling: ScalingSpec = Field(default_factory=ScalingSpec, description="Autoscaling signal.")

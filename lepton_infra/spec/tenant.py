@@ -6,7 +6,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from lepton_infra.spec.base import Name, Quantity, SpecModel
+from lepton_infra.core.spec_model import SpecModel
+from lepton_infra.spec.base import Name, Quantity
 from lepton_infra.spec.jobs import TenantJobsSpec
 
 PodSecurityLevel = Literal["restricted", "baseline"]

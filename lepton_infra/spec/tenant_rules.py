@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from lepton_infra.core.errors import Problem, choose_from
-from lepton_infra.spec.checks import rule
+from lepton_infra.core.spec_checks import rule
 
 if TYPE_CHECKING:
     from lepton_infra.spec.platform import PlatformSpec

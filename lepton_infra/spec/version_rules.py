@@ -1,7 +1,7 @@
 """`cluster.version` against the cloud's version lifecycle at the plan's date (core/kubernetes_versions.py):
 a minor the cloud no longer creates, or one past standard support without `cluster.support: extended`,
 is refused here, naming the date and the fix, instead of failing (or silently billing extended support)
-at apply time. GKE's channels are checked by its profile (spec/gcp_rules.py)."""
+at apply time. GKE's channels are checked by its profile (profiles/gcp/rules.py)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from lepton_infra.core.kubernetes_versions import (
     standard_minors,
     status,
 )
-from lepton_infra.spec.checks import rule
+from lepton_infra.core.spec_checks import rule
 
 if TYPE_CHECKING:
     from lepton_infra.spec.platform import PlatformSpec

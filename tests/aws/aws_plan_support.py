@@ -39,7 +39,17 @@ SPEC: dict[str, Any] = {
         },
         {"name": "h100", "gpu": {"type": "h100-80gb", "count": 8}, "min": 0, "max": 2, "disk_gb": 500},
     ],
-    "monitoring": {"alert_emails": ["oncall@test.dev", "ml@test.dev"], "gpu_idle_percent": 15},
+    "monitoring": {
+        "alert_emails": ["oncall@test.dev", "ml@test.dev"],
+        "gpu_idle_percent": 15,
+        # Alerts need a relay to be mailed (spec/alerting_rules.py).
+        "smtp": {
+            "relay": "smtp.sendgrid.net:587",
+            "from": "alerts@test.dev",
+            "username": "apikey",
+            "password": {"secret": "alertmanager-smtp", "key": "password"},
+        },
+    },
     "budget": {"monthly_usd": 3000},
     "tags": {"team": "ml-platform", "cost-center": "1234"},
     "aws": {

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from lepton_infra.core.eks_addons import BASES, addon_pins
+from lepton_infra.core.eks_addons import BASES, EKS_ADDONS, addon_pins
 from lepton_infra.plan.record import PlannedGraph
-from lepton_infra.spec.aws_rules import ADDON_VERSION, EKS_ADDONS
+from lepton_infra.profiles.aws.rules import ADDON_VERSION
 from tests.conftest import spec_problems
 from tests.kubernetes.harness import shipped_spec
 

@@ -17,10 +17,10 @@ from lepton_infra.aws.traffic import (
     entry_point_decoration,
     route_decoration,
 )
+from lepton_infra.core.exposure import exposed_services
 from lepton_infra.core.traffic import EntryPoint, RouteTarget
 from lepton_infra.kubernetes.serving.keda import COLD_START_WAIT
 from lepton_infra.plan.engine import plan_program
-from lepton_infra.spec.exposure import exposed_services
 from tests.kubernetes.harness import shipped_spec as raw_spec
 
 DATA = Path(__file__).parent / "data"

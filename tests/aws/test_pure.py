@@ -20,8 +20,8 @@ from lepton_infra.aws.node_pool import (
     pool_taints,
     tag_slug,
 )
-from lepton_infra.aws.planning import instance_types
 from lepton_infra.spec import PlatformSpec
+from lepton_infra.spec.resolved import resolve
 
 TEMPLATE = "k8s.io/cluster-autoscaler/node-template"
 
@@ -151,21 +151,21 @@ def _spec(pool: dict) -> PlatformSpec:
 
 def test_spot_pools_get_same_shape_types_only() -> None:
     spec = _spec({"name": "l4", "gpu": {"type": "l4", "count": 1}, "spot": True})
-    assert instance_types(spec, spec.node_pools[1]) == ["g6.xlarge"]
+    assert resolve(spec).pools[1].instance_types == ["g6.xlarge"]
     spec = _spec({"name": "batch", "cpu": "standard-16", "spot": True})
-    assert instance_types(spec, spec.node_pools[1]) == ["m6i.4xlarge", "m6a.4xlarge", "m5.4xlarge"]
+    assert resolve(spec).pools[1].instance_types == ["m6i.4xlarge", "m6a.4xlarge", "m5.4xlarge"]
 
 
 def test_on_demand_gpu_pool_gets_the_cheapest_fit() -> None:
     spec = _spec({"name": "a10", "gpu": {"type": "a10g", "count": 4}})
-    assert instance_types(spec, spec.node_pools[1]) == ["g5.12xlarge"]
+    assert resolve(spec).pools[1].instance_types == ["g5.12xlarge"]
 
 
 def test_explicit_machine_type_wins() -> None:
     spec = _spec({"name": "l4big", "gpu": {"type": "l4", "count": 1}, "machine_type": "g6.8xlarge"})
-    assert instance_types(spec, spec.node_pools[1]) == ["g6.8xlarge"]
+    assert resolve(spec).pools[1].instance_types == ["g6.8xlarge"]
 
 
 def test_cpu_pool_default_class() -> None:
     spec = _spec({"name": "cpu", "cpu": "standard-8"})
-    assert instance_types(spec, spec.node_pools[1]) == ["m6i.2xlarge"]
+    assert resolve(spec).pools[1].instance_types == ["m6i.2xlarge"]

@@ -13,10 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lepton_infra.azure.planning import (
-    POD_CIDR,
     SPOT_TAINT,
     aks_kubeconfig,
-    azure_problems,
     budget_start,
     dns_service_ip,
     key_vault_name,
@@ -26,6 +24,8 @@ from lepton_infra.azure.planning import (
     registry_name,
     storage_account_name,
 )
+from lepton_infra.profiles.azure.limits import POD_CIDR
+from lepton_infra.profiles.azure.rules import azure_problems
 
 
 @given(st.integers(min_value=0, max_value=255), st.integers(min_value=16, max_value=20))

@@ -304,13 +304,14 @@ def test_node_pools_from_the_catalog(prod: PlannedGraph) -> None:
     assert {n: p.inputs["vmSize"] for n, p in pools.items()} == {
         "system": "Standard_D4s_v5",
         "h100": "Standard_ND96isr_H100_v5",
+        "t4": "Standard_NC4as_T4_v3",
         "t4spot": "Standard_NC4as_T4_v3",
     }
     for name, pool in pools.items():
         assert pool.inputs["enableEncryptionAtHost"] is True and pool.inputs["osDiskType"] == "Managed"
         assert pool.inputs["enableAutoScaling"] is True and "count" in pool.ignore_changes
         assert pool.inputs["nodeLabels"]["lepton.ai/pool"] == name
-    for gpu in ("h100", "t4spot"):
+    for gpu in ("h100", "t4", "t4spot"):
         assert pools[gpu].inputs["minCount"] == 0
         assert pools[gpu].get("gpuProfile.driver") == "Install"
         assert "nvidia.com/gpu=present:NoSchedule" in pools[gpu].inputs["nodeTaints"]

@@ -72,8 +72,8 @@ CASES: dict[str, tuple[dict[str, Any], str]] = {
         "cluster.authorized_networks",
     ),
     "smtp port out of range": (
-        _set(AWS, "monitoring.smtp_relay", "smtp.acme.dev:99999"),
-        "monitoring.smtp_relay",
+        _set(AWS, "monitoring.smtp.relay", "smtp.acme.dev:99999"),
+        "monitoring.smtp.relay",
     ),
     "gpu count true": (_set(AWS, "services.0.gpu.count", True), "services[0].gpu.count"),
     "pool gpu count true": (_set(AWS, "node_pools.1.gpu.count", True), "node_pools[1].gpu.count"),
@@ -115,7 +115,7 @@ def test_refused_at_spec_time_naming_the_field(case: str, tmp_path: Path) -> Non
         (AWS, "services.0.cpu", "4"),  # the L4 pool's g6.xlarge (its spot types share one shape)
         (AWS, "network.domain", "ai.acme.co.uk"),
         (AWS, "services.0.image", "ghcr.io/acme/sentiment:latest-stable"),
-        (AWS, "monitoring.smtp_relay", "smtp.acme.dev:65535"),
+        (AWS, "monitoring.smtp.relay", "smtp.acme.dev:65535"),
     ],
 )
 def test_what_the_cloud_accepts_is_still_accepted(config: dict[str, Any], path: str, value: Any) -> None:

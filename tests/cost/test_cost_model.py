@@ -10,6 +10,8 @@ import pytest
 from lepton_infra.cost import estimate_cost
 from lepton_infra.cost.model import tenant_costs
 from lepton_infra.plan import plan_program
+from lepton_infra.spec import PlatformSpec
+from tests.conftest import shipped_spec
 
 
 def aws_program() -> None:
@@ -55,7 +57,8 @@ def test_aws_idle_and_max_by_hand() -> None:
 
 
 def test_price_overrides_from_the_spec_win() -> None:
-    spec = {"budget": {"monthly_usd": 1, "price_overrides": {"m6i.xlarge": 0.1, "eks-control-plane": 0.0}}}
+    spec = shipped_spec("aws-dev")
+    spec["budget"] = {"monthly_usd": 1, "price_overrides": {"m6i.xlarge": 0.1, "eks-control-plane": 0.0}}
     report = estimate_cost(plan_program(aws_program, {"lepton:platform": spec}))
     pools = {i.pool: i for i in report.node_pools()}
     assert pools["system"].usd_per_hour == 0.1 and pools["system"].price_source == "spec override"
@@ -130,12 +133,10 @@ def test_azure_idle_and_max_by_hand() -> None:
 
 def test_tenant_quota_priced_at_cheapest_pool_for_its_gpu_type() -> None:
     report = estimate_cost(plan_program(aws_program))
-    spec = {
-        "node_pools": [{"name": "system"}, {"name": "l4-spot", "gpu": {"type": "l4", "count": 1}}],
-        "tenants": [{"name": "research", "gpu_quota": 4}, {"name": "idle", "gpu_quota": 0}],
-        "services": [{"name": "s", "tenant": "research", "gpu": {"type": "l4", "count": 1}}],
-    }
-    research, idle = tenant_costs(spec, report.node_pools())
+    raw = shipped_spec("aws-dev")  # pools system and l4-spot (l4 x1), service sentiment of research on l4
+    raw["tenants"] = [*raw["tenants"], {"name": "idle", "gpu_quota": 0}]
+    research, idle = tenant_costs(PlatformSpec.from_dict(raw), report.node_pools())
+    assert (research["tenant"], research["gpu_quota"], idle["tenant"]) == ("research", 4, "idle")
     assert research["pool"] == "l4-spot"
     assert research["usd_per_gpu_hour"] == pytest.approx(0.32192, abs=1e-4)
     assert research["monthly_usd_at_quota"] == pytest.approx(4 * 0.32192 * 730, abs=0.01)

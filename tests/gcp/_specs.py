@@ -20,7 +20,16 @@ def prod_spec() -> dict[str, Any]:
             {"name": "h100", "gpu": {"type": "h100-80gb", "count": 8}, "min": 0, "max": 2},
             {"name": "l4-spot", "gpu": {"type": "l4", "count": 1}, "min": 0, "max": 16, "spot": True},
         ],
-        "monitoring": {"alert_emails": ["oncall@acme.dev", "ml@acme.dev"]},
+        "monitoring": {
+            "alert_emails": ["oncall@acme.dev", "ml@acme.dev"],
+            # Alerts need a relay to be mailed (spec/alerting_rules.py).
+            "smtp": {
+                "relay": "smtp.sendgrid.net:587",
+                "from": "alerts@acme.dev",
+                "username": "apikey",
+                "password": {"secret": "alertmanager-smtp", "key": "password"},
+            },
+        },
         "budget": {"monthly_usd": 50000},
         "tags": {"team": "ml-platform", "cost-center": "1234"},
         "gcp": {"project": "acme-ai-prod", "billing_account": "012345-6789AB-CDEF01"},

@@ -120,7 +120,6 @@ def test_gpu_alerts_on_gke_read_only_fields_its_exporter_serves(
         "GpuMemoryNearFull",
         "GpuPodPending",
         "GpuMetricsMissing",
-        "NodeNotReady",
     }
     assert "GpuXidError" in alerts("aws-dev")  # the operator's exporter on EKS serves it
 
@@ -261,7 +260,9 @@ def _quota_at_max(graph: PlannedGraph) -> dict[str, int]:
     for pool in graph.of_type("gcp:container/nodePool:NodePool"):
         config, nodes = pool.inputs["nodeConfig"], int(pool.get("autoscaling.totalMaxNodeCount"))
         for acc in config.get("guestAccelerators") or []:
-            metric = ("PREEMPTIBLE_" if config.get("spot") else "") + GPU_QUOTA_METRIC[acc["type"]]
+            # Spot and flex-start (queued-provisioning pools) VMs draw on the preemptible GPU quota.
+            preemptible = config.get("spot") or config.get("flexStart")
+            metric = ("PREEMPTIBLE_" if preemptible else "") + GPU_QUOTA_METRIC[acc["type"]]
             add(metric, nodes * int(acc["count"]))
             add("GPUS_ALL_REGIONS", nodes * int(acc["count"]))
         vcpus = nodes * machines[config["machineType"]].vcpu

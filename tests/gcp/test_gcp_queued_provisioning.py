@@ -34,8 +34,10 @@ def queued() -> PlannedGraph:
 
 
 def test_the_queued_pool_is_created_as_gke_requires(queued: PlannedGraph) -> None:
-    """gcloud's `--enable-queued-provisioning --enable-autoscaling --num-nodes=0 --location-policy=ANY
-    --reservation-affinity=none --no-enable-autorepair`, as pool inputs; other pools untouched."""
+    """gcloud's `--flex-start --enable-queued-provisioning --enable-autoscaling --num-nodes=0
+    --location-policy=ANY --reservation-affinity=none --no-enable-autorepair`, as pool inputs (GKE's guide
+    "Run a large-scale workload with flex-start with queued provisioning" pairs the first two); other pools
+    untouched."""
     pools = {r.get("name"): r for r in queued.of_type(NODE_POOL)}
     h100 = pools["h100"]
     assert h100.get("queuedProvisioning") == {"enabled": True}
@@ -44,8 +46,10 @@ def test_the_queued_pool_is_created_as_gke_requires(queued: PlannedGraph) -> Non
     assert h100.get("nodeConfig.reservationAffinity") == {"consumeReservationType": "NO_RESERVATION"}
     assert h100.get("management") == {"autoRepair": False, "autoUpgrade": True}
     assert h100.get("nodeConfig.spot") is False
+    assert h100.get("nodeConfig.flexStart") is True
     for name in ("system", "l4-spot"):
         assert pools[name].get("queuedProvisioning") is None
+        assert pools[name].get("nodeConfig.flexStart") is None
         assert pools[name].get("management.autoRepair") is True
 
 

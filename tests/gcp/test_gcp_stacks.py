@@ -67,7 +67,8 @@ def test_prod_adds_the_h100_pool_and_protection(
     plan_stack: Callable[..., PlannedGraph], platform_dir: Path
 ) -> None:
     dev, prod = plan_stack(platform_dir, "gcp-dev"), plan_stack(platform_dir, "gcp-prod")
-    assert len(prod.of_type("gcp:container/nodePool:NodePool")) == 3
+    # system, h100, and on-demand and spot L4s (the on-demand one for the service kept running)
+    assert len(prod.of_type("gcp:container/nodePool:NodePool")) == 4
     assert len(dev.of_type("gcp:container/nodePool:NodePool")) == 2
     assert prod.one("gcp:container/cluster:Cluster").protect
     assert not dev.one("gcp:container/cluster:Cluster").protect

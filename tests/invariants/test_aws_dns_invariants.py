@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from lepton_infra.core.exposure import exposed_services
 from lepton_infra.plan.record import PlannedGraph, RecordedResource
 from lepton_infra.spec import PlatformSpec
-from lepton_infra.spec.exposure import exposed_services
 from tests.conftest import PLATFORM_STACK_DIR, SHIPPED_STACKS
 
 AWS_STACKS = [s for s in SHIPPED_STACKS if s.startswith("aws-")]

@@ -18,10 +18,10 @@ from typing import Any
 
 import pytest
 
+from lepton_infra.core.exposure import exposed_services
 from lepton_infra.plan import plan_program
 from lepton_infra.plan.record import PlannedGraph, RecordedResource
 from lepton_infra.spec import PlatformSpec
-from lepton_infra.spec.exposure import exposed_services
 from tests.kubernetes.harness import shipped_spec
 
 AZ = "azure-native"

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from lepton_infra.core.exposure import exposed_services
 from lepton_infra.core.scaling import autoscaler_for
 from lepton_infra.plan.record import PlannedGraph
 from lepton_infra.spec import PlatformSpec
-from lepton_infra.spec.exposure import exposed_services
 from tests.conftest import PLATFORM_STACK_DIR, SHIPPED_STACKS
 from tests.kubernetes.routing import (
     CERTIFICATE,

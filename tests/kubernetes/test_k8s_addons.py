@@ -41,9 +41,9 @@ def test_tenant_objects_per_tenant(prod) -> None:
     tenant = prod.graph.one("lepton:k8s:Tenant", f"{ADDONS}-tenant-research")
     assert kind_counts(prod, tenant.urn) == Counter(
         {
-            "NetworkPolicy": 5,
+            "NetworkPolicy": 6,
             "Namespace": 1,
-            "ResourceQuota": 1,
+            "ResourceQuota": 2,
             "LimitRange": 1,
             "Role": 1,
             "RoleBinding": 1,
@@ -56,7 +56,7 @@ def test_tenant_objects_per_tenant(prod) -> None:
     ("svc", "scaling"),
     [
         ("sentiment", {"HTTPScaledObject": 1, "NetworkPolicy": 1}),
-        ("embeddings", {"HorizontalPodAutoscaler": 1}),
+        ("embeddings", {"ScaledObject": 1, "NetworkPolicy": 1}),
     ],
 )
 def test_objects_per_service(prod, svc: str, scaling: dict[str, int]) -> None:
@@ -196,7 +196,8 @@ def test_queue_length_scale_to_zero_gets_keda_without_the_http_add_on() -> None:
     assert not planned.graph.of_type("kubernetes:http.keda.sh/v1alpha1:HTTPScaledObject")
 
 
-def test_no_scale_to_zero_service_no_keda() -> None:
+def test_running_services_get_keda_but_not_its_http_add_on() -> None:
+    """Every service scales through KEDA; only scale-to-zero on request rate needs the HTTP add-on."""
     planned = plan_addons(
         services=[
             {
@@ -204,12 +205,12 @@ def test_no_scale_to_zero_service_no_keda() -> None:
                 "tenant": "serving",
                 "image": f"ghcr.io/acme/embeddings:2.0@{DIGEST}",
                 "gpu": {"type": "l4"},
-                "replicas": {"min": 1, "max": 6},
+                "replicas": {"min": 2, "max": 6},
             }
         ]
     )
-    assert not planned.graph.of_type("lepton:k8s:Keda")
-    assert "keda" not in {r.get("chart") for r in planned.graph.of_type(RELEASE)}
+    charts = {r.get("chart") for r in planned.graph.of_type(RELEASE)}
+    assert "keda" in charts and "keda-add-ons-http" not in charts
 
 
 def test_caller_parent_is_kept_and_handle_provider_wins() -> None:
@@ -248,7 +249,7 @@ def test_outputs_name_namespaces_and_autoscalers(prod) -> None:
     outputs = prod.graph.one("lepton:k8s:PlatformAddons").outputs
     assert outputs["monitoring_namespace"] == "monitoring"
     assert outputs["tenant_namespaces"] == {"research": "research", "serving": "serving"}
-    assert outputs["service_autoscalers"] == {"sentiment": "keda-http", "embeddings": "hpa"}
+    assert outputs["service_autoscalers"] == {"sentiment": "keda-http", "embeddings": "keda"}
 
 
 def test_outputs_name_service_endpoints(prod) -> None:

@@ -30,7 +30,7 @@ def test_custom_resources_are_the_expected_kinds(prod) -> None:
         f"kubernetes:kueue.x-k8s.io/v1beta2:{kind}"
         for kind in ("ClusterQueue", "LocalQueue", "ResourceFlavor", "WorkloadPriorityClass")
     ]
-    assert types == sorted([HTTP_SCALED_OBJECT, PROMETHEUS_RULE, SERVICE_MONITOR, *kueue])
+    assert types == sorted([HTTP_SCALED_OBJECT, PROMETHEUS_RULE, SERVICE_MONITOR, SCALED_OBJECT, *kueue])
 
 
 def test_prometheus_rule_shape(prod) -> None:

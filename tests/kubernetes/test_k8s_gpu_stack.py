@@ -106,14 +106,15 @@ def test_no_gpu_pools_no_gpu_stack() -> None:
                 "name": "tokenizer",
                 "tenant": "research",
                 "image": f"ghcr.io/acme/tok:1.0@{DIGEST}",
-                "replicas": {"min": 1, "max": 2},
+                "replicas": {"min": 2, "max": 2},
             }
         ],
+        jobs={"enabled": False},
     )
     assert not planned.graph.of_type("lepton:k8s:GpuStack")
     assert sorted(chart_name(r) for r in planned.graph.of_type(RELEASE)) == [
+        "keda",
         "kube-prometheus-stack",
-        "kueue",
         "metrics-server",
     ]
 
@@ -154,4 +155,4 @@ def test_alert_rules_keep_only_fields_the_exporter_serves() -> None:
     assert "GpuXidError" in every
     served = {r.name for r in gpu_alert_rules(10, exported={"DCGM_FI_DEV_GPU_UTIL"})}
     # kube-state-metrics rules read no DCGM field and always stay.
-    assert served == {"GpuIdle", "GpuPodPending", "GpuMetricsMissing", "NodeNotReady"}
+    assert served == {"GpuIdle", "GpuPodPending", "GpuMetricsMissing"}

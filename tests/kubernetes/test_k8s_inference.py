@@ -114,12 +114,27 @@ def test_cpu_service_has_no_gpu_scheduling() -> None:
                 "name": "tokenizer",
                 "tenant": "research",
                 "image": f"ghcr.io/acme/tok:1.0@{DIGEST}",
-                "replicas": {"min": 1, "max": 2},
+                "replicas": {"min": 2, "max": 2},
             }
         ]
     )
     spec = planned.graph.one(DEPLOYMENT, "acme-ai-k8s-svc-tokenizer-deployment").get("spec.template.spec")
-    assert "tolerations" not in spec and "affinity" not in spec
+    assert "tolerations" not in spec
+    # Kept running: only a preference for the on-demand CPU pools, no GPU requirement.
+    assert spec["affinity"] == {
+        "nodeAffinity": {
+            "preferredDuringSchedulingIgnoredDuringExecution": [
+                {
+                    "weight": 100,
+                    "preference": {
+                        "matchExpressions": [
+                            {"key": "lepton.ai/pool", "operator": "In", "values": ["system"]}
+                        ]
+                    },
+                }
+            ]
+        }
+    }
     assert "nvidia.com/gpu" not in spec["containers"][0]["resources"]["limits"]
 
 
@@ -142,8 +157,8 @@ def test_disruption_budget_lets_one_replica_go(prod) -> None:
     [
         (0, "requests_per_second", "keda-http"),
         (0, "queue_length", "keda"),
-        (1, "requests_per_second", "hpa"),
-        (3, "queue_length", "hpa"),
+        (1, "requests_per_second", "keda"),
+        (3, "queue_length", "keda"),
     ],
 )
 def test_autoscaler_choice(min_replicas: int, metric: str, kind: str) -> None:
@@ -152,9 +167,9 @@ def test_autoscaler_choice(min_replicas: int, metric: str, kind: str) -> None:
 
 def test_scale_to_zero_on_request_rate_gets_an_http_scaled_object_only(prod) -> None:
     assert [r.name for r in prod.graph.of_type(HTTP_SCALED_OBJECT)] == [f"{S}-http-scaler"]
-    # No Prometheus-triggered ScaledObject: at zero replicas nothing would count the requests.
-    assert not prod.graph.of_type(SCALED_OBJECT)
-    assert [r.name for r in prod.graph.of_type(HPA)] == [f"{E}-hpa"]
+    # No Prometheus-triggered ScaledObject for it: at zero replicas nothing would count the requests.
+    assert [r.name for r in prod.graph.of_type(SCALED_OBJECT)] == [f"{E}-scaler"]
+    assert not prod.graph.of_type(HPA)
 
 
 def test_http_scaled_object_routes_and_scales_the_service(prod) -> None:
@@ -212,7 +227,7 @@ def test_interceptor_may_reach_the_service_pods_on_their_port_only(prod) -> None
 
 
 def test_no_interceptor_policy_for_services_not_behind_it(prod) -> None:
-    assert not [r for r in prod.graph.of_type(NETPOL) if r.name.startswith(f"{E}-")]
+    assert [r.name for r in prod.graph.of_type(NETPOL) if r.name.startswith(f"{E}-")] == [f"{E}-from-callers"]
 
 
 def test_endpoint_output_names_the_interceptor_and_host(prod) -> None:
@@ -266,18 +281,33 @@ def test_queue_length_service_is_called_directly(queue) -> None:
     assert not [r for r in queue.graph.of_type(NETPOL) if r.name.endswith("-from-interceptor")]
 
 
-def test_hpa_scales_on_cpu_between_min_and_max(prod) -> None:
-    spec = prod.graph.one(HPA, f"{E}-hpa").get("spec")
+def test_queue_exporter_is_scraped_under_the_service_name(queue) -> None:
+    monitor = queue.graph.one(
+        "kubernetes:monitoring.coreos.com/v1:ServiceMonitor", "acme-ai-k8s-svc-batcher-queue-monitor"
+    )
+    assert monitor.get("metadata.name") == "batcher-queue"
+    assert monitor.get("spec.selector") == {"matchLabels": {"lepton.ai/queue-of": "batcher"}}
+    assert monitor.get("spec.endpoints.0.relabelings") == [
+        {"action": "replace", "targetLabel": "service", "replacement": "batcher"}
+    ]
+
+
+def test_a_running_service_scales_on_its_metric_and_cpu(prod) -> None:
+    so = prod.graph.one(SCALED_OBJECT, f"{E}-scaler")
+    spec = so.get("spec")
     assert spec["scaleTargetRef"]["name"] == "embeddings"
-    assert (spec["minReplicas"], spec["maxReplicas"]) == (1, 6)
-    assert spec["metrics"][0]["resource"] == {
-        "name": "cpu",
-        "target": {"type": "Utilization", "averageUtilization": 70},
-    }
+    assert (spec["minReplicaCount"], spec["maxReplicaCount"]) == (2, 6)
+    assert spec["triggers"][0]["metadata"]["query"] == (
+        'sum(rate(http_requests_total{namespace="serving",service="embeddings"}[2m]))'
+    )
+    assert spec["triggers"][1] == {"type": "cpu", "metricType": "Utilization", "metadata": {"value": "70"}}
+    # KEDA's HPA takes over the plain HPA of the same name earlier versions created.
+    assert spec["advanced"]["horizontalPodAutoscalerConfig"]["name"] == "embeddings"
+    assert so.get("metadata.annotations") == {"scaledobject.keda.sh/transfer-hpa-ownership": "true"}
 
 
 def test_autoscaler_owns_replicas(prod) -> None:
-    for svc, replicas in ((S, 0), (E, 1)):
+    for svc, replicas in ((S, 0), (E, 2)):
         deployment = prod.graph.one(DEPLOYMENT, f"{svc}-deployment")
         assert deployment.ignore_changes == ["spec.replicas"]
         assert deployment.get("spec.replicas") == replicas

@@ -162,7 +162,8 @@ def test_preemption_and_quota_follow_the_spec() -> None:
                     "preemption": {"reclaim_within_cohort": "LowerPriority", "within_cluster_queue": "Never"},
                 },
             },
-            {"name": "serving", "gpu_quota": 8},
+            # Every GPU pool needs queue quota somewhere (the on-demand l4 pool: serving's).
+            {"name": "serving", "gpu_quota": 8, "jobs": {"gpu_quota": {"l4": 2}}},
         ]
     )
     queues = {d["metadata"]["name"]: d["spec"] for d in _docs(planned.graph, CLUSTER_QUEUE)}
@@ -306,7 +307,7 @@ def _problems(mutate: Callable[[dict[str, Any]], None]) -> dict[str, str]:
 
 
 def _research(raw: dict[str, Any], **jobs: Any) -> None:
-    raw["tenants"][0]["jobs"] = jobs
+    raw["tenants"][0]["jobs"] = {"gpu_quota": {"h100": 8}, **jobs}
 
 
 def test_queue_gpu_quota_above_the_resource_quota_is_refused() -> None:

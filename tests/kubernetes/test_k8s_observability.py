@@ -6,12 +6,19 @@ import json
 
 import pytest
 
-from lepton_infra.kubernetes.observability.observability import SmtpRelay, alertmanager_config
+from lepton_infra.kubernetes.observability.alert_routing import (
+    AlertReceivers,
+    SecretFile,
+    SmtpRelay,
+    alertmanager_config,
+)
 from tests.kubernetes.conftest import plan_addons
 
 OBS = "acme-ai-k8s-observability"
 RELEASE = "kubernetes:helm.sh/v3:Release"
 RULE = "kubernetes:monitoring.coreos.com/v1:PrometheusRule"
+# A deliverable receiver for specs that replace the stack's monitoring block (prod refuses none).
+SLACK = {"slack": {"webhook_url": {"secret": "alertmanager-slack", "key": "url"}}}
 
 
 def kps(planned):
@@ -39,9 +46,7 @@ def test_prometheus_retention_and_storage_from_the_spec(prod) -> None:
 
 
 def test_retention_override() -> None:
-    planned = plan_addons(
-        monitoring={"alert_emails": ["oncall@acme.dev"], "retention_days": 30, "storage_gb": 200}
-    )
+    planned = plan_addons(monitoring={**SLACK, "retention_days": 30, "storage_gb": 200})
     spec = kps(planned).get("values.prometheus.prometheusSpec")
     assert spec["retention"] == "30d"
     assert spec["storageSpec"]["volumeClaimTemplate"]["spec"]["resources"]["requests"]["storage"] == "200Gi"
@@ -64,45 +69,72 @@ def test_managed_control_plane_not_scraped(prod, component: str) -> None:
     assert kps(prod).get(f"values.{component}.enabled") is False
 
 
-def test_alertmanager_emails_the_spec_addresses(prod) -> None:
-    config = kps(prod).get("values.alertmanager.config")
-    assert config["route"]["receiver"] == "email"
-    email = next(r for r in config["receivers"] if r["name"] == "email")
-    assert email["email_configs"] == [{"to": "oncall@acme.dev", "send_resolved": True}]
-    assert config["global"]["smtp_smarthost"] == "smtp.acme.dev:587"
-    assert config["global"]["smtp_require_tls"] is True
-
-
-def test_smtp_relay_from_the_handle() -> None:
-    planned = plan_addons(
-        handle_facts={
-            "smtp": SmtpRelay(
-                smarthost="email-smtp.us-east-1.amazonaws.com:587",
-                from_address="alerts@acme.dev",
-                username="AKIA...",
-                password_secret="alertmanager-smtp",
-            )
+def test_alertmanager_mails_through_the_spec_relay_with_a_mounted_password(prod) -> None:
+    """aws-prod: SendGrid with SMTP AUTH, the password read from a mounted Secret, never in the values."""
+    values = kps(prod).get("values.alertmanager")
+    config = values["config"]
+    assert config["route"]["receiver"] == "platform"
+    platform = next(r for r in config["receivers"] if r["name"] == "platform")
+    assert platform["email_configs"] == [
+        {
+            "to": "oncall@acme.dev",
+            "send_resolved": True,
+            "smarthost": "smtp.sendgrid.net:587",
+            "from": "alerts@acme.dev",
+            "require_tls": True,
+            "auth_username": "apikey",
+            "auth_password_file": "/etc/alertmanager/secrets/alertmanager-smtp/password",
         }
-    )
-    values = kps(planned).get("values.alertmanager")
-    assert values["config"]["global"]["smtp_smarthost"] == "email-smtp.us-east-1.amazonaws.com:587"
-    assert (
-        values["config"]["global"]["smtp_auth_password_file"]
-        == "/etc/alertmanager/secrets/alertmanager-smtp/password"
-    )
-    assert values["alertmanagerSpec"]["secrets"] == ["alertmanager-smtp"]
+    ]
+    assert values["alertmanagerSpec"]["secrets"] == [
+        "alertmanager-heartbeat",
+        "alertmanager-pagerduty",
+        "alertmanager-smtp",
+    ]
 
 
-def test_no_emails_no_email_receiver() -> None:
-    config = alertmanager_config([], SmtpRelay("smtp.example.com:587", "a@example.com"))
+def test_critical_alerts_page_and_still_reach_the_team(prod) -> None:
+    routes = kps(prod).get("values.alertmanager.config.route.routes")
+    assert {"receiver": "page", "matchers": ['severity = "critical"'], "continue": True} in routes
+    assert routes[-1] == {"receiver": "platform"}
+
+
+def test_watchdog_goes_to_the_heartbeat_every_five_minutes(prod) -> None:
+    routes = kps(prod).get("values.alertmanager.config.route.routes")
+    assert routes[0] == {
+        "receiver": "heartbeat",
+        "matchers": ['alertname = "Watchdog"'],
+        "group_wait": "0s",
+        "group_interval": "5m",
+        "repeat_interval": "5m",
+    }
+
+
+def test_no_receivers_route_to_null() -> None:
+    config = alertmanager_config(AlertReceivers())
     assert config["route"]["receiver"] == "null"
     assert [r["name"] for r in config["receivers"]] == ["null"]
-    assert "global" not in config
+    assert {"receiver": "null", "matchers": ['alertname = "Watchdog"']} in config["route"]["routes"]
 
 
-def test_watchdog_is_silenced(prod) -> None:
-    routes = kps(prod).get("values.alertmanager.config.route.routes")
-    assert {"receiver": "null", "matchers": ['alertname = "Watchdog"']} in routes
+def test_emails_without_a_relay_are_not_a_receiver() -> None:
+    config = alertmanager_config(AlertReceivers(emails=("a@b.dev",)))
+    assert config["route"]["receiver"] == "null"
+
+
+def test_slack_and_webhooks_read_their_urls_from_files() -> None:
+    receivers = AlertReceivers(
+        slack_url=SecretFile("s", "url"), slack_channel="#x", webhook_urls=(SecretFile("w", "u"),)
+    )
+    platform = next(r for r in alertmanager_config(receivers)["receivers"] if r["name"] == "platform")
+    assert platform["slack_configs"] == [
+        {"api_url_file": "/etc/alertmanager/secrets/s/url", "send_resolved": True, "channel": "#x"}
+    ]
+    assert platform["webhook_configs"] == [
+        {"url_file": "/etc/alertmanager/secrets/w/u", "send_resolved": True}
+    ]
+    assert receivers.secrets == ["s", "w"]
+    assert SmtpRelay("h:587", "a@b.c").password is None
 
 
 def test_alert_rules_present(prod) -> None:
@@ -112,7 +144,6 @@ def test_alert_rules_present(prod) -> None:
         "GpuXidError",
         "GpuPodPending",
         "GpuMetricsMissing",
-        "NodeNotReady",
     }
 
 
@@ -124,7 +155,7 @@ def test_gpu_idle_uses_the_spec_threshold_for_an_hour(prod) -> None:
 
 
 def test_gpu_idle_threshold_override() -> None:
-    planned = plan_addons(monitoring={"alert_emails": ["oncall@acme.dev"], "gpu_idle_percent": 25})
+    planned = plan_addons(monitoring={**SLACK, "gpu_idle_percent": 25})
     assert alerts(planned)["GpuIdle"]["expr"].endswith("< 25")
 
 
@@ -140,9 +171,8 @@ def test_xid_errors_are_critical_at_once(prod) -> None:
     assert (rule["for"], rule["labels"]["severity"]) == ("0m", "critical")
 
 
-def test_memory_near_full_and_node_not_ready(prod) -> None:
+def test_memory_near_full(prod) -> None:
     assert "DCGM_FI_DEV_FB_USED" in alerts(prod)["GpuMemoryNearFull"]["expr"]
-    assert 'condition="Ready"' in alerts(prod)["NodeNotReady"]["expr"]
 
 
 def test_rules_wait_for_the_chart_that_owns_their_crd(prod) -> None:
@@ -168,15 +198,3 @@ def test_monitoring_namespace_is_privileged_for_node_exporter(prod) -> None:
 def test_grafana_does_not_keep_the_public_default_password(prod) -> None:
     assert kps(prod).get("values.grafana.adminPassword") == ""
     assert kps(prod).inputs["values"]["grafana"]["grafana.ini"]["auth.anonymous"] == {"enabled": False}
-
-
-def test_spec_smtp_relay_wins_over_the_guess() -> None:
-    from lepton_infra.kubernetes.addons import default_smtp
-
-    guessed = default_smtp(["oncall@acme.dev"], None)
-    assert guessed.smarthost == "smtp.acme.dev:587"
-    relay = default_smtp(
-        ["oncall@acme.dev"], SmtpRelay("x:25", "a@b.c"), "email-smtp.us-east-1.amazonaws.com:587"
-    )
-    assert relay.smarthost == "email-smtp.us-east-1.amazonaws.com:587"
-    assert relay.from_address == "alertmanager@acme.dev"

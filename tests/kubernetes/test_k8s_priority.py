@@ -16,12 +16,15 @@ def _critical_quotas(graph) -> dict[str, object]:
     found = {}
     for quota in graph.of_type(QUOTA):
         expressions = (quota.get("spec.scopeSelector") or {}).get("matchExpressions") or []
-        if any(
-            e.get("scopeName") == "PriorityClass"
-            and e.get("operator") == "In"
-            and set(CRITICAL) <= set(e.get("values") or [])
-            for e in expressions
-        ):
+        if (
+            any(
+                e.get("scopeName") == "PriorityClass"
+                and e.get("operator") == "In"
+                and set(CRITICAL) <= set(e.get("values") or [])
+                for e in expressions
+            )
+            and quota.get("spec.hard.pods") != "0"
+        ):  # not the tenants' zero-pod quota that forbids them
             found[quota.get("metadata.namespace")] = quota
     return found
 

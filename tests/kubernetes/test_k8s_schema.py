@@ -58,11 +58,9 @@ def test_every_builtin_object_validates_strictly(stack_plan) -> None:
     assert not failures, "\n".join(failures)
 
 
-def test_hpa_validates_strictly(prod) -> None:
-    hpas = [r for r in builtin_objects(prod.graph) if manifest(r)["kind"] == "HorizontalPodAutoscaler"]
-    assert hpas
-    for hpa in hpas:
-        assert validate_strict(manifest(hpa), CLUSTER_VERSION) == CLUSTER_VERSION
+def test_no_plain_hpa(prod) -> None:
+    """Every service scales through KEDA (its own HPA is KEDA's, not in the plan)."""
+    assert not [r for r in builtin_objects(prod.graph) if manifest(r)["kind"] == "HorizontalPodAutoscaler"]
 
 
 def test_strict_mode_rejects_an_unknown_field(prod) -> None:

@@ -34,7 +34,9 @@ def test_namespace_enforces_restricted_pod_security(prod, mode: str) -> None:
 
 def test_baseline_tenant_still_warns_on_restricted() -> None:
     planned = plan_addons(
-        tenants=[{"name": "research", "gpu_quota": 16, "pod_security": "baseline"}], services=[]
+        tenants=[{"name": "research", "gpu_quota": 16, "pod_security": "baseline"}],
+        services=[],
+        jobs={"enabled": False},
     )
     labels = planned.graph.one(NS, f"{T}-namespace").get("metadata.labels")
     assert labels["pod-security.kubernetes.io/enforce"] == "baseline"
@@ -52,9 +54,7 @@ def test_gpu_quota_from_the_spec(prod, tenant: str, gpus: str) -> None:
     ("key", "value"),
     [
         ("requests.cpu", "64"),
-        ("limits.cpu", "64"),
         ("requests.memory", "256Gi"),
-        ("limits.memory", "256Gi"),
         ("pods", "100"),
         ("services.loadbalancers", "0"),
         ("services.nodeports", "0"),
@@ -64,11 +64,32 @@ def test_quota_limits(prod, key: str, value: str) -> None:
     assert prod.graph.one(QUOTA, f"{T}-quota").get("spec.hard")[key] == value
 
 
-def test_limit_range_gives_containers_small_defaults(prod) -> None:
+def test_quota_bounds_requests_not_limits(prod) -> None:
+    """A quota on limits.* would refuse every container without limits (issue 26 J1)."""
+    assert not [k for k in prod.graph.one(QUOTA, f"{T}-quota").get("spec.hard") if k.startswith("limits.")]
+
+
+def test_limit_range_defaults_requests_only(prod) -> None:
     item = prod.graph.one("kubernetes:core/v1:LimitRange", f"{T}-limits").get("spec.limits.0")
     assert item["type"] == "Container"
-    assert item["default"] == {"cpu": "1", "memory": "1Gi"}
+    assert "default" not in item
     assert item["defaultRequest"] == {"cpu": "100m", "memory": "256Mi"}
+
+
+def test_no_tenant_pod_at_a_critical_priority(prod) -> None:
+    quota = prod.graph.one(QUOTA, f"{T}-priority-quota")
+    assert quota.get("spec") == {
+        "hard": {"pods": "0"},
+        "scopeSelector": {
+            "matchExpressions": [
+                {
+                    "scopeName": "PriorityClass",
+                    "operator": "In",
+                    "values": ["system-node-critical", "system-cluster-critical"],
+                }
+            ]
+        },
+    }
 
 
 def test_default_deny_selects_every_pod_both_ways_and_allows_nothing(prod) -> None:
@@ -106,13 +127,17 @@ def test_https_egress_is_port_443_only(prod) -> None:
 
 
 def test_no_policy_admits_ingress_from_other_tenants(prod) -> None:
-    """From outside the namespace: only monitoring (scrapes), and the HTTP add-on's interceptor pods
-    (not the whole `keda` namespace)."""
+    """From outside the namespace: only monitoring (scrapes), the HTTP add-on's interceptor pods (not the
+    whole `keda` namespace), and tenants' callers of a service, only to that service's pods and port."""
     for policy in prod.graph.of_type(NETPOL):
         for rule in policy.get("spec.ingress", []) or []:
             for peer in rule["from"]:
                 selector = peer.get("namespaceSelector")
                 assert "ipBlock" not in peer
+                if selector is not None and "matchExpressions" in selector:
+                    assert policy.name.endswith("-from-callers")
+                    assert rule["ports"] and policy.get("spec.podSelector.matchLabels")
+                    continue
                 source = None if selector is None else selector["matchLabels"]["kubernetes.io/metadata.name"]
                 assert source in {None, "monitoring", "keda"}
                 if source == "keda":
@@ -147,7 +172,9 @@ def test_a_cluster_that_does_not_enforce_network_policy_gets_no_tenants() -> Non
     assert err.value.paths == ["tenants"]
     assert "network_policy_enforced is False" in str(err.value)
     assert "vpc-cni enableNetworkPolicy" in str(err.value)
-    planned = plan_addons(handle_facts={"network_policy_enforced": False}, tenants=[], services=[])
+    planned = plan_addons(
+        handle_facts={"network_policy_enforced": False}, tenants=[], services=[], jobs={"enabled": False}
+    )
     assert planned.graph.of_type(NETPOL) == []
 
 
@@ -194,7 +221,9 @@ def test_tenant_admin_reads_the_platforms_http_scalers(prod) -> None:
 
 
 def test_no_admin_groups_no_rbac() -> None:
-    planned = plan_addons(tenants=[{"name": "research", "gpu_quota": 16}], services=[])
+    planned = plan_addons(
+        tenants=[{"name": "research", "gpu_quota": 16}], services=[], jobs={"enabled": False}
+    )
     assert not planned.graph.of_type("kubernetes:rbac.authorization.k8s.io/v1:Role")
     assert not planned.graph.of_type("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding")
 

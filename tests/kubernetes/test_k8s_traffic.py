@@ -464,7 +464,7 @@ def test_service_annotations_for_the_interceptor_are_refused() -> None:
         "aws-prod",
         ingress=make,
         network=exposed_network(),
-        services=[{**s, "replicas": {"min": 1, "max": 2}} for s in _services()],
+        services=[{**s, "replicas": {"min": 2, "max": 2}} for s in _services()],
     ).graph
     service = next(d for d in docs(graph, SERVICE) if where(d) == ("research", "sentiment"))
     assert service["metadata"]["annotations"] == {"alb.ingress.kubernetes.io/healthcheck-path": "/healthz"}

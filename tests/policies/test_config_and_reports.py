@@ -16,6 +16,7 @@ from lepton_infra.core.errors import SpecError
 from lepton_infra.plan.report import Report
 from lepton_infra.policy.evaluate import evaluate_graph
 from lepton_infra.policy.reporting import to_junit, to_sarif
+from tests.conftest import shipped_spec
 from tests.policies.cases_aws import EKS, KEY_ARN
 from tests.policies.harness import Case, Res, graph_of, run_offline, run_pack
 
@@ -104,10 +105,17 @@ def test_config_from_stack_config_lepton_policy() -> None:
 
 def test_environment_from_the_spec() -> None:
     unprotected = Res("aws:kms/key:Key", "key", {"enableKeyRotation": True, "tags": TAGS})
-    prod = _outcome(None, [unprotected], spec={"environment": "prod"})
-    dev = _outcome(None, [unprotected], spec={"environment": "dev"})
+    prod = _outcome(None, [unprotected], spec=shipped_spec("aws-prod"))
+    dev = _outcome(None, [unprotected], spec=shipped_spec("aws-dev"))
     assert [v.policy for v in prod.violations] == ["lepton-stateful-protected-in-prod"]
     assert dev.violations == []
+
+
+def test_a_config_no_platform_could_be_built_from_is_not_read() -> None:
+    """The offline runner reads `lepton:platform` as the typed spec the program validated: a mapping that is
+    not one (here an environment alone) says nothing, and the environment comes from the tags (dev)."""
+    unprotected = Res("aws:kms/key:Key", "key", {"enableKeyRotation": True, "tags": TAGS})
+    assert _outcome(None, [unprotected], spec={"environment": "prod"}).violations == []
 
 
 def test_default_provider_tags_from_stack_config() -> None:
@@ -127,7 +135,8 @@ def test_default_provider_tags_from_stack_config() -> None:
 def test_budget_rule_compares_max_cost_with_the_spec(
     cost: float | None, budget: int | None, violations: int
 ) -> None:
-    spec = {"environment": "dev", "budget": {"monthly_usd": budget}} if budget else {"environment": "dev"}
+    spec = shipped_spec("aws-dev")
+    spec["budget"] = {"monthly_usd": budget} if budget else None
     graph = graph_of([], {"lepton:platform": spec})
     found = evaluate_graph(graph, monthly_usd_max=cost).by_policy("lepton-cost-within-budget")
     assert len(found) == violations

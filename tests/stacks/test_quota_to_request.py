@@ -30,40 +30,48 @@ def _needs(graph: PlannedGraph) -> dict[str, int]:
 
 
 def test_aws_prod_vcpu_quotas_by_hand(plan_stack) -> None:
-    """2 × p5.48xlarge (192 vCPUs), 16 spot L4 nodes of g6.xlarge (4; a spot pool's types share one shape),
-    4 × m6i.xlarge (4); each with its Service Quotas code."""
+    """2 × p5.48xlarge (192 vCPUs), 4 on-demand L4 nodes g6.xlarge (4), 16 spot L4 nodes of g6.xlarge (4; a
+    spot pool's types share one shape), 4 × m6i.xlarge (4); each with its Service Quotas code."""
     quotas = {
         q["code"]: (q["quota"], int(q["amount"]), q["pools"])
         for q in plan_stack(PLATFORM_STACK_DIR, "aws-prod").outputs["quota_to_request"]
     }
     assert quotas == {
         "L-417A185B": ("Running On-Demand P instances", 2 * 192, ["h100"]),
+        "L-DB2E81BA": ("Running On-Demand G and VT instances", 4 * 4, ["l4"]),
         "L-3819A6DF": ("All G and VT Spot Instance Requests", 16 * 4, ["l4-spot"]),
         "L-1216C47A": ("Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances", 4 * 4, ["system"]),
     }
 
 
 def test_gcp_prod_quotas_by_hand_and_from_the_recorded_pools(plan_stack) -> None:
-    """2 × a3-highgpu-8g (8 H100, 208 vCPUs), 16 spot g2-standard-4 (1 L4, 4 vCPUs), 4 × n2-standard-4;
-    100 GB boot disks (22 nodes). Each machine series draws on its own vCPU quota (A3, G2, N2: none on
-    CPUS), and every GPU and vCPU also on the project-wide GPUS_ALL_REGIONS / CPUS_ALL_REGIONS (issue 24
-    item 2). The recorded GKE pools (machine, accelerators, max, disk) give the same."""
+    """2 × a3-highgpu-8g (8 H100, 208 vCPUs), 4 on-demand and 16 spot g2-standard-4 (1 L4, 4 vCPUs),
+    4 × n2-standard-4; 100 GB boot disks (26 nodes). Each machine series draws on its own vCPU quota (A3,
+    G2, N2: none on CPUS), and every GPU and vCPU also on the project-wide GPUS_ALL_REGIONS /
+    CPUS_ALL_REGIONS (issue 24 item 2). The H100 pool is queued provisioning, so flex-start: its GPUs come
+    from the preemptible quota (issue 24 item 1). The recorded GKE pools (machine, accelerators, max,
+    disk) give the same."""
     graph = plan_stack(PLATFORM_STACK_DIR, "gcp-prod")
     assert _needs(graph) == {
-        "NVIDIA_H100_GPUS": 16,
+        "PREEMPTIBLE_NVIDIA_H100_GPUS": 16,
+        "NVIDIA_L4_GPUS": 4,
         "PREEMPTIBLE_NVIDIA_L4_GPUS": 16,
-        "GPUS_ALL_REGIONS": 32,
-        "A3_CPUS": 416,
-        "G2_CPUS": 64,
-        "N2_CPUS": 16,
-        "CPUS_ALL_REGIONS": 496,
-        "SSD_TOTAL_GB": 2200,
+        "GPUS_ALL_REGIONS": 16 + 4 + 16,
+        "A3_CPUS": 2 * 208,
+        "G2_CPUS": (4 + 16) * 4,
+        "N2_CPUS": 4 * 4,
+        "CPUS_ALL_REGIONS": 2 * 208 + (4 + 16) * 4 + 4 * 4,
+        "SSD_TOTAL_GB": 26 * 100,
     }
     assert _needs(graph) == _quota_at_max(graph)
     quotas = {q["quota"]: q for q in graph.outputs["quota_to_request"]}
-    # H100 has no per-model quota: the per-family quota with its gpu_family dimension governs it.
-    assert (quotas["NVIDIA_H100_GPUS"]["code"], quotas["NVIDIA_H100_GPUS"]["dimensions"]) == (
-        "GPUS-PER-GPU-FAMILY-per-project-region",
+    # H100 has no per-model quota: the per-family quota with its gpu_family dimension governs it (the
+    # preemptible id is derived, not read in a listing).
+    assert (
+        quotas["PREEMPTIBLE_NVIDIA_H100_GPUS"]["code"],
+        quotas["PREEMPTIBLE_NVIDIA_H100_GPUS"]["dimensions"],
+    ) == (
+        "PREEMPTIBLE-GPUS-PER-GPU-FAMILY-per-project-region",
         {"gpu_family": "NVIDIA_H100"},
     )
     # The project-wide ones have no region (0 GPUs in a new project; spot GPUs count too).
@@ -71,7 +79,7 @@ def test_gcp_prod_quotas_by_hand_and_from_the_recorded_pools(plan_stack) -> None
         "GPUS-ALL-REGIONS-per-project",
         "global",
     )
-    assert quotas["GPUS_ALL_REGIONS"]["pools"] == ["h100", "l4-spot"]
+    assert quotas["GPUS_ALL_REGIONS"]["pools"] == ["h100", "l4", "l4-spot"]
     assert (quotas["CPUS_ALL_REGIONS"]["code"], quotas["CPUS_ALL_REGIONS"]["region"]) == (
         "CPUS-ALL-REGIONS-per-project",
         "global",
@@ -109,15 +117,16 @@ def _azure_vcpus_at_max(graph: PlannedGraph) -> dict[str, int]:
 
 
 def test_azure_prod_quotas_by_hand_and_from_the_recorded_pools(plan_stack) -> None:
-    """The system pool 5 × D4s_v5 and `system` 4 × D4s_v5 (4 vCPUs), 2 × ND96isr_H100_v5 (96), 16 spot
-    NC4as_T4_v3 (4); spot VMs count against the regional spot quota only."""
+    """The system pool 5 × D4s_v5 and `system` 4 × D4s_v5 (4 vCPUs), 2 × ND96isr_H100_v5 (96), 4 on-demand
+    and 16 spot NC4as_T4_v3 (4); spot VMs count against the regional spot quota only."""
     graph = plan_stack(PLATFORM_STACK_DIR, "azure-prod")
     needs = _needs(graph)
     assert needs == {
         "Standard DSv5 Family vCPUs": 5 * 4 + 4 * 4,
         "Standard NDSH100v5 Family vCPUs": 2 * 96,
+        "Standard NCASv3_T4 Family vCPUs": 4 * 4,
         "Total Regional Spot vCPUs": 16 * 4,
-        "Total Regional vCPUs": 5 * 4 + 4 * 4 + 2 * 96,
+        "Total Regional vCPUs": 5 * 4 + 4 * 4 + 2 * 96 + 4 * 4,
     }
     recorded = _azure_vcpus_at_max(graph)
     assert (needs["Total Regional vCPUs"], needs["Total Regional Spot vCPUs"]) == (
@@ -177,17 +186,14 @@ def test_gcp_asks_for_the_gpu_quotas_read_in_listings_when_asked(plan_stack, pla
     raw["gcp"] = {**raw["gcp"], "request_quota_increases": True}
     graph = _plan(plan_program, raw)
     prefs = graph.of_type("gcp:cloudquota/sQuotaPreference:SQuotaPreference")
-    # On-demand H100 through the family quota and the project-wide GPU quota (no region dimension); the
-    # spot L4 quota id was not read in a listing, nor the vCPU ones: by hand.
+    # The project-wide GPU quota (no region dimension) and on-demand L4 through its own quota; the
+    # preemptible ids (spot L4, the flex-start H100 pool) were not read in a listing, nor the vCPU ones:
+    # by hand.
     assert sorted(
         (p.get("quotaId"), p.get("dimensions"), p.get("quotaConfig.preferredValue")) for p in prefs
     ) == [
-        ("GPUS-ALL-REGIONS-per-project", {}, "32"),
-        (
-            "GPUS-PER-GPU-FAMILY-per-project-region",
-            {"region": "us-central1", "gpu_family": "NVIDIA_H100"},
-            "16",
-        ),
+        ("GPUS-ALL-REGIONS-per-project", {}, "36"),
+        ("NVIDIA-L4-GPUS-per-project-region", {"region": "us-central1"}, "4"),
     ]
     assert prefs[0].get("parent") == "projects/acme-ai-prod"
     assert prefs[0].get("service") == "compute.googleapis.com"

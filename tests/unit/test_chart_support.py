@@ -18,7 +18,6 @@ from lepton_infra.core.errors import SpecError
 from lepton_infra.kubernetes.charts import pinned as charts
 from lepton_infra.kubernetes.charts.pinned import HelmChart
 from lepton_infra.spec import PlatformSpec
-from lepton_infra.spec.aws_rules import EKS_ADDONS
 from lepton_infra.spec.chart_rules import charts_installed
 from lepton_infra.spec.cluster import DEFAULT_VERSION
 from tests.conftest import PLATFORM_STACK_DIR, SHIPPED_STACKS
@@ -100,8 +99,9 @@ def test_every_minor_the_spec_accepts_on_aws_has_an_autoscaler_image() -> None:
             assert any(p.path == "cluster.version" for p in err.problems), err
             continue
         accepted.append(minor)
-    # In standard support on EKS on the suite's plan date (2026-12-07) and supported by every chart.
-    assert accepted == ["1.35", "1.36"]
+    # In standard support on EKS on the suite's plan date (2026-12-07) and supported by every chart: a service
+    # kept running scales through KEDA too (issue 26 J2), whose pinned 2.20.2 stops at 1.35.
+    assert accepted == ["1.35"]
     for minor in accepted:
         assert image_tag(minor).startswith(f"v{minor}.")
 
@@ -117,6 +117,8 @@ def test_the_shipped_version_is_supported_by_every_chart_the_stack_installs() ->
     """With jobs and an exposed service, every pinned chart is in play: on EKS all but cert-manager (an ALB
     serves ACM certificates only), which AKS and GKE install for the same spec."""
     raw = _spec(DEFAULT_VERSION, jobs={"enabled": True})
+    # Every GPU pool needs queue quota in some tenant's queue (spec/jobs_rules.py).
+    raw["tenants"][0]["jobs"] = {"gpu_quota": {p["name"]: 1 for p in raw["node_pools"] if p.get("gpu")}}
     raw["network"] = {
         **raw.get("network", {}),
         "domain": "ai.acme.dev",
@@ -158,12 +160,12 @@ def test_an_unsupported_cluster_version_is_refused_with_the_supported_range(
 
 
 def test_the_range_follows_the_charts_actually_installed() -> None:
-    """Without scale-to-zero services neither KEDA nor its add-on is installed: 1.36 is fine then."""
-    raw = _spec("1.36")
+    """Without scale-to-zero services on request rate the HTTP add-on is not installed, but KEDA still is:
+    every service scales through it (issue 26 J2), so its range (1.33-1.35) holds."""
+    raw = _spec("1.35")
     raw["services"] = [{**s, "replicas": {"min": 1, "max": 2}} for s in raw["services"]]
-    # EKS add-ons are pinned for 1.33 on (core/data/eks_addons.yaml): 1.32 needs its own pins here.
-    raw["aws"] = {**raw.get("aws", {}), "addon_versions": {a: "v1.20.0-eksbuild.1" for a in EKS_ADDONS}}
-    assert "keda" not in charts_installed(PlatformSpec.from_dict(raw))
+    installed = charts_installed(PlatformSpec.from_dict(raw))
+    assert "keda" in installed and "keda-add-ons-http" not in installed
 
 
 def test_the_spec_reads_the_table_without_the_kubernetes_sdk() -> None:

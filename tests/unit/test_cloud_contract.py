@@ -49,7 +49,16 @@ def test_the_key_keeps_its_per_cloud_export_name() -> None:
     assert "kms_key_id" not in exported
 
 
-@pytest.mark.parametrize("name", ["region", "api_access", "kms_key_id"])
+def test_host_addresses_are_a_typed_output() -> None:
+    """No untyped side channel: the hosts' addresses are a field of the contract, exported only when a
+    host is exposed (docs/architecture.md)."""
+    exported = _outputs(host_addresses={"a.ai.acme.dev": "10.0.0.9"}).to_stack_outputs()
+    assert exported["host_addresses"] == {"a.ai.acme.dev": "10.0.0.9"}
+    assert list(exported)[-2:] == ["host_addresses", "api_access"]
+    assert "host_addresses" not in _outputs().to_stack_outputs()
+
+
+@pytest.mark.parametrize("name", ["region", "api_access", "kms_key_id", "host_addresses"])
 def test_a_cloud_extra_cannot_hide_a_common_output(name: str) -> None:
     with pytest.raises(ValueError, match=name):
         _outputs(cloud_specific={name: "x"}).to_stack_outputs()

@@ -150,7 +150,7 @@ def _more_components() -> list[tuple[str, Callable[[], Any], list[str]]]:
     from lepton_infra.gcp.monitoring import MonitoringArgs as GcpMonitoringArgs
     from lepton_infra.gcp.network import Network as GcpNetwork
     from lepton_infra.gcp.network import NetworkArgs as GcpNetworkArgs
-    from lepton_infra.kubernetes import Observability, ObservabilityArgs, SmtpRelay
+    from lepton_infra.kubernetes import AlertReceivers, Observability, ObservabilityArgs, SmtpRelay
 
     oidc = dict(oidc_provider_arn="arn:aws:iam::1:oidc-provider/x", oidc_issuer="https://x")
     gke: dict[str, Any] = dict(
@@ -318,8 +318,7 @@ def _more_components() -> list[tuple[str, Callable[[], Any], list[str]]]:
                     retention_days=0,
                     storage_gb=50,
                     storage_class="s",
-                    alert_emails=[],
-                    smtp=SmtpRelay(smarthost="smtp:587", from_address="a@b.c"),
+                    receivers=AlertReceivers(smtp=SmtpRelay(smarthost="smtp:587", from_address="a@b.c")),
                     gpu_idle_percent=10,
                 ),
             ),
@@ -335,16 +334,21 @@ def test_other_components_check_their_args_too(case: tuple[str, Callable[[], Any
 
 
 def test_platform_addons_reports_every_childs_problems_before_any_child_exists() -> None:
-    from lepton_infra.kubernetes import ObservabilityArgs, PlatformAddons, PlatformAddonsArgs, SmtpRelay
+    from lepton_infra.kubernetes import (
+        AlertReceivers,
+        ObservabilityArgs,
+        PlatformAddons,
+        PlatformAddonsArgs,
+        SmtpRelay,
+    )
 
     observability = ObservabilityArgs(
         kubernetes_version="1.33",
         retention_days=15,
         storage_gb=5,
         storage_class="s",
-        alert_emails=[],
+        receivers=AlertReceivers(smtp=SmtpRelay(smarthost="smtp:587", from_address="a@b.c")),
         gpu_idle_percent=10,
-        smtp=SmtpRelay(smarthost="smtp:587", from_address="a@b.c"),
     )
     tenant = TenantArgs(name="research", kubernetes_version="1.33", bind_identity=_no_binder, pods=0)
     err = refused(

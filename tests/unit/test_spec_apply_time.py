@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
+from lepton_infra.core.conventions import CLOUDWATCH_RETENTION_DAYS
 from lepton_infra.core.errors import SpecError
 from lepton_infra.spec import PlatformSpec
-from lepton_infra.spec.apply_time import CLOUDWATCH_RETENTION_DAYS, label_key_problem
+from lepton_infra.spec.apply_time import label_key_problem
 from tests.kubernetes.harness import raw_spec
 
 

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from lepton_infra.core.errors import SpecError
+from lepton_infra.core.exposure import exposed_services
 from lepton_infra.spec import PlatformSpec
-from lepton_infra.spec.exposure import exposed_services
 from tests.kubernetes.harness import TEST_PRIVATE_CA, shipped_spec
 from tests.unit.test_spec_problems import AWS
 

@@ -13,11 +13,11 @@ import pydantic
 import pytest
 
 from lepton_infra.core.errors import SpecError
+from lepton_infra.core.spec_checks import invalid_fields
+from lepton_infra.core.spec_model import PATTERN_RULES
 from lepton_infra.profiles import PROFILES
 from lepton_infra.spec import PlatformSpec
 from lepton_infra.spec import rules as spec_rules
-from lepton_infra.spec.base import PATTERN_RULES
-from lepton_infra.spec.checks import invalid_fields
 from lepton_infra.spec.platform import _partial_spec
 
 AWS: dict[str, Any] = {
@@ -148,7 +148,11 @@ def test_unknown_literal_values_suggest_the_close_one(path: tuple[str, ...], val
     ("change", "path", "sentence"),
     [
         ({"name": "Acme_AI"}, "name", "lowercase letters, digits and hyphens"),
-        ({"monitoring": {"smtp_relay": "smtp.acme.dev"}}, "monitoring.smtp_relay", "`host:port`"),
+        (
+            {"monitoring": {"smtp": {"relay": "smtp.acme.dev", "from": "a@acme.dev"}}},
+            "monitoring.smtp.relay",
+            "`host:port`",
+        ),
         ({"cluster": {"version": "v1.33"}}, "cluster.version", "Kubernetes minor version"),
         (
             {"aws": {"admin_role_arns": ["arn:aws:iam::123:user/jane"]}},

@@ -27,7 +27,7 @@ def test_reference_covers_every_model_and_field() -> None:
         "`gcp`",
     ):
         assert f"## {section}" in text
-    assert "| `price_overrides` |" in text and "| `smtp_relay` |" in text
+    assert "| `price_overrides` |" in text and "| `smtp_relay` |" in text and "| `heartbeat` |" in text
 
 
 def test_environment_dependent_defaults_are_shown_per_environment() -> None:

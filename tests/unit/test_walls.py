@@ -48,3 +48,55 @@ def test_the_wall_holds(package: str) -> None:
         if any(name == w or name.startswith(f"{w}.") for w in WALLS[package])
     )
     assert crossings == []
+
+
+def _is_type_checking(node: ast.If) -> bool:
+    return isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING"
+
+
+def _run_time_imports(module: Path) -> list[tuple[str, bool]]:
+    """(imported module, inside a function) of every import that runs: at module level or in a function,
+    not in an `if TYPE_CHECKING:` block (an annotation's import, which never runs)."""
+    found: list[tuple[str, bool]] = []
+
+    def visit(node: ast.AST, in_function: bool) -> None:
+        if isinstance(node, ast.If) and _is_type_checking(node):
+            return
+        if isinstance(node, ast.Import):
+            found.extend((a.name, in_function) for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.append((node.module, in_function))
+        inner = in_function or isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        for child in ast.iter_child_nodes(node):
+            visit(child, inner)
+
+    visit(ast.parse(module.read_text()), False)
+    return found
+
+
+def _under(name: str, package: str) -> bool:
+    return name == package or name.startswith(f"{package}.")
+
+
+def test_the_profiles_import_nothing_from_the_spec() -> None:
+    """The spec receives each cloud's knobs, rules, tags and defaults from its profile (profiles/<cloud>/):
+    spec/ imports profiles/, never the reverse. A profile names `PlatformSpec` in its rules' signatures
+    through a TYPE_CHECKING import only, so no import cycle runs, at module level or in a function."""
+    crossings = sorted(
+        f"{module.relative_to(PACKAGE)} imports {name}"
+        for module in (PACKAGE / "profiles").rglob("*.py")
+        for name, _ in _run_time_imports(module)
+        if _under(name, "lepton_infra.spec")
+    )
+    assert crossings == []
+
+
+def test_the_spec_imports_the_profiles_at_module_level() -> None:
+    """No import of a profile waits inside a function, where it used to hide the spec <-> profiles cycle."""
+    hidden = sorted(
+        f"{module.relative_to(PACKAGE)} imports {name} in a function"
+        for module in (PACKAGE / "spec").rglob("*.py")
+        for name, in_function in _run_time_imports(module)
+        if in_function and _under(name, "lepton_infra.profiles")
+    )
+    assert hidden == []

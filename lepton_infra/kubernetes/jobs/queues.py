@@ -31,6 +31,8 @@ QUEUE_NAME_LABEL = "kueue.x-k8s.io/queue-name"
 CPU_FLAVOR = "cpu"
 JOBS_ROLE = "tenant-jobs"
 CAPACITY_LABEL = "lepton.ai/capacity"  # on the ResourceFlavor objects: spot or on-demand
+# Kueue checks only the resources a ClusterQueue covers (see manager_config).
+QUOTA_CHECK_STRATEGY = "IgnoreUndeclared"
 
 
 @dataclass(frozen=True)
@@ -63,11 +65,14 @@ def flavors_for(
     pools: Sequence[PoolShape],
     cloud_tolerations: Sequence[Mapping[str, str]] = (),
     provisioned_pools: Collection[str] = (),
+    provisioned_tolerations: Sequence[Mapping[str, str]] = (),
 ) -> list[Flavor]:
     """The CPU flavor, then one per GPU pool: its node labels select that pool's nodes, its tolerations
     (the platform's GPU taint and the cloud's own GPU-node taints) are added to the admitted pods.
     On-demand pools come before spot ones, so a job lands on spot capacity only when on-demand is full.
-    GPU pools in `provisioned_pools` get the capacity admission check."""
+    GPU pools in `provisioned_pools` get the capacity admission check, and also tolerate the taints the
+    cloud puts on nodes it provisions for a request (`provisioned_tolerations`): Kueue copies a flavor's
+    tolerations into the ProvisioningRequest's pod template as well as into the job's pods."""
     gpu_toleration = {
         "key": GPU_TAINT_KEY,
         "operator": "Equal",
@@ -82,7 +87,11 @@ def flavors_for(
             p.gpu_type,
             p.spot,
             node_labels(p.name, p.gpu_type),
-            (gpu_toleration, *(dict(t) for t in cloud_tolerations)),
+            (
+                gpu_toleration,
+                *(dict(t) for t in cloud_tolerations),
+                *(dict(t) for t in (provisioned_tolerations if p.name in provisioned_pools else ())),
+            ),
             p.name in provisioned_pools,
         )
         for p in gpu_pools
@@ -183,12 +192,24 @@ def manager_config(managed_namespace_label: str) -> dict[str, Any]:
     chart's: the ports, probes and leader election are the chart's defaults at the pinned tag; what differs
     is deliberate. Only `batch/job` is integrated (the chart's default also takes pods, Deployments and
     StatefulSets, whose admission webhook fails closed: with Kueue down no pod could start in any
-    namespace), and only tenant namespaces are managed."""
+    namespace), and only tenant namespaces are managed.
+
+    `metrics.enableClusterQueueResources` exports each queue's usage and nominal quota per flavor
+    (`kueue_cluster_queue_resource_usage`, `_nominal_quota`, ...), which the JobsQueueAtQuota alert and
+    the queue dashboard read; Kueue leaves them off by default (cmd/kueue/main.go at v0.19.2).
+
+    `resources.quotaCheckStrategy: IgnoreUndeclared`: Kueue 0.19 turns the QuotaCheckStrategy gate on
+    (beta) and defaults to BlockUndeclared (cmd/kueue/main.go `quotaCheckStrategy`), under which a job
+    requesting any resource the ClusterQueue does not cover (`ephemeral-storage`, `hugepages-2Mi`,
+    `vpc.amazonaws.com/efa`, RDMA devices) finds no flavor and is inadmissible forever
+    (pkg/scheduler/flavorassigner/flavorassigner.go). The queues govern GPUs, CPU and memory; the node
+    and the tenant's ResourceQuota bound the rest."""
     return {
         "apiVersion": "config.kueue.x-k8s.io/v1beta2",
         "kind": "Configuration",
         "health": {"healthProbeBindAddress": ":8081"},
-        "metrics": {"bindAddress": ":8443"},
+        "metrics": {"bindAddress": ":8443", "enableClusterQueueResources": True},
+        "resources": {"quotaCheckStrategy": QUOTA_CHECK_STRATEGY},
         "webhook": {"port": 9443},
         "leaderElection": {"leaderElect": True, "resourceName": "c1f6bfd2.kueue.x-k8s.io"},
         "clientConnection": {"qps": 300, "burst": 500},

@@ -1,4 +1,5 @@
-"""The platform's GPU and node alert rules (PromQL), as plain data for a PrometheusRule.
+"""The platform's GPU alert rules (PromQL), as plain data for a PrometheusRule. Node health is
+kube-prometheus-stack's own (`KubeNodeNotReady` and the other kubernetes-system rules).
 
 Metric names are those of NVIDIA's DCGM exporter (`DCGM_FI_*`) and kube-state-metrics (`kube_*`). The
 DCGM exporter is this layer's or the cloud's; a cloud exporter exports a fixed field list (GKE's has no
@@ -39,12 +40,12 @@ class AlertRule:
         }
 
 
-_DCGM_FIELD = re.compile(r"\bDCGM_FI_[A-Z0-9_]+")
+DCGM_FIELD = re.compile(r"\bDCGM_FI_[A-Z0-9_]+")
 
 
 def dcgm_fields(rule: AlertRule) -> set[str]:
     """The DCGM exporter fields a rule's expression reads."""
-    return set(_DCGM_FIELD.findall(rule.expr))
+    return set(DCGM_FIELD.findall(rule.expr))
 
 
 def gpu_alert_rules(
@@ -114,14 +115,6 @@ def _all_rules(gpu_idle_percent: int, memory_full_ratio: float) -> list[AlertRul
             description="Nodes offer GPUs but Prometheus has no DCGM series for 15m: the GPU alerts and "
             "dashboard see nothing. Check the DCGM exporter pods and their PodMonitor or "
             "ServiceMonitor targets.",
-        ),
-        AlertRule(
-            name="NodeNotReady",
-            expr='kube_node_status_condition{condition="Ready",status="true"} == 0',
-            for_="10m",
-            severity="critical",
-            summary="Node not ready",
-            description="Node {{ $labels.node }} has not been Ready for 10m.",
         ),
     ]
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from typing import Any
+
+from lepton_infra.kubernetes.observability.alerts import DCGM_FIELD
 
 GPU_DASHBOARD_UID = "lepton-gpu"
 
@@ -20,7 +23,9 @@ def _panel(pid: int, title: str, expr: str, unit: str, x: int, y: int) -> dict[s
     }
 
 
-def gpu_dashboard() -> dict[str, Any]:
+def gpu_dashboard(exported: Collection[str] = ()) -> dict[str, Any]:
+    """With `exported` (the DCGM fields a cloud's exporter serves), only panels whose fields it serves:
+    GKE's exporter has no XID field, and a panel on it would stay empty."""
     node = 'node=~"$node"'
     panels = [
         _panel(1, "GPU utilisation", f"DCGM_FI_DEV_GPU_UTIL{{{node}}}", "percent", 0, 0),
@@ -45,6 +50,12 @@ def gpu_dashboard() -> dict[str, Any]:
             16,
         ),
     ]
+    if exported:
+        panels = [
+            p
+            for p in panels
+            if all(set(DCGM_FIELD.findall(t["expr"])) <= set(exported) for t in p["targets"])
+        ]
     return {
         "uid": GPU_DASHBOARD_UID,
         "title": "Lepton / GPUs",
@@ -70,5 +81,5 @@ def gpu_dashboard() -> dict[str, Any]:
     }
 
 
-def gpu_dashboard_json() -> str:
-    return json.dumps(gpu_dashboard(), sort_keys=True)
+def gpu_dashboard_json(exported: Collection[str] = ()) -> str:
+    return json.dumps(gpu_dashboard(exported), sort_keys=True)

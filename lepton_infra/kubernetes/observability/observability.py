@@ -11,7 +11,6 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from lepton_infra.core.args import check_args
-from lepton_infra.core.cluster_handle import SmtpRelay
 from lepton_infra.core.component import Component
 from lepton_infra.core.conventions import MONITORING_NAMESPACE
 from lepton_infra.core.naming import child_name
@@ -20,6 +19,7 @@ from lepton_infra.kubernetes.charts.hardening import KUBE_PROMETHEUS_STACK_HARDE
 from lepton_infra.kubernetes.charts.helm import pinned_release
 from lepton_infra.kubernetes.charts.pinned import KPS_FULLNAME, KUBE_PROMETHEUS_STACK, HelmChart
 from lepton_infra.kubernetes.meta import common_labels, namespace, psa_labels
+from lepton_infra.kubernetes.observability.alert_routing import AlertReceivers, alertmanager_config
 from lepton_infra.kubernetes.observability.alerts import gpu_alert_rules, prometheus_rule_spec
 from lepton_infra.kubernetes.observability.dashboards import gpu_dashboard_json
 
@@ -27,38 +27,6 @@ GRAFANA_DASHBOARD_LABEL = "grafana_dashboard"
 # The CRD upgrade job's first container only unpacks the CRDs (`bzcat`); the chart defaults it to
 # docker.io/busybox:latest. Pinned, so an upgrade runs a known image (Docker Hub official busybox).
 CRD_UPGRADE_BUSYBOX_TAG = "1.37.0"
-SECRETS_MOUNT = "/etc/alertmanager/secrets"  # where the operator mounts alertmanagerSpec.secrets
-
-
-def alertmanager_config(emails: Sequence[str], smtp: SmtpRelay) -> dict[str, Any]:
-    """One email receiver for every alert; the always-firing heartbeat alerts go nowhere."""
-    silent = [{"receiver": "null", "matchers": [f'alertname = "{a}"']} for a in ("Watchdog", "InfoInhibitor")]
-    config: dict[str, Any] = {
-        "route": {
-            "receiver": "email" if emails else "null",
-            "group_by": ["alertname", "namespace"],
-            "group_wait": "30s",
-            "group_interval": "5m",
-            "repeat_interval": "4h",
-            "routes": silent,
-        },
-        "receivers": [{"name": "null"}],
-    }
-    if emails:
-        smtp_global: dict[str, Any] = {
-            "smtp_smarthost": smtp.smarthost,
-            "smtp_from": smtp.from_address,
-            "smtp_require_tls": smtp.require_tls,
-        }
-        if smtp.username:
-            smtp_global["smtp_auth_username"] = smtp.username
-        if smtp.password_secret:
-            smtp_global["smtp_auth_password_file"] = f"{SECRETS_MOUNT}/{smtp.password_secret}/password"
-        config["global"] = smtp_global
-        config["receivers"].append(
-            {"name": "email", "email_configs": [{"to": e, "send_resolved": True} for e in emails]}
-        )
-    return config
 
 
 @dataclass
@@ -67,13 +35,14 @@ class ObservabilityArgs:
     retention_days: int
     storage_gb: int
     storage_class: str
-    alert_emails: Sequence[str]
-    smtp: SmtpRelay
+    receivers: AlertReceivers
     gpu_idle_percent: int
     depends_on: Sequence[pulumi.Resource] = ()
     chart: HelmChart = field(default_factory=lambda: KUBE_PROMETHEUS_STACK)
     # The DCGM fields a cloud-run exporter serves (GpuFacts.dcgm_exporter.metrics); empty: all of ours.
     gpu_metrics: frozenset[str] = frozenset()
+    # ClusterHandle.cluster_dns: which DNS server's metrics the chart scrapes.
+    cluster_dns: str = "coredns"
 
 
 def kube_prometheus_stack_values(args: ObservabilityArgs) -> dict[str, Any]:
@@ -91,8 +60,9 @@ def kube_prometheus_stack_values(args: ObservabilityArgs) -> dict[str, Any]:
             }
         },
     }
-    if args.alert_emails and args.smtp.password_secret:
-        alertmanager_spec["secrets"] = [args.smtp.password_secret]
+    if args.receivers.secrets:
+        # Mounted at alert_routing.SECRETS_MOUNT/<name>/; the deployer creates them before `pulumi up`.
+        alertmanager_spec["secrets"] = args.receivers.secrets
     return merged(
         {
             "fullnameOverride": KPS_FULLNAME,
@@ -110,6 +80,9 @@ def kube_prometheus_stack_values(args: ObservabilityArgs) -> dict[str, Any]:
                     "image": {"busybox": {"tag": CRD_UPGRADE_BUSYBOX_TAG}},
                 },
             },
+            # Scrape the DNS server the cluster runs (both select k8s-app=kube-dns pods, on different ports).
+            "coreDns": {"enabled": args.cluster_dns == "coredns"},
+            "kubeDns": {"enabled": args.cluster_dns == "kube-dns"},
             "kubeControllerManager": control_plane_off,
             "kubeScheduler": control_plane_off,
             "kubeEtcd": control_plane_off,
@@ -146,7 +119,7 @@ def kube_prometheus_stack_values(args: ObservabilityArgs) -> dict[str, Any]:
                 }
             },
             "alertmanager": {
-                "config": alertmanager_config(args.alert_emails, args.smtp),
+                "config": alertmanager_config(args.receivers),
                 "alertmanagerSpec": alertmanager_spec,
             },
             "grafana": {
@@ -217,7 +190,7 @@ class Observability(Component):
                 namespace=ns,
                 labels={**common_labels("lepton-gpu-dashboard", "dashboards"), GRAFANA_DASHBOARD_LABEL: "1"},
             ),
-            data={"lepton-gpu.json": gpu_dashboard_json()},
+            data={"lepton-gpu.json": gpu_dashboard_json(exported=args.gpu_metrics)},
             opts=self.child_opts(),
         )
         self.finish({"namespace": ns, "release": self.release.name})

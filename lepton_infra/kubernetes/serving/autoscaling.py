@@ -19,8 +19,13 @@ from lepton_infra.kubernetes.charts.pinned import (
 
 # Counter of served requests, labelled with `namespace` and `service` by the ServiceMonitor's scrape.
 REQUEST_METRIC = "http_requests_total"
-# Gauge of waiting work, published by the queue's exporter with `namespace` and `service` labels.
+# Gauge of waiting work, published by the tenant's queue exporter: a Service in the tenant's namespace
+# labelled QUEUE_OF_LABEL=<service>, which the platform's ServiceMonitor scrapes. `namespace` is the
+# exporter's own (Prometheus sets it from the target; the exporter cannot claim another namespace's
+# queue), `service` is set to the inference service's name by the scrape's relabelling.
 QUEUE_METRIC = "lepton_queue_length"
+QUEUE_OF_LABEL = "lepton.ai/queue-of"
+QUEUE_EXPORTER_PORT = "metrics"
 PROMETHEUS_URL = f"http://{PROMETHEUS_SERVICE}.{MONITORING_NAMESPACE}.svc:{PROMETHEUS_PORT}"
 
 # Where clients of a scale-to-zero service on request rate send their requests (with the service's host).
@@ -44,43 +49,75 @@ def scaling_query(metric: str, namespace: str, service: str) -> str:
     return f"sum(rate({REQUEST_METRIC}{{{selector}}}[2m]))"
 
 
-def hpa_spec(deployment: str, min_replicas: int, max_replicas: int, cpu_utilization: int) -> dict[str, Any]:
-    return {
-        "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": deployment},
-        "minReplicas": min_replicas,
-        "maxReplicas": max_replicas,
-        "metrics": [
-            {
-                "type": "Resource",
-                "resource": {
-                    "name": "cpu",
-                    "target": {"type": "Utilization", "averageUtilization": cpu_utilization},
-                },
-            }
-        ],
-        # GPU replicas are slow to start: scale down only after five quiet minutes.
-        "behavior": {"scaleDown": {"stabilizationWindowSeconds": 300}},
-    }
-
-
 def scaled_object_spec(
-    deployment: str, max_replicas: int, query: Any, target: float, prometheus_url: str = PROMETHEUS_URL
+    deployment: str,
+    min_replicas: int,
+    max_replicas: int,
+    query: Any,
+    target: float,
+    cpu_utilization: int,
+    prometheus_url: str = PROMETHEUS_URL,
 ) -> dict[str, Any]:
-    return {
+    """A KEDA ScaledObject on the service's metric (a Prometheus query). With replicas kept running (min ≥
+    1) a CPU trigger stands beside it, so a CPU-bound server still scales; KEDA refuses CPU triggers at
+    min 0. KEDA's HPA is then named like the service's plain HPA of earlier versions and takes it over on
+    an upgrade (`TRANSFER_HPA_ANNOTATIONS`)."""
+    triggers: list[dict[str, Any]] = [
+        {
+            "type": "prometheus",
+            "metadata": {
+                "serverAddress": prometheus_url,
+                "query": query,
+                "threshold": f"{target:g}",
+                "activationThreshold": "0",
+            },
+        }
+    ]
+    spec: dict[str, Any] = {
         "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": deployment},
-        "minReplicaCount": 0,
+        "minReplicaCount": min_replicas,
         "maxReplicaCount": max_replicas,
         "pollingInterval": 15,
         "cooldownPeriod": SCALE_DOWN_PERIOD_SECONDS,
-        "triggers": [
+        "triggers": triggers,
+    }
+    if min_replicas > 0:
+        triggers.append(
+            {"type": "cpu", "metricType": "Utilization", "metadata": {"value": str(cpu_utilization)}}
+        )
+        spec["advanced"] = {
+            "horizontalPodAutoscalerConfig": {
+                "name": deployment,
+                # GPU replicas are slow to start: scale down only after five quiet minutes.
+                "behavior": {"scaleDown": {"stabilizationWindowSeconds": SCALE_DOWN_PERIOD_SECONDS}},
+            }
+        }
+    return spec
+
+
+# On the ScaledObject of a service kept running: earlier versions gave it a plain HPA of the same name,
+# and KEDA's admission webhook refuses a ScaledObject for a Deployment another HPA already scales unless
+# it takes that HPA over, named in `advanced.horizontalPodAutoscalerConfig.name` (kedacore/keda v2.20.2
+# apis/keda/v1alpha1/scaledobject_webhook.go, read 2026-12-07). Pulumi then deletes the old HPA object,
+# which KEDA, owning it by then, recreates at once (the Deployment keeps its replicas meanwhile).
+TRANSFER_HPA_ANNOTATIONS = {"scaledobject.keda.sh/transfer-hpa-ownership": "true"}
+
+
+def queue_monitor_spec(service: str) -> dict[str, Any]:
+    """The ServiceMonitor that brings a tenant's queue exporter to Prometheus for one service. Tenants
+    cannot create monitors themselves (their Role has no monitoring.coreos.com rights: a monitor may
+    select other namespaces). With `honorLabels` off (the operator's default) a `service` label the
+    exporter sets would become `exported_service`; the relabelling names the series after the inference
+    service instead, which is what its scaling query asks for. Selects Services in its own namespace only
+    (a ServiceMonitor without namespaceSelector)."""
+    return {
+        "selector": {"matchLabels": {QUEUE_OF_LABEL: service}},
+        "endpoints": [
             {
-                "type": "prometheus",
-                "metadata": {
-                    "serverAddress": prometheus_url,
-                    "query": query,
-                    "threshold": f"{target:g}",
-                    "activationThreshold": "0",
-                },
+                "port": QUEUE_EXPORTER_PORT,
+                "path": "/metrics",
+                "interval": "15s",
+                "relabelings": [{"action": "replace", "targetLabel": "service", "replacement": service}],
             }
         ],
     }

@@ -1,5 +1,5 @@
-"""`InferenceService`: a model server that scales with load (HPA) or to zero (KEDA: the HTTP add-on on
-request rate, a ScaledObject on queue length).
+"""`InferenceService`: a model server that scales on its metric through KEDA (the HTTP add-on on request
+rate from zero, a ScaledObject on its own request rate or a queue's length otherwise).
 
 Pod and autoscaler shapes are built as plain manifests by `workload.py` and `autoscaling.py` (camelCase,
 exactly what the API server receives); the tests validate every one against the Kubernetes schema in
@@ -22,16 +22,17 @@ from lepton_infra.kubernetes.arg_checks import inference_service_problems
 from lepton_infra.kubernetes.meta import TENANT_LABEL, common_labels
 from lepton_infra.kubernetes.serving.autoscaling import (
     PROMETHEUS_URL,
+    TRANSFER_HPA_ANNOTATIONS,
     autoscaler_for,
-    hpa_spec,
     http_scaled_object_spec,
+    queue_monitor_spec,
     scaled_object_spec,
     scaling_query,
     service_endpoint,
     service_host,
 )
 from lepton_infra.kubernetes.serving.workload import PORT_NAME, PodShape, pod_template_spec
-from lepton_infra.kubernetes.tenancy.isolation import interceptor_ingress_spec
+from lepton_infra.kubernetes.tenancy.isolation import callers_ingress_spec, interceptor_ingress_spec
 
 SERVICE_PORT = 80
 # GPU nodes may scale up from zero and pull multi-GB images before the first replica is ready.
@@ -67,6 +68,10 @@ class InferenceServiceArgs:
     identity_pod_labels: Mapping[str, str] = field(default_factory=dict)
     # Tolerations for the cloud's own taints on GPU nodes (`GpuFacts.cloud_taints`, e.g. AKS spot).
     cloud_tolerations: Sequence[Mapping[str, str]] = ()
+    model_cache_gb: int = 20
+    # Pools its replicas should prefer (the on-demand pools offering its GPU type when it is kept running).
+    preferred_pools: Sequence[str] = ()
+    priority_class: str | None = None
     # What the pods need first: node pools, the GPU stack (device plugin).
     depends_on: Sequence[pulumi.Resource] = ()
     # The release owning the ServiceMonitor CRD.
@@ -112,6 +117,9 @@ class InferenceService(Component):
             service_account=args.service_account,
             labels=selector,
             cloud_tolerations=args.cloud_tolerations,
+            model_cache_gb=args.model_cache_gb,
+            preferred_pools=args.preferred_pools,
+            priority_class=args.priority_class,
         )
         deployment_spec: dict[str, Any] = {
             # The autoscaler owns the replica count after creation (ignored below).
@@ -147,7 +155,9 @@ class InferenceService(Component):
             opts=self.child_opts(),
         )
         # One replica at a time may be disrupted: node drains (spot reclaim, scale-down, upgrades)
-        # never block, and never take more than one replica away.
+        # never block, and never take more than one replica away. With two or more replicas (what prod
+        # requires of a service kept running, spec/service_rules.py) one always serves; a lone replica in
+        # dev may go (a budget protecting it would block every drain instead).
         self.disruption_budget = k8s.policy.v1.PodDisruptionBudget(
             child_name(name, "pdb"),
             metadata=meta(),
@@ -165,20 +175,12 @@ class InferenceService(Component):
             },
             opts=self.child_opts(depends_on=list(args.monitoring_crds)),
         )
-        self.hpa: k8s.autoscaling.v2.HorizontalPodAutoscaler | None = None
         self.scaled_object: k8s.apiextensions.CustomResource | None = None
         self.http_scaled_object: k8s.apiextensions.CustomResource | None = None
         self.interceptor_ingress: k8s.networking.v1.NetworkPolicy | None = None
-        if self.autoscaler == "hpa":
-            self.hpa = k8s.autoscaling.v2.HorizontalPodAutoscaler(
-                child_name(name, "hpa"),
-                metadata=meta(),
-                spec=cast(
-                    Any, hpa_spec(args.name, args.min_replicas, args.max_replicas, args.cpu_utilization)
-                ),
-                opts=self.child_opts(depends_on=[self.deployment]),
-            )
-        elif self.autoscaler == "keda-http":
+        self.callers_ingress: k8s.networking.v1.NetworkPolicy | None = None
+        self.queue_monitor: k8s.apiextensions.CustomResource | None = None
+        if self.autoscaler == "keda-http":
             external = [args.external_host] if args.external_host else []
             hosts = pulumi.Output.from_input(args.namespace).apply(
                 lambda ns: [service_host(args.name, ns), *external]
@@ -208,6 +210,15 @@ class InferenceService(Component):
                 opts=self.child_opts(),
             )
         else:
+            if args.scaling_metric == "queue_length":
+                self.queue_monitor = k8s.apiextensions.CustomResource(
+                    child_name(name, "queue-monitor"),
+                    api_version="monitoring.coreos.com/v1",
+                    kind="ServiceMonitor",
+                    metadata=meta(suffix="-queue"),
+                    spec=queue_monitor_spec(args.name),
+                    opts=self.child_opts(depends_on=list(args.monitoring_crds)),
+                )
             query = pulumi.Output.from_input(args.namespace).apply(
                 lambda ns: scaling_query(args.scaling_metric, ns, args.name)
             )
@@ -215,11 +226,24 @@ class InferenceService(Component):
                 child_name(name, "scaler"),
                 api_version="keda.sh/v1alpha1",
                 kind="ScaledObject",
-                metadata=meta(),
+                metadata=meta(dict(TRANSFER_HPA_ANNOTATIONS) if args.min_replicas > 0 else None),
                 spec=scaled_object_spec(
-                    args.name, args.max_replicas, query, args.scaling_target, args.prometheus_url
+                    args.name,
+                    args.min_replicas,
+                    args.max_replicas,
+                    query,
+                    args.scaling_target,
+                    args.cpu_utilization,
+                    args.prometheus_url,
                 ),
                 opts=self.child_opts(depends_on=[*args.keda, self.deployment]),
+            )
+            # Called at its own Service: every tenant's pods may (the interceptor path has its own policy).
+            self.callers_ingress = k8s.networking.v1.NetworkPolicy(
+                child_name(name, "from-callers"),
+                metadata=meta(suffix="-from-callers"),
+                spec=cast(Any, callers_ingress_spec(selector, args.port)),
+                opts=self.child_opts(),
             )
         autoscaler = self.autoscaler
         # The address in-cluster clients call (url + Host header), for stack outputs and docs.

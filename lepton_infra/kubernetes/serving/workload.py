@@ -13,6 +13,9 @@ from lepton_infra.core.conventions import (
     GPU_TAINT_KEY,
     GPU_TAINT_VALUE,
     GPU_TYPE_LABEL,
+    POOL_LABEL,
+    SERVICE_LOGS_GB,
+    SERVICE_SCRATCH_GB,
 )
 
 # A fixed non-root UID: `runAsNonRoot` alone rejects images whose USER is a name, not a number.
@@ -26,6 +29,8 @@ CONTAINER_NAME = "server"
 ENDPOINT_PROPAGATION_SECONDS = 15
 DRAIN_SECONDS = 60
 TERMINATION_GRACE_SECONDS = ENDPOINT_PROPAGATION_SECONDS + DRAIN_SECONDS
+# Where model weights are cached (`services[].model_cache_gb`); the usual cache variables point under it.
+MODEL_CACHE_PATH = "/models"
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,10 @@ class PodShape:
     labels: Mapping[str, str]
     # Tolerations for taints the cloud itself puts on GPU nodes (`GpuFacts.cloud_taints`).
     cloud_tolerations: Sequence[Mapping[str, str]] = ()
+    model_cache_gb: int = 20
+    # Pools the scheduler should prefer (on-demand ones for a service kept running); empty: no preference.
+    preferred_pools: Sequence[str] = ()
+    priority_class: str | None = None
 
 
 def container_security_context() -> dict[str, Any]:
@@ -67,13 +76,30 @@ def pod_security_context() -> dict[str, Any]:
     }
 
 
-def resources(cpu: str, memory: str, gpu_count: int) -> dict[str, Any]:
+def resources(cpu: str, memory: str, gpu_count: int, disk_gb: int | None = None) -> dict[str, Any]:
     """Requests equal limits (Guaranteed QoS): an inference pod is never the first one evicted, and a
-    GPU is an integer resource whose request must equal its limit anyway."""
+    GPU is an integer resource whose request must equal its limit anyway. `disk_gb`: the node disk the
+    pod writes (model cache, /tmp, logs) as `ephemeral-storage`, so it lands only on a node that has it."""
     amounts: dict[str, str] = {"cpu": cpu, "memory": memory}
+    if disk_gb:
+        amounts["ephemeral-storage"] = f"{disk_gb}Gi"
     if gpu_count:
         amounts[GPU_RESOURCE] = str(gpu_count)
     return {"requests": dict(amounts), "limits": dict(amounts)}
+
+
+def preferred_pools_affinity(pools: Sequence[str]) -> dict[str, Any]:
+    """Prefer nodes of these pools (soft: the scheduler falls back to any other that fits)."""
+    return {
+        "preferredDuringSchedulingIgnoredDuringExecution": [
+            {
+                "weight": 100,
+                "preference": {
+                    "matchExpressions": [{"key": POOL_LABEL, "operator": "In", "values": list(pools)}]
+                },
+            }
+        ]
+    }
 
 
 def gpu_scheduling(gpu_type: str, cloud_tolerations: Sequence[Mapping[str, str]] = ()) -> dict[str, Any]:
@@ -132,12 +158,24 @@ def pod_template_spec(shape: PodShape) -> dict[str, Any]:
         "env": [
             {"name": "PORT", "value": str(shape.port)},
             {"name": "PREDICT_PATH", "value": shape.predict_path},
-            # The root filesystem is read-only; libraries that cache under $HOME write to /tmp.
+            # The root filesystem is read-only; $HOME is scratch space, model weights go to the cache.
             {"name": "HOME", "value": "/tmp"},
+            {"name": "MODEL_CACHE_DIR", "value": MODEL_CACHE_PATH},
+            {"name": "XDG_CACHE_HOME", "value": MODEL_CACHE_PATH},
+            {"name": "HF_HOME", "value": f"{MODEL_CACHE_PATH}/huggingface"},
         ],
-        "resources": resources(shape.cpu, shape.memory, shape.gpu_count if shape.gpu_type else 0),
+        "resources": resources(
+            shape.cpu,
+            shape.memory,
+            shape.gpu_count if shape.gpu_type else 0,
+            shape.model_cache_gb + SERVICE_SCRATCH_GB + SERVICE_LOGS_GB,
+        ),
         "securityContext": container_security_context(),
-        "volumeMounts": [{"name": "tmp", "mountPath": "/tmp"}, {"name": "shm", "mountPath": "/dev/shm"}],
+        "volumeMounts": [
+            {"name": "tmp", "mountPath": "/tmp"},
+            {"name": "model-cache", "mountPath": MODEL_CACHE_PATH},
+            {"name": "shm", "mountPath": "/dev/shm"},
+        ],
         **probes(shape.health_path),
         # The kubelet's own sleep (no shell needed in the image).
         "lifecycle": {"preStop": {"sleep": {"seconds": ENDPOINT_PROPAGATION_SECONDS}}},
@@ -151,7 +189,9 @@ def pod_template_spec(shape: PodShape) -> dict[str, Any]:
         "securityContext": pod_security_context(),
         "containers": [container],
         "volumes": [
-            {"name": "tmp", "emptyDir": {"sizeLimit": "2Gi"}},
+            {"name": "tmp", "emptyDir": {"sizeLimit": f"{SERVICE_SCRATCH_GB}Gi"}},
+            # On the node's disk: the kubelet evicts the pod past the limit, so the limit is the spec's.
+            {"name": "model-cache", "emptyDir": {"sizeLimit": f"{shape.model_cache_gb}Gi"}},
             # Frameworks (PyTorch workers, NCCL) need more shared memory than the runtime's 64 MiB.
             {"name": "shm", "emptyDir": {"medium": "Memory", "sizeLimit": "1Gi"}},
         ],
@@ -164,6 +204,12 @@ def pod_template_spec(shape: PodShape) -> dict[str, Any]:
             }
         ],
     }
+    if shape.priority_class:
+        spec["priorityClassName"] = shape.priority_class
     if shape.gpu_type:
         spec.update(gpu_scheduling(shape.gpu_type, shape.cloud_tolerations))
+    if shape.preferred_pools:
+        spec.setdefault("affinity", {}).setdefault("nodeAffinity", {}).update(
+            preferred_pools_affinity(shape.preferred_pools)
+        )
     return spec

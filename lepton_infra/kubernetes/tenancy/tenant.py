@@ -19,8 +19,8 @@ from lepton_infra.core.identity import BoundIdentity, IdentityBinder
 from lepton_infra.core.naming import child_name
 from lepton_infra.kubernetes.arg_checks import tenant_problems
 from lepton_infra.kubernetes.meta import TENANT_LABEL, common_labels, namespace, psa_labels
+from lepton_infra.kubernetes.priority import FORBIDDEN_PRIORITY_QUOTA, forbidden_priority_quota_spec
 from lepton_infra.kubernetes.tenancy.isolation import (
-    LIMIT_DEFAULT,
     LIMIT_DEFAULT_REQUEST,
     EgressRule,
     network_policy_specs,
@@ -48,6 +48,10 @@ class TenantArgs:
     admin_groups: Sequence[str] = ()
     pod_security: str = "restricted"
     extra_egress: Sequence[EgressRule] = field(default_factory=list)
+    # The container ports of the platform's inference services (the tenant's pods may call any of them),
+    # and whether scale-to-zero services are reached through the KEDA HTTP add-on's interceptor.
+    service_ports: Sequence[int] = ()
+    interceptor_egress: bool = False
     # From `IngressFacts.target_namespace_labels` when the platform routes to pods (AWS readiness gates).
     namespace_labels: Mapping[str, str] = field(default_factory=dict)
 
@@ -84,14 +88,19 @@ class Tenant(Component):
             ),
             opts=self.child_opts(),
         )
+        # No pod of the tenant may run at a critical priority (see kubernetes/priority.py).
+        self.priority_quota = k8s.core.v1.ResourceQuota(
+            child_name(name, "priority-quota"),
+            metadata=meta(FORBIDDEN_PRIORITY_QUOTA),
+            spec=cast(Any, forbidden_priority_quota_spec()),
+            opts=self.child_opts(),
+        )
         self.limits = k8s.core.v1.LimitRange(
             child_name(name, "limits"),
             metadata=meta("tenant-defaults"),
             spec=k8s.core.v1.LimitRangeSpecArgs(
                 limits=[
-                    k8s.core.v1.LimitRangeItemArgs(
-                        type="Container", default=LIMIT_DEFAULT, default_request=LIMIT_DEFAULT_REQUEST
-                    )
+                    k8s.core.v1.LimitRangeItemArgs(type="Container", default_request=LIMIT_DEFAULT_REQUEST)
                 ]
             ),
             opts=self.child_opts(),
@@ -103,7 +112,9 @@ class Tenant(Component):
                 spec=cast(Any, spec),
                 opts=self.child_opts(),
             )
-            for policy_name, spec in network_policy_specs(args.extra_egress).items()
+            for policy_name, spec in network_policy_specs(
+                args.extra_egress, args.service_ports, args.interceptor_egress
+            ).items()
         ]
         self.admin_role: k8s.rbac.v1.Role | None = None
         self.admin_binding: k8s.rbac.v1.RoleBinding | None = None

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from lepton_infra.core.cluster_handle import ClusterHandle
 from lepton_infra.core.conventions import CERT_MANAGER_NAMESPACE
 from lepton_infra.core.errors import Problem
+from lepton_infra.core.exposure import exposed_services
 from lepton_infra.core.scaling import autoscaler_for
 from lepton_infra.core.traffic import IngressFacts
 from lepton_infra.kubernetes.traffic.certificates import CA_CERTIFICATE
 from lepton_infra.kubernetes.traffic.routes import MAX_LISTENERS, ServiceRoute
 from lepton_infra.spec import PlatformSpec
-from lepton_infra.spec.exposure import exposed_services
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,7 @@ def traffic_plan(spec: PlatformSpec, handle: ClusterHandle) -> tuple[TrafficPlan
                 via_interceptor=autoscaler_for(s.replicas.min, s.scaling.metric) == "keda-http",
             )
         )
-    system = next((p.name for p in spec.node_pools if not p.is_gpu and not p.spot and p.min >= 1), None)
+    system = spec.system_pool.name if spec.system_pool else None
     return TrafficPlan(
         facts=facts,
         routes=routes,

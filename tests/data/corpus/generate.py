@@ -1255,9 +1255,19 @@ def _valid_configs() -> list[tuple[str, str, dict[str, Any] | str]]:
         ),
         (
             "monitoring",
-            "alert e-mails and an SMTP relay",
+            "alert e-mails and an authenticated SMTP relay",
             _set(
-                m, ("monitoring",), {"alert_emails": ["oncall@acme.dev"], "smtp_relay": "smtp.acme.dev:587"}
+                m,
+                ("monitoring",),
+                {
+                    "alert_emails": ["oncall@acme.dev"],
+                    "smtp": {
+                        "relay": "smtp.acme.dev:587",
+                        "from": "alerts@acme.dev",
+                        "username": "apikey",
+                        "password": {"secret": "alertmanager-smtp", "key": "password"},
+                    },
+                },
             ),
         ),
         ("budget", "a budget", _set(m, ("budget",), {"monthly_usd": 1000})),

@@ -1,4 +1,5 @@
-"""Cross-field rules that only apply on AWS: what EKS would refuse, or silently ignore, at apply time.
+"""AWS's pre-flight rules: what EKS, CloudWatch Logs, ACM and S3 would refuse, or silently ignore, at apply
+time, checked at spec time for cloud: aws.
 
 Sources (checked before coding them):
 - add-on versions: `aws eks describe-addon-versions` names them `v<major>.<minor>.<patch>-eksbuild.<n>`;
@@ -7,6 +8,8 @@ Sources (checked before coding them):
   Kubernetes network policies", minimum VPC CNI version);
 - access entries: `kubernetesGroups` may not start with `system:` (CreateAccessEntry answers
   InvalidParameterException "... it cannot start with system:"); one access entry per IAM principal;
+- CloudWatch Logs retention: PutRetentionPolicy accepts only core/conventions.py's CLOUDWATCH_RETENTION_DAYS;
+- an ALB serves only ACM certificates; ACM issues private certificates only from a CA in their region;
 - the Service range: EKS API reference, KubernetesNetworkConfigRequest.serviceIpv4Cidr ("within one of the
   following private IP address blocks: 10.0.0.0/8, 172.16.0.0/12, or 192.168.0.0/16 ... between /24 and
   /12", read 2026-12-07); terraform-provider-aws internal/service/eks/cluster.go, which pulumi-aws bridges,
@@ -21,27 +24,17 @@ from collections.abc import Iterator
 from ipaddress import IPv4Network
 from typing import TYPE_CHECKING
 
-from lepton_infra.core.eks_addons import pinned_minors, unpinned
+from lepton_infra.core.conventions import CLOUDWATCH_RETENTION_DAYS
+from lepton_infra.core.eks_addons import EKS_ADDONS, pinned_minors, unpinned
 from lepton_infra.core.errors import Problem
-from lepton_infra.spec.checks import rule
+from lepton_infra.core.exposure import exposed_services
+from lepton_infra.core.kubernetes_versions import PlanDateError, plan_date, status
+from lepton_infra.core.spec_checks import Rule, rule
+from lepton_infra.profiles.public_zone import acme_needs_zone, public_records_need_zone
 
 if TYPE_CHECKING:
     from lepton_infra.spec.platform import PlatformSpec
 
-# The EKS managed add-ons the AWS platform installs (lepton_infra.aws.addons and .monitoring use these).
-# eks-node-monitoring-agent turns GPU, kernel, network and storage faults into node conditions; without it
-# node auto-repair reacts to kubelet Ready alone (EKS User Guide, "Detect node health issues and enable
-# automatic node repair").
-CORE_ADDONS = (
-    "vpc-cni",
-    "kube-proxy",
-    "eks-pod-identity-agent",
-    "coredns",
-    "aws-ebs-csi-driver",
-    "eks-node-monitoring-agent",
-)
-OBSERVABILITY_ADDON = "amazon-cloudwatch-observability"
-EKS_ADDONS = (*CORE_ADDONS, OBSERVABILITY_ADDON)
 ADDON_VERSION = re.compile(r"^v(\d+)\.(\d+)\.(\d+)-eksbuild\.\d+$")
 # vpc-cni enforces NetworkPolicy objects from this version on (the network policy agent ships in aws-node).
 VPC_CNI_NETWORK_POLICY_MIN = (1, 14, 0)
@@ -88,8 +81,6 @@ def addon_pins_for_minor(spec: PlatformSpec) -> Iterator[Problem]:
     """Every add-on needs a version for the cluster's minor: `up` never asks EKS for the latest one. Said
     only of a minor EKS would create: of any other, the version lifecycle (spec/version_rules.py) already
     says it, and a missing pin is beside the point."""
-    from lepton_infra.core.kubernetes_versions import PlanDateError, plan_date, status
-
     if spec.aws is None:
         return
     minor = spec.cluster.version
@@ -217,3 +208,74 @@ def service_cidr(spec: PlatformSpec) -> Iterator[Problem]:
             f"EKS takes a Service range between /{low} and /{high}",
             f"use a /{min(max(cidr.prefixlen, low), high)} range, e.g. 172.20.0.0/16",
         )
+
+
+def cloudwatch_retention_problem(path: str, days: int | None) -> Iterator[Problem]:
+    if days is not None and days not in CLOUDWATCH_RETENTION_DAYS:
+        nearest = min(CLOUDWATCH_RETENTION_DAYS, key=lambda d: (abs(d - days), -d))
+        yield Problem(
+            path,
+            days,
+            f"CloudWatch Logs accepts only {', '.join(map(str, CLOUDWATCH_RETENTION_DAYS))} days",
+            f"use one of them, e.g. {nearest}",
+        )
+
+
+@rule("network")
+def flow_log_retention_on_cloudwatch(spec: PlatformSpec) -> Iterator[Problem]:
+    """AWS only (its profile runs it): flow logs go to CloudWatch Logs, which refuses other retentions
+    (PutRetentionPolicy InvalidParameterException)."""
+    yield from cloudwatch_retention_problem(
+        "network.flow_log_retention_days", spec.network.flow_log_retention_days
+    )
+
+
+@rule("aws")
+def cluster_log_retention_on_cloudwatch(spec: PlatformSpec) -> Iterator[Problem]:
+    """AWS only: the control-plane and Container Insights groups are CloudWatch log groups too."""
+    if spec.aws is not None:
+        yield from cloudwatch_retention_problem("aws.log_retention_days", spec.aws.log_retention_days)
+
+
+@rule("aws", "network", "services", "region")
+def aws_certificate_sources(spec: PlatformSpec) -> Iterator[Problem]:
+    if spec.aws is None:
+        return
+    yield from acme_needs_zone(
+        spec, "aws.dns_zone_id", spec.aws.dns_zone_id, "the public Route 53 hosted zone"
+    )
+    yield from public_records_need_zone(
+        spec, "aws.dns_zone_id", spec.aws.dns_zone_id, "the public Route 53 hosted zone"
+    )
+    if spec.network.tls_issuer == "private-ca" and exposed_services(spec) and spec.aws.private_ca_arn is None:
+        yield Problem(
+            "aws.private_ca_arn",
+            None,
+            "an ALB serves only ACM certificates: with `network.tls_issuer: "
+            "private-ca` they are issued by an ACM Private CA",
+            "set aws.private_ca_arn to an existing ACM Private CA in the stack's region, or use "
+            "`network.tls_issuer: acme` with aws.dns_zone_id",
+        )
+    arn = spec.aws.private_ca_arn
+    if arn is not None and arn.split(":")[3] != spec.region:
+        yield Problem(
+            "aws.private_ca_arn",
+            arn,
+            f"ACM issues private certificates only from a CA in the certificate's region ({spec.region})",
+            f"name a Private CA in {spec.region}",
+        )
+
+
+# In the order they report.
+AWS_RULES: tuple[Rule, ...] = (
+    flow_log_retention_on_cloudwatch,
+    cluster_log_retention_on_cloudwatch,
+    addon_versions,
+    addon_pins_for_minor,
+    tenant_admin_groups,
+    guardduty_detector,
+    replication_region,
+    service_cidr,
+    availability_zone_ids,
+    aws_certificate_sources,
+)

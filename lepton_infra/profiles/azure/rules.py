@@ -1,43 +1,27 @@
-"""The Azure profile: what the spec layer knows of Azure without importing its SDK."""
+"""Azure's pre-flight rules: what AKS, ARM and Azure DNS would refuse at apply time, or accept and then
+silently never match, checked at spec time for cloud: azure."""
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from collections.abc import Iterator, Sequence
 from ipaddress import IPv4Network
 from typing import TYPE_CHECKING
 
 from lepton_infra.core.errors import Problem
-from lepton_infra.profiles.base import CloudProfile, regex_rule
-from lepton_infra.spec.checks import rule
-from lepton_infra.spec.cloud_knobs import AzureKnobs
-from lepton_infra.spec.tag_rules import AZURE_TAGS
-from lepton_infra.spec.traffic_rules import azure_certificate_sources
+from lepton_infra.core.exposure import exposed_services, within
+from lepton_infra.core.spec_checks import Rule, rule
+from lepton_infra.profiles.azure.limits import (
+    MAX_BUDGET_NOTIFICATIONS,
+    MAX_FLOW_LOG_RETENTION_DAYS,
+    MAX_OS_DISK_GB,
+    POD_CIDR,
+    SYSTEM_POOL_NAME,
+)
+from lepton_infra.profiles.public_zone import acme_needs_zone, public_records_need_zone
 
 if TYPE_CHECKING:
     from lepton_infra.spec.platform import PlatformSpec
-
-PLATFORM_PACKAGE = "lepton_infra.azure"
-# The AKS system pool (inline in the cluster, tainted CriticalAddonsOnly) takes this name.
-SYSTEM_POOL_NAME = "sys"
-# Azure CNI overlay: pods take addresses from this range, never from the VNet.
-POD_CIDR = IPv4Network("10.244.0.0/16")
-# Azure limits the spec's own ranges do not know.
-MAX_FLOW_LOG_RETENTION_DAYS = 365
-MAX_OS_DISK_GB = 2048
-MAX_BUDGET_NOTIFICATIONS = 5
-
-
-@rule("cloud")
-def _platform_available(spec: PlatformSpec) -> Iterator[Problem]:
-    # Goes away by itself once the azure package lands.
-    if importlib.util.find_spec(PLATFORM_PACKAGE) is None:
-        yield Problem("cloud", spec.cloud, "this cloud's platform is not built yet", "use one of: aws, gcp")
-
-
-# --- what AKS and ARM refuse
-# ------------------------------------------------------------------------------------
 
 ENTRA_OBJECT_ID = re.compile(r"^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$")
 
@@ -160,17 +144,65 @@ def _aks_limits(spec: PlatformSpec) -> Iterator[Problem]:
     )
 
 
-PROFILE = CloudProfile(
-    cloud="azure",
-    title="Azure",
-    knobs=AzureKnobs,
-    knobs_required="add `azure: {subscription_id: ...}` (cloud azure needs the subscription)",
-    platform_module=f"{PLATFORM_PACKAGE}.platform",
-    sdk_module="pulumi_azure_native",
-    pool_name=regex_rule(
-        r"[a-z][a-z0-9]{0,11}",
-        "AKS node pool: up to 12 lowercase letters and digits, starting with a letter, no hyphens",
-    ),
-    tags=AZURE_TAGS,
-    checks=(_platform_available, _aks_limits, azure_certificate_sources),
+# Names Azure refuses for a private DNS zone in the public cloud, and its label limit ("What is an Azure
+# Private DNS zone?", Restrictions). Their subdomains are allowed (privatelink.blob.core.windows.net is one).
+AZURE_RESERVED_PRIVATE_ZONES = frozenset(
+    {
+        "azclient.ms",
+        "azure.com",
+        "cloudapp.net",
+        "core.windows.net",
+        "microsoft.com",
+        "msidentity.com",
+        "trafficmanager.net",
+        "windows.net",
+    }
 )
+AZURE_PRIVATE_ZONE_MAX_LABELS = 34
+
+
+def _azure_private_zone_name(spec: PlatformSpec) -> Iterator[Problem]:
+    """`network.dns_records` makes a Private DNS zone named `network.domain`: a name Azure accepts."""
+    domain = spec.network.domain
+    if domain is None or not spec.network.dns_records or not exposed_services(spec):
+        return
+    fix = "choose another network.domain, or set `network.dns_records: false`"
+    if domain in AZURE_RESERVED_PRIVATE_ZONES:
+        yield Problem(
+            "network.domain",
+            domain,
+            "Azure reserves this name: no private DNS zone may be created "
+            "with it, and the hosts' records live in one",
+            fix,
+        )
+    if domain.count(".") + 1 > AZURE_PRIVATE_ZONE_MAX_LABELS:
+        yield Problem(
+            "network.domain",
+            domain,
+            f"an Azure private DNS zone has at most {AZURE_PRIVATE_ZONE_MAX_LABELS} labels",
+            fix,
+        )
+
+
+@rule("azure", "network", "services")
+def azure_certificate_sources(spec: PlatformSpec) -> Iterator[Problem]:
+    if spec.azure is None:
+        return
+    zone_id = spec.azure.dns_zone_id
+    yield from acme_needs_zone(spec, "azure.dns_zone_id", zone_id, "the public Azure DNS zone")
+    yield from public_records_need_zone(spec, "azure.dns_zone_id", zone_id, "the public Azure DNS zone")
+    yield from _azure_private_zone_name(spec)
+    domain = spec.network.domain
+    if zone_id is not None and domain is not None:
+        zone = zone_id.rsplit("/", 1)[-1].lower()
+        if not within(domain, zone):
+            yield Problem(
+                "azure.dns_zone_id",
+                zone_id,
+                f"the zone {zone} does not serve network.domain {domain}",
+                f"name the zone serving {domain} (or a parent of it)",
+            )
+
+
+# In the order they report.
+AZURE_RULES: tuple[Rule, ...] = (_aks_limits, azure_certificate_sources)

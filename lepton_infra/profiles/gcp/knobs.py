@@ -1,4 +1,5 @@
-"""The `gcp:` block of the spec: GCP settings that have no cloud-agnostic meaning."""
+"""The `gcp:` block of the spec: settings that have no cloud-agnostic meaning. Only the chosen cloud's
+block may be set."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from lepton_infra.spec.base import SpecModel, described
+from lepton_infra.core.env_defaults import EnvDefault
+from lepton_infra.core.spec_model import SpecModel, described
 
 CloudDnsZoneName = Annotated[
     str,
@@ -181,8 +183,10 @@ class GcpKnobs(SpecModel):
         "Dynamic Workload Scheduler): Kueue asks GKE for all of a queued GPU job's nodes at once and admits "
         "the job when they exist. GKE then scales such a pool for nothing else, so no service may depend on "
         "it (its GPU type must also be on a pool without queued provisioning), and it needs `jobs.enabled`, "
-        "min 0, on-demand capacity; GKE requires auto-repair off and no reservation on it. Default none "
-        "(jobs are admitted on quota alone on GKE).",
+        "min 0, on-demand capacity; GKE requires auto-repair off and no reservation on it. The pool is "
+        "flex-start (as GKE's guide creates it): its VMs run at most 7 days, are billed at Dynamic Workload "
+        "Scheduler prices (priced on-demand here, an upper bound) and draw on the preemptible GPU quota. "
+        "Default none (jobs are admitted on quota alone on GKE).",
     )
     request_quota_increases: bool = Field(
         default=False,
@@ -191,3 +195,9 @@ class GcpKnobs(SpecModel):
         "Google reviews each and may grant less; a preference below the current value is refused. "
         "Default false (request them on the project's quota page).",
     )
+
+
+# What the `gcp:` knobs default to per environment, as rows the validator fills (spec/defaults.py reads
+# every cloud's): none. Those that follow the environment are decided when the knobs are resolved
+# (profiles/gcp/resolved.py), as each field's description says.
+ENVIRONMENT_DEFAULTS: tuple[EnvDefault, ...] = ()

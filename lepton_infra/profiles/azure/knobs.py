@@ -1,4 +1,5 @@
-"""The `azure:` block of the spec: Azure settings that have no cloud-agnostic meaning."""
+"""The `azure:` block of the spec: settings that have no cloud-agnostic meaning. Only the chosen cloud's
+block may be set."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from lepton_infra.spec.base import SpecModel, described
+from lepton_infra.core.env_defaults import EnvDefault
+from lepton_infra.core.spec_model import SpecModel, described
 
 EntraObjectId = Annotated[
     str,
@@ -97,3 +99,9 @@ class AzureKnobs(SpecModel):
         "written here (the zone itself is never created or changed). Required for acme, and for public "
         "services with `network.dns_records`. Default none.",
     )
+
+
+# What the `azure:` knobs default to per environment, as rows the validator fills (spec/defaults.py reads
+# every cloud's): none. Those that follow the environment are decided when the knobs are resolved
+# (profiles/azure/resolved.py), as each field's description says.
+ENVIRONMENT_DEFAULTS: tuple[EnvDefault, ...] = ()

@@ -1,4 +1,5 @@
-"""The `aws:` block of the spec: AWS settings that have no cloud-agnostic meaning."""
+"""The `aws:` block of the spec: settings that have no cloud-agnostic meaning, and their defaults per
+environment. Only the chosen cloud's block may be set."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from lepton_infra.spec.base import SpecModel, described
+from lepton_infra.core.env_defaults import EnvDefault
+from lepton_infra.core.spec_model import SpecModel, described
 
 IamRoleArn = Annotated[
     str,
@@ -17,8 +19,6 @@ IamRoleArn = Annotated[
         )
     ),
 ]
-
-
 ServiceLinkedRoleMode = Literal["create", "existing"]
 
 # An availability zone ID (`use1-az4`); Local and Wavelength zone IDs (`use1-atl2-az1`) do not match.
@@ -41,8 +41,6 @@ Route53ZoneId = Annotated[
         )
     ),
 ]
-
-
 AcmPcaArn = Annotated[
     str,
     StringConstraints(
@@ -235,3 +233,14 @@ class AwsKnobs(SpecModel):
         "open request for the same quota (a second stack in the account and region) makes the request fail "
         "until it closes; deleting the stack does not lower a quota. Default false (request them by hand).",
     )
+
+
+# What the `aws:` knobs (and the AWS flow logs) default to per environment: the validator fills them from
+# these rows and the spec reference prints them.
+ENVIRONMENT_DEFAULTS: tuple[EnvDefault, ...] = (
+    EnvDefault("aws.interface_endpoints", False, False, True, cloud="aws"),
+    # A year of logs in prod (checkov CKV_AWS_338); shorter, cheaper elsewhere.
+    EnvDefault("aws.log_retention_days", 30, 90, 365, cloud="aws"),
+    EnvDefault("aws.access_log_retention_days", 30, 90, 365, cloud="aws"),
+    EnvDefault("network.flow_log_retention_days", 30, 90, 365, cloud="aws"),
+)

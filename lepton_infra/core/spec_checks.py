@@ -3,8 +3,9 @@ failed to validate skips only the rules that need it and every other rule still 
 
 A rule is a function `PlatformSpec -> Iterable[Problem]` wrapped by `@rule("field", ...)`. It may read
 only the fields it declares (a test runs every rule on a spec holding nothing else). Generic rules live
-in spec/rules.py; a cloud's own rules live in its profile (lepton_infra/profiles/<cloud>.py) and run as
-that cloud's pre-flight. Both kinds are reported together in one `SpecError`.
+in spec/ (spec/rules.py gathers them); a cloud's own rules live in its profile
+(lepton_infra/profiles/<cloud>/rules.py) and run as that cloud's pre-flight. Both kinds are reported
+together in one `SpecError`. Here, in core/, because both declare rules and the spec imports the profiles.
 """
 
 from __future__ import annotations

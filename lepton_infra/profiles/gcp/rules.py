@@ -1,4 +1,5 @@
-"""GCP-only rules of `PlatformSpec`: what GKE would accept and then silently ignore."""
+"""GCP's pre-flight rules: what GKE, GCS and Cloud DNS would refuse at apply time, or accept and then
+silently ignore, checked at spec time for cloud: gcp."""
 
 from __future__ import annotations
 
@@ -6,12 +7,41 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from lepton_infra.core.chart_support import minor_tuple
 from lepton_infra.core.errors import Problem
-from lepton_infra.spec.checks import rule
-from lepton_infra.spec.maintenance import GKE_HOURS_PER_32_DAYS, GKE_MIN_WEEKLY_HOURS
+from lepton_infra.core.kubernetes_versions import PlanDateError, lifecycle, plan_date, status
+from lepton_infra.core.spec_checks import Rule, rule
+from lepton_infra.profiles.gcp.resolved import gke_release_channel
+from lepton_infra.profiles.public_zone import acme_needs_zone, public_records_need_zone
 
 if TYPE_CHECKING:
     from lepton_infra.spec.platform import PlatformSpec
+
+# GKE: "You must allow at least 48 hours of maintenance availability in a 32-day rolling window." Any 32
+# days hold every weekday at least 4 times, so a weekly window gives at least 4 x duration_hours.
+GKE_HOURS_PER_32_DAYS = 48
+GKE_MIN_WEEKLY_HOURS = GKE_HOURS_PER_32_DAYS // 4
+
+
+@rule("gcp", "budget")
+def _billing_account(spec: PlatformSpec) -> Iterator[Problem]:
+    if spec.gcp and spec.budget and not spec.gcp.billing_account:
+        yield Problem(
+            "gcp.billing_account",
+            None,
+            "a GCP budget is set on a billing account",
+            "add gcp.billing_account (XXXXXX-XXXXXX-XXXXXX) or remove `budget`",
+        )
+
+
+@rule("network")
+def _room_for_pod_ranges(spec: PlatformSpec) -> Iterator[Problem]:
+    cidr = spec.network.cidr
+    if cidr.is_private and cidr.prefixlen > 20:
+        yield Problem(
+            "network.cidr", str(cidr), "GKE needs room for pod and service ranges", "use a /20 or larger"
+        )
+
 
 # A Google Group's address (Cloud Identity / Workspace): what GKE passes to RBAC as the Group name.
 _GROUP_EMAIL = re.compile(r"^[a-z0-9][a-z0-9._+-]*@[a-z0-9-]+(\.[a-z0-9-]+)+$")
@@ -46,7 +76,6 @@ def gcp_rbac_groups(spec: PlatformSpec) -> Iterator[Problem]:
                 )
 
 
-# GCS soft delete (docs "Soft delete"): a retention duration of 0 (off) or 7 to 90 days.
 @rule("cloud", "gcp", "region", "network")
 def gcp_pinned_zones(spec: PlatformSpec) -> Iterator[Problem]:
     """`gcp.zones` (issue 24 item 3): zones of the spec's region, each once, as many as `network.zones`."""
@@ -73,6 +102,7 @@ def gcp_pinned_zones(spec: PlatformSpec) -> Iterator[Problem]:
         )
 
 
+# GCS soft delete (docs "Soft delete"): a retention duration of 0 (off) or 7 to 90 days.
 SOFT_DELETE_DAYS = (7, 90)
 
 
@@ -177,20 +207,10 @@ def gke_maintenance_availability(spec: PlatformSpec) -> Iterator[Problem]:
         )
 
 
-def gke_release_channel(spec: PlatformSpec) -> str:
-    """The cluster's release channel: `gcp.release_channel`, else EXTENDED with `cluster.support:
-    extended` (GKE's paid extended support) and REGULAR otherwise."""
-    chosen = spec.gcp.release_channel if spec.gcp else None
-    return chosen or ("EXTENDED" if spec.cluster.support == "extended" else "REGULAR")
-
-
 @rule("cloud", "gcp", "cluster")
 def gcp_release_channel(spec: PlatformSpec) -> Iterator[Problem]:
     """GKE creates a cluster at a minor only in a channel that offers it, and EXTENDED is its paid
     extended support: the channel goes with `cluster.support: extended`, both ways."""
-    from lepton_infra.core.chart_support import minor_tuple
-    from lepton_infra.core.kubernetes_versions import PlanDateError, lifecycle, plan_date, status
-
     if spec.cloud != "gcp" or spec.gcp is None:
         return
     chosen, support = spec.gcp.release_channel, spec.cluster.support
@@ -229,3 +249,28 @@ def gcp_release_channel(spec: PlatformSpec) -> Iterator[Problem]:
         f"use a minor {channel} offers ({', '.join(offering) or 'none'})"
         + ("" if spec.gcp.release_channel is None else ", or another gcp.release_channel"),
     )
+
+
+@rule("gcp", "network", "services")
+def gcp_certificate_sources(spec: PlatformSpec) -> Iterator[Problem]:
+    if spec.gcp is None:
+        return
+    yield from acme_needs_zone(spec, "gcp.dns_zone", spec.gcp.dns_zone, "the Cloud DNS managed zone")
+    yield from public_records_need_zone(
+        spec, "gcp.dns_zone", spec.gcp.dns_zone, "the public Cloud DNS managed zone (in gcp.project)"
+    )
+
+
+# In the order they report.
+GCP_RULES: tuple[Rule, ...] = (
+    _billing_account,
+    _room_for_pod_ranges,
+    gcp_rbac_groups,
+    gcp_certificate_sources,
+    gcp_soft_delete_days,
+    gcp_pinned_zones,
+    gcp_images_name_their_registry,
+    gcp_queued_provisioning_pools,
+    gke_maintenance_availability,
+    gcp_release_channel,
+)

@@ -1,0 +1,67 @@
+"""The journeys walk every shipped stack, and variants of them where a path is opt-in: the dev stacks with
+job queues on, and aws-prod with a service scaling on a queue's length."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pulumi
+import pytest
+
+from lepton_infra.plan.engine import plan_program
+from lepton_infra.plan.stackfiles import load_stack
+from tests.conftest import PLATFORM_STACK_DIR, SHIPPED_STACKS
+from tests.journeys.cluster import Cluster
+
+_CLUSTERS: dict[str, Cluster] = {}
+
+
+def _jobs_on(spec: dict[str, Any]) -> None:
+    """Job queues on, the first tenant holding queue quota on every GPU pool (what the spec asks)."""
+    spec["jobs"] = {"enabled": True}
+    gpus = {p["name"]: p["gpu"]["count"] for p in spec["node_pools"] if p.get("gpu")}
+    spec["tenants"][0]["jobs"] = {"gpu_quota": {name: 1 for name in gpus}}
+
+
+def _queue_length(spec: dict[str, Any]) -> None:
+    """The first service scales to zero on a queue's length instead of its request rate."""
+    spec["services"][0]["scaling"] = {"metric": "queue_length", "target": 5}
+
+
+VARIANTS: dict[str, tuple[str, Callable[[dict[str, Any]], None]]] = {
+    **{f"{s}+jobs": (s, _jobs_on) for s in SHIPPED_STACKS if s.endswith("-dev")},
+    "aws-prod+queue": ("aws-prod", _queue_length),
+}
+ALL = [*SHIPPED_STACKS, *VARIANTS]
+
+
+def variant_graph(name: str) -> Any:
+    base, change = VARIANTS[name]
+    files = load_stack(PLATFORM_STACK_DIR, base)
+    config = dict(files.config)
+    spec = copy.deepcopy(json.loads(config["lepton:platform"]))
+    change(spec)
+    config["lepton:platform"] = json.dumps(spec)
+
+    def program() -> None:
+        from lepton_infra.platform import build
+        from lepton_infra.spec import PlatformSpec
+
+        for key, value in build(PlatformSpec.from_config()).outputs.items():
+            pulumi.export(key, value)
+
+    return plan_program(program, config, project=files.project, stack=base, secret_keys=files.secret_keys)
+
+
+@pytest.fixture(scope="session")
+def cluster_of(plan_stack: Any) -> Callable[[str], Cluster]:
+    def get(name: str) -> Cluster:
+        if name not in _CLUSTERS:
+            graph = variant_graph(name) if name in VARIANTS else plan_stack(PLATFORM_STACK_DIR, name)
+            _CLUSTERS[name] = Cluster(graph)
+        return _CLUSTERS[name]
+
+    return get
