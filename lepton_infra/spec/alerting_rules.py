@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from lepton_infra.core.errors import Problem
-from lepton_infra.spec.checks import Rule, rule
+from lepton_infra.core.spec_checks import Rule, rule
 
 if TYPE_CHECKING:
     from lepton_infra.spec.platform import PlatformSpec

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from lepton_infra.core.conventions import NODE_DISK_RESERVED_GB, SERVICE_LOGS_GB, SERVICE_SCRATCH_GB
 from lepton_infra.core.errors import Problem
-from lepton_infra.spec.checks import Rule, rule
+from lepton_infra.core.spec_checks import Rule, rule
 
 if TYPE_CHECKING:
     from lepton_infra.spec.node_pool import NodePoolSpec
