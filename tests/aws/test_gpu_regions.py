@@ -65,7 +65,7 @@ def test_a_gpu_the_region_does_not_sell_is_refused() -> None:
     raw = _in_region("aws-prod", "us-west-1")
     raw["node_pools"][1]["gpu"] = {"type": "h100-80gb", "count": 1}
     problems = spec_problems(raw)
-    assert "no aws machine with 1× h100-80gb is sold in us-west-1; counts sold there: [8]" in problems.get(
+    assert "no aws machine in us-west-1 has 1× h100-80gb; counts offered in us-west-1: [8]" in problems.get(
         "node_pools[1].gpu", ""
     ), problems
 
