@@ -40,7 +40,8 @@ def test_environment_defaults_are_concrete(stack: str, expected: tuple) -> None:
             [
                 ("system", ["m6i.xlarge"], 2),
                 ("h100", ["p5.48xlarge"], 0),
-                # EKS takes several types for a spot pool: the cheapest three interchangeable ones.
+                # An on-demand pool takes one type; EKS takes several for a spot pool: the cheapest three.
+                ("l4", ["g6.xlarge"], 0),
                 ("l4-spot", ["g6.xlarge", "g6.2xlarge", "g6.4xlarge"], 0),
             ],
         ),
@@ -49,6 +50,7 @@ def test_environment_defaults_are_concrete(stack: str, expected: tuple) -> None:
             [
                 ("system", ["n2-standard-4"], 2),
                 ("h100", ["a3-highgpu-8g"], 0),
+                ("l4", ["g2-standard-4"], 0),
                 ("l4-spot", ["g2-standard-4"], 0),
             ],
         ),
@@ -57,6 +59,7 @@ def test_environment_defaults_are_concrete(stack: str, expected: tuple) -> None:
             [
                 ("system", ["Standard_D4s_v5"], 2),
                 ("h100", ["Standard_ND96isr_H100_v5"], 0),
+                ("t4", ["Standard_NC4as_T4_v3"], 0),
                 ("t4spot", ["Standard_NC4as_T4_v3"], 0),
             ],
         ),
