@@ -40,7 +40,7 @@ def test_node_pools_wait_for_the_node_identitys_grants(plan_stack, platform_dir,
     graph = plan_stack(platform_dir, stack)
     roles, readers = _grants(graph)
     pools = graph.of_type(POOL)
-    assert len(pools) == {"gcp-dev": 2, "gcp-prod": 3}[stack]
+    assert len(pools) == {"gcp-dev": 2, "gcp-prod": 4}[stack]
     for pool in pools:
         missing = (roles | readers) - graph.waits_for(pool)
         assert not missing, f"{pool.name} may boot nodes before {sorted(missing)}"

@@ -114,7 +114,8 @@ def test_the_load_balancer_firewall_opens_only_backend_and_health_check_ports(pr
 
 def test_a_service_routed_to_its_pods_opens_its_own_port() -> None:
     raw = copy.deepcopy(shipped_spec("gcp-prod"))
-    raw["services"][0]["replicas"] = {"min": 1, "max": 10}  # sentiment no longer scales from zero
+    # sentiment no longer scales from zero (kept running in prod: two replicas at least)
+    raw["services"][0]["replicas"] = {"min": 2, "max": 10}
     graph, _ = _facts(raw)
     assert _firewall_ports(graph) == ["5000", "8080"]
 

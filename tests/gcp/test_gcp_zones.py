@@ -64,7 +64,7 @@ def test_unpinned_zones_are_kept_from_the_first_run(plan_program, stack: str) ->
     assert [i.args.get("status") for i in graph.invokes if i.token == GET_ZONES] == ["UP"]
     assert {"location", "nodeLocations"} <= set(graph.one(CLUSTER).ignore_changes)
     gpu_pools = [p for p in graph.of_type(POOL) if p.get("nodeLocations")]
-    assert len(gpu_pools) == {"gcp-dev": 1, "gcp-prod": 2}[stack]
+    assert len(gpu_pools) == {"gcp-dev": 1, "gcp-prod": 3}[stack]
     for pool in gpu_pools:
         assert "nodeLocations" in pool.ignore_changes, pool.name
 
