@@ -279,7 +279,10 @@ class Platform(Component):
             # Pod Identity association is made, so the agent's 169.254.170.23:80 is not opened.
             identity_egress=(),
             # The CRD must be served before Kueue starts, and the autoscaler serving it.
-            capacity_provisioning=CapacityProvisioning(PROVISIONING_CLASS, ready=(autoscaler.release,))
+            # Not all-or-nothing: the AWS provider does not implement AtomicIncreaseSize (autoscaler.py).
+            capacity_provisioning=CapacityProvisioning(
+                PROVISIONING_CLASS, ready=(autoscaler.release,), all_or_nothing=False
+            )
             if provisioning
             else None,
             region=spec.region,

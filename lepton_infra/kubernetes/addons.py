@@ -70,6 +70,7 @@ class JobQueuesArgs:
     system_pool: str | None = None
     provisioning_class: str | None = None  # ClusterHandle.capacity_provisioning
     provisioning_ready: Sequence[pulumi.Resource] = ()
+    provisioning_all_or_nothing: bool = False  # CapacityProvisioning.all_or_nothing
 
 
 class PlatformAddons(Component):
@@ -145,6 +146,7 @@ class PlatformAddons(Component):
                     monitoring_crds=crds,
                     provisioning_class=args.jobs.provisioning_class,
                     provisioning_ready=args.jobs.provisioning_ready,
+                    provisioning_all_or_nothing=args.jobs.provisioning_all_or_nothing,
                 ),
                 self.child_opts(),
             )
@@ -363,6 +365,7 @@ def job_queues_args(
         system_pool=system,
         provisioning_class=capacity.provisioning_class if provisioned and capacity else None,
         provisioning_ready=list(capacity.ready) if provisioned and capacity else [],
+        provisioning_all_or_nothing=bool(provisioned and capacity and capacity.all_or_nothing),
     )
 
 

@@ -24,6 +24,7 @@ from lepton_infra.kubernetes.jobs.admission import (
     WORKLOAD_PRIORITIES,
     admission_check_spec,
     provisioning_config_spec,
+    scale_up_annotations,
     workload_priority_class,
 )
 from lepton_infra.kubernetes.jobs.alerts import RULE_GROUP, job_rule_spec
@@ -67,6 +68,9 @@ class KueueArgs:
     # What the controller must start after (the ProvisioningRequest API being served), else Kueue skips
     # its provisioning controller and the check never turns Ready.
     provisioning_ready: Sequence[pulumi.Resource] = ()
+    # Whether that autoscaler delivers a request's nodes all or none (CapacityProvisioning.all_or_nothing);
+    # stated on the ProvisioningRequestConfig.
+    provisioning_all_or_nothing: bool = False
     chart: HelmChart = field(default_factory=lambda: KUEUE)
 
 
@@ -209,7 +213,11 @@ class Kueue(Component):
                 child_name(name, "provisioning-config"),
                 api_version=KUEUE_API,
                 kind="ProvisioningRequestConfig",
-                metadata=check_meta,
+                metadata=k8s.meta.v1.ObjectMetaArgs(
+                    name=CAPACITY_CHECK,
+                    labels=common_labels("kueue", "admission-check"),
+                    annotations=scale_up_annotations(args.provisioning_all_or_nothing),
+                ),
                 spec=provisioning_config_spec(args.provisioning_class),
                 opts=after,
             )
