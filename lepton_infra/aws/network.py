@@ -70,6 +70,11 @@ def default_zone_ids(args: NetworkArgs, parent: pulumi.Resource) -> pulumi.Outpu
     return azs.zone_ids.apply(lambda ids: sorted(ids)[: args.zones])
 
 
+def lb_subnet_name(label: str, zone_index: int) -> str:
+    """The Name tag of a zone's load-balancer subnet (`<label>-lb-a`, ...)."""
+    return f"{label}-lb-{chr(ord('a') + zone_index)}"
+
+
 def nat_zone_indexes(strategy: str, zones: int) -> list[int]:
     """The zones that get a NAT gateway: one per zone, or only the first."""
     return list(range(zones)) if strategy == "per-zone" else [0]
@@ -132,6 +137,7 @@ class Network(Component):
 
         public: list[aws.ec2.Subnet] = []
         private: list[aws.ec2.Subnet] = []
+        load_balancer: list[aws.ec2.Subnet] = []
         for i in range(args.zones):
             zone = zones.apply(lambda chosen, i=i: chosen[i])
             zone_name, zone_id = (zone, None) if by_name else (None, zone)
@@ -157,8 +163,24 @@ class Network(Component):
                 vpc_id=self.vpc.id,
                 cidr_block=str(plan.private[i]),
                 map_public_ip_on_launch=False,
+                tags={"Name": f"{label}-private-{suffix}", **cluster_tag},
+                availability_zone=zone_name,
+                availability_zone_id=zone_id,
+                opts=self.child_opts(ignore_changes=keep_zone),
+            )
+            # Internal ALBs get subnets of their own. The VPC CNI gives pods addresses from their node's
+            # subnet, so an ALB in the private subnets shares its addresses with every pod: a NetworkPolicy
+            # admitting "the load balancers" by CIDR would admit every pod too. The load balancer
+            # controller picks, per zone, the subnets tagged with the internal-elb role (v3.5.0
+            # docs/deploy/subnet_discovery.md, read 2026-12-07): only these carry it. They share the zone's
+            # private route table: the ALB answers exactly whom it answered from the private subnets.
+            lb = aws.ec2.Subnet(
+                child_name(name, f"lb-{suffix}"),
+                vpc_id=self.vpc.id,
+                cidr_block=str(plan.load_balancer[i]),
+                map_public_ip_on_launch=False,
                 tags={
-                    "Name": f"{label}-private-{suffix}",
+                    "Name": lb_subnet_name(label, i),
                     "kubernetes.io/role/internal-elb": "1",
                     **cluster_tag,
                 },
@@ -168,6 +190,7 @@ class Network(Component):
             )
             public.append(pub)
             private.append(priv)
+            load_balancer.append(lb)
 
         nats: dict[int, aws.ec2.NatGateway] = {}
         for i in nat_zone_indexes(args.nat, args.zones):
@@ -210,6 +233,12 @@ class Network(Component):
                 route_table_id=rt.id,
                 opts=self.child_opts(),
             )
+            aws.ec2.RouteTableAssociation(
+                child_name(name, f"lb-{suffix}-rta"),
+                subnet_id=load_balancer[i].id,
+                route_table_id=rt.id,
+                opts=self.child_opts(),
+            )
             private_rts.append(rt)
         self._runner_routes(name, label, args, private, private_rts)
 
@@ -231,11 +260,15 @@ class Network(Component):
         self.vpc_id: pulumi.Output[str] = self.vpc.id
         self.public_subnet_ids: list[pulumi.Output[str]] = [s.id for s in public]
         self.private_subnet_ids: list[pulumi.Output[str]] = [s.id for s in private]
+        self.load_balancer_subnet_ids: list[pulumi.Output[str]] = [s.id for s in load_balancer]
+        # Their Name tags, known before they exist: what internal Ingresses name them by.
+        self.load_balancer_subnet_names: list[str] = [lb_subnet_name(label, i) for i in range(args.zones)]
         self.finish(
             {
                 "vpc_id": self.vpc_id,
                 "public_subnet_ids": self.public_subnet_ids,
                 "private_subnet_ids": self.private_subnet_ids,
+                "load_balancer_subnet_ids": self.load_balancer_subnet_ids,
             }
         )
 

@@ -358,6 +358,7 @@ class Platform(Component):
                 domain=spec.network.domain,
                 region=spec.region,
                 private_zone_vpc_id=network.vpc_id if spec.network.dns_records else None,
+                internal_subnets=network.load_balancer_subnet_names,
             ),
             opts,
         )

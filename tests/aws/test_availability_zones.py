@@ -41,7 +41,7 @@ def test_subnets_go_to_the_lowest_zone_ids_eks_takes(
 ) -> None:
     graph = plan_stack(platform_dir, stack)
     zones = _zones(graph)
-    assert zones == {f"{kind}-{k}": v for k, v in expected.items() for kind in ("public", "private")}
+    assert zones == {f"{kind}-{k}": v for k, v in expected.items() for kind in ("public", "private", "lb")}
     for subnet in graph.of_type(SUBNET):
         # Placed by ID (the same physical zone in every account), fixed once created.
         assert subnet.get("availabilityZone") is None, subnet.name
@@ -59,6 +59,9 @@ def test_pinned_zone_ids_place_the_subnets(plan_program: Callable[..., PlannedGr
         "private-b": "use1-az5",
         "public-c": "use1-az2",
         "private-c": "use1-az2",
+        "lb-a": "use1-az6",
+        "lb-b": "use1-az5",
+        "lb-c": "use1-az2",
     }
 
 

@@ -401,9 +401,13 @@ def test_default_security_group_stripped(aws_plan: AwsPlan) -> None:
 def test_subnet_tags_for_load_balancers_and_discovery(aws_plan: AwsPlan) -> None:
     public = aws_plan.one("aws:ec2/subnet:Subnet", "testai-network-public-a")
     private = aws_plan.one("aws:ec2/subnet:Subnet", "testai-network-private-b")
+    lb = aws_plan.one("aws:ec2/subnet:Subnet", "testai-network-lb-b")
     assert public.get("tags")["kubernetes.io/role/elb"] == "1"
-    assert private.get("tags")["kubernetes.io/role/internal-elb"] == "1"
+    # Internal ALBs go to the load-balancer subnets only: the private ones hold the pods' addresses.
+    assert lb.get("tags")["kubernetes.io/role/internal-elb"] == "1"
+    assert not {"kubernetes.io/role/elb", "kubernetes.io/role/internal-elb"} & set(private.get("tags"))
     assert private.get("tags")["kubernetes.io/cluster/testai-dev"] == "shared"
+    assert lb.get("tags")["kubernetes.io/cluster/testai-dev"] == "shared"
     assert public.get("mapPublicIpOnLaunch") is False
 
 
@@ -411,6 +415,7 @@ def test_subnets_from_cidr_plan(aws_plan: AwsPlan) -> None:
     subnets = {s.name: s.get("cidrBlock") for s in aws_plan.graph.of_type("aws:ec2/subnet:Subnet")}
     assert subnets["testai-network-private-a"] == "10.60.0.0/18"
     assert subnets["testai-network-public-a"] == "10.60.128.0/20"
+    assert subnets["testai-network-lb-a"] == "10.60.160.0/20"
 
 
 def test_single_nat_in_dev(aws_plan: AwsPlan) -> None:
