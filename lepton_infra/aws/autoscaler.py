@@ -65,7 +65,7 @@ class AutoscalerArgs:
     account: AwsAccount | None = None
     """The partition and account (`aws.Platform` passes its one lookup); None: looked up here."""
     node_group_name_prefixes: Sequence[str] = ()
-    """`node_group_name_prefix` of each managed node group it scales (`NodePool.node_group_name_prefix`):
+    """`node_group_name_prefix` of each managed node group it scales (`NodePool.node_group_name_prefixes`):
     the writes are scoped to the Auto Scaling groups EKS names after them. Empty: every EKS-made group
     (`eks-*`), still only those carrying this cluster's tag."""
     provisioning_requests: bool = False

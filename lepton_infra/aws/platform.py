@@ -149,6 +149,12 @@ class Platform(Component):
                     kubernetes_version=spec.cluster.version,
                     name_prefix=f"{label}-{pool.name}",
                     tags=tags,
+                    # CPU pools run what keeps zone-bound EBS volumes (Prometheus, Alertmanager, tenants'
+                    # stateful pods): one node group per zone (docs/aws.md, NodePool). GPU pools span the
+                    # zones: a queued job's all-or-nothing scale-up must fit one group (a per-zone split of
+                    # h100's max 2 could never give a 2-node job its nodes), and the platform's GPU
+                    # workloads keep no EBS volume (models come from S3).
+                    group_per_zone=pool.spec.gpu is None,
                 ),
                 opts_aws,
             )
@@ -156,7 +162,7 @@ class Platform(Component):
         ]
         # In-cluster pieces wait for the node groups themselves, not for every child of a NodePool
         # (launch templates, ASG tags): the plan's critical path showed those as needless serial steps.
-        node_groups = [p.node_group for p in self.node_pools]
+        node_groups = [g for p in self.node_pools for g in p.node_groups]
         addons = Addons(
             child_name(name, "addons"),
             AddonsArgs(
@@ -191,7 +197,7 @@ class Platform(Component):
                 platform=label,
                 wait_for=[*node_groups, addons.addons["coredns"]],  # it needs DNS, not storage
                 account=account,
-                node_group_name_prefixes=[p.node_group_name_prefix for p in self.node_pools],
+                node_group_name_prefixes=[x for p in self.node_pools for x in p.node_group_name_prefixes],
                 provisioning_requests=provisioning,
             ),
             opts_aws,

@@ -65,7 +65,7 @@ def test_gpu_pool_uses_nvidia_ami(aws_plan: AwsPlan) -> None:
 
 
 def test_cpu_pool_uses_standard_ami(aws_plan: AwsPlan) -> None:
-    assert aws_plan.one(NG, "testai-pool-system-ng").get("amiType") == "AL2023_x86_64_STANDARD"
+    assert aws_plan.one(NG, "testai-pool-system-ng-a").get("amiType") == "AL2023_x86_64_STANDARD"
 
 
 @pytest.mark.parametrize("pool", ["l4-spot", "h100"])
@@ -76,7 +76,7 @@ def test_gpu_taint(aws_plan: AwsPlan, pool: str) -> None:
 
 
 def test_cpu_pool_has_no_taint(aws_plan: AwsPlan) -> None:
-    assert aws_plan.one(NG, "testai-pool-system-ng").get("taints") in (None, [])
+    assert aws_plan.one(NG, "testai-pool-system-ng-a").get("taints") in (None, [])
 
 
 def test_gpu_labels(aws_plan: AwsPlan) -> None:
@@ -88,7 +88,7 @@ def test_gpu_labels(aws_plan: AwsPlan) -> None:
 
 
 def test_cpu_labels_have_no_gpu_keys(aws_plan: AwsPlan) -> None:
-    labels = aws_plan.one(NG, "testai-pool-system-ng").get("labels")
+    labels = aws_plan.one(NG, "testai-pool-system-ng-a").get("labels")
     assert labels == {conv.POOL_LABEL: "system"}
 
 
@@ -107,7 +107,9 @@ def test_on_demand_pool_has_one_instance_type(aws_plan: AwsPlan) -> None:
 
 @pytest.mark.parametrize("pool", ["system", "l4-spot", "h100"])
 def test_desired_size_ignored_after_creation(aws_plan: AwsPlan, pool: str) -> None:
-    assert "scalingConfig.desiredSize" in aws_plan.one(NG, f"testai-pool-{pool}-ng").ignore_changes
+    # The CPU pool has one group per zone (test_zonal_node_groups.py): its first zone's stands for them.
+    ng = f"testai-pool-{pool}-ng-a" if pool == "system" else f"testai-pool-{pool}-ng"
+    assert "scalingConfig.desiredSize" in aws_plan.one(NG, ng).ignore_changes
 
 
 def test_scaling_bounds_from_spec(aws_plan: AwsPlan) -> None:
@@ -367,7 +369,7 @@ def test_in_cluster_pieces_wait_for_node_groups(aws_plan: AwsPlan, waiting: str)
     """coredns, the EBS CSI controller, the autoscaler and the agent need nodes: each child (not just its
     component, whose `depends_on` children do not inherit) depends on every node group."""
     node_groups = {r.urn for r in aws_plan.graph.of_type(NG)}
-    assert len(node_groups) == 3
+    assert len(node_groups) == 4  # system per zone (2 zones), l4-spot, h100
     assert node_groups <= set(aws_plan.graph.named(waiting).dependencies)
 
 
@@ -623,7 +625,7 @@ def test_cluster_handle(aws_plan: AwsPlan) -> None:
     # Pods wait for the node groups, cluster DNS and the storage class; only workloads that need new
     # nodes wait for the autoscaler (no needless serial step for the monitoring and GPU releases).
     kinds = [type(d).__name__ for d in handle.workload_dependencies]
-    assert sorted(kinds) == ["Addon", "NodeGroup", "NodeGroup", "NodeGroup"]
+    assert sorted(kinds) == ["Addon", "NodeGroup", "NodeGroup", "NodeGroup", "NodeGroup"]
     assert [type(d).__name__ for d in handle.storage_dependencies] == ["StorageClass"]
     assert [type(d).__name__ for d in handle.scale_up_dependencies] == ["Release"]
 
