@@ -1,5 +1,7 @@
-"""Where `pulumi up` must run for a stack: the EKS API endpoint decides it, and most of the platform
-(add-ons' StorageClass, the autoscaler, every in-cluster resource) is created through that API.
+"""Who reaches the EKS API and from where: the endpoints (`endpoint_access`), the access entries
+(`principal_groups`), and where `pulumi up` must run for a stack (`api_access`): the EKS API endpoint
+decides it, and most of the platform (add-ons' StorageClass, the autoscaler, every in-cluster resource) is
+created through that API.
 
 EKS facts (EKS user guide, "Cluster API server endpoint"): the private endpoint answers only inside the
 VPC (or networks routed to it, with the VPC's DNS), and only to sources the cluster security group
@@ -9,6 +11,8 @@ private endpoint on (nodes never leave the VPC to reach the API).
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping, Sequence
 from ipaddress import IPv4Network
 
 from lepton_infra.spec.resolved import ResolvedPlatform
@@ -24,9 +28,10 @@ def runner_routes(resolved: ResolvedPlatform) -> list[str]:
     return [str(n) for n in spec.cluster.authorized_networks if not IPv4Network(str(n)).subnet_of(vpc)]
 
 
-def api_access(resolved: ResolvedPlatform) -> str:
-    """One plain sentence for the `api_access` stack output and the plan log. Never "reachable" from a
-    network nothing in the stack routes to."""
+def api_access(resolved: ResolvedPlatform, network: str) -> str:
+    """One plain sentence for the `api_access` stack output and the plan log; `network` names the VPC (its
+    CIDR), where a private endpoint answers. Never "reachable" from a network nothing in the stack routes
+    to."""
     spec = resolved.spec
     networks = ", ".join(str(n) for n in spec.cluster.authorized_networks)
     outside = runner_routes(resolved)
@@ -34,7 +39,7 @@ def api_access(resolved: ResolvedPlatform) -> str:
     if outside and not tgw:
         return (
             f"private endpoint only, and NOT reachable from {', '.join(outside)} as planned: those networks "
-            f"are outside VPC {spec.network.cidr} and no route in this stack leads back to them (the private "
+            f"are outside VPC {network} and no route in this stack leads back to them (the private "
             "route tables send everything else to NAT). Set aws.runner_transit_gateway_id (the stack then "
             "attaches the VPC and routes them through it), or add that route yourself after the network "
             "exists, or deploy the first time with cluster.endpoint: public and your egress CIDR "
@@ -58,6 +63,40 @@ def api_access(resolved: ResolvedPlatform) -> str:
     return (
         f"private endpoint only and no cluster.authorized_networks: only the nodes reach the API, so "
         f"`pulumi up` creates the cluster and then fails on every in-cluster resource. Add the CIDR of a "
-        f"runner inside VPC {spec.network.cidr} (or routed to it) to cluster.authorized_networks, or deploy "
+        f"runner inside VPC {network} (or routed to it) to cluster.authorized_networks, or deploy "
         "once with cluster.endpoint: public and your egress CIDR (docs/aws.md, Deploy readiness)"
     )
+
+
+# --- who reaches the API: the endpoints' CIDRs and the access entries ---------------------------------
+
+
+def endpoint_access(public: bool, cidrs: Sequence[str]) -> tuple[bool, bool, list[str]]:
+    """(private, public, cidrs). The private endpoint is always on, so nodes never hairpin through the
+    internet; a public endpoint without CIDRs would mean 0.0.0.0/0, which is refused here (the spec
+    must list 0.0.0.0/0 explicitly, behind its loud opt-in)."""
+    if public and not cidrs:
+        raise ValueError("a public EKS endpoint needs authorized_networks (never open by default)")
+    return True, public, list(cidrs) if public else []
+
+
+def principal_groups(
+    admin_role_arns: Sequence[str], group_role_arns: Mapping[str, Sequence[str]]
+) -> dict[str, list[str]]:
+    """IAM principal -> its Kubernetes groups, admins first, then the other roles in first-seen order.
+    EKS allows one access entry per principal, so a role that is both admin and a group's member gets
+    one entry carrying both."""
+    groups: dict[str, list[str]] = {arn: [] for arn in admin_role_arns}
+    for group, arns in group_role_arns.items():
+        for arn in arns:
+            groups.setdefault(arn, [])
+            if group not in groups[arn]:
+                groups[arn].append(group)
+    return {arn: sorted(g) for arn, g in groups.items()}
+
+
+def access_entry_slug(role_arn: str) -> str:
+    """A stable URN part for a role's access entry: account and role name (unique in the account)."""
+    account = role_arn.split(":")[4]
+    role = role_arn.rsplit("/", 1)[-1]
+    return re.sub(r"[^a-z0-9]+", "-", f"{account}-{role}".lower()).strip("-")

@@ -1,10 +1,11 @@
 """`ArtifactStore`: the model bucket (with server access logs to its own log bucket) and the image
-registry, both encrypted with the platform CMK, and an IRSA binder that gives one Kubernetes service account
-read-only access to one bucket prefix."""
+registry, both encrypted with the platform CMK; `prefix_reader` makes the IRSA binder (aws/identity.py) that
+gives one Kubernetes service account read-only access to one bucket prefix."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pulumi
@@ -12,16 +13,18 @@ import pulumi_aws as aws
 
 from lepton_infra.aws.access_logs import access_log_bucket, tls_only_statement
 from lepton_infra.aws.account import AwsAccount, lookup_account
-from lepton_infra.aws.arg_checks import artifact_store_problems
 from lepton_infra.aws.data_events import DataEventsTrail, trail_arn, trail_name
-from lepton_infra.aws.iam import allow, document, irsa_role
+from lepton_infra.aws.iam import document
+from lepton_infra.aws.identity import WorkloadIdentityBinder
 from lepton_infra.aws.replication import ModelReplica
-from lepton_infra.core.args import check_args
-from lepton_infra.core.component import Component
-from lepton_infra.core.identity import BoundIdentity
+from lepton_infra.core.args import at_least, renamed_names
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name, physical_name
+from lepton_infra.profiles.aws.knobs import AwsKnobs
+from lepton_infra.spec import PlatformSpec
+from lepton_infra.spec.problems import like_spec_field
 
-IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"
 ACCESS_LOG_PREFIX = "models/"
 TRAIL_ACCESS_LOG_PREFIX = "trail/"
 # Untagged images are build leftovers; tagged ones are immutable releases and kept.
@@ -43,106 +46,59 @@ ECR_LIFECYCLE = {
 
 
 @dataclass
-class ArtifactStoreArgs:
+class ArtifactStoreArgs(ComponentArgs):
     platform: str
+    """The platform's name: the bucket and repository names start with it."""
     environment: str
+    """dev | staging | prod: part of the bucket and repository names."""
     key_id: pulumi.Input[str]
+    """ARN of the KMS key the model bucket and the ECR repository are encrypted with."""
     noncurrent_version_days: int = 30
-    """Old versions of overwritten model files are kept this long, then expire."""
+    """Days an overwritten or deleted model file's old version is kept before it expires. Default: 30."""
     protect: bool = False
+    """Pulumi `protect` on the bucket and registry, and no force-destroy: a deleted stack keeps its models.
+    Default: off (the platform sets it in prod)."""
     access_log_retention_days: int = 90
-    """The model bucket's S3 server access logs go to a dedicated log bucket (aws/access_logs.py) and
-    expire after this many days."""
+    """The model bucket's S3 server access logs go to a dedicated log bucket (aws/access_logs.py) and expire
+    after this many days. Default: 90."""
     data_events_trail: bool = False
-    """A CloudTrail trail of the model bucket's S3 data events (aws/data_events.py); the key's policy must
-    let CloudTrail use it for that trail (`EncryptionKeyArgs.cloudtrail_trail_name`)."""
+    """A CloudTrail trail of the model bucket's S3 data events (aws/data_events.py); the key's policy must let
+    CloudTrail use it for that trail (`EncryptionKeyArgs.cloudtrail_trail_name`). Default: off."""
     replication_region: str | None = None
-    """Replicate the model bucket to a replica bucket (with its own CMK) in this other region
-    (aws/replication.py). None: no replica."""
+    """Replicate the model bucket to a replica bucket (with its own KMS key) in this other region
+    (aws/replication.py). Default: none, no replica."""
     region: str | None = None
-    """Needed for the trail's ARN when `data_events_trail` is on, and for replication."""
+    """The bucket's region: the trail's ARN names it (`data_events_trail`) and the replica needs it. Default:
+    none (required with either)."""
     account: AwsAccount | None = None
-    """The partition and account (`aws.Platform` passes its one lookup); None: looked up here."""
+    """The partition and account id every ARN here names (`aws.Platform` passes its one lookup). Default:
+    looked up here with the provider's credentials (`aws.get_caller_identity`, `aws.get_partition`)."""
+
+    def problems(self) -> Iterator[Problem]:
+        yield from like_spec_field("platform", self.platform, PlatformSpec, "name")
+        yield from like_spec_field("environment", self.environment, PlatformSpec, "environment")
+        yield from at_least("noncurrent_version_days", self.noncurrent_version_days, 1)
+        yield from like_spec_field(
+            "access_log_retention_days", self.access_log_retention_days, AwsKnobs, "access_log_retention_days"
+        )
+        if self.replication_region and self.replication_region == self.region:
+            yield Problem(
+                "replication_region",
+                self.replication_region,
+                "the replica must be in another region than the model bucket",
+                "name another region, or None for no replica",
+            )
+        if (self.data_events_trail or self.replication_region) and not self.region:
+            yield Problem(
+                "region",
+                self.region,
+                "the data-events trail's ARN (in its bucket and key policies) names the region",
+                "pass region=<the provider's region>",
+            )
 
 
 def tls_only_bucket_policy(bucket_arn: pulumi.Input[str]) -> pulumi.Output[str]:
     return pulumi.Output.json_dumps(document([tls_only_statement(bucket_arn)]))
-
-
-def prefix_reader_policy(
-    bucket_arn: pulumi.Input[str], prefix: str, key_id: pulumi.Input[str], region: str
-) -> pulumi.Output[str]:
-    """Read objects under `prefix/` and list only that prefix; decrypt with the CMK only through S3."""
-    prefix = prefix.strip("/")
-    return pulumi.Output.json_dumps(
-        document(
-            [
-                allow(
-                    ["s3:GetObject", "s3:GetObjectVersion"],
-                    [pulumi.Output.concat(bucket_arn, f"/{prefix}/*")],
-                    sid="ReadPrefix",
-                ),
-                allow(
-                    ["s3:ListBucket"],
-                    [bucket_arn],
-                    sid="ListPrefixOnly",
-                    condition={"StringLike": {"s3:prefix": [f"{prefix}/", f"{prefix}/*"]}},
-                ),
-                allow(
-                    ["kms:Decrypt", "kms:DescribeKey"],
-                    [key_id],
-                    sid="DecryptThroughS3Only",
-                    condition={"StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"}},
-                ),
-            ]
-        )
-    )
-
-
-class PrefixReaderBinder:
-    """An `IdentityBinder` for IRSA: a role trusted by the cluster's OIDC provider for exactly
-    `system:serviceaccount:<ns>:<sa>`, reading one prefix of the model bucket. Its resources always get
-    the platform's AWS provider, whatever parent the caller (the Kubernetes layer) gives them."""
-
-    def __init__(
-        self,
-        *,
-        platform: str,
-        region: str,
-        bucket_arn: pulumi.Input[str],
-        key_id: pulumi.Input[str],
-        oidc_provider_arn: pulumi.Input[str],
-        oidc_issuer: pulumi.Input[str],
-        provider: pulumi.ProviderResource,
-    ) -> None:
-        self.platform = platform
-        self.region = region
-        self.bucket_arn = bucket_arn
-        self.key_id = key_id
-        self.oidc_provider_arn = oidc_provider_arn
-        self.oidc_issuer = oidc_issuer
-        self.provider = provider
-
-    def __call__(
-        self,
-        name: str,
-        namespace: str,
-        service_account: str,
-        bucket_prefix: str,
-        opts: pulumi.ResourceOptions,
-    ) -> BoundIdentity:
-        role = irsa_role(
-            name,
-            platform=self.platform,
-            oidc_provider_arn=self.oidc_provider_arn,
-            oidc_issuer=self.oidc_issuer,
-            namespace=namespace,
-            service_account=service_account,
-            policy=prefix_reader_policy(self.bucket_arn, bucket_prefix, self.key_id, self.region),
-            opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(provider=self.provider)),
-            description=f"read s3 prefix {bucket_prefix.strip('/')}/ for {namespace}/{service_account}",
-        )
-        return BoundIdentity(annotations={IRSA_ANNOTATION: role.arn})
 
 
 class ArtifactStore(Component):
@@ -151,8 +107,7 @@ class ArtifactStore(Component):
     def __init__(
         self, name: str, args: ArtifactStoreArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        check_args(self.TOKEN, name, artifact_store_problems(args))  # before anything is registered
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         self._kms_key_arn = args.key_id
         facts = args.account or lookup_account(self)
         account = pulumi.Output.from_input(facts.account_id)
@@ -342,8 +297,8 @@ class ArtifactStore(Component):
         oidc_issuer: pulumi.Input[str],
         provider: pulumi.ProviderResource,
         platform: str,
-    ) -> PrefixReaderBinder:
-        return PrefixReaderBinder(
+    ) -> WorkloadIdentityBinder:
+        return WorkloadIdentityBinder(
             platform=platform,
             region=region,
             bucket_arn=self.bucket_arn,
@@ -352,3 +307,6 @@ class ArtifactStore(Component):
             oidc_issuer=oidc_issuer,
             provider=provider,
         )
+
+
+__getattr__ = renamed_names(__name__, {"PrefixReaderBinder": "WorkloadIdentityBinder"}, globals())

@@ -4,17 +4,17 @@ its pinned image serves their v1 API."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_kubernetes as k8s
 
 from lepton_infra.aws.account import AwsAccount, lookup_account, make_arn
-from lepton_infra.aws.arg_checks import autoscaler_problems
 from lepton_infra.aws.iam import allow, document, irsa_role
-from lepton_infra.core.args import check_args
-from lepton_infra.core.component import Component
+from lepton_infra.core.args import at_least, one_of
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name
 from lepton_infra.kubernetes.charts.helm import HELM_DEFAULT_TIMEOUT_SECONDS, pinned_release
 
@@ -48,29 +48,56 @@ PROVISIONING_ROLE = "cluster-autoscaler-provisioning"
 
 
 @dataclass
-class AutoscalerArgs:
+class AutoscalerArgs(ComponentArgs):
     cluster_name: pulumi.Input[str]
+    """The EKS cluster it scales: it discovers the Auto Scaling groups tagged for it."""
     kubernetes_version: str
+    """The cluster's minor: picks the cluster-autoscaler image pinned for it."""
     region: str
+    """The cluster's region (the autoscaler's AWS API calls)."""
     oidc_provider_arn: pulumi.Input[str]
+    """ARN of the cluster's IAM OIDC provider (`Cluster.oidc_provider_arn`): IRSA roles trust it."""
     oidc_issuer: pulumi.Input[str]
+    """The cluster's OIDC issuer URL (`Cluster.oidc_issuer`): each IRSA role trusts one service account of
+    it."""
     k8s_provider: pulumi.ProviderResource
+    """The Kubernetes provider of the cluster (`Cluster.k8s_provider`): the in-cluster objects go through
+    it."""
     platform: str
-    """Prefix of IAM role names."""
+    """Prefix of IAM role names (`<name>-<environment>`)."""
     scale_down_unneeded_minutes: int = 10
-    """Idle GPU nodes cost dollars an hour: remove them after this many idle minutes."""
+    """Minutes a node stays unneeded before it is removed: idle GPU nodes cost dollars an hour. Default:
+    10."""
     wait_for: Sequence[pulumi.Resource] = ()
-    """Resources the in-cluster pieces wait for (the node pools). Passed to the children themselves:
-    a component's `depends_on` does not reach the children it creates."""
+    """Resources the in-cluster pieces wait for (the node pools), passed to the children themselves: a
+    component's `depends_on` does not reach the children it creates. Default: none."""
     account: AwsAccount | None = None
-    """The partition and account (`aws.Platform` passes its one lookup); None: looked up here."""
+    """The partition and account id every ARN here names (`aws.Platform` passes its one lookup). Default:
+    looked up here with the provider's credentials (`aws.get_caller_identity`, `aws.get_partition`)."""
     node_group_name_prefixes: Sequence[str] = ()
-    """`node_group_name_prefix` of each managed node group it scales (`NodePool.node_group_name_prefixes`):
-    the writes are scoped to the Auto Scaling groups EKS names after them. Empty: every EKS-made group
+    """`node_group_name_prefixes` of each managed node group it scales (`NodePool.node_group_name_prefixes`):
+    the writes are scoped to the Auto Scaling groups EKS names after them. Default: every EKS-made group
     (`eks-*`), still only those carrying this cluster's tag."""
     provisioning_requests: bool = False
-    """Serve ProvisioningRequests (install their CRD and RBAC, pass the flags); needs an image that serves
-    their v1 API (`serves_provisioning_requests`)."""
+    """Serve ProvisioningRequests (install their CRD and RBAC, pass the flags) for Kueue; needs an image that
+    serves their v1 API (`serves_provisioning_requests`). Default: off."""
+
+    def problems(self) -> Iterator[Problem]:
+        yield from one_of(
+            "kubernetes_version",
+            self.kubernetes_version,
+            sorted(CLUSTER_AUTOSCALER_IMAGE_TAGS),
+            "Kubernetes version (no cluster-autoscaler image is pinned for it)",
+        )
+        yield from at_least("scale_down_unneeded_minutes", self.scale_down_unneeded_minutes, 1)
+        if self.provisioning_requests and self.kubernetes_version not in PROVISIONING_REQUEST_V1_MINORS:
+            yield Problem(
+                "provisioning_requests",
+                True,
+                f"the autoscaler for Kubernetes {self.kubernetes_version} "
+                "does not serve the ProvisioningRequest v1 API Kueue creates",
+                f"use Kubernetes {', '.join(sorted(PROVISIONING_REQUEST_V1_MINORS))}, or set it False",
+            )
 
 
 def serves_provisioning_requests(kubernetes_version: str) -> bool:
@@ -219,8 +246,7 @@ class Autoscaler(Component):
     TOKEN = "lepton:aws:Autoscaler"
 
     def __init__(self, name: str, args: AutoscalerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        check_args(self.TOKEN, name, autoscaler_problems(args))  # before anything is registered
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         account = args.account or lookup_account(self)
         role = irsa_role(
             child_name(name, "irsa"),

@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
+from lepton_infra.aws.access import access_entry_slug, endpoint_access, principal_groups
 from lepton_infra.aws.account import AwsAccount, lookup_account, make_arn
-from lepton_infra.aws.arg_checks import cluster_problems
+from lepton_infra.aws.cluster_security import cluster_security_groups
 from lepton_infra.aws.deployer_access import caller_principal, refuse_if_listed
 from lepton_infra.aws.iam import allow, document, service_trust
-from lepton_infra.core.args import check_args
-from lepton_infra.core.component import Component
+from lepton_infra.core.args import known, renamed_fields
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.kubeconfig import ExecCredential, exec_kubeconfig
 from lepton_infra.core.naming import child_name, physical_name
 from lepton_infra.core.propagation import wait_for
+from lepton_infra.profiles.aws.knobs import AwsKnobs
+from lepton_infra.profiles.aws.rules import cloudwatch_retention_problem
+from lepton_infra.spec import ClusterSpec, NetworkSpec
+from lepton_infra.spec.problems import like_spec_field
 
 CONTROL_PLANE_LOG_TYPES = ("api", "audit", "authenticator", "controllerManager", "scheduler")
 CLUSTER_ADMIN_POLICY = "cluster-access-policy/AmazonEKSClusterAdminPolicy"  # arn:<partition>:eks::aws:<this>
@@ -29,78 +35,88 @@ NODE_ROLE_POLICIES = (
     "AmazonEKS_CNI_Policy",
     "AmazonEC2ContainerRegistryReadOnly",
 )
-# Control plane -> node ports: kubelet, and the admission webhooks/metrics APIs in-cluster charts serve.
-CONTROL_PLANE_TO_NODE_PORTS = (
-    (443, "webhooks on 443"),
-    (4443, "metrics-server"),
-    (6443, "webhooks"),
-    (8443, "webhooks"),
-    (9443, "webhooks"),
-    (10250, "kubelet"),
+
+
+def _not(value: Any, _kwargs: dict[str, Any]) -> Any:
+    return not value
+
+
+@renamed_fields(
+    version="kubernetes_version",
+    endpoint_public=("private_endpoint", _not),
+    public_access_cidrs="authorized_networks",
 )
-
-
 @dataclass
-class ClusterArgs:
+class ClusterArgs(ComponentArgs):
     cluster_name: str
-    """Cloud-side name of the EKS cluster (also used in subnet and autoscaler tags)."""
-    version: str
+    """Cloud-side name of the EKS cluster (also its log group's and IAM roles' names, and the subnet and
+    autoscaler tags)."""
+    kubernetes_version: str
+    """The control plane's Kubernetes minor, e.g. `1.35` (one the spec accepts)."""
     vpc_id: pulumi.Input[str]
+    """The VPC (`Network.vpc_id`): the cluster and node security groups are created in it."""
     subnet_ids: Sequence[pulumi.Input[str]]
+    """The private subnets the control plane's network interfaces (and, by default, the nodes) use."""
     key_id: pulumi.Input[str]
+    """ARN of the KMS key that envelope-encrypts Kubernetes secrets and the control plane's log group."""
     region: str
-    endpoint_public: bool = False
-    """Private-only unless set; when public, only `public_access_cidrs` may reach it."""
-    public_access_cidrs: Sequence[str] = field(default_factory=list)
+    """The cluster's region, written into the kubeconfig's `aws eks get-token` command."""
+    private_endpoint: bool = True
+    """Keep the API server private (reached from the VPC and `private_access_cidrs` only). False: the public
+    endpoint is on too, for `authorized_networks` only. Default: private."""
+    authorized_networks: Sequence[str] = field(default_factory=list)
+    """CIDRs the public endpoint admits (`publicAccessCidrs`); required when `private_endpoint` is False,
+    never open by default. Default: none."""
     admin_role_arns: Sequence[str] = field(default_factory=list)
+    """IAM roles made cluster admins (an access entry each with AmazonEKSClusterAdminPolicy). Default: none;
+    only the deployer (`deployer_arn`) is admin: EKS's creator admin is off."""
     deployer_arn: str | None = None
     """The IAM role that runs `pulumi up`, made cluster admin by an access entry (EKS's creator admin is
-    off: aws/deployer_access.py). None: the caller's principal, read at deploy time."""
+    off: aws/deployer_access.py). Default: the caller's principal, read at deploy time."""
     group_role_arns: Mapping[str, Sequence[str]] = field(default_factory=dict)
-    """Kubernetes group -> IAM roles that carry it (through their access entry's `kubernetes_groups`):
-    how RBAC bindings to a Group (tenant admins) reach anyone on EKS."""
+    """Kubernetes group -> IAM roles that carry it (through their access entry's `kubernetes_groups`): how
+    RBAC bindings to a Group (tenant admins) reach anyone on EKS. Default: none."""
     private_access_cidrs: Sequence[str] = field(default_factory=list)
-    """Networks (inside the VPC or routed to it: a deploy runner, VPN, peering) the cluster security
-    group admits to the private endpoint on 443. Without one, only the nodes reach a private endpoint."""
+    """Networks (inside the VPC or routed to it: a deploy runner, VPN, peering) the cluster security group
+    admits to the private endpoint on 443. Default: none; only the nodes reach a private endpoint."""
     service_cidr: str = "172.20.0.0/16"
+    """The Kubernetes Service range (`serviceIpv4Cidr`), outside the VPC's range. Default: `172.20.0.0/16`."""
     support_type: str = "STANDARD"
-    """EKS upgrade policy at the end of standard support: STANDARD upgrades the control plane then;
-    EXTENDED keeps the minor in paid extended support (`cluster.support: extended`)."""
+    """EKS upgrade policy at the end of standard support: `STANDARD` upgrades the control plane then;
+    `EXTENDED` keeps the minor in paid extended support (`cluster.support: extended`). Default: `STANDARD`."""
     log_retention_days: int = 90
+    """Retention of the control plane's log group (api, audit, authenticator, controllerManager, scheduler), a
+    value CloudWatch accepts. Default: 90 days."""
     protect: bool = False
+    """EKS deletion protection and Pulumi `protect` on the cluster. Default: off (the platform sets it in
+    prod)."""
     account: AwsAccount | None = None
-    """The partition and account (`aws.Platform` passes its one lookup); None: looked up here."""
+    """The partition and account id every ARN here names (`aws.Platform` passes its one lookup). Default:
+    looked up here with the provider's credentials (`aws.get_caller_identity`, `aws.get_partition`)."""
 
-
-def endpoint_access(public: bool, cidrs: Sequence[str]) -> tuple[bool, bool, list[str]]:
-    """(private, public, cidrs). The private endpoint is always on, so nodes never hairpin through the
-    internet; a public endpoint without CIDRs would mean 0.0.0.0/0, which is refused here (the spec
-    must list 0.0.0.0/0 explicitly, behind its loud opt-in)."""
-    if public and not cidrs:
-        raise ValueError("a public EKS endpoint needs public_access_cidrs (never open by default)")
-    return True, public, list(cidrs) if public else []
-
-
-def principal_groups(
-    admin_role_arns: Sequence[str], group_role_arns: Mapping[str, Sequence[str]]
-) -> dict[str, list[str]]:
-    """IAM principal -> its Kubernetes groups, admins first, then the other roles in first-seen order.
-    EKS allows one access entry per principal, so a role that is both admin and a group's member gets
-    one entry carrying both."""
-    groups: dict[str, list[str]] = {arn: [] for arn in admin_role_arns}
-    for group, arns in group_role_arns.items():
-        for arn in arns:
-            groups.setdefault(arn, [])
-            if group not in groups[arn]:
-                groups[arn].append(group)
-    return {arn: sorted(g) for arn, g in groups.items()}
-
-
-def access_entry_slug(role_arn: str) -> str:
-    """A stable URN part for a role's access entry: account and role name (unique in the account)."""
-    account = role_arn.split(":")[4]
-    role = role_arn.rsplit("/", 1)[-1]
-    return re.sub(r"[^a-z0-9]+", "-", f"{account}-{role}".lower()).strip("-")
+    def problems(self) -> Iterator[Problem]:
+        yield from like_spec_field("kubernetes_version", self.kubernetes_version, ClusterSpec, "version")
+        yield from like_spec_field(
+            "authorized_networks", list(self.authorized_networks), ClusterSpec, "authorized_networks"
+        )
+        yield from like_spec_field("admin_role_arns", list(self.admin_role_arns), AwsKnobs, "admin_role_arns")
+        yield from like_spec_field("service_cidr", self.service_cidr, NetworkSpec, "service_cidr")
+        if known(self.support_type) and self.support_type not in ("STANDARD", "EXTENDED"):
+            yield Problem(
+                "support_type",
+                self.support_type,
+                "not an EKS upgrade policy support type",
+                "use STANDARD (upgraded at the end of standard support) or EXTENDED (paid extended support)",
+            )
+        if known(self.log_retention_days):
+            yield from cloudwatch_retention_problem("log_retention_days", self.log_retention_days)
+        if not self.private_endpoint and not self.authorized_networks:
+            yield Problem(
+                "authorized_networks",
+                [],
+                "a public EKS endpoint needs the CIDRs that may reach it (never open by default)",
+                "list office/VPN/CI CIDRs, or keep private_endpoint=True",
+            )
 
 
 def kubeconfig(cluster_name: str, endpoint: str, ca_data: str, region: str) -> str:
@@ -122,9 +138,8 @@ class Cluster(Component):
     TOKEN = "lepton:aws:Cluster"
 
     def __init__(self, name: str, args: ClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        check_args(self.TOKEN, name, cluster_problems(args))  # before anything is registered
-        super().__init__(name, opts)
-        private, public, cidrs = endpoint_access(args.endpoint_public, args.public_access_cidrs)
+        super().__init__(name, args, opts)
+        private, public, cidrs = endpoint_access(not args.private_endpoint, args.authorized_networks)
         partition = (args.account or lookup_account(self)).partition
 
         # Created first, with the CMK and a retention: otherwise EKS creates it unencrypted and forever.
@@ -168,12 +183,18 @@ class Cluster(Component):
                 opts=self.child_opts(),
             )
         )
-        self._security_groups(name, args)
+        self.cluster_security_group, self.node_security_group = cluster_security_groups(
+            self,
+            name,
+            vpc_id=args.vpc_id,
+            cluster_name=args.cluster_name,
+            api_cidrs=args.private_access_cidrs,
+        )
 
         self.cluster = aws.eks.Cluster(
             child_name(name, "eks"),
             name=args.cluster_name,
-            version=args.version,
+            version=args.kubernetes_version,
             role_arn=role.arn,
             vpc_config=aws.eks.ClusterVpcConfigArgs(
                 subnet_ids=list(args.subnet_ids),
@@ -313,73 +334,6 @@ class Cluster(Component):
             policy_arn=make_arn(partition, "eks", "", "aws", CLUSTER_ADMIN_POLICY),
             access_scope=aws.eks.AccessPolicyAssociationAccessScopeArgs(type="cluster"),
             opts=self.child_opts(depends_on=[entry]),
-        )
-
-    def _security_groups(self, name: str, args: ClusterArgs) -> None:
-        """Least-privilege groups in the terraform-aws-eks shape: nodes reach the API on 443; the control
-        plane reaches kubelets and webhooks; nodes talk to each other (pod-to-pod); nodes egress."""
-        self.cluster_security_group = aws.ec2.SecurityGroup(
-            child_name(name, "cluster-sg"),
-            vpc_id=args.vpc_id,
-            description="EKS control plane (additional)",
-            tags={"Name": f"{args.cluster_name}-cluster"},
-            opts=self.child_opts(),
-        )
-        self.node_security_group = aws.ec2.SecurityGroup(
-            child_name(name, "node-sg"),
-            vpc_id=args.vpc_id,
-            description="EKS nodes",
-            tags={"Name": f"{args.cluster_name}-node", f"kubernetes.io/cluster/{args.cluster_name}": "owned"},
-            opts=self.child_opts(),
-        )
-        cluster_sg, node_sg = self.cluster_security_group.id, self.node_security_group.id
-        aws.vpc.SecurityGroupIngressRule(
-            child_name(name, "cluster-from-nodes-443"),
-            security_group_id=cluster_sg,
-            ip_protocol="tcp",
-            from_port=443,
-            to_port=443,
-            referenced_security_group_id=node_sg,
-            description="Nodes to the Kubernetes API",
-            opts=self.child_opts(),
-        )
-        for i, cidr in enumerate(args.private_access_cidrs):
-            aws.vpc.SecurityGroupIngressRule(
-                child_name(name, f"cluster-from-deployer-{i}"),
-                security_group_id=cluster_sg,
-                ip_protocol="tcp",
-                from_port=443,
-                to_port=443,
-                cidr_ipv4=cidr,
-                description="Kubernetes API from an authorized network (deploy runner, VPN)",
-                opts=self.child_opts(),
-            )
-        for port, why in CONTROL_PLANE_TO_NODE_PORTS:
-            aws.vpc.SecurityGroupIngressRule(
-                child_name(name, f"node-from-cluster-{port}"),
-                security_group_id=node_sg,
-                ip_protocol="tcp",
-                from_port=port,
-                to_port=port,
-                referenced_security_group_id=cluster_sg,
-                description=f"Control plane to nodes: {why}",
-                opts=self.child_opts(),
-            )
-        aws.vpc.SecurityGroupIngressRule(
-            child_name(name, "node-from-nodes"),
-            security_group_id=node_sg,
-            ip_protocol="-1",
-            referenced_security_group_id=node_sg,
-            description="Node to node (pod networking)",
-            opts=self.child_opts(),
-        )
-        aws.vpc.SecurityGroupEgressRule(
-            child_name(name, "node-egress"),
-            security_group_id=node_sg,
-            ip_protocol="-1",
-            cidr_ipv4="0.0.0.0/0",
-            description="Nodes egress (images, AWS APIs) through NAT or endpoints",
-            opts=self.child_opts(),
         )
 
     def _node_role(self, name: str, args: ClusterArgs, partition: pulumi.Input[str]) -> None:

@@ -6,10 +6,10 @@ trail is created (CloudTrail user guide, "Amazon S3 bucket policy for CloudTrail
 key policies for CloudTrail"): the bucket policy lets `cloudtrail.amazonaws.com` read the bucket ACL and
 put objects under `AWSLogs/<account>/` with `bucket-owner-full-control`, both limited by `aws:SourceArn`
 (InsufficientS3BucketPolicyException otherwise), and the key policy lets it generate data keys for this
-trail (InsufficientEncryptionPolicyException otherwise; aws/kms.py adds that statement). The trail bucket
-has no S3 Bucket Key, which would also need kms:Decrypt for CloudTrail. Advanced event selectors record
-only Data events of objects under the model bucket: no management events (the account's own trail has
-them) and no second copy of other buckets' events.
+trail (InsufficientEncryptionPolicyException otherwise; aws/encryption.py adds that statement). The trail
+bucket has no S3 Bucket Key, which would also need kms:Decrypt for CloudTrail. Advanced event selectors
+record only Data events of objects under the model bucket: no management events (the account's own trail
+has them) and no second copy of other buckets' events.
 """
 
 from __future__ import annotations

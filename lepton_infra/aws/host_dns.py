@@ -48,7 +48,7 @@ def record_zones(exposure: Exposure, *, public_zone: bool) -> tuple[str, ...]:
 
 
 def host_dns_problems(
-    domain: str | None, hosts: Mapping[str, str], public_zone_id: str | None
+    domain: str | None, hosts: Mapping[str, str], public_zone: str | None
 ) -> Iterator[Problem]:
     """What Route 53 would refuse at apply time: a record outside the zone's domain, a public host with no
     public zone to write it in."""
@@ -57,7 +57,7 @@ def host_dns_problems(
             "domain",
             None,
             "the private hosted zone is created for this domain",
-            "set domain (network.domain), or leave private_zone_vpc_id unset",
+            "set domain (network.domain), or dns_records=False",
         )
         return
     for host, exposure in sorted(hosts.items()):
@@ -68,12 +68,12 @@ def host_dns_problems(
                 f"outside {domain}: Route 53 refuses a record outside its zone",
                 f"use a host within {domain}",
             )
-        if exposure == "public" and public_zone_id is None:
+        if exposure == "public" and public_zone is None:
             yield Problem(
-                "dns_zone_id",
+                "public_zone",
                 None,
                 f"the public host {host} is also written in the public zone",
-                "set dns_zone_id to the public hosted zone serving the domain, or write no records",
+                "set public_zone to the public hosted zone serving the domain, or write no records",
             )
 
 
@@ -116,8 +116,10 @@ def _alb_hostname(address: HostAddress) -> pulumi.Output[str]:
 class HostRecords:
     """`IngressFacts.publish_host` on AWS: one alias A record per zone the host belongs in."""
 
-    private_zone_id: pulumi.Input[str]
-    public_zone_id: str | None
+    private_zone: pulumi.Input[str]
+    """The private hosted zone's id (every host's record)."""
+    public_zone: str | None
+    """The operator's public hosted zone id (public hosts' records too); None: no public host."""
     alb_zone_id: pulumi.Input[str]
     provider: pulumi.ProviderResource | None
     """The platform's AWS provider: the caller's options carry only the Kubernetes provider's parent chain."""
@@ -125,7 +127,7 @@ class HostRecords:
     def __call__(
         self, name: str, address: HostAddress, opts: pulumi.ResourceOptions
     ) -> list[aws.route53.Record]:
-        zones = {"private": self.private_zone_id, "public": self.public_zone_id}
+        zones = {"private": self.private_zone, "public": self.public_zone}
         target = _alb_hostname(address)
         return [
             aws.route53.Record(
@@ -146,5 +148,5 @@ class HostRecords:
                 allow_overwrite=False,
                 opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(provider=self.provider)),
             )
-            for role in record_zones(address.exposure, public_zone=self.public_zone_id is not None)
+            for role in record_zones(address.exposure, public_zone=self.public_zone is not None)
         ]

@@ -19,15 +19,17 @@ Describe/List calls authorize only on `*` (Service Authorization Reference) and 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import pulumi
 
 from lepton_infra.aws.account import AwsAccount, lookup_account, make_arn
 from lepton_infra.aws.iam import allow, document, irsa_role
-from lepton_infra.core.component import Component
+from lepton_infra.core.args import at_least
+from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.conventions import POOL_LABEL
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name
 from lepton_infra.kubernetes.charts.helm import HELM_DEFAULT_TIMEOUT_SECONDS, pinned_release
 
@@ -73,20 +75,37 @@ DESCRIBE_ACTIONS = (
 
 
 @dataclass
-class LoadBalancerControllerArgs:
+class LoadBalancerControllerArgs(ComponentArgs):
     cluster_name: pulumi.Input[str]
+    """The EKS cluster: the controller's IAM policy and values are scoped to its load balancers."""
     region: str
+    """The cluster's region (the controller's AWS API calls)."""
     vpc_id: pulumi.Input[str]
+    """The VPC its load balancers and target groups live in."""
     oidc_provider_arn: pulumi.Input[str]
+    """ARN of the cluster's IAM OIDC provider (`Cluster.oidc_provider_arn`): IRSA roles trust it."""
     oidc_issuer: pulumi.Input[str]
+    """The cluster's OIDC issuer URL (`Cluster.oidc_issuer`): each IRSA role trusts one service account of
+    it."""
     k8s_provider: pulumi.ProviderResource
+    """The Kubernetes provider of the cluster (`Cluster.k8s_provider`): the in-cluster objects go through
+    it."""
     platform: str
-    """Prefix of IAM role names."""
+    """Prefix of IAM role names (`<name>-<environment>`)."""
     replicas: int = 1
+    """Controller pods; with more than one a PodDisruptionBudget keeps one up. Default: 1 (the platform runs 2
+    in prod)."""
     system_pool: str | None = None
-    """Pool the controller runs on (an on-demand CPU pool with nodes); None: anywhere."""
+    """Pool the controller runs on (an on-demand CPU pool with nodes). Default: none, any node."""
     wait_for: Sequence[pulumi.Resource] = ()
+    """Resources the in-cluster pieces wait for (the node pools), passed to the children themselves: a
+    component's `depends_on` does not reach the children it creates. Default: none."""
     account: AwsAccount | None = None
+    """The partition and account id every ARN here names (`aws.Platform` passes its one lookup). Default:
+    looked up here with the provider's credentials (`aws.get_caller_identity`, `aws.get_partition`)."""
+
+    def problems(self) -> Iterator[Problem]:
+        yield from at_least("replicas", self.replicas, 1, "the controller's webhooks admit every Ingress")
 
 
 def controller_policy(
@@ -293,7 +312,7 @@ class LoadBalancerController(Component):
     def __init__(
         self, name: str, args: LoadBalancerControllerArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         account = args.account or lookup_account(self)
         role = irsa_role(
             child_name(name, "irsa"),

@@ -4,7 +4,7 @@ monthly budget."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
@@ -12,13 +12,16 @@ import pulumi_aws as aws
 
 from lepton_infra.aws.account import AwsAccount, lookup_account, make_arn
 from lepton_infra.aws.addons import RESOLVE_CONFLICTS
-from lepton_infra.aws.arg_checks import monitoring_problems
 from lepton_infra.aws.iam import allow, document, irsa_role
-from lepton_infra.core.args import check_args
-from lepton_infra.core.component import Component
-from lepton_infra.core.eks_addons import OBSERVABILITY_ADDON, addon_versions
+from lepton_infra.core.args import known
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.eks_addons import OBSERVABILITY_ADDON, addon_versions, unpinned_problems
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name, physical_name
 from lepton_infra.core.tagging import COST_ALLOCATION_TAG
+from lepton_infra.profiles.aws.rules import cloudwatch_retention_problem
+from lepton_infra.spec import BudgetSpec, MonitoringSpec
+from lepton_infra.spec.problems import like_spec_field
 
 ADDON = OBSERVABILITY_ADDON
 AGENT_SERVICE_ACCOUNT = ("amazon-cloudwatch", "cloudwatch-agent")
@@ -41,37 +44,64 @@ FIVE_MINUTES = 300
 
 
 @dataclass
-class MonitoringArgs:
+class MonitoringArgs(ComponentArgs):
     cluster_name: str
+    """The EKS cluster watched: the Container Insights log groups and alarms name it."""
     region: str
+    """The cluster's region (the agent's IAM policy names it)."""
     key_id: pulumi.Input[str]
+    """ARN of the KMS key the log groups and the alert topic are encrypted with."""
     oidc_provider_arn: pulumi.Input[str]
+    """ARN of the cluster's IAM OIDC provider (`Cluster.oidc_provider_arn`): IRSA roles trust it."""
     oidc_issuer: pulumi.Input[str]
+    """The cluster's OIDC issuer URL (`Cluster.oidc_issuer`): each IRSA role trusts one service account of
+    it."""
     platform: str
-    """Prefix of cloud-side names (`<name>-<environment>`)."""
+    """Prefix of cloud-side names (`<name>-<environment>`): the alert topic, alarms and budget."""
     alert_emails: Sequence[str] = field(default_factory=list)
+    """Addresses subscribed to the alert topic and the budget's notices (each confirms by e-mail). Default:
+    none."""
     gpu_idle_percent: int = 10
+    """A GPU node under this utilisation for an hour raises the idle-GPU alarm. Default: 10."""
     log_retention_days: int = 90
-    """CloudWatch retention of the Container Insights groups: a value CloudWatch accepts (not
-    Prometheus's)."""
+    """CloudWatch retention of the Container Insights groups: a value CloudWatch accepts (not Prometheus's).
+    Default: 90 days."""
     budget_usd: float | None = None
+    """Monthly AWS Budget in USD on the platform's tag. Default: none, no budget."""
     budget_thresholds: Sequence[int] = (80, 100)
+    """Percentages of `budget_usd` that send a notice. Default: 80 and 100."""
     budget_tag: tuple[str, str] | None = None
-    """(key, value) of the tag the budget counts; default (`deployment`, `platform`). The key must be an
-    active cost allocation tag, and every costly resource must carry it (instances through their launch
-    template: provider default tags do not reach instances an Auto Scaling group launches)."""
+    """(key, value) of the tag the budget counts. The key must be an active cost allocation tag, and every
+    costly resource must carry it (instances through their launch template: provider default tags do not reach
+    instances an Auto Scaling group launches). Default: (`deployment`, `platform`)."""
     activate_cost_allocation_tag: bool = False
-    """Activate the budget's tag key as a cost allocation tag (payer account only; the key must already
-    appear in billing data)."""
+    """Activate the budget's tag key as a cost allocation tag (payer account only; the key must already appear
+    in billing data). Default: off."""
     addon_version: str | None = None
-    """The amazon-cloudwatch-observability version; None: the one pinned for `kubernetes_version` in
+    """The amazon-cloudwatch-observability add-on version. Default: the one pinned for `kubernetes_version` in
     core/data/eks_addons.yaml (one of the two is needed: `up` never asks EKS for the latest)."""
     kubernetes_version: str | None = None
+    """The cluster's minor, to pick the pinned add-on version. Default: none (then `addon_version` is
+    required)."""
     wait_for: Sequence[pulumi.Resource] = ()
-    """Resources the in-cluster pieces wait for (the node pools). Passed to the children themselves:
-    a component's `depends_on` does not reach the children it creates."""
+    """Resources the in-cluster pieces wait for (the node pools), passed to the children themselves: a
+    component's `depends_on` does not reach the children it creates. Default: none."""
     account: AwsAccount | None = None
-    """The partition and account (`aws.Platform` passes its one lookup); None: looked up here."""
+    """The partition and account id every ARN here names (`aws.Platform` passes its one lookup). Default:
+    looked up here with the provider's credentials (`aws.get_caller_identity`, `aws.get_partition`)."""
+
+    def problems(self) -> Iterator[Problem]:
+        yield from like_spec_field("alert_emails", list(self.alert_emails), MonitoringSpec, "alert_emails")
+        yield from like_spec_field(
+            "gpu_idle_percent", self.gpu_idle_percent, MonitoringSpec, "gpu_idle_percent"
+        )
+        if known(self.log_retention_days):
+            yield from cloudwatch_retention_problem("log_retention_days", self.log_retention_days)
+        yield from like_spec_field("budget_usd", self.budget_usd, BudgetSpec, "monthly_usd")
+        if not self.addon_version:
+            yield from unpinned_problems(
+                "addon_version", [OBSERVABILITY_ADDON], self.kubernetes_version, {}, "pass addon_version"
+            )
 
 
 def agent_policy(
@@ -139,8 +169,7 @@ class Monitoring(Component):
     TOKEN = "lepton:aws:Monitoring"
 
     def __init__(self, name: str, args: MonitoringArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        check_args(self.TOKEN, name, monitoring_problems(args))  # before anything is registered
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         facts = args.account or lookup_account(self)
         account = pulumi.Output.from_input(facts.account_id)
         self._container_insights(name, args, account, facts.partition)

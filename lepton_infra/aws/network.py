@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from ipaddress import IPv4Network
 from typing import Literal
@@ -11,13 +11,16 @@ import pulumi
 import pulumi_aws as aws
 
 from lepton_infra.aws.account import AwsAccount, lookup_account
-from lepton_infra.aws.arg_checks import network_problems
-from lepton_infra.aws.iam import allow, document, service_trust
+from lepton_infra.aws.flow_logs import vpc_flow_logs
 from lepton_infra.catalog import catalog
-from lepton_infra.core.args import check_args
+from lepton_infra.core.args import at_least, known
 from lepton_infra.core.cidr import plan_subnets
-from lepton_infra.core.component import Component
-from lepton_infra.core.naming import child_name, physical_name
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.errors import Problem
+from lepton_infra.core.naming import child_name
+from lepton_infra.profiles.aws.rules import cloudwatch_retention_problem
+from lepton_infra.spec import NetworkSpec
+from lepton_infra.spec.problems import like_spec_field
 
 # Interface endpoints that let private nodes pull images, get tokens, ship logs and call EC2 without
 # crossing the NAT (cheaper egress, and no internet path needed for the control loop).
@@ -25,31 +28,72 @@ INTERFACE_ENDPOINT_SERVICES = ("ecr.api", "ecr.dkr", "sts", "logs", "ec2")
 
 
 @dataclass
-class NetworkArgs:
+class NetworkArgs(ComponentArgs):
     cidr: str
+    """The VPC's IPv4 range (e.g. `10.40.0.0/16`), split by `plan_subnets` into one private, one public and
+    one load-balancer subnet per zone; it must fit them (about a /23 per zone)."""
     zones: int
+    """How many availability zones the subnets span: at least 2 (EKS needs subnets in two zones)."""
     cluster_name: str
-    """The EKS cluster that will live here: subnets carry its discovery tag."""
+    """The EKS cluster that will live here: the subnets carry its discovery tag
+    (`kubernetes.io/cluster/<name>: shared`)."""
     region: str
+    """The VPC's region: the S3 gateway and interface endpoints name their service in it."""
     key_id: pulumi.Input[str]
-    """CMK for the flow-log group: flow logs are never stored unencrypted."""
+    """ARN of the KMS key the flow-log group is encrypted with: flow logs are never stored unencrypted."""
     nat: Literal["single", "per-zone"] = "single"
+    """Egress NAT: `single` puts one NAT gateway in the first zone and every private subnet egresses through
+    it (cheapest; a zone outage there cuts egress), `per-zone` one NAT gateway per zone ($0.045 an hour each,
+    about $33/month, plus data: cost/fees.yaml). Default: `single`."""
     interface_endpoints: bool = False
+    """Interface endpoints for ECR api/dkr, STS, CloudWatch Logs and EC2 in every zone, so image pulls and
+    IRSA stay in the VPC ($0.01 an hour, about $7/month, per endpoint per zone: cost/fees.yaml). Default: off;
+    only the free S3 gateway endpoint."""
     flow_log_retention_days: int = 90
+    """Retention of the VPC flow logs' CloudWatch group, a value CloudWatch accepts (1, 3, 5, 7, 14, 30, 60,
+    90, ...). Default: 90 days."""
     name_prefix: str = ""
-    """Prefix of cloud-side `Name` tags (default: the component name)."""
+    """Prefix of the cloud-side `Name` tags. Default: the component's name."""
     availability_zones: Sequence[str] = field(default_factory=tuple)
-    """Explicit zone names (per account: `us-east-1a` is a different physical zone in each account)."""
+    """Explicit zone names, one per subnet trio (at least `zones`; per account: `us-east-1a` is a different
+    physical zone in each account). Default: see `availability_zone_ids`."""
     availability_zone_ids: Sequence[str] = field(default_factory=tuple)
-    """Explicit zone IDs (`use1-az4`: the same physical zone in every account). Default (neither set):
-    the `zones` lowest zone IDs among the region's standard zones, leaving out Local and Wavelength zones
-    and the zone IDs EKS refuses (see `default_zone_ids`)."""
+    """Explicit zone IDs (`use1-az4`: the same physical zone in every account), at least `zones`. Default
+    (neither set): the `zones` lowest zone IDs among the region's standard zones, leaving out Local and
+    Wavelength zones and the zone IDs EKS refuses (see `default_zone_ids`)."""
     account: AwsAccount | None = None
-    """The partition and account (`aws.Platform` passes its one lookup); None: looked up here."""
+    """The partition and account id every ARN here names (`aws.Platform` passes its one lookup). Default:
+    looked up here with the provider's credentials (`aws.get_caller_identity`, `aws.get_partition`)."""
     runner_routes: Sequence[str] = field(default_factory=tuple)
     """Networks outside the VPC (a deploy runner's) routed through `transit_gateway_id` from every private
-    route table, so replies from the private EKS endpoint reach them."""
+    route table, so replies from the private EKS endpoint reach them. Default: none."""
     transit_gateway_id: str | None = None
+    """A transit gateway the private subnets attach to, carrying `runner_routes` (an attachment, about $36 a
+    month in us-east-1, plus $0.02/GB). Default: none, no attachment and no route."""
+
+    def problems(self) -> Iterator[Problem]:
+        yield from like_spec_field("cidr", self.cidr, NetworkSpec, "cidr")
+        yield from like_spec_field("zones", self.zones, NetworkSpec, "zones")
+        yield from at_least("zones", self.zones, 2, "EKS needs subnets in at least 2 zones")
+        yield from like_spec_field("nat", self.nat, NetworkSpec, "nat")
+        if known(self.flow_log_retention_days):
+            yield from cloudwatch_retention_problem("flow_log_retention_days", self.flow_log_retention_days)
+        if self.availability_zones and self.availability_zone_ids:
+            yield Problem(
+                "availability_zone_ids",
+                list(self.availability_zone_ids),
+                "set together with availability_zones",
+                "name the zones one way: by ID (the same physical zone in every account) or by name",
+            )
+        for field_name in ("availability_zones", "availability_zone_ids"):
+            chosen = list(getattr(self, field_name))
+            if chosen and known(self.zones) and len(chosen) < self.zones:
+                yield Problem(
+                    field_name,
+                    chosen,
+                    f"fewer than zones={self.zones}",
+                    "name one zone per subnet, or lower zones",
+                )
 
 
 def default_zone_ids(args: NetworkArgs, parent: pulumi.Resource) -> pulumi.Output[list[str]]:
@@ -84,8 +128,7 @@ class Network(Component):
     TOKEN = "lepton:aws:Network"
 
     def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        check_args(self.TOKEN, name, network_problems(args))  # before anything is registered
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         label = args.name_prefix or name
         plan = plan_subnets(IPv4Network(args.cidr), args.zones)
         # Subnets are placed by zone ID unless the caller names zones; either way the zone is read once, at
@@ -255,7 +298,15 @@ class Network(Component):
         self.endpoint_security_group: aws.ec2.SecurityGroup | None = None
         if args.interface_endpoints:
             self._interface_endpoints(name, label, args, private)
-        self._flow_logs(name, label, args)
+        vpc_flow_logs(
+            self,
+            name,
+            label,
+            self.vpc.id,
+            retention_days=args.flow_log_retention_days,
+            key_id=args.key_id,
+            account_id=(args.account or lookup_account(self)).account_id,
+        )
 
         self.vpc_id: pulumi.Output[str] = self.vpc.id
         self.public_subnet_ids: list[pulumi.Output[str]] = [s.id for s in public]
@@ -336,49 +387,3 @@ class Network(Component):
                     transit_gateway_id=args.transit_gateway_id,
                     opts=self.child_opts(depends_on=[attachment]),
                 )
-
-    def _flow_logs(self, name: str, label: str, args: NetworkArgs) -> None:
-        log_group = aws.cloudwatch.LogGroup(
-            child_name(name, "flow-logs"),
-            name=f"/aws/vpc/{label}/flow-logs",
-            retention_in_days=args.flow_log_retention_days,
-            kms_key_id=args.key_id,
-            opts=self.child_opts(),
-        )
-        account = (args.account or lookup_account(self)).account_id
-        role = aws.iam.Role(
-            child_name(name, "flow-logs-role"),
-            name=physical_name(label, "flow-logs", limit="aws:iam-role"),
-            assume_role_policy=service_trust(["vpc-flow-logs.amazonaws.com"], source_account=account),
-            opts=self.child_opts(),
-        )
-        aws.iam.RolePolicy(
-            child_name(name, "flow-logs-policy"),
-            role=role.id,
-            policy=pulumi.Output.json_dumps(
-                document(
-                    [
-                        allow(
-                            ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-                            [log_group.arn, pulumi.Output.concat(log_group.arn, ":*")],
-                            # DescribeLogGroups authorizes only on `*` (Service Authorization Reference,
-                            # CloudWatch Logs):
-                            # scoped to the group's ARN it never matched (parliament: RESOURCE_MISMATCH).
-                        ),
-                        allow(["logs:DescribeLogGroups"], "*", sid="DescribeOnlyIsUnscoped"),
-                    ]
-                )
-            ),
-            opts=self.child_opts(),
-        )
-        aws.ec2.FlowLog(
-            child_name(name, "flow-log"),
-            vpc_id=self.vpc.id,
-            traffic_type="ALL",
-            log_destination_type="cloud-watch-logs",
-            log_destination=log_group.arn,
-            iam_role_arn=role.arn,
-            max_aggregation_interval=60,
-            tags={"Name": f"{label}-flow-log"},
-            opts=self.child_opts(),
-        )

@@ -4,17 +4,21 @@ that let the cluster autoscaler scale it up from zero."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_aws as aws
 
-from lepton_infra.aws.arg_checks import node_pool_problems
+from lepton_infra.catalog import catalog
 from lepton_infra.core import conventions as conv
-from lepton_infra.core.args import check_args
-from lepton_infra.core.component import Component
+from lepton_infra.core.args import known, non_empty, one_of, renamed_fields
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name, physical_name
+from lepton_infra.profiles.aws import PROFILE as AWS
+from lepton_infra.spec import ClusterSpec, GpuRequest, NodePoolSpec
+from lepton_infra.spec.problems import like_spec_field, node_pool_args_problems
 
 NODE_TEMPLATE = "k8s.io/cluster-autoscaler/node-template"
 # The label the cluster autoscaler's AWS provider reads to know a node has GPUs (it then waits for the
@@ -36,34 +40,55 @@ class Taint:
     effect: str = "NoSchedule"  # Kubernetes spelling
 
 
+@renamed_fields(desired_size="initial_nodes")
 @dataclass
-class NodePoolArgs:
+class NodePoolArgs(ComponentArgs):
     cluster_name: pulumi.Input[str]
+    """The EKS cluster the node group joins (`Cluster.name_output`)."""
     pool_name: str
-    """Pool name (the `lepton.ai/pool` label)."""
+    """The pool's name: the `lepton.ai/pool` node label and the node group's name prefix (the spec's
+    `node_pools[].name`)."""
     node_role_arn: pulumi.Input[str]
+    """The nodes' IAM role (`Cluster.node_role`)."""
     subnet_ids: Sequence[pulumi.Input[str]]
+    """The private subnets the nodes launch in (one per zone)."""
     security_group_ids: Sequence[pulumi.Input[str]]
+    """Security groups of the nodes' network interfaces (`Cluster.node_security_group`)."""
     key_id: pulumi.Input[str]
-    """CMK for the root volume."""
+    """ARN of the KMS key the root volumes are encrypted with."""
     instance_types: Sequence[str]
-    """First is preferred; more than one only makes sense for spot (capacity diversity)."""
+    """EC2 instance types; the first is preferred. More than one only makes sense for spot (capacity
+    diversity)."""
     min_nodes: int = 0
+    """Fewest nodes the cluster autoscaler keeps. Default: 0 (a pool scales from zero and costs nothing
+    idle)."""
     max_nodes: int = 2
-    desired_size: int | None = None
-    """Initial size only: the autoscaler owns it afterwards (ignored on update). Default: min_nodes."""
+    """Most nodes the cluster autoscaler may start. Default: 2."""
+    initial_nodes: int | None = None
+    """Nodes at creation; the autoscaler owns the count afterwards (ignored on update). Default:
+    `min_nodes`."""
     gpu_type: str | None = None
+    """Catalog GPU key (e.g. `l4`): the NVIDIA AMI, the GPU labels and the `nvidia.com/gpu` taint. Default:
+    none, a CPU pool on the standard AL2023 AMI."""
     gpu_count: int = 0
+    """GPUs per node, announced to the autoscaler so a GPU pool scales up from zero (match the instance type).
+    Default: 0."""
     spot: bool = False
+    """Spot capacity (the node group's capacity type `SPOT`). Default: on-demand."""
     disk_gb: int = 100
+    """Size of each node's gp3 root volume in GiB, encrypted with `key_id`. Default: 100."""
     labels: Mapping[str, str] = field(default_factory=dict)
+    """Extra Kubernetes node labels; the platform's own (`lepton.ai/pool`, GPU labels) win on a clash.
+    Default: none."""
     kubernetes_version: str | None = None
+    """The nodes' Kubernetes minor. Default: the cluster's version."""
     name_prefix: str = ""
-    """Prefix of cloud-side names (default: the component name)."""
+    """Prefix of cloud-side names (the launch template, the `Name` tag). Default: the component's name."""
     tags: Mapping[str, str] = field(default_factory=dict)
-    """Tags of the instances, volumes and network interfaces the pool launches (the platform's tags,
-    which the budget filters on). Provider default tags do not reach them: an Auto Scaling group
-    launches them, and only the launch template's tag specifications are applied."""
+    """Tags of the instances, volumes and network interfaces the pool launches (the platform's tags, which the
+    budget filters on): provider default tags do not reach what an Auto Scaling group launches. Default:
+    none."""
+
     group_per_zone: bool = False
     """One node group per subnet (zone) instead of one spanning them all, min, max and initial size split
     evenly over them (the first zones take the remainder). For pools whose pods keep zone-bound EBS
@@ -71,7 +96,31 @@ class NodePoolArgs:
     wherever it balances, so a pending pod bound to a volume in another zone may never get a node there;
     one group per zone plus `balance-similar-node-groups` is what the autoscaler's AWS README asks for.
     With `max_nodes` below the number of subnets, only the first `max_nodes` zones get a group (of one
-    node at most): a volume is made where its pod first runs, so never in a zone the pool cannot reach."""
+    node at most): a volume is made where its pod first runs, so never in a zone the pool cannot reach.
+    Default: off, one group over every subnet (`aws.Platform` turns it on for CPU pools)."""
+
+    def problems(self) -> Iterator[Problem]:
+        yield from node_pool_args_problems(
+            self.pool_name, self.min_nodes, self.max_nodes, AWS.pool_name, "node group"
+        )
+        yield from non_empty("instance_types", self.instance_types, "instance type")
+        initial = self.initial_nodes
+        if initial is not None and known(initial) and not self.min_nodes <= initial <= self.max_nodes:
+            yield Problem(
+                "initial_nodes",
+                initial,
+                f"outside [min_nodes {self.min_nodes}, max_nodes {self.max_nodes}]",
+                "set it between min_nodes and max_nodes, or leave it unset",
+            )
+        if self.gpu_type is not None:
+            yield from one_of("gpu_type", self.gpu_type, sorted(catalog("aws").gpu_types()), "AWS GPU type")
+            yield from like_spec_field("gpu_count", self.gpu_count, GpuRequest, "count")
+        elif known(self.gpu_count) and self.gpu_count:
+            yield Problem(
+                "gpu_count", self.gpu_count, "GPUs without a gpu_type", "set gpu_type or gpu_count: 0"
+            )
+        yield from like_spec_field("disk_gb", self.disk_gb, NodePoolSpec, "disk_gb")
+        yield from like_spec_field("kubernetes_version", self.kubernetes_version, ClusterSpec, "version")
 
 
 def pool_labels(pool: str, gpu_type: str | None, extra: Mapping[str, str]) -> dict[str, str]:
@@ -148,7 +197,7 @@ class GroupPlacement:
 
 
 def group_placements(args: NodePoolArgs) -> list[GroupPlacement]:
-    desired = args.min_nodes if args.desired_size is None else args.desired_size
+    desired = args.min_nodes if args.initial_nodes is None else args.initial_nodes
     if not args.group_per_zone:
         return [GroupPlacement("", list(args.subnet_ids), args.min_nodes, args.max_nodes, desired)]
     # A zone whose share of max would be 0 gets no group (EKS wants maxSize >= 1).
@@ -193,8 +242,7 @@ class NodePool(Component):
     TOKEN = "lepton:aws:NodePool"
 
     def __init__(self, name: str, args: NodePoolArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        check_args(self.TOKEN, name, node_pool_problems(args))  # before anything is registered
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         label = args.name_prefix or name
         is_gpu = args.gpu_type is not None
         labels = pool_labels(args.pool_name, args.gpu_type, args.labels)

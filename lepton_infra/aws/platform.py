@@ -17,15 +17,15 @@ from lepton_infra.aws.autoscaler import (
 )
 from lepton_infra.aws.cluster import Cluster, ClusterArgs
 from lepton_infra.aws.data_events import trail_name
+from lepton_infra.aws.encryption import EncryptionKey, EncryptionKeyArgs
 from lepton_infra.aws.guardduty import eks_protection
-from lepton_infra.aws.kms import EncryptionKey, EncryptionKeyArgs
 from lepton_infra.aws.lb_controller import LoadBalancerController, LoadBalancerControllerArgs
 from lepton_infra.aws.monitoring import Monitoring, MonitoringArgs
 from lepton_infra.aws.network import Network, NetworkArgs
 from lepton_infra.aws.node_pool import NodePool, NodePoolArgs
 from lepton_infra.aws.quota_requests import request_quotas
 from lepton_infra.aws.quotas import quota_needs
-from lepton_infra.aws.traffic import AlbTraffic, AlbTrafficArgs
+from lepton_infra.aws.traffic import Traffic, TrafficArgs
 from lepton_infra.core.cloud import PlatformOutputs
 from lepton_infra.core.cluster_handle import CapacityProvisioning, ClusterHandle, GpuFacts
 from lepton_infra.core.component import Component
@@ -46,7 +46,7 @@ class Platform(Component):
     TOKEN = "lepton:aws:Platform"
 
     def __init__(self, name: str, spec: PlatformSpec, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(name, opts)
+        super().__init__(name, spec, opts)
         resolved = resolve(spec)
         assert resolved.aws is not None  # resolve() fills the spec's own cloud
         aws_settings, knobs = resolved.aws, resolved.aws.knobs
@@ -106,13 +106,13 @@ class Platform(Component):
             child_name(name, "cluster"),
             ClusterArgs(
                 cluster_name=label,
-                version=spec.cluster.version,
+                kubernetes_version=spec.cluster.version,
                 vpc_id=network.vpc_id,
                 subnet_ids=network.private_subnet_ids,
                 key_id=key.arn,
                 region=spec.region,
-                endpoint_public=endpoint_public,
-                public_access_cidrs=authorized if endpoint_public else [],
+                private_endpoint=not endpoint_public,
+                authorized_networks=authorized if endpoint_public else [],
                 # A private endpoint answers only inside the VPC, and only whom the cluster security group
                 # admits: the authorized networks are where `pulumi up` runs (runner, VPN, peering).
                 private_access_cidrs=[] if endpoint_public else authorized,
@@ -140,7 +140,7 @@ class Platform(Component):
                     instance_types=pool.instance_types,
                     min_nodes=pool.spec.min,
                     max_nodes=pool.spec.max,
-                    desired_size=pool.initial_nodes,
+                    initial_nodes=pool.initial_nodes,
                     gpu_type=pool.spec.gpu.type if pool.spec.gpu else None,
                     gpu_count=pool.spec.gpu.count if pool.spec.gpu else 0,
                     spot=pool.spec.spot,
@@ -305,7 +305,7 @@ class Platform(Component):
             region=spec.region,
             key_id=key.arn,
             key_output_name="kms_key_arn",
-            api_access=api_access(resolved),
+            api_access=api_access(resolved, str(spec.network.cidr)),
             quota_to_request=quotas,
         )
         pulumi.log.info(
@@ -349,21 +349,22 @@ class Platform(Component):
             ),
             opts,
         )
-        traffic = AlbTraffic(
+        traffic = Traffic(
             child_name(name, "traffic"),
-            AlbTrafficArgs(
+            TrafficArgs(
                 cluster_name=cluster.name_output,
                 hosts={e.host: e.exposure for e in resolved.exposed},
                 tls_issuer=spec.network.tls_issuer,
                 vpc_cidr=str(spec.network.cidr),
                 zones=resolved.zones,
                 prod=resolved.prod,
-                dns_zone_id=knobs.dns_zone_id,
+                public_zone=knobs.dns_zone_id,
                 private_ca_arn=knobs.private_ca_arn,
                 controller=controller.release,
                 domain=spec.network.domain,
                 region=spec.region,
-                private_zone_vpc_id=network.vpc_id if spec.network.dns_records else None,
+                dns_records=spec.network.dns_records,
+                vpc_id=network.vpc_id,
                 internal_subnets=network.load_balancer_subnet_names,
             ),
             opts,

@@ -12,21 +12,25 @@ zone VPC (`network.dns_records`), each host also gets its Route 53 alias records
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from ipaddress import IPv4Network
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
 from lepton_infra.aws.host_dns import HostRecords, alb_hosted_zone_id, host_dns_problems, private_zone
 from lepton_infra.aws.lb_controller import INGRESS_CLASS
-from lepton_infra.core.args import check_args
+from lepton_infra.core.args import one_of, renamed_fields, renamed_names
 from lepton_infra.core.cidr import plan_subnets
-from lepton_infra.core.component import Component
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name, physical_name
 from lepton_infra.core.traffic import Decoration, EntryPoint, IngressFacts, RouteTarget
 from lepton_infra.kubernetes.serving.keda import COLD_START_WAIT
+from lepton_infra.spec import NetworkSpec
+from lepton_infra.spec.problems import like_spec_field
 
 ALB = "alb.ingress.kubernetes.io/"
 
@@ -49,44 +53,92 @@ ALB_MAX_IDLE_TIMEOUT_SECONDS = 4000
 SUCCESS_CODES = "200-399"
 
 
+def _records_on(vpc_id: Any, kwargs: dict[str, Any]) -> Any:
+    """`private_zone_vpc_id` (before 0.2.0): None meant no records, a VPC id records on that VPC."""
+    kwargs.setdefault("dns_records", vpc_id is not None)
+    return vpc_id
+
+
+@renamed_fields(dns_zone_id="public_zone", private_zone_vpc_id=("vpc_id", _records_on))
 @dataclass
-class AlbTrafficArgs:
+class TrafficArgs(ComponentArgs):
     cluster_name: pulumi.Input[str]
+    """The EKS cluster the routes live in (its load balancer controller serves them); no resource here reads
+    it."""
     hosts: Mapping[str, str]
-    """Exposed host -> exposure (internal | public), from `exposed_services(spec)`."""
+    """Exposed host -> exposure (internal | public), from `exposed_services(spec)`: one ACM certificate
+    each."""
     tls_issuer: str
-    """acme | private-ca (network.tls_issuer)."""
+    """acme | private-ca (`network.tls_issuer`): a public ACM certificate validated by DNS in `public_zone`,
+    or a private one from `private_ca_arn`."""
     vpc_cidr: str
+    """The VPC's range: the ALBs reach pods from the subnets planned in it (the NetworkPolicy peers)."""
     zones: int
+    """The VPC's zone count, to plan the same subnets `Network` made."""
     prod: bool
-    dns_zone_id: str | None = None
+    """Production: ALB deletion protection on. False in dev and staging."""
+    public_zone: str | None = None
+    """The operator's public Route 53 hosted zone id: acme validation records, and public hosts' alias
+    records. Default: none (then no acme and no public host)."""
     private_ca_arn: str | None = None
+    """ARN of the ACM Private CA that issues the certificates with `tls_issuer: private-ca`. Default: none
+    (required then)."""
     controller: pulumi.Resource | None = None
-    """The load balancer controller's release: every route waits for its webhooks."""
+    """The load balancer controller's release: every route waits for its webhooks. Default: none, nothing to
+    wait for."""
     domain: str | None = None
-    """network.domain: the private hosted zone's name (every host lies within it)."""
-    private_zone_vpc_id: pulumi.Input[str] | None = None
-    """The VPC a private hosted zone for `domain` is associated with, holding every host's alias record
-    (public
-    hosts also get one in `dns_zone_id`). None: no zone, no records (`network.dns_records: false`)."""
+    """`network.domain`: the private hosted zone's name (every host lies within it). Default: none (required
+    with records)."""
+    dns_records: bool = True
+    """`network.dns_records`: a private hosted zone for `domain` on `vpc_id` holds every host's alias record
+    (public hosts also get one in `public_zone`). Default: on (needs `vpc_id`)."""
+    vpc_id: pulumi.Input[str] | None = None
+    """The VPC (its id) the private hosted zone is associated with. Default: none, no zone and no records."""
     region: str | None = None
-    """The VPC's region (its ALBs' canonical hosted zone); None: the provider's."""
+    """The VPC's region (its ALBs' canonical hosted zone). Default: the provider's."""
     internal_subnets: Sequence[str] = ()
     """Name tags of the load-balancer subnets (`Network.load_balancer_subnet_names`), named on internal
     entry points. Discovery alone would do for a new ALB, but the controller keeps an existing ALB in the
     subnets it already has unless the Ingress names them (v3.5.0 pkg/ingress/model_build_load_balancer.go,
-    buildLoadBalancerSubnetMappings): named, an ALB made in the private subnets moves. Empty: discovery."""
+    buildLoadBalancerSubnetMappings): named, an ALB made in the private subnets moves. Default: none
+    named, discovery alone."""
+
+    def problems(self) -> Iterator[Problem]:
+        yield from like_spec_field("tls_issuer", self.tls_issuer, NetworkSpec, "tls_issuer")
+        for host, exposure in sorted(self.hosts.items()):
+            yield from one_of(f"hosts.{host}", exposure, ("internal", "public"), "exposure")
+        yield from like_spec_field("vpc_cidr", self.vpc_cidr, NetworkSpec, "cidr")
+        yield from like_spec_field("zones", self.zones, NetworkSpec, "zones")
+        if self.hosts and self.tls_issuer == "acme" and self.public_zone is None:
+            yield Problem(
+                "public_zone",
+                None,
+                "an acme certificate is validated by a DNS record in the public hosted zone",
+                "set public_zone, or use tls_issuer private-ca with private_ca_arn",
+            )
+        if self.hosts and self.tls_issuer == "private-ca" and self.private_ca_arn is None:
+            yield Problem(
+                "private_ca_arn",
+                None,
+                "an ALB serves only ACM certificates: a private one is issued by an ACM Private CA",
+                "set private_ca_arn, or use tls_issuer acme with public_zone",
+            )
+        if self.records:
+            yield from host_dns_problems(self.domain, self.hosts, self.public_zone)
+
+    @property
+    def records(self) -> bool:
+        """Whether the hosts get DNS records (a private zone on `vpc_id`, public hosts in `public_zone`)."""
+        return self.dns_records and self.vpc_id is not None
 
 
-class AlbTraffic(Component):
+class Traffic(Component):
     """One ACM certificate per exposed host (with its DNS validation for acme) and the `IngressFacts`."""
 
     TOKEN = "lepton:aws:Traffic"  # the same component name on every cloud
 
-    def __init__(self, name: str, args: AlbTrafficArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        if args.private_zone_vpc_id is not None:
-            check_args(self.TOKEN, name, host_dns_problems(args.domain, args.hosts, args.dns_zone_id))
-        super().__init__(name, opts)
+    def __init__(self, name: str, args: TrafficArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(name, args, opts)
         self.args = args
         self.certificates: dict[str, pulumi.Output[str]] = {}
         self.waits: dict[str, list[pulumi.Resource]] = {}
@@ -106,13 +158,13 @@ class AlbTraffic(Component):
                 self.waits[host] = [cert]
         self.private_zone: aws.route53.Zone | None = None
         self.host_records: HostRecords | None = None
-        if args.private_zone_vpc_id is not None and args.hosts:
+        if args.records and args.vpc_id is not None and args.hosts:
             self.private_zone = private_zone(
-                name, str(args.domain), args.private_zone_vpc_id, args.region, self.child_opts()
+                name, str(args.domain), args.vpc_id, args.region, self.child_opts()
             )
             self.host_records = HostRecords(
-                private_zone_id=self.private_zone.zone_id,
-                public_zone_id=args.dns_zone_id,
+                private_zone=self.private_zone.zone_id,
+                public_zone=args.public_zone,
                 alb_zone_id=alb_hosted_zone_id(args.region, self),
                 provider=self.get_provider("aws:route53/record:Record"),
             )
@@ -136,7 +188,7 @@ class AlbTraffic(Component):
         option = cert.domain_validation_options.apply(lambda opts: opts[0] if opts else None)
         record = aws.route53.Record(
             child_name(name, f"validation-{slug}"),
-            zone_id=str(self.args.dns_zone_id),
+            zone_id=str(self.args.public_zone),
             name=option.apply(lambda o: str(o.resource_record_name) if o else f"_validation.{host}"),
             type=option.apply(lambda o: str(o.resource_record_type) if o else "CNAME"),
             records=[option.apply(lambda o: str(o.resource_record_value) if o else "")],
@@ -243,3 +295,6 @@ def data_plane_peers(vpc_cidr: str, zones: int, *, public: bool) -> list[dict]:
     plan = plan_subnets(IPv4Network(vpc_cidr), zones)
     cidrs = [*plan.load_balancer, *(plan.public if public else ())]
     return [{"ipBlock": {"cidr": str(c)}} for c in cidrs]
+
+
+__getattr__ = renamed_names(__name__, {"AlbTraffic": "Traffic", "AlbTrafficArgs": "TrafficArgs"}, globals())

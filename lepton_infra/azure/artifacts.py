@@ -3,7 +3,7 @@ with its `models` container, and the Premium registry on our key that the nodes 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 import pulumi
@@ -12,8 +12,10 @@ from pulumi_azure_native import containerregistry, network, privatedns, storage
 from lepton_infra.azure.planning import registry_name, storage_account_name
 from lepton_infra.azure.roles import grant
 from lepton_infra.azure.storage_account import hardened_storage_account
-from lepton_infra.core.component import Component
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name, physical_name
+from lepton_infra.profiles.azure.tags import AZURE_TAGS
 
 MODELS_CONTAINER = "models"
 BLOB_PRIVATE_ZONE = "privatelink.blob.core.windows.net"
@@ -21,23 +23,51 @@ RETENTION_DAYS = 30  # soft delete of blobs and containers
 
 
 @dataclass
-class ArtifactStoreArgs:
+class ArtifactStoreArgs(ComponentArgs):
     name_prefix: str
+    """Prefix of cloud-side names (`<platform>-<environment>`)."""
     location: str
+    """The Azure region (e.g. `eastus`)."""
     resource_group_name: pulumi.Input[str]
+    """The resource group (its name) the resources are created in (`Network.resource_group_name`)."""
     subscription_id: str
+    """The subscription id: role assignments and built-in role definitions are scoped by it."""
     vnet_id: pulumi.Input[str]
+    """The VNet (its id) the storage account's private DNS zone (`privatelink.blob.core.windows.net`) is
+    linked to."""
     endpoint_subnet_id: pulumi.Input[str]
+    """The subnet (its id) of the storage account's private endpoint: the account is reachable only there."""
     key_vault_uri: pulumi.Input[str]
+    """The Key Vault's URI holding the key the storage account is encrypted with."""
     key_name: pulumi.Input[str]
-    key_uri: pulumi.Input[str]  # versionless key URI (the registry follows rotations)
-    encryption_identity_id: pulumi.Input[str]  # user-assigned identity with crypto access to the key
+    """The key's name in that vault (the storage account follows its rotations)."""
+    key_uri: pulumi.Input[str]
+    """The key's versionless URI: the registry is encrypted with it and follows its rotations."""
+    encryption_identity_id: pulumi.Input[str]
+    """The user-assigned identity (its id) with crypto access to the key, used by the storage account and the
+    registry."""
     encryption_identity_client_id: pulumi.Input[str]
-    encryption_dependencies: list[pulumi.Resource] = field(default_factory=list)  # its key grant
-    kubelet_principal_id: pulumi.Input[str] | None = None  # granted AcrPull on the registry
+    """That identity's client id (the registry's encryption names it)."""
+    encryption_dependencies: list[pulumi.Resource] = field(default_factory=list)
+    """Resources the customer-managed-key encryption waits for (the identity's grant on the key): Azure
+    refuses the key until the grant exists. Default: none."""
+    kubelet_principal_id: pulumi.Input[str] | None = None
+    """The kubelet identity's principal id: granted AcrPull on the registry so nodes pull its images. Default:
+    none, no grant."""
     zone_redundant: bool = True
+    """Zone-redundant storage (`Standard_ZRS`) and a zone-redundant registry. Default: on; off means
+    `Standard_LRS` and a single-zone registry."""
     tags: Mapping[str, str] = field(default_factory=dict)
+    """Azure tags on every resource (the platform's: `team`, `cost-center`, ...), checked against Azure's tag
+    rules. Default: none."""
     protect: bool = False
+    """Pulumi `protect` on the stateful resources: `pulumi destroy` and replacements stop at them. Default:
+    off (the platform sets it in prod)."""
+
+    def problems(self) -> Iterator[Problem]:
+        # Account, vault and registry names are derived within Azure's limits (planning.py): only the tags
+        # are the caller's to get wrong.
+        yield from AZURE_TAGS.problems(self.tags)
 
 
 class ArtifactStore(Component):
@@ -46,7 +76,7 @@ class ArtifactStore(Component):
     def __init__(
         self, name: str, args: ArtifactStoreArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         tags = dict(args.tags)
         after_key = self.child_opts(depends_on=args.encryption_dependencies, protect=args.protect)
         self.account = hardened_storage_account(

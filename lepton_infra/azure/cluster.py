@@ -3,66 +3,155 @@ pool, and the Kubernetes provider plus the CMK storage class (the other pools ar
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from ipaddress import IPv4Network
 
 import pulumi
 import pulumi_kubernetes as k8s
-from pulumi_azure_native import containerservice, managedidentity
+from pulumi_azure_native import containerservice
 
+from lepton_infra.azure.cluster_identity import cluster_identities
 from lepton_infra.azure.maintenance import AksMaintenanceWindow, maintenance_configurations
-from lepton_infra.azure.planning import SYSTEM_POOL_TAINT, aks_kubeconfig, dns_service_ip
+from lepton_infra.azure.planning import AKS_ZONES, MIN_SERVICE_PREFIX, aks_kubeconfig, dns_service_ip
 from lepton_infra.azure.roles import grant
-from lepton_infra.core.component import Component
+from lepton_infra.azure.system_pool import system_pool_profile
+from lepton_infra.core.args import at_least, at_most, ipv4_cidr, ordered
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name, physical_name
 from lepton_infra.core.propagation import wait_for
-from lepton_infra.profiles.azure.limits import SYSTEM_POOL_NAME, SYSTEM_POOL_VM_SIZE
+from lepton_infra.profiles.azure.knobs import AzureKnobs
+from lepton_infra.profiles.azure.tags import AZURE_TAGS
+from lepton_infra.spec import ClusterSpec
+from lepton_infra.spec.problems import like_spec_field
 
 STORAGE_CLASS = "lepton-cmk-premium"
 
 
 @dataclass
-class ClusterArgs:
+class ClusterArgs(ComponentArgs):
     name_prefix: str
+    """Prefix of cloud-side names (`<platform>-<environment>`)."""
     location: str
+    """The Azure region (e.g. `eastus`)."""
     resource_group_name: pulumi.Input[str]
+    """The resource group (its name) the resources are created in (`Network.resource_group_name`)."""
     subscription_id: str
+    """The subscription id: role assignments and built-in role definitions are scoped by it."""
     tenant_id: pulumi.Input[str]
+    """The Entra ID tenant (its id) of the cluster's Azure RBAC and Entra ID integration."""
     kubernetes_version: str
+    """The cluster's Kubernetes minor, e.g. `1.35` (one the spec accepts)."""
     node_subnet_id: pulumi.Input[str]
+    """The nodes' subnet (its id, `Network.node_subnet_id`)."""
     api_server_subnet_id: pulumi.Input[str]
-    key_id: pulumi.Input[str]  # the key's ARM id (role assignment scope)
-    key_uri_with_version: pulumi.Input[str]  # AKS KMS needs a versioned key id
+    """The subnet (its id) delegated to the API server (API server VNet integration)."""
+    key_id: pulumi.Input[str]
+    """The Key Vault key's ARM id: the control plane identity's grant for KMS etcd encryption is scoped to
+    it."""
+    key_uri_with_version: pulumi.Input[str]
+    """The key's versioned URI: AKS KMS etcd encryption needs a versioned key id."""
     key_vault_id: pulumi.Input[str]
+    """The Key Vault (its id) holding the key."""
     disk_encryption_set_id: pulumi.Input[str]
+    """The Disk Encryption Set (its id): node OS disks and the storage class's volumes are encrypted with the
+    platform key through it."""
     service_cidr: str
+    """The Kubernetes Service range (outside the VNet and the pod range; a /12 or smaller)."""
     pod_cidr: str
+    """The Azure CNI overlay pod range (the platform uses `10.244.0.0/16`)."""
     zones: int = 3
+    """Availability zones of the system pool (and zone-redundant disks when more than 1). Default: 3."""
     private_endpoint: bool = True
+    """A private cluster (API server reachable only inside the VNet and networks peered or VPN-connected to
+    it). False: public, admitting `authorized_networks` only. Default: private."""
     authorized_networks: Sequence[str] = field(default_factory=list)
+    """CIDRs admitted to a public API server (`authorizedIPRanges`); required when `private_endpoint` is
+    False, never open by default. Default: none."""
     admin_group_object_ids: Sequence[str] = field(default_factory=list)
-    # Entra object id of whoever runs `pulumi up` (getClientConfig): made cluster admin through Azure
-    # RBAC, so the in-cluster layer can be deployed with local accounts disabled.
+    """Entra ID group object ids made cluster-admin (`aadProfile.adminGroupObjectIDs`). Default: none."""
     deployer_object_id: pulumi.Input[str] | None = None
+    """Entra object id of whoever runs `pulumi up` (getClientConfig): made cluster admin through Azure RBAC,
+    so the in-cluster layer can be deployed with local accounts disabled. Default: none, no grant."""
     deployer_principal_type: str = "User"
+    """What `deployer_object_id` is: `User` or `ServicePrincipal` (Azure checks a role assignment's principal
+    type). Default: `User`."""
     upgrade_channel: str = "patch"
+    """AKS cluster auto-upgrade channel: `patch`, `stable`, `rapid` or `none`. Default: `patch`, the latest
+    patch of `kubernetes_version` (the minor stays the spec's)."""
     node_os_upgrade_channel: str = "NodeImage"
-    # When AKS may auto-upgrade and reimage (azure/maintenance.py); None: at any hour AKS chooses.
+    """AKS node OS upgrade channel: `NodeImage`, `SecurityPatch`, `Unmanaged` or `None`. Default: `NodeImage`,
+    weekly node images rolled out by AKS."""
     maintenance: AksMaintenanceWindow | None = None
+    """When AKS may auto-upgrade and reimage (azure/maintenance.py: two planned-maintenance configurations).
+    Default: none, at any hour AKS chooses."""
     system_pool_min: int = 1
+    """Fewest nodes of the dedicated system pool (kube-system add-ons only). Default: 1 (the platform uses 3
+    in prod)."""
     system_pool_max: int = 3
+    """Most nodes of the system pool. Default: 3."""
     standard_tier: bool = True
-    # Long-term support (`cluster.support: extended`): the Premium tier with the AKSLongTermSupport plan,
-    # which AKS enables and disables only together (learn.microsoft.com AKS "Long-term support"). Wins over
-    # `standard_tier`.
+    """The Standard tier (financially backed uptime SLA; $0.10 an hour, about $73/month: cost/fees.yaml)
+    instead of Free. Default: Standard."""
     long_term_support: bool = False
+    """Long-term support (`cluster.support: extended`): the Premium tier with the AKSLongTermSupport plan,
+    which AKS enables and disables only together (learn.microsoft.com AKS "Long-term support"). Wins over
+    `standard_tier`. Default: off."""
     tags: Mapping[str, str] = field(default_factory=dict)
+    """Azure tags on every resource (the platform's: `team`, `cost-center`, ...), checked against Azure's tag
+    rules. Default: none."""
     protect: bool = False
-    # The application routing add-on (managed NGINX; azure/traffic.py): on when a domain is set. Its own
-    # default controller is not created (`None`): the platform's NginxIngressControllers are the only ones.
-    # No DNS zone is attached to it: the platform writes the hosts' records itself (azure/host_dns.py).
+    """Pulumi `protect` on the stateful resources: `pulumi destroy` and replacements stop at them. Default:
+    off (the platform sets it in prod)."""
     web_app_routing: bool = False
+    """The application routing add-on (managed NGINX; azure/traffic.py), without its own default controller
+    and with no DNS zone attached (the platform writes the hosts' records itself, azure/host_dns.py). Default:
+    off (the platform turns it on when a domain is set)."""
+
+    def problems(self) -> Iterator[Problem]:
+        yield from like_spec_field("kubernetes_version", self.kubernetes_version, ClusterSpec, "version")
+        unparsed = [*ipv4_cidr("service_cidr", self.service_cidr), *ipv4_cidr("pod_cidr", self.pod_cidr)]
+        yield from unparsed
+        if not unparsed:
+            services, pods = IPv4Network(self.service_cidr), IPv4Network(self.pod_cidr)
+            if services.overlaps(pods):
+                yield Problem(
+                    "service_cidr", self.service_cidr, f"overlaps pod_cidr {pods}", "pick ranges apart"
+                )
+            if services.prefixlen < MIN_SERVICE_PREFIX:
+                yield Problem(
+                    "service_cidr",
+                    self.service_cidr,
+                    f"AKS needs a service range smaller than /{MIN_SERVICE_PREFIX}",
+                    "use a /12 to /24 range",
+                )
+        yield from at_least("zones", self.zones, 1)
+        yield from at_most(
+            "zones", self.zones, AKS_ZONES, f"Azure regions have {AKS_ZONES} availability zones"
+        )
+        yield from like_spec_field(
+            "authorized_networks", list(self.authorized_networks), ClusterSpec, "authorized_networks"
+        )
+        if not self.private_endpoint and not self.authorized_networks:
+            yield Problem(
+                "authorized_networks",
+                [],
+                "a public AKS API server needs the CIDRs that may reach it (never open by default)",
+                "list office/VPN/CI CIDRs, or keep private_endpoint=True",
+            )
+        yield from like_spec_field(
+            "admin_group_object_ids", list(self.admin_group_object_ids), AzureKnobs, "admin_group_object_ids"
+        )
+        for name in ("deployer_principal_type", "upgrade_channel", "node_os_upgrade_channel"):
+            yield from like_spec_field(name, getattr(self, name), AzureKnobs, name)
+        if self.maintenance is not None:
+            yield from self.maintenance.problems("maintenance")
+        yield from at_least(
+            "system_pool_min", self.system_pool_min, 1, "an AKS system pool keeps 1 node or more"
+        )
+        yield from ordered("system_pool_min", self.system_pool_min, "system_pool_max", self.system_pool_max)
+        yield from AZURE_TAGS.problems(self.tags)
 
 
 def sku_tier(args: ClusterArgs) -> str:
@@ -76,46 +165,25 @@ class Cluster(Component):
     TOKEN = "lepton:azure:Cluster"
 
     def __init__(self, name: str, args: ClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         tags = dict(args.tags)
 
-        def identity(role: str) -> managedidentity.UserAssignedIdentity:
-            return managedidentity.UserAssignedIdentity(
-                child_name(name, f"{role}-identity"),
-                resource_name_=physical_name(args.name_prefix, "aks", role, limit="azure:generic"),
-                resource_group_name=args.resource_group_name,
-                location=args.location,
-                tags=tags,
-                opts=self.child_opts(),
-            )
-
-        # User-assigned, so every grant below exists before the cluster does (KMS refuses a cluster
-        # whose identity cannot reach the key yet; a system-assigned one would only exist afterwards).
-        self.control_plane_identity = identity("control-plane")
-        self.kubelet_identity = identity("kubelet")
-        cp = self.control_plane_identity.principal_id
-
-        def to_control_plane(role_name: str, role: str, scope: pulumi.Input[str]) -> pulumi.Resource:
-            return grant(
-                child_name(name, role_name),
-                principal_id=cp,
-                role=role,
-                scope=scope,
-                subscription_id=args.subscription_id,
-                opts=self.child_opts(),
-            )
-
-        self.grants = [
-            # etcd encryption (KMS): encrypt/decrypt with the key, nothing else in the vault.
-            to_control_plane("kms-key-access", "Key Vault Crypto User", args.key_id),
-            # Join the node and API-server subnets (and their NAT gateway, through the subnet).
-            to_control_plane("node-subnet-access", "Network Contributor", args.node_subnet_id),
-            to_control_plane("apiserver-subnet-access", "Network Contributor", args.api_server_subnet_id),
-            # Assign the kubelet identity to the node scale sets.
-            to_control_plane("kubelet-operator", "Managed Identity Operator", self.kubelet_identity.id),
-            # Read the Disk Encryption Set when provisioning CMK disks.
-            to_control_plane("des-reader", "Reader", args.disk_encryption_set_id),
-        ]
+        identities = cluster_identities(
+            self,
+            name,
+            name_prefix=args.name_prefix,
+            resource_group_name=args.resource_group_name,
+            location=args.location,
+            tags=tags,
+            subscription_id=args.subscription_id,
+            key_id=args.key_id,
+            node_subnet_id=args.node_subnet_id,
+            api_server_subnet_id=args.api_server_subnet_id,
+            disk_encryption_set_id=args.disk_encryption_set_id,
+        )
+        self.control_plane_identity = identities.control_plane
+        self.kubelet_identity = identities.kubelet
+        self.grants = identities.grants
         api_access = containerservice.ManagedClusterAPIServerAccessProfileArgs(
             # The API server gets an address in our delegated subnet (also what a private KMS vault needs).
             enable_vnet_integration=True,
@@ -211,23 +279,11 @@ class Cluster(Component):
                 expander="least-waste", scale_down_unneeded_time="10m", skip_nodes_with_local_storage="false"
             ),
             agent_pool_profiles=[
-                containerservice.ManagedClusterAgentPoolProfileArgs(
-                    name=SYSTEM_POOL_NAME,
-                    mode="System",
-                    vm_size=SYSTEM_POOL_VM_SIZE,
-                    os_type="Linux",
-                    os_sku="Ubuntu",
-                    enable_auto_scaling=True,
-                    count=args.system_pool_min,
-                    min_count=args.system_pool_min,
-                    max_count=args.system_pool_max,
-                    availability_zones=[str(z) for z in range(1, args.zones + 1)],
-                    vnet_subnet_id=args.node_subnet_id,
-                    enable_encryption_at_host=True,
-                    os_disk_type="Managed",
-                    os_disk_size_gb=128,
-                    node_taints=[SYSTEM_POOL_TAINT],
-                    upgrade_settings=containerservice.AgentPoolUpgradeSettingsArgs(max_surge="33%"),
+                system_pool_profile(
+                    min_nodes=args.system_pool_min,
+                    max_nodes=args.system_pool_max,
+                    zones=args.zones,
+                    subnet_id=args.node_subnet_id,
                 )
             ],
             # The inline pool exists only because AKS needs one at creation; editing it inline fails or

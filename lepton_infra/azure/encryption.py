@@ -4,17 +4,20 @@ volume disks. Every grant is on the key, nothing wider."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 import pulumi
 from pulumi_azure_native import compute, keyvault, managedidentity
 
-from lepton_infra.azure.planning import key_vault_name
+from lepton_infra.azure.planning import MAX_SOFT_DELETE_DAYS, MIN_SOFT_DELETE_DAYS, key_vault_name
 from lepton_infra.azure.roles import grant
-from lepton_infra.core.component import Component
+from lepton_infra.core.args import at_least, at_most
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name, physical_name
 from lepton_infra.core.propagation import wait_for
+from lepton_infra.profiles.azure.tags import AZURE_TAGS
 
 # Operations a wrapping key needs; nothing signs or encrypts data with it directly.
 KEY_OPS = ["wrapKey", "unwrapKey", "encrypt", "decrypt"]
@@ -23,15 +26,32 @@ KEY_LIFETIME = "P2Y"  # a version expires after two years (rotation keeps a fres
 
 
 @dataclass
-class EncryptionKeyArgs:
+class EncryptionKeyArgs(ComponentArgs):
     name_prefix: str
+    """Prefix of cloud-side names (`<platform>-<environment>`)."""
     location: str
+    """The Azure region (e.g. `eastus`)."""
     resource_group_name: pulumi.Input[str]
+    """The resource group (its name) the resources are created in (`Network.resource_group_name`)."""
     tenant_id: pulumi.Input[str]
+    """The Entra ID tenant (its id) of the Key Vault."""
     subscription_id: str
+    """The subscription id: role assignments and built-in role definitions are scoped by it."""
     soft_delete_days: int = 90
+    """Days a deleted vault and its keys stay recoverable (Key Vault soft delete, 7 to 90; purge protection is
+    always on). Default: 90."""
     tags: Mapping[str, str] = field(default_factory=dict)
+    """Azure tags on every resource (the platform's: `team`, `cost-center`, ...), checked against Azure's tag
+    rules. Default: none."""
     protect: bool = False
+    """Pulumi `protect` on the stateful resources: `pulumi destroy` and replacements stop at them. Default:
+    off (the platform sets it in prod)."""
+
+    def problems(self) -> Iterator[Problem]:
+        why = f"Key Vault keeps deleted vaults {MIN_SOFT_DELETE_DAYS} to {MAX_SOFT_DELETE_DAYS} days"
+        yield from at_least("soft_delete_days", self.soft_delete_days, MIN_SOFT_DELETE_DAYS, why)
+        yield from at_most("soft_delete_days", self.soft_delete_days, MAX_SOFT_DELETE_DAYS, why)
+        yield from AZURE_TAGS.problems(self.tags)
 
 
 class EncryptionKey(Component):
@@ -40,7 +60,7 @@ class EncryptionKey(Component):
     def __init__(
         self, name: str, args: EncryptionKeyArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         tags = dict(args.tags)
         self.vault = keyvault.Vault(
             child_name(name, "vault"),

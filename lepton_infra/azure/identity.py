@@ -4,40 +4,73 @@ read one prefix of the models container. `WorkloadIdentityBinder` is the AKS clu
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 import pulumi
 from pulumi_azure_native import managedidentity
 
 from lepton_infra.azure.planning import (
+    CONTAINER_NAME,
     WORKLOAD_IDENTITY_AUDIENCE,
     container_scope,
     prefix_read_condition,
     workload_subject,
 )
 from lepton_infra.azure.roles import grant
-from lepton_infra.core.component import Component
+from lepton_infra.core.args import known
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.identity import BoundIdentity
 from lepton_infra.core.naming import child_name, physical_name
+from lepton_infra.profiles.azure.tags import AZURE_TAGS
+from lepton_infra.spec import TenantSpec
+from lepton_infra.spec.problems import like_spec_field
 
 CLIENT_ID_ANNOTATION = "azure.workload.identity/client-id"
 USE_LABEL = "azure.workload.identity/use"
 
 
 @dataclass
-class WorkloadIdentityArgs:
+class WorkloadIdentityArgs(ComponentArgs):
     name_prefix: str
+    """Prefix of cloud-side names (`<platform>-<environment>`)."""
     location: str
+    """The Azure region (e.g. `eastus`)."""
     resource_group_name: pulumi.Input[str]
+    """The resource group (its name) the resources are created in (`Network.resource_group_name`)."""
     subscription_id: str
+    """The subscription id: role assignments and built-in role definitions are scoped by it."""
     oidc_issuer: pulumi.Input[str]
+    """The cluster's OIDC issuer URL: the identity's federated credential trusts one service account of it."""
     storage_account_id: pulumi.Input[str]
+    """The model storage account (its id): the read grant is scoped to its container."""
     container: str
+    """The models container's name (ArtifactStore's `models`)."""
     bucket_prefix: str
+    """The prefix the service account may read (an ABAC condition on the grant): nothing else in the
+    container."""
     namespace: str
+    """The Kubernetes namespace of the service account (a tenant's)."""
     service_account: str
+    """The Kubernetes service account that acts as the user-assigned identity."""
     tags: Mapping[str, str] = field(default_factory=dict)
+    """Azure tags on every resource (the platform's: `team`, `cost-center`, ...), checked against Azure's tag
+    rules. Default: none."""
+
+    def problems(self) -> Iterator[Problem]:
+        # Kubernetes names: the namespace is a tenant's name, the service account a DNS label too.
+        yield from like_spec_field("namespace", self.namespace, TenantSpec, "name")
+        yield from like_spec_field("service_account", self.service_account, TenantSpec, "name")
+        if known(self.container) and not CONTAINER_NAME.fullmatch(self.container):
+            yield Problem(
+                "container",
+                self.container,
+                "not a blob container name: 3 to 63 lowercase letters, digits and single hyphens, "
+                "starting and ending with a letter or digit",
+                "use the model container's name (ArtifactStore's `models`)",
+            )
+        yield from AZURE_TAGS.problems(self.tags)
 
 
 class WorkloadIdentity(Component):
@@ -46,7 +79,7 @@ class WorkloadIdentity(Component):
     def __init__(
         self, name: str, args: WorkloadIdentityArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         self.identity = managedidentity.UserAssignedIdentity(
             child_name(name, "identity"),
             resource_name_=physical_name(args.name_prefix, args.namespace, args.service_account, limit=128),

@@ -13,12 +13,16 @@ urgent fixes ("best effort").
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pulumi
 from pulumi_azure_native import containerservice
 
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name
+from lepton_infra.spec.maintenance import MaintenanceWindow
+from lepton_infra.spec.problems import like_spec_field
 
 AUTO_UPGRADE_SCHEDULE = "aksManagedAutoUpgradeSchedule"
 NODE_OS_UPGRADE_SCHEDULE = "aksManagedNodeOSUpgradeSchedule"
@@ -32,6 +36,11 @@ class AksMaintenanceWindow:
     day: str  # "daily" or a weekday in lowercase, as the spec writes it
     start: str  # HH:MM, UTC
     duration_hours: int  # 4 to 24
+
+    def problems(self, path: str) -> Iterator[Problem]:
+        """What AKS refuses in the window (the spec's `cluster.maintenance` bounds), under `path`."""
+        for name in ("day", "start", "duration_hours"):
+            yield from like_spec_field(f"{path}.{name}", getattr(self, name), MaintenanceWindow, name)
 
 
 def schedule(window: AksMaintenanceWindow) -> containerservice.ScheduleArgs:

@@ -4,13 +4,12 @@ group."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import pulumi
 from pulumi_azure_native import (
-    alertsmanagement,
     consumption,
     managedidentity,
     monitor,
@@ -19,51 +18,116 @@ from pulumi_azure_native import (
     storage,
 )
 
-from lepton_infra.azure.alerts import CLUSTER_ALERTS, prometheus_alerts
+from lepton_infra.azure.alerts import CLUSTER_ALERTS
 from lepton_infra.azure.planning import (
+    MAX_BUDGET_THRESHOLD_PERCENT,
     action_group_short_name,
     budget_start,
     storage_account_name,
     workspace_retention_days,
 )
+from lepton_infra.azure.prometheus import managed_prometheus
 from lepton_infra.azure.roles import grant
 from lepton_infra.azure.storage_account import hardened_storage_account
-from lepton_infra.core.component import Component
+from lepton_infra.core.args import at_most, known
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name, physical_name
+from lepton_infra.profiles.azure.limits import MAX_BUDGET_NOTIFICATIONS, MAX_FLOW_LOG_RETENTION_DAYS
+from lepton_infra.profiles.azure.tags import AZURE_TAGS
+from lepton_infra.spec import BudgetSpec, MonitoringSpec, NetworkSpec
+from lepton_infra.spec.problems import like_spec_field
 
 CLUSTER_TYPE = "Microsoft.ContainerService/managedClusters"
 CONTROL_PLANE_LOGS = ("kube-audit-admin", "guard")
 
 
 @dataclass
-class MonitoringArgs:
+class MonitoringArgs(ComponentArgs):
     name_prefix: str
+    """Prefix of cloud-side names (`<platform>-<environment>`)."""
     location: str
+    """The Azure region (e.g. `eastus`)."""
     resource_group_name: pulumi.Input[str]
+    """The resource group (its name) the resources are created in (`Network.resource_group_name`)."""
     resource_group_id: pulumi.Input[str]
+    """The resource group (its id): the budget is scoped to it."""
     subscription_id: str
+    """The subscription id: role assignments and built-in role definitions are scoped by it."""
     cluster_id: pulumi.Input[str]
+    """The AKS cluster (its id): its diagnostic settings and metric alerts."""
     cluster_name: pulumi.Input[str]
+    """The AKS cluster's name (the Prometheus rule group names it)."""
     vnet_id: pulumi.Input[str]
+    """The VNet (its id) whose flow log is written."""
     network_watcher_resource_group: str
+    """Resource group of the subscription's Network Watcher for the region (Azure's `NetworkWatcherRG`): the
+    VNet flow log is created in it."""
     key_vault_uri: pulumi.Input[str]
+    """The Key Vault's URI holding the key the flow-log storage account is encrypted with."""
     key_name: pulumi.Input[str]
+    """The key's name in that vault."""
     encryption_identity_id: pulumi.Input[str]
+    """The user-assigned identity (its id) with crypto access to the key, used by the flow-log storage
+    account."""
     encryption_dependencies: list[pulumi.Resource] = field(default_factory=list)
+    """Resources the customer-managed-key encryption waits for (the identity's grant on the key): Azure
+    refuses the key until the grant exists. Default: none."""
     alert_emails: Sequence[str] = ()
+    """Receivers of the e-mail action group (alerts) and the budget's notices. Default: none."""
     retention_days: int = 30
+    """Retention of the Log Analytics workspace in days (at least 30 on the pay-as-you-go tier: smaller values
+    are raised to 30). Default: 30."""
     flow_log_retention_days: int = 90
+    """Days the VNet flow logs are kept in their storage account (at most 365). Default: 90."""
     budget_usd: float | None = None
+    """Monthly budget in USD on the resource group. Default: none, no budget."""
     budget_thresholds: Sequence[int] = (80, 100)
+    """Percentages of `budget_usd` that notify (at most 5, each in (0, 1000]). Default: 80 and 100."""
     tags: Mapping[str, str] = field(default_factory=dict)
+    """Azure tags on every resource (the platform's: `team`, `cost-center`, ...), checked against Azure's tag
+    rules. Default: none."""
     protect: bool = False
+    """Pulumi `protect` on the stateful resources: `pulumi destroy` and replacements stop at them. Default:
+    off (the platform sets it in prod)."""
+
+    def problems(self) -> Iterator[Problem]:
+        yield from like_spec_field("alert_emails", list(self.alert_emails), MonitoringSpec, "alert_emails")
+        yield from like_spec_field("retention_days", self.retention_days, MonitoringSpec, "retention_days")
+        yield from like_spec_field(
+            "flow_log_retention_days", self.flow_log_retention_days, NetworkSpec, "flow_log_retention_days"
+        )
+        yield from at_most(
+            "flow_log_retention_days",
+            self.flow_log_retention_days,
+            MAX_FLOW_LOG_RETENTION_DAYS,
+            f"VNet flow logs keep at most {MAX_FLOW_LOG_RETENTION_DAYS} days",
+        )
+        yield from like_spec_field("budget_usd", self.budget_usd, BudgetSpec, "monthly_usd")
+        thresholds = list(self.budget_thresholds)
+        if len(thresholds) > MAX_BUDGET_NOTIFICATIONS:
+            yield Problem(
+                "budget_thresholds",
+                thresholds,
+                f"an Azure budget has at most {MAX_BUDGET_NOTIFICATIONS} notifications",
+                f"keep at most {MAX_BUDGET_NOTIFICATIONS} thresholds",
+            )
+        for i, threshold in enumerate(thresholds):
+            if known(threshold) and not 0 < threshold <= MAX_BUDGET_THRESHOLD_PERCENT:
+                yield Problem(
+                    f"budget_thresholds[{i}]",
+                    threshold,
+                    f"Azure budget thresholds lie in (0, {MAX_BUDGET_THRESHOLD_PERCENT}] percent",
+                    f"use a percentage between 1 and {MAX_BUDGET_THRESHOLD_PERCENT}",
+                )
+        yield from AZURE_TAGS.problems(self.tags)
 
 
 class Monitoring(Component):
     TOKEN = "lepton:azure:Monitoring"
 
     def __init__(self, name: str, args: MonitoringArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         tags = dict(args.tags)
         rg = args.resource_group_name
         # Encrypted at rest by Azure Monitor; a customer key needs a dedicated Log Analytics cluster
@@ -218,7 +282,17 @@ class Monitoring(Component):
             for alert in CLUSTER_ALERTS
         ]
 
-        self._managed_prometheus(name, args, tags)
+        self.prometheus = managed_prometheus(
+            self,
+            name,
+            name_prefix=args.name_prefix,
+            location=args.location,
+            resource_group_name=args.resource_group_name,
+            cluster_id=args.cluster_id,
+            cluster_name=args.cluster_name,
+            action_group_id=self.action_group.id,
+            tags=tags,
+        )
 
         self.budget: consumption.Budget | None = None
         if args.budget_usd is not None:
@@ -248,102 +322,3 @@ class Monitoring(Component):
             )
         self.workspace_id = self.workspace.id
         self.finish({"workspace_id": self.workspace_id, "action_group_id": self.action_group.id})
-
-    def _managed_prometheus(self, name: str, args: MonitoringArgs, tags: dict[str, str]) -> None:
-        """Azure Monitor managed Prometheus for the cluster (the metrics add-on the cluster enables with
-        azureMonitorProfile.metrics): an Azure Monitor workspace, the collection endpoint and rule, their
-        associations with the cluster, and the GPU and node alert rules evaluated in Azure."""
-        rg = args.resource_group_name
-        self.prometheus_workspace = monitor.AzureMonitorWorkspace(
-            child_name(name, "prometheus"),
-            azure_monitor_workspace_name=physical_name(args.name_prefix, "prometheus", limit="azure:generic"),
-            resource_group_name=rg,
-            location=args.location,
-            tags=tags,
-            opts=self.child_opts(),
-        )
-        self.collection_endpoint = monitor.DataCollectionEndpoint(
-            child_name(name, "prometheus-dce"),
-            data_collection_endpoint_name=physical_name(args.name_prefix, "prometheus", limit=44),
-            resource_group_name=rg,
-            location=args.location,
-            kind="Linux",
-            tags=tags,
-            opts=self.child_opts(),
-        )
-        self.collection_rule = monitor.DataCollectionRule(
-            child_name(name, "prometheus-dcr"),
-            data_collection_rule_name=physical_name(args.name_prefix, "prometheus", limit=64),
-            resource_group_name=rg,
-            location=args.location,
-            kind="Linux",
-            tags=tags,
-            data_collection_endpoint_id=self.collection_endpoint.id,
-            data_sources=monitor.DataCollectionRuleDataSourcesArgs(
-                prometheus_forwarder=[
-                    monitor.PrometheusForwarderDataSourceArgs(
-                        name="PrometheusDataSource", streams=["Microsoft-PrometheusMetrics"]
-                    )
-                ]
-            ),
-            destinations=monitor.DataCollectionRuleDestinationsArgs(
-                monitoring_accounts=[
-                    monitor.MonitoringAccountDestinationArgs(
-                        account_resource_id=self.prometheus_workspace.id, name="MonitoringAccount1"
-                    )
-                ]
-            ),
-            data_flows=[
-                monitor.DataFlowArgs(
-                    streams=["Microsoft-PrometheusMetrics"], destinations=["MonitoringAccount1"]
-                )
-            ],
-            opts=self.child_opts(),
-        )
-        self.collection_associations = [
-            monitor.DataCollectionRuleAssociation(
-                child_name(name, "prometheus-dcra"),
-                association_name=physical_name(args.name_prefix, "prometheus"),
-                resource_uri=args.cluster_id,
-                data_collection_rule_id=self.collection_rule.id,
-                opts=self.child_opts(),
-            ),
-            # The agent finds its endpoint through an association with exactly this name.
-            monitor.DataCollectionRuleAssociation(
-                child_name(name, "prometheus-dcea"),
-                association_name="configurationAccessEndpoint",
-                resource_uri=args.cluster_id,
-                data_collection_endpoint_id=self.collection_endpoint.id,
-                opts=self.child_opts(),
-            ),
-        ]
-        self.prometheus_rules = alertsmanagement.PrometheusRuleGroup(
-            child_name(name, "prometheus-alerts"),
-            rule_group_name=physical_name(args.name_prefix, "gpu-alerts", limit="azure:generic"),
-            resource_group_name=rg,
-            location=args.location,
-            tags=tags,
-            enabled=True,
-            interval="PT1M",
-            cluster_name=args.cluster_name,
-            scopes=[self.prometheus_workspace.id, args.cluster_id],
-            description="GPU and node alerts on the cluster's managed Prometheus metrics.",
-            rules=[
-                alertsmanagement.PrometheusRuleArgs(
-                    alert=a.alert,
-                    expression=a.expression,
-                    for_=a.for_,
-                    severity=2,
-                    enabled=True,
-                    annotations={"description": a.description},
-                    actions=[
-                        alertsmanagement.PrometheusRuleGroupActionArgs(action_group_id=self.action_group.id)
-                    ],
-                    resolve_configuration=alertsmanagement.PrometheusRuleResolveConfigurationArgs(
-                        auto_resolved=True, time_to_resolve="PT10M"
-                    ),
-                )
-                for a in prometheus_alerts()
-            ],
-            opts=self.child_opts(depends_on=self.collection_associations),
-        )

@@ -3,7 +3,7 @@ API-server subnets, NSGs that deny the internet, and NAT gateway egress for the 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from ipaddress import IPv4Network
 
@@ -11,8 +11,15 @@ import pulumi
 from pulumi_azure_native import network, resources
 
 from lepton_infra.azure.planning import plan_vnet
-from lepton_infra.core.component import Component
+from lepton_infra.core.args import known
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name, physical_name
+from lepton_infra.profiles.azure.knobs import AzureKnobs
+from lepton_infra.profiles.azure.limits import POD_CIDR
+from lepton_infra.profiles.azure.tags import AZURE_TAGS
+from lepton_infra.spec import NetworkSpec
+from lepton_infra.spec.problems import like_spec_field
 
 # Priority 4096 is the lowest a custom rule can take: anything the platform opens later (e.g. an
 # ingress on 443) sits above it, and the internet stays denied below it whatever Azure's defaults become.
@@ -21,21 +28,46 @@ AKS_DELEGATION = "Microsoft.ContainerService/managedClusters"
 
 
 @dataclass
-class NetworkArgs:
-    name_prefix: str  # cloud-side names: <platform>-<environment>
+class NetworkArgs(ComponentArgs):
+    name_prefix: str
+    """Prefix of cloud-side names (`<platform>-<environment>`): the VNet, NSGs, NAT gateway and the resource
+    group."""
     location: str
+    """The Azure region (e.g. `eastus`)."""
     cidr: str
-    # An existing resource group to use; None creates `<name_prefix>-rg`.
+    """The VNet's IPv4 range (outside the overlay pod range `10.244.0.0/16`): nodes take the first half,
+    private endpoints and the API server subnets come from the second."""
     resource_group_name: str | None = None
+    """An existing resource group to use (created and owned elsewhere). Default: none, the component creates
+    `<name_prefix>-rg`."""
     tags: Mapping[str, str] = field(default_factory=dict)
+    """Azure tags on every resource (the platform's: `team`, `cost-center`, ...), checked against Azure's tag
+    rules. Default: none."""
     protect: bool = False
+    """Pulumi `protect` on the stateful resources: `pulumi destroy` and replacements stop at them. Default:
+    off (the platform sets it in prod)."""
+
+    def problems(self) -> Iterator[Problem]:
+        refused = like_spec_field("cidr", self.cidr, NetworkSpec, "cidr")
+        yield from refused
+        if known(self.cidr) and not refused and IPv4Network(self.cidr).overlaps(POD_CIDR):
+            yield Problem(
+                "cidr",
+                self.cidr,
+                f"overlaps the AKS overlay pod range {POD_CIDR}",
+                f"pick a range outside {POD_CIDR}",
+            )
+        yield from like_spec_field(
+            "resource_group_name", self.resource_group_name, AzureKnobs, "resource_group"
+        )
+        yield from AZURE_TAGS.problems(self.tags)
 
 
 class Network(Component):
     TOKEN = "lepton:azure:Network"
 
     def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         layout = plan_vnet(IPv4Network(args.cidr))
         tags = dict(args.tags)
         if args.resource_group_name is None:
@@ -109,9 +141,10 @@ class Network(Component):
         )
         # Subnets are declared inline, with the VNet: separate Subnet resources and an inline list fight
         # each other on every update.
+        self.vnet_name = physical_name(args.name_prefix, "vnet", limit="azure:generic")
         self.vnet = network.VirtualNetwork(
             child_name(name, "vnet"),
-            virtual_network_name=physical_name(args.name_prefix, "vnet", limit="azure:generic"),
+            virtual_network_name=self.vnet_name,
             resource_group_name=rg_name,
             location=args.location,
             tags=tags,

@@ -3,45 +3,114 @@ GPU, on-demand or spot, autoscaled by AKS's cluster autoscaler from `min_nodes` 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 import pulumi
 from pulumi_azure_native import containerservice
 
-from lepton_infra.azure.planning import pool_shape
+from lepton_infra.azure.planning import AKS_ZONES, pool_shape
 from lepton_infra.catalog import choose_machine
-from lepton_infra.core.component import Component
+from lepton_infra.core.args import at_least, at_most, known, renamed_fields
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name
+from lepton_infra.profiles.azure import PROFILE as AZURE
+from lepton_infra.profiles.azure.limits import MAX_OS_DISK_GB, SYSTEM_POOL_NAME
+from lepton_infra.profiles.azure.tags import AZURE_TAGS
+from lepton_infra.spec import NodePoolSpec
+from lepton_infra.spec.problems import like_spec_field, machine_problems, node_pool_args_problems
 
 
+@renamed_fields(extra_labels="labels")
 @dataclass
-class NodePoolArgs:
+class NodePoolArgs(ComponentArgs):
     resource_group_name: pulumi.Input[str]
+    """The cluster's resource group (its name)."""
     cluster_name: pulumi.Input[str]
-    pool_name: str  # the AKS pool name (the spec's pool name: 12 lowercase letters and digits)
+    """The AKS cluster (its name) the pool joins."""
+    pool_name: str
+    """The AKS pool's name and its `lepton.ai/pool` node label: up to 12 lowercase letters and digits, not
+    `sys` (the spec's `node_pools[].name`)."""
     node_subnet_id: pulumi.Input[str]
+    """The nodes' subnet (its id)."""
     min_nodes: int = 0
+    """Fewest nodes AKS's cluster autoscaler keeps. Default: 0 (a pool scales from zero)."""
     max_nodes: int = 2
-    initial_nodes: int | None = None  # default min_nodes; the autoscaler owns the count afterwards
+    """Most nodes the autoscaler may start. Default: 2."""
+    initial_nodes: int | None = None
+    """Nodes at creation; the autoscaler owns the count afterwards (ignored on update). Default:
+    `min_nodes`."""
     gpu_type: str | None = None
+    """Catalog GPU key (e.g. `t4`): the VM size comes from the catalog, with the `nvidia.com/gpu` taint and
+    the AKS-installed driver. Default: none, a CPU pool."""
     gpu_count: int = 1
+    """GPUs per node (the catalog picks a VM size with that many). Default: 1."""
     cpu_class: str | None = None
-    machine_type: str | None = None  # explicit catalog machine; wins over the catalog's choice
+    """Catalog CPU class of a CPU pool. Default: `standard-4`."""
+    machine_type: str | None = None
+    """An explicit catalog VM size; wins over the catalog's choice. Default: none, the catalog chooses."""
     spot: bool = False
+    """Spot VMs (evicted nodes are deleted; the price cap is the on-demand price). Default: on-demand."""
     disk_gb: int = 100
+    """OS disk size in GiB (a managed disk on the cluster's Disk Encryption Set, at most 2048). Default:
+    100."""
     zones: int = 3
-    extra_labels: Mapping[str, str] = field(default_factory=dict)
+    """Availability zones a CPU pool spreads over (1 to 3); GPU pools stay regional (GPU sizes are not in
+    every zone). Default: 3."""
+    labels: Mapping[str, str] = field(default_factory=dict)
+    """Extra Kubernetes node labels; the platform's own (`lepton.ai/pool`, GPU labels) win on a clash.
+    Default: none."""
     tags: Mapping[str, str] = field(default_factory=dict)
+    """Azure tags on every resource (the platform's: `team`, `cost-center`, ...), checked against Azure's tag
+    rules. Default: none."""
+
+    def problems(self) -> Iterator[Problem]:
+        # AKS pool names: up to 12 lowercase letters and digits (the profile's rule); min <= max.
+        yield from node_pool_args_problems(
+            self.pool_name, self.min_nodes, self.max_nodes, AZURE.pool_name, "AKS node pool"
+        )
+        if self.pool_name == SYSTEM_POOL_NAME:
+            yield Problem(
+                "pool_name",
+                self.pool_name,
+                f"the AKS system pool is called '{SYSTEM_POOL_NAME}'",
+                "rename the pool",
+            )
+        initial = self.initial_nodes
+        if known(initial) and initial is not None and not self.min_nodes <= initial <= self.max_nodes:
+            yield Problem(
+                "initial_nodes",
+                initial,
+                f"outside [min_nodes {self.min_nodes}, max_nodes {self.max_nodes}]: AKS refuses a count "
+                "outside the autoscaler's range",
+                "set it between min_nodes and max_nodes, or leave it unset",
+            )
+        yield from machine_problems(
+            "azure",
+            "Azure",
+            gpu_type=self.gpu_type,
+            gpu_count=self.gpu_count,
+            cpu_class=self.cpu_class,
+            machine_type=self.machine_type,
+        )
+        yield from like_spec_field("disk_gb", self.disk_gb, NodePoolSpec, "disk_gb")
+        yield from at_most(
+            "disk_gb", self.disk_gb, MAX_OS_DISK_GB, f"AKS OS disks are at most {MAX_OS_DISK_GB} GiB"
+        )
+        yield from at_least("zones", self.zones, 1)
+        yield from at_most(
+            "zones", self.zones, AKS_ZONES, f"Azure regions have {AKS_ZONES} availability zones"
+        )
+        yield from like_spec_field("labels", dict(self.labels), NodePoolSpec, "labels")
+        yield from AZURE_TAGS.problems(self.tags)
 
 
 class NodePool(Component):
     TOKEN = "lepton:azure:NodePool"
 
     def __init__(self, name: str, args: NodePoolArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(name, opts)
-        if not 0 <= args.min_nodes <= args.max_nodes:
-            raise ValueError(f"need 0 <= min_nodes <= max_nodes, got {args.min_nodes}..{args.max_nodes}")
+        super().__init__(name, args, opts)
         machine = choose_machine(
             "azure",
             gpu=args.gpu_type,
@@ -54,7 +123,7 @@ class NodePool(Component):
             gpu_type=args.gpu_type,
             spot=args.spot,
             zones=args.zones,
-            extra_labels=args.extra_labels,
+            extra_labels=args.labels,
         )
         self.machine_type = machine.name
         self.pool = containerservice.AgentPool(

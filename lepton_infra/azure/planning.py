@@ -5,6 +5,7 @@ condition of a tenant's prefix and the kubeconfig. No SDK here, so every rule is
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -38,6 +39,20 @@ SYSTEM_POOL_TAINT = "CriticalAddonsOnly=true:NoSchedule"
 # The application id of the AKS Entra ID server (the audience kubelogin requests tokens for).
 AKS_AAD_SERVER_APP_ID = "6dae42f8-4368-4678-94ff-3960e28e3630"
 WORKSPACE_MIN_RETENTION_DAYS = 30
+
+# What the Azure components refuse in their args (each `...Args.problems()`), besides the profile's limits:
+# Azure regions with availability zones have three ("1", "2", "3": pool_shape spreads over them).
+AKS_ZONES = 3
+# AKS refuses a service range larger than a /12 (the profile's spec check, same bound).
+MIN_SERVICE_PREFIX = 12
+# Key Vault `softDeleteRetentionInDays` "accepts >=7 and <=90" (azure-native 3.29 keyvault VaultProperties,
+# read 2026-12-07).
+MIN_SOFT_DELETE_DAYS, MAX_SOFT_DELETE_DAYS = 7, 90
+# Azure budget notification thresholds lie in (0, 1000] percent (the profile's spec check, same bound).
+MAX_BUDGET_THRESHOLD_PERCENT = 1000
+# Blob container names (learn.microsoft.com, "Naming and Referencing Containers, Blobs, and Metadata"): 3 to
+# 63 lowercase letters, digits and hyphens, starting with a letter or digit, every hyphen followed by one.
+CONTAINER_NAME = re.compile(r"[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}")
 
 
 @dataclass(frozen=True)

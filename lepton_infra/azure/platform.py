@@ -9,6 +9,7 @@ import pulumi
 import pulumi_azure_native as azure_native
 from pulumi_azure_native import authorization
 
+from lepton_infra.azure.access import api_access
 from lepton_infra.azure.artifacts import MODELS_CONTAINER, ArtifactStore, ArtifactStoreArgs
 from lepton_infra.azure.cluster import STORAGE_CLASS, Cluster, ClusterArgs
 from lepton_infra.azure.encryption import EncryptionKey, EncryptionKeyArgs
@@ -19,7 +20,7 @@ from lepton_infra.azure.network import Network, NetworkArgs
 from lepton_infra.azure.node_pool import NodePool, NodePoolArgs
 from lepton_infra.azure.planning import SPOT_TAINT
 from lepton_infra.azure.quotas import quota_needs
-from lepton_infra.azure.traffic import AksTraffic, AksTrafficArgs
+from lepton_infra.azure.traffic import Traffic, TrafficArgs
 from lepton_infra.core.cloud import PlatformOutputs
 from lepton_infra.core.cluster_handle import ClusterHandle, EgressRule, GpuFacts, NodeTaint
 from lepton_infra.core.component import Component
@@ -27,7 +28,7 @@ from lepton_infra.core.exposure import warn_if_api_open_to_the_world
 from lepton_infra.core.naming import child_name
 from lepton_infra.profiles.azure.limits import POD_CIDR
 from lepton_infra.spec import PlatformSpec
-from lepton_infra.spec.resolved import ResolvedPlatform, resolve
+from lepton_infra.spec.resolved import resolve
 
 # Azure workload identity exchanges the pod's projected service-account token at the Entra ID login
 # endpoint (login.microsoftonline.com) over HTTPS: a public, many-address service no NetworkPolicy CIDR
@@ -35,26 +36,11 @@ from lepton_infra.spec.resolved import ResolvedPlatform, resolve
 AZURE_IDENTITY_EGRESS = (EgressRule(cidr="0.0.0.0/0", port=443),)
 
 
-def api_access(resolved: ResolvedPlatform) -> str:
-    """Where `pulumi up` (and kubectl) must run for this stack: the in-cluster layer talks to the API."""
-    if resolved.endpoint == "private":
-        # The API name resolves only from the private DNS zone AKS links to the cluster's VNet (peered or
-        # VPN-connected networks do not resolve it), and run command is off: nothing outside reaches it.
-        return (
-            f"only from inside VNet {resolved.name_prefix}-vnet, which this stack creates: the private API "
-            "name resolves only there (peered or VPN networks do not resolve it), so a first `up` from "
-            "anywhere else creates the cloud layer and fails on every in-cluster resource. See docs/azure.md "
-            "'The first deploy' (a runner in the VNet, then `pulumi up` again from it)"
-        )
-    ranges = ", ".join(str(n) for n in resolved.spec.cluster.authorized_networks)
-    return f"from {ranges}: the API server is public but admits only cluster.authorized_networks"
-
-
 class Platform(Component):
     TOKEN = "lepton:azure:Platform"
 
     def __init__(self, name: str, spec: PlatformSpec, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(name, opts)
+        super().__init__(name, spec, opts)
         resolved = resolve(spec)
         assert resolved.azure is not None  # resolve() fills the spec's own cloud
         knobs, system_pool = resolved.azure.knobs, resolved.azure.system_pool
@@ -167,7 +153,7 @@ class Platform(Component):
                     spot=pool.spec.spot,
                     disk_gb=pool.spec.disk_gb,
                     zones=zones,
-                    extra_labels=dict(pool.spec.labels),
+                    labels=dict(pool.spec.labels),
                     tags=tags,
                 ),
                 opts_(),
@@ -229,9 +215,9 @@ class Platform(Component):
         workload_dependencies = [*(p.pool for p in self.node_pools), *self.cluster.deployer_access]
         exposed = resolved.exposed
         self.traffic = (
-            AksTraffic(
+            Traffic(
                 child_name(name, "traffic"),
-                AksTrafficArgs(
+                TrafficArgs(
                     exposures=frozenset(e.exposure for e in exposed),
                     k8s_provider=self.cluster.k8s_provider,
                     prod=prod,
@@ -241,11 +227,11 @@ class Platform(Component):
                     oidc_issuer=self.cluster.oidc_issuer,
                     azure_provider=self.provider,
                     domain=spec.network.domain,
-                    dns_zone_id=dns_zone,
-                    acme=spec.network.tls_issuer == "acme",
+                    public_zone=dns_zone,
+                    tls_issuer=spec.network.tls_issuer,
                     dns_records=spec.network.dns_records,
                     vnet_id=self.network.vnet_id,
-                    dns_zone_provider=self._zone_provider(name, dns_zone, sub, spec.region)
+                    public_zone_provider=self._zone_provider(name, dns_zone, sub, spec.region)
                     if exposed
                     else None,
                     wait_for=workload_dependencies,
@@ -309,7 +295,7 @@ class Platform(Component):
             registry_url=self.artifacts.registry_url,
             region=spec.region,
             key_id=self.key.key_id,
-            api_access=api_access(resolved),
+            api_access=api_access(resolved, self.network.vnet_name),
             # `host_addresses` (each host's load-balancer IP, as its Ingress reports it) comes from the
             # in-cluster layer, as on AWS (lepton_infra.platform.build).
             cloud_specific={"resource_group": rg},

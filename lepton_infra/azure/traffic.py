@@ -18,8 +18,9 @@ EndpointSlices), so a replica failing its probe leaves rotation without a health
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import pulumi
 import pulumi_kubernetes as k8s
@@ -29,10 +30,16 @@ from lepton_infra.azure.host_dns import SELF_CHECK_RESOLVERS, HostRecords, Publi
 from lepton_infra.azure.identity import CLIENT_ID_ANNOTATION, USE_LABEL
 from lepton_infra.azure.planning import WORKLOAD_IDENTITY_AUDIENCE, workload_subject
 from lepton_infra.azure.roles import grant
-from lepton_infra.core.component import Component
+from lepton_infra.core.args import one_of, renamed_fields, renamed_names
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.identity import BoundIdentity
 from lepton_infra.core.naming import child_name, physical_name
 from lepton_infra.core.traffic import Decoration, DnsZone, EntryPoint, Exposure, IngressFacts, RouteTarget
+from lepton_infra.profiles.azure.knobs import AzureKnobs
+from lepton_infra.profiles.azure.tags import AZURE_TAGS
+from lepton_infra.spec import NetworkSpec
+from lepton_infra.spec.problems import like_spec_field
 
 CRD_API = "approuting.kubernetes.azure.com/v1alpha1"
 ADD_ON_NAMESPACE = "app-routing-system"  # aks-app-routing-operator pkg/config/config.go DefaultNs
@@ -49,29 +56,85 @@ def controller_name(exposure: Exposure) -> str:
     return f"lepton-{exposure}"
 
 
+def _issuer(acme: Any, _kwargs: dict[str, Any]) -> str:
+    return "acme" if acme else "private-ca"
+
+
+@renamed_fields(
+    dns_zone_id="public_zone", acme=("tls_issuer", _issuer), dns_zone_provider="public_zone_provider"
+)
 @dataclass
-class AksTrafficArgs:
+class TrafficArgs(ComponentArgs):
     exposures: frozenset[str]
-    """The exposures some service uses: one NginxIngressController each."""
+    """The exposures some service uses (internal | public): one NginxIngressController each."""
     k8s_provider: pulumi.ProviderResource
+    """The cluster's Kubernetes provider: the NginxIngressControllers go through it."""
     prod: bool
+    """Production: each NGINX controller scales 2 to 10 replicas (1 to 3 otherwise)."""
     location: str
+    """The Azure region (e.g. `eastus`)."""
     resource_group_name: pulumi.Input[str]
+    """The resource group (its name) the resources are created in (`Network.resource_group_name`)."""
     name_prefix: str
+    """Prefix of cloud-side names (`<platform>-<environment>`)."""
     oidc_issuer: pulumi.Input[str]
+    """The cluster's OIDC issuer URL: cert-manager's DNS-01 identity trusts its service account on it."""
     azure_provider: pulumi.ProviderResource
+    """The platform's Azure provider, for resources made on the in-cluster layer's behalf (whose parent
+    carries only a Kubernetes provider)."""
     domain: str | None = None
-    dns_zone_id: str | None = None
-    """The operator's public zone (azure.dns_zone_id): public hosts' records, and acme's DNS-01 challenges."""
-    acme: bool = False
-    """Certificates from ACME (DNS-01 in `dns_zone_id`); False: the platform's private CA."""
+    """`network.domain`: the private zone's name and the hosts' domain. Default: none, no zone and no
+    records."""
+    public_zone: str | None = None
+    """Resource id of the operator's public Azure DNS zone (`azure.dns_zone_id`): public hosts' records, and
+    acme's DNS-01 challenges. Default: none."""
+    tls_issuer: str = "private-ca"
+    """acme | private-ca (`network.tls_issuer`): acme proves each host by DNS-01 in `public_zone`. Default:
+    `private-ca`, the platform's own CA."""
     dns_records: bool = True
-    """network.dns_records: a private zone for `domain` on the VNet and every exposed host's A records."""
+    """`network.dns_records`: a private zone for `domain` on the VNet and every exposed host's A records.
+    Default: on (needs `vnet_id` and `domain`)."""
     vnet_id: pulumi.Input[str] | None = None
-    dns_zone_provider: pulumi.ProviderResource | None = None
-    """A provider in the public zone's subscription when it is not the platform's; None: `azure_provider`."""
+    """The VNet (its id) the hosts' private zone is linked to. Default: none (required with records)."""
+    public_zone_provider: pulumi.ProviderResource | None = None
+    """A provider in the public zone's subscription when it is not the platform's. Default:
+    `azure_provider`."""
     wait_for: list[pulumi.Resource] = field(default_factory=list)
+    """Resources the NginxIngressControllers wait for (the node pools and the deployer's cluster access: the
+    controllers run on the pools and are created through the API). Default: none."""
     tags: Mapping[str, str] = field(default_factory=dict)
+    """Azure tags on every resource (the platform's: `team`, `cost-center`, ...), checked against Azure's tag
+    rules. Default: none."""
+
+    def problems(self) -> Iterator[Problem]:
+        for exposure in sorted(self.exposures):
+            yield from one_of("exposures", exposure, ("internal", "public"), "exposure")
+        yield from like_spec_field("tls_issuer", self.tls_issuer, NetworkSpec, "tls_issuer")
+        yield from like_spec_field("public_zone", self.public_zone, AzureKnobs, "dns_zone_id")
+        records = self.dns_records and self.exposures and self.domain
+        if records and self.vnet_id is None:
+            yield Problem(
+                "vnet_id",
+                None,
+                "the hosts' private DNS zone is linked to the platform's VNet",
+                "pass the VNet id, or dns_records=False",
+            )
+        needs_zone = [
+            *(
+                ["acme proves each host by a DNS-01 record there"]
+                if self.tls_issuer == "acme" and self.exposures
+                else []
+            ),
+            *(["a public host's A record goes there too"] if records and "public" in self.exposures else []),
+        ]
+        if needs_zone and self.public_zone is None:
+            yield Problem(
+                "public_zone",
+                None,
+                f"the operator's public zone is needed: {'; '.join(needs_zone)}",
+                "set public_zone, or tls_issuer private-ca and dns_records=False",
+            )
+        yield from AZURE_TAGS.problems(self.tags)
 
 
 def nginx_controller_spec(exposure: Exposure, prod: bool) -> dict:
@@ -87,11 +150,11 @@ def nginx_controller_spec(exposure: Exposure, prod: bool) -> dict:
     }
 
 
-class AksTraffic(Component):
+class Traffic(Component):
     TOKEN = "lepton:azure:Traffic"
 
-    def __init__(self, name: str, args: AksTrafficArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(name, opts)
+    def __init__(self, name: str, args: TrafficArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(name, args, opts)
         self.args = args
         # Cluster-scoped; the CRD comes with the add-on, which runs once the system pool is up.
         self.controllers = [
@@ -107,9 +170,7 @@ class AksTraffic(Component):
         ]
         self.host_zone: privatedns.PrivateZone | None = None
         self.host_zone_link: privatedns.VirtualNetworkLink | None = None
-        if args.dns_records and args.exposures and args.domain:
-            if args.vnet_id is None:
-                raise ValueError("host DNS records need the platform's VNet (AksTrafficArgs.vnet_id)")
+        if args.dns_records and args.exposures and args.domain and args.vnet_id is not None:
             self.host_zone, self.host_zone_link = private_host_zone(
                 child_name(name, "hosts"),
                 args.domain,
@@ -126,8 +187,8 @@ class AksTraffic(Component):
                 resource_group_name=args.resource_group_name,
                 domain=args.domain or "",
                 private_zone=self.host_zone,
-                public_zone=PublicZone.from_id(args.dns_zone_id) if args.dns_zone_id else None,
-                public_zone_provider=args.dns_zone_provider,
+                public_zone=PublicZone.from_id(args.public_zone) if args.public_zone else None,
+                public_zone_provider=args.public_zone_provider,
                 metadata={"managedBy": "lepton-infra", "platform": args.name_prefix},
             )
         self.finish({})
@@ -148,9 +209,9 @@ class AksTraffic(Component):
 
     def _dns_zone(self) -> DnsZone | None:
         args = self.args
-        if not args.acme or args.dns_zone_id is None or args.domain is None:
+        if args.tls_issuer != "acme" or args.public_zone is None or args.domain is None:
             return None
-        parts = args.dns_zone_id.split(
+        parts = args.public_zone.split(
             "/"
         )  # /subscriptions/<s>/resourceGroups/<rg>/providers/.../dnszones/<z>
         subscription, zone_rg, zone = parts[2], parts[4], parts[-1]
@@ -182,7 +243,7 @@ class AksTraffic(Component):
                 f"{name}-zone",
                 principal_id=identity.principal_id,
                 role="DNS Zone Contributor",
-                scope=args.dns_zone_id or "",
+                scope=args.public_zone or "",
                 subscription_id=subscription,
                 opts=merged,
             )
@@ -239,3 +300,6 @@ def route_decoration(target: RouteTarget) -> Decoration:
             f"{NGINX}proxy-request-buffering": "off",
         }
     )
+
+
+__getattr__ = renamed_names(__name__, {"AksTraffic": "Traffic", "AksTrafficArgs": "TrafficArgs"}, globals())

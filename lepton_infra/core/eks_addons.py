@@ -7,12 +7,14 @@ created, and the spec imports no cloud package.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import yaml
+
+from lepton_infra.core.errors import Problem
 
 # The EKS managed add-ons the AWS platform installs (aws/addons.py, aws/monitoring.py); the table pins each.
 # eks-node-monitoring-agent turns GPU, kernel, network and storage faults into node conditions; without it
@@ -79,3 +81,19 @@ def unpinned(addons: Iterable[str], minor: str, overrides: Mapping[str, str] | N
     """Which of `addons` would have no version for `minor` (neither a row nor an override)."""
     versions = addon_versions(minor, overrides)
     return [a for a in addons if not versions.get(a)]
+
+
+def unpinned_problems(
+    path: str, addons: Iterable[str], minor: str | None, pinned: Mapping[str, str], fix: str
+) -> Iterator[Problem]:
+    """A component arg's problem when some of `addons` have neither a pin for `minor` nor a version in
+    `pinned` (`up` never asks EKS for the latest)."""
+    missing = unpinned(addons, minor or "", pinned)
+    if missing:
+        yield Problem(
+            path,
+            minor,
+            f"no version is pinned for {', '.join(missing)} on Kubernetes {minor} "
+            f"(core/data/eks_addons.yaml pins {', '.join(pinned_minors())})",
+            f"{fix}, or use a pinned minor",
+        )

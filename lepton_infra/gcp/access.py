@@ -1,6 +1,6 @@
-"""Where `pulumi up` must run for a stack: the GKE API endpoint decides it (the DNS-based endpoint, a
-private IP endpoint, or a public one open to the authorized networks), and every in-cluster resource is
-created through that API."""
+"""Where `pulumi up` must run for a GKE stack: the in-cluster layer talks to the GKE API, so the endpoint
+decides it (the `api_access` stack output). Every cloud answers in `<cloud>/access.py`, as
+`api_access(resolved, network)`."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def dns_endpoint_exposure(resolved: ResolvedPlatform) -> str | None:
     )
 
 
-def api_access_note(resolved: ResolvedPlatform, node_subnet: str) -> str:
+def api_access(resolved: ResolvedPlatform, network: str) -> str:
     """Where `pulumi up` must run for the in-cluster layer (it talks to the GKE API), as plain text.
 
     With the DNS-based endpoint the kubeconfig points at it, and only IAM decides. Otherwise a private
@@ -50,7 +50,7 @@ def api_access_note(resolved: ResolvedPlatform, node_subnet: str) -> str:
     if resolved.endpoint == "private":
         extra = f" or from {networks} over Cloud VPN/Interconnect" if networks else ""
         return (
-            f"private endpoint only: run `pulumi up` inside VPC subnet {node_subnet} ({spec.region}), "
+            f"private endpoint only: run `pulumi up` inside VPC subnet {network} ({spec.region}), "
             f"e.g. a VM or self-hosted CI runner there{extra}; a laptop or hosted CI cannot reach the "
             "GKE API, and every Kubernetes resource would fail"
         )

@@ -2,40 +2,73 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_gcp as gcp
 
-from lepton_infra.core.args import check_args
-from lepton_infra.core.component import Component
+from lepton_infra.core.args import at_least, renamed_fields
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name, physical_name
-from lepton_infra.gcp.arg_checks import artifact_store_problems
+from lepton_infra.profiles.gcp.rules import SOFT_DELETE_DAYS
+from lepton_infra.profiles.gcp.tags import GCP_LABELS
 
 READER_ROLE = "roles/artifactregistry.reader"
 
 
+@renamed_fields(labels="tags")
 @dataclass
-class ArtifactStoreArgs:
+class ArtifactStoreArgs(ComponentArgs):
     project: pulumi.Input[str]
-    location: str  # the region; CMEK keys are regional, so bucket and registry are too
+    """The GCP project (its id) the resources are created in."""
+    location: str
+    """The region: a CMEK key is regional, so the bucket and the registry are too."""
     name_prefix: str
-    key_id: pulumi.Input[str]  # the platform's Cloud KMS key (bucket and registry)
-    # Identities that pull images (the node service account), granted on this repository only.
+    """Prefix of cloud-side names (`<platform>-<environment>`): the bucket (with the project id) and the
+    repository."""
+    key_id: pulumi.Input[str]
+    """The platform's Cloud KMS key (its id): the bucket and the registry are encrypted with it."""
     reader_members: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    """Identities that pull images, by role name (the URN suffix): `roles/artifactregistry.reader` on this
+    repository only (the platform passes the node service account). Default: none."""
     noncurrent_version_days: int = 30
+    """Days an overwritten or deleted model file's old version is kept. Default: 30."""
     keep_versions: int = 3
+    """Newer versions after which an old one is deleted. Default: 3."""
     untagged_image_days: int = 30
-    # A bucket retention policy in days (never locked here); GCS refuses it with Object Versioning, so the
-    # bucket is unversioned when it is set. None: versioned, no retention policy.
+    """Days an untagged image (a build leftover) is kept in the registry. Default: 30."""
     retention_days: int | None = None
-    soft_delete_days: int = 7  # 0 (off) or 7 to 90: deleted objects stay restorable that long
-    # Cloud Audit Logs Data Access for storage.googleapis.com on the project (authoritative for that
-    # service on the project: replaces its existing config, logs every bucket in it, removed on destroy).
+    """A bucket retention policy in days (never locked here); GCS refuses it with Object Versioning, so the
+    bucket is unversioned when it is set. Default: none, versioned without a retention policy."""
+    soft_delete_days: int = 7
+    """Days a deleted object stays restorable (GCS soft delete): 0 (off) or 7 to 90. Default: 7."""
     data_access_logs: bool = False
+    """Cloud Audit Logs Data Access for storage.googleapis.com on the project (authoritative for that service
+    on the project: replaces its existing config, logs every bucket in it, removed on destroy). Default:
+    off."""
     protect: bool = False
-    labels: Mapping[str, str] = field(default_factory=dict)
+    """Pulumi `protect` on the stateful resources: `pulumi destroy` and replacements stop at them. Default:
+    off (the platform sets it in prod)."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """GCP resource labels (the platform's: `team`, `cost-center`, ...), checked against GCP's label rules.
+    Default: none."""
+
+    def problems(self) -> Iterator[Problem]:
+        for arg in ("noncurrent_version_days", "keep_versions", "untagged_image_days"):
+            yield from at_least(arg, getattr(self, arg), 1)
+        if self.retention_days is not None:
+            yield from at_least("retention_days", self.retention_days, 1)
+        low, high = SOFT_DELETE_DAYS
+        if self.soft_delete_days != 0 and not low <= self.soft_delete_days <= high:
+            yield Problem(
+                "soft_delete_days",
+                self.soft_delete_days,
+                f"GCS accepts a soft-delete retention of 0 (off) or {low} to {high} days",
+                f"use 0, or a number of days from {low} to {high}",
+            )
+        yield from GCP_LABELS.problems(self.tags)
 
 
 class ArtifactStore(Component):
@@ -44,8 +77,7 @@ class ArtifactStore(Component):
     def __init__(
         self, name: str, args: ArtifactStoreArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        check_args(self.TOKEN, name, artifact_store_problems(args))  # before anything is registered
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         retained = args.retention_days is not None
         retention = (
             gcp.storage.BucketRetentionPolicyArgs(
@@ -97,7 +129,7 @@ class ArtifactStore(Component):
             ],
             # Never delete model weights along with the stack.
             force_destroy=False,
-            labels=dict(args.labels),
+            labels=dict(args.tags),
             opts=self.child_opts(protect=args.protect),
         )
         self.registry = gcp.artifactregistry.Repository(
@@ -124,7 +156,7 @@ class ArtifactStore(Component):
                 )
             ],
             cleanup_policy_dry_run=False,
-            labels=dict(args.labels),
+            labels=dict(args.tags),
             opts=self.child_opts(protect=args.protect),
         )
         self.readers = [

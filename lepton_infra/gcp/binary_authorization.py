@@ -10,15 +10,19 @@ everything else. Pattern syntax (Binary Authorization API, AdmissionWhitelistPat
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_gcp as gcp
 
-from lepton_infra.core.component import Component
+from lepton_infra.core.args import one_of
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name
 from lepton_infra.kubernetes.charts.images import chart_image_patterns, repository_pattern
+from lepton_infra.profiles.gcp.knobs import GcpKnobs
+from lepton_infra.spec.problems import like_spec_field
 
 # What the cluster evaluates: the project's singleton policy (GKE `binaryAuthorization.evaluationMode`).
 CLUSTER_ENFORCES_PROJECT_POLICY = "PROJECT_SINGLETON_POLICY_ENFORCE"
@@ -46,13 +50,28 @@ def allowlist_patterns(registry_url: str, service_images: Sequence[str], extra: 
 
 
 @dataclass
-class BinaryAuthorizationPolicyArgs:
+class BinaryAuthorizationPolicyArgs(ComponentArgs):
     project: pulumi.Input[str]
-    registry_url: pulumi.Input[str]  # `<region>-docker.pkg.dev/<project>/<repository>`
-    mode: str  # "enforce" | "dryrun"
+    """The project whose singleton Binary Authorization policy this writes (replacing any it had)."""
+    registry_url: pulumi.Input[str]
+    """The platform's Artifact Registry repository, `<region>-docker.pkg.dev/<project>/<repository>`:
+    everything under it is admitted."""
+    mode: str
+    """`enforce` blocks the images the policy denies; `dryrun` admits them and writes an audit log entry."""
     service_images: Sequence[str] = field(default_factory=list)
+    """Images the services run: their repositories are admitted. Default: none."""
     extra_patterns: Sequence[str] = field(default_factory=list)
+    """More admitted patterns (`registry/path/**`; the spec's `gcp.binary_authorization_allowlist`). Default:
+    none."""
     protect: bool = False
+    """Pulumi `protect` on the stateful resources: `pulumi destroy` and replacements stop at them. Default:
+    off (the platform sets it in prod)."""
+
+    def problems(self) -> Iterator[Problem]:
+        yield from one_of("mode", self.mode, sorted(ENFORCEMENT), "Binary Authorization mode")
+        yield from like_spec_field(
+            "extra_patterns", list(self.extra_patterns), GcpKnobs, "binary_authorization_allowlist"
+        )
 
 
 class BinaryAuthorizationPolicy(Component):
@@ -61,7 +80,7 @@ class BinaryAuthorizationPolicy(Component):
     def __init__(
         self, name: str, args: BinaryAuthorizationPolicyArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         patterns = pulumi.Output.from_input(args.registry_url).apply(
             lambda url: [
                 gcp.binaryauthorization.PolicyAdmissionWhitelistPatternArgs(name_pattern=p)

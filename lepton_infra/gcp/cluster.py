@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_gcp as gcp
 
-from lepton_infra.core.args import check_args
-from lepton_infra.core.component import Component
+from lepton_infra.core.args import ipv4_cidr, renamed_fields
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.kubeconfig import ExecCredential, exec_kubeconfig
 from lepton_infra.core.naming import child_name, physical_name
-from lepton_infra.gcp.arg_checks import cluster_problems
 from lepton_infra.gcp.cluster_facts import DATAPLANE_V2
 from lepton_infra.gcp.maintenance import RecurringWindow, spec_window
 from lepton_infra.gcp.planning import workload_pool
+from lepton_infra.profiles.gcp.knobs import GcpKnobs
+from lepton_infra.spec import ClusterSpec
 from lepton_infra.spec.cluster import DEFAULT_VERSION
 from lepton_infra.spec.maintenance import MaintenanceWindow
+from lepton_infra.spec.problems import like_spec_field
 
 # The maintenance exclusion that holds the cluster's minor (ClusterArgs.hold_minor_from).
 MINOR_HOLD_EXCLUSION = "lepton-hold-minor"
@@ -39,58 +42,96 @@ MONITORING_COMPONENTS: tuple[str, ...] = (
 LOGGING_COMPONENTS: tuple[str, ...] = ("SYSTEM_COMPONENTS", "WORKLOADS")
 
 
+@renamed_fields(resource_labels="tags")
 @dataclass
-class ClusterArgs:
+class ClusterArgs(ComponentArgs):
     project: pulumi.Input[str]
-    location: pulumi.Input[str]  # a region (regional control plane) or a zone
+    """The GCP project (its id) the resources are created in."""
+    location: pulumi.Input[str]
+    """A region (a regional control plane, what the platform makes) or a zone."""
     node_locations: pulumi.Input[Sequence[str]]
+    """The zones nodes run in (the cluster's and every pool's unless a pool says otherwise)."""
     name_prefix: str
+    """Prefix of the cluster's cloud-side name (`<platform>-<environment>`)."""
     network: pulumi.Input[str]
+    """The VPC (its id, `Network.network_id`)."""
     subnetwork: pulumi.Input[str]
+    """The nodes' subnet (its id, `Network.subnet_id`) holding the pod and service secondary ranges."""
     pods_range_name: str
+    """Name of the subnet's secondary range pods take addresses from (VPC-native)."""
     services_range_name: str
+    """Name of the subnet's secondary range Services take addresses from."""
     control_plane_cidr: str
-    secrets_kms_key: pulumi.Input[str]  # application-layer secrets encryption
-    node_service_account: pulumi.Input[str]  # used by the short-lived default pool too
+    """The private control plane's /28 (`masterIpv4CidrBlock`), outside every other range."""
+    secrets_kms_key: pulumi.Input[str]
+    """Cloud KMS key (its id) for application-layer encryption of Kubernetes secrets."""
+    node_service_account: pulumi.Input[str]
+    """The nodes' service account e-mail (`NodeServiceAccount`), used by the short-lived default pool too."""
     boot_disk_kms_key: pulumi.Input[str]
-    kubernetes_version: str = DEFAULT_VERSION  # the spec's default (core/data/kubernetes_versions.yaml)
+    """Cloud KMS key (its id) the default pool's boot disks are encrypted with."""
+    kubernetes_version: str = DEFAULT_VERSION
+    """The control plane's minimum minor (`minMasterVersion`), e.g. `1.35`. Default: the spec's default minor
+    (core/data/kubernetes_versions.yaml)."""
     release_channel: str = "REGULAR"
+    """GKE release channel: `RAPID`, `REGULAR`, `STABLE` or `EXTENDED` (paid support past standard). Default:
+    `REGULAR`."""
     private_endpoint: bool = True
+    """Private API endpoint only (reached from the VPC and `authorized_networks`). False: the public endpoint
+    too, for `authorized_networks` only. Default: private."""
     authorized_networks: Sequence[str] = field(default_factory=list)
+    """CIDRs admitted to the API endpoint (master authorized networks). Default: none; only the VPC reaches a
+    private endpoint."""
     protect: bool = False
-    # Keep the location and node locations the cluster was created with (they came from a live zone
-    # lookup, gcp/zones.py): later answers never move nodes nor replace a zonal cluster.
+    """GKE deletion protection and Pulumi `protect` on the cluster. Default: off (the platform sets it in
+    prod)."""
     keep_node_locations: bool = False
-    # When GKE may upgrade and roll nodes on its own (gcp/maintenance.py); default: the spec's default window.
+    """Keep the location and node locations the cluster was created with (they came from a live zone lookup,
+    gcp/zones.py): later answers never move nodes nor replace a zonal cluster. Default: off, they follow the
+    args."""
     maintenance: RecurringWindow = field(default_factory=lambda: spec_window(MaintenanceWindow()))
-    # Hold the cluster on `kubernetes_version`: a NO_MINOR_UPGRADES maintenance exclusion from this RFC 3339
-    # time until the minor's end of support (GKE's `UNTIL_END_OF_SUPPORT`), so the release channel brings
-    # patches and node images but never a new minor: the minor moves only when the spec's does. Without it
-    # the version is a floor (`minMasterVersion`) and the channel upgrades the control plane and every pool
-    # past it, e.g. past what the pinned charts support. None: no hold.
+    """When GKE may upgrade and roll nodes on its own (gcp/maintenance.py: `recurring_window()` or
+    `spec_window()`). Default: the spec's default window, Sunday 00:00 UTC for 12 hours."""
     hold_minor_from: str | None = None
-    # Google Groups for RBAC: `gke-security-groups@<domain>`, whose member groups reach RBAC by e-mail.
+    """Hold the cluster on `kubernetes_version`: a NO_MINOR_UPGRADES maintenance exclusion from this RFC 3339
+    time until the minor's end of support, so the channel brings patches and node images but never a new minor
+    (without it the version is a floor and the channel upgrades past it, e.g. past what the pinned charts
+    support). Default: none, no hold."""
     rbac_security_group: str | None = None
-    # Serve the API on GKE's DNS-based endpoint too (IAM-authorized, reachable wherever Google APIs are),
-    # and point the kubeconfig at it: `pulumi up` then needs no route into the VPC.
+    """Google Groups for RBAC: `gke-security-groups@<domain>`, whose member groups reach RBAC by e-mail.
+    Default: none."""
     dns_endpoint: bool = False
-    # Same-node pod traffic goes through the VPC, so flow logs and firewall rules see it (prod); no GKE
-    # charge of its own, more flow-log volume. Switching it on an existing cluster restarts its nodes.
+    """Serve the API on GKE's DNS-based endpoint too (IAM-authorized, reachable wherever Google APIs are) and
+    point the kubeconfig at it: `pulumi up` then needs no route into the VPC. Default: off."""
     intranode_visibility: bool = False
-    # The platform labels on the cluster itself (scanners read `resource_labels`, not provider defaults).
-    resource_labels: Mapping[str, str] = field(default_factory=dict)
-    # GKE's own Gateway API controller and CRDs (standard channel): exposed services' routes (gcp/traffic.py).
+    """Same-node pod traffic goes through the VPC, so flow logs and firewall rules see it; no GKE charge of
+    its own, more flow-log volume, and switching it on an existing cluster restarts its nodes. Default: off
+    (the platform turns it on in prod)."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """GCP resource labels on the cluster itself (`resourceLabels`: scanners read them, not the provider's
+    default labels). Default: none."""
     gateway_api: bool = False
-    # GKE Binary Authorization: PROJECT_SINGLETON_POLICY_ENFORCE (evaluate the project's policy) or DISABLED.
+    """GKE's own Gateway API controller and CRDs (standard channel), for exposed services' routes
+    (gcp/traffic.py). Default: off."""
     binary_authorization_mode: str = "DISABLED"
+    """GKE Binary Authorization: `PROJECT_SINGLETON_POLICY_ENFORCE` (evaluate the project's policy,
+    `BinaryAuthorizationPolicy`) or `DISABLED`. Default: `DISABLED`."""
+
+    def problems(self) -> Iterator[Problem]:
+        yield from like_spec_field("kubernetes_version", self.kubernetes_version, ClusterSpec, "version")
+        yield from like_spec_field("release_channel", self.release_channel, GcpKnobs, "release_channel")
+        yield from like_spec_field(
+            "authorized_networks", list(self.authorized_networks), ClusterSpec, "authorized_networks"
+        )
+        yield from self.maintenance.problems("maintenance")
+        for arg in ("control_plane_cidr",):
+            yield from ipv4_cidr(arg, getattr(self, arg))
 
 
 class Cluster(Component):
     TOKEN = "lepton:gcp:Cluster"
 
     def __init__(self, name: str, args: ClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        check_args(self.TOKEN, name, cluster_problems(args))  # before anything is registered
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         self.cluster = gcp.container.Cluster(
             child_name(name, "gke"),
             name=physical_name(args.name_prefix, limit=40),
@@ -155,7 +196,7 @@ class Cluster(Component):
             gateway_api_config=gcp.container.ClusterGatewayApiConfigArgs(channel="CHANNEL_STANDARD")
             if args.gateway_api
             else None,
-            resource_labels=dict(args.resource_labels) or None,
+            resource_labels=dict(args.tags) or None,
             binary_authorization=gcp.container.ClusterBinaryAuthorizationArgs(
                 evaluation_mode=args.binary_authorization_mode
             ),

@@ -2,31 +2,54 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_gcp as gcp
 
-from lepton_infra.core.args import check_args
-from lepton_infra.core.component import Component
+from lepton_infra.core.args import at_least, at_most, renamed_fields
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name, physical_name
-from lepton_infra.gcp.arg_checks import encryption_key_problems
+from lepton_infra.profiles.gcp.tags import GCP_LABELS
 
 MAX_ROTATION_DAYS = 90
 ENCRYPTER_ROLE = "roles/cloudkms.cryptoKeyEncrypterDecrypter"
 
 
+@renamed_fields(labels="tags")
 @dataclass
-class EncryptionKeyArgs:
+class EncryptionKeyArgs(ComponentArgs):
     project: pulumi.Input[str]
-    location: pulumi.Input[str]  # the region: a CMEK must live where the data it protects lives
+    """The GCP project (its id) the resources are created in."""
+    location: pulumi.Input[str]
+    """The region: a CMEK key must live where the data it protects lives."""
     name_prefix: str
-    # Members allowed to encrypt/decrypt with the key, by role name (the URN suffix of each binding):
-    # e.g. {"gke": "serviceAccount:service-N@container-engine-robot...", "compute": ...}.
+    """Prefix of the key ring's and key's names (`<platform>-<environment>`)."""
     encrypters: dict[str, pulumi.Input[str]] = field(default_factory=dict)
+    """Members allowed to encrypt and decrypt with the key (`roles/cloudkms.cryptoKeyEncrypterDecrypter`), by
+    role name (the URN suffix of each binding): e.g. `{"gke":
+    "serviceAccount:service-N@container-engine-robot..."}`. Default: none."""
     rotation_days: int = MAX_ROTATION_DAYS
+    """Days between automatic key rotations (1 to 90: a platform key rotates at least every 90 days). Default:
+    90."""
     protect: bool = False
-    labels: dict[str, str] = field(default_factory=dict)
+    """Pulumi `protect` on the key ring and key: a destroyed key makes every disk and object it encrypts
+    unreadable. Default: off (the platform sets it in prod)."""
+    tags: dict[str, str] = field(default_factory=dict)
+    """GCP resource labels (the platform's: `team`, `cost-center`, ...), checked against GCP's label rules.
+    Default: none."""
+
+    def problems(self) -> Iterator[Problem]:
+        yield from at_least("rotation_days", self.rotation_days, 1)
+        yield from at_most(
+            "rotation_days",
+            self.rotation_days,
+            MAX_ROTATION_DAYS,
+            f"a platform key rotates at least every {MAX_ROTATION_DAYS} days",
+        )
+        yield from GCP_LABELS.problems(self.tags)
 
 
 class EncryptionKey(Component):
@@ -38,8 +61,7 @@ class EncryptionKey(Component):
     def __init__(
         self, name: str, args: EncryptionKeyArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        check_args(self.TOKEN, name, encryption_key_problems(args))  # before anything is registered
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         # Key rings and keys can never be deleted in GCP (only their versions): protect keeps Pulumi from
         # trying, and the 30-day scheduled destruction keeps a destroyed version recoverable.
         self.key_ring = gcp.kms.KeyRing(
@@ -59,7 +81,7 @@ class EncryptionKey(Component):
             version_template=gcp.kms.CryptoKeyVersionTemplateArgs(
                 algorithm="GOOGLE_SYMMETRIC_ENCRYPTION", protection_level="SOFTWARE"
             ),
-            labels=args.labels,
+            labels=args.tags,
             opts=self.child_opts(protect=args.protect),
         )
         self.bindings = [

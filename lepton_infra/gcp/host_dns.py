@@ -20,15 +20,18 @@ holds every exposed host; public hosts also get their record in the operator's p
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_gcp as gcp
 
-from lepton_infra.core.component import Component
+from lepton_infra.core.args import one_of
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name, physical_name
 from lepton_infra.core.traffic import Exposure
+from lepton_infra.spec.exposure_rules import within
 
 INTERNAL_ADDRESS_PURPOSE = "SHARED_LOADBALANCER_VIP"
 EXTERNAL_NETWORK_TIER = "STANDARD"
@@ -82,14 +85,50 @@ def gateway_addresses_field(address: gcp.compute.Address) -> list[dict[str, pulu
 
 
 @dataclass
-class HostDnsArgs:
+class HostDnsArgs(ComponentArgs):
     project: pulumi.Input[str]
+    """The GCP project (its id) the resources are created in."""
     name_prefix: str
+    """Prefix of the private zone's name (`<platform>-<environment>`)."""
     domain: str
-    network: pulumi.Input[str]  # the VPC the private zone is visible to (its id)
-    hosts: Sequence[tuple[str, Exposure]]  # every exposed host, with its exposure
-    addresses: Mapping[Exposure, pulumi.Input[str]]  # the IP of each exposure's Gateway
-    public_zone: str | None = None  # the operator's Cloud DNS zone (gcp.dns_zone), for public hosts
+    """`network.domain`: the private zone's DNS name; every host lies within it."""
+    network: pulumi.Input[str]
+    """The VPC (its id) the private zone is visible to."""
+    hosts: Sequence[tuple[str, Exposure]]
+    """Every exposed host with its exposure (internal | public): an A record each in the private zone, public
+    hosts in `public_zone` too."""
+    addresses: Mapping[Exposure, pulumi.Input[str]]
+    """Exposure -> the static IP of its Gateway (`Traffic.gateway_ips`): where each host's records point."""
+    public_zone: str | None = None
+    """The operator's public Cloud DNS zone (`gcp.dns_zone`), where public hosts' records go (the zone itself
+    is never touched). Default: none (then no public host)."""
+
+    def problems(self) -> Iterator[Problem]:
+        """What Cloud DNS would refuse: a record outside the zone's domain, a public host with no public
+        zone to write it in; and a host whose exposure has no Gateway address to point at."""
+        for host, exposure in self.hosts:
+            yield from one_of(f"hosts.{host}", exposure, ("internal", "public"), "exposure")
+            if not within(host, self.domain):
+                yield Problem(
+                    f"hosts.{host}",
+                    host,
+                    f"outside {self.domain}: Cloud DNS refuses a record outside its zone",
+                    f"use a host within {self.domain}",
+                )
+            if exposure not in self.addresses:
+                yield Problem(
+                    "addresses",
+                    sorted(self.addresses),
+                    f"no {exposure} Gateway address for {host}",
+                    f"add the {exposure} Gateway's address",
+                )
+        if any(e == "public" for _, e in self.hosts) and self.public_zone is None:
+            yield Problem(
+                "public_zone",
+                None,
+                "a public host's record also goes in the operator's public zone",
+                "set public_zone (gcp.dns_zone), or expose no host publicly",
+            )
 
 
 class HostDns(Component):
@@ -98,12 +137,8 @@ class HostDns(Component):
     TOKEN = "lepton:gcp:HostDns"
 
     def __init__(self, name: str, args: HostDnsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         self._project = args.project
-        if any(e == "public" for _, e in args.hosts) and args.public_zone is None:
-            raise ValueError(
-                "public hosts need the public zone (refused at spec time; reaching here is a bug)"
-            )
         # Holds only records this component manages (no state of its own): not protected, and Cloud DNS
         # refuses to delete it while a record other than SOA/NS remains, so `destroy` removes ours first.
         self.zone = gcp.dns.ManagedZone(

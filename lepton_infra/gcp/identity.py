@@ -3,17 +3,19 @@ prefix of the model bucket. `WorkloadIdentityBinder` is the `IdentityBinder` of 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_gcp as gcp
 
-from lepton_infra.core.args import check_args
-from lepton_infra.core.component import Component
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.identity import BoundIdentity
 from lepton_infra.core.naming import child_name, physical_name
-from lepton_infra.gcp.arg_checks import workload_identity_problems
 from lepton_infra.gcp.planning import prefix_read_condition, workload_identity_member
+from lepton_infra.spec import TenantSpec
+from lepton_infra.spec.problems import like_spec_field
 
 GKE_SA_ANNOTATION = "iam.gke.io/gcp-service-account"
 OBJECT_READER_ROLE = "roles/storage.objectViewer"
@@ -21,13 +23,24 @@ WORKLOAD_IDENTITY_USER_ROLE = "roles/iam.workloadIdentityUser"
 
 
 @dataclass
-class WorkloadIdentityArgs:
+class WorkloadIdentityArgs(ComponentArgs):
     project: pulumi.Input[str]
+    """The GCP project (its id) the resources are created in."""
     bucket: pulumi.Input[str]
+    """The model bucket's name."""
     bucket_prefix: str
+    """The prefix the service account may read and list (e.g. `research/`): nothing else in the bucket."""
     namespace: str
-    service_account: str  # the Kubernetes service account
+    """The Kubernetes namespace of the service account (a tenant's)."""
+    service_account: str
+    """The Kubernetes service account that acts as the GCP service account."""
     name_prefix: str
+    """Prefix of the GCP service account's id (`<platform>-<environment>`)."""
+
+    def problems(self) -> Iterator[Problem]:
+        # Kubernetes names: the namespace is a tenant's name, the service account a DNS label too.
+        yield from like_spec_field("namespace", self.namespace, TenantSpec, "name")
+        yield from like_spec_field("service_account", self.service_account, TenantSpec, "name")
 
 
 class WorkloadIdentity(Component):
@@ -36,8 +49,7 @@ class WorkloadIdentity(Component):
     def __init__(
         self, name: str, args: WorkloadIdentityArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        check_args(self.TOKEN, name, workload_identity_problems(args))  # before anything is registered
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         self.account = gcp.serviceaccount.Account(
             child_name(name, "gsa"),
             account_id=physical_name(

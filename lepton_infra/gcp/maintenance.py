@@ -10,9 +10,11 @@ day-of-week recurrences are evaluated in UTC.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from lepton_infra.core.errors import Problem
 from lepton_infra.profiles.gcp.rules import GKE_HOURS_PER_32_DAYS
 from lepton_infra.spec.maintenance import MIN_HOURS, MaintenanceWindow
 
@@ -54,6 +56,24 @@ class RecurringWindow:
             return 32 * self.hours
         days = re.fullmatch(r"FREQ=WEEKLY;BYDAY=([A-Z]{2}(,[A-Z]{2})*)", self.recurrence)
         return 4 * len(days.group(1).split(",")) * self.hours if days else 0.0
+
+    def problems(self, path: str) -> Iterator[Problem]:
+        """What GKE refuses in this window (the rules above), reported at `path`."""
+        try:
+            hours, per_32_days = self.hours, self.hours_per_32_days
+        except ValueError:
+            yield Problem(
+                path, self, "start_time and end_time are not RFC 3339 UTC times", "use recurring_window()"
+            )
+            return
+        if hours < MIN_COUNTED_HOURS or per_32_days < MIN_HOURS_PER_32_DAYS:
+            yield Problem(
+                path,
+                self,
+                f"GKE needs {MIN_HOURS_PER_32_DAYS} hours of availability in any 32 days, in windows of "
+                f"{MIN_COUNTED_HOURS} hours or more (this gives {per_32_days:g})",
+                "open it longer or more often (FREQ=DAILY, or a weekly window of 12 hours or more)",
+            )
 
 
 def recurring_window(day: str, start: str, duration_hours: int) -> RecurringWindow:

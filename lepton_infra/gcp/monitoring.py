@@ -2,30 +2,57 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_gcp as gcp
 
-from lepton_infra.core.args import check_args
-from lepton_infra.core.component import Component
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name
-from lepton_infra.gcp.arg_checks import monitoring_problems
+from lepton_infra.profiles.gcp.knobs import GcpKnobs
+from lepton_infra.spec import BudgetSpec, MonitoringSpec
+from lepton_infra.spec.problems import like_spec_field
 
 
 @dataclass
-class MonitoringArgs:
+class MonitoringArgs(ComponentArgs):
     project: pulumi.Input[str]
+    """The GCP project (its id) the resources are created in."""
     cluster_name: pulumi.Input[str]
+    """The GKE cluster's name: the alert policies' filters select its nodes."""
     display_prefix: str
+    """Prefix of the alert policies' and channels' display names (`<platform>-<environment>`)."""
     alert_emails: Sequence[str] = field(default_factory=list)
+    """An e-mail notification channel each, on every alert policy. Default: none."""
     gpu_idle_percent: int = 10
-    # The budget: all three or none. The project number scopes the budget to this project's spend.
+    """A GPU node whose accelerator duty cycle stays under this for an hour raises the idle-GPU alert.
+    Default: 10."""
     billing_account: str | None = None
+    """Billing account the budget lives on (a budget needs `billing_account`, `budget_usd` and
+    `project_number`). Default: none, no budget."""
     budget_usd: float | None = None
+    """Monthly budget in USD on this project's spend. Default: none, no budget."""
     budget_thresholds_percent: Sequence[int] = (80, 100)
+    """Percentages of `budget_usd` that notify. Default: 80 and 100."""
     project_number: pulumi.Input[str] | None = None
+    """The project's number: scopes the budget to this project's spend. Default: none, no budget."""
+
+    def problems(self) -> Iterator[Problem]:
+        yield from like_spec_field("alert_emails", list(self.alert_emails), MonitoringSpec, "alert_emails")
+        yield from like_spec_field(
+            "gpu_idle_percent", self.gpu_idle_percent, MonitoringSpec, "gpu_idle_percent"
+        )
+        yield from like_spec_field("budget_usd", self.budget_usd, BudgetSpec, "monthly_usd")
+        yield from like_spec_field("billing_account", self.billing_account, GcpKnobs, "billing_account")
+        if self.budget_usd is not None and self.billing_account is None:
+            yield Problem(
+                "billing_account",
+                None,
+                "a GCP budget lives on a billing account",
+                "give billing_account, or drop budget_usd",
+            )
 
 
 def _threshold(
@@ -58,8 +85,7 @@ class Monitoring(Component):
     TOKEN = "lepton:gcp:Monitoring"
 
     def __init__(self, name: str, args: MonitoringArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        check_args(self.TOKEN, name, monitoring_problems(args))  # before anything is registered
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         self.channels = [
             gcp.monitoring.NotificationChannel(
                 child_name(name, f"email-{i}"),

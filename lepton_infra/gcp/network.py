@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_gcp as gcp
 
-from lepton_infra.core.args import check_args
-from lepton_infra.core.component import Component
+from lepton_infra.core.args import at_least, at_most, ipv4_cidr
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name, physical_name
-from lepton_infra.gcp.arg_checks import network_problems
 
 PODS_RANGE = "pods"
 SERVICES_RANGE = "services"
@@ -21,22 +21,40 @@ WEBHOOK_PORTS: tuple[str, ...] = ("4443", "6443", "8443", "9443", "15017")
 
 
 @dataclass
-class NetworkArgs:
+class NetworkArgs(ComponentArgs):
     project: pulumi.Input[str]
+    """The GCP project (its id) the resources are created in."""
     region: pulumi.Input[str]
-    # Cloud-side name prefix (`<platform>-<environment>`); URN names never depend on it.
+    """The subnets' and router's region."""
     name_prefix: str
+    """Prefix of cloud-side names (`<platform>-<environment>`); URN names never depend on it."""
     nodes_cidr: str
+    """The nodes' subnet range (primary)."""
     pods_cidr: str
+    """The pods' secondary range (VPC-native, `gcp/planning.py` plans it)."""
     services_cidr: str
-    # The private control plane's /28: the source of control plane -> node webhook traffic.
+    """The Services' secondary range."""
     control_plane_cidr: str
+    """The private control plane's /28: the source of control plane -> node webhook traffic the firewall
+    admits."""
     flow_sampling: float = 0.5
+    """Fraction of packets VPC flow logs sample on the node subnet (0.0 to 1.0). Default: 0.5."""
     webhook_ports: Sequence[str] = field(default_factory=lambda: list(WEBHOOK_PORTS))
-    # The regional Gateway classes' proxy-only subnet (None: no exposed service, no subnet) and the pod
-    # ports their proxies and Google's health checks reach (gcp/traffic.py).
+    """Node ports the control plane may reach (admission webhooks: cert-manager, the GPU operator, KEDA, ...).
+    Default: 4443, 6443, 8443, 9443 and 15017."""
     proxy_only_cidr: str | None = None
+    """The regional Gateway classes' proxy-only subnet (gcp/traffic.py). Default: none, no exposed service and
+    no subnet."""
     load_balancer_ports: Sequence[str] = ()
+    """Pod ports the Gateways' proxies and Google's health checks reach (a firewall rule from their ranges).
+    Default: none, no rule."""
+
+    def problems(self) -> Iterator[Problem]:
+        for arg in ("nodes_cidr", "pods_cidr", "services_cidr", "control_plane_cidr"):
+            yield from ipv4_cidr(arg, getattr(self, arg))
+        # VPC flow logs sample a fraction of packets: the API takes 0.0 to 1.0.
+        yield from at_least("flow_sampling", self.flow_sampling, 0.0, "a sampling fraction is 0.0 to 1.0")
+        yield from at_most("flow_sampling", self.flow_sampling, 1.0, "a sampling fraction is 0.0 to 1.0")
 
 
 # Where Google's health checkers connect from (Cloud Load Balancing docs, "Health checks overview", probe
@@ -48,8 +66,7 @@ class Network(Component):
     TOKEN = "lepton:gcp:Network"
 
     def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        check_args(self.TOKEN, name, network_problems(args))  # before anything is registered
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         prefix = args.name_prefix
         self.vpc = gcp.compute.Network(
             child_name(name, "vpc"),

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_gcp as gcp
 
-from lepton_infra.core.component import Component
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name, physical_name
 
 # What a node needs and nothing more. GKE's docs ("Configure GKE node service accounts") name the
@@ -21,9 +23,15 @@ NODE_ROLES: tuple[str, ...] = ("roles/container.defaultNodeServiceAccount",)
 
 
 @dataclass
-class NodeServiceAccountArgs:
+class NodeServiceAccountArgs(ComponentArgs):
     project: pulumi.Input[str]
+    """The GCP project (its id) the resources are created in."""
     name_prefix: str
+    """Prefix of the service account's id (`<prefix>-nodes`)."""
+
+    def problems(self) -> Iterator[Problem]:
+        # The account id is derived from name_prefix within GCP's limits (physical_name): nothing to refuse.
+        return iter(())
 
 
 class NodeServiceAccount(Component):
@@ -32,7 +40,7 @@ class NodeServiceAccount(Component):
     def __init__(
         self, name: str, args: NodeServiceAccountArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         self.account = gcp.serviceaccount.Account(
             child_name(name, "sa"),
             account_id=physical_name(args.name_prefix, "nodes", limit="gcp:service-account"),

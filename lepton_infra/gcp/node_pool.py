@@ -2,62 +2,138 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import pulumi
 import pulumi_gcp as gcp
 
-from lepton_infra.core.args import check_args
-from lepton_infra.core.component import Component
+from lepton_infra.core.args import at_least, known, renamed_fields
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name
-from lepton_infra.gcp.arg_checks import node_pool_problems
 from lepton_infra.gcp.node_identity import NodeServiceAccount, NodeServiceAccountArgs
-from lepton_infra.gcp.planning import pool_shape
+from lepton_infra.gcp.planning import initial_nodes_per_zone, pool_shape
+from lepton_infra.profiles.gcp import PROFILE as GCP
+from lepton_infra.spec import NodePoolSpec
+from lepton_infra.spec.problems import like_spec_field, machine_problems, node_pool_args_problems
 
+# How many zones a pool spans when the caller does not say: a regional GKE cluster's default node
+# locations (three zones of its region).
+DEFAULT_ZONES = 3
 CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
 
 
+def _per_zone_to_total(per_zone: Any, kwargs: dict[str, Any]) -> Any:
+    """`initial_nodes_per_zone` (before 0.2.0) counted per zone; `initial_nodes` counts the pool."""
+    return per_zone * kwargs.get("zones", DEFAULT_ZONES)
+
+
+@renamed_fields(
+    initial_nodes_per_zone=("initial_nodes", _per_zone_to_total),
+    extra_labels="labels",
+    resource_labels="tags",
+)
 @dataclass
-class NodePoolArgs:
+class NodePoolArgs(ComponentArgs):
     project: pulumi.Input[str]
-    cluster: pulumi.Input[str]  # cluster id or name
-    location: pulumi.Input[str]  # the cluster's location (region or zone)
-    pool_name: str  # the GKE pool name (the spec's pool name)
-    key_id: pulumi.Input[str]  # the platform's Cloud KMS key (boot disks)
-    min_nodes: int = 0  # over the whole pool (all zones), not per zone
+    """The GCP project (its id) the resources are created in."""
+    cluster: pulumi.Input[str]
+    """The GKE cluster (its id or name) the pool joins."""
+    location: pulumi.Input[str]
+    """The cluster's location (region or zone)."""
+    pool_name: str
+    """The GKE pool's name and its `lepton.ai/pool` node label (the spec's `node_pools[].name`)."""
+    key_id: pulumi.Input[str]
+    """The platform's Cloud KMS key (its id): the boot disks are encrypted with it."""
+    min_nodes: int = 0
+    """Fewest nodes the autoscaler keeps, over the whole pool (all zones), not per zone. Default: 0 (a pool
+    scales from zero)."""
     max_nodes: int = 2
-    initial_nodes_per_zone: int = 0
-    gpu_type: str | None = None  # catalog GPU key, e.g. "l4"
+    """Most nodes the autoscaler may start, over the whole pool. Default: 2."""
+    initial_nodes: int | None = None
+    """Nodes at creation, over the whole pool (GKE gets it per zone: spread over `zones`, rounded up, never
+    above `max_nodes`); the autoscaler owns the count afterwards. Default: `min_nodes`."""
+    gpu_type: str | None = None
+    """Catalog GPU key (e.g. `l4`): the machine type and accelerator come from the catalog, with the
+    `nvidia.com/gpu` taint and GKE-installed drivers. Default: none, a CPU pool."""
     gpu_count: int = 1
+    """GPUs per node (the catalog picks a machine with that many). Default: 1."""
     cpu_class: str | None = None
-    machine_type: str | None = None  # explicit catalog machine; wins over the catalog's choice
+    """Catalog CPU class of a CPU pool. Default: `standard-4`."""
+    machine_type: str | None = None
+    """An explicit catalog machine type; wins over the catalog's choice. Default: none, the catalog
+    chooses."""
     spot: bool = False
+    """Spot VMs. Default: on-demand."""
     disk_gb: int = 100
+    """Boot disk size in GiB, encrypted with `key_id`. Default: 100."""
     node_locations: pulumi.Input[Sequence[str]] | None = None
-    # The node identity. None: the pool creates its own dedicated NodeServiceAccount (standalone use).
+    """The zones the pool's nodes run in. Default: the cluster's node locations."""
     service_account_email: pulumi.Input[str] | None = None
-    extra_labels: Mapping[str, str] = field(default_factory=dict)
-    resource_labels: Mapping[str, str] = field(default_factory=dict)  # GCE labels on the node VMs
+    """The nodes' service account. Default: the pool creates its own dedicated `NodeServiceAccount`
+    (standalone use)."""
+    labels: Mapping[str, str] = field(default_factory=dict)
+    """Extra Kubernetes node labels; the platform's own (`lepton.ai/pool`, GPU labels) win on a clash.
+    Default: none."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """GCP resource labels on the node VMs (`lepton-pool` is added). Default: none."""
+    zones: int = DEFAULT_ZONES
+    """How many zones the pool's nodes span (`node_locations`, else the cluster's): `initial_nodes` is spread
+    over them. Default: 3, a regional cluster's."""
     name_prefix: str = "lepton"
-    # Nodes only through ProvisioningRequests (GKE queued provisioning, Dynamic Workload Scheduler):
-    # a GPU pool for queued jobs, from 0 nodes, on-demand.
+    """Prefix of the pool's own service account (`<prefix>-<pool_name>`) when it makes one. Default:
+    `lepton`."""
     queued_provisioning: bool = False
+    """Nodes only through ProvisioningRequests (GKE queued provisioning, Dynamic Workload Scheduler): an
+    on-demand GPU pool for queued jobs, from 0 nodes. Default: off."""
+
+    def problems(self) -> Iterator[Problem]:
+        yield from node_pool_args_problems(
+            self.pool_name, self.min_nodes, self.max_nodes, GCP.pool_name, "node pool"
+        )
+        initial = self.initial_nodes
+        if initial is not None and known(initial) and not self.min_nodes <= initial <= self.max_nodes:
+            yield Problem(
+                "initial_nodes",
+                initial,
+                f"outside [min_nodes {self.min_nodes}, max_nodes {self.max_nodes}]",
+                "set it between min_nodes and max_nodes, or leave it unset",
+            )
+        yield from at_least("zones", self.zones, 1)
+        yield from like_spec_field("disk_gb", self.disk_gb, NodePoolSpec, "disk_gb")
+        if self.queued_provisioning and (
+            self.gpu_type is None or self.spot or self.min_nodes or self.initial_nodes
+        ):
+            yield Problem(
+                "queued_provisioning",
+                True,
+                "GKE queued provisioning is for on-demand GPU pools starting from 0 nodes",
+                "set gpu_type, spot=False, min_nodes=0, initial_nodes=0",
+            )
+        yield from machine_problems(
+            "gcp",
+            "GCP",
+            gpu_type=self.gpu_type,
+            gpu_count=self.gpu_count,
+            cpu_class=self.cpu_class,
+            machine_type=self.machine_type,
+        )
 
 
 class NodePool(Component):
     TOKEN = "lepton:gcp:NodePool"
 
     def __init__(self, name: str, args: NodePoolArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        check_args(self.TOKEN, name, node_pool_problems(args))  # before anything is registered
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         shape = pool_shape(
             args.pool_name,
             gpu=args.gpu_type,
             gpu_count=args.gpu_count,
             cpu_class=args.cpu_class,
             machine_type=args.machine_type,
-            extra_labels=dict(args.extra_labels),
+            extra_labels=dict(args.labels),
             spot=args.spot,
         )
         email = args.service_account_email
@@ -95,7 +171,12 @@ class NodePool(Component):
             cluster=args.cluster,
             location=args.location,
             node_locations=args.node_locations,
-            initial_node_count=args.initial_nodes_per_zone,
+            # GKE sizes a pool per zone: the pool's initial total spread over its zones.
+            initial_node_count=initial_nodes_per_zone(
+                args.min_nodes if args.initial_nodes is None else args.initial_nodes,
+                args.zones,
+                args.max_nodes,
+            ),
             autoscaling=gcp.container.NodePoolAutoscalingArgs(
                 # Totals over every zone of the pool: the spec counts nodes, not nodes per zone.
                 total_min_node_count=args.min_nodes,
@@ -151,7 +232,7 @@ class NodePool(Component):
                     gcp.container.NodePoolNodeConfigTaintArgs(key=t.key, value=t.value, effect=t.effect)
                     for t in shape.taints
                 ],
-                resource_labels={**dict(args.resource_labels), "lepton-pool": args.pool_name},
+                resource_labels={**dict(args.tags), "lepton-pool": args.pool_name},
             ),
             # The autoscaler owns the size after creation; a changed initial size must not replace the pool.
             # Explicit node locations (a GPU pool's, from live machine-type lookups) are kept from creation:

@@ -11,7 +11,8 @@ from lepton_infra.core.cluster_handle import CapacityProvisioning, ClusterHandle
 from lepton_infra.core.component import Component
 from lepton_infra.core.exposure import warn_if_api_open_to_the_world
 from lepton_infra.core.naming import child_name
-from lepton_infra.gcp.access import api_access_note, dns_endpoint_exposure
+from lepton_infra.gcp.access import api_access as describe_api_access
+from lepton_infra.gcp.access import dns_endpoint_exposure
 from lepton_infra.gcp.artifacts import ArtifactStore, ArtifactStoreArgs
 from lepton_infra.gcp.binary_authorization import (
     CLUSTER_DISABLED,
@@ -36,7 +37,6 @@ from lepton_infra.gcp.network import Network, NetworkArgs
 from lepton_infra.gcp.node_identity import NodeServiceAccount, NodeServiceAccountArgs
 from lepton_infra.gcp.node_pool import NodePool, NodePoolArgs
 from lepton_infra.gcp.planning import (
-    initial_nodes_per_zone,
     plan_network_layout,
     plan_proxy_only_range,
 )
@@ -52,7 +52,7 @@ from lepton_infra.gcp.services import (
     ProjectServices,
     ProjectServicesArgs,
 )
-from lepton_infra.gcp.traffic import GkeTraffic, GkeTrafficArgs, load_balancer_ports
+from lepton_infra.gcp.traffic import Traffic, TrafficArgs, load_balancer_ports
 from lepton_infra.gcp.zones import node_zones
 from lepton_infra.spec import PlatformSpec
 from lepton_infra.spec.resolved import resolve
@@ -64,7 +64,7 @@ class Platform(Component):
     TOKEN = "lepton:gcp:Platform"
 
     def __init__(self, name: str, spec: PlatformSpec, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(name, opts)
+        super().__init__(name, spec, opts)
         resolved = resolve(spec)
         assert resolved.gcp is not None  # resolve() fills the spec's own cloud
         gcp_settings, knobs = resolved.gcp, resolved.gcp.knobs
@@ -173,7 +173,7 @@ class Platform(Component):
                 rbac_security_group=knobs.rbac_security_group,
                 dns_endpoint=gcp_settings.dns_endpoint,
                 intranode_visibility=prod,
-                resource_labels=labels,
+                tags=labels,
                 gateway_api=proxy_only is not None,
                 binary_authorization_mode=CLUSTER_DISABLED
                 if binauthz == "off"
@@ -215,7 +215,8 @@ class Platform(Component):
                     key_id=key_id,
                     min_nodes=pool.spec.min,
                     max_nodes=pool.spec.max,
-                    initial_nodes_per_zone=initial_nodes_per_zone(pool.initial_nodes, zones, pool.spec.max),
+                    initial_nodes=pool.initial_nodes,
+                    zones=zones,
                     gpu_type=pool.spec.gpu.type if pool.spec.gpu else None,
                     gpu_count=pool.spec.gpu.count if pool.spec.gpu else 1,
                     cpu_class=pool.spec.cpu,
@@ -226,8 +227,8 @@ class Platform(Component):
                         pool, spec.region, placement.gpu_candidates, zones, project, invoke_opts
                     ),
                     service_account_email=node_email,
-                    extra_labels=dict(pool.spec.labels),
-                    resource_labels=labels,
+                    labels=dict(pool.spec.labels),
+                    tags=labels,
                     name_prefix=prefix,
                     queued_provisioning=pool.name in knobs.queued_provisioning_pools,
                 ),
@@ -269,7 +270,7 @@ class Platform(Component):
         warn_if_api_open_to_the_world(spec, "GKE", self)
         if exposure := dns_endpoint_exposure(resolved):
             pulumi.log.warn(exposure, self)
-        api_access = api_access_note(resolved, self.network.subnet_physical_name)
+        api_access = describe_api_access(resolved, self.network.subnet_physical_name)
         pulumi.log.info(f"GKE API access: {api_access}", resource=self)
         self.k8s_provider = k8s.Provider(
             child_name(name, "k8s"), kubeconfig=self.cluster.kubeconfig, opts=self.child_opts()
@@ -285,17 +286,17 @@ class Platform(Component):
             allow_volume_expansion=True,
             opts=self.child_opts(provider=self.k8s_provider),
         )
-        self.traffic: GkeTraffic | None = None
+        self.traffic: Traffic | None = None
         if proxy_only:
-            self.traffic = GkeTraffic(
+            self.traffic = Traffic(
                 child_name(name, "traffic"),
-                GkeTrafficArgs(
+                TrafficArgs(
                     project=project,
                     project_id=knobs.project,
                     region=spec.region,
                     name_prefix=prefix,
                     proxy_only_cidr=proxy_only,
-                    dns_zone=knobs.dns_zone if spec.network.tls_issuer == "acme" else None,
+                    tls_issuer=spec.network.tls_issuer,
                     domain=spec.network.domain,
                     hosts=[(e.host, e.exposure) for e in resolved.exposed],
                     network=self.network.network_id,

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
 import pulumi_gcp as gcp
 
-from lepton_infra.core.args import check_args
-from lepton_infra.core.component import Component
+from lepton_infra.core.args import known, non_empty
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name
-from lepton_infra.gcp.arg_checks import project_services_problems
 
 # Enabled first, through a provider WITHOUT the user-project override: the platform's provider bills every
 # call to the project itself (`X-Goog-User-Project`), and after enabling an API terraform-provider-google
@@ -47,9 +47,23 @@ DNS_SERVICE = "dns.googleapis.com"
 
 
 @dataclass
-class ProjectServicesArgs:
+class ProjectServicesArgs(ComponentArgs):
     project: str
+    """The GCP project (its id) the APIs are enabled in; the bootstrap provider is pinned to it."""
     services: Sequence[str] = field(default_factory=lambda: list(PLATFORM_SERVICES))
+    """The Google APIs to enable (`<name>.googleapis.com`); never disabled on destroy. Default: every API the
+    platform uses (`PLATFORM_SERVICES`)."""
+
+    def problems(self) -> Iterator[Problem]:
+        yield from non_empty("services", self.services, "API service")
+        for i, service in enumerate(self.services):
+            if known(service) and not str(service).endswith(".googleapis.com"):
+                yield Problem(
+                    f"services[{i}]",
+                    service,
+                    "not a Google API service name",
+                    "write it like container.googleapis.com",
+                )
 
 
 class ProjectServices(Component):
@@ -63,8 +77,7 @@ class ProjectServices(Component):
     def __init__(
         self, name: str, args: ProjectServicesArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        check_args(self.TOKEN, name, project_services_problems(args))  # before anything is registered
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         # Project only: no billing project, no override, no labels (a Service has none).
         self.bootstrap_provider = gcp.Provider(
             child_name(name, "bootstrap"), project=args.project, opts=self.child_opts()

@@ -13,14 +13,16 @@ namespace as the Service; one GCPBackendPolicy per Service).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pulumi
 import pulumi_gcp as gcp
 
-from lepton_infra.core.component import Component
+from lepton_infra.core.args import ipv4_cidr, one_of, renamed_fields, renamed_names
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.exposure import exposed_services
 from lepton_infra.core.identity import BoundIdentity
 from lepton_infra.core.naming import child_name, physical_name
@@ -36,6 +38,8 @@ from lepton_infra.gcp.identity import GKE_SA_ANNOTATION, WORKLOAD_IDENTITY_USER_
 from lepton_infra.gcp.network import HEALTH_CHECK_RANGES
 from lepton_infra.gcp.planning import workload_identity_member
 from lepton_infra.kubernetes.charts.pinned import INTERCEPTOR_ADMIN_PORT, INTERCEPTOR_PROXY_PORT
+from lepton_infra.spec import NetworkSpec
+from lepton_infra.spec.problems import like_spec_field
 
 if TYPE_CHECKING:
     from lepton_infra.spec.platform import PlatformSpec
@@ -69,40 +73,94 @@ MAX_DRAINING_SECONDS = 3600
 MAX_PROXY_CERTIFICATES = 15
 
 
+def _acme_zone(zone: Any, kwargs: dict[str, Any]) -> Any:
+    """`dns_zone` (before 0.2.0) was set only for acme, and was also the public zone then."""
+    kwargs.setdefault("tls_issuer", "acme" if zone is not None else "private-ca")
+    kwargs.setdefault("public_zone", zone)
+    return kwargs["tls_issuer"]
+
+
+@renamed_fields(dns_zone=("tls_issuer", _acme_zone))
 @dataclass
-class GkeTrafficArgs:
+class TrafficArgs(ComponentArgs):
     project: pulumi.Input[str]
+    """The GCP project (its id) the resources are created in."""
     project_id: str
-    """The same project as plain text (the ClusterIssuer's solver names it)."""
+    """The same project as plain text (the ClusterIssuer's Cloud DNS solver names it)."""
     region: str
+    """The Gateways' region: the SSL policy and static addresses are regional."""
     name_prefix: str
+    """Prefix of cloud-side names (`<platform>-<environment>`)."""
     proxy_only_cidr: str
-    dns_zone: str | None = None
-    """The Cloud DNS managed zone for acme (gcp.dns_zone); None: the platform's private CA."""
+    """The proxy-only subnet's range: the Envoy proxies reach pods from it (the NetworkPolicy peers)."""
+    tls_issuer: str = "private-ca"
+    """acme | private-ca (`network.tls_issuer`): acme proves each host by DNS-01 in `public_zone`. Default:
+    `private-ca`, the platform's own CA."""
     domain: str | None = None
+    """`network.domain`: the private zone's name and the hosts' domain. Default: none, no zone and no
+    records."""
     hosts: Sequence[tuple[str, Exposure]] = ()
-    """Every exposed host with its exposure: a Gateway (and a static address) per exposure used."""
+    """Every exposed host with its exposure: a Gateway (and a static address) per exposure used. Default:
+    none."""
     network: pulumi.Input[str] | None = None
-    """The VPC (its id): the private zone for `domain` is visible to it."""
+    """The VPC (its id): the private zone for `domain` is visible to it. Default: none, no zone and no
+    records."""
     node_subnet: pulumi.Input[str] | None = None
-    """The nodes' subnet (its id): the internal Gateway's address is reserved there."""
+    """The nodes' subnet (its id): the internal Gateway's address is reserved there. Default: none (required
+    with an internal host)."""
     dns_records: bool = True
-    """network.dns_records: a private zone for `domain` and each host's A record(s)."""
+    """`network.dns_records`: a private zone for `domain` and each host's A record(s) (`HostDns`). Default: on
+    (needs `network` and `domain`)."""
     public_zone: str | None = None
-    """gcp.dns_zone whatever the issuer: public hosts' records go there too."""
+    """The operator's public Cloud DNS zone (`gcp.dns_zone`), whatever the issuer: public hosts' records go
+    there, and acme's challenges. Default: none."""
     gcp_provider: pulumi.ProviderResource | None = None
+    """The platform's GCP provider, for the DNS-01 identity made on the in-cluster layer's behalf (whose
+    parent carries only a Kubernetes provider). Default: the caller's default provider."""
+
+    @property
+    def acme_zone(self) -> str | None:
+        """The zone cert-manager writes DNS-01 challenges in (acme only)."""
+        return self.public_zone if self.tls_issuer == "acme" else None
 
     @property
     def public(self) -> bool:
         """Some service is exposed publicly (the external class is offered)."""
         return any(e == "public" for _, e in self.hosts)
 
+    def problems(self) -> Iterator[Problem]:
+        yield from ipv4_cidr("proxy_only_cidr", self.proxy_only_cidr)
+        for host, exposure in self.hosts:
+            yield from one_of(f"hosts.{host}", exposure, sorted(GATEWAY_CLASSES), "exposure")
+        if any(e == "internal" for _, e in self.hosts) and self.node_subnet is None:
+            yield Problem(
+                "node_subnet",
+                None,
+                "the internal Gateway's address is reserved in the nodes' subnet",
+                "pass the nodes' subnet id",
+            )
+        yield from like_spec_field("tls_issuer", self.tls_issuer, NetworkSpec, "tls_issuer")
+        if self.tls_issuer == "acme" and self.public_zone is None:
+            yield Problem(
+                "public_zone",
+                None,
+                "acme proves each host by a DNS-01 record in the public Cloud DNS zone",
+                "set public_zone (gcp.dns_zone), or use tls_issuer private-ca",
+            )
+        if self.tls_issuer == "acme" and self.domain is None:
+            yield Problem(
+                "domain",
+                None,
+                "cert-manager proves hosts under the domain in public_zone",
+                "set domain (network.domain), or use tls_issuer private-ca",
+            )
 
-class GkeTraffic(Component):
+
+class Traffic(Component):
     TOKEN = "lepton:gcp:Traffic"
 
-    def __init__(self, name: str, args: GkeTrafficArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(name, opts)
+    def __init__(self, name: str, args: TrafficArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(name, args, opts)
         self.args = args
         # TLS 1.2 or later, RESTRICTED ciphers (ECDHE with AES-GCM / ChaCha20 only) on every listener.
         self.ssl_policy = gcp.compute.RegionSslPolicy(
@@ -116,7 +174,7 @@ class GkeTraffic(Component):
             opts=self.child_opts(),
         )
         self.dns_role: gcp.projects.IAMCustomRole | None = None
-        if args.dns_zone is not None:
+        if args.acme_zone is not None:
             self.dns_role = gcp.projects.IAMCustomRole(
                 child_name(name, "dns01-role"),
                 project=args.project,
@@ -129,8 +187,6 @@ class GkeTraffic(Component):
         self.addresses: dict[Exposure, gcp.compute.Address] = {}
         exposures: list[Exposure] = sorted({e for _, e in args.hosts})
         for exposure in exposures:
-            if exposure == "internal" and args.node_subnet is None:
-                raise ValueError("an internal Gateway's address needs the nodes' subnet")
             self.addresses[exposure] = gateway_address(
                 child_name(name, f"address-{exposure}"),
                 exposure,
@@ -186,16 +242,16 @@ class GkeTraffic(Component):
     def _address(self, entry: EntryPoint) -> gcp.compute.Address:
         if entry.exposure not in self.addresses:
             raise ValueError(
-                f"no address reserved for a {entry.exposure} Gateway: GkeTrafficArgs.hosts lists no "
+                f"no address reserved for a {entry.exposure} Gateway: TrafficArgs.hosts lists no "
                 f"{entry.exposure} host, but the layer routes {list(entry.hosts)} through one"
             )
         return self.addresses[entry.exposure]
 
     def _dns_zone(self) -> DnsZone | None:
         args = self.args
-        if args.dns_zone is None or args.domain is None:
+        if args.acme_zone is None or args.domain is None:
             return None
-        zone, role = args.dns_zone, self.dns_role
+        zone, role = args.acme_zone, self.dns_role
         assert role is not None
 
         def bind(
@@ -321,3 +377,6 @@ def load_balancer_ports(spec: PlatformSpec) -> list[str]:
         else:
             ports.add(service.port)
     return [str(p) for p in sorted(ports)]
+
+
+__getattr__ = renamed_names(__name__, {"GkeTraffic": "Traffic", "GkeTrafficArgs": "TrafficArgs"}, globals())

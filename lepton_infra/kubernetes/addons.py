@@ -1,4 +1,4 @@
-"""`PlatformAddons`: the whole in-cluster layer, and `build_addons(spec, handle)` mapping the spec to it.
+"""`PlatformAddons`: the whole in-cluster layer (kubernetes/from_spec.py maps a spec to its args).
 
 Ordering is explicit and minimal: CRD-owning releases before the custom resources that use them; node
 pools (the handle's `workload_dependencies`) before anything that runs pods; the GPU stack before GPU
@@ -8,69 +8,118 @@ Namespaces, quotas, policies and RBAC wait for nothing but the cluster.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 import pulumi
 
-from lepton_infra.core.args import check_args
-from lepton_infra.core.cluster_handle import CapacityProvisioning, ClusterHandle, GpuFacts
-from lepton_infra.core.component import Component
-from lepton_infra.core.errors import SpecError
+from lepton_infra.core.cluster_handle import GpuFacts
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name
-from lepton_infra.kubernetes.arg_checks import platform_addons_problems
 from lepton_infra.kubernetes.gpu_stack import GpuStack, GpuStackArgs
 from lepton_infra.kubernetes.jobs.kueue import Kueue, KueueArgs, TenantQueueWiring
-from lepton_infra.kubernetes.jobs.queues import Flavor, PoolShape, TenantQueue, flavors_for
-from lepton_infra.kubernetes.observability.alert_routing import alert_receivers
+from lepton_infra.kubernetes.jobs.queues import Flavor, TenantQueue
 from lepton_infra.kubernetes.observability.observability import Observability, ObservabilityArgs
-from lepton_infra.kubernetes.priority import SERVING_PRIORITY, tenant_priority_classes
+from lepton_infra.kubernetes.priority import tenant_priority_classes
 from lepton_infra.kubernetes.serving.autoscaling import autoscaler_for
 from lepton_infra.kubernetes.serving.inference import SERVICE_PORT, InferenceService, InferenceServiceArgs
 from lepton_infra.kubernetes.serving.keda import Keda, KedaArgs
 from lepton_infra.kubernetes.serving.metrics_server import MetricsServer, MetricsServerArgs
-from lepton_infra.kubernetes.tenancy.isolation import isolation_problems
-from lepton_infra.kubernetes.tenancy.tenant import WORKLOAD_SERVICE_ACCOUNT, Tenant, TenantArgs
+from lepton_infra.kubernetes.tenancy.tenant import Tenant, TenantArgs
 from lepton_infra.kubernetes.traffic.routes import route_target
 from lepton_infra.kubernetes.traffic.traffic import Traffic, TrafficArgs
-from lepton_infra.kubernetes.traffic.traffic_plan import TrafficPlan, traffic_plan, trust_output
-from lepton_infra.spec import PlatformSpec
-from lepton_infra.spec.jobs import TenantJobsSpec
-from lepton_infra.spec.service_rules import hosting_pools
-
-
-@dataclass
-class PlatformAddonsArgs:
-    kubernetes_version: str
-    observability: ObservabilityArgs
-    tenants: Sequence[TenantArgs]
-    # Each service's `namespace`/`service_account` name its tenant; the component wires the real outputs.
-    services: Sequence[InferenceServiceArgs]
-    gpu: GpuFacts | None = None  # None: no GPU pools, no GPU stack
-    # Install metrics-server (CPU-based HPAs, `kubectl top`) because the cloud does not run one.
-    install_metrics_server: bool = True
-    # The cluster admits system-node-critical / system-cluster-critical pods only in namespaces with a
-    # ResourceQuota scoped to those classes (GKE): the components create one where they run such pods.
-    critical_priority_needs_quota: bool = False
-    workload_dependencies: Sequence[pulumi.Resource] = field(default_factory=list)
-    # Job queues (Kueue): its flavors and one queue per tenant named in `tenants`; None: not installed.
-    jobs: JobQueuesArgs | None = None
-    # Workloads with volumes (Prometheus, Alertmanager) also wait for these (CSI driver, storage class).
-    storage_dependencies: Sequence[pulumi.Resource] = field(default_factory=list)
-    # Inference workloads also wait for these (the cluster autoscaler that brings their nodes).
-    scale_up_dependencies: Sequence[pulumi.Resource] = field(default_factory=list)
-    # The way in to the exposed services (kubernetes/traffic/traffic_plan.py); None: no service is exposed.
-    traffic: TrafficPlan | None = None
+from lepton_infra.kubernetes.traffic.traffic_plan import TrafficPlan, trust_output
+from lepton_infra.spec import ClusterSpec
+from lepton_infra.spec.problems import like_spec_field
 
 
 @dataclass
 class JobQueuesArgs:
+    """What `Kueue` is given beyond the cluster's version and the tenants' namespaces (`job_queues_args`)."""
+
     flavors: Sequence[Flavor]
+    """One ResourceFlavor per node pool kind (`flavors_for`)."""
     queues: Sequence[TenantQueue]
+    """One per tenant named in `PlatformAddonsArgs.tenants`: its quota, borrowing and preemption."""
     system_pool: str | None = None
-    provisioning_class: str | None = None  # ClusterHandle.capacity_provisioning
+    """The on-demand CPU pool the controller runs on. Default: wherever it fits."""
+    provisioning_class: str | None = None
+    """The ProvisioningRequest class the cluster autoscaler serves (`ClusterHandle.capacity_provisioning`).
+    Default: none, no capacity admission check."""
     provisioning_ready: Sequence[pulumi.Resource] = ()
-    provisioning_all_or_nothing: bool = False  # CapacityProvisioning.all_or_nothing
+    """What the controller starts after (the ProvisioningRequest API being served). Default: none."""
+    provisioning_all_or_nothing: bool = False
+    """Whether that autoscaler delivers a request's nodes all or none (`CapacityProvisioning.all_or_nothing`),
+    stated on the ProvisioningRequestConfig. Default: False (best effort)."""
+
+
+@dataclass
+class PlatformAddonsArgs(ComponentArgs):
+    kubernetes_version: str
+    """The cluster's minor (`1.33`), given to every child: Pod Security Admission versions and the minors
+    the pinned charts must support."""
+    observability: ObservabilityArgs
+    """Prometheus, Alertmanager and Grafana (kube-prometheus-stack), always installed; its `depends_on` is
+    replaced by the node pools and `storage_dependencies`."""
+    tenants: Sequence[TenantArgs]
+    """One isolated namespace per tenant, with its quota, policies, admin RBAC and workload identity."""
+    services: Sequence[InferenceServiceArgs]
+    """The inference services; each one's `namespace` and `service_account` name its tenant (one of
+    `tenants`), and the component wires the tenant's real outputs in their place."""
+    gpu: GpuFacts | None = None
+    """What the cloud's GPU nodes already have (`ClusterHandle.gpu`): the GPU operator installs the rest.
+    Default: none, no GPU pools and no GPU stack."""
+    install_metrics_server: bool = True
+    """Install metrics-server (CPU-based HPAs, `kubectl top`) because the cloud does not run one. Default:
+    installed (two small replicas in kube-system)."""
+    critical_priority_needs_quota: bool = False
+    """The cluster admits system-node-critical and system-cluster-critical pods only in namespaces with a
+    ResourceQuota scoped to those classes (GKE): the children create one where they run such pods.
+    Default: off."""
+    workload_dependencies: Sequence[pulumi.Resource] = field(default_factory=list)
+    """What every workload waits for (the node pools, `ClusterHandle.workload_dependencies`). Default:
+    none."""
+    jobs: JobQueuesArgs | None = None
+    """Job queues (Kueue): its flavors and one queue per tenant named in `tenants`. Default: none, Kueue is
+    not installed."""
+    storage_dependencies: Sequence[pulumi.Resource] = field(default_factory=list)
+    """What workloads with volumes (Prometheus, Alertmanager) also wait for: the CSI driver, the storage
+    class. Default: none."""
+    scale_up_dependencies: Sequence[pulumi.Resource] = field(default_factory=list)
+    """What inference workloads also wait for: the cluster autoscaler that brings their nodes. Default:
+    none."""
+    traffic: TrafficPlan | None = None
+    """The way in to the exposed services (kubernetes/traffic/traffic_plan.py). Default: none, no service is
+    exposed outside the cluster."""
+
+    def problems(self) -> Iterator[Problem]:
+        """Every child's problems at once, before the first child exists (paths prefixed with the child)."""
+        yield from like_spec_field("kubernetes_version", self.kubernetes_version, ClusterSpec, "version")
+        tenants = {t.name for t in self.tenants}
+        for prefix, problems in (
+            ("observability", self.observability.problems()),
+            *((f"tenants[{i}]", t.problems()) for i, t in enumerate(self.tenants)),
+            *((f"services[{i}]", s.problems()) for i, s in enumerate(self.services)),
+        ):
+            for p in problems:
+                yield Problem(f"{prefix}.{p.path}", p.value, p.why, p.fix)
+        for i, s in enumerate(self.services):
+            if s.tenant not in tenants:
+                yield Problem(
+                    f"services[{i}].tenant",
+                    s.tenant,
+                    "not one of the tenants: the service runs in its tenant's namespace",
+                    f"use a tenant's name ({', '.join(sorted(tenants)) or 'none given'}), or add the tenant",
+                )
+        for i, q in enumerate(self.jobs.queues if self.jobs else ()):
+            if q.tenant not in tenants:
+                yield Problem(
+                    f"jobs.queues[{i}].tenant",
+                    q.tenant,
+                    "not one of the tenants: a tenant's queue submits from its namespace",
+                    f"use a tenant's name ({', '.join(sorted(tenants)) or 'none given'}), or add the tenant",
+                )
 
 
 class PlatformAddons(Component):
@@ -79,8 +128,7 @@ class PlatformAddons(Component):
     def __init__(
         self, name: str, args: PlatformAddonsArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        check_args(self.TOKEN, name, platform_addons_problems(args))  # before anything is registered
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         nodes = list(args.workload_dependencies)
         self.observability = Observability(
             child_name(name, "observability"),
@@ -106,7 +154,9 @@ class PlatformAddons(Component):
             self.metrics_server = MetricsServer(
                 child_name(name, "metrics-server"),
                 MetricsServerArgs(
-                    depends_on=nodes, critical_priority_needs_quota=args.critical_priority_needs_quota
+                    depends_on=nodes,
+                    critical_priority_needs_quota=args.critical_priority_needs_quota,
+                    kubernetes_version=args.kubernetes_version,
                 ),
                 self.child_opts(),
             )
@@ -231,163 +281,3 @@ class PlatformAddons(Component):
             host: pulumi.Output.all(a.hostname, a.ip).apply(lambda v: v[0] or v[1]) for host, a in addresses
         }
         self.finish({**self.outputs, **({"host_addresses": self.host_addresses} if addresses else {})})
-
-
-def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs:
-    """Map the validated spec and the cloud's handle to the in-cluster layer's args. The spec was checked
-    before the first resource (unknown tenants, quotas, GPU types); what only the handle can tell (does
-    the dataplane enforce NetworkPolicy?) is refused here, before any in-cluster object."""
-    traffic, traffic_problems = traffic_plan(spec, handle)
-    problems = [*isolation_problems(spec, handle), *traffic_problems]
-    if problems:
-        raise SpecError(problems)
-    version = handle.kubernetes_version
-    mon = spec.monitoring
-    if not mon.alert_receivers:
-        pulumi.log.warn(
-            "monitoring: no alert receiver (smtp with alert_emails, slack, pagerduty, webhooks): in-cluster "
-            "alerts reach no one (docs/kubernetes.md, 'Alert delivery')"
-        )
-    egress = list(handle.identity_egress)
-    cloud_tolerations = [t.toleration() for t in handle.gpu.cloud_taints]
-    interceptor = any(autoscaler_for(s.replicas.min, s.scaling.metric) == "keda-http" for s in spec.services)
-    return PlatformAddonsArgs(
-        kubernetes_version=version,
-        gpu=handle.gpu if spec.gpu_pools else None,
-        install_metrics_server=not handle.metrics_server_installed,
-        critical_priority_needs_quota=handle.critical_priority_needs_quota,
-        workload_dependencies=list(handle.workload_dependencies),
-        scale_up_dependencies=list(handle.scale_up_dependencies),
-        storage_dependencies=list(handle.storage_dependencies),
-        observability=ObservabilityArgs(
-            kubernetes_version=version,
-            retention_days=mon.retention_days,
-            storage_gb=mon.storage_gb,
-            storage_class=handle.storage_class,
-            receivers=alert_receivers(mon),
-            gpu_idle_percent=mon.gpu_idle_percent,
-            gpu_metrics=_cloud_dcgm_fields(handle.gpu),
-            cluster_dns=handle.cluster_dns,
-        ),
-        tenants=[
-            TenantArgs(
-                name=t.name,
-                kubernetes_version=version,
-                bind_identity=handle.bind_identity,
-                gpu_quota=t.gpu_quota,
-                cpu_quota=t.cpu_quota,
-                memory_quota=t.memory_quota,
-                pods=t.pods,
-                admin_groups=list(t.admins),
-                pod_security=t.pod_security,
-                extra_egress=egress,
-                service_ports=sorted({s.port for s in spec.services}),
-                interceptor_egress=interceptor,
-                namespace_labels=dict(traffic.facts.target_namespace_labels) if traffic else {},
-            )
-            for t in spec.tenants
-        ],
-        services=[
-            InferenceServiceArgs(
-                name=s.name,
-                tenant=s.tenant,
-                namespace=s.tenant,
-                service_account=WORKLOAD_SERVICE_ACCOUNT,
-                image=s.image,
-                port=s.port,
-                predict_path=s.predict_path,
-                health_path=s.health_path,
-                cpu=s.cpu,
-                memory=s.memory,
-                gpu_type=s.gpu.type if s.gpu else None,
-                gpu_count=s.gpu.count if s.gpu else 0,
-                min_replicas=s.replicas.min,
-                max_replicas=s.replicas.max,
-                scaling_metric=s.scaling.metric,
-                scaling_target=s.scaling.target,
-                cpu_utilization=s.scaling.cpu_utilization,
-                cloud_tolerations=cloud_tolerations if s.gpu else (),
-                model_cache_gb=s.model_cache_gb,
-                preferred_pools=[p.name for p in hosting_pools(spec, s) if not p.spot]
-                if s.replicas.min > 0
-                else [],
-                priority_class=SERVING_PRIORITY.name,
-            )
-            for s in spec.services
-        ],
-        jobs=job_queues_args(spec, cloud_tolerations, handle.capacity_provisioning)
-        if spec.jobs.enabled
-        else None,
-        traffic=traffic,
-    )
-
-
-def job_queues_args(
-    spec: PlatformSpec,
-    cloud_tolerations: Sequence[Mapping[str, str]],
-    capacity: CapacityProvisioning | None = None,
-) -> JobQueuesArgs:
-    """Flavors from the node pools, a queue per tenant with the spec's quota (defaults: no guaranteed
-    GPUs, the tenant's CPU and memory quota); the controller on the first on-demand CPU pool with nodes.
-    GPU pools the cluster's autoscaler provisions for (`capacity`) get the capacity admission check."""
-    gpu_pools = {p.name for p in spec.gpu_pools}
-    provisioned = (
-        set()
-        if capacity is None
-        else gpu_pools
-        if capacity.pools is None
-        else gpu_pools & set(capacity.pools)
-    )
-    flavors = flavors_for(
-        [PoolShape(p.name, p.gpu.type if p.gpu else None, p.spot) for p in spec.node_pools],
-        cloud_tolerations,
-        provisioned,
-        [t.toleration() for t in capacity.node_taints] if capacity else (),
-    )
-    queues = []
-    for t in spec.tenants:
-        jobs = t.jobs or TenantJobsSpec()
-        queues.append(
-            TenantQueue(
-                tenant=t.name,
-                gpu_quota=dict(jobs.gpu_quota),
-                cpu_quota=jobs.cpu_quota or t.cpu_quota,
-                memory_quota=jobs.memory_quota or t.memory_quota,
-                borrowing_limit=jobs.borrowing_limit,
-                reclaim_within_cohort=jobs.preemption.reclaim_within_cohort,
-                within_cluster_queue=jobs.preemption.within_cluster_queue,
-            )
-        )
-    system = spec.system_pool.name if spec.system_pool else None
-    return JobQueuesArgs(
-        flavors=flavors,
-        queues=queues,
-        system_pool=system,
-        provisioning_class=capacity.provisioning_class if provisioned and capacity else None,
-        provisioning_ready=list(capacity.ready) if provisioned and capacity else [],
-        provisioning_all_or_nothing=bool(provisioned and capacity and capacity.all_or_nothing),
-    )
-
-
-def _cloud_dcgm_fields(gpu: GpuFacts) -> frozenset[str]:
-    """The DCGM fields the cloud's own exporter serves, when that exporter is the one scraped."""
-    if gpu.dcgm_exporter_installed and gpu.dcgm_exporter is not None:
-        return gpu.dcgm_exporter.metrics
-    return frozenset()
-
-
-def build_addons(
-    spec: PlatformSpec, handle: ClusterHandle, opts: pulumi.ResourceOptions | None = None
-) -> PlatformAddons:
-    """The in-cluster layer for `spec` on the cluster behind `handle`. Every Kubernetes object goes
-    through `handle.provider`; the caller's `opts` (parent, other providers) are kept."""
-    caller = opts or pulumi.ResourceOptions()
-    providers: list[pulumi.ProviderResource] = []
-    if isinstance(caller.providers, Mapping):
-        providers.extend(caller.providers.values())
-    elif caller.providers:
-        providers.extend(caller.providers)
-    providers = [p for p in providers if getattr(p, "package", None) != "kubernetes"] + [handle.provider]
-    merged = pulumi.ResourceOptions.merge(caller, pulumi.ResourceOptions(providers=providers))
-    merged.providers = providers
-    return PlatformAddons(child_name(spec.name, "k8s"), addons_args(spec, handle), merged)

@@ -6,7 +6,7 @@ set of facts, not a new branch here.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,14 +14,16 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from lepton_infra.core.cluster_handle import ExporterPods, GpuFacts, NodeTaint
-from lepton_infra.core.component import Component
+from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.conventions import (
     GPU_OPERATOR_NAMESPACE,
     GPU_TAINT_EFFECT,
     GPU_TAINT_KEY,
     MONITORING_NAMESPACE,
 )
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name
+from lepton_infra.kubernetes.charts.checks import kubernetes_version_problems
 from lepton_infra.kubernetes.charts.helm import pinned_release
 from lepton_infra.kubernetes.charts.pinned import GPU_OPERATOR, HelmChart
 from lepton_infra.kubernetes.meta import common_labels, namespace, psa_labels
@@ -140,24 +142,38 @@ def cloud_exporter_pod_monitor_spec(pods: ExporterPods) -> dict[str, Any]:
 
 
 @dataclass
-class GpuStackArgs:
+class GpuStackArgs(ComponentArgs):
     kubernetes_version: str
+    """The cluster's minor (`1.33`): the operator namespace's Pod Security Admission version, and a minor
+    the operator chart must support when it is installed."""
     facts: GpuFacts
-    # Resources the operator's pods need first (node pools, the cluster autoscaler).
+    """What the cloud's GPU nodes already have (`ClusterHandle.gpu`): the operator installs only the rest
+    (driver, container toolkit, device plugin, DCGM exporter), and nothing when the cloud has them all."""
     depends_on: Sequence[pulumi.Resource] = ()
-    # The release owning the ServiceMonitor CRD (kube-prometheus-stack).
+    """What the operator's pods need first (node pools, the cluster autoscaler), passed to the release: a
+    component's `depends_on` does not reach the children it creates. Default: none."""
     monitoring_crds: Sequence[pulumi.Resource] = ()
+    """The release owning the ServiceMonitor and PodMonitor CRDs (kube-prometheus-stack), which the GPU
+    metrics' monitor waits for. Default: none."""
     chart: HelmChart = field(default_factory=lambda: GPU_OPERATOR)
-    # The operator, its operands and node-feature-discovery all run at system-node-critical (the chart's
-    # defaults and ours): where the cluster admits that class only under a quota, create it.
+    """The NVIDIA GPU operator chart to install. Default: the pinned one (kubernetes/charts/pinned.py)."""
     critical_priority_needs_quota: bool = False
+    """The operator, its operands and node-feature-discovery run at system-node-critical (the chart's
+    defaults and ours): set it where the cluster admits that class only under a ResourceQuota (GKE), and
+    one is created in the operator's namespace. Default: off."""
+
+    def problems(self) -> Iterator[Problem]:
+        installed = gpu_operator_toggles(self.facts).anything
+        yield from kubernetes_version_problems(
+            self.kubernetes_version, {"chart": self.chart} if installed else {}
+        )
 
 
 class GpuStack(Component):
     TOKEN = "lepton:k8s:GpuStack"
 
     def __init__(self, name: str, args: GpuStackArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         self.toggles = gpu_operator_toggles(args.facts)
         cloud_exporter = args.facts.dcgm_exporter if args.facts.dcgm_exporter_installed else None
         # Driver and toolkit pods are privileged by nature: this namespace is one of the few that must be.

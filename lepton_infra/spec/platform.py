@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 import pulumi
 from pydantic import Field, StringConstraints, TypeAdapter, ValidationError, model_validator
 
+from lepton_infra.core.component import ComponentArgs
 from lepton_infra.core.conventions import PLATFORM_CONFIG_KEY
 from lepton_infra.core.errors import MISSING, Problem, SpecError
 from lepton_infra.core.spec_model import SpecModel
@@ -35,7 +36,7 @@ Environment = Literal["dev", "staging", "prod"]
 CloudName = Literal["aws", "gcp", "azure"]
 
 
-class PlatformSpec(SpecModel):
+class PlatformSpec(SpecModel, ComponentArgs):
     name: PlatformName = Field(
         description="Platform name (3-20 chars, lowercase, digits, hyphens); prefixes every cloud-side name."
     )
@@ -173,6 +174,14 @@ class PlatformSpec(SpecModel):
     @property
     def stack_label(self) -> str:
         return deployment_name(self.name, self.environment)
+
+    def problems(self) -> list[Problem]:
+        """The args contract of a cloud's `Platform` (core/component.py): the spec's rules and the cloud's
+        pre-flight, run again on this instance. A spec built through pydantic passed them already (empty);
+        this catches one built around validation (`model_construct`, `model_copy(update=...)`)."""
+        from lepton_infra.spec.rules import check_platform
+
+        return check_platform(self)
 
 
 def spec_in_config(config: Mapping[str, Any]) -> PlatformSpec | None:

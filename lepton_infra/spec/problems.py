@@ -9,7 +9,7 @@ import types
 import typing
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
@@ -17,6 +17,9 @@ from lepton_infra.core.args import known, ordered
 from lepton_infra.core.errors import MISSING, Problem, choose_from, format_path, quoting_fix
 from lepton_infra.core.spec_model import PATTERN_RULES
 from lepton_infra.spec.node_pool import NodePoolSpec
+
+if TYPE_CHECKING:
+    from lepton_infra.catalog.machines import Cloud
 
 _FIXES = {
     "extra_forbidden": "remove it or check the spelling against the documented fields",
@@ -177,3 +180,38 @@ def node_pool_args_problems(
     yield from like_spec_field("min_nodes", min_nodes, NodePoolSpec, "min")
     yield from like_spec_field("max_nodes", max_nodes, NodePoolSpec, "max")
     yield from ordered("min_nodes", min_nodes, "max_nodes", max_nodes)
+
+
+def machine_problems(
+    cloud: Cloud,
+    title: str,
+    *,
+    gpu_type: str | None,
+    gpu_count: Any,
+    cpu_class: str | None,
+    machine_type: str | None,
+) -> Iterator[Problem]:
+    """What a node-pool component that picks its machine from the catalog refuses: a GPU type the cloud's
+    catalog does not offer, a GPU count the spec refuses, and a combination the catalog has no machine for
+    (`title`: how users name the cloud, "GCP")."""
+    from lepton_infra.catalog import NoMachine, catalog, choose_machine
+    from lepton_infra.core.args import one_of
+    from lepton_infra.spec.base import GpuRequest
+
+    if gpu_type is not None:
+        offered = sorted(catalog(cloud).gpu_types())
+        if gpu_type not in offered:
+            yield from one_of("gpu_type", gpu_type, offered, f"{title} GPU type")
+            return
+        yield from like_spec_field("gpu_count", gpu_count, GpuRequest, "count")
+    try:
+        choose_machine(cloud, gpu=gpu_type, gpu_count=gpu_count, cpu_class=cpu_class, explicit=machine_type)
+    except NoMachine as err:
+        path, value = (
+            ("machine_type", machine_type)
+            if machine_type
+            else ("gpu_count", gpu_count)
+            if gpu_type
+            else ("cpu_class", cpu_class)
+        )
+        yield Problem(path, value, str(err), "pick a machine the catalog lists")

@@ -115,6 +115,10 @@ def render() -> str:
         if model in seen:
             continue
         seen.add(model)
+        # A field annotated with a name the module defines after the model (GcpKnobs.dns_zone) stays a
+        # forward reference until pydantic first rebuilds the model: resolve it, so the table reads the same
+        # whether or not some GcpKnobs was built before.
+        model.model_rebuild()
         lines += [
             f"## `{path}` ({model.__name__})",
             "",

@@ -53,20 +53,20 @@ def test_component_refuses_what_route53_would() -> None:
     problems = list(host_dns_problems("ai.acme.dev", hosts, None))
     assert [(p.path, p.value) for p in problems] == [
         ("hosts.chat.other.dev", "chat.other.dev"),
-        ("dns_zone_id", None),
+        ("public_zone", None),
     ]
     assert [p.path for p in host_dns_problems(None, hosts, "Z1")] == ["domain"]
     assert list(host_dns_problems("ai.acme.dev", {"ai.acme.dev": "public"}, "Z1")) == []
 
 
 def test_the_component_refuses_a_host_outside_the_domain_before_registering_anything() -> None:
-    from lepton_infra.aws.traffic import AlbTraffic, AlbTrafficArgs
+    from lepton_infra.aws.traffic import Traffic, TrafficArgs
 
     def program() -> None:
         provider = pulumi.ProviderResource("aws", "aws", {"region": "us-east-1"})
-        AlbTraffic(
+        Traffic(
             "traffic",
-            AlbTrafficArgs(
+            TrafficArgs(
                 cluster_name="c",
                 hosts={"chat.other.dev": "internal"},
                 tls_issuer="private-ca",
@@ -75,7 +75,7 @@ def test_the_component_refuses_a_host_outside_the_domain_before_registering_anyt
                 prod=False,
                 private_ca_arn=PCA,
                 domain="ai.acme.dev",
-                private_zone_vpc_id="vpc-1",
+                vpc_id="vpc-1",
                 region="us-east-1",
             ),
             pulumi.ResourceOptions(provider=provider),

@@ -271,7 +271,7 @@ def test_plan_log_says_where_pulumi_up_runs(plan_program, monkeypatch, changes: 
 def test_one_access_entry_per_role_carrying_all_its_groups() -> None:
     """EKS allows one access entry per IAM principal: a role that is admin and a tenant admin, or admin of
     two tenants, gets one entry with every group."""
-    from lepton_infra.aws.cluster import principal_groups
+    from lepton_infra.aws.access import principal_groups
 
     admin, ops = f"{ROLE}admins", f"{ROLE}ops"
     assert principal_groups([admin], {"research-admins": [admin, ops], "serving-admins": [ops]}) == {

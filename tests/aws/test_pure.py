@@ -6,10 +6,11 @@ import json
 
 import pytest
 
+from lepton_infra.aws.access import endpoint_access
 from lepton_infra.aws.autoscaler import IMAGE_TAGS, image_tag
-from lepton_infra.aws.cluster import endpoint_access, kubeconfig
+from lepton_infra.aws.cluster import kubeconfig
+from lepton_infra.aws.encryption import key_policy
 from lepton_infra.aws.iam import has_admin_wildcard
-from lepton_infra.aws.kms import key_policy
 from lepton_infra.aws.monitoring import gpu_idle_expression
 from lepton_infra.aws.network import nat_zone_indexes
 from lepton_infra.aws.node_pool import (
@@ -69,7 +70,7 @@ def test_private_endpoint_always_on() -> None:
 
 
 def test_public_endpoint_without_cidrs_refused() -> None:
-    with pytest.raises(ValueError, match="public_access_cidrs"):
+    with pytest.raises(ValueError, match="authorized_networks"):
         endpoint_access(True, [])
 
 

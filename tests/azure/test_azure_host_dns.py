@@ -1,4 +1,4 @@
-"""Host DNS on AKS (azure/host_dns.py, wired by `AksTraffic`): the record names in a zone, the private zone
+"""Host DNS on AKS (azure/host_dns.py, wired by `azure.Traffic`): the record names in a zone, the private zone
 and its VNet link, `publish_host` writing a host's records through the right provider (or only keeping its
 address with `network.dns_records: false`), the spec refusing a public host it could not write, and the
 zones priced."""
@@ -14,12 +14,11 @@ import pulumi_kubernetes as k8s
 import pytest
 
 from lepton_infra.azure.host_dns import PublicZone, relative_record_name
-from lepton_infra.azure.traffic import AksTraffic, AksTrafficArgs
-from lepton_infra.core.errors import SpecError
+from lepton_infra.azure.traffic import Traffic, TrafficArgs
+from lepton_infra.core.errors import ComponentArgsError, SpecError
 from lepton_infra.core.traffic import HostAddress, IngressFacts
 from lepton_infra.cost import estimate_cost
 from lepton_infra.plan import plan_program
-from lepton_infra.plan.engine import PlanFailed
 from lepton_infra.plan.record import PlannedGraph
 from lepton_infra.spec import PlatformSpec
 from tests.kubernetes.harness import KUBECONFIG, shipped_spec
@@ -62,9 +61,9 @@ def _traffic(dns_records: bool, holder: dict[str, Any], zone_id: str | None = ZO
         "azure-zone", subscription_id="11111111-2222-3333-4444-555555555555", location="eastus"
     )
     kube = k8s.Provider("k8s", kubeconfig=pulumi.Output.secret(KUBECONFIG))
-    traffic = AksTraffic(
+    traffic = Traffic(
         "t",
-        AksTrafficArgs(
+        TrafficArgs(
             exposures=frozenset({"internal", "public"}),
             k8s_provider=kube,
             prod=False,
@@ -74,11 +73,11 @@ def _traffic(dns_records: bool, holder: dict[str, Any], zone_id: str | None = ZO
             oidc_issuer="https://issuer/",
             azure_provider=azure,
             domain="ai.acme.dev",
-            dns_zone_id=zone_id,
-            acme=True,
+            public_zone=zone_id,
+            tls_issuer="acme",
             dns_records=dns_records,
             vnet_id=VNET,
-            dns_zone_provider=zone_provider,
+            public_zone_provider=zone_provider,
         ),
     )
     facts: IngressFacts = traffic.facts()
@@ -154,11 +153,14 @@ def test_dns_records_off_writes_nothing() -> None:
     assert holder["facts"].dns_zone.recursive_nameservers == ()
 
 
-def test_a_public_host_without_a_public_zone_is_a_bug_not_a_silent_gap() -> None:
-    with pytest.raises(
-        PlanFailed, match=r"ValueError: public host public\.ai\.acme\.dev with no azure\.dns_zone_id"
-    ):
+def test_a_public_host_without_a_public_zone_is_refused_before_anything_exists() -> None:
+    """azure.Traffic refuses it in its args (it raised at apply time, once the Ingress reported its IP):
+    one problem naming the zone, even though acme needs it too."""
+    with pytest.raises(ComponentArgsError) as err:
         _plan(dns_records=True, zone_id=None)
+    assert err.value.paths == ["public_zone"]
+    assert "A record" in str(err.value) and "DNS-01" in str(err.value)
+    assert [r.type for r in err.value.recorded_resources if r.type.startswith("lepton:")] == []  # type: ignore[attr-defined]
 
 
 def _raw(**network: Any) -> dict[str, Any]:

@@ -118,13 +118,12 @@ def test_a_service_path_without_a_leading_slash_is_refused_by_the_spec(tmp_path:
 
 
 def test_the_component_refuses_the_path_in_the_spec_words() -> None:
-    from lepton_infra.kubernetes.arg_checks import inference_service_problems
     from lepton_infra.kubernetes.serving.inference import InferenceServiceArgs
 
     args = InferenceServiceArgs(
         name="sentiment", tenant="research", namespace="research", service_account="sentiment",
         image="ghcr.io/acme/s:1.4", predict_path="predict",
     )  # fmt: skip
-    problems = {p.path: p.why for p in inference_service_problems(args)}
+    problems = {p.path: p.why for p in args.problems()}
     assert list(problems) == ["predict_path"]
     assert problems["predict_path"].startswith("must be an absolute HTTP path")

@@ -12,11 +12,11 @@ from typing import Any
 import jsonschema
 import pytest
 
-from lepton_infra.core.errors import SpecError
+from lepton_infra.core.errors import ComponentArgsError, SpecError
 from lepton_infra.core.traffic import EntryPoint
 from lepton_infra.cost import estimate_cost
 from lepton_infra.gcp.host_dns import HostDns, HostDnsArgs
-from lepton_infra.plan.engine import PlanFailed, plan_program
+from lepton_infra.plan.engine import plan_program
 from lepton_infra.spec import PlatformSpec
 from tests.kubernetes.crd_schemas import validate_cr
 from tests.kubernetes.harness import shipped_spec
@@ -147,8 +147,10 @@ def test_host_dns_writes_each_host_in_its_zones_only() -> None:
         ("b.ai.acme.dev.", "acme-dev", ("198.51.100.7",)),
     ]
     assert not graph.of_type("gcp:dns/managedZone:ManagedZone")[1:]  # the public zone is never created
-    with pytest.raises(PlanFailed, match="public hosts need the public zone"):
-        _host_dns([("b.ai.acme.dev", "public")], None)
+    # Refused before HostDns registers anything (it used to raise after creating itself).
+    with pytest.raises(ComponentArgsError) as refused:
+        _host_dns([("b.ai.acme.dev", "public"), ("c.example.org", "internal")], None)
+    assert refused.value.paths == ["hosts.c.example.org", "public_zone"]
 
 
 def test_the_private_zone_and_addresses_are_priced(plan_stack, platform_dir) -> None:

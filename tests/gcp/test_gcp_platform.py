@@ -535,7 +535,8 @@ def test_cluster_handle_facts(prod: Planned) -> None:
     assert handle.managed_autoscaler is True
     assert handle.kubernetes_version == "1.36"
     pools = [d for d in handle.workload_dependencies if isinstance(d, NodePool)]
-    assert sorted(p.name for p in pools) == sorted(r.name for r in prod.graph.of_type("lepton:gcp:NodePool"))
+    # pulumi.Resource keeps the resource name in `_name` (a component claims no `name` of its own).
+    assert sorted(p._name for p in pools) == sorted(r.name for r in prod.graph.of_type("lepton:gcp:NodePool"))
 
 
 def test_outputs_and_secret_kubeconfig(prod: Planned) -> None:

@@ -127,12 +127,14 @@ class RecordingBinder:
 def make_handle(
     binder: RecordingBinder,
     facts: GpuFacts | None = None,
-    version: str = "1.33",
+    version: str = "1.35",
     metrics_server_installed: bool = False,
     **handle_facts: Any,
 ) -> ClusterHandle:
     """`handle_facts`: other ClusterHandle fields; NetworkPolicy enforcement is on unless a test says
-    otherwise (every cloud layer enforces it; a cluster that does not is refused with tenants)."""
+    otherwise (every cloud layer enforces it; a cluster that does not is refused with tenants). `version`
+    is the shipped stacks' `cluster.version`: the components refuse a minor their pinned charts do not
+    support (the KEDA HTTP add-on 0.15.0 starts at 1.34)."""
     kubeconfig = pulumi.Output.secret(KUBECONFIG)
     provider = k8s.Provider("cluster-k8s", kubeconfig=kubeconfig)
     return ClusterHandle(

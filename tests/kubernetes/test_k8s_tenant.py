@@ -29,7 +29,7 @@ def test_namespace_is_the_tenant_name(prod) -> None:
 def test_namespace_enforces_restricted_pod_security(prod, mode: str) -> None:
     labels = prod.graph.one(NS, f"{T}-namespace").get("metadata.labels")
     assert labels[f"pod-security.kubernetes.io/{mode}"] == "restricted"
-    assert labels[f"pod-security.kubernetes.io/{mode}-version"] == "v1.33"
+    assert labels[f"pod-security.kubernetes.io/{mode}-version"] == "v1.35"
 
 
 def test_baseline_tenant_still_warns_on_restricted() -> None:

@@ -9,7 +9,7 @@ from typing import Any
 import pulumi
 import pytest
 
-from lepton_infra.aws.kms import EncryptionKey, EncryptionKeyArgs
+from lepton_infra.aws.encryption import EncryptionKey, EncryptionKeyArgs
 from lepton_infra.aws.node_pool import NodePool as AwsNodePool
 from lepton_infra.aws.node_pool import NodePoolArgs as AwsNodePoolArgs
 from lepton_infra.core.errors import ComponentArgsError
@@ -189,7 +189,7 @@ def _more_components() -> list[tuple[str, Callable[[], Any], list[str]]]:
                 "c",
                 ClusterArgs(
                     cluster_name="c",
-                    version="1.3",
+                    kubernetes_version="1.3",
                     vpc_id="v",
                     subnet_ids=["s"],
                     key_id="k",
@@ -197,7 +197,7 @@ def _more_components() -> list[tuple[str, Callable[[], Any], list[str]]]:
                     admin_role_arns=["jane"],
                 ),
             ),
-            ["version", "admin_role_arns[0]"],
+            ["kubernetes_version", "admin_role_arns[0]"],
         ),
         (
             "aws-monitoring",
@@ -274,15 +274,15 @@ def _more_components() -> list[tuple[str, Callable[[], Any], list[str]]]:
                 "c",
                 ClusterArgs(
                     cluster_name="c",
-                    version="1.33",
+                    kubernetes_version="1.33",
                     vpc_id="v",
                     subnet_ids=["s"],
                     key_id="k",
                     region="us-east-1",
-                    endpoint_public=True,
+                    private_endpoint=False,
                 ),
             ),
-            ["public_access_cidrs"],
+            ["authorized_networks"],
         ),
         (
             "aws-artifacts",
@@ -304,10 +304,10 @@ def _more_components() -> list[tuple[str, Callable[[], Any], list[str]]]:
                     name_prefix="t",
                     key_id="k",
                     keep_versions=0,
-                    labels={"Team": "ml"},
+                    tags={"Team": "ml"},
                 ),
             ),
-            ["keep_versions", "labels.Team"],
+            ["keep_versions", "tags.Team"],
         ),
         (
             "observability",
@@ -370,3 +370,91 @@ def test_gcp_project_services_must_name_google_apis() -> None:
 
     err = refused(lambda: ProjectServices("s", ProjectServicesArgs(project="p", services=["container"])))
     assert err.paths == ["services[0]"]
+
+
+def _contract_cases() -> list[tuple[str, Callable[[], Any], list[str]]]:
+    """Components that checked nothing (or raised after registering) before the contract moved the check
+    into the component base (issue 21)."""
+    from lepton_infra.aws.lb_controller import LoadBalancerController, LoadBalancerControllerArgs
+    from lepton_infra.aws.traffic import Traffic, TrafficArgs
+    from lepton_infra.gcp.binary_authorization import (
+        BinaryAuthorizationPolicy,
+        BinaryAuthorizationPolicyArgs,
+    )
+    from lepton_infra.gcp.traffic import Traffic as GcpTraffic
+    from lepton_infra.gcp.traffic import TrafficArgs as GcpTrafficArgs
+
+    alb: dict[str, Any] = dict(cluster_name="c", vpc_cidr="10.0.0.0/16", zones=2, prod=False)
+    oidc = dict(oidc_provider_arn="arn:aws:iam::1:oidc-provider/x", oidc_issuer="https://x")
+    gke: dict[str, Any] = dict(
+        project="p", project_id="p", region="us-central1", name_prefix="t", proxy_only_cidr="10.1.0.0/23"
+    )
+    return [
+        (
+            "aws-traffic-acme",
+            lambda: Traffic(
+                "t",
+                TrafficArgs(
+                    **alb, hosts={"a.ai.acme.dev": "public", "b.ai.acme.dev": "external"}, tls_issuer="acme"
+                ),
+            ),
+            ["hosts.b.ai.acme.dev", "public_zone"],
+        ),
+        (
+            "aws-traffic-private-ca",
+            lambda: Traffic(
+                "t", TrafficArgs(**alb, hosts={"a.ai.acme.dev": "internal"}, tls_issuer="private-ca")
+            ),
+            ["private_ca_arn"],
+        ),
+        (
+            "aws-lb-controller",
+            lambda: LoadBalancerController(
+                "l",
+                LoadBalancerControllerArgs(
+                    cluster_name="c",
+                    region="us-east-1",
+                    vpc_id="v",
+                    k8s_provider=None,  # type: ignore[arg-type]
+                    platform="t",
+                    replicas=0,
+                    **oidc,
+                ),
+            ),
+            ["replicas"],
+        ),
+        (
+            "gcp-traffic",
+            lambda: GcpTraffic("t", GcpTrafficArgs(**gke, hosts=[("a.ai.acme.dev", "internal")])),
+            ["node_subnet"],
+        ),
+        (
+            "gcp-binary-authorization",
+            lambda: BinaryAuthorizationPolicy(
+                "b", BinaryAuthorizationPolicyArgs(project="p", registry_url="r", mode="audit")
+            ),
+            ["mode"],
+        ),
+    ]
+
+
+@pytest.mark.parametrize("case", _contract_cases(), ids=lambda c: c[0])
+def test_components_without_checks_before_the_contract_refuse_bad_args(
+    case: tuple[str, Callable[[], Any], list[str]],
+) -> None:
+    _, program, paths = case
+    assert refused(program).paths == paths
+
+
+def test_a_platform_refuses_a_spec_built_around_validation() -> None:
+    """A cloud's Platform takes the PlatformSpec as its args: one copied with an update pydantic never
+    validated (settings for another cloud) is refused before the Platform registers."""
+    from lepton_infra.aws import Platform
+    from lepton_infra.profiles.gcp.knobs import GcpKnobs
+    from lepton_infra.spec import PlatformSpec
+    from tests.kubernetes.harness import shipped_spec
+
+    spec = PlatformSpec.from_dict(shipped_spec("aws-dev"))
+    assert list(spec.problems()) == []
+    unchecked = spec.model_copy(update={"gcp": GcpKnobs(project="acme-ai")})
+    assert refused(lambda: Platform("p", unchecked)).paths == ["gcp"]

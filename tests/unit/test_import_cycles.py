@@ -15,16 +15,6 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[2] / "lepton_infra"
 
-# Known cycles, named: each of these modules checks the Args of its package's components and imports
-# their modules (under TYPE_CHECKING) while they import it back. Issue 21 part 2 moves every `*_problems`
-# function next to its Args, checked by the component base; the modules and these entries then go (the
-# second test below fails until the entry is removed).
-KNOWN_CYCLES = {
-    "lepton_infra.aws.arg_checks": "issue 21 part 2: move each *_problems next to its Args",
-    "lepton_infra.gcp.arg_checks": "issue 21 part 2: move each *_problems next to its Args",
-    "lepton_infra.kubernetes.arg_checks": "issue 21 part 2: move each *_problems next to its Args",
-}
-
 
 def _module_name(path: Path) -> str:
     parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
@@ -109,15 +99,7 @@ def _described(component: list[str], graph: dict[str, set[str]]) -> str:
 
 def test_no_import_cycle_inside_lepton_infra() -> None:
     graph = import_graph()
-    # A known module's own imports are left out: every cycle through it is the known one.
-    pruned = {m: set() if m in KNOWN_CYCLES else targets for m, targets in graph.items()}
-    assert [_described(c, graph) for c in cycles(pruned)] == []
-
-
-def test_each_known_cycle_still_exists() -> None:
-    """An entry of KNOWN_CYCLES whose cycle is gone is stale: remove it, so the wall covers that module."""
-    in_a_cycle = {m for component in cycles(import_graph()) for m in component}
-    assert sorted(set(KNOWN_CYCLES) - in_a_cycle) == []
+    assert [_described(c, graph) for c in cycles(graph)] == []
 
 
 def test_the_cycle_finder_finds_cycles() -> None:

@@ -60,3 +60,19 @@ def test_what_the_reference_shows_is_what_validation_fills_in() -> None:
             for part in row.path.split("."):
                 value = getattr(value, part)
             assert value == row.value(environment), (environment, row.path)
+
+
+def test_reference_names_every_type_whatever_was_built_before() -> None:
+    """In a fresh interpreter no model has been rebuilt yet: a field annotated with a name defined after its
+    model (GcpKnobs.dns_zone) must still read as its type, not `ForwardRef(...)`."""
+    import subprocess
+    import sys
+
+    fresh = subprocess.run(
+        [sys.executable, "-c", "from lepton_infra.spec.reference import render; print(render())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "ForwardRef" not in fresh
+    assert "| `dns_zone` | str or null |" in fresh

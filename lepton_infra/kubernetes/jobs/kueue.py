@@ -6,7 +6,7 @@ queues. Installed only when the spec enables jobs; the shapes are in `queues.py`
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
@@ -14,9 +14,11 @@ import pulumi_kubernetes as k8s
 import yaml
 from pulumi_kubernetes._utilities import get_version as k8s_version
 
-from lepton_infra.core.component import Component
+from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.conventions import KUEUE_NAMESPACE, MONITORING_NAMESPACE, POOL_LABEL
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name
+from lepton_infra.kubernetes.charts.checks import kubernetes_version_problems
 from lepton_infra.kubernetes.charts.helm import pinned_release
 from lepton_infra.kubernetes.charts.pinned import KUEUE, HelmChart
 from lepton_infra.kubernetes.jobs.admission import (
@@ -54,24 +56,69 @@ class TenantQueueWiring:
 
 
 @dataclass
-class KueueArgs:
+class KueueArgs(ComponentArgs):
     kubernetes_version: str
+    """The cluster's minor (`1.33`): the namespace's Pod Security Admission version, and a minor the Kueue
+    chart must support."""
     flavors: Sequence[Flavor]
+    """One ResourceFlavor per node pool kind (`flavors_for`): the CPU flavor and one per GPU pool, with
+    the pool's labels and tolerations."""
     tenants: Sequence[TenantQueueWiring] = ()
-    # The on-demand CPU pool the controller runs on (system workloads); None: wherever it fits.
+    """Per tenant its queue (quota, borrowing, preemption), its namespace and the groups bound to its jobs
+    Role: a ClusterQueue in the shared cohort, a LocalQueue and the Role each. Default: none, the
+    controller alone."""
     system_pool: str | None = None
+    """The on-demand CPU pool the controller runs on (system workloads). Default: wherever it fits."""
     depends_on: Sequence[pulumi.Resource] = ()
-    monitoring_crds: Sequence[pulumi.Resource] = ()  # the ServiceMonitor CRD's owner
-    # The ProvisioningRequest class the cluster autoscaler serves (flavors marked `provisioned` get the
-    # check); None: no check, jobs are admitted on quota alone.
+    """What the controller's pods need first (node pools), passed to the release: a component's
+    `depends_on` does not reach the children it creates. Default: none."""
+    monitoring_crds: Sequence[pulumi.Resource] = ()
+    """The release owning the ServiceMonitor and PrometheusRule CRDs (kube-prometheus-stack), which the
+    controller's scrape, alerts and dashboard wait for. Default: none."""
     provisioning_class: str | None = None
-    # What the controller must start after (the ProvisioningRequest API being served), else Kueue skips
-    # its provisioning controller and the check never turns Ready.
+    """The ProvisioningRequest class the cluster autoscaler serves (`ClusterHandle.capacity_provisioning`):
+    flavors marked `provisioned` get the capacity admission check, so a job is admitted once its nodes
+    exist together. Default: none, no check; jobs are admitted on quota alone."""
     provisioning_ready: Sequence[pulumi.Resource] = ()
-    # Whether that autoscaler delivers a request's nodes all or none (CapacityProvisioning.all_or_nothing);
-    # stated on the ProvisioningRequestConfig.
+    """What the controller must start after (the ProvisioningRequest API being served), else Kueue skips
+    its provisioning controller and the check never turns Ready. Default: none."""
     provisioning_all_or_nothing: bool = False
+    """Whether that autoscaler delivers a request's nodes all or none (CapacityProvisioning.all_or_nothing),
+    stated on the ProvisioningRequestConfig. Default: False (best effort)."""
     chart: HelmChart = field(default_factory=lambda: KUEUE)
+    """The Kueue chart to install. Default: the pinned one (kubernetes/charts/pinned.py)."""
+
+    def problems(self) -> Iterator[Problem]:
+        yield from kubernetes_version_problems(self.kubernetes_version, {"chart": self.chart})
+        provisioned = [f.name for f in self.flavors if f.provisioned]
+        if provisioned and not self.provisioning_class:
+            yield Problem(
+                "provisioning_class",
+                self.provisioning_class,
+                f"flavors {', '.join(provisioned)} are marked provisioned, and the capacity check needs the "
+                "ProvisioningRequest class the cluster autoscaler serves",
+                "pass the class (ClusterHandle.capacity_provisioning), or leave the flavors unprovisioned",
+            )
+        gpu_pools = {f.pool for f in self.flavors if f.gpu_type and f.pool}
+        seen: set[str] = set()
+        for i, wiring in enumerate(self.tenants):
+            tenant = wiring.queue.tenant
+            if tenant in seen:
+                yield Problem(
+                    f"tenants[{i}].queue.tenant",
+                    tenant,
+                    "a second queue for the tenant",
+                    "give one per tenant",
+                )
+            seen.add(tenant)
+            unknown = sorted(set(wiring.queue.gpu_quota) - gpu_pools)
+            if unknown:
+                yield Problem(
+                    f"tenants[{i}].queue.gpu_quota",
+                    dict(wiring.queue.gpu_quota),
+                    f"names pools no GPU flavor has ({', '.join(unknown)}): their quota would be ignored",
+                    f"use the GPU pools' names ({', '.join(sorted(gpu_pools)) or 'none'})",
+                )
 
 
 def kueue_values(args: KueueArgs) -> dict[str, object]:
@@ -124,11 +171,7 @@ class Kueue(Component):
     TOKEN = "lepton:k8s:Kueue"
 
     def __init__(self, name: str, args: KueueArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        if any(f.provisioned for f in args.flavors) and not args.provisioning_class:
-            raise ValueError(
-                "flavors marked provisioned need KueueArgs.provisioning_class"
-            )  # before registering
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         # The chart's pods run as non-root, read-only, no capabilities, RuntimeDefault seccomp.
         self.namespace = namespace(
             child_name(name, "namespace"),

@@ -3,18 +3,17 @@ the GPU dashboard."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
 import pulumi_kubernetes as k8s
 
-from lepton_infra.core.args import check_args
-from lepton_infra.core.component import Component
+from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.conventions import MONITORING_NAMESPACE
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name
-from lepton_infra.kubernetes.arg_checks import observability_problems
 from lepton_infra.kubernetes.charts.hardening import KUBE_PROMETHEUS_STACK_HARDENING, merged
 from lepton_infra.kubernetes.charts.helm import pinned_release
 from lepton_infra.kubernetes.charts.pinned import KPS_FULLNAME, KUBE_PROMETHEUS_STACK, HelmChart
@@ -22,6 +21,8 @@ from lepton_infra.kubernetes.meta import common_labels, namespace, psa_labels
 from lepton_infra.kubernetes.observability.alert_routing import AlertReceivers, alertmanager_config
 from lepton_infra.kubernetes.observability.alerts import gpu_alert_rules, prometheus_rule_spec
 from lepton_infra.kubernetes.observability.dashboards import gpu_dashboard_json
+from lepton_infra.spec import ClusterSpec, MonitoringSpec
+from lepton_infra.spec.problems import like_spec_field
 
 GRAFANA_DASHBOARD_LABEL = "grafana_dashboard"
 # The CRD upgrade job's first container only unpacks the CRDs (`bzcat`); the chart defaults it to
@@ -30,19 +31,41 @@ CRD_UPGRADE_BUSYBOX_TAG = "1.37.0"
 
 
 @dataclass
-class ObservabilityArgs:
+class ObservabilityArgs(ComponentArgs):
     kubernetes_version: str
+    """The cluster's minor (`1.33`): the Pod Security Admission version the monitoring namespace pins."""
     retention_days: int
+    """Days Prometheus keeps metrics (1-400, as the spec's `monitoring.retention_days`)."""
     storage_gb: int
+    """Size of Prometheus's volume in GiB (10-10000); retention also stops at 85% of it, so the disk never
+    fills. The volume is billed at the storage class's disk price."""
     storage_class: str
+    """The StorageClass of Prometheus's and Alertmanager's volumes (`ClusterHandle.storage_class`: the
+    cloud's encrypted one)."""
     receivers: AlertReceivers
+    """Where Alertmanager sends every alert (e-mail through an SMTP relay, Slack, PagerDuty, webhooks, a
+    heartbeat), with the Secrets holding their credentials, mounted into Alertmanager."""
     gpu_idle_percent: int
+    """A GPU below this utilisation (percent) for an hour raises the idle-GPU alert (1-100)."""
     depends_on: Sequence[pulumi.Resource] = ()
+    """What the release waits for (node pools, the CSI driver and storage class its volumes need), passed
+    to the release: a component's `depends_on` does not reach the children it creates. Default: none."""
     chart: HelmChart = field(default_factory=lambda: KUBE_PROMETHEUS_STACK)
-    # The DCGM fields a cloud-run exporter serves (GpuFacts.dcgm_exporter.metrics); empty: all of ours.
+    """The kube-prometheus-stack chart to install. Default: the pinned one (kubernetes/charts/pinned.py)."""
     gpu_metrics: frozenset[str] = frozenset()
-    # ClusterHandle.cluster_dns: which DNS server's metrics the chart scrapes.
+    """The DCGM fields a cloud-run exporter serves (`GpuFacts.dcgm_exporter.metrics`): GPU alerts on other
+    fields are left out. Default: empty, every field the operator's exporter serves."""
     cluster_dns: str = "coredns"
+    """The cluster's DNS server (`ClusterHandle.cluster_dns`: `coredns` or `kube-dns`), whose metrics the
+    chart scrapes. Default: coredns."""
+
+    def problems(self) -> Iterator[Problem]:
+        yield from like_spec_field("kubernetes_version", self.kubernetes_version, ClusterSpec, "version")
+        for arg in ("retention_days", "storage_gb", "gpu_idle_percent"):
+            yield from like_spec_field(arg, getattr(self, arg), MonitoringSpec, arg)
+        yield from like_spec_field(
+            "receivers.emails", list(self.receivers.emails), MonitoringSpec, "alert_emails"
+        )
 
 
 def kube_prometheus_stack_values(args: ObservabilityArgs) -> dict[str, Any]:
@@ -149,8 +172,7 @@ class Observability(Component):
     def __init__(
         self, name: str, args: ObservabilityArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        check_args(self.TOKEN, name, observability_problems(args))  # before anything is registered
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         # node-exporter needs the host's network, PID namespace and filesystem: privileged namespace.
         self.namespace = namespace(
             child_name(name, "namespace"),

@@ -8,17 +8,18 @@ strict mode, which checks field names more tightly than the SDK's types would.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
 import pulumi
 import pulumi_kubernetes as k8s
 
-from lepton_infra.core.args import check_args
-from lepton_infra.core.component import Component
+from lepton_infra.catalog import gpu_models
+from lepton_infra.core.args import one_of, ordered
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name
-from lepton_infra.kubernetes.arg_checks import inference_service_problems
 from lepton_infra.kubernetes.meta import TENANT_LABEL, common_labels
 from lepton_infra.kubernetes.serving.autoscaling import (
     PROMETHEUS_URL,
@@ -33,6 +34,8 @@ from lepton_infra.kubernetes.serving.autoscaling import (
 )
 from lepton_infra.kubernetes.serving.workload import PORT_NAME, PodShape, pod_template_spec
 from lepton_infra.kubernetes.tenancy.isolation import callers_ingress_spec, interceptor_ingress_spec
+from lepton_infra.spec import GpuRequest, ReplicasSpec, ScalingSpec, ServiceSpec
+from lepton_infra.spec.problems import like_spec_field
 
 SERVICE_PORT = 80
 # GPU nodes may scale up from zero and pull multi-GB images before the first replica is ready.
@@ -45,47 +48,108 @@ def service_selector(service: str, tenant: str) -> dict[str, str]:
 
 
 @dataclass
-class InferenceServiceArgs:
+class InferenceServiceArgs(ComponentArgs):
     name: str
+    """The service's name: its Deployment, Service and autoscaler, and its in-cluster host
+    `<name>.<namespace>.svc`. A name the spec accepts for a service."""
     tenant: str
+    """The tenant the service belongs to: the tenant label on every object and in its metrics' queries."""
     namespace: pulumi.Input[str]
+    """The namespace it runs in (`Tenant.namespace_name`): waiting on that output orders it after the
+    namespace."""
     service_account: pulumi.Input[str]
+    """The pods' service account (`Tenant.service_account_name`), which carries the tenant's cloud
+    identity."""
     image: str
+    """Container image with an explicit tag or digest, as the spec accepts it; a digest is pulled
+    `IfNotPresent`, a tag `Always`."""
     port: int = 8080
+    """The container's port (1024-65535: the pods run as non-root). The Service always listens on 80.
+    Default: 8080."""
     predict_path: str = "/predict"
+    """The inference path, where routes and the request-rate autoscaler send traffic. Default: /predict."""
     health_path: str = "/healthz"
+    """The readiness and liveness probes' path. Default: /healthz."""
     cpu: str = "2"
+    """CPU request and limit of each replica (equal: Guaranteed QoS). Default: 2 cores."""
     memory: str = "8Gi"
+    """Memory request and limit of each replica. Default: 8Gi."""
     gpu_type: str | None = None
+    """The GPU each replica needs (a catalog GPU model): the pods select nodes with it and tolerate the
+    GPU taint. Default: none, a CPU service."""
     gpu_count: int = 1
+    """GPUs per replica, when `gpu_type` is set. Default: 1."""
     min_replicas: int = 0
+    """Fewest replicas; above 0 an HPA scales on CPU, at 0 KEDA scales to zero (and back on the first
+    request or queued item). Default: 0, scale to zero: no pod, and no GPU, billed while idle."""
     max_replicas: int = 4
+    """Most replicas. Default: 4."""
     scaling_metric: str = "requests_per_second"
+    """What drives replicas at `min_replicas` 0: `requests_per_second` (KEDA's HTTP add-on counts them at
+    its interceptor) or `queue_length` (a Prometheus query on the service's queue metric). Default:
+    requests_per_second."""
     scaling_target: float = 10.0
+    """Target value of `scaling_metric` per replica. Default: 10."""
     cpu_utilization: int = 70
+    """The HPA's CPU target in percent, when `min_replicas` is above 0. Default: 70."""
     prometheus_url: str = PROMETHEUS_URL
-    # Pod labels the cloud's identity webhook needs (from the tenant's BoundIdentity).
+    """The Prometheus KEDA queries for `queue_length`. Default: the platform's own, in the monitoring
+    namespace."""
     identity_pod_labels: Mapping[str, str] = field(default_factory=dict)
-    # Tolerations for the cloud's own taints on GPU nodes (`GpuFacts.cloud_taints`, e.g. AKS spot).
+    """Pod labels the cloud's identity webhook needs (from the tenant's `BoundIdentity`). Default: none."""
     cloud_tolerations: Sequence[Mapping[str, str]] = ()
+    """Tolerations for the cloud's own taints on GPU nodes (`GpuFacts.cloud_taints`, e.g. AKS spot).
+    Default: none."""
     model_cache_gb: int = 20
-    # Pools its replicas should prefer (the on-demand pools offering its GPU type when it is kept running).
+    """Writable space for model weights at /models (an emptyDir on the node's boot disk: no cost beyond the
+    pool's disk), as the spec's `services[].model_cache_gb`. Default: 20 GiB."""
     preferred_pools: Sequence[str] = ()
+    """Node pools the scheduler should prefer for the replicas (the on-demand pools offering its GPU type,
+    for a service kept running). Default: none, no preference."""
     priority_class: str | None = None
-    # What the pods need first: node pools, the GPU stack (device plugin).
+    """The PriorityClass of the pods (the platform's `lepton-serving`: ahead of batch pods, never
+    preempting). Default: none, the cluster's default priority."""
     depends_on: Sequence[pulumi.Resource] = ()
-    # The release owning the ServiceMonitor CRD.
+    """What the pods need first (node pools, the GPU stack's device plugin), passed to the Deployment: a
+    component's `depends_on` does not reach the children it creates. Default: none."""
     monitoring_crds: Sequence[pulumi.Resource] = ()
-    # The KEDA release (owner of the ScaledObject CRD); needed when min_replicas == 0.
+    """The release owning the ServiceMonitor CRD (kube-prometheus-stack), which the service's
+    ServiceMonitor waits for. Default: none."""
     keda: Sequence[pulumi.Resource] = ()
-    # The KEDA HTTP add-on release (owner of the HTTPScaledObject CRD); needed when min_replicas == 0 on
-    # requests_per_second.
+    """The KEDA release (owner of the ScaledObject CRD), needed for `queue_length` at `min_replicas` 0.
+    Default: none."""
     http_add_on: Sequence[pulumi.Resource] = ()
-    # The FQDN a load balancer routes to this service (`services[].host` when exposed), or None. Behind
-    # the interceptor, the HTTPScaledObject must match it too: the load balancer keeps the client's Host.
+    """The KEDA HTTP add-on release (owner of the HTTPScaledObject CRD), needed for `requests_per_second`
+    at `min_replicas` 0. Default: none."""
     external_host: str | None = None
-    # What the cloud's route decoration puts on the Service the load balancer targets.
+    """The FQDN a load balancer routes to this service (`services[].host` when exposed). Behind the
+    interceptor the HTTPScaledObject matches it too: the load balancer keeps the client's Host. Default:
+    none, reached in the cluster only."""
     service_annotations: Mapping[str, str] = field(default_factory=dict)
+    """What the cloud's route decoration puts on the Service the load balancer targets. Default: none."""
+
+    def problems(self) -> Iterator[Problem]:
+        for arg, spec_field in (
+            ("name", "name"),
+            ("tenant", "tenant"),
+            ("image", "image"),
+            ("port", "port"),
+            ("cpu", "cpu"),
+            ("memory", "memory"),
+            ("predict_path", "predict_path"),
+            ("health_path", "health_path"),
+            ("model_cache_gb", "model_cache_gb"),
+        ):
+            yield from like_spec_field(arg, getattr(self, arg), ServiceSpec, spec_field)
+        if self.gpu_type is not None:
+            yield from one_of("gpu_type", self.gpu_type, sorted(gpu_models()), "GPU type")
+            yield from like_spec_field("gpu_count", self.gpu_count, GpuRequest, "count")
+        yield from like_spec_field("min_replicas", self.min_replicas, ReplicasSpec, "min")
+        yield from like_spec_field("max_replicas", self.max_replicas, ReplicasSpec, "max")
+        yield from ordered("min_replicas", self.min_replicas, "max_replicas", self.max_replicas)
+        yield from like_spec_field("scaling_metric", self.scaling_metric, ScalingSpec, "metric")
+        yield from like_spec_field("scaling_target", self.scaling_target, ScalingSpec, "target")
+        yield from like_spec_field("cpu_utilization", self.cpu_utilization, ScalingSpec, "cpu_utilization")
 
 
 class InferenceService(Component):
@@ -94,8 +158,7 @@ class InferenceService(Component):
     def __init__(
         self, name: str, args: InferenceServiceArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        check_args(self.TOKEN, name, inference_service_problems(args))  # before anything is registered
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         selector = service_selector(args.name, args.tenant)
         labels = {**common_labels(args.name, "inference"), TENANT_LABEL: args.tenant}
         self.autoscaler = autoscaler_for(args.min_replicas, args.scaling_metric)

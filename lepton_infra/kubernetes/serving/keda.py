@@ -3,15 +3,17 @@ when some service scales to zero on request rate."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_kubernetes as k8s
 
-from lepton_infra.core.component import Component
+from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.conventions import KEDA_NAMESPACE
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name
+from lepton_infra.kubernetes.charts.checks import kubernetes_version_problems
 from lepton_infra.kubernetes.charts.hardening import KEDA_HTTP_ADD_ON_HARDENING
 from lepton_infra.kubernetes.charts.helm import pinned_release
 from lepton_infra.kubernetes.charts.pinned import (
@@ -33,22 +35,38 @@ RESPONSE_HEADER_TIMEOUT = f"{RESPONSE_HEADER_TIMEOUT_SECONDS}s"
 
 
 @dataclass
-class KedaArgs:
+class KedaArgs(ComponentArgs):
     kubernetes_version: str
+    """The cluster's minor (`1.33`): the namespace's Pod Security Admission version, and a minor the
+    charts installed must support."""
     depends_on: Sequence[pulumi.Resource] = ()
+    """What KEDA's pods need first (node pools), passed to the releases: a component's `depends_on` does
+    not reach the children it creates. Default: none."""
     chart: HelmChart = field(default_factory=lambda: KEDA)
-    # Install the HTTP add-on (interceptor, scaler, operator; owner of the HTTPScaledObject CRD).
+    """The KEDA chart to install (owner of the ScaledObject CRD). Default: the pinned one
+    (kubernetes/charts/pinned.py)."""
     http_add_on: bool = False
+    """Install the HTTP add-on too (interceptor, scaler, operator; owner of the HTTPScaledObject CRD), which
+    services scaling to zero on request rate need. Default: off."""
     http_add_on_chart: HelmChart = field(default_factory=lambda: KEDA_HTTP_ADD_ON)
-    # `IngressFacts.target_namespace_labels` when load balancers target the interceptor's pods.
+    """The HTTP add-on's chart, when `http_add_on`. Default: the pinned one, which the KEDA pin pairs with."""
     namespace_labels: Mapping[str, str] = field(default_factory=dict)
+    """Extra labels on the `keda` namespace: `IngressFacts.target_namespace_labels` when load balancers
+    target the interceptor's pods (AWS readiness gates). Default: none."""
+
+    def problems(self) -> Iterator[Problem]:
+        charts = {
+            "chart": self.chart,
+            **({"http_add_on_chart": self.http_add_on_chart} if self.http_add_on else {}),
+        }
+        yield from kubernetes_version_problems(self.kubernetes_version, charts)
 
 
 class Keda(Component):
     TOKEN = "lepton:k8s:Keda"
 
     def __init__(self, name: str, args: KedaArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         # KEDA's pods need nothing privileged: enforce baseline, and warn on anything not restricted.
         self.namespace = namespace(
             child_name(name, "namespace"),

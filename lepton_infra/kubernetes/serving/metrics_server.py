@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
 
-from lepton_infra.core.component import Component
+from lepton_infra.core.component import Component, ComponentArgs
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name
+from lepton_infra.kubernetes.charts.checks import kubernetes_version_problems
 from lepton_infra.kubernetes.charts.hardening import METRICS_SERVER_HARDENING
 from lepton_infra.kubernetes.charts.helm import pinned_release
 from lepton_infra.kubernetes.charts.pinned import METRICS_SERVER, HelmChart
@@ -18,12 +20,23 @@ NAMESPACE = "kube-system"
 
 
 @dataclass
-class MetricsServerArgs:
+class MetricsServerArgs(ComponentArgs):
     depends_on: Sequence[pulumi.Resource] = ()
+    """What metrics-server's pods need first (node pools), passed to the release: a component's
+    `depends_on` does not reach the children it creates. Default: none."""
     chart: HelmChart = field(default_factory=lambda: METRICS_SERVER)
-    # The chart runs metrics-server at system-cluster-critical (its default): where the cluster admits
-    # that class only under a quota, create one (alongside any the cloud keeps in kube-system).
+    """The metrics-server chart to install. Default: the pinned one (kubernetes/charts/pinned.py)."""
     critical_priority_needs_quota: bool = False
+    """The chart runs metrics-server at system-cluster-critical (its default): set it where the cluster
+    admits that class only under a ResourceQuota (GKE), and one is created in kube-system beside any the
+    cloud keeps there. Default: off."""
+    kubernetes_version: str | None = None
+    """The cluster's minor (`1.33`), a minor the chart must support. Default: not given, not checked (the
+    spec checks it for a whole platform, spec/chart_rules.py)."""
+
+    def problems(self) -> Iterator[Problem]:
+        if self.kubernetes_version is not None:
+            yield from kubernetes_version_problems(self.kubernetes_version, {"chart": self.chart})
 
 
 class MetricsServer(Component):
@@ -32,7 +45,7 @@ class MetricsServer(Component):
     def __init__(
         self, name: str, args: MetricsServerArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         quota = (
             [critical_pods_quota(child_name(name, "critical-pods-quota"), NAMESPACE, self.child_opts())]
             if args.critical_priority_needs_quota

@@ -9,17 +9,19 @@ manifests come from `routes.py` and `certificates.py`; this component only turns
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
 import pulumi
 import pulumi_kubernetes as k8s
 
-from lepton_infra.core.component import Component
+from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.conventions import CERT_MANAGER_NAMESPACE, INGRESS_NAMESPACE
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name
 from lepton_infra.core.traffic import Decoration, HostAddress, IngressFacts, RouteTarget
+from lepton_infra.kubernetes.charts.checks import kubernetes_version_problems
 from lepton_infra.kubernetes.charts.helm import pinned_release
 from lepton_infra.kubernetes.charts.pinned import CERT_MANAGER, HelmChart
 from lepton_infra.kubernetes.meta import TENANT_LABEL, common_labels, namespace, psa_labels
@@ -38,38 +40,89 @@ from lepton_infra.kubernetes.traffic.routes import (
     reference_grant_manifest,
     tls_secret,
 )
+from lepton_infra.spec import NetworkSpec
+from lepton_infra.spec.problems import like_spec_field
 
 
 @dataclass
-class TrafficArgs:
+class TrafficArgs(ComponentArgs):
     kubernetes_version: str
+    """The cluster's minor (`1.33`): the namespaces' Pod Security Admission version, and a minor
+    cert-manager's chart must support where it is installed."""
     facts: IngressFacts
+    """What the cloud's load balancers offer (`ClusterHandle.ingress`): Ingress or Gateway API, their
+    classes, where certificates come from, the DNS zone and the decorations."""
     routes: Sequence[ServiceRoute]
-    # Per service: where its host is routed, and what the cloud adds to that route. The caller calls
-    # `facts.decorate_route` once per target (it may create cloud resources) and passes both here.
+    """One per exposed service: its tenant, host, exposure and ports."""
     targets: Mapping[str, RouteTarget]
+    """Per routed service, where its host is routed (`route_target`); one for each of `routes`."""
     decorations: Mapping[str, Decoration]
+    """Per routed service, what the cloud adds to its route: the caller calls `facts.decorate_route` once
+    per target (it may create cloud resources) and passes the results here; one for each of `routes`."""
     platform: str = "lepton"
+    """The platform's name, in the private CA's common name (`<platform> platform CA`). Default: lepton."""
     tls_issuer: str = "private-ca"
+    """Where hosts' certificates come from where cert-manager writes them: `private-ca` (the platform's
+    own CA; clients must trust its root) or `acme` (Let's Encrypt by DNS-01 in the cloud's zone).
+    Default: private-ca, no public zone needed."""
     acme_email: str | None = None
+    """The ACME account's e-mail (expiry notices); needed with `tls_issuer` acme. Default: none."""
     system_pool: str | None = None
-    # Render the data-plane NetworkPolicies (only where the dataplane enforces them).
+    """The node pool cert-manager's pods run on (its `lepton.ai/pool` label). Default: wherever they fit."""
     network_policies: bool = True
-    # The tenants' namespaces and the services' own objects the routes point at.
+    """Render the NetworkPolicies admitting the load balancer's data plane to each routed service (only
+    meaningful where the dataplane enforces them). Default: on."""
     depends_on: Sequence[pulumi.Resource] = ()
-    # What cert-manager's pods wait for (node pools): not the backends, so it installs beside KEDA and the
-    # services instead of after them.
+    """The tenants' namespaces and the services' own objects the routes point at, which the routes wait
+    for. Default: none."""
     node_dependencies: Sequence[pulumi.Resource] = ()
-    # The release owning the ServiceMonitor and PrometheusRule CRDs (cert-manager's scrape and alerts).
+    """What cert-manager's pods wait for (node pools): not the backends, so it installs beside KEDA and
+    the services instead of after them. Default: none."""
     monitoring_crds: Sequence[pulumi.Resource] = ()
+    """The release owning the ServiceMonitor and PrometheusRule CRDs (kube-prometheus-stack), which
+    cert-manager's scrape and alerts wait for. Default: none."""
     cert_manager_chart: HelmChart = field(default_factory=lambda: CERT_MANAGER)
+    """The cert-manager chart, installed when `facts.certificates` is cert-manager. Default: the pinned one
+    (kubernetes/charts/pinned.py)."""
+
+    def problems(self) -> Iterator[Problem]:
+        cert_manager = self.facts.certificates == "cert-manager"
+        charts = {"cert_manager_chart": self.cert_manager_chart} if cert_manager else {}
+        yield from kubernetes_version_problems(self.kubernetes_version, charts)
+        yield from like_spec_field("tls_issuer", self.tls_issuer, NetworkSpec, "tls_issuer")
+        yield from like_spec_field("acme_email", self.acme_email, NetworkSpec, "acme_email")
+        if cert_manager and self.tls_issuer == "acme":
+            if self.acme_email is None:
+                yield Problem(
+                    "acme_email",
+                    None,
+                    "ACME registers an account with an e-mail for expiry notices",
+                    "set acme_email, or tls_issuer='private-ca'",
+                )
+            if self.facts.dns_zone is None:
+                yield Problem(
+                    "facts.dns_zone",
+                    None,
+                    "ACME proves control of each host by DNS-01 in the cloud's public zone, and the cloud "
+                    "offers none",
+                    "give the cloud layer the public zone of the hosts' domain, or tls_issuer='private-ca'",
+                )
+        for arg, given in (("targets", self.targets), ("decorations", self.decorations)):
+            missing = [r.service for r in self.routes if r.service not in given]
+            if missing:
+                yield Problem(
+                    arg,
+                    sorted(given),
+                    f"routed services without one: {', '.join(missing)}",
+                    f"give one per route (`{arg}[service]`), or drop the route",
+                )
 
 
 class Traffic(Component):
     TOKEN = "lepton:k8s:Traffic"
 
     def __init__(self, name: str, args: TrafficArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(name, opts)
+        super().__init__(name, args, opts)
         facts = args.facts
         self._name = name
         self._seen: dict[tuple[str, str, str, str], Mapping[str, Any]] = {}
@@ -256,7 +309,7 @@ class Traffic(Component):
             if zone is None or args.acme_email is None:
                 raise ValueError(
                     "acme certificates need the cloud's DnsZone and an account e-mail "
-                    "(refused at spec time; reaching here is a bug)"
+                    "(TrafficArgs.problems refuses it; reaching here is a bug)"
                 )
             docs = [certs.acme_issuer(args.acme_email, zone.domain, zone.dns01_solver)]
         else:

@@ -1,0 +1,74 @@
+"""The AKS cluster's two user-assigned identities (control plane, kubelet) and the control plane's grants
+(`Cluster` creates them). User-assigned, so every grant exists before the cluster does: KMS refuses a
+cluster whose identity cannot reach the key yet, and a system-assigned identity would only exist
+afterwards."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pulumi
+from pulumi_azure_native import managedidentity
+
+from lepton_infra.azure.roles import grant
+from lepton_infra.core.component import Component
+from lepton_infra.core.naming import child_name, physical_name
+
+
+@dataclass(frozen=True)
+class ClusterIdentities:
+    control_plane: managedidentity.UserAssignedIdentity
+    kubelet: managedidentity.UserAssignedIdentity
+    grants: list[pulumi.Resource]  # the control plane's
+
+
+def cluster_identities(
+    owner: Component,
+    name: str,
+    *,
+    name_prefix: str,
+    resource_group_name: pulumi.Input[str],
+    location: str,
+    tags: Mapping[str, str],
+    subscription_id: str,
+    key_id: pulumi.Input[str],
+    node_subnet_id: pulumi.Input[str],
+    api_server_subnet_id: pulumi.Input[str],
+    disk_encryption_set_id: pulumi.Input[str],
+) -> ClusterIdentities:
+    def identity(role: str) -> managedidentity.UserAssignedIdentity:
+        return managedidentity.UserAssignedIdentity(
+            child_name(name, f"{role}-identity"),
+            resource_name_=physical_name(name_prefix, "aks", role, limit="azure:generic"),
+            resource_group_name=resource_group_name,
+            location=location,
+            tags=dict(tags),
+            opts=owner.child_opts(),
+        )
+
+    control_plane = identity("control-plane")
+    kubelet = identity("kubelet")
+
+    def to_control_plane(role_name: str, role: str, scope: pulumi.Input[str]) -> pulumi.Resource:
+        return grant(
+            child_name(name, role_name),
+            principal_id=control_plane.principal_id,
+            role=role,
+            scope=scope,
+            subscription_id=subscription_id,
+            opts=owner.child_opts(),
+        )
+
+    grants = [
+        # etcd encryption (KMS): encrypt/decrypt with the key, nothing else in the vault.
+        to_control_plane("kms-key-access", "Key Vault Crypto User", key_id),
+        # Join the node and API-server subnets (and their NAT gateway, through the subnet).
+        to_control_plane("node-subnet-access", "Network Contributor", node_subnet_id),
+        to_control_plane("apiserver-subnet-access", "Network Contributor", api_server_subnet_id),
+        # Assign the kubelet identity to the node scale sets.
+        to_control_plane("kubelet-operator", "Managed Identity Operator", kubelet.id),
+        # Read the Disk Encryption Set when provisioning CMK disks.
+        to_control_plane("des-reader", "Reader", disk_encryption_set_id),
+    ]
+    return ClusterIdentities(control_plane, kubelet, grants)

@@ -1,0 +1,36 @@
+"""The AKS system pool: the one inline agent pool AKS needs at creation, for kube-system add-ons only
+(tainted CriticalAddonsOnly). Everything of the platform's runs on the spec's pools (`NodePool`), so AKS
+upgrades and system pressure never compete with workloads."""
+
+from __future__ import annotations
+
+import pulumi
+from pulumi_azure_native import containerservice
+
+from lepton_infra.azure.planning import SYSTEM_POOL_TAINT
+from lepton_infra.profiles.azure.limits import SYSTEM_POOL_NAME, SYSTEM_POOL_VM_SIZE
+
+
+def system_pool_profile(
+    *, min_nodes: int, max_nodes: int, zones: int, subnet_id: pulumi.Input[str]
+) -> containerservice.ManagedClusterAgentPoolProfileArgs:
+    """The pool autoscales from `min_nodes` to `max_nodes` over `zones` availability zones, in the nodes'
+    subnet, on an encrypted host with a managed OS disk, rolling a third at a time."""
+    return containerservice.ManagedClusterAgentPoolProfileArgs(
+        name=SYSTEM_POOL_NAME,
+        mode="System",
+        vm_size=SYSTEM_POOL_VM_SIZE,
+        os_type="Linux",
+        os_sku="Ubuntu",
+        enable_auto_scaling=True,
+        count=min_nodes,
+        min_count=min_nodes,
+        max_count=max_nodes,
+        availability_zones=[str(z) for z in range(1, zones + 1)],
+        vnet_subnet_id=subnet_id,
+        enable_encryption_at_host=True,
+        os_disk_type="Managed",
+        os_disk_size_gb=128,
+        node_taints=[SYSTEM_POOL_TAINT],
+        upgrade_settings=containerservice.AgentPoolUpgradeSettingsArgs(max_surge="33%"),
+    )

@@ -1,0 +1,186 @@
+"""From a validated spec and the cloud's `ClusterHandle` to the in-cluster layer: `addons_args` maps them to
+`PlatformAddonsArgs` (refusing, before any in-cluster object, what only the handle can tell), and
+`build_addons` creates the `PlatformAddons` through the handle's Kubernetes provider."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pulumi
+
+from lepton_infra.core.cluster_handle import CapacityProvisioning, ClusterHandle, GpuFacts
+from lepton_infra.core.errors import SpecError
+from lepton_infra.core.naming import child_name
+from lepton_infra.kubernetes.addons import JobQueuesArgs, PlatformAddons, PlatformAddonsArgs
+from lepton_infra.kubernetes.jobs.queues import PoolShape, TenantQueue, flavors_for
+from lepton_infra.kubernetes.observability.alert_routing import alert_receivers
+from lepton_infra.kubernetes.observability.observability import ObservabilityArgs
+from lepton_infra.kubernetes.priority import SERVING_PRIORITY
+from lepton_infra.kubernetes.serving.autoscaling import autoscaler_for
+from lepton_infra.kubernetes.serving.inference import InferenceServiceArgs
+from lepton_infra.kubernetes.tenancy.isolation import isolation_problems
+from lepton_infra.kubernetes.tenancy.tenant import WORKLOAD_SERVICE_ACCOUNT, TenantArgs
+from lepton_infra.kubernetes.traffic.traffic_plan import traffic_plan
+from lepton_infra.spec import PlatformSpec
+from lepton_infra.spec.jobs import TenantJobsSpec
+from lepton_infra.spec.service_rules import hosting_pools
+
+
+def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs:
+    """Map the validated spec and the cloud's handle to the in-cluster layer's args. The spec was checked
+    before the first resource (unknown tenants, quotas, GPU types); what only the handle can tell (does
+    the dataplane enforce NetworkPolicy?) is refused here, before any in-cluster object."""
+    traffic, traffic_problems = traffic_plan(spec, handle)
+    problems = [*isolation_problems(spec, handle), *traffic_problems]
+    if problems:
+        raise SpecError(problems)
+    version = handle.kubernetes_version
+    mon = spec.monitoring
+    if not mon.alert_receivers:
+        pulumi.log.warn(
+            "monitoring: no alert receiver (smtp with alert_emails, slack, pagerduty, webhooks): in-cluster "
+            "alerts reach no one (docs/kubernetes.md, 'Alert delivery')"
+        )
+    egress = list(handle.identity_egress)
+    cloud_tolerations = [t.toleration() for t in handle.gpu.cloud_taints]
+    interceptor = any(autoscaler_for(s.replicas.min, s.scaling.metric) == "keda-http" for s in spec.services)
+    return PlatformAddonsArgs(
+        kubernetes_version=version,
+        gpu=handle.gpu if spec.gpu_pools else None,
+        install_metrics_server=not handle.metrics_server_installed,
+        critical_priority_needs_quota=handle.critical_priority_needs_quota,
+        workload_dependencies=list(handle.workload_dependencies),
+        scale_up_dependencies=list(handle.scale_up_dependencies),
+        storage_dependencies=list(handle.storage_dependencies),
+        observability=ObservabilityArgs(
+            kubernetes_version=version,
+            retention_days=mon.retention_days,
+            storage_gb=mon.storage_gb,
+            storage_class=handle.storage_class,
+            receivers=alert_receivers(mon),
+            gpu_idle_percent=mon.gpu_idle_percent,
+            gpu_metrics=_cloud_dcgm_fields(handle.gpu),
+            cluster_dns=handle.cluster_dns,
+        ),
+        tenants=[
+            TenantArgs(
+                name=t.name,
+                kubernetes_version=version,
+                bind_identity=handle.bind_identity,
+                gpu_quota=t.gpu_quota,
+                cpu_quota=t.cpu_quota,
+                memory_quota=t.memory_quota,
+                pods=t.pods,
+                admin_groups=list(t.admins),
+                pod_security=t.pod_security,
+                extra_egress=egress,
+                service_ports=sorted({s.port for s in spec.services}),
+                interceptor_egress=interceptor,
+                namespace_labels=dict(traffic.facts.target_namespace_labels) if traffic else {},
+            )
+            for t in spec.tenants
+        ],
+        services=[
+            InferenceServiceArgs(
+                name=s.name,
+                tenant=s.tenant,
+                namespace=s.tenant,
+                service_account=WORKLOAD_SERVICE_ACCOUNT,
+                image=s.image,
+                port=s.port,
+                predict_path=s.predict_path,
+                health_path=s.health_path,
+                cpu=s.cpu,
+                memory=s.memory,
+                gpu_type=s.gpu.type if s.gpu else None,
+                gpu_count=s.gpu.count if s.gpu else 0,
+                min_replicas=s.replicas.min,
+                max_replicas=s.replicas.max,
+                scaling_metric=s.scaling.metric,
+                scaling_target=s.scaling.target,
+                cpu_utilization=s.scaling.cpu_utilization,
+                cloud_tolerations=cloud_tolerations if s.gpu else (),
+                model_cache_gb=s.model_cache_gb,
+                preferred_pools=[p.name for p in hosting_pools(spec, s) if not p.spot]
+                if s.replicas.min > 0
+                else [],
+                priority_class=SERVING_PRIORITY.name,
+            )
+            for s in spec.services
+        ],
+        jobs=job_queues_args(spec, cloud_tolerations, handle.capacity_provisioning)
+        if spec.jobs.enabled
+        else None,
+        traffic=traffic,
+    )
+
+
+def job_queues_args(
+    spec: PlatformSpec,
+    cloud_tolerations: Sequence[Mapping[str, str]],
+    capacity: CapacityProvisioning | None = None,
+) -> JobQueuesArgs:
+    """Flavors from the node pools, a queue per tenant with the spec's quota (defaults: no guaranteed
+    GPUs, the tenant's CPU and memory quota); the controller on the first on-demand CPU pool with nodes.
+    GPU pools the cluster's autoscaler provisions for (`capacity`) get the capacity admission check."""
+    gpu_pools = {p.name for p in spec.gpu_pools}
+    provisioned = (
+        set()
+        if capacity is None
+        else gpu_pools
+        if capacity.pools is None
+        else gpu_pools & set(capacity.pools)
+    )
+    flavors = flavors_for(
+        [PoolShape(p.name, p.gpu.type if p.gpu else None, p.spot) for p in spec.node_pools],
+        cloud_tolerations,
+        provisioned,
+        [t.toleration() for t in capacity.node_taints] if capacity else (),
+    )
+    queues = []
+    for t in spec.tenants:
+        jobs = t.jobs or TenantJobsSpec()
+        queues.append(
+            TenantQueue(
+                tenant=t.name,
+                gpu_quota=dict(jobs.gpu_quota),
+                cpu_quota=jobs.cpu_quota or t.cpu_quota,
+                memory_quota=jobs.memory_quota or t.memory_quota,
+                borrowing_limit=jobs.borrowing_limit,
+                reclaim_within_cohort=jobs.preemption.reclaim_within_cohort,
+                within_cluster_queue=jobs.preemption.within_cluster_queue,
+            )
+        )
+    system = spec.system_pool.name if spec.system_pool else None
+    return JobQueuesArgs(
+        flavors=flavors,
+        queues=queues,
+        system_pool=system,
+        provisioning_class=capacity.provisioning_class if provisioned and capacity else None,
+        provisioning_ready=list(capacity.ready) if provisioned and capacity else [],
+        provisioning_all_or_nothing=bool(provisioned and capacity and capacity.all_or_nothing),
+    )
+
+
+def _cloud_dcgm_fields(gpu: GpuFacts) -> frozenset[str]:
+    """The DCGM fields the cloud's own exporter serves, when that exporter is the one scraped."""
+    if gpu.dcgm_exporter_installed and gpu.dcgm_exporter is not None:
+        return gpu.dcgm_exporter.metrics
+    return frozenset()
+
+
+def build_addons(
+    spec: PlatformSpec, handle: ClusterHandle, opts: pulumi.ResourceOptions | None = None
+) -> PlatformAddons:
+    """The in-cluster layer for `spec` on the cluster behind `handle`. Every Kubernetes object goes
+    through `handle.provider`; the caller's `opts` (parent, other providers) are kept."""
+    caller = opts or pulumi.ResourceOptions()
+    providers: list[pulumi.ProviderResource] = []
+    if isinstance(caller.providers, Mapping):
+        providers.extend(caller.providers.values())
+    elif caller.providers:
+        providers.extend(caller.providers)
+    providers = [p for p in providers if getattr(p, "package", None) != "kubernetes"] + [handle.provider]
+    merged = pulumi.ResourceOptions.merge(caller, pulumi.ResourceOptions(providers=providers))
+    merged.providers = providers
+    return PlatformAddons(child_name(spec.name, "k8s"), addons_args(spec, handle), merged)
