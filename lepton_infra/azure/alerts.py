@@ -1,39 +1,18 @@
-"""The alerts Azure Monitor evaluates for the platform, as data: metric alerts on AKS platform metrics
-(free, no agent) and Prometheus rule alerts on the kube-state-metrics series the AKS metrics add-on
-collects. `Monitoring` turns them into resources."""
+"""The alerts Azure Monitor evaluates for the platform, as data: Prometheus rule alerts on the
+kube-state-metrics series the AKS metrics add-on collects. `Monitoring` turns them into resources.
+
+No AKS platform-metric alert: a metric alert compares one aggregation over its window with a threshold, and
+the Cluster Autoscaler platform metrics (`cluster_autoscaler_unschedulable_pods_count` among them)
+aggregate as Total or Average (Azure Monitor "Supported metrics for Microsoft.ContainerService/
+managedClusters", stored copy read 2026-12-07). "Average above 0 over 30 minutes" holds as soon as any
+sample in the window was above 0, which every GPU scale-from-zero gives; the former `pods-unschedulable`
+metric alert fired on each one. A Prometheus rule's `for` means "true at every evaluation for 30
+minutes", which is what these alerts say.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-
-
-@dataclass(frozen=True)
-class ClusterAlert:
-    role: str
-    description: str
-    metric: str
-    operator: str
-    threshold: float
-    aggregation: str
-    window: str  # ISO 8601 duration the condition must hold over
-    dimensions: Mapping[str, Sequence[str]] = field(default_factory=dict)
-
-
-# AKS platform metrics: collected by AKS itself, free, no agent in the cluster.
-CLUSTER_ALERTS = (
-    # Pods the cluster autoscaler cannot place (in practice: GPU pools at max, or no capacity of the size).
-    ClusterAlert(
-        "pods-unschedulable",
-        "Pods have stayed unschedulable for 30 minutes: a pool is at its max "
-        "or Azure has no capacity for its VM size.",
-        "cluster_autoscaler_unschedulable_pods_count",
-        "GreaterThan",
-        0,
-        "Average",
-        "PT30M",
-    ),
-)
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -49,13 +28,25 @@ GPU_RESOURCE = 'resource="nvidia_com_gpu"'  # how kube-state-metrics spells nvid
 
 def prometheus_alerts() -> list[PrometheusAlert]:
     """Evaluated by Azure Monitor on the kube-state-metrics series the AKS metrics add-on collects by
-    default (its minimal ingestion profile keeps these: default alerts and recording rules use them)."""
+    default: its minimal ingestion profile keeps kube_node_status_condition, kube_pod_status_phase,
+    kube_pod_container_resource_requests and kube_node_status_allocatable (Azure Monitor "Minimal
+    ingestion profile for Prometheus metrics", `default-targets-metrics-keep-list.kubestate`)."""
     return [
         PrometheusAlert(
             "NodeNotReady",
             'kube_node_status_condition{condition="Ready",status="true"} == 0',
             "PT15M",
             "A node has not been Ready for 15 minutes.",
+        ),
+        # Per pod, so a stream of pods each placed within minutes never adds up to an alert. GPU pods
+        # are GpuPodsPending's (the same wait, a GPU-specific reason).
+        PrometheusAlert(
+            "PodsPending",
+            'max by (namespace, pod) (kube_pod_status_phase{phase="Pending"}) == 1 '
+            f"unless on (namespace, pod) (kube_pod_container_resource_requests{{{GPU_RESOURCE}}})",
+            "PT30M",
+            "A pod has stayed Pending for 30 minutes: its pool is at max, Azure has no capacity for the VM "
+            "size, or its image cannot be pulled.",
         ),
         PrometheusAlert(
             "GpuPodsPending",

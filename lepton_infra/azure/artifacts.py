@@ -138,6 +138,12 @@ class ArtifactStore(Component):
             location="global",
             registration_enabled=False,
             virtual_network=privatedns.SubResourceArgs(id=args.vnet_id),
+            # Linked, this zone answers every *.privatelink.blob.core.windows.net name in the VNet: another
+            # organisation's account behind its own private endpoint resolves there to a name this zone
+            # lacks, NXDOMAIN, and pods could not reach it even over its public endpoint. NxDomainRedirect
+            # falls back to public resolution for names the zone lacks (privatedns VirtualNetworkLink
+            # `resolutionPolicy`, API 2024-06-01 in azure-native 3.29; privatelink zones only).
+            resolution_policy=privatedns.ResolutionPolicy.NX_DOMAIN_REDIRECT,
             tags=tags,
             opts=self.child_opts(),
         )

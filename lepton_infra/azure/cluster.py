@@ -11,10 +11,10 @@ import pulumi
 import pulumi_kubernetes as k8s
 from pulumi_azure_native import containerservice
 
+from lepton_infra.azure.cluster_access import cluster_access
 from lepton_infra.azure.cluster_identity import cluster_identities
 from lepton_infra.azure.maintenance import AksMaintenanceWindow, maintenance_configurations
 from lepton_infra.azure.planning import AKS_ZONES, MIN_SERVICE_PREFIX, aks_kubeconfig, dns_service_ip
-from lepton_infra.azure.roles import grant
 from lepton_infra.azure.system_pool import system_pool_profile
 from lepton_infra.core.args import at_least, at_most, ipv4_cidr, ordered
 from lepton_infra.core.component import Component, ComponentArgs
@@ -51,7 +51,9 @@ class ClusterArgs(ComponentArgs):
     """The Key Vault key's ARM id: the control plane identity's grant for KMS etcd encryption is scoped to
     it."""
     key_uri_with_version: pulumi.Input[str]
-    """The key's versioned URI: AKS KMS etcd encryption needs a versioned key id."""
+    """The key's versioned URI: AKS KMS etcd encryption needs a versioned key id. The platform passes the
+    key's current version, read at every `up` (EncryptionKey.current_key_uri_with_version), so etcd follows a
+    rotation."""
     key_vault_id: pulumi.Input[str]
     """The Key Vault (its id) holding the key."""
     disk_encryption_set_id: pulumi.Input[str]
@@ -71,6 +73,11 @@ class ClusterArgs(ComponentArgs):
     False, never open by default. Default: none."""
     admin_group_object_ids: Sequence[str] = field(default_factory=list)
     """Entra ID group object ids made cluster-admin (`aadProfile.adminGroupObjectIDs`). Default: none."""
+    kubeconfig_groups: Sequence[str] = field(default_factory=list)
+    """Entra ID group object ids whose members may download the cluster's kubeconfig
+    (`listClusterUserCredential`: "Azure Kubernetes Service Cluster User Role" on the cluster). Kubernetes
+    RBAC alone (a RoleBinding, or cluster admin through `admin_group_object_ids`) lets a member act, not
+    fetch the kubeconfig. Default: none."""
     deployer_object_id: pulumi.Input[str] | None = None
     """Entra object id of whoever runs `pulumi up` (getClientConfig): made cluster admin through Azure RBAC,
     so the in-cluster layer can be deployed with local accounts disabled. Default: none, no grant."""
@@ -143,6 +150,9 @@ class ClusterArgs(ComponentArgs):
         yield from like_spec_field(
             "admin_group_object_ids", list(self.admin_group_object_ids), AzureKnobs, "admin_group_object_ids"
         )
+        yield from like_spec_field(
+            "kubeconfig_groups", list(self.kubeconfig_groups), AzureKnobs, "admin_group_object_ids"
+        )
         for name in ("deployer_principal_type", "upgrade_channel", "node_os_upgrade_channel"):
             yield from like_spec_field(name, getattr(self, name), AzureKnobs, name)
         if self.maintenance is not None:
@@ -193,6 +203,7 @@ class Cluster(Component):
             authorized_ip_ranges=None if args.private_endpoint else list(args.authorized_networks),
             disable_run_command=True,
         )
+        node_resource_group = physical_name(args.name_prefix, "aks-nodes", limit=80)
         self.cluster = containerservice.ManagedCluster(
             child_name(name, "aks"),
             resource_name_=physical_name(args.name_prefix, limit=63),
@@ -206,7 +217,7 @@ class Cluster(Component):
             # Always said: leaving LTS takes an explicit KubernetesOfficial (AKS "long-term support",
             # disable LTS), and a plan left out would keep whatever the cluster has.
             support_plan="AKSLongTermSupport" if args.long_term_support else "KubernetesOfficial",
-            node_resource_group=physical_name(args.name_prefix, "aks-nodes", limit=80),
+            node_resource_group=node_resource_group,
             identity=containerservice.ManagedClusterIdentityArgs(
                 type=containerservice.ResourceIdentityType.USER_ASSIGNED,
                 user_assigned_identities=[self.control_plane_identity.id],
@@ -298,6 +309,11 @@ class Cluster(Component):
         )
         self.cluster_name = self.cluster.name
         self.cluster_id = self.cluster.id
+        # Where AKS bills the node VMs, their disks and load balancers: the name the cluster was given, read
+        # back from it (so whatever uses it waits for the group to exist).
+        self.node_resource_group: pulumi.Output[str] = self.cluster.node_resource_group.apply(
+            lambda group: group or node_resource_group
+        )
         self.maintenance = (
             maintenance_configurations(
                 name,
@@ -319,20 +335,16 @@ class Cluster(Component):
         )
         self.kubelet_principal_id = self.kubelet_identity.principal_id
 
-        # Who deploys the in-cluster layer must be a Kubernetes admin (Azure RBAC): local accounts are off.
-        self.deployer_access: list[pulumi.Resource] = []
-        if args.deployer_object_id is not None:
-            self.deployer_access.append(
-                grant(
-                    child_name(name, "deployer-admin"),
-                    principal_id=args.deployer_object_id,
-                    role="Azure Kubernetes Service RBAC Cluster Admin",
-                    scope=self.cluster.id,
-                    subscription_id=args.subscription_id,
-                    opts=self.child_opts(),
-                    principal_type=args.deployer_principal_type,
-                )
-            )
+        access = cluster_access(
+            self,
+            name,
+            cluster_id=self.cluster.id,
+            subscription_id=args.subscription_id,
+            deployer_object_id=args.deployer_object_id,
+            deployer_principal_type=args.deployer_principal_type,
+            kubeconfig_groups=args.kubeconfig_groups,
+        )
+        self.deployer_access, self.kubeconfig_access = access.deployer, access.kubeconfig
         credentials = containerservice.list_managed_cluster_user_credentials_output(
             resource_group_name=args.resource_group_name,
             resource_name=self.cluster.name,

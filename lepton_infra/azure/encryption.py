@@ -108,7 +108,23 @@ class EncryptionKey(Component):
                     ],
                 ),
             ),
-            opts=self.child_opts(protect=args.protect),
+            # ARM creates a key only if it does not exist ("Keys - Create If Not Exist": an existing key
+            # is returned without any write, no new version and no update of it; learn.microsoft.com
+            # @azure/arm-keyvault KeysOperations.createIfNotExist, read 2026-12-07). An edit of these
+            # properties or tags would be a Pulumi update that changes nothing in Azure: they are
+            # creation-time values, and a new rotation policy for a running key goes through `az keyvault
+            # key rotation-policy update` (docs/azure.md, "Key rotation").
+            opts=self.child_opts(protect=args.protect, ignore_changes=["properties", "tags"]),
+        )
+        # The key's version now, read at every `pulumi up` (Keys - Get answers the current version; the
+        # resource's own `keyUriWithVersion` is the first version, kept in the state). AKS KMS takes a
+        # versioned key id and never follows a rotation by itself: passing the current one is what moves
+        # etcd encryption to each new version (docs/azure.md, "Key rotation").
+        self.current_key = keyvault.get_key_output(
+            key_name=self.key.name,
+            vault_name=self.vault.name,
+            resource_group_name=args.resource_group_name,
+            opts=pulumi.InvokeOutputOptions(parent=self, depends_on=[self.key]),
         )
 
         def encryption_user(
@@ -150,10 +166,20 @@ class EncryptionKey(Component):
             identity=compute.EncryptionSetIdentityArgs(
                 type="UserAssigned", user_assigned_identities=[self.disk_identity.id]
             ),
-            # A versionless key URL: disks follow each rotation to the latest version.
-            active_key=compute.KeyForDiskEncryptionSetArgs(key_url=self.key.key_uri),
+            # The API takes only a fully versioned key URL, rotation on or off (azure-native 3.29
+            # KeyForDiskEncryptionSetArgs.key_url: "Version segment of the Url is required regardless of
+            # rotationToLatestKeyVersionEnabled"; a versionless URL fails the PUT, and the cluster that
+            # needs the set is never created). The set starts on the key's first version and, with
+            # rotation on, Azure moves it and every disk on it to each new version within an hour.
+            active_key=compute.KeyForDiskEncryptionSetArgs(key_url=self.key.key_uri_with_version),
             rotation_to_latest_key_version_enabled=True,
-            opts=self.child_opts(depends_on=[disk_ready], protect=args.protect),
+            # After a rotation Azure's keyUrl names the new version while ours still names the first:
+            # without this, the next `pulumi up` would move the disks back to the old version
+            # (hashicorp/terraform-provider-azurerm#22893 hit the same). The key itself never changes
+            # here (ARM creates it once: EncryptionKey's `key`).
+            opts=self.child_opts(
+                depends_on=[disk_ready], protect=args.protect, ignore_changes=["activeKey.keyUrl"]
+            ),
         )
 
         self.vault_id = self.vault.id
@@ -161,7 +187,8 @@ class EncryptionKey(Component):
         self.key_id = self.key.id  # the ARM id: role assignment scope
         self.key_name = self.key.name
         self.key_uri = self.key.key_uri  # versionless: storage and registry follow rotations
-        self.key_uri_with_version = self.key.key_uri_with_version  # AKS KMS needs a version
+        # AKS KMS needs a version: the current one, so a rotation reaches etcd at the next `pulumi up`.
+        self.current_key_uri_with_version: pulumi.Output[str] = self.current_key.key_uri_with_version
         self.disk_encryption_set_id = self.disk_encryption_set.id
         self.finish(
             {

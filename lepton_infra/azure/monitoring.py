@@ -1,6 +1,6 @@
 """`azure.Monitoring`: the Log Analytics workspace, VNet flow logs (to a CMK storage account, analysed
-into the workspace), the e-mail action group, cluster alerts, and the monthly budget on the resource
-group."""
+into the workspace), the e-mail action group, cluster alerts, and the monthly budget over the platform's
+and the cluster's node resource groups."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from pulumi_azure_native import (
     storage,
 )
 
-from lepton_infra.azure.alerts import CLUSTER_ALERTS
 from lepton_infra.azure.planning import (
     MAX_BUDGET_THRESHOLD_PERCENT,
     action_group_short_name,
@@ -33,12 +32,15 @@ from lepton_infra.core.args import at_most, known
 from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name, physical_name
-from lepton_infra.profiles.azure.limits import MAX_BUDGET_NOTIFICATIONS, MAX_FLOW_LOG_RETENTION_DAYS
+from lepton_infra.profiles.azure.limits import (
+    BUDGET_FORECAST_THRESHOLDS,
+    MAX_BUDGET_NOTIFICATIONS,
+    MAX_FLOW_LOG_RETENTION_DAYS,
+)
 from lepton_infra.profiles.azure.tags import AZURE_TAGS
 from lepton_infra.spec import BudgetSpec, MonitoringSpec, NetworkSpec
 from lepton_infra.spec.problems import like_spec_field
 
-CLUSTER_TYPE = "Microsoft.ContainerService/managedClusters"
 CONTROL_PLANE_LOGS = ("kube-audit-admin", "guard")
 
 
@@ -50,8 +52,9 @@ class MonitoringArgs(ComponentArgs):
     """The Azure region (e.g. `eastus`)."""
     resource_group_name: pulumi.Input[str]
     """The resource group (its name) the resources are created in (`Network.resource_group_name`)."""
-    resource_group_id: pulumi.Input[str]
-    """The resource group (its id): the budget is scoped to it."""
+    budget_resource_groups: Sequence[pulumi.Input[str]]
+    """The resource groups (their names) the budget counts: the platform's and the cluster's node resource
+    group, where AKS bills node VMs, their disks and load balancers."""
     subscription_id: str
     """The subscription id: role assignments and built-in role definitions are scoped by it."""
     cluster_id: pulumi.Input[str]
@@ -81,9 +84,11 @@ class MonitoringArgs(ComponentArgs):
     flow_log_retention_days: int = 90
     """Days the VNet flow logs are kept in their storage account (at most 365). Default: 90."""
     budget_usd: float | None = None
-    """Monthly budget in USD on the resource group. Default: none, no budget."""
+    """Monthly budget in USD over `budget_resource_groups` (actual spend at `budget_thresholds`, plus the
+    month's forecast at 100 %). Default: none, no budget."""
     budget_thresholds: Sequence[int] = (80, 100)
-    """Percentages of `budget_usd` that notify (at most 5, each in (0, 1000]). Default: 80 and 100."""
+    """Percentages of `budget_usd` whose actual spend notifies (at most 4: Azure's 5 notifications less the
+    forecast's; each in (0, 1000]). Default: 80 and 100."""
     tags: Mapping[str, str] = field(default_factory=dict)
     """Azure tags on every resource (the platform's: `team`, `cost-center`, ...), checked against Azure's tag
     rules. Default: none."""
@@ -105,12 +110,14 @@ class MonitoringArgs(ComponentArgs):
         )
         yield from like_spec_field("budget_usd", self.budget_usd, BudgetSpec, "monthly_usd")
         thresholds = list(self.budget_thresholds)
-        if len(thresholds) > MAX_BUDGET_NOTIFICATIONS:
+        room = MAX_BUDGET_NOTIFICATIONS - len(BUDGET_FORECAST_THRESHOLDS)
+        if len(thresholds) > room:
             yield Problem(
                 "budget_thresholds",
                 thresholds,
-                f"an Azure budget has at most {MAX_BUDGET_NOTIFICATIONS} notifications",
-                f"keep at most {MAX_BUDGET_NOTIFICATIONS} thresholds",
+                f"an Azure budget has at most {MAX_BUDGET_NOTIFICATIONS} notifications, and the budget adds "
+                f"{len(BUDGET_FORECAST_THRESHOLDS)} on the month's forecast",
+                f"keep at most {room} thresholds",
             )
         for i, threshold in enumerate(thresholds):
             if known(threshold) and not 0 < threshold <= MAX_BUDGET_THRESHOLD_PERCENT:
@@ -241,47 +248,6 @@ class Monitoring(Component):
             ],
             opts=self.child_opts(),
         )
-        self.alerts = [
-            monitor.MetricAlert(
-                child_name(name, alert.role),
-                rule_name=physical_name(args.name_prefix, alert.role, limit="azure:generic"),
-                resource_group_name=rg,
-                location="global",
-                tags=tags,
-                description=alert.description,
-                severity=2,
-                enabled=True,
-                auto_mitigate=True,
-                scopes=[args.cluster_id],
-                evaluation_frequency="PT5M",
-                window_size=alert.window,
-                target_resource_type=CLUSTER_TYPE,
-                target_resource_region=args.location,
-                criteria=monitor.MetricAlertSingleResourceMultipleMetricCriteriaArgs(
-                    odata_type="Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria",
-                    all_of=[
-                        monitor.MetricCriteriaArgs(
-                            criterion_type="StaticThresholdCriterion",
-                            name=alert.role,
-                            metric_name=alert.metric,
-                            metric_namespace=CLUSTER_TYPE,
-                            operator=alert.operator,
-                            threshold=alert.threshold,
-                            time_aggregation=alert.aggregation,
-                            dimensions=[
-                                monitor.MetricDimensionArgs(name=k, operator="Include", values=list(v))
-                                for k, v in alert.dimensions.items()
-                            ]
-                            or None,
-                        )
-                    ],
-                ),
-                actions=[monitor.MetricAlertActionArgs(action_group_id=self.action_group.id)],
-                opts=self.child_opts(),
-            )
-            for alert in CLUSTER_ALERTS
-        ]
-
         self.prometheus = managed_prometheus(
             self,
             name,
@@ -294,31 +260,47 @@ class Monitoring(Component):
             tags=tags,
         )
 
-        self.budget: consumption.Budget | None = None
-        if args.budget_usd is not None:
-            self.budget = consumption.Budget(
-                child_name(name, "budget"),
-                budget_name=physical_name(args.name_prefix, "monthly", limit=63),
-                scope=args.resource_group_id,
-                amount=args.budget_usd,
-                category="Cost",
-                time_grain="Monthly",
-                time_period=consumption.BudgetTimePeriodArgs(
-                    start_date=budget_start(datetime.now(UTC).date())
-                ),
-                notifications={
-                    f"actual-{threshold}": consumption.NotificationArgs(
-                        enabled=True,
-                        operator="GreaterThanOrEqualTo",
-                        threshold=threshold,
-                        threshold_type="Actual",
-                        contact_emails=list(args.alert_emails),
-                        contact_groups=[self.action_group.id],
-                    )
-                    for threshold in args.budget_thresholds
-                },
-                # The start date is "this month" when first created; later months must not rewrite it.
-                opts=self.child_opts(ignore_changes=["timePeriod"]),
-            )
+        self.budget = self._budget(name, args) if args.budget_usd is not None else None
         self.workspace_id = self.workspace.id
         self.finish({"workspace_id": self.workspace_id, "action_group_id": self.action_group.id})
+
+    def _budget(self, name: str, args: MonitoringArgs) -> consumption.Budget:
+        """The monthly budget over the platform's spend. AKS bills node VMs, their disks and load balancers
+        in the cluster's node resource group, not the platform's: a budget scoped to the platform's group
+        never saw a GPU hour. So the budget is the subscription's, filtered to both groups (Consumption
+        Budgets `filter.dimensions` on `ResourceGroupName`, azure-native 3.29, API 2024-08-01), and warns
+        on the month's forecast as well as on actual spend."""
+
+        def notify(kind: str, operator: str, threshold: int) -> consumption.NotificationArgs:
+            return consumption.NotificationArgs(
+                enabled=True,
+                operator=operator,
+                threshold=threshold,
+                threshold_type=kind,
+                contact_emails=list(args.alert_emails),
+                contact_groups=[self.action_group.id],
+            )
+
+        notifications = {
+            f"actual-{t}": notify("Actual", "GreaterThanOrEqualTo", t) for t in args.budget_thresholds
+        }
+        # Spending is on course to pass the budget this month: a warning while there is time to act.
+        for t in BUDGET_FORECAST_THRESHOLDS:
+            notifications[f"forecast-{t}"] = notify("Forecasted", "GreaterThan", t)
+        return consumption.Budget(
+            child_name(name, "budget"),
+            budget_name=physical_name(args.name_prefix, "monthly", limit=63),
+            scope=f"/subscriptions/{args.subscription_id}",
+            amount=args.budget_usd,
+            category="Cost",
+            time_grain="Monthly",
+            time_period=consumption.BudgetTimePeriodArgs(start_date=budget_start(datetime.now(UTC).date())),
+            filter=consumption.BudgetFilterArgs(
+                dimensions=consumption.BudgetComparisonExpressionArgs(
+                    name="ResourceGroupName", operator="In", values=list(args.budget_resource_groups)
+                )
+            ),
+            notifications=notifications,
+            # The start date is "this month" when first created; later months must not rewrite it.
+            opts=self.child_opts(ignore_changes=["timePeriod"]),
+        )

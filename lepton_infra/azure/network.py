@@ -1,5 +1,6 @@
 """`azure.Network`: the resource group (or an existing one), a VNet with node, private-endpoint and
-API-server subnets, NSGs that deny the internet, and NAT gateway egress for the nodes."""
+API-server subnets, NSGs that deny the internet (but for a public ingress on 80 and 443), and zone-redundant
+NAT gateway egress for the nodes."""
 
 from __future__ import annotations
 
@@ -24,7 +25,15 @@ from lepton_infra.spec.problems import like_spec_field
 # Priority 4096 is the lowest a custom rule can take: anything the platform opens later (e.g. an
 # ingress on 443) sits above it, and the internet stays denied below it whatever Azure's defaults become.
 DENY_INTERNET_PRIORITY = 4096
+# Above the deny: HTTP and HTTPS from the internet to the public NGINX controller's load balancer.
+PUBLIC_INGRESS_PRIORITY = 4000
+PUBLIC_INGRESS_PORTS = ("80", "443")
 AKS_DELEGATION = "Microsoft.ContainerService/managedClusters"
+# The NAT gateway's and its public IP's SKU. azure-native 3.29 sends Microsoft.Network API 2024-05-01
+# for both, whose enums list only Standard (SDK docstrings); the value is passed as a string.
+NAT_SKU = "StandardV2"
+# A zone-redundant public IP names every zone of the region (the catalog's regions have three).
+REGION_ZONES = ("1", "2", "3")
 
 
 @dataclass
@@ -40,6 +49,11 @@ class NetworkArgs(ComponentArgs):
     resource_group_name: str | None = None
     """An existing resource group to use (created and owned elsewhere). Default: none, the component creates
     `<name_prefix>-rg`."""
+    public_ingress: bool = False
+    """A public ingress controller exists (a service exposed `public`): the node subnet's NSG admits TCP 80
+    and 443 from the internet (priority 4000). AKS opens a LoadBalancer Service's ports only in the NSG it
+    manages on the node NICs, never in a subnet's NSG (AKS "Network security groups"), so the subnet's own
+    deny-internet rule would drop every public request. Default: off."""
     tags: Mapping[str, str] = field(default_factory=dict)
     """Azure tags on every resource (the platform's: `team`, `cost-center`, ...), checked against Azure's tag
     rules. Default: none."""
@@ -88,7 +102,23 @@ class Network(Component):
             rg_name, self.resource_group_id = existing.name, existing.id
         self.resource_group_name = rg_name
 
-        def nsg(role: str) -> network.NetworkSecurityGroup:
+        # Nodes have no public addresses (egress is the NAT gateway), so only the load balancer's frontends
+        # are reachable on these ports; the destination is any address because the frontend's IP is
+        # allocated by AKS at apply time (and with floating IP it stays the packet's destination).
+        public_ingress = network.SecurityRuleArgs(
+            name="allow-public-ingress",
+            priority=PUBLIC_INGRESS_PRIORITY,
+            direction="Inbound",
+            access="Allow",
+            protocol="Tcp",
+            source_address_prefix="Internet",
+            source_port_range="*",
+            destination_address_prefix="*",
+            destination_port_ranges=list(PUBLIC_INGRESS_PORTS),
+            description="HTTP and HTTPS to the public ingress controller's load balancer.",
+        )
+
+        def nsg(role: str, allow: list[network.SecurityRuleArgs]) -> network.NetworkSecurityGroup:
             return network.NetworkSecurityGroup(
                 child_name(name, f"{role}-nsg"),
                 network_security_group_name=physical_name(
@@ -98,6 +128,7 @@ class Network(Component):
                 location=args.location,
                 tags=tags,
                 security_rules=[
+                    *allow,
                     network.SecurityRuleArgs(
                         name="deny-internet-inbound",
                         priority=DENY_INTERNET_PRIORITY,
@@ -109,32 +140,40 @@ class Network(Component):
                         destination_address_prefix="*",
                         destination_port_range="*",
                         description="Nothing from the internet reaches this subnet.",
-                    )
+                    ),
                 ],
                 opts=self.child_opts(),
             )
 
-        self.nodes_nsg, self.endpoints_nsg = nsg("nodes"), nsg("endpoints")
+        self.nodes_nsg = nsg("nodes", [public_ingress] if args.public_ingress else [])
+        self.endpoints_nsg = nsg("endpoints", [])
+        # StandardV2: zone-redundant by default, where a Standard NAT gateway lives in one zone (placed
+        # by Azure when none is named) and a zone outage stopped every node's egress, in a cluster whose
+        # pools span three zones. One gateway per zone is no option here: a subnet takes at most one NAT
+        # gateway and an AKS pool spans its zones in one subnet. StandardV2 costs what Standard costs
+        # and needs a StandardV2 public IP, zone-redundant itself (learn.microsoft.com nat-gateway
+        # "NAT Gateway SKUs"; AKS "Create a managed or user-assigned NAT gateway", userAssignedNATGateway
+        # supports both SKUs).
         self.egress_ip = network.PublicIPAddress(
             child_name(name, "nat-ip"),
             public_ip_address_name=physical_name(args.name_prefix, "nat-ip", limit="azure:generic"),
             resource_group_name=rg_name,
             location=args.location,
             tags=tags,
-            sku=network.PublicIPAddressSkuArgs(name="Standard", tier="Regional"),
+            sku=network.PublicIPAddressSkuArgs(name=NAT_SKU, tier="Regional"),
+            zones=list(REGION_ZONES),
             public_ip_allocation_method="Static",
             public_ip_address_version="IPv4",
             opts=self.child_opts(),
         )
-        # One NAT gateway: Azure attaches at most one to a subnet, and AKS pools span zones in one subnet,
-        # so `nat: per-zone` cannot mean a NAT per zone here (docs/azure.md).
         self.nat_gateway = network.NatGateway(
             child_name(name, "nat"),
             nat_gateway_name=physical_name(args.name_prefix, "nat", limit="azure:generic"),
             resource_group_name=rg_name,
             location=args.location,
             tags=tags,
-            sku=network.NatGatewaySkuArgs(name="Standard"),
+            # No `zones`: a StandardV2 gateway spans the region's zones by itself.
+            sku=network.NatGatewaySkuArgs(name=NAT_SKU),
             idle_timeout_in_minutes=4,
             public_ip_addresses=[network.SubResourceArgs(id=self.egress_ip.id)],
             opts=self.child_opts(),

@@ -13,7 +13,7 @@ from ipaddress import IPv4Network
 
 import yaml
 
-from lepton_infra.core.conventions import GPU_TAINT_EFFECT, GPU_TAINT_KEY, GPU_TAINT_VALUE, node_labels
+from lepton_infra.core.conventions import GPU_TAINT_EFFECT, GPU_TAINT_KEY, GPU_TAINT_VALUE, pool_labels
 from lepton_infra.core.kubeconfig import ExecCredential, exec_kubeconfig
 from lepton_infra.core.naming import physical_name
 
@@ -28,12 +28,33 @@ ROLE = {
     "Storage Blob Data Contributor": "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
     "AcrPull": "7f951dda-4ed3-4680-a7ca-43fe172d538d",
     "Azure Kubernetes Service RBAC Cluster Admin": "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
+    # listClusterUserCredential/action only: downloading the cluster's (kubelogin) kubeconfig.
+    "Azure Kubernetes Service Cluster User Role": "4abbcc35-e782-43d8-92c5-2d3f1bd2253f",
     "DNS Zone Contributor": "befefa01-2a29-4197-83a8-272ff33ce314",
 }
 
 # AKS's own taint on every spot node (added by AKS whether asked or not). Declaring it on the pool
 # keeps the plan free of a spurious diff; pods that may run on spot tolerate it.
 SPOT_TAINT = ("kubernetes.azure.com/scalesetpriority", "spot", "NoSchedule")
+# The containerd runtime handlers of an AKS GPU node whose pool installs the driver (`gpuProfile.driver:
+# Install`): `nvidia-container-runtime`, the default, and `untrusted`, both running
+# /usr/bin/nvidia-container-runtime; no `runc` and no `nvidia` (Azure/AgentBaker pkg/agent/baker.go
+# containerd templates, the `IsNSeriesSKU` branch, at 06836ee2 of 2026-08-21; read 2026-12-07).
+AKS_GPU_RUNTIME_HANDLERS = ("nvidia-container-runtime", "untrusted")
+# What the GPU operator's operands run with on those nodes: NVIDIA's documented configuration for AKS
+# images with the driver and toolkit preinstalled (NVIDIA/cloud-native-docs gpu-operator/microsoft-aks.rst:
+# driver.enabled=false, toolkit.enabled=false, operator.runtimeClass=nvidia-container-runtime).
+AKS_GPU_RUNTIME_CLASS = "nvidia-container-runtime"
+# The first Kubernetes minor whose AKS-managed cluster autoscaler serves ProvisioningRequests: AKS "Provision
+# capacity for Kueue batch jobs with the cluster autoscaler" (MicrosoftDocs/azure-aks-docs
+# articles/aks/configure-kueue-with-cluster-autoscaler.md, ms.date 2026-07-17, at fb060abe: Kueue's
+# ProvisioningRequest check with `best-effort-atomic-scale-up`, no autoscaler flag to set) and its
+# companion example's review (Azure/AKS PR #5867, 2026-09-04: "1.33+ (that is when ProvisioningRequest
+# support shipped in the AKS cluster autoscaler)"). The Azure provider scales a scale set atomically from
+# cluster-autoscaler 1.36.0 (AtomicIncreaseSize, cloudprovider/azure/azure_scale_set.go); before, the
+# autoscaler falls back to raising it by the whole delta in one step (core/scaleup/orchestrator/
+# executor.go at 1.35.0), so all-or-nothing is best effort there, as on AWS.
+AKS_PROVISIONING_REQUESTS_FROM = (1, 33)
 # The taint that keeps everything but critical add-ons off the AKS system pool.
 SYSTEM_POOL_TAINT = "CriticalAddonsOnly=true:NoSchedule"
 # The application id of the AKS Entra ID server (the audience kubelogin requests tokens for).
@@ -121,11 +142,15 @@ def pool_shape(
     if spot:
         taints.append("{}={}:{}".format(*SPOT_TAINT))
     return PoolShape(
-        labels={**node_labels(pool, gpu_type), **dict(extra_labels or {})},
+        # Not `nvidia.com/gpu.present`: the GPU operator owns it on AKS (it runs node-feature-discovery
+        # here) and rewrites it from what NFD finds; a pool-declared value would be overwritten or, on a
+        # node NFD missed, contradict the operator.
+        labels={**pool_labels(pool, gpu_type), **dict(extra_labels or {})},
         taints=taints,
-        # AKS installs the NVIDIA driver on its GPU node images (`Install`, stated explicitly: an unset
-        # driver reads back as Install and shows a diff that replaces the pool). The GPU operator then
-        # installs only the device plugin and the DCGM exporter (GpuFacts on the cluster handle).
+        # AKS installs the NVIDIA driver and container toolkit on its GPU node images (`Install`, stated
+        # explicitly: an unset driver reads back as Install and shows a diff that replaces the pool). The
+        # GPU operator then installs only the device plugin and the DCGM exporter, its operands running
+        # with the node's own runtime handler (GpuFacts on the cluster handle: AKS_GPU_RUNTIME_CLASS).
         gpu_driver="Install" if gpu_type else None,
         # GPU sizes are not offered in every zone of a region: a zonal GPU pool fails at scale-out in a
         # zone without the size, so GPU pools stay regional and CPU pools spread over the zones.
@@ -226,3 +251,9 @@ def budget_start(today: date) -> str:
 def action_group_short_name(label: str) -> str:
     """Action groups need a short name of at most 12 characters (shown in e-mails and SMS)."""
     return physical_name(label, limit=12)
+
+
+def serves_provisioning_requests(kubernetes_version: str) -> bool:
+    """Whether AKS's managed cluster autoscaler serves ProvisioningRequests on this minor."""
+    major, minor = (int(part) for part in kubernetes_version.split(".")[:2])
+    return (major, minor) >= AKS_PROVISIONING_REQUESTS_FROM

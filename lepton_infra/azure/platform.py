@@ -18,11 +18,18 @@ from lepton_infra.azure.maintenance import AksMaintenanceWindow
 from lepton_infra.azure.monitoring import Monitoring, MonitoringArgs
 from lepton_infra.azure.network import Network, NetworkArgs
 from lepton_infra.azure.node_pool import NodePool, NodePoolArgs
-from lepton_infra.azure.planning import SPOT_TAINT
+from lepton_infra.azure.planning import AKS_GPU_RUNTIME_CLASS, SPOT_TAINT, serves_provisioning_requests
 from lepton_infra.azure.quotas import quota_needs
 from lepton_infra.azure.traffic import Traffic, TrafficArgs
 from lepton_infra.core.cloud import PlatformOutputs
-from lepton_infra.core.cluster_handle import ClusterHandle, EgressRule, GpuFacts, NodeTaint
+from lepton_infra.core.cluster_handle import (
+    BEST_EFFORT_ATOMIC_SCALE_UP,
+    CapacityProvisioning,
+    ClusterHandle,
+    EgressRule,
+    GpuFacts,
+    NodeTaint,
+)
 from lepton_infra.core.component import Component
 from lepton_infra.core.exposure import warn_if_api_open_to_the_world
 from lepton_infra.core.naming import child_name
@@ -64,6 +71,7 @@ class Platform(Component):
             opts=pulumi.InvokeOutputOptions(parent=self, provider=self.provider)
         )
         sub = knobs.subscription_id
+        exposed = resolved.exposed
         self.network = Network(
             child_name(name, "network"),
             NetworkArgs(
@@ -71,6 +79,7 @@ class Platform(Component):
                 location=spec.region,
                 cidr=str(spec.network.cidr),
                 resource_group_name=knobs.resource_group,
+                public_ingress=any(e.exposure == "public" for e in exposed),
                 tags=tags,
                 protect=protect,
             ),
@@ -107,7 +116,7 @@ class Platform(Component):
                 node_subnet_id=self.network.node_subnet_id,
                 api_server_subnet_id=self.network.api_server_subnet_id,
                 key_id=self.key.key_id,
-                key_uri_with_version=self.key.key_uri_with_version,
+                key_uri_with_version=self.key.current_key_uri_with_version,
                 key_vault_id=self.key.vault_id,
                 disk_encryption_set_id=self.key.disk_encryption_set_id,
                 service_cidr=str(spec.network.service_cidr),
@@ -116,6 +125,10 @@ class Platform(Component):
                 private_endpoint=resolved.endpoint == "private",
                 authorized_networks=[str(n) for n in spec.cluster.authorized_networks],
                 admin_group_object_ids=list(knobs.admin_group_object_ids),
+                kubeconfig_groups=[
+                    *knobs.admin_group_object_ids,
+                    *(a for t in spec.tenants for a in t.admins),
+                ],
                 deployer_object_id=client.object_id,
                 deployer_principal_type=knobs.deployer_principal_type,
                 upgrade_channel=knobs.upgrade_channel,
@@ -189,7 +202,7 @@ class Platform(Component):
                 name_prefix=prefix,
                 location=spec.region,
                 resource_group_name=rg,
-                resource_group_id=self.network.resource_group_id,
+                budget_resource_groups=[rg, self.cluster.node_resource_group],
                 subscription_id=sub,
                 cluster_id=self.cluster.cluster_id,
                 cluster_name=self.cluster.cluster_name,
@@ -213,7 +226,6 @@ class Platform(Component):
             self._lock_stateful(name, rg)
 
         workload_dependencies = [*(p.pool for p in self.node_pools), *self.cluster.deployer_access]
-        exposed = resolved.exposed
         self.traffic = (
             Traffic(
                 child_name(name, "traffic"),
@@ -254,11 +266,13 @@ class Platform(Component):
             kubeconfig=self.cluster.kubeconfig,
             provider=self.cluster.k8s_provider,
             # gpuProfile.driver=Install: AKS puts the NVIDIA driver and container toolkit on its GPU node
-            # images; the device plugin and the DCGM exporter come from the GPU operator.
+            # images; the device plugin and the DCGM exporter come from the GPU operator, whose operands
+            # run with the node's `nvidia-container-runtime` handler (NVIDIA's AKS configuration).
             gpu=GpuFacts(
                 driver_installed=True,
                 device_plugin_installed=False,
-                cloud_taints=(NodeTaint(*SPOT_TAINT),) if spot_gpu else (),
+                cloud_taints=(NodeTaint(*SPOT_TAINT, spot_only=True),) if spot_gpu else (),
+                runtime_class=AKS_GPU_RUNTIME_CLASS,
             ),
             bind_identity=WorkloadIdentityBinder(
                 name_prefix=prefix,
@@ -279,9 +293,12 @@ class Platform(Component):
             metrics_server_installed=True,  # AKS runs metrics-server in kube-system
             network_policy_enforced=True,  # Cilium dataplane with network_policy cilium
             identity_egress=AZURE_IDENTITY_EGRESS,
-            # The AKS-managed autoscaler serves no ProvisioningRequests and cannot be made to
-            # (Azure/AKS#5492): queued jobs are admitted on quota alone (docs/azure.md).
-            capacity_provisioning=None,
+            # AKS's managed autoscaler serves ProvisioningRequests from 1.33 (azure/planning.py): queued GPU
+            # jobs get their nodes together before admission, as on EKS and GKE. The API is AKS's own, served
+            # before anything of ours starts, so Kueue waits for nothing more.
+            capacity_provisioning=CapacityProvisioning(BEST_EFFORT_ATOMIC_SCALE_UP)
+            if serves_provisioning_requests(spec.cluster.version)
+            else None,
             region=spec.region,
             model_bucket=model_bucket,
             registry_url=self.artifacts.registry_url,

@@ -14,6 +14,11 @@ TLS: the operator's NGINX ConfigMap sets no `ssl-protocols` (pkg/manifests fixtu
 ingress-nginx's default applies: `TLSv1.2 TLSv1.3` (ingress-nginx ConfigMap docs, `ssl-protocols`).
 Health: NGINX sends requests only to endpoints that pass readiness (it routes to the Service's
 EndpointSlices), so a replica failing its probe leaves rotation without a health-check setting.
+
+Support: Microsoft supports the add-on's managed NGINX through November 2026 only (upstream ingress-nginx
+is retired); its successor is the add-on's Gateway API implementation, whose cluster fields the pinned
+azure-native's ManagedCluster API does not carry yet. Until the platform moves, every plan that creates a
+controller warns with the dated row of core/data/managed_features.yaml (docs/azure.md, "Ingress support").
 """
 
 from __future__ import annotations
@@ -34,6 +39,8 @@ from lepton_infra.core.args import one_of, renamed_fields, renamed_names
 from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.identity import BoundIdentity
+from lepton_infra.core.kubernetes_versions import plan_date
+from lepton_infra.core.managed_features import support_warning
 from lepton_infra.core.naming import child_name, physical_name
 from lepton_infra.core.traffic import Decoration, DnsZone, EntryPoint, Exposure, IngressFacts, RouteTarget
 from lepton_infra.profiles.azure.knobs import AzureKnobs
@@ -42,6 +49,7 @@ from lepton_infra.spec import NetworkSpec
 from lepton_infra.spec.problems import like_spec_field
 
 CRD_API = "approuting.kubernetes.azure.com/v1alpha1"
+MANAGED_NGINX = "aks-app-routing-nginx"  # its support row in core/data/managed_features.yaml
 ADD_ON_NAMESPACE = "app-routing-system"  # aks-app-routing-operator pkg/config/config.go DefaultNs
 NGINX = "nginx.ingress.kubernetes.io/"
 AZURE_LB = "service.beta.kubernetes.io/azure-load-balancer-"
@@ -156,6 +164,8 @@ class Traffic(Component):
     def __init__(self, name: str, args: TrafficArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(name, args, opts)
         self.args = args
+        if args.exposures and (warning := support_warning(MANAGED_NGINX, plan_date())):
+            pulumi.log.warn(warning)
         # Cluster-scoped; the CRD comes with the add-on, which runs once the system pool is up.
         self.controllers = [
             k8s.apiextensions.CustomResource(

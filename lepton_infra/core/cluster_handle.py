@@ -34,6 +34,9 @@ class NodeTaint:
     key: str
     value: str
     effect: str
+    # The cloud puts it on spot (preemptible) nodes only (AKS: kubernetes.azure.com/scalesetpriority=
+    # spot): what runs on on-demand pools only does not tolerate it.
+    spot_only: bool = False
 
     def toleration(self) -> dict[str, str]:
         return {"key": self.key, "operator": "Equal", "value": self.value, "effect": self.effect}
@@ -52,6 +55,20 @@ class GpuFacts:
     # kubernetes.azure.com/scalesetpriority=spot:NoSchedule). GPU services and the GPU operator's
     # daemonsets tolerate them, or they would never land on those nodes.
     cloud_taints: tuple[NodeTaint, ...] = ()
+    # The RuntimeClass handler the node image's containerd has for GPU containers, when the cloud installs
+    # the driver and the container toolkit itself (AKS: `nvidia-container-runtime`). The GPU operator's
+    # operands run with it. None: the operator's default, `nvidia`, which its own toolkit creates.
+    runtime_class: str | None = None
+
+    def tolerations(self, *, spot: bool) -> list[dict[str, str]]:
+        """What a GPU pod tolerates of the cloud's own taints: all of them where it may land on a spot
+        pool (`spot`), else only those the cloud puts on on-demand nodes too."""
+        return [t.toleration() for t in self.cloud_taints if spot or not t.spot_only]
+
+
+# The upstream cluster autoscaler's ProvisioningRequest class that scales a node group up by a request's
+# whole delta in one step (kubernetes/autoscaler cluster-autoscaler FAQ, "Supported ProvisioningClasses").
+BEST_EFFORT_ATOMIC_SCALE_UP = "best-effort-atomic-scale-up.autoscaling.x-k8s.io"
 
 
 @dataclass(frozen=True)

@@ -42,10 +42,21 @@ RESERVED_NAMESPACES = frozenset(
 )
 
 
-def node_labels(pool: str, gpu_type: str | None) -> dict[str, str]:
+def pool_labels(pool: str, gpu_type: str | None) -> dict[str, str]:
+    """The platform's own labels of a pool's nodes, which select the pool: declared on the pool, so the
+    cluster autoscaler knows them for a node it has not created yet (scale from zero)."""
     labels = {POOL_LABEL: pool}
     if gpu_type:
         labels[GPU_TYPE_LABEL] = gpu_type
+    return labels
+
+
+def node_labels(pool: str, gpu_type: str | None) -> dict[str, str]:
+    """`pool_labels` plus `nvidia.com/gpu.present=true` on GPU pools, as EKS and GKE pools declare them.
+    Where the NVIDIA GPU operator runs with node-feature-discovery (AKS), that label is the operator's:
+    it sets and clears it from what NFD finds, and the pool must not declare it (azure/planning.py)."""
+    labels = pool_labels(pool, gpu_type)
+    if gpu_type:
         labels[GPU_PRESENT_LABEL] = "true"
     return labels
 

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import pulumi
 
@@ -42,7 +42,7 @@ def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs
             "alerts reach no one (docs/kubernetes.md, 'Alert delivery')"
         )
     egress = list(handle.identity_egress)
-    cloud_tolerations = [t.toleration() for t in handle.gpu.cloud_taints]
+    spot_types = {p.gpu.type for p in spec.node_pools if p.gpu and p.spot}  # GPU types with spot capacity
     interceptor = any(autoscaler_for(s.replicas.min, s.scaling.metric) == "keda-http" for s in spec.services)
     return PlatformAddonsArgs(
         kubernetes_version=version,
@@ -99,7 +99,7 @@ def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs
                 scaling_metric=s.scaling.metric,
                 scaling_target=s.scaling.target,
                 cpu_utilization=s.scaling.cpu_utilization,
-                cloud_tolerations=cloud_tolerations if s.gpu else (),
+                cloud_tolerations=handle.gpu.tolerations(spot=s.gpu.type in spot_types) if s.gpu else (),
                 model_cache_gb=s.model_cache_gb,
                 preferred_pools=[p.name for p in hosting_pools(spec, s) if not p.spot]
                 if s.replicas.min > 0
@@ -108,16 +108,14 @@ def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs
             )
             for s in spec.services
         ],
-        jobs=job_queues_args(spec, cloud_tolerations, handle.capacity_provisioning)
-        if spec.jobs.enabled
-        else None,
+        jobs=job_queues_args(spec, handle.gpu, handle.capacity_provisioning) if spec.jobs.enabled else None,
         traffic=traffic,
     )
 
 
 def job_queues_args(
     spec: PlatformSpec,
-    cloud_tolerations: Sequence[Mapping[str, str]],
+    gpu: GpuFacts,
     capacity: CapacityProvisioning | None = None,
 ) -> JobQueuesArgs:
     """Flavors from the node pools, a queue per tenant with the spec's quota (defaults: no guaranteed
@@ -133,9 +131,10 @@ def job_queues_args(
     )
     flavors = flavors_for(
         [PoolShape(p.name, p.gpu.type if p.gpu else None, p.spot) for p in spec.node_pools],
-        cloud_tolerations,
+        gpu.tolerations(spot=False),
         provisioned,
         [t.toleration() for t in capacity.node_taints] if capacity else (),
+        spot_tolerations=gpu.tolerations(spot=True),
     )
     queues = []
     for t in spec.tenants:

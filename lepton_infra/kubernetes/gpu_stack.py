@@ -63,13 +63,35 @@ def gpu_operator_toggles(facts: GpuFacts) -> GpuOperatorToggles:
     )
 
 
+# node-feature-discovery's worker tolerations as the GPU operator chart sets them (NVIDIA/gpu-operator
+# v26.7.0 deployments/gpu-operator/values.yaml, `node-feature-discovery.worker.tolerations`). Helm replaces a
+# list value whole, so ours repeats them before adding the cloud's.
+NFD_WORKER_TOLERATIONS = (
+    {
+        "key": "node-role.kubernetes.io/control-plane",
+        "operator": "Equal",
+        "value": "",
+        "effect": "NoSchedule",
+    },
+    {"key": GPU_TAINT_KEY, "operator": "Exists", "effect": GPU_TAINT_EFFECT},
+)
+
+
 def gpu_operator_values(
-    toggles: GpuOperatorToggles, cloud_taints: Sequence[NodeTaint] = ()
+    toggles: GpuOperatorToggles, cloud_taints: Sequence[NodeTaint] = (), runtime_class: str | None = None
 ) -> dict[str, Any]:
     gpu_toleration = {"key": GPU_TAINT_KEY, "operator": "Exists", "effect": GPU_TAINT_EFFECT}
     # The cloud's own taints on some GPU nodes (AKS spot): without them no operand lands there.
-    tolerations = [gpu_toleration, *(t.toleration() for t in cloud_taints)]
-    return {
+    cloud = [t.toleration() for t in cloud_taints]
+    tolerations = [gpu_toleration, *cloud]
+    operator: dict[str, Any] = {"upgradeCRD": True}
+    if runtime_class is not None:
+        # Every operand pod (device plugin, validator, DCGM exporter, feature discovery) gets this
+        # runtimeClassName, and the operator creates the RuntimeClass with it as handler
+        # (controllers/object_controls.go at v26.7.0: setRuntimeClassName, transformRuntimeClass). The
+        # chart's `nvidia` names a handler only the operator's own toolkit configures.
+        operator["runtimeClass"] = runtime_class
+    values: dict[str, Any] = {
         "driver": {"enabled": toggles.driver},
         "toolkit": {"enabled": toggles.toolkit},
         "devicePlugin": {"enabled": toggles.device_plugin},
@@ -82,10 +104,25 @@ def gpu_operator_values(
         # (templates/upgrade_crd.yaml at v26.7.0, the operator image's manage-crds) applies the new
         # ClusterPolicy, NVIDIADriver, GPUCluster and NFD CRDs first. On by default since 24.9; set
         # so the plan shows it. (It skips the DRA ComputeDomain CRDs, which the platform does not use.)
-        "operator": {"upgradeCRD": True},
+        "operator": operator,
         # Operands must land on the tainted GPU nodes and survive node pressure.
         "daemonsets": {"tolerations": tolerations, "priorityClassName": SYSTEM_NODE_CRITICAL},
     }
+    if runtime_class is not None:
+        # The cloud's toolkit, as NVIDIA documents it for AKS (cloud-native-docs gpu-operator/
+        # microsoft-aks.rst, procedure unchanged since 2023, last edited 2025-10-08): written when the
+        # chart's `cdi.enabled` defaulted to false. From v25.10.0 it defaults to true and GPUs reach
+        # containers through the runtime's own CDI support and specs the operator's toolkit writes
+        # (release-notes.rst, 25.10.0); with the cloud's toolkit, the documented device-list path
+        # (NVIDIA_VISIBLE_DEVICES through the node's nvidia-container-runtime) is the one kept.
+        values["cdi"] = {"enabled": False}
+    if cloud:
+        # The NFD worker labels each node with its PCI devices (`feature.node.kubernetes.io/
+        # pci-10de.present`), from which the operator sets `nvidia.com/gpu.present` and places its
+        # operands (controllers/state_manager.go at v26.7.0, gpuNodeLabels). On a node whose taint it
+        # does not tolerate (AKS spot) it never runs: no GPU label, no operand, no `nvidia.com/gpu`.
+        values["node-feature-discovery"] = {"worker": {"tolerations": [*NFD_WORKER_TOLERATIONS, *cloud]}}
+    return values
 
 
 def dcgm_service_monitor_spec(cloud_exporter: bool) -> dict[str, Any]:
@@ -198,7 +235,7 @@ class GpuStack(Component):
                 child_name(name, "operator"),
                 args.chart,
                 self.namespace.metadata.name,
-                gpu_operator_values(self.toggles, args.facts.cloud_taints),
+                gpu_operator_values(self.toggles, args.facts.cloud_taints, args.facts.runtime_class),
                 self.child_opts(
                     depends_on=[*args.depends_on, *([self.critical_quota] if self.critical_quota else [])]
                 ),

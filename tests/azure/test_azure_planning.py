@@ -57,7 +57,6 @@ def test_gpu_spot_pool_shape() -> None:
     assert shape.labels == {
         "lepton.ai/pool": "t4spot",
         "lepton.ai/gpu-type": "t4",
-        "nvidia.com/gpu.present": "true",
     }
 
 

@@ -1,6 +1,6 @@
 """What a queued job passes besides quota: the capacity admission check wired to the cluster autoscaler
-that really serves ProvisioningRequests (AWS), none where nothing serves them (GKE without queued
-provisioning pools, AKS), Kueue's requeueing of jobs whose pods never get ready, and the workload
+that really serves ProvisioningRequests (AWS, AKS from 1.33), none where nothing serves them (GKE without
+queued provisioning pools), Kueue's requeueing of jobs whose pods never get ready, and the workload
 priority classes; every new Kueue object valid against the v0.19.2 CRDs."""
 
 from __future__ import annotations
@@ -127,14 +127,22 @@ def test_gke_checks_capacity_for_its_queued_provisioning_pool(plan_stack) -> Non
         assert [r["onFlavors"] for r in rules] == [[f"gpu-{pool}" for pool in queued]] == [["gpu-h100"]]
 
 
-@pytest.mark.parametrize("stack", ["azure-prod"])
-def test_no_check_where_no_autoscaler_serves_provisioning_requests(stack: str, plan_stack) -> None:
-    """The AKS-managed autoscaler serves no ProvisioningRequests (GKE pools without queued provisioning
-    neither): a check there would stay pending forever, so jobs are admitted on quota alone."""
-    graph = plan_stack(PLATFORM_STACK_DIR, stack)
-    assert not _docs(graph, "AdmissionCheck") and not _docs(graph, "ProvisioningRequestConfig")
+def test_aks_gpu_jobs_wait_for_an_atomic_scale_up_the_managed_autoscaler_serves(plan_stack) -> None:
+    """azure-prod (Kubernetes 1.35): AKS's managed cluster autoscaler serves ProvisioningRequests from 1.33
+    (AKS "Provision capacity for Kueue batch jobs with the cluster autoscaler", 2026-07-17; Azure/AKS PR
+    #5867), so every queue runs the check on every GPU flavor, with the upstream class AKS documents; no
+    autoscaler of ours, no CRD of ours (AKS serves the API). Before, jobs were admitted on quota alone."""
+    graph = plan_stack(PLATFORM_STACK_DIR, "azure-prod")
+    (check,) = _docs(graph, "AdmissionCheck")
+    (config,) = _docs(graph, "ProvisioningRequestConfig")
+    assert check["spec"]["controllerName"] == "kueue.x-k8s.io/provisioning-request"
+    assert config["spec"]["provisioningClassName"] == "best-effort-atomic-scale-up.autoscaling.x-k8s.io"
+    gpu_flavors = sorted(_gpu_flavors(graph))
+    assert {"gpu-h100", "gpu-t4spot"} <= set(gpu_flavors)
+    for queue in _docs(graph, "ClusterQueue"):
+        rules = queue["spec"]["admissionChecksStrategy"]["admissionChecks"]
+        assert [(r["name"], sorted(r["onFlavors"])) for r in rules] == [("gpu-capacity", gpu_flavors)]
     assert not graph.of_type("kubernetes:yaml/v2:ConfigFile")
-    assert all("admissionChecksStrategy" not in q["spec"] for q in _docs(graph, "ClusterQueue"))
 
 
 def test_the_check_covers_only_the_pools_the_autoscaler_provisions() -> None:

@@ -19,7 +19,7 @@ from lepton_infra.core.conventions import (
     GPU_TAINT_EFFECT,
     GPU_TAINT_KEY,
     GPU_TAINT_VALUE,
-    node_labels,
+    pool_labels,
 )
 from lepton_infra.kubernetes.jobs.admission import admission_checks_strategy, wait_for_pods_ready
 
@@ -66,13 +66,23 @@ def flavors_for(
     cloud_tolerations: Sequence[Mapping[str, str]] = (),
     provisioned_pools: Collection[str] = (),
     provisioned_tolerations: Sequence[Mapping[str, str]] = (),
+    *,
+    spot_tolerations: Sequence[Mapping[str, str]] | None = None,
 ) -> list[Flavor]:
     """The CPU flavor, then one per GPU pool: its node labels select that pool's nodes, its tolerations
-    (the platform's GPU taint and the cloud's own GPU-node taints) are added to the admitted pods.
+    (the platform's GPU taint and the cloud's own GPU-node taints: `cloud_tolerations`, or on spot pools
+    `spot_tolerations` where the cloud taints spot nodes apart) are added to the admitted pods.
     On-demand pools come before spot ones, so a job lands on spot capacity only when on-demand is full.
     GPU pools in `provisioned_pools` get the capacity admission check, and also tolerate the taints the
     cloud puts on nodes it provisions for a request (`provisioned_tolerations`): Kueue copies a flavor's
-    tolerations into the ProvisioningRequest's pod template as well as into the job's pods."""
+    tolerations into the ProvisioningRequest's pod template as well as into the job's pods.
+
+    The node labels are the ones each pool declares (`pool_labels`), never a label something in the
+    cluster sets later (`nvidia.com/gpu.present`, which the GPU operator sets on AKS): the cluster
+    autoscaler scales a pool up from zero only for pods whose node selector its template node, built
+    from the pool's declared labels, satisfies (kubernetes/autoscaler cluster-autoscaler/cloudprovider/
+    azure/azure_template.go, read 2026-12-07), and Kueue's ProvisioningRequest carries the same
+    selector."""
     gpu_toleration = {
         "key": GPU_TAINT_KEY,
         "operator": "Equal",
@@ -86,10 +96,15 @@ def flavors_for(
             p.name,
             p.gpu_type,
             p.spot,
-            node_labels(p.name, p.gpu_type),
+            pool_labels(p.name, p.gpu_type),
             (
                 gpu_toleration,
-                *(dict(t) for t in cloud_tolerations),
+                *(
+                    dict(t)
+                    for t in (
+                        spot_tolerations if p.spot and spot_tolerations is not None else cloud_tolerations
+                    )
+                ),
                 *(dict(t) for t in (provisioned_tolerations if p.name in provisioned_pools else ())),
             ),
             p.name in provisioned_pools,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lepton_infra.profiles.azure.knobs import AzureKnobs
+from lepton_infra.profiles.azure.limits import AKS_POOL_NAME, AKS_POOL_NAME_RULE
 from lepton_infra.profiles.azure.rules import AZURE_RULES
 from lepton_infra.profiles.azure.tags import AZURE_TAGS
 from lepton_infra.profiles.base import CloudProfile, regex_rule
@@ -14,10 +15,7 @@ PROFILE = CloudProfile(
     knobs_required="add `azure: {subscription_id: ...}` (cloud azure needs the subscription)",
     platform_module="lepton_infra.azure.platform",
     sdk_module="pulumi_azure_native",
-    pool_name=regex_rule(
-        r"[a-z][a-z0-9]{0,11}",
-        "AKS node pool: up to 12 lowercase letters and digits, starting with a letter, no hyphens",
-    ),
+    pool_name=regex_rule(AKS_POOL_NAME, AKS_POOL_NAME_RULE),
     tags=AZURE_TAGS,
     checks=AZURE_RULES,
 )

@@ -16,3 +16,12 @@ POD_CIDR = IPv4Network("10.244.0.0/16")
 MAX_FLOW_LOG_RETENTION_DAYS = 365
 MAX_OS_DISK_GB = 2048
 MAX_BUDGET_NOTIFICATIONS = 5
+# An AKS Linux pool name (AKS "Create node pools": 1-12 lowercase alphanumeric characters, starting with a
+# letter); the spec and the `azure.NodePool` component both hold names to it.
+AKS_POOL_NAME = r"[a-z][a-z0-9]{0,11}"
+AKS_POOL_NAME_RULE = (
+    "AKS node pool: up to 12 lowercase letters and digits, starting with a letter, no hyphens"
+)
+# The platform adds a notification on the month's forecast at these percentages of the budget (azure/
+# monitoring.py): the spec's actual-spend thresholds share Azure's five notifications with them.
+BUDGET_FORECAST_THRESHOLDS = (100,)

@@ -12,6 +12,7 @@ from lepton_infra.core.errors import Problem
 from lepton_infra.core.exposure import exposed_services, within
 from lepton_infra.core.spec_checks import Rule, rule
 from lepton_infra.profiles.azure.limits import (
+    BUDGET_FORECAST_THRESHOLDS,
     MAX_BUDGET_NOTIFICATIONS,
     MAX_FLOW_LOG_RETENTION_DAYS,
     MAX_OS_DISK_GB,
@@ -109,13 +110,15 @@ def azure_problems(
             )
         )
     if budget_thresholds is not None:
-        if len(budget_thresholds) > MAX_BUDGET_NOTIFICATIONS:
+        room = MAX_BUDGET_NOTIFICATIONS - len(BUDGET_FORECAST_THRESHOLDS)
+        if len(budget_thresholds) > room:
             problems.append(
                 Problem(
                     "budget.thresholds_percent",
                     list(budget_thresholds),
-                    f"an Azure budget has at most {MAX_BUDGET_NOTIFICATIONS} notifications",
-                    f"keep at most {MAX_BUDGET_NOTIFICATIONS} thresholds",
+                    f"an Azure budget has at most {MAX_BUDGET_NOTIFICATIONS} notifications, and the "
+                    f"platform adds {len(BUDGET_FORECAST_THRESHOLDS)} on the month's forecast",
+                    f"keep at most {room} thresholds",
                 )
             )
         for i, threshold in enumerate(budget_thresholds):

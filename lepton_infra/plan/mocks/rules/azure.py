@@ -1,6 +1,7 @@
 """Plausible Azure outputs: ARM ids in Azure's own format under the context's subscription, identities
 with principal and client ids, an AKS cluster with FQDNs and an OIDC issuer, Key Vault key URIs, and the
-invokes an AKS program reads (client config, cluster user credentials, resource groups)."""
+invokes an AKS program reads (client config, cluster user credentials, resource groups, a key's current
+version)."""
 
 from __future__ import annotations
 
@@ -214,7 +215,12 @@ def _web_app_routing(rid: str, inputs: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _key(physical: str, rid: str, inputs: dict[str, Any], ctx: MockContext) -> dict[str, Any]:
-    uri = f"https://{inputs.get('vaultName', 'vault')}.vault.azure.net/keys/{physical}"
+    return _key_uris(inputs.get("vaultName", "vault"), physical, rid)
+
+
+def _key_uris(vault: str, key: str, rid: str) -> dict[str, str]:
+    """A key's URI and the URI of its (first) version, the same for the resource and for Keys - Get."""
+    uri = f"https://{vault}.vault.azure.net/keys/{key}"
     return {"keyUri": uri, "keyUriWithVersion": f"{uri}/{short_hash(rid, length=32)}"}
 
 
@@ -265,6 +271,17 @@ def resource_group(args: dict[str, Any], ctx: MockContext) -> dict[str, Any]:
         "type": "Microsoft.Resources/resourceGroups",
         "properties": {"provisioningState": "Succeeded"},
     }
+
+
+@invoke("azure-native:keyvault:getKey")
+def key(args: dict[str, Any], ctx: MockContext) -> dict[str, Any]:
+    """Keys - Get answers the key's current version: in a plan, the version the key was created with."""
+    vault, name = args.get("vaultName", "vault"), args.get("keyName", "key")
+    rid = (
+        f"/subscriptions/{ctx.azure_subscription}/resourceGroups/{args.get('resourceGroupName', 'rg')}"
+        f"/providers/Microsoft.KeyVault/vaults/{vault}/keys/{name}"
+    )
+    return {"id": rid, "name": name, "type": "Microsoft.KeyVault/vaults/keys", **_key_uris(vault, name, rid)}
 
 
 @invoke("azure-native:containerservice:listManagedClusterUserCredentials")

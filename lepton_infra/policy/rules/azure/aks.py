@@ -29,8 +29,8 @@ from lepton_infra.policy.rules.common import ENVIRONMENT_SCHEMA
     types=(MANAGED_CLUSTER,),
     clouds=AZURE,
     description="`securityProfile.azureKeyVaultKms.enabled` is true with `keyId` set.",
-    remediation="Set `security_profile.azure_key_vault_kms={'enabled': True, 'key_id': "
-    "key.key_uri_with_version}`.",
+    remediation="Set `security_profile.azure_key_vault_kms={'enabled': True, 'key_id': ...}` with the key's "
+    "current version (`keyvault.get_key_output(...).key_uri_with_version`, read at every update).",
 )
 def aks_kms_etcd(r: ResourceView) -> Iterator[str]:
     kms = as_mapping(r.get("securityProfile.azureKeyVaultKms"))
