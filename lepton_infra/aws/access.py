@@ -30,21 +30,11 @@ def runner_routes(resolved: ResolvedPlatform) -> list[str]:
 
 def api_access(resolved: ResolvedPlatform, network: str) -> str:
     """One plain sentence for the `api_access` stack output and the plan log; `network` names the VPC (its
-    CIDR), where a private endpoint answers. Never "reachable" from a network nothing in the stack routes
-    to."""
+    CIDR), where a private endpoint answers. A private endpoint nothing can reach (no authorized network, or
+    one outside the VPC without a transit gateway) is refused at spec time (profiles/aws/rules.py,
+    private_api_reachable), so every sentence here names a reachable path."""
     spec = resolved.spec
     networks = ", ".join(str(n) for n in spec.cluster.authorized_networks)
-    outside = runner_routes(resolved)
-    tgw = resolved.aws.knobs.runner_transit_gateway_id if resolved.aws else None
-    if outside and not tgw:
-        return (
-            f"private endpoint only, and NOT reachable from {', '.join(outside)} as planned: those networks "
-            f"are outside VPC {network} and no route in this stack leads back to them (the private "
-            "route tables send everything else to NAT). Set aws.runner_transit_gateway_id (the stack then "
-            "attaches the VPC and routes them through it), or add that route yourself after the network "
-            "exists, or deploy the first time with cluster.endpoint: public and your egress CIDR "
-            "(docs/aws.md, The first deploy)"
-        )
     if resolved.endpoint == "public":
         return (
             f"public endpoint (private on too): run `pulumi up` from a network in "
@@ -53,18 +43,12 @@ def api_access(resolved: ResolvedPlatform, network: str) -> str:
             f"VPC: "
             "there the private endpoint answers, and it admits only the nodes)"
         )
-    if networks:
-        via = f" (routed through transit gateway {tgw} by this stack)" if outside else ""
-        return (
-            f"private endpoint only: run `pulumi up` from {networks}{via}, using the VPC's DNS (admitted on "
-            f"443 by the cluster security group): e.g. a CodeBuild project or self-hosted runner there. "
-            "From anywhere else the cluster is created and every in-cluster resource fails"
-        )
+    tgw = resolved.aws.knobs.runner_transit_gateway_id if resolved.aws else None
+    via = f" (routed through transit gateway {tgw} by this stack)" if runner_routes(resolved) else ""
     return (
-        f"private endpoint only and no cluster.authorized_networks: only the nodes reach the API, so "
-        f"`pulumi up` creates the cluster and then fails on every in-cluster resource. Add the CIDR of a "
-        f"runner inside VPC {network} (or routed to it) to cluster.authorized_networks, or deploy "
-        "once with cluster.endpoint: public and your egress CIDR (docs/aws.md, Deploy readiness)"
+        f"private endpoint only: run `pulumi up` from {networks}{via}, using the DNS of VPC {network} "
+        f"(admitted on 443 by the cluster security group): e.g. a CodeBuild project or self-hosted runner "
+        "there. From anywhere else the cluster is created and every in-cluster resource fails"
     )
 
 

@@ -165,6 +165,31 @@ def gpu_idle_expression(threshold_percent: int) -> str:
 GPU_PENDING_EXPRESSION = "FILL(requested, 0) - FILL(running, 0)"
 
 
+def budget_tracking(key: str, value: str, activated: bool) -> str:
+    """The plan's own statement of what the budget measures. AWS Budgets sees a user-defined tag only once
+    it is an active cost allocation tag; only the organization's management (payer) account, or an account
+    in no organization, can activate one; a key appears for activation up to 24 hours after the first
+    resource carrying it (AWS Billing user guide, "Using user-defined cost allocation tags" and
+    "Activating user-defined cost allocation tags", docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/
+    custom-tags.html, read 2026-12-07)."""
+    counts = f"the budget counts spend tagged {key}={value}"
+    if activated:
+        return (
+            f"{counts}; this stack activates `{key}` as a cost allocation tag "
+            "(aws.activate_cost_allocation_tag: the deploying account must be the organization's "
+            "management account, and the key must already "
+            "be in billing data, up to 24 hours after the first tagged resource)"
+        )
+    return (
+        f"{counts}, and measures $0 (never alerting) until `{key}` is an active cost allocation tag. This "
+        "stack does not activate it: only the organization's management (payer) account can, a member "
+        "account cannot, and only once the key is in billing data (up to 24 hours after the first tagged "
+        f"resource). A day after the first deploy, from the payer account: `aws ce "
+        f"update-cost-allocation-tags-status --cost-allocation-tags-status TagKey={key},Status=Active`, or "
+        "set aws.activate_cost_allocation_tag: true on a stack deployed in it (docs/aws.md, Deploy readiness)"
+    )
+
+
 class Monitoring(Component):
     TOKEN = "lepton:aws:Monitoring"
 
@@ -207,6 +232,8 @@ class Monitoring(Component):
                 opts=self.child_opts(),
             )
         self._alarms(name, args)
+        # What the budget counts and when it starts to (the `budget_tracking` stack output); None: no budget.
+        self.budget_tracking: str | None = None
         if args.budget_usd is not None:
             self._budget(name, args)
         self.topic_arn: pulumi.Output[str] = self.topic.arn
@@ -348,12 +375,8 @@ class Monitoring(Component):
                 status="Active",
                 opts=self.child_opts(retain_on_delete=True),
             )
-        else:
-            pulumi.log.info(
-                f"the budget counts resources tagged {key}={value}: it measures $0 until `{key}` "
-                "is an active cost allocation tag (payer account; docs/aws.md, Deploy readiness)",
-                self,
-            )
+        self.budget_tracking = budget_tracking(key, value, args.activate_cost_allocation_tag)
+        pulumi.log.info(self.budget_tracking, self)
         aws.budgets.Budget(
             child_name(name, "budget"),
             name=physical_name(args.platform, "monthly"),

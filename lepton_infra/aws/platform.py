@@ -202,7 +202,7 @@ class Platform(Component):
             ),
             opts_aws,
         )
-        Monitoring(
+        monitoring = Monitoring(
             child_name(name, "monitoring"),
             MonitoringArgs(
                 cluster_name=label,
@@ -307,14 +307,17 @@ class Platform(Component):
             key_output_name="kms_key_arn",
             api_access=api_access(resolved, str(spec.network.cidr)),
             quota_to_request=quotas,
+            # What the budget measures, and that the payer account must activate its tag (no budget: none).
+            cloud_specific={"budget_tracking": monitoring.budget_tracking}
+            if monitoring.budget_tracking
+            else {},
         )
         pulumi.log.info(
             "EC2 vCPU quotas needed with every pool at max (check Service Quotas before scaling): "
             + "; ".join(f"{q.quota}: {q.amount}" for q in quotas),
             self,
         )
-        reachable = resolved.endpoint == "public" or spec.cluster.authorized_networks
-        (pulumi.log.info if reachable else pulumi.log.warn)(f"api_access: {self.outputs.api_access}", self)
+        pulumi.log.info(f"api_access: {self.outputs.api_access}", self)
         self.finish(self.outputs.to_stack_outputs())
 
     def _traffic(

@@ -11,6 +11,7 @@ import pulumi
 from lepton_infra.core.cluster_handle import CapacityProvisioning, ClusterHandle, GpuFacts
 from lepton_infra.core.errors import SpecError
 from lepton_infra.core.naming import child_name
+from lepton_infra.cost.gpu_hours import usd_per_gpu_hour
 from lepton_infra.kubernetes.addons import JobQueuesArgs, PlatformAddons, PlatformAddonsArgs
 from lepton_infra.kubernetes.jobs.queues import PoolShape, TenantQueue, flavors_for
 from lepton_infra.kubernetes.observability.alert_routing import alert_receivers
@@ -23,6 +24,7 @@ from lepton_infra.kubernetes.tenancy.tenant import WORKLOAD_SERVICE_ACCOUNT, Ten
 from lepton_infra.kubernetes.traffic.traffic_plan import traffic_plan
 from lepton_infra.spec import PlatformSpec
 from lepton_infra.spec.jobs import TenantJobsSpec
+from lepton_infra.spec.service import ServiceSpec
 from lepton_infra.spec.service_rules import hosting_pools
 
 
@@ -44,6 +46,10 @@ def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs
     egress = list(handle.identity_egress)
     spot_types = {p.gpu.type for p in spec.node_pools if p.gpu and p.spot}  # GPU types with spot capacity
     interceptor = any(autoscaler_for(s.replicas.min, s.scaling.metric) == "keda-http" for s in spec.services)
+
+    def on_demand(svc: ServiceSpec) -> list[str]:
+        return [p.name for p in hosting_pools(spec, svc) if not p.spot]
+
     return PlatformAddonsArgs(
         kubernetes_version=version,
         gpu=handle.gpu if spec.gpu_pools else None,
@@ -101,9 +107,9 @@ def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs
                 cpu_utilization=s.scaling.cpu_utilization,
                 cloud_tolerations=handle.gpu.tolerations(spot=s.gpu.type in spot_types) if s.gpu else (),
                 model_cache_gb=s.model_cache_gb,
-                preferred_pools=[p.name for p in hosting_pools(spec, s) if not p.spot]
-                if s.replicas.min > 0
-                else [],
+                preferred_pools=on_demand(s) if s.replicas.min > 0 else [],
+                # prod: a service kept running runs only there, so a spot reclaim never takes its minimum
+                required_pools=on_demand(s) if s.replicas.min > 0 and spec.environment == "prod" else [],
                 priority_class=SERVING_PRIORITY.name,
             )
             for s in spec.services
@@ -129,8 +135,12 @@ def job_queues_args(
         if capacity.pools is None
         else gpu_pools & set(capacity.pools)
     )
+    hourly = usd_per_gpu_hour(spec)  # GPU flavors cheapest first (queues.py)
     flavors = flavors_for(
-        [PoolShape(p.name, p.gpu.type if p.gpu else None, p.spot) for p in spec.node_pools],
+        [
+            PoolShape(p.name, p.gpu.type if p.gpu else None, p.spot, hourly.get(p.name, 0.0))
+            for p in spec.node_pools
+        ],
         gpu.tolerations(spot=False),
         provisioned,
         [t.toleration() for t in capacity.node_taints] if capacity else (),

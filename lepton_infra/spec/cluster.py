@@ -62,9 +62,9 @@ class ClusterSpec(SpecModel):
         default_factory=list,
         description="CIDRs allowed to reach the API: where `pulumi up` and kubectl run (office, VPN, CI). "
         "Required when the endpoint is public. With a private endpoint on AWS, the networks inside the VPC "
-        "or routed to it (deploy runner, VPN) that the cluster security group admits on 443; without any, "
-        "only the nodes reach it and `pulumi up` cannot create in-cluster resources (the `api_access` "
-        "output says where to run). Default none.",
+        "or routed to it (deploy runner, VPN) that the cluster security group admits on 443; a private "
+        "endpoint without any, or with one outside the VPC and no `aws.runner_transit_gateway_id`, is "
+        "refused (nothing could reach it). Default none.",
     )
     allow_public_endpoint_from_anywhere: bool = Field(
         default=False,

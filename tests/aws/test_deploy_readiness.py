@@ -161,7 +161,7 @@ def test_cost_allocation_tag_only_when_asked(plan_program, plan_stack, platform_
     "stack, says",
     [
         ("aws-dev", ["public endpoint", "203.0.113.0/24"]),
-        ("aws-prod", ["private endpoint only", "10.0.8.0/24", "10.40.0.0/16"]),
+        ("aws-prod", ["private endpoint only", "10.0.8.0/24", "transit gateway tgw-0123456789abcdef0"]),
     ],
 )
 def test_api_access_says_where_pulumi_up_runs(
@@ -191,10 +191,9 @@ def test_private_endpoint_admits_the_authorized_networks(plan_stack, platform_di
     ]
 
 
-def test_private_endpoint_without_networks_says_it_cannot_deploy(plan_program) -> None:
-    data = spec_with(environment="prod", cluster={"endpoint": "private"})
-    graph = _plan(plan_program, data)
-    assert "fails on every in-cluster resource" in graph.outputs["api_access"]
+def test_private_endpoint_without_networks_is_refused() -> None:
+    found = problems(spec_with(environment="prod", cluster={"endpoint": "private"}))
+    assert "only the nodes" in found["cluster.authorized_networks"]
 
 
 # Latest patch per minor, from the kubernetes/autoscaler tags `cluster-autoscaler-<version>` (read
@@ -254,11 +253,19 @@ def test_vcpu_quotas_at_max_scale() -> None:
 
 
 @pytest.mark.parametrize(
-    "changes, level", [({}, "info"), ({"environment": "prod", "cluster": {"endpoint": "private"}}, "warn")]
+    "changes",
+    [
+        {},
+        {
+            "environment": "prod",
+            "cluster": {"endpoint": "private", "authorized_networks": ["10.40.200.0/24"]},
+        },
+    ],
 )
-def test_plan_log_says_where_pulumi_up_runs(plan_program, monkeypatch, changes: dict, level: str) -> None:
-    """The sentence is logged too (`pulumi up` and `lepton-infra plan` show it), as a warning when nothing
-    but the nodes could reach the API."""
+def test_plan_log_says_where_pulumi_up_runs(plan_program, monkeypatch, changes: dict) -> None:
+    """The sentence is logged too (`pulumi up` and `lepton-infra plan` show it). A private endpoint nothing
+    can reach is refused before the plan (tests/aws/test_private_first_deploy.py)."""
+    level = "info"
     import pulumi
 
     logged: list[tuple[str, str]] = []

@@ -25,6 +25,7 @@ EXPORTS = {
     "service_autoscalers",
     "service_endpoints",
     "quota_to_request",
+    "budget_tracking",
 }
 STATEFUL = {
     "aws:kms/key:Key",

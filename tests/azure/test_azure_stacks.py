@@ -63,6 +63,11 @@ def _on(cloud: str) -> dict[str, Any]:
         "azure": ("eastus", _azure_prod_spec()["azure"]),
     }[cloud]
     raw.update(cloud=cloud, region=region, **{cloud: knobs})
+    if cloud == "aws":
+        # EKS's private endpoint needs a runner it answers (profiles/aws/rules.py, private_api_reachable):
+        # aws-prod's, routed back through a transit gateway. AKS reaches its own from inside the VNet.
+        raw["cluster"] = {**raw.get("cluster", {}), "authorized_networks": ["10.0.8.0/24"]}
+        raw["aws"] = {**knobs, "runner_transit_gateway_id": "tgw-0123456789abcdef0"}
     if cloud == "gcp":
         for tenant in raw.get("tenants", []):
             tenant["admins"] = [f"admins-{admins.index(a)}@acme.dev" for a in tenant.get("admins", [])]

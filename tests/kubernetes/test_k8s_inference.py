@@ -120,7 +120,7 @@ def test_cpu_service_has_no_gpu_scheduling() -> None:
     )
     spec = planned.graph.one(DEPLOYMENT, "acme-ai-k8s-svc-tokenizer-deployment").get("spec.template.spec")
     assert "tolerations" not in spec
-    # Kept running: only a preference for the on-demand CPU pools, no GPU requirement.
+    # Kept running in prod (aws-prod): only the on-demand CPU pools, required; no GPU requirement.
     assert spec["affinity"] == {
         "nodeAffinity": {
             "preferredDuringSchedulingIgnoredDuringExecution": [
@@ -132,7 +132,12 @@ def test_cpu_service_has_no_gpu_scheduling() -> None:
                         ]
                     },
                 }
-            ]
+            ],
+            "requiredDuringSchedulingIgnoredDuringExecution": {
+                "nodeSelectorTerms": [
+                    {"matchExpressions": [{"key": "lepton.ai/pool", "operator": "In", "values": ["system"]}]}
+                ]
+            },
         }
     }
     assert "nvidia.com/gpu" not in spec["containers"][0]["resources"]["limits"]

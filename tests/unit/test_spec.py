@@ -26,6 +26,10 @@ BASE = {
 }
 
 
+# A private AWS endpoint needs a runner that reaches it (profiles/aws/rules.py, private_api_reachable).
+RUNNER_IN_VPC = {"authorized_networks": ["10.40.200.0/24"]}
+
+
 def make(**changes: typing.Any) -> PlatformSpec:
     return PlatformSpec.from_dict({**BASE, **changes})
 
@@ -40,7 +44,7 @@ def test_dev_defaults_are_cheap() -> None:
 
 
 def test_prod_defaults_are_resilient_and_locked_down() -> None:
-    spec = make(environment="prod", cluster={})
+    spec = make(environment="prod", cluster=RUNNER_IN_VPC)
     assert spec.network.nat == "per-zone"
     assert spec.network.zones == 3
     assert spec.cluster.endpoint == "private"
@@ -49,7 +53,9 @@ def test_prod_defaults_are_resilient_and_locked_down() -> None:
 
 
 def test_explicit_values_win_over_environment_defaults() -> None:
-    spec = make(environment="prod", network={"nat": "single", "zones": 3}, protect=False, cluster={})
+    spec = make(
+        environment="prod", network={"nat": "single", "zones": 3}, protect=False, cluster=RUNNER_IN_VPC
+    )
     assert spec.network.nat == "single"
     assert spec.protect is False
 

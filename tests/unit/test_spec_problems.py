@@ -311,7 +311,12 @@ def test_profiles_package_stays_small_and_sdk_free_by_source() -> None:
 
 def _prod(raw: dict[str, Any], image: str) -> dict[str, Any]:
     out = copy.deepcopy(raw)
-    out.update(environment="prod", network={"zones": 3}, cluster={"endpoint": "private"})
+    # a runner inside the VPC: a private AWS endpoint nothing reaches is refused
+    out.update(
+        environment="prod",
+        network={"zones": 3},
+        cluster={"endpoint": "private", "authorized_networks": ["10.40.200.0/24"]},
+    )
     out["services"] = [
         {**out["services"][0], "image": image},
         {**out["services"][0], "name": "chat2", "image": image},

@@ -50,6 +50,8 @@ def test_what_the_reference_shows_is_what_validation_fills_in() -> None:
         "cluster": {"authorized_networks": ["203.0.113.0/24"]},
         "node_pools": [{"name": "system", "min": 1, "max": 3}],
         "tags": {"team": "ml", "cost-center": "1"},
+        # routes the runner network back to the private endpoint prod defaults to
+        "aws": {"runner_transit_gateway_id": "tgw-0123456789abcdef0"},
     }
     for environment in ("dev", "staging", "prod"):
         spec = PlatformSpec.from_dict({**base, "environment": environment})

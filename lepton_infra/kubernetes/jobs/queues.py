@@ -6,6 +6,16 @@ One resource group covers CPU, memory and GPUs, so a pod gets all three from one
 with separate groups Kueue could pick a CPU flavor for a GPU pod's CPU and a GPU flavor for its GPU,
 whose node selectors no node satisfies. The CPU flavor comes first and offers no GPUs: CPU-only jobs stay
 off GPU nodes, GPU jobs skip it.
+
+The GPU flavors follow cheapest GPU-hour first. Kueue tries a ClusterQueue's flavors in their listed order
+and, by default, stops at the first that fits, even by borrowing (`flavorFungibility.whenCanBorrow:
+MayStopSearch`, `whenCanPreempt: TryNextFlavor`: kueue v0.19.2 pkg/scheduler/flavorassigner/
+flavorassigner.go `findFlavorForPodSets` and `shouldTryNextFlavor`, and the ClusterQueue CRD's defaults;
+read 2026-12-07). A job that names no GPU type or pool matches every GPU flavor's labels, so the order
+decides where it runs: listed as the spec's pools (H100 first), an untyped 1-GPU job took an H100 node.
+Cheapest first sends it to the cheapest flavor its queue reaches (own or borrowable quota), which is spot
+where a spot pool is cheapest; a job that must not run on spot names its pool (`lepton.ai/pool`), a job that
+needs a model names it (`lepton.ai/gpu-type`).
 """
 
 from __future__ import annotations
@@ -59,6 +69,9 @@ class PoolShape:
     name: str
     gpu_type: str | None
     spot: bool
+    # What one of the pool's GPUs costs an hour (its machine's list price, spot-discounted for a spot pool,
+    # `budget.price_overrides` winning, divided by its GPUs): the flavors are ordered by it.
+    usd_per_gpu_hour: float = 0.0
 
 
 def flavors_for(
@@ -72,7 +85,8 @@ def flavors_for(
     """The CPU flavor, then one per GPU pool: its node labels select that pool's nodes, its tolerations
     (the platform's GPU taint and the cloud's own GPU-node taints: `cloud_tolerations`, or on spot pools
     `spot_tolerations` where the cloud taints spot nodes apart) are added to the admitted pods.
-    On-demand pools come before spot ones, so a job lands on spot capacity only when on-demand is full.
+    Cheapest GPU-hour first (a tie: spot first, then by name), so a job that names no GPU type lands on the
+    cheapest flavor its queue can reach (module docstring).
     GPU pools in `provisioned_pools` get the capacity admission check, and also tolerate the taints the
     cloud puts on nodes it provisions for a request (`provisioned_tolerations`): Kueue copies a flavor's
     tolerations into the ProvisioningRequest's pod template as well as into the job's pods.
@@ -89,7 +103,9 @@ def flavors_for(
         "value": GPU_TAINT_VALUE,
         "effect": GPU_TAINT_EFFECT,
     }
-    gpu_pools = sorted((p for p in pools if p.gpu_type), key=lambda p: p.spot)
+    gpu_pools = sorted(
+        (p for p in pools if p.gpu_type), key=lambda p: (p.usd_per_gpu_hour, not p.spot, p.name)
+    )
     return [Flavor(CPU_FLAVOR, None)] + [
         Flavor(
             f"gpu-{p.name}",

@@ -106,6 +106,10 @@ class InferenceServiceArgs(ComponentArgs):
     preferred_pools: Sequence[str] = ()
     """Node pools the scheduler should prefer for the replicas (the on-demand pools offering its GPU type,
     for a service kept running). Default: none, no preference."""
+    required_pools: Sequence[str] = ()
+    """Node pools the replicas may run on only (in prod, for a service kept running: the on-demand pools
+    offering its GPU type or CPU, so a spot reclaim never takes its minimum). Default: none, any pool that
+    fits."""
     priority_class: str | None = None
     """The PriorityClass of the pods (the platform's `lepton-serving`: ahead of batch pods, never
     preempting). Default: none, the cluster's default priority."""
@@ -182,6 +186,7 @@ class InferenceService(Component):
             cloud_tolerations=args.cloud_tolerations,
             model_cache_gb=args.model_cache_gb,
             preferred_pools=args.preferred_pools,
+            required_pools=args.required_pools,
             priority_class=args.priority_class,
         )
         deployment_spec: dict[str, Any] = {

@@ -50,6 +50,8 @@ class PodShape:
     model_cache_gb: int = 20
     # Pools the scheduler should prefer (on-demand ones for a service kept running); empty: no preference.
     preferred_pools: Sequence[str] = ()
+    # Pools the pods may run on only (on-demand ones for a prod service kept running); empty: any that fits.
+    required_pools: Sequence[str] = ()
     priority_class: str | None = None
 
 
@@ -212,4 +214,18 @@ def pod_template_spec(shape: PodShape) -> dict[str, Any]:
         spec.setdefault("affinity", {}).setdefault("nodeAffinity", {}).update(
             preferred_pools_affinity(shape.preferred_pools)
         )
+    if shape.required_pools:
+        require_pools(spec, shape.required_pools)
     return spec
+
+
+def require_pools(spec: dict[str, Any], pools: Sequence[str]) -> None:
+    """Only nodes of these pools: the pool expression joins every required node-selector term (terms are
+    ORed, expressions within one ANDed), so with the GPU model's term a node must have both."""
+    expression = {"key": POOL_LABEL, "operator": "In", "values": list(pools)}
+    affinity = spec.setdefault("affinity", {}).setdefault("nodeAffinity", {})
+    required = affinity.setdefault(
+        "requiredDuringSchedulingIgnoredDuringExecution", {"nodeSelectorTerms": [{}]}
+    )
+    for term in required["nodeSelectorTerms"]:
+        term.setdefault("matchExpressions", []).append(dict(expression))

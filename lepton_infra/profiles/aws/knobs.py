@@ -67,7 +67,8 @@ class AwsKnobs(SpecModel):
         "route table, so the private API endpoint's answers reach the runner. The transit gateway's own "
         "route table must send the VPC's CIDR to this attachment (yours to manage). Costs an attachment "
         "(about $36/month in us-east-1) plus $0.02/GB processed. Default none: nothing in the stack routes "
-        "back to a runner outside the VPC, and `api_access` says so.",
+        "back to a runner outside the VPC, so a private endpoint with an authorized network outside the "
+        "VPC is refused.",
     )
     deployer_role_arn: IamRoleArn | None = Field(
         default=None,

@@ -15,6 +15,10 @@ Sources (checked before coding them):
   /12", read 2026-12-07); terraform-provider-aws internal/service/eks/cluster.go, which pulumi-aws bridges,
   refuses the same before any API call (`IsCIDRNetwork(12, 24)` and the RFC 1918 pattern). 100.64.0.0/10 is
   not accepted there (hashicorp/terraform-provider-aws issue #37396 asks for it; open).
+- a private EKS endpoint answers only inside the VPC, to sources the cluster security group admits, and its
+  answers reach a network outside the VPC only through a route in the VPC's route tables (EKS user guide,
+  "Cluster API server endpoint"; VPC user guide, "Route tables": the local route covers the VPC's CIDR
+  only; both read 2026-12-07).
 """
 
 from __future__ import annotations
@@ -266,6 +270,43 @@ def aws_certificate_sources(spec: PlatformSpec) -> Iterator[Problem]:
         )
 
 
+@rule("environment", "cluster", "network", "aws")
+def private_api_reachable(spec: PlatformSpec) -> Iterator[Problem]:
+    """A private endpoint that the plan knows nothing can reach from where `pulumi up` runs: the cloud
+    layer would be created and `up` would then wait at the first Kubernetes object. Every in-cluster
+    object is created through the API, so this is refused, not warned (issue 22)."""
+    if spec.aws is None or spec.cluster.endpoint != "private":
+        return
+    networks = spec.cluster.authorized_networks
+    if not networks:
+        yield Problem(
+            "cluster.authorized_networks",
+            [],
+            "a private endpoint admits only the nodes when no network is authorized: `pulumi up` creates "
+            "the cluster and then cannot create a single in-cluster object",
+            "list the deploy runner's CIDR (outside the VPC with aws.runner_transit_gateway_id), or set "
+            "cluster.endpoint: public with your egress CIDR for the first deploy (docs/aws.md, The first "
+            "deploy)",
+        )
+        return
+    if spec.aws.runner_transit_gateway_id:
+        return
+    vpc = IPv4Network(str(spec.network.cidr))
+    for i, net in enumerate(networks):
+        if IPv4Network(str(net)).subnet_of(vpc):
+            continue
+        yield Problem(
+            f"cluster.authorized_networks[{i}]",
+            str(net),
+            f"outside VPC {vpc} and nothing in the stack routes the private endpoint's answers back to it "
+            "(the private route tables send everything outside the VPC to NAT): `pulumi up` from there "
+            "would wait at the first Kubernetes object",
+            "set aws.runner_transit_gateway_id to the transit gateway that connects this network (the stack "
+            "attaches the VPC and adds the routes), or deploy the first time with cluster.endpoint: public "
+            "and your egress CIDR, then private (docs/aws.md, The first deploy)",
+        )
+
+
 # In the order they report.
 AWS_RULES: tuple[Rule, ...] = (
     flow_log_retention_on_cloudwatch,
@@ -278,4 +319,5 @@ AWS_RULES: tuple[Rule, ...] = (
     service_cidr,
     availability_zone_ids,
     aws_certificate_sources,
+    private_api_reachable,
 )

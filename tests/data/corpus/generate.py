@@ -583,6 +583,18 @@ RULE_CASES: list[tuple[str, str, dict[str, Any], str]] = [
         "cluster.authorized_networks",
     ),
     (
+        "endpoint-private-none",
+        "a private EKS endpoint with no networks: only the nodes reach it",
+        _set(A, ("cluster",), {"endpoint": "private"}),
+        "cluster.authorized_networks",
+    ),
+    (
+        "endpoint-private-unrouted",
+        "a private EKS endpoint, its runner outside the VPC and no transit gateway",
+        _set(A, ("cluster",), {"endpoint": "private", "authorized_networks": ["10.0.8.0/24"]}),
+        "cluster.authorized_networks[0]",
+    ),
+    (
         "endpoint-41",
         "41 networks on EKS",
         _set(A, ("cluster", "authorized_networks"), _nets(41)),
@@ -1096,8 +1108,8 @@ def _valid_configs() -> list[tuple[str, str, dict[str, Any] | str]]:
         ("minimal-staging", "staging", _set(m, ("environment",), "staging")),
         (
             "minimal-private",
-            "a private endpoint, no networks",
-            _set(m, ("cluster",), {"endpoint": "private"}),
+            "a private endpoint, its runner inside the VPC",
+            _set(m, ("cluster",), {"endpoint": "private", "authorized_networks": ["10.40.200.0/24"]}),
         ),
         ("minimal-owner", "owner for team", _set(m, ("tags",), {"owner": "ana", "cost-center": "1"})),
         ("tags-yes", "a tag value yes (text to YAML 1.2)", _set(m, ("tags", "enabled"), "yes")),
