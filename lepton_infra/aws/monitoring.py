@@ -27,8 +27,7 @@ ADDON = OBSERVABILITY_ADDON
 AGENT_SERVICE_ACCOUNT = ("amazon-cloudwatch", "cloudwatch-agent")
 INSIGHTS_NAMESPACE = "ContainerInsights"
 INSIGHTS_LOG_KINDS = ("application", "dataplane", "host", "performance")
-# Enhanced observability plus NVIDIA GPU metrics (DCGM) on accelerated nodes.
-ADDON_CONFIGURATION = {
+ADDON_CONFIGURATION = {  # enhanced observability plus NVIDIA GPU metrics (DCGM) on GPU nodes
     "agent": {
         "config": {
             "logs": {
@@ -157,11 +156,8 @@ def gpu_idle_expression(threshold_percent: int) -> str:
     return f"IF(FILL(gpus, 0) > 0 AND FILL(util, 100) < {threshold_percent}, 1, 0)"
 
 
-# GPUs asked for by pods that are not running: every GPU pod's request, less what running GPU pods hold
-# (aws/insights_metrics.py: the leader agent reports both for each pending or running GPU pod). CPU pods never
-# count, and a starved H100 job is not hidden by an idle L4 node. Container Insights gives a pending pod no
-# pool or instance type, so this is one alarm for the cluster; the in-cluster Prometheus alert GpuPodPending
-# names each pod.
+# GPUs asked for by pods not running: GPU pods' requests less what running ones hold (insights_metrics.py).
+# CPU pods never count; a pending pod has no pool dimension: one cluster alarm (GpuPodPending names pods).
 GPU_PENDING_EXPRESSION = "FILL(requested, 0) - FILL(running, 0)"
 
 
