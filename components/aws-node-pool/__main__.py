@@ -11,13 +11,12 @@ config = pulumi.Config()
 # Default tags on the provider reach every resource the provider creates; the required keys are the ones
 # the policy pack checks. The instances and volumes the node group launches get them from the pool's
 # `tags` (its launch template): provider default tags never reach what an Auto Scaling group launches.
+region = config.require("region")
 tags = platform_tags("acme-ai", "dev", {"team": "ml-platform", "cost-center": "1234"})
-provider = aws.Provider(
-    "aws", region=config.require("region"), default_tags=aws.ProviderDefaultTagsArgs(tags=tags)
-)
+provider = aws.Provider("aws", region=region, default_tags=aws.ProviderDefaultTagsArgs(tags=tags))
 
 gpu = config.get("gpu") or "l4"
-machine = choose_machine("aws", gpu=gpu, gpu_count=1)
+machine = choose_machine("aws", gpu=gpu, gpu_count=1, region=region)
 pool = NodePool(
     "gpu",
     NodePoolArgs(
@@ -27,8 +26,8 @@ pool = NodePool(
         subnet_ids=config.require_object("subnetIds"),
         security_group_ids=config.require_object("securityGroupIds"),
         key_id=config.require("kmsKeyArn"),
-        # Several interchangeable instance types: spot capacity is found in more pools.
-        instance_types=[m.name for m in spot_alternatives("aws", machine)],
+        # Several instance types of the same shape: spot capacity is found in more pools.
+        instance_types=[m.name for m in spot_alternatives("aws", machine, region=region)],
         gpu_type=gpu,
         gpu_count=machine.gpu_count,
         spot=True,

@@ -21,6 +21,7 @@ import pulumi_kubernetes as k8s
 
 from lepton_infra.aws.account import AwsAccount, lookup_account
 from lepton_infra.aws.iam import allow, document, irsa_role
+from lepton_infra.core import conventions as conv
 from lepton_infra.core.args import known
 from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.eks_addons import CORE_ADDONS, addon_versions, unpinned_problems
@@ -36,7 +37,27 @@ ADDONS = CORE_ADDONS
 # Source: EKS user guide, "Restrict Pod network traffic with Kubernetes network policies", step 2.
 # Pods start "default allow" until their policies are programmed (standard mode, the EKS default).
 VPC_CNI_CONFIGURATION = {"enableNetworkPolicy": "true"}
-ADDON_CONFIGURATION: dict[str, dict] = {"vpc-cni": VPC_CNI_CONFIGURATION}
+# Node auto-repair (every node group sets nodeRepairConfig) acts on the node conditions this agent writes:
+# AcceleratedHardwareReady (NVIDIA XID and DCGM faults), KernelReady, NetworkingReady, StorageReady,
+# ContainerRuntimeReady (EKS User Guide, "Automatically repair nodes in EKS clusters":
+# AcceleratedHardwareReady is repaired after 10 min). Without it a GPU that fell off the bus leaves a Ready
+# node nobody replaces. The agent's own DaemonSet tolerates every taint; its DCGM host engine (`dcgm-server`,
+# the GPU health source) tolerates none by default (aws/eks-node-monitoring-agent v1.6.6,
+# charts/eks-node-monitoring-agent/values.yaml: dcgmAgent.tolerations []; the add-on schema
+# charts/configuration.schema.json accepts dcgmAgent.tolerations), so it would never run on the platform's
+# tainted GPU nodes and the agent would see zero GPUs. It needs no IAM: it reads the node's logs and writes
+# node conditions and events.
+NODE_MONITORING_CONFIGURATION = {
+    "dcgmAgent": {
+        "tolerations": [
+            {"key": conv.GPU_TAINT_KEY, "operator": "Exists", "effect": conv.GPU_TAINT_EFFECT},
+        ]
+    }
+}
+ADDON_CONFIGURATION: dict[str, dict] = {
+    "vpc-cni": VPC_CNI_CONFIGURATION,
+    "eks-node-monitoring-agent": NODE_MONITORING_CONFIGURATION,
+}
 EBS_CSI_SERVICE_ACCOUNT = ("kube-system", "ebs-csi-controller-sa")
 # On update the declared configuration wins over hand edits made in the cluster (`kubectl edit ds aws-node`):
 # everything we set is in `configuration_values`, so OVERWRITE converges each pinned upgrade to what the

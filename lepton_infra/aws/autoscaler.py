@@ -33,10 +33,16 @@ SERVICE_ACCOUNT = "cluster-autoscaler"
 IMAGE_TAGS = CLUSTER_AUTOSCALER_IMAGE_TAGS
 # The class that scales node groups up for a whole request at once (FAQ.md "Supported
 # ProvisioningClasses", from 1.30.2). `check-capacity.autoscaling.x-k8s.io` only books capacity the
-# cluster already has: GPU pools at zero would never pass it. The AWS provider does not implement
-# AtomicIncreaseSize (aws_cloud_provider.go at 1.33.6 and 1.36.1), so the group is raised by the whole
-# delta in one step but instances EC2 cannot deliver are not rolled back: all-or-nothing is best effort
-# on AWS.
+# cluster already has: GPU pools at zero would never pass it. It is NOT all-or-nothing on AWS (kubernetes/
+# autoscaler at every pinned tag, cluster-autoscaler-1.33.6 to -1.36.1, read 2026-12-07): the AWS provider's
+# AtomicIncreaseSize returns ErrNotImplemented (cloudprovider/aws/aws_cloud_provider.go), the executor then
+# falls back to a plain IncreaseSize (core/scaleup/orchestrator/executor.go), and the request is marked
+# Provisioned as soon as that size increase is accepted (provisioningrequest/besteffortatomic/
+# provisioning_class.go), before any instance exists. What EC2 cannot deliver becomes a placeholder the
+# autoscaler later removes (cloudprovider/aws/auto_scaling_groups.go); the instances that did launch stay.
+# So Kueue admits the job, part of its pods may wait on nodes that never come, and waitForPodsReady (30 min)
+# evicts and requeues it. `CapacityProvisioning.all_or_nothing=False` says so on the
+# ProvisioningRequestConfig.
 PROVISIONING_CLASS = "best-effort-atomic-scale-up.autoscaling.x-k8s.io"
 PROVISIONING_ROLE = "cluster-autoscaler-provisioning"
 
@@ -69,8 +75,8 @@ class AutoscalerArgs(ComponentArgs):
     """The partition and account id every ARN here names (`aws.Platform` passes its one lookup). Default:
     looked up here with the provider's credentials (`aws.get_caller_identity`, `aws.get_partition`)."""
     node_group_name_prefixes: Sequence[str] = ()
-    """`node_group_name_prefix` of each managed node group it scales (`NodePool.node_group_name_prefix`): the
-    writes are scoped to the Auto Scaling groups EKS names after them. Default: every EKS-made group
+    """`node_group_name_prefixes` of each managed node group it scales (`NodePool.node_group_name_prefixes`):
+    the writes are scoped to the Auto Scaling groups EKS names after them. Default: every EKS-made group
     (`eks-*`), still only those carrying this cluster's tag."""
     provisioning_requests: bool = False
     """Serve ProvisioningRequests (install their CRD and RBAC, pass the flags) for Kueue; needs an image that

@@ -27,8 +27,7 @@ ADDON = OBSERVABILITY_ADDON
 AGENT_SERVICE_ACCOUNT = ("amazon-cloudwatch", "cloudwatch-agent")
 INSIGHTS_NAMESPACE = "ContainerInsights"
 INSIGHTS_LOG_KINDS = ("application", "dataplane", "host", "performance")
-# Enhanced observability plus NVIDIA GPU metrics (DCGM) on accelerated nodes.
-ADDON_CONFIGURATION = {
+ADDON_CONFIGURATION = {  # enhanced observability plus NVIDIA GPU metrics (DCGM) on GPU nodes
     "agent": {
         "config": {
             "logs": {
@@ -157,8 +156,9 @@ def gpu_idle_expression(threshold_percent: int) -> str:
     return f"IF(FILL(gpus, 0) > 0 AND FILL(util, 100) < {threshold_percent}, 1, 0)"
 
 
-# Pods pending while no GPU is free: either no GPU capacity at all or every GPU already reserved.
-GPU_PENDING_EXPRESSION = "IF(FILL(pending, 0) > 0 AND (FILL(gpus, 0) == 0 OR FILL(reserved, 0) >= 100), 1, 0)"
+# GPUs asked for by pods not running: GPU pods' requests less what running ones hold (insights_metrics.py).
+# CPU pods never count; a pending pod has no pool dimension: one cluster alarm (GpuPodPending names pods).
+GPU_PENDING_EXPRESSION = "FILL(requested, 0) - FILL(running, 0)"
 
 
 def budget_tracking(key: str, value: str, activated: bool) -> str:
@@ -335,23 +335,23 @@ class Monitoring(Component):
         aws.cloudwatch.MetricAlarm(
             child_name(name, "gpu-pending"),
             name=f"{cluster}-gpu-pods-pending",
-            alarm_description="Pods pending for 15 minutes while no GPU is free: GPU pools at max, "
-            "capacity unavailable, or the autoscaler failing.",
+            alarm_description="Pods that request GPUs have been pending for 15 minutes: a GPU pool at max, "
+            "no capacity (or quota) for its instance type, or the autoscaler failing. `kubectl get pods -A "
+            "--field-selector=status.phase=Pending` and the autoscaler's events name the pool.",
             metric_queries=[
-                self._metric("pending", "pod_status_pending", "Maximum", cluster),
-                self._metric("gpus", "node_gpu_limit", "Sum", cluster),
-                self._metric("reserved", "node_gpu_reserved_capacity", "Average", cluster),
+                self._metric("requested", "pod_gpu_request", "Sum", cluster),
+                self._metric("running", "pod_gpu_usage_total", "Sum", cluster),
                 aws.cloudwatch.MetricAlarmMetricQueryArgs(
                     id="starved",
                     expression=GPU_PENDING_EXPRESSION,
-                    label="GPU pods pending",
+                    label="GPUs requested by pending pods",
                     return_data=True,
                 ),
             ],
             evaluation_periods=3,
             datapoints_to_alarm=3,
-            threshold=1,
-            comparison_operator="GreaterThanOrEqualToThreshold",
+            threshold=0,
+            comparison_operator="GreaterThanThreshold",
             treat_missing_data="notBreaching",
             alarm_actions=actions,
             ok_actions=actions,

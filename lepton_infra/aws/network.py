@@ -11,12 +11,13 @@ import pulumi
 import pulumi_aws as aws
 
 from lepton_infra.aws.account import AwsAccount, lookup_account
-from lepton_infra.aws.iam import allow, document, granted_arn, service_trust
+from lepton_infra.aws.flow_logs import vpc_flow_logs
+from lepton_infra.catalog import catalog
 from lepton_infra.core.args import at_least, known
 from lepton_infra.core.cidr import plan_subnets
 from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.errors import Problem
-from lepton_infra.core.naming import child_name, physical_name
+from lepton_infra.core.naming import child_name
 from lepton_infra.profiles.aws.rules import cloudwatch_retention_problem
 from lepton_infra.spec import NetworkSpec
 from lepton_infra.spec.problems import like_spec_field
@@ -29,8 +30,8 @@ INTERFACE_ENDPOINT_SERVICES = ("ecr.api", "ecr.dkr", "sts", "logs", "ec2")
 @dataclass
 class NetworkArgs(ComponentArgs):
     cidr: str
-    """The VPC's IPv4 range (e.g. `10.40.0.0/16`), split by `plan_subnets` into one private and one public
-    subnet per zone; it must fit them (about a /23 per zone)."""
+    """The VPC's IPv4 range (e.g. `10.40.0.0/16`), split by `plan_subnets` into one private, one public and
+    one load-balancer subnet per zone; it must fit them (about a /23 per zone)."""
     zones: int
     """How many availability zones the subnets span: at least 2 (EKS needs subnets in two zones)."""
     cluster_name: str
@@ -54,8 +55,12 @@ class NetworkArgs(ComponentArgs):
     name_prefix: str = ""
     """Prefix of the cloud-side `Name` tags. Default: the component's name."""
     availability_zones: Sequence[str] = field(default_factory=tuple)
-    """Explicit zone names, one per subnet pair (at least `zones`). Default: the region's first `zones`
-    available zones."""
+    """Explicit zone names, one per subnet trio (at least `zones`; per account: `us-east-1a` is a different
+    physical zone in each account). Default: see `availability_zone_ids`."""
+    availability_zone_ids: Sequence[str] = field(default_factory=tuple)
+    """Explicit zone IDs (`use1-az4`: the same physical zone in every account), at least `zones`. Default
+    (neither set): the `zones` lowest zone IDs among the region's standard zones, leaving out Local and
+    Wavelength zones and the zone IDs EKS refuses (see `default_zone_ids`)."""
     account: AwsAccount | None = None
     """The partition and account id every ARN here names (`aws.Platform` passes its one lookup). Default:
     looked up here with the provider's credentials (`aws.get_caller_identity`, `aws.get_partition`)."""
@@ -73,13 +78,45 @@ class NetworkArgs(ComponentArgs):
         yield from like_spec_field("nat", self.nat, NetworkSpec, "nat")
         if known(self.flow_log_retention_days):
             yield from cloudwatch_retention_problem("flow_log_retention_days", self.flow_log_retention_days)
-        if self.availability_zones and known(self.zones) and len(self.availability_zones) < self.zones:
+        if self.availability_zones and self.availability_zone_ids:
             yield Problem(
-                "availability_zones",
-                list(self.availability_zones),
-                f"fewer than zones={self.zones}",
-                "name one zone per subnet, or lower zones",
+                "availability_zone_ids",
+                list(self.availability_zone_ids),
+                "set together with availability_zones",
+                "name the zones one way: by ID (the same physical zone in every account) or by name",
             )
+        for field_name in ("availability_zones", "availability_zone_ids"):
+            chosen = list(getattr(self, field_name))
+            if chosen and known(self.zones) and len(chosen) < self.zones:
+                yield Problem(
+                    field_name,
+                    chosen,
+                    f"fewer than zones={self.zones}",
+                    "name one zone per subnet, or lower zones",
+                )
+
+
+def default_zone_ids(args: NetworkArgs, parent: pulumi.Resource) -> pulumi.Output[list[str]]:
+    """The region's usable zone IDs, lowest first. `DescribeAvailabilityZones` also answers the Local Zones
+    an account opted into (`us-east-1-atl-2a` sorts before `us-east-1a`, and the provider sorts by name),
+    where managed node groups cannot run; the filters keep `zone-type` availability-zone with
+    `opt-in-status` opt-in-not-required (EC2 API reference, DescribeAvailabilityZones filters). Zone IDs,
+    not names, are sorted: the same IDs on every account, so two accounts' stacks share physical zones."""
+    azs = aws.get_availability_zones_output(
+        state="available",
+        filters=[
+            aws.GetAvailabilityZonesFilterArgs(name="zone-type", values=["availability-zone"]),
+            aws.GetAvailabilityZonesFilterArgs(name="opt-in-status", values=["opt-in-not-required"]),
+        ],
+        exclude_zone_ids=list(catalog("aws").unsupported_zone_ids),
+        opts=pulumi.InvokeOutputOptions(parent=parent),
+    )
+    return azs.zone_ids.apply(lambda ids: sorted(ids)[: args.zones])
+
+
+def lb_subnet_name(label: str, zone_index: int) -> str:
+    """The Name tag of a zone's load-balancer subnet (`<label>-lb-a`, ...)."""
+    return f"{label}-lb-{chr(ord('a') + zone_index)}"
 
 
 def nat_zone_indexes(strategy: str, zones: int) -> list[int]:
@@ -94,13 +131,16 @@ class Network(Component):
         super().__init__(name, args, opts)
         label = args.name_prefix or name
         plan = plan_subnets(IPv4Network(args.cidr), args.zones)
-        if args.availability_zones:
-            zone_names: pulumi.Output[list[str]] = pulumi.Output.from_input(list(args.availability_zones))
+        # Subnets are placed by zone ID unless the caller names zones; either way the zone is read once, at
+        # creation (ignore_changes below): a later `up` never moves a subnet, even when the region gains a
+        # zone or this default changes (subnets created by names[:N] before stay where they are).
+        by_name = bool(args.availability_zones)
+        if args.availability_zones or args.availability_zone_ids:
+            chosen = list(args.availability_zones or args.availability_zone_ids)
+            zones: pulumi.Output[list[str]] = pulumi.Output.from_input(chosen)
         else:
-            azs = aws.get_availability_zones_output(
-                state="available", opts=pulumi.InvokeOutputOptions(parent=self)
-            )
-            zone_names = azs.names
+            zones = default_zone_ids(args, self)
+        keep_zone = ["availabilityZone", "availabilityZoneId"]
         cluster_tag = {f"kubernetes.io/cluster/{args.cluster_name}": "shared"}
 
         self.vpc = aws.ec2.Vpc(
@@ -140,17 +180,20 @@ class Network(Component):
 
         public: list[aws.ec2.Subnet] = []
         private: list[aws.ec2.Subnet] = []
+        load_balancer: list[aws.ec2.Subnet] = []
         for i in range(args.zones):
-            zone = zone_names.apply(lambda names, i=i: names[i])
+            zone = zones.apply(lambda chosen, i=i: chosen[i])
+            zone_name, zone_id = (zone, None) if by_name else (None, zone)
             suffix = chr(ord("a") + i)
             pub = aws.ec2.Subnet(
                 child_name(name, f"public-{suffix}"),
                 vpc_id=self.vpc.id,
                 cidr_block=str(plan.public[i]),
-                availability_zone=zone,
                 map_public_ip_on_launch=False,  # nothing in a public subnet gets a public IP implicitly
                 tags={"Name": f"{label}-public-{suffix}", "kubernetes.io/role/elb": "1", **cluster_tag},
-                opts=self.child_opts(),
+                availability_zone=zone_name,
+                availability_zone_id=zone_id,
+                opts=self.child_opts(ignore_changes=keep_zone),
             )
             aws.ec2.RouteTableAssociation(
                 child_name(name, f"public-{suffix}-rta"),
@@ -162,17 +205,35 @@ class Network(Component):
                 child_name(name, f"private-{suffix}"),
                 vpc_id=self.vpc.id,
                 cidr_block=str(plan.private[i]),
-                availability_zone=zone,
+                map_public_ip_on_launch=False,
+                tags={"Name": f"{label}-private-{suffix}", **cluster_tag},
+                availability_zone=zone_name,
+                availability_zone_id=zone_id,
+                opts=self.child_opts(ignore_changes=keep_zone),
+            )
+            # Internal ALBs get subnets of their own. The VPC CNI gives pods addresses from their node's
+            # subnet, so an ALB in the private subnets shares its addresses with every pod: a NetworkPolicy
+            # admitting "the load balancers" by CIDR would admit every pod too. The load balancer
+            # controller picks, per zone, the subnets tagged with the internal-elb role (v3.5.0
+            # docs/deploy/subnet_discovery.md, read 2026-12-07): only these carry it. They share the zone's
+            # private route table: the ALB answers exactly whom it answered from the private subnets.
+            lb = aws.ec2.Subnet(
+                child_name(name, f"lb-{suffix}"),
+                vpc_id=self.vpc.id,
+                cidr_block=str(plan.load_balancer[i]),
                 map_public_ip_on_launch=False,
                 tags={
-                    "Name": f"{label}-private-{suffix}",
+                    "Name": lb_subnet_name(label, i),
                     "kubernetes.io/role/internal-elb": "1",
                     **cluster_tag,
                 },
-                opts=self.child_opts(),
+                availability_zone=zone_name,
+                availability_zone_id=zone_id,
+                opts=self.child_opts(ignore_changes=keep_zone),
             )
             public.append(pub)
             private.append(priv)
+            load_balancer.append(lb)
 
         nats: dict[int, aws.ec2.NatGateway] = {}
         for i in nat_zone_indexes(args.nat, args.zones):
@@ -215,6 +276,12 @@ class Network(Component):
                 route_table_id=rt.id,
                 opts=self.child_opts(),
             )
+            aws.ec2.RouteTableAssociation(
+                child_name(name, f"lb-{suffix}-rta"),
+                subnet_id=load_balancer[i].id,
+                route_table_id=rt.id,
+                opts=self.child_opts(),
+            )
             private_rts.append(rt)
         self._runner_routes(name, label, args, private, private_rts)
 
@@ -231,16 +298,28 @@ class Network(Component):
         self.endpoint_security_group: aws.ec2.SecurityGroup | None = None
         if args.interface_endpoints:
             self._interface_endpoints(name, label, args, private)
-        self._flow_logs(name, label, args)
+        vpc_flow_logs(
+            self,
+            name,
+            label,
+            self.vpc.id,
+            retention_days=args.flow_log_retention_days,
+            key_id=args.key_id,
+            account_id=(args.account or lookup_account(self)).account_id,
+        )
 
         self.vpc_id: pulumi.Output[str] = self.vpc.id
         self.public_subnet_ids: list[pulumi.Output[str]] = [s.id for s in public]
         self.private_subnet_ids: list[pulumi.Output[str]] = [s.id for s in private]
+        self.load_balancer_subnet_ids: list[pulumi.Output[str]] = [s.id for s in load_balancer]
+        # Their Name tags, known before they exist: what internal Ingresses name them by.
+        self.load_balancer_subnet_names: list[str] = [lb_subnet_name(label, i) for i in range(args.zones)]
         self.finish(
             {
                 "vpc_id": self.vpc_id,
                 "public_subnet_ids": self.public_subnet_ids,
                 "private_subnet_ids": self.private_subnet_ids,
+                "load_balancer_subnet_ids": self.load_balancer_subnet_ids,
             }
         )
 
@@ -308,49 +387,3 @@ class Network(Component):
                     transit_gateway_id=args.transit_gateway_id,
                     opts=self.child_opts(depends_on=[attachment]),
                 )
-
-    def _flow_logs(self, name: str, label: str, args: NetworkArgs) -> None:
-        log_group = aws.cloudwatch.LogGroup(
-            child_name(name, "flow-logs"),
-            name=f"/aws/vpc/{label}/flow-logs",
-            retention_in_days=args.flow_log_retention_days,
-            kms_key_id=args.key_id,
-            opts=self.child_opts(),
-        )
-        account = (args.account or lookup_account(self)).account_id
-        role = aws.iam.Role(
-            child_name(name, "flow-logs-role"),
-            name=physical_name(label, "flow-logs", limit="aws:iam-role"),
-            assume_role_policy=service_trust(["vpc-flow-logs.amazonaws.com"], source_account=account),
-            opts=self.child_opts(),
-        )
-        grant = aws.iam.RolePolicy(
-            child_name(name, "flow-logs-policy"),
-            role=role.id,
-            policy=pulumi.Output.json_dumps(
-                document(
-                    [
-                        allow(
-                            ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-                            [log_group.arn, pulumi.Output.concat(log_group.arn, ":*")],
-                            # DescribeLogGroups authorizes only on `*` (Service Authorization Reference,
-                            # CloudWatch Logs):
-                            # scoped to the group's ARN it never matched (parliament: RESOURCE_MISMATCH).
-                        ),
-                        allow(["logs:DescribeLogGroups"], "*", sid="DescribeOnlyIsUnscoped"),
-                    ]
-                )
-            ),
-            opts=self.child_opts(),
-        )
-        aws.ec2.FlowLog(
-            child_name(name, "flow-log"),
-            vpc_id=self.vpc.id,
-            traffic_type="ALL",
-            log_destination_type="cloud-watch-logs",
-            log_destination=log_group.arn,
-            iam_role_arn=granted_arn(role, [grant]),  # delivers only once it may write
-            max_aggregation_interval=60,
-            tags={"Name": f"{label}-flow-log"},
-            opts=self.child_opts(),
-        )

@@ -89,6 +89,16 @@ class NodePoolArgs(ComponentArgs):
     budget filters on): provider default tags do not reach what an Auto Scaling group launches. Default:
     none."""
 
+    group_per_zone: bool = False
+    """One node group per subnet (zone) instead of one spanning them all, min, max and initial size split
+    evenly over them (the first zones take the remainder). For pools whose pods keep zone-bound EBS
+    volumes: a multi-zone group's template node claims its first zone and the Auto Scaling group launches
+    wherever it balances, so a pending pod bound to a volume in another zone may never get a node there;
+    one group per zone plus `balance-similar-node-groups` is what the autoscaler's AWS README asks for.
+    With `max_nodes` below the number of subnets, only the first `max_nodes` zones get a group (of one
+    node at most): a volume is made where its pod first runs, so never in a zone the pool cannot reach.
+    Default: off, one group over every subnet (`aws.Platform` turns it on for CPU pools)."""
+
     def problems(self) -> Iterator[Problem]:
         yield from node_pool_args_problems(
             self.pool_name, self.min_nodes, self.max_nodes, AWS.pool_name, "node group"
@@ -161,8 +171,49 @@ def update_config(gpu: bool) -> aws.eks.NodeGroupUpdateConfigArgs:
     return aws.eks.NodeGroupUpdateConfigArgs(max_unavailable_percentage=CPU_MAX_UNAVAILABLE_PERCENT)
 
 
-def node_group_name_prefix(pool_name: str) -> str:
+def node_group_name_prefix(pool_name: str, zone: str = "") -> str:
+    """A node group's name prefix: `<pool>-`, or `<pool>-<zone letter>-` for a zone's group of a per-zone
+    pool. EKS names are at most 63 characters and the provider appends 26 to a prefix, so the pool part
+    is cut to 36, or 34 with a zone letter (37 either way)."""
+    if zone:
+        return f"{physical_name(pool_name, limit=34)}-{zone}-"
     return f"{physical_name(pool_name, limit=36)}-"
+
+
+def split_evenly(total: int, parts: int) -> list[int]:
+    """`total` over `parts` zones, the first ones taking the remainder (5 over 3: [2, 2, 1])."""
+    return [total // parts + (1 if i < total % parts else 0) for i in range(parts)]
+
+
+@dataclass(frozen=True)
+class GroupPlacement:
+    """One node group of a pool: its zone letter ('' for a group spanning every zone), subnets and sizes."""
+
+    zone: str
+    subnet_ids: Sequence[pulumi.Input[str]]
+    min_nodes: int
+    max_nodes: int
+    desired_size: int
+
+
+def group_placements(args: NodePoolArgs) -> list[GroupPlacement]:
+    desired = args.min_nodes if args.initial_nodes is None else args.initial_nodes
+    if not args.group_per_zone:
+        return [GroupPlacement("", list(args.subnet_ids), args.min_nodes, args.max_nodes, desired)]
+    # A zone whose share of max would be 0 gets no group (EKS wants maxSize >= 1).
+    n = max(1, min(len(args.subnet_ids), args.max_nodes))
+    return [
+        GroupPlacement(chr(ord("a") + i), [subnet], low, high, size)
+        for i, (subnet, low, high, size) in enumerate(
+            zip(
+                args.subnet_ids[:n],
+                split_evenly(args.min_nodes, n),
+                split_evenly(args.max_nodes, n),
+                split_evenly(desired, n),
+                strict=True,
+            )
+        )
+    ]
 
 
 def tag_slug(key: str) -> str:
@@ -232,51 +283,70 @@ class NodePool(Component):
             ],
             opts=self.child_opts(),
         )
-        # The autoscaler's IAM policy names the Auto Scaling groups after it (autoscaler.asg_name_patterns).
-        self.node_group_name_prefix = node_group_name_prefix(args.pool_name)
-        self.node_group = aws.eks.NodeGroup(
-            child_name(name, "ng"),
-            cluster_name=args.cluster_name,
-            # A prefix, not a fixed name: a change that forces replacement (instance types) creates the
-            # new group before deleting the old one, so the pool never drops to zero by surprise.
-            node_group_name_prefix=self.node_group_name_prefix,
-            node_role_arn=args.node_role_arn,
-            subnet_ids=list(args.subnet_ids),
-            ami_type=GPU_AMI if is_gpu else CPU_AMI,
-            capacity_type="SPOT" if args.spot else "ON_DEMAND",
-            instance_types=list(args.instance_types),
-            version=args.kubernetes_version,
-            scaling_config=aws.eks.NodeGroupScalingConfigArgs(
-                min_size=args.min_nodes,
-                max_size=args.max_nodes,
-                desired_size=args.min_nodes if args.initial_nodes is None else args.initial_nodes,
-            ),
-            launch_template=aws.eks.NodeGroupLaunchTemplateArgs(
-                id=self.launch_template.id,
-                version=self.launch_template.latest_version.apply(str),
-            ),
-            labels=labels,
-            taints=[
-                aws.eks.NodeGroupTaintArgs(key=t.key, value=t.value, effect=_EKS_EFFECT[t.effect])
-                for t in taints
-            ],
-            update_config=update_config(is_gpu),
-            node_repair_config=aws.eks.NodeGroupNodeRepairConfigArgs(enabled=True),
-            tags={"Name": label, "lepton.ai/pool": args.pool_name},
-            opts=self.child_opts(ignore_changes=["scalingConfig.desiredSize"]),
-        )
-        asg_name = self.node_group.resources.apply(_asg_name)
-        self.asg_tags = [
-            aws.autoscaling.Tag(
-                child_name(name, f"asg-{tag_slug(key)}"),
-                autoscaling_group_name=asg_name,
-                tag=aws.autoscaling.TagTagArgs(key=key, value=value, propagate_at_launch=False),
-                opts=self.child_opts(),
+        placements = group_placements(args)
+        # The autoscaler's IAM policy names the Auto Scaling groups after these (asg_name_patterns).
+        self.node_group_name_prefixes = [node_group_name_prefix(args.pool_name, p.zone) for p in placements]
+        template_tags = node_template_tags(labels, taints, args.gpu_count if is_gpu else 0, args.disk_gb)
+        self.node_groups: list[aws.eks.NodeGroup] = []
+        self.asg_tags: list[aws.autoscaling.Tag] = []
+        asg_names: list[pulumi.Output[str]] = []
+        for placement, prefix in zip(placements, self.node_group_name_prefixes, strict=True):
+            # A pool spanning every zone keeps the names it always had; a zone's group adds its letter.
+            zone = f"-{placement.zone}" if placement.zone else ""
+            group = aws.eks.NodeGroup(
+                child_name(name, f"ng{zone}"),
+                cluster_name=args.cluster_name,
+                # A prefix, not a fixed name: a change that forces replacement (instance types) creates
+                # the new group before deleting the old one, so the pool never drops to zero by surprise.
+                node_group_name_prefix=prefix,
+                node_role_arn=args.node_role_arn,
+                subnet_ids=list(placement.subnet_ids),
+                ami_type=GPU_AMI if is_gpu else CPU_AMI,
+                capacity_type="SPOT" if args.spot else "ON_DEMAND",
+                instance_types=list(args.instance_types),
+                version=args.kubernetes_version,
+                scaling_config=aws.eks.NodeGroupScalingConfigArgs(
+                    min_size=placement.min_nodes,
+                    max_size=placement.max_nodes,
+                    desired_size=placement.desired_size,
+                ),
+                launch_template=aws.eks.NodeGroupLaunchTemplateArgs(
+                    id=self.launch_template.id,
+                    version=self.launch_template.latest_version.apply(str),
+                ),
+                labels=labels,
+                taints=[
+                    aws.eks.NodeGroupTaintArgs(key=t.key, value=t.value, effect=_EKS_EFFECT[t.effect])
+                    for t in taints
+                ],
+                update_config=update_config(is_gpu),
+                node_repair_config=aws.eks.NodeGroupNodeRepairConfigArgs(enabled=True),
+                tags={"Name": label, "lepton.ai/pool": args.pool_name},
+                opts=self.child_opts(ignore_changes=["scalingConfig.desiredSize"]),
             )
-            for key, value in node_template_tags(
-                labels, taints, args.gpu_count if is_gpu else 0, args.disk_gb
-            ).items()
-        ]
+            asg_name = group.resources.apply(_asg_name)
+            self.asg_tags += [
+                aws.autoscaling.Tag(
+                    child_name(name, f"asg{zone}-{tag_slug(key)}"),
+                    autoscaling_group_name=asg_name,
+                    tag=aws.autoscaling.TagTagArgs(key=key, value=value, propagate_at_launch=False),
+                    opts=self.child_opts(),
+                )
+                for key, value in template_tags.items()
+            ]
+            self.node_groups.append(group)
+            asg_names.append(asg_name)
+        # The first (or only) group, for callers that name one.
+        self.node_group = self.node_groups[0]
         self.node_group_name: pulumi.Output[str] = self.node_group.node_group_name
-        self.autoscaling_group_name: pulumi.Output[str] = asg_name
-        self.finish({"node_group_name": self.node_group_name, "autoscaling_group_name": asg_name})
+        self.autoscaling_group_name: pulumi.Output[str] = asg_names[0]
+        self.node_group_names = [g.node_group_name for g in self.node_groups]
+        self.autoscaling_group_names = asg_names
+        self.finish(
+            {
+                "node_group_name": self.node_group_name,
+                "autoscaling_group_name": self.autoscaling_group_name,
+                "node_group_names": self.node_group_names,
+                "autoscaling_group_names": self.autoscaling_group_names,
+            }
+        )

@@ -23,6 +23,7 @@ from lepton_infra.aws.lb_controller import LoadBalancerController, LoadBalancerC
 from lepton_infra.aws.monitoring import Monitoring, MonitoringArgs
 from lepton_infra.aws.network import Network, NetworkArgs
 from lepton_infra.aws.node_pool import NodePool, NodePoolArgs
+from lepton_infra.aws.quota_requests import request_quotas
 from lepton_infra.aws.quotas import quota_needs
 from lepton_infra.aws.traffic import Traffic, TrafficArgs
 from lepton_infra.core.cloud import PlatformOutputs
@@ -88,6 +89,7 @@ class Platform(Component):
                 cluster_name=label,
                 region=spec.region,
                 nat=resolved.nat,
+                availability_zone_ids=tuple(knobs.availability_zone_ids),
                 interface_endpoints=aws_settings.interface_endpoints,
                 flow_log_retention_days=spec.network.flow_log_retention_days,
                 key_id=key.arn,
@@ -147,6 +149,12 @@ class Platform(Component):
                     kubernetes_version=spec.cluster.version,
                     name_prefix=f"{label}-{pool.name}",
                     tags=tags,
+                    # CPU pools run what keeps zone-bound EBS volumes (Prometheus, Alertmanager, tenants'
+                    # stateful pods): one node group per zone (docs/aws.md, NodePool). GPU pools span the
+                    # zones: a queued job's all-or-nothing scale-up must fit one group (a per-zone split of
+                    # h100's max 2 could never give a 2-node job its nodes), and the platform's GPU
+                    # workloads keep no EBS volume (models come from S3).
+                    group_per_zone=pool.spec.gpu is None,
                 ),
                 opts_aws,
             )
@@ -154,7 +162,7 @@ class Platform(Component):
         ]
         # In-cluster pieces wait for the node groups themselves, not for every child of a NodePool
         # (launch templates, ASG tags): the plan's critical path showed those as needless serial steps.
-        node_groups = [p.node_group for p in self.node_pools]
+        node_groups = [g for p in self.node_pools for g in p.node_groups]
         addons = Addons(
             child_name(name, "addons"),
             AddonsArgs(
@@ -189,7 +197,7 @@ class Platform(Component):
                 platform=label,
                 wait_for=[*node_groups, addons.addons["coredns"]],  # it needs DNS, not storage
                 account=account,
-                node_group_name_prefixes=[p.node_group_name_prefix for p in self.node_pools],
+                node_group_name_prefixes=[x for p in self.node_pools for x in p.node_group_name_prefixes],
                 provisioning_requests=provisioning,
             ),
             opts_aws,
@@ -251,15 +259,7 @@ class Platform(Component):
 
         quotas = quota_needs(resolved)
         if knobs.request_quota_increases:
-            # Service Quotas is regional: the platform's provider (its region) files each request.
-            for q in (q for q in quotas if q.requestable):
-                aws.servicequotas.ServiceQuota(
-                    child_name(name, f"quota-{q.code.lower()}"),
-                    service_code="ec2",
-                    quota_code=q.code,
-                    value=float(q.amount),
-                    opts=self.child_opts(provider=self.provider),
-                )
+            request_quotas(name, quotas, self, self.provider)
         self.cluster_handle = ClusterHandle(
             cloud="aws",
             name=cluster.name_output,
@@ -285,7 +285,10 @@ class Platform(Component):
             # Pod Identity association is made, so the agent's 169.254.170.23:80 is not opened.
             identity_egress=(),
             # The CRD must be served before Kueue starts, and the autoscaler serving it.
-            capacity_provisioning=CapacityProvisioning(PROVISIONING_CLASS, ready=(autoscaler.release,))
+            # Not all-or-nothing: the AWS provider does not implement AtomicIncreaseSize (autoscaler.py).
+            capacity_provisioning=CapacityProvisioning(
+                PROVISIONING_CLASS, ready=(autoscaler.release,), all_or_nothing=False
+            )
             if provisioning
             else None,
             region=spec.region,
@@ -364,6 +367,7 @@ class Platform(Component):
                 region=spec.region,
                 dns_records=spec.network.dns_records,
                 vpc_id=network.vpc_id,
+                internal_subnets=network.load_balancer_subnet_names,
             ),
             opts,
         )

@@ -97,6 +97,12 @@ class TrafficArgs(ComponentArgs):
     """The VPC (its id) the private hosted zone is associated with. Default: none, no zone and no records."""
     region: str | None = None
     """The VPC's region (its ALBs' canonical hosted zone). Default: the provider's."""
+    internal_subnets: Sequence[str] = ()
+    """Name tags of the load-balancer subnets (`Network.load_balancer_subnet_names`), named on internal
+    entry points. Discovery alone would do for a new ALB, but the controller keeps an existing ALB in the
+    subnets it already has unless the Ingress names them (v3.5.0 pkg/ingress/model_build_load_balancer.go,
+    buildLoadBalancerSubnetMappings): named, an ALB made in the private subnets moves. Default: none
+    named, discovery alone."""
 
     def problems(self) -> Iterator[Problem]:
         yield from like_spec_field("tls_issuer", self.tls_issuer, NetworkSpec, "tls_issuer")
@@ -207,7 +213,9 @@ class Traffic(Component):
             api="ingress",
             classes={"internal": INGRESS_CLASS, "public": INGRESS_CLASS},
             certificates="cloud",
-            decorate_entry_point=entry_point_decoration,
+            decorate_entry_point=lambda ep: entry_point_decoration(
+                ep, internal_subnets=args.internal_subnets
+            ),
             decorate_route=self._route,
             data_plane_peers=data_plane_peers(
                 args.vpc_cidr, args.zones, public="public" in args.hosts.values()
@@ -234,7 +242,7 @@ def group_name(entry: EntryPoint) -> str:
     return physical_name(entry.name.lower(), limit=63)
 
 
-def entry_point_decoration(entry: EntryPoint) -> Decoration:
+def entry_point_decoration(entry: EntryPoint, *, internal_subnets: Sequence[str] = ()) -> Decoration:
     attributes = {
         "idle_timeout.timeout_seconds": str(min(IDLE_TIMEOUT_SECONDS, ALB_MAX_IDLE_TIMEOUT_SECONDS)),
         # Requests with header names HTTP forbids never reach the model servers (request smuggling).
@@ -257,6 +265,13 @@ def entry_point_decoration(entry: EntryPoint) -> Decoration:
             f"{ALB}ssl-redirect": "443",
             f"{ALB}ssl-policy": SSL_POLICY,
             f"{ALB}load-balancer-attributes": ",".join(f"{k}={v}" for k, v in attributes.items()),
+            # Exclusive (annotations.md): on every Ingress of the group. Internet-facing ALBs keep
+            # discovery (the public subnets, which no pod shares either).
+            **(
+                {f"{ALB}subnets": ",".join(internal_subnets)}
+                if internal_subnets and entry.exposure != "public"
+                else {}
+            ),
         }
     )
 
@@ -279,9 +294,11 @@ def route_decoration(
 
 def data_plane_peers(vpc_cidr: str, zones: int, *, public: bool) -> list[dict]:
     """ALB nodes reach pod IPs (target type ip) from their interfaces in the subnets they live in: the
-    private subnets (internal scheme) and, with a public exposure, the public ones (internet-facing)."""
+    load-balancer subnets (internal scheme) and, with a public exposure, the public ones (internet-facing).
+    Never the private subnets: under the VPC CNI they hold every pod's address, so admitting them admitted
+    every pod of the cluster, past the ALB (network.py)."""
     plan = plan_subnets(IPv4Network(vpc_cidr), zones)
-    cidrs = [*plan.private, *(plan.public if public else ())]
+    cidrs = [*plan.load_balancer, *(plan.public if public else ())]
     return [{"ipBlock": {"cidr": str(c)}} for c in cidrs]
 
 

@@ -51,17 +51,26 @@ def choose_machine(
     return min(candidates, key=lambda m: (m.usd_per_hour, m.name))
 
 
-def spot_alternatives(cloud: Cloud, primary: Machine, limit: int = 3) -> list[Machine]:
-    """Machines interchangeable with `primary` for spot capacity diversity: same GPU and count (or the
-    same CPU class), cheapest first, `primary` first. Several pools of capacity lower interruption."""
+def spot_alternatives(
+    cloud: Cloud, primary: Machine, *, region: str | None = None, limit: int = 3
+) -> list[Machine]:
+    """Machines interchangeable with `primary` for spot capacity diversity, `primary` first, then the
+    cheapest: the same shape (GPU model and count, vCPUs, memory) and sold in `region` (or wherever
+    `primary` is). Same shape because the cluster autoscaler models a mixed node group by its first
+    instance type (kubernetes/autoscaler tag cluster-autoscaler-1.35.0, cloudprovider/aws/README.md,
+    "Using Mixed Instances Policies and Spot Instances", read 2026-12-07: the types "should have the same
+    amount of RAM and number of CPU cores"): a pod larger than the first type would never scale the group
+    up, the cost table would price one size and the quota table another. Several capacity pools lower
+    interruption."""
     cat = catalog(cloud)
+    where = {region} if region is not None else set(primary.regions)
     same = [
         m
         for m in cat.machines
-        if m.gpu == primary.gpu
-        and m.gpu_count == primary.gpu_count
-        and (primary.gpu is not None or m.cpu_class is not None)
-        and set(primary.regions) & set(m.regions)
+        if m.name != primary.name
+        and (m.gpu, m.gpu_count, m.vcpu, m.memory_gib)
+        == (primary.gpu, primary.gpu_count, primary.vcpu, primary.memory_gib)
+        and where & set(m.regions)
     ]
-    others = sorted((m for m in same if m.name != primary.name), key=lambda m: (m.usd_per_hour, m.name))
+    others = sorted(same, key=lambda m: (m.usd_per_hour, m.name))
     return [primary, *others][:limit]

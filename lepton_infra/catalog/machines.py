@@ -51,9 +51,13 @@ class CloudCatalog:
     price_region: str
     price_date: str
     spot_discount: float
-    regions: dict[str, int]  # region -> zone count
+    regions: dict[str, int]  # region -> zones a managed cluster may use
     machines: tuple[Machine, ...]
     accelerators: dict[str, str] = field(default_factory=dict)  # gpu key -> cloud accelerator type
+    zone_ids: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """AWS: region -> the zone IDs a cluster may use (the zones EKS refuses left out), sorted."""
+    unsupported_zone_ids: tuple[str, ...] = ()
+    """AWS: zone IDs where EKS refuses cluster subnets."""
 
     def machine(self, name: str) -> Machine | None:
         return next((m for m in self.machines if m.name == name), None)
@@ -77,7 +81,16 @@ def gpu_models() -> dict[str, GpuModel]:
 @cache
 def catalog(cloud: Cloud) -> CloudCatalog:
     raw = _load(f"{cloud}.yaml")
-    regions = {name: facts["zones"] for name, facts in raw["regions"].items()}
+    unsupported = tuple(raw.get("eks_unsupported_zone_ids", ()))
+    zone_ids = {
+        name: tuple(sorted(z for z in facts["zone_ids"] if z not in unsupported))
+        for name, facts in raw["regions"].items()
+        if "zone_ids" in facts
+    }
+    regions = {
+        name: len(zone_ids[name]) if name in zone_ids else facts["zones"]
+        for name, facts in raw["regions"].items()
+    }
     machines = tuple(_machine(cloud, m, raw, tuple(regions)) for m in raw["machines"])
     unknown = {m.gpu for m in machines if m.gpu} - set(gpu_models())
     if unknown:  # a data error, caught by the catalog tests
@@ -90,11 +103,16 @@ def catalog(cloud: Cloud) -> CloudCatalog:
         regions=regions,
         machines=machines,
         accelerators=dict(raw.get("accelerators", {})),
+        zone_ids=zone_ids,
+        unsupported_zone_ids=unsupported,
     )
 
 
 def _machine(cloud: Cloud, m: dict, raw: dict, all_regions: tuple[str, ...]) -> Machine:
-    default_regions = raw["gpu_regions"] if m.get("gpu") else all_regions
+    # Where the machine is sold: the file's per-machine `offerings` table, else the machine's own `regions`,
+    # else every GPU region (GPU machines) or every region.
+    default_regions = raw.get("gpu_regions", all_regions) if m.get("gpu") else all_regions
+    default_regions = raw.get("offerings", {}).get(m["name"], default_regions)
     return Machine(
         cloud=cloud,
         name=m["name"],

@@ -14,10 +14,12 @@ MIN_PUBLIC_PREFIX = 27
 
 @dataclass(frozen=True)
 class SubnetPlan:
-    """Per zone: one private subnet (nodes and, on AWS, pods) and one small public subnet (LB, NAT)."""
+    """Per zone: one private subnet (nodes and, on AWS, pods), one small public subnet (LB, NAT) and one
+    small subnet for internal load balancers only (AWS: no node, so no pod address, ever lands in it)."""
 
     private: tuple[IPv4Network, ...]
     public: tuple[IPv4Network, ...]
+    load_balancer: tuple[IPv4Network, ...] = ()
 
 
 class CidrTooSmall(ValueError):
@@ -27,7 +29,9 @@ class CidrTooSmall(ValueError):
 def plan_subnets(cidr: IPv4Network, zones: int) -> SubnetPlan:
     """Private subnets fill the first half of `cidr` in equal blocks (one per zone, rounded up to a
     power of two so adding a zone later never moves an existing subnet); public subnets are blocks a
-    quarter that size from the second half. The remaining space is left free for growth."""
+    quarter that size from the second half, and load-balancer subnets blocks of the same size right after
+    the public ones' room (block `slots` of the second half on: public ones never reach it). The remaining
+    space is left free for growth."""
     if zones < 1:
         raise ValueError("zones must be >= 1")
     slots = 1 << math.ceil(math.log2(zones)) if zones > 1 else 1
@@ -41,8 +45,10 @@ def plan_subnets(cidr: IPv4Network, zones: int) -> SubnetPlan:
         )
     first_half, second_half = cidr.subnets(prefixlen_diff=1)
     private = tuple(list(first_half.subnets(new_prefix=private_prefix))[:zones])
-    public = tuple(list(second_half.subnets(new_prefix=public_prefix))[:zones])
-    return SubnetPlan(private=private, public=public)
+    small = list(second_half.subnets(new_prefix=public_prefix))
+    public = tuple(small[:zones])
+    load_balancer = tuple(small[slots : slots + zones])
+    return SubnetPlan(private=private, public=public, load_balancer=load_balancer)
 
 
 def largest_prefix_for(zones: int) -> int:

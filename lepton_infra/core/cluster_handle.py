@@ -90,6 +90,12 @@ class CapacityProvisioning:
     # plus its flavor's node labels and tolerations, so the provisioned flavors tolerate these, or the
     # request asks for nodes its own pods cannot use.
     node_taints: tuple[NodeTaint, ...] = ()
+    # Whether the autoscaler delivers a request's nodes all together or none (the cloud provider implements
+    # AtomicIncreaseSize, or the cloud allocates the whole request at once). False: the nodes are asked for
+    # in one step and the job is admitted then, but what the cloud cannot deliver is not rolled back: the
+    # job may start on part of its nodes until Kueue's waitForPodsReady evicts it. Stated on the
+    # ProvisioningRequestConfig (`lepton.ai/scale-up`), never claimed where it does not hold.
+    all_or_nothing: bool = False
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,17 @@ import yaml
 from lepton_infra.core.errors import Problem
 
 # The EKS managed add-ons the AWS platform installs (aws/addons.py, aws/monitoring.py); the table pins each.
-CORE_ADDONS = ("vpc-cni", "kube-proxy", "eks-pod-identity-agent", "coredns", "aws-ebs-csi-driver")
+# eks-node-monitoring-agent turns GPU, kernel, network and storage faults into node conditions; without it
+# node auto-repair reacts to kubelet Ready alone (EKS User Guide, "Detect node health issues and enable
+# automatic node repair").
+CORE_ADDONS = (
+    "vpc-cni",
+    "kube-proxy",
+    "eks-pod-identity-agent",
+    "coredns",
+    "aws-ebs-csi-driver",
+    "eks-node-monitoring-agent",
+)
 OBSERVABILITY_ADDON = "amazon-cloudwatch-observability"
 EKS_ADDONS = (*CORE_ADDONS, OBSERVABILITY_ADDON)
 DATA = Path(__file__).parent / "data" / "eks_addons.yaml"

@@ -16,8 +16,9 @@ def short_source(item: dict[str, Any]) -> str:
         return "override"
     if source.startswith("assumption"):
         return "assumption"
-    kind = "estimate" if "estimate" in source else "list"
-    if " list price, not " in source:  # priced at the catalog's region, not the platform's
+    elsewhere = " list price, not " in source  # priced at the catalog's region, not the platform's
+    kind = "estimate" if "estimate" in source or elsewhere else "list"
+    if elsewhere:
         kind += " " + source.split(" list price, not ")[0].rsplit("; ", 1)[-1]
     return f"{kind} {item['price_date']}" + (" spot" if item.get("note") == "spot" else "")
 

@@ -342,6 +342,9 @@ class Platform(Component):
                 "queued-provisioning.gke.io",
                 pools=frozenset(knobs.queued_provisioning_pools),
                 node_taints=(QUEUED_PROVISIONING_TAINT,),
+                # "GKE allocates all requested resources at the same time" (GKE docs, "flex-start with
+                # queued provisioning", how-to/provisioningrequest, read 2026-12-07).
+                all_or_nothing=True,
             )
             if knobs.queued_provisioning_pools
             else None,

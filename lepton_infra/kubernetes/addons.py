@@ -49,6 +49,9 @@ class JobQueuesArgs:
     Default: none, no capacity admission check."""
     provisioning_ready: Sequence[pulumi.Resource] = ()
     """What the controller starts after (the ProvisioningRequest API being served). Default: none."""
+    provisioning_all_or_nothing: bool = False
+    """Whether that autoscaler delivers a request's nodes all or none (`CapacityProvisioning.all_or_nothing`),
+    stated on the ProvisioningRequestConfig. Default: False (best effort)."""
 
 
 @dataclass
@@ -193,6 +196,7 @@ class PlatformAddons(Component):
                     monitoring_crds=crds,
                     provisioning_class=args.jobs.provisioning_class,
                     provisioning_ready=args.jobs.provisioning_ready,
+                    provisioning_all_or_nothing=args.jobs.provisioning_all_or_nothing,
                 ),
                 self.child_opts(),
             )

@@ -167,6 +167,7 @@ def job_queues_args(
         system_pool=system,
         provisioning_class=capacity.provisioning_class if provisioned and capacity else None,
         provisioning_ready=list(capacity.ready) if provisioned and capacity else [],
+        provisioning_all_or_nothing=bool(provisioned and capacity and capacity.all_or_nothing),
     )
 
 

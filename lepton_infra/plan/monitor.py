@@ -119,6 +119,7 @@ class RecordingMonitor(MockMonitor):
             provider=request.provider.rsplit("::", 1)[0] if request.provider else None,
             property_dependencies=prop_deps,
             ignore_changes=list(request.ignoreChanges),
+            replace_on_changes=list(request.replaceOnChanges),
             delete_before_replace=bool(request.deleteBeforeReplace),
             aliases=aliases,
             retain_on_delete=bool(request.retainOnDelete),

@@ -35,6 +35,7 @@ class RecordedResource:
     provider: str | None = None
     property_dependencies: dict[str, list[str]] = field(default_factory=dict)
     ignore_changes: list[str] = field(default_factory=list)
+    replace_on_changes: list[str] = field(default_factory=list)
     delete_before_replace: bool = False
     aliases: list[str] = field(default_factory=list)
     retain_on_delete: bool = False

@@ -34,7 +34,9 @@ class NetworkSpec(SpecModel):
     )
     service_cidr: IPv4Network = Field(
         default=IPv4Network("172.20.0.0/16"),
-        description="Kubernetes Service IP range, outside the VPC. Default 172.20.0.0/16.",
+        description="Kubernetes Service IP range, outside the VPC. Default 172.20.0.0/16. On AWS it must lie "
+        "inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 and be a /12 to /24 (what EKS accepts; it is "
+        "fixed when the cluster is created).",
     )
     zones: int | None = Field(
         default=None,

@@ -34,7 +34,8 @@ class ResolvedPool:
     spec: NodePoolSpec
     machine: Machine  # the catalog's choice in the spec's region; an explicit `machine_type` wins
     # The machines the pool may run, `machine` first: a spot pool on a cloud whose pools take several types
-    # (EKS) gets interchangeable ones too, so spot capacity comes from whichever has it.
+    # (EKS) gets the same-shape ones sold in the region too (catalog/choose.py spot_alternatives), so spot
+    # capacity comes from whichever has it.
     machines: tuple[Machine, ...]
     initial_nodes: int  # `desired`, else `min`; the autoscaler owns the count afterwards
 
@@ -78,7 +79,11 @@ def resolve_pool(spec: PlatformSpec, pool: NodePoolSpec) -> ResolvedPool:
     machine = pool.machine(spec.cloud, spec.region)
     choices = PROFILES[spec.cloud].spot_machine_choices
     spot_choices = pool.spot and choices > 1
-    machines = tuple(spot_alternatives(spec.cloud, machine, limit=choices)) if spot_choices else (machine,)
+    machines = (
+        tuple(spot_alternatives(spec.cloud, machine, region=spec.region, limit=choices))
+        if spot_choices
+        else (machine,)
+    )
     initial = pool.desired if pool.desired is not None else pool.min
     return ResolvedPool(spec=pool, machine=machine, machines=machines, initial_nodes=initial)
 

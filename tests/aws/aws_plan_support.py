@@ -6,6 +6,7 @@ conftest module.)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,8 @@ import pytest
 
 from lepton_infra.plan.engine import plan_program
 from lepton_infra.plan.record import PlannedGraph, RecordedResource
+from lepton_infra.platform import build
+from lepton_infra.spec import PlatformSpec
 
 # A dev platform with every feature the component tests look at: a CPU pool, a GPU spot pool and an
 # on-demand multi-GPU pool, admin roles, emails, a budget, and interface endpoints turned on.
@@ -116,3 +119,16 @@ def aws_plan() -> AwsPlan:
     )
     invokes = [(i.token, i.provider or "") for i in graph.invokes]
     return AwsPlan(graph=graph, platform=holder["platform"], invokes=invokes)
+
+
+def plan_spec(
+    plan_program: Callable[..., PlannedGraph], raw: dict[str, Any], config: dict[str, Any] | None = None
+) -> PlannedGraph:
+    """The whole platform for a spec variant (`raw`), planned with default providers disabled."""
+    spec = PlatformSpec.from_dict(raw)
+
+    def program() -> None:
+        for key, value in build(spec).outputs.items():
+            pulumi.export(key, value)
+
+    return plan_program(program, {"pulumi:disable-default-providers": ["*"], **(config or {})})

@@ -30,6 +30,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "coredns": "v1.13.2-eksbuild.4",
         "aws-ebs-csi-driver": "v1.57.0-eksbuild.1",
         "amazon-cloudwatch-observability": "v6.3.0-eksbuild.1",
+        "eks-node-monitoring-agent": "v1.6.6-eksbuild.1",
     },
     "1.34": {
         "vpc-cni": "v1.21.2-eksbuild.2",
@@ -38,6 +39,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "coredns": "v1.13.2-eksbuild.4",
         "aws-ebs-csi-driver": "v1.62.0-eksbuild.1",
         "amazon-cloudwatch-observability": "v6.3.0-eksbuild.1",
+        "eks-node-monitoring-agent": "v1.6.6-eksbuild.1",
     },
     "1.35": {
         "vpc-cni": "v1.22.4-eksbuild.3",
@@ -46,6 +48,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "coredns": "v1.13.2-eksbuild.31",
         "aws-ebs-csi-driver": "v1.66.0-eksbuild.1",
         "amazon-cloudwatch-observability": "v6.3.0-eksbuild.1",
+        "eks-node-monitoring-agent": "v1.6.6-eksbuild.1",
     },
     "1.36": {
         "vpc-cni": "v1.22.4-eksbuild.3",
@@ -54,6 +57,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "coredns": "v1.14.3-eksbuild.16",
         "aws-ebs-csi-driver": "v1.66.0-eksbuild.1",
         "amazon-cloudwatch-observability": "v6.3.0-eksbuild.1",
+        "eks-node-monitoring-agent": "v1.6.6-eksbuild.1",
     },
 }
 

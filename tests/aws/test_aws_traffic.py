@@ -234,7 +234,8 @@ def test_route_annotations_follow_readiness_and_drain() -> None:
 
 
 def test_handle_facts_peers_are_the_planned_subnets(prod) -> None:
-    """The ALB's nodes connect from the subnets the plan creates: private ones for an internal ALB."""
+    """The ALB's nodes connect from the subnets the plan creates: the load-balancer ones for an internal
+    ALB (never the private ones, which hold every pod's address)."""
     holder: dict[str, Any] = {}
 
     def program() -> None:
@@ -248,8 +249,16 @@ def test_handle_facts_peers_are_the_planned_subnets(prod) -> None:
     )
     facts = holder["handle"].ingress
     assert facts.api == "ingress" and facts.certificates == "cloud" and facts.classes["internal"] == "alb"
-    private = {s.get("cidrBlock") for s in prod.of_type("aws:ec2/subnet:Subnet") if "private" in s.name}
-    assert {p["ipBlock"]["cidr"] for p in facts.data_plane_peers} == private
+    lb = {s.get("cidrBlock") for s in prod.of_type("aws:ec2/subnet:Subnet") if "-network-lb-" in s.name}
+    assert (
+        {p["ipBlock"]["cidr"] for p in facts.data_plane_peers}
+        == lb
+        == {
+            "10.40.160.0/21",
+            "10.40.168.0/21",
+            "10.40.176.0/21",
+        }
+    )
     assert [type(d).__name__ for d in facts.controller_dependencies] == ["Release"]
     route = facts.decorate_route(_target())
     assert route.depends_on and isinstance(route.depends_on[0], pulumi.CustomResource)

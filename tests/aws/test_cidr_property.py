@@ -36,20 +36,21 @@ def test_one_private_and_one_public_subnet_per_zone(case: tuple[IPv4Network, int
     plan = plan_subnets(cidr, z)
     assert len(plan.private) == z
     assert len(plan.public) == z
+    assert len(plan.load_balancer) == z
 
 
 @given(fitting())
 def test_every_subnet_inside_the_cidr(case: tuple[IPv4Network, int]) -> None:
     cidr, z = case
     plan = plan_subnets(cidr, z)
-    assert all(s.subnet_of(cidr) for s in (*plan.private, *plan.public))
+    assert all(s.subnet_of(cidr) for s in (*plan.private, *plan.public, *plan.load_balancer))
 
 
 @given(fitting())
 def test_no_two_subnets_overlap(case: tuple[IPv4Network, int]) -> None:
     cidr, z = case
     plan = plan_subnets(cidr, z)
-    for a, b in combinations((*plan.private, *plan.public), 2):
+    for a, b in combinations((*plan.private, *plan.public, *plan.load_balancer), 2):
         assert not a.overlaps(b)
 
 
@@ -59,6 +60,7 @@ def test_private_subnets_big_enough_and_public_a_quarter(case: tuple[IPv4Network
     plan = plan_subnets(cidr, z)
     assert all(s.prefixlen <= MIN_PRIVATE_PREFIX for s in plan.private)
     assert {s.prefixlen for s in plan.public} == {plan.private[0].prefixlen + 2}
+    assert {s.prefixlen for s in plan.load_balancer} == {plan.private[0].prefixlen + 2}
     assert len({s.prefixlen for s in plan.private}) == 1  # equal zones
 
 
@@ -68,7 +70,7 @@ def test_private_in_first_half_public_in_second(case: tuple[IPv4Network, int]) -
     first, second = cidr.subnets(prefixlen_diff=1)
     plan = plan_subnets(cidr, z)
     assert all(s.subnet_of(first) for s in plan.private)
-    assert all(s.subnet_of(second) for s in plan.public)
+    assert all(s.subnet_of(second) for s in (*plan.public, *plan.load_balancer))
 
 
 @given(fitting(), st.data())
@@ -81,6 +83,7 @@ def test_adding_a_zone_within_the_same_power_of_two_moves_nothing(
     small, large = plan_subnets(cidr, z), plan_subnets(cidr, more)
     assert large.private[:z] == small.private
     assert large.public[:z] == small.public
+    assert large.load_balancer[:z] == small.load_balancer
 
 
 @given(zones)

@@ -21,7 +21,7 @@ def node_pool(plan_stack):
 
 def test_network_example_plans(network) -> None:
     assert network.config["pulumi:disable-default-providers"] == '["*"]'
-    assert len(network.of_type("aws:ec2/subnet:Subnet")) == 6
+    assert len(network.of_type("aws:ec2/subnet:Subnet")) == 9  # public, private, load balancer x 3
     assert len(network.outputs["private_subnet_ids"]) == 3
     (provider,) = network.of_type("pulumi:providers:aws")
     assert {r.provider for r in network.managed if r.custom and not r.is_provider} == {provider.urn}

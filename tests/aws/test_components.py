@@ -65,7 +65,7 @@ def test_gpu_pool_uses_nvidia_ami(aws_plan: AwsPlan) -> None:
 
 
 def test_cpu_pool_uses_standard_ami(aws_plan: AwsPlan) -> None:
-    assert aws_plan.one(NG, "testai-pool-system-ng").get("amiType") == "AL2023_x86_64_STANDARD"
+    assert aws_plan.one(NG, "testai-pool-system-ng-a").get("amiType") == "AL2023_x86_64_STANDARD"
 
 
 @pytest.mark.parametrize("pool", ["l4-spot", "h100"])
@@ -76,7 +76,7 @@ def test_gpu_taint(aws_plan: AwsPlan, pool: str) -> None:
 
 
 def test_cpu_pool_has_no_taint(aws_plan: AwsPlan) -> None:
-    assert aws_plan.one(NG, "testai-pool-system-ng").get("taints") in (None, [])
+    assert aws_plan.one(NG, "testai-pool-system-ng-a").get("taints") in (None, [])
 
 
 def test_gpu_labels(aws_plan: AwsPlan) -> None:
@@ -88,15 +88,15 @@ def test_gpu_labels(aws_plan: AwsPlan) -> None:
 
 
 def test_cpu_labels_have_no_gpu_keys(aws_plan: AwsPlan) -> None:
-    labels = aws_plan.one(NG, "testai-pool-system-ng").get("labels")
+    labels = aws_plan.one(NG, "testai-pool-system-ng-a").get("labels")
     assert labels == {conv.POOL_LABEL: "system"}
 
 
-def test_spot_pool_is_spot_with_several_instance_types(aws_plan: AwsPlan) -> None:
+def test_spot_pool_is_spot_with_same_shape_instance_types(aws_plan: AwsPlan) -> None:
     ng = aws_plan.one(NG, "testai-pool-l4-spot-ng")
     assert ng.get("capacityType") == "SPOT"
-    assert ng.get("instanceTypes")[0] == "g6.xlarge"  # the catalog's cheapest 1x L4
-    assert len(ng.get("instanceTypes")) > 1
+    # The catalog's cheapest 1x L4; no other type has its shape (one L4, 4 vCPUs, 16 GiB).
+    assert ng.get("instanceTypes") == ["g6.xlarge"]
 
 
 def test_on_demand_pool_has_one_instance_type(aws_plan: AwsPlan) -> None:
@@ -107,7 +107,9 @@ def test_on_demand_pool_has_one_instance_type(aws_plan: AwsPlan) -> None:
 
 @pytest.mark.parametrize("pool", ["system", "l4-spot", "h100"])
 def test_desired_size_ignored_after_creation(aws_plan: AwsPlan, pool: str) -> None:
-    assert "scalingConfig.desiredSize" in aws_plan.one(NG, f"testai-pool-{pool}-ng").ignore_changes
+    # The CPU pool has one group per zone (test_zonal_node_groups.py): its first zone's stands for them.
+    ng = f"testai-pool-{pool}-ng-a" if pool == "system" else f"testai-pool-{pool}-ng"
+    assert "scalingConfig.desiredSize" in aws_plan.one(NG, ng).ignore_changes
 
 
 def test_scaling_bounds_from_spec(aws_plan: AwsPlan) -> None:
@@ -342,6 +344,7 @@ def test_managed_addons(aws_plan: AwsPlan) -> None:
         "eks-pod-identity-agent",
         "coredns",
         "aws-ebs-csi-driver",
+        "eks-node-monitoring-agent",
         "amazon-cloudwatch-observability",
     }
     assert addons["coredns"].get("addonVersion") == "v1.12.1-eksbuild.2"  # pinned in the spec
@@ -366,7 +369,7 @@ def test_in_cluster_pieces_wait_for_node_groups(aws_plan: AwsPlan, waiting: str)
     """coredns, the EBS CSI controller, the autoscaler and the agent need nodes: each child (not just its
     component, whose `depends_on` children do not inherit) depends on every node group."""
     node_groups = {r.urn for r in aws_plan.graph.of_type(NG)}
-    assert len(node_groups) == 3
+    assert len(node_groups) == 4  # system per zone (2 zones), l4-spot, h100
     assert node_groups <= set(aws_plan.graph.named(waiting).dependencies)
 
 
@@ -400,9 +403,13 @@ def test_default_security_group_stripped(aws_plan: AwsPlan) -> None:
 def test_subnet_tags_for_load_balancers_and_discovery(aws_plan: AwsPlan) -> None:
     public = aws_plan.one("aws:ec2/subnet:Subnet", "testai-network-public-a")
     private = aws_plan.one("aws:ec2/subnet:Subnet", "testai-network-private-b")
+    lb = aws_plan.one("aws:ec2/subnet:Subnet", "testai-network-lb-b")
     assert public.get("tags")["kubernetes.io/role/elb"] == "1"
-    assert private.get("tags")["kubernetes.io/role/internal-elb"] == "1"
+    # Internal ALBs go to the load-balancer subnets only: the private ones hold the pods' addresses.
+    assert lb.get("tags")["kubernetes.io/role/internal-elb"] == "1"
+    assert not {"kubernetes.io/role/elb", "kubernetes.io/role/internal-elb"} & set(private.get("tags"))
     assert private.get("tags")["kubernetes.io/cluster/testai-dev"] == "shared"
+    assert lb.get("tags")["kubernetes.io/cluster/testai-dev"] == "shared"
     assert public.get("mapPublicIpOnLaunch") is False
 
 
@@ -410,6 +417,7 @@ def test_subnets_from_cidr_plan(aws_plan: AwsPlan) -> None:
     subnets = {s.name: s.get("cidrBlock") for s in aws_plan.graph.of_type("aws:ec2/subnet:Subnet")}
     assert subnets["testai-network-private-a"] == "10.60.0.0/18"
     assert subnets["testai-network-public-a"] == "10.60.128.0/20"
+    assert subnets["testai-network-lb-a"] == "10.60.160.0/20"
 
 
 def test_single_nat_in_dev(aws_plan: AwsPlan) -> None:
@@ -617,7 +625,7 @@ def test_cluster_handle(aws_plan: AwsPlan) -> None:
     # Pods wait for the node groups, cluster DNS and the storage class; only workloads that need new
     # nodes wait for the autoscaler (no needless serial step for the monitoring and GPU releases).
     kinds = [type(d).__name__ for d in handle.workload_dependencies]
-    assert sorted(kinds) == ["Addon", "NodeGroup", "NodeGroup", "NodeGroup"]
+    assert sorted(kinds) == ["Addon", "NodeGroup", "NodeGroup", "NodeGroup", "NodeGroup"]
     assert [type(d).__name__ for d in handle.storage_dependencies] == ["StorageClass"]
     assert [type(d).__name__ for d in handle.scale_up_dependencies] == ["Release"]
 

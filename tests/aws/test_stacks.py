@@ -103,8 +103,9 @@ def test_key_deletion_window(dev: PlannedGraph, prod: PlannedGraph) -> None:
 
 
 def test_prod_spans_three_zones(dev: PlannedGraph, prod: PlannedGraph) -> None:
-    assert _count(dev, "aws:ec2/subnet:Subnet") == 4
-    assert _count(prod, "aws:ec2/subnet:Subnet") == 6
+    # public, private and load-balancer subnets per zone
+    assert _count(dev, "aws:ec2/subnet:Subnet") == 6
+    assert _count(prod, "aws:ec2/subnet:Subnet") == 9
 
 
 def test_access_entries_admins_and_tenant_admin_groups(dev: PlannedGraph, prod: PlannedGraph) -> None:

@@ -112,7 +112,7 @@ def test_refused_at_spec_time_naming_the_field(case: str, tmp_path: Path) -> Non
         (AWS, "cluster.authorized_networks", _networks(40)),  # EKS: up to 40
         (GCP, "cluster.authorized_networks", _networks(50)),  # GKE: up to 50
         (AZURE, "cluster.authorized_networks", _networks(201)),  # AKS with VNet integration: up to 2,000
-        (AWS, "services.0.cpu", "16"),  # the largest spot alternative of the L4 pool (g6.4xlarge)
+        (AWS, "services.0.cpu", "4"),  # the L4 pool's g6.xlarge (its spot types share one shape)
         (AWS, "network.domain", "ai.acme.co.uk"),
         (AWS, "services.0.image", "ghcr.io/acme/sentiment:latest-stable"),
         (AWS, "monitoring.smtp.relay", "smtp.acme.dev:65535"),

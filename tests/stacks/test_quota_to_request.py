@@ -30,8 +30,8 @@ def _needs(graph: PlannedGraph) -> dict[str, int]:
 
 
 def test_aws_prod_vcpu_quotas_by_hand(plan_stack) -> None:
-    """2 × p5.48xlarge (192 vCPUs), 4 on-demand L4 nodes g6.xlarge (4), 16 spot L4 nodes at the largest
-    interchangeable g6.4xlarge (16), 4 × m6i.xlarge (4); each with its Service Quotas code."""
+    """2 × p5.48xlarge (192 vCPUs), 4 on-demand L4 nodes g6.xlarge (4), 16 spot L4 nodes of g6.xlarge (4; a
+    spot pool's types share one shape), 4 × m6i.xlarge (4); each with its Service Quotas code."""
     quotas = {
         q["code"]: (q["quota"], int(q["amount"]), q["pools"])
         for q in plan_stack(PLATFORM_STACK_DIR, "aws-prod").outputs["quota_to_request"]
@@ -39,7 +39,7 @@ def test_aws_prod_vcpu_quotas_by_hand(plan_stack) -> None:
     assert quotas == {
         "L-417A185B": ("Running On-Demand P instances", 2 * 192, ["h100"]),
         "L-DB2E81BA": ("Running On-Demand G and VT instances", 4 * 4, ["l4"]),
-        "L-3819A6DF": ("All G and VT Spot Instance Requests", 16 * 16, ["l4-spot"]),
+        "L-3819A6DF": ("All G and VT Spot Instance Requests", 16 * 4, ["l4-spot"]),
         "L-1216C47A": ("Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances", 4 * 4, ["system"]),
     }
 

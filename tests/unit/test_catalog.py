@@ -74,11 +74,19 @@ def test_region_filter() -> None:
     assert choose_machine("gcp", gpu="a100-40gb", gpu_count=1, region="us-central1").name == "a2-highgpu-1g"
 
 
-def test_spot_alternatives_same_gpu_and_count_cheapest_first() -> None:
+def test_spot_alternatives_have_the_same_shape_cheapest_first() -> None:
     primary = choose_machine("aws", gpu="l4", gpu_count=1)
-    alts = spot_alternatives("aws", primary)
-    assert [m.name for m in alts] == ["g6.xlarge", "g6.2xlarge", "g6.4xlarge"]
-    assert all(m.gpu == "l4" and m.gpu_count == 1 for m in alts)
+    assert [m.name for m in spot_alternatives("aws", primary)] == [
+        "g6.xlarge"
+    ]  # no other 1 x L4, 4 vCPU, 16 GiB
+    cpu = choose_machine("aws", cpu_class="standard-4")
+    assert [m.name for m in spot_alternatives("aws", cpu)] == ["m6i.xlarge", "m6a.xlarge", "m5.xlarge"]
+    # Only what the region sells: m6a is not sold in ap-east-1, m5 and m7i are.
+    assert [m.name for m in spot_alternatives("aws", cpu, region="ap-east-1")] == [
+        "m6i.xlarge",
+        "m5.xlarge",
+        "m7i.xlarge",
+    ]
 
 
 def test_gcp_accelerator_strings() -> None:

@@ -30,8 +30,8 @@ def test_subnets_are_inside_disjoint_and_one_per_zone(cidr: IPv4Network, n: int)
     except CidrTooSmall:
         assert cidr.prefixlen > largest_prefix_for(n)
         return
-    subnets = [*plan.private, *plan.public]
-    assert len(plan.private) == len(plan.public) == n
+    subnets = [*plan.private, *plan.public, *plan.load_balancer]
+    assert len(plan.private) == len(plan.public) == len(plan.load_balancer) == n
     assert all(s.subnet_of(cidr) for s in subnets)
     for i, a in enumerate(subnets):
         for b in subnets[i + 1 :]:
@@ -55,6 +55,7 @@ def test_known_layout() -> None:
     plan = plan_subnets(IPv4Network("10.40.0.0/16"), 3)
     assert [str(s) for s in plan.private] == ["10.40.0.0/19", "10.40.32.0/19", "10.40.64.0/19"]
     assert [str(s) for s in plan.public] == ["10.40.128.0/21", "10.40.136.0/21", "10.40.144.0/21"]
+    assert [str(s) for s in plan.load_balancer] == ["10.40.160.0/21", "10.40.168.0/21", "10.40.176.0/21"]
 
 
 def test_too_small() -> None:

@@ -42,7 +42,7 @@ def test_environment_defaults_are_concrete(stack: str, expected: tuple) -> None:
                 ("h100", ["p5.48xlarge"], 0),
                 # An on-demand pool takes one type; EKS takes several for a spot pool: the cheapest three.
                 ("l4", ["g6.xlarge"], 0),
-                ("l4-spot", ["g6.xlarge", "g6.2xlarge", "g6.4xlarge"], 0),
+                ("l4-spot", ["g6.xlarge"], 0),  # a spot pool's types share one shape
             ],
         ),
         (
@@ -131,15 +131,16 @@ def test_a_spec_assembled_from_models_gets_the_environment_defaults() -> None:
 
 
 def test_a_pool_whose_gpu_count_its_region_lacks_is_refused_not_a_traceback() -> None:
-    """The spec chooses each pool's machine in the spec's region, as the resolution does: eu-west-1 has
-    a10g only singly (g5.xlarge / g5.2xlarge in the catalog), so four per node is refused at spec time
-    instead of passing the rules and failing with NoMachine when the platform is built."""
-    pools = [{"name": "system", "min": 1}, {"name": "a10", "gpu": {"type": "a10g", "count": 4}}]
+    """The spec chooses each pool's machine in the spec's region, as the resolution does: us-west-1 sells
+    H100s only eight per node (p5.48xlarge; p5.4xlarge is not sold there, catalog [M1]), so one per node is
+    refused at spec time instead of passing the rules and failing with NoMachine when the platform is
+    built."""
+    pools = [{"name": "system", "min": 1}, {"name": "h100", "gpu": {"type": "h100-80gb", "count": 1}}]
     raw = {**_ASSEMBLED, "cluster": {"authorized_networks": ["203.0.113.0/24"]}, "node_pools": pools}
-    assert spec_problems({**raw, "region": "eu-west-1"}) == {
-        "node_pools[1].gpu": "no aws machine in eu-west-1 has 4× a10g; counts offered in eu-west-1: [1] -- "
-        "pick a machine the catalog lists"
+    assert spec_problems({**raw, "region": "us-west-1"}) == {
+        "node_pools[1].gpu": "no aws machine in us-west-1 has 1× h100-80gb; counts offered in us-west-1: "
+        "[8] -- pick a machine the catalog lists"
     }
     assert resolve(PlatformSpec.from_dict({**raw, "region": "us-east-1"})).pools[1].instance_types == [
-        "g5.12xlarge"
+        "p5.4xlarge"
     ]

@@ -1,6 +1,7 @@
 """What a queued job passes besides quota, as data (camelCase manifests checked against the Kueue v0.19.2
 CRDs by the tests): the capacity admission check (Kueue asks the cluster autoscaler, through a
-ProvisioningRequest, for all of a GPU job's nodes before admitting it), and the workload priority
+ProvisioningRequest, for all of a GPU job's nodes before admitting it; whether they then arrive all
+together depends on the autoscaler: `scale_up_annotations`), and the workload priority
 classes preemption orders jobs by.
 
 The check at Kueue v0.19.2: the ProvisioningRequest controller is GA (the `ProvisioningACC` feature gate
@@ -33,6 +34,18 @@ def provisioning_config_spec(provisioning_class: str) -> dict[str, Any]:
         # 30 min apart); each failure releases the quota and requeues the job.
         "retryStrategy": {"backoffLimitCount": 3, "backoffBaseSeconds": 60, "backoffMaxSeconds": 1800},
     }
+
+
+# What the autoscaler behind the check guarantees, on the ProvisioningRequestConfig for whoever reads it
+# (kubectl describe): `all-or-nothing` (the whole request arrives or none of it: GKE queued provisioning) or
+# `best-effort` (the nodes are asked for in one step, the job is admitted when the autoscaler accepts the
+# request, and a partial delivery is kept: the job's pods may wait on capacity that never comes until
+# waitForPodsReady evicts and requeues the job).
+SCALE_UP_ANNOTATION = "lepton.ai/scale-up"
+
+
+def scale_up_annotations(all_or_nothing: bool) -> dict[str, str]:
+    return {SCALE_UP_ANNOTATION: "all-or-nothing" if all_or_nothing else "best-effort"}
 
 
 def admission_check_spec() -> dict[str, Any]:

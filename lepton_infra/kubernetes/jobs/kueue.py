@@ -26,6 +26,7 @@ from lepton_infra.kubernetes.jobs.admission import (
     WORKLOAD_PRIORITIES,
     admission_check_spec,
     provisioning_config_spec,
+    scale_up_annotations,
     workload_priority_class,
 )
 from lepton_infra.kubernetes.jobs.alerts import RULE_GROUP, job_rule_spec
@@ -81,6 +82,9 @@ class KueueArgs(ComponentArgs):
     provisioning_ready: Sequence[pulumi.Resource] = ()
     """What the controller must start after (the ProvisioningRequest API being served), else Kueue skips
     its provisioning controller and the check never turns Ready. Default: none."""
+    provisioning_all_or_nothing: bool = False
+    """Whether that autoscaler delivers a request's nodes all or none (CapacityProvisioning.all_or_nothing),
+    stated on the ProvisioningRequestConfig. Default: False (best effort)."""
     chart: HelmChart = field(default_factory=lambda: KUEUE)
     """The Kueue chart to install. Default: the pinned one (kubernetes/charts/pinned.py)."""
 
@@ -252,7 +256,11 @@ class Kueue(Component):
                 child_name(name, "provisioning-config"),
                 api_version=KUEUE_API,
                 kind="ProvisioningRequestConfig",
-                metadata=check_meta,
+                metadata=k8s.meta.v1.ObjectMetaArgs(
+                    name=CAPACITY_CHECK,
+                    labels=common_labels("kueue", "admission-check"),
+                    annotations=scale_up_annotations(args.provisioning_all_or_nothing),
+                ),
                 spec=provisioning_config_spec(args.provisioning_class),
                 opts=after,
             )

@@ -105,11 +105,17 @@ class Tenant(Component):
 
     def __init__(self, name: str, args: TenantArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(name, args, opts)
-        labels = {**args.namespace_labels, **common_labels(args.name, "tenant"), TENANT_LABEL: args.name}
+        labels = {**common_labels(args.name, "tenant"), TENANT_LABEL: args.name}
+        # The namespace-only labels (readiness-gate injection, Pod Security) go on the namespace alone: the
+        # AWS load balancer controller reads its label from namespaces only.
         self.namespace = namespace(
             child_name(name, "namespace"),
             args.name,
-            {**labels, **psa_labels(args.pod_security, args.kubernetes_version, warn="restricted")},
+            {
+                **args.namespace_labels,
+                **labels,
+                **psa_labels(args.pod_security, args.kubernetes_version, warn="restricted"),
+            },
             self.child_opts(),
         )
         ns = self.namespace.metadata.name

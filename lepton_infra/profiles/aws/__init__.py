@@ -27,7 +27,7 @@ PROFILE = CloudProfile(
     # The Kubernetes versions AWS can run come from the chart support table (spec/chart_rules.py
     # _chart_support: the cluster autoscaler's image is pinned per minor in core/data/chart_support.yaml).
     checks=AWS_RULES,
-    spot_machine_choices=3,  # spot_alternatives' default: the cheapest three interchangeable types
+    spot_machine_choices=3,  # spot_alternatives' default: up to three types of the pool's shape
     node_label_key_limit=LengthLimit(
         128 - len(_NODE_TEMPLATE_LABEL),
         "its autoscaler node-template ASG tag would exceed AWS's 128-character tag keys",

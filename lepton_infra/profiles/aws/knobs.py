@@ -20,6 +20,18 @@ IamRoleArn = Annotated[
     ),
 ]
 ServiceLinkedRoleMode = Literal["create", "existing"]
+
+# An availability zone ID (`use1-az4`); Local and Wavelength zone IDs (`use1-atl2-az1`) do not match.
+ZoneId = Annotated[
+    str,
+    StringConstraints(
+        pattern=described(
+            r"^[a-z]{2,6}[0-9]-az[0-9]{1,2}$", "an availability zone ID like `use1-az4` (not a zone name)"
+        )
+    ),
+]
+
+
 Route53ZoneId = Annotated[
     str,
     StringConstraints(
@@ -78,12 +90,13 @@ class AwsKnobs(SpecModel):
     addon_versions: dict[str, str] = Field(
         default_factory=dict,
         description="EKS add-on versions by add-on name (vpc-cni, kube-proxy, eks-pod-identity-agent, "
-        "coredns, aws-ebs-csi-driver, amazon-cloudwatch-observability), written like "
+        "coredns, aws-ebs-csi-driver, eks-node-monitoring-agent, amazon-cloudwatch-observability), written "
+        "like "
         "`v1.19.2-eksbuild.1`; each entry overrides the version the platform pins for `cluster.version` "
         "(lepton_infra/core/data/eks_addons.yaml, every row with its source; docs/aws.md says how to "
         "bump it). vpc-cni must be v1.14.0 or later (NetworkPolicy enforcement). A `pulumi up` never "
         "asks EKS for the latest version, so add-ons change only when a pin does. Default none: the "
-        "table's row; a minor without a row needs all six here.",
+        "table's row; a minor without a row needs all seven here.",
     )
     autoscaling_service_linked_role: ServiceLinkedRoleMode = Field(
         default="create",
@@ -100,6 +113,16 @@ class AwsKnobs(SpecModel):
         "on. Only the payer (management) account can, and only once the tag has appeared in billing "
         "data (up to 24 hours after the first tagged resource), so off by default: activate it once "
         "by hand or turn this on for a later `pulumi up` from the payer account (docs/aws.md).",
+    )
+    availability_zone_ids: list[ZoneId] = Field(
+        default_factory=list,
+        description="The zone IDs the VPC's subnets go to, one per `network.zones` (`aws ec2 "
+        "describe-availability-zones` lists an account's names and IDs; an ID names the same physical "
+        "zone in every account, a name like us-east-1a does not). Default none: the lowest zone IDs of the "
+        "region's standard zones, leaving out Local and Wavelength zones and the zone IDs EKS refuses for "
+        "cluster subnets (use1-az3, usw1-az2, cac1-az3). Read when the subnets are created: a later `up` "
+        "never moves them, so changing this on a running stack changes nothing (moving zones needs a new "
+        "network).",
     )
     interface_endpoints: bool | None = Field(
         default=None,
@@ -207,8 +230,10 @@ class AwsKnobs(SpecModel):
         default=False,
         description="Request the EC2 vCPU quotas the pools need at max (`quota_to_request`) as Service "
         "Quotas increase requests (`aws.servicequotas.ServiceQuota`), for the quotas whose code is known. "
-        "A request is reviewed by AWS and may be denied or granted lower; one below the current value "
-        "changes nothing; deleting the stack does not lower a quota. Default false (request them by hand).",
+        "A request is reviewed by AWS and may be denied or granted lower. The applied quota is read "
+        "first and only a lower one is asked to rise (a quota already granted higher is kept); another "
+        "open request for the same quota (a second stack in the account and region) makes the request fail "
+        "until it closes; deleting the stack does not lower a quota. Default false (request them by hand).",
     )
 
 

@@ -10,6 +10,11 @@ Sources (checked before coding them):
   InvalidParameterException "... it cannot start with system:"); one access entry per IAM principal;
 - CloudWatch Logs retention: PutRetentionPolicy accepts only core/conventions.py's CLOUDWATCH_RETENTION_DAYS;
 - an ALB serves only ACM certificates; ACM issues private certificates only from a CA in their region;
+- the Service range: EKS API reference, KubernetesNetworkConfigRequest.serviceIpv4Cidr ("within one of the
+  following private IP address blocks: 10.0.0.0/8, 172.16.0.0/12, or 192.168.0.0/16 ... between /24 and
+  /12", read 2026-12-07); terraform-provider-aws internal/service/eks/cluster.go, which pulumi-aws bridges,
+  refuses the same before any API call (`IsCIDRNetwork(12, 24)` and the RFC 1918 pattern). 100.64.0.0/10 is
+  not accepted there (hashicorp/terraform-provider-aws issue #37396 asks for it; open).
 - a private EKS endpoint answers only inside the VPC, to sources the cluster security group admits, and its
   answers reach a network outside the VPC only through a route in the VPC's route tables (EKS user guide,
   "Cluster API server endpoint"; VPC user guide, "Route tables": the local route covers the VPC's CIDR
@@ -38,6 +43,9 @@ ADDON_VERSION = re.compile(r"^v(\d+)\.(\d+)\.(\d+)-eksbuild\.\d+$")
 # vpc-cni enforces NetworkPolicy objects from this version on (the network policy agent ships in aws-node).
 VPC_CNI_NETWORK_POLICY_MIN = (1, 14, 0)
 RESERVED_GROUP_PREFIX = "system:"
+# The blocks and prefix lengths EKS accepts for the Kubernetes Service range (sources above).
+EKS_SERVICE_CIDR_BLOCKS = tuple(IPv4Network(b) for b in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
+EKS_SERVICE_CIDR_PREFIXES = (12, 24)
 
 
 @rule("aws")
@@ -98,6 +106,39 @@ def addon_pins_for_minor(spec: PlatformSpec) -> Iterator[Problem]:
         )
 
 
+@rule("aws", "region", "network")
+def availability_zone_ids(spec: PlatformSpec) -> Iterator[Problem]:
+    """Pinned zone IDs must be zones of the region EKS takes cluster subnets in, one per zone."""
+    from lepton_infra.catalog import catalog
+
+    if spec.aws is None or not spec.aws.availability_zone_ids:
+        return
+    ids = spec.aws.availability_zone_ids
+    cat = catalog("aws")
+    usable = cat.zone_ids.get(spec.region)
+    for i, zone_id in enumerate(ids):
+        path = f"aws.availability_zone_ids[{i}]"
+        if zone_id in cat.unsupported_zone_ids:
+            yield Problem(
+                path,
+                zone_id,
+                "EKS refuses cluster subnets in this zone (UnsupportedAvailabilityZoneException)",
+                f"choose another of: {', '.join(usable or ())}",
+            )
+        elif usable is not None and zone_id not in usable:
+            yield Problem(path, zone_id, f"not a zone of {spec.region}", f"choose from: {', '.join(usable)}")
+        elif zone_id in ids[:i]:
+            yield Problem(path, zone_id, "named twice", "name each zone once")
+    zones = spec.network.zones
+    if zones is not None and len(ids) != zones:
+        yield Problem(
+            "aws.availability_zone_ids",
+            list(ids),
+            f"{len(ids)} zone IDs for network.zones={zones}",
+            f"name exactly {zones} zone IDs, or set network.zones to {len(ids)}",
+        )
+
+
 @rule("aws", "tenants")
 def tenant_admin_groups(spec: PlatformSpec) -> Iterator[Problem]:
     if spec.aws is None:  # only AWS's pre-flight runs this, where the knobs are always filled
@@ -148,6 +189,28 @@ def replication_region(spec: PlatformSpec) -> Iterator[Problem]:
             "the replica would be in the model "
             "bucket's own region (S3 cross-region replication needs another one)",
             "name another region, e.g. us-west-2, or remove it",
+        )
+
+
+@rule("aws", "network")
+def service_cidr(spec: PlatformSpec) -> Iterator[Problem]:
+    """EKS takes the Service range only at cluster creation (it cannot change afterwards), so a range it
+    refuses would fail the first `up` after the network is built. Overlap with the VPC is a generic rule."""
+    cidr = spec.network.service_cidr
+    low, high = EKS_SERVICE_CIDR_PREFIXES
+    if not any(cidr.subnet_of(block) for block in EKS_SERVICE_CIDR_BLOCKS):
+        yield Problem(
+            "network.service_cidr",
+            str(cidr),
+            "EKS takes a Service range only inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16",
+            "pick a private range outside network.cidr, e.g. 172.20.0.0/16 (the default)",
+        )
+    if not low <= cidr.prefixlen <= high:
+        yield Problem(
+            "network.service_cidr",
+            str(cidr),
+            f"EKS takes a Service range between /{low} and /{high}",
+            f"use a /{min(max(cidr.prefixlen, low), high)} range, e.g. 172.20.0.0/16",
         )
 
 
@@ -253,6 +316,8 @@ AWS_RULES: tuple[Rule, ...] = (
     tenant_admin_groups,
     guardduty_detector,
     replication_region,
+    service_cidr,
+    availability_zone_ids,
     aws_certificate_sources,
     private_api_reachable,
 )

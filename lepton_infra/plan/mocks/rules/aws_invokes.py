@@ -8,15 +8,73 @@ from typing import Any
 from lepton_infra.plan.mocks.registry import MockContext, invoke, short_hash
 from lepton_infra.plan.mocks.rules.aws import partition_of
 
+# One account's zones as DescribeAvailabilityZones lists them: names map to zone IDs differently in every
+# account, us-east-1 has the zone ID EKS refuses for cluster subnets (use1-az3), and the account opted into
+# a Local Zone, whose name sorts before us-east-1a. (name, zone ID, zone type, opt-in status.)
+US_EAST_1_ZONES = (
+    ("us-east-1-atl-2a", "use1-atl2-az1", "local-zone", "opted-in"),
+    ("us-east-1a", "use1-az6", "availability-zone", "opt-in-not-required"),
+    ("us-east-1b", "use1-az3", "availability-zone", "opt-in-not-required"),
+    ("us-east-1c", "use1-az1", "availability-zone", "opt-in-not-required"),
+    ("us-east-1d", "use1-az2", "availability-zone", "opt-in-not-required"),
+    ("us-east-1e", "use1-az4", "availability-zone", "opt-in-not-required"),
+    ("us-east-1f", "use1-az5", "availability-zone", "opt-in-not-required"),
+)
+
+
+def _zones_of(region: str) -> tuple[tuple[str, str, str, str], ...]:
+    if region == "us-east-1":
+        return US_EAST_1_ZONES
+    parts = region.split("-")  # eu-west-1 -> euw1, like AWS's own zone IDs
+    short = parts[0] + "".join(p[0] for p in parts[1:-1]) + parts[-1]
+    return tuple(
+        (f"{region}{letter}", f"{short}-az{n}", "availability-zone", "opt-in-not-required")
+        for n, letter in enumerate("abc", start=1)
+    )
+
 
 @invoke("aws:index/getAvailabilityZones:getAvailabilityZones")
 def availability_zones(args: dict[str, Any], ctx: MockContext) -> dict[str, Any]:
-    letters = "abcdef"
+    """Honours the filters the provider passes on (zone-type, opt-in-status), excludeZoneIds and
+    excludeNames, and answers sorted by name, as the provider does."""
+    by_filter = {f.get("name"): set(f.get("values", [])) for f in args.get("filters") or []}
+    excluded_ids = set(args.get("excludeZoneIds") or [])
+    excluded_names = set(args.get("excludeNames") or [])
+    zones = [
+        (name, zone_id)
+        for name, zone_id, zone_type, opt_in in sorted(_zones_of(ctx.aws_region))
+        if zone_type in by_filter.get("zone-type", {zone_type})
+        and opt_in in by_filter.get("opt-in-status", {opt_in})
+        and zone_id not in excluded_ids
+        and name not in excluded_names
+    ]
     return {
-        "names": [f"{ctx.aws_region}{c}" for c in letters],
-        "zoneIds": [f"use1-az{i + 1}" for i in range(len(letters))],
+        "names": [name for name, _ in zones],
+        "zoneIds": [zone_id for _, zone_id in zones],
         "id": ctx.aws_region,
         "groupNames": [ctx.aws_region],
+    }
+
+
+# A fresh account: no value applied to the quota, so Service Quotas answers with the AWS default, 0 for the
+# G, VT and P vCPU quotas (and only a few vCPUs for Standard), as the stack's quota prerequisites assume.
+@invoke("aws:servicequotas/getServiceQuota:getServiceQuota")
+def service_quota(args, ctx):
+    code = args.get("quotaCode", "")
+    service = args.get("serviceCode", "")
+    return {
+        "id": f"{service}/{code}",
+        "quotaCode": code,
+        "serviceCode": service,
+        "quotaName": code,
+        "serviceName": service,
+        "adjustable": True,
+        "defaultValue": 0.0,
+        "value": 0.0,
+        "globalQuota": False,
+        "arn": f"arn:{partition_of(ctx.aws_region)}:servicequotas:{ctx.aws_region}:{ctx.aws_account}:"
+        f"{service}/{code}",
+        "usageMetrics": [],
     }
 
 
