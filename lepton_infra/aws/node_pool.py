@@ -320,7 +320,12 @@ class NodePool(Component):
                     for t in taints
                 ],
                 update_config=update_config(is_gpu),
-                node_repair_config=aws.eks.NodeGroupNodeRepairConfigArgs(enabled=True),
+                # Off on GPU groups: the node monitoring agent (v1.6.6) latches AcceleratedHardwareReady=False
+                # after one failed DCGM connection (a fresh node's boot race, a DCGM restart) and never
+                # clears it (aws/eks-node-monitoring-agent#266, fix PR #275 open; containers-roadmap#2555;
+                # read 2026-12-07), so repair would replace healthy GPU nodes, running jobs included, 10 min
+                # after boot. The condition stays visible; turn repair on with an agent pin that has the fix.
+                node_repair_config=aws.eks.NodeGroupNodeRepairConfigArgs(enabled=not is_gpu),
                 tags={"Name": label, "lepton.ai/pool": args.pool_name},
                 opts=self.child_opts(ignore_changes=["scalingConfig.desiredSize"]),
             )

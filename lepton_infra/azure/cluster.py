@@ -51,9 +51,8 @@ class ClusterArgs(ComponentArgs):
     """The Key Vault key's ARM id: the control plane identity's grant for KMS etcd encryption is scoped to
     it."""
     key_uri_with_version: pulumi.Input[str]
-    """The versioned URI of etcd's key: AKS KMS etcd encryption needs a versioned key id. The platform passes
-    its own etcd key's current version, read at every `up` (EncryptionKey.etcd_key_uri_with_version), which
-    changes only by a deliberate rotation (docs/azure.md, "Key rotation")."""
+    """etcd's key, versioned (AKS KMS needs a version): its current version at each `up`, which changes only
+    by a deliberate rotation (EncryptionKey.etcd_key_uri_with_version; docs/azure.md, "Key rotation")."""
     key_vault_id: pulumi.Input[str]
     """The Key Vault (its id) holding the key."""
     disk_encryption_set_id: pulumi.Input[str]
@@ -64,13 +63,11 @@ class ClusterArgs(ComponentArgs):
     pod_cidr: str
     """The Azure CNI overlay pod range (the platform uses `10.244.0.0/16`)."""
     etcd_key_id: pulumi.Input[str] | None = None
-    """The ARM id of etcd's own key, when it is not `key_id`: the control plane is granted `Key Vault Crypto
-    User` on it too. Default: none, etcd uses `key_id`'s key."""
+    """etcd's own key (ARM id) when not `key_id`'s, granted to the control plane too. Default: `key_id`'s."""
     zones: int = 3
     """Availability zones of the system pool (and zone-redundant disks when more than 1). Default: 3."""
     private_endpoint: bool = True
-    """A private cluster (API server reachable only inside the VNet and networks peered or VPN-connected to
-    it). False: public, admitting `authorized_networks` only. Default: private."""
+    """Private API server (reached only from the VNet and networks joined to it). Default: private."""
     authorized_networks: Sequence[str] = field(default_factory=list)
     """CIDRs admitted to a public API server (`authorizedIPRanges`); required when `private_endpoint` is
     False, never open by default. Default: none."""

@@ -131,8 +131,9 @@ def test_gpu_pool_rolls_one_node_at_a_time(aws_plan: AwsPlan) -> None:
     assert aws_plan.one(NG, "testai-pool-h100-ng").get("updateConfig.maxUnavailable") == 1
 
 
-def test_node_auto_repair(aws_plan: AwsPlan) -> None:
-    assert aws_plan.one(NG, "testai-pool-h100-ng").get("nodeRepairConfig.enabled") is True
+def test_node_auto_repair_is_off_on_gpu_groups(aws_plan: AwsPlan) -> None:
+    # The agent's latched DCGM condition (aws/eks-node-monitoring-agent#266) would replace healthy GPU nodes.
+    assert aws_plan.one(NG, "testai-pool-h100-ng").get("nodeRepairConfig.enabled") is False
 
 
 # --- NodePool: ASG node-template tags (scale from zero) ----------------------------------------------

@@ -1,5 +1,6 @@
-"""GPU health repair: every managed node group turns on node auto-repair, which acts on the node conditions
-the EKS node monitoring agent writes (AcceleratedHardwareReady for XID/DCGM faults, KernelReady, ...). Without
+"""GPU health: node auto-repair (on for CPU node groups; off for GPU ones, see the last test) acts on the
+node conditions the EKS node monitoring agent writes (AcceleratedHardwareReady for XID/DCGM faults,
+KernelReady, ...). Without
 the agent, repair sees kubelet Ready alone and a GPU that fails while its node stays Ready is never replaced
 (EKS User Guide, "Detect node health issues and enable automatic node repair"). The agent's GPU source, its
 DCGM host engine, tolerates no taint by default (aws/eks-node-monitoring-agent v1.6.6 chart values), so it
@@ -65,3 +66,23 @@ def test_the_gpu_health_source_runs_on_the_tainted_gpu_nodes(
     for group in gpu_groups:
         for taint in group.get("taints"):
             assert _tolerates(tolerations, taint), (group.name, taint, tolerations)
+
+
+@pytest.mark.parametrize("stack", AWS_STACKS)
+def test_gpu_node_groups_do_not_auto_repair_on_the_latched_dcgm_condition(
+    plan_stack: Any, platform_dir: Path, stack: str
+) -> None:
+    """Deploy review of 2026-12-07: agent v1.6.6 never clears AcceleratedHardwareReady=False once one DCGM
+    connection failed (aws/eks-node-monitoring-agent#266, fix PR #275 still open), and a fresh GPU node's
+    boot race is enough; with repair on, EKS replaces that healthy node (and its job) 10 minutes later. CPU
+    groups keep repair (their conditions clear)."""
+    graph = plan_stack(platform_dir, stack)
+    groups = graph.of_type("aws:eks/nodeGroup:NodeGroup")
+    gpu = {g.name for g in groups if g.get("amiType") == "AL2023_x86_64_NVIDIA"}
+    cpu = {g.name for g in groups} - gpu
+    assert gpu and cpu, (gpu, cpu)
+    repairing = {g.name for g in groups if g.get("nodeRepairConfig.enabled")}
+    assert repairing == cpu, {
+        "repairing GPU groups": sorted(repairing & gpu),
+        "unrepaired CPU": sorted(cpu - repairing),
+    }

@@ -52,11 +52,12 @@ def _needs_by_types(graph: PlannedGraph) -> Counter[tuple[str, str]]:
 
 
 def test_aws_prod_needs_are_found_not_vacuous() -> None:
-    """The checks above pass only if they looked: aws-prod's four node groups (system, h100, l4, l4-spot)
-    each need the node role's three managed policies, the controllers their IRSA policies, the ALB
+    """The checks above pass only if they looked: aws-prod's six node groups (system in zones a, b and c,
+    one group per zone for its zonal volumes; h100, l4, l4-spot) each need the node role's three managed
+    policies, the controllers their IRSA policies, the ALB
     Ingresses the controller."""
     needs = _needs_by_types(_graph("aws-prod"))
-    assert needs[(NODE_GROUP, ATTACHMENT)] == 12
+    assert needs[(NODE_GROUP, ATTACHMENT)] == 18  # 6 groups x 3 policies
     assert needs[("aws:eks/addon:Addon", INLINE_POLICY)] == 2  # EBS CSI, Container Insights
     assert needs[(RELEASE, INLINE_POLICY)] == 2  # load balancer controller, cluster autoscaler
     assert needs[("kubernetes:core/v1:ServiceAccount", INLINE_POLICY)] == 2  # the two tenants' identities
