@@ -104,6 +104,11 @@ class PriceBook:
             source += f"; spot at an estimated {discount:.0%} discount"
         return Price(hourly, source, machine.price_date), machine
 
+    def usage_per_gib(self, key: str) -> tuple[float, Price]:
+        """A usage-only fee: its $/GiB and, as the line's price, nothing per hour with the fee's source."""
+        fee = fees()[key]
+        return float(fee["usd_per_gib"]), Price(0.0, str(fee["source"]), str(fee["date"]))
+
     def log_ingestion_monthly(self) -> tuple[float, str]:
         per_gb = float(fees()["log-ingestion-per-gb"]["usd_per_gb"])
         gb = float(fees()["assumed-log-gb-per-month-per-group"]["gb"])

@@ -104,8 +104,10 @@ class ClusterArgs(ComponentArgs):
     point the kubeconfig at it: `pulumi up` then needs no route into the VPC. Default: off."""
     intranode_visibility: bool = False
     """Same-node pod traffic goes through the VPC, so flow logs and firewall rules see it; no GKE charge of
-    its own, more flow-log volume, and switching it on an existing cluster restarts its nodes. Default: off
-    (the platform turns it on in prod)."""
+    its own, but every pod-to-pod flow on a node joins the subnet's flow logs, billed per GiB like the rest
+    ($0.25/GiB, the cost model's flow-log line), and switching it on an existing cluster restarts its nodes.
+    Default: off (the platform turns it on in prod, where flow logs keep every annotation for
+    investigation)."""
     tags: Mapping[str, str] = field(default_factory=dict)
     """GCP resource labels on the cluster itself (`resourceLabels`: scanners read them, not the provider's
     default labels). Default: none."""

@@ -9,10 +9,11 @@ import pulumi
 import pulumi_gcp as gcp
 
 from lepton_infra.core.aggregated_apis import aggregated_api_ports
-from lepton_infra.core.args import at_least, at_most, ipv4_cidr
+from lepton_infra.core.args import at_least, at_most, ipv4_cidr, one_of
 from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name, physical_name
+from lepton_infra.gcp.flow_logs import AGGREGATION_INTERVALS, METADATA
 
 PODS_RANGE = "pods"
 SERVICES_RANGE = "services"
@@ -41,8 +42,19 @@ class NetworkArgs(ComponentArgs):
     control_plane_cidr: str
     """The private control plane's /28: the source of control plane -> node webhook traffic the firewall
     admits."""
-    flow_sampling: float = 0.5
-    """Fraction of packets VPC flow logs sample on the node subnet (0.0 to 1.0). Default: 0.5."""
+    flow_sampling: float = 0.1
+    """Fraction of sampled flows VPC flow logs keep on the node subnet (0.0 to 1.0); the log volume, billed
+    per GiB ($0.25/GiB stored in Cloud Logging, cost/fees.yaml), scales with it. Default: 0.1 (the
+    platform sets 0.1 in dev, 0.25 in staging, 0.5 in prod: gcp/flow_logs.py)."""
+    flow_aggregation_interval: str = "INTERVAL_10_MIN"
+    """How long flow logs aggregate a connection into one record: a long-lived connection writes one record
+    per interval, so INTERVAL_5_SEC writes up to 120 times the records (and the $/GiB) of INTERVAL_10_MIN.
+    Default: INTERVAL_10_MIN (the platform sets 10 minutes in dev, 1 minute in staging, 30 seconds in
+    prod)."""
+    flow_metadata: str = "EXCLUDE_ALL_METADATA"
+    """Whether each record carries VM, GKE (cluster, pod, service) and geographic annotations:
+    INCLUDE_ALL_METADATA multiplies a record's bytes, and so its cost. Default: EXCLUDE_ALL_METADATA (the
+    platform includes them in prod only, for security investigation)."""
     webhook_ports: Sequence[str] = field(default_factory=lambda: list(WEBHOOK_PORTS))
     """Node ports the control plane may reach (admission webhooks: cert-manager, the GPU operator, KEDA, ...).
     Default: 4443, 6443, 8082 (Kueue's visibility API), 8443, 9443 and 15017."""
@@ -59,6 +71,10 @@ class NetworkArgs(ComponentArgs):
         # VPC flow logs sample a fraction of packets: the API takes 0.0 to 1.0.
         yield from at_least("flow_sampling", self.flow_sampling, 0.0, "a sampling fraction is 0.0 to 1.0")
         yield from at_most("flow_sampling", self.flow_sampling, 1.0, "a sampling fraction is 0.0 to 1.0")
+        yield from one_of(
+            "flow_aggregation_interval", self.flow_aggregation_interval, AGGREGATION_INTERVALS, "interval"
+        )
+        yield from one_of("flow_metadata", self.flow_metadata, METADATA, "metadata setting")
 
 
 # Where Google's health checkers connect from (Cloud Load Balancing docs, "Health checks overview", probe
@@ -100,9 +116,9 @@ class Network(Component):
             # Nodes have no public IPs: Google APIs (Artifact Registry, GCS, KMS) over Google's network.
             private_ip_google_access=True,
             log_config=gcp.compute.SubnetworkLogConfigArgs(
-                aggregation_interval="INTERVAL_5_SEC",
+                aggregation_interval=args.flow_aggregation_interval,
                 flow_sampling=args.flow_sampling,
-                metadata="INCLUDE_ALL_METADATA",
+                metadata=args.flow_metadata,
             ),
             opts=self.child_opts(),
         )

@@ -29,6 +29,7 @@ from lepton_infra.gcp.cluster_facts import (
     metadata_server_egress,
 )
 from lepton_infra.gcp.encryption import EncryptionKey, EncryptionKeyArgs
+from lepton_infra.gcp.flow_logs import flow_log_settings
 from lepton_infra.gcp.gpu_zones import gpu_pool_zones
 from lepton_infra.gcp.identity import WorkloadIdentityBinder
 from lepton_infra.gcp.maintenance import minor_hold_start, spec_window
@@ -113,6 +114,7 @@ class Platform(Component):
         layout = plan_network_layout(spec.network.cidr)
         # With a domain, services are reached through GKE Gateways: a proxy-only subnet for their proxies.
         proxy_only = str(plan_proxy_only_range(spec.network.cidr)) if spec.network.domain else None
+        flow_logs = flow_log_settings(spec.environment)  # volume (and $/GiB) per environment
         self.network = Network(
             child_name(name, "network"),
             NetworkArgs(
@@ -125,6 +127,9 @@ class Platform(Component):
                 control_plane_cidr=str(layout.control_plane),
                 proxy_only_cidr=proxy_only,
                 load_balancer_ports=load_balancer_ports(spec) if proxy_only else (),
+                flow_sampling=flow_logs.sampling,
+                flow_aggregation_interval=flow_logs.aggregation_interval,
+                flow_metadata=flow_logs.metadata,
             ),
             opts_(),
         )

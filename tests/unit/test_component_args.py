@@ -244,9 +244,11 @@ def _more_components() -> list[tuple[str, Callable[[], Any], list[str]]]:
                     services_cidr="bad",
                     control_plane_cidr="172.16.0.0/28",
                     flow_sampling=2.0,
+                    flow_aggregation_interval="INTERVAL_2_SEC",
+                    flow_metadata="INCLUDE_SOME",
                 ),
             ),
-            ["services_cidr", "flow_sampling"],
+            ["services_cidr", "flow_sampling", "flow_aggregation_interval", "flow_metadata"],
         ),
         (
             "gcp-cluster",

@@ -1,4 +1,5 @@
-"""The network's billed parts: NAT, interface and private endpoints, load balancers the program creates."""
+"""The network's billed parts: NAT, interface and private endpoints, load balancers the program creates,
+VPC flow logs."""
 
 from __future__ import annotations
 
@@ -49,6 +50,33 @@ def _cloud_nat(r, graph, book):
         idle_vms,
         max_vms,
         note="per VM-hour, capped at 32 VMs; plus $0.045/GB processed (usage)",
+    )
+
+
+@rule("gcp:compute/subnetwork:Subnetwork")
+def _vpc_flow_logs(r, graph, book):
+    """A subnet with flow logs: billed per GiB written, which its sampling, aggregation interval and
+    metadata (and GKE intranode visibility) drive; no fixed fee, so a usage note and nothing idle."""
+    config = r.get("logConfig")
+    if not config:
+        return
+    per_gib, price = book.usage_per_gib("gcp-vended-network-logs-per-gib")
+    settings = ", ".join(
+        f"{key} {config[key]}"
+        for key in ("flowSampling", "aggregationInterval", "metadata")
+        if config.get(key) is not None
+    )
+    intranode = any(
+        c.get("enableIntranodeVisibility") is True for c in graph.of_type("gcp:container/cluster:Cluster")
+    )
+    yield cost_item(
+        r,
+        "logs",
+        price,
+        1,
+        1,
+        note=f"VPC flow logs ({settings}{', plus intranode flows' if intranode else ''}): "
+        f"${per_gib}/GiB stored in Cloud Logging (usage)",
     )
 
 
