@@ -301,7 +301,7 @@ def test_a_running_service_scales_on_its_metric_and_cpu(prod) -> None:
     so = prod.graph.one(SCALED_OBJECT, f"{E}-scaler")
     spec = so.get("spec")
     assert spec["scaleTargetRef"]["name"] == "embeddings"
-    assert (spec["minReplicaCount"], spec["maxReplicaCount"]) == (2, 6)
+    assert (spec["minReplicaCount"], spec["maxReplicaCount"]) == (2, 4)
     assert spec["triggers"][0]["metadata"]["query"] == (
         'sum(rate(http_requests_total{namespace="serving",service="embeddings"}[2m]))'
     )
