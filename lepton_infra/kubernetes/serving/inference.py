@@ -110,6 +110,12 @@ class InferenceServiceArgs(ComponentArgs):
     """Node pools the replicas may run on only (in prod, for a service kept running: the on-demand pools
     offering its GPU type or CPU, so a spot reclaim never takes its minimum). Default: none, any pool that
     fits."""
+    surge: bool = True
+    """How a rollout replaces replicas. True: one extra replica first, none dropped (full capacity
+    throughout; needs room for max replicas + 1). False: one replica down, then its replacement on the
+    node it freed (for GPU replicas whose pools hold no more than max of them, where a surge pod would stay
+    Pending and the rollout never finish; at max one fewer replica serves during the rollout, what the
+    disruption budget allows anyway). Default: True, surge."""
     priority_class: str | None = None
     """The PriorityClass of the pods (the platform's `lepton-serving`: ahead of batch pods, never
     preempting). Default: none, the cluster's default priority."""
@@ -194,8 +200,14 @@ class InferenceService(Component):
             "replicas": args.min_replicas,
             "revisionHistoryLimit": 5,
             "selector": {"matchLabels": selector},
-            # Surge one replica and never drop one: a rollout keeps full serving capacity.
-            "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}},
+            # Surge one replica and never drop one (full serving capacity), unless no node could take
+            # the surge pod: then replace one at a time in place (`surge`).
+            "strategy": {
+                "type": "RollingUpdate",
+                "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}
+                if args.surge
+                else {"maxSurge": 0, "maxUnavailable": 1},
+            },
             "template": {
                 "metadata": {"labels": {**labels, **selector, **dict(args.identity_pod_labels)}},
                 "spec": pod_template_spec(shape),
