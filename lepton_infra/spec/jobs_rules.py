@@ -11,6 +11,7 @@ from lepton_infra.core.errors import Problem
 from lepton_infra.core.spec_checks import rule
 from lepton_infra.spec.base import quantity_value
 from lepton_infra.spec.jobs import TenantJobsSpec
+from lepton_infra.spec.reserved_pools import reserved_pools
 
 if TYPE_CHECKING:
     from lepton_infra.spec.platform import PlatformSpec
@@ -70,8 +71,9 @@ def jobs_problems(spec: PlatformSpec) -> Iterator[Problem]:
                 "remove borrowing_limit or add another tenant",
             )
     held = {pool for t in spec.tenants if t.jobs for pool, n in t.jobs.gpu_quota.items() if n > 0}
+    reserved = {p.name for p in reserved_pools(spec)}  # no job flavor in prod (reserved_pools.py)
     for i, pool in enumerate(spec.node_pools):
-        if pool.gpu is not None and pool.name not in held:
+        if pool.gpu is not None and pool.name not in held and pool.name not in reserved:
             yield Problem(
                 f"node_pools[{i}]",
                 pool.name,
