@@ -27,7 +27,7 @@ def _problems(raw: dict[str, Any]) -> dict[str, str]:
 
 def test_queue_quota_on_the_kept_running_pool_is_refused_in_prod() -> None:
     raw = _spec("gcp-prod")
-    raw["tenants"][1]["jobs"]["gpu_quota"] = {"l4": 2, "l4-spot": 2}
+    raw["tenants"][1]["jobs"]["gpu_quota"] = {"l4": 1, "l4-spot": 1}
     found = _problems(raw)
     assert list(found) == ["tenants[1].jobs.gpu_quota.l4"]
     assert "no job flavor" in found["tenants[1].jobs.gpu_quota.l4"]
@@ -45,5 +45,5 @@ def test_a_scale_to_zero_service_with_only_the_kept_running_pool_is_refused_in_p
 def test_dev_shares_every_pool() -> None:
     raw = _spec("gcp-prod")
     raw["environment"] = "dev"
-    raw["tenants"][1]["jobs"]["gpu_quota"] = {"l4": 2, "l4-spot": 2}
+    raw["tenants"][1]["jobs"]["gpu_quota"] = {"l4": 1, "l4-spot": 1}
     PlatformSpec.from_dict(raw)
