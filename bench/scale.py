@@ -32,6 +32,13 @@ def _spec(tenants: int, cpu_pools: int) -> dict[str, Any]:
         {"name": f"team-{i}", **(quotas[i] if i < len(quotas) else {"gpu_quota": 0})} for i in range(tenants)
     ]
     spec["services"] = []
+    # Without services no pool is held for a kept-running one (spec/reserved_pools.py): every GPU pool is
+    # then a job flavor, and one no queue holds gets quota in the second team's queue.
+    held = {pool for t in spec["tenants"] for pool in (t.get("jobs") or {}).get("gpu_quota", {})}
+    freed = {p["name"]: 1 for p in shipped if p.get("gpu") and p["name"] not in held}
+    if freed and len(spec["tenants"]) > 1 and "jobs" in spec["tenants"][1]:
+        jobs = spec["tenants"][1]["jobs"]
+        spec["tenants"][1]["jobs"] = {**jobs, "gpu_quota": {**jobs["gpu_quota"], **freed}}
     return spec
 
 

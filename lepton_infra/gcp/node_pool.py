@@ -85,6 +85,11 @@ class NodePoolArgs(ComponentArgs):
     name_prefix: str = "lepton"
     """Prefix of the pool's own service account (`<prefix>-<pool_name>`) when it makes one. Default:
     `lepton`."""
+    balanced_zones: bool = False
+    """Scale a GPU pool up evenly across its zones (GKE location policy BALANCED) instead of wherever
+    capacity is highest (ANY): for the pools holding services kept running, so one zone's outage never
+    takes every replica. Costs nothing; best effort (GKE's words), not a guarantee. Default: off (ANY;
+    CPU pools are BALANCED unless spot)."""
     queued_provisioning: bool = False
     """Nodes only through ProvisioningRequests (GKE queued provisioning, Dynamic Workload Scheduler): an
     on-demand GPU pool for queued jobs, from 0 nodes. Default: off."""
@@ -135,6 +140,7 @@ class NodePool(Component):
             machine_type=args.machine_type,
             extra_labels=dict(args.labels),
             spot=args.spot,
+            balanced=args.balanced_zones,
         )
         email = args.service_account_email
         if email is None:

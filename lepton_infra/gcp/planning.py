@@ -90,6 +90,7 @@ def pool_shape(
     machine_type: str | None,
     extra_labels: dict[str, str] | None = None,
     spot: bool = False,
+    balanced: bool = False,
 ) -> PoolShape:
     """Machine type from the catalog (an explicit one wins); the accelerator type string and count come
     from the catalog machine, so they always agree with what the machine type carries."""
@@ -108,7 +109,11 @@ def pool_shape(
     accelerator = Accelerator(type=catalog("gcp").accelerators[machine.gpu], count=machine.gpu_count)
     taint = Taint(GPU_TAINT_KEY, GPU_TAINT_VALUE, GKE_TAINT_EFFECTS[GPU_TAINT_EFFECT])
     # GPU capacity is scarce: an upgrade replaces nodes in place (no surge node that may never come) and
-    # the autoscaler may place GPU nodes in any zone that has capacity.
+    # the autoscaler may place GPU nodes in any zone that has capacity (ANY: "picks zones that have the
+    # highest capacity available"), unless the pool holds a service kept running (`balanced`): there
+    # BALANCED ("a best effort policy that aims to balance the sizes of different zones"; GKE API
+    # NodePoolAutoscaling.LocationPolicy, read 2026-12-07) keeps its replicas' nodes in different zones,
+    # which the replicas' ScheduleAnyway zone spread alone cannot do when ANY puts every node in one.
     return PoolShape(
         machine_type=machine.name,
         accelerator=accelerator,
@@ -116,7 +121,7 @@ def pool_shape(
         taints=(taint,),
         max_surge=0,
         max_unavailable=1,
-        location_policy="ANY",
+        location_policy="BALANCED" if balanced else "ANY",
     )
 
 

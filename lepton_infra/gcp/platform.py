@@ -56,6 +56,7 @@ from lepton_infra.gcp.services import (
 from lepton_infra.gcp.traffic import Traffic, TrafficArgs, load_balancer_ports
 from lepton_infra.gcp.zones import node_zones
 from lepton_infra.spec import PlatformSpec
+from lepton_infra.spec.reserved_pools import reserved_pools
 from lepton_infra.spec.resolved import resolve
 
 STORAGE_CLASS = "lepton-cmek-balanced"
@@ -210,6 +211,7 @@ class Platform(Component):
         node_email = pulumi.Output.all(
             self.node_identity.email, *[r.id for r in self.artifacts.readers]
         ).apply(lambda v: str(v[0]))
+        kept_running_pools = {p.name for p in reserved_pools(spec)}
         self.node_pools = [
             NodePool(
                 child_name(name, f"pool-{pool.name}"),
@@ -236,6 +238,8 @@ class Platform(Component):
                     labels=dict(pool.spec.labels),
                     tags=labels,
                     name_prefix=prefix,
+                    # prod: the on-demand pools holding services kept running spread across zones
+                    balanced_zones=pool.name in kept_running_pools,
                     queued_provisioning=pool.name in knobs.queued_provisioning_pools,
                 ),
                 opts_(),

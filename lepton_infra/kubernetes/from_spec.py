@@ -24,8 +24,9 @@ from lepton_infra.kubernetes.tenancy.tenant import WORKLOAD_SERVICE_ACCOUNT, Ten
 from lepton_infra.kubernetes.traffic.traffic_plan import traffic_plan
 from lepton_infra.spec import PlatformSpec
 from lepton_infra.spec.jobs import TenantJobsSpec
+from lepton_infra.spec.reserved_pools import reserved_pools, scale_to_zero_pools
 from lepton_infra.spec.service import ServiceSpec
-from lepton_infra.spec.service_rules import hosting_pools
+from lepton_infra.spec.service_rules import gpu_replica_capacity, hosting_pools
 
 
 def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs:
@@ -49,6 +50,22 @@ def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs
 
     def on_demand(svc: ServiceSpec) -> list[str]:
         return [p.name for p in hosting_pools(spec, svc) if not p.spot]
+
+    def required(svc: ServiceSpec) -> list[str]:
+        # prod: a service kept running runs only there, so a spot reclaim never takes its minimum; a
+        # service scaling to zero stays off those pools (reserved_pools.py)
+        if spec.environment != "prod":
+            return []
+        return on_demand(svc) if svc.replicas.min > 0 else scale_to_zero_pools(spec, svc)
+
+    def can_surge(svc: ServiceSpec) -> bool:
+        # A rollout at max replicas needs one replica more than max where the replicas may land; GPU
+        # replicas take a node's GPUs, so pools that hold only max of them can never place the surge pod
+        # (the rollout, and Pulumi's wait on it, would hang).
+        names = set(required(svc))
+        pools = [p for p in hosting_pools(spec, svc) if not names or p.name in names]
+        capacity = gpu_replica_capacity(svc, pools)
+        return capacity is None or capacity > svc.replicas.max
 
     return PlatformAddonsArgs(
         kubernetes_version=version,
@@ -108,8 +125,8 @@ def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs
                 cloud_tolerations=handle.gpu.tolerations(spot=s.gpu.type in spot_types) if s.gpu else (),
                 model_cache_gb=s.model_cache_gb,
                 preferred_pools=on_demand(s) if s.replicas.min > 0 else [],
-                # prod: a service kept running runs only there, so a spot reclaim never takes its minimum
-                required_pools=on_demand(s) if s.replicas.min > 0 and spec.environment == "prod" else [],
+                required_pools=required(s),
+                surge=can_surge(s),
                 priority_class=SERVING_PRIORITY.name,
             )
             for s in spec.services
@@ -127,7 +144,9 @@ def job_queues_args(
     """Flavors from the node pools, a queue per tenant with the spec's quota (defaults: no guaranteed
     GPUs, the tenant's CPU and memory quota); the controller on the first on-demand CPU pool with nodes.
     GPU pools the cluster's autoscaler provisions for (`capacity`) get the capacity admission check."""
-    gpu_pools = {p.name for p in spec.gpu_pools}
+    # prod: the on-demand pools holding services kept running are theirs alone, no job flavor
+    reserved = {p.name for p in reserved_pools(spec)}
+    gpu_pools = {p.name for p in spec.gpu_pools} - reserved
     provisioned = (
         set()
         if capacity is None
@@ -140,6 +159,7 @@ def job_queues_args(
         [
             PoolShape(p.name, p.gpu.type if p.gpu else None, p.spot, hourly.get(p.name, 0.0))
             for p in spec.node_pools
+            if p.name not in reserved
         ],
         gpu.tolerations(spot=False),
         provisioned,

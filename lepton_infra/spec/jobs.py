@@ -2,9 +2,9 @@
 
 How services and jobs share a tenant's GPUs: the tenant's ResourceQuota (`tenants[].gpu_quota`,
 `cpu_quota`, `memory_quota`) is the hard ceiling for everything in its namespace, inference services and
-jobs together. The queue quota (`tenants[].jobs`) only decides when a queued job may start; it may not be
-above that ceiling, and a job admitted by the queue still cannot exceed what the ResourceQuota leaves
-after the services' pods.
+jobs together. The queue quota (`tenants[].jobs`) only decides when a queued job may start, and Kueue
+never reads the ceiling: the ceiling must hold the services at `replicas.max` plus everything the queue
+can admit, own quota and borrowed (spec/jobs_rules.py refuses less).
 """
 
 from __future__ import annotations
@@ -51,8 +51,9 @@ class TenantJobsSpec(SpecModel):
         default_factory=dict,
         description="Guaranteed (nominal) GPUs for queued jobs per GPU node pool, i.e. per Kueue flavor, "
         "keyed by pool name, e.g. `{h100: 8, l4-spot: 4}`. A name that is not a GPU pool is refused (no "
-        "flavor offers that GPU). The sum may not be above the tenant's `gpu_quota` (its ResourceQuota, "
-        "the hard ceiling for services and jobs together). Pools left out get 0: jobs may only borrow "
+        "flavor offers that GPU). The tenant's `gpu_quota` (its ResourceQuota, the hard ceiling for services "
+        "and jobs together) must hold this sum, what the queue may borrow and the services' GPUs at "
+        "`replicas.max`. Pools left out get 0: jobs may only borrow "
         "their GPUs from other tenants' idle quota. Default none.",
     )
     cpu_quota: Quantity | None = Field(
@@ -70,8 +71,9 @@ class TenantJobsSpec(SpecModel):
         ge=0,
         description="Most GPUs per flavor this tenant may borrow beyond its quota from other tenants' "
         "idle quota in the cohort (Kueue `borrowingLimit`). Default: no limit (idle quota is lent "
-        "freely and reclaimed by preemption). Needs at least two tenants with jobs (nothing to borrow "
-        "from otherwise).",
+        "freely and reclaimed by preemption; the tenant's `gpu_quota` must then hold all other queues' "
+        "quota too). 0: never borrow. Needs at least two tenants with jobs (nothing to borrow from "
+        "otherwise).",
     )
     preemption: PreemptionSpec = Field(
         default_factory=PreemptionSpec,

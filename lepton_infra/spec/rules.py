@@ -24,6 +24,7 @@ from lepton_infra.spec.chart_rules import CHART_RULES
 from lepton_infra.spec.endpoint_rules import ENDPOINT_RULES
 from lepton_infra.spec.exposure_rules import EXPOSURE_RULES
 from lepton_infra.spec.jobs_rules import JOBS_RULES
+from lepton_infra.spec.reserved_pools import RESERVED_POOL_RULES
 from lepton_infra.spec.service_rules import SERVICE_RULES
 from lepton_infra.spec.tenant_rules import TENANT_RULES
 from lepton_infra.spec.version_rules import kubernetes_lifecycle
@@ -272,6 +273,7 @@ RULES: tuple[Rule, ...] = (
     *ENDPOINT_RULES,
     *TENANT_RULES,
     *SERVICE_RULES,
+    *RESERVED_POOL_RULES,
     *CAPACITY_RULES,
     *JOBS_RULES,
     *EXPOSURE_RULES,

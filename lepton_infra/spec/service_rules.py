@@ -23,6 +23,15 @@ def hosting_pools(spec: PlatformSpec, svc: ServiceSpec) -> list[NodePoolSpec]:
     return [p for p in spec.node_pools if p.gpu is not None and p.gpu.type == svc.gpu.type]
 
 
+def gpu_replica_capacity(svc: ServiceSpec, pools: list[NodePoolSpec]) -> int | None:
+    """How many of a GPU service's replicas these pools hold at their max node counts (a replica needs
+    `gpu.count` GPUs of one node); None for a CPU service (CPU pools are shared, not counted per replica)."""
+    if svc.gpu is None:
+        return None
+    per_replica = svc.gpu.count
+    return sum(p.max * (p.gpu.count // per_replica) for p in pools if p.gpu is not None)
+
+
 @rule("environment", "services", "node_pools")
 def _prod_services_survive_a_node(spec: PlatformSpec) -> Iterator[Problem]:
     """A prod service kept running (min ≥ 1) promises to answer at all times. One replica cannot keep that

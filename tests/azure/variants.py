@@ -44,6 +44,8 @@ def public_h100_service() -> dict[str, Any]:
             "replicas": {"min": 0, "max": 2},
         },
     ]
+    # serving's namespace quota holds the reranker at max too (spec/jobs_rules.py)
+    raw["tenants"][1]["gpu_quota"] += 2
     return raw
 
 
@@ -57,4 +59,7 @@ def h100_nvl_pool() -> dict[str, Any]:
     ]
     research = raw["tenants"][0]
     research["jobs"] = {**research["jobs"], "gpu_quota": {**research["jobs"]["gpu_quota"], "nvl": 2}}
+    # both namespace quotas hold the 2 more GPUs their queues can admit (research's own, serving's borrowed)
+    for tenant in raw["tenants"]:
+        tenant["gpu_quota"] += 2
     return raw

@@ -82,8 +82,8 @@ def test_a_tenant_added_creates_only(base: dict[str, Any], tmp_path: Path) -> No
     head = _head(
         tmp_path,
         (
-            "         jobs: {gpu_quota: {l4: 2, l4-spot: 6}}}\n",
-            "         jobs: {gpu_quota: {l4: 2, l4-spot: 6}}}\n      - {name: vision, gpu_quota: 0}\n",
+            "         jobs: {gpu_quota: {l4-spot: 2}}}\n",
+            "         jobs: {gpu_quota: {l4-spot: 2}}}\n      - {name: vision, gpu_quota: 0}\n",
         ),
     )
     d = diff_plans(base, head)

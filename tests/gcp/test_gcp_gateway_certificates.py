@@ -27,6 +27,10 @@ def _prod_with_internal_hosts(count: int) -> dict[str, Any]:
         {**{k: v for k, v in template.items() if k != "gpu"}, "name": f"model-{i}", "expose": "internal"}
         for i in range(count)
     ]
+    # No service keeps an L4 running now: the on-demand l4 pool is a job flavor again and needs queue
+    # quota (spec/jobs_rules.py), within research's namespace quota (it may borrow it).
+    serving = next(t for t in raw["tenants"] if t["name"] == "serving")
+    serving["jobs"]["gpu_quota"] = {"l4": 1, "l4-spot": 1}
     return raw
 
 

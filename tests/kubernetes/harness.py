@@ -45,6 +45,8 @@ TEST_PRIVATE_CA = (
 def load_spec(stack: str = "aws-prod", **overrides: Any) -> PlatformSpec:
     raw = raw_spec(stack)
     raw.update(overrides)
+    if "services" in overrides and "tenants" not in overrides:
+        _queue_on_freed_pools(raw)
     if raw.get("cloud") == "aws" and (raw.get("network") or {}).get("domain"):
         # Exposure on the AWS spec these layer tests borrow: the AWS profile wants the certificates' source
         # (a zone for acme, an ACM Private CA for private-ca); the hand-made IngressFacts decide the rest.
@@ -54,6 +56,24 @@ def load_spec(stack: str = "aws-prod", **overrides: Any) -> PlatformSpec:
             **raw.get("aws", {}),
         }
     return PlatformSpec.from_dict(raw)
+
+
+def _queue_on_freed_pools(raw: dict[str, Any]) -> None:
+    """A prod stack's on-demand GPU pools hold its kept-running services and are no job flavor; a test
+    replacing the services may free them, and a freed GPU pool is a flavor that needs queue quota
+    (spec/jobs_rules.py): the last tenant with jobs gets 1 GPU on each pool no queue holds."""
+    tenants = [t for t in raw.get("tenants") or [] if t.get("jobs")]
+    if not tenants or raw.get("environment") != "prod":
+        return
+    kept = {
+        (s.get("gpu") or {}).get("type") for s in raw["services"] if (s.get("replicas") or {}).get("min", 0)
+    }
+    held = {pool for t in tenants for pool in t["jobs"].get("gpu_quota") or {}}
+    last = tenants[-1]
+    for pool in raw["node_pools"]:
+        gpu = pool.get("gpu")
+        if gpu and not pool.get("spot") and gpu["type"] not in kept and pool["name"] not in held:
+            last["jobs"] = {**last["jobs"], "gpu_quota": {**last["jobs"]["gpu_quota"], pool["name"]: 1}}
 
 
 def shipped_spec(stack: str = "aws-prod") -> dict[str, Any]:

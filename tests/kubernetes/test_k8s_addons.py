@@ -205,7 +205,7 @@ def test_running_services_get_keda_but_not_its_http_add_on() -> None:
                 "tenant": "serving",
                 "image": f"ghcr.io/acme/embeddings:2.0@{DIGEST}",
                 "gpu": {"type": "l4"},
-                "replicas": {"min": 2, "max": 6},
+                "replicas": {"min": 2, "max": 4},
             }
         ]
     )

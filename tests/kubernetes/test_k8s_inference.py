@@ -97,8 +97,14 @@ def test_tolerates_the_gpu_taint(prod) -> None:
 
 def test_requires_a_node_with_the_gpu_type(prod) -> None:
     terms = pod(prod)["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]
+    # aws-prod's sentiment scales to zero: off the on-demand l4 pool, which holds embeddings (kept running)
     assert terms["nodeSelectorTerms"] == [
-        {"matchExpressions": [{"key": "lepton.ai/gpu-type", "operator": "In", "values": ["l4"]}]}
+        {
+            "matchExpressions": [
+                {"key": "lepton.ai/gpu-type", "operator": "In", "values": ["l4"]},
+                {"key": "lepton.ai/pool", "operator": "In", "values": ["l4-spot"]},
+            ]
+        }
     ]
 
 

@@ -275,7 +275,12 @@ def test_entry_points_are_one_per_exposure_with_their_hosts(cloud) -> None:
 def test_gateway_policies_for_a_shared_backend_are_created_once() -> None:
     """Two scale-to-zero services share the interceptor Service: its GKE policies exist once."""
     base = raw_spec("aws-prod")["services"][0]
-    services = [{**base, "expose": "internal"}, {**base, "name": "sentiment2", "expose": "internal"}]
+    # 4 each: the tenant's GPU quota (20) holds its services at max and its queue (8, and 3 borrowed).
+    half = {**base["replicas"], "max": 4}
+    services = [
+        {**base, "expose": "internal", "replicas": half},
+        {**base, "name": "sentiment2", "expose": "internal", "replicas": half},
+    ]
     graph = plan("gke", services=services).graph
     policies = [r for r in graph.managed if r.type == "kubernetes:networking.gke.io/v1:HealthCheckPolicy"]
     assert [manifest(p)["metadata"]["namespace"] for p in policies] == ["keda"]

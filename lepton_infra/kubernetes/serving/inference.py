@@ -110,6 +110,12 @@ class InferenceServiceArgs(ComponentArgs):
     """Node pools the replicas may run on only (in prod, for a service kept running: the on-demand pools
     offering its GPU type or CPU, so a spot reclaim never takes its minimum). Default: none, any pool that
     fits."""
+    surge: bool = True
+    """Whether the pools always have room for one replica beyond max. True: a rollout surges one replica
+    and never drops one (full capacity throughout). False (GPU replicas whose pools hold no more than max
+    of them): still surge one, but let `ceil(100/max)`% be unavailable, which Kubernetes rounds down to 1
+    at max replicas and to 0 below it: only at max, where the surge pod can never be placed and the
+    rollout would hang, one old replica goes first and its node takes the new one. Default: True."""
     priority_class: str | None = None
     """The PriorityClass of the pods (the platform's `lepton-serving`: ahead of batch pods, never
     preempting). Default: none, the cluster's default priority."""
@@ -189,13 +195,20 @@ class InferenceService(Component):
             required_pools=args.required_pools,
             priority_class=args.priority_class,
         )
+        # maxUnavailable as a percentage rounds down (kubernetes pkg/controller/deployment/util,
+        # ResolveFenceposts): 1 replica at max, 0 below it.
+        unavailable_at_max = f"{-(-100 // max(args.max_replicas, 1))}%"
         deployment_spec: dict[str, Any] = {
             # The autoscaler owns the replica count after creation (ignored below).
             "replicas": args.min_replicas,
             "revisionHistoryLimit": 5,
             "selector": {"matchLabels": selector},
-            # Surge one replica and never drop one: a rollout keeps full serving capacity.
-            "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}},
+            # Surge one replica and never drop one (full serving capacity); where no node could take the
+            # surge pod at max replicas, one replica may go first at max only (`surge`).
+            "strategy": {
+                "type": "RollingUpdate",
+                "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0 if args.surge else unavailable_at_max},
+            },
             "template": {
                 "metadata": {"labels": {**labels, **selector, **dict(args.identity_pod_labels)}},
                 "spec": pod_template_spec(shape),

@@ -1,0 +1,78 @@
+"""J1, a job Kueue admits gets its pods (deploy review of 2026-12-07, issue 26). Kueue admits a workload on
+its ClusterQueue's quota, its own nominal quota plus what it may borrow in the cohort, and never reads the
+namespace's ResourceQuota; the API server's ResourceQuota admission then refuses each pod that would take
+the namespace's `requests.nvidia.com/gpu` above its hard limit (Kubernetes "Resource Quotas": requests are
+counted at pod creation, and a pod exceeding the quota is rejected with 403 `exceeded quota`; read
+2026-12-07). The nodes bought for the admitted job (an 8-GPU H100 flex-start node) then idle until
+waitForPodsReady evicts it. Walk the recorded plan: in every tenant namespace the GPU quota holds its
+services at replicas.max and all its queue can admit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+import pytest
+
+from tests.journeys.admission import q, reachable_quota
+from tests.journeys.cluster import Cluster, selects
+from tests.journeys.test_j2_on_demand import PROD
+
+GPU = "nvidia.com/gpu"
+
+
+def _namespace_gpu_quota(cluster: Cluster, namespace: str) -> Decimal | None:
+    hard = [
+        q(quota["spec"]["hard"][f"requests.{GPU}"])
+        for quota in cluster.of_kind("ResourceQuota", namespace)
+        if not quota["spec"].get("scopeSelector") and f"requests.{GPU}" in quota["spec"]["hard"]
+    ]
+    return min(hard) if hard else None
+
+
+def _services_at_max(cluster: Cluster, tenant: str) -> Decimal:
+    total = Decimal(0)
+    for svc in cluster.services:
+        if svc["tenant"] != tenant:
+            continue
+        deployment = cluster.named("Deployment", svc["name"], tenant)
+        assert deployment is not None, svc["name"]
+        per_pod = sum(
+            (
+                q((c.get("resources") or {}).get("requests", {}).get(GPU, 0))
+                for c in deployment["spec"]["template"]["spec"]["containers"]
+            ),
+            Decimal(0),
+        )
+        total += per_pod * svc["replicas"]["max"]
+    return total
+
+
+def _queue_reach(cluster: Cluster, tenant: str) -> Decimal:
+    total = Decimal(0)
+    for queue in cluster.of_kind("ClusterQueue"):
+        if not selects(queue["spec"].get("namespaceSelector"), cluster.namespace_labels(tenant)):
+            continue
+        for group in queue["spec"]["resourceGroups"]:
+            if GPU in group["coveredResources"]:
+                total += sum(
+                    (reachable_quota(cluster, queue, f["name"], GPU) for f in group["flavors"]), Decimal(0)
+                )
+    return total
+
+
+@pytest.mark.parametrize("stack", PROD)
+def test_a_tenants_namespace_quota_holds_its_services_and_its_queue(
+    stack: str, cluster_of: Callable[[str], Cluster]
+) -> None:
+    cluster = cluster_of(stack)
+    assert cluster.of_kind("ClusterQueue"), f"{stack} has no job queues: nothing to walk"
+    short = {}
+    for tenant in cluster.tenants:
+        name = tenant["name"]
+        hard = _namespace_gpu_quota(cluster, name)
+        assert hard is not None, f"{name} has no GPU ResourceQuota"
+        services, queue = _services_at_max(cluster, name), _queue_reach(cluster, name)
+        if services + queue > hard:
+            short[name] = f"quota {hard} < services at max {services} + queue {queue}"
+    assert short == {}, short
