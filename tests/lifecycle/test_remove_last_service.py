@@ -28,7 +28,12 @@ from tests.conftest import PLATFORM_STACK_DIR
 STACK = "aws-prod"
 
 
-def _without_services(tmp_path: Path, names: set[str]) -> PlannedGraph:
+def _without_services(
+    tmp_path: Path,
+    names: set[str],
+    pools: frozenset[str] = frozenset(),
+    gpu_quotas: dict[str, int] | None = None,
+) -> PlannedGraph:
     target = tmp_path / "platform"
     shutil.copytree(PLATFORM_STACK_DIR, target)
     stack_file = target / f"Pulumi.{STACK}.yaml"
@@ -37,6 +42,9 @@ def _without_services(tmp_path: Path, names: set[str]) -> PlannedGraph:
     kept = [s for s in spec["services"] if s["name"] not in names]
     assert len(kept) == len(spec["services"]) - len(names), "the services to remove are in the stack"
     spec["services"] = kept
+    spec["node_pools"] = [p for p in spec["node_pools"] if p["name"] not in pools]
+    for tenant in spec["tenants"]:
+        tenant["gpu_quota"] = (gpu_quotas or {}).get(tenant["name"], tenant["gpu_quota"])
     stack_file.write_text(yaml.safe_dump(document, sort_keys=False))
     return plan_stack(target, STACK)
 
@@ -56,14 +64,18 @@ def _removal_problems(before: PlannedGraph, after: PlannedGraph) -> tuple[set[st
 def test_removing_the_last_service_of_an_exposure_lets_the_controller_delete_its_alb(tmp_path: Path) -> None:
     base = cached_stack_plan(PLATFORM_STACK_DIR, STACK)
     services = ["embeddings", "sentiment"]  # both on the internal exposure, one ALB
-    one_left = _without_services(tmp_path / "one", {"embeddings"})
+    # embeddings' on-demand pool (`l4`, kept for it in prod: no job flavor) goes with it, and serving's
+    # namespace quota loses the service's 4 GPUs: left behind, the pool would be a GPU pool no queue holds
+    # quota on, and the tenants' quotas would exceed the remaining pools (both refused by the spec).
+    reserved, quotas = frozenset({"l4"}), {"serving": 10}
+    one_left = _without_services(tmp_path / "one", {"embeddings"}, reserved, quotas)
     removed, problems = _removal_problems(base, one_left)
     assert [base.by_urn(u).name for u in removed if base.by_urn(u).type == INGRESS] == [
         "acme-ai-k8s-traffic-ingress-embeddings"
     ]
     assert problems == []
 
-    none_left = _without_services(tmp_path / "none", set(services))
+    none_left = _without_services(tmp_path / "none", set(services), reserved, quotas)
     removed, problems = _removal_problems(one_left, none_left)
     assert [one_left.by_urn(u).name for u in removed if one_left.by_urn(u).type == INGRESS] == [
         "acme-ai-k8s-traffic-ingress-sentiment"
