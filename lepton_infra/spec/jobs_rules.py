@@ -1,6 +1,7 @@
 """What the spec refuses about the job queues: tenant queue settings without the queues, a tenant's
-ResourceQuota below its services at max plus what its queue can admit, queue quota on a pool that offers
-no GPUs, settings Kueue refuses. Kept apart from the models in `jobs.py`, which the platform spec imports."""
+ResourceQuota below its services at max and their rollouts' surge plus what its queue can admit, queue
+quota on a pool that offers no GPUs, settings Kueue refuses. Kept apart from the models in `jobs.py`,
+which the platform spec imports."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from lepton_infra.core.spec_checks import rule
 from lepton_infra.spec.base import quantity_value
 from lepton_infra.spec.jobs import TenantJobsSpec
 from lepton_infra.spec.reserved_pools import reserved_pools
+from lepton_infra.spec.service import ROLLOUT_MAX_SURGE
 
 if TYPE_CHECKING:
     from lepton_infra.spec.platform import PlatformSpec
@@ -106,24 +108,33 @@ def queue_reach(spec: PlatformSpec, index: int) -> tuple[int, int]:
 def _queue_fits_namespace_quota(spec: PlatformSpec, index: int) -> Iterator[Problem]:
     """Kueue admits a job on its queue's quota (own or borrowed) and never reads the namespace's
     ResourceQuota; the API server then refuses the job's pods beyond that quota (`exceeded quota`), while
-    the nodes bought for the admitted job idle until waitForPodsReady evicts it. So the namespace quota
-    must hold the services at their max and everything the queue can admit."""
+    the nodes bought for the admitted job idle until waitForPodsReady evicts it. A rolling update creates
+    `maxSurge` pods beyond the running ones, at max replicas too (the Deployment controller creates the
+    surge pod before or while it removes an old one, kubernetes pkg/controller/deployment/rolling.go), and
+    a refused surge pod hangs the rollout and Pulumi's wait on it. So the namespace quota must hold the
+    services at their max, each service's surge, and everything the queue can admit."""
     tenant = spec.tenants[index]
-    services = [s for s in spec.services if s.tenant == tenant.name and s.gpu is not None]
-    serving = sum(s.replicas.max * s.gpu.count for s in services if s.gpu is not None)
+    services = [
+        (s.name, s.replicas.max, s.gpu.count) for s in spec.services if s.tenant == tenant.name and s.gpu
+    ]
+    serving = sum(top * count for _, top, count in services)
+    surge = sum(ROLLOUT_MAX_SURGE * count for _, _, count in services)
     nominal, borrowable = queue_reach(spec, index)
-    need = serving + nominal + borrowable
+    need = serving + surge + nominal + borrowable
     if need <= tenant.gpu_quota:
         return
-    parts = ", ".join(f"{s.name} {s.replicas.max} x {s.gpu.count}" for s in services if s.gpu is not None)
+    parts = ", ".join(f"{name} {top} x {count}" for name, top, count in services)
+    surges = ", ".join(f"{name} {ROLLOUT_MAX_SURGE} x {count}" for name, _, count in services)
     yield Problem(
         f"tenants[{index}].gpu_quota",
         tenant.gpu_quota,
         f"below what tenant {tenant.name} may run at once: {serving} GPUs of services at replicas.max "
-        f"({parts or 'none'}) + {nominal} of queue quota (tenants[{index}].jobs.gpu_quota) + {borrowable} "
-        f"its queue may borrow (other queues' quota, up to tenants[{index}].jobs.borrowing_limit per flavor) "
-        f"= {need}; Kueue admits jobs on queue quota alone, then the namespace quota refuses their pods "
-        "and the nodes bought for them idle until the job is evicted",
+        f"({parts or 'none'}) + {surge} of their rolling updates' surge pods (maxSurge "
+        f"{ROLLOUT_MAX_SURGE}: {surges or 'none'}) + {nominal} of queue quota "
+        f"(tenants[{index}].jobs.gpu_quota) + {borrowable} its queue may borrow (other queues' quota, up to "
+        f"tenants[{index}].jobs.borrowing_limit per flavor) = {need}; Kueue admits jobs on queue quota "
+        "alone, then the namespace quota refuses their pods (the nodes bought for them idle until the job "
+        "is evicted) or a rollout's surge pod (the rollout hangs)",
         f"raise tenants[{index}].gpu_quota to {need}, or lower tenants[{index}].jobs.gpu_quota, set "
         f"tenants[{index}].jobs.borrowing_limit (0: never borrow) or lower the services' replicas.max",
     )

@@ -21,15 +21,16 @@ _CLUSTERS: dict[str, Cluster] = {}
 
 def _jobs_on(spec: dict[str, Any]) -> None:
     """Job queues on, the first tenant holding queue quota on every GPU pool (what the spec asks), its
-    services' max lowered by that much (its namespace quota holds its services at max and its queue,
-    spec/jobs_rules.py; the dev pools hold no more GPUs than that quota)."""
+    services' max lowered by that much and by one more for each one's rollout surge pod (its namespace
+    quota holds its services at max, their surge and its queue, spec/jobs_rules.py; the dev pools hold no
+    more GPUs than that quota)."""
     spec["jobs"] = {"enabled": True}
     gpus = {p["name"]: p["gpu"]["count"] for p in spec["node_pools"] if p.get("gpu")}
     tenant = spec["tenants"][0]
     tenant["jobs"] = {"gpu_quota": {name: 1 for name in gpus}}
     for svc in spec["services"]:
         if svc["tenant"] == tenant["name"] and svc.get("gpu"):
-            svc["replicas"]["max"] -= len(gpus)
+            svc["replicas"]["max"] -= len(gpus) + 1
 
 
 def _queue_length(spec: dict[str, Any]) -> None:

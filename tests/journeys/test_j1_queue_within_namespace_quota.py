@@ -4,8 +4,11 @@ namespace's ResourceQuota; the API server's ResourceQuota admission then refuses
 the namespace's `requests.nvidia.com/gpu` above its hard limit (Kubernetes "Resource Quotas": requests are
 counted at pod creation, and a pod exceeding the quota is rejected with 403 `exceeded quota`; read
 2026-12-07). The nodes bought for the admitted job (an 8-GPU H100 flex-start node) then idle until
-waitForPodsReady evicts it. Walk the recorded plan: in every tenant namespace the GPU quota holds its
-services at replicas.max and all its queue can admit."""
+waitForPodsReady evicts it. A rolling update also creates `maxSurge` pods beyond the running replicas, at
+max too (kubernetes pkg/controller/deployment/rolling.go: the new ReplicaSet scales up to replicas +
+maxSurge); refused, the surge pod hangs the rollout and Pulumi's wait fails the `up`. Walk the recorded
+plan: in every tenant namespace the GPU quota holds its services at replicas.max, their surge pods and all
+its queue can admit."""
 
 from __future__ import annotations
 
@@ -30,6 +33,18 @@ def _namespace_gpu_quota(cluster: Cluster, namespace: str) -> Decimal | None:
     return min(hard) if hard else None
 
 
+def _surge(deployment: dict, replicas: int) -> Decimal:
+    """The pods a rollout adds at `replicas`: maxSurge as a count, or a percentage rounded up (kubernetes
+    pkg/controller/deployment/util ResolveFenceposts); absent, the default 25%."""
+    strategy = deployment["spec"].get("strategy") or {}
+    if strategy.get("type") == "Recreate":
+        return Decimal(0)
+    surge = (strategy.get("rollingUpdate") or {}).get("maxSurge", "25%")
+    if isinstance(surge, str) and surge.endswith("%"):
+        return Decimal(-(-replicas * int(surge[:-1]) // 100))
+    return Decimal(int(surge))
+
+
 def _services_at_max(cluster: Cluster, tenant: str) -> Decimal:
     total = Decimal(0)
     for svc in cluster.services:
@@ -44,7 +59,8 @@ def _services_at_max(cluster: Cluster, tenant: str) -> Decimal:
             ),
             Decimal(0),
         )
-        total += per_pod * svc["replicas"]["max"]
+        top = svc["replicas"]["max"]
+        total += per_pod * (top + _surge(deployment, top))
     return total
 
 
@@ -76,3 +92,22 @@ def test_a_tenants_namespace_quota_holds_its_services_and_its_queue(
         if services + queue > hard:
             short[name] = f"quota {hard} < services at max {services} + queue {queue}"
     assert short == {}, short
+
+
+# Literal: services at max + surge + queue own + borrowable (research: sentiment 10 x 1 + 1, h100 8, up to 2
+# of serving's spot L4/T4 quota; serving: embeddings 4 x 1 + 1, spot 2, up to 8 of research's H100s).
+EXPECTED_NEED = {"research": Decimal(21), "serving": Decimal(15)}
+
+
+@pytest.mark.parametrize("stack", PROD)
+def test_prod_tenants_need_counts_each_services_surge_pod(
+    stack: str, cluster_of: Callable[[str], Cluster]
+) -> None:
+    cluster = cluster_of(stack)
+    need = {
+        t["name"]: _services_at_max(cluster, t["name"]) + _queue_reach(cluster, t["name"])
+        for t in cluster.tenants
+    }
+    assert need == EXPECTED_NEED
+    quotas = {t["name"]: _namespace_gpu_quota(cluster, t["name"]) for t in cluster.tenants}
+    assert quotas == EXPECTED_NEED

@@ -155,8 +155,8 @@ def test_preemption_and_quota_follow_the_spec() -> None:
         tenants=[
             {
                 "name": "research",
-                # sentiment 10 + queue 6 + 2 l4-spot borrowed from serving (spec/jobs_rules.py)
-                "gpu_quota": 18,
+                # sentiment 10 + its surge 1 + queue 6 + 2 l4-spot borrowed from serving (spec/jobs_rules.py)
+                "gpu_quota": 19,
                 "cpu_quota": "32",
                 "admins": ["research-admins"],
                 "jobs": {

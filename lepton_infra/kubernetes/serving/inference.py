@@ -36,6 +36,7 @@ from lepton_infra.kubernetes.serving.workload import PORT_NAME, PodShape, pod_te
 from lepton_infra.kubernetes.tenancy.isolation import callers_ingress_spec, interceptor_ingress_spec
 from lepton_infra.spec import GpuRequest, ReplicasSpec, ScalingSpec, ServiceSpec
 from lepton_infra.spec.problems import like_spec_field
+from lepton_infra.spec.service import ROLLOUT_MAX_SURGE
 
 SERVICE_PORT = 80
 # GPU nodes may scale up from zero and pull multi-GB images before the first replica is ready.
@@ -207,7 +208,10 @@ class InferenceService(Component):
             # surge pod at max replicas, one replica may go first at max only (`surge`).
             "strategy": {
                 "type": "RollingUpdate",
-                "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0 if args.surge else unavailable_at_max},
+                "rollingUpdate": {
+                    "maxSurge": ROLLOUT_MAX_SURGE,
+                    "maxUnavailable": 0 if args.surge else unavailable_at_max,
+                },
             },
             "template": {
                 "metadata": {"labels": {**labels, **selector, **dict(args.identity_pod_labels)}},
