@@ -110,7 +110,7 @@ def _queue_fits_namespace_quota(spec: PlatformSpec, index: int) -> Iterator[Prob
     ResourceQuota; the API server then refuses the job's pods beyond that quota (`exceeded quota`), while
     the nodes bought for the admitted job idle until waitForPodsReady evicts it. A rolling update creates
     `maxSurge` pods beyond the running ones, at max replicas too (the Deployment controller creates the
-    surge pod before or while it removes an old one, kubernetes pkg/controller/deployment/rolling.go), and
+    surge pod before or while it removes an old one: Kubernetes "Deployments", Max Surge), and
     a refused surge pod hangs the rollout and Pulumi's wait on it. So the namespace quota must hold the
     services at their max, each service's surge, and everything the queue can admit."""
     tenant = spec.tenants[index]

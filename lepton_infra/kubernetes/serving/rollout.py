@@ -2,8 +2,9 @@
 place a replica beyond max, let exactly one old replica go first at max only.
 
 The Deployment controller resolves `maxUnavailable` against the desired replica count, a percentage
-rounded down (kubernetes v1.34 pkg/controller/deployment/util/deployment_util.go `ResolveFenceposts`:
-`intstrutil.GetScaledValueFromIntOrPercent(maxUnavailable, desired, false)`, read 2026-12-07). A
+rounded down, maxSurge rounded up (kubernetes pkg/controller/deployment/util/deployment_util.go
+`ResolveFenceposts`, as quoted in github liliguo2023/kubernetes-notebook, read 2026-12-07; not re-read at
+a tagged kubernetes release). A
 percentage p gives 1 at `max` and 0 at every count below it exactly when 100/max <= p < 100/(max-1): an
 integer p exists for max 1-10, 12, 13, 15, 17, 20, 25, 34, 50 and 100 of 1..100, not for the others (for
 max 11, 10% is 0 at 11 and 11% is 1 at 10). There the value is a plain 1: one replica may go first at
