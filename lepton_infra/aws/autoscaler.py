@@ -13,6 +13,7 @@ import pulumi_kubernetes as k8s
 from lepton_infra.aws.account import AwsAccount, lookup_account, make_arn
 from lepton_infra.aws.iam import allow, document, irsa_role
 from lepton_infra.core.args import at_least, one_of
+from lepton_infra.core.cluster_handle import BEST_EFFORT_ATOMIC_SCALE_UP
 from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name
@@ -43,7 +44,7 @@ IMAGE_TAGS = CLUSTER_AUTOSCALER_IMAGE_TAGS
 # So Kueue admits the job, part of its pods may wait on nodes that never come, and waitForPodsReady (30 min)
 # evicts and requeues it. `CapacityProvisioning.all_or_nothing=False` says so on the
 # ProvisioningRequestConfig.
-PROVISIONING_CLASS = "best-effort-atomic-scale-up.autoscaling.x-k8s.io"
+PROVISIONING_CLASS = BEST_EFFORT_ATOMIC_SCALE_UP
 PROVISIONING_ROLE = "cluster-autoscaler-provisioning"
 
 
