@@ -99,8 +99,9 @@ class InferenceServiceArgs(ComponentArgs):
     identity_pod_labels: Mapping[str, str] = field(default_factory=dict)
     """Pod labels the cloud's identity webhook needs (from the tenant's `BoundIdentity`). Default: none."""
     cloud_tolerations: Sequence[Mapping[str, str]] = ()
-    """Tolerations for the cloud's own taints on GPU nodes (`GpuFacts.cloud_taints`, e.g. AKS spot).
-    Default: none."""
+    """Tolerations beyond the platform's GPU taint: the cloud's own taints on GPU nodes
+    (`GpuFacts.cloud_taints`, e.g. AKS spot) and, for a prod service kept running, its reserved pools'
+    taint (`core.conventions.reserved_toleration`). Default: none."""
     model_cache_gb: int = 20
     """Writable space for model weights at /models (an emptyDir on the node's boot disk: no cost beyond the
     pool's disk), as the spec's `services[].model_cache_gb`. Default: 20 GiB."""
