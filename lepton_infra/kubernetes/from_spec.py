@@ -25,6 +25,7 @@ from lepton_infra.kubernetes.tenancy.tenant import WORKLOAD_SERVICE_ACCOUNT, Ten
 from lepton_infra.kubernetes.traffic.traffic_plan import traffic_plan
 from lepton_infra.spec import PlatformSpec
 from lepton_infra.spec.jobs import TenantJobsSpec
+from lepton_infra.spec.jobs_rules import queue_borrowing_limit
 from lepton_infra.spec.reserved_pools import reserved_pools, scale_to_zero_pools
 from lepton_infra.spec.service import ServiceSpec
 from lepton_infra.spec.service_rules import gpu_replica_capacity, hosting_pools
@@ -180,7 +181,7 @@ def job_queues_args(
         spot_tolerations=gpu.tolerations(spot=True),
     )
     queues = []
-    for t in spec.tenants:
+    for i, t in enumerate(spec.tenants):
         jobs = t.jobs or TenantJobsSpec()
         queues.append(
             TenantQueue(
@@ -188,7 +189,8 @@ def job_queues_args(
                 gpu_quota=dict(jobs.gpu_quota),
                 cpu_quota=jobs.cpu_quota or t.cpu_quota,
                 memory_quota=jobs.memory_quota or t.memory_quota,
-                borrowing_limit=jobs.borrowing_limit,
+                # a tenant without a jobs block borrows only what its namespace quota holds
+                borrowing_limit=queue_borrowing_limit(spec, i),
                 reclaim_within_cohort=jobs.preemption.reclaim_within_cohort,
                 within_cluster_queue=jobs.preemption.within_cluster_queue,
             )

@@ -38,11 +38,19 @@ def _queue_length(spec: dict[str, Any]) -> None:
     spec["services"][0]["scaling"] = {"metric": "queue_length", "target": 5}
 
 
+def _tenant_without_jobs(spec: dict[str, Any]) -> None:
+    """A third tenant with no `jobs` block and no GPUs of its own (a CPU-only analytics team): the platform
+    still gives it a ClusterQueue in the cohort."""
+    spec["tenants"].append({"name": "analytics", "gpu_quota": 0})
+
+
 VARIANTS: dict[str, tuple[str, Callable[[dict[str, Any]], None]]] = {
     **{f"{s}+jobs": (s, _jobs_on) for s in SHIPPED_STACKS if s.endswith("-dev")},
     "aws-prod+queue": ("aws-prod", _queue_length),
+    "azure-prod+tenant": ("azure-prod", _tenant_without_jobs),
 }
-ALL = [*SHIPPED_STACKS, *VARIANTS]
+# azure-prod+tenant is walked only by the queue-within-namespace-quota journey (its tenant runs nothing).
+ALL = [*SHIPPED_STACKS, *(v for v in VARIANTS if v != "azure-prod+tenant")]
 
 
 def variant_graph(name: str) -> Any:

@@ -77,7 +77,7 @@ def _queue_reach(cluster: Cluster, tenant: str) -> Decimal:
     return total
 
 
-@pytest.mark.parametrize("stack", PROD)
+@pytest.mark.parametrize("stack", [*PROD, "azure-prod+tenant"])
 def test_a_tenants_namespace_quota_holds_its_services_and_its_queue(
     stack: str, cluster_of: Callable[[str], Cluster]
 ) -> None:
@@ -111,3 +111,15 @@ def test_prod_tenants_need_counts_each_services_surge_pod(
     assert need == EXPECTED_NEED
     quotas = {t["name"]: _namespace_gpu_quota(cluster, t["name"]) for t in cluster.tenants}
     assert quotas == EXPECTED_NEED
+
+
+def test_a_tenant_without_a_jobs_block_borrows_only_what_its_quota_holds(
+    cluster_of: Callable[[str], Cluster],
+) -> None:
+    """azure-prod plus `analytics` (gpu_quota 0, no `jobs` block): its queue holds no GPUs and, with
+    unlimited borrowing, reached research's 8 H100s and serving's 2 spot T4s (issue 26, "a tenant without
+    a `jobs:` block still gets a queue with unlimited borrowing"); it must reach none."""
+    cluster = cluster_of("azure-prod+tenant")
+    assert cluster.named("ClusterQueue", "analytics") is not None, "no queue for analytics: nothing to walk"
+    assert _queue_reach(cluster, "analytics") == Decimal(0)
+    assert _namespace_gpu_quota(cluster, "analytics") == Decimal(0)
