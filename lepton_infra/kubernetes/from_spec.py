@@ -26,6 +26,7 @@ from lepton_infra.kubernetes.traffic.traffic_plan import traffic_plan
 from lepton_infra.spec import PlatformSpec
 from lepton_infra.spec.jobs import TenantJobsSpec
 from lepton_infra.spec.jobs_rules import queue_borrowing_limit
+from lepton_infra.spec.queue_compute import queue_compute_quota
 from lepton_infra.spec.reserved_pools import reserved_pools, scale_to_zero_pools
 from lepton_infra.spec.service import ServiceSpec
 from lepton_infra.spec.service_rules import gpu_replica_capacity, hosting_pools
@@ -181,14 +182,16 @@ def job_queues_args(
         spot_tolerations=gpu.tolerations(spot=True),
     )
     queues = []
+    compute = [queue_compute_quota(spec, i) for i in range(len(spec.tenants))]
     for i, t in enumerate(spec.tenants):
         jobs = t.jobs or TenantJobsSpec()
         queues.append(
             TenantQueue(
                 tenant=t.name,
                 gpu_quota=dict(jobs.gpu_quota),
-                cpu_quota=jobs.cpu_quota or t.cpu_quota,
-                memory_quota=jobs.memory_quota or t.memory_quota,
+                # all its jobs together, what the namespace quota leaves beside its services
+                cpu_quota=compute[i]["cpu"],
+                memory_quota=compute[i]["memory"],
                 # a tenant without a jobs block borrows only what its namespace quota holds
                 borrowing_limit=queue_borrowing_limit(spec, i),
                 reclaim_within_cohort=jobs.preemption.reclaim_within_cohort,

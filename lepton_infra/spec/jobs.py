@@ -58,13 +58,15 @@ class TenantJobsSpec(SpecModel):
     )
     cpu_quota: Quantity | None = Field(
         default=None,
-        description="Guaranteed CPU for queued jobs, per flavor; at most the tenant's `cpu_quota`. "
-        "Default: the tenant's `cpu_quota`.",
+        description="CPU for all the tenant's queued jobs together (the queue's `cpu` flavor, never "
+        "borrowed); with the services' CPU at `replicas.max` plus one rollout surge pod each, at most the "
+        "tenant's `cpu_quota` (refused above). Default: what `cpu_quota` leaves beside the services.",
     )
     memory_quota: Quantity | None = Field(
         default=None,
-        description="Guaranteed memory for queued jobs, per flavor; at most the tenant's `memory_quota`. "
-        "Default: the tenant's `memory_quota`.",
+        description="Memory for all the tenant's queued jobs together (never borrowed); with the services' "
+        "memory at `replicas.max` plus one rollout surge pod each, at most the tenant's `memory_quota` "
+        "(refused above). Default: what `memory_quota` leaves beside the services.",
     )
     borrowing_limit: int | None = Field(
         default=None,

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.spec_checks import rule
-from lepton_infra.spec.base import quantity_value
 from lepton_infra.spec.jobs import TenantJobsSpec
+from lepton_infra.spec.queue_compute import queue_compute_problems
 from lepton_infra.spec.reserved_pools import reserved_pools
 from lepton_infra.spec.service import ROLLOUT_MAX_SURGE
 
@@ -50,15 +50,7 @@ def jobs_problems(spec: PlatformSpec) -> Iterator[Problem]:
         # A tenant without queue settings gets a queue with no quota of its own whose borrowing is bounded
         # by what its namespace quota leaves (queue_borrowing_limit), so only its services can fail this.
         yield from _queue_fits_namespace_quota(spec, i)
-        for field, ceiling in (("cpu_quota", tenant.cpu_quota), ("memory_quota", tenant.memory_quota)):
-            value = getattr(jobs, field)
-            if value is not None and quantity_value(value) > quantity_value(ceiling):
-                yield Problem(
-                    f"{path}.{field}",
-                    value,
-                    f"above the tenant's ResourceQuota {field} {ceiling} (the hard ceiling)",
-                    f"lower it or raise tenants[].{field}",
-                )
+        yield from queue_compute_problems(spec, i)
         if jobs.borrowing_limit is not None and len(spec.tenants) < 2:
             yield Problem(
                 f"{path}.borrowing_limit",

@@ -24,11 +24,11 @@ from tests.journeys.test_j2_on_demand import PROD
 GPU = "nvidia.com/gpu"
 
 
-def _namespace_gpu_quota(cluster: Cluster, namespace: str) -> Decimal | None:
+def _namespace_gpu_quota(cluster: Cluster, namespace: str, resource: str = GPU) -> Decimal | None:
     hard = [
-        q(quota["spec"]["hard"][f"requests.{GPU}"])
+        q(quota["spec"]["hard"][f"requests.{resource}"])
         for quota in cluster.of_kind("ResourceQuota", namespace)
-        if not quota["spec"].get("scopeSelector") and f"requests.{GPU}" in quota["spec"]["hard"]
+        if not quota["spec"].get("scopeSelector") and f"requests.{resource}" in quota["spec"]["hard"]
     ]
     return min(hard) if hard else None
 
@@ -45,7 +45,7 @@ def _surge(deployment: dict, replicas: int) -> Decimal:
     return Decimal(int(surge))
 
 
-def _services_at_max(cluster: Cluster, tenant: str) -> Decimal:
+def _services_at_max(cluster: Cluster, tenant: str, resource: str = GPU) -> Decimal:
     total = Decimal(0)
     for svc in cluster.services:
         if svc["tenant"] != tenant:
@@ -54,7 +54,7 @@ def _services_at_max(cluster: Cluster, tenant: str) -> Decimal:
         assert deployment is not None, svc["name"]
         per_pod = sum(
             (
-                q((c.get("resources") or {}).get("requests", {}).get(GPU, 0))
+                q((c.get("resources") or {}).get("requests", {}).get(resource, 0))
                 for c in deployment["spec"]["template"]["spec"]["containers"]
             ),
             Decimal(0),
@@ -64,15 +64,18 @@ def _services_at_max(cluster: Cluster, tenant: str) -> Decimal:
     return total
 
 
-def _queue_reach(cluster: Cluster, tenant: str) -> Decimal:
+def _queue_reach(cluster: Cluster, tenant: str, resource: str = GPU) -> Decimal:
+    """All the tenant's queue can admit of `resource`: its own and borrowable quota, summed over the
+    flavors (a queue admits on each flavor's quota independently)."""
     total = Decimal(0)
     for queue in cluster.of_kind("ClusterQueue"):
         if not selects(queue["spec"].get("namespaceSelector"), cluster.namespace_labels(tenant)):
             continue
         for group in queue["spec"]["resourceGroups"]:
-            if GPU in group["coveredResources"]:
+            if resource in group["coveredResources"]:
                 total += sum(
-                    (reachable_quota(cluster, queue, f["name"], GPU) for f in group["flavors"]), Decimal(0)
+                    (reachable_quota(cluster, queue, f["name"], resource) for f in group["flavors"]),
+                    Decimal(0),
                 )
     return total
 
@@ -123,3 +126,39 @@ def test_a_tenant_without_a_jobs_block_borrows_only_what_its_quota_holds(
     assert cluster.named("ClusterQueue", "analytics") is not None, "no queue for analytics: nothing to walk"
     assert _queue_reach(cluster, "analytics") == Decimal(0)
     assert _namespace_gpu_quota(cluster, "analytics") == Decimal(0)
+
+
+@pytest.mark.parametrize("resource", ["cpu", "memory"])
+@pytest.mark.parametrize("stack", [*PROD, "azure-prod+tenant"])
+def test_a_tenants_cpu_and_memory_quota_holds_its_services_and_its_queue(
+    stack: str, resource: str, cluster_of: Callable[[str], Cluster]
+) -> None:
+    """The same walk for CPU and memory (issue 26, deploy review finding 2): the queues offered each tenant
+    its whole namespace CPU and memory quota once per flavor, borrowable, beside its services."""
+    cluster = cluster_of(stack)
+    assert cluster.of_kind("ClusterQueue"), f"{stack} has no job queues: nothing to walk"
+    short = {}
+    for tenant in cluster.tenants:
+        name = tenant["name"]
+        hard = _namespace_gpu_quota(cluster, name, resource)
+        assert hard is not None, f"{name} has no {resource} ResourceQuota"
+        services, queue = _services_at_max(cluster, name, resource), _queue_reach(cluster, name, resource)
+        if services + queue > hard:
+            short[name] = f"quota {hard} < services at max {services} + queue {queue}"
+    assert short == {}, short
+
+
+# Literal, in cores: research sentiment (10 + 1) x 2 CPU + queue 42; serving embeddings (4 + 1) x 2 + 54.
+EXPECTED_CPU = {"research": (Decimal(22), Decimal(42)), "serving": (Decimal(10), Decimal(54))}
+
+
+@pytest.mark.parametrize("stack", PROD)
+def test_prod_queues_get_the_cpu_their_namespace_leaves(
+    stack: str, cluster_of: Callable[[str], Cluster]
+) -> None:
+    cluster = cluster_of(stack)
+    got = {
+        t["name"]: (_services_at_max(cluster, t["name"], "cpu"), _queue_reach(cluster, t["name"], "cpu"))
+        for t in cluster.tenants
+    }
+    assert got == EXPECTED_CPU
