@@ -24,7 +24,7 @@ from tests.journeys.test_j2_on_demand import PROD
 GPU = "nvidia.com/gpu"
 
 
-def _namespace_gpu_quota(cluster: Cluster, namespace: str, resource: str = GPU) -> Decimal | None:
+def _namespace_quota(cluster: Cluster, namespace: str, resource: str = GPU) -> Decimal | None:
     hard = [
         q(quota["spec"]["hard"][f"requests.{resource}"])
         for quota in cluster.of_kind("ResourceQuota", namespace)
@@ -80,18 +80,21 @@ def _queue_reach(cluster: Cluster, tenant: str, resource: str = GPU) -> Decimal:
     return total
 
 
+@pytest.mark.parametrize("resource", [GPU, "cpu", "memory"])
 @pytest.mark.parametrize("stack", [*PROD, "azure-prod+tenant"])
 def test_a_tenants_namespace_quota_holds_its_services_and_its_queue(
-    stack: str, cluster_of: Callable[[str], Cluster]
+    stack: str, resource: str, cluster_of: Callable[[str], Cluster]
 ) -> None:
+    """GPUs, and CPU and memory the same way (issue 26, deploy review finding 2: the queues offered each
+    tenant its whole namespace CPU and memory quota once per flavor, borrowable, beside its services)."""
     cluster = cluster_of(stack)
     assert cluster.of_kind("ClusterQueue"), f"{stack} has no job queues: nothing to walk"
     short = {}
     for tenant in cluster.tenants:
         name = tenant["name"]
-        hard = _namespace_gpu_quota(cluster, name)
-        assert hard is not None, f"{name} has no GPU ResourceQuota"
-        services, queue = _services_at_max(cluster, name), _queue_reach(cluster, name)
+        hard = _namespace_quota(cluster, name, resource)
+        assert hard is not None, f"{name} has no {resource} ResourceQuota"
+        services, queue = _services_at_max(cluster, name, resource), _queue_reach(cluster, name, resource)
         if services + queue > hard:
             short[name] = f"quota {hard} < services at max {services} + queue {queue}"
     assert short == {}, short
@@ -112,7 +115,7 @@ def test_prod_tenants_need_counts_each_services_surge_pod(
         for t in cluster.tenants
     }
     assert need == EXPECTED_NEED
-    quotas = {t["name"]: _namespace_gpu_quota(cluster, t["name"]) for t in cluster.tenants}
+    quotas = {t["name"]: _namespace_quota(cluster, t["name"]) for t in cluster.tenants}
     assert quotas == EXPECTED_NEED
 
 
@@ -125,27 +128,7 @@ def test_a_tenant_without_a_jobs_block_borrows_only_what_its_quota_holds(
     cluster = cluster_of("azure-prod+tenant")
     assert cluster.named("ClusterQueue", "analytics") is not None, "no queue for analytics: nothing to walk"
     assert _queue_reach(cluster, "analytics") == Decimal(0)
-    assert _namespace_gpu_quota(cluster, "analytics") == Decimal(0)
-
-
-@pytest.mark.parametrize("resource", ["cpu", "memory"])
-@pytest.mark.parametrize("stack", [*PROD, "azure-prod+tenant"])
-def test_a_tenants_cpu_and_memory_quota_holds_its_services_and_its_queue(
-    stack: str, resource: str, cluster_of: Callable[[str], Cluster]
-) -> None:
-    """The same walk for CPU and memory (issue 26, deploy review finding 2): the queues offered each tenant
-    its whole namespace CPU and memory quota once per flavor, borrowable, beside its services."""
-    cluster = cluster_of(stack)
-    assert cluster.of_kind("ClusterQueue"), f"{stack} has no job queues: nothing to walk"
-    short = {}
-    for tenant in cluster.tenants:
-        name = tenant["name"]
-        hard = _namespace_gpu_quota(cluster, name, resource)
-        assert hard is not None, f"{name} has no {resource} ResourceQuota"
-        services, queue = _services_at_max(cluster, name, resource), _queue_reach(cluster, name, resource)
-        if services + queue > hard:
-            short[name] = f"quota {hard} < services at max {services} + queue {queue}"
-    assert short == {}, short
+    assert _namespace_quota(cluster, "analytics") == Decimal(0)
 
 
 # Literal, in cores: research sentiment (10 + 1) x 2 CPU + queue 42; serving embeddings (4 + 1) x 2 + 54.
