@@ -45,12 +45,13 @@ VPC_CNI_CONFIGURATION = {"enableNetworkPolicy": "true"}
 # the GPU health source) tolerates none by default (aws/eks-node-monitoring-agent v1.6.6,
 # charts/eks-node-monitoring-agent/values.yaml: dcgmAgent.tolerations []; the add-on schema
 # charts/configuration.schema.json accepts dcgmAgent.tolerations), so it would never run on the platform's
-# tainted GPU nodes and the agent would see zero GPUs. It needs no IAM: it reads the node's logs and writes
-# node conditions and events.
+# tainted GPU nodes and the agent would see zero GPUs (prod's reserved pools carry a second taint, tolerated
+# too). It needs no IAM: it reads the node's logs and writes node conditions and events.
 NODE_MONITORING_CONFIGURATION = {
     "dcgmAgent": {
         "tolerations": [
             {"key": conv.GPU_TAINT_KEY, "operator": "Exists", "effect": conv.GPU_TAINT_EFFECT},
+            conv.reserved_toleration(),
         ]
     }
 }

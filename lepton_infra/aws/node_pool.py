@@ -75,6 +75,9 @@ class NodePoolArgs(ComponentArgs):
     Default: 0."""
     spot: bool = False
     """Spot capacity (the node group's capacity type `SPOT`). Default: on-demand."""
+    reserved: bool = False
+    """prod: the pool holds the services kept running and only they land on it (the taint
+    `lepton.ai/reserved=kept-running:NoSchedule`, core/conventions.py). Default: off."""
     disk_gb: int = 100
     """Size of each node's gp3 root volume in GiB, encrypted with `key_id`. Default: 100."""
     labels: Mapping[str, str] = field(default_factory=dict)
@@ -130,9 +133,15 @@ def pool_labels(pool: str, gpu_type: str | None, extra: Mapping[str, str]) -> di
     return labels
 
 
-def pool_taints(gpu_type: str | None) -> list[Taint]:
-    """GPU nodes repel everything that does not tolerate the shared GPU taint."""
-    return [Taint(conv.GPU_TAINT_KEY, conv.GPU_TAINT_VALUE, conv.GPU_TAINT_EFFECT)] if gpu_type else []
+def pool_taints(gpu_type: str | None, *, reserved: bool = False) -> list[Taint]:
+    """GPU nodes repel everything that does not tolerate the shared GPU taint; a reserved pool's nodes
+    (prod, kept-running services) also everything but those services."""
+    if not gpu_type:
+        return []
+    taints = [Taint(conv.GPU_TAINT_KEY, conv.GPU_TAINT_VALUE, conv.GPU_TAINT_EFFECT)]
+    if reserved:
+        taints.append(Taint(conv.RESERVED_TAINT_KEY, conv.RESERVED_TAINT_VALUE, conv.RESERVED_TAINT_EFFECT))
+    return taints
 
 
 def node_template_tags(
@@ -246,7 +255,7 @@ class NodePool(Component):
         label = args.name_prefix or name
         is_gpu = args.gpu_type is not None
         labels = pool_labels(args.pool_name, args.gpu_type, args.labels)
-        taints = pool_taints(args.gpu_type)
+        taints = pool_taints(args.gpu_type, reserved=args.reserved)
 
         self.launch_template = aws.ec2.LaunchTemplate(
             child_name(name, "lt"),

@@ -36,6 +36,7 @@ from lepton_infra.core.traffic import IngressFacts
 from lepton_infra.profiles.aws.knobs import AwsKnobs
 from lepton_infra.profiles.aws.resolved import ResolvedAws
 from lepton_infra.spec import PlatformSpec
+from lepton_infra.spec.reserved_pools import reserved_pools
 from lepton_infra.spec.resolved import ResolvedPlatform, resolve
 
 # The AL2023 NVIDIA AMI ships the driver and container toolkit, not the device plugin.
@@ -127,6 +128,7 @@ class Platform(Component):
             ),
             opts_aws,
         )
+        reserved = {p.name for p in reserved_pools(spec)}  # prod: kept-running services' pools, tainted
         self.node_pools = [
             NodePool(
                 child_name(name, f"pool-{pool.name}"),
@@ -144,6 +146,7 @@ class Platform(Component):
                     gpu_type=pool.spec.gpu.type if pool.spec.gpu else None,
                     gpu_count=pool.spec.gpu.count if pool.spec.gpu else 0,
                     spot=pool.spec.spot,
+                    reserved=pool.name in reserved,
                     disk_gb=pool.spec.disk_gb,
                     labels=dict(pool.spec.labels),
                     kubernetes_version=spec.cluster.version,

@@ -56,6 +56,9 @@ class NodePoolArgs(ComponentArgs):
     """An explicit catalog VM size; wins over the catalog's choice. Default: none, the catalog chooses."""
     spot: bool = False
     """Spot VMs (evicted nodes are deleted; the price cap is the on-demand price). Default: on-demand."""
+    reserved: bool = False
+    """prod: the pool holds the services kept running and only they land on it (the taint
+    `lepton.ai/reserved=kept-running:NoSchedule`, core/conventions.py). Default: off."""
     disk_gb: int = 100
     """OS disk size in GiB (a managed disk on the cluster's Disk Encryption Set, at most 2048). Default:
     100."""
@@ -130,6 +133,7 @@ class NodePool(Component):
             spot=args.spot,
             zones=args.zones,
             extra_labels=args.labels,
+            reserved=args.reserved,
         )
         self.machine_type = machine.name
         self.pool = containerservice.AgentPool(

@@ -13,7 +13,15 @@ from ipaddress import IPv4Network
 
 import yaml
 
-from lepton_infra.core.conventions import GPU_TAINT_EFFECT, GPU_TAINT_KEY, GPU_TAINT_VALUE, pool_labels
+from lepton_infra.core.conventions import (
+    GPU_TAINT_EFFECT,
+    GPU_TAINT_KEY,
+    GPU_TAINT_VALUE,
+    RESERVED_TAINT_EFFECT,
+    RESERVED_TAINT_KEY,
+    RESERVED_TAINT_VALUE,
+    pool_labels,
+)
 from lepton_infra.core.kubeconfig import ExecCredential, exec_kubeconfig
 from lepton_infra.core.naming import physical_name
 
@@ -137,12 +145,20 @@ class PoolShape:
 
 
 def pool_shape(
-    pool: str, *, gpu_type: str | None, spot: bool, zones: int, extra_labels: Mapping[str, str] | None = None
+    pool: str,
+    *,
+    gpu_type: str | None,
+    spot: bool,
+    zones: int,
+    extra_labels: Mapping[str, str] | None = None,
+    reserved: bool = False,
 ) -> PoolShape:
     """Labels and taints as on the other clouds (core/conventions.py), plus what AKS itself requires."""
     taints = []
     if gpu_type:
         taints.append(f"{GPU_TAINT_KEY}={GPU_TAINT_VALUE}:{GPU_TAINT_EFFECT}")
+    if gpu_type and reserved:  # prod: the pool of the services kept running, theirs alone
+        taints.append(f"{RESERVED_TAINT_KEY}={RESERVED_TAINT_VALUE}:{RESERVED_TAINT_EFFECT}")
     if spot:
         taints.append("{}={}:{}".format(*SPOT_TAINT))
     return PoolShape(

@@ -35,6 +35,7 @@ from lepton_infra.core.exposure import warn_if_api_open_to_the_world
 from lepton_infra.core.naming import child_name
 from lepton_infra.profiles.azure.limits import POD_CIDR
 from lepton_infra.spec import PlatformSpec
+from lepton_infra.spec.reserved_pools import reserved_pools
 from lepton_infra.spec.resolved import resolve
 
 # Azure workload identity exchanges the pod's projected service-account token at the Entra ID login
@@ -152,6 +153,7 @@ class Platform(Component):
             ),
             opts_(),
         )
+        reserved = {p.name for p in reserved_pools(spec)}  # prod: kept-running services' pools, tainted
         self.node_pools = [
             NodePool(
                 child_name(name, f"pool-{pool.name}"),
@@ -169,6 +171,7 @@ class Platform(Component):
                     cpu_class=pool.spec.cpu,
                     machine_type=pool.machine.name,
                     spot=pool.spec.spot,
+                    reserved=pool.name in reserved,
                     disk_gb=pool.spec.disk_gb,
                     zones=zones,
                     labels=dict(pool.spec.labels),

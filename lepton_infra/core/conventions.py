@@ -15,6 +15,24 @@ GPU_RESOURCE = "nvidia.com/gpu"
 GPU_TAINT_KEY = "nvidia.com/gpu"
 GPU_TAINT_VALUE = "present"
 GPU_TAINT_EFFECT = "NoSchedule"
+# prod: the on-demand GPU pools that hold the services kept running (spec/reserved_pools.py) carry this taint
+# as well, and only those services' pods tolerate it (plus the DaemonSets every GPU node needs): a tenant's
+# own Deployment or an unqueued Job with a node selector on the pool, or a GPU pod that does not tolerate
+# spot (AKS), would otherwise take the nodes those replicas need, and their pods never preempt.
+RESERVED_TAINT_KEY = "lepton.ai/reserved"
+RESERVED_TAINT_VALUE = "kept-running"
+RESERVED_TAINT_EFFECT = "NoSchedule"
+
+
+def reserved_toleration() -> dict[str, str]:
+    """What a pod needs to land on a reserved pool (exactly its taint)."""
+    return {
+        "key": RESERVED_TAINT_KEY,
+        "operator": "Equal",
+        "value": RESERVED_TAINT_VALUE,
+        "effect": RESERVED_TAINT_EFFECT,
+    }
+
 
 MONITORING_NAMESPACE = "monitoring"
 GPU_OPERATOR_NAMESPACE = "gpu-operator"

@@ -90,6 +90,9 @@ class NodePoolArgs(ComponentArgs):
     capacity is highest (ANY): for the pools holding services kept running, so one zone's outage never
     takes every replica. Costs nothing; best effort (GKE's words), not a guarantee. Default: off (ANY;
     CPU pools are BALANCED unless spot)."""
+    reserved: bool = False
+    """prod: the pool holds the services kept running and only they land on it (the taint
+    `lepton.ai/reserved=kept-running:NoSchedule`, core/conventions.py). Default: off."""
     queued_provisioning: bool = False
     """Nodes only through ProvisioningRequests (GKE queued provisioning, Dynamic Workload Scheduler): an
     on-demand GPU pool for queued jobs, from 0 nodes. Default: off."""
@@ -141,6 +144,7 @@ class NodePool(Component):
             extra_labels=dict(args.labels),
             spot=args.spot,
             balanced=args.balanced_zones,
+            reserved=args.reserved,
         )
         email = args.service_account_email
         if email is None:

@@ -8,7 +8,15 @@ from ipaddress import IPv4Network
 
 from lepton_infra.catalog import catalog, choose_machine
 from lepton_infra.core.cidr import plan_gke_ranges
-from lepton_infra.core.conventions import GPU_TAINT_EFFECT, GPU_TAINT_KEY, GPU_TAINT_VALUE, node_labels
+from lepton_infra.core.conventions import (
+    GPU_TAINT_EFFECT,
+    GPU_TAINT_KEY,
+    GPU_TAINT_VALUE,
+    RESERVED_TAINT_EFFECT,
+    RESERVED_TAINT_KEY,
+    RESERVED_TAINT_VALUE,
+    node_labels,
+)
 
 # Kubernetes taint effects as the GKE API spells them.
 GKE_TAINT_EFFECTS = {
@@ -91,6 +99,7 @@ def pool_shape(
     extra_labels: dict[str, str] | None = None,
     spot: bool = False,
     balanced: bool = False,
+    reserved: bool = False,
 ) -> PoolShape:
     """Machine type from the catalog (an explicit one wins); the accelerator type string and count come
     from the catalog machine, so they always agree with what the machine type carries."""
@@ -108,6 +117,8 @@ def pool_shape(
         )
     accelerator = Accelerator(type=catalog("gcp").accelerators[machine.gpu], count=machine.gpu_count)
     taint = Taint(GPU_TAINT_KEY, GPU_TAINT_VALUE, GKE_TAINT_EFFECTS[GPU_TAINT_EFFECT])
+    # prod: a pool holding services kept running repels every other pod too (core/conventions.py).
+    kept = Taint(RESERVED_TAINT_KEY, RESERVED_TAINT_VALUE, GKE_TAINT_EFFECTS[RESERVED_TAINT_EFFECT])
     # GPU capacity is scarce: an upgrade replaces nodes in place (no surge node that may never come) and
     # the autoscaler may place GPU nodes in any zone that has capacity (ANY: "picks zones that have the
     # highest capacity available"), unless the pool holds a service kept running (`balanced`): there
@@ -118,7 +129,7 @@ def pool_shape(
         machine_type=machine.name,
         accelerator=accelerator,
         labels=labels,
-        taints=(taint,),
+        taints=(taint, kept) if reserved else (taint,),
         max_surge=0,
         max_unavailable=1,
         location_policy="BALANCED" if balanced else "ANY",

@@ -241,6 +241,7 @@ class Platform(Component):
                     name_prefix=prefix,
                     # prod: the on-demand pools holding services kept running spread across zones
                     balanced_zones=pool.name in kept_running_pools,
+                    reserved=pool.name in kept_running_pools,
                     queued_provisioning=pool.name in knobs.queued_provisioning_pools,
                 ),
                 opts_(),

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 import pulumi
 
 from lepton_infra.core.cluster_handle import CapacityProvisioning, ClusterHandle, GpuFacts
+from lepton_infra.core.conventions import reserved_toleration
 from lepton_infra.core.errors import SpecError
 from lepton_infra.core.naming import child_name
 from lepton_infra.cost.gpu_hours import usd_per_gpu_hour
@@ -24,6 +25,8 @@ from lepton_infra.kubernetes.tenancy.tenant import WORKLOAD_SERVICE_ACCOUNT, Ten
 from lepton_infra.kubernetes.traffic.traffic_plan import traffic_plan
 from lepton_infra.spec import PlatformSpec
 from lepton_infra.spec.jobs import TenantJobsSpec
+from lepton_infra.spec.jobs_rules import queue_borrowing_limit
+from lepton_infra.spec.queue_compute import queue_compute_quota
 from lepton_infra.spec.reserved_pools import reserved_pools, scale_to_zero_pools
 from lepton_infra.spec.service import ServiceSpec
 from lepton_infra.spec.service_rules import gpu_replica_capacity, hosting_pools
@@ -48,6 +51,8 @@ def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs
     spot_types = {p.gpu.type for p in spec.node_pools if p.gpu and p.spot}  # GPU types with spot capacity
     interceptor = any(autoscaler_for(s.replicas.min, s.scaling.metric) == "keda-http" for s in spec.services)
 
+    reserved = {p.name for p in reserved_pools(spec)}
+
     def on_demand(svc: ServiceSpec) -> list[str]:
         return [p.name for p in hosting_pools(spec, svc) if not p.spot]
 
@@ -57,6 +62,16 @@ def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs
         if spec.environment != "prod":
             return []
         return on_demand(svc) if svc.replicas.min > 0 else scale_to_zero_pools(spec, svc)
+
+    def gpu_tolerations(svc: ServiceSpec) -> list[dict[str, str]]:
+        # The cloud's own GPU-node taints; a prod service kept running also tolerates the taint of the
+        # pools it is required onto, which keeps every other pod off them (reserved_pools.py).
+        if svc.gpu is None:
+            return []
+        tolerations = handle.gpu.tolerations(spot=svc.gpu.type in spot_types)
+        if reserved.intersection(required(svc)) and svc.replicas.min > 0:
+            tolerations.append(reserved_toleration())
+        return tolerations
 
     def can_surge(svc: ServiceSpec) -> bool:
         # A rollout at max replicas needs one replica more than max where the replicas may land; GPU
@@ -122,7 +137,7 @@ def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs
                 scaling_metric=s.scaling.metric,
                 scaling_target=s.scaling.target,
                 cpu_utilization=s.scaling.cpu_utilization,
-                cloud_tolerations=handle.gpu.tolerations(spot=s.gpu.type in spot_types) if s.gpu else (),
+                cloud_tolerations=gpu_tolerations(s),
                 model_cache_gb=s.model_cache_gb,
                 preferred_pools=on_demand(s) if s.replicas.min > 0 else [],
                 required_pools=required(s),
@@ -167,15 +182,18 @@ def job_queues_args(
         spot_tolerations=gpu.tolerations(spot=True),
     )
     queues = []
-    for t in spec.tenants:
+    compute = [queue_compute_quota(spec, i) for i in range(len(spec.tenants))]
+    for i, t in enumerate(spec.tenants):
         jobs = t.jobs or TenantJobsSpec()
         queues.append(
             TenantQueue(
                 tenant=t.name,
                 gpu_quota=dict(jobs.gpu_quota),
-                cpu_quota=jobs.cpu_quota or t.cpu_quota,
-                memory_quota=jobs.memory_quota or t.memory_quota,
-                borrowing_limit=jobs.borrowing_limit,
+                # all its jobs together, what the namespace quota leaves beside its services
+                cpu_quota=compute[i]["cpu"],
+                memory_quota=compute[i]["memory"],
+                # a tenant without a jobs block borrows only what its namespace quota holds
+                borrowing_limit=queue_borrowing_limit(spec, i),
                 reclaim_within_cohort=jobs.preemption.reclaim_within_cohort,
                 within_cluster_queue=jobs.preemption.within_cluster_queue,
             )

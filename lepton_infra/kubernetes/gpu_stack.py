@@ -20,6 +20,7 @@ from lepton_infra.core.conventions import (
     GPU_TAINT_EFFECT,
     GPU_TAINT_KEY,
     MONITORING_NAMESPACE,
+    reserved_toleration,
 )
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name
@@ -81,9 +82,13 @@ def gpu_operator_values(
     toggles: GpuOperatorToggles, cloud_taints: Sequence[NodeTaint] = (), runtime_class: str | None = None
 ) -> dict[str, Any]:
     gpu_toleration = {"key": GPU_TAINT_KEY, "operator": "Exists", "effect": GPU_TAINT_EFFECT}
-    # The cloud's own taints on some GPU nodes (AKS spot): without them no operand lands there.
+    # The cloud's own taints on some GPU nodes (AKS spot): without them no operand lands there. And the
+    # taint of prod's reserved pools (core/conventions.py): the device plugin must run on every GPU node,
+    # those included (tolerated on every stack: a toleration of a taint no node carries changes nothing,
+    # and a spec change may reserve a pool).
     cloud = [t.toleration() for t in cloud_taints]
-    tolerations = [gpu_toleration, *cloud]
+    node_taints = [reserved_toleration(), *cloud]
+    tolerations = [gpu_toleration, *node_taints]
     operator: dict[str, Any] = {"upgradeCRD": True}
     if runtime_class is not None:
         # Every operand pod (device plugin, validator, DCGM exporter, feature discovery) gets this
@@ -116,12 +121,12 @@ def gpu_operator_values(
         # (release-notes.rst, 25.10.0); with the cloud's toolkit, the documented device-list path
         # (NVIDIA_VISIBLE_DEVICES through the node's nvidia-container-runtime) is the one kept.
         values["cdi"] = {"enabled": False}
-    if cloud:
-        # The NFD worker labels each node with its PCI devices (`feature.node.kubernetes.io/
-        # pci-10de.present`), from which the operator sets `nvidia.com/gpu.present` and places its
-        # operands (controllers/state_manager.go at v26.7.0, gpuNodeLabels). On a node whose taint it
-        # does not tolerate (AKS spot) it never runs: no GPU label, no operand, no `nvidia.com/gpu`.
-        values["node-feature-discovery"] = {"worker": {"tolerations": [*NFD_WORKER_TOLERATIONS, *cloud]}}
+    # The NFD worker labels each node with its PCI devices (`feature.node.kubernetes.io/
+    # pci-10de.present`), from which the operator sets `nvidia.com/gpu.present` and places its
+    # operands (controllers/state_manager.go at v26.7.0, gpuNodeLabels). On a node whose taint it
+    # does not tolerate (AKS spot, a reserved pool) it never runs: no GPU label, no operand, no
+    # `nvidia.com/gpu`.
+    values["node-feature-discovery"] = {"worker": {"tolerations": [*NFD_WORKER_TOLERATIONS, *node_taints]}}
     return values
 
 

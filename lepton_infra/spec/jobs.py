@@ -3,8 +3,8 @@
 How services and jobs share a tenant's GPUs: the tenant's ResourceQuota (`tenants[].gpu_quota`,
 `cpu_quota`, `memory_quota`) is the hard ceiling for everything in its namespace, inference services and
 jobs together. The queue quota (`tenants[].jobs`) only decides when a queued job may start, and Kueue
-never reads the ceiling: the ceiling must hold the services at `replicas.max` plus everything the queue
-can admit, own quota and borrowed (spec/jobs_rules.py refuses less).
+never reads the ceiling: the ceiling must hold the services at `replicas.max`, one rollout surge pod of
+each, plus everything the queue can admit, own quota and borrowed (spec/jobs_rules.py refuses less).
 """
 
 from __future__ import annotations
@@ -53,18 +53,20 @@ class TenantJobsSpec(SpecModel):
         "keyed by pool name, e.g. `{h100: 8, l4-spot: 4}`. A name that is not a GPU pool is refused (no "
         "flavor offers that GPU). The tenant's `gpu_quota` (its ResourceQuota, the hard ceiling for services "
         "and jobs together) must hold this sum, what the queue may borrow and the services' GPUs at "
-        "`replicas.max`. Pools left out get 0: jobs may only borrow "
+        "`replicas.max` plus one rollout surge pod each. Pools left out get 0: jobs may only borrow "
         "their GPUs from other tenants' idle quota. Default none.",
     )
     cpu_quota: Quantity | None = Field(
         default=None,
-        description="Guaranteed CPU for queued jobs, per flavor; at most the tenant's `cpu_quota`. "
-        "Default: the tenant's `cpu_quota`.",
+        description="CPU for all the tenant's queued jobs together (the queue's `cpu` flavor, never "
+        "borrowed); with the services' CPU at `replicas.max` plus one rollout surge pod each, at most the "
+        "tenant's `cpu_quota` (refused above). Default: what `cpu_quota` leaves beside the services.",
     )
     memory_quota: Quantity | None = Field(
         default=None,
-        description="Guaranteed memory for queued jobs, per flavor; at most the tenant's `memory_quota`. "
-        "Default: the tenant's `memory_quota`.",
+        description="Memory for all the tenant's queued jobs together (never borrowed); with the services' "
+        "memory at `replicas.max` plus one rollout surge pod each, at most the tenant's `memory_quota` "
+        "(refused above). Default: what `memory_quota` leaves beside the services.",
     )
     borrowing_limit: int | None = Field(
         default=None,

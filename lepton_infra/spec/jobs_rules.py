@@ -1,6 +1,7 @@
 """What the spec refuses about the job queues: tenant queue settings without the queues, a tenant's
-ResourceQuota below its services at max plus what its queue can admit, queue quota on a pool that offers
-no GPUs, settings Kueue refuses. Kept apart from the models in `jobs.py`, which the platform spec imports."""
+ResourceQuota below its services at max and their rollouts' surge plus what its queue can admit, queue
+quota on a pool that offers no GPUs, settings Kueue refuses. Kept apart from the models in `jobs.py`,
+which the platform spec imports."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from typing import TYPE_CHECKING
 
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.spec_checks import rule
-from lepton_infra.spec.base import quantity_value
 from lepton_infra.spec.jobs import TenantJobsSpec
+from lepton_infra.spec.queue_compute import queue_compute_problems
 from lepton_infra.spec.reserved_pools import reserved_pools
+from lepton_infra.spec.service import ROLLOUT_MAX_SURGE
 
 if TYPE_CHECKING:
     from lepton_infra.spec.platform import PlatformSpec
@@ -45,19 +47,10 @@ def jobs_problems(spec: PlatformSpec) -> Iterator[Problem]:
                 )
             if count < 0:
                 yield Problem(f"{path}.gpu_quota.{pool}", count, "negative quota", "use 0 or more")
-        if tenant.jobs is not None:
-            # A tenant without queue settings still gets a queue that may borrow (not checked yet: its
-            # default quota 0 would refuse most multi-tenant specs; left open in issue 26).
-            yield from _queue_fits_namespace_quota(spec, i)
-        for field, ceiling in (("cpu_quota", tenant.cpu_quota), ("memory_quota", tenant.memory_quota)):
-            value = getattr(jobs, field)
-            if value is not None and quantity_value(value) > quantity_value(ceiling):
-                yield Problem(
-                    f"{path}.{field}",
-                    value,
-                    f"above the tenant's ResourceQuota {field} {ceiling} (the hard ceiling)",
-                    f"lower it or raise tenants[].{field}",
-                )
+        # A tenant without queue settings gets a queue with no quota of its own whose borrowing is bounded
+        # by what its namespace quota leaves (queue_borrowing_limit), so only its services can fail this.
+        yield from _queue_fits_namespace_quota(spec, i)
+        yield from queue_compute_problems(spec, i)
         if jobs.borrowing_limit is not None and len(spec.tenants) < 2:
             yield Problem(
                 f"{path}.borrowing_limit",
@@ -87,43 +80,81 @@ def jobs_problems(spec: PlatformSpec) -> Iterator[Problem]:
         )
 
 
-def queue_reach(spec: PlatformSpec, index: int) -> tuple[int, int]:
-    """(nominal, borrowable) GPUs tenant `index`'s ClusterQueue can admit jobs on: its own quota on every
-    job flavor, and per flavor what the other queues of the cohort hold, up to its `borrowing_limit` (Kueue
-    lends only others' nominal quota; borrowingLimit caps it per flavor and resource)."""
+def _lent_per_flavor(spec: PlatformSpec, index: int) -> tuple[int, list[int]]:
+    """Tenant `index`'s own GPU quota over the job flavors, and per flavor what the other queues of the
+    cohort hold (all Kueue lends: only others' nominal quota)."""
     tenants = [t.jobs or TenantJobsSpec() for t in spec.tenants]
-    own = tenants[index]
     reserved = {p.name for p in reserved_pools(spec)}
     flavors = [p.name for p in spec.gpu_pools if p.name not in reserved]
-    nominal = sum(own.gpu_quota.get(f, 0) for f in flavors)
-    borrowable = 0
-    for f in flavors:
-        others = sum(t.gpu_quota.get(f, 0) for j, t in enumerate(tenants) if j != index)
-        borrowable += others if own.borrowing_limit is None else min(others, own.borrowing_limit)
-    return nominal, borrowable
+    nominal = sum(tenants[index].gpu_quota.get(f, 0) for f in flavors)
+    lent = [sum(t.gpu_quota.get(f, 0) for j, t in enumerate(tenants) if j != index) for f in flavors]
+    return nominal, lent
+
+
+def _services_gpus(spec: PlatformSpec, index: int) -> list[tuple[str, int, int]]:
+    name = spec.tenants[index].name
+    return [(s.name, s.replicas.max, s.gpu.count) for s in spec.services if s.tenant == name and s.gpu]
+
+
+def queue_borrowing_limit(spec: PlatformSpec, index: int) -> int | None:
+    """The GPUs per flavor tenant `index`'s ClusterQueue may borrow (Kueue `borrowingLimit`; None: no
+    limit). A tenant's `jobs.borrowing_limit` as written. A tenant without a `jobs` block (a queue with no
+    quota of its own) may borrow what its namespace GPU quota leaves beside its services at max and their
+    surge: the largest per-flavor limit whose sum over the flavors fits there (0 when nothing is left),
+    no limit when everything the others hold fits. Kueue's limit is per flavor and resource
+    (kueue v0.19.2 apis/kueue/v1beta2/clusterqueue_types.go `borrowingLimit`, read 2026-12-07)."""
+    jobs = spec.tenants[index].jobs
+    if jobs is not None:
+        return jobs.borrowing_limit
+    _, lent = _lent_per_flavor(spec, index)
+    services = _services_gpus(spec, index)
+    room = spec.tenants[index].gpu_quota - sum((top + ROLLOUT_MAX_SURGE) * n for _, top, n in services)
+    if sum(lent) <= room:
+        return None
+    limit = 0
+    while sum(min(n, limit + 1) for n in lent) <= room:
+        limit += 1
+    return limit
+
+
+def queue_reach(spec: PlatformSpec, index: int) -> tuple[int, int]:
+    """(nominal, borrowable) GPUs tenant `index`'s ClusterQueue can admit jobs on: its own quota on every
+    job flavor, and per flavor what the other queues of the cohort hold, up to its borrowing limit
+    (`queue_borrowing_limit`: Kueue lends only others' nominal quota; borrowingLimit caps it per flavor
+    and resource)."""
+    nominal, lent = _lent_per_flavor(spec, index)
+    limit = queue_borrowing_limit(spec, index)
+    return nominal, sum(n if limit is None else min(n, limit) for n in lent)
 
 
 def _queue_fits_namespace_quota(spec: PlatformSpec, index: int) -> Iterator[Problem]:
     """Kueue admits a job on its queue's quota (own or borrowed) and never reads the namespace's
     ResourceQuota; the API server then refuses the job's pods beyond that quota (`exceeded quota`), while
-    the nodes bought for the admitted job idle until waitForPodsReady evicts it. So the namespace quota
-    must hold the services at their max and everything the queue can admit."""
+    the nodes bought for the admitted job idle until waitForPodsReady evicts it. A rolling update creates
+    `maxSurge` pods beyond the running ones, at max replicas too (the Deployment controller creates the
+    surge pod before or while it removes an old one: Kubernetes "Deployments", Max Surge), and
+    a refused surge pod hangs the rollout and Pulumi's wait on it. So the namespace quota must hold the
+    services at their max, each service's surge, and everything the queue can admit."""
     tenant = spec.tenants[index]
-    services = [s for s in spec.services if s.tenant == tenant.name and s.gpu is not None]
-    serving = sum(s.replicas.max * s.gpu.count for s in services if s.gpu is not None)
+    services = _services_gpus(spec, index)
+    serving = sum(top * count for _, top, count in services)
+    surge = sum(ROLLOUT_MAX_SURGE * count for _, _, count in services)
     nominal, borrowable = queue_reach(spec, index)
-    need = serving + nominal + borrowable
+    need = serving + surge + nominal + borrowable
     if need <= tenant.gpu_quota:
         return
-    parts = ", ".join(f"{s.name} {s.replicas.max} x {s.gpu.count}" for s in services if s.gpu is not None)
+    parts = ", ".join(f"{name} {top} x {count}" for name, top, count in services)
+    surges = ", ".join(f"{name} {ROLLOUT_MAX_SURGE} x {count}" for name, _, count in services)
     yield Problem(
         f"tenants[{index}].gpu_quota",
         tenant.gpu_quota,
         f"below what tenant {tenant.name} may run at once: {serving} GPUs of services at replicas.max "
-        f"({parts or 'none'}) + {nominal} of queue quota (tenants[{index}].jobs.gpu_quota) + {borrowable} "
-        f"its queue may borrow (other queues' quota, up to tenants[{index}].jobs.borrowing_limit per flavor) "
-        f"= {need}; Kueue admits jobs on queue quota alone, then the namespace quota refuses their pods "
-        "and the nodes bought for them idle until the job is evicted",
+        f"({parts or 'none'}) + {surge} of their rolling updates' surge pods (maxSurge "
+        f"{ROLLOUT_MAX_SURGE}: {surges or 'none'}) + {nominal} of queue quota "
+        f"(tenants[{index}].jobs.gpu_quota) + {borrowable} its queue may borrow (other queues' quota, up to "
+        f"tenants[{index}].jobs.borrowing_limit per flavor) = {need}; Kueue admits jobs on queue quota "
+        "alone, then the namespace quota refuses their pods (the nodes bought for them idle until the job "
+        "is evicted) or a rollout's surge pod (the rollout hangs)",
         f"raise tenants[{index}].gpu_quota to {need}, or lower tenants[{index}].jobs.gpu_quota, set "
         f"tenants[{index}].jobs.borrowing_limit (0: never borrow) or lower the services' replicas.max",
     )

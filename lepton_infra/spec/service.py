@@ -17,6 +17,12 @@ IMAGE_PATTERN = described(
 )
 
 
+ROLLOUT_MAX_SURGE = 1
+"""Replicas a service's rolling update creates beyond its current count (the Deployment's
+`rollingUpdate.maxSurge`, kubernetes/serving/inference.py). Every rollout surges, at max replicas too, so
+a tenant's namespace quota must hold this many extra pods of each service (jobs_rules.py)."""
+
+
 class ReplicasSpec(SpecModel):
     min: int = Field(
         default=0,

@@ -37,6 +37,8 @@ class TenantSpec(SpecModel):
     jobs: TenantJobsSpec | None = Field(
         default=None,
         description="Queue quota for batch and training jobs (needs `jobs.enabled`). Default: with "
-        "`jobs.enabled`, a queue with no guaranteed GPUs (it borrows idle ones) and the tenant's CPU and "
-        "memory quota.",
+        "`jobs.enabled`, a queue with no guaranteed GPUs and the tenant's CPU and memory quota; it borrows "
+        "idle GPUs only as far as `gpu_quota` leaves room beside the tenant's services at `replicas.max` "
+        "and their rollout surge (a per-flavor borrowingLimit; none: it never borrows), so admitted jobs' "
+        "pods are never refused by the namespace quota.",
     )

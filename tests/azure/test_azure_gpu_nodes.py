@@ -52,7 +52,8 @@ def test_gpu_operator_operands_use_the_aks_gpu_runtime_handler(graph: PlannedGra
 def test_node_feature_discovery_runs_on_spot_gpu_nodes(graph: PlannedGraph) -> None:
     """The NFD worker's tolerations are its chart's (NVIDIA/gpu-operator v26.7.0 values.yaml,
     `node-feature-discovery.worker.tolerations`: the control-plane taint and nvidia.com/gpu); a Helm list
-    value replaces the default whole, so both stay, with AKS's spot taint added."""
+    value replaces the default whole, so both stay, with prod's reserved-pool taint and AKS's spot taint
+    added."""
     tolerations = _operator_values(graph)["node-feature-discovery"]["worker"]["tolerations"]
     assert tolerations == [
         {
@@ -62,6 +63,7 @@ def test_node_feature_discovery_runs_on_spot_gpu_nodes(graph: PlannedGraph) -> N
             "effect": "NoSchedule",
         },
         {"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"},
+        {"key": "lepton.ai/reserved", "operator": "Equal", "value": "kept-running", "effect": "NoSchedule"},
         SPOT,
     ]
 

@@ -44,8 +44,12 @@ def public_h100_service() -> dict[str, Any]:
             "replicas": {"min": 0, "max": 2},
         },
     ]
-    # serving's namespace quota holds the reranker at max too (spec/jobs_rules.py)
-    raw["tenants"][1]["gpu_quota"] += 2
+    # serving's namespace quota (15) must hold the reranker at max and its rollout surge too (3 GPUs,
+    # spec/jobs_rules.py) while the tenants' quotas stay within the pools' 36 GPUs: serving's queue
+    # borrows at most 5 of research's 8 idle H100s instead of all 8 (4 + 1 embeddings, 2 + 1 reranker,
+    # 2 t4spot own, 5 borrowed = 15).
+    serving = raw["tenants"][1]
+    serving["jobs"] = {**serving["jobs"], "borrowing_limit": 5}
     return raw
 
 
@@ -59,7 +63,10 @@ def h100_nvl_pool() -> dict[str, Any]:
     ]
     research = raw["tenants"][0]
     research["jobs"] = {**research["jobs"], "gpu_quota": {**research["jobs"]["gpu_quota"], "nvl": 2}}
-    # both namespace quotas hold the 2 more GPUs their queues can admit (research's own, serving's borrowed)
-    for tenant in raw["tenants"]:
-        tenant["gpu_quota"] += 2
+    # research's namespace quota holds the 2 more GPUs its queue owns (21 -> 23); serving's stays 15 with
+    # its queue borrowing at most 6 per flavor (6 of research's 8 H100s, both NVLs: 8, as before), so the
+    # quotas sum to the pools' 38 GPUs at max (spec/jobs_rules.py, tenant_rules.py).
+    research["gpu_quota"] += 2
+    serving = raw["tenants"][1]
+    serving["jobs"] = {**serving["jobs"], "borrowing_limit": 6}
     return raw

@@ -31,6 +31,9 @@ def _prod_with_internal_hosts(count: int) -> dict[str, Any]:
     # quota (spec/jobs_rules.py), within research's namespace quota (it may borrow it).
     serving = next(t for t in raw["tenants"] if t["name"] == "serving")
     serving["jobs"]["gpu_quota"] = {"l4": 1, "l4-spot": 1}
+    # The namespace quota holds the services at max plus a surge pod each, 16 x (4 + 1) x 2 CPU / 8Gi,
+    # beside the queue's (spec/queue_compute.py).
+    serving.update(cpu_quota="192", memory_quota="768Gi")
     return raw
 
 

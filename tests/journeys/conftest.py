@@ -21,15 +21,16 @@ _CLUSTERS: dict[str, Cluster] = {}
 
 def _jobs_on(spec: dict[str, Any]) -> None:
     """Job queues on, the first tenant holding queue quota on every GPU pool (what the spec asks), its
-    services' max lowered by that much (its namespace quota holds its services at max and its queue,
-    spec/jobs_rules.py; the dev pools hold no more GPUs than that quota)."""
+    services' max lowered by that much and by one more for each one's rollout surge pod (its namespace
+    quota holds its services at max, their surge and its queue, spec/jobs_rules.py; the dev pools hold no
+    more GPUs than that quota)."""
     spec["jobs"] = {"enabled": True}
     gpus = {p["name"]: p["gpu"]["count"] for p in spec["node_pools"] if p.get("gpu")}
     tenant = spec["tenants"][0]
     tenant["jobs"] = {"gpu_quota": {name: 1 for name in gpus}}
     for svc in spec["services"]:
         if svc["tenant"] == tenant["name"] and svc.get("gpu"):
-            svc["replicas"]["max"] -= len(gpus)
+            svc["replicas"]["max"] -= len(gpus) + 1
 
 
 def _queue_length(spec: dict[str, Any]) -> None:
@@ -37,11 +38,19 @@ def _queue_length(spec: dict[str, Any]) -> None:
     spec["services"][0]["scaling"] = {"metric": "queue_length", "target": 5}
 
 
+def _tenant_without_jobs(spec: dict[str, Any]) -> None:
+    """A third tenant with no `jobs` block and no GPUs of its own (a CPU-only analytics team): the platform
+    still gives it a ClusterQueue in the cohort."""
+    spec["tenants"].append({"name": "analytics", "gpu_quota": 0})
+
+
 VARIANTS: dict[str, tuple[str, Callable[[dict[str, Any]], None]]] = {
     **{f"{s}+jobs": (s, _jobs_on) for s in SHIPPED_STACKS if s.endswith("-dev")},
     "aws-prod+queue": ("aws-prod", _queue_length),
+    "azure-prod+tenant": ("azure-prod", _tenant_without_jobs),
 }
-ALL = [*SHIPPED_STACKS, *VARIANTS]
+# azure-prod+tenant is walked only by the queue-within-namespace-quota journey (its tenant runs nothing).
+ALL = [*SHIPPED_STACKS, *(v for v in VARIANTS if v != "azure-prod+tenant")]
 
 
 def variant_graph(name: str) -> Any:

@@ -84,6 +84,22 @@ def _walk(cluster: Cluster, tenant: str, flavor_name: str, stop: bool = True) ->
         reach >= q(requests[GPU]),
         f"the queue reaches {reach} {GPU} of {flavor_name} (own + borrowable); the job asks {requests[GPU]}",
     )
+    for resource in ("cpu", "memory"):
+        # the flavor Kueue assigns the group covering it (the cpu flavor), own quota or borrowed
+        reach = max(
+            (
+                reachable_quota(cluster, queue, f["name"], resource)
+                for g in queue["spec"]["resourceGroups"]
+                if resource in g["coveredResources"]
+                for f in g["flavors"]
+            ),
+            default=q(0),
+        )
+        j.link(
+            f"queue holds the job's {resource}",
+            reach >= q(requests[resource]),
+            f"the queue reaches {reach} {resource} on any flavor; the job asks {requests[resource]}",
+        )
     container = defaulted(cluster, tenant, Container(dict(requests), {GPU: requests[GPU]}))
     j.link(
         "LimitRange leaves a valid container",

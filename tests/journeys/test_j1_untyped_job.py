@@ -52,14 +52,17 @@ def assigned_flavor(cluster: Cluster, tenant: str, requests: dict[str, str]) -> 
     for group in queue["spec"]["resourceGroups"]:
         if GPU not in group["coveredResources"]:
             continue
+        # Kueue assigns each resource group its flavor from the resources that group covers
+        # (flavorassigner.go); CPU and memory are another group's (the cpu flavor).
+        in_group = {r: amount for r, amount in asked.items() if r in group["coveredResources"]}
         for entry in group["flavors"]:
             name = entry["name"]
             flavor = cluster.named("ResourceFlavor", name)
             assert flavor is not None, f"ClusterQueue {tenant} lists missing flavor {name}"
             # The job selects nothing, so every flavor's node labels match it (checkFlavorForPodSets).
-            if any(reachable_quota(cluster, queue, name, r) < amount for r, amount in asked.items()):
+            if any(reachable_quota(cluster, queue, name, r) < amount for r, amount in in_group.items()):
                 continue  # no fit: Kueue tries the next flavor
-            borrows = any(flavor_quota(queue, name, r)[0] < amount for r, amount in asked.items())
+            borrows = any(flavor_quota(queue, name, r)[0] < amount for r, amount in in_group.items())
             if not borrows or when_can_borrow == "MayStopSearch":
                 return name
             fallback = fallback or name  # TryNextFlavor: keep looking for one that fits without borrowing

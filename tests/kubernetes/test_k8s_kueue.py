@@ -102,6 +102,9 @@ def test_flavors_select_and_tolerate_the_cloud_node_pools(stack: str, plan_stack
     assert any(p.spot for p in job_pools) and any(not p.spot for p in job_pools)
 
 
+EXPECTED_COMPUTE = {"research": ("42", "168Gi"), "serving": ("54", "216Gi")}
+
+
 @pytest.mark.parametrize("stack", PROD_STACKS)
 def test_every_tenant_has_a_queue_with_the_spec_quota(stack: str, plan_stack) -> None:
     graph = plan_stack(PLATFORM_STACK_DIR, stack)
@@ -111,15 +114,33 @@ def test_every_tenant_has_a_queue_with_the_spec_quota(stack: str, plan_stack) ->
     gpu_pool = {f"gpu-{p.name}": p.name for p in spec.gpu_pools}
     for tenant in spec.tenants:
         jobs = tenant.jobs
-        (group,) = queues[tenant.name]["resourceGroups"]
-        assert group["coveredResources"] == ["cpu", "memory", "nvidia.com/gpu"]
-        assert group["flavors"][0]["name"] == "cpu"  # CPU-only jobs stay off GPU nodes
+        compute, group = queues[tenant.name]["resourceGroups"]
+        # CPU and memory: one total on the label-less cpu flavor, never borrowed: the namespace quota
+        # (64 CPU, 256Gi) less the services at max plus one surge pod, 2 CPU / 8Gi each (research:
+        # sentiment 10 + 1; serving: embeddings 4 + 1).
+        assert compute == {
+            "coveredResources": ["cpu", "memory"],
+            "flavors": [
+                {
+                    "name": "cpu",
+                    "resources": [
+                        {
+                            "name": "cpu",
+                            "nominalQuota": EXPECTED_COMPUTE[tenant.name][0],
+                            "borrowingLimit": 0,
+                        },
+                        {
+                            "name": "memory",
+                            "nominalQuota": EXPECTED_COMPUTE[tenant.name][1],
+                            "borrowingLimit": 0,
+                        },
+                    ],
+                }
+            ],
+        }
+        assert group["coveredResources"] == ["nvidia.com/gpu"]
         for flavor in group["flavors"]:
             got = {r["name"]: r for r in flavor["resources"]}
-            assert got["cpu"]["nominalQuota"] == ((jobs.cpu_quota if jobs else None) or tenant.cpu_quota)
-            assert got["memory"]["nominalQuota"] == (
-                (jobs.memory_quota if jobs else None) or tenant.memory_quota
-            )
             want = (
                 jobs.gpu_quota.get(gpu_pool[flavor["name"]], 0) if jobs and flavor["name"] in gpu_pool else 0
             )
@@ -127,8 +148,8 @@ def test_every_tenant_has_a_queue_with_the_spec_quota(stack: str, plan_stack) ->
             limit = jobs.borrowing_limit if jobs and flavor["name"] in gpu_pool else None
             assert got["nvidia.com/gpu"].get("borrowingLimit") == limit
             assert "lendingLimit" not in got["nvidia.com/gpu"]  # idle quota is lent in full
-    research = {f["name"]: f for f in queues["research"]["resourceGroups"][0]["flavors"]}
-    assert research["gpu-h100"]["resources"][2] == {
+    research = {f["name"]: f for f in queues["research"]["resourceGroups"][1]["flavors"]}
+    assert research["gpu-h100"]["resources"][0] == {
         "name": "nvidia.com/gpu",
         "nominalQuota": 8,
         "borrowingLimit": 8,
@@ -155,9 +176,10 @@ def test_preemption_and_quota_follow_the_spec() -> None:
         tenants=[
             {
                 "name": "research",
-                # sentiment 10 + queue 6 + 2 l4-spot borrowed from serving (spec/jobs_rules.py)
-                "gpu_quota": 18,
-                "cpu_quota": "32",
+                # sentiment 10 + its surge 1 + queue 6 + 2 l4-spot borrowed from serving (spec/jobs_rules.py)
+                "gpu_quota": 19,
+                # sentiment (10 + 1) x 2 CPU + the queue's 16 (spec/queue_compute.py)
+                "cpu_quota": "38",
                 "admins": ["research-admins"],
                 "jobs": {
                     "gpu_quota": {"h100": 4, "l4-spot": 2},
@@ -177,11 +199,12 @@ def test_preemption_and_quota_follow_the_spec() -> None:
     assert research["preemption"]["withinClusterQueue"] == "Never"
     flavors = {
         f["name"]: {r["name"]: r["nominalQuota"] for r in f["resources"]}
-        for f in research["resourceGroups"][0]["flavors"]
+        for g in research["resourceGroups"]
+        for f in g["flavors"]
     }
-    assert flavors["gpu-h100"] == {"cpu": "16", "memory": "64Gi", "nvidia.com/gpu": 4}
-    assert flavors["gpu-l4-spot"] == {"cpu": "16", "memory": "64Gi", "nvidia.com/gpu": 2}
-    assert flavors["cpu"]["nvidia.com/gpu"] == 0
+    assert flavors["cpu"] == {"cpu": "16", "memory": "64Gi"}
+    assert flavors["gpu-h100"] == {"nvidia.com/gpu": 4}
+    assert flavors["gpu-l4-spot"] == {"nvidia.com/gpu": 2}
 
 
 @pytest.mark.parametrize("stack", PROD_STACKS)
@@ -321,13 +344,15 @@ def test_queue_gpu_quota_above_the_resource_quota_is_refused() -> None:
 
 
 def test_queue_cpu_and_memory_above_the_resource_quota_are_refused() -> None:
-    problems = _problems(lambda raw: _research(raw, cpu_quota="65", memory_quota="0.5Ti"))
+    problems = _problems(lambda raw: _research(raw, cpu_quota="43", memory_quota="169Gi"))
     assert set(problems) == {"tenants[0].jobs.cpu_quota", "tenants[0].jobs.memory_quota"}
 
 
 def test_queue_memory_at_the_ceiling_in_other_units_is_accepted() -> None:
+    """The ceiling is what research's namespace quota (64 CPU, 256Gi) leaves beside sentiment at 10 + 1
+    replicas of 2 CPU / 8Gi: 42 CPU, 168Gi."""
     raw = raw_spec("aws-prod")
-    _research(raw, cpu_quota="64000m", memory_quota="0.25Ti")
+    _research(raw, cpu_quota="42000m", memory_quota="172032Mi")
     assert PlatformSpec.from_dict(raw).tenants[0].jobs is not None
 
 
@@ -385,7 +410,8 @@ def test_the_documented_training_job_is_valid_and_admissible(prod) -> None:
     (queue,) = [d["spec"] for d in _docs(prod.graph, CLUSTER_QUEUE) if d["metadata"]["name"] == namespace]
     fits = [
         f["name"]
-        for f in queue["resourceGroups"][0]["flavors"]
+        for g in queue["resourceGroups"]
+        for f in g["flavors"]
         if f["name"] in per_node
         and per_node[f["name"]] >= gpus
         and next(r for r in f["resources"] if r["name"] == "nvidia.com/gpu")["nominalQuota"] >= gpus

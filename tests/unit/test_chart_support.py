@@ -119,9 +119,10 @@ def test_the_shipped_version_is_supported_by_every_chart_the_stack_installs() ->
     raw = _spec(DEFAULT_VERSION, jobs={"enabled": True})
     # Every GPU pool needs queue quota in some tenant's queue (spec/jobs_rules.py).
     raw["tenants"][0]["jobs"] = {"gpu_quota": {p["name"]: 1 for p in raw["node_pools"] if p.get("gpu")}}
-    # ... within its namespace GPU quota together with its services at max (spec/jobs_rules.py).
+    # ... within its namespace GPU quota together with its services at max and their rollouts' surge pod
+    # (spec/jobs_rules.py).
     for svc in raw["services"]:
-        svc["replicas"] = {**svc["replicas"], "max": svc["replicas"]["max"] - 1}
+        svc["replicas"] = {**svc["replicas"], "max": svc["replicas"]["max"] - 2}
     raw["network"] = {
         **raw.get("network", {}),
         "domain": "ai.acme.dev",

@@ -1,5 +1,5 @@
-"""A tenant's namespace GPU quota holds its services at replicas.max and all its queue can admit, own
-and borrowed (spec/jobs_rules.py): Kueue admits on queue quota alone."""
+"""A tenant's namespace GPU quota holds its services at replicas.max, their rollouts' surge pods and all
+its queue can admit, own and borrowed (spec/jobs_rules.py): Kueue admits on queue quota alone."""
 
 from __future__ import annotations
 
@@ -31,20 +31,32 @@ def test_the_shipped_numbers_fit() -> None:
 
 def test_a_namespace_quota_below_services_and_queue_is_refused_with_the_sum() -> None:
     raw = _spec()
-    raw["tenants"][0]["gpu_quota"] = 16  # sentiment 10 + h100 8 + 2 borrowed l4-spot = 20
+    raw["tenants"][0]["gpu_quota"] = 16  # sentiment 10 + its surge 1 + h100 8 + 2 borrowed l4-spot = 21
     found = _problems(raw)
     assert list(found) == ["tenants[0].gpu_quota"]
-    assert "= 20;" in found["tenants[0].gpu_quota"]
-    assert "raise tenants[0].gpu_quota to 20" in found["tenants[0].gpu_quota"]
+    assert "= 21;" in found["tenants[0].gpu_quota"]
+    assert "raise tenants[0].gpu_quota to 21" in found["tenants[0].gpu_quota"]
+
+
+def test_a_quota_holding_services_and_queue_but_not_the_surge_pod_is_refused() -> None:
+    raw = _spec()
+    raw["tenants"][0]["gpu_quota"] = 20  # the pre-surge sum: sentiment's rollout at 10 would hang
+    found = _problems(raw)
+    assert list(found) == ["tenants[0].gpu_quota"]
+    assert (
+        "+ 1 of their rolling updates' surge pods (maxSurge 1: sentiment 1 x 1)"
+        in found["tenants[0].gpu_quota"]
+    )
 
 
 def test_unlimited_borrowing_counts_every_other_queue() -> None:
     raw = _spec()
-    raw["tenants"][1]["gpu_quota"] = 8  # serving borrows research's 8 H100s: 4 + 2 + 8 = 14
+    raw["tenants"][1]["gpu_quota"] = 8  # serving borrows research's 8 H100s: 4 + 1 + 2 + 8 = 15
     found = _problems(raw)
     assert list(found) == ["tenants[1].gpu_quota"]
     why = found["tenants[1].gpu_quota"]
-    assert "4 GPUs of services at replicas.max (embeddings 4 x 1) + 2 of queue quota" in why
+    assert "4 GPUs of services at replicas.max (embeddings 4 x 1) + 1 of their rolling updates'" in why
+    assert "+ 2 of queue quota" in why
     assert "+ 8 its queue may borrow" in why
 
 

@@ -2,10 +2,13 @@
 LocalQueue and the tenants' Role over them. Plain camelCase manifests (the tests check them against the
 CRDs of the pinned Kueue), built by `kueue.py`.
 
-One resource group covers CPU, memory and GPUs, so a pod gets all three from one flavor (one node pool):
-with separate groups Kueue could pick a CPU flavor for a GPU pod's CPU and a GPU flavor for its GPU,
-whose node selectors no node satisfies. The CPU flavor comes first and offers no GPUs: CPU-only jobs stay
-off GPU nodes, GPU jobs skip it.
+Two resource groups: CPU and memory on the `cpu` flavor alone, GPUs on one flavor per GPU pool. Kueue
+assigns a flavor per group (kueue v0.19.2 pkg/scheduler/flavorassigner), so a GPU job gets the `cpu`
+flavor for its CPU and memory and a GPU flavor for its GPUs. The `cpu` flavor has no node labels and no
+tolerations, so it adds nothing to a pod and never contradicts the GPU flavor's node selector; CPU-only
+jobs stay off GPU nodes by their taint. One CPU flavor makes the queue's CPU and memory quota one total for
+all its jobs, which must fit the tenant's namespace ResourceQuota (per GPU flavor, as before, the queue
+could admit the namespace's whole CPU quota once per flavor: spec/queue_compute.py).
 
 The GPU flavors follow cheapest GPU-hour first. Kueue tries a ClusterQueue's flavors in their listed order
 and, by default, stops at the first that fits, even by borrowing (`flavorFungibility.whenCanBorrow:
@@ -150,23 +153,36 @@ class TenantQueue:
 
 
 def cluster_queue_spec(queue: TenantQueue, flavors: Sequence[Flavor]) -> dict[str, Any]:
-    has_gpus = any(f.gpu_type for f in flavors)
-    covered = ["cpu", "memory", *([GPU_RESOURCE] if has_gpus else [])]
+    # CPU and memory: one total for all the queue's jobs on the label-less CPU flavor, never borrowed
+    # (borrowingLimit 0), so what Kueue admits fits the namespace ResourceQuota (spec/queue_compute.py).
+    compute = [
+        {"name": "cpu", "nominalQuota": queue.cpu_quota, "borrowingLimit": 0},
+        {"name": "memory", "nominalQuota": queue.memory_quota, "borrowingLimit": 0},
+    ]
+    groups: list[dict[str, Any]] = [
+        {
+            "coveredResources": ["cpu", "memory"],
+            "flavors": [{"name": f.name, "resources": compute} for f in flavors if f.gpu_type is None],
+        }
+    ]
 
-    def resources(flavor: Flavor) -> list[dict[str, Any]]:
-        out: list[dict[str, Any]] = [
-            {"name": "cpu", "nominalQuota": queue.cpu_quota},
-            {"name": "memory", "nominalQuota": queue.memory_quota},
-        ]
-        if has_gpus:
-            gpus: dict[str, Any] = {
-                "name": GPU_RESOURCE,
-                "nominalQuota": queue.gpu_quota.get(flavor.pool, 0) if flavor.pool else 0,
+    def gpus(flavor: Flavor) -> list[dict[str, Any]]:
+        quota: dict[str, Any] = {
+            "name": GPU_RESOURCE,
+            "nominalQuota": queue.gpu_quota.get(flavor.pool or "", 0),
+        }
+        if queue.borrowing_limit is not None:
+            quota["borrowingLimit"] = queue.borrowing_limit
+        return [quota]
+
+    gpu_flavors = [f for f in flavors if f.gpu_type]
+    if gpu_flavors:
+        groups.append(
+            {
+                "coveredResources": [GPU_RESOURCE],
+                "flavors": [{"name": f.name, "resources": gpus(f)} for f in gpu_flavors],
             }
-            if flavor.gpu_type and queue.borrowing_limit is not None:
-                gpus["borrowingLimit"] = queue.borrowing_limit
-            out.append(gpus)
-        return out
+        )
 
     spec: dict[str, Any] = {
         "cohortName": COHORT,
@@ -179,12 +195,7 @@ def cluster_queue_spec(queue: TenantQueue, flavors: Sequence[Flavor]) -> dict[st
             # A borrower never preempts another borrower's jobs: reclaiming is the owner's right.
             "borrowWithinCohort": {"policy": "Never"},
         },
-        "resourceGroups": [
-            {
-                "coveredResources": covered,
-                "flavors": [{"name": f.name, "resources": resources(f)} for f in flavors],
-            }
-        ],
+        "resourceGroups": groups,
     }
     provisioned = [f.name for f in flavors if f.provisioned]
     if provisioned:

@@ -32,6 +32,7 @@ from lepton_infra.kubernetes.serving.autoscaling import (
     service_endpoint,
     service_host,
 )
+from lepton_infra.kubernetes.serving.rollout import rolling_update
 from lepton_infra.kubernetes.serving.workload import PORT_NAME, PodShape, pod_template_spec
 from lepton_infra.kubernetes.tenancy.isolation import callers_ingress_spec, interceptor_ingress_spec
 from lepton_infra.spec import GpuRequest, ReplicasSpec, ScalingSpec, ServiceSpec
@@ -98,8 +99,9 @@ class InferenceServiceArgs(ComponentArgs):
     identity_pod_labels: Mapping[str, str] = field(default_factory=dict)
     """Pod labels the cloud's identity webhook needs (from the tenant's `BoundIdentity`). Default: none."""
     cloud_tolerations: Sequence[Mapping[str, str]] = ()
-    """Tolerations for the cloud's own taints on GPU nodes (`GpuFacts.cloud_taints`, e.g. AKS spot).
-    Default: none."""
+    """Tolerations beyond the platform's GPU taint: the cloud's own taints on GPU nodes
+    (`GpuFacts.cloud_taints`, e.g. AKS spot) and, for a prod service kept running, its reserved pools'
+    taint (`core.conventions.reserved_toleration`). Default: none."""
     model_cache_gb: int = 20
     """Writable space for model weights at /models (an emptyDir on the node's boot disk: no cost beyond the
     pool's disk), as the spec's `services[].model_cache_gb`. Default: 20 GiB."""
@@ -113,9 +115,10 @@ class InferenceServiceArgs(ComponentArgs):
     surge: bool = True
     """Whether the pools always have room for one replica beyond max. True: a rollout surges one replica
     and never drops one (full capacity throughout). False (GPU replicas whose pools hold no more than max
-    of them): still surge one, but let `ceil(100/max)`% be unavailable, which Kubernetes rounds down to 1
-    at max replicas and to 0 below it: only at max, where the surge pod can never be placed and the
-    rollout would hang, one old replica goes first and its node takes the new one. Default: True."""
+    of them): still surge one, but let one old replica go first at max, where the surge pod can never be
+    placed and the rollout would hang, and its node takes the new one; below max none, where a percentage
+    can say so (max 1-10, 12, 13, 15, 17, 20, 25, 34, 50, 100 of 1..100), otherwise one there too
+    (serving/rollout.py). Default: True."""
     priority_class: str | None = None
     """The PriorityClass of the pods (the platform's `lepton-serving`: ahead of batch pods, never
     preempting). Default: none, the cluster's default priority."""
@@ -195,20 +198,14 @@ class InferenceService(Component):
             required_pools=args.required_pools,
             priority_class=args.priority_class,
         )
-        # maxUnavailable as a percentage rounds down (kubernetes pkg/controller/deployment/util,
-        # ResolveFenceposts): 1 replica at max, 0 below it.
-        unavailable_at_max = f"{-(-100 // max(args.max_replicas, 1))}%"
         deployment_spec: dict[str, Any] = {
             # The autoscaler owns the replica count after creation (ignored below).
             "replicas": args.min_replicas,
             "revisionHistoryLimit": 5,
             "selector": {"matchLabels": selector},
             # Surge one replica and never drop one (full serving capacity); where no node could take the
-            # surge pod at max replicas, one replica may go first at max only (`surge`).
-            "strategy": {
-                "type": "RollingUpdate",
-                "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0 if args.surge else unavailable_at_max},
-            },
+            # surge pod at max replicas, one replica may go first at max (`surge`, serving/rollout.py).
+            "strategy": rolling_update(surge=args.surge, max_replicas=args.max_replicas),
             "template": {
                 "metadata": {"labels": {**labels, **selector, **dict(args.identity_pod_labels)}},
                 "spec": pod_template_spec(shape),

@@ -45,7 +45,8 @@ class PodShape:
     gpu_count: int
     service_account: Any  # pulumi.Input[str]
     labels: Mapping[str, str]
-    # Tolerations for taints the cloud itself puts on GPU nodes (`GpuFacts.cloud_taints`).
+    # Tolerations for taints the cloud itself puts on GPU nodes (`GpuFacts.cloud_taints`), and the reserved
+    # pools' taint for a prod service kept running.
     cloud_tolerations: Sequence[Mapping[str, str]] = ()
     model_cache_gb: int = 20
     # Pools the scheduler should prefer (on-demand ones for a service kept running); empty: no preference.

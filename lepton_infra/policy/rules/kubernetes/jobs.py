@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from lepton_infra.core.conventions import GPU_RESOURCE
 from lepton_infra.policy.model import Enforcement, Finding, NotApplicable, ResourceView, Severity, StackView
 from lepton_infra.policy.props import as_list, as_mapping, is_unknown
 from lepton_infra.policy.registry import resource_rule, stack_rule
@@ -48,8 +49,9 @@ def tenant_local_queue(stack: StackView) -> Iterator[Finding]:
     clouds=K8S,
     enforcement=Enforcement.ADVISORY,
     description="A ClusterQueue has a `cohortName` (else its idle quota is never lent and it never "
-    "borrows) and a `borrowingLimit` on some resource (else it may borrow all of the cohort's idle "
-    "quota, which comes back only by preempting its jobs).",
+    "borrows) and a `borrowingLimit` on some of its GPU resources, or on some resource for a queue "
+    "without GPUs (else it may borrow all of the cohort's idle GPUs, which come back only by preempting "
+    "its jobs).",
     remediation="Set `tenants[].jobs.borrowing_limit` (the platform always sets the cohort).",
 )
 def cluster_queue_cohort_limit(r: ResourceView) -> Iterator[str]:
@@ -65,5 +67,10 @@ def cluster_queue_cohort_limit(r: ResourceView) -> Iterator[str]:
         for flavor in as_list(as_mapping(group).get("flavors"))
         for res in as_list(as_mapping(flavor).get("resources"))
     ]
-    if resources and not any("borrowingLimit" in res for res in resources):
-        yield f"no borrowingLimit: it may borrow all the idle quota of cohort {cohort}"
+    # GPUs are what queues lend each other; CPU and memory may carry a limit (the platform's: 0) that says
+    # nothing about the GPUs. A queue without GPUs is judged on what it covers.
+    gpus = [res for res in resources if res.get("name") == GPU_RESOURCE]
+    checked = gpus or resources
+    if checked and not any("borrowingLimit" in res for res in checked):
+        what = "GPUs" if gpus else "quota"
+        yield f"no borrowingLimit on its {what}: it may borrow all the idle {what} of cohort {cohort}"
