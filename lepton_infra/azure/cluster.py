@@ -22,6 +22,7 @@ from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name, physical_name
 from lepton_infra.core.propagation import wait_for
 from lepton_infra.profiles.azure.knobs import AzureKnobs
+from lepton_infra.profiles.azure.limits import SYSTEM_POOL_VM_SIZE
 from lepton_infra.profiles.azure.tags import AZURE_TAGS
 from lepton_infra.spec import ClusterSpec
 from lepton_infra.spec.problems import like_spec_field
@@ -98,6 +99,12 @@ class ClusterArgs(ComponentArgs):
     in prod)."""
     system_pool_max: int = 3
     """Most nodes of the system pool. Default: 3."""
+    system_pool_vm_size: str = SYSTEM_POOL_VM_SIZE
+    """The system pool's machine. Default: Standard_D4s_v5 (AKS system pools need 2 vCPUs and 4 GiB or
+    more)."""
+    system_pool_labels: Mapping[str, str] = field(default_factory=dict)
+    """Node labels that make the system pool also the platform's (`azure.system_pool_hosts_platform`): it is
+    then not tainted CriticalAddonsOnly. Default: none, a pool for kube-system add-ons only."""
     standard_tier: bool = True
     """The Standard tier (financially backed uptime SLA; $0.10 an hour, about $73/month: cost/fees.yaml)
     instead of Free. Default: Standard."""
@@ -296,6 +303,8 @@ class Cluster(Component):
                     max_nodes=args.system_pool_max,
                     zones=args.zones,
                     subnet_id=args.node_subnet_id,
+                    vm_size=args.system_pool_vm_size,
+                    labels=args.system_pool_labels,
                 )
             ],
             # The inline pool exists only because AKS needs one at creation; editing it inline fails or

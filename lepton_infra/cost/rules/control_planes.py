@@ -114,5 +114,13 @@ def _aks_cluster(r, graph, book):
                 profile.get("scaleSetPriority") == "Spot",
                 float(profile.get("minCount") or profile.get("count") or 0),
                 float(profile.get("maxCount") or profile.get("count") or 0),
-                {POOL_LABEL: f"aks-{profile.get('name', 'system')}"},
+                # The spec's pool it stands in for (`azure.system_pool_hosts_platform`), else AKS's own.
+                {
+                    POOL_LABEL: (profile.get("nodeLabels") or {}).get(POOL_LABEL)
+                    or f"aks-{profile.get('name')}"
+                },
             )
+
+
+def _inline_pool_name(profile: dict[str, Any]) -> str:
+    return str((profile.get("nodeLabels") or {}).get(POOL_LABEL) or f"aks-{profile.get('name', 'system')}")
