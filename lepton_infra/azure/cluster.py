@@ -15,6 +15,7 @@ from lepton_infra.azure.cluster_access import cluster_access
 from lepton_infra.azure.cluster_identity import cluster_identities
 from lepton_infra.azure.maintenance import AksMaintenanceWindow, maintenance_configurations
 from lepton_infra.azure.planning import AKS_ZONES, MIN_SERVICE_PREFIX, aks_kubeconfig, dns_service_ip
+from lepton_infra.azure.planning import credential_value as credential_value
 from lepton_infra.azure.system_pool import system_pool_profile
 from lepton_infra.core.args import at_least, at_most, ipv4_cidr, ordered
 from lepton_infra.core.component import Component, ComponentArgs
@@ -95,16 +96,13 @@ class ClusterArgs(ComponentArgs):
     """When AKS may auto-upgrade and reimage (azure/maintenance.py: two planned-maintenance configurations).
     Default: none, at any hour AKS chooses."""
     system_pool_min: int = 1
-    """Fewest nodes of the dedicated system pool (kube-system add-ons only). Default: 1 (the platform uses 3
-    in prod)."""
+    """Fewest nodes of the system pool. Default: 1 (the platform uses 1 in dev, 2 in staging, 3 in prod)."""
     system_pool_max: int = 3
     """Most nodes of the system pool. Default: 3."""
     system_pool_vm_size: str = SYSTEM_POOL_VM_SIZE
-    """The system pool's machine. Default: Standard_D4s_v5 (AKS system pools need 2 vCPUs and 4 GiB or
-    more)."""
+    """The system pool's machine. Default: Standard_D4s_v5."""
     system_pool_labels: Mapping[str, str] = field(default_factory=dict)
-    """Node labels that make the system pool also the platform's (`azure.system_pool_hosts_platform`): it is
-    then not tainted CriticalAddonsOnly. Default: none, a pool for kube-system add-ons only."""
+    """Labels that make it the platform's pool too, untainted. Default: none (kube-system only, tainted)."""
     standard_tier: bool = True
     """The Standard tier (financially backed uptime SLA; $0.10 an hour, about $73/month: cost/fees.yaml)
     instead of Free. Default: Standard."""
@@ -362,7 +360,7 @@ class Cluster(Component):
         )
         self.kubeconfig: pulumi.Output[str] = pulumi.Output.secret(
             pulumi.Output.all(self.cluster.name, credentials.kubeconfigs).apply(
-                lambda v: aks_kubeconfig(str(v[0]), _credential_value(v[1][0]))
+                lambda v: aks_kubeconfig(str(v[0]), credential_value(v[1][0]))
             )
         )
         # The grant must have propagated to the cluster's authorizer, not only exist (core/propagation.py).
@@ -400,10 +398,3 @@ class Cluster(Component):
         self.finish(
             {"cluster_name": self.cluster_name, "endpoint": self.endpoint, "oidc_issuer": self.oidc_issuer}
         )
-
-
-def _credential_value(credential: object) -> str:
-    """The base64 kubeconfig of a CredentialResult (a typed result, or its plain mapping form)."""
-    if isinstance(credential, dict):
-        return str(credential["value"])
-    return str(getattr(credential, "value", ""))

@@ -13,6 +13,7 @@ from lepton_infra.core.kubernetes_versions import PlanDateError, SupportStatus, 
 from lepton_infra.cost.prices import Price, PriceBook
 from lepton_infra.cost.registry import cost_item, rule
 from lepton_infra.cost.rules.node_pools import pool_item
+from lepton_infra.profiles.gcp.resolved import free_tier_credit
 from lepton_infra.spec.platform import spec_in_config
 
 
@@ -66,7 +67,7 @@ def _gke_cluster(r, graph, book):
     yield cost_item(r, "control_plane", book.fee("gke-control-plane"), 1, 1, note=note)
     spec = spec_in_config(graph.config)
     zonal = str(r.get("location") or "").count("-") == 2  # `us-central1-a`; a region has one hyphen
-    if zonal and spec is not None and spec.gcp is not None and spec.gcp.free_tier_credit:
+    if zonal and spec is not None and spec.gcp is not None and free_tier_credit(spec):
         # The credit pays the zonal cluster's fee, up to $74.40 a month (its fee is $73.00 at 730 hours).
         fee, credit = book.fee("gke-control-plane"), book.fee("gke-free-tier-credit")
         covered = Price(-min(fee.usd_per_hour, -credit.usd_per_hour), credit.source, credit.date)

@@ -117,9 +117,6 @@ class AzureKnobs(SpecModel):
 
 
 # What the `azure:` knobs default to per environment, as rows the validator fills (spec/defaults.py reads
-# every cloud's). Others that follow the environment are decided when the knobs are resolved
+# every cloud's): none. Those that follow the environment are decided when the knobs are resolved
 # (profiles/azure/resolved.py), as each field's description says.
-ENVIRONMENT_DEFAULTS: tuple[EnvDefault, ...] = (
-    # dev: one always-on CPU pool, AKS's system pool, for kube-system and the platform alike.
-    EnvDefault("azure.system_pool_hosts_platform", True, False, False, cloud="azure"),
-)
+ENVIRONMENT_DEFAULTS: tuple[EnvDefault, ...] = ()

@@ -38,7 +38,9 @@ def resolve_azure(spec: PlatformSpec) -> ResolvedAzure:
     if spec.azure is None:
         raise ValueError("cloud azure needs its `azure:` block: validate the spec first")
     low, high = SYSTEM_POOL_SIZE[spec.environment]
-    hosted = spec.system_pool if spec.azure.system_pool_hosts_platform else None
+    # `azure.system_pool_hosts_platform`, else on in dev only: one always-on CPU pool there.
+    hosts = spec.azure.system_pool_hosts_platform
+    hosted = spec.system_pool if (spec.environment == "dev" if hosts is None else hosts) else None
     if hosted is None:
         pool = AksSystemPool(SYSTEM_POOL_NAME, SYSTEM_POOL_VM_SIZE, low, high)
     else:

@@ -211,9 +211,6 @@ class GcpKnobs(SpecModel):
 
 
 # What the `gcp:` knobs default to per environment, as rows the validator fills (spec/defaults.py reads
-# every cloud's). Others that follow the environment are decided when the knobs are resolved
+# every cloud's): none. Those that follow the environment are decided when the knobs are resolved
 # (profiles/gcp/resolved.py), as each field's description says.
-ENVIRONMENT_DEFAULTS: tuple[EnvDefault, ...] = (
-    # The free tier credit pays one zonal cluster's fee per billing account: the dev stack's, by default.
-    EnvDefault("gcp.free_tier_credit", True, False, False, cloud="gcp"),
-)
+ENVIRONMENT_DEFAULTS: tuple[EnvDefault, ...] = ()

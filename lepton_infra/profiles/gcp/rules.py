@@ -34,7 +34,7 @@ def _billing_account(spec: PlatformSpec) -> Iterator[Problem]:
         )
 
 
-@rule("gcp")
+@rule("gcp", "environment")
 def _free_tier_credit_zonal(spec: PlatformSpec) -> Iterator[Problem]:
     # Only prod's cluster is regional (gcp/platform.py), and the credit applies to zonal clusters only.
     if spec.gcp and spec.gcp.free_tier_credit and spec.environment == "prod":
