@@ -10,7 +10,7 @@ from functools import cache
 from importlib import resources
 from typing import Literal
 
-import yaml
+from lepton_infra.core.yaml_table import read_table
 
 Cloud = Literal["aws", "gcp", "azure"]
 CLOUDS: tuple[Cloud, ...] = ("aws", "gcp", "azure")
@@ -39,6 +39,9 @@ class Machine:
     gpu: str | None = None
     gpu_count: int = 0
     cpu_class: str | None = None
+    # Local SSD the machine type always comes with (GCP A3, A2 Ultra: `bundledLocalSsds`), in GiB; it
+    # draws on the region's local SSD quota like any attached one. 0: none bundled.
+    local_ssd_gib: int = 0
 
     @property
     def monthly_usd(self) -> float:
@@ -125,9 +128,10 @@ def _machine(cloud: Cloud, m: dict, raw: dict, all_regions: tuple[str, ...]) -> 
         gpu=m.get("gpu"),
         gpu_count=int(m.get("gpu_count", 0)),
         cpu_class=m.get("cpu_class"),
+        local_ssd_gib=int(m.get("local_ssd_gib", 0)),
     )
 
 
 def _load(filename: str) -> dict:
     text = resources.files("lepton_infra.catalog").joinpath("data", filename).read_text()
-    return yaml.safe_load(text)
+    return read_table(text)
