@@ -9,7 +9,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from bench import isolation, overhead, scale
+from bench import idle, isolation, overhead, scale
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -20,11 +20,12 @@ def main() -> None:
         p.name[len("Pulumi.") : -len(".yaml")] for p in (REPO / "stacks/platform").glob("Pulumi.*.yaml")
     )
     prod = [s for s in stacks if s.endswith("-prod")]
+    dev = [s for s in stacks if s.endswith("-dev")]
     console.print(
         f"lepton-infra benchmarks, {date.today()}, {platform.machine()} "
         f"{os.cpu_count()} cores, Python {platform.python_version()}"
     )
-    for table in (overhead.run(prod)[0], scale.run()[0], isolation.run(stacks)[0]):
+    for table in (overhead.run(prod)[0], scale.run()[0], isolation.run(stacks)[0], idle.run(dev)[0]):
         console.print(table)
 
 

@@ -40,6 +40,7 @@ def plan(stack_dir: str, stack: str) -> dict:
         "parallelism": report.deploy["parallelism"],
         "monthly_usd_idle": report.cost["monthly_usd_idle"],
         "monthly_usd_max": report.cost["monthly_usd_max"],
+        "system_pool_fit": report.cost.get("system_pool_fit"),
     }
 
 

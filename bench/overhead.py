@@ -13,6 +13,12 @@ from rich.table import Table
 REPO = Path(__file__).resolve().parent.parent
 
 
+def child_result(mode: str, stack_or_spec: str) -> dict:
+    """A plan (`plan`, stack name) or a floor (`floor`, its JSON spec) measured in a fresh process."""
+    args = (mode, str(REPO / "stacks/platform"), stack_or_spec) if mode == "plan" else (mode, stack_or_spec)
+    return _child(*args)
+
+
 def _child(*args: str) -> dict:
     out = subprocess.run(
         [sys.executable, "-m", "bench.child", *args], cwd=REPO, check=True, capture_output=True, text=True

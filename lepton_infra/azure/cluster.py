@@ -15,6 +15,7 @@ from lepton_infra.azure.cluster_access import cluster_access
 from lepton_infra.azure.cluster_identity import cluster_identities
 from lepton_infra.azure.maintenance import AksMaintenanceWindow, maintenance_configurations
 from lepton_infra.azure.planning import AKS_ZONES, MIN_SERVICE_PREFIX, aks_kubeconfig, dns_service_ip
+from lepton_infra.azure.planning import credential_value as credential_value
 from lepton_infra.azure.system_pool import system_pool_profile
 from lepton_infra.core.args import at_least, at_most, ipv4_cidr, ordered
 from lepton_infra.core.component import Component, ComponentArgs
@@ -22,6 +23,7 @@ from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name, physical_name
 from lepton_infra.core.propagation import wait_for
 from lepton_infra.profiles.azure.knobs import AzureKnobs
+from lepton_infra.profiles.azure.limits import SYSTEM_POOL_VM_SIZE
 from lepton_infra.profiles.azure.tags import AZURE_TAGS
 from lepton_infra.spec import ClusterSpec
 from lepton_infra.spec.problems import like_spec_field
@@ -94,10 +96,13 @@ class ClusterArgs(ComponentArgs):
     """When AKS may auto-upgrade and reimage (azure/maintenance.py: two planned-maintenance configurations).
     Default: none, at any hour AKS chooses."""
     system_pool_min: int = 1
-    """Fewest nodes of the dedicated system pool (kube-system add-ons only). Default: 1 (the platform uses 3
-    in prod)."""
+    """Fewest nodes of the system pool. Default: 1 (the platform uses 1 in dev, 2 in staging, 3 in prod)."""
     system_pool_max: int = 3
     """Most nodes of the system pool. Default: 3."""
+    system_pool_vm_size: str = SYSTEM_POOL_VM_SIZE
+    """The system pool's machine. Default: Standard_D4s_v5."""
+    system_pool_labels: Mapping[str, str] = field(default_factory=dict)
+    """Labels that make it the platform's pool too, untainted. Default: none (kube-system only, tainted)."""
     standard_tier: bool = True
     """The Standard tier (financially backed uptime SLA; $0.10 an hour, about $73/month: cost/fees.yaml)
     instead of Free. Default: Standard."""
@@ -296,6 +301,8 @@ class Cluster(Component):
                     max_nodes=args.system_pool_max,
                     zones=args.zones,
                     subnet_id=args.node_subnet_id,
+                    vm_size=args.system_pool_vm_size,
+                    labels=args.system_pool_labels,
                 )
             ],
             # The inline pool exists only because AKS needs one at creation; editing it inline fails or
@@ -353,7 +360,7 @@ class Cluster(Component):
         )
         self.kubeconfig: pulumi.Output[str] = pulumi.Output.secret(
             pulumi.Output.all(self.cluster.name, credentials.kubeconfigs).apply(
-                lambda v: aks_kubeconfig(str(v[0]), _credential_value(v[1][0]))
+                lambda v: aks_kubeconfig(str(v[0]), credential_value(v[1][0]))
             )
         )
         # The grant must have propagated to the cluster's authorizer, not only exist (core/propagation.py).
@@ -391,10 +398,3 @@ class Cluster(Component):
         self.finish(
             {"cluster_name": self.cluster_name, "endpoint": self.endpoint, "oidc_issuer": self.oidc_issuer}
         )
-
-
-def _credential_value(credential: object) -> str:
-    """The base64 kubeconfig of a CredentialResult (a typed result, or its plain mapping form)."""
-    if isinstance(credential, dict):
-        return str(credential["value"])
-    return str(getattr(credential, "value", ""))

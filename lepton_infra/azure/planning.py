@@ -277,3 +277,10 @@ def serves_provisioning_requests(kubernetes_version: str) -> bool:
     """Whether AKS's managed cluster autoscaler serves ProvisioningRequests on this minor."""
     major, minor = (int(part) for part in kubernetes_version.split(".")[:2])
     return (major, minor) >= AKS_PROVISIONING_REQUESTS_FROM
+
+
+def credential_value(credential: object) -> str:
+    """The base64 kubeconfig of a CredentialResult (a typed result, or its plain mapping form)."""
+    if isinstance(credential, dict):
+        return str(credential["value"])
+    return str(getattr(credential, "value", ""))

@@ -31,6 +31,7 @@ from lepton_infra.core.cluster_handle import (
     NodeTaint,
 )
 from lepton_infra.core.component import Component
+from lepton_infra.core.conventions import pool_labels
 from lepton_infra.core.exposure import warn_if_api_open_to_the_world
 from lepton_infra.core.naming import child_name
 from lepton_infra.profiles.azure.limits import POD_CIDR
@@ -145,6 +146,14 @@ class Platform(Component):
                 ),
                 system_pool_min=system_pool.min_nodes,
                 system_pool_max=system_pool.max_nodes,
+                system_pool_vm_size=system_pool.vm_size,
+                # The spec's system pool, when AKS's own stands in for it: its labels, no taint.
+                system_pool_labels={
+                    **pool_labels(system_pool.hosts_pool, None),
+                    **dict(system_pool.labels),
+                }
+                if system_pool.hosts_pool
+                else {},
                 standard_tier=prod,
                 long_term_support=spec.cluster.support == "extended",
                 tags=tags,
@@ -180,6 +189,7 @@ class Platform(Component):
                 opts_(),
             )
             for pool in resolved.pools
+            if pool.name != system_pool.hosts_pool  # AKS's system pool is that one
         ]
         self.artifacts = ArtifactStore(
             child_name(name, "artifacts"),

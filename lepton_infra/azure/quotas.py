@@ -46,7 +46,11 @@ def quota_needs(resolved: ResolvedPlatform) -> list[QuotaNeed]:
     system = resolved.azure.system_pool
     pools = [
         (system.name, system.vm_size, system.max_nodes, False),
-        *((p.name, p.machine.name, p.spec.max, p.spec.spot) for p in resolved.pools),
+        *(
+            (p.name, p.machine.name, p.spec.max, p.spec.spot)
+            for p in resolved.pools
+            if p.name != system.hosts_pool  # AKS's system pool stands in for it, counted above
+        ),
     ]
     region = resolved.spec.region
     vcpus = {m.name: m.vcpu for m in catalog("azure").machines}

@@ -9,6 +9,7 @@ from lepton_infra.catalog import HOURS_PER_MONTH
 from lepton_infra.cost.prices import PriceBook
 from lepton_infra.cost.registry import CostItem
 from lepton_infra.cost.rules import rule_for
+from lepton_infra.cost.system_fit import SystemFit, system_fit
 from lepton_infra.plan.record import PlannedGraph
 from lepton_infra.spec.platform import PlatformSpec, spec_in_config
 
@@ -17,6 +18,7 @@ from lepton_infra.spec.platform import PlatformSpec, spec_in_config
 class CostReport:
     items: list[CostItem]
     tenants: list[dict[str, Any]] = field(default_factory=list)
+    system_fit: SystemFit | None = None  # the platform's own pods against the system pool's minimum
 
     @property
     def monthly_usd_idle(self) -> float:
@@ -46,6 +48,7 @@ class CostReport:
                 for i in self.node_pools()
             ],
             "tenants": self.tenants,
+            **({"system_pool_fit": self.system_fit.to_json()} if self.system_fit else {}),
             "hours_per_month": HOURS_PER_MONTH,
         }
 
@@ -61,7 +64,18 @@ def estimate_cost(graph: PlannedGraph) -> CostReport:
     report = CostReport(items=items)
     if spec:
         report.tenants = tenant_costs(spec, report.node_pools())
+        report.system_fit = _system_fit(graph, spec, report.node_pools())
     return report
+
+
+def _system_fit(graph: PlannedGraph, spec: PlatformSpec, pools: list[CostItem]) -> SystemFit | None:
+    """The system pool as the plan prices it: its machine and its nodes at idle (every node group of it)."""
+    system = spec.system_pool
+    items = [i for i in pools if system is not None and i.pool == system.name and i.machine_type]
+    if not items:
+        return None
+    minimum = round(sum(i.idle_units for i in items))
+    return system_fit(graph, spec.cloud, items[0].pool or "", items[0].machine_type or "", minimum)
 
 
 def tenant_costs(spec: PlatformSpec, pools: list[CostItem]) -> list[dict[str, Any]]:

@@ -24,7 +24,7 @@ from lepton_infra.kubernetes.observability.observability import Observability, O
 from lepton_infra.kubernetes.priority import tenant_priority_classes
 from lepton_infra.kubernetes.serving.autoscaling import autoscaler_for
 from lepton_infra.kubernetes.serving.inference import SERVICE_PORT, InferenceService, InferenceServiceArgs
-from lepton_infra.kubernetes.serving.keda import Keda, KedaArgs
+from lepton_infra.kubernetes.serving.keda import HTTP_ADD_ON_CHART_REPLICAS, Keda, KedaArgs
 from lepton_infra.kubernetes.serving.metrics_server import MetricsServer, MetricsServerArgs
 from lepton_infra.kubernetes.tenancy.tenant import Tenant, TenantArgs
 from lepton_infra.kubernetes.traffic.routes import route_target
@@ -89,6 +89,9 @@ class PlatformAddonsArgs(ComponentArgs):
     scale_up_dependencies: Sequence[pulumi.Resource] = field(default_factory=list)
     """What inference workloads also wait for: the cluster autoscaler that brings their nodes. Default:
     none."""
+    system_replicas: int = HTTP_ADD_ON_CHART_REPLICAS
+    """Replicas of the KEDA HTTP add-on's scaler and interceptor (`cluster.system_replicas`). Default: the
+    chart's 3."""
     traffic: TrafficPlan | None = None
     """The way in to the exposed services (kubernetes/traffic/traffic_plan.py). Default: none, no service is
     exposed outside the cluster."""
@@ -169,6 +172,7 @@ class PlatformAddons(Component):
                     kubernetes_version=args.kubernetes_version,
                     depends_on=nodes,
                     http_add_on="keda-http" in autoscalers,
+                    http_add_on_replicas=args.system_replicas,
                     namespace_labels=dict(args.traffic.facts.target_namespace_labels) if args.traffic else {},
                 ),
                 self.child_opts(),

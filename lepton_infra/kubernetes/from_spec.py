@@ -10,6 +10,7 @@ import pulumi
 
 from lepton_infra.core.cluster_handle import CapacityProvisioning, ClusterHandle, GpuFacts
 from lepton_infra.core.conventions import reserved_toleration
+from lepton_infra.core.env_defaults import filled
 from lepton_infra.core.errors import SpecError
 from lepton_infra.core.naming import child_name
 from lepton_infra.cost.gpu_hours import usd_per_gpu_hour
@@ -86,6 +87,7 @@ def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs
         kubernetes_version=version,
         gpu=handle.gpu if spec.gpu_pools else None,
         install_metrics_server=not handle.metrics_server_installed,
+        system_replicas=filled(spec.cluster.system_replicas, "cluster.system_replicas"),
         critical_priority_needs_quota=handle.critical_priority_needs_quota,
         workload_dependencies=list(handle.workload_dependencies),
         scale_up_dependencies=list(handle.scale_up_dependencies),

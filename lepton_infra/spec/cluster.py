@@ -66,6 +66,17 @@ class ClusterSpec(SpecModel):
         "endpoint without any, or with one outside the VPC and no `aws.runner_transit_gateway_id`, is "
         "refused (nothing could reach it). Default none.",
     )
+    system_replicas: int | None = Field(
+        default=None,
+        ge=1,
+        le=10,
+        description="Replicas of the platform's stateless system pods whose charts run three for high "
+        "availability: the KEDA HTTP add-on's scaler and interceptor (installed when a service scales to "
+        "zero on request rate), 250m CPU and 20Mi each. Default: 1 in dev (one of each: a request waits "
+        "for a restarted interceptor instead of failing over; saves 1 vCPU of the system pool's requests, "
+        "what lets the dev stacks' one standard-4 system node hold the platform's pods: the plan's "
+        "`system_pool_fit`), 3 in staging and prod (the charts' own).",
+    )
     allow_public_endpoint_from_anywhere: bool = Field(
         default=False,
         description="DANGER: permit 0.0.0.0/0 in authorized_networks. Off by default; the plan warns "

@@ -22,6 +22,8 @@ GENERIC_DEFAULTS: tuple[EnvDefault, ...] = (
     EnvDefault("network.zones", 2, 2, 3),
     EnvDefault("network.nat", "single", "single", "per-zone"),
     EnvDefault("cluster.endpoint", "public", "public", "private"),
+    # One replica of each HA system pod in dev: 1 vCPU less to request on the system pool (ClusterSpec).
+    EnvDefault("cluster.system_replicas", 1, 3, 3),
     EnvDefault("protect", False, False, True),
 )
 

@@ -232,13 +232,27 @@ def test_cluster_security_profile(graph: PlannedGraph) -> None:
     assert upgrade == {"upgradeChannel": "patch", "nodeOSUpgradeChannel": "NodeImage"}
 
 
-def test_system_pool_is_inline_tainted_and_ignored(graph: PlannedGraph) -> None:
-    cluster = graph.one(CLUSTER)
+def test_system_pool_is_inline_tainted_and_ignored(prod: PlannedGraph) -> None:
+    """prod: AKS's system pool runs kube-system only (tainted), beside the spec's own system pool."""
+    cluster = prod.one(CLUSTER)
     [system] = cluster.inputs["agentPoolProfiles"]
     assert system["mode"] == "System" and system["nodeTaints"] == [SYSTEM_POOL_TAINT]
+    assert "nodeLabels" not in system
     assert system["enableEncryptionAtHost"] is True
     assert "agentPoolProfiles" in cluster.ignore_changes
-    assert {p.inputs["mode"] for p in graph.of_type(AGENT_POOL)} == {"User"}
+    assert {p.inputs["mode"] for p in prod.of_type(AGENT_POOL)} == {"User"}
+    assert "system" in {(p.get("nodeLabels") or {}).get("lepton.ai/pool") for p in prod.of_type(AGENT_POOL)}
+
+
+def test_dev_has_one_always_on_cpu_pool(plan_stack, platform_dir) -> None:
+    """Issue 28: in dev AKS's system pool is the spec's system pool (`azure.system_pool_hosts_platform`):
+    untainted, labelled `lepton.ai/pool: system`, the spec's machine and counts; no second CPU pool."""
+    dev = plan_stack(platform_dir, "azure-dev")
+    [system] = dev.one(CLUSTER).inputs["agentPoolProfiles"]
+    assert system["mode"] == "System" and "nodeTaints" not in system
+    assert system["nodeLabels"] == {"lepton.ai/pool": "system"}
+    assert (system["vmSize"], system["minCount"], system["maxCount"]) == ("Standard_D4s_v5", 1, 3)
+    assert [(p.get("nodeLabels") or {}).get("lepton.ai/pool") for p in dev.of_type(AGENT_POOL)] == ["t4spot"]
 
 
 def test_prod_is_private_standard_and_protected(prod: PlannedGraph) -> None:

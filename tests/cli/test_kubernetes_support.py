@@ -98,7 +98,9 @@ EXTENDED = {
     "gcp": (
         "gcp:container/cluster:Cluster",
         {"releaseChannel.channel": "EXTENDED"},
-        [0.10, 0.50],
+        # the fee, the dev cluster's free tier credit against it (zonal; not against the extended fee), the
+        # extended support period's fee
+        [0.10, -0.10, 0.50],
         "2028-02-11",
     ),
     "azure": (

@@ -10,9 +10,11 @@ from typing import Any
 from lepton_infra.catalog import Cloud
 from lepton_infra.core.conventions import POOL_LABEL
 from lepton_infra.core.kubernetes_versions import PlanDateError, SupportStatus, plan_date, status
-from lepton_infra.cost.prices import PriceBook
+from lepton_infra.cost.prices import Price, PriceBook
 from lepton_infra.cost.registry import cost_item, rule
 from lepton_infra.cost.rules.node_pools import pool_item
+from lepton_infra.profiles.gcp.resolved import free_tier_credit
+from lepton_infra.spec.platform import spec_in_config
 
 
 def lifecycle_status(cloud: Cloud, version: Any) -> SupportStatus | None:
@@ -63,6 +65,20 @@ def _gke_cluster(r, graph, book):
     in_extended = extended and support is not None and support.phase == "extended"
     note = None if in_extended else _extended_later(support, "gke-extended-support-period", book, extended)
     yield cost_item(r, "control_plane", book.fee("gke-control-plane"), 1, 1, note=note)
+    spec = spec_in_config(graph.config)
+    zonal = str(r.get("location") or "").count("-") == 2  # `us-central1-a`; a region has one hyphen
+    if zonal and spec is not None and spec.gcp is not None and free_tier_credit(spec):
+        # The credit pays the zonal cluster's fee, up to $74.40 a month (its fee is $73.00 at 730 hours).
+        fee, credit = book.fee("gke-control-plane"), book.fee("gke-free-tier-credit")
+        covered = Price(-min(fee.usd_per_hour, -credit.usd_per_hour), credit.source, credit.date)
+        yield cost_item(
+            r,
+            "control_plane",
+            covered,
+            1,
+            1,
+            note="GKE free tier credit: one zonal cluster per billing account",
+        )
     if in_extended and support is not None:
         ends = support.support_ends("extended")
         yield cost_item(
@@ -99,5 +115,13 @@ def _aks_cluster(r, graph, book):
                 profile.get("scaleSetPriority") == "Spot",
                 float(profile.get("minCount") or profile.get("count") or 0),
                 float(profile.get("maxCount") or profile.get("count") or 0),
-                {POOL_LABEL: f"aks-{profile.get('name', 'system')}"},
+                # The spec's pool it stands in for (`azure.system_pool_hosts_platform`), else AKS's own.
+                {
+                    POOL_LABEL: (profile.get("nodeLabels") or {}).get(POOL_LABEL)
+                    or f"aks-{profile.get('name')}"
+                },
             )
+
+
+def _inline_pool_name(profile: dict[str, Any]) -> str:
+    return str((profile.get("nodeLabels") or {}).get(POOL_LABEL) or f"aks-{profile.get('name', 'system')}")

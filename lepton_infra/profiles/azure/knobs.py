@@ -86,6 +86,19 @@ class AzureKnobs(SpecModel):
         description="AKS node OS upgrade channel. Default `NodeImage`: weekly node images with OS and "
         "GPU-driver fixes, rolled out by AKS.",
     )
+    system_pool_hosts_platform: bool | None = Field(
+        default=None,
+        description="AKS's own system-mode pool (`sys`, which AKS requires, inline in the cluster) is also "
+        "the spec's system pool: it takes that pool's machine, node counts and labels, carries no "
+        "CriticalAddonsOnly taint, and the platform's pods run on it beside kube-system; no second "
+        "always-on CPU pool is created. Default: on in dev (saves the second pool's minimum: one "
+        "Standard_D4s_v5, about $140 a month), off in staging and prod, where kube-system keeps a tainted "
+        "pool of its own so AKS upgrades and system pressure never compete with the platform. The plan's "
+        "`system_pool_fit` checks that the one pool holds the platform's pods. On a running cluster "
+        "AKS does not retaint or relabel the inline pool (the platform never edits it after creation): "
+        "switching it on there deletes the spec's system pool; first run `az aks nodepool update "
+        "--name sys --node-taints '' --labels lepton.ai/pool=<system pool>` (docs/azure.md).",
+    )
     network_watcher_resource_group: str = Field(
         default="NetworkWatcherRG",
         description="Resource group of the subscription's Network Watcher for the region (Azure creates "

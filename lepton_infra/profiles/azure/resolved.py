@@ -22,6 +22,10 @@ class AksSystemPool:
     vm_size: str
     min_nodes: int
     max_nodes: int
+    # `azure.system_pool_hosts_platform`: the spec's system pool this pool stands in for (its name); None:
+    # a dedicated kube-system pool, tainted CriticalAddonsOnly.
+    hosts_pool: str | None = None
+    labels: tuple[tuple[str, str], ...] = ()  # the spec pool's own labels, when it hosts one
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,19 @@ def resolve_azure(spec: PlatformSpec) -> ResolvedAzure:
     if spec.azure is None:
         raise ValueError("cloud azure needs its `azure:` block: validate the spec first")
     low, high = SYSTEM_POOL_SIZE[spec.environment]
-    return ResolvedAzure(
-        knobs=spec.azure, system_pool=AksSystemPool(SYSTEM_POOL_NAME, SYSTEM_POOL_VM_SIZE, low, high)
-    )
+    # `azure.system_pool_hosts_platform`, else on in dev only: one always-on CPU pool there.
+    hosts = spec.azure.system_pool_hosts_platform
+    hosted = spec.system_pool if (spec.environment == "dev" if hosts is None else hosts) else None
+    if hosted is None:
+        pool = AksSystemPool(SYSTEM_POOL_NAME, SYSTEM_POOL_VM_SIZE, low, high)
+    else:
+        machine = hosted.machine(spec.cloud, spec.region)
+        pool = AksSystemPool(
+            SYSTEM_POOL_NAME,
+            machine.name,
+            hosted.min,
+            hosted.max,
+            hosts_pool=hosted.name,
+            labels=tuple(sorted(hosted.labels.items())),
+        )
+    return ResolvedAzure(knobs=spec.azure, system_pool=pool)

@@ -188,6 +188,19 @@ class GcpKnobs(SpecModel):
         "Scheduler prices (priced on-demand here, an upper bound) and draw on the preemptible GPU quota. "
         "Default none (jobs are admitted on quota alone on GKE).",
     )
+    free_tier_credit: bool | None = Field(
+        default=None,
+        description="Count the billing account's GKE free tier credit against this cluster's management fee "
+        "in the cost table: $74.40 a month per billing account, applied only to zonal (and Autopilot) "
+        "clusters, which covers one zonal cluster's $0.10/hour (cloud.google.com/kubernetes-engine/pricing, "
+        "stored copy read 2026-12-07). Default: on in dev, off in staging and prod. Outside prod the "
+        "platform's cluster is zonal (its control plane in the first of the nodes' zones), and that is what "
+        "it gives up for the credit: one control-plane replica, so the Kubernetes API is unavailable during "
+        "control-plane upgrades and an outage of that zone (the nodes and their pods keep running; SLA "
+        "99.5% instead of a regional cluster's 99.95%). Saves $73 a month on one cluster per billing "
+        "account: turn it off on a second dev stack billed to the same account (the credit is spent once). "
+        "Refused with a regional (prod) cluster, which the credit does not apply to.",
+    )
     request_quota_increases: bool = Field(
         default=False,
         description="Ask for the GPU quotas the pools need at max (`quota_to_request`) as Cloud Quotas "

@@ -28,6 +28,12 @@ def gke_release_channel(spec: PlatformSpec) -> str:
     return chosen or ("EXTENDED" if spec.cluster.support == "extended" else "REGULAR")
 
 
+def free_tier_credit(spec: PlatformSpec) -> bool:
+    """`gcp.free_tier_credit`, else on in dev only (the billing account's one zonal cluster credit)."""
+    chosen = spec.gcp.free_tier_credit if spec.gcp else None
+    return spec.environment == "dev" if chosen is None else chosen
+
+
 def resolve_gcp(spec: PlatformSpec) -> ResolvedGcp:
     knobs = spec.gcp
     if knobs is None:

@@ -34,6 +34,18 @@ def _billing_account(spec: PlatformSpec) -> Iterator[Problem]:
         )
 
 
+@rule("gcp", "environment")
+def _free_tier_credit_zonal(spec: PlatformSpec) -> Iterator[Problem]:
+    # Only prod's cluster is regional (gcp/platform.py), and the credit applies to zonal clusters only.
+    if spec.gcp and spec.gcp.free_tier_credit and spec.environment == "prod":
+        yield Problem(
+            "gcp.free_tier_credit",
+            True,
+            "GKE's free tier credit applies only to zonal clusters, and a prod cluster is regional",
+            "remove gcp.free_tier_credit (prod pays the $0.10/hour fee)",
+        )
+
+
 @rule("network")
 def _room_for_pod_ranges(spec: PlatformSpec) -> Iterator[Problem]:
     cidr = spec.network.cidr
@@ -264,6 +276,7 @@ def gcp_certificate_sources(spec: PlatformSpec) -> Iterator[Problem]:
 # In the order they report.
 GCP_RULES: tuple[Rule, ...] = (
     _billing_account,
+    _free_tier_credit_zonal,
     _room_for_pod_ranges,
     gcp_rbac_groups,
     gcp_certificate_sources,

@@ -1,0 +1,180 @@
+"""Do the platform's own pods fit the system pool at its minimum? The plan proves it instead of assuming it:
+the requests of every long-running pod of the pinned charts the plan installs (system_pods.yaml: the
+release's values where it sets them, the chart's defaults otherwise), DaemonSets once per node, plus an
+allowance for the cloud's own kube-system pods, against the allocatable CPU and memory (allocatable.py) of
+the system pool's minimum node count.
+
+The allowance is an estimate, not read from the clouds: their kube-system pods (DNS, CNI, CSI node plugins,
+kube-proxy, metrics and logging agents) are not in the plan. `HEADROOM` keeps a share of allocatable free
+on top, for the next release's larger requests and a rolling update's surge pod."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from lepton_infra.catalog import Cloud
+from lepton_infra.catalog.machines import catalog
+from lepton_infra.cost.allocatable import allocatable
+from lepton_infra.plan.record import PlannedGraph
+
+HELM_RELEASE = "kubernetes:helm.sh/v3:Release"
+HEADROOM = 0.10  # of allocatable CPU and memory, left free (module docstring)
+# The cloud's own pods per system node: estimates (no source read here), replaced by read figures when one is.
+MANAGED_ALLOWANCE: dict[str, tuple[int, int]] = {  # cloud -> (millicores, MiB) per node
+    # CoreDNS (2 x 100m/70Mi), kube-proxy 100m, aws-node 25m, EBS CSI node and controller, pod identity agent.
+    "aws": (450, 400),
+    # kube-dns and its autoscaler, konnectivity, fluentbit-gke, gke-metrics-agent, PD CSI node, netd.
+    "gcp": (600, 600),
+    # CoreDNS, konnectivity, azure-cns, ip-masq-agent, cloud-node-manager, disk and file CSI node plugins.
+    "azure": (450, 500),
+}
+
+
+@dataclass(frozen=True)
+class PodRequests:
+    name: str
+    release: str
+    replicas: int  # per cluster; a DaemonSet's per node
+    daemonset: bool
+    cpu_m: int  # per replica
+    memory_mib: int
+
+
+@dataclass
+class SystemFit:
+    pool: str
+    machine_type: str
+    min_nodes: int
+    pods: list[PodRequests] = field(default_factory=list)
+    allocatable_cpu_m: int = 0  # the pool's minimum, all nodes
+    allocatable_memory_mib: int = 0
+    managed_cpu_m: int = 0
+    managed_memory_mib: int = 0
+
+    @property
+    def requests_cpu_m(self) -> int:
+        return sum(p.cpu_m * p.replicas * (self.min_nodes if p.daemonset else 1) for p in self.pods)
+
+    @property
+    def requests_memory_mib(self) -> int:
+        return sum(p.memory_mib * p.replicas * (self.min_nodes if p.daemonset else 1) for p in self.pods)
+
+    @property
+    def needed_cpu_m(self) -> int:
+        return self.requests_cpu_m + self.managed_cpu_m
+
+    @property
+    def needed_memory_mib(self) -> int:
+        return self.requests_memory_mib + self.managed_memory_mib
+
+    @property
+    def fits(self) -> bool:
+        usable = 1 - HEADROOM
+        return (
+            self.min_nodes > 0
+            and self.needed_cpu_m <= self.allocatable_cpu_m * usable
+            and self.needed_memory_mib <= self.allocatable_memory_mib * usable
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "pool": self.pool,
+            "machine_type": self.machine_type,
+            "min_nodes": self.min_nodes,
+            "requests": {"cpu_m": self.requests_cpu_m, "memory_mib": self.requests_memory_mib},
+            "managed_allowance": {"cpu_m": self.managed_cpu_m, "memory_mib": self.managed_memory_mib},
+            "allocatable": {"cpu_m": self.allocatable_cpu_m, "memory_mib": self.allocatable_memory_mib},
+            "headroom": HEADROOM,
+            "fits": self.fits,
+            "pods": [
+                {
+                    "name": p.name,
+                    "release": p.release,
+                    "replicas": p.replicas,
+                    "per_node": p.daemonset,
+                    "cpu_m": p.cpu_m,
+                    "memory_mib": p.memory_mib,
+                }
+                for p in self.pods
+            ],
+        }
+
+
+@cache
+def _table() -> dict[str, list[dict[str, Any]]]:
+    text = resources.files("lepton_infra.cost").joinpath("system_pods.yaml").read_text()
+    return yaml.safe_load(text)["charts"]
+
+
+def _dig(values: Any, path: str) -> Any:
+    for part in path.split("."):
+        values = values.get(part) if isinstance(values, dict) else None
+    return values
+
+
+_UNITS = {"Ki": 1 / 1024, "Mi": 1, "Gi": 1024, "K": 1e3 / 2**20, "M": 1e6 / 2**20, "G": 1e9 / 2**20}
+
+
+def cpu_millicores(value: Any) -> int:
+    text = str(value or 0)
+    return int(text[:-1]) if text.endswith("m") else round(float(text) * 1000)
+
+
+def memory_mib(value: Any) -> int:
+    match = re.fullmatch(r"([0-9.]+)([KMG]i?)?", str(value or 0))
+    if not match:
+        raise ValueError(f"memory quantity {value!r}: not understood")
+    number, unit = match.groups()
+    return round(float(number) * (_UNITS[unit] if unit else 1 / 2**20))
+
+
+def platform_pods(graph: PlannedGraph) -> list[PodRequests]:
+    """Every long-running pod of the pinned charts the plan installs, with its requests."""
+    out: list[PodRequests] = []
+    for release in graph.of_type(HELM_RELEASE):
+        values = release.get("values") or {}
+        for w in _table().get(str(release.get("chart")), []):
+            cpu = memory = 0
+            for path, default in zip(w["resources"], w["defaults"], strict=True):
+                requests = (_dig(values, path) or {}).get("requests") or default
+                cpu += cpu_millicores(requests.get("cpu"))
+                memory += memory_mib(requests.get("memory"))
+            replicas = _dig(values, w["replicas"]) if w.get("replicas") else None
+            out.append(
+                PodRequests(
+                    name=w["name"],
+                    release=release.name,
+                    replicas=int(replicas if replicas is not None else w.get("replicas_default", 1)),
+                    daemonset=bool(w.get("daemonset")),
+                    cpu_m=cpu,
+                    memory_mib=memory,
+                )
+            )
+    return out
+
+
+def system_fit(
+    graph: PlannedGraph, cloud: Cloud, pool: str, machine_type: str, min_nodes: int
+) -> SystemFit | None:
+    """The platform's pods on `pool` at `min_nodes` of `machine_type` (None: not in the catalog)."""
+    machine = catalog(cloud).machine(machine_type)
+    if machine is None:
+        return None
+    node = allocatable(cloud, machine)
+    managed_cpu, managed_memory = MANAGED_ALLOWANCE[cloud]
+    return SystemFit(
+        pool=pool,
+        machine_type=machine_type,
+        min_nodes=min_nodes,
+        pods=platform_pods(graph),
+        allocatable_cpu_m=node.cpu_m * min_nodes,
+        allocatable_memory_mib=node.memory_mib * min_nodes,
+        managed_cpu_m=managed_cpu * min_nodes,
+        managed_memory_mib=managed_memory * min_nodes,
+    )
