@@ -140,10 +140,6 @@ def test_every_template_without_a_key_is_named_in_the_docs() -> None:
     assert [n for n in keyless if f"`{n}`" not in text] == []
 
 
-def _plan(stack: str, plan_stack: Callable[[Path, str], PlannedGraph]) -> PlannedGraph:
-    return plan_stack(PLATFORM_STACK_DIR, stack)
-
-
 def release_pod_classes(graph: PlannedGraph) -> list[tuple[str, str, str]]:
     """(release, pod template, class it runs at; "" for none) for every platform release's pod templates."""
     found = []
@@ -160,7 +156,7 @@ def release_pod_classes(graph: PlannedGraph) -> list[tuple[str, str, str]]:
 def test_every_platform_release_pod_runs_at_the_platform_or_a_critical_class(
     stack: str, plan_stack: Callable[[Path, str], PlannedGraph]
 ) -> None:
-    graph = _plan(stack, plan_stack)
+    graph = plan_stack(PLATFORM_STACK_DIR, stack)
     found = release_pod_classes(graph)
     assert any(t == "prometheus" for _, t, _ in found), "kube-prometheus-stack not walked: nothing checked"
     assert [f"{r}: {t} runs at {c or 'priority 0'}" for r, t, c in found if c not in ALLOWED] == []
@@ -170,7 +166,7 @@ def test_every_platform_release_pod_runs_at_the_platform_or_a_critical_class(
 def test_the_platform_class_exists_above_every_tenant_class_and_releases_wait_for_it(
     stack: str, plan_stack: Callable[[Path, str], PlannedGraph]
 ) -> None:
-    graph = _plan(stack, plan_stack)
+    graph = plan_stack(PLATFORM_STACK_DIR, stack)
     classes = {str(pc.get("metadata.name")): pc for pc in graph.of_type(PRIORITY_CLASS)}
     assert PLATFORM in classes, f"no PriorityClass {PLATFORM}"
     platform = classes[PLATFORM]
@@ -193,7 +189,7 @@ def test_workloads_rendered_directly_keep_to_their_side(
 ) -> None:
     """Outside tenant namespaces a workload the platform renders itself is the platform's; inside, a
     tenant's, which never names the platform's or a critical class."""
-    graph = _plan(stack, plan_stack)
+    graph = plan_stack(PLATFORM_STACK_DIR, stack)
     tenants = set(tenant_namespaces(graph))
     wrong = []
     for kind in POD_TEMPLATES:
@@ -209,7 +205,7 @@ def test_workloads_rendered_directly_keep_to_their_side(
 def test_no_tenant_namespace_admits_a_pod_at_the_platform_or_a_critical_class(
     stack: str, plan_stack: Callable[[Path, str], PlannedGraph]
 ) -> None:
-    graph = _plan(stack, plan_stack)
+    graph = plan_stack(PLATFORM_STACK_DIR, stack)
     tenants = tenant_namespaces(graph)
     assert tenants, "the shipped stacks all have tenants"
     forbidden: dict[str, set[str]] = {}
