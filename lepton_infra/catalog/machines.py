@@ -10,7 +10,7 @@ from functools import cache
 from importlib import resources
 from typing import Literal
 
-import yaml
+from lepton_infra.core.yaml_table import read_table
 
 Cloud = Literal["aws", "gcp", "azure"]
 CLOUDS: tuple[Cloud, ...] = ("aws", "gcp", "azure")
@@ -130,4 +130,4 @@ def _machine(cloud: Cloud, m: dict, raw: dict, all_regions: tuple[str, ...]) -> 
 
 def _load(filename: str) -> dict:
     text = resources.files("lepton_infra.catalog").joinpath("data", filename).read_text()
-    return yaml.safe_load(text)
+    return read_table(text)

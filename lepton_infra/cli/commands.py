@@ -33,7 +33,7 @@ from lepton_infra.cli.typer_classes import LeptonCommand, LeptonGroup
 from lepton_infra.core.errors import SpecError
 from lepton_infra.core.kubernetes_versions import plan_date_override
 from lepton_infra.deployer.output import PolicyFormat, policy_files, write_policy_files
-from lepton_infra.plan.engine import plan_stack
+from lepton_infra.plan.engine import one_shot_process, plan_stack
 from lepton_infra.plan.record import PlannedGraph
 from lepton_infra.plan.report import Report, infer_cloud, render_compact, render_summary, render_text
 
@@ -381,6 +381,7 @@ def deployer_policy(
 
 
 def main() -> None:
+    one_shot_process()  # the console script plans once (twice for a diff) and exits
     try:
         app()
     except KeyboardInterrupt:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
+from lepton_infra.core.yaml_table import read_table
 
 DATA = Path(__file__).parent / "data" / "aggregated_apis.yaml"
 
@@ -24,7 +24,7 @@ class AggregatedApi:
 @cache
 def aggregated_apis() -> dict[str, AggregatedApi]:
     """chart -> the APIServices it registers and their pod port."""
-    rows = yaml.safe_load(DATA.read_text())
+    rows = read_table(DATA.read_text())
     return {
         chart: AggregatedApi(
             chart=chart,

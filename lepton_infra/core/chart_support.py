@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import yaml
+from lepton_infra.core.yaml_table import read_table
 
 DATA = Path(__file__).parent / "data" / "chart_support.yaml"
 
@@ -61,7 +61,7 @@ class ChartSupport:
 
 @cache
 def chart_support() -> dict[str, ChartSupport]:
-    raw = yaml.safe_load(DATA.read_text())
+    raw = read_table(DATA.read_text())
     return {
         chart: ChartSupport(
             chart=chart,

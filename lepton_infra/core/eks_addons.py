@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from lepton_infra.core.errors import Problem
+from lepton_infra.core.yaml_table import read_table
 
 # The EKS managed add-ons the AWS platform installs (aws/addons.py, aws/monitoring.py); the table pins each.
 # eks-node-monitoring-agent turns GPU, kernel, network and storage faults into node conditions; without it
@@ -47,7 +46,7 @@ class AddonPin:
 @cache
 def addon_pins() -> dict[str, dict[str, AddonPin]]:
     """Kubernetes minor -> add-on name -> its pin."""
-    raw = yaml.safe_load(DATA.read_text())
+    raw = read_table(DATA.read_text())
     sources = {k: " ".join(str(v).split()) for k, v in raw["sources"].items()}
     read = str(raw["read"])
     return {

@@ -21,9 +21,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-
 from lepton_infra.core.chart_support import chart_support, minor_tuple
+from lepton_infra.core.yaml_table import read_table
 
 DATA = Path(__file__).parent / "data" / "kubernetes_versions.yaml"
 PLAN_DATE_ENV = "LEPTON_PLAN_DATE"
@@ -71,7 +70,7 @@ class Lifecycle:
 
 @cache
 def lifecycle() -> Lifecycle:
-    raw = yaml.safe_load(DATA.read_text())
+    raw = read_table(DATA.read_text())
     clouds = {
         cloud: CloudLifecycle(
             cloud=cloud,

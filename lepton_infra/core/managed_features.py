@@ -12,9 +12,8 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from lepton_infra.core.kubernetes_versions import WARN_DAYS
+from lepton_infra.core.yaml_table import read_table
 
 DATA = Path(__file__).parent / "data" / "managed_features.yaml"
 
@@ -48,7 +47,7 @@ class ManagedFeature:
 
 @cache
 def managed_features() -> dict[str, ManagedFeature]:
-    raw = yaml.safe_load(DATA.read_text())
+    raw = read_table(DATA.read_text())
     return {
         key: ManagedFeature(
             key=key,

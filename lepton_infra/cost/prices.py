@@ -8,10 +8,9 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from lepton_infra.catalog import HOURS_PER_MONTH, Cloud, Machine, catalog
 from lepton_infra.core.errors import Problem, SpecError
+from lepton_infra.core.yaml_table import read_table
 
 # Which fees belong to which cloud (fees.yaml keys start with these).
 _FEE_PREFIXES: dict[str, tuple[str, ...]] = {
@@ -30,7 +29,7 @@ class Price:
 
 @cache
 def fees() -> dict[str, dict[str, Any]]:
-    return yaml.safe_load(resources.files("lepton_infra.cost").joinpath("fees.yaml").read_text())
+    return read_table(resources.files("lepton_infra.cost").joinpath("fees.yaml").read_text())
 
 
 def price_keys(cloud: Cloud) -> list[str]:

@@ -9,14 +9,13 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
+from lepton_infra.core.yaml_table import read_table
 from lepton_infra.plan.record import PlannedGraph, RecordedResource
 
 
 @cache
 def durations() -> dict[str, Any]:
-    return yaml.safe_load(resources.files("lepton_infra.deploy").joinpath("durations.yaml").read_text())
+    return read_table(resources.files("lepton_infra.deploy").joinpath("durations.yaml").read_text())
 
 
 def create_minutes(resource: RecordedResource) -> float:

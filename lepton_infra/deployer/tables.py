@@ -11,7 +11,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
+from lepton_infra.core.yaml_table import read_table
 
 CLOUDS = ("aws", "gcp", "azure")
 OPERATIONS = ("create", "read", "update", "delete")
@@ -125,7 +125,7 @@ def _scopes(raw: Mapping[str, Any] | None) -> tuple[ArnScope, ...]:
 
 def _load(name: str) -> dict[str, Any]:
     text = resources.files("lepton_infra.deployer").joinpath("data", name).read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return read_table(text)
 
 
 @cache

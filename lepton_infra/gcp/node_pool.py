@@ -197,7 +197,15 @@ class NodePool(Component):
             queued_provisioning=gcp.container.NodePoolQueuedProvisioningArgs(enabled=True)
             if queued
             else None,
-            upgrade_settings=gcp.container.NodePoolUpgradeSettingsArgs(
+            # Flex-start / queued-provisioning pools upgrade with GKE's SHORT_LIVED strategy, "the dedicated
+            # upgrade strategy for QueuedProvisioning and flex start node pools" (GKE API
+            # NodePoolUpdateStrategy; "Node pool upgrade strategies": flex-start nodes use short-lived
+            # upgrades; read 2026-12-07). The provider's `strategy` accepts only SURGE and BLUE_GREEN
+            # (terraform-provider-google node pool schema), so such a pool leaves the block out and GKE
+            # chooses; a SURGE block there is refused or differs from what GKE reads back on every `up`.
+            upgrade_settings=None
+            if queued
+            else gcp.container.NodePoolUpgradeSettingsArgs(
                 strategy="SURGE", max_surge=shape.max_surge, max_unavailable=shape.max_unavailable
             ),
             node_config=gcp.container.NodePoolNodeConfigArgs(

@@ -196,7 +196,50 @@ def aggregated_api_needs(graph: PlannedGraph) -> Iterator[Need]:
                 )
 
 
-FINDERS = (iam_grant_needs, alb_ingress_needs, ebs_volume_needs, aggregated_api_needs)
+HTTP_ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute"
+GATEWAY = "kubernetes:gateway.networking.k8s.io/v1:Gateway"
+NAMESPACE = "kubernetes:core/v1:Namespace"
+GKE_GATEWAY_CLASS_PREFIX = "gke-l7-"
+NEG_SOURCE = (
+    "kubernetes/ingress-gce pkg/utils/common/finalizer.go NegFinalizerKey (the NEG controller keeps a "
+    "ServiceNetworkEndpointGroup until its NEGs are deleted; read 2026-12-07); Compute Engine refuses to "
+    "delete a NEG a backend service still uses"
+)
+
+
+def gke_neg_needs(graph: PlannedGraph) -> Iterator[Need]:
+    """A GKE Gateway serves each backend Service through zonal NEGs that GKE's NEG controller creates in the
+    cluster's subnet. They go only once no backend service uses them, i.e. once the route is gone; the
+    Service's ServiceNetworkEndpointGroup holds its namespace (finalizer) until then, and the cluster and
+    its subnet stay until the namespace is gone. So every route must be deleted before the namespace of any
+    Service it sends to: a namespace deleted first waits on NEGs that only the route's deletion frees."""
+    gke_gateways = {
+        (r.get("metadata.namespace"), r.get("metadata.name"))
+        for r in graph.of_type(GATEWAY)
+        if str(r.get("spec.gatewayClassName") or "").startswith(GKE_GATEWAY_CLASS_PREFIX)
+    }
+    namespaces = {r.get("metadata.name"): r for r in graph.of_type(NAMESPACE)}
+    for route in graph.of_type(HTTP_ROUTE):
+        own = route.get("metadata.namespace")
+        parents = {(p.get("namespace", own), p.get("name")) for p in route.get("spec.parentRefs") or []}
+        if not parents & gke_gateways:
+            continue
+        for rule in route.get("spec.rules") or []:
+            for ref in rule.get("backendRefs") or []:
+                target = namespaces.get(ref.get("namespace", own))
+                if ref.get("kind", "Service") != "Service" or target is None:
+                    continue
+                yield Need(
+                    user=route.urn,
+                    needed=target.urn,
+                    what=f"the namespace of its backend Service {ref.get('name')}",
+                    why="the Service's NEGs are deleted only once the route's backend service is gone, and "
+                    "its namespace waits for them (networking.gke.io/neg-finalizer)",
+                    source=NEG_SOURCE,
+                )
+
+
+FINDERS = (iam_grant_needs, alb_ingress_needs, ebs_volume_needs, aggregated_api_needs, gke_neg_needs)
 
 
 def cleanup_needs(graph: PlannedGraph) -> list[Need]:

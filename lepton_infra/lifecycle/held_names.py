@@ -10,8 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from lepton_infra.core.yaml_table import read_table
 from lepton_infra.plan.record import PlannedGraph
 
 DATA = Path(__file__).resolve().parent.parent / "core" / "data" / "held_names.yaml"
@@ -35,7 +34,7 @@ class HeldName:
 
 @cache
 def held_names() -> dict[str, HeldName]:
-    rows = yaml.safe_load(DATA.read_text())
+    rows = read_table(DATA.read_text())
     return {
         token: HeldName(
             type=token,

@@ -28,6 +28,21 @@ from lepton_infra.plan.monitor import RecordingMonitor
 from lepton_infra.plan.record import PlannedGraph, RecordedResource
 from lepton_infra.plan.stackfiles import load_stack
 
+_one_shot = False
+
+
+def one_shot_process() -> None:
+    """Declare that this process plans once or twice and then exits (the CLI's `main`, a benchmark child).
+
+    A run allocates with the collector off; afterwards every object it made (the cloud SDK's modules
+    included) is young, so the generation-0 pass `_run` normally makes, and the first full collection
+    later (in the report: cost, policy, deployer tables), scan all of it again. A process that exits
+    soon moves them to the permanent generation instead (`gc.freeze`): collections then look only at
+    what the report allocates, and the run's garbage is reclaimed at exit. Measured on azure-prod:
+    the report phase 1.1 s -> 0.25 s. Tests plan many stacks in one process and keep collecting."""
+    global _one_shot
+    _one_shot = True
+
 
 class PlanFailed(RuntimeError):
     """The program itself failed (an exception in the program or in an apply, or `sys.exit`).
@@ -153,7 +168,10 @@ def _run(
         # Collect now, at a quiet point: the garbage of a run (gRPC/asyncio objects with finalizers)
         # would otherwise be finalized at a random later moment, e.g. inside `compile()` (seen as
         # CPython 3.11's "AST constructor recursion depth mismatch").
-        gc.collect(0)  # the run's own objects are all young: a generation-0 pass finds its garbage
+        if _one_shot:
+            gc.freeze()  # never finalized before exit: no finalizer can run at a random later moment
+        else:
+            gc.collect(0)  # the run's own objects are all young: a generation-0 pass finds its garbage
     resources = monitor.recorded()
     return PlannedGraph(
         project=project,

@@ -47,8 +47,11 @@ def test_the_queued_pool_is_created_as_gke_requires(queued: PlannedGraph) -> Non
     assert h100.get("management") == {"autoRepair": False, "autoUpgrade": True}
     assert h100.get("nodeConfig.spot") is False
     assert h100.get("nodeConfig.flexStart") is True
+    # GKE upgrades flex-start pools SHORT_LIVED; the provider cannot say so, so the block is left out
+    assert h100.get("upgradeSettings") is None
     for name in ("system", "l4-spot"):
         assert pools[name].get("queuedProvisioning") is None
+        assert pools[name].get("upgradeSettings.strategy") == "SURGE"
         assert pools[name].get("nodeConfig.flexStart") is None
         assert pools[name].get("management.autoRepair") is True
 

@@ -10,6 +10,7 @@ deletes them first) and 2 blocked Ingresses (deletion_protection.enabled=true).
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 
 import pytest
@@ -75,3 +76,30 @@ def test_aws_prod_needs_are_found_not_vacuous() -> None:
 )
 def test_aggregated_api_servers_go_before_their_nodes(stack: str, pool_type: str) -> None:
     assert _needs_by_types(_graph(stack))[(RELEASE, pool_type)] > 0
+
+
+def test_gke_gateway_routes_go_before_their_backends_namespaces() -> None:
+    """gcp-prod's two service routes (embeddings in serving, sentiment through the KEDA interceptor in keda)
+    each need their backend's namespace to outlive them: the NEG controller frees a namespace only after the
+    route's backend service stops using the Service's NEGs (review of gcp-prod, 2026-12-07)."""
+    graph = _graph("gcp-prod")
+    found = {
+        (graph.by_urn(n.user).name, graph.by_urn(n.needed).get("metadata.name"))
+        for n in cleanup_needs(graph)
+        if graph.by_urn(n.user).type == "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute"
+    }
+    assert found == {
+        ("acme-ai-k8s-traffic-route-embeddings", "serving"),
+        ("acme-ai-k8s-traffic-route-sentiment", "keda"),
+    }
+
+
+def test_a_route_deleted_after_its_backends_namespace_is_reported() -> None:
+    """The check can fail: the same plan with the sentiment route no longer depending on anything (so a
+    destroy may delete the keda namespace first) reports that route's need."""
+    graph = _graph("gcp-prod")
+    route = next(r for r in graph.resources if r.name == "acme-ai-k8s-traffic-route-sentiment")
+    cut = dataclasses.replace(route, dependencies=[], property_dependencies={})
+    broken = dataclasses.replace(graph, resources=[cut if r is route else r for r in graph.resources])
+    problems = [p for p in destroy_problems(broken) if "route-sentiment" in p]
+    assert len(problems) == 1 and "neg-finalizer" in problems[0], problems
