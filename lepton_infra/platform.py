@@ -14,6 +14,8 @@ import pulumi
 
 from lepton_infra.core.cloud import CloudPlatform, PlatformClass
 from lepton_infra.core.errors import Problem, SpecError
+from lepton_infra.core.quota import merged
+from lepton_infra.core.volume_claims import VolumeRecorder
 from lepton_infra.profiles import PROFILES
 from lepton_infra.spec import PlatformSpec
 
@@ -54,6 +56,10 @@ def build(spec: PlatformSpec, opts: pulumi.ResourceOptions | None = None) -> Bui
     from lepton_infra.kubernetes import build_addons
 
     platform_class: PlatformClass = module.Platform
+    # Sees every resource below the cloud's Platform (the in-cluster layer is parented to it): the
+    # persistent volumes they claim, counted in the quota to request. It changes no resource.
+    volumes = VolumeRecorder()
+    opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(transformations=[volumes]))
     cloud = platform_class(spec.name, spec, opts)
     if not isinstance(cloud, pulumi.ComponentResource):
         raise TypeError(f"{module.__name__}.Platform is not a ComponentResource (docs/architecture.md)")
@@ -63,6 +69,9 @@ def build(spec: PlatformSpec, opts: pulumi.ResourceOptions | None = None) -> Bui
     outputs = cloud.outputs
     if not outputs.host_addresses and addons.host_addresses:
         outputs = replace(outputs, host_addresses=addons.host_addresses)
+    if outputs.volume_quota is not None and volumes.claims:
+        extra = outputs.volume_quota(volumes.claims, volumes.storage_classes)
+        outputs = replace(outputs, quota_to_request=merged([*outputs.quota_to_request, *extra]))
     return BuiltPlatform(cloud=cloud, addons=addons, outputs={**outputs.to_stack_outputs(), **addons.outputs})
 
 

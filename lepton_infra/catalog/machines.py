@@ -39,6 +39,9 @@ class Machine:
     gpu: str | None = None
     gpu_count: int = 0
     cpu_class: str | None = None
+    # Local SSD the machine type always comes with (GCP A3, A2 Ultra: `bundledLocalSsds`), in GiB; it
+    # draws on the region's local SSD quota like any attached one. 0: none bundled.
+    local_ssd_gib: int = 0
 
     @property
     def monthly_usd(self) -> float:
@@ -125,6 +128,7 @@ def _machine(cloud: Cloud, m: dict, raw: dict, all_regions: tuple[str, ...]) -> 
         gpu=m.get("gpu"),
         gpu_count=int(m.get("gpu_count", 0)),
         cpu_class=m.get("cpu_class"),
+        local_ssd_gib=int(m.get("local_ssd_gib", 0)),
     )
 
 

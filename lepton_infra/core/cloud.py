@@ -8,7 +8,7 @@ sees of the cloud) and its stack outputs (`outputs`). Nothing here imports a pro
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -16,9 +16,14 @@ import pulumi
 
 from lepton_infra.core.cluster_handle import ClusterHandle
 from lepton_infra.core.quota import QuotaNeed
+from lepton_infra.core.volume_claims import StorageClassFacts, VolumeClaim
 
 if TYPE_CHECKING:
     from lepton_infra.spec.platform import PlatformSpec
+
+
+# The claims `build` recorded and the StorageClasses the plan creates -> the disk quota they draw on.
+VolumeQuota = Callable[[Sequence[VolumeClaim], Mapping[str, StorageClassFacts]], Sequence[QuotaNeed]]
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,10 @@ class PlatformOutputs:
     cloud_specific: Mapping[str, pulumi.Input[Any]] = field(default_factory=dict)
     # The capacity quota every pool at its max needs (core/quota.py), exported as `quota_to_request`.
     quota_to_request: Sequence[QuotaNeed] = ()
+    # How the cloud counts the persistent volumes the whole plan claims (core/volume_claims.py, recorded
+    # by `build`) against its quota: `build` merges what it returns into `quota_to_request`. None: not
+    # counted (AWS and Azure: their disk quotas are far above a platform's volumes).
+    volume_quota: VolumeQuota | None = None
     # Exposed host -> its load balancer's address (what its DNS records point at), exported as
     # `host_addresses` when any host is exposed. The cloud's where it reserves the address itself (GKE:
     # the Gateway's static address); elsewhere `build` takes the in-cluster layer's, what each host's

@@ -55,6 +55,32 @@ class MonitoringArgs(ComponentArgs):
             )
 
 
+@dataclass(frozen=True)
+class MetricDescriptor:
+    kind: str  # GAUGE, DELTA, CUMULATIVE
+    value_type: str  # BOOL, INT64, DOUBLE, DISTRIBUTION
+    labels: tuple[str, ...]  # metric labels (resource labels are the monitored resource's)
+    resource: str
+
+
+# Google's descriptors of the GKE system metrics the policies read: an aligner the value type does not
+# take is refused when the policy is created (ALIGN_COUNT_TRUE / ALIGN_FRACTION_TRUE need BOOL, ALIGN_MEAN
+# a number), and a label the metric lacks matches nothing, silently. Source: Cloud Monitoring's Kubernetes
+# metrics list (cloud.google.com/monitoring/api/metrics_kubernetes, a copy generated 2025-03-06, read
+# 2026-12-07). node/status_condition: BETA, `status` is True, False or Unknown (Unknown when the node
+# controller has not heard from the node within node-monitor-grace-period), sampled every 60 s; GKE
+# 1.32.1-gke.1357001 or later (GKE GPU docs, "Node health metrics"), below every minor the GCP profile
+# allows (1.33+).
+GKE_METRICS: dict[str, MetricDescriptor] = {
+    "kubernetes.io/node/status_condition": MetricDescriptor(
+        "GAUGE", "BOOL", ("condition", "status"), "k8s_node"
+    ),
+    "kubernetes.io/node/accelerator/duty_cycle": MetricDescriptor(
+        "GAUGE", "DOUBLE", ("make", "accelerator_id", "model"), "k8s_node"
+    ),
+}
+
+
 def _threshold(
     filter_: pulumi.Input[str],
     comparison: str,

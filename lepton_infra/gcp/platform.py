@@ -54,6 +54,7 @@ from lepton_infra.gcp.services import (
     ProjectServicesArgs,
 )
 from lepton_infra.gcp.traffic import Traffic, TrafficArgs, load_balancer_ports
+from lepton_infra.gcp.volume_quota import volume_quota_needs
 from lepton_infra.gcp.zones import node_zones
 from lepton_infra.spec import PlatformSpec
 from lepton_infra.spec.reserved_pools import reserved_pools
@@ -378,6 +379,8 @@ class Platform(Component):
                 "zones": self.cluster.node_zones,
             },
             quota_to_request=quotas,
+            # Plus the persistent volumes the plan claims (Prometheus, Alertmanager, ...), at full scale.
+            volume_quota=lambda claims, classes: volume_quota_needs(claims, classes, spec.region),
             # Per exposed host, its Gateway's static address (what its A records point at).
             host_addresses=self.traffic.host_addresses() if self.traffic and self.traffic.gateway_ips else {},
         )

@@ -8,7 +8,10 @@ A GPU node draws on four quotas at once, and any of them at 0 stops the autoscal
 - its machine series' regional vCPU quota: E2 and N1 VMs draw on `CPUS`, every other series on its own
   (`N2_CPUS`, `G2_CPUS`, `A2_CPUS`, `A3_CPUS`), not on `CPUS`;
 - `CPUS_ALL_REGIONS`, every vCPU of the project in every region, all series.
-Plus boot-disk SSD per region.
+Plus disk per region: every node's pd-balanced boot disk and the Local SSD its machine type comes with
+(A3, A2 Ultra: `Machine.local_ssd_gib` in the catalog) here, with each pool at its max; the platform's
+persistent volumes (Prometheus, Alertmanager, any PVC the plan creates) in gcp/volume_quota.py, from the
+objects themselves.
 
 Sources (read 2026-12-07): Compute Engine "Allocation quotas" (cloud.google.com/compute/resource-usage,
 CPU and GPU quota sections; the page itself was read only in part here), the Compute API `Quota.metric`
@@ -48,6 +51,15 @@ CPU_QUOTAS: dict[str, tuple[str, str, bool]] = {
     "g2": ("G2_CPUS", "G2-CPUS-per-project-region", False),
 }
 ALL_GPUS = ("GPUS_ALL_REGIONS", "GPUS-ALL-REGIONS-per-project")
+# Regional disk quotas (Compute API `Quota.metric` SSD_TOTAL_GB, DISKS_TOTAL_GB, LOCAL_SSD_TOTAL_GB; the
+# Cloud Quotas ids follow the `<METRIC>-per-project-region` pattern of the ids read above but were not
+# themselves read in a listing: reported for a request by hand). pd-balanced and pd-ssd disks draw on
+# SSD_TOTAL_GB, pd-standard on DISKS_TOTAL_GB ("Allocation quotas", disk quotas; read 2026-12-07).
+SSD_TOTAL = ("SSD_TOTAL_GB", "SSD-TOTAL-GB-per-project-region")
+DISKS_TOTAL = ("DISKS_TOTAL_GB", "DISKS-TOTAL-GB-per-project-region")
+# Spot VMs may draw on PREEMPTIBLE_LOCAL_SSD_GB instead where the project holds that quota (as with
+# PREEMPTIBLE_CPUS); without it they draw on this one, which is what is requested.
+LOCAL_SSD_TOTAL = ("LOCAL_SSD_TOTAL_GB", "LOCAL-SSD-TOTAL-GB-per-project-region")
 ALL_CPUS = ("CPUS_ALL_REGIONS", "CPUS-ALL-REGIONS-per-project")
 
 
@@ -85,14 +97,9 @@ def quota_needs(resolved: ResolvedPlatform) -> list[QuotaNeed]:
         metric, quota_id, _ = CPU_QUOTAS[machine_series(pool.machine.name)]
         needs.append(QuotaNeed(metric, quota_id, cpus, "vCPUs", region, where))
         needs.append(QuotaNeed(*ALL_CPUS, cpus, "vCPUs", GLOBAL, where))
-        needs.append(
-            QuotaNeed(
-                "SSD_TOTAL_GB",
-                "SSD-TOTAL-GB-per-project-region",
-                pool.spec.max * pool.spec.disk_gb,
-                "GB",
-                region,
-                where,
-            )
-        )
+        # Boot disks are pd-balanced (gcp/node_pool.py); GB here is the GiB Compute Engine sizes disks in.
+        needs.append(QuotaNeed(*SSD_TOTAL, pool.spec.max * pool.spec.disk_gb, "GB", region, where))
+        if pool.machine.local_ssd_gib:
+            local_ssd = pool.spec.max * pool.machine.local_ssd_gib
+            needs.append(QuotaNeed(*LOCAL_SSD_TOTAL, local_ssd, "GB", region, where))
     return merged(needs)

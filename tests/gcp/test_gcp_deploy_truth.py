@@ -248,7 +248,8 @@ CPU_QUOTA_METRIC = {"n2": "N2_CPUS", "g2": "G2_CPUS", "a3": "A3_CPUS", "n1": "CP
 
 def _quota_at_max(graph: PlannedGraph) -> dict[str, int]:
     """From the recorded GKE pools: per GPU model, all GPUs of the project, per machine series' vCPU
-    quota, all vCPUs of the project, boot-disk SSD."""
+    quota, all vCPUs of the project, boot-disk SSD plus every volume claim template's GiB in the recorded
+    objects (pd-balanced class; replicas 1), and the Local SSD the catalog says each machine bundles."""
     from lepton_infra.catalog import catalog
 
     machines = {m.name: m for m in catalog("gcp").machines}
@@ -269,7 +270,21 @@ def _quota_at_max(graph: PlannedGraph) -> dict[str, int]:
         add(CPU_QUOTA_METRIC[config["machineType"].split("-")[0]], vcpus)
         add("CPUS_ALL_REGIONS", vcpus)
         add("SSD_TOTAL_GB", nodes * int(config["diskSizeGb"]))
+        if machines[config["machineType"]].local_ssd_gib:
+            add("LOCAL_SSD_TOTAL_GB", nodes * machines[config["machineType"]].local_ssd_gib)
+    add("SSD_TOTAL_GB", sum(_claim_gib(r.inputs) for r in graph.resources))
     return need
+
+
+def _claim_gib(node: Any) -> int:
+    if isinstance(node, dict):
+        return sum(
+            int(v["spec"]["resources"]["requests"]["storage"].removesuffix("Gi"))
+            if k == "volumeClaimTemplate"
+            else _claim_gib(v)
+            for k, v in node.items()
+        )
+    return sum(_claim_gib(v) for v in node) if isinstance(node, list) else 0
 
 
 def test_deploy_readiness_quota_table_matches_the_plans(

@@ -46,11 +46,12 @@ def test_aws_prod_vcpu_quotas_by_hand(plan_stack) -> None:
 
 def test_gcp_prod_quotas_by_hand_and_from_the_recorded_pools(plan_stack) -> None:
     """2 × a3-highgpu-8g (8 H100, 208 vCPUs), 4 on-demand and 16 spot g2-standard-4 (1 L4, 4 vCPUs),
-    4 × n2-standard-4; 100 GB boot disks (26 nodes). Each machine series draws on its own vCPU quota (A3,
-    G2, N2: none on CPUS), and every GPU and vCPU also on the project-wide GPUS_ALL_REGIONS /
-    CPUS_ALL_REGIONS (issue 24 item 2). The H100 pool is queued provisioning, so flex-start: its GPUs come
-    from the preemptible quota (issue 24 item 1). The recorded GKE pools (machine, accelerators, max,
-    disk) give the same."""
+    4 × n2-standard-4; 100 GB boot disks (26 nodes) plus the Prometheus (50 GiB) and Alertmanager (2 GiB)
+    pd-balanced volumes; the a3-highgpu-8g nodes' 16 × 375 GiB bundled Local SSD. Each machine series
+    draws on its own vCPU quota (A3, G2, N2: none on CPUS), and every GPU and vCPU also on the
+    project-wide GPUS_ALL_REGIONS / CPUS_ALL_REGIONS (issue 24 item 2). The H100 pool is queued
+    provisioning, so flex-start: its GPUs come from the preemptible quota (issue 24 item 1). The recorded
+    GKE pools (machine, accelerators, max, disk) and volume claims give the same."""
     graph = plan_stack(PLATFORM_STACK_DIR, "gcp-prod")
     assert _needs(graph) == {
         "PREEMPTIBLE_NVIDIA_H100_GPUS": 16,
@@ -61,7 +62,8 @@ def test_gcp_prod_quotas_by_hand_and_from_the_recorded_pools(plan_stack) -> None
         "G2_CPUS": (4 + 16) * 4,
         "N2_CPUS": 4 * 4,
         "CPUS_ALL_REGIONS": 2 * 208 + (4 + 16) * 4 + 4 * 4,
-        "SSD_TOTAL_GB": 26 * 100,
+        "SSD_TOTAL_GB": 26 * 100 + 50 + 2,
+        "LOCAL_SSD_TOTAL_GB": 2 * 16 * 375,
     }
     assert _needs(graph) == _quota_at_max(graph)
     quotas = {q["quota"]: q for q in graph.outputs["quota_to_request"]}
@@ -95,7 +97,7 @@ def test_gcp_dev_quotas_by_hand(plan_stack) -> None:
         "G2_CPUS": 16,
         "N2_CPUS": 12,
         "CPUS_ALL_REGIONS": 28,
-        "SSD_TOTAL_GB": 700,
+        "SSD_TOTAL_GB": 700 + 50 + 2,
     }
 
 
