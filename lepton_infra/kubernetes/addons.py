@@ -1,9 +1,10 @@
 """`PlatformAddons`: the whole in-cluster layer (kubernetes/from_spec.py maps a spec to its args).
 
 Ordering is explicit and minimal: CRD-owning releases before the custom resources that use them; node
-pools (the handle's `workload_dependencies`) before anything that runs pods; the GPU stack before GPU
-workloads. The releases install in parallel, except the KEDA HTTP add-on, which needs KEDA's CRDs.
-Namespaces, quotas, policies and RBAC wait for nothing but the cluster.
+pools (the handle's `workload_dependencies`) before anything that runs pods; the `lepton-platform`
+PriorityClass before every release whose pods name it; the GPU stack before GPU workloads. The releases
+install in parallel, except the KEDA HTTP add-on, which needs KEDA's CRDs. Namespaces, quotas, policies and
+RBAC wait for nothing but the cluster.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from lepton_infra.kubernetes.gpu_stack import GpuStack, GpuStackArgs
 from lepton_infra.kubernetes.jobs.kueue import Kueue, KueueArgs, TenantQueueWiring
 from lepton_infra.kubernetes.jobs.queues import Flavor, TenantQueue
 from lepton_infra.kubernetes.observability.observability import Observability, ObservabilityArgs
-from lepton_infra.kubernetes.priority import tenant_priority_classes
+from lepton_infra.kubernetes.priority import PLATFORM_PRIORITY, priority_class, tenant_priority_classes
 from lepton_infra.kubernetes.serving.autoscaling import autoscaler_for
 from lepton_infra.kubernetes.serving.inference import SERVICE_PORT, InferenceService, InferenceServiceArgs
 from lepton_infra.kubernetes.serving.keda import HTTP_ADD_ON_CHART_REPLICAS, Keda, KedaArgs
@@ -133,9 +134,15 @@ class PlatformAddons(Component):
     ) -> None:
         super().__init__(name, args, opts)
         nodes = list(args.workload_dependencies)
+        # The platform's pods outrank tenant pods (kubernetes/priority.py); a release whose pods name the
+        # class waits for it, or its pods are refused at admission until it exists.
+        self.platform_priority = priority_class(
+            f"{child_name(name, 'priority')}-{PLATFORM_PRIORITY.name}", PLATFORM_PRIORITY, self.child_opts()
+        )
+        platform = [*nodes, self.platform_priority]
         self.observability = Observability(
             child_name(name, "observability"),
-            replace(args.observability, depends_on=[*nodes, *args.storage_dependencies]),
+            replace(args.observability, depends_on=[*platform, *args.storage_dependencies]),
             self.child_opts(),
         )
         crds = [self.observability.release]
@@ -170,7 +177,7 @@ class PlatformAddons(Component):
                 child_name(name, "keda"),
                 KedaArgs(
                     kubernetes_version=args.kubernetes_version,
-                    depends_on=nodes,
+                    depends_on=platform,
                     http_add_on="keda-http" in autoscalers,
                     http_add_on_replicas=args.system_replicas,
                     namespace_labels=dict(args.traffic.facts.target_namespace_labels) if args.traffic else {},
@@ -196,7 +203,7 @@ class PlatformAddons(Component):
                         for q in args.jobs.queues
                     ],
                     system_pool=args.jobs.system_pool,
-                    depends_on=nodes,
+                    depends_on=platform,
                     monitoring_crds=crds,
                     provisioning_class=args.jobs.provisioning_class,
                     provisioning_ready=args.jobs.provisioning_ready,
@@ -259,7 +266,7 @@ class PlatformAddons(Component):
                     system_pool=plan.system_pool,
                     network_policies=plan.network_policies,
                     depends_on=backends,
-                    node_dependencies=nodes,
+                    node_dependencies=platform,
                     monitoring_crds=crds,
                 ),
                 self.child_opts(),

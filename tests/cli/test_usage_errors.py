@@ -141,7 +141,7 @@ def test_json_to_stdout_writes_only_json(
     captured = capsys.readouterr()
     report = json.loads(captured.out)  # the whole of stdout is one JSON document
     assert report["stack"] == "aws-dev"
-    assert "resources: 183" in captured.err and "Stack outputs" in captured.err  # the text report
+    assert "resources: 184" in captured.err and "Stack outputs" in captured.err  # the text report
 
 
 def test_summary_fits_one_screen(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,7 +1,8 @@
 """J4: tenants stay isolated. No tenant pod runs at a critical priority (on EKS and AKS nothing else stops
-it: only GKE limits those classes to namespaces holding a quota for them), tenants have classes of their
-own, another tenant's pods other than its published services are unreachable, and what tenant egress
-allows beyond the cluster is what docs/kubernetes.md says (HTTPS anywhere)."""
+it: only GKE limits those classes to namespaces holding a quota for them) or at the platform's class,
+tenants have classes of their own, another tenant's pods other than its published services are
+unreachable, and what tenant egress allows beyond the cluster is what docs/kubernetes.md says (HTTPS
+anywhere)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,9 @@ from tests.journeys.network import External, Pod, connection
 
 CRITICAL = ("system-node-critical", "system-cluster-critical")  # Kubernetes' built-in classes
 CRITICAL_VALUE = 1_000_000_000  # classes above this are system classes (kubernetes.io, PriorityClass docs)
+# The platform's own pods' class (docs/kubernetes.md, "Platform priority"): above every tenant pod, so no
+# tenant may name it.
+PLATFORM = "lepton-platform"
 
 
 def _admitted(cluster: Cluster, namespace: str, priority_class: str) -> tuple[bool, str]:
@@ -35,13 +39,13 @@ def _admitted(cluster: Cluster, namespace: str, priority_class: str) -> tuple[bo
 
 def _walk(cluster: Cluster, tenant: str, stop: bool = True) -> Journey:
     j = Journey(f"J4 {tenant}", stop)
-    for cls in CRITICAL:
+    for cls in (*CRITICAL, PLATFORM):
         admitted, why = _admitted(cluster, tenant, cls)
         j.link(f"no pod at {cls}", not admitted, f"a {tenant} pod at {cls} is admitted ({why})")
     own = [
         p["metadata"]["name"]
         for p in cluster.of_kind("PriorityClass")
-        if p["value"] < CRITICAL_VALUE and not p.get("globalDefault")
+        if p["value"] < CRITICAL_VALUE and not p.get("globalDefault") and p["metadata"]["name"] != PLATFORM
     ]
     j.link("tenant priority classes", bool(own), "no PriorityClass below the system ones for tenants to use")
     for cls in own:
@@ -66,7 +70,7 @@ def _walk(cluster: Cluster, tenant: str, stop: bool = True) -> Journey:
 def test_tenants_stay_isolated(stack: str, cluster_of: Callable[[str], Cluster]) -> None:
     cluster = cluster_of(stack)
     for t in cluster.tenants:
-        assert len(_walk(cluster, t["name"]).links) >= 6
+        assert len(_walk(cluster, t["name"]).links) >= 7
 
 
 @pytest.mark.parametrize("stack", ["aws-prod", "azure-prod", "aws-dev", "azure-dev"])

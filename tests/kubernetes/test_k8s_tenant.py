@@ -76,7 +76,7 @@ def test_limit_range_defaults_requests_only(prod) -> None:
     assert item["defaultRequest"] == {"cpu": "100m", "memory": "256Mi"}
 
 
-def test_no_tenant_pod_at_a_critical_priority(prod) -> None:
+def test_no_tenant_pod_at_a_critical_priority_or_the_platforms(prod) -> None:
     quota = prod.graph.one(QUOTA, f"{T}-priority-quota")
     assert quota.get("spec") == {
         "hard": {"pods": "0"},
@@ -85,7 +85,7 @@ def test_no_tenant_pod_at_a_critical_priority(prod) -> None:
                 {
                     "scopeName": "PriorityClass",
                     "operator": "In",
-                    "values": ["system-node-critical", "system-cluster-critical"],
+                    "values": ["system-node-critical", "system-cluster-critical", "lepton-platform"],
                 }
             ]
         },

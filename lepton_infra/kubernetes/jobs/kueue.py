@@ -19,8 +19,10 @@ from lepton_infra.core.conventions import KUEUE_NAMESPACE, MONITORING_NAMESPACE,
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name
 from lepton_infra.kubernetes.charts.checks import kubernetes_version_problems
+from lepton_infra.kubernetes.charts.hardening import merged
 from lepton_infra.kubernetes.charts.helm import pinned_release
 from lepton_infra.kubernetes.charts.pinned import KUEUE, HelmChart
+from lepton_infra.kubernetes.charts.priority_values import KUEUE_PRIORITY
 from lepton_infra.kubernetes.jobs.admission import (
     CAPACITY_CHECK,
     WORKLOAD_PRIORITIES,
@@ -70,8 +72,8 @@ class KueueArgs(ComponentArgs):
     system_pool: str | None = None
     """The on-demand CPU pool the controller runs on (system workloads). Default: wherever it fits."""
     depends_on: Sequence[pulumi.Resource] = ()
-    """What the controller's pods need first (node pools), passed to the release: a component's
-    `depends_on` does not reach the children it creates. Default: none."""
+    """What the controller's pods need first (node pools, the `lepton-platform` PriorityClass), passed to
+    the release: a component's `depends_on` does not reach the children it creates. Default: none."""
     monitoring_crds: Sequence[pulumi.Resource] = ()
     """The release owning the ServiceMonitor and PrometheusRule CRDs (kube-prometheus-stack), which the
     controller's scrape, alerts and dashboard wait for. Default: none."""
@@ -130,7 +132,7 @@ def kueue_values(args: KueueArgs) -> dict[str, object]:
     }
     if args.system_pool:
         manager["nodeSelector"] = {POOL_LABEL: args.system_pool}
-    return {
+    values = {
         "controllerManager": manager,
         "managerConfig": {
             "controllerManagerConfigYaml": yaml.safe_dump(manager_config(TENANT_LABEL), sort_keys=True)
@@ -142,6 +144,7 @@ def kueue_values(args: KueueArgs) -> dict[str, object]:
         "enablePrometheus": True,
         "metrics": {"prometheusNamespace": MONITORING_NAMESPACE},
     }
+    return merged(values, KUEUE_PRIORITY)
 
 
 class SpeclessCustomResource(pulumi.CustomResource):

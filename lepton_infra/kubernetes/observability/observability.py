@@ -17,6 +17,7 @@ from lepton_infra.core.naming import child_name
 from lepton_infra.kubernetes.charts.hardening import KUBE_PROMETHEUS_STACK_HARDENING, merged
 from lepton_infra.kubernetes.charts.helm import pinned_release
 from lepton_infra.kubernetes.charts.pinned import KPS_FULLNAME, KUBE_PROMETHEUS_STACK, HelmChart
+from lepton_infra.kubernetes.charts.priority_values import KUBE_PROMETHEUS_STACK_PRIORITY
 from lepton_infra.kubernetes.meta import common_labels, namespace, psa_labels
 from lepton_infra.kubernetes.observability.alert_routing import AlertReceivers, alertmanager_config
 from lepton_infra.kubernetes.observability.alerts import gpu_alert_rules, prometheus_rule_spec
@@ -48,8 +49,9 @@ class ObservabilityArgs(ComponentArgs):
     gpu_idle_percent: int
     """A GPU below this utilisation (percent) for an hour raises the idle-GPU alert (1-100)."""
     depends_on: Sequence[pulumi.Resource] = ()
-    """What the release waits for (node pools, the CSI driver and storage class its volumes need), passed
-    to the release: a component's `depends_on` does not reach the children it creates. Default: none."""
+    """What the release waits for (node pools, the CSI driver and storage class its volumes need, the
+    `lepton-platform` PriorityClass its pods name), passed to the release: a component's `depends_on` does
+    not reach the children it creates. Default: none."""
     chart: HelmChart = field(default_factory=lambda: KUBE_PROMETHEUS_STACK)
     """The kube-prometheus-stack chart to install. Default: the pinned one (kubernetes/charts/pinned.py)."""
     gpu_metrics: frozenset[str] = frozenset()
@@ -162,7 +164,7 @@ def kube_prometheus_stack_values(args: ObservabilityArgs) -> dict[str, Any]:
                 },
             },
         },
-        KUBE_PROMETHEUS_STACK_HARDENING,
+        merged(KUBE_PROMETHEUS_STACK_HARDENING, KUBE_PROMETHEUS_STACK_PRIORITY),
     )
 
 

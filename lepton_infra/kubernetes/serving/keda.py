@@ -14,7 +14,7 @@ from lepton_infra.core.conventions import KEDA_NAMESPACE
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name
 from lepton_infra.kubernetes.charts.checks import kubernetes_version_problems
-from lepton_infra.kubernetes.charts.hardening import KEDA_HTTP_ADD_ON_HARDENING
+from lepton_infra.kubernetes.charts.hardening import KEDA_HTTP_ADD_ON_HARDENING, merged
 from lepton_infra.kubernetes.charts.helm import pinned_release
 from lepton_infra.kubernetes.charts.pinned import (
     INTERCEPTOR_ADMIN_PORT,
@@ -24,6 +24,7 @@ from lepton_infra.kubernetes.charts.pinned import (
     KEDA_HTTP_ADD_ON,
     HelmChart,
 )
+from lepton_infra.kubernetes.charts.priority_values import KEDA_HTTP_ADD_ON_PRIORITY, KEDA_PRIORITY
 from lepton_infra.kubernetes.meta import common_labels, namespace, psa_labels
 
 # How long the interceptor holds a request while the service scales up from zero (the Deployment's own
@@ -42,8 +43,8 @@ class KedaArgs(ComponentArgs):
     """The cluster's minor (`1.33`): the namespace's Pod Security Admission version, and a minor the
     charts installed must support."""
     depends_on: Sequence[pulumi.Resource] = ()
-    """What KEDA's pods need first (node pools), passed to the releases: a component's `depends_on` does
-    not reach the children it creates. Default: none."""
+    """What KEDA's pods need first (node pools, the `lepton-platform` PriorityClass), passed to the
+    releases: a component's `depends_on` does not reach the children it creates. Default: none."""
     chart: HelmChart = field(default_factory=lambda: KEDA)
     """The KEDA chart to install (owner of the ScaledObject CRD). Default: the pinned one
     (kubernetes/charts/pinned.py)."""
@@ -92,7 +93,7 @@ class Keda(Component):
             child_name(name, "operator"),
             args.chart,
             self.namespace.metadata.name,
-            {"crds": {"install": True}},
+            {"crds": {"install": True}, **KEDA_PRIORITY},
             self.child_opts(depends_on=list(args.depends_on)),
         )
         # The add-on registers its scaler with KEDA through KEDA's CRDs (ScaledObject): after KEDA.
@@ -105,26 +106,29 @@ class Keda(Component):
                 child_name(name, "http-add-on"),
                 args.http_add_on_chart,
                 self.namespace.metadata.name,
-                {
-                    "crds": {"install": True},
-                    **KEDA_HTTP_ADD_ON_HARDENING,
-                    "interceptor": {
-                        "proxy": {
-                            "service": INTERCEPTOR_PROXY_SERVICE_SUFFIX,
-                            "port": INTERCEPTOR_PROXY_PORT,
+                merged(
+                    {
+                        "crds": {"install": True},
+                        **KEDA_HTTP_ADD_ON_HARDENING,
+                        "interceptor": {
+                            "proxy": {
+                                "service": INTERCEPTOR_PROXY_SERVICE_SUFFIX,
+                                "port": INTERCEPTOR_PROXY_PORT,
+                            },
+                            # Where load balancers health-check the interceptor (`/readyz`).
+                            "admin": {"port": INTERCEPTOR_ADMIN_PORT},
+                            # A request at zero replicas may wait for a GPU node and a multi-GB image pull:
+                            # hold it that long. 0.15's own default waits forever (`readinessTimeout` unset,
+                            # which replaced 0.12's `replicas.waitTimeout` of 20 s); its response-header
+                            # default is 300 s (was 500 ms), ours 120 s, as an inference answers in seconds.
+                            "readinessTimeout": COLD_START_WAIT,
+                            "responseHeaderTimeout": RESPONSE_HEADER_TIMEOUT,
+                            **_replicas({"replicas": {"min": args.http_add_on_replicas}}, args),
                         },
-                        # Where load balancers health-check the interceptor (`/readyz`).
-                        "admin": {"port": INTERCEPTOR_ADMIN_PORT},
-                        # A request at zero replicas may wait for a GPU node and a multi-GB image pull:
-                        # hold it that long. 0.15's own default waits forever (`readinessTimeout` unset,
-                        # which replaced 0.12's `replicas.waitTimeout` of 20 s); its response-header
-                        # default is 300 s (was 500 ms), ours 120 s, as an inference answers in seconds.
-                        "readinessTimeout": COLD_START_WAIT,
-                        "responseHeaderTimeout": RESPONSE_HEADER_TIMEOUT,
-                        **_replicas({"replicas": {"min": args.http_add_on_replicas}}, args),
+                        **_replicas({"scaler": {"replicas": args.http_add_on_replicas}}, args),
                     },
-                    **_replicas({"scaler": {"replicas": args.http_add_on_replicas}}, args),
-                },
+                    KEDA_HTTP_ADD_ON_PRIORITY,
+                ),
                 self.child_opts(depends_on=[*args.depends_on, self.release]),
             )
         self.finish(

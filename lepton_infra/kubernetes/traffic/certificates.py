@@ -17,6 +17,8 @@ from typing import Any
 
 from lepton_infra.core.conventions import CERT_MANAGER_NAMESPACE, POOL_LABEL
 from lepton_infra.core.identity import BoundIdentity
+from lepton_infra.kubernetes.charts.hardening import merged
+from lepton_infra.kubernetes.charts.priority_values import CERT_MANAGER_PRIORITY
 from lepton_infra.kubernetes.meta import common_labels
 
 CERT_MANAGER_API = "cert-manager.io/v1"
@@ -46,7 +48,8 @@ def chart_values(
     """CRDs from the chart (kept when the release goes); every component on the system nodes; the
     chart's own security contexts (non-root, RuntimeDefault seccomp, no capabilities, read-only root)
     kept as they are; the controller's service account carrying the DNS-01 identity when there is one;
-    its metrics scraped by the platform's Prometheus (a ServiceMonitor) for the certificate alerts."""
+    its metrics scraped by the platform's Prometheus (a ServiceMonitor) for the certificate alerts; every
+    pod at the platform's priority class."""
     values: dict[str, Any] = {
         "crds": {"enabled": True, "keep": True},
         "serviceAccount": {"create": True, "name": SERVICE_ACCOUNT},
@@ -79,7 +82,7 @@ def chart_values(
         # these public resolvers, which see the challenge records in the public zone.
         values["dns01RecursiveNameservers"] = ",".join(recursive_nameservers)
         values["dns01RecursiveNameserversOnly"] = True
-    return values
+    return merged(values, CERT_MANAGER_PRIORITY)
 
 
 def _meta(name: str, namespace: str | None = None) -> dict[str, Any]:

@@ -76,8 +76,8 @@ class TrafficArgs(ComponentArgs):
     """The tenants' namespaces and the services' own objects the routes point at, which the routes wait
     for. Default: none."""
     node_dependencies: Sequence[pulumi.Resource] = ()
-    """What cert-manager's pods wait for (node pools): not the backends, so it installs beside KEDA and
-    the services instead of after them. Default: none."""
+    """What cert-manager's pods wait for (node pools, the `lepton-platform` PriorityClass): not the
+    backends, so it installs beside KEDA and the services instead of after them. Default: none."""
     monitoring_crds: Sequence[pulumi.Resource] = ()
     """The release owning the ServiceMonitor and PrometheusRule CRDs (kube-prometheus-stack), which
     cert-manager's scrape and alerts wait for. Default: none."""
