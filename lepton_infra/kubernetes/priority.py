@@ -88,6 +88,11 @@ PLATFORM_PRIORITY = PodPriority(
     "preempting tenant pods when they need the room.",
 )
 
+# The cluster autoscaler's default `--expendable-pods-priority-cutoff` (cluster-autoscaler-1.35.2, read
+# 2026-12-07): pods with a lower priority never cause a scale-up. None of the three clouds' autoscalers is
+# configured with another cutoff by the platform.
+EXPENDABLE_POD_PRIORITY_CUTOFF = -10
+
 # The classes tenant pods may name. Both far below the platform's class, so no tenant pod preempts a
 # platform pod: `lepton-serving` orders inference pods ahead of batch pods in the scheduling queue but never
 # preempts (preemptionPolicy Never), `lepton-preemptible` is evicted first by anything else that needs room.
@@ -101,7 +106,12 @@ TENANT_PRIORITIES = (
     SERVING_PRIORITY,
     PodPriority(
         "lepton-preemptible",
-        -100,
+        # -10, not lower: the cluster autoscaler treats a pod below `--expendable-pods-priority-cutoff`
+        # (default -10; kubernetes/autoscaler cluster-autoscaler-1.35.2 config/flags/flags.go, and
+        # core/utils/expendable.go: priority < cutoff) as expendable: it never scales a pool up for it and
+        # removes its node without regard to its PodDisruptionBudget. Every GPU pool scales from zero, so a
+        # pod at -100 waited forever. -10 still sorts below the default 0 and is preempted first.
+        EXPENDABLE_POD_PRIORITY_CUTOFF,
         "PreemptLowerPriority",
         "Opportunistic tenant pods: the first preempted when anything else needs the room.",
     ),
