@@ -9,8 +9,10 @@ is counted at the largest.
 
 from __future__ import annotations
 
+import math
 import re
 
+from lepton_infra.aws.node_pool import CPU_MAX_UNAVAILABLE_PERCENT
 from lepton_infra.catalog import Machine
 from lepton_infra.core.quota import QuotaNeed, merged
 from lepton_infra.spec.resolved import ResolvedPlatform, ResolvedPool
@@ -61,13 +63,34 @@ def _largest(pool: ResolvedPool) -> Machine:
     return max(pool.machines, key=lambda m: m.vcpu)
 
 
+# A CPU pool is one node group per zone (aws/platform.py) that updates with EKS's DEFAULT strategy
+# (aws/node_pool.py `update_config`): new instances first, the Auto Scaling group raised by the larger of up
+# to twice the number of zones it spans and its maxUnavailable (EKS User Guide, "Understand each phase of node
+# updates", read 2026-12-07). A version bump updates every group of the pool at once, so an update at max
+# runs that many extra instances per zone. GPU groups update MINIMAL (terminate first): none.
+UPDATE_SURGE_PER_ZONE_GROUP = 2
+
+
+def update_surge_nodes(pool: ResolvedPool, zones: int) -> int:
+    """The extra instances a node update of `pool` at its max may launch, over all its groups."""
+    if pool.spec.gpu is not None:
+        return 0
+    per_zone_max = math.ceil(pool.spec.max / zones)
+    unavailable = math.ceil(per_zone_max * CPU_MAX_UNAVAILABLE_PERCENT / 100)
+    return zones * max(UPDATE_SURGE_PER_ZONE_GROUP, unavailable)
+
+
+def _nodes_at_max(pool: ResolvedPool, zones: int) -> int:
+    return pool.spec.max + update_surge_nodes(pool, zones)
+
+
 def vcpu_quota_needs(resolved: ResolvedPlatform) -> dict[str, int]:
-    """Quota name -> vCPUs every pool at its max needs."""
+    """Quota name -> vCPUs every pool at its max needs, a node update's extra instances included."""
     needs: dict[str, int] = {}
     for pool in resolved.pools:
         largest = _largest(pool)
         name = quota_name(quota_group(largest.name), pool.spec.spot)
-        needs[name] = needs.get(name, 0) + pool.spec.max * largest.vcpu
+        needs[name] = needs.get(name, 0) + _nodes_at_max(pool, resolved.zones) * largest.vcpu
     return dict(sorted(needs.items()))
 
 
@@ -82,7 +105,7 @@ def quota_needs(resolved: ResolvedPlatform) -> list[QuotaNeed]:
             QuotaNeed(
                 quota_name(group, pool.spec.spot),
                 code or "",
-                pool.spec.max * largest.vcpu,
+                _nodes_at_max(pool, resolved.zones) * largest.vcpu,
                 "vCPUs",
                 resolved.spec.region,
                 (pool.name,),

@@ -176,11 +176,11 @@ def pool_shape(
         # zone without the size, so GPU pools stay regional and CPU pools spread over the zones.
         zones=None if gpu_type else [str(z) for z in range(1, zones + 1)],
         priority="Spot" if spot else "Regular",
-        **_upgrade_settings(gpu=bool(gpu_type), spot=spot),
+        **upgrade_settings(gpu=bool(gpu_type), spot=spot),
     )
 
 
-def _upgrade_settings(*, gpu: bool, spot: bool) -> dict[str, str | None]:
+def upgrade_settings(*, gpu: bool, spot: bool) -> dict[str, str | None]:
     """How a pool rolls on an upgrade or a node image (AKS "Upgrade options": maxSurge=0 with maxUnavailable=N
     drains N existing nodes, no surge node; upgradeSettings of azure-native 3.29, API 2025-09-01).
     GPU pools take no surge: an upgrade of the H100 pool at 33% would ask for a third of its GPUs again in

@@ -10,11 +10,14 @@ management-group quotas only), so the stack reports them and nothing requests th
 
 from __future__ import annotations
 
+import math
 import re
 
+from lepton_infra.azure.planning import upgrade_settings
+from lepton_infra.azure.system_pool import SYSTEM_POOL_MAX_SURGE
 from lepton_infra.catalog import catalog
 from lepton_infra.core.quota import QuotaNeed, merged
-from lepton_infra.spec.resolved import ResolvedPlatform
+from lepton_infra.spec.resolved import ResolvedPlatform, ResolvedPool
 
 # VM size pattern -> (usage name, family as the portal shows it), for the catalog's machines.
 FAMILIES = (
@@ -40,14 +43,35 @@ def vm_family(vm_size: str) -> tuple[str, str]:
     return "unknown", f"{vm_size} family vCPUs (family not known here: see the Usage + quotas page)"
 
 
+def surge_nodes(max_surge: str | None, nodes: int) -> int:
+    """The nodes an upgrade or node-image roll adds to a pool of `nodes` (AKS "Upgrade options": a maxSurge
+    percentage is of the pool's node count, rounded up; read 2026-12-07). No setting: AKS surges spot pools
+    never and this platform sets one on every other pool."""
+    if not max_surge:
+        return 0
+    if max_surge.endswith("%"):
+        return math.ceil(nodes * int(max_surge[:-1]) / 100)
+    return int(max_surge)
+
+
+def _pool_surge(pool: ResolvedPool) -> int:
+    settings = upgrade_settings(gpu=pool.spec.gpu is not None, spot=pool.spec.spot)
+    return surge_nodes(settings["upgrade_max_surge"], pool.spec.max)
+
+
 def quota_needs(resolved: ResolvedPlatform) -> list[QuotaNeed]:
-    """Every pool at its max, the AKS system pool included."""
+    """Every pool at its max plus the nodes an upgrade adds to it, the AKS system pool included."""
     assert resolved.azure is not None  # resolve() fills the spec's own cloud
     system = resolved.azure.system_pool
     pools = [
-        (system.name, system.vm_size, system.max_nodes, False),
+        (
+            system.name,
+            system.vm_size,
+            system.max_nodes + surge_nodes(SYSTEM_POOL_MAX_SURGE, system.max_nodes),
+            False,
+        ),
         *(
-            (p.name, p.machine.name, p.spec.max, p.spec.spot)
+            (p.name, p.machine.name, p.spec.max + _pool_surge(p), p.spec.spot)
             for p in resolved.pools
             if p.name != system.hosts_pool  # AKS's system pool stands in for it, counted above
         ),

@@ -12,6 +12,9 @@ from pulumi_azure_native import containerservice
 from lepton_infra.azure.planning import SYSTEM_POOL_TAINT
 from lepton_infra.profiles.azure.limits import SYSTEM_POOL_NAME, SYSTEM_POOL_VM_SIZE
 
+# AKS surges the system pool a third of its nodes on an upgrade (counted in azure/quotas.py).
+SYSTEM_POOL_MAX_SURGE = "33%"
+
 
 def system_pool_profile(
     *,
@@ -43,5 +46,5 @@ def system_pool_profile(
         os_disk_size_gb=128,
         node_taints=None if labels else [SYSTEM_POOL_TAINT],
         node_labels=dict(labels) if labels else None,
-        upgrade_settings=containerservice.AgentPoolUpgradeSettingsArgs(max_surge="33%"),
+        upgrade_settings=containerservice.AgentPoolUpgradeSettingsArgs(max_surge=SYSTEM_POOL_MAX_SURGE),
     )

@@ -86,20 +86,26 @@ def quota_needs(resolved: ResolvedPlatform) -> list[QuotaNeed]:
             spot=pool.spec.spot,
         )
         where = (pool.name,)
+        # An upgrade of a SURGE pool adds up to maxSurge nodes to the pool for its time ("maxSurge controls
+        # the number of additional nodes that can be added to the node pool temporarily", GKE API
+        # NodePool.UpgradeSettings), and every node GKE creates, upgrade nodes included, counts against the
+        # project's quota ("Ensure resources for node upgrades"; both read 2026-12-07). Flex-start pools
+        # carry no surge settings (SHORT_LIVED, gcp/node_pool.py); GPU pools surge 0.
+        nodes = pool.spec.max + (0 if pool.name in queued else shape.max_surge)
         if shape.accelerator is not None:
             metric, quota_id, dims, known = GPU_QUOTAS[shape.accelerator.type]
             if pool.spec.spot or pool.name in queued:  # the preemptible GPU quota (ids not read in a listing)
                 metric, quota_id, known = f"PREEMPTIBLE_{metric}", f"PREEMPTIBLE-{quota_id}", False
-            gpus = pool.spec.max * shape.accelerator.count
+            gpus = nodes * shape.accelerator.count
             needs.append(QuotaNeed(metric, quota_id, gpus, "GPUs", region, where, dims, requestable=known))
             needs.append(QuotaNeed(*ALL_GPUS, gpus, "GPUs", GLOBAL, where, requestable=True))
-        cpus = pool.spec.max * pool.machine.vcpu
+        cpus = nodes * pool.machine.vcpu
         metric, quota_id, _ = CPU_QUOTAS[machine_series(pool.machine.name)]
         needs.append(QuotaNeed(metric, quota_id, cpus, "vCPUs", region, where))
         needs.append(QuotaNeed(*ALL_CPUS, cpus, "vCPUs", GLOBAL, where))
         # Boot disks are pd-balanced (gcp/node_pool.py); GB here is the GiB Compute Engine sizes disks in.
-        needs.append(QuotaNeed(*SSD_TOTAL, pool.spec.max * pool.spec.disk_gb, "GB", region, where))
+        needs.append(QuotaNeed(*SSD_TOTAL, nodes * pool.spec.disk_gb, "GB", region, where))
         if pool.machine.local_ssd_gib:
-            local_ssd = pool.spec.max * pool.machine.local_ssd_gib
+            local_ssd = nodes * pool.machine.local_ssd_gib
             needs.append(QuotaNeed(*LOCAL_SSD_TOTAL, local_ssd, "GB", region, where))
     return merged(needs)

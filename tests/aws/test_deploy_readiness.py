@@ -233,7 +233,8 @@ def test_autoscaler_release_pins_come_from_charts_py(plan_stack, platform_dir: P
 
 def test_vcpu_quotas_at_max_scale() -> None:
     """aws-prod at max: 2 x p5.48xlarge (192 vCPUs each), 4 on-demand L4 nodes g6.xlarge (4), 16 spot L4
-    nodes of g6.xlarge (4; a spot pool's types all have one shape), 4 x m6i.xlarge (4)."""
+    nodes of g6.xlarge (4; a spot pool's types all have one shape), 4 x m6i.xlarge (4) plus a node update's
+    up to 2 extra instances in each of the system pool's three per-zone groups (GPU groups: MINIMAL, none)."""
     import yaml
 
     from lepton_infra.aws.quotas import vcpu_quota_needs
@@ -248,7 +249,7 @@ def test_vcpu_quotas_at_max_scale() -> None:
         "Running On-Demand P instances": 384,
         "Running On-Demand G and VT instances": 16,
         "All G and VT Spot Instance Requests": 64,
-        "Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances": 16,
+        "Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances": (4 + 3 * 2) * 4,
     }
 
 

@@ -247,9 +247,10 @@ CPU_QUOTA_METRIC = {"n2": "N2_CPUS", "g2": "G2_CPUS", "a3": "A3_CPUS", "n1": "CP
 
 
 def _quota_at_max(graph: PlannedGraph) -> dict[str, int]:
-    """From the recorded GKE pools: per GPU model, all GPUs of the project, per machine series' vCPU
-    quota, all vCPUs of the project, boot-disk SSD plus every volume claim template's GiB in the recorded
-    objects (pd-balanced class; replicas 1), and the Local SSD the catalog says each machine bundles."""
+    """From the recorded GKE pools at max plus their upgrade surge: per GPU model, all GPUs of the project,
+    per machine series' vCPU quota, all vCPUs of the project, boot-disk SSD plus every volume claim
+    template's GiB in the recorded objects (pd-balanced class; replicas 1), and the Local SSD the catalog
+    says each machine bundles."""
     from lepton_infra.catalog import catalog
 
     machines = {m.name: m for m in catalog("gcp").machines}
@@ -259,7 +260,9 @@ def _quota_at_max(graph: PlannedGraph) -> dict[str, int]:
         need[metric] = need.get(metric, 0) + amount
 
     for pool in graph.of_type("gcp:container/nodePool:NodePool"):
-        config, nodes = pool.inputs["nodeConfig"], int(pool.get("autoscaling.totalMaxNodeCount"))
+        # At max plus the recorded upgrade surge (a flex-start pool records none: SHORT_LIVED, no surge).
+        surge = int(pool.get("upgradeSettings.maxSurge") or 0)
+        config, nodes = pool.inputs["nodeConfig"], int(pool.get("autoscaling.totalMaxNodeCount")) + surge
         for acc in config.get("guestAccelerators") or []:
             # Spot and flex-start (queued-provisioning pools) VMs draw on the preemptible GPU quota.
             preemptible = config.get("spot") or config.get("flexStart")

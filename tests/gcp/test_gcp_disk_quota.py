@@ -37,7 +37,8 @@ def _recorded_claim_gib(node: Any) -> int:
     return 0
 
 
-@pytest.mark.parametrize(("stack", "boot_gb"), [("gcp-dev", 7 * 100), ("gcp-prod", 26 * 100)])
+# Boot disks at max plus the system pool's upgrade surge node (maxSurge 1): gcp-dev 7 + 1, gcp-prod 26 + 1.
+@pytest.mark.parametrize(("stack", "boot_gb"), [("gcp-dev", (7 + 1) * 100), ("gcp-prod", (26 + 1) * 100)])
 def test_ssd_quota_holds_boot_disks_and_the_platform_volumes(stack: str, boot_gb: int, plan_stack) -> None:
     """Before: only the boot disks (700 / 2600), 52 GB short of what the cluster creates."""
     graph = plan_stack(PLATFORM_STACK_DIR, stack)
@@ -47,7 +48,9 @@ def test_ssd_quota_holds_boot_disks_and_the_platform_volumes(stack: str, boot_gb
     # The same from the recorded objects: pools' boot disks at max plus every volume claim template.
     pools = graph.of_type("gcp:container/nodePool:NodePool")
     recorded_boot = sum(
-        int(p.get("autoscaling.totalMaxNodeCount")) * int(p.get("nodeConfig.diskSizeGb")) for p in pools
+        (int(p.get("autoscaling.totalMaxNodeCount")) + int(p.get("upgradeSettings.maxSurge") or 0))
+        * int(p.get("nodeConfig.diskSizeGb"))
+        for p in pools
     )
     assert {p.get("nodeConfig.diskType") for p in pools} == {"pd-balanced"}
     claims = sum(_recorded_claim_gib(r.inputs) for r in graph.resources)

@@ -31,7 +31,9 @@ def _needs(graph: PlannedGraph) -> dict[str, int]:
 
 def test_aws_prod_vcpu_quotas_by_hand(plan_stack) -> None:
     """2 × p5.48xlarge (192 vCPUs), 4 on-demand L4 nodes g6.xlarge (4), 16 spot L4 nodes of g6.xlarge (4; a
-    spot pool's types share one shape), 4 × m6i.xlarge (4); each with its Service Quotas code."""
+    spot pool's types share one shape), 4 × m6i.xlarge (4) plus what a node update adds to the system pool's
+    three per-zone groups (EKS DEFAULT strategy: up to 2 per zone; GPU groups update MINIMAL, none); each with
+    its Service Quotas code."""
     quotas = {
         q["code"]: (q["quota"], int(q["amount"]), q["pools"])
         for q in plan_stack(PLATFORM_STACK_DIR, "aws-prod").outputs["quota_to_request"]
@@ -40,13 +42,18 @@ def test_aws_prod_vcpu_quotas_by_hand(plan_stack) -> None:
         "L-417A185B": ("Running On-Demand P instances", 2 * 192, ["h100"]),
         "L-DB2E81BA": ("Running On-Demand G and VT instances", 4 * 4, ["l4"]),
         "L-3819A6DF": ("All G and VT Spot Instance Requests", 16 * 4, ["l4-spot"]),
-        "L-1216C47A": ("Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances", 4 * 4, ["system"]),
+        "L-1216C47A": (
+            "Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances",
+            (4 + 3 * 2) * 4,
+            ["system"],
+        ),
     }
 
 
 def test_gcp_prod_quotas_by_hand_and_from_the_recorded_pools(plan_stack) -> None:
     """2 × a3-highgpu-8g (8 H100, 208 vCPUs), 4 on-demand and 16 spot g2-standard-4 (1 L4, 4 vCPUs),
-    4 × n2-standard-4; 100 GB boot disks (26 nodes) plus the Prometheus (50 GiB) and Alertmanager (2 GiB)
+    4 × n2-standard-4 plus its upgrade surge node (maxSurge 1; GPU pools surge none); 100 GB boot disks
+    (26 + 1 nodes) plus the Prometheus (50 GiB) and Alertmanager (2 GiB)
     pd-balanced volumes; the a3-highgpu-8g nodes' 16 × 375 GiB bundled Local SSD. Each machine series
     draws on its own vCPU quota (A3, G2, N2: none on CPUS), and every GPU and vCPU also on the
     project-wide GPUS_ALL_REGIONS / CPUS_ALL_REGIONS (issue 24 item 2). The H100 pool is queued
@@ -60,9 +67,9 @@ def test_gcp_prod_quotas_by_hand_and_from_the_recorded_pools(plan_stack) -> None
         "GPUS_ALL_REGIONS": 16 + 4 + 16,
         "A3_CPUS": 2 * 208,
         "G2_CPUS": (4 + 16) * 4,
-        "N2_CPUS": 4 * 4,
-        "CPUS_ALL_REGIONS": 2 * 208 + (4 + 16) * 4 + 4 * 4,
-        "SSD_TOTAL_GB": 26 * 100 + 50 + 2,
+        "N2_CPUS": (4 + 1) * 4,
+        "CPUS_ALL_REGIONS": 2 * 208 + (4 + 16) * 4 + (4 + 1) * 4,
+        "SSD_TOTAL_GB": (26 + 1) * 100 + 50 + 2,
         "LOCAL_SSD_TOTAL_GB": 2 * 16 * 375,
     }
     assert _needs(graph) == _quota_at_max(graph)
@@ -90,45 +97,58 @@ def test_gcp_prod_quotas_by_hand_and_from_the_recorded_pools(plan_stack) -> None
 
 
 def test_gcp_dev_quotas_by_hand(plan_stack) -> None:
-    """3 × n2-standard-4 and 4 spot g2-standard-4: no CPUS at all (neither series is E2 or N1)."""
+    """3 × n2-standard-4 (+1 upgrade surge node) and 4 spot g2-standard-4: no CPUS at all (neither series
+    is E2 or N1)."""
     assert _needs(plan_stack(PLATFORM_STACK_DIR, "gcp-dev")) == {
         "PREEMPTIBLE_NVIDIA_L4_GPUS": 4,
         "GPUS_ALL_REGIONS": 4,
         "G2_CPUS": 16,
-        "N2_CPUS": 12,
-        "CPUS_ALL_REGIONS": 28,
-        "SSD_TOTAL_GB": 700 + 50 + 2,
+        "N2_CPUS": (3 + 1) * 4,
+        "CPUS_ALL_REGIONS": (3 + 1) * 4 + 4 * 4,
+        "SSD_TOTAL_GB": (7 + 1) * 100 + 50 + 2,
     }
 
 
 def _azure_vcpus_at_max(graph: PlannedGraph) -> dict[str, int]:
-    """From the recorded AgentPools and the cluster's inline system pool: on-demand vCPUs, spot vCPUs."""
+    """From the recorded AgentPools and the cluster's inline system pool, at max plus their recorded upgrade
+    surge: on-demand vCPUs, spot vCPUs."""
     vcpus = {m.name: m.vcpu for m in catalog("azure").machines}
     pools = [
-        (p.get("vmSize"), p.get("maxCount"), p.get("scaleSetPriority"))
+        (p.get("vmSize"), p.get("maxCount"), p.get("scaleSetPriority"), p.get("upgradeSettings.maxSurge"))
         for p in graph.of_type("azure-native:containerservice:AgentPool")
     ]
     cluster = graph.one("azure-native:containerservice:ManagedCluster")
     pools += [
-        (p["vmSize"], p["maxCount"], p.get("scaleSetPriority")) for p in cluster.get("agentPoolProfiles")
+        (
+            p["vmSize"],
+            p["maxCount"],
+            p.get("scaleSetPriority"),
+            (p.get("upgradeSettings") or {}).get("maxSurge"),
+        )
+        for p in cluster.get("agentPoolProfiles")
     ]
     out = {"on-demand": 0, "spot": 0}
-    for size, nodes, priority in pools:
-        out["spot" if priority == "Spot" else "on-demand"] += int(nodes) * vcpus[size]
+    for size, nodes, priority, surge in pools:
+        # the recorded maxSurge: a percentage of the pool at max, rounded up, or a count
+        extra = (
+            0 if not surge else -(-int(nodes) * int(surge[:-1]) // 100) if surge.endswith("%") else int(surge)
+        )
+        out["spot" if priority == "Spot" else "on-demand"] += (int(nodes) + extra) * vcpus[size]
     return out
 
 
 def test_azure_prod_quotas_by_hand_and_from_the_recorded_pools(plan_stack) -> None:
-    """The system pool 5 × D4s_v5 and `system` 4 × D4s_v5 (4 vCPUs), 2 × ND96isr_H100_v5 (96), 4 on-demand
-    and 16 spot NC4as_T4_v3 (4); spot VMs count against the regional spot quota only."""
+    """The system pool 5 × D4s_v5 and `system` 4 × D4s_v5 (4 vCPUs), each with its upgrade surge (33 % of the
+    pool, rounded up: 2 and 2), 2 × ND96isr_H100_v5 (96), 4 on-demand and 16 spot NC4as_T4_v3 (4; GPU pools
+    surge none, spot pools never); spot VMs count against the regional spot quota only."""
     graph = plan_stack(PLATFORM_STACK_DIR, "azure-prod")
     needs = _needs(graph)
     assert needs == {
-        "Standard DSv5 Family vCPUs": 5 * 4 + 4 * 4,
+        "Standard DSv5 Family vCPUs": (5 + 2) * 4 + (4 + 2) * 4,
         "Standard NDSH100v5 Family vCPUs": 2 * 96,
         "Standard NCASv3_T4 Family vCPUs": 4 * 4,
         "Total Regional Spot vCPUs": 16 * 4,
-        "Total Regional vCPUs": 5 * 4 + 4 * 4 + 2 * 96 + 4 * 4,
+        "Total Regional vCPUs": (5 + 2) * 4 + (4 + 2) * 4 + 2 * 96 + 4 * 4,
     }
     recorded = _azure_vcpus_at_max(graph)
     assert (needs["Total Regional vCPUs"], needs["Total Regional Spot vCPUs"]) == (
