@@ -1,5 +1,6 @@
-"""Cost estimates over a recorded plan: idle (every pool at its min) and at max, per item, per node pool
-and per tenant. Prices carry their source date; the spec's `budget.price_overrides` wins.
+"""Cost estimates over a recorded plan: idle (every pool at its min, or the nodes kept-running services
+hold) and at max, per item, per node pool and per tenant. Prices carry their source date; the spec's
+`budget.price_overrides` wins.
 
 The model (which reads recorded plans) loads on first use, so the spec's validation can consult the
 price keys (`cost.prices`) without importing the plan engine."""

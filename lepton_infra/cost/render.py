@@ -65,7 +65,8 @@ def render_cost(section: dict[str, Any], console: Console) -> None:
     console.print(table)
     console.print(
         Text(
-            "idle: every pool at its min; max: every pool at its max. "
+            "idle: every pool at its min, or the nodes kept-running services hold; "
+            "max: every pool at its max. "
             + ("" if wide else "$/h and each price's source are left out at this width; ")
             + "sources and dates of each price are in the JSON report (cost.items[].price_source).",
             style="dim",
