@@ -2,7 +2,8 @@
 
 With libyaml's parser when PyYAML was built with it (the wheels on PyPI are): the same safe
 constructors, several times faster than the pure-Python parser; the permission tables alone are
-70 KB read on every plan. User-written files (stack files) keep their own loader in plan/.
+70 KB read on every plan. plan/ keeps its own loaders (stack files, and the replacement table `diff`
+reads once): it imports nothing else of the package (tests/unit/test_walls.py).
 """
 
 from __future__ import annotations
