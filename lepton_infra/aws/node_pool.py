@@ -87,6 +87,14 @@ class NodePoolArgs(ComponentArgs):
     """The nodes' Kubernetes minor. Default: the cluster's version."""
     name_prefix: str = ""
     """Prefix of cloud-side names (the launch template, the `Name` tag). Default: the component's name."""
+    capacity_reservation_id: pulumi.Input[str] | None = None
+    """An On-Demand Capacity Reservation or Capacity Block (`cr-...`) every launch targets (the launch
+    template's capacity reservation target): nodes start only inside it, so `subnet_ids` must be the
+    reservation's zone's subnet (EC2 refuses other zones). Default: none, plain on-demand or spot."""
+    capacity_block: bool = False
+    """The reservation is a Capacity Block for ML: the launch template's market type `capacity-block` and
+    the node group's capacity type `CAPACITY_BLOCK` (EKS User Guide, "Create a managed node group with
+    Capacity Blocks for ML", read 2026-12-07). Needs `capacity_reservation_id`. Default: off."""
     tags: Mapping[str, str] = field(default_factory=dict)
     """Tags of the instances, volumes and network interfaces the pool launches (the platform's tags, which the
     budget filters on): provider default tags do not reach what an Auto Scaling group launches. Default:
@@ -123,6 +131,14 @@ class NodePoolArgs(ComponentArgs):
                 "gpu_count", self.gpu_count, "GPUs without a gpu_type", "set gpu_type or gpu_count: 0"
             )
         yield from like_spec_field("disk_gb", self.disk_gb, NodePoolSpec, "disk_gb")
+        if self.capacity_block and self.capacity_reservation_id is None:
+            yield Problem(
+                "capacity_block", True, "a Capacity Block is a reservation", "set capacity_reservation_id"
+            )
+        if self.capacity_reservation_id is not None and self.spot:
+            yield Problem(
+                "spot", True, "a launch targeting a reservation is on-demand capacity", "set spot=False"
+            )
         yield from like_spec_field("kubernetes_version", self.kubernetes_version, ClusterSpec, "version")
 
 
@@ -225,6 +241,13 @@ def group_placements(args: NodePoolArgs) -> list[GroupPlacement]:
     ]
 
 
+def capacity_type(args: NodePoolArgs) -> str:
+    """The node group's capacity type: `CAPACITY_BLOCK` for a Capacity Block (an ODCR is `ON_DEMAND`)."""
+    if args.capacity_block:
+        return "CAPACITY_BLOCK"
+    return "SPOT" if args.spot else "ON_DEMAND"
+
+
 def tag_slug(key: str) -> str:
     """A URN-friendly, stable slug of an ASG tag key (`.../label/lepton.ai/pool` ->
     `label-lepton-ai-pool`)."""
@@ -283,6 +306,18 @@ class NodePool(Component):
                 )
             ],
             vpc_security_group_ids=list(args.security_group_ids),
+            # Reserved capacity: every launch targets the reservation (never falls back to open capacity),
+            # and a Capacity Block is its own market type.
+            capacity_reservation_specification=aws.ec2.LaunchTemplateCapacityReservationSpecificationArgs(
+                capacity_reservation_target=aws.ec2.LaunchTemplateCapacityReservationSpecificationCapacityReservationTargetArgs(
+                    capacity_reservation_id=args.capacity_reservation_id
+                )
+            )
+            if args.capacity_reservation_id is not None
+            else None,
+            instance_market_options=aws.ec2.LaunchTemplateInstanceMarketOptionsArgs(market_type="capacity-block")
+            if args.capacity_block
+            else None,
             monitoring=aws.ec2.LaunchTemplateMonitoringArgs(enabled=False),
             tag_specifications=[
                 aws.ec2.LaunchTemplateTagSpecificationArgs(
@@ -311,7 +346,7 @@ class NodePool(Component):
                 node_role_arn=args.node_role_arn,
                 subnet_ids=list(placement.subnet_ids),
                 ami_type=GPU_AMI if is_gpu else CPU_AMI,
-                capacity_type="SPOT" if args.spot else "ON_DEMAND",
+                capacity_type=capacity_type(args),
                 instance_types=list(args.instance_types),
                 version=args.kubernetes_version,
                 scaling_config=aws.eks.NodeGroupScalingConfigArgs(

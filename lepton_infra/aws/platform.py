@@ -25,6 +25,7 @@ from lepton_infra.aws.network import Network, NetworkArgs
 from lepton_infra.aws.node_pool import NodePool, NodePoolArgs
 from lepton_infra.aws.quota_requests import request_quotas
 from lepton_infra.aws.quotas import quota_needs
+from lepton_infra.aws.reserved_capacity import pool_subnets
 from lepton_infra.aws.traffic import Traffic, TrafficArgs
 from lepton_infra.core.cloud import PlatformOutputs
 from lepton_infra.core.cluster_handle import CapacityProvisioning, ClusterHandle, GpuFacts
@@ -136,7 +137,7 @@ class Platform(Component):
                     cluster_name=cluster.name_output,
                     pool_name=pool.name,
                     node_role_arn=cluster.node_role_arn,
-                    subnet_ids=network.private_subnet_ids,
+                    subnet_ids=pool_subnets(network.private_subnet_ids, knobs.availability_zone_ids, pool.spec),
                     security_group_ids=[cluster.node_security_group.id],
                     key_id=key.arn,
                     instance_types=pool.instance_types,
@@ -158,6 +159,8 @@ class Platform(Component):
                     # h100's max 2 could never give a 2-node job its nodes), and the platform's GPU
                     # workloads keep no EBS volume (models come from S3).
                     group_per_zone=pool.spec.gpu is None,
+                    capacity_reservation_id=pool.spec.reservation.id if pool.spec.reservation else None,
+                    capacity_block=bool(pool.spec.reservation and pool.spec.reservation.kind == "capacity-block"),
                 ),
                 opts_aws,
             )

@@ -5,7 +5,7 @@ afterwards."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -23,6 +23,11 @@ class ClusterIdentities:
     grants: list[pulumi.Resource]  # the control plane's
 
 
+def reservation_group_scopes(group_ids: Sequence[str]) -> list[str]:
+    """The resource groups (their ids) holding the capacity reservation groups, each once, sorted."""
+    return sorted({gid.split("/providers/", 1)[0] for gid in group_ids})
+
+
 def cluster_identities(
     owner: Component,
     name: str,
@@ -37,6 +42,7 @@ def cluster_identities(
     node_subnet_id: pulumi.Input[str],
     api_server_subnet_id: pulumi.Input[str],
     disk_encryption_set_id: pulumi.Input[str],
+    capacity_reservation_groups: Sequence[str] = (),
 ) -> ClusterIdentities:
     def identity(role: str) -> managedidentity.UserAssignedIdentity:
         return managedidentity.UserAssignedIdentity(
@@ -78,5 +84,13 @@ def cluster_identities(
         to_control_plane("kubelet-operator", "Managed Identity Operator", kubelet.id),
         # Read the Disk Encryption Set when provisioning CMK disks.
         to_control_plane("des-reader", "Reader", disk_encryption_set_id),
+        # Node pools in a capacity reservation group: AKS requires a user-assigned cluster identity with
+        # Contributor on the group's resource group ("Assign capacity reservation groups to AKS node
+        # pools", Prerequisites; learn.microsoft.com/azure/aks/use-capacity-reservation-groups, read
+        # 2026-12-07). Only stacks with such a pool get it.
+        *(
+            to_control_plane(f"crg-access-{i}", "Contributor", scope)
+            for i, scope in enumerate(reservation_group_scopes(capacity_reservation_groups))
+        ),
     ]
     return ClusterIdentities(control_plane, kubelet, grants)

@@ -68,6 +68,11 @@ class NodePoolArgs(ComponentArgs):
     labels: Mapping[str, str] = field(default_factory=dict)
     """Extra Kubernetes node labels; the platform's own (`lepton.ai/pool`, GPU labels) win on a clash.
     Default: none."""
+    capacity_reservation_group_id: str | None = None
+    """A capacity reservation group (its resource id) the pool's VMs are placed in, so they draw on its
+    reserved capacity ("Assign capacity reservation groups to AKS node pools", read 2026-12-07; the cluster
+    identity needs Contributor on its resource group: `ClusterArgs.capacity_reservation_groups`). Spot VMs
+    cannot use one. Default: none."""
     tags: Mapping[str, str] = field(default_factory=dict)
     """Azure tags on every resource (the platform's: `team`, `cost-center`, ...), checked against Azure's tag
     rules. Default: none."""
@@ -112,6 +117,10 @@ class NodePoolArgs(ComponentArgs):
             "zones", self.zones, AKS_ZONES, f"Azure regions have {AKS_ZONES} availability zones"
         )
         yield from like_spec_field("labels", dict(self.labels), NodePoolSpec, "labels")
+        if self.capacity_reservation_group_id is not None and self.spot:
+            yield Problem(
+                "spot", True, "spot VMs cannot use a capacity reservation group", "set spot=False"
+            )
         yield from AZURE_TAGS.problems(self.tags)
 
 
@@ -159,6 +168,7 @@ class NodePool(Component):
             count=args.initial_nodes if args.initial_nodes is not None else args.min_nodes,
             availability_zones=shape.zones,
             vnet_subnet_id=args.node_subnet_id,
+            capacity_reservation_group_id=args.capacity_reservation_group_id,
             # Host-side encryption covers the temp disk and caches too; the OS disk is a managed disk on
             # the cluster's Disk Encryption Set (our key). Ephemeral OS disks would live on the VM's local
             # disk under platform-managed keys only, breaking `disk_gb`'s promise (docs/azure.md).

@@ -39,6 +39,8 @@ ROLE = {
     # listClusterUserCredential/action only: downloading the cluster's (kubelogin) kubeconfig.
     "Azure Kubernetes Service Cluster User Role": "4abbcc35-e782-43d8-92c5-2d3f1bd2253f",
     "DNS Zone Contributor": "befefa01-2a29-4197-83a8-272ff33ce314",
+    # AKS's documented grant for node pools in a capacity reservation group (azure/cluster_identity.py).
+    "Contributor": "b24988ac-6180-42a0-ab88-20f7382dd24c",
 }
 
 # AKS's own taint on every spot node (added by AKS whether asked or not). Declaring it on the pool

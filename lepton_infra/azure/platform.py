@@ -125,6 +125,9 @@ class Platform(Component):
                 etcd_key_id=self.key.etcd_key_id,
                 key_vault_id=self.key.vault_id,
                 disk_encryption_set_id=self.key.disk_encryption_set_id,
+                capacity_reservation_groups=[
+                    p.reservation.id for p in spec.node_pools if p.reservation is not None
+                ],
                 service_cidr=str(spec.network.service_cidr),
                 pod_cidr=str(POD_CIDR),
                 zones=zones,
@@ -185,6 +188,7 @@ class Platform(Component):
                     zones=zones,
                     labels=dict(pool.spec.labels),
                     tags=tags,
+                    capacity_reservation_group_id=pool.spec.reservation.id if pool.spec.reservation else None,
                 ),
                 opts_(),
             )

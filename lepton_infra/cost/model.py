@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lepton_infra.catalog import HOURS_PER_MONTH
+from lepton_infra.cost.committed import CATEGORY as COMMITTED
 from lepton_infra.cost.prices import PriceBook
 from lepton_infra.cost.registry import CostItem
 from lepton_infra.cost.rules import rule_for
@@ -31,6 +32,24 @@ class CostReport:
     def node_pools(self) -> list[CostItem]:
         return [i for i in self.items if i.category == "node_pool"]
 
+    def _committed_json(self) -> dict[str, Any]:
+        """Committed (reserved, billed whether used or not) against on-demand spend at max: only for a
+        platform with a reserved pool (cost/committed.py), so other reports keep their shape."""
+        committed = [i for i in self.items if i.category == COMMITTED]
+        if not committed:
+            return {}
+        total = round(sum(i.monthly_usd_max for i in committed), 2)
+        return {
+            "committed": {
+                "monthly_usd_committed": total,
+                "monthly_usd_on_demand_max": round(self.monthly_usd_max - total, 2),
+                "pools": [
+                    {"pool": i.pool, "machine_type": i.machine_type, "units": i.max_units, "note": i.note}
+                    for i in committed
+                ],
+            }
+        }
+
     def to_json(self) -> dict[str, Any]:
         return {
             "monthly_usd_idle": self.monthly_usd_idle,
@@ -48,6 +67,7 @@ class CostReport:
                 for i in self.node_pools()
             ],
             "tenants": self.tenants,
+            **self._committed_json(),
             **({"system_pool_fit": self.system_fit.to_json()} if self.system_fit else {}),
             "hours_per_month": HOURS_PER_MONTH,
         }

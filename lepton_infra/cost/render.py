@@ -41,6 +41,8 @@ def render_cost(section: dict[str, Any], console: Console) -> None:
         label = f"{item['pool']} ({item['machine_type']})" if item.get("pool") else item["name"]
         if item["category"] == "control_plane" and item.get("note"):  # the Kubernetes support level
             label += f" ({item['note']})"
+        if item["category"] == "reservation":  # cost/committed.py: billed whether nodes run or not
+            label += " committed"
         units = (
             f"{item['idle_units']:g}"
             if item["idle_units"] == item["max_units"]

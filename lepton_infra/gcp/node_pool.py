@@ -97,10 +97,22 @@ class NodePoolArgs(ComponentArgs):
     """Nodes only through ProvisioningRequests (GKE queued provisioning, Dynamic Workload Scheduler): an
     on-demand GPU pool for queued jobs, from 0 nodes. Default: off."""
 
+    reservation: str | None = None
+    """A Compute Engine specific reservation (its name, in `project`) the nodes consume: reservation
+    affinity `SPECIFIC_RESERVATION` (GKE "Consuming reserved zonal resources", read 2026-12-07). The
+    reservation is zonal: set `node_locations` to its zone. Default: none (GKE's default affinity)."""
+
     def problems(self) -> Iterator[Problem]:
         yield from node_pool_args_problems(
             self.pool_name, self.min_nodes, self.max_nodes, GCP.pool_name, "node pool"
         )
+        if self.reservation is not None and (self.spot or self.queued_provisioning):
+            yield Problem(
+                "reservation",
+                self.reservation,
+                "spot and queued-provisioning (flex-start) nodes consume no reservation",
+                "set spot=False and queued_provisioning=False, or drop the reservation",
+            )
         initial = self.initial_nodes
         if initial is not None and known(initial) and not self.min_nodes <= initial <= self.max_nodes:
             yield Problem(
@@ -128,6 +140,25 @@ class NodePoolArgs(ComponentArgs):
             cpu_class=self.cpu_class,
             machine_type=self.machine_type,
         )
+
+
+# The label key a specific reservation is named by (GKE API ReservationAffinity; GKE "Consuming reserved
+# zonal resources", read 2026-12-07).
+RESERVATION_NAME_KEY = "compute.googleapis.com/reservation-name"
+
+
+def reservation_affinity(
+    reservation: str | None, queued: bool
+) -> gcp.container.NodePoolNodeConfigReservationAffinityArgs | None:
+    """A specific reservation's affinity; queued provisioning's `NO_RESERVATION` (GKE requires it); else
+    none (GKE's default)."""
+    if reservation is not None:
+        return gcp.container.NodePoolNodeConfigReservationAffinityArgs(
+            consume_reservation_type="SPECIFIC_RESERVATION", key=RESERVATION_NAME_KEY, values=[reservation]
+        )
+    if queued:
+        return gcp.container.NodePoolNodeConfigReservationAffinityArgs(consume_reservation_type="NO_RESERVATION")
+    return None
 
 
 class NodePool(Component):
@@ -239,11 +270,7 @@ class NodePool(Component):
                 # VMs", 2025-09-25), not the on-demand one.
                 flex_start=True if queued else None,
                 # Queued provisioning obtains its own capacity; GKE requires it not to consume reservations.
-                reservation_affinity=gcp.container.NodePoolNodeConfigReservationAffinityArgs(
-                    consume_reservation_type="NO_RESERVATION"
-                )
-                if queued
-                else None,
+                reservation_affinity=reservation_affinity(args.reservation, queued),
                 metadata={"disable-legacy-endpoints": "true"},
                 labels=shape.labels,
                 taints=[

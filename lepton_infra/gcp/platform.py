@@ -57,6 +57,7 @@ from lepton_infra.gcp.traffic import Traffic, TrafficArgs, load_balancer_ports
 from lepton_infra.gcp.volume_quota import volume_quota_needs
 from lepton_infra.gcp.zones import node_zones
 from lepton_infra.spec import PlatformSpec
+from lepton_infra.spec.reservation import reserved_zone
 from lepton_infra.spec.reserved_pools import reserved_pools
 from lepton_infra.spec.resolved import resolve
 
@@ -225,16 +226,18 @@ class Platform(Component):
                     min_nodes=pool.spec.min,
                     max_nodes=pool.spec.max,
                     initial_nodes=pool.initial_nodes,
-                    zones=zones,
+                    zones=1 if reserved_zone(pool.spec) else zones,
                     gpu_type=pool.spec.gpu.type if pool.spec.gpu else None,
                     gpu_count=pool.spec.gpu.count if pool.spec.gpu else 1,
                     cpu_class=pool.spec.cpu,
                     machine_type=pool.machine.name,
                     spot=pool.spec.spot,
                     disk_gb=pool.spec.disk_gb,
-                    node_locations=gpu_pool_zones(
-                        pool, spec.region, placement.gpu_candidates, zones, project, invoke_opts
-                    ),
+                    # A specific reservation is zonal: its pool's nodes launch in its zone only.
+                    node_locations=[zone]
+                    if (zone := reserved_zone(pool.spec))
+                    else gpu_pool_zones(pool, spec.region, placement.gpu_candidates, zones, project, invoke_opts),
+                    reservation=pool.spec.reservation.id if pool.spec.reservation else None,
                     service_account_email=node_email,
                     labels=dict(pool.spec.labels),
                     tags=labels,

@@ -7,6 +7,7 @@ from pydantic import Field
 from lepton_infra.catalog import Cloud, Machine, choose_machine
 from lepton_infra.core.spec_model import SpecModel
 from lepton_infra.spec.base import GpuRequest, Name
+from lepton_infra.spec.reservation import ReservationSpec
 
 
 class NodePoolSpec(SpecModel):
@@ -55,6 +56,14 @@ class NodePoolSpec(SpecModel):
         "node.kubernetes.io/), and so are the platform's own lepton.ai/pool, lepton.ai/gpu-type and "
         "nvidia.com/gpu.present. On AWS a key is at most 82 characters (it also becomes the cluster "
         "autoscaler's node-template ASG tag). Default none.",
+    )
+
+    reservation: ReservationSpec | None = Field(
+        default=None,
+        description="Reserved capacity the pool's nodes launch into (spec/reservation.py): an AWS On-Demand "
+        "Capacity Reservation or Capacity Block for ML, a GCP specific reservation, an Azure capacity "
+        "reservation group. Committed cost: billed whether nodes run or not. Default none (on-demand or "
+        "spot capacity, whatever the zone has).",
     )
 
     @property

@@ -11,6 +11,7 @@ from typing import Any
 
 from lepton_infra.catalog import Cloud
 from lepton_infra.core.conventions import POOL_LABEL
+from lepton_infra.cost.committed import with_commitment
 from lepton_infra.cost.prices import PriceBook
 from lepton_infra.cost.registry import CostItem, cost_item, rule
 from lepton_infra.plan.record import PlannedGraph, RecordedResource
@@ -102,7 +103,7 @@ def _eks_node_group(r: RecordedResource, graph: PlannedGraph, book: PriceBook) -
     if not types:
         return
     scaling = r.get("scalingConfig") or {}
-    yield pool_item(
+    yield from with_commitment(pool_item(
         r,
         "aws",
         book,
@@ -112,7 +113,7 @@ def _eks_node_group(r: RecordedResource, graph: PlannedGraph, book: PriceBook) -
         float(scaling.get("maxSize", 0)),
         r.get("labels"),
         graph,
-    )
+    ), graph)
 
 
 _ZONE = re.compile(r"-[a-z]$")
@@ -134,13 +135,15 @@ def gke_node_pool(r, graph, book):
         lo = float(auto.get("minNodeCount", base)) * zones
         hi = float(auto.get("maxNodeCount", base)) * zones
     spot = bool(r.get("nodeConfig.spot") or r.get("nodeConfig.preemptible"))
-    yield pool_item(r, "gcp", book, str(machine_type), spot, lo, hi, r.get("nodeConfig.labels"), graph)
+    yield from with_commitment(
+        pool_item(r, "gcp", book, str(machine_type), spot, lo, hi, r.get("nodeConfig.labels"), graph), graph
+    )
 
 
 @rule("azure-native:containerservice:AgentPool")
 def _aks_pool(r, graph, book):
     if r.get("vmSize"):
-        yield pool_item(
+        yield from with_commitment(pool_item(
             r,
             "azure",
             book,
@@ -150,4 +153,4 @@ def _aks_pool(r, graph, book):
             float(r.get("maxCount") or r.get("count") or 0),
             r.get("nodeLabels"),
             graph,
-        )
+        ), graph)
