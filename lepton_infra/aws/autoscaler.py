@@ -4,8 +4,8 @@ its pinned image serves their v1 API."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_kubernetes as k8s
@@ -82,6 +82,10 @@ class AutoscalerArgs(ComponentArgs):
     provisioning_requests: bool = False
     """Serve ProvisioningRequests (install their CRD and RBAC, pass the flags) for Kueue; needs an image that
     serves their v1 API (`serves_provisioning_requests`). Default: off."""
+    expander_priorities: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    """Priority (as a string) -> Auto Scaling group name patterns, for the priority expander in front of
+    least-waste: reserved capacity first, then on-demand, then spot (aws/fallback.py). Default: none,
+    least-waste alone."""
 
     def problems(self) -> Iterator[Problem]:
         yield from one_of(
@@ -203,6 +207,7 @@ def chart_values(
     role_arn: pulumi.Input[str],
     unneeded_minutes: int,
     provisioning_requests: bool = False,
+    expander_priorities: Mapping[str, Sequence[str]] | None = None,
 ) -> dict:
     return {
         "cloudProvider": "aws",
@@ -217,8 +222,9 @@ def chart_values(
             }
         },
         "extraArgs": {
-            # least-waste picks the group that leaves the fewest idle GPUs/CPUs after the pod lands.
-            "expander": "least-waste",
+            # least-waste picks the group that leaves the fewest idle GPUs/CPUs after the pod lands; with
+            # reserved capacity the priority expander first keeps the highest rung (aws/fallback.py).
+            "expander": "priority,least-waste" if expander_priorities else "least-waste",
             "balance-similar-node-groups": "true",
             "skip-nodes-with-local-storage": "false",
             "scale-down-unneeded-time": f"{unneeded_minutes}m",
@@ -229,6 +235,11 @@ def chart_values(
             "max-node-provision-time": "15m",  # large GPU instances take long to boot
             **(provisioning_args() if provisioning_requests else {}),
         },
+        **(
+            {"expanderPriorities": {k: list(v) for k, v in expander_priorities.items()}}
+            if expander_priorities
+            else {}
+        ),
         "priorityClassName": "system-cluster-critical",
         "replicaCount": 1,
         "resources": {"requests": {"cpu": "100m", "memory": "300Mi"}, "limits": {"memory": "600Mi"}},
@@ -306,6 +317,7 @@ class Autoscaler(Component):
                 role.arn,
                 args.scale_down_unneeded_minutes,
                 args.provisioning_requests,
+                args.expander_priorities,
             ),
             self.child_opts(provider=args.k8s_provider, depends_on=[*args.wait_for, *before_release]),
             timeout_seconds=HELM_DEFAULT_TIMEOUT_SECONDS,

@@ -315,7 +315,9 @@ class NodePool(Component):
             )
             if args.capacity_reservation_id is not None
             else None,
-            instance_market_options=aws.ec2.LaunchTemplateInstanceMarketOptionsArgs(market_type="capacity-block")
+            instance_market_options=aws.ec2.LaunchTemplateInstanceMarketOptionsArgs(
+                market_type="capacity-block"
+            )
             if args.capacity_block
             else None,
             monitoring=aws.ec2.LaunchTemplateMonitoringArgs(enabled=False),

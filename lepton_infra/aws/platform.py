@@ -18,6 +18,7 @@ from lepton_infra.aws.autoscaler import (
 from lepton_infra.aws.cluster import Cluster, ClusterArgs
 from lepton_infra.aws.data_events import trail_name
 from lepton_infra.aws.encryption import EncryptionKey, EncryptionKeyArgs
+from lepton_infra.aws.fallback import expander_priorities
 from lepton_infra.aws.guardduty import eks_protection
 from lepton_infra.aws.lb_controller import LoadBalancerController, LoadBalancerControllerArgs
 from lepton_infra.aws.monitoring import Monitoring, MonitoringArgs
@@ -137,7 +138,9 @@ class Platform(Component):
                     cluster_name=cluster.name_output,
                     pool_name=pool.name,
                     node_role_arn=cluster.node_role_arn,
-                    subnet_ids=pool_subnets(network.private_subnet_ids, knobs.availability_zone_ids, pool.spec),
+                    subnet_ids=pool_subnets(
+                        network.private_subnet_ids, knobs.availability_zone_ids, pool.spec
+                    ),
                     security_group_ids=[cluster.node_security_group.id],
                     key_id=key.arn,
                     instance_types=pool.instance_types,
@@ -160,7 +163,9 @@ class Platform(Component):
                     # workloads keep no EBS volume (models come from S3).
                     group_per_zone=pool.spec.gpu is None,
                     capacity_reservation_id=pool.spec.reservation.id if pool.spec.reservation else None,
-                    capacity_block=bool(pool.spec.reservation and pool.spec.reservation.kind == "capacity-block"),
+                    capacity_block=bool(
+                        pool.spec.reservation and pool.spec.reservation.kind == "capacity-block"
+                    ),
                 ),
                 opts_aws,
             )
@@ -205,6 +210,12 @@ class Platform(Component):
                 account=account,
                 node_group_name_prefixes=[x for p in self.node_pools for x in p.node_group_name_prefixes],
                 provisioning_requests=provisioning,
+                expander_priorities=expander_priorities(
+                    [
+                        (pool.spec, np.node_group_name_prefixes)
+                        for pool, np in zip(resolved.pools, self.node_pools, strict=True)
+                    ]
+                ),
             ),
             opts_aws,
         )

@@ -118,9 +118,7 @@ class NodePoolArgs(ComponentArgs):
         )
         yield from like_spec_field("labels", dict(self.labels), NodePoolSpec, "labels")
         if self.capacity_reservation_group_id is not None and self.spot:
-            yield Problem(
-                "spot", True, "spot VMs cannot use a capacity reservation group", "set spot=False"
-            )
+            yield Problem("spot", True, "spot VMs cannot use a capacity reservation group", "set spot=False")
         yield from AZURE_TAGS.problems(self.tags)
 
 

@@ -236,7 +236,9 @@ class Platform(Component):
                     # A specific reservation is zonal: its pool's nodes launch in its zone only.
                     node_locations=[zone]
                     if (zone := reserved_zone(pool.spec))
-                    else gpu_pool_zones(pool, spec.region, placement.gpu_candidates, zones, project, invoke_opts),
+                    else gpu_pool_zones(
+                        pool, spec.region, placement.gpu_candidates, zones, project, invoke_opts
+                    ),
                     reservation=pool.spec.reservation.id if pool.spec.reservation else None,
                     service_account_email=node_email,
                     labels=dict(pool.spec.labels),

@@ -155,7 +155,9 @@ def _pool_problems(spec: PlatformSpec, i: int, pool: NodePoolSpec) -> Iterator[P
     path = f"node_pools[{i}].reservation"
     kinds = KINDS_BY_CLOUD[spec.cloud]
     if r.kind not in kinds:
-        yield Problem(f"{path}.kind", r.kind, f"not a reservation {spec.cloud} offers", f"use {', '.join(kinds)}")
+        yield Problem(
+            f"{path}.kind", r.kind, f"not a reservation {spec.cloud} offers", f"use {', '.join(kinds)}"
+        )
         return
     if (why := _id_problem(spec.cloud, r.id)) is not None:
         yield Problem(f"{path}.id", r.id, why, "copy the id from the reservation's console page")

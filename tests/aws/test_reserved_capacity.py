@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from lepton_infra.cost import estimate_cost
-from lepton_infra.plan.record import PlannedGraph, RecordedResource
 from lepton_infra.plan.engine import plan_program
+from lepton_infra.plan.record import PlannedGraph, RecordedResource
 from tests.aws.aws_plan_support import plan_spec
 from tests.kubernetes.harness import raw_spec
 
@@ -36,7 +36,12 @@ def reserved() -> PlannedGraph:
         "start": "2026-12-20T11:30:00Z",
         "end": "2026-12-27T11:30:00Z",
     }
-    pools["l4"]["reservation"] = {"kind": "capacity-reservation", "id": ODCR_ID, "instances": 4, "zone": "use1-az2"}
+    pools["l4"]["reservation"] = {
+        "kind": "capacity-reservation",
+        "id": ODCR_ID,
+        "instances": 4,
+        "zone": "use1-az2",
+    }
     return plan_spec(plan_program, raw, {"lepton:platform": raw})
 
 
@@ -79,7 +84,11 @@ def test_pools_without_a_reservation_keep_every_zone_and_open_capacity(reserved:
     group = _group(reserved, "l4-spot")
     assert group.get("capacityType") == "SPOT"
     assert _template(reserved, group).get("capacityReservationSpecification") is None
-    assert sorted(_subnet_zone(reserved, s) for s in group.get("subnetIds")) == ["use1-az1", "use1-az2", "use1-az4"]
+    assert sorted(_subnet_zone(reserved, s) for s in group.get("subnetIds")) == [
+        "use1-az1",
+        "use1-az2",
+        "use1-az4",
+    ]
 
 
 def test_the_cost_table_shows_the_reservations_as_committed(reserved: PlannedGraph) -> None:
@@ -93,3 +102,30 @@ def test_the_cost_table_shows_the_reservations_as_committed(reserved: PlannedGra
     assert committed["monthly_usd_committed"] == pytest.approx(2350.02 + 18493.44, abs=0.02)
     pools = {i["pool"]: i for i in report["node_pools"]}
     assert pools["l4"]["max"] == 0 and pools["h100"]["max"] == 0  # nothing beyond the reservations
+
+
+RELEASE = "kubernetes:helm.sh/v3:Release"
+CLUSTER_QUEUE = "kubernetes:kueue.x-k8s.io/v1beta2:ClusterQueue"
+
+
+def test_the_autoscaler_falls_back_reserved_then_on_demand_then_spot(reserved: PlannedGraph) -> None:
+    """The priority expander in front of least-waste, every node group in one rung (a group matching no
+    pattern would never be scaled: priority.go drops it)."""
+    values = next(r for r in reserved.of_type(RELEASE) if r.get("chart") == "cluster-autoscaler").get(
+        "values"
+    )
+    assert values["extraArgs"]["expander"] == "priority,least-waste"
+    suffix = "[0-9a-f]{26}-"
+    assert values["expanderPriorities"] == {
+        "30": [f"^eks-h100\\-{suffix}", f"^eks-l4\\-{suffix}"],
+        "20": [f"^eks-system\\-a\\-{suffix}", f"^eks-system\\-b\\-{suffix}", f"^eks-system\\-c\\-{suffix}"],
+        "10": [f"^eks-l4\\-spot\\-{suffix}"],
+    }
+
+
+def test_queued_jobs_try_the_reserved_flavor_first(reserved: PlannedGraph) -> None:
+    """In aws-prod the on-demand l4 pool holds the kept-running services (no job flavor); h100 comes first
+    now that it is reserved (already paid), before the cheaper l4-spot."""
+    for queue in reserved.of_type(CLUSTER_QUEUE):
+        gpu_group = [g for g in queue.get("spec.resourceGroups") if "nvidia.com/gpu" in g["coveredResources"]]
+        assert [f["name"] for f in gpu_group[0]["flavors"]] == ["gpu-h100", "gpu-l4-spot"]

@@ -82,9 +82,10 @@ def test_a_reservation_kind_of_another_cloud_is_refused() -> None:
 
 def test_an_on_demand_reservation_has_no_window() -> None:
     odcr = {**BLOCK, "kind": "capacity-reservation"}
-    assert "a window is for capacity-block only" in _problems(_aws(reservation=odcr))[
-        "node_pools[1].reservation.start"
-    ]
+    assert (
+        "a window is for capacity-block only"
+        in _problems(_aws(reservation=odcr))["node_pools[1].reservation.start"]
+    )
 
 
 def test_a_gcp_reservation_on_a_flex_start_pool_is_refused() -> None:
@@ -103,7 +104,12 @@ def test_a_gcp_reservation_on_a_flex_start_pool_is_refused() -> None:
 def test_a_gcp_reservation_needs_a_zone_of_the_region() -> None:
     raw = copy.deepcopy(shipped_spec("gcp-prod"))
     h100 = next(p for p in raw["node_pools"] if p["name"] == "h100")
-    h100["reservation"] = {"kind": "specific-reservation", "id": "h100-res", "instances": 2, "zone": "europe-west4-a"}
+    h100["reservation"] = {
+        "kind": "specific-reservation",
+        "id": "h100-res",
+        "instances": 2,
+        "zone": "europe-west4-a",
+    }
     assert "one of us-central1's" in _problems(raw)["node_pools[1].reservation.zone"]
 
 

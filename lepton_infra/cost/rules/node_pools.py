@@ -103,17 +103,20 @@ def _eks_node_group(r: RecordedResource, graph: PlannedGraph, book: PriceBook) -
     if not types:
         return
     scaling = r.get("scalingConfig") or {}
-    yield from with_commitment(pool_item(
-        r,
-        "aws",
-        book,
-        str(types[0]),
-        r.get("capacityType") == "SPOT",
-        float(scaling.get("minSize", 0)),
-        float(scaling.get("maxSize", 0)),
-        r.get("labels"),
+    yield from with_commitment(
+        pool_item(
+            r,
+            "aws",
+            book,
+            str(types[0]),
+            r.get("capacityType") == "SPOT",
+            float(scaling.get("minSize", 0)),
+            float(scaling.get("maxSize", 0)),
+            r.get("labels"),
+            graph,
+        ),
         graph,
-    ), graph)
+    )
 
 
 _ZONE = re.compile(r"-[a-z]$")
@@ -143,14 +146,17 @@ def gke_node_pool(r, graph, book):
 @rule("azure-native:containerservice:AgentPool")
 def _aks_pool(r, graph, book):
     if r.get("vmSize"):
-        yield from with_commitment(pool_item(
-            r,
-            "azure",
-            book,
-            str(r.get("vmSize")),
-            r.get("scaleSetPriority") == "Spot",
-            float(r.get("minCount") or r.get("count") or 0),
-            float(r.get("maxCount") or r.get("count") or 0),
-            r.get("nodeLabels"),
+        yield from with_commitment(
+            pool_item(
+                r,
+                "azure",
+                book,
+                str(r.get("vmSize")),
+                r.get("scaleSetPriority") == "Spot",
+                float(r.get("minCount") or r.get("count") or 0),
+                float(r.get("maxCount") or r.get("count") or 0),
+                r.get("nodeLabels"),
+                graph,
+            ),
             graph,
-        ), graph)
+        )
