@@ -53,6 +53,9 @@ class JobQueuesArgs:
     provisioning_all_or_nothing: bool = False
     """Whether that autoscaler delivers a request's nodes all or none (`CapacityProvisioning.all_or_nothing`),
     stated on the ProvisioningRequestConfig. Default: False (best effort)."""
+    topology_levels: Sequence[str] = ()
+    """The cloud's network-topology node labels, broadest first (`jobs/topology.py`), for flavors with a
+    topology. Default: none (no flavor may name one)."""
 
 
 @dataclass
@@ -208,6 +211,7 @@ class PlatformAddons(Component):
                     provisioning_class=args.jobs.provisioning_class,
                     provisioning_ready=args.jobs.provisioning_ready,
                     provisioning_all_or_nothing=args.jobs.provisioning_all_or_nothing,
+                    topology_levels=args.jobs.topology_levels,
                 ),
                 self.child_opts(),
             )

@@ -66,6 +66,17 @@ class NodePoolSpec(SpecModel):
         "spot capacity, whatever the zone has).",
     )
 
+    topology_aware: bool = Field(
+        default=False,
+        description="Kueue topology-aware scheduling on this GPU pool's job flavor: a job asking for it "
+        "(`kueue.x-k8s.io/podset-required-topology` or `-preferred-topology` on its pod template, naming a "
+        "level such as `topology.k8s.aws/network-node-layer-3` or `cloud.google.com/gce-topology-block`) is "
+        "admitted only where its pods fit one network domain (kubernetes/jobs/topology.py lists each "
+        "cloud's levels; AKS has only the host level). Needs `jobs.enabled`. Costs nothing; nodes the cloud "
+        "does not label (instance types outside EC2 instance topology, GKE machines without compact "
+        "placement) are in no domain, so a job requiring one waits. Default: off.",
+    )
+
     @property
     def is_gpu(self) -> bool:
         return self.gpu is not None

@@ -28,6 +28,7 @@ from lepton_infra.spec.reservation import RESERVATION_RULES
 from lepton_infra.spec.reserved_pools import RESERVED_POOL_RULES
 from lepton_infra.spec.service_rules import SERVICE_RULES
 from lepton_infra.spec.tenant_rules import TENANT_RULES
+from lepton_infra.spec.topology_rules import TOPOLOGY_RULES
 from lepton_infra.spec.version_rules import kubernetes_lifecycle
 
 if TYPE_CHECKING:
@@ -276,6 +277,7 @@ RULES: tuple[Rule, ...] = (
     *SERVICE_RULES,
     *RESERVED_POOL_RULES,
     *RESERVATION_RULES,
+    *TOPOLOGY_RULES,
     *CAPACITY_RULES,
     *JOBS_RULES,
     *EXPOSURE_RULES,

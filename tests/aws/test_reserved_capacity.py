@@ -36,6 +36,7 @@ def reserved() -> PlannedGraph:
         "start": "2026-12-20T11:30:00Z",
         "end": "2026-12-27T11:30:00Z",
     }
+    pools["h100"]["topology_aware"] = True
     pools["l4"]["reservation"] = {
         "kind": "capacity-reservation",
         "id": ODCR_ID,
@@ -129,3 +130,22 @@ def test_queued_jobs_try_the_reserved_flavor_first(reserved: PlannedGraph) -> No
     for queue in reserved.of_type(CLUSTER_QUEUE):
         gpu_group = [g for g in queue.get("spec.resourceGroups") if "nvidia.com/gpu" in g["coveredResources"]]
         assert [f["name"] for f in gpu_group[0]["flavors"]] == ["gpu-h100", "gpu-l4-spot"]
+
+
+TOPOLOGY = "kubernetes:kueue.x-k8s.io/v1beta2:Topology"
+FLAVOR = "kubernetes:kueue.x-k8s.io/v1beta2:ResourceFlavor"
+
+
+def test_the_h100_flavor_is_topology_aware_on_the_eks_network_layers(reserved: PlannedGraph) -> None:
+    (topology,) = reserved.of_type(TOPOLOGY)
+    assert topology.get("metadata.name") == "network"
+    assert topology.get("spec.levels") == [
+        {"nodeLabel": "topology.k8s.aws/network-node-layer-1"},
+        {"nodeLabel": "topology.k8s.aws/network-node-layer-2"},
+        {"nodeLabel": "topology.k8s.aws/network-node-layer-3"},
+        {"nodeLabel": "kubernetes.io/hostname"},
+    ]
+    flavors = {f.get("metadata.name"): f for f in reserved.of_type(FLAVOR)}
+    assert flavors["gpu-h100"].get("spec.topologyName") == "network"
+    assert flavors["gpu-l4-spot"].get("spec.topologyName") is None
+    assert topology.urn in flavors["gpu-h100"].dependencies

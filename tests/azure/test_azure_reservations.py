@@ -26,6 +26,7 @@ def reserved() -> PlannedGraph:
     raw = copy.deepcopy(shipped_spec("azure-prod"))
     h100 = next(p for p in raw["node_pools"] if p["name"] == "h100")
     h100["reservation"] = {"kind": "capacity-reservation-group", "id": GROUP, "instances": 1}
+    h100["topology_aware"] = True
     return plan_spec(raw)
 
 
@@ -53,3 +54,14 @@ def test_the_group_is_committed_and_the_pool_pays_beyond_it(reserved: PlannedGra
     assert report["committed"]["monthly_usd_committed"] == pytest.approx(71773.60, abs=0.02)
     pools = {i["pool"]: i for i in report["node_pools"]}
     assert (pools["h100"]["min"], pools["h100"]["max"]) == (0, 1)
+
+
+def test_aks_has_only_the_host_level(reserved: PlannedGraph) -> None:
+    """AKS publishes no network-topology node label: the Topology is the host level alone."""
+    (topology,) = reserved.of_type("kubernetes:kueue.x-k8s.io/v1beta2:Topology")
+    assert topology.get("spec.levels") == [{"nodeLabel": "kubernetes.io/hostname"}]
+    flavors = {
+        f.get("metadata.name"): f
+        for f in reserved.of_type("kubernetes:kueue.x-k8s.io/v1beta2:ResourceFlavor")
+    }
+    assert flavors["gpu-h100"].get("spec.topologyName") == "network"

@@ -28,6 +28,7 @@ def reserved() -> PlannedGraph:
         "instances": 2,
         "zone": "us-central1-b",
     }
+    h100["topology_aware"] = True
     spec = PlatformSpec.from_dict(raw)
     return plan_program(
         lambda: build(spec), {"pulumi:disable-default-providers": ["*"], "lepton:platform": raw}
@@ -61,3 +62,18 @@ def test_the_reservation_is_committed_in_the_cost_table(reserved: PlannedGraph) 
     }
     # 2 a3-highgpu-8g at $88.49/h x 730 h, paid whether nodes run or not.
     assert report["committed"]["monthly_usd_committed"] == pytest.approx(129195.40, abs=0.02)
+
+
+def test_the_h100_flavor_is_topology_aware_on_the_gce_topology_labels(reserved: PlannedGraph) -> None:
+    (topology,) = reserved.of_type("kubernetes:kueue.x-k8s.io/v1beta2:Topology")
+    assert topology.get("spec.levels") == [
+        {"nodeLabel": "cloud.google.com/gce-topology-block"},
+        {"nodeLabel": "cloud.google.com/gce-topology-subblock"},
+        {"nodeLabel": "cloud.google.com/gce-topology-host"},
+        {"nodeLabel": "kubernetes.io/hostname"},
+    ]
+    flavors = {
+        f.get("metadata.name"): f
+        for f in reserved.of_type("kubernetes:kueue.x-k8s.io/v1beta2:ResourceFlavor")
+    }
+    assert flavors["gpu-h100"].get("spec.topologyName") == "network"

@@ -124,3 +124,17 @@ def test_an_azure_spot_pool_cannot_use_a_capacity_reservation_group() -> None:
         "instances": 4,
     }
     assert "spot VMs cannot consume" in spec_problems(raw)[f"node_pools[{index}].spot"]
+
+
+def test_topology_awareness_needs_a_gpu_job_flavor() -> None:
+    raw = copy.deepcopy(shipped_spec("aws-prod"))
+    pools = raw["node_pools"]
+    pools[0]["topology_aware"] = True  # system, CPU
+    pools[2]["topology_aware"] = True  # l4: prod's kept-running pool, no job flavor
+    problems = spec_problems(raw)
+    assert "for GPU job flavors" in problems["node_pools[0].topology_aware"]
+    assert "no job flavor" in problems["node_pools[2].topology_aware"]
+    raw["jobs"] = {"enabled": False}
+    pools[0]["topology_aware"] = pools[2]["topology_aware"] = False
+    pools[1]["topology_aware"] = True
+    assert "jobs are off" in spec_problems(raw).get("node_pools[1].topology_aware", "")

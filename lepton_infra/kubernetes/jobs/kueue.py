@@ -46,6 +46,7 @@ from lepton_infra.kubernetes.jobs.queues import (
     resource_flavor_spec,
     tenant_jobs_rules,
 )
+from lepton_infra.kubernetes.jobs.topology import HOSTNAME, TOPOLOGY_NAME, topology_spec
 from lepton_infra.kubernetes.meta import TENANT_LABEL, common_labels, namespace, psa_labels
 from lepton_infra.kubernetes.observability.observability import GRAFANA_DASHBOARD_LABEL
 
@@ -87,6 +88,9 @@ class KueueArgs(ComponentArgs):
     provisioning_all_or_nothing: bool = False
     """Whether that autoscaler delivers a request's nodes all or none (CapacityProvisioning.all_or_nothing),
     stated on the ProvisioningRequestConfig. Default: False (best effort)."""
+    topology_levels: Sequence[str] = ()
+    """Node labels of the Kueue `Topology` the flavors with a `topology` name, broadest first and
+    `kubernetes.io/hostname` last if at all (jobs/topology.py). Default: none, no Topology object."""
     chart: HelmChart = field(default_factory=lambda: KUEUE)
     """The Kueue chart to install. Default: the pinned one (kubernetes/charts/pinned.py)."""
 
@@ -100,6 +104,22 @@ class KueueArgs(ComponentArgs):
                 f"flavors {', '.join(provisioned)} are marked provisioned, and the capacity check needs the "
                 "ProvisioningRequest class the cluster autoscaler serves",
                 "pass the class (ClusterHandle.capacity_provisioning), or leave the flavors unprovisioned",
+            )
+        named = sorted({f.topology for f in self.flavors if f.topology})
+        if named and (named != [TOPOLOGY_NAME] or not self.topology_levels):
+            yield Problem(
+                "topology_levels",
+                list(self.topology_levels),
+                f"flavors name the topologies {', '.join(named)}; the one Topology made here is "
+                f"{TOPOLOGY_NAME!r}, from these levels",
+                f"name {TOPOLOGY_NAME!r} on the flavors and give its levels (jobs/topology.py)",
+            )
+        if self.topology_levels and HOSTNAME in self.topology_levels[:-1]:
+            yield Problem(
+                "topology_levels",
+                list(self.topology_levels),
+                f"{HOSTNAME} may only be the last level (Kueue's Topology CRD)",
+                "move it last",
             )
         gpu_pools = {f.pool for f in self.flavors if f.gpu_type and f.pool}
         seen: set[str] = set()
@@ -220,6 +240,21 @@ class Kueue(Component):
             opts=self.child_opts(depends_on=list(args.monitoring_crds)),
         )
         after = self.child_opts(depends_on=[self.release])
+        # Topology-aware scheduling: the Topology exists before the flavors naming it (jobs/topology.py).
+        self.topology: k8s.apiextensions.CustomResource | None = None
+        flavor_opts = after
+        if any(f.topology for f in args.flavors):
+            self.topology = k8s.apiextensions.CustomResource(
+                child_name(name, "topology"),
+                api_version=KUEUE_API,
+                kind="Topology",
+                metadata=k8s.meta.v1.ObjectMetaArgs(
+                    name=TOPOLOGY_NAME, labels=common_labels("kueue", "topology")
+                ),
+                spec=topology_spec(tuple(args.topology_levels)),
+                opts=after,
+            )
+            flavor_opts = self.child_opts(depends_on=[self.release, self.topology])
         self.flavors: dict[str, k8s.apiextensions.CustomResource] = {
             f.name: k8s.apiextensions.CustomResource(
                 child_name(name, f"flavor-{f.name}"),
@@ -234,7 +269,7 @@ class Kueue(Component):
                     },
                 ),
                 spec=resource_flavor_spec(f),
-                opts=after,
+                opts=flavor_opts,
             )
             for f in args.flavors
         }

@@ -59,6 +59,8 @@ class Flavor:
     # The cluster autoscaler provisions this flavor's nodes for a job all together before Kueue admits
     # it (the capacity admission check runs for it).
     provisioned: bool = False
+    # The Kueue Topology this flavor's nodes are placed by (topology-aware scheduling, jobs/topology.py).
+    topology: str | None = None
 
     @property
     def capacity(self) -> str:
@@ -84,6 +86,7 @@ def flavors_for(
     provisioned_tolerations: Sequence[Mapping[str, str]] = (),
     *,
     spot_tolerations: Sequence[Mapping[str, str]] | None = None,
+    topology_pools: Mapping[str, str] | None = None,
 ) -> list[Flavor]:
     """The CPU flavor, then one per GPU pool: its node labels select that pool's nodes, its tolerations
     (the platform's GPU taint and the cloud's own GPU-node taints: `cloud_tolerations`, or on spot pools
@@ -99,7 +102,9 @@ def flavors_for(
     autoscaler scales a pool up from zero only for pods whose node selector its template node, built
     from the pool's declared labels, satisfies (kubernetes/autoscaler cluster-autoscaler/cloudprovider/
     azure/azure_template.go, read 2026-12-07), and Kueue's ProvisioningRequest carries the same
-    selector."""
+    selector.
+    GPU pools in `topology_pools` (pool -> Kueue Topology name) get topology-aware scheduling."""
+    topologies = topology_pools or {}
     gpu_toleration = {
         "key": GPU_TAINT_KEY,
         "operator": "Equal",
@@ -127,6 +132,7 @@ def flavors_for(
                 *(dict(t) for t in (provisioned_tolerations if p.name in provisioned_pools else ())),
             ),
             p.name in provisioned_pools,
+            topologies.get(p.name),
         )
         for p in gpu_pools
     ]
@@ -138,6 +144,8 @@ def resource_flavor_spec(flavor: Flavor) -> dict[str, Any]:
         spec["nodeLabels"] = dict(flavor.node_labels)
     if flavor.tolerations:
         spec["tolerations"] = [dict(t) for t in flavor.tolerations]
+    if flavor.topology:
+        spec["topologyName"] = flavor.topology
     return spec
 
 
