@@ -15,6 +15,8 @@ from lepton_infra.plan.engine import plan_program
 from lepton_infra.plan.record import PlannedGraph, RecordedResource
 from tests.aws.aws_plan_support import plan_spec
 from tests.kubernetes.harness import raw_spec
+from tests.kubernetes.manifests import manifest
+from tests.kubernetes.test_k8s_kueue import _validate as validate_kueue
 
 NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
 LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
@@ -149,3 +151,17 @@ def test_the_h100_flavor_is_topology_aware_on_the_eks_network_layers(reserved: P
     assert flavors["gpu-h100"].get("spec.topologyName") == "network"
     assert flavors["gpu-l4-spot"].get("spec.topologyName") is None
     assert topology.urn in flavors["gpu-h100"].dependencies
+    # Valid against the pinned Kueue CRDs (v1beta2 at v0.19.2, tests/kubernetes/crds/).
+    for doc in (manifest(topology), manifest(flavors["gpu-h100"])):
+        validate_kueue(doc)
+
+
+def test_the_topology_check_can_fail(reserved: PlannedGraph) -> None:
+    """An empty level list is refused by the pinned CRD (levels: minItems 1)."""
+    import jsonschema
+
+    (topology,) = reserved.of_type(TOPOLOGY)
+    bad = manifest(topology)
+    bad["spec"]["levels"] = []
+    with pytest.raises(jsonschema.ValidationError):
+        validate_kueue(bad)
