@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from lepton_infra.catalog import HOURS_PER_MONTH
+from lepton_infra.core.conventions import PLATFORM_CONFIG_KEY
 from lepton_infra.cost.registry import CostItem
 from lepton_infra.plan.record import PlannedGraph
 from lepton_infra.spec.platform import spec_in_config
@@ -23,9 +24,20 @@ from lepton_infra.spec.reservation import ReservationSpec
 CATEGORY = "reservation"
 
 
+def _names_a_reservation(raw: object) -> bool:
+    """Whether the recorded spec (JSON text or parsed) gives any pool a reservation: the spec is validated
+    again only then (a platform without one pays nothing for this on each of its pools)."""
+    if isinstance(raw, str):
+        return '"reservation"' in raw
+    pools = raw.get("node_pools") if isinstance(raw, dict) else None
+    return isinstance(pools, list) and any(isinstance(p, dict) and p.get("reservation") for p in pools)
+
+
 def pool_reservation(graph: PlannedGraph | None, pool: str | None) -> ReservationSpec | None:
-    spec = spec_in_config(graph.config) if graph is not None else None
-    if spec is None or pool is None:
+    if graph is None or pool is None or not _names_a_reservation(graph.config.get(PLATFORM_CONFIG_KEY)):
+        return None
+    spec = spec_in_config(graph.config)
+    if spec is None:
         return None
     return next((p.reservation for p in spec.node_pools if p.name == pool), None)
 

@@ -19,8 +19,8 @@ The provider facts the rules below rest on (stored copies read 2026-12-07):
   reservation affinity `SPECIFIC_RESERVATION` with key `compute.googleapis.com/reservation-name`; the
   reservation is zonal. Compute Engine "Choose a reservation type", Limitations: reservations are zonal and
   reserved capacity cannot create Spot VMs or preemptible instances; "About reservations": billed at the
-  on-demand rate while the reservation exists. GKE queued provisioning (flex-start, `gcp.queued_provisioning_pools`) requires
-  `NO_RESERVATION`.
+  on-demand rate while the reservation exists. GKE queued provisioning (flex-start,
+  `gcp.queued_provisioning_pools`) requires `NO_RESERVATION`.
 - Azure, AKS "Assign capacity reservation groups to AKS node pools": an existing group with at least one
   reservation, associated by its resource id; the cluster needs a user-assigned identity with Contributor
   on the group's resource group (a system-assigned one does not work). Spot VMs cannot use a capacity
