@@ -5,7 +5,8 @@ The priority expander (kubernetes/autoscaler tag cluster-autoscaler-1.36.1, clus
 priority/priority.go and readme.md, read 2026-12-07) keeps the expansion options whose group id (on AWS the
 Auto Scaling group's name) matches a regular expression of the highest priority listed in the ConfigMap
 `cluster-autoscaler-priority-expander`; a group matching none is dropped, so every group of the platform is
-listed. `--expander=priority,least-waste` breaks ties among one priority by least waste, as before. When a
+listed, and a catch-all `.*` at the lowest priority keeps any other group the autoscaler discovers (one a
+user tagged for it) scalable, last. `--expander=priority,least-waste` breaks ties among one priority by least waste, as before. When a
 group's scale-up fails (a Capacity Block outside its window, an exhausted reservation, no spot capacity) the
 autoscaler backs it off and the next scale-up takes the next option, the next rung down. The pinned chart
 (cluster-autoscaler-chart-9.59.0, templates/priority-expander-configmap.yaml, role.yaml) writes the
@@ -25,6 +26,7 @@ from lepton_infra.spec import NodePoolSpec
 
 # Higher wins (priority expander readme). Gaps leave room for rungs in between.
 RUNG_PRIORITY = {"reserved": 30, "on-demand": 20, "spot": 10}
+CATCH_ALL_PRIORITY = 1
 # The provider names a node group `<prefix><26 characters>` (a UTC timestamp and a hex counter:
 # aws/node_pool.py node_group_name_prefix) and EKS its Auto Scaling group `eks-<node group name>-<uuid>`.
 _SUFFIX = "[0-9a-f]{26}-"
@@ -49,4 +51,5 @@ def expander_priorities(pools: Sequence[tuple[NodePoolSpec, Sequence[str]]]) -> 
     out: dict[str, list[str]] = {}
     for pool, prefixes in pools:
         out.setdefault(str(RUNG_PRIORITY[rung(pool)]), []).extend(asg_pattern(p) for p in prefixes)
+    out[str(CATCH_ALL_PRIORITY)] = [".*"]
     return {k: sorted(v) for k, v in sorted(out.items(), key=lambda kv: -int(kv[0]))}

@@ -123,6 +123,7 @@ def test_the_autoscaler_falls_back_reserved_then_on_demand_then_spot(reserved: P
         "30": [f"^eks-h100\\-{suffix}", f"^eks-l4\\-{suffix}"],
         "20": [f"^eks-system\\-a\\-{suffix}", f"^eks-system\\-b\\-{suffix}", f"^eks-system\\-c\\-{suffix}"],
         "10": [f"^eks-l4\\-spot\\-{suffix}"],
+        "1": [".*"],
     }
 
 
