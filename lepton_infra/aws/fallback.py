@@ -6,9 +6,10 @@ priority/priority.go and readme.md, read 2026-12-07) keeps the expansion options
 Auto Scaling group's name) matches a regular expression of the highest priority listed in the ConfigMap
 `cluster-autoscaler-priority-expander`; a group matching none is dropped, so every group of the platform is
 listed, and a catch-all `.*` at the lowest priority keeps any other group the autoscaler discovers (one a
-user tagged for it) scalable, last. `--expander=priority,least-waste` breaks ties among one priority by least waste, as before. When a
-group's scale-up fails (a Capacity Block outside its window, an exhausted reservation, no spot capacity) the
-autoscaler backs it off and the next scale-up takes the next option, the next rung down. The pinned chart
+user tagged for it) scalable, last. `--expander=priority,least-waste` breaks ties among one priority by
+least waste, as before. When a group's scale-up fails (a Capacity Block outside its window, an exhausted
+reservation, no spot capacity) the autoscaler backs it off and the next scale-up takes the next option, the
+next rung down. The pinned chart
 (cluster-autoscaler-chart-9.59.0, templates/priority-expander-configmap.yaml, role.yaml) writes the
 ConfigMap from `expanderPriorities` and grants the autoscaler its reads when `extraArgs.expander` names
 `priority`.
