@@ -88,29 +88,24 @@ def test_an_on_demand_reservation_has_no_window() -> None:
     )
 
 
-def test_a_gcp_reservation_on_a_flex_start_pool_is_refused() -> None:
+def _gcp_h100(zone: str, queued: list[str]) -> dict[str, Any]:
+    """gcp-prod with its h100 pool on a specific reservation in `zone`, `queued` its flex-start pools."""
     raw = copy.deepcopy(shipped_spec("gcp-prod"))
-    raw["gcp"] = {**raw["gcp"], "queued_provisioning_pools": ["h100"]}
+    raw["gcp"] = {**raw["gcp"], "queued_provisioning_pools": queued}
     h100 = next(p for p in raw["node_pools"] if p["name"] == "h100")
-    h100["reservation"] = {
-        "kind": "specific-reservation",
-        "id": "h100-res",
-        "instances": 2,
-        "zone": "us-central1-a",
-    }
+    h100["reservation"] = {"kind": "specific-reservation", "id": "h100-res", "instances": 2, "zone": zone}
+    return raw
+
+
+def test_a_gcp_reservation_on_a_flex_start_pool_is_refused() -> None:
+    raw = _gcp_h100("us-central1-a", ["h100"])
     assert "GKE requires it to consume no reservation" in _problems(raw)["node_pools[1].reservation"]
 
 
 def test_a_gcp_reservation_needs_a_zone_of_the_region() -> None:
-    raw = copy.deepcopy(shipped_spec("gcp-prod"))
-    h100 = next(p for p in raw["node_pools"] if p["name"] == "h100")
-    h100["reservation"] = {
-        "kind": "specific-reservation",
-        "id": "h100-res",
-        "instances": 2,
-        "zone": "europe-west4-a",
-    }
-    assert "one of us-central1's" in _problems(raw)["node_pools[1].reservation.zone"]
+    problems = _problems(_gcp_h100("europe-west4-a", []))
+    assert "one of us-central1's" in problems["node_pools[1].reservation.zone"]
+    assert "node_pools[1].reservation" not in problems  # no longer flex-start: only the zone is wrong
 
 
 def test_an_azure_spot_pool_cannot_use_a_capacity_reservation_group() -> None:
