@@ -23,7 +23,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from lepton_infra.aws.node_pool import NodePool
 from lepton_infra.spec import NodePoolSpec
+from lepton_infra.spec.resolved import ResolvedPool
 
 # Higher wins (priority expander readme). Gaps leave room for rungs in between.
 RUNG_PRIORITY = {"reserved": 30, "on-demand": 20, "spot": 10}
@@ -44,13 +46,16 @@ def asg_pattern(node_group_name_prefix: str) -> str:
     return f"^eks-{re.escape(node_group_name_prefix)}{_SUFFIX}"
 
 
-def expander_priorities(pools: Sequence[tuple[NodePoolSpec, Sequence[str]]]) -> dict[str, list[str]]:
+def expander_priorities(
+    pools: Sequence[ResolvedPool], node_pools: Sequence[NodePool]
+) -> dict[str, list[str]]:
     """The chart's `expanderPriorities` (priority -> group patterns, keys as strings: the chart casts them
-    with `int`) for (pool, its node group name prefixes); empty without reserved capacity."""
-    if not any(pool.reservation is not None for pool, _ in pools):
+    with `int`) for the pools and their node pools (in the same order); empty without reserved capacity."""
+    if not any(pool.spec.reservation is not None for pool in pools):
         return {}
     out: dict[str, list[str]] = {}
-    for pool, prefixes in pools:
+    for resolved, node_pool in zip(pools, node_pools, strict=True):
+        pool, prefixes = resolved.spec, node_pool.node_group_name_prefixes
         out.setdefault(str(RUNG_PRIORITY[rung(pool)]), []).extend(asg_pattern(p) for p in prefixes)
     out[str(CATCH_ALL_PRIORITY)] = [".*"]
     return {k: sorted(v) for k, v in sorted(out.items(), key=lambda kv: -int(kv[0]))}

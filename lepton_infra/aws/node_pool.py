@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from lepton_infra.aws.reserved_capacity import capacity_type, launch_reservation
 from lepton_infra.catalog import catalog
 from lepton_infra.core import conventions as conv
 from lepton_infra.core.args import known, non_empty, one_of, renamed_fields
@@ -241,13 +242,6 @@ def group_placements(args: NodePoolArgs) -> list[GroupPlacement]:
     ]
 
 
-def capacity_type(args: NodePoolArgs) -> str:
-    """The node group's capacity type: `CAPACITY_BLOCK` for a Capacity Block (an ODCR is `ON_DEMAND`)."""
-    if args.capacity_block:
-        return "CAPACITY_BLOCK"
-    return "SPOT" if args.spot else "ON_DEMAND"
-
-
 def tag_slug(key: str) -> str:
     """A URN-friendly, stable slug of an ASG tag key (`.../label/lepton.ai/pool` ->
     `label-lepton-ai-pool`)."""
@@ -306,20 +300,7 @@ class NodePool(Component):
                 )
             ],
             vpc_security_group_ids=list(args.security_group_ids),
-            # Reserved capacity: every launch targets the reservation (never falls back to open capacity),
-            # and a Capacity Block is its own market type.
-            capacity_reservation_specification=aws.ec2.LaunchTemplateCapacityReservationSpecificationArgs(
-                capacity_reservation_target=aws.ec2.LaunchTemplateCapacityReservationSpecificationCapacityReservationTargetArgs(
-                    capacity_reservation_id=args.capacity_reservation_id
-                )
-            )
-            if args.capacity_reservation_id is not None
-            else None,
-            instance_market_options=aws.ec2.LaunchTemplateInstanceMarketOptionsArgs(
-                market_type="capacity-block"
-            )
-            if args.capacity_block
-            else None,
+            **launch_reservation(args.capacity_reservation_id, args.capacity_block),
             monitoring=aws.ec2.LaunchTemplateMonitoringArgs(enabled=False),
             tag_specifications=[
                 aws.ec2.LaunchTemplateTagSpecificationArgs(
@@ -348,7 +329,7 @@ class NodePool(Component):
                 node_role_arn=args.node_role_arn,
                 subnet_ids=list(placement.subnet_ids),
                 ami_type=GPU_AMI if is_gpu else CPU_AMI,
-                capacity_type=capacity_type(args),
+                capacity_type=capacity_type(spot=args.spot, capacity_block=args.capacity_block),
                 instance_types=list(args.instance_types),
                 version=args.kubernetes_version,
                 scaling_config=aws.eks.NodeGroupScalingConfigArgs(

@@ -19,6 +19,7 @@ from lepton_infra.aws.cluster import Cluster, ClusterArgs
 from lepton_infra.aws.data_events import trail_name
 from lepton_infra.aws.encryption import EncryptionKey, EncryptionKeyArgs
 from lepton_infra.aws.fallback import expander_priorities
+from lepton_infra.aws.gpu_facts import AWS_GPU_FACTS
 from lepton_infra.aws.guardduty import eks_protection
 from lepton_infra.aws.lb_controller import LoadBalancerController, LoadBalancerControllerArgs
 from lepton_infra.aws.monitoring import Monitoring, MonitoringArgs
@@ -26,10 +27,10 @@ from lepton_infra.aws.network import Network, NetworkArgs
 from lepton_infra.aws.node_pool import NodePool, NodePoolArgs
 from lepton_infra.aws.quota_requests import request_quotas
 from lepton_infra.aws.quotas import quota_needs
-from lepton_infra.aws.reserved_capacity import pool_subnets
+from lepton_infra.aws.reserved_capacity import reservation_args
 from lepton_infra.aws.traffic import Traffic, TrafficArgs
 from lepton_infra.core.cloud import PlatformOutputs
-from lepton_infra.core.cluster_handle import CapacityProvisioning, ClusterHandle, GpuFacts
+from lepton_infra.core.cluster_handle import CapacityProvisioning, ClusterHandle
 from lepton_infra.core.component import Component
 from lepton_infra.core.exposure import warn_if_api_open_to_the_world
 from lepton_infra.core.naming import child_name
@@ -40,9 +41,6 @@ from lepton_infra.profiles.aws.resolved import ResolvedAws
 from lepton_infra.spec import PlatformSpec
 from lepton_infra.spec.reserved_pools import reserved_pools
 from lepton_infra.spec.resolved import ResolvedPlatform, resolve
-
-# The AL2023 NVIDIA AMI ships the driver and container toolkit, not the device plugin.
-AWS_GPU_FACTS = GpuFacts(driver_installed=True, device_plugin_installed=False)
 
 
 class Platform(Component):
@@ -138,9 +136,6 @@ class Platform(Component):
                     cluster_name=cluster.name_output,
                     pool_name=pool.name,
                     node_role_arn=cluster.node_role_arn,
-                    subnet_ids=pool_subnets(
-                        network.private_subnet_ids, knobs.availability_zone_ids, pool.spec
-                    ),
                     security_group_ids=[cluster.node_security_group.id],
                     key_id=key.arn,
                     instance_types=pool.instance_types,
@@ -162,10 +157,7 @@ class Platform(Component):
                     # h100's max 2 could never give a 2-node job its nodes), and the platform's GPU
                     # workloads keep no EBS volume (models come from S3).
                     group_per_zone=pool.spec.gpu is None,
-                    capacity_reservation_id=pool.spec.reservation.id if pool.spec.reservation else None,
-                    capacity_block=bool(
-                        pool.spec.reservation and pool.spec.reservation.kind == "capacity-block"
-                    ),
+                    **reservation_args(pool.spec, network.private_subnet_ids, knobs.availability_zone_ids),
                 ),
                 opts_aws,
             )
@@ -210,12 +202,7 @@ class Platform(Component):
                 account=account,
                 node_group_name_prefixes=[x for p in self.node_pools for x in p.node_group_name_prefixes],
                 provisioning_requests=provisioning,
-                expander_priorities=expander_priorities(
-                    [
-                        (pool.spec, np.node_group_name_prefixes)
-                        for pool, np in zip(resolved.pools, self.node_pools, strict=True)
-                    ]
-                ),
+                expander_priorities=expander_priorities(resolved.pools, self.node_pools),
             ),
             opts_aws,
         )

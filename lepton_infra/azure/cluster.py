@@ -64,9 +64,6 @@ class ClusterArgs(ComponentArgs):
     """The Kubernetes Service range (outside the VNet and the pod range; a /12 or smaller)."""
     pod_cidr: str
     """The Azure CNI overlay pod range (the platform uses `10.244.0.0/16`)."""
-    capacity_reservation_groups: Sequence[str] = ()
-    """Capacity reservation groups (their resource ids) node pools are placed in: the control plane's
-    identity gets Contributor on each one's resource group, as AKS requires. Default: none."""
     etcd_key_id: pulumi.Input[str] | None = None
     """etcd's own key (ARM id) when not `key_id`'s, granted to the control plane too. Default: `key_id`'s."""
     zones: int = 3
@@ -199,7 +196,6 @@ class Cluster(Component):
             node_subnet_id=args.node_subnet_id,
             api_server_subnet_id=args.api_server_subnet_id,
             disk_encryption_set_id=args.disk_encryption_set_id,
-            capacity_reservation_groups=args.capacity_reservation_groups,
         )
         self.control_plane_identity = identities.control_plane
         self.kubelet_identity = identities.kubelet

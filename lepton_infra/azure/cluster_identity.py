@@ -28,6 +28,31 @@ def reservation_group_scopes(group_ids: Sequence[str]) -> list[str]:
     return sorted({gid.split("/providers/", 1)[0] for gid in group_ids})
 
 
+def reservation_group_grants(
+    name: str,
+    principal_id: pulumi.Input[str],
+    group_ids: Sequence[str],
+    subscription_id: str,
+    opts: pulumi.ResourceOptions,
+) -> list[pulumi.Resource]:
+    """Node pools in a capacity reservation group: AKS requires the cluster's user-assigned identity to hold
+    Contributor on the group's resource group before the pool is associated ("Assign capacity reservation
+    groups to AKS node pools", Prerequisites; learn.microsoft.com/azure/aks/use-capacity-reservation-groups,
+    read 2026-12-07). One grant per resource group (Azure refuses a second identical role assignment); the
+    pools in a group wait for them. None without such a pool."""
+    return [
+        grant(
+            child_name(name, f"crg-access-{i}"),
+            principal_id=principal_id,
+            role="Contributor",
+            scope=scope,
+            subscription_id=subscription_id,
+            opts=opts,
+        )
+        for i, scope in enumerate(reservation_group_scopes(group_ids))
+    ]
+
+
 def cluster_identities(
     owner: Component,
     name: str,
@@ -42,7 +67,6 @@ def cluster_identities(
     node_subnet_id: pulumi.Input[str],
     api_server_subnet_id: pulumi.Input[str],
     disk_encryption_set_id: pulumi.Input[str],
-    capacity_reservation_groups: Sequence[str] = (),
 ) -> ClusterIdentities:
     def identity(role: str) -> managedidentity.UserAssignedIdentity:
         return managedidentity.UserAssignedIdentity(
@@ -84,13 +108,5 @@ def cluster_identities(
         to_control_plane("kubelet-operator", "Managed Identity Operator", kubelet.id),
         # Read the Disk Encryption Set when provisioning CMK disks.
         to_control_plane("des-reader", "Reader", disk_encryption_set_id),
-        # Node pools in a capacity reservation group: AKS requires a user-assigned cluster identity with
-        # Contributor on the group's resource group ("Assign capacity reservation groups to AKS node
-        # pools", Prerequisites; learn.microsoft.com/azure/aks/use-capacity-reservation-groups, read
-        # 2026-12-07). Only stacks with such a pool get it.
-        *(
-            to_control_plane(f"crg-access-{i}", "Contributor", scope)
-            for i, scope in enumerate(reservation_group_scopes(capacity_reservation_groups))
-        ),
     ]
     return ClusterIdentities(control_plane, kubelet, grants)

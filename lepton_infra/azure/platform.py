@@ -12,6 +12,7 @@ from pulumi_azure_native import authorization
 from lepton_infra.azure.access import api_access
 from lepton_infra.azure.artifacts import MODELS_CONTAINER, ArtifactStore, ArtifactStoreArgs
 from lepton_infra.azure.cluster import STORAGE_CLASS, Cluster, ClusterArgs
+from lepton_infra.azure.cluster_identity import reservation_group_grants
 from lepton_infra.azure.encryption import EncryptionKey, EncryptionKeyArgs
 from lepton_infra.azure.identity import WorkloadIdentityBinder
 from lepton_infra.azure.maintenance import AksMaintenanceWindow
@@ -125,9 +126,6 @@ class Platform(Component):
                 etcd_key_id=self.key.etcd_key_id,
                 key_vault_id=self.key.vault_id,
                 disk_encryption_set_id=self.key.disk_encryption_set_id,
-                capacity_reservation_groups=[
-                    p.reservation.id for p in spec.node_pools if p.reservation is not None
-                ],
                 service_cidr=str(spec.network.service_cidr),
                 pod_cidr=str(POD_CIDR),
                 zones=zones,
@@ -166,6 +164,10 @@ class Platform(Component):
             opts_(),
         )
         reserved = {p.name for p in reserved_pools(spec)}  # prod: kept-running services' pools, tainted
+        crg_ids = [p.reservation.id for p in spec.node_pools if p.reservation is not None]
+        crg_grants = reservation_group_grants(
+            name, self.cluster.control_plane_identity.principal_id, crg_ids, sub, opts_()
+        )
         self.node_pools = [
             NodePool(
                 child_name(name, f"pool-{pool.name}"),
@@ -190,7 +192,7 @@ class Platform(Component):
                     tags=tags,
                     capacity_reservation_group_id=pool.spec.reservation.id if pool.spec.reservation else None,
                 ),
-                opts_(),
+                opts_(depends_on=crg_grants) if pool.spec.reservation else opts_(),
             )
             for pool in resolved.pools
             if pool.name != system_pool.hosts_pool  # AKS's system pool is that one

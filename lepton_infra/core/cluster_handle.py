@@ -59,6 +59,10 @@ class GpuFacts:
     # the driver and the container toolkit itself (AKS: `nvidia-container-runtime`). The GPU operator's
     # operands run with it. None: the operator's default, `nvidia`, which its own toolkit creates.
     runtime_class: str | None = None
+    # The node labels the cloud puts on GPU nodes for their place in its network, broadest first, ending with
+    # `kubernetes.io/hostname`: the levels of the Kueue Topology of topology-aware pools
+    # (kubernetes/jobs/topology.py). Default: the host level alone.
+    network_topology: tuple[str, ...] = ("kubernetes.io/hostname",)
 
     def tolerations(self, *, spot: bool) -> list[dict[str, str]]:
         """What a GPU pod tolerates of the cloud's own taints: all of them where it may land on a spot

@@ -38,6 +38,17 @@ def enforces_network_policy(datapath_provider: str) -> bool:
     return datapath_provider == DATAPLANE_V2
 
 
+# The node labels GKE puts on nodes for their place in Google's network, broadest first (Google Cloud
+# "Schedule GKE workloads with Topology Aware Scheduling", its Kueue Topology; stored copy read 2026-12-07):
+# the levels of the Kueue Topology of topology-aware pools (kubernetes/jobs/topology.py).
+GKE_NETWORK_TOPOLOGY = (
+    "cloud.google.com/gce-topology-block",
+    "cloud.google.com/gce-topology-subblock",
+    "cloud.google.com/gce-topology-host",
+    "kubernetes.io/hostname",
+)
+
+
 # GKE's managed DCGM exporter, on when `monitoring_config.enable_components` has "DCGM" (default on new
 # clusters from 1.32.1-gke.1357000; GKE docs "Collect and view DCGM metrics"): a DaemonSet `dcgm-exporter`
 # in the GKE-managed namespace `gke-managed-system`, pods labelled
@@ -95,4 +106,5 @@ def gke_gpu_facts(monitoring_components: tuple[str, ...]) -> GpuFacts:
         device_plugin_installed=True,
         dcgm_exporter_installed=dcgm,
         dcgm_exporter=GKE_DCGM_EXPORTER if dcgm else None,
+        network_topology=GKE_NETWORK_TOPOLOGY,
     )

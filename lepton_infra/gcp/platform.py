@@ -57,7 +57,6 @@ from lepton_infra.gcp.traffic import Traffic, TrafficArgs, load_balancer_ports
 from lepton_infra.gcp.volume_quota import volume_quota_needs
 from lepton_infra.gcp.zones import node_zones
 from lepton_infra.spec import PlatformSpec
-from lepton_infra.spec.reservation import reserved_zone
 from lepton_infra.spec.reserved_pools import reserved_pools
 from lepton_infra.spec.resolved import resolve
 
@@ -226,7 +225,7 @@ class Platform(Component):
                     min_nodes=pool.spec.min,
                     max_nodes=pool.spec.max,
                     initial_nodes=pool.initial_nodes,
-                    zones=1 if reserved_zone(pool.spec) else zones,
+                    zones=1 if pool.spec.reserved_zone else zones,
                     gpu_type=pool.spec.gpu.type if pool.spec.gpu else None,
                     gpu_count=pool.spec.gpu.count if pool.spec.gpu else 1,
                     cpu_class=pool.spec.cpu,
@@ -235,7 +234,7 @@ class Platform(Component):
                     disk_gb=pool.spec.disk_gb,
                     # A specific reservation is zonal: its pool's nodes launch in its zone only.
                     node_locations=[zone]
-                    if (zone := reserved_zone(pool.spec))
+                    if (zone := pool.spec.reserved_zone)
                     else gpu_pool_zones(
                         pool, spec.region, placement.gpu_candidates, zones, project, invoke_opts
                     ),

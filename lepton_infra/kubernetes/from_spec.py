@@ -16,7 +16,7 @@ from lepton_infra.core.naming import child_name
 from lepton_infra.cost.gpu_hours import usd_per_gpu_hour
 from lepton_infra.kubernetes.addons import JobQueuesArgs, PlatformAddons, PlatformAddonsArgs
 from lepton_infra.kubernetes.jobs.queues import PoolShape, TenantQueue, flavors_for
-from lepton_infra.kubernetes.jobs.topology import TOPOLOGY_LEVELS, TOPOLOGY_NAME
+from lepton_infra.kubernetes.jobs.topology import TOPOLOGY_NAME
 from lepton_infra.kubernetes.observability.alert_routing import alert_receivers
 from lepton_infra.kubernetes.observability.observability import ObservabilityArgs
 from lepton_infra.kubernetes.priority import SERVING_PRIORITY
@@ -210,7 +210,7 @@ def job_queues_args(
         provisioning_class=capacity.provisioning_class if provisioned and capacity else None,
         provisioning_ready=list(capacity.ready) if provisioned and capacity else [],
         provisioning_all_or_nothing=bool(provisioned and capacity and capacity.all_or_nothing),
-        topology_levels=TOPOLOGY_LEVELS[spec.cloud] if any(p.topology_aware for p in spec.gpu_pools) else (),
+        topology_levels=gpu.network_topology if any(p.topology_aware for p in spec.gpu_pools) else (),
     )
 
 

@@ -82,6 +82,11 @@ class NodePoolSpec(SpecModel):
         return self.gpu is not None
 
     @property
+    def reserved_zone(self) -> str | None:
+        """The zone a reserved pool's nodes must launch in (None: no reservation, or one without a zone)."""
+        return self.reservation.zone if self.reservation is not None else None
+
+    @property
     def hosts_system_pods(self) -> bool:
         """CoreDNS, the cluster autoscaler, metrics-server and Prometheus tolerate neither the GPU taint nor
         spot reclaims, and a self-managed autoscaler cannot bring up the first node it would itself run on:

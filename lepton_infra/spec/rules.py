@@ -24,7 +24,7 @@ from lepton_infra.spec.chart_rules import CHART_RULES
 from lepton_infra.spec.endpoint_rules import ENDPOINT_RULES
 from lepton_infra.spec.exposure_rules import EXPOSURE_RULES
 from lepton_infra.spec.jobs_rules import JOBS_RULES
-from lepton_infra.spec.reservation import RESERVATION_RULES
+from lepton_infra.spec.reservation_rules import RESERVATION_RULES
 from lepton_infra.spec.reserved_pools import RESERVED_POOL_RULES
 from lepton_infra.spec.service_rules import SERVICE_RULES
 from lepton_infra.spec.tenant_rules import TENANT_RULES

@@ -12,7 +12,7 @@ kube_features.go), so the manager configuration needs no change. TAS works with 
 through the ProvisioningRequest admission check: the topology is assigned after the nodes exist
 (site/content/en/docs/concepts/topology_aware_scheduling.md, "ClusterAutoscaler support").
 
-The levels, per cloud (stored copies read 2026-12-07):
+The levels are the cloud's (`GpuFacts.network_topology`, set by each cloud layer, where they are cited):
 - AWS: EKS labels nodes of the instance types EC2 instance topology covers with
   `topology.k8s.aws/network-node-layer-1` (the top of the hierarchy, broadest) to `-3` (the bottom for most
   types; a `-4` exists only on four-layer types, so it is left out: a level some nodes lack would leave
@@ -30,22 +30,6 @@ from typing import Any
 
 HOSTNAME = "kubernetes.io/hostname"
 TOPOLOGY_NAME = "network"
-
-TOPOLOGY_LEVELS: dict[str, tuple[str, ...]] = {
-    "aws": (
-        "topology.k8s.aws/network-node-layer-1",
-        "topology.k8s.aws/network-node-layer-2",
-        "topology.k8s.aws/network-node-layer-3",
-        HOSTNAME,
-    ),
-    "gcp": (
-        "cloud.google.com/gce-topology-block",
-        "cloud.google.com/gce-topology-subblock",
-        "cloud.google.com/gce-topology-host",
-        HOSTNAME,
-    ),
-    "azure": (HOSTNAME,),
-}
 
 
 def topology_spec(levels: tuple[str, ...]) -> dict[str, Any]:
