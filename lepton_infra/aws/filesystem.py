@@ -12,6 +12,12 @@ tenant linked to the tenant's prefix of the model bucket, and the FSx CSI driver
 - One data repository association per tenant: `/tenants/<tenant>` <-> `s3://<model bucket>/tenants/<tenant>/`
   (the prefix the tenant's identity already reads), imported on create and kept in sync both ways (new,
   changed, deleted). At most 8 per file system (CreateDataRepositoryAssociation), refused in the spec.
+  The bucket is SSE-KMS with the platform's key, which FSx reaches through the file system's own
+  service-linked role (`AWSServiceRoleForFSxS3Access_<fs id>`, made when the first association is): the FSx
+  User Guide ("Working with server-side encrypted Amazon S3 buckets") has the key admit that role. Its name
+  holds the file system's id, so it cannot be in the key policy written before the file system exists: a
+  KMS grant to that role gives it the same operations once it exists (grants take no ViaService condition;
+  the role is usable only by FSx for this file system).
   Creating one makes the directory the tenant's volume mounts (`<mount name>/tenants/<tenant>`: a Lustre
   subdirectory mount, FSx for Lustre User Guide "Mounting specific filesets").
 - The FSx CSI driver chart (kubernetes-sigs/aws-fsx-csi-driver, pinned in core/data/chart_support.yaml) with
@@ -22,18 +28,27 @@ tenant linked to the tenant's prefix of the model bucket, and the FSx CSI driver
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pulumi
 import pulumi_aws as aws
 
+from lepton_infra.aws.account import AwsAccount
 from lepton_infra.core.cluster_handle import SharedVolume
 from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name
 from lepton_infra.kubernetes.charts.helm import HELM_DEFAULT_TIMEOUT_SECONDS, pinned_release
 from lepton_infra.kubernetes.charts.pinned import AWS_FSX_CSI_DRIVER
+
+if TYPE_CHECKING:
+    from lepton_infra.aws.artifacts import ArtifactStore
+    from lepton_infra.aws.cluster import Cluster
+    from lepton_infra.aws.encryption import EncryptionKey
+    from lepton_infra.aws.network import Network
+    from lepton_infra.spec.resolved import ResolvedPlatform
 
 CSI_DRIVER = "fsx.csi.aws.com"  # the chart's CSIDriver (templates/csidriver.yaml at the pinned tag)
 LUSTRE_PORTS = ((988, 988), (1018, 1023))  # LNET, and the ports Lustre servers and clients also use
@@ -42,6 +57,20 @@ LUSTRE_VERSION = "2.15"
 # pinned tag): flock gives the tenants' pods POSIX locks across nodes.
 MOUNT_OPTIONS = ("flock",)
 SYNC_EVENTS = ["NEW", "CHANGED", "DELETED"]
+# What the FSx User Guide's key policy statement allows the role (kms:Encrypt, Decrypt, ReEncrypt*,
+# GenerateDataKey*, DescribeKey), as KMS grant operations.
+S3_ACCESS_OPERATIONS = [
+    "Encrypt",
+    "Decrypt",
+    "ReEncryptFrom",
+    "ReEncryptTo",
+    "GenerateDataKey",
+    "GenerateDataKeyWithoutPlaintext",
+    "DescribeKey",
+]
+S3_ACCESS_ROLE_PATH = (
+    "role/aws-service-role/s3.data-source.lustre.fsx.amazonaws.com/AWSServiceRoleForFSxS3Access_"
+)
 
 
 def tenant_path(tenant: str) -> str:
@@ -73,6 +102,8 @@ class SharedFilesystemArgs(ComponentArgs):
     """The platform's label: the Name tags."""
     k8s_provider: pulumi.ProviderResource
     """The cluster's Kubernetes provider (the CSI driver release)."""
+    account: AwsAccount
+    """The account and partition: the ARN of the file system's S3 access role."""
     wait_for: Sequence[pulumi.Resource] = ()
     """What the CSI driver release waits for (the node groups). Default: nothing."""
 
@@ -131,6 +162,24 @@ class SharedFilesystem(Component):
             )
             for tenant in args.tenants
         }
+        if associations:
+            role = pulumi.Output.concat(
+                "arn:",
+                args.account.partition,
+                ":iam::",
+                args.account.account_id,
+                ":",
+                S3_ACCESS_ROLE_PATH,
+                fs.id,
+            )
+            aws.kms.Grant(
+                child_name(name, "s3-access"),
+                key_id=args.key_arn,
+                grantee_principal=role,
+                operations=S3_ACCESS_OPERATIONS,
+                # The role exists once FSx made it for the first association.
+                opts=self.child_opts(depends_on=list(associations.values())),
+            )
         self.csi_driver = pinned_release(
             child_name(name, "csi"),
             AWS_FSX_CSI_DRIVER,
@@ -206,3 +255,41 @@ class SharedFilesystem(Component):
                 ),
             ]
         return made
+
+
+def tenant_volumes(
+    name: str,
+    resolved: ResolvedPlatform,
+    network: Network,
+    cluster: Cluster,
+    key: EncryptionKey,
+    store: ArtifactStore,
+    account: AwsAccount,
+    node_groups: Sequence[pulumi.Resource],
+    opts: pulumi.ResourceOptions,
+) -> Mapping[str, SharedVolume]:
+    """The platform's shared filesystem with `filesystem.enabled` (`ClusterHandle.shared_volumes`: each
+    tenant's directory), else none and nothing created."""
+    spec = resolved.spec
+    if not spec.filesystem.enabled:
+        return {}
+    shared = SharedFilesystem(
+        child_name(name, "filesystem"),
+        SharedFilesystemArgs(
+            vpc_id=network.vpc_id,
+            subnet_id=network.private_subnet_ids[0],  # PERSISTENT_2 is single-AZ: the first zone's
+            node_security_group_id=cluster.node_security_group.id,
+            key_arn=key.arn,
+            bucket_name=store.bucket_name,
+            tenants=[t.name for t in spec.tenants],
+            capacity_gib=resolved.filesystem_capacity_gib,
+            throughput_mbps_per_tib=spec.filesystem.throughput_mbps_per_tib,
+            protect=resolved.protect,
+            name_prefix=resolved.name_prefix,
+            k8s_provider=cluster.k8s_provider,
+            account=account,
+            wait_for=node_groups,
+        ),
+        opts,
+    )
+    return shared.volumes

@@ -18,7 +18,7 @@ from lepton_infra.aws.autoscaler import (
 from lepton_infra.aws.cluster import Cluster, ClusterArgs
 from lepton_infra.aws.data_events import trail_name
 from lepton_infra.aws.encryption import EncryptionKey, EncryptionKeyArgs
-from lepton_infra.aws.filesystem import SharedFilesystem, SharedFilesystemArgs
+from lepton_infra.aws.filesystem import tenant_volumes
 from lepton_infra.aws.guardduty import eks_protection
 from lepton_infra.aws.lb_controller import LoadBalancerController, LoadBalancerControllerArgs
 from lepton_infra.aws.monitoring import Monitoring, MonitoringArgs
@@ -261,32 +261,10 @@ class Platform(Component):
             else None
         )
 
-        fs = spec.filesystem
-        shared = (
-            SharedFilesystem(
-                child_name(name, "filesystem"),
-                SharedFilesystemArgs(
-                    vpc_id=network.vpc_id,
-                    subnet_id=network.private_subnet_ids[0],  # PERSISTENT_2 is single-AZ: the first zone
-                    node_security_group_id=cluster.node_security_group.id,
-                    key_arn=key.arn,
-                    bucket_name=store.bucket_name,
-                    tenants=[t.name for t in spec.tenants],
-                    capacity_gib=resolved.filesystem_capacity_gib,
-                    throughput_mbps_per_tib=fs.throughput_mbps_per_tib,
-                    protect=protect,
-                    name_prefix=label,
-                    k8s_provider=cluster.k8s_provider,
-                    wait_for=node_groups,
-                ),
-                opts_aws,
-            )
-            if fs.enabled
-            else None
-        )
         quotas = quota_needs(resolved)
         if knobs.request_quota_increases:
             request_quotas(name, quotas, self, self.provider)
+        volumes = tenant_volumes(name, resolved, network, cluster, key, store, account, node_groups, opts_aws)
         self.cluster_handle = ClusterHandle(
             cloud="aws",
             name=cluster.name_output,
@@ -322,7 +300,7 @@ class Platform(Component):
             model_bucket=store.bucket_name,
             registry_url=store.registry_url,
             ingress=ingress,
-            shared_volumes=shared.volumes if shared else {},
+            shared_volumes=volumes,
         )
         self.outputs = PlatformOutputs(
             cluster_name=cluster.name_output,

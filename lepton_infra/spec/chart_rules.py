@@ -43,7 +43,7 @@ def charts_installed(spec: PlatformSpec) -> list[str]:
     return charts
 
 
-@rule("cloud", "cluster", "node_pools", "services", "jobs", "network")
+@rule("cloud", "cluster", "node_pools", "services", "jobs", "network", "filesystem")
 def _chart_support(spec: PlatformSpec) -> Iterator[Problem]:
     from lepton_infra.core.chart_support import kubernetes_unsupported, supported_range
 

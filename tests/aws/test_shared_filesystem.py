@@ -111,6 +111,31 @@ def test_each_tenant_has_a_directory_linked_to_its_bucket_prefix(graph: PlannedG
         assert link.get("s3.autoExportPolicy.events") == ["NEW", "CHANGED", "DELETED"]
 
 
+def test_the_file_systems_s3_role_may_use_the_bucket_key(graph: PlannedGraph) -> None:
+    """The bucket is SSE-KMS with the platform key: FSx's per-file-system S3 role needs the key (FSx User
+    Guide, "Working with server-side encrypted Amazon S3 buckets"), granted once the role exists."""
+    fs = _lustre(graph)
+    (key,) = graph.of_type(KEY)
+    (grant,) = graph.of_type("aws:kms/grant:Grant")
+    assert grant.get("keyId") == key.outputs["arn"]
+    assert grant.get("granteePrincipal") == (
+        "arn:aws:iam::123456789012:role/aws-service-role/s3.data-source.lustre.fsx.amazonaws.com/"
+        f"AWSServiceRoleForFSxS3Access_{fs.outputs['id']}"
+    )
+    assert sorted(grant.get("operations")) == sorted(
+        [
+            "Encrypt",
+            "Decrypt",
+            "ReEncryptFrom",
+            "ReEncryptTo",
+            "GenerateDataKey",
+            "GenerateDataKeyWithoutPlaintext",
+            "DescribeKey",
+        ]
+    )
+    assert {d.urn for d in graph.of_type(DRA)} <= graph.waits_for(grant)
+
+
 def test_the_csi_driver_chart_is_pinned_node_plugin_only(graph: PlannedGraph) -> None:
     (release,) = [r for r in graph.of_type(RELEASE) if r.get("chart") == "aws-fsx-csi-driver"]
     assert release.get("version") == "1.17.0"
