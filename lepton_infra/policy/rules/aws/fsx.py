@@ -3,7 +3,8 @@ the cluster's nodes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from lepton_infra.policy.model import Finding, NotApplicable, ResourceView, Severity, StackView
 from lepton_infra.policy.props import as_list, as_mapping, is_set, is_unknown, shown
@@ -40,7 +41,7 @@ def fsx_cmk(r: ResourceView) -> Iterator[str]:
         yield "kmsKeyId is not set: encrypted with the AWS-managed aws/fsx key"
 
 
-def _ingress_of(stack: StackView, group: ResourceView) -> Iterator[tuple[ResourceView, dict]]:
+def _ingress_of(stack: StackView, group: ResourceView) -> Iterator[tuple[ResourceView, Mapping[str, Any]]]:
     """The ingress rules that target `group`: its inline `ingress`, and the standalone rules that depend on
     it and on no other security group (a rule naming it as the *source* of another group's ingress depends
     on both)."""
