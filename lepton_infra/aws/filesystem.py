@@ -208,52 +208,31 @@ class SharedFilesystem(Component):
         self, name: str, group_id: pulumi.Output[str], node_group_id: pulumi.Input[str]
     ) -> list[pulumi.Resource]:
         """Lustre between the file system and the nodes, both ways, and among the file servers."""
+        # (resource name, rule type, the group it is on, the other group, description)
+        ingress, egress = aws.vpc.SecurityGroupIngressRule, aws.vpc.SecurityGroupEgressRule
+        rules = (
+            ("from-nodes", ingress, group_id, node_group_id, "from the cluster's nodes"),
+            ("from-self", ingress, group_id, group_id, "between the file servers"),
+            ("to-nodes", egress, group_id, node_group_id, "to the cluster's nodes"),
+            ("to-self", egress, group_id, group_id, "between the file servers"),
+            ("nodes-from-fsx", ingress, node_group_id, group_id, "from the platform's FSx file system"),
+        )
         made: list[pulumi.Resource] = []
         for low, high in LUSTRE_PORTS:
             ports = f"{low}" if low == high else f"{low}-{high}"
-            common = {"ip_protocol": "tcp", "from_port": low, "to_port": high}
-            made += [
-                aws.vpc.SecurityGroupIngressRule(
-                    child_name(name, f"from-nodes-{ports}"),
-                    security_group_id=group_id,
-                    referenced_security_group_id=node_group_id,
-                    description=f"Lustre {ports} from the cluster's nodes",
-                    opts=self.child_opts(),
-                    **common,
-                ),
-                aws.vpc.SecurityGroupIngressRule(
-                    child_name(name, f"from-self-{ports}"),
-                    security_group_id=group_id,
-                    referenced_security_group_id=group_id,
-                    description=f"Lustre {ports} between the file servers",
-                    opts=self.child_opts(),
-                    **common,
-                ),
-                aws.vpc.SecurityGroupEgressRule(
-                    child_name(name, f"to-nodes-{ports}"),
-                    security_group_id=group_id,
-                    referenced_security_group_id=node_group_id,
-                    description=f"Lustre {ports} to the cluster's nodes",
-                    opts=self.child_opts(),
-                    **common,
-                ),
-                aws.vpc.SecurityGroupEgressRule(
-                    child_name(name, f"to-self-{ports}"),
-                    security_group_id=group_id,
-                    referenced_security_group_id=group_id,
-                    description=f"Lustre {ports} between the file servers",
-                    opts=self.child_opts(),
-                    **common,
-                ),
-                aws.vpc.SecurityGroupIngressRule(
-                    child_name(name, f"nodes-from-fsx-{ports}"),
-                    security_group_id=node_group_id,
-                    referenced_security_group_id=group_id,
-                    description=f"Lustre {ports} from the platform's FSx file system",
-                    opts=self.child_opts(),
-                    **common,
-                ),
-            ]
+            for rule_name, kind, on, other, why in rules:
+                made.append(
+                    kind(
+                        child_name(name, f"{rule_name}-{ports}"),
+                        security_group_id=on,
+                        referenced_security_group_id=other,
+                        ip_protocol="tcp",
+                        from_port=low,
+                        to_port=high,
+                        description=f"Lustre {ports} {why}",
+                        opts=self.child_opts(),
+                    )
+                )
         return made
 
 
