@@ -52,6 +52,8 @@ if TYPE_CHECKING:
 
 CSI_DRIVER = "fsx.csi.aws.com"  # the chart's CSIDriver (templates/csidriver.yaml at the pinned tag)
 LUSTRE_PORTS = ((988, 988), (1018, 1023))  # LNET, and the ports Lustre servers and clients also use
+# The node kernel decides which Lustre versions its client mounts (FSx "Lustre client compatibility matrix");
+# the driver's docs/install.md at the pinned tag names 2.15 for the newer kernels (AL2023).
 LUSTRE_VERSION = "2.15"
 # Mount options of the driver's static-provisioning example (examples/kubernetes/static_provisioning at the
 # pinned tag): flock gives the tenants' pods POSIX locks across nodes.
