@@ -19,6 +19,7 @@ from lepton_infra.aws.cluster import Cluster, ClusterArgs
 from lepton_infra.aws.data_events import trail_name
 from lepton_infra.aws.encryption import EncryptionKey, EncryptionKeyArgs
 from lepton_infra.aws.fallback import expander_priorities
+from lepton_infra.aws.filesystem import tenant_volumes
 from lepton_infra.aws.gpu_facts import AWS_GPU_FACTS
 from lepton_infra.aws.guardduty import eks_protection
 from lepton_infra.aws.lb_controller import LoadBalancerController, LoadBalancerControllerArgs
@@ -264,6 +265,7 @@ class Platform(Component):
         quotas = quota_needs(resolved)
         if knobs.request_quota_increases:
             request_quotas(name, quotas, self, self.provider)
+        volumes = tenant_volumes(name, resolved, network, cluster, key, store, account, node_groups, opts_aws)
         self.cluster_handle = ClusterHandle(
             cloud="aws",
             name=cluster.name_output,
@@ -299,6 +301,7 @@ class Platform(Component):
             model_bucket=store.bucket_name,
             registry_url=store.registry_url,
             ingress=ingress,
+            shared_volumes=volumes,
         )
         self.outputs = PlatformOutputs(
             cluster_name=cluster.name_output,

@@ -151,6 +151,7 @@ def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs
         ],
         jobs=job_queues_args(spec, handle.gpu, handle.capacity_provisioning) if spec.jobs.enabled else None,
         traffic=traffic,
+        shared_volumes=dict(handle.shared_volumes),
     )
 
 

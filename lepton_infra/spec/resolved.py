@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from lepton_infra.catalog import Machine, spot_alternatives
 from lepton_infra.core.env_defaults import filled
 from lepton_infra.core.exposure import ExposedService, exposed_services
+from lepton_infra.core.shared_filesystem import filesystem_offers
 from lepton_infra.core.tagging import platform_tags
 from lepton_infra.profiles import PROFILES
 from lepton_infra.profiles.aws.resolved import ResolvedAws, resolve_aws
@@ -73,6 +74,14 @@ class ResolvedPlatform:
     def name_prefix(self) -> str:
         """Cloud-side names: `<name>-<environment>`, so dev and prod can share an account."""
         return self.spec.stack_label
+
+    @property
+    def filesystem_capacity_gib(self) -> int:
+        """The shared filesystem's size: `filesystem.capacity_gib`, else the smallest the cloud's offer
+        accepts (core/data/shared_filesystems.yaml). Read only with `filesystem.enabled`, which the spec
+        refuses on a cloud without an offer."""
+        given = self.spec.filesystem.capacity_gib
+        return given if given is not None else filesystem_offers()[self.spec.cloud].default_gib
 
 
 def resolve_pool(spec: PlatformSpec, pool: NodePoolSpec) -> ResolvedPool:

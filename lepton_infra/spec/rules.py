@@ -23,6 +23,7 @@ from lepton_infra.spec.capacity_rules import CAPACITY_RULES
 from lepton_infra.spec.chart_rules import CHART_RULES
 from lepton_infra.spec.endpoint_rules import ENDPOINT_RULES
 from lepton_infra.spec.exposure_rules import EXPOSURE_RULES
+from lepton_infra.spec.filesystem_rules import FILESYSTEM_RULES
 from lepton_infra.spec.jobs_rules import JOBS_RULES
 from lepton_infra.spec.reservation_rules import RESERVATION_RULES
 from lepton_infra.spec.reserved_pools import RESERVED_POOL_RULES
@@ -281,6 +282,7 @@ RULES: tuple[Rule, ...] = (
     *CAPACITY_RULES,
     *JOBS_RULES,
     *EXPOSURE_RULES,
+    *FILESYSTEM_RULES,
     *ALERTING_RULES,
     _required_tags,
     _cloud_tag_rules,

@@ -49,6 +49,7 @@ GRAFANA, KSM, NODE_EXPORTER = (
     subchart_names("kube-prometheus-stack")[s]
     for s in ("grafana", "kube-state-metrics", "prometheus-node-exporter")
 )
+FSX_CSI = pinned_name("aws-fsx-csi-driver")
 KEDA, KEDA_HTTP, KUEUE, METRICS_SERVER, LBC, CERT_MANAGER, AUTOSCALER, GPU_OPERATOR = (
     pinned_name(c)
     for c in (
@@ -201,6 +202,21 @@ WORKLOADS: dict[str, tuple[Workload, ...]] = {
             "securityContext",
             ("containerSecurityContext",),
             ("resources",),
+        ),
+    ),
+    FSX_CSI: (
+        # Node plugin only (`nodeComponentOnly`): the controller Deployment is not rendered.
+        Workload(
+            "fsx-csi-node",
+            FSX_CSI,
+            "node.securityContext",
+            (),
+            ("node.resources",),
+            exceptions={
+                r: "a CSI node plugin mounts Lustre on the host: templates/node-daemonset.yaml runs the "
+                "plugin privileged and as root, and gives its sidecars no securityContext key"
+                for r in ("non_root", "read_only_root", "no_escalation", "drop_all", "seccomp")
+            },
         ),
     ),
     GPU_OPERATOR: (

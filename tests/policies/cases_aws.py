@@ -492,4 +492,65 @@ def cases() -> list[Case]:
                 "own_tags_incomplete": ("key:tags", {"environment": "prod"}),
             },
         ),
+        *_fsx_cases(),
+    ]
+
+
+# The shared filesystem as aws/filesystem.py builds it: PERSISTENT_2 with the platform key, its own group
+# admitting Lustre from the nodes' group and from itself, and the nodes' group admitting it back.
+LUSTRE = {
+    "deploymentType": "PERSISTENT_2",
+    "storageType": "SSD",
+    "storageCapacity": 1200,
+    "perUnitStorageThroughput": 125,
+    "subnetIds": ["subnet-1"],
+    "securityGroupIds": ["sg-fsx"],
+    "kmsKeyId": KEY_ARN,
+}
+INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+SG = "aws:ec2/securityGroup:SecurityGroup"
+
+
+def _lustre_rule(group: str, source: str) -> dict[str, object]:
+    return {
+        "securityGroupId": group,
+        "referencedSecurityGroupId": source,
+        "ipProtocol": "tcp",
+        "fromPort": 988,
+        "toPort": 988,
+    }
+
+
+def _fsx_cases() -> list[Case]:
+    network = [
+        Res(SG, "fsx-sg", {"vpcId": "vpc-1", "description": "FSx"}),
+        Res(SG, "node-sg", {"vpcId": "vpc-1", "description": "nodes"}),
+        Res(INGRESS, "from-nodes", _lustre_rule("sg-fsx", "sg-nodes"), deps=["fsx-sg", "node-sg"]),
+        Res(INGRESS, "from-self", _lustre_rule("sg-fsx", "sg-fsx"), deps=["fsx-sg"]),
+        Res(INGRESS, "nodes-from-fsx", _lustre_rule("sg-nodes", "sg-fsx"), deps=["node-sg", "fsx-sg"]),
+    ]
+    lustre = Res("aws:fsx/lustreFileSystem:LustreFileSystem", "lustre", LUSTRE, deps=["fsx-sg"])
+    return [
+        Case(
+            "lepton-aws-fsx-cmk",
+            [Res("aws:fsx/lustreFileSystem:LustreFileSystem", "lustre", LUSTRE)],
+            {
+                "no_key": ("lustre:kmsKeyId", DELETE),
+                "scratch": ("lustre:deploymentType", "SCRATCH_2"),
+            },
+        ),
+        Case(
+            "lepton-aws-fsx-private",
+            [lustre, *network],
+            {
+                "no_groups": ("lustre:securityGroupIds", []),
+                "cidr_on_its_group": ("from-self:cidrIpv4", "10.0.0.0/8"),
+                "world_from_nodes_rule": ("from-nodes:cidrIpv4", "0.0.0.0/0"),
+                "inline_ingress": (
+                    "fsx-sg:ingress",
+                    [{"protocol": "tcp", "fromPort": 988, "toPort": 988, "cidrBlocks": ["0.0.0.0/0"]}],
+                ),
+                "prefix_list": ("from-self:prefixListId", "pl-12345678"),
+            },
+        ),
     ]

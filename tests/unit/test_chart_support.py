@@ -130,6 +130,7 @@ def test_the_shipped_version_is_supported_by_every_chart_the_stack_installs() ->
         "acme_email": "oncall@acme.dev",
     }
     raw["aws"] = {**raw.get("aws", {}), "dns_zone_id": "Z0123456789ABCDEFGHIJ"}
+    raw["filesystem"] = {"enabled": True}  # the FSx CSI driver (AWS only)
     assert set(charts_installed(PlatformSpec.from_dict(raw))) == set(PINNED) - {"cert-manager"}
     azure = shipped_spec("azure-prod")
     assert azure["network"].get("domain")

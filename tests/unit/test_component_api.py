@@ -50,6 +50,7 @@ CLOUD_ONLY: dict[str, dict[str, str]] = {
         "Addons": "EKS managed add-ons (GKE and AKS install their equivalents themselves)",
         "Autoscaler": "the cluster autoscaler EKS leaves to the user (GKE and AKS run their own)",
         "LoadBalancerController": "the AWS Load Balancer Controller (GKE and AKS ship their controllers)",
+        "SharedFilesystem": "the shared filesystem (FSx for Lustre), built on AWS only so far",
     },
     "gcp": {
         "BinaryAuthorizationPolicy": "the project's Binary Authorization policy (GKE only)",
