@@ -107,3 +107,15 @@ def test_the_free_tier_credit_is_refused_on_a_regional_prod_cluster() -> None:
     raw = shipped_spec("gcp-prod")
     raw["gcp"]["free_tier_credit"] = True
     assert "gcp.free_tier_credit" in spec_problems(raw)
+
+
+@pytest.mark.parametrize(("stack", "replicas"), [("aws-dev", 1), ("aws-prod", 2)])
+def test_metrics_server_runs_one_pod_in_dev_and_two_in_prod(stack: str, replicas: int, plan_stack) -> None:
+    """With the EKS add-ons counted, aws-dev's second metrics-server (100m) is what its m6i.xlarge cannot
+    hold: 2,735m + 885m > 3,528m usable; prod keeps two behind the PDB."""
+    charts = [
+        r
+        for r in plan_stack(PLATFORM_STACK_DIR, stack).of_type(RELEASE)
+        if r.get("chart") == "metrics-server"
+    ]
+    assert [(r.get("values") or {}).get("replicas") for r in charts] == [replicas]
