@@ -5,9 +5,10 @@ allowance for the cloud's own kube-system pods, against the allocatable CPU and 
 the system pool's minimum node count.
 
 On EKS the cloud's own pods are counted like the charts': every long-running pod of each managed add-on the
-plan installs, from the add-on's own sources at the version read (managed_pods.yaml). On GKE and AKS the
-allowance is still an estimate, not read from the clouds: their kube-system pods (DNS, CNI, CSI node
-plugins, kube-proxy, metrics and logging agents) are not in the plan. `HEADROOM` keeps a share of
+plan installs, from the add-on's own sources at the version read (managed_pods.yaml); on AKS so are the
+add-ons the platform turns on (managed Prometheus, the workload identity webhook, Image Cleaner). AKS's
+remaining kube-system pods and GKE's are still an estimate per node, not read from the clouds (DNS, CNI,
+CSI node plugins, kube-proxy, metrics and logging agents are not in the plan). `HEADROOM` keeps a share of
 allocatable free on top, for the next release's larger requests and a rolling update's surge pod."""
 
 from __future__ import annotations
@@ -22,13 +23,13 @@ import yaml
 from lepton_infra.catalog import Cloud
 from lepton_infra.catalog.machines import catalog
 from lepton_infra.cost.allocatable import allocatable
-from lepton_infra.cost.managed_pods import managed_pods, sourced
+from lepton_infra.cost.managed_pods import managed_pods
 from lepton_infra.cost.pod_requests import PodRequests, cpu_millicores, dig, memory_mib
 from lepton_infra.plan.record import PlannedGraph
 
 HELM_RELEASE = "kubernetes:helm.sh/v3:Release"
 HEADROOM = 0.10  # of allocatable CPU and memory, left free (module docstring)
-# The cloud's own pods per system node where managed_pods.yaml has no table for the cloud: estimates (no
+# The cloud's own kube-system pods per system node that managed_pods.yaml does not read: estimates (no
 # source read here), replaced by read figures when one is (EKS's were, 2026-12-07: cost/managed_pods.py).
 MANAGED_ALLOWANCE: dict[str, tuple[int, int]] = {  # cloud -> (millicores, MiB) per node
     # kube-dns and its autoscaler, konnectivity, fluentbit-gke, gke-metrics-agent, PD CSI node, netd.
@@ -148,12 +149,10 @@ def system_fit(
     if machine is None:
         return None
     node = allocatable(cloud, machine)
-    managed = managed_pods(graph, cloud) if sourced(cloud) else None
-    if managed is not None:
-        managed_cpu, managed_memory = total_cpu_m(managed, min_nodes), total_memory_mib(managed, min_nodes)
-    else:
-        per_node_cpu, per_node_memory = MANAGED_ALLOWANCE[cloud]
-        managed_cpu, managed_memory = per_node_cpu * min_nodes, per_node_memory * min_nodes
+    managed = managed_pods(graph, cloud)
+    per_node_cpu, per_node_memory = MANAGED_ALLOWANCE.get(cloud, (0, 0))
+    managed_cpu = per_node_cpu * min_nodes + total_cpu_m(managed or [], min_nodes)
+    managed_memory = per_node_memory * min_nodes + total_memory_mib(managed or [], min_nodes)
     return SystemFit(
         pool=pool,
         machine_type=machine_type,

@@ -93,6 +93,9 @@ class PlatformAddonsArgs(ComponentArgs):
     system_replicas: int = HTTP_ADD_ON_CHART_REPLICAS
     """Replicas of the KEDA HTTP add-on's scaler and interceptor (`cluster.system_replicas`), and of
     metrics-server up to its 2. Default: the chart's 3 (metrics-server 2)."""
+    trim_system_requests: bool = False
+    """The KEDA HTTP add-on's pods request 100m CPU instead of the chart's 250m
+    (`cluster.trim_system_requests`). Default: off, the chart's requests."""
     traffic: TrafficPlan | None = None
     """The way in to the exposed services (kubernetes/traffic/traffic_plan.py). Default: none, no service is
     exposed outside the cluster."""
@@ -181,6 +184,7 @@ class PlatformAddons(Component):
                     depends_on=platform,
                     http_add_on="keda-http" in autoscalers,
                     http_add_on_replicas=args.system_replicas,
+                    http_add_on_trimmed_requests=args.trim_system_requests,
                     namespace_labels=dict(args.traffic.facts.target_namespace_labels) if args.traffic else {},
                 ),
                 self.child_opts(),

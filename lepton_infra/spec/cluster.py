@@ -80,6 +80,18 @@ class ClusterSpec(SpecModel):
         "add-ons: the plan's `system_pool_fit`; no node is saved, so $0/month), 3 in staging and prod "
         "(the charts' own; metrics-server 2).",
     )
+    trim_system_requests: bool | None = Field(
+        default=None,
+        description="Request 100m CPU instead of the chart's 250m for each of the KEDA HTTP add-on's "
+        "operator, scaler and interceptor (installed when a service scales to zero on request rate); "
+        "memory requests and the chart's limits (500m CPU, 64Mi) stay, so at idle they still burst to "
+        "what the node has free. Default: on in dev, where the system pool is one node: 450m less to "
+        "request, without which azure-dev's one Standard_D4s_v5 does not hold the platform's pods beside "
+        "AKS's add-ons (the plan's `system_pool_fit`), so it saves the second system node the pool would "
+        "otherwise need (about $140/month); gives up their guaranteed CPU share when the node is busy "
+        "(requests routed through the interceptor slow down first). Off in staging and prod, where it is "
+        "refused: a production interceptor keeps the chart's guarantee.",
+    )
     allow_public_endpoint_from_anywhere: bool = Field(
         default=False,
         description="DANGER: permit 0.0.0.0/0 in authorized_networks. Off by default; the plan warns "

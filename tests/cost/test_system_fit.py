@@ -119,3 +119,46 @@ def test_metrics_server_runs_one_pod_in_dev_and_two_in_prod(stack: str, replicas
         if r.get("chart") == "metrics-server"
     ]
     assert [(r.get("values") or {}).get("replicas") for r in charts] == [replicas]
+
+
+def test_azure_dev_counts_the_aks_add_ons_the_platform_turns_on(plan_stack) -> None:
+    """Managed Prometheus (ama-metrics 2 x 170m/530Mi, ama-metrics-node 70m/180Mi, ksm 5m/50Mi, operator
+    targets 11m/60Mi), the workload identity webhook (2 x 100m/20Mi) and Image Cleaner's manager
+    (100m/20Mi), on top of the 450m/500Mi per-node estimate for AKS's own kube-system."""
+    fit = _fit(plan_stack(PLATFORM_STACK_DIR, "azure-dev"))
+    names = sorted(p["name"] for p in fit.get("managed_pods", []))
+    assert names == [
+        "ama-metrics",
+        "ama-metrics-ksm",
+        "ama-metrics-node",
+        "ama-metrics-operator-targets",
+        "azure-wi-webhook-controller-manager",
+        "eraser-controller-manager",
+    ]
+    assert fit["managed_allowance"] == {"cpu_m": 450 + 340 + 70 + 5 + 11 + 200 + 100, "memory_mib": 1910}
+
+
+def test_without_trimmed_requests_azure_dev_needs_a_second_system_node(plan_program) -> None:
+    """`cluster.trim_system_requests` off: the KEDA HTTP add-on's 3 x 250m bring azure-dev's system pod
+    requests to 2,335m + 1,176m of AKS's, over the 3,474m its one Standard_D4s_v5 leaves at 10% headroom."""
+    raw = shipped_spec("azure-dev")
+    raw["cluster"]["trim_system_requests"] = False
+    graph = plan_program(lambda: build(PlatformSpec.from_dict(raw)), {"lepton:platform": raw})
+    fit = _fit(graph)
+    assert (fit["requests"]["cpu_m"], fit["managed_allowance"]["cpu_m"]) == (2335, 1176)
+    assert fit["fits"] is False
+
+
+@pytest.mark.parametrize("stack", ["aws-dev", "azure-dev", "gcp-dev"])
+def test_dev_trims_the_http_add_on_cpu_requests_and_keeps_its_limits(stack: str, plan_stack) -> None:
+    for release in plan_stack(PLATFORM_STACK_DIR, stack).of_type(RELEASE):
+        if release.get("chart") == "keda-add-ons-http":
+            values = release.get("values") or {}
+            for pod in ("operator", "scaler", "interceptor"):
+                assert values[pod]["resources"] == {"requests": {"cpu": "100m", "memory": "20Mi"}}
+
+
+def test_trimmed_requests_are_refused_in_prod() -> None:
+    raw = shipped_spec("aws-prod")
+    raw["cluster"]["trim_system_requests"] = True
+    assert "cluster.trim_system_requests" in spec_problems(raw)
