@@ -11,9 +11,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from lepton_infra.catalog import Cloud
+from lepton_infra.core.yaml_table import read_table
 from lepton_infra.cost.pod_requests import PodRequests, cpu_millicores, dig, memory_mib
 from lepton_infra.plan.record import PlannedGraph
 
@@ -21,7 +20,7 @@ from lepton_infra.plan.record import PlannedGraph
 @cache
 def _table() -> dict[str, Any]:
     text = resources.files("lepton_infra.cost").joinpath("managed_pods.yaml").read_text()
-    return yaml.safe_load(text)
+    return read_table(text)
 
 
 def managed_pods(graph: PlannedGraph, cloud: Cloud) -> list[PodRequests] | None:

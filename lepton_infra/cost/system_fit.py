@@ -18,10 +18,9 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from lepton_infra.catalog import Cloud
 from lepton_infra.catalog.machines import catalog
+from lepton_infra.core.yaml_table import read_table
 from lepton_infra.cost.allocatable import allocatable
 from lepton_infra.cost.managed_pods import managed_pods
 from lepton_infra.cost.pod_requests import PodRequests, cpu_millicores, dig, memory_mib
@@ -113,7 +112,7 @@ def total_memory_mib(pods: list[PodRequests], nodes: int) -> int:
 @cache
 def _table() -> dict[str, list[dict[str, Any]]]:
     text = resources.files("lepton_infra.cost").joinpath("system_pods.yaml").read_text()
-    return yaml.safe_load(text)["charts"]
+    return read_table(text)["charts"]
 
 
 def platform_pods(graph: PlannedGraph) -> list[PodRequests]:
