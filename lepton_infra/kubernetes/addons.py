@@ -26,7 +26,7 @@ from lepton_infra.kubernetes.priority import PLATFORM_PRIORITY, priority_class, 
 from lepton_infra.kubernetes.serving.autoscaling import autoscaler_for
 from lepton_infra.kubernetes.serving.inference import SERVICE_PORT, InferenceService, InferenceServiceArgs
 from lepton_infra.kubernetes.serving.keda import HTTP_ADD_ON_CHART_REPLICAS, Keda, KedaArgs
-from lepton_infra.kubernetes.serving.metrics_server import MetricsServer, MetricsServerArgs
+from lepton_infra.kubernetes.serving.metrics_server import HA_REPLICAS, MetricsServer, MetricsServerArgs
 from lepton_infra.kubernetes.tenancy.shared_volume import tenant_shared_volume
 from lepton_infra.kubernetes.tenancy.tenant import Tenant, TenantArgs
 from lepton_infra.kubernetes.traffic.routes import route_target
@@ -95,8 +95,11 @@ class PlatformAddonsArgs(ComponentArgs):
     """What inference workloads also wait for: the cluster autoscaler that brings their nodes. Default:
     none."""
     system_replicas: int = HTTP_ADD_ON_CHART_REPLICAS
-    """Replicas of the KEDA HTTP add-on's scaler and interceptor (`cluster.system_replicas`). Default: the
-    chart's 3."""
+    """Replicas of the KEDA HTTP add-on's scaler and interceptor (`cluster.system_replicas`), and of
+    metrics-server up to its 2. Default: the chart's 3 (metrics-server 2)."""
+    trim_system_requests: bool = False
+    """The KEDA HTTP add-on's pods request 100m CPU instead of the chart's 250m
+    (`cluster.trim_system_requests`). Default: off, the chart's requests."""
     traffic: TrafficPlan | None = None
     """The way in to the exposed services (kubernetes/traffic/traffic_plan.py). Default: none, no service is
     exposed outside the cluster."""
@@ -180,6 +183,7 @@ class PlatformAddons(Component):
                 child_name(name, "metrics-server"),
                 MetricsServerArgs(
                     depends_on=nodes,
+                    replicas=min(args.system_replicas, HA_REPLICAS),
                     critical_priority_needs_quota=args.critical_priority_needs_quota,
                     kubernetes_version=args.kubernetes_version,
                 ),
@@ -195,6 +199,7 @@ class PlatformAddons(Component):
                     depends_on=platform,
                     http_add_on="keda-http" in autoscalers,
                     http_add_on_replicas=args.system_replicas,
+                    http_add_on_trimmed_requests=args.trim_system_requests,
                     namespace_labels=dict(args.traffic.facts.target_namespace_labels) if args.traffic else {},
                 ),
                 self.child_opts(),

@@ -89,6 +89,7 @@ def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs
         gpu=handle.gpu if spec.gpu_pools else None,
         install_metrics_server=not handle.metrics_server_installed,
         system_replicas=filled(spec.cluster.system_replicas, "cluster.system_replicas"),
+        trim_system_requests=filled(spec.cluster.trim_system_requests, "cluster.trim_system_requests"),
         critical_priority_needs_quota=handle.critical_priority_needs_quota,
         workload_dependencies=list(handle.workload_dependencies),
         scale_up_dependencies=list(handle.scale_up_dependencies),

@@ -264,6 +264,18 @@ def _price_overrides(spec: PlatformSpec) -> Iterator[Problem]:
 
 
 # Order is the order problems are reported in.
+@rule("environment", "cluster")
+def _trimmed_requests_in_prod(spec: PlatformSpec) -> Iterator[Problem]:
+    if spec.environment == "prod" and spec.cluster.trim_system_requests:
+        yield Problem(
+            "cluster.trim_system_requests",
+            True,
+            "prod keeps the charts' CPU requests: the interceptor of every scale-to-zero service would lose "
+            "its guaranteed CPU share",
+            "remove cluster.trim_system_requests (off in prod)",
+        )
+
+
 RULES: tuple[Rule, ...] = (
     _cloud_knobs,
     _unique("node_pools"),
@@ -273,6 +285,7 @@ RULES: tuple[Rule, ...] = (
     _pools,
     _region,
     _network,
+    _trimmed_requests_in_prod,
     *ENDPOINT_RULES,
     *TENANT_RULES,
     *SERVICE_RULES,
