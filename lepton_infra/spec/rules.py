@@ -23,6 +23,7 @@ from lepton_infra.spec.capacity_rules import CAPACITY_RULES
 from lepton_infra.spec.chart_rules import CHART_RULES
 from lepton_infra.spec.endpoint_rules import ENDPOINT_RULES
 from lepton_infra.spec.exposure_rules import EXPOSURE_RULES
+from lepton_infra.spec.image_streaming import STREAMING_RULES
 from lepton_infra.spec.jobs_rules import JOBS_RULES
 from lepton_infra.spec.reserved_pools import RESERVED_POOL_RULES
 from lepton_infra.spec.service_rules import SERVICE_RULES
@@ -274,6 +275,7 @@ RULES: tuple[Rule, ...] = (
     *TENANT_RULES,
     *SERVICE_RULES,
     *RESERVED_POOL_RULES,
+    *STREAMING_RULES,
     *CAPACITY_RULES,
     *JOBS_RULES,
     *EXPOSURE_RULES,
