@@ -75,16 +75,20 @@ def _streaming_prerequisites(spec: PlatformSpec) -> Iterator[Problem]:
         if spec.cloud in NOT_WIRED:
             yield Problem(field, True, NOT_WIRED[spec.cloud], "remove it (images are pulled whole)")
             continue
-        for j, image in hosted_images(spec, pool):
-            if not image_streams(image):
-                yield Problem(
-                    field,
-                    True,
-                    f"services[{j}].image {image!r} runs on this pool and GKE streams only images in "
-                    "Artifact Registry or public Docker Hub",
-                    "push the image to the platform's Artifact Registry repository, or set "
-                    "image_streaming: false",
-                )
+        pulled = [
+            f"services[{j}].image {image!r}"
+            for j, image in hosted_images(spec, pool)
+            if not image_streams(image)
+        ]
+        if pulled:
+            yield Problem(
+                field,
+                True,
+                f"{', '.join(pulled)} run(s) on this pool and GKE streams only images in Artifact Registry "
+                "or public Docker Hub",
+                "push the images to the platform's Artifact Registry repository, or set "
+                "image_streaming: false",
+            )
 
 
 STREAMING_RULES: tuple[Rule, ...] = (_streaming_prerequisites,)

@@ -83,6 +83,4 @@ def test_the_report_json_carries_the_section(plan_stack, platform_dir: Path) -> 
     (sentiment,) = data["cold_start"]["services"]
     assert sentiment["service"] == "sentiment"
     assert sentiment["seconds"] == 365.8  # 240 + 30 + 85.8 + 0 + 10, as on aws-prod
-    assert data["cold_start"]["figures_source"] == (
-        "lepton_infra/coldstart/figures.yaml (read 2026-12-07)"
-    )
+    assert data["cold_start"]["figures_source"] == ("lepton_infra/coldstart/figures.yaml (read 2026-12-07)")
