@@ -79,3 +79,11 @@ def test_without_a_model_the_weight_term_is_zero() -> None:
     spec = PlatformSpec.from_dict(raw)
     (weights,) = [t for t in cold_start(spec, spec.services[0]).terms if t.term == "weights"]
     assert (weights.seconds, weights.detail) == (0.0, "no model declared (services[].model)")
+
+
+def test_a_generic_containers_start_is_the_startup_probe_period() -> None:
+    from lepton_infra.coldstart.figures import figure
+    from lepton_infra.kubernetes.serving.workload import probes
+
+    period = probes("/healthz")["startupProbe"]["periodSeconds"]
+    assert figure("engine_start_seconds", "container").value == period == 10
