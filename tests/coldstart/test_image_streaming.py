@@ -76,6 +76,10 @@ def test_a_gke_gpu_pool_hosting_an_artifact_registry_image_streams() -> None:
         "l4-spot": {"enabled": True},
     }
     assert "containerfilesystem.googleapis.com" in {r.inputs["service"] for r in graph.of_type(SERVICE)}
+    # GKE's requirement for private nodes: Private Google Access on their subnet reaches streaming.
+    subnets = graph.of_type("gcp:compute/subnetwork:Subnetwork")
+    (subnet,) = [s for s in subnets if s.inputs.get("purpose") != "REGIONAL_MANAGED_PROXY"]  # the nodes'
+    assert subnet.inputs["privateIpGoogleAccess"] is True
     streaming_role = [
         r for r in graph.of_type(IAM) if r.inputs["role"] == "roles/serviceusage.serviceUsageConsumer"
     ]
