@@ -4,8 +4,11 @@ GKE is the one cloud where it is wired: image streaming (the pool's `gcfsConfig`
 (every platform pool's image type) and the Container File System API, and streams only images in Artifact
 Registry (standard or remote repositories) or public Docker Hub; any other image is pulled whole as before
 (GKE docs "Use Image streaming to pull container images", requirements and limitations; stored copy read
-2026-12-07). EKS's SOCI parallel pull is an experimental nodeadm feature gate on AL2023 (`FastImagePull`) or
-a Bottlerocket setting, and lazy loading needs a SOCI index pushed next to each image in ECR; AKS artifact
+2026-12-07). Unverified: an older copy of those limitations excluded CMEK-encrypted images (the platform's
+own repository is CMEK); docs/cold-start.md.
+
+EKS's SOCI parallel pull is an experimental nodeadm feature gate on AL2023 (`FastImagePull`) or a
+Bottlerocket setting, and lazy loading needs a SOCI index pushed next to each image in ECR; AKS artifact
 streaming is a preview AgentPool property (`artifactStreamingProfile`) absent from the AKS API version
 pulumi-azure-native 3.29 pins (2025-09-01). Both are refused, naming the reason. Pure."""
 
