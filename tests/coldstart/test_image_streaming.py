@@ -76,6 +76,11 @@ def test_a_gke_gpu_pool_hosting_an_artifact_registry_image_streams() -> None:
         "l4-spot": {"enabled": True},
     }
     assert "containerfilesystem.googleapis.com" in {r.inputs["service"] for r in graph.of_type(SERVICE)}
+    # GKE streams only on Container-Optimized OS with containerd: every streaming pool runs it.
+    streaming = [
+        r for r in graph.of_type(POOL) if (r.inputs["nodeConfig"].get("gcfsConfig") or {}).get("enabled")
+    ]
+    assert {r.inputs["nodeConfig"]["imageType"] for r in streaming} == {"COS_CONTAINERD"}
     # GKE's requirement for private nodes: Private Google Access on their subnet reaches streaming.
     subnets = graph.of_type("gcp:compute/subnetwork:Subnetwork")
     (subnet,) = [s for s in subnets if s.inputs.get("purpose") != "REGIONAL_MANAGED_PROXY"]  # the nodes'
