@@ -47,6 +47,17 @@ class NodePoolSpec(SpecModel):
         le=16384,
         description="Root/boot disk size in GiB, encrypted with the platform key. Default 100.",
     )
+    image_streaming: bool | None = Field(
+        default=None,
+        description="Start containers while their image streams in, instead of after the whole image is "
+        "pulled (the cold-start estimate counts it). GKE only: image streaming (`gcfsConfig`) on the pool "
+        "and the Container File System API in the project; GKE streams images from Artifact Registry "
+        "(`<region>-docker.pkg.dev/...`) and public Docker Hub and pulls any other image as before, so "
+        "`true` is refused when a service this pool hosts has another image. No price of its own on GKE "
+        "(the node's own network and disk carry it). EKS (SOCI) and AKS (artifact streaming) are refused: "
+        "not wired at the pinned providers (docs/cold-start.md says why). Default: on for a GKE GPU pool "
+        "hosting a service whose image streams, off otherwise.",
+    )
     labels: dict[str, str] = Field(
         default_factory=dict,
         description="Extra Kubernetes node labels: keys `[prefix/]name` and values "

@@ -24,6 +24,7 @@ from lepton_infra.spec.chart_rules import CHART_RULES
 from lepton_infra.spec.endpoint_rules import ENDPOINT_RULES
 from lepton_infra.spec.exposure_rules import EXPOSURE_RULES
 from lepton_infra.spec.filesystem_rules import FILESYSTEM_RULES
+from lepton_infra.spec.image_streaming import STREAMING_RULES
 from lepton_infra.spec.jobs_rules import JOBS_RULES
 from lepton_infra.spec.reservation_rules import RESERVATION_RULES
 from lepton_infra.spec.reserved_pools import RESERVED_POOL_RULES
@@ -292,6 +293,7 @@ RULES: tuple[Rule, ...] = (
     *RESERVED_POOL_RULES,
     *RESERVATION_RULES,
     *TOPOLOGY_RULES,
+    *STREAMING_RULES,
     *CAPACITY_RULES,
     *JOBS_RULES,
     *EXPOSURE_RULES,

@@ -106,6 +106,14 @@ class ServiceSpec(SpecModel):
         "(the content cannot change), `Always` for a tag (every pod start resolves the tag again, so nodes "
         "do not run stale copies).",
     )
+    image_size_gb: float | None = Field(
+        default=None,
+        gt=0,
+        le=1000,
+        description="The image's compressed size in GB (what the registry shows), for the cold-start "
+        "estimate's pull term only; nothing is created from it. Default: 5 GB, a CUDA + PyTorch serving "
+        "image (lepton_infra/coldstart/figures.yaml).",
+    )
     port: int = Field(
         default=8080, ge=1024, le=65535, description="Container port (non-root, so ≥ 1024). Default 8080."
     )
