@@ -24,6 +24,7 @@ from lepton_infra.spec.chart_rules import CHART_RULES
 from lepton_infra.spec.endpoint_rules import ENDPOINT_RULES
 from lepton_infra.spec.exposure_rules import EXPOSURE_RULES
 from lepton_infra.spec.jobs_rules import JOBS_RULES
+from lepton_infra.spec.model_rules import MODEL_RULES
 from lepton_infra.spec.reserved_pools import RESERVED_POOL_RULES
 from lepton_infra.spec.service_rules import SERVICE_RULES
 from lepton_infra.spec.tenant_rules import TENANT_RULES
@@ -266,6 +267,7 @@ RULES: tuple[Rule, ...] = (
     _unique("node_pools"),
     _unique("tenants"),
     _unique("services"),
+    _unique("models"),
     _pool_names,
     _pools,
     _region,
@@ -273,6 +275,7 @@ RULES: tuple[Rule, ...] = (
     *ENDPOINT_RULES,
     *TENANT_RULES,
     *SERVICE_RULES,
+    *MODEL_RULES,
     *RESERVED_POOL_RULES,
     *CAPACITY_RULES,
     *JOBS_RULES,
