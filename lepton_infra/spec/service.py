@@ -143,8 +143,8 @@ class ServiceSpec(SpecModel):
     )
     model: Name | None = Field(
         default=None,
-        description="The model (`models[].name`) the service's `engine` serves; needs `engine`. The "
-        "model's tenant must be the service's. Default: none.",
+        description="The model (`models[].name`) the service's `engine` serves; needs `engine`. "
+        "Default: none.",
     )
     engine: EngineSpec | None = Field(
         default=None,
