@@ -173,6 +173,13 @@ class InferenceServiceArgs(ComponentArgs):
         yield from like_spec_field("scaling_metric", self.scaling_metric, ScalingSpec, "metric")
         yield from like_spec_field("scaling_target", self.scaling_target, ScalingSpec, "target")
         yield from like_spec_field("cpu_utilization", self.cpu_utilization, ScalingSpec, "cpu_utilization")
+        if self.scaling_metric == "engine_queue" and (self.engine is None or self.min_replicas == 0):
+            yield Problem(
+                "scaling_metric",
+                self.scaling_metric,
+                "scales on an engine's queue, which needs `engine` and min_replicas ≥ 1",
+                "set `engine` and min_replicas ≥ 1, or scale on requests_per_second",
+            )
 
 
 class InferenceService(Component):
