@@ -100,19 +100,21 @@ def _model_fits_a_node(spec: PlatformSpec) -> Iterator[Problem]:
     """One replica runs on one node: weights larger than every GPU node's usable memory cannot be
     served. Serving across nodes (LeaderWorkerSet) is not built."""
     known = gpu_models()
-    pools = [p for p in spec.gpu_pools if p.gpu is not None and p.gpu.type in known]
-    if not pools:
+    nodes = [
+        (_usable_gib(p.gpu.type, p.gpu.count), p.name, f"{p.gpu.count} × {p.gpu.type}")
+        for p in spec.gpu_pools
+        if p.gpu is not None and p.gpu.type in known
+    ]
+    if not nodes:
         return
-    largest = max(pools, key=lambda p: _usable_gib(p.gpu.type, p.gpu.count) if p.gpu else 0)
-    assert largest.gpu is not None
-    room = _usable_gib(largest.gpu.type, largest.gpu.count)
+    room, pool, gpus = max(nodes)
     for i, model in enumerate(spec.models):
         if model.size_gib > room:
             yield Problem(
                 f"models[{i}].size_gib",
                 model.size_gib,
-                f"fits no single node: the largest, {largest.name}'s {largest.gpu.count} × "
-                f"{largest.gpu.type}, leaves {room:.1f} GiB to the engine (90% of its GPU memory, "
+                f"fits no single node: the largest, {pool}'s {gpus}, leaves {room:.1f} GiB to the engine "
+                "(90% of its GPU memory, "
                 "weights and KV cache together); serving one model across nodes is not built",
                 "add a pool with more GPU memory per node, or serve a smaller or quantized model",
             )

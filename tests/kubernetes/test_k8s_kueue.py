@@ -102,8 +102,8 @@ def test_flavors_select_and_tolerate_the_cloud_node_pools(stack: str, plan_stack
     assert any(p.spot for p in job_pools) and any(not p.spot for p in job_pools)
 
 
-# serving: 64 - (embeddings 4 + 1) x 2 CPU - (chat 2 + 1) x 3 CPU = 45; 256Gi - 5 x 8Gi - 3 x 12Gi = 180Gi
-EXPECTED_COMPUTE = {"research": ("42", "168Gi"), "serving": ("45", "180Gi")}
+# serving: 64 - (embeddings 4 + 1 + chat 2 + 1) x 2 CPU = 48; 256Gi - 5 x 8Gi - 3 x 10Gi = 186Gi
+EXPECTED_COMPUTE = {"research": ("42", "168Gi"), "serving": ("48", "186Gi")}
 
 
 @pytest.mark.parametrize("stack", PROD_STACKS)
@@ -118,7 +118,7 @@ def test_every_tenant_has_a_queue_with_the_spec_quota(stack: str, plan_stack) ->
         compute, group = queues[tenant.name]["resourceGroups"]
         # CPU and memory: one total on the label-less cpu flavor, never borrowed: the namespace quota
         # (64 CPU, 256Gi) less the services at max plus one surge pod, 2 CPU / 8Gi each (research:
-        # sentiment 10 + 1; serving: embeddings 4 + 1, and chat 2 + 1 at 3 CPU / 12Gi).
+        # sentiment 10 + 1; serving: embeddings 4 + 1, and chat 2 + 1 at 2 CPU / 10Gi).
         assert compute == {
             "coveredResources": ["cpu", "memory"],
             "flavors": [

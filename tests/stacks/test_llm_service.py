@@ -72,8 +72,8 @@ def test_the_engine_runs_the_pinned_image_with_the_models_arguments(
         "a09a35458c702b33eeacc393d103063234e8bc28",
     ]
     assert c["resources"]["limits"]["nvidia.com/gpu"] == "1"
-    assert c["resources"]["limits"]["cpu"] == "3"
-    assert c["resources"]["limits"]["memory"] == "12Gi"
+    assert c["resources"]["limits"]["cpu"] == "2"
+    assert c["resources"]["limits"]["memory"] == "10Gi"
 
 
 @pytest.mark.parametrize("stack", PROD)
