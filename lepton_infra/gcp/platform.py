@@ -268,7 +268,7 @@ class Platform(Component):
                     project=project,
                     registry_url=self.artifacts.registry_url,
                     mode=binauthz,
-                    service_images=[s.image for s in spec.services],
+                    service_images=[s.runs_image for s in spec.services],
                     extra_patterns=list(knobs.binary_authorization_allowlist),
                     protect=protect,
                 ),

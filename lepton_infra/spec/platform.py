@@ -26,6 +26,7 @@ from lepton_infra.spec.cluster import ClusterSpec
 from lepton_infra.spec.defaults import apply_environment_defaults
 from lepton_infra.spec.filesystem import FilesystemSpec
 from lepton_infra.spec.jobs import JobsSpec
+from lepton_infra.spec.model import ModelSpec
 from lepton_infra.spec.monitoring import BudgetSpec, MonitoringSpec
 from lepton_infra.spec.network import NetworkSpec
 from lepton_infra.spec.node_pool import NodePoolSpec
@@ -58,6 +59,11 @@ class PlatformSpec(SpecModel, ComponentArgs):
         "with min >= 1 is required.",
     )
     tenants: list[TenantSpec] = Field(default_factory=list, description="Isolated team namespaces.")
+    models: list[ModelSpec] = Field(
+        default_factory=list,
+        description="Open-weight models that services' inference engines serve (`services[].model`). "
+        "Default none.",
+    )
     services: list[ServiceSpec] = Field(default_factory=list, description="Inference services.")
     monitoring: MonitoringSpec = Field(default_factory=MonitoringSpec, description="Alerting.")
     jobs: JobsSpec = Field(

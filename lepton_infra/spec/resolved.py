@@ -26,6 +26,7 @@ from lepton_infra.spec.cluster import EndpointAccess
 from lepton_infra.spec.network import NatStrategy
 from lepton_infra.spec.node_pool import NodePoolSpec
 from lepton_infra.spec.platform import PlatformSpec
+from lepton_infra.spec.served_model import ServedModel, served_model
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,12 @@ class ResolvedPlatform:
     aws: ResolvedAws | None = None
     gcp: ResolvedGcp | None = None
     azure: ResolvedAzure | None = None
+
+    def served_model(self, service: str) -> ServedModel | None:
+        """The model a service's engine serves, with its size (`size_bytes`) and its model cache
+        (`cache_kind`, `cache_gib`); None for a service without an engine, or no such service."""
+        svc = next((s for s in self.spec.services if s.name == service), None)
+        return served_model(self.spec, svc) if svc is not None else None
 
     @property
     def name_prefix(self) -> str:

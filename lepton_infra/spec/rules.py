@@ -26,6 +26,7 @@ from lepton_infra.spec.exposure_rules import EXPOSURE_RULES
 from lepton_infra.spec.filesystem_rules import FILESYSTEM_RULES
 from lepton_infra.spec.image_streaming import STREAMING_RULES
 from lepton_infra.spec.jobs_rules import JOBS_RULES
+from lepton_infra.spec.model_rules import MODEL_RULES
 from lepton_infra.spec.reservation_rules import RESERVATION_RULES
 from lepton_infra.spec.reserved_pools import RESERVED_POOL_RULES
 from lepton_infra.spec.service_rules import SERVICE_RULES
@@ -282,6 +283,7 @@ RULES: tuple[Rule, ...] = (
     _unique("node_pools"),
     _unique("tenants"),
     _unique("services"),
+    _unique("models"),
     _pool_names,
     _pools,
     _region,
@@ -290,6 +292,7 @@ RULES: tuple[Rule, ...] = (
     *ENDPOINT_RULES,
     *TENANT_RULES,
     *SERVICE_RULES,
+    *MODEL_RULES,
     *RESERVED_POOL_RULES,
     *RESERVATION_RULES,
     *TOPOLOGY_RULES,

@@ -41,6 +41,7 @@ from lepton_infra.policy.rules.gcp import kms as gcp_kms
 from lepton_infra.policy.rules.gcp import network as gcp_network
 from lepton_infra.policy.rules.gcp import nodes as gcp_nodes
 from lepton_infra.policy.rules.gcp import storage as gcp_storage
+from lepton_infra.policy.rules.kubernetes import inference as k8s_inference
 from lepton_infra.policy.rules.kubernetes import jobs as k8s_jobs
 from lepton_infra.policy.rules.kubernetes import pod_security as k8s_pod_security
 from lepton_infra.policy.rules.kubernetes import tenancy as k8s_tenancy
@@ -78,6 +79,7 @@ RULE_MODULES: tuple[ModuleType, ...] = (
     gcp_network,
     gcp_nodes,
     gcp_storage,
+    k8s_inference,
     k8s_jobs,
     k8s_pod_security,
     k8s_tenancy,
