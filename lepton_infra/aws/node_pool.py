@@ -10,6 +10,12 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from lepton_infra.aws.fabric import (
+    EFA_RESOURCE,
+    cluster_placement_group,
+    efa_network_interfaces,
+    efa_security_group,
+)
 from lepton_infra.catalog import catalog
 from lepton_infra.core import conventions as conv
 from lepton_infra.core.args import known, non_empty, one_of, renamed_fields
@@ -102,7 +108,30 @@ class NodePoolArgs(ComponentArgs):
     node at most): a volume is made where its pod first runs, so never in a zone the pool cannot reach.
     Default: off, one group over every subnet (`aws.Platform` turns it on for CPU pools)."""
 
+    efa_interfaces: Sequence[tuple[int, int]] = ()
+    """The pool's EFA-only interfaces as `(network card, device)` besides the ENA primary (catalog/fabric.py
+    `efa_only_interfaces`: p5.48xlarge has 32). Each becomes a launch template interface in
+    `security_group_ids` plus the pool's own EFA security group (all traffic to and from itself), and the
+    autoscaler is told each node brings that many `vpc.amazonaws.com/efa`. Needs `vpc_id` and one subnet.
+    Default: none (ENA only)."""
+    vpc_id: pulumi.Input[str] | None = None
+    """The VPC of the pool's EFA security group (only with `efa_interfaces`). Default: none."""
+    compact: bool = False
+    """Launch the pool's instances in its own cluster placement group (one zone, one subnet), for the lowest
+    latency between nodes. Default: off."""
+
     def problems(self) -> Iterator[Problem]:
+        if (self.efa_interfaces or self.compact) and len(self.subnet_ids) != 1:
+            yield Problem(
+                "subnet_ids",
+                f"{len(self.subnet_ids)} subnets",
+                "a fabric or compact pool lives in one zone (a cluster placement group cannot span zones)",
+                "pass the one subnet of the zone the pool should use",
+            )
+        if self.efa_interfaces and self.vpc_id is None:
+            yield Problem(
+                "vpc_id", None, "EFA interfaces need the pool's EFA security group's VPC", "set vpc_id"
+            )
         yield from node_pool_args_problems(
             self.pool_name, self.min_nodes, self.max_nodes, AWS.pool_name, "node group"
         )
@@ -145,7 +174,11 @@ def pool_taints(gpu_type: str | None, *, reserved: bool = False) -> list[Taint]:
 
 
 def node_template_tags(
-    labels: Mapping[str, str], taints: Sequence[Taint], gpu_count: int, disk_gb: int | None = None
+    labels: Mapping[str, str],
+    taints: Sequence[Taint],
+    gpu_count: int,
+    disk_gb: int | None = None,
+    efa_devices: int = 0,
 ) -> dict[str, str]:
     """ASG tags that describe a node the autoscaler has never seen. Without them, a pool at zero looks
     like plain CPU capacity without labels, so GPU pods never trigger a scale-up. The root disk size is
@@ -157,6 +190,8 @@ def node_template_tags(
         tags[f"{NODE_TEMPLATE}/resources/{conv.GPU_RESOURCE}"] = str(gpu_count)
     if disk_gb:
         tags[f"{NODE_TEMPLATE}/resources/ephemeral-storage"] = f"{disk_gb}Gi"
+    if efa_devices:  # a pod asking for EFA devices scales a fabric pool up from zero
+        tags[f"{NODE_TEMPLATE}/resources/{EFA_RESOURCE}"] = str(efa_devices)
     return tags
 
 
@@ -256,6 +291,16 @@ class NodePool(Component):
         is_gpu = args.gpu_type is not None
         labels = pool_labels(args.pool_name, args.gpu_type, args.labels)
         taints = pool_taints(args.gpu_type, reserved=args.reserved)
+        groups = list(args.security_group_ids)
+        network_interfaces = None
+        if args.efa_interfaces and args.vpc_id is not None:
+            efa_group = efa_security_group(self, name, args.vpc_id, label, dict(args.tags))
+            # With interfaces in the template, their groups replace the template's list (EC2 refuses both).
+            network_interfaces = efa_network_interfaces(args.efa_interfaces, [*groups, efa_group.id])
+        placement = None
+        if args.compact:
+            group = cluster_placement_group(self, name, label, dict(args.tags))
+            placement = aws.ec2.LaunchTemplatePlacementArgs(group_name=group.name)
 
         self.launch_template = aws.ec2.LaunchTemplate(
             child_name(name, "lt"),
@@ -282,7 +327,9 @@ class NodePool(Component):
                     ),
                 )
             ],
-            vpc_security_group_ids=list(args.security_group_ids),
+            vpc_security_group_ids=None if network_interfaces else groups,
+            network_interfaces=network_interfaces,
+            placement=placement,
             monitoring=aws.ec2.LaunchTemplateMonitoringArgs(enabled=False),
             tag_specifications=[
                 aws.ec2.LaunchTemplateTagSpecificationArgs(
@@ -295,7 +342,9 @@ class NodePool(Component):
         placements = group_placements(args)
         # The autoscaler's IAM policy names the Auto Scaling groups after these (asg_name_patterns).
         self.node_group_name_prefixes = [node_group_name_prefix(args.pool_name, p.zone) for p in placements]
-        template_tags = node_template_tags(labels, taints, args.gpu_count if is_gpu else 0, args.disk_gb)
+        template_tags = node_template_tags(
+            labels, taints, args.gpu_count if is_gpu else 0, args.disk_gb, len(args.efa_interfaces)
+        )
         self.node_groups: list[aws.eks.NodeGroup] = []
         self.asg_tags: list[aws.autoscaling.Tag] = []
         asg_names: list[pulumi.Output[str]] = []

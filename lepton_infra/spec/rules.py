@@ -23,6 +23,7 @@ from lepton_infra.spec.capacity_rules import CAPACITY_RULES
 from lepton_infra.spec.chart_rules import CHART_RULES
 from lepton_infra.spec.endpoint_rules import ENDPOINT_RULES
 from lepton_infra.spec.exposure_rules import EXPOSURE_RULES
+from lepton_infra.spec.fabric_rules import FABRIC_RULES
 from lepton_infra.spec.jobs_rules import JOBS_RULES
 from lepton_infra.spec.reserved_pools import RESERVED_POOL_RULES
 from lepton_infra.spec.service_rules import SERVICE_RULES
@@ -268,6 +269,7 @@ RULES: tuple[Rule, ...] = (
     _unique("services"),
     _pool_names,
     _pools,
+    *FABRIC_RULES,
     _region,
     _network,
     *ENDPOINT_RULES,
