@@ -108,6 +108,9 @@ def efa_device_plugin_values() -> dict[str, Any]:
     among them at the pin) and tolerates only `CriticalAddonsOnly`: a fabric pool's nodes carry the GPU taint
     (and in prod maybe the reserved one), so both are tolerated or no EFA device is ever advertised."""
     return {
+        # The chart requests 10m CPU and 20Mi and sets no limit; a memory limit keeps a leak on the node
+        # bounded (our figure: the plugin only lists devices and answers the kubelet).
+        "resources": {"requests": {"cpu": "10m", "memory": "20Mi"}, "limits": {"memory": "128Mi"}},
         "tolerations": [
             {"key": GPU_TAINT_KEY, "operator": "Exists", "effect": GPU_TAINT_EFFECT},
             reserved_toleration(),

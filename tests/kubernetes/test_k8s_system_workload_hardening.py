@@ -62,6 +62,7 @@ KEDA, KEDA_HTTP, KUEUE, METRICS_SERVER, LBC, CERT_MANAGER, AUTOSCALER, GPU_OPERA
         "gpu-operator",
     )
 )
+EFA_PLUGIN = pinned_name("aws-efa-k8s-device-plugin")
 WORKLOADS: dict[str, tuple[Workload, ...]] = {
     KPS: (
         Workload(
@@ -201,6 +202,20 @@ WORKLOADS: dict[str, tuple[Workload, ...]] = {
             "securityContext",
             ("containerSecurityContext",),
             ("resources",),
+        ),
+    ),
+    EFA_PLUGIN: (
+        Workload(
+            "aws-efa-k8s-device-plugin",
+            EFA_PLUGIN,
+            None,
+            ("securityContext",),
+            ("resources",),
+            exceptions={
+                r: "the EFA device plugin runs privileged as root by design (host device-plugin socket, "
+                "/dev/infiniband): the chart's securityContext default"
+                for r in ("non_root", "read_only_root", "no_escalation", "drop_all", "seccomp")
+            },
         ),
     ),
     GPU_OPERATOR: (
