@@ -3,8 +3,8 @@ interfaces of its launch template, and its cluster placement group. Used by `Nod
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 import pulumi_aws as aws
@@ -13,9 +13,16 @@ import pulumi_kubernetes as k8s
 from lepton_infra.catalog.fabric import efa_only_interfaces, fabric_of
 from lepton_infra.core.component import Component
 from lepton_infra.core.conventions import GPU_TAINT_EFFECT, GPU_TAINT_KEY, reserved_toleration
+from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name, physical_name
 from lepton_infra.kubernetes.charts.helm import HELM_DEFAULT_TIMEOUT_SECONDS, pinned_release
 from lepton_infra.kubernetes.charts.pinned import AWS_EFA_DEVICE_PLUGIN
+
+if TYPE_CHECKING:
+    from lepton_infra.aws.network import Network
+    from lepton_infra.aws.node_pool import NodePoolArgs
+    from lepton_infra.spec import NodePoolSpec
+    from lepton_infra.spec.resolved import ResolvedPool
 
 # The extended resource the EFA device plugin advertises per EFA device (aws/eks-charts
 # stable/aws-efa-k8s-device-plugin at 5239609, app v0.5.20; EKS User Guide device-management-efa.md).
@@ -121,12 +128,16 @@ def efa_device_plugin_values() -> dict[str, Any]:
 def efa_device_plugin(
     owner: Component,
     name: str,
+    pools: Sequence[ResolvedPool],
     k8s_provider: pulumi.ProviderResource,
     wait_for: Sequence[pulumi.Resource],
-) -> k8s.helm.v3.Release:
-    """The pinned EFA device plugin in kube-system (its pods run at `system-node-critical`, set by the
-    chart). The EKS AL2023 NVIDIA AMI carries EFA's host components but not the plugin (EKS User Guide,
-    device-management-efa.md "Using EKS-optimized AMIs with EFA", read 2026-12-07)."""
+) -> k8s.helm.v3.Release | None:
+    """The pinned EFA device plugin in kube-system when a pool has the fabric (its pods run at
+    `system-node-critical`, set by the chart). The EKS AL2023 NVIDIA AMI carries EFA's host components but
+    not the plugin (EKS User Guide, device-management-efa.md "Using EKS-optimized AMIs with EFA", read
+    2026-12-07)."""
+    if not any(p.spec.fabric == "auto" for p in pools):
+        return None
     return pinned_release(
         child_name(name, "efa-device-plugin"),
         AWS_EFA_DEVICE_PLUGIN,
@@ -135,3 +146,56 @@ def efa_device_plugin(
         owner.child_opts(provider=k8s_provider, depends_on=list(wait_for)),
         timeout_seconds=HELM_DEFAULT_TIMEOUT_SECONDS,
     )
+
+
+def fabric_args_problems(
+    subnet_ids: Sequence[object],
+    efa_interfaces: Sequence[tuple[int, int]],
+    compact: bool,
+    vpc_id: object,
+) -> Iterator[Problem]:
+    """`NodePoolArgs`' fabric and placement settings: one subnet, and the EFA group's VPC."""
+    if (efa_interfaces or compact) and len(subnet_ids) != 1:
+        yield Problem(
+            "subnet_ids",
+            f"{len(subnet_ids)} subnets",
+            "a fabric or compact pool lives in one zone (a cluster placement group cannot span zones)",
+            "pass the one subnet of the zone the pool should use",
+        )
+    if efa_interfaces and vpc_id is None:
+        yield Problem("vpc_id", None, "EFA interfaces need the EFA security group's VPC", "set vpc_id")
+
+
+def fabric_launch_settings(
+    owner: Component, name: str, label: str, args: NodePoolArgs
+) -> tuple[
+    list[pulumi.Input[str]] | None,
+    list[aws.ec2.LaunchTemplateNetworkInterfaceArgs] | None,
+    aws.ec2.LaunchTemplatePlacementArgs | None,
+]:
+    """(template security groups, network interfaces, placement) of a pool's launch template. With EFA
+    interfaces the groups sit on each interface (the node group's and the pool's EFA group) and the
+    template's own list stays empty: EC2 refuses both."""
+    groups: list[pulumi.Input[str]] = list(args.security_group_ids)
+    interfaces = None
+    if args.efa_interfaces and args.vpc_id is not None:
+        efa_group = efa_security_group(owner, name, args.vpc_id, label, dict(args.tags))
+        interfaces = efa_network_interfaces(args.efa_interfaces, [*groups, efa_group.id])
+    placement = None
+    if args.compact:
+        group = cluster_placement_group(owner, name, label, dict(args.tags))
+        placement = aws.ec2.LaunchTemplatePlacementArgs(group_name=group.name)
+    return (None if interfaces else groups), interfaces, placement
+
+
+def fabric_pool_args(pool: NodePoolSpec, machine: str, network: Network) -> dict[str, Any]:
+    """`NodePoolArgs`' subnets, EFA interfaces, EFA group VPC and placement for a spec pool: a fabric or
+    compact pool lives in one zone, the first private subnet's."""
+    fabric = pool.fabric == "auto"
+    subnet_ids = network.private_subnet_ids
+    return {
+        "subnet_ids": list(subnet_ids[:1] if fabric or pool.compact else subnet_ids),
+        "efa_interfaces": efa_layout(machine) if fabric else (),
+        "vpc_id": network.vpc_id if fabric else None,
+        "compact": pool.compact,
+    }

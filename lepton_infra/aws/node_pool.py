@@ -10,12 +10,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from lepton_infra.aws.fabric import (
-    EFA_RESOURCE,
-    cluster_placement_group,
-    efa_network_interfaces,
-    efa_security_group,
-)
+from lepton_infra.aws.fabric import EFA_RESOURCE, fabric_args_problems, fabric_launch_settings
 from lepton_infra.catalog import catalog
 from lepton_infra.core import conventions as conv
 from lepton_infra.core.args import known, non_empty, one_of, renamed_fields
@@ -121,17 +116,7 @@ class NodePoolArgs(ComponentArgs):
     latency between nodes. Default: off."""
 
     def problems(self) -> Iterator[Problem]:
-        if (self.efa_interfaces or self.compact) and len(self.subnet_ids) != 1:
-            yield Problem(
-                "subnet_ids",
-                f"{len(self.subnet_ids)} subnets",
-                "a fabric or compact pool lives in one zone (a cluster placement group cannot span zones)",
-                "pass the one subnet of the zone the pool should use",
-            )
-        if self.efa_interfaces and self.vpc_id is None:
-            yield Problem(
-                "vpc_id", None, "EFA interfaces need the pool's EFA security group's VPC", "set vpc_id"
-            )
+        yield from fabric_args_problems(self.subnet_ids, self.efa_interfaces, self.compact, self.vpc_id)
         yield from node_pool_args_problems(
             self.pool_name, self.min_nodes, self.max_nodes, AWS.pool_name, "node group"
         )
@@ -291,17 +276,7 @@ class NodePool(Component):
         is_gpu = args.gpu_type is not None
         labels = pool_labels(args.pool_name, args.gpu_type, args.labels)
         taints = pool_taints(args.gpu_type, reserved=args.reserved)
-        groups = list(args.security_group_ids)
-        network_interfaces = None
-        if args.efa_interfaces and args.vpc_id is not None:
-            efa_group = efa_security_group(self, name, args.vpc_id, label, dict(args.tags))
-            # With interfaces in the template, their groups replace the template's list (EC2 refuses both).
-            network_interfaces = efa_network_interfaces(args.efa_interfaces, [*groups, efa_group.id])
-        placement = None
-        if args.compact:
-            group = cluster_placement_group(self, name, label, dict(args.tags))
-            placement = aws.ec2.LaunchTemplatePlacementArgs(group_name=group.name)
-
+        groups, network_interfaces, placement = fabric_launch_settings(self, name, label, args)
         self.launch_template = aws.ec2.LaunchTemplate(
             child_name(name, "lt"),
             name_prefix=f"{physical_name(label, limit=100)}-",
@@ -327,7 +302,7 @@ class NodePool(Component):
                     ),
                 )
             ],
-            vpc_security_group_ids=None if network_interfaces else groups,
+            vpc_security_group_ids=groups,
             network_interfaces=network_interfaces,
             placement=placement,
             monitoring=aws.ec2.LaunchTemplateMonitoringArgs(enabled=False),

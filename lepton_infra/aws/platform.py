@@ -18,7 +18,7 @@ from lepton_infra.aws.autoscaler import (
 from lepton_infra.aws.cluster import Cluster, ClusterArgs
 from lepton_infra.aws.data_events import trail_name
 from lepton_infra.aws.encryption import EncryptionKey, EncryptionKeyArgs
-from lepton_infra.aws.fabric import efa_device_plugin, efa_layout
+from lepton_infra.aws.fabric import efa_device_plugin, fabric_pool_args
 from lepton_infra.aws.guardduty import eks_protection
 from lepton_infra.aws.lb_controller import LoadBalancerController, LoadBalancerControllerArgs
 from lepton_infra.aws.monitoring import Monitoring, MonitoringArgs
@@ -137,10 +137,6 @@ class Platform(Component):
                     cluster_name=cluster.name_output,
                     pool_name=pool.name,
                     node_role_arn=cluster.node_role_arn,
-                    # A fabric or compact pool lives in one zone: the first private subnet's.
-                    subnet_ids=network.private_subnet_ids[:1]
-                    if pool.spec.compact or pool.spec.fabric == "auto"
-                    else network.private_subnet_ids,
                     security_group_ids=[cluster.node_security_group.id],
                     key_id=key.arn,
                     instance_types=pool.instance_types,
@@ -162,9 +158,7 @@ class Platform(Component):
                     # h100's max 2 could never give a 2-node job its nodes), and the platform's GPU
                     # workloads keep no EBS volume (models come from S3).
                     group_per_zone=pool.spec.gpu is None,
-                    efa_interfaces=efa_layout(pool.machine.name) if pool.spec.fabric == "auto" else (),
-                    vpc_id=network.vpc_id if pool.spec.fabric == "auto" else None,
-                    compact=pool.spec.compact,
+                    **fabric_pool_args(pool.spec, pool.machine.name, network),
                 ),
                 opts_aws,
             )
@@ -191,8 +185,7 @@ class Platform(Component):
             opts_aws,
         )
         # Fabric pools' EFA devices reach pods only through the device plugin (no plugin: NCCL on TCP).
-        if any(p.spec.fabric == "auto" for p in resolved.pools):
-            efa_device_plugin(self, name, cluster.k8s_provider, [addons.addons["coredns"]])
+        efa_device_plugin(self, name, resolved.pools, cluster.k8s_provider, [addons.addons["coredns"]])
         # Queued GPU jobs get their nodes together (Kueue's ProvisioningRequest check) where the pinned
         # autoscaler serves the v1 API; on 1.30 they are admitted on quota alone.
         provisioning = bool(
