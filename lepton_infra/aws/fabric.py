@@ -42,22 +42,16 @@ def efa_security_group(
         tags={**tags, "Name": f"{label}-efa"},
         opts=owner.child_opts(),
     )
-    aws.vpc.SecurityGroupIngressRule(
-        child_name(name, "efa-in-self"),
-        security_group_id=group.id,
-        ip_protocol="-1",
-        referenced_security_group_id=group.id,
-        description="EFA from the pool's own fabric interfaces",
-        opts=owner.child_opts(),
-    )
-    aws.vpc.SecurityGroupEgressRule(
-        child_name(name, "efa-out-self"),
-        security_group_id=group.id,
-        ip_protocol="-1",
-        referenced_security_group_id=group.id,
-        description="EFA to the pool's own fabric interfaces",
-        opts=owner.child_opts(),
-    )
+    rules = ((aws.vpc.SecurityGroupIngressRule, "in", "from"), (aws.vpc.SecurityGroupEgressRule, "out", "to"))
+    for rule, direction, word in rules:
+        rule(
+            child_name(name, f"efa-{direction}-self"),
+            security_group_id=group.id,
+            ip_protocol="-1",
+            referenced_security_group_id=group.id,
+            description=f"EFA {word} the pool's own fabric interfaces",
+            opts=owner.child_opts(),
+        )
     return group
 
 
