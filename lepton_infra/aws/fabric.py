@@ -20,7 +20,6 @@ from lepton_infra.kubernetes.charts.pinned import AWS_EFA_DEVICE_PLUGIN
 
 if TYPE_CHECKING:
     from lepton_infra.aws.network import Network
-    from lepton_infra.aws.node_pool import NodePoolArgs
     from lepton_infra.spec import NodePoolSpec
     from lepton_infra.spec.resolved import ResolvedPool
 
@@ -161,7 +160,14 @@ def fabric_args_problems(
 
 
 def fabric_launch_settings(
-    owner: Component, name: str, label: str, args: NodePoolArgs
+    owner: Component,
+    name: str,
+    label: str,
+    security_group_ids: Sequence[pulumi.Input[str]],
+    efa_interfaces: Sequence[tuple[int, int]],
+    vpc_id: pulumi.Input[str] | None,
+    compact: bool,
+    tags: dict[str, str],
 ) -> tuple[
     list[pulumi.Input[str]] | None,
     list[aws.ec2.LaunchTemplateNetworkInterfaceArgs] | None,
@@ -170,14 +176,14 @@ def fabric_launch_settings(
     """(template security groups, network interfaces, placement) of a pool's launch template. With EFA
     interfaces the groups sit on each interface (the node group's and the pool's EFA group) and the
     template's own list stays empty: EC2 refuses both."""
-    groups: list[pulumi.Input[str]] = list(args.security_group_ids)
+    groups: list[pulumi.Input[str]] = list(security_group_ids)
     interfaces = None
-    if args.efa_interfaces and args.vpc_id is not None:
-        efa_group = efa_security_group(owner, name, args.vpc_id, label, dict(args.tags))
-        interfaces = efa_network_interfaces(args.efa_interfaces, [*groups, efa_group.id])
+    if efa_interfaces and vpc_id is not None:
+        efa_group = efa_security_group(owner, name, vpc_id, label, tags)
+        interfaces = efa_network_interfaces(efa_interfaces, [*groups, efa_group.id])
     placement = None
-    if args.compact:
-        group = cluster_placement_group(owner, name, label, dict(args.tags))
+    if compact:
+        group = cluster_placement_group(owner, name, label, tags)
         placement = aws.ec2.LaunchTemplatePlacementArgs(group_name=group.name)
     return (None if interfaces else groups), interfaces, placement
 

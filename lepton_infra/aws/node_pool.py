@@ -276,7 +276,16 @@ class NodePool(Component):
         is_gpu = args.gpu_type is not None
         labels = pool_labels(args.pool_name, args.gpu_type, args.labels)
         taints = pool_taints(args.gpu_type, reserved=args.reserved)
-        groups, network_interfaces, placement = fabric_launch_settings(self, name, label, args)
+        groups, network_interfaces, placement = fabric_launch_settings(
+            self,
+            name,
+            label,
+            args.security_group_ids,
+            args.efa_interfaces,
+            args.vpc_id,
+            args.compact,
+            dict(args.tags),
+        )
         self.launch_template = aws.ec2.LaunchTemplate(
             child_name(name, "lt"),
             name_prefix=f"{physical_name(label, limit=100)}-",
