@@ -71,3 +71,14 @@ def test_p5_efa_layout_is_32_distinct_interfaces_off_the_primary() -> None:
     # 3,200 Gbps over 8 H100: 50 GB/s per GPU; the pass mark is 80 % of it.
     assert p5.per_gpu_gbytes_per_s == 50.0
     assert p5.expected_busbw_gbytes_per_s == 40.0
+
+
+def test_a_fabric_pool_brings_the_efa_plugin_and_only_on_aws() -> None:
+    from lepton_infra.kubernetes.charts.images import chart_image_patterns
+    from lepton_infra.spec import PlatformSpec
+    from lepton_infra.spec.chart_rules import charts_installed
+
+    assert "aws-efa-k8s-device-plugin" in charts_installed(PlatformSpec.from_dict(shipped_spec("aws-train")))
+    assert "aws-efa-k8s-device-plugin" not in charts_installed(PlatformSpec.from_dict(shipped_spec("aws-dev")))
+    # GKE's Binary Authorization allowlist (all charts by default) leaves the EKS-only plugin out.
+    assert not [p for p in chart_image_patterns() if "aws-efa-k8s-device-plugin" in p]
