@@ -78,7 +78,8 @@ def test_a_fabric_pool_brings_the_efa_plugin_and_only_on_aws() -> None:
     from lepton_infra.spec import PlatformSpec
     from lepton_infra.spec.chart_rules import charts_installed
 
-    assert "aws-efa-k8s-device-plugin" in charts_installed(PlatformSpec.from_dict(shipped_spec("aws-train")))
-    assert "aws-efa-k8s-device-plugin" not in charts_installed(PlatformSpec.from_dict(shipped_spec("aws-dev")))
+    plugin = "aws-efa-k8s-device-plugin"
+    assert plugin in charts_installed(PlatformSpec.from_dict(shipped_spec("aws-train")))
+    assert plugin not in charts_installed(PlatformSpec.from_dict(shipped_spec("aws-dev")))
     # GKE's Binary Authorization allowlist (all charts by default) leaves the EKS-only plugin out.
-    assert not [p for p in chart_image_patterns() if "aws-efa-k8s-device-plugin" in p]
+    assert not [p for p in chart_image_patterns() if plugin in p]
