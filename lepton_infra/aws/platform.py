@@ -18,6 +18,7 @@ from lepton_infra.aws.autoscaler import (
 from lepton_infra.aws.cluster import Cluster, ClusterArgs
 from lepton_infra.aws.data_events import trail_name
 from lepton_infra.aws.encryption import EncryptionKey, EncryptionKeyArgs
+from lepton_infra.aws.fabric import efa_device_plugin, fabric_pool_args
 from lepton_infra.aws.fallback import expander_priorities
 from lepton_infra.aws.filesystem import tenant_volumes
 from lepton_infra.aws.gpu_facts import AWS_GPU_FACTS
@@ -158,7 +159,9 @@ class Platform(Component):
                     # h100's max 2 could never give a 2-node job its nodes), and the platform's GPU
                     # workloads keep no EBS volume (models come from S3).
                     group_per_zone=pool.spec.gpu is None,
-                    **reservation_args(pool.spec, network.private_subnet_ids, knobs.availability_zone_ids),
+                    # A reservation's zone decides the subnet over a fabric pool's first one.
+                    **fabric_pool_args(pool.spec, pool.machine.name, network)
+                    | reservation_args(pool.spec, network.private_subnet_ids, knobs.availability_zone_ids),
                 ),
                 opts_aws,
             )
@@ -184,6 +187,8 @@ class Platform(Component):
             ),
             opts_aws,
         )
+        # Fabric pools' EFA devices reach pods only through the device plugin (no plugin: NCCL on TCP).
+        efa_device_plugin(self, name, resolved.pools, cluster.k8s_provider, [addons.addons["coredns"]])
         # Queued GPU jobs get their nodes together (Kueue's ProvisioningRequest check) where the pinned
         # autoscaler serves the v1 API; on 1.30 they are admitted on quota alone.
         provisioning = bool(

@@ -68,8 +68,10 @@ def reservation_args(
 ) -> dict[str, Any]:
     """`aws.NodePoolArgs` of a pool's reservation: its subnets, reservation id and whether it is a block."""
     reservation = pool.reservation
-    return {
-        "subnet_ids": pool_subnets(subnets, zone_ids, pool),
+    args: dict[str, Any] = {
         "capacity_reservation_id": reservation.id if reservation else None,
         "capacity_block": bool(reservation and reservation.kind == "capacity-block"),
     }
+    if pool.reserved_zone is not None:  # otherwise the pool's subnets are decided elsewhere (aws/fabric.py)
+        args["subnet_ids"] = pool_subnets(subnets, zone_ids, pool)
+    return args

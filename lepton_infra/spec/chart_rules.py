@@ -25,6 +25,8 @@ def charts_installed(spec: PlatformSpec) -> list[str]:
             charts.append("aws-load-balancer-controller")  # ALBs from Ingresses (aws/lb_controller.py)
         if spec.filesystem.enabled:
             charts.append("aws-fsx-csi-driver")  # tenants' Lustre volumes (aws/filesystem.py)
+        if any(p.fabric == "auto" for p in spec.node_pools):
+            charts.append("aws-efa-k8s-device-plugin")  # EFA devices (aws/efa_plugin.py)
     if spec.gpu_pools:
         charts.append("gpu-operator")
     autoscalers = {autoscaler_for(s.replicas.min, s.scaling.metric) for s in spec.services}

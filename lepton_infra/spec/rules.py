@@ -23,6 +23,7 @@ from lepton_infra.spec.capacity_rules import CAPACITY_RULES
 from lepton_infra.spec.chart_rules import CHART_RULES
 from lepton_infra.spec.endpoint_rules import ENDPOINT_RULES
 from lepton_infra.spec.exposure_rules import EXPOSURE_RULES
+from lepton_infra.spec.fabric_rules import FABRIC_RULES
 from lepton_infra.spec.filesystem_rules import FILESYSTEM_RULES
 from lepton_infra.spec.image_streaming import STREAMING_RULES
 from lepton_infra.spec.jobs_rules import JOBS_RULES
@@ -286,6 +287,7 @@ RULES: tuple[Rule, ...] = (
     _unique("models"),
     _pool_names,
     _pools,
+    *FABRIC_RULES,
     _region,
     _network,
     _trimmed_requests_in_prod,

@@ -63,6 +63,7 @@ KEDA, KEDA_HTTP, KUEUE, METRICS_SERVER, LBC, CERT_MANAGER, AUTOSCALER, GPU_OPERA
         "gpu-operator",
     )
 )
+EFA_PLUGIN = pinned_name("aws-efa-k8s-device-plugin")
 WORKLOADS: dict[str, tuple[Workload, ...]] = {
     KPS: (
         Workload(
@@ -215,6 +216,20 @@ WORKLOADS: dict[str, tuple[Workload, ...]] = {
             exceptions={
                 r: "a CSI node plugin mounts Lustre on the host: templates/node-daemonset.yaml runs the "
                 "plugin privileged and as root, and gives its sidecars no securityContext key"
+                for r in ("non_root", "read_only_root", "no_escalation", "drop_all", "seccomp")
+            },
+        ),
+    ),
+    EFA_PLUGIN: (
+        Workload(
+            "aws-efa-k8s-device-plugin",
+            EFA_PLUGIN,
+            None,
+            ("securityContext",),
+            ("resources",),
+            exceptions={
+                r: "the EFA device plugin runs privileged as root by design (host device-plugin socket, "
+                "/dev/infiniband): the chart's securityContext default"
                 for r in ("non_root", "read_only_root", "no_escalation", "drop_all", "seccomp")
             },
         ),
