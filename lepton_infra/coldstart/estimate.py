@@ -19,6 +19,7 @@ from lepton_infra.coldstart.weights import WeightsToLoad, weights_to_load
 from lepton_infra.deploy.critical_path import durations
 from lepton_infra.spec.image_streaming import image_streams, streams_images
 from lepton_infra.spec.reserved_pools import scale_to_zero_pools
+from lepton_infra.spec.served_model import container_image
 from lepton_infra.spec.service_rules import hosting_pools
 
 if TYPE_CHECKING:
@@ -105,11 +106,16 @@ def gpu_term(spec: PlatformSpec, svc: ServiceSpec, kept: bool) -> Term:
 
 
 def image_term(spec: PlatformSpec, svc: ServiceSpec, pool: NodePoolSpec) -> Term:
-    if streams_images(spec, pool) and image_streams(svc.image):
+    image = container_image(svc)
+    if streams_images(spec, pool) and image_streams(image):
         fig = figure("streamed_pull_seconds", spec.cloud)
         return _term("image", fig, fig.value, f"pool {pool.name} streams the image: {fig.value:g} s")
     rate = figure("pull_mb_per_s")
-    if svc.image_size_gb is None:
+    if svc.image_size_gb is None and svc.engine is not None:
+        engine_size = figure("engine_image_size_gb", svc.engine.kind)
+        size = engine_size.value
+        said = f"{size:g} GB ({svc.engine.kind} image: {engine_size.source})"
+    elif svc.image_size_gb is None:
         size = figure("default_image_size_gb").value
         said = f"{size:g} GB (default: {figure('default_image_size_gb').source})"
     else:
@@ -121,8 +127,9 @@ def image_term(spec: PlatformSpec, svc: ServiceSpec, pool: NodePoolSpec) -> Term
 def weights_term(spec: PlatformSpec, weights: WeightsToLoad | None, kept: bool) -> Term:
     if weights is None:
         return Term("weights", 0.0, "weights_to_load: None", "no model declared (services[].model)")
-    # A fresh node's NVMe cache is empty: its first read comes from the bucket.
-    kind = weights.cache_kind if kept else "bucket"
+    # A fresh node's NVMe cache is empty: its first read comes from the bucket. A hub download happens at
+    # every replica start, kept node or not.
+    kind = weights.cache_kind if kept or weights.cache_kind == "hub" else "bucket"
     fig = figure("weights_mb_per_s", spec.cloud, kind)
     seconds = weights.size_bytes / (fig.value * 1e6)
     gib = weights.size_bytes / 2**30

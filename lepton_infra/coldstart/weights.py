@@ -10,14 +10,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from lepton_infra.spec.served_model import CacheKind as ServedCacheKind
+from lepton_infra.spec.served_model import served_model
+
 if TYPE_CHECKING:
     from lepton_infra.spec.platform import PlatformSpec
     from lepton_infra.spec.service import ServiceSpec
 
-CacheKind = Literal["bucket", "nvme"]
+CacheKind = Literal["bucket", "nvme", "hub"]
 """Where a replica reads the weights from: `bucket`, the platform's model bucket through the cloud's FUSE
 client (Mountpoint for S3, Cloud Storage FUSE, BlobFuse2); `nvme`, a node-local NVMe cache, filled from the
-bucket the first time a node reads the model."""
+bucket the first time a node reads the model; `hub`, downloaded from the model hub into the node's disk by
+the engine at every start (services with an engine today: spec/served_model.py CacheKind.NODE_DISK). The hub
+publishes no download throughput: the estimate takes the node's network figure, so the term is a lower
+bound."""
 
 
 @dataclass(frozen=True)
@@ -27,6 +33,17 @@ class WeightsToLoad:
 
 
 def weights_to_load(spec: PlatformSpec, service: ServiceSpec) -> WeightsToLoad | None:
-    """The weights `service` loads at start, or None when it declares no model (every service today)."""
-    del spec, service  # no service names a model yet: the serving work wires its `models:` here
-    return None
+    """The weights `service` loads at start, or None when it serves no model (`services[].model`)."""
+    served = served_model(spec, service)
+    if served is None:
+        return None
+    return WeightsToLoad(size_bytes=served.size_bytes, cache_kind=_KINDS[served.cache_kind])
+
+
+# The serving side's cache kinds as the estimate reads them (a bucket mount, NVMe and a shared filesystem
+# are not built for engine services yet: each is added here when it is).
+_KINDS: dict[ServedCacheKind, CacheKind] = {
+    ServedCacheKind.NODE_DISK: "hub",
+    ServedCacheKind.NODE_LOCAL_NVME: "nvme",
+    ServedCacheKind.BUCKET_MOUNT: "bucket",
+}

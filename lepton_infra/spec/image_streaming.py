@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.spec_checks import Rule, rule
+from lepton_infra.spec.served_model import container_image
 from lepton_infra.spec.service_rules import hosting_pools
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ def image_streams(image: str) -> bool:
 def hosted_images(spec: PlatformSpec, pool: NodePoolSpec) -> list[tuple[int, str]]:
     """(index, image) of every service whose replicas can land on `pool`."""
     return [
-        (i, svc.image)
+        (i, container_image(svc))
         for i, svc in enumerate(spec.services)
         if any(p.name == pool.name for p in hosting_pools(spec, svc))
     ]

@@ -96,3 +96,11 @@ def cache_gb(spec: PlatformSpec, svc: ServiceSpec) -> int:
     """The model cache a replica reserves: sized from its model for an engine, else `model_cache_gb`."""
     served = served_model(spec, svc)
     return served.cache_gib if served else svc.model_cache_gb
+
+
+def container_image(svc: ServiceSpec) -> str:
+    """The image a service's replicas run: its own `image`, or its engine's pinned image."""
+    if svc.image is not None:
+        return svc.image
+    assert svc.engine is not None  # the spec requires one of the two (spec/model_rules.py)
+    return ENGINES[svc.engine.kind].image
