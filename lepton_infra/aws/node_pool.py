@@ -11,6 +11,7 @@ import pulumi
 import pulumi_aws as aws
 
 from lepton_infra.aws.fabric import EFA_RESOURCE, fabric_args_problems, fabric_launch_settings
+from lepton_infra.aws.node_groups import group_placements
 from lepton_infra.aws.reserved_capacity import capacity_type, launch_reservation
 from lepton_infra.catalog import catalog
 from lepton_infra.core import conventions as conv
@@ -226,42 +227,6 @@ def node_group_name_prefix(pool_name: str, zone: str = "") -> str:
     return f"{physical_name(pool_name, limit=36)}-"
 
 
-def split_evenly(total: int, parts: int) -> list[int]:
-    """`total` over `parts` zones, the first ones taking the remainder (5 over 3: [2, 2, 1])."""
-    return [total // parts + (1 if i < total % parts else 0) for i in range(parts)]
-
-
-@dataclass(frozen=True)
-class GroupPlacement:
-    """One node group of a pool: its zone letter ('' for a group spanning every zone), subnets and sizes."""
-
-    zone: str
-    subnet_ids: Sequence[pulumi.Input[str]]
-    min_nodes: int
-    max_nodes: int
-    desired_size: int
-
-
-def group_placements(args: NodePoolArgs) -> list[GroupPlacement]:
-    desired = args.min_nodes if args.initial_nodes is None else args.initial_nodes
-    if not args.group_per_zone:
-        return [GroupPlacement("", list(args.subnet_ids), args.min_nodes, args.max_nodes, desired)]
-    # A zone whose share of max would be 0 gets no group (EKS wants maxSize >= 1).
-    n = max(1, min(len(args.subnet_ids), args.max_nodes))
-    return [
-        GroupPlacement(chr(ord("a") + i), [subnet], low, high, size)
-        for i, (subnet, low, high, size) in enumerate(
-            zip(
-                args.subnet_ids[:n],
-                split_evenly(args.min_nodes, n),
-                split_evenly(args.max_nodes, n),
-                split_evenly(desired, n),
-                strict=True,
-            )
-        )
-    ]
-
-
 def tag_slug(key: str) -> str:
     """A URN-friendly, stable slug of an ASG tag key (`.../label/lepton.ai/pool` ->
     `label-lepton-ai-pool`)."""
@@ -341,7 +306,10 @@ class NodePool(Component):
             ],
             opts=self.child_opts(),
         )
-        placements = group_placements(args)
+        desired = args.min_nodes if args.initial_nodes is None else args.initial_nodes
+        placements = group_placements(
+            args.subnet_ids, args.min_nodes, args.max_nodes, desired, per_zone=args.group_per_zone
+        )
         # The autoscaler's IAM policy names the Auto Scaling groups after these (asg_name_patterns).
         self.node_group_name_prefixes = [node_group_name_prefix(args.pool_name, p.zone) for p in placements]
         template_tags = node_template_tags(

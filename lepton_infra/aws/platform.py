@@ -22,7 +22,7 @@ from lepton_infra.aws.fabric import efa_device_plugin, fabric_pool_args
 from lepton_infra.aws.fallback import expander_priorities
 from lepton_infra.aws.filesystem import tenant_volumes
 from lepton_infra.aws.gpu_facts import AWS_GPU_FACTS
-from lepton_infra.aws.guardduty import eks_protection
+from lepton_infra.aws.guardduty import account_level_detection
 from lepton_infra.aws.lb_controller import LoadBalancerController, LoadBalancerControllerArgs
 from lepton_infra.aws.monitoring import Monitoring, MonitoringArgs
 from lepton_infra.aws.network import Network, NetworkArgs
@@ -38,7 +38,6 @@ from lepton_infra.core.exposure import warn_if_api_open_to_the_world
 from lepton_infra.core.naming import child_name
 from lepton_infra.core.tagging import COST_ALLOCATION_TAG
 from lepton_infra.core.traffic import IngressFacts
-from lepton_infra.profiles.aws.knobs import AwsKnobs
 from lepton_infra.profiles.aws.resolved import ResolvedAws
 from lepton_infra.spec import PlatformSpec
 from lepton_infra.spec.reserved_pools import reserved_pools
@@ -250,7 +249,7 @@ class Platform(Component):
             ),
             opts_aws,
         )
-        self._account_level_detection(name, knobs, protect, opts_aws)
+        account_level_detection(self, name, knobs, protect, opts_aws)
 
         ingress = (
             self._traffic(
@@ -384,23 +383,3 @@ class Platform(Component):
             opts,
         )
         return traffic.facts()
-
-    def _account_level_detection(
-        self, name: str, knobs: AwsKnobs, protect: bool, opts: pulumi.ResourceOptions
-    ) -> None:
-        """Opt-in: usually the organisation's; when off, the plan names the prerequisite."""
-        if knobs.guardduty_eks_protection:
-            eks_protection(name, detector_id=knobs.guardduty_detector_id, protect=protect, opts=opts)
-        else:
-            pulumi.log.info(
-                "GuardDuty EKS Protection and Runtime Monitoring: off (aws.guardduty_eks_protection); "
-                "prerequisite: enable them for this account and region from the organisation's "
-                "GuardDuty administrator (docs/security.md)",
-                self,
-            )
-        if not knobs.cloudtrail_data_events:
-            pulumi.log.info(
-                "CloudTrail S3 data events of the model bucket: off (aws.cloudtrail_data_events); "
-                "prerequisite: record them in the organisation trail (docs/security.md)",
-                self,
-            )

@@ -20,7 +20,8 @@ def _rows(node: Any, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
 
 def test_every_figure_has_a_value_and_a_source() -> None:
     rows = [r for r in _rows(table()) if r]
-    assert len(rows) == 14  # gpu 3, pull 1, streamed 1, default image size 1, weights 6, engine 2
+    # gpu 3, pull 1, streamed 1, default image size 1, engine image size 1, weights 9, engine 2
+    assert len(rows) == 18
     for path in rows:
         fig = figure(*path)
         assert fig.value >= 0 and fig.source, path

@@ -56,14 +56,17 @@ def _gcfs(graph: PlannedGraph) -> dict[str, Any]:
     }
 
 
-def test_shipped_gke_stacks_stream_nothing(plan_stack, platform_dir: Path) -> None:
-    for stack in ("gcp-dev", "gcp-prod"):
-        graph = plan_stack(platform_dir, stack)
-        assert set(_gcfs(graph).values()) == {None}, stack
-        assert "containerfilesystem.googleapis.com" not in {
-            r.inputs["service"] for r in graph.of_type(SERVICE)
-        }
-        assert "roles/serviceusage.serviceUsageConsumer" not in {r.inputs["role"] for r in graph.of_type(IAM)}
+def test_shipped_gke_stacks_stream_only_the_engine_pools(plan_stack, platform_dir: Path) -> None:
+    """gcp-dev's images are on ghcr.io (not streamed): nothing streams. gcp-prod's chat runs vLLM's image
+    from Docker Hub, which GKE streams: both L4 pools that can host it stream, and only they."""
+    dev = plan_stack(platform_dir, "gcp-dev")
+    assert set(_gcfs(dev).values()) == {None}
+    assert "containerfilesystem.googleapis.com" not in {r.inputs["service"] for r in dev.of_type(SERVICE)}
+    assert "roles/serviceusage.serviceUsageConsumer" not in {r.inputs["role"] for r in dev.of_type(IAM)}
+    prod = plan_stack(platform_dir, "gcp-prod")
+    assert _gcfs(prod) == {"h100": None, "l4": {"enabled": True}, "l4-spot": {"enabled": True}, "system": None}
+    assert "containerfilesystem.googleapis.com" in {r.inputs["service"] for r in prod.of_type(SERVICE)}
+    assert "roles/serviceusage.serviceUsageConsumer" in {r.inputs["role"] for r in prod.of_type(IAM)}
 
 
 def test_a_gke_gpu_pool_hosting_an_artifact_registry_image_streams() -> None:
