@@ -53,7 +53,7 @@ def filesystem_offers() -> dict[str, FilesystemOffer]:
     read = str(raw["read"])
     offers: dict[str, FilesystemOffer] = {}
     for cloud, row in raw.items():
-        if cloud == "read":
+        if cloud in ("read", "refused"):
             continue
         capacity = row["capacity_gib"]
         offers[str(cloud)] = FilesystemOffer(
@@ -71,3 +71,10 @@ def filesystem_offers() -> dict[str, FilesystemOffer]:
             read=read,
         )
     return offers
+
+
+@cache
+def filesystem_refusals() -> dict[str, str]:
+    """Cloud -> why its shared filesystem is not built (what blocks it, with the source and date read)."""
+    raw = read_table(DATA.read_text())
+    return {str(cloud): " ".join(str(why).split()) for cloud, why in (raw.get("refused") or {}).items()}

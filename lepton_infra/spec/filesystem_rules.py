@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from lepton_infra.core.errors import Problem
-from lepton_infra.core.shared_filesystem import filesystem_offers
+from lepton_infra.core.shared_filesystem import filesystem_offers, filesystem_refusals
 from lepton_infra.core.spec_checks import rule
 
 if TYPE_CHECKING:
@@ -23,10 +23,12 @@ def _filesystem(spec: PlatformSpec) -> Iterator[Problem]:
     offer = filesystem_offers().get(spec.cloud)
     if offer is None:
         built = ", ".join(sorted(filesystem_offers()))
+        why = filesystem_refusals().get(spec.cloud, "")
         yield Problem(
             "filesystem.enabled",
             True,
-            f"the shared filesystem is not built on {spec.cloud} yet (built on: {built})",
+            f"the shared filesystem is not built on {spec.cloud} yet (built on: {built})"
+            + (f". {why}" if why else ""),
             "remove `filesystem:` or set enabled: false",
         )
         return

@@ -68,6 +68,24 @@ def test_refused_where_not_built(stack: str) -> None:
     assert "not built on" in problems["filesystem.enabled"]
 
 
+# What blocks each cloud, from the sources read 2026-12-07 (stored copies): gcp, the Managed Lustre CMEK page
+# (CMEK-protected instances are not usable from GKE; the platform encrypts every store with its key); azure,
+# kubernetes-sigs/azurelustre-csi-driver charts/index.yaml (only chart v0.0.0, from main: nothing to pin).
+@pytest.mark.parametrize(
+    ("stack", "needles"),
+    [
+        ("gcp-prod", ("cannot be used from GKE", "docs.cloud.google.com/managed-lustre/docs/cmek")),
+        ("azure-prod", ("v0.0.0", "cannot be pinned")),
+    ],
+)
+def test_the_refusal_names_what_blocks_the_cloud(stack: str, needles: tuple[str, ...]) -> None:
+    raw = shipped_spec(stack)
+    raw["filesystem"] = {"enabled": True}
+    why = spec_problems(raw)["filesystem.enabled"]
+    for needle in needles:
+        assert needle in why
+
+
 def test_off_is_accepted_everywhere() -> None:
     for stack in ("gcp-prod", "azure-prod", "aws-dev"):
         raw = shipped_spec(stack)
