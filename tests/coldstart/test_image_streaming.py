@@ -64,7 +64,12 @@ def test_shipped_gke_stacks_stream_only_the_engine_pools(plan_stack, platform_di
     assert "containerfilesystem.googleapis.com" not in {r.inputs["service"] for r in dev.of_type(SERVICE)}
     assert "roles/serviceusage.serviceUsageConsumer" not in {r.inputs["role"] for r in dev.of_type(IAM)}
     prod = plan_stack(platform_dir, "gcp-prod")
-    assert _gcfs(prod) == {"h100": None, "l4": {"enabled": True}, "l4-spot": {"enabled": True}, "system": None}
+    assert _gcfs(prod) == {
+        "h100": None,
+        "l4": {"enabled": True},
+        "l4-spot": {"enabled": True},
+        "system": None,
+    }
     assert "containerfilesystem.googleapis.com" in {r.inputs["service"] for r in prod.of_type(SERVICE)}
     assert "roles/serviceusage.serviceUsageConsumer" in {r.inputs["role"] for r in prod.of_type(IAM)}
 

@@ -80,7 +80,8 @@ def test_aggregated_api_servers_go_before_their_nodes(stack: str, pool_type: str
 
 def test_gke_gateway_routes_go_before_their_backends_namespaces() -> None:
     """gcp-prod's three service routes (embeddings in serving; sentiment and chat through the KEDA
-    interceptor in keda) each need their backend's namespace to outlive them: the NEG controller frees a namespace only after the
+    interceptor in keda) each need their backend's namespace to outlive them: the NEG controller frees a
+    namespace only after the
     route's backend service stops using the Service's NEGs (review of gcp-prod, 2026-12-07)."""
     graph = _graph("gcp-prod")
     found = {

@@ -65,7 +65,8 @@ def test_removing_the_last_service_of_an_exposure_lets_the_controller_delete_its
     base = cached_stack_plan(PLATFORM_STACK_DIR, STACK)
     services = ["chat", "embeddings", "sentiment"]  # all on the internal exposure, one ALB
     # embeddings' on-demand pool (`l4`, kept for it in prod: no job flavor) goes with it, and serving's
-    # namespace quota loses the service's 4 GPUs and its surge GPU (18 -> 13): left behind, the pool would be a GPU pool no queue holds
+    # namespace quota loses the service's 4 GPUs and its surge GPU (18 -> 13): left behind, the pool would be
+    # a GPU pool no queue holds
     # quota on, and the tenants' quotas would exceed the remaining pools (both refused by the spec).
     reserved, quotas = frozenset({"l4"}), {"serving": 13}
     one_left = _without_services(tmp_path / "one", {"embeddings"}, reserved, quotas)
