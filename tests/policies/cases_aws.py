@@ -493,6 +493,7 @@ def cases() -> list[Case]:
             },
         ),
         *_fsx_cases(),
+        _efa_case(),
     ]
 
 
@@ -554,3 +555,27 @@ def _fsx_cases() -> list[Case]:
             },
         ),
     ]
+
+
+def _efa_case() -> Case:
+    """A fabric pool as aws/node_pool.py launches it (the ENA interface and an EFA-only one on the same
+    card) and the EFA device plugin release aws/fabric.py installs."""
+    interfaces = [
+        {"interfaceType": "interface", "networkCardIndex": 0, "deviceIndex": 0, "securityGroups": ["sg-1"]},
+        {"interfaceType": "efa-only", "networkCardIndex": 0, "deviceIndex": 1, "securityGroups": ["sg-1"]},
+    ]
+    return Case(
+        "lepton-aws-efa-device-plugin",
+        [
+            Res("aws:ec2/launchTemplate:LaunchTemplate", "h100-lt", {"networkInterfaces": interfaces}),
+            Res(
+                "kubernetes:helm.sh/v3:Release",
+                "efa-plugin",
+                {"chart": "aws-efa-k8s-device-plugin", "namespace": "kube-system", "version": "v0.5.30"},
+            ),
+        ],
+        {
+            "no_plugin": ("efa-plugin:@drop", None),
+            "other_chart_only": ("efa-plugin:chart", "cluster-autoscaler"),
+        },
+    )

@@ -15,6 +15,7 @@ from lepton_infra.policy.rules import common
 from lepton_infra.policy.rules.aws import dns as aws_dns
 from lepton_infra.policy.rules.aws import ecr as aws_ecr
 from lepton_infra.policy.rules.aws import eks as aws_eks
+from lepton_infra.policy.rules.aws import fabric as aws_fabric
 from lepton_infra.policy.rules.aws import fsx as aws_fsx
 from lepton_infra.policy.rules.aws import iam as aws_iam
 from lepton_infra.policy.rules.aws import kms as aws_kms
@@ -53,6 +54,7 @@ RULE_MODULES: tuple[ModuleType, ...] = (
     aws_dns,
     aws_ecr,
     aws_eks,
+    aws_fabric,
     aws_fsx,
     aws_iam,
     aws_kms,
