@@ -113,6 +113,10 @@ def test_no_token_or_secret_reaches_the_engines_environment(
     assert not {n for n in env if "TOKEN" in n or "SECRET" in n or "KEY" in n}
     assert all(set(e) == {"name", "value"} for e in c["env"])  # literal values only, no secretKeyRef
     assert env["VLLM_NO_USAGE_STATS"]["value"] == "1"
+    # A non-root UID missing from the image's passwd: getpass.getuser() needs $USER (vllm#12219)
+    assert env["USER"]["value"] == "vllm"
+    # The Xet chunk cache would share the 16 GiB model cache with the weights (xet-core PR #579)
+    assert env["HF_XET_CHUNK_CACHE_SIZE_BYTES"]["value"] == "0"
 
 
 @pytest.mark.parametrize("stack", PROD)

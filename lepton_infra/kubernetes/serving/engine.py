@@ -62,7 +62,19 @@ class EngineLaunch:
     def env(self) -> list[dict[str, str]]:
         # vLLM reports usage statistics to its maintainers unless told not to (vllm/envs.py
         # VLLM_NO_USAGE_STATS); a platform's workloads do not phone home.
-        return [{"name": "VLLM_NO_USAGE_STATS", "value": "1"}, {"name": "DO_NOT_TRACK", "value": "1"}]
+        return [
+            {"name": "VLLM_NO_USAGE_STATS", "value": "1"},
+            {"name": "DO_NOT_TRACK", "value": "1"},
+            # The pod runs as a UID the image's /etc/passwd does not list: PyTorch's compile cache asks
+            # getpass.getuser(), which reads $USER first and otherwise fails with "uid not found"
+            # (vllm-project/vllm#12219, a crash at start under a non-root runAsUser; deploy review
+            # 2026-12-08, unverified on v0.11.0's image).
+            {"name": "USER", "value": "vllm"},
+            # The Hub's Xet client keeps a chunk cache under $HF_HOME/xet, on the same sized volume as the
+            # weights (10 GB by default in hf_xet releases of autumn 2025: huggingface/xet-core PR #579);
+            # off, so the model cache holds the weights and nothing else.
+            {"name": "HF_XET_CHUNK_CACHE_SIZE_BYTES", "value": "0"},
+        ]
 
 
 def engine_selector(namespace: str, service: str) -> str:
