@@ -3,9 +3,10 @@ written in (system_fit.py for the platform's charts, managed_pods.py for the clo
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
+
+from lepton_infra.spec.base import quantity_value
 
 
 @dataclass(frozen=True)
@@ -25,17 +26,11 @@ def dig(values: Any, path: str) -> Any:
     return values
 
 
-_UNITS = {"Ki": 1 / 1024, "Mi": 1, "Gi": 1024, "K": 1e3 / 2**20, "M": 1e6 / 2**20, "G": 1e9 / 2**20}
-
-
 def cpu_millicores(value: Any) -> int:
-    text = str(value or 0)
-    return int(text[:-1]) if text.endswith("m") else round(float(text) * 1000)
+    """A CPU quantity ("250m", "1", 0.5) in millicores."""
+    return round(quantity_value(str(value or 0)) * 1000)
 
 
 def memory_mib(value: Any) -> int:
-    match = re.fullmatch(r"([0-9.]+)([KMG]i?)?", str(value or 0))
-    if not match:
-        raise ValueError(f"memory quantity {value!r}: not understood")
-    number, unit = match.groups()
-    return round(float(number) * (_UNITS[unit] if unit else 1 / 2**20))
+    """A memory quantity ("20Mi", "2Gi", "1000M") in MiB."""
+    return round(quantity_value(str(value or 0)) / 2**20)
