@@ -10,6 +10,7 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
+from lepton_infra.aws.reserved_capacity import pool_subnets
 from lepton_infra.catalog.fabric import efa_only_interfaces, fabric_of
 from lepton_infra.core.component import Component
 from lepton_infra.core.conventions import GPU_TAINT_EFFECT, GPU_TAINT_KEY, reserved_toleration
@@ -188,13 +189,20 @@ def fabric_launch_settings(
     return (None if interfaces else groups), interfaces, placement
 
 
-def fabric_pool_args(pool: NodePoolSpec, machine: str, network: Network) -> dict[str, Any]:
-    """`NodePoolArgs`' subnets, EFA interfaces, EFA group VPC and placement for a spec pool: a fabric or
-    compact pool lives in one zone, the first private subnet's."""
+def fabric_pool_args(
+    pool: NodePoolSpec, machine: str, network: Network, zone_ids: Sequence[str]
+) -> dict[str, Any]:
+    """`NodePoolArgs`' subnets, EFA interfaces, EFA group VPC and placement for a spec pool. Subnets: a
+    reserved pool's are its reservation's zone's; a fabric or compact pool lives in one zone, the first
+    private subnet's; any other pool spans them all."""
     fabric = pool.fabric == "auto"
-    subnet_ids = network.private_subnet_ids
+    subnets = network.private_subnet_ids
+    if pool.reserved_zone is not None:
+        chosen = pool_subnets(subnets, zone_ids, pool)
+    else:
+        chosen = list(subnets[:1] if fabric or pool.compact else subnets)
     return {
-        "subnet_ids": list(subnet_ids[:1] if fabric or pool.compact else subnet_ids),
+        "subnet_ids": chosen,
         "efa_interfaces": efa_layout(machine) if fabric else (),
         "vpc_id": network.vpc_id if fabric else None,
         "compact": pool.compact,

@@ -158,9 +158,8 @@ class Platform(Component):
                     # h100's max 2 could never give a 2-node job its nodes), and the platform's GPU
                     # workloads keep no EBS volume (models come from S3).
                     group_per_zone=pool.spec.gpu is None,
-                    # A reservation's zone decides the subnet over a fabric pool's first one.
-                    **fabric_pool_args(pool.spec, pool.machine.name, network)
-                    | reservation_args(pool.spec, network.private_subnet_ids, knobs.availability_zone_ids),
+                    **fabric_pool_args(pool.spec, pool.machine.name, network, knobs.availability_zone_ids),
+                    **reservation_args(pool.spec),
                 ),
                 opts_aws,
             )
