@@ -36,17 +36,16 @@ def _fabric(spec: PlatformSpec) -> Iterator[Problem]:
                 "remove `placement` (the cloud then places the nodes wherever it has capacity)",
             )
         if pool.compact and pool.reservation is not None and spec.cloud in COMPACT_PLACEMENT_CLOUDS:
-            yield _placement_with_reservation(path, pool)
+            yield _placement_with_reservation(path, pool, pool.reservation.kind)
 
 
-def _placement_with_reservation(path: str, pool: NodePoolSpec) -> Problem:
+def _placement_with_reservation(path: str, pool: NodePoolSpec, kind: str) -> Problem:
     """A cluster placement group on a reserved pool: the reservation already fixes where the instances
     run. A Capacity Block's instances are colocated by EC2 itself, and launches into a placement group
     use an On-Demand Capacity Reservation only when that reservation was created in the same group
     (EC2 User Guide, "Capacity Reservations in cluster placement groups"; terraform-aws-eks PR #3730:
     EFA node groups forcing a placement group broke ODCR and Capacity Block launches; read 2026-12-07)."""
     value = pool.placement or "compact (a fabric pool's default)"
-    kind = pool.reservation.kind if pool.reservation else "reservation"
     return Problem(
         f"{path}.placement",
         value,
