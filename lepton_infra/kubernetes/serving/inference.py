@@ -21,6 +21,7 @@ from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name
 from lepton_infra.kubernetes.meta import TENANT_LABEL, common_labels
+from lepton_infra.kubernetes.serving.answer_time import engine_answer_seconds
 from lepton_infra.kubernetes.serving.autoscaling import (
     PROMETHEUS_URL,
     TRANSFER_HPA_ANNOTATIONS,
@@ -297,6 +298,7 @@ class InferenceService(Component):
                     args.predict_path,
                     args.max_replicas,
                     args.scaling_target,
+                    engine_answer_seconds(args.engine.max_model_len) if args.engine else None,
                 ),
                 opts=self.child_opts(depends_on=[*args.http_add_on, self.deployment, self.service]),
             )
