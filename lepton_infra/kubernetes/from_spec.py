@@ -150,6 +150,7 @@ def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs
                 surge=can_surge(s),
                 priority_class=SERVING_PRIORITY.name,
                 engine=engine_launch(spec, s),
+                engine_concurrency=served.max_num_seqs if (served := served_model(spec, s)) else None,
             )
             for s in spec.services
         ],
