@@ -6,7 +6,8 @@ vLLM v0.11.0, read 2026-12-07 from the release's wheel on PyPI (vllm-0.11.0-cp38
   `vllm:num_requests_running`, `vllm:kv_cache_usage_perc` (0-1; `vllm:gpu_cache_usage_perc` is hidden at
   0.11 unless `--show-hidden-metrics-for-version`), the histograms `vllm:time_to_first_token_seconds`
   and `vllm:inter_token_latency_seconds`; every series labelled `model_name` (the served model name) and
-  `engine`.
+  `engine`. The counters `vllm:prompt_tokens` and `vllm:generation_tokens` (prometheus_client Counters:
+  exported as `vllm:prompt_tokens_total`, `vllm:generation_tokens_total`; read 2026-12-08).
 - vllm/entrypoints/openai/api_server.py: `/health`, `/metrics` (mounted on the API server's port),
   `/v1/models`, `/v1/chat/completions`, `/v1/completions`.
 - vllm/entrypoints/openai/cli_args.py: `port` defaults to 8000 (we always pass `--port`).
@@ -42,6 +43,8 @@ class Engine:
     kv_cache_metric: str  # 0-1
     ttft_metric: str  # histogram, seconds
     inter_token_metric: str  # histogram, seconds
+    prompt_tokens_metric: str  # counter (its `_total` series), prompt tokens prefilled
+    generation_tokens_metric: str  # counter (its `_total` series), tokens generated
     model_label: str  # the label every series carries with the served model name
     max_num_seqs: int  # sequences the API server batches at once, by default
     max_num_seqs_large_gpu: int  # the same, on a GPU of large_gpu_min_gib or more (not large_gpu_except)
@@ -69,6 +72,8 @@ VLLM = Engine(
     kv_cache_metric="vllm:kv_cache_usage_perc",
     ttft_metric="vllm:time_to_first_token_seconds",
     inter_token_metric="vllm:inter_token_latency_seconds",
+    prompt_tokens_metric="vllm:prompt_tokens_total",
+    generation_tokens_metric="vllm:generation_tokens_total",
     model_label="model_name",
     max_num_seqs=256,
     max_num_seqs_large_gpu=1024,
