@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from lepton_infra.kubernetes.observability.grafana import query_variable, timeseries_panel
 from lepton_infra.spec.engines import Engine
 
 SELECTOR = '{namespace=~"$namespace",service=~"$service"}'
@@ -21,18 +22,7 @@ def dashboard_uid(engine: Engine) -> str:
 
 
 def _panel(pid: int, title: str, targets: list[tuple[str, str]], unit: str, x: int, y: int) -> dict[str, Any]:
-    return {
-        "id": pid,
-        "type": "timeseries",
-        "title": title,
-        "datasource": {"type": "prometheus", "uid": "${datasource}"},
-        "gridPos": {"h": 8, "w": 12, "x": x, "y": y},
-        "fieldConfig": {"defaults": {"unit": unit}, "overrides": []},
-        "targets": [
-            {"refId": chr(ord("A") + i), "expr": expr, "legendFormat": legend}
-            for i, (expr, legend) in enumerate(targets)
-        ],
-    }
+    return timeseries_panel(pid, title, targets, x, y, {"unit": unit})
 
 
 def _quantiles(histogram: str) -> list[tuple[str, str]]:
@@ -98,22 +88,11 @@ def engine_dashboard(engine: Engine) -> dict[str, Any]:
         "templating": {
             "list": [
                 {"name": "datasource", "type": "datasource", "query": "prometheus"},
-                _variable("namespace", f"label_values({engine.running_metric}, namespace)"),
-                _variable("service", f"label_values({by_label}, service)"),
+                query_variable("namespace", f"label_values({engine.running_metric}, namespace)"),
+                query_variable("service", f"label_values({by_label}, service)"),
             ]
         },
         "panels": panels,
-    }
-
-
-def _variable(name: str, query: str) -> dict[str, Any]:
-    return {
-        "name": name,
-        "type": "query",
-        "datasource": {"type": "prometheus", "uid": "${datasource}"},
-        "query": query,
-        "includeAll": True,
-        "multi": True,
     }
 
 
