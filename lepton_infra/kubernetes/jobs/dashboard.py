@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from lepton_infra.kubernetes.observability.grafana import query_variable, timeseries_panel
+from lepton_infra.kubernetes.observability.grafana import dashboard, query_variable, timeseries_panel
 
 QUEUE_DASHBOARD_UID = "lepton-job-queues"
 LEADER = 'replica_role!="follower",cluster_queue=~"$queue"'
@@ -93,24 +93,17 @@ def queue_dashboard() -> dict[str, Any]:
             16,
         ),
     ]
-    return {
-        "uid": QUEUE_DASHBOARD_UID,
-        "title": "Lepton / Job queues",
-        "tags": ["lepton", "jobs", "kueue"],
-        "timezone": "utc",
-        "schemaVersion": 39,
-        "refresh": "1m",
-        "time": {"from": "now-6h", "to": "now"},
-        "templating": {
-            "list": [
-                {"name": "datasource", "type": "datasource", "query": "prometheus"},
-                query_variable(
-                    "queue", "label_values(kueue_cluster_queue_nominal_quota, cluster_queue)", allValue=".*"
-                ),
-            ]
-        },
-        "panels": panels,
-    }
+    return dashboard(
+        QUEUE_DASHBOARD_UID,
+        "Lepton / Job queues",
+        ["lepton", "jobs", "kueue"],
+        [
+            query_variable(
+                "queue", "label_values(kueue_cluster_queue_nominal_quota, cluster_queue)", allValue=".*"
+            ),
+        ],
+        panels,
+    )
 
 
 def queue_dashboard_json() -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from lepton_infra.kubernetes.observability.grafana import query_variable, timeseries_panel
+from lepton_infra.kubernetes.observability.grafana import dashboard, query_variable, timeseries_panel
 from lepton_infra.spec.engines import Engine
 
 SELECTOR = '{namespace=~"$namespace",service=~"$service"}'
@@ -77,23 +77,16 @@ def engine_dashboard(engine: Engine) -> dict[str, Any]:
         ),
     ]
     by_label = f'{engine.running_metric}{{namespace=~"$namespace"}}'
-    return {
-        "uid": dashboard_uid(engine),
-        "title": f"Lepton / Inference ({engine.kind} {engine.version})",
-        "tags": ["lepton", "inference", engine.kind],
-        "timezone": "utc",
-        "schemaVersion": 39,
-        "refresh": "1m",
-        "time": {"from": "now-6h", "to": "now"},
-        "templating": {
-            "list": [
-                {"name": "datasource", "type": "datasource", "query": "prometheus"},
-                query_variable("namespace", f"label_values({engine.running_metric}, namespace)"),
-                query_variable("service", f"label_values({by_label}, service)"),
-            ]
-        },
-        "panels": panels,
-    }
+    return dashboard(
+        dashboard_uid(engine),
+        f"Lepton / Inference ({engine.kind} {engine.version})",
+        ["lepton", "inference", engine.kind],
+        [
+            query_variable("namespace", f"label_values({engine.running_metric}, namespace)"),
+            query_variable("service", f"label_values({by_label}, service)"),
+        ],
+        panels,
+    )
 
 
 def engine_dashboard_json(engine: Engine) -> str:

@@ -36,3 +36,23 @@ def query_variable(name: str, query: str, **extra: Any) -> dict[str, Any]:
         "multi": True,
         **extra,
     }
+
+
+def dashboard(
+    uid: str, title: str, tags: list[str], variables: list[dict[str, Any]], panels: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """A dashboard in UTC over the last 6 hours, refreshed every minute, with a Prometheus data-source
+    variable ahead of `variables`."""
+    return {
+        "uid": uid,
+        "title": title,
+        "tags": tags,
+        "timezone": "utc",
+        "schemaVersion": 39,
+        "refresh": "1m",
+        "time": {"from": "now-6h", "to": "now"},
+        "templating": {
+            "list": [{"name": "datasource", "type": "datasource", "query": "prometheus"}, *variables]
+        },
+        "panels": panels,
+    }
