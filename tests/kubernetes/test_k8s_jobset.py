@@ -124,5 +124,5 @@ def test_tenant_job_roles_cover_jobsets_in_their_namespace(
 
 
 def test_gke_admits_the_jobset_image() -> None:
-    """GKE Binary Authorization's allowlist holds every pinned chart's images (kubernetes/charts/images.py)."""
+    """GKE Binary Authorization's allowlist holds every pinned chart's images (charts/images.py)."""
     assert "registry.k8s.io/jobset/jobset*" in chart_image_patterns(["jobset"])

@@ -103,7 +103,10 @@ class JobSet(Component):
         self.namespace = namespace(
             child_name(name, "namespace"),
             JOBSET_NAMESPACE,
-            {**common_labels("jobset", "multi-node-jobs"), **psa_labels("restricted", args.kubernetes_version)},
+            {
+                **common_labels("jobset", "multi-node-jobs"),
+                **psa_labels("restricted", args.kubernetes_version),
+            },
             self.child_opts(),
         )
         self.release = pinned_release(
