@@ -9,7 +9,7 @@ pool runs jobs spanning nodes. Elsewhere a multi-node job would land wherever ca
 arbitrary network domains, and the controller would only cost its system-pool requests (500m CPU and
 128Mi per replica, the chart's defaults; cost/system_pods.yaml) and a webhook that fails closed.
 
-At the pinned chart (kubernetes-sigs/jobset v0.12.0 charts/jobset/, read 2026-12-08):
+At the pinned chart (kubernetes-sigs/jobset v0.12.0 charts/jobset/, read 2026-12-07):
 - the controller Deployment `<fullname>-controller` (templates/controller/deployment.yaml; fullname is the
   release name when it contains the chart name: templates/_helpers.tpl) reads no `priorityClassName`, and
   neither values.yaml nor the newest commit in the snapshot (08dfbdfd, 2026-08-18) has a key for it. The

@@ -45,7 +45,7 @@ CPU_FLAVOR = "cpu"
 JOBS_ROLE = "tenant-jobs"
 CAPACITY_LABEL = "lepton.ai/capacity"  # on the ResourceFlavor objects: spot or on-demand
 # The multi-node job API (jobs/jobset.py) and the Kueue integration naming it (kubernetes-sigs/kueue
-# v0.19.2 pkg/controller/jobs/jobset/jobset_controller.go `FrameworkName`, read 2026-12-08).
+# v0.19.2 pkg/controller/jobs/jobset/jobset_controller.go `FrameworkName`, read 2026-12-07).
 JOBSET_API_GROUP = "jobset.x-k8s.io"
 JOBSET_FRAMEWORK = "jobset.x-k8s.io/jobset"
 # Kueue checks only the resources a ClusterQueue covers (see manager_config).
