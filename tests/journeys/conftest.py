@@ -63,11 +63,11 @@ VARIANTS: dict[str, tuple[str, Callable[[dict[str, Any]], None]]] = {
     **{f"{s}+jobs": (s, _jobs_on) for s in SHIPPED_STACKS if s.endswith("-dev")},
     "aws-prod+queue": ("aws-prod", _queue_length),
     "azure-prod+tenant": ("azure-prod", _tenant_without_jobs),
-    "aws-prod+multinode": ("aws-prod", _multi_node),
+    **{f"{c}-prod+multinode": (f"{c}-prod", _multi_node) for c in ("aws", "gcp", "azure")},
 }
 # azure-prod+tenant is walked only by the queue-within-namespace-quota journey (its tenant runs nothing),
-# aws-prod+multinode only by the multi-node job journey.
-ALL = [*SHIPPED_STACKS, *(v for v in VARIANTS if v not in ("azure-prod+tenant", "aws-prod+multinode"))]
+# the +multinode variants only by the multi-node job journey.
+ALL = [*SHIPPED_STACKS, *(v for v in VARIANTS if v != "azure-prod+tenant" and not v.endswith("+multinode"))]
 
 
 def variant_graph(name: str) -> Any:
