@@ -28,6 +28,8 @@ At the pinned chart (kubernetes-sigs/jobset v0.12.0 charts/jobset/, read 2026-12
 - the pods run non-root, read-only root, no capabilities, RuntimeDefault seccomp (values.yaml
   `controller.podSecurityContext`, `controller.securityContext`): Pod Security `restricted` holds.
 - the JobSet CRD is under crds/ (install-only: core/data/chart_support.yaml).
+Kueue's side needs no RBAC of ours: its manager ClusterRole covers jobsets, their status and finalizers
+whatever the integrations (kubernetes-sigs/kueue v0.19.2 charts/kueue/templates/rbac/role.yaml).
 """
 
 from __future__ import annotations
