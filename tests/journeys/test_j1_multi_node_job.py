@@ -16,7 +16,14 @@ from typing import Any
 import jsonschema
 import pytest
 
-from tests.journeys.admission import Container, defaulted, q, quota_errors, reachable_quota
+from tests.journeys.admission import (
+    Container,
+    defaulted,
+    q,
+    queue_links,
+    quota_errors,
+    reachable_quota,
+)
 from tests.journeys.cluster import HELM_RELEASE, Cluster, Journey, selects, untolerated
 from tests.journeys.network import Pod, connection
 from tests.kubernetes.crd_schemas import validate_cr
@@ -150,17 +157,7 @@ def _api_links(j: Journey, cluster: Cluster, doc: dict[str, Any]) -> None:
 def _queue_links(j: Journey, cluster: Cluster, doc: dict[str, Any]) -> None:
     """Its queue admits it on the topology-aware flavor, and its pods fit the pool and reach each other."""
     queue_name = doc["metadata"]["labels"]["kueue.x-k8s.io/queue-name"]
-    local = cluster.named("LocalQueue", queue_name, TENANT)
-    j.link("local queue", local is not None, f"no LocalQueue {queue_name} in {TENANT}")
-    assert local is not None
-    queue = cluster.named("ClusterQueue", local["spec"]["clusterQueue"])
-    j.link("cluster queue", queue is not None, "the LocalQueue's ClusterQueue is missing")
-    assert queue is not None
-    j.link(
-        "queue admits the namespace",
-        selects(queue["spec"].get("namespaceSelector"), cluster.namespace_labels(TENANT)),
-        f"the ClusterQueue's namespaceSelector does not select {TENANT}",
-    )
+    queue = queue_links(j, cluster, TENANT, queue_name)
     flavor = cluster.named("ResourceFlavor", FLAVOR)
     assert flavor is not None
     topology_name = flavor["spec"].get("topologyName")
