@@ -11,6 +11,7 @@ from lepton_infra.aws.artifacts import ArtifactStore, ArtifactStoreArgs
 from lepton_infra.aws.autoscaler import Autoscaler, AutoscalerArgs
 from lepton_infra.aws.cluster import Cluster, ClusterArgs
 from lepton_infra.aws.encryption import EncryptionKey, EncryptionKeyArgs
+from lepton_infra.aws.filesystem import SharedFilesystem, SharedFilesystemArgs
 from lepton_infra.aws.identity import WorkloadIdentityBinder
 from lepton_infra.aws.lb_controller import LoadBalancerController, LoadBalancerControllerArgs
 from lepton_infra.aws.monitoring import Monitoring, MonitoringArgs
@@ -40,6 +41,8 @@ __all__ = [
     "NodePool",
     "NodePoolArgs",
     "Platform",
+    "SharedFilesystem",
+    "SharedFilesystemArgs",
     "Traffic",
     "TrafficArgs",
     "WorkloadIdentityBinder",

@@ -18,6 +18,7 @@ import pulumi
 import pulumi_aws as aws
 
 from lepton_infra.core.naming import child_name
+from lepton_infra.profiles.aws.knobs import AwsKnobs
 
 EKS_AUDIT_LOGS = "EKS_AUDIT_LOGS"
 RUNTIME_MONITORING = "RUNTIME_MONITORING"
@@ -58,3 +59,24 @@ def eks_protection(
         opts=opts,
     )
     return target
+
+
+def account_level_detection(
+    parent: pulumi.Resource, name: str, knobs: AwsKnobs, protect: bool, opts: pulumi.ResourceOptions
+) -> None:
+    """Opt-in: usually the organisation's; when off, the plan names the prerequisite."""
+    if knobs.guardduty_eks_protection:
+        eks_protection(name, detector_id=knobs.guardduty_detector_id, protect=protect, opts=opts)
+    else:
+        pulumi.log.info(
+            "GuardDuty EKS Protection and Runtime Monitoring: off (aws.guardduty_eks_protection); "
+            "prerequisite: enable them for this account and region from the organisation's "
+            "GuardDuty administrator (docs/security.md)",
+            parent,
+        )
+    if not knobs.cloudtrail_data_events:
+        pulumi.log.info(
+            "CloudTrail S3 data events of the model bucket: off (aws.cloudtrail_data_events); "
+            "prerequisite: record them in the organisation trail (docs/security.md)",
+            parent,
+        )

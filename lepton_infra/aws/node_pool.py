@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from lepton_infra.aws.fabric import EFA_RESOURCE, fabric_args_problems, fabric_launch_settings
+from lepton_infra.aws.node_groups import group_placements
 from lepton_infra.aws.reserved_capacity import capacity_type, launch_reservation
 from lepton_infra.catalog import catalog
 from lepton_infra.core import conventions as conv
@@ -111,7 +113,20 @@ class NodePoolArgs(ComponentArgs):
     node at most): a volume is made where its pod first runs, so never in a zone the pool cannot reach.
     Default: off, one group over every subnet (`aws.Platform` turns it on for CPU pools)."""
 
+    efa_interfaces: Sequence[tuple[int, int]] = ()
+    """The pool's EFA-only interfaces as `(network card, device)` besides the ENA primary (catalog/fabric.py
+    `efa_only_interfaces`: p5.48xlarge has 32). Each becomes a launch template interface in
+    `security_group_ids` plus the pool's own EFA security group (all traffic to and from itself), and the
+    autoscaler is told each node brings that many `vpc.amazonaws.com/efa`. Needs `vpc_id` and one subnet.
+    Default: none (ENA only)."""
+    vpc_id: pulumi.Input[str] | None = None
+    """The VPC of the pool's EFA security group (only with `efa_interfaces`). Default: none."""
+    compact: bool = False
+    """Launch the pool's instances in its own cluster placement group (one zone, one subnet), for the lowest
+    latency between nodes. Default: off."""
+
     def problems(self) -> Iterator[Problem]:
+        yield from fabric_args_problems(self.subnet_ids, self.efa_interfaces, self.compact, self.vpc_id)
         yield from node_pool_args_problems(
             self.pool_name, self.min_nodes, self.max_nodes, AWS.pool_name, "node group"
         )
@@ -162,7 +177,11 @@ def pool_taints(gpu_type: str | None, *, reserved: bool = False) -> list[Taint]:
 
 
 def node_template_tags(
-    labels: Mapping[str, str], taints: Sequence[Taint], gpu_count: int, disk_gb: int | None = None
+    labels: Mapping[str, str],
+    taints: Sequence[Taint],
+    gpu_count: int,
+    disk_gb: int | None = None,
+    efa_devices: int = 0,
 ) -> dict[str, str]:
     """ASG tags that describe a node the autoscaler has never seen. Without them, a pool at zero looks
     like plain CPU capacity without labels, so GPU pods never trigger a scale-up. The root disk size is
@@ -174,6 +193,8 @@ def node_template_tags(
         tags[f"{NODE_TEMPLATE}/resources/{conv.GPU_RESOURCE}"] = str(gpu_count)
     if disk_gb:
         tags[f"{NODE_TEMPLATE}/resources/ephemeral-storage"] = f"{disk_gb}Gi"
+    if efa_devices:  # a pod asking for EFA devices scales a fabric pool up from zero
+        tags[f"{NODE_TEMPLATE}/resources/{EFA_RESOURCE}"] = str(efa_devices)
     return tags
 
 
@@ -204,42 +225,6 @@ def node_group_name_prefix(pool_name: str, zone: str = "") -> str:
     if zone:
         return f"{physical_name(pool_name, limit=34)}-{zone}-"
     return f"{physical_name(pool_name, limit=36)}-"
-
-
-def split_evenly(total: int, parts: int) -> list[int]:
-    """`total` over `parts` zones, the first ones taking the remainder (5 over 3: [2, 2, 1])."""
-    return [total // parts + (1 if i < total % parts else 0) for i in range(parts)]
-
-
-@dataclass(frozen=True)
-class GroupPlacement:
-    """One node group of a pool: its zone letter ('' for a group spanning every zone), subnets and sizes."""
-
-    zone: str
-    subnet_ids: Sequence[pulumi.Input[str]]
-    min_nodes: int
-    max_nodes: int
-    desired_size: int
-
-
-def group_placements(args: NodePoolArgs) -> list[GroupPlacement]:
-    desired = args.min_nodes if args.initial_nodes is None else args.initial_nodes
-    if not args.group_per_zone:
-        return [GroupPlacement("", list(args.subnet_ids), args.min_nodes, args.max_nodes, desired)]
-    # A zone whose share of max would be 0 gets no group (EKS wants maxSize >= 1).
-    n = max(1, min(len(args.subnet_ids), args.max_nodes))
-    return [
-        GroupPlacement(chr(ord("a") + i), [subnet], low, high, size)
-        for i, (subnet, low, high, size) in enumerate(
-            zip(
-                args.subnet_ids[:n],
-                split_evenly(args.min_nodes, n),
-                split_evenly(args.max_nodes, n),
-                split_evenly(desired, n),
-                strict=True,
-            )
-        )
-    ]
 
 
 def tag_slug(key: str) -> str:
@@ -273,7 +258,16 @@ class NodePool(Component):
         is_gpu = args.gpu_type is not None
         labels = pool_labels(args.pool_name, args.gpu_type, args.labels)
         taints = pool_taints(args.gpu_type, reserved=args.reserved)
-
+        groups, network_interfaces, placement = fabric_launch_settings(
+            self,
+            name,
+            label,
+            args.security_group_ids,
+            args.efa_interfaces,
+            args.vpc_id,
+            args.compact,
+            dict(args.tags),
+        )
         self.launch_template = aws.ec2.LaunchTemplate(
             child_name(name, "lt"),
             name_prefix=f"{physical_name(label, limit=100)}-",
@@ -299,7 +293,9 @@ class NodePool(Component):
                     ),
                 )
             ],
-            vpc_security_group_ids=list(args.security_group_ids),
+            vpc_security_group_ids=groups,
+            network_interfaces=network_interfaces,
+            placement=placement,
             **launch_reservation(args.capacity_reservation_id, args.capacity_block),
             monitoring=aws.ec2.LaunchTemplateMonitoringArgs(enabled=False),
             tag_specifications=[
@@ -310,10 +306,15 @@ class NodePool(Component):
             ],
             opts=self.child_opts(),
         )
-        placements = group_placements(args)
+        desired = args.min_nodes if args.initial_nodes is None else args.initial_nodes
+        placements = group_placements(
+            args.subnet_ids, args.min_nodes, args.max_nodes, desired, per_zone=args.group_per_zone
+        )
         # The autoscaler's IAM policy names the Auto Scaling groups after these (asg_name_patterns).
         self.node_group_name_prefixes = [node_group_name_prefix(args.pool_name, p.zone) for p in placements]
-        template_tags = node_template_tags(labels, taints, args.gpu_count if is_gpu else 0, args.disk_gb)
+        template_tags = node_template_tags(
+            labels, taints, args.gpu_count if is_gpu else 0, args.disk_gb, len(args.efa_interfaces)
+        )
         self.node_groups: list[aws.eks.NodeGroup] = []
         self.asg_tags: list[aws.autoscaling.Tag] = []
         asg_names: list[pulumi.Output[str]] = []

@@ -18,9 +18,11 @@ from lepton_infra.aws.autoscaler import (
 from lepton_infra.aws.cluster import Cluster, ClusterArgs
 from lepton_infra.aws.data_events import trail_name
 from lepton_infra.aws.encryption import EncryptionKey, EncryptionKeyArgs
+from lepton_infra.aws.fabric import efa_device_plugin, fabric_pool_args
 from lepton_infra.aws.fallback import expander_priorities
+from lepton_infra.aws.filesystem import tenant_volumes
 from lepton_infra.aws.gpu_facts import AWS_GPU_FACTS
-from lepton_infra.aws.guardduty import eks_protection
+from lepton_infra.aws.guardduty import account_level_detection
 from lepton_infra.aws.lb_controller import LoadBalancerController, LoadBalancerControllerArgs
 from lepton_infra.aws.monitoring import Monitoring, MonitoringArgs
 from lepton_infra.aws.network import Network, NetworkArgs
@@ -36,7 +38,6 @@ from lepton_infra.core.exposure import warn_if_api_open_to_the_world
 from lepton_infra.core.naming import child_name
 from lepton_infra.core.tagging import COST_ALLOCATION_TAG
 from lepton_infra.core.traffic import IngressFacts
-from lepton_infra.profiles.aws.knobs import AwsKnobs
 from lepton_infra.profiles.aws.resolved import ResolvedAws
 from lepton_infra.spec import PlatformSpec
 from lepton_infra.spec.reserved_pools import reserved_pools
@@ -157,7 +158,8 @@ class Platform(Component):
                     # h100's max 2 could never give a 2-node job its nodes), and the platform's GPU
                     # workloads keep no EBS volume (models come from S3).
                     group_per_zone=pool.spec.gpu is None,
-                    **reservation_args(pool.spec, network.private_subnet_ids, knobs.availability_zone_ids),
+                    **fabric_pool_args(pool.spec, pool.machine.name, network, knobs.availability_zone_ids),
+                    **reservation_args(pool.spec),
                 ),
                 opts_aws,
             )
@@ -183,6 +185,8 @@ class Platform(Component):
             ),
             opts_aws,
         )
+        # Fabric pools' EFA devices reach pods only through the device plugin (no plugin: NCCL on TCP).
+        efa_device_plugin(self, name, resolved.pools, cluster.k8s_provider, [addons.addons["coredns"]])
         # Queued GPU jobs get their nodes together (Kueue's ProvisioningRequest check) where the pinned
         # autoscaler serves the v1 API; on 1.30 they are admitted on quota alone.
         provisioning = bool(
@@ -244,7 +248,7 @@ class Platform(Component):
             ),
             opts_aws,
         )
-        self._account_level_detection(name, knobs, protect, opts_aws)
+        account_level_detection(self, name, knobs, protect, opts_aws)
 
         ingress = (
             self._traffic(
@@ -264,6 +268,7 @@ class Platform(Component):
         quotas = quota_needs(resolved)
         if knobs.request_quota_increases:
             request_quotas(name, quotas, self, self.provider)
+        volumes = tenant_volumes(name, resolved, network, cluster, key, store, account, node_groups, opts_aws)
         self.cluster_handle = ClusterHandle(
             cloud="aws",
             name=cluster.name_output,
@@ -299,6 +304,7 @@ class Platform(Component):
             model_bucket=store.bucket_name,
             registry_url=store.registry_url,
             ingress=ingress,
+            shared_volumes=volumes,
         )
         self.outputs = PlatformOutputs(
             cluster_name=cluster.name_output,
@@ -376,23 +382,3 @@ class Platform(Component):
             opts,
         )
         return traffic.facts()
-
-    def _account_level_detection(
-        self, name: str, knobs: AwsKnobs, protect: bool, opts: pulumi.ResourceOptions
-    ) -> None:
-        """Opt-in: usually the organisation's; when off, the plan names the prerequisite."""
-        if knobs.guardduty_eks_protection:
-            eks_protection(name, detector_id=knobs.guardduty_detector_id, protect=protect, opts=opts)
-        else:
-            pulumi.log.info(
-                "GuardDuty EKS Protection and Runtime Monitoring: off (aws.guardduty_eks_protection); "
-                "prerequisite: enable them for this account and region from the organisation's "
-                "GuardDuty administrator (docs/security.md)",
-                self,
-            )
-        if not knobs.cloudtrail_data_events:
-            pulumi.log.info(
-                "CloudTrail S3 data events of the model bucket: off (aws.cloudtrail_data_events); "
-                "prerequisite: record them in the organisation trail (docs/security.md)",
-                self,
-            )

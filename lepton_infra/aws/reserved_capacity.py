@@ -63,13 +63,11 @@ def capacity_type(*, spot: bool, capacity_block: bool) -> str:
     return "SPOT" if spot else "ON_DEMAND"
 
 
-def reservation_args(
-    pool: NodePoolSpec, subnets: Sequence[pulumi.Input[str]], zone_ids: Sequence[str]
-) -> dict[str, Any]:
-    """`aws.NodePoolArgs` of a pool's reservation: its subnets, reservation id and whether it is a block."""
+def reservation_args(pool: NodePoolSpec) -> dict[str, Any]:
+    """`aws.NodePoolArgs` of a pool's reservation: its id and whether it is a block (its subnets: the
+    reservation's zone, aws/fabric.py `fabric_pool_args`)."""
     reservation = pool.reservation
     return {
-        "subnet_ids": pool_subnets(subnets, zone_ids, pool),
         "capacity_reservation_id": reservation.id if reservation else None,
         "capacity_block": bool(reservation and reservation.kind == "capacity-block"),
     }

@@ -1,4 +1,4 @@
-"""Fill a plan report's analysis sections (cost, deploy, kubernetes, deployer, policy).
+"""Fill a plan report's analysis sections (cost, deploy, kubernetes, cold_start, deployer, policy).
 
 Kept out of `plan/`, which knows nothing of lepton's own rules and prices. The rich renderers are
 attached as `__render__` callables, which the JSON writer leaves out.
@@ -10,6 +10,8 @@ from functools import partial
 from typing import Any
 
 from lepton_infra.cli.version_report import SECTION, kubernetes_section
+from lepton_infra.coldstart.section import SECTION as COLD_START
+from lepton_infra.coldstart.section import cold_start_section
 from lepton_infra.cost import estimate_cost
 from lepton_infra.cost.render import render_cost
 from lepton_infra.deploy import estimate_deploy
@@ -32,6 +34,9 @@ def fill(report: Report, *, policy_config: Any = None) -> None:
     kubernetes = kubernetes_section(report.graph)
     if kubernetes is not None:
         report.sections[SECTION] = kubernetes
+    cold_start = cold_start_section(report.graph)
+    if cold_start is not None:
+        report.sections[COLD_START] = cold_start
     deployer = deployer_section(report.graph, report.cloud)
     if deployer is not None:
         report.sections[DEPLOYER] = deployer

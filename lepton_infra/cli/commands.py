@@ -27,6 +27,7 @@ from lepton_infra.cli.checks import (
     read_plan_report,
 )
 from lepton_infra.cli.failures import refusal, spec_text
+from lepton_infra.cli.nccl import nccl_test
 from lepton_infra.cli.options import JsonFile, PlanDate, PolicyConfigFile, StackDir, StackName
 from lepton_infra.cli.outputs import is_stdout, no_stale_outputs, write_text
 from lepton_infra.cli.typer_classes import LeptonCommand, LeptonGroup
@@ -378,6 +379,10 @@ def deployer_policy(
         raise _bad_input(f"--output {exc.filename}: cannot write: {exc.strerror}") from None
     for line in [*(f"written {path}" for path in written), *notes]:
         err.print(escape(line), highlight=False, soft_wrap=True)
+
+
+# The NCCL proof for a fabric pool (reads the spec only; cli/nccl.py).
+app.command("nccl-test", cls=LeptonCommand)(nccl_test)
 
 
 def main() -> None:

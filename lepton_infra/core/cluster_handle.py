@@ -7,7 +7,7 @@ install, and an identity binder that gives a Kubernetes service account a cloud 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulumi
 
@@ -112,6 +112,20 @@ class EgressRule:
 
 
 @dataclass(frozen=True)
+class SharedVolume:
+    """One tenant's directory of the platform's shared filesystem, as a CSI PersistentVolume mounts it
+    (the cloud's driver, the handle and attributes that name the directory)."""
+
+    driver: str  # the CSI driver's name, e.g. fsx.csi.aws.com
+    volume_handle: pulumi.Input[str]  # unique per tenant (Kubernetes keys a mount on driver + handle)
+    attributes: Mapping[str, pulumi.Input[str]]  # the PV's `csi.volumeAttributes`
+    capacity_gib: int  # the filesystem's capacity (a PV's capacity is informational for these drivers)
+    mount_options: tuple[str, ...] = ()
+    # What must exist before a pod can mount it: the CSI driver's node plugin, the tenant's directory.
+    ready: Sequence[pulumi.Resource] = ()
+
+
+@dataclass(frozen=True)
 class ClusterHandle:
     cloud: str
     name: pulumi.Output[str]
@@ -160,3 +174,5 @@ class ClusterHandle:
     # How the cloud's load balancers reach services (core/traffic.py). None: the cluster offers none, and
     # a spec exposing a service is refused for it.
     ingress: IngressFacts | None = None
+    # The shared filesystem's directory per tenant name (`filesystem.enabled`); empty: no shared filesystem.
+    shared_volumes: Mapping[str, SharedVolume] = field(default_factory=dict)

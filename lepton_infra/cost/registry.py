@@ -18,7 +18,8 @@ class CostItem:
     urn: str
     type: str
     name: str
-    category: str  # node_pool | control_plane | nat | kms | endpoint | load_balancer | logs | dns
+    # node_pool | control_plane | nat | kms | endpoint | load_balancer | logs | dns | filesystem
+    category: str
     usd_per_hour: float  # per unit
     idle_units: float
     max_units: float

@@ -4,46 +4,38 @@ release's values where it sets them, the chart's defaults otherwise), DaemonSets
 allowance for the cloud's own kube-system pods, against the allocatable CPU and memory (allocatable.py) of
 the system pool's minimum node count.
 
-The allowance is an estimate, not read from the clouds: their kube-system pods (DNS, CNI, CSI node plugins,
-kube-proxy, metrics and logging agents) are not in the plan. `HEADROOM` keeps a share of allocatable free
-on top, for the next release's larger requests and a rolling update's surge pod."""
+On EKS the cloud's own pods are counted like the charts': every long-running pod of each managed add-on the
+plan installs, from the add-on's own sources at the version read (managed_pods.yaml); on AKS so are the
+add-ons the platform turns on (managed Prometheus, the workload identity webhook, Image Cleaner). AKS's
+remaining kube-system pods and GKE's are still an estimate per node, not read from the clouds (DNS, CNI,
+CSI node plugins, kube-proxy, metrics and logging agents are not in the plan). `HEADROOM` keeps a share of
+allocatable free on top, for the next release's larger requests and a rolling update's surge pod."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from lepton_infra.catalog import Cloud
 from lepton_infra.catalog.machines import catalog
+from lepton_infra.core.yaml_table import read_table
 from lepton_infra.cost.allocatable import allocatable
+from lepton_infra.cost.managed_pods import managed_pods
+from lepton_infra.cost.pod_requests import PodRequests, cpu_millicores, dig, memory_mib
 from lepton_infra.plan.record import PlannedGraph
 
 HELM_RELEASE = "kubernetes:helm.sh/v3:Release"
 HEADROOM = 0.10  # of allocatable CPU and memory, left free (module docstring)
-# The cloud's own pods per system node: estimates (no source read here), replaced by read figures when one is.
+# The cloud's own kube-system pods per system node that managed_pods.yaml does not read: estimates (no
+# source read here), replaced by read figures when one is (EKS's were, 2026-12-07: cost/managed_pods.py).
 MANAGED_ALLOWANCE: dict[str, tuple[int, int]] = {  # cloud -> (millicores, MiB) per node
-    # CoreDNS (2 x 100m/70Mi), kube-proxy 100m, aws-node 25m, EBS CSI node and controller, pod identity agent.
-    "aws": (450, 400),
     # kube-dns and its autoscaler, konnectivity, fluentbit-gke, gke-metrics-agent, PD CSI node, netd.
     "gcp": (600, 600),
     # CoreDNS, konnectivity, azure-cns, ip-masq-agent, cloud-node-manager, disk and file CSI node plugins.
     "azure": (450, 500),
 }
-
-
-@dataclass(frozen=True)
-class PodRequests:
-    name: str
-    release: str
-    replicas: int  # per cluster; a DaemonSet's per node
-    daemonset: bool
-    cpu_m: int  # per replica
-    memory_mib: int
 
 
 @dataclass
@@ -54,16 +46,17 @@ class SystemFit:
     pods: list[PodRequests] = field(default_factory=list)
     allocatable_cpu_m: int = 0  # the pool's minimum, all nodes
     allocatable_memory_mib: int = 0
-    managed_cpu_m: int = 0
+    managed_cpu_m: int = 0  # the cloud's own pods, all nodes: `managed` summed, or the estimate
     managed_memory_mib: int = 0
+    managed: list[PodRequests] | None = None  # read from managed_pods.yaml; None: the estimate
 
     @property
     def requests_cpu_m(self) -> int:
-        return sum(p.cpu_m * p.replicas * (self.min_nodes if p.daemonset else 1) for p in self.pods)
+        return total_cpu_m(self.pods, self.min_nodes)
 
     @property
     def requests_memory_mib(self) -> int:
-        return sum(p.memory_mib * p.replicas * (self.min_nodes if p.daemonset else 1) for p in self.pods)
+        return total_memory_mib(self.pods, self.min_nodes)
 
     @property
     def needed_cpu_m(self) -> int:
@@ -92,46 +85,34 @@ class SystemFit:
             "allocatable": {"cpu_m": self.allocatable_cpu_m, "memory_mib": self.allocatable_memory_mib},
             "headroom": HEADROOM,
             "fits": self.fits,
-            "pods": [
-                {
-                    "name": p.name,
-                    "release": p.release,
-                    "replicas": p.replicas,
-                    "per_node": p.daemonset,
-                    "cpu_m": p.cpu_m,
-                    "memory_mib": p.memory_mib,
-                }
-                for p in self.pods
-            ],
+            "pods": [_pod_json(p) for p in self.pods],
+            **({"managed_pods": [_pod_json(p) for p in self.managed]} if self.managed is not None else {}),
         }
+
+
+def _pod_json(p: PodRequests) -> dict[str, Any]:
+    return {
+        "name": p.name,
+        "release": p.release,
+        "replicas": p.replicas,
+        "per_node": p.daemonset,
+        "cpu_m": p.cpu_m,
+        "memory_mib": p.memory_mib,
+    }
+
+
+def total_cpu_m(pods: list[PodRequests], nodes: int) -> int:
+    return sum(p.cpu_m * p.replicas * (nodes if p.daemonset else 1) for p in pods)
+
+
+def total_memory_mib(pods: list[PodRequests], nodes: int) -> int:
+    return sum(p.memory_mib * p.replicas * (nodes if p.daemonset else 1) for p in pods)
 
 
 @cache
 def _table() -> dict[str, list[dict[str, Any]]]:
     text = resources.files("lepton_infra.cost").joinpath("system_pods.yaml").read_text()
-    return yaml.safe_load(text)["charts"]
-
-
-def _dig(values: Any, path: str) -> Any:
-    for part in path.split("."):
-        values = values.get(part) if isinstance(values, dict) else None
-    return values
-
-
-_UNITS = {"Ki": 1 / 1024, "Mi": 1, "Gi": 1024, "K": 1e3 / 2**20, "M": 1e6 / 2**20, "G": 1e9 / 2**20}
-
-
-def cpu_millicores(value: Any) -> int:
-    text = str(value or 0)
-    return int(text[:-1]) if text.endswith("m") else round(float(text) * 1000)
-
-
-def memory_mib(value: Any) -> int:
-    match = re.fullmatch(r"([0-9.]+)([KMG]i?)?", str(value or 0))
-    if not match:
-        raise ValueError(f"memory quantity {value!r}: not understood")
-    number, unit = match.groups()
-    return round(float(number) * (_UNITS[unit] if unit else 1 / 2**20))
+    return read_table(text)["charts"]
 
 
 def platform_pods(graph: PlannedGraph) -> list[PodRequests]:
@@ -144,10 +125,10 @@ def platform_pods(graph: PlannedGraph) -> list[PodRequests]:
         for w in _table().get(str(release.get("chart")).rsplit("/", 1)[-1], []):
             cpu = memory = 0
             for path, default in zip(w["resources"], w["defaults"], strict=True):
-                requests = (_dig(values, path) or {}).get("requests") or default
+                requests = (dig(values, path) or {}).get("requests") or default
                 cpu += cpu_millicores(requests.get("cpu"))
                 memory += memory_mib(requests.get("memory"))
-            replicas = _dig(values, w["replicas"]) if w.get("replicas") else None
+            replicas = dig(values, w["replicas"]) if w.get("replicas") else None
             out.append(
                 PodRequests(
                     name=w["name"],
@@ -169,7 +150,10 @@ def system_fit(
     if machine is None:
         return None
     node = allocatable(cloud, machine)
-    managed_cpu, managed_memory = MANAGED_ALLOWANCE[cloud]
+    managed = managed_pods(graph, cloud)
+    per_node_cpu, per_node_memory = MANAGED_ALLOWANCE.get(cloud, (0, 0))
+    managed_cpu = per_node_cpu * min_nodes + total_cpu_m(managed or [], min_nodes)
+    managed_memory = per_node_memory * min_nodes + total_memory_mib(managed or [], min_nodes)
     return SystemFit(
         pool=pool,
         machine_type=machine_type,
@@ -177,6 +161,7 @@ def system_fit(
         pods=platform_pods(graph),
         allocatable_cpu_m=node.cpu_m * min_nodes,
         allocatable_memory_mib=node.memory_mib * min_nodes,
-        managed_cpu_m=managed_cpu * min_nodes,
-        managed_memory_mib=managed_memory * min_nodes,
+        managed_cpu_m=managed_cpu,
+        managed_memory_mib=managed_memory,
+        managed=managed,
     )

@@ -20,6 +20,10 @@ from lepton_infra.core.naming import child_name, physical_name
 # compute SA holds) nor owner. Image pulls are granted per repository by ArtifactStore
 # (`reader_members`: roles/artifactregistry.reader on the platform repository), not project-wide.
 NODE_ROLES: tuple[str, ...] = ("roles/container.defaultNodeServiceAccount",)
+# Image streaming with a node service account other than the default one: GKE's "Use Image streaming to pull
+# container images" (requirements; stored copy read 2026-12-07) asks for Service Usage Consumer in the project
+# hosting the images (the platform's registry is in its own project).
+IMAGE_STREAMING_ROLE = "roles/serviceusage.serviceUsageConsumer"
 
 
 @dataclass
@@ -28,6 +32,8 @@ class NodeServiceAccountArgs(ComponentArgs):
     """The GCP project (its id) the resources are created in."""
     name_prefix: str
     """Prefix of the service account's id (`<prefix>-nodes`)."""
+    image_streaming: bool = False
+    """Some pool streams images: the account also gets `IMAGE_STREAMING_ROLE`. Default: off."""
 
     def problems(self) -> Iterator[Problem]:
         # The account id is derived from name_prefix within GCP's limits (physical_name): nothing to refuse.
@@ -57,7 +63,7 @@ class NodeServiceAccount(Component):
                 member=self.account.member,
                 opts=self.child_opts(),
             )
-            for role in NODE_ROLES
+            for role in (*NODE_ROLES, *([IMAGE_STREAMING_ROLE] if args.image_streaming else []))
         ]
         # The email resolves only once every role binding exists, so a node pool (or the cluster's default
         # pool) that takes it never boots nodes before they may write logs and metrics. `member` does not

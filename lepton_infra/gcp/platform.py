@@ -48,6 +48,7 @@ from lepton_infra.gcp.services import (
     BINARY_AUTHORIZATION_SERVICE,
     BUDGET_SERVICE,
     DNS_SERVICE,
+    IMAGE_STREAMING_SERVICE,
     PLATFORM_SERVICES,
     QUOTA_SERVICE,
     ProjectServices,
@@ -57,6 +58,7 @@ from lepton_infra.gcp.traffic import Traffic, TrafficArgs, load_balancer_ports
 from lepton_infra.gcp.volume_quota import volume_quota_needs
 from lepton_infra.gcp.zones import node_zones
 from lepton_infra.spec import PlatformSpec
+from lepton_infra.spec.image_streaming import streams_images
 from lepton_infra.spec.reserved_pools import reserved_pools
 from lepton_infra.spec.resolved import resolve
 
@@ -92,12 +94,15 @@ class Platform(Component):
         invoke_opts = pulumi.InvokeOutputOptions(parent=self, provider=self.provider)
 
         binauthz = gcp_settings.binary_authorization
+        streaming_pools = {p.name for p in resolved.pools if streams_images(spec, p.spec)}
+        streaming = bool(streaming_pools)
         services = (
             list(PLATFORM_SERVICES)
             + ([BUDGET_SERVICE] if spec.budget else [])
             + ([BINARY_AUTHORIZATION_SERVICE] if binauthz != "off" else [])
             + ([QUOTA_SERVICE] if knobs.request_quota_increases else [])
             + ([DNS_SERVICE] if spec.network.dns_records and resolved.exposed else [])
+            + ([IMAGE_STREAMING_SERVICE] if streaming else [])
         )
         self.services = ProjectServices(
             child_name(name, "services"),
@@ -155,7 +160,9 @@ class Platform(Component):
         )
         key_id = usable_key(name, self.key.key_id, list(self.key.bindings), self)
         self.node_identity = NodeServiceAccount(
-            child_name(name, "nodes"), NodeServiceAccountArgs(project=project, name_prefix=prefix), opts_()
+            child_name(name, "nodes"),
+            NodeServiceAccountArgs(project=project, name_prefix=prefix, image_streaming=streaming),
+            opts_(),
         )
         self.cluster = Cluster(
             child_name(name, "cluster"),
@@ -231,6 +238,7 @@ class Platform(Component):
                     cpu_class=pool.spec.cpu,
                     machine_type=pool.machine.name,
                     spot=pool.spec.spot,
+                    image_streaming=pool.name in streaming_pools,
                     disk_gb=pool.spec.disk_gb,
                     # A specific reservation is zonal: its pool's nodes launch in its zone only.
                     node_locations=[zone]
@@ -260,7 +268,7 @@ class Platform(Component):
                     project=project,
                     registry_url=self.artifacts.registry_url,
                     mode=binauthz,
-                    service_images=[s.image for s in spec.services],
+                    service_images=[s.runs_image for s in spec.services],
                     extra_patterns=list(knobs.binary_authorization_allowlist),
                     protect=protect,
                 ),

@@ -44,6 +44,9 @@ BINARY_AUTHORIZATION_SERVICE = "binaryauthorization.googleapis.com"
 QUOTA_SERVICE = "cloudquotas.googleapis.com"  # with gcp.request_quota_increases (Cloud Quotas preferences)
 # Cloud DNS, with `network.dns_records` and an exposed service: the private zone and the hosts' records.
 DNS_SERVICE = "dns.googleapis.com"
+# Image streaming on some pool (spec/image_streaming.py): GKE's requirements name the Container File
+# System API.
+IMAGE_STREAMING_SERVICE = "containerfilesystem.googleapis.com"
 
 
 @dataclass

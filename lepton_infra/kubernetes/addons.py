@@ -9,12 +9,12 @@ RBAC wait for nothing but the cluster.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import pulumi
 
-from lepton_infra.core.cluster_handle import GpuFacts
+from lepton_infra.core.cluster_handle import GpuFacts, SharedVolume
 from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name
@@ -27,7 +27,8 @@ from lepton_infra.kubernetes.priority import PLATFORM_PRIORITY, priority_class, 
 from lepton_infra.kubernetes.serving.autoscaling import autoscaler_for
 from lepton_infra.kubernetes.serving.inference import SERVICE_PORT, InferenceService, InferenceServiceArgs
 from lepton_infra.kubernetes.serving.keda import HTTP_ADD_ON_CHART_REPLICAS, Keda, KedaArgs
-from lepton_infra.kubernetes.serving.metrics_server import MetricsServer, MetricsServerArgs
+from lepton_infra.kubernetes.serving.metrics_server import HA_REPLICAS, MetricsServer, MetricsServerArgs
+from lepton_infra.kubernetes.tenancy.shared_volume import tenant_shared_volume
 from lepton_infra.kubernetes.tenancy.tenant import Tenant, TenantArgs
 from lepton_infra.kubernetes.traffic.routes import route_target
 from lepton_infra.kubernetes.traffic.traffic import Traffic, TrafficArgs
@@ -98,11 +99,17 @@ class PlatformAddonsArgs(ComponentArgs):
     """What inference workloads also wait for: the cluster autoscaler that brings their nodes. Default:
     none."""
     system_replicas: int = HTTP_ADD_ON_CHART_REPLICAS
-    """Replicas of the KEDA HTTP add-on's scaler and interceptor (`cluster.system_replicas`). Default: the
-    chart's 3."""
+    """Replicas of the KEDA HTTP add-on's scaler and interceptor (`cluster.system_replicas`), and of
+    metrics-server up to its 2. Default: the chart's 3 (metrics-server 2)."""
+    trim_system_requests: bool = False
+    """The KEDA HTTP add-on's pods request 100m CPU instead of the chart's 250m
+    (`cluster.trim_system_requests`). Default: off, the chart's requests."""
     traffic: TrafficPlan | None = None
     """The way in to the exposed services (kubernetes/traffic/traffic_plan.py). Default: none, no service is
     exposed outside the cluster."""
+    shared_volumes: Mapping[str, SharedVolume] = field(default_factory=dict)
+    """Each tenant's directory of the shared filesystem (`ClusterHandle.shared_volumes`), keyed by tenant
+    name: a PersistentVolume bound to the claim `shared` in that tenant's namespace. Default: none."""
 
     def problems(self) -> Iterator[Problem]:
         """Every child's problems at once, before the first child exists (paths prefixed with the child)."""
@@ -129,6 +136,14 @@ class PlatformAddonsArgs(ComponentArgs):
                     f"jobs.queues[{i}].tenant",
                     q.tenant,
                     "not one of the tenants: a tenant's queue submits from its namespace",
+                    f"use a tenant's name ({', '.join(sorted(tenants)) or 'none given'}), or add the tenant",
+                )
+        for tenant in self.shared_volumes:
+            if tenant not in tenants:
+                yield Problem(
+                    "shared_volumes",
+                    tenant,
+                    "not one of the tenants: a shared volume is mounted from its tenant's namespace",
                     f"use a tenant's name ({', '.join(sorted(tenants)) or 'none given'}), or add the tenant",
                 )
 
@@ -172,6 +187,7 @@ class PlatformAddons(Component):
                 child_name(name, "metrics-server"),
                 MetricsServerArgs(
                     depends_on=nodes,
+                    replicas=min(args.system_replicas, HA_REPLICAS),
                     critical_priority_needs_quota=args.critical_priority_needs_quota,
                     kubernetes_version=args.kubernetes_version,
                 ),
@@ -187,6 +203,7 @@ class PlatformAddons(Component):
                     depends_on=platform,
                     http_add_on="keda-http" in autoscalers,
                     http_add_on_replicas=args.system_replicas,
+                    http_add_on_trimmed_requests=args.trim_system_requests,
                     namespace_labels=dict(args.traffic.facts.target_namespace_labels) if args.traffic else {},
                 ),
                 self.child_opts(),
@@ -196,6 +213,17 @@ class PlatformAddons(Component):
         )
         self.tenants: dict[str, Tenant] = {
             t.name: Tenant(child_name(name, f"tenant-{t.name}"), t, self.child_opts()) for t in args.tenants
+        }
+        self.shared_claims = {
+            tenant: tenant_shared_volume(
+                child_name(name, f"shared-{tenant}"),
+                tenant,
+                self.tenants[tenant].namespace_name,
+                volume,
+                [self.tenants[tenant].namespace],
+                self.child_opts(),
+            )[1]
+            for tenant, volume in args.shared_volumes.items()
         }
         self.kueue: Kueue | None = None
         self.jobset: JobSet | None = None

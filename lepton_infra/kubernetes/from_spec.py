@@ -21,6 +21,7 @@ from lepton_infra.kubernetes.observability.alert_routing import alert_receivers
 from lepton_infra.kubernetes.observability.observability import ObservabilityArgs
 from lepton_infra.kubernetes.priority import SERVING_PRIORITY
 from lepton_infra.kubernetes.serving.autoscaling import autoscaler_for
+from lepton_infra.kubernetes.serving.engine import EngineLaunch
 from lepton_infra.kubernetes.serving.inference import InferenceServiceArgs
 from lepton_infra.kubernetes.tenancy.isolation import isolation_problems
 from lepton_infra.kubernetes.tenancy.tenant import WORKLOAD_SERVICE_ACCOUNT, TenantArgs
@@ -30,6 +31,7 @@ from lepton_infra.spec.jobs import TenantJobsSpec
 from lepton_infra.spec.jobs_rules import queue_borrowing_limit
 from lepton_infra.spec.queue_compute import queue_compute_quota
 from lepton_infra.spec.reserved_pools import reserved_pools, scale_to_zero_pools
+from lepton_infra.spec.served_model import cache_gb, served_model
 from lepton_infra.spec.service import ServiceSpec
 from lepton_infra.spec.service_rules import gpu_replica_capacity, hosting_pools
 
@@ -89,6 +91,7 @@ def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs
         gpu=handle.gpu if spec.gpu_pools else None,
         install_metrics_server=not handle.metrics_server_installed,
         system_replicas=filled(spec.cluster.system_replicas, "cluster.system_replicas"),
+        trim_system_requests=filled(spec.cluster.trim_system_requests, "cluster.trim_system_requests"),
         critical_priority_needs_quota=handle.critical_priority_needs_quota,
         workload_dependencies=list(handle.workload_dependencies),
         scale_up_dependencies=list(handle.scale_up_dependencies),
@@ -127,10 +130,10 @@ def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs
                 tenant=s.tenant,
                 namespace=s.tenant,
                 service_account=WORKLOAD_SERVICE_ACCOUNT,
-                image=s.image,
+                image=s.runs_image,
                 port=s.port,
-                predict_path=s.predict_path,
-                health_path=s.health_path,
+                predict_path=s.serves_path,
+                health_path=s.probe_path,
                 cpu=s.cpu,
                 memory=s.memory,
                 gpu_type=s.gpu.type if s.gpu else None,
@@ -141,16 +144,34 @@ def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs
                 scaling_target=s.scaling.target,
                 cpu_utilization=s.scaling.cpu_utilization,
                 cloud_tolerations=gpu_tolerations(s),
-                model_cache_gb=s.model_cache_gb,
+                model_cache_gb=cache_gb(spec, s),
                 preferred_pools=on_demand(s) if s.replicas.min > 0 else [],
                 required_pools=required(s),
                 surge=can_surge(s),
                 priority_class=SERVING_PRIORITY.name,
+                engine=engine_launch(spec, s),
             )
             for s in spec.services
         ],
         jobs=job_queues_args(spec, handle.gpu, handle.capacity_provisioning) if spec.jobs.enabled else None,
         traffic=traffic,
+        shared_volumes=dict(handle.shared_volumes),
+    )
+
+
+def engine_launch(spec: PlatformSpec, svc: ServiceSpec) -> EngineLaunch | None:
+    """The engine a service runs, with its model's arguments; None for a service running its own image."""
+    served = served_model(spec, svc)
+    if served is None:
+        return None
+    return EngineLaunch(
+        engine=served.engine,
+        hub_id=served.source,
+        revision=served.model.revision,
+        served_name=served.served_name,
+        tensor_parallel=served.tensor_parallel,
+        max_model_len=served.max_model_len,
+        port=svc.port,
     )
 
 

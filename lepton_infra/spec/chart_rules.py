@@ -23,6 +23,10 @@ def charts_installed(spec: PlatformSpec) -> list[str]:
         charts.append("cluster-autoscaler")  # self-managed on EKS; GKE's is built in
         if spec.network.domain:
             charts.append("aws-load-balancer-controller")  # ALBs from Ingresses (aws/lb_controller.py)
+        if spec.filesystem.enabled:
+            charts.append("aws-fsx-csi-driver")  # tenants' Lustre volumes (aws/filesystem.py)
+        if any(p.fabric == "auto" for p in spec.node_pools):
+            charts.append("aws-efa-k8s-device-plugin")  # EFA devices (aws/efa_plugin.py)
     if spec.gpu_pools:
         charts.append("gpu-operator")
     autoscalers = {autoscaler_for(s.replicas.min, s.scaling.metric) for s in spec.services}
@@ -43,7 +47,7 @@ def charts_installed(spec: PlatformSpec) -> list[str]:
     return charts
 
 
-@rule("cloud", "cluster", "node_pools", "services", "jobs", "network")
+@rule("cloud", "cluster", "node_pools", "services", "jobs", "network", "filesystem")
 def _chart_support(spec: PlatformSpec) -> Iterator[Problem]:
     from lepton_infra.core.chart_support import kubernetes_unsupported, supported_range
 

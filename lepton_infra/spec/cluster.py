@@ -70,12 +70,27 @@ class ClusterSpec(SpecModel):
         default=None,
         ge=1,
         le=10,
-        description="Replicas of the platform's stateless system pods whose charts run three for high "
+        description="Replicas of the platform's stateless system pods that run several for high "
         "availability: the KEDA HTTP add-on's scaler and interceptor (installed when a service scales to "
-        "zero on request rate), 250m CPU and 20Mi each. Default: 1 in dev (one of each: a request waits "
-        "for a restarted interceptor instead of failing over; saves 1 vCPU of the system pool's requests, "
-        "what lets the dev stacks' one standard-4 system node hold the platform's pods: the plan's "
-        "`system_pool_fit`), 3 in staging and prod (the charts' own).",
+        "zero on request rate; the chart runs 3), 250m CPU and 20Mi each, and metrics-server where the "
+        "platform installs it (EKS; 2 at most), 100m CPU and 200Mi. Default: 1 in dev (one of each: a "
+        "request waits for a restarted interceptor instead of failing over, CPU-based scaling pauses while "
+        "metrics-server restarts; saves 1 vCPU of the system pool's requests, 1.1 vCPU and 200Mi on EKS, "
+        "what lets the dev stacks' one standard-4 system node hold the platform's pods and the cloud's "
+        "add-ons: the plan's `system_pool_fit`; no node is saved, so $0/month), 3 in staging and prod "
+        "(the charts' own; metrics-server 2).",
+    )
+    trim_system_requests: bool | None = Field(
+        default=None,
+        description="Request 100m CPU instead of the chart's 250m for each of the KEDA HTTP add-on's "
+        "operator, scaler and interceptor (installed when a service scales to zero on request rate); "
+        "memory requests and the chart's limits (500m CPU, 64Mi) stay, so at idle they still burst to "
+        "what the node has free. Default: on in dev, where the system pool is one node: 450m less to "
+        "request, without which azure-dev's one Standard_D4s_v5 does not hold the platform's pods beside "
+        "AKS's add-ons (the plan's `system_pool_fit`), so it saves the second system node the pool would "
+        "otherwise need (about $140/month); gives up their guaranteed CPU share when the node is busy "
+        "(requests routed through the interceptor slow down first). Off in staging and prod, where it is "
+        "refused: a production interceptor keeps the chart's guarantee.",
     )
     allow_public_endpoint_from_anywhere: bool = Field(
         default=False,

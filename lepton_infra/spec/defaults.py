@@ -24,6 +24,8 @@ GENERIC_DEFAULTS: tuple[EnvDefault, ...] = (
     EnvDefault("cluster.endpoint", "public", "public", "private"),
     # One replica of each HA system pod in dev: 1 vCPU less to request on the system pool (ClusterSpec).
     EnvDefault("cluster.system_replicas", 1, 3, 3),
+    # Less CPU requested by the KEDA HTTP add-on in dev: 450m, what azure-dev's one system node needs.
+    EnvDefault("cluster.trim_system_requests", True, False, False),
     EnvDefault("protect", False, False, True),
 )
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
 from lepton_infra.catalog import Cloud, Machine, choose_machine
 from lepton_infra.core.spec_model import SpecModel
 from lepton_infra.spec.base import GpuRequest, Name
 from lepton_infra.spec.reservation import ReservationSpec
+
+FabricMode = Literal["off", "auto"]
+Placement = Literal["compact", "any"]
 
 
 class NodePoolSpec(SpecModel):
@@ -47,6 +52,17 @@ class NodePoolSpec(SpecModel):
         le=16384,
         description="Root/boot disk size in GiB, encrypted with the platform key. Default 100.",
     )
+    image_streaming: bool | None = Field(
+        default=None,
+        description="Start containers while their image streams in, instead of after the whole image is "
+        "pulled (the cold-start estimate counts it). GKE only: image streaming (`gcfsConfig`) on the pool "
+        "and the Container File System API in the project; GKE streams images from Artifact Registry "
+        "(`<region>-docker.pkg.dev/...`) and public Docker Hub and pulls any other image as before, so "
+        "`true` is refused when a service this pool hosts has another image. No price of its own on GKE "
+        "(the node's own network and disk carry it). EKS (SOCI) and AKS (artifact streaming) are refused: "
+        "not wired at the pinned providers (docs/cold-start.md says why). Default: on for a GKE GPU pool "
+        "hosting a service whose image streams, off otherwise.",
+    )
     labels: dict[str, str] = Field(
         default_factory=dict,
         description="Extra Kubernetes node labels: keys `[prefix/]name` and values "
@@ -81,6 +97,22 @@ class NodePoolSpec(SpecModel):
         "Default: off.",
     )
 
+    fabric: FabricMode = Field(
+        default="off",
+        description="The GPU-to-GPU fabric between the pool's nodes, so multi-node NCCL does not run over "
+        "plain TCP. `auto`: what the catalog lists for the pool's machine (catalog/data/fabric.yaml; AWS: 32 "
+        "EFA devices on p5.48xlarge, a self-referencing all-traffic security group, the pool in one zone, "
+        "the EFA device plugin). Refused on a machine without a fabric (the error names those that "
+        "have one). Costs nothing by itself; the pool keeps its min (0: idle free). Default off.",
+    )
+    placement: Placement | None = Field(
+        default=None,
+        description="Where the pool's nodes land. `compact`: close together (AWS cluster placement group; "
+        "the pool in one zone), for the lowest latency between nodes, at the risk of insufficient capacity "
+        "errors when the group's spot is full. `any`: wherever the cloud has capacity. Default: compact "
+        "on a fabric pool, any otherwise. No cost of its own.",
+    )
+
     @property
     def is_gpu(self) -> bool:
         return self.gpu is not None
@@ -96,6 +128,11 @@ class NodePoolSpec(SpecModel):
         spot reclaims, and a self-managed autoscaler cannot bring up the first node it would itself run on:
         they need a CPU pool, on-demand, with at least one node."""
         return self.gpu is None and not self.spot and self.min >= 1
+
+    @property
+    def compact(self) -> bool:
+        """The pool's nodes go in one placement group (explicitly, or by default on a fabric pool)."""
+        return self.placement == "compact" or (self.placement is None and self.fabric == "auto")
 
     def machine(self, cloud: Cloud, region: str | None) -> Machine:
         """The one machine choice for this pool: the catalog's cheapest machine with its GPUs (or CPU class)

@@ -24,7 +24,9 @@ from lepton_infra.profiles.gcp.tags import GCP_LABELS
 from lepton_infra.spec.base import PlatformName
 from lepton_infra.spec.cluster import ClusterSpec
 from lepton_infra.spec.defaults import apply_environment_defaults
+from lepton_infra.spec.filesystem import FilesystemSpec
 from lepton_infra.spec.jobs import JobsSpec
+from lepton_infra.spec.model import ModelSpec
 from lepton_infra.spec.monitoring import BudgetSpec, MonitoringSpec
 from lepton_infra.spec.network import NetworkSpec
 from lepton_infra.spec.node_pool import NodePoolSpec
@@ -57,11 +59,21 @@ class PlatformSpec(SpecModel, ComponentArgs):
         "with min >= 1 is required.",
     )
     tenants: list[TenantSpec] = Field(default_factory=list, description="Isolated team namespaces.")
+    models: list[ModelSpec] = Field(
+        default_factory=list,
+        description="Open-weight models that services' inference engines serve (`services[].model`). "
+        "Default none.",
+    )
     services: list[ServiceSpec] = Field(default_factory=list, description="Inference services.")
     monitoring: MonitoringSpec = Field(default_factory=MonitoringSpec, description="Alerting.")
     jobs: JobsSpec = Field(
         default_factory=JobsSpec,
         description="Queued, quota-fair scheduling of batch and training jobs (Kueue). Default off.",
+    )
+    filesystem: FilesystemSpec = Field(
+        default_factory=FilesystemSpec,
+        description="A shared parallel filesystem with a directory per tenant (docs/shared-filesystem.md). "
+        "Default off: it is billed for its whole capacity while it exists.",
     )
     budget: BudgetSpec | None = Field(default=None, description="Monthly budget with notifications.")
     tags: dict[Annotated[str, StringConstraints(min_length=1)], str] = Field(

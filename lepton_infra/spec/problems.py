@@ -4,6 +4,7 @@ hint where YAML read a number for a string (`version: 1.30` arrives as the float
 
 from __future__ import annotations
 
+import functools
 import re
 import types
 import typing
@@ -144,16 +145,23 @@ def problems_from_validation_error(err: ValidationError, root: type[BaseModel]) 
     return problems
 
 
+@functools.cache
+def _field_adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
+    """A validator for one spec field, built once per process: building one (pydantic-core compiles its
+    schema and patterns) costs about a third of a millisecond, and every component checks its args."""
+    info = model.model_fields[name]
+    annotated: Any = typing.Annotated[info.annotation, info]
+    return TypeAdapter(annotated)
+
+
 def like_spec_field(path: str, value: Any, model: type[BaseModel], name: str) -> list[Problem]:
     """`value` checked against a spec field's own constraints (bounds, patterns, literals), so a
     component's arg refuses exactly what the spec refuses, in the same words. Outputs and None pass."""
 
     if not known(value):
         return []
-    info = model.model_fields[name]
-    annotated: Any = typing.Annotated[info.annotation, info]
     try:
-        TypeAdapter(annotated).validate_python(value)
+        _field_adapter(model, name).validate_python(value)
     except ValidationError as err:
         out = []
         for e in err.errors():

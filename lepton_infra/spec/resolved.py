@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from lepton_infra.catalog import Machine, spot_alternatives
 from lepton_infra.core.env_defaults import filled
 from lepton_infra.core.exposure import ExposedService, exposed_services
+from lepton_infra.core.shared_filesystem import filesystem_offers
 from lepton_infra.core.tagging import platform_tags
 from lepton_infra.profiles import PROFILES
 from lepton_infra.profiles.aws.resolved import ResolvedAws, resolve_aws
@@ -25,6 +26,7 @@ from lepton_infra.spec.cluster import EndpointAccess
 from lepton_infra.spec.network import NatStrategy
 from lepton_infra.spec.node_pool import NodePoolSpec
 from lepton_infra.spec.platform import PlatformSpec
+from lepton_infra.spec.served_model import ServedModel, served_model
 
 
 @dataclass(frozen=True)
@@ -69,10 +71,24 @@ class ResolvedPlatform:
     gcp: ResolvedGcp | None = None
     azure: ResolvedAzure | None = None
 
+    def served_model(self, service: str) -> ServedModel | None:
+        """The model a service's engine serves, with its size (`size_bytes`) and its model cache
+        (`cache_kind`, `cache_gib`); None for a service without an engine, or no such service."""
+        svc = next((s for s in self.spec.services if s.name == service), None)
+        return served_model(self.spec, svc) if svc is not None else None
+
     @property
     def name_prefix(self) -> str:
         """Cloud-side names: `<name>-<environment>`, so dev and prod can share an account."""
         return self.spec.stack_label
+
+    @property
+    def filesystem_capacity_gib(self) -> int:
+        """The shared filesystem's size: `filesystem.capacity_gib`, else the smallest the cloud's offer
+        accepts (core/data/shared_filesystems.yaml). Read only with `filesystem.enabled`, which the spec
+        refuses on a cloud without an offer."""
+        given = self.spec.filesystem.capacity_gib
+        return given if given is not None else filesystem_offers()[self.spec.cloud].default_gib
 
 
 def resolve_pool(spec: PlatformSpec, pool: NodePoolSpec) -> ResolvedPool:

@@ -23,7 +23,11 @@ from lepton_infra.spec.capacity_rules import CAPACITY_RULES
 from lepton_infra.spec.chart_rules import CHART_RULES
 from lepton_infra.spec.endpoint_rules import ENDPOINT_RULES
 from lepton_infra.spec.exposure_rules import EXPOSURE_RULES
+from lepton_infra.spec.fabric_rules import FABRIC_RULES
+from lepton_infra.spec.filesystem_rules import FILESYSTEM_RULES
+from lepton_infra.spec.image_streaming import STREAMING_RULES
 from lepton_infra.spec.jobs_rules import JOBS_RULES
+from lepton_infra.spec.model_rules import MODEL_RULES
 from lepton_infra.spec.reservation_rules import RESERVATION_RULES
 from lepton_infra.spec.reserved_pools import RESERVED_POOL_RULES
 from lepton_infra.spec.service_rules import SERVICE_RULES
@@ -263,24 +267,42 @@ def _price_overrides(spec: PlatformSpec) -> Iterator[Problem]:
 
 
 # Order is the order problems are reported in.
+@rule("environment", "cluster")
+def _trimmed_requests_in_prod(spec: PlatformSpec) -> Iterator[Problem]:
+    if spec.environment == "prod" and spec.cluster.trim_system_requests:
+        yield Problem(
+            "cluster.trim_system_requests",
+            True,
+            "prod keeps the charts' CPU requests: the interceptor of every scale-to-zero service would lose "
+            "its guaranteed CPU share",
+            "remove cluster.trim_system_requests (off in prod)",
+        )
+
+
 RULES: tuple[Rule, ...] = (
     _cloud_knobs,
     _unique("node_pools"),
     _unique("tenants"),
     _unique("services"),
+    _unique("models"),
     _pool_names,
     _pools,
+    *FABRIC_RULES,
     _region,
     _network,
+    _trimmed_requests_in_prod,
     *ENDPOINT_RULES,
     *TENANT_RULES,
     *SERVICE_RULES,
+    *MODEL_RULES,
     *RESERVED_POOL_RULES,
     *RESERVATION_RULES,
     *TOPOLOGY_RULES,
+    *STREAMING_RULES,
     *CAPACITY_RULES,
     *JOBS_RULES,
     *EXPOSURE_RULES,
+    *FILESYSTEM_RULES,
     *ALERTING_RULES,
     _required_tags,
     _cloud_tag_rules,

@@ -9,6 +9,8 @@ from pydantic_core import PydanticCustomError
 
 from lepton_infra.core.spec_model import SpecModel, described
 from lepton_infra.spec.base import GpuRequest, Name, Quantity, quantity_value
+from lepton_infra.spec.engines import ENGINES
+from lepton_infra.spec.model import EngineSpec
 
 # An image reference with an explicit tag or digest (never implicit :latest).
 IMAGE_PATTERN = described(
@@ -37,14 +39,17 @@ class ReplicasSpec(SpecModel):
 
 
 class ScalingSpec(SpecModel):
-    metric: Literal["requests_per_second", "queue_length"] = Field(
+    metric: Literal["requests_per_second", "queue_length", "engine_queue"] = Field(
         default="requests_per_second",
         description="What drives replicas (KEDA), whatever `replicas.min`: request rate, or the length of "
         "a queue the tenant publishes as `lepton_queue_length` from a Service in its namespace labelled "
         "`lepton.ai/queue-of: <service name>` with a port named `metrics` (the platform scrapes it and "
         "labels the series with the service's name). At 0 replicas request rate is counted by the KEDA "
         "HTTP add-on's interceptor, which holds the first request and wakes the service; from 1 replica "
-        "up by the service's own `http_requests_total`. Default requests_per_second.",
+        "up by the service's own `http_requests_total`. `engine_queue` (a service with an `engine`, "
+        "replicas.min ≥ 1): the engine's own gauges, requests waiting for a place in its batch per "
+        "replica (`target`) and its KV cache usage past 80% on average, with no CPU trigger (an engine's "
+        "CPU is busy whatever its load). Default requests_per_second.",
     )
     target: float = Field(default=10.0, gt=0, description="Target value per replica. Default 10.")
     cpu_utilization: int = Field(
@@ -99,12 +104,22 @@ HttpPath = Annotated[
 class ServiceSpec(SpecModel):
     name: Name = Field(description="Service name, unique in the platform.")
     tenant: Name = Field(description="Tenant whose namespace and quota the service runs in.")
-    image: ImageRef = Field(
-        description="Container image with an explicit tag or digest (`:latest` is refused). In prod a "
+    image: ImageRef | None = Field(
+        default=None,
+        description="Container image with an explicit tag or digest (`:latest` is refused); required "
+        "unless `engine` is set, which runs the engine's pinned image instead (and refuses this). In prod a "
         "digest is required (`registry/app@sha256:<64 hex>`, optionally with a tag before the `@`): a tag "
         "can be moved to other content after review. The pull policy follows: `IfNotPresent` for a digest "
         "(the content cannot change), `Always` for a tag (every pod start resolves the tag again, so nodes "
         "do not run stale copies).",
+    )
+    image_size_gb: float | None = Field(
+        default=None,
+        gt=0,
+        le=1000,
+        description="The image's compressed size in GB (what the registry shows), for the cold-start "
+        "estimate's pull term only; nothing is created from it. Default: 5 GB, a CUDA + PyTorch serving "
+        "image (lepton_infra/coldstart/figures.yaml).",
     )
     port: int = Field(
         default=8080, ge=1024, le=65535, description="Container port (non-root, so ≥ 1024). Default 8080."
@@ -134,6 +149,18 @@ class ServiceSpec(SpecModel):
         "as `ephemeral-storage`, and a pool offering the service's GPU type (or a CPU pool) must have the "
         "disk for it. /tmp stays a 2 GiB scratch space. Default 20 GiB.",
     )
+    model: Name | None = Field(
+        default=None,
+        description="The model (`models[].name`) the service's `engine` serves; needs `engine`. "
+        "Default: none.",
+    )
+    engine: EngineSpec | None = Field(
+        default=None,
+        description="Run an inference engine serving `model` instead of an own `image` (needs `gpu` and "
+        "`model`; `image`, `predict_path` and `health_path` then come from the engine). Its model cache "
+        "is sized from the model (`model_cache_gb` must be left unset). Default: none, the service runs "
+        "`image`.",
+    )
     replicas: ReplicasSpec = Field(default_factory=ReplicasSpec, description="Replica bounds.")
     scaling: ScalingSpec = Field(default_factory=ScalingSpec, description="Autoscaling signal.")
     expose: Expose | None = Field(
@@ -148,3 +175,21 @@ class ServiceSpec(SpecModel):
         description="The FQDN the service answers on, within `network.domain`; unique per platform. "
         "Default `<name>.<network.domain>`.",
     )
+
+    @property
+    def runs_image(self) -> str:
+        """The image the replicas run: the engine's pinned one, else `image` (the rules require one of
+        them; an empty string only on a spec that did not validate)."""
+        if self.engine is not None:
+            return ENGINES[self.engine.kind].image
+        return self.image or ""
+
+    @property
+    def serves_path(self) -> str:
+        """Where requests go (routes, the HTTP scaler): the engine's API prefix, else `predict_path`."""
+        return ENGINES[self.engine.kind].api_path if self.engine is not None else self.predict_path
+
+    @property
+    def probe_path(self) -> str:
+        """The readiness and liveness path: the engine's health path, else `health_path`."""
+        return ENGINES[self.engine.kind].health_path if self.engine is not None else self.health_path

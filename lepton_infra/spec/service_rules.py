@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from lepton_infra.core.conventions import NODE_DISK_RESERVED_GB, SERVICE_LOGS_GB, SERVICE_SCRATCH_GB
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.spec_checks import Rule, rule
+from lepton_infra.spec.served_model import cache_gb
 
 if TYPE_CHECKING:
     from lepton_infra.spec.node_pool import NodePoolSpec
@@ -64,7 +65,7 @@ def _prod_services_survive_a_node(spec: PlatformSpec) -> Iterator[Problem]:
             )
 
 
-@rule("services", "node_pools")
+@rule("services", "node_pools", "models")
 def _model_cache_fits(spec: PlatformSpec) -> Iterator[Problem]:
     """A replica reserves its model cache on the node's disk: no node of a pool that could run it with a
     smaller disk would ever take it, and with none at all it would stay Pending."""
@@ -72,16 +73,19 @@ def _model_cache_fits(spec: PlatformSpec) -> Iterator[Problem]:
         pools = hosting_pools(spec, svc)
         if not pools:
             continue  # no pool offers its GPU type: reported by the service rules in spec/rules.py
-        need = svc.model_cache_gb + SERVICE_SCRATCH_GB + SERVICE_LOGS_GB + NODE_DISK_RESERVED_GB
+        cache = cache_gb(spec, svc)
+        need = cache + SERVICE_SCRATCH_GB + SERVICE_LOGS_GB + NODE_DISK_RESERVED_GB
         if all(p.disk_gb < need for p in pools):
             largest = max(pools, key=lambda p: p.disk_gb)
+            field = "model" if svc.engine is not None else "model_cache_gb"
             yield Problem(
-                f"services[{i}].model_cache_gb",
-                svc.model_cache_gb,
+                f"services[{i}].{field}",
+                svc.model if svc.engine is not None else cache,
                 f"needs a node disk of at least {need} GiB (cache, {SERVICE_SCRATCH_GB} GiB /tmp, "
                 f"{SERVICE_LOGS_GB} GiB logs, {NODE_DISK_RESERVED_GB} GiB for the node and its images); "
                 f"the largest that can run it is {largest.name}'s {largest.disk_gb} GiB",
-                f"raise node_pools[].disk_gb of {largest.name} to {need} or more, or lower model_cache_gb",
+                f"raise node_pools[].disk_gb of {largest.name} to {need} or more, or lower model_cache_gb "
+                "(an engine's cache is its model's size plus 10%)",
             )
 
 

@@ -71,7 +71,7 @@ def _prod_images_by_digest(spec: PlatformSpec) -> Iterator[Problem]:
     if spec.environment != "prod":
         return
     for i, svc in enumerate(spec.services):
-        if "@sha256:" not in svc.image:
+        if svc.image is not None and "@sha256:" not in svc.image:
             name = svc.image.rsplit(":", 1)[0] if ":" in svc.image.rsplit("/", 1)[-1] else svc.image
             yield Problem(
                 f"services[{i}].image",

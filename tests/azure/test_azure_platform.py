@@ -309,6 +309,7 @@ def test_node_pools_from_the_catalog(prod: PlannedGraph) -> None:
         "h100": "Standard_ND96isr_H100_v5",
         "t4": "Standard_NC4as_T4_v3",
         "t4spot": "Standard_NC4as_T4_v3",
+        "a10spot": "Standard_NV36ads_A10_v5",
     }
     for name, pool in pools.items():
         assert pool.inputs["enableEncryptionAtHost"] is True and pool.inputs["osDiskType"] == "Managed"

@@ -34,7 +34,8 @@ def _azure_prod_spec() -> dict[str, Any]:
 
 def _on(cloud: str) -> dict[str, Any]:
     """The shipped azure-prod spec with only cloud, region and the cloud knob block changed, except for
-    tenant admin groups, whose identity is per cloud by nature: an Entra ID object id on AKS; on EKS the
+    a GPU only Azure sells (below) and tenant admin groups, whose identity is per cloud by nature: an Entra
+    ID object id on AKS; on EKS the
     same group name reaches RBAC through `aws.tenant_admin_roles` (the knob block); on GKE a group is
     its Google Group e-mail (and `gcp.rbac_security_group` names the RBAC group)."""
     raw = _azure_prod_spec()
@@ -71,6 +72,11 @@ def _on(cloud: str) -> dict[str, Any]:
     if cloud == "gcp":
         for tenant in raw.get("tenants", []):
             tenant["admins"] = [f"admins-{admins.index(a)}@acme.dev" for a in tenant.get("admins", [])]
+    # The one GPU type per cloud by nature: Azure's A10 (the chat model's pool: Azure sells no L4, a T4 is
+    # too small for it) is the A10G on EC2 and the L4 on GCE, each 24 GB.
+    for item in [*raw.get("node_pools", []), *raw.get("services", [])]:
+        if (item.get("gpu") or {}).get("type") == "a10" and cloud != "azure":
+            item["gpu"] = {**item["gpu"], "type": {"aws": "a10g", "gcp": "l4"}[cloud]}
     return raw
 
 

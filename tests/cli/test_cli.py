@@ -23,6 +23,7 @@ CONTRACT_KEYS = [
     "cost",
     "deploy",
     "kubernetes",
+    "cold_start",
     "deployer",
     "summary",
 ]

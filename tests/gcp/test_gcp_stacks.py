@@ -49,7 +49,7 @@ def test_stack_exports_the_platform_outputs(
     plan_stack: Callable[..., PlannedGraph], platform_dir: Path, stack: str
 ) -> None:
     graph = plan_stack(platform_dir, stack)
-    # A stack exposing services also exports each host's Gateway address (gcp-prod: two internal hosts).
+    # A stack exposing services also exports each host's Gateway address (gcp-prod: three internal hosts).
     exposed = stack == "gcp-prod"
     assert set(graph.outputs) == OUTPUT_KEYS | ({"host_addresses"} if exposed else set())
     if exposed:
@@ -57,7 +57,7 @@ def test_stack_exports_the_platform_outputs(
             graph.one("gcp:compute/subnetwork:Subnetwork", "acme-ai-network-nodes").get("ipCidrRange")
         )
         addresses = graph.outputs["host_addresses"]
-        assert sorted(addresses) == ["embeddings.ai.acme.dev", "sentiment.ai.acme.dev"]
+        assert sorted(addresses) == ["chat.ai.acme.dev", "embeddings.ai.acme.dev", "sentiment.ai.acme.dev"]
         assert all(IPv4Address(ip) in nodes for ip in addresses.values())
     assert graph.outputs["kubeconfig"] == "[secret]"
     assert graph.outputs["project"] == f"acme-ai-{stack.split('-')[1]}"

@@ -241,11 +241,11 @@ def test_cert_manager_self_check_asks_reachable_public_resolvers_under_split_hor
 
 
 def test_the_shipped_prod_stack_writes_its_internal_hosts(plan_stack, platform_dir) -> None:
-    """Not vacuous: azure-prod exposes both services internally, so both have private records."""
+    """Not vacuous: azure-prod exposes its three services internally, so each has private records."""
     graph = plan_stack(platform_dir, "azure-prod")
     assert {
         _fqdn(r.get("relativeRecordSetName"), r.get("privateZoneName")) for r in graph.of_type(PRIVATE_RECORD)
-    } == {"sentiment.ai.acme.dev", "embeddings.ai.acme.dev"}
+    } == {"sentiment.ai.acme.dev", "embeddings.ai.acme.dev", "chat.ai.acme.dev"}
     assert graph.of_type(PUBLIC_RECORD) == []
 
 

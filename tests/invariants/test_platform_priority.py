@@ -98,6 +98,11 @@ TEMPLATES: dict[str, tuple[PodTemplate, ...]] = {
         PodTemplate("aws-load-balancer-controller", "priorityClassName"),
     ),
     pinned_name("cluster-autoscaler"): (PodTemplate("cluster-autoscaler", "priorityClassName"),),
+    # templates/node-daemonset.yaml writes system-node-critical (controller-deployment.yaml, not rendered
+    # with nodeComponentOnly, system-cluster-critical): no values key.
+    pinned_name("aws-fsx-csi-driver"): (PodTemplate("fsx-csi-node", None),),
+    # templates/daemonset.yaml writes `priorityClassName: "system-node-critical"` with no values key.
+    pinned_name("aws-efa-k8s-device-plugin"): (PodTemplate("aws-efa-k8s-device-plugin", None),),
     # templates/operator.yaml, clusterpolicy.yaml (every operand), NFD 0.19.0 master/worker/gc/
     # topologyupdater; upgrade_crd.yaml, cleanup_crd.yaml, cleanup_gpucluster.yaml and NFD's
     # post-delete-job.yaml have no key.

@@ -57,6 +57,9 @@ class Pool:
     queued: bool = False
 
 
+AKS_CLUSTER = "azure-native:containerservice:ManagedCluster"
+
+
 def _taint(t: Any) -> dict[str, str]:
     if isinstance(t, str):  # AKS: key=value:Effect
         kv, effect = t.rsplit(":", 1)
@@ -114,11 +117,22 @@ class Cluster:
         return list(self.spec.get("services") or [])
 
     # Node pools ----------------------------------------------------------------------------------------
+    def _pool_inputs(self) -> list[tuple[Any, dict[str, Any]]]:
+        """(resource, its pool's inputs) of every node pool: the node groups and pools, and the AKS system
+        pool inline in the cluster, which hosts the spec's system pool when it carries its labels
+        (`azure.system_pool_hosts_platform`, azure/system_pool.py)."""
+        found: list[tuple[Any, dict[str, Any]]] = []
+        for r in self.graph.managed:
+            if r.type == AKS_CLUSTER:
+                found += [(r, dict(p)) for p in r.inputs.get("agentPoolProfiles") or []]
+            else:
+                found.append((r, r.inputs))
+        return found
+
     def _pools(self) -> dict[str, Pool]:
         spec_pools = {p["name"]: p for p in self.spec.get("node_pools") or []}
         pools: dict[str, Pool] = {}
-        for r in self.graph.managed:
-            i = r.inputs
+        for r, i in self._pool_inputs():
             if r.type == "aws:eks/nodeGroup:NodeGroup":
                 labels, taints = i.get("labels") or {}, [_taint(t) for t in i.get("taints") or []]
                 max_nodes, spot, queued = (
@@ -133,14 +147,14 @@ class Cluster:
                 queued = bool((i.get("queuedProvisioning") or {}).get("enabled"))
                 if queued:
                     taints.append(dict(GKE_QUEUED_TAINT))
-            elif r.type == "azure-native:containerservice:AgentPool":
+            elif r.type in ("azure-native:containerservice:AgentPool", AKS_CLUSTER):
                 labels, taints = i.get("nodeLabels") or {}, [_taint(t) for t in i.get("nodeTaints") or []]
                 max_nodes, spot, queued = i.get("maxCount") or 0, i.get("scaleSetPriority") == "Spot", False
             else:
                 continue
             name = labels.get("lepton.ai/pool")
             if name not in spec_pools:
-                continue  # the cloud's own pools (AKS system pool) are not the spec's
+                continue  # the cloud's own pools (AKS system pool) are not the spec's, unless they host one
             sp = spec_pools[name]
             gpu = sp.get("gpu") or {}
             pools[name] = Pool(

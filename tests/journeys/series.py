@@ -105,6 +105,10 @@ def exported(cluster: Cluster) -> dict[str, set[str]]:
         present.add("queue-monitor")
     if any(s for s in cluster.of_kind("ScaledObject")):
         present.add("service-monitor")
+    if any(
+        r["metadata"]["name"].endswith("-lepton-inference-engines") for r in cluster.of_kind("PrometheusRule")
+    ):
+        present.add("inference-engine")  # a service runs an engine (kubernetes/serving/engine.py)
     gpu_values = releases["gpu-operator"] or {}
     if not (gpu_values.get("dcgmExporter") or {}).get("enabled", True):
         present.discard("gpu-operator")

@@ -101,8 +101,9 @@ def test_a_tenants_namespace_quota_holds_its_services_and_its_queue(
 
 
 # Literal: services at max + surge + queue own + borrowable (research: sentiment 10 x 1 + 1, h100 8, up to 2
-# of serving's spot L4/T4 quota; serving: embeddings 4 x 1 + 1, spot 2, up to 8 of research's H100s).
-EXPECTED_NEED = {"research": Decimal(21), "serving": Decimal(15)}
+# of serving's spot L4/T4/A10 quota; serving: embeddings 4 x 1 + 1, chat 2 x 1 + 1, spot 2, up to 8 of
+# research's H100s).
+EXPECTED_NEED = {"research": Decimal(21), "serving": Decimal(18)}
 
 
 @pytest.mark.parametrize("stack", PROD)
@@ -131,8 +132,9 @@ def test_a_tenant_without_a_jobs_block_borrows_only_what_its_quota_holds(
     assert _namespace_quota(cluster, "analytics") == Decimal(0)
 
 
-# Literal, in cores: research sentiment (10 + 1) x 2 CPU + queue 42; serving embeddings (4 + 1) x 2 + 54.
-EXPECTED_CPU = {"research": (Decimal(22), Decimal(42)), "serving": (Decimal(10), Decimal(54))}
+# Literal, in cores: research sentiment (10 + 1) x 2 CPU + queue 42; serving embeddings (4 + 1) x 2 and
+# chat (2 + 1) x 2 + 48.
+EXPECTED_CPU = {"research": (Decimal(22), Decimal(42)), "serving": (Decimal(16), Decimal(48))}
 
 
 @pytest.mark.parametrize("stack", PROD)

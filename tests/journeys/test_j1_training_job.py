@@ -84,9 +84,12 @@ def _walk(cluster: Cluster, tenant: str, flavor_name: str, stop: bool = True) ->
             ),
             default=q(0),
         )
+        # A queue with a topology-aware GPU flavor declares no CPU/memory (kubernetes/jobs/queues.py):
+        # ignored at admission under IgnoreUndeclared, left to the namespace quota (checked below).
+        undeclared = resource not in covered(queue) and strategy == "IgnoreUndeclared"
         j.link(
             f"queue holds the job's {resource}",
-            reach >= q(requests[resource]),
+            undeclared or reach >= q(requests[resource]),
             f"the queue reaches {reach} {resource} on any flavor; the job asks {requests[resource]}",
         )
     container = defaulted(cluster, tenant, Container(dict(requests), {GPU: requests[GPU]}))

@@ -19,7 +19,11 @@ from tests.journeys.network import Pod, connection
 INTERCEPTOR = Pod("keda", {"app.kubernetes.io/component": "interceptor"})
 CACHE_VARIABLES = ("HF_HOME", "XDG_CACHE_HOME", "HOME")  # where model libraries download weights
 DEFAULT_MODEL_GB = 20  # services[].model_cache_gb's documented default: what a replica must hold
-METRIC_SERIES = {"requests_per_second": "http_requests_total", "queue_length": "lepton_queue_length"}
+METRIC_SERIES = {
+    "requests_per_second": "http_requests_total",
+    "queue_length": "lepton_queue_length",
+    "engine_queue": "vllm:num_requests_waiting",  # the engine's own gauge (spec/engines.py)
+}
 
 
 def _deployment(cluster: Cluster, svc: dict[str, Any]) -> dict[str, Any]:
@@ -130,7 +134,11 @@ def _walk(cluster: Cluster, svc: dict[str, Any], stop: bool = True) -> Journey:
     cache_dir = (
         next(env[v] for v in CACHE_VARIABLES if v in env) if any(v in env for v in CACHE_VARIABLES) else "/"
     )
-    want = svc.get("model_cache_gb", DEFAULT_MODEL_GB)
+    # An engine's replica downloads its model's weights (models[].size_gib) into the cache.
+    models = {m["name"]: m for m in cluster.spec.get("models") or []}
+    want = (
+        models[svc["model"]]["size_gib"] if svc.get("model") else svc.get("model_cache_gb", DEFAULT_MODEL_GB)
+    )
     room = _mounted_size_gb(pod_spec, cache_dir)
     j.link("room for the model", room >= want, f"{cache_dir} holds {room:g} GiB; the model needs {want} GiB")
     disk = q(pod_spec["containers"][0]["resources"]["requests"].get("ephemeral-storage", "0")) / q("1Gi")

@@ -238,6 +238,7 @@ def test_child_names_are_stable(prod) -> None:
         "acme-ai-k8s-kueue",
         "acme-ai-k8s-metrics-server",
         "acme-ai-k8s-observability",
+        "acme-ai-k8s-svc-chat",
         "acme-ai-k8s-svc-embeddings",
         "acme-ai-k8s-svc-sentiment",
         "acme-ai-k8s-tenant-research",
@@ -249,7 +250,11 @@ def test_outputs_name_namespaces_and_autoscalers(prod) -> None:
     outputs = prod.graph.one("lepton:k8s:PlatformAddons").outputs
     assert outputs["monitoring_namespace"] == "monitoring"
     assert outputs["tenant_namespaces"] == {"research": "research", "serving": "serving"}
-    assert outputs["service_autoscalers"] == {"sentiment": "keda-http", "embeddings": "keda"}
+    assert outputs["service_autoscalers"] == {
+        "sentiment": "keda-http",
+        "embeddings": "keda",
+        "chat": "keda-http",
+    }
 
 
 def test_outputs_name_service_endpoints(prod) -> None:

@@ -50,7 +50,7 @@ def test_prometheus_rule_shape(prod) -> None:
 
 def test_service_monitor_shape(prod) -> None:
     monitors = prod.graph.of_type(SERVICE_MONITOR)
-    assert len(monitors) == 3  # DCGM exporter + one per service
+    assert len(monitors) == 4  # DCGM exporter + one per service (sentiment, embeddings, chat)
     for r in monitors:
         doc = manifest(r)
         _common(doc, "monitoring.coreos.com/v1", "ServiceMonitor")
@@ -110,7 +110,7 @@ HTTP_TARGET_FIELDS = {"name", "kind", "apiVersion", "service", "port", "portName
 
 def test_http_scaled_object_shape(prod) -> None:
     objects = prod.graph.of_type(HTTP_SCALED_OBJECT)
-    assert len(objects) == 1  # sentiment
+    assert len(objects) == 2  # sentiment, chat (both scale to zero on request rate)
     for r in objects:
         doc = manifest(r)
         _common(doc, "http.keda.sh/v1alpha1", "HTTPScaledObject")

@@ -177,7 +177,11 @@ def test_autoscaler_choice(min_replicas: int, metric: str, kind: str) -> None:
 
 
 def test_scale_to_zero_on_request_rate_gets_an_http_scaled_object_only(prod) -> None:
-    assert [r.name for r in prod.graph.of_type(HTTP_SCALED_OBJECT)] == [f"{S}-http-scaler"]
+    # sentiment, and chat (the LLM service, scaling to zero too)
+    assert [r.name for r in prod.graph.of_type(HTTP_SCALED_OBJECT)] == [
+        "acme-ai-k8s-svc-chat-http-scaler",
+        f"{S}-http-scaler",
+    ]
     # No Prometheus-triggered ScaledObject for it: at zero replicas nothing would count the requests.
     assert [r.name for r in prod.graph.of_type(SCALED_OBJECT)] == [f"{E}-scaler"]
     assert not prod.graph.of_type(HPA)

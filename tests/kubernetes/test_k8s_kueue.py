@@ -102,7 +102,8 @@ def test_flavors_select_and_tolerate_the_cloud_node_pools(stack: str, plan_stack
     assert any(p.spot for p in job_pools) and any(not p.spot for p in job_pools)
 
 
-EXPECTED_COMPUTE = {"research": ("42", "168Gi"), "serving": ("54", "216Gi")}
+# serving: 64 - (embeddings 4 + 1 + chat 2 + 1) x 2 CPU = 48; 256Gi - 5 x 8Gi - 3 x 10Gi = 186Gi
+EXPECTED_COMPUTE = {"research": ("42", "168Gi"), "serving": ("48", "186Gi")}
 
 
 @pytest.mark.parametrize("stack", PROD_STACKS)
@@ -117,7 +118,7 @@ def test_every_tenant_has_a_queue_with_the_spec_quota(stack: str, plan_stack) ->
         compute, group = queues[tenant.name]["resourceGroups"]
         # CPU and memory: one total on the label-less cpu flavor, never borrowed: the namespace quota
         # (64 CPU, 256Gi) less the services at max plus one surge pod, 2 CPU / 8Gi each (research:
-        # sentiment 10 + 1; serving: embeddings 4 + 1).
+        # sentiment 10 + 1; serving: embeddings 4 + 1, and chat 2 + 1 at 2 CPU / 10Gi).
         assert compute == {
             "coveredResources": ["cpu", "memory"],
             "flavors": [
@@ -190,7 +191,8 @@ def test_preemption_and_quota_follow_the_spec() -> None:
             },
             # Every GPU pool needs queue quota somewhere, but the on-demand l4 pool (embeddings', kept
             # running) is no job flavor in prod: serving's queue is on l4-spot.
-            {"name": "serving", "gpu_quota": 8, "jobs": {"gpu_quota": {"l4-spot": 2}, "borrowing_limit": 0}},
+            # 10: embeddings 4 + 1, chat 2 + 1, its queue's 2 (spec/jobs_rules.py)
+            {"name": "serving", "gpu_quota": 10, "jobs": {"gpu_quota": {"l4-spot": 2}, "borrowing_limit": 0}},
         ]
     )
     queues = {d["metadata"]["name"]: d["spec"] for d in _docs(planned.graph, CLUSTER_QUEUE)}

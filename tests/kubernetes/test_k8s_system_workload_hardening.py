@@ -49,6 +49,7 @@ GRAFANA, KSM, NODE_EXPORTER = (
     subchart_names("kube-prometheus-stack")[s]
     for s in ("grafana", "kube-state-metrics", "prometheus-node-exporter")
 )
+FSX_CSI = pinned_name("aws-fsx-csi-driver")
 KEDA, KEDA_HTTP, KUEUE, METRICS_SERVER, LBC, CERT_MANAGER, AUTOSCALER, GPU_OPERATOR = (
     pinned_name(c)
     for c in (
@@ -62,6 +63,7 @@ KEDA, KEDA_HTTP, KUEUE, METRICS_SERVER, LBC, CERT_MANAGER, AUTOSCALER, GPU_OPERA
         "gpu-operator",
     )
 )
+EFA_PLUGIN = pinned_name("aws-efa-k8s-device-plugin")
 WORKLOADS: dict[str, tuple[Workload, ...]] = {
     KPS: (
         Workload(
@@ -211,6 +213,35 @@ WORKLOADS: dict[str, tuple[Workload, ...]] = {
             "securityContext",
             ("containerSecurityContext",),
             ("resources",),
+        ),
+    ),
+    FSX_CSI: (
+        # Node plugin only (`nodeComponentOnly`): the controller Deployment is not rendered.
+        Workload(
+            "fsx-csi-node",
+            FSX_CSI,
+            "node.securityContext",
+            (),
+            ("node.resources",),
+            exceptions={
+                r: "a CSI node plugin mounts Lustre on the host: templates/node-daemonset.yaml runs the "
+                "plugin privileged and as root, and gives its sidecars no securityContext key"
+                for r in ("non_root", "read_only_root", "no_escalation", "drop_all", "seccomp")
+            },
+        ),
+    ),
+    EFA_PLUGIN: (
+        Workload(
+            "aws-efa-k8s-device-plugin",
+            EFA_PLUGIN,
+            None,
+            ("securityContext",),
+            ("resources",),
+            exceptions={
+                r: "the EFA device plugin runs privileged as root by design (host device-plugin socket, "
+                "/dev/infiniband): the chart's securityContext default"
+                for r in ("non_root", "read_only_root", "no_escalation", "drop_all", "seccomp")
+            },
         ),
     ),
     GPU_OPERATOR: (

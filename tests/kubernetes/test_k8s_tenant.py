@@ -43,7 +43,7 @@ def test_baseline_tenant_still_warns_on_restricted() -> None:
     assert labels["pod-security.kubernetes.io/warn"] == "restricted"
 
 
-@pytest.mark.parametrize(("tenant", "gpus"), [("research", "21"), ("serving", "15")])
+@pytest.mark.parametrize(("tenant", "gpus"), [("research", "21"), ("serving", "18")])
 def test_gpu_quota_from_the_spec(prod, tenant: str, gpus: str) -> None:
     quota = prod.graph.one(QUOTA, f"acme-ai-k8s-tenant-{tenant}-quota")
     assert quota.get("metadata.namespace") == tenant

@@ -62,7 +62,7 @@ def test_aws_prod_needs_are_found_not_vacuous() -> None:
     assert needs[("aws:eks/addon:Addon", INLINE_POLICY)] == 2  # EBS CSI, Container Insights
     assert needs[(RELEASE, INLINE_POLICY)] == 2  # load balancer controller, cluster autoscaler
     assert needs[("kubernetes:core/v1:ServiceAccount", INLINE_POLICY)] == 2  # the two tenants' identities
-    assert needs[("kubernetes:networking.k8s.io/v1:Ingress", RELEASE)] == 2
+    assert needs[("kubernetes:networking.k8s.io/v1:Ingress", RELEASE)] == 3  # chat, embeddings, sentiment
     assert needs[(RELEASE, "aws:eks/addon:Addon")] >= 1  # a chart with volumes needs the EBS CSI add-on
 
 
@@ -79,8 +79,9 @@ def test_aggregated_api_servers_go_before_their_nodes(stack: str, pool_type: str
 
 
 def test_gke_gateway_routes_go_before_their_backends_namespaces() -> None:
-    """gcp-prod's two service routes (embeddings in serving, sentiment through the KEDA interceptor in keda)
-    each need their backend's namespace to outlive them: the NEG controller frees a namespace only after the
+    """gcp-prod's three service routes (embeddings in serving; sentiment and chat through the KEDA
+    interceptor in keda) each need their backend's namespace to outlive them: the NEG controller frees a
+    namespace only after the
     route's backend service stops using the Service's NEGs (review of gcp-prod, 2026-12-07)."""
     graph = _graph("gcp-prod")
     found = {
@@ -91,6 +92,7 @@ def test_gke_gateway_routes_go_before_their_backends_namespaces() -> None:
     assert found == {
         ("acme-ai-k8s-traffic-route-embeddings", "serving"),
         ("acme-ai-k8s-traffic-route-sentiment", "keda"),
+        ("acme-ai-k8s-traffic-route-chat", "keda"),  # chat scales from zero too
     }
 
 

@@ -73,7 +73,17 @@ def test_a_redeploy_after_destroy_meets_no_held_name(stack: str, tmp_path: Path)
     # role); Azure: the vault.
     assert (
         len(held)
-        == {"aws-dev": 1, "aws-prod": 1, "gcp-dev": 2, "gcp-prod": 3, "azure-dev": 1, "azure-prod": 1}[stack]
+        == {
+            "aws-dev": 1,
+            "aws-prod": 1,
+            "aws-train": 1,
+            "gcp-dev": 2,
+            "gcp-prod": 3,
+            "gcp-train": 2,
+            "azure-dev": 1,
+            "azure-prod": 1,
+            "azure-train": 1,
+        }[stack]
     )
     assert retained_without_row(destroyed) == []
     redeployed = _redeployed(tmp_path, stack)

@@ -63,11 +63,12 @@ def _removal_problems(before: PlannedGraph, after: PlannedGraph) -> tuple[set[st
 
 def test_removing_the_last_service_of_an_exposure_lets_the_controller_delete_its_alb(tmp_path: Path) -> None:
     base = cached_stack_plan(PLATFORM_STACK_DIR, STACK)
-    services = ["embeddings", "sentiment"]  # both on the internal exposure, one ALB
+    services = ["chat", "embeddings", "sentiment"]  # all on the internal exposure, one ALB
     # embeddings' on-demand pool (`l4`, kept for it in prod: no job flavor) goes with it, and serving's
-    # namespace quota loses the service's 4 GPUs: left behind, the pool would be a GPU pool no queue holds
+    # namespace quota loses the service's 4 GPUs and its surge GPU (18 -> 13): left behind, the pool would be
+    # a GPU pool no queue holds
     # quota on, and the tenants' quotas would exceed the remaining pools (both refused by the spec).
-    reserved, quotas = frozenset({"l4"}), {"serving": 10}
+    reserved, quotas = frozenset({"l4"}), {"serving": 13}
     one_left = _without_services(tmp_path / "one", {"embeddings"}, reserved, quotas)
     removed, problems = _removal_problems(base, one_left)
     assert [base.by_urn(u).name for u in removed if base.by_urn(u).type == INGRESS] == [
@@ -77,7 +78,8 @@ def test_removing_the_last_service_of_an_exposure_lets_the_controller_delete_its
 
     none_left = _without_services(tmp_path / "none", set(services), reserved, quotas)
     removed, problems = _removal_problems(one_left, none_left)
-    assert [one_left.by_urn(u).name for u in removed if one_left.by_urn(u).type == INGRESS] == [
-        "acme-ai-k8s-traffic-ingress-sentiment"
+    assert sorted(one_left.by_urn(u).name for u in removed if one_left.by_urn(u).type == INGRESS) == [
+        "acme-ai-k8s-traffic-ingress-chat",
+        "acme-ai-k8s-traffic-ingress-sentiment",
     ]
     assert problems == []

@@ -492,4 +492,90 @@ def cases() -> list[Case]:
                 "own_tags_incomplete": ("key:tags", {"environment": "prod"}),
             },
         ),
+        *_fsx_cases(),
+        _efa_case(),
     ]
+
+
+# The shared filesystem as aws/filesystem.py builds it: PERSISTENT_2 with the platform key, its own group
+# admitting Lustre from the nodes' group and from itself, and the nodes' group admitting it back.
+LUSTRE = {
+    "deploymentType": "PERSISTENT_2",
+    "storageType": "SSD",
+    "storageCapacity": 1200,
+    "perUnitStorageThroughput": 125,
+    "subnetIds": ["subnet-1"],
+    "securityGroupIds": ["sg-fsx"],
+    "kmsKeyId": KEY_ARN,
+}
+INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+SG = "aws:ec2/securityGroup:SecurityGroup"
+
+
+def _lustre_rule(group: str, source: str) -> dict[str, object]:
+    return {
+        "securityGroupId": group,
+        "referencedSecurityGroupId": source,
+        "ipProtocol": "tcp",
+        "fromPort": 988,
+        "toPort": 988,
+    }
+
+
+def _fsx_cases() -> list[Case]:
+    network = [
+        Res(SG, "fsx-sg", {"vpcId": "vpc-1", "description": "FSx"}),
+        Res(SG, "node-sg", {"vpcId": "vpc-1", "description": "nodes"}),
+        Res(INGRESS, "from-nodes", _lustre_rule("sg-fsx", "sg-nodes"), deps=["fsx-sg", "node-sg"]),
+        Res(INGRESS, "from-self", _lustre_rule("sg-fsx", "sg-fsx"), deps=["fsx-sg"]),
+        Res(INGRESS, "nodes-from-fsx", _lustre_rule("sg-nodes", "sg-fsx"), deps=["node-sg", "fsx-sg"]),
+    ]
+    lustre = Res("aws:fsx/lustreFileSystem:LustreFileSystem", "lustre", LUSTRE, deps=["fsx-sg"])
+    return [
+        Case(
+            "lepton-aws-fsx-cmk",
+            [Res("aws:fsx/lustreFileSystem:LustreFileSystem", "lustre", LUSTRE)],
+            {
+                "no_key": ("lustre:kmsKeyId", DELETE),
+                "scratch": ("lustre:deploymentType", "SCRATCH_2"),
+            },
+        ),
+        Case(
+            "lepton-aws-fsx-private",
+            [lustre, *network],
+            {
+                "no_groups": ("lustre:securityGroupIds", []),
+                "cidr_on_its_group": ("from-self:cidrIpv4", "10.0.0.0/8"),
+                "world_from_nodes_rule": ("from-nodes:cidrIpv4", "0.0.0.0/0"),
+                "inline_ingress": (
+                    "fsx-sg:ingress",
+                    [{"protocol": "tcp", "fromPort": 988, "toPort": 988, "cidrBlocks": ["0.0.0.0/0"]}],
+                ),
+                "prefix_list": ("from-self:prefixListId", "pl-12345678"),
+            },
+        ),
+    ]
+
+
+def _efa_case() -> Case:
+    """A fabric pool as aws/node_pool.py launches it (the ENA interface and an EFA-only one on the same
+    card) and the EFA device plugin release aws/fabric.py installs."""
+    interfaces = [
+        {"interfaceType": "interface", "networkCardIndex": 0, "deviceIndex": 0, "securityGroups": ["sg-1"]},
+        {"interfaceType": "efa-only", "networkCardIndex": 0, "deviceIndex": 1, "securityGroups": ["sg-1"]},
+    ]
+    return Case(
+        "lepton-aws-efa-device-plugin",
+        [
+            Res("aws:ec2/launchTemplate:LaunchTemplate", "h100-lt", {"networkInterfaces": interfaces}),
+            Res(
+                "kubernetes:helm.sh/v3:Release",
+                "efa-plugin",
+                {"chart": "aws-efa-k8s-device-plugin", "namespace": "kube-system", "version": "v0.5.30"},
+            ),
+        ],
+        {
+            "no_plugin": ("efa-plugin:@drop", None),
+            "other_chart_only": ("efa-plugin:chart", "cluster-autoscaler"),
+        },
+    )

@@ -121,6 +121,57 @@ LOCAL_QUEUE = {"metadata": {"name": "jobs", "namespace": "research"}, "spec": {"
 KUEUE = "kubernetes:kueue.x-k8s.io/v1beta2"
 
 
+ENGINE_CONTAINER = {
+    **CONTAINER,
+    "image": "docker.io/vllm/vllm-openai:v0.11.0@sha256:" + "0" * 64,
+    "env": [
+        {"name": "HF_HOME", "value": "/models/huggingface"},
+        {"name": "HF_TOKEN", "valueFrom": {"secretKeyRef": {"name": "hub", "key": "token"}}},
+    ],
+    "resources": {
+        "requests": {"cpu": "3", "memory": "12Gi", "nvidia.com/gpu": "1", "ephemeral-storage": "19Gi"},
+        "limits": {"cpu": "3", "memory": "12Gi", "nvidia.com/gpu": "1", "ephemeral-storage": "19Gi"},
+    },
+}
+ENGINE_DEPLOYMENT = {
+    "metadata": {"name": "chat", "namespace": "serving"},
+    "spec": {
+        "replicas": 0,
+        "selector": {"matchLabels": {"app": "chat"}},
+        "template": {"metadata": {"labels": {"app": "chat"}}, "spec": {"containers": [ENGINE_CONTAINER]}},
+    },
+}
+
+
+def inference_cases() -> list[Case]:
+    chat = [Res("kubernetes:apps/v1:Deployment", "chat", ENGINE_DEPLOYMENT)]
+    return [
+        Case(
+            "lepton-k8s-no-plaintext-secret-env",
+            chat,
+            {
+                "hub_token_literal": (f"chat:{C}.env.1", {"name": "HF_TOKEN", "value": "hf_abc"}),
+                "cloud_key_literal": (
+                    f"chat:{C}.env.0",
+                    {"name": "AWS_SECRET_ACCESS_KEY", "value": "x"},
+                ),
+            },
+        ),
+        Case(
+            "lepton-k8s-engine-resource-limits",
+            chat,
+            {
+                "no_gpu_or_disk_limit": (f"chat:{C}.resources.limits", {"memory": "12Gi"}),
+                "no_resources": (f"chat:{C}.resources", DELETE),
+                "tag_only_image_no_limits": (
+                    f"chat:{C}",
+                    {**ENGINE_CONTAINER, "image": "vllm/vllm-openai:v0.11.0", "resources": {}},
+                ),
+            },
+        ),
+    ]
+
+
 def job_queue_cases() -> list[Case]:
     queues = [
         *tenant_resources(),
@@ -305,4 +356,5 @@ def cases() -> list[Case]:
             config={"lepton-stateful-protected-in-prod": {"environment": "dev"}},
         ),
         *job_queue_cases(),
+        *inference_cases(),
     ]

@@ -30,7 +30,7 @@ def _needs(graph: PlannedGraph) -> dict[str, int]:
 
 
 def test_aws_prod_vcpu_quotas_by_hand(plan_stack) -> None:
-    """2 × p5.48xlarge (192 vCPUs), 4 on-demand L4 nodes g6.xlarge (4), 16 spot L4 nodes of g6.xlarge (4; a
+    """2 × p5.48xlarge (192 vCPUs), 4 on-demand L4 nodes g6.xlarge (4), 19 spot L4 nodes of g6.xlarge (4; a
     spot pool's types share one shape), 4 × m6i.xlarge (4) plus what a node update adds to the system pool's
     three per-zone groups (EKS DEFAULT strategy: up to 2 per zone; GPU groups update MINIMAL, none); each with
     its Service Quotas code."""
@@ -41,7 +41,7 @@ def test_aws_prod_vcpu_quotas_by_hand(plan_stack) -> None:
     assert quotas == {
         "L-417A185B": ("Running On-Demand P instances", 2 * 192, ["h100"]),
         "L-DB2E81BA": ("Running On-Demand G and VT instances", 4 * 4, ["l4"]),
-        "L-3819A6DF": ("All G and VT Spot Instance Requests", 16 * 4, ["l4-spot"]),
+        "L-3819A6DF": ("All G and VT Spot Instance Requests", 19 * 4, ["l4-spot"]),
         "L-1216C47A": (
             "Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances",
             (4 + 3 * 2) * 4,
@@ -51,9 +51,9 @@ def test_aws_prod_vcpu_quotas_by_hand(plan_stack) -> None:
 
 
 def test_gcp_prod_quotas_by_hand_and_from_the_recorded_pools(plan_stack) -> None:
-    """2 × a3-highgpu-8g (8 H100, 208 vCPUs), 4 on-demand and 16 spot g2-standard-4 (1 L4, 4 vCPUs),
+    """2 × a3-highgpu-8g (8 H100, 208 vCPUs), 4 on-demand and 19 spot g2-standard-4 (1 L4, 4 vCPUs),
     4 × n2-standard-4 plus its upgrade surge node (maxSurge 1; GPU pools surge none); 100 GB boot disks
-    (26 + 1 nodes) plus the Prometheus (50 GiB) and Alertmanager (2 GiB)
+    (29 + 1 nodes) plus the Prometheus (50 GiB) and Alertmanager (2 GiB)
     pd-balanced volumes; the a3-highgpu-8g nodes' 16 × 375 GiB bundled Local SSD. Each machine series
     draws on its own vCPU quota (A3, G2, N2: none on CPUS), and every GPU and vCPU also on the
     project-wide GPUS_ALL_REGIONS / CPUS_ALL_REGIONS (issue 24 item 2). The H100 pool is queued
@@ -63,13 +63,13 @@ def test_gcp_prod_quotas_by_hand_and_from_the_recorded_pools(plan_stack) -> None
     assert _needs(graph) == {
         "PREEMPTIBLE_NVIDIA_H100_GPUS": 16,
         "NVIDIA_L4_GPUS": 4,
-        "PREEMPTIBLE_NVIDIA_L4_GPUS": 16,
-        "GPUS_ALL_REGIONS": 16 + 4 + 16,
+        "PREEMPTIBLE_NVIDIA_L4_GPUS": 19,
+        "GPUS_ALL_REGIONS": 16 + 4 + 19,
         "A3_CPUS": 2 * 208,
-        "G2_CPUS": (4 + 16) * 4,
+        "G2_CPUS": (4 + 19) * 4,
         "N2_CPUS": (4 + 1) * 4,
-        "CPUS_ALL_REGIONS": 2 * 208 + (4 + 16) * 4 + (4 + 1) * 4,
-        "SSD_TOTAL_GB": (26 + 1) * 100 + 50 + 2,
+        "CPUS_ALL_REGIONS": 2 * 208 + (4 + 19) * 4 + (4 + 1) * 4,
+        "SSD_TOTAL_GB": (29 + 1) * 100 + 50 + 2,
         "LOCAL_SSD_TOTAL_GB": 2 * 16 * 375,
     }
     assert _needs(graph) == _quota_at_max(graph)
@@ -139,15 +139,16 @@ def _azure_vcpus_at_max(graph: PlannedGraph) -> dict[str, int]:
 
 def test_azure_prod_quotas_by_hand_and_from_the_recorded_pools(plan_stack) -> None:
     """The system pool 5 × D4s_v5 and `system` 4 × D4s_v5 (4 vCPUs), each with its upgrade surge (33 % of the
-    pool, rounded up: 2 and 2), 2 × ND96isr_H100_v5 (96), 4 on-demand and 16 spot NC4as_T4_v3 (4; GPU pools
-    surge none, spot pools never); spot VMs count against the regional spot quota only."""
+    pool, rounded up: 2 and 2), 2 × ND96isr_H100_v5 (96), 4 on-demand and 17 spot NC4as_T4_v3 (4), 2 spot
+    NV36ads_A10_v5 (36; GPU pools surge none, spot pools never); spot VMs count against the regional spot
+    quota only."""
     graph = plan_stack(PLATFORM_STACK_DIR, "azure-prod")
     needs = _needs(graph)
     assert needs == {
         "Standard DSv5 Family vCPUs": (5 + 2) * 4 + (4 + 2) * 4,
         "Standard NDSH100v5 Family vCPUs": 2 * 96,
         "Standard NCASv3_T4 Family vCPUs": 4 * 4,
-        "Total Regional Spot vCPUs": 16 * 4,
+        "Total Regional Spot vCPUs": 17 * 4 + 2 * 36,
         "Total Regional vCPUs": (5 + 2) * 4 + (4 + 2) * 4 + 2 * 96 + 4 * 4,
     }
     recorded = _azure_vcpus_at_max(graph)
@@ -214,7 +215,7 @@ def test_gcp_asks_for_the_gpu_quotas_read_in_listings_when_asked(plan_stack, pla
     assert sorted(
         (p.get("quotaId"), p.get("dimensions"), p.get("quotaConfig.preferredValue")) for p in prefs
     ) == [
-        ("GPUS-ALL-REGIONS-per-project", {}, "36"),
+        ("GPUS-ALL-REGIONS-per-project", {}, "39"),
         ("NVIDIA-L4-GPUS-per-project-region", {"region": "us-central1"}, "4"),
     ]
     assert prefs[0].get("parent") == "projects/acme-ai-prod"

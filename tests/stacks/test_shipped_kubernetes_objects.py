@@ -53,6 +53,7 @@ def test_custom_resources_are_only_the_known_crds(
         "WorkloadPriorityClass",
         "AdmissionCheck",
         "ProvisioningRequestConfig",
+        "Topology",  # Kueue's, on topology-aware GPU flavors (the *-train stacks)
         "Certificate",
         "ClusterIssuer",
         "Gateway",

@@ -131,9 +131,12 @@ def test_the_shipped_version_is_supported_by_every_chart_the_stack_installs() ->
         "acme_email": "oncall@acme.dev",
     }
     raw["aws"] = {**raw.get("aws", {}), "dns_zone_id": "Z0123456789ABCDEFGHIJ"}
+    raw["filesystem"] = {"enabled": True}  # the FSx CSI driver (AWS only)
     # A topology-aware GPU pool brings the multi-node job API (kubernetes/jobs/jobset.py).
     next(p for p in raw["node_pools"] if p.get("gpu"))["topology_aware"] = True
-    assert set(charts_installed(PlatformSpec.from_dict(raw))) == set(PINNED) - {"cert-manager"}
+    # The EFA device plugin only with a fabric pool (tests/fabric).
+    expected = set(PINNED) - {"cert-manager", "aws-efa-k8s-device-plugin"}
+    assert set(charts_installed(PlatformSpec.from_dict(raw))) == expected
     azure = shipped_spec("azure-prod")
     assert azure["network"].get("domain")
     assert "cert-manager" in charts_installed(PlatformSpec.from_dict(azure))

@@ -50,6 +50,7 @@ CLOUD_ONLY: dict[str, dict[str, str]] = {
         "Addons": "EKS managed add-ons (GKE and AKS install their equivalents themselves)",
         "Autoscaler": "the cluster autoscaler EKS leaves to the user (GKE and AKS run their own)",
         "LoadBalancerController": "the AWS Load Balancer Controller (GKE and AKS ship their controllers)",
+        "SharedFilesystem": "the shared filesystem (FSx for Lustre), built on AWS only so far",
     },
     "gcp": {
         "BinaryAuthorizationPolicy": "the project's Binary Authorization policy (GKE only)",
@@ -236,8 +237,9 @@ def test_a_name_one_cloud_keeps_to_itself_is_not_a_shared_concept() -> None:
     assert set.intersection(*only) == set(), "a concept on every cloud belongs in SHARED_COMPONENTS"
 
 
-# Components only an opt-in spec field creates, and the variant plan holding them.
-OPT_IN_COMPONENTS = {"lepton:k8s:JobSet": "aws-prod+multinode"}  # node_pools[].topology_aware
+# Components only an opt-in spec field creates, and the variant plan holding them (JobSet, created by
+# node_pools[].topology_aware, is planned in aws-train and azure-train).
+OPT_IN_COMPONENTS: dict[str, str] = {}
 
 
 def test_every_component_is_planned_in_a_shipped_stack(plan_stack, platform_dir) -> None:

@@ -61,6 +61,7 @@ def test_environment_defaults_are_concrete(stack: str, expected: tuple) -> None:
                 ("h100", ["Standard_ND96isr_H100_v5"], 0),
                 ("t4", ["Standard_NC4as_T4_v3"], 0),
                 ("t4spot", ["Standard_NC4as_T4_v3"], 0),
+                ("a10spot", ["Standard_NV36ads_A10_v5"], 0),  # the LLM service's A10s
             ],
         ),
     ],
@@ -100,6 +101,7 @@ def test_exposed_hosts_in_spec_order() -> None:
     assert [(e.service, e.host, e.exposure) for e in _resolved("aws-prod").exposed] == [
         ("sentiment", "sentiment.ai.acme.dev", "internal"),
         ("embeddings", "embeddings.ai.acme.dev", "internal"),
+        ("chat", "chat.ai.acme.dev", "internal"),
     ]
     assert _resolved("gcp-dev").exposed == ()
 

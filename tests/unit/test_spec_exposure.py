@@ -86,7 +86,7 @@ def test_public_in_prod_needs_the_explicit_flag() -> None:
     assert "network.public_services" in problem.fix
     raw["network"]["public_services"] = True
     spec = PlatformSpec.from_dict(raw)
-    assert [e.exposure for e in exposed_services(spec)] == ["public", "internal"]
+    assert [e.exposure for e in exposed_services(spec)] == ["public", "internal", "internal"]
 
 
 def test_public_in_dev_needs_no_flag() -> None:

@@ -252,6 +252,24 @@ def test_azure_accepts_human_tags() -> None:
     assert err_or_spec == []
 
 
+# Azure resource group names: 1-90 characters of letters, digits, '-', '_', '.', '(' and ')', not ending in
+# '.' (learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules, Microsoft.Resources
+# resourcegroups; read 2026-12-08).
+@pytest.mark.parametrize("name", ["g", "rg-1", "ml_(team).prod", "x" * 90])
+def test_azure_accepts_every_resource_group_name_azure_does(name: str) -> None:
+    spec = PlatformSpec.from_dict({**AZURE, "azure": {**AZURE["azure"], "resource_group": name}})
+    assert spec.azure is not None and spec.azure.resource_group == name
+
+
+@pytest.mark.parametrize(
+    ("name", "why"),
+    [("rg.", "not ending in '.'"), ("x" * 91, "at most 90 characters"), ("my rg", "resource group name")],
+)
+def test_azure_refuses_resource_group_names_azure_would(name: str, why: str) -> None:
+    err = problems({**AZURE, "azure": {**AZURE["azure"], "resource_group": name}})
+    assert why in by_path(err)["azure.resource_group"]
+
+
 # --- the structure: rules, profiles, walls --------------------------------------------------------------
 
 

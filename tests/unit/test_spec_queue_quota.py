@@ -51,17 +51,17 @@ def test_a_quota_holding_services_and_queue_but_not_the_surge_pod_is_refused() -
 
 def test_unlimited_borrowing_counts_every_other_queue() -> None:
     raw = _spec()
-    raw["tenants"][1]["gpu_quota"] = 8  # serving borrows research's 8 H100s: 4 + 1 + 2 + 8 = 15
+    raw["tenants"][1]["gpu_quota"] = 8  # serving borrows research's 8 H100s: 6 + 2 + 2 + 8 = 18
     found = _problems(raw)
     assert list(found) == ["tenants[1].gpu_quota"]
     why = found["tenants[1].gpu_quota"]
-    assert "4 GPUs of services at replicas.max (embeddings 4 x 1) + 1 of their rolling updates'" in why
+    assert "6 GPUs of services at replicas.max (embeddings 4 x 1, chat 2 x 1) + 2 of their rolling" in why
     assert "+ 2 of queue quota" in why
     assert "+ 8 its queue may borrow" in why
 
 
 def test_a_borrowing_limit_lowers_what_the_namespace_must_hold() -> None:
     raw = _spec()
-    raw["tenants"][1]["gpu_quota"] = 8
+    raw["tenants"][1]["gpu_quota"] = 10  # 6 at max + 2 surge + 2 of its queue, nothing borrowed
     raw["tenants"][1]["jobs"]["borrowing_limit"] = 0
     PlatformSpec.from_dict(raw)

@@ -27,6 +27,8 @@ WALLS: dict[str, tuple[str, ...]] = {
     "deployer": (*SDKS, *CLOUDS, "lepton_infra.kubernetes", "lepton_infra.platform"),
     # the destroy simulation and held names read type tokens and inputs from the plan, like the deployer
     "lifecycle": (*SDKS, *CLOUDS, "lepton_infra.kubernetes", "lepton_infra.platform"),
+    # the cold-start estimate reads the spec, the catalog and the deploy model's figures
+    "coldstart": (*SDKS, *CLOUDS, "lepton_infra.kubernetes", "lepton_infra.platform"),
 }
 
 

@@ -10,7 +10,15 @@ from __future__ import annotations
 from types import ModuleType
 
 from lepton_infra.cost.registry import RULES, Rule
-from lepton_infra.cost.rules import control_planes, dns, load_balancers, managed_services, network, node_pools
+from lepton_infra.cost.rules import (
+    control_planes,
+    dns,
+    filesystems,
+    load_balancers,
+    managed_services,
+    network,
+    node_pools,
+)
 
 RULE_MODULES: tuple[ModuleType, ...] = (
     control_planes,
@@ -19,6 +27,7 @@ RULE_MODULES: tuple[ModuleType, ...] = (
     managed_services,
     dns,
     load_balancers,
+    filesystems,
 )
 
 

@@ -95,7 +95,16 @@ CHART_IMAGE_REPOSITORIES: dict[tuple[str, str], tuple[str, ...]] = {
     (charts.AWS_LOAD_BALANCER_CONTROLLER.chart, charts.AWS_LOAD_BALANCER_CONTROLLER.version): (
         "public.ecr.aws/eks/aws-load-balancer-controller",
     ),
+    (charts.AWS_EFA_DEVICE_PLUGIN.chart, charts.AWS_EFA_DEVICE_PLUGIN.version): (
+        "602401143452.dkr.ecr.us-west-2.amazonaws.com/eks/aws-efa-k8s-device-plugin",
+    ),
 }
+
+
+# Charts only the AWS layer installs and whose images the GKE allowlist (all charts by default) leaves out:
+# the EFA device plugin runs on EKS fabric pools only. (The AWS autoscaler's and load balancer controller's
+# images predate this and stay on the GKE allowlist; dropping them is a GKE plan change of its own.)
+AWS_ONLY_CHARTS = frozenset({charts.AWS_EFA_DEVICE_PLUGIN.chart})
 
 
 def repository_pattern(repository: str) -> str:
@@ -105,13 +114,14 @@ def repository_pattern(repository: str) -> str:
 
 
 def chart_image_patterns(chart_names: Iterable[str] | None = None) -> list[str]:
-    """Allowlist patterns for the images of the pinned charts (all of them, or those named), sorted."""
+    """Allowlist patterns for the images of the pinned charts (all but `AWS_ONLY_CHARTS`, or those named),
+    sorted."""
     wanted = set(chart_names) if chart_names is not None else None
     return sorted(
         {
             repository_pattern(repo)
             for (chart, _), repos in CHART_IMAGE_REPOSITORIES.items()
-            if wanted is None or chart in wanted
+            if (chart in wanted if wanted is not None else chart not in AWS_ONLY_CHARTS)
             for repo in repos
         }
     )

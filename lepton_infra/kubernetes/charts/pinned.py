@@ -87,6 +87,10 @@ CLUSTER_AUTOSCALER_IMAGE_TAGS = dict(chart_support()["cluster-autoscaler"].image
 # class `alb` become ALBs. Its IAM policy is derived in aws/lb_controller.py from the app version the chart
 # ships (chart 3.5.0 = app v3.5.0).
 AWS_LOAD_BALANCER_CONTROLLER = pinned("aws-load-balancer-controller")
+# The FSx for Lustre CSI driver (installed by the AWS platform with `filesystem.enabled`).
+AWS_FSX_CSI_DRIVER = pinned("aws-fsx-csi-driver")
+# The EFA device plugin (installed by the AWS platform on a fabric pool's nodes).
+AWS_EFA_DEVICE_PLUGIN = pinned("aws-efa-k8s-device-plugin")
 # The ProvisioningRequest CRD (autoscaling.x-k8s.io) the autoscaler serves with
 # `--enable-provisioning-requests`. No autoscaler chart ships it (9.59.0 grants RBAC for it but templates no
 # CRD), so it is applied from the autoscaler's repository at the pinned image's tag. Its `v1` version, which

@@ -171,12 +171,22 @@ def cluster_queue_spec(queue: TenantQueue, flavors: Sequence[Flavor]) -> dict[st
         {"name": "cpu", "nominalQuota": queue.cpu_quota, "borrowingLimit": 0},
         {"name": "memory", "nominalQuota": queue.memory_quota, "borrowingLimit": 0},
     ]
-    groups: list[dict[str, Any]] = [
-        {
-            "coveredResources": ["cpu", "memory"],
-            "flavors": [{"name": f.name, "resources": compute} for f in flavors if f.gpu_type is None],
-        }
-    ]
+    groups: list[dict[str, Any]] = []
+    # With a topology-aware GPU flavor the queue declares no CPU/memory group: a job pod asks for CPU and
+    # memory beside its GPUs, and Kueue admits a pod set only if the flavor of every resource group it uses
+    # agrees on topology (kueue v0.19.2 pkg/scheduler/flavorassigner/tas_flavorassigner.go
+    # checkPodSetAndFlavorMatchForTAS: a topology request on a flavor without one is refused, and a TAS-only
+    # flavor refuses a pod set without one). The label-less CPU flavor cannot carry a topology (a
+    # topologyName needs node labels), so with the group no GPU job would ever be admitted. Without it the
+    # queue's CPU and memory are undeclared: ignored at admission (QUOTA_CHECK_STRATEGY), bounded only by
+    # the namespace's ResourceQuota (a job past it is admitted and its pods wait for room).
+    if not any(f.topology for f in flavors):
+        groups.append(
+            {
+                "coveredResources": ["cpu", "memory"],
+                "flavors": [{"name": f.name, "resources": compute} for f in flavors if f.gpu_type is None],
+            }
+        )
 
     def gpus(flavor: Flavor) -> list[dict[str, Any]]:
         quota: dict[str, Any] = {

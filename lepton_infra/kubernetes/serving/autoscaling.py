@@ -57,12 +57,15 @@ def scaled_object_spec(
     target: float,
     cpu_utilization: int,
     prometheus_url: str = PROMETHEUS_URL,
+    engine_triggers: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """A KEDA ScaledObject on the service's metric (a Prometheus query). With replicas kept running (min ≥
     1) a CPU trigger stands beside it, so a CPU-bound server still scales; KEDA refuses CPU triggers at
     min 0. KEDA's HPA is then named like the service's plain HPA of earlier versions and takes it over on
-    an upgrade (`TRANSFER_HPA_ANNOTATIONS`)."""
-    triggers: list[dict[str, Any]] = [
+    an upgrade (`TRANSFER_HPA_ANNOTATIONS`). `engine_triggers` (an inference engine's own gauges,
+    kubernetes/serving/engine.py) replace the query and the CPU trigger: an engine's CPU is busy whatever
+    its load."""
+    triggers: list[dict[str, Any]] = list(engine_triggers or []) or [
         {
             "type": "prometheus",
             "metadata": {
@@ -81,7 +84,7 @@ def scaled_object_spec(
         "cooldownPeriod": SCALE_DOWN_PERIOD_SECONDS,
         "triggers": triggers,
     }
-    if min_replicas > 0:
+    if min_replicas > 0 and not engine_triggers:
         triggers.append(
             {"type": "cpu", "metricType": "Utilization", "metadata": {"value": str(cpu_utilization)}}
         )

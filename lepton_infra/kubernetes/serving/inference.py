@@ -32,6 +32,12 @@ from lepton_infra.kubernetes.serving.autoscaling import (
     service_endpoint,
     service_host,
 )
+from lepton_infra.kubernetes.serving.engine import (
+    RULE_GROUP,
+    EngineLaunch,
+    engine_rule_spec,
+    engine_triggers,
+)
 from lepton_infra.kubernetes.serving.rollout import rolling_update
 from lepton_infra.kubernetes.serving.workload import PORT_NAME, PodShape, pod_template_spec
 from lepton_infra.kubernetes.tenancy.isolation import callers_ingress_spec, interceptor_ingress_spec
@@ -138,6 +144,10 @@ class InferenceServiceArgs(ComponentArgs):
     """The FQDN a load balancer routes to this service (`services[].host` when exposed). Behind the
     interceptor the HTTPScaledObject matches it too: the load balancer keeps the client's Host. Default:
     none, reached in the cluster only."""
+    engine: EngineLaunch | None = None
+    """The inference engine the container runs (its pinned image is `image`): its command and arguments,
+    a KEDA trigger on its queue and KV cache for `min_replicas` ≥ 1 (`scaling_metric` engine_queue) and
+    its alert rules. Default: none, the image's own server."""
     service_annotations: Mapping[str, str] = field(default_factory=dict)
     """What the cloud's route decoration puts on the Service the load balancer targets. Default: none."""
 
@@ -163,6 +173,13 @@ class InferenceServiceArgs(ComponentArgs):
         yield from like_spec_field("scaling_metric", self.scaling_metric, ScalingSpec, "metric")
         yield from like_spec_field("scaling_target", self.scaling_target, ScalingSpec, "target")
         yield from like_spec_field("cpu_utilization", self.cpu_utilization, ScalingSpec, "cpu_utilization")
+        if self.scaling_metric == "engine_queue" and (self.engine is None or self.min_replicas == 0):
+            yield Problem(
+                "scaling_metric",
+                self.scaling_metric,
+                "scales on an engine's queue, which needs `engine` and min_replicas ≥ 1",
+                "set `engine` and min_replicas ≥ 1, or scale on requests_per_second",
+            )
 
 
 class InferenceService(Component):
@@ -197,6 +214,9 @@ class InferenceService(Component):
             preferred_pools=args.preferred_pools,
             required_pools=args.required_pools,
             priority_class=args.priority_class,
+            command=args.engine.command() if args.engine else (),
+            args=args.engine.args() if args.engine else (),
+            extra_env=args.engine.env() if args.engine else (),
         )
         deployment_spec: dict[str, Any] = {
             # The autoscaler owns the replica count after creation (ignored below).
@@ -297,23 +317,27 @@ class InferenceService(Component):
                     spec=queue_monitor_spec(args.name),
                     opts=self.child_opts(depends_on=list(args.monitoring_crds)),
                 )
-            query = pulumi.Output.from_input(args.namespace).apply(
-                lambda ns: scaling_query(args.scaling_metric, ns, args.name)
+            launch = args.engine
+            scaled_spec = pulumi.Output.from_input(args.namespace).apply(
+                lambda ns: scaled_object_spec(
+                    args.name,
+                    args.min_replicas,
+                    args.max_replicas,
+                    scaling_query(args.scaling_metric, ns, args.name),
+                    args.scaling_target,
+                    args.cpu_utilization,
+                    args.prometheus_url,
+                    engine_triggers(launch.engine, ns, args.name, args.scaling_target, args.prometheus_url)
+                    if launch is not None and args.scaling_metric == "engine_queue"
+                    else None,
+                )
             )
             self.scaled_object = k8s.apiextensions.CustomResource(
                 child_name(name, "scaler"),
                 api_version="keda.sh/v1alpha1",
                 kind="ScaledObject",
                 metadata=meta(dict(TRANSFER_HPA_ANNOTATIONS) if args.min_replicas > 0 else None),
-                spec=scaled_object_spec(
-                    args.name,
-                    args.min_replicas,
-                    args.max_replicas,
-                    query,
-                    args.scaling_target,
-                    args.cpu_utilization,
-                    args.prometheus_url,
-                ),
+                spec=scaled_spec,
                 opts=self.child_opts(depends_on=[*args.keda, self.deployment]),
             )
             # Called at its own Service: every tenant's pods may (the interceptor path has its own policy).
@@ -322,6 +346,21 @@ class InferenceService(Component):
                 metadata=meta(suffix="-from-callers"),
                 spec=cast(Any, callers_ingress_spec(selector, args.port)),
                 opts=self.child_opts(),
+            )
+        self.engine_rules: k8s.apiextensions.CustomResource | None = None
+        if args.engine is not None:
+            engine = args.engine.engine
+            # Beside the service; Prometheus reads rules from every namespace (as Kueue's), and tenants
+            # cannot edit them (their Role has no monitoring.coreos.com rights).
+            self.engine_rules = k8s.apiextensions.CustomResource(
+                child_name(name, "engine-rules"),
+                api_version="monitoring.coreos.com/v1",
+                kind="PrometheusRule",
+                metadata=meta(suffix=f"-{RULE_GROUP}"),
+                spec=pulumi.Output.from_input(args.namespace).apply(
+                    lambda ns: engine_rule_spec(engine, ns, args.name)
+                ),
+                opts=self.child_opts(depends_on=list(args.monitoring_crds)),
             )
         autoscaler = self.autoscaler
         # The address in-cluster clients call (url + Host header), for stack outputs and docs.

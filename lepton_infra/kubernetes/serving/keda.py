@@ -35,6 +35,10 @@ COLD_START_WAIT = f"{COLD_START_WAIT_SECONDS // 60}m"
 RESPONSE_HEADER_TIMEOUT = f"{RESPONSE_HEADER_TIMEOUT_SECONDS}s"
 # keda-add-ons-http 0.15.0 values.yaml: `scaler.replicas: 3`, `interceptor.replicas.min: 3`.
 HTTP_ADD_ON_CHART_REPLICAS = 3
+# keda-add-ons-http 0.15.0 values.yaml (kedacore/charts 1444d00, read 2026-12-07): operator, scaler and
+# interceptor each request 250m CPU and 20Mi, limited to 500m and 64Mi. Trimmed (dev): 100m, the same memory
+# (a values map given replaces neither the chart's limits nor, once written whole, its memory request).
+HTTP_ADD_ON_TRIMMED_REQUESTS = {"resources": {"requests": {"cpu": "100m", "memory": "20Mi"}}}
 
 
 @dataclass
@@ -54,6 +58,9 @@ class KedaArgs(ComponentArgs):
     http_add_on_replicas: int = HTTP_ADD_ON_CHART_REPLICAS
     """Replicas of the HTTP add-on's scaler and (minimum) interceptor, 250m CPU and 20Mi each. Default: the
     chart's 3 (left to the chart, not written); 1 frees 1 vCPU of requests on a small system pool."""
+    http_add_on_trimmed_requests: bool = False
+    """The HTTP add-on's operator, scaler and interceptor request 100m CPU each instead of the chart's
+    250m (memory and limits as the chart's). Default: off."""
     http_add_on_chart: HelmChart = field(default_factory=lambda: KEDA_HTTP_ADD_ON)
     """The HTTP add-on's chart, when `http_add_on`. Default: the pinned one, which the KEDA pin pairs with."""
     namespace_labels: Mapping[str, str] = field(default_factory=dict)
@@ -127,7 +134,7 @@ class Keda(Component):
                         },
                         **_replicas({"scaler": {"replicas": args.http_add_on_replicas}}, args),
                     },
-                    KEDA_HTTP_ADD_ON_PRIORITY,
+                    merged(KEDA_HTTP_ADD_ON_PRIORITY, _trimmed(args)),
                 ),
                 self.child_opts(depends_on=[*args.depends_on, self.release]),
             )
@@ -143,3 +150,10 @@ class Keda(Component):
 def _replicas(values: dict[str, object], args: KedaArgs) -> dict[str, object]:
     """`values` when the replicas differ from the chart's default; nothing otherwise (the chart decides)."""
     return values if args.http_add_on_replicas != HTTP_ADD_ON_CHART_REPLICAS else {}
+
+
+def _trimmed(args: KedaArgs) -> dict[str, object]:
+    """The three pods' trimmed requests when asked for; nothing otherwise (the chart's)."""
+    if not args.http_add_on_trimmed_requests:
+        return {}
+    return {pod: HTTP_ADD_ON_TRIMMED_REQUESTS for pod in ("operator", "scaler", "interceptor")}

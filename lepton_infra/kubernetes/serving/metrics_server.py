@@ -17,6 +17,7 @@ from lepton_infra.kubernetes.charts.pinned import METRICS_SERVER, HelmChart
 from lepton_infra.kubernetes.priority import critical_pods_quota
 
 NAMESPACE = "kube-system"
+HA_REPLICAS = 2  # behind a PDB of one unavailable: a drain or a restart keeps the metrics API up
 
 
 @dataclass
@@ -30,11 +31,18 @@ class MetricsServerArgs(ComponentArgs):
     """The chart runs metrics-server at system-cluster-critical (its default): set it where the cluster
     admits that class only under a ResourceQuota (GKE), and one is created in kube-system beside any the
     cloud keeps there. Default: off."""
+    replicas: int = HA_REPLICAS
+    """metrics-server pods (`cluster.system_replicas`, at most 2). Default 2: HPAs stop scaling while the
+    metrics API is down, so one pod may restart or move while the other answers. 1 (dev) saves 100m CPU and
+    200Mi (the chart's requests) on the system pool; a node drain or a restart then pauses CPU-based
+    scaling for the pod's start (about a minute)."""
     kubernetes_version: str | None = None
     """The cluster's minor (`1.33`), a minor the chart must support. Default: not given, not checked (the
     spec checks it for a whole platform, spec/chart_rules.py)."""
 
     def problems(self) -> Iterator[Problem]:
+        if self.replicas < 1:
+            yield Problem("replicas", self.replicas, "metrics-server needs a pod", "set 1 or more")
         if self.kubernetes_version is not None:
             yield from kubernetes_version_problems(self.kubernetes_version, {"chart": self.chart})
 
@@ -55,9 +63,9 @@ class MetricsServer(Component):
             child_name(name, "release"),
             args.chart,
             NAMESPACE,
-            # Two replicas behind a PDB: HPAs stop scaling while the metrics API is down.
+            # Replicas behind a PDB: HPAs stop scaling while the metrics API is down.
             {
-                "replicas": 2,
+                "replicas": args.replicas,
                 "podDisruptionBudget": {"enabled": True, "maxUnavailable": 1},
                 **METRICS_SERVER_HARDENING,
             },

@@ -54,6 +54,11 @@ class PodShape:
     # Pools the pods may run on only (on-demand ones for a prod service kept running); empty: any that fits.
     required_pools: Sequence[str] = ()
     priority_class: str | None = None
+    # An inference engine's launch (kubernetes/serving/engine.py): its command, arguments and environment
+    # replace the image's entrypoint and come beside the platform's variables. Empty: the image's own.
+    command: Sequence[str] = ()
+    args: Sequence[str] = ()
+    extra_env: Sequence[Mapping[str, str]] = ()
 
 
 def container_security_context() -> dict[str, Any]:
@@ -166,6 +171,7 @@ def pod_template_spec(shape: PodShape) -> dict[str, Any]:
             {"name": "MODEL_CACHE_DIR", "value": MODEL_CACHE_PATH},
             {"name": "XDG_CACHE_HOME", "value": MODEL_CACHE_PATH},
             {"name": "HF_HOME", "value": f"{MODEL_CACHE_PATH}/huggingface"},
+            *(dict(e) for e in shape.extra_env),
         ],
         "resources": resources(
             shape.cpu,
@@ -183,6 +189,10 @@ def pod_template_spec(shape: PodShape) -> dict[str, Any]:
         # The kubelet's own sleep (no shell needed in the image).
         "lifecycle": {"preStop": {"sleep": {"seconds": ENDPOINT_PROPAGATION_SECONDS}}},
     }
+    if shape.command:
+        container["command"] = list(shape.command)
+    if shape.args:
+        container["args"] = list(shape.args)
     spec: dict[str, Any] = {
         "serviceAccountName": shape.service_account,
         # The cloud identity comes through its own projected token; no Kubernetes API token in the pod.

@@ -101,8 +101,8 @@ def traffic_plan(spec: PlatformSpec, handle: ClusterHandle) -> tuple[TrafficPlan
                 host=e.host,
                 exposure=e.exposure,
                 port=s.port,
-                health_path=s.health_path,
-                predict_path=s.predict_path,
+                health_path=s.probe_path,
+                predict_path=s.serves_path,
                 via_interceptor=autoscaler_for(s.replicas.min, s.scaling.metric) == "keda-http",
             )
         )

@@ -15,6 +15,8 @@ from lepton_infra.policy.rules import common
 from lepton_infra.policy.rules.aws import dns as aws_dns
 from lepton_infra.policy.rules.aws import ecr as aws_ecr
 from lepton_infra.policy.rules.aws import eks as aws_eks
+from lepton_infra.policy.rules.aws import fabric as aws_fabric
+from lepton_infra.policy.rules.aws import fsx as aws_fsx
 from lepton_infra.policy.rules.aws import iam as aws_iam
 from lepton_infra.policy.rules.aws import kms as aws_kms
 from lepton_infra.policy.rules.aws import logs as aws_logs
@@ -40,6 +42,7 @@ from lepton_infra.policy.rules.gcp import kms as gcp_kms
 from lepton_infra.policy.rules.gcp import network as gcp_network
 from lepton_infra.policy.rules.gcp import nodes as gcp_nodes
 from lepton_infra.policy.rules.gcp import storage as gcp_storage
+from lepton_infra.policy.rules.kubernetes import inference as k8s_inference
 from lepton_infra.policy.rules.kubernetes import jobs as k8s_jobs
 from lepton_infra.policy.rules.kubernetes import pod_security as k8s_pod_security
 from lepton_infra.policy.rules.kubernetes import tenancy as k8s_tenancy
@@ -51,6 +54,8 @@ RULE_MODULES: tuple[ModuleType, ...] = (
     aws_dns,
     aws_ecr,
     aws_eks,
+    aws_fabric,
+    aws_fsx,
     aws_iam,
     aws_kms,
     aws_logs,
@@ -76,6 +81,7 @@ RULE_MODULES: tuple[ModuleType, ...] = (
     gcp_network,
     gcp_nodes,
     gcp_storage,
+    k8s_inference,
     k8s_jobs,
     k8s_pod_security,
     k8s_tenancy,

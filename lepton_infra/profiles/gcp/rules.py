@@ -149,7 +149,7 @@ def gcp_images_name_their_registry(spec: PlatformSpec) -> Iterator[Problem]:
     if spec.cloud != "gcp" or spec.gcp is None or spec.gcp.binary_authorization == "off":
         return
     for i, service in enumerate(spec.services):
-        if image_registry(service.image) is None:
+        if service.image is not None and image_registry(service.image) is None:
             yield Problem(
                 f"services[{i}].image",
                 service.image,

@@ -177,6 +177,25 @@ for _token, _prefix in {
     outputs_for(_token)(_prefixed_id(_prefix))
 
 
+@outputs_for("aws:fsx/lustreFileSystem:LustreFileSystem")
+def fsx_lustre(name, inputs, ctx, meta):
+    # The shapes FSx answers with: `fs-` and 17 hex digits; the DNS name under the region's fsx domain; a
+    # PERSISTENT_2 file system's 8-character mount name (API FileSystem.LustreConfiguration.MountName).
+    fs_id = f"fs-{short_hash(name, length=17)}"
+    return with_generic(
+        name,
+        inputs,
+        ctx,
+        meta,
+        {
+            "__id__": fs_id,
+            "arn": aws_arn(ctx, "fsx", f"file-system/{fs_id}"),
+            "dnsName": f"{fs_id}.fsx.{ctx.aws_region}.amazonaws.com",
+            "mountName": short_hash(name, "mount"),
+        },
+    )
+
+
 @outputs_for("aws:ec2/launchTemplate:LaunchTemplate")
 def launch_template(name, inputs, ctx, meta):
     return with_generic(

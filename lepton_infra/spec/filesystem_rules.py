@@ -1,0 +1,61 @@
+"""What the spec refuses about the shared filesystem (`filesystem:`): a cloud where it is not built, a
+throughput tier or a size the provider refuses, more tenants than it can give a directory of their own.
+The provider's figures and their sources are in core/data/shared_filesystems.yaml."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from lepton_infra.core.errors import Problem
+from lepton_infra.core.shared_filesystem import filesystem_offers, filesystem_refusals
+from lepton_infra.core.spec_checks import rule
+
+if TYPE_CHECKING:
+    from lepton_infra.spec.platform import PlatformSpec
+
+
+@rule("cloud", "filesystem", "tenants")
+def _filesystem(spec: PlatformSpec) -> Iterator[Problem]:
+    fs = spec.filesystem
+    if not fs.enabled:
+        return
+    offer = filesystem_offers().get(spec.cloud)
+    if offer is None:
+        built = ", ".join(sorted(filesystem_offers()))
+        why = filesystem_refusals().get(spec.cloud, "")
+        yield Problem(
+            "filesystem.enabled",
+            True,
+            f"the shared filesystem is not built on {spec.cloud} yet (built on: {built})"
+            + (f". {why}" if why else ""),
+            "remove `filesystem:` or set enabled: false",
+        )
+        return
+    tiers = sorted(offer.tiers)
+    if fs.throughput_mbps_per_tib not in offer.tiers:
+        yield Problem(
+            "filesystem.throughput_mbps_per_tib",
+            fs.throughput_mbps_per_tib,
+            f"{offer.product} offers only {', '.join(map(str, tiers))} MB/s per TiB",
+            f"use one of {', '.join(map(str, tiers))}",
+        )
+    if fs.capacity_gib is not None and not offer.accepts(fs.capacity_gib):
+        first = ", ".join(map(str, offer.first_sizes_gib))
+        yield Problem(
+            "filesystem.capacity_gib",
+            fs.capacity_gib,
+            f"{offer.product} accepts {first} GiB, then multiples of {offer.step_gib} GiB",
+            f"use {offer.next_size(fs.capacity_gib)} (the next size it accepts)",
+        )
+    if len(spec.tenants) > offer.max_tenants:
+        yield Problem(
+            "filesystem.enabled",
+            True,
+            f"{len(spec.tenants)} tenants, but one {spec.cloud} filesystem gives at most "
+            f"{offer.max_tenants} tenants a directory of their own (one data repository association each)",
+            f"keep at most {offer.max_tenants} tenants, or leave the filesystem off",
+        )
+
+
+FILESYSTEM_RULES = (_filesystem,)
