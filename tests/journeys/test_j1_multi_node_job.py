@@ -44,6 +44,9 @@ ASKS = {
     "aws-prod+multinode": (REQUIRED, "topology.k8s.aws/network-node-layer-3"),
     "gcp-prod+multinode": (REQUIRED, "cloud.google.com/gce-topology-subblock"),
     "azure-prod+multinode": (PREFERRED, HOSTNAME),
+    # The shipped azure-train (its h100 pool topology-aware). aws-train's pool is h100-efa on a fabric: its
+    # walk needs the flavor per stack and the EFA devices in the pods' requests (not done yet).
+    "azure-train": (PREFERRED, HOSTNAME),
 }
 NODES = 2
 GKE_FIREWALL = "gcp:compute/firewall:Firewall"
