@@ -38,6 +38,8 @@ MONITORING_NAMESPACE = "monitoring"
 GPU_OPERATOR_NAMESPACE = "gpu-operator"
 KEDA_NAMESPACE = "keda"
 KUEUE_NAMESPACE = "kueue-system"
+# The JobSet controller (the multi-node job API, where a GPU pool is topology_aware).
+JOBSET_NAMESPACE = "jobset-system"
 CERT_MANAGER_NAMESPACE = "cert-manager"
 # Where the shared Gateways (Gateway API) and their certificates live; HTTPRoutes stay in the tenants'.
 INGRESS_NAMESPACE = "lepton-ingress"
@@ -54,6 +56,7 @@ RESERVED_NAMESPACES = frozenset(
         MONITORING_NAMESPACE,
         KEDA_NAMESPACE,
         KUEUE_NAMESPACE,
+        JOBSET_NAMESPACE,
         CERT_MANAGER_NAMESPACE,
         INGRESS_NAMESPACE,
     }

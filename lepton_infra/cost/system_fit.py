@@ -120,7 +120,9 @@ def platform_pods(graph: PlannedGraph) -> list[PodRequests]:
     out: list[PodRequests] = []
     for release in graph.of_type(HELM_RELEASE):
         values = release.get("values") or {}
-        for w in _table().get(str(release.get("chart")), []):
+        # The table is keyed by chart name; an OCI chart's `chart` input is its full address
+        # (kubernetes/charts/pinned.py `reference`: oci://registry.k8s.io/kueue/charts/kueue).
+        for w in _table().get(str(release.get("chart")).rsplit("/", 1)[-1], []):
             cpu = memory = 0
             for path, default in zip(w["resources"], w["defaults"], strict=True):
                 requests = (dig(values, path) or {}).get("requests") or default

@@ -4,6 +4,7 @@ services. It sees a cloud only through the `ClusterHandle` it is given; it impor
 from lepton_infra.kubernetes.addons import PlatformAddons, PlatformAddonsArgs
 from lepton_infra.kubernetes.from_spec import addons_args, build_addons
 from lepton_infra.kubernetes.gpu_stack import GpuStack, GpuStackArgs
+from lepton_infra.kubernetes.jobs.jobset import JobSet, JobSetArgs
 from lepton_infra.kubernetes.jobs.kueue import Kueue, KueueArgs
 from lepton_infra.kubernetes.observability.alert_routing import AlertReceivers, SecretFile, SmtpRelay
 from lepton_infra.kubernetes.observability.observability import Observability, ObservabilityArgs
@@ -19,6 +20,8 @@ __all__ = [
     "GpuStackArgs",
     "InferenceService",
     "InferenceServiceArgs",
+    "JobSet",
+    "JobSetArgs",
     "Keda",
     "KedaArgs",
     "Kueue",

@@ -19,6 +19,7 @@ from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name
 from lepton_infra.kubernetes.gpu_stack import GpuStack, GpuStackArgs
+from lepton_infra.kubernetes.jobs.jobset import JobSet, JobSetArgs
 from lepton_infra.kubernetes.jobs.kueue import Kueue, KueueArgs, TenantQueueWiring
 from lepton_infra.kubernetes.jobs.queues import Flavor, TenantQueue
 from lepton_infra.kubernetes.observability.observability import Observability, ObservabilityArgs
@@ -57,6 +58,9 @@ class JobQueuesArgs:
     topology_levels: Sequence[str] = ()
     """The cloud's network-topology node labels, broadest first (`jobs/topology.py`), for flavors with a
     topology. Default: none (no flavor may name one)."""
+    jobsets: bool = False
+    """Install the JobSet API (jobs/jobset.py) and integrate it with Kueue: multi-node jobs. Default: off
+    (`job_queues_args` turns it on where a GPU pool is topology_aware)."""
 
 
 @dataclass
@@ -222,8 +226,22 @@ class PlatformAddons(Component):
             for tenant, volume in args.shared_volumes.items()
         }
         self.kueue: Kueue | None = None
+        self.jobset: JobSet | None = None
         if args.jobs is not None:
             admins = {t.name: list(t.admin_groups) for t in args.tenants}
+            kueue_needs = list(platform)
+            if args.jobs.jobsets:
+                self.jobset = JobSet(
+                    child_name(name, "jobset"),
+                    JobSetArgs(
+                        kubernetes_version=args.kubernetes_version,
+                        system_pool=args.jobs.system_pool,
+                        depends_on=platform,
+                    ),
+                    self.child_opts(),
+                )
+                # The JobSet CRD served before Kueue starts (else it polls for it before integrating).
+                kueue_needs.append(self.jobset.release)
             self.kueue = Kueue(
                 child_name(name, "kueue"),
                 KueueArgs(
@@ -234,12 +252,13 @@ class PlatformAddons(Component):
                         for q in args.jobs.queues
                     ],
                     system_pool=args.jobs.system_pool,
-                    depends_on=platform,
+                    depends_on=kueue_needs,
                     monitoring_crds=crds,
                     provisioning_class=args.jobs.provisioning_class,
                     provisioning_ready=args.jobs.provisioning_ready,
                     provisioning_all_or_nothing=args.jobs.provisioning_all_or_nothing,
                     topology_levels=args.jobs.topology_levels,
+                    jobsets=args.jobs.jobsets,
                 ),
                 self.child_opts(),
             )

@@ -241,6 +241,8 @@ def job_queues_args(
         provisioning_ready=list(capacity.ready) if provisioned and capacity else [],
         provisioning_all_or_nothing=bool(provisioned and capacity and capacity.all_or_nothing),
         topology_levels=gpu.network_topology if any(p.topology_aware for p in spec.gpu_pools) else (),
+        # Multi-node jobs where a pool is declared for them (jobs/jobset.py: why not everywhere).
+        jobsets=any(p.topology_aware for p in spec.gpu_pools),
     )
 
 

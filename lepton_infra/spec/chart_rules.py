@@ -36,6 +36,8 @@ def charts_installed(spec: PlatformSpec) -> list[str]:
         charts.append("keda-add-ons-http")
     if spec.jobs.enabled:
         charts.append("kueue")
+        if any(p.topology_aware for p in spec.gpu_pools):
+            charts.append("jobset")  # the multi-node job API (kubernetes/jobs/jobset.py)
     from lepton_infra.core.exposure import exposed_services
 
     if exposed_services(spec) and spec.cloud != "aws":

@@ -88,9 +88,13 @@ class NodePoolSpec(SpecModel):
         "(`kueue.x-k8s.io/podset-required-topology` or `-preferred-topology` on its pod template, naming a "
         "level such as `topology.k8s.aws/network-node-layer-3` or `cloud.google.com/gce-topology-block`) is "
         "admitted only where its pods fit one network domain (kubernetes/jobs/topology.py lists each "
-        "cloud's levels; AKS has only the host level). Needs `jobs.enabled`. Costs nothing; nodes the cloud "
-        "does not label (instance types outside EC2 instance topology, GKE machines without compact "
-        "placement) are in no domain, so a job requiring one waits. Default: off.",
+        "cloud's levels; AKS has only the host level). Needs `jobs.enabled`. Also installs the multi-node "
+        "job API, JobSet (kubernetes/jobs/jobset.py), integrated with Kueue: tenants submit JobSets "
+        "with the `kueue.x-k8s.io/queue-name` label. Costs no node of its own: two JobSet controller "
+        "replicas on the system pool request 1 vCPU and 256Mi together (the plan's system_pool_fit "
+        "counts them). Nodes the cloud does not label (instance types outside EC2 instance topology, "
+        "GKE machines without compact placement) are in no domain, so a job requiring one waits. "
+        "Default: off.",
     )
 
     fabric: FabricMode = Field(

@@ -58,6 +58,32 @@ def test_the_charts_three_http_add_on_replicas_do_not_fit_aws_dev(plan_program) 
     assert http == {"http-operator": 1, "http-scaler": 3, "http-interceptor": 3}
 
 
+@pytest.mark.parametrize("stack", ["aws-prod", "azure-prod", "gcp-prod", "azure-train"])
+def test_every_release_of_a_queueing_platform_is_counted_and_fits(stack: str, plan_stack) -> None:
+    """Kueue (and JobSet) are OCI charts: their releases record the chart's full `oci://` address, and the
+    fit looked their rows up by it, so the two Kueue controllers (500m CPU, 512Mi each) were never counted."""
+    from tests.journeys.conftest import variant_graph
+
+    graph = variant_graph(stack) if "+" in stack else plan_stack(PLATFORM_STACK_DIR, stack)
+    fit = _fit(graph)
+    assert {p["release"] for p in fit["pods"]} == {r.name for r in graph.of_type(RELEASE)}
+    assert {p["name"]: p["replicas"] for p in fit["pods"] if p["name"] == "kueue-controller"} == {
+        "kueue-controller": 2
+    }
+    assert fit["fits"] is True
+
+
+@pytest.mark.parametrize("stack", ["aws-train", "azure-train"])
+def test_the_topology_aware_train_stacks_fit_two_system_nodes(stack: str, plan_stack) -> None:
+    """Kueue's and JobSet's controllers (two of each, 500m each) do not fit one 4-vCPU system node with the
+    cloud's own pods: the train stacks with a topology-aware pool run two."""
+    fit = _fit(plan_stack(PLATFORM_STACK_DIR, stack))
+    assert fit["min_nodes"] == 2
+    replicas = {p["name"]: p["replicas"] for p in fit["pods"]}
+    assert (replicas["kueue-controller"], replicas["jobset-controller"]) == (2, 2)
+    assert fit["fits"] is True
+
+
 @pytest.mark.parametrize("stack", ["aws-prod", "azure-prod", "gcp-prod"])
 def test_prod_keeps_the_charts_http_add_on_replicas(stack: str, plan_stack) -> None:
     for release in plan_stack(PLATFORM_STACK_DIR, stack).of_type(RELEASE):

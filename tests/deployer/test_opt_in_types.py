@@ -70,3 +70,16 @@ def test_opt_in_types_have_rows(plan_program: Callable[..., PlannedGraph], stack
     assert section is not None
     assert (section["unknown_types"], section["unknown_invokes"]) == ([], [])
     assert section["kubernetes"]["unknown_kinds"] == []
+
+
+def test_multi_node_job_types_have_rows() -> None:
+    """A topology-aware pool adds the Kueue Topology and the JobSet controller's Deployment patch
+    (kubernetes/jobs/jobset.py); the shipped stacks have neither."""
+    from tests.journeys.conftest import variant_graph
+
+    graph = variant_graph("aws-prod+multinode")
+    added = {"kubernetes:kueue.x-k8s.io/v1beta2:Topology", "kubernetes:apps/v1:DeploymentPatch"}
+    assert added <= {r.type for r in graph.managed}
+    section = deployer_section(graph, "aws")
+    assert section is not None
+    assert section["kubernetes"]["unknown_kinds"] == []

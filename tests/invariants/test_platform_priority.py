@@ -88,6 +88,9 @@ TEMPLATES: dict[str, tuple[PodTemplate, ...]] = {
         PodTemplate("kueueviz-backend", "kueueViz.backend.priorityClassName"),
         PodTemplate("kueueviz-frontend", "kueueViz.frontend.priorityClassName"),
     ),
+    # charts/jobset/templates/controller/deployment.yaml (v0.12.0) reads no priorityClassName: the platform
+    # patches the Deployment's (kubernetes/jobs/jobset.py; tests/kubernetes/test_k8s_jobset.py).
+    pinned_name("jobset"): (PodTemplate("jobset-controller", None),),
     # templates/{deployment,webhook-deployment,cainjector-deployment,startupapicheck-job}.yaml.
     pinned_name("cert-manager"): (PodTemplate("cert-manager", "global.priorityClassName"),),
     pinned_name("metrics-server"): (PodTemplate("metrics-server", "priorityClassName"),),

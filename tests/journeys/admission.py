@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from lepton_infra.spec.base import quantity_value
-from tests.journeys.cluster import Cluster
+from tests.journeys.cluster import Cluster, Journey, selects
 
 COMPUTE = ("cpu", "memory")
 
@@ -138,3 +138,22 @@ def reachable_quota(cluster: Cluster, queue: dict[str, Any], flavor: str, resour
         Decimal(0),
     )
     return own + (others if limit is None else min(others, limit))
+
+
+def queue_links(j: Journey, cluster: Cluster, tenant: str, local_queue: str) -> dict[str, Any]:
+    """The links from a job's queue label to its ClusterQueue: the LocalQueue in the tenant's namespace,
+    the ClusterQueue it points at, and that queue's namespaceSelector admitting the namespace."""
+    local = cluster.named("LocalQueue", local_queue, tenant)
+    j.link("local queue", local is not None, f"no LocalQueue `{local_queue}` in namespace {tenant}")
+    assert local is not None
+    queue = cluster.named("ClusterQueue", local["spec"]["clusterQueue"])
+    j.link(
+        "cluster queue", queue is not None, f"LocalQueue points at missing {local['spec']['clusterQueue']}"
+    )
+    assert queue is not None
+    j.link(
+        "queue admits the namespace",
+        selects(queue["spec"].get("namespaceSelector"), cluster.namespace_labels(tenant)),
+        f"ClusterQueue {queue['metadata']['name']}'s namespaceSelector does not select {tenant}",
+    )
+    return queue

@@ -44,13 +44,30 @@ def _tenant_without_jobs(spec: dict[str, Any]) -> None:
     spec["tenants"].append({"name": "analytics", "gpu_quota": 0})
 
 
+def _multi_node(spec: dict[str, Any]) -> None:
+    """The h100 pool topology-aware (multi-node jobs: the JobSet API, jobs/jobset.py), and the first
+    tenant's queue holding two of its nodes' GPUs, its namespace quota 8 more (the stack's own comment);
+    the pool one node larger for those 8, and the other tenants' queues never borrowing (their namespace
+    quotas hold their services and own queues only)."""
+    h100 = next(p for p in spec["node_pools"] if p["name"] == "h100")
+    h100["topology_aware"] = True
+    h100["max"] += 1
+    first, *others = spec["tenants"]
+    first["gpu_quota"] += 8
+    first["jobs"]["gpu_quota"]["h100"] = 16
+    for t in others:
+        t["jobs"]["borrowing_limit"] = 0
+
+
 VARIANTS: dict[str, tuple[str, Callable[[dict[str, Any]], None]]] = {
     **{f"{s}+jobs": (s, _jobs_on) for s in SHIPPED_STACKS if s.endswith("-dev")},
     "aws-prod+queue": ("aws-prod", _queue_length),
     "azure-prod+tenant": ("azure-prod", _tenant_without_jobs),
+    **{f"{c}-prod+multinode": (f"{c}-prod", _multi_node) for c in ("aws", "gcp", "azure")},
 }
-# azure-prod+tenant is walked only by the queue-within-namespace-quota journey (its tenant runs nothing).
-ALL = [*SHIPPED_STACKS, *(v for v in VARIANTS if v != "azure-prod+tenant")]
+# azure-prod+tenant is walked only by the queue-within-namespace-quota journey (its tenant runs nothing),
+# the +multinode variants only by the multi-node job journey.
+ALL = [*SHIPPED_STACKS, *(v for v in VARIANTS if v != "azure-prod+tenant" and not v.endswith("+multinode"))]
 
 
 def variant_graph(name: str) -> Any:

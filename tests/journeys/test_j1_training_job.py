@@ -17,6 +17,7 @@ from tests.journeys.admission import (
     covered,
     defaulted,
     q,
+    queue_links,
     quota_check_strategy,
     quota_errors,
     reachable_quota,
@@ -50,19 +51,7 @@ def _flavor_pool(cluster: Cluster, flavor: dict[str, Any]) -> Pool | None:
 
 def _walk(cluster: Cluster, tenant: str, flavor_name: str, stop: bool = True) -> Journey:
     j = Journey(f"J1 {tenant} job on {flavor_name}", stop)
-    local = cluster.named("LocalQueue", "jobs", tenant)
-    j.link("local queue", local is not None, f"no LocalQueue `jobs` in namespace {tenant}")
-    assert local is not None
-    queue = cluster.named("ClusterQueue", local["spec"]["clusterQueue"])
-    j.link(
-        "cluster queue", queue is not None, f"LocalQueue points at missing {local['spec']['clusterQueue']}"
-    )
-    assert queue is not None
-    j.link(
-        "queue admits the namespace",
-        selects(queue["spec"].get("namespaceSelector"), cluster.namespace_labels(tenant)),
-        f"ClusterQueue {queue['metadata']['name']}'s namespaceSelector does not select {tenant}",
-    )
+    queue = queue_links(j, cluster, tenant, "jobs")
     flavor = cluster.named("ResourceFlavor", flavor_name)
     assert flavor is not None
     pool = _flavor_pool(cluster, flavor)

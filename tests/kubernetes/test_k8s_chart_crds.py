@@ -46,7 +46,8 @@ def test_every_chart_says_how_its_crds_are_upgraded() -> None:
     assert [c for c, path in SWITCHES.items() if path not in chart_keys(pinned_name(c))] == []
     # A chart whose CRDs Helm never upgrades names the version its CRDs are from.
     assert {n: r.crds_from for n, r in table.items() if r.crds == "install-only"} == {
-        "aws-load-balancer-controller": "3.5.0"
+        "aws-load-balancer-controller": "3.5.0",
+        "jobset": "0.12.0",
     }
 
 

@@ -51,6 +51,8 @@ def test_every_builtin_object_validates_strictly(stack_plan) -> None:
     assert kinds >= EXPECTED_KINDS, f"{stack}: missing kinds {EXPECTED_KINDS - kinds}"
     failures = []
     for resource in objects:
+        if resource.type.endswith("Patch"):
+            continue  # a server-side apply patch names only the fields it owns (the JobSet priority patch)
         try:
             validate_strict(manifest(resource), CLUSTER_VERSION)
         except jsonschema.ValidationError as err:

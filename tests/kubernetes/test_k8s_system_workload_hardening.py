@@ -168,6 +168,16 @@ WORKLOADS: dict[str, tuple[Workload, ...]] = {
             ("controllerManager.manager.resources",),
         ),
     ),
+    # charts/jobset/templates/controller/deployment.yaml at v0.12.0: one container.
+    pinned_name("jobset"): (
+        Workload(
+            "jobset-controller",
+            pinned_name("jobset"),
+            "controller.podSecurityContext",
+            ("controller.securityContext",),
+            ("controller.resources",),
+        ),
+    ),
     METRICS_SERVER: (
         Workload(
             "metrics-server",

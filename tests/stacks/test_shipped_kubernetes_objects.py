@@ -27,6 +27,8 @@ def test_every_kubernetes_object_of_the_stack_validates(
     assert {"Namespace", "ResourceQuota", "NetworkPolicy", "Deployment", "StorageClass"} <= kinds
     failures = []
     for resource in objects:
+        if resource.type.endswith("Patch"):
+            continue  # a server-side apply patch names only the fields it owns (the JobSet priority patch)
         try:
             validate_strict(manifest(resource), version)
         except jsonschema.ValidationError as err:

@@ -37,6 +37,7 @@ NOT_CLAIMED = {
     "keda-add-ons-http": {"1.37"},  # 0.15.0: e2e on 1.34-1.36
     "cluster-autoscaler": {"1.37"},  # images end at 1.36.1 (no 1.37 release yet)
     "cert-manager": {"1.37"},  # 1.21: 1.33-1.36; 1.22 TBD
+    "jobset": {"1.37"},  # 0.12.0: the last 3 minors at its release (1.34-1.36)
 }
 
 
@@ -131,6 +132,8 @@ def test_the_shipped_version_is_supported_by_every_chart_the_stack_installs() ->
     }
     raw["aws"] = {**raw.get("aws", {}), "dns_zone_id": "Z0123456789ABCDEFGHIJ"}
     raw["filesystem"] = {"enabled": True}  # the FSx CSI driver (AWS only)
+    # A topology-aware GPU pool brings the multi-node job API (kubernetes/jobs/jobset.py).
+    next(p for p in raw["node_pools"] if p.get("gpu"))["topology_aware"] = True
     # The EFA device plugin only with a fabric pool (tests/fabric).
     expected = set(PINNED) - {"cert-manager", "aws-efa-k8s-device-plugin"}
     assert set(charts_installed(PlatformSpec.from_dict(raw))) == expected

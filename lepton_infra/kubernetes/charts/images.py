@@ -79,6 +79,8 @@ CHART_IMAGE_REPOSITORIES: dict[tuple[str, str], tuple[str, ...]] = {
         "registry.k8s.io/kueue/kueueviz-backend",
         "registry.k8s.io/kueue/kueueviz-frontend",
     ),
+    # Likewise for JobSet: values.yaml names the staging registry, the packaged chart registry.k8s.io/jobset.
+    (charts.JOBSET.chart, charts.JOBSET.version): ("registry.k8s.io/jobset/jobset",),
     (charts.CLUSTER_AUTOSCALER.chart, charts.CLUSTER_AUTOSCALER.version): (
         "registry.k8s.io/autoscaling/cluster-autoscaler",
     ),

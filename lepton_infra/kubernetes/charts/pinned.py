@@ -65,6 +65,10 @@ METRICS_SERVER = pinned("metrics-server")
 # Kueue: job queueing with quota, cohorts and preemption. Published only as an OCI chart; at a release tag
 # the packaged values point the image at registry.k8s.io/kueue/kueue:<tag> (hack/helm-chart-package.sh).
 KUEUE = pinned("kueue")
+# JobSet: the multi-node job API Kueue admits as one workload (kubernetes/jobs/jobset.py). Published as an
+# OCI chart; the packaged values point the image at registry.k8s.io/jobset/jobset:<tag>
+# (hack/helm-chart-package.sh at v0.12.0).
+JOBSET = pinned("jobset")
 
 # kube-prometheus-stack names its objects `<fullname>-<component>`; a short fixed fullname keeps the
 # Prometheus service at a predictable address for KEDA's Prometheus scaler.

@@ -91,6 +91,10 @@ class KueueArgs(ComponentArgs):
     topology_levels: Sequence[str] = ()
     """Node labels of the Kueue `Topology` the flavors with a `topology` name, broadest first and
     `kubernetes.io/hostname` last if at all (jobs/topology.py). Default: none, no Topology object."""
+    jobsets: bool = False
+    """The JobSet API is installed (jobs/jobset.py; its release belongs in `depends_on`, so its CRD exists
+    before Kueue starts): Kueue integrates `jobset.x-k8s.io/jobset` and the tenants' jobs Role covers
+    JobSets. Default: off, Jobs only."""
     chart: HelmChart = field(default_factory=lambda: KUEUE)
     """The Kueue chart to install. Default: the pinned one (kubernetes/charts/pinned.py)."""
 
@@ -155,7 +159,9 @@ def kueue_values(args: KueueArgs) -> dict[str, object]:
     values = {
         "controllerManager": manager,
         "managerConfig": {
-            "controllerManagerConfigYaml": yaml.safe_dump(manager_config(TENANT_LABEL), sort_keys=True)
+            "controllerManagerConfigYaml": yaml.safe_dump(
+                manager_config(TENANT_LABEL, args.jobsets), sort_keys=True
+            )
         },
         # The chart's ServiceMonitor (https, Prometheus's own token; Kueue authorizes the scrape as a GET
         # on the /metrics non-resource URL, which kube-prometheus-stack's Prometheus ClusterRole grants:
@@ -347,7 +353,7 @@ class Kueue(Component):
                 self.roles[tenant] = k8s.rbac.v1.Role(
                     child_name(name, f"jobs-role-{tenant}"),
                     metadata=meta(JOBS_ROLE),
-                    rules=tenant_jobs_rules(),  # type: ignore[arg-type]
+                    rules=tenant_jobs_rules(args.jobsets),  # type: ignore[arg-type]
                     opts=self.child_opts(),
                 )
                 k8s.rbac.v1.RoleBinding(

@@ -44,6 +44,10 @@ QUEUE_NAME_LABEL = "kueue.x-k8s.io/queue-name"
 CPU_FLAVOR = "cpu"
 JOBS_ROLE = "tenant-jobs"
 CAPACITY_LABEL = "lepton.ai/capacity"  # on the ResourceFlavor objects: spot or on-demand
+# The multi-node job API (jobs/jobset.py) and the Kueue integration naming it (kubernetes-sigs/kueue
+# v0.19.2 pkg/controller/jobs/jobset/jobset_controller.go `FrameworkName`, read 2026-12-07).
+JOBSET_API_GROUP = "jobset.x-k8s.io"
+JOBSET_FRAMEWORK = "jobset.x-k8s.io/jobset"
 # Kueue checks only the resources a ClusterQueue covers (see manager_config).
 QUOTA_CHECK_STRATEGY = "IgnoreUndeclared"
 
@@ -228,17 +232,31 @@ def local_queue_spec(tenant: str) -> dict[str, Any]:
 _READ = ["get", "list", "watch"]
 
 
-def tenant_jobs_rules() -> list[dict[str, Any]]:
+def tenant_jobs_rules(jobsets: bool = False) -> list[dict[str, Any]]:
     """Tenant admins submit and follow jobs in their namespace, see their queue and its Workloads, and edit
     none of them: queues and quotas are the platform's (ClusterQueues are cluster-scoped, out of any Role's
-    reach). Deleting a Workload would only make Kueue recreate it; its Job is what they delete."""
-    return [
+    reach). Deleting a Workload would only make Kueue recreate it; its Job is what they delete.
+    `jobsets`: the JobSet API is installed (jobs/jobset.py), and they submit JobSets the same way; the rules
+    sit in a namespaced Role, so only in their own namespace."""
+    rules: list[dict[str, Any]] = [
         {
             "apiGroups": ["batch"],
             "resources": ["jobs"],
             "verbs": [*_READ, "create", "update", "patch", "delete"],
         },
         {"apiGroups": ["batch"], "resources": ["jobs/status"], "verbs": ["get"]},
+    ]
+    if jobsets:
+        rules += [
+            {
+                "apiGroups": [JOBSET_API_GROUP],
+                "resources": ["jobsets"],
+                "verbs": [*_READ, "create", "update", "patch", "delete"],
+            },
+            {"apiGroups": [JOBSET_API_GROUP], "resources": ["jobsets/status"], "verbs": ["get"]},
+        ]
+    return [
+        *rules,
         {
             "apiGroups": ["kueue.x-k8s.io"],
             "resources": ["workloads", "workloads/status", "localqueues", "localqueues/status"],
@@ -247,12 +265,13 @@ def tenant_jobs_rules() -> list[dict[str, Any]]:
     ]
 
 
-def manager_config(managed_namespace_label: str) -> dict[str, Any]:
+def manager_config(managed_namespace_label: str, jobsets: bool = False) -> dict[str, Any]:
     """Kueue's own configuration (the chart's `managerConfig.controllerManagerConfigYaml`), replacing the
     chart's: the ports, probes and leader election are the chart's defaults at the pinned tag; what differs
     is deliberate. Only `batch/job` is integrated (the chart's default also takes pods, Deployments and
     StatefulSets, whose admission webhook fails closed: with Kueue down no pod could start in any
-    namespace), and only tenant namespaces are managed.
+    namespace), and only tenant namespaces are managed. Where the JobSet API is installed (`jobsets`,
+    jobs/jobset.py), `jobset.x-k8s.io/jobset` too: its webhooks match JobSets only.
 
     `metrics.enableClusterQueueResources` exports each queue's usage and nominal quota per flavor
     (`kueue_cluster_queue_resource_usage`, `_nominal_quota`, ...), which the JobsQueueAtQuota alert and
@@ -276,6 +295,6 @@ def manager_config(managed_namespace_label: str) -> dict[str, Any]:
         "managedJobsNamespaceSelector": {
             "matchExpressions": [{"key": managed_namespace_label, "operator": "Exists"}]
         },
-        "integrations": {"frameworks": ["batch/job"]},
+        "integrations": {"frameworks": ["batch/job", *([JOBSET_FRAMEWORK] if jobsets else [])]},
         "waitForPodsReady": wait_for_pods_ready(),
     }

@@ -9,6 +9,7 @@ from typing import Any
 from lepton_infra.core.conventions import (
     CERT_MANAGER_NAMESPACE,
     INGRESS_NAMESPACE,
+    JOBSET_NAMESPACE,
     KEDA_NAMESPACE,
     KUEUE_NAMESPACE,
     SYSTEM_NAMESPACES,
@@ -23,6 +24,7 @@ NON_TENANT_NAMESPACES = frozenset(
         *SYSTEM_NAMESPACES,
         KEDA_NAMESPACE,
         KUEUE_NAMESPACE,
+        JOBSET_NAMESPACE,
         CERT_MANAGER_NAMESPACE,
         INGRESS_NAMESPACE,
         "default",
