@@ -261,3 +261,13 @@ def test_an_add_on_without_a_row_is_refused_not_left_uncounted() -> None:
     graph = _Graph(_Addon("x", addonName="aws-efs-csi-driver"))
     with pytest.raises(KeyError, match="aws-efs-csi-driver"):
         managed_pods(graph, "aws")  # type: ignore[arg-type]
+
+
+def test_aws_train_counts_the_fsx_node_plugin_on_each_system_node(plan_stack) -> None:
+    """The FSx CSI node DaemonSet tolerates every taint (chart 1.17.0), so each system node runs one: the
+    fsx-plugin (10m, 40Mi) and its registrar and liveness probe (10m, 32Mi each)."""
+    fit = _fit(plan_stack(PLATFORM_STACK_DIR, "aws-train"))
+    fsx = [p for p in fit["pods"] if p["release"] == "acme-train-filesystem-csi"]
+    assert [(p["name"], p["cpu_m"], p["memory_mib"], p["per_node"]) for p in fsx] == [
+        ("fsx-csi-node", 30, 104, True)
+    ]
