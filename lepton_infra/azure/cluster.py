@@ -120,6 +120,9 @@ class ClusterArgs(ComponentArgs):
     """The application routing add-on (managed NGINX; azure/traffic.py), without its own default controller
     and with no DNS zone attached (the platform writes the hosts' records itself, azure/host_dns.py). Default:
     off (the platform turns it on when a domain is set)."""
+    autoscaler_expander: str = "least-waste"
+    """The managed autoscaler's expander: `priority` with reserved capacity (azure/fallback.py). Default:
+    least-waste."""
 
     def problems(self) -> Iterator[Problem]:
         yield from like_spec_field("kubernetes_version", self.kubernetes_version, ClusterSpec, "version")
@@ -293,7 +296,9 @@ class Cluster(Component):
                 upgrade_channel=args.upgrade_channel, node_os_upgrade_channel=args.node_os_upgrade_channel
             ),
             auto_scaler_profile=containerservice.ManagedClusterPropertiesAutoScalerProfileArgs(
-                expander="least-waste", scale_down_unneeded_time="10m", skip_nodes_with_local_storage="false"
+                expander=args.autoscaler_expander,
+                scale_down_unneeded_time="10m",
+                skip_nodes_with_local_storage="false",
             ),
             agent_pool_profiles=[
                 system_pool_profile(

@@ -28,6 +28,7 @@ from lepton_infra.gcp.cluster_facts import (
     gke_gpu_facts,
     metadata_server_egress,
 )
+from lepton_infra.gcp.compute_class import class_taints, compute_classes
 from lepton_infra.gcp.encryption import EncryptionKey, EncryptionKeyArgs
 from lepton_infra.gcp.flow_logs import flow_log_settings
 from lepton_infra.gcp.gpu_zones import gpu_pool_zones
@@ -57,6 +58,7 @@ from lepton_infra.gcp.services import (
 from lepton_infra.gcp.traffic import Traffic, TrafficArgs, load_balancer_ports
 from lepton_infra.gcp.volume_quota import volume_quota_needs
 from lepton_infra.gcp.zones import node_zones
+from lepton_infra.profiles.gcp.compute_class import fallback_classes, pool_classes
 from lepton_infra.spec import PlatformSpec
 from lepton_infra.spec.image_streaming import streams_images
 from lepton_infra.spec.reserved_pools import reserved_pools
@@ -220,6 +222,8 @@ class Platform(Component):
             self.node_identity.email, *[r.id for r in self.artifacts.readers]
         ).apply(lambda v: str(v[0]))
         kept_running_pools = {p.name for p in reserved_pools(spec)}
+        fallback = fallback_classes(spec)
+        enrolled = pool_classes(fallback)
         self.node_pools = [
             NodePool(
                 child_name(name, f"pool-{pool.name}"),
@@ -255,6 +259,7 @@ class Platform(Component):
                     balanced_zones=pool.name in kept_running_pools,
                     reserved=pool.name in kept_running_pools,
                     queued_provisioning=pool.name in knobs.queued_provisioning_pools,
+                    compute_class=enrolled.get(pool.name),
                 ),
                 opts_(),
             )
@@ -333,6 +338,11 @@ class Platform(Component):
                 opts_(),
             )
         ingress = self.traffic.facts() if self.traffic else None
+        # Reserved -> on-demand -> spot per GPU shape, when gcp.capacity_fallback is on (after the pools
+        # it names, so GKE never reads a class whose pools are still being created).
+        self.compute_classes = compute_classes(
+            name, fallback, self.child_opts(provider=self.k8s_provider, depends_on=list(self.node_pools))
+        )
         quotas = quota_needs(resolved)
         if knobs.request_quota_increases:
             request_quota_increases(name, spec, quotas, project, opts_)
@@ -343,7 +353,7 @@ class Platform(Component):
             kubeconfig=self.cluster.kubeconfig,
             provider=self.k8s_provider,
             # GKE installs the NVIDIA driver, runs the device plugin and (DCGM monitoring) the exporter.
-            gpu=gke_gpu_facts(MONITORING_COMPONENTS),
+            gpu=gke_gpu_facts(MONITORING_COMPONENTS, class_taints(fallback)),
             bind_identity=WorkloadIdentityBinder(
                 project=project, bucket=self.artifacts.bucket_name, name_prefix=prefix, provider=self.provider
             ),
