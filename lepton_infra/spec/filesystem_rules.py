@@ -57,11 +57,13 @@ def _filesystem(spec: PlatformSpec) -> Iterator[Problem]:
             f"use one of {', '.join(map(str, tiers))}",
         )
     if fs.capacity_gib is not None and not offer.accepts(fs.capacity_gib):
+        size = offer.next_size(fs.capacity_gib)
+        which = "the next size it accepts" if size > fs.capacity_gib else "the largest it accepts"
         yield Problem(
             "filesystem.capacity_gib",
             fs.capacity_gib,
             f"{offer.product} accepts {offer.sizes_text()}",
-            f"use {offer.next_size(fs.capacity_gib)} (the next size it accepts)",
+            f"use {size} ({which})",
         )
     if offer.max_tenants is not None and len(spec.tenants) > offer.max_tenants:
         yield Problem(

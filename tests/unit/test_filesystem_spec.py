@@ -120,7 +120,7 @@ def test_sizes_filestore_refuses_name_the_next_size(capacity: int, next_size: in
 def test_sizes_above_filestores_largest_are_refused() -> None:
     problems = spec_problems(_gcp(capacity_gib=110000))
     assert list(problems) == ["filesystem.capacity_gib"]
-    assert "use 102400 " in problems["filesystem.capacity_gib"]
+    assert "use 102400 (the largest it accepts)" in problems["filesystem.capacity_gib"]
 
 
 def test_a_throughput_tier_is_refused_on_gcp() -> None:
