@@ -183,6 +183,8 @@ def service_agent(project_number: str, service: str) -> str:
         "compute": "compute-system",
         "storage": "gs-project-accounts",
         "artifactregistry": "gcp-sa-artifactregistry",
+        # IAM "Service agents" reference: the primary agent of file.googleapis.com (read 2026-12-08)
+        "filestore": "cloud-filer",
     }
     return f"serviceAccount:service-{project_number}@{domains[service]}.iam.gserviceaccount.com"
 

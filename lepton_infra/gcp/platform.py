@@ -30,6 +30,7 @@ from lepton_infra.gcp.cluster_facts import (
 )
 from lepton_infra.gcp.compute_class import class_taints, compute_classes
 from lepton_infra.gcp.encryption import EncryptionKey, EncryptionKeyArgs
+from lepton_infra.gcp.filesystem import tenant_volumes
 from lepton_infra.gcp.flow_logs import flow_log_settings
 from lepton_infra.gcp.gpu_zones import gpu_pool_zones
 from lepton_infra.gcp.identity import WorkloadIdentityBinder
@@ -45,16 +46,7 @@ from lepton_infra.gcp.planning import (
 from lepton_infra.gcp.quota_requests import request_quota_increases
 from lepton_infra.gcp.quotas import quota_needs
 from lepton_infra.gcp.service_agents import key_encrypters, usable_key
-from lepton_infra.gcp.services import (
-    BINARY_AUTHORIZATION_SERVICE,
-    BUDGET_SERVICE,
-    DNS_SERVICE,
-    IMAGE_STREAMING_SERVICE,
-    PLATFORM_SERVICES,
-    QUOTA_SERVICE,
-    ProjectServices,
-    ProjectServicesArgs,
-)
+from lepton_infra.gcp.services import ProjectServices, ProjectServicesArgs, platform_services
 from lepton_infra.gcp.traffic import Traffic, TrafficArgs, load_balancer_ports
 from lepton_infra.gcp.volume_quota import volume_quota_needs
 from lepton_infra.gcp.zones import node_zones
@@ -98,17 +90,10 @@ class Platform(Component):
         binauthz = gcp_settings.binary_authorization
         streaming_pools = {p.name for p in resolved.pools if streams_images(spec, p.spec)}
         streaming = bool(streaming_pools)
-        services = (
-            list(PLATFORM_SERVICES)
-            + ([BUDGET_SERVICE] if spec.budget else [])
-            + ([BINARY_AUTHORIZATION_SERVICE] if binauthz != "off" else [])
-            + ([QUOTA_SERVICE] if knobs.request_quota_increases else [])
-            + ([DNS_SERVICE] if spec.network.dns_records and resolved.exposed else [])
-            + ([IMAGE_STREAMING_SERVICE] if streaming else [])
-        )
+        shared_fs = spec.filesystem.enabled
         self.services = ProjectServices(
             child_name(name, "services"),
-            ProjectServicesArgs(project=knobs.project, services=services),
+            ProjectServicesArgs(project=knobs.project, services=platform_services(resolved, streaming)),
             opts_(),
         )
         project = self.services.project  # resolves once the APIs are on: everything below waits for them
@@ -156,7 +141,7 @@ class Platform(Component):
                 name_prefix=prefix,
                 protect=protect,
                 generation=spec.generation,
-                encrypters=key_encrypters(name, project, number, storage_agent, self, opts_),
+                encrypters=key_encrypters(name, project, number, storage_agent, self, opts_, shared_fs),
             ),
             opts_(),
         )
@@ -192,6 +177,7 @@ class Platform(Component):
                 intranode_visibility=prod,
                 tags=labels,
                 gateway_api=proxy_only is not None,
+                filestore_csi=shared_fs,
                 binary_authorization_mode=CLUSTER_DISABLED
                 if binauthz == "off"
                 else CLUSTER_ENFORCES_PROJECT_POLICY,
@@ -385,6 +371,10 @@ class Platform(Component):
             model_bucket=self.artifacts.bucket_name,
             registry_url=self.artifacts.registry_url,
             ingress=ingress,
+            # With `filesystem:`: each tenant's Filestore instance, in the first node zone.
+            shared_volumes=tenant_volumes(
+                name, resolved, project, node_zones_, self.network, self.key, key_id, opts_()
+            ),
         )
         self.outputs = PlatformOutputs(
             cluster_name=self.cluster.cluster_name,
