@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 import pulumi
 import pulumi_kubernetes as k8s
 import yaml
+from pulumi_azure_native import containerservice
 
 from lepton_infra.core.capacity_fallback import expander_priorities
 from lepton_infra.core.naming import child_name
@@ -70,4 +71,12 @@ def priority_expander_configmap(
         ),
         data={"priorities": text},
         opts=opts,
+    )
+
+
+def autoscaler_profile(expander_name: str) -> containerservice.ManagedClusterPropertiesAutoScalerProfileArgs:
+    """The managed autoscaler's profile: the expander (`expander`), nodes without pods removed after ten
+    minutes, and nodes with emptyDir volumes (every inference replica's model cache) not kept for them."""
+    return containerservice.ManagedClusterPropertiesAutoScalerProfileArgs(
+        expander=expander_name, scale_down_unneeded_time="10m", skip_nodes_with_local_storage="false"
     )

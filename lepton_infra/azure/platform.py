@@ -1,5 +1,4 @@
-"""`azure.Platform`: the whole Azure platform from a `PlatformSpec` (spec -> component args via the
-catalog)."""
+"""`azure.Platform`: the whole Azure platform from a `PlatformSpec` (spec -> args via the catalog)."""
 
 from __future__ import annotations
 
@@ -112,11 +111,9 @@ class Platform(Component):
             ),
             opts_(),
         )
-        # Reserved capacity first, then on-demand, then spot (azure/fallback.py); AKS's system pool hosts
-        # the spec's system pool, listed under its own name.
-        fallback = aks_expander_priorities(
-            [p.spec for p in resolved.pools if p.name != system_pool.hosts_pool]
-        )
+        # Reserved, then on-demand, then spot (azure/fallback.py); AKS's system pool under its own name.
+        user_pools = [p.spec for p in resolved.pools if p.name != system_pool.hosts_pool]
+        fallback = aks_expander_priorities(user_pools)
         self.cluster = Cluster(
             child_name(name, "cluster"),
             ClusterArgs(
