@@ -24,21 +24,12 @@ import re
 from collections.abc import Sequence
 
 from lepton_infra.aws.node_pool import NodePool
-from lepton_infra.spec import NodePoolSpec
+from lepton_infra.core.capacity_fallback import expander_priorities as expander_priorities_of
 from lepton_infra.spec.resolved import ResolvedPool
 
-# Higher wins (priority expander readme). Gaps leave room for rungs in between.
-RUNG_PRIORITY = {"reserved": 30, "on-demand": 20, "spot": 10}
-CATCH_ALL_PRIORITY = 1
 # The provider names a node group `<prefix><26 characters>` (a UTC timestamp and a hex counter:
 # aws/node_pool.py node_group_name_prefix) and EKS its Auto Scaling group `eks-<node group name>-<uuid>`.
 _SUFFIX = "[0-9a-f]{26}-"
-
-
-def rung(pool: NodePoolSpec) -> str:
-    if pool.reservation is not None:
-        return "reserved"
-    return "spot" if pool.spot else "on-demand"
 
 
 def asg_pattern(node_group_name_prefix: str) -> str:
@@ -53,9 +44,7 @@ def expander_priorities(
     with `int`) for the pools and their node pools (in the same order); empty without reserved capacity."""
     if not any(pool.spec.reservation is not None for pool in pools):
         return {}
-    out: dict[str, list[str]] = {}
-    for resolved, node_pool in zip(pools, node_pools, strict=True):
-        pool, prefixes = resolved.spec, node_pool.node_group_name_prefixes
-        out.setdefault(str(RUNG_PRIORITY[rung(pool)]), []).extend(asg_pattern(p) for p in prefixes)
-    out[str(CATCH_ALL_PRIORITY)] = [".*"]
-    return {k: sorted(v) for k, v in sorted(out.items(), key=lambda kv: -int(kv[0]))}
+    return expander_priorities_of(
+        (resolved.spec.capacity_rung, [asg_pattern(p) for p in node_pool.node_group_name_prefixes])
+        for resolved, node_pool in zip(pools, node_pools, strict=True)
+    )

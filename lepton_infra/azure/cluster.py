@@ -13,6 +13,7 @@ from pulumi_azure_native import containerservice
 
 from lepton_infra.azure.cluster_access import cluster_access
 from lepton_infra.azure.cluster_identity import cluster_identities
+from lepton_infra.azure.fallback import autoscaler_profile
 from lepton_infra.azure.maintenance import AksMaintenanceWindow, maintenance_configurations
 from lepton_infra.azure.planning import AKS_ZONES, MIN_SERVICE_PREFIX, aks_kubeconfig, dns_service_ip
 from lepton_infra.azure.planning import credential_value as credential_value
@@ -120,6 +121,8 @@ class ClusterArgs(ComponentArgs):
     """The application routing add-on (managed NGINX; azure/traffic.py), without its own default controller
     and with no DNS zone attached (the platform writes the hosts' records itself, azure/host_dns.py). Default:
     off (the platform turns it on when a domain is set)."""
+    autoscaler_expander: str = "least-waste"
+    """The managed autoscaler's expander: `priority` with reserved capacity (azure/fallback.py)."""
 
     def problems(self) -> Iterator[Problem]:
         yield from like_spec_field("kubernetes_version", self.kubernetes_version, ClusterSpec, "version")
@@ -219,9 +222,8 @@ class Cluster(Component):
             dns_prefix=physical_name(args.name_prefix, limit=54),
             kubernetes_version=args.kubernetes_version,
             sku=containerservice.ManagedClusterSKUArgs(name="Base", tier=sku_tier(args)),
-            # Unset: AKS's default, KubernetesOfficial (community support only).
-            # Always said: leaving LTS takes an explicit KubernetesOfficial (AKS "long-term support",
-            # disable LTS), and a plan left out would keep whatever the cluster has.
+            # Always said (unset is KubernetesOfficial): leaving LTS takes an explicit KubernetesOfficial
+            # (AKS "long-term support", disable LTS), and a plan left out would keep what the cluster has.
             support_plan="AKSLongTermSupport" if args.long_term_support else "KubernetesOfficial",
             node_resource_group=node_resource_group,
             identity=containerservice.ManagedClusterIdentityArgs(
@@ -292,9 +294,7 @@ class Cluster(Component):
             auto_upgrade_profile=containerservice.ManagedClusterAutoUpgradeProfileArgs(
                 upgrade_channel=args.upgrade_channel, node_os_upgrade_channel=args.node_os_upgrade_channel
             ),
-            auto_scaler_profile=containerservice.ManagedClusterPropertiesAutoScalerProfileArgs(
-                expander="least-waste", scale_down_unneeded_time="10m", skip_nodes_with_local_storage="false"
-            ),
+            auto_scaler_profile=autoscaler_profile(args.autoscaler_expander),
             agent_pool_profiles=[
                 system_pool_profile(
                     min_nodes=args.system_pool_min,

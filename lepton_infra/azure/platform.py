@@ -1,5 +1,4 @@
-"""`azure.Platform`: the whole Azure platform from a `PlatformSpec` (spec -> component args via the
-catalog)."""
+"""`azure.Platform`: the whole Azure platform from a `PlatformSpec` (spec -> args via the catalog)."""
 
 from __future__ import annotations
 
@@ -14,6 +13,7 @@ from lepton_infra.azure.artifacts import MODELS_CONTAINER, ArtifactStore, Artifa
 from lepton_infra.azure.cluster import STORAGE_CLASS, Cluster, ClusterArgs
 from lepton_infra.azure.cluster_identity import reservation_group_grants
 from lepton_infra.azure.encryption import EncryptionKey, EncryptionKeyArgs
+from lepton_infra.azure.fallback import aks_expander_priorities, expander, priority_expander_configmap
 from lepton_infra.azure.identity import WorkloadIdentityBinder
 from lepton_infra.azure.maintenance import AksMaintenanceWindow
 from lepton_infra.azure.monitoring import Monitoring, MonitoringArgs
@@ -111,6 +111,9 @@ class Platform(Component):
             ),
             opts_(),
         )
+        # Reserved, then on-demand, then spot (azure/fallback.py); AKS's system pool under its own name.
+        user_pools = [p.spec for p in resolved.pools if p.name != system_pool.hosts_pool]
+        fallback = aks_expander_priorities(user_pools)
         self.cluster = Cluster(
             child_name(name, "cluster"),
             ClusterArgs(
@@ -161,6 +164,7 @@ class Platform(Component):
                 tags=tags,
                 protect=protect,
                 web_app_routing=bool(spec.network.domain),
+                autoscaler_expander=expander(fallback),
             ),
             opts_(),
         )
@@ -281,6 +285,9 @@ class Platform(Component):
             else None
         )
         ingress = self.traffic.facts() if self.traffic is not None else None
+        self.priority_expander = priority_expander_configmap(
+            name, fallback, self.child_opts(provider=self.cluster.k8s_provider)
+        )
         spot_gpu = any(p.spot and p.gpu for p in spec.node_pools)
         model_bucket = self.artifacts.account_name.apply(
             lambda a: f"https://{a}.blob.core.windows.net/{MODELS_CONTAINER}"

@@ -10,6 +10,7 @@ from lepton_infra.gcp.artifacts import ArtifactStore, ArtifactStoreArgs
 from lepton_infra.gcp.binary_authorization import BinaryAuthorizationPolicy, BinaryAuthorizationPolicyArgs
 from lepton_infra.gcp.cluster import Cluster, ClusterArgs, gke_kubeconfig
 from lepton_infra.gcp.encryption import EncryptionKey, EncryptionKeyArgs
+from lepton_infra.gcp.filesystem import SharedFilesystem, SharedFilesystemArgs
 from lepton_infra.gcp.host_dns import HostDns, HostDnsArgs
 from lepton_infra.gcp.identity import WorkloadIdentity, WorkloadIdentityArgs, WorkloadIdentityBinder
 from lepton_infra.gcp.monitoring import Monitoring, MonitoringArgs
@@ -42,6 +43,8 @@ __all__ = [
     "Platform",
     "ProjectServices",
     "ProjectServicesArgs",
+    "SharedFilesystem",
+    "SharedFilesystemArgs",
     "Traffic",
     "TrafficArgs",
     "WorkloadIdentity",

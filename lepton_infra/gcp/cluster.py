@@ -111,6 +111,9 @@ class ClusterArgs(ComponentArgs):
     tags: Mapping[str, str] = field(default_factory=dict)
     """GCP resource labels on the cluster itself (`resourceLabels`: scanners read them, not the provider's
     default labels). Default: none."""
+    filestore_csi: bool = False
+    """GKE's Filestore CSI driver add-on (`addonsConfig.gcpFilestoreCsiDriverConfig`), which mounts the shared
+    filesystem's Filestore shares (gcp/filesystem.py); no charge of its own. Default: off."""
     gateway_api: bool = False
     """GKE's own Gateway API controller and CRDs (standard channel), for exposed services' routes
     (gcp/traffic.py). Default: off."""
@@ -195,6 +198,13 @@ class Cluster(Component):
             # and scanners (checkov CKV_GCP_12) read this block together with datapath_provider.
             network_policy=gcp.container.ClusterNetworkPolicyArgs(enabled=False),
             enable_intranode_visibility=args.intranode_visibility,
+            addons_config=gcp.container.ClusterAddonsConfigArgs(
+                gcp_filestore_csi_driver_config=gcp.container.ClusterAddonsConfigGcpFilestoreCsiDriverConfigArgs(
+                    enabled=True
+                )
+            )
+            if args.filestore_csi
+            else None,
             gateway_api_config=gcp.container.ClusterGatewayApiConfigArgs(channel="CHANNEL_STANDARD")
             if args.gateway_api
             else None,

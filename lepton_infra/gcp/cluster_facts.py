@@ -90,7 +90,9 @@ GKE_DCGM_EXPORTER = ExporterPods(
 )
 
 
-def gke_gpu_facts(monitoring_components: tuple[str, ...]) -> GpuFacts:
+def gke_gpu_facts(
+    monitoring_components: tuple[str, ...], pool_taints: tuple[NodeTaint, ...] = ()
+) -> GpuFacts:
     """GKE installs the NVIDIA driver (`gpu_driver_installation_config`), runs the device plugin
     (kube-system `nvidia-gpu-device-plugin`) and, with the DCGM monitoring component, the DCGM exporter.
     With all three managed the in-cluster layer installs no GPU operator at all. NVIDIA's "GPU Operator
@@ -99,7 +101,9 @@ def gke_gpu_facts(monitoring_components: tuple[str, ...]) -> GpuFacts:
     driver installer applied by hand, a ResourceQuota scoped to system-node/cluster-critical in the
     operator's namespace (GKE admits those classes nowhere else), and the toolkit installed under
     /home/kubernetes/bin/nvidia with CDI on. On GKE-managed GPU nodes the operator would only duplicate
-    (and fight) what GKE already runs, and its validators wait forever for a driver root it does not own."""
+    (and fight) what GKE already runs, and its validators wait forever for a driver root it does not own.
+    `pool_taints`: taints some GPU pools carry that GPU pods must tolerate (capacity-fallback ComputeClasses:
+    gcp/compute_class.py)."""
     dcgm = "DCGM" in monitoring_components
     return GpuFacts(
         driver_installed=True,
@@ -107,4 +111,5 @@ def gke_gpu_facts(monitoring_components: tuple[str, ...]) -> GpuFacts:
         dcgm_exporter_installed=dcgm,
         dcgm_exporter=GKE_DCGM_EXPORTER if dcgm else None,
         network_topology=GKE_NETWORK_TOPOLOGY,
+        cloud_taints=pool_taints,
     )

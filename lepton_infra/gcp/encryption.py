@@ -102,6 +102,7 @@ class EncryptionKey(Component):
             )
             for role, member in sorted(args.encrypters.items())
         ]
+        self.binding_of = dict(zip(sorted(args.encrypters), self.bindings, strict=True))  # by role name
         self.key_id: pulumi.Output[str] = pulumi.Output.all(
             self.key.id, *[b.id for b in self.bindings]
         ).apply(lambda v: str(v[0]))

@@ -101,6 +101,10 @@ class NodePoolArgs(ComponentArgs):
     """Nodes only through ProvisioningRequests (GKE queued provisioning, Dynamic Workload Scheduler): an
     on-demand GPU pool for queued jobs, from 0 nodes. Default: off."""
 
+    compute_class: str | None = None
+    """The capacity-fallback ComputeClass the pool is enrolled in (`gcp.capacity_fallback`): its node label
+    and NoSchedule taint `cloud.google.com/compute-class=<class>` (profiles/gcp/compute_class.py); only
+    pods that tolerate the taint land on the pool. Default: none."""
     reservation: str | None = None
     """A Compute Engine specific reservation (its name, in `project`) the nodes consume: reservation
     affinity `SPECIFIC_RESERVATION` (GKE "Consuming reserved zonal resources", read 2026-12-07). The
@@ -182,6 +186,7 @@ class NodePool(Component):
             spot=args.spot,
             balanced=args.balanced_zones,
             reserved=args.reserved,
+            compute_class=args.compute_class,
         )
         email = args.service_account_email
         if email is None:

@@ -17,6 +17,7 @@ from lepton_infra.core.conventions import (
     RESERVED_TAINT_VALUE,
     node_labels,
 )
+from lepton_infra.profiles.gcp.compute_class import COMPUTE_CLASS_KEY, COMPUTE_CLASS_TAINT_EFFECT
 
 # Kubernetes taint effects as the GKE API spells them.
 GKE_TAINT_EFFECTS = {
@@ -100,17 +101,24 @@ def pool_shape(
     spot: bool = False,
     balanced: bool = False,
     reserved: bool = False,
+    compute_class: str | None = None,
 ) -> PoolShape:
     """Machine type from the catalog (an explicit one wins); the accelerator type string and count come
     from the catalog machine, so they always agree with what the machine type carries."""
     machine = choose_machine("gcp", gpu=gpu, gpu_count=gpu_count, cpu_class=cpu_class, explicit=machine_type)
     labels = {**(extra_labels or {}), **node_labels(pool, gpu)}
+    # A pool enrolled in a capacity-fallback ComputeClass carries its label and taint (GKE "About custom
+    # ComputeClasses", manual-node-pools; profiles/gcp/compute_class.py).
+    enrolled: tuple[Taint, ...] = ()
+    if compute_class is not None:
+        labels[COMPUTE_CLASS_KEY] = compute_class
+        enrolled = (Taint(COMPUTE_CLASS_KEY, compute_class, GKE_TAINT_EFFECTS[COMPUTE_CLASS_TAINT_EFFECT]),)
     if machine.gpu is None:
         return PoolShape(
             machine_type=machine.name,
             accelerator=None,
             labels=labels,
-            taints=(),
+            taints=enrolled,
             max_surge=1,
             max_unavailable=0,
             location_policy="ANY" if spot else "BALANCED",
@@ -129,7 +137,7 @@ def pool_shape(
         machine_type=machine.name,
         accelerator=accelerator,
         labels=labels,
-        taints=(taint, kept) if reserved else (taint,),
+        taints=((taint, kept) if reserved else (taint,)) + enrolled,
         max_surge=0,
         max_unavailable=1,
         location_policy="BALANCED" if balanced else "ANY",
@@ -175,6 +183,8 @@ def service_agent(project_number: str, service: str) -> str:
         "compute": "compute-system",
         "storage": "gs-project-accounts",
         "artifactregistry": "gcp-sa-artifactregistry",
+        # IAM "Service agents" reference: the primary agent of file.googleapis.com (read 2026-12-08)
+        "filestore": "cloud-filer",
     }
     return f"serviceAccount:service-{project_number}@{domains[service]}.iam.gserviceaccount.com"
 

@@ -28,7 +28,9 @@ from lepton_infra.gcp.cluster_facts import (
     gke_gpu_facts,
     metadata_server_egress,
 )
+from lepton_infra.gcp.compute_class import class_taints, compute_classes
 from lepton_infra.gcp.encryption import EncryptionKey, EncryptionKeyArgs
+from lepton_infra.gcp.filesystem import tenant_volumes
 from lepton_infra.gcp.flow_logs import flow_log_settings
 from lepton_infra.gcp.gpu_zones import gpu_pool_zones
 from lepton_infra.gcp.identity import WorkloadIdentityBinder
@@ -44,19 +46,11 @@ from lepton_infra.gcp.planning import (
 from lepton_infra.gcp.quota_requests import request_quota_increases
 from lepton_infra.gcp.quotas import quota_needs
 from lepton_infra.gcp.service_agents import key_encrypters, usable_key
-from lepton_infra.gcp.services import (
-    BINARY_AUTHORIZATION_SERVICE,
-    BUDGET_SERVICE,
-    DNS_SERVICE,
-    IMAGE_STREAMING_SERVICE,
-    PLATFORM_SERVICES,
-    QUOTA_SERVICE,
-    ProjectServices,
-    ProjectServicesArgs,
-)
+from lepton_infra.gcp.services import ProjectServices, ProjectServicesArgs, platform_services
 from lepton_infra.gcp.traffic import Traffic, TrafficArgs, load_balancer_ports
 from lepton_infra.gcp.volume_quota import volume_quota_needs
 from lepton_infra.gcp.zones import node_zones
+from lepton_infra.profiles.gcp.compute_class import fallback_classes, pool_classes
 from lepton_infra.spec import PlatformSpec
 from lepton_infra.spec.image_streaming import streams_images
 from lepton_infra.spec.reserved_pools import reserved_pools
@@ -96,17 +90,10 @@ class Platform(Component):
         binauthz = gcp_settings.binary_authorization
         streaming_pools = {p.name for p in resolved.pools if streams_images(spec, p.spec)}
         streaming = bool(streaming_pools)
-        services = (
-            list(PLATFORM_SERVICES)
-            + ([BUDGET_SERVICE] if spec.budget else [])
-            + ([BINARY_AUTHORIZATION_SERVICE] if binauthz != "off" else [])
-            + ([QUOTA_SERVICE] if knobs.request_quota_increases else [])
-            + ([DNS_SERVICE] if spec.network.dns_records and resolved.exposed else [])
-            + ([IMAGE_STREAMING_SERVICE] if streaming else [])
-        )
+        shared_fs = spec.filesystem.enabled
         self.services = ProjectServices(
             child_name(name, "services"),
-            ProjectServicesArgs(project=knobs.project, services=services),
+            ProjectServicesArgs(project=knobs.project, services=platform_services(resolved, streaming)),
             opts_(),
         )
         project = self.services.project  # resolves once the APIs are on: everything below waits for them
@@ -154,7 +141,7 @@ class Platform(Component):
                 name_prefix=prefix,
                 protect=protect,
                 generation=spec.generation,
-                encrypters=key_encrypters(name, project, number, storage_agent, self, opts_),
+                encrypters=key_encrypters(name, project, number, storage_agent, self, opts_, shared_fs),
             ),
             opts_(),
         )
@@ -190,6 +177,7 @@ class Platform(Component):
                 intranode_visibility=prod,
                 tags=labels,
                 gateway_api=proxy_only is not None,
+                filestore_csi=shared_fs,
                 binary_authorization_mode=CLUSTER_DISABLED
                 if binauthz == "off"
                 else CLUSTER_ENFORCES_PROJECT_POLICY,
@@ -220,6 +208,8 @@ class Platform(Component):
             self.node_identity.email, *[r.id for r in self.artifacts.readers]
         ).apply(lambda v: str(v[0]))
         kept_running_pools = {p.name for p in reserved_pools(spec)}
+        fallback = fallback_classes(spec)
+        enrolled = pool_classes(fallback)
         self.node_pools = [
             NodePool(
                 child_name(name, f"pool-{pool.name}"),
@@ -255,6 +245,7 @@ class Platform(Component):
                     balanced_zones=pool.name in kept_running_pools,
                     reserved=pool.name in kept_running_pools,
                     queued_provisioning=pool.name in knobs.queued_provisioning_pools,
+                    compute_class=enrolled.get(pool.name),
                 ),
                 opts_(),
             )
@@ -333,6 +324,11 @@ class Platform(Component):
                 opts_(),
             )
         ingress = self.traffic.facts() if self.traffic else None
+        # Reserved -> on-demand -> spot per GPU shape, when gcp.capacity_fallback is on (after the pools
+        # it names, so GKE never reads a class whose pools are still being created).
+        self.compute_classes = compute_classes(
+            name, fallback, self.child_opts(provider=self.k8s_provider, depends_on=list(self.node_pools))
+        )
         quotas = quota_needs(resolved)
         if knobs.request_quota_increases:
             request_quota_increases(name, spec, quotas, project, opts_)
@@ -343,7 +339,7 @@ class Platform(Component):
             kubeconfig=self.cluster.kubeconfig,
             provider=self.k8s_provider,
             # GKE installs the NVIDIA driver, runs the device plugin and (DCGM monitoring) the exporter.
-            gpu=gke_gpu_facts(MONITORING_COMPONENTS),
+            gpu=gke_gpu_facts(MONITORING_COMPONENTS, class_taints(fallback)),
             bind_identity=WorkloadIdentityBinder(
                 project=project, bucket=self.artifacts.bucket_name, name_prefix=prefix, provider=self.provider
             ),
@@ -375,6 +371,10 @@ class Platform(Component):
             model_bucket=self.artifacts.bucket_name,
             registry_url=self.artifacts.registry_url,
             ingress=ingress,
+            # With `filesystem:`: each tenant's Filestore instance, in the first node zone.
+            shared_volumes=tenant_volumes(
+                name, resolved, project, node_zones_, self.network, self.key, key_id, opts_()
+            ),
         )
         self.outputs = PlatformOutputs(
             cluster_name=self.cluster.cluster_name,

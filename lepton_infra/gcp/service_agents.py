@@ -26,6 +26,8 @@ AGENT_APIS: dict[str, tuple[str, str]] = {
     "compute": ("compute.googleapis.com", "compute"),
     "registry": ("artifactregistry.googleapis.com", "artifactregistry"),
 }
+# With the shared filesystem (gcp/filesystem.py): Filestore encrypts each instance with the platform key.
+FILESTORE_AGENT = {"filestore": ("file.googleapis.com", "filestore")}
 
 
 def key_encrypters(
@@ -35,21 +37,24 @@ def key_encrypters(
     storage_agent: pulumi.Input[str],
     parent: pulumi.Resource,
     opts: Callable[[], pulumi.ResourceOptions],
+    filestore: bool = False,
 ) -> dict[str, pulumi.Input[str]]:
     """Encrypter role -> member, each agent created (ServiceIdentity) and given time to propagate before a
-    grant names it. Cloud Storage's agent is created by the `get_project_service_account` invoke."""
+    grant names it. Cloud Storage's agent is created by the `get_project_service_account` invoke. With
+    `filestore` (the shared filesystem), Filestore's agent too."""
+    agents = {**AGENT_APIS, **(FILESTORE_AGENT if filestore else {})}
     identities = {
         role: gcp.projects.ServiceIdentity(
             child_name(name, f"{role}-agent"), project=project, service=api, opts=opts()
         )
-        for role, (api, _) in AGENT_APIS.items()
+        for role, (api, _) in agents.items()
     }
     settled = wait_for(child_name(name, "agents-settle"), list(identities.values()), "gcp-agent", parent)
     members: dict[str, pulumi.Input[str]] = {
         # The member is written from the project number (generateServiceIdentity does not return an
         # email for every API), resolved only after the agent exists and the wait is over.
         role: after(number.apply(lambda n, key=key: service_agent(str(n), key)), settled)
-        for role, (_, key) in AGENT_APIS.items()
+        for role, (_, key) in agents.items()
     }
     members["storage"] = storage_agent
     return members

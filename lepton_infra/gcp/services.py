@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 import pulumi_gcp as gcp
@@ -13,6 +13,9 @@ from lepton_infra.core.args import known, non_empty
 from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name
+
+if TYPE_CHECKING:
+    from lepton_infra.spec.resolved import ResolvedPlatform
 
 # Enabled first, through a provider WITHOUT the user-project override: the platform's provider bills every
 # call to the project itself (`X-Goog-User-Project`), and after enabling an API terraform-provider-google
@@ -47,6 +50,24 @@ DNS_SERVICE = "dns.googleapis.com"
 # Image streaming on some pool (spec/image_streaming.py): GKE's requirements name the Container File
 # System API.
 IMAGE_STREAMING_SERVICE = "containerfilesystem.googleapis.com"
+FILESTORE_SERVICE = "file.googleapis.com"  # with the shared filesystem (gcp/filesystem.py)
+
+
+def platform_services(resolved: ResolvedPlatform, streaming: bool) -> list[str]:
+    """The APIs a platform enables: `PLATFORM_SERVICES` and those its spec's features need (`streaming`:
+    some pool streams images)."""
+    spec = resolved.spec
+    assert resolved.gcp is not None  # resolve() fills the spec's own cloud
+    knobs = resolved.gcp.knobs
+    return (
+        list(PLATFORM_SERVICES)
+        + ([BUDGET_SERVICE] if spec.budget else [])
+        + ([BINARY_AUTHORIZATION_SERVICE] if resolved.gcp.binary_authorization != "off" else [])
+        + ([QUOTA_SERVICE] if knobs.request_quota_increases else [])
+        + ([DNS_SERVICE] if spec.network.dns_records and resolved.exposed else [])
+        + ([IMAGE_STREAMING_SERVICE] if streaming else [])
+        + ([FILESTORE_SERVICE] if spec.filesystem.enabled else [])
+    )
 
 
 @dataclass

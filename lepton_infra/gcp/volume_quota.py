@@ -37,6 +37,8 @@ def volume_quota_needs(
     """
     needs = []
     for claim in claims:
+        if claim.storage_class == "":
+            continue  # bound to a volume made up front (the shared filesystem's): no disk is created
         facts = storage_classes.get(claim.storage_class or "")
         if facts is None or facts.provisioner != PD_CSI:
             raise ValueError(

@@ -32,8 +32,24 @@ def _filesystem(spec: PlatformSpec) -> Iterator[Problem]:
             "remove `filesystem:` or set enabled: false",
         )
         return
+    if fs.kind == "lustre" and "Lustre" not in offer.product:
+        yield Problem(
+            "filesystem.kind",
+            fs.kind,
+            f"the shared filesystem on {spec.cloud} is {offer.product}, not Lustre (GCP Managed Lustre "
+            "encrypted with a customer key cannot be mounted from GKE: docs/shared-filesystem.md)",
+            "use kind: auto",
+        )
     tiers = sorted(offer.tiers)
-    if fs.throughput_mbps_per_tib not in offer.tiers:
+    if not tiers:
+        if "throughput_mbps_per_tib" in fs.model_fields_set:
+            yield Problem(
+                "filesystem.throughput_mbps_per_tib",
+                fs.throughput_mbps_per_tib,
+                f"{offer.product}: throughput follows the capacity, there is no tier to choose",
+                "remove `throughput_mbps_per_tib` (a larger `capacity_gib` gives more throughput)",
+            )
+    elif fs.throughput_mbps_per_tib not in offer.tiers:
         yield Problem(
             "filesystem.throughput_mbps_per_tib",
             fs.throughput_mbps_per_tib,
@@ -41,14 +57,15 @@ def _filesystem(spec: PlatformSpec) -> Iterator[Problem]:
             f"use one of {', '.join(map(str, tiers))}",
         )
     if fs.capacity_gib is not None and not offer.accepts(fs.capacity_gib):
-        first = ", ".join(map(str, offer.first_sizes_gib))
+        size = offer.next_size(fs.capacity_gib)
+        which = "the next size it accepts" if size > fs.capacity_gib else "the largest it accepts"
         yield Problem(
             "filesystem.capacity_gib",
             fs.capacity_gib,
-            f"{offer.product} accepts {first} GiB, then multiples of {offer.step_gib} GiB",
-            f"use {offer.next_size(fs.capacity_gib)} (the next size it accepts)",
+            f"{offer.product} accepts {offer.sizes_text()}",
+            f"use {size} ({which})",
         )
-    if len(spec.tenants) > offer.max_tenants:
+    if offer.max_tenants is not None and len(spec.tenants) > offer.max_tenants:
         yield Problem(
             "filesystem.enabled",
             True,

@@ -123,6 +123,15 @@ class NodePoolSpec(SpecModel):
         return self.reservation.zone if self.reservation is not None else None
 
     @property
+    def capacity_rung(self) -> Literal["reserved", "on-demand", "spot"]:
+        """Where the pool stands in a kind's fallback order (reserved, then on-demand, then spot): the AWS
+        priority expander's priorities (aws/fallback.py) and GKE's ComputeClass priorities
+        (gcp/compute_class.py)."""
+        if self.reservation is not None:
+            return "reserved"
+        return "spot" if self.spot else "on-demand"
+
+    @property
     def hosts_system_pods(self) -> bool:
         """CoreDNS, the cluster autoscaler, metrics-server and Prometheus tolerate neither the GPU taint nor
         spot reclaims, and a self-managed autoscaler cannot bring up the first node it would itself run on:

@@ -21,6 +21,7 @@ CUSTOM_RESOURCE_GROUPS = (
     "gateway.networking.k8s.io/",
     "networking.gke.io/",
     "approuting.kubernetes.azure.com/",
+    "cloud.google.com/",  # GKE's ComputeClass: tests/gcp/test_gcp_capacity_fallback.py
 )  # AKS NginxIngressController: tests/azure/test_azure_traffic.py
 HELM_RELEASE = "kubernetes:helm.sh/v3:Release"
 

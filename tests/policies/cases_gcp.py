@@ -361,4 +361,42 @@ def cases() -> list[Case]:
                 "cluster_labels_incomplete": ("gke:resourceLabels", {"environment": "prod"}),
             },
         ),
+        *_filestore_cases(),
+    ]
+
+
+FILESTORE = {
+    "location": "us-central1-a",
+    "tier": "ZONAL",
+    "kmsKeyName": KEY,
+    "fileShares": {
+        "name": "shared",
+        "capacityGb": 1024,
+        "nfsExportOptions": [
+            {"ipRanges": ["10.50.128.0/18"], "accessMode": "READ_WRITE", "squashMode": "NO_ROOT_SQUASH"}
+        ],
+    },
+    "networks": [{"network": "acme-train-vpc", "modes": ["MODE_IPV4"], "connectMode": "DIRECT_PEERING"}],
+}
+
+
+def _filestore_cases() -> list[Case]:
+    """A tenant's instance as gcp/filesystem.py creates it."""
+    instance = [Res("gcp:filestore/instance:Instance", "research", FILESTORE)]
+    return [
+        Case("lepton-gcp-filestore-cmk", instance, {"no_key": ("research:kmsKeyName", DELETE)}),
+        Case(
+            "lepton-gcp-filestore-private",
+            instance,
+            {
+                "no_export_options": ("research:fileShares.nfsExportOptions", DELETE),
+                "empty_export_options": ("research:fileShares.nfsExportOptions", []),
+                "no_ranges": ("research:fileShares.nfsExportOptions.0.ipRanges", DELETE),
+                "world": ("research:fileShares.nfsExportOptions.0.ipRanges", ["0.0.0.0/0"]),
+                "public_range": (
+                    "research:fileShares.nfsExportOptions.0.ipRanges",
+                    ["10.50.128.0/18", "8.8.8.0/24"],
+                ),
+            },
+        ),
     ]

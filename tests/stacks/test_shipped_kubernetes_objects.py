@@ -65,5 +65,7 @@ def test_custom_resources_are_only_the_known_crds(
         "GCPGatewayPolicy",
         "HealthCheckPolicy",
         "GCPBackendPolicy",
+        # GKE's custom ComputeClass (gcp.capacity_fallback; tests/gcp/test_gcp_capacity_fallback.py)
+        "ComputeClass",
     }
     assert "PrometheusRule" in kinds and "ServiceMonitor" in kinds

@@ -50,7 +50,8 @@ CLOUD_ONLY: dict[str, dict[str, str]] = {
         "Addons": "EKS managed add-ons (GKE and AKS install their equivalents themselves)",
         "Autoscaler": "the cluster autoscaler EKS leaves to the user (GKE and AKS run their own)",
         "LoadBalancerController": "the AWS Load Balancer Controller (GKE and AKS ship their controllers)",
-        "SharedFilesystem": "the shared filesystem (FSx for Lustre), built on AWS only so far",
+        "SharedFilesystem": "the shared filesystem (AWS FSx for Lustre, GCP Filestore), not built on Azure "
+        "yet",
     },
     "gcp": {
         "BinaryAuthorizationPolicy": "the project's Binary Authorization policy (GKE only)",
@@ -58,6 +59,8 @@ CLOUD_ONLY: dict[str, dict[str, str]] = {
         "Traffic writes them once the load balancer reports its address)",
         "NodeServiceAccount": "GKE nodes' own service account (EKS node role: Cluster; AKS kubelet identity)",
         "ProjectServices": "the Google APIs a project must enable",
+        "SharedFilesystem": "the shared filesystem (AWS FSx for Lustre, GCP Filestore), not built on Azure "
+        "yet",
         "WorkloadIdentity": "a GCP service account a Kubernetes one acts as (AWS IRSA makes only a role)",
         "gke_kubeconfig": "the kubeconfig of an existing GKE cluster",
     },

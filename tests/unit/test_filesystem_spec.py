@@ -59,7 +59,7 @@ def test_more_tenants_than_data_repository_associations() -> None:
     assert "at most 8 tenants" in problems["filesystem.enabled"]
 
 
-@pytest.mark.parametrize("stack", ["gcp-prod", "azure-prod"])
+@pytest.mark.parametrize("stack", ["azure-prod"])
 def test_refused_where_not_built(stack: str) -> None:
     raw = shipped_spec(stack)
     raw["filesystem"] = {"enabled": True}
@@ -68,16 +68,9 @@ def test_refused_where_not_built(stack: str) -> None:
     assert "not built on" in problems["filesystem.enabled"]
 
 
-# What blocks each cloud, from the sources read 2026-12-07 (stored copies): gcp, the Managed Lustre CMEK page
-# (CMEK-protected instances are not usable from GKE; the platform encrypts every store with its key); azure,
-# kubernetes-sigs/azurelustre-csi-driver charts/index.yaml (only chart v0.0.0, from main: nothing to pin).
-@pytest.mark.parametrize(
-    ("stack", "needles"),
-    [
-        ("gcp-prod", ("cannot be used from GKE", "docs.cloud.google.com/managed-lustre/docs/cmek")),
-        ("azure-prod", ("v0.0.0", "cannot be pinned")),
-    ],
-)
+# What blocks azure, from the source read 2026-12-07 (stored copy): kubernetes-sigs/azurelustre-csi-driver
+# charts/index.yaml (only chart v0.0.0, from main: nothing to pin).
+@pytest.mark.parametrize(("stack", "needles"), [("azure-prod", ("v0.0.0", "cannot be pinned"))])
 def test_the_refusal_names_what_blocks_the_cloud(stack: str, needles: tuple[str, ...]) -> None:
     raw = shipped_spec(stack)
     raw["filesystem"] = {"enabled": True}
@@ -91,3 +84,59 @@ def test_off_is_accepted_everywhere() -> None:
         raw = shipped_spec(stack)
         raw["filesystem"] = {"enabled": False, "capacity_gib": 1000, "throughput_mbps_per_tib": 7}
         assert spec_problems(raw) == {}
+
+
+# GCP Filestore zonal tier (filestore/docs/service-tiers, stored copy read 2026-12-08): 1 TiB to 9.75 TiB in
+# 256 GiB units, 10 TiB to 100 TiB in 2.5 TiB units; throughput follows capacity (no tier to choose).
+def _gcp(**filesystem: object) -> dict:
+    raw = shipped_spec("gcp-prod")
+    raw["filesystem"] = {"enabled": True, **filesystem}
+    return raw
+
+
+def test_gcp_unsized_gets_one_tib() -> None:
+    from lepton_infra.spec import PlatformSpec
+    from lepton_infra.spec.resolved import resolve
+
+    assert spec_problems(_gcp()) == {}
+    assert resolve(PlatformSpec.from_dict(_gcp())).filesystem_capacity_gib == 1024
+
+
+@pytest.mark.parametrize("capacity", [1024, 1280, 9984, 10240, 12800, 102400])
+def test_sizes_filestore_accepts(capacity: int) -> None:
+    assert spec_problems(_gcp(capacity_gib=capacity)) == {}
+
+
+@pytest.mark.parametrize(
+    ("capacity", "next_size"), [(100, 1024), (1000, 1024), (1100, 1280), (9985, 10240), (10241, 12800)]
+)
+def test_sizes_filestore_refuses_name_the_next_size(capacity: int, next_size: int) -> None:
+    problems = spec_problems(_gcp(capacity_gib=capacity))
+    assert list(problems) == ["filesystem.capacity_gib"]
+    assert f"use {next_size} " in problems["filesystem.capacity_gib"]
+    assert "1024 to 9984 GiB in steps of 256" in problems["filesystem.capacity_gib"]
+
+
+def test_sizes_above_filestores_largest_are_refused() -> None:
+    problems = spec_problems(_gcp(capacity_gib=110000))
+    assert list(problems) == ["filesystem.capacity_gib"]
+    assert "use 102400 (the largest it accepts)" in problems["filesystem.capacity_gib"]
+
+
+def test_a_throughput_tier_is_refused_on_gcp() -> None:
+    problems = spec_problems(_gcp(throughput_mbps_per_tib=125))
+    assert list(problems) == ["filesystem.throughput_mbps_per_tib"]
+    assert "throughput follows the capacity" in problems["filesystem.throughput_mbps_per_tib"]
+
+
+def test_lustre_by_name_is_refused_on_gcp() -> None:
+    problems = spec_problems(_gcp(kind="lustre"))
+    assert list(problems) == ["filesystem.kind"]
+    assert "cannot be mounted from GKE" in problems["filesystem.kind"]
+
+
+def test_gcp_takes_any_number_of_tenants() -> None:
+    raw = _gcp()
+    raw["tenants"] = [{"name": f"team{i}"} for i in range(9)]
+    raw["services"] = []
+    assert "filesystem.enabled" not in spec_problems(raw)

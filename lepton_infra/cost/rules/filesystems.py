@@ -21,3 +21,17 @@ def _fsx_lustre(r, graph, book):
         "the whole capacity while the file system exists, used or not"
     )
     yield cost_item(r, "filesystem", price, capacity, capacity, note=note)
+
+
+@rule("gcp:filestore/instance:Instance")
+def _filestore(r, graph, book):
+    offer = filesystem_offers()["gcp"]
+    assert offer.price is not None  # Filestore's throughput follows capacity: one price (the data table)
+    shares = r.get("fileShares") or {}
+    capacity = int((shares.get("capacityGb") if isinstance(shares, dict) else 0) or 0)
+    price = Price(offer.price.usd_per_gib_month / HOURS_PER_MONTH, offer.price.source, offer.read)
+    note = (
+        f"{capacity} GiB Filestore {r.get('tier') or 'ZONAL'}, ${offer.price.usd_per_gib_month}/GiB-month: "
+        "billed for the whole capacity while the instance exists, used or not"
+    )
+    yield cost_item(r, "filesystem", price, capacity, capacity, note=note)

@@ -36,6 +36,7 @@ from lepton_infra.policy.rules.azure import storage as azure_storage
 from lepton_infra.policy.rules.gcp import artifact_registry as gcp_artifact_registry
 from lepton_infra.policy.rules.gcp import binary_authorization as gcp_binary_authorization
 from lepton_infra.policy.rules.gcp import dns as gcp_dns
+from lepton_infra.policy.rules.gcp import filestore as gcp_filestore
 from lepton_infra.policy.rules.gcp import gke as gcp_gke
 from lepton_infra.policy.rules.gcp import iam as gcp_iam
 from lepton_infra.policy.rules.gcp import kms as gcp_kms
@@ -75,6 +76,7 @@ RULE_MODULES: tuple[ModuleType, ...] = (
     gcp_artifact_registry,
     gcp_binary_authorization,
     gcp_dns,
+    gcp_filestore,
     gcp_gke,
     gcp_iam,
     gcp_kms,

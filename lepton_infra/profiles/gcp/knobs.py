@@ -188,6 +188,19 @@ class GcpKnobs(SpecModel):
         "Scheduler prices (priced on-demand here, an upper bound) and draw on the preemptible GPU quota. "
         "Default none (jobs are admitted on quota alone on GKE).",
     )
+    capacity_fallback: bool = Field(
+        default=False,
+        description="Reserved capacity first, then on-demand, then spot: a GKE custom ComputeClass "
+        "(cloud.google.com/v1) per GPU machine shape (GPU type and count) that has a pool with a "
+        "`reservation` and at least one other pool, listing those pools by rung (gcp/compute_class.py). "
+        "Its pools get the class's node label and taint `cloud.google.com/compute-class=<class>` (GKE's "
+        "way to enrol manually created pools), the platform's GPU pods and Kueue flavors tolerate it, and "
+        "a pod that selects the class (node selector `cloud.google.com/compute-class: <class>`) is scaled "
+        "up on the highest rung that can take it; the class never creates pools (node pool auto-creation "
+        "off) and never scales a pool outside its list (`whenUnsatisfiable: DoNotScaleUp`). Needs GKE "
+        "1.30.3-gke.1451000 or later. Costs nothing by itself. Default off: pods land on whichever "
+        "matching pool GKE's autoscaler picks.",
+    )
     free_tier_credit: bool | None = Field(
         default=None,
         description="Count the billing account's GKE free tier credit against this cluster's management fee "

@@ -11,6 +11,7 @@ from lepton_infra.core.chart_support import minor_tuple
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.kubernetes_versions import PlanDateError, lifecycle, plan_date, status
 from lepton_infra.core.spec_checks import Rule, rule
+from lepton_infra.profiles.gcp.compute_class import fallback_classes
 from lepton_infra.profiles.gcp.resolved import gke_release_channel
 from lepton_infra.profiles.public_zone import acme_needs_zone, public_records_need_zone
 
@@ -204,6 +205,22 @@ def gcp_queued_provisioning_pools(spec: PlatformSpec) -> Iterator[Problem]:
             )
 
 
+@rule("cloud", "gcp", "node_pools")
+def gcp_capacity_fallback(spec: PlatformSpec) -> Iterator[Problem]:
+    """`gcp.capacity_fallback` orders the pools of one GPU shape (profiles/gcp/compute_class.py): it needs a
+    shape with a reserved pool and another pool, or there is nothing to fall back to."""
+    if spec.cloud != "gcp" or spec.gcp is None or not spec.gcp.capacity_fallback or fallback_classes(spec):
+        return
+    reserved = sorted(p.name for p in spec.gpu_pools if p.reservation is not None) or ["none"]
+    yield Problem(
+        "gcp.capacity_fallback",
+        True,
+        "no GPU pool with a reservation shares its GPU type and count with another pool (queued-provisioning "
+        f"pools do not count): no rung to fall back to (reserved pools: {', '.join(reserved)})",
+        "add an on-demand or spot pool of a reserved pool's GPU type and count, or set it to false",
+    )
+
+
 @rule("cloud", "cluster")
 def gke_maintenance_availability(spec: PlatformSpec) -> Iterator[Problem]:
     """GKE refuses a maintenance policy with less than 48 hours of availability in a 32-day rolling window
@@ -284,6 +301,7 @@ GCP_RULES: tuple[Rule, ...] = (
     gcp_pinned_zones,
     gcp_images_name_their_registry,
     gcp_queued_provisioning_pools,
+    gcp_capacity_fallback,
     gke_maintenance_availability,
     gcp_release_channel,
 )

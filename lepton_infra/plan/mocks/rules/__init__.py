@@ -11,10 +11,10 @@ from __future__ import annotations
 from types import ModuleType
 
 from lepton_infra.plan.mocks.registry import INVOKE_RULES, OUTPUT_RULES, PREFIX_RULES, InvokeRule, OutputRule
-from lepton_infra.plan.mocks.rules import aws, aws_invokes, aws_traffic, azure, gcp, kubernetes
+from lepton_infra.plan.mocks.rules import aws, aws_invokes, aws_traffic, azure, gcp, gcp_files, kubernetes
 
 # Prefix rules are tried in this order (registration order); no two prefixes overlap today.
-RULE_MODULES: tuple[ModuleType, ...] = (aws, aws_invokes, aws_traffic, azure, gcp, kubernetes)
+RULE_MODULES: tuple[ModuleType, ...] = (aws, aws_invokes, aws_traffic, azure, gcp, gcp_files, kubernetes)
 
 
 def output_rule_for(type_token: str) -> OutputRule | None:

@@ -32,7 +32,7 @@ def generic(name: str, inputs: dict[str, Any], ctx: MockContext, meta: dict[str,
     return out
 
 
-def _with_generic(name, inputs, ctx, meta, extra):
+def with_generic(name, inputs, ctx, meta, extra):
     out = generic(name, inputs, ctx, meta)
     out.update(extra)
     return out
@@ -42,7 +42,7 @@ def _with_generic(name, inputs, ctx, meta, extra):
 def gke_cluster(name, inputs, ctx, meta):
     cluster = inputs.get("name") or name
     location = inputs.get("location") or ctx.gcp_region
-    return _with_generic(
+    return with_generic(
         name,
         inputs,
         ctx,
@@ -78,7 +78,7 @@ def gke_cluster(name, inputs, ctx, meta):
 def service_account(name, inputs, ctx, meta):
     project = inputs.get("project") or ctx.gcp_project
     email = f"{inputs.get('accountId', name)}@{project}.iam.gserviceaccount.com"
-    return _with_generic(
+    return with_generic(
         name,
         inputs,
         ctx,
@@ -98,7 +98,7 @@ def key_ring(name, inputs, ctx, meta):
     project = inputs.get("project") or ctx.gcp_project
     location = inputs.get("location", ctx.gcp_region)
     ring_id = f"projects/{project}/locations/{location}/keyRings/{inputs.get('name', name)}"
-    return _with_generic(name, inputs, ctx, meta, {"__id__": ring_id})
+    return with_generic(name, inputs, ctx, meta, {"__id__": ring_id})
 
 
 @outputs_for("gcp:kms/cryptoKey:CryptoKey")
@@ -106,13 +106,13 @@ def crypto_key(name, inputs, ctx, meta):
     key_id = (
         f"{inputs.get('keyRing', 'projects/p/locations/l/keyRings/r')}/cryptoKeys/{inputs.get('name', name)}"
     )
-    return _with_generic(name, inputs, ctx, meta, {"__id__": key_id})
+    return with_generic(name, inputs, ctx, meta, {"__id__": key_id})
 
 
 @outputs_for("gcp:storage/bucket:Bucket")
 def bucket(name, inputs, ctx, meta):
     bucket_name = inputs.get("name") or f"{name}-{short_hash(name, length=7)}"
-    return _with_generic(
+    return with_generic(
         name, inputs, ctx, meta, {"__id__": bucket_name, "name": bucket_name, "url": f"gs://{bucket_name}"}
     )
 
@@ -120,7 +120,7 @@ def bucket(name, inputs, ctx, meta):
 @outputs_for("gcp:monitoring/notificationChannel:NotificationChannel")
 def notification_channel(name, inputs, ctx, meta):
     channel = f"projects/{ctx.gcp_project}/notificationChannels/{int(short_hash(name, length=10), 16)}"
-    return _with_generic(name, inputs, ctx, meta, {"__id__": channel, "name": channel})
+    return with_generic(name, inputs, ctx, meta, {"__id__": channel, "name": channel})
 
 
 @invoke("gcp:organizations/getProject:getProject")
@@ -160,7 +160,7 @@ def network(name, inputs, ctx, meta):
     project = inputs.get("project") or ctx.gcp_project
     net = inputs.get("name") or name
     rid = f"projects/{project}/global/networks/{net}"
-    return _with_generic(
+    return with_generic(
         name,
         inputs,
         ctx,
@@ -183,7 +183,7 @@ def subnetwork(name, inputs, ctx, meta):
     cidr = str(inputs.get("ipCidrRange") or "10.0.0.0/24")
     gateway = cidr.split("/")[0].rsplit(".", 1)[0] + ".1"
     _SUBNET_RANGES[rid] = cidr
-    return _with_generic(
+    return with_generic(
         name,
         inputs,
         ctx,
@@ -219,7 +219,7 @@ def address(name, inputs, ctx, meta):
         )  # the last two are GCE's: never allocated
     elif ip is None:
         ip = str(ipaddress.ip_address("198.51.100.0") + 1 + offset)
-    return _with_generic(
+    return with_generic(
         name,
         inputs,
         ctx,
@@ -239,14 +239,14 @@ def router(name, inputs, ctx, meta):
     project = inputs.get("project") or ctx.gcp_project
     rname = inputs.get("name") or name
     rid = f"projects/{project}/regions/{_region_of(inputs, ctx)}/routers/{rname}"
-    return _with_generic(name, inputs, ctx, meta, {"__id__": rid, "name": rname})
+    return with_generic(name, inputs, ctx, meta, {"__id__": rid, "name": rname})
 
 
 @outputs_for("gcp:compute/firewall:Firewall")
 def firewall(name, inputs, ctx, meta):
     project = inputs.get("project") or ctx.gcp_project
     rid = f"projects/{project}/global/firewalls/{inputs.get('name') or name}"
-    return _with_generic(name, inputs, ctx, meta, {"__id__": rid})
+    return with_generic(name, inputs, ctx, meta, {"__id__": rid})
 
 
 @outputs_for("gcp:container/nodePool:NodePool")
@@ -263,7 +263,7 @@ def gke_node_pool(name, inputs, ctx, meta):
     )
     zone = f"{inputs.get('location') or ctx.gcp_region}-a".replace("-a-a", "-a")
     group = f"gke-{cluster_id.rsplit('/', 1)[-1][:12]}-{pool[:12]}-{short_hash(pool, length=8)}-grp"
-    return _with_generic(
+    return with_generic(
         name,
         inputs,
         ctx,
@@ -287,7 +287,7 @@ def ar_repository(name, inputs, ctx, meta):
     repo = inputs.get("repositoryId") or name
     location = inputs.get("location") or ctx.gcp_region
     rid = f"projects/{project}/locations/{location}/repositories/{repo}"
-    return _with_generic(
+    return with_generic(
         name,
         inputs,
         ctx,
@@ -306,20 +306,20 @@ def ar_repository(name, inputs, ctx, meta):
 @outputs_for("gcp:projects/service:Service")
 def project_service(name, inputs, ctx, meta):
     project = inputs.get("project") or ctx.gcp_project
-    return _with_generic(name, inputs, ctx, meta, {"__id__": f"{project}/{inputs.get('service', name)}"})
+    return with_generic(name, inputs, ctx, meta, {"__id__": f"{project}/{inputs.get('service', name)}"})
 
 
 @outputs_for("gcp:monitoring/alertPolicy:AlertPolicy")
 def alert_policy(name, inputs, ctx, meta):
     policy = f"projects/{ctx.gcp_project}/alertPolicies/{int(short_hash(name, length=10), 16)}"
-    return _with_generic(name, inputs, ctx, meta, {"__id__": policy, "name": policy})
+    return with_generic(name, inputs, ctx, meta, {"__id__": policy, "name": policy})
 
 
 @outputs_for("gcp:billing/budget:Budget")
 def budget(name, inputs, ctx, meta):
     budget_id = f"{short_hash(name, 'b', length=8)}-{short_hash(name, 'c', length=4)}"
     rid = f"billingAccounts/{inputs.get('billingAccount', '000000-000000-000000')}/budgets/{budget_id}"
-    return _with_generic(name, inputs, ctx, meta, {"__id__": rid, "name": rid})
+    return with_generic(name, inputs, ctx, meta, {"__id__": rid, "name": rid})
 
 
 _AGENT_DOMAINS = {
@@ -334,7 +334,7 @@ def service_identity(name, inputs, ctx, meta):
     service = str(inputs.get("service") or "unknown.googleapis.com")
     domain = _AGENT_DOMAINS.get(service, f"gcp-sa-{service.split('.')[0]}")
     email = f"service-{PROJECT_NUMBER}@{domain}.iam.gserviceaccount.com"
-    return _with_generic(name, inputs, ctx, meta, {"email": email, "member": f"serviceAccount:{email}"})
+    return with_generic(name, inputs, ctx, meta, {"email": email, "member": f"serviceAccount:{email}"})
 
 
 @invoke("gcp:storage/getProjectServiceAccount:getProjectServiceAccount")
@@ -387,4 +387,4 @@ def machine_types(args, ctx):
 def iam_custom_role(name, inputs, ctx, meta):
     project = inputs.get("project") or ctx.gcp_project
     role = f"projects/{project}/roles/{inputs.get('roleId') or name}"
-    return _with_generic(name, inputs, ctx, meta, {"__id__": role, "name": role, "deleted": False})
+    return with_generic(name, inputs, ctx, meta, {"__id__": role, "name": role, "deleted": False})

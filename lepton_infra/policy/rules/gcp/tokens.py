@@ -9,6 +9,7 @@ FIREWALL = "gcp:compute/firewall:Firewall"
 SUBNETWORK = "gcp:compute/subnetwork:Subnetwork"
 CRYPTO_KEY = "gcp:kms/cryptoKey:CryptoKey"
 BUCKET = "gcp:storage/bucket:Bucket"
+FILESTORE_INSTANCE = "gcp:filestore/instance:Instance"
 REPOSITORY = "gcp:artifactregistry/repository:Repository"
 IAM_MEMBER_TYPES = (
     "gcp:projects/iAMMember:IAMMember",
