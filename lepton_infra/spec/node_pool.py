@@ -104,8 +104,10 @@ class NodePoolSpec(SpecModel):
     placement: Placement | None = Field(
         default=None,
         description="Where the pool's nodes land. `compact`: close together (AWS cluster placement group; "
-        "the pool in one zone), for the lowest latency between nodes, at the risk of insufficient capacity "
-        "errors when the group's spot is full. `any`: wherever the cloud has capacity. Default: compact "
+        "GKE node pool placement policy COMPACT, on the machines GKE allows it for, not with a reservation, "
+        "set only when the pool is created; the pool in one zone), for the lowest latency between nodes, at "
+        "the risk of insufficient capacity errors when the group's spot is full. `any`: wherever the cloud "
+        "has capacity. Default: compact "
         "on a fabric pool, any otherwise. No cost of its own.",
     )
 
