@@ -90,7 +90,9 @@ class NodePoolSpec(SpecModel):
         "admitted only where its pods fit one network domain (kubernetes/jobs/topology.py lists each "
         "cloud's levels; AKS has only the host level). Needs `jobs.enabled`. Costs nothing; nodes the cloud "
         "does not label (instance types outside EC2 instance topology, GKE machines without compact "
-        "placement) are in no domain, so a job requiring one waits. Default: off.",
+        "placement) are in no domain, so a job requiring one waits. On GKE a pool at min 0 must be in "
+        "`gcp.queued_provisioning_pools` (Kueue asks GKE for nodes only through its ProvisioningRequests; "
+        "refused otherwise). Default: off.",
     )
 
     fabric: FabricMode = Field(
