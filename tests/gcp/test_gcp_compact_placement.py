@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from lepton_infra.catalog.machines import Machine
+from lepton_infra.core.errors import ComponentArgsError
+from lepton_infra.gcp.node_pool import NodePool, NodePoolArgs
 from lepton_infra.plan.record import PlannedGraph
 from lepton_infra.spec.gke_placement import compact_placement_problems
 from tests.conftest import shipped_spec, spec_problems
@@ -67,3 +69,29 @@ def test_compact_with_a_specific_reservation_is_refused() -> None:
     raw["node_pools"][2]["placement"] = "compact"
     why = spec_problems(raw)["node_pools[2].placement"]
     assert "not combined with a specific reservation" in why
+
+
+def test_the_component_refuses_a_compact_pool_over_zones_or_on_a_reservation(
+    plan_program: Callable[..., PlannedGraph],
+) -> None:
+    def program() -> None:
+        NodePool(
+            "bad",
+            NodePoolArgs(
+                project="p",
+                cluster="c",
+                location="us-central1",
+                pool_name="bad",
+                key_id="projects/p/locations/us-central1/keyRings/r/cryptoKeys/k",
+                gpu_type="h100-80gb",
+                gpu_count=8,
+                max_nodes=2,
+                zones=2,
+                reservation="h100-training",
+                compact=True,
+            ),
+        )
+
+    with pytest.raises(ComponentArgsError) as err:
+        plan_program(program)
+    assert err.value.paths == ["zones", "compact"]
