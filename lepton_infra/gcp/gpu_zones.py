@@ -8,6 +8,7 @@ import pulumi
 import pulumi_gcp as gcp
 
 from lepton_infra.gcp.planning import zones_offering
+from lepton_infra.gcp.zones import NodeZones
 from lepton_infra.spec.resolved import ResolvedPool
 
 
@@ -38,3 +39,23 @@ def gpu_pool_zones(
         )
 
     return candidates.apply(lambda names: check(sorted(names)))
+
+
+def pool_locations(
+    pool: ResolvedPool,
+    region: str,
+    zones: NodeZones,
+    wanted: int,
+    project: pulumi.Input[str],
+    invoke_opts: pulumi.InvokeOutputOptions,
+) -> pulumi.Input[list[str]] | None:
+    """A pool's node locations. A specific reservation is zonal: its zone. A compact pool is in one zone
+    (GKE places a compact placement in one zone, "Define compact placement for GKE nodes", read 2026-12-08):
+    the first zone offering its machine, or a CPU pool's first node zone. Otherwise a GPU pool's zones
+    offering its machine; a CPU pool's None (the cluster's)."""
+    if pool.spec.reserved_zone:
+        return [pool.spec.reserved_zone]
+    compact = pool.spec.compact
+    if pool.spec.gpu is None:
+        return zones.names.apply(lambda names: names[:1]) if compact else None
+    return gpu_pool_zones(pool, region, zones.gpu_candidates, 1 if compact else wanted, project, invoke_opts)

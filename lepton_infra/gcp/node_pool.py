@@ -110,7 +110,23 @@ class NodePoolArgs(ComponentArgs):
     affinity `SPECIFIC_RESERVATION` (GKE "Consuming reserved zonal resources", read 2026-12-07). The
     reservation is zonal: set `node_locations` to its zone. Default: none (GKE's default affinity)."""
 
+    compact: bool = False
+    """Node pool placement policy COMPACT: the nodes close together in one zone (GKE "Define compact placement
+    for GKE nodes", read 2026-12-08; spec/gke_placement.py has the machines GKE allows). Set only at creation:
+    changing it replaces the pool. Needs one zone. Default: off."""
+
     def problems(self) -> Iterator[Problem]:
+        if self.compact and self.zones != 1:
+            yield Problem(
+                "zones", self.zones, "GKE places a compact pool in one zone", "set zones=1 with compact=True"
+            )
+        if self.compact and self.reservation is not None:
+            yield Problem(
+                "compact",
+                True,
+                "compact placement is not combined with a specific reservation (spec/fabric_rules.py)",
+                "set compact=False on a reserved pool",
+            )
         yield from node_pool_args_problems(
             self.pool_name, self.min_nodes, self.max_nodes, GCP.pool_name, "node pool"
         )
@@ -254,6 +270,9 @@ class NodePool(Component):
             else gcp.container.NodePoolUpgradeSettingsArgs(
                 strategy="SURGE", max_surge=shape.max_surge, max_unavailable=shape.max_unavailable
             ),
+            placement_policy=gcp.container.NodePoolPlacementPolicyArgs(type="COMPACT")
+            if args.compact
+            else None,
             node_config=gcp.container.NodePoolNodeConfigArgs(
                 machine_type=shape.machine_type,
                 guest_accelerators=accelerators,

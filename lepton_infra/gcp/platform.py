@@ -32,7 +32,7 @@ from lepton_infra.gcp.compute_class import class_taints, compute_classes
 from lepton_infra.gcp.encryption import EncryptionKey, EncryptionKeyArgs
 from lepton_infra.gcp.filesystem import tenant_volumes
 from lepton_infra.gcp.flow_logs import flow_log_settings
-from lepton_infra.gcp.gpu_zones import gpu_pool_zones
+from lepton_infra.gcp.gpu_zones import pool_locations
 from lepton_infra.gcp.identity import WorkloadIdentityBinder
 from lepton_infra.gcp.maintenance import minor_hold_start, spec_window
 from lepton_infra.gcp.monitoring import Monitoring, MonitoringArgs
@@ -222,7 +222,7 @@ class Platform(Component):
                     min_nodes=pool.spec.min,
                     max_nodes=pool.spec.max,
                     initial_nodes=pool.initial_nodes,
-                    zones=1 if pool.spec.reserved_zone else zones,
+                    zones=1 if pool.spec.reserved_zone or pool.spec.compact else zones,
                     gpu_type=pool.spec.gpu.type if pool.spec.gpu else None,
                     gpu_count=pool.spec.gpu.count if pool.spec.gpu else 1,
                     cpu_class=pool.spec.cpu,
@@ -230,12 +230,7 @@ class Platform(Component):
                     spot=pool.spec.spot,
                     image_streaming=pool.name in streaming_pools,
                     disk_gb=pool.spec.disk_gb,
-                    # A specific reservation is zonal: its pool's nodes launch in its zone only.
-                    node_locations=[zone]
-                    if (zone := pool.spec.reserved_zone)
-                    else gpu_pool_zones(
-                        pool, spec.region, placement.gpu_candidates, zones, project, invoke_opts
-                    ),
+                    node_locations=pool_locations(pool, spec.region, placement, zones, project, invoke_opts),
                     reservation=pool.spec.reservation.id if pool.spec.reservation else None,
                     service_account_email=node_email,
                     labels=dict(pool.spec.labels),
@@ -246,6 +241,7 @@ class Platform(Component):
                     reserved=pool.name in kept_running_pools,
                     queued_provisioning=pool.name in knobs.queued_provisioning_pools,
                     compute_class=enrolled.get(pool.name),
+                    compact=pool.spec.compact,
                 ),
                 opts_(),
             )

@@ -11,13 +11,15 @@ from lepton_infra.catalog import NoMachine
 from lepton_infra.catalog.fabric import fabric_machines, fabric_of
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.spec_checks import Rule, rule
+from lepton_infra.spec.gke_placement import compact_placement_problems
 
 if TYPE_CHECKING:
     from lepton_infra.spec.node_pool import NodePoolSpec
     from lepton_infra.spec.platform import PlatformSpec
 
-# Clouds whose pools get a compact placement today (AWS: a cluster placement group per pool).
-COMPACT_PLACEMENT_CLOUDS = ("aws",)
+# Clouds whose pools get a compact placement today (AWS: a cluster placement group per pool; GCP: the node
+# pool's COMPACT placement policy, spec/gke_placement.py).
+COMPACT_PLACEMENT_CLOUDS = ("aws", "gcp")
 
 
 @rule("cloud", "region", "node_pools")
@@ -35,8 +37,32 @@ def _fabric(spec: PlatformSpec) -> Iterator[Problem]:
                 f"{spec.cloud}",
                 "remove `placement` (the cloud then places the nodes wherever it has capacity)",
             )
-        if pool.compact and pool.reservation is not None and spec.cloud in COMPACT_PLACEMENT_CLOUDS:
+        if pool.compact and pool.reservation is not None and spec.cloud == "aws":
             yield _placement_with_reservation(path, pool, pool.reservation.kind)
+        if pool.compact and spec.cloud == "gcp":
+            yield from _gke_compact(spec, path, pool)
+
+
+def _gke_compact(spec: PlatformSpec, path: str, pool: NodePoolSpec) -> Iterator[Problem]:
+    """A GKE compact pool: a machine GKE places compactly and no reservation. A
+    specific reservation's VMs are the ones it holds, in its zone, placed as the reservation was made (Compute
+    Engine reservations carry their own placement policy). Whether GKE accepts a COMPACT pool consuming a
+    specific reservation was not readable in the stored GKE pages (2026-12-08): the platform refuses the
+    combination, a judgment like AWS's (`_placement_with_reservation`), rather than let node creation fail."""
+    if pool.reservation is not None:
+        yield Problem(
+            f"{path}.placement",
+            pool.placement or "compact (a fabric pool's default)",
+            "a GKE compact placement policy is not combined with a specific reservation here: the "
+            "reservation already fixes which VMs, in which zone, the pool's nodes are",
+            "set placement: any on a reserved pool (make the reservation itself with a compact placement "
+            "policy in Compute Engine if its VMs must be close)",
+        )
+    try:
+        machine = pool.machine(spec.cloud, spec.region)
+    except NoMachine:
+        return  # the pool rule reports the machine
+    yield from compact_placement_problems(path, machine)
 
 
 def _placement_with_reservation(path: str, pool: NodePoolSpec, kind: str) -> Problem:

@@ -93,8 +93,9 @@ class NodePoolSpec(SpecModel):
         "with the `kueue.x-k8s.io/queue-name` label. Costs no node of its own: two JobSet controller "
         "replicas on the system pool request 1 vCPU and 256Mi together (the plan's system_pool_fit "
         "counts them). Nodes the cloud does not label (instance types outside EC2 instance topology, "
-        "GKE machines without compact placement) are in no domain, so a job requiring one waits. "
-        "Default: off.",
+        "GKE machines without compact placement) are in no domain, so a job requiring one waits. On GKE "
+        "a pool at min 0 must be in `gcp.queued_provisioning_pools` (Kueue asks GKE for nodes only "
+        "through its ProvisioningRequests; refused otherwise). Default: off.",
     )
 
     fabric: FabricMode = Field(
@@ -108,8 +109,10 @@ class NodePoolSpec(SpecModel):
     placement: Placement | None = Field(
         default=None,
         description="Where the pool's nodes land. `compact`: close together (AWS cluster placement group; "
-        "the pool in one zone), for the lowest latency between nodes, at the risk of insufficient capacity "
-        "errors when the group's spot is full. `any`: wherever the cloud has capacity. Default: compact "
+        "GKE node pool placement policy COMPACT, on the machines GKE allows it for, not with a reservation, "
+        "set only when the pool is created; the pool in one zone), for the lowest latency between nodes, at "
+        "the risk of insufficient capacity errors when the group's spot is full. `any`: wherever the cloud "
+        "has capacity. Default: compact "
         "on a fabric pool, any otherwise. No cost of its own.",
     )
 

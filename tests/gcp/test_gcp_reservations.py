@@ -29,6 +29,9 @@ def reserved() -> PlannedGraph:
         "zone": "us-central1-b",
     }
     h100["topology_aware"] = True
+    # A topology-aware GKE pool outside queued provisioning needs Ready nodes (profiles/gcp/rules.py): the
+    # reservation's two, billed whether they run or not.
+    h100["min"] = 2
     spec = PlatformSpec.from_dict(raw)
     return plan_program(
         lambda: build(spec), {"pulumi:disable-default-providers": ["*"], "lepton:platform": raw}

@@ -290,6 +290,38 @@ def gcp_certificate_sources(spec: PlatformSpec) -> Iterator[Problem]:
     )
 
 
+@rule("cloud", "gcp", "node_pools", "jobs")
+def gcp_topology_aware_pools_get_nodes(spec: PlatformSpec) -> Iterator[Problem]:
+    """A topology-aware GKE pool at min 0 must be a queued-provisioning pool. Kueue (v0.19.2,
+    site/content/en/docs/concepts/topology_aware_scheduling.md, read 2026-12-08) counts a topology domain's
+    free capacity on Ready, schedulable nodes only ("Capacity calculation"), and works with the cluster
+    autoscaler only through the Provisioning AdmissionCheck ("ClusterAutoscaler support": quota, then the
+    check, then the topology assignment over the newly provisioned nodes). On GKE that check is served only
+    for queued-provisioning pools (gcp/platform.py `capacity_provisioning`): any other pool at zero nodes
+    offers no domain, the job stays suspended, no pod is ever pending, and GKE's autoscaler adds no node."""
+    if spec.cloud != "gcp" or not spec.jobs.enabled:
+        return
+    queued = set(spec.gcp.queued_provisioning_pools) if spec.gcp else set()
+    for i, pool in enumerate(spec.node_pools):
+        if not pool.topology_aware or pool.gpu is None or pool.min or pool.name in queued:
+            continue
+        yield Problem(
+            f"node_pools[{i}].topology_aware",
+            True,
+            "at min 0 this GKE pool never gets a node for a topology-aware job: Kueue places such jobs "
+            "only on Ready nodes and asks GKE for new ones only through a ProvisioningRequest, which GKE "
+            "serves only for queued-provisioning pools",
+            (
+                f"set min to the nodes a job needs (the reservation's {pool.reservation.instances}, billed "
+                "whether nodes run or not)"
+                if pool.reservation is not None
+                else f"add {pool.name} to gcp.queued_provisioning_pools (on-demand flex-start capacity), or "
+                "set min to the nodes a job needs (billed while idle)"
+            )
+            + ", or remove topology_aware",
+        )
+
+
 # In the order they report.
 GCP_RULES: tuple[Rule, ...] = (
     _billing_account,
@@ -302,6 +334,7 @@ GCP_RULES: tuple[Rule, ...] = (
     gcp_images_name_their_registry,
     gcp_queued_provisioning_pools,
     gcp_capacity_fallback,
+    gcp_topology_aware_pools_get_nodes,
     gke_maintenance_availability,
     gcp_release_channel,
 )
