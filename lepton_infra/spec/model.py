@@ -52,7 +52,9 @@ class ModelSpec(SpecModel):
     revision: Revision | None = Field(
         default=None,
         description="Hub revision to serve (`--revision`): a commit hash pins the exact weights, a branch "
-        "or tag can move. Default: the repository's `main` branch.",
+        "or tag can move. In prod it must be a commit (the full 40-hex hash): every replica downloads the "
+        "model when it starts, and under a moving name replicas started on different days would serve "
+        "different weights. Default: the repository's `main` branch (refused in prod).",
     )
     size_gib: float = Field(
         gt=0,

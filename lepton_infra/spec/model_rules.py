@@ -5,6 +5,7 @@ and the weights fit the GPU memory of a replica and of some node. Pure."""
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,10 @@ from lepton_infra.spec.served_model import model_of, replica_gpu_memory_gib
 
 if TYPE_CHECKING:
     from lepton_infra.spec.platform import PlatformSpec
+
+# A Hub commit: the repository is git, a revision naming a commit is its full 40-hex SHA-1 (what the
+# Hub's "Files and versions" page and its API's `sha` field show). Branches and tags move; a commit does not.
+_COMMIT = re.compile(r"^[0-9a-f]{40}$")
 
 # The service fields an engine decides itself (its image, API and health paths, the cache size).
 _ENGINE_DECIDES = ("image", "predict_path", "health_path", "model_cache_gb")
@@ -144,4 +149,31 @@ def _model_fits_a_replica(spec: PlatformSpec) -> Iterator[Problem]:
         )
 
 
-MODEL_RULES: tuple[Rule, ...] = (_service_model, _model_fits_a_node, _model_fits_a_replica)
+@rule("environment", "models")
+def _prod_models_pinned(spec: PlatformSpec) -> Iterator[Problem]:
+    """A prod model names the exact weights it serves. Each replica downloads the model when it starts: with a
+    branch or tag (or no revision, the `main` branch) replicas started on different days serve different
+    weights behind one endpoint, and a rollback does not bring the old weights back. A copy kept per
+    revision (the model store, issue 30) would also go stale under a moving name."""
+    if spec.environment != "prod":
+        return
+    for i, model in enumerate(spec.models):
+        if model.revision is not None and _COMMIT.match(model.revision):
+            continue
+        shown = "the `main` branch (no revision set)" if model.revision is None else "a name"
+        yield Problem(
+            f"models[{i}].revision",
+            model.revision,
+            f"prod serves {shown}, not a full commit hash, and a name can move: replicas started at "
+            "different times would serve different weights",
+            f"set `revision:` to a commit of {model.source}: its full 40-hex hash (the Hub's \"Files and "
+            'versions" page, History)',
+        )
+
+
+MODEL_RULES: tuple[Rule, ...] = (
+    _service_model,
+    _model_fits_a_node,
+    _model_fits_a_replica,
+    _prod_models_pinned,
+)

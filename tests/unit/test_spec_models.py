@@ -131,3 +131,26 @@ def test_the_model_cache_must_fit_the_node_disk() -> None:
             pool["disk_gb"] = 50
     problem = spec_problems(raw)["services[1].model"]
     assert "needs a node disk of at least 54 GiB" in problem
+
+
+QWEN_COMMIT = "a09a35458c702b33eeacc393d103063234e8bc28"  # the shipped prod stacks' pin
+
+
+@pytest.mark.parametrize("revision", [None, "main", "v1.0", QWEN_COMMIT[:12], QWEN_COMMIT.upper()])
+def test_prod_refuses_a_model_revision_that_is_not_a_commit(revision: str | None) -> None:
+    raw = shipped_spec("aws-prod")
+    assert raw["models"][0]["revision"] == QWEN_COMMIT
+    if revision is None:
+        del raw["models"][0]["revision"]
+    else:
+        raw["models"][0]["revision"] = revision
+    problems = spec_problems(raw)
+    assert "models[0].revision" in problems, problems
+    assert "can move" in problems["models[0].revision"]
+    assert "40-hex" in problems["models[0].revision"]
+
+
+def test_prod_accepts_a_commit_and_other_environments_accept_a_branch() -> None:
+    assert "models[0].revision" not in spec_problems(shipped_spec("aws-prod"))
+    assert spec_problems(llm_spec()) == {}  # aws-dev, no revision: the main branch
+    assert spec_problems(llm_spec() | {"models": [dict(QWEN, revision="main")]}) == {}
