@@ -55,7 +55,7 @@ class AzureKnobs(SpecModel):
                     r"^[-\w._()]*[-\w_()]$",
                     "a resource group name: up to 90 letters, digits, '-', '_', '.', "
                     "'(' or ')', not ending in '.'",
-                )
+                ),
             ),
         ]
         | None
