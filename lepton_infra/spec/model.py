@@ -63,6 +63,16 @@ class ModelSpec(SpecModel):
         "model cache and decides which GPUs can hold the model: it must fit in 90% of one replica's GPU "
         "memory (vLLM's default `gpu_memory_utilization`), which also holds the KV cache.",
     )
+    cache: Literal["node-disk", "bucket-mount"] = Field(
+        default="node-disk",
+        description="Where replicas read the weights from. `node-disk`: each replica downloads them from "
+        "the Hub into its node's boot disk when it starts (no cost beyond the pool's disk, a Hub download "
+        "at every start). `bucket-mount`: a Job copies the revision once into the tenant's prefix of the "
+        "model bucket (`tenants/<tenant>/models/<name>/<revision>/`) and replicas read it through a "
+        "read-only mount with a node-local cache the size of the model (AWS only today: Mountpoint for "
+        "Amazon S3; needs a full commit `revision`). Costs the bucket's storage of one copy per tenant "
+        "and revision. Default: node-disk.",
+    )
 
 
 class EngineSpec(SpecModel):

@@ -171,9 +171,48 @@ def _prod_models_pinned(spec: PlatformSpec) -> Iterator[Problem]:
         )
 
 
+# The clouds whose bucket mount is built (kubernetes/serving/model_mount.py): Mountpoint for Amazon S3.
+BUCKET_MOUNT_CLOUDS = ("aws",)
+
+
+@rule("cloud", "environment", "models")
+def _bucket_mount(spec: PlatformSpec) -> Iterator[Problem]:
+    """A model read from the bucket is copied there once per revision, under a prefix named by the revision:
+    a name that moves would leave the copy stale, so only a full commit is accepted. Built on AWS only."""
+    for i, model in enumerate(spec.models):
+        if model.cache != "bucket-mount":
+            continue
+        if spec.cloud not in BUCKET_MOUNT_CLOUDS:
+            yield Problem(
+                f"models[{i}].cache",
+                model.cache,
+                f"the bucket mount is built on {', '.join(BUCKET_MOUNT_CLOUDS)} only, not on {spec.cloud}",
+                "use `cache: node-disk` (each replica downloads the weights from the Hub)",
+            )
+        # prod already refuses any revision but a commit (_prod_models_pinned): said once.
+        if spec.environment != "prod" and (model.revision is None or not _COMMIT.match(model.revision)):
+            yield Problem(
+                f"models[{i}].revision",
+                model.revision,
+                "a bucket-mounted model is copied once under its revision: a branch, tag or no revision "
+                "would leave that copy stale when the name moves",
+                f"set `revision:` to a commit of {model.source}: its full 40-hex hash",
+            )
+
+
+def uses_bucket_mount(spec: PlatformSpec) -> bool:
+    """Whether a service serves a model from the bucket mount (the cloud installs its CSI driver then).
+    Rules on other fields call it on a spec whose `models` or `services` may have failed validation (and
+    be absent): then no model is known to use it."""
+    services, models = getattr(spec, "services", ()), getattr(spec, "models", ())
+    served = {s.model for s in services if s.engine is not None}
+    return any(m.cache == "bucket-mount" and m.name in served for m in models)
+
+
 MODEL_RULES: tuple[Rule, ...] = (
     _service_model,
     _model_fits_a_node,
     _model_fits_a_replica,
     _prod_models_pinned,
+    _bucket_mount,
 )

@@ -4,6 +4,8 @@ driver's documented fields (awslabs/mountpoint-s3-csi-driver v2.7.0, read 2026-1
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from lepton_infra.kubernetes.serving.model_mount import ModelMount, model_prefix
@@ -21,6 +23,7 @@ def mount() -> ModelMount:
         revision=REVISION,
         bucket="acme-prod-models",
         region="us-east-1",
+        driver="s3.csi.aws.com",
         cache_gib=17,
     )
 
@@ -30,8 +33,30 @@ def test_prefix_is_inside_the_tenants_own_prefix() -> None:
 
 
 def test_manifests_are_valid_kubernetes_objects(mount: ModelMount) -> None:
-    for doc in (mount.persistent_volume(), mount.persistent_volume_claim()):
-        validate_strict(doc, "1.33")
+    for m in (mount, replace(mount, writable=True)):
+        for doc in (m.persistent_volume(), m.persistent_volume_claim()):
+            validate_strict(doc, "1.33")
+
+
+def test_the_writable_volume_has_no_cache_and_may_rewrite_a_file(mount: ModelMount) -> None:
+    pv = replace(mount, writable=True).persistent_volume()["spec"]
+    assert pv["accessModes"] == ["ReadWriteMany"]
+    assert "readOnly" not in pv["csi"]
+    assert pv["csi"]["volumeHandle"] == "lepton-model-team-a-chat-hydrate"
+    assert pv["claimRef"] == {"namespace": "tenant-team-a", "name": "model-chat-hydrate"}
+    assert pv["mountOptions"] == [
+        f"prefix tenants/team-a/models/chat/{REVISION}/",
+        "region us-east-1",
+        "allow-overwrite",
+        "uid=10001",
+        "gid=10001",
+        "allow-other",
+    ]
+    assert pv["csi"]["volumeAttributes"] == {
+        "bucketName": "acme-prod-models",
+        "authenticationSource": "pod",
+        "stsRegion": "us-east-1",
+    }
 
 
 def test_volume_mounts_the_revision_prefix_read_only_with_the_pods_identity(mount: ModelMount) -> None:
@@ -45,7 +70,6 @@ def test_volume_mounts_the_revision_prefix_read_only_with_the_pods_identity(moun
     assert pv["mountOptions"] == [
         f"prefix tenants/team-a/models/chat/{REVISION}/",
         "region us-east-1",
-        "metadata-ttl indefinite",
         "uid=10001",
         "gid=10001",
         "allow-other",

@@ -154,3 +154,28 @@ def test_prod_accepts_a_commit_and_other_environments_accept_a_branch() -> None:
     assert "models[0].revision" not in spec_problems(shipped_spec("aws-prod"))
     assert spec_problems(llm_spec()) == {}  # aws-dev, no revision: the main branch
     assert spec_problems(llm_spec() | {"models": [dict(QWEN, revision="main")]}) == {}
+
+
+def test_a_bucket_mounted_model_needs_a_commit_in_any_environment() -> None:
+    raw = llm_spec()
+    raw["models"] = [dict(QWEN, cache="bucket-mount", revision="main")]
+    problem = spec_problems(raw)["models[0].revision"]
+    assert "copied once under its revision" in problem and "40-hex" in problem
+    raw["models"] = [dict(QWEN, cache="bucket-mount", revision=QWEN_COMMIT)]
+    assert spec_problems(raw) == {}
+    served = resolve(PlatformSpec.from_dict(raw)).served_model("chat")
+    assert served is not None and served.cache_kind is CacheKind.BUCKET_MOUNT
+
+
+@pytest.mark.parametrize("stack", ["gcp-prod", "azure-prod"])
+def test_the_bucket_mount_is_refused_where_it_is_not_built(stack: str) -> None:
+    raw = shipped_spec(stack)
+    raw["models"][0]["cache"] = "bucket-mount"
+    problem = spec_problems(raw)["models[0].cache"]
+    assert "built on aws only" in problem and "node-disk" in problem
+
+
+def test_bad_cache_kind_is_refused() -> None:
+    raw = llm_spec()
+    raw["models"] = [dict(QWEN, cache="nvme")]
+    assert "models[0].cache" in spec_problems(raw)

@@ -29,12 +29,13 @@ from ipaddress import IPv4Network
 from typing import TYPE_CHECKING
 
 from lepton_infra.core.conventions import CLOUDWATCH_RETENTION_DAYS
-from lepton_infra.core.eks_addons import EKS_ADDONS, pinned_minors, unpinned
+from lepton_infra.core.eks_addons import EKS_ADDONS, MODEL_MOUNT_ADDON, pinned_minors, unpinned
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.exposure import exposed_services
 from lepton_infra.core.kubernetes_versions import PlanDateError, plan_date, status
 from lepton_infra.core.spec_checks import Rule, rule
 from lepton_infra.profiles.public_zone import acme_needs_zone, public_records_need_zone
+from lepton_infra.spec.model_rules import uses_bucket_mount
 
 if TYPE_CHECKING:
     from lepton_infra.spec.platform import PlatformSpec
@@ -93,7 +94,9 @@ def addon_pins_for_minor(spec: PlatformSpec) -> Iterator[Problem]:
             return
     except PlanDateError:
         return  # reported with the version lifecycle
-    missing = unpinned(EKS_ADDONS, minor, spec.aws.addon_versions)
+    # The model mount's driver is installed only for a bucket-mounted model (aws/platform.py).
+    needed = [a for a in EKS_ADDONS if a != MODEL_MOUNT_ADDON or uses_bucket_mount(spec)]
+    missing = unpinned(needed, minor, spec.aws.addon_versions)
     if missing:
         pinned = ", ".join(pinned_minors())
         yield Problem(
