@@ -272,6 +272,13 @@ class Platform(Component):
         if knobs.request_quota_increases:
             request_quotas(name, quotas, self, self.provider)
         volumes = tenant_volumes(name, resolved, network, cluster, key, store, account, node_groups, opts_aws)
+        irsa = {
+            "region": spec.region,
+            "oidc_provider_arn": cluster.oidc_provider_arn,
+            "oidc_issuer": cluster.oidc_issuer,
+            "provider": self.provider,
+            "platform": label,
+        }
         self.cluster_handle = ClusterHandle(
             cloud="aws",
             name=cluster.name_output,
@@ -279,13 +286,7 @@ class Platform(Component):
             kubeconfig=cluster.kubeconfig,
             provider=cluster.k8s_provider,
             gpu=AWS_GPU_FACTS,
-            bind_identity=store.prefix_reader(
-                region=spec.region,
-                oidc_provider_arn=cluster.oidc_provider_arn,
-                oidc_issuer=cluster.oidc_issuer,
-                provider=self.provider,
-                platform=label,
-            ),
+            bind_identity=store.prefix_reader(**irsa),
             storage_class=addons.storage_class_name,
             workload_dependencies=(*node_groups, addons.addons["coredns"]),
             storage_dependencies=(addons.storage_class,),
@@ -310,14 +311,7 @@ class Platform(Component):
             shared_volumes=volumes,
             model_store=ModelStoreFacts(
                 driver=MOUNTPOINT_CSI_DRIVER,
-                bind_writer=store.prefix_reader(
-                    region=spec.region,
-                    oidc_provider_arn=cluster.oidc_provider_arn,
-                    oidc_issuer=cluster.oidc_issuer,
-                    provider=self.provider,
-                    platform=label,
-                    writes=True,
-                ),
+                bind_writer=store.prefix_reader(**irsa, writes=True),
                 ready=(addons.addons[MODEL_MOUNT_ADDON],),
             )
             if MODEL_MOUNT_ADDON in addons.addons

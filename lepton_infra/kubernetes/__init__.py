@@ -7,6 +7,7 @@ from lepton_infra.kubernetes.gpu_stack import GpuStack, GpuStackArgs
 from lepton_infra.kubernetes.jobs.kueue import Kueue, KueueArgs
 from lepton_infra.kubernetes.observability.alert_routing import AlertReceivers, SecretFile, SmtpRelay
 from lepton_infra.kubernetes.observability.observability import Observability, ObservabilityArgs
+from lepton_infra.kubernetes.serving.hydration import ModelHydration, ModelHydrationArgs
 from lepton_infra.kubernetes.serving.inference import InferenceService, InferenceServiceArgs
 from lepton_infra.kubernetes.serving.keda import Keda, KedaArgs
 from lepton_infra.kubernetes.serving.metrics_server import MetricsServer, MetricsServerArgs
@@ -25,6 +26,8 @@ __all__ = [
     "KueueArgs",
     "MetricsServer",
     "MetricsServerArgs",
+    "ModelHydration",
+    "ModelHydrationArgs",
     "Observability",
     "ObservabilityArgs",
     "PlatformAddons",

@@ -35,7 +35,6 @@ from lepton_infra.core.exposure import exposed_services
 from lepton_infra.core.kubernetes_versions import PlanDateError, plan_date, status
 from lepton_infra.core.spec_checks import Rule, rule
 from lepton_infra.profiles.public_zone import acme_needs_zone, public_records_need_zone
-from lepton_infra.spec.model_rules import uses_bucket_mount
 
 if TYPE_CHECKING:
     from lepton_infra.spec.platform import PlatformSpec
@@ -95,7 +94,8 @@ def addon_pins_for_minor(spec: PlatformSpec) -> Iterator[Problem]:
     except PlanDateError:
         return  # reported with the version lifecycle
     # The model mount's driver is installed only for a bucket-mounted model (aws/platform.py).
-    needed = [a for a in EKS_ADDONS if a != MODEL_MOUNT_ADDON or uses_bucket_mount(spec)]
+    mounted = any(m.cache == "bucket-mount" for m in getattr(spec, "models", ()))  # absent: models invalid
+    needed = [a for a in EKS_ADDONS if a != MODEL_MOUNT_ADDON or mounted]
     missing = unpinned(needed, minor, spec.aws.addon_versions)
     if missing:
         pinned = ", ".join(pinned_minors())
