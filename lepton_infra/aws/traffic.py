@@ -242,9 +242,17 @@ def group_name(entry: EntryPoint) -> str:
     return physical_name(entry.name.lower(), limit=63)
 
 
+def idle_timeout_seconds(entry: EntryPoint) -> int:
+    """The ALB's idle timeout: the interceptor's cold-start wait and a minute, or, where the ALB serves an
+    inference engine, its longest request (cold-start wait and a whole non-streaming answer, during which
+    nothing flows back) and a minute; never above the ALB's maximum."""
+    idle = max(IDLE_TIMEOUT_SECONDS, entry.longest_engine_request_seconds + 60)
+    return min(idle, ALB_MAX_IDLE_TIMEOUT_SECONDS)
+
+
 def entry_point_decoration(entry: EntryPoint, *, internal_subnets: Sequence[str] = ()) -> Decoration:
     attributes = {
-        "idle_timeout.timeout_seconds": str(min(IDLE_TIMEOUT_SECONDS, ALB_MAX_IDLE_TIMEOUT_SECONDS)),
+        "idle_timeout.timeout_seconds": str(idle_timeout_seconds(entry)),
         # Requests with header names HTTP forbids never reach the model servers (request smuggling).
         "routing.http.drop_invalid_header_fields.enabled": "true",
         # Never on, prod included: the controller refuses to delete an Ingress whose ALB is protected

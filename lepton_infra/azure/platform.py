@@ -35,6 +35,7 @@ from lepton_infra.core.component import Component
 from lepton_infra.core.conventions import pool_labels
 from lepton_infra.core.exposure import warn_if_api_open_to_the_world
 from lepton_infra.core.naming import child_name
+from lepton_infra.kubernetes.traffic.traffic_plan import engine_request_seconds_by_exposure
 from lepton_infra.profiles.azure.limits import POD_CIDR
 from lepton_infra.spec import PlatformSpec
 from lepton_infra.spec.reserved_pools import reserved_pools
@@ -255,6 +256,7 @@ class Platform(Component):
                 child_name(name, "traffic"),
                 TrafficArgs(
                     exposures=frozenset(e.exposure for e in exposed),
+                    longest_engine_request_seconds=engine_request_seconds_by_exposure(spec),
                     k8s_provider=self.cluster.k8s_provider,
                     prod=prod,
                     location=spec.region,

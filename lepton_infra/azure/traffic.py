@@ -23,6 +23,7 @@ controller warns with the dated row of core/data/managed_features.yaml (docs/azu
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -56,6 +57,7 @@ AZURE_LB = "service.beta.kubernetes.io/azure-load-balancer-"
 # An Azure load balancer drops a TCP flow idle this long (4-100 minutes; default 4): it outlasts the 20
 # minutes the KEDA interceptor may hold a request while a replica cold-starts.
 LB_IDLE_TIMEOUT_MINUTES = 30
+LB_MAX_IDLE_TIMEOUT_MINUTES = 100
 # Model payloads (images, batches of text) exceed NGINX's 1m default body size.
 MAX_BODY_SIZE = "100m"
 
@@ -114,6 +116,11 @@ class TrafficArgs(ComponentArgs):
     """Azure tags on every resource (the platform's: `team`, `cost-center`, ...), checked against Azure's tag
     rules. Default: none."""
 
+    longest_engine_request_seconds: Mapping[str, int] = field(default_factory=dict)
+    """Per exposure, the longest request timeout of the inference engines it serves
+    (kubernetes/traffic/routes.py `entry_points`): its load balancer's idle timeout outlasts it. Default:
+    none (LB_IDLE_TIMEOUT_MINUTES)."""
+
     def problems(self) -> Iterator[Problem]:
         for exposure in sorted(self.exposures):
             yield from one_of("exposures", exposure, ("internal", "public"), "exposure")
@@ -145,8 +152,16 @@ class TrafficArgs(ComponentArgs):
         yield from AZURE_TAGS.problems(self.tags)
 
 
-def nginx_controller_spec(exposure: Exposure, prod: bool) -> dict:
-    annotations = {f"{AZURE_LB}tcp-idle-timeout": str(LB_IDLE_TIMEOUT_MINUTES)}
+def lb_idle_minutes(longest_engine_request_seconds: int) -> int:
+    """The load balancer's TCP idle timeout: LB_IDLE_TIMEOUT_MINUTES, or, in front of an inference engine,
+    its longest request (cold-start wait and a whole non-streaming answer, during which the flow is idle)
+    and a minute, in whole minutes; never above Azure's 100."""
+    needed = math.ceil((longest_engine_request_seconds + 60) / 60) if longest_engine_request_seconds else 0
+    return min(max(LB_IDLE_TIMEOUT_MINUTES, needed), LB_MAX_IDLE_TIMEOUT_MINUTES)
+
+
+def nginx_controller_spec(exposure: Exposure, prod: bool, longest_engine_request_seconds: int = 0) -> dict:
+    annotations = {f"{AZURE_LB}tcp-idle-timeout": str(lb_idle_minutes(longest_engine_request_seconds))}
     if exposure == "internal":
         annotations[f"{AZURE_LB}internal"] = "true"
     name = controller_name(exposure)
@@ -173,7 +188,11 @@ class Traffic(Component):
                 api_version=CRD_API,
                 kind="NginxIngressController",
                 metadata=k8s.meta.v1.ObjectMetaArgs(name=controller_name(exposure)),  # type: ignore[arg-type]
-                spec=nginx_controller_spec(exposure, args.prod),  # type: ignore[arg-type]
+                spec=nginx_controller_spec(
+                    exposure,  # type: ignore[arg-type]
+                    args.prod,
+                    args.longest_engine_request_seconds.get(exposure, 0),
+                ),
                 opts=self.child_opts(provider=args.k8s_provider, depends_on=list(args.wait_for)),
             )
             for exposure in sorted(args.exposures)

@@ -32,6 +32,10 @@ class EntryPoint:
     name: str  # the Gateway's name, or the ALB group / IngressClass-level name
     namespace: str  # where the Gateway lives (the platform's ingress namespace)
     hosts: tuple[str, ...]  # every host served through it, sorted
+    # The longest request timeout of the inference engines it serves (RouteTarget.engine_answer_seconds
+    # set), 0 when it serves none: a non-streaming answer sends nothing back until its last token, so a
+    # load balancer's idle timeout must outlast it.
+    longest_engine_request_seconds: int = 0
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,9 @@ class RouteTarget:
     request_timeout_seconds: int
     # Seconds a replica keeps serving in-flight requests after it leaves rotation (scale-in).
     drain_seconds: int
+    # An inference engine's longest answer (kubernetes/serving/answer_time.py), already counted in
+    # `request_timeout_seconds`; None for any other service.
+    engine_answer_seconds: int | None = None
 
 
 @dataclass(frozen=True)

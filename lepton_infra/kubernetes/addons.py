@@ -30,7 +30,7 @@ from lepton_infra.kubernetes.serving.keda import HTTP_ADD_ON_CHART_REPLICAS, Ked
 from lepton_infra.kubernetes.serving.metrics_server import HA_REPLICAS, MetricsServer, MetricsServerArgs
 from lepton_infra.kubernetes.tenancy.shared_volume import tenant_shared_volume
 from lepton_infra.kubernetes.tenancy.tenant import Tenant, TenantArgs
-from lepton_infra.kubernetes.traffic.routes import route_target
+from lepton_infra.kubernetes.traffic.routes import route_targets
 from lepton_infra.kubernetes.traffic.traffic import Traffic, TrafficArgs
 from lepton_infra.kubernetes.traffic.traffic_plan import TrafficPlan, trust_output
 from lepton_infra.spec import ClusterSpec
@@ -265,7 +265,7 @@ class PlatformAddons(Component):
         self.services: dict[str, InferenceService] = {}
         plan = args.traffic
         routes = {r.service: r for r in plan.routes} if plan else {}
-        targets = {n: route_target(r, SERVICE_PORT) for n, r in routes.items()}
+        targets = route_targets(routes.values(), SERVICE_PORT)
         # Called once per route: the cloud may create resources for it (an ACM certificate).
         decorations = {n: plan.facts.decorate_route(t) for n, t in targets.items()} if plan else {}
         for svc in args.services:

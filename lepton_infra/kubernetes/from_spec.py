@@ -28,6 +28,7 @@ from lepton_infra.kubernetes.tenancy.isolation import isolation_problems
 from lepton_infra.kubernetes.tenancy.tenant import WORKLOAD_SERVICE_ACCOUNT, TenantArgs
 from lepton_infra.kubernetes.traffic.traffic_plan import traffic_plan
 from lepton_infra.spec import PlatformSpec
+from lepton_infra.spec.engines import Engine
 from lepton_infra.spec.jobs import TenantJobsSpec
 from lepton_infra.spec.jobs_rules import queue_borrowing_limit
 from lepton_infra.spec.queue_compute import queue_compute_quota
@@ -106,6 +107,7 @@ def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs
             gpu_idle_percent=mon.gpu_idle_percent,
             gpu_metrics=_cloud_dcgm_fields(handle.gpu),
             cluster_dns=handle.cluster_dns,
+            engines=served_engines(spec),
         ),
         tenants=[
             TenantArgs(
@@ -152,6 +154,7 @@ def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs
                 priority_class=SERVING_PRIORITY.name,
                 engine=engine_launch(spec, s),
                 weights_claim=weights_claim(spec, s),
+                engine_concurrency=served.max_num_seqs if (served := served_model(spec, s)) else None,
             )
             for s in spec.services
         ],
@@ -215,6 +218,12 @@ def model_hydrations(spec: PlatformSpec, handle: ClusterHandle) -> list[ModelHyd
             depends_on=list(store.ready),
         )
     return list(out.values())
+
+
+def served_engines(spec: PlatformSpec) -> list[Engine]:
+    """The engines the services run, each once, by kind."""
+    engines = {s.engine.kind: s.engine for svc in spec.services if (s := served_model(spec, svc))}
+    return [engines[k] for k in sorted(engines)]
 
 
 def engine_launch(spec: PlatformSpec, svc: ServiceSpec) -> EngineLaunch | None:

@@ -26,6 +26,7 @@ from lepton_infra.plan.event_loop import plan_event_loop, put_away
 from lepton_infra.plan.mocks import MockContext, PlausibleMocks
 from lepton_infra.plan.monitor import RecordingMonitor
 from lepton_infra.plan.record import PlannedGraph, RecordedResource
+from lepton_infra.plan.stack_traces import stack_traces_off
 from lepton_infra.plan.stackfiles import load_stack
 
 _one_shot = False
@@ -163,7 +164,8 @@ def _run(
         pulumi_settings.ROOT.set(None)  # run_in_stack creates the real root, as the language host does
         pulumi_settings.SETTINGS.outputs.clear()  # type: ignore[attr-defined]  # set by configure()
         try:
-            loop.run_until_complete(run_in_stack(program))
+            with stack_traces_off():
+                loop.run_until_complete(run_in_stack(program))
             completed = True
         except pulumi.RunError as err:
             err.recorded_resources = monitor.recorded()  # type: ignore[attr-defined]  # for tests

@@ -51,6 +51,7 @@ class ServedModel:
     max_model_len: int
     cache_kind: CacheKind
     cache_gib: int  # the cache volume's size (the weights plus CACHE_HEADROOM, whole GiB)
+    max_num_seqs: int  # sequences one replica's engine batches at once (its default on the service's GPU)
 
     @property
     def size_bytes(self) -> int:
@@ -82,15 +83,25 @@ def served_model(spec: PlatformSpec, svc: ServiceSpec) -> ServedModel | None:
     model = model_of(spec, svc)
     if svc.engine is None or model is None:
         return None
+    engine = ENGINES[svc.engine.kind]
     return ServedModel(
         model=model,
-        engine=ENGINES[svc.engine.kind],
+        engine=engine,
         served_name=svc.engine.served_model_name or model.name,
         tensor_parallel=svc.gpu.count if svc.gpu else 1,
         max_model_len=svc.engine.max_model_len,
         cache_kind=CacheKind.BUCKET_MOUNT if model.cache == "bucket-mount" else CacheKind.NODE_DISK,
         cache_gib=model_cache_gib(model),
+        max_num_seqs=max_num_seqs(engine, svc),
     )
+
+
+def max_num_seqs(engine: Engine, svc: ServiceSpec) -> int:
+    """The engine's default batch ceiling on the service's GPU (the catalog's model name and memory)."""
+    if svc.gpu is None:
+        return engine.max_num_seqs
+    gpu = gpu_models()[svc.gpu.type]
+    return engine.max_concurrent_sequences(gpu.model, gpu.memory_mib)
 
 
 def cache_gb(spec: PlatformSpec, svc: ServiceSpec) -> int:

@@ -49,7 +49,10 @@ class ScalingSpec(SpecModel):
         "up by the service's own `http_requests_total`. `engine_queue` (a service with an `engine`, "
         "replicas.min ≥ 1): the engine's own gauges, requests waiting for a place in its batch per "
         "replica (`target`) and its KV cache usage past 80% on average, with no CPU trigger (an engine's "
-        "CPU is busy whatever its load). Default requests_per_second.",
+        "CPU is busy whatever its load). A service with an `engine` at replicas.min 0 scales on requests "
+        "in flight per replica instead of their rate (the HTTP add-on's concurrency), with the engine's "
+        "batch ceiling as target (vLLM: 256 sequences, 1024 on a GPU of 70 GiB or more other than an "
+        "A100), and `target` is not used. Default requests_per_second.",
     )
     target: float = Field(default=10.0, gt=0, description="Target value per replica. Default 10.")
     cpu_utilization: int = Field(

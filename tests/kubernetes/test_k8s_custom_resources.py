@@ -110,7 +110,7 @@ HTTP_TARGET_FIELDS = {"name", "kind", "apiVersion", "service", "port", "portName
 
 def test_http_scaled_object_shape(prod) -> None:
     objects = prod.graph.of_type(HTTP_SCALED_OBJECT)
-    assert len(objects) == 2  # sentiment, chat (both scale to zero on request rate)
+    assert len(objects) == 2  # sentiment (request rate), chat (an engine: concurrency), both from zero
     for r in objects:
         doc = manifest(r)
         _common(doc, "http.keda.sh/v1alpha1", "HTTPScaledObject")
@@ -128,6 +128,11 @@ def test_http_scaled_object_shape(prod) -> None:
         assert isinstance(spec["scaledownPeriod"], int)
         metric = spec["scalingMetric"]
         assert len(metric) == 1 and set(metric) <= {"requestRate", "concurrency"}
+        if "concurrency" in metric:  # an inference engine: requests in flight (CRD: targetValue only)
+            assert set(metric["concurrency"]) == {"targetValue"}
+            assert isinstance(metric["concurrency"]["targetValue"], int)
+            assert metric["concurrency"]["targetValue"] >= 1
+            continue
         rate = metric["requestRate"]
         assert set(rate) <= {"targetValue", "granularity", "window"}
         assert isinstance(rate["targetValue"], int) and rate["targetValue"] >= 1

@@ -8,24 +8,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from lepton_infra.kubernetes.observability.grafana import dashboard, query_variable, timeseries_panel
+
 QUEUE_DASHBOARD_UID = "lepton-job-queues"
 LEADER = 'replica_role!="follower",cluster_queue=~"$queue"'
 GPU = f'{LEADER},resource="nvidia.com/gpu"'
 
 
 def _panel(pid: int, title: str, targets: list[tuple[str, str]], x: int, y: int) -> dict[str, Any]:
-    return {
-        "id": pid,
-        "type": "timeseries",
-        "title": title,
-        "datasource": {"type": "prometheus", "uid": "${datasource}"},
-        "gridPos": {"h": 8, "w": 12, "x": x, "y": y},
-        "fieldConfig": {"defaults": {"unit": "none", "min": 0}, "overrides": []},
-        "targets": [
-            {"refId": chr(ord("A") + i), "expr": expr, "legendFormat": legend}
-            for i, (expr, legend) in enumerate(targets)
-        ],
-    }
+    return timeseries_panel(pid, title, targets, x, y, {"unit": "none", "min": 0})
 
 
 def queue_dashboard() -> dict[str, Any]:
@@ -102,30 +93,17 @@ def queue_dashboard() -> dict[str, Any]:
             16,
         ),
     ]
-    return {
-        "uid": QUEUE_DASHBOARD_UID,
-        "title": "Lepton / Job queues",
-        "tags": ["lepton", "jobs", "kueue"],
-        "timezone": "utc",
-        "schemaVersion": 39,
-        "refresh": "1m",
-        "time": {"from": "now-6h", "to": "now"},
-        "templating": {
-            "list": [
-                {"name": "datasource", "type": "datasource", "query": "prometheus"},
-                {
-                    "name": "queue",
-                    "type": "query",
-                    "datasource": {"type": "prometheus", "uid": "${datasource}"},
-                    "query": "label_values(kueue_cluster_queue_nominal_quota, cluster_queue)",
-                    "includeAll": True,
-                    "multi": True,
-                    "allValue": ".*",
-                },
-            ]
-        },
-        "panels": panels,
-    }
+    return dashboard(
+        QUEUE_DASHBOARD_UID,
+        "Lepton / Job queues",
+        ["lepton", "jobs", "kueue"],
+        [
+            query_variable(
+                "queue", "label_values(kueue_cluster_queue_nominal_quota, cluster_queue)", allValue=".*"
+            ),
+        ],
+        panels,
+    )
 
 
 def queue_dashboard_json() -> str:

@@ -7,6 +7,7 @@ from collections.abc import Collection
 from typing import Any
 
 from lepton_infra.kubernetes.observability.alerts import DCGM_FIELD
+from lepton_infra.kubernetes.observability.grafana import dashboard, query_variable
 
 GPU_DASHBOARD_UID = "lepton-gpu"
 
@@ -56,29 +57,15 @@ def gpu_dashboard(exported: Collection[str] = ()) -> dict[str, Any]:
             for p in panels
             if all(set(DCGM_FIELD.findall(t["expr"])) <= set(exported) for t in p["targets"])
         ]
-    return {
-        "uid": GPU_DASHBOARD_UID,
-        "title": "Lepton / GPUs",
-        "tags": ["lepton", "gpu"],
-        "timezone": "utc",
-        "schemaVersion": 39,
-        "refresh": "1m",
-        "time": {"from": "now-6h", "to": "now"},
-        "templating": {
-            "list": [
-                {"name": "datasource", "type": "datasource", "query": "prometheus"},
-                {
-                    "name": "node",
-                    "type": "query",
-                    "datasource": {"type": "prometheus", "uid": "${datasource}"},
-                    "query": "label_values(DCGM_FI_DEV_GPU_UTIL, node)",
-                    "includeAll": True,
-                    "multi": True,
-                },
-            ]
-        },
-        "panels": panels,
-    }
+    return dashboard(
+        GPU_DASHBOARD_UID,
+        "Lepton / GPUs",
+        ["lepton", "gpu"],
+        [
+            query_variable("node", "label_values(DCGM_FI_DEV_GPU_UTIL, node)"),
+        ],
+        panels,
+    )
 
 
 def gpu_dashboard_json(exported: Collection[str] = ()) -> str:

@@ -22,7 +22,9 @@ from lepton_infra.kubernetes.meta import common_labels, namespace, psa_labels
 from lepton_infra.kubernetes.observability.alert_routing import AlertReceivers, alertmanager_config
 from lepton_infra.kubernetes.observability.alerts import gpu_alert_rules, prometheus_rule_spec
 from lepton_infra.kubernetes.observability.dashboards import gpu_dashboard_json
+from lepton_infra.kubernetes.observability.engine_dashboard import dashboard_uid, engine_dashboard_json
 from lepton_infra.spec import ClusterSpec, MonitoringSpec
+from lepton_infra.spec.engines import Engine
 from lepton_infra.spec.problems import like_spec_field
 
 GRAFANA_DASHBOARD_LABEL = "grafana_dashboard"
@@ -60,6 +62,9 @@ class ObservabilityArgs(ComponentArgs):
     cluster_dns: str = "coredns"
     """The cluster's DNS server (`ClusterHandle.cluster_dns`: `coredns` or `kube-dns`), whose metrics the
     chart scrapes. Default: coredns."""
+    engines: Sequence[Engine] = ()
+    """The inference engines the platform's services run (spec/engines.py): one Grafana dashboard each
+    (kubernetes/observability/engine_dashboard.py). Default: none."""
 
     def problems(self) -> Iterator[Problem]:
         yield from like_spec_field("kubernetes_version", self.kubernetes_version, ClusterSpec, "version")
@@ -217,4 +222,20 @@ class Observability(Component):
             data={"lepton-gpu.json": gpu_dashboard_json(exported=args.gpu_metrics)},
             opts=self.child_opts(),
         )
+        self.engine_dashboards = [
+            k8s.core.v1.ConfigMap(
+                child_name(name, f"{engine.kind}-dashboard"),
+                metadata=k8s.meta.v1.ObjectMetaArgs(
+                    name=f"lepton-{engine.kind}-dashboard",
+                    namespace=ns,
+                    labels={
+                        **common_labels(f"lepton-{engine.kind}-dashboard", "dashboards"),
+                        GRAFANA_DASHBOARD_LABEL: "1",
+                    },
+                ),
+                data={f"{dashboard_uid(engine)}.json": engine_dashboard_json(engine)},
+                opts=self.child_opts(),
+            )
+            for engine in args.engines
+        ]
         self.finish({"namespace": ns, "release": self.release.name})

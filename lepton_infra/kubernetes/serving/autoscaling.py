@@ -157,11 +157,36 @@ def http_scaled_object_spec(
     path_prefix: str,
     max_replicas: int,
     target_rps: float,
+    response_header_seconds: int | None = None,
+    concurrency_target: int | None = None,
 ) -> dict[str, Any]:
     """An `HTTPScaledObject` (http.keda.sh/v1alpha1): the interceptor routes requests whose Host header
     is one of `hosts` (the in-cluster one, and the load balancer's when exposed) and path starts with
     `path_prefix` to `service:service_port`, and the add-on scales the Deployment on their rate (per
-    replica). The CRD takes an integer target: round up, never below 1."""
+    replica). The CRD takes an integer target: round up, never below 1. `concurrency_target` (an inference
+    engine's batch ceiling) scales on requests in flight per replica instead (`scalingMetric.concurrency`,
+    exclusive with `requestRate`; the scaler's external metric is averaged over the replicas: http-add-on
+    v0.15.0 operator/apis/http/v1alpha1/httpscaledobject_types.go, scaler/handlers.go): an LLM request
+    holds its replica for seconds to minutes, so how many are in flight, not how fast they arrive, says
+    when the batch is full. `response_header_seconds` (an
+    inference engine's longest answer) overrides the interceptor's global response-header timeout for
+    this service alone: `spec.timeouts.responseHeader` (http-add-on v0.15.0 operator/apis/http/v1alpha1/
+    httpscaledobject_types.go; pkg/routing/table.go copies it onto the route the interceptor's
+    handler/upstream.go reads; read 2026-12-08)."""
+    metric: dict[str, Any] = (
+        {"concurrency": {"targetValue": concurrency_target}}
+        if concurrency_target
+        else {
+            "requestRate": {
+                "targetValue": max(1, math.ceil(target_rps)),
+                "granularity": REQUEST_RATE_GRANULARITY,
+                "window": REQUEST_RATE_WINDOW,
+            }
+        }
+    )
+    timeouts = (
+        {"timeouts": {"responseHeader": f"{response_header_seconds}s"}} if response_header_seconds else {}
+    )
     return {
         "hosts": hosts,
         "pathPrefixes": [path_prefix],
@@ -173,12 +198,7 @@ def http_scaled_object_spec(
             "port": service_port,
         },
         "replicas": {"min": 0, "max": max_replicas},
-        "scalingMetric": {
-            "requestRate": {
-                "targetValue": max(1, math.ceil(target_rps)),
-                "granularity": REQUEST_RATE_GRANULARITY,
-                "window": REQUEST_RATE_WINDOW,
-            }
-        },
+        "scalingMetric": metric,
         "scaledownPeriod": SCALE_DOWN_PERIOD_SECONDS,
+        **timeouts,
     }

@@ -21,6 +21,7 @@ from lepton_infra.core.component import Component, ComponentArgs
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name
 from lepton_infra.kubernetes.meta import TENANT_LABEL, common_labels
+from lepton_infra.kubernetes.serving.answer_time import engine_answer_seconds
 from lepton_infra.kubernetes.serving.autoscaling import (
     PROMETHEUS_URL,
     TRANSFER_HPA_ANNOTATIONS,
@@ -145,6 +146,10 @@ class InferenceServiceArgs(ComponentArgs):
     """The FQDN a load balancer routes to this service (`services[].host` when exposed). Behind the
     interceptor the HTTPScaledObject matches it too: the load balancer keeps the client's Host. Default:
     none, reached in the cluster only."""
+    engine_concurrency: int | None = None
+    """An inference engine's batch ceiling (sequences one replica runs at once): scaling from zero, the
+    HTTP add-on scales on requests in flight per replica with this target instead of request rate.
+    Default: none (request rate)."""
     engine: EngineLaunch | None = None
     """The inference engine the container runs (its pinned image is `image`): its command and arguments,
     a KEDA trigger on its queue and KV cache for `min_replicas` ≥ 1 (`scaling_metric` engine_queue) and
@@ -305,6 +310,8 @@ class InferenceService(Component):
                     args.predict_path,
                     args.max_replicas,
                     args.scaling_target,
+                    engine_answer_seconds(args.engine.max_model_len) if args.engine else None,
+                    args.engine_concurrency,
                 ),
                 opts=self.child_opts(depends_on=[*args.http_add_on, self.deployment, self.service]),
             )

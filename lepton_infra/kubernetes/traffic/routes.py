@@ -14,7 +14,7 @@ Two route APIs, chosen by the cloud's `IngressFacts.api`:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from lepton_infra.core.conventions import INGRESS_NAMESPACE, KEDA_NAMESPACE
@@ -26,7 +26,8 @@ from lepton_infra.kubernetes.charts.pinned import (
     INTERCEPTOR_PROXY_SERVICE,
 )
 from lepton_infra.kubernetes.meta import TENANT_LABEL, common_labels
-from lepton_infra.kubernetes.serving.keda import COLD_START_WAIT_SECONDS, RESPONSE_HEADER_TIMEOUT_SECONDS
+from lepton_infra.kubernetes.serving.answer_time import interceptor_request_seconds
+from lepton_infra.kubernetes.serving.keda import RESPONSE_HEADER_TIMEOUT_SECONDS
 from lepton_infra.kubernetes.serving.workload import DRAIN_SECONDS
 
 GATEWAY_API = "gateway.networking.k8s.io"
@@ -55,12 +56,16 @@ class ServiceRoute:
     health_path: str
     predict_path: str
     via_interceptor: bool  # scale-to-zero on request rate: every request goes through the KEDA interceptor
+    # An inference engine's longest answer (kubernetes/serving/answer_time.py); None for other services.
+    engine_answer_seconds: int | None = None
 
 
 def route_target(route: ServiceRoute, service_port: int) -> RouteTarget:
     """The backend the load balancer sends `route`'s host to, and how it checks and drains it. Behind
     the interceptor, the load balancer checks the interceptor's readiness (the service may be at zero
-    replicas, which must not take the host out of rotation) and waits as long as a cold start may take."""
+    replicas, which must not take the host out of rotation) and waits as long as a cold start may take.
+    An engine's route also waits for its longest non-streaming answer (`engine_answer_seconds`)."""
+    answer = route.engine_answer_seconds
     if route.via_interceptor:
         return RouteTarget(
             service=route.service,
@@ -71,8 +76,9 @@ def route_target(route: ServiceRoute, service_port: int) -> RouteTarget:
             backend_port=INTERCEPTOR_PROXY_PORT,
             health_path=INTERCEPTOR_HEALTH_PATH,
             health_port=INTERCEPTOR_ADMIN_PORT,
-            request_timeout_seconds=COLD_START_WAIT_SECONDS + RESPONSE_HEADER_TIMEOUT_SECONDS,
+            request_timeout_seconds=interceptor_request_seconds(answer or RESPONSE_HEADER_TIMEOUT_SECONDS),
             drain_seconds=DRAIN_SECONDS,
+            engine_answer_seconds=answer,
         )
     return RouteTarget(
         service=route.service,
@@ -83,22 +89,43 @@ def route_target(route: ServiceRoute, service_port: int) -> RouteTarget:
         backend_port=service_port,
         health_path=route.health_path,
         health_port=route.port,
-        request_timeout_seconds=REQUEST_TIMEOUT_SECONDS,
+        request_timeout_seconds=max(REQUEST_TIMEOUT_SECONDS, answer or 0),
         drain_seconds=DRAIN_SECONDS,
+        engine_answer_seconds=answer,
     )
+
+
+def route_targets(routes: Iterable[ServiceRoute], service_port: int) -> dict[str, RouteTarget]:
+    """Each route's target, by service. Routes through the interceptor share one backend Service, whose
+    load-balancer settings (GKE's GCPBackendPolicy `timeoutSec`) exist once: every target of a backend
+    gets the longest request timeout among them. The interceptor still cuts each service at its own
+    response-header timeout (its HTTPScaledObject's `spec.timeouts`)."""
+    targets = {r.service: route_target(r, service_port) for r in routes}
+    longest: dict[tuple[str, str, int], int] = {}
+    for t in targets.values():
+        key = (t.namespace, t.backend_service, t.backend_port)
+        longest[key] = max(longest.get(key, 0), t.request_timeout_seconds)
+    return {
+        n: replace(t, request_timeout_seconds=longest[(t.namespace, t.backend_service, t.backend_port)])
+        for n, t in targets.items()
+    }
 
 
 def entry_points(targets: Iterable[RouteTarget]) -> list[EntryPoint]:
     """One shared load balancer per exposure used, named after it, with every host it serves."""
     hosts: dict[Exposure, list[str]] = {}
+    engine_requests: dict[Exposure, int] = {}
     for t in targets:
         hosts.setdefault(t.exposure, []).append(t.host)
+        if t.engine_answer_seconds is not None:
+            engine_requests[t.exposure] = max(engine_requests.get(t.exposure, 0), t.request_timeout_seconds)
     return [
         EntryPoint(
             exposure=e,
             name=f"lepton-{e}",
             namespace=INGRESS_NAMESPACE,
             hosts=tuple(sorted(h)),
+            longest_engine_request_seconds=engine_requests.get(e, 0),
         )
         for e, h in sorted(hosts.items())
     ]

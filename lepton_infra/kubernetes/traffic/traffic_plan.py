@@ -10,12 +10,14 @@ from dataclasses import dataclass
 from lepton_infra.core.cluster_handle import ClusterHandle
 from lepton_infra.core.conventions import CERT_MANAGER_NAMESPACE
 from lepton_infra.core.errors import Problem
-from lepton_infra.core.exposure import exposed_services
+from lepton_infra.core.exposure import ExposedService, exposed_services
 from lepton_infra.core.scaling import autoscaler_for
 from lepton_infra.core.traffic import IngressFacts
+from lepton_infra.kubernetes.serving.answer_time import service_answer_seconds
 from lepton_infra.kubernetes.traffic.certificates import CA_CERTIFICATE
-from lepton_infra.kubernetes.traffic.routes import MAX_LISTENERS, ServiceRoute
+from lepton_infra.kubernetes.traffic.routes import MAX_LISTENERS, ServiceRoute, entry_points, route_targets
 from lepton_infra.spec import PlatformSpec
+from lepton_infra.spec.service import ServiceSpec
 
 
 @dataclass(frozen=True)
@@ -91,21 +93,7 @@ def traffic_plan(spec: PlatformSpec, handle: ClusterHandle) -> tuple[TrafficPlan
     if problems:
         return None, problems
     services = {s.name: s for s in spec.services}
-    routes = []
-    for e in exposed:
-        s = services[e.service]
-        routes.append(
-            ServiceRoute(
-                service=s.name,
-                tenant=s.tenant,
-                host=e.host,
-                exposure=e.exposure,
-                port=s.port,
-                health_path=s.probe_path,
-                predict_path=s.serves_path,
-                via_interceptor=autoscaler_for(s.replicas.min, s.scaling.metric) == "keda-http",
-            )
-        )
+    routes = [service_route(spec, services[e.service], e) for e in exposed]
     system = spec.system_pool.name if spec.system_pool else None
     return TrafficPlan(
         facts=facts,
@@ -116,6 +104,29 @@ def traffic_plan(spec: PlatformSpec, handle: ClusterHandle) -> tuple[TrafficPlan
         system_pool=system,
         network_policies=handle.network_policy_enforced,
     ), []
+
+
+def service_route(spec: PlatformSpec, s: ServiceSpec, e: ExposedService) -> ServiceRoute:
+    return ServiceRoute(
+        service=s.name,
+        tenant=s.tenant,
+        host=e.host,
+        exposure=e.exposure,
+        port=s.port,
+        health_path=s.probe_path,
+        predict_path=s.serves_path,
+        via_interceptor=autoscaler_for(s.replicas.min, s.scaling.metric) == "keda-http",
+        engine_answer_seconds=service_answer_seconds(spec, s),
+    )
+
+
+def engine_request_seconds_by_exposure(spec: PlatformSpec) -> dict[str, int]:
+    """Per exposure, the longest request timeout of the inference engines exposed there (the routes'
+    `entry_points`): what a cloud's load balancer, created before the routes, must stay idle for."""
+    services = {s.name: s for s in spec.services}
+    routes = [service_route(spec, services[e.service], e) for e in exposed_services(spec)]
+    targets = route_targets(routes, 0).values()
+    return {e.exposure: e.longest_engine_request_seconds for e in entry_points(targets)}
 
 
 def trust_output(plan: TrafficPlan | None) -> dict[str, str]:
