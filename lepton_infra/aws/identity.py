@@ -13,6 +13,16 @@ from lepton_infra.core.identity import BoundIdentity
 IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"
 
 
+def _list_prefix_only(bucket_arn: pulumi.Input[str], prefix: str) -> dict:
+    """List the bucket only under `prefix/` (ListBucket names no object: s3:prefix scopes it)."""
+    return allow(
+        ["s3:ListBucket"],
+        [bucket_arn],
+        sid="ListPrefixOnly",
+        condition={"StringLike": {"s3:prefix": [f"{prefix}/", f"{prefix}/*"]}},
+    )
+
+
 def prefix_reader_policy(
     bucket_arn: pulumi.Input[str], prefix: str, key_id: pulumi.Input[str], region: str
 ) -> pulumi.Output[str]:
@@ -26,12 +36,7 @@ def prefix_reader_policy(
                     [pulumi.Output.concat(bucket_arn, f"/{prefix}/*")],
                     sid="ReadPrefix",
                 ),
-                allow(
-                    ["s3:ListBucket"],
-                    [bucket_arn],
-                    sid="ListPrefixOnly",
-                    condition={"StringLike": {"s3:prefix": [f"{prefix}/", f"{prefix}/*"]}},
-                ),
+                _list_prefix_only(bucket_arn, prefix),
                 allow(
                     ["kms:Decrypt", "kms:DescribeKey"],
                     [key_id],
@@ -59,12 +64,7 @@ def prefix_writer_policy(
                     [pulumi.Output.concat(bucket_arn, f"/{prefix}/*")],
                     sid="ReadWritePrefix",
                 ),
-                allow(
-                    ["s3:ListBucket"],
-                    [bucket_arn],
-                    sid="ListPrefixOnly",
-                    condition={"StringLike": {"s3:prefix": [f"{prefix}/", f"{prefix}/*"]}},
-                ),
+                _list_prefix_only(bucket_arn, prefix),
                 allow(
                     ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
                     [key_id],
