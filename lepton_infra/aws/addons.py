@@ -24,7 +24,7 @@ from lepton_infra.aws.iam import allow, document, irsa_role
 from lepton_infra.core import conventions as conv
 from lepton_infra.core.args import known
 from lepton_infra.core.component import Component, ComponentArgs
-from lepton_infra.core.eks_addons import CORE_ADDONS, addon_versions, unpinned_problems
+from lepton_infra.core.eks_addons import CORE_ADDONS, MODEL_MOUNT_ADDON, addon_versions, unpinned_problems
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.naming import child_name
 from lepton_infra.spec import ClusterSpec
@@ -67,6 +67,9 @@ EBS_CSI_SERVICE_ACCOUNT = ("kube-system", "ebs-csi-controller-sa")
 # the configuration values given). Create adopts the self-managed vpc-cni/kube-proxy the same way.
 RESOLVE_CONFLICTS = "OVERWRITE"
 STORAGE_CLASS = "gp3"
+# The CSI driver name of Mountpoint for Amazon S3 (awslabs/mountpoint-s3-csi-driver v2.7.0,
+# docs/CONFIGURATION.md: a PV's `csi.driver`).
+MOUNTPOINT_CSI_DRIVER = "s3.csi.aws.com"
 # The driver tags every volume and snapshot it creates with this; the policy only lets it touch those.
 _EBS_CLUSTER_TAG = "ebs.csi.aws.com/cluster"
 
@@ -99,6 +102,12 @@ class AddonsArgs(ComponentArgs):
     wait_for: Sequence[pulumi.Resource] = ()
     """Resources the in-cluster pieces wait for (the node pools), passed to the children themselves: a
     component's `depends_on` does not reach the children it creates. Default: none."""
+    model_mount: bool = False
+    """Install the Mountpoint for Amazon S3 CSI driver (`aws-mountpoint-s3-csi-driver`), which mounts a
+    model's prefix of the model bucket into its replicas (`models[].cache: bucket-mount`). Without a role:
+    every model volume authenticates as the pod mounting it (`authenticationSource: pod`,
+    kubernetes/serving/model_mount.py), so the driver's own service account is given no S3 right. Default:
+    False, not installed."""
     account: AwsAccount | None = None
     """The partition and account id every ARN here names (`aws.Platform` passes its one lookup). Default:
     looked up here with the provider's credentials (`aws.get_caller_identity`, `aws.get_partition`)."""
@@ -111,8 +120,9 @@ class AddonsArgs(ComponentArgs):
                     f"versions.{addon}", version, "an empty add-on version", "pin a version or drop the entry"
                 )
         pinned = {a: v for a, v in self.versions.items() if known(v) and str(v).strip()}
+        installed = (*CORE_ADDONS, MODEL_MOUNT_ADDON) if self.model_mount else CORE_ADDONS
         yield from unpinned_problems(
-            "versions", CORE_ADDONS, self.kubernetes_version, pinned, "add them to versions"
+            "versions", installed, self.kubernetes_version, pinned, "add them to versions"
         )
 
 
@@ -233,6 +243,16 @@ class Addons(Component):
                 resolve_conflicts_on_create=RESOLVE_CONFLICTS,
                 resolve_conflicts_on_update=RESOLVE_CONFLICTS,
                 service_account_role_arn=ebs_role.arn if addon == "aws-ebs-csi-driver" else None,
+                opts=self.child_opts(depends_on=list(args.wait_for)),
+            )
+        if args.model_mount:
+            self.addons[MODEL_MOUNT_ADDON] = aws.eks.Addon(
+                child_name(name, MODEL_MOUNT_ADDON),
+                cluster_name=args.cluster_name,
+                addon_name=MODEL_MOUNT_ADDON,
+                addon_version=versions[MODEL_MOUNT_ADDON],
+                resolve_conflicts_on_create=RESOLVE_CONFLICTS,
+                resolve_conflicts_on_update=RESOLVE_CONFLICTS,
                 opts=self.child_opts(depends_on=list(args.wait_for)),
             )
         self.storage_class = k8s.storage.v1.StorageClass(

@@ -297,6 +297,7 @@ class ArtifactStore(Component):
         oidc_issuer: pulumi.Input[str],
         provider: pulumi.ProviderResource,
         platform: str,
+        writes: bool = False,
     ) -> WorkloadIdentityBinder:
         return WorkloadIdentityBinder(
             platform=platform,
@@ -306,6 +307,7 @@ class ArtifactStore(Component):
             oidc_provider_arn=oidc_provider_arn,
             oidc_issuer=oidc_issuer,
             provider=provider,
+            writes=writes,
         )
 
 

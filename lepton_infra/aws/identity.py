@@ -13,6 +13,16 @@ from lepton_infra.core.identity import BoundIdentity
 IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"
 
 
+def _list_prefix_only(bucket_arn: pulumi.Input[str], prefix: str) -> dict:
+    """List the bucket only under `prefix/` (ListBucket names no object: s3:prefix scopes it)."""
+    return allow(
+        ["s3:ListBucket"],
+        [bucket_arn],
+        sid="ListPrefixOnly",
+        condition={"StringLike": {"s3:prefix": [f"{prefix}/", f"{prefix}/*"]}},
+    )
+
+
 def prefix_reader_policy(
     bucket_arn: pulumi.Input[str], prefix: str, key_id: pulumi.Input[str], region: str
 ) -> pulumi.Output[str]:
@@ -26,16 +36,39 @@ def prefix_reader_policy(
                     [pulumi.Output.concat(bucket_arn, f"/{prefix}/*")],
                     sid="ReadPrefix",
                 ),
-                allow(
-                    ["s3:ListBucket"],
-                    [bucket_arn],
-                    sid="ListPrefixOnly",
-                    condition={"StringLike": {"s3:prefix": [f"{prefix}/", f"{prefix}/*"]}},
-                ),
+                _list_prefix_only(bucket_arn, prefix),
                 allow(
                     ["kms:Decrypt", "kms:DescribeKey"],
                     [key_id],
                     sid="DecryptThroughS3Only",
+                    condition={"StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"}},
+                ),
+            ]
+        )
+    )
+
+
+def prefix_writer_policy(
+    bucket_arn: pulumi.Input[str], prefix: str, key_id: pulumi.Input[str], region: str
+) -> pulumi.Output[str]:
+    """Read and write new objects under `prefix/` (the model hydration Job, through a Mountpoint mount): what
+    Mountpoint needs to write, and no delete (awslabs/mountpoint-s3 tag mountpoint-s3-1.23.0,
+    doc/CONFIGURATION.md "IAM permissions": s3:PutObject and s3:AbortMultipartUpload to write, s3:DeleteObject
+    only to delete; kms:Decrypt and kms:GenerateDataKey to write SSE-KMS objects; read 2026-12-08)."""
+    prefix = prefix.strip("/")
+    return pulumi.Output.json_dumps(
+        document(
+            [
+                allow(
+                    ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"],
+                    [pulumi.Output.concat(bucket_arn, f"/{prefix}/*")],
+                    sid="ReadWritePrefix",
+                ),
+                _list_prefix_only(bucket_arn, prefix),
+                allow(
+                    ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
+                    [key_id],
+                    sid="EncryptThroughS3Only",
                     condition={"StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"}},
                 ),
             ]
@@ -58,7 +91,11 @@ class WorkloadIdentityBinder:
         oidc_provider_arn: pulumi.Input[str],
         oidc_issuer: pulumi.Input[str],
         provider: pulumi.ProviderResource,
+        writes: bool = False,
     ) -> None:
+        # False: reads the prefix (every tenant's workload); True: also writes new objects there (the model
+        # hydration Job's own service account, never a tenant's workload).
+        self.writes = writes
         self.platform = platform
         self.region = region
         self.bucket_arn = bucket_arn
@@ -82,8 +119,11 @@ class WorkloadIdentityBinder:
             oidc_issuer=self.oidc_issuer,
             namespace=namespace,
             service_account=service_account,
-            policy=prefix_reader_policy(self.bucket_arn, bucket_prefix, self.key_id, self.region),
+            policy=(prefix_writer_policy if self.writes else prefix_reader_policy)(
+                self.bucket_arn, bucket_prefix, self.key_id, self.region
+            ),
             opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(provider=self.provider)),
-            description=f"read s3 prefix {bucket_prefix.strip('/')}/ for {namespace}/{service_account}",
+            description=f"{'write' if self.writes else 'read'} s3 prefix {bucket_prefix.strip('/')}/ "
+            f"for {namespace}/{service_account}",
         )
         return BoundIdentity(annotations={IRSA_ANNOTATION: role.arn})

@@ -7,7 +7,7 @@ import pulumi_aws as aws
 
 from lepton_infra.aws.access import api_access, runner_routes
 from lepton_infra.aws.account import AwsAccount, lookup_account
-from lepton_infra.aws.addons import Addons, AddonsArgs
+from lepton_infra.aws.addons import MOUNTPOINT_CSI_DRIVER, Addons, AddonsArgs
 from lepton_infra.aws.artifacts import ArtifactStore, ArtifactStoreArgs
 from lepton_infra.aws.autoscaler import (
     PROVISIONING_CLASS,
@@ -32,14 +32,16 @@ from lepton_infra.aws.quotas import quota_needs
 from lepton_infra.aws.reserved_capacity import reservation_args
 from lepton_infra.aws.traffic import Traffic, TrafficArgs
 from lepton_infra.core.cloud import PlatformOutputs
-from lepton_infra.core.cluster_handle import CapacityProvisioning, ClusterHandle
+from lepton_infra.core.cluster_handle import CapacityProvisioning, ClusterHandle, ModelStoreFacts
 from lepton_infra.core.component import Component
+from lepton_infra.core.eks_addons import MODEL_MOUNT_ADDON
 from lepton_infra.core.exposure import warn_if_api_open_to_the_world
 from lepton_infra.core.naming import child_name
 from lepton_infra.core.tagging import COST_ALLOCATION_TAG
 from lepton_infra.core.traffic import IngressFacts
 from lepton_infra.profiles.aws.resolved import ResolvedAws
 from lepton_infra.spec import PlatformSpec
+from lepton_infra.spec.model_rules import uses_bucket_mount
 from lepton_infra.spec.reserved_pools import reserved_pools
 from lepton_infra.spec.resolved import ResolvedPlatform, resolve
 
@@ -181,6 +183,7 @@ class Platform(Component):
                 versions=dict(knobs.addon_versions),
                 volume_tags=tags,
                 wait_for=node_groups,
+                model_mount=uses_bucket_mount(spec),
                 account=account,
             ),
             opts_aws,
@@ -269,6 +272,13 @@ class Platform(Component):
         if knobs.request_quota_increases:
             request_quotas(name, quotas, self, self.provider)
         volumes = tenant_volumes(name, resolved, network, cluster, key, store, account, node_groups, opts_aws)
+        irsa = {
+            "region": spec.region,
+            "oidc_provider_arn": cluster.oidc_provider_arn,
+            "oidc_issuer": cluster.oidc_issuer,
+            "provider": self.provider,
+            "platform": label,
+        }
         self.cluster_handle = ClusterHandle(
             cloud="aws",
             name=cluster.name_output,
@@ -276,13 +286,7 @@ class Platform(Component):
             kubeconfig=cluster.kubeconfig,
             provider=cluster.k8s_provider,
             gpu=AWS_GPU_FACTS,
-            bind_identity=store.prefix_reader(
-                region=spec.region,
-                oidc_provider_arn=cluster.oidc_provider_arn,
-                oidc_issuer=cluster.oidc_issuer,
-                provider=self.provider,
-                platform=label,
-            ),
+            bind_identity=store.prefix_reader(**irsa),
             storage_class=addons.storage_class_name,
             workload_dependencies=(*node_groups, addons.addons["coredns"]),
             storage_dependencies=(addons.storage_class,),
@@ -305,6 +309,13 @@ class Platform(Component):
             registry_url=store.registry_url,
             ingress=ingress,
             shared_volumes=volumes,
+            model_store=ModelStoreFacts(
+                driver=MOUNTPOINT_CSI_DRIVER,
+                bind_writer=store.prefix_reader(**irsa, writes=True),
+                ready=(addons.addons[MODEL_MOUNT_ADDON],),
+            )
+            if MODEL_MOUNT_ADDON in addons.addons
+            else None,
         )
         self.outputs = PlatformOutputs(
             cluster_name=cluster.name_output,

@@ -126,6 +126,17 @@ class SharedVolume:
 
 
 @dataclass(frozen=True)
+class ModelStoreFacts:
+    """How the cloud reads a model from its prefix of the model bucket (`models[].cache: bucket-mount`):
+    the CSI driver mounting it, and the identity that may write the prefix (the hydration Job's)."""
+
+    driver: str  # the CSI driver's name, e.g. s3.csi.aws.com
+    bind_writer: IdentityBinder  # a role reading and writing new objects under a prefix, for one SA
+    # What must exist before a pod can mount it: the CSI driver (its EKS add-on).
+    ready: Sequence[pulumi.Resource] = ()
+
+
+@dataclass(frozen=True)
 class ClusterHandle:
     cloud: str
     name: pulumi.Output[str]
@@ -176,3 +187,5 @@ class ClusterHandle:
     ingress: IngressFacts | None = None
     # The shared filesystem's directory per tenant name (`filesystem.enabled`); empty: no shared filesystem.
     shared_volumes: Mapping[str, SharedVolume] = field(default_factory=dict)
+    # The model bucket mount, where a model uses it (its CSI driver installed); None: not offered here.
+    model_store: ModelStoreFacts | None = None

@@ -28,7 +28,10 @@ CORE_ADDONS = (
     "eks-node-monitoring-agent",
 )
 OBSERVABILITY_ADDON = "amazon-cloudwatch-observability"
-EKS_ADDONS = (*CORE_ADDONS, OBSERVABILITY_ADDON)
+# Installed only where a model is served from the model bucket (`models[].cache: bucket-mount`): the CSI
+# driver that mounts a model's prefix read-only into its replicas (aws/model_mount.py).
+MODEL_MOUNT_ADDON = "aws-mountpoint-s3-csi-driver"
+EKS_ADDONS = (*CORE_ADDONS, OBSERVABILITY_ADDON, MODEL_MOUNT_ADDON)
 DATA = Path(__file__).parent / "data" / "eks_addons.yaml"
 BASES = ("eks-default", "eks-docs", "observed", "inferred")
 

@@ -8,6 +8,7 @@ from lepton_infra.kubernetes.jobs.jobset import JobSet, JobSetArgs
 from lepton_infra.kubernetes.jobs.kueue import Kueue, KueueArgs
 from lepton_infra.kubernetes.observability.alert_routing import AlertReceivers, SecretFile, SmtpRelay
 from lepton_infra.kubernetes.observability.observability import Observability, ObservabilityArgs
+from lepton_infra.kubernetes.serving.hydration import ModelHydration, ModelHydrationArgs
 from lepton_infra.kubernetes.serving.inference import InferenceService, InferenceServiceArgs
 from lepton_infra.kubernetes.serving.keda import Keda, KedaArgs
 from lepton_infra.kubernetes.serving.metrics_server import MetricsServer, MetricsServerArgs
@@ -28,6 +29,8 @@ __all__ = [
     "KueueArgs",
     "MetricsServer",
     "MetricsServerArgs",
+    "ModelHydration",
+    "ModelHydrationArgs",
     "Observability",
     "ObservabilityArgs",
     "PlatformAddons",

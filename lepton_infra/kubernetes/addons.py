@@ -25,6 +25,7 @@ from lepton_infra.kubernetes.jobs.queues import Flavor, TenantQueue
 from lepton_infra.kubernetes.observability.observability import Observability, ObservabilityArgs
 from lepton_infra.kubernetes.priority import PLATFORM_PRIORITY, priority_class, tenant_priority_classes
 from lepton_infra.kubernetes.serving.autoscaling import autoscaler_for
+from lepton_infra.kubernetes.serving.hydration import ModelHydration, ModelHydrationArgs
 from lepton_infra.kubernetes.serving.inference import SERVICE_PORT, InferenceService, InferenceServiceArgs
 from lepton_infra.kubernetes.serving.keda import HTTP_ADD_ON_CHART_REPLICAS, Keda, KedaArgs
 from lepton_infra.kubernetes.serving.metrics_server import HA_REPLICAS, MetricsServer, MetricsServerArgs
@@ -110,6 +111,9 @@ class PlatformAddonsArgs(ComponentArgs):
     shared_volumes: Mapping[str, SharedVolume] = field(default_factory=dict)
     """Each tenant's directory of the shared filesystem (`ClusterHandle.shared_volumes`), keyed by tenant
     name: a PersistentVolume bound to the claim `shared` in that tenant's namespace. Default: none."""
+    models: Sequence[ModelHydrationArgs] = ()
+    """Each (tenant, model) read from the model bucket (`models[].cache: bucket-mount`): its hydration Job
+    and volumes; each one's `namespace` is wired to its tenant's like a service's. Default: none."""
 
     def problems(self) -> Iterator[Problem]:
         """Every child's problems at once, before the first child exists (paths prefixed with the child)."""
@@ -262,6 +266,21 @@ class PlatformAddons(Component):
                 ),
                 self.child_opts(),
             )
+        self.models: dict[tuple[str, str], ModelHydration] = {}
+        for m in args.models:
+            tenant = self.tenants[m.tenant]
+            queued = [self.kueue] if self.kueue is not None else []
+            self.models[(m.tenant, m.model)] = ModelHydration(
+                child_name(name, f"model-{m.tenant}-{m.model}"),
+                replace(
+                    m,
+                    namespace=tenant.namespace_name,
+                    queued=self.kueue is not None,
+                    depends_on=[*m.depends_on, tenant.namespace],
+                    job_depends_on=[*nodes, *queued],
+                ),
+                self.child_opts(),
+            )
         self.services: dict[str, InferenceService] = {}
         plan = args.traffic
         routes = {r.service: r for r in plan.routes} if plan else {}
@@ -278,6 +297,11 @@ class PlatformAddons(Component):
                 needs.append(self.gpu_stack.release)
             if svc.priority_class in self.priority_classes:
                 needs.append(self.priority_classes[svc.priority_class])
+            needs += [
+                m.serving_claim
+                for (t, _), m in self.models.items()
+                if t == svc.tenant and m.serving_mount.claim_name == svc.weights_claim
+            ]
             wired = replace(
                 svc,
                 namespace=tenant.namespace_name,

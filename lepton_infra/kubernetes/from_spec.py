@@ -11,7 +11,7 @@ import pulumi
 from lepton_infra.core.cluster_handle import CapacityProvisioning, ClusterHandle, GpuFacts
 from lepton_infra.core.conventions import reserved_toleration
 from lepton_infra.core.env_defaults import filled
-from lepton_infra.core.errors import SpecError
+from lepton_infra.core.errors import Problem, SpecError
 from lepton_infra.core.naming import child_name
 from lepton_infra.cost.gpu_hours import usd_per_gpu_hour
 from lepton_infra.kubernetes.addons import JobQueuesArgs, PlatformAddons, PlatformAddonsArgs
@@ -22,6 +22,7 @@ from lepton_infra.kubernetes.observability.observability import ObservabilityArg
 from lepton_infra.kubernetes.priority import SERVING_PRIORITY
 from lepton_infra.kubernetes.serving.autoscaling import autoscaler_for
 from lepton_infra.kubernetes.serving.engine import EngineLaunch
+from lepton_infra.kubernetes.serving.hydration import WEIGHTS_PATH, ModelHydrationArgs
 from lepton_infra.kubernetes.serving.inference import InferenceServiceArgs
 from lepton_infra.kubernetes.tenancy.isolation import isolation_problems
 from lepton_infra.kubernetes.tenancy.tenant import WORKLOAD_SERVICE_ACCOUNT, TenantArgs
@@ -32,7 +33,7 @@ from lepton_infra.spec.jobs import TenantJobsSpec
 from lepton_infra.spec.jobs_rules import queue_borrowing_limit
 from lepton_infra.spec.queue_compute import queue_compute_quota
 from lepton_infra.spec.reserved_pools import reserved_pools, scale_to_zero_pools
-from lepton_infra.spec.served_model import cache_gb, served_model
+from lepton_infra.spec.served_model import CacheKind, cache_gb, served_model
 from lepton_infra.spec.service import ServiceSpec
 from lepton_infra.spec.service_rules import gpu_replica_capacity, hosting_pools
 
@@ -42,7 +43,7 @@ def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs
     before the first resource (unknown tenants, quotas, GPU types); what only the handle can tell (does
     the dataplane enforce NetworkPolicy?) is refused here, before any in-cluster object."""
     traffic, traffic_problems = traffic_plan(spec, handle)
-    problems = [*isolation_problems(spec, handle), *traffic_problems]
+    problems = [*isolation_problems(spec, handle), *traffic_problems, *model_store_problems(spec, handle)]
     if problems:
         raise SpecError(problems)
     version = handle.kubernetes_version
@@ -152,14 +153,71 @@ def addons_args(spec: PlatformSpec, handle: ClusterHandle) -> PlatformAddonsArgs
                 surge=can_surge(s),
                 priority_class=SERVING_PRIORITY.name,
                 engine=engine_launch(spec, s),
+                weights_claim=weights_claim(spec, s),
                 engine_concurrency=served.max_num_seqs if (served := served_model(spec, s)) else None,
             )
             for s in spec.services
         ],
+        models=model_hydrations(spec, handle),
         jobs=job_queues_args(spec, handle.gpu, handle.capacity_provisioning) if spec.jobs.enabled else None,
         traffic=traffic,
         shared_volumes=dict(handle.shared_volumes),
     )
+
+
+def _mounted(spec: PlatformSpec, svc: ServiceSpec) -> bool:
+    served = served_model(spec, svc)
+    return served is not None and served.cache_kind is CacheKind.BUCKET_MOUNT
+
+
+def weights_claim(spec: PlatformSpec, svc: ServiceSpec) -> str | None:
+    """The claim of the service's bucket-mounted model (`ModelMount.claim_name`), else None."""
+    return f"model-{svc.model}" if _mounted(spec, svc) else None
+
+
+def model_store_problems(spec: PlatformSpec, handle: ClusterHandle) -> list[Problem]:
+    """A bucket-mounted model needs the cloud's mount and the model bucket (a handle made by hand may have
+    neither)."""
+    if handle.model_store is not None and handle.model_bucket is not None and handle.region is not None:
+        return []
+    return [
+        Problem(
+            f"models[{i}].cache",
+            m.cache,
+            "this cluster offers no model bucket mount (its handle has no model_store, bucket or region)",
+            "use `cache: node-disk`",
+        )
+        for i, m in enumerate(spec.models)
+        if m.cache == "bucket-mount"
+    ]
+
+
+def model_hydrations(spec: PlatformSpec, handle: ClusterHandle) -> list[ModelHydrationArgs]:
+    """One hydration per (tenant, model) a service serves from the bucket mount."""
+    store = handle.model_store
+    if store is None or handle.model_bucket is None or handle.region is None:
+        return []
+    out: dict[tuple[str, str], ModelHydrationArgs] = {}
+    for svc in spec.services:
+        served = served_model(spec, svc)
+        if served is None or not _mounted(spec, svc) or (svc.tenant, served.model.name) in out:
+            continue
+        assert served.model.revision is not None  # a full commit (spec/model_rules.py)
+        out[(svc.tenant, served.model.name)] = ModelHydrationArgs(
+            tenant=svc.tenant,
+            namespace=svc.tenant,
+            model=served.model.name,
+            revision=served.model.revision,
+            source=served.source,
+            image=served.engine.image,
+            bucket=handle.model_bucket,
+            region=handle.region,
+            driver=store.driver,
+            bind_writer=store.bind_writer,
+            cache_gib=served.cache_gib,
+            depends_on=list(store.ready),
+        )
+    return list(out.values())
 
 
 def served_engines(spec: PlatformSpec) -> list[Engine]:
@@ -181,6 +239,7 @@ def engine_launch(spec: PlatformSpec, svc: ServiceSpec) -> EngineLaunch | None:
         tensor_parallel=served.tensor_parallel,
         max_model_len=served.max_model_len,
         port=svc.port,
+        model_path=WEIGHTS_PATH if _mounted(spec, svc) else None,
     )
 
 

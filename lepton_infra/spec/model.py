@@ -52,7 +52,9 @@ class ModelSpec(SpecModel):
     revision: Revision | None = Field(
         default=None,
         description="Hub revision to serve (`--revision`): a commit hash pins the exact weights, a branch "
-        "or tag can move. Default: the repository's `main` branch.",
+        "or tag can move. In prod it must be a commit (the full 40-hex hash): every replica downloads the "
+        "model when it starts, and under a moving name replicas started on different days would serve "
+        "different weights. Default: the repository's `main` branch (refused in prod).",
     )
     size_gib: float = Field(
         gt=0,
@@ -60,6 +62,16 @@ class ModelSpec(SpecModel):
         description="Size of the weights in GiB as stored (the sum of the safetensors files). Sizes the "
         "model cache and decides which GPUs can hold the model: it must fit in 90% of one replica's GPU "
         "memory (vLLM's default `gpu_memory_utilization`), which also holds the KV cache.",
+    )
+    cache: Literal["node-disk", "bucket-mount"] = Field(
+        default="node-disk",
+        description="Where replicas read the weights from. `node-disk`: each replica downloads them from "
+        "the Hub into its node's boot disk when it starts (no cost beyond the pool's disk, a Hub download "
+        "at every start). `bucket-mount`: a Job copies the revision once into the tenant's prefix of the "
+        "model bucket (`tenants/<tenant>/models/<name>/<revision>/`) and replicas read it through a "
+        "read-only mount with a node-local cache the size of the model (AWS only today: Mountpoint for "
+        "Amazon S3; needs a full commit `revision`). Costs the bucket's storage of one copy per tenant "
+        "and revision. Default: node-disk.",
     )
 
 

@@ -5,6 +5,7 @@ and the weights fit the GPU memory of a replica and of some node. Pure."""
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,10 @@ from lepton_infra.spec.served_model import model_of, replica_gpu_memory_gib
 
 if TYPE_CHECKING:
     from lepton_infra.spec.platform import PlatformSpec
+
+# A Hub commit: the repository is git, a revision naming a commit is its full 40-hex SHA-1 (what the
+# Hub's "Files and versions" page and its API's `sha` field show). Branches and tags move; a commit does not.
+_COMMIT = re.compile(r"^[0-9a-f]{40}$")
 
 # The service fields an engine decides itself (its image, API and health paths, the cache size).
 _ENGINE_DECIDES = ("image", "predict_path", "health_path", "model_cache_gb")
@@ -144,4 +149,70 @@ def _model_fits_a_replica(spec: PlatformSpec) -> Iterator[Problem]:
         )
 
 
-MODEL_RULES: tuple[Rule, ...] = (_service_model, _model_fits_a_node, _model_fits_a_replica)
+@rule("environment", "models")
+def _prod_models_pinned(spec: PlatformSpec) -> Iterator[Problem]:
+    """A prod model names the exact weights it serves. Each replica downloads the model when it starts: with a
+    branch or tag (or no revision, the `main` branch) replicas started on different days serve different
+    weights behind one endpoint, and a rollback does not bring the old weights back. A copy kept per
+    revision (the model store, issue 30) would also go stale under a moving name."""
+    if spec.environment != "prod":
+        return
+    for i, model in enumerate(spec.models):
+        if model.revision is not None and _COMMIT.match(model.revision):
+            continue
+        shown = "the `main` branch (no revision set)" if model.revision is None else "a name"
+        yield Problem(
+            f"models[{i}].revision",
+            model.revision,
+            f"prod serves {shown}, not a full commit hash, and a name can move: replicas started at "
+            "different times would serve different weights",
+            f"set `revision:` to a commit of {model.source}: its full 40-hex hash (the Hub's \"Files and "
+            'versions" page, History)',
+        )
+
+
+# The clouds whose bucket mount is built (kubernetes/serving/model_mount.py): Mountpoint for Amazon S3.
+BUCKET_MOUNT_CLOUDS = ("aws",)
+
+
+@rule("cloud", "environment", "models")
+def _bucket_mount(spec: PlatformSpec) -> Iterator[Problem]:
+    """A model read from the bucket is copied there once per revision, under a prefix named by the revision:
+    a name that moves would leave the copy stale, so only a full commit is accepted. Built on AWS only."""
+    for i, model in enumerate(spec.models):
+        if model.cache != "bucket-mount":
+            continue
+        if spec.cloud not in BUCKET_MOUNT_CLOUDS:
+            yield Problem(
+                f"models[{i}].cache",
+                model.cache,
+                f"the bucket mount is built on {', '.join(BUCKET_MOUNT_CLOUDS)} only, not on {spec.cloud}",
+                "use `cache: node-disk` (each replica downloads the weights from the Hub)",
+            )
+        # prod already refuses any revision but a commit (_prod_models_pinned): said once.
+        if spec.environment != "prod" and (model.revision is None or not _COMMIT.match(model.revision)):
+            yield Problem(
+                f"models[{i}].revision",
+                model.revision,
+                "a bucket-mounted model is copied once under its revision: a branch, tag or no revision "
+                "would leave that copy stale when the name moves",
+                f"set `revision:` to a commit of {model.source}: its full 40-hex hash",
+            )
+
+
+def uses_bucket_mount(spec: PlatformSpec) -> bool:
+    """Whether a service serves a model from the bucket mount (the cloud installs its CSI driver then).
+    Rules on other fields call it on a spec whose `models` or `services` may have failed validation (and
+    be absent): then no model is known to use it."""
+    services, models = getattr(spec, "services", ()), getattr(spec, "models", ())
+    served = {s.model for s in services if s.engine is not None}
+    return any(m.cache == "bucket-mount" and m.name in served for m in models)
+
+
+MODEL_RULES: tuple[Rule, ...] = (
+    _service_model,
+    _model_fits_a_node,
+    _model_fits_a_replica,
+    _prod_models_pinned,
+    _bucket_mount,
+)

@@ -29,12 +29,13 @@ class CacheKind(Enum):
 
     NODE_DISK = "node-disk"
     """An emptyDir on the node's boot disk, filled from the Hub when the replica starts (each replica
-    downloads the weights again; read at the boot disk's throughput). The only kind built today."""
+    downloads the weights again; read at the boot disk's throughput). `models[].cache: node-disk`."""
     NODE_LOCAL_NVME = "node-local-nvme"
     """The node's local NVMe SSDs (instance store, GCP local SSD, Azure temp disk). Not built yet."""
     BUCKET_MOUNT = "bucket-mount"
-    """The model bucket mounted read-only with a local file cache (Mountpoint for S3, GCS FUSE,
-    BlobFuse2). Not built yet."""
+    """The model's prefix of the model bucket mounted read-only with a node-local cache, filled once by a
+    hydration Job (`models[].cache: bucket-mount`; Mountpoint for S3 on AWS; GCS FUSE and BlobFuse2 not
+    built yet)."""
     SHARED_FILESYSTEM = "shared-filesystem"
     """A shared filesystem the platform runs (Lustre). Not built yet."""
 
@@ -89,7 +90,7 @@ def served_model(spec: PlatformSpec, svc: ServiceSpec) -> ServedModel | None:
         served_name=svc.engine.served_model_name or model.name,
         tensor_parallel=svc.gpu.count if svc.gpu else 1,
         max_model_len=svc.engine.max_model_len,
-        cache_kind=CacheKind.NODE_DISK,
+        cache_kind=CacheKind.BUCKET_MOUNT if model.cache == "bucket-mount" else CacheKind.NODE_DISK,
         cache_gib=model_cache_gib(model),
         max_num_seqs=max_num_seqs(engine, svc),
     )

@@ -147,8 +147,15 @@ def test_the_csi_driver_chart_is_pinned_node_plugin_only(graph: PlannedGraph) ->
 def test_each_tenant_mounts_its_own_directory_from_its_namespace_only(graph: PlannedGraph) -> None:
     fs = _lustre(graph)
     (release,) = [r for r in graph.of_type(RELEASE) if r.get("chart") == "aws-fsx-csi-driver"]
-    volumes = {v.get("metadata.name"): v for v in graph.of_type(PV)}
-    claims = {(c.get("metadata.namespace"), c.get("metadata.name")): c for c in graph.of_type(PVC)}
+    # The shared filesystem's volumes (a bucket-mounted model has its own: tests/aws/test_model_store.py).
+    volumes = {
+        v.get("metadata.name"): v for v in graph.of_type(PV) if v.get("spec.csi.driver") != "s3.csi.aws.com"
+    }
+    claims = {
+        (c.get("metadata.namespace"), c.get("metadata.name")): c
+        for c in graph.of_type(PVC)
+        if not str(c.get("metadata.name")).startswith("model-")
+    }
     assert set(volumes) == {f"lepton-shared-{t}" for t in TENANTS}
     for tenant in TENANTS:
         pv = volumes[f"lepton-shared-{tenant}"]

@@ -12,7 +12,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 import yaml
 
-from lepton_infra.core.cluster_handle import ClusterHandle, GpuFacts
+from lepton_infra.core.cluster_handle import ClusterHandle, GpuFacts, ModelStoreFacts
 from lepton_infra.core.identity import BoundIdentity
 from lepton_infra.spec import PlatformSpec
 
@@ -170,7 +170,14 @@ def make_handle(
         scale_up_dependencies=[NodePool("cluster-autoscaler")],
         storage_dependencies=[NodePool("storage-class")],
         metrics_server_installed=metrics_server_installed,
-        **{"network_policy_enforced": True, **handle_facts},
+        **{
+            "network_policy_enforced": True,
+            # aws-prod serves its model from the bucket mount (`models[].cache: bucket-mount`).
+            "model_store": ModelStoreFacts(driver="s3.csi.aws.com", bind_writer=RecordingBinder()),
+            "model_bucket": "acme-ai-models",
+            "region": "us-east-1",
+            **handle_facts,
+        },
     )
 
 

@@ -237,6 +237,7 @@ def test_child_names_are_stable(prod) -> None:
         "acme-ai-k8s-keda",
         "acme-ai-k8s-kueue",
         "acme-ai-k8s-metrics-server",
+        "acme-ai-k8s-model-serving-qwen2-5-7b-instruct",
         "acme-ai-k8s-observability",
         "acme-ai-k8s-svc-chat",
         "acme-ai-k8s-svc-embeddings",

@@ -383,6 +383,7 @@ def direct_workload_problems(graph: PlannedGraph) -> list[str]:
     for w in workloads:
         pod = w.get("spec.template.spec") or {}
         pod_ctx = pod.get("securityContext") or {}
+        init = [c.get("name") for c in pod.get("initContainers") or []]
         for c in [*(pod.get("initContainers") or []), *(pod.get("containers") or [])]:
             ctx = c.get("securityContext") or {}
             where = f"{w.name}/{c.get('name')}"
@@ -405,7 +406,9 @@ def direct_workload_problems(graph: PlannedGraph) -> list[str]:
                 and (res.get("limits") or {}).get("memory")
             ):
                 problems.append(f"{where}: requests and memory limit")
-            if not w.type.endswith(":Job") and not (c.get("readinessProbe") and c.get("livenessProbe")):
+            # An init container runs to completion before the others start (the API refuses probes on it).
+            long_running = not w.type.endswith(":Job") and c.get("name") not in init
+            if long_running and not (c.get("readinessProbe") and c.get("livenessProbe")):
                 problems.append(f"{where}: readiness and liveness probes")
     return problems
 

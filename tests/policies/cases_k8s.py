@@ -143,6 +143,25 @@ ENGINE_DEPLOYMENT = {
 }
 
 
+WAIT_FOR_WEIGHTS = {
+    **CONTAINER,
+    "name": "wait-for-weights",
+    "image": ENGINE_CONTAINER["image"],
+    "command": ["sh", "-c", "until [ -f /weights/.lepton-hydrated ]; do sleep 15; done"],
+    "resources": {"requests": {"cpu": "50m", "memory": "64Mi"}, "limits": {"cpu": "50m", "memory": "64Mi"}},
+}
+ENGINE_WITH_WAIT = {
+    **ENGINE_DEPLOYMENT,
+    "spec": {
+        **ENGINE_DEPLOYMENT["spec"],
+        "template": {
+            "metadata": {"labels": {"app": "chat"}},
+            "spec": {"initContainers": [WAIT_FOR_WEIGHTS], "containers": [ENGINE_CONTAINER]},
+        },
+    },
+}
+
+
 def inference_cases() -> list[Case]:
     chat = [Res("kubernetes:apps/v1:Deployment", "chat", ENGINE_DEPLOYMENT)]
     return [
@@ -166,6 +185,22 @@ def inference_cases() -> list[Case]:
                 "tag_only_image_no_limits": (
                     f"chat:{C}",
                     {**ENGINE_CONTAINER, "image": "vllm/vllm-openai:v0.11.0", "resources": {}},
+                ),
+            },
+        ),
+        # The engine's image running something else (a replica's wait for its weights) needs no GPU; the
+        # same container starting the engine does.
+        Case(
+            "lepton-k8s-engine-resource-limits",
+            [Res("kubernetes:apps/v1:Deployment", "chat", ENGINE_WITH_WAIT)],
+            {
+                "init_container_starts_the_engine": (
+                    "chat:spec.template.spec.initContainers.0.command",
+                    ["vllm", "serve", "Qwen/Qwen2.5-7B-Instruct"],
+                ),
+                "init_container_runs_the_entrypoint": (
+                    "chat:spec.template.spec.initContainers.0.command",
+                    DELETE,
                 ),
             },
         ),

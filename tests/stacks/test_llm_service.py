@@ -55,22 +55,20 @@ def test_the_engine_runs_the_pinned_image_with_the_models_arguments(
     assert c["image"] == VLLM_IMAGE
     assert c["imagePullPolicy"] == "IfNotPresent"
     assert c["command"] == ["python3", "-m", "vllm.entrypoints.openai.api_server"]
-    assert c["args"] == [
-        "--model",
-        "Qwen/Qwen2.5-7B-Instruct",
-        "--served-model-name",
-        "qwen2-5-7b-instruct",
-        "--tensor-parallel-size",
-        "1",
-        "--max-model-len",
-        "8192",
-        "--port",
-        "8080",
-        "--download-dir",
-        "/models/huggingface",
-        "--revision",
-        "a09a35458c702b33eeacc393d103063234e8bc28",
-    ]
+    common = ["--served-model-name", "qwen2-5-7b-instruct", "--tensor-parallel-size", "1"]
+    common += ["--max-model-len", "8192", "--port", "8080"]
+    if stack == "aws-prod":  # read from the bucket mount (tests/aws/test_model_store.py)
+        assert c["args"] == ["--model", "/weights", *common]
+    else:
+        assert c["args"] == [
+            "--model",
+            "Qwen/Qwen2.5-7B-Instruct",
+            *common,
+            "--download-dir",
+            "/models/huggingface",
+            "--revision",
+            "a09a35458c702b33eeacc393d103063234e8bc28",
+        ]
     assert c["resources"]["limits"]["nvidia.com/gpu"] == "1"
     assert c["resources"]["limits"]["cpu"] == "2"
     assert c["resources"]["limits"]["memory"] == "10Gi"

@@ -131,3 +131,51 @@ def test_the_model_cache_must_fit_the_node_disk() -> None:
             pool["disk_gb"] = 50
     problem = spec_problems(raw)["services[1].model"]
     assert "needs a node disk of at least 54 GiB" in problem
+
+
+QWEN_COMMIT = "a09a35458c702b33eeacc393d103063234e8bc28"  # the shipped prod stacks' pin
+
+
+@pytest.mark.parametrize("revision", [None, "main", "v1.0", QWEN_COMMIT[:12], QWEN_COMMIT.upper()])
+def test_prod_refuses_a_model_revision_that_is_not_a_commit(revision: str | None) -> None:
+    raw = shipped_spec("aws-prod")
+    assert raw["models"][0]["revision"] == QWEN_COMMIT
+    if revision is None:
+        del raw["models"][0]["revision"]
+    else:
+        raw["models"][0]["revision"] = revision
+    problems = spec_problems(raw)
+    assert "models[0].revision" in problems, problems
+    assert "can move" in problems["models[0].revision"]
+    assert "40-hex" in problems["models[0].revision"]
+
+
+def test_prod_accepts_a_commit_and_other_environments_accept_a_branch() -> None:
+    assert "models[0].revision" not in spec_problems(shipped_spec("aws-prod"))
+    assert spec_problems(llm_spec()) == {}  # aws-dev, no revision: the main branch
+    assert spec_problems(llm_spec() | {"models": [dict(QWEN, revision="main")]}) == {}
+
+
+def test_a_bucket_mounted_model_needs_a_commit_in_any_environment() -> None:
+    raw = llm_spec()
+    raw["models"] = [dict(QWEN, cache="bucket-mount", revision="main")]
+    problem = spec_problems(raw)["models[0].revision"]
+    assert "copied once under its revision" in problem and "40-hex" in problem
+    raw["models"] = [dict(QWEN, cache="bucket-mount", revision=QWEN_COMMIT)]
+    assert spec_problems(raw) == {}
+    served = resolve(PlatformSpec.from_dict(raw)).served_model("chat")
+    assert served is not None and served.cache_kind is CacheKind.BUCKET_MOUNT
+
+
+@pytest.mark.parametrize("stack", ["gcp-prod", "azure-prod"])
+def test_the_bucket_mount_is_refused_where_it_is_not_built(stack: str) -> None:
+    raw = shipped_spec(stack)
+    raw["models"][0]["cache"] = "bucket-mount"
+    problem = spec_problems(raw)["models[0].cache"]
+    assert "built on aws only" in problem and "node-disk" in problem
+
+
+def test_bad_cache_kind_is_refused() -> None:
+    raw = llm_spec()
+    raw["models"] = [dict(QWEN, cache="nvme")]
+    assert "models[0].cache" in spec_problems(raw)

@@ -33,6 +33,7 @@ class EngineLaunch:
     tensor_parallel: int
     max_model_len: int
     port: int
+    model_path: str | None = None  # the weights mounted here (bucket mount): read from disk, not the Hub
 
     def command(self) -> list[str]:
         # The OpenAI-compatible server module (vllm/entrypoints/openai/api_server.py `__main__` at the
@@ -42,7 +43,7 @@ class EngineLaunch:
     def args(self) -> list[str]:
         args = [
             "--model",
-            self.hub_id,
+            self.model_path or self.hub_id,
             "--served-model-name",
             self.served_name,
             "--tensor-parallel-size",
@@ -51,10 +52,11 @@ class EngineLaunch:
             str(self.max_model_len),
             "--port",
             str(self.port),
-            # The Hub client downloads into the model cache volume (the root filesystem is read-only).
-            "--download-dir",
-            f"{MODEL_CACHE_PATH}/huggingface",
         ]
+        if self.model_path:
+            return args  # the revision is the mounted directory's
+        # The Hub client downloads into the model cache volume (the root filesystem is read-only).
+        args += ["--download-dir", f"{MODEL_CACHE_PATH}/huggingface"]
         if self.revision:
             args += ["--revision", self.revision]
         return args
@@ -74,6 +76,9 @@ class EngineLaunch:
             # weights (10 GB by default in hf_xet releases of autumn 2025: huggingface/xet-core PR #579);
             # off, so the model cache holds the weights and nothing else.
             {"name": "HF_XET_CHUNK_CACHE_SIZE_BYTES", "value": "0"},
+            # Mounted weights: the Hub client never goes online (huggingface_hub `HF_HUB_OFFLINE`), so a
+            # replica depends on the bucket alone, never on the Hub being reachable.
+            *([{"name": "HF_HUB_OFFLINE", "value": "1"}] if self.model_path else []),
         ]
 
 

@@ -39,6 +39,7 @@ from lepton_infra.kubernetes.serving.engine import (
     engine_rule_spec,
     engine_triggers,
 )
+from lepton_infra.kubernetes.serving.hydration import WEIGHTS_PATH, wait_for_weights_container, weights_volume
 from lepton_infra.kubernetes.serving.rollout import rolling_update
 from lepton_infra.kubernetes.serving.workload import PORT_NAME, PodShape, pod_template_spec
 from lepton_infra.kubernetes.tenancy.isolation import callers_ingress_spec, interceptor_ingress_spec
@@ -153,6 +154,10 @@ class InferenceServiceArgs(ComponentArgs):
     """The inference engine the container runs (its pinned image is `image`): its command and arguments,
     a KEDA trigger on its queue and KV cache for `min_replicas` ≥ 1 (`scaling_metric` engine_queue) and
     its alert rules. Default: none, the image's own server."""
+    weights_claim: str | None = None
+    """The claim of the model's read-only bucket mount (`ModelHydration`, `models[].cache: bucket-mount`):
+    mounted at /weights, where the engine reads the model, behind an init container waiting for the
+    hydration Job's marker. Default: none, the engine downloads from the Hub."""
     service_annotations: Mapping[str, str] = field(default_factory=dict)
     """What the cloud's route decoration puts on the Service the load balancer targets. Default: none."""
 
@@ -222,6 +227,9 @@ class InferenceService(Component):
             command=args.engine.command() if args.engine else (),
             args=args.engine.args() if args.engine else (),
             extra_env=args.engine.env() if args.engine else (),
+            weights_volume=weights_volume(args.weights_claim) if args.weights_claim else None,
+            weights_path=WEIGHTS_PATH,
+            init_containers=[wait_for_weights_container(args.image)] if args.weights_claim else (),
         )
         deployment_spec: dict[str, Any] = {
             # The autoscaler owns the replica count after creation (ignored below).

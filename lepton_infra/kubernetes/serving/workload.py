@@ -59,6 +59,11 @@ class PodShape:
     command: Sequence[str] = ()
     args: Sequence[str] = ()
     extra_env: Sequence[Mapping[str, str]] = ()
+    # A model's weights mounted read-only (`models[].cache: bucket-mount`): the pod's volume of the claim,
+    # where the server mounts it, and the init container that waits for the weights to be there.
+    weights_volume: Mapping[str, Any] | None = None
+    weights_path: str = ""
+    init_containers: Sequence[Mapping[str, Any]] = ()
 
 
 def container_security_context() -> dict[str, Any]:
@@ -217,6 +222,13 @@ def pod_template_spec(shape: PodShape) -> dict[str, Any]:
             }
         ],
     }
+    if shape.weights_volume is not None:
+        spec["volumes"].append(dict(shape.weights_volume))
+        container["volumeMounts"].append(
+            {"name": shape.weights_volume["name"], "mountPath": shape.weights_path, "readOnly": True}
+        )
+    if shape.init_containers:
+        spec["initContainers"] = [dict(c) for c in shape.init_containers]
     if shape.priority_class:
         spec["priorityClassName"] = shape.priority_class
     if shape.gpu_type:

@@ -96,7 +96,8 @@ class AwsKnobs(SpecModel):
         "(lepton_infra/core/data/eks_addons.yaml, every row with its source; docs/aws.md says how to "
         "bump it). vpc-cni must be v1.14.0 or later (NetworkPolicy enforcement). A `pulumi up` never "
         "asks EKS for the latest version, so add-ons change only when a pin does. Default none: the "
-        "table's row; a minor without a row needs all seven here.",
+        "table's row; a minor without a row needs all eight here (aws-mountpoint-s3-csi-driver only "
+        "when a model uses `cache: bucket-mount`).",
     )
     autoscaling_service_linked_role: ServiceLinkedRoleMode = Field(
         default="create",

@@ -29,7 +29,7 @@ from ipaddress import IPv4Network
 from typing import TYPE_CHECKING
 
 from lepton_infra.core.conventions import CLOUDWATCH_RETENTION_DAYS
-from lepton_infra.core.eks_addons import EKS_ADDONS, pinned_minors, unpinned
+from lepton_infra.core.eks_addons import EKS_ADDONS, MODEL_MOUNT_ADDON, pinned_minors, unpinned
 from lepton_infra.core.errors import Problem
 from lepton_infra.core.exposure import exposed_services
 from lepton_infra.core.kubernetes_versions import PlanDateError, plan_date, status
@@ -93,7 +93,10 @@ def addon_pins_for_minor(spec: PlatformSpec) -> Iterator[Problem]:
             return
     except PlanDateError:
         return  # reported with the version lifecycle
-    missing = unpinned(EKS_ADDONS, minor, spec.aws.addon_versions)
+    # The model mount's driver is installed only for a bucket-mounted model (aws/platform.py).
+    mounted = any(m.cache == "bucket-mount" for m in getattr(spec, "models", ()))  # absent: models invalid
+    needed = [a for a in EKS_ADDONS if a != MODEL_MOUNT_ADDON or mounted]
+    missing = unpinned(needed, minor, spec.aws.addon_versions)
     if missing:
         pinned = ", ".join(pinned_minors())
         yield Problem(

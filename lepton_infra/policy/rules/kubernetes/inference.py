@@ -44,8 +44,13 @@ def no_plaintext_secret_env(r: ResourceView) -> Iterator[str]:
                 yield f"{where} sets {name} to a literal value"
 
 
-def _runs_an_engine(image: object) -> bool:
+def _runs_an_engine(image: object, command: object = None) -> bool:
+    """The container runs the engine: its image, with the image's entrypoint (the server) or a command that
+    names vllm. The same image running something else (the model hydration Job's Hub download, a replica's
+    init container waiting for the weights) uses no GPU and is not the engine."""
     if not isinstance(image, str):
+        return False
+    if isinstance(command, list) and command and not any("vllm" in str(part) for part in command):
         return False
     name = image.split("@", 1)[0]
     head, _, last = name.rpartition("/")
@@ -59,7 +64,8 @@ def _runs_an_engine(image: object) -> bool:
     severity=Severity.MEDIUM,
     types=WORKLOADS,
     clouds=K8S,
-    description="A container running an inference engine's image (vLLM) sets `resources.limits.memory`, "
+    description="A container running an inference engine (vLLM's image, through its entrypoint or a "
+    "command naming vllm) sets `resources.limits.memory`, "
     "`limits.nvidia.com/gpu` and `limits.ephemeral-storage`: without them it may take a node's memory while "
     "loading weights, run on no GPU (or every GPU of the node), and fill the node's disk with its model "
     "cache until the kubelet evicts its neighbours.",
@@ -68,7 +74,7 @@ def _runs_an_engine(image: object) -> bool:
 )
 def engine_resource_limits(r: ResourceView) -> Iterator[str]:
     for where, c in containers(pod_spec(r)):
-        if not _runs_an_engine(c.get("image")) or is_unknown(c.get("resources")):
+        if not _runs_an_engine(c.get("image"), c.get("command")) or is_unknown(c.get("resources")):
             continue
         limits = as_mapping(as_mapping(c.get("resources")).get("limits"))
         for key in ENGINE_LIMITS:
