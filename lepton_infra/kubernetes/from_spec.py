@@ -176,10 +176,12 @@ def weights_claim(spec: PlatformSpec, svc: ServiceSpec) -> str | None:
 
 
 def model_store_problems(spec: PlatformSpec, handle: ClusterHandle) -> list[Problem]:
-    """A bucket-mounted model needs the cloud's mount and the model bucket (a handle made by hand may have
-    neither)."""
+    """A bucket-mounted model a service serves needs the cloud's mount and the model bucket (a handle made
+    by hand may have neither; the cloud builds the mount only for served models, so a model no service
+    names, e.g. after its last service was removed, needs nothing)."""
     if handle.model_store is not None and handle.model_bucket is not None and handle.region is not None:
         return []
+    served = {svc.model for svc in spec.services if _mounted(spec, svc)}
     return [
         Problem(
             f"models[{i}].cache",
@@ -188,7 +190,7 @@ def model_store_problems(spec: PlatformSpec, handle: ClusterHandle) -> list[Prob
             "use `cache: node-disk`",
         )
         for i, m in enumerate(spec.models)
-        if m.cache == "bucket-mount"
+        if m.cache == "bucket-mount" and m.name in served
     ]
 
 

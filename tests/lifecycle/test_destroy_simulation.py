@@ -61,7 +61,8 @@ def test_aws_prod_needs_are_found_not_vacuous() -> None:
     assert needs[(NODE_GROUP, ATTACHMENT)] == 18  # 6 groups x 3 policies
     assert needs[("aws:eks/addon:Addon", INLINE_POLICY)] == 2  # EBS CSI, Container Insights
     assert needs[(RELEASE, INLINE_POLICY)] == 2  # load balancer controller, cluster autoscaler
-    assert needs[("kubernetes:core/v1:ServiceAccount", INLINE_POLICY)] == 2  # the two tenants' identities
+    # the two tenants' identities and the model hydrator's (it writes the chat model into the bucket)
+    assert needs[("kubernetes:core/v1:ServiceAccount", INLINE_POLICY)] == 3
     assert needs[("kubernetes:networking.k8s.io/v1:Ingress", RELEASE)] == 3  # chat, embeddings, sentiment
     assert needs[(RELEASE, "aws:eks/addon:Addon")] >= 1  # a chart with volumes needs the EBS CSI add-on
 
