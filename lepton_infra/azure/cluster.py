@@ -122,7 +122,7 @@ class ClusterArgs(ComponentArgs):
     and with no DNS zone attached (the platform writes the hosts' records itself, azure/host_dns.py). Default:
     off (the platform turns it on when a domain is set)."""
     autoscaler_expander: str = "least-waste"
-    """The autoscaler's expander (azure/fallback.py: priority with reserved capacity). Default: least-waste."""
+    """The autoscaler's expander (azure/fallback.py: priority with reservations). Default: least-waste."""
 
     def problems(self) -> Iterator[Problem]:
         yield from like_spec_field("kubernetes_version", self.kubernetes_version, ClusterSpec, "version")
