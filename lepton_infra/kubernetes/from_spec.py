@@ -181,7 +181,7 @@ def model_store_problems(spec: PlatformSpec, handle: ClusterHandle) -> list[Prob
     names, e.g. after its last service was removed, needs nothing)."""
     if handle.model_store is not None and handle.model_bucket is not None and handle.region is not None:
         return []
-    served = {svc.model for svc in spec.services if _mounted(spec, svc)}
+    mounted = {svc.model for svc in spec.services if _mounted(spec, svc)}
     return [
         Problem(
             f"models[{i}].cache",
@@ -190,7 +190,7 @@ def model_store_problems(spec: PlatformSpec, handle: ClusterHandle) -> list[Prob
             "use `cache: node-disk`",
         )
         for i, m in enumerate(spec.models)
-        if m.cache == "bucket-mount" and m.name in served
+        if m.name in mounted
     ]
 
 

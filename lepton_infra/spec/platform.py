@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from functools import cache
 from typing import Annotated, Any, Literal
 
 import pulumi
-from pydantic import Field, StringConstraints, TypeAdapter, ValidationError, model_validator
+from pydantic import Field, StringConstraints, ValidationError, model_validator
 
 from lepton_infra.core.component import ComponentArgs
 from lepton_infra.core.conventions import PLATFORM_CONFIG_KEY
@@ -30,7 +29,7 @@ from lepton_infra.spec.model import ModelSpec
 from lepton_infra.spec.monitoring import BudgetSpec, MonitoringSpec
 from lepton_infra.spec.network import NetworkSpec
 from lepton_infra.spec.node_pool import NodePoolSpec
-from lepton_infra.spec.problems import problems_from_validation_error
+from lepton_infra.spec.problems import field_adapter, problems_from_validation_error
 from lepton_infra.spec.service import ServiceSpec
 from lepton_infra.spec.tenant import TenantSpec
 
@@ -239,13 +238,6 @@ def _has_field_errors(err: ValidationError) -> bool:
     return any(getattr((e.get("ctx") or {}).get("error"), "problems", None) is None for e in err.errors())
 
 
-@cache
-def _field_adapter(name: str) -> TypeAdapter[Any]:
-    field = PlatformSpec.model_fields[name]
-    annotated: Any = Annotated[field.annotation, field]  # the field's type with its constraints
-    return TypeAdapter(annotated)
-
-
 def _partial_spec(data: dict[str, Any]) -> PlatformSpec:
     """A spec holding only the top-level fields that validate on their own; the others are absent, so
     the rules that need them are skipped (core/spec_checks.py) and every other rule still runs."""
@@ -258,7 +250,7 @@ def _partial_spec(data: dict[str, Any]) -> PlatformSpec:
                 broken.append(name)
             continue
         try:
-            values[name] = _field_adapter(name).validate_python(data[name])
+            values[name] = field_adapter(PlatformSpec, name).validate_python(data[name])
         except ValidationError:
             broken.append(name)
     spec = PlatformSpec.model_construct(**values)

@@ -146,9 +146,10 @@ def problems_from_validation_error(err: ValidationError, root: type[BaseModel]) 
 
 
 @functools.cache
-def _field_adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
-    """A validator for one spec field, built once per process: building one (pydantic-core compiles its
-    schema and patterns) costs about a third of a millisecond, and every component checks its args."""
+def field_adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
+    """A validator for one field of a spec model (its type with its constraints), built once per process:
+    building one (pydantic-core compiles its schema and patterns) costs about a third of a millisecond, and
+    every component checks its args and every partial spec validates its fields one by one."""
     info = model.model_fields[name]
     annotated: Any = typing.Annotated[info.annotation, info]
     return TypeAdapter(annotated)
@@ -161,7 +162,7 @@ def like_spec_field(path: str, value: Any, model: type[BaseModel], name: str) ->
     if not known(value):
         return []
     try:
-        _field_adapter(model, name).validate_python(value)
+        field_adapter(model, name).validate_python(value)
     except ValidationError as err:
         out = []
         for e in err.errors():
