@@ -23,28 +23,44 @@ def _list_prefix_only(bucket_arn: pulumi.Input[str], prefix: str) -> dict:
     )
 
 
-def prefix_reader_policy(
-    bucket_arn: pulumi.Input[str], prefix: str, key_id: pulumi.Input[str], region: str
+def _prefix_policy(
+    bucket_arn: pulumi.Input[str],
+    prefix: str,
+    key_id: pulumi.Input[str],
+    region: str,
+    objects: tuple[str, list[str]],
+    kms: tuple[str, list[str]],
 ) -> pulumi.Output[str]:
-    """Read objects under `prefix/` and list only that prefix; decrypt with the CMK only through S3."""
+    """Object actions under `prefix/` (`objects`: sid, actions), listing only that prefix, and the CMK
+    actions (`kms`: sid, actions) only through S3."""
     prefix = prefix.strip("/")
     return pulumi.Output.json_dumps(
         document(
             [
-                allow(
-                    ["s3:GetObject", "s3:GetObjectVersion"],
-                    [pulumi.Output.concat(bucket_arn, f"/{prefix}/*")],
-                    sid="ReadPrefix",
-                ),
+                allow(objects[1], [pulumi.Output.concat(bucket_arn, f"/{prefix}/*")], sid=objects[0]),
                 _list_prefix_only(bucket_arn, prefix),
                 allow(
-                    ["kms:Decrypt", "kms:DescribeKey"],
+                    kms[1],
                     [key_id],
-                    sid="DecryptThroughS3Only",
+                    sid=kms[0],
                     condition={"StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"}},
                 ),
             ]
         )
+    )
+
+
+def prefix_reader_policy(
+    bucket_arn: pulumi.Input[str], prefix: str, key_id: pulumi.Input[str], region: str
+) -> pulumi.Output[str]:
+    """Read objects under `prefix/` and list only that prefix; decrypt with the CMK only through S3."""
+    return _prefix_policy(
+        bucket_arn,
+        prefix,
+        key_id,
+        region,
+        objects=("ReadPrefix", ["s3:GetObject", "s3:GetObjectVersion"]),
+        kms=("DecryptThroughS3Only", ["kms:Decrypt", "kms:DescribeKey"]),
     )
 
 
@@ -55,24 +71,13 @@ def prefix_writer_policy(
     Mountpoint needs to write, and no delete (awslabs/mountpoint-s3 tag mountpoint-s3-1.23.0,
     doc/CONFIGURATION.md "IAM permissions": s3:PutObject and s3:AbortMultipartUpload to write, s3:DeleteObject
     only to delete; kms:Decrypt and kms:GenerateDataKey to write SSE-KMS objects; read 2026-12-08)."""
-    prefix = prefix.strip("/")
-    return pulumi.Output.json_dumps(
-        document(
-            [
-                allow(
-                    ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"],
-                    [pulumi.Output.concat(bucket_arn, f"/{prefix}/*")],
-                    sid="ReadWritePrefix",
-                ),
-                _list_prefix_only(bucket_arn, prefix),
-                allow(
-                    ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
-                    [key_id],
-                    sid="EncryptThroughS3Only",
-                    condition={"StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"}},
-                ),
-            ]
-        )
+    return _prefix_policy(
+        bucket_arn,
+        prefix,
+        key_id,
+        region,
+        objects=("ReadWritePrefix", ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"]),
+        kms=("EncryptThroughS3Only", ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"]),
     )
 
 
